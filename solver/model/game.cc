@@ -1,0 +1,64 @@
+#include "solver/model/game.h"
+
+#include <algorithm>
+
+namespace parley::model {
+
+std::uint32_t Game::action_into(NodeId v) const {
+  NodeId p = parent_[v];
+  auto kids = children(p);
+  return static_cast<std::uint32_t>(std::find(kids.begin(), kids.end(), v) - kids.begin());
+}
+
+const std::string& Game::node_label(NodeId v) const {
+  auto it = std::lower_bound(node_labels_.begin(), node_labels_.end(), std::make_pair(v, 0u));
+  return it != node_labels_.end() && it->first == v ? label(it->second) : labels_[0];
+}
+
+const std::string& Game::outcome_label(OutcomeId o) const {
+  auto it =
+      std::lower_bound(outcome_labels_.begin(), outcome_labels_.end(), std::make_pair(o, 0u));
+  return it != outcome_labels_.end() && it->first == o ? label(it->second) : labels_[0];
+}
+
+Rational Game::exact_chance_prob(InfosetId h, std::uint32_t a) const {
+  std::size_t i = infosets_[h].extra + a;
+  return exact_probs_.empty() ? ExactRational(probs_[i]) : exact_probs_[i];
+}
+
+Rational Game::exact_payoff(OutcomeId o, int player) const {
+  std::size_t i = static_cast<std::size_t>(o) * players_.size() + player;
+  return exact_payoffs_.empty() ? ExactRational(payoffs_[i]) : exact_payoffs_[i];
+}
+
+std::string Game::payoff_text(OutcomeId o, int player) const {
+  return FormatRational(exact_payoff(o, player));
+}
+
+std::string Game::chance_prob_text(InfosetId h, std::uint32_t a) const {
+  return FormatRational(exact_chance_prob(h, a));
+}
+
+std::string Game::DescribeInfoset(InfosetId h) const {
+  const std::string& name = infoset_label(h);
+  int p = infoset_player(h);
+  std::string who = p == kChancePlayer ? std::string("chance") : players_[p];
+  if (!name.empty()) return who + " at [" + name + "]";
+  return who + " at node " + std::to_string(infoset_nodes(h).front());
+}
+
+std::size_t Game::MemoryBytes() const {
+  auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
+  std::size_t total = sizeof(Game);
+  total += bytes(tree_.m_forward.m_rowstart) + bytes(tree_.m_forward.m_column);
+  total += bytes(kind_) + bytes(infoset_) + bytes(outcome_) + bytes(subtree_end_) +
+           bytes(parent_) + bytes(node_labels_);
+  total += bytes(infosets_) + bytes(action_labels_) + bytes(infoset_members_) + bytes(probs_) +
+           bytes(exact_probs_);
+  total += bytes(outcome_labels_) + bytes(payoffs_) + bytes(exact_payoffs_);
+  for (const auto& s : labels_) total += sizeof(s) + (s.size() > 15 ? s.capacity() : 0);
+  for (const auto& v : player_infosets_) total += bytes(v);
+  return total;
+}
+
+}  // namespace parley::model

@@ -1,0 +1,360 @@
+#include "solver/model/game_builder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+
+#include "solver/model/error.h"
+
+namespace parley::model {
+
+GameBuilder::GameBuilder(std::vector<std::string> players) : players_(std::move(players)) {
+  if (players_.empty()) throw ValidationError("a game needs at least one player");
+  labels_.emplace_back();
+  label_ids_.emplace(std::string(), 0);
+}
+
+LabelId GameBuilder::Intern(std::string_view label) {
+  if (label.empty()) return 0;
+  auto it = label_ids_.find(std::string(label));
+  if (it != label_ids_.end()) return it->second;
+  LabelId id = static_cast<LabelId>(labels_.size());
+  labels_.emplace_back(label);
+  label_ids_.emplace(labels_.back(), id);
+  return id;
+}
+
+InfosetId GameBuilder::AddInfoset(int player, std::string_view label,
+                                  std::span<const std::string> actions) {
+  std::vector<LabelId> ids;
+  ids.reserve(actions.size());
+  for (const auto& a : actions) ids.push_back(Intern(a));
+  return AddInfoset(player, Intern(label), ids);
+}
+
+InfosetId GameBuilder::AddInfoset(int player, LabelId label, std::span<const LabelId> actions) {
+  if (player < 0 || player >= num_players())
+    throw ValidationError("player " + std::to_string(player + 1) + " does not exist (the game has " +
+                          std::to_string(num_players()) + " players)");
+  if (actions.empty())
+    throw ValidationError("an information set of " + players_[player] +
+                          " has no actions; a decision needs at least one");
+  InfosetId id = static_cast<InfosetId>(infosets_.size());
+  infosets_.push_back({player, label, static_cast<std::uint32_t>(action_labels_.size()),
+                       static_cast<std::uint32_t>(actions.size()), 0});
+  action_labels_.insert(action_labels_.end(), actions.begin(), actions.end());
+  return id;
+}
+
+InfosetId GameBuilder::AddChanceInfoset(std::string_view label,
+                                        std::span<const std::string> actions,
+                                        std::span<const Number> probabilities) {
+  std::vector<LabelId> ids;
+  ids.reserve(actions.size());
+  for (const auto& a : actions) ids.push_back(Intern(a));
+  return AddChanceInfoset(Intern(label), ids, probabilities);
+}
+
+InfosetId GameBuilder::AddChanceInfoset(LabelId label, std::span<const LabelId> actions,
+                                        std::span<const Number> probabilities) {
+  if (actions.empty()) throw ValidationError("a chance move has no actions");
+  if (actions.size() != probabilities.size())
+    throw ValidationError("a chance move has " + std::to_string(actions.size()) +
+                          " actions but " + std::to_string(probabilities.size()) +
+                          " probabilities");
+  InfosetId id = static_cast<InfosetId>(infosets_.size());
+  infosets_.push_back({kChancePlayer, label, static_cast<std::uint32_t>(action_labels_.size()),
+                       static_cast<std::uint32_t>(actions.size()),
+                       static_cast<std::uint32_t>(probs_.size())});
+  action_labels_.insert(action_labels_.end(), actions.begin(), actions.end());
+  probs_.insert(probs_.end(), probabilities.begin(), probabilities.end());
+  return id;
+}
+
+OutcomeId GameBuilder::AddOutcome(std::string_view label, std::span<const Number> payoffs) {
+  if (static_cast<int>(payoffs.size()) != num_players())
+    throw ValidationError("an outcome has " + std::to_string(payoffs.size()) +
+                          " payoffs but the game has " + std::to_string(num_players()) +
+                          " players");
+  OutcomeId id = static_cast<OutcomeId>(outcome_labels_.size());
+  outcome_labels_.push_back(Intern(label));
+  for (const Number& x : payoffs)
+    if (!std::isfinite(x.ToDouble()))
+      throw ValidationError("a payoff is not a finite number: " + x.ToString());
+  for (const Number& x : payoffs) {
+    if (!x.DoubleIsExact())
+      exact_payoffs_.emplace_back(payoffs_.size(), x.ToRational());
+    payoffs_.push_back(x.ToDouble());
+  }
+  return id;
+}
+
+OutcomeId GameBuilder::AddOutcome(std::span<const double> payoffs) {
+  if (static_cast<int>(payoffs.size()) != num_players())
+    throw ValidationError("an outcome has " + std::to_string(payoffs.size()) +
+                          " payoffs but the game has " + std::to_string(num_players()) +
+                          " players");
+  for (double x : payoffs)
+    if (!std::isfinite(x)) throw ValidationError("a payoff is not a finite number");
+  OutcomeId id = static_cast<OutcomeId>(outcome_labels_.size());
+  outcome_labels_.push_back(0);
+  payoffs_.insert(payoffs_.end(), payoffs.begin(), payoffs.end());
+  return id;
+}
+
+NodeId GameBuilder::AddAnyNode(NodeId parent, NodeKind kind, InfosetId infoset,
+                               OutcomeId outcome, std::string_view label) {
+  if (max_nodes_ != 0 && parent_.size() >= max_nodes_)
+    throw LimitError("the game tree has more than " + std::to_string(max_nodes_) +
+                     " nodes (the limit; raise it with --max-nodes)");
+  if (parent_.size() >= kNoNode - 1) throw LimitError("the game tree has too many nodes");
+  if (outcome != kNoOutcome && outcome >= outcome_labels_.size())
+    throw ValidationError("outcome " + std::to_string(outcome) + " does not exist");
+  NodeId id = static_cast<NodeId>(parent_.size());
+  if (parent == kNoNode) {
+    if (++num_roots_ > 1)
+      throw ValidationError("the game has more than one root: a game tree has exactly one");
+  } else {
+    if (parent >= id) throw ValidationError("node " + std::to_string(parent) + " does not exist");
+    if (kind_[parent] == NodeKind::kTerminal)
+      throw ValidationError("a terminal node cannot have children (" + DescribeNode(parent) +
+                            ")");
+    if (child_count_[parent] >= infosets_[infoset_[parent]].num_actions)
+      throw ValidationError(DescribeNode(parent) + " has more children than its " +
+                            std::to_string(infosets_[infoset_[parent]].num_actions) +
+                            " actions");
+    ++child_count_[parent];
+  }
+  parent_.push_back(parent);
+  kind_.push_back(kind);
+  infoset_.push_back(infoset);
+  outcome_.push_back(outcome);
+  child_count_.push_back(0);
+  if (!label.empty()) node_labels_.emplace_back(id, Intern(label));
+  return id;
+}
+
+NodeId GameBuilder::AddNode(NodeId parent, InfosetId infoset, OutcomeId outcome,
+                            std::string_view label) {
+  if (infoset >= infosets_.size())
+    throw ValidationError("information set " + std::to_string(infoset) + " does not exist");
+  NodeKind kind =
+      infosets_[infoset].player == kChancePlayer ? NodeKind::kChance : NodeKind::kDecision;
+  return AddAnyNode(parent, kind, infoset, outcome, label);
+}
+
+NodeId GameBuilder::AddTerminal(NodeId parent, OutcomeId outcome, std::string_view label) {
+  return AddAnyNode(parent, NodeKind::kTerminal, kNoInfoset, outcome, label);
+}
+
+void GameBuilder::SetOutcome(NodeId node, OutcomeId outcome) {
+  PARLEY_CHECK(node < parent_.size());
+  if (outcome != kNoOutcome && outcome >= outcome_labels_.size())
+    throw ValidationError("outcome " + std::to_string(outcome) + " does not exist");
+  outcome_[node] = outcome;
+}
+
+std::string GameBuilder::DescribeNode(NodeId v) const {
+  // The path of action labels from the root, e.g. "the node after In > Fight".
+  std::vector<std::string> steps;
+  for (NodeId c = v; parent_[c] != kNoNode; c = parent_[c]) {
+    NodeId p = parent_[c];
+    // The action into c is c's rank among p's children (children are added in order).
+    std::uint32_t rank = 0;
+    for (NodeId s = p + 1; s < c; ++s)
+      if (parent_[s] == p) ++rank;
+    const InfosetDraft& h = infosets_[infoset_[p]];
+    const std::string& a = rank < h.num_actions ? labels_[action_labels_[h.first_action + rank]]
+                                                : labels_[0];
+    steps.push_back(a.empty() ? "action " + std::to_string(rank + 1) : a);
+    if (steps.size() > 12) {
+      steps.push_back("...");
+      break;
+    }
+  }
+  if (steps.empty()) return "the root";
+  std::string out = "the node after ";
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+    if (it != steps.rbegin()) out += " > ";
+    out += *it;
+  }
+  return out;
+}
+
+GamePtr GameBuilder::Build() {
+  const std::size_t n = parent_.size();
+  if (n == 0) throw ValidationError("the game has no nodes");
+  if (parent_[0] != kNoNode) throw ValidationError("the first node added must be the root");
+
+  // Every non-terminal node has exactly as many children as its actions.
+  for (NodeId v = 0; v < n; ++v) {
+    if (kind_[v] == NodeKind::kTerminal) continue;
+    std::uint32_t want = infosets_[infoset_[v]].num_actions;
+    if (child_count_[v] != want)
+      throw ValidationError(DescribeNode(v) + " has " + std::to_string(child_count_[v]) +
+                            " children but its information set has " + std::to_string(want) +
+                            " actions");
+  }
+
+  // Chance probabilities: in [0,1] and summing to 1 (exactly when all are exact).
+  for (const InfosetDraft& h : infosets_) {
+    if (h.player != kChancePlayer) continue;
+    bool exact = true;
+    Rational exact_sum = 0;
+    double sum = 0;
+    for (std::uint32_t a = 0; a < h.num_actions; ++a) {
+      const Number& p = probs_[h.first_prob + a];
+      double d = p.ToDouble();
+      if (!(d >= 0 && d <= 1) || (p.IsExact() && (p.ToRational() < 0 || p.ToRational() > 1)))
+        throw ValidationError("chance probability " + p.ToString() + " of action \"" +
+                              labels_[action_labels_[h.first_action + a]] +
+                              "\" is outside [0, 1]");
+      sum += d;
+      if (p.kind() == Number::Kind::kFloat || p.kind() == Number::Kind::kDecimal) exact = false;
+      if (p.IsExact()) exact_sum += p.ToRational();
+    }
+    bool ok = exact ? exact_sum == 1 : std::abs(sum - 1.0) <= 1e-9;
+    if (!ok) {
+      std::string label = labels_[h.label];
+      throw ValidationError("the probabilities of chance move " +
+                            (label.empty() ? std::string("") : "\"" + label + "\" ") +
+                            "sum to " + (exact ? FormatRational(exact_sum) : FormatDouble(sum)) +
+                            ", not 1");
+    }
+  }
+
+  // Children lists in add order (counting sort by parent, stable).
+  std::vector<NodeId> first(n + 1, 0);
+  for (NodeId v = 1; v < n; ++v) ++first[parent_[v] + 1];
+  for (std::size_t i = 0; i < n; ++i) first[i + 1] += first[i];
+  std::vector<NodeId> kids(n > 0 ? n - 1 : 0);
+  {
+    std::vector<NodeId> fill(first.begin(), first.end() - 1);
+    for (NodeId v = 1; v < n; ++v) kids[fill[parent_[v]]++] = v;
+  }
+
+  // Preorder numbering by an explicit stack (deep trees must not overflow the call stack).
+  std::vector<NodeId> order;  // order[new] = old
+  order.reserve(n);
+  {
+    std::vector<NodeId> stack{0};
+    while (!stack.empty()) {
+      NodeId v = stack.back();
+      stack.pop_back();
+      order.push_back(v);
+      for (NodeId i = first[v + 1]; i > first[v]; --i) stack.push_back(kids[i - 1]);
+    }
+  }
+  PARLEY_CHECK(order.size() == n);
+  std::vector<NodeId> new_id(n);
+  for (NodeId i = 0; i < n; ++i) new_id[order[i]] = i;
+
+  std::shared_ptr<Game> game(new Game());
+  Game& g = *game;
+  g.title_ = std::move(title_);
+  g.comment_ = std::move(comment_);
+  g.players_ = players_;
+  g.labels_ = std::move(labels_);
+
+  // Per-node arrays in preorder, CSR edges sorted by source.
+  g.kind_.resize(n);
+  g.outcome_.resize(n);
+  g.parent_.resize(n);
+  g.infoset_.assign(n, kNoInfoset);
+  std::vector<std::pair<NodeId, NodeId>> edges;
+  edges.reserve(n - 1);
+  for (NodeId i = 0; i < n; ++i) {
+    NodeId v = order[i];
+    g.kind_[i] = kind_[v];
+    g.outcome_[i] = outcome_[v];
+    g.parent_[i] = parent_[v] == kNoNode ? kNoNode : new_id[parent_[v]];
+    for (NodeId k = first[v]; k < first[v + 1]; ++k) edges.emplace_back(i, new_id[kids[k]]);
+  }
+  g.tree_ = Game::Tree(boost::edges_are_sorted, edges.begin(), edges.end(),
+                       static_cast<NodeId>(n));
+  std::vector<std::pair<NodeId, NodeId>>().swap(edges);
+  g.rowstart_ = g.tree_.m_forward.m_rowstart.data();
+  g.column_ = g.tree_.m_forward.m_column.data();
+  for (auto& [v, label] : node_labels_) v = new_id[v];
+  std::sort(node_labels_.begin(), node_labels_.end());
+  g.node_labels_ = std::move(node_labels_);
+
+  // Subtree ends by a reverse sweep.
+  g.subtree_end_.resize(n);
+  for (NodeId i = static_cast<NodeId>(n); i-- > 0;) {
+    std::uint32_t deg = g.num_children(i);
+    g.subtree_end_[i] = deg == 0 ? i + 1 : g.subtree_end_[g.child(i, deg - 1)];
+  }
+
+  // Information sets renumbered by first appearance in preorder; unused ones dropped;
+  // identical action-label lists shared.
+  std::vector<InfosetId> new_set(infosets_.size(), kNoInfoset);
+  std::vector<std::vector<NodeId>> members;
+  std::vector<InfosetId> set_order;  // new -> old
+  for (NodeId i = 0; i < n; ++i) {
+    NodeId v = order[i];
+    if (kind_[v] == NodeKind::kTerminal) continue;
+    InfosetId h = infoset_[v];
+    if (new_set[h] == kNoInfoset) {
+      new_set[h] = static_cast<InfosetId>(set_order.size());
+      set_order.push_back(h);
+      members.emplace_back();
+    }
+    g.infoset_[i] = new_set[h];
+    members[new_set[h]].push_back(i);
+  }
+  g.player_infosets_.assign(players_.size(), {});
+  std::map<std::vector<LabelId>, std::uint32_t> shared_lists;
+  bool exact_probs = false;
+  for (const Number& p : probs_)
+    if (!p.DoubleIsExact()) exact_probs = true;
+  g.infosets_.reserve(set_order.size());
+  for (InfosetId h_new = 0; h_new < set_order.size(); ++h_new) {
+    const InfosetDraft& d = infosets_[set_order[h_new]];
+    std::vector<LabelId> list(action_labels_.begin() + d.first_action,
+                              action_labels_.begin() + d.first_action + d.num_actions);
+    auto [it, inserted] =
+        shared_lists.emplace(list, static_cast<std::uint32_t>(g.action_labels_.size()));
+    if (inserted) g.action_labels_.insert(g.action_labels_.end(), list.begin(), list.end());
+    Game::InfosetRecord rec{d.player, d.label, it->second, d.num_actions,
+                            static_cast<std::uint32_t>(g.infoset_members_.size()), 0};
+    g.infoset_members_.insert(g.infoset_members_.end(), members[h_new].begin(),
+                              members[h_new].end());
+    if (d.player == kChancePlayer) {
+      g.has_chance_ = true;
+      rec.extra = static_cast<std::uint32_t>(g.probs_.size());
+      for (std::uint32_t a = 0; a < d.num_actions; ++a) {
+        const Number& p = probs_[d.first_prob + a];
+        g.probs_.push_back(p.ToDouble());
+        if (exact_probs) g.exact_probs_.push_back(p.ToRational());
+      }
+    } else {
+      rec.extra = static_cast<std::uint32_t>(g.player_infosets_[d.player].size());
+      g.player_infosets_[d.player].push_back(h_new);
+      if (members[h_new].size() > 1 && g.perfect_information_) {
+        g.perfect_information_ = false;
+        g.first_imperfect_infoset_ = h_new;
+      }
+    }
+    g.infosets_.push_back(rec);
+  }
+
+  // Outcomes.
+  g.num_outcomes_ = static_cast<OutcomeId>(outcome_labels_.size());
+  for (OutcomeId o = 0; o < outcome_labels_.size(); ++o)
+    if (outcome_labels_[o] != 0) g.outcome_labels_.emplace_back(o, outcome_labels_[o]);
+  g.payoffs_ = std::move(payoffs_);
+  if (!exact_payoffs_.empty()) {
+    g.exact_payoffs_.reserve(g.payoffs_.size());
+    for (double x : g.payoffs_) g.exact_payoffs_.push_back(ExactRational(x));
+    for (auto& [i, q] : exact_payoffs_) g.exact_payoffs_[i] = q;
+  }
+  for (NodeId i = 0; i < n; ++i)
+    if (g.kind_[i] == NodeKind::kTerminal) ++g.num_terminals_;
+
+  *this = GameBuilder(players_);
+  return game;
+}
+
+}  // namespace parley::model

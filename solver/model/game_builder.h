@@ -1,0 +1,96 @@
+// GameBuilder: the only way to make a Game. Add information sets, outcomes and nodes in any
+// order that names each node's parent before the node; Build() numbers the nodes in preorder,
+// lays the arrays out and validates the whole game. Errors name the node by its path of
+// action labels from the root.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "solver/model/game.h"
+#include "solver/model/number.h"
+
+namespace parley::model {
+
+class GameBuilder {
+ public:
+  // Players by name, in order; at least one.
+  explicit GameBuilder(std::vector<std::string> players);
+
+  void SetTitle(std::string title) { title_ = std::move(title); }
+  void SetComment(std::string comment) { comment_ = std::move(comment); }
+  // Building stops with LimitError once more nodes than this are added.
+  void SetMaxNodes(std::size_t max_nodes) { max_nodes_ = max_nodes; }
+
+  // Interns a label; equal strings get equal ids (0 is the empty label).
+  LabelId Intern(std::string_view label);
+
+  // A personal information set of `player` (0-based) with its action labels (at least one).
+  InfosetId AddInfoset(int player, std::string_view label, std::span<const std::string> actions);
+  InfosetId AddInfoset(int player, LabelId label, std::span<const LabelId> actions);
+  // A chance information set: actions with their probabilities.
+  InfosetId AddChanceInfoset(std::string_view label, std::span<const std::string> actions,
+                             std::span<const Number> probabilities);
+  InfosetId AddChanceInfoset(LabelId label, std::span<const LabelId> actions,
+                             std::span<const Number> probabilities);
+
+  // An outcome: one payoff per player.
+  OutcomeId AddOutcome(std::string_view label, std::span<const Number> payoffs);
+  OutcomeId AddOutcome(std::span<const double> payoffs);  // unlabelled, computed payoffs
+
+  // A decision or chance node (by its information set's player) under `parent`
+  // (kNoNode for the root). Children attach to their parent in the order they are added:
+  // the i-th child follows action i.
+  NodeId AddNode(NodeId parent, InfosetId infoset, OutcomeId outcome = kNoOutcome,
+                 std::string_view label = {});
+  NodeId AddTerminal(NodeId parent, OutcomeId outcome, std::string_view label = {});
+  void SetOutcome(NodeId node, OutcomeId outcome);
+
+  std::size_t num_nodes() const { return parent_.size(); }
+  int num_players() const { return static_cast<int>(players_.size()); }
+  std::uint32_t num_actions(InfosetId h) const { return infosets_[h].num_actions; }
+
+  // Validates and returns the game; the builder is left empty. Throws ValidationError.
+  GamePtr Build();
+
+ private:
+  struct InfosetDraft {
+    int player;
+    LabelId label;
+    std::uint32_t first_action;
+    std::uint32_t num_actions;
+    std::uint32_t first_prob;  // chance only
+  };
+  NodeId AddAnyNode(NodeId parent, NodeKind kind, InfosetId infoset, OutcomeId outcome,
+                    std::string_view label);
+  std::string DescribeNode(NodeId v) const;  // by builder ids
+
+  std::string title_, comment_;
+  std::vector<std::string> players_;
+  std::size_t max_nodes_ = 0;  // 0 = no limit
+
+  std::vector<std::string> labels_;
+  std::unordered_map<std::string, LabelId> label_ids_;
+
+  std::vector<InfosetDraft> infosets_;
+  std::vector<LabelId> action_labels_;
+  std::vector<Number> probs_;
+
+  std::vector<LabelId> outcome_labels_;
+  std::vector<double> payoffs_;
+  std::vector<std::pair<std::size_t, Rational>> exact_payoffs_;  // (index, value), sparse
+
+  std::vector<NodeId> parent_;
+  std::vector<NodeKind> kind_;
+  std::vector<InfosetId> infoset_;
+  std::vector<OutcomeId> outcome_;
+  std::vector<std::pair<NodeId, LabelId>> node_labels_;
+  std::vector<std::uint32_t> child_count_;
+  std::size_t num_roots_ = 0;
+};
+
+}  // namespace parley::model

@@ -1,0 +1,177 @@
+#include "solver/model/number.h"
+
+#include <charconv>
+#include <cmath>
+#include <string>
+
+#include "solver/model/error.h"
+
+namespace parley {
+
+std::string SourceLocation::ToString() const {
+  if (file.empty()) return "";
+  std::string out = file;
+  // (appended piecewise: GCC 12 warns falsely on ":" + std::to_string(...))
+  if (line > 0) {
+    out += ':';
+    out += std::to_string(line);
+    if (column > 0) {
+      out += ':';
+      out += std::to_string(column);
+    }
+  }
+  return out;
+}
+
+std::string Error::Compose(const SourceLocation& where, const std::string& message) {
+  std::string prefix = where.ToString();
+  return prefix.empty() ? message : prefix + ": " + message;
+}
+
+void FailCheck(const char* condition, const char* file, int line) {
+  throw InternalError(std::string("internal error: check failed: ") + condition + " at " + file +
+                      ":" + std::to_string(line));
+}
+
+Number::Number(long value) : value_(static_cast<double>(value)), kind_(Kind::kInteger) {
+  if (static_cast<long>(value_) != value || std::abs(value) > (1L << 53)) {
+    has_rational_ = true;
+    rational_ = value;
+  }
+}
+
+Number::Number(double value) : value_(value), kind_(Kind::kFloat) {}
+
+Number::Number(const Rational& value, Kind kind) : value_(value.get_d()), kind_(kind) {
+  // Keep the rational only when the double cannot hold it exactly.
+  if (!std::isfinite(value_) || ExactRational(value_) != value) {
+    has_rational_ = true;
+    rational_ = value;
+  }
+}
+
+Rational Number::ToRational() const { return has_rational_ ? rational_ : ExactRational(value_); }
+
+namespace {
+
+bool IsDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// Parses an optionally signed string of digits into an mpz.
+bool ParseInteger(std::string_view s, mpz_class* out) {
+  bool negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (!IsDigits(s)) return false;
+  if (s.size() <= 18) {
+    long v = 0;
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    *out = negative ? -v : v;
+    return true;
+  }
+  out->set_str(std::string(s), 10);
+  if (negative) *out = -*out;
+  return true;
+}
+
+}  // namespace
+
+bool Number::Parse(std::string_view text, Number* out) {
+  if (text.empty()) return false;
+  // Fast path: a plain integer that fits in a long.
+  {
+    std::string_view s = text;
+    if (s[0] == '+') s.remove_prefix(1);
+    if (!s.empty() && s.size() <= 18) {
+      long v = 0;
+      auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+      if (ec == std::errc() && ptr == s.data() + s.size() && (s[0] != '-' || s.size() > 1)) {
+        *out = Number(v);
+        return true;
+      }
+    }
+  }
+  auto slash = text.find('/');
+  if (slash != std::string_view::npos) {
+    mpz_class num, den;
+    std::string_view den_text = text.substr(slash + 1);
+    if (!ParseInteger(text.substr(0, slash), &num) || !IsDigits(den_text) ||
+        !ParseInteger(den_text, &den) || den == 0)
+      return false;
+    Rational q(num, den);
+    q.canonicalize();
+    *out = Number(q, Kind::kFraction);
+    return true;
+  }
+  // Decimal: [sign] digits [. digits] [e|E [sign] digits], at least one digit in the mantissa.
+  std::string_view s = text;
+  bool negative = false;
+  if (s[0] == '+' || s[0] == '-') {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  size_t i = 0;
+  std::string digits;
+  long exponent = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') digits += s[i++];
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      digits += s[i++];
+      --exponent;
+    }
+  }
+  if (digits.empty()) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    std::string_view e = s.substr(i);
+    bool eneg = false;
+    if (!e.empty() && (e[0] == '+' || e[0] == '-')) {
+      eneg = e[0] == '-';
+      e.remove_prefix(1);
+    }
+    if (!IsDigits(e) || e.size() > 6) return false;
+    long ev = 0;
+    std::from_chars(e.data(), e.data() + e.size(), ev);
+    exponent += eneg ? -ev : ev;
+    i = s.size();
+  }
+  if (i != s.size()) return false;
+  if (exponent > 10000 || exponent < -10000) return false;
+  mpz_class mantissa(digits, 10);
+  if (negative) mantissa = -mantissa;
+  mpz_class scale;
+  mpz_ui_pow_ui(scale.get_mpz_t(), 10, static_cast<unsigned long>(std::labs(exponent)));
+  Rational q = exponent >= 0 ? Rational(mantissa * scale) : Rational(mantissa, scale);
+  q.canonicalize();
+  *out = Number(q, Kind::kDecimal);
+  return true;
+}
+
+std::string Number::ToString() const {
+  if (kind_ == Kind::kFloat) return FormatDouble(value_);
+  return FormatRational(ToRational());
+}
+
+std::string FormatDouble(double value) {
+  if (value == 0) return "0";  // also folds -0
+  char buffer[64];
+  auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  (void)ec;
+  return std::string(buffer, ptr);
+}
+
+std::string FormatRational(const Rational& value) { return value.get_str(); }
+
+Rational ExactRational(double value) {
+  PARLEY_CHECK(std::isfinite(value));
+  return Rational(value);
+}
+
+}  // namespace parley

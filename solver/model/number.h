@@ -1,0 +1,60 @@
+// Numbers as the input gave them. Payoffs and probabilities are kept exactly when the input
+// states them exactly (an integer, a fraction such as 1/3, or a decimal such as 0.1, which
+// means exactly 1/10), and as doubles when they were computed in floating point (formulas in
+// scenario files). Solvers work in doubles by default and in GMP rationals with --exact.
+#pragma once
+
+#include <gmpxx.h>
+
+#include <string>
+#include <string_view>
+
+namespace parley {
+
+using Rational = mpq_class;
+
+class Number {
+ public:
+  enum class Kind : unsigned char {
+    kInteger,   // exact, an integer
+    kFraction,  // exact, written as a ratio p/q
+    kDecimal,   // exact decimal fraction, written with a point or exponent
+    kFloat,     // a double computed in floating point; exact only as that double
+  };
+
+  Number() : Number(0L) {}
+  Number(int value) : Number(static_cast<long>(value)) {}  // NOLINT: implicit by design
+  Number(long value);                                       // NOLINT
+  Number(double value);                                     // NOLINT
+  Number(const Rational& value, Kind kind);
+
+  // Parses "3", "-1/2", "0.25", "2.5e-1", ".5", "+7". Returns false on anything else
+  // (including a zero denominator).
+  static bool Parse(std::string_view text, Number* out);
+
+  Kind kind() const { return kind_; }
+  bool IsExact() const { return kind_ != Kind::kFloat; }
+  double ToDouble() const { return value_; }
+  // The exact value: the rational the input stated, or the double's exact value.
+  Rational ToRational() const;
+  // True when ToDouble() is exactly ToRational() (integers up to 2^53, dyadic fractions).
+  bool DoubleIsExact() const { return !has_rational_; }
+
+  // "3", "-1/2" for exact numbers; shortest round-trip decimal for floats.
+  std::string ToString() const;
+
+ private:
+  double value_ = 0.0;
+  Kind kind_ = Kind::kInteger;
+  bool has_rational_ = false;  // rational_ holds a value that no double holds exactly
+  Rational rational_;
+};
+
+// Formats a double with the fewest digits that read back to the same double.
+std::string FormatDouble(double value);
+// Formats a rational as "p" or "p/q".
+std::string FormatRational(const Rational& value);
+// Converts a double to the rational it holds exactly.
+Rational ExactRational(double value);
+
+}  // namespace parley
