@@ -1,0 +1,41 @@
+#include "cli/common.h"
+
+#include <iostream>
+
+namespace parley::cli {
+
+void AddGameInput(CLI::App& app, GameInput& input) {
+  app.add_option("game", input.path, "Game file: .efg (Gambit), .json (Parley), .yaml (scenario)")
+      ->required();
+  app.add_option("--max-nodes", input.max_nodes,
+                 "Stop with an error when the game tree has more nodes than this")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--set", input.overrides,
+                 "Override a scenario parameter, NAME=VALUE (repeatable)");
+}
+
+void AddFormat(CLI::App& app, std::string& format, const std::vector<std::string>& allowed) {
+  format = allowed.front();
+  app.add_option("--format", format, "Output format")
+      ->check(CLI::IsMember(allowed))
+      ->capture_default_str();
+}
+
+io::LoadOptions ToLoadOptions(const GameInput& input) {
+  io::LoadOptions options;
+  options.max_nodes = input.max_nodes;
+  options.overrides = input.overrides;
+  return options;
+}
+
+void Emit(const std::string& text, const std::string& path) {
+  if (path.empty() || path == "-") {
+    std::cout << text;
+    std::cout.flush();
+  } else {
+    io::WriteFileAtomically(path, text);
+  }
+}
+
+}  // namespace parley::cli

@@ -1,0 +1,29 @@
+// Helpers shared by the subcommands: output formats, loading games with the common options.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "solver/io/files.h"
+
+namespace parley::cli {
+
+// Options every command that loads a game shares.
+struct GameInput {
+  std::string path;
+  std::size_t max_nodes = 50'000'000;
+  std::vector<std::string> overrides;  // --set name=value
+};
+
+// Declares GAME (positional), --max-nodes and --set on `app`.
+void AddGameInput(CLI::App& app, GameInput& input);
+// Declares --format with the allowed values (first is the default).
+void AddFormat(CLI::App& app, std::string& format, const std::vector<std::string>& allowed);
+
+io::LoadOptions ToLoadOptions(const GameInput& input);
+
+// Writes text to standard output, or atomically to `path` when it is not empty.
+void Emit(const std::string& text, const std::string& path = "");
+
+}  // namespace parley::cli

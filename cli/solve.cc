@@ -1,0 +1,55 @@
+// parley solve GAME: subgame-perfect equilibria, as text or JSON.
+#include "cli/command.h"
+#include "cli/common.h"
+#include "solver/equilibrium/solve.h"
+#include "solver/report/solution.h"
+
+namespace parley::cli {
+namespace {
+
+struct SolveCommand {
+  GameInput input;
+  std::string format;
+  bool all = false;
+  bool exact = false;
+  std::size_t max = 1000;
+  std::string method = "auto";
+  std::string output;
+
+  std::function<int()> Setup(CLI::App& app) {
+    AddGameInput(app, input);
+    AddFormat(app, format, {"text", "json"});
+    app.add_flag("--all", all, "List every pure subgame-perfect equilibrium, not just one");
+    app.add_option("--max", max, "With --all: list at most this many")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    app.add_flag("--exact", exact, "Compute in exact rational arithmetic (prints fractions)");
+    app.add_option("--method", method, "Solution method")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"auto", "backward-induction"}));
+    app.add_option("-o,--output", output, "Write to this file instead of standard output");
+    return [this] { return Run(); };
+  }
+
+  int Run() {
+    auto game = io::LoadGame(input.path, ToLoadOptions(input));
+    equilibrium::SolveOptions options;
+    options.exact = exact;
+    options.all = all;
+    options.max_equilibria = max;
+    options.method = method;
+    auto solution = equilibrium::Solve(*game, options);
+    if (format == "json")
+      Emit(report::SolutionJson(*game, solution).dump(2) + "\n", output);
+    else
+      Emit(report::SolutionText(*game, solution), output);
+    return 0;
+  }
+};
+
+SolveCommand solve_command;
+PARLEY_REGISTER_COMMAND(solve, "solve", "Find subgame-perfect equilibria of a game", 10,
+                        [](CLI::App& app) { return solve_command.Setup(app); });
+
+}  // namespace
+}  // namespace parley::cli

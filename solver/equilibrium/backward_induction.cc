@@ -1,0 +1,373 @@
+#include "solver/equilibrium/backward_induction.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "solver/model/error.h"
+
+namespace parley::equilibrium {
+
+using model::kNoOutcome;
+using model::NodeKind;
+
+namespace {
+
+// Numeric policy: doubles compare with a tolerance, rationals exactly.
+bool Better(double a, double b, double tol) { return a > b + tol * (1 + std::abs(b)); }
+bool Tied(double a, double b, double tol) { return std::abs(a - b) <= tol * (1 + std::abs(b)); }
+bool Better(const Rational& a, const Rational& b, double) { return a > b; }
+bool Tied(const Rational& a, const Rational& b, double) { return a == b; }
+
+template <class T>
+T Payoff(const model::Game& g, model::OutcomeId o, int p);
+template <>
+double Payoff<double>(const model::Game& g, model::OutcomeId o, int p) {
+  return g.payoff(o, p);
+}
+template <>
+Rational Payoff<Rational>(const model::Game& g, model::OutcomeId o, int p) {
+  return g.exact_payoff(o, p);
+}
+template <class T>
+T Prob(const model::Game& g, InfosetId h, std::uint32_t a);
+template <>
+double Prob<double>(const model::Game& g, InfosetId h, std::uint32_t a) {
+  return g.chance_prob(h, a);
+}
+template <>
+Rational Prob<Rational>(const model::Game& g, InfosetId h, std::uint32_t a) {
+  return g.exact_chance_prob(h, a);
+}
+
+// One equilibrium: values per node and the first optimal action at every decision node.
+template <class T>
+Equilibrium SolveOne(const model::Game& game, const ActionIndex& index, double tol) {
+  const int np = game.num_players();
+  const NodeId n = game.num_nodes();
+  std::vector<T> values(static_cast<std::size_t>(n) * np);
+  std::vector<std::uint32_t> choice(game.num_infosets(), 0);
+  Equilibrium eq;
+  for (NodeId v = n; v-- > 0;) {
+    T* out = &values[static_cast<std::size_t>(v) * np];
+    switch (game.kind(v)) {
+      case NodeKind::kTerminal:
+        for (int i = 0; i < np; ++i) out[i] = 0;
+        break;
+      case NodeKind::kDecision: {
+        int p = game.player(v);
+        auto kids = game.children(v);
+        std::uint32_t best = 0;
+        for (std::uint32_t a = 1; a < kids.size(); ++a)
+          if (Better(values[static_cast<std::size_t>(kids[a]) * np + p],
+                     values[static_cast<std::size_t>(kids[best]) * np + p], tol))
+            best = a;
+        int optimal = 0;
+        for (std::uint32_t a = 0; a < kids.size(); ++a)
+          if (Tied(values[static_cast<std::size_t>(kids[a]) * np + p],
+                   values[static_cast<std::size_t>(kids[best]) * np + p], tol))
+            ++optimal;
+        // The first optimal action in action order (deterministic).
+        for (std::uint32_t a = 0; a < kids.size(); ++a)
+          if (Tied(values[static_cast<std::size_t>(kids[a]) * np + p],
+                   values[static_cast<std::size_t>(kids[best]) * np + p], tol)) {
+            best = a;
+            break;
+          }
+        if (optimal > 1) eq.indifferent.push_back(v);
+        choice[game.infoset(v)] = best;
+        const T* in = &values[static_cast<std::size_t>(kids[best]) * np];
+        for (int i = 0; i < np; ++i) out[i] = in[i];
+        break;
+      }
+      case NodeKind::kChance: {
+        InfosetId h = game.infoset(v);
+        auto kids = game.children(v);
+        for (int i = 0; i < np; ++i) out[i] = 0;
+        for (std::uint32_t a = 0; a < kids.size(); ++a) {
+          T p = Prob<T>(game, h, a);
+          const T* in = &values[static_cast<std::size_t>(kids[a]) * np];
+          for (int i = 0; i < np; ++i) out[i] += p * in[i];
+        }
+        break;
+      }
+    }
+    if (game.outcome(v) != kNoOutcome)
+      for (int i = 0; i < np; ++i) out[i] += Payoff<T>(game, game.outcome(v), i);
+  }
+  std::reverse(eq.indifferent.begin(), eq.indifferent.end());
+  eq.behavior.assign(index.size(), 0.0);
+  if constexpr (std::is_same_v<T, Rational>) eq.exact_behavior.assign(index.size(), 0);
+  for (InfosetId h = 0; h < game.num_infosets(); ++h) {
+    if (game.infoset_player(h) == model::kChancePlayer) {
+      for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
+        eq.behavior[index(h, a)] = game.chance_prob(h, a);
+        if constexpr (std::is_same_v<T, Rational>)
+          eq.exact_behavior[index(h, a)] = game.exact_chance_prob(h, a);
+      }
+    } else {
+      eq.behavior[index(h, choice[h])] = 1.0;
+      if constexpr (std::is_same_v<T, Rational>) eq.exact_behavior[index(h, choice[h])] = 1;
+    }
+  }
+  for (int i = 0; i < np; ++i) {
+    if constexpr (std::is_same_v<T, Rational>) {
+      eq.exact_payoffs.push_back(values[i]);
+      eq.payoffs.push_back(values[i].get_d());
+    } else {
+      eq.payoffs.push_back(values[i]);
+    }
+  }
+  return eq;
+}
+
+// Every pure SPE. Each node keeps a list of entries (value, own choice, the children's
+// entries it combines); lists are shared bottom-up, so the strategies form a DAG.
+template <class T>
+class Enumerator {
+ public:
+  Enumerator(const model::Game& game, const BackwardInductionOptions& options)
+      : game_(game), options_(options), np_(game.num_players()) {}
+
+  std::vector<Equilibrium> Run(const ActionIndex& index, bool* truncated) {
+    const NodeId n = game_.num_nodes();
+    lists_.resize(n);
+    for (NodeId v = n; v-- > 0;) Expand(v);
+    *truncated = truncated_;
+    std::vector<Equilibrium> result;
+    for (std::uint32_t e : lists_[0]) result.push_back(Extract(e, index));
+    return result;
+  }
+
+ private:
+  struct Entry {
+    std::uint32_t choice;  // decision nodes: the chosen action
+    std::uint32_t first_child_entry;  // into child_entries_: one per child
+    std::uint32_t first_value;        // into values_
+  };
+
+  void Expand(NodeId v) {
+    auto kids = game_.children(v);
+    std::vector<std::uint32_t> pick(kids.size(), 0);  // an odometer over the children's lists
+    bool done = false;
+    std::vector<T> sum(np_);
+    while (!done) {
+      if (lists_[v].size() >= options_.max_equilibria) {
+        truncated_ = true;
+        break;
+      }
+      // Values of the children under this combination.
+      if (game_.kind(v) == NodeKind::kDecision) {
+        // (values_ grows in AddEntry: hold copies and indices, never pointers, across it)
+        int p = game_.player(v);
+        T best = Value(lists_[kids[0]][pick[0]])[p];
+        for (std::uint32_t a = 1; a < kids.size(); ++a) {
+          const T& x = Value(lists_[kids[a]][pick[a]])[p];
+          if (Better(x, best, options_.tie_tolerance)) best = x;
+        }
+        for (std::uint32_t a = 0; a < kids.size(); ++a) {
+          if (Tied(Value(lists_[kids[a]][pick[a]])[p], best, options_.tie_tolerance)) {
+            const T* val = Value(lists_[kids[a]][pick[a]]);
+            for (int i = 0; i < np_; ++i) sum[i] = val[i];
+            AddEntry(v, a, pick, sum);
+            if (lists_[v].size() >= options_.max_equilibria) break;
+          }
+        }
+      } else {
+        for (int i = 0; i < np_; ++i) sum[i] = 0;
+        if (game_.kind(v) == NodeKind::kChance) {
+          InfosetId h = game_.infoset(v);
+          for (std::uint32_t a = 0; a < kids.size(); ++a) {
+            const T* val = Value(lists_[kids[a]][pick[a]]);
+            T p = Prob<T>(game_, h, a);
+            for (int i = 0; i < np_; ++i) sum[i] += p * val[i];
+          }
+        }
+        AddEntry(v, 0, pick, sum);
+      }
+      // Next combination.
+      done = true;
+      for (std::size_t a = 0; a < kids.size(); ++a) {
+        if (++pick[a] < lists_[kids[a]].size()) {
+          done = false;
+          break;
+        }
+        pick[a] = 0;
+      }
+    }
+    // Children's lists are no longer needed as lists (entries stay in the pool).
+  }
+
+  void AddEntry(NodeId v, std::uint32_t choice, const std::vector<std::uint32_t>& pick,
+                std::vector<T>& value) {
+    if (game_.outcome(v) != kNoOutcome)
+      for (int i = 0; i < np_; ++i) value[i] += Payoff<T>(game_, game_.outcome(v), i);
+    Entry e{choice, static_cast<std::uint32_t>(child_entries_.size()),
+            static_cast<std::uint32_t>(values_.size())};
+    auto kids = game_.children(v);
+    for (std::size_t a = 0; a < kids.size(); ++a) child_entries_.push_back(lists_[kids[a]][pick[a]]);
+    values_.insert(values_.end(), value.begin(), value.end());
+    lists_[v].push_back(static_cast<std::uint32_t>(entries_.size()));
+    entries_.push_back(e);
+    if (entries_.size() > kMaxEntries)
+      throw LimitError("enumerating every equilibrium needs more than " +
+                       std::to_string(kMaxEntries) + " partial strategies; lower --max");
+  }
+
+  const T* Value(std::uint32_t entry) const { return &values_[entries_[entry].first_value]; }
+
+  Equilibrium Extract(std::uint32_t root_entry, const ActionIndex& index) const {
+    Equilibrium eq;
+    eq.behavior.assign(index.size(), 0.0);
+    if constexpr (std::is_same_v<T, Rational>) eq.exact_behavior.assign(index.size(), 0);
+    std::vector<std::pair<NodeId, std::uint32_t>> stack{{0, root_entry}};
+    while (!stack.empty()) {
+      auto [v, e] = stack.back();
+      stack.pop_back();
+      if (game_.is_terminal(v)) continue;
+      InfosetId h = game_.infoset(v);
+      const Entry& entry = entries_[e];
+      if (game_.kind(v) == NodeKind::kDecision) {
+        eq.behavior[index(h, entry.choice)] = 1;
+        if constexpr (std::is_same_v<T, Rational>) eq.exact_behavior[index(h, entry.choice)] = 1;
+        // Indifference: another child optimal given the children's chosen entries.
+        int p = game_.player(v);
+        auto kids = game_.children(v);
+        int optimal = 0;
+        const T* chosen = Value(child_entries_[entry.first_child_entry + entry.choice]);
+        for (std::uint32_t a = 0; a < kids.size(); ++a)
+          if (Tied(Value(child_entries_[entry.first_child_entry + a])[p], chosen[p],
+                   options_.tie_tolerance))
+            ++optimal;
+        if (optimal > 1) eq.indifferent.push_back(v);
+      } else {
+        for (std::uint32_t a = 0; a < game_.num_actions(h); ++a) {
+          eq.behavior[index(h, a)] = game_.chance_prob(h, a);
+          if constexpr (std::is_same_v<T, Rational>)
+            eq.exact_behavior[index(h, a)] = game_.exact_chance_prob(h, a);
+        }
+      }
+      auto kids = game_.children(v);
+      for (std::size_t a = kids.size(); a-- > 0;)
+        stack.emplace_back(kids[a], child_entries_[entry.first_child_entry + a]);
+    }
+    std::sort(eq.indifferent.begin(), eq.indifferent.end());
+    const T* root = Value(root_entry);
+    for (int i = 0; i < np_; ++i) {
+      if constexpr (std::is_same_v<T, Rational>) {
+        eq.exact_payoffs.push_back(root[i]);
+        eq.payoffs.push_back(root[i].get_d());
+      } else {
+        eq.payoffs.push_back(root[i]);
+      }
+    }
+    return eq;
+  }
+
+  static constexpr std::size_t kMaxEntries = 50'000'000;
+  const model::Game& game_;
+  const BackwardInductionOptions& options_;
+  const int np_;
+  std::vector<std::vector<std::uint32_t>> lists_;
+  std::vector<Entry> entries_;
+  std::vector<std::uint32_t> child_entries_;
+  std::vector<T> values_;
+  bool truncated_ = false;
+};
+
+template <class T>
+Solution Solve(const model::Game& game, const BackwardInductionOptions& options) {
+  ActionIndex index(game);
+  Solution s;
+  s.method = "backward induction";
+  s.exact = std::is_same_v<T, Rational>;
+  if (options.all) {
+    Enumerator<T> e(game, options);
+    s.equilibria = e.Run(index, &s.truncated);
+  } else {
+    s.equilibria.push_back(SolveOne<T>(game, index, options.tie_tolerance));
+  }
+  for (Equilibrium& eq : s.equilibria) eq.max_gain = PerfectInformationGain(game, index, eq.behavior);
+  return s;
+}
+
+}  // namespace
+
+std::string ImperfectInformationMessage(const model::Game& game) {
+  InfosetId h = game.first_imperfect_infoset();
+  std::size_t members = game.infoset_nodes(h).size();
+  return "the game has imperfect information: information set " + game.DescribeInfoset(h) +
+         " has " + std::to_string(members) +
+         " nodes, so backward induction does not apply; it needs an equilibrium method for "
+         "imperfect information (subgame decomposition with the sequence-form LP for two-player "
+         "zero-sum games or Lemke's algorithm for two-player games)";
+}
+
+Solution SolveBackwardInduction(const model::Game& game,
+                                const BackwardInductionOptions& options) {
+  if (!game.perfect_information()) throw UnsupportedError(ImperfectInformationMessage(game));
+  if (options.all && options.max_equilibria == 0)
+    throw UnsupportedError("--max must be at least 1");
+  return options.exact ? Solve<Rational>(game, options) : Solve<double>(game, options);
+}
+
+std::size_t BackwardInductionSweep(const model::Game& game, std::span<double> values,
+                                   std::span<std::uint32_t> choice) {
+  const int np = game.num_players();
+  const NodeId n = game.num_nodes();
+  PARLEY_CHECK(values.size() >= static_cast<std::size_t>(n) * np);
+  PARLEY_CHECK(choice.size() >= game.num_infosets());
+  std::size_t ties = 0;
+  double* val = values.data();
+  for (NodeId v = n; v-- > 0;) {
+    double* out = val + static_cast<std::size_t>(v) * np;
+    const model::OutcomeId o = game.outcome(v);
+    switch (game.kind(v)) {
+      case NodeKind::kTerminal:
+        if (o != kNoOutcome) {
+          auto pay = game.payoffs(o);
+          for (int i = 0; i < np; ++i) out[i] = pay[i];
+        } else {
+          for (int i = 0; i < np; ++i) out[i] = 0;
+        }
+        continue;
+      case NodeKind::kDecision: {
+        const int p = game.player(v);
+        auto kids = game.children(v);
+        std::uint32_t best = 0;
+        double best_value = val[static_cast<std::size_t>(kids[0]) * np + p];
+        for (std::uint32_t a = 1; a < kids.size(); ++a) {
+          double x = val[static_cast<std::size_t>(kids[a]) * np + p];
+          if (x > best_value) {
+            best_value = x;
+            best = a;
+          } else if (x == best_value) {
+            ++ties;
+          }
+        }
+        choice[game.infoset(v)] = best;
+        const double* in = val + static_cast<std::size_t>(kids[best]) * np;
+        for (int i = 0; i < np; ++i) out[i] = in[i];
+        break;
+      }
+      case NodeKind::kChance: {
+        InfosetId h = game.infoset(v);
+        auto kids = game.children(v);
+        for (int i = 0; i < np; ++i) out[i] = 0;
+        for (std::uint32_t a = 0; a < kids.size(); ++a) {
+          double p = game.chance_prob(h, a);
+          const double* in = val + static_cast<std::size_t>(kids[a]) * np;
+          for (int i = 0; i < np; ++i) out[i] += p * in[i];
+        }
+        break;
+      }
+    }
+    if (o != kNoOutcome) {
+      auto pay = game.payoffs(o);
+      for (int i = 0; i < np; ++i) out[i] += pay[i];
+    }
+  }
+  return ties;
+}
+
+}  // namespace parley::equilibrium

@@ -1,0 +1,45 @@
+// Subgame-perfect equilibria of games of perfect information by backward induction
+// (Zermelo 1913; Kuhn 1953; Selten 1965): in a reverse preorder sweep every node's value is
+// its mover's best child (a chance node's: the probability-weighted average), outcomes on
+// internal nodes added along the way.
+//
+// Ties: by default the first optimal action (in action order) is chosen and the node is
+// reported as indifferent. With `all`, every pure subgame-perfect equilibrium is enumerated
+// (up to `max_equilibria`): at each node, the set of (strategy of the subtree, value) pairs
+// is built from the children's sets, and the mover keeps each child that is optimal for a
+// given combination of the children's equilibria.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "solver/equilibrium/profile.h"
+#include "solver/model/game.h"
+
+namespace parley::equilibrium {
+
+struct BackwardInductionOptions {
+  bool exact = false;                 // GMP rationals instead of doubles
+  bool all = false;                   // every pure SPE, not just one
+  std::size_t max_equilibria = 1000;  // with `all`: stop listing past this many
+  // In floating point, actions whose values differ by at most this (relative to magnitude)
+  // count as ties.
+  double tie_tolerance = 1e-9;
+};
+
+// Throws UnsupportedError naming the first information set with two or more nodes when the
+// game is not of perfect information.
+Solution SolveBackwardInduction(const model::Game& game,
+                                const BackwardInductionOptions& options = {});
+
+// The hot loop alone, for benchmarks and embedding: fills values (num_nodes x num_players,
+// the value of each node's subtree) and choice (per information set, the chosen action;
+// untouched for chance sets). No allocation. Returns the number of decision nodes with ties.
+std::size_t BackwardInductionSweep(const model::Game& game, std::span<double> values,
+                                   std::span<std::uint32_t> choice);
+
+// Message for a game that backward induction cannot solve (names the information set).
+std::string ImperfectInformationMessage(const model::Game& game);
+
+}  // namespace parley::equilibrium

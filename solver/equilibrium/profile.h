@@ -1,0 +1,80 @@
+// Strategy profiles in behaviour strategies and what every solver returns.
+//
+// A behaviour profile gives, for every information set, a probability for each of its
+// actions (Kuhn 1953). Chance sets are included, holding their probabilities, so that reach
+// probabilities are one product along the path. Actions of all sets are numbered in one flat
+// range by ActionIndex; profiles are flat arrays over that range.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "solver/model/game.h"
+#include "solver/model/number.h"
+
+namespace parley::equilibrium {
+
+using model::Game;
+using model::InfosetId;
+using model::NodeId;
+
+// Numbers the (information set, action) pairs of a game 0 .. size()-1, set by set.
+class ActionIndex {
+ public:
+  explicit ActionIndex(const Game& game);
+  std::uint32_t operator()(InfosetId h, std::uint32_t a) const { return first_[h] + a; }
+  std::uint32_t first(InfosetId h) const { return first_[h]; }
+  std::uint32_t size() const { return first_.back(); }
+
+ private:
+  std::vector<std::uint32_t> first_;  // num_infosets + 1
+};
+
+// One equilibrium, in behaviour strategies.
+struct Equilibrium {
+  std::vector<double> behavior;  // over ActionIndex; chance sets hold their probabilities
+  std::vector<double> payoffs;   // expected payoff of each player
+  // Filled when solved in exact arithmetic (--exact): the same numbers as rationals.
+  std::vector<Rational> exact_behavior;
+  std::vector<Rational> exact_payoffs;
+  // Decision nodes (pure solutions) where the mover had two or more optimal actions.
+  std::vector<NodeId> indifferent;
+  // Largest gain any player gets by deviating, in any proper subgame (0 for an exact
+  // subgame-perfect equilibrium; below 1e-9 in floating point). Negative when not checked.
+  double max_gain = -1;
+};
+
+// What `parley solve` computes.
+struct Solution {
+  std::string concept_name = "subgame-perfect";
+  std::string method;  // e.g. "backward induction"
+  bool exact = false;
+  std::vector<Equilibrium> equilibria;
+  bool truncated = false;  // --max cut the list
+  std::vector<std::string> notes;
+};
+
+// The probability of reaching each node under a profile (preorder forward pass).
+std::vector<double> ReachProbabilities(const Game& game, const ActionIndex& index,
+                                       const std::vector<double>& behavior);
+
+// Expected payoff of each player at each node under the profile, outcomes on the way
+// included: values[v * num_players + p] is the payoff player p expects from v on, counting
+// outcomes at v and below.
+std::vector<double> NodeValues(const Game& game, const ActionIndex& index,
+                               const std::vector<double>& behavior);
+
+// For games of perfect information: the largest gain any player gets by deviating from the
+// profile in any subgame (every node roots one). 0 means subgame-perfect.
+double PerfectInformationGain(const Game& game, const ActionIndex& index,
+                              const std::vector<double>& behavior);
+
+// Probability (or 0/1) that a pure profile's set h picks action a: helper for writers.
+inline bool IsPure(const std::vector<double>& behavior, std::uint32_t first, std::uint32_t n) {
+  for (std::uint32_t a = 0; a < n; ++a)
+    if (behavior[first + a] != 0 && behavior[first + a] != 1) return false;
+  return true;
+}
+
+}  // namespace parley::equilibrium

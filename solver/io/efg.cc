@@ -1,0 +1,401 @@
+#include "solver/io/efg.h"
+
+#include <cmath>
+#include <optional>
+#include <ostream>
+#include <sstream>
+#include <unordered_map>
+#include <vector>
+
+#include "solver/io/text_scanner.h"
+#include "solver/model/error.h"
+#include "solver/model/game_builder.h"
+
+namespace parley::io {
+
+using model::GameBuilder;
+using model::InfosetId;
+using model::kNoNode;
+using model::kNoOutcome;
+using model::LabelId;
+using model::NodeId;
+using model::OutcomeId;
+
+namespace {
+
+class EfgReader {
+ public:
+  EfgReader(std::string_view text, const std::string& file, const ReadOptions& options)
+      : scan_(text, file), options_(options) {}
+
+  model::GamePtr Read() {
+    ReadHeader();
+    ReadTree();
+    Token extra = scan_.Next();
+    if (extra.kind != TokenKind::kEnd)
+      scan_.Fail(extra, "unexpected " + TextScanner::Describe(extra) +
+                            " after the end of the tree (the tree is complete: every node "
+                            "has all its children)");
+    try {
+      return builder_->Build();
+    } catch (const ValidationError& e) {
+      throw ValidationError(SourceLocation{scan_.file(), 0, 0}, e.message());
+    }
+  }
+
+ private:
+  Token Expect(TokenKind kind, const char* what) {
+    Token t = scan_.Next();
+    if (t.kind != kind)
+      scan_.Fail(t, std::string("expected ") + what + ", found " + TextScanner::Describe(t));
+    return t;
+  }
+
+  long ExpectInteger(const char* what) {
+    Token t = scan_.Next();
+    long value = 0;
+    bool ok = t.kind == TokenKind::kNumber;
+    if (ok) {
+      Number x;
+      ok = Number::Parse(t.text, &x) && x.kind() == Number::Kind::kInteger;
+      if (ok) value = static_cast<long>(x.ToDouble());
+    }
+    if (!ok)
+      scan_.Fail(t, std::string("expected ") + what + " (a whole number), found " +
+                        TextScanner::Describe(t));
+    return value;
+  }
+
+  Number ExpectNumber(const char* what) {
+    Token t = scan_.Next();
+    Number x;
+    if (t.kind != TokenKind::kNumber || !Number::Parse(t.text, &x))
+      scan_.Fail(t, std::string("expected ") + what +
+                        " (a number such as 3, -1/2 or 0.25), found " + TextScanner::Describe(t));
+    return x;
+  }
+
+  void ReadHeader() {
+    Token t = scan_.Next();
+    if (t.kind != TokenKind::kSymbol || t.text != "EFG")
+      scan_.Fail(t, "not a Gambit extensive-form file: it must start with 'EFG 2 R', found " +
+                        TextScanner::Describe(t));
+    Token version = scan_.Next();
+    if (version.text != "2")
+      scan_.Fail(version, "unsupported .efg version " + TextScanner::Describe(version) +
+                              "; only version 2 exists");
+    Token r = scan_.Next();
+    if (r.kind != TokenKind::kSymbol || (r.text != "R" && r.text != "D"))
+      scan_.Fail(r, "expected 'R' after 'EFG 2', found " + TextScanner::Describe(r));
+    std::string title = TextScanner::Unescape(Expect(TokenKind::kString, "the title (a quoted string)").text);
+    Expect(TokenKind::kLeftBrace, "'{' opening the list of player names");
+    std::vector<std::string> players;
+    for (;;) {
+      Token p = scan_.Next();
+      if (p.kind == TokenKind::kRightBrace) break;
+      if (p.kind != TokenKind::kString)
+        scan_.Fail(p, "expected a player name (a quoted string) or '}', found " +
+                          TextScanner::Describe(p));
+      players.push_back(TextScanner::Unescape(p.text));
+    }
+    if (players.empty()) scan_.Fail(t, "the game has no players; list at least one name");
+    builder_.emplace(std::move(players));
+    builder_->SetTitle(std::move(title));
+    builder_->SetMaxNodes(options_.max_nodes);
+    if (scan_.Peek().kind == TokenKind::kString)
+      builder_->SetComment(TextScanner::Unescape(scan_.Next().text));
+  }
+
+  // Reads `"label" { "a" [prob] ... }` after an information-set number at its first
+  // declaration. Returns the action labels (and probabilities for chance).
+  void ReadInfosetBody(bool chance, std::vector<LabelId>* actions, std::vector<Number>* probs,
+                       LabelId* label) {
+    *label = 0;
+    if (scan_.Peek().kind == TokenKind::kString)
+      *label = builder_->Intern(TextScanner::Unescape(scan_.Next().text));
+    Expect(TokenKind::kLeftBrace, "'{' opening the list of actions");
+    for (;;) {
+      Token a = scan_.Next();
+      if (a.kind == TokenKind::kRightBrace) break;
+      if (a.kind != TokenKind::kString)
+        scan_.Fail(a, std::string("expected an action label (a quoted string)") +
+                          (chance ? " followed by its probability" : "") + " or '}', found " +
+                          TextScanner::Describe(a));
+      actions->push_back(builder_->Intern(TextScanner::Unescape(a.text)));
+      if (chance) {
+        Token pt = scan_.Peek();
+        Number p = ExpectNumber("the probability of a chance action");
+        if (p.ToDouble() < 0 || p.ToDouble() > 1 || (p.IsExact() && (p.ToRational() < 0 || p.ToRational() > 1)))
+          scan_.Fail(pt, "chance probability " + std::string(pt.text) +
+                             " is outside [0, 1]");
+        probs->push_back(p);
+      }
+    }
+    if (actions->empty())
+      scan_.Fail(scan_.Peek(), "an information set needs at least one action");
+  }
+
+  // Checks a chance information set's probabilities sum to 1.
+  void CheckChanceSum(const Token& at, const std::vector<Number>& probs) {
+    bool exact = true;
+    Rational sum = 0;
+    double dsum = 0;
+    for (const Number& p : probs) {
+      if (p.kind() == Number::Kind::kDecimal || p.kind() == Number::Kind::kFloat) exact = false;
+      sum += p.ToRational();
+      dsum += p.ToDouble();
+    }
+    if (exact ? sum != 1 : std::abs(dsum - 1.0) > 1e-9)
+      scan_.Fail(at, "the probabilities of this chance move sum to " +
+                         (exact ? FormatRational(sum) : FormatDouble(dsum)) +
+                         ", not 1");
+  }
+
+  OutcomeId ReadOutcome() {
+    Token t = scan_.Peek();
+    long number = ExpectInteger("an outcome number (0 for none)");
+    if (number < 0) scan_.Fail(t, "outcome numbers are 0 (none) or positive");
+    Token next = scan_.Peek();
+    bool has_body = next.kind == TokenKind::kString || next.kind == TokenKind::kLeftBrace;
+    if (number == 0) {
+      if (has_body)
+        scan_.Fail(next, "outcome 0 means \"no outcome\" and cannot have a label or payoffs");
+      return kNoOutcome;
+    }
+    auto it = outcomes_.find(number);
+    if (!has_body) {
+      if (it == outcomes_.end())
+        scan_.Fail(t, "outcome " + std::to_string(number) +
+                          " is used before its payoffs are given; give \"label\" { payoffs } "
+                          "where it first appears");
+      return it->second;
+    }
+    std::string label;
+    if (next.kind == TokenKind::kString) label = TextScanner::Unescape(scan_.Next().text);
+    Token brace = Expect(TokenKind::kLeftBrace, "'{' opening the outcome's payoffs");
+    std::vector<Number> payoffs;
+    for (;;) {
+      Token p = scan_.Peek();
+      if (p.kind == TokenKind::kRightBrace) {
+        scan_.Next();
+        break;
+      }
+      if (p.kind == TokenKind::kComma) {
+        scan_.Next();
+        continue;
+      }
+      payoffs.push_back(ExpectNumber("a payoff"));
+    }
+    if (static_cast<int>(payoffs.size()) != builder_->num_players())
+      scan_.Fail(brace, "outcome " + std::to_string(number) + " has " +
+                            std::to_string(payoffs.size()) + " payoffs but the game has " +
+                            std::to_string(builder_->num_players()) +
+                            " players; give one payoff per player");
+    if (it != outcomes_.end()) {
+      // A repeated declaration must agree with the first.
+      for (int i = 0; i < builder_->num_players(); ++i)
+        if (payoffs[i].ToRational() != declared_payoffs_[number][i])
+          scan_.Fail(brace, "outcome " + std::to_string(number) +
+                                " is declared again with other payoffs");
+      return it->second;
+    }
+    OutcomeId id = builder_->AddOutcome(label, payoffs);
+    outcomes_.emplace(number, id);
+    auto& saved = declared_payoffs_[number];
+    for (const Number& p : payoffs) saved.push_back(p.ToRational());
+    return id;
+  }
+
+  void ReadTree() {
+    struct Open {
+      NodeId node;
+      std::uint32_t remaining;
+    };
+    std::vector<Open> stack;
+    bool root_read = false;
+    std::vector<LabelId> actions;
+    std::vector<Number> probs;
+    for (;;) {
+      if (root_read && stack.empty()) return;
+      Token t = scan_.Next();
+      if (t.kind == TokenKind::kEnd) {
+        if (!root_read) scan_.Fail(t, "the file has no nodes; the tree starts after the players");
+        scan_.Fail(t, "the file ends before the tree is complete: node " +
+                          std::to_string(stack.back().node + 1) + " still needs " +
+                          std::to_string(stack.back().remaining) + " more child node(s)");
+      }
+      if (t.kind != TokenKind::kSymbol || t.text.size() != 1 ||
+          (t.text[0] != 'c' && t.text[0] != 'p' && t.text[0] != 't'))
+        scan_.Fail(t, "expected a node type: 'p' (player), 'c' (chance) or 't' (terminal), "
+                      "found " + TextScanner::Describe(t));
+      char type = t.text[0];
+      std::string node_label =
+          TextScanner::Unescape(Expect(TokenKind::kString, "the node's label (a quoted string, may be \"\")").text);
+      NodeId parent = kNoNode;
+      if (!stack.empty()) {
+        parent = stack.back().node;
+        if (--stack.back().remaining == 0) stack.pop_back();
+      }
+      root_read = true;
+      try {
+        if (type == 't') {
+          OutcomeId o = ReadOutcome();
+          builder_->AddTerminal(parent, o, node_label);
+          continue;
+        }
+        long player = 0;
+        if (type == 'p') {
+          Token pt = scan_.Peek();
+          player = ExpectInteger("a player number");
+          if (player < 1 || player > builder_->num_players())
+            scan_.Fail(pt, "player " + std::to_string(player) + " does not exist; players are "
+                               "numbered 1 to " + std::to_string(builder_->num_players()));
+        }
+        Token st = scan_.Peek();
+        long set_number = ExpectInteger("an information set number");
+        if (set_number < 1) scan_.Fail(st, "information set numbers start at 1");
+        std::uint64_t key = (static_cast<std::uint64_t>(player) << 32) |
+                            static_cast<std::uint64_t>(set_number & 0xffffffff);
+        auto it = infosets_.find(key);
+        Token body = scan_.Peek();
+        InfosetId h;
+        if (body.kind == TokenKind::kString || body.kind == TokenKind::kLeftBrace) {
+          actions.clear();
+          probs.clear();
+          LabelId label;
+          ReadInfosetBody(type == 'c', &actions, &probs, &label);
+          if (it == infosets_.end()) {
+            if (type == 'c') {
+              CheckChanceSum(body, probs);
+              h = builder_->AddChanceInfoset(label, actions, probs);
+            } else {
+              h = builder_->AddInfoset(static_cast<int>(player - 1), label, actions);
+            }
+            infosets_.emplace(key, Declared{h, actions, probs});
+          } else {
+            const Declared& d = it->second;
+            bool same = d.actions == actions;
+            for (std::size_t i = 0; same && i < probs.size(); ++i)
+              same = probs[i].ToRational() == d.probs[i].ToRational();
+            if (!same)
+              scan_.Fail(body, "information set " + std::to_string(set_number) +
+                                   (type == 'c' ? " of chance"
+                                                : " of player " + std::to_string(player)) +
+                                   " is declared again with other actions" +
+                                   (type == 'c' ? " or probabilities" : "") +
+                                   "; all its nodes must offer the same actions");
+            h = d.id;
+          }
+        } else {
+          if (it == infosets_.end())
+            scan_.Fail(body, "information set " + std::to_string(set_number) +
+                                 (type == 'c' ? " of chance" : " of player " + std::to_string(player)) +
+                                 " is used before its actions are given; give \"label\" { actions } "
+                                 "at its first node");
+          h = it->second.id;
+        }
+        OutcomeId o = ReadOutcome();
+        NodeId v = builder_->AddNode(parent, h, o, node_label);
+        stack.push_back({v, builder_->num_actions(h)});
+      } catch (const ParseError&) {
+        throw;
+      } catch (const ValidationError& e) {
+        throw ValidationError(scan_.Where(t), e.message());
+      } catch (const LimitError& e) {
+        throw LimitError(scan_.Where(t), e.message());
+      }
+    }
+  }
+
+  struct Declared {
+    InfosetId id;
+    std::vector<LabelId> actions;
+    std::vector<Number> probs;
+  };
+
+  TextScanner scan_;
+  ReadOptions options_;
+  std::optional<GameBuilder> builder_;
+  std::unordered_map<std::uint64_t, Declared> infosets_;
+  std::unordered_map<long, OutcomeId> outcomes_;
+  std::unordered_map<long, std::vector<Rational>> declared_payoffs_;
+};
+
+std::string Quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace
+
+model::GamePtr ReadEfg(std::string_view text, const std::string& file_name,
+                       const ReadOptions& options) {
+  return EfgReader(text, file_name, options).Read();
+}
+
+void WriteEfg(const model::Game& game, std::ostream& out) {
+  using model::NodeKind;
+  out << "EFG 2 R " << Quote(game.title()) << " {";
+  for (const auto& p : game.players()) out << ' ' << Quote(p);
+  out << " }\n" << Quote(game.comment()) << "\n\n";
+  std::vector<bool> set_written(game.num_infosets(), false);
+  std::vector<std::uint32_t> chance_number(game.num_infosets(), 0);
+  std::uint32_t chance_count = 0;
+  std::vector<std::uint32_t> outcome_number(game.num_outcomes(), 0);
+  std::uint32_t outcome_count = 0;
+  auto write_outcome = [&](model::NodeId v) {
+    OutcomeId o = game.outcome(v);
+    if (o == kNoOutcome) {
+      out << " 0\n";
+      return;
+    }
+    if (outcome_number[o] != 0) {
+      out << ' ' << outcome_number[o] << '\n';
+      return;
+    }
+    outcome_number[o] = ++outcome_count;
+    out << ' ' << outcome_number[o] << ' ' << Quote(game.outcome_label(o)) << " {";
+    for (int p = 0; p < game.num_players(); ++p) out << ' ' << game.payoff_text(o, p);
+    out << " }\n";
+  };
+  for (NodeId v = 0; v < game.num_nodes(); ++v) {  // preorder: the file's order
+    const std::string& label = game.node_label(v);
+    if (game.kind(v) == NodeKind::kTerminal) {
+      out << "t " << Quote(label);
+      write_outcome(v);
+      continue;
+    }
+    InfosetId h = game.infoset(v);
+    bool chance = game.kind(v) == NodeKind::kChance;
+    if (chance) {
+      if (chance_number[h] == 0) chance_number[h] = ++chance_count;
+      out << "c " << Quote(label) << ' ' << chance_number[h];
+    } else {
+      out << "p " << Quote(label) << ' ' << game.player(v) + 1 << ' '
+          << game.infoset_index_in_player(h) + 1;
+    }
+    if (!set_written[h]) {
+      set_written[h] = true;
+      out << ' ' << Quote(game.infoset_label(h)) << " {";
+      for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
+        out << ' ' << Quote(game.action_label(h, a));
+        if (chance) out << ' ' << game.chance_prob_text(h, a);
+      }
+      out << " }";
+    }
+    write_outcome(v);
+  }
+}
+
+std::string WriteEfgString(const model::Game& game) {
+  std::ostringstream s;
+  WriteEfg(game, s);
+  return s.str();
+}
+
+}  // namespace parley::io

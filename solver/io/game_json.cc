@@ -1,0 +1,222 @@
+#include "solver/io/game_json.h"
+
+#include <nlohmann/json.hpp>
+
+#include "solver/model/error.h"
+#include "solver/model/game_builder.h"
+
+namespace parley::io {
+
+using nlohmann::json;
+
+namespace {
+
+SourceLocation LocationOfByte(std::string_view text, const std::string& file, std::size_t byte) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {file, line, column};
+}
+
+class JsonGameReader {
+ public:
+  JsonGameReader(const std::string& file) : file_(file) {}
+
+  [[noreturn]] void Fail(const std::string& where, const std::string& what) const {
+    throw ParseError(SourceLocation{file_}, where + ": " + what);
+  }
+
+  Number ToNumber(const json& j, const std::string& where) const {
+    Number x;
+    if (j.is_number_integer()) return Number(j.get<long>());
+    if (j.is_number()) return Number(j.get<double>());
+    if (j.is_string() && Number::Parse(j.get<std::string>(), &x)) return x;
+    Fail(where, "expected a number such as 3, \"-1/2\" or \"0.25\", found " + j.dump());
+  }
+
+  model::GamePtr Read(const json& doc, const ReadOptions& options) {
+    if (!doc.is_object()) Fail("(top level)", "a Parley game is a JSON object");
+    if (!doc.contains("players") || !doc["players"].is_array() || doc["players"].empty())
+      Fail("players", "a non-empty list of player names is required");
+    std::vector<std::string> players;
+    for (const auto& p : doc["players"]) {
+      if (!p.is_string()) Fail("players", "player names must be strings");
+      players.push_back(p.get<std::string>());
+    }
+    model::GameBuilder b(players);
+    b.SetMaxNodes(options.max_nodes);
+    if (doc.contains("title")) b.SetTitle(doc["title"].get<std::string>());
+    if (doc.contains("comment")) b.SetComment(doc["comment"].get<std::string>());
+    std::vector<model::InfosetId> sets;
+    const json& infosets = doc.value("infosets", json::array());
+    for (std::size_t i = 0; i < infosets.size(); ++i) {
+      const json& h = infosets[i];
+      std::string where = "infosets[" + std::to_string(i) + "]";
+      if (!h.is_object() || !h.contains("actions") || !h["actions"].is_array())
+        Fail(where, "an information set needs \"player\" and \"actions\"");
+      std::vector<std::string> actions;
+      for (const auto& a : h["actions"]) actions.push_back(a.is_string() ? a.get<std::string>() : a.dump());
+      std::string label = h.value("label", std::string());
+      const json& player = h.value("player", json());
+      try {
+        if (player.is_string() && player.get<std::string>() == "chance") {
+          const json& probs = h.value("probabilities", json::array());
+          std::vector<Number> p;
+          for (std::size_t k = 0; k < probs.size(); ++k)
+            p.push_back(ToNumber(probs[k], where + ".probabilities[" + std::to_string(k) + "]"));
+          sets.push_back(b.AddChanceInfoset(label, actions, p));
+        } else if (player.is_number_integer()) {
+          sets.push_back(b.AddInfoset(player.get<int>() - 1, label, actions));
+        } else {
+          Fail(where + ".player", "expected a player number (from 1) or \"chance\"");
+        }
+      } catch (const ValidationError& e) {
+        Fail(where, e.message());
+      }
+    }
+    std::vector<model::OutcomeId> outcomes;
+    const json& outs = doc.value("outcomes", json::array());
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+      std::string where = "outcomes[" + std::to_string(i) + "]";
+      const json& o = outs[i];
+      if (!o.is_object() || !o.contains("payoffs") || !o["payoffs"].is_array())
+        Fail(where, "an outcome needs \"payoffs\" (one per player)");
+      std::vector<Number> pay;
+      for (std::size_t k = 0; k < o["payoffs"].size(); ++k)
+        pay.push_back(ToNumber(o["payoffs"][k], where + ".payoffs[" + std::to_string(k) + "]"));
+      try {
+        outcomes.push_back(b.AddOutcome(o.value("label", std::string()), pay));
+      } catch (const ValidationError& e) {
+        Fail(where, e.message());
+      }
+    }
+    if (!doc.contains("nodes") || !doc["nodes"].is_array() || doc["nodes"].empty())
+      Fail("nodes", "a non-empty list of nodes in preorder is required");
+    struct Open {
+      model::NodeId node;
+      std::uint32_t remaining;
+    };
+    std::vector<Open> stack;
+    const json& nodes = doc["nodes"];
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      std::string where = "nodes[" + std::to_string(i) + "]";
+      if (i > 0 && stack.empty())
+        Fail(where, "the tree is already complete; this node has no parent");
+      const json& node = nodes[i];
+      if (!node.is_object()) Fail(where, "a node is a JSON object");
+      model::NodeId parent = model::kNoNode;
+      if (!stack.empty()) {
+        parent = stack.back().node;
+        if (--stack.back().remaining == 0) stack.pop_back();
+      }
+      model::OutcomeId outcome = model::kNoOutcome;
+      if (node.contains("outcome") && !node["outcome"].is_null()) {
+        if (!node["outcome"].is_number_unsigned() || node["outcome"].get<std::size_t>() >= outcomes.size())
+          Fail(where + ".outcome", "no such outcome (outcomes are numbered from 0)");
+        outcome = outcomes[node["outcome"].get<std::size_t>()];
+      }
+      std::string label = node.value("label", std::string());
+      try {
+        if (node.contains("infoset")) {
+          if (!node["infoset"].is_number_unsigned() || node["infoset"].get<std::size_t>() >= sets.size())
+            Fail(where + ".infoset", "no such information set (numbered from 0)");
+          model::InfosetId h = sets[node["infoset"].get<std::size_t>()];
+          model::NodeId v = b.AddNode(parent, h, outcome, label);
+          stack.push_back({v, b.num_actions(h)});
+        } else {
+          b.AddTerminal(parent, outcome, label);
+        }
+      } catch (const ValidationError& e) {
+        Fail(where, e.message());
+      }
+    }
+    if (!stack.empty())
+      Fail("nodes", "the list ends before the tree is complete (" +
+                        std::to_string(stack.back().remaining) + " more children expected)");
+    try {
+      return b.Build();
+    } catch (const ValidationError& e) {
+      throw ValidationError(SourceLocation{file_}, e.message());
+    }
+  }
+
+ private:
+  std::string file_;
+};
+
+}  // namespace
+
+model::GamePtr ReadGameJson(std::string_view text, const std::string& file_name,
+                            const ReadOptions& options) {
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    auto pos = what.find("parse error");
+    throw ParseError(LocationOfByte(text, file_name, e.byte > 0 ? e.byte - 1 : 0),
+                     "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
+  }
+  try {
+    return JsonGameReader(file_name).Read(doc, options);
+  } catch (const json::exception& e) {
+    throw ParseError(SourceLocation{file_name}, std::string("unexpected JSON value: ") + e.what());
+  }
+}
+
+std::string WriteGameJson(const model::Game& game) {
+  json doc;
+  doc["format"] = "parley.game";
+  doc["version"] = 1;
+  doc["title"] = game.title();
+  if (!game.comment().empty()) doc["comment"] = game.comment();
+  doc["players"] = game.players();
+  json sets = json::array();
+  for (model::InfosetId h = 0; h < game.num_infosets(); ++h) {
+    json s;
+    int p = game.infoset_player(h);
+    if (p == model::kChancePlayer) {
+      s["player"] = "chance";
+    } else {
+      s["player"] = p + 1;
+    }
+    if (!game.infoset_label(h).empty()) s["label"] = game.infoset_label(h);
+    json actions = json::array(), probs = json::array();
+    for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
+      actions.push_back(game.action_label(h, a));
+      if (p == model::kChancePlayer) probs.push_back(game.chance_prob_text(h, a));
+    }
+    s["actions"] = actions;
+    if (p == model::kChancePlayer) s["probabilities"] = probs;
+    sets.push_back(std::move(s));
+  }
+  doc["infosets"] = std::move(sets);
+  json outs = json::array();
+  for (model::OutcomeId o = 0; o < game.num_outcomes(); ++o) {
+    json out;
+    if (!game.outcome_label(o).empty()) out["label"] = game.outcome_label(o);
+    json pay = json::array();
+    for (int p = 0; p < game.num_players(); ++p) pay.push_back(game.payoff_text(o, p));
+    out["payoffs"] = pay;
+    outs.push_back(std::move(out));
+  }
+  doc["outcomes"] = std::move(outs);
+  json nodes = json::array();
+  for (model::NodeId v = 0; v < game.num_nodes(); ++v) {
+    json node = json::object();
+    if (!game.is_terminal(v)) node["infoset"] = game.infoset(v);
+    if (game.outcome(v) != model::kNoOutcome) node["outcome"] = game.outcome(v);
+    if (!game.node_label(v).empty()) node["label"] = game.node_label(v);
+    nodes.push_back(std::move(node));
+  }
+  doc["nodes"] = std::move(nodes);
+  return doc.dump(1) + "\n";
+}
+
+}  // namespace parley::io

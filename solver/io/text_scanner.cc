@@ -1,0 +1,112 @@
+#include "solver/io/text_scanner.h"
+
+namespace parley::io {
+
+Token TextScanner::Next() {
+  if (peeked_) {
+    peeked_ = false;
+    return peek_;
+  }
+  return Scan();
+}
+
+Token TextScanner::Peek() {
+  if (!peeked_) {
+    peek_ = Scan();
+    peeked_ = true;
+  }
+  return peek_;
+}
+
+void TextScanner::Fail(const Token& t, const std::string& message) const {
+  throw ParseError(Where(t), message);
+}
+
+Token TextScanner::Scan() {
+  const std::size_t n = text_.size();
+  while (pos_ < n) {
+    char c = text_[pos_];
+    if (c == '\n') {
+      ++line_;
+      line_start_ = ++pos_;
+    } else if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+      ++pos_;
+    } else {
+      break;
+    }
+  }
+  Token t;
+  t.line = line_;
+  t.column = static_cast<int>(pos_ - line_start_) + 1;
+  if (pos_ >= n) return t;
+  char c = text_[pos_];
+  if (c == '"') {
+    std::size_t start = ++pos_;
+    while (pos_ < n && text_[pos_] != '"') {
+      if (text_[pos_] == '\\' && pos_ + 1 < n) {
+        if (text_[pos_ + 1] == '\n') {
+          ++line_;
+          line_start_ = pos_ + 2;
+        }
+        pos_ += 2;
+        continue;
+      }
+      if (text_[pos_] == '\n') {
+        ++line_;
+        line_start_ = pos_ + 1;
+      }
+      ++pos_;
+    }
+    if (pos_ >= n) Fail(t, "unterminated string: a label needs a closing \"");
+    t.kind = TokenKind::kString;
+    t.text = text_.substr(start, pos_ - start);
+    ++pos_;
+    return t;
+  }
+  if (c == '{' || c == '}' || c == ',') {
+    t.kind = c == '{' ? TokenKind::kLeftBrace : c == '}' ? TokenKind::kRightBrace : TokenKind::kComma;
+    t.text = text_.substr(pos_++, 1);
+    return t;
+  }
+  std::size_t start = pos_;
+  while (pos_ < n) {
+    char d = text_[pos_];
+    if (d == ' ' || d == '\t' || d == '\n' || d == '\r' || d == '{' || d == '}' || d == ',' ||
+        d == '"' || d == '\f' || d == '\v')
+      break;
+    ++pos_;
+  }
+  t.text = text_.substr(start, pos_ - start);
+  bool numeric = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+  t.kind = numeric ? TokenKind::kNumber : TokenKind::kSymbol;
+  return t;
+}
+
+std::string TextScanner::Unescape(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\\' && i + 1 < raw.size() && raw[i + 1] == '"') {
+      out += '"';
+      ++i;
+    } else {
+      out += raw[i];
+    }
+  }
+  return out;
+}
+
+std::string TextScanner::Describe(const Token& t) {
+  switch (t.kind) {
+    case TokenKind::kEnd:
+      return "end of file";
+    case TokenKind::kString: {
+      std::string s(t.text.substr(0, 40));
+      return "\"" + s + (t.text.size() > 40 ? "...\"" : "\"");
+    }
+    default:
+      return "'" + std::string(t.text.substr(0, 40)) + "'";
+  }
+}
+
+}  // namespace parley::io

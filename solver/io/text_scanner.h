@@ -1,0 +1,50 @@
+// A small tokenizer for Gambit's text formats (.efg, .nfg): strings, braces, commas,
+// numbers and symbols, each with its line and column.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "solver/model/error.h"
+
+namespace parley::io {
+
+enum class TokenKind { kEnd, kString, kLeftBrace, kRightBrace, kComma, kNumber, kSymbol };
+
+struct Token {
+  TokenKind kind = TokenKind::kEnd;
+  std::string_view text;  // the raw text (for strings: between the quotes, escapes intact)
+  int line = 1;
+  int column = 1;
+};
+
+class TextScanner {
+ public:
+  TextScanner(std::string_view text, std::string file_name)
+      : text_(text), file_(std::move(file_name)) {}
+
+  // The next token (kEnd at the end of the text). Throws ParseError on an unterminated string.
+  Token Next();
+  Token Peek();
+
+  SourceLocation Where(const Token& t) const { return {file_, t.line, t.column}; }
+  [[noreturn]] void Fail(const Token& t, const std::string& message) const;
+  const std::string& file() const { return file_; }
+
+  // A string token's value: `\"` becomes `"`; any other backslash pair is kept as-is.
+  static std::string Unescape(std::string_view raw);
+  // How a token reads in a message: `"abc"`, `{`, `end of file`.
+  static std::string Describe(const Token& t);
+
+ private:
+  Token Scan();
+  std::string_view text_;
+  std::string file_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+  std::size_t line_start_ = 0;
+  bool peeked_ = false;
+  Token peek_;
+};
+
+}  // namespace parley::io
