@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs Parley's build and test dependencies from Debian 12 packages (as root, or through
+# sudo when available). Does nothing when every package is already there.
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config
+  libboost-graph-dev libglpk-dev libcli11-dev doctest-dev nlohmann-json3-dev libgmp-dev
+  libyaml-cpp-dev libmuparser-dev graphviz libgraphviz-dev libbenchmark-dev
+  chromium
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+run=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  run=(sudo)
+fi
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${run[@]}" apt-get update -qq
+"${run[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
