@@ -1,0 +1,111 @@
+#include "solver/bargaining/common.h"
+
+#include <cmath>
+
+#include "solver/model/error.h"
+#include "solver/model/number.h"
+
+namespace parley::bargaining {
+
+std::string ToString(Concept concept_kind) {
+  switch (concept_kind) {
+    case Concept::kNash: return "nash";
+    case Concept::kKalaiSmorodinsky: return "kalai_smorodinsky";
+    case Concept::kEgalitarian: return "egalitarian";
+    case Concept::kUtilitarian: return "utilitarian";
+  }
+  return "unknown";
+}
+
+bool ParseConcept(const std::string& text, Concept* out) {
+  for (Concept c : AllConcepts()) {
+    if (ToString(c) == text) {
+      *out = c;
+      return true;
+    }
+  }
+  if (text == "ks") {
+    *out = Concept::kKalaiSmorodinsky;
+    return true;
+  }
+  return false;
+}
+
+std::string ToString(Precision precision) {
+  switch (precision) {
+    case Precision::kExact: return "exact";
+    case Precision::kCertified: return "certified";
+    case Precision::kGlobal: return "global";
+    case Precision::kLocalGrid: return "local/grid";
+  }
+  return "unknown";
+}
+
+namespace internal {
+
+std::string FormatVector(const Vector& v) {
+  std::string text = "(";
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += FormatDouble(v[i]);
+  }
+  return text + ")";
+}
+
+void CheckFinite(const Vector& v, const std::string& what) {
+  for (double x : v) {
+    if (!std::isfinite(x)) throw ValidationError(what + " has a non-finite entry: " + FormatVector(v));
+  }
+}
+
+void CheckDisagreement(const Vector& d, std::size_t players) {
+  if (d.size() != players) {
+    throw ValidationError("the disagreement point has " + std::to_string(d.size()) +
+                          " entries but there are " + std::to_string(players) + " players");
+  }
+  CheckFinite(d, "the disagreement point");
+}
+
+Vector CheckWeights(const Vector& weights, std::size_t players) {
+  if (weights.empty()) return Vector(players, 1.0);
+  if (weights.size() != players) {
+    throw ValidationError("there are " + std::to_string(weights.size()) + " weights but " +
+                          std::to_string(players) + " players");
+  }
+  for (double w : weights) {
+    if (!std::isfinite(w) || w <= 0) {
+      throw ValidationError("weights must be positive and finite: " + FormatVector(weights));
+    }
+  }
+  return weights;
+}
+
+bool AllEqual(const Vector& weights) {
+  for (double w : weights) {
+    if (w != weights.front()) return false;
+  }
+  return true;
+}
+
+void ThrowNoGain(const Vector& d, const Vector& ideal, bool ideal_is_ir) {
+  if (ideal_is_ir) {
+    throw ValidationError(
+        "no feasible point gives every player strictly more than the disagreement point " +
+        FormatVector(d) + " (the ideal point, each player's best payoff among points at least "
+        "as good as d for all, is " + FormatVector(ideal) +
+        "): there is no gain to share, so the bargaining solutions are undefined");
+  }
+  throw ValidationError("no feasible point is at least as good as the disagreement point " +
+                        FormatVector(d) + " for every player (each player's best feasible "
+                        "payoff is " + FormatVector(ideal) +
+                        "): there is no gain to share, so the bargaining solutions are undefined");
+}
+
+double Dot(const Vector& a, const Vector& b) {
+  double s = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
+  return s;
+}
+
+}  // namespace internal
+}  // namespace parley::bargaining

@@ -1,0 +1,25 @@
+// Helpers shared by the solvers of solver/bargaining: input checks with clear messages and
+// vector formatting. Internal to the bargaining library.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "solver/bargaining/problem.h"
+
+namespace parley::bargaining::internal {
+
+// "(4, 3)", shortest round-trip decimals.
+std::string FormatVector(const Vector& v);
+// Throws ValidationError unless every entry is finite; `what` names the vector in the message.
+void CheckFinite(const Vector& v, const std::string& what);
+// Throws ValidationError unless `d` has `players` finite entries.
+void CheckDisagreement(const Vector& d, std::size_t players);
+// All ones when `weights` is empty; otherwise checks size and positivity and returns them.
+Vector CheckWeights(const Vector& weights, std::size_t players);
+bool AllEqual(const Vector& weights);
+// The message for a disagreement point that no feasible point beats strictly for everyone.
+[[noreturn]] void ThrowNoGain(const Vector& d, const Vector& ideal, bool ideal_is_ir);
+double Dot(const Vector& a, const Vector& b);
+
+}  // namespace parley::bargaining::internal

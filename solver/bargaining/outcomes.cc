@@ -1,0 +1,739 @@
+#include "solver/bargaining/outcomes.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "solver/bargaining/common.h"
+#include "solver/lp/linear_program.h"
+#include "solver/model/error.h"
+
+namespace parley::bargaining {
+namespace {
+
+using internal::CheckDisagreement;
+using internal::CheckFinite;
+using internal::CheckWeights;
+using internal::Dot;
+using internal::FormatVector;
+
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+std::size_t CheckOutcomes(const std::vector<Vector>& points) {
+  if (points.empty()) throw ValidationError("no outcomes are listed");
+  std::size_t n = points.front().size();
+  if (n < 2) {
+    throw ValidationError("an outcome needs one payoff per player, and at least 2 players");
+  }
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    if (points[k].size() != n) {
+      throw ValidationError("outcome " + std::to_string(k + 1) + " has " +
+                            std::to_string(points[k].size()) + " payoffs but outcome 1 has " +
+                            std::to_string(n));
+    }
+    CheckFinite(points[k], "outcome " + std::to_string(k + 1));
+  }
+  return n;
+}
+
+// A scale for tolerances: the largest magnitude among the payoffs and d.
+double Scale(const std::vector<Vector>& points, const Vector& d) {
+  double s = 1.0;
+  for (const Vector& p : points) {
+    for (double x : p) s = std::max(s, std::abs(x));
+  }
+  for (double x : d) s = std::max(s, std::abs(x));
+  return s;
+}
+
+struct HullLp {
+  bool feasible = false;
+  double t = 0.0;
+  Vector u;
+  Vector lambda;
+  double objective = 0.0;
+};
+
+// maximise objective . u (+ t when `direction` is given) over lotteries lambda with
+// P lambda >= lower + t * direction; `objective` may be empty (then only t counts).
+HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
+                        const Vector& direction, const Vector& objective) {
+  const std::size_t m = points.size(), n = lower.size();
+  lp::LinearProgram program(lp::Sense::kMaximize);
+  for (std::size_t j = 0; j < m; ++j) {
+    program.AddColumn(0.0, lp::kInfinity, objective.empty() ? 0.0 : Dot(objective, points[j]));
+  }
+  int t_column = -1;
+  if (!direction.empty()) t_column = program.AddColumn(-lp::kInfinity, lp::kInfinity, 1.0);
+  std::vector<int> columns(m + 1);
+  std::vector<double> values(m + 1);
+  std::iota(columns.begin(), columns.begin() + m, 0);
+  columns[m] = t_column;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < m; ++j) values[j] = points[j][i];
+    std::size_t count = m;
+    if (t_column >= 0) {
+      values[m] = -direction[i];
+      count = m + 1;
+    }
+    program.AddRow(lower[i], lp::kInfinity, std::span<const int>(columns.data(), count),
+                   std::span<const double>(values.data(), count));
+  }
+  std::fill(values.begin(), values.begin() + m, 1.0);
+  program.AddRow(1.0, 1.0, std::span<const int>(columns.data(), m),
+                 std::span<const double>(values.data(), m));
+  lp::LpSolution solution = program.Solve();
+  HullLp result;
+  if (solution.status == lp::Status::kInfeasible) return result;
+  PARLEY_CHECK(solution.status == lp::Status::kOptimal);
+  result.feasible = true;
+  result.objective = solution.objective;
+  result.t = t_column >= 0 ? solution.primal[t_column] : 0.0;
+  result.lambda.assign(solution.primal.begin(), solution.primal.begin() + m);
+  double total = 0.0;
+  for (double& l : result.lambda) {
+    l = std::max(l, 0.0);
+    total += l;
+  }
+  result.u.assign(n, 0.0);
+  for (std::size_t j = 0; j < m; ++j) {
+    result.lambda[j] /= total;
+    if (result.lambda[j] == 0.0) continue;
+    for (std::size_t i = 0; i < n; ++i) result.u[i] += result.lambda[j] * points[j][i];
+  }
+  return result;
+}
+
+// The lottery that is strictly best for the worst-off player over d (t > 0 when some point of
+// the hull beats d for everyone). Throws the "no gain" message otherwise.
+HullLp RequireGain(const OutcomeSet& set, const Vector& d) {
+  const double tolerance = 1e-12 * Scale(set.outcomes, d);
+  HullLp best;
+  if (set.lotteries) {
+    best = OptimizeOverHull(set.outcomes, d, Vector(d.size(), 1.0), {});
+  } else {
+    best.t = kNegInf;
+    for (std::size_t j = 0; j < set.outcomes.size(); ++j) {
+      double worst = std::numeric_limits<double>::infinity();
+      for (std::size_t i = 0; i < d.size(); ++i) worst = std::min(worst, set.outcomes[j][i] - d[i]);
+      if (worst > best.t) {
+        best.t = worst;
+        best.u = set.outcomes[j];
+        best.lambda.assign(set.outcomes.size(), 0.0);
+        best.lambda[j] = 1.0;
+      }
+    }
+    best.feasible = true;
+  }
+  if (!best.feasible || best.t <= tolerance) {
+    bool ir = false;
+    Vector ideal = IdealPoint(set, d, &ir);
+    internal::ThrowNoGain(d, ideal, ir);
+  }
+  return best;
+}
+
+double LogNashProduct(const Vector& u, const Vector& d, const Vector& w) {
+  double s = 0.0;
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    double gain = u[i] - d[i];
+    if (!(gain > 0)) return kNegInf;
+    s += w[i] * std::log(gain);
+  }
+  return s;
+}
+
+// Frank-Wolfe gap of sum w log(u - d) at u over the listed points: an upper bound on
+// log(optimal product / product at u).
+double NashGap(const std::vector<Vector>& points, const Vector& u, const Vector& d,
+               const Vector& w) {
+  Vector g(u.size());
+  for (std::size_t i = 0; i < u.size(); ++i) g[i] = w[i] / (u[i] - d[i]);
+  double at_u = Dot(g, u), best = at_u;
+  for (const Vector& p : points) best = std::max(best, Dot(g, p));
+  return best - at_u;
+}
+
+// ---- Two players: the frontier and the closed form on each segment. ----
+
+struct IndexedFrontier {
+  Frontier2 frontier;
+  std::vector<std::size_t> index;  // listed outcome behind each vertex
+};
+
+IndexedFrontier BuildFrontier(const std::vector<Vector>& points) {
+  std::vector<std::size_t> order(points.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (points[a][0] != points[b][0]) return points[a][0] < points[b][0];
+    return points[a][1] < points[b][1];
+  });
+  // Upper hull by the monotone chain, keeping strict right turns only.
+  std::vector<std::size_t> hull;
+  hull.reserve(64);
+  for (std::size_t k : order) {
+    const Vector& p = points[k];
+    while (hull.size() >= 2) {
+      const Vector& o = points[hull[hull.size() - 2]];
+      const Vector& a = points[hull.back()];
+      double cross = (a[0] - o[0]) * (p[1] - o[1]) - (a[1] - o[1]) * (p[0] - o[0]);
+      if (cross < 0) break;
+      hull.pop_back();
+    }
+    if (!hull.empty() && points[hull.back()][0] == p[0] && points[hull.back()][1] == p[1]) {
+      continue;  // a repeated point
+    }
+    hull.push_back(k);
+  }
+  // The frontier starts at the highest u2 (rightmost among ties) and ends at the last vertex.
+  std::size_t start = 0;
+  for (std::size_t k = 1; k < hull.size(); ++k) {
+    if (points[hull[k]][1] >= points[hull[start]][1]) start = k;
+  }
+  IndexedFrontier result;
+  for (std::size_t k = start; k < hull.size(); ++k) {
+    result.index.push_back(hull[k]);
+    result.frontier.vertices.emplace_back(points[hull[k]][0], points[hull[k]][1]);
+  }
+  const auto& v = result.frontier.vertices;
+  for (std::size_t k = 0; k + 1 < v.size(); ++k) {
+    double d1 = v[k + 1].first - v[k].first, d2 = v[k + 1].second - v[k].second;  // d1>0>d2
+    double a1 = -d2 / (d1 - d2), a2 = d1 / (d1 - d2);
+    result.frontier.normals.emplace_back(a1, a2);
+    result.frontier.offsets.push_back(a1 * v[k].first + a2 * v[k].second);
+  }
+  return result;
+}
+
+Solution NashTwoPlayers(const std::vector<Vector>& points, const Vector& d, const Vector& w) {
+  IndexedFrontier f = BuildFrontier(points);
+  const auto& v = f.frontier.vertices;
+  double best = kNegInf;
+  std::size_t best_segment = 0;
+  double best_s = 0.0;
+  auto value = [&](double u1, double u2) {
+    if (!(u1 > d[0]) || !(u2 > d[1])) return kNegInf;
+    return w[0] * std::log(u1 - d[0]) + w[1] * std::log(u2 - d[1]);
+  };
+  if (v.size() == 1) {
+    best = value(v[0].first, v[0].second);
+  }
+  for (std::size_t k = 0; k + 1 < v.size(); ++k) {
+    double a1 = v[k].first - d[0], a2 = v[k].second - d[1];
+    double d1 = v[k + 1].first - v[k].first, d2 = v[k + 1].second - v[k].second;
+    double lo = std::max(0.0, -a1 / d1), hi = std::min(1.0, a2 / -d2);
+    if (!(lo < hi)) continue;
+    double s = -(w[0] * d1 * a2 + w[1] * d2 * a1) / ((w[0] + w[1]) * d1 * d2);
+    s = std::clamp(s, lo, hi);
+    double u1 = v[k].first + s * d1, u2 = v[k].second + s * d2;
+    if (s == 1.0) {
+      u1 = v[k + 1].first;
+      u2 = v[k + 1].second;
+    }
+    double val = value(u1, u2);
+    if (val > best) {
+      best = val;
+      best_segment = k;
+      best_s = s;
+    }
+  }
+  if (best == kNegInf) RequireGain(OutcomeSet{points, true}, d);  // throws the message
+  Solution solution;
+  solution.concept_kind = Concept::kNash;
+  solution.lottery.assign(points.size(), 0.0);
+  if (v.size() == 1) {
+    solution.payoffs = {v[0].first, v[0].second};
+    solution.lottery[f.index[0]] = 1.0;
+  } else {
+    std::size_t k = best_segment;
+    double s = best_s;
+    solution.payoffs = {v[k].first + s * (v[k + 1].first - v[k].first),
+                        v[k].second + s * (v[k + 1].second - v[k].second)};
+    if (s == 1.0) solution.payoffs = {v[k + 1].first, v[k + 1].second};
+    solution.lottery[f.index[k]] += 1.0 - s;
+    solution.lottery[f.index[k + 1]] += s;
+  }
+  solution.method =
+      "closed form on the Pareto frontier (" + std::to_string(v.size()) + " vertices)";
+  solution.precision = Precision::kExact;
+  solution.gap = std::max(0.0, NashGap(points, solution.payoffs, d, w));
+  return solution;
+}
+
+// ---- n players: simplicial decomposition with a barrier-Newton restricted solver. ----
+
+// Solves A x = b in place (dense, partial pivoting); returns false when singular.
+bool SolveDense(std::vector<double>& a, std::vector<double>& b, std::size_t n) {
+  for (std::size_t c = 0; c < n; ++c) {
+    std::size_t pivot = c;
+    for (std::size_t r = c + 1; r < n; ++r) {
+      if (std::abs(a[r * n + c]) > std::abs(a[pivot * n + c])) pivot = r;
+    }
+    if (a[pivot * n + c] == 0.0) return false;
+    if (pivot != c) {
+      for (std::size_t k = 0; k < n; ++k) std::swap(a[c * n + k], a[pivot * n + k]);
+      std::swap(b[c], b[pivot]);
+    }
+    for (std::size_t r = c + 1; r < n; ++r) {
+      double factor = a[r * n + c] / a[c * n + c];
+      if (factor == 0.0) continue;
+      for (std::size_t k = c; k < n; ++k) a[r * n + k] -= factor * a[c * n + k];
+      b[r] -= factor * b[c];
+    }
+  }
+  for (std::size_t c = n; c-- > 0;) {
+    double s = b[c];
+    for (std::size_t k = c + 1; k < n; ++k) s -= a[c * n + k] * b[k];
+    b[c] = s / a[c * n + c];
+  }
+  return true;
+}
+
+// maximise sum_i w_i log((Q mu)_i - d_i) over the simplex, Q's columns the active points;
+// mu must start strictly feasible. Barrier tau * sum log mu_j, tau -> 1e-15 * sum(w).
+void SolveRestricted(const std::vector<const Vector*>& q, const Vector& d, const Vector& w,
+                     Vector& mu) {
+  const std::size_t k = q.size(), n = d.size();
+  const double total_weight = std::accumulate(w.begin(), w.end(), 0.0);
+  Vector z(n), grad(k), step(k + 1), qstep(n), trial(k), hz(n);
+  std::vector<double> kkt((k + 1) * (k + 1));
+  auto phi = [&](const Vector& m, double tau) {
+    double s = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double zi = -d[i];
+      for (std::size_t j = 0; j < k; ++j) zi += (*q[j])[i] * m[j];
+      if (!(zi > 0)) return kNegInf;
+      s += w[i] * std::log(zi);
+    }
+    for (std::size_t j = 0; j < k; ++j) {
+      if (!(m[j] > 0)) return kNegInf;
+      s += tau * std::log(m[j]);
+    }
+    return s;
+  };
+  for (double tau = 1e-2 * total_weight; tau > 1e-16 * total_weight; tau *= 0.1) {
+    for (int iteration = 0; iteration < 60; ++iteration) {
+      for (std::size_t i = 0; i < n; ++i) {
+        z[i] = -d[i];
+        for (std::size_t j = 0; j < k; ++j) z[i] += (*q[j])[i] * mu[j];
+        hz[i] = w[i] / z[i];
+      }
+      for (std::size_t j = 0; j < k; ++j) {
+        grad[j] = tau / mu[j];
+        for (std::size_t i = 0; i < n; ++i) grad[j] += hz[i] * (*q[j])[i];
+      }
+      std::fill(kkt.begin(), kkt.end(), 0.0);
+      for (std::size_t a = 0; a < k; ++a) {
+        for (std::size_t b = a; b < k; ++b) {
+          double h = 0.0;
+          for (std::size_t i = 0; i < n; ++i) h -= hz[i] / z[i] * (*q[a])[i] * (*q[b])[i];
+          if (a == b) h -= tau / (mu[a] * mu[a]);
+          kkt[a * (k + 1) + b] = h;
+          kkt[b * (k + 1) + a] = h;
+        }
+        kkt[a * (k + 1) + k] = 1.0;
+        kkt[k * (k + 1) + a] = 1.0;
+      }
+      for (std::size_t j = 0; j < k; ++j) step[j] = -grad[j];
+      step[k] = 0.0;
+      if (!SolveDense(kkt, step, k + 1)) break;
+      double decrement = 0.0;
+      for (std::size_t j = 0; j < k; ++j) decrement += grad[j] * step[j];
+      if (!(decrement > 1e-20 * total_weight)) break;
+      // Longest step keeping mu > 0 and z > 0, then backtracking (Armijo).
+      double alpha = 1.0;
+      for (std::size_t j = 0; j < k; ++j) {
+        if (step[j] < 0) alpha = std::min(alpha, -0.99 * mu[j] / step[j]);
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        qstep[i] = 0.0;
+        for (std::size_t j = 0; j < k; ++j) qstep[i] += (*q[j])[i] * step[j];
+        if (qstep[i] < 0) alpha = std::min(alpha, -0.99 * z[i] / qstep[i]);
+      }
+      double current = phi(mu, tau);
+      bool moved = false;
+      for (int halving = 0; halving < 60; ++halving) {
+        for (std::size_t j = 0; j < k; ++j) trial[j] = mu[j] + alpha * step[j];
+        if (phi(trial, tau) >= current + 0.25 * alpha * decrement) {
+          moved = true;
+          break;
+        }
+        alpha *= 0.5;
+      }
+      if (!moved) break;
+      double sum = 0.0;
+      for (double x : trial) sum += x;
+      for (std::size_t j = 0; j < k; ++j) mu[j] = trial[j] / sum;
+      if (decrement < 1e-15 * total_weight) break;
+    }
+  }
+}
+
+Solution NashDecomposition(const std::vector<Vector>& points, const Vector& d, const Vector& w,
+                           double tolerance) {
+  const std::size_t n = d.size(), m = points.size();
+  HullLp start = RequireGain(OutcomeSet{points, true}, d);
+  std::vector<std::size_t> active;
+  Vector mu;
+  for (std::size_t j = 0; j < m; ++j) {
+    if (start.lambda[j] > 1e-12) {
+      active.push_back(j);
+      mu.push_back(start.lambda[j]);
+    }
+  }
+  Vector u(n), g(n);
+  double gap = std::numeric_limits<double>::infinity();
+  int iterations = 0;
+  for (; iterations < 1000; ++iterations) {
+    std::vector<const Vector*> q;
+    for (std::size_t j : active) q.push_back(&points[j]);
+    SolveRestricted(q, d, w, mu);
+    // Drop outcomes the restricted optimum does not use.
+    std::vector<std::size_t> kept;
+    Vector kept_mu;
+    for (std::size_t a = 0; a < active.size(); ++a) {
+      if (mu[a] > 1e-13) {
+        kept.push_back(active[a]);
+        kept_mu.push_back(mu[a]);
+      }
+    }
+    double sum = std::accumulate(kept_mu.begin(), kept_mu.end(), 0.0);
+    for (double& x : kept_mu) x /= sum;
+    active.swap(kept);
+    mu.swap(kept_mu);
+    std::fill(u.begin(), u.end(), 0.0);
+    for (std::size_t a = 0; a < active.size(); ++a) {
+      for (std::size_t i = 0; i < n; ++i) u[i] += mu[a] * points[active[a]][i];
+    }
+    for (std::size_t i = 0; i < n; ++i) g[i] = w[i] / (u[i] - d[i]);
+    double at_u = Dot(g, u), best = at_u;
+    std::size_t entering = m;
+    for (std::size_t j = 0; j < m; ++j) {
+      double score = Dot(g, points[j]);
+      if (score > best) {
+        best = score;
+        entering = j;
+      }
+    }
+    gap = best - at_u;
+    if (gap <= tolerance || entering == m) break;
+    if (std::find(active.begin(), active.end(), entering) != active.end()) break;
+    // Give the entering outcome a small weight that keeps every gain positive.
+    double epsilon = 0.5;
+    for (std::size_t i = 0; i < n; ++i) {
+      double change = points[entering][i] - u[i];
+      if (change < 0) epsilon = std::min(epsilon, 0.5 * (u[i] - d[i]) / -change);
+    }
+    for (double& x : mu) x *= 1.0 - epsilon;
+    active.push_back(entering);
+    mu.push_back(epsilon);
+  }
+  Solution solution;
+  solution.concept_kind = Concept::kNash;
+  solution.payoffs = u;
+  solution.lottery.assign(m, 0.0);
+  for (std::size_t a = 0; a < active.size(); ++a) solution.lottery[active[a]] = mu[a];
+  solution.gap = std::max(0.0, gap);
+  solution.precision = Precision::kCertified;
+  solution.method = "simplicial decomposition with barrier Newton steps (" +
+                    std::to_string(iterations + 1) +
+                    " outer iterations); gap = Frank-Wolfe bound on log(optimal/reached "
+                    "Nash product)";
+  return solution;
+}
+
+// ---- Pure outcomes. ----
+
+Vector PureIdeal(const OutcomeSet& set, const Vector& d, bool* ir) {
+  const std::size_t n = d.size();
+  Vector ideal(n, kNegInf), unconstrained(n, kNegInf);
+  bool any = false;
+  for (const Vector& p : set.outcomes) {
+    bool acceptable = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      unconstrained[i] = std::max(unconstrained[i], p[i]);
+      if (p[i] < d[i]) acceptable = false;
+    }
+    if (!acceptable) continue;
+    any = true;
+    for (std::size_t i = 0; i < n; ++i) ideal[i] = std::max(ideal[i], p[i]);
+  }
+  if (ir != nullptr) *ir = any;
+  return any ? ideal : unconstrained;
+}
+
+// The concept's own objective at a payoff vector (higher is better); used for pure outcomes
+// and to price forbidding lotteries.
+double ConceptScore(Concept c, const Vector& u, const Vector& d, const Vector& ideal,
+                    const Vector& w) {
+  const std::size_t n = u.size();
+  switch (c) {
+    case Concept::kNash: return LogNashProduct(u, d, w);
+    case Concept::kKalaiSmorodinsky: {
+      double t = std::numeric_limits<double>::infinity();
+      for (std::size_t i = 0; i < n; ++i) t = std::min(t, (u[i] - d[i]) / (ideal[i] - d[i]));
+      return t;
+    }
+    case Concept::kEgalitarian: {
+      double t = std::numeric_limits<double>::infinity();
+      for (std::size_t i = 0; i < n; ++i) t = std::min(t, u[i] - d[i]);
+      return t;
+    }
+    case Concept::kUtilitarian: return Dot(w, u);
+  }
+  return 0.0;
+}
+
+Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vector& w,
+                   double tolerance) {
+  RequireGain(set, d);
+  const std::size_t n = d.size(), m = set.outcomes.size();
+  bool ir = false;
+  Vector ideal = PureIdeal(set, d, &ir);
+  const double tie_tolerance = 1e-12 * Scale(set.outcomes, d);
+  std::size_t best = m;
+  double best_score = kNegInf, best_sum = kNegInf;
+  std::vector<std::size_t> tied;
+  for (std::size_t j = 0; j < m; ++j) {
+    const Vector& p = set.outcomes[j];
+    bool acceptable = true;
+    for (std::size_t i = 0; i < n; ++i) acceptable = acceptable && p[i] >= d[i];
+    if (!acceptable) continue;
+    double score = ConceptScore(c, p, d, ideal, w);
+    if (score == kNegInf) continue;
+    double sum = std::accumulate(p.begin(), p.end(), 0.0);
+    // Ties (KS, egalitarian) go to the larger total: the leximin-style refinement.
+    if (score > best_score + tie_tolerance ||
+        (score >= best_score - tie_tolerance && sum > best_sum)) {
+      best = j;
+      best_score = score;
+      best_sum = sum;
+    }
+  }
+  PARLEY_CHECK(best < m);
+  Solution solution;
+  solution.concept_kind = c;
+  solution.payoffs = set.outcomes[best];
+  solution.lottery.assign(m, 0.0);
+  solution.lottery[best] = 1.0;
+  if (c == Concept::kUtilitarian) {
+    for (std::size_t j = 0; j < m; ++j) {
+      const Vector& p = set.outcomes[j];
+      bool acceptable = true;
+      for (std::size_t i = 0; i < n; ++i) acceptable = acceptable && p[i] >= d[i];
+      if (!acceptable || Dot(w, p) < best_score - tie_tolerance) continue;
+      if (std::find(solution.ties.begin(), solution.ties.end(), p) == solution.ties.end()) {
+        solution.ties.push_back(p);
+      }
+    }
+    if (solution.ties.size() < 2) solution.ties.clear();
+  }
+  solution.method = "best listed outcome (lotteries forbidden)";
+  solution.precision = Precision::kExact;
+  // What forbidding lotteries costs: the same concept over the hull.
+  OutcomeSet with_lotteries{set.outcomes, true};
+  Solution lottery = SolveOutcomes(with_lotteries, d, c, w, tolerance);
+  Vector hull_ideal = IdealPoint(with_lotteries, d);
+  double pure_score = ConceptScore(c, solution.payoffs, d, hull_ideal, w);
+  double lottery_score = ConceptScore(c, lottery.payoffs, d, hull_ideal, w);
+  solution.pure_cost = c == Concept::kNash ? 1.0 - std::exp(pure_score - lottery_score)
+                                           : lottery_score - pure_score;
+  if (*solution.pure_cost < 0) solution.pure_cost = 0.0;
+  solution.lottery_payoffs = lottery.payoffs;
+  return solution;
+}
+
+// Ray solutions over the hull: maximal t with d + t * direction in the comprehensive hull,
+// then a Pareto refinement.
+Solution RaySolution(const OutcomeSet& set, const Vector& d, const Vector& direction, Concept c) {
+  const double scale = Scale(set.outcomes, d);
+  HullLp ray = OptimizeOverHull(set.outcomes, d, direction, {});
+  PARLEY_CHECK(ray.feasible);
+  Vector floor(d.size());
+  for (std::size_t i = 0; i < d.size(); ++i) floor[i] = d[i] + ray.t * direction[i] - 1e-9 * scale;
+  HullLp refined = OptimizeOverHull(set.outcomes, floor, {}, Vector(d.size(), 1.0));
+  PARLEY_CHECK(refined.feasible);
+  Solution solution;
+  solution.concept_kind = c;
+  solution.payoffs = refined.u;
+  solution.lottery = refined.lambda;
+  solution.method = "linear program over lotteries (GLPK simplex), then Pareto refinement";
+  solution.precision = Precision::kExact;
+  solution.gap = 0.0;
+  return solution;
+}
+
+Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, double tolerance) {
+  const double scale = Scale(set.outcomes, d);
+  HullLp best = OptimizeOverHull(set.outcomes, d, {}, w);
+  PARLEY_CHECK(best.feasible);
+  Solution solution;
+  solution.concept_kind = Concept::kUtilitarian;
+  solution.payoffs = best.u;
+  solution.lottery = best.lambda;
+  solution.method = "linear program over lotteries (GLPK simplex)";
+  solution.precision = Precision::kExact;
+  // Ties: distinct acceptable outcomes reaching the optimum.
+  std::vector<Vector> tied;
+  std::vector<std::size_t> tied_index;
+  for (std::size_t j = 0; j < set.outcomes.size(); ++j) {
+    const Vector& p = set.outcomes[j];
+    bool acceptable = true;
+    for (std::size_t i = 0; i < d.size(); ++i) acceptable = acceptable && p[i] >= d[i] - 1e-12 * scale;
+    if (!acceptable || Dot(w, p) < best.objective - 1e-9 * scale) continue;
+    if (std::find(tied.begin(), tied.end(), p) != tied.end()) continue;
+    tied.push_back(p);
+    tied_index.push_back(j);
+  }
+  if (tied.size() >= 2) {
+    solution.ties = tied;
+    // Break the tie by the Nash solution on the optimal face when it has gains for all.
+    try {
+      Solution nash = NashOverHull(tied, d, Vector(d.size(), 1.0), tolerance);
+      solution.payoffs = nash.payoffs;
+      solution.lottery.assign(set.outcomes.size(), 0.0);
+      for (std::size_t t = 0; t < tied.size(); ++t) solution.lottery[tied_index[t]] = nash.lottery[t];
+      solution.method += "; tie broken by the Nash solution among the tied outcomes";
+    } catch (const ValidationError&) {
+      // No tied lottery beats d for everyone: keep the LP's optimum.
+    }
+  }
+  return solution;
+}
+
+}  // namespace
+
+Frontier2 ParetoFrontier2(const std::vector<Vector>& points) {
+  if (CheckOutcomes(points) != 2) throw ValidationError("the frontier walk needs 2 players");
+  return BuildFrontier(points).frontier;
+}
+
+std::vector<Vector> ParetoVertices(const std::vector<Vector>& points,
+                                   std::size_t max_candidates) {
+  const std::size_t n = CheckOutcomes(points);
+  // Pure dominance first (and repeated points removed).
+  std::vector<Vector> candidates;
+  for (std::size_t j = 0; j < points.size(); ++j) {
+    bool dominated = false;
+    for (std::size_t k = 0; k < points.size() && !dominated; ++k) {
+      if (k == j) continue;
+      bool geq = true, greater = false;
+      for (std::size_t i = 0; i < n; ++i) {
+        geq = geq && points[k][i] >= points[j][i];
+        greater = greater || points[k][i] > points[j][i];
+      }
+      dominated = geq && (greater || k < j);
+    }
+    if (!dominated) candidates.push_back(points[j]);
+  }
+  if (candidates.size() > max_candidates) {
+    throw LimitError(std::to_string(candidates.size()) +
+                     " undominated outcomes: too many to test one by one (limit " +
+                     std::to_string(max_candidates) + ")");
+  }
+  // p is dominated by a lottery iff max sum(P lambda - p) s.t. P lambda >= p is positive.
+  const double scale = Scale(points, Vector(n, 0.0));
+  std::vector<Vector> result;
+  for (const Vector& p : candidates) {
+    HullLp best = OptimizeOverHull(candidates, p, {}, Vector(n, 1.0));
+    double excess = best.feasible ? best.objective - std::accumulate(p.begin(), p.end(), 0.0) : 0.0;
+    if (excess <= 1e-9 * scale) result.push_back(p);
+  }
+  return result;
+}
+
+Vector IdealPoint(const OutcomeSet& set, const Vector& d, bool* individually_rational) {
+  const std::size_t n = CheckOutcomes(set.outcomes);
+  CheckDisagreement(d, n);
+  if (!set.lotteries) return PureIdeal(set, d, individually_rational);
+  Vector ideal(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    Vector objective(n, 0.0);
+    objective[i] = 1.0;
+    HullLp best = OptimizeOverHull(set.outcomes, d, {}, objective);
+    if (!best.feasible) {
+      if (individually_rational != nullptr) *individually_rational = false;
+      return PureIdeal(OutcomeSet{set.outcomes, false}, Vector(n, -lp::kInfinity), nullptr);
+    }
+    ideal[i] = best.objective;
+  }
+  if (individually_rational != nullptr) *individually_rational = true;
+  return ideal;
+}
+
+Solution NashOverHull(const std::vector<Vector>& points, const Vector& d, const Vector& weights,
+                      double tolerance, bool closed_form_for_two) {
+  const std::size_t n = CheckOutcomes(points);
+  CheckDisagreement(d, n);
+  Vector w = CheckWeights(weights, n);
+  if (!(tolerance > 0)) throw ValidationError("the tolerance must be positive");
+  Solution solution = n == 2 && closed_form_for_two ? NashTwoPlayers(points, d, w)
+                                                    : NashDecomposition(points, d, w, tolerance);
+  solution.weights = w;
+  solution.weighted = !internal::AllEqual(w);
+  return solution;
+}
+
+Solution SolveOutcomes(const OutcomeSet& set, const Vector& d, Concept concept_kind,
+                       const Vector& weights, double tolerance) {
+  const std::size_t n = CheckOutcomes(set.outcomes);
+  CheckDisagreement(d, n);
+  Vector w = CheckWeights(weights, n);
+  Solution solution;
+  if (!set.lotteries) {
+    solution = SolvePure(set, d, concept_kind, w, tolerance);
+  } else {
+    switch (concept_kind) {
+      case Concept::kNash: return NashOverHull(set.outcomes, d, w, tolerance);
+      case Concept::kKalaiSmorodinsky: {
+        RequireGain(set, d);
+        Vector ideal = IdealPoint(set, d);
+        Vector direction(n);
+        for (std::size_t i = 0; i < n; ++i) direction[i] = ideal[i] - d[i];
+        solution = RaySolution(set, d, direction, concept_kind);
+        break;
+      }
+      case Concept::kEgalitarian:
+        RequireGain(set, d);
+        solution = RaySolution(set, d, Vector(n, 1.0), concept_kind);
+        break;
+      case Concept::kUtilitarian:
+        RequireGain(set, d);
+        solution = Utilitarian(set, d, w, tolerance);
+        break;
+    }
+  }
+  bool uses_weights = concept_kind == Concept::kNash || concept_kind == Concept::kUtilitarian;
+  solution.weights = uses_weights ? w : Vector(n, 1.0);
+  solution.weighted = uses_weights && !internal::AllEqual(w);
+  return solution;
+}
+
+Result SolveOutcomes(const OutcomeSet& set, const Vector& d, const Request& request) {
+  const std::size_t n = CheckOutcomes(set.outcomes);
+  CheckDisagreement(d, n);
+  Vector w = CheckWeights(request.weights, n);
+  Result result;
+  result.disagreement = d;
+  RequireGain(set, d);
+  result.ideal = IdealPoint(set, d);
+  for (Concept c : request.concepts) {
+    if (c == Concept::kNash) {
+      result.solutions.push_back(SolveOutcomes(set, d, c, Vector(n, 1.0), request.tolerance));
+      if (!internal::AllEqual(w)) {
+        result.solutions.push_back(SolveOutcomes(set, d, c, w, request.tolerance));
+      }
+    } else {
+      result.solutions.push_back(SolveOutcomes(set, d, c, w, request.tolerance));
+    }
+  }
+  if (n == 2) {
+    result.frontier = BuildFrontier(set.outcomes).frontier;
+  } else if (set.outcomes.size() <= 200) {
+    result.pareto_vertices = ParetoVertices(set.outcomes);
+  }
+  return result;
+}
+
+}  // namespace parley::bargaining
