@@ -1,0 +1,171 @@
+#include "solver/bargaining/outcomes.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+
+#include "solver/model/error.h"
+
+using namespace parley::bargaining;
+
+namespace {
+const Vector kOrigin{0, 0};
+// conv{(0,0),(4,0),(3,2),(0,3)}: Pareto edges (0,3)-(3,2) on u1 + 3 u2 = 9 and
+// (3,2)-(4,0) on 2 u1 + u2 = 8.
+const std::vector<Vector> kQuad{{0, 0}, {4, 0}, {3, 2}, {0, 3}};
+}  // namespace
+
+TEST_SUITE("bargaining") {
+  TEST_CASE("Nash, KS, egalitarian, utilitarian on a quadrilateral") {
+    OutcomeSet set{kQuad, true};
+    // Nash: on u1 + 3u2 = 9 the product u1 u2 peaks at u1 = 9/2 (outside, beyond (3,2)); on
+    // 2u1 + u2 = 8 at u1 = 2 (outside, before (3,2)): so the vertex (3,2), product 6.
+    Solution nash = SolveOutcomes(set, kOrigin, Concept::kNash);
+    CHECK(nash.payoffs[0] == doctest::Approx(3));
+    CHECK(nash.payoffs[1] == doctest::Approx(2));
+    CHECK(nash.lottery[2] == doctest::Approx(1));
+    CHECK(nash.gap < 1e-12);
+    // KS: ideal (4,3); t (4,3) on u1 + 3u2 = 9 -> 13t = 9 -> (36/13, 27/13).
+    Solution ks = SolveOutcomes(set, kOrigin, Concept::kKalaiSmorodinsky);
+    CHECK(ks.payoffs[0] == doctest::Approx(36.0 / 13));
+    CHECK(ks.payoffs[1] == doctest::Approx(27.0 / 13));
+    // Egalitarian: (t,t) on u1 + 3u2 = 9 -> t = 9/4 (2u1 + u2 = 27/4 <= 8 holds).
+    Solution egal = SolveOutcomes(set, kOrigin, Concept::kEgalitarian);
+    CHECK(egal.payoffs[0] == doctest::Approx(9.0 / 4));
+    CHECK(egal.payoffs[1] == doctest::Approx(9.0 / 4));
+    // Utilitarian: sums 0, 4, 5, 3 -> (3,2), no tie.
+    Solution util = SolveOutcomes(set, kOrigin, Concept::kUtilitarian);
+    CHECK(util.payoffs[0] == doctest::Approx(3));
+    CHECK(util.payoffs[1] == doctest::Approx(2));
+    CHECK(util.ties.empty());
+    CHECK(IdealPoint(set, kOrigin) == Vector{4, 3});
+  }
+
+  TEST_CASE("lottery between two outcomes, and the price of forbidding it") {
+    // u = (4 - 3s, 1 + 2s): (4-3s)(1+2s) = 4 + 5s - 6s^2, max at s = 5/12:
+    // (4 - 15/12, 1 + 10/12) = (11/4, 11/6), lottery 7/12 on (4,1) and 5/12 on (1,3).
+    OutcomeSet set{{{4, 1}, {1, 3}}, true};
+    Solution nash = SolveOutcomes(set, kOrigin, Concept::kNash);
+    CHECK(nash.payoffs[0] == doctest::Approx(11.0 / 4));
+    CHECK(nash.payoffs[1] == doctest::Approx(11.0 / 6));
+    CHECK(nash.lottery[0] == doctest::Approx(7.0 / 12));
+    CHECK(nash.lottery[1] == doctest::Approx(5.0 / 12));
+    // Pure: products 4 and 3 -> (4,1); the lottery product is 121/24, so 1 - 4*24/121 is lost.
+    set.lotteries = false;
+    Solution pure = SolveOutcomes(set, kOrigin, Concept::kNash);
+    CHECK(pure.payoffs == Vector{4, 1});
+    REQUIRE(pure.pure_cost.has_value());
+    CHECK(*pure.pure_cost == doctest::Approx(1.0 - 96.0 / 121));
+    // The n-player method agrees with the closed form.
+    Solution general = NashOverHull({{4, 1}, {1, 3}}, kOrigin, {1, 1}, 1e-10, false);
+    CHECK(general.payoffs[0] == doctest::Approx(11.0 / 4).epsilon(1e-9));
+    CHECK(general.payoffs[1] == doctest::Approx(11.0 / 6).epsilon(1e-9));
+    CHECK(general.gap <= 1e-10);
+  }
+
+  TEST_CASE("weighted Nash with three players splitting 1") {
+    // maximise log x1 + 2 log x2 + 3 log x3 on x1 + x2 + x3 = 1: x_i = w_i / 6.
+    std::vector<Vector> simplex{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    Solution nash = NashOverHull(simplex, {0, 0, 0}, {1, 2, 3});
+    CHECK(nash.payoffs[0] == doctest::Approx(1.0 / 6).epsilon(1e-9));
+    CHECK(nash.payoffs[1] == doctest::Approx(2.0 / 6).epsilon(1e-9));
+    CHECK(nash.payoffs[2] == doctest::Approx(3.0 / 6).epsilon(1e-9));
+    CHECK(nash.precision == Precision::kCertified);
+    CHECK(nash.gap <= 1e-9);
+  }
+
+  TEST_CASE("properties: affine invariance and symmetry of Nash, KS invariance") {
+    OutcomeSet set{kQuad, true};
+    Vector d{0.5, 0.25};
+    Solution nash = SolveOutcomes(set, d, Concept::kNash);
+    Solution ks = SolveOutcomes(set, d, Concept::kKalaiSmorodinsky);
+    // Rescale: u1 -> 2 u1 + 1, u2 -> 0.5 u2 - 3.
+    auto map = [](const Vector& u) { return Vector{2 * u[0] + 1, 0.5 * u[1] - 3}; };
+    OutcomeSet scaled{{}, true};
+    for (const Vector& p : kQuad) scaled.outcomes.push_back(map(p));
+    Solution nash2 = SolveOutcomes(scaled, map(d), Concept::kNash);
+    Solution ks2 = SolveOutcomes(scaled, map(d), Concept::kKalaiSmorodinsky);
+    for (int i = 0; i < 2; ++i) {
+      CHECK(nash2.payoffs[i] == doctest::Approx(map(nash.payoffs)[i]));
+      CHECK(ks2.payoffs[i] == doctest::Approx(map(ks.payoffs)[i]));
+    }
+    // Symmetric problem -> symmetric solution: conv{(0,0),(5,1),(1,5),(3,3.5)} has
+    // (3,3.5) and (3.5,3) both? Use the symmetric set {(5,1),(1,5),(3.2,3.2)}.
+    OutcomeSet symmetric{{{5, 1}, {1, 5}, {3.2, 3.2}, {0, 0}}, true};
+    Solution sym = SolveOutcomes(symmetric, kOrigin, Concept::kNash);
+    CHECK(sym.payoffs[0] == doctest::Approx(sym.payoffs[1]));
+    // Utilitarian is not invariant: on {(4,1),(1,3)} sums 5 vs 4 pick (4,1); doubling player
+    // 2's utility gives {(4,2),(1,6)}, sums 6 vs 7, which picks (1,6), the other outcome.
+    Solution util = SolveOutcomes(OutcomeSet{{{4, 1}, {1, 3}}, true}, kOrigin, Concept::kUtilitarian);
+    Solution util2 = SolveOutcomes(OutcomeSet{{{4, 2}, {1, 6}}, true}, kOrigin, Concept::kUtilitarian);
+    CHECK(util.payoffs[0] == doctest::Approx(4));
+    CHECK(util2.payoffs[0] == doctest::Approx(1));
+  }
+
+  TEST_CASE("utilitarian ties are reported") {
+    // (3,1) and (1,3) both sum to 4; the tie is broken by Nash on the face: (2,2).
+    Solution util = SolveOutcomes(OutcomeSet{{{3, 1}, {1, 3}, {0, 0}}, true}, kOrigin,
+                                  Concept::kUtilitarian);
+    CHECK(util.ties.size() == 2);
+    CHECK(util.payoffs[0] == doctest::Approx(2));
+  }
+
+  TEST_CASE("no point strictly above d: the message shows the ideal point") {
+    OutcomeSet set{kQuad, true};
+    // d = (4,0): the only point >= d is (4,0) itself, so the ideal point is (4, 0).
+    CHECK_THROWS_WITH_AS(SolveOutcomes(set, {4, 0}, Concept::kNash),
+                         doctest::Contains("ideal point, each player's best payoff among points "
+                                           "at least as good as d for all, is (4, 0)"),
+                         parley::ValidationError);
+    CHECK_THROWS_WITH_AS(SolveOutcomes(set, {5, 5}, Concept::kKalaiSmorodinsky),
+                         doctest::Contains("best feasible payoff is (4, 3)"),
+                         parley::ValidationError);
+    CHECK_THROWS_AS(SolveOutcomes(set, {0, 0}, Concept::kNash, {1, -1}), parley::ValidationError);
+    CHECK_THROWS_AS(SolveOutcomes(OutcomeSet{{{1, 2}, {1}}, true}, {0, 0}, Concept::kNash),
+                    parley::ValidationError);
+  }
+
+  TEST_CASE("the Pareto frontier and vertices") {
+    Frontier2 f = ParetoFrontier2(kQuad);
+    REQUIRE(f.vertices.size() == 3);
+    CHECK(f.vertices[0] == std::pair<double, double>(0, 3));
+    CHECK(f.vertices[1] == std::pair<double, double>(3, 2));
+    CHECK(f.vertices[2] == std::pair<double, double>(4, 0));
+    // Edge (0,3)-(3,2): normal proportional to (1,3), scaled to sum 1: (1/4, 3/4), c = 9/4.
+    CHECK(f.normals[0].first == doctest::Approx(0.25));
+    CHECK(f.offsets[0] == doctest::Approx(9.0 / 4));
+    // Three players: (1,1,1) is dominated by the lottery (2,2,2)/2 + ... use
+    // {(3,0,0),(0,3,0),(0,0,3),(0.9,0.9,0.9),(1.2,1.2,1.2)}: (0.9...) is inside the simplex
+    // face sum = 3 (sum 2.7), dominated; (1.2,1.2,1.2) sums to 3.6 and is Pareto-optimal.
+    auto vertices = ParetoVertices({{3, 0, 0}, {0, 3, 0}, {0, 0, 3}, {0.9, 0.9, 0.9},
+                                    {1.2, 1.2, 1.2}});
+    CHECK(vertices.size() == 4);
+  }
+
+  TEST_CASE("n-player Nash on random point clouds: certificate and agreement with 2-player walk") {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (int trial = 0; trial < 5; ++trial) {
+      std::vector<Vector> points(300);
+      for (Vector& p : points) p = {unit(rng), unit(rng)};
+      Solution walk = NashOverHull(points, {0.1, 0.1}, {1, 2});
+      Solution general = NashOverHull(points, {0.1, 0.1}, {1, 2}, 1e-11, false);
+      CHECK(general.gap <= 1e-11);
+      CHECK(walk.gap <= 1e-12);
+      CHECK(walk.payoffs[0] == doctest::Approx(general.payoffs[0]).epsilon(1e-5));
+      CHECK(walk.payoffs[1] == doctest::Approx(general.payoffs[1]).epsilon(1e-5));
+    }
+    std::vector<Vector> cloud(2000);
+    for (Vector& p : cloud) {
+      p.resize(5);
+      for (double& x : p) x = unit(rng);
+    }
+    Solution five = NashOverHull(cloud, Vector(5, 0.0), {1, 1, 1, 1, 1});
+    CHECK(five.gap <= 1e-9);
+    double total = 0.0;
+    for (double x : five.lottery) total += x;
+    CHECK(total == doctest::Approx(1.0));
+  }
+}
