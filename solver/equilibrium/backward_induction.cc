@@ -167,10 +167,13 @@ class Enumerator {
         }
         for (std::uint32_t a = 0; a < kids.size(); ++a) {
           if (Tied(Value(lists_[kids[a]][pick[a]])[p], best, options_.tie_tolerance)) {
+            if (lists_[v].size() >= options_.max_equilibria) {
+              truncated_ = true;
+              break;
+            }
             const T* val = Value(lists_[kids[a]][pick[a]]);
             for (int i = 0; i < np_; ++i) sum[i] = val[i];
             AddEntry(v, a, pick, sum);
-            if (lists_[v].size() >= options_.max_equilibria) break;
           }
         }
       } else {

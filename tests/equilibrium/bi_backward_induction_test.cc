@@ -1,0 +1,244 @@
+// Backward induction on games of perfect information: textbook answers worked by hand, and
+// every perfect-information game of Gambit's distribution against its reference answers.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "solver/equilibrium/backward_induction.h"
+#include "solver/io/efg.h"
+#include "solver/io/files.h"
+#include "solver/model/error.h"
+#include "tests/test_util.h"
+
+namespace parley::equilibrium {
+namespace {
+
+model::GamePtr Efg(const std::string& text) { return io::ReadEfg(text, "test.efg"); }
+
+// The action label chosen at node v in a pure equilibrium.
+std::string Choice(const model::Game& g, const Equilibrium& eq, model::NodeId v) {
+  ActionIndex index(g);
+  model::InfosetId h = g.infoset(v);
+  for (std::uint32_t a = 0; a < g.num_actions(h); ++a)
+    if (eq.behavior[index(h, a)] == 1) return g.action_label(h, a);
+  return "(mixed)";
+}
+
+// The ultimatum game with a cake of 3 and integer offers 0..3 (offer = the responder's share).
+std::string Ultimatum() {
+  std::string t = "EFG 2 R \"Ultimatum\" { \"Proposer\" \"Responder\" }\n";
+  t += "p \"\" 1 1 \"offer\" { \"0\" \"1\" \"2\" \"3\" } 0\n";
+  int outcome = 1;
+  for (int offer = 0; offer <= 3; ++offer) {
+    t += "p \"\" 2 " + std::to_string(offer + 1) + " \"offered " + std::to_string(offer) +
+         "\" { \"accept\" \"reject\" } 0\n";
+    t += "t \"\" " + std::to_string(outcome++) + " \"\" { " + std::to_string(3 - offer) + " " +
+         std::to_string(offer) + " }\n";
+    t += "t \"\" " + std::to_string(outcome++) + " \"\" { 0 0 }\n";
+  }
+  return t;
+}
+
+TEST_SUITE("equilibrium.backward_induction") {
+  TEST_CASE("entry deterrence: the entrant enters, Fight is not credible") {
+    auto g = io::LoadGame(testing::SourcePath("tests/data/entry_deterrence.efg"));
+    Solution s = SolveBackwardInduction(*g);
+    REQUIRE(s.equilibria.size() == 1);
+    const Equilibrium& eq = s.equilibria[0];
+    // Incumbent after In: Fight -1 < Accommodate 1, so Accommodate; Entrant: In 1 > Out 0.
+    CHECK(Choice(*g, eq, 1) == "Accommodate");
+    CHECK(Choice(*g, eq, 0) == "In");
+    CHECK(eq.payoffs == std::vector<double>{1, 1});
+    CHECK(eq.max_gain == 0);
+    CHECK(eq.indifferent.empty());
+  }
+
+  TEST_CASE("centipede: the first mover takes at once, and every mover takes off the path") {
+    // The pot doubles each round (1, 2, 4, 8) and whoever takes gets 80 % of it; after four
+    // passes the game ends with 4 each. Round 3: player 2 takes 0.8*8 = 6.4 > 4. Round 2:
+    // player 1 takes 3.2 > 1.6 (what round 3 leaves him). Round 1: player 2 takes 1.6 > 0.8.
+    // Round 0: player 1 takes 0.8 > 0.4. Every mover takes; payoffs (0.8, 0.2).
+    std::string t = "EFG 2 R \"Centipede\" { \"1\" \"2\" }\n";
+    double pot = 1;
+    int outcome = 1;
+    for (int i = 0; i < 4; ++i) {
+      int mover = i % 2 + 1;
+      t += "p \"\" " + std::to_string(mover) + " " + std::to_string(i / 2 + 1) + " \"\" { \"take\" \"pass\" } 0\n";
+      double big = 0.8 * pot, small = 0.2 * pot;
+      t += "t \"\" " + std::to_string(outcome++) + " \"\" { " +
+           (mover == 1 ? std::to_string(big) + " " + std::to_string(small)
+                       : std::to_string(small) + " " + std::to_string(big)) + " }\n";
+      pot *= 2;
+    }
+    t += "t \"\" " + std::to_string(outcome) + " \"\" { " + std::to_string(pot / 4) + " " + std::to_string(pot / 4) + " }\n";
+    auto g = Efg(t);
+    Solution s = SolveBackwardInduction(*g);
+    const Equilibrium& eq = s.equilibria[0];
+    for (model::NodeId v = 0; v < g->num_nodes(); ++v)
+      if (!g->is_terminal(v)) CHECK(Choice(*g, eq, v) == "take");
+    CHECK(eq.payoffs[0] == doctest::Approx(0.8));
+    CHECK(eq.payoffs[1] == doctest::Approx(0.2));
+  }
+
+  TEST_CASE("ultimatum with integer offers: two subgame-perfect equilibria") {
+    auto g = Efg(Ultimatum());
+    // Offered 0, the responder is indifferent (0 either way); offered 1..3 he accepts.
+    // If he accepts 0, the proposer offers 0 and keeps 3; if he rejects 0, she offers 1 and
+    // keeps 2. So the SPE payoffs are (3, 0) and (2, 1).
+    BackwardInductionOptions all;
+    all.all = true;
+    Solution s = SolveBackwardInduction(*g, all);
+    REQUIRE(s.equilibria.size() == 2);
+    CHECK_FALSE(s.truncated);
+    std::set<std::vector<double>> payoffs;
+    for (const auto& eq : s.equilibria) {
+      payoffs.insert(eq.payoffs);
+      CHECK(eq.max_gain == 0);
+    }
+    CHECK(payoffs == std::set<std::vector<double>>{{3, 0}, {2, 1}});
+    // The default reports one, with the tie noted at "offered 0".
+    Solution one = SolveBackwardInduction(*g);
+    REQUIRE(one.equilibria.size() == 1);
+    CHECK(one.equilibria[0].payoffs == std::vector<double>{3, 0});
+    REQUIRE(one.equilibria[0].indifferent.size() == 1);
+    CHECK(g->infoset_label(g->infoset(one.equilibria[0].indifferent[0])) == "offered 0");
+    // --max cuts the list and says so.
+    all.max_equilibria = 1;
+    Solution cut = SolveBackwardInduction(*g, all);
+    CHECK(cut.equilibria.size() == 1);
+    CHECK(cut.truncated);
+  }
+
+  TEST_CASE("chance nodes: expected payoffs, exactly") {
+    // Nature: good 1/3, bad 2/3. After good, A chooses safe (1,1) or risky (6,0);
+    // after bad, A chooses safe (1,1) or risky (-3,2). A takes risky (6 > 1) after good and
+    // safe (1 > -3) after bad: expected (1/3*6 + 2/3*1, 1/3*0 + 2/3*1) = (8/3, 2/3).
+    auto g = Efg(R"(EFG 2 R "chance" { "A" "B" }
+c "" 1 "nature" { "good" 1/3 "bad" 2/3 } 0
+p "" 1 1 "after good" { "safe" "risky" } 0
+t "" 1 "" { 1 1 }
+t "" 2 "" { 6 0 }
+p "" 1 2 "after bad" { "safe" "risky" } 0
+t "" 1
+t "" 3 "" { -3 2 }
+)");
+    BackwardInductionOptions exact;
+    exact.exact = true;
+    Solution s = SolveBackwardInduction(*g, exact);
+    const Equilibrium& eq = s.equilibria[0];
+    REQUIRE(eq.exact_payoffs.size() == 2);
+    CHECK(eq.exact_payoffs[0] == Rational(8, 3));
+    CHECK(eq.exact_payoffs[1] == Rational(2, 3));
+    CHECK(Choice(*g, eq, 1) == "risky");
+    CHECK(Choice(*g, eq, 4) == "safe");
+    Solution d = SolveBackwardInduction(*g);
+    CHECK(d.equilibria[0].payoffs[0] == doctest::Approx(8.0 / 3));
+  }
+
+  TEST_CASE("payoffs on internal nodes add up along the path") {
+    // A pays a fee of 2 to move at all (outcome on the root). Then stop (0,0) or go, where
+    // B pays a bonus 1 on his node and then chooses x (3,0) or y (0,1).
+    // B: x gives him 1+0 = 1, y gives 1+1 = 2: y. A: go gives -2+0+0 = -2 ... compare stop:
+    // -2+0 = -2 vs go: -2 + 0 (y) = -2: a tie, resolved to the first action (stop).
+    // Totals under (stop): A -2, B 0.
+    auto g = Efg(R"(EFG 2 R "fees" { "A" "B" }
+p "" 1 1 "A" { "stop" "go" } 1 "fee" { -2 0 }
+t "" 0
+p "" 2 1 "B" { "x" "y" } 2 "bonus" { 0 1 }
+t "" 3 "" { 3 0 }
+t "" 4 "" { 0 1 }
+)");
+    Solution s = SolveBackwardInduction(*g);
+    const Equilibrium& eq = s.equilibria[0];
+    CHECK(Choice(*g, eq, 2) == "y");
+    CHECK(eq.payoffs == std::vector<double>{-2, 0});
+    CHECK(eq.indifferent == std::vector<model::NodeId>{0});
+    BackwardInductionOptions all;
+    all.all = true;
+    Solution both = SolveBackwardInduction(*g, all);
+    CHECK(both.equilibria.size() == 2);  // stop or go, both worth -2 to A
+  }
+
+  TEST_CASE("imperfect information is refused with the information set named") {
+    auto g = Efg(R"(EFG 2 R "pennies" { "A" "B" }
+p "" 1 1 "A" { "H" "T" } 0
+p "" 2 1 "B guesses" { "h" "t" } 0
+t "" 1 "" { 1 -1 }
+t "" 2 "" { -1 1 }
+p "" 2 1 0
+t "" 2
+t "" 1
+)");
+    CHECK_THROWS_WITH_AS(SolveBackwardInduction(*g),
+                         doctest::Contains("information set B at [B guesses] has 2 nodes"),
+                         UnsupportedError);
+  }
+
+  TEST_CASE("the sweep kernel agrees with the solver") {
+    auto g = Efg(Ultimatum());
+    std::vector<double> values(g->num_nodes() * 2);
+    std::vector<std::uint32_t> choice(g->num_infosets());
+    BackwardInductionSweep(*g, values, choice);
+    CHECK(values[0] == 3);
+    CHECK(values[1] == 0);
+  }
+}
+
+// Every perfect-information game among Gambit's samples: the set of payoff vectors of all
+// pure subgame-perfect equilibria must equal `spe_bi` of reference.json (computed there by
+// exact set-valued backward induction, and agreeing with Gambit's enumpure -P).
+TEST_SUITE("equilibrium.gambit_reference") {
+  TEST_CASE("perfect-information games match spe_bi, exactly and in doubles") {
+    REQUIRE(testing::SharedAvailable());
+    auto ref = nlohmann::json::parse(testing::ReadFile(testing::SharedPath("gambit-games/reference.json")));
+    int checked = 0;
+    for (auto& [key, entry] : ref.items()) {
+      if (entry.value("format", "") != "efg") continue;
+      CAPTURE(key);
+      auto game = io::LoadGame(testing::SharedPath("gambit-games/" + key));
+      if (!entry.value("perfect_information", false)) {
+        CHECK_THROWS_AS(SolveBackwardInduction(*game), UnsupportedError);
+        continue;
+      }
+      std::set<std::vector<Rational>> expected;
+      for (const auto& v : entry["spe_bi"]) {
+        std::vector<Rational> payoff;
+        for (const auto& x : v) payoff.emplace_back(x.get<std::string>());
+        expected.insert(payoff);
+      }
+      BackwardInductionOptions options;
+      options.exact = true;
+      options.all = true;
+      options.max_equilibria = 2000;
+      Solution s = SolveBackwardInduction(*game, options);
+      std::set<std::vector<Rational>> found;
+      for (const auto& eq : s.equilibria) {
+        found.insert(eq.exact_payoffs);
+        CHECK(eq.max_gain == 0);
+      }
+      if (s.truncated) {
+        // Too many to list (tic-tac-toe): every listed one must still be in the reference set.
+        for (const auto& f : found) CHECK(expected.count(f) == 1);
+      } else {
+        CHECK(found == expected);
+      }
+      // One equilibrium in doubles gives one of the reference payoff vectors.
+      Solution d = SolveBackwardInduction(*game);
+      bool matches = false;
+      for (const auto& e : expected) {
+        bool same = true;
+        for (int p = 0; p < game->num_players(); ++p)
+          same = same && std::abs(d.equilibria[0].payoffs[p] - e[p].get_d()) < 1e-9;
+        matches = matches || same;
+      }
+      CHECK(matches);
+      ++checked;
+    }
+    CHECK(checked == 11);
+  }
+}
+
+}  // namespace
+}  // namespace parley::equilibrium

@@ -1,0 +1,146 @@
+// The game model: builder validation, preorder layout, exact numbers.
+#include <doctest/doctest.h>
+
+#include "solver/model/error.h"
+#include "solver/model/game_builder.h"
+
+namespace parley::model {
+namespace {
+
+TEST_SUITE("model") {
+  TEST_CASE("nodes are renumbered in preorder whatever order they were added in") {
+    GameBuilder b({"A", "B"});
+    std::vector<std::string> ab{"a", "b"};
+    InfosetId ha = b.AddInfoset(0, "A moves", ab);
+    InfosetId hb = b.AddInfoset(1, "B moves", ab);
+    OutcomeId o1 = b.AddOutcome("one", std::vector<Number>{1, 2});
+    OutcomeId o2 = b.AddOutcome("two", std::vector<Number>{3, 4});
+    NodeId root = b.AddNode(kNoNode, ha);
+    NodeId left = b.AddNode(root, hb);
+    NodeId right = b.AddTerminal(root, o1, "right leaf");
+    b.AddTerminal(left, o2);
+    b.AddTerminal(left, o1);
+    (void)right;
+    GamePtr g = b.Build();
+    REQUIRE(g->num_nodes() == 5);
+    // Preorder: root 0, left 1, its leaves 2 and 3, then the right leaf 4.
+    CHECK(g->kind(0) == NodeKind::kDecision);
+    CHECK(g->kind(1) == NodeKind::kDecision);
+    CHECK(g->node_label(4) == "right leaf");
+    CHECK(g->children(0)[0] == 1);
+    CHECK(g->children(0)[1] == 4);
+    CHECK(g->subtree_end(0) == 5);
+    CHECK(g->subtree_end(1) == 4);
+    CHECK(g->parent(3) == 1);
+    CHECK(g->action_into(4) == 1);
+    CHECK(g->perfect_information());
+    CHECK(g->num_terminals() == 3);
+    CHECK(g->payoff(g->outcome(2), 1) == 4);
+    // The Boost.Graph view agrees with the arrays.
+    CHECK(boost::num_vertices(g->tree()) == 5);
+    CHECK(boost::num_edges(g->tree()) == 4);
+  }
+
+  TEST_CASE("validation names what is wrong") {
+    std::vector<std::string> ab{"a", "b"};
+    SUBCASE("missing children") {
+      GameBuilder b({"A"});
+      InfosetId h = b.AddInfoset(0, "", ab);
+      NodeId r = b.AddNode(kNoNode, h);
+      b.AddTerminal(r, kNoOutcome);
+      CHECK_THROWS_WITH_AS(b.Build(), doctest::Contains("has 1 children but its information set has 2 actions"),
+                           ValidationError);
+    }
+    SUBCASE("two roots") {
+      GameBuilder b({"A"});
+      b.AddTerminal(kNoNode, kNoOutcome);
+      CHECK_THROWS_WITH_AS(b.AddTerminal(kNoNode, kNoOutcome), doctest::Contains("more than one root"),
+                           ValidationError);
+    }
+    SUBCASE("player out of range") {
+      GameBuilder b({"A"});
+      CHECK_THROWS_WITH_AS(b.AddInfoset(1, "", ab), doctest::Contains("player 2 does not exist"),
+                           ValidationError);
+    }
+    SUBCASE("decision without actions") {
+      GameBuilder b({"A"});
+      CHECK_THROWS_AS(b.AddInfoset(0, "", std::vector<std::string>{}), ValidationError);
+    }
+    SUBCASE("payoff count") {
+      GameBuilder b({"A", "B"});
+      CHECK_THROWS_WITH_AS(b.AddOutcome("", std::vector<Number>{1}),
+                           doctest::Contains("1 payoffs but the game has 2 players"), ValidationError);
+    }
+    SUBCASE("exact probabilities must sum to exactly 1") {
+      GameBuilder b({"A"});
+      InfosetId h = b.AddChanceInfoset("coin", ab, std::vector<Number>{Number(Rational(1, 3), Number::Kind::kFraction),
+                                                                       Number(Rational(1, 2), Number::Kind::kFraction)});
+      NodeId r = b.AddNode(kNoNode, h);
+      b.AddTerminal(r, kNoOutcome);
+      b.AddTerminal(r, kNoOutcome);
+      CHECK_THROWS_WITH_AS(b.Build(), doctest::Contains("sum to 5/6, not 1"), ValidationError);
+    }
+    SUBCASE("computed probabilities may be off by rounding, within 1e-9") {
+      GameBuilder b({"A"});
+      std::vector<std::string> abc{"a", "b", "c"};
+      double third = 1.0 / 3.0;
+      InfosetId h = b.AddChanceInfoset("die", abc, std::vector<Number>{third, third, third});
+      NodeId r = b.AddNode(kNoNode, h);
+      for (int i = 0; i < 3; ++i) b.AddTerminal(r, kNoOutcome);
+      CHECK_NOTHROW(b.Build());
+    }
+    SUBCASE("probability outside [0,1]") {
+      GameBuilder b({"A"});
+      InfosetId h = b.AddChanceInfoset("", ab, std::vector<Number>{Number(1.5), Number(-0.5)});
+      NodeId r = b.AddNode(kNoNode, h);
+      b.AddTerminal(r, kNoOutcome);
+      b.AddTerminal(r, kNoOutcome);
+      CHECK_THROWS_WITH_AS(b.Build(), doctest::Contains("outside [0, 1]"), ValidationError);
+    }
+    SUBCASE("node limit") {
+      GameBuilder b({"A"});
+      b.SetMaxNodes(2);
+      InfosetId h = b.AddInfoset(0, "", ab);
+      NodeId r = b.AddNode(kNoNode, h);
+      b.AddTerminal(r, kNoOutcome);
+      CHECK_THROWS_AS(b.AddTerminal(r, kNoOutcome), LimitError);
+    }
+  }
+
+  TEST_CASE("numbers keep the input's exact value") {
+    Number x;
+    REQUIRE(Number::Parse("1/3", &x));
+    CHECK(x.kind() == Number::Kind::kFraction);
+    CHECK(x.ToRational() == Rational(1, 3));
+    CHECK_FALSE(x.DoubleIsExact());
+    REQUIRE(Number::Parse("0.1", &x));
+    CHECK(x.ToRational() == Rational(1, 10));  // the decimal, not the nearest double
+    REQUIRE(Number::Parse("-2.5e-1", &x));
+    CHECK(x.ToRational() == Rational(-1, 4));
+    REQUIRE(Number::Parse(".5", &x));
+    CHECK(x.ToDouble() == 0.5);
+    REQUIRE(Number::Parse("+7", &x));
+    CHECK(x.ToRational() == 7);
+    REQUIRE(Number::Parse("123456789012345678901234567890", &x));
+    CHECK(x.ToRational() == Rational("123456789012345678901234567890"));
+    CHECK_FALSE(Number::Parse("1/0", &x));
+    CHECK_FALSE(Number::Parse("abc", &x));
+    CHECK_FALSE(Number::Parse("1/-2", &x));
+    CHECK_FALSE(Number::Parse("1e", &x));
+    CHECK_FALSE(Number::Parse("-", &x));
+    CHECK_FALSE(Number::Parse("1.2.3", &x));
+  }
+
+  TEST_CASE("a game keeps rational payoffs exactly") {
+    GameBuilder b({"A"});
+    OutcomeId o = b.AddOutcome("", std::vector<Number>{Number(Rational(2, 3), Number::Kind::kFraction)});
+    b.AddTerminal(kNoNode, o);
+    GamePtr g = b.Build();
+    CHECK(g->exact_payoff(0, 0) == Rational(2, 3));
+    CHECK(g->payoff_text(0, 0) == "2/3");
+    CHECK_FALSE(g->doubles_are_exact());
+  }
+}
+
+}  // namespace
+}  // namespace parley::model
