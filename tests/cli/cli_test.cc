@@ -1,0 +1,128 @@
+// The `parley` binary end to end: exit codes (0 success, 1 bad input, 2 usage), messages,
+// output formats, and atomic output files.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/test_util.h"
+
+namespace parley::testing {
+namespace {
+
+const std::string kEntry = "'" + SourcePath("tests/data/entry_deterrence.efg") + "'";
+
+TEST_SUITE("cli") {
+  TEST_CASE("version, help and usage errors") {
+    auto v = RunParley("--version");
+    CHECK(v.exit_code == 0);
+    CHECK(v.out.find("parley ") == 0);
+    CHECK(RunParley("").exit_code == 2);
+    CHECK(RunParley("frobnicate").exit_code == 2);
+    CHECK(RunParley("solve").exit_code == 2);  // GAME is required
+    CHECK(RunParley("solve " + kEntry + " --format xml").exit_code == 2);
+    for (const char* sub : {"solve", "validate", "convert"}) {
+      auto h = RunParley(std::string(sub) + " --help");
+      CHECK(h.exit_code == 0);
+      CHECK(h.out.find("Usage") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("solve prints the equilibrium for people") {
+    auto r = RunParley("solve " + kEntry);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("Method: backward induction; 1 subgame-perfect equilibrium") != std::string::npos);
+    CHECK(r.out.find("Payoffs: Entrant 1, Incumbent 1") != std::string::npos);
+    CHECK(r.out.find("Path: Entrant In, Incumbent Accommodate") != std::string::npos);
+    CHECK(r.out.find("* Incumbent: Accommodate") != std::string::npos);
+  }
+
+  TEST_CASE("solve --format json has the documented fields") {
+    auto r = RunParley("solve " + kEntry + " --format json");
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["players"] == nlohmann::json({"Entrant", "Incumbent"}));
+    CHECK(j["concept"] == "subgame-perfect");
+    CHECK(j["method"] == "backward induction");
+    CHECK(j["truncated"] == false);
+    REQUIRE(j["equilibria"].size() == 1);
+    auto& eq = j["equilibria"][0];
+    CHECK(eq["payoffs"] == nlohmann::json({1.0, 1.0}));
+    REQUIRE(eq["strategy"].size() == 2);  // every decision node, on the path or not
+    CHECK(eq["strategy"][1]["action"] == "Accommodate");
+    CHECK(eq["path"][0]["actions"] == nlohmann::json({"In", "Accommodate"}));
+    CHECK(eq["path"][0]["probability"] == 1.0);
+  }
+
+  TEST_CASE("--all, --max and --exact") {
+    std::string ultimatum = R"(EFG 2 R "Ultimatum" { "P" "R" }
+p "" 1 1 "offer" { "0" "1" } 0
+p "" 2 1 "offered 0" { "accept" "reject" } 0
+t "" 1 "" { 2 0 }
+t "" 2 "" { 0 0 }
+p "" 2 2 "offered 1" { "accept" "reject" } 0
+t "" 3 "" { 1 1 }
+t "" 2
+)";
+    std::string path = "'" + WriteTempFile("ultimatum.efg", ultimatum) + "'";
+    auto all = RunParley("solve " + path + " --all --format json");
+    REQUIRE(all.exit_code == 0);
+    auto j = nlohmann::json::parse(all.out);
+    CHECK(j["equilibria"].size() == 2);
+    CHECK(j["truncated"] == false);
+    auto cut = RunParley("solve " + path + " --all --max 1");
+    CHECK(cut.out.find("the list was cut at --max") != std::string::npos);
+    auto exact = RunParley("solve '" + WriteTempFile("third.efg", "EFG 2 R \"t\" { \"A\" }\nc \"\" 1 \"\" { \"x\" 1/3 \"y\" 2/3 } 0\nt \"\" 1 \"\" { 1 }\nt \"\" 2 \"\" { 0 }\n") + "' --exact --format json");
+    REQUIRE(exact.exit_code == 0);
+    CHECK(nlohmann::json::parse(exact.out)["equilibria"][0]["payoffs"][0] == "1/3");
+  }
+
+  TEST_CASE("bad input: one line with file:line:col, exit 1") {
+    std::string bad = WriteTempFile("bad.efg", "EFG 2 R \"g\" { \"A\" }\nq \"\" 0\n");
+    auto r = RunParley("solve '" + bad + "'");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == "error: " + bad + ":2:1: expected a node type: 'p' (player), 'c' (chance) or 't' (terminal), found 'q'\n");
+    auto missing = RunParley("solve no-such-file.efg");
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.err.find("error: no-such-file.efg: cannot open") == 0);
+    auto format = RunParley("validate '" + WriteTempFile("game.txt", "x") + "'");
+    CHECK(format.exit_code == 1);
+    CHECK(format.err.find("unknown game format '.txt'") != std::string::npos);
+    auto imperfect = RunParley("solve '" + WriteTempFile("mp.efg", R"(EFG 2 R "mp" { "A" "B" }
+p "" 1 1 "" { "H" "T" } 0
+p "" 2 1 "guess" { "h" "t" } 0
+t "" 1 "" { 1 -1 }
+t "" 2 "" { -1 1 }
+p "" 2 1 0
+t "" 2
+t "" 1
+)") + "' --method backward-induction");
+    CHECK(imperfect.exit_code == 1);
+    CHECK(imperfect.err.find("information set B at [guess] has 2 nodes") != std::string::npos);
+  }
+
+  TEST_CASE("validate summarises the game in one line") {
+    auto r = RunParley("validate " + kEntry);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("valid; 2 players (Entrant, Incumbent), 5 nodes, 3 terminal, 2 information sets, perfect information") != std::string::npos);
+  }
+
+  TEST_CASE("convert round-trips through Parley JSON, and never overwrites a good file with a broken one") {
+    std::string json_path = BuildPath("test-tmp/entry.json");
+    std::string efg_path = BuildPath("test-tmp/entry-again.efg");
+    REQUIRE(RunParley("convert " + kEntry + " '" + json_path + "'").exit_code == 0);
+    REQUIRE(RunParley("convert '" + json_path + "' '" + efg_path + "'").exit_code == 0);
+    CHECK(ReadFile(efg_path).find("\"Accommodate\"") != std::string::npos);
+    auto a = RunParley("solve " + kEntry + " --format json");
+    auto b = RunParley("solve '" + efg_path + "' --format json");
+    CHECK(nlohmann::json::parse(a.out)["equilibria"] == nlohmann::json::parse(b.out)["equilibria"]);
+    // A failed conversion leaves the existing output untouched.
+    std::string before = ReadFile(efg_path);
+    std::string bad = WriteTempFile("broken.efg", "EFG 2 R \"g\" { \"A\" }\np \"\" 1 1 \"\" { \"a\" } 0\n");
+    CHECK(RunParley("convert '" + bad + "' '" + efg_path + "'").exit_code == 1);
+    CHECK(ReadFile(efg_path) == before);
+    CHECK(RunParley("convert " + kEntry + " out.xyz").exit_code == 1);
+  }
+}
+
+}  // namespace
+}  // namespace parley::testing
