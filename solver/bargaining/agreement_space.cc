@@ -1,0 +1,383 @@
+#include "solver/bargaining/agreement_space.h"
+
+#include <muParser.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <set>
+
+#include "solver/bargaining/common.h"
+#include "solver/model/error.h"
+#include "solver/model/number.h"
+
+namespace parley::bargaining {
+
+struct UtilityFunctions::Impl {
+  std::vector<Issue> issues;
+  mutable std::vector<double> values;  // the parsers read the issue values from here
+  std::vector<std::unique_ptr<mu::Parser>> parsers;
+};
+
+namespace {
+
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+std::string IssueList(const std::vector<Issue>& issues) {
+  std::string text;
+  for (const Issue& issue : issues) text += (text.empty() ? "" : ", ") + issue.name;
+  return text.empty() ? "none" : text;
+}
+
+}  // namespace
+
+UtilityFunctions::UtilityFunctions(const AgreementSpace& space) : impl_(std::make_unique<Impl>()) {
+  if (space.utilities.size() < 2) {
+    throw ValidationError("an agreement space needs one utility formula per player, and at "
+                          "least 2 players (got " + std::to_string(space.utilities.size()) + ")");
+  }
+  if (space.issues.empty()) throw ValidationError("an agreement space needs at least one issue");
+  impl_->issues = space.issues;
+  impl_->values.resize(space.issues.size());
+  std::set<std::string> names;
+  for (std::size_t k = 0; k < space.issues.size(); ++k) {
+    const Issue& issue = space.issues[k];
+    if (!names.insert(issue.name).second) {
+      throw ValidationError("issue '" + issue.name + "' is listed twice");
+    }
+    if (!std::isfinite(issue.lower) || !std::isfinite(issue.upper) || issue.lower > issue.upper) {
+      throw ValidationError("issue '" + issue.name + "' needs a finite interval lower <= upper, "
+                            "got [" + FormatDouble(issue.lower) + ", " + FormatDouble(issue.upper) + "]");
+    }
+    impl_->values[k] = issue.lower;
+  }
+  for (std::size_t i = 0; i < space.utilities.size(); ++i) {
+    auto parser = std::make_unique<mu::Parser>();
+    const std::string& formula = space.utilities[i];
+    const std::string who = "the utility of player " + std::to_string(i + 1) + " \"" + formula + "\"";
+    try {
+      for (std::size_t k = 0; k < space.issues.size(); ++k) {
+        parser->DefineVar(space.issues[k].name, &impl_->values[k]);
+      }
+    } catch (const mu::Parser::exception_type& e) {
+      throw ValidationError("bad issue name: " + e.GetMsg());
+    }
+    try {
+      parser->SetExpr(formula);
+      parser->Eval();  // parses now, so that errors surface here
+    } catch (const mu::Parser::exception_type& e) {
+      if (e.GetCode() == mu::ecUNASSIGNABLE_TOKEN) {
+        throw ValidationError("unknown variable '" + e.GetToken() + "' in " + who +
+                              " (the issues are: " + IssueList(space.issues) + ")");
+      }
+      throw ValidationError("cannot read " + who + ": " + e.GetMsg());
+    }
+    impl_->parsers.push_back(std::move(parser));
+  }
+}
+
+UtilityFunctions::~UtilityFunctions() = default;
+
+std::size_t UtilityFunctions::players() const { return impl_->parsers.size(); }
+std::size_t UtilityFunctions::issues() const { return impl_->issues.size(); }
+
+void UtilityFunctions::Evaluate(const Vector& x, Vector* payoffs) const {
+  PARLEY_CHECK(x.size() == impl_->values.size());
+  std::copy(x.begin(), x.end(), impl_->values.begin());
+  payoffs->resize(impl_->parsers.size());
+  for (std::size_t i = 0; i < impl_->parsers.size(); ++i) {
+    try {
+      (*payoffs)[i] = impl_->parsers[i]->Eval();
+    } catch (const mu::Parser::exception_type&) {
+      (*payoffs)[i] = std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+}
+
+Vector UtilityFunctions::Evaluate(const Vector& x) const {
+  Vector payoffs;
+  Evaluate(x, &payoffs);
+  return payoffs;
+}
+
+namespace {
+
+struct SearchResult {
+  Vector x;
+  Vector u;
+  double value = kNegInf;
+  double step = 0.0;  // last pattern step, as a fraction of the issue ranges
+};
+
+// Maximises objective(u(x)) over the box: grid (or random samples), then compass search from
+// the best few points.
+template <typename Objective>
+SearchResult Maximise(const UtilityFunctions& f, const std::vector<Issue>& issues,
+                      Objective objective) {
+  const std::size_t k = issues.size();
+  const double budget = 100000.0;
+  std::size_t per_issue = static_cast<std::size_t>(std::floor(std::pow(budget, 1.0 / k)));
+  Vector x(k), u;
+  auto value_at = [&](const Vector& at) {
+    f.Evaluate(at, &u);
+    for (double p : u) {
+      if (!std::isfinite(p)) return kNegInf;
+    }
+    double v = objective(u);
+    return std::isnan(v) ? kNegInf : v;
+  };
+  // Keep the best few starting points.
+  constexpr std::size_t kStarts = 4;
+  std::vector<std::pair<double, Vector>> starts;
+  auto offer = [&](double v) {
+    if (v == kNegInf) return;
+    if (starts.size() < kStarts || v > starts.back().first) {
+      starts.emplace_back(v, x);
+      std::sort(starts.begin(), starts.end(),
+                [](const auto& a, const auto& b) { return a.first > b.first; });
+      if (starts.size() > kStarts) starts.pop_back();
+    }
+  };
+  if (per_issue >= 3) {
+    std::vector<std::size_t> index(k, 0);
+    while (true) {
+      for (std::size_t d = 0; d < k; ++d) {
+        x[d] = issues[d].lower + (issues[d].upper - issues[d].lower) * static_cast<double>(index[d]) /
+                                     static_cast<double>(per_issue - 1);
+      }
+      offer(value_at(x));
+      std::size_t d = 0;
+      while (d < k && ++index[d] == per_issue) index[d++] = 0;
+      if (d == k) break;
+    }
+  } else {
+    per_issue = 3;
+    std::mt19937_64 rng(12345);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (int sample = 0; sample < static_cast<int>(budget); ++sample) {
+      for (std::size_t d = 0; d < k; ++d) {
+        x[d] = issues[d].lower + (issues[d].upper - issues[d].lower) * unit(rng);
+      }
+      offer(value_at(x));
+    }
+  }
+  SearchResult best;
+  // Compass directions: +-e_a, and +-e_a +-e_b for up to 4 issues (helps along kinks).
+  std::vector<Vector> directions;
+  for (std::size_t a = 0; a < k; ++a) {
+    for (double s : {1.0, -1.0}) {
+      Vector dir(k, 0.0);
+      dir[a] = s;
+      directions.push_back(dir);
+    }
+  }
+  if (k <= 4) {
+    for (std::size_t a = 0; a < k; ++a) {
+      for (std::size_t b = a + 1; b < k; ++b) {
+        for (double s : {1.0, -1.0}) {
+          for (double t : {1.0, -1.0}) {
+            Vector dir(k, 0.0);
+            dir[a] = s;
+            dir[b] = t;
+            directions.push_back(dir);
+          }
+        }
+      }
+    }
+  }
+  for (auto& [start_value, start] : starts) {
+    Vector current = start, trial(k);
+    double current_value = start_value;
+    double step = 1.0 / static_cast<double>(per_issue - 1);  // fraction of each range
+    int evaluations = 0;
+    while (step > 1e-12 && evaluations < 200000) {
+      bool improved = false;
+      for (const Vector& dir : directions) {
+        for (std::size_t d = 0; d < k; ++d) {
+          double range = issues[d].upper - issues[d].lower;
+          trial[d] = std::clamp(current[d] + dir[d] * step * range, issues[d].lower, issues[d].upper);
+        }
+        double v = value_at(trial);
+        ++evaluations;
+        if (v > current_value) {
+          current_value = v;
+          current = trial;
+          improved = true;
+          break;
+        }
+      }
+      if (!improved) step *= 0.5;
+    }
+    if (current_value > best.value) {
+      best.value = current_value;
+      best.x = current;
+      best.step = step;
+    }
+  }
+  if (best.value != kNegInf) f.Evaluate(best.x, &best.u);
+  return best;
+}
+
+// 2000 random midpoint tests of concavity of every utility.
+bool LooksConcave(const UtilityFunctions& f, const std::vector<Issue>& issues) {
+  const std::size_t k = issues.size();
+  std::mt19937_64 rng(2024);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  Vector x(k), y(k), mid(k), ux, uy, um;
+  for (int trial = 0; trial < 2000; ++trial) {
+    for (std::size_t d = 0; d < k; ++d) {
+      double range = issues[d].upper - issues[d].lower;
+      x[d] = issues[d].lower + range * unit(rng);
+      y[d] = issues[d].lower + range * unit(rng);
+      mid[d] = 0.5 * (x[d] + y[d]);
+    }
+    f.Evaluate(x, &ux);
+    f.Evaluate(y, &uy);
+    f.Evaluate(mid, &um);
+    for (std::size_t i = 0; i < ux.size(); ++i) {
+      if (!std::isfinite(ux[i]) || !std::isfinite(uy[i]) || !std::isfinite(um[i])) return false;
+      double chord = 0.5 * (ux[i] + uy[i]);
+      if (um[i] < chord - 1e-9 * (1.0 + std::abs(chord))) return false;
+    }
+  }
+  return true;
+}
+
+bool AtLeast(const Vector& u, const Vector& d) {
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    if (!(u[i] >= d[i])) return false;
+  }
+  return true;
+}
+
+struct Prepared {
+  Vector ideal;
+  bool ideal_is_ir = true;
+  bool concave = false;
+};
+
+Prepared Prepare(const UtilityFunctions& f, const AgreementSpace& space, const Vector& d) {
+  const std::size_t n = f.players();
+  Prepared p;
+  p.ideal.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    SearchResult best = Maximise(f, space.issues, [&](const Vector& u) {
+      return AtLeast(u, d) ? u[i] : kNegInf;
+    });
+    if (best.value == kNegInf) {
+      p.ideal_is_ir = false;
+      break;
+    }
+    p.ideal[i] = best.value;
+  }
+  if (!p.ideal_is_ir) {
+    for (std::size_t i = 0; i < n; ++i) {
+      p.ideal[i] = Maximise(f, space.issues, [&](const Vector& u) { return u[i]; }).value;
+    }
+  }
+  SearchResult gain = Maximise(f, space.issues, [&](const Vector& u) {
+    double t = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < n; ++i) t = std::min(t, u[i] - d[i]);
+    return t;
+  });
+  if (!p.ideal_is_ir || !(gain.value > 0)) internal::ThrowNoGain(d, p.ideal, p.ideal_is_ir);
+  p.concave = LooksConcave(f, space.issues);
+  return p;
+}
+
+Solution SolvePrepared(const UtilityFunctions& f, const AgreementSpace& space, const Vector& d,
+                       Concept c, const Vector& w, const Prepared& prepared) {
+  const std::size_t n = f.players();
+  SearchResult best;
+  switch (c) {
+    case Concept::kNash:
+      best = Maximise(f, space.issues, [&](const Vector& u) {
+        double s = 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (!(u[i] > d[i])) return kNegInf;
+          s += w[i] * std::log(u[i] - d[i]);
+        }
+        return s;
+      });
+      break;
+    case Concept::kKalaiSmorodinsky:
+      best = Maximise(f, space.issues, [&](const Vector& u) {
+        double t = std::numeric_limits<double>::infinity();
+        for (std::size_t i = 0; i < n; ++i) {
+          t = std::min(t, (u[i] - d[i]) / (prepared.ideal[i] - d[i]));
+        }
+        return t;
+      });
+      break;
+    case Concept::kEgalitarian:
+      best = Maximise(f, space.issues, [&](const Vector& u) {
+        double t = std::numeric_limits<double>::infinity();
+        for (std::size_t i = 0; i < n; ++i) t = std::min(t, u[i] - d[i]);
+        return t;
+      });
+      break;
+    case Concept::kUtilitarian:
+      best = Maximise(f, space.issues, [&](const Vector& u) {
+        return AtLeast(u, d) ? internal::Dot(w, u) : kNegInf;
+      });
+      break;
+  }
+  PARLEY_CHECK(best.value != kNegInf);
+  Solution solution;
+  solution.concept_kind = c;
+  solution.payoffs = best.u;
+  solution.issues = best.x;
+  solution.gap = best.step;
+  if (prepared.concave) {
+    solution.precision = Precision::kGlobal;
+    solution.method = "grid and compass search; the utilities passed a sampled concavity test, "
+                      "so the local maximum is global (gap = last step, fraction of each range)";
+  } else {
+    solution.precision = Precision::kLocalGrid;
+    solution.method = "grid and compass search; the utilities are not concave (sampled test), "
+                      "so this is the best grid point refined locally, not a proven global "
+                      "optimum";
+  }
+  bool uses_weights = c == Concept::kNash || c == Concept::kUtilitarian;
+  solution.weights = uses_weights ? w : Vector(n, 1.0);
+  solution.weighted = uses_weights && !internal::AllEqual(w);
+  return solution;
+}
+
+}  // namespace
+
+Solution SolveAgreementSpace(const AgreementSpace& space, const Vector& d, Concept concept_kind,
+                             const Vector& weights) {
+  UtilityFunctions f(space);
+  internal::CheckDisagreement(d, f.players());
+  Vector w = internal::CheckWeights(weights, f.players());
+  Prepared prepared = Prepare(f, space, d);
+  return SolvePrepared(f, space, d, concept_kind, w, prepared);
+}
+
+Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const Request& request) {
+  UtilityFunctions f(space);
+  const std::size_t n = f.players();
+  internal::CheckDisagreement(d, n);
+  Vector w = internal::CheckWeights(request.weights, n);
+  Prepared prepared = Prepare(f, space, d);
+  Result result;
+  result.disagreement = d;
+  result.ideal = prepared.ideal;
+  for (const Issue& issue : space.issues) result.issue_names.push_back(issue.name);
+  for (Concept c : request.concepts) {
+    if (c == Concept::kNash) {
+      result.solutions.push_back(SolvePrepared(f, space, d, c, Vector(n, 1.0), prepared));
+      if (!internal::AllEqual(w)) {
+        result.solutions.push_back(SolvePrepared(f, space, d, c, w, prepared));
+      }
+    } else {
+      result.solutions.push_back(SolvePrepared(f, space, d, c, w, prepared));
+    }
+  }
+  return result;
+}
+
+}  // namespace parley::bargaining

@@ -1,0 +1,122 @@
+#include "solver/bargaining/alternating_offers.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "solver/model/error.h"
+#include "solver/model/number.h"
+
+namespace parley::bargaining {
+namespace {
+
+void Validate(const AlternatingOffers& game) {
+  for (int i = 0; i < 2; ++i) {
+    double d = game.discount[i];
+    if (!(d > 0 && d < 1)) {
+      throw ValidationError("discount factor of player " + std::to_string(i + 1) +
+                            " must be in (0, 1), got " + FormatDouble(d));
+    }
+    double e = game.outside[i];
+    if (!(e >= 0 && e <= 1)) {
+      throw ValidationError("outside option of player " + std::to_string(i + 1) +
+                            " must be a share in [0, 1], got " + FormatDouble(e));
+    }
+  }
+  if (!(game.outside[0] + game.outside[1] < 1)) {
+    throw ValidationError("outside options sum to " +
+                          FormatDouble(game.outside[0] + game.outside[1]) +
+                          " >= 1: no agreement beats both options, so there is nothing to "
+                          "bargain over");
+  }
+  if (!(game.breakdown >= 0 && game.breakdown < 1)) {
+    throw ValidationError("breakdown probability must be in [0, 1), got " +
+                          FormatDouble(game.breakdown));
+  }
+  if (game.first != 0 && game.first != 1) throw ValidationError("the first proposer is 1 or 2");
+  if (game.rounds && *game.rounds < 1) throw ValidationError("rounds must be at least 1");
+}
+
+}  // namespace
+
+AlternatingOffersResult SolveAlternatingOffers(const AlternatingOffers& game) {
+  Validate(game);
+  AlternatingOffersResult result;
+  std::array<double, 2> delta{game.discount[0] * (1 - game.breakdown),
+                              game.discount[1] * (1 - game.breakdown)};
+  result.effective_discount = delta;
+  const int p = game.first, r = 1 - game.first;  // first proposer, first responder
+  const std::array<double, 2>& e = game.outside;
+  double proposer_share = 0.0;
+  if (game.rounds) {
+    // V = share of the proposer of the current round; in round T it is 1 - e_responder.
+    int T = *game.rounds;
+    int proposer = (T - 1) % 2 == 0 ? p : r;
+    double v = 1.0 - e[1 - proposer];
+    bool binding_last = e[1 - proposer] > 0;
+    std::array<bool, 2> binding{false, false};
+    if (T == 1) binding[1 - proposer] = binding_last;
+    for (int t = T - 1; t >= 1; --t) {
+      int responder = proposer;  // round t+1's proposer responds in round t
+      proposer = 1 - responder;
+      double continuation = delta[responder] * v;
+      double offer = std::max(e[responder], continuation);
+      if (t == 1) binding[responder] = e[responder] > continuation;
+      v = 1.0 - offer;
+    }
+    proposer_share = v;
+    result.outside_binding = binding;
+    result.method = "backward induction over " + std::to_string(T) + " rounds";
+  } else {
+    // Stationary shares x (p proposing) and y (r proposing):
+    //   x = 1 - max(e_r, delta_r y),  y = 1 - max(e_p, delta_p x).
+    // The four cases (which options bind) have closed forms; exactly one is consistent.
+    const double dp = delta[p], dr = delta[r], ep = e[p], er = e[r];
+    const double x0 = (1 - dr) / (1 - dp * dr), y0 = (1 - dp) / (1 - dp * dr);
+    double x = x0;
+    bool bind_r = false, bind_p = false;
+    if (er <= dr * y0 && ep <= dp * x0) {
+      x = x0;
+    } else if (er > dr * (1 - dp * (1 - er)) && ep <= dp * (1 - er)) {
+      x = 1 - er;  // only the responder's option binds
+      bind_r = true;
+    } else if (ep > dp * (1 - dr * (1 - ep)) && er <= dr * (1 - ep)) {
+      x = 1 - dr * (1 - ep);  // only the proposer's option binds (when she responds)
+      bind_p = true;
+    } else {
+      x = 1 - er;  // both bind
+      bind_r = bind_p = true;
+    }
+    proposer_share = x;
+    result.outside_binding[r] = bind_r;
+    result.outside_binding[p] = bind_p;
+    result.method = "Rubinstein closed form (infinite horizon)";
+    if (bind_r || bind_p) result.method += " with the outside option principle";
+  }
+  result.shares[p] = proposer_share;
+  result.shares[r] = 1.0 - proposer_share;
+  if (game.breakdown > 0) result.method += "; breakdown risk folded into the discount factors";
+  return result;
+}
+
+AlternatingOffersResult SolveAlternatingOffersWithRates(std::array<double, 2> rates, double delta,
+                                                        int first) {
+  for (double rate : rates) {
+    if (!(rate > 0) || !std::isfinite(rate)) throw ValidationError("discount rates must be positive");
+  }
+  if (!(delta > 0) || !std::isfinite(delta)) {
+    throw ValidationError("the time between offers must be positive");
+  }
+  if (first != 0 && first != 1) throw ValidationError("the first proposer is 1 or 2");
+  const int p = first, r = 1 - first;
+  // x = (1 - d_r) / (1 - d_p d_r) with 1 - exp(-a) = -expm1(-a).
+  double numerator = -std::expm1(-rates[r] * delta);
+  double denominator = -std::expm1(-(rates[0] + rates[1]) * delta);
+  AlternatingOffersResult result;
+  result.effective_discount = {std::exp(-rates[0] * delta), std::exp(-rates[1] * delta)};
+  result.shares[p] = numerator / denominator;
+  result.shares[r] = 1.0 - result.shares[p];
+  result.method = "Rubinstein closed form with d_i = exp(-r_i * " + FormatDouble(delta) + ")";
+  return result;
+}
+
+}  // namespace parley::bargaining
