@@ -314,63 +314,77 @@ Solution SolveBackwardInduction(const model::Game& game,
   return options.exact ? Solve<Rational>(game, options) : Solve<double>(game, options);
 }
 
-std::size_t BackwardInductionSweep(const model::Game& game, std::span<double> values,
-                                   std::span<std::uint32_t> choice) {
-  const int np = game.num_players();
-  const NodeId n = game.num_nodes();
-  PARLEY_CHECK(values.size() >= static_cast<std::size_t>(n) * np);
-  PARLEY_CHECK(choice.size() >= game.num_infosets());
+namespace {
+
+// The sweep for a fixed number of players (kPlayers > 0, unrolled by the compiler) or any
+// number (kPlayers == 0).
+template <int kPlayers>
+std::size_t Sweep(const model::Game& game, double* val, std::uint32_t* choice) {
+  const int np = kPlayers > 0 ? kPlayers : game.num_players();
   std::size_t ties = 0;
-  double* val = values.data();
-  for (NodeId v = n; v-- > 0;) {
+  for (NodeId v = game.num_nodes(); v-- > 0;) {
     double* out = val + static_cast<std::size_t>(v) * np;
     const model::OutcomeId o = game.outcome(v);
-    switch (game.kind(v)) {
-      case NodeKind::kTerminal:
-        if (o != kNoOutcome) {
-          auto pay = game.payoffs(o);
-          for (int i = 0; i < np; ++i) out[i] = pay[i];
-        } else {
-          for (int i = 0; i < np; ++i) out[i] = 0;
-        }
-        continue;
-      case NodeKind::kDecision: {
-        const int p = game.player(v);
-        auto kids = game.children(v);
-        std::uint32_t best = 0;
-        double best_value = val[static_cast<std::size_t>(kids[0]) * np + p];
-        for (std::uint32_t a = 1; a < kids.size(); ++a) {
-          double x = val[static_cast<std::size_t>(kids[a]) * np + p];
-          if (x > best_value) {
-            best_value = x;
-            best = a;
-          } else if (x == best_value) {
-            ++ties;
-          }
-        }
-        choice[game.infoset(v)] = best;
-        const double* in = val + static_cast<std::size_t>(kids[best]) * np;
-        for (int i = 0; i < np; ++i) out[i] = in[i];
-        break;
-      }
-      case NodeKind::kChance: {
-        InfosetId h = game.infoset(v);
-        auto kids = game.children(v);
+    const NodeKind kind = game.kind(v);
+    if (kind == NodeKind::kTerminal) {
+      if (o != kNoOutcome) {
+        const double* pay = game.payoffs(o).data();
+        for (int i = 0; i < np; ++i) out[i] = pay[i];
+      } else {
         for (int i = 0; i < np; ++i) out[i] = 0;
-        for (std::uint32_t a = 0; a < kids.size(); ++a) {
-          double p = game.chance_prob(h, a);
-          const double* in = val + static_cast<std::size_t>(kids[a]) * np;
-          for (int i = 0; i < np; ++i) out[i] += p * in[i];
+      }
+      continue;
+    }
+    auto kids = game.children(v);
+    if (kind == NodeKind::kDecision) {
+      const int p = game.player(v);
+      NodeId best = kids[0];
+      double best_value = val[static_cast<std::size_t>(best) * np + p];
+      std::uint32_t best_action = 0;
+      for (std::uint32_t a = 1; a < kids.size(); ++a) {
+        double x = val[static_cast<std::size_t>(kids[a]) * np + p];
+        if (x > best_value) {
+          best_value = x;
+          best = kids[a];
+          best_action = a;
+        } else if (x == best_value) {
+          ++ties;
         }
-        break;
+      }
+      choice[game.infoset(v)] = best_action;
+      const double* in = val + static_cast<std::size_t>(best) * np;
+      for (int i = 0; i < np; ++i) out[i] = in[i];
+    } else {
+      InfosetId h = game.infoset(v);
+      for (int i = 0; i < np; ++i) out[i] = 0;
+      for (std::uint32_t a = 0; a < kids.size(); ++a) {
+        const double p = game.chance_prob(h, a);
+        const double* in = val + static_cast<std::size_t>(kids[a]) * np;
+        for (int i = 0; i < np; ++i) out[i] += p * in[i];
       }
     }
     if (o != kNoOutcome) {
-      auto pay = game.payoffs(o);
+      const double* pay = game.payoffs(o).data();
       for (int i = 0; i < np; ++i) out[i] += pay[i];
     }
   }
   return ties;
+}
+
+}  // namespace
+
+std::size_t BackwardInductionSweep(const model::Game& game, std::span<double> values,
+                                   std::span<std::uint32_t> choice) {
+  PARLEY_CHECK(values.size() >= static_cast<std::size_t>(game.num_nodes()) * game.num_players());
+  PARLEY_CHECK(choice.size() >= game.num_infosets());
+  switch (game.num_players()) {
+    case 2:
+      return Sweep<2>(game, values.data(), choice.data());
+    case 3:
+      return Sweep<3>(game, values.data(), choice.data());
+    default:
+      return Sweep<0>(game, values.data(), choice.data());
+  }
 }
 
 }  // namespace parley::equilibrium

@@ -1,6 +1,7 @@
 #include "solver/io/efg.h"
 
 #include <cmath>
+#include <algorithm>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -173,7 +174,8 @@ class EfgReader {
     std::string label;
     if (next.kind == TokenKind::kString) label = TextScanner::Unescape(scan_.Next().text);
     Token brace = Expect(TokenKind::kLeftBrace, "'{' opening the outcome's payoffs");
-    std::vector<Number> payoffs;
+    std::vector<Number>& payoffs = payoffs_;
+    payoffs.clear();
     for (;;) {
       Token p = scan_.Peek();
       if (p.kind == TokenKind::kRightBrace) {
@@ -194,15 +196,13 @@ class EfgReader {
     if (it != outcomes_.end()) {
       // A repeated declaration must agree with the first.
       for (int i = 0; i < builder_->num_players(); ++i)
-        if (payoffs[i].ToRational() != declared_payoffs_[number][i])
+        if (payoffs[i].ToRational() != builder_->exact_payoff(it->second, i))
           scan_.Fail(brace, "outcome " + std::to_string(number) +
                                 " is declared again with other payoffs");
       return it->second;
     }
     OutcomeId id = builder_->AddOutcome(label, payoffs);
     outcomes_.emplace(number, id);
-    auto& saved = declared_payoffs_[number];
-    for (const Number& p : payoffs) saved.push_back(p.ToRational());
     return id;
   }
 
@@ -271,12 +271,13 @@ class EfgReader {
             } else {
               h = builder_->AddInfoset(static_cast<int>(player - 1), label, actions);
             }
-            infosets_.emplace(key, Declared{h, actions, probs});
+            infosets_.emplace(key, h);
           } else {
-            const Declared& d = it->second;
-            bool same = d.actions == actions;
+            h = it->second;
+            auto declared = builder_->actions(h);
+            bool same = std::equal(declared.begin(), declared.end(), actions.begin(), actions.end());
             for (std::size_t i = 0; same && i < probs.size(); ++i)
-              same = probs[i].ToRational() == d.probs[i].ToRational();
+              same = probs[i].ToRational() == builder_->probability(h, static_cast<std::uint32_t>(i)).ToRational();
             if (!same)
               scan_.Fail(body, "information set " + std::to_string(set_number) +
                                    (type == 'c' ? " of chance"
@@ -284,7 +285,6 @@ class EfgReader {
                                    " is declared again with other actions" +
                                    (type == 'c' ? " or probabilities" : "") +
                                    "; all its nodes must offer the same actions");
-            h = d.id;
           }
         } else {
           if (it == infosets_.end())
@@ -292,7 +292,7 @@ class EfgReader {
                                  (type == 'c' ? " of chance" : " of player " + std::to_string(player)) +
                                  " is used before its actions are given; give \"label\" { actions } "
                                  "at its first node");
-          h = it->second.id;
+          h = it->second;
         }
         OutcomeId o = ReadOutcome();
         NodeId v = builder_->AddNode(parent, h, o, node_label);
@@ -307,18 +307,12 @@ class EfgReader {
     }
   }
 
-  struct Declared {
-    InfosetId id;
-    std::vector<LabelId> actions;
-    std::vector<Number> probs;
-  };
-
   TextScanner scan_;
   ReadOptions options_;
   std::optional<GameBuilder> builder_;
-  std::unordered_map<std::uint64_t, Declared> infosets_;
+  std::unordered_map<std::uint64_t, InfosetId> infosets_;
   std::unordered_map<long, OutcomeId> outcomes_;
-  std::unordered_map<long, std::vector<Rational>> declared_payoffs_;
+  std::vector<Number> payoffs_;  // reused for every outcome
 };
 
 std::string Quote(const std::string& s) {

@@ -103,6 +103,13 @@ OutcomeId GameBuilder::AddOutcome(std::span<const double> payoffs) {
   return id;
 }
 
+Rational GameBuilder::exact_payoff(OutcomeId o, int player) const {
+  std::size_t i = static_cast<std::size_t>(o) * players_.size() + player;
+  for (const auto& [index, q] : exact_payoffs_)
+    if (index == i) return q;
+  return ExactRational(payoffs_[i]);
+}
+
 NodeId GameBuilder::AddAnyNode(NodeId parent, NodeKind kind, InfosetId infoset,
                                OutcomeId outcome, std::string_view label) {
   if (max_nodes_ != 0 && parent_.size() >= max_nodes_)
@@ -353,6 +360,19 @@ GamePtr GameBuilder::Build() {
   for (NodeId i = 0; i < n; ++i)
     if (g.kind_[i] == NodeKind::kTerminal) ++g.num_terminals_;
 
+  // Exact-size arrays: the game is resident for as long as it is used.
+  g.tree_.m_forward.m_rowstart.shrink_to_fit();
+  g.tree_.m_forward.m_column.shrink_to_fit();
+  g.rowstart_ = g.tree_.m_forward.m_rowstart.data();
+  g.column_ = g.tree_.m_forward.m_column.data();
+  g.kind_.shrink_to_fit();
+  g.infosets_.shrink_to_fit();
+  g.action_labels_.shrink_to_fit();
+  g.infoset_members_.shrink_to_fit();
+  g.probs_.shrink_to_fit();
+  g.payoffs_.shrink_to_fit();
+  g.outcome_labels_.shrink_to_fit();
+  for (auto& list : g.player_infosets_) list.shrink_to_fit();
   *this = GameBuilder(players_);
   return game;
 }

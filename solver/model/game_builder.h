@@ -53,6 +53,15 @@ class GameBuilder {
   std::size_t num_nodes() const { return parent_.size(); }
   int num_players() const { return static_cast<int>(players_.size()); }
   std::uint32_t num_actions(InfosetId h) const { return infosets_[h].num_actions; }
+  // What was declared so far (readers compare repeated declarations with these).
+  int infoset_player(InfosetId h) const { return infosets_[h].player; }
+  std::span<const LabelId> actions(InfosetId h) const {
+    return {action_labels_.data() + infosets_[h].first_action, infosets_[h].num_actions};
+  }
+  const Number& probability(InfosetId h, std::uint32_t a) const {
+    return probs_[infosets_[h].first_prob + a];
+  }
+  Rational exact_payoff(OutcomeId o, int player) const;
 
   // Validates and returns the game; the builder is left empty. Throws ValidationError.
   GamePtr Build();

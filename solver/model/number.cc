@@ -35,8 +35,7 @@ void FailCheck(const char* condition, const char* file, int line) {
 
 Number::Number(long value) : value_(static_cast<double>(value)), kind_(Kind::kInteger) {
   if (static_cast<long>(value_) != value || std::abs(value) > (1L << 53)) {
-    has_rational_ = true;
-    rational_ = value;
+    rational_ = std::make_shared<const Rational>(value);
   }
 }
 
@@ -45,12 +44,11 @@ Number::Number(double value) : value_(value), kind_(Kind::kFloat) {}
 Number::Number(const Rational& value, Kind kind) : value_(value.get_d()), kind_(kind) {
   // Keep the rational only when the double cannot hold it exactly.
   if (!std::isfinite(value_) || ExactRational(value_) != value) {
-    has_rational_ = true;
-    rational_ = value;
+    rational_ = std::make_shared<const Rational>(value);
   }
 }
 
-Rational Number::ToRational() const { return has_rational_ ? rational_ : ExactRational(value_); }
+Rational Number::ToRational() const { return rational_ ? *rational_ : ExactRational(value_); }
 
 namespace {
 

@@ -6,6 +6,7 @@
 
 #include <gmpxx.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -38,7 +39,7 @@ class Number {
   // The exact value: the rational the input stated, or the double's exact value.
   Rational ToRational() const;
   // True when ToDouble() is exactly ToRational() (integers up to 2^53, dyadic fractions).
-  bool DoubleIsExact() const { return !has_rational_; }
+  bool DoubleIsExact() const { return rational_ == nullptr; }
 
   // "3", "-1/2" for exact numbers; shortest round-trip decimal for floats.
   std::string ToString() const;
@@ -46,8 +47,9 @@ class Number {
  private:
   double value_ = 0.0;
   Kind kind_ = Kind::kInteger;
-  bool has_rational_ = false;  // rational_ holds a value that no double holds exactly
-  Rational rational_;
+  // Set only when no double holds the value exactly; shared so that copies stay cheap and
+  // numbers that doubles hold exactly (the common case) never touch GMP.
+  std::shared_ptr<const Rational> rational_;
 };
 
 // Formats a double with the fewest digits that read back to the same double.

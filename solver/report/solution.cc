@@ -116,6 +116,11 @@ std::string Probability(const Equilibrium& eq, std::uint32_t i, bool exact) {
   return ShowNumber(eq.behavior[i]);
 }
 
+// " after x > y", " at the root", " at node \"n\"": a node description after a player's name.
+std::string At(const std::string& description) {
+  return description.rfind("after ", 0) == 0 ? " " + description : " at " + description;
+}
+
 std::string PathText(const Game& game, const PathEntry& e) {
   std::string out;
   for (std::size_t k = 0; k + 1 < e.nodes.size(); ++k) {
@@ -177,7 +182,7 @@ std::string SolutionText(const Game& game, const Solution& solution, const TextO
       std::uint32_t first = index.first(h), n = game.num_actions(h);
       std::string who = names[h];
       if (game.infoset_nodes(h).size() == 1 && game.infoset_label(h).empty())
-        who = game.player_name(game.infoset_player(h)) + " " + DescribeNode(game, game.infoset_nodes(h).front());
+        who = game.player_name(game.infoset_player(h)) + At(DescribeNode(game, game.infoset_nodes(h).front()));
       out << "  " << (on_path ? "* " : "  ") << who << ": ";
       if (equilibrium::IsPure(eq.behavior, first, n)) {
         for (std::uint32_t a = 0; a < n; ++a)
@@ -204,7 +209,7 @@ std::string SolutionText(const Game& game, const Solution& solution, const TextO
         }
         InfosetId h = game.infoset(v);
         std::vector<NodeId> kids(game.children(v).begin(), game.children(v).end());
-        out << "    " << game.player_name(game.player(v)) << " " << DescribeNode(game, v) << "\n";
+        out << "    " << game.player_name(game.player(v)) << At(DescribeNode(game, v)) << "\n";
         (void)h;
       }
     }
