@@ -1,0 +1,183 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "solver/bargaining/bargaining.h"
+#include "solver/bargaining/json.h"
+#include "solver/model/error.h"
+
+using namespace parley::bargaining;
+
+TEST_SUITE("bargaining") {
+  TEST_CASE("Rubinstein: closed form and finite horizons") {
+    AlternatingOffers game;
+    game.discount = {0.9, 0.8};
+    // P1 first: (1 - d2) / (1 - d1 d2) = 0.2 / 0.28 = 5/7.
+    auto first = SolveAlternatingOffers(game);
+    CHECK(first.shares[0] == doctest::Approx(5.0 / 7));
+    CHECK(first.shares[1] == doctest::Approx(2.0 / 7));
+    // P2 first: P2 gets (1 - d1) / (1 - d1 d2) = 0.1 / 0.28 = 5/14.
+    game.first = 1;
+    auto second = SolveAlternatingOffers(game);
+    CHECK(second.shares[1] == doctest::Approx(5.0 / 14));
+    game.first = 0;
+    // T = 1: the proposer takes all; T = 2: 1 - 0.8 = 0.2; T = 3: 1 - 0.8 (1 - 0.9) = 0.92.
+    game.rounds = 1;
+    CHECK(SolveAlternatingOffers(game).shares[0] == doctest::Approx(1.0));
+    game.rounds = 2;
+    CHECK(SolveAlternatingOffers(game).shares[0] == doctest::Approx(0.2));
+    game.rounds = 3;
+    CHECK(SolveAlternatingOffers(game).shares[0] == doctest::Approx(0.92));
+    // Long horizons approach 5/7 (the error shrinks like (d1 d2)^(T/2)).
+    game.rounds = 201;
+    CHECK(std::abs(SolveAlternatingOffers(game).shares[0] - 5.0 / 7) < 1e-9);
+    game.rounds = 20;
+    CHECK(std::abs(SolveAlternatingOffers(game).shares[0] - 5.0 / 7) > 1e-4);
+  }
+
+  TEST_CASE("breakdown risk and outside options") {
+    AlternatingOffers game;
+    game.discount = {0.9, 0.9};
+    // Symmetric: 0.1 / 0.19 = 10/19 to the first proposer, P2 gets 9/19 ~ 0.4737.
+    CHECK(SolveAlternatingOffers(game).shares[0] == doctest::Approx(10.0 / 19));
+    // Breakdown 0.5: effective discount 0.45: (1 - 0.45) / (1 - 0.2025) = 0.55 / 0.7975.
+    game.breakdown = 0.5;
+    CHECK(SolveAlternatingOffers(game).shares[0] == doctest::Approx(0.55 / 0.7975));
+    game.breakdown = 0.0;
+    // Outside option principle: e2 = 0.3 < 0.9 * 10/19 = 9/19 changes nothing ...
+    game.outside = {0.0, 0.3};
+    auto weak = SolveAlternatingOffers(game);
+    CHECK(weak.shares[0] == doctest::Approx(10.0 / 19));
+    CHECK_FALSE(weak.outside_binding[1]);
+    // ... e2 = 0.6 > 9/19 binds: P1 offers exactly 0.6 and keeps 0.4.
+    game.outside = {0.0, 0.6};
+    auto strong = SolveAlternatingOffers(game);
+    CHECK(strong.shares[0] == doctest::Approx(0.4));
+    CHECK(strong.outside_binding[1]);
+    game.outside = {0.6, 0.6};
+    CHECK_THROWS_WITH_AS(SolveAlternatingOffers(game), doctest::Contains("outside options sum"),
+                         parley::ValidationError);
+    game.outside = {0, 0};
+    game.discount = {1.0, 0.5};
+    CHECK_THROWS_AS(SolveAlternatingOffers(game), parley::ValidationError);
+  }
+
+  TEST_CASE("Binmore-Rubinstein-Wolinsky: the Delta -> 0 limit is Nash with powers 1/r_i") {
+    // r = (1, 2): weighted Nash with powers (1, 1/2) over x1 + x2 = 1 gives x1 = 1/(1 + 1/2) = 2/3.
+    Solution nash = SolveTransferable(TransferableSurplus{1.0, 2}, {0, 0}, Concept::kNash,
+                                      {1.0 / 1.0, 1.0 / 2.0});
+    CHECK(nash.payoffs[0] == doctest::Approx(2.0 / 3));
+    auto limit = SolveAlternatingOffersWithRates({1.0, 2.0}, 1e-6);
+    CHECK(std::abs(limit.shares[0] - nash.payoffs[0]) < 1e-5);
+    // The same with plain discount factors exp(-r Delta).
+    AlternatingOffers game;
+    game.discount = {std::exp(-1e-6), std::exp(-2e-6)};
+    CHECK(std::abs(SolveAlternatingOffers(game).shares[0] - nash.payoffs[0]) < 1e-5);
+    // Far from the limit it differs: Delta = 1 gives (1 - e^-2) / (1 - e^-3) ~ 0.908.
+    auto coarse = SolveAlternatingOffersWithRates({1.0, 2.0}, 1.0);
+    CHECK(coarse.shares[0] == doctest::Approx((1 - std::exp(-2.0)) / (1 - std::exp(-3.0))));
+  }
+
+  TEST_CASE("transferable utility: closed forms") {
+    // n = 3 splitting 1 with powers (1, 2, 3): shares w_i / 6.
+    Solution nash = Solve(TransferableSurplus{1.0, 3}, {0, 0, 0}, Concept::kNash, {1, 2, 3});
+    CHECK(nash.payoffs[0] == doctest::Approx(1.0 / 6));
+    CHECK(nash.payoffs[1] == doctest::Approx(2.0 / 6));
+    CHECK(nash.payoffs[2] == doctest::Approx(3.0 / 6));
+    // Surplus 10, d = (1, 2, 4): gain 3, equal gains for KS and egalitarian -> (2, 3, 5).
+    Solution ks = Solve(TransferableSurplus{10.0, 3}, {1, 2, 4}, Concept::kKalaiSmorodinsky);
+    CHECK(ks.payoffs == Vector{2, 3, 5});
+    // Utilitarian with equal weights: every split ties.
+    Solution util = Solve(TransferableSurplus{10.0, 3}, {1, 2, 4}, Concept::kUtilitarian);
+    CHECK(util.ties.size() == 3);
+    CHECK_THROWS_WITH_AS(Solve(TransferableSurplus{1.0, 2}, {0.5, 0.7}, Concept::kNash),
+                         doctest::Contains("(0.5, 0.7)"), parley::ValidationError);
+  }
+
+  TEST_CASE("continuous agreement space: split x, u1 = sqrt(x), u2 = 1 - x") {
+    // Nash: maximise 0.5 log x + log(1 - x): 1/(2x) = 1/(1 - x) -> x = 1/3.
+    AgreementSpace space{{{"x", 0.0, 1.0}}, {"sqrt(x)", "1-x"}};
+    Result result = Solve(space, {0, 0});
+    const Solution* nash = result.Find(Concept::kNash);
+    REQUIRE(nash != nullptr);
+    CHECK(nash->issues[0] == doctest::Approx(1.0 / 3).epsilon(1e-6));
+    CHECK(nash->payoffs[1] == doctest::Approx(2.0 / 3).epsilon(1e-6));
+    CHECK(nash->precision == Precision::kGlobal);
+    // Ideal (1, 1); KS: sqrt(x) = 1 - x -> x = ((3 - sqrt 5)/2), u = (sqrt5 - 1)/2 = 0.618...
+    CHECK(result.ideal[0] == doctest::Approx(1.0));
+    const Solution* ks = result.Find(Concept::kKalaiSmorodinsky);
+    CHECK(ks->payoffs[0] == doctest::Approx((std::sqrt(5.0) - 1) / 2).epsilon(1e-6));
+    // Utilitarian: maximise sqrt(x) + 1 - x -> 1/(2 sqrt x) = 1 -> x = 1/4.
+    CHECK(result.Find(Concept::kUtilitarian)->issues[0] == doctest::Approx(0.25).epsilon(1e-6));
+    // JSON names the issue.
+    auto json = ToJson(result);
+    CHECK(json["solutions"]["nash"]["issues"]["x"].get<double>() == doctest::Approx(1.0 / 3).epsilon(1e-6));
+  }
+
+  TEST_CASE("agreement space: non-concave utilities are reported as local/grid; bad formulas") {
+    AgreementSpace convex{{{"x", 0.0, 1.0}}, {"x^2", "1-x"}};
+    Solution nash = Solve(convex, {0, 0}, Concept::kNash);
+    // maximise 2 log x + log(1 - x): 2/x = 1/(1 - x) -> x = 2/3.
+    CHECK(nash.issues[0] == doctest::Approx(2.0 / 3).epsilon(1e-6));
+    CHECK(nash.precision == Precision::kLocalGrid);
+    AgreementSpace unknown{{{"x", 0.0, 1.0}}, {"sqrt(y)", "1-x"}};
+    CHECK_THROWS_WITH_AS(Solve(unknown, {0, 0}, Concept::kNash),
+                         doctest::Contains("unknown variable 'y' in the utility of player 1"),
+                         parley::ValidationError);
+    AgreementSpace syntax{{{"x", 0.0, 1.0}}, {"sqrt(x", "1-x"}};
+    CHECK_THROWS_AS(Solve(syntax, {0, 0}, Concept::kNash), parley::ValidationError);
+    AgreementSpace two{{{"x", 0.0, 1.0}, {"y", 0.0, 2.0}}, {"x + y", "3 - x - y"}};
+    // TU in disguise: u1 + u2 = 3, Nash from (0,0) gives (1.5, 1.5).
+    Solution both = Solve(two, {0, 0}, Concept::kNash);
+    CHECK(both.payoffs[0] == doctest::Approx(1.5).epsilon(1e-6));
+  }
+
+  TEST_CASE("variable threats, transferable utility") {
+    // A = [[5,1],[2,4]], B = [[1,2],[3,1]]; A - B = [[4,-1],[-1,3]]: no saddle; row
+    // p: 4p - (1-p) = -p + 3(1-p) -> p = 4/9, value v = 11/9; column q = 4/9 likewise.
+    // Surplus s = max(A + B) = 6: u1 = (6 + 11/9)/2 = 65/18, u2 = (6 - 11/9)/2 = 43/18.
+    // Threat point: x A y = (80 + 20 + 40 + 100)/81 = 80/27, x B y = (16+40+60+25)/81 = 47/27.
+    Result r = SolveThreatGame({{5, 1}, {2, 4}}, {{1, 2}, {3, 1}}, true);
+    REQUIRE(r.threats.has_value());
+    CHECK(r.threats->value == doctest::Approx(11.0 / 9));
+    CHECK(r.threats->row_strategy[0] == doctest::Approx(4.0 / 9));
+    CHECK(r.threats->column_strategy[0] == doctest::Approx(4.0 / 9));
+    CHECK(r.solutions[0].payoffs[0] == doctest::Approx(65.0 / 18));
+    CHECK(r.solutions[0].payoffs[1] == doctest::Approx(43.0 / 18));
+    CHECK(r.disagreement[0] == doctest::Approx(80.0 / 27));
+    CHECK(r.disagreement[1] == doctest::Approx(47.0 / 27));
+  }
+
+  TEST_CASE("variable threats over the hull of the cells") {
+    // Cells: (3,0) (1.5,0) (2,2) / (2,0) (2.5,0) (0,-8). Frontier: one segment (2,2)-(3,0)
+    // on 2u1 + u2 = 6, normal (2,1)/3, c = 2. Threat game (1/3)(2A - B) with
+    // 2A - B = [[6,3,2],[4,5,8]]: row p: 4 + 2p = 5 - 2p -> p = 1/4, value 4.5 (column 3 gives
+    // 6.5), column (1/2, 1/2, 0). v = 4.5/3 = 1.5: u1 = (c + v)/(2 a1) = 3.5/(4/3) = 21/8,
+    // u2 = (c - v)/(2 a2) = 0.5/(2/3) = 3/4, on the segment (2 <= 21/8 <= 3): a fixed point.
+    // Threat point: d1 = 1/4 * 2.25 + 3/4 * 2.25 = 9/4, d2 = 0.
+    Result r = SolveThreatGame({{3, 1.5, 2}, {2, 2.5, 0}}, {{0, 0, 2}, {0, 0, -8}}, false);
+    REQUIRE(r.threats.has_value());
+    CHECK(r.solutions[0].payoffs[0] == doctest::Approx(21.0 / 8));
+    CHECK(r.solutions[0].payoffs[1] == doctest::Approx(3.0 / 4));
+    CHECK(r.threats->row_strategy[0] == doctest::Approx(0.25));
+    CHECK(r.threats->column_strategy[2] == doctest::Approx(0.0));
+    CHECK(r.threats->threat_point[0] == doctest::Approx(9.0 / 4));
+    CHECK(r.threats->threat_point[1] == doctest::Approx(0.0));
+    // The agreement is the Nash solution from the threat point.
+    Solution check = NashOverHull({{3, 0}, {1.5, 0}, {2, 2}, {2, 0}, {2.5, 0}, {0, -8}},
+                                  r.threats->threat_point, {1, 1});
+    CHECK(check.payoffs[0] == doctest::Approx(21.0 / 8));
+    // A vertex answer: with (0,-8) replaced by (0,0) the column player threatens more
+    // cheaply (2A - B = [[6,3,2],[4,5,0]] has value 2 = h at the vertex (2,2)).
+    Result vertex = SolveThreatGame({{3, 1.5, 2}, {2, 2.5, 0}}, {{0, 0, 2}, {0, 0, 0}}, false);
+    CHECK(vertex.solutions[0].payoffs[0] == doctest::Approx(2.0));
+    CHECK(vertex.solutions[0].payoffs[1] == doctest::Approx(2.0));
+  }
+
+  TEST_CASE("JSON rendering of alternating offers") {
+    AlternatingOffers game;
+    game.discount = {0.9, 0.8};
+    auto json = ToJson(SolveAlternatingOffers(game));
+    CHECK(json["shares"][0].get<double>() == doctest::Approx(5.0 / 7));
+  }
+}
