@@ -1,0 +1,294 @@
+// parley bargain: bargaining solutions (Nash, weighted Nash, Kalai-Smorodinsky, egalitarian,
+// utilitarian) over listed outcomes, a continuous agreement space or a transferable surplus;
+// Nash's variable-threat game; Rubinstein's alternating offers. Text or JSON.
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "cli/command.h"
+#include "cli/common.h"
+#include "solver/bargaining/bargaining.h"
+#include "solver/bargaining/json.h"
+#include "solver/model/error.h"
+#include "solver/model/number.h"
+
+namespace parley::cli {
+namespace {
+
+namespace bg = parley::bargaining;
+
+std::vector<std::string> Split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(text);
+  while (std::getline(in, part, separator)) parts.push_back(part);
+  if (!text.empty() && text.back() == separator) parts.emplace_back();
+  return parts;
+}
+
+std::string Trim(const std::string& text) {
+  auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return "";
+  auto end = text.find_last_not_of(" \t");
+  return text.substr(begin, end - begin + 1);
+}
+
+double ParseNumber(const std::string& text, const std::string& option) {
+  Number number;
+  std::string trimmed = Trim(text);
+  if (trimmed.empty() || !Number::Parse(trimmed, &number)) {
+    throw ValidationError("malformed " + option + ": '" + trimmed + "' is not a number");
+  }
+  return number.ToDouble();
+}
+
+bg::Vector ParseVector(const std::string& text, const std::string& option) {
+  bg::Vector v;
+  for (const std::string& part : Split(text, ',')) v.push_back(ParseNumber(part, option));
+  if (v.empty()) throw ValidationError("malformed " + option + ": no numbers in '" + text + "'");
+  return v;
+}
+
+std::vector<bg::Vector> ParseRows(const std::string& text, const std::string& option) {
+  std::vector<bg::Vector> rows;
+  for (const std::string& part : Split(text, ';')) rows.push_back(ParseVector(part, option));
+  for (std::size_t k = 1; k < rows.size(); ++k) {
+    if (rows[k].size() != rows[0].size()) {
+      throw ValidationError("malformed " + option + ": entry " + std::to_string(k + 1) + " has " +
+                            std::to_string(rows[k].size()) + " numbers but entry 1 has " +
+                            std::to_string(rows[0].size()));
+    }
+  }
+  return rows;
+}
+
+std::string Fmt(double x) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.6g", std::abs(x) < 5e-13 ? 0.0 : x);
+  return buffer;
+}
+
+std::string FmtVector(const bg::Vector& v) {
+  std::string text = "(";
+  for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + Fmt(v[i]);
+  return text + ")";
+}
+
+std::string Pad(const std::string& text, std::size_t width) {
+  return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
+}
+
+struct BargainCommand {
+  std::string format;
+  std::string outcomes, disagreement, weights;
+  bool pure = false;
+  std::vector<std::string> issues, utilities;
+  std::string surplus;
+  int players = 2;
+  std::string threats_row, threats_col;
+  bool transferable = false;
+  bool alternating = false;
+  std::string discount, outside;
+  int first = 1;
+  int rounds = 0;
+  double breakdown = 0.0;
+  std::string output;
+
+  std::function<int()> Setup(CLI::App& app) {
+    AddFormat(app, format, {"text", "json"});
+    app.add_option("--outcomes", outcomes,
+                   "Listed outcomes, one payoff per player: \"4,1;1,3\" (lotteries allowed)");
+    app.add_flag("--pure", pure, "Forbid lotteries: only listed outcomes (reports the cost)");
+    app.add_option("--issue", issues, "An issue and its interval, name=lower:upper (repeatable)");
+    app.add_option("--utility", utilities,
+                   "A player's payoff as a formula of the issues (one per player, in order)");
+    app.add_option("--surplus", surplus, "Transferable utility: a surplus to split");
+    app.add_option("--players", players, "With --surplus: the number of players")
+        ->capture_default_str();
+    app.add_option("--disagreement", disagreement, "Disagreement point, e.g. 0,0 (default 0)");
+    app.add_option("--weights", weights, "Bargaining powers, e.g. 2,1 (adds weighted Nash)");
+    app.add_option("--threats-row", threats_row, "Variable threats: row player's payoffs \"5,1;2,4\"");
+    app.add_option("--threats-col", threats_col, "Variable threats: column player's payoffs");
+    app.add_flag("--transferable", transferable, "Variable threats with transferable utility");
+    app.add_flag("--alternating", alternating, "Rubinstein alternating offers over a pie of 1");
+    app.add_option("--discount", discount, "Alternating offers: discount factors d1,d2");
+    app.add_option("--first", first, "Alternating offers: first proposer (1 or 2)")
+        ->capture_default_str();
+    app.add_option("--rounds", rounds, "Alternating offers: finite horizon T (default infinite)");
+    app.add_option("--breakdown", breakdown, "Alternating offers: breakdown probability per rejection");
+    app.add_option("--outside", outside, "Alternating offers: outside options e1,e2 (shares)");
+    app.add_option("-o,--output", output, "Write to this file instead of standard output");
+    return [this] { return Run(); };
+  }
+
+  int Run() {
+    int modes = !outcomes.empty() + (!issues.empty() || !utilities.empty()) + !surplus.empty() +
+                (!threats_row.empty() || !threats_col.empty()) + alternating;
+    if (modes != 1) {
+      throw ValidationError("choose exactly one problem: --outcomes, --issue/--utility, "
+                            "--surplus, --threats-row/--threats-col or --alternating");
+    }
+    if (alternating) return RunAlternating();
+    if (!threats_row.empty() || !threats_col.empty()) return RunThreats();
+    bg::FeasibleSet set;
+    std::size_t n = 0;
+    std::string title;
+    if (!outcomes.empty()) {
+      bg::OutcomeSet outcome_set{ParseRows(outcomes, "--outcomes"), !pure};
+      n = outcome_set.outcomes[0].size();
+      title = "Bargaining over " + std::to_string(outcome_set.outcomes.size()) + " outcomes" +
+              (pure ? " (pure outcomes only, no lotteries)" : " (lotteries allowed)");
+      set = outcome_set;
+    } else if (!surplus.empty()) {
+      set = bg::TransferableSurplus{ParseNumber(surplus, "--surplus"), players};
+      n = static_cast<std::size_t>(std::max(players, 0));
+      title = "Splitting a transferable surplus of " + Trim(surplus);
+    } else {
+      bg::AgreementSpace space;
+      for (const std::string& text : issues) {
+        auto eq = text.find('='), colon = text.find(':', eq == std::string::npos ? 0 : eq);
+        if (eq == std::string::npos || colon == std::string::npos) {
+          throw ValidationError("malformed --issue '" + text + "': expected name=lower:upper");
+        }
+        space.issues.push_back({Trim(text.substr(0, eq)),
+                                ParseNumber(text.substr(eq + 1, colon - eq - 1), "--issue"),
+                                ParseNumber(text.substr(colon + 1), "--issue")});
+      }
+      space.utilities = utilities;
+      n = utilities.size();
+      title = "Bargaining over " + std::to_string(space.issues.size()) + " issue(s)";
+      set = space;
+    }
+    bg::Vector d = disagreement.empty() ? bg::Vector(n, 0.0)
+                                        : ParseVector(disagreement, "--disagreement");
+    bg::Request request;
+    if (!weights.empty()) request.weights = ParseVector(weights, "--weights");
+    bg::Result result = bg::Solve(set, d, request);
+    if (format == "json") {
+      Emit(bg::ToJson(result).dump(2) + "\n", output);
+    } else {
+      Emit(Text(title, result), output);
+    }
+    return 0;
+  }
+
+  int RunThreats() {
+    if (threats_row.empty() || threats_col.empty()) {
+      throw ValidationError("variable threats need both --threats-row and --threats-col");
+    }
+    bg::Vector w;
+    if (!weights.empty()) w = ParseVector(weights, "--weights");
+    bg::Result result = bg::SolveThreatGame(ParseRows(threats_row, "--threats-row"),
+                                            ParseRows(threats_col, "--threats-col"),
+                                            transferable, w);
+    if (format == "json") {
+      Emit(bg::ToJson(result).dump(2) + "\n", output);
+      return 0;
+    }
+    std::string text = Text(std::string("Nash's variable-threat game (Nash 1953), ") +
+                                (transferable ? "transferable utility" : "lotteries over the cells"),
+                            result);
+    const bg::Threats& t = *result.threats;
+    text += "\noptimal threats: player 1 " + FmtVector(t.row_strategy) + " over rows, player 2 " +
+            FmtVector(t.column_strategy) + " over columns\n";
+    text += "threat point " + FmtVector(t.threat_point) + ", value of the zero-sum threat game " +
+            Fmt(t.value) + "\n";
+    Emit(text, output);
+    return 0;
+  }
+
+  int RunAlternating() {
+    if (discount.empty()) throw ValidationError("--alternating needs --discount d1,d2");
+    bg::Vector factors = ParseVector(discount, "--discount");
+    if (factors.size() != 2) throw ValidationError("--discount needs two factors, d1,d2");
+    bg::AlternatingOffers game;
+    game.discount = {factors[0], factors[1]};
+    if (first != 1 && first != 2) throw ValidationError("--first must be 1 or 2");
+    game.first = first - 1;
+    if (rounds != 0) game.rounds = rounds;
+    game.breakdown = breakdown;
+    if (!outside.empty()) {
+      bg::Vector e = ParseVector(outside, "--outside");
+      if (e.size() != 2) throw ValidationError("--outside needs two options, e1,e2");
+      game.outside = {e[0], e[1]};
+    }
+    bg::AlternatingOffersResult result = bg::SolveAlternatingOffers(game);
+    if (format == "json") {
+      Emit(bg::ToJson(result).dump(2) + "\n", output);
+      return 0;
+    }
+    std::string text = "Alternating offers (Rubinstein 1982), player " + std::to_string(first) +
+                       " proposes first, " +
+                       (game.rounds ? std::to_string(*game.rounds) + " rounds" : "no deadline") + "\n";
+    text += "effective discount factors " + Fmt(result.effective_discount[0]) + ", " +
+            Fmt(result.effective_discount[1]) + "\n\n";
+    text += "player   share    outside option binds\n";
+    for (int i = 0; i < 2; ++i) {
+      text += Pad(std::to_string(i + 1), 9) + Pad(Fmt(result.shares[i]), 9) +
+              (result.outside_binding[i] ? "yes" : "no") + "\n";
+    }
+    text += "\nmethod: " + result.method + "\n";
+    Emit(text, output);
+    return 0;
+  }
+
+  static std::string Text(const std::string& title, const bg::Result& result) {
+    const std::size_t n = result.disagreement.size();
+    std::string text = title + ", " + std::to_string(n) + " players\n";
+    text += "disagreement point " + FmtVector(result.disagreement) + "\n";
+    text += "ideal point        " + FmtVector(result.ideal) + "\n\n";
+    text += Pad("solution", 22);
+    for (std::size_t i = 0; i < n; ++i) text += Pad("player " + std::to_string(i + 1), 12);
+    text += "precision\n";
+    for (const bg::Solution& s : result.solutions) {
+      text += Pad(bg::SolutionKey(s), 22);
+      for (double u : s.payoffs) text += Pad(Fmt(u), 12);
+      text += bg::ToString(s.precision);
+      if (s.gap > 0) text += " (gap " + Fmt(s.gap) + ")";
+      text += "\n";
+    }
+    text += "\n";
+    for (const bg::Solution& s : result.solutions) {
+      std::string key = bg::SolutionKey(s);
+      if (s.weighted) text += key + ": weights " + FmtVector(s.weights) + "\n";
+      if (!s.issues.empty()) {
+        text += key + ": agreed issues";
+        for (std::size_t k = 0; k < s.issues.size(); ++k) {
+          text += " " + (k < result.issue_names.size() ? result.issue_names[k] : "x" + std::to_string(k + 1)) +
+                  " = " + Fmt(s.issues[k]);
+        }
+        text += "\n";
+      }
+      if (!s.lottery.empty()) {
+        std::string parts;
+        for (std::size_t j = 0; j < s.lottery.size(); ++j) {
+          if (s.lottery[j] > 1e-9) {
+            parts += (parts.empty() ? "" : ", ") + Fmt(s.lottery[j]) + " on outcome " + std::to_string(j + 1);
+          }
+        }
+        text += key + ": lottery " + parts + "\n";
+      }
+      if (!s.ties.empty()) {
+        text += key + ": tie among";
+        for (const auto& tie : s.ties) text += " " + FmtVector(tie);
+        text += "\n";
+      }
+      if (s.pure_cost) {
+        text += key + ": forbidding lotteries costs " + Fmt(*s.pure_cost) +
+                (s.concept_kind == bg::Concept::kNash ? " of the Nash product" : "") +
+                " (with lotteries: " + FmtVector(*s.lottery_payoffs) + ")\n";
+      }
+      text += key + ": method: " + s.method + "\n";
+    }
+    return text;
+  }
+};
+
+BargainCommand bargain_command;
+PARLEY_REGISTER_COMMAND(bargain, "bargain",
+                        "Bargaining solutions: Nash, Kalai-Smorodinsky, egalitarian, "
+                        "utilitarian; variable threats; alternating offers",
+                        50, [](CLI::App& app) { return bargain_command.Setup(app); });
+
+}  // namespace
+}  // namespace parley::cli
