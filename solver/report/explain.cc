@@ -1,0 +1,248 @@
+#include "solver/report/explain.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "solver/report/solution.h"
+#include "solver/report/text.h"
+
+namespace parley::report {
+
+using equilibrium::ActionIndex;
+using model::Game;
+using model::InfosetId;
+using model::NodeId;
+using model::NodeKind;
+
+namespace {
+
+struct Context {
+  const Game& game;
+  const equilibrium::Equilibrium& eq;
+  const ExplainOptions& options;
+  ActionIndex index;
+  std::vector<double> reach;
+  std::vector<double> values;  // NodeValues: num_nodes x num_players
+  int np;
+
+  double Value(NodeId v, int player) const {
+    return values[static_cast<std::size_t>(v) * np + player];
+  }
+  bool Tied(double a, double b) const {
+    return std::abs(a - b) <= options.tie_tolerance * std::max({1.0, std::abs(a), std::abs(b)});
+  }
+};
+
+// "A (1) with B (2)" for two, "A (1), B (2) and C (0)" for more.
+std::string Comparison(const std::vector<std::string>& names, const std::vector<double>& worth) {
+  std::vector<std::string> parts;
+  for (std::size_t a = 0; a < names.size(); ++a)
+    parts.push_back(names[a] + " (" + FormatValue(worth[a]) + ")");
+  if (parts.size() == 2) return parts[0] + " with " + parts[1];
+  return JoinWithAnd(parts);
+}
+
+std::string PayoffList(const Game& game, const std::vector<double>& payoffs) {
+  std::vector<std::string> parts;
+  for (int p = 0; p < game.num_players(); ++p)
+    parts.push_back(game.player_name(p) + " " + FormatValue(payoffs[p]));
+  return JoinWithAnd(parts);
+}
+
+ExplanationStep ChanceStep(const Context& c, NodeId v) {
+  const Game& game = c.game;
+  InfosetId h = game.infoset(v);
+  auto kids = game.children(v);
+  std::vector<std::string> draws;
+  for (std::uint32_t a = 0; a < kids.size(); ++a) {
+    std::vector<double> worth(c.np);
+    for (int p = 0; p < c.np; ++p) worth[p] = c.Value(kids[a], p);
+    draws.push_back(ActionName(game, h, a) + " with probability " + game.chance_prob_text(h, a) +
+                    " (worth " + FormatVector(worth) + ")");
+  }
+  std::vector<double> expected(c.np, 0.0);
+  for (std::uint32_t a = 0; a < kids.size(); ++a)
+    for (int p = 0; p < c.np; ++p) expected[p] += game.chance_prob(h, a) * c.Value(kids[a], p);
+  ExplanationStep step;
+  step.node = v;
+  step.kind = StepKind::kChance;
+  step.on_path = c.reach[v] > 0;
+  step.text = NodePhrase(game, v) + ", chance draws " + JoinWithAnd(draws) +
+              "; weighting by the probabilities, the players expect " +
+              PayoffList(game, expected) + " from here.";
+  return step;
+}
+
+// A decision at information set h (one node or several). `v` is its first node.
+ExplanationStep DecisionStep(const Context& c, InfosetId h) {
+  const Game& game = c.game;
+  auto members = game.infoset_nodes(h);
+  const int player = game.infoset_player(h);
+  const std::string& who = game.player_name(player);
+  const std::uint32_t n = game.num_actions(h), first = c.index.first(h);
+
+  // Beliefs: the members' reach probabilities, normalised (Bayes' rule); equal weights when
+  // the set is not reached.
+  double total = 0;
+  for (NodeId v : members) total += c.reach[v];
+  std::vector<double> belief(members.size(), 1.0 / static_cast<double>(members.size()));
+  if (total > 0)
+    for (std::size_t k = 0; k < members.size(); ++k) belief[k] = c.reach[members[k]] / total;
+  std::vector<double> worth(n, 0.0);
+  std::vector<std::string> names(n);
+  for (std::uint32_t a = 0; a < n; ++a) {
+    names[a] = ActionName(game, h, a);
+    for (std::size_t k = 0; k < members.size(); ++k)
+      worth[a] += belief[k] * c.Value(game.child(members[k], a), player);
+  }
+
+  ExplanationStep step;
+  step.node = members.front();
+  step.on_path = total > 0;
+  std::string opening;
+  if (members.size() == 1) {
+    opening = NodePhrase(game, members.front()) + ", " + who;
+  } else {
+    std::vector<std::string> where, weights;
+    for (std::size_t k = 0; k < members.size() && k < 4; ++k) where.push_back(DescribeNode(game, members[k]));
+    if (members.size() > 4) where.push_back(std::to_string(members.size() - 4) + " more");
+    for (double b : belief) weights.push_back(FormatProbability(b));
+    std::string set_name = game.infoset_label(h).empty() ? "an information set" : "information set \"" + game.infoset_label(h) + "\"";
+    opening = "At " + set_name + ", " + who + " cannot tell apart " + std::to_string(members.size()) +
+              " nodes (" + JoinWithAnd(where) + "); " +
+              (total > 0 ? "given how likely play reaches each (" + JoinWithAnd(weights) + "), " + who
+                         : "play never reaches them in this equilibrium, so weighing them equally, " + who);
+  }
+
+  std::vector<std::uint32_t> played;
+  for (std::uint32_t a = 0; a < n; ++a)
+    if (c.eq.behavior[first + a] > 0) played.push_back(a);
+  bool pure = played.size() == 1 && c.eq.behavior[first + played[0]] == 1;
+
+  if (pure) {
+    std::uint32_t chosen = played[0];
+    std::vector<std::string> tied;
+    for (std::uint32_t a = 0; a < n; ++a)
+      if (c.Tied(worth[a], worth[chosen])) tied.push_back(names[a]);
+    step.kind = tied.size() > 1 ? StepKind::kTie : StepKind::kChoice;
+    step.text = opening + " compares " + Comparison(names, worth) + " and chooses " +
+                names[chosen] + ".";
+    if (tied.size() > 1) {
+      step.text += " This is a tie: " + JoinWithAnd(tied) + " give " + who + " the same " +
+                   FormatValue(worth[chosen]) + ", so " + who +
+                   " is indifferent; Parley takes the first of them, and choosing another "
+                   "instead gives another equilibrium (parley solve --all lists them).";
+    }
+    if (!step.on_path && !c.reach.empty()) step.text += " (This node is off the equilibrium path.)";
+    return step;
+  }
+
+  // Mixed: say who mixes, over what, and why that can be optimal (indifference).
+  step.kind = StepKind::kMix;
+  std::vector<std::string> mix, mixed_names;
+  for (std::uint32_t a : played) {
+    mix.push_back(names[a] + " with probability " + FormatProbability(c.eq.behavior[first + a]));
+    mixed_names.push_back(names[a]);
+  }
+  bool indifferent = true;
+  for (std::uint32_t a : played) indifferent = indifferent && std::abs(worth[a] - worth[played[0]]) <= 1e-6 * std::max(1.0, std::abs(worth[played[0]]));
+  step.text = opening + " compares " + Comparison(names, worth) + ", and mixes: " + JoinWithAnd(mix) + ".";
+  if (indifferent) {
+    step.text += " Mixing is a best reply only because " + who + " is indifferent: " +
+                 JoinWithAnd(mixed_names) + " each give " + who + " an expected " +
+                 FormatValue(worth[played[0]]) +
+                 ", so any mix of them is as good as any other. The probabilities are the ones "
+                 "that keep the other players willing to play their own parts of the equilibrium.";
+  } else {
+    step.text += " (The mixed actions' expected values differ by more than rounding: the "
+                 "profile is an approximation.)";
+  }
+  return step;
+}
+
+std::string PathSentence(const Game& game, const PathEntry& e) {
+  std::vector<std::string> moves;
+  for (std::size_t k = 0; k + 1 < e.nodes.size(); ++k) {
+    NodeId v = e.nodes[k];
+    std::string action = ActionName(game, game.infoset(v), game.action_into(e.nodes[k + 1]));
+    moves.push_back(game.kind(v) == NodeKind::kChance ? "chance draws " + action
+                                                      : game.player_name(game.player(v)) + " plays " + action);
+  }
+  if (moves.empty()) return "the game ends at once";
+  return JoinWithAnd(moves);
+}
+
+}  // namespace
+
+Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const ExplainOptions& options) {
+  Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players()};
+  c.reach = equilibrium::ReachProbabilities(game, c.index, eq.behavior);
+  c.values = equilibrium::NodeValues(game, c.index, eq.behavior);
+
+  Explanation out;
+  bool imperfect = !game.perfect_information();
+  out.introduction =
+      std::string("Backward induction solves the game from its end to its start: at each node, "
+                  "the player who moves compares what each action will pay them, knowing what "
+                  "everyone will do afterwards, and picks the best. Numbers in parentheses are "
+                  "the mover's payoff from each action. The steps are listed in the order they "
+                  "are computed: later steps use the results of earlier ones.") +
+      (imperfect ? " Where a player cannot tell some nodes apart (an information set), the "
+                   "comparison weighs those nodes by how likely play reaches each."
+                 : "");
+
+  std::vector<ExplanationStep> steps;
+  for (NodeId v = game.num_nodes(); v-- > 0;) {
+    if (game.is_terminal(v) || game.num_children(v) < 2) continue;
+    if (game.kind(v) == NodeKind::kChance) {
+      steps.push_back(ChanceStep(c, v));
+      continue;
+    }
+    InfosetId h = game.infoset(v);
+    // A set of several nodes is explained once, where the sweep meets its last member.
+    if (game.infoset_nodes(h).back() != v) continue;
+    steps.push_back(DecisionStep(c, h));
+  }
+  out.total_steps = steps.size();
+  if (steps.size() > options.max_steps) {
+    std::vector<ExplanationStep> kept;
+    for (auto& s : steps)
+      if (s.on_path) kept.push_back(std::move(s));
+    if (kept.size() > options.max_steps)
+      kept.erase(kept.begin(), kept.end() - static_cast<std::ptrdiff_t>(options.max_steps));
+    out.omitted_note = "The solution took " + std::to_string(out.total_steps) +
+                       " steps; the " + std::to_string(kept.size()) +
+                       " shown are those on the equilibrium path" +
+                       (kept.size() == options.max_steps ? " nearest the root" : "") +
+                       ". The others are worked out in the same way.";
+    steps = std::move(kept);
+  }
+  out.steps = std::move(steps);
+
+  bool cut = false;
+  auto path = EquilibriumPath(game, eq, 5, &cut);
+  if (path.size() == 1 && path[0].probability > 0.999999999) {
+    out.conclusion = "So in equilibrium " + PathSentence(game, path[0]) + ", and the payoffs are " +
+                     PayoffList(game, eq.payoffs) + ".";
+  } else {
+    std::vector<std::string> ends;
+    for (const auto& e : path)
+      ends.push_back(PathSentence(game, e) + " with probability " + FormatProbability(e.probability) +
+                     " (payoffs " + FormatVector(e.payoffs) + ")");
+    out.conclusion = "So in equilibrium play is random: " + JoinWithAnd(ends) +
+                     (cut ? ", among other ends" : "") + ". The expected payoffs are " +
+                     PayoffList(game, eq.payoffs) + ".";
+  }
+  return out;
+}
+
+std::string ExplanationText(const Explanation& explanation) {
+  std::string out = explanation.introduction + "\n\n";
+  for (std::size_t k = 0; k < explanation.steps.size(); ++k)
+    out += std::to_string(k + 1) + ". " + explanation.steps[k].text + "\n";
+  if (!explanation.omitted_note.empty()) out += "\n" + explanation.omitted_note + "\n";
+  out += "\n" + explanation.conclusion + "\n";
+  return out;
+}
+
+}  // namespace parley::report

@@ -1,0 +1,93 @@
+#include "solver/report/markdown.h"
+
+#include <sstream>
+
+namespace parley::report {
+
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+}  // namespace
+
+std::string EscapeMarkdown(const std::string& text, bool in_table) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>':
+        out += '\\';
+        out += c;
+        break;
+      case '|':
+        out += in_table ? "\\|" : "|";
+        break;
+      case '\n':
+        out += in_table ? " " : "\n";
+        break;
+      default:
+        out += c;
+    }
+  }
+  // A leading '#' or "1." would start a heading or a list.
+  if (!out.empty() && (out[0] == '#' || out[0] == '+' || out[0] == '-')) out.insert(0, "\\");
+  return out;
+}
+
+MarkdownOutput RenderMarkdown(const Document& document, const std::string& stem) {
+  MarkdownOutput result;
+  std::ostringstream out;
+  out << "# " << EscapeMarkdown(document.title) << "\n\n";
+  if (!document.subtitle.empty()) out << "*" << EscapeMarkdown(document.subtitle) << "*\n\n";
+  out << "Contents:\n\n";
+  for (std::size_t k = 0; k < document.sections.size(); ++k)
+    out << k + 1 << ". [" << EscapeMarkdown(document.sections[k].title) << "](#" << document.sections[k].id << ")\n";
+  for (const Section& s : document.sections) {
+    out << "\n<a id=\"" << s.id << "\"></a>\n\n## " << EscapeMarkdown(s.title) << "\n";
+    for (const Block& block : s.blocks) {
+      out << "\n";
+      std::visit(
+          Overloaded{
+              [&](const Paragraph& p) { out << EscapeMarkdown(p.text) << "\n"; },
+              [&](const Subheading& h) { out << "### " << EscapeMarkdown(h.text) << "\n"; },
+              [&](const Note& n) { out << "> **Note:** " << EscapeMarkdown(n.text) << "\n"; },
+              [&](const ItemList& l) {
+                for (std::size_t k = 0; k < l.items.size(); ++k)
+                  out << (l.ordered ? std::to_string(k + 1) + ". " : std::string("- "))
+                      << EscapeMarkdown(l.items[k]) << "\n";
+              },
+              [&](const Table& t) {
+                auto numeric = [&](std::size_t c) { return c < t.numeric.size() && t.numeric[c]; };
+                out << "|";
+                for (const auto& h : t.header) out << " " << EscapeMarkdown(h, true) << " |";
+                out << "\n|";
+                for (std::size_t c = 0; c < t.header.size(); ++c) out << (numeric(c) ? " ---: |" : " --- |");
+                out << "\n";
+                for (const auto& row : t.rows) {
+                  out << "|";
+                  for (const auto& cell : row) out << " " << EscapeMarkdown(cell, true) << " |";
+                  out << "\n";
+                }
+              },
+              [&](const Figure& f) {
+                std::string file = stem + "-" + f.name + ".svg";
+                std::string alt = f.name;
+                for (char& c : alt) c = c == '-' ? ' ' : c;
+                out << "![" << EscapeMarkdown(alt, true) << "](" << file << ")\n";
+                if (!f.caption.empty()) out << "\n*" << EscapeMarkdown(f.caption) << "*\n";
+                result.files.emplace_back(file, f.svg);
+              },
+          },
+          block);
+    }
+  }
+  result.text = out.str();
+  return result;
+}
+
+}  // namespace parley::report

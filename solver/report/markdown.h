@@ -1,0 +1,25 @@
+// A report Document as Markdown (CommonMark with GitHub's pipe tables). Pictures cannot be
+// inline in Markdown, so each figure becomes a file beside the report: <stem>-<name>.svg,
+// referred to by a relative link.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "solver/report/document.h"
+
+namespace parley::report {
+
+struct MarkdownOutput {
+  std::string text;
+  // (file name, SVG text) for every figure, in order of appearance.
+  std::vector<std::pair<std::string, std::string>> files;
+};
+
+// `stem` prefixes the figure file names (the report's file name without ".md").
+MarkdownOutput RenderMarkdown(const Document& document, const std::string& stem);
+// Text with Markdown's special characters escaped; `in_table` also escapes '|'.
+std::string EscapeMarkdown(const std::string& text, bool in_table = false);
+
+}  // namespace parley::report

@@ -1,0 +1,264 @@
+#include "solver/report/svg_chart.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <sstream>
+
+#include "solver/model/error.h"
+#include "solver/report/text.h"
+
+namespace parley::report {
+
+namespace {
+
+// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+constexpr const char* kColors[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
+                                   "#E69F00", "#56B4E9", "#000000", "#F0E442"};
+
+std::string Escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string Num(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f", v);
+  return buffer;
+}
+
+// A plotting area with linear axes, written as SVG elements.
+class Canvas {
+ public:
+  Canvas(int width, int height, double x_lo, double x_hi, double y_lo, double y_hi)
+      : width_(width), height_(height) {
+    x_ticks_ = NiceTicks(x_lo, x_hi, 6);
+    y_ticks_ = NiceTicks(y_lo, y_hi, 5);
+    x_lo_ = std::min(x_lo, x_ticks_.front());
+    x_hi_ = std::max(x_hi, x_ticks_.back());
+    y_lo_ = std::min(y_lo, y_ticks_.front());
+    y_hi_ = std::max(y_hi, y_ticks_.back());
+  }
+  double X(double x) const { return left_ + (x - x_lo_) / (x_hi_ - x_lo_) * (width_ - left_ - right_); }
+  double Y(double y) const { return height_ - bottom_ + (y_lo_ - y) / (y_hi_ - y_lo_) * (height_ - top_ - bottom_); }
+  double top() const { return top_; }
+  double bottom() const { return height_ - bottom_; }
+  double left() const { return left_; }
+  double right() const { return width_ - right_; }
+
+  void Open(const std::string& title, const std::string& description) {
+    out_ << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width_ << "\" height=\"" << height_
+         << "\" viewBox=\"0 0 " << width_ << " " << height_
+         << "\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\" role=\"img\">\n"
+         << "<title>" << Escape(title) << "</title>\n<desc>" << Escape(description) << "</desc>\n"
+         << "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
+    if (!title.empty())
+      out_ << "<text x=\"" << width_ / 2 << "\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">"
+           << Escape(title) << "</text>\n";
+  }
+  void Axes(const std::string& x_label, const std::string& y_label) {
+    out_ << "<g stroke=\"#dddddd\" stroke-width=\"1\">\n";
+    for (double t : x_ticks_) out_ << "<line x1=\"" << Num(X(t)) << "\" y1=\"" << Num(top()) << "\" x2=\"" << Num(X(t)) << "\" y2=\"" << Num(bottom()) << "\"/>\n";
+    for (double t : y_ticks_) out_ << "<line x1=\"" << Num(left()) << "\" y1=\"" << Num(Y(t)) << "\" x2=\"" << Num(right()) << "\" y2=\"" << Num(Y(t)) << "\"/>\n";
+    out_ << "</g>\n<rect x=\"" << Num(left()) << "\" y=\"" << Num(top()) << "\" width=\"" << Num(right() - left())
+         << "\" height=\"" << Num(bottom() - top()) << "\" fill=\"none\" stroke=\"#333333\"/>\n";
+    out_ << "<g fill=\"#333333\">\n";
+    for (double t : x_ticks_)
+      out_ << "<text x=\"" << Num(X(t)) << "\" y=\"" << Num(bottom() + 16) << "\" text-anchor=\"middle\">" << FormatValue(t) << "</text>\n";
+    for (double t : y_ticks_)
+      out_ << "<text x=\"" << Num(left() - 6) << "\" y=\"" << Num(Y(t) + 4) << "\" text-anchor=\"end\">" << FormatValue(t) << "</text>\n";
+    out_ << "<text x=\"" << Num((left() + right()) / 2) << "\" y=\"" << height_ - 8 << "\" text-anchor=\"middle\">" << Escape(x_label) << "</text>\n";
+    out_ << "<text transform=\"translate(14," << Num((top() + bottom()) / 2) << ") rotate(-90)\" text-anchor=\"middle\">" << Escape(y_label) << "</text>\n";
+    out_ << "</g>\n";
+  }
+  std::ostringstream& out() { return out_; }
+  std::string Close() {
+    out_ << "</svg>\n";
+    return out_.str();
+  }
+
+ private:
+  int width_, height_;
+  double left_ = 62, right_ = 150, top_ = 30, bottom_ = 46;
+  double x_lo_, x_hi_, y_lo_, y_hi_;
+  std::vector<double> x_ticks_, y_ticks_;
+  std::ostringstream out_;
+};
+
+void Range(double v, double& lo, double& hi) {
+  if (!std::isfinite(v)) return;
+  lo = std::min(lo, v);
+  hi = std::max(hi, v);
+}
+
+void Pad(double& lo, double& hi) {
+  if (lo > hi) lo = 0, hi = 1;
+  if (hi - lo < 1e-12) {
+    double d = std::max(1.0, std::abs(lo)) * 0.1;
+    lo -= d;
+    hi += d;
+  }
+}
+
+// The convex hull of points (Andrew's monotone chain), counter-clockwise.
+std::vector<Point2> Hull(std::vector<Point2> p) {
+  std::sort(p.begin(), p.end());
+  p.erase(std::unique(p.begin(), p.end()), p.end());
+  if (p.size() < 3) return p;
+  auto cross = [](const Point2& o, const Point2& a, const Point2& b) {
+    return (a.first - o.first) * (b.second - o.second) - (a.second - o.second) * (b.first - o.first);
+  };
+  std::vector<Point2> h(2 * p.size());
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    while (k >= 2 && cross(h[k - 2], h[k - 1], p[i]) <= 0) --k;
+    h[k++] = p[i];
+  }
+  for (std::size_t i = p.size() - 1, t = k + 1; i-- > 0;) {
+    while (k >= t && cross(h[k - 2], h[k - 1], p[i]) <= 0) --k;
+    h[k++] = p[i];
+  }
+  h.resize(k - 1);
+  return h;
+}
+
+}  // namespace
+
+std::vector<double> NiceTicks(double lo, double hi, int count) {
+  if (!(hi > lo)) hi = lo + 1;
+  double raw = (hi - lo) / std::max(1, count);
+  double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = magnitude;
+  for (double f : {1.0, 2.0, 5.0, 10.0}) {
+    step = f * magnitude;
+    if (step >= raw) break;
+  }
+  std::vector<double> ticks;
+  for (double t = std::floor(lo / step) * step; t <= hi + step * 0.5 && ticks.size() < 50; t += step) {
+    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+    if (t >= hi) break;
+  }
+  return ticks;
+}
+
+std::string LineChartSvg(const LineChartSpec& spec) {
+  if (spec.x.empty()) throw Error("a line chart needs at least one point");
+  for (const auto& s : spec.series)
+    if (s.y.size() != spec.x.size())
+      throw Error("series '" + s.name + "' has " + std::to_string(s.y.size()) + " values for " +
+                  std::to_string(spec.x.size()) + " points");
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
+  for (double x : spec.x) Range(x, x_lo, x_hi);
+  for (const auto& s : spec.series)
+    for (double y : s.y) Range(y, y_lo, y_hi);
+  Pad(x_lo, x_hi);
+  Pad(y_lo, y_hi);
+  Canvas canvas(spec.width, spec.height, x_lo, x_hi, y_lo, y_hi);
+  canvas.Open(spec.title, spec.y_label + " against " + spec.x_label);
+  canvas.Axes(spec.x_label, spec.y_label);
+  auto& out = canvas.out();
+  for (std::size_t k = 0; k < spec.thresholds.size(); ++k) {
+    const Threshold& t = spec.thresholds[k];
+    double x = canvas.X(t.x);
+    out << "<line class=\"threshold\" x1=\"" << Num(x) << "\" y1=\"" << Num(canvas.top()) << "\" x2=\"" << Num(x)
+        << "\" y2=\"" << Num(canvas.bottom()) << "\" stroke=\"#888888\" stroke-dasharray=\"5,4\"/>\n";
+    out << "<text x=\"" << Num(x + 3) << "\" y=\"" << Num(canvas.top() + 12 + 13.0 * static_cast<double>(k % 3))
+        << "\" font-size=\"10\" fill=\"#555555\">" << Escape(t.label + " " + FormatValue(t.x)) << "</text>\n";
+  }
+  for (std::size_t s = 0; s < spec.series.size(); ++s) {
+    const char* color = kColors[s % 8];
+    std::string d;
+    bool pen_down = false;
+    for (std::size_t i = 0; i < spec.x.size(); ++i) {
+      double y = spec.series[s].y[i];
+      if (!std::isfinite(y)) {
+        pen_down = false;
+        continue;
+      }
+      d += (pen_down ? "L" : "M") + Num(canvas.X(spec.x[i])) + "," + Num(canvas.Y(y)) + " ";
+      pen_down = true;
+    }
+    out << "<path class=\"series\" d=\"" << d << "\" fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\"/>\n";
+    for (std::size_t i = 0; i < spec.x.size(); ++i)
+      if (std::isfinite(spec.series[s].y[i]))
+        out << "<circle cx=\"" << Num(canvas.X(spec.x[i])) << "\" cy=\"" << Num(canvas.Y(spec.series[s].y[i]))
+            << "\" r=\"2.5\" fill=\"" << color << "\"><title>" << Escape(spec.series[s].name) << ": "
+            << FormatValue(spec.series[s].y[i]) << " at " << FormatValue(spec.x[i]) << "</title></circle>\n";
+    double ly = canvas.top() + 10 + 18.0 * static_cast<double>(s);
+    out << "<line x1=\"" << Num(canvas.right() + 10) << "\" y1=\"" << Num(ly) << "\" x2=\"" << Num(canvas.right() + 30)
+        << "\" y2=\"" << Num(ly) << "\" stroke=\"" << color << "\" stroke-width=\"2\"/>\n"
+        << "<text x=\"" << Num(canvas.right() + 35) << "\" y=\"" << Num(ly + 4) << "\">" << Escape(spec.series[s].name) << "</text>\n";
+  }
+  return canvas.Close();
+}
+
+std::string BargainingChartSvg(const BargainingChartSpec& spec) {
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
+  auto add = [&](const Point2& p) {
+    Range(p.first, x_lo, x_hi);
+    Range(p.second, y_lo, y_hi);
+  };
+  for (const auto& p : spec.outcomes) add(p);
+  for (const auto& p : spec.frontier) add(p);
+  for (const auto& p : spec.solutions) add(p.at);
+  add(spec.disagreement);
+  add(spec.ideal);
+  Pad(x_lo, x_hi);
+  Pad(y_lo, y_hi);
+  Canvas canvas(spec.width, spec.height, x_lo, x_hi, y_lo, y_hi);
+  canvas.Open(spec.title, "Feasible payoffs, Pareto frontier and bargaining solutions");
+  canvas.Axes(spec.x_label, spec.y_label);
+  auto& out = canvas.out();
+  auto xy = [&](const Point2& p) { return Num(canvas.X(p.first)) + "," + Num(canvas.Y(p.second)); };
+  if (spec.convex_hull && spec.outcomes.size() >= 3) {
+    std::string points;
+    for (const auto& p : Hull(spec.outcomes)) points += xy(p) + " ";
+    out << "<polygon class=\"feasible\" points=\"" << points << "\" fill=\"#0072B2\" fill-opacity=\"0.12\" stroke=\"#0072B2\" stroke-opacity=\"0.4\"/>\n";
+  }
+  for (const auto& p : spec.outcomes)
+    out << "<circle cx=\"" << Num(canvas.X(p.first)) << "\" cy=\"" << Num(canvas.Y(p.second)) << "\" r=\"2.5\" fill=\"#5b7a99\"/>\n";
+  if (!spec.frontier.empty()) {
+    std::string points;
+    for (const auto& p : spec.frontier) points += xy(p) + " ";
+    out << "<polyline class=\"frontier\" points=\"" << points << "\" fill=\"none\" stroke=\"#0072B2\" stroke-width=\"2.5\"/>\n";
+  }
+  // Disagreement and ideal points, and the segment joining them (Kalai-Smorodinsky's line).
+  out << "<line x1=\"" << Num(canvas.X(spec.disagreement.first)) << "\" y1=\"" << Num(canvas.Y(spec.disagreement.second))
+      << "\" x2=\"" << Num(canvas.X(spec.ideal.first)) << "\" y2=\"" << Num(canvas.Y(spec.ideal.second))
+      << "\" stroke=\"#999999\" stroke-dasharray=\"4,3\"/>\n";
+  struct Mark {
+    std::string name;
+    Point2 at;
+    const char* color;
+  };
+  std::vector<Mark> marks{{"disagreement", spec.disagreement, "#000000"}, {"ideal", spec.ideal, "#777777"}};
+  for (std::size_t k = 0; k < spec.solutions.size(); ++k)
+    marks.push_back({spec.solutions[k].name, spec.solutions[k].at, kColors[(k + 1) % 8]});
+  for (std::size_t k = 0; k < marks.size(); ++k) {
+    const Mark& m = marks[k];
+    double x = canvas.X(m.at.first), y = canvas.Y(m.at.second);
+    if (k < 2)
+      out << "<rect x=\"" << Num(x - 4) << "\" y=\"" << Num(y - 4) << "\" width=\"8\" height=\"8\" fill=\"" << m.color << "\">";
+    else
+      out << "<circle cx=\"" << Num(x) << "\" cy=\"" << Num(y) << "\" r=\"5\" fill=\"" << m.color << "\" stroke=\"#ffffff\">";
+    out << "<title>" << Escape(m.name) << " (" << FormatValue(m.at.first) << ", " << FormatValue(m.at.second) << ")</title>";
+    out << (k < 2 ? "</rect>\n" : "</circle>\n");
+    double ly = canvas.top() + 10 + 18.0 * static_cast<double>(k);
+    out << "<circle cx=\"" << Num(canvas.right() + 16) << "\" cy=\"" << Num(ly) << "\" r=\"5\" fill=\"" << m.color << "\"/>"
+        << "<text x=\"" << Num(canvas.right() + 26) << "\" y=\"" << Num(ly + 4) << "\">" << Escape(m.name) << " ("
+        << FormatValue(m.at.first) << ", " << FormatValue(m.at.second) << ")</text>\n";
+  }
+  return canvas.Close();
+}
+
+}  // namespace parley::report

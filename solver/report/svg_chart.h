@@ -1,0 +1,64 @@
+// Charts as plain SVG written here: a line chart (an outcome against a varied parameter,
+// thresholds marked) and a bargaining chart (feasible set, Pareto frontier, disagreement and
+// ideal points, solution points). Plain SVG needs no script and no network, reads the same
+// inline in HTML and as a file beside Markdown, and is stable text for tests. Axis ticks are
+// "nice numbers" (Heckbert, Graphics Gems, 1990).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace parley::report {
+
+struct LineSeries {
+  std::string name;
+  std::vector<double> y;  // one per x; NaN leaves a gap
+};
+
+struct Threshold {
+  double x = 0;
+  std::string label;  // e.g. "path changes"
+};
+
+struct LineChartSpec {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  std::vector<double> x;
+  std::vector<LineSeries> series;
+  std::vector<Threshold> thresholds;
+  int width = 640;
+  int height = 360;
+};
+
+// Throws parley::Error when x is empty or a series' length differs from x's.
+std::string LineChartSvg(const LineChartSpec& spec);
+
+using Point2 = std::pair<double, double>;
+
+struct NamedPoint {
+  std::string name;
+  Point2 at;
+};
+
+struct BargainingChartSpec {
+  std::string title;
+  std::string x_label;                // player 1's payoff
+  std::string y_label;                // player 2's payoff
+  std::vector<Point2> outcomes;       // listed outcomes (drawn as dots)
+  bool convex_hull = true;            // shade their convex hull as the feasible set
+  std::vector<Point2> frontier;       // Pareto frontier vertices, u1 increasing
+  Point2 disagreement{0, 0};
+  Point2 ideal{0, 0};
+  std::vector<NamedPoint> solutions;  // Nash, Kalai-Smorodinsky, egalitarian, utilitarian...
+  int width = 560;
+  int height = 460;
+};
+
+std::string BargainingChartSvg(const BargainingChartSpec& spec);
+
+// Tick positions covering [lo, hi] with about `count` nice steps (1, 2 or 5 times 10^k).
+std::vector<double> NiceTicks(double lo, double hi, int count);
+
+}  // namespace parley::report

@@ -1,0 +1,31 @@
+// Small text helpers shared by the report writers: numbers as people read them, names of
+// actions, players and nodes in sentences.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "solver/model/game.h"
+
+namespace parley::report {
+
+// A value for people: integers as integers, others with at most 6 significant digits
+// ("12.1", "0.333333", "-1"); -0 shows as 0.
+std::string FormatValue(double value);
+// A probability: the exact text when given (chance), else FormatValue.
+std::string FormatProbability(double value);
+// "A", "A and B", "A, B and C".
+std::string JoinWithAnd(const std::vector<std::string>& items);
+// The text with its first letter in upper case.
+std::string Capitalize(std::string text);
+// An action's label, or "#k" (1-based) when it has none.
+std::string ActionName(const model::Game& game, model::InfosetId h, std::uint32_t a);
+// The mover's name; "Chance" for chance nodes.
+std::string MoverName(const model::Game& game, model::NodeId v);
+// Where a node is, opening a sentence: "At the root", "After In > Fight", "At node \"x\"".
+std::string NodePhrase(const model::Game& game, model::NodeId v);
+// The payoff vector (one per player) as "(3, -1)".
+std::string FormatVector(const std::vector<double>& values);
+
+}  // namespace parley::report
