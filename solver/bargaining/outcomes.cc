@@ -163,8 +163,28 @@ struct IndexedFrontier {
 };
 
 IndexedFrontier BuildFrontier(const std::vector<Vector>& points) {
-  std::vector<std::size_t> order(points.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
+  // Throw-away filter (Akl and Toussaint 1978): with T the highest point, R the rightmost and
+  // M the one with the largest u1 + u2 (all on the frontier), a point strictly below both
+  // lines T-M and M-R, or left of T, or below R, is not a frontier vertex.
+  std::size_t top = 0, right = 0, middle = 0;
+  for (std::size_t k = 1; k < points.size(); ++k) {
+    const Vector& p = points[k];
+    if (p[1] > points[top][1] || (p[1] == points[top][1] && p[0] > points[top][0])) top = k;
+    if (p[0] > points[right][0] || (p[0] == points[right][0] && p[1] > points[right][1])) right = k;
+    if (p[0] + p[1] > points[middle][0] + points[middle][1]) middle = k;
+  }
+  const Vector &t = points[top], &r = points[right], &m = points[middle];
+  auto above = [](const Vector& a, const Vector& b, const Vector& p) {
+    return (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) >= 0;
+  };
+  std::vector<std::size_t> order;
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    const Vector& p = points[k];
+    if (p[0] < t[0] || p[1] < r[1]) continue;
+    if (above(t, m, p) || above(m, r, p) || k == top || k == right || k == middle) {
+      order.push_back(k);
+    }
+  }
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     if (points[a][0] != points[b][0]) return points[a][0] < points[b][0];
     return points[a][1] < points[b][1];

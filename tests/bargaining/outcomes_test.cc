@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -91,8 +92,8 @@ TEST_SUITE("bargaining") {
       CHECK(nash2.payoffs[i] == doctest::Approx(map(nash.payoffs)[i]));
       CHECK(ks2.payoffs[i] == doctest::Approx(map(ks.payoffs)[i]));
     }
-    // Symmetric problem -> symmetric solution: conv{(0,0),(5,1),(1,5),(3,3.5)} has
-    // (3,3.5) and (3.5,3) both? Use the symmetric set {(5,1),(1,5),(3.2,3.2)}.
+    // Symmetric problem -> symmetric solution: the set {(5,1),(1,5),(3.2,3.2),(0,0)} is
+    // symmetric under swapping the players, so Nash gives equal payoffs.
     OutcomeSet symmetric{{{5, 1}, {1, 5}, {3.2, 3.2}, {0, 0}}, true};
     Solution sym = SolveOutcomes(symmetric, kOrigin, Concept::kNash);
     CHECK(sym.payoffs[0] == doctest::Approx(sym.payoffs[1]));
@@ -157,6 +158,18 @@ TEST_SUITE("bargaining") {
       CHECK(walk.payoffs[0] == doctest::Approx(general.payoffs[0]).epsilon(1e-5));
       CHECK(walk.payoffs[1] == doctest::Approx(general.payoffs[1]).epsilon(1e-5));
     }
+    // Every point on the frontier (a quarter circle, shuffled): the symmetric Nash point is
+    // close to (cos 45, sin 45) and the walk keeps all 2001 vertices.
+    std::vector<Vector> arc;
+    for (int k = 0; k <= 2000; ++k) {
+      double angle = 3.14159265358979 / 2 * k / 2000;
+      arc.push_back({std::cos(angle), std::sin(angle)});
+    }
+    std::shuffle(arc.begin(), arc.end(), rng);
+    CHECK(ParetoFrontier2(arc).vertices.size() == 2001);
+    Solution on_arc = NashOverHull(arc, {0, 0}, {1, 1});
+    CHECK(on_arc.payoffs[0] == doctest::Approx(std::sqrt(0.5)).epsilon(1e-6));
+    CHECK(on_arc.gap < 1e-12);
     std::vector<Vector> cloud(2000);
     for (Vector& p : cloud) {
       p.resize(5);

@@ -1,0 +1,76 @@
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/test_util.h"
+
+using parley::testing::RunParley;
+
+TEST_SUITE("bargaining") {
+  TEST_CASE("parley bargain --outcomes: JSON with every concept") {
+    auto r = RunParley("bargain --outcomes '4,1;1,3' --weights 2,1 --format json");
+    REQUIRE(r.exit_code == 0);
+    auto json = nlohmann::json::parse(r.out);
+    // (4 - 3s)(1 + 2s) peaks at s = 5/12: (11/4, 11/6).
+    CHECK(json["solutions"]["nash"]["payoffs"][0].get<double>() == doctest::Approx(11.0 / 4));
+    CHECK(json["solutions"]["nash"]["lottery"][1].get<double>() == doctest::Approx(5.0 / 12));
+    // Weighted (2,1): maximise 2 log(4 - 3s) + log(1 + 2s): -6/(4-3s) + 2/(1+2s) = 0
+    // -> -6 - 12s + 8 - 6s = 0 -> s = 1/9: (11/3, 11/9).
+    CHECK(json["solutions"]["weighted_nash"]["payoffs"][0].get<double>() == doctest::Approx(11.0 / 3));
+    CHECK(json["solutions"].contains("kalai_smorodinsky"));
+    CHECK(json["solutions"].contains("egalitarian"));
+    CHECK(json["solutions"].contains("weighted_utilitarian"));
+    CHECK(json["ideal"][1].get<double>() == doctest::Approx(3));
+  }
+
+  TEST_CASE("parley bargain text output, pure outcomes and agreement spaces") {
+    auto pure = RunParley("bargain --outcomes '4,1;1,3' --pure");
+    REQUIRE(pure.exit_code == 0);
+    CHECK(pure.out.find("forbidding lotteries costs") != std::string::npos);
+    auto space = RunParley("bargain --issue x=0:1 --utility 'sqrt(x)' --utility '1-x' --format json");
+    REQUIRE(space.exit_code == 0);
+    auto json = nlohmann::json::parse(space.out);
+    CHECK(json["solutions"]["nash"]["issues"]["x"].get<double>() == doctest::Approx(1.0 / 3).epsilon(1e-6));
+    auto surplus = RunParley("bargain --surplus 1 --players 3 --weights 1,2,3 --format json");
+    REQUIRE(surplus.exit_code == 0);
+    CHECK(nlohmann::json::parse(surplus.out)["solutions"]["weighted_nash"]["payoffs"][2].get<double>() ==
+          doctest::Approx(0.5));
+  }
+
+  TEST_CASE("parley bargain: threats and alternating offers") {
+    auto threats = RunParley(
+        "bargain --threats-row '5,1;2,4' --threats-col '1,2;3,1' --transferable --format json");
+    REQUIRE(threats.exit_code == 0);
+    auto json = nlohmann::json::parse(threats.out);
+    // (6 + 11/9) / 2 = 65/18.
+    CHECK(json["solutions"]["nash"]["payoffs"][0].get<double>() == doctest::Approx(65.0 / 18));
+    CHECK(json["solutions"]["nash"]["threats"]["row"][0].get<double>() == doctest::Approx(4.0 / 9));
+    auto alternating = RunParley("bargain --alternating --discount 0.9,0.8 --first 2 --format json");
+    REQUIRE(alternating.exit_code == 0);
+    // P2 first gets 0.1 / 0.28 = 5/14.
+    CHECK(nlohmann::json::parse(alternating.out)["shares"][1].get<double>() ==
+          doctest::Approx(5.0 / 14));
+    auto text = RunParley("bargain --alternating --discount 0.9,0.8 --rounds 3");
+    REQUIRE(text.exit_code == 0);
+    CHECK(text.out.find("0.92") != std::string::npos);
+  }
+
+  TEST_CASE("parley bargain: bad input gives one error line and exit 1") {
+    auto malformed = RunParley("bargain --outcomes '4,1;1,x'");
+    CHECK(malformed.exit_code == 1);
+    CHECK(malformed.err == "error: malformed --outcomes: 'x' is not a number\n");
+    auto counts = RunParley("bargain --outcomes '4,1;1,3,2'");
+    CHECK(counts.exit_code == 1);
+    CHECK(counts.err.find("entry 2 has 3 numbers but entry 1 has 2") != std::string::npos);
+    auto unknown = RunParley("bargain --issue x=0:1 --utility 'sqrt(y)' --utility '1-x'");
+    CHECK(unknown.exit_code == 1);
+    CHECK(unknown.err.find("unknown variable 'y'") != std::string::npos);
+    auto no_gain = RunParley("bargain --outcomes '4,1;1,3' --disagreement 5,5");
+    CHECK(no_gain.exit_code == 1);
+    CHECK(no_gain.err.find("(4, 3)") != std::string::npos);
+    auto wrong_d = RunParley("bargain --outcomes '4,1;1,3' --disagreement 0,0,0");
+    CHECK(wrong_d.exit_code == 1);
+    auto none = RunParley("bargain");
+    CHECK(none.exit_code == 1);
+    CHECK(none.err.find("choose exactly one problem") != std::string::npos);
+  }
+}
