@@ -13,6 +13,7 @@
 #include "solver/io/efg.h"
 #include "solver/io/game_json.h"
 #include "solver/model/error.h"
+#include "solver/scenario/scenario.h"
 
 namespace parley::io {
 
@@ -62,6 +63,12 @@ std::string Extension(const std::string& path) {
 
 model::GamePtr LoadGame(const std::string& path, const LoadOptions& options) {
   std::string ext = Extension(path);
+  if (ext == ".yaml" || ext == ".yml") {
+    scenario::ScenarioOptions scenario_options;
+    scenario_options.max_nodes = options.max_nodes;
+    scenario_options.overrides = options.overrides;
+    return scenario::LoadScenario(path, scenario_options)->game;
+  }
   if (ext != ".efg" && ext != ".json")
     throw Error(SourceLocation{path}, "unknown game format '" + ext +
                                           "': Parley reads .efg (Gambit), .json (Parley game) "

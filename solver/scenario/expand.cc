@@ -1,0 +1,550 @@
+// Expansion of a compiled scenario into a game tree, depth first with an explicit stack (a
+// long repeat block must not overflow the call stack). Nodes are added in preorder, so the
+// builder's numbering is the expansion order.
+//
+// Information sets: a player moving at a stage cannot tell apart histories that agree on
+// every choice he observes (gtree's rule). With the default `observe: all`, every node is a
+// set of its own and no key is built; otherwise the key is (stage instance, the observed
+// choices), looked up in a hash map.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <unordered_map>
+
+#include "solver/scenario/internal.h"
+
+namespace parley::scenario {
+
+std::string NumberLabel(double value) {
+  if (value == 0) return "0";  // also -0
+  char buffer[32];
+  if (std::abs(value) < 1e15 && value == std::round(value)) {
+    std::snprintf(buffer, sizeof buffer, "%.0f", value);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.10g", value);
+  }
+  return buffer;
+}
+
+namespace {
+
+using model::GameBuilder;
+using model::InfosetId;
+using model::LabelId;
+using model::NodeId;
+
+// One step of the unrolled stage list.
+struct Instruction {
+  enum class Op { kSetLoop, kWhile, kStage };
+  Op op = Op::kStage;
+  int index = 0;       // stage or repeat definition
+  double value = 0;    // kSetLoop: the loop variable's value
+  int iteration = 0;   // kStage: 0-based iteration of the innermost repeat (players' turns)
+  std::size_t jump = 0;  // kWhile: where to continue when the condition is false
+  std::string suffix;  // kStage inside repeats: ", round 2"
+};
+
+struct Step {  // one stage on the current path
+  std::size_t pc;
+  int action;  // -1: skipped by its condition
+  double value;
+};
+
+struct Frame {
+  std::size_t pc;
+  NodeId node;
+  std::uint32_t next, count;
+  std::size_t values_at, snapshot_at, history_at, labels_at;
+};
+
+class Expander {
+ public:
+  Expander(CompiledScenario::Impl& impl, GameBuilder& builder, std::size_t max_nodes)
+      : impl_(impl), builder_(builder), max_nodes_(max_nodes), vars_(impl.symbols.values()),
+        num_vars_(impl.symbols.size()) {}
+
+  void Run() {
+    Unroll(impl_.top, "");
+    // Intern the labels once.
+    stage_labels_.resize(impl_.stages.size());
+    for (std::size_t s = 0; s < impl_.stages.size(); ++s)
+      for (const std::string& label : impl_.stages[s].labels)
+        stage_labels_[s].push_back(builder_.Intern(label));
+    instr_labels_.resize(program_.size());
+    for (std::size_t pc = 0; pc < program_.size(); ++pc)
+      if (program_[pc].op == Instruction::Op::kStage) {
+        const StageDef& def = impl_.stages[program_[pc].index];
+        instr_labels_[pc] =
+            builder_.Intern(impl_.info.stages[def.info].name + program_[pc].suffix);
+      }
+    payoffs_.resize(impl_.payoffs.size());
+
+    Descend(0, model::kNoNode);
+    while (!frames_.empty()) {
+      Frame& f = frames_.back();
+      if (f.next == f.count) {
+        action_values_.resize(f.values_at);
+        snapshots_.resize(f.snapshot_at);
+        action_label_ids_.resize(f.labels_at);
+        frames_.pop_back();
+        continue;
+      }
+      std::uint32_t a = f.next++;
+      std::size_t pc = f.pc;
+      NodeId node = f.node;
+      std::memcpy(vars_, snapshots_.data() + f.snapshot_at, num_vars_ * sizeof(double));
+      history_.resize(f.history_at);
+      const StageDef& def = impl_.stages[program_[pc].index];
+      double value = action_values_[f.values_at + a];
+      history_.push_back({pc, static_cast<int>(a), value});
+      vars_[def.var] = value;
+      RunCompute(def);
+      Descend(pc + 1, node);  // may push a frame: `f` is not used after this
+    }
+  }
+
+  std::size_t evaluations = 0, payoff_evaluations = 0;
+
+ private:
+  // ---- Unrolling repeat blocks ----------------------------------------------------------
+  // `rounds` names the enclosing loops' current values ("round 2"), for labels.
+  void Unroll(const std::vector<Item>& items, const std::string& rounds) {
+    for (const Item& item : items) {
+      if (!item.is_repeat) {
+        Instruction in = Make(Instruction::Op::kStage, item.index);
+        in.iteration = iteration_;
+        if (!rounds.empty()) in.suffix = " (" + rounds + ")";
+        Emit(std::move(in));
+        continue;
+      }
+      const RepeatDef& r = impl_.repeats[item.index];
+      double from = r.from.Evaluate(), to = r.to.Evaluate();
+      if (!std::isfinite(from) || !std::isfinite(to))
+        throw ValidationError(r.where, "the bounds of this repeat block are not finite numbers (" +
+                                           NumberLabel(from) + ", " + NumberLabel(to) + ")");
+      double count = std::floor(to - from + 1e-9) + 1;
+      if (count > static_cast<double>(max_nodes_ ? max_nodes_ : 50'000'000))
+        throw LimitError(r.where, "this repeat block runs " + NumberLabel(count) +
+                                      " times, more than the node limit allows");
+      const std::string& var = impl_.symbols.name(r.var);
+      std::vector<std::size_t> while_jumps;
+      int saved_iteration = iteration_;
+      double saved_value = vars_[r.var];
+      for (int k = 0; k < static_cast<int>(count); ++k) {
+        double v = from + k;
+        vars_[r.var] = v;  // for nested bounds
+        Instruction set = Make(Instruction::Op::kSetLoop, item.index);
+        set.value = v;
+        Emit(std::move(set));
+        if (r.while_condition) {
+          while_jumps.push_back(program_.size());
+          Emit(Make(Instruction::Op::kWhile, item.index));
+        }
+        iteration_ = k;
+        Unroll(r.body, (rounds.empty() ? "" : rounds + ", ") + var + " " + NumberLabel(v));
+      }
+      iteration_ = saved_iteration;
+      vars_[r.var] = saved_value;
+      for (std::size_t j : while_jumps) program_[j].jump = program_.size();
+    }
+  }
+
+  static Instruction Make(Instruction::Op op, int index) {
+    Instruction in;
+    in.op = op;
+    in.index = index;
+    return in;
+  }
+
+  void Emit(Instruction in) {
+    program_.push_back(std::move(in));
+    if (program_.size() > 100'000'000)
+      throw LimitError(SourceLocation{impl_.info.file},
+                       "the scenario unrolls into more than 100 million stages");
+  }
+
+  // ---- Expansion ------------------------------------------------------------------------
+  double Eval(const Expression& e) {
+    ++evaluations;
+    return e.Evaluate();
+  }
+  double Eval(const Formula& f) {
+    if (f.literal) return f.literal->ToDouble();
+    ++evaluations;
+    return f.expr->Evaluate();
+  }
+
+  void RunCompute(const StageDef& def) {
+    for (const auto& [slot, expr] : def.compute) vars_[slot] = Eval(*expr);
+  }
+
+  // Runs the program from pc until a stage creates a node (pushed as a frame) or the history
+  // ends (a terminal node is added).
+  void Descend(std::size_t pc, NodeId parent) {
+    while (pc < program_.size()) {
+      const Instruction& in = program_[pc];
+      switch (in.op) {
+        case Instruction::Op::kSetLoop:
+          vars_[impl_.repeats[in.index].var] = in.value;
+          ++pc;
+          continue;
+        case Instruction::Op::kWhile:
+          pc = Eval(*impl_.repeats[in.index].while_condition) != 0 ? pc + 1 : in.jump;
+          continue;
+        case Instruction::Op::kStage:
+          break;
+      }
+      const StageDef& def = impl_.stages[in.index];
+      if (def.condition && Eval(*def.condition) == 0) {
+        vars_[def.var] = 0;
+        if (def.kind != StageKind::kCompute) history_.push_back({pc, -1, 0});
+        ++pc;
+        continue;
+      }
+      switch (def.kind) {
+        case StageKind::kCompute:
+          RunCompute(def);
+          ++pc;
+          continue;
+        case StageKind::kDecision:
+        case StageKind::kChance:
+          MakeNode(pc, parent);
+          return;
+      }
+    }
+    AddTerminal(parent);
+  }
+
+  void AddTerminal(NodeId parent) {
+    for (std::size_t p = 0; p < impl_.payoffs.size(); ++p) {
+      const Formula& f = impl_.payoffs[p];
+      double x = Eval(f);
+      ++payoff_evaluations;
+      if (!std::isfinite(x))
+        throw ValidationError(f.where, "the payoff of " + impl_.info.players[p] + " is " +
+                                           NumberLabel(x) + " " + History() +
+                                           "; a payoff must be a finite number");
+      payoffs_[p] = x;
+    }
+    builder_.AddTerminal(parent, builder_.AddOutcome(payoffs_));
+  }
+
+  // The actions of the stage at pc in this history: values pushed on action_values_, labels
+  // on action_label_ids_.
+  void Actions(std::size_t pc, const StageDef& def) {
+    switch (def.action_kind) {
+      case ActionKind::kLabels:
+        action_values_.insert(action_values_.end(), def.label_values.begin(),
+                              def.label_values.end());
+        action_label_ids_.insert(action_label_ids_.end(), stage_labels_[program_[pc].index].begin(),
+                                 stage_labels_[program_[pc].index].end());
+        return;
+      case ActionKind::kValues: {
+        std::size_t first = action_values_.size();
+        for (const Formula& f : def.values) {
+          double v = Eval(f);
+          if (!std::isfinite(v))
+            throw ValidationError(f.where, "an action of stage '" + StageName(pc) + "' is " +
+                                               NumberLabel(v) + " " + History());
+          LabelId id = builder_.Intern(NumberLabel(v));
+          for (std::size_t k = first; k < action_values_.size(); ++k)
+            if (action_label_ids_[k] == id)
+              throw ValidationError(def.actions_where, "stage '" + StageName(pc) +
+                                                           "' offers the action " + NumberLabel(v) +
+                                                           " twice " + History());
+          action_values_.push_back(v);
+          action_label_ids_.push_back(id);
+        }
+        return;
+      }
+      case ActionKind::kRange: {
+        double from = Eval(def.from), to = Eval(def.to), step = Eval(def.step);
+        if (!std::isfinite(from) || !std::isfinite(to) || !std::isfinite(step))
+          throw ValidationError(def.actions_where, "the action range of stage '" + StageName(pc) +
+                                                       "' is not finite (from " + NumberLabel(from) +
+                                                       " to " + NumberLabel(to) + " step " +
+                                                       NumberLabel(step) + ") " + History());
+        if (!(step > 0))
+          throw ValidationError(def.step.where, "the step of stage '" + StageName(pc) +
+                                                    "' is " + NumberLabel(step) +
+                                                    "; it must be positive " + History());
+        double count = to < from ? 0 : std::floor((to - from) / step + 1e-9) + 1;
+        if (count > static_cast<double>(max_nodes_ ? max_nodes_ : 4'000'000'000u))
+          throw LimitError(def.actions_where, "stage '" + StageName(pc) + "' has " +
+                                                  NumberLabel(count) +
+                                                  " actions, more than the node limit " +
+                                                  std::to_string(max_nodes_));
+        std::size_t n = static_cast<std::size_t>(count);
+        StageDef& cache = impl_.stages[program_[pc].index];
+        bool cached = cache.cache_count == n && cache.cache_from == from && cache.cache_step == step;
+        if (!cached) {
+          cache.cache_labels.clear();
+          for (std::size_t k = 0; k < n; ++k)
+            cache.cache_labels.push_back(builder_.Intern(NumberLabel(from + static_cast<double>(k) * step)));
+          std::vector<LabelId> sorted = cache.cache_labels;
+          std::sort(sorted.begin(), sorted.end());
+          if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+            throw ValidationError(def.actions_where, "the step of stage '" + StageName(pc) +
+                                                         "' is too fine to tell its actions apart");
+          cache.cache_from = from;
+          cache.cache_step = step;
+          cache.cache_count = n;
+        }
+        for (std::size_t k = 0; k < n; ++k) action_values_.push_back(from + static_cast<double>(k) * step);
+        action_label_ids_.insert(action_label_ids_.end(), cache.cache_labels.begin(),
+                                 cache.cache_labels.end());
+        return;
+      }
+    }
+  }
+
+  void MakeNode(std::size_t pc, NodeId parent) {
+    const Instruction& in = program_[pc];
+    const StageDef& def = impl_.stages[in.index];
+    std::size_t values_at = action_values_.size();
+    std::size_t labels_at = action_label_ids_.size();
+    Actions(pc, def);
+    std::size_t count = action_values_.size() - values_at;
+    if (count == 0)
+      throw ValidationError(def.actions_where, "stage '" + StageName(pc) +
+                                                   "' has no actions " + History() +
+                                                   "; an action set must not be empty there "
+                                                   "(or give the stage a condition)");
+    std::span<const LabelId> labels(action_label_ids_.data() + labels_at, count);
+    InfosetId h;
+    if (def.kind == StageKind::kChance) {
+      probabilities_.clear();
+      double sum = 0;
+      bool exact = true;
+      Rational exact_sum = 0;
+      for (std::size_t a = 0; a < count; ++a) {
+        Number p;
+        if (def.probability_each) {
+          vars_[def.var] = action_values_[values_at + a];
+          p = def.probabilities[0].literal ? *def.probabilities[0].literal
+                                           : Number(Eval(*def.probabilities[0].expr));
+        } else {
+          if (def.probabilities.size() != count)
+            throw ValidationError(def.probabilities_where,
+                                  "stage '" + StageName(pc) + "' has " + std::to_string(count) +
+                                      " actions but " + std::to_string(def.probabilities.size()) +
+                                      " probabilities " + History());
+          const Formula& f = def.probabilities[a];
+          p = f.literal ? *f.literal : Number(Eval(*f.expr));
+        }
+        double d = p.ToDouble();
+        if (!(d >= -1e-12 && d <= 1 + 1e-12))
+          throw ValidationError(def.probabilities_where,
+                                "the probability of action '" + ActionText(def, a, action_values_[values_at + a]) +
+                                    "' of stage '" + StageName(pc) + "' is " + NumberLabel(d) + " " +
+                                    History() + "; a probability lies in [0, 1]");
+        if (d < 0) p = Number(0.0);
+        if (d > 1) p = Number(1.0);
+        sum += p.ToDouble();
+        if (p.IsExact()) exact_sum += p.ToRational();
+        else exact = false;
+        probabilities_.push_back(p);
+      }
+      vars_[def.var] = 0;
+      bool ok = exact ? exact_sum == 1 : std::abs(sum - 1) <= 1e-9;
+      if (!ok)
+        throw ValidationError(def.probabilities_where,
+                              "the probabilities of stage '" + StageName(pc) + "' sum to " +
+                                  (exact ? FormatRational(exact_sum) : NumberLabel(sum)) +
+                                  ", not 1, " + History());
+      h = builder_.AddChanceInfoset(instr_labels_[pc], labels, probabilities_);
+    } else {
+      int player = def.players[static_cast<std::size_t>(in.iteration) % def.players.size()];
+      if (def.observe_all) {
+        h = builder_.AddInfoset(player, instr_labels_[pc], labels);
+      } else {
+        h = SharedInfoset(pc, def, player, labels);
+      }
+    }
+    NodeId node = builder_.AddNode(parent, h);
+    std::size_t snapshot_at = snapshots_.size();
+    snapshots_.insert(snapshots_.end(), vars_, vars_ + num_vars_);
+    frames_.push_back({pc, node, 0, static_cast<std::uint32_t>(count), values_at, snapshot_at,
+                       history_.size(), labels_at});
+  }
+
+  InfosetId SharedInfoset(std::size_t pc, const StageDef& def, int player,
+                          std::span<const LabelId> labels) {
+    key_.assign(reinterpret_cast<const char*>(&pc), sizeof pc);
+    for (const Step& s : history_) {
+      if (!def.observes[program_[s.pc].index]) continue;
+      key_.append(reinterpret_cast<const char*>(&s.pc), sizeof s.pc);
+      key_.append(reinterpret_cast<const char*>(&s.action), sizeof s.action);
+    }
+    auto it = shared_.find(key_);
+    if (it == shared_.end()) {
+      InfosetId h = builder_.AddInfoset(player, instr_labels_[pc], labels);
+      shared_.emplace(key_, SharedSet{h, std::vector<LabelId>(labels.begin(), labels.end()),
+                                      History()});
+      return h;
+    }
+    const SharedSet& set = it->second;
+    if (!std::equal(labels.begin(), labels.end(), set.labels.begin(), set.labels.end()))
+      throw ValidationError(def.where,
+                            impl_.info.players[player] + " cannot tell apart the histories " +
+                                set.history.substr(6) + " and " + History().substr(6) +
+                                " at stage '" + StageName(pc) +
+                                "' (he does not observe what differs), but the actions differ "
+                                "there; make the actions depend only on what he observes");
+    return set.infoset;
+  }
+
+  static std::string ActionText(const StageDef& def, std::size_t a, double value) {
+    return def.action_kind == ActionKind::kLabels ? def.labels[a] : NumberLabel(value);
+  }
+
+  std::string StageName(std::size_t pc) const {
+    const StageDef& def = impl_.stages[program_[pc].index];
+    return impl_.info.stages[def.info].name + program_[pc].suffix;
+  }
+
+  // "after offer = 3 > respond = reject", or "at the start".
+  std::string History() const {
+    std::string out;
+    int shown = 0;
+    for (const Step& s : history_) {
+      if (s.action < 0) continue;
+      const StageDef& def = impl_.stages[program_[s.pc].index];
+      out += out.empty() ? "after " : " > ";
+      if (++shown > 20) {
+        out += "...";
+        break;
+      }
+      out += StageName(s.pc) + " = " +
+             ActionText(def, static_cast<std::size_t>(s.action), s.value);
+    }
+    return out.empty() ? "at the start (before any choice)" : "(" + out + ")";
+  }
+
+  struct SharedSet {
+    InfosetId infoset;
+    std::vector<LabelId> labels;
+    std::string history;
+  };
+
+  CompiledScenario::Impl& impl_;
+  GameBuilder& builder_;
+  std::size_t max_nodes_;
+  double* vars_;
+  std::size_t num_vars_;
+  std::vector<Instruction> program_;
+  int iteration_ = 0;
+  std::vector<std::vector<LabelId>> stage_labels_;
+  std::vector<LabelId> instr_labels_;
+  std::vector<Frame> frames_;
+  std::vector<double> action_values_;
+  std::vector<LabelId> action_label_ids_;
+  std::vector<double> snapshots_;
+  std::vector<Step> history_;
+  std::vector<Number> probabilities_;
+  std::vector<double> payoffs_;
+  std::string key_;
+  std::unordered_map<std::string, SharedSet> shared_;
+};
+
+}  // namespace
+
+model::GamePtr CompiledScenario::Impl::Expand(std::span<const double> values,
+                                              std::size_t max_nodes) {
+  PARLEY_CHECK(values.size() == parameter_slots.size());
+  std::copy(initial_values.begin(), initial_values.end(), symbols.values());
+  for (std::size_t i = 0; i < values.size(); ++i) symbols[parameter_slots[i]] = values[i];
+  GameBuilder builder(info.players);
+  builder.SetTitle(info.title);
+  builder.SetComment(info.description);
+  builder.SetMaxNodes(max_nodes);
+  stats = {};
+  model::GamePtr game;
+  try {
+    game = info.explicit_tree ? ExpandTree(builder) : ExpandStages(builder, max_nodes);
+  } catch (const LimitError& e) {
+    if (!e.where().file.empty()) throw;
+    throw LimitError(SourceLocation{info.file}, e.message() + " while expanding the scenario");
+  } catch (const ValidationError& e) {
+    if (!e.where().file.empty()) throw;
+    throw ValidationError(SourceLocation{info.file}, e.message());
+  }
+  stats.nodes = game->num_nodes();
+  stats.terminals = game->num_terminals();
+  return game;
+}
+
+model::GamePtr CompiledScenario::Impl::ExpandStages(model::GameBuilder& builder,
+                                                    std::size_t max_nodes) {
+  // Each expansion starts with fresh range caches: label ids belong to this builder.
+  for (StageDef& def : stages) def.cache_count = static_cast<std::size_t>(-1);
+  Expander expander(*this, builder, max_nodes);
+  expander.Run();
+  stats.evaluations = expander.evaluations;
+  stats.payoff_evaluations = expander.payoff_evaluations;
+  return builder.Build();
+}
+
+model::GamePtr CompiledScenario::Impl::ExpandTree(model::GameBuilder& builder) {
+  std::map<std::pair<int, std::string>, InfosetId> named;
+  std::vector<std::pair<int, NodeId>> stack{{0, model::kNoNode}};
+  std::vector<double> payoffs(info.players.size());
+  std::vector<Number> probs;
+  std::vector<std::string> labels;
+  while (!stack.empty()) {
+    auto [index, parent] = stack.back();
+    stack.pop_back();
+    const TreeNodeDef& def = tree[index];
+    NodeId node;
+    if (def.kind == TreeNodeDef::Kind::kTerminal) {
+      std::vector<Number> numbers;
+      for (std::size_t p = 0; p < def.payoffs.size(); ++p) {
+        Number x = def.payoffs[p].ToNumber();
+        ++stats.payoff_evaluations;
+        if (!std::isfinite(x.ToDouble()))
+          throw ValidationError(def.payoffs[p].where, "the payoff of " + info.players[p] +
+                                                          " is not a finite number");
+        numbers.push_back(x);
+      }
+      builder.AddTerminal(parent, builder.AddOutcome("", numbers), def.node_label);
+      continue;
+    }
+    InfosetId h;
+    if (def.kind == TreeNodeDef::Kind::kChance) {
+      probs.clear();
+      double sum = 0;
+      bool exact = true;
+      Rational exact_sum = 0;
+      for (const Formula& f : def.probabilities) {
+        Number p = f.ToNumber();
+        if (!(p.ToDouble() >= 0 && p.ToDouble() <= 1))
+          throw ValidationError(f.where, "probability " + NumberLabel(p.ToDouble()) +
+                                             " lies outside [0, 1]");
+        sum += p.ToDouble();
+        if (p.IsExact()) exact_sum += p.ToRational();
+        else exact = false;
+        probs.push_back(p);
+      }
+      if (exact ? exact_sum != 1 : std::abs(sum - 1) > 1e-9)
+        throw ValidationError(def.where, "the probabilities of this chance node sum to " +
+                                             (exact ? FormatRational(exact_sum) : NumberLabel(sum)) +
+                                             ", not 1");
+      h = builder.AddChanceInfoset("", def.labels, probs);
+    } else if (!def.infoset.empty()) {
+      auto key = std::make_pair(def.player, def.infoset);
+      auto it = named.find(key);
+      if (it == named.end())
+        it = named.emplace(key, builder.AddInfoset(def.player, def.infoset, def.labels)).first;
+      h = it->second;
+    } else {
+      h = builder.AddInfoset(def.player, "", def.labels);
+    }
+    node = builder.AddNode(parent, h, model::kNoOutcome, def.node_label);
+    for (auto c = def.children.rbegin(); c != def.children.rend(); ++c) stack.emplace_back(*c, node);
+  }
+  return builder.Build();
+}
+
+}  // namespace parley::scenario

@@ -1,0 +1,126 @@
+#include "solver/scenario/scenario.h"
+
+#include <cmath>
+#include <cstdlib>
+
+#include "solver/io/files.h"
+#include "solver/scenario/internal.h"
+
+namespace parley::scenario {
+
+std::string KindName(Distribution::Kind kind) {
+  switch (kind) {
+    case Distribution::Kind::kUniform: return "uniform";
+    case Distribution::Kind::kTriangular: return "triangular";
+    case Distribution::Kind::kNormal: return "normal";
+    case Distribution::Kind::kBeta: return "beta";
+    case Distribution::Kind::kDiscrete: return "discrete";
+  }
+  return "?";
+}
+
+std::string KindName(StageKind kind) {
+  switch (kind) {
+    case StageKind::kDecision: return "decision";
+    case StageKind::kChance: return "chance";
+    case StageKind::kCompute: return "compute";
+  }
+  return "?";
+}
+
+int Scenario::FindParameter(std::string_view name) const {
+  for (std::size_t i = 0; i < parameters.size(); ++i)
+    if (parameters[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+CompiledScenario::CompiledScenario(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+CompiledScenario::~CompiledScenario() = default;
+
+std::unique_ptr<CompiledScenario> CompiledScenario::Compile(std::string_view text,
+                                                            const std::string& file) {
+  auto impl = std::make_unique<Impl>();
+  impl->text = std::string(text);
+  ReadInto(*impl, file);
+  return std::unique_ptr<CompiledScenario>(new CompiledScenario(std::move(impl)));
+}
+
+const Scenario& CompiledScenario::info() const { return impl_->info; }
+const ExpansionStats& CompiledScenario::stats() const { return impl_->stats; }
+
+std::vector<double> CompiledScenario::DefaultValues() const {
+  std::vector<double> values;
+  for (const Parameter& p : impl_->info.parameters) values.push_back(p.file_value);
+  return values;
+}
+
+void CompiledScenario::CheckValue(std::size_t index, double value) const {
+  const Parameter& p = impl_->info.parameters.at(index);
+  if ((p.min && value < *p.min) || (p.max && value > *p.max) || !std::isfinite(value))
+    throw ValidationError(p.where, "parameter '" + p.name + "' set to " + FormatDouble(value) +
+                                       ", outside its range [" +
+                                       (p.min ? FormatDouble(*p.min) : std::string("-inf")) + ", " +
+                                       (p.max ? FormatDouble(*p.max) : std::string("inf")) + "]");
+}
+
+void CompiledScenario::ApplyOverrides(std::span<const std::string> overrides,
+                                      std::vector<double>& values) const {
+  const auto& parameters = impl_->info.parameters;
+  std::vector<std::string> names;
+  for (const Parameter& p : parameters) names.push_back(p.name);
+  for (const std::string& item : overrides) {
+    auto eq = item.find('=');
+    if (eq == std::string::npos)
+      throw ValidationError(SourceLocation{impl_->info.file},
+                            "--set " + item + ": write NAME=VALUE, e.g. --set cake=10");
+    std::string name = item.substr(0, eq), text = item.substr(eq + 1);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    while (!text.empty() && text.front() == ' ') text.erase(0, 1);
+    int index = impl_->info.FindParameter(name);
+    if (index < 0)
+      throw ValidationError(SourceLocation{impl_->info.file},
+                            "--set " + item + ": the scenario has no parameter '" + name + "'" +
+                                DidYouMean(name, names) +
+                                (names.empty() ? std::string("; it has no parameters")
+                                               : "; its parameters are " + [&] {
+                                                   std::string s;
+                                                   for (std::size_t i = 0; i < names.size(); ++i)
+                                                     s += (i ? ", " : "") + names[i];
+                                                   return s;
+                                                 }()));
+    Number n;
+    if (!Number::Parse(text, &n) || !std::isfinite(n.ToDouble()))
+      throw ValidationError(SourceLocation{impl_->info.file},
+                            "--set " + item + ": '" + text + "' is not a number");
+    CheckValue(static_cast<std::size_t>(index), n.ToDouble());
+    values[static_cast<std::size_t>(index)] = n.ToDouble();
+  }
+}
+
+model::GamePtr CompiledScenario::Expand(std::span<const double> values, std::size_t max_nodes) {
+  return impl_->Expand(values, max_nodes);
+}
+
+std::unique_ptr<CompiledScenario> CompiledScenario::Clone() const {
+  return Compile(impl_->text, impl_->info.file);
+}
+
+std::shared_ptr<const Scenario> ReadScenario(std::string_view text, const std::string& file,
+                                             const ScenarioOptions& options) {
+  auto compiled = CompiledScenario::Compile(text, file);
+  std::vector<double> values = compiled->DefaultValues();
+  compiled->ApplyOverrides(options.overrides, values);
+  auto game = compiled->Expand(values, options.max_nodes);
+  auto scenario = std::make_shared<Scenario>(compiled->info());
+  for (std::size_t i = 0; i < values.size(); ++i) scenario->parameters[i].value = values[i];
+  scenario->game = std::move(game);
+  scenario->stats = compiled->stats();
+  return scenario;
+}
+
+std::shared_ptr<const Scenario> LoadScenario(const std::string& path,
+                                             const ScenarioOptions& options) {
+  return ReadScenario(io::ReadWholeFile(path), path, options);
+}
+
+}  // namespace parley::scenario

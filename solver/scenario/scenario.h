@@ -1,0 +1,165 @@
+// Scenario files: a YAML language in which a negotiation is described by players, named
+// parameters, stages (who moves, with which actions, what they observe, under which
+// condition) and payoff formulas, or by an explicit tree; expanded into a model::Game through
+// GameBuilder. The format is documented in docs/scenario-format.md.
+//
+// The design follows gtree (Kranz, "gtree: game trees in R", the stage-based description of
+// extensive games) with YAML instead of R and native expansion instead of Gambit.
+//
+// Two levels of API:
+//  * LoadScenario / ReadScenario: parse, apply --set overrides, expand once; the result holds
+//    the metadata (for reports: parameter tables, sources) and the expanded game.
+//  * CompiledScenario: parse and compile every formula once, then Expand(parameter values)
+//    many times (sweeps, Monte Carlo). Expand reuses the compiled formulas and scratch space.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "solver/model/error.h"
+#include "solver/model/game.h"
+
+namespace parley::scenario {
+
+// A probability distribution over a parameter's value, for Monte Carlo analysis (sampled
+// elsewhere; the reader only checks it). Parameters of each kind:
+//   uniform     low, high                    (low < high)
+//   triangular  low, mode, high              (low <= mode <= high, low < high)
+//   normal      mean, sd                     (sd > 0; truncated to the parameter's min/max)
+//   beta        alpha, beta, low=0, high=1   (alpha, beta > 0; scaled to [low, high])
+//   discrete    values, weights (default equal; non-negative, positive sum)
+struct Distribution {
+  enum class Kind { kUniform, kTriangular, kNormal, kBeta, kDiscrete };
+  Kind kind = Kind::kUniform;
+  double low = 0, high = 1, mode = 0;
+  double mean = 0, sd = 1;
+  double alpha = 1, beta = 1;
+  std::vector<double> values, weights;
+  SourceLocation where;
+};
+// "uniform", "triangular", ...
+std::string KindName(Distribution::Kind kind);
+
+struct Parameter {
+  std::string name;
+  double value = 0;          // the value in force (the file's, or a --set override)
+  double file_value = 0;     // the value the file gives
+  std::optional<double> min, max;  // the range a sweep may vary it over; --set is checked
+  std::string unit, description;
+  std::string source;        // which citation the value comes from
+  bool assumption = false;   // true: the authors' assumption, not from a source
+  std::optional<Distribution> distribution;
+  SourceLocation where;      // of its name in the file
+};
+
+// What a stage does. A new kind (e.g. a bargaining stage) is added here, in the stage reader
+// (ReadStage in reader.cc) and in the expander (the switch in CompiledScenario::Impl::Run).
+enum class StageKind {
+  kDecision,  // a player picks one of the actions
+  kChance,    // nature picks an action with the given probabilities
+  kCompute,   // no move: only `compute` (derived variables)
+};
+std::string KindName(StageKind kind);
+
+// A stage as the file writes it (stages inside a repeat block appear once, with `repeat`).
+struct StageInfo {
+  std::string name;
+  StageKind kind = StageKind::kDecision;
+  std::vector<std::string> players;  // one name; several take turns by repetition; nature: {}
+  std::string actions;               // as written: "accept, reject" or "0 to cake step 1"
+  std::string probabilities;         // chance stages, as written
+  std::string condition;             // "" when the stage always happens
+  bool observe_all = true;           // the player sees every earlier choice
+  std::vector<std::string> observe;  // else the stages whose choices the player sees
+  std::vector<std::pair<std::string, std::string>> compute;  // name, formula
+  std::string repeat;                // "round = 1..T" for stages inside a repeat block
+  SourceLocation where;
+};
+
+// Counters of the last expansion.
+struct ExpansionStats {
+  std::size_t nodes = 0;
+  std::size_t terminals = 0;
+  std::size_t evaluations = 0;          // formulas evaluated, all kinds
+  std::size_t payoff_evaluations = 0;   // payoff formulas evaluated
+};
+
+// A scenario: its metadata and, once expanded, its game.
+struct Scenario {
+  std::string file;
+  std::string title, description, units;
+  std::vector<std::string> sources;
+  std::vector<std::string> players;
+  std::vector<Parameter> parameters;
+  std::vector<StageInfo> stages;        // empty for the explicit tree form
+  std::vector<std::string> payoffs;     // one formula per player (stage form)
+  bool explicit_tree = false;
+  // Remarks about the game's structure that are allowed but worth knowing (a player who
+  // forgets his own earlier choice: imperfect recall).
+  std::vector<std::string> notes;
+  model::GamePtr game;                  // null until expanded
+  ExpansionStats stats;
+
+  // The index of a parameter by name, or -1.
+  int FindParameter(std::string_view name) const;
+};
+
+struct ScenarioOptions {
+  std::size_t max_nodes = 50'000'000;   // past this, LimitError (0: no limit)
+  std::vector<std::string> overrides;   // "name=value", checked against min/max
+};
+
+// A scenario parsed and compiled once, expandable many times. Expand is not thread-safe
+// (the formulas share one value table): give each thread its own Clone().
+class CompiledScenario {
+ public:
+  // Parses YAML text (`file` names it in messages) and compiles every formula. Throws
+  // ParseError (YAML syntax, unknown or missing keys, formula errors) or ValidationError
+  // (inconsistent declarations), each with file:line:col.
+  static std::unique_ptr<CompiledScenario> Compile(std::string_view text, const std::string& file);
+  ~CompiledScenario();
+  CompiledScenario(const CompiledScenario&) = delete;
+  CompiledScenario& operator=(const CompiledScenario&) = delete;
+
+  // The metadata, with parameters at the file's values and no game.
+  const Scenario& info() const;
+  // The parameters' values as the file gives them, in declaration order.
+  std::vector<double> DefaultValues() const;
+  // Applies "name=value" overrides to `values`; throws ValidationError for an unknown name
+  // (with did-you-mean), a value that is not a number, or one outside the parameter's
+  // [min, max] (naming the range and where the parameter is declared).
+  void ApplyOverrides(std::span<const std::string> overrides, std::vector<double>& values) const;
+  // Throws ValidationError when `value` lies outside parameter `index`'s range.
+  void CheckValue(std::size_t index, double value) const;
+
+  // Expands the game for these parameter values (one per parameter, in order). Throws
+  // LimitError past max_nodes (0: none), ValidationError for a history where the scenario
+  // is inconsistent (probabilities not summing to 1, an empty action set, a payoff that is
+  // not a finite number, ...), naming the history.
+  model::GamePtr Expand(std::span<const double> values, std::size_t max_nodes = 50'000'000);
+  // Counters of the last Expand.
+  const ExpansionStats& stats() const;
+
+  // An independent copy (recompiled from the same text), e.g. for another thread.
+  std::unique_ptr<CompiledScenario> Clone() const;
+
+  struct Impl;
+
+ private:
+  explicit CompiledScenario(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads, compiles and expands a scenario file with the options' overrides and node limit.
+std::shared_ptr<const Scenario> LoadScenario(const std::string& path,
+                                             const ScenarioOptions& options = {});
+std::shared_ptr<const Scenario> ReadScenario(std::string_view text, const std::string& file,
+                                             const ScenarioOptions& options = {});
+
+}  // namespace parley::scenario
