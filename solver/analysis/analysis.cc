@@ -1,0 +1,396 @@
+#include "solver/analysis/analysis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <unordered_map>
+
+#include "solver/analysis/parallel.h"
+#include "solver/model/error.h"
+#include "solver/model/number.h"
+
+namespace parley::analysis {
+
+std::size_t Model::Parameter(const std::string& name) const {
+  for (std::size_t i = 0; i < parameter_names.size(); ++i)
+    if (parameter_names[i] == name) return i;
+  std::string known;
+  for (const auto& n : parameter_names) known += (known.empty() ? "" : ", ") + n;
+  throw Error("unknown parameter '" + name + "'; the parameters are: " + known);
+}
+
+Shard ParseShard(const std::string& text) {
+  auto slash = text.find('/');
+  std::size_t k = 0, n = 0;
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument("");
+    std::size_t used = 0;
+    k = std::stoul(text.substr(0, slash), &used);
+    if (used != slash) throw std::invalid_argument("");
+    n = std::stoul(text.substr(slash + 1), &used);
+    if (used != text.size() - slash - 1) throw std::invalid_argument("");
+  } catch (const std::exception&) {
+    throw Error("--shard '" + text + "' is not K/N (e.g. 2/8: the second of eight slices)");
+  }
+  if (n == 0 || k == 0 || k > n)
+    throw Error("--shard " + text + ": K must be between 1 and N");
+  return {k - 1, n};
+}
+
+namespace {
+
+double ParseValue(const std::string& text, const std::string& what) {
+  Number x;
+  if (!Number::Parse(text, &x))
+    throw Error(what + ": '" + text + "' is not a number");
+  return x.ToDouble();
+}
+
+}  // namespace
+
+Axis ParseAxis(const Model& model, const std::string& text, std::size_t default_n) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos)
+    throw Error("--vary '" + text + "' is not NAME=LO:HI" + (default_n ? "" : ":N") +
+                " (e.g. regulator_acts=0:1" + (default_n ? "" : ":21") + ")");
+  Axis axis;
+  axis.name = text.substr(0, eq);
+  axis.parameter = model.Parameter(axis.name);
+  std::string rest = text.substr(eq + 1);
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    auto colon = rest.find(':', start);
+    parts.push_back(rest.substr(start, colon - start));
+    if (colon == std::string::npos) break;
+    start = colon + 1;
+  }
+  if (parts.size() != 3 && !(parts.size() == 2 && default_n))
+    throw Error("--vary '" + text + "' is not NAME=LO:HI" + (default_n ? "[:N]" : ":N"));
+  std::string what = "--vary " + axis.name;
+  axis.lo = ParseValue(parts[0], what);
+  axis.hi = ParseValue(parts[1], what);
+  axis.n = default_n;
+  if (parts.size() == 3) {
+    double n = ParseValue(parts[2], what);
+    if (n < 2 || n != std::floor(n) || n > 1e7)
+      throw Error(what + ": the number of points must be a whole number from 2 to 10^7");
+    axis.n = static_cast<std::size_t>(n);
+  }
+  if (!(axis.lo < axis.hi)) throw Error(what + ": LO must be below HI");
+  const auto& lo = model.min[axis.parameter];
+  const auto& hi = model.max[axis.parameter];
+  if ((lo && axis.lo < *lo) || (hi && axis.hi > *hi))
+    throw Error(what + ": " + FormatDouble(axis.lo) + ":" + FormatDouble(axis.hi) +
+                " leaves the parameter's range [" + (lo ? FormatDouble(*lo) : "-inf") + ", " +
+                (hi ? FormatDouble(*hi) : "inf") + "]");
+  return axis;
+}
+
+SweepResult RunSweep(const Model& model, const std::vector<Axis>& axes, const RunOptions& options) {
+  if (axes.empty() || axes.size() > 2) throw Error("a sweep varies one or two parameters");
+  SweepResult result;
+  result.axes = axes;
+  result.value_names = model.value_names;
+  result.shard = options.shard;
+  result.total = 1;
+  for (const auto& a : axes) result.total *= a.n;
+  std::vector<std::size_t> mine;
+  for (std::size_t i = 0; i < result.total; ++i)
+    if (options.shard.Owns(i)) mine.push_back(i);
+  std::vector<SweepPoint> points(mine.size());
+  auto make_worker = [&]() -> std::function<void(std::size_t)> {
+    auto evaluate = model.make_evaluator();
+    return [&, evaluate](std::size_t k) {
+      std::size_t i = mine[k];
+      std::vector<double> params = model.base_values;
+      SweepPoint& p = points[k];
+      p.index = i;
+      std::size_t rest = i;
+      p.x.resize(axes.size());
+      for (std::size_t a = axes.size(); a-- > 0;) {
+        p.x[a] = axes[a].At(rest % axes[a].n);
+        rest /= axes[a].n;
+        params[axes[a].parameter] = p.x[a];
+      }
+      p.observation = evaluate(params);
+    };
+  };
+  ParallelOptions parallel{options.threads, options.cancel, options.progress, "sweep"};
+  std::vector<char> done;
+  std::size_t completed = ParallelFor(mine.size(), make_worker, parallel, &done);
+  result.interrupted = completed < mine.size();
+  for (std::size_t k = 0; k < mine.size(); ++k)
+    if (done[k]) result.points.push_back(std::move(points[k]));
+  return result;
+}
+
+std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, double tolerance,
+                                      const RunOptions& options, bool* interrupted) {
+  RunOptions grid_options = options;
+  grid_options.shard = Shard{};
+  SweepResult grid = RunSweep(model, {axis}, grid_options);
+  if (interrupted) *interrupted = grid.interrupted;
+  std::vector<std::size_t> switches;
+  for (std::size_t k = 0; k + 1 < grid.points.size(); ++k)
+    if (grid.points[k + 1].index == grid.points[k].index + 1 &&
+        grid.points[k].observation.outcome != grid.points[k + 1].observation.outcome)
+      switches.push_back(k);
+  std::vector<Threshold> found(switches.size());
+  auto make_worker = [&]() -> std::function<void(std::size_t)> {
+    auto evaluate = model.make_evaluator();
+    return [&, evaluate](std::size_t s) {
+      const SweepPoint& a = grid.points[switches[s]];
+      const SweepPoint& b = grid.points[switches[s] + 1];
+      double lo = a.x[0], hi = b.x[0];
+      std::string below = a.observation.outcome, above = b.observation.outcome;
+      std::vector<double> params = model.base_values;
+      // Keep outcome `below` at lo and anything else at hi.
+      while (hi - lo > tolerance) {
+        double mid = lo + (hi - lo) / 2;
+        if (mid <= lo || mid >= hi) break;  // no double in between
+        params[axis.parameter] = mid;
+        Observation o = evaluate(params);
+        if (o.outcome == below) {
+          lo = mid;
+        } else {
+          hi = mid;
+          above = o.outcome;
+        }
+      }
+      found[s] = Threshold{axis.name, lo + (hi - lo) / 2, lo, hi, below, above};
+    };
+  };
+  ParallelOptions parallel{options.threads, options.cancel, false, "thresholds"};
+  std::vector<char> done;
+  std::size_t completed = ParallelFor(switches.size(), make_worker, parallel, &done);
+  if (interrupted && completed < switches.size()) *interrupted = true;
+  std::vector<Threshold> out;
+  for (std::size_t s = 0; s < switches.size(); ++s)
+    if (done[s]) out.push_back(found[s]);
+  return out;
+}
+
+namespace {
+
+double NormalCdf(double x, double mean, double sd) {
+  return 0.5 * std::erfc(-(x - mean) / (sd * std::sqrt(2.0)));
+}
+
+// Inverse of the normal CDF restricted to [lo, hi], by bisection (deterministic and exact to
+// the last bits; 200 halvings of the window at most).
+double NormalQuantile(double u, double mean, double sd, double lo, double hi) {
+  for (int i = 0; i < 200 && hi - lo > 1e-15 * std::max(1.0, std::abs(lo) + std::abs(hi)); ++i) {
+    double mid = lo + (hi - lo) / 2;
+    if (NormalCdf(mid, mean, sd) < u) lo = mid; else hi = mid;
+  }
+  return lo + (hi - lo) / 2;
+}
+
+}  // namespace
+
+double Draw(const Distribution& d, double base, Xoshiro256& rng) {
+  using Kind = Distribution::Kind;
+  switch (d.kind) {
+    case Kind::kFixed:
+      return base;
+    case Kind::kUniform:
+      return d.low + (d.high - d.low) * rng.Uniform();
+    case Kind::kTriangular: {
+      // Inverse CDF: F(c) = (c - a)/(b - a) at the mode c.
+      double u = rng.Uniform(), a = d.low, b = d.high, c = d.mode;
+      double f = (c - a) / (b - a);
+      return u < f ? a + std::sqrt(u * (b - a) * (c - a)) : b - std::sqrt((1 - u) * (b - a) * (b - c));
+    }
+    case Kind::kNormal: {
+      double lo = d.min ? *d.min : d.mean - 40 * d.sd;
+      double hi = d.max ? *d.max : d.mean + 40 * d.sd;
+      double plo = NormalCdf(lo, d.mean, d.sd), phi = NormalCdf(hi, d.mean, d.sd);
+      double u = plo + (phi - plo) * rng.Uniform();
+      return NormalQuantile(u, d.mean, d.sd, lo, hi);
+    }
+    case Kind::kBeta: {
+      // X / (X + Y) with X ~ Gamma(alpha), Y ~ Gamma(beta), scaled to [low, high].
+      std::gamma_distribution<double> gx(d.alpha, 1.0), gy(d.beta, 1.0);
+      double x = gx(rng), y = gy(rng);
+      double t = x + y > 0 ? x / (x + y) : 0.5;
+      return d.low + (d.high - d.low) * t;
+    }
+    case Kind::kDiscrete: {
+      double total = 0;
+      for (std::size_t i = 0; i < d.values.size(); ++i) total += d.weights.empty() ? 1.0 : d.weights[i];
+      double u = rng.Uniform() * total, acc = 0;
+      for (std::size_t i = 0; i < d.values.size(); ++i) {
+        acc += d.weights.empty() ? 1.0 : d.weights[i];
+        if (u < acc) return d.values[i];
+      }
+      return d.values.back();
+    }
+  }
+  return base;
+}
+
+MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uint64_t seed,
+                               const RunOptions& options) {
+  if (samples == 0) throw Error("--samples must be at least 1");
+  MonteCarloResult result;
+  result.seed = seed;
+  result.requested = samples;
+  result.shard = options.shard;
+  result.value_names = model.value_names;
+  std::vector<std::uint64_t> mine;
+  for (std::uint64_t i = 0; i < samples; ++i)
+    if (options.shard.Owns(i)) mine.push_back(i);
+  std::vector<Observation> obs(mine.size());
+  auto make_worker = [&]() -> std::function<void(std::size_t)> {
+    auto evaluate = model.make_evaluator();
+    return [&, evaluate](std::size_t k) {
+      Xoshiro256 rng(seed, mine[k]);
+      std::vector<double> params = model.base_values;
+      for (std::size_t p = 0; p < params.size(); ++p)
+        params[p] = Draw(model.distributions[p], params[p], rng);
+      obs[k] = evaluate(params);
+    };
+  };
+  ParallelOptions parallel{options.threads, options.cancel, options.progress, "monte carlo"};
+  std::vector<char> done;
+  std::size_t completed = ParallelFor(mine.size(), make_worker, parallel, &done);
+  result.interrupted = completed < mine.size();
+  std::unordered_map<std::string, std::uint32_t> ids;
+  for (std::size_t k = 0; k < mine.size(); ++k) {
+    if (!done[k]) continue;
+    auto [it, inserted] = ids.emplace(obs[k].outcome, static_cast<std::uint32_t>(result.outcomes.size()));
+    if (inserted) result.outcomes.push_back(obs[k].outcome);
+    result.samples.push_back({mine[k], it->second, std::move(obs[k].values)});
+  }
+  Summarise(result);
+  return result;
+}
+
+void Summarise(MonteCarloResult& r) {
+  std::sort(r.samples.begin(), r.samples.end(),
+            [](const auto& a, const auto& b) { return a.index < b.index; });
+  const double n = static_cast<double>(r.samples.size());
+  std::vector<std::size_t> counts(r.outcomes.size(), 0);
+  for (const auto& s : r.samples) ++counts[s.outcome];
+  r.shares.clear();
+  const double z = 1.959963984540054;  // the 97.5 % normal quantile
+  for (std::size_t o = 0; o < r.outcomes.size(); ++o) {
+    OutcomeShare share;
+    share.outcome = r.outcomes[o];
+    share.count = counts[o];
+    double p = n > 0 ? counts[o] / n : 0;
+    share.probability = p;
+    // Wilson score interval (Wilson 1927).
+    double denom = 1 + z * z / n;
+    double centre = (p + z * z / (2 * n)) / denom;
+    double half = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom;
+    share.ci_low = std::max(0.0, centre - half);
+    share.ci_high = std::min(1.0, centre + half);
+    r.shares.push_back(share);
+  }
+  std::stable_sort(r.shares.begin(), r.shares.end(),
+                   [](const auto& a, const auto& b) { return a.count > b.count; });
+  r.value_stats.assign(r.value_names.size(), Quantiles{});
+  std::vector<double> column(r.samples.size());
+  for (std::size_t v = 0; v < r.value_names.size(); ++v) {
+    if (r.samples.empty()) break;
+    double sum = 0;
+    for (std::size_t k = 0; k < r.samples.size(); ++k) {
+      column[k] = r.samples[k].values[v];
+      sum += column[k];
+    }
+    Quantiles q;
+    q.mean = sum / n;
+    double ss = 0;
+    for (double x : column) ss += (x - q.mean) * (x - q.mean);
+    q.sd = r.samples.size() > 1 ? std::sqrt(ss / (n - 1)) : 0;
+    std::vector<double> sorted = column;
+    std::sort(sorted.begin(), sorted.end());
+    // Linear interpolation between order statistics (type 7 of Hyndman and Fan 1996).
+    auto quantile = [&](double p) {
+      double h = (sorted.size() - 1) * p;
+      std::size_t lo = static_cast<std::size_t>(std::floor(h));
+      std::size_t hi = std::min(sorted.size() - 1, lo + 1);
+      return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    };
+    q.min = sorted.front();
+    q.max = sorted.back();
+    q.q05 = quantile(0.05);
+    q.q25 = quantile(0.25);
+    q.median = quantile(0.5);
+    q.q75 = quantile(0.75);
+    q.q95 = quantile(0.95);
+    r.value_stats[v] = q;
+  }
+}
+
+MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards) {
+  if (shards.empty()) throw Error("nothing to merge");
+  MonteCarloResult out;
+  out.seed = shards[0].seed;
+  out.requested = shards[0].requested;
+  out.value_names = shards[0].value_names;
+  std::size_t count = shards[0].shard.count;
+  std::vector<char> seen(count, 0);
+  std::unordered_map<std::string, std::uint32_t> ids;
+  for (auto& s : shards) {
+    if (s.seed != out.seed || s.requested != out.requested || s.value_names != out.value_names ||
+        s.shard.count != count)
+      throw Error("these shards come from different Monte Carlo runs (seed, samples, shard count or values differ)");
+    if (seen[s.shard.index]++)
+      throw Error("shard " + std::to_string(s.shard.index + 1) + "/" + std::to_string(count) + " is given twice");
+    out.interrupted = out.interrupted || s.interrupted;
+    for (auto& sample : s.samples) {
+      const std::string& name = s.outcomes[sample.outcome];
+      auto [it, inserted] = ids.emplace(name, static_cast<std::uint32_t>(out.outcomes.size()));
+      if (inserted) out.outcomes.push_back(name);
+      sample.outcome = it->second;
+      out.samples.push_back(std::move(sample));
+    }
+  }
+  for (std::size_t k = 0; k < count; ++k)
+    if (!seen[k]) throw Error("shard " + std::to_string(k + 1) + "/" + std::to_string(count) + " is missing");
+  // Outcome names in order of first sample index, as a single run lists them.
+  std::sort(out.samples.begin(), out.samples.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  std::vector<std::uint32_t> remap(out.outcomes.size(), UINT32_MAX);
+  std::vector<std::string> ordered;
+  for (auto& sample : out.samples) {
+    if (remap[sample.outcome] == UINT32_MAX) {
+      remap[sample.outcome] = static_cast<std::uint32_t>(ordered.size());
+      ordered.push_back(out.outcomes[sample.outcome]);
+    }
+    sample.outcome = remap[sample.outcome];
+  }
+  out.outcomes = std::move(ordered);
+  Summarise(out);
+  return out;
+}
+
+SweepResult MergeSweeps(std::vector<SweepResult> shards) {
+  if (shards.empty()) throw Error("nothing to merge");
+  SweepResult out;
+  out.axes = shards[0].axes;
+  out.value_names = shards[0].value_names;
+  out.total = shards[0].total;
+  std::size_t count = shards[0].shard.count;
+  std::vector<char> seen(count, 0);
+  for (auto& s : shards) {
+    bool same_axes = s.axes.size() == out.axes.size();
+    for (std::size_t a = 0; same_axes && a < s.axes.size(); ++a)
+      same_axes = s.axes[a].name == out.axes[a].name && s.axes[a].lo == out.axes[a].lo &&
+                  s.axes[a].hi == out.axes[a].hi && s.axes[a].n == out.axes[a].n;
+    if (!same_axes || s.total != out.total || s.shard.count != count || s.value_names != out.value_names)
+      throw Error("these shards come from different sweeps (axes, values or shard count differ)");
+    if (seen[s.shard.index]++)
+      throw Error("shard " + std::to_string(s.shard.index + 1) + "/" + std::to_string(count) + " is given twice");
+    out.interrupted = out.interrupted || s.interrupted;
+    for (auto& p : s.points) out.points.push_back(std::move(p));
+  }
+  for (std::size_t k = 0; k < count; ++k)
+    if (!seen[k]) throw Error("shard " + std::to_string(k + 1) + "/" + std::to_string(count) + " is missing");
+  std::sort(out.points.begin(), out.points.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  return out;
+}
+
+}  // namespace parley::analysis

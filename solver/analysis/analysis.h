@@ -1,0 +1,147 @@
+// Sensitivity analysis of any model with numeric parameters: grid sweeps (one or two
+// parameters), exact switching values (thresholds) by bisection, and Monte Carlo over
+// uncertain parameters. The model is a black box that maps parameter values to an
+// Observation: a discrete outcome (e.g. the equilibrium path and the agreement's structure)
+// and named numbers (payoffs, agreed issue values). Scenario files are one such model.
+//
+// Everything is deterministic: results are stored by grid or sample index, each Monte Carlo
+// sample draws from its own random stream (analysis/random.h), so the output is the same
+// whatever the number of threads or shards (--shard K/N), and shards merge into exactly the
+// single run's result.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "solver/analysis/random.h"
+
+namespace parley::analysis {
+
+struct Observation {
+  std::string outcome;         // what happened, in words; equal strings = same outcome
+  std::vector<double> values;  // one per Model::value_names
+};
+
+// How a parameter varies in Monte Carlo (the scenario file's `distribution:`).
+struct Distribution {
+  enum class Kind { kFixed, kUniform, kTriangular, kNormal, kBeta, kDiscrete };
+  Kind kind = Kind::kFixed;
+  double low = 0, high = 1, mode = 0;     // uniform, triangular; beta's scale
+  double mean = 0, sd = 1;                // normal (truncated to [min, max] when given)
+  double alpha = 1, beta = 1;             // beta
+  std::vector<double> values, weights;    // discrete
+  std::optional<double> min, max;         // the parameter's range (truncation for normal)
+};
+
+struct Model {
+  std::vector<std::string> parameter_names;
+  std::vector<double> base_values;              // the values in force
+  std::vector<std::optional<double>> min, max;  // the ranges a sweep may use
+  std::vector<Distribution> distributions;      // kFixed for parameters that do not vary
+  std::vector<std::string> value_names;
+  // Returns a function for one thread (it may own state that is not thread-safe).
+  std::function<std::function<Observation(const std::vector<double>&)>()> make_evaluator;
+
+  // Index of a parameter by name; throws parley::Error with the known names otherwise.
+  std::size_t Parameter(const std::string& name) const;
+};
+
+struct Shard {
+  std::size_t index = 0;  // 0-based (the command line's K/N is 1-based)
+  std::size_t count = 1;
+  bool Owns(std::size_t i) const { return i % count == index; }
+};
+// Parses "K/N" (1 <= K <= N); throws parley::Error.
+Shard ParseShard(const std::string& text);
+
+struct RunOptions {
+  int threads = 0;  // 0: one per core
+  const std::atomic<bool>* cancel = nullptr;
+  bool progress = false;
+  Shard shard;
+};
+
+// ---- Sweeps --------------------------------------------------------------------------
+struct Axis {
+  std::string name;
+  std::size_t parameter = 0;
+  double lo = 0, hi = 1;
+  std::size_t n = 11;
+  double At(std::size_t i) const { return n == 1 ? lo : lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(n - 1); }
+};
+// Parses "NAME=LO:HI:N" (N >= 2, or N omitted when `default_n` > 0); checks the model's
+// range. Throws parley::Error.
+Axis ParseAxis(const Model& model, const std::string& text, std::size_t default_n = 0);
+
+struct SweepPoint {
+  std::size_t index = 0;     // position in the grid (first axis slowest)
+  std::vector<double> x;     // one value per axis
+  Observation observation;
+};
+struct SweepResult {
+  std::vector<Axis> axes;
+  std::vector<std::string> value_names;
+  std::size_t total = 0;       // grid points in the whole grid
+  Shard shard;
+  bool interrupted = false;    // stopped early; `points` holds what was done
+  std::vector<SweepPoint> points;  // by index
+};
+SweepResult RunSweep(const Model& model, const std::vector<Axis>& axes, const RunOptions& options);
+
+// ---- Thresholds ----------------------------------------------------------------------
+struct Threshold {
+  std::string parameter;
+  double value = 0;          // the switching value, within `tolerance`
+  double lo = 0, hi = 0;     // final bracket: outcome `below` at lo, `above` at hi
+  std::string below, above;
+};
+// Evaluates a grid of axis.n points, then bisects every interval whose ends differ until it
+// is narrower than `tolerance`. Switches closer together than the grid step can be missed
+// (a finer grid finds them).
+std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, double tolerance,
+                                      const RunOptions& options, bool* interrupted = nullptr);
+
+// ---- Monte Carlo ---------------------------------------------------------------------
+struct MonteCarloSample {
+  std::uint64_t index = 0;
+  std::uint32_t outcome = 0;  // into MonteCarloResult::outcomes
+  std::vector<double> values;
+};
+struct Quantiles {
+  double mean = 0, sd = 0, min = 0, q05 = 0, q25 = 0, median = 0, q75 = 0, q95 = 0, max = 0;
+};
+struct OutcomeShare {
+  std::string outcome;
+  std::size_t count = 0;
+  double probability = 0, ci_low = 0, ci_high = 0;  // 95 % Wilson score interval
+};
+struct MonteCarloResult {
+  std::uint64_t seed = 0;
+  std::size_t requested = 0;  // samples in the whole run
+  Shard shard;
+  bool interrupted = false;
+  std::vector<std::string> value_names;
+  std::vector<std::string> outcomes;  // distinct outcomes, in order of first sample index
+  std::vector<MonteCarloSample> samples;  // by index
+  // Filled by Summarise():
+  std::vector<OutcomeShare> shares;  // most frequent first
+  std::vector<Quantiles> value_stats;
+};
+MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uint64_t seed,
+                               const RunOptions& options);
+// Draws one value of a distribution (kFixed gives `base`).
+double Draw(const Distribution& d, double base, Xoshiro256& rng);
+// Recomputes shares and statistics from the samples (in index order, so that merged shards
+// give exactly the single run's numbers).
+void Summarise(MonteCarloResult& result);
+// Combines shards of one run (same seed and size); throws parley::Error when they do not fit
+// together (different runs, a shard missing or given twice).
+MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards);
+SweepResult MergeSweeps(std::vector<SweepResult> shards);
+
+}  // namespace parley::analysis

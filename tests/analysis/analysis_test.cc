@@ -1,0 +1,166 @@
+// Sweeps, thresholds and Monte Carlo on models with known answers.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "solver/analysis/analysis.h"
+#include "solver/analysis/render.h"
+#include "solver/model/error.h"
+
+namespace parley::analysis {
+namespace {
+
+// A hold-up problem in closed form. An investor chooses high (cost 3, surplus 10) or low
+// (cost 1, surplus 4) investment, then bargains with bargaining power b over the surplus.
+// High pays b*10 - 3, low b*4 - 1; high is chosen iff b*10 - 3 >= b*4 - 1, i.e.
+// b >= (3 - 1)/(10 - 4) = 1/3.
+Model HoldUp() {
+  Model m;
+  m.parameter_names = {"power", "unused"};
+  m.base_values = {0.5, 7};
+  m.min = {0.0, std::nullopt};
+  m.max = {1.0, std::nullopt};
+  m.distributions.assign(2, Distribution{});
+  m.value_names = {"investor"};
+  m.make_evaluator = [] {
+    return [](const std::vector<double>& x) {
+      double b = x[0];
+      double high = b * 10 - 3, low = b * 4 - 1;
+      return high >= low ? Observation{"invest high", {high}} : Observation{"invest low", {low}};
+    };
+  };
+  return m;
+}
+
+TEST_SUITE("analysis") {
+  TEST_CASE("a threshold known in closed form is found to 1e-9") {
+    Model m = HoldUp();
+    Axis axis = ParseAxis(m, "power=0:1", 11);
+    bool interrupted = true;
+    auto t = FindThresholds(m, axis, 1e-9, RunOptions{}, &interrupted);
+    CHECK_FALSE(interrupted);
+    REQUIRE(t.size() == 1);
+    CHECK(std::abs(t[0].value - 1.0 / 3.0) < 1e-9);
+    CHECK(t[0].hi - t[0].lo <= 1e-9);
+    CHECK(t[0].below == "invest low");
+    CHECK(t[0].above == "invest high");
+  }
+
+  TEST_CASE("sweeps: grid values, two axes, ranges and parsing") {
+    Model m = HoldUp();
+    SweepResult r = RunSweep(m, {ParseAxis(m, "power=0:1:5")}, RunOptions{});
+    REQUIRE(r.points.size() == 5);
+    CHECK(r.points[1].x[0] == 0.25);
+    CHECK(r.points[1].observation.outcome == "invest low");   // 0.25 < 1/3
+    CHECK(r.points[2].observation.outcome == "invest high");  // 0.5 > 1/3
+    CHECK(r.points[2].observation.values[0] == 2);            // 0.5*10 - 3
+    SweepResult two = RunSweep(m, {ParseAxis(m, "power=0:1:3"), ParseAxis(m, "unused=0:1:4")}, RunOptions{});
+    CHECK(two.points.size() == 12);
+    CHECK(two.points[5].x == std::vector<double>{0.5, 1.0 / 3.0});  // index 5 = row 1, column 1
+    CHECK_THROWS_WITH_AS(ParseAxis(m, "power=0:2:5"), doctest::Contains("leaves the parameter's range [0, 1]"), Error);
+    CHECK_THROWS_WITH_AS(ParseAxis(m, "pwr=0:1:5"), doctest::Contains("unknown parameter 'pwr'; the parameters are: power, unused"), Error);
+    CHECK_THROWS_AS(ParseAxis(m, "power=1:0:5"), Error);
+    CHECK_THROWS_AS(ParseAxis(m, "power=0:1:1"), Error);
+    CHECK_THROWS_AS(ParseAxis(m, "power=0:1"), Error);
+  }
+
+  TEST_CASE("results do not depend on the thread count, and shards merge into the single run") {
+    Model m = HoldUp();
+    m.distributions[0].kind = Distribution::Kind::kUniform;
+    RunOptions one, two;
+    one.threads = 1;
+    two.threads = 2;
+    MonteCarloResult a = RunMonteCarlo(m, 2000, 99, one);
+    MonteCarloResult b = RunMonteCarlo(m, 2000, 99, two);
+    CHECK(MonteCarloJson(a, true) == MonteCarloJson(b, true));
+    std::vector<MonteCarloResult> shards;
+    for (std::size_t k = 0; k < 4; ++k) {
+      RunOptions o;
+      o.shard = {k, 4};
+      // Through JSON, as `parley merge` reads them.
+      shards.push_back(MonteCarloFromJson(MonteCarloJson(RunMonteCarlo(m, 2000, 99, o), true)));
+    }
+    MonteCarloResult merged = MergeMonteCarlo(shards);
+    auto single = MonteCarloJson(a, true), combined = MonteCarloJson(merged, true);
+    single.erase("shard");
+    combined.erase("shard");
+    CHECK(single == combined);
+    shards.pop_back();
+    CHECK_THROWS_WITH_AS(MergeMonteCarlo(shards), "shard 4/4 is missing", Error);
+
+    std::vector<SweepResult> sweep_shards;
+    Axis axis = ParseAxis(m, "power=0:1:23");
+    for (std::size_t k = 0; k < 3; ++k) {
+      RunOptions o;
+      o.shard = {k, 3};
+      sweep_shards.push_back(SweepFromJson(SweepJson(RunSweep(m, {axis}, o))));
+    }
+    SweepResult whole = RunSweep(m, {axis}, RunOptions{});
+    CHECK(SweepCsv(MergeSweeps(sweep_shards)) == SweepCsv(whole));
+  }
+
+  TEST_CASE("Monte Carlo estimates a known probability") {
+    // power ~ uniform(0, 1): P(invest high) = P(power >= 1/3) = 2/3.
+    Model m = HoldUp();
+    m.distributions[0].kind = Distribution::Kind::kUniform;
+    MonteCarloResult r = RunMonteCarlo(m, 100000, 7, RunOptions{});
+    REQUIRE(r.shares.size() == 2);
+    CHECK(r.shares[0].outcome == "invest high");
+    CHECK(std::abs(r.shares[0].probability - 2.0 / 3.0) < 0.01);
+    CHECK(r.shares[0].ci_low < 2.0 / 3.0);
+    CHECK(r.shares[0].ci_high > 2.0 / 3.0);
+  }
+
+  TEST_CASE("distributions: means and ranges") {
+    Xoshiro256 rng(1, 0);
+    auto mean_of = [&](const Distribution& d) {
+      double sum = 0;
+      for (int i = 0; i < 200000; ++i) sum += Draw(d, 0, rng);
+      return sum / 200000;
+    };
+    Distribution tri;
+    tri.kind = Distribution::Kind::kTriangular;
+    tri.low = 0, tri.mode = 3, tri.high = 6;
+    CHECK(mean_of(tri) == doctest::Approx(3).epsilon(0.01));  // (a + c + b)/3 = 3
+    Distribution beta;
+    beta.kind = Distribution::Kind::kBeta;
+    beta.alpha = 2, beta.beta = 6, beta.low = 0, beta.high = 1;
+    CHECK(mean_of(beta) == doctest::Approx(0.25).epsilon(0.01));  // alpha/(alpha+beta) = 2/8
+    Distribution discrete;
+    discrete.kind = Distribution::Kind::kDiscrete;
+    discrete.values = {0, 10};
+    discrete.weights = {3, 1};
+    CHECK(mean_of(discrete) == doctest::Approx(2.5).epsilon(0.02));  // 10 * 1/4
+    Distribution normal;
+    normal.kind = Distribution::Kind::kNormal;
+    normal.mean = 0, normal.sd = 1, normal.min = 0.0, normal.max = 10.0;
+    // A standard normal truncated to [0, inf): mean sqrt(2/pi) = 0.7979.
+    CHECK(mean_of(normal) == doctest::Approx(std::sqrt(2 / M_PI)).epsilon(0.01));
+    for (int i = 0; i < 1000; ++i) {
+      double x = Draw(normal, 0, rng);
+      CHECK((x >= 0 && x <= 10));
+    }
+  }
+
+  TEST_CASE("a raised cancel flag stops the run and keeps what was done") {
+    Model m = HoldUp();
+    std::atomic<bool> cancel{true};
+    RunOptions o;
+    o.cancel = &cancel;
+    SweepResult r = RunSweep(m, {ParseAxis(m, "power=0:1:100")}, o);
+    CHECK(r.interrupted);
+    CHECK(r.points.empty());
+    CHECK(SweepText(r).find("interrupted") != std::string::npos);
+  }
+
+  TEST_CASE("shard parsing") {
+    CHECK(ParseShard("2/8").index == 1);
+    CHECK(ParseShard("2/8").count == 8);
+    CHECK_THROWS_AS(ParseShard("0/8"), Error);
+    CHECK_THROWS_AS(ParseShard("9/8"), Error);
+    CHECK_THROWS_AS(ParseShard("x"), Error);
+  }
+}
+
+}  // namespace
+}  // namespace parley::analysis
