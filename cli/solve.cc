@@ -24,9 +24,12 @@ struct SolveCommand {
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     app.add_flag("--exact", exact, "Compute in exact rational arithmetic (prints fractions)");
-    app.add_option("--method", method, "Solution method")
+    app.add_option("--method", method,
+                   "Solution method: auto (backward induction for perfect information; else "
+                   "subgames by sequence-form LP if constant-sum, Lemke otherwise), "
+                   "backward-induction, lp, lemke")
         ->capture_default_str()
-        ->check(CLI::IsMember({"auto", "backward-induction"}));
+        ->check(CLI::IsMember(equilibrium::SolveMethods()));
     app.add_option("-o,--output", output, "Write to this file instead of standard output");
     return [this] { return Run(); };
   }

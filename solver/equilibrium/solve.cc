@@ -1,19 +1,43 @@
 #include "solver/equilibrium/solve.h"
 
+#include <algorithm>
+
 #include "solver/equilibrium/backward_induction.h"
+#include "solver/equilibrium/subgames.h"
 #include "solver/model/error.h"
 
 namespace parley::equilibrium {
 
+const std::vector<std::string>& SolveMethods() {
+  static const std::vector<std::string> methods = {"auto", "backward-induction", "lp", "lemke"};
+  return methods;
+}
+
 Solution Solve(const model::Game& game, const SolveOptions& options) {
-  if (options.method != "auto" && options.method != "backward-induction")
-    throw UnsupportedError("unknown method '" + options.method +
-                           "'; the methods are: auto, backward-induction");
-  BackwardInductionOptions bi;
-  bi.exact = options.exact;
-  bi.all = options.all;
-  bi.max_equilibria = options.max_equilibria;
-  return SolveBackwardInduction(game, bi);
+  const auto& methods = SolveMethods();
+  if (std::find(methods.begin(), methods.end(), options.method) == methods.end()) {
+    std::string list;
+    for (const auto& m : methods) list += (list.empty() ? "" : ", ") + m;
+    throw UnsupportedError("unknown method '" + options.method + "'; the methods are: " + list);
+  }
+  bool bi = options.method == "backward-induction" ||
+            (options.method == "auto" && game.perfect_information());
+  if (bi) {
+    BackwardInductionOptions o;
+    o.exact = options.exact;
+    o.all = options.all;
+    o.max_equilibria = options.max_equilibria;
+    return SolveBackwardInduction(game, o);
+  }
+  SubgamePerfectOptions o;
+  o.exact = options.exact;
+  o.method = options.method;
+  Solution solution = SolveSubgamePerfect(game, o);
+  if (options.all)
+    solution.notes.push_back(
+        "--all lists every pure equilibrium for games of perfect information; for this game one "
+        "subgame-perfect equilibrium in behaviour strategies is shown");
+  return solution;
 }
 
 }  // namespace parley::equilibrium

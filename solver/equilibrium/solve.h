@@ -1,7 +1,13 @@
 // The solver behind `parley solve`: picks a method for the game and returns its
-// subgame-perfect equilibria.
-//   perfect information             -> backward induction
-//   otherwise                        -> UnsupportedError naming the information set (for now)
+// subgame-perfect equilibria (solving and rendering stay apart: see solver/report).
+//   perfect information                    -> backward induction (all pure SPE with `all`)
+//   imperfect information, perfect recall,
+//   two players                            -> subgame decomposition (subgames.h): each
+//                                             imperfect-information subgame by the
+//                                             sequence-form LP when constant-sum, else Lemke
+//   more than two players, imperfect info  -> UnsupportedError saying what would work
+//   no perfect recall                      -> UnsupportedError
+// `method` overrides: "backward-induction", "lp", "lemke" (see SolveOptions).
 #pragma once
 
 #include <cstddef>
@@ -16,8 +22,12 @@ struct SolveOptions {
   bool exact = false;
   bool all = false;
   std::size_t max_equilibria = 1000;
-  std::string method = "auto";  // "auto", "backward-induction"
+  // "auto", "backward-induction", "lp", "lemke".
+  std::string method = "auto";
 };
+
+// The methods `method` accepts, for help texts and messages.
+const std::vector<std::string>& SolveMethods();
 
 // Throws UnsupportedError when no method applies, with what would.
 Solution Solve(const model::Game& game, const SolveOptions& options);

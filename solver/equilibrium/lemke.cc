@@ -1,0 +1,204 @@
+#include "solver/equilibrium/lemke.h"
+
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+
+#include "solver/model/error.h"
+
+namespace parley::equilibrium {
+
+namespace {
+
+constexpr double kPivotTolerance = 1e-11;
+constexpr double kTieTolerance = 1e-11;
+
+template <class T>
+class Tableau {
+ public:
+  Tableau(std::size_t n, std::vector<T> M, const std::vector<T>& q, const std::vector<T>& d)
+      : n_(n), cols_(n + 1), tab_(n * (n + 1)), rhs_(q), basic_(n), nonbasic_(n + 1),
+        where_(2 * n + 1) {
+    for (std::size_t i = 0; i < n; ++i) {
+      for (std::size_t j = 0; j < n; ++j) tab_[i * cols_ + j] = std::move(M[i * n + j]);
+      tab_[i * cols_ + n] = d[i];
+      basic_[i] = i;
+      where_[i] = static_cast<std::int64_t>(i);
+    }
+    for (std::size_t j = 0; j <= n; ++j) {
+      nonbasic_[j] = n + j;
+      where_[n + j] = ~static_cast<std::int64_t>(j);
+    }
+  }
+
+  std::size_t z0() const { return 2 * n_; }
+  std::size_t Complement(std::size_t var) const { return var < n_ ? var + n_ : var - n_; }
+  bool IsBasic(std::size_t var) const { return where_[var] >= 0; }
+  std::size_t RowOf(std::size_t var) const { return static_cast<std::size_t>(where_[var]); }
+  std::size_t ColumnOf(std::size_t var) const { return static_cast<std::size_t>(~where_[var]); }
+  std::size_t BasicAt(std::size_t row) const { return basic_[row]; }
+  const T& rhs(std::size_t row) const { return rhs_[row]; }
+
+  // (B^-1)_{ij}: the column of the original w_j in the current basis.
+  T Inverse(std::size_t i, std::size_t j) const {
+    if (IsBasic(j)) return RowOf(j) == i ? T(1) : T(0);
+    return -tab_[i * cols_ + ColumnOf(j)];
+  }
+
+  static bool Negative(const T& v) {
+    if constexpr (std::is_same_v<T, double>)
+      return v < -kPivotTolerance;
+    else
+      return sgn(v) < 0;
+  }
+  static bool Less(const T& a, const T& b) {
+    if constexpr (std::is_same_v<T, double>)
+      return a < b - kTieTolerance * (1 + std::abs(b));
+    else
+      return a < b;
+  }
+
+  // The row that blocks the increase of the nonbasic variable in column c (lexicographic
+  // minimum ratio), or n when none does.
+  std::size_t RatioTest(std::size_t c) const {
+    std::vector<std::size_t> ties;
+    T best = 0;
+    for (std::size_t i = 0; i < n_; ++i) {
+      const T& a = tab_[i * cols_ + c];
+      if (!Negative(a)) continue;
+      T ratio = rhs_[i] / -a;
+      if (ties.empty() || Less(ratio, best)) {
+        ties.assign(1, i);
+        best = ratio;
+      } else if (!Less(best, ratio)) {
+        ties.push_back(i);
+      }
+    }
+    if (ties.empty()) return n_;
+    for (std::size_t j = 0; j < n_ && ties.size() > 1; ++j) {
+      std::vector<std::size_t> keep;
+      T low = 0;
+      for (std::size_t i : ties) {
+        T v = Inverse(i, j) / -tab_[i * cols_ + c];
+        if (keep.empty() || Less(v, low)) {
+          keep.assign(1, i);
+          low = v;
+        } else if (!Less(low, v)) {
+          keep.push_back(i);
+        }
+      }
+      ties.swap(keep);
+    }
+    return ties.front();
+  }
+
+  // Exchanges the basic variable of row r with the nonbasic variable of column c.
+  void Pivot(std::size_t r, std::size_t c) {
+    T* row = &tab_[r * cols_];
+    T inv = T(1) / row[c];
+    for (std::size_t j = 0; j < cols_; ++j)
+      if (j != c) row[j] *= -inv;
+    row[c] = inv;
+    rhs_[r] *= -inv;
+    nonzero_.clear();
+    for (std::size_t j = 0; j < cols_; ++j)
+      if (j != c && row[j] != 0) nonzero_.push_back(j);
+    T f, tmp;
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (i == r) continue;
+      T* other = &tab_[i * cols_];
+      if (other[c] == 0) continue;
+      f = other[c];
+      if constexpr (std::is_same_v<T, double>) {
+        if (nonzero_.size() * 4 > cols_) {
+          for (std::size_t j = 0; j < cols_; ++j) other[j] += f * row[j];
+          other[c] = f * inv;  // row[c] was inv; the loop added f * inv to the old entry
+        } else {
+          for (std::size_t j : nonzero_) other[j] += f * row[j];
+          other[c] = f * inv;
+        }
+        rhs_[i] += f * rhs_[r];
+        if (rhs_[i] < 0 && rhs_[i] > -1e-12) rhs_[i] = 0;
+      } else {
+        for (std::size_t j : nonzero_) {
+          mpq_mul(tmp.get_mpq_t(), f.get_mpq_t(), row[j].get_mpq_t());
+          mpq_add(other[j].get_mpq_t(), other[j].get_mpq_t(), tmp.get_mpq_t());
+        }
+        other[c] = f * inv;
+        mpq_mul(tmp.get_mpq_t(), f.get_mpq_t(), rhs_[r].get_mpq_t());
+        mpq_add(rhs_[i].get_mpq_t(), rhs_[i].get_mpq_t(), tmp.get_mpq_t());
+      }
+    }
+    std::size_t leaving = basic_[r], entering = nonbasic_[c];
+    basic_[r] = entering;
+    nonbasic_[c] = leaving;
+    where_[entering] = static_cast<std::int64_t>(r);
+    where_[leaving] = ~static_cast<std::int64_t>(c);
+  }
+
+ private:
+  std::size_t n_, cols_;
+  std::vector<T> tab_;  // basic_i = rhs_i + sum_j tab_ij * nonbasic_j
+  std::vector<T> rhs_;
+  std::vector<std::size_t> basic_, nonbasic_;
+  std::vector<std::int64_t> where_;  // >= 0: basic row; < 0: ~nonbasic column
+  std::vector<std::size_t> nonzero_;
+};
+
+}  // namespace
+
+template <class T>
+LcpResult<T> SolveLcp(std::size_t n, std::vector<T> M, const std::vector<T>& q,
+                      const std::vector<T>& d, std::size_t max_pivots) {
+  PARLEY_CHECK(M.size() == n * n && q.size() == n && d.size() == n);
+  LcpResult<T> result;
+  result.z.assign(n, T(0));
+  bool nonnegative = true;
+  for (const T& v : q) nonnegative = nonnegative && !(v < 0);
+  if (nonnegative) {
+    result.solved = true;
+    return result;
+  }
+  Tableau<T> tab(n, std::move(M), q, d);
+  // z0 enters at the level that makes every w nonnegative: the row with the largest -q_i/d_i
+  // leaves; among ties the lexicographic rule picks the last such row.
+  std::size_t r = 0;
+  T best = -q[0] / d[0];
+  for (std::size_t i = 1; i < n; ++i) {
+    T v = -q[i] / d[i];
+    if (!Tableau<T>::Less(v, best)) {
+      r = i;
+      if (Tableau<T>::Less(best, v)) best = v;
+    }
+  }
+  std::size_t entering = tab.z0();
+  for (;;) {
+    std::size_t leaving = tab.BasicAt(r);
+    tab.Pivot(r, tab.ColumnOf(entering));
+    ++result.pivots;
+    if (leaving == tab.z0()) break;
+    if (result.pivots > max_pivots)
+      throw LimitError("Lemke's algorithm stopped after " + std::to_string(max_pivots) +
+                       " pivots without a solution");
+    entering = tab.Complement(leaving);
+    r = tab.RatioTest(tab.ColumnOf(entering));
+    if (r == n) {
+      result.failure = "Lemke's algorithm ended on a ray after " +
+                       std::to_string(result.pivots) + " pivots";
+      return result;
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (tab.IsBasic(n + i)) result.z[i] = tab.rhs(tab.RowOf(n + i));
+  result.solved = true;
+  return result;
+}
+
+template LcpResult<double> SolveLcp<double>(std::size_t, std::vector<double>,
+                                            const std::vector<double>&,
+                                            const std::vector<double>&, std::size_t);
+template LcpResult<Rational> SolveLcp<Rational>(std::size_t, std::vector<Rational>,
+                                                const std::vector<Rational>&,
+                                                const std::vector<Rational>&, std::size_t);
+
+}  // namespace parley::equilibrium

@@ -1,0 +1,266 @@
+#include "solver/equilibrium/sequence_form.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "solver/model/error.h"
+
+namespace parley::equilibrium {
+
+using model::kChancePlayer;
+using model::kNoInfoset;
+using model::kNoOutcome;
+using model::NodeKind;
+
+namespace {
+constexpr std::uint32_t kNone = 0xffffffffu;
+
+bool IsPersonal(const Game& game, NodeId v) {
+  return game.kind(v) == NodeKind::kDecision;
+}
+}  // namespace
+
+std::vector<char> ProperSubgameRoots(const Game& game) {
+  const NodeId n = game.num_nodes();
+  std::vector<NodeId> lo(n, n), hi(n, 0);
+  std::vector<char> has(n, 0);
+  for (NodeId v = n; v-- > 0;) {
+    if (IsPersonal(game, v)) {
+      auto members = game.infoset_nodes(game.infoset(v));
+      lo[v] = std::min(lo[v], members.front());
+      hi[v] = std::max(hi[v], members.back());
+      has[v] = 1;
+    }
+    if (v != Game::root() && has[v]) {
+      NodeId p = game.parent(v);
+      lo[p] = std::min(lo[p], lo[v]);
+      hi[p] = std::max(hi[p], hi[v]);
+      has[p] = 1;
+    }
+  }
+  std::vector<char> roots(n, 0);
+  for (NodeId v = 0; v < n; ++v)
+    roots[v] = !has[v] || (lo[v] >= v && hi[v] < game.subtree_end(v));
+  return roots;
+}
+
+InfosetId FirstPerfectRecallViolation(const Game& game) {
+  const NodeId n = game.num_nodes();
+  // last[v]: the flat (set, action) of the mover's own last move before v, per player in turn.
+  ActionIndex index(game);
+  std::vector<std::uint32_t> last(n);
+  std::vector<std::uint32_t> set_parent(game.num_infosets(), kNone - 1);
+  InfosetId worst = kNoInfoset;
+  for (int p = 0; p < game.num_players(); ++p) {
+    last[0] = kNone;
+    for (NodeId v = 0; v < n; ++v) {
+      if (game.is_terminal(v)) continue;
+      InfosetId h = game.infoset(v);
+      bool own = game.player(v) == p;
+      if (own) {
+        if (set_parent[h] == kNone - 1)
+          set_parent[h] = last[v];
+        else if (set_parent[h] != last[v] && h < worst)
+          worst = h;
+      }
+      auto kids = game.children(v);
+      for (std::uint32_t a = 0; a < kids.size(); ++a)
+        last[kids[a]] = own ? index(h, a) : last[v];
+    }
+  }
+  return worst;
+}
+
+void RequirePerfectRecall(const Game& game, const std::string& method) {
+  InfosetId h = FirstPerfectRecallViolation(game);
+  if (h == kNoInfoset) return;
+  throw UnsupportedError(
+      "the game does not have perfect recall: at " + game.DescribeInfoset(h) +
+      " the player cannot tell apart nodes reached through different moves of their own, so " +
+      method +
+      " (which needs perfect recall: behaviour strategies and the sequence form rest on it) "
+      "does not apply; give the player the information they had (split the set) or model the "
+      "forgetting with a separate player");
+}
+
+template <class T>
+SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vector<char>& cut,
+                                  const std::vector<T>& cut_value,
+                                  std::vector<std::uint32_t>& seq_of) {
+  PARLEY_CHECK(game.num_players() == 2);
+  SequenceForm<T> sf;
+  sf.root = root;
+  const NodeId end = game.subtree_end(root);
+  // Collect the reduced subgame's nodes, and its personal sets per player.
+  for (NodeId v = root; v < end;) {
+    sf.nodes.push_back(v);
+    if (v != root && cut[v]) {
+      v = game.subtree_end(v);
+      continue;
+    }
+    ++v;
+  }
+  std::unordered_map<InfosetId, std::uint32_t> local[2];
+  for (NodeId v : sf.nodes) {
+    if ((v != root && cut[v]) || !IsPersonal(game, v)) continue;
+    int p = game.player(v);
+    local[p].emplace(game.infoset(v), 0);
+  }
+  for (int p = 0; p < 2; ++p) {
+    PlayerSequences& ps = sf.player[p];
+    for (auto& [h, k] : local[p]) ps.infosets.push_back(h);
+    std::sort(ps.infosets.begin(), ps.infosets.end());
+    ps.first_seq.resize(ps.infosets.size());
+    ps.parent_seq.assign(ps.infosets.size(), kNone);
+    std::uint32_t next = 1;
+    for (std::uint32_t k = 0; k < ps.infosets.size(); ++k) {
+      local[p][ps.infosets[k]] = k;
+      ps.first_seq[k] = next;
+      next += game.num_actions(ps.infosets[k]);
+    }
+    ps.num_sequences = next;
+  }
+  // Forward pass: sequences, chance reach and accumulated payoffs at every node.
+  std::vector<std::size_t> pos_of(end - root);  // node - root -> slot in the arrays below
+  auto pos = [&](NodeId v) -> std::size_t& { return pos_of[v - root]; };
+  std::vector<T> reach(sf.nodes.size()), acc0(sf.nodes.size()), acc1(sf.nodes.size());
+  std::unordered_map<std::uint64_t, std::size_t> entry_of;
+  bool first_leaf = true;
+  T leaf_sum = 0;
+  auto add_leaf = [&](std::uint32_t s1, std::uint32_t s2, const T& prob, const T& u0,
+                      const T& u1) {
+    if (first_leaf) {
+      sf.min_payoff[0] = sf.max_payoff[0] = u0;
+      sf.min_payoff[1] = sf.max_payoff[1] = u1;
+      leaf_sum = u0 + u1;
+      first_leaf = false;
+    } else {
+      sf.min_payoff[0] = std::min<T>(sf.min_payoff[0], u0);
+      sf.max_payoff[0] = std::max<T>(sf.max_payoff[0], u0);
+      sf.min_payoff[1] = std::min<T>(sf.min_payoff[1], u1);
+      sf.max_payoff[1] = std::max<T>(sf.max_payoff[1], u1);
+      T sum = u0 + u1;
+      if constexpr (std::is_same_v<T, double>) {
+        if (std::abs(sum - leaf_sum) > 1e-9 * (1 + std::abs(leaf_sum))) sf.constant_sum = false;
+      } else {
+        if (sum != leaf_sum) sf.constant_sum = false;
+      }
+    }
+    if (prob == 0) return;
+    std::uint64_t key = (static_cast<std::uint64_t>(s1) << 32) | s2;
+    auto [it, fresh] = entry_of.emplace(key, sf.entries.size());
+    if (fresh)
+      sf.entries.push_back({s1, s2, prob * u0, prob * u1, prob});
+    else {
+      sf.entries[it->second].a += prob * u0;
+      sf.entries[it->second].b += prob * u1;
+      sf.entries[it->second].prob += prob;
+    }
+  };
+  for (std::size_t i = 0; i < sf.nodes.size(); ++i) pos(sf.nodes[i]) = i;
+  for (std::size_t i = 0; i < sf.nodes.size(); ++i) {
+    NodeId v = sf.nodes[i];
+    T a0 = 0, a1 = 0;
+    if (v == root) {
+      reach[i] = 1;
+      seq_of[2 * v] = 0;
+      seq_of[2 * v + 1] = 0;
+    } else {
+      std::size_t pi = pos(game.parent(v));
+      a0 = acc0[pi];
+      a1 = acc1[pi];
+    }
+    bool is_cut = v != root && cut[v];
+    if (is_cut) {
+      a0 += cut_value[2 * static_cast<std::size_t>(v)];
+      a1 += cut_value[2 * static_cast<std::size_t>(v) + 1];
+    } else if (game.outcome(v) != kNoOutcome) {
+      a0 += PayoffAs<T>(game, game.outcome(v), 0);
+      a1 += PayoffAs<T>(game, game.outcome(v), 1);
+    }
+    acc0[i] = a0;
+    acc1[i] = a1;
+    if (is_cut || game.is_terminal(v)) {
+      add_leaf(seq_of[2 * v], seq_of[2 * v + 1], reach[i], a0, a1);
+      continue;
+    }
+    InfosetId h = game.infoset(v);
+    auto kids = game.children(v);
+    int p = game.player(v);
+    if (p == kChancePlayer) {
+      for (std::uint32_t a = 0; a < kids.size(); ++a) {
+        NodeId c = kids[a];
+        reach[pos(c)] = reach[i] * ChanceAs<T>(game, h, a);
+        seq_of[2 * c] = seq_of[2 * v];
+        seq_of[2 * c + 1] = seq_of[2 * v + 1];
+      }
+    } else {
+      PlayerSequences& ps = sf.player[p];
+      std::uint32_t k = local[p][h];
+      if (ps.parent_seq[k] == kNone) ps.parent_seq[k] = seq_of[2 * v + p];
+      PARLEY_CHECK(ps.parent_seq[k] == seq_of[2 * v + p]);  // perfect recall
+      for (std::uint32_t a = 0; a < kids.size(); ++a) {
+        NodeId c = kids[a];
+        reach[pos(c)] = reach[i];
+        seq_of[2 * c + p] = ps.first_seq[k] + a;
+        seq_of[2 * c + (1 - p)] = seq_of[2 * v + (1 - p)];
+      }
+    }
+  }
+  return sf;
+}
+
+template <class T>
+std::size_t PlanToBehavior(const Game& game, const PlayerSequences& seqs,
+                           const std::vector<T>& plan, const ActionIndex& index,
+                           std::vector<T>& behavior, double zero) {
+  std::size_t unreached = 0;
+  for (std::uint32_t k = 0; k < seqs.infosets.size(); ++k) {
+    InfosetId h = seqs.infosets[k];
+    std::uint32_t n = game.num_actions(h), first = seqs.first_seq[k];
+    T total = 0;
+    for (std::uint32_t a = 0; a < n; ++a) {
+      T x = plan[first + a];
+      if constexpr (std::is_same_v<T, double>) {
+        if (x < zero) x = 0;
+      }
+      total += x;
+    }
+    bool reached;
+    if constexpr (std::is_same_v<T, double>)
+      reached = total > zero && plan[seqs.parent_seq[k]] > zero;
+    else
+      reached = total > 0;
+    if (!reached) {
+      ++unreached;
+      for (std::uint32_t a = 0; a < n; ++a) behavior[index(h, a)] = T(1) / T(static_cast<int>(n));
+      continue;
+    }
+    for (std::uint32_t a = 0; a < n; ++a) {
+      T x = plan[first + a];
+      if constexpr (std::is_same_v<T, double>) {
+        if (x < zero) x = 0;
+      }
+      behavior[index(h, a)] = x / total;
+    }
+  }
+  return unreached;
+}
+
+template SequenceForm<double> BuildSequenceForm<double>(const Game&, NodeId,
+                                                        const std::vector<char>&,
+                                                        const std::vector<double>&,
+                                                        std::vector<std::uint32_t>&);
+template SequenceForm<Rational> BuildSequenceForm<Rational>(const Game&, NodeId,
+                                                            const std::vector<char>&,
+                                                            const std::vector<Rational>&,
+                                                            std::vector<std::uint32_t>&);
+template std::size_t PlanToBehavior<double>(const Game&, const PlayerSequences&,
+                                            const std::vector<double>&, const ActionIndex&,
+                                            std::vector<double>&, double);
+template std::size_t PlanToBehavior<Rational>(const Game&, const PlayerSequences&,
+                                              const std::vector<Rational>&, const ActionIndex&,
+                                              std::vector<Rational>&, double);
+
+}  // namespace parley::equilibrium

@@ -1,0 +1,164 @@
+#include "solver/equilibrium/sequence_solvers.h"
+
+#include <cmath>
+#include <string>
+
+#include "solver/equilibrium/lemke.h"
+#include "solver/lp/linear_program.h"
+#include "solver/model/error.h"
+
+namespace parley::equilibrium {
+
+namespace {
+
+// Calls f(row, sequence, coefficient) for every nonzero of the constraint matrix E of a
+// player: row 0 is x[empty] = 1, row k + 1 says sum_a x[(h_k, a)] - x[parent(h_k)] = 0.
+template <class F>
+void ForEachConstraint(const Game& game, const PlayerSequences& ps, F f) {
+  f(0u, 0u, 1);
+  for (std::uint32_t k = 0; k < ps.infosets.size(); ++k) {
+    f(k + 1, ps.parent_seq[k], -1);
+    for (std::uint32_t a = 0; a < game.num_actions(ps.infosets[k]); ++a)
+      f(k + 1, ps.first_seq[k] + a, 1);
+  }
+}
+
+constexpr std::size_t kMaxLcpSize = 16000;
+constexpr std::size_t kMaxExactLcpSize = 2500;
+
+}  // namespace
+
+template <class T>
+PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf) {
+  const PlayerSequences& p1 = sf.player[0];
+  const PlayerSequences& p2 = sf.player[1];
+  const std::size_t n1 = p1.num_sequences, n2 = p2.num_sequences;
+  const std::size_t k1 = p1.num_rows(), k2 = p2.num_rows();
+  const std::size_t X = 0, Y = n1, UP = n1 + n2, UM = UP + k1, VP = UM + k1, VM = VP + k2;
+  const std::size_t N = VM + k2;
+  const std::size_t limit = std::is_same_v<T, double> ? kMaxLcpSize : kMaxExactLcpSize;
+  if (N > limit)
+    throw LimitError("the sequence-form LCP of the subgame at node " + std::to_string(sf.root) +
+                     " has " + std::to_string(N) + " rows; Lemke's method here handles up to " +
+                     std::to_string(limit) +
+                     (std::is_same_v<T, double> ? "" : " in exact arithmetic (drop --exact)"));
+  std::vector<T> M(N * N, T(0)), q(N, T(0)), d(N, T(1));
+  // Payoffs shifted to be negative at every leaf: u - (max u + 1) <= -1.
+  T c0 = sf.max_payoff[0] + 1, c1 = sf.max_payoff[1] + 1;
+  for (const auto& e : sf.entries) {
+    M[(X + e.s1) * N + Y + e.s2] = -(e.a - c0 * e.prob);
+    M[(Y + e.s2) * N + X + e.s1] = -(e.b - c1 * e.prob);
+  }
+  ForEachConstraint(game, p1, [&](std::uint32_t j, std::uint32_t s, int c) {
+    M[(X + s) * N + UP + j] = -c;
+    M[(X + s) * N + UM + j] = c;
+    M[(UP + j) * N + X + s] = c;
+    M[(UM + j) * N + X + s] = -c;
+  });
+  ForEachConstraint(game, p2, [&](std::uint32_t j, std::uint32_t s, int c) {
+    M[(Y + s) * N + VP + j] = -c;
+    M[(Y + s) * N + VM + j] = c;
+    M[(VP + j) * N + Y + s] = c;
+    M[(VM + j) * N + Y + s] = -c;
+  });
+  q[UP] = -1;
+  q[UM] = 1;
+  q[VP] = -1;
+  q[VM] = 1;
+  LcpResult<T> r = SolveLcp<T>(N, std::move(M), q, d);
+  if (!r.solved)
+    throw InternalError("sequence-form LCP of the subgame at node " + std::to_string(sf.root) +
+                        ": " + r.failure);
+  PlanPair<T> out;
+  out.x.assign(r.z.begin() + X, r.z.begin() + X + n1);
+  out.y.assign(r.z.begin() + Y, r.z.begin() + Y + n2);
+  out.pivots = r.pivots;
+  return out;
+}
+
+namespace {
+
+// max q_0 over plans x of `maxer` and free q (rows of `miner`), s.t. E x = e and
+// C'x - F'q >= 0 where C[s][t] = payoff to `maxer` (entries given as (s, t, value)).
+struct Triple {
+  std::uint32_t s, t;
+  double v;
+};
+
+lp::LpSolution MaxMinLp(const Game& game, const PlayerSequences& maxer,
+                        const PlayerSequences& miner, const std::vector<Triple>& entries,
+                        std::vector<int>* miner_rows) {
+  lp::LinearProgram prog(lp::Sense::kMaximize);
+  const std::uint32_t n = maxer.num_sequences, m = miner.num_sequences;
+  for (std::uint32_t s = 0; s < n; ++s) prog.AddColumn(0, lp::kInfinity, 0);
+  const int q0 = static_cast<int>(n);
+  for (std::uint32_t j = 0; j < miner.num_rows(); ++j)
+    prog.AddColumn(-lp::kInfinity, lp::kInfinity, j == 0 ? 1 : 0);
+  std::vector<std::vector<int>> ecols(maxer.num_rows());
+  std::vector<std::vector<double>> evals(maxer.num_rows());
+  ForEachConstraint(game, maxer, [&](std::uint32_t j, std::uint32_t s, int c) {
+    ecols[j].push_back(static_cast<int>(s));
+    evals[j].push_back(c);
+  });
+  for (std::uint32_t j = 0; j < maxer.num_rows(); ++j) {
+    double rhs = j == 0 ? 1 : 0;
+    prog.AddRow(rhs, rhs, ecols[j], evals[j]);
+  }
+  std::vector<std::vector<int>> cols(m);
+  std::vector<std::vector<double>> vals(m);
+  for (const Triple& e : entries) {
+    cols[e.t].push_back(static_cast<int>(e.s));
+    vals[e.t].push_back(e.v);
+  }
+  ForEachConstraint(game, miner, [&](std::uint32_t j, std::uint32_t t, int c) {
+    cols[t].push_back(q0 + static_cast<int>(j));
+    vals[t].push_back(-c);
+  });
+  miner_rows->resize(m);
+  for (std::uint32_t t = 0; t < m; ++t)
+    (*miner_rows)[t] = prog.AddRow(0, lp::kInfinity, cols[t], vals[t]);
+  lp::LpSolution sol = prog.Solve();
+  if (sol.status != lp::Status::kOptimal)
+    throw InternalError("sequence-form LP: " + lp::ToString(sol.status));
+  return sol;
+}
+
+// A realization plan's largest constraint violation.
+double PlanResidual(const Game& game, const PlayerSequences& ps, const std::vector<double>& x) {
+  std::vector<double> row(ps.num_rows(), 0.0);
+  ForEachConstraint(game, ps, [&](std::uint32_t j, std::uint32_t s, int c) { row[j] += c * x[s]; });
+  double worst = std::abs(row[0] - 1);
+  for (std::size_t j = 1; j < row.size(); ++j) worst = std::max(worst, std::abs(row[j]));
+  for (double v : x) worst = std::max(worst, -v);
+  return worst;
+}
+
+}  // namespace
+
+PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double>& sf) {
+  std::vector<Triple> a, minus_a_t;
+  a.reserve(sf.entries.size());
+  for (const auto& e : sf.entries) {
+    a.push_back({e.s1, e.s2, e.a});
+    minus_a_t.push_back({e.s2, e.s1, -e.a});
+  }
+  std::vector<int> rows;
+  lp::LpSolution sol = MaxMinLp(game, sf.player[0], sf.player[1], a, &rows);
+  PlanPair<double> out;
+  out.x.assign(sol.primal.begin(), sol.primal.begin() + sf.player[0].num_sequences);
+  out.y.resize(sf.player[1].num_sequences);
+  double sign = sol.row_duals[rows[0]] < 0 ? -1 : 1;
+  for (std::size_t t = 0; t < out.y.size(); ++t) out.y[t] = std::max(0.0, sign * sol.row_duals[rows[t]]);
+  if (PlanResidual(game, sf.player[1], out.y) > 1e-9) {
+    lp::LpSolution other = MaxMinLp(game, sf.player[1], sf.player[0], minus_a_t, &rows);
+    out.y.assign(other.primal.begin(), other.primal.begin() + sf.player[1].num_sequences);
+  }
+  for (double& v : out.x) v = std::max(0.0, v);
+  return out;
+}
+
+template PlanPair<double> SolveSequenceFormLemke<double>(const Game&, const SequenceForm<double>&);
+template PlanPair<Rational> SolveSequenceFormLemke<Rational>(const Game&,
+                                                             const SequenceForm<Rational>&);
+
+}  // namespace parley::equilibrium

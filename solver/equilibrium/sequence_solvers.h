@@ -1,0 +1,41 @@
+// Equilibria of the sequence form of a two-player (reduced) subgame.
+//
+//  * SolveSequenceFormLemke: one Nash equilibrium of a general-sum game by Lemke's algorithm
+//    on the LCP of Koller, Megiddo and von Stengel (1996), "Efficient computation of
+//    equilibria for extensive two-person games", GEB 14: with payoff matrices A, B (player 1
+//    and 2, made negative by subtracting a constant, which changes every outcome equally),
+//    find x, y >= 0 and free u, v with
+//        E x = e,  F y = f,  E'u - A y >= 0 _|_ x,  F'v - B'x >= 0 _|_ y.
+//    The free u (v) are split as u = u- - u+ and E x = e as the pair E x >= e, -E x >= -e,
+//    which makes M = [negative payoffs] + [skew-symmetric constraint blocks] copositive; with
+//    the covering vector of ones, Lemke's method then ends at a solution (KMvS 1996, sec. 4;
+//    Cottle, Pang and Stone 1992, thm. 4.4.12).
+//  * SolveSequenceFormLp: the value and optimal realization plans of a constant-sum game by
+//    the linear programme of Koller, Megiddo and von Stengel (1994), "Fast algorithms for
+//    finding randomized strategies in game trees", STOC: maximise q_0 over x, q subject to
+//    E x = e, x >= 0, A'x - F'q >= 0. Player 2's plan comes from the duals of the last rows
+//    (or, if those do not read back as a realization plan, from the mirrored LP).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "solver/equilibrium/sequence_form.h"
+
+namespace parley::equilibrium {
+
+template <class T>
+struct PlanPair {
+  std::vector<T> x, y;  // realization plans of players 1 and 2 over their sequences
+  std::size_t pivots = 0;
+};
+
+// Throws LimitError when the tableau would be too large or the pivot limit is reached, and
+// InternalError if Lemke's method ends on a ray (it cannot for these LCPs).
+template <class T>
+PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf);
+
+// Throws LimitError if GLPK gives up.
+PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double>& sf);
+
+}  // namespace parley::equilibrium

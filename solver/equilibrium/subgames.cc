@@ -1,0 +1,202 @@
+#include "solver/equilibrium/subgames.h"
+
+#include <cmath>
+#include <map>
+#include <type_traits>
+
+#include "solver/equilibrium/sequence_form.h"
+#include "solver/equilibrium/sequence_solvers.h"
+#include "solver/equilibrium/verify.h"
+#include "solver/model/error.h"
+
+namespace parley::equilibrium {
+
+using model::kChancePlayer;
+using model::kNoOutcome;
+using model::NodeKind;
+
+namespace {
+
+std::string Plural(std::size_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::string MoreThanTwoPlayersMessage(const Game& game, NodeId root) {
+  return "the subgame at node " + std::to_string(root) + " has imperfect information and the "
+         "game has " + std::to_string(game.num_players()) +
+         " players; Parley computes mixed subgame-perfect equilibria exactly only for two "
+         "players (sequence-form LP and Lemke). What would work: `--method pure` lists the pure "
+         "subgame-perfect equilibria of small games if there are any, or reformulate with two "
+         "players (e.g. merge players whose interests coincide) or with perfect information";
+}
+
+template <class T>
+bool Tied(const T& a, const T& b) {
+  if constexpr (std::is_same_v<T, double>)
+    return std::abs(a - b) <= 1e-9 * (1 + std::abs(b));
+  else
+    return a == b;
+}
+
+struct Counters {
+  std::size_t bi_nodes = 0, lp_subgames = 0, lemke_subgames = 0, unreached_sets = 0;
+  std::size_t pivots = 0;
+};
+
+template <class T>
+Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
+                      const std::vector<char>& roots, Counters& count) {
+  const NodeId n = game.num_nodes();
+  const int np = game.num_players();
+  ActionIndex index(game);
+  std::vector<T> behavior(index.size(), T(0));
+  for (InfosetId h = 0; h < game.num_infosets(); ++h)
+    if (game.infoset_player(h) == kChancePlayer)
+      for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
+        behavior[index(h, a)] = ChanceAs<T>(game, h, a);
+  std::vector<T> value(static_cast<std::size_t>(n) * np, T(0));
+  std::vector<std::uint32_t> seq_of;
+  Equilibrium eq;
+  auto own_value = [&](NodeId v, int p) -> T {
+    return game.outcome(v) == kNoOutcome ? T(0) : PayoffAs<T>(game, game.outcome(v), p);
+  };
+  for (NodeId r = n; r-- > 0;) {
+    if (!roots[r]) continue;
+    T* out = &value[static_cast<std::size_t>(r) * np];
+    if (game.is_terminal(r)) {
+      for (int p = 0; p < np; ++p) out[p] = own_value(r, p);
+      continue;
+    }
+    auto kids = game.children(r);
+    bool trivial = true;
+    for (NodeId c : kids) trivial = trivial && roots[c];
+    InfosetId h = game.infoset(r);
+    if (trivial) {  // one step of backward induction
+      ++count.bi_nodes;
+      for (int p = 0; p < np; ++p) out[p] = own_value(r, p);
+      if (game.kind(r) == NodeKind::kChance) {
+        for (std::uint32_t a = 0; a < kids.size(); ++a)
+          for (int p = 0; p < np; ++p)
+            out[p] += behavior[index(h, a)] * value[static_cast<std::size_t>(kids[a]) * np + p];
+        continue;
+      }
+      int mover = game.player(r);
+      std::uint32_t best = 0;
+      for (std::uint32_t a = 1; a < kids.size(); ++a)
+        if (value[static_cast<std::size_t>(kids[a]) * np + mover] >
+                value[static_cast<std::size_t>(kids[best]) * np + mover] &&
+            !Tied(value[static_cast<std::size_t>(kids[a]) * np + mover],
+                  value[static_cast<std::size_t>(kids[best]) * np + mover]))
+          best = a;
+      int optimal = 0;
+      for (std::uint32_t a = 0; a < kids.size(); ++a)
+        optimal += Tied(value[static_cast<std::size_t>(kids[a]) * np + mover],
+                        value[static_cast<std::size_t>(kids[best]) * np + mover]);
+      if (optimal > 1) eq.indifferent.push_back(r);
+      behavior[index(h, best)] = 1;
+      for (int p = 0; p < np; ++p) out[p] += value[static_cast<std::size_t>(kids[best]) * np + p];
+      continue;
+    }
+    if (np != 2) throw UnsupportedError(MoreThanTwoPlayersMessage(game, r));
+    if (seq_of.empty()) seq_of.resize(2 * static_cast<std::size_t>(n));
+    SequenceForm<T> sf = BuildSequenceForm<T>(game, r, roots, value, seq_of);
+    bool use_lp = false;
+    if (options.method == "lp") {
+      if (!sf.constant_sum)
+        throw UnsupportedError("--method lp needs constant-sum subgames, and the subgame at " +
+                               std::string(r == 0 ? "the root" : "node " + std::to_string(r)) +
+                               " is not constant-sum; use --method lemke (or auto)");
+      use_lp = !options.exact;
+    } else if (options.method == "auto") {
+      use_lp = sf.constant_sum && !options.exact;
+    }
+    PlanPair<T> plans;
+    if constexpr (std::is_same_v<T, double>) {
+      if (use_lp) {
+        plans = SolveSequenceFormLp(game, sf);
+        ++count.lp_subgames;
+      }
+    }
+    if (plans.x.empty()) {
+      plans = SolveSequenceFormLemke<T>(game, sf);
+      count.pivots += plans.pivots;
+      ++count.lemke_subgames;
+    }
+    count.unreached_sets += PlanToBehavior<T>(game, sf.player[0], plans.x, index, behavior);
+    count.unreached_sets += PlanToBehavior<T>(game, sf.player[1], plans.y, index, behavior);
+    // Values of the reduced subgame's nodes, bottom-up (cut roots and leaves are done).
+    for (std::size_t i = sf.nodes.size(); i-- > 0;) {
+      NodeId v = sf.nodes[i];
+      if ((v != r && roots[v]) || game.is_terminal(v)) continue;
+      T* o = &value[static_cast<std::size_t>(v) * np];
+      for (int p = 0; p < np; ++p) o[p] = own_value(v, p);
+      std::uint32_t first = index.first(game.infoset(v));
+      auto ks = game.children(v);
+      for (std::uint32_t a = 0; a < ks.size(); ++a) {
+        const T& b = behavior[first + a];
+        if (b == 0) continue;
+        for (int p = 0; p < np; ++p) o[p] += b * value[static_cast<std::size_t>(ks[a]) * np + p];
+      }
+    }
+  }
+  T gain = MaxSubgameGain<T>(game, index, behavior, &roots);
+  eq.max_gain = ToDouble(gain);
+  eq.behavior.resize(behavior.size());
+  for (std::size_t i = 0; i < behavior.size(); ++i) eq.behavior[i] = ToDouble(behavior[i]);
+  for (int p = 0; p < np; ++p) eq.payoffs.push_back(ToDouble(value[p]));
+  if constexpr (std::is_same_v<T, Rational>) {
+    if (gain != 0)
+      throw InternalError("exact subgame-perfect equilibrium failed verification (gain " +
+                          FormatRational(gain) + ")");
+    eq.exact_behavior = std::move(behavior);
+    eq.exact_payoffs.assign(value.begin(), value.begin() + np);
+  }
+  return eq;
+}
+
+}  // namespace
+
+Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& options) {
+  if (options.method != "auto" && options.method != "lp" && options.method != "lemke")
+    throw UnsupportedError("unknown subgame method '" + options.method + "'");
+  RequirePerfectRecall(game, "the subgame-perfect equilibrium methods");
+  std::vector<char> roots = ProperSubgameRoots(game);
+  Solution solution;
+  solution.concept_name = "subgame-perfect";
+  Counters count;
+  Equilibrium eq;
+  bool exact = options.exact;
+  if (!exact) {
+    eq = SolveWith<double>(game, options, roots, count);
+    if (eq.max_gain > options.tolerance) {
+      solution.notes.push_back("the floating-point solution had a deviation gain of " +
+                               std::to_string(eq.max_gain) +
+                               "; recomputed in exact rational arithmetic");
+      exact = true;
+      count = Counters{};
+    }
+  }
+  if (exact) eq = SolveWith<Rational>(game, options, roots, count);
+  solution.exact = exact;
+  std::size_t num_subgames = 0;
+  for (NodeId v = 0; v < game.num_nodes(); ++v) num_subgames += roots[v] && !game.is_terminal(v);
+  std::vector<std::string> parts;
+  if (count.lp_subgames) parts.push_back("sequence-form LP (" + Plural(count.lp_subgames, "subgame") + ")");
+  if (count.lemke_subgames)
+    parts.push_back("sequence-form Lemke (" + Plural(count.lemke_subgames, "subgame") + ", " +
+                    Plural(count.pivots, "pivot") + ")");
+  if (count.bi_nodes) parts.push_back("backward induction (" + Plural(count.bi_nodes, "node") + ")");
+  std::string method;
+  for (std::size_t i = 0; i < parts.size(); ++i) method += (i ? " + " : "") + parts[i];
+  solution.method = "subgame decomposition into " + Plural(num_subgames, "proper subgame") +
+                    ": " + method;
+  if (count.unreached_sets)
+    solution.notes.push_back(
+        Plural(count.unreached_sets, "information set") +
+        " that the owner's own strategy never reaches within its subgame get the uniform "
+        "distribution (any behaviour there keeps the equilibrium)");
+  solution.equilibria.push_back(std::move(eq));
+  return solution;
+}
+
+}  // namespace parley::equilibrium

@@ -1,0 +1,45 @@
+// One subgame-perfect equilibrium in behaviour strategies of a finite game with perfect
+// recall, by subgame decomposition (Selten 1965, 1975; Kuhn 1953 for behaviour strategies).
+//
+// Proper subgames are solved bottom-up (reverse preorder of their roots). Each is reduced:
+// the proper subgames strictly inside it were solved already and are replaced by leaves
+// holding their equilibrium value. A reduced subgame whose root is its only decision point
+// is one step of backward induction; any other has imperfect information and two players,
+// and is solved in its sequence form:
+//   * constant-sum (the leaves' payoffs have one sum): the LP of Koller, Megiddo and von
+//     Stengel (1994), in floating point through GLPK;
+//   * otherwise: Lemke's algorithm on the LCP of Koller, Megiddo and von Stengel (1996), in
+//     doubles, or in GMP rationals with `exact` (then constant-sum subgames use it too, since
+//     the LP solver is floating point only).
+// A Nash equilibrium of every reduced subgame, glued together, is a subgame-perfect
+// equilibrium of the whole game. Realization plans become behaviour strategies by
+// b(h, a) = x[(h, a)] / x[parent(h)]; at sets a player's own plan never reaches, the uniform
+// distribution (any behaviour there is optimal and no proper subgame starts inside).
+//
+// Every result is verified (verify.h): the largest gain from deviating in any proper subgame
+// is stored in Equilibrium::max_gain; exactly 0 with `exact`, below 1e-9 in doubles (a
+// floating-point result failing that is recomputed in exact arithmetic, with a note).
+#pragma once
+
+#include <string>
+
+#include "solver/equilibrium/profile.h"
+#include "solver/model/game.h"
+
+namespace parley::equilibrium {
+
+struct SubgamePerfectOptions {
+  bool exact = false;
+  // "auto" (LP on constant-sum subgames, Lemke otherwise), "lp" (every imperfect-information
+  // subgame must be constant-sum) or "lemke".
+  std::string method = "auto";
+  // In doubles: largest gain accepted before recomputing in exact arithmetic.
+  double tolerance = 1e-9;
+};
+
+// Throws UnsupportedError for games without perfect recall, for imperfect-information
+// subgames with more than two players (saying what would work), and for `lp` on a subgame
+// that is not constant-sum; LimitError when a subgame is too large for the method.
+Solution SolveSubgamePerfect(const model::Game& game, const SubgamePerfectOptions& options = {});
+
+}  // namespace parley::equilibrium

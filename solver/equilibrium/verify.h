@@ -1,0 +1,47 @@
+// Verification of subgame perfection: for every proper subgame and every player, the most the
+// player can gain by deviating from a behaviour profile while the others keep to it.
+//
+// The best response of a player with perfect recall is found by the sequence-form backward
+// pass (von Stengel 1996, sec. 4; Koller, Megiddo and von Stengel 1994): weight every node of
+// the subgame by the probability that chance and the other players reach it, add each node's
+// outcome (times that weight) to the player's own sequence leading to the node, then sweep the
+// player's information sets bottom-up, taking at each set the action whose sequence collects
+// the most (its own payoffs plus the best values of the sets that follow it). The gain is that
+// best value minus what the profile gives the player in the subgame. Cost: O(size of the
+// subgame) per player and subgame.
+#pragma once
+
+#include <vector>
+
+#include "solver/equilibrium/profile.h"
+#include "solver/model/game.h"
+#include "solver/model/number.h"
+
+namespace parley::equilibrium {
+
+// Expected payoff of each player from each node on (outcomes at the node and below),
+// values[v * num_players + p]; as profile.h's NodeValues, for doubles or rationals.
+template <class T>
+std::vector<T> NodeValuesAs(const model::Game& game, const ActionIndex& index,
+                            const std::vector<T>& behavior);
+
+// The largest gain of any player in any proper subgame (roots from ProperSubgameRoots, or
+// `roots` when given). Needs perfect recall (a player's best response in behaviour
+// strategies is computed per information set). 0 means subgame perfect.
+template <class T>
+T MaxSubgameGain(const model::Game& game, const ActionIndex& index, const std::vector<T>& behavior,
+                 const std::vector<char>* roots = nullptr);
+
+extern template std::vector<double> NodeValuesAs<double>(const model::Game&, const ActionIndex&,
+                                                         const std::vector<double>&);
+extern template std::vector<Rational> NodeValuesAs<Rational>(const model::Game&,
+                                                             const ActionIndex&,
+                                                             const std::vector<Rational>&);
+extern template double MaxSubgameGain<double>(const model::Game&, const ActionIndex&,
+                                              const std::vector<double>&,
+                                              const std::vector<char>*);
+extern template Rational MaxSubgameGain<Rational>(const model::Game&, const ActionIndex&,
+                                                  const std::vector<Rational>&,
+                                                  const std::vector<char>*);
+
+}  // namespace parley::equilibrium
