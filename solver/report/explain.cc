@@ -227,11 +227,13 @@ Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const 
   } else {
     std::vector<std::string> ends;
     for (const auto& e : path)
-      ends.push_back(PathSentence(game, e) + " with probability " + FormatProbability(e.probability) +
-                     " (payoffs " + FormatVector(e.payoffs) + ")");
-    out.conclusion = "So in equilibrium play is random: " + JoinWithAnd(ends) +
-                     (cut ? ", among other ends" : "") + ". The expected payoffs are " +
-                     PayoffList(game, eq.payoffs) + ".";
+      ends.push_back("with probability " + FormatProbability(e.probability) + ", " +
+                     PathSentence(game, e) + " (payoffs " + FormatVector(e.payoffs) + ")");
+    std::string joined;
+    for (std::size_t k = 0; k < ends.size(); ++k) joined += (k ? "; " : "") + ends[k];
+    out.conclusion = "So in equilibrium play is random: " + joined +
+                     (cut ? "; other ends are reached with smaller probabilities" : "") +
+                     ". The expected payoffs are " + PayoffList(game, eq.payoffs) + ".";
   }
   return out;
 }

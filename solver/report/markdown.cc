@@ -20,7 +20,7 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>':
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '<':
         out += '\\';
         out += c;
         break;
@@ -34,8 +34,9 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
         out += c;
     }
   }
-  // A leading '#' or "1." would start a heading or a list.
-  if (!out.empty() && (out[0] == '#' || out[0] == '+' || out[0] == '-')) out.insert(0, "\\");
+  // At the start of a line, '#', '+', '-' and '>' would start a heading, a list or a quote.
+  if (!in_table && !out.empty() && (out[0] == '#' || out[0] == '+' || out[0] == '-' || out[0] == '>'))
+    out.insert(0, "\\");
   return out;
 }
 

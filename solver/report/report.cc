@@ -83,8 +83,14 @@ void TreeSection(const ReportInput& input, const ReportOptions& options, Documen
                "prescribes at nodes off the path.";
   if (!game.perfect_information())
     caption += " Dashed lines join the nodes of one information set: the mover cannot tell them apart.";
-  if (eq && !equilibrium::IsPure(eq->behavior, 0, static_cast<std::uint32_t>(eq->behavior.size())))
-    caption += " Edges played with a probability below 1 show it as p=.";
+  bool mixed = false;
+  if (eq) {
+    ActionIndex index(game);
+    for (InfosetId h = 0; h < game.num_infosets(); ++h)
+      if (game.infoset_player(h) != model::kChancePlayer)
+        mixed = mixed || !equilibrium::IsPure(eq->behavior, index.first(h), game.num_actions(h));
+  }
+  if (mixed) caption += " Actions played with a probability below 1 show it as p=...";
   s.blocks.push_back(Figure{"tree", LayoutDot(drawing.dot, "svg"), caption});
   if (!drawing.note.empty()) s.blocks.push_back(Note{drawing.note});
   doc.sections.push_back(std::move(s));

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <algorithm>
 
 #include "solver/report/solution.h"
 
@@ -10,9 +12,24 @@ namespace parley::report {
 
 std::string FormatValue(double value) {
   if (value == 0 || std::abs(value) < 1e-12) return "0";
-  if (std::abs(value) < 1e15 && std::abs(value - std::round(value)) < 1e-9 * std::max(1.0, std::abs(value)))
+  if (!std::isfinite(value)) return std::isnan(value) ? "n/a" : (value > 0 ? "inf" : "-inf");
+  double tolerance = 1e-9 * std::max(1.0, std::abs(value));
+  if (std::abs(value) < 1e15 && std::abs(value - std::round(value)) < tolerance)
     return std::to_string(static_cast<long long>(std::round(value)));
   char buffer[64];
+  if (std::abs(value) < 1e9) {
+    // A short decimal when one holds the value (12.1, 0.25) ...
+    for (int digits = 1; digits <= 4; ++digits) {
+      std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
+      if (std::abs(std::strtod(buffer, nullptr) - value) < tolerance) return buffer;
+    }
+    // ... else a fraction with a small denominator (2/3, -4/3), as textbooks write them.
+    for (long q = 3; q <= 64; ++q) {
+      double p = std::round(value * static_cast<double>(q));
+      if (std::abs(p / static_cast<double>(q) - value) < tolerance)
+        return std::to_string(static_cast<long long>(p)) + "/" + std::to_string(q);
+    }
+  }
   std::snprintf(buffer, sizeof buffer, "%.6g", value);
   return buffer;
 }

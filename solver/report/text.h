@@ -10,8 +10,9 @@
 
 namespace parley::report {
 
-// A value for people: integers as integers, others with at most 6 significant digits
-// ("12.1", "0.333333", "-1"); -0 shows as 0.
+// A value for people: integers as integers; a decimal of up to 4 places when one holds the
+// value ("12.1", "0.25"); else a fraction with a denominator up to 64 ("2/3", "-4/3"); else 6
+// significant digits. -0 shows as 0.
 std::string FormatValue(double value);
 // A probability: the exact text when given (chance), else FormatValue.
 std::string FormatProbability(double value);

@@ -1,0 +1,278 @@
+// Reports: golden Markdown and explanations of two small games, the explanation of a mixed
+// equilibrium, tree drawing (highlighting, information sets, collapsing), charts, writers.
+// Set PARLEY_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "bench/random_tree.h"
+#include "solver/bargaining/bargaining.h"
+#include "solver/report/bargaining_plot.h"
+#include "solver/equilibrium/solve.h"
+#include "solver/io/files.h"
+#include "solver/model/error.h"
+#include "solver/report/dot.h"
+#include "solver/report/explain.h"
+#include "solver/report/html.h"
+#include "solver/report/markdown.h"
+#include "solver/report/report.h"
+#include "solver/report/svg_chart.h"
+#include "solver/report/text.h"
+#include "tests/test_util.h"
+
+namespace parley::report {
+namespace {
+
+using testing::ReadFile;
+using testing::SourcePath;
+
+std::string Golden(const std::string& name) { return SourcePath("tests/report/golden/" + name); }
+
+// Compares `actual` with the golden file, or rewrites it when PARLEY_UPDATE_GOLDEN is set.
+void CheckGolden(const std::string& name, const std::string& actual) {
+  std::string path = Golden(name);
+  if (std::getenv("PARLEY_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(path, std::ios::binary) << actual;
+    MESSAGE("rewrote " << path);
+    return;
+  }
+  REQUIRE_MESSAGE(std::filesystem::exists(path), "missing golden file " << path);
+  CHECK_MESSAGE(ReadFile(path) == actual, "output differs from " << path
+                                                << " (PARLEY_UPDATE_GOLDEN=1 rewrites it):\n" << actual);
+}
+
+struct Solved {
+  model::GamePtr game;
+  equilibrium::Solution solution;
+};
+
+Solved SolveFile(const std::string& fixture) {
+  Solved s;
+  s.game = io::LoadGame(Golden(fixture));
+  s.solution = equilibrium::Solve(*s.game, {});
+  return s;
+}
+
+ReportInput InputFor(const Solved& s, const std::string& file) {
+  ReportInput in;
+  in.game = s.game.get();
+  in.scenario = ScenarioFromGame(*s.game, file);
+  in.solution = &s.solution;
+  in.generator = "parley";
+  return in;
+}
+
+}  // namespace
+
+TEST_SUITE("report") {
+  TEST_CASE("golden: entry deterrence, Markdown and explanation") {
+    Solved s = SolveFile("entry.efg");
+    // Incumbent: Fight -1 < Accommodate 1; Entrant: Out 0 < In 1.
+    Explanation e = Explain(*s.game, s.solution.equilibria.front());
+    REQUIRE(e.steps.size() == 2);
+    CHECK(e.steps[0].text == "After In, Incumbent compares Fight (-1) with Accommodate (1) and chooses Accommodate.");
+    CHECK(e.steps[1].text == "At the root, Entrant compares Out (0) with In (1) and chooses In.");
+    CheckGolden("entry.explain.txt", ExplanationText(e));
+    MarkdownOutput md = RenderMarkdown(BuildReport(InputFor(s, "entry.efg")), "entry");
+    CheckGolden("entry.md", md.text);
+    REQUIRE(md.files.size() == 1);
+    CHECK(md.files[0].first == "entry-tree.svg");
+    CHECK(md.files[0].second.find("<svg") != std::string::npos);
+  }
+
+  TEST_CASE("golden: investment with chance and a tie, Markdown and explanation") {
+    Solved s = SolveFile("invest.json");
+    Explanation e = Explain(*s.game, s.solution.equilibria.front());
+    REQUIRE(e.steps.size() == 4);
+    CHECK(e.steps[1].kind == StepKind::kTie);
+    CHECK(e.steps[2].kind == StepKind::kChance);
+    // Firm: 2/3 * 4 + 1/3 * (-2) = 2; Regulator: 2/3 * 2 + 1/3 * 0 = 4/3.
+    CHECK(e.steps[2].text.find("Firm 2 and Regulator 4/3") != std::string::npos);
+    CheckGolden("invest.explain.txt", ExplanationText(e));
+    CheckGolden("invest.md", RenderMarkdown(BuildReport(InputFor(s, "invest.json")), "invest").text);
+  }
+
+  TEST_CASE("a mixed equilibrium is explained by indifference") {
+    auto game = io::LoadGame(Golden("pennies.json"));
+    equilibrium::Equilibrium eq;
+    eq.behavior = {0.5, 0.5, 0.5, 0.5};  // both players: Heads 1/2, Tails 1/2
+    eq.payoffs = {0, 0};
+    Explanation e = Explain(*game, eq);
+    REQUIRE(e.steps.size() == 2);
+    const std::string& guess = e.steps[0].text;
+    CHECK(e.steps[0].kind == StepKind::kMix);
+    CHECK(guess.find("information set \"guess\", Column cannot tell apart 2 nodes") != std::string::npos);
+    CHECK(guess.find("(0.5 and 0.5)") != std::string::npos);
+    CHECK(guess.find("mixes: Heads with probability 0.5 and Tails with probability 0.5") != std::string::npos);
+    CHECK(guess.find("indifferent") != std::string::npos);
+    CHECK(e.conclusion.find("play is random") != std::string::npos);
+    CheckGolden("pennies.explain.txt", ExplanationText(e));
+
+    // The drawing joins the two nodes of "guess" with a dashed line on one rank, and shows
+    // the mixed probabilities on the edges.
+    TreeDrawing d = DrawTree(*game, &eq);
+    CHECK(d.dot.find("rank=same; n1; n4;") != std::string::npos);
+    CHECK(d.dot.find("n1 -> n4 [style=dashed") != std::string::npos);
+    CHECK(d.dot.find("Heads (p=0.5)") != std::string::npos);
+    // The tables show the behaviour probabilities.
+    equilibrium::Solution solution;
+    solution.method = "test";
+    solution.equilibria.push_back(eq);
+    ReportInput in;
+    in.game = game.get();
+    in.scenario = ScenarioFromGame(*game);
+    in.solution = &solution;
+    ReportOptions options;
+    options.draw_tree = false;
+    std::string md = RenderMarkdown(BuildReport(in, options), "p").text;
+    CHECK(md.find("| Column | guess | Heads 0.5, Tails 0.5 | yes |") != std::string::npos);
+  }
+
+  TEST_CASE("the tree: path highlighted, off-path choices marked, leaves' payoffs") {
+    Solved s = SolveFile("entry.efg");
+    TreeDrawing d = DrawTree(*s.game, &s.solution.equilibria.front());
+    CHECK(d.note.empty());
+    CHECK(d.nodes_drawn == 5);
+    CHECK(d.dot.find("n0 -> n2 [label=\" In \", color=\"#c0392b\"") != std::string::npos);
+    CHECK(d.dot.find("label=\"-1, -1\"") != std::string::npos);
+    std::string svg = LayoutDot(d.dot, "svg");
+    CHECK(svg.find("<svg") != std::string::npos);
+    CHECK(svg.find("Accommodate") != std::string::npos);
+    CHECK(InlineSvg(svg).rfind("<svg", 0) == 0);
+    // A game without a solution is drawn plain.
+    CHECK(DrawTree(*s.game, nullptr).dot.find("#c0392b") == std::string::npos);
+  }
+
+  TEST_CASE("an off-path choice is marked blue") {
+    // Entrant stays out: the incumbent's Fight is off the path.
+    auto game = io::LoadGame(testing::WriteTempFile("deter.efg", R"(EFG 2 R "Deter" { "E" "I" }
+""
+p "" 1 1 "" { "Out" "In" } 0
+t "" 1 "" { 1, 3 }
+p "" 2 1 "" { "Fight" "Share" } 0
+t "" 2 "" { 0, 1 }
+t "" 3 "" { -1, 0 }
+)"));
+    auto solution = equilibrium::Solve(*game, {});
+    TreeDrawing d = DrawTree(*game, &solution.equilibria.front());
+    CHECK(d.dot.find("n2 -> n3 [label=\" Fight \", color=\"#1f6fb2\"") != std::string::npos);
+    Explanation e = Explain(*game, solution.equilibria.front());
+    CHECK(e.steps[0].text.find("off the equilibrium path") != std::string::npos);
+  }
+
+  TEST_CASE("a large tree is collapsed below a depth, with a note") {
+    bench::RandomTreeOptions o;
+    o.nodes = 10'000;
+    auto game = bench::RandomPerfectInformationTree(o);
+    auto solution = equilibrium::Solve(*game, {});
+    TreeDrawOptions options;
+    TreeDrawing d = DrawTree(*game, &solution.equilibria.front(), options);
+    CHECK(d.nodes_drawn <= options.max_nodes + options.path_budget);
+    CHECK(d.collapsed > 0);
+    CHECK(d.note.find(std::to_string(game->num_nodes()) + " nodes") != std::string::npos);
+    CHECK(d.dot.find("nodes\\nvalue") != std::string::npos);
+    // The explanation keeps to the path.
+    Explanation e = Explain(*game, solution.equilibria.front());
+    CHECK(e.steps.size() <= ExplainOptions{}.max_steps);
+    CHECK(!e.omitted_note.empty());
+    for (const auto& step : e.steps) CHECK(step.on_path);
+  }
+
+  TEST_CASE("numbers for people") {
+    CHECK(FormatValue(3) == "3");
+    CHECK(FormatValue(-0.0) == "0");
+    CHECK(FormatValue(12.1) == "12.1");
+    CHECK(FormatValue(0.25) == "0.25");
+    CHECK(FormatValue(4.0 / 3) == "4/3");
+    CHECK(FormatValue(-2.0 / 3) == "-2/3");
+    CHECK(FormatValue(std::sqrt(2.0)) == "1.41421");
+    CHECK(JoinWithAnd({"a", "b", "c"}) == "a, b and c");
+  }
+
+  TEST_CASE("charts") {
+    auto ticks = NiceTicks(0, 1, 5);
+    REQUIRE(ticks.size() == 6);  // 0, 0.2, ..., 1
+    CHECK(ticks[1] == doctest::Approx(0.2));
+    LineChartSpec spec;
+    spec.x = {0, 1, 2};
+    spec.series = {{"A", {1, 2, 3}}, {"B", {3, std::nan(""), 1}}};
+    spec.thresholds = {{1.5, "path changes at"}};
+    std::string svg = LineChartSvg(spec);
+    CHECK(svg.find("class=\"threshold\"") != std::string::npos);
+    CHECK(svg.find("path changes at 1.5") != std::string::npos);
+    spec.series[0].y.pop_back();
+    CHECK_THROWS_AS(LineChartSvg(spec), Error);
+
+    // A bargaining chart from a real bargaining result: outcomes (0,0), (4,0), (0,4), (3,3).
+    bargaining::OutcomeSet set{{{0, 0}, {4, 0}, {0, 4}, {3, 3}}, true};
+    bargaining::Result r = bargaining::Solve(set, {0, 0});
+    BargainingStep step = BargainingStepFromResult(r, {"A", "B"}, "Split", &set);
+    REQUIRE(step.chart.has_value());
+    CHECK(step.solutions.size() == r.solutions.size());
+    std::string chart = BargainingChartSvg(*step.chart);
+    CHECK(chart.find("class=\"feasible\"") != std::string::npos);
+    CHECK(chart.find("class=\"frontier\"") != std::string::npos);
+    CHECK(chart.find("Nash (3, 3)") != std::string::npos);
+  }
+
+  TEST_CASE("writers escape text") {
+    CHECK(EscapeHtml("<a & \"b\">") == "&lt;a &amp; &quot;b&quot;&gt;");
+    CHECK(EscapeMarkdown("a*b_c|d") == "a\\*b\\_c|d");
+    CHECK(EscapeMarkdown("a|b", true) == "a\\|b");
+    CHECK(EscapeMarkdown("-1", true) == "-1");
+    CHECK(EscapeMarkdown("# x") == "\\# x");
+    Document doc{"T <1>", "s", {{"one", "One", {Paragraph{"x < y"}, Table{{"h"}, {{"1"}}, {true}}}}}};
+    std::string html = RenderHtml(doc);
+    CHECK(html.find("<title>T &lt;1&gt;</title>") != std::string::npos);
+    CHECK(html.find("<p>x &lt; y</p>") != std::string::npos);
+    CHECK(html.find("<td class=\"num\">1</td>") != std::string::npos);
+    CHECK(html.find("<script") == std::string::npos);
+  }
+
+  TEST_CASE("sections: every builder is listed once, in order") {
+    std::vector<std::string> ids;
+    for (const auto& s : ReportSections()) ids.push_back(s.id);
+    CHECK(ids == std::vector<std::string>{"scenario", "game-tree", "explanation", "equilibrium",
+                                          "bargaining", "sweep"});
+  }
+
+  TEST_CASE("a report without a solution says why") {
+    Solved s = SolveFile("entry.efg");
+    ReportInput in = InputFor(s, "entry.efg");
+    in.solution = nullptr;
+    in.unsolved_reason = "no method";
+    ReportOptions options;
+    options.draw_tree = false;
+    std::string md = RenderMarkdown(BuildReport(in, options), "x").text;
+    CHECK(md.find("No equilibrium was computed: no method") != std::string::npos);
+    CHECK(md.find("## The equilibrium") == std::string::npos);
+  }
+
+  TEST_CASE("parameter table and sweep section") {
+    Solved s = SolveFile("entry.efg");
+    ReportInput in = InputFor(s, "entry.efg");
+    in.scenario.parameters = {{"share", "0.2", "0.1", "0.3", "fraction", "F2", false, "revenue share"},
+                              {"cost", "5", "1", "10", "$bn", "", true, ""}};
+    SweepResult sweep;
+    sweep.parameter = "share";
+    sweep.players = {"Entrant", "Incumbent"};
+    sweep.points = {{0.1, {1, 1}, "Entrant In"}, {0.2, {0, 2}, "Entrant Out"}};
+    sweep.thresholds = {{0.15, "path changes at"}};
+    sweep.threshold_text = {"At share = 0.15 the path changes."};
+    in.sweep = sweep;
+    ReportOptions options;
+    options.draw_tree = false;
+    MarkdownOutput md = RenderMarkdown(BuildReport(in, options), "x");
+    CHECK(md.text.find("## The scenario") != std::string::npos);
+    CHECK(md.text.find("| share (revenue share) | 0.2 | 0.1 to 0.3 | fraction | F2 |") != std::string::npos);
+    CHECK(md.text.find("| cost | 5 | 1 to 10 | $bn | assumption |") != std::string::npos);
+    CHECK(md.text.find("## Varying share") != std::string::npos);
+    REQUIRE(md.files.size() == 1);
+    CHECK(md.files[0].first == "x-sweep.svg");
+  }
+}
+
+}  // namespace parley::report
