@@ -1,0 +1,156 @@
+// parley show FILE: what a scenario says (players, parameters with their ranges and sources,
+// stages) and the size of the tree it expands into. Other game files get the size only.
+#include <iostream>
+#include <sstream>
+
+#include "cli/command.h"
+#include "cli/common.h"
+#include "solver/model/error.h"
+#include "solver/model/number.h"
+#include "solver/scenario/scenario.h"
+
+namespace parley::cli {
+namespace {
+
+std::string Range(const scenario::Parameter& p) {
+  if (!p.min && !p.max) return "";
+  return "[" + (p.min ? FormatDouble(*p.min) : std::string("-inf")) + ", " +
+         (p.max ? FormatDouble(*p.max) : std::string("inf")) + "]";
+}
+
+std::string DistributionText(const scenario::Distribution& d) {
+  using Kind = scenario::Distribution::Kind;
+  switch (d.kind) {
+    case Kind::kUniform: return "uniform(" + FormatDouble(d.low) + ", " + FormatDouble(d.high) + ")";
+    case Kind::kTriangular:
+      return "triangular(" + FormatDouble(d.low) + ", " + FormatDouble(d.mode) + ", " +
+             FormatDouble(d.high) + ")";
+    case Kind::kNormal: return "normal(" + FormatDouble(d.mean) + ", " + FormatDouble(d.sd) + ")";
+    case Kind::kBeta:
+      return "beta(" + FormatDouble(d.alpha) + ", " + FormatDouble(d.beta) + ") on [" +
+             FormatDouble(d.low) + ", " + FormatDouble(d.high) + "]";
+    case Kind::kDiscrete: return "discrete, " + std::to_string(d.values.size()) + " values";
+  }
+  return "";
+}
+
+void Summary(std::ostream& out, const model::Game& game) {
+  std::size_t personal = 0;
+  for (model::InfosetId h = 0; h < game.num_infosets(); ++h)
+    if (game.infoset_player(h) != model::kChancePlayer) ++personal;
+  out << "Expanded game: " << game.num_nodes() << " nodes, " << game.num_terminals()
+      << " terminal, " << personal << " information sets, "
+      << (game.perfect_information() ? "perfect information" : "imperfect information")
+      << (game.has_chance() ? ", with chance moves" : "") << "\n";
+}
+
+struct ShowCommand {
+  GameInput input;
+
+  std::function<int()> Setup(CLI::App& app) {
+    AddGameInput(app, input);
+    return [this] { return Run(); };
+  }
+
+  int Run() {
+    std::string ext = io::Extension(input.path);
+    std::ostringstream out;
+    if (ext != ".yaml" && ext != ".yml") {
+      auto game = io::LoadGame(input.path, ToLoadOptions(input));
+      out << (game->title().empty() ? input.path : game->title()) << "\n";
+      out << "Players: ";
+      for (int p = 0; p < game->num_players(); ++p) out << (p ? ", " : "") << game->player_name(p);
+      out << "\n";
+      Summary(out, *game);
+      Emit(out.str());
+      return 0;
+    }
+    scenario::ScenarioOptions options;
+    options.max_nodes = input.max_nodes;
+    options.overrides = input.overrides;
+    auto s = scenario::LoadScenario(input.path, options);
+    out << (s->title.empty() ? input.path : s->title) << "\n";
+    if (!s->description.empty()) out << s->description << (s->description.back() == '\n' ? "" : "\n");
+    if (!s->units.empty()) out << "Units: " << s->units << "\n";
+    out << "\nPlayers: ";
+    for (std::size_t p = 0; p < s->players.size(); ++p) out << (p ? ", " : "") << s->players[p];
+    out << "\n";
+    if (!s->parameters.empty()) {
+      out << "\nParameters:\n";
+      for (const auto& p : s->parameters) {
+        out << "  " << p.name << " = " << FormatDouble(p.value);
+        if (p.value != p.file_value) out << " (set; the file says " << FormatDouble(p.file_value) << ")";
+        if (!p.unit.empty()) out << " " << p.unit;
+        if (std::string r = Range(p); !r.empty()) out << ", range " << r;
+        if (p.distribution) out << ", distribution " << DistributionText(*p.distribution);
+        if (!p.source.empty()) out << ", source: " << p.source;
+        else if (p.assumption) out << ", assumption";
+        else out << ", source not given";
+        if (!p.description.empty()) out << "\n      " << p.description;
+        out << "\n";
+      }
+    }
+    if (s->explicit_tree) {
+      out << "\nGiven as an explicit tree.\n";
+    } else {
+      out << "\nStages:\n";
+      int number = 0;
+      std::string current_repeat;
+      for (const auto& st : s->stages) {
+        if (st.repeat != current_repeat) {
+          current_repeat = st.repeat;
+          if (!st.repeat.empty()) out << "  repeated for " << st.repeat << ":\n";
+        }
+        std::string indent = st.repeat.empty() ? "  " : "    ";
+        out << indent << ++number << ". " << st.name << ": ";
+        switch (st.kind) {
+          case scenario::StageKind::kDecision: {
+            for (std::size_t i = 0; i < st.players.size(); ++i)
+              out << (i ? " / " : "") << st.players[i];
+            out << (st.players.size() > 1 ? " (taking turns)" : "") << " chooses " << st.actions;
+            break;
+          }
+          case scenario::StageKind::kChance:
+            out << "nature draws " << st.actions << " with probabilities " << st.probabilities;
+            break;
+          case scenario::StageKind::kCompute:
+            out << "computes";
+            break;
+        }
+        out << "\n";
+        if (!st.condition.empty()) out << indent << "   only if " << st.condition << "\n";
+        if (!st.observe_all) {
+          out << indent << "   observes only: ";
+          if (st.observe.empty()) out << "nothing";
+          for (std::size_t i = 0; i < st.observe.size(); ++i) out << (i ? ", " : "") << st.observe[i];
+          out << "\n";
+        }
+        for (const auto& [name, formula] : st.compute)
+          out << indent << "   " << name << " = " << formula << "\n";
+      }
+      out << "\nPayoffs:\n";
+      for (std::size_t p = 0; p < s->players.size(); ++p)
+        out << "  " << s->players[p] << ": " << s->payoffs[p] << "\n";
+    }
+    if (!s->sources.empty()) {
+      out << "\nSources:\n";
+      for (const auto& src : s->sources) out << "  - " << src << "\n";
+    }
+    if (!s->notes.empty()) {
+      out << "\nNotes:\n";
+      for (const auto& n : s->notes) out << "  - " << n << "\n";
+    }
+    out << "\n";
+    Summary(out, *s->game);
+    Emit(out.str());
+    return 0;
+  }
+};
+
+ShowCommand show_command;
+PARLEY_REGISTER_COMMAND(show, "show",
+                        "Describe a scenario: players, parameters, stages, tree size", 25,
+                        [](CLI::App& app) { return show_command.Setup(app); });
+
+}  // namespace
+}  // namespace parley::cli
