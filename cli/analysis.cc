@@ -1,0 +1,225 @@
+// parley sweep / thresholds / montecarlo / merge: sensitivity analysis of scenario files.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/common.h"
+#include "solver/analysis/analysis.h"
+#include "solver/analysis/parallel.h"
+#include "solver/analysis/render.h"
+#include "solver/analysis/scenario_model.h"
+#include "solver/model/error.h"
+
+namespace parley::cli {
+namespace {
+
+// Options shared by the three analysis commands.
+struct AnalysisInput {
+  GameInput input;
+  std::string format;
+  std::string output;
+  std::string shard;
+  int threads = 0;
+
+  void Add(CLI::App& app, bool csv, bool shards) {
+    AddGameInput(app, input);
+    if (csv)
+      AddFormat(app, format, {"text", "csv", "json"});
+    else
+      AddFormat(app, format, {"text", "json"});
+    app.add_option("-o,--output", output, "Write to this file (atomically) instead of standard output");
+    app.add_option("--threads", threads, "Worker threads (default: one per core)")
+        ->check(CLI::NonNegativeNumber);
+    if (shards)
+      app.add_option("--shard", shard,
+                     "Compute only slice K of N (K/N), for job arrays; combine with parley merge");
+  }
+
+  analysis::Model Load() const {
+    analysis::ScenarioModelOptions options;
+    options.max_nodes = input.max_nodes;
+    options.overrides = input.overrides;
+    return analysis::ScenarioModel(input.path, options);
+  }
+
+  analysis::RunOptions Run() const {
+    analysis::RunOptions run;
+    run.threads = threads;
+    run.cancel = analysis::InstallInterruptFlag();
+    run.progress = true;
+    if (!shard.empty()) run.shard = analysis::ParseShard(shard);
+    return run;
+  }
+};
+
+int Finish(bool interrupted, std::size_t done, std::size_t total) {
+  if (!interrupted) return 0;
+  std::cerr << "interrupted: " << done << " of " << total
+            << " computed; the output holds those\n";
+  return 130;
+}
+
+struct SweepCommand {
+  AnalysisInput in;
+  std::vector<std::string> vary;
+
+  std::function<int()> Setup(CLI::App& app) {
+    in.Add(app, true, true);
+    app.add_option("--vary", vary, "NAME=LO:HI:N: a parameter and its grid (once or twice)")
+        ->required();
+    return [this] { return Run(); };
+  }
+
+  int Run() {
+    analysis::Model model = in.Load();
+    if (vary.size() > 2) throw Error("--vary: a sweep varies one or two parameters");
+    std::vector<analysis::Axis> axes;
+    for (const auto& v : vary) axes.push_back(analysis::ParseAxis(model, v));
+    if (axes.size() == 2 && axes[0].parameter == axes[1].parameter)
+      throw Error("--vary names " + axes[0].name + " twice");
+    analysis::SweepResult r = analysis::RunSweep(model, axes, in.Run());
+    if (in.format == "json")
+      Emit(analysis::SweepJson(r).dump(1) + "\n", in.output);
+    else if (in.format == "csv")
+      Emit(analysis::SweepCsv(r), in.output);
+    else
+      Emit(analysis::SweepText(r), in.output);
+    return Finish(r.interrupted, r.points.size(), r.total);
+  }
+};
+
+struct ThresholdsCommand {
+  AnalysisInput in;
+  std::string vary;
+  std::size_t grid = 101;
+
+  std::function<int()> Setup(CLI::App& app) {
+    in.Add(app, true, false);
+    app.add_option("--vary", vary, "NAME=LO:HI: the parameter and its range")->required();
+    app.add_option("--grid", grid, "Grid points searched for changes before bisection")
+        ->capture_default_str()
+        ->check(CLI::Range(2, 10'000'000));
+    return [this] { return Run(); };
+  }
+
+  int Run() {
+    analysis::Model model = in.Load();
+    analysis::Axis axis = analysis::ParseAxis(model, vary, grid);
+    bool interrupted = false;
+    auto t = analysis::FindThresholds(model, axis, 1e-9, in.Run(), &interrupted);
+    if (in.format == "json")
+      Emit(analysis::ThresholdsJson(t, axis, interrupted).dump(1) + "\n", in.output);
+    else if (in.format == "csv")
+      Emit(analysis::ThresholdsCsv(t), in.output);
+    else
+      Emit(analysis::ThresholdsText(t, axis, interrupted), in.output);
+    return Finish(interrupted, t.size(), t.size());
+  }
+};
+
+struct MonteCarloCommand {
+  AnalysisInput in;
+  std::size_t samples = 10000;
+  std::uint64_t seed = 1;
+
+  std::function<int()> Setup(CLI::App& app) {
+    in.Add(app, true, true);
+    app.add_option("--samples", samples, "Number of samples")
+        ->capture_default_str()
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000'000}));
+    app.add_option("--seed", seed, "Random seed (same seed, same result)")->capture_default_str();
+    return [this] { return Run(); };
+  }
+
+  int Run() {
+    analysis::Model model = in.Load();
+    bool any = false;
+    for (const auto& d : model.distributions) any = any || d.kind != analysis::Distribution::Kind::kFixed;
+    if (!any)
+      throw Error(SourceLocation{in.input.path},
+                  "no parameter has a distribution; give at least one a `distribution:` (e.g. "
+                  "{type: uniform, low: 0.1, high: 0.5}) to run Monte Carlo");
+    analysis::MonteCarloResult r = analysis::RunMonteCarlo(model, samples, seed, in.Run());
+    if (in.format == "json")
+      Emit(analysis::MonteCarloJson(r, true).dump(1) + "\n", in.output);
+    else if (in.format == "csv")
+      Emit(analysis::MonteCarloCsv(r), in.output);
+    else
+      Emit(analysis::MonteCarloText(r), in.output);
+    return Finish(r.interrupted, r.samples.size(), samples);
+  }
+};
+
+struct MergeCommand {
+  std::vector<std::string> files;
+  std::string format;
+  std::string output;
+
+  std::function<int()> Setup(CLI::App& app) {
+    app.add_option("files", files, "Shard outputs written with --format json")->required();
+    AddFormat(app, format, {"text", "csv", "json"});
+    app.add_option("-o,--output", output, "Write to this file (atomically) instead of standard output");
+    return [this] { return Run(); };
+  }
+
+  int Run() {
+    std::vector<nlohmann::json> docs;
+    for (const auto& f : files) {
+      try {
+        docs.push_back(nlohmann::json::parse(io::ReadWholeFile(f)));
+      } catch (const nlohmann::json::parse_error& e) {
+        throw Error(SourceLocation{f}, std::string("not JSON: ") + e.what());
+      }
+    }
+    std::string kind = docs[0].value("kind", "");
+    if (kind == "montecarlo") {
+      std::vector<analysis::MonteCarloResult> shards;
+      for (std::size_t i = 0; i < docs.size(); ++i) {
+        try {
+          shards.push_back(analysis::MonteCarloFromJson(docs[i]));
+        } catch (const Error& e) {
+          throw Error(SourceLocation{files[i]}, e.message());
+        }
+      }
+      auto r = analysis::MergeMonteCarlo(std::move(shards));
+      if (format == "json") Emit(analysis::MonteCarloJson(r, true).dump(1) + "\n", output);
+      else if (format == "csv") Emit(analysis::MonteCarloCsv(r), output);
+      else Emit(analysis::MonteCarloText(r), output);
+      return 0;
+    }
+    if (kind == "sweep") {
+      std::vector<analysis::SweepResult> shards;
+      for (std::size_t i = 0; i < docs.size(); ++i) {
+        try {
+          shards.push_back(analysis::SweepFromJson(docs[i]));
+        } catch (const Error& e) {
+          throw Error(SourceLocation{files[i]}, e.message());
+        }
+      }
+      auto r = analysis::MergeSweeps(std::move(shards));
+      if (format == "json") Emit(analysis::SweepJson(r).dump(1) + "\n", output);
+      else if (format == "csv") Emit(analysis::SweepCsv(r), output);
+      else Emit(analysis::SweepText(r), output);
+      return 0;
+    }
+    throw Error(SourceLocation{files[0]}, "not a sweep or Monte Carlo result of parley --format json");
+  }
+};
+
+SweepCommand sweep_command;
+ThresholdsCommand thresholds_command;
+MonteCarloCommand montecarlo_command;
+MergeCommand merge_command;
+PARLEY_REGISTER_COMMAND(sweep, "sweep", "Solve a scenario over a grid of one or two parameters", 60,
+                        [](CLI::App& app) { return sweep_command.Setup(app); });
+PARLEY_REGISTER_COMMAND(thresholds, "thresholds",
+                        "Find where the equilibrium outcome changes as a parameter varies", 61,
+                        [](CLI::App& app) { return thresholds_command.Setup(app); });
+PARLEY_REGISTER_COMMAND(montecarlo, "montecarlo",
+                        "Outcome probabilities over parameters drawn from their distributions", 62,
+                        [](CLI::App& app) { return montecarlo_command.Setup(app); });
+PARLEY_REGISTER_COMMAND(merge, "merge", "Combine the --shard outputs of a sweep or Monte Carlo run", 63,
+                        [](CLI::App& app) { return merge_command.Setup(app); });
+
+}  // namespace
+}  // namespace parley::cli

@@ -1,0 +1,104 @@
+#include "solver/analysis/scenario_model.h"
+
+#include <cstdio>
+
+#include "solver/equilibrium/solve.h"
+#include "solver/io/files.h"
+#include "solver/model/error.h"
+
+namespace parley::analysis {
+
+namespace {
+
+Distribution Convert(const scenario::Distribution& d, const scenario::Parameter& p) {
+  using SK = scenario::Distribution::Kind;
+  using K = Distribution::Kind;
+  Distribution out;
+  switch (d.kind) {
+    case SK::kUniform: out.kind = K::kUniform; break;
+    case SK::kTriangular: out.kind = K::kTriangular; break;
+    case SK::kNormal: out.kind = K::kNormal; break;
+    case SK::kBeta: out.kind = K::kBeta; break;
+    case SK::kDiscrete: out.kind = K::kDiscrete; break;
+  }
+  out.low = d.low;
+  out.high = d.high;
+  out.mode = d.mode;
+  out.mean = d.mean;
+  out.sd = d.sd;
+  out.alpha = d.alpha;
+  out.beta = d.beta;
+  out.values = d.values;
+  out.weights = d.weights;
+  out.min = p.min;
+  out.max = p.max;
+  return out;
+}
+
+}  // namespace
+
+std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq) {
+  equilibrium::ActionIndex index(game);
+  std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
+  std::string out;
+  for (model::NodeId v = 0; v < game.num_nodes(); ++v) {
+    if (game.kind(v) != model::NodeKind::kDecision || reach[v] <= 0) continue;
+    model::InfosetId h = game.infoset(v);
+    std::uint32_t first = index.first(h);
+    std::string choice;
+    if (equilibrium::IsPure(eq.behavior, first, game.num_actions(h))) {
+      for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
+        if (eq.behavior[first + a] == 1) choice = game.action_label(h, a);
+    } else {
+      for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
+        if (eq.behavior[first + a] <= 0) continue;
+        char p[32];
+        std::snprintf(p, sizeof p, "%.4g", eq.behavior[first + a]);
+        choice += (choice.empty() ? "" : "/") + game.action_label(h, a) + " " + p;
+      }
+    }
+    if (!out.empty()) out += " > ";
+    out += game.player_name(game.player(v)) + " " + choice;
+  }
+  return out.empty() ? "(no decisions)" : out;
+}
+
+Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options) {
+  std::string ext = io::Extension(path);
+  if (ext != ".yaml" && ext != ".yml")
+    throw Error(SourceLocation{path}, "analysis needs a scenario file (.yaml) with parameters");
+  std::string text = io::ReadWholeFile(path);
+  std::shared_ptr<const scenario::CompiledScenario> compiled =
+      scenario::CompiledScenario::Compile(text, path);
+  const scenario::Scenario& info = compiled->info();
+  Model m;
+  m.base_values = compiled->DefaultValues();
+  compiled->ApplyOverrides(options.overrides, m.base_values);
+  for (const auto& p : info.parameters) {
+    m.parameter_names.push_back(p.name);
+    m.min.push_back(p.min);
+    m.max.push_back(p.max);
+    m.distributions.push_back(p.distribution ? Convert(*p.distribution, p) : Distribution{});
+  }
+  for (const auto& player : info.players) m.value_names.push_back(player);
+  // Fail now, with the file's own message, if the base case does not expand or solve.
+  {
+    auto copy = compiled->Clone();
+    auto game = copy->Expand(m.base_values, options.max_nodes);
+    equilibrium::Solve(*game, equilibrium::SolveOptions{});
+  }
+  std::size_t max_nodes = options.max_nodes;
+  m.make_evaluator = [compiled, max_nodes]() {
+    std::shared_ptr<scenario::CompiledScenario> mine = compiled->Clone();
+    return [mine, max_nodes](const std::vector<double>& values) {
+      model::GamePtr game = mine->Expand(values, max_nodes);
+      equilibrium::SolveOptions options;
+      equilibrium::Solution s = equilibrium::Solve(*game, options);
+      const equilibrium::Equilibrium& eq = s.equilibria.front();
+      return Observation{DescribePath(*game, eq), eq.payoffs};
+    };
+  };
+  return m;
+}
+
+}  // namespace parley::analysis

@@ -1,0 +1,107 @@
+// parley sweep / thresholds / montecarlo / merge through the real binary.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/test_util.h"
+
+namespace parley::testing {
+namespace {
+
+// A hold-up scenario with a threshold in closed form: the investor invests high (cost 3,
+// surplus 10) or low (cost 1, surplus 4) and then gets the share `power` of the surplus.
+// High pays 10 power - 3, low 4 power - 1: high iff power >= (3 - 1)/(10 - 4) = 1/3.
+const char* kHoldUp = R"(title: Hold-up in closed form
+players: [Investor, Partner]
+parameters:
+  power: {value: 0.5, min: 0, max: 1, assumption: true, distribution: {type: uniform, low: 0, high: 1}}
+stages:
+  - name: invest
+    player: Investor
+    actions: [high, low]
+payoffs:
+  Investor: if(invest == high, 10 * power - 3, 4 * power - 1)
+  Partner: if(invest == high, 10 * (1 - power), 4 * (1 - power))
+)";
+
+TEST_SUITE("analysis.cli") {
+  TEST_CASE("thresholds finds the closed-form switching value") {
+    std::string file = "'" + WriteTempFile("holdup.yaml", kHoldUp) + "'";
+    auto r = RunParley("thresholds " + file + " --vary power=0:1 --format json");
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["thresholds"].size() == 1);
+    CHECK(std::abs(j["thresholds"][0]["value"].get<double>() - 1.0 / 3.0) < 1e-9);
+    CHECK(j["thresholds"][0]["below"] == "Investor low");
+    CHECK(j["thresholds"][0]["above"] == "Investor high");
+  }
+
+  TEST_CASE("sweep writes one CSV row per point; 4 shards merge into the single run") {
+    std::string file = "'" + WriteTempFile("holdup.yaml", kHoldUp) + "'";
+    auto csv = RunParley("sweep " + file + " --vary power=0:1:5 --format csv");
+    REQUIRE(csv.exit_code == 0);
+    CHECK(csv.out ==
+          "index,power,Investor,Partner,outcome\n"
+          "0,0,-1,4,Investor low\n"
+          "1,0.25,0,3,Investor low\n"
+          "2,0.5,2,5,Investor high\n"
+          "3,0.75,4.5,2.5,Investor high\n"
+          "4,1,7,0,Investor high\n");
+    for (const char* command : {"sweep --vary power=0:1:37", "montecarlo --samples 3000 --seed 5"}) {
+      CAPTURE(command);
+      auto single = RunParley(std::string(command).substr(0, std::string(command).find(' ')) + " " + file +
+                              std::string(command).substr(std::string(command).find(' ')) + " --format json");
+      REQUIRE(single.exit_code == 0);
+      std::string shards;
+      for (int k = 1; k <= 4; ++k) {
+        std::string out = BuildPath("test-tmp/shard" + std::to_string(k) + ".json");
+        std::string c(command);
+        auto r = RunParley(c.substr(0, c.find(' ')) + " " + file + c.substr(c.find(' ')) +
+                           " --format json --shard " + std::to_string(k) + "/4 -o '" + out + "'");
+        REQUIRE(r.exit_code == 0);
+        shards += " '" + out + "'";
+      }
+      auto merged = RunParley("merge" + shards + " --format json");
+      REQUIRE(merged.exit_code == 0);
+      auto a = nlohmann::json::parse(single.out), b = nlohmann::json::parse(merged.out);
+      a.erase("shard");
+      b.erase("shard");
+      CHECK(a == b);
+      auto missing = RunParley("merge" + shards.substr(0, shards.rfind(" '")) + " --format json");
+      CHECK(missing.exit_code == 1);
+      CHECK(missing.err.find("shard 4/4 is missing") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("Monte Carlo: the probability of investing high is P(power >= 1/3) = 2/3") {
+    std::string file = "'" + WriteTempFile("holdup.yaml", kHoldUp) + "'";
+    auto r = RunParley("montecarlo " + file + " --samples 20000 --seed 11 --format json");
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["outcomes"][0]["outcome"] == "Investor high");
+    double p = j["outcomes"][0]["probability"];
+    CHECK(std::abs(p - 2.0 / 3.0) < 0.015);
+    CHECK(j["outcomes"][0]["ci95"][0].get<double>() < 2.0 / 3.0);
+    CHECK(j["outcomes"][0]["ci95"][1].get<double>() > 2.0 / 3.0);
+    // Same seed, same answer, whatever the thread count.
+    auto again = RunParley("montecarlo " + file + " --samples 20000 --seed 11 --format json --threads 1");
+    CHECK(nlohmann::json::parse(again.out) == j);
+  }
+
+  TEST_CASE("analysis errors") {
+    std::string file = "'" + WriteTempFile("holdup.yaml", kHoldUp) + "'";
+    auto range = RunParley("sweep " + file + " --vary power=0:2:5");
+    CHECK(range.exit_code == 1);
+    CHECK(range.err.find("leaves the parameter's range [0, 1]") != std::string::npos);
+    auto unknown = RunParley("thresholds " + file + " --vary pwer=0:1");
+    CHECK(unknown.exit_code == 1);
+    CHECK(unknown.err.find("unknown parameter 'pwer'") != std::string::npos);
+    auto efg = RunParley("sweep '" + SourcePath("tests/data/entry_deterrence.efg") + "' --vary x=0:1:2");
+    CHECK(efg.exit_code == 1);
+    auto shard = RunParley("montecarlo " + file + " --shard 5/4");
+    CHECK(shard.exit_code == 1);
+  }
+}
+
+}  // namespace
+}  // namespace parley::testing
