@@ -3,40 +3,20 @@
 // tables; with --vary, a chart of the outcome against one parameter).
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
+#include <optional>
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "solver/analysis/analysis.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/model/error.h"
 #include "solver/report/report.h"
 #include "solver/report/solution.h"
+#include "solver/report/sweep_section.h"
 #include "solver/report/text.h"
 
 namespace parley::cli {
 namespace {
-
-// NAME=LO:HI:N
-struct Vary {
-  std::string name;
-  double lo = 0, hi = 0;
-  int count = 0;
-};
-
-Vary ParseVary(const std::string& text) {
-  Vary v;
-  auto eq = text.find('=');
-  auto fail = [&] {
-    return Error("--vary '" + text + "': expected NAME=LO:HI:N, e.g. revenue_share=0.1:0.3:21");
-  };
-  if (eq == std::string::npos || eq == 0) throw fail();
-  v.name = text.substr(0, eq);
-  char tail = 0;
-  if (std::sscanf(text.c_str() + eq + 1, "%lf:%lf:%d%c", &v.lo, &v.hi, &v.count, &tail) != 3) throw fail();
-  if (!(v.hi > v.lo) || v.count < 2 || v.count > 10000)
-    throw Error("--vary '" + text + "': need LO < HI and 2 <= N <= 10000");
-  return v;
-}
 
 // The equilibrium path of the first equilibrium in words (what a sweep compares).
 std::string PathWords(const model::Game& game, const equilibrium::Solution& solution) {
@@ -87,46 +67,39 @@ struct ReportCommand {
     return options;
   }
 
-  // Solves at N values of the parameter; thresholds where the path changes are narrowed
-  // down by bisection.
-  report::SweepResult Sweep(const Vary& v) const {
-    report::SweepResult sweep;
-    sweep.parameter = v.name;
-    auto solve_at = [&](double x) {
-      io::LoadOptions load = ToLoadOptions(input);
-      load.overrides.push_back(v.name + "=" + report::FormatValue(x));
-      auto game = io::LoadGame(input.path, load);
-      equilibrium::SolveOptions options = Options();
-      options.all = false;
-      auto solution = equilibrium::Solve(*game, options);
-      return std::make_pair(game, solution);
+  // The report's sweep through the analysis engine: the model maps a value of the parameter
+  // to the equilibrium (path in words, payoffs) of the game loaded with --set NAME=value.
+  report::SweepResult Sweep(const model::Game& base) const {
+    std::string name = vary.substr(0, vary.find('='));
+    analysis::Model model;
+    model.parameter_names = {name};
+    model.base_values = {0.0};
+    model.min = {std::nullopt};
+    model.max = {std::nullopt};
+    model.distributions = {analysis::Distribution{}};
+    model.value_names = base.players();
+    model.make_evaluator = [this, name] {
+      return [this, name](const std::vector<double>& x) {
+        io::LoadOptions load = ToLoadOptions(input);
+        load.overrides.push_back(name + "=" + FormatDouble(x.front()));
+        auto game = io::LoadGame(input.path, load);
+        equilibrium::SolveOptions options = Options();
+        options.all = false;
+        auto solution = equilibrium::Solve(*game, options);
+        analysis::Observation o;
+        o.outcome = PathWords(*game, solution);
+        o.values = solution.equilibria.empty()
+                       ? std::vector<double>(game->num_players(), std::nan(""))
+                       : solution.equilibria.front().payoffs;
+        return o;
+      };
     };
-    for (int i = 0; i < v.count; ++i) {
-      double x = v.lo + (v.hi - v.lo) * i / (v.count - 1);
-      auto [game, solution] = solve_at(x);
-      if (sweep.players.empty()) sweep.players = game->players();
-      report::SweepPoint point;
-      point.value = x;
-      point.payoffs = solution.equilibria.empty() ? std::vector<double>(game->num_players(), std::nan(""))
-                                                  : solution.equilibria.front().payoffs;
-      point.path = PathWords(*game, solution);
-      sweep.points.push_back(std::move(point));
-    }
-    for (std::size_t i = 0; i + 1 < sweep.points.size(); ++i) {
-      if (sweep.points[i].path == sweep.points[i + 1].path) continue;
-      double a = sweep.points[i].value, b = sweep.points[i + 1].value;
-      for (int step = 0; step < 30 && b - a > 1e-9 * std::max(1.0, std::abs(b)); ++step) {
-        double m = (a + b) / 2;
-        auto [game, solution] = solve_at(m);
-        (PathWords(*game, solution) == sweep.points[i].path ? a : b) = m;
-      }
-      double at = (a + b) / 2;
-      sweep.thresholds.push_back({at, "path changes at"});
-      sweep.threshold_text.push_back("At " + v.name + " = " + report::FormatValue(at) +
-                                     " the equilibrium path changes from \"" + sweep.points[i].path +
-                                     "\" to \"" + sweep.points[i + 1].path + "\".");
-    }
-    return sweep;
+    analysis::Axis axis = analysis::ParseAxis(model, vary);
+    analysis::RunOptions run;
+    auto grid = analysis::RunSweep(model, {axis}, run);
+    double tolerance = (axis.hi - axis.lo) * 1e-6;
+    auto thresholds = analysis::FindThresholds(model, axis, tolerance, run);
+    return report::SweepFromAnalysis(grid, thresholds, base.players());
   }
 
   int Run() {
@@ -148,7 +121,7 @@ struct ReportCommand {
       in.unsolved_reason = e.message();
       std::fprintf(stderr, "note: the report has no equilibrium: %s\n", e.message().c_str());
     }
-    if (!vary.empty()) in.sweep = Sweep(ParseVary(vary));
+    if (!vary.empty()) in.sweep = Sweep(*game);
     report::ReportOptions options;
     options.tree.max_nodes = tree_nodes;
     options.max_equilibria = max_shown;

@@ -1,0 +1,228 @@
+// The HTML report as a person sees it: rendered by headless Chromium, which must report no
+// console errors, show the tree and the charts as non-empty SVG, and show the key numbers in
+// the page text. A screenshot is saved under the build folder (test-tmp/browser/*.png).
+// Chromium is a test dependency (scripts/install-deps.sh installs it): without it, this test
+// fails and says so.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "solver/bargaining/bargaining.h"
+#include "solver/equilibrium/solve.h"
+#include "solver/io/files.h"
+#include "solver/model/error.h"
+#include "solver/report/bargaining_plot.h"
+#include "solver/report/html.h"
+#include "solver/report/report.h"
+#include "tests/test_util.h"
+
+namespace parley::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string FindChromium() {
+  for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
+    std::string command = std::string("command -v ") + name + " >/dev/null 2>&1";
+    if (std::system(command.c_str()) == 0) return name;
+  }
+  return "";
+}
+
+struct BrowserRun {
+  int status = -1;
+  std::string out, err;
+};
+
+// Runs headless Chromium on a local file with a fresh profile, no network services.
+BrowserRun RunChromium(const std::string& chromium, const std::string& args, const std::string& dir) {
+  std::string profile = dir + "/profile";
+  fs::remove_all(profile);
+  fs::create_directories(profile);
+  std::string command = "timeout 120 " + chromium +
+                        " --headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
+                        " --disable-background-networking --disable-component-update --disable-sync"
+                        " --hide-scrollbars --enable-logging=stderr --v=0 --user-data-dir='" + profile + "' " +
+                        args + " >'" + dir + "/out.txt' 2>'" + dir + "/err.txt'";
+  BrowserRun r;
+  r.status = std::system(command.c_str());
+  r.out = ReadFile(dir + "/out.txt");
+  r.err = ReadFile(dir + "/err.txt");
+  return r;
+}
+
+// Console messages and script errors in Chromium's log ("...:CONSOLE(12)] ...", "Uncaught").
+std::vector<std::string> ConsoleErrors(const std::string& log) {
+  std::vector<std::string> found;
+  std::size_t start = 0;
+  while (start < log.size()) {
+    std::size_t end = log.find('\n', start);
+    if (end == std::string::npos) end = log.size();
+    std::string line = log.substr(start, end - start);
+    if (line.find(":CONSOLE(") != std::string::npos || line.find("Uncaught") != std::string::npos ||
+        line.find("Failed to load resource") != std::string::npos)
+      found.push_back(line);
+    start = end + 1;
+  }
+  return found;
+}
+
+// A probe for a copy of the page: it records script errors, failed resource loads and
+// console.error calls, and the rendered size of every SVG, as attributes of <html> that
+// --dump-dom shows. (Recent headless Chromium does not log page console messages to stderr,
+// so the log alone cannot prove there were none.) The report itself has no script.
+constexpr const char* kProbe = R"(<script>
+window.__errors = [];
+window.addEventListener('error', function (e) {
+  var t = e.target;
+  __errors.push(String(e.message || (t && (t.src || t.href)) || 'error'));
+}, true);
+(function () {
+  var original = console.error;
+  console.error = function () {
+    __errors.push(Array.prototype.join.call(arguments, ' '));
+    original.apply(console, arguments);
+  };
+})();
+window.addEventListener('load', function () {
+  var sizes = Array.prototype.map.call(document.querySelectorAll('svg'), function (s) {
+    var r = s.getBoundingClientRect();
+    return Math.round(r.width) + 'x' + Math.round(r.height);
+  });
+  document.documentElement.setAttribute('data-probe-errors', JSON.stringify(__errors));
+  document.documentElement.setAttribute('data-probe-svg', sizes.join(','));
+  document.documentElement.setAttribute('data-probe', 'loaded');
+});
+</script>
+)";
+
+// The value of attribute `name` on the first element that has it ("" when none).
+std::string Attribute(const std::string& dom, const std::string& name) {
+  std::smatch m;
+  if (std::regex_search(dom, m, std::regex(name + "=\"([^\"]*)\""))) return m[1];
+  return "";
+}
+
+// The text of a page: tags removed, entities for < > & decoded.
+std::string PageText(const std::string& dom) {
+  std::string text = std::regex_replace(dom, std::regex("<[^>]*>"), " ");
+  text = std::regex_replace(text, std::regex("&lt;"), "<");
+  text = std::regex_replace(text, std::regex("&gt;"), ">");
+  text = std::regex_replace(text, std::regex("&amp;"), "&");
+  return std::regex_replace(text, std::regex("\\s+"), " ");
+}
+
+// Each <svg ...>...</svg> of the DOM, outermost ones only.
+std::vector<std::string> SvgElements(const std::string& dom) {
+  std::vector<std::string> svgs;
+  std::size_t at = 0;
+  while ((at = dom.find("<svg", at)) != std::string::npos) {
+    std::size_t end = dom.find("</svg>", at);
+    if (end == std::string::npos) break;
+    svgs.push_back(dom.substr(at, end + 6 - at));
+    at = end + 6;
+  }
+  return svgs;
+}
+
+}  // namespace
+
+TEST_SUITE("report browser") {
+  TEST_CASE("the HTML report renders in headless Chromium without errors") {
+    std::string chromium = FindChromium();
+    REQUIRE_MESSAGE(!chromium.empty(),
+                    "headless Chromium is needed to test the HTML report as a reader sees it: "
+                    "install Debian's `chromium` package (scripts/install-deps.sh does)");
+    std::string dir = BuildPath("test-tmp/browser");
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+
+    // A report with every section: the investment game (tree, chance, a tie), a bargaining
+    // step, and a sweep.
+    auto game = io::LoadGame(SourcePath("tests/report/golden/invest.json"));
+    auto solution = equilibrium::Solve(*game, {});
+    report::ReportInput in;
+    in.game = game.get();
+    in.scenario = report::ScenarioFromGame(*game, "invest.json");
+    in.scenario.parameters = {{"boom_probability", "2/3", "0", "1", "", "", true, "chance of a boom"}};
+    in.solution = &solution;
+    // Outcomes (0,0), (4,0), (0,4), (3,3): Nash 3, 3.
+    bargaining::OutcomeSet set{{{0, 0}, {4, 0}, {0, 4}, {3, 3}}, true};
+    in.bargaining.push_back(report::BargainingStepFromResult(bargaining::Solve(set, {0, 0}),
+                                                             {"Firm", "Regulator"}, "Sharing the gains", &set));
+    report::SweepResult sweep;
+    sweep.parameter = "boom_probability";
+    sweep.players = {"Firm", "Regulator"};
+    for (int i = 0; i <= 10; ++i) {
+      double p = i / 10.0;  // Firm invests when 4p - 2(1-p) >= 1, i.e. p >= 1/2
+      bool invest = p >= 0.5;
+      sweep.points.push_back({p, {invest ? 6 * p - 2 : 1, invest ? 2 * p : 1}, invest ? "Firm Invest" : "Firm Wait"});
+    }
+    sweep.thresholds = {{0.5, "switch at"}};
+    sweep.threshold_text = {"At boom_probability = 0.5 the firm starts investing."};
+    in.sweep = sweep;
+    std::string page = dir + "/report.html";
+    report::WriteReport(report::BuildReport(in), page);
+
+    std::string html = ReadFile(page);
+    REQUIRE(html.find("<script") == std::string::npos);
+    std::string probed = dir + "/report-probed.html";
+    {
+      std::string copy = html;
+      copy.insert(copy.find("<head>") + 6, kProbe);
+      io::WriteFileAtomically(probed, copy);
+    }
+    BrowserRun dom = RunChromium(chromium, "--dump-dom 'file://" + probed + "'", dir);
+    REQUIRE_MESSAGE(dom.status == 0, "chromium failed: " << dom.err);
+    REQUIRE_MESSAGE(Attribute(dom.out, "data-probe") == "loaded", "the page did not finish loading");
+    CHECK_MESSAGE(Attribute(dom.out, "data-probe-errors") == "[]",
+                  "errors in the page: " << Attribute(dom.out, "data-probe-errors"));
+    std::vector<std::string> errors = ConsoleErrors(dom.err);
+    CHECK_MESSAGE(errors.empty(), "console errors: " << (errors.empty() ? "" : errors.front()));
+    // Three pictures, each laid out at a real size (width x height in CSS pixels).
+    std::string sizes = Attribute(dom.out, "data-probe-svg");
+    std::smatch m;
+    int pictures = 0;
+    for (std::string rest = sizes; std::regex_search(rest, m, std::regex("(\\d+)x(\\d+)")); rest = m.suffix()) {
+      ++pictures;
+      CHECK_MESSAGE(std::stoi(m[1]) > 100, "an SVG is too narrow: " << sizes);
+      CHECK_MESSAGE(std::stoi(m[2]) > 100, "an SVG is too flat: " << sizes);
+    }
+    CHECK_MESSAGE(pictures == 3, "SVG sizes: " << sizes);
+
+    // The tree, the bargaining chart and the sweep chart: present and not empty.
+    std::vector<std::string> svgs = SvgElements(dom.out);
+    REQUIRE(svgs.size() == 3);
+    CHECK(svgs[0].find("class=\"node\"") != std::string::npos);  // Graphviz's nodes
+    CHECK(svgs[0].find("Accommodate") == std::string::npos);
+    CHECK(svgs[0].find("Let fail") != std::string::npos);
+    CHECK(svgs[1].find("class=\"frontier\"") != std::string::npos);
+    CHECK(svgs[2].find("class=\"series\"") != std::string::npos);
+    CHECK(svgs[2].find("class=\"threshold\"") != std::string::npos);
+    for (const std::string& svg : svgs) CHECK(svg.size() > 1000);
+
+    // Key numbers in the page text.
+    std::string text = PageText(dom.out);
+    CHECK(text.find("Firm 2 and Regulator 4/3") != std::string::npos);
+    CHECK(text.find("compares Bail out (-1) with Let fail (0) and chooses Let fail") != std::string::npos);
+    CHECK(text.find("This is a tie") != std::string::npos);
+    CHECK(text.find("Nash (3, 3)") != std::string::npos);
+    CHECK(text.find("boom_probability = 0.5") != std::string::npos);
+    CHECK(text.find("assumption") != std::string::npos);
+
+    // And a screenshot, for people to look at.
+    std::string shot = dir + "/report.png";
+    BrowserRun picture = RunChromium(chromium, "--window-size=1100,2400 --screenshot='" + shot + "' 'file://" + page + "'", dir);
+    CHECK_MESSAGE(picture.status == 0, picture.err);
+    REQUIRE(fs::exists(shot));
+    CHECK(fs::file_size(shot) > 10000);
+    CHECK(ConsoleErrors(picture.err).empty());
+    MESSAGE("screenshot: " << shot);
+  }
+}
+
+}  // namespace parley::testing

@@ -1,0 +1,120 @@
+// `parley report` and `parley draw` on the real binary: the files they write, their error
+// messages, and atomic writing (a failure never leaves a half-written report nor replaces a
+// good one).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/test_util.h"
+
+namespace parley::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh, empty folder under the build folder.
+std::string FreshDir(const std::string& name) {
+  std::string dir = BuildPath("test-tmp/" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string Fixture(const std::string& name) { return "'" + SourcePath("tests/report/golden/" + name) + "'"; }
+
+// Files in `dir` (names only).
+std::vector<std::string> Listing(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+TEST_SUITE("report cli") {
+  TEST_CASE("parley report writes Markdown with the tree beside it") {
+    std::string dir = FreshDir("report-md");
+    RunResult r = RunParley("report " + Fixture("entry.efg") + " -o '" + dir + "/entry.md'");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(Listing(dir) == std::vector<std::string>{"entry-tree.svg", "entry.md"});
+    std::string md = ReadFile(dir + "/entry.md");
+    CHECK(md.find("![tree](entry-tree.svg)") != std::string::npos);
+    CHECK(md.find("Incumbent compares Fight (-1) with Accommodate (1) and chooses Accommodate") != std::string::npos);
+    CHECK(ReadFile(dir + "/entry-tree.svg").find("<svg") != std::string::npos);
+  }
+
+  TEST_CASE("parley report writes one self-contained HTML page") {
+    std::string dir = FreshDir("report-html");
+    RunResult r = RunParley("report " + Fixture("invest.json") + " -o '" + dir + "/invest.html'");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(Listing(dir) == std::vector<std::string>{"invest.html"});
+    std::string html = ReadFile(dir + "/invest.html");
+    CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+    CHECK(html.find("<svg") != std::string::npos);
+    CHECK(html.find("<style>") != std::string::npos);
+    // Nothing to fetch: no scripts, no external stylesheets, images or links.
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("src=\"http") == std::string::npos);
+    CHECK(html.find("href=\"http") == std::string::npos);
+    CHECK(html.find("<link") == std::string::npos);
+    CHECK(html.find("Regulator 4/3") != std::string::npos);
+  }
+
+  TEST_CASE("parley draw writes SVG, PNG and DOT") {
+    std::string dir = FreshDir("draw");
+    for (std::string ext : {"svg", "png", "dot"}) {
+      RunResult r = RunParley("draw " + Fixture("entry.efg") + " -o '" + dir + "/tree." + ext + "'");
+      REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    }
+    CHECK(ReadFile(dir + "/tree.svg").find("<svg") != std::string::npos);
+    CHECK(ReadFile(dir + "/tree.png").rfind("\x89PNG", 0) == 0);
+    CHECK(ReadFile(dir + "/tree.dot").rfind("digraph tree {", 0) == 0);
+    RunResult plain = RunParley("draw " + Fixture("entry.efg") + " --no-solution -o '" + dir + "/plain.dot'");
+    REQUIRE(plain.exit_code == 0);
+    CHECK(ReadFile(dir + "/plain.dot").find("#c0392b") == std::string::npos);
+  }
+
+  TEST_CASE("errors name the problem") {
+    std::string dir = FreshDir("report-errors");
+    RunResult r = RunParley("report " + Fixture("entry.efg") + " -o '" + dir + "/entry.pdf'");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("unknown report format '.pdf'") != std::string::npos);
+    r = RunParley("draw " + Fixture("entry.efg") + " -o '" + dir + "/tree.jpg'");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("unknown picture format '.jpg'") != std::string::npos);
+    r = RunParley("report " + Fixture("entry.efg") + " --vary x=0:1:5 -o '" + dir + "/v.html'");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("--set applies to scenario files") != std::string::npos);
+    CHECK(Listing(dir).empty());
+  }
+
+  TEST_CASE("a failed report never replaces a good one nor leaves a partial file") {
+    std::string dir = FreshDir("report-atomic");
+    std::string out = dir + "/report.html";
+    REQUIRE(RunParley("report " + Fixture("entry.efg") + " -o '" + out + "'").exit_code == 0);
+    std::string good = ReadFile(out);
+    REQUIRE(!good.empty());
+    // A broken game: the run fails after the old report was there.
+    std::string broken = WriteTempFile("broken.efg", "EFG 2 R \"x\" { \"A\" }\n\"\"\np \"\" 1 1 \"\" { \"a\" \"b\" } 0\nt \"\" 1 \"\" { 1 }\n");
+    RunResult r = RunParley("report '" + broken + "' -o '" + out + "'");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.rfind("error: ", 0) == 0);
+    CHECK(ReadFile(out) == good);
+    // A sweep that fails half-way (the game has no parameters) leaves the report as it was.
+    r = RunParley("report " + Fixture("entry.efg") + " --vary x=0:1:3 -o '" + out + "'");
+    CHECK(r.exit_code == 1);
+    CHECK(ReadFile(out) == good);
+    // The report's folder holds the report and nothing else (no temporary files).
+    CHECK(Listing(dir) == std::vector<std::string>{"report.html"});
+    // A folder that does not exist: an error, and nothing written anywhere.
+    r = RunParley("report " + Fixture("entry.efg") + " -o '" + dir + "/missing/report.html'");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("cannot write") != std::string::npos);
+  }
+}
+
+}  // namespace parley::testing
