@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "solver/equilibrium/backward_induction.h"
+#include "solver/equilibrium/enumeration.h"
 #include "solver/equilibrium/subgames.h"
 #include "solver/model/error.h"
 
@@ -29,13 +30,21 @@ Solution Solve(const model::Game& game, const SolveOptions& options) {
     o.max_equilibria = options.max_equilibria;
     return SolveBackwardInduction(game, o);
   }
+  if (options.all && options.method == "auto") {
+    if (game.num_players() == 2) {
+      EnumerationOptions e;
+      e.max_equilibria = options.max_equilibria;
+      return EnumerateExtremeEquilibria(game, e);
+    }
+  }
   SubgamePerfectOptions o;
   o.exact = options.exact;
   o.method = options.method;
   Solution solution = SolveSubgamePerfect(game, o);
   if (options.all)
     solution.notes.push_back(
-        "--all lists every pure equilibrium for games of perfect information; for this game one "
+        "--all enumerates every pure equilibrium for games of perfect information and every "
+        "extreme equilibrium of two-player games (with --method auto); here one "
         "subgame-perfect equilibrium in behaviour strategies is shown");
   return solution;
 }

@@ -7,6 +7,8 @@
 //                                             sequence-form LP when constant-sum, else Lemke
 //   more than two players, imperfect info  -> UnsupportedError saying what would work
 //   no perfect recall                      -> UnsupportedError
+// With `all` (and method auto) on a two-player game of imperfect information: every extreme
+// Nash equilibrium of the reduced strategic form that is subgame perfect (enumeration.h).
 // `method` overrides: "backward-induction", "lp", "lemke" (see SolveOptions).
 #pragma once
 

@@ -12,6 +12,7 @@
 
 #include "solver/io/efg.h"
 #include "solver/io/game_json.h"
+#include "solver/io/nfg.h"
 #include "solver/model/error.h"
 #include "solver/scenario/scenario.h"
 
@@ -69,9 +70,9 @@ model::GamePtr LoadGame(const std::string& path, const LoadOptions& options) {
     scenario_options.overrides = options.overrides;
     return scenario::LoadScenario(path, scenario_options)->game;
   }
-  if (ext != ".efg" && ext != ".json")
+  if (ext != ".efg" && ext != ".json" && ext != ".nfg")
     throw Error(SourceLocation{path}, "unknown game format '" + ext +
-                                          "': Parley reads .efg (Gambit), .json (Parley game) "
+                                          "': Parley reads .efg and .nfg (Gambit), .json (Parley game) "
                                           "and .yaml/.yml (scenario) files");
   if (!options.overrides.empty())
     throw Error(SourceLocation{path}, "--set applies to scenario files (.yaml); a " + ext +
@@ -80,6 +81,11 @@ model::GamePtr LoadGame(const std::string& path, const LoadOptions& options) {
   ReadOptions read;
   read.max_nodes = options.max_nodes;
   if (ext == ".efg") return ReadEfg(text, path, read);
+  if (ext == ".nfg") {  // a strategic form becomes a tree of simultaneous moves
+    NfgReadOptions nfg;
+    nfg.max_cells = options.max_nodes;
+    return ReadNfg(text, path, nfg).ToExtensive();
+  }
   return ReadGameJson(text, path, read);
 }
 

@@ -1,0 +1,250 @@
+#include "solver/io/nfg.h"
+
+#include <ostream>
+#include <sstream>
+#include <vector>
+
+#include "solver/io/text_scanner.h"
+#include "solver/model/error.h"
+
+namespace parley::io {
+
+using model::NormalFormGame;
+
+namespace {
+
+class NfgReader {
+ public:
+  NfgReader(std::string_view text, const std::string& file, const NfgReadOptions& options)
+      : scan_(text, file), options_(options) {}
+
+  NormalFormGame Read() {
+    Token t = scan_.Next();
+    if (t.kind != TokenKind::kSymbol || t.text != "NFG")
+      scan_.Fail(t, "not a Gambit strategic-form file: it must start with 'NFG 1 R', found " +
+                        TextScanner::Describe(t));
+    Token version = scan_.Next();
+    if (version.kind != TokenKind::kNumber || version.text != "1")
+      scan_.Fail(version, "unsupported .nfg version " + TextScanner::Describe(version) +
+                              " (only version 1 exists)");
+    Token r = scan_.Next();
+    if (r.kind != TokenKind::kSymbol || (r.text != "R" && r.text != "D"))
+      scan_.Fail(r, "expected 'R' after 'NFG 1', found " + TextScanner::Describe(r));
+    std::string title = TextScanner::Unescape(Expect(TokenKind::kString, "the title (a quoted string)").text);
+    Token open = Expect(TokenKind::kLeftBrace, "'{' opening the list of player names");
+    std::vector<std::string> players;
+    for (;;) {
+      Token p = scan_.Next();
+      if (p.kind == TokenKind::kRightBrace) break;
+      if (p.kind != TokenKind::kString)
+        scan_.Fail(p, "expected a player name (a quoted string) or '}', found " +
+                          TextScanner::Describe(p));
+      players.push_back(TextScanner::Unescape(p.text));
+    }
+    if (players.empty()) scan_.Fail(open, "the game has no players; list at least one name");
+    std::vector<std::vector<std::string>> labels = ReadStrategies(players.size());
+    std::string comment;
+    if (scan_.Peek().kind == TokenKind::kString) comment = TextScanner::Unescape(scan_.Next().text);
+    Token body = scan_.Peek();
+    NormalFormGame game = [&] {
+      try {
+        return NormalFormGame(players, labels, options_.max_cells);
+      } catch (const LimitError& e) {
+        throw LimitError(scan_.Where(body), e.message());
+      } catch (const ValidationError& e) {
+        throw ParseError(scan_.Where(body), e.message());
+      }
+    }();
+    game.SetTitle(title);
+    game.SetComment(comment);
+    if (body.kind == TokenKind::kLeftBrace)
+      ReadOutcomeBody(game);
+    else
+      ReadPayoffBody(game);
+    Token extra = scan_.Next();
+    if (extra.kind != TokenKind::kEnd)
+      scan_.Fail(extra, "unexpected " + TextScanner::Describe(extra) + " after the last cell (the game has " +
+                            std::to_string(game.num_cells()) + " cells)");
+    return game;
+  }
+
+ private:
+  Token Expect(TokenKind kind, const char* what) {
+    Token t = scan_.Next();
+    if (t.kind != kind)
+      scan_.Fail(t, std::string("expected ") + what + ", found " + TextScanner::Describe(t));
+    return t;
+  }
+
+  Number ExpectNumber(const std::string& what) {
+    Token t = scan_.Next();
+    Number x;
+    if (t.kind != TokenKind::kNumber || !Number::Parse(t.text, &x))
+      scan_.Fail(t, "expected " + what + " (a number such as 3, -1/2 or 0.25), found " +
+                        TextScanner::Describe(t));
+    return x;
+  }
+
+  long ExpectCount(const std::string& what) {
+    Token t = scan_.Next();
+    Number x;
+    if (t.kind != TokenKind::kNumber || !Number::Parse(t.text, &x) ||
+        x.kind() != Number::Kind::kInteger || x.ToDouble() < 0)
+      scan_.Fail(t, "expected " + what + " (a whole number), found " + TextScanner::Describe(t));
+    return static_cast<long>(x.ToDouble());
+  }
+
+  // `{ 3 2 }` or `{ { "U" "D" } { "L" "R" } }`.
+  std::vector<std::vector<std::string>> ReadStrategies(std::size_t num_players) {
+    Token open = Expect(TokenKind::kLeftBrace, "'{' opening the strategy counts or names");
+    std::vector<std::vector<std::string>> labels;
+    for (;;) {
+      Token t = scan_.Peek();
+      if (t.kind == TokenKind::kRightBrace) {
+        scan_.Next();
+        break;
+      }
+      if (t.kind == TokenKind::kNumber) {
+        long count = ExpectCount("a number of strategies");
+        if (count < 1) scan_.Fail(t, "every player needs at least one strategy");
+        if (count > 1'000'000) scan_.Fail(t, "too many strategies for one player");
+        std::vector<std::string> names;
+        for (long s = 1; s <= count; ++s) names.push_back(std::to_string(s));
+        labels.push_back(std::move(names));
+      } else if (t.kind == TokenKind::kLeftBrace) {
+        scan_.Next();
+        std::vector<std::string> names;
+        for (;;) {
+          Token s = scan_.Next();
+          if (s.kind == TokenKind::kRightBrace) break;
+          if (s.kind != TokenKind::kString)
+            scan_.Fail(s, "expected a strategy label (a quoted string) or '}', found " +
+                              TextScanner::Describe(s));
+          names.push_back(TextScanner::Unescape(s.text));
+        }
+        if (names.empty()) scan_.Fail(t, "every player needs at least one strategy");
+        labels.push_back(std::move(names));
+      } else {
+        scan_.Fail(t, "expected a number of strategies, a '{' opening strategy labels, or '}', found " +
+                          TextScanner::Describe(t));
+      }
+    }
+    if (labels.size() != num_players)
+      scan_.Fail(open, "the strategy list gives " + std::to_string(labels.size()) +
+                           " players, the header names " + std::to_string(num_players));
+    return labels;
+  }
+
+  void ReadPayoffBody(NormalFormGame& game) {
+    const int np = game.num_players();
+    for (std::size_t c = 0; c < game.num_cells(); ++c)
+      for (int p = 0; p < np; ++p) {
+        while (scan_.Peek().kind == TokenKind::kComma) scan_.Next();
+        if (scan_.Peek().kind == TokenKind::kEnd)
+          scan_.Fail(scan_.Peek(), "the payoff list ends early: expected " +
+                                       std::to_string(game.num_cells() * np) +
+                                       " numbers (cells x players), found " +
+                                       std::to_string(c * np + p));
+        game.SetPayoff(c, p, ExpectNumber("the payoff of player " + std::to_string(p + 1) +
+                                          " in cell " + std::to_string(c + 1)));
+      }
+  }
+
+  void ReadOutcomeBody(NormalFormGame& game) {
+    const int np = game.num_players();
+    Expect(TokenKind::kLeftBrace, "'{' opening the outcome list");
+    std::vector<std::string> labels;
+    std::vector<std::vector<Number>> payoffs;
+    for (;;) {
+      Token t = scan_.Next();
+      if (t.kind == TokenKind::kRightBrace) break;
+      if (t.kind != TokenKind::kLeftBrace)
+        scan_.Fail(t, "expected '{' opening an outcome or '}' closing the list, found " +
+                          TextScanner::Describe(t));
+      labels.push_back(TextScanner::Unescape(Expect(TokenKind::kString, "the outcome's label (a quoted string)").text));
+      std::vector<Number> pay;
+      for (int p = 0; p < np; ++p) {
+        while (scan_.Peek().kind == TokenKind::kComma) scan_.Next();
+        pay.push_back(ExpectNumber("the payoff of player " + std::to_string(p + 1) + " in outcome " +
+                                   std::to_string(labels.size())));
+      }
+      while (scan_.Peek().kind == TokenKind::kComma) scan_.Next();
+      Token close = scan_.Next();
+      if (close.kind != TokenKind::kRightBrace)
+        scan_.Fail(close, "expected '}' closing outcome " + std::to_string(labels.size()) + " after " +
+                              std::to_string(np) + " payoffs, found " + TextScanner::Describe(close));
+      payoffs.push_back(std::move(pay));
+    }
+    std::vector<std::uint32_t> cells(game.num_cells());
+    for (std::size_t c = 0; c < game.num_cells(); ++c) {
+      Token t = scan_.Peek();
+      if (t.kind == TokenKind::kEnd)
+        scan_.Fail(t, "the outcome numbers end early: expected one for each of the " +
+                          std::to_string(game.num_cells()) + " cells, found " + std::to_string(c));
+      long o = ExpectCount("an outcome number");
+      if (o > static_cast<long>(payoffs.size()))
+        scan_.Fail(t, "outcome " + std::to_string(o) + " does not exist (the list has " +
+                          std::to_string(payoffs.size()) + ")");
+      cells[c] = static_cast<std::uint32_t>(o);
+    }
+    game.SetOutcomes(std::move(labels), std::move(payoffs), std::move(cells));
+  }
+
+  TextScanner scan_;
+  NfgReadOptions options_;
+};
+
+std::string Quote(const std::string& s) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    // `\"` is a literal quote; any other backslash pair is kept as-is by the reader.
+    if (s[i] == '"') out += "\\\"";
+    else out += s[i];
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+NormalFormGame ReadNfg(std::string_view text, const std::string& file_name,
+                       const NfgReadOptions& options) {
+  return NfgReader(text, file_name, options).Read();
+}
+
+void WriteNfg(const NormalFormGame& game, std::ostream& out) {
+  out << "NFG 1 R " << Quote(game.title()) << " {";
+  for (const auto& p : game.players()) out << ' ' << Quote(p);
+  out << " }\n{\n";
+  for (int p = 0; p < game.num_players(); ++p) {
+    out << "{";
+    for (std::uint32_t s = 0; s < game.num_strategies(p); ++s) out << ' ' << Quote(game.strategy_label(p, s));
+    out << " }\n";
+  }
+  out << "}\n" << Quote(game.comment()) << "\n\n";
+  if (game.has_outcomes()) {
+    out << "{\n";
+    for (std::size_t o = 0; o < game.outcome_labels().size(); ++o) {
+      out << "{ " << Quote(game.outcome_labels()[o]);
+      for (std::size_t p = 0; p < game.outcome_payoffs()[o].size(); ++p)
+        out << (p ? ", " : " ") << game.outcome_payoffs()[o][p].ToString();
+      out << " }\n";
+    }
+    out << "}\n";
+    for (std::size_t c = 0; c < game.num_cells(); ++c) out << (c ? " " : "") << game.cell_outcome(c);
+    out << "\n";
+  } else {
+    for (std::size_t c = 0; c < game.num_cells(); ++c) {
+      for (int p = 0; p < game.num_players(); ++p)
+        out << (c || p ? " " : "") << game.payoff(c, p).ToString();
+    }
+    out << "\n";
+  }
+}
+
+std::string WriteNfgString(const NormalFormGame& game) {
+  std::ostringstream out;
+  WriteNfg(game, out);
+  return out.str();
+}
+
+}  // namespace parley::io
