@@ -389,7 +389,7 @@ class Expander {
     if (!std::equal(labels.begin(), labels.end(), set.labels.begin(), set.labels.end()))
       throw ValidationError(def.where,
                             impl_.info.players[player] + " cannot tell apart the histories " +
-                                set.history.substr(6) + " and " + History().substr(6) +
+                                set.history + " and " + History() +
                                 " at stage '" + StageName(pc) +
                                 "' (he does not observe what differs), but the actions differ "
                                 "there; make the actions depend only on what he observes");

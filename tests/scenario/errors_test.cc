@@ -1,0 +1,272 @@
+// Every mistake in a scenario file gets one message with file:line:col and what would be
+// right. Each case writes a small scenario, reads it, and checks the message.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "solver/model/error.h"
+#include "solver/scenario/scenario.h"
+
+using parley::Error;
+using parley::LimitError;
+using parley::ParseError;
+using parley::ValidationError;
+using parley::scenario::ReadScenario;
+using parley::scenario::ScenarioOptions;
+
+namespace {
+
+// The full message of the error reading `text` throws ("" when it does not throw).
+std::string ErrorOf(const std::string& text, ScenarioOptions options = {}) {
+  try {
+    ReadScenario(text, "s.yaml", options);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const char* kHead = "players: [A, B]\n";  // line 1
+
+}  // namespace
+
+TEST_SUITE("scenario errors") {
+  TEST_CASE("YAML syntax error with its position") {
+    std::string msg = ErrorOf("players: [A, B\nstages: []\n");
+    CHECK(msg.rfind("s.yaml:", 0) == 0);
+    CHECK(msg.find("YAML syntax error") != std::string::npos);
+    CHECK_THROWS_AS(ReadScenario("a: [", "s.yaml"), ParseError);
+  }
+
+  TEST_CASE("unknown key with a did-you-mean") {
+    std::string msg = ErrorOf(std::string(kHead) +
+                              "stages:\n"
+                              "  - name: x\n"
+                              "    player: A\n"
+                              "    actoins: [l, r]\n"
+                              "payoffs: [1, 2]\n");
+    CHECK(msg == "s.yaml:5:5: unknown key 'actoins' in a stage (did you mean 'actions'?); the "
+                 "keys are name, player, actions, probabilities, condition, observe, compute, "
+                 "description");
+    std::string top = ErrorOf("player: [A, B]\n");
+    CHECK(top.find("s.yaml:1:1: unknown key 'player' in the scenario (did you mean 'players'?)") == 0);
+  }
+
+  TEST_CASE("missing keys") {
+    CHECK(ErrorOf("title: x\n").find("missing key 'players'") != std::string::npos);
+    CHECK(ErrorOf(std::string(kHead) + "payoffs: [1, 2]\n").find("missing key 'stages'") !=
+          std::string::npos);
+    std::string msg = ErrorOf(std::string(kHead) +
+                              "stages:\n"
+                              "  - name: x\n"
+                              "    actions: [l, r]\n"
+                              "payoffs: [1, 2]\n");
+    CHECK(msg == "s.yaml:3:5: missing key 'player' in stage 'x': a player's name, or nature "
+                 "for a chance move");
+  }
+
+  TEST_CASE("undefined name in a formula, with its column and a suggestion") {
+    std::string msg = ErrorOf(std::string(kHead) +
+                              "parameters: {cake: 10}\n"
+                              "stages:\n"
+                              "  - name: offer\n"
+                              "    player: A\n"
+                              "    actions: {from: 0, to: cake}\n"
+                              "payoffs:\n"
+                              "  A: cak - offer\n"
+                              "  B: offer\n");
+    CHECK(msg == "s.yaml:8:6: undefined name 'cak' in formula 'cak - offer' (did you mean "
+                 "'cake'?); a formula can use parameters, stage names, computed variables and "
+                 "action labels");
+  }
+
+  TEST_CASE("syntax error in a formula points at the token") {
+    std::string msg = ErrorOf(std::string(kHead) +
+                              "stages:\n"
+                              "  - name: offer\n"
+                              "    player: A\n"
+                              "    actions: [1, 2]\n"
+                              "payoffs:\n"
+                              "  A: \"offer * (2 + \"\n"
+                              "  B: offer\n");
+    // The formula starts at column 7 (after the quote); muparser reports the end (12).
+    CHECK(msg.rfind("s.yaml:7:", 0) == 0);
+    CHECK(msg.find("syntax error in formula 'offer * (2 +'") != std::string::npos);
+    std::string fn = ErrorOf(std::string(kHead) +
+                             "stages: [{name: x, player: A, actions: [1]}]\n"
+                             "payoffs: {A: 'mx(x, 1)', B: 0}\n");
+    CHECK(fn.find("unknown function 'mx'") != std::string::npos);
+    CHECK(fn.find("did you mean 'max'?") != std::string::npos);
+  }
+
+  TEST_CASE("probabilities that do not sum to 1 name the history") {
+    std::string msg = ErrorOf(std::string(kHead) +
+                              "stages:\n"
+                              "  - name: offer\n"
+                              "    player: A\n"
+                              "    actions: [1, 2]\n"
+                              "  - name: luck\n"
+                              "    player: nature\n"
+                              "    actions: [good, bad]\n"
+                              "    probabilities: [0.5, offer / 4]\n"
+                              "payoffs: [offer, 0]\n");
+    // After offer 1: 0.5 + 0.25 = 0.75. (After offer 2 it would be 1.)
+    CHECK(msg == "s.yaml:9:20: the probabilities of stage 'luck' sum to 0.75, not 1, "
+                 "(after offer = 1)");
+    std::string exact = ErrorOf(std::string(kHead) +
+                                "stages:\n"
+                                "  - {name: luck, player: nature, actions: [a, b], probabilities: [1/3, 1/2]}\n"
+                                "payoffs: [1, 0]\n");
+    CHECK(exact.find("sum to 5/6, not 1") != std::string::npos);
+  }
+
+  TEST_CASE("a payoff formula missing for a player") {
+    std::string msg = ErrorOf(std::string(kHead) +
+                              "stages: [{name: x, player: A, actions: [l]}]\n"
+                              "payoffs: {A: 1}\n");
+    CHECK(msg == "s.yaml:3:10: no payoff formula for player B; 'payoffs' needs one formula "
+                 "per player");
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages: [{name: x, player: A, actions: [l]}]\n"
+                  "payoffs: [1]\n")
+              .find("'payoffs' lists 1 formulas for 2 players") != std::string::npos);
+  }
+
+  TEST_CASE("an empty action set") {
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages: [{name: x, player: A, actions: []}]\n"
+                  "payoffs: [1, 0]\n")
+              .find("s.yaml:2:40: the action list of stage 'x' is empty") == 0);
+    // A range that is empty in one history only.
+    std::string msg = ErrorOf(std::string(kHead) +
+                              "stages:\n"
+                              "  - {name: a, player: A, actions: [0, 1]}\n"
+                              "  - {name: b, player: B, actions: {from: 1, to: a}}\n"
+                              "payoffs: [a, b]\n");
+    CHECK(msg.find("s.yaml:4:35: stage 'b' has no actions (after a = 0)") == 0);
+  }
+
+  TEST_CASE("observing a later stage") {
+    std::string msg = ErrorOf(std::string(kHead) +
+                              "stages:\n"
+                              "  - {name: a, player: A, actions: [l, r], observe: [b]}\n"
+                              "  - {name: b, player: B, actions: [x, y]}\n"
+                              "payoffs: [1, 0]\n");
+    CHECK(msg.find("s.yaml:3:53: stage 'a' observes stage 'b', which comes after it") == 0);
+    CHECK_THROWS_AS(ReadScenario(std::string(kHead) +
+                                     "stages:\n"
+                                     "  - {name: a, player: A, actions: [l, r], observe: [b]}\n"
+                                     "  - {name: b, player: B, actions: [x, y]}\n"
+                                     "payoffs: [1, 0]\n",
+                                 "s.yaml"),
+                    ValidationError);
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - {name: a, player: A, actions: [l, r]}\n"
+                  "  - {name: b, player: B, actions: [x, y], observe: [aa]}\n"
+                  "payoffs: [1, 0]\n")
+              .find("observes 'aa', which is not a stage (did you mean 'a'?)") != std::string::npos);
+  }
+
+  TEST_CASE("a parameter set outside its range") {
+    std::string text = std::string(kHead) +
+                       "parameters:\n"
+                       "  cake: {value: 10, min: 1, max: 100}\n"
+                       "stages: [{name: x, player: A, actions: [l]}]\n"
+                       "payoffs: [cake, 0]\n";
+    ScenarioOptions options;
+    options.overrides = {"cake=200"};
+    CHECK(ErrorOf(text, options) ==
+          "s.yaml:3:3: parameter 'cake' set to 200, outside its range [1, 100]");
+    options.overrides = {"cak=2"};
+    CHECK(ErrorOf(text, options).find("no parameter 'cak' (did you mean 'cake'?)") !=
+          std::string::npos);
+    options.overrides = {"cake=ten"};
+    CHECK(ErrorOf(text, options).find("'ten' is not a number") != std::string::npos);
+    options.overrides = {"cake=50"};
+    auto s = ReadScenario(text, "s.yaml", options);
+    CHECK(s->parameters[0].value == 50);
+    CHECK(s->parameters[0].file_value == 10);
+    CHECK(ErrorOf(std::string(kHead) + "parameters: {c: {value: 0, min: 1}}\n"
+                  "stages: [{name: x, player: A, actions: [l]}]\npayoffs: [1, 0]\n")
+              .find("s.yaml:2:25: the value of 'c' lies outside its range [1, inf]") == 0);
+  }
+
+  TEST_CASE("the node limit stops expansion") {
+    std::string text = std::string(kHead) +
+                       "stages:\n"
+                       "  - {name: a, player: A, actions: {from: 1, to: 1000}}\n"
+                       "  - {name: b, player: B, actions: {from: 1, to: 1000}}\n"
+                       "payoffs: [a, b]\n";
+    ScenarioOptions options;
+    options.max_nodes = 5000;
+    CHECK_THROWS_AS(ReadScenario(text, "s.yaml", options), LimitError);
+    CHECK(ErrorOf(text, options).find("more than 5000 nodes") != std::string::npos);
+  }
+
+  TEST_CASE("information sets must offer the same actions") {
+    std::string msg = ErrorOf(std::string(kHead) +
+                              "stages:\n"
+                              "  - {name: a, player: A, actions: [1, 2]}\n"
+                              "  - {name: b, player: B, actions: {from: 0, to: a}, observe: none}\n"
+                              "payoffs: [a, b]\n");
+    CHECK(msg.find("B cannot tell apart the histories (after a = 1) and (after a = 2)") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("names: labels that clash, reserved words, duplicates") {
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages: [{name: invest, player: A, actions: [invest, hold]}]\n"
+                  "payoffs: [1, 0]\n")
+              .find("action label 'invest' has the same name as stage 'invest'") !=
+          std::string::npos);
+    CHECK(ErrorOf(std::string(kHead) + "parameters: {max: 1}\n")
+              .find("parameter 'max' is a reserved word") != std::string::npos);
+    CHECK(ErrorOf("players: [A, A]\n").find("player 'A' is listed twice") != std::string::npos);
+    CHECK(ErrorOf("players: [A]\n").find("two or more players") != std::string::npos);
+  }
+
+  TEST_CASE("distributions are checked") {
+    auto with = [](const std::string& dist) {
+      return ErrorOf(std::string(kHead) + "parameters:\n  x: {value: 0.5, min: 0, max: 1, distribution: " +
+                     dist + "}\nstages: [{name: s, player: A, actions: [l]}]\npayoffs: [x, 0]\n");
+    };
+    CHECK(with("{type: uniform, low: 0, high: 1}") == "");
+    CHECK(with("{type: uniform, low: 1, high: 0}").find("needs low < high") != std::string::npos);
+    CHECK(with("{type: unifrom, low: 0, high: 1}").find("did you mean 'uniform'?") != std::string::npos);
+    CHECK(with("{type: normal, mean: 0.5, sd: 0}").find("sd > 0") != std::string::npos);
+    CHECK(with("{type: beta, alpha: 2, beta: 3}") == "");
+    CHECK(with("{type: triangular, low: 0, mode: 2, high: 1}").find("low <= mode <= high") != std::string::npos);
+    CHECK(with("{type: uniform, low: 0, high: 2}").find("outside the parameter's range") != std::string::npos);
+    CHECK(with("{type: discrete, values: [0, 1], weights: [1]}").find("one weight per value") != std::string::npos);
+    CHECK(with("{type: normal, mean: 0.5, sd: 0.1, alpha: 2}").find("does not belong to a normal") != std::string::npos);
+    auto s = ReadScenario(std::string(kHead) +
+                              "parameters:\n  x: {value: 0.5, distribution: {type: triangular, low: 0, mode: 0.5, high: 1}}\n"
+                              "stages: [{name: s, player: A, actions: [l]}]\npayoffs: [x, 0]\n",
+                          "s.yaml");
+    REQUIRE(s->parameters[0].distribution.has_value());
+    CHECK(s->parameters[0].distribution->mode == 0.5);
+  }
+
+  TEST_CASE("tree form errors") {
+    CHECK(ErrorOf(std::string(kHead) +
+                  "tree:\n"
+                  "  player: nature\n"
+                  "  moves: {h: {payoffs: [1, 0]}, t: {payoffs: [0, 1]}}\n"
+                  "  probabilities: [0.5, 0.6]\n")
+              .find("s.yaml:3:3: the probabilities of this chance node sum to 11/10, not 1") == 0);
+    CHECK(ErrorOf(std::string(kHead) +
+                  "tree:\n"
+                  "  player: C\n"
+                  "  moves: {h: {payoffs: [1, 0]}}\n")
+              .find("s.yaml:3:11: unknown player 'C'") == 0);
+    CHECK(ErrorOf(std::string(kHead) +
+                  "tree:\n"
+                  "  player: A\n"
+                  "  moves:\n"
+                  "    l: {player: B, infoset: i, moves: {x: {payoffs: [1, 0]}}}\n"
+                  "    r: {player: B, infoset: i, moves: {y: {payoffs: [1, 0]}}}\n")
+              .find("the nodes of information set 'i' offer different actions") !=
+          std::string::npos);
+  }
+}
