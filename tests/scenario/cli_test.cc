@@ -1,0 +1,79 @@
+// The scenario commands through the real binary: show, solve with --set, convert to .efg,
+// and the one-line errors with file:line:col.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "tests/test_util.h"
+
+using parley::testing::BuildPath;
+using parley::testing::RunParley;
+using parley::testing::SourcePath;
+
+TEST_SUITE("scenario cli") {
+  TEST_CASE("show lists players, parameters with ranges and sources, stages and size") {
+    auto r = RunParley("show " + SourcePath("games/ultimatum.yaml"));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("Players: Proposer, Responder") != std::string::npos);
+    CHECK(r.out.find("cake = 10 units, range [1, 1000], assumption") != std::string::npos);
+    CHECK(r.out.find("1. offer: Proposer chooses 0 to cake step 1") != std::string::npos);
+    // 1 root + 11 responder nodes + 22 terminals.
+    CHECK(r.out.find("Expanded game: 34 nodes, 22 terminal") != std::string::npos);
+    auto set = RunParley("show " + SourcePath("games/ultimatum.yaml") + " --set cake=4");
+    CHECK(set.out.find("cake = 4 (set; the file says 10)") != std::string::npos);
+    CHECK(set.out.find("Expanded game: 16 nodes") != std::string::npos);  // 1 + 5 + 10
+  }
+
+  TEST_CASE("show reports imperfect recall") {
+    std::string file = parley::testing::WriteTempFile(
+        "forgetful.yaml",
+        "players: [A, B]\n"
+        "stages:\n"
+        "  - {name: first, player: A, actions: [l, r]}\n"
+        "  - {name: second, player: A, actions: [x, y], observe: none}\n"
+        "payoffs: [1, 0]\n");
+    auto r = RunParley("show " + file);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("A does not observe his own earlier choice at stage 'first' when moving "
+                     "at stage 'second' (imperfect recall)") != std::string::npos);
+  }
+
+  TEST_CASE("solve a scenario, with --set") {
+    auto r = RunParley("solve " + SourcePath("games/ultimatum.yaml") + " --set cake=6");
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("Payoffs: Proposer 6, Responder 0") != std::string::npos);
+    auto bad = RunParley("solve " + SourcePath("games/ultimatum.yaml") + " --set cake=0");
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.find("parameter 'cake' set to 0, outside its range [1, 1000]") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("convert a scenario to Gambit's format and solve that") {
+    std::string efg = BuildPath("test-tmp/entry.efg");
+    auto c = RunParley("convert " + SourcePath("games/entry_deterrence.yaml") + " " + efg);
+    REQUIRE(c.exit_code == 0);
+    auto r = RunParley("solve " + efg);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("Payoffs: Entrant 1, Incumbent 1") != std::string::npos);
+  }
+
+  TEST_CASE("bad files: one error line with file:line:col") {
+    struct Case {
+      const char* file;
+      const char* message;
+    };
+    const Case cases[] = {
+        {"unknown_key.yaml", "unknown_key.yaml:5:5: unknown key 'actoins' in a stage (did you mean 'actions'?)"},
+        {"undefined_variable.yaml", "undefined_variable.yaml:9:13: undefined name 'ofer' in formula 'cake - ofer' (did you mean 'offer'?)"},
+        {"bad_probabilities.yaml", "bad_probabilities.yaml:6:20: the probabilities of stage 'luck' sum to 9/10, not 1, at the start (before any choice)"},
+        {"yaml_syntax.yaml", "yaml_syntax.yaml:2:7: YAML syntax error"},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.file);
+      auto r = RunParley("validate " + SourcePath(std::string("tests/data/scenario/") + c.file));
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find(c.message) != std::string::npos);
+      CHECK(r.err.find('\n') == r.err.size() - 1);  // one line
+    }
+  }
+}
