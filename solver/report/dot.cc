@@ -75,12 +75,13 @@ TreeDrawing DrawTree(const Game& game, const equilibrium::Equilibrium* eq,
     ++per_depth[depth[v]];
   }
   int full_depth = static_cast<int>(per_depth.size()) - 1;
-  if (n > options.max_nodes) {
+  std::size_t widest = *std::max_element(per_depth.begin(), per_depth.end());
+  if (n > options.max_nodes || widest > options.max_width) {
     std::size_t total = 0;
     full_depth = 0;
     for (std::size_t d = 0; d < per_depth.size(); ++d) {
       total += per_depth[d];
-      if (total > options.max_nodes) break;
+      if (total > options.max_nodes || per_depth[d] > options.max_width) break;
       full_depth = static_cast<int>(d);
     }
     if (full_depth < 1 && n > 1) full_depth = 1;
@@ -147,10 +148,11 @@ TreeDrawing DrawTree(const Game& game, const equilibrium::Equilibrium* eq,
       std::size_t size = game.subtree_end(v) - v;
       std::string label = "+" + std::to_string(size) + " nodes";
       if (eq) {
+        label = std::to_string(size) + " nodes";
         std::vector<double> total(np);
         for (int i = 0; i < np; ++i)
           total[i] = above[static_cast<std::size_t>(v) * np + i] + values[static_cast<std::size_t>(v) * np + i];
-        label += "\nvalue " + Payoffs(total.data(), np);
+        label += "\n(" + Payoffs(total.data(), np) + ")";
       }
       out << "shape=box, style=\"dashed,rounded\", label=" << Quote(label);
       if (on_path(v)) out << ", color=" << Quote(kPathColor);
@@ -219,8 +221,8 @@ TreeDrawing DrawTree(const Game& game, const equilibrium::Equilibrium* eq,
                   "node down to depth " + std::to_string(full_depth) + " is drawn" +
                   (options.path_budget > 0 && eq ? ", the equilibrium path a little further" : "") +
                   ", and each of the " + std::to_string(result.collapsed) +
-                  " subtrees below is one dashed box with its size" +
-                  (eq ? " and its equilibrium value" : "") + ".";
+                  " subtrees below is one dashed box with its number of nodes" +
+                  (eq ? " and, in parentheses, its equilibrium payoffs" : "") + ".";
   }
   return result;
 }

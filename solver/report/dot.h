@@ -7,8 +7,8 @@
 // equilibrium, the edges it plays on the path are thick red and its choices at nodes off
 // the path blue; mixed choices show their probabilities.
 //
-// Large trees are not drawn whole: nodes are kept down to the deepest level whose total
-// stays within `max_nodes`, the equilibrium path is followed further while the budget lasts,
+// Large trees are not drawn whole: nodes are kept down to the deepest level such that the
+// drawing has at most `max_nodes` nodes and no level more than `max_width` of them, the equilibrium path is followed further while the budget lasts,
 // and every subtree cut off is one box with its size and equilibrium value.
 #pragma once
 
@@ -23,6 +23,7 @@ namespace parley::report {
 
 struct TreeDrawOptions {
   std::size_t max_nodes = 150;   // more nodes than this: collapse below a depth
+  std::size_t max_width = 24;    // and never draw a full level wider than this
   std::size_t path_budget = 60;  // extra nodes kept to follow the equilibrium path deeper
   bool show_outcome_labels = false;
 };

@@ -183,8 +183,12 @@ std::string SolutionText(const Game& game, const Solution& solution, const TextO
       std::string who = names[h];
       if (game.infoset_nodes(h).size() == 1 && game.infoset_label(h).empty())
         who = game.player_name(game.infoset_player(h)) + At(DescribeNode(game, game.infoset_nodes(h).front()));
+      bool pure = equilibrium::IsPure(eq.behavior, first, n);
+      // Mixed behaviour names the mover: "Microsoft at [after complaint]: settle 0.25, ...".
+      if (!pure && !game.infoset_label(h).empty())
+        who = game.player_name(game.infoset_player(h)) + " at [" + game.infoset_label(h) + "]";
       out << "  " << (on_path ? "* " : "  ") << who << ": ";
-      if (equilibrium::IsPure(eq.behavior, first, n)) {
+      if (pure) {
         for (std::uint32_t a = 0; a < n; ++a)
           if (eq.behavior[first + a] == 1) out << game.action_label(h, a);
       } else {

@@ -173,7 +173,7 @@ t "" 3 "" { -1, 0 }
     CHECK(d.nodes_drawn <= options.max_nodes + options.path_budget);
     CHECK(d.collapsed > 0);
     CHECK(d.note.find(std::to_string(game->num_nodes()) + " nodes") != std::string::npos);
-    CHECK(d.dot.find("nodes\\nvalue") != std::string::npos);
+    CHECK(d.dot.find("nodes\\n(") != std::string::npos);
     // The explanation keeps to the path.
     Explanation e = Explain(*game, solution.equilibria.front());
     CHECK(e.steps.size() <= ExplainOptions{}.max_steps);
