@@ -1,0 +1,386 @@
+// Subgame-perfect equilibria of imperfect-information games (subgames.h): known answers
+// worked by hand, the refusals, and every two-player perfect-recall game of Gambit's
+// distribution against reference.json, each result checked by a brute-force best response
+// that is independent of the sequence form.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "solver/equilibrium/lemke.h"
+#include "solver/equilibrium/sequence_form.h"
+#include "solver/equilibrium/solve.h"
+#include "solver/equilibrium/subgames.h"
+#include "solver/equilibrium/verify.h"
+#include "solver/io/efg.h"
+#include "solver/io/files.h"
+#include "solver/model/error.h"
+#include "tests/test_util.h"
+
+namespace parley::equilibrium {
+namespace {
+
+using model::Game;
+using model::InfosetId;
+using model::NodeId;
+
+model::GamePtr Efg(const std::string& text) { return io::ReadEfg(text, "test.efg"); }
+
+// The probability the equilibrium gives action `label` at the set labelled `set`.
+double Prob(const Game& g, const Equilibrium& eq, const std::string& set, const std::string& label) {
+  ActionIndex index(g);
+  for (InfosetId h = 0; h < g.num_infosets(); ++h)
+    if (g.infoset_label(h) == set)
+      for (std::uint32_t a = 0; a < g.num_actions(h); ++a)
+        if (g.action_label(h, a) == label) return eq.behavior[index(h, a)];
+  FAIL("no action " << label << " at " << set);
+  return -1;
+}
+Rational ExactProb(const Game& g, const Equilibrium& eq, const std::string& set,
+                   const std::string& label) {
+  ActionIndex index(g);
+  for (InfosetId h = 0; h < g.num_infosets(); ++h)
+    if (g.infoset_label(h) == set)
+      for (std::uint32_t a = 0; a < g.num_actions(h); ++a)
+        if (g.action_label(h, a) == label) return eq.exact_behavior.at(index(h, a));
+  FAIL("no action " << label << " at " << set);
+  return -1;
+}
+
+// Brute force, independent of the sequence form: in every proper subgame, for every player,
+// try every pure assignment of actions to the player's sets in the subgame and evaluate the
+// subgame by recursion. Returns the largest gain, or -1 when there are too many assignments.
+double BruteForceGain(const Game& g, const std::vector<double>& behavior) {
+  ActionIndex index(g);
+  std::vector<char> roots = ProperSubgameRoots(g);
+  double worst = 0;
+  for (NodeId r = 0; r < g.num_nodes(); ++r) {
+    if (!roots[r] || g.is_terminal(r)) continue;
+    for (int p = 0; p < g.num_players(); ++p) {
+      std::vector<InfosetId> sets;
+      for (NodeId v = r; v < g.subtree_end(r); ++v)
+        if (g.player(v) == p && g.infoset_nodes(g.infoset(v)).front() == v)
+          sets.push_back(g.infoset(v));
+      double combos = 1;
+      for (InfosetId h : sets) combos *= g.num_actions(h);
+      if (combos > 5000) return -1;
+      std::vector<double> dev = behavior;
+      std::function<double(NodeId)> value = [&](NodeId v) {
+        double total = g.outcome(v) == model::kNoOutcome ? 0 : g.payoff(g.outcome(v), p);
+        if (g.is_terminal(v)) return total;
+        std::uint32_t first = index.first(g.infoset(v));
+        auto kids = g.children(v);
+        for (std::uint32_t a = 0; a < kids.size(); ++a)
+          if (dev[first + a] != 0) total += dev[first + a] * value(kids[a]);
+        return total;
+      };
+      double base = value(r), best = base;
+      std::vector<std::uint32_t> choice(sets.size(), 0);
+      for (;;) {
+        for (std::size_t k = 0; k < sets.size(); ++k)
+          for (std::uint32_t a = 0; a < g.num_actions(sets[k]); ++a)
+            dev[index(sets[k], a)] = a == choice[k] ? 1 : 0;
+        best = std::max(best, value(r));
+        std::size_t k = 0;
+        while (k < sets.size() && ++choice[k] == g.num_actions(sets[k])) choice[k++] = 0;
+        if (k == sets.size()) break;
+      }
+      worst = std::max(worst, best - base);
+    }
+  }
+  return worst;
+}
+
+// Matching pennies as a tree: Ann moves, Bo does not see her choice.
+const char* kPennies = R"(EFG 2 R "Matching pennies" { "Ann" "Bo" }
+p "" 1 1 "Ann" { "H" "T" } 0
+p "" 2 1 "Bo" { "H" "T" } 0
+t "" 1 "" { 1 -1 }
+t "" 2 "" { -1 1 }
+p "" 2 1 0
+t "" 2
+t "" 1
+)";
+
+// Inspection game (wage w = 10, effort cost g = 4, output v = 20, inspection cost h = 2), the
+// worker and the inspector moving simultaneously.
+//   worker:    work -> w - g = 6; shirk -> 0 if inspected, w = 10 if not
+//   inspector: work & inspect -> v - w - h = 8, work & trust -> v - w = 10,
+//              shirk & inspect -> -h = -2,      shirk & trust -> -w = -10
+// No pure equilibrium (each pure pair has a profitable switch). The worker is indifferent
+// when 6 = 10 (1 - q): q = P(inspect) = g / w = 2/5. The inspector is indifferent when
+// (1-s) 8 - 2 s = (1-s) 10 - 10 s, i.e. -2 = -10 s: s = P(shirk) = h / w = 1/5.
+// Payoffs: worker 6; inspector (4/5) 8 - (1/5) 2 = 6.
+const char* kInspection = R"(EFG 2 R "Inspection" { "Worker" "Inspector" }
+p "" 1 1 "effort" { "work" "shirk" } 0
+p "" 2 1 "audit" { "inspect" "trust" } 0
+t "" 1 "" { 6 8 }
+t "" 2 "" { 6 10 }
+p "" 2 1 0
+t "" 3 "" { 0 -2 }
+t "" 4 "" { 10 -10 }
+)";
+
+// Entry with a simultaneous price war after entry. Out pays (0, 4). After In, the incumbent
+// chooses fight/share and the entrant aggressive/passive, neither seeing the other:
+//   (fight, aggressive) (-2, -1)  (fight, passive) (-1, 1)
+//   (share, aggressive) (3, 2)    (share, passive) (2, 3)      (entrant, incumbent)
+// Share strictly dominates fight for the incumbent (2 > -1, 3 > 1); against share the entrant
+// plays aggressive (3 > 2); so the subgame's only equilibrium pays (3, 2) and the entrant
+// enters (3 > 0). The threat "fight after entry" keeps the entrant out in a Nash equilibrium
+// (out; fight, passive): entering then pays at most -1 < 0, and the incumbent's choice is
+// never reached; it is not subgame perfect, since fight is not a best reply in the subgame.
+const char* kEntry = R"(EFG 2 R "Entry and price war" { "Entrant" "Incumbent" }
+p "" 1 1 "enter?" { "in" "out" } 0
+p "" 2 1 "price" { "fight" "share" } 0
+p "" 1 2 "stance" { "aggressive" "passive" } 0
+t "" 1 "" { -2 -1 }
+t "" 2 "" { -1 1 }
+p "" 1 2 0
+t "" 3 "" { 3 2 }
+t "" 4 "" { 2 3 }
+t "" 5 "" { 0 4 }
+)";
+
+// Two stages: Ann takes a sure `safe` payoff or plays a pennies-like game against Bo
+// (Ann gets 4 on (H, H), 2 on (T, T), 0 otherwise; Bo the negative). In that subgame Bo's
+// P(H) = q makes Ann indifferent: 4 q = 2 (1 - q), q = 1/3; Ann's P(H) = p makes Bo
+// indifferent: -4 p = -2 (1 - p), p = 1/3; Ann's value is 4/3. So Ann plays when
+// safe = 1 < 4/3 and stays safe when safe = 3/2 > 4/3 (a pure maximin of 0 would say: stay).
+std::string TwoStage(const std::string& safe) {
+  return R"(EFG 2 R "Two stages" { "Ann" "Bo" }
+p "" 1 1 "start" { "safe" "play" } 0
+t "" 1 "" { )" + safe + R"( 1 }
+p "" 1 2 "Ann guesses" { "H" "T" } 0
+p "" 2 1 "Bo guesses" { "H" "T" } 0
+t "" 2 "" { 4 -4 }
+t "" 3 "" { 0 0 }
+p "" 2 1 0
+t "" 3
+t "" 4 "" { 2 -2 }
+)";
+}
+
+TEST_SUITE("subgame perfect") {
+  TEST_CASE("matching pennies: value 0, both players 1/2-1/2, by LP, Lemke and exactly") {
+    auto g = Efg(kPennies);
+    for (const std::string method : {"auto", "lp", "lemke"}) {
+      for (bool exact : {false, true}) {
+        CAPTURE(method);
+        CAPTURE(exact);
+        SubgamePerfectOptions o;
+        o.method = method;
+        o.exact = exact;
+        Solution s = SolveSubgamePerfect(*g, o);
+        REQUIRE(s.equilibria.size() == 1);
+        const Equilibrium& eq = s.equilibria[0];
+        CHECK(eq.payoffs[0] == doctest::Approx(0).epsilon(1e-12));
+        CHECK(Prob(*g, eq, "Ann", "H") == doctest::Approx(0.5));
+        CHECK(Prob(*g, eq, "Bo", "H") == doctest::Approx(0.5));
+        CHECK(eq.max_gain >= 0);
+        CHECK(eq.max_gain < 1e-9);
+        if (exact) {
+          CHECK(eq.exact_payoffs[0] == 0);
+          CHECK(ExactProb(*g, eq, "Ann", "T") == Rational(1, 2));
+        }
+        if (method == "auto" && !exact) CHECK(s.method.find("LP") != std::string::npos);
+        if (method == "lemke") CHECK(s.method.find("Lemke") != std::string::npos);
+      }
+    }
+  }
+
+  TEST_CASE("inspection game: the unique mixed equilibrium, derived by indifference") {
+    auto g = Efg(kInspection);
+    for (bool exact : {false, true}) {
+      SubgamePerfectOptions o;
+      o.exact = exact;
+      Equilibrium eq = SolveSubgamePerfect(*g, o).equilibria.at(0);
+      CHECK(Prob(*g, eq, "audit", "inspect") == doctest::Approx(0.4));  // g / w
+      CHECK(Prob(*g, eq, "effort", "shirk") == doctest::Approx(0.2));   // h / w
+      CHECK(eq.payoffs[0] == doctest::Approx(6));
+      CHECK(eq.payoffs[1] == doctest::Approx(6));
+      if (exact) {
+        CHECK(ExactProb(*g, eq, "audit", "inspect") == Rational(2, 5));
+        CHECK(eq.exact_payoffs[1] == 6);
+      }
+    }
+  }
+
+  TEST_CASE("subgame perfection removes the Nash equilibrium held up by a non-credible threat") {
+    auto g = Efg(kEntry);
+    Equilibrium eq = SolveSubgamePerfect(*g).equilibria.at(0);
+    CHECK(Prob(*g, eq, "enter?", "in") == 1);
+    CHECK(Prob(*g, eq, "price", "share") == doctest::Approx(1));
+    CHECK(Prob(*g, eq, "stance", "aggressive") == doctest::Approx(1));
+    CHECK(eq.payoffs == std::vector<double>{3, 2});
+    // The threat profile (out; fight, passive) is Nash (no gain at the root) but not
+    // subgame perfect (the incumbent gains 1 - (-1) = 2 by sharing... in the subgame).
+    ActionIndex index(*g);
+    std::vector<double> threat(index.size(), 0.0);
+    auto set = [&](const std::string& s, const std::string& a) {
+      for (InfosetId h = 0; h < g->num_infosets(); ++h)
+        if (g->infoset_label(h) == s)
+          for (std::uint32_t k = 0; k < g->num_actions(h); ++k)
+            threat[index(h, k)] = g->action_label(h, k) == a ? 1 : 0;
+    };
+    set("enter?", "out");
+    set("price", "fight");
+    set("stance", "passive");
+    std::vector<char> root_only(g->num_nodes(), 0);
+    root_only[0] = 1;
+    CHECK(MaxSubgameGain<double>(*g, index, threat, &root_only) == 0);
+    // In the subgame after `in`: the incumbent's share pays 3 instead of fight's 1.
+    CHECK(MaxSubgameGain<double>(*g, index, threat) == doctest::Approx(2));
+    CHECK(BruteForceGain(*g, threat) == doctest::Approx(2));
+  }
+
+  TEST_CASE("a mixed subgame's value decides the first move") {
+    SUBCASE("safe = 1 < 4/3: play") {
+      auto g = Efg(TwoStage("1"));
+      Solution s = SolveSubgamePerfect(*g);
+      const Equilibrium& eq = s.equilibria.at(0);
+      CHECK(Prob(*g, eq, "start", "play") == 1);
+      CHECK(Prob(*g, eq, "Ann guesses", "H") == doctest::Approx(1.0 / 3));
+      CHECK(Prob(*g, eq, "Bo guesses", "H") == doctest::Approx(1.0 / 3));
+      CHECK(eq.payoffs[0] == doctest::Approx(4.0 / 3));
+      CHECK(s.method.find("LP") != std::string::npos);
+      CHECK(s.method.find("backward induction") != std::string::npos);
+      SubgamePerfectOptions exact;
+      exact.exact = true;
+      CHECK(SolveSubgamePerfect(*g, exact).equilibria.at(0).exact_payoffs[0] == Rational(4, 3));
+    }
+    SUBCASE("safe = 3/2 > 4/3: stay safe") {
+      auto g = Efg(TwoStage("3/2"));
+      const Equilibrium eq = SolveSubgamePerfect(*g).equilibria.at(0);
+      CHECK(Prob(*g, eq, "start", "safe") == 1);
+      CHECK(eq.payoffs[0] == doctest::Approx(1.5));
+      // The unreached subgame is still played in equilibrium (subgame perfection).
+      CHECK(Prob(*g, eq, "Bo guesses", "H") == doctest::Approx(1.0 / 3));
+    }
+  }
+
+  TEST_CASE("the verifier sees a deviation (so the battery below can fail)") {
+    auto g = Efg(kPennies);
+    ActionIndex index(*g);
+    std::vector<double> b(index.size(), 0.5);
+    CHECK(MaxSubgameGain<double>(*g, index, b) == 0);
+    b[index(1, 0)] = 0.75;  // Bo H 3/4: Ann's H pays 3/4 - 1/4 = 1/2 instead of 0
+    b[index(1, 1)] = 0.25;
+    CHECK(MaxSubgameGain<double>(*g, index, b) == doctest::Approx(0.5));
+    CHECK(BruteForceGain(*g, b) == doctest::Approx(0.5));
+  }
+
+  TEST_CASE("proper subgames by preorder ranges") {
+    auto g = Efg(kEntry);
+    std::vector<char> roots = ProperSubgameRoots(*g);
+    // Nodes: 0 root, 1 price (subgame root), 2 stance (inside the set), 5 stance, leaves.
+    CHECK(roots[0]);
+    CHECK(roots[1]);
+    CHECK_FALSE(roots[2]);
+    CHECK_FALSE(roots[5]);
+  }
+
+  TEST_CASE("refusals: no perfect recall, three players") {
+    // Ann forgets her own first move.
+    auto forgetful = Efg(R"(EFG 2 R "Forgetful" { "Ann" "Bo" }
+p "" 1 1 "first" { "L" "R" } 0
+p "" 1 2 "second" { "l" "r" } 0
+t "" 1 "" { 1 0 }
+t "" 2 "" { 0 1 }
+p "" 1 2 0
+t "" 2
+t "" 1
+)");
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*forgetful),
+                         doctest::Contains("does not have perfect recall"), UnsupportedError);
+    auto three = Efg(R"(EFG 2 R "Three" { "A" "B" "C" }
+p "" 1 1 "a" { "x" "y" } 0
+p "" 2 1 "b" { "x" "y" } 0
+t "" 1 "" { 1 0 0 }
+t "" 2 "" { 0 1 0 }
+p "" 2 1 0
+t "" 3 "" { 0 0 1 }
+t "" 1
+)");
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*three), doctest::Contains("two players"),
+                         UnsupportedError);
+  }
+
+  TEST_CASE("Lemke: a degenerate LCP solved exactly") {
+    // w = q + M z with M = [[1, 1], [1, 1]], q = (-1, -1): both rows tie at every step;
+    // the solutions are z1 + z2 = 1 (w = 0). The lexicographic rule picks the last tied row,
+    // w2, so z2 enters and z0 leaves at z2 = 1.
+    std::vector<Rational> M = {1, 1, 1, 1}, q = {-1, -1}, d = {1, 1};
+    LcpResult<Rational> r = SolveLcp<Rational>(2, M, q, d);
+    REQUIRE(r.solved);
+    CHECK(r.z[0] + r.z[1] == 1);
+    CHECK(r.z[0] == 0);
+    LcpResult<double> f = SolveLcp<double>(2, {1, 1, 1, 1}, {-1, -1}, {1, 1});
+    REQUIRE(f.solved);
+    CHECK(f.z[0] + f.z[1] == doctest::Approx(1));
+  }
+}
+
+// Every two-player game with perfect recall and imperfect information in Gambit's sample
+// collection: a verified subgame-perfect equilibrium in doubles and exactly; the value on
+// constant-sum games; the payoffs where Gambit's pure SPE is unique and its verified lcp
+// equilibria agree with it.
+TEST_CASE("subgame perfect: Gambit sample games against reference.json") {
+  REQUIRE(testing::SharedAvailable());
+  auto ref = nlohmann::json::parse(testing::ReadFile(testing::SharedPath("gambit-games/reference.json")));
+  int solved = 0, refused = 0, values = 0, agreed = 0;
+  for (auto& [key, entry] : ref.items()) {
+    if (key.rfind("efg/", 0) != 0 || entry["perfect_information"].get<bool>()) continue;
+    CAPTURE(key);
+    auto game = io::LoadGame(testing::SharedPath("gambit-games/" + key));
+    if (entry["num_players"] != 2 || !entry["perfect_recall"].get<bool>()) {
+      CHECK_THROWS_AS(SolveSubgamePerfect(*game), UnsupportedError);
+      ++refused;
+      continue;
+    }
+    Solution fp = SolveSubgamePerfect(*game);
+    SubgamePerfectOptions exact_options;
+    exact_options.exact = true;
+    Solution ex = SolveSubgamePerfect(*game, exact_options);
+    REQUIRE(fp.equilibria.size() == 1);
+    REQUIRE(ex.equilibria.size() == 1);
+    const Equilibrium& e = ex.equilibria[0];
+    CHECK(fp.equilibria[0].max_gain < 1e-9);
+    ActionIndex index(*game);
+    CHECK(MaxSubgameGain<Rational>(*game, index, e.exact_behavior) == 0);
+    double brute = BruteForceGain(*game, fp.equilibria[0].behavior);
+    if (brute >= 0) CHECK(brute < 1e-9);
+    for (InfosetId h = 0; h < game->num_infosets(); ++h) {  // a behaviour profile
+      Rational sum = 0;
+      for (std::uint32_t a = 0; a < game->num_actions(h); ++a) {
+        CHECK(e.exact_behavior[index(h, a)] >= 0);
+        sum += e.exact_behavior[index(h, a)];
+      }
+      CHECK(sum == 1);
+    }
+    if (entry.contains("value")) {
+      CHECK(FormatRational(e.exact_payoffs[0]) == entry["value"].get<std::string>());
+      CHECK(fp.equilibria[0].payoffs[0] == doctest::Approx(Rational(entry["value"].get<std::string>()).get_d()));
+      ++values;
+    }
+    const auto& pure = entry["spe_pure"];
+    const auto& lcp = entry["spe_lcp"];
+    if (pure.is_array() && pure.size() == 1 && lcp.is_object() && lcp.value("verified", false) &&
+        lcp["payoff_vectors"].size() == 1 && lcp["payoff_vectors"][0] == pure[0]) {
+      CHECK(FormatRational(e.exact_payoffs[0]) == pure[0][0].get<std::string>());
+      CHECK(FormatRational(e.exact_payoffs[1]) == pure[0][1].get<std::string>());
+      ++agreed;
+    }
+    ++solved;
+  }
+  MESSAGE(solved << " solved, " << refused << " refused, " << values << " values, " << agreed
+                 << " payoff agreements");
+  CHECK(solved >= 50);
+  CHECK(values >= 4);
+  CHECK(agreed >= 5);
+}
+
+}  // namespace
+}  // namespace parley::equilibrium
