@@ -160,9 +160,12 @@ class Expander {
 
   void Emit(Instruction in) {
     program_.push_back(std::move(in));
-    if (program_.size() > 100'000'000)
+    // Unrolled stages cost memory even when skipped: bounded by the node limit and 10 million.
+    std::size_t limit = std::min<std::size_t>(10'000'000, max_nodes_ ? 10 * max_nodes_ + 1000 : 10'000'000);
+    if (program_.size() > limit)
       throw LimitError(SourceLocation{impl_.info.file},
-                       "the scenario unrolls into more than 100 million stages");
+                       "the scenario's repeat blocks unroll into more than " +
+                           std::to_string(limit) + " stages");
   }
 
   // ---- Expansion ------------------------------------------------------------------------

@@ -34,6 +34,35 @@ int Scenario::FindParameter(std::string_view name) const {
   return -1;
 }
 
+namespace {
+
+// Messages quote the user's text, which may hold line breaks or control bytes: an error is
+// one line, so these become spaces.
+std::string OneLine(std::string text) {
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return text;
+}
+
+template <typename Function>
+auto OneLineErrors(Function&& function) -> decltype(function()) {
+  try {
+    return function();
+  } catch (const ParseError& e) {
+    throw ParseError(e.where(), OneLine(e.message()));
+  } catch (const ValidationError& e) {
+    throw ValidationError(e.where(), OneLine(e.message()));
+  } catch (const LimitError& e) {
+    throw LimitError(e.where(), OneLine(e.message()));
+  } catch (const UnsupportedError& e) {
+    throw UnsupportedError(e.where(), OneLine(e.message()));
+  } catch (const Error& e) {
+    throw Error(e.where(), OneLine(e.message()));
+  }
+}
+
+}  // namespace
+
 CompiledScenario::CompiledScenario(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CompiledScenario::~CompiledScenario() = default;
 
@@ -41,7 +70,7 @@ std::unique_ptr<CompiledScenario> CompiledScenario::Compile(std::string_view tex
                                                             const std::string& file) {
   auto impl = std::make_unique<Impl>();
   impl->text = std::string(text);
-  ReadInto(*impl, file);
+  OneLineErrors([&] { ReadInto(*impl, file); });
   return std::unique_ptr<CompiledScenario>(new CompiledScenario(std::move(impl)));
 }
 
@@ -98,7 +127,7 @@ void CompiledScenario::ApplyOverrides(std::span<const std::string> overrides,
 }
 
 model::GamePtr CompiledScenario::Expand(std::span<const double> values, std::size_t max_nodes) {
-  return impl_->Expand(values, max_nodes);
+  return OneLineErrors([&] { return impl_->Expand(values, max_nodes); });
 }
 
 std::unique_ptr<CompiledScenario> CompiledScenario::Clone() const {
