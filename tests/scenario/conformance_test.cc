@@ -42,7 +42,7 @@ TEST_SUITE("scenario conformance") {
       try {
         s = parley::scenario::LoadScenario(file);
       } catch (const parley::Error& e) {
-        FAIL_CHECK(std::string("cannot load: ") + e.what());
+        FAIL_CHECK("cannot load: " << std::string(e.what()));
         continue;
       }
       REQUIRE(s->game);
