@@ -8,30 +8,18 @@
 #include "cli/command.h"
 #include "cli/common.h"
 #include "solver/analysis/analysis.h"
+#include "solver/analysis/scenario_model.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/model/error.h"
 #include "solver/report/report.h"
+#include "solver/report/scenario_info.h"
 #include "solver/report/solution.h"
 #include "solver/report/sweep_section.h"
 #include "solver/report/text.h"
+#include "solver/scenario/scenario.h"
 
 namespace parley::cli {
 namespace {
-
-// The equilibrium path of the first equilibrium in words (what a sweep compares).
-std::string PathWords(const model::Game& game, const equilibrium::Solution& solution) {
-  if (solution.equilibria.empty()) return "no equilibrium";
-  auto path = report::EquilibriumPath(game, solution.equilibria.front(), 2);
-  if (path.size() != 1) return "mixed";
-  std::string out;
-  const auto& nodes = path.front().nodes;
-  for (std::size_t k = 0; k + 1 < nodes.size(); ++k) {
-    model::NodeId v = nodes[k];
-    out += (k ? ", " : "") + report::MoverName(game, v) + " " +
-           report::ActionName(game, game.infoset(v), game.action_into(nodes[k + 1]));
-  }
-  return out.empty() ? "(no moves)" : out;
-}
 
 struct ReportCommand {
   GameInput input;
@@ -67,33 +55,13 @@ struct ReportCommand {
     return options;
   }
 
-  // The report's sweep through the analysis engine: the model maps a value of the parameter
-  // to the equilibrium (path in words, payoffs) of the game loaded with --set NAME=value.
+  // The report's sweep through the analysis engine (scenario files only): a grid of N
+  // values, then the switching values narrowed down by bisection.
   report::SweepResult Sweep(const model::Game& base) const {
-    std::string name = vary.substr(0, vary.find('='));
-    analysis::Model model;
-    model.parameter_names = {name};
-    model.base_values = {0.0};
-    model.min = {std::nullopt};
-    model.max = {std::nullopt};
-    model.distributions = {analysis::Distribution{}};
-    model.value_names = base.players();
-    model.make_evaluator = [this, name] {
-      return [this, name](const std::vector<double>& x) {
-        io::LoadOptions load = ToLoadOptions(input);
-        load.overrides.push_back(name + "=" + FormatDouble(x.front()));
-        auto game = io::LoadGame(input.path, load);
-        equilibrium::SolveOptions options = Options();
-        options.all = false;
-        auto solution = equilibrium::Solve(*game, options);
-        analysis::Observation o;
-        o.outcome = PathWords(*game, solution);
-        o.values = solution.equilibria.empty()
-                       ? std::vector<double>(game->num_players(), std::nan(""))
-                       : solution.equilibria.front().payoffs;
-        return o;
-      };
-    };
+    analysis::ScenarioModelOptions model_options;
+    model_options.max_nodes = input.max_nodes;
+    model_options.overrides = input.overrides;
+    analysis::Model model = analysis::ScenarioModel(input.path, model_options);
     analysis::Axis axis = analysis::ParseAxis(model, vary);
     analysis::RunOptions run;
     auto grid = analysis::RunSweep(model, {axis}, run);
@@ -103,14 +71,21 @@ struct ReportCommand {
   }
 
   int Run() {
-    auto game = io::LoadGame(input.path, ToLoadOptions(input));
     report::ReportInput in;
-    in.game = game.get();
-    in.scenario = report::ScenarioFromGame(*game, input.path);
-    for (const auto& o : input.overrides) {
-      auto eq = o.find('=');
-      in.scenario.overrides.emplace_back(o.substr(0, eq), eq == std::string::npos ? "" : o.substr(eq + 1));
+    model::GamePtr game;
+    std::string ext = io::Extension(input.path);
+    if (ext == ".yaml" || ext == ".yml") {
+      scenario::ScenarioOptions scenario_options;
+      scenario_options.max_nodes = input.max_nodes;
+      scenario_options.overrides = input.overrides;
+      auto loaded = scenario::LoadScenario(input.path, scenario_options);
+      game = loaded->game;
+      in.scenario = report::ScenarioInfoFrom(*loaded, input.overrides);
+    } else {
+      game = io::LoadGame(input.path, ToLoadOptions(input));
+      in.scenario = report::ScenarioFromGame(*game, input.path);
     }
+    in.game = game.get();
     in.generator = std::string("parley ") + PARLEY_VERSION;
     std::optional<equilibrium::Solution> solution;
     try {

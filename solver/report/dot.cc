@@ -184,6 +184,7 @@ TreeDrawing DrawTree(const Game& game, const equilibrium::Equilibrium* eq,
         out << ", color=" << Quote(kPathColor) << ", fontcolor=" << Quote(kPathColor) << ", penwidth=3.5";
       } else if (eq && !chance && prob > 0) {
         out << ", color=" << Quote(kChoiceColor) << ", fontcolor=" << Quote(kChoiceColor) << ", penwidth=2.2";
+        result.off_path_choices = true;
       }
       out << "];\n";
     }

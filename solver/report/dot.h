@@ -33,6 +33,7 @@ struct TreeDrawing {
   std::size_t nodes_drawn = 0;  // tree nodes drawn (collapsed boxes included)
   std::size_t collapsed = 0;    // subtrees drawn as one box
   int depth_shown = 0;          // every node down to this depth is drawn
+  bool off_path_choices = false;  // some drawn edge marks a choice off the equilibrium path
   // One sentence for readers when the drawing is collapsed, else "".
   std::string note;
 };

@@ -1,5 +1,6 @@
 #include "solver/report/markdown.h"
 
+#include <cctype>
 #include <sstream>
 
 namespace parley::report {
@@ -18,7 +19,16 @@ Overloaded(F...) -> Overloaded<F...>;
 std::string EscapeMarkdown(const std::string& text, bool in_table) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  auto word = [&](std::size_t i) {
+    return i < text.size() && std::isalnum(static_cast<unsigned char>(text[i]));
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    // Inside a word ("war_loss") an underscore cannot start emphasis: left as it is.
+    if (c == '_' && i > 0 && word(i - 1) && word(i + 1)) {
+      out += c;
+      continue;
+    }
     switch (c) {
       case '\\': case '`': case '*': case '_': case '[': case ']': case '<':
         out += '\\';

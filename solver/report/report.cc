@@ -63,6 +63,11 @@ void ScenarioSection(const ReportInput& input, const ReportOptions&, Document& d
     }
     s.blocks.push_back(std::move(t));
   }
+  if (!info.sources.empty()) {
+    s.blocks.push_back(Subheading{"Sources"});
+    s.blocks.push_back(ItemList{info.sources, true});
+  }
+  for (const auto& note : info.notes) s.blocks.push_back(Note{note});
   doc.sections.push_back(std::move(s));
 }
 
@@ -78,9 +83,9 @@ void TreeSection(const ReportInput& input, const ReportOptions& options, Documen
   std::string caption = "Decision nodes name the player who moves; leaves show the payoffs (" +
                         JoinWithAnd(game.players()) + ")" +
                         (game.has_chance() ? "; diamonds are chance moves, with their probabilities" : "") + ".";
-  if (eq)
-    caption += " Thick red edges: the equilibrium path. Blue edges: what the equilibrium "
-               "prescribes at nodes off the path.";
+  if (eq) caption += " Thick red edges: the equilibrium path.";
+  if (drawing.off_path_choices)
+    caption += " Blue edges: what the equilibrium prescribes at nodes off the path.";
   if (!game.perfect_information())
     caption += " Dashed lines join the nodes of one information set: the mover cannot tell them apart.";
   bool mixed = false;

@@ -41,6 +41,8 @@ struct ScenarioInfo {
   std::string description;
   std::vector<std::string> players;
   std::vector<ParameterRow> parameters;
+  std::vector<std::string> sources;  // citations the parameters' sources refer to
+  std::vector<std::string> notes;    // remarks about the game's structure
   std::string source_file;
   std::vector<std::pair<std::string, std::string>> overrides;  // --set NAME=VALUE applied
 };

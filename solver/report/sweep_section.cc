@@ -1,9 +1,26 @@
 #include "solver/report/sweep_section.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "solver/model/error.h"
 #include "solver/report/text.h"
 
 namespace parley::report {
+
+namespace {
+
+// The number with the fewest decimals inside the bisection's final bracket [lo, hi].
+double Shortest(double value, double lo, double hi) {
+  for (int digits = 0; digits <= 12; ++digits) {
+    double scale = std::pow(10.0, digits);
+    double r = std::round(value * scale) / scale;
+    if (r >= lo && r <= hi) return r;
+  }
+  return value;
+}
+
+}  // namespace
 
 SweepResult SweepFromAnalysis(const analysis::SweepResult& sweep,
                               const std::vector<analysis::Threshold>& thresholds,
@@ -18,8 +35,9 @@ SweepResult SweepFromAnalysis(const analysis::SweepResult& sweep,
   for (const analysis::SweepPoint& p : sweep.points)
     out.points.push_back({p.x.front(), p.observation.values, p.observation.outcome});
   for (const analysis::Threshold& t : thresholds) {
-    out.thresholds.push_back({t.value, "switch at"});
-    out.threshold_text.push_back("At " + t.parameter + " = " + FormatValue(t.value) +
+    double at = Shortest(t.value, std::min(t.lo, t.hi), std::max(t.lo, t.hi));
+    out.thresholds.push_back({at, "switch at"});
+    out.threshold_text.push_back("At " + t.parameter + " = " + FormatValue(at) +
                                  " the equilibrium changes from \"" + t.below + "\" to \"" +
                                  t.above + "\".");
   }

@@ -64,6 +64,26 @@ TEST_SUITE("report cli") {
     CHECK(html.find("Regulator 4/3") != std::string::npos);
   }
 
+  TEST_CASE("a scenario report: parameter table, sources, --set and a --vary chart") {
+    std::string dir = FreshDir("report-scenario");
+    RunResult r = RunParley("report " + Fixture("entry_scenario.yaml") +
+                            " --set duopoly_profit=1.5 --vary war_loss=-3:3:7 -o '" + dir + "/s.md'");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(Listing(dir) == std::vector<std::string>{"s-sweep.svg", "s-tree.svg", "s.md"});
+    std::string md = ReadFile(dir + "/s.md");
+    CHECK(md.find("## The scenario") != std::string::npos);
+    CHECK(md.find("| war_loss (each firm's profit in a price war) | -1 | -3 to 3 |  | assumption |") != std::string::npos);
+    CHECK(md.find("| duopoly_profit (each firm's profit when sharing) | 1.5 (file: 1) | 0 to 3 | $m | Selten 1978 |") != std::string::npos);
+    CHECK(md.find("1. Selten, R. (1978). The chain store paradox.") != std::string::npos);
+    CHECK(md.find("| Changed with --set | duopoly_profit = 1.5 |") != std::string::npos);
+    // The Incumbent fights once a price war pays more than sharing: war_loss > 1.5.
+    CHECK(md.find("At war_loss = 1.5 the equilibrium changes from \"Entrant In > Incumbent Accommodate\" "
+                  "to \"Entrant In > Incumbent Fight\"") != std::string::npos);
+    std::string chart = ReadFile(dir + "/s-sweep.svg");
+    CHECK(chart.find("class=\"threshold\"") != std::string::npos);
+    CHECK(chart.find("class=\"series\"") != std::string::npos);
+  }
+
   TEST_CASE("parley draw writes SVG, PNG and DOT") {
     std::string dir = FreshDir("draw");
     for (std::string ext : {"svg", "png", "dot"}) {
@@ -88,7 +108,7 @@ TEST_SUITE("report cli") {
     CHECK(r.err.find("unknown picture format '.jpg'") != std::string::npos);
     r = RunParley("report " + Fixture("entry.efg") + " --vary x=0:1:5 -o '" + dir + "/v.html'");
     CHECK(r.exit_code == 1);
-    CHECK(r.err.find("--set applies to scenario files") != std::string::npos);
+    CHECK(r.err.find("analysis needs a scenario file (.yaml)") != std::string::npos);
     CHECK(Listing(dir).empty());
   }
 

@@ -220,7 +220,7 @@ t "" 3 "" { -1, 0 }
 
   TEST_CASE("writers escape text") {
     CHECK(EscapeHtml("<a & \"b\">") == "&lt;a &amp; &quot;b&quot;&gt;");
-    CHECK(EscapeMarkdown("a*b_c|d") == "a\\*b\\_c|d");
+    CHECK(EscapeMarkdown("a*b_c|d _e_") == "a\\*b_c|d \\_e\\_");
     CHECK(EscapeMarkdown("a|b", true) == "a\\|b");
     CHECK(EscapeMarkdown("-1", true) == "-1");
     CHECK(EscapeMarkdown("# x") == "\\# x");
