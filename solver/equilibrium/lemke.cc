@@ -1,5 +1,6 @@
 #include "solver/equilibrium/lemke.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
@@ -10,8 +11,8 @@ namespace parley::equilibrium {
 
 namespace {
 
-constexpr double kPivotTolerance = 1e-11;
-constexpr double kTieTolerance = 1e-11;
+constexpr double kPivotTolerance = 1e-9;
+constexpr double kTieTolerance = 1e-9;
 
 template <class T>
 class Tableau {
@@ -63,9 +64,20 @@ class Tableau {
   std::size_t RatioTest(std::size_t c) const {
     std::vector<std::size_t> ties;
     T best = 0;
+    // In doubles a pivot must be large relative to its column (tiny entries are rounding).
+    double floor = kPivotTolerance;
+    if constexpr (std::is_same_v<T, double>) {
+      double big = 0;
+      for (std::size_t i = 0; i < n_; ++i) big = std::max(big, std::abs(tab_[i * cols_ + c]));
+      floor = kPivotTolerance * std::max(1.0, big);
+    }
     for (std::size_t i = 0; i < n_; ++i) {
       const T& a = tab_[i * cols_ + c];
-      if (!Negative(a)) continue;
+      if constexpr (std::is_same_v<T, double>) {
+        if (!(a < -floor)) continue;
+      } else {
+        if (!Negative(a)) continue;
+      }
       T ratio = rhs_[i] / -a;
       if (ties.empty() || Less(ratio, best)) {
         ties.assign(1, i);

@@ -43,11 +43,14 @@ PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf) 
                      std::to_string(limit) +
                      (std::is_same_v<T, double> ? "" : " in exact arithmetic (drop --exact)"));
   std::vector<T> M(N * N, T(0)), q(N, T(0)), d(N, T(1));
-  // Payoffs shifted to be negative at every leaf: u - (max u + 1) <= -1.
+  // Payoffs shifted to be negative at every leaf and scaled into [-1, 0):
+  // (u - max u - 1) / (max u - min u + 1) lies in [-1, -1/(range + 1)]. Equilibria do not
+  // change (a positive affine map of each player's payoffs); the scale keeps doubles tame.
   T c0 = sf.max_payoff[0] + 1, c1 = sf.max_payoff[1] + 1;
+  T s0 = c0 - sf.min_payoff[0], s1 = c1 - sf.min_payoff[1];
   for (const auto& e : sf.entries) {
-    M[(X + e.s1) * N + Y + e.s2] = -(e.a - c0 * e.prob);
-    M[(Y + e.s2) * N + X + e.s1] = -(e.b - c1 * e.prob);
+    M[(X + e.s1) * N + Y + e.s2] = -(e.a - c0 * e.prob) / s0;
+    M[(Y + e.s2) * N + X + e.s1] = -(e.b - c1 * e.prob) / s1;
   }
   ForEachConstraint(game, p1, [&](std::uint32_t j, std::uint32_t s, int c) {
     M[(X + s) * N + UP + j] = -c;

@@ -1,0 +1,98 @@
+// Benchmarks of the imperfect-information solvers on random two-player games.
+//
+// Generator ("delayed observation"): players 1 and 2 alternate for `depth` moves with
+// `branching` actions each; a mover sees the whole history except the opponent's most recent
+// move. So every set (after the first move) holds `branching` nodes, both players have perfect
+// recall, no proper subgame other than the whole game exists (every subtree is crossed by the
+// sets just below it), and the sequence form has branching^d sequences per level d.
+// Payoffs: uniform random integers in [-100, 100] per leaf (player 2 gets the negative in the
+// zero-sum variant, an independent draw otherwise), fixed seed.
+//
+//   cmake --build build -j2 --target equilibrium_bench
+//   ./build/bench/equilibrium_bench --benchmark_filter=Lp      # zero-sum, sequence-form LP
+//   ./build/bench/equilibrium_bench --benchmark_filter=Lemke   # general-sum, Lemke (doubles)
+#include <benchmark/benchmark.h>
+
+#include <random>
+#include <string>
+
+#include "solver/equilibrium/subgames.h"
+#include "solver/model/game_builder.h"
+
+namespace {
+
+using parley::model::GameBuilder;
+using parley::model::GamePtr;
+using parley::model::InfosetId;
+using parley::model::NodeId;
+
+GamePtr DelayedObservationGame(int depth, int branching, bool zero_sum, unsigned seed) {
+  GameBuilder b({"P1", "P2"});
+  b.SetTitle("random delayed-observation game");
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> pay(-100, 100);
+  std::vector<std::string> actions;
+  for (int a = 0; a < branching; ++a) actions.push_back("a" + std::to_string(a));
+  // Level by level: `level` holds the parent of each node to create at depth d, `key` its set:
+  // the index of that parent at depth d - 1 (siblings differ only in the hidden last move).
+  std::vector<NodeId> level = {parley::model::kNoNode};
+  std::vector<std::size_t> key = {0};
+  for (int d = 0; d < depth; ++d) {
+    int player = d % 2;
+    std::vector<InfosetId> sets;  // per key
+    std::vector<NodeId> next;
+    std::vector<std::size_t> next_key;
+    std::size_t num_keys = d == 0 ? 1 : level.size() / branching;
+    for (std::size_t k = 0; k < num_keys; ++k)
+      sets.push_back(b.AddInfoset(player, "", actions));
+    for (std::size_t i = 0; i < level.size(); ++i) {
+      NodeId v = b.AddNode(level[i], sets[d == 0 ? 0 : key[i]]);
+      for (int a = 0; a < branching; ++a) {
+        next.push_back(v);
+        next_key.push_back(i);  // v's children share one set
+      }
+    }
+    level = std::move(next);
+    key = std::move(next_key);
+  }
+  for (NodeId parent : level) {
+    double u = pay(rng);
+    double w = zero_sum ? -u : pay(rng);
+    std::vector<double> payoff = {u, w};
+    b.AddTerminal(parent, b.AddOutcome(payoff));
+  }
+  return b.Build();
+}
+
+void Run(benchmark::State& state, bool zero_sum, const char* method) {
+  GamePtr game = DelayedObservationGame(static_cast<int>(state.range(0)),
+                                        static_cast<int>(state.range(1)), zero_sum, 7);
+  std::size_t seq[2] = {1, 1};
+  for (int p = 0; p < 2; ++p)
+    for (InfosetId h : game->player_infosets(p)) seq[p] += game->num_actions(h);
+  parley::equilibrium::SubgamePerfectOptions options;
+  options.method = method;
+  double gain = 0;
+  for (auto _ : state) {
+    auto solution = parley::equilibrium::SolveSubgamePerfect(*game, options);
+    gain = solution.equilibria.at(0).max_gain;
+    benchmark::DoNotOptimize(solution);
+  }
+  state.counters["nodes"] = game->num_nodes();
+  state.counters["seq1"] = static_cast<double>(seq[0]);
+  state.counters["seq2"] = static_cast<double>(seq[1]);
+  state.counters["max_gain"] = gain;
+}
+
+void BM_ZeroSumLp(benchmark::State& state) { Run(state, true, "lp"); }
+void BM_GeneralSumLemke(benchmark::State& state) { Run(state, false, "lemke"); }
+
+// depth 15, branching 2: 21,846 and 10,923 sequences (65,535 nodes).
+BENCHMARK(BM_ZeroSumLp)->Args({9, 2})->Args({13, 2})->Args({15, 2})->Unit(benchmark::kMillisecond)->Iterations(1);
+// depth 10, branching 2: 343 and 683 sequences; depth 11: 1,367 and 683 (about 50 s today:
+// the dense tableau is the bottleneck, see docs/equilibria.md).
+BENCHMARK(BM_GeneralSumLemke)->Args({7, 2})->Args({9, 2})->Args({10, 2})->Unit(benchmark::kMillisecond)->Iterations(1);
+
+}  // namespace
+
+BENCHMARK_MAIN();
