@@ -167,8 +167,17 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
   Equilibrium eq;
   bool exact = options.exact;
   if (!exact) {
-    eq = SolveWith<double>(game, options, roots, count);
-    if (eq.max_gain > options.tolerance) {
+    bool failed = false;
+    try {
+      eq = SolveWith<double>(game, options, roots, count);
+    } catch (const InternalError& e) {  // Lemke lost its way in floating point
+      solution.notes.push_back(std::string("floating point failed (") + e.what() +
+                               "); recomputed in exact rational arithmetic");
+      failed = true;
+      exact = true;
+      count = Counters{};
+    }
+    if (!failed && eq.max_gain > options.tolerance) {
       solution.notes.push_back("the floating-point solution had a deviation gain of " +
                                std::to_string(eq.max_gain) +
                                "; recomputed in exact rational arithmetic");
