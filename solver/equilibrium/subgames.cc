@@ -25,9 +25,9 @@ std::string MoreThanTwoPlayersMessage(const Game& game, NodeId root) {
   return "the subgame at node " + std::to_string(root) + " has imperfect information and the "
          "game has " + std::to_string(game.num_players()) +
          " players; Parley computes mixed subgame-perfect equilibria exactly only for two "
-         "players (sequence-form LP and Lemke). What would work: `--method pure` lists the pure "
-         "subgame-perfect equilibria of small games if there are any, or reformulate with two "
-         "players (e.g. merge players whose interests coincide) or with perfect information";
+         "players (sequence-form LP and Lemke). What would work: reformulate with two players "
+         "(e.g. merge players whose interests coincide), or give the movers perfect "
+         "information (then backward induction solves any number of players)";
 }
 
 template <class T>
