@@ -37,11 +37,20 @@ std::string Num(double v) {
   return buffer;
 }
 
+// A number for a legend: at most 4 significant digits.
+std::string Short(double v) {
+  std::string text = FormatValue(v);
+  if (text.size() <= 6) return text;
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.4g", v);
+  return buffer;
+}
+
 // A plotting area with linear axes, written as SVG elements.
 class Canvas {
  public:
-  Canvas(int width, int height, double x_lo, double x_hi, double y_lo, double y_hi)
-      : width_(width), height_(height) {
+  Canvas(int width, int height, double x_lo, double x_hi, double y_lo, double y_hi, double right = 150)
+      : width_(width), height_(height), right_(right) {
     x_ticks_ = NiceTicks(x_lo, x_hi, 6);
     y_ticks_ = NiceTicks(y_lo, y_hi, 5);
     x_lo_ = std::min(x_lo, x_ticks_.front());
@@ -89,7 +98,8 @@ class Canvas {
 
  private:
   int width_, height_;
-  double left_ = 62, right_ = 150, top_ = 30, bottom_ = 46;
+  double right_;  // room for the legend
+  double left_ = 62, top_ = 30, bottom_ = 46;
   double x_lo_, x_hi_, y_lo_, y_hi_;
   std::vector<double> x_ticks_, y_ticks_;
   std::ostringstream out_;
@@ -172,8 +182,12 @@ std::string LineChartSvg(const LineChartSpec& spec) {
     double x = canvas.X(t.x);
     out << "<line class=\"threshold\" x1=\"" << Num(x) << "\" y1=\"" << Num(canvas.top()) << "\" x2=\"" << Num(x)
         << "\" y2=\"" << Num(canvas.bottom()) << "\" stroke=\"#888888\" stroke-dasharray=\"5,4\"/>\n";
-    out << "<text x=\"" << Num(x + 3) << "\" y=\"" << Num(canvas.top() + 12 + 13.0 * static_cast<double>(k % 3))
-        << "\" font-size=\"10\" fill=\"#555555\">" << Escape(t.label + " " + FormatValue(t.x)) << "</text>\n";
+    // Labels only while they stay readable; the report lists every threshold in words.
+    if (spec.thresholds.size() > 4) continue;
+    bool right_half = x > (canvas.left() + canvas.right()) / 2;
+    out << "<text x=\"" << Num(right_half ? x - 3 : x + 3) << "\" y=\""
+        << Num(canvas.top() + 12 + 13.0 * static_cast<double>(k % 3)) << "\" font-size=\"10\" fill=\"#555555\""
+        << (right_half ? " text-anchor=\"end\"" : "") << ">" << Escape(t.label + " " + FormatValue(t.x)) << "</text>\n";
   }
   for (std::size_t s = 0; s < spec.series.size(); ++s) {
     const char* color = kColors[s % 8];
@@ -215,7 +229,7 @@ std::string BargainingChartSvg(const BargainingChartSpec& spec) {
   add(spec.ideal);
   Pad(x_lo, x_hi);
   Pad(y_lo, y_hi);
-  Canvas canvas(spec.width, spec.height, x_lo, x_hi, y_lo, y_hi);
+  Canvas canvas(spec.width, spec.height, x_lo, x_hi, y_lo, y_hi, 220);
   canvas.Open(spec.title, "Feasible payoffs, Pareto frontier and bargaining solutions");
   canvas.Axes(spec.x_label, spec.y_label);
   auto& out = canvas.out();
@@ -250,13 +264,16 @@ std::string BargainingChartSvg(const BargainingChartSpec& spec) {
     if (k < 2)
       out << "<rect x=\"" << Num(x - 4) << "\" y=\"" << Num(y - 4) << "\" width=\"8\" height=\"8\" fill=\"" << m.color << "\">";
     else
-      out << "<circle cx=\"" << Num(x) << "\" cy=\"" << Num(y) << "\" r=\"5\" fill=\"" << m.color << "\" stroke=\"#ffffff\">";
+      // Later solutions are drawn smaller, so that coinciding ones show as nested rings.
+      out << "<circle cx=\"" << Num(x) << "\" cy=\"" << Num(y) << "\" r=\""
+          << Num(std::max(2.5, 8.0 - 1.5 * static_cast<double>(k - 2))) << "\" fill=\"" << m.color
+          << "\" stroke=\"#ffffff\">";
     out << "<title>" << Escape(m.name) << " (" << FormatValue(m.at.first) << ", " << FormatValue(m.at.second) << ")</title>";
     out << (k < 2 ? "</rect>\n" : "</circle>\n");
     double ly = canvas.top() + 10 + 18.0 * static_cast<double>(k);
     out << "<circle cx=\"" << Num(canvas.right() + 16) << "\" cy=\"" << Num(ly) << "\" r=\"5\" fill=\"" << m.color << "\"/>"
         << "<text x=\"" << Num(canvas.right() + 26) << "\" y=\"" << Num(ly + 4) << "\">" << Escape(m.name) << " ("
-        << FormatValue(m.at.first) << ", " << FormatValue(m.at.second) << ")</text>\n";
+        << Short(m.at.first) << ", " << Short(m.at.second) << ")</text>\n";
   }
   return canvas.Close();
 }

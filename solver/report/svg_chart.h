@@ -52,7 +52,7 @@ struct BargainingChartSpec {
   Point2 disagreement{0, 0};
   Point2 ideal{0, 0};
   std::vector<NamedPoint> solutions;  // Nash, Kalai-Smorodinsky, egalitarian, utilitarian...
-  int width = 560;
+  int width = 640;
   int height = 460;
 };
 

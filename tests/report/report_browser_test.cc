@@ -150,8 +150,10 @@ TEST_SUITE("report browser") {
     in.scenario = report::ScenarioFromGame(*game, "invest.json");
     in.scenario.parameters = {{"boom_probability", "2/3", "0", "1", "", "", true, "chance of a boom"}};
     in.solution = &solution;
-    // Outcomes (0,0), (4,0), (0,4), (3,3): Nash 3, 3.
-    bargaining::OutcomeSet set{{{0, 0}, {4, 0}, {0, 4}, {3, 3}}, true};
+    // Outcomes (0,0), (10,0), (0,4), (8,2), lotteries allowed, d = (0,0): the frontier runs
+    // (0,4)-(8,2)-(10,0). Nash: u1 (4 - u1/4) grows up to u1 = 8, so (8, 2). Egalitarian:
+    // u = 4 - u/4, u = 16/5. Kalai-Smorodinsky: ideal (10, 4), 0.4 u1 = 4 - u1/4, u1 = 80/13.
+    bargaining::OutcomeSet set{{{0, 0}, {10, 0}, {0, 4}, {8, 2}}, true};
     in.bargaining.push_back(report::BargainingStepFromResult(bargaining::Solve(set, {0, 0}),
                                                              {"Firm", "Regulator"}, "Sharing the gains", &set));
     report::SweepResult sweep;
@@ -210,7 +212,9 @@ TEST_SUITE("report browser") {
     CHECK(text.find("Firm 2 and Regulator 4/3") != std::string::npos);
     CHECK(text.find("compares Bail out (-1) with Let fail (0) and chooses Let fail") != std::string::npos);
     CHECK(text.find("This is a tie") != std::string::npos);
-    CHECK(text.find("Nash (3, 3)") != std::string::npos);
+    CHECK(text.find("Nash (8, 2)") != std::string::npos);
+    CHECK(text.find("Egalitarian (3.2, 3.2)") != std::string::npos);
+    CHECK(text.find("Kalai-Smorodinsky (6.154, 2.462)") != std::string::npos);
     CHECK(text.find("boom_probability = 0.5") != std::string::npos);
     CHECK(text.find("assumption") != std::string::npos);
 
