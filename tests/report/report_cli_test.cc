@@ -4,10 +4,13 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "bench/random_tree.h"
+#include "solver/io/efg.h"
 #include "tests/test_util.h"
 
 namespace parley::testing {
@@ -96,6 +99,21 @@ TEST_SUITE("report cli") {
     RunResult plain = RunParley("draw " + Fixture("entry.efg") + " --no-solution -o '" + dir + "/plain.dot'");
     REQUIRE(plain.exit_code == 0);
     CHECK(ReadFile(dir + "/plain.dot").find("#c0392b") == std::string::npos);
+  }
+
+  TEST_CASE("a report of a 10,000-node game takes well under 2 seconds") {
+    std::string dir = FreshDir("report-big");
+    auto game = bench::RandomPerfectInformationTree({10'000, 2, 0.1, 7});
+    std::string path = WriteTempFile("big10k.efg", io::WriteEfgString(*game));
+    auto start = std::chrono::steady_clock::now();
+    RunResult r = RunParley("report '" + path + "' -o '" + dir + "/big.html'");
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK_MESSAGE(seconds < 2.0, "took " << seconds << " s");
+    std::string html = ReadFile(dir + "/big.html");
+    CHECK(html.find("too many to draw legibly") != std::string::npos);
+    CHECK(html.find("shown are those on the equilibrium path") != std::string::npos);
+    CHECK(html.size() < 2'000'000);
   }
 
   TEST_CASE("errors name the problem") {
