@@ -210,7 +210,8 @@ TreeDrawing DrawTree(const Game& game, const equilibrium::Equilibrium* eq,
     for (std::size_t k = 0; k + 1 < drawn.size(); ++k) {
       out << "  " << Id(drawn[k]) << " -> " << Id(drawn[k + 1])
           << " [style=dashed, constraint=false, color=\"#777777\", penwidth=1.4";
-      if (k == 0 && !label.empty()) out << ", label=" << Quote(label) << ", fontcolor=\"#777777\"";
+      // xlabel, not label: Graphviz 2.43 corrupts memory laying out labels of flat edges.
+      if (k == 0 && !label.empty()) out << ", xlabel=" << Quote(label) << ", fontcolor=\"#777777\"";
       out << "];\n";
     }
   }
