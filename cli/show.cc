@@ -116,6 +116,10 @@ struct ShowCommand {
           case scenario::StageKind::kCompute:
             out << "computes";
             break;
+          case scenario::StageKind::kBargain:
+            out << "the players bargain (agreement ends the game; if talks fail, the stages "
+                   "below follow)";
+            break;
         }
         out << "\n";
         if (!st.condition.empty()) out << indent << "   only if " << st.condition << "\n";

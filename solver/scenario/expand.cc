@@ -13,6 +13,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "solver/equilibrium/solve.h"
 #include "solver/scenario/internal.h"
 
 namespace parley::scenario {
@@ -65,7 +66,11 @@ class Expander {
       : impl_(impl), builder_(builder), max_nodes_(max_nodes), vars_(impl.symbols.values()),
         num_vars_(impl.symbols.size()) {}
 
-  void Run() {
+  void Run() { Run(0); }
+
+  // Expands from instruction `start` on, with the variables as they are (start > 0: the
+  // continuation of a bargain stage, expanded on its own to find its value).
+  void Run(std::size_t start) {
     Unroll(impl_.top, "");
     // Intern the labels once.
     stage_labels_.resize(impl_.stages.size());
@@ -81,7 +86,7 @@ class Expander {
       }
     payoffs_.resize(impl_.payoffs.size());
 
-    Descend(0, model::kNoNode);
+    Descend(start, model::kNoNode);
     while (!frames_.empty()) {
       Frame& f = frames_.back();
       if (f.next == f.count) {
@@ -214,6 +219,9 @@ class Expander {
         case StageKind::kDecision:
         case StageKind::kChance:
           MakeNode(pc, parent);
+          return;
+        case StageKind::kBargain:
+          MakeBargainNode(pc, parent);
           return;
       }
     }
@@ -373,6 +381,129 @@ class Expander {
                        history_.size(), labels_at});
   }
 
+
+  // ---- Bargain stages -------------------------------------------------------------------
+  // The node is a chance move: agree (probability 1 - breakdown) ends the game with the
+  // bargaining solution's payoffs; no_deal (probability breakdown, usually 0) continues with
+  // the stages that follow. The disagreement point is the subgame-perfect value of that
+  // continuation, found by expanding it on its own and solving it, unless the stage gives
+  // explicit numbers.
+  void MakeBargainNode(std::size_t pc, NodeId parent) {
+    const StageDef& def = impl_.stages[program_[pc].index];
+    const BargainDef& b = *def.bargain;
+    const std::size_t n = impl_.info.players.size();
+    const double agree = def.label_values[0], no_deal = def.label_values[1];
+    std::vector<double> saved(vars_, vars_ + num_vars_);
+    auto where = [&](const std::string& message) {
+      return ValidationError(b.where, "bargain '" + StageName(pc) + "' " + History() + ": " + message);
+    };
+
+    BargainRecord record;
+    record.stage = StageName(pc);
+    record.history = History();
+    record.concept_kind = b.concept_kind;
+    double breakdown = b.breakdown.IsSet() ? Eval(b.breakdown) : 0.0;
+    if (!(breakdown >= 0 && breakdown <= 1))
+      throw where("the breakdown probability is " + NumberLabel(breakdown) + "; it lies in [0, 1]");
+    record.breakdown = breakdown;
+    for (const Formula& f : b.powers) {
+      double w = Eval(f);
+      if (!(w > 0) || !std::isfinite(w))
+        throw where("a bargaining power is " + NumberLabel(w) + "; powers must be positive");
+      record.weights.push_back(w);
+    }
+
+    // The disagreement point.
+    std::vector<double> d(n);
+    for (const BargainIssueDef& issue : b.issues) vars_[issue.var] = 0;
+    vars_[def.var] = no_deal;
+    if (!b.disagreement.empty()) {
+      record.disagreement_from_branch = false;
+      for (std::size_t i = 0; i < n; ++i) d[i] = Eval(b.disagreement[i]);
+    } else {
+      GameBuilder branch(impl_.info.players);
+      branch.SetMaxNodes(max_nodes_);
+      Expander inner(impl_, branch, max_nodes_);
+      inner.history_ = history_;
+      std::size_t bargains_before = impl_.bargains.size();
+      // Range caches hold label ids of one builder: clear them around the inner expansion.
+      for (StageDef& s : impl_.stages) s.cache_count = static_cast<std::size_t>(-1);
+      inner.Run(pc + 1);
+      for (StageDef& s : impl_.stages) s.cache_count = static_cast<std::size_t>(-1);
+      impl_.bargains.resize(bargains_before);
+      evaluations += inner.evaluations;
+      payoff_evaluations += inner.payoff_evaluations;
+      model::GamePtr game = branch.Build();
+      equilibrium::Solution solution;
+      try {
+        solution = equilibrium::Solve(*game, equilibrium::SolveOptions{});
+      } catch (const UnsupportedError& e) {
+        throw UnsupportedError(b.where, "the no-deal branch of bargain '" + StageName(pc) +
+                                            "' cannot be solved: " + e.message());
+      }
+      d = solution.equilibria.front().payoffs;
+      // The inner expansion recorded its own bargains (nested); they are not this game's.
+      std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
+      vars_[def.var] = no_deal;
+    }
+
+    // The bargaining problem: payoffs as functions of the issues.
+    BargainInput input;
+    input.disagreement = d;
+    input.concept_kind = b.concept_kind;
+    input.weights = record.weights;
+    input.lotteries = b.lotteries;
+    for (const BargainIssueDef& issue : b.issues) {
+      BargainIssue x;
+      x.name = issue.name;
+      x.discrete = issue.discrete;
+      if (issue.discrete) {
+        x.labels = issue.labels;
+        x.values = issue.label_values;
+      } else {
+        x.lower = Eval(issue.from);
+        x.upper = Eval(issue.to);
+        if (!std::isfinite(x.lower) || !std::isfinite(x.upper) || x.lower > x.upper)
+          throw where("issue '" + issue.name + "' ranges from " + NumberLabel(x.lower) + " to " +
+                      NumberLabel(x.upper) + "; it needs a finite range with from <= to");
+      }
+      record.issue_names.push_back(issue.name);
+      record.issue_discrete.push_back(issue.discrete);
+      input.issues.push_back(std::move(x));
+    }
+    vars_[def.var] = agree;
+    UtilityFunction utility = [&](const std::vector<double>& values, std::vector<double>* u) {
+      for (std::size_t k = 0; k < values.size(); ++k) vars_[b.issues[k].var] = values[k];
+      u->resize(n);
+      for (std::size_t p = 0; p < n; ++p) {
+        (*u)[p] = Eval(impl_.payoffs[p]);
+        ++payoff_evaluations;
+      }
+    };
+    try {
+      record.step = SolveBargainStep(input, utility);
+    } catch (const ValidationError& e) {
+      throw where(e.message());
+    }
+
+    // The node: agree (a terminal with the agreement) and no_deal (the continuation).
+    std::vector<Number> probs{Number(1.0 - breakdown), Number(breakdown)};
+    if (breakdown == 0) probs = {Number(1), Number(0)};
+    LabelId labels[2] = {builder_.Intern("agree"), builder_.Intern("no_deal")};
+    InfosetId h = builder_.AddChanceInfoset(instr_labels_[pc], labels, probs);
+    NodeId node = builder_.AddNode(parent, h);
+    builder_.AddTerminal(node, builder_.AddOutcome(record.step.payoffs), "agreement");
+    record.node = node;
+    record.no_deal_node = static_cast<NodeId>(builder_.num_nodes());
+    impl_.bargains.push_back(std::move(record));
+
+    std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
+    for (const BargainIssueDef& issue : b.issues) vars_[issue.var] = 0;
+    vars_[def.var] = no_deal;
+    history_.push_back({pc, 1, no_deal});
+    Descend(pc + 1, node);
+  }
+
   InfosetId SharedInfoset(std::size_t pc, const StageDef& def, int player,
                           std::span<const LabelId> labels) {
     key_.assign(reinterpret_cast<const char*>(&pc), sizeof pc);
@@ -464,6 +595,7 @@ model::GamePtr CompiledScenario::Impl::Expand(std::span<const double> values,
   builder.SetComment(info.description);
   builder.SetMaxNodes(max_nodes);
   stats = {};
+  bargains.clear();
   model::GamePtr game;
   try {
     game = info.explicit_tree ? ExpandTree(builder) : ExpandStages(builder, max_nodes);

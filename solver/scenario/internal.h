@@ -30,6 +30,8 @@ struct Formula {
 
 enum class ActionKind { kLabels, kRange, kValues };
 
+struct BargainDef;  // below
+
 struct StageDef {
   int info = 0;  // index into Scenario::stages
   StageKind kind = StageKind::kDecision;
@@ -54,12 +56,32 @@ struct StageDef {
   bool observe_all = true;
   std::vector<char> observes;  // by stage definition index, when !observe_all
   std::vector<std::pair<int, std::unique_ptr<Expression>>> compute;
+  std::shared_ptr<BargainDef> bargain;  // bargain stages
   SourceLocation where;
 
   // Expansion cache: the labels of the last numeric range (ranges rarely change).
   double cache_from = 0, cache_step = 0;
   std::size_t cache_count = static_cast<std::size_t>(-1);
   std::vector<model::LabelId> cache_labels;
+};
+
+// A bargain stage's definition (see bargain_step.h for how it is solved).
+struct BargainIssueDef {
+  std::string name;
+  int var = -1;                      // the issue's variable slot
+  bool discrete = false;
+  Formula from, to;                  // continuous
+  std::vector<std::string> labels;   // discrete options
+  std::vector<double> label_values;  // the options' label codes
+};
+struct BargainDef {
+  std::vector<BargainIssueDef> issues;
+  bargaining::Concept concept_kind = bargaining::Concept::kNash;
+  std::vector<Formula> powers;        // empty: equal
+  bool lotteries = true;
+  Formula breakdown;                  // unset: 0
+  std::vector<Formula> disagreement;  // empty: the value of what follows
+  SourceLocation where;
 };
 
 struct Item {
@@ -106,6 +128,7 @@ struct CompiledScenario::Impl {
   std::vector<TreeNodeDef> tree;
 
   ExpansionStats stats;
+  std::vector<BargainRecord> bargains;
 
   model::GamePtr Expand(std::span<const double> values, std::size_t max_nodes);
 

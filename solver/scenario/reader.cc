@@ -383,6 +383,7 @@ class Reader {
                from = None(), to = None(), step = None(), values = None();
     std::vector<std::pair<YAML::Node, YAML::Node>> compute_items;
     std::vector<YAML::Node> observe_items;
+    YAML::Node bargain = None();
   };
   struct RawRepeat {
     YAML::Node from = None(), to = None(), while_condition = None();
@@ -439,7 +440,7 @@ class Reader {
   int ReadStage(const YAML::Node& node, int repeat) {
     auto m = Mapping(node, "a stage",
                      {"name", "player", "actions", "probabilities", "condition", "observe",
-                      "compute", "description"});
+                      "compute", "description", "bargain"});
     auto name_node = Get(m, "name");
     if (!name_node.IsDefined()) Fail(node, "missing key 'name' in a stage");
     std::string name = Scalar(name_node, "a stage's name");
@@ -468,7 +469,14 @@ class Reader {
     auto player = Get(m, "player");
     auto actions = Get(m, "actions");
     auto compute = Get(m, "compute");
-    if (!player.IsDefined()) {
+    if (auto bargain = Get(m, "bargain"); bargain.IsDefined()) {
+      if (player.IsDefined() || actions.IsDefined())
+        Fail(player.IsDefined() ? m.at("player").first : m.at("actions").first,
+             "a bargain stage has no 'player' or 'actions': the players bargain over its issues");
+      if (repeat >= 0) Fail(bargain, "a bargain stage cannot be inside a repeat block");
+      def.kind = StageKind::kBargain;
+      ReadBargain(bargain, def, raw, info);
+    } else if (!player.IsDefined()) {
       if (actions.IsDefined() || !compute.IsDefined())
         Fail(node, "missing key 'player' in stage '" + name +
                        "': a player's name, or nature for a chance move");
@@ -493,7 +501,7 @@ class Reader {
         info.players.push_back(pname);
       }
     }
-    if (def.kind != StageKind::kCompute && !actions.IsDefined())
+    if (def.kind != StageKind::kCompute && def.kind != StageKind::kBargain && !actions.IsDefined())
       Fail(node, "missing key 'actions' in stage '" + name + "'");
     if (actions.IsDefined()) ReadActions(actions, def, raw, info);
 
@@ -555,6 +563,103 @@ class Reader {
     YAML::Emitter out;
     out << YAML::Flow << node;
     return out.c_str();
+  }
+
+  // A bargain stage: its issues (continuous ranges or discrete options), the solution
+  // concept, bargaining powers, lotteries, a breakdown probability and the disagreement point.
+  void ReadBargain(const YAML::Node& node, StageDef& def, RawStage& raw, StageInfo& info) {
+    auto m = Mapping(node, "a bargain",
+                     {"issues", "solution", "powers", "lotteries", "breakdown", "disagreement"});
+    raw.bargain = node;
+    auto bargain = std::make_shared<BargainDef>();
+    bargain->where = At(node);
+    auto issues = Get(m, "issues");
+    if (!issues.IsDefined())
+      Fail(node, "missing key 'issues' in a bargain: what the players agree on, e.g. "
+                 "{share: {from: 0, to: 1}}");
+    if (!issues.IsMap() || issues.size() == 0)
+      Fail(issues, "'issues' must be a mapping of issue names to {from, to} or {options: [...]}");
+    for (auto it = issues.begin(); it != issues.end(); ++it) {
+      std::string issue = Scalar(it->first, "an issue's name");
+      CheckName(it->first, issue, "bargain issue");
+      names_[issue] = "bargain issue '" + issue + "'";
+      computed_.insert(issue);
+      BargainIssueDef d;
+      d.name = issue;
+      auto im = Mapping(it->second, "issue '" + issue + "'", {"from", "to", "options"});
+      if (auto o = Get(im, "options"); o.IsDefined()) {
+        if (Get(im, "from").IsDefined() || Get(im, "to").IsDefined())
+          Fail(it->second, "an issue has either 'options' or 'from'/'to'");
+        if (!o.IsSequence() || o.size() == 0) Fail(o, "'options' must be a non-empty list of labels");
+        d.discrete = true;
+        for (const auto& x : o) {
+          std::string label = Scalar(x, "an option");
+          if (std::find(d.labels.begin(), d.labels.end(), label) != d.labels.end())
+            Fail(x, "option '" + label + "' is listed twice");
+          d.labels.push_back(label);
+          label_nodes_.emplace_back(label, x);
+        }
+      } else {
+        if (!Get(im, "from").IsDefined() || !Get(im, "to").IsDefined())
+          Fail(it->second, "issue '" + issue + "' needs 'from' and 'to' (a range) or 'options'");
+      }
+      bargain->issues.push_back(std::move(d));
+    }
+    if (auto c = Get(m, "solution"); c.IsDefined()) {
+      std::string text = Scalar(c, "the solution");
+      if (text == "weighted_nash") text = "nash";
+      if (text == "ks") text = "kalai_smorodinsky";
+      if (!bargaining::ParseConcept(text, &bargain->concept_kind))
+        Fail(c, "unknown solution '" + text + "'" +
+                    DidYouMean(text, {"nash", "kalai_smorodinsky", "egalitarian", "utilitarian"}) +
+                    "; the solutions are nash, kalai_smorodinsky, egalitarian, utilitarian");
+    }
+    if (auto p = Get(m, "powers"); p.IsDefined()) {
+      if (!p.IsSequence() || p.size() != impl_.info.players.size())
+        Fail(p, "'powers' must list one bargaining power per player (" +
+                    std::to_string(impl_.info.players.size()) + ")");
+    }
+    if (auto l = Get(m, "lotteries"); l.IsDefined()) {
+      std::string text = Scalar(l, "lotteries");
+      if (text != "true" && text != "false") Fail(l, "'lotteries' is true or false");
+      bargain->lotteries = text == "true";
+    }
+    if (auto d = Get(m, "disagreement"); d.IsDefined()) {
+      bool follow = d.IsScalar() && (d.Scalar() == "continue" || d.Scalar() == "what_follows");
+      if (!follow && (!d.IsSequence() || d.size() != impl_.info.players.size()))
+        Fail(d, "'disagreement' is 'continue' (the value of the stages that follow, the "
+                "default) or one number per player");
+    }
+    def.bargain = bargain;
+    def.action_kind = ActionKind::kLabels;
+    def.labels = {"agree", "no_deal"};
+    label_nodes_.emplace_back("agree", node);
+    label_nodes_.emplace_back("no_deal", node);
+    info.players = impl_.info.players;
+    info.actions = "agree, no_deal";
+  }
+
+  void CompileBargain(StageDef& def, const RawStage& raw, const std::string& in) {
+    BargainDef& b = *def.bargain;
+    const YAML::Node m = raw.bargain;
+    const YAML::Node issues = m["issues"];
+    std::size_t k = 0;
+    for (auto it = issues.begin(); it != issues.end(); ++it, ++k) {
+      BargainIssueDef& d = b.issues[k];
+      d.var = impl_.symbols.Find(d.name);
+      if (d.discrete) {
+        for (const auto& label : d.labels) d.label_values.push_back(label_value_[label]);
+      } else {
+        d.from = CompileFormula(it->second["from"], "'from' of issue '" + d.name + "'" + in);
+        d.to = CompileFormula(it->second["to"], "'to' of issue '" + d.name + "'" + in);
+      }
+    }
+    if (m["powers"].IsDefined())
+      for (const auto& p : m["powers"]) b.powers.push_back(CompileFormula(p, "a bargaining power" + in));
+    if (m["breakdown"].IsDefined()) b.breakdown = CompileFormula(m["breakdown"], "'breakdown'" + in);
+    if (m["disagreement"].IsDefined() && m["disagreement"].IsSequence())
+      for (const auto& x : m["disagreement"])
+        b.disagreement.push_back(CompileFormula(x, "a disagreement payoff" + in));
   }
 
   void ReadActions(const YAML::Node& node, StageDef& def, RawStage& raw, StageInfo& info) {
@@ -654,7 +759,7 @@ class Reader {
       if (s.Find(v) < 0) s.Add(v, SymbolTable::Kind::kLoop);
     for (const std::string& v : computed_) s.Add(v, SymbolTable::Kind::kComputed);
     // Labels: each distinct label a distinct value from 1 (0 stays "no choice").
-    std::map<std::string, double> label_value;
+    std::map<std::string, double>& label_value = label_value_;
     for (const auto& [label, node] : label_nodes_) {
       if (label_value.count(label)) continue;
       double value = static_cast<double>(label_value.size() + 1);
@@ -777,6 +882,7 @@ class Reader {
           Fail(p, "'probabilities' must be a list, a mapping by action, or one formula");
         }
       }
+      if (def.kind == StageKind::kBargain) CompileBargain(def, raw, in);
       if (raw.condition.IsDefined()) def.condition = Compile(raw.condition, "the condition" + in);
       if (!def.observe_all) {
         def.observes.assign(impl_.stages.size(), 0);
@@ -989,6 +1095,7 @@ class Reader {
   std::vector<RawStage> raw_stages_;
   std::vector<RawRepeat> raw_repeats_;
   std::vector<std::pair<std::string, YAML::Node>> label_nodes_;
+  std::map<std::string, double> label_value_;
   std::vector<std::optional<YAML::Node>> raw_payoffs_;
   std::map<int, int> tree_memo_;  // YAML position -> tree node (-1 while being read)
 };

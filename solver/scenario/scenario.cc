@@ -24,6 +24,7 @@ std::string KindName(StageKind kind) {
     case StageKind::kDecision: return "decision";
     case StageKind::kChance: return "chance";
     case StageKind::kCompute: return "compute";
+    case StageKind::kBargain: return "bargain";
   }
   return "?";
 }
@@ -76,6 +77,7 @@ std::unique_ptr<CompiledScenario> CompiledScenario::Compile(std::string_view tex
 
 const Scenario& CompiledScenario::info() const { return impl_->info; }
 const ExpansionStats& CompiledScenario::stats() const { return impl_->stats; }
+const std::vector<BargainRecord>& CompiledScenario::bargains() const { return impl_->bargains; }
 
 std::vector<double> CompiledScenario::DefaultValues() const {
   std::vector<double> values;
@@ -144,6 +146,7 @@ std::shared_ptr<const Scenario> ReadScenario(std::string_view text, const std::s
   for (std::size_t i = 0; i < values.size(); ++i) scenario->parameters[i].value = values[i];
   scenario->game = std::move(game);
   scenario->stats = compiled->stats();
+  scenario->bargains = compiled->bargains();
   return scenario;
 }
 

@@ -24,6 +24,7 @@
 
 #include "solver/model/error.h"
 #include "solver/model/game.h"
+#include "solver/scenario/bargain_step.h"
 
 namespace parley::scenario {
 
@@ -64,6 +65,7 @@ enum class StageKind {
   kDecision,  // a player picks one of the actions
   kChance,    // nature picks an action with the given probabilities
   kCompute,   // no move: only `compute` (derived variables)
+  kBargain,   // the players bargain; agreement ends the game, disagreement continues
 };
 std::string KindName(StageKind kind);
 
@@ -90,6 +92,23 @@ struct ExpansionStats {
   std::size_t payoff_evaluations = 0;   // payoff formulas evaluated
 };
 
+// One bargaining step met during an expansion: where it happened, the disagreement point
+// (the subgame-perfect value of what follows when talks fail, or explicit numbers), and the
+// bargaining solutions (solver/bargaining) with the agreed issue values.
+struct BargainRecord {
+  std::string stage;                   // the stage's name
+  model::NodeId node = 0;              // the bargain node (chance: agree / no_deal)
+  model::NodeId no_deal_node = 0;      // root of the disagreement branch
+  std::string history;                 // "after carveout = grant > talks = negotiate"
+  bool disagreement_from_branch = true;  // false: explicit numbers
+  double breakdown = 0;                // probability that talks fail anyway
+  std::vector<std::string> issue_names;
+  std::vector<bool> issue_discrete;
+  BargainStepResult step;              // agreement, all concepts, ideal point, frontier
+  bargaining::Concept concept_kind = bargaining::Concept::kNash;
+  std::vector<double> weights;         // bargaining powers (empty: equal)
+};
+
 // A scenario: its metadata and, once expanded, its game.
 struct Scenario {
   std::string file;
@@ -105,6 +124,7 @@ struct Scenario {
   std::vector<std::string> notes;
   model::GamePtr game;                  // null until expanded
   ExpansionStats stats;
+  std::vector<BargainRecord> bargains;  // every bargaining step of the expansion, in preorder
 
   // The index of a parameter by name, or -1.
   int FindParameter(std::string_view name) const;
@@ -145,6 +165,8 @@ class CompiledScenario {
   model::GamePtr Expand(std::span<const double> values, std::size_t max_nodes = 50'000'000);
   // Counters of the last Expand.
   const ExpansionStats& stats() const;
+  // The bargaining steps of the last Expand, in preorder of their nodes.
+  const std::vector<BargainRecord>& bargains() const;
 
   // An independent copy (recompiled from the same text), e.g. for another thread.
   std::unique_ptr<CompiledScenario> Clone() const;

@@ -1,0 +1,272 @@
+#include "solver/scenario/bargain_step.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "solver/bargaining/bargaining.h"
+#include "solver/lp/linear_program.h"
+#include "solver/model/error.h"
+
+namespace parley::scenario {
+
+using bargaining::Concept;
+using bargaining::Vector;
+
+namespace {
+
+std::string Short(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", x);
+  return buffer;
+}
+
+struct Candidate {
+  std::vector<double> issues;  // full issue vector
+  Vector payoffs;
+  std::size_t package;
+};
+
+// Kalai-Smorodinsky on one package against a given ideal point: max t with
+// d + t (ideal - d) in the hull of the package's points (an LP over lottery weights).
+bool RayPoint(const std::vector<const Candidate*>& pts, const Vector& d, const Vector& ideal,
+              double* t_out, std::vector<double>* weights) {
+  lp::LinearProgram lp(lp::Sense::kMaximize);
+  int t = lp.AddColumn(0, lp::kInfinity, 1);
+  std::vector<int> cols;
+  for (std::size_t j = 0; j < pts.size(); ++j) cols.push_back(lp.AddColumn(0, lp::kInfinity, 0));
+  std::vector<int> idx(cols);
+  lp.AddRow(1, 1, idx, std::vector<double>(cols.size(), 1.0));
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    // sum_j lambda_j p_ji - t (ideal_i - d_i) >= d_i
+    std::vector<int> c = cols;
+    std::vector<double> a;
+    for (const Candidate* p : pts) a.push_back(p->payoffs[i]);
+    c.push_back(t);
+    a.push_back(-(ideal[i] - d[i]));
+    lp.AddRow(d[i], lp::kInfinity, c, a);
+  }
+  lp::LpSolution s = lp.Solve();
+  if (s.status != lp::Status::kOptimal) return false;
+  *t_out = s.primal[t];
+  weights->assign(s.primal.begin() + 1, s.primal.end());
+  return true;
+}
+
+}  // namespace
+
+BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunction& utility) {
+  const std::size_t k = input.issues.size();
+  const std::size_t n = input.disagreement.size();
+  std::vector<std::size_t> continuous, discrete;
+  for (std::size_t i = 0; i < k; ++i) (input.issues[i].discrete ? discrete : continuous).push_back(i);
+  if (continuous.size() > 12) throw ValidationError("a bargain has more than 12 continuous issues");
+  std::size_t packages = 1;
+  for (std::size_t i : discrete) {
+    packages *= input.issues[i].labels.size();
+    if (packages > 4096) throw ValidationError("a bargain has more than 4096 packages of discrete options");
+  }
+  // Corners of every package, with an affinity check at interior points.
+  std::vector<Candidate> candidates;
+  std::vector<double> x(k), u(n);
+  const double probes[3][3] = {{0.5, 0.5, 0.5}, {0.3, 0.8, 0.6}, {0.9, 0.2, 0.35}};
+  for (std::size_t p = 0; p < packages; ++p) {
+    std::size_t rest = p;
+    for (std::size_t i : discrete) {
+      const auto& opts = input.issues[i].values;
+      x[i] = opts[rest % opts.size()];
+      rest /= opts.size();
+    }
+    std::size_t corners = std::size_t{1} << continuous.size();
+    std::size_t first = candidates.size();
+    for (std::size_t c = 0; c < corners; ++c) {
+      for (std::size_t j = 0; j < continuous.size(); ++j) {
+        const BargainIssue& is = input.issues[continuous[j]];
+        x[continuous[j]] = (c >> j) & 1 ? is.upper : is.lower;
+      }
+      utility(x, &u);
+      for (double v : u)
+        if (!std::isfinite(v)) throw ValidationError("a payoff of an agreement is not a finite number");
+      candidates.push_back({x, u, p});
+    }
+    // Affine: u(x) = u(lower corner) + sum_j (u(corner j) - u(lower corner)) t_j.
+    for (const auto& probe : probes) {
+      if (continuous.empty()) break;
+      Vector expected = candidates[first].payoffs;
+      for (std::size_t j = 0; j < continuous.size(); ++j) {
+        const BargainIssue& is = input.issues[continuous[j]];
+        double t = probe[j % 3];
+        x[continuous[j]] = is.lower + t * (is.upper - is.lower);
+        const Vector& at = candidates[first + (std::size_t{1} << j)].payoffs;
+        for (std::size_t i = 0; i < n; ++i) expected[i] += t * (at[i] - candidates[first].payoffs[i]);
+      }
+      utility(x, &u);
+      for (std::size_t i = 0; i < n; ++i) {
+        double scale = 1;
+        for (std::size_t c = first; c < candidates.size(); ++c) scale = std::max(scale, std::abs(candidates[c].payoffs[i]));
+        if (std::abs(u[i] - expected[i]) > 1e-9 * scale) {
+          std::string names;
+          for (std::size_t j : continuous) names += (names.empty() ? "" : ", ") + input.issues[j].name;
+          throw ValidationError("the payoffs are not linear in the bargain's continuous issues (" + names +
+                                "); Parley solves bargains whose payoffs are affine in each continuous "
+                                "issue exactly; give a non-linear issue as discrete `options:`");
+        }
+      }
+    }
+  }
+
+  BargainStepResult out;
+  for (const auto& c : candidates) out.points.push_back(c.payoffs);
+  bargaining::Request request;
+  request.weights = input.weights;
+  // The whole set (lotteries over everything): every concept side by side, frontier, ideal.
+  out.result = bargaining::Solve(bargaining::OutcomeSet{out.points, true}, input.disagreement, request);
+  const Vector& d = input.disagreement;
+
+  auto describe = [&](const std::vector<double>& lottery) {
+    // Aggregate the lottery by package; continuous issues as the package's weighted average.
+    std::vector<double> mass(packages, 0);
+    std::vector<std::vector<double>> mean(packages, std::vector<double>(k, 0));
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+      if (lottery[c] <= 1e-12) continue;
+      mass[candidates[c].package] += lottery[c];
+      for (std::size_t i = 0; i < k; ++i) mean[candidates[c].package][i] += lottery[c] * candidates[c].issues[i];
+    }
+    std::vector<std::size_t> used;
+    for (std::size_t p = 0; p < packages; ++p)
+      if (mass[p] > 1e-9) used.push_back(p);
+    out.issue_text.clear();
+    out.issue_values.assign(k, 0);
+    out.lottery = used.size() > 1;
+    for (std::size_t p : used)
+      for (std::size_t i = 0; i < k; ++i) out.issue_values[i] += mean[p][i];
+    for (std::size_t i = 0; i < k; ++i) {
+      const BargainIssue& is = input.issues[i];
+      if (!is.discrete) {
+        if (!out.lottery) {
+          out.issue_values[i] /= mass[used[0]];
+          out.issue_text.push_back(is.name + " " + Short(out.issue_values[i]));
+        } else {
+          std::string text = is.name;
+          for (std::size_t p : used) text += " " + Short(mean[p][i] / mass[p]) + " (p " + Short(mass[p]) + ")";
+          out.issue_text.push_back(text);
+        }
+        continue;
+      }
+      std::string text = is.name;
+      for (std::size_t p : used) {
+        double v = candidates[0].issues[i];
+        for (const auto& c : candidates)
+          if (c.package == p) { v = c.issues[i]; break; }
+        std::size_t o = std::find(is.values.begin(), is.values.end(), v) - is.values.begin();
+        text += " " + (o < is.labels.size() ? is.labels[o] : Short(v));
+        if (out.lottery) text += " (p " + Short(mass[p]) + ")";
+        if (!out.lottery) out.issue_values[i] = v;
+      }
+      out.issue_text.push_back(text);
+    }
+  };
+
+  bool want_weighted = false;
+  for (double wi : input.weights) want_weighted = want_weighted || wi != input.weights[0];
+  auto pick = [&](const bargaining::Result& r) -> const bargaining::Solution* {
+    for (const auto& sol : r.solutions)
+      if (sol.concept_kind == input.concept_kind &&
+          (input.concept_kind != Concept::kNash || sol.weighted == want_weighted))
+        return &sol;
+    return r.Find(input.concept_kind);
+  };
+  if (input.lotteries) {
+    const bargaining::Solution* s = pick(out.result);
+    if (!s) throw ValidationError("the bargaining solution could not be computed");
+    out.payoffs = s->payoffs;
+    describe(s->lottery);
+    return out;
+  }
+
+  // Pure packages: each package's convex set solved on its own; the best package per concept.
+  std::vector<std::vector<const Candidate*>> by_package(packages);
+  for (const auto& c : candidates) by_package[c.package].push_back(&c);
+  const Vector& ideal = out.result.ideal;
+  std::vector<bargaining::Solution> best(4);
+  std::vector<double> best_score(4, -INFINITY);
+  std::vector<std::vector<double>> best_lottery(4);
+  const auto& all = bargaining::AllConcepts();
+  Vector w = input.weights.empty() ? Vector(n, 1.0) : input.weights;
+  for (std::size_t p = 0; p < packages; ++p) {
+    std::vector<Vector> pts;
+    for (const Candidate* c : by_package[p]) pts.push_back(c->payoffs);
+    bool above = false;
+    for (const auto& q : pts) {
+      bool all_above = true;
+      for (std::size_t i = 0; i < n; ++i) all_above = all_above && q[i] > d[i];
+      above = above || all_above;
+    }
+    for (std::size_t ci = 0; ci < all.size(); ++ci) {
+      Concept concept_kind = all[ci];
+      double score = -INFINITY;
+      bargaining::Solution sol;
+      std::vector<double> lottery;
+      if (concept_kind == Concept::kKalaiSmorodinsky) {
+        double t = 0;
+        std::vector<double> lw;
+        if (!RayPoint(by_package[p], d, ideal, &t, &lw)) continue;
+        sol.concept_kind = concept_kind;
+        sol.payoffs.assign(n, 0);
+        for (std::size_t j = 0; j < lw.size(); ++j)
+          for (std::size_t i = 0; i < n; ++i) sol.payoffs[i] += lw[j] * pts[j][i];
+        sol.method = "LP: farthest point towards the ideal point of the whole set, per package";
+        score = t;
+        lottery = lw;
+      } else {
+        if (!above && concept_kind == Concept::kNash) continue;
+        try {
+          sol = bargaining::Solve(bargaining::OutcomeSet{pts, true}, d, concept_kind, input.weights);
+        } catch (const ValidationError&) {
+          continue;  // this package has nothing above d
+        }
+        lottery = sol.lottery;
+        if (concept_kind == Concept::kNash) {
+          score = 0;
+          for (std::size_t i = 0; i < n; ++i) score += w[i] * std::log(sol.payoffs[i] - d[i]);
+        } else if (concept_kind == Concept::kEgalitarian) {
+          score = INFINITY;
+          for (std::size_t i = 0; i < n; ++i) score = std::min(score, sol.payoffs[i] - d[i]);
+        } else {
+          score = 0;
+          for (std::size_t i = 0; i < n; ++i) score += w[i] * sol.payoffs[i];
+        }
+      }
+      if (score > best_score[ci] + 1e-12) {
+        best_score[ci] = score;
+        best[ci] = sol;
+        best[ci].concept_kind = concept_kind;
+        // Lottery weights over all candidates (zero outside the package).
+        best_lottery[ci].assign(candidates.size(), 0);
+        std::size_t j = 0;
+        for (std::size_t c = 0; c < candidates.size(); ++c)
+          if (candidates[c].package == p) best_lottery[ci][c] = j < lottery.size() ? lottery[j++] : 0;
+      }
+    }
+  }
+  std::vector<bargaining::Solution> solutions;
+  for (std::size_t ci = 0; ci < all.size(); ++ci) {
+    if (best_score[ci] == -INFINITY) continue;
+    best[ci].lottery = best_lottery[ci];
+    best[ci].method += " (best single package; no lotteries between packages)";
+    solutions.push_back(best[ci]);
+  }
+  out.result.solutions = solutions;
+  const bargaining::Solution* s = pick(out.result);
+  if (!s) {
+    std::string text;
+    for (double v : ideal) text += (text.empty() ? "" : ", ") + Short(v);
+    throw ValidationError("no single package of the bargain gives every player more than the "
+                          "disagreement point (the ideal point is (" + text + "))");
+  }
+  out.payoffs = s->payoffs;
+  describe(s->lottery);
+  return out;
+}
+
+}  // namespace parley::scenario
