@@ -99,6 +99,26 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
   ExplanationStep step;
   step.node = members.front();
   step.on_path = total > 0;
+  if (members.size() > 1 && total <= 0) {
+    // No belief follows from the strategies at an unreached set (Bayes' rule does not apply),
+    // and subgame perfection does not constrain choices there: say what is prescribed.
+    std::vector<std::string> where, choice;
+    for (std::size_t k = 0; k < members.size() && k < 4; ++k) where.push_back(DescribeNode(game, members[k]));
+    if (members.size() > 4) where.push_back(std::to_string(members.size() - 4) + " more");
+    for (std::uint32_t a = 0; a < n; ++a) {
+      double p = c.eq.behavior[first + a];
+      if (p <= 0) continue;
+      choice.push_back(p >= 1 ? names[a] : names[a] + " with probability " + FormatProbability(p));
+    }
+    std::string set_name = game.infoset_label(h).empty() ? "an information set" : "information set \"" + game.infoset_label(h) + "\"";
+    step.kind = StepKind::kUnreached;
+    step.text = "At " + set_name + " (" + JoinWithAnd(where) + "), " + who +
+                " would move, but play never gets there in this equilibrium, so no belief about "
+                "which node has been reached follows from the strategies. The equilibrium "
+                "prescribes " + JoinWithAnd(choice) + " there; subgame perfection does not pin "
+                "down choices at unreached information sets that start no subgame.";
+    return step;
+  }
   std::string opening;
   if (members.size() == 1) {
     opening = NodePhrase(game, members.front()) + ", " + who;
@@ -128,10 +148,15 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
     step.text = opening + " compares " + Comparison(names, worth) + " and chooses " +
                 names[chosen] + ".";
     if (tied.size() > 1) {
+      std::vector<std::string> others;
+      for (const auto& t : tied)
+        if (t != names[chosen]) others.push_back(t);
       step.text += " This is a tie: " + JoinWithAnd(tied) + " give " + who + " the same " +
-                   FormatValue(worth[chosen]) + ", so " + who +
-                   " is indifferent; Parley takes the first of them, and choosing another "
-                   "instead gives another equilibrium (parley solve --all lists them).";
+                   FormatValue(worth[chosen]) + ", so " + who + " is indifferent; this equilibrium takes " +
+                   names[chosen] + ", and taking " + JoinWithAnd(others) +
+                   (game.perfect_information()
+                        ? " instead gives another equilibrium (parley solve --all lists them)."
+                        : " instead may give another equilibrium.");
     }
     if (!step.on_path && !c.reach.empty()) step.text += " (This node is off the equilibrium path.)";
     return step;
@@ -180,16 +205,23 @@ Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const 
   c.values = equilibrium::NodeValues(game, c.index, eq.behavior);
 
   Explanation out;
-  bool imperfect = !game.perfect_information();
-  out.introduction =
-      std::string("Backward induction solves the game from its end to its start: at each node, "
-                  "the player who moves compares what each action will pay them, knowing what "
-                  "everyone will do afterwards, and picks the best. Numbers in parentheses are "
-                  "the mover's payoff from each action. The steps are listed in the order they "
-                  "are computed: later steps use the results of earlier ones.") +
-      (imperfect ? " Where a player cannot tell some nodes apart (an information set), the "
-                   "comparison weighs those nodes by how likely play reaches each."
-                 : "");
+  if (game.perfect_information()) {
+    out.introduction =
+        "Backward induction solves the game from its end to its start: at each node, the "
+        "player who moves compares what each action will pay them, knowing what everyone will "
+        "do afterwards, and picks the best. Numbers in parentheses are the mover's payoff from "
+        "each action. The steps are listed in the order they are computed: later steps use the "
+        "results of earlier ones.";
+  } else {
+    out.introduction =
+        (options.method.empty() ? std::string("This equilibrium")
+                                : "This equilibrium was found by " + options.method + ". It") +
+        " is checked below the way backward induction would check it, from the end of the game "
+        "to its start: at each decision, what each action will pay the mover, given what "
+        "everyone does afterwards (numbers in parentheses). Where a player cannot tell some "
+        "nodes apart (an information set), the comparison weighs those nodes by how likely "
+        "play reaches each (Bayes' rule).";
+  }
 
   std::vector<ExplanationStep> steps;
   for (NodeId v = game.num_nodes(); v-- > 0;) {

@@ -23,6 +23,9 @@ struct ExplainOptions {
   std::size_t max_steps = 120;
   // Values this close (relative to their size) count as a tie, as in backward induction.
   double tie_tolerance = 1e-9;
+  // How the equilibrium was found (Solution::method), named in the introduction when the
+  // game is not of perfect information.
+  std::string method;
 };
 
 enum class StepKind { kChoice, kTie, kChance, kMix, kUnreached };

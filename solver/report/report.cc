@@ -111,7 +111,9 @@ void ExplanationSection(const ReportInput& input, const ReportOptions& options, 
     doc.sections.push_back(std::move(s));
     return;
   }
-  Explanation e = Explain(*input.game, input.solution->equilibria.front(), options.explain);
+  ExplainOptions explain = options.explain;
+  if (explain.method.empty()) explain.method = input.solution->method;
+  Explanation e = Explain(*input.game, input.solution->equilibria.front(), explain);
   s.blocks.push_back(Paragraph{e.introduction});
   ItemList steps{{}, true};
   for (auto& step : e.steps) steps.items.push_back(std::move(step.text));

@@ -212,6 +212,24 @@ t "" 3 "" { -1, 0 }
     CHECK(count > 50);
   }
 
+  TEST_CASE("an unreached information set: what is prescribed, no belief invented") {
+    if (!testing::SharedAvailable()) return;
+    auto game = io::LoadGame(testing::SharedPath("gambit-games/efg/bhg1.efg"));
+    auto solution = equilibrium::Solve(*game, {});
+    ExplainOptions options;
+    options.method = solution.method;
+    Explanation e = Explain(*game, solution.equilibria.front(), options);
+    CHECK(e.introduction.find("This equilibrium was found by " + solution.method) == 0);
+    bool unreached = false;
+    for (const auto& step : e.steps) {
+      if (step.kind != StepKind::kUnreached) continue;
+      unreached = true;
+      CHECK(!step.on_path);
+      CHECK(step.text.find("play never gets there in this equilibrium") != std::string::npos);
+    }
+    CHECK(unreached);
+  }
+
   TEST_CASE("numbers for people") {
     CHECK(FormatValue(3) == "3");
     CHECK(FormatValue(-0.0) == "0");
