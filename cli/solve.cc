@@ -2,7 +2,9 @@
 #include "cli/command.h"
 #include "cli/common.h"
 #include "solver/equilibrium/solve.h"
+#include "solver/report/bargaining_steps.h"
 #include "solver/report/solution.h"
+#include "solver/scenario/scenario.h"
 
 namespace parley::cli {
 namespace {
@@ -35,17 +37,35 @@ struct SolveCommand {
   }
 
   int Run() {
-    auto game = io::LoadGame(input.path, ToLoadOptions(input));
+    // Scenario files keep their metadata, for the bargaining steps.
+    std::shared_ptr<const scenario::Scenario> scen;
+    model::GamePtr game;
+    std::string ext = io::Extension(input.path);
+    if (ext == ".yaml" || ext == ".yml") {
+      scenario::ScenarioOptions so;
+      so.max_nodes = input.max_nodes;
+      so.overrides = input.overrides;
+      scen = scenario::LoadScenario(input.path, so);
+      game = scen->game;
+    } else {
+      game = io::LoadGame(input.path, ToLoadOptions(input));
+    }
     equilibrium::SolveOptions options;
     options.exact = exact;
     options.all = all;
     options.max_equilibria = max;
     options.method = method;
     auto solution = equilibrium::Solve(*game, options);
-    if (format == "json")
-      Emit(report::SolutionJson(*game, solution).dump(2) + "\n", output);
-    else
-      Emit(report::SolutionText(*game, solution), output);
+    bool bargains = scen && !scen->bargains.empty() && !solution.equilibria.empty();
+    if (format == "json") {
+      auto doc = report::SolutionJson(*game, solution);
+      if (bargains) doc["bargaining"] = report::BargainingJson(*scen, solution.equilibria.front());
+      Emit(doc.dump(2) + "\n", output);
+    } else {
+      std::string text = report::SolutionText(*game, solution);
+      if (bargains) text += report::BargainingText(*scen, solution.equilibria.front());
+      Emit(text, output);
+    }
     return 0;
   }
 };

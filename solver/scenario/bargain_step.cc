@@ -176,11 +176,27 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
         return &sol;
     return r.Find(input.concept_kind);
   };
+  // Every concept's issues in words, then the chosen one's into the main fields.
+  auto describe_all = [&](const bargaining::Solution* chosen) {
+    for (const auto& sol : out.result.solutions) {
+      if (sol.lottery.size() != candidates.size()) {
+        out.solution_issue_text.emplace_back();
+        out.solution_issue_values.emplace_back();
+        continue;
+      }
+      describe(sol.lottery);
+      std::string text;
+      for (const auto& t : out.issue_text) text += (text.empty() ? "" : ", ") + t;
+      out.solution_issue_text.push_back(text);
+      out.solution_issue_values.push_back(out.issue_values);
+    }
+    out.payoffs = chosen->payoffs;
+    describe(chosen->lottery);
+  };
   if (input.lotteries) {
     const bargaining::Solution* s = pick(out.result);
     if (!s) throw ValidationError("the bargaining solution could not be computed");
-    out.payoffs = s->payoffs;
-    describe(s->lottery);
+    describe_all(s);
     return out;
   }
 
@@ -264,8 +280,7 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
     throw ValidationError("no single package of the bargain gives every player more than the "
                           "disagreement point (the ideal point is (" + text + "))");
   }
-  out.payoffs = s->payoffs;
-  describe(s->lottery);
+  describe_all(s);
   return out;
 }
 

@@ -49,6 +49,9 @@ struct BargainStepResult {
   std::vector<std::string> issue_text;  // "equity 0.49", "agi_clause drop", or a lottery
   bool lottery = false;               // the agreement mixes packages
   std::vector<std::vector<double>> points;  // the outcome vectors of the feasible set
+  // For each entry of result.solutions: its issues in words and values (as above).
+  std::vector<std::string> solution_issue_text;
+  std::vector<std::vector<double>> solution_issue_values;
 };
 
 // Throws ValidationError (no agreement beats the disagreement point for everyone, payoffs

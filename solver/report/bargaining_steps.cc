@@ -1,0 +1,176 @@
+#include "solver/report/bargaining_steps.h"
+
+#include <sstream>
+
+#include "solver/bargaining/json.h"
+#include "solver/report/solution.h"
+
+namespace parley::report {
+
+using equilibrium::ActionIndex;
+using model::NodeId;
+using model::NodeKind;
+
+namespace {
+
+std::string Vec(const scenario::Scenario& s, const std::vector<double>& v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size() && i < s.players.size(); ++i)
+    out += (i ? ", " : "") + s.players[i] + " " + ShowNumber(v[i]);
+  return out;
+}
+
+std::string Signed(double x) { return (x >= 0 ? "+" : "") + ShowNumber(x); }
+
+}  // namespace
+
+std::string SubtreeBehaviourText(const model::Game& game, const equilibrium::Equilibrium& eq,
+                                 NodeId root) {
+  ActionIndex index(game);
+  std::vector<double> reach(game.num_nodes(), 0.0);
+  reach[root] = 1;
+  std::vector<std::string> parts;
+  for (NodeId v = root; v < game.subtree_end(root); ++v) {
+    if (game.is_terminal(v) || reach[v] <= 0) continue;
+    model::InfosetId h = game.infoset(v);
+    std::uint32_t first = index.first(h), n = game.num_actions(h);
+    auto kids = game.children(v);
+    for (std::uint32_t a = 0; a < n; ++a) reach[kids[a]] = reach[v] * eq.behavior[first + a];
+    // The chance outcomes between root and v, as a condition.
+    std::string condition;
+    for (NodeId c = v; c != root; c = game.parent(c)) {
+      NodeId p = game.parent(c);
+      if (game.kind(p) == NodeKind::kChance && game.num_children(p) > 1)
+        condition = game.action_label(game.infoset(p), game.action_into(c)) +
+                    (condition.empty() ? "" : " > " + condition);
+    }
+    std::string text = condition.empty() ? "" : "after " + condition + ": ";
+    if (game.kind(v) == NodeKind::kChance) {
+      if (n == 1) continue;
+      text += "chance";
+      for (std::uint32_t a = 0; a < n; ++a)
+        text += (a ? " / " : " ") + game.action_label(h, a) + " " + ShowNumber(eq.behavior[first + a]);
+    } else {
+      text += game.player_name(game.player(v)) + " ";
+      std::string chosen, others;
+      for (std::uint32_t a = 0; a < n; ++a) {
+        double p = eq.behavior[first + a];
+        if (p > 0) {
+          chosen += (chosen.empty() ? "" : " / ") + game.action_label(h, a) +
+                    (p < 1 ? " " + ShowNumber(p) : "");
+        } else {
+          others += (others.empty() ? "" : ", ") + game.action_label(h, a);
+        }
+      }
+      text += chosen + (others.empty() ? "" : " (not " + others + ")");
+    }
+    parts.push_back(text);
+  }
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out.empty() ? "the game ends" : out;
+}
+
+std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equilibrium& eq) {
+  if (s.bargains.empty() || !s.game) return "";
+  const model::Game& game = *s.game;
+  ActionIndex index(game);
+  std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
+  std::ostringstream out;
+  std::size_t off_path = 0;
+  for (const scenario::BargainRecord& b : s.bargains) {
+    if (reach[b.node] <= 0) {
+      ++off_path;
+      continue;
+    }
+    out << "\nBargaining: " << b.stage << " " << b.history << ", reached with probability "
+        << ShowNumber(reach[b.node]) << "\n";
+    const auto& r = b.step.result;
+    if (b.disagreement_from_branch) {
+      out << "  If talks failed (the threats behind the disagreement point): "
+          << SubtreeBehaviourText(game, eq, b.no_deal_node) << "\n";
+      out << "  Disagreement point (the subgame-perfect value of that branch): "
+          << Vec(s, r.disagreement) << "\n";
+    } else {
+      out << "  Disagreement point (given in the scenario): " << Vec(s, r.disagreement) << "\n";
+    }
+    out << "  Ideal point (the most each can get without leaving the other below the disagreement point): "
+        << Vec(s, r.ideal) << "\n";
+    out << "  Solutions side by side:\n";
+    for (std::size_t k = 0; k < r.solutions.size(); ++k) {
+      const auto& sol = r.solutions[k];
+      std::string name = bargaining::ToString(sol.concept_kind);
+      if (sol.weighted && sol.concept_kind == bargaining::Concept::kNash) name = "weighted nash";
+      out << "    " << name << std::string(name.size() < 18 ? 18 - name.size() : 1, ' ')
+          << Vec(s, sol.payoffs);
+      if (k < b.step.solution_issue_text.size() && !b.step.solution_issue_text[k].empty())
+        out << "   (" << b.step.solution_issue_text[k] << ")";
+      out << "\n";
+    }
+    std::string concept_name = bargaining::ToString(b.concept_kind);
+    if (!b.weights.empty()) {
+      concept_name += " with powers ";
+      for (std::size_t i = 0; i < b.weights.size(); ++i) concept_name += (i ? ", " : "") + ShowNumber(b.weights[i]);
+    }
+    out << "  Agreement (" << concept_name << "): ";
+    for (std::size_t i = 0; i < b.step.issue_text.size(); ++i) out << (i ? ", " : "") << b.step.issue_text[i];
+    out << "\n  Payoffs: " << Vec(s, b.step.payoffs) << "\n  Gains over the threat point: ";
+    for (std::size_t i = 0; i < b.step.payoffs.size(); ++i)
+      out << (i ? ", " : "") << s.players[i] << " " << Signed(b.step.payoffs[i] - r.disagreement[i]);
+    out << "\n";
+    if (b.breakdown > 0)
+      out << "  Talks break down anyway with probability " << ShowNumber(b.breakdown) << "\n";
+  }
+  if (off_path > 0)
+    out << "\n(" << off_path << " more bargaining step" << (off_path > 1 ? "s" : "")
+        << " off the equilibrium path; see --format json)\n";
+  return out.str();
+}
+
+nlohmann::json BargainingJson(const scenario::Scenario& s, const equilibrium::Equilibrium& eq) {
+  using nlohmann::json;
+  json list = json::array();
+  if (!s.game) return list;
+  const model::Game& game = *s.game;
+  ActionIndex index(game);
+  std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
+  for (const scenario::BargainRecord& b : s.bargains) {
+    json j;
+    j["stage"] = b.stage;
+    j["history"] = b.history;
+    j["node"] = b.node;
+    j["reach_probability"] = reach[b.node];
+    j["disagreement_source"] = b.disagreement_from_branch ? "no-deal branch" : "given";
+    if (b.disagreement_from_branch) j["if_talks_fail"] = SubtreeBehaviourText(game, eq, b.no_deal_node);
+    json all = bargaining::ToJson(b.step.result);
+    j["disagreement"] = b.step.result.disagreement;
+    j["ideal"] = b.step.result.ideal;
+    j["solutions"] = all.contains("solutions") ? all["solutions"] : json::object();
+    json texts = json::object();
+    for (std::size_t k = 0; k < b.step.result.solutions.size() && k < b.step.solution_issue_text.size(); ++k) {
+      std::string key = bargaining::ToString(b.step.result.solutions[k].concept_kind);
+      if (b.step.result.solutions[k].weighted) key = "weighted_" + key;
+      texts[key] = b.step.solution_issue_text[k];
+    }
+    j["solution_issues"] = texts;
+    json agreement;
+    agreement["concept"] = bargaining::ToString(b.concept_kind);
+    agreement["weights"] = b.weights;
+    agreement["payoffs"] = b.step.payoffs;
+    json issues = json::object();
+    for (std::size_t i = 0; i < b.issue_names.size() && i < b.step.issue_values.size(); ++i)
+      issues[b.issue_names[i]] = b.step.issue_values[i];
+    agreement["issues"] = issues;
+    agreement["text"] = b.step.issue_text;
+    agreement["lottery"] = b.step.lottery;
+    std::vector<double> gains;
+    for (std::size_t i = 0; i < b.step.payoffs.size(); ++i) gains.push_back(b.step.payoffs[i] - b.step.result.disagreement[i]);
+    agreement["gains"] = gains;
+    j["agreement"] = agreement;
+    j["breakdown"] = b.breakdown;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+}  // namespace parley::report
