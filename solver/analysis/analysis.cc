@@ -292,19 +292,26 @@ void Summarise(MonteCarloResult& r) {
   std::stable_sort(r.shares.begin(), r.shares.end(),
                    [](const auto& a, const auto& b) { return a.count > b.count; });
   r.value_stats.assign(r.value_names.size(), Quantiles{});
-  std::vector<double> column(r.samples.size());
+  std::vector<double> column;
+  column.reserve(r.samples.size());
   for (std::size_t v = 0; v < r.value_names.size(); ++v) {
     if (r.samples.empty()) break;
+    // Statistics over the samples where the value exists (an issue is NaN without a deal).
     double sum = 0;
+    column.clear();
     for (std::size_t k = 0; k < r.samples.size(); ++k) {
-      column[k] = r.samples[k].values[v];
-      sum += column[k];
+      double x = r.samples[k].values[v];
+      if (!std::isfinite(x)) continue;
+      column.push_back(x);
+      sum += x;
     }
+    if (column.empty()) continue;
+    const double m = static_cast<double>(column.size());
     Quantiles q;
-    q.mean = sum / n;
+    q.mean = sum / m;
     double ss = 0;
     for (double x : column) ss += (x - q.mean) * (x - q.mean);
-    q.sd = r.samples.size() > 1 ? std::sqrt(ss / (n - 1)) : 0;
+    q.sd = column.size() > 1 ? std::sqrt(ss / (m - 1)) : 0;
     std::vector<double> sorted = column;
     std::sort(sorted.begin(), sorted.end());
     // Linear interpolation between order statistics (type 7 of Hyndman and Fan 1996).

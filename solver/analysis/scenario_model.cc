@@ -1,6 +1,8 @@
 #include "solver/analysis/scenario_model.h"
 
+#include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "solver/equilibrium/solve.h"
 #include "solver/io/files.h"
@@ -36,6 +38,24 @@ Distribution Convert(const scenario::Distribution& d, const scenario::Parameter&
 }
 
 }  // namespace
+
+std::string AgreementStructure(const scenario::BargainRecord& b) {
+  if (b.step.lottery) return "a lottery between packages";
+  std::string out;
+  for (std::size_t k = 0; k < b.issue_names.size() && k < b.step.issue_values.size(); ++k) {
+    std::string part;
+    if (b.issue_discrete[k]) {
+      part = b.step.issue_text[k];  // "agi_clause drop"
+    } else {
+      double v = b.step.issue_values[k];
+      auto [lo, hi] = b.bounds[k];
+      auto near = [&](double x) { return std::abs(v - x) <= 1e-9 * (1 + std::abs(x)); };
+      part = b.issue_names[k] + (near(lo) ? " at its minimum" : near(hi) ? " at its maximum" : " in between");
+    }
+    out += (out.empty() ? "" : ", ") + part;
+  }
+  return out;
+}
 
 std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq) {
   equilibrium::ActionIndex index(game);
@@ -81,21 +101,47 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
     m.distributions.push_back(p.distribution ? Convert(*p.distribution, p) : Distribution{});
   }
   for (const auto& player : info.players) m.value_names.push_back(player);
-  // Fail now, with the file's own message, if the base case does not expand or solve.
+  // Fail now, with the file's own message, if the base case does not expand or solve; its
+  // first bargaining step names the agreed issues reported as values.
+  std::size_t issues = 0;
   {
     auto copy = compiled->Clone();
     auto game = copy->Expand(m.base_values, options.max_nodes);
     equilibrium::Solve(*game, equilibrium::SolveOptions{});
+    if (!copy->bargains().empty()) {
+      for (const auto& name : copy->bargains().front().issue_names) {
+        m.value_names.push_back(name);
+        ++issues;
+      }
+    }
   }
   std::size_t max_nodes = options.max_nodes;
-  m.make_evaluator = [compiled, max_nodes]() {
+  m.make_evaluator = [compiled, max_nodes, issues]() {
     std::shared_ptr<scenario::CompiledScenario> mine = compiled->Clone();
-    return [mine, max_nodes](const std::vector<double>& values) {
+    mine->SetFastBargains(true);
+    return [mine, max_nodes, issues](const std::vector<double>& values) {
       model::GamePtr game = mine->Expand(values, max_nodes);
       equilibrium::SolveOptions options;
       equilibrium::Solution s = equilibrium::Solve(*game, options);
       const equilibrium::Equilibrium& eq = s.equilibria.front();
-      return Observation{DescribePath(*game, eq), eq.payoffs};
+      Observation o{DescribePath(*game, eq), eq.payoffs};
+      // The agreement of the first bargaining step on the path: its structure joins the
+      // outcome (which issues sit at a bound, which options are chosen), its issue values
+      // the numbers (NaN where no agreement is reached).
+      std::vector<double> issue_values(issues, std::numeric_limits<double>::quiet_NaN());
+      if (!mine->bargains().empty()) {
+        equilibrium::ActionIndex index(*game);
+        std::vector<double> reach = equilibrium::ReachProbabilities(*game, index, eq.behavior);
+        for (const auto& b : mine->bargains()) {
+          if (reach[b.node] <= 0) continue;
+          o.outcome += " | " + b.stage + ": " + AgreementStructure(b);
+          for (std::size_t k = 0; k < issues && k < b.step.issue_values.size(); ++k)
+            issue_values[k] = b.step.issue_values[k];
+          break;
+        }
+      }
+      o.values.insert(o.values.end(), issue_values.begin(), issue_values.end());
+      return o;
     };
   };
   return m;

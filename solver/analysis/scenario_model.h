@@ -27,4 +27,8 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
 // probabilities.
 std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq);
 
+// An agreement's structure: discrete options chosen, and for each continuous issue whether
+// it sits at its minimum, its maximum or in between ("equity at its maximum, agi_clause drop").
+std::string AgreementStructure(const scenario::BargainRecord& bargain);
+
 }  // namespace parley::analysis

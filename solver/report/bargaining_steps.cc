@@ -94,6 +94,11 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
     } else {
       out << "  Disagreement point (given in the scenario): " << Vec(s, r.disagreement) << "\n";
     }
+    if (!b.step.agreement_possible) {
+      out << "  No agreement gives every player more than the disagreement point: talks fail, "
+             "and the branch above is what happens.\n";
+      continue;
+    }
     out << "  Ideal point (the most each can get without leaving the other below the disagreement point): "
         << Vec(s, r.ideal) << "\n";
     out << "  Solutions side by side:\n";
@@ -142,7 +147,8 @@ nlohmann::json BargainingJson(const scenario::Scenario& s, const equilibrium::Eq
     j["reach_probability"] = reach[b.node];
     j["disagreement_source"] = b.disagreement_from_branch ? "no-deal branch" : "given";
     if (b.disagreement_from_branch) j["if_talks_fail"] = SubtreeBehaviourText(game, eq, b.no_deal_node);
-    json all = bargaining::ToJson(b.step.result);
+    j["agreement_possible"] = b.step.agreement_possible;
+    json all = b.step.agreement_possible ? bargaining::ToJson(b.step.result) : json::object();
     j["disagreement"] = b.step.result.disagreement;
     j["ideal"] = b.step.result.ideal;
     j["solutions"] = all.contains("solutions") ? all["solutions"] : json::object();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "solver/bargaining/bargaining.h"
 #include "solver/lp/linear_program.h"
@@ -117,11 +118,57 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
 
   BargainStepResult out;
   for (const auto& c : candidates) out.points.push_back(c.payoffs);
+  const Vector& d = input.disagreement;
+
+  std::vector<char> package_ok(packages, 1);
+  double scale = 1;
+  // Is some agreement better than d for everyone? (The largest equal gain over d, by LP,
+  // over the whole set, or over each package when lotteries between packages are not allowed.)
+  {
+    Vector ahead(n);
+    for (std::size_t i = 0; i < n; ++i) ahead[i] = d[i] + 1;
+    std::vector<std::vector<const Candidate*>> groups(input.lotteries ? 1 : packages);
+    for (const auto& c : candidates) groups[input.lotteries ? 0 : c.package].push_back(&c);
+    double best = -INFINITY;
+    for (double v : d) scale = std::max(scale, std::abs(v));
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      double t = 0;
+      // Fast path: a listed point already beats d for everyone (no LP needed).
+      for (const Candidate* c : groups[g]) {
+        double gain = INFINITY;
+        for (std::size_t i = 0; i < n; ++i) gain = std::min(gain, c->payoffs[i] - d[i]);
+        t = std::max(t, gain);
+      }
+      std::vector<double> unused;
+      bool ok = t > 1e-9 * scale || (RayPoint(groups[g], d, ahead, &t, &unused) && t > 1e-9 * scale);
+      if (!input.lotteries) package_ok[g] = ok;
+      if (ok) best = std::max(best, t);
+    }
+    if (!(best > 1e-9 * scale)) {
+      out.agreement_possible = false;
+      out.result.disagreement = d;
+      out.result.ideal.assign(n, -INFINITY);
+      for (const auto& c : candidates)
+        for (std::size_t i = 0; i < n; ++i) out.result.ideal[i] = std::max(out.result.ideal[i], c.payoffs[i]);
+      out.payoffs = d;
+      out.issue_values.assign(k, std::numeric_limits<double>::quiet_NaN());
+      out.issue_text = {"no agreement gives every player more than the disagreement point: talks fail"};
+      return out;
+    }
+  }
+
   bargaining::Request request;
   request.weights = input.weights;
+  if (!input.all_concepts) request.concepts = {input.concept_kind};
   // The whole set (lotteries over everything): every concept side by side, frontier, ideal.
-  out.result = bargaining::Solve(bargaining::OutcomeSet{out.points, true}, input.disagreement, request);
-  const Vector& d = input.disagreement;
+  // The whole set's solutions (the answer when lotteries are allowed; the side-by-side view
+  // and the ideal point otherwise). Skipped in fast mode without lotteries unless the
+  // Kalai-Smorodinsky point needs the ideal point.
+  if (input.lotteries || input.all_concepts || input.concept_kind == Concept::kKalaiSmorodinsky) {
+    out.result = bargaining::Solve(bargaining::OutcomeSet{out.points, true}, input.disagreement, request);
+  } else {
+    out.result.disagreement = d;
+  }
 
   auto describe = [&](const std::vector<double>& lottery) {
     // Aggregate the lottery by package; continuous issues as the package's weighted average.
@@ -212,14 +259,10 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
   for (std::size_t p = 0; p < packages; ++p) {
     std::vector<Vector> pts;
     for (const Candidate* c : by_package[p]) pts.push_back(c->payoffs);
-    bool above = false;
-    for (const auto& q : pts) {
-      bool all_above = true;
-      for (std::size_t i = 0; i < n; ++i) all_above = all_above && q[i] > d[i];
-      above = above || all_above;
-    }
+    const bool above = package_ok[p];  // some lottery within the package beats d for all
     for (std::size_t ci = 0; ci < all.size(); ++ci) {
       Concept concept_kind = all[ci];
+      if (!input.all_concepts && concept_kind != input.concept_kind) continue;
       double score = -INFINITY;
       bargaining::Solution sol;
       std::vector<double> lottery;
@@ -235,7 +278,7 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
         score = t;
         lottery = lw;
       } else {
-        if (!above && concept_kind == Concept::kNash) continue;
+        if (!above) continue;
         try {
           sol = bargaining::Solve(bargaining::OutcomeSet{pts, true}, d, concept_kind, input.weights);
         } catch (const ValidationError&) {

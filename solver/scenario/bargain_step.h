@@ -36,6 +36,7 @@ struct BargainInput {
   bargaining::Concept concept_kind = bargaining::Concept::kNash;
   std::vector<double> weights;  // empty: equal
   bool lotteries = true;
+  bool all_concepts = true;     // false: only concept_kind (faster; for sweeps)
 };
 
 // Payoffs of every player at the given issue values (one per issue, discrete ones holding
@@ -43,6 +44,9 @@ struct BargainInput {
 using UtilityFunction = std::function<void(const std::vector<double>& issues, std::vector<double>* payoffs)>;
 
 struct BargainStepResult {
+  // False when no agreement gives every player more than the disagreement point: then talks
+  // fail, `payoffs` is the disagreement point and `result` holds only it and the ideal point.
+  bool agreement_possible = true;
   bargaining::Result result;          // every concept side by side, ideal point, frontier
   std::vector<double> payoffs;        // the agreement under the chosen concept
   std::vector<double> issue_values;   // its issues (discrete: the option's value)

@@ -453,6 +453,7 @@ class Expander {
     input.concept_kind = b.concept_kind;
     input.weights = record.weights;
     input.lotteries = b.lotteries;
+    input.all_concepts = !impl_.fast_bargains;
     for (const BargainIssueDef& issue : b.issues) {
       BargainIssue x;
       x.name = issue.name;
@@ -469,6 +470,7 @@ class Expander {
       }
       record.issue_names.push_back(issue.name);
       record.issue_discrete.push_back(issue.discrete);
+      record.bounds.emplace_back(x.lower, x.upper);
       input.issues.push_back(std::move(x));
     }
     vars_[def.var] = agree;
@@ -487,8 +489,11 @@ class Expander {
     }
 
     // The node: agree (a terminal with the agreement) and no_deal (the continuation).
+    // No agreement possible: talks fail for sure.
+    if (!record.step.agreement_possible) breakdown = 1;
     std::vector<Number> probs{Number(1.0 - breakdown), Number(breakdown)};
     if (breakdown == 0) probs = {Number(1), Number(0)};
+    if (breakdown == 1) probs = {Number(0), Number(1)};
     LabelId labels[2] = {builder_.Intern("agree"), builder_.Intern("no_deal")};
     InfosetId h = builder_.AddChanceInfoset(instr_labels_[pc], labels, probs);
     NodeId node = builder_.AddNode(parent, h);

@@ -129,6 +129,7 @@ struct CompiledScenario::Impl {
 
   ExpansionStats stats;
   std::vector<BargainRecord> bargains;
+  bool fast_bargains = false;  // bargain stages compute only their own concept
 
   model::GamePtr Expand(std::span<const double> values, std::size_t max_nodes);
 

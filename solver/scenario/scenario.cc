@@ -78,6 +78,7 @@ std::unique_ptr<CompiledScenario> CompiledScenario::Compile(std::string_view tex
 const Scenario& CompiledScenario::info() const { return impl_->info; }
 const ExpansionStats& CompiledScenario::stats() const { return impl_->stats; }
 const std::vector<BargainRecord>& CompiledScenario::bargains() const { return impl_->bargains; }
+void CompiledScenario::SetFastBargains(bool fast) { impl_->fast_bargains = fast; }
 
 std::vector<double> CompiledScenario::DefaultValues() const {
   std::vector<double> values;

@@ -104,6 +104,7 @@ struct BargainRecord {
   double breakdown = 0;                // probability that talks fail anyway
   std::vector<std::string> issue_names;
   std::vector<bool> issue_discrete;
+  std::vector<std::pair<double, double>> bounds;  // continuous issues' ranges (discrete: 0, 0)
   BargainStepResult step;              // agreement, all concepts, ideal point, frontier
   bargaining::Concept concept_kind = bargaining::Concept::kNash;
   std::vector<double> weights;         // bargaining powers (empty: equal)
@@ -167,6 +168,10 @@ class CompiledScenario {
   const ExpansionStats& stats() const;
   // The bargaining steps of the last Expand, in preorder of their nodes.
   const std::vector<BargainRecord>& bargains() const;
+
+  // Bargain stages compute only the stage's own solution concept, not all of them side by
+  // side (what sweeps and Monte Carlo need; several times faster).
+  void SetFastBargains(bool fast);
 
   // An independent copy (recompiled from the same text), e.g. for another thread.
   std::unique_ptr<CompiledScenario> Clone() const;
