@@ -30,6 +30,7 @@ struct ReportCommand {
   std::size_t tree_nodes = 150;
   std::size_t max_shown = 3;
   std::string vary;
+  std::shared_ptr<const scenario::Scenario> scenario_;  // when the input is a scenario file
 
   std::function<int()> Setup(CLI::App& app) {
     AddGameInput(app, input);
@@ -81,6 +82,7 @@ struct ReportCommand {
       auto loaded = scenario::LoadScenario(input.path, scenario_options);
       game = loaded->game;
       in.scenario = report::ScenarioInfoFrom(*loaded, input.overrides);
+      scenario_ = loaded;
     } else {
       game = io::LoadGame(input.path, ToLoadOptions(input));
       in.scenario = report::ScenarioFromGame(*game, input.path);
@@ -95,6 +97,14 @@ struct ReportCommand {
       // A game no method solves yet is still worth a report: its description and its tree.
       in.unsolved_reason = e.message();
       std::fprintf(stderr, "note: the report has no equilibrium: %s\n", e.message().c_str());
+    }
+    if (scenario_ && !scenario_->bargains.empty()) {
+      std::size_t omitted = 0;
+      const equilibrium::Equilibrium* eq =
+          solution && !solution->equilibria.empty() ? &solution->equilibria.front() : nullptr;
+      in.bargaining = report::BargainingStepsFrom(*scenario_, eq, 4, &omitted);
+      if (omitted > 0 && !in.bargaining.empty())
+        in.bargaining.back().notes.push_back(std::to_string(omitted) + " more bargaining steps (off the equilibrium path) are not shown.");
     }
     if (!vary.empty()) in.sweep = Sweep(*game);
     report::ReportOptions options;

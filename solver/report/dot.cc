@@ -176,7 +176,7 @@ TreeDrawing DrawTree(const Game& game, const equilibrium::Equilibrium* eq,
     for (std::uint32_t a = 0; a < kids.size(); ++a) {
       NodeId c = kids[a];
       std::string label = ActionName(game, h, a);
-      if (chance) label += " (" + game.chance_prob_text(h, a) + ")";
+      if (chance) label += " (" + ChanceProbText(game, h, a) + ")";
       double prob = eq ? eq->behavior[index(h, a)] : 0;
       if (!chance && !pure && prob > 0) label += " (p=" + FormatProbability(prob) + ")";
       out << "  " << Id(v) << " -> " << Id(c) << " [label=" << Quote(" " + label + " ");

@@ -57,7 +57,7 @@ ExplanationStep ChanceStep(const Context& c, NodeId v) {
   for (std::uint32_t a = 0; a < kids.size(); ++a) {
     std::vector<double> worth(c.np);
     for (int p = 0; p < c.np; ++p) worth[p] = c.Value(kids[a], p);
-    draws.push_back(ActionName(game, h, a) + " with probability " + game.chance_prob_text(h, a) +
+    draws.push_back(ActionName(game, h, a) + " with probability " + ChanceProbText(game, h, a) +
                     " (worth " + FormatVector(worth) + ")");
   }
   std::vector<double> expected(c.np, 0.0);

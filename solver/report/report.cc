@@ -1,6 +1,8 @@
 #include "solver/report/report.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 
 #include "solver/io/files.h"
@@ -73,12 +75,33 @@ void ScenarioSection(const ReportInput& input, const ReportOptions&, Document& d
 
 // ---- The tree ------------------------------------------------------------------------
 
+// The width Graphviz gave an SVG picture, in points (0 when it cannot be read).
+double SvgWidth(const std::string& svg) {
+  std::size_t at = svg.find("<svg");
+  at = at == std::string::npos ? at : svg.find("width=\"", at);
+  return at == std::string::npos ? 0 : std::atof(svg.c_str() + at + 7);
+}
+
 void TreeSection(const ReportInput& input, const ReportOptions& options, Document& doc) {
   if (!options.draw_tree) return;
   const Game& game = *input.game;
   const equilibrium::Equilibrium* eq =
       input.solution && !input.solution->equilibria.empty() ? &input.solution->equilibria.front() : nullptr;
-  TreeDrawing drawing = DrawTree(game, eq, options.tree);
+  // A picture wider than about a page is shrunk by the browser until its text cannot be
+  // read: collapse further (narrower levels allowed) until the layout fits.
+  TreeDrawOptions tree_options = options.tree;
+  TreeDrawing drawing = DrawTree(game, eq, tree_options);
+  std::string svg = LayoutDot(drawing.dot, "svg");
+  for (std::size_t width : {16, 12, 8, 6, 4, 2}) {
+    if (SvgWidth(svg) <= options.max_tree_width) break;
+    if (width >= tree_options.max_width) continue;
+    tree_options.max_width = width;
+    tree_options.path_budget = std::min<std::size_t>(tree_options.path_budget, 4 * width);
+    TreeDrawing narrower = DrawTree(game, eq, tree_options);
+    if (narrower.nodes_drawn == drawing.nodes_drawn) continue;
+    drawing = std::move(narrower);
+    svg = LayoutDot(drawing.dot, "svg");
+  }
   Section s{"game-tree", "The game tree", {}};
   std::string caption = "Decision nodes name the player who moves; leaves show the payoffs (" +
                         JoinWithAnd(game.players()) + ")" +
@@ -96,7 +119,7 @@ void TreeSection(const ReportInput& input, const ReportOptions& options, Documen
         mixed = mixed || !equilibrium::IsPure(eq->behavior, index.first(h), game.num_actions(h));
   }
   if (mixed) caption += " Actions played with a probability below 1 show it as p=...";
-  s.blocks.push_back(Figure{"tree", LayoutDot(drawing.dot, "svg"), caption});
+  s.blocks.push_back(Figure{"tree", std::move(svg), caption});
   if (!drawing.note.empty()) s.blocks.push_back(Note{drawing.note});
   doc.sections.push_back(std::move(s));
 }
@@ -253,6 +276,7 @@ void BargainingSection(const ReportInput& input, const ReportOptions&, Document&
   for (std::size_t k = 0; k < input.bargaining.size(); ++k) {
     const BargainingStep& step = input.bargaining[k];
     s.blocks.push_back(Subheading{step.title.empty() ? "Problem " + std::to_string(k + 1) : step.title});
+    if (!step.summary.empty()) s.blocks.push_back(Paragraph{step.summary});
     if (step.chart)
       s.blocks.push_back(Figure{"bargaining-" + std::to_string(k + 1), BargainingChartSvg(*step.chart),
                                 "Feasible payoffs (shaded), Pareto frontier (thick line), disagreement "
@@ -263,7 +287,7 @@ void BargainingSection(const ReportInput& input, const ReportOptions&, Document&
       t.numeric.push_back(true);
     }
     bool issues = false;
-    for (const auto& row : step.solutions) issues = issues || !row.issues.empty();
+    for (const auto& row : step.solutions) issues = issues || !row.issues.empty() || !row.terms.empty();
     if (issues) {
       t.header.push_back("Agreed terms");
       t.numeric.push_back(false);
@@ -283,7 +307,7 @@ void BargainingSection(const ReportInput& input, const ReportOptions&, Document&
       if (issues) {
         std::vector<std::string> terms;
         for (const auto& [name, value] : sol.issues) terms.push_back(name + " = " + FormatValue(value));
-        row.push_back(JoinWithAnd(terms));
+        row.push_back(sol.terms.empty() ? JoinWithAnd(terms) : sol.terms);
       }
       t.rows.push_back(std::move(row));
     }

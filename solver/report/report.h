@@ -55,6 +55,7 @@ struct BargainingSolutionRow {
   std::string concept_name;  // "Nash", "Kalai-Smorodinsky", ...
   std::vector<double> payoffs;
   std::vector<std::pair<std::string, double>> issues;  // agreed issue values, if any
+  std::string terms;  // the agreed terms in words (used instead of `issues` when not empty)
   std::string method;
 };
 struct BargainingStep {
@@ -64,6 +65,7 @@ struct BargainingStep {
   std::vector<double> ideal;
   std::optional<BargainingChartSpec> chart;  // two players only
   std::vector<BargainingSolutionRow> solutions;
+  std::string summary;  // a paragraph before the chart ("" for none)
   std::vector<std::string> notes;
 };
 
@@ -96,6 +98,7 @@ struct ReportOptions {
   TreeDrawOptions tree;
   ExplainOptions explain;
   bool draw_tree = true;            // false: skip Graphviz (tests of the text)
+  double max_tree_width = 1300;     // points; a wider layout is collapsed further
   std::size_t max_equilibria = 3;   // equilibria shown in full
   std::size_t max_strategy_rows = 200;
 };

@@ -1,5 +1,7 @@
 #include "solver/report/scenario_info.h"
 
+#include "solver/report/bargaining_plot.h"
+#include "solver/report/solution.h"
 #include "solver/report/text.h"
 
 namespace parley::report {
@@ -31,6 +33,57 @@ ScenarioInfo ScenarioInfoFrom(const scenario::Scenario& scenario,
     info.overrides.emplace_back(o.substr(0, eq), eq == std::string::npos ? "" : o.substr(eq + 1));
   }
   return info;
+}
+
+std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenario,
+                                                const equilibrium::Equilibrium* eq,
+                                                std::size_t max_steps, std::size_t* omitted) {
+  std::vector<const scenario::BargainRecord*> order;
+  std::vector<double> reach;
+  if (eq && scenario.game) {
+    equilibrium::ActionIndex index(*scenario.game);
+    reach = equilibrium::ReachProbabilities(*scenario.game, index, eq->behavior);
+  }
+  auto reached = [&](const scenario::BargainRecord& r) { return !reach.empty() && reach[r.node] > 0; };
+  for (const auto& r : scenario.bargains)
+    if (reached(r)) order.push_back(&r);
+  for (const auto& r : scenario.bargains)
+    if (!reached(r)) order.push_back(&r);
+  if (omitted) *omitted = order.size() > max_steps ? order.size() - max_steps : 0;
+  if (order.size() > max_steps) order.resize(max_steps);
+
+  std::vector<BargainingStep> steps;
+  for (const scenario::BargainRecord* r : order) {
+    const scenario::BargainStepResult& result = r->step;
+    bargaining::OutcomeSet set{result.points, true};
+    std::string where = r->history.empty() ? "at the start" : r->history;
+    BargainingStep step = BargainingStepFromResult(
+        result.result, scenario.players, "Bargaining stage \"" + r->stage + "\" " + where,
+        result.points.empty() ? nullptr : &set);
+    for (std::size_t k = 0; k < step.solutions.size() && k < result.solution_issue_text.size(); ++k)
+      step.solutions[k].terms = result.solution_issue_text[k];
+    std::string concept_name = bargaining::ToString(r->concept_kind);
+    for (const auto& s : result.result.solutions)
+      if (s.concept_kind == r->concept_kind) concept_name = ConceptDisplayName(s);
+    std::vector<std::string> terms(result.issue_text.begin(), result.issue_text.end());
+    step.summary = std::string(reached(*r) ? "Play reaches these talks in equilibrium. "
+                                           : (reach.empty() ? "" : "Play does not reach these talks in equilibrium. ")) +
+                   "The scenario settles them by the " + concept_name + " solution" +
+                   (r->weights.empty() ? "" : " with bargaining powers " + FormatVector(r->weights)) +
+                   ": the agreement is " + (terms.empty() ? FormatVector(result.payoffs) : JoinWithAnd(terms)) +
+                   (result.lottery ? " (a lottery between packages)" : "") + ", worth " +
+                   FormatVector(result.payoffs) + ". " +
+                   (r->disagreement_from_branch
+                        ? "The disagreement point " + FormatVector(result.result.disagreement) +
+                              " is what the players get in the subgame-perfect play that follows "
+                              "if talks fail."
+                        : "The disagreement point " + FormatVector(result.result.disagreement) +
+                              " is given in the scenario.") +
+                   (r->breakdown > 0 ? " Talks fail anyway with probability " + FormatProbability(r->breakdown) + "."
+                                     : "");
+    steps.push_back(std::move(step));
+  }
+  return steps;
 }
 
 }  // namespace parley::report

@@ -36,6 +36,11 @@ std::string FormatValue(double value) {
 
 std::string FormatProbability(double value) { return FormatValue(value); }
 
+std::string ChanceProbText(const model::Game& game, model::InfosetId h, std::uint32_t a) {
+  std::string exact = game.chance_prob_text(h, a);
+  return exact.size() <= 9 ? exact : FormatProbability(game.chance_prob(h, a));
+}
+
 std::string JoinWithAnd(const std::vector<std::string>& items) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) {

@@ -16,6 +16,9 @@ namespace parley::report {
 std::string FormatValue(double value);
 // A probability: the exact text when given (chance), else FormatValue.
 std::string FormatProbability(double value);
+// A chance probability as the game states it ("1/3", "0.25"); one computed in floating point
+// (whose exact text would be a huge fraction) as FormatValue shows it.
+std::string ChanceProbText(const model::Game& game, model::InfosetId h, std::uint32_t a);
 // "A", "A and B", "A, B and C".
 std::string JoinWithAnd(const std::vector<std::string>& items);
 // The text with its first letter in upper case.
