@@ -5,7 +5,9 @@
 // fails and says so.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <filesystem>
 #include <regex>
 #include <string>
@@ -18,6 +20,7 @@
 #include "solver/report/bargaining_plot.h"
 #include "solver/report/html.h"
 #include "solver/report/report.h"
+#include "solver/report/text.h"
 #include "tests/test_util.h"
 
 namespace parley::testing {
@@ -129,14 +132,59 @@ std::vector<std::string> SvgElements(const std::string& dom) {
   return svgs;
 }
 
+std::string RequireChromium() {
+  std::string chromium = FindChromium();
+  REQUIRE_MESSAGE(!chromium.empty(),
+                  "headless Chromium is needed to test the HTML report as a reader sees it: "
+                  "install Debian's `chromium` package (scripts/install-deps.sh does)");
+  return chromium;
+}
+
+// Renders `page` (a report, which must hold no script) through a probed copy; checks that it
+// loaded without errors and that it shows `pictures` SVGs at a real size. Returns the DOM.
+std::string RenderChecked(const std::string& chromium, const std::string& page, const std::string& dir,
+                          int pictures) {
+  std::string html = ReadFile(page);
+  REQUIRE(html.find("<script") == std::string::npos);
+  std::string probed = dir + "/probed.html";
+  html.insert(html.find("<head>") + 6, kProbe);
+  io::WriteFileAtomically(probed, html);
+  BrowserRun dom = RunChromium(chromium, "--dump-dom 'file://" + probed + "'", dir);
+  REQUIRE_MESSAGE(dom.status == 0, "chromium failed: " << dom.err);
+  REQUIRE_MESSAGE(Attribute(dom.out, "data-probe") == "loaded", "the page did not finish loading");
+  CHECK_MESSAGE(Attribute(dom.out, "data-probe-errors") == "[]",
+                "errors in the page: " << Attribute(dom.out, "data-probe-errors"));
+  std::vector<std::string> errors = ConsoleErrors(dom.err);
+  CHECK_MESSAGE(errors.empty(), "console errors: " << (errors.empty() ? "" : errors.front()));
+  // Each picture laid out at a real size (width x height in CSS pixels).
+  std::string sizes = Attribute(dom.out, "data-probe-svg");
+  std::smatch m;
+  int count = 0;
+  for (std::string rest = sizes; std::regex_search(rest, m, std::regex("(\\d+)x(\\d+)")); rest = m.suffix()) {
+    ++count;
+    CHECK_MESSAGE(std::stoi(m[1]) > 100, "an SVG is too narrow: " << sizes);
+    CHECK_MESSAGE(std::stoi(m[2]) > 100, "an SVG is too flat: " << sizes);
+  }
+  CHECK_MESSAGE(count == pictures, "SVG sizes: " << sizes);
+  return dom.out;
+}
+
+// Saves a screenshot of `page` as `shot` and checks it is a real picture.
+void Screenshot(const std::string& chromium, const std::string& page, const std::string& shot,
+                const std::string& dir) {
+  BrowserRun picture = RunChromium(chromium, "--window-size=1100,2400 --screenshot='" + shot + "' 'file://" + page + "'", dir);
+  CHECK_MESSAGE(picture.status == 0, picture.err);
+  REQUIRE(fs::exists(shot));
+  CHECK(fs::file_size(shot) > 10000);
+  CHECK(ConsoleErrors(picture.err).empty());
+  MESSAGE("screenshot: " << shot);
+}
+
 }  // namespace
 
 TEST_SUITE("report browser") {
   TEST_CASE("the HTML report renders in headless Chromium without errors") {
-    std::string chromium = FindChromium();
-    REQUIRE_MESSAGE(!chromium.empty(),
-                    "headless Chromium is needed to test the HTML report as a reader sees it: "
-                    "install Debian's `chromium` package (scripts/install-deps.sh does)");
+    std::string chromium = RequireChromium();
     std::string dir = BuildPath("test-tmp/browser");
     fs::remove_all(dir);
     fs::create_directories(dir);
@@ -170,34 +218,10 @@ TEST_SUITE("report browser") {
     std::string page = dir + "/report.html";
     report::WriteReport(report::BuildReport(in), page);
 
-    std::string html = ReadFile(page);
-    REQUIRE(html.find("<script") == std::string::npos);
-    std::string probed = dir + "/report-probed.html";
-    {
-      std::string copy = html;
-      copy.insert(copy.find("<head>") + 6, kProbe);
-      io::WriteFileAtomically(probed, copy);
-    }
-    BrowserRun dom = RunChromium(chromium, "--dump-dom 'file://" + probed + "'", dir);
-    REQUIRE_MESSAGE(dom.status == 0, "chromium failed: " << dom.err);
-    REQUIRE_MESSAGE(Attribute(dom.out, "data-probe") == "loaded", "the page did not finish loading");
-    CHECK_MESSAGE(Attribute(dom.out, "data-probe-errors") == "[]",
-                  "errors in the page: " << Attribute(dom.out, "data-probe-errors"));
-    std::vector<std::string> errors = ConsoleErrors(dom.err);
-    CHECK_MESSAGE(errors.empty(), "console errors: " << (errors.empty() ? "" : errors.front()));
-    // Three pictures, each laid out at a real size (width x height in CSS pixels).
-    std::string sizes = Attribute(dom.out, "data-probe-svg");
-    std::smatch m;
-    int pictures = 0;
-    for (std::string rest = sizes; std::regex_search(rest, m, std::regex("(\\d+)x(\\d+)")); rest = m.suffix()) {
-      ++pictures;
-      CHECK_MESSAGE(std::stoi(m[1]) > 100, "an SVG is too narrow: " << sizes);
-      CHECK_MESSAGE(std::stoi(m[2]) > 100, "an SVG is too flat: " << sizes);
-    }
-    CHECK_MESSAGE(pictures == 3, "SVG sizes: " << sizes);
+    std::string dom = RenderChecked(chromium, page, dir, 3);
 
     // The tree, the bargaining chart and the sweep chart: present and not empty.
-    std::vector<std::string> svgs = SvgElements(dom.out);
+    std::vector<std::string> svgs = SvgElements(dom);
     REQUIRE(svgs.size() == 3);
     CHECK(svgs[0].find("class=\"node\"") != std::string::npos);  // Graphviz's nodes
     CHECK(svgs[0].find("Accommodate") == std::string::npos);
@@ -208,7 +232,7 @@ TEST_SUITE("report browser") {
     for (const std::string& svg : svgs) CHECK(svg.size() > 1000);
 
     // Key numbers in the page text.
-    std::string text = PageText(dom.out);
+    std::string text = PageText(dom);
     CHECK(text.find("Firm 2 and Regulator 4/3") != std::string::npos);
     CHECK(text.find("compares Bail out (-1) with Let fail (0) and chooses Let fail") != std::string::npos);
     CHECK(text.find("This is a tie") != std::string::npos);
@@ -219,13 +243,39 @@ TEST_SUITE("report browser") {
     CHECK(text.find("assumption") != std::string::npos);
 
     // And a screenshot, for people to look at.
-    std::string shot = dir + "/report.png";
-    BrowserRun picture = RunChromium(chromium, "--window-size=1100,2400 --screenshot='" + shot + "' 'file://" + page + "'", dir);
-    CHECK_MESSAGE(picture.status == 0, picture.err);
-    REQUIRE(fs::exists(shot));
-    CHECK(fs::file_size(shot) > 10000);
-    CHECK(ConsoleErrors(picture.err).empty());
-    MESSAGE("screenshot: " << shot);
+    Screenshot(chromium, page, dir + "/report.png", dir);
+  }
+
+  TEST_CASE("the OpenAI-Microsoft scenario's report renders in headless Chromium") {
+    // Until the scenario exists, a textbook game from games/ stands in.
+    std::string chromium = RequireChromium();
+    std::string scenario = SourcePath("scenarios/openai_microsoft.yaml");
+    if (!fs::exists(scenario)) scenario = SourcePath("games/entry_deterrence.yaml");
+    std::string dir = BuildPath("test-tmp/browser-scenario");
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::string page = dir + "/report.html";
+    RunResult r = RunParley("report '" + scenario + "' -o '" + page + "'");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    // The equilibrium payoffs as `parley solve` computes them must be in the page.
+    RunResult solved = RunParley("solve '" + scenario + "' --format json");
+    REQUIRE(solved.exit_code == 0);
+    auto payoffs = nlohmann::json::parse(solved.out)["equilibria"][0]["payoffs"];
+    std::string html = ReadFile(page);
+    int pictures = 1;  // the tree, and one chart per bargaining step
+    for (std::size_t at = 0; (at = html.find("id=\"figure-bargaining-", at)) != std::string::npos; ++at) ++pictures;
+    std::string dom = RenderChecked(chromium, page, dir, pictures);
+    std::vector<std::string> svgs = SvgElements(dom);
+    REQUIRE(!svgs.empty());
+    CHECK(svgs[0].find("class=\"node\"") != std::string::npos);
+    std::string text = PageText(dom);
+    for (const auto& p : payoffs) {
+      std::string shown = report::FormatValue(p.get<double>());
+      CHECK_MESSAGE(text.find(shown) != std::string::npos, "payoff " << shown << " is not in the page");
+    }
+    CHECK(text.find("How the solution is found") != std::string::npos);
+    CHECK(text.find("assumption") != std::string::npos);
+    Screenshot(chromium, page, dir + "/report.png", dir);
   }
 }
 
