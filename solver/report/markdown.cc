@@ -89,7 +89,9 @@ MarkdownOutput RenderMarkdown(const Document& document, const std::string& stem)
                 std::string file = stem + "-" + f.name + ".svg";
                 std::string alt = f.name;
                 for (char& c : alt) c = c == '-' ? ' ' : c;
-                out << "![" << EscapeMarkdown(alt, true) << "](" << file << ")\n";
+                std::string link;  // spaces and parentheses would end the link early
+                for (char c : file) link += c == ' ' ? std::string("%20") : c == '(' ? std::string("%28") : c == ')' ? std::string("%29") : std::string(1, c);
+                out << "![" << EscapeMarkdown(alt, true) << "](" << link << ")\n";
                 if (!f.caption.empty()) out << "\n*" << EscapeMarkdown(f.caption) << "*\n";
                 result.files.emplace_back(file, f.svg);
               },

@@ -279,6 +279,10 @@ t "" 3 "" { -1, 0 }
     CHECK(html.find("<p>x &lt; y</p>") != std::string::npos);
     CHECK(html.find("<td class=\"num\">1</td>") != std::string::npos);
     CHECK(html.find("<script") == std::string::npos);
+    Document pictured{"T", "", {{"one", "One", {Figure{"tree", "<svg/>", ""}}}}};
+    MarkdownOutput md = RenderMarkdown(pictured, "my report (v2)");
+    CHECK(md.text.find("![tree](my%20report%20%28v2%29-tree.svg)") != std::string::npos);
+    CHECK(md.files.at(0).first == "my report (v2)-tree.svg");
   }
 
   TEST_CASE("sections: every builder is listed once, in order") {
