@@ -47,7 +47,7 @@ TEST_SUITE("scenario errors") {
                               "payoffs: [1, 2]\n");
     CHECK(msg == "s.yaml:5:5: unknown key 'actoins' in a stage (did you mean 'actions'?); the "
                  "keys are name, player, actions, probabilities, condition, observe, compute, "
-                 "description");
+                 "description, bargain");
     std::string top = ErrorOf("player: [A, B]\n");
     CHECK(top.find("s.yaml:1:1: unknown key 'player' in the scenario (did you mean 'players'?)") == 0);
   }
