@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)" --target parley_cli
-default=games/ultimatum.yaml
-[ -f "$default" ] || default=tests/data/entry_deterrence.efg
+default=scenarios/openai_microsoft.yaml
+[ -f "$default" ] || default=games/ultimatum.yaml
 echo
 echo "\$ build/cli/parley solve $default"
 build/cli/parley solve "$default"

@@ -25,7 +25,7 @@ struct BackwardInductionOptions {
   std::size_t max_equilibria = 1000;  // with `all`: stop listing past this many
   // In floating point, actions whose values differ by at most this (relative to magnitude)
   // count as ties.
-  double tie_tolerance = 1e-9;
+  double tie_tolerance = kTieTolerance;
 };
 
 // Throws UnsupportedError naming the first information set with two or more nodes when the

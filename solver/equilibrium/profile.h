@@ -19,6 +19,11 @@ using model::Game;
 using model::InfosetId;
 using model::NodeId;
 
+// In floating point, two values count as tied when they differ by at most this much relative
+// to their size: far above formula rounding (about 1e-16), far below any real difference, so
+// that switching values found by bisection are accurate to about 1e-12 of the payoffs' size.
+inline constexpr double kTieTolerance = 1e-12;
+
 // Numbers the (information set, action) pairs of a game 0 .. size()-1, set by set.
 class ActionIndex {
  public:

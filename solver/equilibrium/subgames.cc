@@ -33,7 +33,7 @@ std::string MoreThanTwoPlayersMessage(const Game& game, NodeId root) {
 template <class T>
 bool Tied(const T& a, const T& b) {
   if constexpr (std::is_same_v<T, double>)
-    return std::abs(a - b) <= 1e-9 * (1 + std::abs(b));
+    return std::abs(a - b) <= kTieTolerance * (1 + std::abs(b));
   else
     return a == b;
 }

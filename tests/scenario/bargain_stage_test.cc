@@ -194,3 +194,30 @@ TEST_SUITE("scenario.openai_microsoft") {
 
 }  // namespace
 }  // namespace parley::scenario
+
+namespace parley::scenario {
+namespace {
+
+// The platform scenario's switching value, by hand. If talks fail the developer compares
+// steering users away (it keeps 1000 - 0.3 (0.6) 1000 - 0.1 (1000) = 720) with a complaint
+// (the authority acts with probability q' and caps the rate at 0.12:
+// 1000 - 1000 (0.30 - 0.18 q') - 5 = 695 + 180 q'); it complains iff q' > 25/180 = 5/36.
+// The platform's headline cut halves q' and costs 20. Without the cut, the developer
+// complains whenever q > 5/36 and the platform gets its threat value 300 - 180 q plus half of
+// the surplus 5; with the cut it complains only when q/2 > 5/36, else it steers and the
+// platform's threat value falls to 180. Cutting pays (90 q > 20) once the developer still
+// complains after it: the switch is at q = 2 (5/36) = 5/18.
+TEST_SUITE("scenario.platform_regulator") {
+  TEST_CASE("the platform cuts its headline rate iff regulator_acts >= 5/18") {
+    auto model = analysis::ScenarioModel(testing::SourcePath("scenarios/platform_regulator.yaml"), {});
+    auto t = analysis::FindThresholds(model, analysis::ParseAxis(model, "regulator_acts=0:1", 101), 1e-9,
+                                      analysis::RunOptions{});
+    REQUIRE(t.size() == 1);
+    CHECK(std::abs(t[0].value - 5.0 / 18.0) < 1e-9);
+    CHECK(t[0].below.find("Platform keep_rates") == 0);
+    CHECK(t[0].above.find("Platform cut_for_small_developers") == 0);
+  }
+}
+
+}  // namespace
+}  // namespace parley::scenario
