@@ -1,6 +1,7 @@
 #include "solver/report/scenario_info.h"
 
 #include "solver/report/bargaining_plot.h"
+#include "solver/report/bargaining_steps.h"
 #include "solver/report/solution.h"
 #include "solver/report/text.h"
 
@@ -81,6 +82,8 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
                               " is given in the scenario.") +
                    (r->breakdown > 0 ? " Talks fail anyway with probability " + FormatProbability(r->breakdown) + "."
                                      : "");
+    if (eq && scenario.game && r->disagreement_from_branch && r->no_deal_node < scenario.game->num_nodes())
+      step.summary += " If talks failed: " + SubtreeBehaviourText(*scenario.game, *eq, r->no_deal_node) + ".";
     steps.push_back(std::move(step));
   }
   return steps;

@@ -87,6 +87,26 @@ TEST_SUITE("report cli") {
     CHECK(chart.find("class=\"series\"") != std::string::npos);
   }
 
+  TEST_CASE("a scenario with a bargain stage: one bargaining step per talks, with its chart") {
+    std::string dir = FreshDir("report-bargain");
+    RunResult r = RunParley("report " + Fixture("holdup_nash.yaml") + " --vary power=0.1:0.9:9 -o '" + dir + "/h.md'");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(Listing(dir) == std::vector<std::string>{"h-bargaining-1.svg", "h-bargaining-2.svg", "h-sweep.svg",
+                                                   "h-tree.svg", "h.md"});
+    std::string md = ReadFile(dir + "/h.md");
+    // Nash with powers (1/2, 1/2) over the gains price and value - price: price = value / 2.
+    CHECK(md.find("### Bargaining stage \"trade\" (after investment = high)") != std::string::npos);
+    CHECK(md.find("Play reaches these talks in equilibrium. The scenario settles them by the Nash solution") != std::string::npos);
+    CHECK(md.find("the agreement is price 5, worth (2, 5)") != std::string::npos);
+    CHECK(md.find("| Nash | 2 | 5 | price 5 |") != std::string::npos);
+    CHECK(md.find("Play does not reach these talks in equilibrium.") != std::string::npos);
+    // High pays once 10 power - 3 > 4 power - 1, i.e. power > 1/3.
+    CHECK(md.find("- At power = 0.33333") != std::string::npos);
+    std::string chart = ReadFile(dir + "/h-bargaining-1.svg");
+    CHECK(chart.find("class=\"frontier\"") != std::string::npos);
+    CHECK(chart.find("Nash (2, 5)") != std::string::npos);
+  }
+
   TEST_CASE("parley draw writes SVG, PNG and DOT") {
     std::string dir = FreshDir("draw");
     for (std::string ext : {"svg", "png", "dot"}) {
