@@ -109,7 +109,16 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
     auto game = copy->Expand(m.base_values, options.max_nodes);
     equilibrium::Solve(*game, equilibrium::SolveOptions{});
     if (!copy->bargains().empty()) {
-      for (const auto& name : copy->bargains().front().issue_names) {
+      const auto& first = copy->bargains().front();
+      for (std::size_t k = 0; k < first.issue_names.size(); ++k) {
+        std::string name = first.issue_names[k];
+        // A discrete issue's value is its option's position: say which is which.
+        if (first.issue_discrete[k]) {
+          name += " (";
+          for (std::size_t o = 0; o < first.options[k].size(); ++o)
+            name += (o ? ", " : "") + std::to_string(o) + " " + first.options[k][o];
+          name += ")";
+        }
         m.value_names.push_back(name);
         ++issues;
       }
@@ -135,8 +144,8 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
         for (const auto& b : mine->bargains()) {
           if (reach[b.node] <= 0) continue;
           o.outcome += " | " + b.stage + ": " + AgreementStructure(b);
-          for (std::size_t k = 0; k < issues && k < b.step.issue_values.size(); ++k)
-            issue_values[k] = b.step.issue_values[k];
+          std::vector<double> v = b.IssueValuesByPosition();
+          for (std::size_t k = 0; k < issues && k < v.size(); ++k) issue_values[k] = v[k];
           break;
         }
       }

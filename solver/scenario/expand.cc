@@ -471,6 +471,8 @@ class Expander {
       record.issue_names.push_back(issue.name);
       record.issue_discrete.push_back(issue.discrete);
       record.bounds.emplace_back(x.lower, x.upper);
+      record.options.push_back(x.labels);
+      record.option_codes.push_back(x.values);
       input.issues.push_back(std::move(x));
     }
     vars_[def.var] = agree;

@@ -1,5 +1,8 @@
 #include "solver/scenario/scenario.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <cmath>
 #include <cstdlib>
 
@@ -78,6 +81,17 @@ std::unique_ptr<CompiledScenario> CompiledScenario::Compile(std::string_view tex
 const Scenario& CompiledScenario::info() const { return impl_->info; }
 const ExpansionStats& CompiledScenario::stats() const { return impl_->stats; }
 const std::vector<BargainRecord>& CompiledScenario::bargains() const { return impl_->bargains; }
+
+std::vector<double> BargainRecord::IssueValuesByPosition() const {
+  std::vector<double> out = step.issue_values;
+  for (std::size_t k = 0; k < out.size() && k < issue_discrete.size(); ++k) {
+    if (!issue_discrete[k] || !std::isfinite(out[k])) continue;
+    const auto& codes = option_codes[k];
+    auto it = std::find(codes.begin(), codes.end(), out[k]);
+    out[k] = it == codes.end() ? std::nan("") : static_cast<double>(it - codes.begin());
+  }
+  return out;
+}
 void CompiledScenario::SetFastBargains(bool fast) { impl_->fast_bargains = fast; }
 
 std::vector<double> CompiledScenario::DefaultValues() const {

@@ -105,6 +105,11 @@ struct BargainRecord {
   std::vector<std::string> issue_names;
   std::vector<bool> issue_discrete;
   std::vector<std::pair<double, double>> bounds;  // continuous issues' ranges (discrete: 0, 0)
+  std::vector<std::vector<std::string>> options;  // discrete issues' option labels
+  std::vector<std::vector<double>> option_codes;  // and their label codes
+  // The agreement's issue values with each discrete issue as its option's position (0, 1, ...)
+  // rather than its label code; NaN when no agreement is possible.
+  std::vector<double> IssueValuesByPosition() const;
   BargainStepResult step;              // agreement, all concepts, ideal point, frontier
   bargaining::Concept concept_kind = bargaining::Concept::kNash;
   std::vector<double> weights;         // bargaining powers (empty: equal)
