@@ -31,12 +31,23 @@ Rational Game::exact_payoff(OutcomeId o, int player) const {
   return exact_payoffs_.empty() ? ExactRational(payoffs_[i]) : exact_payoffs_[i];
 }
 
+namespace {
+
+// Exact numbers as fractions ("1/3"); a computed double, whose exact value has a huge
+// denominator, as its shortest decimal ("0.7"), which reads back to the same double.
+std::string NumberText(const Rational& exact, double value) {
+  if (mpz_sizeinbase(exact.get_den_mpz_t(), 2) > 40) return FormatDouble(value);
+  return FormatRational(exact);
+}
+
+}  // namespace
+
 std::string Game::payoff_text(OutcomeId o, int player) const {
-  return FormatRational(exact_payoff(o, player));
+  return NumberText(exact_payoff(o, player), payoff(o, player));
 }
 
 std::string Game::chance_prob_text(InfosetId h, std::uint32_t a) const {
-  return FormatRational(exact_chance_prob(h, a));
+  return NumberText(exact_chance_prob(h, a), chance_prob(h, a));
 }
 
 std::string Game::DescribeInfoset(InfosetId h) const {

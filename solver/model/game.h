@@ -122,7 +122,8 @@ class Game {
     return {payoffs_.data() + o * players_.size(), players_.size()};
   }
   Rational exact_payoff(OutcomeId o, int player) const;
-  // Exact text of a payoff or probability: "3", "-1/2"; a computed double in shortest form.
+  // Text of a payoff or probability: exact ones as "3", "-1/2"; a computed double as the
+  // shortest decimal that reads back to it ("0.7").
   std::string payoff_text(OutcomeId o, int player) const;
   std::string chance_prob_text(InfosetId h, std::uint32_t a) const;
 

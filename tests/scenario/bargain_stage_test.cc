@@ -7,6 +7,7 @@
 #include "solver/analysis/analysis.h"
 #include "solver/analysis/scenario_model.h"
 #include "solver/equilibrium/solve.h"
+#include "solver/io/efg.h"
 #include "solver/model/error.h"
 #include "solver/scenario/scenario.h"
 #include "tests/test_util.h"
@@ -169,6 +170,17 @@ TEST_SUITE("scenario.openai_microsoft") {
     CHECK(deal.step.issue_text[2] == "agi_clause drop");
     CHECK(analysis::DescribePath(*s->game, eq) ==
           "OpenAI ask > Microsoft grant > Microsoft negotiate");
+  }
+
+  TEST_CASE("exported to Gambit's format, the game reads back and solves the same") {
+    // Computed probabilities (0.3, 0.7) and payoffs are written as short decimals.
+    auto s = LoadScenario(testing::SourcePath("scenarios/openai_microsoft.yaml"));
+    auto again = io::ReadEfg(io::WriteEfgString(*s->game), "om.efg");
+    CHECK(again->num_nodes() == s->game->num_nodes());
+    auto a = equilibrium::Solve(*s->game, {}).equilibria.front().payoffs;
+    auto b = equilibrium::Solve(*again, {}).equilibria.front().payoffs;
+    CHECK(a[0] == doctest::Approx(b[0]).epsilon(1e-12));
+    CHECK(a[1] == doctest::Approx(b[1]).epsilon(1e-12));
   }
 
   TEST_CASE("where the deal flips, in closed form") {
