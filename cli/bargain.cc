@@ -9,6 +9,7 @@
 #include "cli/common.h"
 #include "solver/bargaining/bargaining.h"
 #include "solver/bargaining/json.h"
+#include "solver/bargaining/problem_file.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
 
@@ -93,9 +94,14 @@ struct BargainCommand {
   int rounds = 0;
   double breakdown = 0.0;
   std::string output;
+  std::string file;
+  std::string file_title;
 
   std::function<int()> Setup(CLI::App& app) {
     AddFormat(app, format, {"text", "json"});
+    app.add_option("file", file,
+                   "A small YAML file with the problem (docs/bargaining.md); options given on "
+                   "the command line take precedence");
     app.add_option("--outcomes", outcomes,
                    "Listed outcomes, one payoff per player: \"4,1;1,3\" (lotteries allowed)");
     app.add_flag("--pure", pure, "Forbid lotteries: only listed outcomes (reports the cost)");
@@ -121,10 +127,40 @@ struct BargainCommand {
     return [this] { return Run(); };
   }
 
+  // Fills what the command line left unset from the YAML file.
+  void LoadFile() {
+    bg::ProblemFile p = bg::ReadProblemFile(file);
+    auto take = [](std::string& option, const std::string& value) {
+      if (option.empty()) option = value;
+    };
+    take(outcomes, p.outcomes);
+    take(disagreement, p.disagreement);
+    take(weights, p.weights);
+    take(surplus, p.surplus);
+    take(threats_row, p.threats_row);
+    take(threats_col, p.threats_col);
+    take(discount, p.discount);
+    take(outside, p.outside);
+    if (issues.empty()) issues = p.issues;
+    if (utilities.empty()) utilities = p.utilities;
+    if (p.players) players = *p.players;
+    if (p.first) first = *p.first;
+    if (p.rounds) rounds = *p.rounds;
+    if (p.breakdown) breakdown = *p.breakdown;
+    pure = pure || p.pure;
+    transferable = transferable || p.transferable;
+    alternating = alternating || p.alternating;
+    file_title = p.title;
+  }
+
   int Run() {
+    if (!file.empty()) LoadFile();
     int modes = !outcomes.empty() + (!issues.empty() || !utilities.empty()) + !surplus.empty() +
                 (!threats_row.empty() || !threats_col.empty()) + alternating;
     if (modes != 1) {
+      if (!file.empty())
+        throw ValidationError(SourceLocation{file}, "give exactly one problem: outcomes, "
+                              "issues with utilities, surplus, threats or alternating");
       throw ValidationError("choose exactly one problem: --outcomes, --issue/--utility, "
                             "--surplus, --threats-row/--threats-col or --alternating");
     }
@@ -167,7 +203,7 @@ struct BargainCommand {
     if (format == "json") {
       Emit(bg::ToJson(result).dump(2) + "\n", output);
     } else {
-      Emit(Text(title, result), output);
+      Emit(Text(file_title.empty() ? title : file_title + "\n" + title, result), output);
     }
     return 0;
   }

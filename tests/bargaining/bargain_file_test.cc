@@ -1,0 +1,52 @@
+// parley bargain FILE.yaml: the same problems as the options, from a small YAML file.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/test_util.h"
+
+namespace parley::testing {
+namespace {
+
+TEST_SUITE("bargaining.file") {
+  TEST_CASE("outcomes with lotteries, from a file") {
+    // conv{(4,1),(1,3)}, d = 0: on the segment u2 = (11 - 2 u1)/3 the Nash product
+    // u1 (11 - 2 u1)/3 peaks at u1 = 11/4, u2 = 11/6 (a 7/12 - 5/12 lottery).
+    std::string file = WriteTempFile("lottery.yaml", "title: two outcomes\noutcomes: [[4, 1], [1, 3]]\ndisagreement: [0, 0]\n");
+    auto r = RunParley("bargain '" + file + "' --format json");
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["solutions"]["nash"]["payoffs"][0].get<double>() == doctest::Approx(11.0 / 4));
+    CHECK(j["solutions"]["nash"]["payoffs"][1].get<double>() == doctest::Approx(11.0 / 6));
+    // The command line overrides the file: pure outcomes only gives (4, 1).
+    auto pure = RunParley("bargain '" + file + "' --pure --format json");
+    CHECK(nlohmann::json::parse(pure.out)["solutions"]["nash"]["payoffs"][0].get<double>() == doctest::Approx(4));
+  }
+
+  TEST_CASE("alternating offers and issues from a file") {
+    // Rubinstein, d1 = 0.9, d2 = 0.8: the first proposer gets (1 - 0.8)/(1 - 0.72) = 5/7.
+    std::string alt = WriteTempFile("rubinstein.yaml", "alternating: {discount: [0.9, 0.8]}\n");
+    auto a = RunParley("bargain '" + alt + "' --format json");
+    REQUIRE(a.exit_code == 0);
+    CHECK(nlohmann::json::parse(a.out)["shares"][0].get<double>() == doctest::Approx(5.0 / 7));
+    // u1 = sqrt(x), u2 = 1 - x, d = 0: maximise sqrt(x)(1 - x): x = 1/3.
+    std::string split = WriteTempFile("split.yaml", "issues: {x: [0, 1]}\nutilities: [sqrt(x), 1 - x]\n");
+    auto s = RunParley("bargain '" + split + "' --format json");
+    REQUIRE(s.exit_code == 0);
+    CHECK(nlohmann::json::parse(s.out)["solutions"]["nash"]["issues"]["x"].get<double>() == doctest::Approx(1.0 / 3).epsilon(1e-6));
+  }
+
+  TEST_CASE("errors name the file, line and column") {
+    std::string bad = WriteTempFile("bad.yaml", "outcome: [[1, 2]]\n");
+    auto r = RunParley("bargain '" + bad + "'");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == "error: " + bad + ":1:1: unknown key 'outcome' in a bargaining file (did you mean 'outcomes'?); the keys are title, outcomes, issues, utilities, surplus, players, threats, alternating, disagreement, weights, pure\n");
+    std::string shape = WriteTempFile("shape.yaml", "outcomes: [[1, 2]]\ndisagreement: 0\n");
+    auto s = RunParley("bargain '" + shape + "'");
+    CHECK(s.exit_code == 1);
+    CHECK(s.err.find(shape + ":2:15: 'disagreement' must be a list of numbers") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace parley::testing
