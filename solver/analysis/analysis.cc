@@ -95,14 +95,20 @@ SweepResult RunSweep(const Model& model, const std::vector<Axis>& axes, const Ru
   result.shard = options.shard;
   result.total = 1;
   for (const auto& a : axes) result.total *= a.n;
-  std::vector<std::size_t> mine;
-  for (std::size_t i = 0; i < result.total; ++i)
-    if (options.shard.Owns(i)) mine.push_back(i);
-  std::vector<SweepPoint> points(mine.size());
+  // This shard's points are index, index + count, ...; every one is kept in memory.
+  const std::size_t owned = result.total > options.shard.index
+                                ? (result.total - options.shard.index + options.shard.count - 1) / options.shard.count
+                                : 0;
+  if (owned > kMaxRowsInMemory)
+    throw LimitError("the grid has " + std::to_string(result.total) + " points, " +
+                     std::to_string(owned) + " of them in this run; one run keeps at most " +
+                     std::to_string(kMaxRowsInMemory) + " (split it with --shard K/N)");
+  auto mine_at = [&](std::size_t k) { return options.shard.index + k * options.shard.count; };
+  std::vector<SweepPoint> points(owned);
   auto make_worker = [&]() -> std::function<void(std::size_t)> {
     auto evaluate = model.make_evaluator();
     return [&, evaluate](std::size_t k) {
-      std::size_t i = mine[k];
+      std::size_t i = mine_at(k);
       std::vector<double> params = model.base_values;
       SweepPoint& p = points[k];
       p.index = i;
@@ -118,9 +124,9 @@ SweepResult RunSweep(const Model& model, const std::vector<Axis>& axes, const Ru
   };
   ParallelOptions parallel{options.threads, options.cancel, options.progress, "sweep"};
   std::vector<char> done;
-  std::size_t completed = ParallelFor(mine.size(), make_worker, parallel, &done);
-  result.interrupted = completed < mine.size();
-  for (std::size_t k = 0; k < mine.size(); ++k)
+  std::size_t completed = ParallelFor(owned, make_worker, parallel, &done);
+  result.interrupted = completed < owned;
+  for (std::size_t k = 0; k < owned; ++k)
     if (done[k]) result.points.push_back(std::move(points[k]));
   return result;
 }
@@ -239,8 +245,14 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
   result.shard = options.shard;
   result.value_names = model.value_names;
   std::vector<std::uint64_t> mine;
-  for (std::uint64_t i = 0; i < samples; ++i)
-    if (options.shard.Owns(i)) mine.push_back(i);
+  const std::size_t owned = samples > options.shard.index
+                                ? (samples - options.shard.index + options.shard.count - 1) / options.shard.count
+                                : 0;
+  if (owned > kMaxRowsInMemory)
+    throw LimitError(std::to_string(owned) + " samples in one run; one run keeps at most " +
+                     std::to_string(kMaxRowsInMemory) + " (split it with --shard K/N)");
+  mine.reserve(owned);
+  for (std::uint64_t i = options.shard.index; i < samples; i += options.shard.count) mine.push_back(i);
   std::vector<Observation> obs(mine.size());
   auto make_worker = [&]() -> std::function<void(std::size_t)> {
     auto evaluate = model.make_evaluator();

@@ -59,6 +59,10 @@ struct Shard {
 // Parses "K/N" (1 <= K <= N); throws parley::Error.
 Shard ParseShard(const std::string& text);
 
+// Grid points or samples one run keeps in memory (every row is kept for the output); larger
+// runs are split with --shard.
+inline constexpr std::size_t kMaxRowsInMemory = 20'000'000;
+
 struct RunOptions {
   int threads = 0;  // 0: one per core
   const std::atomic<bool>* cancel = nullptr;

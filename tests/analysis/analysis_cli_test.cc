@@ -105,3 +105,46 @@ TEST_SUITE("analysis.cli") {
 
 }  // namespace
 }  // namespace parley::testing
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+namespace parley::testing {
+namespace {
+
+TEST_SUITE("analysis.cli") {
+  TEST_CASE("Ctrl-C stops a sweep cleanly and keeps the rows already computed") {
+    std::string out = BuildPath("test-tmp/interrupted.csv");
+    std::remove(out.c_str());
+    std::string scenario = SourcePath("scenarios/openai_microsoft.yaml");
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      int devnull = open("/dev/null", 0);
+      dup2(devnull, 2);
+      execl(PARLEY_BINARY, PARLEY_BINARY, "sweep", scenario.c_str(), "--vary",
+            "openai_power=0.05:0.95:2000000", "--format", "csv", "-o", out.c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 130);
+    std::string csv = ReadFile(out);
+    std::size_t rows = static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n'));
+    CHECK(rows > 10);          // a header and the rows computed in 1.5 s
+    CHECK(rows < 2000001);     // not the whole grid
+    CHECK(csv.rfind("index,openai_power,", 0) == 0);
+  }
+}
+
+}  // namespace
+}  // namespace parley::testing
