@@ -63,7 +63,9 @@ struct SolveCommand {
       Emit(doc.dump(2) + "\n", output);
     } else {
       std::string text = report::SolutionText(*game, solution);
-      if (bargains) text += report::BargainingText(*scen, solution.equilibria.front());
+      if (bargains)
+        text = report::PredictionText(*scen, solution.equilibria.front()) + text +
+               report::BargainingText(*scen, solution.equilibria.front());
       Emit(text, output);
     }
     return 0;

@@ -47,6 +47,15 @@ std::string SubtreeBehaviourText(const model::Game& game, const equilibrium::Equ
     std::string text = condition.empty() ? "" : "after " + condition + ": ";
     if (game.kind(v) == NodeKind::kChance) {
       if (n == 1) continue;
+      std::uint32_t positive = 0, last = 0;
+      for (std::uint32_t a = 0; a < n; ++a)
+        if (eq.behavior[first + a] > 0) ++positive, last = a;
+      if (positive == 1) {  // a sure move, e.g. a bargain stage's agreement
+        const std::string& name = game.infoset_label(h);
+        text += (name.empty() ? std::string("chance") : name) + ": " + game.action_label(h, last);
+        parts.push_back(text);
+        continue;
+      }
       text += "chance";
       for (std::uint32_t a = 0; a < n; ++a)
         text += (a ? " / " : " ") + game.action_label(h, a) + " " + ShowNumber(eq.behavior[first + a]);
@@ -129,6 +138,34 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
   if (off_path > 0)
     out << "\n(" << off_path << " more bargaining step" << (off_path > 1 ? "s" : "")
         << " off the equilibrium path; see --format json)\n";
+  return out.str();
+}
+
+std::string PredictionText(const scenario::Scenario& s, const equilibrium::Equilibrium& eq) {
+  if (s.bargains.empty() || !s.game) return "";
+  const model::Game& game = *s.game;
+  ActionIndex index(game);
+  std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
+  std::ostringstream out;
+  out << "Prediction\n  Path: " << SubtreeBehaviourText(game, eq, model::Game::root()) << "\n";
+  for (const scenario::BargainRecord& b : s.bargains) {
+    if (reach[b.node] <= 0) continue;
+    const auto& d = b.step.result.disagreement;
+    if (!b.step.agreement_possible) {
+      out << "  " << b.stage << ": no agreement beats the threat point; talks fail\n";
+      continue;
+    }
+    out << "  Agreement at " << b.stage << ": ";
+    for (std::size_t i = 0; i < b.step.issue_text.size(); ++i) out << (i ? ", " : "") << b.step.issue_text[i];
+    out << "\n  Payoffs: ";
+    for (std::size_t i = 0; i < b.step.payoffs.size(); ++i)
+      out << (i ? ", " : "") << s.players[i] << " " << ShowNumber(b.step.payoffs[i]) << " ("
+          << Signed(b.step.payoffs[i] - d[i]) << " over its threat point " << ShowNumber(d[i]) << ")";
+    out << "\n";
+    if (b.disagreement_from_branch)
+      out << "  If talks failed: " << SubtreeBehaviourText(game, eq, b.no_deal_node) << "\n";
+  }
+  out << "\n";
   return out.str();
 }
 

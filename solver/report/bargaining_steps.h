@@ -18,6 +18,10 @@ std::string SubtreeBehaviourText(const model::Game& game, const equilibrium::Equ
                                  model::NodeId root);
 
 std::string BargainingText(const scenario::Scenario& scenario, const equilibrium::Equilibrium& eq);
+// A few lines that answer "what deal should we expect": the path in words, the agreement
+// reached on it, each party's payoff and gain over its threat, and what would happen if
+// talks failed. Empty when the scenario has no bargaining step.
+std::string PredictionText(const scenario::Scenario& scenario, const equilibrium::Equilibrium& eq);
 nlohmann::json BargainingJson(const scenario::Scenario& scenario, const equilibrium::Equilibrium& eq);
 
 }  // namespace parley::report

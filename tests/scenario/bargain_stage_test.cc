@@ -233,3 +233,28 @@ TEST_SUITE("scenario.platform_regulator") {
 
 }  // namespace
 }  // namespace parley::scenario
+
+namespace parley::testing {
+namespace {
+
+TEST_SUITE("scenario.openai_microsoft") {
+  TEST_CASE("parley solve answers in plain terms, first") {
+    auto r = RunParley("solve '" + SourcePath("scenarios/openai_microsoft.yaml") + "'");
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.rfind("Prediction\n  Path: OpenAI ask (not dont_ask); Microsoft grant (not refuse); "
+                      "Microsoft negotiate (not walk_away); deal: agree\n"
+                      "  Agreement at deal: equity 0.49, revenue_share 0.0771522, agi_clause drop\n"
+                      "  Payoffs: OpenAI 530.31 (+37.25 over its threat point 493.06), Microsoft 187.89 "
+                      "(+37.25 over its threat point 150.64)\n"
+                      "  If talks failed: OpenAI complain (not refrain); chance acts 0.3 / dismisses 0.7; "
+                      "after acts: Microsoft litigate (not accept); after dismisses: Microsoft accept (not litigate)\n",
+                      0) == 0);
+    auto j = RunParley("solve '" + SourcePath("scenarios/openai_microsoft.yaml") + "' --format json");
+    REQUIRE(j.exit_code == 0);
+    CHECK(j.out.find("\"bargaining\"") != std::string::npos);
+    CHECK(j.out.find("\"agreement_possible\": true") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace parley::testing
