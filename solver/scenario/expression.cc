@@ -42,6 +42,47 @@ std::string Substitute(const std::string& text) {
   return out;
 }
 
+// Rewrites if(c, a, b) as ((c)?(a):(b)): muparser evaluates every argument of a function,
+// but only the taken branch of its ternary operator, which matters for nested ifs. Used only
+// for evaluation, after the formula as written compiled (so error columns stay the user's).
+std::string LazyIfs(const std::string& text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    bool word_start = IsNameChar(text[i]) && (i == 0 || !IsNameChar(text[i - 1]));
+    if (word_start && text.compare(i, 2, "if") == 0 && (i + 2 >= text.size() || !IsNameChar(text[i + 2]))) {
+      std::size_t open = i + 2;
+      while (open < text.size() && text[open] == ' ') ++open;
+      if (open < text.size() && text[open] == '(') {
+        // Split the arguments at top-level commas.
+        std::vector<std::string> args(1);
+        int depth = 0;
+        std::size_t k = open + 1;
+        for (; k < text.size(); ++k) {
+          char c = text[k];
+          if (c == '(') ++depth;
+          if (c == ')') {
+            if (depth == 0) break;
+            --depth;
+          }
+          if (c == ',' && depth == 0) {
+            args.emplace_back();
+            continue;
+          }
+          args.back() += c;
+        }
+        if (k < text.size() && args.size() == 3) {
+          out += "((" + LazyIfs(args[0]) + ")?(" + LazyIfs(args[1]) + "):(" + LazyIfs(args[2]) + "))";
+          i = k + 1;
+          continue;
+        }
+      }
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
 const std::vector<std::string>& FunctionNames() {
   static const std::vector<std::string> names{
       "if", "min", "max", "abs", "exp", "log", "ln", "sqrt", "pow", "sum", "avg",
@@ -115,6 +156,27 @@ Expression::Expression(std::string text, SourceLocation where, SymbolTable& symb
       if (slot >= 0 && static_cast<std::size_t>(slot) < symbols.size()) used_.push_back(slot);
     }
     std::sort(used_.begin(), used_.end());
+    // The same formula with lazy ifs, for evaluation (kept only if it compiles and agrees).
+    std::string lazy = LazyIfs(code);
+    if (lazy != code) {
+      try {
+        auto fast = std::make_unique<mu::Parser>();
+        fast->DefineFun("if", IfThenElse);
+        fast->DefineFun("pow", Pow);
+        fast->DefineFun("log", NaturalLog);
+        fast->DefineInfixOprt("!", Not);
+        fast->DefineOprt("%", Mod, mu::prMUL_DIV);
+        fast->DefineConst("true", 1.0);
+        fast->DefineConst("false", 0.0);
+        for (std::size_t i = 0; i < symbols.size(); ++i)
+          fast->DefineVar(symbols.name(static_cast<int>(i)), symbols.values() + i);
+        fast->SetExpr(lazy);
+        double a = fast->Eval(), b = p.Eval();
+        if (a == b || (std::isnan(a) && std::isnan(b)) || std::isnan(b)) parser_ = std::move(fast);
+      } catch (const mu::Parser::exception_type&) {
+        // keep the formula as written
+      }
+    }
   } catch (const mu::Parser::exception_type& e) {
     std::size_t pos = e.GetPos() == static_cast<int>(-1) ? 0 : static_cast<std::size_t>(e.GetPos());
     SourceLocation at = Offset(where_, text_, pos);
