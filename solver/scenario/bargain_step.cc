@@ -54,6 +54,28 @@ bool RayPoint(const std::vector<const Candidate*>& pts, const Vector& d, const V
   return true;
 }
 
+// Two players: the largest t with a point of the hull at least d + (t, t). The function
+// min(u1 - d1, u2 - d2) is concave and piecewise linear on the hull, so its maximum lies at a
+// point or where the two gains are equal on a segment between two points; checking every
+// pair of points covers every edge (no LP needed for the handful of corners of a package).
+double BestEqualGain2(const std::vector<const Candidate*>& pts, const Vector& d) {
+  double best = -INFINITY;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    const Vector& a = pts[i]->payoffs;
+    best = std::max(best, std::min(a[0] - d[0], a[1] - d[1]));
+    for (std::size_t j = i + 1; j < pts.size(); ++j) {
+      const Vector& b = pts[j]->payoffs;
+      // g(t) = (a - d) + t (b - a); equal gains where g1(t) = g2(t).
+      double g1 = a[0] - d[0], g2 = a[1] - d[1];
+      double s1 = b[0] - a[0], s2 = b[1] - a[1];
+      if (s1 == s2) continue;
+      double t = (g2 - g1) / (s1 - s2);
+      if (t > 0 && t < 1) best = std::max(best, g1 + t * s1);
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunction& utility) {
@@ -139,8 +161,10 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
         for (std::size_t i = 0; i < n; ++i) gain = std::min(gain, c->payoffs[i] - d[i]);
         t = std::max(t, gain);
       }
+      if (n == 2 && !(t > 1e-9 * scale)) t = std::max(t, BestEqualGain2(groups[g], d));
       std::vector<double> unused;
-      bool ok = t > 1e-9 * scale || (RayPoint(groups[g], d, ahead, &t, &unused) && t > 1e-9 * scale);
+      bool ok = t > 1e-9 * scale ||
+                (n != 2 && RayPoint(groups[g], d, ahead, &t, &unused) && t > 1e-9 * scale);
       if (!input.lotteries) package_ok[g] = ok;
       if (ok) best = std::max(best, t);
     }
