@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <type_traits>
+#include <unordered_set>
 
 #include "solver/model/error.h"
 
@@ -166,7 +167,13 @@ LcpResult<T> SolveLcp(std::size_t n, std::vector<T> M, const std::vector<T>& q,
   LcpResult<T> result;
   result.z.assign(n, T(0));
   bool nonnegative = true;
-  for (const T& v : q) nonnegative = nonnegative && !(v < 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    nonnegative = nonnegative && !(q[i] < 0);
+    if (d[i] < 0 || (d[i] == 0 && q[i] < 0)) {
+      result.failure = "the covering vector must be >= 0, and > 0 where q < 0";
+      return result;
+    }
+  }
   if (nonnegative) {
     result.solved = true;
     return result;
@@ -174,21 +181,47 @@ LcpResult<T> SolveLcp(std::size_t n, std::vector<T> M, const std::vector<T>& q,
   Tableau<T> tab(n, std::move(M), q, d);
   // z0 enters at the level that makes every w nonnegative: the row with the largest -q_i/d_i
   // leaves; among ties the lexicographic rule picks the last such row.
-  std::size_t r = 0;
-  T best = -q[0] / d[0];
-  for (std::size_t i = 1; i < n; ++i) {
+  // Rows with d_i = 0 do not move with z0 (their q_i >= 0 is checked above).
+  std::size_t r = n;
+  T best = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (d[i] == 0) continue;
     T v = -q[i] / d[i];
-    if (!Tableau<T>::Less(v, best)) {
+    if (r == n || !Tableau<T>::Less(v, best)) {
+      if (r == n || Tableau<T>::Less(best, v)) best = v;
       r = i;
-      if (Tableau<T>::Less(best, v)) best = v;
     }
   }
+  if (r == n) {
+    result.failure = "no covering entry on the rows with q < 0";
+    return result;
+  }
+  // The lexicographic rule never revisits a basis in exact arithmetic; in doubles, rounding
+  // can make it cycle. A basis is hashed as the XOR of a random key per basic variable (a
+  // repeat of the hash is taken as a cycle: a false alarm only costs a fallback).
+  std::vector<std::uint64_t> key(2 * n + 1);
+  std::uint64_t state = 0x9e3779b97f4a7c15ull, hash = 0;
+  for (auto& k : key) {  // splitmix64
+    state += 0x9e3779b97f4a7c15ull;
+    std::uint64_t z = state;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    k = z ^ (z >> 31);
+  }
+  for (std::size_t i = 0; i < n; ++i) hash ^= key[i];
+  std::unordered_set<std::uint64_t> seen;
   std::size_t entering = tab.z0();
   for (;;) {
     std::size_t leaving = tab.BasicAt(r);
     tab.Pivot(r, tab.ColumnOf(entering));
     ++result.pivots;
     if (leaving == tab.z0()) break;
+    hash ^= key[leaving] ^ key[entering];
+    if (!seen.insert(hash).second) {
+      result.failure = "Lemke's algorithm cycled (a basis repeated after " +
+                       std::to_string(result.pivots) + " pivots; rounding in floating point)";
+      return result;
+    }
     if (result.pivots > max_pivots)
       throw LimitError("Lemke's algorithm stopped after " + std::to_string(max_pivots) +
                        " pivots without a solution");

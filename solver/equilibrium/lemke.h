@@ -31,7 +31,8 @@ struct LcpResult {
   std::string failure;     // why not solved
 };
 
-// M is n x n row-major, q and d (d > 0, the covering vector) have n entries.
+// M is n x n row-major, q and d (the covering vector: d >= 0, and d_i > 0 wherever q_i < 0)
+// have n entries. Not solved (with the reason) on a ray or, in doubles, on a cycle.
 // Throws LimitError past max_pivots.
 template <class T>
 LcpResult<T> SolveLcp(std::size_t n, std::vector<T> M, const std::vector<T>& q,

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "solver/equilibrium/lemke.h"
 #include "solver/lp/linear_program.h"
@@ -26,10 +28,147 @@ void ForEachConstraint(const Game& game, const PlayerSequences& ps, F f) {
 constexpr std::size_t kMaxLcpSize = 16000;
 constexpr std::size_t kMaxExactLcpSize = 2500;
 
+// The sequence-form LCP with the equations E x = e and the free u eliminated (the free
+// variables stay basic and drop out; von Stengel, van den Elzen and Talman 2002 keep them basic
+// the same way). Per player, S holds the empty sequence and the first action of every set, N
+// the other sequences. Every realization plan is x = x~ + C x_N, where x~ plays the first
+// action everywhere and row s of C is the unit vector of s for s in N and, for s = (h, first)
+// in S, coef_s = coef_parent(h) - sum of the other actions at h (x_s = x_parent - the rest).
+// As C'E' = 0, the rows of w_x = P y - E'u + d z0 combine, with w_N = C'w_x - coef' w_S, into
+//     w_N = C'P y~ + C'P C_y y_N + z0 - coef' w_S,        x_S = x~_S + coef x_N,
+// an LCP of size n1 + n2 (half the split formulation) in which the pairs are (w_N, x_N) and
+// (x_S, w_S); its covering vector is 1 on the w_N rows and 0 on the x_S rows (x~ >= 0 already).
+struct Reduction {
+  std::vector<char> in_s;                                        // per sequence
+  std::vector<std::vector<std::pair<std::uint32_t, int>>> coef;  // per sequence in S
+  std::vector<int> start;                                        // x~ (0 or 1)
+};
+
+Reduction Reduce(const Game& game, const PlayerSequences& ps) {
+  Reduction r;
+  const std::uint32_t n = ps.num_sequences;
+  r.in_s.assign(n, 0);
+  r.coef.resize(n);
+  r.start.assign(n, 0);
+  r.in_s[0] = 1;
+  r.start[0] = 1;
+  // Sets in id order need not list parents first: order them by their first sequence's
+  // parent chain via a worklist over the parent relation.
+  std::vector<std::uint32_t> set_of_seq(n, 0xffffffffu);
+  for (std::uint32_t k = 0; k < ps.infosets.size(); ++k)
+    for (std::uint32_t a = 0; a < game.num_actions(ps.infosets[k]); ++a)
+      set_of_seq[ps.first_seq[k] + a] = k;
+  std::vector<std::vector<std::uint32_t>> children(n);
+  for (std::uint32_t k = 0; k < ps.infosets.size(); ++k) children[ps.parent_seq[k]].push_back(k);
+  std::vector<std::uint32_t> stack = {0};
+  while (!stack.empty()) {
+    std::uint32_t p = stack.back();
+    stack.pop_back();
+    for (std::uint32_t k : children[p]) {
+      std::uint32_t first = ps.first_seq[k], actions = game.num_actions(ps.infosets[k]);
+      r.in_s[first] = 1;
+      auto& c = r.coef[first];
+      if (r.in_s[p]) {
+        c = r.coef[p];
+        r.start[first] = r.start[p];
+      } else {
+        c.push_back({p, 1});
+      }
+      for (std::uint32_t a = 1; a < actions; ++a) c.push_back({first + a, -1});
+      for (std::uint32_t a = 0; a < actions; ++a) stack.push_back(first + a);
+    }
+  }
+  return r;
+}
+
+PlanPair<double> SolveReducedLemke(const Game& game, const SequenceForm<double>& sf) {
+  const PlayerSequences* ps[2] = {&sf.player[0], &sf.player[1]};
+  const std::size_t n1 = ps[0]->num_sequences, n2 = ps[1]->num_sequences, N = n1 + n2;
+  if (N > kMaxLcpSize)
+    throw LimitError("the sequence-form LCP of the subgame at node " + std::to_string(sf.root) +
+                     " has " + std::to_string(N) + " rows; Lemke's method here handles up to " +
+                     std::to_string(kMaxLcpSize));
+  Reduction red[2] = {Reduce(game, *ps[0]), Reduce(game, *ps[1])};
+  const std::size_t offset[2] = {0, n1};
+  // Row s of C as (reduced index, coefficient) pairs.
+  auto row_of_c = [&](int p, std::uint32_t s) {
+    std::vector<std::pair<std::size_t, double>> out;
+    if (!red[p].in_s[s]) {
+      out.push_back({offset[p] + s, 1.0});
+    } else {
+      for (auto [t, c] : red[p].coef[s]) out.push_back({offset[p] + t, static_cast<double>(c)});
+    }
+    return out;
+  };
+  std::vector<std::vector<std::pair<std::size_t, double>>> crow(N);
+  for (int p = 0; p < 2; ++p)
+    for (std::uint32_t s = 0; s < ps[p]->num_sequences; ++s) crow[offset[p] + s] = row_of_c(p, s);
+  std::vector<double> M(N * N, 0.0), q(N, 0.0), d(N, 0.0);
+  double c0 = sf.max_payoff[0] + 1, c1 = sf.max_payoff[1] + 1;
+  double s0 = c0 - sf.min_payoff[0], s1 = c1 - sf.min_payoff[1];
+  for (const auto& e : sf.entries) {
+    const double pa = -(e.a - c0 * e.prob) / s0, pb = -(e.b - c1 * e.prob) / s1;
+    std::size_t i = offset[0] + e.s1, j = offset[1] + e.s2;
+    // Player 1's rows: C_x' P (y~ + C_y y_N); player 2's: C_y' Q (x~ + C_x x_N).
+    for (auto [ri, ci] : crow[i]) {
+      if (red[1].start[e.s2]) q[ri] += pa * ci;
+      for (auto [cj, cc] : crow[j]) M[ri * N + cj] += pa * ci * cc;
+    }
+    for (auto [rj, cj] : crow[j]) {
+      if (red[0].start[e.s1]) q[rj] += pb * cj;
+      for (auto [ci, cc] : crow[i]) M[rj * N + ci] += pb * cj * cc;
+    }
+  }
+  for (int p = 0; p < 2; ++p) {
+    for (std::uint32_t s = 0; s < ps[p]->num_sequences; ++s) {
+      std::size_t row = offset[p] + s;
+      if (!red[p].in_s[s]) {
+        d[row] = 1;
+        continue;
+      }
+      // x_S = x~_S + coef x_N; and w_N gets -coef' w_S.
+      q[row] = red[p].start[s];
+      for (auto [t, c] : red[p].coef[s]) {
+        M[row * N + offset[p] + t] = c;
+        M[(offset[p] + t) * N + row] = -c;
+      }
+    }
+  }
+  LcpResult<double> r = SolveLcp<double>(N, std::move(M), q, d);
+  if (!r.solved)
+    throw InternalError("sequence-form LCP of the subgame at node " + std::to_string(sf.root) +
+                        ": " + r.failure);
+  PlanPair<double> out;
+  std::vector<double>* plan[2] = {&out.x, &out.y};
+  for (int p = 0; p < 2; ++p) {
+    std::vector<double>& x = *plan[p];
+    x.assign(ps[p]->num_sequences, 0.0);
+    for (std::uint32_t s = 0; s < x.size(); ++s) {
+      if (!red[p].in_s[s]) {
+        x[s] = r.z[offset[p] + s];
+        continue;
+      }
+      double v = red[p].start[s];
+      for (auto [t, c] : red[p].coef[s]) v += c * r.z[offset[p] + t];
+      x[s] = std::max(0.0, v);
+    }
+  }
+  out.pivots = r.pivots;
+  return out;
+}
+
 }  // namespace
 
 template <class T>
 PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf) {
+  if constexpr (std::is_same_v<T, double>) {
+    // The reduced LCP is half the size; if rounding makes it cycle or end on a ray, the split
+    // formulation below gets its chance before the caller falls back to exact arithmetic.
+    try {
+      return SolveReducedLemke(game, sf);
+    } catch (const InternalError&) {
+    }
+  }
   const PlayerSequences& p1 = sf.player[0];
   const PlayerSequences& p2 = sf.player[1];
   const std::size_t n1 = p1.num_sequences, n2 = p2.num_sequences;

@@ -36,6 +36,43 @@ struct ProblemDeleter {
   void operator()(glp_prob* problem) const { glp_delete_prob(problem); }
 };
 
+// Reads the interior-point solution (glp_interior, Makhorin's primal-dual method with
+// Mehrotra's predictor-corrector); there is no basis, so values are accurate to ~1e-8.
+LpSolution InteriorPoint(glp_prob* problem, int rows, int cols) {
+  glp_iptcp parameters;
+  glp_init_iptcp(&parameters);
+  parameters.msg_lev = GLP_MSG_OFF;
+  int code = glp_interior(problem, &parameters);
+  if (code != 0) {
+    throw LimitError("the interior-point LP solver stopped without a conclusion (GLPK code " +
+                     std::to_string(code) + ", " + std::to_string(rows) + " rows, " +
+                     std::to_string(cols) + " columns)");
+  }
+  LpSolution solution;
+  int status = glp_ipt_status(problem);
+  if (status == GLP_OPT)
+    solution.status = Status::kOptimal;
+  else if (status == GLP_NOFEAS || status == GLP_INFEAS)
+    solution.status = Status::kInfeasible;
+  else
+    throw LimitError("the interior-point LP solver ended in an undetermined state (GLPK status " +
+                     std::to_string(status) + ")");
+  solution.objective = glp_ipt_obj_val(problem);
+  solution.primal.resize(cols);
+  solution.reduced_costs.resize(cols);
+  for (int j = 0; j < cols; ++j) {
+    solution.primal[j] = glp_ipt_col_prim(problem, j + 1);
+    solution.reduced_costs[j] = glp_ipt_col_dual(problem, j + 1);
+  }
+  solution.row_duals.resize(rows);
+  solution.row_activity.resize(rows);
+  for (int i = 0; i < rows; ++i) {
+    solution.row_duals[i] = glp_ipt_row_dual(problem, i + 1);
+    solution.row_activity[i] = glp_ipt_row_prim(problem, i + 1);
+  }
+  return solution;
+}
+
 }  // namespace
 
 std::string ToString(Status status) {
@@ -117,7 +154,7 @@ int LinearProgram::AddDenseRow(double lower, double upper, std::span<const doubl
   return AddRow(lower, upper, columns, coefficients);
 }
 
-LpSolution LinearProgram::Solve() const {
+LpSolution LinearProgram::Solve(const SolveOptions& options) const {
   glp_term_out(GLP_OFF);
   std::unique_ptr<glp_prob, ProblemDeleter> holder(glp_create_prob());
   glp_prob* problem = holder.get();
@@ -150,17 +187,32 @@ LpSolution LinearProgram::Solve() const {
   }
   glp_load_matrix(problem, static_cast<int>(nonzeros), ia.data(), ja.data(), ar.data());
 
-  glp_scale_prob(problem, GLP_SF_AUTO);
-  glp_adv_basis(problem, 0);
+  if (options.scale) glp_scale_prob(problem, GLP_SF_AUTO);
+  if (options.algorithm == Algorithm::kInteriorPoint) return InteriorPoint(problem, rows, cols);
+  if (options.advanced_basis)
+    glp_adv_basis(problem, 0);
+  else
+    glp_std_basis(problem);
   glp_smcp parameters;
   glp_init_smcp(&parameters);
   parameters.msg_lev = GLP_MSG_OFF;
-  parameters.presolve = GLP_OFF;
+  parameters.presolve = options.presolve ? GLP_ON : GLP_OFF;
+  if (options.algorithm == Algorithm::kDualSimplex) parameters.meth = GLP_DUALP;
   int code = glp_simplex(problem, &parameters);
   if (code == GLP_ESING || code == GLP_ECOND) {
     // The advanced basis was numerically poor: restart from the standard basis.
     glp_std_basis(problem);
     code = glp_simplex(problem, &parameters);
+  }
+  if (options.presolve && (code == GLP_ENOPFS || code == GLP_ENODFS)) {
+    // The presolver proved there is no optimum but leaves no basis to read: say which.
+    LpSolution solution;
+    solution.status = code == GLP_ENOPFS ? Status::kInfeasible : Status::kUnbounded;
+    solution.primal.assign(cols, 0.0);
+    solution.reduced_costs.assign(cols, 0.0);
+    solution.row_duals.assign(rows, 0.0);
+    solution.row_activity.assign(rows, 0.0);
+    return solution;
   }
   if (code != 0) {
     throw LimitError("the LP solver stopped without a conclusion (GLPK code " +

@@ -1,5 +1,5 @@
-// A small linear-programming interface over GLPK's primal simplex (Makhorin, GLPK reference
-// manual, glp_simplex). This folder is the only code that includes glpk.h: everything else
+// A small linear-programming interface over GLPK (Makhorin, GLPK reference manual: glp_simplex,
+// glp_interior). This folder is the only code that includes glpk.h: everything else
 // states its LP through LinearProgram and reads back a LpSolution.
 //
 // The program is built column by column and row by row (sparse coefficients), then Solve()
@@ -21,6 +21,21 @@ enum class Status { kOptimal, kInfeasible, kUnbounded };
 
 // "optimal", "infeasible", "unbounded".
 std::string ToString(Status status);
+
+// How Solve() runs GLPK. The defaults are the original behaviour (primal simplex from an
+// advanced basis, automatic scaling, no presolve); large sparse LPs (sequence-form LPs) are
+// often much faster with the dual simplex.
+enum class Algorithm {
+  kPrimalSimplex,  // glp_simplex, GLP_PRIMAL
+  kDualSimplex,    // glp_simplex, GLP_DUALP (falls back to primal if the dual phase fails)
+  kInteriorPoint,  // glp_interior: no basis, so duals and primals are approximate (~1e-8)
+};
+struct SolveOptions {
+  Algorithm algorithm = Algorithm::kPrimalSimplex;
+  bool presolve = false;       // GLPK's LP presolver (simplex only)
+  bool scale = true;           // glp_scale_prob(GLP_SF_AUTO)
+  bool advanced_basis = true;  // glp_adv_basis as the starting basis, else glp_std_basis
+};
 
 struct LpSolution {
   Status status = Status::kInfeasible;
@@ -58,7 +73,9 @@ class LinearProgram {
 
   // Solves by the primal simplex method (presolve off, GLPK terminal output off).
   // Throws LimitError if GLPK stops without a conclusion (iteration limit, numerical trouble).
-  LpSolution Solve() const;
+  LpSolution Solve() const { return Solve(SolveOptions{}); }
+  // The same with the algorithm and GLPK settings chosen by `options`.
+  LpSolution Solve(const SolveOptions& options) const;
 
  private:
   Sense sense_;
