@@ -91,8 +91,9 @@ void BM_GeneralSumLemke(benchmark::State& state) { Run(state, false, "lemke"); }
 BENCHMARK(BM_ZeroSumLp)->Args({9, 2})->Args({13, 2})->Args({15, 2})->Unit(benchmark::kMillisecond)->Iterations(1);
 // depth 10, branching 2: 343 and 683 sequences (3.4 s with the split LCP of size 2,054, 0.06 s
 // with the reduced LCP of size 1,026); depth 11: 1,367 and 683 (the target: the reduced
-// LCP cycles in doubles there, so the split LCP of size 4,102 runs, about 40 s); depth 12:
-// 1,367 and 2,731 (reduced LCP, about 1.4 s).
+// LCP of size 2,050 cycles in doubles there after about 2,900 pivots, and its rerun on a
+// perturbed q solves it, about 5.4 s; before that rerun the split LCP of size 4,102 ran, about
+// 40 s); depth 12: 1,367 and 2,731 (reduced LCP, about 1.4 s).
 BENCHMARK(BM_GeneralSumLemke)->Args({7, 2})->Args({9, 2})->Args({10, 2})->Args({11, 2})->Args({12, 2})->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace

@@ -14,6 +14,10 @@ namespace {
 
 constexpr double kPivotTolerance = 1e-9;
 constexpr double kTieTolerance = 1e-9;
+// The retry after a cycle in doubles: the size of the perturbation of q, and how far below 0 a
+// basic variable may then be for q itself (it is set to 0; the caller verifies the result).
+constexpr double kPerturbation = 1e-7;
+constexpr double kPerturbedFeasibility = 1e-9;
 
 template <class T>
 class Tableau {
@@ -53,9 +57,11 @@ class Tableau {
     else
       return sgn(v) < 0;
   }
-  static bool Less(const T& a, const T& b) {
+  // Ties within the tolerance are broken lexicographically (doubles; 0 makes it exact).
+  void set_tie_tolerance(double tolerance) { tie_ = tolerance; }
+  bool Less(const T& a, const T& b) const {
     if constexpr (std::is_same_v<T, double>)
-      return a < b - kTieTolerance * (1 + std::abs(b));
+      return a < b - tie_ * (1 + std::abs(b));
     else
       return a < b;
   }
@@ -156,14 +162,16 @@ class Tableau {
   std::vector<std::size_t> basic_, nonbasic_;
   std::vector<std::int64_t> where_;  // >= 0: basic row; < 0: ~nonbasic column
   std::vector<std::size_t> nonzero_;
+  double tie_ = kTieTolerance;
 };
 
-}  // namespace
-
+// One run of Lemke's method. With `delta` (doubles only), the path is followed for q + delta,
+// and the solution reported is that of the final basis for q itself: B^-1 q = B^-1 (q + delta)
+// - B^-1 delta, the last term read off the tableau's w columns.
 template <class T>
-LcpResult<T> SolveLcp(std::size_t n, std::vector<T> M, const std::vector<T>& q,
-                      const std::vector<T>& d, std::size_t max_pivots) {
-  PARLEY_CHECK(M.size() == n * n && q.size() == n && d.size() == n);
+LcpResult<T> RunLemke(std::size_t n, std::vector<T> M, const std::vector<T>& q,
+                      const std::vector<T>& d, std::size_t max_pivots,
+                      const std::vector<T>* delta) {
   LcpResult<T> result;
   result.z.assign(n, T(0));
   bool nonnegative = true;
@@ -175,10 +183,20 @@ LcpResult<T> SolveLcp(std::size_t n, std::vector<T> M, const std::vector<T>& q,
     }
   }
   if (nonnegative) {
+    // z = 0; on perturbed data, w = q itself must still be >= 0.
+    for (std::size_t i = 0; delta != nullptr && i < n; ++i) {
+      if (q[i] - (*delta)[i] < -kPerturbedFeasibility) {
+        result.failure = "Lemke's algorithm on perturbed data: z = 0 is infeasible for q";
+        return result;
+      }
+    }
     result.solved = true;
     return result;
   }
   Tableau<T> tab(n, std::move(M), q, d);
+  // On perturbed data ties are rare, so ratios are compared as they are: a tolerance would
+  // merge the perturbation's small differences back into ties.
+  if (delta != nullptr) tab.set_tie_tolerance(0);
   // z0 enters at the level that makes every w nonnegative: the row with the largest -q_i/d_i
   // leaves; among ties the lexicographic rule picks the last such row.
   // Rows with d_i = 0 do not move with z0 (their q_i >= 0 is checked above).
@@ -187,8 +205,8 @@ LcpResult<T> SolveLcp(std::size_t n, std::vector<T> M, const std::vector<T>& q,
   for (std::size_t i = 0; i < n; ++i) {
     if (d[i] == 0) continue;
     T v = -q[i] / d[i];
-    if (r == n || !Tableau<T>::Less(v, best)) {
-      if (r == n || Tableau<T>::Less(best, v)) best = v;
+    if (r == n || !tab.Less(v, best)) {
+      if (r == n || tab.Less(best, v)) best = v;
       r = i;
     }
   }
@@ -233,10 +251,63 @@ LcpResult<T> SolveLcp(std::size_t n, std::vector<T> M, const std::vector<T>& q,
       return result;
     }
   }
+  if (delta != nullptr) {
+    // Every basic variable (w or z) must be >= 0 for q; otherwise the perturbed path did not
+    // carry over (the caller falls back as on a cycle).
+    for (std::size_t i = 0; i < n; ++i) {
+      T v = tab.rhs(i);
+      for (std::size_t j = 0; j < n; ++j) v -= tab.Inverse(i, j) * (*delta)[j];
+      if (v < -kPerturbedFeasibility) {
+        result.failure = "Lemke's algorithm on perturbed data ended on a basis infeasible for "
+                         "the original data after " + std::to_string(result.pivots) + " pivots";
+        return result;
+      }
+      std::size_t var = tab.BasicAt(i);
+      if (var >= n && var < 2 * n) result.z[var - n] = v < 0 ? T(0) : v;
+    }
+    result.solved = true;
+    return result;
+  }
   for (std::size_t i = 0; i < n; ++i)
     if (tab.IsBasic(n + i)) result.z[i] = tab.rhs(tab.RowOf(n + i));
   result.solved = true;
   return result;
+}
+
+}  // namespace
+
+template <class T>
+LcpResult<T> SolveLcp(std::size_t n, std::vector<T> M, const std::vector<T>& q,
+                      const std::vector<T>& d, std::size_t max_pivots) {
+  PARLEY_CHECK(M.size() == n * n && q.size() == n && d.size() == n);
+  if constexpr (!std::is_same_v<T, double>) {
+    return RunLemke<T>(n, std::move(M), q, d, max_pivots, nullptr);
+  } else {
+    std::vector<double> copy = M;
+    LcpResult<double> result = RunLemke<double>(n, std::move(M), q, d, max_pivots, nullptr);
+    if (result.solved || result.failure.find("cycled") == std::string::npos) return result;
+    // Rounding made the lexicographic rule cycle (sequence-form LCPs are highly degenerate).
+    // Retry on q + delta with a small generic delta >= 0: ties become rare, ratios are compared
+    // without tolerance, and the final basis is complementary and feasible for q up to
+    // O(delta), which RunLemke checks. The copy of M costs O(n^2), small beside the pivots.
+    // delta >= 0 keeps d's covering condition wherever q + delta < 0.
+    std::vector<double> delta(n);
+    std::uint64_t state = 0x2545f4914f6cdd1dull;
+    for (double& v : delta) {
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      v = kPerturbation * (0.5 + static_cast<double>(state >> 11) * 0x1.0p-53);
+    }
+    std::vector<double> shifted = q;
+    for (std::size_t i = 0; i < n; ++i) shifted[i] += delta[i];
+    std::size_t first_pivots = result.pivots;
+    std::string first_failure = result.failure;
+    result = RunLemke<double>(n, std::move(copy), shifted, d, max_pivots, &delta);
+    result.pivots += first_pivots;
+    if (!result.solved) result.failure = first_failure + "; then " + result.failure;
+    return result;
+  }
 }
 
 template LcpResult<double> SolveLcp<double>(std::size_t, std::vector<double>,

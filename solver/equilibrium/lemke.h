@@ -9,7 +9,11 @@
 // [q | B^-1] divided by the pivot column; Cottle, Pang and Stone, sec. 4.9), which is
 // equivalent to a symbolic perturbation q + (eps, eps^2, ...) and cannot cycle. With T =
 // Rational (GMP) every step is exact, so degenerate problems are solved without rounding; with
-// T = double, ties are judged with a small relative tolerance.
+// T = double, ties are judged with a small relative tolerance. Rounding can still make the
+// doubles cycle on very degenerate LCPs (the reduced sequence-form LCP at a few thousand rows);
+// then the path is rerun once on q + delta for a small generic delta >= 0 (ties now rare, ratios
+// compared without tolerance), and the final basis's solution for q itself is reported if it is
+// feasible for q to within 1e-9 (the caller verifies it as usual).
 //
 // The tableau is dense and condensed (n rows, n + 1 nonbasic columns), so memory is
 // O(n^2) and a pivot costs O(n * nonzeros of the pivot column).
@@ -32,7 +36,8 @@ struct LcpResult {
 };
 
 // M is n x n row-major, q and d (the covering vector: d >= 0, and d_i > 0 wherever q_i < 0)
-// have n entries. Not solved (with the reason) on a ray or, in doubles, on a cycle.
+// have n entries. Not solved (with the reason) on a ray or, in doubles, on a cycle that the
+// perturbed rerun does not get past.
 // Throws LimitError past max_pivots.
 template <class T>
 LcpResult<T> SolveLcp(std::size_t n, std::vector<T> M, const std::vector<T>& q,
