@@ -45,13 +45,6 @@ class EfgReader {
   }
 
  private:
-  Token Expect(TokenKind kind, const char* what) {
-    Token t = scan_.Next();
-    if (t.kind != kind)
-      scan_.Fail(t, std::string("expected ") + what + ", found " + TextScanner::Describe(t));
-    return t;
-  }
-
   long ExpectInteger(const char* what) {
     Token t = scan_.Next();
     long value = 0;
@@ -67,15 +60,6 @@ class EfgReader {
     return value;
   }
 
-  Number ExpectNumber(const char* what) {
-    Token t = scan_.Next();
-    Number x;
-    if (t.kind != TokenKind::kNumber || !Number::Parse(t.text, &x))
-      scan_.Fail(t, std::string("expected ") + what +
-                        " (a number such as 3, -1/2 or 0.25), found " + TextScanner::Describe(t));
-    return x;
-  }
-
   void ReadHeader() {
     Token t = scan_.Next();
     if (t.kind != TokenKind::kSymbol || t.text != "EFG")
@@ -88,17 +72,9 @@ class EfgReader {
     Token r = scan_.Next();
     if (r.kind != TokenKind::kSymbol || (r.text != "R" && r.text != "D"))
       scan_.Fail(r, "expected 'R' after 'EFG 2', found " + TextScanner::Describe(r));
-    std::string title = TextScanner::Unescape(Expect(TokenKind::kString, "the title (a quoted string)").text);
-    Expect(TokenKind::kLeftBrace, "'{' opening the list of player names");
-    std::vector<std::string> players;
-    for (;;) {
-      Token p = scan_.Next();
-      if (p.kind == TokenKind::kRightBrace) break;
-      if (p.kind != TokenKind::kString)
-        scan_.Fail(p, "expected a player name (a quoted string) or '}', found " +
-                          TextScanner::Describe(p));
-      players.push_back(TextScanner::Unescape(p.text));
-    }
+    std::string title = TextScanner::Unescape(scan_.Expect(TokenKind::kString, "the title (a quoted string)").text);
+    scan_.Expect(TokenKind::kLeftBrace, "'{' opening the list of player names");
+    std::vector<std::string> players = scan_.ReadLabelsToBrace("a player name");
     if (players.empty()) scan_.Fail(t, "the game has no players; list at least one name");
     builder_.emplace(std::move(players));
     builder_->SetTitle(std::move(title));
@@ -114,7 +90,7 @@ class EfgReader {
     *label = 0;
     if (scan_.Peek().kind == TokenKind::kString)
       *label = builder_->Intern(TextScanner::Unescape(scan_.Next().text));
-    Expect(TokenKind::kLeftBrace, "'{' opening the list of actions");
+    scan_.Expect(TokenKind::kLeftBrace, "'{' opening the list of actions");
     for (;;) {
       Token a = scan_.Next();
       if (a.kind == TokenKind::kRightBrace) break;
@@ -125,7 +101,7 @@ class EfgReader {
       actions->push_back(builder_->Intern(TextScanner::Unescape(a.text)));
       if (chance) {
         Token pt = scan_.Peek();
-        Number p = ExpectNumber("the probability of a chance action");
+        Number p = scan_.ExpectNumber("the probability of a chance action");
         if (p.ToDouble() < 0 || p.ToDouble() > 1 || (p.IsExact() && (p.ToRational() < 0 || p.ToRational() > 1)))
           scan_.Fail(pt, "chance probability " + std::string(pt.text) +
                              " is outside [0, 1]");
@@ -173,7 +149,7 @@ class EfgReader {
     }
     std::string label;
     if (next.kind == TokenKind::kString) label = TextScanner::Unescape(scan_.Next().text);
-    Token brace = Expect(TokenKind::kLeftBrace, "'{' opening the outcome's payoffs");
+    Token brace = scan_.Expect(TokenKind::kLeftBrace, "'{' opening the outcome's payoffs");
     std::vector<Number>& payoffs = payoffs_;
     payoffs.clear();
     for (;;) {
@@ -186,7 +162,7 @@ class EfgReader {
         scan_.Next();
         continue;
       }
-      payoffs.push_back(ExpectNumber("a payoff"));
+      payoffs.push_back(scan_.ExpectNumber("a payoff"));
     }
     if (static_cast<int>(payoffs.size()) != builder_->num_players())
       scan_.Fail(brace, "outcome " + std::to_string(number) + " has " +
@@ -230,7 +206,7 @@ class EfgReader {
                       "found " + TextScanner::Describe(t));
       char type = t.text[0];
       std::string node_label =
-          TextScanner::Unescape(Expect(TokenKind::kString, "the node's label (a quoted string, may be \"\")").text);
+          TextScanner::Unescape(scan_.Expect(TokenKind::kString, "the node's label (a quoted string, may be \"\")").text);
       NodeId parent = kNoNode;
       if (!stack.empty()) {
         parent = stack.back().node;

@@ -30,17 +30,9 @@ class NfgReader {
     Token r = scan_.Next();
     if (r.kind != TokenKind::kSymbol || (r.text != "R" && r.text != "D"))
       scan_.Fail(r, "expected 'R' after 'NFG 1', found " + TextScanner::Describe(r));
-    std::string title = TextScanner::Unescape(Expect(TokenKind::kString, "the title (a quoted string)").text);
-    Token open = Expect(TokenKind::kLeftBrace, "'{' opening the list of player names");
-    std::vector<std::string> players;
-    for (;;) {
-      Token p = scan_.Next();
-      if (p.kind == TokenKind::kRightBrace) break;
-      if (p.kind != TokenKind::kString)
-        scan_.Fail(p, "expected a player name (a quoted string) or '}', found " +
-                          TextScanner::Describe(p));
-      players.push_back(TextScanner::Unescape(p.text));
-    }
+    std::string title = TextScanner::Unescape(scan_.Expect(TokenKind::kString, "the title (a quoted string)").text);
+    Token open = scan_.Expect(TokenKind::kLeftBrace, "'{' opening the list of player names");
+    std::vector<std::string> players = scan_.ReadLabelsToBrace("a player name");
     if (players.empty()) scan_.Fail(open, "the game has no players; list at least one name");
     std::vector<std::vector<std::string>> labels = ReadStrategies(players.size());
     std::string comment;
@@ -69,22 +61,6 @@ class NfgReader {
   }
 
  private:
-  Token Expect(TokenKind kind, const char* what) {
-    Token t = scan_.Next();
-    if (t.kind != kind)
-      scan_.Fail(t, std::string("expected ") + what + ", found " + TextScanner::Describe(t));
-    return t;
-  }
-
-  Number ExpectNumber(const std::string& what) {
-    Token t = scan_.Next();
-    Number x;
-    if (t.kind != TokenKind::kNumber || !Number::Parse(t.text, &x))
-      scan_.Fail(t, "expected " + what + " (a number such as 3, -1/2 or 0.25), found " +
-                        TextScanner::Describe(t));
-    return x;
-  }
-
   long ExpectCount(const std::string& what) {
     Token t = scan_.Next();
     Number x;
@@ -96,7 +72,7 @@ class NfgReader {
 
   // `{ 3 2 }` or `{ { "U" "D" } { "L" "R" } }`.
   std::vector<std::vector<std::string>> ReadStrategies(std::size_t num_players) {
-    Token open = Expect(TokenKind::kLeftBrace, "'{' opening the strategy counts or names");
+    Token open = scan_.Expect(TokenKind::kLeftBrace, "'{' opening the strategy counts or names");
     std::vector<std::vector<std::string>> labels;
     for (;;) {
       Token t = scan_.Peek();
@@ -113,15 +89,7 @@ class NfgReader {
         labels.push_back(std::move(names));
       } else if (t.kind == TokenKind::kLeftBrace) {
         scan_.Next();
-        std::vector<std::string> names;
-        for (;;) {
-          Token s = scan_.Next();
-          if (s.kind == TokenKind::kRightBrace) break;
-          if (s.kind != TokenKind::kString)
-            scan_.Fail(s, "expected a strategy label (a quoted string) or '}', found " +
-                              TextScanner::Describe(s));
-          names.push_back(TextScanner::Unescape(s.text));
-        }
+        std::vector<std::string> names = scan_.ReadLabelsToBrace("a strategy label");
         if (names.empty()) scan_.Fail(t, "every player needs at least one strategy");
         labels.push_back(std::move(names));
       } else {
@@ -145,14 +113,14 @@ class NfgReader {
                                        std::to_string(game.num_cells() * np) +
                                        " numbers (cells x players), found " +
                                        std::to_string(c * np + p));
-        game.SetPayoff(c, p, ExpectNumber("the payoff of player " + std::to_string(p + 1) +
+        game.SetPayoff(c, p, scan_.ExpectNumber("the payoff of player " + std::to_string(p + 1) +
                                           " in cell " + std::to_string(c + 1)));
       }
   }
 
   void ReadOutcomeBody(NormalFormGame& game) {
     const int np = game.num_players();
-    Expect(TokenKind::kLeftBrace, "'{' opening the outcome list");
+    scan_.Expect(TokenKind::kLeftBrace, "'{' opening the outcome list");
     std::vector<std::string> labels;
     std::vector<std::vector<Number>> payoffs;
     for (;;) {
@@ -161,11 +129,11 @@ class NfgReader {
       if (t.kind != TokenKind::kLeftBrace)
         scan_.Fail(t, "expected '{' opening an outcome or '}' closing the list, found " +
                           TextScanner::Describe(t));
-      labels.push_back(TextScanner::Unescape(Expect(TokenKind::kString, "the outcome's label (a quoted string)").text));
+      labels.push_back(TextScanner::Unescape(scan_.Expect(TokenKind::kString, "the outcome's label (a quoted string)").text));
       std::vector<Number> pay;
       for (int p = 0; p < np; ++p) {
         while (scan_.Peek().kind == TokenKind::kComma) scan_.Next();
-        pay.push_back(ExpectNumber("the payoff of player " + std::to_string(p + 1) + " in outcome " +
+        pay.push_back(scan_.ExpectNumber("the payoff of player " + std::to_string(p + 1) + " in outcome " +
                                    std::to_string(labels.size())));
       }
       while (scan_.Peek().kind == TokenKind::kComma) scan_.Next();

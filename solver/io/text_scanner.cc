@@ -82,6 +82,31 @@ Token TextScanner::Scan() {
   return t;
 }
 
+Token TextScanner::Expect(TokenKind kind, const std::string& what) {
+  Token t = Next();
+  if (t.kind != kind) Fail(t, "expected " + what + ", found " + Describe(t));
+  return t;
+}
+
+Number TextScanner::ExpectNumber(const std::string& what) {
+  Token t = Next();
+  Number x;
+  if (t.kind != TokenKind::kNumber || !Number::Parse(t.text, &x))
+    Fail(t, "expected " + what + " (a number such as 3, -1/2 or 0.25), found " + Describe(t));
+  return x;
+}
+
+std::vector<std::string> TextScanner::ReadLabelsToBrace(const std::string& what) {
+  std::vector<std::string> labels;
+  for (;;) {
+    Token t = Next();
+    if (t.kind == TokenKind::kRightBrace) return labels;
+    if (t.kind != TokenKind::kString)
+      Fail(t, "expected " + what + " (a quoted string) or '}', found " + Describe(t));
+    labels.push_back(Unescape(t.text));
+  }
+}
+
 std::string TextScanner::Unescape(std::string_view raw) {
   std::string out;
   out.reserve(raw.size());

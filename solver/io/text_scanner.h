@@ -4,8 +4,10 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 
 namespace parley::io {
 
@@ -28,6 +30,14 @@ class TextScanner {
   Token Peek();
 
   SourceLocation Where(const Token& t) const { return {file_, t.line, t.column}; }
+
+  // The next token, which must be of `kind`; else ParseError "expected <what>, found ...".
+  Token Expect(TokenKind kind, const std::string& what);
+  // The next token as a number (integer, fraction or decimal); else ParseError.
+  Number ExpectNumber(const std::string& what);
+  // Quoted labels up to a closing '}' (the '{' already read); `what` names one label in the
+  // message for anything else ("a player name").
+  std::vector<std::string> ReadLabelsToBrace(const std::string& what);
   [[noreturn]] void Fail(const Token& t, const std::string& message) const;
   const std::string& file() const { return file_; }
 
