@@ -59,7 +59,11 @@ std::string AgreementStructure(const scenario::BargainRecord& b) {
 
 std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq) {
   equilibrium::ActionIndex index(game);
-  std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
+  return DescribePath(game, eq, index, equilibrium::ReachProbabilities(game, index, eq.behavior));
+}
+
+std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq,
+                         const equilibrium::ActionIndex& index, const std::vector<double>& reach) {
   std::string out;
   for (model::NodeId v = 0; v < game.num_nodes(); ++v) {
     if (game.kind(v) != model::NodeKind::kDecision || reach[v] <= 0) continue;
@@ -133,14 +137,14 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
       equilibrium::SolveOptions options;
       equilibrium::Solution s = equilibrium::Solve(*game, options);
       const equilibrium::Equilibrium& eq = s.equilibria.front();
-      Observation o{DescribePath(*game, eq), eq.payoffs};
+      equilibrium::ActionIndex index(*game);
+      std::vector<double> reach = equilibrium::ReachProbabilities(*game, index, eq.behavior);
+      Observation o{DescribePath(*game, eq, index, reach), eq.payoffs};
       // The agreement of the first bargaining step on the path: its structure joins the
       // outcome (which issues sit at a bound, which options are chosen), its issue values
       // the numbers (NaN where no agreement is reached).
       std::vector<double> issue_values(issues, std::numeric_limits<double>::quiet_NaN());
       if (!mine->bargains().empty()) {
-        equilibrium::ActionIndex index(*game);
-        std::vector<double> reach = equilibrium::ReachProbabilities(*game, index, eq.behavior);
         for (const auto& b : mine->bargains()) {
           if (reach[b.node] <= 0) continue;
           o.outcome += " | " + b.stage + ": " + AgreementStructure(b);

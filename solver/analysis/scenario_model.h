@@ -26,6 +26,9 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
 // (with chance, the choices after every chance move reached). Mixed choices show their
 // probabilities.
 std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq);
+// The same, with the action index and reach probabilities already computed.
+std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq,
+                         const equilibrium::ActionIndex& index, const std::vector<double>& reach);
 
 // An agreement's structure: discrete options chosen, and for each continuous issue whether
 // it sits at its minimum, its maximum or in between ("equity at its maximum, agi_clause drop").
