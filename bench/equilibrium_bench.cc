@@ -87,8 +87,9 @@ void Run(benchmark::State& state, bool zero_sum, const char* method) {
 void BM_ZeroSumLp(benchmark::State& state) { Run(state, true, "lp"); }
 void BM_GeneralSumLemke(benchmark::State& state) { Run(state, false, "lemke"); }
 
-// depth 15, branching 2: 21,846 and 10,923 sequences (65,535 nodes).
-BENCHMARK(BM_ZeroSumLp)->Args({9, 2})->Args({13, 2})->Args({15, 2})->Unit(benchmark::kMillisecond)->Iterations(1);
+// depth 15, branching 2: 21,847 and 10,923 sequences (65,535 nodes; the target of
+// 10,000 per player); depth 16: 21,847 and 43,691 (131,071 nodes).
+BENCHMARK(BM_ZeroSumLp)->Args({9, 2})->Args({13, 2})->Args({15, 2})->Args({16, 2})->Unit(benchmark::kMillisecond)->Iterations(1);
 // depth 10, branching 2: 343 and 683 sequences (3.4 s with the split LCP of size 2,054, 0.06 s
 // with the reduced LCP of size 1,026); depth 11: 1,367 and 683 (the target: the reduced
 // LCP of size 2,050 cycles in doubles there after about 2,900 pivots, and its rerun on a

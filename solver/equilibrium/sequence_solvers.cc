@@ -259,7 +259,13 @@ lp::LpSolution MaxMinLp(const Game& game, const PlayerSequences& maxer,
   miner_rows->resize(m);
   for (std::uint32_t t = 0; t < m; ++t)
     (*miner_rows)[t] = prog.AddRow(0, lp::kInfinity, cols[t], vals[t]);
-  lp::LpSolution sol = prog.Solve();
+  // CLP's dual simplex with presolve: 3.1 s on 21,847 / 10,923 sequences where GLPK's primal
+  // simplex takes 12.3 s and its dual simplex over 130 s (docs/performance.md).
+  lp::SolveOptions options;
+  options.engine = lp::Engine::kClp;
+  options.algorithm = lp::Algorithm::kDualSimplex;
+  options.presolve = true;
+  lp::LpSolution sol = prog.Solve(options);
   if (sol.status != lp::Status::kOptimal)
     throw InternalError("sequence-form LP: " + lp::ToString(sol.status));
   return sol;
@@ -278,24 +284,41 @@ double PlanResidual(const Game& game, const PlayerSequences& ps, const std::vect
 }  // namespace
 
 PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double>& sf) {
-  std::vector<Triple> a, minus_a_t;
-  a.reserve(sf.entries.size());
+  // Either player can be the maximizer: the LP has a row per realization-plan equation of the
+  // maximizer (its information sets + 1) and one per sequence of the other, so choose the
+  // smaller one (at 21,847 / 43,691 sequences it has 43,693 rows instead of 54,615).
+  const PlayerSequences& p1 = sf.player[0];
+  const PlayerSequences& p2 = sf.player[1];
+  const int maxer = p2.num_rows() + p1.num_sequences < p1.num_rows() + p2.num_sequences ? 1 : 0;
+  std::vector<Triple> payoff[2];  // [p]: the payoff to p, as (p's sequence, other's, value)
+  payoff[0].reserve(sf.entries.size());
+  payoff[1].reserve(sf.entries.size());
   for (const auto& e : sf.entries) {
-    a.push_back({e.s1, e.s2, e.a});
-    minus_a_t.push_back({e.s2, e.s1, -e.a});
+    payoff[0].push_back({e.s1, e.s2, e.a});
+    payoff[1].push_back({e.s2, e.s1, -e.a});
   }
+  const int miner = 1 - maxer;
   std::vector<int> rows;
-  lp::LpSolution sol = MaxMinLp(game, sf.player[0], sf.player[1], a, &rows);
-  PlanPair<double> out;
-  out.x.assign(sol.primal.begin(), sol.primal.begin() + sf.player[0].num_sequences);
-  out.y.resize(sf.player[1].num_sequences);
+  lp::LpSolution sol = MaxMinLp(game, sf.player[maxer], sf.player[miner], payoff[maxer], &rows);
+  std::vector<double> plan[2];
+  plan[maxer].assign(sol.primal.begin(), sol.primal.begin() + sf.player[maxer].num_sequences);
+  // The other player's plan: the duals of its sequence rows (the LP's dual is its own LP).
+  plan[miner].resize(sf.player[miner].num_sequences);
   double sign = sol.row_duals[rows[0]] < 0 ? -1 : 1;
-  for (std::size_t t = 0; t < out.y.size(); ++t) out.y[t] = std::max(0.0, sign * sol.row_duals[rows[t]]);
-  if (PlanResidual(game, sf.player[1], out.y) > 1e-9) {
-    lp::LpSolution other = MaxMinLp(game, sf.player[1], sf.player[0], minus_a_t, &rows);
-    out.y.assign(other.primal.begin(), other.primal.begin() + sf.player[1].num_sequences);
+  for (std::size_t t = 0; t < plan[miner].size(); ++t)
+    plan[miner][t] = std::max(0.0, sign * sol.row_duals[rows[t]]);
+  if (PlanResidual(game, sf.player[miner], plan[miner]) > 1e-9) {
+    // Degenerate duals that do not form a plan: solve the other player's LP for it.
+    lp::LpSolution other =
+        MaxMinLp(game, sf.player[miner], sf.player[maxer], payoff[miner], &rows);
+    plan[miner].assign(other.primal.begin(),
+                       other.primal.begin() + sf.player[miner].num_sequences);
   }
-  for (double& v : out.x) v = std::max(0.0, v);
+  for (auto& x : plan)
+    for (double& v : x) v = std::max(0.0, v);
+  PlanPair<double> out;
+  out.x = std::move(plan[0]);
+  out.y = std::move(plan[1]);
   return out;
 }
 

@@ -1,10 +1,12 @@
-// A small linear-programming interface over GLPK (Makhorin, GLPK reference manual: glp_simplex,
-// glp_interior). This folder is the only code that includes glpk.h: everything else
-// states its LP through LinearProgram and reads back a LpSolution.
+// A small linear-programming interface over two engines: GLPK (Makhorin, GLPK reference
+// manual: glp_simplex, glp_interior), the default, and COIN-OR CLP (Forrest and others; the
+// ClpSimplex class), several times faster per simplex iteration on large sparse programs such as
+// sequence-form LPs. This folder is the only code that includes glpk.h or CLP's headers:
+// everything else states its LP through LinearProgram and reads back a LpSolution.
 //
 // The program is built column by column and row by row (sparse coefficients), then Solve()
-// loads it into GLPK in one bulk glp_load_matrix call, so programs with thousands of sparse
-// rows and columns (sequence-form LPs) cost one pass over their nonzeros.
+// loads it into the engine in one bulk call, so programs with thousands of sparse rows and
+// columns cost one pass over their nonzeros.
 #pragma once
 
 #include <limits>
@@ -22,19 +24,29 @@ enum class Status { kOptimal, kInfeasible, kUnbounded };
 // "optimal", "infeasible", "unbounded".
 std::string ToString(Status status);
 
-// How Solve() runs GLPK. The defaults are the original behaviour (primal simplex from an
-// advanced basis, automatic scaling, no presolve); large sparse LPs (sequence-form LPs) are
-// often much faster with the dual simplex.
+// Which library solves the program. Both return a basic (vertex) solution from their simplex
+// methods, so either answer can be checked the same way.
+enum class Engine {
+  kGlpk,  // GLPK: the default; small and medium programs (bargaining, matrix games)
+  kClp,   // COIN-OR CLP: large sparse programs (sequence-form LPs with thousands of rows)
+};
+
+// How Solve() runs the engine. The defaults are GLPK's primal simplex from an advanced basis,
+// with automatic scaling and no presolve.
 enum class Algorithm {
-  kPrimalSimplex,  // glp_simplex, GLP_PRIMAL
-  kDualSimplex,    // glp_simplex, GLP_DUALP (falls back to primal if the dual phase fails)
-  kInteriorPoint,  // glp_interior: no basis, so duals and primals are approximate (~1e-8)
+  kPrimalSimplex,  // GLPK: glp_simplex, GLP_PRIMAL; CLP: ClpSimplex::primal
+  kDualSimplex,    // GLPK: GLP_DUALP (falls back to primal if the dual phase fails);
+                   // CLP: ClpSimplex::dual
+  kInteriorPoint,  // GLPK: glp_interior, no basis, so values are approximate (~1e-8);
+                   // CLP: its barrier method followed by a crossover to a basic solution
 };
 struct SolveOptions {
+  Engine engine = Engine::kGlpk;
   Algorithm algorithm = Algorithm::kPrimalSimplex;
-  bool presolve = false;       // GLPK's LP presolver (simplex only)
-  bool scale = true;           // glp_scale_prob(GLP_SF_AUTO)
-  bool advanced_basis = true;  // glp_adv_basis as the starting basis, else glp_std_basis
+  bool presolve = false;       // the engine's LP presolver (simplex and CLP's barrier)
+  bool scale = true;           // GLPK: glp_scale_prob(GLP_SF_AUTO); CLP: its automatic scaling
+  bool advanced_basis = true;  // GLPK only: glp_adv_basis as the starting basis, else
+                               // glp_std_basis (CLP chooses its own crash)
 };
 
 struct LpSolution {
@@ -71,11 +83,24 @@ class LinearProgram {
   int num_rows() const { return static_cast<int>(row_lower_.size()); }
   std::size_t num_nonzeros() const { return entry_value_.size(); }
 
-  // Solves by the primal simplex method (presolve off, GLPK terminal output off).
-  // Throws LimitError if GLPK stops without a conclusion (iteration limit, numerical trouble).
+  // Solves by GLPK's primal simplex method (presolve off, no terminal output).
+  // Throws LimitError if the engine stops without a conclusion (iteration limit, numerical
+  // trouble).
   LpSolution Solve() const { return Solve(SolveOptions{}); }
-  // The same with the algorithm and GLPK settings chosen by `options`.
+  // The same with the engine, algorithm and settings chosen by `options`.
   LpSolution Solve(const SolveOptions& options) const;
+
+  // The program as stored, for the engines: bounds and objective per column and row, and the
+  // nonzeros in coordinate form (row-major: rows in order of addition, columns ascending and
+  // distinct within a row, no zeros).
+  std::span<const double> column_lower() const { return col_lower_; }
+  std::span<const double> column_upper() const { return col_upper_; }
+  std::span<const double> objective_coefficients() const { return objective_; }
+  std::span<const double> row_lower() const { return row_lower_; }
+  std::span<const double> row_upper() const { return row_upper_; }
+  std::span<const int> entry_rows() const { return entry_row_; }
+  std::span<const int> entry_columns() const { return entry_col_; }
+  std::span<const double> entry_values() const { return entry_value_; }
 
  private:
   Sense sense_;

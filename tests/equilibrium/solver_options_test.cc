@@ -1,7 +1,8 @@
-// LP algorithm options give the same optimum; Lemke's covering vector may be 0 on rows with
+// LP engines and algorithm options give the same optimum; Lemke's covering vector may be 0 on rows with
 // q >= 0 (the reduced sequence-form LCP relies on it).
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <vector>
 
 #include "solver/equilibrium/lemke.h"
@@ -22,16 +23,24 @@ TEST_SUITE("equilibrium.solver_options") {
     prog.AddRow(0, lp::kInfinity, std::vector<int>{x1, x2, v}, std::vector<double>{1, -1, -1});
     prog.AddRow(0, lp::kInfinity, std::vector<int>{x1, x2, v}, std::vector<double>{-1, 1, -1});
     prog.AddRow(1, 1, std::vector<int>{x1, x2}, std::vector<double>{1, 1});
-    for (lp::Algorithm a : {lp::Algorithm::kPrimalSimplex, lp::Algorithm::kDualSimplex,
-                            lp::Algorithm::kInteriorPoint}) {
-      for (bool presolve : {false, true}) {
-        lp::SolveOptions options;
-        options.algorithm = a;
-        options.presolve = presolve;
-        lp::LpSolution s = prog.Solve(options);
-        CHECK(s.status == lp::Status::kOptimal);
-        CHECK(s.objective == doctest::Approx(0).epsilon(1e-7));
-        CHECK(s.primal[x1] == doctest::Approx(0.5).epsilon(1e-6));
+    for (lp::Engine engine : {lp::Engine::kGlpk, lp::Engine::kClp}) {
+      for (lp::Algorithm a : {lp::Algorithm::kPrimalSimplex, lp::Algorithm::kDualSimplex,
+                              lp::Algorithm::kInteriorPoint}) {
+        for (bool presolve : {false, true}) {
+          CAPTURE(static_cast<int>(engine));
+          CAPTURE(static_cast<int>(a));
+          CAPTURE(presolve);
+          lp::SolveOptions options;
+          options.engine = engine;
+          options.algorithm = a;
+          options.presolve = presolve;
+          lp::LpSolution s = prog.Solve(options);
+          CHECK(s.status == lp::Status::kOptimal);
+          CHECK(s.objective == doctest::Approx(0).epsilon(1e-7));
+          CHECK(s.primal[x1] == doctest::Approx(0.5).epsilon(1e-6));
+          // CLP's barrier ends in a crossover, so its answer is a vertex like the simplex's.
+          if (engine == lp::Engine::kClp) CHECK(std::abs(s.primal[x1] - 0.5) < 1e-12);
+        }
       }
     }
   }
@@ -40,10 +49,14 @@ TEST_SUITE("equilibrium.solver_options") {
     lp::LinearProgram prog;
     int x = prog.AddColumn(0, 1, 1);
     prog.AddRow(2, lp::kInfinity, std::vector<int>{x}, std::vector<double>{1});
-    lp::SolveOptions options;
-    options.presolve = true;
-    CHECK(prog.Solve(options).status == lp::Status::kInfeasible);
-    CHECK(prog.Solve().status == lp::Status::kInfeasible);
+    for (lp::Engine engine : {lp::Engine::kGlpk, lp::Engine::kClp}) {
+      lp::SolveOptions options;
+      options.engine = engine;
+      options.presolve = true;
+      CHECK(prog.Solve(options).status == lp::Status::kInfeasible);
+      options.presolve = false;
+      CHECK(prog.Solve(options).status == lp::Status::kInfeasible);
+    }
   }
 
   TEST_CASE("Lemke with a zero covering entry on a row with q >= 0") {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <random>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -16,6 +17,7 @@
 #include "solver/equilibrium/verify.h"
 #include "solver/io/efg.h"
 #include "solver/io/files.h"
+#include "solver/model/game_builder.h"
 #include "solver/model/error.h"
 #include "tests/test_util.h"
 
@@ -163,6 +165,34 @@ t "" 4 "" { 2 -2 }
 )";
 }
 
+// A zero-sum game in which the players alternate `depth` binary moves and each mover sees
+// the whole history except the other's latest move (one set per pair of siblings), with
+// integer payoffs in [-9, 9] drawn from `seed`. Perfect recall; no proper subgame but the root.
+model::GamePtr DelayedObservation(int depth, unsigned seed) {
+  model::GameBuilder b({"P1", "P2"});
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> pay(-9, 9);
+  const std::vector<std::string> actions = {"a", "b"};
+  std::vector<NodeId> level = {model::kNoNode};
+  for (int d = 0; d < depth; ++d) {
+    std::vector<NodeId> next;
+    InfosetId set = 0;
+    for (std::size_t i = 0; i < level.size(); ++i) {
+      // Children of one node share a set one level down: new set every second node here.
+      if (d == 0 || i % 2 == 0) set = b.AddInfoset(d % 2, "", actions);
+      NodeId v = b.AddNode(level[i], set);
+      next.push_back(v);
+      next.push_back(v);
+    }
+    level = std::move(next);
+  }
+  for (NodeId parent : level) {
+    double u = pay(rng);
+    b.AddTerminal(parent, b.AddOutcome(std::vector<double>{u, -u}));
+  }
+  return b.Build();
+}
+
 TEST_SUITE("subgame perfect") {
   TEST_CASE("matching pennies: value 0, both players 1/2-1/2, by LP, Lemke and exactly") {
     auto g = Efg(kPennies);
@@ -306,6 +336,39 @@ t "" 1
 )");
     CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*three), doctest::Contains("two players"),
                          UnsupportedError);
+  }
+
+  TEST_CASE("the LP agrees with exact Lemke on random zero-sum games of either shape") {
+    // Players alternate `depth` binary moves and do not see the other's latest move, so the
+    // first mover has more sequences when depth is odd and fewer when it is even: the LP
+    // then takes the other player as its maximizer (the smaller program) and reads the
+    // maximizer's opponent from the duals. Both shapes must give the exact value and a
+    // verified equilibrium.
+    for (int depth : {5, 6}) {
+      for (unsigned seed : {1u, 2u, 3u}) {
+        CAPTURE(depth);
+        CAPTURE(seed);
+        model::GamePtr g = DelayedObservation(depth, seed);
+        SubgamePerfectOptions lp_options;
+        lp_options.method = "lp";
+        Solution by_lp = SolveSubgamePerfect(*g, lp_options);
+        CHECK(by_lp.method.find("LP") != std::string::npos);
+        CHECK_FALSE(by_lp.exact);
+        SubgamePerfectOptions exact_options;
+        exact_options.method = "lemke";
+        exact_options.exact = true;
+        Solution exact = SolveSubgamePerfect(*g, exact_options);
+        const Equilibrium& a = by_lp.equilibria.at(0);
+        const Equilibrium& b = exact.equilibria.at(0);
+        CHECK(a.max_gain < 1e-9);
+        CHECK(b.max_gain == 0);
+        // Zero-sum: every equilibrium has the value, so the payoffs agree to rounding.
+        CHECK(std::abs(a.payoffs[0] - ToDouble(b.exact_payoffs[0])) < 1e-9);
+        CHECK(std::abs(a.payoffs[1] - ToDouble(b.exact_payoffs[1])) < 1e-9);
+        double brute = BruteForceGain(*g, a.behavior);
+        if (brute >= 0) CHECK(brute < 1e-9);
+      }
+    }
   }
 
   TEST_CASE("Lemke: a degenerate LCP solved exactly") {

@@ -3,15 +3,46 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "solver/lp/matrix_game.h"
 #include "solver/model/error.h"
 
+using parley::lp::Algorithm;
+using parley::lp::Engine;
 using parley::lp::kInfinity;
 using parley::lp::LinearProgram;
 using parley::lp::Sense;
+using parley::lp::SolveOptions;
 using parley::lp::Status;
+
+namespace {
+
+// Every engine and simplex method must give the same answers: the tests below run on each.
+std::vector<SolveOptions> AllEngines() {
+  std::vector<SolveOptions> all;
+  for (Engine engine : {Engine::kGlpk, Engine::kClp}) {
+    for (Algorithm algorithm : {Algorithm::kPrimalSimplex, Algorithm::kDualSimplex}) {
+      for (bool presolve : {false, true}) {
+        SolveOptions options;
+        options.engine = engine;
+        options.algorithm = algorithm;
+        options.presolve = presolve;
+        all.push_back(options);
+      }
+    }
+  }
+  return all;
+}
+
+std::string Name(const SolveOptions& options) {
+  return std::string(options.engine == Engine::kGlpk ? "GLPK" : "CLP") +
+         (options.algorithm == Algorithm::kPrimalSimplex ? " primal" : " dual") +
+         (options.presolve ? " with presolve" : "");
+}
+
+}  // namespace
 
 TEST_SUITE("lp") {
   TEST_CASE("a small maximisation with its duals") {
@@ -24,14 +55,19 @@ TEST_SUITE("lp") {
     std::vector<int> cols{x, y};
     program.AddRow(-kInfinity, 4, cols, std::vector<double>{1, 1});
     program.AddRow(-kInfinity, 6, cols, std::vector<double>{1, 3});
-    auto solution = program.Solve();
-    REQUIRE(solution.status == Status::kOptimal);
-    CHECK(solution.objective == doctest::Approx(12));
-    CHECK(solution.primal[0] == doctest::Approx(4));
-    CHECK(solution.primal[1] == doctest::Approx(0));
-    CHECK(solution.row_duals[0] == doctest::Approx(3));
-    CHECK(solution.row_duals[1] == doctest::Approx(0));
-    CHECK(solution.row_activity[1] == doctest::Approx(4));
+    for (const SolveOptions& options : AllEngines()) {
+      CAPTURE(Name(options));
+      auto solution = program.Solve(options);
+      REQUIRE(solution.status == Status::kOptimal);
+      CHECK(solution.objective == doctest::Approx(12));
+      CHECK(solution.primal[0] == doctest::Approx(4));
+      CHECK(solution.primal[1] == doctest::Approx(0));
+      CHECK(solution.row_duals[0] == doctest::Approx(3));
+      CHECK(solution.row_duals[1] == doctest::Approx(0));
+      CHECK(solution.row_activity[1] == doctest::Approx(4));
+      // Reduced costs: y's objective 2 minus the price of its column (3 * 1 + 0 * 3) = -1.
+      CHECK(solution.reduced_costs[1] == doctest::Approx(-1));
+    }
   }
 
   TEST_CASE("minimisation, equality rows, repeated columns merged") {
@@ -42,24 +78,35 @@ TEST_SUITE("lp") {
     program.AddColumn(0, kInfinity, 1);
     program.AddRow(4, 4, std::vector<int>{0, 1, 1}, std::vector<double>{1, 1, 1});
     program.AddRow(-1, kInfinity, std::vector<int>{1, 0}, std::vector<double>{-1, 1});
-    auto solution = program.Solve();
-    REQUIRE(solution.status == Status::kOptimal);
-    CHECK(solution.objective == doctest::Approx(7.0 / 3));
-    CHECK(solution.primal[0] == doctest::Approx(2.0 / 3));
     CHECK(program.num_nonzeros() == 4);
+    for (const SolveOptions& options : AllEngines()) {
+      CAPTURE(Name(options));
+      auto solution = program.Solve(options);
+      REQUIRE(solution.status == Status::kOptimal);
+      CHECK(solution.objective == doctest::Approx(7.0 / 3));
+      CHECK(solution.primal[0] == doctest::Approx(2.0 / 3));
+      CHECK(solution.primal[1] == doctest::Approx(5.0 / 3));
+      // Duals: with right-hand sides b (= 4) and c (= -1) both rows bind, so x + 2y = b and
+      // x - y = c give y = (b - c) / 3, x = (b + 2c) / 3 and the value (2b + c) / 3:
+      // d value / d b = 2/3 and d value / d c = 1/3.
+      CHECK(solution.row_duals[0] == doctest::Approx(2.0 / 3));
+      CHECK(solution.row_duals[1] == doctest::Approx(1.0 / 3));
+    }
   }
 
   TEST_CASE("infeasible and unbounded programs are reported") {
     LinearProgram infeasible;
     infeasible.AddColumn(0, 1, 1);
     infeasible.AddRow(2, kInfinity, std::vector<int>{0}, std::vector<double>{1});
-    CHECK(infeasible.Solve().status == Status::kInfeasible);
-
     LinearProgram unbounded;
     unbounded.AddColumn(0, kInfinity, 1);
     unbounded.AddColumn(0, kInfinity, 0);
     unbounded.AddRow(-kInfinity, 1, std::vector<int>{0, 1}, std::vector<double>{1, -1});
-    CHECK(unbounded.Solve().status == Status::kUnbounded);
+    for (const SolveOptions& options : AllEngines()) {
+      CAPTURE(Name(options));
+      CHECK(infeasible.Solve(options).status == Status::kInfeasible);
+      CHECK(unbounded.Solve(options).status == Status::kUnbounded);
+    }
   }
 
   TEST_CASE("bad input is refused before GLPK sees it") {
@@ -72,9 +119,12 @@ TEST_SUITE("lp") {
     CHECK_THROWS_AS(program.AddRow(0, 1, std::vector<int>{0}, std::vector<double>{NAN}),
                     parley::ValidationError);
     // No rows at all still solves.
-    auto solution = program.Solve();
-    REQUIRE(solution.status == Status::kOptimal);
-    CHECK(solution.objective == doctest::Approx(1));
+    for (const SolveOptions& options : AllEngines()) {
+      CAPTURE(Name(options));
+      auto solution = program.Solve(options);
+      REQUIRE(solution.status == Status::kOptimal);
+      CHECK(solution.objective == doctest::Approx(1));
+    }
   }
 
   TEST_CASE("a large sparse program loads in bulk") {
@@ -86,9 +136,12 @@ TEST_SUITE("lp") {
     for (int j = 0; j + 1 < n; ++j) {
       program.AddRow(-kInfinity, 1, std::vector<int>{j, j + 1}, std::vector<double>{1, 1});
     }
-    auto solution = program.Solve();
-    REQUIRE(solution.status == Status::kOptimal);
-    CHECK(solution.objective == doctest::Approx((n + 1) / 2));
+    for (const SolveOptions& options : AllEngines()) {
+      CAPTURE(Name(options));
+      auto solution = program.Solve(options);
+      REQUIRE(solution.status == Status::kOptimal);
+      CHECK(solution.objective == doctest::Approx((n + 1) / 2));
+    }
   }
 
   TEST_CASE("matrix games: value and both strategies") {

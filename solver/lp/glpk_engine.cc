@@ -1,0 +1,168 @@
+// The GLPK engine of LinearProgram (Makhorin, GLPK reference manual: glp_simplex,
+// glp_interior).
+#include <glpk.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "solver/lp/engines.h"
+#include "solver/model/error.h"
+
+namespace parley::lp {
+namespace {
+
+int BoundType(double lower, double upper) {
+  bool has_lower = std::isfinite(lower), has_upper = std::isfinite(upper);
+  if (has_lower && has_upper) return lower == upper ? GLP_FX : GLP_DB;
+  if (has_lower) return GLP_LO;
+  if (has_upper) return GLP_UP;
+  return GLP_FR;
+}
+
+double Finite(double value) { return std::isfinite(value) ? value : 0.0; }
+
+struct ProblemDeleter {
+  void operator()(glp_prob* problem) const { glp_delete_prob(problem); }
+};
+
+// Reads the interior-point solution (glp_interior, Makhorin's primal-dual method with
+// Mehrotra's predictor-corrector); there is no basis, so values are accurate to ~1e-8.
+LpSolution InteriorPoint(glp_prob* problem, int rows, int cols) {
+  glp_iptcp parameters;
+  glp_init_iptcp(&parameters);
+  parameters.msg_lev = GLP_MSG_OFF;
+  int code = glp_interior(problem, &parameters);
+  if (code != 0) {
+    throw LimitError("the interior-point LP solver stopped without a conclusion (GLPK code " +
+                     std::to_string(code) + ", " + std::to_string(rows) + " rows, " +
+                     std::to_string(cols) + " columns)");
+  }
+  LpSolution solution;
+  int status = glp_ipt_status(problem);
+  if (status == GLP_OPT)
+    solution.status = Status::kOptimal;
+  else if (status == GLP_NOFEAS || status == GLP_INFEAS)
+    solution.status = Status::kInfeasible;
+  else
+    throw LimitError("the interior-point LP solver ended in an undetermined state (GLPK status " +
+                     std::to_string(status) + ")");
+  solution.objective = glp_ipt_obj_val(problem);
+  solution.primal.resize(cols);
+  solution.reduced_costs.resize(cols);
+  for (int j = 0; j < cols; ++j) {
+    solution.primal[j] = glp_ipt_col_prim(problem, j + 1);
+    solution.reduced_costs[j] = glp_ipt_col_dual(problem, j + 1);
+  }
+  solution.row_duals.resize(rows);
+  solution.row_activity.resize(rows);
+  for (int i = 0; i < rows; ++i) {
+    solution.row_duals[i] = glp_ipt_row_dual(problem, i + 1);
+    solution.row_activity[i] = glp_ipt_row_prim(problem, i + 1);
+  }
+  return solution;
+}
+
+}  // namespace
+
+LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& options) {
+  glp_term_out(GLP_OFF);
+  std::unique_ptr<glp_prob, ProblemDeleter> holder(glp_create_prob());
+  glp_prob* problem = holder.get();
+  glp_set_obj_dir(problem, program.sense() == Sense::kMaximize ? GLP_MAX : GLP_MIN);
+  int rows = program.num_rows(), cols = program.num_columns();
+  auto row_lower = program.row_lower(), row_upper = program.row_upper();
+  auto col_lower = program.column_lower(), col_upper = program.column_upper();
+  auto objective = program.objective_coefficients();
+  // GLPK wants at least one row and one column; empty ones change nothing.
+  int glpk_rows = std::max(rows, 1), glpk_cols = std::max(cols, 1);
+  glp_add_rows(problem, glpk_rows);
+  glp_add_cols(problem, glpk_cols);
+  for (int i = 0; i < rows; ++i) {
+    glp_set_row_bnds(problem, i + 1, BoundType(row_lower[i], row_upper[i]),
+                     Finite(row_lower[i]), Finite(row_upper[i]));
+  }
+  if (rows == 0) glp_set_row_bnds(problem, 1, GLP_FR, 0.0, 0.0);
+  for (int j = 0; j < cols; ++j) {
+    glp_set_col_bnds(problem, j + 1, BoundType(col_lower[j], col_upper[j]),
+                     Finite(col_lower[j]), Finite(col_upper[j]));
+    glp_set_obj_coef(problem, j + 1, objective[j]);
+  }
+  if (cols == 0) glp_set_col_bnds(problem, 1, GLP_FX, 0.0, 0.0);
+
+  // One bulk load; GLPK's arrays are 1-based with element 0 unused.
+  auto entry_row = program.entry_rows(), entry_col = program.entry_columns();
+  auto entry_value = program.entry_values();
+  std::size_t nonzeros = entry_value.size();
+  std::vector<int> ia(nonzeros + 1), ja(nonzeros + 1);
+  std::vector<double> ar(nonzeros + 1);
+  for (std::size_t k = 0; k < nonzeros; ++k) {
+    ia[k + 1] = entry_row[k] + 1;
+    ja[k + 1] = entry_col[k] + 1;
+    ar[k + 1] = entry_value[k];
+  }
+  glp_load_matrix(problem, static_cast<int>(nonzeros), ia.data(), ja.data(), ar.data());
+
+  if (options.scale) glp_scale_prob(problem, GLP_SF_AUTO);
+  if (options.algorithm == Algorithm::kInteriorPoint) return InteriorPoint(problem, rows, cols);
+  if (options.advanced_basis)
+    glp_adv_basis(problem, 0);
+  else
+    glp_std_basis(problem);
+  glp_smcp parameters;
+  glp_init_smcp(&parameters);
+  parameters.msg_lev = GLP_MSG_OFF;
+  parameters.presolve = options.presolve ? GLP_ON : GLP_OFF;
+  if (options.algorithm == Algorithm::kDualSimplex) parameters.meth = GLP_DUALP;
+  int code = glp_simplex(problem, &parameters);
+  if (code == GLP_ESING || code == GLP_ECOND) {
+    // The advanced basis was numerically poor: restart from the standard basis.
+    glp_std_basis(problem);
+    code = glp_simplex(problem, &parameters);
+  }
+  if (options.presolve && (code == GLP_ENOPFS || code == GLP_ENODFS)) {
+    // The presolver proved there is no optimum but leaves no basis to read: say which.
+    LpSolution solution;
+    solution.status = code == GLP_ENOPFS ? Status::kInfeasible : Status::kUnbounded;
+    solution.primal.assign(cols, 0.0);
+    solution.reduced_costs.assign(cols, 0.0);
+    solution.row_duals.assign(rows, 0.0);
+    solution.row_activity.assign(rows, 0.0);
+    return solution;
+  }
+  if (code != 0) {
+    throw LimitError("the LP solver stopped without a conclusion (GLPK code " +
+                     std::to_string(code) + ", " + std::to_string(rows) + " rows, " +
+                     std::to_string(cols) + " columns)");
+  }
+  LpSolution solution;
+  int status = glp_get_status(problem);
+  if (status == GLP_OPT) {
+    solution.status = Status::kOptimal;
+  } else if (status == GLP_NOFEAS || glp_get_prim_stat(problem) == GLP_NOFEAS) {
+    solution.status = Status::kInfeasible;
+  } else if (status == GLP_UNBND || glp_get_dual_stat(problem) == GLP_NOFEAS) {
+    solution.status = Status::kUnbounded;
+  } else {
+    throw LimitError("the LP solver ended in an undetermined state (GLPK status " +
+                     std::to_string(status) + ")");
+  }
+  solution.objective = glp_get_obj_val(problem);
+  solution.primal.resize(cols);
+  solution.reduced_costs.resize(cols);
+  for (int j = 0; j < cols; ++j) {
+    solution.primal[j] = glp_get_col_prim(problem, j + 1);
+    solution.reduced_costs[j] = glp_get_col_dual(problem, j + 1);
+  }
+  solution.row_duals.resize(rows);
+  solution.row_activity.resize(rows);
+  for (int i = 0; i < rows; ++i) {
+    solution.row_duals[i] = glp_get_row_dual(problem, i + 1);
+    solution.row_activity[i] = glp_get_row_prim(problem, i + 1);
+  }
+  return solution;
+}
+
+}  // namespace parley::lp
