@@ -46,6 +46,13 @@ std::string DescribeNode(const Game& game, NodeId v) {
   return out;
 }
 
+// " after x > y", " at the root", " at node \"n\"": a node description after a player's name.
+namespace {
+std::string At(const std::string& description) {
+  return description.rfind("after ", 0) == 0 ? " " + description : " at " + description;
+}
+}  // namespace
+
 std::vector<std::string> InfosetNames(const Game& game) {
   std::map<std::string, int> count;
   for (InfosetId h = 0; h < game.num_infosets(); ++h)
@@ -57,12 +64,15 @@ std::vector<std::string> InfosetNames(const Game& game) {
       names[h] = "chance at " + DescribeNode(game, game.infoset_nodes(h).front());
       continue;
     }
+    // A set's own label when no other set shares it, else the mover and where:
+    // "Microsoft after ask > grant", "Ann at the root".
     const std::string& label = game.infoset_label(h);
+    const std::string& mover = game.player_name(p);
     if (!label.empty() && count[label] == 1) {
       names[h] = label;
     } else {
       auto nodes = game.infoset_nodes(h);
-      names[h] = game.player_name(p) + " at " + DescribeNode(game, nodes.front());
+      names[h] = mover + At(DescribeNode(game, nodes.front()));
       if (nodes.size() > 1) names[h] += " (+" + std::to_string(nodes.size() - 1) + " nodes)";
     }
   }
@@ -114,11 +124,6 @@ std::string Payoffs(const Game& game, const Equilibrium& eq, bool exact) {
 std::string Probability(const Equilibrium& eq, std::uint32_t i, bool exact) {
   if (exact && !eq.exact_behavior.empty()) return FormatRational(eq.exact_behavior[i]);
   return ShowNumber(eq.behavior[i]);
-}
-
-// " after x > y", " at the root", " at node \"n\"": a node description after a player's name.
-std::string At(const std::string& description) {
-  return description.rfind("after ", 0) == 0 ? " " + description : " at " + description;
 }
 
 std::string PathText(const Game& game, const PathEntry& e) {
@@ -180,13 +185,12 @@ std::string SolutionText(const Game& game, const Solution& solution, const TextO
       bool on_path = false;
       for (NodeId v : game.infoset_nodes(h)) on_path = on_path || reach[v] > 0;
       std::uint32_t first = index.first(h), n = game.num_actions(h);
+      // Name the mover: "Microsoft at [after complaint]: settle 0.25, fight 0.75" (a label that
+      // is the mover's name stands alone: "Incumbent: Accommodate").
       std::string who = names[h];
-      if (game.infoset_nodes(h).size() == 1 && game.infoset_label(h).empty())
-        who = game.player_name(game.infoset_player(h)) + At(DescribeNode(game, game.infoset_nodes(h).front()));
+      const std::string& mover = game.player_name(game.infoset_player(h));
+      if (who == game.infoset_label(h) && who != mover) who = mover + " at [" + who + "]";
       bool pure = equilibrium::IsPure(eq.behavior, first, n);
-      // Mixed behaviour names the mover: "Microsoft at [after complaint]: settle 0.25, ...".
-      if (!pure && !game.infoset_label(h).empty())
-        who = game.player_name(game.infoset_player(h)) + " at [" + game.infoset_label(h) + "]";
       out << "  " << (on_path ? "* " : "  ") << who << ": ";
       if (pure) {
         for (std::uint32_t a = 0; a < n; ++a)
