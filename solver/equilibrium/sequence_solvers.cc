@@ -180,7 +180,7 @@ PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf) 
     throw LimitError("the sequence-form LCP of the subgame at node " + std::to_string(sf.root) +
                      " has " + std::to_string(N) + " rows; Lemke's method here handles up to " +
                      std::to_string(limit) +
-                     (std::is_same_v<T, double> ? "" : " in exact arithmetic (drop --exact)"));
+                     (std::is_same_v<T, double> ? "" : " in exact arithmetic"));
   std::vector<T> M(N * N, T(0)), q(N, T(0)), d(N, T(1));
   // Payoffs shifted to be negative at every leaf and scaled into [-1, 0):
   // (u - max u - 1) / (max u - min u + 1) lies in [-1, -1/(range + 1)]. Equilibria do not

@@ -166,26 +166,31 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
   Counters count;
   Equilibrium eq;
   bool exact = options.exact;
+  std::string why_exact;  // why floating point was not enough, when it was not
   if (!exact) {
-    bool failed = false;
     try {
       eq = SolveWith<double>(game, options, roots, count);
+      if (eq.max_gain > options.tolerance)
+        why_exact = "the floating-point solution had a deviation gain of " +
+                    std::to_string(eq.max_gain);
     } catch (const InternalError& e) {  // Lemke lost its way in floating point
-      solution.notes.push_back(std::string("floating point failed (") + e.what() +
-                               "); recomputed in exact rational arithmetic");
-      failed = true;
-      exact = true;
-      count = Counters{};
+      why_exact = std::string("floating point failed (") + e.what() + ")";
     }
-    if (!failed && eq.max_gain > options.tolerance) {
-      solution.notes.push_back("the floating-point solution had a deviation gain of " +
-                               std::to_string(eq.max_gain) +
-                               "; recomputed in exact rational arithmetic");
+    if (!why_exact.empty()) {
+      solution.notes.push_back(why_exact + "; recomputed in exact rational arithmetic");
       exact = true;
       count = Counters{};
     }
   }
-  if (exact) eq = SolveWith<Rational>(game, options, roots, count);
+  if (exact) {
+    try {
+      eq = SolveWith<Rational>(game, options, roots, count);
+    } catch (const LimitError& e) {
+      if (options.exact)
+        throw LimitError(std::string(e.what()) + " (without --exact, floating point goes further)");
+      throw LimitError(why_exact + ", and recomputing it exactly is too large: " + e.what());
+    }
+  }
   solution.exact = exact;
   std::size_t num_subgames = 0;
   for (NodeId v = 0; v < game.num_nodes(); ++v) num_subgames += roots[v] && !game.is_terminal(v);

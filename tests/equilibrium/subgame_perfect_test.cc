@@ -371,6 +371,17 @@ t "" 1
     }
   }
 
+  TEST_CASE("--exact past the exact LCP's size limit stops with a message") {
+    // Depth 11: 1,367 and 683 sequences, an LCP of 1,367 + 683 + 2 (684 + 342) = 4,102 rows.
+    model::GamePtr g = DelayedObservation(11, 1);
+    SubgamePerfectOptions o;
+    o.exact = true;
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*g, o),
+                         doctest::Contains("4102 rows; Lemke's method here handles up to 2500 "
+                                           "in exact arithmetic (without --exact"),
+                         LimitError);
+  }
+
   TEST_CASE("Lemke: a degenerate LCP solved exactly") {
     // w = q + M z with M = [[1, 1], [1, 1]], q = (-1, -1): both rows tie at every step;
     // the solutions are z1 + z2 = 1 (w = 0). The lexicographic rule picks the last tied row,
