@@ -229,7 +229,7 @@ struct Triple {
 
 lp::LpSolution MaxMinLp(const Game& game, const PlayerSequences& maxer,
                         const PlayerSequences& miner, const std::vector<Triple>& entries,
-                        std::vector<int>* miner_rows) {
+                        lp::Engine engine, std::vector<int>* miner_rows) {
   lp::LinearProgram prog(lp::Sense::kMaximize);
   const std::uint32_t n = maxer.num_sequences, m = miner.num_sequences;
   for (std::uint32_t s = 0; s < n; ++s) prog.AddColumn(0, lp::kInfinity, 0);
@@ -262,9 +262,11 @@ lp::LpSolution MaxMinLp(const Game& game, const PlayerSequences& maxer,
   // CLP's dual simplex with presolve: 3.1 s on 21,847 / 10,923 sequences where GLPK's primal
   // simplex takes 12.3 s and its dual simplex over 130 s (docs/performance.md).
   lp::SolveOptions options;
-  options.engine = lp::Engine::kClp;
-  options.algorithm = lp::Algorithm::kDualSimplex;
-  options.presolve = true;
+  options.engine = engine;
+  if (engine == lp::Engine::kClp) {
+    options.algorithm = lp::Algorithm::kDualSimplex;
+    options.presolve = true;
+  }
   lp::LpSolution sol = prog.Solve(options);
   if (sol.status != lp::Status::kOptimal)
     throw InternalError("sequence-form LP: " + lp::ToString(sol.status));
@@ -283,7 +285,8 @@ double PlanResidual(const Game& game, const PlayerSequences& ps, const std::vect
 
 }  // namespace
 
-PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double>& sf) {
+PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double>& sf,
+                                     lp::Engine engine) {
   // Either player can be the maximizer: the LP has a row per realization-plan equation of the
   // maximizer (its information sets + 1) and one per sequence of the other, so choose the
   // smaller one (at 21,847 / 43,691 sequences it has 43,693 rows instead of 54,615).
@@ -299,7 +302,7 @@ PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double
   }
   const int miner = 1 - maxer;
   std::vector<int> rows;
-  lp::LpSolution sol = MaxMinLp(game, sf.player[maxer], sf.player[miner], payoff[maxer], &rows);
+  lp::LpSolution sol = MaxMinLp(game, sf.player[maxer], sf.player[miner], payoff[maxer], engine, &rows);
   std::vector<double> plan[2];
   plan[maxer].assign(sol.primal.begin(), sol.primal.begin() + sf.player[maxer].num_sequences);
   // The other player's plan: the duals of its sequence rows (the LP's dual is its own LP).
@@ -310,7 +313,7 @@ PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double
   if (PlanResidual(game, sf.player[miner], plan[miner]) > 1e-9) {
     // Degenerate duals that do not form a plan: solve the other player's LP for it.
     lp::LpSolution other =
-        MaxMinLp(game, sf.player[miner], sf.player[maxer], payoff[miner], &rows);
+        MaxMinLp(game, sf.player[miner], sf.player[maxer], payoff[miner], engine, &rows);
     plan[miner].assign(other.primal.begin(),
                        other.primal.begin() + sf.player[miner].num_sequences);
   }

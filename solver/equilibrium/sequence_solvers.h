@@ -13,14 +13,16 @@
 //  * SolveSequenceFormLp: the value and optimal realization plans of a constant-sum game by
 //    the linear programme of Koller, Megiddo and von Stengel (1994), "Fast algorithms for
 //    finding randomized strategies in game trees", STOC: maximise q_0 over x, q subject to
-//    E x = e, x >= 0, A'x - F'q >= 0. Player 2's plan comes from the duals of the last rows
-//    (or, if those do not read back as a realization plan, from the mirrored LP).
+//    E x = e, x >= 0, A'x - F'q >= 0, or the mirrored programme with player 2 maximising,
+//    whichever has fewer rows. The other player's plan comes from the duals of its sequence
+//    rows (or, if those do not read back as a realization plan, from the mirrored LP).
 #pragma once
 
 #include <cstddef>
 #include <vector>
 
 #include "solver/equilibrium/sequence_form.h"
+#include "solver/lp/linear_program.h"
 
 namespace parley::equilibrium {
 
@@ -35,7 +37,10 @@ struct PlanPair {
 template <class T>
 PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf);
 
-// Throws LimitError if GLPK gives up.
-PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double>& sf);
+// `engine`: CLP's dual simplex (the default, several times faster on large games) or GLPK's
+// primal simplex (a second opinion when CLP's answer fails verification). Throws LimitError
+// if the engine gives up.
+PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double>& sf,
+                                     lp::Engine engine = lp::Engine::kClp);
 
 }  // namespace parley::equilibrium

@@ -1,6 +1,7 @@
 #include "solver/equilibrium/subgames.h"
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <type_traits>
 
@@ -38,6 +39,13 @@ bool Tied(const T& a, const T& b) {
     return a == b;
 }
 
+// A deviation gain for a note: "2.4e-09", "0.0312".
+std::string Gain(double gain) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", gain);
+  return text;
+}
+
 struct Counters {
   std::size_t bi_nodes = 0, lp_subgames = 0, lemke_subgames = 0, unreached_sets = 0;
   std::size_t pivots = 0;
@@ -45,7 +53,8 @@ struct Counters {
 
 template <class T>
 Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
-                      const std::vector<char>& roots, Counters& count) {
+                      const std::vector<char>& roots, Counters& count,
+                      [[maybe_unused]] lp::Engine lp_engine = lp::Engine::kClp) {
   const NodeId n = game.num_nodes();
   const int np = game.num_players();
   ActionIndex index(game);
@@ -170,9 +179,17 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
   if (!exact) {
     try {
       eq = SolveWith<double>(game, options, roots, count);
+      if (eq.max_gain > options.tolerance && count.lp_subgames > 0) {
+        // A second opinion from the other LP engine before exact arithmetic (which has no LP
+        // and stops at a much smaller size).
+        solution.notes.push_back("the LP answer (CLP) had a deviation gain of " +
+                                 Gain(eq.max_gain) + "; re-solved with GLPK");
+        count = Counters{};
+        eq = SolveWith<double>(game, options, roots, count, lp::Engine::kGlpk);
+      }
       if (eq.max_gain > options.tolerance)
         why_exact = "the floating-point solution had a deviation gain of " +
-                    std::to_string(eq.max_gain);
+                    Gain(eq.max_gain);
     } catch (const InternalError& e) {  // Lemke lost its way in floating point
       why_exact = std::string("floating point failed (") + e.what() + ")";
     }
