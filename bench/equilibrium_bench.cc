@@ -11,8 +11,10 @@
 //   cmake --build build -j2 --target equilibrium_bench
 //   ./build/bench/equilibrium_bench --benchmark_filter=Lp      # zero-sum, sequence-form LP
 //   ./build/bench/equilibrium_bench --benchmark_filter=Lemke   # general-sum, Lemke (doubles)
+//   PARLEY_BENCH_SEED=1 ./build/bench/equilibrium_bench ...   # other payoffs (default seed 7)
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <random>
 #include <string>
 
@@ -64,9 +66,14 @@ GamePtr DelayedObservationGame(int depth, int branching, bool zero_sum, unsigned
   return b.Build();
 }
 
+unsigned Seed() {
+  const char* text = std::getenv("PARLEY_BENCH_SEED");
+  return text ? static_cast<unsigned>(std::strtoul(text, nullptr, 10)) : 7u;
+}
+
 void Run(benchmark::State& state, bool zero_sum, const char* method) {
   GamePtr game = DelayedObservationGame(static_cast<int>(state.range(0)),
-                                        static_cast<int>(state.range(1)), zero_sum, 7);
+                                        static_cast<int>(state.range(1)), zero_sum, Seed());
   std::size_t seq[2] = {1, 1};
   for (int p = 0; p < 2; ++p)
     for (InfosetId h : game->player_infosets(p)) seq[p] += game->num_actions(h);
@@ -87,9 +94,10 @@ void Run(benchmark::State& state, bool zero_sum, const char* method) {
 void BM_ZeroSumLp(benchmark::State& state) { Run(state, true, "lp"); }
 void BM_GeneralSumLemke(benchmark::State& state) { Run(state, false, "lemke"); }
 
-// depth 15, branching 2: 21,847 and 10,923 sequences (65,535 nodes; the target of
-// 10,000 per player); depth 16: 21,847 and 43,691 (131,071 nodes).
-BENCHMARK(BM_ZeroSumLp)->Args({9, 2})->Args({13, 2})->Args({15, 2})->Args({16, 2})->Unit(benchmark::kMillisecond)->Iterations(1);
+// depth 15, branching 2: 21,847 and 10,923 sequences (65,535 nodes; the target of 10,000 per
+// player); depth 16: 21,847 and 43,691 (131,071 nodes); depth 17: 87,383 and 43,691 (262,143
+// nodes); depth 10, branching 3: 7,384 and 22,144 (88,573 nodes).
+BENCHMARK(BM_ZeroSumLp)->Args({9, 2})->Args({13, 2})->Args({15, 2})->Args({16, 2})->Args({17, 2})->Args({10, 3})->Unit(benchmark::kMillisecond)->Iterations(1);
 // depth 10, branching 2: 343 and 683 sequences (3.4 s with the split LCP of size 2,054, 0.06 s
 // with the reduced LCP of size 1,026); depth 11: 1,367 and 683 (the target: the reduced
 // LCP of size 2,050 cycles in doubles there after about 2,900 pivots, and its rerun on a

@@ -69,6 +69,10 @@ LpSolution SolveWithClp(const LinearProgram& program, const SolveOptions& option
   }
   how.setPresolveType(options.presolve ? ClpSolve::presolveOn : ClpSolve::presolveOff);
   model.initialSolve(how);
+  if (options.algorithm == Algorithm::kInteriorPoint && model.status() > 2) {
+    // The barrier or its crossover gave up: finish with the dual simplex from where it got.
+    model.dual();
+  }
   if (model.status() == 0) {
     // CLP's tolerances (1e-7) apply to the scaled program, and it may call a basis optimal
     // whose unscaled values still break bounds by about that much (secondaryStatus 2): on a

@@ -39,6 +39,7 @@ enum class Algorithm {
                    // CLP: ClpSimplex::dual
   kInteriorPoint,  // GLPK: glp_interior, no basis, so values are approximate (~1e-8);
                    // CLP: its barrier method followed by a crossover to a basic solution
+                   // (and the dual simplex if either gives up)
 };
 struct SolveOptions {
   Engine engine = Engine::kGlpk;
