@@ -65,9 +65,13 @@ std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium
 std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq,
                          const equilibrium::ActionIndex& index, const std::vector<double>& reach) {
   std::string out;
+  // Once per information set: the nodes of a set reached together share one choice.
+  std::vector<char> seen(game.num_infosets(), 0);
   for (model::NodeId v = 0; v < game.num_nodes(); ++v) {
     if (game.kind(v) != model::NodeKind::kDecision || reach[v] <= 0) continue;
     model::InfosetId h = game.infoset(v);
+    if (seen[h]) continue;
+    seen[h] = 1;
     std::uint32_t first = index.first(h);
     std::string choice;
     if (equilibrium::IsPure(eq.behavior, first, game.num_actions(h))) {

@@ -5,6 +5,9 @@
 
 #include "solver/analysis/analysis.h"
 #include "solver/analysis/render.h"
+#include "solver/analysis/scenario_model.h"
+#include "solver/equilibrium/subgames.h"
+#include "solver/io/efg.h"
 #include "solver/model/error.h"
 
 namespace parley::analysis {
@@ -151,6 +154,22 @@ TEST_SUITE("analysis") {
     CHECK(r.interrupted);
     CHECK(r.points.empty());
     CHECK(SweepText(r).find("interrupted") != std::string::npos);
+  }
+
+  TEST_CASE("an outcome names each information set's choice once") {
+    // Matching pennies: Bo's one set holds both nodes after Ann's move, both reached.
+    auto game = io::ReadEfg(R"(EFG 2 R "Matching pennies" { "Ann" "Bo" }
+p "" 1 1 "Ann" { "H" "T" } 0
+p "" 2 1 "Bo" { "H" "T" } 0
+t "" 1 "" { 1 -1 }
+t "" 2 "" { -1 1 }
+p "" 2 1 0
+t "" 2
+t "" 1
+)",
+                            "pennies.efg");
+    auto solution = equilibrium::SolveSubgamePerfect(*game);
+    CHECK(DescribePath(*game, solution.equilibria.at(0)) == "Ann H 0.5/T 0.5 > Bo H 0.5/T 0.5");
   }
 
   TEST_CASE("shard parsing") {
