@@ -5,6 +5,18 @@
 
 namespace parley::testing {
 
+// Matching pennies as a Gambit .efg: Ann wins 1 on a match, Bo on a mismatch; Bo moves at one
+// set ("Bo") holding both nodes. Value 0, both players 1/2-1/2.
+inline constexpr const char* kMatchingPenniesEfg = R"(EFG 2 R "Matching pennies" { "Ann" "Bo" }
+p "" 1 1 "Ann" { "H" "T" } 0
+p "" 2 1 "Bo" { "H" "T" } 0
+t "" 1 "" { 1 -1 }
+t "" 2 "" { -1 1 }
+p "" 2 1 0
+t "" 2
+t "" 1
+)";
+
 // The repository root, the shared reference folder (gambit-games/ inside), the build folder.
 std::string SourcePath(const std::string& relative);
 std::string SharedPath(const std::string& relative);

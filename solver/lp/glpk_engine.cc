@@ -28,6 +28,38 @@ struct ProblemDeleter {
   void operator()(glp_prob* problem) const { glp_delete_prob(problem); }
 };
 
+// GLPK reads a simplex solution and an interior-point one through parallel functions
+// (glp_get_col_prim / glp_ipt_col_prim, ...): one table per kind of solution.
+struct SolutionReaders {
+  double (*objective)(glp_prob*);
+  double (*column_primal)(glp_prob*, int);
+  double (*column_dual)(glp_prob*, int);
+  double (*row_primal)(glp_prob*, int);
+  double (*row_dual)(glp_prob*, int);
+};
+constexpr SolutionReaders kSimplexReaders = {glp_get_obj_val, glp_get_col_prim, glp_get_col_dual,
+                                             glp_get_row_prim, glp_get_row_dual};
+constexpr SolutionReaders kInteriorReaders = {glp_ipt_obj_val, glp_ipt_col_prim, glp_ipt_col_dual,
+                                              glp_ipt_row_prim, glp_ipt_row_dual};
+
+// The values of a solved problem (GLPK's indices are 1-based).
+void ReadValues(glp_prob* problem, int rows, int cols, const SolutionReaders& read,
+                LpSolution& solution) {
+  solution.objective = read.objective(problem);
+  solution.primal.resize(cols);
+  solution.reduced_costs.resize(cols);
+  for (int j = 0; j < cols; ++j) {
+    solution.primal[j] = read.column_primal(problem, j + 1);
+    solution.reduced_costs[j] = read.column_dual(problem, j + 1);
+  }
+  solution.row_duals.resize(rows);
+  solution.row_activity.resize(rows);
+  for (int i = 0; i < rows; ++i) {
+    solution.row_duals[i] = read.row_dual(problem, i + 1);
+    solution.row_activity[i] = read.row_primal(problem, i + 1);
+  }
+}
+
 // Reads the interior-point solution (glp_interior, Makhorin's primal-dual method with
 // Mehrotra's predictor-corrector); there is no basis, so values are accurate to ~1e-8.
 LpSolution InteriorPoint(glp_prob* problem, int rows, int cols) {
@@ -49,19 +81,7 @@ LpSolution InteriorPoint(glp_prob* problem, int rows, int cols) {
   else
     throw LimitError("the interior-point LP solver ended in an undetermined state (GLPK status " +
                      std::to_string(status) + ")");
-  solution.objective = glp_ipt_obj_val(problem);
-  solution.primal.resize(cols);
-  solution.reduced_costs.resize(cols);
-  for (int j = 0; j < cols; ++j) {
-    solution.primal[j] = glp_ipt_col_prim(problem, j + 1);
-    solution.reduced_costs[j] = glp_ipt_col_dual(problem, j + 1);
-  }
-  solution.row_duals.resize(rows);
-  solution.row_activity.resize(rows);
-  for (int i = 0; i < rows; ++i) {
-    solution.row_duals[i] = glp_ipt_row_dual(problem, i + 1);
-    solution.row_activity[i] = glp_ipt_row_prim(problem, i + 1);
-  }
+  ReadValues(problem, rows, cols, kInteriorReaders, solution);
   return solution;
 }
 
@@ -149,19 +169,7 @@ LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& optio
     throw LimitError("the LP solver ended in an undetermined state (GLPK status " +
                      std::to_string(status) + ")");
   }
-  solution.objective = glp_get_obj_val(problem);
-  solution.primal.resize(cols);
-  solution.reduced_costs.resize(cols);
-  for (int j = 0; j < cols; ++j) {
-    solution.primal[j] = glp_get_col_prim(problem, j + 1);
-    solution.reduced_costs[j] = glp_get_col_dual(problem, j + 1);
-  }
-  solution.row_duals.resize(rows);
-  solution.row_activity.resize(rows);
-  for (int i = 0; i < rows; ++i) {
-    solution.row_duals[i] = glp_get_row_dual(problem, i + 1);
-    solution.row_activity[i] = glp_get_row_prim(problem, i + 1);
-  }
+  ReadValues(problem, rows, cols, kSimplexReaders, solution);
   return solution;
 }
 

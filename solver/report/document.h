@@ -47,6 +47,14 @@ struct Subheading {
 
 using Block = std::variant<Paragraph, ItemList, Table, Figure, Note, Subheading>;
 
+// For renderers: std::visit(Overloaded{[](const Paragraph&) {...}, ...}, block).
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
 struct Section {
   std::string id;     // anchor: lowercase, no spaces ("game-tree")
   std::string title;  // heading

@@ -33,13 +33,6 @@ footer { margin-top: 3rem; color: #8a949e; font-size: .85rem; }
 @media print { nav { display: none; } figure { break-inside: avoid; } }
 )";
 
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-
 }  // namespace
 
 std::string EscapeHtml(const std::string& text) {

@@ -5,17 +5,6 @@
 
 namespace parley::report {
 
-namespace {
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-
-}  // namespace
-
 std::string EscapeMarkdown(const std::string& text, bool in_table) {
   std::string out;
   out.reserve(text.size());

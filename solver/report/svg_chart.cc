@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "solver/model/error.h"
+#include "solver/report/html.h"
 #include "solver/report/text.h"
 
 namespace parley::report {
@@ -16,20 +17,6 @@ namespace {
 // Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 constexpr const char* kColors[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                    "#E69F00", "#56B4E9", "#000000", "#F0E442"};
-
-std::string Escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string Num(double v) {
   char buffer[32];
@@ -69,11 +56,11 @@ class Canvas {
     out_ << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width_ << "\" height=\"" << height_
          << "\" viewBox=\"0 0 " << width_ << " " << height_
          << "\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\" role=\"img\">\n"
-         << "<title>" << Escape(title) << "</title>\n<desc>" << Escape(description) << "</desc>\n"
+         << "<title>" << EscapeHtml(title) << "</title>\n<desc>" << EscapeHtml(description) << "</desc>\n"
          << "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
     if (!title.empty())
       out_ << "<text x=\"" << width_ / 2 << "\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">"
-           << Escape(title) << "</text>\n";
+           << EscapeHtml(title) << "</text>\n";
   }
   void Axes(const std::string& x_label, const std::string& y_label) {
     out_ << "<g stroke=\"#dddddd\" stroke-width=\"1\">\n";
@@ -86,8 +73,8 @@ class Canvas {
       out_ << "<text x=\"" << Num(X(t)) << "\" y=\"" << Num(bottom() + 16) << "\" text-anchor=\"middle\">" << FormatValue(t) << "</text>\n";
     for (double t : y_ticks_)
       out_ << "<text x=\"" << Num(left() - 6) << "\" y=\"" << Num(Y(t) + 4) << "\" text-anchor=\"end\">" << FormatValue(t) << "</text>\n";
-    out_ << "<text x=\"" << Num((left() + right()) / 2) << "\" y=\"" << height_ - 8 << "\" text-anchor=\"middle\">" << Escape(x_label) << "</text>\n";
-    out_ << "<text transform=\"translate(14," << Num((top() + bottom()) / 2) << ") rotate(-90)\" text-anchor=\"middle\">" << Escape(y_label) << "</text>\n";
+    out_ << "<text x=\"" << Num((left() + right()) / 2) << "\" y=\"" << height_ - 8 << "\" text-anchor=\"middle\">" << EscapeHtml(x_label) << "</text>\n";
+    out_ << "<text transform=\"translate(14," << Num((top() + bottom()) / 2) << ") rotate(-90)\" text-anchor=\"middle\">" << EscapeHtml(y_label) << "</text>\n";
     out_ << "</g>\n";
   }
   std::ostringstream& out() { return out_; }
@@ -187,7 +174,7 @@ std::string LineChartSvg(const LineChartSpec& spec) {
     bool right_half = x > (canvas.left() + canvas.right()) / 2;
     out << "<text x=\"" << Num(right_half ? x - 3 : x + 3) << "\" y=\""
         << Num(canvas.top() + 12 + 13.0 * static_cast<double>(k % 3)) << "\" font-size=\"10\" fill=\"#555555\""
-        << (right_half ? " text-anchor=\"end\"" : "") << ">" << Escape(t.label + " " + FormatValue(t.x)) << "</text>\n";
+        << (right_half ? " text-anchor=\"end\"" : "") << ">" << EscapeHtml(t.label + " " + FormatValue(t.x)) << "</text>\n";
   }
   for (std::size_t s = 0; s < spec.series.size(); ++s) {
     const char* color = kColors[s % 8];
@@ -206,12 +193,12 @@ std::string LineChartSvg(const LineChartSpec& spec) {
     for (std::size_t i = 0; i < spec.x.size(); ++i)
       if (std::isfinite(spec.series[s].y[i]))
         out << "<circle cx=\"" << Num(canvas.X(spec.x[i])) << "\" cy=\"" << Num(canvas.Y(spec.series[s].y[i]))
-            << "\" r=\"2.5\" fill=\"" << color << "\"><title>" << Escape(spec.series[s].name) << ": "
+            << "\" r=\"2.5\" fill=\"" << color << "\"><title>" << EscapeHtml(spec.series[s].name) << ": "
             << FormatValue(spec.series[s].y[i]) << " at " << FormatValue(spec.x[i]) << "</title></circle>\n";
     double ly = canvas.top() + 10 + 18.0 * static_cast<double>(s);
     out << "<line x1=\"" << Num(canvas.right() + 10) << "\" y1=\"" << Num(ly) << "\" x2=\"" << Num(canvas.right() + 30)
         << "\" y2=\"" << Num(ly) << "\" stroke=\"" << color << "\" stroke-width=\"2\"/>\n"
-        << "<text x=\"" << Num(canvas.right() + 35) << "\" y=\"" << Num(ly + 4) << "\">" << Escape(spec.series[s].name) << "</text>\n";
+        << "<text x=\"" << Num(canvas.right() + 35) << "\" y=\"" << Num(ly + 4) << "\">" << EscapeHtml(spec.series[s].name) << "</text>\n";
   }
   return canvas.Close();
 }
@@ -268,11 +255,11 @@ std::string BargainingChartSvg(const BargainingChartSpec& spec) {
       out << "<circle cx=\"" << Num(x) << "\" cy=\"" << Num(y) << "\" r=\""
           << Num(std::max(2.5, 8.0 - 1.5 * static_cast<double>(k - 2))) << "\" fill=\"" << m.color
           << "\" stroke=\"#ffffff\">";
-    out << "<title>" << Escape(m.name) << " (" << FormatValue(m.at.first) << ", " << FormatValue(m.at.second) << ")</title>";
+    out << "<title>" << EscapeHtml(m.name) << " (" << FormatValue(m.at.first) << ", " << FormatValue(m.at.second) << ")</title>";
     out << (k < 2 ? "</rect>\n" : "</circle>\n");
     double ly = canvas.top() + 10 + 18.0 * static_cast<double>(k);
     out << "<circle cx=\"" << Num(canvas.right() + 16) << "\" cy=\"" << Num(ly) << "\" r=\"5\" fill=\"" << m.color << "\"/>"
-        << "<text x=\"" << Num(canvas.right() + 26) << "\" y=\"" << Num(ly + 4) << "\">" << Escape(m.name) << " ("
+        << "<text x=\"" << Num(canvas.right() + 26) << "\" y=\"" << Num(ly + 4) << "\">" << EscapeHtml(m.name) << " ("
         << Short(m.at.first) << ", " << Short(m.at.second) << ")</text>\n";
   }
   return canvas.Close();

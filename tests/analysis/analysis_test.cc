@@ -9,6 +9,7 @@
 #include "solver/equilibrium/subgames.h"
 #include "solver/io/efg.h"
 #include "solver/model/error.h"
+#include "tests/test_util.h"
 
 namespace parley::analysis {
 namespace {
@@ -158,16 +159,7 @@ TEST_SUITE("analysis") {
 
   TEST_CASE("an outcome names each information set's choice once") {
     // Matching pennies: Bo's one set holds both nodes after Ann's move, both reached.
-    auto game = io::ReadEfg(R"(EFG 2 R "Matching pennies" { "Ann" "Bo" }
-p "" 1 1 "Ann" { "H" "T" } 0
-p "" 2 1 "Bo" { "H" "T" } 0
-t "" 1 "" { 1 -1 }
-t "" 2 "" { -1 1 }
-p "" 2 1 0
-t "" 2
-t "" 1
-)",
-                            "pennies.efg");
+    auto game = io::ReadEfg(testing::kMatchingPenniesEfg, "pennies.efg");
     auto solution = equilibrium::SolveSubgamePerfect(*game);
     CHECK(DescribePath(*game, solution.equilibria.at(0)) == "Ann H 0.5/T 0.5 > Bo H 0.5/T 0.5");
   }

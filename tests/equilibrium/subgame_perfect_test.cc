@@ -96,15 +96,7 @@ double BruteForceGain(const Game& g, const std::vector<double>& behavior) {
 }
 
 // Matching pennies as a tree: Ann moves, Bo does not see her choice.
-const char* kPennies = R"(EFG 2 R "Matching pennies" { "Ann" "Bo" }
-p "" 1 1 "Ann" { "H" "T" } 0
-p "" 2 1 "Bo" { "H" "T" } 0
-t "" 1 "" { 1 -1 }
-t "" 2 "" { -1 1 }
-p "" 2 1 0
-t "" 2
-t "" 1
-)";
+const char* kPennies = testing::kMatchingPenniesEfg;
 
 // Inspection game (wage w = 10, effort cost g = 4, output v = 20, inspection cost h = 2), the
 // worker and the inspector moving simultaneously.
