@@ -1,8 +1,12 @@
-// parley convert IN OUT: between the game formats Parley reads and writes (.efg, .json).
+// parley convert IN OUT: between the game formats Parley reads and writes (.efg, .nfg, .json).
+// An extensive game written as .nfg becomes its reduced strategic form.
 #include "cli/command.h"
 #include "cli/common.h"
+#include "solver/equilibrium/strategic_form.h"
 #include "solver/io/efg.h"
+#include "solver/io/files.h"
 #include "solver/io/game_json.h"
+#include "solver/io/nfg.h"
 #include "solver/model/error.h"
 
 namespace parley::cli {
@@ -11,28 +15,48 @@ namespace {
 struct ConvertCommand {
   GameInput input;
   std::string output;
+  equilibrium::StrategicFormOptions strategic;
 
   std::function<int()> Setup(CLI::App& app) {
     AddGameInput(app, input);
-    app.add_option("output", output, "Output file: .efg or .json (the extension decides)")
+    app.add_option("output", output,
+                   "Output file: .efg, .json, or .nfg (the reduced strategic form of an "
+                   "extensive game); the extension decides")
         ->required();
+    app.add_option("--max-profiles", strategic.max_cells,
+                   "With .nfg output: stop with an error when the strategic form has more "
+                   "strategy profiles than this")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     return [this] { return Run(); };
   }
 
   int Run() {
     std::string ext = io::Extension(output);
-    if (ext != ".efg" && ext != ".json")
-      throw Error(SourceLocation{output}, "cannot write '" + ext +
-                                              "' files; convert writes .efg (Gambit) or .json (Parley)");
+    if (ext != ".efg" && ext != ".json" && ext != ".nfg")
+      throw Error(SourceLocation{output},
+                  "cannot write '" + ext +
+                      "' files; convert writes .efg (Gambit), .nfg (Gambit, strategic form) or "
+                      ".json (Parley)");
+    if (ext == ".nfg" && io::Extension(input.path) == ".nfg") {
+      // Strategic to strategic: the table as it is (outcome list kept).
+      Emit(io::WriteNfgString(io::ReadNfg(io::ReadWholeFile(input.path), input.path)), output);
+      return 0;
+    }
     auto game = io::LoadGame(input.path, ToLoadOptions(input));
-    Emit(ext == ".efg" ? io::WriteEfgString(*game) : io::WriteGameJson(*game), output);
+    if (ext == ".nfg")
+      Emit(io::WriteNfgString(equilibrium::ReducedStrategicForm(*game, strategic)), output);
+    else
+      Emit(ext == ".efg" ? io::WriteEfgString(*game) : io::WriteGameJson(*game), output);
     return 0;
   }
 };
 
 ConvertCommand convert_command;
-PARLEY_REGISTER_COMMAND(convert, "convert", "Convert a game between formats (.efg, .json)", 30,
-                        [](CLI::App& app) { return convert_command.Setup(app); });
+PARLEY_REGISTER_COMMAND(convert, "convert",
+                        "Convert a game between formats (.efg, .nfg, .json); an extensive game "
+                        "written as .nfg becomes its reduced strategic form",
+                        30, [](CLI::App& app) { return convert_command.Setup(app); });
 
 }  // namespace
 }  // namespace parley::cli

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "solver/equilibrium/sequence_form.h"
+#include "solver/equilibrium/strategic_form.h"
 #include "solver/equilibrium/verify.h"
 #include "solver/model/error.h"
 
@@ -153,50 +154,24 @@ std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& g, std::size_t max_syst
 
 namespace {
 
-// The pure realization plans of one player (each a 0/1 vector over the player's sequences).
+// The pure realization plans of one player (each a 0/1 vector over the player's sequences):
+// the reduced pure strategies, written over the sequence form's numbering.
 std::vector<std::vector<char>> PurePlans(const Game& game, const PlayerSequences& ps,
                                          std::size_t limit, int player) {
+  ReducedStrategies reduced = EnumerateReducedStrategies(
+      game, player, limit,
+      "--all enumerates equilibria of small strategic forms only (solve without --all for one "
+      "equilibrium)");
+  std::vector<std::uint32_t> first(game.num_infosets(), 0);
+  for (std::size_t k = 0; k < ps.infosets.size(); ++k) first[ps.infosets[k]] = ps.first_seq[k];
   std::vector<std::vector<char>> plans;
-  std::vector<char> chosen(ps.num_sequences, 0);
-  chosen[0] = 1;
-  const std::size_t K = ps.infosets.size();
-  // Iterative depth-first enumeration over the sets in id order (a set's parent sequence
-  // belongs to a set with a smaller id).
-  std::vector<std::uint32_t> action(K, 0);
-  std::vector<char> active(K, 0);
-  std::size_t k = 0;
-  bool forward = true;
-  for (;;) {
-    if (forward) {
-      if (k == K) {
-        plans.push_back(chosen);
-        if (plans.size() > limit)
-          throw LimitError(game.player_name(player) + " has more than " + std::to_string(limit) +
-                           " reduced pure strategies; --all enumerates equilibria of small "
-                           "strategic forms only (solve without --all for one equilibrium)");
-        forward = false;
-        continue;
-      }
-      active[k] = chosen[ps.parent_seq[k]];
-      if (active[k]) {
-        action[k] = 0;
-        chosen[ps.first_seq[k]] = 1;
-      }
-      ++k;
-      continue;
-    }
-    // Backtrack: find the deepest active set with another action.
-    if (k == 0) break;
-    --k;
-    if (!active[k]) continue;
-    std::uint32_t n = game.num_actions(ps.infosets[k]);
-    chosen[ps.first_seq[k] + action[k]] = 0;
-    if (action[k] + 1 < n) {
-      ++action[k];
-      chosen[ps.first_seq[k] + action[k]] = 1;
-      ++k;
-      forward = true;
-    }
+  plans.reserve(reduced.strategies.size());
+  for (const auto& strategy : reduced.strategies) {
+    std::vector<char> chosen(ps.num_sequences, 0);
+    chosen[0] = 1;
+    for (std::size_t j = 0; j < reduced.sets.size(); ++j)
+      if (strategy[j] != kExcludedSet) chosen[first[reduced.sets[j]] + strategy[j]] = 1;
+    plans.push_back(std::move(chosen));
   }
   return plans;
 }

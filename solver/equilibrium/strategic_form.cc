@@ -1,0 +1,201 @@
+#include "solver/equilibrium/strategic_form.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "solver/equilibrium/sequence_form.h"
+#include "solver/model/error.h"
+
+namespace parley::equilibrium {
+
+using model::Game;
+using model::InfosetId;
+using model::NodeId;
+
+namespace {
+
+constexpr std::uint32_t kNone = 0xffffffffu;
+
+// The number as the writers should show it: exact when its denominator is modest (the game
+// stated its numbers exactly), else the double it came from (computed payoffs), the rule
+// Game::payoff_text follows.
+Number ToNumber(const Rational& value) {
+  if (mpz_sizeinbase(value.get_den_mpz_t(), 2) > 40) return Number(value.get_d());
+  return Number(value, value.get_den() == 1 ? Number::Kind::kInteger
+                                                   : Number::Kind::kFraction);
+}
+
+}  // namespace
+
+ReducedStrategies EnumerateReducedStrategies(const Game& game, int player, std::size_t limit,
+                                             const std::string& hint) {
+  ReducedStrategies out;
+  out.sets = game.player_infosets(player);
+  std::sort(out.sets.begin(), out.sets.end(), [&](InfosetId a, InfosetId b) {
+    return game.infoset_nodes(a).front() < game.infoset_nodes(b).front();
+  });
+  const std::size_t K = out.sets.size();
+  std::vector<std::uint32_t> position(game.num_infosets(), kNone);
+  for (std::size_t k = 0; k < K; ++k) position[out.sets[k]] = static_cast<std::uint32_t>(k);
+  // The player's own last move before each set (the same at every node of the set, by
+  // perfect recall): found from the set's first node. It belongs to an earlier set.
+  std::vector<std::uint32_t> parent_set(K, kNone), parent_action(K, 0);
+  for (std::size_t k = 0; k < K; ++k) {
+    NodeId child = game.infoset_nodes(out.sets[k]).front();
+    for (NodeId v = game.parent(child); v != model::kNoNode; child = v, v = game.parent(v)) {
+      if (game.kind(v) == model::NodeKind::kDecision && game.player(v) == player) {
+        parent_set[k] = position[game.infoset(v)];
+        parent_action[k] = game.action_into(child);
+        break;
+      }
+    }
+  }
+  // Depth-first over the sets in order: a set is open when its parent move is chosen; each
+  // open set tries its actions in turn.
+  std::vector<std::uint32_t> current(K, kExcludedSet);
+  std::size_t k = 0;
+  bool forward = true;
+  for (;;) {
+    if (forward) {
+      if (k == K) {
+        if (out.strategies.size() == limit)
+          throw LimitError(game.player_name(player) + " has more than " + std::to_string(limit) +
+                           " reduced pure strategies; " + hint);
+        out.strategies.push_back(current);
+        forward = false;
+        continue;
+      }
+      bool open = parent_set[k] == kNone || current[parent_set[k]] == parent_action[k];
+      current[k] = open ? 0 : kExcludedSet;
+      ++k;
+      continue;
+    }
+    if (k == 0) break;
+    --k;
+    if (current[k] != kExcludedSet && current[k] + 1 < game.num_actions(out.sets[k])) {
+      ++current[k];
+      ++k;
+      forward = true;
+    }
+  }
+  return out;
+}
+
+model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicFormOptions& options) {
+  RequirePerfectRecall(game, "the reduced strategic form");
+  const int np = game.num_players();
+  const std::string hint = "the strategic form is written for small games only";
+  std::vector<ReducedStrategies> reduced;
+  std::size_t cells = 1;
+  std::string shape;
+  for (int p = 0; p < np; ++p) {
+    reduced.push_back(EnumerateReducedStrategies(game, p, options.max_strategies, hint));
+    std::size_t count = reduced.back().strategies.size();
+    shape += (p ? " x " : "") + std::to_string(count);
+    cells = cells > std::numeric_limits<std::size_t>::max() / count ? options.max_cells + 1
+                                                                     : cells * count;
+  }
+  if (cells > options.max_cells)
+    throw LimitError("the reduced strategic form has " + shape + " strategy profiles, more than " +
+                     std::to_string(options.max_cells) + "; " + hint);
+
+  // Labels, and for every (player, set, action) the strategies that choose it.
+  std::vector<std::vector<std::string>> labels(np);
+  std::vector<std::uint32_t> set_position(game.num_infosets(), kNone);
+  std::vector<std::vector<std::uint32_t>> code_base(np);  // per player and set: first code
+  std::vector<std::vector<std::vector<std::uint32_t>>> choosing(np);  // per player and code
+  for (int p = 0; p < np; ++p) {
+    const ReducedStrategies& r = reduced[p];
+    std::uint32_t codes = 0;
+    for (std::size_t k = 0; k < r.sets.size(); ++k) {
+      set_position[r.sets[k]] = static_cast<std::uint32_t>(k);
+      code_base[p].push_back(codes);
+      codes += game.num_actions(r.sets[k]);
+    }
+    choosing[p].resize(codes);
+    for (std::uint32_t s = 0; s < r.strategies.size(); ++s) {
+      std::string label;
+      for (std::size_t k = 0; k < r.sets.size(); ++k) {
+        std::uint32_t a = r.strategies[s][k];
+        if (k) label += ' ';
+        if (a == kExcludedSet) {
+          label += '*';
+          continue;
+        }
+        const std::string& name = game.action_label(r.sets[k], a);
+        label += name.empty() ? "#" + std::to_string(a + 1) : name;
+        choosing[p][code_base[p][k] + a].push_back(s);
+      }
+      labels[p].push_back(r.sets.empty() ? "-" : label);
+    }
+  }
+
+  // Down the tree in preorder (a parent before its children): each node's chance probability,
+  // accumulated payoffs and, per player, the code of the player's last own move (0: none).
+  const NodeId n = game.num_nodes();
+  std::vector<Rational> prob(n), paid(static_cast<std::size_t>(n) * np);
+  std::vector<std::uint32_t> last(static_cast<std::size_t>(n) * np, 0);
+  std::vector<Rational> sum(cells * np);
+  std::vector<std::vector<std::uint32_t>> every(np);
+  for (int p = 0; p < np; ++p) {
+    every[p].resize(reduced[p].strategies.size());
+    for (std::uint32_t s = 0; s < every[p].size(); ++s) every[p][s] = s;
+  }
+  std::vector<std::size_t> stride(np, 1);
+  for (int p = 1; p < np; ++p) stride[p] = stride[p - 1] * reduced[p - 1].strategies.size();
+  std::vector<const std::vector<std::uint32_t>*> lists(np);
+  std::vector<std::size_t> at(np);
+  for (NodeId v = 0; v < n; ++v) {
+    Rational* own = &paid[static_cast<std::size_t>(v) * np];
+    std::uint32_t* moves = &last[static_cast<std::size_t>(v) * np];
+    NodeId u = game.parent(v);
+    if (u == model::kNoNode) {
+      prob[v] = 1;
+    } else {
+      std::uint32_t a = game.action_into(v);
+      InfosetId h = game.infoset(u);
+      prob[v] = prob[u];
+      if (game.kind(u) == model::NodeKind::kChance) prob[v] *= game.exact_chance_prob(h, a);
+      for (int p = 0; p < np; ++p) {
+        own[p] = paid[static_cast<std::size_t>(u) * np + p];
+        moves[p] = last[static_cast<std::size_t>(u) * np + p];
+      }
+      if (game.kind(u) == model::NodeKind::kDecision) {
+        int p = game.player(u);
+        moves[p] = code_base[p][set_position[h]] + a + 1;
+      }
+    }
+    if (game.outcome(v) != model::kNoOutcome)
+      for (int p = 0; p < np; ++p) own[p] += game.exact_payoff(game.outcome(v), p);
+    if (!game.is_terminal(v) || prob[v] == 0) continue;
+    // Every profile whose strategies all choose this leaf's own moves reaches it.
+    bool empty = false;
+    for (int p = 0; p < np; ++p) {
+      lists[p] = moves[p] == 0 ? &every[p] : &choosing[p][moves[p] - 1];
+      empty = empty || lists[p]->empty();
+      at[p] = 0;
+    }
+    if (empty) continue;
+    for (;;) {
+      std::size_t cell = 0;
+      for (int p = 0; p < np; ++p) cell += (*lists[p])[at[p]] * stride[p];
+      for (int p = 0; p < np; ++p) sum[cell * np + p] += prob[v] * own[p];
+      int p = 0;
+      while (p < np && ++at[p] == lists[p]->size()) at[p++] = 0;
+      if (p == np) break;
+    }
+  }
+
+  std::vector<std::string> players;
+  for (int p = 0; p < np; ++p) players.push_back(game.player_name(p));
+  model::NormalFormGame table(std::move(players), std::move(labels), options.max_cells);
+  table.SetTitle(game.title());
+  table.SetComment("Reduced strategic form of an extensive game: a strategy names the action at "
+                   "each of its player's information sets in order of appearance, * where the "
+                   "player's own earlier choices exclude the set.");
+  for (std::size_t c = 0; c < cells; ++c)
+    for (int p = 0; p < np; ++p) table.SetPayoff(c, p, ToNumber(sum[c * np + p]));
+  return table;
+}
+
+}  // namespace parley::equilibrium

@@ -1,0 +1,234 @@
+// The reduced strategic form (strategic_form.h): a hand-worked game, every Gambit .nfg back
+// from its tree unchanged, every cell of the Gambit .efg games against the tree evaluated
+// under that pure profile, agreement with the extensive --all enumeration, and the CLI.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "solver/equilibrium/enumeration.h"
+#include "solver/equilibrium/sequence_form.h"
+#include "solver/equilibrium/strategic_form.h"
+#include "solver/equilibrium/verify.h"
+#include "solver/io/efg.h"
+#include "solver/io/files.h"
+#include "solver/io/nfg.h"
+#include "solver/model/error.h"
+#include "tests/test_util.h"
+
+namespace parley::equilibrium {
+namespace {
+
+// Chance: good (1/3) or bad (2/3). Good: Ann at A1 plays L -> (3, 0) or R; after R Bo at B
+// plays x -> (0, 3) or y, and then Ann at A2 plays a -> (6, 6) or b -> (0, 0). Bad: Ann at A3
+// plays U -> (1, 1) or D; after D Bo, at the same set B, plays x -> (2, 0) or y -> (0, 2).
+const char* kReduced = R"(EFG 2 R "Reduced form" { "Ann" "Bo" }
+""
+
+c "" 1 "luck" { "good" 1/3 "bad" 2/3 } 0
+p "" 1 1 "A1" { "L" "R" } 0
+t "" 1 "" { 3 0 }
+p "" 2 1 "B" { "x" "y" } 0
+t "" 2 "" { 0 3 }
+p "" 1 2 "A2" { "a" "b" } 0
+t "" 3 "" { 6 6 }
+t "" 4 "" { 0 0 }
+p "" 1 3 "A3" { "U" "D" } 0
+t "" 5 "" { 1 1 }
+p "" 2 1 0
+t "" 6 "" { 2 0 }
+t "" 7 "" { 0 2 }
+)";
+
+Rational Cell(const model::NormalFormGame& t, std::uint32_t s1, std::uint32_t s2, int p) {
+  std::vector<std::uint32_t> profile = {s1, s2};
+  return t.payoff(t.Cell(profile), p).ToRational();
+}
+
+TEST_SUITE("strategic form") {
+  TEST_CASE("a hand-worked reduced form: A2 only after R, chance-weighted payoffs") {
+    auto game = io::ReadEfg(kReduced, "reduced.efg");
+    model::NormalFormGame t = ReducedStrategicForm(*game);
+    // Ann: A2 is open only after R, so 2 * 2 + 2 = 6 strategies instead of 8; Bo: 2.
+    REQUIRE(t.num_strategies(0) == 6);
+    REQUIRE(t.num_strategies(1) == 2);
+    std::vector<std::string> ann;
+    for (std::uint32_t s = 0; s < 6; ++s) ann.push_back(t.strategy_label(0, s));
+    CHECK(ann == std::vector<std::string>{"L * U", "L * D", "R a U", "R a D", "R b U", "R b D"});
+    CHECK(t.strategy_label(1, 1) == "y");
+    // (L * U, x): 1/3 (3, 0) + 2/3 (1, 1) = (5/3, 2/3).
+    CHECK(Cell(t, 0, 0, 0) == Rational(5, 3));
+    CHECK(Cell(t, 0, 0, 1) == Rational(2, 3));
+    // (R a D, y): 1/3 (6, 6) + 2/3 (0, 2) = (2, 10/3).
+    CHECK(Cell(t, 3, 1, 0) == 2);
+    CHECK(Cell(t, 3, 1, 1) == Rational(10, 3));
+    // (R b D, x): 1/3 (0, 3) + 2/3 (2, 0) = (4/3, 1).
+    CHECK(Cell(t, 5, 0, 0) == Rational(4, 3));
+    CHECK(Cell(t, 5, 0, 1) == 1);
+    // (R b U, y): 1/3 (0, 0) + 2/3 (1, 1) = (2/3, 2/3).
+    CHECK(Cell(t, 4, 1, 0) == Rational(2, 3));
+    // Written and read back: the same table.
+    model::NormalFormGame back = io::ReadNfg(io::WriteNfgString(t), "back.nfg");
+    REQUIRE(back.num_cells() == t.num_cells());
+    for (std::size_t c = 0; c < t.num_cells(); ++c)
+      for (int p = 0; p < 2; ++p) CHECK(back.payoff(c, p).ToRational() == t.payoff(c, p).ToRational());
+    CHECK(back.strategy_label(0, 2) == "R a U");
+  }
+
+  TEST_CASE("size limits stop before the work, naming the sizes") {
+    auto game = io::ReadEfg(kReduced, "reduced.efg");
+    StrategicFormOptions small;
+    small.max_cells = 11;
+    CHECK_THROWS_WITH_AS(ReducedStrategicForm(*game, small),
+                         doctest::Contains("has 6 x 2 strategy profiles, more than 11"), LimitError);
+    small.max_cells = 12;
+    CHECK(ReducedStrategicForm(*game, small).num_cells() == 12);
+    small.max_strategies = 5;
+    CHECK_THROWS_WITH_AS(ReducedStrategicForm(*game, small),
+                         doctest::Contains("Ann has more than 5 reduced pure strategies"),
+                         LimitError);
+  }
+
+  TEST_CASE("every Gambit .nfg comes back unchanged from its tree") {
+    REQUIRE(testing::SharedAvailable());
+    auto ref = nlohmann::json::parse(testing::ReadFile(testing::SharedPath("gambit-games/reference.json")));
+    int games = 0;
+    for (auto& [key, entry] : ref.items()) {
+      if (key.rfind("nfg/", 0) != 0) continue;
+      CAPTURE(key);
+      std::string path = testing::SharedPath("gambit-games/" + key);
+      model::NormalFormGame table = io::ReadNfg(testing::ReadFile(path), path);
+      model::NormalFormGame back = ReducedStrategicForm(*table.ToExtensive());
+      REQUIRE(back.num_players() == table.num_players());
+      for (int p = 0; p < table.num_players(); ++p) {
+        REQUIRE(back.num_strategies(p) == table.num_strategies(p));
+        for (std::uint32_t s = 0; s < table.num_strategies(p); ++s)
+          CHECK(back.strategy_label(p, s) == table.strategy_label(p, s));
+      }
+      for (std::size_t c = 0; c < table.num_cells(); ++c)
+        for (int p = 0; p < table.num_players(); ++p)
+          CHECK(back.payoff(c, p).ToRational() == table.payoff(c, p).ToRational());
+      ++games;
+    }
+    CHECK(games == 44);
+  }
+
+  TEST_CASE("every cell of the Gambit .efg games equals the tree under that pure profile") {
+    // Independent of the leaf walk: each strategy becomes a pure behaviour profile (any action
+    // at excluded sets) and the tree is evaluated exactly by NodeValuesAs.
+    REQUIRE(testing::SharedAvailable());
+    auto ref = nlohmann::json::parse(testing::ReadFile(testing::SharedPath("gambit-games/reference.json")));
+    int games = 0;
+    for (auto& [key, entry] : ref.items()) {
+      if (key.rfind("efg/", 0) != 0 || entry["perfect_recall"] != true) continue;
+      CAPTURE(key);
+      auto game = io::LoadGame(testing::SharedPath("gambit-games/" + key));
+      StrategicFormOptions options;
+      options.max_cells = 200'000;
+      model::NormalFormGame t = [&] {
+        try {
+          return ReducedStrategicForm(*game, options);
+        } catch (const LimitError&) {
+          return model::NormalFormGame({"skip"}, {{"-"}});
+        }
+      }();
+      if (t.num_players() != game->num_players()) continue;  // too large for this test
+      const int np = game->num_players();
+      std::vector<ReducedStrategies> reduced;
+      for (int p = 0; p < np; ++p)
+        reduced.push_back(EnumerateReducedStrategies(*game, p, options.max_strategies, ""));
+      ActionIndex index(*game);
+      std::vector<Rational> behavior(index.size(), Rational(0));
+      for (model::InfosetId h = 0; h < game->num_infosets(); ++h)
+        if (game->infoset_player(h) == model::kChancePlayer)
+          for (std::uint32_t a = 0; a < game->num_actions(h); ++a)
+            behavior[index(h, a)] = game->exact_chance_prob(h, a);
+      // Every cell of small tables; a fixed stride through larger ones (about 300 cells).
+      std::size_t step = std::max<std::size_t>(1, t.num_cells() / 300);
+      for (std::size_t c = 0; c < t.num_cells(); c += step) {
+        std::vector<std::uint32_t> profile = t.Profile(c);
+        for (int p = 0; p < np; ++p) {
+          const ReducedStrategies& r = reduced[p];
+          for (std::size_t k = 0; k < r.sets.size(); ++k) {
+            std::uint32_t a = r.strategies[profile[p]][k];
+            for (std::uint32_t b = 0; b < game->num_actions(r.sets[k]); ++b)
+              behavior[index(r.sets[k], b)] = (a == kExcludedSet ? 0u : a) == b ? 1 : 0;
+          }
+        }
+        std::vector<Rational> values = NodeValuesAs<Rational>(*game, index, behavior);
+        for (int p = 0; p < np; ++p) CHECK(t.payoff(c, p).ToRational() == values[p]);
+      }
+      ++games;
+    }
+    CHECK(games >= 40);
+  }
+
+  TEST_CASE("the strategic form's extreme equilibria are the extensive --all answers") {
+    // On two-player games whose only proper subgame is the whole game, --all lists the extreme
+    // Nash equilibria of the reduced form computed from the sequence form; here the table comes
+    // from the leaf walk instead.
+    REQUIRE(testing::SharedAvailable());
+    auto ref = nlohmann::json::parse(testing::ReadFile(testing::SharedPath("gambit-games/reference.json")));
+    int games = 0;
+    for (auto& [key, entry] : ref.items()) {
+      if (key.rfind("efg/", 0) != 0 || entry["num_players"] != 2 ||
+          entry["perfect_recall"] != true || entry["proper_subgames"] != 1)
+        continue;
+      CAPTURE(key);
+      auto game = io::LoadGame(testing::SharedPath("gambit-games/" + key));
+      StrategicFormOptions options;
+      options.max_cells = 60;  // vertex enumeration of a 9 x 8 table takes about 2 s
+      model::NormalFormGame t = [&] {
+        try {
+          return ReducedStrategicForm(*game, options);
+        } catch (const LimitError&) {
+          return model::NormalFormGame({"skip"}, {{"-"}});
+        }
+      }();
+      if (t.num_players() != 2) continue;
+      Bimatrix bm;
+      bm.rows = t.num_strategies(0);
+      bm.cols = t.num_strategies(1);
+      for (std::size_t i = 0; i < bm.rows; ++i)
+        for (std::size_t j = 0; j < bm.cols; ++j) {
+          std::vector<std::uint32_t> profile = {static_cast<std::uint32_t>(i),
+                                                static_cast<std::uint32_t>(j)};
+          bm.a.push_back(t.payoff(t.Cell(profile), 0).ToRational());
+          bm.b.push_back(t.payoff(t.Cell(profile), 1).ToRational());
+        }
+      std::set<std::pair<Rational, Rational>> from_table, from_tree;
+      try {
+        for (const MixedPair& e : ExtremeEquilibria(bm)) from_table.insert({e.u, e.v});
+        for (const auto& eq : EnumerateExtremeEquilibria(*game).equilibria)
+          from_tree.insert({eq.exact_payoffs[0], eq.exact_payoffs[1]});
+      } catch (const LimitError&) {
+        continue;
+      }
+      CHECK(from_table == from_tree);
+      ++games;
+    }
+    CHECK(games >= 5);
+  }
+
+  TEST_CASE("CLI: convert GAME.efg OUT.nfg, and the limits") {
+    std::string efg = testing::WriteTempFile("reduced.efg", kReduced);
+    std::string nfg = testing::BuildPath("test-tmp/reduced.nfg");
+    auto r = testing::RunParley("convert '" + efg + "' '" + nfg + "'");
+    REQUIRE(r.exit_code == 0);
+    model::NormalFormGame t = io::ReadNfg(testing::ReadFile(nfg), nfg);
+    CHECK(t.num_cells() == 12);
+    CHECK(t.payoff(0, 0).ToRational() == Rational(5, 3));
+    auto limited = testing::RunParley("convert '" + efg + "' '" + nfg + "' --max-profiles 5");
+    CHECK(limited.exit_code == 1);
+    CHECK(limited.err.find("has 6 x 2 strategy profiles, more than 5") != std::string::npos);
+    // The good file is still there, whole.
+    CHECK(io::ReadNfg(testing::ReadFile(nfg), nfg).num_cells() == 12);
+    auto bad = testing::RunParley("convert '" + efg + "' out.xyz");
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.find("convert writes .efg (Gambit), .nfg (Gambit, strategic form) or .json") !=
+          std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace parley::equilibrium
