@@ -38,7 +38,7 @@ struct ConvertCommand {
                   "cannot write '" + ext +
                       "' files; convert writes .efg (Gambit), .nfg (Gambit, strategic form) or "
                       ".json (Parley)");
-    if (ext == ".nfg" && io::Extension(input.path) == ".nfg") {
+    if (ext == ".nfg" && io::Extension(input.path) == ".nfg" && input.overrides.empty()) {
       // Strategic to strategic: the table as it is (outcome list kept).
       Emit(io::WriteNfgString(io::ReadNfg(io::ReadWholeFile(input.path), input.path)), output);
       return 0;
