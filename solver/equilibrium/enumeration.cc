@@ -13,102 +13,257 @@ namespace parley::equilibrium {
 
 namespace {
 
-double Binomial(std::size_t n, std::size_t k) {
-  double r = 1;
-  for (std::size_t i = 1; i <= k; ++i) r = r * static_cast<double>(n - k + i) / static_cast<double>(i);
-  return r;
-}
-
-// Solves the square system rows * x = rhs exactly; false if singular.
-bool SolveExact(std::vector<std::vector<Rational>> m, std::vector<Rational> rhs,
-                std::vector<Rational>& x) {
-  const std::size_t n = rhs.size();
-  for (std::size_t c = 0; c < n; ++c) {
-    std::size_t p = c;
-    while (p < n && m[p][c] == 0) ++p;
-    if (p == n) return false;
-    std::swap(m[p], m[c]);
-    std::swap(rhs[p], rhs[c]);
-    for (std::size_t r = 0; r < n; ++r) {
-      if (r == c || m[r][c] == 0) continue;
-      Rational f = m[r][c] / m[c][c];
-      for (std::size_t k = c; k < n; ++k) m[r][k] -= f * m[c][k];
-      rhs[r] -= f * rhs[c];
-    }
-  }
-  x.resize(n);
-  for (std::size_t i = 0; i < n; ++i) x[i] = rhs[i] / m[i][i];
-  return true;
-}
+// Points are stored by their nonzero coordinates: a vertex of a polytope with k rows has at
+// most k of them, often far fewer than its dimension.
+using SparsePoint = std::vector<std::pair<std::uint32_t, Rational>>;  // ascending coordinates
 
 struct Vertex {
-  std::vector<Rational> point;
+  SparsePoint point;
   std::vector<char> labels;  // size m + n
 };
 
-// Vertices (other than 0) of {z in R^d : z >= 0 (labels given by `zero_label`),
-// C z <= 1 (row k has label `row_label[k]`)}.
+std::vector<Rational> Dense(const SparsePoint& point, std::size_t d) {
+  std::vector<Rational> z(d, Rational(0));
+  for (const auto& [j, v] : point) z[j] = v;
+  return z;
+}
+
+// Rational entries updated by pivots, in all, before the vertex search gives up: 10 to 20 s.
+constexpr double kMaxPivotWork = 3e8;
+
+// The vertices (other than 0) of the polytope {z in R^d : z >= 0, C z <= 1}, C (k x d)
+// positive, so the polytope is bounded and contains 0; z_j = 0 has label zero_label[j] and
+// row r tight has label row_label[r].
+//
+// By pivoting (Dantzig's tableau in exact rationals): the slack basis is the vertex 0, each
+// pivot moves along an edge, and a depth-first search with a set of visited bases walks the
+// whole vertex graph. At a degenerate vertex several bases describe the same point and ties in
+// the ratio test are broken lexicographically (rows compared as (rhs, row of B^-1) / pivot),
+// which is the simplex method on the perturbed right-hand side 1 + (eps, eps^2, ...): that
+// polytope is simple, its vertex graph is connected, and each of its vertices tends to one of
+// the original polytope's, every one of which is reached. Points are deduplicated and labelled
+// from their exact coordinates. Throws LimitError past max_bases bases.
+class VertexSearch {
+ public:
+  VertexSearch(std::size_t d, const std::vector<std::vector<Rational>>& C) : d_(d), k_(C.size()) {
+    // Rows: C z + s = 1. Columns 0..d-1: z; d..d+k-1: slacks (B^-1 lives there).
+    tableau_.assign(k_, std::vector<Rational>(d_ + k_ + 1, Rational(0)));
+    for (std::size_t r = 0; r < k_; ++r) {
+      for (std::size_t j = 0; j < d_; ++j) tableau_[r][j] = C[r][j];
+      tableau_[r][d_ + r] = 1;
+      tableau_[r][d_ + k_] = 1;
+    }
+    basic_.resize(k_);
+    for (std::size_t r = 0; r < k_; ++r) basic_[r] = d_ + r;
+  }
+
+  template <class Visit>
+  void Run(std::size_t max_bases, Visit visit) {
+    std::set<std::vector<std::size_t>> seen;
+    struct Frame {
+      std::size_t next_column;         // the next nonbasic column to try from this basis
+      std::size_t undo_row, undo_col;  // the pivot that returns to the parent basis
+    };
+    std::vector<Frame> stack;
+    auto enter = [&]() {
+      if (seen.size() >= max_bases)
+        throw LimitError("one best-response polytope has more than " +
+                         std::to_string(max_bases) + " bases");
+      seen.insert(SortedBasis());
+      visit(Point());
+    };
+    enter();
+    stack.push_back({0, 0, 0});
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      bool moved = false;
+      while (f.next_column < d_ + k_) {
+        std::size_t j = f.next_column++;
+        if (IsBasic(j)) continue;
+        std::size_t r = LeavingRow(j);
+        std::size_t leaving = basic_[r];
+        basic_[r] = j;  // look before pivoting: most neighbours are known already
+        bool known = seen.count(SortedBasis()) > 0;
+        basic_[r] = leaving;
+        if (known) continue;
+        Pivot(r, j);
+        enter();
+        stack.push_back({0, r, leaving});
+        moved = true;
+        break;
+      }
+      if (moved) continue;
+      Frame done = stack.back();
+      stack.pop_back();
+      if (!stack.empty()) Pivot(done.undo_row, done.undo_col);
+    }
+  }
+
+ private:
+  bool IsBasic(std::size_t column) const {
+    return std::find(basic_.begin(), basic_.end(), column) != basic_.end();
+  }
+  std::vector<std::size_t> SortedBasis() const {
+    std::vector<std::size_t> b = basic_;
+    std::sort(b.begin(), b.end());
+    return b;
+  }
+  SparsePoint Point() const {
+    SparsePoint z;
+    for (std::size_t r = 0; r < k_; ++r)
+      if (basic_[r] < d_ && tableau_[r][d_ + k_] != 0)
+        z.emplace_back(static_cast<std::uint32_t>(basic_[r]), tableau_[r][d_ + k_]);
+    std::sort(z.begin(), z.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    return z;
+  }
+  // The lexicographic minimum ratio row for entering column j (the polytope is bounded, so
+  // some row has a positive entry).
+  std::size_t LeavingRow(std::size_t j) const {
+    std::size_t best = k_;
+    for (std::size_t r = 0; r < k_; ++r) {
+      if (tableau_[r][j] <= 0) continue;
+      if (best == k_ || LexLess(r, best, j)) best = r;
+    }
+    PARLEY_CHECK(best < k_);
+    return best;
+  }
+  // (rhs_a, B^-1 row a) / T[a][j] < (rhs_b, B^-1 row b) / T[b][j], lexicographically.
+  bool LexLess(std::size_t a, std::size_t b, std::size_t j) const {
+    const Rational& pa = tableau_[a][j];
+    const Rational& pb = tableau_[b][j];
+    auto compare = [&](std::size_t column) {
+      Rational lhs = tableau_[a][column] * pb, rhs = tableau_[b][column] * pa;
+      return lhs < rhs ? -1 : rhs < lhs ? 1 : 0;
+    };
+    if (int c = compare(d_ + k_)) return c < 0;
+    for (std::size_t col = d_; col < d_ + k_; ++col)
+      if (int c = compare(col)) return c < 0;
+    return false;  // equal rows cannot happen: B^-1 is nonsingular
+  }
+  void Pivot(std::size_t r, std::size_t j) {
+    work_ += static_cast<double>(k_) * static_cast<double>(d_ + k_ + 1);
+    if (work_ > kMaxPivotWork)
+      throw LimitError("one best-response polytope needs more than " +
+                       std::to_string(static_cast<long long>(kMaxPivotWork)) +
+                       " rational updates to walk");
+    std::vector<Rational>& row = tableau_[r];
+    Rational p = row[j];
+    for (Rational& v : row) v /= p;
+    for (std::size_t i = 0; i < k_; ++i) {
+      if (i == r || tableau_[i][j] == 0) continue;
+      Rational f = tableau_[i][j];
+      for (std::size_t c = 0; c < row.size(); ++c)
+        if (row[c] != 0) tableau_[i][c] -= f * row[c];
+    }
+    basic_[r] = j;
+  }
+
+  std::size_t d_, k_;
+  double work_ = 0;
+  std::vector<std::vector<Rational>> tableau_;
+  std::vector<std::size_t> basic_;
+};
+
 std::vector<Vertex> Vertices(std::size_t d, const std::vector<std::vector<Rational>>& C,
                              const std::vector<std::size_t>& zero_label,
-                             const std::vector<std::size_t>& row_label, std::size_t labels) {
-  const std::size_t k = C.size(), total = d + k;
-  std::map<std::vector<Rational>, std::size_t> seen;
+                             const std::vector<std::size_t>& row_label, std::size_t labels,
+                             std::size_t max_bases) {
+  std::set<SparsePoint> seen;
   std::vector<Vertex> out;
-  std::vector<std::size_t> pick(d);
-  for (std::size_t i = 0; i < d; ++i) pick[i] = i;
-  std::vector<Rational> z;
-  for (;;) {
-    std::vector<std::vector<Rational>> m(d, std::vector<Rational>(d, Rational(0)));
-    std::vector<Rational> rhs(d, Rational(0));
-    for (std::size_t i = 0; i < d; ++i) {
-      if (pick[i] < d) {
-        m[i][pick[i]] = 1;
-      } else {
-        m[i] = C[pick[i] - d];
-        rhs[i] = 1;
-      }
+  VertexSearch(d, C).Run(max_bases, [&](SparsePoint z) {
+    if (z.empty() || !seen.insert(z).second) return;
+    std::vector<char> lab(labels, 0);
+    for (std::size_t j = 0; j < d; ++j) lab[zero_label[j]] = 1;
+    for (const auto& [j, v] : z) lab[zero_label[j]] = 0;
+    for (std::size_t r = 0; r < C.size(); ++r) {
+      Rational sum = 0;
+      for (const auto& [j, v] : z) sum += C[r][j] * v;
+      if (sum == 1) lab[row_label[r]] = 1;
     }
-    if (SolveExact(std::move(m), std::move(rhs), z)) {
-      bool feasible = true, nonzero = false;
-      for (const Rational& v : z) {
-        feasible = feasible && v >= 0;
-        nonzero = nonzero || v != 0;
-      }
-      std::vector<char> lab(labels, 0);
-      for (std::size_t r = 0; r < k && feasible; ++r) {
-        Rational s = 0;
-        for (std::size_t j = 0; j < d; ++j) s += C[r][j] * z[j];
-        if (s > 1) feasible = false;
-        if (s == 1) lab[row_label[r]] = 1;
-      }
-      if (feasible && nonzero && !seen.count(z)) {
-        for (std::size_t j = 0; j < d; ++j)
-          if (z[j] == 0) lab[zero_label[j]] = 1;
-        seen.emplace(z, out.size());
-        out.push_back({z, std::move(lab)});
-      }
-    }
-    // Next combination of d out of total.
-    std::size_t i = d;
-    while (i > 0 && pick[i - 1] == total - d + i - 1) --i;
-    if (i == 0) break;
-    ++pick[i - 1];
-    for (std::size_t j = i; j < d; ++j) pick[j] = pick[j - 1] + 1;
-  }
+    out.push_back({std::move(z), std::move(lab)});
+  });
   return out;
+}
+
+// One best-response polytope {z in R^d : z >= 0, C z <= 1} with its labels.
+struct Polytope {
+  std::size_t d;
+  std::vector<std::vector<Rational>> C;
+  std::vector<std::size_t> zero_label, row_label;
+};
+
+enum class Partner { kUnique, kNone, kFace };
+
+// The point of `p` that carries every label in `required` (z_j = 0, or row r tight), when the
+// equations pin down one point: kUnique (and *out is that vertex, labelled), or kNone when no
+// nonzero point of the polytope satisfies them; kFace when they leave a line or more (a
+// degenerate game: the caller then enumerates the polytope itself).
+Partner SolvePartner(const Polytope& p, const std::vector<char>& required, std::size_t labels,
+                     Vertex* out) {
+  const std::size_t d = p.d;
+  std::vector<std::vector<Rational>> rows;
+  for (std::size_t j = 0; j < d; ++j)
+    if (required[p.zero_label[j]]) {
+      std::vector<Rational> row(d + 1, Rational(0));
+      row[j] = 1;
+      rows.push_back(std::move(row));
+    }
+  for (std::size_t r = 0; r < p.C.size(); ++r)
+    if (required[p.row_label[r]]) {
+      std::vector<Rational> row(p.C[r].begin(), p.C[r].end());
+      row.push_back(1);
+      rows.push_back(std::move(row));
+    }
+  // Gauss-Jordan elimination, exact.
+  std::size_t rank = 0;
+  std::vector<std::size_t> pivot_column;
+  for (std::size_t c = 0; c < d && rank < rows.size(); ++c) {
+    std::size_t r = rank;
+    while (r < rows.size() && rows[r][c] == 0) ++r;
+    if (r == rows.size()) continue;
+    std::swap(rows[r], rows[rank]);
+    Rational lead = rows[rank][c];
+    for (Rational& v : rows[rank]) v /= lead;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (i == rank || rows[i][c] == 0) continue;
+      Rational f = rows[i][c];
+      for (std::size_t k = c; k <= d; ++k) rows[i][k] -= f * rows[rank][k];
+    }
+    pivot_column.push_back(c);
+    ++rank;
+  }
+  for (std::size_t i = rank; i < rows.size(); ++i)
+    if (rows[i][d] != 0) return Partner::kNone;  // inconsistent
+  if (rank < d) return Partner::kFace;
+  std::vector<Rational> z(d, Rational(0));
+  for (std::size_t i = 0; i < rank; ++i) z[pivot_column[i]] = rows[i][d];
+  bool nonzero = false;
+  for (const Rational& v : z) {
+    if (v < 0) return Partner::kNone;
+    nonzero = nonzero || v != 0;
+  }
+  if (!nonzero) return Partner::kNone;
+  std::vector<char> lab(labels, 0);
+  for (std::size_t j = 0; j < d; ++j)
+    if (z[j] == 0) lab[p.zero_label[j]] = 1;
+  for (std::size_t r = 0; r < p.C.size(); ++r) {
+    Rational sum = 0;
+    for (std::size_t j = 0; j < d; ++j) sum += p.C[r][j] * z[j];
+    if (sum > 1) return Partner::kNone;
+    if (sum == 1) lab[p.row_label[r]] = 1;
+  }
+  SparsePoint sparse;
+  for (std::size_t j = 0; j < d; ++j)
+    if (z[j] != 0) sparse.emplace_back(static_cast<std::uint32_t>(j), z[j]);
+  *out = {std::move(sparse), std::move(lab)};
+  return Partner::kUnique;
 }
 
 }  // namespace
 
-std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& g, std::size_t max_systems) {
+std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& g, std::size_t max_bases) {
   const std::size_t m = g.rows, n = g.cols;
   PARLEY_CHECK(m > 0 && n > 0 && g.a.size() == m * n && g.b.size() == m * n);
-  double systems = Binomial(m + n, m);
-  if (systems > static_cast<double>(max_systems))
-    throw LimitError("enumerating all equilibria of a " + std::to_string(m) + " x " +
-                     std::to_string(n) + " game would solve " + std::to_string(systems) +
-                     " linear systems per player (the limit is " + std::to_string(max_systems) +
-                     "); solve without --all for one equilibrium");
   Rational amin = *std::min_element(g.a.begin(), g.a.end());
   Rational bmin = *std::min_element(g.b.begin(), g.b.end());
   // P: x in R^m, rows (B'x)_j <= 1 labelled m + j; x_i = 0 labelled i.
@@ -118,34 +273,70 @@ std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& g, std::size_t max_syst
       cp[j][i] = g.b[i * n + j] - bmin + 1;
       cq[i][j] = g.a[i * n + j] - amin + 1;
     }
-  std::vector<std::size_t> p_zero(m), p_row(n), q_zero(n), q_row(m);
-  for (std::size_t i = 0; i < m; ++i) p_zero[i] = q_row[i] = i;
-  for (std::size_t j = 0; j < n; ++j) p_row[j] = q_zero[j] = m + j;
-  std::vector<Vertex> vp = Vertices(m, cp, p_zero, p_row, m + n);
-  std::vector<Vertex> vq = Vertices(n, cq, q_zero, q_row, m + n);
+  Polytope P{m, std::move(cp), std::vector<std::size_t>(m), std::vector<std::size_t>(n)};
+  Polytope Q{n, std::move(cq), std::vector<std::size_t>(n), std::vector<std::size_t>(m)};
+  for (std::size_t i = 0; i < m; ++i) P.zero_label[i] = Q.row_label[i] = i;
+  for (std::size_t j = 0; j < n; ++j) P.row_label[j] = Q.zero_label[j] = m + j;
+  const std::size_t labels = m + n;
   std::vector<MixedPair> out;
-  for (const Vertex& x : vp)
-    for (const Vertex& y : vq) {
-      bool complete = true;
-      for (std::size_t l = 0; l < m + n && complete; ++l) complete = x.labels[l] || y.labels[l];
-      if (!complete) continue;
-      MixedPair e;
-      Rational sx = 0, sy = 0;
-      for (const auto& v : x.point) sx += v;
-      for (const auto& v : y.point) sy += v;
-      for (const auto& v : x.point) e.x.push_back(v / sx);
-      for (const auto& v : y.point) e.y.push_back(v / sy);
-      e.u = 0;
-      e.v = 0;
-      for (std::size_t i = 0; i < m; ++i)
-        for (std::size_t j = 0; j < n; ++j) {
-          Rational w = e.x[i] * e.y[j];
-          if (w == 0) continue;
-          e.u += w * g.a[i * n + j];
-          e.v += w * g.b[i * n + j];
-        }
-      out.push_back(std::move(e));
+  auto add = [&](const Vertex& x, const Vertex& y) {
+    MixedPair e;
+    Rational sx = 0, sy = 0;
+    for (const auto& [i, v] : x.point) sx += v;
+    for (const auto& [j, v] : y.point) sy += v;
+    e.x = Dense(x.point, m);
+    e.y = Dense(y.point, n);
+    for (Rational& v : e.x) v /= sx;
+    for (Rational& v : e.y) v /= sy;
+    e.u = 0;
+    e.v = 0;
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        Rational w = e.x[i] * e.y[j];
+        if (w == 0) continue;
+        e.u += w * g.a[i * n + j];
+        e.v += w * g.b[i * n + j];
+      }
+    out.push_back(std::move(e));
+  };
+  // Walk the polytope of lower dimension; for each of its vertices the labels it lacks are
+  // equations for the partner, which in a nondegenerate game fix one point to check. Only when
+  // some vertex leaves a face of partners is the other polytope walked too.
+  auto vertices = [&](const Polytope& p) {
+    try {
+      return Vertices(p.d, p.C, p.zero_label, p.row_label, labels, max_bases);
+    } catch (const LimitError& e) {
+      throw LimitError("enumerating all equilibria of a " + std::to_string(m) + " x " +
+                       std::to_string(n) + " game stopped: " + e.what() +
+                       "; solve without --all for one equilibrium");
     }
+  };
+  const bool walk_p = m <= n;
+  const Polytope& walked = walk_p ? P : Q;
+  const Polytope& other = walk_p ? Q : P;
+  std::vector<Vertex> vw = vertices(walked);
+  std::vector<std::pair<std::size_t, Vertex>> partners;
+  bool degenerate = false;
+  for (std::size_t k = 0; k < vw.size() && !degenerate; ++k) {
+    std::vector<char> required(labels);
+    for (std::size_t l = 0; l < labels; ++l) required[l] = !vw[k].labels[l];
+    Vertex partner;
+    Partner found = SolvePartner(other, required, labels, &partner);
+    if (found == Partner::kFace) degenerate = true;
+    if (found == Partner::kUnique) partners.emplace_back(k, std::move(partner));
+  }
+  if (!degenerate) {
+    for (const auto& [k, partner] : partners)
+      walk_p ? add(vw[k], partner) : add(partner, vw[k]);
+  } else {
+    std::vector<Vertex> vo = vertices(other);
+    for (const Vertex& a : vw)
+      for (const Vertex& b : vo) {
+        bool complete = true;
+        for (std::size_t l = 0; l < labels && complete; ++l) complete = a.labels[l] || b.labels[l];
+        if (complete) walk_p ? add(a, b) : add(b, a);
+      }
+  }
   std::sort(out.begin(), out.end(), [](const MixedPair& l, const MixedPair& r) {
     return l.x != r.x ? l.x > r.x : l.y > r.y;
   });

@@ -5,9 +5,10 @@
 //   label i (a row) marks x_i = 0 in P and (A y)_i = 1 in Q, label m + j (a column) marks
 //   (B'x)_j = 1 in P and y_j = 0 in Q; a pair of nonzero vertices (x, y) whose labels cover
 //   all m + n is an extreme equilibrium (x / sum x, y / sum y), and every extreme equilibrium
-//   arises so, degenerate games included. Vertices are found by trying every set of tight
-//   constraints (exact Gaussian elimination), which is fine for the small tables it is
-//   meant for; a size guard stops it on large ones.
+//   arises so, degenerate games included. Vertices are found by pivoting through each
+//   polytope's vertex graph in exact rationals, from the vertex 0, with the lexicographic
+//   ratio test at degenerate vertices; a guard on the number of bases visited stops it on
+//   large tables.
 //
 // Extensive games go through their reduced strategic form: a player's reduced pure
 // strategies are the pure realization plans (one action at every set their own earlier
@@ -36,9 +37,9 @@ struct MixedPair {
   Rational u, v;               // expected payoffs of players 1 and 2
 };
 
-// Every extreme equilibrium, each once, in a deterministic order. Throws LimitError when
-// C(m + n, m) or C(m + n, n) exceeds max_systems.
-std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& game, std::size_t max_systems = 2'000'000);
+// Every extreme equilibrium, each once, in a deterministic order. Throws LimitError when the
+// vertex search visits more than max_bases bases of either polytope.
+std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& game, std::size_t max_bases = 200'000);
 
 struct EnumerationOptions {
   std::size_t max_strategies = 200;  // per player, in the reduced strategic form
