@@ -352,7 +352,8 @@ std::vector<std::vector<char>> PurePlans(const Game& game, const PlayerSequences
   ReducedStrategies reduced = EnumerateReducedStrategies(
       game, player, limit,
       "--all enumerates equilibria of small strategic forms only (solve without --all for one "
-      "equilibrium)");
+      "equilibrium)",
+      &ps.infosets);
   std::vector<std::uint32_t> first(game.num_infosets(), 0);
   for (std::size_t k = 0; k < ps.infosets.size(); ++k) first[ps.infosets[k]] = ps.first_seq[k];
   std::vector<std::vector<char>> plans;
@@ -369,84 +370,160 @@ std::vector<std::vector<char>> PurePlans(const Game& game, const PlayerSequences
 
 }  // namespace
 
+namespace {
+
+// An equilibrium of one proper subgame: the probabilities of the personal actions inside it
+// (nonzero ones, by ActionIndex) and the payoffs it gives from the subgame's root on.
+struct Partial {
+  std::vector<std::pair<std::uint32_t, Rational>> moves;
+  Rational value[2];
+};
+
+// The proper subgames directly inside the one at r (leaves included), in preorder.
+std::vector<NodeId> ChildSubgames(const Game& game, NodeId r, const std::vector<char>& roots) {
+  std::vector<NodeId> out;
+  for (NodeId c = r + 1; c < game.subtree_end(r);) {
+    if (roots[c]) {
+      out.push_back(c);
+      c = game.subtree_end(c);
+    } else {
+      ++c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Solution EnumerateExtremeEquilibria(const Game& game, const EnumerationOptions& options) {
   if (game.num_players() != 2)
     throw UnsupportedError("enumerating all mixed equilibria needs two players; the game has " +
                            std::to_string(game.num_players()));
   RequirePerfectRecall(game, "equilibrium enumeration");
   const NodeId n = game.num_nodes();
-  std::vector<char> no_cut(n, 0);
-  std::vector<Rational> no_value;
-  std::vector<std::uint32_t> seq_of(2 * static_cast<std::size_t>(n));
-  SequenceForm<Rational> sf = BuildSequenceForm<Rational>(game, Game::root(), no_cut, no_value, seq_of);
-  auto plans1 = PurePlans(game, sf.player[0], options.max_strategies, 0);
-  auto plans2 = PurePlans(game, sf.player[1], options.max_strategies, 1);
-  Bimatrix bm;
-  bm.rows = plans1.size();
-  bm.cols = plans2.size();
-  bm.a.assign(bm.rows * bm.cols, Rational(0));
-  bm.b.assign(bm.rows * bm.cols, Rational(0));
-  for (std::size_t s = 0; s < bm.rows; ++s)
-    for (std::size_t t = 0; t < bm.cols; ++t)
-      for (const auto& e : sf.entries)
-        if (plans1[s][e.s1] && plans2[t][e.s2]) {
-          bm.a[s * bm.cols + t] += e.a;
-          bm.b[s * bm.cols + t] += e.b;
-        }
-  std::vector<MixedPair> mixed = ExtremeEquilibria(bm);
+  const std::vector<char> roots = ProperSubgameRoots(game);
   ActionIndex index(game);
-  std::vector<char> roots = ProperSubgameRoots(game);
-  std::size_t subgames = 0;
-  for (NodeId v = 0; v < n; ++v) subgames += roots[v] && !game.is_terminal(v);
-  Solution solution;
-  solution.exact = true;
-  solution.concept_name = subgames == 1 ? "extreme Nash" : "extreme subgame-perfect";
-  solution.method = "vertex enumeration of the best-response polytopes of the reduced "
-                    "strategic form (" + std::to_string(bm.rows) + " x " +
-                    std::to_string(bm.cols) + " strategies)";
-  std::set<std::vector<Rational>> seen;
-  std::size_t dropped = 0;
-  for (const MixedPair& e : mixed) {
-    std::vector<Rational> x(sf.player[0].num_sequences, Rational(0)), y(sf.player[1].num_sequences, Rational(0));
-    for (std::size_t s = 0; s < bm.rows; ++s)
-      if (e.x[s] != 0)
-        for (std::size_t q = 0; q < x.size(); ++q)
-          if (plans1[s][q]) x[q] += e.x[s];
-    for (std::size_t t = 0; t < bm.cols; ++t)
-      if (e.y[t] != 0)
-        for (std::size_t q = 0; q < y.size(); ++q)
-          if (plans2[t][q]) y[q] += e.y[t];
-    std::vector<Rational> behavior(index.size(), Rational(0));
-    for (InfosetId h = 0; h < game.num_infosets(); ++h)
-      if (game.infoset_player(h) == model::kChancePlayer)
-        for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
-          behavior[index(h, a)] = game.exact_chance_prob(h, a);
-    PlanToBehavior<Rational>(game, sf.player[0], x, index, behavior);
-    PlanToBehavior<Rational>(game, sf.player[1], y, index, behavior);
-    if (!seen.insert(behavior).second) continue;
-    Rational gain = MaxSubgameGain<Rational>(game, index, behavior, &roots);
-    if (gain != 0) {
-      ++dropped;
+  // Bottom-up over the proper subgames: each reduced subgame (the subgames inside it replaced
+  // by the values of their equilibria) is solved for all its extreme equilibria, once for every
+  // combination of equilibria chosen below. Every result is subgame perfect by construction.
+  std::vector<Rational> value(2 * static_cast<std::size_t>(n), Rational(0));
+  std::vector<std::vector<Partial>> found(n);
+  std::vector<std::uint32_t> seq_of(2 * static_cast<std::size_t>(n));
+  std::vector<Rational> scratch(index.size(), Rational(0));
+  std::size_t subgames = 0, largest_rows = 0, largest_cols = 0;
+  bool truncated = false;
+  for (NodeId r = n; r-- > 0;) {
+    if (!roots[r]) continue;
+    if (game.is_terminal(r)) {
+      for (int p = 0; p < 2; ++p)
+        value[2 * static_cast<std::size_t>(r) + p] =
+            game.outcome(r) == model::kNoOutcome ? Rational(0) : game.exact_payoff(game.outcome(r), p);
       continue;
     }
-    if (solution.equilibria.size() >= options.max_equilibria) {
-      solution.truncated = true;
-      break;
+    ++subgames;
+    std::vector<NodeId> inner;
+    for (NodeId c : ChildSubgames(game, r, roots))
+      if (!game.is_terminal(c)) inner.push_back(c);
+    std::vector<std::size_t> pick(inner.size(), 0);
+    std::vector<Partial>& here = found[r];
+    for (;;) {
+      for (std::size_t i = 0; i < inner.size(); ++i)
+        for (int p = 0; p < 2; ++p)
+          value[2 * static_cast<std::size_t>(inner[i]) + p] = found[inner[i]][pick[i]].value[p];
+      SequenceForm<Rational> sf = BuildSequenceForm<Rational>(game, r, roots, value, seq_of);
+      auto plans1 = PurePlans(game, sf.player[0], options.max_strategies, 0);
+      auto plans2 = PurePlans(game, sf.player[1], options.max_strategies, 1);
+      Bimatrix bm;
+      bm.rows = plans1.size();
+      bm.cols = plans2.size();
+      largest_rows = std::max(largest_rows, bm.rows);
+      largest_cols = std::max(largest_cols, bm.cols);
+      bm.a.assign(bm.rows * bm.cols, Rational(0));
+      bm.b.assign(bm.rows * bm.cols, Rational(0));
+      for (std::size_t s = 0; s < bm.rows; ++s)
+        for (std::size_t t = 0; t < bm.cols; ++t)
+          for (const auto& e : sf.entries)
+            if (plans1[s][e.s1] && plans2[t][e.s2]) {
+              bm.a[s * bm.cols + t] += e.a;
+              bm.b[s * bm.cols + t] += e.b;
+            }
+      for (const MixedPair& e : ExtremeEquilibria(bm)) {
+        if (here.size() >= options.max_equilibria) {
+          truncated = true;
+          break;
+        }
+        // Realization plans, then behaviour at the reduced subgame's own sets.
+        std::vector<Rational> x(sf.player[0].num_sequences, Rational(0));
+        std::vector<Rational> y(sf.player[1].num_sequences, Rational(0));
+        for (std::size_t s = 0; s < bm.rows; ++s)
+          if (e.x[s] != 0)
+            for (std::size_t q = 0; q < x.size(); ++q)
+              if (plans1[s][q]) x[q] += e.x[s];
+        for (std::size_t t = 0; t < bm.cols; ++t)
+          if (e.y[t] != 0)
+            for (std::size_t q = 0; q < y.size(); ++q)
+              if (plans2[t][q]) y[q] += e.y[t];
+        PlanToBehavior<Rational>(game, sf.player[0], x, index, scratch);
+        PlanToBehavior<Rational>(game, sf.player[1], y, index, scratch);
+        Partial partial;
+        for (int p = 0; p < 2; ++p)
+          for (InfosetId h : sf.player[p].infosets)
+            for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
+              if (scratch[index(h, a)] != 0) partial.moves.emplace_back(index(h, a), scratch[index(h, a)]);
+        for (std::size_t i = 0; i < inner.size(); ++i) {
+          const auto& below = found[inner[i]][pick[i]].moves;
+          partial.moves.insert(partial.moves.end(), below.begin(), below.end());
+        }
+        partial.value[0] = e.u;
+        partial.value[1] = e.v;
+        here.push_back(std::move(partial));
+      }
+      // Next combination of the inner subgames' equilibria (the last one fastest).
+      std::size_t i = inner.size();
+      while (i > 0 && ++pick[i - 1] == found[inner[i - 1]].size()) pick[--i] = 0;
+      if (i == 0 || here.size() >= options.max_equilibria) break;
     }
+    if (here.size() >= options.max_equilibria) truncated = true;
+    for (NodeId c : inner) std::vector<Partial>().swap(found[c]);  // no longer needed
+  }
+
+  Solution solution;
+  solution.exact = true;
+  solution.truncated = truncated;
+  solution.concept_name = subgames == 1 ? "extreme Nash" : "extreme subgame-perfect";
+  solution.method = "vertex enumeration of the best-response polytopes of the reduced strategic "
+                    "form" + std::string(subgames == 1 ? "" : " of each proper subgame") + " (" +
+                    (subgames == 1 ? "" : "largest ") + std::to_string(largest_rows) + " x " +
+                    std::to_string(largest_cols) + " strategies)";
+  std::vector<Rational> base(index.size(), Rational(0));
+  for (InfosetId h = 0; h < game.num_infosets(); ++h)
+    if (game.infoset_player(h) == model::kChancePlayer)
+      for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
+        base[index(h, a)] = game.exact_chance_prob(h, a);
+  std::set<std::vector<Rational>> seen;
+  for (const Partial& whole : found[Game::root()]) {
+    std::vector<Rational> behavior = base;
+    for (const auto& [k, v] : whole.moves) behavior[k] = v;
+    if (!seen.insert(behavior).second) continue;
+    Rational gain = MaxSubgameGain<Rational>(game, index, behavior, &roots);
+    if (gain != 0)
+      throw InternalError("an enumerated subgame-perfect equilibrium failed verification (gain " +
+                          FormatRational(gain) + ")");
     std::vector<Rational> values = NodeValuesAs<Rational>(game, index, behavior);
+    PARLEY_CHECK(values[0] == whole.value[0] && values[1] == whole.value[1]);
     Equilibrium eq;
     eq.max_gain = 0;
     for (const auto& b : behavior) eq.behavior.push_back(b.get_d());
     eq.exact_behavior = std::move(behavior);
-    eq.exact_payoffs.assign(values.begin(), values.begin() + 2);
+    eq.exact_payoffs = {values[0], values[1]};
     for (const auto& v : eq.exact_payoffs) eq.payoffs.push_back(v.get_d());
     solution.equilibria.push_back(std::move(eq));
   }
-  if (dropped)
-    solution.notes.push_back(std::to_string(dropped) +
-                             " extreme Nash equilibria of the strategic form are not subgame "
-                             "perfect (with the uniform distribution at sets their own play never "
-                             "reaches) and are not listed");
+  if (subgames > 1)
+    solution.notes.push_back(
+        "every combination of extreme equilibria of the reduced subgames, bottom-up: each is "
+        "subgame perfect, though not every subgame-perfect equilibrium (mixtures of these are "
+        "not listed)");
   return solution;
 }
 

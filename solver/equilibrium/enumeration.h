@@ -10,12 +10,14 @@
 //   ratio test at degenerate vertices; a guard on the number of bases visited stops it on
 //   large tables.
 //
-// Extensive games go through their reduced strategic form: a player's reduced pure
-// strategies are the pure realization plans (one action at every set their own earlier
-// choices do not exclude; von Stengel 1996), the payoff of a pair is the sequence-form sum
-// over the leaves both reach. Each mixed equilibrium becomes a realization plan (the
-// probability of each sequence) and then behaviour strategies; those that are not subgame
-// perfect (checked exactly in every proper subgame) are dropped.
+// Extensive games are enumerated subgame by subgame, bottom-up (Selten 1975): each proper
+// subgame, with the subgames inside it replaced by the values of their equilibria, is a
+// reduced game whose reduced strategic form (pure realization plans, von Stengel 1996) is
+// enumerated as above, once for every combination of equilibria chosen below it. Each mixed
+// equilibrium becomes realization plans and then behaviour strategies (uniform at sets a
+// player's own plan excludes, which no proper subgame holds). Every composition is subgame
+// perfect and is verified exactly; every pure subgame-perfect equilibrium is among them, but
+// not every mixed one (mixtures of listed ones are not listed).
 #pragma once
 
 #include <cstddef>
@@ -46,10 +48,10 @@ struct EnumerationOptions {
   std::size_t max_equilibria = 1000;
 };
 
-// The extreme Nash equilibria of a two-player extensive game's reduced strategic form, as
-// behaviour profiles, keeping those that are subgame perfect (max_gain 0, exact). Throws
-// UnsupportedError unless the game has two players and perfect recall; LimitError past the
-// size guards (saying which).
+// The compositions of extreme equilibria of a two-player extensive game's reduced subgames
+// (above), as behaviour profiles (max_gain 0, exact); at most max_equilibria per subgame
+// (Solution::truncated says when the cap cut a list). Throws UnsupportedError unless the game
+// has two players and perfect recall; LimitError past the size guards (saying which).
 Solution EnumerateExtremeEquilibria(const model::Game& game, const EnumerationOptions& options = {});
 
 }  // namespace parley::equilibrium

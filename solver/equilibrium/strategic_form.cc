@@ -28,9 +28,10 @@ Number ToNumber(const Rational& value) {
 }  // namespace
 
 ReducedStrategies EnumerateReducedStrategies(const Game& game, int player, std::size_t limit,
-                                             const std::string& hint) {
+                                             const std::string& hint,
+                                             const std::vector<InfosetId>* within) {
   ReducedStrategies out;
-  out.sets = game.player_infosets(player);
+  out.sets = within ? *within : game.player_infosets(player);
   std::sort(out.sets.begin(), out.sets.end(), [&](InfosetId a, InfosetId b) {
     return game.infoset_nodes(a).front() < game.infoset_nodes(b).front();
   });
@@ -38,7 +39,8 @@ ReducedStrategies EnumerateReducedStrategies(const Game& game, int player, std::
   std::vector<std::uint32_t> position(game.num_infosets(), kNone);
   for (std::size_t k = 0; k < K; ++k) position[out.sets[k]] = static_cast<std::uint32_t>(k);
   // The player's own last move before each set (the same at every node of the set, by
-  // perfect recall): found from the set's first node. It belongs to an earlier set.
+  // perfect recall): found from the set's first node. It belongs to an earlier set, or lies
+  // outside `within` (then it does not constrain the set).
   std::vector<std::uint32_t> parent_set(K, kNone), parent_action(K, 0);
   for (std::size_t k = 0; k < K; ++k) {
     NodeId child = game.infoset_nodes(out.sets[k]).front();

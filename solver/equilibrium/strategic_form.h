@@ -31,10 +31,13 @@ struct ReducedStrategies {
   std::vector<std::vector<std::uint32_t>> strategies;
 };
 
-// Throws UnsupportedError without perfect recall, and LimitError when the player has more
-// than `limit` reduced strategies (the message names the player and ends with `hint`).
+// `within`, when given, restricts the strategies to those sets of the player (the sets of one
+// proper subgame: own moves above it do not constrain them). Needs perfect recall (checked by
+// the caller). Throws LimitError when the player has more than `limit` reduced strategies (the
+// message names the player and ends with `hint`).
 ReducedStrategies EnumerateReducedStrategies(const model::Game& game, int player,
-                                             std::size_t limit, const std::string& hint);
+                                             std::size_t limit, const std::string& hint,
+                                             const std::vector<model::InfosetId>* within = nullptr);
 
 struct StrategicFormOptions {
   std::size_t max_strategies = 10'000;  // per player

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "solver/equilibrium/enumeration.h"
 #include "solver/equilibrium/lemke.h"
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/equilibrium/solve.h"
@@ -374,6 +375,46 @@ t "" 1
                          LimitError);
   }
 
+  TEST_CASE("--all composes the extreme equilibria of each subgame, bottom-up") {
+    // Ann takes an outside option worth (1, 1) or enters a battle of the sexes with Bo:
+    // (B, b) pays (2, 1), (S, s) pays (1, 2), mismatches pay 0. The subgame has three
+    // equilibria: (B, b) worth 2 to Ann, (S, s) worth 1, and the mixed one (Ann B 2/3, Bo b
+    // 1/3) worth 2/3 to each. Ann then enters against 2, is indifferent at 1 (both choices are
+    // extreme), and stays out against 2/3: four subgame-perfect equilibria with payoffs
+    // (2, 1), (1, 2), (1, 1), (1, 1).
+    auto g = Efg(R"(EFG 2 R "Entry into a battle of the sexes" { "Ann" "Bo" }
+""
+
+p "" 1 1 "enter?" { "Out" "In" } 0
+t "" 1 "outside" { 1 1 }
+p "" 1 2 "Ann picks" { "B" "S" } 0
+p "" 2 1 "Bo picks" { "b" "s" } 0
+t "" 2 "" { 2 1 }
+t "" 3 "" { 0 0 }
+p "" 2 1 0
+t "" 3
+t "" 4 "" { 1 2 }
+)");
+    SolveOptions o;
+    o.all = true;
+    Solution s = Solve(*g, o);
+    CHECK(s.concept_name == "extreme subgame-perfect");
+    std::multiset<std::pair<Rational, Rational>> payoffs;
+    for (const Equilibrium& eq : s.equilibria) {
+      payoffs.insert({eq.exact_payoffs[0], eq.exact_payoffs[1]});
+      CHECK(eq.max_gain == 0);
+      CHECK(BruteForceGain(*g, eq.behavior) == doctest::Approx(0));
+    }
+    CHECK(payoffs == std::multiset<std::pair<Rational, Rational>>{
+                         {1, 1}, {1, 1}, {1, 2}, {2, 1}});
+    // The mixed subgame equilibrium appears with Out.
+    bool mixed = false;
+    for (const Equilibrium& eq : s.equilibria)
+      mixed = mixed || (Prob(*g, eq, "Ann picks", "B") == doctest::Approx(2.0 / 3) &&
+                        Prob(*g, eq, "enter?", "Out") == 1);
+    CHECK(mixed);
+  }
+
   TEST_CASE("Lemke: a degenerate LCP solved exactly") {
     // w = q + M z with M = [[1, 1], [1, 1]], q = (-1, -1): both rows tie at every step;
     // the solutions are z1 + z2 = 1 (w = 0). The lexicographic rule picks the last tied row,
@@ -446,6 +487,54 @@ TEST_CASE("subgame perfect: Gambit sample games against reference.json") {
   CHECK(solved >= 50);
   CHECK(values >= 4);
   CHECK(agreed >= 5);
+}
+
+}  // namespace
+}  // namespace parley::equilibrium
+
+namespace parley::equilibrium {
+namespace {
+
+// --all on every two-player perfect-recall Gambit game whose subgames are small enough: each
+// listed equilibrium is subgame perfect (exactly, and by brute force), and every pure
+// subgame-perfect payoff vector Gambit found (spe_pure) is among them: a pure equilibrium of a
+// reduced subgame is a vertex of its best-response polytopes, so it is one of the compositions.
+TEST_CASE("subgame perfect --all: every pure SPE of Gambit's lists is among the extreme ones") {
+  REQUIRE(testing::SharedAvailable());
+  auto ref = nlohmann::json::parse(testing::ReadFile(testing::SharedPath("gambit-games/reference.json")));
+  int checked = 0, covered = 0;
+  for (auto& [key, entry] : ref.items()) {
+    if (key.rfind("efg/", 0) != 0 || entry["num_players"] != 2 ||
+        !entry["perfect_recall"].get<bool>() || entry["perfect_information"].get<bool>())
+      continue;
+    CAPTURE(key);
+    auto game = io::LoadGame(testing::SharedPath("gambit-games/" + key));
+    EnumerationOptions options;
+    options.max_strategies = 20;
+    Solution s;
+    try {
+      s = EnumerateExtremeEquilibria(*game, options);
+    } catch (const LimitError&) {
+      continue;
+    }
+    std::set<std::pair<std::string, std::string>> ours;
+    for (const Equilibrium& eq : s.equilibria) {
+      CHECK(eq.max_gain == 0);
+      double brute = BruteForceGain(*game, eq.behavior);
+      if (brute >= 0) CHECK(brute < 1e-9);
+      ours.insert({FormatRational(eq.exact_payoffs[0]), FormatRational(eq.exact_payoffs[1])});
+    }
+    CHECK_FALSE(s.equilibria.empty());  // every finite game has one
+    ++checked;
+    if (entry["spe_pure_status"] == "ok" && !s.truncated) {
+      for (const auto& v : entry["spe_pure"])
+        CHECK(ours.count({v[0].get<std::string>(), v[1].get<std::string>()}) == 1);
+      ++covered;
+    }
+  }
+  MESSAGE(checked << " games enumerated, " << covered << " compared with spe_pure");
+  CHECK(checked >= 20);
+  CHECK(covered >= 15);
 }
 
 }  // namespace
