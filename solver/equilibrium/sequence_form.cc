@@ -77,11 +77,11 @@ void RequirePerfectRecall(const Game& game, const std::string& method) {
   if (h == kNoInfoset) return;
   throw UnsupportedError(
       "the game does not have perfect recall: at " + game.DescribeInfoset(h) +
-      " the player cannot tell apart nodes reached through different moves of their own, so " +
+      " the player cannot tell apart nodes reached through different moves of their own, and " +
       method +
-      " (which needs perfect recall: behaviour strategies and the sequence form rest on it) "
-      "does not apply; give the player the information they had (split the set) or model the "
-      "forgetting with a separate player");
+      " needs perfect recall (behaviour strategies and the sequence form rest on it); give the "
+      "player the information they had (split the set) or model the forgetting with a "
+      "separate player");
 }
 
 template <class T>

@@ -84,7 +84,7 @@ ReducedStrategies EnumerateReducedStrategies(const Game& game, int player, std::
 }
 
 model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicFormOptions& options) {
-  RequirePerfectRecall(game, "the reduced strategic form");
+  RequirePerfectRecall(game, "writing the reduced strategic form");
   const int np = game.num_players();
   const std::string hint = "the strategic form is written for small games only";
   std::vector<ReducedStrategies> reduced;

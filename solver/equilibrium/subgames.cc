@@ -168,7 +168,7 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
 Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& options) {
   if (options.method != "auto" && options.method != "lp" && options.method != "lemke")
     throw UnsupportedError("unknown subgame method '" + options.method + "'");
-  RequirePerfectRecall(game, "the subgame-perfect equilibrium methods");
+  RequirePerfectRecall(game, "solving for a subgame-perfect equilibrium");
   std::vector<char> roots = ProperSubgameRoots(game);
   Solution solution;
   solution.concept_name = "subgame-perfect";
