@@ -11,6 +11,7 @@
 //   cmake --build build -j2 --target equilibrium_bench
 //   ./build/bench/equilibrium_bench --benchmark_filter=Lp      # zero-sum, sequence-form LP
 //   ./build/bench/equilibrium_bench --benchmark_filter=Lemke   # general-sum, Lemke (doubles)
+//   ./build/bench/equilibrium_bench --benchmark_filter=Extreme # --all: every extreme equilibrium
 //   PARLEY_BENCH_SEED=1 ./build/bench/equilibrium_bench ...   # other payoffs (default seed 7)
 #include <benchmark/benchmark.h>
 
@@ -18,6 +19,7 @@
 #include <random>
 #include <string>
 
+#include "solver/equilibrium/enumeration.h"
 #include "solver/equilibrium/subgames.h"
 #include "solver/model/game_builder.h"
 
@@ -104,6 +106,35 @@ BENCHMARK(BM_ZeroSumLp)->Args({9, 2})->Args({13, 2})->Args({15, 2})->Args({16, 2
 // perturbed q solves it, about 5.4 s; before that rerun the split LCP of size 4,102 ran, about
 // 40 s); depth 12: 1,367 and 2,731 (reduced LCP, about 1.4 s).
 BENCHMARK(BM_GeneralSumLemke)->Args({7, 2})->Args({9, 2})->Args({10, 2})->Args({11, 2})->Args({12, 2})->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// All extreme equilibria of a random m x n bimatrix game (payoffs uniform integers in [0, 99]),
+// by vertex enumeration in exact rationals. A run stopped by the size guards is reported as an
+// error.
+void BM_ExtremeEquilibria(benchmark::State& state) {
+  std::size_t m = static_cast<std::size_t>(state.range(0)), n = static_cast<std::size_t>(state.range(1));
+  std::mt19937_64 rng(Seed());
+  std::uniform_int_distribution<int> pay(0, 99);
+  parley::equilibrium::Bimatrix game;
+  game.rows = m;
+  game.cols = n;
+  for (std::size_t k = 0; k < m * n; ++k) {
+    game.a.emplace_back(pay(rng));
+    game.b.emplace_back(pay(rng));
+  }
+  std::size_t count = 0;
+  for (auto _ : state) {
+    try {
+      auto equilibria = parley::equilibrium::ExtremeEquilibria(game);
+      count = equilibria.size();
+      benchmark::DoNotOptimize(equilibria);
+    } catch (const std::exception& e) {
+      state.SkipWithError(e.what());
+      break;
+    }
+  }
+  state.counters["equilibria"] = static_cast<double>(count);
+}
+BENCHMARK(BM_ExtremeEquilibria)->Args({8, 8})->Args({12, 12})->Args({14, 14})->Args({6, 30})->Args({16, 16})->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 

@@ -28,14 +28,23 @@ std::vector<Rational> Dense(const SparsePoint& point, std::size_t d) {
   return z;
 }
 
-// Rational entries updated by pivots, in all, before the vertex search gives up: 10 to 20 s.
-constexpr double kMaxPivotWork = 3e8;
+// The work one enumeration may do, counted in exact arithmetic operations (table entries
+// updated by pivots, elimination steps when solving for partners): about 10 to 20 s.
+constexpr double kMaxWork = 6e8;
+
+// Adds to the running count of operations and stops the enumeration past kMaxWork.
+void Spend(double& work, double amount) {
+  work += amount;
+  if (work > kMaxWork)
+    throw LimitError("it needs more than " + std::to_string(static_cast<long long>(kMaxWork)) +
+                     " exact operations");
+}
 
 // The vertices (other than 0) of the polytope {z in R^d : z >= 0, C z <= 1}, C (k x d)
 // positive, so the polytope is bounded and contains 0; z_j = 0 has label zero_label[j] and
 // row r tight has label row_label[r].
 //
-// By pivoting (Dantzig's tableau in exact rationals): the slack basis is the vertex 0, each
+// By pivoting (an integer tableau, exact): the slack basis is the vertex 0, each
 // pivot moves along an edge, and a depth-first search with a set of visited bases walks the
 // whole vertex graph. At a degenerate vertex several bases describe the same point and ties in
 // the ratio test are broken lexicographically (rows compared as (rhs, row of B^-1) / pivot),
@@ -44,14 +53,23 @@ constexpr double kMaxPivotWork = 3e8;
 // the original polytope's, every one of which is reached. Points are deduplicated and labelled
 // from their exact coordinates. Throws LimitError past max_bases bases.
 class VertexSearch {
+  using Integer = mpz_class;
+
  public:
-  VertexSearch(std::size_t d, const std::vector<std::vector<Rational>>& C) : d_(d), k_(C.size()) {
-    // Rows: C z + s = 1. Columns 0..d-1: z; d..d+k-1: slacks (B^-1 lives there).
-    tableau_.assign(k_, std::vector<Rational>(d_ + k_ + 1, Rational(0)));
+  VertexSearch(std::size_t d, const std::vector<std::vector<Rational>>& C, double& work)
+      : d_(d), k_(C.size()), work_(work) {
+    // Rows: L_r C_r z + s_r = L_r, with L_r the common denominator of row r (s_r is the
+    // scaled slack, tight exactly when row r is). Columns 0..d-1: z; d..d+k-1: slacks, where
+    // B^-1 lives; d+k: the right-hand side. Integers throughout (below).
+    tableau_.assign(k_, std::vector<Integer>(d_ + k_ + 1, Integer(0)));
     for (std::size_t r = 0; r < k_; ++r) {
-      for (std::size_t j = 0; j < d_; ++j) tableau_[r][j] = C[r][j];
+      Integer common = 1;
+      for (std::size_t j = 0; j < d_; ++j)
+        mpz_lcm(common.get_mpz_t(), common.get_mpz_t(), C[r][j].get_den_mpz_t());
+      for (std::size_t j = 0; j < d_; ++j)
+        tableau_[r][j] = C[r][j].get_num() * (common / C[r][j].get_den());
       tableau_[r][d_ + r] = 1;
-      tableau_[r][d_ + k_] = 1;
+      tableau_[r][d_ + k_] = common;
     }
     basic_.resize(k_);
     for (std::size_t r = 0; r < k_; ++r) basic_[r] = d_ + r;
@@ -70,7 +88,7 @@ class VertexSearch {
         throw LimitError("one best-response polytope has more than " +
                          std::to_string(max_bases) + " bases");
       seen.insert(SortedBasis());
-      visit(Point());
+      visit(Point(), ZeroColumns());
     };
     enter();
     stack.push_back({0, 0, 0});
@@ -108,11 +126,21 @@ class VertexSearch {
     std::sort(b.begin(), b.end());
     return b;
   }
+  // Per column (z, then slacks): whether the variable is 0 here (nonbasic, or basic at 0).
+  std::vector<char> ZeroColumns() const {
+    std::vector<char> zero(d_ + k_, 1);
+    for (std::size_t r = 0; r < k_; ++r) zero[basic_[r]] = sgn(tableau_[r][d_ + k_]) == 0;
+    return zero;
+  }
+  // Basic variables are T[r][rhs] / det: the basic columns are det times unit vectors.
   SparsePoint Point() const {
     SparsePoint z;
     for (std::size_t r = 0; r < k_; ++r)
-      if (basic_[r] < d_ && tableau_[r][d_ + k_] != 0)
-        z.emplace_back(static_cast<std::uint32_t>(basic_[r]), tableau_[r][d_ + k_]);
+      if (basic_[r] < d_ && tableau_[r][d_ + k_] != 0) {
+        Rational v(tableau_[r][d_ + k_], det_);
+        v.canonicalize();
+        z.emplace_back(static_cast<std::uint32_t>(basic_[r]), std::move(v));
+      }
     std::sort(z.begin(), z.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     return z;
   }
@@ -121,65 +149,71 @@ class VertexSearch {
   std::size_t LeavingRow(std::size_t j) const {
     std::size_t best = k_;
     for (std::size_t r = 0; r < k_; ++r) {
-      if (tableau_[r][j] <= 0) continue;
+      if (sgn(tableau_[r][j]) <= 0) continue;
       if (best == k_ || LexLess(r, best, j)) best = r;
     }
     PARLEY_CHECK(best < k_);
     return best;
   }
-  // (rhs_a, B^-1 row a) / T[a][j] < (rhs_b, B^-1 row b) / T[b][j], lexicographically.
+  // (rhs_a, B^-1 row a) / T[a][j] < (rhs_b, B^-1 row b) / T[b][j], lexicographically (the
+  // common factor det cancels).
   bool LexLess(std::size_t a, std::size_t b, std::size_t j) const {
-    const Rational& pa = tableau_[a][j];
-    const Rational& pb = tableau_[b][j];
+    const Integer& pa = tableau_[a][j];
+    const Integer& pb = tableau_[b][j];
+    Integer lhs, rhs;
     auto compare = [&](std::size_t column) {
-      Rational lhs = tableau_[a][column] * pb, rhs = tableau_[b][column] * pa;
-      return lhs < rhs ? -1 : rhs < lhs ? 1 : 0;
+      lhs = tableau_[a][column] * pb;
+      rhs = tableau_[b][column] * pa;
+      return cmp(lhs, rhs);
     };
     if (int c = compare(d_ + k_)) return c < 0;
     for (std::size_t col = d_; col < d_ + k_; ++col)
       if (int c = compare(col)) return c < 0;
     return false;  // equal rows cannot happen: B^-1 is nonsingular
   }
+  // Integer pivoting (Edmonds; as in Avis's lrs): with det the previous pivot, every entry
+  // off the pivot row becomes (T[i][c] T[r][j] - T[i][j] T[r][c]) / det, an exact division;
+  // the pivot row stays and T[r][j] (> 0 here) becomes det. Pivoting back restores the table.
   void Pivot(std::size_t r, std::size_t j) {
-    work_ += static_cast<double>(k_) * static_cast<double>(d_ + k_ + 1);
-    if (work_ > kMaxPivotWork)
-      throw LimitError("one best-response polytope needs more than " +
-                       std::to_string(static_cast<long long>(kMaxPivotWork)) +
-                       " rational updates to walk");
-    std::vector<Rational>& row = tableau_[r];
-    Rational p = row[j];
-    for (Rational& v : row) v /= p;
+    Spend(work_, static_cast<double>(k_) * static_cast<double>(d_ + k_ + 1));
+    const std::vector<Integer>& row = tableau_[r];
+    const Integer p = row[j];
+    Integer t;
     for (std::size_t i = 0; i < k_; ++i) {
-      if (i == r || tableau_[i][j] == 0) continue;
-      Rational f = tableau_[i][j];
-      for (std::size_t c = 0; c < row.size(); ++c)
-        if (row[c] != 0) tableau_[i][c] -= f * row[c];
+      if (i == r) continue;
+      std::vector<Integer>& other = tableau_[i];
+      const Integer f = other[j];
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        t = other[c] * p;
+        if (sgn(f) != 0 && sgn(row[c]) != 0) t -= f * row[c];
+        mpz_divexact(other[c].get_mpz_t(), t.get_mpz_t(), det_.get_mpz_t());
+      }
     }
+    det_ = p;
     basic_[r] = j;
   }
 
   std::size_t d_, k_;
-  double work_ = 0;
-  std::vector<std::vector<Rational>> tableau_;
+  double& work_;
+  Integer det_ = 1;
+  std::vector<std::vector<Integer>> tableau_;
   std::vector<std::size_t> basic_;
 };
 
 std::vector<Vertex> Vertices(std::size_t d, const std::vector<std::vector<Rational>>& C,
                              const std::vector<std::size_t>& zero_label,
                              const std::vector<std::size_t>& row_label, std::size_t labels,
-                             std::size_t max_bases) {
+                             std::size_t max_bases, double& work) {
   std::set<SparsePoint> seen;
   std::vector<Vertex> out;
-  VertexSearch(d, C).Run(max_bases, [&](SparsePoint z) {
+  VertexSearch(d, C, work).Run(max_bases, [&](SparsePoint z, const std::vector<char>& zero) {
     if (z.empty() || !seen.insert(z).second) return;
+    // Labels: z_j = 0, or row r tight (its slack 0).
     std::vector<char> lab(labels, 0);
-    for (std::size_t j = 0; j < d; ++j) lab[zero_label[j]] = 1;
-    for (const auto& [j, v] : z) lab[zero_label[j]] = 0;
-    for (std::size_t r = 0; r < C.size(); ++r) {
-      Rational sum = 0;
-      for (const auto& [j, v] : z) sum += C[r][j] * v;
-      if (sum == 1) lab[row_label[r]] = 1;
-    }
+    for (std::size_t j = 0; j < d; ++j)
+      if (zero[j]) lab[zero_label[j]] = 1;
+    for (std::size_t r = 0; r < C.size(); ++r)
+      if (zero[d + r]) lab[row_label[r]] = 1;
     out.push_back({std::move(z), std::move(lab)});
   });
   return out;
@@ -199,7 +233,7 @@ enum class Partner { kUnique, kNone, kFace };
 // nonzero point of the polytope satisfies them; kFace when they leave a line or more (a
 // degenerate game: the caller then enumerates the polytope itself).
 Partner SolvePartner(const Polytope& p, const std::vector<char>& required, std::size_t labels,
-                     Vertex* out) {
+                     Vertex* out, double& work) {
   const std::size_t d = p.d;
   std::vector<std::vector<Rational>> rows;
   for (std::size_t j = 0; j < d; ++j)
@@ -215,6 +249,7 @@ Partner SolvePartner(const Polytope& p, const std::vector<char>& required, std::
       rows.push_back(std::move(row));
     }
   // Gauss-Jordan elimination, exact.
+  Spend(work, static_cast<double>(rows.size()) * static_cast<double>(d) * static_cast<double>(d + 1));
   std::size_t rank = 0;
   std::vector<std::size_t> pivot_column;
   for (std::size_t c = 0; c < d && rank < rows.size(); ++c) {
@@ -302,9 +337,10 @@ std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& g, std::size_t max_base
   // Walk the polytope of lower dimension; for each of its vertices the labels it lacks are
   // equations for the partner, which in a nondegenerate game fix one point to check. Only when
   // some vertex leaves a face of partners is the other polytope walked too.
+  double work = 0;
   auto vertices = [&](const Polytope& p) {
     try {
-      return Vertices(p.d, p.C, p.zero_label, p.row_label, labels, max_bases);
+      return Vertices(p.d, p.C, p.zero_label, p.row_label, labels, max_bases, work);
     } catch (const LimitError& e) {
       throw LimitError("enumerating all equilibria of a " + std::to_string(m) + " x " +
                        std::to_string(n) + " game stopped: " + e.what() +
@@ -321,7 +357,14 @@ std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& g, std::size_t max_base
     std::vector<char> required(labels);
     for (std::size_t l = 0; l < labels; ++l) required[l] = !vw[k].labels[l];
     Vertex partner;
-    Partner found = SolvePartner(other, required, labels, &partner);
+    Partner found;
+    try {
+      found = SolvePartner(other, required, labels, &partner, work);
+    } catch (const LimitError& e) {
+      throw LimitError("enumerating all equilibria of a " + std::to_string(m) + " x " +
+                       std::to_string(n) + " game stopped: " + e.what() +
+                       "; solve without --all for one equilibrium");
+    }
     if (found == Partner::kFace) degenerate = true;
     if (found == Partner::kUnique) partners.emplace_back(k, std::move(partner));
   }
