@@ -39,8 +39,11 @@ struct ConvertCommand {
                       "' files; convert writes .efg (Gambit), .nfg (Gambit, strategic form) or "
                       ".json (Parley)");
     if (ext == ".nfg" && io::Extension(input.path) == ".nfg" && input.overrides.empty()) {
-      // Strategic to strategic: the table as it is (outcome list kept).
-      Emit(io::WriteNfgString(io::ReadNfg(io::ReadWholeFile(input.path), input.path)), output);
+      // Strategic to strategic: the table as it is (outcome list kept), within the limit.
+      io::NfgReadOptions read;
+      read.max_cells = strategic.max_cells;
+      Emit(io::WriteNfgString(io::ReadNfg(io::ReadWholeFile(input.path), input.path, read)),
+           output);
       return 0;
     }
     auto game = io::LoadGame(input.path, ToLoadOptions(input));

@@ -296,7 +296,11 @@ Partner SolvePartner(const Polytope& p, const std::vector<char>& required, std::
 
 }  // namespace
 
-std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& g, std::size_t max_bases) {
+namespace {
+
+// ExtremeEquilibria, charging its work to `work` (shared by the calls of one enumeration).
+std::vector<MixedPair> ExtremeEquilibriaWithin(const Bimatrix& g, std::size_t max_bases,
+                                               double& work) {
   const std::size_t m = g.rows, n = g.cols;
   PARLEY_CHECK(m > 0 && n > 0 && g.a.size() == m * n && g.b.size() == m * n);
   Rational amin = *std::min_element(g.a.begin(), g.a.end());
@@ -337,7 +341,6 @@ std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& g, std::size_t max_base
   // Walk the polytope of lower dimension; for each of its vertices the labels it lacks are
   // equations for the partner, which in a nondegenerate game fix one point to check. Only when
   // some vertex leaves a face of partners is the other polytope walked too.
-  double work = 0;
   auto vertices = [&](const Polytope& p) {
     try {
       return Vertices(p.d, p.C, p.zero_label, p.row_label, labels, max_bases, work);
@@ -373,6 +376,14 @@ std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& g, std::size_t max_base
       walk_p ? add(vw[k], partner) : add(partner, vw[k]);
   } else {
     std::vector<Vertex> vo = vertices(other);
+    try {
+      Spend(work, static_cast<double>(vw.size()) * static_cast<double>(vo.size()) *
+                      static_cast<double>(labels) / 8);
+    } catch (const LimitError& e) {
+      throw LimitError("enumerating all equilibria of a " + std::to_string(m) + " x " +
+                       std::to_string(n) + " game stopped: pairing its vertices " + e.what() +
+                       "; solve without --all for one equilibrium");
+    }
     for (const Vertex& a : vw)
       for (const Vertex& b : vo) {
         bool complete = true;
@@ -384,6 +395,13 @@ std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& g, std::size_t max_base
     return l.x != r.x ? l.x > r.x : l.y > r.y;
   });
   return out;
+}
+
+}  // namespace
+
+std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& g, std::size_t max_bases) {
+  double work = 0;
+  return ExtremeEquilibriaWithin(g, max_bases, work);
 }
 
 namespace {
@@ -455,6 +473,7 @@ Solution EnumerateExtremeEquilibria(const Game& game, const EnumerationOptions& 
   std::vector<Rational> scratch(index.size(), Rational(0));
   std::size_t subgames = 0, largest_rows = 0, largest_cols = 0;
   bool truncated = false;
+  double work = 0;  // one budget for the whole enumeration
   for (NodeId r = n; r-- > 0;) {
     if (!roots[r]) continue;
     if (game.is_terminal(r)) {
@@ -481,6 +500,14 @@ Solution EnumerateExtremeEquilibria(const Game& game, const EnumerationOptions& 
       bm.cols = plans2.size();
       largest_rows = std::max(largest_rows, bm.rows);
       largest_cols = std::max(largest_cols, bm.cols);
+      try {
+        Spend(work, static_cast<double>(bm.rows) * static_cast<double>(bm.cols) *
+                        static_cast<double>(sf.entries.size()) / 8);
+      } catch (const LimitError& e) {
+        throw LimitError(std::string("enumerating all equilibria stopped: ") + e.what() +
+                         " over the combinations of the subgames' equilibria; solve without "
+                         "--all for one equilibrium");
+      }
       bm.a.assign(bm.rows * bm.cols, Rational(0));
       bm.b.assign(bm.rows * bm.cols, Rational(0));
       for (std::size_t s = 0; s < bm.rows; ++s)
@@ -490,7 +517,7 @@ Solution EnumerateExtremeEquilibria(const Game& game, const EnumerationOptions& 
               bm.a[s * bm.cols + t] += e.a;
               bm.b[s * bm.cols + t] += e.b;
             }
-      for (const MixedPair& e : ExtremeEquilibria(bm)) {
+      for (const MixedPair& e : ExtremeEquilibriaWithin(bm, kDefaultMaxBases, work)) {
         if (here.size() >= options.max_equilibria) {
           truncated = true;
           break;

@@ -40,8 +40,11 @@ struct MixedPair {
 };
 
 // Every extreme equilibrium, each once, in a deterministic order. Throws LimitError when the
-// vertex search visits more than max_bases bases of either polytope.
-std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& game, std::size_t max_bases = 200'000);
+// vertex search visits more than max_bases bases of either polytope, or when the work passes
+// its budget (about 15 s).
+inline constexpr std::size_t kDefaultMaxBases = 200'000;
+std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& game,
+                                         std::size_t max_bases = kDefaultMaxBases);
 
 struct EnumerationOptions {
   std::size_t max_strategies = 200;  // per player, in the reduced strategic form

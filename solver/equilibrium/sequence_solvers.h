@@ -37,9 +37,8 @@ struct PlanPair {
 template <class T>
 PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf);
 
-// `engine`: CLP's dual simplex (the default, several times faster on large games) or GLPK's
-// primal simplex (a second opinion when CLP's answer fails verification). Throws LimitError
-// if the engine gives up.
+// `engine`: CLP (barrier, crossover and a dual simplex clean-up; several times faster on large
+// games) or GLPK (primal simplex). Throws LimitError if the engine gives up.
 PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double>& sf,
                                      lp::Engine engine = lp::Engine::kClp);
 

@@ -89,15 +89,18 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
   const std::string hint = "the strategic form is written for small games only";
   std::vector<ReducedStrategies> reduced;
   std::size_t cells = 1;
+  bool too_many = false;  // past max_cells (or past what a size_t holds)
   std::string shape;
   for (int p = 0; p < np; ++p) {
     reduced.push_back(EnumerateReducedStrategies(game, p, options.max_strategies, hint));
     std::size_t count = reduced.back().strategies.size();
     shape += (p ? " x " : "") + std::to_string(count);
-    cells = cells > std::numeric_limits<std::size_t>::max() / count ? options.max_cells + 1
-                                                                     : cells * count;
+    if (cells > std::numeric_limits<std::size_t>::max() / count)
+      too_many = true;
+    else
+      cells *= count;
   }
-  if (cells > options.max_cells)
+  if (too_many || cells > options.max_cells)
     throw LimitError("the reduced strategic form has " + shape + " strategy profiles, more than " +
                      std::to_string(options.max_cells) + "; " + hint);
 

@@ -48,6 +48,7 @@ std::string Gain(double gain) {
 
 struct Counters {
   std::size_t bi_nodes = 0, lp_subgames = 0, lemke_subgames = 0, unreached_sets = 0;
+  std::size_t lp_engine_switches = 0;  // LPs the first engine gave up on
   std::size_t pivots = 0;
 };
 
@@ -122,7 +123,19 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
     PlanPair<T> plans;
     if constexpr (std::is_same_v<T, double>) {
       if (use_lp) {
-        plans = SolveSequenceFormLp(game, sf);
+        bool gave_up = false;  // the engine stopped, or ended without an optimum
+        try {
+          plans = SolveSequenceFormLp(game, sf, lp_engine);
+        } catch (const LimitError&) {
+          gave_up = true;
+        } catch (const InternalError&) {
+          gave_up = true;
+        }
+        if (gave_up) {  // the other engine tries
+          lp::Engine other = lp_engine == lp::Engine::kClp ? lp::Engine::kGlpk : lp::Engine::kClp;
+          plans = SolveSequenceFormLp(game, sf, other);
+          ++count.lp_engine_switches;
+        }
         ++count.lp_subgames;
       }
     }
@@ -178,14 +191,22 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
   std::string why_exact;  // why floating point was not enough, when it was not
   if (!exact) {
     try {
-      eq = SolveWith<double>(game, options, roots, count);
+      const lp::Engine first = options.lp_engine;
+      const lp::Engine second = first == lp::Engine::kClp ? lp::Engine::kGlpk : lp::Engine::kClp;
+      auto name = [](lp::Engine e) { return e == lp::Engine::kClp ? "CLP" : "GLPK"; };
+      eq = SolveWith<double>(game, options, roots, count, first);
+      if (count.lp_engine_switches > 0)
+        solution.notes.push_back(name(first) + std::string(" gave up on ") +
+                                 Plural(count.lp_engine_switches, "LP") + "; " + name(second) +
+                                 " solved " + (count.lp_engine_switches == 1 ? "it" : "them"));
       if (eq.max_gain > options.tolerance && count.lp_subgames > 0) {
         // A second opinion from the other LP engine before exact arithmetic (which has no LP
         // and stops at a much smaller size).
-        solution.notes.push_back("the LP answer (CLP) had a deviation gain of " +
-                                 Gain(eq.max_gain) + "; re-solved with GLPK");
+        solution.notes.push_back("the LP answer (" + std::string(name(first)) +
+                                 ") had a deviation gain of " + Gain(eq.max_gain) +
+                                 "; re-solved with " + name(second));
         count = Counters{};
-        eq = SolveWith<double>(game, options, roots, count, lp::Engine::kGlpk);
+        eq = SolveWith<double>(game, options, roots, count, second);
       }
       if (eq.max_gain > options.tolerance)
         why_exact = "the floating-point solution had a deviation gain of " +

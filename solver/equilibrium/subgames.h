@@ -24,6 +24,7 @@
 #include <string>
 
 #include "solver/equilibrium/profile.h"
+#include "solver/lp/linear_program.h"
 #include "solver/model/game.h"
 
 namespace parley::equilibrium {
@@ -35,6 +36,9 @@ struct SubgamePerfectOptions {
   std::string method = "auto";
   // In doubles: largest gain accepted before recomputing in exact arithmetic.
   double tolerance = 1e-9;
+  // The LP engine tried first for constant-sum subgames; the other one is the second opinion
+  // when it gives up or its answer fails verification.
+  lp::Engine lp_engine = lp::Engine::kClp;
 };
 
 // Throws UnsupportedError for games without perfect recall, for imperfect-information

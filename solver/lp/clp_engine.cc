@@ -29,6 +29,23 @@ std::vector<double> ClpBounds(std::span<const double> values) {
   return out;
 }
 
+// The solution CLP holds, in LinearProgram's conventions (CLP reports the objective and the
+// duals in the program's own sense already).
+LpSolution Read(ClpSimplex& model, int rows, int cols, Status status) {
+  LpSolution solution;
+  solution.status = status;
+  solution.objective = model.objectiveValue();
+  const double* primal = model.primalColumnSolution();
+  const double* reduced = model.dualColumnSolution();
+  const double* duals = model.dualRowSolution();
+  const double* activity = model.primalRowSolution();
+  solution.primal.assign(primal, primal + cols);
+  solution.reduced_costs.assign(reduced, reduced + cols);
+  solution.row_duals.assign(duals, duals + rows);
+  solution.row_activity.assign(activity, activity + rows);
+  return solution;
+}
+
 }  // namespace
 
 LpSolution SolveWithClp(const LinearProgram& program, const SolveOptions& options) {
@@ -69,7 +86,8 @@ LpSolution SolveWithClp(const LinearProgram& program, const SolveOptions& option
   }
   how.setPresolveType(options.presolve ? ClpSolve::presolveOn : ClpSolve::presolveOff);
   model.initialSolve(how);
-  if (options.algorithm == Algorithm::kInteriorPoint && model.status() > 2) {
+  auto conclusive = [&] { return model.status() >= 0 && model.status() <= 2; };
+  if (options.algorithm == Algorithm::kInteriorPoint && !conclusive()) {
     // The barrier or its crossover gave up: finish with the dual simplex from where it got.
     model.dual();
   }
@@ -78,33 +96,26 @@ LpSolution SolveWithClp(const LinearProgram& program, const SolveOptions& option
     // whose unscaled values still break bounds by about that much (secondaryStatus 2): on a
     // sequence-form LP that showed as a deviation gain of 0.008. A dual simplex pass from the
     // final basis on the unscaled program with tolerances of 1e-10 removes it, usually in a
-    // few iterations.
+    // few iterations. Should that pass itself fail, the first optimum stands.
+    LpSolution first = Read(model, rows, cols, Status::kOptimal);
     model.scaling(0);
     model.setPrimalTolerance(kCleanupTolerance);
     model.setDualTolerance(kCleanupTolerance);
     model.dual();
+    if (model.status() != 0) return first;
   }
 
-  LpSolution solution;
+  Status status;
   switch (model.status()) {
-    case 0: solution.status = Status::kOptimal; break;
-    case 1: solution.status = Status::kInfeasible; break;
-    case 2: solution.status = Status::kUnbounded; break;
+    case 0: status = Status::kOptimal; break;
+    case 1: status = Status::kInfeasible; break;
+    case 2: status = Status::kUnbounded; break;
     default:
       throw LimitError("the LP solver stopped without a conclusion (CLP status " +
                        std::to_string(model.status()) + ", " + std::to_string(rows) +
                        " rows, " + std::to_string(cols) + " columns)");
   }
-  solution.objective = model.objectiveValue();
-  const double* primal = model.primalColumnSolution();
-  const double* reduced = model.dualColumnSolution();
-  const double* duals = model.dualRowSolution();
-  const double* activity = model.primalRowSolution();
-  solution.primal.assign(primal, primal + cols);
-  solution.reduced_costs.assign(reduced, reduced + cols);
-  solution.row_duals.assign(duals, duals + rows);
-  solution.row_activity.assign(activity, activity + rows);
-  return solution;
+  return Read(model, rows, cols, status);
 }
 
 }  // namespace parley::lp

@@ -60,13 +60,16 @@ int LinearProgram::AddRow(double lower, double upper, std::span<const int> colum
     std::sort(order.begin(), order.end(),
               [&](std::size_t a, std::size_t b) { return columns[a] < columns[b]; });
   }
+  // Check everything first, so that a refused row leaves the program as it was.
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    if (columns[k] < 0 || columns[k] >= num_columns()) throw ValidationError("LP row: unknown column");
+    if (!std::isfinite(coefficients[k])) throw ValidationError("LP coefficient is not finite");
+  }
   int row = num_rows();
   std::size_t first = entry_value_.size();
   for (std::size_t k : order) {
     int column = columns[k];
     double value = coefficients[k];
-    if (column < 0 || column >= num_columns()) throw ValidationError("LP row: unknown column");
-    if (!std::isfinite(value)) throw ValidationError("LP coefficient is not finite");
     if (entry_value_.size() > first && entry_col_.back() == column) {
       entry_value_.back() += value;
     } else {

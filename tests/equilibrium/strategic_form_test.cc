@@ -3,6 +3,7 @@
 // under that pure profile, agreement with the extensive --all enumeration, and the CLI.
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "solver/io/files.h"
 #include "solver/io/nfg.h"
 #include "solver/model/error.h"
+#include "solver/model/game_builder.h"
 #include "tests/test_util.h"
 
 namespace parley::equilibrium {
@@ -86,6 +88,34 @@ TEST_SUITE("strategic form") {
     small.max_strategies = 5;
     CHECK_THROWS_WITH_AS(ReducedStrategicForm(*game, small),
                          doctest::Contains("Ann has more than 5 reduced pure strategies"),
+                         LimitError);
+  }
+
+  TEST_CASE("a table too large for a size_t is refused, not wrapped") {
+    // Chance picks one of 5 x 13 branches; in each, one player makes a binary choice at a set
+    // of its own. Each player has 13 independent sets: 2^13 = 8,192 strategies, and the table
+    // 8,192^5 (about 3.8e19) cells, more than a 64-bit count holds.
+    model::GameBuilder b({"P1", "P2", "P3", "P4", "P5"});
+    const std::vector<std::string> two = {"l", "r"};
+    std::vector<std::string> branches;
+    std::vector<Number> probs;
+    for (int k = 0; k < 65; ++k) {
+      branches.push_back("b" + std::to_string(k));
+      probs.emplace_back(Rational(1, 65), Number::Kind::kFraction);
+    }
+    NodeId root = b.AddNode(model::kNoNode, b.AddChanceInfoset("", branches, probs));
+    std::vector<Number> zero(5, Number(0));
+    model::OutcomeId o = b.AddOutcome("", zero);
+    for (int k = 0; k < 65; ++k) {
+      NodeId v = b.AddNode(root, b.AddInfoset(k % 5, "", two));
+      b.AddTerminal(v, o);
+      b.AddTerminal(v, o);
+    }
+    auto game = b.Build();
+    StrategicFormOptions huge;
+    huge.max_cells = std::numeric_limits<std::size_t>::max();
+    CHECK_THROWS_WITH_AS(ReducedStrategicForm(*game, huge),
+                         doctest::Contains("8192 x 8192 x 8192 x 8192 x 8192 strategy profiles"),
                          LimitError);
   }
 

@@ -342,24 +342,32 @@ t "" 1
         CAPTURE(depth);
         CAPTURE(seed);
         model::GamePtr g = DelayedObservation(depth, seed);
-        SubgamePerfectOptions lp_options;
-        lp_options.method = "lp";
-        Solution by_lp = SolveSubgamePerfect(*g, lp_options);
-        CHECK(by_lp.method.find("LP") != std::string::npos);
-        CHECK_FALSE(by_lp.exact);
         SubgamePerfectOptions exact_options;
         exact_options.method = "lemke";
         exact_options.exact = true;
         Solution exact = SolveSubgamePerfect(*g, exact_options);
-        const Equilibrium& a = by_lp.equilibria.at(0);
         const Equilibrium& b = exact.equilibria.at(0);
-        CHECK(a.max_gain < 1e-9);
         CHECK(b.max_gain == 0);
-        // Zero-sum: every equilibrium has the value, so the payoffs agree to rounding.
-        CHECK(std::abs(a.payoffs[0] - ToDouble(b.exact_payoffs[0])) < 1e-9);
-        CHECK(std::abs(a.payoffs[1] - ToDouble(b.exact_payoffs[1])) < 1e-9);
-        double brute = BruteForceGain(*g, a.behavior);
-        if (brute >= 0) CHECK(brute < 1e-9);
+        for (lp::Engine engine : {lp::Engine::kClp, lp::Engine::kGlpk}) {  // both engines
+          CAPTURE(static_cast<int>(engine));
+          SubgamePerfectOptions lp_options;
+          lp_options.method = "lp";
+          lp_options.lp_engine = engine;
+          Solution by_lp = SolveSubgamePerfect(*g, lp_options);
+          CHECK(by_lp.method.find("LP") != std::string::npos);
+          CHECK_FALSE(by_lp.exact);
+          for (const auto& note : by_lp.notes) {  // no engine gave up, nothing was re-solved
+            CHECK(note.find("gave up") == std::string::npos);
+            CHECK(note.find("re-solved") == std::string::npos);
+          }
+          const Equilibrium& a = by_lp.equilibria.at(0);
+          CHECK(a.max_gain < 1e-9);
+          // Zero-sum: every equilibrium has the value, so the payoffs agree to rounding.
+          CHECK(std::abs(a.payoffs[0] - ToDouble(b.exact_payoffs[0])) < 1e-9);
+          CHECK(std::abs(a.payoffs[1] - ToDouble(b.exact_payoffs[1])) < 1e-9);
+          double brute = BruteForceGain(*g, a.behavior);
+          if (brute >= 0) CHECK(brute < 1e-9);
+        }
       }
     }
   }

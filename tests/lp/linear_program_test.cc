@@ -118,6 +118,11 @@ TEST_SUITE("lp") {
                     parley::ValidationError);
     CHECK_THROWS_AS(program.AddRow(0, 1, std::vector<int>{0}, std::vector<double>{NAN}),
                     parley::ValidationError);
+    // A refused row leaves nothing behind, even when its first entries were valid.
+    CHECK_THROWS_AS(program.AddRow(0, 1, std::vector<int>{0, 7}, std::vector<double>{1, 1}),
+                    parley::ValidationError);
+    CHECK(program.num_rows() == 0);
+    CHECK(program.num_nonzeros() == 0);
     // No rows at all still solves.
     for (const SolveOptions& options : AllEngines()) {
       CAPTURE(Name(options));
