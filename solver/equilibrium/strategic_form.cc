@@ -16,13 +16,16 @@ namespace {
 
 constexpr std::uint32_t kNone = 0xffffffffu;
 
-// The number as the writers should show it: exact when its denominator is modest (the game
-// stated its numbers exactly), else the double it came from (computed payoffs), the rule
-// Game::payoff_text follows.
-Number ToNumber(const Rational& value) {
-  if (mpz_sizeinbase(value.get_den_mpz_t(), 2) > 40) return Number(value.get_d());
-  return Number(value, value.get_den() == 1 ? Number::Kind::kInteger
-                                                   : Number::Kind::kFraction);
+// A number of the game stated exactly, by the rule Game::payoff_text follows: a computed
+// double has a huge denominator (2^52 and up), a stated fraction a modest one.
+bool StatedExactly(const Rational& value) { return mpz_sizeinbase(value.get_den_mpz_t(), 2) <= 40; }
+
+// A cell's payoff as the writers should show it: exact when the game's numbers all are (then
+// even sums over long chance paths stay fractions), else the double it rounds to (a game with
+// computed payoffs, such as a scenario's, gets decimals throughout).
+Number ToNumber(const Rational& value, bool exact_game) {
+  if (!exact_game) return Number(value.get_d());
+  return Number(value, value.get_den() == 1 ? Number::Kind::kInteger : Number::Kind::kFraction);
 }
 
 }  // namespace
@@ -198,8 +201,15 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
   table.SetComment("Reduced strategic form of an extensive game: a strategy names the action at "
                    "each of its player's information sets in order of appearance, * where the "
                    "player's own earlier choices exclude the set.");
+  bool exact_game = true;
+  for (model::OutcomeId o = 0; o < game.num_outcomes() && exact_game; ++o)
+    for (int p = 0; p < np; ++p) exact_game = exact_game && StatedExactly(game.exact_payoff(o, p));
+  for (InfosetId h = 0; h < game.num_infosets() && exact_game; ++h)
+    if (game.infoset_player(h) == model::kChancePlayer)
+      for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
+        exact_game = exact_game && StatedExactly(game.exact_chance_prob(h, a));
   for (std::size_t c = 0; c < cells; ++c)
-    for (int p = 0; p < np; ++p) table.SetPayoff(c, p, ToNumber(sum[c * np + p]));
+    for (int p = 0; p < np; ++p) table.SetPayoff(c, p, ToNumber(sum[c * np + p], exact_game));
   return table;
 }
 

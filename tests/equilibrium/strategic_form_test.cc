@@ -119,6 +119,32 @@ TEST_SUITE("strategic form") {
                          LimitError);
   }
 
+  TEST_CASE("exact games stay exact even past 40-bit denominators") {
+    // Thirty chance moves that go on with probability 1/3; the last pays 1. The only cell is
+    // worth 3^-30, whose denominator (about 2^47.5) is larger than any stated number's.
+    model::GameBuilder b({"Ann"});
+    const std::vector<std::string> moves = {"on", "stop"};
+    const std::vector<Number> probs = {Number(Rational(1, 3), Number::Kind::kFraction),
+                                       Number(Rational(2, 3), Number::Kind::kFraction)};
+    std::vector<Number> one = {Number(1)}, zero = {Number(0)};
+    model::OutcomeId pay = b.AddOutcome("", one), nothing = b.AddOutcome("", zero);
+    NodeId v = model::kNoNode;
+    for (int k = 0; k < 30; ++k) {
+      NodeId c = b.AddNode(v, b.AddChanceInfoset("", moves, probs));
+      if (v != model::kNoNode) b.AddTerminal(v, nothing);  // v's "stop"
+      v = c;
+    }
+    b.AddTerminal(v, pay);
+    b.AddTerminal(v, nothing);
+    auto game = b.Build();
+    model::NormalFormGame t = ReducedStrategicForm(*game);
+    REQUIRE(t.num_cells() == 1);
+    Rational expected(1);
+    for (int k = 0; k < 30; ++k) expected /= 3;
+    CHECK(t.payoff(0, 0).IsExact());
+    CHECK(t.payoff(0, 0).ToRational() == expected);
+  }
+
   TEST_CASE("every Gambit .nfg comes back unchanged from its tree") {
     REQUIRE(testing::SharedAvailable());
     auto ref = nlohmann::json::parse(testing::ReadFile(testing::SharedPath("gambit-games/reference.json")));
