@@ -1,7 +1,6 @@
 #include "solver/equilibrium/enumeration.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 #include "solver/equilibrium/sequence_form.h"
@@ -50,8 +49,9 @@ void Spend(double& work, double amount) {
 // the ratio test are broken lexicographically (rows compared as (rhs, row of B^-1) / pivot),
 // which is the simplex method on the perturbed right-hand side 1 + (eps, eps^2, ...): that
 // polytope is simple, its vertex graph is connected, and each of its vertices tends to one of
-// the original polytope's, every one of which is reached. Points are deduplicated and labelled
-// from their exact coordinates. Throws LimitError past max_bases bases.
+// the original polytope's, every one of which is reached. Points are deduplicated; labels come
+// from the variables that are 0 at the point (nonbasic, or basic at 0). Throws LimitError past
+// max_bases bases, or past the work budget.
 class VertexSearch {
   using Integer = mpz_class;
 
