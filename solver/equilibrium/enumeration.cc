@@ -233,7 +233,7 @@ enum class Partner { kUnique, kNone, kFace };
 // nonzero point of the polytope satisfies them; kFace when they leave a line or more (a
 // degenerate game: the caller then enumerates the polytope itself).
 Partner SolvePartner(const Polytope& p, const std::vector<char>& required, std::size_t labels,
-                     Vertex* out, double& work) {
+                     Vertex* out, double& work, std::size_t* rank_out = nullptr) {
   const std::size_t d = p.d;
   std::vector<std::vector<Rational>> rows;
   for (std::size_t j = 0; j < d; ++j)
@@ -267,6 +267,7 @@ Partner SolvePartner(const Polytope& p, const std::vector<char>& required, std::
     pivot_column.push_back(c);
     ++rank;
   }
+  if (rank_out) *rank_out = rank;
   for (std::size_t i = rank; i < rows.size(); ++i)
     if (rows[i][d] != 0) return Partner::kNone;  // inconsistent
   if (rank < d) return Partner::kFace;
@@ -292,6 +293,47 @@ Partner SolvePartner(const Polytope& p, const std::vector<char>& required, std::
     if (z[j] != 0) sparse.emplace_back(static_cast<std::uint32_t>(j), z[j]);
   *out = {std::move(sparse), std::move(lab)};
   return Partner::kUnique;
+}
+
+// Every vertex of `p` that carries the labels in `required`: the vertices of that face. When
+// the labels pin down a point it is SolvePartner's; when they leave a face of dimension 1 or 2
+// (a degenerate game), each vertex of it is pinned down by that many more labels, so every
+// such choice is tried. False when the face is larger (the caller then walks `p` itself).
+bool FacePartners(const Polytope& p, const std::vector<char>& required, std::size_t labels,
+                  double& work, std::vector<Vertex>* out) {
+  Vertex v;
+  std::size_t rank = 0;
+  Partner found = SolvePartner(p, required, labels, &v, work, &rank);
+  if (found == Partner::kUnique) out->push_back(std::move(v));
+  if (found != Partner::kFace) return true;
+  const std::size_t extra = p.d - rank;
+  if (extra > 2) return false;
+  std::vector<std::size_t> free_labels;  // this polytope's labels not yet required
+  for (std::size_t j = 0; j < p.d; ++j)
+    if (!required[p.zero_label[j]]) free_labels.push_back(p.zero_label[j]);
+  for (std::size_t r = 0; r < p.C.size(); ++r)
+    if (!required[p.row_label[r]]) free_labels.push_back(p.row_label[r]);
+  std::set<SparsePoint> seen;
+  std::vector<char> more = required;
+  auto attempt = [&] {
+    Vertex w;
+    if (SolvePartner(p, more, labels, &w, work) == Partner::kUnique && seen.insert(w.point).second)
+      out->push_back(std::move(w));
+  };
+  for (std::size_t a = 0; a < free_labels.size(); ++a) {
+    more[free_labels[a]] = 1;
+    if (extra == 1) {
+      attempt();
+    } else {
+      for (std::size_t b = a + 1; b < free_labels.size(); ++b) {
+        more[free_labels[b]] = 1;
+        attempt();
+        more[free_labels[b]] = 0;
+      }
+    }
+    more[free_labels[a]] = 0;
+  }
+  return true;
 }
 
 }  // namespace
@@ -339,8 +381,9 @@ std::vector<MixedPair> ExtremeEquilibriaWithin(const Bimatrix& g, std::size_t ma
     out.push_back(std::move(e));
   };
   // Walk the polytope of lower dimension; for each of its vertices the labels it lacks are
-  // equations for the partner, which in a nondegenerate game fix one point to check. Only when
-  // some vertex leaves a face of partners is the other polytope walked too.
+  // equations for the partner, which in a nondegenerate game fix one point to check, and in a
+  // degenerate one a small face whose vertices are found the same way. Only when some vertex
+  // leaves a face of dimension 3 or more is the other polytope walked too.
   auto vertices = [&](const Polytope& p) {
     try {
       return Vertices(p.d, p.C, p.zero_label, p.row_label, labels, max_bases, work);
@@ -359,17 +402,15 @@ std::vector<MixedPair> ExtremeEquilibriaWithin(const Bimatrix& g, std::size_t ma
   for (std::size_t k = 0; k < vw.size() && !degenerate; ++k) {
     std::vector<char> required(labels);
     for (std::size_t l = 0; l < labels; ++l) required[l] = !vw[k].labels[l];
-    Vertex partner;
-    Partner found;
+    std::vector<Vertex> found;
     try {
-      found = SolvePartner(other, required, labels, &partner, work);
+      degenerate = !FacePartners(other, required, labels, work, &found);
     } catch (const LimitError& e) {
       throw LimitError("enumerating all equilibria of a " + std::to_string(m) + " x " +
                        std::to_string(n) + " game stopped: " + e.what() +
                        "; solve without --all for one equilibrium");
     }
-    if (found == Partner::kFace) degenerate = true;
-    if (found == Partner::kUnique) partners.emplace_back(k, std::move(partner));
+    for (Vertex& partner : found) partners.emplace_back(k, std::move(partner));
   }
   if (!degenerate) {
     for (const auto& [k, partner] : partners)

@@ -2,7 +2,9 @@
 // answers and every two-player .nfg of Gambit's samples), and the CLI path.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <random>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -40,6 +42,73 @@ Bimatrix Make(std::size_t m, std::size_t n, std::vector<int> a, std::vector<int>
   for (int v : a) g.a.push_back(v);
   for (int v : b) g.b.push_back(v);
   return g;
+}
+
+
+// Brute force for the test below: every vertex of {z >= 0, C z <= 1} from every choice of d
+// tight constraints (exact Gauss-Jordan), with its labels.
+struct BruteVertex {
+  std::vector<Rational> z;
+  std::vector<char> labels;
+};
+std::vector<BruteVertex> BruteVertices(std::size_t d, const std::vector<std::vector<Rational>>& C,
+                                       std::size_t zero_base, std::size_t row_base,
+                                       std::size_t labels) {
+  const std::size_t k = C.size(), total = d + k;
+  std::set<std::vector<Rational>> seen;
+  std::vector<BruteVertex> out;
+  for (std::size_t mask = 0; mask < (std::size_t{1} << total); ++mask) {
+    if (static_cast<std::size_t>(__builtin_popcountll(mask)) != d) continue;
+    std::vector<std::vector<Rational>> m;
+    for (std::size_t c = 0; c < total; ++c) {
+      if (!(mask >> c & 1)) continue;
+      std::vector<Rational> row(d + 1, Rational(0));
+      if (c < d) {
+        row[c] = 1;
+      } else {
+        for (std::size_t j = 0; j < d; ++j) row[j] = C[c - d][j];
+        row[d] = 1;
+      }
+      m.push_back(row);
+    }
+    bool singular = false;
+    for (std::size_t c = 0; c < d && !singular; ++c) {
+      std::size_t p = c;
+      while (p < d && m[p][c] == 0) ++p;
+      if (p == d) {
+        singular = true;
+        break;
+      }
+      std::swap(m[p], m[c]);
+      Rational lead = m[c][c];
+      for (auto& v : m[c]) v /= lead;
+      for (std::size_t r = 0; r < d; ++r) {
+        if (r == c || m[r][c] == 0) continue;
+        Rational f = m[r][c];
+        for (std::size_t q = c; q <= d; ++q) m[r][q] -= f * m[c][q];
+      }
+    }
+    if (singular) continue;
+    std::vector<Rational> z(d);
+    bool ok = true, nonzero = false;
+    for (std::size_t j = 0; j < d; ++j) {
+      z[j] = m[j][d];
+      ok = ok && z[j] >= 0;
+      nonzero = nonzero || z[j] != 0;
+    }
+    if (!ok || !nonzero || !seen.insert(z).second) continue;
+    std::vector<char> lab(labels, 0);
+    for (std::size_t j = 0; j < d; ++j)
+      if (z[j] == 0) lab[zero_base + j] = 1;
+    for (std::size_t r = 0; r < k && ok; ++r) {
+      Rational sum = 0;
+      for (std::size_t j = 0; j < d; ++j) sum += C[r][j] * z[j];
+      if (sum > 1) ok = false;
+      if (sum == 1) lab[row_base + r] = 1;
+    }
+    if (ok) out.push_back({z, lab});
+  }
+  return out;
 }
 
 TEST_SUITE("normal form") {
@@ -97,6 +166,54 @@ TEST_SUITE("normal form") {
     // is indifferent combined with either row: y = (1/2, 1/2) with row 1 and with row 2.
     auto deg = ExtremeEquilibria(Make(2, 2, {1, 0, 0, 1}, {0, 0, 0, 0}));
     CHECK(deg.size() == 4);
+  }
+
+  TEST_CASE("vertex enumeration equals brute force on random degenerate games") {
+    // Payoffs in {0, 1, 2}: ties everywhere, so degenerate vertices and faces of partners are
+    // common, which exercises every path of the pivoting search.
+    std::mt19937 rng(11);
+    std::uniform_int_distribution<int> pay(0, 2), size(1, 4);
+    int games = 0;
+    for (int trial = 0; trial < 400; ++trial) {
+      std::size_t m = size(rng), n = size(rng);
+      Bimatrix g;
+      g.rows = m;
+      g.cols = n;
+      for (std::size_t c = 0; c < m * n; ++c) {
+        g.a.emplace_back(pay(rng));
+        g.b.emplace_back(pay(rng));
+      }
+      CAPTURE(trial);
+      // The same polytopes the enumeration builds (payoffs shifted to be at least 1).
+      Rational amin = *std::min_element(g.a.begin(), g.a.end());
+      Rational bmin = *std::min_element(g.b.begin(), g.b.end());
+      std::vector<std::vector<Rational>> cp(n, std::vector<Rational>(m)), cq(m, std::vector<Rational>(n));
+      for (std::size_t i = 0; i < m; ++i)
+        for (std::size_t j = 0; j < n; ++j) {
+          cp[j][i] = g.b[i * n + j] - bmin + 1;
+          cq[i][j] = g.a[i * n + j] - amin + 1;
+        }
+      auto vp = BruteVertices(m, cp, 0, m, m + n);
+      auto vq = BruteVertices(n, cq, m, 0, m + n);
+      std::set<std::pair<std::vector<Rational>, std::vector<Rational>>> brute, ours;
+      for (const auto& x : vp)
+        for (const auto& y : vq) {
+          bool complete = true;
+          for (std::size_t l = 0; l < m + n; ++l) complete = complete && (x.labels[l] || y.labels[l]);
+          if (!complete) continue;
+          Rational sx = 0, sy = 0;
+          for (const auto& v : x.z) sx += v;
+          for (const auto& v : y.z) sy += v;
+          std::vector<Rational> px, py;
+          for (const auto& v : x.z) px.push_back(v / sx);
+          for (const auto& v : y.z) py.push_back(v / sy);
+          brute.insert({px, py});
+        }
+      for (const MixedPair& e : ExtremeEquilibria(g)) ours.insert({e.x, e.y});
+      CHECK(ours == brute);
+      ++games;
+    }
+    CHECK(games == 400);
   }
 
   TEST_CASE("every two-player Gambit .nfg: exactly the extreme equilibria of reference.json") {
