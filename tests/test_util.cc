@@ -35,7 +35,14 @@ std::string ReadFile(const std::string& path) {
 std::string WriteTempFile(const std::string& name, const std::string& text) {
   std::filesystem::create_directories(BuildPath("test-tmp"));
   std::string path = BuildPath("test-tmp/" + name);
-  std::ofstream(path, std::ios::binary) << text;
+  // ctest runs test cases in parallel processes, and several write the same fixture: write a
+  // private copy and rename it into place, so that no reader ever sees a half-written file.
+  std::string fresh = path + "." + std::to_string(::getpid()) + ".tmp";
+  {
+    std::ofstream out(fresh, std::ios::binary);
+    out << text;
+  }
+  std::filesystem::rename(fresh, path);
   return path;
 }
 
