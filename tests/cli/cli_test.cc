@@ -117,7 +117,7 @@ t "" 1
     CHECK(nlohmann::json::parse(a.out)["equilibria"] == nlohmann::json::parse(b.out)["equilibria"]);
     // A failed conversion leaves the existing output untouched.
     std::string before = ReadFile(efg_path);
-    std::string bad = WriteTempFile("broken.efg", "EFG 2 R \"g\" { \"A\" }\np \"\" 1 1 \"\" { \"a\" } 0\n");
+    std::string bad = WriteTempFile("broken-convert.efg", "EFG 2 R \"g\" { \"A\" }\np \"\" 1 1 \"\" { \"a\" } 0\n");
     CHECK(RunParley("convert '" + bad + "' '" + efg_path + "'").exit_code == 1);
     CHECK(ReadFile(efg_path) == before);
     CHECK(RunParley("convert " + kEntry + " out.xyz").exit_code == 1);
