@@ -37,7 +37,9 @@ struct ReportCommand {
     app.add_option("-o,--output", output, "The report: OUT.html (self-contained page) or OUT.md "
                                           "(Markdown, pictures written beside it as SVG)")
         ->required();
-    app.add_flag("--all", all, "Solve for every pure subgame-perfect equilibrium");
+    app.add_flag("--all", all,
+                 "Solve for every pure subgame-perfect equilibrium (perfect information), or "
+                 "every extreme one, subgame by subgame (two players)");
     app.add_option("--max", max, "With --all: at most this many")->capture_default_str()->check(CLI::PositiveNumber);
     app.add_flag("--exact", exact, "Solve in exact rational arithmetic");
     app.add_option("--tree-nodes", tree_nodes, "Draw at most about this many nodes; larger trees are collapsed")

@@ -21,7 +21,9 @@ struct SolveCommand {
   std::function<int()> Setup(CLI::App& app) {
     AddGameInput(app, input);
     AddFormat(app, format, {"text", "json"});
-    app.add_flag("--all", all, "List every pure subgame-perfect equilibrium, not just one");
+    app.add_flag("--all", all,
+                 "List every pure subgame-perfect equilibrium (perfect information), or every "
+                 "extreme one, subgame by subgame (two players), not just one");
     app.add_option("--max", max, "With --all: list at most this many")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
