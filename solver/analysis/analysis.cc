@@ -344,6 +344,30 @@ void Summarise(MonteCarloResult& r) {
   }
 }
 
+namespace {
+
+// The shards given to a merge: each of 1..N once, all of them in the end.
+class ShardChecklist {
+ public:
+  explicit ShardChecklist(std::size_t count) : seen_(count, 0) {}
+  void Add(const Shard& shard) {
+    if (seen_[shard.index]++)
+      throw Error("shard " + std::to_string(shard.index + 1) + "/" +
+                  std::to_string(seen_.size()) + " is given twice");
+  }
+  void RequireAll() const {
+    for (std::size_t k = 0; k < seen_.size(); ++k)
+      if (!seen_[k])
+        throw Error("shard " + std::to_string(k + 1) + "/" + std::to_string(seen_.size()) +
+                    " is missing");
+  }
+
+ private:
+  std::vector<char> seen_;
+};
+
+}  // namespace
+
 MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards) {
   if (shards.empty()) throw Error("nothing to merge");
   MonteCarloResult out;
@@ -351,14 +375,13 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards) {
   out.requested = shards[0].requested;
   out.value_names = shards[0].value_names;
   std::size_t count = shards[0].shard.count;
-  std::vector<char> seen(count, 0);
+  ShardChecklist given(count);
   std::unordered_map<std::string, std::uint32_t> ids;
   for (auto& s : shards) {
     if (s.seed != out.seed || s.requested != out.requested || s.value_names != out.value_names ||
         s.shard.count != count)
       throw Error("these shards come from different Monte Carlo runs (seed, samples, shard count or values differ)");
-    if (seen[s.shard.index]++)
-      throw Error("shard " + std::to_string(s.shard.index + 1) + "/" + std::to_string(count) + " is given twice");
+    given.Add(s.shard);
     out.interrupted = out.interrupted || s.interrupted;
     for (auto& sample : s.samples) {
       const std::string& name = s.outcomes[sample.outcome];
@@ -368,8 +391,7 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards) {
       out.samples.push_back(std::move(sample));
     }
   }
-  for (std::size_t k = 0; k < count; ++k)
-    if (!seen[k]) throw Error("shard " + std::to_string(k + 1) + "/" + std::to_string(count) + " is missing");
+  given.RequireAll();
   // Outcome names in order of first sample index, as a single run lists them.
   std::sort(out.samples.begin(), out.samples.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
   std::vector<std::uint32_t> remap(out.outcomes.size(), UINT32_MAX);
@@ -393,7 +415,7 @@ SweepResult MergeSweeps(std::vector<SweepResult> shards) {
   out.value_names = shards[0].value_names;
   out.total = shards[0].total;
   std::size_t count = shards[0].shard.count;
-  std::vector<char> seen(count, 0);
+  ShardChecklist given(count);
   for (auto& s : shards) {
     bool same_axes = s.axes.size() == out.axes.size();
     for (std::size_t a = 0; same_axes && a < s.axes.size(); ++a)
@@ -401,13 +423,11 @@ SweepResult MergeSweeps(std::vector<SweepResult> shards) {
                   s.axes[a].hi == out.axes[a].hi && s.axes[a].n == out.axes[a].n;
     if (!same_axes || s.total != out.total || s.shard.count != count || s.value_names != out.value_names)
       throw Error("these shards come from different sweeps (axes, values or shard count differ)");
-    if (seen[s.shard.index]++)
-      throw Error("shard " + std::to_string(s.shard.index + 1) + "/" + std::to_string(count) + " is given twice");
+    given.Add(s.shard);
     out.interrupted = out.interrupted || s.interrupted;
     for (auto& p : s.points) out.points.push_back(std::move(p));
   }
-  for (std::size_t k = 0; k < count; ++k)
-    if (!seen[k]) throw Error("shard " + std::to_string(k + 1) + "/" + std::to_string(count) + " is missing");
+  given.RequireAll();
   std::sort(out.points.begin(), out.points.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
   return out;
 }
