@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "solver/equilibrium/verify.h"
+
 namespace parley::equilibrium {
 
 using model::NodeKind;
@@ -27,26 +29,7 @@ std::vector<double> ReachProbabilities(const Game& game, const ActionIndex& inde
 
 std::vector<double> NodeValues(const Game& game, const ActionIndex& index,
                                const std::vector<double>& behavior) {
-  const int np = game.num_players();
-  std::vector<double> values(static_cast<std::size_t>(game.num_nodes()) * np, 0.0);
-  for (NodeId v = game.num_nodes(); v-- > 0;) {
-    double* out = &values[static_cast<std::size_t>(v) * np];
-    if (!game.is_terminal(v)) {
-      std::uint32_t first = index.first(game.infoset(v));
-      auto kids = game.children(v);
-      for (std::uint32_t a = 0; a < kids.size(); ++a) {
-        double p = behavior[first + a];
-        if (p == 0) continue;
-        const double* in = &values[static_cast<std::size_t>(kids[a]) * np];
-        for (int i = 0; i < np; ++i) out[i] += p * in[i];
-      }
-    }
-    if (game.outcome(v) != model::kNoOutcome) {
-      auto pay = game.payoffs(game.outcome(v));
-      for (int i = 0; i < np; ++i) out[i] += pay[i];
-    }
-  }
-  return values;
+  return NodeValuesAs<double>(game, index, behavior);
 }
 
 double PerfectInformationGain(const Game& game, const ActionIndex& index,

@@ -20,7 +20,7 @@
 namespace parley::equilibrium {
 
 // Expected payoff of each player from each node on (outcomes at the node and below),
-// values[v * num_players + p]; as profile.h's NodeValues, for doubles or rationals.
+// values[v * num_players + p], for doubles or rationals (profile.h's NodeValues is the double one).
 template <class T>
 std::vector<T> NodeValuesAs(const model::Game& game, const ActionIndex& index,
                             const std::vector<T>& behavior);
