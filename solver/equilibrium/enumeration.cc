@@ -72,7 +72,11 @@ class VertexSearch {
       tableau_[r][d_ + k_] = common;
     }
     basic_.resize(k_);
-    for (std::size_t r = 0; r < k_; ++r) basic_[r] = d_ + r;
+    is_basic_.assign(d_ + k_, 0);
+    for (std::size_t r = 0; r < k_; ++r) {
+      basic_[r] = d_ + r;
+      is_basic_[d_ + r] = 1;
+    }
   }
 
   template <class Visit>
@@ -118,13 +122,12 @@ class VertexSearch {
   }
 
  private:
-  bool IsBasic(std::size_t column) const {
-    return std::find(basic_.begin(), basic_.end(), column) != basic_.end();
-  }
-  std::vector<std::size_t> SortedBasis() const {
-    std::vector<std::size_t> b = basic_;
-    std::sort(b.begin(), b.end());
-    return b;
+  bool IsBasic(std::size_t column) const { return is_basic_[column]; }
+  // The basis as a set (sorted), in a buffer reused from call to call.
+  const std::vector<std::size_t>& SortedBasis() {
+    key_ = basic_;
+    std::sort(key_.begin(), key_.end());
+    return key_;
   }
   // Per column (z, then slacks): whether the variable is 0 here (nonbasic, or basic at 0).
   std::vector<char> ZeroColumns() const {
@@ -190,6 +193,8 @@ class VertexSearch {
       }
     }
     det_ = p;
+    is_basic_[basic_[r]] = 0;
+    is_basic_[j] = 1;
     basic_[r] = j;
   }
 
@@ -197,7 +202,9 @@ class VertexSearch {
   double& work_;
   Integer det_ = 1;
   std::vector<std::vector<Integer>> tableau_;
-  std::vector<std::size_t> basic_;
+  std::vector<std::size_t> basic_;   // per row: its basic column
+  std::vector<char> is_basic_;       // per column
+  std::vector<std::size_t> key_;     // scratch for SortedBasis
 };
 
 std::vector<Vertex> Vertices(std::size_t d, const std::vector<std::vector<Rational>>& C,
