@@ -104,7 +104,7 @@ class Reader {
       Fail(node, what + " must be a mapping of keys (" + Join(allowed) + ")");
     std::map<std::string, std::pair<YAML::Node, YAML::Node>> out;
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;  // a copy: it-> returns a temporary proxy
       if (!key.IsScalar()) Fail(key, "a key of " + what + " must be a word");
       std::string k = key.Scalar();
       if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
@@ -237,8 +237,8 @@ class Reader {
     if (!node.IsMap())
       Fail(node, "'parameters' must be a mapping: name: value, or name: {value: ..., min: ...}");
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& key = it->first;
-      const YAML::Node& value = it->second;
+      const YAML::Node key = it->first;  // a copy: it-> returns a temporary proxy
+      const YAML::Node value = it->second;
       std::string name = Scalar(key, "a parameter's name");
       CheckName(key, name, "parameter");
       Parameter p;
