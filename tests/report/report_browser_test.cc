@@ -275,6 +275,15 @@ TEST_SUITE("report browser") {
     CHECK(svgs[0].find("class=\"parley-tree\"") != std::string::npos);
     CHECK(VisibleTreeNodes(svgs[0]) == game->num_nodes());
     CHECK(svgs[0].find("Accommodate") == std::string::npos);
+    // The page's script, laying the top-down tree out again on load, puts every node where
+    // Parley wrote it (positions are written to 0.1 px).
+    auto written = TreePositions(ReadFile(page)), scripted = TreePositions(dom);
+    REQUIRE(written.size() == game->num_nodes());
+    REQUIRE(scripted.size() == written.size());
+    for (const auto& [node, xy] : written) {
+      CHECK(std::abs(scripted[node].first - xy.first) <= 0.15);
+      CHECK(std::abs(scripted[node].second - xy.second) <= 0.15);
+    }
     CHECK(svgs[0].find("Let fail") != std::string::npos);
     CHECK(svgs[1].find("class=\"frontier\"") != std::string::npos);
     CHECK(svgs[2].find("class=\"series\"") != std::string::npos);
