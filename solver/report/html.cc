@@ -165,12 +165,17 @@ constexpr const char* kTreeScript = R"(
       });
     }
     relayout();
-    svg.addEventListener('click', function (event) {
+    function toggle(event) {
       var g = event.target.closest && event.target.closest('g.pn');
       if (!g || !g.hasAttribute('data-k')) return;
       var n = nodes[Number(g.getAttribute('data-n'))];
       n.open = !n.open;
       relayout();
+      event.preventDefault();
+    }
+    svg.addEventListener('click', toggle);
+    svg.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter' || event.key === ' ') toggle(event);
     });
   }
   Array.prototype.forEach.call(document.querySelectorAll('svg.parley-tree'), init);

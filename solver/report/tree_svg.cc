@@ -489,7 +489,7 @@ TreeDrawing DrawTreeSvg(const Game& game, const equilibrium::Equilibrium* eq, co
     auto [ox, oy] = out_anchor(i);
     auto [ix, iy] = in_anchor(i);
     out << " data-o=\"" << Num(ox) << "," << Num(oy) << "\" data-i=\"" << Num(ix) << "," << Num(iy) << "\"";
-    if (openable[i]) out << " data-k=\"1\"";
+    if (openable[i]) out << " data-k=\"1\" tabindex=\"0\" role=\"button\"";  // keyboard: Tab, then Enter
     out << " transform=\"translate(" << Num(px) << "," << Num(py) << ")\"" << (visible[i] ? "" : " display=\"none\"")
         << ">";
     std::string tooltip = Capitalize(DescribeNode(game, v));
