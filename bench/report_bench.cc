@@ -10,7 +10,8 @@
 
 #include "bench/random_tree.h"
 #include "solver/equilibrium/solve.h"
-#include "solver/report/dot.h"
+#include "solver/report/tree_layout.h"
+#include "solver/report/tree_svg.h"
 #include "solver/report/explain.h"
 #include "solver/report/html.h"
 #include "solver/report/markdown.h"
@@ -39,20 +40,53 @@ void Nodes(benchmark::State& state, const Solved& s) {
   state.counters["nodes"] = static_cast<double>(s.game->num_nodes());
 }
 
-void BM_DrawTreeDot(benchmark::State& state) {
+// The drawing as the report makes it: nodes chosen (collapsed), laid out, written as SVG.
+void BM_DrawTreeSvg(benchmark::State& state) {
   const Solved& s = Tree(static_cast<std::size_t>(state.range(0)));
-  for (auto _ : state) benchmark::DoNotOptimize(report::DrawTree(*s.game, &s.solution.equilibria.front()));
+  report::TreeDrawOptions options;
+  options.interactive = true;
+  for (auto _ : state) benchmark::DoNotOptimize(report::DrawTreeSvg(*s.game, &s.solution.equilibria.front(), options));
   Nodes(state, s);
 }
-BENCHMARK(BM_DrawTreeDot)->Arg(10'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DrawTreeSvg)->Arg(400)->Arg(10'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
-void BM_LayoutSvg(benchmark::State& state) {
-  const Solved& s = Tree(static_cast<std::size_t>(state.range(0)));
-  std::string dot = report::DrawTree(*s.game, &s.solution.equilibria.front()).dot;
-  for (auto _ : state) benchmark::DoNotOptimize(report::LayoutDot(dot, "svg"));
-  Nodes(state, s);
+// The tidy layout alone on a chain (deep: no recursion) and on a random tree drawn whole; the
+// time per node stays flat as the size grows (Buchheim, Jünger and Leipert's linear bound).
+void BM_TidyLayoutChain(benchmark::State& state) {
+  const auto n = static_cast<std::uint32_t>(state.range(0));
+  report::TidyTree t;
+  t.parent.resize(n);
+  t.rowstart.resize(n + 1);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    t.parent[v] = v == 0 ? 0 : v - 1;
+    t.rowstart[v] = v;
+    if (v + 1 < n) t.children.push_back(v + 1);
+  }
+  t.rowstart[n] = n - 1;
+  t.before.assign(n, 20);
+  t.after.assign(n, 20);
+  for (auto _ : state) benchmark::DoNotOptimize(report::TidyLayout(t));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * n);
 }
-BENCHMARK(BM_LayoutSvg)->Arg(10'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TidyLayoutChain)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+void BM_TidyLayoutRandom(benchmark::State& state) {
+  const Solved& s = Tree(static_cast<std::size_t>(state.range(0)));
+  const model::Game& g = *s.game;
+  report::TidyTree t;
+  t.parent.assign(g.num_nodes(), 0);
+  t.rowstart.assign(g.num_nodes() + 1, 0);
+  for (model::NodeId v = 0; v < g.num_nodes(); ++v) {
+    if (v != 0) t.parent[v] = g.parent(v);
+    t.rowstart[v + 1] = t.rowstart[v] + g.num_children(v);
+    for (model::NodeId c : g.children(v)) t.children.push_back(c);
+  }
+  t.before.assign(g.num_nodes(), 20);
+  t.after.assign(g.num_nodes(), 20);
+  for (auto _ : state) benchmark::DoNotOptimize(report::TidyLayout(t));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * g.num_nodes());
+}
+BENCHMARK(BM_TidyLayoutRandom)->Arg(10'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 void BM_Explain(benchmark::State& state) {
   const Solved& s = Tree(static_cast<std::size_t>(state.range(0)));
@@ -61,7 +95,7 @@ void BM_Explain(benchmark::State& state) {
 }
 BENCHMARK(BM_Explain)->Arg(10'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
-// Everything after solving: every section built (Graphviz layout included) and rendered.
+// Everything after solving: every section built (the tree laid out and drawn) and rendered.
 void BM_ReportHtml(benchmark::State& state) {
   const Solved& s = Tree(static_cast<std::size_t>(state.range(0)));
   report::ReportInput in;

@@ -27,7 +27,7 @@ struct ReportCommand {
   bool all = false;
   bool exact = false;
   std::size_t max = 1000;
-  std::size_t tree_nodes = 150;
+  std::size_t tree_nodes = report::TreeDrawOptions{}.max_nodes;
   std::size_t max_shown = 3;
   std::string vary;
   std::shared_ptr<const scenario::Scenario> scenario_;  // when the input is a scenario file

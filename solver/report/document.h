@@ -27,7 +27,7 @@ struct Table {
   std::vector<bool> numeric;                   // per column: right-aligned (may be empty)
 };
 
-// A picture: an SVG document (as Graphviz or svg_chart.h wrote it). `name` is a short stem,
+// A picture: an SVG document (as tree_svg.h or svg_chart.h wrote it). `name` is a short stem,
 // unique in the document: the Markdown writer saves the picture as <report>-<name>.svg.
 struct Figure {
   std::string name;

@@ -3,7 +3,6 @@
 #include <sstream>
 #include <type_traits>
 
-#include "solver/report/dot.h"
 
 namespace parley::report {
 
@@ -26,6 +25,9 @@ th { background: #f1f3f5; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 1rem 0; overflow-x: auto; text-align: center; }
 figure svg { display: block; margin: 0 auto; }
+figure.tree { width: calc(100vw - 2rem); margin-left: calc(50% - 50vw + 1rem); }
+figure.tree figcaption { max-width: 59.5rem; margin-left: auto; margin-right: auto; }
+svg.parley-tree g.pn[data-k] { cursor: pointer; }
 figcaption { color: #5f6b76; font-size: .9rem; margin-top: .4rem; text-align: left; }
 .note { border-left: 4px solid #e3a008; background: #fff8e6; padding: .4rem .8rem; margin: .8rem 0; }
 ol.steps li { margin-bottom: .35rem; }
@@ -33,7 +35,167 @@ footer { margin-top: 3rem; color: #8a949e; font-size: .85rem; }
 @media print { nav { display: none; } figure { break-inside: avoid; } }
 )";
 
+// Opens and closes subtrees of the tree drawings (tree_svg.h) when a reader clicks a node,
+// and lays the tree out again with the algorithm of tree_layout.cc (Buchheim, Jünger and
+// Leipert 2002), over the extents and anchors the SVG carries as data-* attributes. Without
+// scripts the page shows the drawing as written.
+constexpr const char* kTreeScript = R"(
+(function () {
+  'use strict';
+  function nums(s) { return s ? s.split(',').map(Number) : null; }
+  function fmt(v) { return (Math.round(v * 10) / 10).toString(); }
+  // Positions along a row: Walker's algorithm in the linear-time form of Buchheim et al.
+  function tidy(K, par, ch, bef, aft) {
+    var prelim = new Float64Array(K), mod = new Float64Array(K), shift = new Float64Array(K),
+        change = new Float64Array(K), mid = new Float64Array(K), thread = new Int32Array(K).fill(-1),
+        anc = [], num = [], v, i, w;
+    for (v = 0; v < K; v++) { anc[v] = v; for (i = 0; i < ch[v].length; i++) num[ch[v][i]] = i; }
+    function nl(v) { return ch[v].length ? ch[v][0] : thread[v]; }
+    function nr(v) { return ch[v].length ? ch[v][ch[v].length - 1] : thread[v]; }
+    function sep(a, b) { return aft[a] + (par[a] === par[b] ? 12 : 20) + bef[b]; }
+    function move(wm, wp, s) {
+      var n = num[wp] - num[wm];
+      change[wp] -= s / n; shift[wp] += s; change[wm] += s / n; prelim[wp] += s; mod[wp] += s;
+    }
+    function apportion(v, da) {
+      if (num[v] === 0) return da;
+      var p = par[v], c = ch[p], vip = v, vop = v, vim = c[num[v] - 1], vom = c[0];
+      var sip = mod[vip], sop = mod[vop], sim = mod[vim], som = mod[vom];
+      while (nr(vim) >= 0 && nl(vip) >= 0) {
+        vim = nr(vim); vip = nl(vip); vom = nl(vom); vop = nr(vop); anc[vop] = v;
+        var s = prelim[vim] + sim + sep(vim, vip) - (prelim[vip] + sip);
+        if (s > 0) { move(par[anc[vim]] === p ? anc[vim] : da, v, s); sip += s; sop += s; }
+        sim += mod[vim]; sip += mod[vip]; som += mod[vom]; sop += mod[vop];
+      }
+      if (nr(vim) >= 0 && nr(vop) < 0) { thread[vop] = nr(vim); mod[vop] += sim - sop; }
+      if (nl(vip) >= 0 && nl(vom) < 0) { thread[vom] = nl(vip); mod[vom] += sip - som; da = v; }
+      return da;
+    }
+    for (v = K - 1; v >= 0; v--) {
+      var c = ch[v];
+      if (!c.length) continue;
+      var da = c[0];
+      for (i = 0; i < c.length; i++) {
+        w = c[i];
+        var leaf = !ch[w].length;
+        if (i === 0) prelim[w] = leaf ? 0 : mid[w];
+        else { prelim[w] = prelim[c[i - 1]] + sep(c[i - 1], w); if (!leaf) mod[w] = prelim[w] - mid[w]; }
+        da = apportion(w, da);
+      }
+      var s = 0, chg = 0;
+      for (i = c.length - 1; i >= 0; i--) { w = c[i]; prelim[w] += s; mod[w] += s; chg += change[w]; s += shift[w] + chg; }
+      mid[v] = (prelim[c[0]] + prelim[c[c.length - 1]]) / 2;
+    }
+    prelim[0] = ch[0].length ? mid[0] : 0;
+    var x = new Float64Array(K), ms = new Float64Array(K), low = Infinity;
+    for (v = 0; v < K; v++) {
+      if (v) ms[v] = ms[par[v]] + mod[par[v]];
+      x[v] = prelim[v] + ms[v];
+      low = Math.min(low, x[v] - bef[v]);
+    }
+    for (v = 0; v < K; v++) x[v] -= low;
+    return x;
+  }
+  function show(el, on) { if (on) el.removeAttribute('display'); else el.setAttribute('display', 'none'); }
+  function init(svg) {
+    var lr = svg.getAttribute('data-dir') === 'lr', levels = nums(svg.getAttribute('data-levels'));
+    var margin = Number(svg.getAttribute('data-margin')), nodes = [], edges = [];
+    Array.prototype.forEach.call(svg.querySelectorAll('g.pn'), function (g) {
+      var box = g.querySelector('g.pb');
+      nodes.push({g: g, po: g.querySelector('g.po'), pb: box, p: Number(g.getAttribute('data-p')),
+                  d: Number(g.getAttribute('data-d')), e: nums(g.getAttribute('data-e')),
+                  be: nums(g.getAttribute('data-be')), s: nums(g.getAttribute('data-s')),
+                  bs: nums(g.getAttribute('data-bs')), f: nums(g.getAttribute('data-f')),
+                  o: nums(g.getAttribute('data-o')), i: nums(g.getAttribute('data-i')),
+                  k: g.hasAttribute('data-k'), open: !box || box.getAttribute('display') === 'none'});
+    });
+    Array.prototype.forEach.call(svg.querySelectorAll('path.pe'), function (e) { edges[Number(e.getAttribute('data-c'))] = e; });
+    var sets = svg.querySelectorAll('path.pi');
+    function size(n) { return n.open ? n.s : n.bs; }
+    function centre(n) { var z = size(n); return lr ? [n.x + z[0] / 2, n.y] : [n.x, n.y + z[1] / 2]; }
+    function relayout() {
+      var vis = [], pos = [], ch = [], par = [], bef = [], aft = [], j, n;
+      nodes.forEach(function (n, i) {
+        n.vis = i === 0 || (nodes[n.p].vis && nodes[n.p].open);
+        if (n.vis) { pos[i] = vis.length; vis.push(i); ch.push([]); }
+      });
+      for (j = 0; j < vis.length; j++) {
+        n = nodes[vis[j]];
+        if (j) { par[j] = pos[n.p]; ch[par[j]].push(j); }
+        var e = n.open ? n.e : n.be;
+        bef[j] = e[0]; aft[j] = e[1];
+      }
+      var x = tidy(vis.length, par, ch, bef, aft), breadth = 0, far = 0;
+      for (j = 0; j < vis.length; j++) {
+        n = nodes[vis[j]];
+        var b = x[j] + margin;
+        breadth = Math.max(breadth, x[j] + aft[j]);
+        far = Math.max(far, levels[n.d] + n.f[n.open ? 0 : 1]);
+        n.x = lr ? levels[n.d] : b; n.y = lr ? b : levels[n.d];
+      }
+      var W = lr ? far + margin : breadth + 2 * margin, H = lr ? breadth + 2 * margin : far + margin;
+      svg.setAttribute('width', fmt(W)); svg.setAttribute('height', fmt(H));
+      svg.setAttribute('viewBox', '0 0 ' + fmt(W) + ' ' + fmt(H));
+      nodes.forEach(function (n, i) {
+        show(n.g, n.vis);
+        if (n.vis) {
+          n.g.setAttribute('transform', 'translate(' + fmt(n.x) + ',' + fmt(n.y) + ')');
+          show(n.po, n.open);
+          if (n.pb) show(n.pb, !n.open);
+        }
+        var e = edges[i];
+        if (!e) return;
+        show(e, n.vis);
+        if (!n.vis) return;
+        var p = nodes[n.p];
+        e.setAttribute('d', 'M' + fmt(p.x + p.o[0]) + ',' + fmt(p.y + p.o[1]) + ' L' + fmt(n.x + n.i[0]) + ',' +
+                       fmt(n.y + n.i[1]) + ' L' + fmt(n.x) + ',' + fmt(lr ? n.y : n.y + n.i[1]));
+      });
+      Array.prototype.forEach.call(sets, function (path) {
+        var a = nodes[Number(path.getAttribute('data-a'))], b = nodes[Number(path.getAttribute('data-b'))];
+        show(path, a.vis && b.vis);
+        if (!(a.vis && b.vis)) return;
+        var ca = centre(a), cb = centre(b), cx = (ca[0] + cb[0]) / 2, cy = (ca[1] + cb[1]) / 2;
+        if (a.d === b.d) {
+          var bulge = Math.min(36, 0.12 * Math.hypot(cb[0] - ca[0], cb[1] - ca[1]));
+          if (lr) cx += bulge; else cy += bulge;
+        }
+        path.setAttribute('d', 'M' + fmt(ca[0]) + ',' + fmt(ca[1]) + ' Q' + fmt(cx) + ',' + fmt(cy) + ' ' +
+                          fmt(cb[0]) + ',' + fmt(cb[1]));
+      });
+    }
+    relayout();
+    function toggle(event) {
+      var g = event.target.closest && event.target.closest('g.pn');
+      if (!g || !g.hasAttribute('data-k')) return;
+      var n = nodes[Number(g.getAttribute('data-n'))];
+      n.open = !n.open;
+      relayout();
+      event.preventDefault();
+    }
+    svg.addEventListener('click', toggle);
+    svg.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter' || event.key === ' ') toggle(event);
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('svg.parley-tree'), init);
+})();
+)";
+
 }  // namespace
+
+std::string InlineSvg(const std::string& svg) {
+  std::size_t start = svg.find("<svg");
+  if (start == std::string::npos) return svg;
+  std::string out = svg.substr(start);
+  // Charts may shrink to the page's width; a tree keeps its size (its figure scrolls), since
+  // a shrunk tree's labels soon cannot be read.
+  std::size_t tag_end = out.find('>');
+  if (tag_end != std::string::npos && out.compare(0, tag_end, "<svg") == 0 &&
+      out.substr(0, tag_end).find("class=\"parley-tree\"") == std::string::npos)
+    out.insert(tag_end, " style=\"max-width:100%;height:auto\"");
+  return out;
+}
 
 std::string EscapeHtml(const std::string& text) {
   std::string out;
@@ -91,7 +253,10 @@ std::string RenderHtml(const Document& document) {
                 out << "</tbody>\n</table>\n";
               },
               [&](const Figure& f) {
-                out << "<figure id=\"figure-" << EscapeHtml(f.name) << "\">\n" << InlineSvg(f.svg);
+                // A tree may use the window's whole width (it is often wider than the text).
+                bool tree = f.svg.find("class=\"parley-tree\"") != std::string::npos;
+                out << "<figure id=\"figure-" << EscapeHtml(f.name) << "\"" << (tree ? " class=\"tree\"" : "") << ">\n"
+                    << InlineSvg(f.svg);
                 if (!f.caption.empty()) out << "<figcaption>" << EscapeHtml(f.caption) << "</figcaption>\n";
                 out << "</figure>\n";
               },
@@ -100,7 +265,14 @@ std::string RenderHtml(const Document& document) {
     }
     out << "</section>\n";
   }
-  out << "</main>\n<footer>" << EscapeHtml(document.subtitle) << "</footer>\n</body>\n</html>\n";
+  out << "</main>\n<footer>" << EscapeHtml(document.subtitle) << "</footer>\n";
+  bool trees = false;
+  for (const Section& s : document.sections)
+    for (const Block& block : s.blocks)
+      if (const Figure* f = std::get_if<Figure>(&block))
+        trees = trees || f->svg.find("class=\"parley-tree\"") != std::string::npos;
+  if (trees) out << "<script>" << kTreeScript << "</script>\n";
+  out << "</body>\n</html>\n";
   return out.str();
 }
 

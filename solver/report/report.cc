@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 
 #include "solver/io/files.h"
@@ -75,33 +74,18 @@ void ScenarioSection(const ReportInput& input, const ReportOptions&, Document& d
 
 // ---- The tree ------------------------------------------------------------------------
 
-// The width Graphviz gave an SVG picture, in points (0 when it cannot be read).
-double SvgWidth(const std::string& svg) {
-  std::size_t at = svg.find("<svg");
-  at = at == std::string::npos ? at : svg.find("width=\"", at);
-  return at == std::string::npos ? 0 : std::atof(svg.c_str() + at + 7);
-}
-
 void TreeSection(const ReportInput& input, const ReportOptions& options, Document& doc) {
   if (!options.draw_tree) return;
   const Game& game = *input.game;
   const equilibrium::Equilibrium* eq =
       input.solution && !input.solution->equilibria.empty() ? &input.solution->equilibria.front() : nullptr;
-  // A picture wider than about a page is shrunk by the browser until its text cannot be
-  // read: collapse further (narrower levels allowed) until the layout fits.
+  // Top-down when the tree fits the page's width, else left to right (leaves down the page);
+  // in HTML a reader can open the subtrees a large tree is collapsed to.
   TreeDrawOptions tree_options = options.tree;
-  TreeDrawing drawing = DrawTree(game, eq, tree_options);
-  std::string svg = LayoutDot(drawing.dot, "svg");
-  for (std::size_t width : {16, 12, 8, 6, 4, 2}) {
-    if (SvgWidth(svg) <= options.max_tree_width) break;
-    if (width >= tree_options.max_width) continue;
-    tree_options.max_width = width;
-    tree_options.path_budget = std::min<std::size_t>(tree_options.path_budget, 4 * width);
-    TreeDrawing narrower = DrawTree(game, eq, tree_options);
-    if (narrower.nodes_drawn == drawing.nodes_drawn) continue;
-    drawing = std::move(narrower);
-    svg = LayoutDot(drawing.dot, "svg");
-  }
+  tree_options.page_width = options.max_tree_width;
+  tree_options.interactive = true;
+  TreeDrawing drawing = DrawTreeSvg(game, eq, tree_options);
+  std::string svg = std::move(drawing.svg);
   Section s{"game-tree", "The game tree", {}};
   std::string caption = "Decision nodes name the player who moves; leaves show the payoffs (" +
                         JoinWithAnd(game.players()) + ")" +
@@ -119,6 +103,12 @@ void TreeSection(const ReportInput& input, const ReportOptions& options, Documen
         mixed = mixed || !equilibrium::IsPure(eq->behavior, index.first(h), game.num_actions(h));
   }
   if (mixed) caption += " Actions played with a probability below 1 show it as p=...";
+  if (drawing.expandable > 0)
+    caption += " In the HTML page, click a dashed box to open the subtree it stands for, and click a "
+               "node to close its subtree again.";
+  else if (drawing.openable > 1)
+    caption += " In the HTML page, click a node to close its subtree into a box, and click the box to "
+               "open it again.";
   s.blocks.push_back(Figure{"tree", std::move(svg), caption});
   if (!drawing.note.empty()) s.blocks.push_back(Note{drawing.note});
   doc.sections.push_back(std::move(s));

@@ -18,7 +18,7 @@
 #include "solver/equilibrium/profile.h"
 #include "solver/model/game.h"
 #include "solver/report/document.h"
-#include "solver/report/dot.h"
+#include "solver/report/tree_svg.h"
 #include "solver/report/explain.h"
 #include "solver/report/svg_chart.h"
 
@@ -97,8 +97,8 @@ struct ReportInput {
 struct ReportOptions {
   TreeDrawOptions tree;
   ExplainOptions explain;
-  bool draw_tree = true;            // false: skip Graphviz (tests of the text)
-  double max_tree_width = 1300;     // points; a wider layout is collapsed further
+  bool draw_tree = true;            // false: no tree section (tests of the text)
+  double max_tree_width = 960;      // px: a tree wider than this top-down is drawn left to right
   std::size_t max_equilibria = 3;   // equilibria shown in full
   std::size_t max_strategy_rows = 200;
 };
@@ -113,7 +113,6 @@ struct SectionEntry {
 // bargaining, sweep.
 const std::vector<SectionEntry>& ReportSections();
 
-// Throws parley::Error when Graphviz fails (the tree section).
 Document BuildReport(const ReportInput& input, const ReportOptions& options = {});
 
 // Writes the document as HTML (.html, .htm) or Markdown (.md, with its pictures as SVG files

@@ -9,6 +9,7 @@
 #include "solver/model/error.h"
 #include "solver/report/html.h"
 #include "solver/report/text.h"
+#include "solver/report/tree_svg.h"
 
 namespace parley::report {
 
@@ -33,17 +34,60 @@ std::string Short(double v) {
   return buffer;
 }
 
-// A plotting area with linear axes, written as SVG elements.
+// The title split into lines that fit `width` px at 14 px bold (words kept whole).
+std::vector<std::string> TitleLines(const std::string& title, double width) {
+  std::vector<std::string> lines;
+  std::string line, word;
+  // Helvetica's widths, with room for a wider fallback font and for bold.
+  auto fits = [&](const std::string& text) { return TextWidth(text, 14) * 1.24 <= width; };
+  std::size_t at = 0;
+  while (at <= title.size()) {
+    std::size_t space = title.find(' ', at);
+    word = title.substr(at, space == std::string::npos ? std::string::npos : space - at);
+    std::string joined = line.empty() ? word : line + " " + word;
+    if (!line.empty() && !fits(joined)) {
+      lines.push_back(line);
+      line = word;
+    } else {
+      line = joined;
+    }
+    if (space == std::string::npos) break;
+    at = space + 1;
+  }
+  if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+// A plotting area with linear axes, written as SVG elements. The margins are measured from
+// the text they hold (tick labels, title lines, legend entries; widths from TextWidth), and
+// the picture grows to keep the plot at least `min_plot` wide, so that nothing is clipped.
 class Canvas {
  public:
-  Canvas(int width, int height, double x_lo, double x_hi, double y_lo, double y_hi, double right = 150)
-      : width_(width), height_(height), right_(right) {
+  Canvas(int width, int height, double x_lo, double x_hi, double y_lo, double y_hi, const std::string& title,
+         const std::vector<std::string>& legend, double legend_indent)
+      : width_(width), height_(height) {
     x_ticks_ = NiceTicks(x_lo, x_hi, 6);
     y_ticks_ = NiceTicks(y_lo, y_hi, 5);
     x_lo_ = std::min(x_lo, x_ticks_.front());
     x_hi_ = std::max(x_hi, x_ticks_.back());
     y_lo_ = std::min(y_lo, y_ticks_.front());
     y_hi_ = std::max(y_hi, y_ticks_.back());
+    double ticks = 0;
+    // Text widths from Helvetica's, with room for a wider fallback font (DejaVu Sans).
+    constexpr double kSlack = 1.14;
+    for (double t : y_ticks_) ticks = std::max(ticks, TextWidth(FormatValue(t), 12) * kSlack);
+    left_ = std::max(62.0, ticks + 6 + 28);  // tick labels, then the rotated axis label
+    double entries = 0;
+    for (const auto& e : legend) entries = std::max(entries, TextWidth(e, 12) * kSlack);
+    right_ = legend.empty() ? 20 : legend_indent + entries + 14;
+    double x_room = TextWidth(FormatValue(x_ticks_.back()), 12) * kSlack / 2 + 4;
+    right_ = std::max(right_, x_room);  // the last tick label, centred on the plot's edge
+    constexpr double kMinPlot = 380;
+    width_ = std::max<double>(width_, left_ + kMinPlot + right_);
+    title_ = TitleLines(title, width_ - 20);
+    top_ = title_.empty() ? 14 : 14 + 18.0 * static_cast<double>(title_.size());
+    double legend_height = 18.0 * static_cast<double>(legend.size()) + 10;
+    height_ = std::max<double>(height_, top_ + std::max(legend_height, 200.0) + bottom_);
   }
   double X(double x) const { return left_ + (x - x_lo_) / (x_hi_ - x_lo_) * (width_ - left_ - right_); }
   double Y(double y) const { return height_ - bottom_ + (y_lo_ - y) / (y_hi_ - y_lo_) * (height_ - top_ - bottom_); }
@@ -53,14 +97,14 @@ class Canvas {
   double right() const { return width_ - right_; }
 
   void Open(const std::string& title, const std::string& description) {
-    out_ << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width_ << "\" height=\"" << height_
-         << "\" viewBox=\"0 0 " << width_ << " " << height_
+    out_ << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << Num(width_) << "\" height=\"" << Num(height_)
+         << "\" viewBox=\"0 0 " << Num(width_) << " " << Num(height_)
          << "\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\" role=\"img\">\n"
          << "<title>" << EscapeHtml(title) << "</title>\n<desc>" << EscapeHtml(description) << "</desc>\n"
          << "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
-    if (!title.empty())
-      out_ << "<text x=\"" << width_ / 2 << "\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">"
-           << EscapeHtml(title) << "</text>\n";
+    for (std::size_t k = 0; k < title_.size(); ++k)
+      out_ << "<text class=\"title\" x=\"" << Num(width_ / 2) << "\" y=\"" << Num(18 + 18.0 * static_cast<double>(k))
+           << "\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">" << EscapeHtml(title_[k]) << "</text>\n";
   }
   void Axes(const std::string& x_label, const std::string& y_label) {
     out_ << "<g stroke=\"#dddddd\" stroke-width=\"1\">\n";
@@ -73,7 +117,7 @@ class Canvas {
       out_ << "<text x=\"" << Num(X(t)) << "\" y=\"" << Num(bottom() + 16) << "\" text-anchor=\"middle\">" << FormatValue(t) << "</text>\n";
     for (double t : y_ticks_)
       out_ << "<text x=\"" << Num(left() - 6) << "\" y=\"" << Num(Y(t) + 4) << "\" text-anchor=\"end\">" << FormatValue(t) << "</text>\n";
-    out_ << "<text x=\"" << Num((left() + right()) / 2) << "\" y=\"" << height_ - 8 << "\" text-anchor=\"middle\">" << EscapeHtml(x_label) << "</text>\n";
+    out_ << "<text x=\"" << Num((left() + right()) / 2) << "\" y=\"" << Num(height_ - 8) << "\" text-anchor=\"middle\">" << EscapeHtml(x_label) << "</text>\n";
     out_ << "<text transform=\"translate(14," << Num((top() + bottom()) / 2) << ") rotate(-90)\" text-anchor=\"middle\">" << EscapeHtml(y_label) << "</text>\n";
     out_ << "</g>\n";
   }
@@ -84,9 +128,9 @@ class Canvas {
   }
 
  private:
-  int width_, height_;
-  double right_;  // room for the legend
-  double left_ = 62, top_ = 30, bottom_ = 46;
+  double width_, height_;
+  double left_ = 62, right_ = 150, top_ = 30, bottom_ = 46;
+  std::vector<std::string> title_;
   double x_lo_, x_hi_, y_lo_, y_hi_;
   std::vector<double> x_ticks_, y_ticks_;
   std::ostringstream out_;
@@ -160,7 +204,9 @@ std::string LineChartSvg(const LineChartSpec& spec) {
     for (double y : s.y) Range(y, y_lo, y_hi);
   Pad(x_lo, x_hi);
   Pad(y_lo, y_hi);
-  Canvas canvas(spec.width, spec.height, x_lo, x_hi, y_lo, y_hi);
+  std::vector<std::string> legend;
+  for (const auto& series : spec.series) legend.push_back(series.name);
+  Canvas canvas(spec.width, spec.height, x_lo, x_hi, y_lo, y_hi, spec.title, legend, 35);
   canvas.Open(spec.title, spec.y_label + " against " + spec.x_label);
   canvas.Axes(spec.x_label, spec.y_label);
   auto& out = canvas.out();
@@ -198,7 +244,7 @@ std::string LineChartSvg(const LineChartSpec& spec) {
     double ly = canvas.top() + 10 + 18.0 * static_cast<double>(s);
     out << "<line x1=\"" << Num(canvas.right() + 10) << "\" y1=\"" << Num(ly) << "\" x2=\"" << Num(canvas.right() + 30)
         << "\" y2=\"" << Num(ly) << "\" stroke=\"" << color << "\" stroke-width=\"2\"/>\n"
-        << "<text x=\"" << Num(canvas.right() + 35) << "\" y=\"" << Num(ly + 4) << "\">" << EscapeHtml(spec.series[s].name) << "</text>\n";
+        << "<text class=\"legend\" x=\"" << Num(canvas.right() + 35) << "\" y=\"" << Num(ly + 4) << "\">" << EscapeHtml(spec.series[s].name) << "</text>\n";
   }
   return canvas.Close();
 }
@@ -216,7 +262,12 @@ std::string BargainingChartSvg(const BargainingChartSpec& spec) {
   add(spec.ideal);
   Pad(x_lo, x_hi);
   Pad(y_lo, y_hi);
-  Canvas canvas(spec.width, spec.height, x_lo, x_hi, y_lo, y_hi, 220);
+  auto entry = [](const std::string& name, const Point2& at) {
+    return name + " (" + Short(at.first) + ", " + Short(at.second) + ")";
+  };
+  std::vector<std::string> legend{entry("disagreement", spec.disagreement), entry("ideal", spec.ideal)};
+  for (const auto& solution : spec.solutions) legend.push_back(entry(solution.name, solution.at));
+  Canvas canvas(spec.width, spec.height, x_lo, x_hi, y_lo, y_hi, spec.title, legend, 26);
   canvas.Open(spec.title, "Feasible payoffs, Pareto frontier and bargaining solutions");
   canvas.Axes(spec.x_label, spec.y_label);
   auto& out = canvas.out();
@@ -259,8 +310,8 @@ std::string BargainingChartSvg(const BargainingChartSpec& spec) {
     out << (k < 2 ? "</rect>\n" : "</circle>\n");
     double ly = canvas.top() + 10 + 18.0 * static_cast<double>(k);
     out << "<circle cx=\"" << Num(canvas.right() + 16) << "\" cy=\"" << Num(ly) << "\" r=\"5\" fill=\"" << m.color << "\"/>"
-        << "<text x=\"" << Num(canvas.right() + 26) << "\" y=\"" << Num(ly + 4) << "\">" << EscapeHtml(m.name) << " ("
-        << Short(m.at.first) << ", " << Short(m.at.second) << ")</text>\n";
+        << "<text class=\"legend\" x=\"" << Num(canvas.right() + 26) << "\" y=\"" << Num(ly + 4) << "\">"
+        << EscapeHtml(legend[k]) << "</text>\n";
   }
   return canvas.Close();
 }

@@ -28,7 +28,7 @@ struct LineChartSpec {
   std::vector<double> x;
   std::vector<LineSeries> series;
   std::vector<Threshold> thresholds;
-  int width = 640;
+  int width = 640;   // the least size: the chart grows to fit its title, ticks and legend
   int height = 360;
 };
 
@@ -52,7 +52,7 @@ struct BargainingChartSpec {
   Point2 disagreement{0, 0};
   Point2 ideal{0, 0};
   std::vector<NamedPoint> solutions;  // Nash, Kalai-Smorodinsky, egalitarian, utilitarian...
-  int width = 640;
+  int width = 640;   // the least size: the chart grows to fit its title, ticks and legend
   int height = 460;
 };
 

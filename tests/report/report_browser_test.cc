@@ -1,6 +1,8 @@
 // The HTML report as a person sees it: rendered by headless Chromium, which must report no
 // console errors, show the tree and the charts as non-empty SVG, and show the key numbers in
-// the page text. A screenshot is saved under the build folder (test-tmp/browser/*.png).
+// the page text; a reader's click on a collapsed subtree opens it, and with scripts disabled
+// the page shows the default drawing. A screenshot is saved under the build folder
+// (test-tmp/browser/*.png).
 // Chromium is a test dependency (scripts/install-deps.sh installs it): without it, this test
 // fails and says so.
 #include <doctest/doctest.h>
@@ -9,10 +11,13 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <filesystem>
+#include <map>
+#include <cmath>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "bench/random_tree.h"
 #include "solver/bargaining/bargaining.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/io/files.h"
@@ -21,6 +26,7 @@
 #include "solver/report/html.h"
 #include "solver/report/report.h"
 #include "solver/report/text.h"
+#include "solver/report/tree_svg.h"
 #include "tests/test_util.h"
 
 namespace parley::testing {
@@ -77,7 +83,9 @@ std::vector<std::string> ConsoleErrors(const std::string& log) {
 // A probe for a copy of the page: it records script errors, failed resource loads and
 // console.error calls, and the rendered size of every SVG, as attributes of <html> that
 // --dump-dom shows. (Recent headless Chromium does not log page console messages to stderr,
-// so the log alone cannot prove there were none.) The report itself has no script.
+// so the log alone cannot prove there were none.) It also clicks the first collapsed subtree of
+// a tree drawing, as a reader would, and again to close it, recording how many tree nodes are
+// visible before, after the first and after the second click.
 constexpr const char* kProbe = R"(<script>
 window.__errors = [];
 window.addEventListener('error', function (e) {
@@ -96,6 +104,23 @@ window.addEventListener('load', function () {
     var r = s.getBoundingClientRect();
     return Math.round(r.width) + 'x' + Math.round(r.height);
   });
+  function visible() {
+    return Array.prototype.filter.call(document.querySelectorAll('svg.parley-tree g.pn'), function (g) {
+      return g.getAttribute('display') !== 'none';
+    }).length;
+  }
+  var box = Array.prototype.filter.call(document.querySelectorAll('svg.parley-tree g.pn[data-k]'), function (g) {
+    var b = g.querySelector('g.pb');
+    return g.getAttribute('display') !== 'none' && b && b.getAttribute('display') !== 'none';
+  })[0];
+  if (box) {
+    var counts = [visible()];
+    box.querySelector('g.pb rect').dispatchEvent(new MouseEvent('click', {bubbles: true}));
+    counts.push(visible());
+    box.querySelector('g.po').dispatchEvent(new MouseEvent('click', {bubbles: true}));
+    counts.push(visible());
+    document.documentElement.setAttribute('data-probe-click', counts.join(','));
+  }
   document.documentElement.setAttribute('data-probe-errors', JSON.stringify(__errors));
   document.documentElement.setAttribute('data-probe-svg', sizes.join(','));
   document.documentElement.setAttribute('data-probe', 'loaded');
@@ -140,12 +165,36 @@ std::string RequireChromium() {
   return chromium;
 }
 
-// Renders `page` (a report, which must hold no script) through a probed copy; checks that it
-// loaded without errors and that it shows `pictures` SVGs at a real size. Returns the DOM.
+// The number of tree nodes a DOM shows (not hidden).
+std::size_t VisibleTreeNodes(const std::string& dom) {
+  std::size_t count = 0;
+  std::regex node("<g class=\"pn\"[^>]*>");
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), node); it != std::sregex_iterator(); ++it)
+    if (it->str().find("display=\"none\"") == std::string::npos) ++count;
+  return count;
+}
+
+// The position of every visible tree node of a DOM, by its number in the drawing.
+std::map<int, std::pair<double, double>> TreePositions(const std::string& dom) {
+  std::map<int, std::pair<double, double>> at;
+  std::regex node("<g class=\"pn\" data-n=\"(\\d+)\"[^>]*transform=\"translate\\(([-0-9.]+),([-0-9.]+)\\)\"( display=\"none\")?");
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), node); it != std::sregex_iterator(); ++it)
+    if (!(*it)[4].matched) at[std::stoi((*it)[1])] = {std::stod((*it)[2]), std::stod((*it)[3])};
+  return at;
+}
+
+// Renders `page` (a report, whose only script may be the tree script) through a probed copy;
+// checks that it loaded without errors and that it shows `pictures` SVGs at a real size.
+// Returns the DOM.
 std::string RenderChecked(const std::string& chromium, const std::string& page, const std::string& dir,
                           int pictures) {
   std::string html = ReadFile(page);
-  REQUIRE(html.find("<script") == std::string::npos);
+  std::size_t script = html.find("<script");
+  if (script != std::string::npos) {
+    CHECK(html.find("<script", script + 1) == std::string::npos);  // one script at most
+    CHECK(html.find("svg.parley-tree", script) != std::string::npos);  // the tree's
+    CHECK(html.find(" src=") == std::string::npos);  // nothing fetched
+  }
   std::string probed = dir + "/probed.html";
   html.insert(html.find("<head>") + 6, kProbe);
   io::WriteFileAtomically(probed, html);
@@ -223,8 +272,18 @@ TEST_SUITE("report browser") {
     // The tree, the bargaining chart and the sweep chart: present and not empty.
     std::vector<std::string> svgs = SvgElements(dom);
     REQUIRE(svgs.size() == 3);
-    CHECK(svgs[0].find("class=\"node\"") != std::string::npos);  // Graphviz's nodes
+    CHECK(svgs[0].find("class=\"parley-tree\"") != std::string::npos);
+    CHECK(VisibleTreeNodes(svgs[0]) == game->num_nodes());
     CHECK(svgs[0].find("Accommodate") == std::string::npos);
+    // The page's script, laying the top-down tree out again on load, puts every node where
+    // Parley wrote it (positions are written to 0.1 px).
+    auto written = TreePositions(ReadFile(page)), scripted = TreePositions(dom);
+    REQUIRE(written.size() == game->num_nodes());
+    REQUIRE(scripted.size() == written.size());
+    for (const auto& [node, xy] : written) {
+      CHECK(std::abs(scripted[node].first - xy.first) <= 0.15);
+      CHECK(std::abs(scripted[node].second - xy.second) <= 0.15);
+    }
     CHECK(svgs[0].find("Let fail") != std::string::npos);
     CHECK(svgs[1].find("class=\"frontier\"") != std::string::npos);
     CHECK(svgs[2].find("class=\"series\"") != std::string::npos);
@@ -267,7 +326,11 @@ TEST_SUITE("report browser") {
     std::string dom = RenderChecked(chromium, page, dir, pictures);
     std::vector<std::string> svgs = SvgElements(dom);
     REQUIRE(!svgs.empty());
-    CHECK(svgs[0].find("class=\"node\"") != std::string::npos);
+    CHECK(svgs[0].find("class=\"parley-tree\"") != std::string::npos);
+    // The whole tree is drawn (a few dozen nodes), none collapsed.
+    auto game = io::LoadGame(scenario);
+    CHECK(VisibleTreeNodes(svgs[0]) == game->num_nodes());
+    CHECK(html.find("too many to draw") == std::string::npos);
     std::string text = PageText(dom);
     for (const auto& p : payoffs) {
       std::string shown = report::FormatValue(p.get<double>());
@@ -275,6 +338,64 @@ TEST_SUITE("report browser") {
     }
     CHECK(text.find("How the solution is found") != std::string::npos);
     CHECK(text.find("assumption") != std::string::npos);
+    Screenshot(chromium, page, dir + "/report.png", dir);
+  }
+
+  TEST_CASE("a reader opens and closes a collapsed subtree with a click; without scripts the drawing shows") {
+    std::string chromium = RequireChromium();
+    std::string dir = BuildPath("test-tmp/browser-click");
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    auto game = bench::RandomPerfectInformationTree({3'000, 2, 0.1, 5});
+    auto solution = equilibrium::Solve(*game, {});
+    report::ReportInput in;
+    in.game = game.get();
+    in.scenario = report::ScenarioFromGame(*game, "big.efg");
+    in.solution = &solution;
+    report::Document doc = report::BuildReport(in);
+    report::TreeDrawOptions options;
+    options.interactive = true;
+    report::TreeDrawing drawing = report::DrawTreeSvg(*game, &solution.equilibria.front(), options);
+    REQUIRE(drawing.expandable > 0);
+    std::string page = dir + "/report.html";
+    report::WriteReport(doc, page);
+    std::string dom = RenderChecked(chromium, page, dir, 1);
+    // Before: the default drawing; after a click on a box: that box's children added (it was
+    // one node, now it is itself and its children); after a click on it again: as before.
+    std::string counts = Attribute(dom, "data-probe-click");
+    std::smatch m;
+    REQUIRE_MESSAGE(std::regex_match(counts, m, std::regex("(\\d+),(\\d+),(\\d+)")), "clicks: " << counts);
+    std::size_t before = std::stoul(m[1]), opened = std::stoul(m[2]), closed = std::stoul(m[3]);
+    CHECK(before == drawing.nodes_drawn);
+    CHECK(opened > before);
+    CHECK(opened <= before + 4);  // at most 4 children in these trees
+    CHECK(closed == before);
+    // With scripts disabled (a copy of the page whose content security policy forbids every
+    // script; Chromium's own switch for that also stops --dump-dom), the default drawing.
+    std::string blocked = ReadFile(page);
+    blocked.insert(blocked.find("<head>") + 6,
+                   "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'none'\">");
+    io::WriteFileAtomically(dir + "/no-script.html", blocked);
+    BrowserRun plain = RunChromium(chromium, "--dump-dom 'file://" + dir + "/no-script.html'", dir);
+    REQUIRE(plain.status == 0);
+    std::vector<std::string> svgs = SvgElements(plain.out);
+    REQUIRE(svgs.size() == 1);
+    CHECK(VisibleTreeNodes(svgs[0]) == drawing.nodes_drawn);
+    CHECK(PageText(plain.out).find("click a dashed box") != std::string::npos);
+    // The script lays the tree out as Parley did (same algorithm, tree_layout.cc and its port
+    // in html.cc): after opening and closing, every node is where the page without scripts
+    // has it (positions are written to 0.1 px).
+    auto written = TreePositions(plain.out), scripted = TreePositions(dom);
+    REQUIRE(written.size() == drawing.nodes_drawn);
+    REQUIRE(scripted.size() == written.size());
+    std::size_t moved = 0;
+    for (const auto& [node, xy] : written) {
+      auto it = scripted.find(node);
+      if (it == scripted.end() || std::abs(it->second.first - xy.first) > 0.15 ||
+          std::abs(it->second.second - xy.second) > 0.15)
+        ++moved;
+    }
+    CHECK(moved == 0);
     Screenshot(chromium, page, dir + "/report.png", dir);
   }
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -59,8 +60,11 @@ TEST_SUITE("report cli") {
     CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
     CHECK(html.find("<svg") != std::string::npos);
     CHECK(html.find("<style>") != std::string::npos);
-    // Nothing to fetch: no scripts, no external stylesheets, images or links.
-    CHECK(html.find("<script") == std::string::npos);
+    // Nothing to fetch: no external scripts, stylesheets, images or links; the one inline
+    // script is the tree's.
+    CHECK(html.find("<script>") != std::string::npos);
+    CHECK(html.find("<script", html.find("<script>") + 1) == std::string::npos);
+    CHECK(html.find(" src=") == std::string::npos);
     CHECK(html.find("src=\"http") == std::string::npos);
     CHECK(html.find("href=\"http") == std::string::npos);
     CHECK(html.find("<link") == std::string::npos);
@@ -109,16 +113,56 @@ TEST_SUITE("report cli") {
 
   TEST_CASE("parley draw writes SVG, PNG and DOT") {
     std::string dir = FreshDir("draw");
-    for (std::string ext : {"svg", "png", "dot"}) {
+    for (std::string ext : {"svg", "dot"}) {
       RunResult r = RunParley("draw " + Fixture("entry.efg") + " -o '" + dir + "/tree." + ext + "'");
       REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     }
-    CHECK(ReadFile(dir + "/tree.svg").find("<svg") != std::string::npos);
-    CHECK(ReadFile(dir + "/tree.png").rfind("\x89PNG", 0) == 0);
+    CHECK(ReadFile(dir + "/tree.svg").find("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"parley-tree\"") != std::string::npos);
     CHECK(ReadFile(dir + "/tree.dot").rfind("digraph tree {", 0) == 0);
+    CHECK(ReadFile(dir + "/tree.dot").find("n0 -> n2 [label=\" In \", color=\"#c0392b\"") != std::string::npos);
     RunResult plain = RunParley("draw " + Fixture("entry.efg") + " --no-solution -o '" + dir + "/plain.dot'");
     REQUIRE(plain.exit_code == 0);
     CHECK(ReadFile(dir + "/plain.dot").find("#c0392b") == std::string::npos);
+  }
+
+  TEST_CASE("parley draw writes PNG through rsvg-convert, or says which package it needs") {
+    std::string dir = FreshDir("draw-png");
+    RunResult r = RunParley("draw " + Fixture("entry.efg") + " -o '" + dir + "/tree.png'");
+    if (std::system("command -v rsvg-convert >/dev/null 2>&1") == 0) {
+      REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+      CHECK(ReadFile(dir + "/tree.png").rfind("\x89PNG", 0) == 0);
+      CHECK(Listing(dir) == std::vector<std::string>{"tree.png"});  // no temporary files left
+    } else {
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find("rsvg-convert") != std::string::npos);
+      CHECK(r.err.find("librsvg2-bin") != std::string::npos);
+      CHECK(Listing(dir).empty());
+    }
+  }
+
+  TEST_CASE("the parley binary links nothing from Graphviz") {
+    // Graphviz's libraries are EPL-1.0, which cannot be combined with the GPL (GLPK's).
+    std::string out = BuildPath("test-tmp/ldd.txt");
+    REQUIRE(std::system(("ldd '" + std::string(PARLEY_BINARY) + "' > '" + out + "' 2>&1").c_str()) == 0);
+    std::string libraries = ReadFile(out);
+    CHECK(libraries.find("libc.so") != std::string::npos);  // ldd did list the libraries
+    for (const char* name : {"libgvc", "libcgraph", "libcdt", "libpathplan", "libxdot"})
+      CHECK_MESSAGE(libraries.find(name) == std::string::npos, name << " is linked:\n" << libraries);
+  }
+
+  TEST_CASE("parley draw draws the OpenAI-Microsoft tree whole") {
+    std::string scenario = SourcePath("scenarios/openai_microsoft.yaml");
+    if (!fs::exists(scenario)) return;
+    std::string dir = FreshDir("draw-scenario");
+    RunResult r = RunParley("draw '" + scenario + "' -o '" + dir + "/tree.svg'");
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.err.find("too many") == std::string::npos);
+    std::string svg = ReadFile(dir + "/tree.svg");
+    std::size_t nodes = 0;
+    for (std::size_t at = svg.find("<g class=\"pn\""); at != std::string::npos; at = svg.find("<g class=\"pn\"", at + 1))
+      ++nodes;
+    CHECK(nodes > 50);
+    CHECK(svg.find("display=\"none\"") == std::string::npos);
   }
 
   TEST_CASE("a report of a 10,000-node game takes well under 2 seconds") {

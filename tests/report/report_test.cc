@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <regex>
 
 #include "bench/random_tree.h"
 #include "solver/bargaining/bargaining.h"
@@ -15,7 +16,7 @@
 #include "solver/equilibrium/solve.h"
 #include "solver/io/files.h"
 #include "solver/model/error.h"
-#include "solver/report/dot.h"
+#include "solver/report/tree_svg.h"
 #include "solver/report/explain.h"
 #include "solver/report/html.h"
 #include "solver/report/markdown.h"
@@ -112,12 +113,6 @@ TEST_SUITE("report") {
     CHECK(e.conclusion.find("play is random") != std::string::npos);
     CheckGolden("pennies.explain.txt", ExplanationText(e));
 
-    // The drawing joins the two nodes of "guess" with a dashed line on one rank, and shows
-    // the mixed probabilities on the edges.
-    TreeDrawing d = DrawTree(*game, &eq);
-    CHECK(d.dot.find("rank=same; n1; n4;") != std::string::npos);
-    CHECK(d.dot.find("n1 -> n4 [style=dashed") != std::string::npos);
-    CHECK(d.dot.find("Heads (p=0.5)") != std::string::npos);
     // The tables show the behaviour probabilities.
     equilibrium::Solution solution;
     solution.method = "test";
@@ -132,49 +127,16 @@ TEST_SUITE("report") {
     CHECK(md.find("| Column | guess | Heads 0.5, Tails 0.5 | yes |") != std::string::npos);
   }
 
-  TEST_CASE("the tree: path highlighted, off-path choices marked, leaves' payoffs") {
-    Solved s = SolveFile("entry.efg");
-    TreeDrawing d = DrawTree(*s.game, &s.solution.equilibria.front());
-    CHECK(d.note.empty());
-    CHECK(d.nodes_drawn == 5);
-    CHECK(d.dot.find("n0 -> n2 [label=\" In \", color=\"#c0392b\"") != std::string::npos);
-    CHECK(d.dot.find("label=\"-1, -1\"") != std::string::npos);
-    std::string svg = LayoutDot(d.dot, "svg");
-    CHECK(svg.find("<svg") != std::string::npos);
-    CHECK(svg.find("Accommodate") != std::string::npos);
-    CHECK(InlineSvg(svg).rfind("<svg", 0) == 0);
-    // A game without a solution is drawn plain.
-    CHECK(DrawTree(*s.game, nullptr).dot.find("#c0392b") == std::string::npos);
-  }
-
-  TEST_CASE("an off-path choice is marked blue") {
-    // Entrant stays out: the incumbent's Fight is off the path.
-    auto game = io::LoadGame(testing::WriteTempFile("deter.efg", R"(EFG 2 R "Deter" { "E" "I" }
-""
-p "" 1 1 "" { "Out" "In" } 0
-t "" 1 "" { 1, 3 }
-p "" 2 1 "" { "Fight" "Share" } 0
-t "" 2 "" { 0, 1 }
-t "" 3 "" { -1, 0 }
-)"));
-    auto solution = equilibrium::Solve(*game, {});
-    TreeDrawing d = DrawTree(*game, &solution.equilibria.front());
-    CHECK(d.dot.find("n2 -> n3 [label=\" Fight \", color=\"#1f6fb2\"") != std::string::npos);
-    Explanation e = Explain(*game, solution.equilibria.front());
-    CHECK(e.steps[0].text.find("off the equilibrium path") != std::string::npos);
-  }
-
   TEST_CASE("a large tree is collapsed below a depth, with a note") {
     bench::RandomTreeOptions o;
     o.nodes = 10'000;
     auto game = bench::RandomPerfectInformationTree(o);
     auto solution = equilibrium::Solve(*game, {});
     TreeDrawOptions options;
-    TreeDrawing d = DrawTree(*game, &solution.equilibria.front(), options);
+    TreeDrawing d = DrawTreeSvg(*game, &solution.equilibria.front(), options);
     CHECK(d.nodes_drawn <= options.max_nodes + options.path_budget);
     CHECK(d.collapsed > 0);
     CHECK(d.note.find(std::to_string(game->num_nodes()) + " nodes") != std::string::npos);
-    CHECK(d.dot.find("nodes\\n(") != std::string::npos);
     // The explanation keeps to the path.
     Explanation e = Explain(*game, solution.equilibria.front());
     CHECK(e.steps.size() <= ExplainOptions{}.max_steps);
@@ -182,9 +144,7 @@ t "" 3 "" { -1, 0 }
     for (const auto& step : e.steps) CHECK(step.on_path);
   }
 
-  TEST_CASE("every Gambit reference game gets a report, its tree laid out by Graphviz") {
-    // Regression: Graphviz 2.43 corrupted memory laying out labelled flat edges (information
-    // sets on one rank, e.g. cent2.efg); the drawing now labels them with xlabel.
+  TEST_CASE("every Gambit reference game gets a report with its tree drawn") {
     if (!testing::SharedAvailable()) return;
     std::size_t count = 0;
     for (const auto& entry : std::filesystem::directory_iterator(testing::SharedPath("gambit-games/efg"))) {
@@ -206,7 +166,7 @@ t "" 3 "" { -1, 0 }
       in.scenario = ScenarioFromGame(*game, path);
       in.solution = solution ? &*solution : nullptr;
       std::string html = RenderHtml(BuildReport(in));
-      CHECK(html.find("<svg") != std::string::npos);
+      CHECK(html.find("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"parley-tree\"") != std::string::npos);
       ++count;
     }
     CHECK(count > 50);
@@ -267,6 +227,41 @@ t "" 3 "" { -1, 0 }
     CHECK(chart.find("Nash (3, 3)") != std::string::npos);
   }
 
+  TEST_CASE("charts: long titles wrap and legends fit, nothing clipped") {
+    // A title as the scenario reports make them, and legend entries with long numbers.
+    BargainingChartSpec spec;
+    spec.title = "Bargaining stage \"deal\" (after carveout_request = ask > carveout = grant > talks = negotiate)";
+    spec.x_label = "OpenAI's payoff";
+    spec.y_label = "Microsoft's payoff";
+    spec.frontier = {{474, 245}, {625, 79}};
+    spec.disagreement = {493.06, 150.64};
+    spec.ideal = {567.309, 225.14};
+    spec.solutions = {{"Kalai-Smorodinsky", {530.247, 187.953}}, {"Weighted utilitarian", {493.06, 225.14}}};
+    std::string svg = BargainingChartSvg(spec);
+    std::smatch m;
+    REQUIRE(std::regex_search(svg, m, std::regex("<svg[^>]* width=\"([0-9.]+)\" height=\"([0-9.]+)\"")));
+    double width = std::stod(m[1]);
+    // Every line of the title within the picture (centred, bold: Helvetica's widths + 10 %).
+    std::size_t lines = 0;
+    std::regex title("<text class=\"title\" x=\"([0-9.]+)\"[^>]*>([^<]*)</text>");
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), title); it != std::sregex_iterator(); ++it) {
+      ++lines;
+      double half = TextWidth((*it)[2].str(), 14) * 1.1 / 2;
+      CHECK(std::stod((*it)[1]) - half >= 0);
+      CHECK(std::stod((*it)[1]) + half <= width);
+    }
+    CHECK(lines == 2);  // some 730 px of bold text: too long for one line
+    // Every legend entry ends inside the picture, with room for a wider font.
+    std::size_t entries = 0;
+    std::regex legend("<text class=\"legend\" x=\"([0-9.]+)\"[^>]*>([^<]*)</text>");
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), legend); it != std::sregex_iterator(); ++it) {
+      ++entries;
+      CHECK(std::stod((*it)[1]) + TextWidth((*it)[2].str(), 12) * 1.1 <= width);
+    }
+    CHECK(entries == 4);
+    CHECK(svg.find("Kalai-Smorodinsky (530.2, 188)") != std::string::npos);
+  }
+
   TEST_CASE("writers escape text") {
     CHECK(EscapeHtml("<a & \"b\">") == "&lt;a &amp; &quot;b&quot;&gt;");
     CHECK(EscapeMarkdown("a*b_c|d _e_") == "a\\*b_c|d \\_e\\_");
@@ -278,7 +273,7 @@ t "" 3 "" { -1, 0 }
     CHECK(html.find("<title>T &lt;1&gt;</title>") != std::string::npos);
     CHECK(html.find("<p>x &lt; y</p>") != std::string::npos);
     CHECK(html.find("<td class=\"num\">1</td>") != std::string::npos);
-    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("<script") == std::string::npos);  // no tree, no script
     Document pictured{"T", "", {{"one", "One", {Figure{"tree", "<svg/>", ""}}}}};
     MarkdownOutput md = RenderMarkdown(pictured, "my report (v2)");
     CHECK(md.text.find("![tree](my%20report%20%28v2%29-tree.svg)") != std::string::npos);
