@@ -371,17 +371,23 @@ class Evaluator {
     }
   }
 
-  // Solves [dH; e_k^T] x = rhs at the last evaluated point. False when singular.
-  bool Solve(std::uint32_t k, const Vector& rhs, Vector& x) {
+  // Factorises [dH; e_k^T] at the last point evaluated with the Jacobian. False when singular.
+  bool Factorize(std::uint32_t k) {
     const std::uint32_t nv = s_.num_vars;
-    std::vector<Eigen::Triplet<double>> t = triplets_;
-    t.emplace_back(nv, k, 1.0);
+    triplets_.emplace_back(nv, k, 1.0);
     SparseMatrix m(nv + 1, nv + 1);
-    m.setFromTriplets(t.begin(), t.end());
+    m.setFromTriplets(triplets_.begin(), triplets_.end());
+    triplets_.pop_back();
     m.makeCompressed();
     lu_.analyzePattern(m);
     lu_.factorize(m);
-    if (lu_.info() != Eigen::Success) return false;
+    factorized_ = lu_.info() == Eigen::Success;
+    return factorized_;
+  }
+
+  // Solves with the last factorisation. False when there is none or the result is not finite.
+  bool Solve(const Vector& rhs, Vector& x) {
+    if (!factorized_) return false;
     x = lu_.solve(rhs);
     return lu_.info() == Eigen::Success && x.allFinite();
   }
@@ -396,6 +402,7 @@ class Evaluator {
   Vector residual_;
   std::vector<Eigen::Triplet<double>> triplets_;
   Eigen::SparseLU<SparseMatrix, Eigen::COLAMDOrdering<int>> lu_;
+  bool factorized_ = false;
 };
 
 // Values U(h, a) (scaled payoffs) for a profile in linear space with exact zeros allowed;
@@ -440,13 +447,17 @@ void LinearActionValues(const LogitSubgame& s, const std::vector<double>& sigma,
   }
 }
 
-// Newton's method on the equalities of the supported actions' values. Returns false when it
-// does not converge to a profile whose unsupported actions are no better.
+// Newton's method on the equalities of the supported actions' values. The supports are read
+// off the trace (actions within `ratio` of the set's most likely one). Sets that the supports
+// never reach keep the trace's play restricted to their support: their values do not enter
+// anybody's payoff, and their beliefs are only known in the limit, so they are left to the
+// caller's verification (no gain from deviating in any subgame), which is what subgame
+// perfection asks. Returns false when Newton does not converge, a probability leaves [0, 1],
+// or an unsupported action does better at a reached set.
 bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
             const std::vector<double>& trace_mu, double ratio, std::vector<double>& sigma) {
   const std::uint32_t nv = s.num_vars;
   sigma.assign(nv, 0.0);
-  std::vector<std::uint32_t> unknowns;  // vars with a free probability
   std::vector<std::vector<std::uint32_t>> support(s.sets.size());
   for (std::size_t k = 0; k < s.sets.size(); ++k) {
     const auto& set = s.sets[k];
@@ -459,15 +470,24 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
         total += trace_sigma[set.first_var + a];
       }
     for (std::uint32_t v : support[k]) sigma[v] = trace_sigma[v] / total;
-    if (support[k].size() >= 2) unknowns.insert(unknowns.end(), support[k].begin(), support[k].end());
   }
   std::vector<double> p, value, u;
+  // Which sets the supports reach (positive probabilities stay positive under Newton).
+  LinearActionValues(s, sigma, trace_mu, p, value, u);
+  std::vector<char> reached(s.sets.size(), 0);
+  std::vector<std::uint32_t> unknowns;  // vars with a free probability
+  for (std::size_t k = 0; k < s.sets.size(); ++k) {
+    const auto& set = s.sets[k];
+    for (std::uint32_t m = set.first_node; m < set.end_node; ++m) reached[k] |= p[s.set_nodes[m]] > 0;
+    if (reached[k] && support[k].size() >= 2)
+      unknowns.insert(unknowns.end(), support[k].begin(), support[k].end());
+  }
   auto residual = [&](const std::vector<double>& sg, Vector& r) {
     LinearActionValues(s, sg, trace_mu, p, value, u);
     r.resize(static_cast<Eigen::Index>(unknowns.size()));
     Eigen::Index row = 0;
     for (std::size_t k = 0; k < s.sets.size(); ++k) {
-      if (support[k].size() < 2) continue;
+      if (!reached[k] || support[k].size() < 2) continue;
       double total = 0;
       for (std::size_t i = 1; i < support[k].size(); ++i) r[row++] = u[support[k][i]] - u[support[k][0]];
       for (std::uint32_t v : support[k]) total += sg[v];
@@ -476,13 +496,9 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
   };
   const Eigen::Index m = static_cast<Eigen::Index>(unknowns.size());
   Vector r, r2;
-  bool converged = m == 0;
   for (int iter = 0; iter < 30 && m > 0; ++iter) {
     residual(sigma, r);
-    if (r.lpNorm<Eigen::Infinity>() < 1e-14) {
-      converged = true;
-      break;
-    }
+    if (r.lpNorm<Eigen::Infinity>() < 1e-14) break;
     Eigen::MatrixXd jac(m, m);
     for (Eigen::Index j = 0; j < m; ++j) {
       std::vector<double> sp = sigma;
@@ -494,16 +510,14 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
     Vector step = jac.colPivHouseholderQr().solve(-r);
     if (!step.allFinite()) return false;
     for (Eigen::Index j = 0; j < m; ++j) sigma[unknowns[j]] += step[j];
-    if (step.lpNorm<Eigen::Infinity>() < 1e-15) {
-      converged = true;
-      break;
-    }
+    if (step.lpNorm<Eigen::Infinity>() < 1e-15) break;
   }
-  if (!converged) {
+  if (m > 0) {
     residual(sigma, r);
-    if (m > 0 && r.lpNorm<Eigen::Infinity>() > 1e-12) return false;
+    if (r.lpNorm<Eigen::Infinity>() > 1e-12) return false;
   }
-  // Probabilities must be probabilities, and nothing outside the support may do better.
+  // Probabilities must be probabilities, and nothing outside a reached set's support may do
+  // better.
   for (std::size_t k = 0; k < s.sets.size(); ++k)
     for (std::uint32_t v : support[k]) {
       if (sigma[v] < -1e-12 || sigma[v] > 1 + 1e-12) return false;
@@ -511,6 +525,7 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
     }
   LinearActionValues(s, sigma, trace_mu, p, value, u);
   for (std::size_t k = 0; k < s.sets.size(); ++k) {
+    if (!reached[k]) continue;
     const auto& set = s.sets[k];
     double best = u[support[k][0]];
     for (std::uint32_t a = 0; a < set.num_actions; ++a)
@@ -543,56 +558,74 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
     if (on_step(y, y, eval)) return finish(LogitStatus::kConverged);
     return finish(LogitStatus::kStepTooSmall);
   }
+  // One factorisation per accepted point: the tangent there and the chord corrector of the
+  // next step both use the Jacobian at the point (with row e_k fixing coordinate k).
   Vector e_last = Vector::Zero(nv + 1);
   e_last[nv] = 1;
-  auto tangent_at = [&](const Vector& point, std::uint32_t k, const Vector& previous, Vector& t) {
+  auto prepare = [&](const Vector& point, std::uint32_t k, const Vector& previous, Vector& t) {
     eval.Evaluate(point, true);
-    if (!eval.Solve(k, e_last, t)) return false;
+    if (!eval.Factorize(k) || !eval.Solve(e_last, t)) return false;
     t.normalize();
     if (previous.size() == 0 ? t[nv] < 0 : t.dot(previous) < 0) t = -t;
     return true;
   };
   Vector t;
-  if (!tangent_at(y, nv, Vector(), t)) return finish(LogitStatus::kStepTooSmall);
+  std::uint32_t k = nv;
+  if (!prepare(y, k, Vector(), t)) return finish(LogitStatus::kStepTooSmall);
   double h = options.first_step;
   Vector yc, delta, rhs(nv + 1), t_new;
   while (true) {
     if (stats.steps >= options.max_steps) return finish(LogitStatus::kStepLimit);
     if ((stats.steps & 15) == 0 && seconds() > options.max_seconds) return finish(LogitStatus::kTimeLimit);
     if (y[nv] > options.max_lambda) return finish(LogitStatus::kLambdaLimit);
-    std::uint32_t k = 0;
-    t.cwiseAbs().maxCoeff(&k);
     yc = y + h * t;
     bool ok = false;
     int iterations = 0;
-    double previous_norm = 0;
-    for (; iterations < 6; ++iterations) {
-      eval.Evaluate(yc, true);
+    double first_norm = 0, second_norm = 0, previous_norm = 0;
+    const double floor = 1e-10 * (1 + yc.lpNorm<Eigen::Infinity>());  // rounding at this size
+    for (; iterations < 12; ++iterations) {  // chord Newton: the Jacobian at y
+      eval.Evaluate(yc, false);
       rhs.head(nv) = -eval.residual();
       rhs[nv] = 0;
-      if (!eval.Solve(k, rhs, delta)) break;
+      if (!eval.Solve(rhs, delta)) break;
       double norm = delta.lpNorm<Eigen::Infinity>();
-      if (iterations == 0 && norm > 0.3 * h + 1e-12) break;  // the prediction was poor
-      if (iterations > 0 && norm > 0.5 * previous_norm) break;  // not contracting
+      if (iterations == 0) first_norm = norm;
+      if (iterations == 1) second_norm = norm;
+      if (iterations == 0 && norm > 0.3 * h + floor) break;      // the prediction was poor
+      if (iterations > 0 && norm > 0.5 * previous_norm + floor) break;  // not contracting
       yc += delta;
       previous_norm = norm;
-      if (norm <= 1e-11 * (1 + yc.lpNorm<Eigen::Infinity>())) {
+      if (norm <= 10 * floor) {
         eval.Evaluate(yc, false);
-        ok = eval.residual().lpNorm<Eigen::Infinity>() < 1e-9;
+        ok = eval.residual().lpNorm<Eigen::Infinity>() < 100 * floor;
         break;
       }
     }
-    if (ok) ok = tangent_at(yc, k, t, t_new) && t_new.dot(t) > 0.95;
+    std::uint32_t k_new = 0;
+    if (ok) {
+      t.cwiseAbs().maxCoeff(&k_new);
+      ok = prepare(yc, k_new, t, t_new) && t_new.dot(t) > 0.95;
+      if (!ok) prepare(y, k, t, t_new);  // back to the base point's factorisation
+    }
     if (!ok) {
       h *= 0.5;
       if (h < options.min_step) return finish(LogitStatus::kStepTooSmall);
       continue;
     }
     Vector y_old = y;
+    const double turn = t_new.dot(t);
     y = yc;
     t = t_new;
+    k = k_new;
     ++stats.steps;
-    if (iterations <= 2) h = std::min(h * 1.6, 1e6);
+    // Step length from the corrector's contraction rate (Deuflhard's rule of thumb: aim at a
+    // first contraction of about 0.1) and from how far the tangent turned.
+    const double theta = first_norm > floor ? second_norm / first_norm : 0.0;
+    double factor = theta < 0.02 ? 2.0 : theta < 0.1 ? 1.5 : theta < 0.3 ? 1.0 : 0.7;
+    if (turn < 0.99) factor = std::min(factor, 1.0);
+    if (first_norm < 1e-3 * h) factor = std::max(factor, 2.0);  // the path is nearly straight
+    h = std::min(h * factor, 1e7);
+    // on_step evaluates residuals only, which leaves the factorisation at y in place.
     if (on_step(y_old, y, eval)) return finish(LogitStatus::kConverged);
   }
 }
@@ -658,7 +691,8 @@ LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIn
     WriteBehavior(s, index, game, sigma, behavior);
     visit(lambda, behavior);
   };
-  auto on_step = [&](const Vector& y_old, const Vector& y, Evaluator& eval) {
+  Evaluator eval(s);  // its own buffers: the driver's factorisation must stay as it is
+  auto on_step = [&](const Vector& y_old, const Vector& y, Evaluator&) {
     while (next < lambdas.size() && lambdas[next] * s.scale <= y[nv]) {
       const double target = lambdas[next] * s.scale;
       // Newton at lambda = target from the point interpolated between the last two.
@@ -675,7 +709,7 @@ LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIn
         }
         rhs.head(nv) = -eval.residual();
         rhs[nv] = 0;
-        if (!eval.Solve(nv, rhs, delta)) break;
+        if (!eval.Factorize(nv) || !eval.Solve(rhs, delta)) break;
         z += delta;
       }
       if (!ok) {
