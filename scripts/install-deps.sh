@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake g++ make pkg-config
   libboost-graph-dev libglpk-dev coinor-libclp-dev libcli11-dev doctest-dev nlohmann-json3-dev libgmp-dev
-  libyaml-cpp-dev libmuparser-dev librsvg2-bin libbenchmark-dev
+  libyaml-cpp-dev libmuparser-dev libeigen3-dev librsvg2-bin libbenchmark-dev
   chromium
 )
 

@@ -10,7 +10,7 @@
 namespace parley::equilibrium {
 
 const std::vector<std::string>& SolveMethods() {
-  static const std::vector<std::string> methods = {"auto", "backward-induction", "lp", "lemke"};
+  static const std::vector<std::string> methods = {"auto", "backward-induction", "lp", "lemke", "logit"};
   return methods;
 }
 

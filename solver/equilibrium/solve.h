@@ -5,11 +5,13 @@
 //   two players                            -> subgame decomposition (subgames.h): each
 //                                             imperfect-information subgame by the
 //                                             sequence-form LP when constant-sum, else Lemke
-//   more than two players, imperfect info  -> UnsupportedError saying what would work
+//   more than two players, imperfect info  -> subgame decomposition, each imperfect-
+//                                             information subgame by tracing the logit
+//                                             quantal response branch (logit.h), verified
 //   no perfect recall                      -> UnsupportedError
 // With `all` (and method auto) on a two-player game of imperfect information: every extreme
 // Nash equilibrium of the reduced strategic form that is subgame perfect (enumeration.h).
-// `method` overrides: "backward-induction", "lp", "lemke" (see SolveOptions).
+// `method` overrides: "backward-induction", "lp", "lemke", "logit" (see SolveOptions).
 #pragma once
 
 #include <cstddef>
@@ -24,7 +26,8 @@ struct SolveOptions {
   bool exact = false;
   bool all = false;
   std::size_t max_equilibria = 1000;
-  // "auto", "backward-induction", "lp", "lemke".
+  // "auto", "backward-induction", "lp", "lemke", "logit" (every imperfect-information
+  // subgame by the logit branch, for any number of players).
   std::string method = "auto";
 };
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <type_traits>
 
+#include "solver/equilibrium/logit.h"
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/equilibrium/sequence_solvers.h"
 #include "solver/equilibrium/verify.h"
@@ -22,13 +23,20 @@ std::string Plural(std::size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-std::string MoreThanTwoPlayersMessage(const Game& game, NodeId root) {
-  return "the subgame at node " + std::to_string(root) + " has imperfect information and the "
-         "game has " + std::to_string(game.num_players()) +
-         " players; Parley computes mixed subgame-perfect equilibria exactly only for two "
-         "players (sequence-form LP and Lemke). What would work: reformulate with two players "
-         "(e.g. merge players whose interests coincide), or give the movers perfect "
-         "information (then backward induction solves any number of players)";
+// "the subgame at node 27, where Player 2 moves at [set label]".
+std::string SubgameName(const Game& game, NodeId root) {
+  std::string name = root == 0 ? "the whole game" : "the subgame at node " + std::to_string(root);
+  if (!game.is_terminal(root) && game.kind(root) == NodeKind::kDecision)
+    name += " (first move: " + game.DescribeInfoset(game.infoset(root)) + ")";
+  return name;
+}
+
+std::string ExactNeedsTwoPlayersMessage(const Game& game, NodeId root) {
+  return SubgameName(game, root) + " has imperfect information and the game has " +
+         std::to_string(game.num_players()) +
+         " players; exact arithmetic (--exact) solves such subgames only for two players "
+         "(sequence-form Lemke). Without --exact, Parley traces the logit quantal response "
+         "branch to an equilibrium in floating point and verifies it";
 }
 
 template <class T>
@@ -50,6 +58,8 @@ struct Counters {
   std::size_t bi_nodes = 0, lp_subgames = 0, lemke_subgames = 0, unreached_sets = 0;
   std::size_t lp_engine_switches = 0;  // LPs the first engine gave up on
   std::size_t pivots = 0;
+  std::size_t logit_subgames = 0, logit_steps = 0;
+  double logit_lambda = 0;  // largest lambda at which a trace stopped
 };
 
 template <class T>
@@ -107,7 +117,45 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
       for (int p = 0; p < np; ++p) out[p] += value[static_cast<std::size_t>(kids[best]) * np + p];
       continue;
     }
-    if (np != 2) throw UnsupportedError(MoreThanTwoPlayersMessage(game, r));
+    // Values of a reduced subgame's nodes, bottom-up (cut roots and leaves are done).
+    auto fill_values = [&](const std::vector<NodeId>& nodes) {
+      for (std::size_t i = nodes.size(); i-- > 0;) {
+        NodeId v = nodes[i];
+        if ((v != r && roots[v]) || game.is_terminal(v)) continue;
+        T* o = &value[static_cast<std::size_t>(v) * np];
+        for (int p = 0; p < np; ++p) o[p] = own_value(v, p);
+        std::uint32_t first = index.first(game.infoset(v));
+        auto ks = game.children(v);
+        for (std::uint32_t a = 0; a < ks.size(); ++a) {
+          const T& b = behavior[first + a];
+          if (b == 0) continue;
+          for (int p = 0; p < np; ++p) o[p] += b * value[static_cast<std::size_t>(ks[a]) * np + p];
+        }
+      }
+    };
+    if (np != 2 || options.method == "logit") {
+      if constexpr (std::is_same_v<T, double>) {
+        auto subgame = MakeLogitSubgame(game, r, roots, value);
+        std::vector<char> only(n, 0);
+        only[r] = 1;
+        auto accept = [&](const std::vector<double>& trial) {
+          return MaxSubgameGain<double>(game, index, trial, &only) <= options.tolerance;
+        };
+        LogitStats stats = TraceLogitEquilibrium(game, *subgame, index, behavior, accept, options.logit);
+        ++count.logit_subgames;
+        count.logit_steps += stats.steps;
+        count.logit_lambda = std::max(count.logit_lambda, stats.lambda);
+        if (stats.status != LogitStatus::kConverged)
+          throw LimitError("the logit tracer found no verified equilibrium of " + SubgameName(game, r) +
+                           ": " + LogitStatusText(stats.status) + " (lambda " + Gain(stats.lambda) +
+                           " after " + std::to_string(stats.steps) + " steps, " +
+                           Gain(stats.seconds) + " s)");
+        fill_values(LogitSubgameNodes(*subgame));
+        continue;
+      } else {
+        throw UnsupportedError(ExactNeedsTwoPlayersMessage(game, r));
+      }
+    }
     if (seq_of.empty()) seq_of.resize(2 * static_cast<std::size_t>(n));
     SequenceForm<T> sf = BuildSequenceForm<T>(game, r, roots, value, seq_of);
     bool use_lp = false;
@@ -146,20 +194,7 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
     }
     count.unreached_sets += PlanToBehavior<T>(game, sf.player[0], plans.x, index, behavior);
     count.unreached_sets += PlanToBehavior<T>(game, sf.player[1], plans.y, index, behavior);
-    // Values of the reduced subgame's nodes, bottom-up (cut roots and leaves are done).
-    for (std::size_t i = sf.nodes.size(); i-- > 0;) {
-      NodeId v = sf.nodes[i];
-      if ((v != r && roots[v]) || game.is_terminal(v)) continue;
-      T* o = &value[static_cast<std::size_t>(v) * np];
-      for (int p = 0; p < np; ++p) o[p] = own_value(v, p);
-      std::uint32_t first = index.first(game.infoset(v));
-      auto ks = game.children(v);
-      for (std::uint32_t a = 0; a < ks.size(); ++a) {
-        const T& b = behavior[first + a];
-        if (b == 0) continue;
-        for (int p = 0; p < np; ++p) o[p] += b * value[static_cast<std::size_t>(ks[a]) * np + p];
-      }
-    }
+    fill_values(sf.nodes);
   }
   T gain = MaxSubgameGain<T>(game, index, behavior, &roots);
   eq.max_gain = ToDouble(gain);
@@ -179,7 +214,8 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
 }  // namespace
 
 Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& options) {
-  if (options.method != "auto" && options.method != "lp" && options.method != "lemke")
+  if (options.method != "auto" && options.method != "lp" && options.method != "lemke" &&
+      options.method != "logit")
     throw UnsupportedError("unknown subgame method '" + options.method + "'");
   RequirePerfectRecall(game, "solving for a subgame-perfect equilibrium");
   std::vector<char> roots = ProperSubgameRoots(game);
@@ -237,6 +273,10 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
   if (count.lemke_subgames)
     parts.push_back("sequence-form Lemke (" + Plural(count.lemke_subgames, "subgame") + ", " +
                     Plural(count.pivots, "pivot") + ")");
+  if (count.logit_subgames)
+    parts.push_back("logit quantal response branch traced to an equilibrium (" +
+                    Plural(count.logit_subgames, "subgame") + ", " + Plural(count.logit_steps, "step") +
+                    ", up to lambda " + Gain(count.logit_lambda) + ")");
   if (count.bi_nodes) parts.push_back("backward induction (" + Plural(count.bi_nodes, "node") + ")");
   std::string method;
   for (std::size_t i = 0; i < parts.size(); ++i) method += (i ? " + " : "") + parts[i];

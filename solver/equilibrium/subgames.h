@@ -4,8 +4,10 @@
 // Proper subgames are solved bottom-up (reverse preorder of their roots). Each is reduced:
 // the proper subgames strictly inside it were solved already and are replaced by leaves
 // holding their equilibrium value. A reduced subgame whose root is its only decision point
-// is one step of backward induction; any other has imperfect information and two players,
-// and is solved in its sequence form:
+// is one step of backward induction; any other has imperfect information. With three or more
+// players (or `method` "logit") it is solved by tracing the principal branch of the agent
+// logit quantal response equilibrium to its limit and polishing (logit.h); with two players,
+// in its sequence form:
 //   * constant-sum (the leaves' payoffs have one sum): the LP of Koller, Megiddo and von
 //     Stengel (1994), in floating point through GLPK;
 //   * otherwise: Lemke's algorithm on the LCP of Koller, Megiddo and von Stengel (1996), in
@@ -23,6 +25,7 @@
 
 #include <string>
 
+#include "solver/equilibrium/logit.h"
 #include "solver/equilibrium/profile.h"
 #include "solver/lp/linear_program.h"
 #include "solver/model/game.h"
@@ -31,19 +34,22 @@ namespace parley::equilibrium {
 
 struct SubgamePerfectOptions {
   bool exact = false;
-  // "auto" (LP on constant-sum subgames, Lemke otherwise), "lp" (every imperfect-information
-  // subgame must be constant-sum) or "lemke".
+  // "auto" (LP on constant-sum subgames, Lemke otherwise; logit with 3+ players), "lp"
+  // (every imperfect-information subgame must be constant-sum), "lemke" or "logit".
   std::string method = "auto";
   // In doubles: largest gain accepted before recomputing in exact arithmetic.
   double tolerance = 1e-9;
   // The LP engine tried first for constant-sum subgames; the other one is the second opinion
   // when it gives up or its answer fails verification.
   lp::Engine lp_engine = lp::Engine::kClp;
+  // Limits of the logit tracer (subgames with three or more players, or method "logit").
+  LogitOptions logit;
 };
 
 // Throws UnsupportedError for games without perfect recall, for imperfect-information
-// subgames with more than two players (saying what would work), and for `lp` on a subgame
-// that is not constant-sum; LimitError when a subgame is too large for the method.
+// subgames with more than two players under `exact`, and for `lp` on a subgame
+// that is not constant-sum; LimitError when a subgame is too large for the method or the logit
+// tracer stops without a verified equilibrium.
 Solution SolveSubgamePerfect(const model::Game& game, const SubgamePerfectOptions& options = {});
 
 }  // namespace parley::equilibrium

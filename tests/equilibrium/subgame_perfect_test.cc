@@ -305,7 +305,7 @@ TEST_SUITE("subgame perfect") {
     CHECK_FALSE(roots[5]);
   }
 
-  TEST_CASE("refusals: no perfect recall, three players") {
+  TEST_CASE("refusals: no perfect recall; three players only without --exact") {
     // Ann forgets her own first move.
     auto forgetful = Efg(R"(EFG 2 R "Forgetful" { "Ann" "Bo" }
 p "" 1 1 "first" { "L" "R" } 0
@@ -327,8 +327,16 @@ p "" 2 1 0
 t "" 3 "" { 0 0 1 }
 t "" 1
 )");
-    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*three), doctest::Contains("two players"),
+    // Three players: exact arithmetic is refused (Lemke is for two); floating point traces
+    // the logit branch to a verified equilibrium (tests/equilibrium/logit_test.cc).
+    SubgamePerfectOptions exact;
+    exact.exact = true;
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*three, exact), doctest::Contains("two players"),
                          UnsupportedError);
+    Solution s = SolveSubgamePerfect(*three);
+    REQUIRE(s.equilibria.size() == 1);
+    CHECK(s.equilibria[0].max_gain <= 1e-9);
+    CHECK(BruteForceGain(*three, s.equilibria[0].behavior) <= 1e-9);
   }
 
   TEST_CASE("the LP agrees with exact Lemke on random zero-sum games of either shape") {
@@ -450,9 +458,18 @@ TEST_CASE("subgame perfect: Gambit sample games against reference.json") {
     if (key.rfind("efg/", 0) != 0 || entry["perfect_information"].get<bool>()) continue;
     CAPTURE(key);
     auto game = io::LoadGame(testing::SharedPath("gambit-games/" + key));
-    if (entry["num_players"] != 2 || !entry["perfect_recall"].get<bool>()) {
+    if (!entry["perfect_recall"].get<bool>()) {
       CHECK_THROWS_AS(SolveSubgamePerfect(*game), UnsupportedError);
       ++refused;
+      continue;
+    }
+    if (entry["num_players"] != 2) {  // the logit tracer (tests/equilibrium/logit_test.cc)
+      Solution s = SolveSubgamePerfect(*game);
+      REQUIRE(s.equilibria.size() == 1);
+      CHECK(s.equilibria[0].max_gain <= 1e-9);
+      double brute = BruteForceGain(*game, s.equilibria[0].behavior);
+      if (brute >= 0) CHECK(brute < 1e-9);
+      ++solved;
       continue;
     }
     Solution fp = SolveSubgamePerfect(*game);

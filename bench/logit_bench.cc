@@ -1,0 +1,100 @@
+// The logit tracer (solver/equilibrium/logit.h) on random three-player games with hidden
+// moves: a full binary tree `depth` moves deep, players moving in turn (level d: player
+// d mod 3), each mover seeing the whole history except the two moves just before its own (so
+// information sets hold four nodes, the players keep perfect recall, and the whole game is
+// the only proper subgame); payoffs random integers 0-100. About one information set per
+// eight nodes: depth 12 has 8,191 nodes and 1,023 personal information sets.
+//   build/bench/logit_bench                      (PARLEY_BENCH_SEED=n for another draw)
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <random>
+#include <unordered_map>
+
+#include "solver/equilibrium/logit.h"
+#include "solver/equilibrium/solve.h"
+#include "solver/model/game_builder.h"
+
+namespace {
+
+using namespace parley;
+
+model::GamePtr HiddenMovesGame(int depth, std::uint64_t seed) {
+  using namespace parley::model;
+  std::mt19937_64 rng(seed);
+  GameBuilder b({"Player 1", "Player 2", "Player 3"});
+  b.SetTitle("random three-player game with hidden moves");
+  std::vector<LabelId> labels = {b.Intern("l"), b.Intern("r")};
+  std::unordered_map<std::uint64_t, InfosetId> sets;
+  std::vector<double> payoff(3);
+  struct Item {
+    int level;
+    std::uint64_t history;  // bit i: the move at level i
+    NodeId parent;
+  };
+  std::vector<Item> stack{{0, 0, kNoNode}};
+  while (!stack.empty()) {
+    Item it = stack.back();
+    stack.pop_back();
+    if (it.level == depth) {
+      for (auto& x : payoff) x = static_cast<double>(rng() % 101);
+      b.AddTerminal(it.parent, b.AddOutcome(payoff));
+      continue;
+    }
+    std::uint64_t seen = it.history;
+    if (it.level >= 1) seen &= ~(std::uint64_t{1} << (it.level - 1));
+    if (it.level >= 2) seen &= ~(std::uint64_t{1} << (it.level - 2));
+    std::uint64_t key = (seen << 6) | static_cast<std::uint64_t>(it.level);
+    auto found = sets.find(key);
+    InfosetId h = found != sets.end()
+                      ? found->second
+                      : sets.emplace(key, b.AddInfoset(it.level % 3, 0, std::span<const LabelId>(labels))).first->second;
+    NodeId id = b.AddNode(it.parent, h);
+    for (int a = 1; a >= 0; --a)
+      stack.push_back({it.level + 1, it.history | (static_cast<std::uint64_t>(a) << it.level), id});
+  }
+  return b.Build();
+}
+
+std::uint64_t Seed() {
+  const char* s = std::getenv("PARLEY_BENCH_SEED");
+  return s ? std::strtoull(s, nullptr, 10) : 1;
+}
+
+void BM_LogitEquilibrium(benchmark::State& state) {
+  auto game = HiddenMovesGame(static_cast<int>(state.range(0)), Seed());
+  std::size_t sets = 0;
+  for (model::InfosetId h = 0; h < game->num_infosets(); ++h) sets += game->infoset_player(h) >= 0;
+  double gain = 0;
+  for (auto _ : state) {
+    auto solution = equilibrium::Solve(*game, {});
+    gain = solution.equilibria.at(0).max_gain;
+    benchmark::DoNotOptimize(solution);
+  }
+  state.counters["nodes"] = game->num_nodes();
+  state.counters["sets"] = static_cast<double>(sets);
+  state.counters["max_gain"] = gain;
+}
+BENCHMARK(BM_LogitEquilibrium)->DenseRange(6, 12, 2)->Unit(benchmark::kMillisecond);
+
+// The QRE branch of a ~100-node game up to lambda = 10 (the 50 ms target is for the
+// path of a 100-node game).
+void BM_LogitQrePath(benchmark::State& state) {
+  auto game = HiddenMovesGame(6, Seed());  // 127 nodes
+  equilibrium::ActionIndex index(*game);
+  auto subgame = equilibrium::MakeLogitSubgame(*game, 0, {}, {});
+  std::vector<double> behavior(index.size(), 0.0);
+  std::size_t points = 0;
+  for (auto _ : state) {
+    points = 0;
+    equilibrium::TraceLogitQre(*game, *subgame, index, behavior, {10.0},
+                               [&](double, const std::vector<double>&) { ++points; });
+  }
+  state.counters["nodes"] = game->num_nodes();
+  state.counters["points"] = static_cast<double>(points);
+}
+BENCHMARK(BM_LogitQrePath)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,779 @@
+#include "solver/equilibrium/logit.h"
+
+#include <Eigen/Dense>
+#include <Eigen/SparseCore>
+#include <Eigen/SparseLU>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "solver/model/error.h"
+
+namespace parley::equilibrium {
+
+using model::kChancePlayer;
+using model::kNoOutcome;
+using model::NodeKind;
+
+namespace {
+
+constexpr std::uint32_t kNone = 0xffffffffu;
+constexpr double kMinusInf = -std::numeric_limits<double>::infinity();
+// Pairs of moves on leaves' paths kept for the Jacobian; past this the subgame is refused
+// (a very deep imperfect-information subgame): about 8 bytes each.
+constexpr std::size_t kMaxPathPairs = 60'000'000;
+
+double LogSumExp(double a, double b) {
+  if (a == kMinusInf) return b;
+  if (b == kMinusInf) return a;
+  double m = std::max(a, b);
+  return m + std::log1p(std::exp(std::min(a, b) - m));
+}
+
+}  // namespace
+
+// The reduced subgame in local numbering, laid out for the tracer's passes.
+class LogitSubgame {
+ public:
+  int np = 0;
+  double scale = 1;  // payoffs are divided by this (their range), lambda multiplied
+  // Local nodes in preorder; global_node maps back.
+  std::vector<NodeId> global_node;
+  std::vector<std::uint32_t> parent;
+  std::vector<std::int32_t> var_in;      // unknown on the edge into the node, or -1
+  std::vector<double> fixed_in;          // probability on that edge when it is not an unknown
+  std::vector<std::uint32_t> child_begin;  // CSR, num_nodes + 1
+  std::vector<std::uint32_t> children;
+  std::vector<std::uint32_t> leaf_of;    // node -> leaf, or kNone
+  std::vector<std::uint32_t> leaf_node;  // leaf -> node
+  std::vector<double> leaf_payoff;       // leaf x np, scaled
+  // Personal sets with two or more actions (the agents with equations). Sets with one action
+  // have no unknown: their edges carry probability 1.
+  struct Set {
+    InfosetId global;
+    int player;
+    std::uint32_t first_var, num_actions;
+    std::uint32_t first_node, end_node;  // into set_nodes
+  };
+  std::vector<Set> sets;
+  std::vector<std::uint32_t> set_nodes;  // local nodes
+  std::vector<std::uint32_t> var_set;    // unknown -> set
+  std::vector<std::uint32_t> var_global; // unknown -> global flat action (ActionIndex)
+  std::uint32_t num_vars = 0;
+  // Jacobian pattern of dU(row var)/d ln sigma(col var): rows sorted, CSR.
+  std::vector<std::uint32_t> row_begin, col;
+  // For every leaf, the unknowns on its path; for every ordered pair of them, its slot.
+  std::vector<std::uint32_t> leaf_path_begin, leaf_path, pair_begin, pair_slot;
+  // For every set node, the unknowns above it; for each of them and each action of the set,
+  // the slot of (action of the set, unknown above).
+  std::vector<std::uint32_t> node_path_begin, node_path, above_begin, above_slot;
+
+  std::uint32_t num_nodes() const { return static_cast<std::uint32_t>(global_node.size()); }
+  std::uint32_t Slot(std::uint32_t row, std::uint32_t c) const {
+    auto b = col.begin() + row_begin[row], e = col.begin() + row_begin[row + 1];
+    auto it = std::lower_bound(b, e, c);
+    PARLEY_CHECK(it != e && *it == c);
+    return static_cast<std::uint32_t>(it - col.begin());
+  }
+};
+
+std::string LogitStatusText(LogitStatus status) {
+  switch (status) {
+    case LogitStatus::kConverged: return "converged to a verified equilibrium";
+    case LogitStatus::kReachedLambda: return "reached the requested lambda";
+    case LogitStatus::kStepTooSmall: return "the corrector failed even with the smallest step";
+    case LogitStatus::kStepLimit: return "the step limit was reached";
+    case LogitStatus::kTimeLimit: return "the time limit was reached";
+    case LogitStatus::kLambdaLimit: return "lambda grew past its limit without a verified equilibrium";
+  }
+  return "unknown";
+}
+
+std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId root,
+                                                     const std::vector<char>& cut,
+                                                     const std::vector<double>& value) {
+  auto sg = std::make_shared<LogitSubgame>();
+  LogitSubgame& s = *sg;
+  const int np = game.num_players();
+  s.np = np;
+  const NodeId end = game.subtree_end(root);
+  std::vector<std::uint32_t> local(end - root, kNone);
+  // Collect the reduced subgame's nodes in preorder: skip below cut nodes.
+  for (NodeId v = root; v < end;) {
+    local[v - root] = static_cast<std::uint32_t>(s.global_node.size());
+    s.global_node.push_back(v);
+    bool leaf = game.is_terminal(v) || (v != root && !cut.empty() && cut[v]);
+    v = leaf ? game.subtree_end(v) : v + 1;
+  }
+  const std::uint32_t n = s.num_nodes();
+  s.parent.assign(n, kNone);
+  s.var_in.assign(n, -1);
+  s.fixed_in.assign(n, 1.0);
+  s.leaf_of.assign(n, kNone);
+  std::vector<std::uint32_t> set_of_global(game.num_infosets(), kNone);
+  // Sets in order of first appearance; unknowns numbered set by set.
+  for (std::uint32_t i = 0; i < n; ++i) {
+    NodeId v = s.global_node[i];
+    bool leaf = game.is_terminal(v) || (v != root && !cut.empty() && cut[v]);
+    if (leaf || game.kind(v) == NodeKind::kChance) continue;
+    InfosetId h = game.infoset(v);
+    if (game.num_actions(h) < 2 || set_of_global[h] != kNone) continue;
+    set_of_global[h] = static_cast<std::uint32_t>(s.sets.size());
+    s.sets.push_back({h, game.infoset_player(h), s.num_vars, game.num_actions(h), 0, 0});
+    for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
+      s.var_set.push_back(set_of_global[h]);
+      s.var_global.push_back(kNone);
+    }
+    s.num_vars += game.num_actions(h);
+  }
+  // Children, edges, leaves, and the payoff pushed down to the leaves.
+  std::vector<double> above(static_cast<std::size_t>(n) * np, 0.0);  // outcomes above, excl.
+  s.child_begin.assign(n + 1, 0);
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    NodeId v = s.global_node[i];
+    double* acc = &above[static_cast<std::size_t>(i) * np];
+    bool leaf = game.is_terminal(v) || (v != root && !cut.empty() && cut[v]);
+    if (leaf) {
+      s.leaf_of[i] = static_cast<std::uint32_t>(s.leaf_node.size());
+      s.leaf_node.push_back(i);
+      for (int p = 0; p < np; ++p) {
+        double u = acc[p];
+        if (game.is_terminal(v))
+          u += game.outcome(v) == kNoOutcome ? 0.0 : game.payoff(game.outcome(v), p);
+        else
+          u += value[static_cast<std::size_t>(v) * np + p];
+        s.leaf_payoff.push_back(u);
+        lo = std::min(lo, u);
+        hi = std::max(hi, u);
+      }
+      s.child_begin[i + 1] = static_cast<std::uint32_t>(s.children.size());
+      continue;
+    }
+    if (game.outcome(v) != kNoOutcome)
+      for (int p = 0; p < np; ++p) acc[p] += game.payoff(game.outcome(v), p);
+    InfosetId h = game.infoset(v);
+    auto kids = game.children(v);
+    for (std::uint32_t a = 0; a < kids.size(); ++a) {
+      std::uint32_t c = local[kids[a] - root];
+      PARLEY_CHECK(c != kNone);
+      s.children.push_back(c);
+      s.parent[c] = i;
+      std::copy(acc, acc + np, &above[static_cast<std::size_t>(c) * np]);
+      if (game.kind(v) == NodeKind::kChance) {
+        s.fixed_in[c] = game.chance_prob(h, a);
+      } else if (set_of_global[h] != kNone) {
+        s.var_in[c] = static_cast<std::int32_t>(s.sets[set_of_global[h]].first_var + a);
+      }
+    }
+    s.child_begin[i + 1] = static_cast<std::uint32_t>(s.children.size());
+  }
+  s.scale = hi > lo ? hi - lo : 1.0;
+  for (double& u : s.leaf_payoff) u /= s.scale;
+  // The nodes of each set, in preorder.
+  std::vector<std::vector<std::uint32_t>> members(s.sets.size());
+  for (std::uint32_t i = 0; i < n; ++i) {
+    NodeId v = s.global_node[i];
+    if (s.leaf_of[i] != kNone || game.kind(v) == NodeKind::kChance) continue;
+    std::uint32_t k = set_of_global[game.infoset(v)];
+    if (k != kNone) members[k].push_back(i);
+  }
+  for (std::size_t k = 0; k < s.sets.size(); ++k) {
+    s.sets[k].first_node = static_cast<std::uint32_t>(s.set_nodes.size());
+    s.set_nodes.insert(s.set_nodes.end(), members[k].begin(), members[k].end());
+    s.sets[k].end_node = static_cast<std::uint32_t>(s.set_nodes.size());
+  }
+  // Paths: the unknowns above every node (explicit stack through the preorder).
+  std::vector<std::uint32_t> path;  // unknowns from the root to the current node
+  std::vector<std::uint32_t> depth_at(n, 0);
+  std::vector<std::vector<std::uint32_t>> node_path(n);
+  std::size_t pairs = 0;
+  s.leaf_path_begin.push_back(0);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (i > 0) {
+      path.resize(depth_at[s.parent[i]]);
+      if (s.var_in[i] >= 0) path.push_back(static_cast<std::uint32_t>(s.var_in[i]));
+    }
+    depth_at[i] = static_cast<std::uint32_t>(path.size());
+    if (s.leaf_of[i] != kNone) {
+      s.leaf_path.insert(s.leaf_path.end(), path.begin(), path.end());
+      s.leaf_path_begin.push_back(static_cast<std::uint32_t>(s.leaf_path.size()));
+      pairs += path.size() * (path.size() > 0 ? path.size() - 1 : 0);
+      if (pairs > kMaxPathPairs)
+        throw LimitError("the imperfect-information subgame is too deep for the logit tracer (more "
+                         "than " + std::to_string(kMaxPathPairs) + " pairs of moves on its plays)");
+    } else if (game.kind(s.global_node[i]) == NodeKind::kDecision &&
+               set_of_global[game.infoset(s.global_node[i])] != kNone) {
+      node_path[i] = path;
+    }
+  }
+  // The Jacobian's pattern: every ordered pair of distinct unknowns on one play.
+  std::vector<std::vector<std::uint32_t>> rows(s.num_vars);
+  const std::size_t num_leaves = s.leaf_node.size();
+  for (std::size_t z = 0; z < num_leaves; ++z)
+    for (std::uint32_t i = s.leaf_path_begin[z]; i < s.leaf_path_begin[z + 1]; ++i)
+      for (std::uint32_t j = s.leaf_path_begin[z]; j < s.leaf_path_begin[z + 1]; ++j)
+        if (i != j) rows[s.leaf_path[i]].push_back(s.leaf_path[j]);
+  s.row_begin.assign(s.num_vars + 1, 0);
+  for (std::uint32_t r = 0; r < s.num_vars; ++r) {
+    auto& row = rows[r];
+    std::sort(row.begin(), row.end());
+    row.erase(std::unique(row.begin(), row.end()), row.end());
+    s.col.insert(s.col.end(), row.begin(), row.end());
+    s.row_begin[r + 1] = static_cast<std::uint32_t>(s.col.size());
+    std::vector<std::uint32_t>().swap(row);
+  }
+  s.pair_begin.push_back(0);
+  for (std::size_t z = 0; z < num_leaves; ++z) {
+    for (std::uint32_t i = s.leaf_path_begin[z]; i < s.leaf_path_begin[z + 1]; ++i)
+      for (std::uint32_t j = s.leaf_path_begin[z]; j < s.leaf_path_begin[z + 1]; ++j)
+        if (i != j) s.pair_slot.push_back(s.Slot(s.leaf_path[i], s.leaf_path[j]));
+    s.pair_begin.push_back(static_cast<std::uint32_t>(s.pair_slot.size()));
+  }
+  s.node_path_begin.push_back(0);
+  s.above_begin.push_back(0);
+  for (std::uint32_t k = 0; k < s.set_nodes.size(); ++k) {
+    std::uint32_t x = s.set_nodes[k];
+    const LogitSubgame::Set& set = s.sets[set_of_global[game.infoset(s.global_node[x])]];
+    for (std::uint32_t c : node_path[x]) {
+      s.node_path.push_back(c);
+      for (std::uint32_t a = 0; a < set.num_actions; ++a)
+        s.above_slot.push_back(s.Slot(set.first_var + a, c));
+    }
+    s.node_path_begin.push_back(static_cast<std::uint32_t>(s.node_path.size()));
+    s.above_begin.push_back(static_cast<std::uint32_t>(s.above_slot.size()));
+  }
+  return sg;
+}
+
+std::vector<NodeId> LogitSubgameNodes(const LogitSubgame& subgame) { return subgame.global_node; }
+
+namespace {
+
+using SparseMatrix = Eigen::SparseMatrix<double>;
+using Vector = Eigen::VectorXd;
+
+// The equations and their Jacobian at a point (ln sigma, lambda), with reusable buffers.
+class Evaluator {
+ public:
+  explicit Evaluator(const LogitSubgame& s) : s_(s) {
+    const std::uint32_t n = s.num_nodes();
+    sigma_.resize(s.num_vars);
+    lnp_.resize(n);
+    value_.resize(static_cast<std::size_t>(n) * s.np);
+    lnd_.resize(s.sets.size());
+    mu_.resize(s.set_nodes.size());
+    u_.resize(s.num_vars);
+    du_.resize(s.col.size());
+  }
+
+  std::uint32_t num_vars() const { return s_.num_vars; }
+
+  // Fills the residual H (num_vars entries) and, when `jacobian`, the triplets of dH.
+  void Evaluate(const Vector& y, bool jacobian) {
+    const LogitSubgame& s = s_;
+    const std::uint32_t nv = s.num_vars;
+    const double lambda = y[nv];
+    for (std::uint32_t k = 0; k < nv; ++k) sigma_[k] = std::exp(y[k]);
+    const std::uint32_t n = s.num_nodes();
+    lnp_[0] = 0;
+    for (std::uint32_t i = 1; i < n; ++i)
+      lnp_[i] = lnp_[s.parent[i]] +
+                (s.var_in[i] >= 0 ? y[s.var_in[i]] : (s.fixed_in[i] > 0 ? std::log(s.fixed_in[i]) : kMinusInf));
+    const int np = s.np;
+    for (std::uint32_t i = n; i-- > 0;) {
+      double* out = &value_[static_cast<std::size_t>(i) * np];
+      if (s.leaf_of[i] != kNone) {
+        std::copy_n(&s.leaf_payoff[static_cast<std::size_t>(s.leaf_of[i]) * np], np, out);
+        continue;
+      }
+      std::fill_n(out, np, 0.0);
+      for (std::uint32_t e = s.child_begin[i]; e < s.child_begin[i + 1]; ++e) {
+        std::uint32_t c = s.children[e];
+        double prob = s.var_in[c] >= 0 ? sigma_[s.var_in[c]] : s.fixed_in[c];
+        if (prob == 0) continue;
+        const double* vc = &value_[static_cast<std::size_t>(c) * np];
+        for (int p = 0; p < np; ++p) out[p] += prob * vc[p];
+      }
+    }
+    for (std::size_t k = 0; k < s.sets.size(); ++k) {
+      const auto& set = s.sets[k];
+      double lnd = kMinusInf;
+      for (std::uint32_t m = set.first_node; m < set.end_node; ++m) lnd = LogSumExp(lnd, lnp_[s.set_nodes[m]]);
+      lnd_[k] = lnd;
+      const double uniform = 1.0 / (set.end_node - set.first_node);
+      for (std::uint32_t m = set.first_node; m < set.end_node; ++m)
+        mu_[m] = lnd == kMinusInf ? uniform : std::exp(lnp_[s.set_nodes[m]] - lnd);
+      for (std::uint32_t a = 0; a < set.num_actions; ++a) u_[set.first_var + a] = 0;
+      for (std::uint32_t m = set.first_node; m < set.end_node; ++m) {
+        std::uint32_t x = s.set_nodes[m];
+        for (std::uint32_t a = 0; a < set.num_actions; ++a) {
+          std::uint32_t c = s.children[s.child_begin[x] + a];
+          u_[set.first_var + a] += mu_[m] * value_[static_cast<std::size_t>(c) * np + set.player];
+        }
+      }
+    }
+    // Residual.
+    residual_.resize(nv);
+    std::uint32_t row = 0;
+    for (const auto& set : s.sets) {
+      const std::uint32_t f = set.first_var;
+      double total = 0;
+      for (std::uint32_t a = 1; a < set.num_actions; ++a)
+        residual_[row++] = y[f + a] - y[f] - lambda * (u_[f + a] - u_[f]);
+      for (std::uint32_t a = 0; a < set.num_actions; ++a) total += sigma_[f + a];
+      residual_[row++] = total - 1;
+    }
+    if (!jacobian) return;
+    // dU by pairs of moves on each play, then the belief terms.
+    std::fill(du_.begin(), du_.end(), 0.0);
+    const std::size_t num_leaves = s.leaf_node.size();
+    for (std::size_t z = 0; z < num_leaves; ++z) {
+      const std::uint32_t node = s.leaf_node[z];
+      if (lnp_[node] == kMinusInf) continue;
+      const std::uint32_t b = s.leaf_path_begin[z], e = s.leaf_path_begin[z + 1];
+      std::uint32_t slot = s.pair_begin[z];
+      for (std::uint32_t i = b; i < e; ++i) {
+        const std::uint32_t var = s.leaf_path[i];
+        const std::uint32_t k = s.var_set[var];
+        const double w = std::exp(lnp_[node] - y[var] - lnd_[k]) *
+                         s.leaf_payoff[static_cast<std::size_t>(z) * np + s.sets[k].player];
+        for (std::uint32_t j = b; j < e; ++j)
+          if (j != i) du_[s.pair_slot[slot++]] += w;
+      }
+    }
+    for (std::size_t k = 0; k < s.sets.size(); ++k) {
+      const auto& set = s.sets[k];
+      for (std::uint32_t m = set.first_node; m < set.end_node; ++m) {
+        const double mu = mu_[m];
+        std::uint32_t q = s.above_begin[m];
+        for (std::uint32_t j = s.node_path_begin[m]; j < s.node_path_begin[m + 1]; ++j)
+          for (std::uint32_t a = 0; a < set.num_actions; ++a)
+            du_[s.above_slot[q++]] -= u_[set.first_var + a] * mu;
+      }
+    }
+    triplets_.clear();
+    row = 0;
+    for (const auto& set : s.sets) {
+      const std::uint32_t f = set.first_var;
+      for (std::uint32_t a = 1; a < set.num_actions; ++a, ++row) {
+        triplets_.emplace_back(row, f + a, 1.0);
+        triplets_.emplace_back(row, f, -1.0);
+        for (std::uint32_t q = s.row_begin[f + a]; q < s.row_begin[f + a + 1]; ++q)
+          triplets_.emplace_back(row, s.col[q], -lambda * du_[q]);
+        for (std::uint32_t q = s.row_begin[f]; q < s.row_begin[f + 1]; ++q)
+          triplets_.emplace_back(row, s.col[q], lambda * du_[q]);
+        triplets_.emplace_back(row, nv, -(u_[f + a] - u_[f]));
+      }
+      for (std::uint32_t a = 0; a < set.num_actions; ++a) triplets_.emplace_back(row, f + a, sigma_[f + a]);
+      ++row;
+    }
+  }
+
+  // Factorises [dH; e_k^T] at the last point evaluated with the Jacobian. False when singular.
+  bool Factorize(std::uint32_t k) {
+    const std::uint32_t nv = s_.num_vars;
+    triplets_.emplace_back(nv, k, 1.0);
+    SparseMatrix m(nv + 1, nv + 1);
+    m.setFromTriplets(triplets_.begin(), triplets_.end());
+    triplets_.pop_back();
+    m.makeCompressed();
+    lu_.analyzePattern(m);
+    lu_.factorize(m);
+    factorized_ = lu_.info() == Eigen::Success;
+    return factorized_;
+  }
+
+  // Solves with the last factorisation. False when there is none or the result is not finite.
+  bool Solve(const Vector& rhs, Vector& x) {
+    if (!factorized_) return false;
+    x = lu_.solve(rhs);
+    return lu_.info() == Eigen::Success && x.allFinite();
+  }
+
+  const Vector& residual() const { return residual_; }
+  const std::vector<double>& lnp() const { return lnp_; }
+  const std::vector<double>& mu() const { return mu_; }
+
+ private:
+  const LogitSubgame& s_;
+  std::vector<double> sigma_, lnp_, value_, lnd_, mu_, u_, du_;
+  Vector residual_;
+  std::vector<Eigen::Triplet<double>> triplets_;
+  Eigen::SparseLU<SparseMatrix, Eigen::COLAMDOrdering<int>> lu_;
+  bool factorized_ = false;
+};
+
+// Values U(h, a) (scaled payoffs) for a profile in linear space with exact zeros allowed;
+// beliefs at sets it does not reach come from `fallback_mu` (over set_nodes).
+void LinearActionValues(const LogitSubgame& s, const std::vector<double>& sigma,
+                        const std::vector<double>& fallback_mu, std::vector<double>& p,
+                        std::vector<double>& value, std::vector<double>& u) {
+  const std::uint32_t n = s.num_nodes();
+  const int np = s.np;
+  p.resize(n);
+  value.resize(static_cast<std::size_t>(n) * np);
+  u.assign(s.num_vars, 0.0);
+  p[0] = 1;
+  for (std::uint32_t i = 1; i < n; ++i)
+    p[i] = p[s.parent[i]] * (s.var_in[i] >= 0 ? sigma[s.var_in[i]] : s.fixed_in[i]);
+  for (std::uint32_t i = n; i-- > 0;) {
+    double* out = &value[static_cast<std::size_t>(i) * np];
+    if (s.leaf_of[i] != kNone) {
+      std::copy_n(&s.leaf_payoff[static_cast<std::size_t>(s.leaf_of[i]) * np], np, out);
+      continue;
+    }
+    std::fill_n(out, np, 0.0);
+    for (std::uint32_t e = s.child_begin[i]; e < s.child_begin[i + 1]; ++e) {
+      std::uint32_t c = s.children[e];
+      double prob = s.var_in[c] >= 0 ? sigma[s.var_in[c]] : s.fixed_in[c];
+      if (prob == 0) continue;
+      for (int q = 0; q < np; ++q) out[q] += prob * value[static_cast<std::size_t>(c) * np + q];
+    }
+  }
+  for (const auto& set : s.sets) {
+    double d = 0;
+    for (std::uint32_t m = set.first_node; m < set.end_node; ++m) d += p[s.set_nodes[m]];
+    for (std::uint32_t m = set.first_node; m < set.end_node; ++m) {
+      std::uint32_t x = s.set_nodes[m];
+      double mu = d > 0 ? p[x] / d : fallback_mu[m];
+      if (mu == 0) continue;
+      for (std::uint32_t a = 0; a < set.num_actions; ++a) {
+        std::uint32_t c = s.children[s.child_begin[x] + a];
+        u[set.first_var + a] += mu * value[static_cast<std::size_t>(c) * np + set.player];
+      }
+    }
+  }
+}
+
+// Newton's method on the equalities of the supported actions' values. The supports are read
+// off the trace (actions within `ratio` of the set's most likely one). Sets that the supports
+// never reach keep the trace's play restricted to their support: their values do not enter
+// anybody's payoff, and their beliefs are only known in the limit, so they are left to the
+// caller's verification (no gain from deviating in any subgame), which is what subgame
+// perfection asks. Returns false when Newton does not converge, a probability leaves [0, 1],
+// or an unsupported action does better at a reached set.
+bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
+            const std::vector<double>& trace_mu, double ratio, std::vector<double>& sigma) {
+  const std::uint32_t nv = s.num_vars;
+  sigma.assign(nv, 0.0);
+  std::vector<std::vector<std::uint32_t>> support(s.sets.size());
+  for (std::size_t k = 0; k < s.sets.size(); ++k) {
+    const auto& set = s.sets[k];
+    double top = 0;
+    for (std::uint32_t a = 0; a < set.num_actions; ++a) top = std::max(top, trace_sigma[set.first_var + a]);
+    double total = 0;
+    for (std::uint32_t a = 0; a < set.num_actions; ++a)
+      if (trace_sigma[set.first_var + a] >= ratio * top) {
+        support[k].push_back(set.first_var + a);
+        total += trace_sigma[set.first_var + a];
+      }
+    for (std::uint32_t v : support[k]) sigma[v] = trace_sigma[v] / total;
+  }
+  std::vector<double> p, value, u;
+  // Which sets the supports reach (positive probabilities stay positive under Newton).
+  LinearActionValues(s, sigma, trace_mu, p, value, u);
+  std::vector<char> reached(s.sets.size(), 0);
+  std::vector<std::uint32_t> unknowns;  // vars with a free probability
+  for (std::size_t k = 0; k < s.sets.size(); ++k) {
+    const auto& set = s.sets[k];
+    for (std::uint32_t m = set.first_node; m < set.end_node; ++m) reached[k] |= p[s.set_nodes[m]] > 0;
+    if (reached[k] && support[k].size() >= 2)
+      unknowns.insert(unknowns.end(), support[k].begin(), support[k].end());
+  }
+  auto residual = [&](const std::vector<double>& sg, Vector& r) {
+    LinearActionValues(s, sg, trace_mu, p, value, u);
+    r.resize(static_cast<Eigen::Index>(unknowns.size()));
+    Eigen::Index row = 0;
+    for (std::size_t k = 0; k < s.sets.size(); ++k) {
+      if (!reached[k] || support[k].size() < 2) continue;
+      double total = 0;
+      for (std::size_t i = 1; i < support[k].size(); ++i) r[row++] = u[support[k][i]] - u[support[k][0]];
+      for (std::uint32_t v : support[k]) total += sg[v];
+      r[row++] = total - 1;
+    }
+  };
+  const Eigen::Index m = static_cast<Eigen::Index>(unknowns.size());
+  Vector r, r2;
+  for (int iter = 0; iter < 30 && m > 0; ++iter) {
+    residual(sigma, r);
+    if (r.lpNorm<Eigen::Infinity>() < 1e-14) break;
+    Eigen::MatrixXd jac(m, m);
+    for (Eigen::Index j = 0; j < m; ++j) {
+      std::vector<double> sp = sigma;
+      const double h = 1e-7;
+      sp[unknowns[j]] += h;
+      residual(sp, r2);
+      jac.col(j) = (r2 - r) / h;
+    }
+    Vector step = jac.colPivHouseholderQr().solve(-r);
+    if (!step.allFinite()) return false;
+    for (Eigen::Index j = 0; j < m; ++j) sigma[unknowns[j]] += step[j];
+    if (step.lpNorm<Eigen::Infinity>() < 1e-15) break;
+  }
+  if (m > 0) {
+    residual(sigma, r);
+    if (r.lpNorm<Eigen::Infinity>() > 1e-12) return false;
+  }
+  // Probabilities must be probabilities, and nothing outside a reached set's support may do
+  // better.
+  for (std::size_t k = 0; k < s.sets.size(); ++k)
+    for (std::uint32_t v : support[k]) {
+      if (sigma[v] < -1e-12 || sigma[v] > 1 + 1e-12) return false;
+      sigma[v] = std::clamp(sigma[v], 0.0, 1.0);
+    }
+  LinearActionValues(s, sigma, trace_mu, p, value, u);
+  for (std::size_t k = 0; k < s.sets.size(); ++k) {
+    if (!reached[k]) continue;
+    const auto& set = s.sets[k];
+    double best = u[support[k][0]];
+    for (std::uint32_t a = 0; a < set.num_actions; ++a)
+      if (u[set.first_var + a] > best + 1e-11) return false;
+  }
+  return true;
+}
+
+// The shared driver: traces from lambda = 0 and calls `on_step(y)` after each accepted step;
+// on_step returns true to stop (done).
+LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
+                 const std::function<bool(const Vector&, const Vector&, Evaluator&)>& on_step) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  LogitStats stats;
+  const std::uint32_t nv = s.num_vars;
+  Evaluator eval(s);
+  Vector y(nv + 1);
+  for (const auto& set : s.sets)
+    for (std::uint32_t a = 0; a < set.num_actions; ++a) y[set.first_var + a] = -std::log(double(set.num_actions));
+  y[nv] = 0;
+  auto seconds = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  auto finish = [&](LogitStatus status) {
+    stats.status = status;
+    stats.lambda = y[nv] / s.scale;
+    stats.seconds = seconds();
+    return stats;
+  };
+  if (nv == 0) {  // nothing to choose: every set has one action
+    if (on_step(y, y, eval)) return finish(LogitStatus::kConverged);
+    return finish(LogitStatus::kStepTooSmall);
+  }
+  // One factorisation per accepted point: the tangent there and the chord corrector of the
+  // next step both use the Jacobian at the point (with row e_k fixing coordinate k).
+  Vector e_last = Vector::Zero(nv + 1);
+  e_last[nv] = 1;
+  auto prepare = [&](const Vector& point, std::uint32_t k, const Vector& previous, Vector& t) {
+    eval.Evaluate(point, true);
+    if (!eval.Factorize(k) || !eval.Solve(e_last, t)) return false;
+    t.normalize();
+    if (previous.size() == 0 ? t[nv] < 0 : t.dot(previous) < 0) t = -t;
+    return true;
+  };
+  Vector t;
+  std::uint32_t k = nv;
+  if (!prepare(y, k, Vector(), t)) return finish(LogitStatus::kStepTooSmall);
+  double h = options.first_step;
+  Vector yc, delta, rhs(nv + 1), t_new;
+  while (true) {
+    if (stats.steps >= options.max_steps) return finish(LogitStatus::kStepLimit);
+    if ((stats.steps & 15) == 0 && seconds() > options.max_seconds) return finish(LogitStatus::kTimeLimit);
+    if (y[nv] > options.max_lambda) return finish(LogitStatus::kLambdaLimit);
+    yc = y + h * t;
+    bool ok = false;
+    int iterations = 0;
+    double first_norm = 0, second_norm = 0, previous_norm = 0;
+    const double floor = 1e-10 * (1 + yc.lpNorm<Eigen::Infinity>());  // rounding at this size
+    for (; iterations < 12; ++iterations) {  // chord Newton: the Jacobian at y
+      eval.Evaluate(yc, false);
+      rhs.head(nv) = -eval.residual();
+      rhs[nv] = 0;
+      if (!eval.Solve(rhs, delta)) break;
+      double norm = delta.lpNorm<Eigen::Infinity>();
+      if (iterations == 0) first_norm = norm;
+      if (iterations == 1) second_norm = norm;
+      if (iterations == 0 && norm > 0.3 * h + floor) break;      // the prediction was poor
+      if (iterations > 0 && norm > 0.5 * previous_norm + floor) break;  // not contracting
+      yc += delta;
+      previous_norm = norm;
+      if (norm <= 10 * floor) {
+        eval.Evaluate(yc, false);
+        ok = eval.residual().lpNorm<Eigen::Infinity>() < 100 * floor;
+        break;
+      }
+    }
+    std::uint32_t k_new = 0;
+    if (ok) {
+      t.cwiseAbs().maxCoeff(&k_new);
+      ok = prepare(yc, k_new, t, t_new) && t_new.dot(t) > 0.95;
+      if (!ok) prepare(y, k, t, t_new);  // back to the base point's factorisation
+    }
+    if (!ok) {
+      h *= 0.5;
+      if (h < options.min_step) return finish(LogitStatus::kStepTooSmall);
+      continue;
+    }
+    Vector y_old = y;
+    const double turn = t_new.dot(t);
+    y = yc;
+    t = t_new;
+    k = k_new;
+    ++stats.steps;
+    // Step length from the corrector's contraction rate (Deuflhard's rule of thumb: aim at a
+    // first contraction of about 0.1) and from how far the tangent turned.
+    const double theta = first_norm > floor ? second_norm / first_norm : 0.0;
+    double factor = theta < 0.02 ? 2.0 : theta < 0.1 ? 1.5 : theta < 0.3 ? 1.0 : 0.7;
+    if (turn < 0.99) factor = std::min(factor, 1.0);
+    if (first_norm < 1e-3 * h) factor = std::max(factor, 2.0);  // the path is nearly straight
+    h = std::min(h * factor, 1e7);
+    // on_step evaluates residuals only, which leaves the factorisation at y in place.
+    if (on_step(y_old, y, eval)) return finish(LogitStatus::kConverged);
+  }
+}
+
+void WriteBehavior(const LogitSubgame& s, const ActionIndex& index, const Game& game,
+                   const std::vector<double>& sigma, std::vector<double>& behavior) {
+  for (const auto& set : s.sets)
+    for (std::uint32_t a = 0; a < set.num_actions; ++a)
+      behavior[index(set.global, a)] = sigma[set.first_var + a];
+  // Sets with one action inside the subgame play it.
+  for (NodeId v : s.global_node)
+    if (!game.is_terminal(v) && game.kind(v) == NodeKind::kDecision &&
+        game.num_actions(game.infoset(v)) == 1)
+      behavior[index(game.infoset(v), 0)] = 1;
+}
+
+}  // namespace
+
+LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const ActionIndex& index,
+                                 std::vector<double>& behavior,
+                                 const std::function<bool(const std::vector<double>&)>& accept,
+                                 const LogitOptions& options) {
+  double next_polish = 4;
+  std::vector<double> sigma, polished;
+  std::vector<double> trial = behavior;
+  std::size_t polishes = 0;
+  auto on_step = [&](const Vector&, const Vector& y, Evaluator& eval) {
+    const std::uint32_t nv = s.num_vars;
+    if (nv > 0 && y[nv] < next_polish) return false;
+    next_polish = std::max(next_polish * 2, y[nv] * 1.5);
+    sigma.resize(nv);
+    for (std::uint32_t k = 0; k < nv; ++k) sigma[k] = std::exp(y[k]);
+    eval.Evaluate(y, false);
+    std::vector<double> mu = eval.mu();
+    for (double ratio : {1e-3, 1e-7}) {
+      ++polishes;
+      if (!Polish(s, sigma, mu, ratio, polished)) continue;
+      trial = behavior;
+      WriteBehavior(s, index, game, polished, trial);
+      if (accept(trial)) {
+        behavior = trial;
+        return true;
+      }
+    }
+    return false;
+  };
+  LogitStats stats = Trace(s, options, on_step);
+  stats.polishes = polishes;
+  if (stats.status != LogitStatus::kConverged && !sigma.empty())
+    WriteBehavior(s, index, game, sigma, behavior);
+  return stats;
+}
+
+LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIndex& index,
+                         std::vector<double> behavior, const std::vector<double>& lambdas,
+                         const std::function<void(double, const std::vector<double>&)>& visit,
+                         const LogitOptions& options) {
+  std::size_t next = 0;
+  const std::uint32_t nv = s.num_vars;
+  std::vector<double> sigma(nv);
+  auto emit = [&](const Vector& y, double lambda) {
+    for (std::uint32_t k = 0; k < nv; ++k) sigma[k] = std::exp(y[k]);
+    WriteBehavior(s, index, game, sigma, behavior);
+    visit(lambda, behavior);
+  };
+  Evaluator eval(s);  // its own buffers: the driver's factorisation must stay as it is
+  auto on_step = [&](const Vector& y_old, const Vector& y, Evaluator&) {
+    while (next < lambdas.size() && lambdas[next] * s.scale <= y[nv]) {
+      const double target = lambdas[next] * s.scale;
+      // Newton at lambda = target from the point interpolated between the last two.
+      double w = y[nv] > y_old[nv] ? (target - y_old[nv]) / (y[nv] - y_old[nv]) : 1.0;
+      Vector z = y_old + std::clamp(w, 0.0, 1.0) * (y - y_old);
+      z[nv] = target;
+      Vector rhs(nv + 1), delta;
+      bool ok = false;
+      for (int it = 0; it < 20; ++it) {
+        eval.Evaluate(z, true);
+        if (eval.residual().lpNorm<Eigen::Infinity>() < 1e-13) {
+          ok = true;
+          break;
+        }
+        rhs.head(nv) = -eval.residual();
+        rhs[nv] = 0;
+        if (!eval.Factorize(nv) || !eval.Solve(rhs, delta)) break;
+        z += delta;
+      }
+      if (!ok) {
+        eval.Evaluate(z, false);
+        ok = eval.residual().lpNorm<Eigen::Infinity>() < 1e-10;
+      }
+      PARLEY_CHECK(ok);
+      emit(z, lambdas[next]);
+      ++next;
+    }
+    return next == lambdas.size();
+  };
+  if (lambdas.empty()) {
+    LogitStats stats;
+    stats.status = LogitStatus::kReachedLambda;
+    return stats;
+  }
+  // lambda = 0 is the starting point itself.
+  while (next < lambdas.size() && lambdas[next] <= 0) {
+    Vector y(nv + 1);
+    for (const auto& set : s.sets)
+      for (std::uint32_t a = 0; a < set.num_actions; ++a) y[set.first_var + a] = -std::log(double(set.num_actions));
+    y[nv] = 0;
+    emit(y, 0);
+    ++next;
+  }
+  if (next == lambdas.size()) {
+    LogitStats stats;
+    stats.status = LogitStatus::kReachedLambda;
+    return stats;
+  }
+  LogitStats stats = Trace(s, options, on_step);
+  if (stats.status == LogitStatus::kConverged) stats.status = LogitStatus::kReachedLambda;
+  return stats;
+}
+
+std::vector<double> Beliefs(const Game& game, const ActionIndex& index,
+                            const std::vector<double>& behavior) {
+  std::vector<double> reach = ReachProbabilities(game, index, behavior);
+  std::vector<double> belief(game.num_nodes(), 0.0);
+  for (InfosetId h = 0; h < game.num_infosets(); ++h) {
+    if (game.infoset_player(h) == kChancePlayer) continue;
+    auto nodes = game.infoset_nodes(h);
+    double total = 0;
+    for (NodeId x : nodes) total += reach[x];
+    for (NodeId x : nodes) belief[x] = total > 0 ? reach[x] / total : 1.0 / nodes.size();
+  }
+  return belief;
+}
+
+std::vector<double> ActionValues(const Game& game, const ActionIndex& index,
+                                 const std::vector<double>& behavior) {
+  std::vector<double> belief = Beliefs(game, index, behavior);
+  std::vector<double> values = NodeValues(game, index, behavior);
+  const int np = game.num_players();
+  std::vector<double> u(index.size(), 0.0);
+  for (InfosetId h = 0; h < game.num_infosets(); ++h) {
+    int p = game.infoset_player(h);
+    if (p == kChancePlayer) continue;
+    for (NodeId x : game.infoset_nodes(h))
+      for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
+        u[index(h, a)] += belief[x] * values[static_cast<std::size_t>(game.child(x, a)) * np + p];
+  }
+  return u;
+}
+
+}  // namespace parley::equilibrium

@@ -1,0 +1,119 @@
+// The agent logit quantal response equilibrium (QRE) of a finite extensive game with perfect
+// recall, and the subgame-perfect equilibrium selected by the limit of its principal branch.
+//
+// Agent QRE (McKelvey and Palfrey 1995, 1998): every information set h is an agent of its
+// owner p who picks action a with probability
+//     sigma(h, a) = exp(lambda * U(h, a)) / sum_b exp(lambda * U(h, b)),
+// where U(h, a) is p's expected payoff from playing a at h and following sigma afterwards,
+// with beliefs over the nodes of h given by Bayes' rule from sigma (every node is reached
+// with positive probability when lambda is finite). At lambda = 0 play is uniform; as lambda
+// grows along the principal branch (the connected curve of solutions through lambda = 0),
+// the profile converges to a sequential equilibrium (McKelvey and Palfrey 1998, Theorem 4),
+// hence to a subgame-perfect one.
+//
+// The branch is traced by predictor-corrector continuation (Allgower and Georg 1990) on
+//     ln sigma(h, a) - ln sigma(h, 0) - lambda (U(h, a) - U(h, 0)) = 0   (a >= 1)
+//     sum_a sigma(h, a) - 1 = 0
+// in the unknowns (ln sigma, lambda), as in Turocy (2005, 2010), with local parametrisation
+// (the corrector fixes the coordinate that changes fastest, so turning points in lambda are
+// passed), step-size control on the corrector's contraction and on the tangent's turning
+// angle. Reach probabilities and beliefs are computed in log space, so a deep tree's tiny
+// reach probabilities do not underflow into uniform beliefs. The Jacobian is sparse: the
+// derivative of U(h, a) by ln sigma(h', a') is non-zero only where a play passes through both
+// (h, a) and (h', a'); it is assembled leaf by leaf over pairs of moves on the leaf's path and
+// factorised by a sparse LU.
+//
+// For equilibria, the trace stops now and then (as lambda grows) to polish: the supports read
+// off the profile, the equalities of the supported actions' values are solved by Newton's
+// method with the other actions at probability 0 (beliefs at sets the polished profile no
+// longer reaches keep the trace's), and the result is accepted only once it passes the
+// caller's verification. A trace that runs out of steps, of time or of step size ends with a
+// status saying so, never with an unverified profile.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "solver/equilibrium/profile.h"
+#include "solver/model/game.h"
+
+namespace parley::equilibrium {
+
+struct LogitOptions {
+  // Tracing stops (unsuccessfully) past this lambda, times the game's payoff range.
+  double max_lambda = 1e8;
+  std::size_t max_steps = 100000;
+  double max_seconds = 60;
+  // First step length along the branch, and the smallest before the tracer gives up.
+  double first_step = 0.03;
+  double min_step = 1e-12;
+};
+
+// What a trace ended with.
+enum class LogitStatus {
+  kConverged,     // an equilibrium was found and verified
+  kReachedLambda, // the requested lambda was reached (QRE)
+  kStepTooSmall,  // the corrector failed even with the smallest step
+  kStepLimit,     // max_steps
+  kTimeLimit,     // max_seconds
+  kLambdaLimit,   // max_lambda without a verified polish
+};
+
+std::string LogitStatusText(LogitStatus status);
+
+struct LogitStats {
+  LogitStatus status = LogitStatus::kStepTooSmall;
+  double lambda = 0;          // where the trace stopped (in the game's own payoff units)
+  std::size_t steps = 0;      // accepted predictor-corrector steps
+  std::size_t polishes = 0;   // polish attempts
+  double seconds = 0;
+};
+
+// One subgame (the whole game, or a proper subgame whose own proper subgames were solved and
+// replaced by their values) as the tracer sees it. Build with MakeLogitSubgame.
+class LogitSubgame;
+
+// `cut[v]` marks nodes strictly inside the subgame at `root` whose subtree has been solved:
+// such a node is a leaf worth `value[v * num_players + p]`. `value` must be filled for them.
+// `cut` may be empty (nothing cut). Chance probabilities come from the game.
+std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const model::Game& game, NodeId root,
+                                                     const std::vector<char>& cut,
+                                                     const std::vector<double>& value);
+
+// The game's nodes in the subgame (cut nodes included, what lies below them not), in preorder.
+std::vector<NodeId> LogitSubgameNodes(const LogitSubgame& subgame);
+
+// Traces the principal branch until `accept` returns true for a polished profile.
+// `accept(behavior)` gets the full behaviour vector (over `index`; only the subgame's sets
+// changed) and says whether it is an equilibrium (the caller verifies). On kConverged,
+// `behavior` holds the accepted profile; otherwise it holds the last point of the trace.
+LogitStats TraceLogitEquilibrium(const model::Game& game, const LogitSubgame& subgame, const ActionIndex& index,
+                                 std::vector<double>& behavior,
+                                 const std::function<bool(const std::vector<double>&)>& accept,
+                                 const LogitOptions& options = {});
+
+// The agent QRE on the principal branch at each of `lambdas` (ascending, >= 0), handed to
+// `visit(lambda, behavior)` as they are reached. Returns how the trace ended
+// (kReachedLambda when every lambda was reached).
+LogitStats TraceLogitQre(const model::Game& game, const LogitSubgame& subgame, const ActionIndex& index,
+                         std::vector<double> behavior, const std::vector<double>& lambdas,
+                         const std::function<void(double, const std::vector<double>&)>& visit,
+                         const LogitOptions& options = {});
+
+// The values U(h, a) that the QRE conditions are stated in, for a profile with every
+// reached probability positive: for each personal set h, the owner's expected payoff from
+// each action given the beliefs the profile induces (uniform over a set the profile does not
+// reach). Over `index`; chance sets hold 0. For tests and reports.
+std::vector<double> ActionValues(const model::Game& game, const ActionIndex& index,
+                                 const std::vector<double>& behavior);
+
+// The beliefs a profile induces: for every node of every personal information set, the
+// probability of being at that node given that the set is reached (Bayes' rule; uniform at
+// sets the profile does not reach). Indexed by node; 0 for other nodes.
+std::vector<double> Beliefs(const model::Game& game, const ActionIndex& index,
+                            const std::vector<double>& behavior);
+
+}  // namespace parley::equilibrium

@@ -1,0 +1,240 @@
+// The logit quantal response tracer (logit.h): the QRE conditions checked at points of the
+// branch by an evaluator written independently of the tracer (beliefs and values in linear
+// space from the game itself), a three-player game with a unique mixed equilibrium worked by
+// hand, and every three- and four-player game of Gambit's collection solved and verified.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "solver/equilibrium/logit.h"
+#include "solver/equilibrium/sequence_form.h"
+#include "solver/equilibrium/solve.h"
+#include "solver/equilibrium/subgames.h"
+#include "solver/equilibrium/verify.h"
+#include "solver/io/efg.h"
+#include "solver/io/files.h"
+#include "solver/model/error.h"
+#include "tests/test_util.h"
+
+namespace parley::equilibrium {
+namespace {
+
+using model::Game;
+using model::InfosetId;
+using model::NodeId;
+
+// P1 and P2 play a matching-pennies variant, P3 then moves without seeing either move.
+// Payoffs (P1, P2) after (U,L) (2,0); (U,R) (0,1); (D,L) (0,1); (D,R) (1,0). P3 gets 3 with A
+// after (U,L), 0 with A otherwise, 0.6 with B always. P3's choice moves nobody else.
+// Unique equilibrium: P2's q = P(L) makes P1 indifferent, 2q = 1 - q, q = 1/3; P1's
+// p = P(U) makes P2 indifferent, 1 - p = p, p = 1/2; then A is worth 3 * (1/2)(1/3) = 1/2 to
+// P3, less than 0.6, so P3 plays B. Payoffs: P1 2pq + (1-p)(1-q) = 1/3 + 1/3 = 2/3;
+// P2 p(1-q) + (1-p)q = 1/3 + 1/6 = 1/2; P3 0.6.
+constexpr const char* kThreePlayerPennies = R"(EFG 2 R "Three-player pennies" { "P1" "P2" "P3" }
+p "" 1 1 "P1" { "U" "D" } 0
+p "" 2 1 "P2" { "L" "R" } 0
+p "" 3 1 "P3" { "A" "B" } 0
+t "" 1 "" { 2 0 3 }
+t "" 2 "" { 2 0 0.6 }
+p "" 3 1 0
+t "" 3 "" { 0 1 0 }
+t "" 4 "" { 0 1 0.6 }
+p "" 2 1 0
+p "" 3 1 0
+t "" 5 "" { 0 1 0 }
+t "" 6 "" { 0 1 0.6 }
+p "" 3 1 0
+t "" 7 "" { 1 0 0 }
+t "" 8 "" { 1 0 0.6 }
+)";
+
+// A game with chance, an outcome on an inner node, and a set whose beliefs move with the
+// other players' play: the Jacobian's belief terms matter here.
+constexpr const char* kChanceAndBeliefs = R"(EFG 2 R "Signals" { "Sender" "Receiver" "Third" }
+c "" 1 "Nature" { "hi" 2/3 "lo" 1/3 } 0
+p "" 1 1 "S hi" { "send" "quiet" } 1 "fee" { -0.25 0 0 }
+p "" 2 1 "R send" { "buy" "pass" } 0
+p "" 3 1 "T" { "x" "y" } 0
+t "" 2 "" { 3 2 1 }
+t "" 3 "" { 2 1 0 }
+p "" 3 1 0
+t "" 4 "" { 0 0 0.5 }
+t "" 5 "" { 0 0 1 }
+p "" 2 2 "R quiet" { "buy" "pass" } 0
+t "" 6 "" { 1 1 0 }
+t "" 7 "" { 0 0 2 }
+p "" 1 2 "S lo" { "send" "quiet" } 0
+p "" 2 1 0
+p "" 3 1 0
+t "" 8 "" { 2 -1 1 }
+t "" 9 "" { 1 -2 0 }
+p "" 3 1 0
+t "" 10 "" { 0 0 0 }
+t "" 11 "" { 0 0 1.5 }
+p "" 2 2 0
+t "" 12 "" { 1 -1 0 }
+t "" 13 "" { 0 0 2 }
+)";
+
+model::GamePtr Efg(const std::string& text) { return io::ReadEfg(text, "test.efg"); }
+
+// The largest violation of ln s(h,a) - ln s(h,0) = lambda (U(h,a) - U(h,0)) over all sets.
+double QreViolation(const Game& g, const std::vector<double>& behavior, double lambda) {
+  ActionIndex index(g);
+  std::vector<double> u = ActionValues(g, index, behavior);
+  double worst = 0;
+  for (InfosetId h = 0; h < g.num_infosets(); ++h) {
+    if (g.infoset_player(h) == model::kChancePlayer) continue;
+    double total = 0;
+    for (std::uint32_t a = 0; a < g.num_actions(h); ++a) total += behavior[index(h, a)];
+    worst = std::max(worst, std::abs(total - 1));
+    for (std::uint32_t a = 1; a < g.num_actions(h); ++a) {
+      double lhs = std::log(behavior[index(h, a)]) - std::log(behavior[index(h, 0)]);
+      double rhs = lambda * (u[index(h, a)] - u[index(h, 0)]);
+      worst = std::max(worst, std::abs(lhs - rhs));
+    }
+  }
+  return worst;
+}
+
+std::vector<std::pair<double, std::vector<double>>> Qre(const Game& g, const std::vector<double>& lambdas) {
+  ActionIndex index(g);
+  std::vector<double> behavior(index.size(), 0.0);
+  for (InfosetId h = 0; h < g.num_infosets(); ++h)
+    if (g.infoset_player(h) == model::kChancePlayer)
+      for (std::uint32_t a = 0; a < g.num_actions(h); ++a) behavior[index(h, a)] = g.chance_prob(h, a);
+  auto sg = MakeLogitSubgame(g, 0, {}, {});
+  std::vector<std::pair<double, std::vector<double>>> out;
+  LogitStats stats = TraceLogitQre(g, *sg, index, behavior, lambdas,
+                                   [&](double l, const std::vector<double>& b) { out.emplace_back(l, b); });
+  CHECK(stats.status == LogitStatus::kReachedLambda);
+  return out;
+}
+
+TEST_SUITE("logit") {
+  TEST_CASE("the QRE conditions hold along the branch, checked independently") {
+    for (const char* text : {kThreePlayerPennies, kChanceAndBeliefs, testing::kMatchingPenniesEfg}) {
+      auto g = Efg(text);
+      CAPTURE(g->title());
+      const std::vector<double> lambdas = {0, 0.5, 2, 7.3, 40};
+      auto points = Qre(*g, lambdas);
+      REQUIRE(points.size() == lambdas.size());
+      ActionIndex index(*g);
+      for (InfosetId h = 0; h < g->num_infosets(); ++h)  // uniform at lambda = 0
+        if (g->infoset_player(h) != model::kChancePlayer)
+          for (std::uint32_t a = 0; a < g->num_actions(h); ++a)
+            CHECK(points[0].second[index(h, a)] == doctest::Approx(1.0 / g->num_actions(h)).epsilon(1e-15));
+      for (auto& [lambda, behavior] : points) {
+        CAPTURE(lambda);
+        CHECK(QreViolation(*g, behavior, lambda) < 1e-10);
+      }
+    }
+  }
+
+  TEST_CASE("three players, a unique mixed equilibrium worked by hand") {
+    auto g = Efg(kThreePlayerPennies);
+    Solution s = Solve(*g, {});
+    REQUIRE(s.equilibria.size() == 1);
+    const Equilibrium& e = s.equilibria[0];
+    ActionIndex index(*g);
+    CHECK(e.behavior[index(0, 0)] == doctest::Approx(0.5).epsilon(1e-10));      // P1: U
+    CHECK(e.behavior[index(1, 0)] == doctest::Approx(1.0 / 3).epsilon(1e-10));  // P2: L
+    CHECK(e.behavior[index(2, 1)] == doctest::Approx(1.0).epsilon(1e-12));      // P3: B
+    CHECK(e.payoffs[0] == doctest::Approx(2.0 / 3).epsilon(1e-10));
+    CHECK(e.payoffs[1] == doctest::Approx(0.5).epsilon(1e-10));
+    CHECK(e.payoffs[2] == doctest::Approx(0.6).epsilon(1e-10));
+    CHECK(e.max_gain <= 1e-9);
+    CHECK(MaxSubgameGain<double>(*g, index, e.behavior) <= 1e-9);
+    CHECK(s.method.find("logit") != std::string::npos);
+  }
+
+  TEST_CASE("exact arithmetic is refused for three players, with what would work") {
+    auto g = Efg(kThreePlayerPennies);
+    SolveOptions o;
+    o.exact = true;
+    CHECK_THROWS_WITH_AS(Solve(*g, o),
+                         doctest::Contains("Without --exact, Parley traces the logit"),
+                         UnsupportedError);
+  }
+
+  TEST_CASE("chance, outcomes on inner nodes and moving beliefs: a verified equilibrium") {
+    auto g = Efg(kChanceAndBeliefs);
+    Solution s = Solve(*g, {});
+    REQUIRE(s.equilibria.size() == 1);
+    ActionIndex index(*g);
+    CHECK(MaxSubgameGain<double>(*g, index, s.equilibria[0].behavior) <= 1e-9);
+  }
+
+  TEST_CASE("two players with --method logit: the logit-limiting equilibrium, verified") {
+    auto g = Efg(testing::kMatchingPenniesEfg);
+    SolveOptions o;
+    o.method = "logit";
+    Solution s = Solve(*g, o);
+    REQUIRE(s.equilibria.size() == 1);
+    ActionIndex index(*g);
+    // Matching pennies has one equilibrium: both players 1/2-1/2.
+    CHECK(s.equilibria[0].behavior[index(0, 0)] == doctest::Approx(0.5).epsilon(1e-10));
+    CHECK(s.equilibria[0].behavior[index(1, 0)] == doctest::Approx(0.5).epsilon(1e-10));
+  }
+
+  TEST_CASE("parley qre: a profile at lambda, and lambda recovered from counts it implies") {
+    const std::string game = testing::WriteTempFile("qre_pennies3.efg", kThreePlayerPennies);
+    auto one = testing::RunParley("qre " + game + " --lambda 2 --format json");
+    REQUIRE(one.exit_code == 0);
+    auto j = nlohmann::json::parse(one.out);
+    REQUIRE(j["points"].size() == 1);
+    auto g = Efg(kThreePlayerPennies);
+    auto points = Qre(*g, {2.0});
+    ActionIndex index(*g);
+    // The CLI's numbers are the library's, and the records follow the file's numbering.
+    const auto& rec = j["points"][0]["profile"][1];
+    CHECK(rec["player"] == 2);
+    CHECK(rec["number"] == 1);
+    CHECK(rec["actions"][0]["probability"].get<double>() == points[0].second[index(1, 0)]);
+    CHECK(j["points"][0]["profile"][2]["beliefs"].size() == 4);
+
+    // Counts proportional to the QRE at lambda 1.5 (a million choices per set): the
+    // likelihood is maximal at exactly 1.5 (the fitted profile then equals the data's
+    // frequencies), so the fit must find it to the search's accuracy.
+    auto truth = Qre(*g, {1.5});
+    std::string csv = "player,set,action,count\n";
+    for (InfosetId h = 0; h < g->num_infosets(); ++h)
+      for (std::uint32_t a = 0; a < g->num_actions(h); ++a)
+        csv += std::to_string(g->infoset_player(h) + 1) + ",1," + g->action_label(h, a) + "," +
+               std::to_string(1e6 * truth[0].second[index(h, a)]) + "\n";
+    const std::string counts = testing::WriteTempFile("qre_counts.csv", csv);
+    auto fit = testing::RunParley("qre " + game + " --fit " + counts + " --format json");
+    REQUIRE(fit.exit_code == 0);
+    auto f = nlohmann::json::parse(fit.out);
+    CHECK(f["lambda"].get<double>() == doctest::Approx(1.5).epsilon(1e-5));
+    CHECK(f["standard_error"].get<double>() > 0);
+    CHECK(f["standard_error"].get<double>() < 0.05);
+
+    auto bad = testing::RunParley("qre " + game + " --fit " + testing::WriteTempFile("qre_bad.csv", "player,set,action,count\n2,1,Z,5\n"));
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.find("qre_bad.csv:2:1: the set") != std::string::npos);
+    CHECK(bad.err.find("has no action 'Z'") != std::string::npos);
+  }
+
+  TEST_CASE("every Gambit game with three or more players: a verified subgame-perfect equilibrium") {
+    if (!testing::SharedAvailable()) return;
+    auto ref = nlohmann::json::parse(testing::ReadFile(testing::SharedPath("gambit-games/reference.json")));
+    int solved = 0;
+    for (auto& [key, entry] : ref.items()) {
+      if (key.rfind("efg/", 0) != 0 || entry["num_players"].get<int>() < 3) continue;
+      if (entry["perfect_information"].get<bool>() || !entry["perfect_recall"].get<bool>()) continue;
+      CAPTURE(key);
+      auto game = io::LoadGame(testing::SharedPath("gambit-games/" + key));
+      Solution s = Solve(*game, {});
+      REQUIRE(s.equilibria.size() == 1);
+      ActionIndex index(*game);
+      CHECK(MaxSubgameGain<double>(*game, index, s.equilibria[0].behavior) <= 1e-9);
+      ++solved;
+    }
+    CHECK(solved >= 10);
+  }
+}
+
+}  // namespace
+}  // namespace parley::equilibrium
