@@ -30,7 +30,7 @@ Model HoldUp() {
     return [](const std::vector<double>& x) {
       double b = x[0];
       double high = b * 10 - 3, low = b * 4 - 1;
-      return high >= low ? Observation{"invest high", {high}} : Observation{"invest low", {low}};
+      return high >= low ? Observation{"invest high", {high}, {}} : Observation{"invest low", {low}, {}};
     };
   };
   return m;
@@ -161,7 +161,7 @@ TEST_SUITE("analysis") {
     // Matching pennies: Bo's one set holds both nodes after Ann's move, both reached.
     auto game = io::ReadEfg(testing::kMatchingPenniesEfg, "pennies.efg");
     auto solution = equilibrium::SolveSubgamePerfect(*game);
-    CHECK(DescribePath(*game, solution.equilibria.at(0)) == "Ann H 0.5/T 0.5 > Bo H 0.5/T 0.5");
+    CHECK(DescribePath(*game, solution.equilibria.at(0)) == "Ann mixes H/T > Bo mixes H/T");
   }
 
   TEST_CASE("shard parsing") {
