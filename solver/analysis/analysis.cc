@@ -175,8 +175,23 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
   std::size_t completed = ParallelFor(switches.size(), make_worker, parallel, &done);
   if (interrupted && completed < switches.size()) *interrupted = true;
   std::vector<Threshold> out;
-  for (std::size_t s = 0; s < switches.size(); ++s)
-    if (done[s]) out.push_back(found[s]);
+  for (std::size_t s = 0; s < switches.size(); ++s) {
+    if (!done[s]) continue;
+    // An outcome that holds on a region narrower than the tolerance (a single grid point
+    // where the parameter makes two options tie exactly) is no region: the two switches
+    // around it are one switch, from the outcome below to the outcome above.
+    if (!out.empty() && found[s].lo - out.back().hi <= tolerance && s > 0 && done[s - 1]) {
+      Threshold& last = out.back();
+      last.hi = found[s].hi;
+      last.value = last.lo + (last.hi - last.lo) / 2;
+      last.above = found[s].above;
+      last.above_key = found[s].above_key;
+      if (last.below_key != last.above_key) continue;
+      out.pop_back();  // back to where it was: no switch at all
+      continue;
+    }
+    out.push_back(found[s]);
+  }
   return out;
 }
 

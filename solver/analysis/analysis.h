@@ -113,7 +113,8 @@ struct Threshold {
 };
 // Evaluates a grid of axis.n points, then bisects every interval whose ends differ until it
 // is narrower than `tolerance`. Switches closer together than the grid step can be missed
-// (a finer grid finds them).
+// (a finer grid finds them); an outcome met only on a stretch narrower than `tolerance` (a
+// single point where two options tie exactly) is not reported as a region of its own.
 std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, double tolerance,
                                       const RunOptions& options, bool* interrupted = nullptr);
 

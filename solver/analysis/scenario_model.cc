@@ -132,9 +132,9 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
   std::string ext = io::Extension(path);
   if (ext != ".yaml" && ext != ".yml")
     throw Error(SourceLocation{path},
-                (ext.empty() ? std::string("the file has no extension") : "a " + ext + " file") +
-                    "; sweeps, thresholds and Monte Carlo read scenario files (.yaml or .yml), "
-                    "whose parameters they vary (game files, .efg, .nfg and .json, have none)");
+                "analysis needs a scenario file (.yaml) with parameters to vary; " +
+                    (ext.empty() ? std::string("this file has no extension")
+                                 : "this is a " + ext + " file (game files, .efg, .nfg and .json, have no parameters)"));
   std::string text = io::ReadWholeFile(path);
   std::shared_ptr<const scenario::CompiledScenario> compiled =
       scenario::CompiledScenario::Compile(text, path);

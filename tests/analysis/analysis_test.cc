@@ -50,6 +50,23 @@ TEST_SUITE("analysis") {
     CHECK(t[0].above == "invest high");
   }
 
+  TEST_CASE("an outcome met at a single point is no region: one switch, not two") {
+    // Below 1/2 "low", above "high", at exactly 1/2 (grid point 5 of 11) a tie: the
+    // threshold is 1/2, from low to high.
+    Model m = HoldUp();
+    m.make_evaluator = [] {
+      return [](const std::vector<double>& x) {
+        std::string o = x[0] < 0.5 ? "low" : x[0] > 0.5 ? "high" : "tie";
+        return Observation{o, {x[0]}, {}};
+      };
+    };
+    auto t = FindThresholds(m, ParseAxis(m, "power=0:1", 11), 1e-9, RunOptions{});
+    REQUIRE(t.size() == 1);
+    CHECK(std::abs(t[0].value - 0.5) < 1e-9);
+    CHECK(t[0].below == "low");
+    CHECK(t[0].above == "high");
+  }
+
   TEST_CASE("sweeps: grid values, two axes, ranges and parsing") {
     Model m = HoldUp();
     SweepResult r = RunSweep(m, {ParseAxis(m, "power=0:1:5")}, RunOptions{});

@@ -47,7 +47,7 @@ TEST_SUITE("cli") {
     CHECK(convert.err.find("the output has no extension; convert writes .efg") != std::string::npos);
     auto sweep = RunParley("sweep '" + BuildPath("test-tmp/no_extension") + "' --vary a=0:1:2");
     CHECK(sweep.exit_code == 1);
-    CHECK(sweep.err.find("the file has no extension; sweeps, thresholds and Monte Carlo read scenario files (.yaml or .yml)") != std::string::npos);
+    CHECK(sweep.err.find("analysis needs a scenario file (.yaml) with parameters to vary; this file has no extension") != std::string::npos);
   }
 
   TEST_CASE("solve --all: ties say which action each equilibrium takes; one path is summarised") {
