@@ -9,6 +9,7 @@
 #include "solver/analysis/render.h"
 #include "solver/analysis/scenario_model.h"
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 
 namespace parley::cli {
 namespace {
@@ -52,6 +53,23 @@ struct AnalysisInput {
   }
 };
 
+// A count given on the command line: "1000000", "1e6" and "1_000_000" all mean a million; a
+// fraction or a number outside [lo, hi] is refused.
+std::size_t ParseCount(const std::string& option, const std::string& text, std::size_t lo, std::size_t hi) {
+  std::string digits;
+  for (char c : text)
+    if (c != '_') digits += c;
+  Number x;
+  bool whole = Number::Parse(digits, &x) && x.IsExact() && x.ToRational().get_den() == 1;
+  if (!whole)
+    throw Error(option + " " + text + ": expected a whole number (e.g. 100000 or 1e5)");
+  Rational v = x.ToRational();
+  if (v < Rational(lo) || v > Rational(static_cast<double>(hi)))
+    throw Error(option + " " + text + ": expected a whole number from " + std::to_string(lo) +
+                " to " + std::to_string(hi));
+  return static_cast<std::size_t>(v.get_num().get_d());
+}
+
 int Finish(bool interrupted, std::size_t done, std::size_t total) {
   if (!interrupted) return 0;
   std::cerr << "interrupted: " << done << " of " << total
@@ -91,20 +109,19 @@ struct SweepCommand {
 struct ThresholdsCommand {
   AnalysisInput in;
   std::string vary;
-  std::size_t grid = 101;
+  std::string grid = "101";
 
   std::function<int()> Setup(CLI::App& app) {
     in.Add(app, true, false);
     app.add_option("--vary", vary, "NAME=LO:HI: the parameter and its range")->required();
-    app.add_option("--grid", grid, "Grid points searched for changes before bisection")
-        ->capture_default_str()
-        ->check(CLI::Range(2, 10'000'000));
+    app.add_option("--grid", grid, "Grid points searched for changes before bisection (2 to 10^7)")
+        ->capture_default_str();
     return [this] { return Run(); };
   }
 
   int Run() {
     analysis::Model model = in.Load();
-    analysis::Axis axis = analysis::ParseAxis(model, vary, grid);
+    analysis::Axis axis = analysis::ParseAxis(model, vary, ParseCount("--grid", grid, 2, 10'000'000));
     bool interrupted = false;
     auto t = analysis::FindThresholds(model, axis, 1e-9, in.Run(), &interrupted);
     if (in.format == "json")
@@ -119,14 +136,15 @@ struct ThresholdsCommand {
 
 struct MonteCarloCommand {
   AnalysisInput in;
-  std::size_t samples = 10000;
+  std::string samples = "10000";
   std::uint64_t seed = 1;
 
   std::function<int()> Setup(CLI::App& app) {
     in.Add(app, true, true);
-    app.add_option("--samples", samples, "Number of samples")
-        ->capture_default_str()
-        ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000'000}));
+    app.add_option("--samples", samples,
+                   "Number of samples (1e5 is fine), at most 10^9 in all; one run keeps at most "
+                   "2e7 in memory, so split larger runs with --shard K/N")
+        ->capture_default_str();
     app.add_option("--seed", seed, "Random seed (same seed, same result)")->capture_default_str();
     return [this] { return Run(); };
   }
@@ -139,14 +157,15 @@ struct MonteCarloCommand {
       throw Error(SourceLocation{in.input.path},
                   "no parameter has a distribution; give at least one a `distribution:` (e.g. "
                   "{type: uniform, low: 0.1, high: 0.5}) to run Monte Carlo");
-    analysis::MonteCarloResult r = analysis::RunMonteCarlo(model, samples, seed, in.Run());
+    std::size_t n = ParseCount("--samples", samples, 1, analysis::kMaxSamples);
+    analysis::MonteCarloResult r = analysis::RunMonteCarlo(model, n, seed, in.Run());
     if (in.format == "json")
       Emit(analysis::MonteCarloJson(r, true).dump(1) + "\n", in.output);
     else if (in.format == "csv")
       Emit(analysis::MonteCarloCsv(r), in.output);
     else
       Emit(analysis::MonteCarloText(r), in.output);
-    return Finish(r.interrupted, r.samples.size(), samples);
+    return Finish(r.interrupted, r.samples.size(), n);
   }
 };
 
@@ -171,7 +190,9 @@ struct MergeCommand {
         throw Error(SourceLocation{f}, std::string("not JSON: ") + e.what());
       }
     }
-    std::string kind = docs[0].value("kind", "");
+    std::string kind = docs[0].is_object() && docs[0].contains("kind") && docs[0]["kind"].is_string()
+                           ? docs[0]["kind"].get<std::string>()
+                           : "";
     if (kind == "montecarlo") {
       std::vector<analysis::MonteCarloResult> shards;
       for (std::size_t i = 0; i < docs.size(); ++i) {

@@ -35,9 +35,9 @@ struct ConvertCommand {
     std::string ext = io::Extension(output);
     if (ext != ".efg" && ext != ".json" && ext != ".nfg")
       throw Error(SourceLocation{output},
-                  "cannot write '" + ext +
-                      "' files; convert writes .efg (Gambit), .nfg (Gambit, strategic form) or "
-                      ".json (Parley)");
+                  (ext.empty() ? std::string("the output has no extension") : "cannot write '" + ext + "' files") +
+                      "; convert writes .efg (Gambit), .nfg (Gambit, strategic form) or "
+                      ".json (Parley), as the output's extension says");
     if (ext == ".nfg" && io::Extension(input.path) == ".nfg" && input.overrides.empty()) {
       // Strategic to strategic: the table as it is (outcome list kept), within the limit.
       io::NfgReadOptions read;

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iostream>
+#include <string>
 
 #include "cli/command.h"
 #include "solver/model/error.h"
@@ -30,11 +31,31 @@ int main(int argc, char** argv) {
     auto run = command.setup(*sub);
     sub->callback([&action, run] { action = run; });
   }
+  // An unknown first word is named, with the commands there are (CLI11 would only say that
+  // a subcommand is required).
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string word = argv[1], known;
+    bool found = false;
+    for (const auto& command : commands) {
+      found = found || command.name == word;
+      known += (known.empty() ? "" : ", ") + command.name;
+    }
+    if (!found) {
+      std::cerr << "error: unknown command '" << word << "'; the commands are: " << known
+                << " (parley --help describes them)\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);
+    // Usage errors are one line starting with "error:", like every other error, and say
+    // where to look (the subcommand's own --help when one was given).
+    std::string where = "parley";
+    for (const CLI::App* sub : app.get_subcommands()) where += " " + sub->get_name();
+    std::cerr << "error: " << e.what() << " (" << where << " --help lists the options)\n";
+    return 2;
   }
   try {
     return action ? action() : 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <unordered_map>
@@ -140,7 +141,7 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
   std::vector<std::size_t> switches;
   for (std::size_t k = 0; k + 1 < grid.points.size(); ++k)
     if (grid.points[k + 1].index == grid.points[k].index + 1 &&
-        grid.points[k].observation.outcome != grid.points[k + 1].observation.outcome)
+        grid.points[k].observation.Identity() != grid.points[k + 1].observation.Identity())
       switches.push_back(k);
   std::vector<Threshold> found(switches.size());
   auto make_worker = [&]() -> std::function<void(std::size_t)> {
@@ -150,6 +151,7 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
       const SweepPoint& b = grid.points[switches[s] + 1];
       double lo = a.x[0], hi = b.x[0];
       std::string below = a.observation.outcome, above = b.observation.outcome;
+      std::string below_key = a.observation.Identity(), above_key = b.observation.Identity();
       std::vector<double> params = model.base_values;
       // Keep outcome `below` at lo and anything else at hi.
       while (hi - lo > tolerance) {
@@ -157,14 +159,15 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
         if (mid <= lo || mid >= hi) break;  // no double in between
         params[axis.parameter] = mid;
         Observation o = evaluate(params);
-        if (o.outcome == below) {
+        if (o.Identity() == below_key) {
           lo = mid;
         } else {
           hi = mid;
           above = o.outcome;
+          above_key = o.Identity();
         }
       }
-      found[s] = Threshold{axis.name, lo + (hi - lo) / 2, lo, hi, below, above};
+      found[s] = Threshold{axis.name, lo + (hi - lo) / 2, lo, hi, below, above, below_key, above_key};
     };
   };
   ParallelOptions parallel{options.threads, options.cancel, false, "thresholds"};
@@ -172,8 +175,23 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
   std::size_t completed = ParallelFor(switches.size(), make_worker, parallel, &done);
   if (interrupted && completed < switches.size()) *interrupted = true;
   std::vector<Threshold> out;
-  for (std::size_t s = 0; s < switches.size(); ++s)
-    if (done[s]) out.push_back(found[s]);
+  for (std::size_t s = 0; s < switches.size(); ++s) {
+    if (!done[s]) continue;
+    // An outcome that holds on a region narrower than the tolerance (a single grid point
+    // where the parameter makes two options tie exactly) is no region: the two switches
+    // around it are one switch, from the outcome below to the outcome above.
+    if (!out.empty() && found[s].lo - out.back().hi <= tolerance && s > 0 && done[s - 1]) {
+      Threshold& last = out.back();
+      last.hi = found[s].hi;
+      last.value = last.lo + (last.hi - last.lo) / 2;
+      last.above = found[s].above;
+      last.above_key = found[s].above_key;
+      if (last.below_key != last.above_key) continue;
+      out.pop_back();  // back to where it was: no switch at all
+      continue;
+    }
+    out.push_back(found[s]);
+  }
   return out;
 }
 
@@ -271,8 +289,11 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
   std::unordered_map<std::string, std::uint32_t> ids;
   for (std::size_t k = 0; k < mine.size(); ++k) {
     if (!done[k]) continue;
-    auto [it, inserted] = ids.emplace(obs[k].outcome, static_cast<std::uint32_t>(result.outcomes.size()));
-    if (inserted) result.outcomes.push_back(obs[k].outcome);
+    auto [it, inserted] = ids.emplace(obs[k].Identity(), static_cast<std::uint32_t>(result.outcomes.size()));
+    if (inserted) {
+      result.outcomes.push_back(obs[k].outcome);
+      result.outcome_keys.push_back(obs[k].Identity());
+    }
     result.samples.push_back({mine[k], it->second, std::move(obs[k].values)});
   }
   Summarise(result);
@@ -317,9 +338,15 @@ void Summarise(MonteCarloResult& r) {
       column.push_back(x);
       sum += x;
     }
-    if (column.empty()) continue;
-    const double m = static_cast<double>(column.size());
     Quantiles q;
+    q.count = column.size();
+    if (column.empty()) {
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      q.mean = q.sd = q.min = q.q05 = q.q25 = q.median = q.q75 = q.q95 = q.max = nan;
+      r.value_stats[v] = q;
+      continue;
+    }
+    const double m = static_cast<double>(column.size());
     q.mean = sum / m;
     double ss = 0;
     for (double x : column) ss += (x - q.mean) * (x - q.mean);
@@ -351,6 +378,9 @@ class ShardChecklist {
  public:
   explicit ShardChecklist(std::size_t count) : seen_(count, 0) {}
   void Add(const Shard& shard) {
+    if (shard.count != seen_.size() || shard.index >= seen_.size())
+      throw Error("shard " + std::to_string(shard.index + 1) + "/" + std::to_string(shard.count) +
+                  " does not belong to a run of " + std::to_string(seen_.size()) + " shards");
     if (seen_[shard.index]++)
       throw Error("shard " + std::to_string(shard.index + 1) + "/" +
                   std::to_string(seen_.size()) + " is given twice");
@@ -384,9 +414,12 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards) {
     given.Add(s.shard);
     out.interrupted = out.interrupted || s.interrupted;
     for (auto& sample : s.samples) {
-      const std::string& name = s.outcomes[sample.outcome];
-      auto [it, inserted] = ids.emplace(name, static_cast<std::uint32_t>(out.outcomes.size()));
-      if (inserted) out.outcomes.push_back(name);
+      const std::string& key = s.outcome_keys[sample.outcome];
+      auto [it, inserted] = ids.emplace(key, static_cast<std::uint32_t>(out.outcomes.size()));
+      if (inserted) {
+        out.outcomes.push_back(s.outcomes[sample.outcome]);
+        out.outcome_keys.push_back(key);
+      }
       sample.outcome = it->second;
       out.samples.push_back(std::move(sample));
     }
@@ -395,15 +428,17 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards) {
   // Outcome names in order of first sample index, as a single run lists them.
   std::sort(out.samples.begin(), out.samples.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
   std::vector<std::uint32_t> remap(out.outcomes.size(), UINT32_MAX);
-  std::vector<std::string> ordered;
+  std::vector<std::string> ordered, ordered_keys;
   for (auto& sample : out.samples) {
     if (remap[sample.outcome] == UINT32_MAX) {
       remap[sample.outcome] = static_cast<std::uint32_t>(ordered.size());
       ordered.push_back(out.outcomes[sample.outcome]);
+      ordered_keys.push_back(out.outcome_keys[sample.outcome]);
     }
     sample.outcome = remap[sample.outcome];
   }
   out.outcomes = std::move(ordered);
+  out.outcome_keys = std::move(ordered_keys);
   Summarise(out);
   return out;
 }

@@ -23,8 +23,12 @@
 namespace parley::analysis {
 
 struct Observation {
-  std::string outcome;         // what happened, in words; equal strings = same outcome
-  std::vector<double> values;  // one per Model::value_names
+  std::string outcome;         // what happened, in words
+  std::vector<double> values;  // one per Model::value_names; NaN where a value does not exist
+  // What happened as structure (for a scenario: the path's supports and the agreements'
+  // packages): equal keys = same outcome. Empty: the words are the key.
+  std::string key;
+  const std::string& Identity() const { return key.empty() ? outcome : key; }
 };
 
 // How a parameter varies in Monte Carlo (the scenario file's `distribution:`).
@@ -62,6 +66,8 @@ Shard ParseShard(const std::string& text);
 // Grid points or samples one run keeps in memory (every row is kept for the output); larger
 // runs are split with --shard.
 inline constexpr std::size_t kMaxRowsInMemory = 20'000'000;
+// Samples in a whole Monte Carlo run (over all its shards).
+inline constexpr std::size_t kMaxSamples = 1'000'000'000;
 
 struct RunOptions {
   int threads = 0;  // 0: one per core
@@ -102,11 +108,13 @@ struct Threshold {
   std::string parameter;
   double value = 0;          // the switching value, within `tolerance`
   double lo = 0, hi = 0;     // final bracket: outcome `below` at lo, `above` at hi
-  std::string below, above;
+  std::string below, above;          // the outcomes in words
+  std::string below_key, above_key;  // and as Observation::Identity()
 };
 // Evaluates a grid of axis.n points, then bisects every interval whose ends differ until it
 // is narrower than `tolerance`. Switches closer together than the grid step can be missed
-// (a finer grid finds them).
+// (a finer grid finds them); an outcome met only on a stretch narrower than `tolerance` (a
+// single point where two options tie exactly) is not reported as a region of its own.
 std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, double tolerance,
                                       const RunOptions& options, bool* interrupted = nullptr);
 
@@ -117,6 +125,7 @@ struct MonteCarloSample {
   std::vector<double> values;
 };
 struct Quantiles {
+  std::size_t count = 0;  // samples where the value exists (finite); the rest are NaN
   double mean = 0, sd = 0, min = 0, q05 = 0, q25 = 0, median = 0, q75 = 0, q95 = 0, max = 0;
 };
 struct OutcomeShare {
@@ -130,7 +139,10 @@ struct MonteCarloResult {
   Shard shard;
   bool interrupted = false;
   std::vector<std::string> value_names;
-  std::vector<std::string> outcomes;  // distinct outcomes, in order of first sample index
+  // Distinct outcomes (by Observation::Identity()), in order of first sample index: their
+  // words, and their identities.
+  std::vector<std::string> outcomes;
+  std::vector<std::string> outcome_keys;
   std::vector<MonteCarloSample> samples;  // by index
   // Filled by Summarise():
   std::vector<OutcomeShare> shares;  // most frequent first

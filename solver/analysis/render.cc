@@ -1,6 +1,8 @@
 #include "solver/analysis/render.h"
 
+#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <sstream>
 
 #include "solver/model/error.h"
@@ -12,10 +14,20 @@ using nlohmann::json;
 
 namespace {
 
+// Text is for people: ten significant digits; a value that does not exist shows as n/a.
 std::string Num(double x) {
+  if (std::isnan(x)) return "n/a";
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.10g", x);
   return buffer;
+}
+
+// CSV is for programs: the shortest decimal that reads back as the same double; a value that
+// does not exist is an empty field (which pandas and R read as missing).
+std::string CsvNum(double x) {
+  if (std::isnan(x)) return "";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  return FormatDouble(x);
 }
 
 std::string CsvField(const std::string& s) {
@@ -65,8 +77,8 @@ std::string SweepCsv(const SweepResult& r) {
   out << ",outcome\n";
   for (const auto& p : r.points) {
     out << p.index;
-    for (double x : p.x) out << "," << Num(x);
-    for (double v : p.observation.values) out << "," << Num(v);
+    for (double x : p.x) out << "," << CsvNum(x);
+    for (double v : p.observation.values) out << "," << CsvNum(v);
     out << "," << CsvField(p.observation.outcome) << "\n";
   }
   return out.str();
@@ -83,30 +95,164 @@ json SweepJson(const SweepResult& r) {
   json points = json::array();
   for (const auto& p : r.points)
     points.push_back({{"index", p.index}, {"x", p.x}, {"outcome", p.observation.outcome},
-                      {"values", p.observation.values}});
+                      {"key", p.observation.Identity()}, {"values", p.observation.values}});
   j["points"] = std::move(points);
   return j;
 }
 
-SweepResult SweepFromJson(const json& j) {
-  try {
-    if (j.at("kind") != "sweep") throw Error("not a sweep result");
-    SweepResult r;
-    for (const auto& a : j.at("axes"))
-      r.axes.push_back(Axis{a.at("name"), 0, a.at("lo"), a.at("hi"), a.at("n")});
-    r.value_names = j.at("value_names").get<std::vector<std::string>>();
-    r.total = j.at("total");
-    r.shard = {j.at("shard").at("index").get<std::size_t>() - 1, j.at("shard").at("count")};
-    r.interrupted = j.at("interrupted");
-    for (const auto& p : j.at("points"))
-      r.points.push_back({p.at("index"), p.at("x").get<std::vector<double>>(),
-                          Observation{p.at("outcome"), p.at("values").get<std::vector<double>>()}});
-    return r;
-  } catch (const json::exception& e) {
-    throw Error(std::string("not a sweep result written by parley sweep --format json: ") + e.what());
+namespace {
+
+// Reads back a result file field by field. Every error names the field by its JSON pointer
+// ("/points/3/values/1") and says what was expected, so that a damaged or crafted shard is
+// refused with a message instead of being trusted as an index or a size.
+class FieldReader {
+ public:
+  [[noreturn]] static void Fail(const std::string& where, const std::string& what) {
+    throw Error((where.empty() ? std::string("/") : where) + ": " + what);
   }
+  static const char* TypeName(const json& j) { return j.type_name(); }
+
+  static const json& Field(const json& object, const std::string& where, const char* name) {
+    if (!object.is_object()) Fail(where, std::string("expected an object, found ") + TypeName(object));
+    auto it = object.find(name);
+    if (it == object.end()) Fail(where, std::string("the field \"") + name + "\" is missing");
+    return *it;
+  }
+  static const json& Array(const json& j, const std::string& where, std::size_t max_size) {
+    if (!j.is_array()) Fail(where, std::string("expected an array, found ") + TypeName(j));
+    if (j.size() > max_size)
+      Fail(where, std::to_string(j.size()) + " entries; at most " + std::to_string(max_size) + " fit here");
+    return j;
+  }
+  static std::string String(const json& j, const std::string& where) {
+    if (!j.is_string()) Fail(where, std::string("expected a string, found ") + TypeName(j));
+    return j.get<std::string>();
+  }
+  static bool Bool(const json& j, const std::string& where) {
+    if (!j.is_boolean()) Fail(where, std::string("expected true or false, found ") + TypeName(j));
+    return j.get<bool>();
+  }
+  // A whole number in [lo, hi].
+  static std::uint64_t Whole(const json& j, const std::string& where, std::uint64_t lo, std::uint64_t hi) {
+    if (!j.is_number_integer())
+      Fail(where, std::string("expected a whole number, found ") +
+                      (j.is_number() ? j.dump() : std::string(TypeName(j))));
+    if (j.is_number_integer() && !j.is_number_unsigned() && j.get<std::int64_t>() < 0)
+      Fail(where, j.dump() + " is negative; expected a whole number from " + std::to_string(lo) +
+                      " to " + std::to_string(hi));
+    std::uint64_t v = j.get<std::uint64_t>();
+    if (v < lo || v > hi)
+      Fail(where, std::to_string(v) + " is out of range; expected a whole number from " +
+                      std::to_string(lo) + " to " + std::to_string(hi));
+    return v;
+  }
+  // A number; null stands for a value that does not exist (NaN), where allowed.
+  static double Real(const json& j, const std::string& where, bool null_allowed) {
+    if (j.is_null() && null_allowed) return std::numeric_limits<double>::quiet_NaN();
+    if (!j.is_number())
+      Fail(where, std::string("expected a number") + (null_allowed ? " or null" : "") +
+                      ", found " + TypeName(j));
+    double x = j.get<double>();
+    if (!std::isfinite(x)) Fail(where, "expected a finite number");
+    return x;
+  }
+  static std::vector<std::string> Strings(const json& j, const std::string& where, std::size_t max_size) {
+    std::vector<std::string> out;
+    Array(j, where, max_size);
+    for (std::size_t i = 0; i < j.size(); ++i) out.push_back(String(j[i], where + "/" + std::to_string(i)));
+    return out;
+  }
+  static std::string Kind(const json& j, const char* expected, const char* command) {
+    if (!j.is_object()) Fail("", std::string("expected a JSON object written by ") + command + " --format json");
+    auto it = j.find("kind");
+    if (it == j.end() || !it->is_string() || *it != expected)
+      Fail("/kind", std::string("expected \"") + expected + "\" (a file written by " + command +
+                        " --format json)");
+    return expected;
+  }
+  static Shard ReadShard(const json& j, const std::string& where) {
+    const json& s = Field(j, where, "shard");
+    std::uint64_t count = Whole(Field(s, where + "/shard", "count"), where + "/shard/count", 1, kMaxShards);
+    std::uint64_t index = Whole(Field(s, where + "/shard", "index"), where + "/shard/index", 1, count);
+    return Shard{static_cast<std::size_t>(index - 1), static_cast<std::size_t>(count)};
+  }
+  static constexpr std::uint64_t kMaxShards = 1'000'000;
+};
+
+// Rows a shard of `total` owns.
+std::size_t Owned(std::size_t total, const Shard& shard) {
+  return total > shard.index ? (total - shard.index + shard.count - 1) / shard.count : 0;
 }
 
+}  // namespace
+
+SweepResult SweepFromJson(const json& j) {
+  using R = FieldReader;
+  R::Kind(j, "sweep", "parley sweep");
+  SweepResult r;
+  const json& axes = R::Array(R::Field(j, "", "axes"), "/axes", 2);
+  if (axes.empty()) R::Fail("/axes", "a sweep has one or two axes; found none");
+  std::uint64_t total = 1;
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    std::string at = "/axes/" + std::to_string(a);
+    Axis axis;
+    axis.name = R::String(R::Field(axes[a], at, "name"), at + "/name");
+    if (axis.name.empty()) R::Fail(at + "/name", "the parameter's name is empty");
+    axis.lo = R::Real(R::Field(axes[a], at, "lo"), at + "/lo", false);
+    axis.hi = R::Real(R::Field(axes[a], at, "hi"), at + "/hi", false);
+    if (!(axis.lo < axis.hi)) R::Fail(at, "lo must be below hi");
+    axis.n = R::Whole(R::Field(axes[a], at, "n"), at + "/n", 2, 10'000'000);
+    total *= axis.n;
+    r.axes.push_back(axis);
+  }
+  if (r.axes.size() == 2 && r.axes[0].name == r.axes[1].name) R::Fail("/axes/1/name", "the same parameter as axis 1");
+  r.total = R::Whole(R::Field(j, "", "total"), "/total", total, total);
+  r.shard = R::ReadShard(j, "");
+  r.interrupted = R::Bool(R::Field(j, "", "interrupted"), "/interrupted");
+  r.value_names = R::Strings(R::Field(j, "", "value_names"), "/value_names", 100'000);
+  const std::size_t owned = Owned(r.total, r.shard);
+  const json& points = R::Array(R::Field(j, "", "points"), "/points", owned);
+  if (!r.interrupted && points.size() != owned)
+    R::Fail("/points", std::to_string(points.size()) + " points; shard " + std::to_string(r.shard.index + 1) +
+                           "/" + std::to_string(r.shard.count) + " of " + std::to_string(r.total) +
+                           " has " + std::to_string(owned) + " (and the run was not interrupted)");
+  for (std::size_t k = 0; k < points.size(); ++k) {
+    std::string at = "/points/" + std::to_string(k);
+    const json& p = points[k];
+    SweepPoint point;
+    point.index = R::Whole(R::Field(p, at, "index"), at + "/index", 0, r.total - 1);
+    if (!r.shard.Owns(point.index))
+      R::Fail(at + "/index", "point " + std::to_string(point.index) + " does not belong to shard " +
+                                 std::to_string(r.shard.index + 1) + "/" + std::to_string(r.shard.count));
+    if (k > 0 && point.index <= r.points.back().index)
+      R::Fail(at + "/index", "points must be in increasing order of index, each once");
+    const json& x = R::Array(R::Field(p, at, "x"), at + "/x", r.axes.size());
+    if (x.size() != r.axes.size())
+      R::Fail(at + "/x", std::to_string(x.size()) + " coordinates; the sweep has " + std::to_string(r.axes.size()) + " axes");
+    std::size_t rest = point.index;
+    point.x.resize(r.axes.size());
+    for (std::size_t a = r.axes.size(); a-- > 0;) {
+      std::string xa = at + "/x/" + std::to_string(a);
+      point.x[a] = R::Real(x[a], xa, false);
+      if (point.x[a] != r.axes[a].At(rest % r.axes[a].n))
+        R::Fail(xa, FormatDouble(point.x[a]) + " is not grid point " + std::to_string(rest % r.axes[a].n) +
+                        " of " + r.axes[a].name + " (" + FormatDouble(r.axes[a].At(rest % r.axes[a].n)) + ")");
+      rest /= r.axes[a].n;
+    }
+    point.observation.outcome = R::String(R::Field(p, at, "outcome"), at + "/outcome");
+    // Files written before outcomes had keys: the words are the key.
+    point.observation.key = p.is_object() && p.contains("key") ? R::String(p["key"], at + "/key")
+                                                               : point.observation.outcome;
+    const json& values = R::Array(R::Field(p, at, "values"), at + "/values", r.value_names.size());
+    if (values.size() != r.value_names.size())
+      R::Fail(at + "/values", std::to_string(values.size()) + " values; value_names has " +
+                                  std::to_string(r.value_names.size()));
+    for (std::size_t v = 0; v < values.size(); ++v)
+      point.observation.values.push_back(R::Real(values[v], at + "/values/" + std::to_string(v), true));
+    r.points.push_back(std::move(point));
+  }
+  return r;
+}
 std::string ThresholdsText(const std::vector<Threshold>& t, const Axis& axis, bool interrupted) {
   std::ostringstream out;
   out << "Thresholds of " << axis.name << " in [" << Num(axis.lo) << ", " << Num(axis.hi)
@@ -128,11 +274,8 @@ std::string ThresholdsCsv(const std::vector<Threshold>& t) {
   std::ostringstream out;
   out << "parameter,value,lo,hi,below,above\n";
   for (const auto& x : t) {
-    char v[64], lo[64], hi[64];
-    std::snprintf(v, sizeof v, "%.17g", x.value);
-    std::snprintf(lo, sizeof lo, "%.17g", x.lo);
-    std::snprintf(hi, sizeof hi, "%.17g", x.hi);
-    out << CsvField(x.parameter) << "," << v << "," << lo << "," << hi << "," << CsvField(x.below)
+    out << CsvField(x.parameter) << "," << CsvNum(x.value) << "," << CsvNum(x.lo) << ","
+        << CsvNum(x.hi) << "," << CsvField(x.below)
         << "," << CsvField(x.above) << "\n";
   }
   return out.str();
@@ -164,10 +307,11 @@ std::string MonteCarloText(const MonteCarloResult& r) {
     out << "  " << Num(s.probability) << "  [" << Num(s.ci_low) << ", " << Num(s.ci_high) << "]  "
         << s.outcome << "\n";
   if (!r.value_names.empty()) {
-    out << "\nValues:\n  name\tmean\tsd\t5%\t25%\tmedian\t75%\t95%\n";
+    out << "\nValues (samples: those where the value exists; a bargaining step's issues exist "
+           "only where play reaches the step):\n  name\tsamples\tmean\tsd\t5%\t25%\tmedian\t75%\t95%\n";
     for (std::size_t v = 0; v < r.value_names.size() && v < r.value_stats.size(); ++v) {
       const Quantiles& q = r.value_stats[v];
-      out << "  " << r.value_names[v] << "\t" << Num(q.mean) << "\t" << Num(q.sd) << "\t"
+      out << "  " << r.value_names[v] << "\t" << q.count << "\t" << Num(q.mean) << "\t" << Num(q.sd) << "\t"
           << Num(q.q05) << "\t" << Num(q.q25) << "\t" << Num(q.median) << "\t" << Num(q.q75)
           << "\t" << Num(q.q95) << "\n";
     }
@@ -182,7 +326,7 @@ std::string MonteCarloCsv(const MonteCarloResult& r) {
   out << ",outcome\n";
   for (const auto& s : r.samples) {
     out << s.index;
-    for (double v : s.values) out << "," << Num(v);
+    for (double v : s.values) out << "," << CsvNum(v);
     out << "," << CsvField(r.outcomes[s.outcome]) << "\n";
   }
   return out.str();
@@ -205,13 +349,14 @@ json MonteCarloJson(const MonteCarloResult& r, bool with_samples) {
   json stats = json::object();
   for (std::size_t v = 0; v < r.value_names.size() && v < r.value_stats.size(); ++v) {
     const Quantiles& q = r.value_stats[v];
-    stats[r.value_names[v]] = {{"mean", q.mean}, {"sd", q.sd}, {"min", q.min}, {"q05", q.q05},
+    stats[r.value_names[v]] = {{"count", q.count}, {"mean", q.mean}, {"sd", q.sd}, {"min", q.min}, {"q05", q.q05},
                                {"q25", q.q25}, {"median", q.median}, {"q75", q.q75},
                                {"q95", q.q95}, {"max", q.max}};
   }
   j["values"] = std::move(stats);
   if (with_samples) {
     j["outcome_names"] = r.outcomes;
+    j["outcome_keys"] = r.outcome_keys;
     json samples = json::array();
     for (const auto& s : r.samples) {
       json row = json::array({s.index, s.outcome});
@@ -224,30 +369,52 @@ json MonteCarloJson(const MonteCarloResult& r, bool with_samples) {
 }
 
 MonteCarloResult MonteCarloFromJson(const json& j) {
-  try {
-    if (j.at("kind") != "montecarlo") throw Error("not a Monte Carlo result");
-    if (!j.contains("samples"))
-      throw Error("this Monte Carlo result has no samples; write shards with --format json (which keeps every sample)");
-    MonteCarloResult r;
-    r.seed = j.at("seed");
-    r.requested = j.at("requested");
-    r.shard = {j.at("shard").at("index").get<std::size_t>() - 1, j.at("shard").at("count")};
-    r.interrupted = j.at("interrupted");
-    r.value_names = j.at("value_names").get<std::vector<std::string>>();
-    r.outcomes = j.at("outcome_names").get<std::vector<std::string>>();
-    for (const auto& row : j.at("samples")) {
-      MonteCarloSample s;
-      s.index = row.at(0);
-      s.outcome = row.at(1);
-      if (s.outcome >= r.outcomes.size()) throw Error("a sample names an unknown outcome");
-      for (std::size_t k = 2; k < row.size(); ++k) s.values.push_back(row[k]);
-      if (s.values.size() != r.value_names.size()) throw Error("a sample has the wrong number of values");
-      r.samples.push_back(std::move(s));
-    }
-    return r;
-  } catch (const json::exception& e) {
-    throw Error(std::string("not a Monte Carlo result written by parley montecarlo --format json: ") + e.what());
+  using R = FieldReader;
+  R::Kind(j, "montecarlo", "parley montecarlo");
+  if (!j.contains("samples"))
+    throw Error("this Monte Carlo result has no samples; write shards with --format json (which keeps every sample)");
+  MonteCarloResult r;
+  r.seed = R::Whole(R::Field(j, "", "seed"), "/seed", 0, UINT64_MAX);
+  r.requested = R::Whole(R::Field(j, "", "requested"), "/requested", 1, kMaxSamples);
+  r.shard = R::ReadShard(j, "");
+  r.interrupted = R::Bool(R::Field(j, "", "interrupted"), "/interrupted");
+  r.value_names = R::Strings(R::Field(j, "", "value_names"), "/value_names", 100'000);
+  const std::size_t owned = Owned(r.requested, r.shard);
+  const json& samples = R::Array(R::Field(j, "", "samples"), "/samples", owned);
+  if (!r.interrupted && samples.size() != owned)
+    R::Fail("/samples", std::to_string(samples.size()) + " samples; shard " + std::to_string(r.shard.index + 1) +
+                            "/" + std::to_string(r.shard.count) + " of " + std::to_string(r.requested) +
+                            " has " + std::to_string(owned) + " (and the run was not interrupted)");
+  R::Whole(R::Field(j, "", "computed"), "/computed", samples.size(), samples.size());
+  r.outcomes = R::Strings(R::Field(j, "", "outcome_names"), "/outcome_names", std::max<std::size_t>(samples.size(), 1));
+  if (j.contains("outcome_keys")) {
+    r.outcome_keys = R::Strings(j["outcome_keys"], "/outcome_keys", std::max<std::size_t>(samples.size(), 1));
+    if (r.outcome_keys.size() != r.outcomes.size())
+      R::Fail("/outcome_keys", std::to_string(r.outcome_keys.size()) + " keys for " +
+                                   std::to_string(r.outcomes.size()) + " outcome names");
+  } else {
+    r.outcome_keys = r.outcomes;  // files written before outcomes had keys
   }
+  for (std::size_t k = 0; k < samples.size(); ++k) {
+    std::string at = "/samples/" + std::to_string(k);
+    const json& row = R::Array(samples[k], at, 2 + r.value_names.size());
+    if (row.size() != 2 + r.value_names.size())
+      R::Fail(at, std::to_string(row.size()) + " entries; a sample is [index, outcome, then one value per value name (" +
+                      std::to_string(r.value_names.size()) + ")]");
+    MonteCarloSample s;
+    s.index = R::Whole(row[0], at + "/0", 0, r.requested - 1);
+    if (!r.shard.Owns(s.index))
+      R::Fail(at + "/0", "sample " + std::to_string(s.index) + " does not belong to shard " +
+                             std::to_string(r.shard.index + 1) + "/" + std::to_string(r.shard.count));
+    if (k > 0 && s.index <= r.samples.back().index)
+      R::Fail(at + "/0", "samples must be in increasing order of index, each once");
+    if (r.outcomes.empty()) R::Fail("/outcome_names", "no outcome names, but there are samples");
+    s.outcome = static_cast<std::uint32_t>(R::Whole(row[1], at + "/1", 0, r.outcomes.size() - 1));
+    for (std::size_t v = 2; v < row.size(); ++v)
+      s.values.push_back(R::Real(row[v], at + "/" + std::to_string(v), true));
+    r.samples.push_back(std::move(s));
+  }
+  return r;
 }
 
 }  // namespace parley::analysis

@@ -1,5 +1,6 @@
 #include "solver/analysis/scenario_model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -39,7 +40,28 @@ Distribution Convert(const scenario::Distribution& d, const scenario::Parameter&
 
 }  // namespace
 
+namespace {
+
+// Below this a behaviour probability or a reach probability counts as zero: the LP and
+// Lemke solvers leave round-off of this order on actions outside the support.
+constexpr double kSupportTolerance = 1e-9;
+
+// Where an issue sits, as a word of the key: the option's position, or min / max / mid.
+std::string IssueKey(const scenario::BargainRecord& b, std::size_t k) {
+  if (b.issue_discrete[k]) {
+    std::vector<double> v = b.IssueValuesByPosition();
+    return k < v.size() && std::isfinite(v[k]) ? std::to_string(static_cast<long>(v[k])) : "?";
+  }
+  double v = b.step.issue_values[k];
+  auto [lo, hi] = b.bounds[k];
+  auto near = [&](double x) { return std::abs(v - x) <= 1e-9 * (1 + std::abs(x)); };
+  return near(lo) ? "min" : near(hi) ? "max" : "mid";
+}
+
+}  // namespace
+
 std::string AgreementStructure(const scenario::BargainRecord& b) {
+  if (!b.step.agreement_possible) return "no agreement possible";
   if (b.step.lottery) return "a lottery between packages";
   std::string out;
   for (std::size_t k = 0; k < b.issue_names.size() && k < b.step.issue_values.size(); ++k) {
@@ -47,13 +69,52 @@ std::string AgreementStructure(const scenario::BargainRecord& b) {
     if (b.issue_discrete[k]) {
       part = b.step.issue_text[k];  // "agi_clause drop"
     } else {
-      double v = b.step.issue_values[k];
-      auto [lo, hi] = b.bounds[k];
-      auto near = [&](double x) { return std::abs(v - x) <= 1e-9 * (1 + std::abs(x)); };
-      part = b.issue_names[k] + (near(lo) ? " at its minimum" : near(hi) ? " at its maximum" : " in between");
+      std::string where = IssueKey(b, k);
+      part = b.issue_names[k] + (where == "min"   ? " at its minimum"
+                                 : where == "max" ? " at its maximum"
+                                                  : " in between");
     }
     out += (out.empty() ? "" : ", ") + part;
   }
+  return out;
+}
+
+std::string AgreementKey(const scenario::BargainRecord& b) {
+  if (!b.step.agreement_possible) return "none";
+  if (b.step.lottery) return "lottery";
+  std::string out;
+  for (std::size_t k = 0; k < b.issue_names.size() && k < b.step.issue_values.size(); ++k)
+    out += (k ? "," : "") + IssueKey(b, k);
+  return out;
+}
+
+PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equilibrium& eq,
+                                const equilibrium::ActionIndex& index,
+                                const std::vector<double>& reach) {
+  PathOutcome out;
+  // Once per information set: the nodes of a set reached together share one choice.
+  std::vector<char> seen(game.num_infosets(), 0);
+  for (model::NodeId v = 0; v < game.num_nodes(); ++v) {
+    if (game.kind(v) != model::NodeKind::kDecision || reach[v] <= kSupportTolerance) continue;
+    model::InfosetId h = game.infoset(v);
+    if (seen[h]) continue;
+    seen[h] = 1;
+    std::uint32_t first = index.first(h);
+    std::vector<std::uint32_t> support;
+    for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
+      if (eq.behavior[first + a] > kSupportTolerance) support.push_back(a);
+    std::string choice = support.size() > 1 ? "mixes " : "";
+    out.key += (out.key.empty() ? "" : ";") + std::to_string(game.player(v)) + "@" +
+               std::to_string(h) + ":";
+    for (std::size_t i = 0; i < support.size(); ++i) {
+      const std::string& label = game.action_label(h, support[i]);
+      choice += (i ? "/" : "") + (label.empty() ? "#" + std::to_string(support[i] + 1) : label);
+      out.key += (i ? "+" : "") + std::to_string(support[i]);
+    }
+    if (!out.text.empty()) out.text += " > ";
+    out.text += game.player_name(game.player(v)) + " " + choice;
+  }
+  if (out.text.empty()) out.text = "(no decisions)";
   return out;
 }
 
@@ -64,37 +125,16 @@ std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium
 
 std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq,
                          const equilibrium::ActionIndex& index, const std::vector<double>& reach) {
-  std::string out;
-  // Once per information set: the nodes of a set reached together share one choice.
-  std::vector<char> seen(game.num_infosets(), 0);
-  for (model::NodeId v = 0; v < game.num_nodes(); ++v) {
-    if (game.kind(v) != model::NodeKind::kDecision || reach[v] <= 0) continue;
-    model::InfosetId h = game.infoset(v);
-    if (seen[h]) continue;
-    seen[h] = 1;
-    std::uint32_t first = index.first(h);
-    std::string choice;
-    if (equilibrium::IsPure(eq.behavior, first, game.num_actions(h))) {
-      for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
-        if (eq.behavior[first + a] == 1) choice = game.action_label(h, a);
-    } else {
-      for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
-        if (eq.behavior[first + a] <= 0) continue;
-        char p[32];
-        std::snprintf(p, sizeof p, "%.4g", eq.behavior[first + a]);
-        choice += (choice.empty() ? "" : "/") + game.action_label(h, a) + " " + p;
-      }
-    }
-    if (!out.empty()) out += " > ";
-    out += game.player_name(game.player(v)) + " " + choice;
-  }
-  return out.empty() ? "(no decisions)" : out;
+  return DescribePathOutcome(game, eq, index, reach).text;
 }
 
 Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options) {
   std::string ext = io::Extension(path);
   if (ext != ".yaml" && ext != ".yml")
-    throw Error(SourceLocation{path}, "analysis needs a scenario file (.yaml) with parameters");
+    throw Error(SourceLocation{path},
+                "analysis needs a scenario file (.yaml) with parameters to vary; " +
+                    (ext.empty() ? std::string("this file has no extension")
+                                 : "this is a " + ext + " file (game files, .efg, .nfg and .json, have no parameters)"));
   std::string text = io::ReadWholeFile(path);
   std::shared_ptr<const scenario::CompiledScenario> compiled =
       scenario::CompiledScenario::Compile(text, path);
@@ -109,52 +149,54 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
     m.distributions.push_back(p.distribution ? Convert(*p.distribution, p) : Distribution{});
   }
   for (const auto& player : info.players) m.value_names.push_back(player);
-  // Fail now, with the file's own message, if the base case does not expand or solve; its
-  // first bargaining step names the agreed issues reported as values.
-  std::size_t issues = 0;
+  // Fail now, with the file's own message, if the base case does not expand or solve. Its
+  // bargaining steps name the agreed-issue columns: one per stage and issue, "stage.issue",
+  // in the order the steps first appear in the tree.
+  std::vector<std::pair<std::string, std::string>> columns;  // stage, issue
   {
     auto copy = compiled->Clone();
     auto game = copy->Expand(m.base_values, options.max_nodes);
     equilibrium::Solve(*game, equilibrium::SolveOptions{});
-    if (!copy->bargains().empty()) {
-      const auto& first = copy->bargains().front();
-      for (std::size_t k = 0; k < first.issue_names.size(); ++k) {
-        std::string name = first.issue_names[k];
-        // A discrete issue's value is its option's position: say which is which.
-        if (first.issue_discrete[k]) {
-          name += " (";
-          for (std::size_t o = 0; o < first.options[k].size(); ++o)
-            name += (o ? ", " : "") + std::to_string(o) + " " + first.options[k][o];
-          name += ")";
-        }
-        m.value_names.push_back(name);
-        ++issues;
+    for (const auto& b : copy->bargains())
+      for (const auto& issue : b.issue_names) {
+        std::pair<std::string, std::string> column{b.stage, issue};
+        if (std::find(columns.begin(), columns.end(), column) == columns.end())
+          columns.push_back(column);
       }
-    }
   }
+  for (const auto& [stage, issue] : columns) m.value_names.push_back(stage + "." + issue);
   std::size_t max_nodes = options.max_nodes;
-  m.make_evaluator = [compiled, max_nodes, issues]() {
+  m.make_evaluator = [compiled, max_nodes, columns]() {
     std::shared_ptr<scenario::CompiledScenario> mine = compiled->Clone();
     mine->SetFastBargains(true);
-    return [mine, max_nodes, issues](const std::vector<double>& values) {
+    return [mine, max_nodes, columns](const std::vector<double>& values) {
       model::GamePtr game = mine->Expand(values, max_nodes);
       equilibrium::SolveOptions options;
       equilibrium::Solution s = equilibrium::Solve(*game, options);
       const equilibrium::Equilibrium& eq = s.equilibria.front();
       equilibrium::ActionIndex index(*game);
       std::vector<double> reach = equilibrium::ReachProbabilities(*game, index, eq.behavior);
-      Observation o{DescribePath(*game, eq, index, reach), eq.payoffs};
-      // The agreement of the first bargaining step on the path: its structure joins the
-      // outcome (which issues sit at a bound, which options are chosen), its issue values
-      // the numbers (NaN where no agreement is reached).
-      std::vector<double> issue_values(issues, std::numeric_limits<double>::quiet_NaN());
-      if (!mine->bargains().empty()) {
-        for (const auto& b : mine->bargains()) {
-          if (reach[b.node] <= 0) continue;
-          o.outcome += " | " + b.stage + ": " + AgreementStructure(b);
-          std::vector<double> v = b.IssueValuesByPosition();
-          for (std::size_t k = 0; k < issues && k < v.size(); ++k) issue_values[k] = v[k];
-          break;
+      PathOutcome path = DescribePathOutcome(*game, eq, index, reach);
+      Observation o{path.text, eq.payoffs, path.key};
+      // Every bargaining step play reaches joins the outcome with its agreement's structure
+      // (which issues sit at a bound, which options are chosen) and fills its own columns.
+      // A step reached at several nodes (after a chance move) fills them from the node
+      // reached with the highest probability, the first in tree order on ties. Columns of
+      // steps not reached stay NaN (the statistics count them apart).
+      std::vector<double> issue_values(columns.size(), std::numeric_limits<double>::quiet_NaN());
+      std::vector<double> filled_at(columns.size(), 0.0);
+      for (const auto& b : mine->bargains()) {
+        if (reach[b.node] <= kSupportTolerance) continue;
+        o.outcome += " | " + b.stage + ": " + AgreementStructure(b);
+        o.key += "|" + std::to_string(b.node) + "=" + b.stage + ":" + AgreementKey(b);
+        std::vector<double> v = b.IssueValuesByPosition();
+        for (std::size_t k = 0; k < b.issue_names.size() && k < v.size(); ++k) {
+          auto it = std::find(columns.begin(), columns.end(), std::make_pair(b.stage, b.issue_names[k]));
+          if (it == columns.end()) continue;  // a step the base case does not reach
+          std::size_t c = static_cast<std::size_t>(it - columns.begin());
+          if (reach[b.node] <= filled_at[c]) continue;
+          filled_at[c] = reach[b.node];
+          issue_values[c] = v[k];
         }
       }
       o.values.insert(o.values.end(), issue_values.begin(), issue_values.end());

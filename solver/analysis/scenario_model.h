@@ -22,9 +22,20 @@ struct ScenarioModelOptions {
 // Compiles the scenario at `path` once; each thread gets its own copy of the compiled form.
 Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options);
 
-// "OpenAI ask > Microsoft grant > ..." : the choices on the equilibrium path, in preorder
-// (with chance, the choices after every chance move reached). Mixed choices show their
-// probabilities.
+// The equilibrium path as words and as structure. `text`: "OpenAI ask > Microsoft mixes
+// grant/deny > ...", the choices at every information set play reaches, in preorder (with
+// chance, after every chance move reached); a mixed choice names its support, not its
+// probabilities. `key`: the same structure as numbers (player, information set, the actions
+// in the support), which is what tells outcomes apart: probabilities that drift with a
+// parameter while the support stays put are one outcome.
+struct PathOutcome {
+  std::string text;
+  std::string key;
+};
+PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equilibrium& eq,
+                                const equilibrium::ActionIndex& index,
+                                const std::vector<double>& reach);
+// DescribePathOutcome's text.
 std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq);
 // The same, with the action index and reach probabilities already computed.
 std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq,
@@ -33,5 +44,8 @@ std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium
 // An agreement's structure: discrete options chosen, and for each continuous issue whether
 // it sits at its minimum, its maximum or in between ("equity at its maximum, agi_clause drop").
 std::string AgreementStructure(const scenario::BargainRecord& bargain);
+// The same structure as a key: each issue's option position or min / max / mid, "lottery",
+// or "none" when no agreement is possible.
+std::string AgreementKey(const scenario::BargainRecord& bargain);
 
 }  // namespace parley::analysis

@@ -341,16 +341,19 @@ std::size_t Sweep(const model::Game& game, double* val, std::uint32_t* choice) {
       NodeId best = kids[0];
       double best_value = val[static_cast<std::size_t>(best) * np + p];
       std::uint32_t best_action = 0;
+      bool tied = false;  // another action reaches the best value (counted once per node)
       for (std::uint32_t a = 1; a < kids.size(); ++a) {
         double x = val[static_cast<std::size_t>(kids[a]) * np + p];
         if (x > best_value) {
           best_value = x;
           best = kids[a];
           best_action = a;
+          tied = false;
         } else if (x == best_value) {
-          ++ties;
+          tied = true;
         }
       }
+      ties += tied;
       choice[game.infoset(v)] = best_action;
       const double* in = val + static_cast<std::size_t>(best) * np;
       for (int i = 0; i < np; ++i) out[i] = in[i];

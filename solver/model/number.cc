@@ -1,5 +1,6 @@
 #include "solver/model/number.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -41,7 +42,7 @@ Number::Number(long value) : value_(static_cast<double>(value)), kind_(Kind::kIn
 
 Number::Number(double value) : value_(value), kind_(Kind::kFloat) {}
 
-Number::Number(const Rational& value, Kind kind) : value_(value.get_d()), kind_(kind) {
+Number::Number(const Rational& value, Kind kind) : value_(parley::ToDouble(value)), kind_(kind) {
   // Keep the rational only when the double cannot hold it exactly.
   if (!std::isfinite(value_) || ExactRational(value_) != value) {
     rational_ = std::make_shared<const Rational>(value);
@@ -166,6 +167,42 @@ std::string FormatDouble(double value) {
 }
 
 std::string FormatRational(const Rational& value) { return value.get_str(); }
+
+double ToDouble(const Rational& value) {
+  const mpz_class& num = value.get_num();
+  const mpz_class& den = value.get_den();  // positive in canonical form
+  if (num == 0) return 0.0;
+  // Both parts exact in a double: IEEE division is correctly rounded already.
+  constexpr unsigned kMantissaBits = 53;
+  const std::size_t num_bits = mpz_sizeinbase(num.get_mpz_t(), 2);
+  const std::size_t den_bits = mpz_sizeinbase(den.get_mpz_t(), 2);
+  if (num_bits <= kMantissaBits && den_bits <= kMantissaBits)
+    return num.get_d() / den.get_d();  // get_d is exact on integers of 53 bits or fewer
+  // Otherwise scale by 2^k so that the quotient m = floor(|num| 2^k / den) has 53 bits, round
+  // m half to even on the remainder, and return m 2^-k (exact: m < 2^53 + 1 needs no rounding,
+  // and ldexp overflows to inf exactly when the rounded value is 2^1024 or more).
+  mpz_class a = abs(num);
+  long k = static_cast<long>(kMantissaBits) - static_cast<long>(num_bits) + static_cast<long>(den_bits);
+  // |num|/den lies in [2^(num_bits-den_bits-1), 2^(num_bits-den_bits+1)), so m lies in
+  // [2^52, 2^54); one step down when it came out with 54 bits.
+  auto quotient = [&](long shift, mpz_class* m, mpz_class* r, mpz_class* d) {
+    mpz_class n = a;
+    *d = den;
+    if (shift >= 0) mpz_mul_2exp(n.get_mpz_t(), n.get_mpz_t(), static_cast<mp_bitcnt_t>(shift));
+    else mpz_mul_2exp(d->get_mpz_t(), d->get_mpz_t(), static_cast<mp_bitcnt_t>(-shift));
+    mpz_fdiv_qr(m->get_mpz_t(), r->get_mpz_t(), n.get_mpz_t(), d->get_mpz_t());
+  };
+  mpz_class m, r, d;
+  quotient(k, &m, &r, &d);
+  if (mpz_sizeinbase(m.get_mpz_t(), 2) > kMantissaBits) quotient(--k, &m, &r, &d);
+  // Below 2^-1022 the spacing of doubles stays 2^-1074: no finer scale than that.
+  constexpr long kSubnormalShift = 1074;
+  if (k > kSubnormalShift) quotient(k = kSubnormalShift, &m, &r, &d);
+  int tie = mpz_cmp(mpz_class(2 * r).get_mpz_t(), d.get_mpz_t());
+  if (tie > 0 || (tie == 0 && mpz_odd_p(m.get_mpz_t()))) ++m;
+  double magnitude = std::ldexp(m.get_d(), static_cast<int>(std::max(-100000L, std::min(100000L, -k))));
+  return num < 0 ? -magnitude : magnitude;
+}
 
 Rational ExactRational(double value) {
   PARLEY_CHECK(std::isfinite(value));

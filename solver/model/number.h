@@ -58,5 +58,9 @@ std::string FormatDouble(double value);
 std::string FormatRational(const Rational& value);
 // Converts a double to the rational it holds exactly.
 Rational ExactRational(double value);
+// The double nearest to `value` (ties to even, as IEEE 754 rounds), +-inf beyond the largest
+// double. GMP's own mpq_class::get_d() truncates toward zero, so 1/5 would become
+// 0.19999999999999998 instead of 0.2.
+double ToDouble(const Rational& value);
 
 }  // namespace parley

@@ -4,7 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <limits>
 #include <sstream>
+
+#include "solver/report/text.h"
 
 namespace parley::report {
 
@@ -142,6 +145,65 @@ std::string PathText(const Game& game, const PathEntry& e) {
 
 }  // namespace
 
+bool StatedExactly(const Game& game) {
+  // (Game::doubles_are_exact() does not tell: a computed double is exactly itself.) A number the input stated exactly has a modest denominator (1/3, 0.1); a double computed
+  // by a formula has one of 2^52 or so. The game's own text uses the same test.
+  auto modest = [](const Rational& q) { return mpz_sizeinbase(q.get_den_mpz_t(), 2) <= 40; };
+  for (model::OutcomeId o = 0; o < game.num_outcomes(); ++o)
+    for (int p = 0; p < game.num_players(); ++p)
+      if (!modest(game.exact_payoff(o, p))) return false;
+  for (InfosetId h = 0; h < game.num_infosets(); ++h)
+    if (game.infoset_player(h) == model::kChancePlayer)
+      for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
+        if (!modest(game.exact_chance_prob(h, a))) return false;
+  return true;
+}
+
+std::string ExactnessNote() {
+  return "--exact: some payoffs or probabilities of this game were computed in floating point "
+         "(formulas), so no result is exact; payoffs and probabilities are shown as decimals";
+}
+
+namespace {
+
+// One information set's choice in words: "accept", or "accept 1/3, reject 2/3".
+std::string ChoiceText(const Game& game, const Equilibrium& eq, const ActionIndex& index,
+                       InfosetId h, bool exact) {
+  std::uint32_t first = index.first(h), n = game.num_actions(h);
+  std::string out;
+  if (equilibrium::IsPure(eq.behavior, first, n)) {
+    for (std::uint32_t a = 0; a < n; ++a)
+      if (eq.behavior[first + a] == 1) out = ActionName(game, h, a);
+    return out;
+  }
+  for (std::uint32_t a = 0; a < n; ++a) {
+    if (eq.behavior[first + a] == 0) continue;
+    out += (out.empty() ? "" : ", ") + ActionName(game, h, a) + " " + Probability(eq, first + a, exact);
+  }
+  return out;
+}
+
+// "Microsoft at [after complaint]" (a label that is the mover's name stands alone:
+// "Incumbent").
+std::string SetName(const Game& game, const std::vector<std::string>& names, InfosetId h) {
+  std::string who = names[h];
+  const std::string& mover = game.player_name(game.infoset_player(h));
+  if (who == game.infoset_label(h) && who != mover) who = mover + " at [" + who + "]";
+  return who;
+}
+
+// What identifies an equilibrium's play: the terminal nodes reached with their
+// probabilities, and the payoffs.
+std::string PathKey(const Game& game, const Equilibrium& eq) {
+  std::string key;
+  for (const PathEntry& e : EquilibriumPath(game, eq, 1000000))
+    key += std::to_string(e.terminal) + ":" + FormatDouble(e.probability) + ";";
+  for (double x : eq.payoffs) key += FormatDouble(x) + ",";
+  return key;
+}
+
+}  // namespace
+
 std::string SolutionText(const Game& game, const Solution& solution, const TextOptions& options) {
   std::ostringstream out;
   ActionIndex index(game);
@@ -151,19 +213,51 @@ std::string SolutionText(const Game& game, const Solution& solution, const TextO
   for (int p = 0; p < game.num_players(); ++p) out << (p ? ", " : "") << game.player_name(p);
   out << "\n";
   std::size_t count = solution.equilibria.size();
+  // Fractions only for exact quantities: exact arithmetic on a game stated exactly.
+  const bool exact = solution.exact && StatedExactly(game);
   out << "Method: " << solution.method << (solution.exact ? " (exact rational arithmetic)" : "")
       << "; " << count << " " << solution.concept_name << " equilibri" << (count == 1 ? "um" : "a")
       << (solution.truncated ? " listed (the list was cut at --max; there are more)" : "")
       << "\n";
   for (const auto& note : solution.notes) out << "Note: " << note << "\n";
+  if (solution.exact && !exact) out << "Note: " << ExactnessNote() << "\n";
+  // Equilibria that share their play (--all lists many that differ only off the path): the
+  // first of each group in full, the others by how they differ from it.
+  std::vector<std::size_t> group_of(count);
+  {
+    std::map<std::string, std::size_t> first_with;
+    for (std::size_t k = 0; k < count; ++k)
+      group_of[k] = first_with.emplace(PathKey(game, solution.equilibria[k]), k).first->second;
+    if (count > 1 && first_with.size() < count)
+      out << "Paths: the " << count << " equilibria follow " << first_with.size() << " distinct "
+          << (first_with.size() == 1 ? "path" : "paths")
+          << "; an equilibrium with the same path and payoffs as an earlier one is shown by its "
+             "choices off the path that differ\n";
+  }
   std::vector<std::string> names = InfosetNames(game);
   for (std::size_t k = 0; k < count; ++k) {
     const Equilibrium& eq = solution.equilibria[k];
+    std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
+    if (group_of[k] != k) {
+      const Equilibrium& base = solution.equilibria[group_of[k]];
+      out << "\nEquilibrium " << k + 1 << ": as equilibrium " << group_of[k] + 1
+          << " (same path and payoffs), except off the path:\n";
+      std::size_t shown = 0, differ = 0;
+      for (InfosetId h = 0; h < game.num_infosets(); ++h) {
+        if (game.infoset_player(h) == model::kChancePlayer) continue;
+        std::string mine = ChoiceText(game, eq, index, h, exact);
+        if (mine == ChoiceText(game, base, index, h, exact)) continue;
+        if (++differ > options.max_strategy_lines) continue;
+        ++shown;
+        out << "    " << SetName(game, names, h) << ": " << mine << "\n";
+      }
+      if (differ > shown) out << "    ... and " << differ - shown << " more (use --format json for all of them)\n";
+      continue;
+    }
     out << "\nEquilibrium " << k + 1 << "\n";
-    out << "  Payoffs: " << Payoffs(game, eq, solution.exact) << "\n";
+    out << "  Payoffs: " << Payoffs(game, eq, exact) << "\n";
     bool cut = false;
     auto path = EquilibriumPath(game, eq, 20, &cut);
-    std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
     if (path.size() == 1 && path[0].probability == 1) {
       out << "  Path: " << PathText(game, path[0]) << "\n";
     } else {
@@ -175,40 +269,32 @@ std::string SolutionText(const Game& game, const Solution& solution, const TextO
       }
       if (cut) out << "    ... (more terminal nodes are reached; see --format json)\n";
     }
-    out << "  Strategy at every decision point (* = reached on the equilibrium path):\n";
+    out << "  Strategy at every decision point (* = reached on the equilibrium path, listed first):\n";
     std::size_t lines = 0, total = 0;
+    std::vector<InfosetId> on_path_sets, off_path_sets;
     for (InfosetId h = 0; h < game.num_infosets(); ++h) {
       if (game.infoset_player(h) == model::kChancePlayer) continue;
-      ++total;
-      if (lines >= options.max_strategy_lines) continue;
-      ++lines;
       bool on_path = false;
       for (NodeId v : game.infoset_nodes(h)) on_path = on_path || reach[v] > 0;
-      std::uint32_t first = index.first(h), n = game.num_actions(h);
-      // Name the mover: "Microsoft at [after complaint]: settle 0.25, fight 0.75" (a label that
-      // is the mover's name stands alone: "Incumbent: Accommodate").
-      std::string who = names[h];
-      const std::string& mover = game.player_name(game.infoset_player(h));
-      if (who == game.infoset_label(h) && who != mover) who = mover + " at [" + who + "]";
-      bool pure = equilibrium::IsPure(eq.behavior, first, n);
-      out << "  " << (on_path ? "* " : "  ") << who << ": ";
-      if (pure) {
-        for (std::uint32_t a = 0; a < n; ++a)
-          if (eq.behavior[first + a] == 1) out << game.action_label(h, a);
-      } else {
-        bool any = false;
-        for (std::uint32_t a = 0; a < n; ++a) {
-          if (eq.behavior[first + a] == 0) continue;
-          out << (any ? ", " : "") << game.action_label(h, a) << " " << Probability(eq, first + a, solution.exact);
-          any = true;
-        }
+      (on_path ? on_path_sets : off_path_sets).push_back(h);
+    }
+    for (int pass = 0; pass < 2; ++pass) {
+      for (InfosetId h : pass == 0 ? on_path_sets : off_path_sets) {
+        ++total;
+        if (lines >= options.max_strategy_lines) continue;
+        ++lines;
+        out << "  " << (pass == 0 ? "* " : "  ") << SetName(game, names, h) << ": "
+            << ChoiceText(game, eq, index, h, exact) << "\n";
       }
-      out << "\n";
     }
     if (total > lines)
       out << "    ... and " << total - lines << " more (use --format json for all of them)\n";
     if (!eq.indifferent.empty()) {
-      out << "  Ties (the mover was indifferent; the first optimal action is listed):\n";
+      // Which actions tie, and which one this equilibrium takes (with --all, each
+      // equilibrium takes a different one).
+      std::vector<double> values = equilibrium::NodeValues(game, index, eq.behavior);
+      const std::size_t np = static_cast<std::size_t>(game.num_players());
+      out << "  Ties (the mover had several optimal actions; the one taken is shown):\n";
       std::size_t shown = 0;
       for (NodeId v : eq.indifferent) {
         if (++shown > 10) {
@@ -216,9 +302,21 @@ std::string SolutionText(const Game& game, const Solution& solution, const TextO
           break;
         }
         InfosetId h = game.infoset(v);
-        std::vector<NodeId> kids(game.children(v).begin(), game.children(v).end());
-        out << "    " << game.player_name(game.player(v)) << At(DescribeNode(game, v)) << "\n";
-        (void)h;
+        std::size_t mover = static_cast<std::size_t>(game.player(v));
+        double best = -std::numeric_limits<double>::infinity();
+        for (NodeId c : game.children(v)) best = std::max(best, values[c * np + mover]);
+        std::vector<std::string> optimal;
+        std::uint32_t a = 0;
+        for (NodeId c : game.children(v)) {
+          if (std::abs(values[c * np + mover] - best) <= 1e-9 * (1 + std::abs(best)))
+            optimal.push_back(ActionName(game, h, a));
+          ++a;
+        }
+        // Named as in the strategy list above (and where, when the set has several nodes).
+        std::string who = SetName(game, names, h);
+        if (game.infoset_nodes(h).size() > 1) who += " (" + DescribeNode(game, v) + ")";
+        out << "    " << who << ": " << JoinWithAnd(optimal) << " are equally good; this equilibrium takes "
+            << ChoiceText(game, eq, index, h, exact) << "\n";
       }
     }
     if (eq.max_gain >= 0)
@@ -228,10 +326,43 @@ std::string SolutionText(const Game& game, const Solution& solution, const TextO
   return out.str();
 }
 
+std::vector<std::uint32_t> InfosetNumbers(const Game& game) {
+  std::vector<std::uint32_t> numbers(game.num_infosets(), 0);
+  std::uint32_t chance = 0;
+  for (InfosetId h = 0; h < game.num_infosets(); ++h)
+    numbers[h] = game.infoset_player(h) == model::kChancePlayer ? ++chance
+                                                                : game.infoset_index_in_player(h) + 1;
+  return numbers;
+}
+
+nlohmann::json BehaviorJson(const Game& game, const Equilibrium& eq, bool exact) {
+  using nlohmann::json;
+  ActionIndex index(game);
+  std::vector<std::uint32_t> numbers = InfosetNumbers(game);
+  json records = json::array();
+  for (InfosetId h = 0; h < game.num_infosets(); ++h) {
+    int p = game.infoset_player(h);
+    if (p == model::kChancePlayer) continue;
+    std::uint32_t first = index.first(h), n = game.num_actions(h);
+    json actions = json::array();
+    for (std::uint32_t a = 0; a < n; ++a) {
+      json probability;
+      if (exact && !eq.exact_behavior.empty()) probability = FormatRational(eq.exact_behavior[first + a]);
+      else probability = eq.behavior[first + a];
+      actions.push_back({{"label", game.action_label(h, a)}, {"probability", std::move(probability)}});
+    }
+    records.push_back({{"player", p + 1},
+                       {"number", numbers[h]},
+                       {"label", game.infoset_label(h)},
+                       {"actions", std::move(actions)}});
+  }
+  return records;
+}
+
 nlohmann::json SolutionJson(const Game& game, const Solution& solution) {
   using nlohmann::json;
   ActionIndex index(game);
-  std::vector<std::string> names = InfosetNames(game);
+  std::vector<std::uint32_t> numbers = InfosetNumbers(game);
   json doc;
   doc["title"] = game.title();
   doc["players"] = game.players();
@@ -239,33 +370,29 @@ nlohmann::json SolutionJson(const Game& game, const Solution& solution) {
   doc["method"] = solution.method;
   doc["exact"] = solution.exact;
   doc["truncated"] = solution.truncated;
-  if (!solution.notes.empty()) doc["notes"] = solution.notes;
-  auto number = [&](const Equilibrium& eq, bool is_payoff, std::size_t i) -> json {
-    if (solution.exact) {
-      const auto& v = is_payoff ? eq.exact_payoffs : eq.exact_behavior;
-      if (!v.empty()) return FormatRational(v[i]);
-    }
-    return is_payoff ? eq.payoffs[i] : eq.behavior[i];
-  };
+  // Fractions (as strings) only for exact quantities: exact arithmetic on a game stated
+  // exactly; otherwise numbers, with a note saying why.
+  const bool exact = solution.exact && StatedExactly(game);
+  std::vector<std::string> notes = solution.notes;
+  if (solution.exact && !exact) notes.push_back(ExactnessNote());
+  if (!notes.empty()) doc["notes"] = notes;
   json list = json::array();
   for (const Equilibrium& eq : solution.equilibria) {
     json e;
     json pay = json::array();
-    for (int p = 0; p < game.num_players(); ++p) pay.push_back(number(eq, true, p));
+    for (int p = 0; p < game.num_players(); ++p) {
+      if (exact && !eq.exact_payoffs.empty()) pay.push_back(FormatRational(eq.exact_payoffs[p]));
+      else pay.push_back(eq.payoffs[p]);
+    }
     e["payoffs"] = pay;
     std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
+    e["behavior"] = BehaviorJson(game, eq, exact);
+    // Every decision node of a set where the strategy is pure, with its action (1-based
+    // position too, since labels may repeat or be empty).
     json strategy = json::array();
-    json behavior = json::object();
     for (InfosetId h = 0; h < game.num_infosets(); ++h) {
       if (game.infoset_player(h) == model::kChancePlayer) continue;
       std::uint32_t first = index.first(h), n = game.num_actions(h);
-      json probs = json::object();
-      for (std::uint32_t a = 0; a < n; ++a) {
-        std::string label = game.action_label(h, a);
-        if (probs.contains(label)) label += " #" + std::to_string(a + 1);
-        probs[label] = number(eq, false, first + a);
-      }
-      behavior[names[h]] = probs;
       if (!equilibrium::IsPure(eq.behavior, first, n)) continue;
       std::uint32_t chosen = 0;
       for (std::uint32_t a = 0; a < n; ++a)
@@ -274,15 +401,15 @@ nlohmann::json SolutionJson(const Game& game, const Solution& solution) {
         json s;
         s["node"] = v;
         s["at"] = DescribeNode(game, v);
-        s["player"] = game.player_name(game.player(v));
-        s["infoset"] = names[h];
+        s["player"] = game.infoset_player(h) + 1;
+        s["infoset"] = numbers[h];
         s["action"] = game.action_label(h, chosen);
+        s["action_number"] = chosen + 1;
         s["on_path"] = reach[v] > 0;
         strategy.push_back(std::move(s));
       }
     }
     e["strategy"] = std::move(strategy);
-    e["behavior"] = std::move(behavior);
     bool cut = false;
     json path = json::array();
     for (const PathEntry& p : EquilibriumPath(game, eq, 10000, &cut)) {

@@ -41,6 +41,26 @@ std::string SolutionText(const Game& game, const Solution& solution,
                          const TextOptions& options = {});
 nlohmann::json SolutionJson(const Game& game, const Solution& solution);
 
+// Each information set's number within its mover (chance counts apart), 1-based, in the
+// order sets first appear in preorder: Gambit's numbering of a .efg file's sets.
+std::vector<std::uint32_t> InfosetNumbers(const Game& game);
+// The one JSON layout of a behaviour profile, used by every command: a list of records
+//   {"player": 1, "number": 1, "label": "...",
+//    "actions": [{"label": "H", "probability": 0.5}, ...]}
+// one per personal information set in the order of their first appearance; `player` 1-based
+// as in the file, `number` as InfosetNumbers. Actions are a list in the set's order (labels
+// may repeat or be empty, so a map could lose one). Probabilities are doubles (written as the
+// shortest decimal that reads back to the same double) or, with `exact`, strings holding
+// exact fractions ("1/3").
+nlohmann::json BehaviorJson(const Game& game, const Equilibrium& eq, bool exact);
+
+// True when every payoff and probability of the game is a number the input stated exactly
+// (an integer, a fraction, a decimal), none computed in floating point. Exact arithmetic on
+// such a game gives exact results; on any other it gives the exact results of rounded inputs,
+// which the writers show as decimals (with ExactnessNote()).
+bool StatedExactly(const Game& game);
+std::string ExactnessNote();
+
 // A number as shown: exact rationals as fractions, doubles rounded to 10 significant digits.
 std::string ShowNumber(double value);
 

@@ -30,7 +30,7 @@ Model HoldUp() {
     return [](const std::vector<double>& x) {
       double b = x[0];
       double high = b * 10 - 3, low = b * 4 - 1;
-      return high >= low ? Observation{"invest high", {high}} : Observation{"invest low", {low}};
+      return high >= low ? Observation{"invest high", {high}, {}} : Observation{"invest low", {low}, {}};
     };
   };
   return m;
@@ -48,6 +48,23 @@ TEST_SUITE("analysis") {
     CHECK(t[0].hi - t[0].lo <= 1e-9);
     CHECK(t[0].below == "invest low");
     CHECK(t[0].above == "invest high");
+  }
+
+  TEST_CASE("an outcome met at a single point is no region: one switch, not two") {
+    // Below 1/2 "low", above "high", at exactly 1/2 (grid point 5 of 11) a tie: the
+    // threshold is 1/2, from low to high.
+    Model m = HoldUp();
+    m.make_evaluator = [] {
+      return [](const std::vector<double>& x) {
+        std::string o = x[0] < 0.5 ? "low" : x[0] > 0.5 ? "high" : "tie";
+        return Observation{o, {x[0]}, {}};
+      };
+    };
+    auto t = FindThresholds(m, ParseAxis(m, "power=0:1", 11), 1e-9, RunOptions{});
+    REQUIRE(t.size() == 1);
+    CHECK(std::abs(t[0].value - 0.5) < 1e-9);
+    CHECK(t[0].below == "low");
+    CHECK(t[0].above == "high");
   }
 
   TEST_CASE("sweeps: grid values, two axes, ranges and parsing") {
@@ -161,7 +178,7 @@ TEST_SUITE("analysis") {
     // Matching pennies: Bo's one set holds both nodes after Ann's move, both reached.
     auto game = io::ReadEfg(testing::kMatchingPenniesEfg, "pennies.efg");
     auto solution = equilibrium::SolveSubgamePerfect(*game);
-    CHECK(DescribePath(*game, solution.equilibria.at(0)) == "Ann H 0.5/T 0.5 > Bo H 0.5/T 0.5");
+    CHECK(DescribePath(*game, solution.equilibria.at(0)) == "Ann mixes H/T > Bo mixes H/T");
   }
 
   TEST_CASE("shard parsing") {

@@ -2,6 +2,7 @@
 // output formats, and atomic output files.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "tests/test_util.h"
@@ -25,6 +26,98 @@ TEST_SUITE("cli") {
       CHECK(h.exit_code == 0);
       CHECK(h.out.find("Usage") != std::string::npos);
     }
+  }
+
+  TEST_CASE("usage errors are one line starting with error:, naming what is unknown") {
+    auto unknown = RunParley("frobnicate " + kEntry);
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err.rfind("error: unknown command 'frobnicate'; the commands are: solve, ", 0) == 0);
+    auto option = RunParley("solve " + kEntry + " --frob");
+    CHECK(option.exit_code == 2);
+    CHECK(option.err.rfind("error: ", 0) == 0);
+    CHECK(option.err.find("--frob") != std::string::npos);
+    CHECK(option.err.find("parley solve --help") != std::string::npos);
+    auto missing = RunParley("solve");
+    CHECK(missing.err.rfind("error: ", 0) == 0);
+    for (const auto& r : {unknown, option, missing})
+      CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    // A file without an extension: the message lists the formats.
+    auto convert = RunParley("convert " + kEntry + " '" + BuildPath("test-tmp/no_extension") + "'");
+    CHECK(convert.exit_code == 1);
+    CHECK(convert.err.find("the output has no extension; convert writes .efg") != std::string::npos);
+    auto sweep = RunParley("sweep '" + BuildPath("test-tmp/no_extension") + "' --vary a=0:1:2");
+    CHECK(sweep.exit_code == 1);
+    CHECK(sweep.err.find("analysis needs a scenario file (.yaml) with parameters to vary; this file has no extension") != std::string::npos);
+  }
+
+  TEST_CASE("solve --all: ties say which action each equilibrium takes; one path is summarised") {
+    // Ultimatum with a cake of 2: after offer 0 the responder gets 0 either way (a tie);
+    // after 1 or 2 accepting pays more. Two SPE: accept at 0 (offer 0, payoffs (2, 0)) or
+    // reject at 0 (then offer 1, payoffs (1, 1)).
+    std::string ultimatum = R"(EFG 2 R "Ultimatum" { "P" "R" }
+p "" 1 1 "offer" { "0" "1" "2" } 0
+p "" 2 1 "offered 0" { "accept" "reject" } 0
+t "" 1 "" { 2 0 }
+t "" 2 "" { 0 0 }
+p "" 2 2 "offered 1" { "accept" "reject" } 0
+t "" 3 "" { 1 1 }
+t "" 2
+p "" 2 3 "offered 2" { "accept" "reject" } 0
+t "" 4 "" { 0 2 }
+t "" 2
+)";
+    std::string path = "'" + WriteTempFile("ultimatum3.efg", ultimatum) + "'";
+    auto all = RunParley("solve " + path + " --all");
+    REQUIRE(all.exit_code == 0);
+    CHECK(all.out.find("R at [offered 0]: accept and reject are equally good; this equilibrium takes accept") != std::string::npos);
+    CHECK(all.out.find("R at [offered 0]: accept and reject are equally good; this equilibrium takes reject") != std::string::npos);
+    CHECK(all.out.find("first optimal action") == std::string::npos);
+    // Equilibrium 2 (offer 1) lists the reached sets first: P's offer, then R at offered 1.
+    std::size_t second = all.out.find("Equilibrium 2");
+    REQUIRE(second != std::string::npos);
+    std::size_t offer = all.out.find("* P at [offer]: 1", second);
+    std::size_t reached = all.out.find("* R at [offered 1]: accept", second);
+    std::size_t unreached = all.out.find("    R at [offered 0]: reject", second);
+    CHECK(offer < reached);
+    CHECK(reached < unreached);
+    CHECK(unreached != std::string::npos);
+
+    // The ultimatum game of games/ (cake 10): with ties at offer 0 only, 2 equilibria, 2 paths.
+    // Entry deterrence with an indifferent incumbent off the path: two SPE on one path.
+    std::string entry = R"(EFG 2 R "Entry" { "E" "I" }
+p "" 1 1 "E" { "Out" "In" } 0
+t "" 1 "" { 0 5 }
+p "" 2 1 "I" { "Fight" "Share" } 0
+t "" 2 "" { -1 1 }
+t "" 3 "" { -1 1 }
+)";
+    auto summary = RunParley("solve '" + WriteTempFile("entry_tie.efg", entry) + "' --all");
+    REQUIRE(summary.exit_code == 0);
+    // In pays -1 whatever I does, so E stays out; I's choice is off the path and a tie.
+    CHECK(summary.out.find("Paths: the 2 equilibria follow 1 distinct path") != std::string::npos);
+    CHECK(summary.out.find("Equilibrium 2: as equilibrium 1 (same path and payoffs), except off the path:\n    I: Share\n") != std::string::npos);
+  }
+
+  TEST_CASE("--exact on computed numbers says the fractions would not be exact") {
+    // A scenario's payoffs are computed in floating point: 0.1 * 3 is 0.30000000000000004.
+    std::string scenario = WriteTempFile("computed.yaml", R"(title: Computed
+players: [A, B]
+parameters:
+  t: {value: 0.1, assumption: true}
+stages:
+  - name: move
+    player: A
+    actions: [x, y]
+payoffs:
+  A: if(move == x, 3 * t, 0)
+  B: 0
+)");
+    auto text = RunParley("solve '" + scenario + "' --exact");
+    REQUIRE(text.exit_code == 0);
+    CHECK(text.out.find("Note: --exact: some payoffs or probabilities of this game were computed in floating point") != std::string::npos);
+    CHECK(text.out.find("Payoffs: A 0.3, B 0\n") != std::string::npos);
+    auto json = nlohmann::json::parse(RunParley("solve '" + scenario + "' --exact --format json").out);
+    CHECK(json["equilibria"][0]["payoffs"][0] == 0.30000000000000004);
   }
 
   TEST_CASE("solve prints the equilibrium for people") {

@@ -2,14 +2,19 @@
 // every perfect-information game of Gambit's distribution against its reference answers.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <random>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "solver/equilibrium/backward_induction.h"
+#include "solver/equilibrium/profile.h"
 #include "solver/io/efg.h"
 #include "solver/io/files.h"
 #include "solver/model/error.h"
+#include "solver/model/game_builder.h"
 #include "tests/test_util.h"
 
 namespace parley::equilibrium {
@@ -177,12 +182,76 @@ t "" 1
   }
 
   TEST_CASE("the sweep kernel agrees with the solver") {
+    // The ultimatum game by hand: the responder accepts any positive offer (k > 0) and is
+    // indifferent at 0 (0 either way; the kernel takes the first optimal action, accept);
+    // the proposer then offers 0 and keeps 3. Responder nodes in preorder are 1, 4, 7, 10
+    // (each followed by its two leaves); after offer k accepting pays (3 - k, k).
     auto g = Efg(Ultimatum());
     std::vector<double> values(g->num_nodes() * 2);
-    std::vector<std::uint32_t> choice(g->num_infosets());
-    BackwardInductionSweep(*g, values, choice);
+    std::vector<std::uint32_t> choice(g->num_infosets(), 99);
+    CHECK(BackwardInductionSweep(*g, values, choice) == 1);  // one tie: the responder at 0
     CHECK(values[0] == 3);
     CHECK(values[1] == 0);
+    for (int k = 0; k <= 3; ++k) {
+      model::NodeId v = static_cast<model::NodeId>(1 + 3 * k);
+      CHECK(values[2 * v] == 3 - k);
+      CHECK(values[2 * v + 1] == k);
+      CHECK(choice[g->infoset(v)] == 0);  // accept
+    }
+    CHECK(choice[g->infoset(0)] == 0);  // offer 0
+
+    // And the kernel against the full solver on random trees with many ties (payoffs in
+    // {0, 1, 2}): the same root value, the same action at every set, the same tie count.
+    std::mt19937 rng(7);
+    int compared = 0, with_ties = 0;
+    for (int trial = 0; trial < 300; ++trial) {
+      model::GameBuilder b({"A", "B", "C"});
+      std::function<void(model::NodeId, int)> grow = [&](model::NodeId parent, int depth) {
+        if (depth >= 4 || (depth > 0 && rng() % 3 == 0)) {
+          std::vector<Number> pay;
+          for (int p = 0; p < 3; ++p) pay.emplace_back(static_cast<long>(rng() % 3));
+          b.AddTerminal(parent, b.AddOutcome("", pay));
+          return;
+        }
+        std::size_t n = 1 + rng() % 3;
+        std::vector<std::string> actions;
+        for (std::size_t a = 0; a < n; ++a) actions.push_back("a" + std::to_string(a));
+        model::InfosetId h = b.AddInfoset(static_cast<int>(rng() % 3), "", actions);
+        model::NodeId v = b.AddNode(parent, h);
+        for (std::size_t a = 0; a < n; ++a) grow(v, depth + 1);
+      };
+      grow(model::kNoNode, 0);
+      model::GamePtr game = b.Build();
+      std::vector<double> kv(game->num_nodes() * 3);
+      std::vector<std::uint32_t> kc(game->num_infosets());
+      std::size_t ties = BackwardInductionSweep(*game, kv, kc);
+      Solution s = SolveBackwardInduction(*game);
+      REQUIRE(s.equilibria.size() == 1);
+      const Equilibrium& eq = s.equilibria[0];
+      CAPTURE(trial);
+      for (int p = 0; p < 3; ++p) CHECK(kv[static_cast<std::size_t>(p)] == eq.payoffs[static_cast<std::size_t>(p)]);
+      ActionIndex index(*game);
+      for (model::InfosetId h = 0; h < game->num_infosets(); ++h)
+        CHECK(eq.behavior[index(h, kc[h])] == 1);
+      // Ties counted from the solver's node values: decision nodes where two or more
+      // actions give the mover the best value.
+      std::vector<double> nv = NodeValues(*game, index, eq.behavior);
+      std::size_t expected_ties = 0;
+      for (model::NodeId v = 0; v < game->num_nodes(); ++v) {
+        if (game->kind(v) != model::NodeKind::kDecision) continue;
+        std::size_t mover = static_cast<std::size_t>(game->player(v));
+        double best = -1e300;
+        for (model::NodeId c : game->children(v)) best = std::max(best, nv[c * 3 + mover]);
+        std::size_t optimal = 0;
+        for (model::NodeId c : game->children(v)) optimal += nv[c * 3 + mover] == best;
+        expected_ties += optimal > 1;
+      }
+      CHECK(ties == expected_ties);
+      with_ties += ties > 0;
+      ++compared;
+    }
+    CHECK(compared == 300);
+    CHECK(with_ties > 30);  // the comparison covers the tie-breaking too
   }
 }
 

@@ -173,7 +173,7 @@ TEST_SUITE("normal form") {
     // common, which exercises every path of the pivoting search.
     std::mt19937 rng(11);
     std::uniform_int_distribution<int> pay(0, 2), size(1, 4);
-    int games = 0;
+    int degenerate = 0, several = 0;
     for (int trial = 0; trial < 400; ++trial) {
       std::size_t m = size(rng), n = size(rng);
       Bimatrix g;
@@ -209,11 +209,42 @@ TEST_SUITE("normal form") {
           for (const auto& v : y.z) py.push_back(v / sy);
           brute.insert({px, py});
         }
+      // The brute force itself, checked from the definition: no pure strategy of either
+      // player earns more against the other's mix than the mix does.
+      for (const auto& [px, py] : brute) {
+        Rational ua = 0, ub = 0;
+        std::vector<Rational> row(m, 0), col(n, 0);
+        for (std::size_t i = 0; i < m; ++i)
+          for (std::size_t j = 0; j < n; ++j) {
+            row[i] += g.a[i * n + j] * py[j];
+            col[j] += g.b[i * n + j] * px[i];
+            ua += px[i] * g.a[i * n + j] * py[j];
+            ub += px[i] * g.b[i * n + j] * py[j];
+          }
+        for (const auto& r : row) CHECK(r <= ua);
+        for (const auto& c : col) CHECK(c <= ub);
+      }
       for (const MixedPair& e : ExtremeEquilibria(g)) ours.insert({e.x, e.y});
       CHECK(ours == brute);
-      ++games;
+      // What the test claims to exercise: vertices with more tight constraints than
+      // dimensions (degeneracy), and games with several extreme equilibria.
+      bool is_degenerate = false;
+      for (const auto& x : vp) {
+        std::size_t tight = 0;
+        for (char l : x.labels) tight += l != 0;
+        is_degenerate = is_degenerate || tight > m;
+      }
+      for (const auto& y : vq) {
+        std::size_t tight = 0;
+        for (char l : y.labels) tight += l != 0;
+        is_degenerate = is_degenerate || tight > n;
+      }
+      degenerate += is_degenerate;
+      several += brute.size() > 1;
     }
-    CHECK(games == 400);
+    MESSAGE("degenerate games: " << degenerate << ", with several equilibria: " << several);
+    CHECK(degenerate >= 200);
+    CHECK(several >= 100);
   }
 
   TEST_CASE("every two-player Gambit .nfg: exactly the extreme equilibria of reference.json") {
