@@ -14,6 +14,7 @@
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/io/files.h"
 #include "solver/model/error.h"
+#include "solver/report/solution.h"
 
 namespace parley::cli {
 namespace {
@@ -184,13 +185,14 @@ struct QreCommand {
     std::ostringstream out;
     if (format == "csv") {
       out << "lambda,player,set,set_label,action,probability\n";
+      const std::vector<std::uint32_t> numbers = report::InfosetNumbers(g);
       for (const auto& [l, b] : points)
-        for (int p = 0; p < g.num_players(); ++p) {
-          const auto& sets = g.player_infosets(p);
-          for (std::size_t k = 0; k < sets.size(); ++k)
-            for (std::uint32_t a = 0; a < g.num_actions(sets[k]); ++a)
-              out << RoundTrip(l) << ',' << p + 1 << ',' << k + 1 << ',' << Csv(g.infoset_label(sets[k])) << ','
-                  << Csv(g.action_label(sets[k], a)) << ',' << RoundTrip(b[index(sets[k], a)]) << '\n';
+        for (InfosetId h = 0; h < g.num_infosets(); ++h) {
+          if (g.infoset_player(h) == model::kChancePlayer) continue;
+          for (std::uint32_t a = 0; a < g.num_actions(h); ++a)
+            out << RoundTrip(l) << ',' << g.infoset_player(h) + 1 << ',' << numbers[h] << ','
+                << Csv(g.infoset_label(h)) << ',' << Csv(g.action_label(h, a)) << ','
+                << RoundTrip(b[index(h, a)]) << '\n';
         }
       return out.str();
     }
@@ -199,25 +201,22 @@ struct QreCommand {
       j["concept"] = "agent logit quantal response equilibrium (principal branch)";
       j["points"] = nlohmann::ordered_json::array();
       for (const auto& [l, b] : points) {
+        // The behaviour records of every command (report/solution.h), each with the beliefs
+        // over its set's nodes (node numbers 1-based in preorder).
         std::vector<double> belief = equilibrium::Beliefs(g, index, b);
+        equilibrium::Equilibrium profile;
+        profile.behavior = b;
+        nlohmann::json records = report::BehaviorJson(g, profile, false);
+        std::size_t r = 0;
+        for (InfosetId h = 0; h < g.num_infosets(); ++h) {
+          if (g.infoset_player(h) == model::kChancePlayer) continue;
+          nlohmann::json beliefs = nlohmann::json::array();
+          for (auto x : g.infoset_nodes(h)) beliefs.push_back({{"node", x + 1}, {"probability", belief[x]}});
+          records[r++]["beliefs"] = std::move(beliefs);
+        }
         nlohmann::ordered_json point;
         point["lambda"] = l;
-        point["profile"] = nlohmann::ordered_json::array();
-        for (int p = 0; p < g.num_players(); ++p) {
-          const auto& sets = g.player_infosets(p);
-          for (std::size_t k = 0; k < sets.size(); ++k) {
-            nlohmann::ordered_json rec;
-            rec["player"] = p + 1;
-            rec["number"] = k + 1;
-            rec["label"] = g.infoset_label(sets[k]);
-            rec["actions"] = nlohmann::ordered_json::array();
-            for (std::uint32_t a = 0; a < g.num_actions(sets[k]); ++a)
-              rec["actions"].push_back({{"label", g.action_label(sets[k], a)}, {"probability", b[index(sets[k], a)]}});
-            rec["beliefs"] = nlohmann::ordered_json::array();
-            for (auto x : g.infoset_nodes(sets[k])) rec["beliefs"].push_back({{"node", x + 1}, {"probability", belief[x]}});
-            point["profile"].push_back(std::move(rec));
-          }
-        }
+        point["profile"] = std::move(records);
         j["points"].push_back(std::move(point));
       }
       if (!note.empty()) j["incomplete"] = note;
