@@ -120,7 +120,7 @@ class EfgReader {
 
   OutcomeId ReadOutcome() {
     Token t = scan_.Peek();
-    std::int64_t number = scan_.ExpectWholeNumber("outcome number (0 for none)", 0, kMaxNumber);
+    std::int64_t number = scan_.ExpectWholeNumber("outcome number", 0, kMaxNumber);
     Token next = scan_.Peek();
     bool has_body = next.kind == TokenKind::kString || next.kind == TokenKind::kLeftBrace;
     if (number == 0) {

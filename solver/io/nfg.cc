@@ -140,8 +140,10 @@ class NfgReader {
       if (t.kind == TokenKind::kEnd)
         scan_.Fail(t, "the outcome numbers end early: expected one for each of the " +
                           std::to_string(game.num_cells()) + " cells, found " + std::to_string(c));
-      std::int64_t o = scan_.ExpectWholeNumber("outcome number", 0,
-                                               static_cast<std::int64_t>(payoffs.size()));
+      std::int64_t o = scan_.ExpectWholeNumber("outcome number", 0, 2147483647);
+      if (o > static_cast<std::int64_t>(payoffs.size()))
+        scan_.Fail(t, "outcome " + std::to_string(o) + " does not exist (the list has " +
+                          std::to_string(payoffs.size()) + ")");
       cells[c] = static_cast<std::uint32_t>(o);
     }
     game.SetOutcomes(std::move(labels), std::move(payoffs), std::move(cells));

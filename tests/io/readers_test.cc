@@ -80,7 +80,7 @@ TEST_SUITE("io readers") {
           "g.efg:2:6: outcome number '4294967296' is out of range; it must be from 0 to 2147483647");
     CHECK(EfgError(kHead + "t \"\" -3 \"o\" { 1 2 }\n").find("g.efg:2:6: outcome number '-3' is out of range") == 0);
     CHECK(EfgError(kHead + "c \"\" 18446744073709551617 \"\" { \"h\" 1 } 0\nt \"\" 0\n").find("g.efg:2:6: information set number") == 0);
-    CHECK(EfgError(kHead + "t \"\" 1.5 \"o\" { 1 2 }\n").find("g.efg:2:6: expected outcome number (0 for none) (a whole number), found '1.5'") == 0);
+    CHECK(EfgError(kHead + "t \"\" 1.5 \"o\" { 1 2 }\n").find("g.efg:2:6: expected outcome number (a whole number), found '1.5'") == 0);
   }
 
   TEST_CASE("nfg: strategy counts and outcome numbers are range-checked") {
@@ -90,7 +90,9 @@ TEST_SUITE("io readers") {
     CHECK(NfgError("NFG 1 R \"g\" { \"A\" \"B\" } { 0 2 }\n").find("g.nfg:1:27: number of strategies '0' is out of range") == 0);
     std::string outcomes = "NFG 1 R \"g\" { \"A\" \"B\" } { 1 2 }\n{ { \"o\" 1 2 } }\n1 ";
     CHECK(NfgError(outcomes + "4294967297\n") ==
-          "g.nfg:3:3: outcome number '4294967297' is out of range; it must be from 0 to 1");
+          "g.nfg:3:3: outcome number '4294967297' is out of range; it must be from 0 to "
+          "2147483647");
+    CHECK(NfgError(outcomes + "2\n") == "g.nfg:3:3: outcome 2 does not exist (the list has 1)");
     CHECK(NfgError(outcomes + "1\n").empty());
   }
 
