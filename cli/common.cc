@@ -8,7 +8,10 @@ void AddGameInput(CLI::App& app, GameInput& input) {
   app.add_option("game", input.path, "Game file: .efg (Gambit), .json (Parley), .yaml (scenario)")
       ->required();
   app.add_option("--max-nodes", input.max_nodes,
-                 "Stop with an error when the game tree has more nodes than this")
+                 "Stop with an error when the game tree has more nodes than this (the default "
+                 "is what half of this machine's memory holds at about " +
+                     std::to_string(io::kBytesPerNode) +
+                     " bytes a node; raise it when the game needs more and the memory is there)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--set", input.overrides,

@@ -12,7 +12,7 @@ namespace parley::cli {
 // Options every command that loads a game shares.
 struct GameInput {
   std::string path;
-  std::size_t max_nodes = 50'000'000;
+  std::size_t max_nodes = io::DefaultMaxNodes();  // from this machine's memory
   std::vector<std::string> overrides;  // --set name=value
 };
 
@@ -23,7 +23,9 @@ void AddFormat(CLI::App& app, std::string& format, const std::vector<std::string
 
 io::LoadOptions ToLoadOptions(const GameInput& input);
 
-// Writes text to standard output, or atomically to `path` when it is not empty.
+// Writes text to standard output ("" or "-"), or else to `path` through
+// io::WriteFileAtomically: never over one of the command's inputs or a read-only file, and a
+// temporary file that an error or Ctrl-C interrupts is removed.
 void Emit(const std::string& text, const std::string& path = "");
 
 }  // namespace parley::cli

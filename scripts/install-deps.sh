@@ -8,6 +8,7 @@ packages=(
   libboost-graph-dev libglpk-dev coinor-libclp-dev libcli11-dev doctest-dev nlohmann-json3-dev libgmp-dev
   libyaml-cpp-dev libmuparser-dev libeigen3-dev librsvg2-bin libbenchmark-dev
   chromium
+  clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer
 )
 
 missing=()

@@ -195,24 +195,6 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
   return out;
 }
 
-namespace {
-
-double NormalCdf(double x, double mean, double sd) {
-  return 0.5 * std::erfc(-(x - mean) / (sd * std::sqrt(2.0)));
-}
-
-// Inverse of the normal CDF restricted to [lo, hi], by bisection (deterministic and exact to
-// the last bits; 200 halvings of the window at most).
-double NormalQuantile(double u, double mean, double sd, double lo, double hi) {
-  for (int i = 0; i < 200 && hi - lo > 1e-15 * std::max(1.0, std::abs(lo) + std::abs(hi)); ++i) {
-    double mid = lo + (hi - lo) / 2;
-    if (NormalCdf(mid, mean, sd) < u) lo = mid; else hi = mid;
-  }
-  return lo + (hi - lo) / 2;
-}
-
-}  // namespace
-
 double Draw(const Distribution& d, double base, Xoshiro256& rng) {
   using Kind = Distribution::Kind;
   switch (d.kind) {
@@ -226,20 +208,11 @@ double Draw(const Distribution& d, double base, Xoshiro256& rng) {
       double f = (c - a) / (b - a);
       return u < f ? a + std::sqrt(u * (b - a) * (c - a)) : b - std::sqrt((1 - u) * (b - a) * (b - c));
     }
-    case Kind::kNormal: {
-      double lo = d.min ? *d.min : d.mean - 40 * d.sd;
-      double hi = d.max ? *d.max : d.mean + 40 * d.sd;
-      double plo = NormalCdf(lo, d.mean, d.sd), phi = NormalCdf(hi, d.mean, d.sd);
-      double u = plo + (phi - plo) * rng.Uniform();
-      return NormalQuantile(u, d.mean, d.sd, lo, hi);
-    }
-    case Kind::kBeta: {
-      // X / (X + Y) with X ~ Gamma(alpha), Y ~ Gamma(beta), scaled to [low, high].
-      std::gamma_distribution<double> gx(d.alpha, 1.0), gy(d.beta, 1.0);
-      double x = gx(rng), y = gy(rng);
-      double t = x + y > 0 ? x / (x + y) : 0.5;
-      return d.low + (d.high - d.low) * t;
-    }
+    case Kind::kNormal:  // by inversion, as every draw (analysis/random.h)
+      return TruncatedNormalByInversion(d.mean, d.sd, d.min ? *d.min : -HUGE_VAL,
+                                        d.max ? *d.max : HUGE_VAL, rng.UniformOpen());
+    case Kind::kBeta:
+      return d.low + (d.high - d.low) * BetaQuantile(d.alpha, d.beta, rng.UniformOpen());
     case Kind::kDiscrete: {
       double total = 0;
       for (std::size_t i = 0; i < d.values.size(); ++i) total += d.weights.empty() ? 1.0 : d.weights[i];

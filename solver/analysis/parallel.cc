@@ -6,9 +6,12 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "solver/io/files.h"
 
 namespace parley::analysis {
 
@@ -17,7 +20,10 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void OnInterrupt(int) {
-  if (g_interrupted.exchange(true)) std::_Exit(130);
+  if (g_interrupted.exchange(true)) {
+    io::RemoveTemporaries();  // a second Ctrl-C during an output write leaves no temporary
+    std::_Exit(130);
+  }
 }
 
 void DrawBar(const std::string& label, std::size_t done, std::size_t n, bool final) {
@@ -46,21 +52,27 @@ std::size_t ParallelFor(std::size_t n,
   if (static_cast<std::size_t>(threads) > n) threads = static_cast<int>(std::max<std::size_t>(n, 1));
   const std::size_t chunk = std::max<std::size_t>(1, std::min<std::size_t>(256, n / (threads * 16) + 1));
   std::atomic<std::size_t> next{0}, completed{0};
+  // The failure at the lowest index wins, whatever the thread timing: after a failure at index
+  // f, workers still finish every index below f (one of them may fail too and take over) and
+  // skip the rest, so the exception reported is the one a single thread would have met first.
+  // `first_failure` is read without the lock; the exception itself only under it.
+  constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+  std::atomic<std::size_t> first_failure{kNone};
   std::exception_ptr error;
   std::mutex error_mutex;
-  auto cancelled = [&] {
-    return (options.cancel && options.cancel->load()) || error != nullptr;
+  auto stop_before = [&](std::size_t i) {
+    return (options.cancel && options.cancel->load()) || i > first_failure.load();
   };
   auto body = [&] {
+    std::size_t i = 0;
     try {
       auto work = make_worker();
       for (;;) {
-        if (cancelled()) return;
         std::size_t start = next.fetch_add(chunk);
-        if (start >= n) return;
+        if (start >= n || stop_before(start)) return;
         std::size_t end = std::min(n, start + chunk);
-        for (std::size_t i = start; i < end; ++i) {
-          if (cancelled()) return;
+        for (i = start; i < end; ++i) {
+          if (stop_before(i)) return;
           work(i);
           if (done) (*done)[i] = 1;
           completed.fetch_add(1, std::memory_order_relaxed);
@@ -68,8 +80,14 @@ std::size_t ParallelFor(std::size_t n,
       }
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
+      if (i < first_failure.load()) {
+        error = std::current_exception();
+        first_failure.store(i);
+      }
     }
+  };
+  auto cancelled = [&] {
+    return (options.cancel && options.cancel->load()) || first_failure.load() != kNone;
   };
   bool bar = options.progress && ::isatty(STDERR_FILENO);
   std::vector<std::thread> pool;
@@ -91,6 +109,7 @@ std::size_t ParallelFor(std::size_t n,
     body();
   }
   for (auto& t : pool) t.join();
+  // Every thread has been joined: `error` is no longer written by anyone.
   if (error) std::rethrow_exception(error);
   return completed.load();
 }

@@ -1,8 +1,14 @@
 // Reproducible random numbers for Monte Carlo: sample i of a run with seed s draws from its
 // own stream, seeded from (s, i) by SplitMix64, so results do not depend on how samples are
 // split between threads or shards. The generator is xoshiro256** (Blackman and Vigna 2018),
-// a small, fast generator with 256 bits of state; it satisfies UniformRandomBitGenerator, so
-// <random>'s distributions accept it.
+// a small, fast generator with 256 bits of state.
+//
+// Every draw from a distribution is the inverse of its CDF applied to one uniform from this
+// generator (quantiles from Boost.Math, evaluated in double precision): <random>'s
+// distributions are not used, because the standard leaves their algorithms to each library
+// (libstdc++ and libc++ draw different gamma variates from the same bits). A run is then
+// reproducible on any standard library; what remains platform-dependent is the last bits of
+// the quantile functions, which follow the build's compiler and libm (docs/scaling.md).
 #pragma once
 
 #include <cstdint>
@@ -40,10 +46,24 @@ class Xoshiro256 {
   }
   // A double uniform in [0, 1), from the top 53 bits.
   double Uniform() { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
+  // A double uniform in (0, 1): the midpoints of the same 2^53 cells, so that a quantile
+  // function is never asked for the infinite ends.
+  double UniformOpen() { return (static_cast<double>((*this)() >> 11) + 0.5) * 0x1.0p-53; }
 
  private:
   static std::uint64_t Rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t s_[4];
 };
+
+// Quantile functions (inverse CDFs), from Boost.Math with doubles throughout (no promotion to
+// long double, whose width differs between platforms). p in (0, 1); p = 0 or 1 gives the
+// infinite or finite end of the support.
+double NormalQuantile(double p);                          // standard normal
+double BetaQuantile(double alpha, double beta, double p); // on [0, 1]
+
+// The normal(mean, sd) truncated to [lo, hi] (either may be infinite), drawn by inversion from
+// one uniform u in (0, 1); the tail nearer the window is used, so that a window far out in
+// one tail keeps its precision.
+double TruncatedNormalByInversion(double mean, double sd, double lo, double hi, double u);
 
 }  // namespace parley::analysis

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -45,20 +46,9 @@ class EfgReader {
   }
 
  private:
-  long ExpectInteger(const char* what) {
-    Token t = scan_.Next();
-    long value = 0;
-    bool ok = t.kind == TokenKind::kNumber;
-    if (ok) {
-      Number x;
-      ok = Number::Parse(t.text, &x) && x.kind() == Number::Kind::kInteger;
-      if (ok) value = static_cast<long>(x.ToDouble());
-    }
-    if (!ok)
-      scan_.Fail(t, std::string("expected ") + what + " (a whole number), found " +
-                        TextScanner::Describe(t));
-    return value;
-  }
+  // Numbers in the file (players, information sets, outcomes) are at most 2^31 - 1: more than
+  // any game has, and every one fits the 32-bit ids of the model without wrapping.
+  static constexpr std::int64_t kMaxNumber = 2147483647;
 
   void ReadHeader() {
     Token t = scan_.Next();
@@ -130,8 +120,7 @@ class EfgReader {
 
   OutcomeId ReadOutcome() {
     Token t = scan_.Peek();
-    long number = ExpectInteger("an outcome number (0 for none)");
-    if (number < 0) scan_.Fail(t, "outcome numbers are 0 (none) or positive");
+    std::int64_t number = scan_.ExpectWholeNumber("outcome number", 0, kMaxNumber);
     Token next = scan_.Peek();
     bool has_body = next.kind == TokenKind::kString || next.kind == TokenKind::kLeftBrace;
     if (number == 0) {
@@ -219,19 +208,19 @@ class EfgReader {
           builder_->AddTerminal(parent, o, node_label);
           continue;
         }
-        long player = 0;
+        std::int64_t player = 0;
         if (type == 'p') {
           Token pt = scan_.Peek();
-          player = ExpectInteger("a player number");
-          if (player < 1 || player > builder_->num_players())
+          player = scan_.ExpectWholeNumber("player number", 1, kMaxNumber);
+          if (player > builder_->num_players())
             scan_.Fail(pt, "player " + std::to_string(player) + " does not exist; players are "
                                "numbered 1 to " + std::to_string(builder_->num_players()));
         }
-        Token st = scan_.Peek();
-        long set_number = ExpectInteger("an information set number");
-        if (set_number < 1) scan_.Fail(st, "information set numbers start at 1");
+        std::int64_t set_number =
+            scan_.ExpectWholeNumber("information set number", 1, kMaxNumber);
+        // Both numbers are below 2^31 (checked above), so the key is one-to-one.
         std::uint64_t key = (static_cast<std::uint64_t>(player) << 32) |
-                            static_cast<std::uint64_t>(set_number & 0xffffffff);
+                            static_cast<std::uint64_t>(set_number);
         auto it = infosets_.find(key);
         Token body = scan_.Peek();
         InfosetId h;
@@ -287,7 +276,7 @@ class EfgReader {
   ReadOptions options_;
   std::optional<GameBuilder> builder_;
   std::unordered_map<std::uint64_t, InfosetId> infosets_;
-  std::unordered_map<long, OutcomeId> outcomes_;
+  std::unordered_map<std::int64_t, OutcomeId> outcomes_;
   std::vector<Number> payoffs_;  // reused for every outcome
 };
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,11 +16,57 @@ namespace parley::io {
 std::string ReadWholeFile(const std::string& path);
 
 // Writes `content` to a temporary file beside `path`, then renames it over `path`: readers
-// see the old file or the new one, never a half-written one. Throws parley::Error.
+// see the old file or the new one, never a half-written one. The temporary file has an
+// unpredictable name and is created exclusively (O_CREAT|O_EXCL|O_NOFOLLOW), so a link planted
+// in the folder cannot redirect the write; it gets the replaced file's permission bits (a new
+// file gets 0666 less the umask), is flushed to disk (fsync) before the rename, and is removed
+// on any error and on SIGINT/SIGTERM. A symbolic link at `path` is followed (the file it
+// points to is replaced); a character device or FIFO (`/dev/stdout`) is written directly.
+// Throws parley::Error when `path` is a file this process has read as an input (same device
+// and inode, however the path is spelled), when it is read-only by its mode bits (checked
+// even for root, whom access(2) would let write), and when it cannot be written.
 void WriteFileAtomically(const std::string& path, const std::string& content);
 
+// A temporary file beside `path` being written, registered for removal on SIGINT/SIGTERM until
+// Commit() renames it over `path` or the destructor removes it. WriteFileAtomically is the
+// usual way in; this class exists for writers that produce their output piece by piece (and
+// for the tests of the signal path).
+class AtomicFile {
+ public:
+  explicit AtomicFile(const std::string& path);  // checks the target, creates the temporary
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  void Write(std::string_view bytes);
+  void Commit();  // fsync, rename over the target, fsync the folder
+  const std::string& temporary_path() const { return temporary_; }
+
+ private:
+  void Abandon() noexcept;
+  std::string target_;
+  std::string temporary_;
+  int fd_ = -1;
+  int slot_ = -1;       // in the signal handler's registry
+  bool direct_ = false; // a device or FIFO: written in place
+};
+
+// Removes every temporary file an AtomicFile has open. Async-signal-safe: for signal handlers
+// that end the program themselves (SIGINT/SIGTERM without a handler of the program's own are
+// covered already).
+void RemoveTemporaries() noexcept;
+
+// Records a file as an input of this process (ReadWholeFile does so for every file it reads),
+// so that WriteFileAtomically refuses to replace it.
+void RegisterInput(const std::string& path);
+
+// The default for --max-nodes: what half of this machine's memory (or of the control group's
+// limit, when lower) holds at kBytesPerNode bytes a node, at least 1 M nodes.
+inline constexpr std::size_t kBytesPerNode = 128;
+std::size_t DefaultMaxNodes();
+
 struct LoadOptions {
-  std::size_t max_nodes = 50'000'000;  // past this, LimitError
+  std::size_t max_nodes = DefaultMaxNodes();  // past this, LimitError
   // Parameter overrides for scenario files ("name=value"), ignored by plain game formats
   // (but an override given for a format without parameters is an error).
   std::vector<std::string> overrides;

@@ -1,5 +1,6 @@
 #include "solver/io/game_json.h"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "solver/model/error.h"
@@ -32,9 +33,32 @@ class JsonGameReader {
     throw ParseError(SourceLocation{file_}, where + ": " + what);
   }
 
+  // A whole number in [min, max]; a larger one is refused, never wrapped.
+  std::int64_t ToWholeNumber(const json& j, const std::string& where, std::int64_t min,
+                             std::int64_t max) const {
+    bool in_range = false;
+    std::int64_t value = 0;
+    if (j.is_number_unsigned()) {
+      std::uint64_t u = j.get<std::uint64_t>();
+      in_range = u <= static_cast<std::uint64_t>(max);
+      value = in_range ? static_cast<std::int64_t>(u) : 0;
+      in_range = in_range && value >= min;
+    } else if (j.is_number_integer()) {
+      value = j.get<std::int64_t>();
+      in_range = value >= min && value <= max;
+    } else {
+      Fail(where, "expected a whole number, found " + TruncateForMessage(j.dump(), 40));
+    }
+    if (!in_range)
+      Fail(where, TruncateForMessage(j.dump(), 40) + " is out of range; it must be from " +
+                      std::to_string(min) + " to " + std::to_string(max));
+    return value;
+  }
+
   Number ToNumber(const json& j, const std::string& where) const {
     Number x;
-    if (j.is_number_integer()) return Number(j.get<long>());
+    // Integers through their text, so that one past 2^63 is read exactly, not wrapped.
+    if (j.is_number_integer() && Number::Parse(j.dump(), &x)) return x;
     if (j.is_number()) return Number(j.get<double>());
     if (j.is_string() && Number::Parse(j.get<std::string>(), &x)) return x;
     Fail(where, "expected a number such as 3, \"-1/2\" or \"0.25\", found " + j.dump());
@@ -72,7 +96,8 @@ class JsonGameReader {
             p.push_back(ToNumber(probs[k], where + ".probabilities[" + std::to_string(k) + "]"));
           sets.push_back(b.AddChanceInfoset(label, actions, p));
         } else if (player.is_number_integer()) {
-          sets.push_back(b.AddInfoset(player.get<int>() - 1, label, actions));
+          auto number = ToWholeNumber(player, where + ".player", 1, b.num_players());
+          sets.push_back(b.AddInfoset(static_cast<int>(number - 1), label, actions));
         } else {
           Fail(where + ".player", "expected a player number (from 1) or \"chance\"");
         }

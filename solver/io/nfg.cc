@@ -1,5 +1,6 @@
 #include "solver/io/nfg.h"
 
+#include <cstdint>
 #include <ostream>
 #include <sstream>
 #include <vector>
@@ -61,15 +62,6 @@ class NfgReader {
   }
 
  private:
-  long ExpectCount(const std::string& what) {
-    Token t = scan_.Next();
-    Number x;
-    if (t.kind != TokenKind::kNumber || !Number::Parse(t.text, &x) ||
-        x.kind() != Number::Kind::kInteger || x.ToDouble() < 0)
-      scan_.Fail(t, "expected " + what + " (a whole number), found " + TextScanner::Describe(t));
-    return static_cast<long>(x.ToDouble());
-  }
-
   // `{ 3 2 }` or `{ { "U" "D" } { "L" "R" } }`.
   std::vector<std::vector<std::string>> ReadStrategies(std::size_t num_players) {
     Token open = scan_.Expect(TokenKind::kLeftBrace, "'{' opening the strategy counts or names");
@@ -81,11 +73,10 @@ class NfgReader {
         break;
       }
       if (t.kind == TokenKind::kNumber) {
-        long count = ExpectCount("a number of strategies");
-        if (count < 1) scan_.Fail(t, "every player needs at least one strategy");
-        if (count > 1'000'000) scan_.Fail(t, "too many strategies for one player");
+        // Past a million strategies no table fits anyway (and the cell count is checked next).
+        std::int64_t count = scan_.ExpectWholeNumber("number of strategies", 1, 1'000'000);
         std::vector<std::string> names;
-        for (long s = 1; s <= count; ++s) names.push_back(std::to_string(s));
+        for (std::int64_t s = 1; s <= count; ++s) names.push_back(std::to_string(s));
         labels.push_back(std::move(names));
       } else if (t.kind == TokenKind::kLeftBrace) {
         scan_.Next();
@@ -149,8 +140,8 @@ class NfgReader {
       if (t.kind == TokenKind::kEnd)
         scan_.Fail(t, "the outcome numbers end early: expected one for each of the " +
                           std::to_string(game.num_cells()) + " cells, found " + std::to_string(c));
-      long o = ExpectCount("an outcome number");
-      if (o > static_cast<long>(payoffs.size()))
+      std::int64_t o = scan_.ExpectWholeNumber("outcome number", 0, 2147483647);
+      if (o > static_cast<std::int64_t>(payoffs.size()))
         scan_.Fail(t, "outcome " + std::to_string(o) + " does not exist (the list has " +
                           std::to_string(payoffs.size()) + ")");
       cells[c] = static_cast<std::uint32_t>(o);

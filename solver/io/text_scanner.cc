@@ -1,5 +1,9 @@
 #include "solver/io/text_scanner.h"
 
+#include <cstdio>
+
+#include "solver/io/utf8.h"
+
 namespace parley::io {
 
 Token TextScanner::Next() {
@@ -60,6 +64,17 @@ Token TextScanner::Scan() {
     if (pos_ >= n) Fail(t, "unterminated string: a label needs a closing \"");
     t.kind = TokenKind::kString;
     t.text = text_.substr(start, pos_ - start);
+    if (std::size_t bad = FindInvalidUtf8(t.text); bad != std::string_view::npos) {
+      Token at = t;
+      int line = 1, column = 1;
+      LineAndColumn(t.text, bad, &line, &column);
+      at.line = t.line + line - 1;
+      at.column = line == 1 ? t.column + 1 + column - 1 : column;
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(t.text[bad]));
+      Fail(at, std::string("label is not valid UTF-8 (byte ") + byte +
+                   "); save the file as UTF-8");
+    }
     ++pos_;
     return t;
   }
@@ -86,6 +101,34 @@ Token TextScanner::Expect(TokenKind kind, const std::string& what) {
   Token t = Next();
   if (t.kind != kind) Fail(t, "expected " + what + ", found " + Describe(t));
   return t;
+}
+
+std::int64_t TextScanner::ExpectWholeNumber(const std::string& what, std::int64_t min,
+                                            std::int64_t max) {
+  Token t = Next();
+  std::string_view digits = t.text;
+  bool negative = false;
+  if (t.kind == TokenKind::kNumber && !digits.empty() && (digits[0] == '+' || digits[0] == '-')) {
+    negative = digits[0] == '-';
+    digits.remove_prefix(1);
+  }
+  bool ok = t.kind == TokenKind::kNumber && !digits.empty();
+  for (char c : digits) ok = ok && c >= '0' && c <= '9';
+  if (!ok)
+    Fail(t, "expected " + what + " (a whole number), found " + Describe(t));
+  // Compare as text past 18 digits, so nothing wraps on the way.
+  while (digits.size() > 1 && digits[0] == '0') digits.remove_prefix(1);
+  std::int64_t value = 0;
+  bool in_range = digits.size() <= 18;
+  if (in_range) {
+    for (char c : digits) value = value * 10 + (c - '0');
+    if (negative) value = -value;
+    in_range = value >= min && value <= max;
+  }
+  if (!in_range)
+    Fail(t, what + " " + Describe(t) + " is out of range; it must be from " +
+                std::to_string(min) + " to " + std::to_string(max));
+  return value;
 }
 
 Number TextScanner::ExpectNumber(const std::string& what) {
@@ -125,12 +168,10 @@ std::string TextScanner::Describe(const Token& t) {
   switch (t.kind) {
     case TokenKind::kEnd:
       return "end of file";
-    case TokenKind::kString: {
-      std::string s(t.text.substr(0, 40));
-      return "\"" + s + (t.text.size() > 40 ? "...\"" : "\"");
-    }
+    case TokenKind::kString:
+      return "\"" + TruncateForMessage(t.text, 40) + "\"";
     default:
-      return "'" + std::string(t.text.substr(0, 40)) + "'";
+      return "'" + TruncateForMessage(t.text, 40) + "'";
   }
 }
 

@@ -2,6 +2,7 @@
 // numbers and symbols, each with its line and column.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,7 +26,8 @@ class TextScanner {
   TextScanner(std::string_view text, std::string file_name)
       : text_(text), file_(std::move(file_name)) {}
 
-  // The next token (kEnd at the end of the text). Throws ParseError on an unterminated string.
+  // The next token (kEnd at the end of the text). Throws ParseError on an unterminated string
+  // and on a string that is not valid UTF-8 (located at the offending byte).
   Token Next();
   Token Peek();
 
@@ -33,6 +35,9 @@ class TextScanner {
 
   // The next token, which must be of `kind`; else ParseError "expected <what>, found ...".
   Token Expect(TokenKind kind, const std::string& what);
+  // The next token as a whole number in [min, max]; else ParseError naming `what` and, for a
+  // number out of range, the range ("information set number '4294967297' is out of range").
+  std::int64_t ExpectWholeNumber(const std::string& what, std::int64_t min, std::int64_t max);
   // The next token as a number (integer, fraction or decimal); else ParseError.
   Number ExpectNumber(const std::string& what);
   // Quoted labels up to a closing '}' (the '{' already read); `what` names one label in the

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <stdexcept>
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace parley {
@@ -20,12 +22,46 @@ struct SourceLocation {
   std::string ToString() const;
 };
 
+// `text` as it may be echoed in a message: at most `max_bytes` bytes (cut at a UTF-8
+// character boundary) followed by "..." and the full length, so that a 200 KB formula or a
+// number of 10,001 digits does not fill the screen; line breaks become spaces (messages are
+// one line).
+inline std::string TruncateForMessage(std::string_view text, std::size_t max_bytes = 80) {
+  std::string out;
+  std::size_t keep = text.size();
+  if (keep > max_bytes) {
+    keep = max_bytes;
+    while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80) --keep;
+  }
+  out.reserve(keep + 32);
+  for (std::size_t i = 0; i < keep; ++i) out += text[i] == '\n' || text[i] == '\r' ? ' ' : text[i];
+  if (keep < text.size()) out += "... (" + std::to_string(text.size()) + " bytes)";
+  return out;
+}
+
+// Every message is bounded here, in one place: past kMaxMessage bytes its middle (where a long
+// echoed input sits) is cut, keeping the start and the advice at the end.
+inline constexpr std::size_t kMaxMessage = 1000;
+inline std::string BoundMessage(const std::string& message) {
+  if (message.size() <= kMaxMessage) return message;
+  const std::size_t tail = 300;
+  std::string head = TruncateForMessage(std::string_view(message).substr(0, message.size() - tail),
+                                        kMaxMessage - tail);
+  std::size_t from = message.size() - tail;
+  while (from < message.size() && (static_cast<unsigned char>(message[from]) & 0xc0) == 0x80)
+    ++from;
+  return head + " ..." + message.substr(from);
+}
+
 // A user's mistake. what() is the full one-line message, location first when known.
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message) : std::runtime_error(message), message_(message) {}
+  explicit Error(const std::string& message)
+      : std::runtime_error(BoundMessage(message)), message_(BoundMessage(message)) {}
   Error(SourceLocation where, const std::string& message)
-      : std::runtime_error(Compose(where, message)), where_(std::move(where)), message_(message) {}
+      : std::runtime_error(Compose(where, BoundMessage(message))),
+        where_(std::move(where)),
+        message_(BoundMessage(message)) {}
 
   const SourceLocation& where() const { return where_; }
   // The message without its location prefix.

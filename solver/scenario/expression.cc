@@ -180,8 +180,8 @@ Expression::Expression(std::string text, SourceLocation where, SymbolTable& symb
   } catch (const mu::Parser::exception_type& e) {
     std::size_t pos = e.GetPos() == static_cast<int>(-1) ? 0 : static_cast<std::size_t>(e.GetPos());
     SourceLocation at = Offset(where_, text_, pos);
-    std::string token = e.GetToken();
-    std::string shown = "in formula '" + trimmed + "'";
+    std::string token = TruncateForMessage(e.GetToken(), 40);
+    std::string shown = "in formula '" + TruncateForMessage(trimmed, 80) + "'";
     if (e.GetCode() == mu::ecUNASSIGNABLE_TOKEN && IsIdentifier(token)) {
       std::size_t after = pos + token.size();
       while (after < code.size() && code[after] == ' ') ++after;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "solver/io/yaml_limits.h"
 #include "solver/scenario/internal.h"
 
 namespace parley::scenario {
@@ -37,12 +38,8 @@ class Reader {
   Reader(CompiledScenario::Impl& impl, const std::string& file) : impl_(impl), file_(file) {}
 
   void Read() {
-    YAML::Node root;
-    try {
-      root = YAML::Load(impl_.text);
-    } catch (const YAML::Exception& e) {
-      throw ParseError(At(e.mark), "YAML syntax error: " + e.msg);
-    }
+    // UTF-8, size and alias expansion are bounded before the document is walked.
+    YAML::Node root = io::LoadYamlBounded(impl_.text, file_);
     try {
       ReadDocument(root);
     } catch (const YAML::Exception& e) {

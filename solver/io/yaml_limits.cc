@@ -1,0 +1,126 @@
+#include "solver/io/yaml_limits.h"
+
+#include <yaml-cpp/eventhandler.h>
+
+#include <cstdio>
+#include <sstream>
+#include <vector>
+
+#include "solver/io/utf8.h"
+#include "solver/model/error.h"
+
+namespace parley::io {
+
+namespace {
+
+// Counts the nodes of a document as a reader walking it would meet them: an alias counts the
+// nodes of the subtree it names. Counts saturate at kMaxYamlNodes + 1, so nothing overflows.
+class ExpandedSize : public YAML::EventHandler {
+ public:
+  std::size_t total() const { return total_; }
+  YAML::Mark where_exceeded() const { return exceeded_at_; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Leaf(mark, anchor, 1); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Leaf(mark, YAML::NullAnchor, anchor < sizes_.size() ? sizes_[anchor] : 1);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                const std::string&) override {
+    Leaf(mark, anchor, 1);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Open(mark, anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Open(mark, anchor);
+  }
+  void OnMapEnd() override { Close(); }
+
+ private:
+  struct Frame {
+    YAML::anchor_t anchor;
+    std::size_t size;
+  };
+  static std::size_t Add(std::size_t a, std::size_t b) {
+    return a + b > kMaxYamlNodes ? kMaxYamlNodes + 1 : a + b;
+  }
+  void Record(YAML::anchor_t anchor, std::size_t size) {
+    if (anchor == YAML::NullAnchor) return;
+    if (sizes_.size() <= anchor) sizes_.resize(anchor + 1, 1);
+    sizes_[anchor] = size;
+  }
+  void Count(const YAML::Mark& mark, std::size_t size) {
+    if (open_.empty()) {
+      total_ = Add(total_, size);
+    } else {
+      open_.back().size = Add(open_.back().size, size);
+    }
+    std::size_t now = total_;
+    for (const Frame& f : open_) now = Add(now, f.size);
+    if (now > kMaxYamlNodes && exceeded_at_.line < 0) exceeded_at_ = mark;
+  }
+  void Leaf(const YAML::Mark& mark, YAML::anchor_t anchor, std::size_t size) {
+    Record(anchor, size);
+    Count(mark, size);
+  }
+  void Open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    open_.push_back({anchor, 1});
+    Count(mark, 0);
+  }
+  void Close() {
+    Frame f = open_.back();
+    open_.pop_back();
+    Record(f.anchor, f.size);
+    Count(YAML::Mark::null_mark(), f.size);
+  }
+
+  std::vector<Frame> open_;
+  std::vector<std::size_t> sizes_;
+  std::size_t total_ = 0;
+  YAML::Mark exceeded_at_ = YAML::Mark::null_mark();
+};
+
+SourceLocation At(const std::string& file, const YAML::Mark& mark) {
+  if (mark.line < 0 || mark.column < 0) return SourceLocation{file};
+  return SourceLocation{file, mark.line + 1, mark.column + 1};
+}
+
+}  // namespace
+
+YAML::Node LoadYamlBounded(const std::string& text, const std::string& file_name) {
+  if (text.size() > kMaxYamlBytes)
+    throw ParseError(SourceLocation{file_name},
+                     "the file has " + std::to_string(text.size()) + " bytes; YAML files of at "
+                     "most " + std::to_string(kMaxYamlBytes >> 20) + " MB are read");
+  if (std::size_t bad = FindInvalidUtf8(text); bad != std::string::npos) {
+    int line = 1, column = 1;
+    LineAndColumn(text, bad, &line, &column);
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(text[bad]));
+    throw ParseError(SourceLocation{file_name, line, column},
+                     std::string("label is not valid UTF-8 (byte ") + byte +
+                         "); YAML files are UTF-8 text: save the file as UTF-8");
+  }
+  try {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    ExpandedSize size;
+    parser.HandleNextDocument(size);
+    if (size.total() > kMaxYamlNodes || size.where_exceeded().line >= 0)
+      throw ParseError(At(file_name, size.where_exceeded()),
+                       "the document has more than " + std::to_string(kMaxYamlNodes) +
+                           " nodes once its aliases (*name) are expanded; a YAML alias repeats "
+                           "the whole node it names, so nested aliases multiply: write the "
+                           "values out, or use fewer levels of aliases");
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ParseError(At(file_name, e.mark), "YAML syntax error: " + e.msg);
+  }
+}
+
+}  // namespace parley::io
