@@ -422,18 +422,15 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
     // selection is the one over outcome sets: utilitarian by the Nash product, the others by
     // the larger total, then the first package.
     const double tol = 1e-12 * std::max(1.0, std::abs(top)) + (all[ci] == Concept::kNash ? 0 : 1e-12 * scale);
-    std::vector<const bargaining::Solution*> tied;
-    for (const auto& e : entries[ci]) {
-      if (e.first < top - tol) continue;
-      bool repeated = false;
-      for (const auto* t : tied) {
-        double gap = 0;
-        for (std::size_t i = 0; i < n; ++i) gap = std::max(gap, std::abs(t->payoffs[i] - e.second.payoffs[i]));
-        repeated = repeated || gap <= 1e-9 * scale;
-      }
-      if (!repeated) tied.push_back(&e.second);
-    }
-    auto key = [&](const bargaining::Solution* t) {
+    std::vector<std::pair<double, const bargaining::Solution*>> tied;
+    // (Packages with the same payoffs tie too: they are different terms.)
+    for (const auto& e : entries[ci])
+      if (e.first >= top - tol) tied.emplace_back(e.first, &e.second);
+    // Utilitarian: the largest Nash product among the tied. Others: the best score itself
+    // (a tie within the tolerance is still decided by a real difference, so that the choice
+    // moves continuously with the parameters), then the larger total when the scores agree
+    // to rounding.
+    auto total = [&](const bargaining::Solution* t) {
       double k = 0;
       for (std::size_t i = 0; i < n; ++i)
         k += all[ci] == Concept::kUtilitarian
@@ -441,17 +438,25 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
                  : t->payoffs[i];
       return k;
     };
-    const bargaining::Solution* chosen = tied.front();
-    for (const auto* t : tied)
-      if (key(t) > key(chosen) + 1e-12 * scale) chosen = t;
+    std::size_t chosen_at = 0;
+    for (std::size_t t = 1; t < tied.size(); ++t) {
+      double a = tied[t].first, b = tied[chosen_at].first;
+      double rounding = 1e-15 * std::max({1.0, std::abs(a), std::abs(b)});
+      bool better = all[ci] == Concept::kUtilitarian
+                        ? total(tied[t].second) > total(tied[chosen_at].second) + 1e-12 * scale
+                        : a > b + rounding ||
+                              (a >= b - rounding && total(tied[t].second) > total(tied[chosen_at].second) + 1e-12 * scale);
+      if (better) chosen_at = t;
+    }
+    const bargaining::Solution* chosen = tied[chosen_at].second;
     bargaining::Solution sol = *chosen;
     sol.method += " (best single package; no lotteries between packages)";
     if (tied.size() >= 2) {
       sol.ties.clear();
-      for (const auto* t : tied) sol.ties.push_back(t->payoffs);
+      for (const auto& t : tied) sol.ties.push_back(t.second->payoffs);
       sol.method += all[ci] == Concept::kUtilitarian
                         ? "; packages tie, the tie broken by the Nash product"
-                        : "; packages tie, the tie broken by the larger total";
+                        : "; packages tie, the best score then the larger total chosen";
     }
     solutions.push_back(std::move(sol));
   }
