@@ -116,10 +116,16 @@ struct ShowCommand {
           case scenario::StageKind::kCompute:
             out << "computes";
             break;
-          case scenario::StageKind::kBargain:
-            out << "the players bargain (agreement ends the game; if talks fail, the stages "
-                   "below follow)";
+          case scenario::StageKind::kBargain: {
+            out << "the players bargain over ";
+            for (std::size_t i = 0; i < st.issues.size(); ++i)
+              out << (i == 0 ? "" : i + 1 == st.issues.size() ? " and " : "; ") << st.issues[i];
+            out << " (" << st.bargain_terms << "); agreement ends the game, "
+                << (st.bargain_terms.find("disagreement point") == std::string::npos
+                        ? "if talks fail the stages below follow"
+                        : "failed talks pay the disagreement point");
             break;
+          }
         }
         out << "\n";
         if (!st.condition.empty()) out << indent << "   only if " << st.condition << "\n";

@@ -325,11 +325,54 @@ Solution SolvePrepared(const UtilityFunctions& f, const AgreementSpace& space, c
       break;
   }
   PARLEY_CHECK(best.value != kNegInf);
+  std::vector<Vector> ties;
+  if (c == Concept::kUtilitarian) {
+    // Is the optimum unique? The optimal agreements best for each player (within a relative
+    // 1e-12 of the optimal sum) are its ends; when they differ by more than 1e-5 (relative)
+    // it is a tie, broken (as over outcome sets) by the symmetric Nash solution among the
+    // optimal agreements. Near a strict, smooth optimum the ends stay within about
+    // sqrt(1e-12) of it, well inside 1e-5; a flat optimum spreads them over its face.
+    const double floor = best.value - 1e-12 * std::max(1.0, std::abs(best.value));
+    auto optimal = [&](const Vector& u) { return AtLeast(u, d) && internal::Dot(w, u) >= floor; };
+    for (std::size_t i = 0; i < n; ++i) {
+      SearchResult end = Maximise(f, space.issues, [&](const Vector& u) {
+        return optimal(u) ? u[i] : kNegInf;
+      });
+      if (end.value == kNegInf) continue;
+      bool seen = false;
+      for (const Vector& e : ties) {
+        double distance = 0.0;
+        for (std::size_t k = 0; k < n; ++k)
+          distance = std::max(distance, std::abs(e[k] - end.u[k]) / std::max(1.0, std::abs(e[k])));
+        seen = seen || distance <= 1e-5;
+      }
+      if (!seen) ties.push_back(end.u);
+    }
+    if (ties.size() >= 2) {
+      SearchResult nash = Maximise(f, space.issues, [&](const Vector& u) {
+        if (!optimal(u)) return kNegInf;
+        double s = 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (!(u[i] > d[i])) return kNegInf;
+          s += std::log(u[i] - d[i]);
+        }
+        return s;
+      });
+      if (nash.value != kNegInf) {
+        best.x = nash.x;
+        best.u = nash.u;
+        best.step = std::max(best.step, nash.step);
+      }
+    } else {
+      ties.clear();
+    }
+  }
   Solution solution;
   solution.concept_kind = c;
   solution.payoffs = best.u;
   solution.issues = best.x;
   solution.gap = best.step;
+  solution.ties = ties;
   if (prepared.concave) {
     solution.precision = Precision::kGlobal;
     solution.method = "grid and compass search; the utilities passed a sampled concavity test, "
@@ -340,6 +383,9 @@ Solution SolvePrepared(const UtilityFunctions& f, const AgreementSpace& space, c
                       "so this is the best grid point refined locally, not a proven global "
                       "optimum";
   }
+  if (!ties.empty())
+    solution.method += "; a tie (the optimal agreements run between the listed ends), broken "
+                       "by the Nash solution among them";
   bool uses_weights = c == Concept::kNash || c == Concept::kUtilitarian;
   solution.weights = uses_weights ? w : Vector(n, 1.0);
   solution.weighted = uses_weights && !internal::AllEqual(w);

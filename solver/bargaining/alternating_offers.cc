@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "solver/model/error.h"
 #include "solver/model/number.h"
@@ -55,6 +56,11 @@ AlternatingOffersResult SolveAlternatingOffers(const AlternatingOffers& game) {
     bool binding_last = e[1 - proposer] > 0;
     std::array<bool, 2> binding{false, false};
     if (T == 1) binding[1 - proposer] = binding_last;
+    // The recursion is a contraction (factor d1 d2 every two rounds), so the values soon
+    // repeat with period 2; from then on every earlier round of the same parity is the same,
+    // and the loop jumps to round 1 or 2 (a horizon of 2^31 rounds costs what its first
+    // hundreds do).
+    double two_rounds_later = std::numeric_limits<double>::quiet_NaN(), one_round_later = v;
     for (int t = T - 1; t >= 1; --t) {
       int responder = proposer;  // round t+1's proposer responds in round t
       proposer = 1 - responder;
@@ -62,6 +68,15 @@ AlternatingOffersResult SolveAlternatingOffers(const AlternatingOffers& game) {
       double offer = std::max(e[responder], continuation);
       if (t == 1) binding[responder] = e[responder] > continuation;
       v = 1.0 - offer;
+      if (t > 2 && v == two_rounds_later) {
+        t -= (t - 1) / 2 * 2;  // the same proposer and value as round t
+        if (t == 1) {
+          binding[responder] = e[responder] > continuation;
+          break;
+        }
+      }
+      two_rounds_later = one_round_later;
+      one_round_later = v;
     }
     proposer_share = v;
     result.outside_binding = binding;

@@ -55,6 +55,12 @@ std::string FormatVector(const Vector& v) {
 void CheckFinite(const Vector& v, const std::string& what) {
   for (double x : v) {
     if (!std::isfinite(x)) throw ValidationError(what + " has a non-finite entry: " + FormatVector(v));
+    // The linear programs and closed forms work in doubles with tolerances relative to the
+    // largest payoff; beyond this range GLPK's scaling fails and rounding swamps the answer.
+    if (std::abs(x) > kMaxMagnitude)
+      throw ValidationError(what + " has the entry " + FormatDouble(x) + "; payoffs are at most " +
+                            FormatDouble(kMaxMagnitude) +
+                            " in magnitude: rescale the units (e.g. millions instead of units)");
   }
 }
 
@@ -75,6 +81,11 @@ Vector CheckWeights(const Vector& weights, std::size_t players) {
   for (double w : weights) {
     if (!std::isfinite(w) || w <= 0) {
       throw ValidationError("weights must be positive and finite: " + FormatVector(weights));
+    }
+    if (w > kMaxMagnitude || w < kMinMagnitude) {
+      throw ValidationError("weights lie between " + FormatDouble(kMinMagnitude) + " and " +
+                            FormatDouble(kMaxMagnitude) + ": " + FormatVector(weights) +
+                            " (only their ratios matter: rescale them)");
     }
   }
   return weights;
@@ -99,6 +110,29 @@ void ThrowNoGain(const Vector& d, const Vector& ideal, bool ideal_is_ir) {
                         FormatVector(d) + " for every player (each player's best feasible "
                         "payoff is " + FormatVector(ideal) +
                         "): there is no gain to share, so the bargaining solutions are undefined");
+}
+
+bool HasTiny(const Vector& v) {
+  for (double x : v)
+    if (x != 0 && std::abs(x) < kMinMagnitude) return true;
+  return false;
+}
+
+bool HasTiny(const std::vector<Vector>& points) {
+  for (const Vector& p : points)
+    if (HasTiny(p)) return true;
+  return false;
+}
+
+Vector WithoutTiny(Vector v) {
+  for (double& x : v)
+    if (std::abs(x) < kMinMagnitude) x = 0;
+  return v;
+}
+
+std::vector<Vector> WithoutTiny(std::vector<Vector> points) {
+  for (Vector& p : points) p = WithoutTiny(std::move(p));
+  return points;
 }
 
 double Dot(const Vector& a, const Vector& b) {

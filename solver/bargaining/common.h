@@ -11,7 +11,8 @@ namespace parley::bargaining::internal {
 
 // "(4, 3)", shortest round-trip decimals.
 std::string FormatVector(const Vector& v);
-// Throws ValidationError unless every entry is finite; `what` names the vector in the message.
+// Throws ValidationError unless every entry is finite and at most kMaxMagnitude in
+// magnitude; `what` names the vector in the message.
 void CheckFinite(const Vector& v, const std::string& what);
 // Throws ValidationError unless `d` has `players` finite entries.
 void CheckDisagreement(const Vector& d, std::size_t players);
@@ -21,5 +22,12 @@ bool AllEqual(const Vector& weights);
 // The message for a disagreement point that no feasible point beats strictly for everyone.
 [[noreturn]] void ThrowNoGain(const Vector& d, const Vector& ideal, bool ideal_is_ir);
 double Dot(const Vector& a, const Vector& b);
+// Entries below kMinMagnitude (not 0) are below every tolerance of the solvers, which are
+// relative to a scale of at least 1, but coefficients like 1e-200 make GLPK's scaling abort:
+// they are set to 0 on entry.
+bool HasTiny(const Vector& v);
+bool HasTiny(const std::vector<Vector>& points);
+Vector WithoutTiny(Vector v);
+std::vector<Vector> WithoutTiny(std::vector<Vector> points);
 
 }  // namespace parley::bargaining::internal

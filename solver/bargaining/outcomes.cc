@@ -512,44 +512,54 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
   bool ir = false;
   Vector ideal = PureIdeal(set, d, &ir);
   const double tie_tolerance = 1e-12 * Scale(set.outcomes, d);
-  std::size_t best = m;
-  double best_score = kNegInf, best_sum = kNegInf;
+  // The best score first, then every acceptable outcome reaching it (a tie when they differ).
+  auto acceptable = [&](const Vector& p) {
+    for (std::size_t i = 0; i < n; ++i)
+      if (!(p[i] >= d[i])) return false;
+    return true;
+  };
+  double best_score = kNegInf;
+  for (const Vector& p : set.outcomes)
+    if (acceptable(p)) best_score = std::max(best_score, ConceptScore(c, p, d, ideal, w));
+  PARLEY_CHECK(best_score != kNegInf);
+  const double score_tolerance = c == Concept::kNash ? 1e-12 : tie_tolerance;
   std::vector<std::size_t> tied;
   for (std::size_t j = 0; j < m; ++j) {
     const Vector& p = set.outcomes[j];
-    bool acceptable = true;
-    for (std::size_t i = 0; i < n; ++i) acceptable = acceptable && p[i] >= d[i];
-    if (!acceptable) continue;
-    double score = ConceptScore(c, p, d, ideal, w);
-    if (score == kNegInf) continue;
-    double sum = std::accumulate(p.begin(), p.end(), 0.0);
-    // Ties (KS, egalitarian) go to the larger total: the leximin-style refinement.
-    if (score > best_score + tie_tolerance ||
-        (score >= best_score - tie_tolerance && sum > best_sum)) {
+    if (!acceptable(p) || ConceptScore(c, p, d, ideal, w) < best_score - score_tolerance) continue;
+    bool repeated = false;
+    for (std::size_t k : tied) repeated = repeated || set.outcomes[k] == p;
+    if (!repeated) tied.push_back(j);
+  }
+  // Selection among tied outcomes: utilitarian by the Nash product (as over lotteries); the
+  // others by the larger total payoff (a leximin-style refinement); then the first listed.
+  auto key = [&](std::size_t j) {
+    const Vector& p = set.outcomes[j];
+    return c == Concept::kUtilitarian ? LogNashProduct(p, d, Vector(n, 1.0))
+                                      : std::accumulate(p.begin(), p.end(), 0.0);
+  };
+  std::size_t best = tied.front();
+  double best_key = key(best);
+  for (std::size_t j : tied) {
+    double k = key(j);
+    if (k > best_key + tie_tolerance) {
       best = j;
-      best_score = score;
-      best_sum = sum;
+      best_key = k;
     }
   }
-  PARLEY_CHECK(best < m);
   Solution solution;
   solution.concept_kind = c;
   solution.payoffs = set.outcomes[best];
   solution.lottery.assign(m, 0.0);
   solution.lottery[best] = 1.0;
-  if (c == Concept::kUtilitarian) {
-    for (std::size_t j = 0; j < m; ++j) {
-      const Vector& p = set.outcomes[j];
-      bool acceptable = true;
-      for (std::size_t i = 0; i < n; ++i) acceptable = acceptable && p[i] >= d[i];
-      if (!acceptable || Dot(w, p) < best_score - tie_tolerance) continue;
-      if (std::find(solution.ties.begin(), solution.ties.end(), p) == solution.ties.end()) {
-        solution.ties.push_back(p);
-      }
-    }
-    if (solution.ties.size() < 2) solution.ties.clear();
+  if (tied.size() >= 2) {
+    for (std::size_t j : tied) solution.ties.push_back(set.outcomes[j]);
   }
   solution.method = "best listed outcome (lotteries forbidden)";
+  if (tied.size() >= 2)
+    solution.method += c == Concept::kUtilitarian
+                           ? "; a tie between the listed outcomes, broken by the Nash product"
+                           : "; a tie between the listed outcomes, broken by the larger total";
   solution.precision = Precision::kExact;
   // What forbidding lotteries costs: the same concept over the hull.
   OutcomeSet with_lotteries{set.outcomes, true};
@@ -594,30 +604,59 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
   solution.lottery = best.lambda;
   solution.method = "linear program over lotteries (GLPK simplex)";
   solution.precision = Precision::kExact;
-  // Ties: distinct acceptable outcomes reaching the optimum.
-  std::vector<Vector> tied;
-  std::vector<std::size_t> tied_index;
+  // The optimal set is F = conv(T) ∩ {u >= d}, T the listed outcomes on the optimal face
+  // {w.u = optimum} of the hull (acceptable to everyone or not: a lottery mixing an outcome
+  // below d with one above may be acceptable). It is a tie when F has more than one point,
+  // i.e. when some player's best point of F differs from another's; those points are listed.
+  const double tie_tolerance = 1e-9 * scale;
+  std::vector<Vector> face;
+  std::vector<std::size_t> face_index;
   for (std::size_t j = 0; j < set.outcomes.size(); ++j) {
     const Vector& p = set.outcomes[j];
-    bool acceptable = true;
-    for (std::size_t i = 0; i < d.size(); ++i) acceptable = acceptable && p[i] >= d[i] - 1e-12 * scale;
-    if (!acceptable || Dot(w, p) < best.objective - 1e-9 * scale) continue;
-    if (std::find(tied.begin(), tied.end(), p) != tied.end()) continue;
-    tied.push_back(p);
-    tied_index.push_back(j);
+    if (Dot(w, p) < best.objective - tie_tolerance) continue;
+    if (std::find(face.begin(), face.end(), p) != face.end()) continue;
+    face.push_back(p);
+    face_index.push_back(j);
   }
-  if (tied.size() >= 2) {
-    solution.ties = tied;
-    // Break the tie by the Nash solution on the optimal face when it has gains for all.
-    try {
-      Solution nash = NashOverHull(tied, d, Vector(d.size(), 1.0), tolerance);
-      solution.payoffs = nash.payoffs;
-      solution.lottery.assign(set.outcomes.size(), 0.0);
-      for (std::size_t t = 0; t < tied.size(); ++t) solution.lottery[tied_index[t]] = nash.lottery[t];
-      solution.method += "; tie broken by the Nash solution among the tied outcomes";
-    } catch (const ValidationError&) {
-      // No tied lottery beats d for everyone: keep the LP's optimum.
+  if (face.size() < 2) return solution;
+  std::vector<Vector> ends;
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    Vector objective(d.size(), 0.0);
+    objective[i] = 1.0;
+    HullLp end = OptimizeOverHull(face, d, {}, objective);
+    if (!end.feasible) continue;
+    bool seen = false;
+    for (const Vector& e : ends) {
+      double distance = 0.0;
+      for (std::size_t k = 0; k < e.size(); ++k) distance = std::max(distance, std::abs(e[k] - end.u[k]));
+      seen = seen || distance <= tie_tolerance;
     }
+    if (!seen) ends.push_back(end.u);
+  }
+  if (ends.size() < 2) return solution;
+  solution.ties = ends;
+  // The documented selection: the (symmetric) Nash solution over the optimal set, which is
+  // the Nash solution over conv(T) (its maximiser lies above d by construction).
+  try {
+    Solution nash = NashOverHull(face, d, Vector(d.size(), 1.0), tolerance);
+    solution.payoffs = nash.payoffs;
+    solution.lottery.assign(set.outcomes.size(), 0.0);
+    for (std::size_t t = 0; t < face.size(); ++t) solution.lottery[face_index[t]] = nash.lottery[t];
+    solution.method += "; a tie (every point between the listed ends is optimal), broken by "
+                       "the Nash solution over the optimal set";
+  } catch (const ValidationError&) {
+    // No optimal point gives everyone a strict gain: the Nash product is 0 on the whole
+    // optimal set. Take its midpoint between the players' best ends.
+    solution.payoffs.assign(d.size(), 0.0);
+    for (const Vector& e : ends)
+      for (std::size_t i = 0; i < d.size(); ++i) solution.payoffs[i] += e[i] / static_cast<double>(ends.size());
+    HullLp at = OptimizeOverHull(face, solution.payoffs, {}, Vector(d.size(), 0.0));
+    if (at.feasible) {
+      solution.lottery.assign(set.outcomes.size(), 0.0);
+      for (std::size_t t = 0; t < face.size(); ++t) solution.lottery[face_index[t]] = at.lambda[t];
+    }
+    solution.method += "; a tie (every point between the listed ends is optimal) where no "
+                       "optimal point gives everyone a gain: the middle of the ends is shown";
   }
   return solution;
 }
@@ -625,12 +664,14 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
 }  // namespace
 
 Frontier2 ParetoFrontier2(const std::vector<Vector>& points) {
+  if (internal::HasTiny(points)) return ParetoFrontier2(internal::WithoutTiny(points));
   if (CheckOutcomes(points) != 2) throw ValidationError("the frontier walk needs 2 players");
   return BuildFrontier(points).frontier;
 }
 
 std::vector<Vector> ParetoVertices(const std::vector<Vector>& points,
                                    std::size_t max_candidates) {
+  if (internal::HasTiny(points)) return ParetoVertices(internal::WithoutTiny(points), max_candidates);
   const std::size_t n = CheckOutcomes(points);
   // Pure dominance first (and repeated points removed).
   std::vector<Vector> candidates;
@@ -664,6 +705,9 @@ std::vector<Vector> ParetoVertices(const std::vector<Vector>& points,
 }
 
 Vector IdealPoint(const OutcomeSet& set, const Vector& d, bool* individually_rational) {
+  if (internal::HasTiny(set.outcomes) || internal::HasTiny(d))
+    return IdealPoint(OutcomeSet{internal::WithoutTiny(set.outcomes), set.lotteries},
+                      internal::WithoutTiny(d), individually_rational);
   const std::size_t n = CheckOutcomes(set.outcomes);
   CheckDisagreement(d, n);
   if (!set.lotteries) return PureIdeal(set, d, individually_rational);
@@ -684,6 +728,9 @@ Vector IdealPoint(const OutcomeSet& set, const Vector& d, bool* individually_rat
 
 Solution NashOverHull(const std::vector<Vector>& points, const Vector& d, const Vector& weights,
                       double tolerance, bool closed_form_for_two) {
+  if (internal::HasTiny(points) || internal::HasTiny(d))
+    return NashOverHull(internal::WithoutTiny(points), internal::WithoutTiny(d), weights,
+                        tolerance, closed_form_for_two);
   const std::size_t n = CheckOutcomes(points);
   CheckDisagreement(d, n);
   Vector w = CheckWeights(weights, n);
@@ -697,6 +744,9 @@ Solution NashOverHull(const std::vector<Vector>& points, const Vector& d, const 
 
 Solution SolveOutcomes(const OutcomeSet& set, const Vector& d, Concept concept_kind,
                        const Vector& weights, double tolerance) {
+  if (internal::HasTiny(set.outcomes) || internal::HasTiny(d))
+    return SolveOutcomes(OutcomeSet{internal::WithoutTiny(set.outcomes), set.lotteries},
+                         internal::WithoutTiny(d), concept_kind, weights, tolerance);
   const std::size_t n = CheckOutcomes(set.outcomes);
   CheckDisagreement(d, n);
   Vector w = CheckWeights(weights, n);
@@ -731,6 +781,9 @@ Solution SolveOutcomes(const OutcomeSet& set, const Vector& d, Concept concept_k
 }
 
 Result SolveOutcomes(const OutcomeSet& set, const Vector& d, const Request& request) {
+  if (internal::HasTiny(set.outcomes) || internal::HasTiny(d))
+    return SolveOutcomes(OutcomeSet{internal::WithoutTiny(set.outcomes), set.lotteries},
+                         internal::WithoutTiny(d), request);
   const std::size_t n = CheckOutcomes(set.outcomes);
   CheckDisagreement(d, n);
   Vector w = CheckWeights(request.weights, n);

@@ -19,6 +19,14 @@ namespace parley::bargaining {
 
 using Vector = std::vector<double>;
 
+// Payoffs, disagreement points, threat matrices and weights are at most kMaxMagnitude in
+// magnitude (ValidationError otherwise: beyond it GLPK's scaling fails and rounding at the
+// solvers' relative tolerances swamps the answer; rescaling the units brings any problem in).
+// Payoffs and disagreement values below kMinMagnitude count as 0 (they are below every
+// tolerance, and GLPK aborts on coefficients like 1e-200); weights must reach it.
+inline constexpr double kMaxMagnitude = 1e12;
+inline constexpr double kMinMagnitude = 1e-12;
+
 enum class Concept {
   kNash,              // Nash (1950); weighted when weights are given (maximise sum w_i log(u_i-d_i))
   kKalaiSmorodinsky,  // Kalai and Smorodinsky (1975): maximal point on the segment d -> ideal

@@ -12,6 +12,11 @@ namespace {
 
 double Gain(const TransferableSurplus& set, const Vector& d) {
   if (set.players < 2) throw ValidationError("bargaining needs at least 2 players");
+  // The output lists a tie vector per top-weight player (n x n numbers): bound n.
+  if (set.players > kMaxTransferablePlayers)
+    throw ValidationError("a transferable surplus is split among at most " +
+                          std::to_string(kMaxTransferablePlayers) + " players (got " +
+                          std::to_string(set.players) + ")");
   internal::CheckDisagreement(d, static_cast<std::size_t>(set.players));
   if (!std::isfinite(set.surplus)) throw ValidationError("the surplus must be finite");
   double gain = set.surplus - std::accumulate(d.begin(), d.end(), 0.0);

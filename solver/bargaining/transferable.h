@@ -12,7 +12,10 @@
 
 namespace parley::bargaining {
 
-// Throws ValidationError unless d has one finite entry per player, weights are positive and
+// The most players a transferable surplus is split among (a tie lists one vector per player).
+inline constexpr int kMaxTransferablePlayers = 1000;
+
+// Throws ValidationError unless there are 2 to kMaxTransferablePlayers players, d has one finite entry per player, weights are positive and
 // the surplus exceeds sum d (the message gives the ideal point).
 Solution SolveTransferable(const TransferableSurplus& set, const Vector& d, Concept concept_kind,
                            const Vector& weights = {});

@@ -19,6 +19,23 @@ MatrixGameSolution SolveMatrixGame(const std::vector<std::vector<double>>& payof
       if (!std::isfinite(value)) throw ValidationError("a matrix game's payoffs must be finite");
     }
   }
+  // Optimal strategies do not change when every payoff is multiplied by s > 0, and the value
+  // scales by s: solve M / max|M|, so that the LP sees entries of magnitude at most 1 (GLPK's
+  // scaling aborts on extreme coefficients). Entries below 1e-14 of the largest cannot move
+  // the value by more than its rounding and are dropped.
+  double largest = 0.0;
+  for (const auto& row : payoff)
+    for (double value : row) largest = std::max(largest, std::abs(value));
+  if (largest == 0.0) {
+    MatrixGameSolution result;
+    result.row.assign(rows, 1.0 / static_cast<double>(rows));
+    result.column.assign(cols, 1.0 / static_cast<double>(cols));
+    return result;
+  }
+  auto scaled = [&](std::size_t i, std::size_t j) {
+    double x = payoff[i][j] / largest;
+    return std::abs(x) < 1e-14 ? 0.0 : x;
+  };
   // Columns: x_0..x_{m-1} (row strategy), then v (free). Maximise v.
   LinearProgram program(Sense::kMaximize);
   for (std::size_t i = 0; i < rows; ++i) program.AddColumn(0.0, kInfinity, 0.0);
@@ -29,7 +46,7 @@ MatrixGameSolution SolveMatrixGame(const std::vector<std::vector<double>>& payof
     // sum_i x_i M_ij - v >= 0
     for (std::size_t i = 0; i < rows; ++i) {
       index[i] = static_cast<int>(i);
-      coefficient[i] = payoff[i][j];
+      coefficient[i] = scaled(i, j);
     }
     index[rows] = v;
     coefficient[rows] = -1.0;
@@ -43,7 +60,7 @@ MatrixGameSolution SolveMatrixGame(const std::vector<std::vector<double>>& payof
   PARLEY_CHECK(solution.status == Status::kOptimal);
 
   MatrixGameSolution result;
-  result.value = solution.objective;
+  result.value = solution.objective * largest;
   result.row.assign(solution.primal.begin(), solution.primal.begin() + rows);
   // The duals of the column constraints, normalised, are the column player's strategy
   // (they sum to 1 at an optimum; normalising removes rounding).

@@ -120,6 +120,16 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
       if (k < b.step.solution_issue_text.size() && !b.step.solution_issue_text[k].empty())
         out << "   (" << b.step.solution_issue_text[k] << ")";
       out << "\n";
+      if (!sol.ties.empty()) {
+        std::string ends;
+        for (std::size_t t = 0; t < sol.ties.size(); ++t)
+          ends += std::string(t == 0 ? "" : t + 1 == sol.ties.size() ? " and " : ", ") + "(" + Vec(s, sol.ties[t]) + ")";
+        out << "      a tie: " << name << " is not unique, the optimum includes " << ends << "; "
+            << (sol.concept_kind == bargaining::Concept::kUtilitarian
+                    ? "the Nash solution among the optimal agreements is shown"
+                    : "the one with the larger total is shown")
+            << "\n";
+      }
     }
     std::string concept_name = bargaining::ToString(b.concept_kind);
     if (!b.weights.empty()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "solver/equilibrium/sequence_form.h"
 #include "solver/report/solution.h"
 #include "solver/report/text.h"
 
@@ -24,6 +25,7 @@ struct Context {
   std::vector<double> reach;
   std::vector<double> values;  // NodeValues: num_nodes x num_players
   int np;
+  std::vector<char> subgame_roots;  // ProperSubgameRoots
 
   double Value(NodeId v, int player) const {
     return values[static_cast<std::size_t>(v) * np + player];
@@ -73,6 +75,23 @@ ExplanationStep ChanceStep(const Context& c, NodeId v) {
   return step;
 }
 
+// The smallest proper subgame holding information set h (a proper subgame holding one member
+// holds them all), and each member's probability of being reached by that subgame's own play
+// under the profile, from its root. Subgame perfection asks the profile to be an equilibrium
+// of that subgame, so where this play reaches the set the choice there is pinned down, even
+// if the subgame itself lies off the equilibrium path (the no-deal threat game of a bargain).
+NodeId SmallestSubgame(const Context& c, InfosetId h, std::vector<double>* reach) {
+  const Game& game = c.game;
+  auto members = game.infoset_nodes(h);
+  NodeId root = members.front();
+  while (root != Game::root() && !c.subgame_roots[root]) root = game.parent(root);
+  reach->assign(members.size(), 1.0);
+  for (std::size_t k = 0; k < members.size(); ++k)
+    for (NodeId v = members[k]; v != root; v = game.parent(v))
+      (*reach)[k] *= c.eq.behavior[c.index.first(game.infoset(game.parent(v))) + game.action_into(v)];
+  return root;
+}
+
 // A decision at information set h (one node or several). `v` is its first node.
 ExplanationStep DecisionStep(const Context& c, InfosetId h) {
   const Game& game = c.game;
@@ -88,6 +107,21 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
   std::vector<double> belief(members.size(), 1.0 / static_cast<double>(members.size()));
   if (total > 0)
     for (std::size_t k = 0; k < members.size(); ++k) belief[k] = c.reach[members[k]] / total;
+  // Off the equilibrium path, but reached in the play of a proper subgame that holds it: the
+  // beliefs follow from Bayes' rule within that subgame, and the choice is pinned down.
+  NodeId subgame = Game::root();
+  if (members.size() > 1 && total <= 0) {
+    std::vector<double> inner;
+    subgame = SmallestSubgame(c, h, &inner);
+    double inner_total = 0;
+    for (double x : inner) inner_total += x;
+    if (subgame != Game::root() && inner_total > 0) {
+      for (std::size_t k = 0; k < members.size(); ++k) belief[k] = inner[k] / inner_total;
+    } else {
+      subgame = Game::root();
+    }
+  }
+  const bool pinned_off_path = subgame != Game::root();
   std::vector<double> worth(n, 0.0);
   std::vector<std::string> names(n);
   for (std::uint32_t a = 0; a < n; ++a) {
@@ -99,7 +133,7 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
   ExplanationStep step;
   step.node = members.front();
   step.on_path = total > 0;
-  if (members.size() > 1 && total <= 0) {
+  if (members.size() > 1 && total <= 0 && !pinned_off_path) {
     // No belief follows from the strategies at an unreached set (Bayes' rule does not apply),
     // and subgame perfection does not constrain choices there: say what is prescribed.
     std::vector<std::string> where, choice;
@@ -131,7 +165,16 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
     opening = "At " + set_name + ", " + who + " cannot tell apart " + std::to_string(members.size()) +
               " nodes (" + JoinWithAnd(where) + "); " +
               (total > 0 ? "given how likely play reaches each (" + JoinWithAnd(weights) + "), " + who
-                         : "play never reaches them in this equilibrium, so weighing them equally, " + who);
+               : pinned_off_path
+                   ? std::string("play does not get there in this equilibrium, but the set lies in the proper ")
+                     + "subgame rooted " + std::string(game.node_label(subgame).empty() ? "" : "at ") +
+                     DescribeNode(game, subgame) + ", whose own play "
+                     "reaches it. Subgame perfection makes the profile an equilibrium of that "
+                     "subgame too, so the choice here is pinned down, and with it what the "
+                     "subgame is worth (for a bargain's no-deal branch: the disagreement point). "
+                     "Given how likely that subgame's play reaches each node (" +
+                         JoinWithAnd(weights) + "), " + who
+                   : "play never reaches them in this equilibrium, so weighing them equally, " + who);
   }
 
   std::vector<std::uint32_t> played;
@@ -200,9 +243,10 @@ std::string PathSentence(const Game& game, const PathEntry& e) {
 }  // namespace
 
 Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const ExplainOptions& options) {
-  Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players()};
+  Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players(), {}};
   c.reach = equilibrium::ReachProbabilities(game, c.index, eq.behavior);
   c.values = equilibrium::NodeValues(game, c.index, eq.behavior);
+  c.subgame_roots = equilibrium::ProperSubgameRoots(game);
 
   Explanation out;
   if (game.perfect_information()) {

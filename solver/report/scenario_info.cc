@@ -23,7 +23,9 @@ ScenarioInfo ScenarioInfoFrom(const scenario::Scenario& scenario,
     if (p.value != p.file_value) row.value += " (file: " + FormatValue(p.file_value) + ")";
     row.min = p.min ? FormatValue(*p.min) : "";
     row.max = p.max ? FormatValue(*p.max) : "";
-    row.unit = p.unit.empty() ? scenario.units : p.unit;
+    // A parameter without a unit is a pure number (a probability, a share): the payoffs'
+    // unit would be wrong for it.
+    row.unit = p.unit;
     row.source = p.source;
     row.assumption = p.assumption;
     row.description = p.description;
@@ -67,13 +69,23 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
     for (const auto& s : result.result.solutions)
       if (s.concept_kind == r->concept_kind) concept_name = ConceptDisplayName(s);
     std::vector<std::string> terms(result.issue_text.begin(), result.issue_text.end());
+    std::string settlement =
+        result.agreement_possible
+            ? "The scenario settles them by the " + concept_name + " solution" +
+                  (r->weights.empty() ? "" : " with bargaining powers " + FormatVector(r->weights)) +
+                  ": the agreement is " +
+                  (terms.empty() ? FormatVector(result.payoffs) : JoinWithAnd(terms)) +
+                  (result.lottery
+                       ? " (a lottery between packages: no single package gives these payoffs, "
+                         "and the lottery does better by the " + concept_name +
+                             " solution's own measure than any single package)"
+                       : "") +
+                  ", worth " + FormatVector(result.payoffs) + ". "
+            : "No agreement gives every player more than the disagreement point, so talks "
+              "fail and each player gets " + FormatVector(result.payoffs) + ". ";
     step.summary = std::string(reached(*r) ? "Play reaches these talks in equilibrium. "
                                            : (reach.empty() ? "" : "Play does not reach these talks in equilibrium. ")) +
-                   "The scenario settles them by the " + concept_name + " solution" +
-                   (r->weights.empty() ? "" : " with bargaining powers " + FormatVector(r->weights)) +
-                   ": the agreement is " + (terms.empty() ? FormatVector(result.payoffs) : JoinWithAnd(terms)) +
-                   (result.lottery ? " (a lottery between packages)" : "") + ", worth " +
-                   FormatVector(result.payoffs) + ". " +
+                   settlement +
                    (r->disagreement_from_branch
                         ? "The disagreement point " + FormatVector(result.result.disagreement) +
                               " is what the players get in the subgame-perfect play that follows "

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "solver/bargaining/bargaining.h"
+#include "solver/bargaining/outcomes.h"
 #include "solver/lp/linear_program.h"
 #include "solver/model/error.h"
 
@@ -76,6 +77,47 @@ double BestEqualGain2(const std::vector<const Candidate*>& pts, const Vector& d)
   return best;
 }
 
+// Weights over the candidates of a single package whose payoffs are `target` (within `tol`
+// per player), from the first package that has some; empty when none does. Within a package
+// the payoffs are affine in the continuous issues, so those weights are one deterministic
+// agreement: the weighted average of the corners' issue values.
+std::vector<double> OnePackage(const std::vector<Candidate>& candidates, std::size_t packages,
+                               const Vector& target, double tol) {
+  const std::size_t n = target.size();
+  std::vector<std::vector<std::size_t>> members(packages);
+  for (std::size_t c = 0; c < candidates.size(); ++c) members[candidates[c].package].push_back(c);
+  for (std::size_t p = 0; p < packages; ++p) {
+    bool inside = !members[p].empty();
+    for (std::size_t i = 0; i < n && inside; ++i) {
+      double lo = INFINITY, hi = -INFINITY;
+      for (std::size_t c : members[p]) {
+        lo = std::min(lo, candidates[c].payoffs[i]);
+        hi = std::max(hi, candidates[c].payoffs[i]);
+      }
+      inside = target[i] >= lo - tol && target[i] <= hi + tol;
+    }
+    if (!inside) continue;
+    lp::LinearProgram lp(lp::Sense::kMaximize);
+    std::vector<int> cols;
+    for (std::size_t j = 0; j < members[p].size(); ++j) cols.push_back(lp.AddColumn(0, lp::kInfinity, 0));
+    lp.AddRow(1, 1, cols, std::vector<double>(cols.size(), 1.0));
+    for (std::size_t i = 0; i < n; ++i) {
+      std::vector<double> a;
+      for (std::size_t c : members[p]) a.push_back(candidates[c].payoffs[i]);
+      lp.AddRow(target[i] - tol, target[i] + tol, cols, a);
+    }
+    lp::LpSolution s = lp.Solve();
+    if (s.status != lp::Status::kOptimal) continue;
+    std::vector<double> lottery(candidates.size(), 0.0);
+    double total = 0;
+    for (std::size_t j = 0; j < members[p].size(); ++j) total += std::max(0.0, s.primal[j]);
+    for (std::size_t j = 0; j < members[p].size(); ++j)
+      lottery[members[p][j]] = std::max(0.0, s.primal[j]) / total;
+    return lottery;
+  }
+  return {};
+}
+
 }  // namespace
 
 BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunction& utility) {
@@ -138,9 +180,27 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
     }
   }
 
+  // Payoffs and disagreement values below the bargaining solvers' smallest magnitude are
+  // rounding residues of the formulas (0.1 + 0.2 - 0.3): they count as 0. Values above the
+  // largest are refused by the solvers with a message.
+  auto snap = [](double& x) {
+    if (std::abs(x) < bargaining::kMinMagnitude) x = 0;
+  };
+  for (auto& c : candidates)
+    for (double& v : c.payoffs) snap(v);
+  Vector d = input.disagreement;
+  for (double& v : d) snap(v);
+  auto check = [](const Vector& v, const std::string& what) {
+    for (double x : v)
+      if (std::abs(x) > bargaining::kMaxMagnitude)
+        throw ValidationError(what + " is " + Short(x) + "; bargaining handles payoffs up to " +
+                              Short(bargaining::kMaxMagnitude) +
+                              " in magnitude: rescale the payoffs' units");
+  };
+  check(d, "a disagreement payoff");
+  for (const auto& c : candidates) check(c.payoffs, "a payoff of an agreement");
   BargainStepResult out;
   for (const auto& c : candidates) out.points.push_back(c.payoffs);
-  const Vector& d = input.disagreement;
 
   std::vector<char> package_ok(packages, 1);
   double scale = 1;
@@ -171,9 +231,12 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
     if (!(best > 1e-9 * scale)) {
       out.agreement_possible = false;
       out.result.disagreement = d;
-      out.result.ideal.assign(n, -INFINITY);
-      for (const auto& c : candidates)
-        for (std::size_t i = 0; i < n; ++i) out.result.ideal[i] = std::max(out.result.ideal[i], c.payoffs[i]);
+      // The ideal point is each player's best among agreements at least as good as d for
+      // everyone; when none is (or only d itself), nobody can gain and it is d.
+      bool some_at_least_d = false;
+      out.result.ideal = bargaining::IdealPoint(bargaining::OutcomeSet{out.points, true}, d, &some_at_least_d);
+      if (!some_at_least_d) out.result.ideal = d;
+      for (std::size_t i = 0; i < n; ++i) out.result.ideal[i] = std::max(out.result.ideal[i], d[i]);
       out.payoffs = d;
       out.issue_values.assign(k, std::numeric_limits<double>::quiet_NaN());
       out.issue_text = {"no agreement gives every player more than the disagreement point: talks fail"};
@@ -189,7 +252,7 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
   // and the ideal point otherwise). Skipped in fast mode without lotteries unless the
   // Kalai-Smorodinsky point needs the ideal point.
   if (input.lotteries || input.all_concepts || input.concept_kind == Concept::kKalaiSmorodinsky) {
-    out.result = bargaining::Solve(bargaining::OutcomeSet{out.points, true}, input.disagreement, request);
+    out.result = bargaining::Solve(bargaining::OutcomeSet{out.points, true}, d, request);
   } else {
     out.result.disagreement = d;
   }
@@ -247,6 +310,27 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
         return &sol;
     return r.Find(input.concept_kind);
   };
+  // A lottery between packages is reported only when no single package reaches the same
+  // payoffs (then it strictly beats every package for the concept, whose solution payoffs are
+  // unique): a deterministic agreement that attains the solution is preferred.
+  double payoff_scale = scale;
+  for (const auto& c : candidates)
+    for (double v : c.payoffs) payoff_scale = std::max(payoff_scale, std::abs(v));
+  auto deterministic = [&](bargaining::Solution& sol) {
+    if (sol.lottery.size() != candidates.size()) return;
+    std::size_t first_package = packages;
+    bool mixed = false;
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+      if (sol.lottery[c] <= 1e-12) continue;
+      if (first_package == packages) first_package = candidates[c].package;
+      mixed = mixed || candidates[c].package != first_package;
+    }
+    if (!mixed) return;
+    std::vector<double> single = OnePackage(candidates, packages, sol.payoffs, 1e-9 * payoff_scale);
+    if (!single.empty()) sol.lottery = std::move(single);
+  };
+  for (auto& sol : out.result.solutions) deterministic(sol);
+
   // Every concept's issues in words, then the chosen one's into the main fields.
   auto describe_all = [&](const bargaining::Solution* chosen) {
     for (const auto& sol : out.result.solutions) {
@@ -275,9 +359,7 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
   std::vector<std::vector<const Candidate*>> by_package(packages);
   for (const auto& c : candidates) by_package[c.package].push_back(&c);
   const Vector& ideal = out.result.ideal;
-  std::vector<bargaining::Solution> best(4);
-  std::vector<double> best_score(4, -INFINITY);
-  std::vector<std::vector<double>> best_lottery(4);
+  std::vector<std::vector<std::pair<double, bargaining::Solution>>> entries(4);
   const auto& all = bargaining::AllConcepts();
   Vector w = input.weights.empty() ? Vector(n, 1.0) : input.weights;
   for (std::size_t p = 0; p < packages; ++p) {
@@ -320,24 +402,63 @@ BargainStepResult SolveBargainStep(const BargainInput& input, const UtilityFunct
           for (std::size_t i = 0; i < n; ++i) score += w[i] * sol.payoffs[i];
         }
       }
-      if (score > best_score[ci] + 1e-12) {
-        best_score[ci] = score;
-        best[ci] = sol;
-        best[ci].concept_kind = concept_kind;
-        // Lottery weights over all candidates (zero outside the package).
-        best_lottery[ci].assign(candidates.size(), 0);
-        std::size_t j = 0;
-        for (std::size_t c = 0; c < candidates.size(); ++c)
-          if (candidates[c].package == p) best_lottery[ci][c] = j < lottery.size() ? lottery[j++] : 0;
-      }
+      if (score == -INFINITY) continue;
+      // Lottery weights over all candidates (zero outside the package).
+      std::vector<double> full(candidates.size(), 0);
+      std::size_t j = 0;
+      for (std::size_t c = 0; c < candidates.size(); ++c)
+        if (candidates[c].package == p) full[c] = j < lottery.size() ? lottery[j++] : 0;
+      sol.concept_kind = concept_kind;
+      sol.lottery = std::move(full);
+      entries[ci].push_back({score, std::move(sol)});
     }
   }
   std::vector<bargaining::Solution> solutions;
   for (std::size_t ci = 0; ci < all.size(); ++ci) {
-    if (best_score[ci] == -INFINITY) continue;
-    best[ci].lottery = best_lottery[ci];
-    best[ci].method += " (best single package; no lotteries between packages)";
-    solutions.push_back(best[ci]);
+    if (entries[ci].empty()) continue;
+    double top = -INFINITY;
+    for (const auto& e : entries[ci]) top = std::max(top, e.first);
+    // Packages whose best agreement reaches the top score with different payoffs tie. The
+    // selection is the one over outcome sets: utilitarian by the Nash product, the others by
+    // the larger total, then the first package.
+    const double tol = 1e-12 * std::max(1.0, std::abs(top)) + (all[ci] == Concept::kNash ? 0 : 1e-12 * scale);
+    std::vector<std::pair<double, const bargaining::Solution*>> tied;
+    // (Packages with the same payoffs tie too: they are different terms.)
+    for (const auto& e : entries[ci])
+      if (e.first >= top - tol) tied.emplace_back(e.first, &e.second);
+    // Utilitarian: the largest Nash product among the tied. Others: the best score itself
+    // (a tie within the tolerance is still decided by a real difference, so that the choice
+    // moves continuously with the parameters), then the larger total when the scores agree
+    // to rounding.
+    auto total = [&](const bargaining::Solution* t) {
+      double k = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        k += all[ci] == Concept::kUtilitarian
+                 ? (t->payoffs[i] > d[i] ? std::log(t->payoffs[i] - d[i]) : -INFINITY)
+                 : t->payoffs[i];
+      return k;
+    };
+    std::size_t chosen_at = 0;
+    for (std::size_t t = 1; t < tied.size(); ++t) {
+      double a = tied[t].first, b = tied[chosen_at].first;
+      double rounding = 1e-15 * std::max({1.0, std::abs(a), std::abs(b)});
+      bool better = all[ci] == Concept::kUtilitarian
+                        ? total(tied[t].second) > total(tied[chosen_at].second) + 1e-12 * scale
+                        : a > b + rounding ||
+                              (a >= b - rounding && total(tied[t].second) > total(tied[chosen_at].second) + 1e-12 * scale);
+      if (better) chosen_at = t;
+    }
+    const bargaining::Solution* chosen = tied[chosen_at].second;
+    bargaining::Solution sol = *chosen;
+    sol.method += " (best single package; no lotteries between packages)";
+    if (tied.size() >= 2) {
+      sol.ties.clear();
+      for (const auto& t : tied) sol.ties.push_back(t.second->payoffs);
+      sol.method += all[ci] == Concept::kUtilitarian
+                        ? "; packages tie, the tie broken by the Nash product"
+                        : "; packages tie, the best score then the larger total chosen";
+    }
+    solutions.push_back(std::move(sol));
   }
   out.result.solutions = solutions;
   const bargaining::Solution* s = pick(out.result);

@@ -421,6 +421,7 @@ class Expander {
       record.disagreement_from_branch = false;
       for (std::size_t i = 0; i < n; ++i) d[i] = Eval(b.disagreement[i]);
     } else {
+      RunCompute(def);
       GameBuilder branch(impl_.info.players);
       branch.SetMaxNodes(max_nodes_);
       Expander inner(impl_, branch, max_nodes_);
@@ -476,17 +477,44 @@ class Expander {
       input.issues.push_back(std::move(x));
     }
     vars_[def.var] = agree;
+    std::vector<double> probe(n);
     UtilityFunction utility = [&](const std::vector<double>& values, std::vector<double>* u) {
       for (std::size_t k = 0; k < values.size(); ++k) vars_[b.issues[k].var] = values[k];
+      RunCompute(def);
       u->resize(n);
       for (std::size_t p = 0; p < n; ++p) {
         (*u)[p] = Eval(impl_.payoffs[p]);
         ++payoff_evaluations;
       }
+      // Variables that only the no-deal branch computes must not change an agreement's
+      // payoff: move each away from its value and look whether any payoff moves with it.
+      for (const LaterComputed& later : b.later_computed) {
+        double kept = vars_[later.var];
+        for (double shifted : {kept + 1.0, kept - 1234.5}) {
+          vars_[later.var] = shifted;
+          for (std::size_t p = 0; p < n; ++p) {
+            probe[p] = Eval(impl_.payoffs[p]);
+            if (probe[p] != (*u)[p] && !(std::isnan(probe[p]) && std::isnan((*u)[p])))
+              throw ValidationError(
+                  impl_.payoffs[p].where,
+                  "the payoff of " + impl_.info.players[p] + " reads '" + later.name +
+                      "' for an agreement at bargain '" + StageName(pc) + "' " + History() +
+                      ", but '" + later.name +
+                      "' is computed only by stage '" + later.stage + "' (line " +
+                      std::to_string(later.where.line) + "), which comes after the bargain: "
+                      "stages after a bargain are its no-deal branch, so after an agreement '" +
+                      later.name + "' would silently be " + NumberLabel(kept) +
+                      "; compute it before the bargain (stages after a deal are planned as "
+                      "the bargain's `after_agreement`)");
+          }
+        }
+        vars_[later.var] = kept;
+      }
     };
     try {
       record.step = SolveBargainStep(input, utility);
     } catch (const ValidationError& e) {
+      if (!e.where().file.empty()) throw;  // located already (a payoff formula)
       throw where(e.message());
     }
 
@@ -508,6 +536,13 @@ class Expander {
     for (const BargainIssueDef& issue : b.issues) vars_[issue.var] = 0;
     vars_[def.var] = no_deal;
     history_.push_back({pc, 1, no_deal});
+    if (!b.disagreement.empty()) {
+      // Declared disagreement payoffs are what failed talks pay (with `breakdown` too): the
+      // no-deal branch ends there, whatever the payoff formulas would say at no_deal.
+      builder_.AddTerminal(node, builder_.AddOutcome(d), "no deal");
+      return;
+    }
+    RunCompute(def);
     Descend(pc + 1, node);
   }
 

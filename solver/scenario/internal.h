@@ -74,8 +74,17 @@ struct BargainIssueDef {
   std::vector<std::string> labels;   // discrete options
   std::vector<double> label_values;  // the options' label codes
 };
+// A computed variable that only stages after a bargain set (see BargainDef::later_computed).
+struct LaterComputed {
+  int var = -1;
+  std::string name, stage;
+  SourceLocation where;  // the variable's key in the stage's `compute`
+};
 struct BargainDef {
   std::vector<BargainIssueDef> issues;
+  // Computed variables set only by stages after this one: those stages are the no-deal
+  // branch, so an agreement's payoff must not read these variables.
+  std::vector<LaterComputed> later_computed;
   bargaining::Concept concept_kind = bargaining::Concept::kNash;
   std::vector<Formula> powers;        // empty: equal
   bool lotteries = true;

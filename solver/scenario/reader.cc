@@ -551,6 +551,7 @@ class Reader {
       }
     }
     stage_order_.push_back(name);
+    info.kind = def.kind;
     impl_.info.stages.push_back(std::move(info));
     return index;
   }
@@ -596,9 +597,12 @@ class Reader {
           d.labels.push_back(label);
           label_nodes_.emplace_back(label, x);
         }
+        info.issues.push_back(issue + ": " + Join(d.labels, " or "));
       } else {
         if (!Get(im, "from").IsDefined() || !Get(im, "to").IsDefined())
           Fail(it->second, "issue '" + issue + "' needs 'from' and 'to' (a range) or 'options'");
+        info.issues.push_back(issue + " from " + Describe(Get(im, "from")) + " to " +
+                              Describe(Get(im, "to")));
       }
       bargain->issues.push_back(std::move(d));
     }
@@ -627,6 +631,13 @@ class Reader {
         Fail(d, "'disagreement' is 'continue' (the value of the stages that follow, the "
                 "default) or one number per player");
     }
+    info.bargain_terms = bargaining::ToString(bargain->concept_kind) + " solution";
+    if (auto p = Get(m, "powers"); p.IsDefined()) info.bargain_terms += ", powers " + Describe(p);
+    if (!bargain->lotteries) info.bargain_terms += ", no lotteries between packages";
+    if (auto x = Get(m, "breakdown"); x.IsDefined())
+      info.bargain_terms += ", breakdown probability " + Describe(x);
+    if (auto x = Get(m, "disagreement"); x.IsDefined() && x.IsSequence())
+      info.bargain_terms += ", disagreement point " + Describe(x);
     def.bargain = bargain;
     def.action_kind = ActionKind::kLabels;
     def.labels = {"agree", "no_deal"};
@@ -649,6 +660,8 @@ class Reader {
       } else {
         d.from = CompileFormula(it->second["from"], "'from' of issue '" + d.name + "'" + in);
         d.to = CompileFormula(it->second["to"], "'to' of issue '" + d.name + "'" + in);
+        RefuseLinkedBound(b, d.from, "'from'", d.name);
+        RefuseLinkedBound(b, d.to, "'to'", d.name);
       }
     }
     if (m["powers"].IsDefined())
@@ -657,6 +670,46 @@ class Reader {
     if (m["disagreement"].IsDefined() && m["disagreement"].IsSequence())
       for (const auto& x : m["disagreement"])
         b.disagreement.push_back(CompileFormula(x, "a disagreement payoff" + in));
+  }
+
+  // A range bound that names an issue of the same bargain links two issues (the cap of one
+  // depends on the agreed value of another). The solver treats every range as a fixed box, so
+  // such a bound would be evaluated with the other issue at 0 and the link silently lost.
+  void RefuseLinkedBound(const BargainDef& b, const Formula& bound, const std::string& which,
+                         const std::string& issue) {
+    if (!bound.expr) return;
+    for (int slot : bound.expr->used_slots())
+      for (const BargainIssueDef& other : b.issues)
+        if (other.var == slot)
+          throw ValidationError(
+              bound.where,
+              which + " of issue '" + issue + "' names issue '" + other.name +
+                  "' of the same bargain; linked issues (a range that depends on another "
+                  "issue) are not supported yet (planned as the bargain's `constraints:`), so "
+                  "give a range of parameters and computed variables only");
+  }
+
+  // Computed variables that only stages after bargain `b` set: on the bargain's agreement
+  // branch those stages are never played (they are its no-deal branch), so the variables keep
+  // their value from before the bargain, 0 when nothing set them earlier. Recorded so that
+  // the expander can refuse a payoff that reads one of them for an agreement.
+  void CollectLaterComputed() {
+    // Stage definitions are numbered in file order (a bargain is never inside a repeat).
+    for (std::size_t i = 0; i < impl_.stages.size(); ++i) {
+      StageDef& def = impl_.stages[i];
+      if (def.kind != StageKind::kBargain) continue;
+      std::set<std::string> before;
+      for (std::size_t j = 0; j <= i; ++j)
+        for (const auto& [key, value] : raw_stages_[j].compute_items) before.insert(key.Scalar());
+      std::set<std::string> seen;
+      for (std::size_t j = i + 1; j < impl_.stages.size(); ++j)
+        for (const auto& [key, value] : raw_stages_[j].compute_items) {
+          std::string var = key.Scalar();
+          if (before.count(var) || !seen.insert(var).second) continue;
+          def.bargain->later_computed.push_back(
+              {impl_.symbols.Find(var), var, impl_.info.stages[impl_.stages[j].info].name, At(key)});
+        }
+    }
   }
 
   void ReadActions(const YAML::Node& node, StageDef& def, RawStage& raw, StageInfo& info) {
@@ -905,6 +958,7 @@ class Reader {
     for (std::size_t p = 0; p < raw_payoffs_.size(); ++p)
       impl_.payoffs.push_back(CompileFormula(
           *raw_payoffs_[p], "the payoff of " + impl_.info.players[p]));
+    CollectLaterComputed();
   }
 
   // Both stages lie inside one repeat block, so that a later one's earlier rounds come first.

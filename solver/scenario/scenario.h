@@ -80,6 +80,10 @@ struct StageInfo {
   bool observe_all = true;           // the player sees every earlier choice
   std::vector<std::string> observe;  // else the stages whose choices the player sees
   std::vector<std::pair<std::string, std::string>> compute;  // name, formula
+  // Bargain stages: each issue as written ("equity from 0 to 0.49", "clause: keep or drop"),
+  // and the terms of the bargain ("nash solution, powers [w, 1 - w], disagreement [0, 0]").
+  std::vector<std::string> issues;
+  std::string bargain_terms;
   std::string repeat;                // "round = 1..T" for stages inside a repeat block
   SourceLocation where;
 };

@@ -38,6 +38,31 @@ TEST_SUITE("scenario cli") {
                      "at stage 'second' (imperfect recall)") != std::string::npos);
   }
 
+  TEST_CASE("show describes chance and bargain stages by what they are") {
+    std::string file = parley::testing::WriteTempFile(
+        "show_kinds.yaml",
+        "players: [A, B]\n"
+        "stages:\n"
+        "  - {name: weather, player: nature, actions: [sun, rain], probabilities: [0.5, 0.5]}\n"
+        "  - name: deal\n"
+        "    bargain:\n"
+        "      issues:\n"
+        "        share: {from: 0, to: 1}\n"
+        "        clause: {options: [keep, drop]}\n"
+        "      solution: egalitarian\n"
+        "payoffs:\n"
+        "  A: if(deal == agree, share, 0)\n"
+        "  B: if(deal == agree, 1 - share + (clause == keep), 0)\n");
+    auto r = RunParley("show " + file);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("1. weather: nature draws [sun, rain] with probabilities [0.5, 0.5]") !=
+          std::string::npos);
+    CHECK(r.out.find("2. deal: the players bargain over share from 0 to 1 and clause: keep or "
+                     "drop (egalitarian solution)") != std::string::npos);
+    CHECK(r.out.find("chooses agree, no_deal") == std::string::npos);
+    CHECK(r.out.find("weather:  chooses") == std::string::npos);
+  }
+
   TEST_CASE("solve a scenario, with --set") {
     auto r = RunParley("solve " + SourcePath("games/ultimatum.yaml") + " --set cake=6");
     REQUIRE(r.exit_code == 0);

@@ -1,0 +1,315 @@
+// Bargain stages: answers that used to come out plausible and wrong without a word (linked
+// issue ranges, variables computed after the bargain, needless lotteries, ties, a declared
+// disagreement point on the breakdown branch, failed talks), each against a hand derivation.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "solver/equilibrium/solve.h"
+#include "solver/model/error.h"
+#include "solver/report/explain.h"
+#include "solver/report/scenario_info.h"
+#include "solver/scenario/scenario.h"
+
+namespace parley::scenario {
+namespace {
+
+std::shared_ptr<const Scenario> Read(const std::string& text) {
+  return ReadScenario(text, "test.yaml", {});
+}
+
+std::string ErrorOf(const std::string& text) {
+  try {
+    Read(text);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::vector<double> Payoffs(const Scenario& s) {
+  return equilibrium::Solve(*s.game, {}).equilibria.front().payoffs;
+}
+
+bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST_SUITE("scenario.bargain") {
+  TEST_CASE("a range bound naming another issue is refused at its place") {
+    // The cap 0.2 - equity/5 links revenue_share to equity; read as a fixed box it would be
+    // evaluated with equity = 0 (cap 0.2), and the agreement could exceed the real cap.
+    std::string text = R"(title: linked
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        equity: {from: 0, to: 0.49}
+        revenue_share: {from: 0, to: 0.2 - equity/5}
+      disagreement: [0, 0]
+payoffs:
+  A: if(deal == agree, 1 - equity - revenue_share, 0)
+  B: if(deal == agree, equity + revenue_share, 0)
+)";
+    std::string e = ErrorOf(text);
+    CHECK(Has(e, "test.yaml:8:"));  // the line of the bound
+    CHECK(Has(e, "'to' of issue 'revenue_share' names issue 'equity'"));
+    CHECK(Has(e, "linked issues"));
+    CHECK(Has(e, "not supported yet"));
+    CHECK(Has(e, "constraints"));
+    // Parameters and computed variables in bounds stay fine.
+    std::string fine = R"(title: bounds
+players: [A, B]
+parameters:
+  cap: {value: 0.2}
+stages:
+  - name: prep
+    compute: {half: cap / 2}
+  - name: deal
+    bargain:
+      issues:
+        share: {from: half, to: cap}
+      disagreement: [0, 0]
+payoffs:
+  A: if(deal == agree, 1 - share, 0)
+  B: if(deal == agree, share, 0)
+)";
+    auto s = Read(fine);
+    // Nash from (0, 0) on u = (1 - s, s), s in [0.1, 0.2]: the unconstrained s = 1/2 is
+    // outside, so the cap binds: s = 0.2.
+    CHECK(s->bargains[0].step.issue_values[0] == doctest::Approx(0.2));
+  }
+
+  TEST_CASE("a payoff reading a variable computed after the bargain, on the agreement branch") {
+    std::string text = R"(title: after
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues: {x: {from: 0, to: 1}}
+  - name: fallout
+    compute:
+      penalty: 0.3
+payoffs:
+  A: if(deal == agree, x - penalty, 0)
+  B: if(deal == agree, 1 - x, 0)
+)";
+    std::string e = ErrorOf(text);
+    CHECK(Has(e, "test.yaml:11:"));  // the payoff of A
+    CHECK(Has(e, "reads 'penalty'"));
+    CHECK(Has(e, "stage 'fallout' (line 9)"));
+    CHECK(Has(e, "no-deal branch"));
+    CHECK(Has(e, "after_agreement"));
+    // Reading it on the no-deal branch only is what the stages after a bargain are for.
+    std::string fine = R"(title: after
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues: {x: {from: 0, to: 1}}
+  - name: fallout
+    compute:
+      penalty: 0.3
+payoffs:
+  A: if(deal == agree, x, -penalty)
+  B: if(deal == agree, 1 - x, 0)
+)";
+    auto s = Read(fine);
+    // d = (-0.3, 0); Nash on u = (x, 1 - x): x + 0.3 = 1 - x, x = 0.35.
+    CHECK(s->bargains[0].step.issue_values[0] == doctest::Approx(0.35));
+  }
+
+  TEST_CASE("a single package that attains the solution is reported, not a lottery") {
+    // Package a: u = (comp, 500 - comp); package b: u = (comp + 100, 400 - comp), comp in
+    // [0, 500]. Both lie on u1 + u2 = 500, so the hull's frontier runs from (0, 500) (package
+    // a) to (600, -100) (package b), and the Nash point from d = 0 is (250, 250). A solver
+    // mixing the two ends reports "comp 0 (p 7/12) 500 (p 5/12)"; package a alone gives
+    // (250, 250) at comp = 250 (package b at comp = 150), so no lottery is needed.
+    std::string text = R"(title: packages
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        comp: {from: 0, to: 500}
+        clause: {options: [a, b]}
+      disagreement: [0, 0]
+payoffs:
+  A: if(deal == agree, comp + if(clause == b, 100, 0), 0)
+  B: if(deal == agree, 500 - comp - if(clause == b, 100, 0), 0)
+)";
+    auto s = Read(text);
+    const auto& step = s->bargains[0].step;
+    CHECK_FALSE(step.lottery);
+    CHECK(step.payoffs[0] == doctest::Approx(250));
+    CHECK(step.payoffs[1] == doctest::Approx(250));
+    CHECK(step.issue_values[0] == doctest::Approx(250));
+    CHECK(step.issue_text[0] == "comp 250");
+    CHECK(step.issue_text[1] == "clause a");
+    // Every concept's terms are deterministic too: KS (ideal (500, 500)) and egalitarian
+    // give (250, 250) as well.
+    for (const auto& t : step.solution_issue_text) CHECK_FALSE(Has(t, "(p "));
+  }
+
+  TEST_CASE("a lottery that does beat every package is said so in plain words") {
+    // Outcomes (4, 1) and (1, 3) as two packages, d = 0: Nash over the hull is (11/4, 11/6)
+    // (7/12 and 5/12), products 121/24 > 4 = best package; no package reaches it.
+    std::string text = R"(title: lottery
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues: {pick: {options: [first, second]}}
+      disagreement: [0, 0]
+payoffs:
+  A: if(deal == agree, if(pick == first, 4, 1), 0)
+  B: if(deal == agree, if(pick == first, 1, 3), 0)
+)";
+    auto s = Read(text);
+    CHECK(s->bargains[0].step.lottery);
+    auto steps = report::BargainingStepsFrom(*s, nullptr, 10, nullptr);
+    REQUIRE(steps.size() == 1);
+    CHECK(Has(steps[0].summary, "no single package gives these payoffs"));
+  }
+
+  TEST_CASE("utilitarian ties between packages are flagged and broken by the Nash product") {
+    // Packages (4, 1), (1, 4) and (2.5, 2.5), no lotteries, d = 0: every sum is 5, a
+    // three-way tie; Nash products 4, 4 and 6.25 select (2.5, 2.5).
+    std::string text = R"(title: ties
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues: {pick: {options: [left, right, middle]}}
+      solution: utilitarian
+      lotteries: false
+      disagreement: [0, 0]
+payoffs:
+  A: if(deal == agree, if(pick == left, 4, if(pick == right, 1, 2.5)), 0)
+  B: if(deal == agree, if(pick == left, 1, if(pick == right, 4, 2.5)), 0)
+)";
+    auto s = Read(text);
+    const auto& step = s->bargains[0].step;
+    CHECK(step.payoffs[0] == doctest::Approx(2.5));
+    CHECK(step.issue_text[0] == "pick middle");
+    const auto* u = step.result.Find(bargaining::Concept::kUtilitarian);
+    REQUIRE(u != nullptr);
+    CHECK(u->ties.size() == 3);
+    CHECK(Has(u->method, "tie"));
+  }
+
+  TEST_CASE("a declared disagreement point is what the breakdown branch pays") {
+    // Splitting 1 from d = (0.2, 0): x - 0.2 = 1 - x, x = 0.6, agreement (0.6, 0.4). With
+    // breakdown 0.1 the expected payoffs are 0.9 (0.6, 0.4) + 0.1 (0.2, 0) = (0.56, 0.36);
+    // paying the formulas' (0, 0) on breakdown would give (0.54, 0.36).
+    std::string text = R"(title: breakdown
+players: [A, B]
+stages:
+  - name: talks
+    bargain:
+      issues: {x: {from: 0, to: 1}}
+      disagreement: [0.2, 0]
+      breakdown: 0.1
+payoffs:
+  A: if(talks == agree, x, 0)
+  B: if(talks == agree, 1 - x, 0)
+)";
+    auto s = Read(text);
+    CHECK(s->bargains[0].step.issue_values[0] == doctest::Approx(0.6));
+    auto u = Payoffs(*s);
+    CHECK(u[0] == doctest::Approx(0.56));
+    CHECK(u[1] == doctest::Approx(0.36));
+  }
+
+  TEST_CASE("failed talks: the ideal point is not below the disagreement point, the text reads") {
+    // u = (x, 1 - x), x in [0, 1], d = (2, 2): nothing reaches d, so talks fail; no agreement
+    // is at least as good as d for both, so nobody can gain and the ideal point is d itself
+    // (the players' unconstrained bests, (1, 1), lie below d).
+    std::string text = R"(title: fail
+players: [A, B]
+stages:
+  - name: talks
+    bargain:
+      issues: {x: {from: 0, to: 1}}
+      disagreement: [2, 2]
+payoffs:
+  A: if(talks == agree, x, 2)
+  B: if(talks == agree, 1 - x, 2)
+)";
+    auto s = Read(text);
+    const auto& step = s->bargains[0].step;
+    REQUIRE_FALSE(step.agreement_possible);
+    REQUIRE(step.result.ideal.size() == 2);
+    CHECK(step.result.ideal[0] == doctest::Approx(2));
+    CHECK(step.result.ideal[1] == doctest::Approx(2));
+    auto steps = report::BargainingStepsFrom(*s, nullptr, 10, nullptr);
+    REQUIRE(steps.size() == 1);
+    CHECK_FALSE(Has(steps[0].summary, "the agreement is no agreement"));
+    CHECK(Has(steps[0].summary, "talks fail and each player gets (2, 2)"));
+  }
+
+  TEST_CASE("the explanation: a threat game's mix is pinned down by subgame perfection") {
+    // If talks fail, A and B play matching pennies (A wins 1 on a match, B on a mismatch; B
+    // does not see A's coin): the only equilibrium mixes 1/2-1/2, worth (1/2, 1/2), the
+    // disagreement point. Agreement on u = (2x, 2 - 2x) from it: 2x - 1/2 = 3/2 - 2x, x = 1/2,
+    // worth (1, 1). Talks never fail, so
+    // B's information set is off the path; but it is reached in the play of the no-deal
+    // subgame, so subgame perfection pins B's mix down.
+    std::string text = R"(title: threats
+players: [A, B]
+stages:
+  - name: talks
+    bargain:
+      issues: {x: {from: 0, to: 1}}
+  - name: a
+    player: A
+    actions: [heads, tails]
+  - name: b
+    player: B
+    actions: [heads, tails]
+    observe: none
+payoffs:
+  A: if(talks == agree, 2 * x, if(a == b, 1, 0))
+  B: if(talks == agree, 2 - 2 * x, if(a == b, 0, 1))
+)";
+    auto s = Read(text);
+    CHECK(s->bargains[0].step.result.disagreement[0] == doctest::Approx(0.5));
+    CHECK(s->bargains[0].step.issue_values[0] == doctest::Approx(0.5));
+    auto solution = equilibrium::Solve(*s->game, {});
+    auto explanation = report::Explain(*s->game, solution.equilibria.front(), {});
+    bool found = false;
+    for (const auto& step : explanation.steps) {
+      if (!Has(step.text, "cannot tell apart")) continue;
+      found = true;
+      CHECK(Has(step.text, "pinned down"));
+      CHECK_FALSE(Has(step.text, "does not pin down"));
+      CHECK(Has(step.text, "(0.5 and 0.5)"));  // the beliefs within the subgame
+      CHECK(Has(step.text, "mixes"));
+    }
+    CHECK(found);
+  }
+
+  TEST_CASE("report parameter tables leave a unit-less parameter without a unit") {
+    std::string text = R"(title: units
+units: USD bn
+players: [A, B]
+parameters:
+  p: {value: 0.3}
+  cost: {value: 2, unit: USD bn}
+stages:
+  - name: move
+    player: A
+    actions: [x, y]
+payoffs:
+  A: if(move == x, p, cost)
+  B: 0
+)";
+    auto s = Read(text);
+    auto info = report::ScenarioInfoFrom(*s, {});
+    REQUIRE(info.parameters.size() == 2);
+    CHECK(info.parameters[0].unit.empty());
+    CHECK(info.parameters[1].unit == "USD bn");
+  }
+}
+
+}  // namespace
+}  // namespace parley::scenario
