@@ -185,7 +185,7 @@ t "" 3 "" { -1, 0 }
   TEST_CASE("every Gambit reference game gets a report, its tree laid out by Graphviz") {
     // Regression: Graphviz 2.43 corrupted memory laying out labelled flat edges (information
     // sets on one rank, e.g. cent2.efg); the drawing now labels them with xlabel.
-    if (!testing::SharedAvailable()) return;
+    if (!testing::SharedOrSkip()) return;
     std::size_t count = 0;
     for (const auto& entry : std::filesystem::directory_iterator(testing::SharedPath("gambit-games/efg"))) {
       std::string path = entry.path().string();
@@ -213,7 +213,7 @@ t "" 3 "" { -1, 0 }
   }
 
   TEST_CASE("an unreached information set: what is prescribed, no belief invented") {
-    if (!testing::SharedAvailable()) return;
+    if (!testing::SharedOrSkip()) return;
     auto game = io::LoadGame(testing::SharedPath("gambit-games/efg/bhg1.efg"));
     auto solution = equilibrium::Solve(*game, {});
     ExplainOptions options;
