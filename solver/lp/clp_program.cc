@@ -506,8 +506,10 @@ LpSolution SolveWithClpProgram(const LinearProgram& program, const SolveOptions&
       argv.insert(argv.end(), {"-crossover", "on", "-barrier"});
       break;
   }
-  // "-printMask Z" matches none of the names R0.., C0..: the solution file is one status line.
-  argv.insert(argv.end(), {"-saveSolution", first_bin, "-printMask", "Z", "-solution", first_txt});
+  // Only the first line of each -solution file is read (the status); the values come from the
+  // binary -saveSolution file, at full precision. (clp 1.17's -printMask, which could shorten
+  // the text file, crashes on programs of a few thousand columns.)
+  argv.insert(argv.end(), {"-saveSolution", first_bin, "-solution", first_txt});
   // The clean-up (see clp_engine.cc): CLP's tolerances apply to the scaled program, and a
   // dual simplex pass from the final basis on the unscaled program with 1e-10 removes what
   // they leave (on a sequence-form LP a deviation gain of 0.008). It also finishes when the

@@ -336,7 +336,7 @@ TEST_SUITE("lp.clp_program") {
                        "; head -c 8 /dev/zero"                                   // dual 1: 0
                        "; printf '\\000\\000\\000\\000\\000\\000\\340\\077'"   // x: 0.5
                        "; printf '\\000\\000\\000\\000\\000\\000\\340\\077'"   // y: 0.5
-                       "; head -c 24 /dev/zero";                                 // z, costs
+                       "; head -c 32 /dev/zero";                                 // z, 3 costs
     ScopedEnv fake("PARLEY_CLP", FakeClp("fake_clp_good_" + std::to_string(::getpid()) + ".sh",
                                          "Optimal - objective value 1", good));
     auto s = parley::lp::SolveWithClpProgram(program, ClpOptions());
