@@ -20,7 +20,18 @@ int main(int argc, char** argv) {
   using parley::cli::Commands;
   CLI::App app{"Parley: extensive-form games, subgame-perfect equilibria and bargaining",
                "parley"};
-  app.set_version_flag("--version", std::string("parley ") + PARLEY_VERSION);
+  app.set_version_flag(
+      "--version",
+      std::string("parley ") + PARLEY_VERSION +
+          "\nLicence GPL-3.0-or-later: GNU GPL version 3 or later "
+          "<https://www.gnu.org/licenses/gpl-3.0.html>.\n"
+          "This is free software: you are free to change and redistribute it.\n"
+          "There is NO WARRANTY, to the extent permitted by law."
+#ifdef PARLEY_WITH_CLP_LIBRARY
+          "\nThis build links COIN-OR CLP (EPL-1.0): for private use only, not to be "
+          "distributed."
+#endif
+  );
   app.require_subcommand(1);
   auto& commands = Commands();
   std::sort(commands.begin(), commands.end(),

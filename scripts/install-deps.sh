@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
 # Installs Parley's build and test dependencies from Debian 12 packages (as root, or through
 # sudo when available). Does nothing when every package is already there.
+#   bash scripts/install-deps.sh                       what the default build and CI need
+#   bash scripts/install-deps.sh --with-clp-library    also CLP's headers, for a private build
+#                                                      with -DPARLEY_WITH_CLP_LIBRARY=ON
 set -euo pipefail
 
 packages=(
   cmake g++ make pkg-config
-  libboost-graph-dev libglpk-dev coinor-libclp-dev libcli11-dev doctest-dev nlohmann-json3-dev libgmp-dev
+  libboost-graph-dev libglpk-dev libcli11-dev doctest-dev nlohmann-json3-dev libgmp-dev
   libyaml-cpp-dev libmuparser-dev libeigen3-dev librsvg2-bin libbenchmark-dev
   chromium
+  coinor-clp   # the clp program: Parley runs it as a separate process for large LPs
+  dpkg-dev     # dpkg-shlibdeps, for the .deb's dependencies (scripts/check-install.sh)
   clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer
 )
+for arg in "$@"; do
+  case "$arg" in
+    --with-clp-library) packages+=(coinor-libclp-dev) ;;
+    *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,13 +1,17 @@
 #include "tests/test_util.h"
 
+#include <doctest/doctest.h>
+
 #include <sys/wait.h>
 
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 namespace parley::testing {
@@ -23,6 +27,21 @@ std::string BuildPath(const std::string& relative) {
 }
 bool SharedAvailable() {
   return std::filesystem::exists(SharedPath("gambit-games/reference.json"));
+}
+
+bool SharedOrSkip() {
+  if (SharedAvailable()) return true;
+  const char* ci = std::getenv("CI");
+  if (ci != nullptr && std::strcmp(ci, "true") == 0) {
+    FAIL("the Gambit reference games are not in " << SharedPath("gambit-games")
+         << " and CI must run the conformance tests: configure with -DPARLEY_SHARED_DIR=...");
+  }
+  std::cout << "skipped: the Gambit reference games are not in " << SharedPath("gambit-games")
+            << "; to run this conformance test, configure with -DPARLEY_SHARED_DIR=<folder "
+               "holding gambit-games/>" << std::endl;
+  const char* code = std::getenv("PARLEY_SKIP_RETURN_CODE");
+  if (code != nullptr && *code != '\0') std::exit(std::atoi(code));
+  return false;
 }
 
 std::string ReadFile(const std::string& path) {

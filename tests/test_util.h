@@ -22,6 +22,14 @@ std::string SourcePath(const std::string& relative);
 std::string SharedPath(const std::string& relative);
 std::string BuildPath(const std::string& relative);
 bool SharedAvailable();
+// For the conformance tests that read the Gambit reference games, as their first line:
+//   if (!testing::SharedOrSkip()) return;
+// True when the games are there. When they are not, the test is skipped: one line says how to
+// run it, then the process ends with the code in PARLEY_SKIP_RETURN_CODE (ctest sets it, one
+// process per test case, and reports the test as skipped); without that variable (a direct run
+// of the runner) the result is false and the test case returns. Under CI=true a missing corpus
+// fails the test instead: CI has the games and must run them.
+bool SharedOrSkip();
 
 struct RunResult {
   int exit_code = -1;

@@ -1,6 +1,9 @@
-// The CLP engine of LinearProgram (COIN-OR CLP: ClpSimplex, ClpSolve). CLP's sparse LU and
-// pricing make each simplex iteration on a large sparse program several times cheaper than
-// GLPK's (measured on sequence-form LPs in docs/performance.md).
+// The in-process CLP engine of LinearProgram (COIN-OR CLP: ClpSimplex, ClpSolve), compiled only
+// with -DPARLEY_WITH_CLP_LIBRARY=ON. CLP is under the EPL-1.0, which is incompatible with the
+// GPL: a binary built this way is for private use and cannot be distributed (docs/licensing.md).
+// The default build runs the `clp` program instead (clp_program.cc), with the same method.
+// CLP's sparse LU and pricing make each simplex iteration on a large sparse program several
+// times cheaper than GLPK's (measured on sequence-form LPs in docs/performance.md).
 #include <ClpSimplex.hpp>
 #include <ClpSolve.hpp>
 #include <CoinFinite.hpp>
@@ -48,7 +51,7 @@ LpSolution Read(ClpSimplex& model, int rows, int cols, Status status) {
 
 }  // namespace
 
-LpSolution SolveWithClp(const LinearProgram& program, const SolveOptions& options) {
+LpSolution SolveWithClpLibrary(const LinearProgram& program, const SolveOptions& options) {
   const int rows = program.num_rows(), cols = program.num_columns();
   // Column-major copy of the coordinate entries (CLP stores the matrix by columns).
   auto entry_row = program.entry_rows(), entry_col = program.entry_columns();

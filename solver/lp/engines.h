@@ -8,6 +8,13 @@
 namespace parley::lp {
 
 LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& options);
-LpSolution SolveWithClp(const LinearProgram& program, const SolveOptions& options);
+// The `clp` program run as a separate process (clp_program.cc); GLPK when there is none.
+LpSolution SolveWithClpProgram(const LinearProgram& program, const SolveOptions& options);
+// Whether SolveWithClpProgram finds a `clp` program ($PARLEY_CLP, else on $PATH).
+bool ClpProgramAvailable();
+#ifdef PARLEY_WITH_CLP_LIBRARY
+// CLP linked in-process (clp_engine.cc): only in builds for private use.
+LpSolution SolveWithClpLibrary(const LinearProgram& program, const SolveOptions& options);
+#endif
 
 }  // namespace parley::lp

@@ -24,6 +24,23 @@ int BoundType(double lower, double upper) {
 
 double Finite(double value) { return std::isfinite(value) ? value : 0.0; }
 
+// GLPK creates an environment for each thread on its first call (thread-local storage, when
+// glp_config("TLS") names it, as in Debian's build) and frees it only in glp_free_env. A worker
+// thread that solved an LP would leave it behind at exit (LeakSanitizer reports it), so the
+// first call on a thread registers a thread_local guard whose destructor frees it when the
+// thread ends; the main thread's goes at exit. Without thread-local storage there is one
+// shared environment, which must not be freed under other threads' feet: no guard then.
+struct ThreadEnvironmentGuard {
+  ~ThreadEnvironmentGuard() { glp_free_env(); }
+};
+
+void FreeEnvironmentAtThreadExit() {
+  static const bool per_thread = glp_config("TLS") != nullptr;
+  if (!per_thread) return;
+  thread_local ThreadEnvironmentGuard guard;
+  (void)guard;
+}
+
 struct ProblemDeleter {
   void operator()(glp_prob* problem) const { glp_delete_prob(problem); }
 };
@@ -88,6 +105,7 @@ LpSolution InteriorPoint(glp_prob* problem, int rows, int cols) {
 }  // namespace
 
 LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& options) {
+  FreeEnvironmentAtThreadExit();
   glp_term_out(GLP_OFF);
   std::unique_ptr<glp_prob, ProblemDeleter> holder(glp_create_prob());
   glp_prob* problem = holder.get();

@@ -105,8 +105,12 @@ int LinearProgram::AddDenseRow(double lower, double upper, std::span<const doubl
 }
 
 LpSolution LinearProgram::Solve(const SolveOptions& options) const {
-  return options.engine == Engine::kClp ? SolveWithClp(*this, options)
-                                        : SolveWithGlpk(*this, options);
+  if (options.engine == Engine::kGlpk) return SolveWithGlpk(*this, options);
+#ifdef PARLEY_WITH_CLP_LIBRARY
+  return SolveWithClpLibrary(*this, options);
+#else
+  return SolveWithClpProgram(*this, options);
+#endif
 }
 
 }  // namespace parley::lp

@@ -1,8 +1,11 @@
 // A small linear-programming interface over two engines: GLPK (Makhorin, GLPK reference
 // manual: glp_simplex, glp_interior), the default, and COIN-OR CLP (Forrest and others; the
 // ClpSimplex class), several times faster per simplex iteration on large sparse programs such as
-// sequence-form LPs. This folder is the only code that includes glpk.h or CLP's headers:
-// everything else states its LP through LinearProgram and reads back a LpSolution.
+// sequence-form LPs. GLPK is linked; CLP (EPL-1.0, not GPL-compatible) is by default the
+// separate `clp` program, run on an MPS file (clp_program.cc), and linked in-process only in a
+// private build configured with -DPARLEY_WITH_CLP_LIBRARY=ON (clp_engine.cc). This folder is the
+// only code that includes glpk.h or CLP's headers: everything else states its LP through
+// LinearProgram and reads back a LpSolution.
 //
 // The program is built column by column and row by row (sparse coefficients), then Solve()
 // loads it into the engine in one bulk call, so programs with thousands of sparse rows and
@@ -28,7 +31,10 @@ std::string ToString(Status status);
 // methods, so either answer can be checked the same way.
 enum class Engine {
   kGlpk,  // GLPK: the default; small and medium programs (bargaining, matrix games)
-  kClp,   // COIN-OR CLP: large sparse programs (sequence-form LPs with thousands of rows)
+  kClp,   // COIN-OR CLP: large sparse programs (sequence-form LPs with thousands of rows).
+          // The `clp` program as a separate process ($PARLEY_CLP, else `clp` on $PATH); when
+          // there is none, GLPK with a note (LpSolution::note). In-process CLP in a build with
+          // PARLEY_WITH_CLP_LIBRARY (private use only: that binary cannot be distributed).
 };
 
 // How Solve() runs the engine. The defaults are GLPK's primal simplex from an advanced basis,
@@ -48,6 +54,8 @@ struct SolveOptions {
   bool scale = true;           // GLPK: glp_scale_prob(GLP_SF_AUTO); CLP: its automatic scaling
   bool advanced_basis = true;  // GLPK only: glp_adv_basis as the starting basis, else
                                // glp_std_basis (CLP chooses its own crash)
+  double time_limit_seconds = 3600;  // the clp program only: it is stopped after this long
+                                     // and Solve throws LimitError
 };
 
 struct LpSolution {
@@ -57,6 +65,7 @@ struct LpSolution {
   std::vector<double> row_duals;    // one per row: d objective / d (row bound)
   std::vector<double> reduced_costs;  // one per column
   std::vector<double> row_activity;   // one per row: sum of coefficient * primal
+  std::string note;  // why another engine than the one asked for solved it; empty otherwise
 };
 
 class LinearProgram {

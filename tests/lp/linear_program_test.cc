@@ -1,13 +1,20 @@
 #include "solver/lp/linear_program.h"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "solver/lp/engines.h"
 #include "solver/lp/matrix_game.h"
 #include "solver/model/error.h"
+#include "tests/test_util.h"
 
 using parley::lp::Algorithm;
 using parley::lp::Engine;
@@ -161,5 +168,195 @@ TEST_SUITE("lp") {
     CHECK(saddle.value == doctest::Approx(2));
     CHECK(saddle.row[1] == doctest::Approx(1));
     CHECK(saddle.column[1] == doctest::Approx(1));
+  }
+}
+
+namespace {
+
+// Sets an environment variable for one scope (the runner may go on to other test cases).
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+// A stand-in for the clp program: a shell script that writes `status` as the first line of
+// every -solution file and runs `write_binary` (sh commands, output to stdout) into every
+// -saveSolution file, then exits with `exit_code`.
+std::string FakeClp(const std::string& name, const std::string& status,
+                    const std::string& write_binary, int exit_code = 0) {
+  std::string path = parley::testing::WriteTempFile(
+      name, "#!/bin/sh\n"
+            "while [ $# -gt 0 ]; do\n"
+            "  case \"$1\" in\n"
+            "    -saveSolution) shift; { " + write_binary + "; } > \"$1\" ;;\n"
+            "    -solution) shift; echo '" + status + "' > \"$1\" ;;\n"
+            "  esac\n"
+            "  shift\n"
+            "done\n"
+            "exit " + std::to_string(exit_code) + "\n");
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+  return path;
+}
+
+// min x + y + z s.t. x + y + z >= 1, x - y >= 0, columns in [0, 10]: 2 rows, 3 columns, value
+// 1, and zero is not feasible (so an all-zero answer read back must be refused).
+LinearProgram TwoByThree() {
+  LinearProgram program(Sense::kMinimize);
+  for (int j = 0; j < 3; ++j) program.AddColumn(0, 10, 1);
+  program.AddRow(1, kInfinity, std::vector<int>{0, 1, 2}, std::vector<double>{1, 1, 1});
+  program.AddRow(0, kInfinity, std::vector<int>{0, 1}, std::vector<double>{1, -1});
+  return program;
+}
+
+SolveOptions ClpOptions() {
+  SolveOptions options;
+  options.engine = Engine::kClp;
+  return options;
+}
+
+}  // namespace
+
+TEST_SUITE("lp.clp_program") {
+  TEST_CASE("bounds and rows of every kind reach the clp program intact") {
+    // max x + 2y - z over x free, y in [-2, 3], z <= 4, w fixed at 1.5, with
+    //   r0: 1 <= x + y <= 5 (two-sided), r1: x - y free, r2: z + w = 2.5, r3: x <= 3.
+    // r2 fixes z = 1; then max x + 2y with x + y <= 5, y <= 3: (x, y) = (2, 3), value
+    // 2 + 6 - 1 = 7. Duals: r0 prices x's coefficient, 1; r2 is -1 (z = 2.5 - w costs 1 per
+    // unit); r3 is slack. y's reduced cost 2 - 1 = 1, at its upper bound.
+    LinearProgram program(Sense::kMaximize);
+    int x = program.AddColumn(-kInfinity, kInfinity, 1);
+    int y = program.AddColumn(-2, 3, 2);
+    int z = program.AddColumn(-kInfinity, 4, -1);
+    int w = program.AddColumn(1.5, 1.5, 0);
+    program.AddRow(1, 5, std::vector<int>{x, y}, std::vector<double>{1, 1});
+    program.AddRow(-kInfinity, kInfinity, std::vector<int>{x, y}, std::vector<double>{1, -1});
+    program.AddRow(2.5, 2.5, std::vector<int>{z, w}, std::vector<double>{1, 1});
+    program.AddRow(-kInfinity, 3, std::vector<int>{x}, std::vector<double>{1});
+    for (const SolveOptions& options : AllEngines()) {
+      CAPTURE(Name(options));
+      auto s = program.Solve(options);
+      REQUIRE(s.status == Status::kOptimal);
+      CHECK(s.objective == doctest::Approx(7));
+      CHECK(s.primal[x] == doctest::Approx(2));
+      CHECK(s.primal[y] == doctest::Approx(3));
+      CHECK(s.primal[z] == doctest::Approx(1));
+      CHECK(s.primal[w] == doctest::Approx(1.5));
+      CHECK(s.row_activity[1] == doctest::Approx(-1));
+      CHECK(s.row_duals[0] == doctest::Approx(1));
+      CHECK(s.row_duals[2] == doctest::Approx(-1));
+      CHECK(s.row_duals[3] == doctest::Approx(0));
+      CHECK(s.reduced_costs[y] == doctest::Approx(1));
+    }
+  }
+
+  TEST_CASE("the clp program leaves no temporary files behind") {
+    if (!parley::lp::ClpProgramAvailable()) return;  // nothing is written without it
+    std::string dir = parley::testing::BuildPath("test-tmp/clp-tmpdir-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    {
+      ScopedEnv tmp("TMPDIR", dir);
+      auto s = parley::lp::SolveWithClpProgram(TwoByThree(), ClpOptions());
+      REQUIRE(s.status == Status::kOptimal);
+      CHECK(s.objective == doctest::Approx(1));
+      CHECK(s.note.empty());
+    }
+    CHECK(std::filesystem::is_empty(dir));
+    std::filesystem::remove_all(dir);
+  }
+
+  TEST_CASE("without the clp program, GLPK solves it and says so") {
+    ScopedEnv none("PARLEY_CLP", "/nonexistent/clp");
+    CHECK(!parley::lp::ClpProgramAvailable());
+    SolveOptions options = ClpOptions();
+    options.algorithm = Algorithm::kInteriorPoint;  // as the sequence-form LP asks
+    options.presolve = true;
+    auto s = TwoByThree().Solve(options);
+    REQUIRE(s.status == Status::kOptimal);
+    CHECK(s.objective == doctest::Approx(1));
+    CHECK(s.note.find("GLPK") != std::string::npos);
+  }
+
+  TEST_CASE("what the clp program writes is checked before it is believed") {
+    const LinearProgram program = TwoByThree();
+    // 2 ints then 1 + 2 * 2 + 2 * 3 = 11 doubles: 96 bytes.
+    const std::string rows2_cols3 = "printf '\\002\\000\\000\\000\\003\\000\\000\\000'";
+    struct Case {
+      const char* what;
+      std::string status, binary;
+      int exit_code;
+      const char* message;
+    };
+    const Case cases[] = {
+        {"a file too short", "Optimal - objective value 1", rows2_cols3, 0, "bytes, not 96"},
+        {"counts swapped, same length", "Optimal - objective value 1",
+         "printf '\\003\\000\\000\\000\\002\\000\\000\\000'; head -c 88 /dev/zero", 0,
+         "3 rows and 2 columns"},
+        {"a NaN", "Optimal - objective value 1",
+         rows2_cols3 + "; head -c 80 /dev/zero; printf '\\377\\377\\377\\377\\377\\377\\377\\177'",
+         0, "not a finite number"},
+        {"an answer of another program (all zero: row 0 broken)", "Optimal - objective value 0",
+         rows2_cols3 + "; head -c 88 /dev/zero", 0, "row 0"},
+        {"a status line it does not know", "Stopped on difficulties - objective value 0",
+         rows2_cols3 + "; head -c 88 /dev/zero", 0, "without a conclusion"},
+        {"no status line", "", rows2_cols3 + "; head -c 88 /dev/zero", 0, "without a conclusion"},
+        {"a failing exit", "Optimal - objective value 1", "true", 3, "exited with code 3"},
+    };
+    int k = 0;
+    for (const Case& c : cases) {
+      CAPTURE(c.what);
+      ScopedEnv fake("PARLEY_CLP", FakeClp("fake_clp_" + std::to_string(::getpid()) + "_" +
+                                               std::to_string(k++) + ".sh",
+                                           c.status, c.binary, c.exit_code));
+      CHECK_THROWS_WITH_AS(parley::lp::SolveWithClpProgram(program, ClpOptions()),
+                           doctest::Contains(c.message), parley::LimitError);
+    }
+    // The same stand-in writing the true answer is believed: x = y = 1/2, z = 0 (rows 1 and
+    // 0, duals 1 and 0, reduced costs 0 0 1; x and y are basic).
+    std::string good = rows2_cols3 +
+                       "; printf '\\000\\000\\000\\000\\000\\000\\360\\077'"   // objective 1
+                       "; printf '\\000\\000\\000\\000\\000\\000\\360\\077'"   // row 0: 1
+                       "; head -c 8 /dev/zero"                                   // row 1: 0
+                       "; printf '\\000\\000\\000\\000\\000\\000\\360\\077'"   // dual 0: 1
+                       "; head -c 8 /dev/zero"                                   // dual 1: 0
+                       "; printf '\\000\\000\\000\\000\\000\\000\\340\\077'"   // x: 0.5
+                       "; printf '\\000\\000\\000\\000\\000\\000\\340\\077'"   // y: 0.5
+                       "; head -c 32 /dev/zero";                                 // z, 3 costs
+    ScopedEnv fake("PARLEY_CLP", FakeClp("fake_clp_good_" + std::to_string(::getpid()) + ".sh",
+                                         "Optimal - objective value 1", good));
+    auto s = parley::lp::SolveWithClpProgram(program, ClpOptions());
+    REQUIRE(s.status == Status::kOptimal);
+    CHECK(s.primal[0] == 0.5);
+    CHECK(s.primal[1] == 0.5);
+    CHECK(s.primal[2] == 0.0);
+    CHECK(s.row_duals[0] == 1.0);
+  }
+
+  TEST_CASE("the clp program is stopped at the time limit") {
+    std::string sleeper = parley::testing::WriteTempFile(
+        "fake_clp_sleep_" + std::to_string(::getpid()) + ".sh", "#!/bin/sh\nexec sleep 30\n");
+    std::filesystem::permissions(sleeper, std::filesystem::perms::owner_all);
+    ScopedEnv fake("PARLEY_CLP", sleeper);
+    SolveOptions options = ClpOptions();
+    options.time_limit_seconds = 1;
+    auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_WITH_AS(parley::lp::SolveWithClpProgram(TwoByThree(), options),
+                         doctest::Contains("did not finish the LP within 1 s"), parley::LimitError);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
   }
 }
