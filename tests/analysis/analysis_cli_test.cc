@@ -132,7 +132,9 @@ TEST_SUITE("analysis.cli") {
             static_cast<char*>(nullptr));
       _exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    // Long enough for the program to start and compute some rows even on a loaded machine;
+    // far too short for 2 million points (about 12,000 a second per core).
+    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
     kill(pid, SIGINT);
     int status = 0;
     waitpid(pid, &status, 0);
@@ -140,7 +142,7 @@ TEST_SUITE("analysis.cli") {
     CHECK(WEXITSTATUS(status) == 130);
     std::string csv = ReadFile(out);
     std::size_t rows = static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n'));
-    CHECK(rows > 10);          // a header and the rows computed in 1.5 s
+    CHECK(rows >= 2);          // a header and at least one row computed before the signal
     CHECK(rows < 2000001);     // not the whole grid
     CHECK(csv.rfind("index,openai_power,", 0) == 0);
   }
