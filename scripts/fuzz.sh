@@ -6,6 +6,7 @@
 # Usage: bash scripts/fuzz.sh [seconds per target, default 45] [target ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh --with-fuzzing
 seconds=${1:-45}
 shift || true
 targets=("$@")

@@ -4,6 +4,8 @@
 #   bash scripts/install-deps.sh                       what the default build and CI need
 #   bash scripts/install-deps.sh --with-clp-library    also CLP's headers, for a private build
 #                                                      with -DPARLEY_WITH_CLP_LIBRARY=ON
+#   bash scripts/install-deps.sh --with-fuzzing        also clang and its runtime (libFuzzer),
+#                                                      for scripts/fuzz.sh
 set -euo pipefail
 
 packages=(
@@ -13,11 +15,11 @@ packages=(
   chromium
   coinor-clp   # the clp program: Parley runs it as a separate process for large LPs
   dpkg-dev     # dpkg-shlibdeps, for the .deb's dependencies (scripts/check-install.sh)
-  clang libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer
 )
 for arg in "$@"; do
   case "$arg" in
     --with-clp-library) packages+=(coinor-libclp-dev) ;;
+    --with-fuzzing) packages+=(clang libclang-rt-14-dev) ;;
     *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done
