@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "solver/io/files.h"
+#include "solver/io/yaml_limits.h"
 #include "solver/model/error.h"
 
 namespace parley::bargaining {
@@ -89,12 +90,8 @@ class Reader {
   }
 
   ProblemFile Read(const std::string& text) {
-    YAML::Node root;
-    try {
-      root = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-      throw ParseError(SourceLocation{file_, e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg);
-    }
+    // Bounded like every YAML Parley reads: UTF-8, size, and aliases expanded (io/yaml_limits.h).
+    YAML::Node root = io::LoadYamlBounded(text, file_);
     if (!root.IsMap()) throw ParseError(SourceLocation{file_, 1, 1}, "a bargaining file is a mapping of keys");
     CheckKeys(root, {"title", "outcomes", "issues", "utilities", "surplus", "players", "threats",
                      "alternating", "disagreement", "weights", "pure"},

@@ -46,6 +46,21 @@ TEST_SUITE("bargaining.file") {
     CHECK(s.exit_code == 1);
     CHECK(s.err.find(shape + ":2:15: 'disagreement' must be a list of numbers") != std::string::npos);
   }
+
+  TEST_CASE("a bargaining file is bounded like every YAML file: an alias bomb is refused") {
+    // Eight levels of ten aliases stand for more than 10^8 nodes in a few hundred bytes.
+    std::string bomb = "a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+    for (int level = 1; level <= 8; ++level) {
+      std::string prev = "*a" + std::to_string(level - 1);
+      bomb += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+      for (int k = 0; k < 10; ++k) bomb += (k ? ", " : "") + prev;
+      bomb += "]\n";
+    }
+    std::string file = WriteTempFile("bomb_bargain.yaml", bomb);
+    auto r = RunParley("bargain '" + file + "'");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("nodes once its aliases (*name) are expanded") != std::string::npos);
+  }
 }
 
 }  // namespace
