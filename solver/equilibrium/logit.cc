@@ -254,6 +254,27 @@ namespace {
 using SparseMatrix = Eigen::SparseMatrix<double>;
 using Vector = Eigen::VectorXd;
 
+// Every node's expected payoffs (scaled) under the profile `sigma`, leaves to root: the one
+// backward pass both the tracer and the polish use. `value` must hold num_nodes x np.
+void BackwardValues(const LogitSubgame& s, const std::vector<double>& sigma, std::vector<double>& value) {
+  const int np = s.np;
+  for (std::uint32_t i = s.num_nodes(); i-- > 0;) {
+    double* out = &value[static_cast<std::size_t>(i) * np];
+    if (s.leaf_of[i] != kNone) {
+      std::copy_n(&s.leaf_payoff[static_cast<std::size_t>(s.leaf_of[i]) * np], np, out);
+      continue;
+    }
+    std::fill_n(out, np, 0.0);
+    for (std::uint32_t e = s.child_begin[i]; e < s.child_begin[i + 1]; ++e) {
+      std::uint32_t c = s.children[e];
+      double prob = s.var_in[c] >= 0 ? sigma[s.var_in[c]] : s.fixed_in[c];
+      if (prob == 0) continue;
+      const double* vc = &value[static_cast<std::size_t>(c) * np];
+      for (int p = 0; p < np; ++p) out[p] += prob * vc[p];
+    }
+  }
+}
+
 // The equations and their Jacobian at a point (ln sigma, lambda), with reusable buffers.
 class Evaluator {
  public:
@@ -282,21 +303,7 @@ class Evaluator {
       lnp_[i] = lnp_[s.parent[i]] +
                 (s.var_in[i] >= 0 ? y[s.var_in[i]] : (s.fixed_in[i] > 0 ? std::log(s.fixed_in[i]) : kMinusInf));
     const int np = s.np;
-    for (std::uint32_t i = n; i-- > 0;) {
-      double* out = &value_[static_cast<std::size_t>(i) * np];
-      if (s.leaf_of[i] != kNone) {
-        std::copy_n(&s.leaf_payoff[static_cast<std::size_t>(s.leaf_of[i]) * np], np, out);
-        continue;
-      }
-      std::fill_n(out, np, 0.0);
-      for (std::uint32_t e = s.child_begin[i]; e < s.child_begin[i + 1]; ++e) {
-        std::uint32_t c = s.children[e];
-        double prob = s.var_in[c] >= 0 ? sigma_[s.var_in[c]] : s.fixed_in[c];
-        if (prob == 0) continue;
-        const double* vc = &value_[static_cast<std::size_t>(c) * np];
-        for (int p = 0; p < np; ++p) out[p] += prob * vc[p];
-      }
-    }
+    BackwardValues(s, sigma_, value_);
     for (std::size_t k = 0; k < s.sets.size(); ++k) {
       const auto& set = s.sets[k];
       double lnd = kMinusInf;
@@ -418,20 +425,7 @@ void LinearActionValues(const LogitSubgame& s, const std::vector<double>& sigma,
   p[0] = 1;
   for (std::uint32_t i = 1; i < n; ++i)
     p[i] = p[s.parent[i]] * (s.var_in[i] >= 0 ? sigma[s.var_in[i]] : s.fixed_in[i]);
-  for (std::uint32_t i = n; i-- > 0;) {
-    double* out = &value[static_cast<std::size_t>(i) * np];
-    if (s.leaf_of[i] != kNone) {
-      std::copy_n(&s.leaf_payoff[static_cast<std::size_t>(s.leaf_of[i]) * np], np, out);
-      continue;
-    }
-    std::fill_n(out, np, 0.0);
-    for (std::uint32_t e = s.child_begin[i]; e < s.child_begin[i + 1]; ++e) {
-      std::uint32_t c = s.children[e];
-      double prob = s.var_in[c] >= 0 ? sigma[s.var_in[c]] : s.fixed_in[c];
-      if (prob == 0) continue;
-      for (int q = 0; q < np; ++q) out[q] += prob * value[static_cast<std::size_t>(c) * np + q];
-    }
-  }
+  BackwardValues(s, sigma, value);
   for (const auto& set : s.sets) {
     double d = 0;
     for (std::uint32_t m = set.first_node; m < set.end_node; ++m) d += p[s.set_nodes[m]];
