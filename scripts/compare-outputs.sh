@@ -39,7 +39,7 @@ for g in games/*.yaml scenarios/*.yaml tests/data/*.efg tests/data/scenario/*.ya
   run "$b.validate" validate "$g"
   run "$b.report.md" report "$g" --format markdown -o report.md
   run "$b.draw.svg" draw "$g" -o tree.svg
-  run "$b.convert.efg" convert "$g" -o game.efg
+  run "$b.convert.efg" convert "$g" game.efg
 done
 for g in games/holdup_nash.yaml games/alternating_offers.yaml; do
   b=$(echo "$g" | tr '/' '_')
