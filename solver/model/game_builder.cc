@@ -21,7 +21,7 @@ GameBuilder::GameBuilder(std::vector<std::string> players) : players_(std::move(
 LabelId GameBuilder::Intern(std::string_view label) {
   if (label.empty()) return 0;
   // At most half full, so that probe sequences stay short.
-  if (2 * labels_.size() >= label_slots_.size()) RehashLabels(2 * label_slots_.size());
+  if (2 * (interned_.size() + 1) >= label_slots_.size()) RehashLabels(2 * label_slots_.size());
   const std::size_t hash = std::hash<std::string_view>{}(label);
   const auto tag = static_cast<std::uint32_t>(hash >> 32);
   const std::size_t mask = label_slots_.size() - 1;
@@ -30,10 +30,17 @@ LabelId GameBuilder::Intern(std::string_view label) {
     if (slot.id == 0) {
       slot = {static_cast<LabelId>(labels_.size()), tag};
       labels_.emplace_back(label);
+      interned_.push_back(slot.id);
       return slot.id;
     }
     if (slot.tag == tag && labels_[slot.id] == label) return slot.id;
   }
+}
+
+LabelId GameBuilder::StoreLabel(std::string_view label) {
+  if (label.empty()) return 0;
+  labels_.emplace_back(label);
+  return static_cast<LabelId>(labels_.size() - 1);
 }
 
 void GameBuilder::ReserveLabels(std::size_t count) {
@@ -44,7 +51,7 @@ void GameBuilder::ReserveLabels(std::size_t count) {
 void GameBuilder::RehashLabels(std::size_t slots) {
   label_slots_.assign(slots, LabelSlot{});
   const std::size_t mask = slots - 1;
-  for (LabelId id = 1; id < labels_.size(); ++id) {
+  for (LabelId id : interned_) {
     const std::size_t hash = std::hash<std::string_view>{}(labels_[id]);
     std::size_t i = hash & mask;
     while (label_slots_[i].id != 0) i = (i + 1) & mask;
@@ -105,7 +112,7 @@ OutcomeId GameBuilder::AddOutcome(std::string_view label, std::span<const Number
                           " payoffs but the game has " + std::to_string(num_players()) +
                           " players");
   OutcomeId id = static_cast<OutcomeId>(outcome_labels_.size());
-  outcome_labels_.push_back(Intern(label));
+  outcome_labels_.push_back(StoreLabel(label));
   for (const Number& x : payoffs)
     if (!std::isfinite(x.ToDouble()))
       throw ValidationError("a payoff is not a finite number: " + x.ToString());
@@ -165,7 +172,7 @@ NodeId GameBuilder::AddAnyNode(NodeId parent, NodeKind kind, InfosetId infoset,
   infoset_.push_back(infoset);
   outcome_.push_back(outcome);
   child_count_.push_back(0);
-  if (!label.empty()) node_labels_.emplace_back(id, Intern(label));
+  if (!label.empty()) node_labels_.emplace_back(id, StoreLabel(label));
   return id;
 }
 

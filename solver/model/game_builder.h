@@ -85,16 +85,19 @@ class GameBuilder {
   std::vector<std::string> players_;
   std::size_t max_nodes_ = 0;  // 0 = no limit
 
-  // Interned labels: labels_[id] is the text (id 0 is ""), found through an open-addressing
-  // table of ids with linear probing. A lookup hashes the text once, compares 32 bits of its
-  // hash before any text, and allocates nothing: files with a distinct label on every action
-  // intern millions of labels.
+  // Labels: labels_[id] is the text (id 0 is ""). Interned ones are found through an
+  // open-addressing table of ids with linear probing: a lookup hashes the text once, compares
+  // 32 bits of its hash before any text, and allocates nothing (files with a distinct label
+  // on every action intern millions of labels).
   struct LabelSlot {
     LabelId id = 0;           // 0: empty
     std::uint32_t tag = 0;    // the high bits of the label's hash
   };
+  // Node and outcome labels, rarely shared, are stored without a lookup.
+  LabelId StoreLabel(std::string_view label);
   void RehashLabels(std::size_t slots);
   std::vector<std::string> labels_;
+  std::vector<LabelId> interned_;  // the ids in the table
   std::vector<LabelSlot> label_slots_;
 
   std::vector<InfosetDraft> infosets_;
