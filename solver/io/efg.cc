@@ -25,6 +25,46 @@ using model::OutcomeId;
 
 namespace {
 
+// The ids of the sets (or outcomes) a file numbers: usually 1, 2, 3, ... in order of first
+// use, so a vector indexed by number; numbers far beyond those seen so far (a file may use
+// any number below 2^31) go to a hash map instead, so memory stays proportional to the file.
+class NumberIndex {
+ public:
+  static constexpr std::uint32_t kAbsent = 0xffffffffu;
+
+  std::uint32_t Find(std::int64_t number) const {
+    auto n = static_cast<std::uint64_t>(number);
+    if (n < dense_.size()) return dense_[n];
+    auto it = sparse_.find(number);
+    return it == sparse_.end() ? kAbsent : it->second;
+  }
+  void Insert(std::int64_t number, std::uint32_t id) {
+    auto n = static_cast<std::uint64_t>(number);
+    if (n >= dense_.size() && n < 2 * (count_ + 1024)) {
+      dense_.resize(2 * (count_ + 1024), kAbsent);
+      // Numbers kept in the map that the vector now covers move into it.
+      for (auto it = sparse_.begin(); it != sparse_.end();) {
+        if (static_cast<std::uint64_t>(it->first) < dense_.size()) {
+          dense_[static_cast<std::size_t>(it->first)] = it->second;
+          it = sparse_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    ++count_;
+    if (n < dense_.size())
+      dense_[n] = id;
+    else
+      sparse_.emplace(number, id);
+  }
+
+ private:
+  std::vector<std::uint32_t> dense_;
+  std::unordered_map<std::int64_t, std::uint32_t> sparse_;
+  std::size_t count_ = 0;
+};
+
 class EfgReader {
  public:
   EfgReader(std::string_view text, const std::string& file, const ReadOptions& options)
@@ -66,7 +106,11 @@ class EfgReader {
     scan_.Expect(TokenKind::kLeftBrace, "'{' opening the list of player names");
     std::vector<std::string> players = scan_.ReadLabelsToBrace("a player name");
     if (players.empty()) scan_.Fail(t, "the game has no players; list at least one name");
+    infosets_.resize(players.size() + 1);
     builder_.emplace(std::move(players));
+    // Files exported by other tools often give every action a distinct label: make room for
+    // about one label per 24 bytes of file, so the label table is not regrown step by step.
+    builder_->ReserveLabels(scan_.size() / 24);
     builder_->SetTitle(std::move(title));
     builder_->SetMaxNodes(options_.max_nodes);
     if (scan_.Peek().kind == TokenKind::kString)
@@ -79,7 +123,7 @@ class EfgReader {
                        LabelId* label) {
     *label = 0;
     if (scan_.Peek().kind == TokenKind::kString)
-      *label = builder_->Intern(TextScanner::Unescape(scan_.Next().text));
+      *label = builder_->Intern(TextScanner::Unescape(scan_.Next().text, unescaped_));
     scan_.Expect(TokenKind::kLeftBrace, "'{' opening the list of actions");
     for (;;) {
       Token a = scan_.Next();
@@ -88,7 +132,7 @@ class EfgReader {
         scan_.Fail(a, std::string("expected an action label (a quoted string)") +
                           (chance ? " followed by its probability" : "") + " or '}', found " +
                           TextScanner::Describe(a));
-      actions->push_back(builder_->Intern(TextScanner::Unescape(a.text)));
+      actions->push_back(builder_->Intern(TextScanner::Unescape(a.text, unescaped_)));
       if (chance) {
         Token pt = scan_.Peek();
         Number p = scan_.ExpectNumber("the probability of a chance action");
@@ -128,16 +172,16 @@ class EfgReader {
         scan_.Fail(next, "outcome 0 means \"no outcome\" and cannot have a label or payoffs");
       return kNoOutcome;
     }
-    auto it = outcomes_.find(number);
+    const std::uint32_t known = outcomes_.Find(number);
     if (!has_body) {
-      if (it == outcomes_.end())
+      if (known == NumberIndex::kAbsent)
         scan_.Fail(t, "outcome " + std::to_string(number) +
                           " is used before its payoffs are given; give \"label\" { payoffs } "
                           "where it first appears");
-      return it->second;
+      return known;
     }
-    std::string label;
-    if (next.kind == TokenKind::kString) label = TextScanner::Unescape(scan_.Next().text);
+    std::string_view label;
+    if (next.kind == TokenKind::kString) label = TextScanner::Unescape(scan_.Next().text, unescaped_);
     Token brace = scan_.Expect(TokenKind::kLeftBrace, "'{' opening the outcome's payoffs");
     std::vector<Number>& payoffs = payoffs_;
     payoffs.clear();
@@ -158,16 +202,16 @@ class EfgReader {
                             std::to_string(payoffs.size()) + " payoffs but the game has " +
                             std::to_string(builder_->num_players()) +
                             " players; give one payoff per player");
-    if (it != outcomes_.end()) {
+    if (known != NumberIndex::kAbsent) {
       // A repeated declaration must agree with the first.
       for (int i = 0; i < builder_->num_players(); ++i)
-        if (payoffs[i].ToRational() != builder_->exact_payoff(it->second, i))
+        if (payoffs[i].ToRational() != builder_->exact_payoff(known, i))
           scan_.Fail(brace, "outcome " + std::to_string(number) +
                                 " is declared again with other payoffs");
-      return it->second;
+      return known;
     }
     OutcomeId id = builder_->AddOutcome(label, payoffs);
-    outcomes_.emplace(number, id);
+    outcomes_.Insert(number, id);
     return id;
   }
 
@@ -194,8 +238,11 @@ class EfgReader {
         scan_.Fail(t, "expected a node type: 'p' (player), 'c' (chance) or 't' (terminal), "
                       "found " + TextScanner::Describe(t));
       char type = t.text[0];
-      std::string node_label =
-          TextScanner::Unescape(scan_.Expect(TokenKind::kString, "the node's label (a quoted string, may be \"\")").text);
+      // The node's label is kept in node_label_ (not unescaped_, which the labels read below
+      // reuse) until the node is added.
+      std::string_view node_label = TextScanner::Unescape(
+          scan_.Expect(TokenKind::kString, "the node's label (a quoted string, may be \"\")").text,
+          node_label_);
       NodeId parent = kNoNode;
       if (!stack.empty()) {
         parent = stack.back().node;
@@ -218,10 +265,9 @@ class EfgReader {
         }
         std::int64_t set_number =
             scan_.ExpectWholeNumber("information set number", 1, kMaxNumber);
-        // Both numbers are below 2^31 (checked above), so the key is one-to-one.
-        std::uint64_t key = (static_cast<std::uint64_t>(player) << 32) |
-                            static_cast<std::uint64_t>(set_number);
-        auto it = infosets_.find(key);
+        // Sets are numbered per player (chance is player 0).
+        NumberIndex& sets = infosets_[static_cast<std::size_t>(player)];
+        const std::uint32_t known = sets.Find(set_number);
         Token body = scan_.Peek();
         InfosetId h;
         if (body.kind == TokenKind::kString || body.kind == TokenKind::kLeftBrace) {
@@ -229,16 +275,16 @@ class EfgReader {
           probs.clear();
           LabelId label;
           ReadInfosetBody(type == 'c', &actions, &probs, &label);
-          if (it == infosets_.end()) {
+          if (known == NumberIndex::kAbsent) {
             if (type == 'c') {
               CheckChanceSum(body, probs);
               h = builder_->AddChanceInfoset(label, actions, probs);
             } else {
               h = builder_->AddInfoset(static_cast<int>(player - 1), label, actions);
             }
-            infosets_.emplace(key, h);
+            sets.Insert(set_number, h);
           } else {
-            h = it->second;
+            h = known;
             auto declared = builder_->actions(h);
             bool same = std::equal(declared.begin(), declared.end(), actions.begin(), actions.end());
             for (std::size_t i = 0; same && i < probs.size(); ++i)
@@ -252,12 +298,12 @@ class EfgReader {
                                    "; all its nodes must offer the same actions");
           }
         } else {
-          if (it == infosets_.end())
+          if (known == NumberIndex::kAbsent)
             scan_.Fail(body, "information set " + std::to_string(set_number) +
                                  (type == 'c' ? " of chance" : " of player " + std::to_string(player)) +
                                  " is used before its actions are given; give \"label\" { actions } "
                                  "at its first node");
-          h = it->second;
+          h = known;
         }
         OutcomeId o = ReadOutcome();
         NodeId v = builder_->AddNode(parent, h, o, node_label);
@@ -275,8 +321,9 @@ class EfgReader {
   TextScanner scan_;
   ReadOptions options_;
   std::optional<GameBuilder> builder_;
-  std::unordered_map<std::uint64_t, InfosetId> infosets_;
-  std::unordered_map<std::int64_t, OutcomeId> outcomes_;
+  std::vector<NumberIndex> infosets_;  // per player, chance first
+  NumberIndex outcomes_;
+  std::string unescaped_, node_label_;  // labels whose escapes had to be undone
   std::vector<Number> payoffs_;  // reused for every outcome
 };
 

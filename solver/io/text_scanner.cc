@@ -164,6 +164,12 @@ std::string TextScanner::Unescape(std::string_view raw) {
   return out;
 }
 
+std::string_view TextScanner::Unescape(std::string_view raw, std::string& buffer) {
+  if (raw.find('\\') == std::string_view::npos) return raw;
+  buffer = Unescape(raw);
+  return buffer;
+}
+
 std::string TextScanner::Describe(const Token& t) {
   switch (t.kind) {
     case TokenKind::kEnd:

@@ -32,6 +32,8 @@ class TextScanner {
   Token Peek();
 
   SourceLocation Where(const Token& t) const { return {file_, t.line, t.column}; }
+  // The length of the whole text, in bytes.
+  std::size_t size() const { return text_.size(); }
 
   // The next token, which must be of `kind`; else ParseError "expected <what>, found ...".
   Token Expect(TokenKind kind, const std::string& what);
@@ -48,6 +50,9 @@ class TextScanner {
 
   // A string token's value: `\"` becomes `"`; any other backslash pair is kept as-is.
   static std::string Unescape(std::string_view raw);
+  // The same without a copy when `raw` has no escape (the usual case): the result views
+  // `raw`, or `buffer` when an escape had to be undone.
+  static std::string_view Unescape(std::string_view raw, std::string& buffer);
   // How a token reads in a message: `"abc"`, `{`, `end of file`.
   static std::string Describe(const Token& t);
 

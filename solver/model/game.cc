@@ -5,9 +5,10 @@
 namespace parley::model {
 
 std::uint32_t Game::action_into(NodeId v) const {
-  NodeId p = parent_[v];
-  auto kids = children(p);
-  return static_cast<std::uint32_t>(std::find(kids.begin(), kids.end(), v) - kids.begin());
+  // Children are numbered in preorder, so a node's children are in increasing order: a binary
+  // search finds v among its siblings (a node with 10^6 children costs 20 comparisons).
+  auto kids = children(parent_[v]);
+  return static_cast<std::uint32_t>(std::lower_bound(kids.begin(), kids.end(), v) - kids.begin());
 }
 
 const std::string& Game::node_label(NodeId v) const {

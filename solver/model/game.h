@@ -77,7 +77,7 @@ class Game {
   NodeId child(NodeId v, std::uint32_t action) const { return column_[rowstart_[v] + action]; }
   // The parent of v (kNoNode for the root). O(depth of v) is avoided: stored.
   NodeId parent(NodeId v) const { return parent_[v]; }
-  // Which action of its parent leads to v (v must not be the root). O(siblings).
+  // Which action of its parent leads to v (v must not be the root). O(log siblings).
   std::uint32_t action_into(NodeId v) const;
   // The node's label ("" when it has none).
   const std::string& node_label(NodeId v) const;

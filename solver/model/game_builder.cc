@@ -1,6 +1,9 @@
 #include "solver/model/game_builder.h"
 
 #include <algorithm>
+#include <bit>
+#include <span>
+#include <functional>
 #include <cmath>
 #include <map>
 #include <string>
@@ -12,17 +15,48 @@ namespace parley::model {
 GameBuilder::GameBuilder(std::vector<std::string> players) : players_(std::move(players)) {
   if (players_.empty()) throw ValidationError("a game needs at least one player");
   labels_.emplace_back();
-  label_ids_.emplace(std::string(), 0);
+  RehashLabels(64);
 }
 
 LabelId GameBuilder::Intern(std::string_view label) {
   if (label.empty()) return 0;
-  auto it = label_ids_.find(std::string(label));
-  if (it != label_ids_.end()) return it->second;
-  LabelId id = static_cast<LabelId>(labels_.size());
+  // At most half full, so that probe sequences stay short.
+  if (2 * (interned_.size() + 1) >= label_slots_.size()) RehashLabels(2 * label_slots_.size());
+  const std::size_t hash = std::hash<std::string_view>{}(label);
+  const auto tag = static_cast<std::uint32_t>(hash >> 32);
+  const std::size_t mask = label_slots_.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    LabelSlot& slot = label_slots_[i];
+    if (slot.id == 0) {
+      slot = {static_cast<LabelId>(labels_.size()), tag};
+      labels_.emplace_back(label);
+      interned_.push_back(slot.id);
+      return slot.id;
+    }
+    if (slot.tag == tag && labels_[slot.id] == label) return slot.id;
+  }
+}
+
+LabelId GameBuilder::StoreLabel(std::string_view label) {
+  if (label.empty()) return 0;
   labels_.emplace_back(label);
-  label_ids_.emplace(labels_.back(), id);
-  return id;
+  return static_cast<LabelId>(labels_.size() - 1);
+}
+
+void GameBuilder::ReserveLabels(std::size_t count) {
+  labels_.reserve(count + 1);
+  if (2 * (count + 1) > label_slots_.size()) RehashLabels(std::bit_ceil(2 * (count + 1)));
+}
+
+void GameBuilder::RehashLabels(std::size_t slots) {
+  label_slots_.assign(slots, LabelSlot{});
+  const std::size_t mask = slots - 1;
+  for (LabelId id : interned_) {
+    const std::size_t hash = std::hash<std::string_view>{}(labels_[id]);
+    std::size_t i = hash & mask;
+    while (label_slots_[i].id != 0) i = (i + 1) & mask;
+    label_slots_[i] = {id, static_cast<std::uint32_t>(hash >> 32)};
+  }
 }
 
 InfosetId GameBuilder::AddInfoset(int player, std::string_view label,
@@ -78,7 +112,7 @@ OutcomeId GameBuilder::AddOutcome(std::string_view label, std::span<const Number
                           " payoffs but the game has " + std::to_string(num_players()) +
                           " players");
   OutcomeId id = static_cast<OutcomeId>(outcome_labels_.size());
-  outcome_labels_.push_back(Intern(label));
+  outcome_labels_.push_back(StoreLabel(label));
   for (const Number& x : payoffs)
     if (!std::isfinite(x.ToDouble()))
       throw ValidationError("a payoff is not a finite number: " + x.ToString());
@@ -138,7 +172,7 @@ NodeId GameBuilder::AddAnyNode(NodeId parent, NodeKind kind, InfosetId infoset,
   infoset_.push_back(infoset);
   outcome_.push_back(outcome);
   child_count_.push_back(0);
-  if (!label.empty()) node_labels_.emplace_back(id, Intern(label));
+  if (!label.empty()) node_labels_.emplace_back(id, StoreLabel(label));
   return id;
 }
 
@@ -297,7 +331,6 @@ GamePtr GameBuilder::Build() {
   // Information sets renumbered by first appearance in preorder; unused ones dropped;
   // identical action-label lists shared.
   std::vector<InfosetId> new_set(infosets_.size(), kNoInfoset);
-  std::vector<std::vector<NodeId>> members;
   std::vector<InfosetId> set_order;  // new -> old
   for (NodeId i = 0; i < n; ++i) {
     NodeId v = order[i];
@@ -306,28 +339,51 @@ GamePtr GameBuilder::Build() {
     if (new_set[h] == kNoInfoset) {
       new_set[h] = static_cast<InfosetId>(set_order.size());
       set_order.push_back(h);
-      members.emplace_back();
     }
     g.infoset_[i] = new_set[h];
-    members[new_set[h]].push_back(i);
+  }
+  // Members of each set, contiguous and in preorder (a counting sort by set, no list per set).
+  std::vector<NodeId> member_start(set_order.size() + 1, 0);
+  for (NodeId i = 0; i < n; ++i)
+    if (g.infoset_[i] != kNoInfoset) ++member_start[g.infoset_[i] + 1];
+  for (std::size_t h = 0; h < set_order.size(); ++h) member_start[h + 1] += member_start[h];
+  g.infoset_members_.resize(member_start.back());
+  {
+    std::vector<NodeId> fill(member_start.begin(), member_start.end() - 1);
+    for (NodeId i = 0; i < n; ++i)
+      if (g.infoset_[i] != kNoInfoset) g.infoset_members_[fill[g.infoset_[i]]++] = i;
   }
   g.player_infosets_.assign(players_.size(), {});
-  std::map<std::vector<LabelId>, std::uint32_t> shared_lists;
+  // Identical action-label lists are stored once: an open-addressing table from a list's
+  // hash to its offset in g.action_labels_ (at most half full).
+  std::size_t list_slots = std::bit_ceil(2 * set_order.size() + 2);
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> shared_lists(list_slots, {0, kNoNode});
+  auto share_list = [&](std::span<const LabelId> list) -> std::uint32_t {
+    std::uint64_t hash = 1469598103934665603ull;  // FNV-1a over the ids
+    for (LabelId id : list) hash = (hash ^ id) * 1099511628211ull;
+    hash ^= list.size();
+    for (std::size_t i = hash & (list_slots - 1);; i = (i + 1) & (list_slots - 1)) {
+      auto& [slot_hash, offset] = shared_lists[i];
+      if (offset == kNoNode) {
+        slot_hash = hash;
+        offset = static_cast<std::uint32_t>(g.action_labels_.size());
+        g.action_labels_.insert(g.action_labels_.end(), list.begin(), list.end());
+        return offset;
+      }
+      if (slot_hash == hash && offset + list.size() <= g.action_labels_.size() &&
+          std::equal(list.begin(), list.end(), g.action_labels_.begin() + offset))
+        return offset;
+    }
+  };
   bool exact_probs = false;
   for (const Number& p : probs_)
     if (!p.DoubleIsExact()) exact_probs = true;
   g.infosets_.reserve(set_order.size());
   for (InfosetId h_new = 0; h_new < set_order.size(); ++h_new) {
     const InfosetDraft& d = infosets_[set_order[h_new]];
-    std::vector<LabelId> list(action_labels_.begin() + d.first_action,
-                              action_labels_.begin() + d.first_action + d.num_actions);
-    auto [it, inserted] =
-        shared_lists.emplace(list, static_cast<std::uint32_t>(g.action_labels_.size()));
-    if (inserted) g.action_labels_.insert(g.action_labels_.end(), list.begin(), list.end());
-    Game::InfosetRecord rec{d.player, d.label, it->second, d.num_actions,
-                            static_cast<std::uint32_t>(g.infoset_members_.size()), 0};
-    g.infoset_members_.insert(g.infoset_members_.end(), members[h_new].begin(),
-                              members[h_new].end());
+    std::uint32_t list_offset =
+        share_list({action_labels_.data() + d.first_action, d.num_actions});
+    Game::InfosetRecord rec{d.player, d.label, list_offset, d.num_actions, member_start[h_new], 0};
     if (d.player == kChancePlayer) {
       g.has_chance_ = true;
       rec.extra = static_cast<std::uint32_t>(g.probs_.size());
@@ -339,7 +395,7 @@ GamePtr GameBuilder::Build() {
     } else {
       rec.extra = static_cast<std::uint32_t>(g.player_infosets_[d.player].size());
       g.player_infosets_[d.player].push_back(h_new);
-      if (members[h_new].size() > 1 && g.perfect_information_) {
+      if (member_start[h_new + 1] - member_start[h_new] > 1 && g.perfect_information_) {
         g.perfect_information_ = false;
         g.first_imperfect_infoset_ = h_new;
       }

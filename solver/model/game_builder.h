@@ -28,6 +28,9 @@ class GameBuilder {
 
   // Interns a label; equal strings get equal ids (0 is the empty label).
   LabelId Intern(std::string_view label);
+  // Makes room for about this many distinct labels (a reader's estimate from the file size),
+  // so that interning them does not grow the table step by step.
+  void ReserveLabels(std::size_t count);
 
   // A personal information set of `player` (0-based) with its action labels (at least one).
   InfosetId AddInfoset(int player, std::string_view label, std::span<const std::string> actions);
@@ -82,8 +85,20 @@ class GameBuilder {
   std::vector<std::string> players_;
   std::size_t max_nodes_ = 0;  // 0 = no limit
 
+  // Labels: labels_[id] is the text (id 0 is ""). Interned ones are found through an
+  // open-addressing table of ids with linear probing: a lookup hashes the text once, compares
+  // 32 bits of its hash before any text, and allocates nothing (files with a distinct label
+  // on every action intern millions of labels).
+  struct LabelSlot {
+    LabelId id = 0;           // 0: empty
+    std::uint32_t tag = 0;    // the high bits of the label's hash
+  };
+  // Node and outcome labels, rarely shared, are stored without a lookup.
+  LabelId StoreLabel(std::string_view label);
+  void RehashLabels(std::size_t slots);
   std::vector<std::string> labels_;
-  std::unordered_map<std::string, LabelId> label_ids_;
+  std::vector<LabelId> interned_;  // the ids in the table
+  std::vector<LabelSlot> label_slots_;
 
   std::vector<InfosetDraft> infosets_;
   std::vector<LabelId> action_labels_;

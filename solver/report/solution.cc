@@ -28,24 +28,24 @@ std::string ShowNumber(double value) {
 std::string DescribeNode(const Game& game, NodeId v) {
   if (!game.node_label(v).empty()) return "node \"" + game.node_label(v) + "\"";
   if (v == Game::root()) return "the root";
+  // The last kMaxSteps moves, walking up no further than that: a description costs O(1),
+  // not O(depth), so describing every node of a deep tree stays linear.
+  constexpr std::size_t kMaxSteps = 6;
   std::vector<std::string> steps;
-  std::size_t depth = 0;
-  for (NodeId c = v; c != Game::root(); c = game.parent(c)) {
-    ++depth;
-    if (steps.size() < 6) {
-      NodeId p = game.parent(c);
-      std::uint32_t a = game.action_into(c);
-      const std::string& label = game.action_label(game.infoset(p), a);
-      steps.push_back(label.empty() ? "#" + std::to_string(a + 1) : label);
-    }
+  NodeId c = v;
+  for (; c != Game::root() && steps.size() < kMaxSteps; c = game.parent(c)) {
+    std::uint32_t a = game.action_into(c);
+    const std::string& label = game.action_label(game.infoset(game.parent(c)), a);
+    steps.push_back(label.empty() ? "#" + std::to_string(a + 1) : label);
   }
+  bool truncated = c != Game::root();
   std::string out = "after ";
-  if (depth > steps.size()) out += "... > ";
+  if (truncated) out += "... > ";
   for (std::size_t i = steps.size(); i-- > 0;) {
     out += steps[i];
     if (i > 0) out += " > ";
   }
-  if (depth > steps.size()) out += " (node " + std::to_string(v) + ")";
+  if (truncated) out += " (node " + std::to_string(v) + ")";
   return out;
 }
 

@@ -152,6 +152,40 @@ t "" 3
     CHECK(again->num_nodes() == g->num_nodes());
   }
 
+  TEST_CASE("set and outcome numbers may be any numbers below 2^31, in any order") {
+    // Player 1's sets are numbered 2000000000 and 3, outcomes 1999999999, 7 and 1; the
+    // second node of set 2000000000 and the reuse of outcome 1999999999 refer back to them
+    // after smaller numbers have been seen (which grows the reader's dense index past them
+    // only if they were small: here they stay in its map).
+    std::string text =
+        "EFG 2 R \"numbers\" { \"A\" \"B\" }\n"
+        "p \"\" 1 3 \"low\" { \"l\" \"r\" } 0\n"
+        "p \"\" 1 2000000000 \"high\" { \"x\" \"y\" } 0\n"
+        "t \"\" 1999999999 \"big\" { 5 6 }\n"
+        "t \"\" 7 \"seven\" { 1 2 }\n"
+        "p \"\" 1 2000000000 { \"x\" \"y\" } 0\n"
+        "t \"\" 1 \"one\" { 0 0 }\n"
+        "t \"\" 1999999999\n";
+    auto g = ReadEfg(text, "numbers.efg");
+    REQUIRE(g->num_nodes() == 7);
+    // Preorder: 0 low, 1 high, 2 big, 3 seven, 4 high again, 5 one, 6 big again.
+    CHECK(g->infoset(1) == g->infoset(4));
+    CHECK(g->infoset(0) != g->infoset(1));
+    CHECK(g->infoset_label(g->infoset(4)) == "high");
+    CHECK(g->outcome(2) == g->outcome(6));
+    CHECK(g->payoff(g->outcome(6), 0) == 5);
+    CHECK(g->payoff(g->outcome(6), 1) == 6);
+    CHECK(g->payoff(g->outcome(5), 1) == 0);
+    // Many sets numbered 1, 2, 3, ...: the dense index grows many times over.
+    std::string many = "EFG 2 R \"many\" { \"A\" }\n";
+    const int sets = 5000;
+    for (int i = 1; i <= sets; ++i) many += "p \"\" 1 " + std::to_string(i) + " { \"go\" \"stop\" } 0\nt \"\" " + std::to_string(i) + " { " + std::to_string(i) + " }\n";
+    many += "t \"\" 1\n";
+    auto chain = ReadEfg(many, "many.efg");
+    CHECK(chain->num_infosets() == sets);
+    CHECK(chain->payoff(chain->outcome(chain->num_nodes() - 1), 0) == 1);
+  }
+
   TEST_CASE("fuzz: mutated files give parley::Error or a game, never a crash or a hang") {
     if (!testing::SharedOrSkip()) return;
     auto files = SharedEfgFiles();
