@@ -142,7 +142,7 @@ struct QreCommand {
   }
 
   int Run() {
-    auto game = io::LoadGame(input.path, ToLoadOptions(input));
+    auto game = load::LoadInput(input.path, ToLoadOptions(input)).game;
     const Game& g = *game;
     equilibrium::RequirePerfectRecall(g, "the agent quantal response equilibrium");
     ActionIndex index(g);
