@@ -33,8 +33,15 @@ while IFS= read -r hit; do
   file=${hit%%:*}
   rest=${hit#*:}
   line=${rest%%:*}
-  target=$(sed -E 's|.*#[[:space:]]*include[[:space:]]*"([a-z_]+)/([a-z_0-9]+)/.*|\1/\2|; s|.*#[[:space:]]*include[[:space:]]*"cli/.*|cli|' <<<"$rest")
-  from=$(cut -d/ -f2 <<<"$file")
+  if [[ $rest =~ include[[:space:]]*\"cli/ ]]; then
+    target=cli
+  elif [[ $rest =~ include[[:space:]]*\"solver/([a-z_0-9]+)/ ]]; then
+    target=solver/${BASH_REMATCH[1]}
+  else
+    continue
+  fi
+  from=${file#solver/}
+  from=${from%%/*}
   [ -n "${rank[$from]+set}" ] || continue  # reported above
   if [ "$target" = cli ]; then
     echo "$file:$line: solver/$from includes cli/, which is above every layer of solver/" >&2

@@ -14,6 +14,11 @@ using nlohmann::json;
 
 namespace {
 
+// Rows a shard of `total` owns.
+std::size_t Owned(std::size_t total, const Shard& shard) {
+  return total > shard.index ? (total - shard.index + shard.count - 1) / shard.count : 0;
+}
+
 // Reads back a result file field by field. Every error names the field by its JSON pointer
 // ("/points/3/values/1") and says what was expected, so that a damaged or crafted shard is
 // refused with a message instead of being trusted as an index or a size.
@@ -88,13 +93,21 @@ class FieldReader {
     std::uint64_t index = Whole(Field(s, where + "/shard", "index"), where + "/shard/index", 1, count);
     return Shard{static_cast<std::size_t>(index - 1), static_cast<std::size_t>(count)};
   }
+  // The rows (field `name`: "points", "samples") of a shard of `total`: at most those it
+  // owns, and all of them unless the run was interrupted.
+  static const json& ShardRows(const json& j, const char* name, const Shard& shard,
+                               std::size_t total, bool interrupted) {
+    const std::string where = std::string("/") + name;
+    const std::size_t owned = Owned(total, shard);
+    const json& rows = Array(Field(j, "", name), where, owned);
+    if (!interrupted && rows.size() != owned)
+      Fail(where, std::to_string(rows.size()) + " " + name + "; shard " + std::to_string(shard.index + 1) +
+                      "/" + std::to_string(shard.count) + " of " + std::to_string(total) + " has " +
+                      std::to_string(owned) + " (and the run was not interrupted)");
+    return rows;
+  }
   static constexpr std::uint64_t kMaxShards = 1'000'000;
 };
-
-// Rows a shard of `total` owns.
-std::size_t Owned(std::size_t total, const Shard& shard) {
-  return total > shard.index ? (total - shard.index + shard.count - 1) / shard.count : 0;
-}
 
 }  // namespace
 
@@ -122,12 +135,7 @@ SweepResult SweepFromJson(const json& j) {
   r.shard = R::ReadShard(j, "");
   r.interrupted = R::Bool(R::Field(j, "", "interrupted"), "/interrupted");
   r.value_names = R::Strings(R::Field(j, "", "value_names"), "/value_names", 100'000);
-  const std::size_t owned = Owned(r.total, r.shard);
-  const json& points = R::Array(R::Field(j, "", "points"), "/points", owned);
-  if (!r.interrupted && points.size() != owned)
-    R::Fail("/points", std::to_string(points.size()) + " points; shard " + std::to_string(r.shard.index + 1) +
-                           "/" + std::to_string(r.shard.count) + " of " + std::to_string(r.total) +
-                           " has " + std::to_string(owned) + " (and the run was not interrupted)");
+  const json& points = R::ShardRows(j, "points", r.shard, r.total, r.interrupted);
   for (std::size_t k = 0; k < points.size(); ++k) {
     std::string at = "/points/" + std::to_string(k);
     const json& p = points[k];
@@ -176,12 +184,7 @@ MonteCarloResult MonteCarloFromJson(const json& j) {
   r.shard = R::ReadShard(j, "");
   r.interrupted = R::Bool(R::Field(j, "", "interrupted"), "/interrupted");
   r.value_names = R::Strings(R::Field(j, "", "value_names"), "/value_names", 100'000);
-  const std::size_t owned = Owned(r.requested, r.shard);
-  const json& samples = R::Array(R::Field(j, "", "samples"), "/samples", owned);
-  if (!r.interrupted && samples.size() != owned)
-    R::Fail("/samples", std::to_string(samples.size()) + " samples; shard " + std::to_string(r.shard.index + 1) +
-                            "/" + std::to_string(r.shard.count) + " of " + std::to_string(r.requested) +
-                            " has " + std::to_string(owned) + " (and the run was not interrupted)");
+  const json& samples = R::ShardRows(j, "samples", r.shard, r.requested, r.interrupted);
   R::Whole(R::Field(j, "", "computed"), "/computed", samples.size(), samples.size());
   r.outcomes = R::Strings(R::Field(j, "", "outcome_names"), "/outcome_names", std::max<std::size_t>(samples.size(), 1));
   if (j.contains("outcome_keys")) {
