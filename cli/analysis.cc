@@ -6,10 +6,11 @@
 #include "cli/common.h"
 #include "solver/analysis/analysis.h"
 #include "solver/analysis/parallel.h"
-#include "solver/analysis/render.h"
+#include "solver/analysis/results_json.h"
 #include "solver/analysis/scenario_model.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
+#include "solver/report/analysis_results.h"
 
 namespace parley::cli {
 namespace {
@@ -97,11 +98,11 @@ struct SweepCommand {
       throw Error("--vary names " + axes[0].name + " twice");
     analysis::SweepResult r = analysis::RunSweep(model, axes, in.Run());
     if (in.format == "json")
-      Emit(analysis::SweepJson(r).dump(1) + "\n", in.output);
+      Emit(report::SweepJson(r).dump(1) + "\n", in.output);
     else if (in.format == "csv")
-      Emit(analysis::SweepCsv(r), in.output);
+      Emit(report::SweepCsv(r), in.output);
     else
-      Emit(analysis::SweepText(r), in.output);
+      Emit(report::SweepText(r), in.output);
     return Finish(r.interrupted, r.points.size(), r.total);
   }
 };
@@ -125,11 +126,11 @@ struct ThresholdsCommand {
     bool interrupted = false;
     auto t = analysis::FindThresholds(model, axis, 1e-9, in.Run(), &interrupted);
     if (in.format == "json")
-      Emit(analysis::ThresholdsJson(t, axis, interrupted).dump(1) + "\n", in.output);
+      Emit(report::ThresholdsJson(t, axis, interrupted).dump(1) + "\n", in.output);
     else if (in.format == "csv")
-      Emit(analysis::ThresholdsCsv(t), in.output);
+      Emit(report::ThresholdsCsv(t), in.output);
     else
-      Emit(analysis::ThresholdsText(t, axis, interrupted), in.output);
+      Emit(report::ThresholdsText(t, axis, interrupted), in.output);
     return Finish(interrupted, t.size(), t.size());
   }
 };
@@ -160,11 +161,11 @@ struct MonteCarloCommand {
     std::size_t n = ParseCount("--samples", samples, 1, analysis::kMaxSamples);
     analysis::MonteCarloResult r = analysis::RunMonteCarlo(model, n, seed, in.Run());
     if (in.format == "json")
-      Emit(analysis::MonteCarloJson(r, true).dump(1) + "\n", in.output);
+      Emit(report::MonteCarloJson(r, true).dump(1) + "\n", in.output);
     else if (in.format == "csv")
-      Emit(analysis::MonteCarloCsv(r), in.output);
+      Emit(report::MonteCarloCsv(r), in.output);
     else
-      Emit(analysis::MonteCarloText(r), in.output);
+      Emit(report::MonteCarloText(r), in.output);
     return Finish(r.interrupted, r.samples.size(), n);
   }
 };
@@ -203,9 +204,9 @@ struct MergeCommand {
         }
       }
       auto r = analysis::MergeMonteCarlo(std::move(shards));
-      if (format == "json") Emit(analysis::MonteCarloJson(r, true).dump(1) + "\n", output);
-      else if (format == "csv") Emit(analysis::MonteCarloCsv(r), output);
-      else Emit(analysis::MonteCarloText(r), output);
+      if (format == "json") Emit(report::MonteCarloJson(r, true).dump(1) + "\n", output);
+      else if (format == "csv") Emit(report::MonteCarloCsv(r), output);
+      else Emit(report::MonteCarloText(r), output);
       return 0;
     }
     if (kind == "sweep") {
@@ -218,9 +219,9 @@ struct MergeCommand {
         }
       }
       auto r = analysis::MergeSweeps(std::move(shards));
-      if (format == "json") Emit(analysis::SweepJson(r).dump(1) + "\n", output);
-      else if (format == "csv") Emit(analysis::SweepCsv(r), output);
-      else Emit(analysis::SweepText(r), output);
+      if (format == "json") Emit(report::SweepJson(r).dump(1) + "\n", output);
+      else if (format == "csv") Emit(report::SweepCsv(r), output);
+      else Emit(report::SweepText(r), output);
       return 0;
     }
     throw Error(SourceLocation{files[0]}, "not a sweep or Monte Carlo result of parley --format json");

@@ -1,8 +1,6 @@
 // parley bargain: bargaining solutions (Nash, weighted Nash, Kalai-Smorodinsky, egalitarian,
 // utilitarian) over listed outcomes, a continuous agreement space or a transferable surplus;
 // Nash's variable-threat game; Rubinstein's alternating offers. Text or JSON.
-#include <cmath>
-#include <cstdio>
 #include <sstream>
 
 #include "cli/command.h"
@@ -12,6 +10,7 @@
 #include "solver/bargaining/problem_file.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
+#include "solver/report/bargaining_text.h"
 
 namespace parley::cli {
 namespace {
@@ -61,22 +60,6 @@ std::vector<bg::Vector> ParseRows(const std::string& text, const std::string& op
     }
   }
   return rows;
-}
-
-std::string Fmt(double x) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.6g", std::abs(x) < 5e-13 ? 0.0 : x);
-  return buffer;
-}
-
-std::string FmtVector(const bg::Vector& v) {
-  std::string text = "(";
-  for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + Fmt(v[i]);
-  return text + ")";
-}
-
-std::string Pad(const std::string& text, std::size_t width) {
-  return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
 }
 
 struct BargainCommand {
@@ -203,7 +186,8 @@ struct BargainCommand {
     if (format == "json") {
       Emit(bg::ToJson(result).dump(2) + "\n", output);
     } else {
-      Emit(Text(file_title.empty() ? title : file_title + "\n" + title, result), output);
+      Emit(report::BargainingResultText(file_title.empty() ? title : file_title + "\n" + title, result),
+           output);
     }
     return 0;
   }
@@ -221,14 +205,7 @@ struct BargainCommand {
       Emit(bg::ToJson(result).dump(2) + "\n", output);
       return 0;
     }
-    std::string text = Text(std::string("Nash's variable-threat game (Nash 1953), ") +
-                                (transferable ? "transferable utility" : "lotteries over the cells"),
-                            result);
-    const bg::Threats& t = *result.threats;
-    text += "\noptimal threats: player 1 " + FmtVector(t.row_strategy) + " over rows, player 2 " +
-            FmtVector(t.column_strategy) + " over columns\n";
-    text += "threat point " + FmtVector(t.threat_point) + ", value of the zero-sum threat game " +
-            Fmt(t.value) + "\n";
+    std::string text = report::ThreatGameText(result, transferable);
     Emit(text, output);
     return 0;
   }
@@ -253,70 +230,9 @@ struct BargainCommand {
       Emit(bg::ToJson(result).dump(2) + "\n", output);
       return 0;
     }
-    std::string text = "Alternating offers (Rubinstein 1982), player " + std::to_string(first) +
-                       " proposes first, " +
-                       (game.rounds ? std::to_string(*game.rounds) + " rounds" : "no deadline") + "\n";
-    text += "effective discount factors " + Fmt(result.effective_discount[0]) + ", " +
-            Fmt(result.effective_discount[1]) + "\n\n";
-    text += "player   share    outside option binds\n";
-    for (int i = 0; i < 2; ++i) {
-      text += Pad(std::to_string(i + 1), 9) + Pad(Fmt(result.shares[i]), 9) +
-              (result.outside_binding[i] ? "yes" : "no") + "\n";
-    }
-    text += "\nmethod: " + result.method + "\n";
+    std::string text = report::AlternatingOffersText(game, result);
     Emit(text, output);
     return 0;
-  }
-
-  static std::string Text(const std::string& title, const bg::Result& result) {
-    const std::size_t n = result.disagreement.size();
-    std::string text = title + ", " + std::to_string(n) + " players\n";
-    text += "disagreement point " + FmtVector(result.disagreement) + "\n";
-    text += "ideal point        " + FmtVector(result.ideal) + "\n\n";
-    text += Pad("solution", 22);
-    for (std::size_t i = 0; i < n; ++i) text += Pad("player " + std::to_string(i + 1), 12);
-    text += "precision\n";
-    for (const bg::Solution& s : result.solutions) {
-      text += Pad(bg::SolutionKey(s), 22);
-      for (double u : s.payoffs) text += Pad(Fmt(u), 12);
-      text += bg::ToString(s.precision);
-      if (s.gap > 0) text += " (gap " + Fmt(s.gap) + ")";
-      text += "\n";
-    }
-    text += "\n";
-    for (const bg::Solution& s : result.solutions) {
-      std::string key = bg::SolutionKey(s);
-      if (s.weighted) text += key + ": weights " + FmtVector(s.weights) + "\n";
-      if (!s.issues.empty()) {
-        text += key + ": agreed issues";
-        for (std::size_t k = 0; k < s.issues.size(); ++k) {
-          text += " " + (k < result.issue_names.size() ? result.issue_names[k] : "x" + std::to_string(k + 1)) +
-                  " = " + Fmt(s.issues[k]);
-        }
-        text += "\n";
-      }
-      if (!s.lottery.empty()) {
-        std::string parts;
-        for (std::size_t j = 0; j < s.lottery.size(); ++j) {
-          if (s.lottery[j] > 1e-9) {
-            parts += (parts.empty() ? "" : ", ") + Fmt(s.lottery[j]) + " on outcome " + std::to_string(j + 1);
-          }
-        }
-        text += key + ": lottery " + parts + "\n";
-      }
-      if (!s.ties.empty()) {
-        text += key + ": tie among";
-        for (const auto& tie : s.ties) text += " " + FmtVector(tie);
-        text += "\n";
-      }
-      if (s.pure_cost) {
-        text += key + ": forbidding lotteries costs " + Fmt(*s.pure_cost) +
-                (s.concept_kind == bg::Concept::kNash ? " of the Nash product" : "") +
-                " (with lotteries: " + FmtVector(*s.lottery_payoffs) + ")\n";
-      }
-      text += key + ": method: " + s.method + "\n";
-    }
-    return text;
   }
 };
 

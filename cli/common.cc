@@ -25,8 +25,8 @@ void AddFormat(CLI::App& app, std::string& format, const std::vector<std::string
       ->capture_default_str();
 }
 
-io::LoadOptions ToLoadOptions(const GameInput& input) {
-  io::LoadOptions options;
+load::LoadOptions ToLoadOptions(const GameInput& input) {
+  load::LoadOptions options;
   options.max_nodes = input.max_nodes;
   options.overrides = input.overrides;
   return options;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "solver/io/files.h"
+#include "solver/load/load.h"
 
 namespace parley::cli {
 
@@ -21,7 +22,8 @@ void AddGameInput(CLI::App& app, GameInput& input);
 // Declares --format with the allowed values (first is the default).
 void AddFormat(CLI::App& app, std::string& format, const std::vector<std::string>& allowed);
 
-io::LoadOptions ToLoadOptions(const GameInput& input);
+// The loader's options for this input (--max-nodes, --set).
+load::LoadOptions ToLoadOptions(const GameInput& input);
 
 // Writes text to standard output ("" or "-"), or else to `path` through
 // io::WriteFileAtomically: never over one of the command's inputs or a read-only file, and a

@@ -38,7 +38,7 @@ struct ConvertCommand {
                   (ext.empty() ? std::string("the output has no extension") : "cannot write '" + ext + "' files") +
                       "; convert writes .efg (Gambit), .nfg (Gambit, strategic form) or "
                       ".json (Parley), as the output's extension says");
-    if (ext == ".nfg" && io::Extension(input.path) == ".nfg" && input.overrides.empty()) {
+    if (ext == ".nfg" && io::FormatOf(input.path) == io::InputFormat::kNfg && input.overrides.empty()) {
       // Strategic to strategic: the table as it is (outcome list kept), within the limit.
       io::NfgReadOptions read;
       read.max_cells = strategic.max_cells;
@@ -46,7 +46,7 @@ struct ConvertCommand {
            output);
       return 0;
     }
-    auto game = io::LoadGame(input.path, ToLoadOptions(input));
+    auto game = load::LoadInput(input.path, ToLoadOptions(input)).game;
     if (ext == ".nfg")
       Emit(io::WriteNfgString(equilibrium::ReducedStrategicForm(*game, strategic)), output);
     else

@@ -96,7 +96,7 @@ struct DrawCommand {
     std::string ext = io::Extension(output);
     if (ext != ".svg" && ext != ".png" && ext != ".dot")
       throw Error(SourceLocation{output}, "unknown picture format '" + ext + "': write .svg, .png or .dot");
-    auto game = io::LoadGame(input.path, ToLoadOptions(input));
+    auto game = load::LoadInput(input.path, ToLoadOptions(input)).game;
     std::optional<equilibrium::Solution> solution;
     if (!no_solution) {
       try {

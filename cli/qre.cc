@@ -14,6 +14,7 @@
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/io/files.h"
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 #include "solver/report/solution.h"
 
 namespace parley::cli {
@@ -23,21 +24,7 @@ using equilibrium::ActionIndex;
 using model::Game;
 using model::InfosetId;
 
-// Shortest decimal that reads back to the same double.
-std::string RoundTrip(double x) {
-  char text[40];
-  for (int digits = 1; digits <= 17; ++digits) {
-    std::snprintf(text, sizeof text, "%.*g", digits, x);
-    if (std::strtod(text, nullptr) == x) break;
-  }
-  return text;
-}
-
-std::string Display(double x) {
-  char text[40];
-  std::snprintf(text, sizeof text, "%.6g", x);
-  return text;
-}
+std::string Display(double x) { return FormatSignificant(x, 6); }
 
 std::vector<double> ParseLambdas(const std::string& spec) {
   auto number = [&](const std::string& s) {
@@ -155,7 +142,7 @@ struct QreCommand {
   }
 
   int Run() {
-    auto game = io::LoadGame(input.path, ToLoadOptions(input));
+    auto game = load::LoadInput(input.path, ToLoadOptions(input)).game;
     const Game& g = *game;
     equilibrium::RequirePerfectRecall(g, "the agent quantal response equilibrium");
     ActionIndex index(g);
@@ -190,9 +177,9 @@ struct QreCommand {
         for (InfosetId h = 0; h < g.num_infosets(); ++h) {
           if (g.infoset_player(h) == model::kChancePlayer) continue;
           for (std::uint32_t a = 0; a < g.num_actions(h); ++a)
-            out << RoundTrip(l) << ',' << g.infoset_player(h) + 1 << ',' << numbers[h] << ','
+            out << FormatDouble(l) << ',' << g.infoset_player(h) + 1 << ',' << numbers[h] << ','
                 << Csv(g.infoset_label(h)) << ',' << Csv(g.action_label(h, a)) << ','
-                << RoundTrip(b[index(h, a)]) << '\n';
+                << FormatDouble(b[index(h, a)]) << '\n';
         }
       return out.str();
     }
@@ -315,8 +302,8 @@ struct QreCommand {
     }
     if (format == "csv") {
       out << "lambda,standard_error,log_likelihood,observations\n"
-          << RoundTrip(lambda_hat) << ',' << (std::isfinite(se) ? RoundTrip(se) : "") << ','
-          << RoundTrip(ll_hat[0]) << ',' << RoundTrip(counts.total) << '\n';
+          << FormatDouble(lambda_hat) << ',' << (std::isfinite(se) ? FormatDouble(se) : "") << ','
+          << FormatDouble(ll_hat[0]) << ',' << FormatDouble(counts.total) << '\n';
       Emit(out.str(), output);
       return 0;
     }

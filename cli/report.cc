@@ -76,17 +76,12 @@ struct ReportCommand {
   int Run() {
     report::ReportInput in;
     model::GamePtr game;
-    std::string ext = io::Extension(input.path);
-    if (ext == ".yaml" || ext == ".yml") {
-      scenario::ScenarioOptions scenario_options;
-      scenario_options.max_nodes = input.max_nodes;
-      scenario_options.overrides = input.overrides;
-      auto loaded = scenario::LoadScenario(input.path, scenario_options);
-      game = loaded->game;
-      in.scenario = report::ScenarioInfoFrom(*loaded, input.overrides);
-      scenario_ = loaded;
+    load::Input loaded = load::LoadInput(input.path, ToLoadOptions(input));
+    game = loaded.game;
+    if (loaded.is_scenario()) {
+      in.scenario = report::ScenarioInfoFrom(*loaded.scenario, input.overrides);
+      scenario_ = loaded.scenario;
     } else {
-      game = io::LoadGame(input.path, ToLoadOptions(input));
       in.scenario = report::ScenarioFromGame(*game, input.path);
     }
     in.game = game.get();

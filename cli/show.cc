@@ -53,10 +53,10 @@ struct ShowCommand {
   }
 
   int Run() {
-    std::string ext = io::Extension(input.path);
     std::ostringstream out;
-    if (ext != ".yaml" && ext != ".yml") {
-      auto game = io::LoadGame(input.path, ToLoadOptions(input));
+    load::Input loaded = load::LoadInput(input.path, ToLoadOptions(input));
+    if (!loaded.is_scenario()) {
+      const model::GamePtr& game = loaded.game;
       out << (game->title().empty() ? input.path : game->title()) << "\n";
       out << "Players: ";
       for (int p = 0; p < game->num_players(); ++p) out << (p ? ", " : "") << game->player_name(p);
@@ -65,10 +65,7 @@ struct ShowCommand {
       Emit(out.str());
       return 0;
     }
-    scenario::ScenarioOptions options;
-    options.max_nodes = input.max_nodes;
-    options.overrides = input.overrides;
-    auto s = scenario::LoadScenario(input.path, options);
+    const auto& s = loaded.scenario;
     out << (s->title.empty() ? input.path : s->title) << "\n";
     if (!s->description.empty()) out << s->description << (s->description.back() == '\n' ? "" : "\n");
     if (!s->units.empty()) out << "Units: " << s->units << "\n";

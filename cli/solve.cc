@@ -40,18 +40,9 @@ struct SolveCommand {
 
   int Run() {
     // Scenario files keep their metadata, for the bargaining steps.
-    std::shared_ptr<const scenario::Scenario> scen;
-    model::GamePtr game;
-    std::string ext = io::Extension(input.path);
-    if (ext == ".yaml" || ext == ".yml") {
-      scenario::ScenarioOptions so;
-      so.max_nodes = input.max_nodes;
-      so.overrides = input.overrides;
-      scen = scenario::LoadScenario(input.path, so);
-      game = scen->game;
-    } else {
-      game = io::LoadGame(input.path, ToLoadOptions(input));
-    }
+    load::Input loaded = load::LoadInput(input.path, ToLoadOptions(input));
+    std::shared_ptr<const scenario::Scenario> scen = loaded.scenario;
+    model::GamePtr game = loaded.game;
     equilibrium::SolveOptions options;
     options.exact = exact;
     options.all = all;

@@ -16,7 +16,7 @@ struct ValidateCommand {
   }
 
   int Run() {
-    auto game = io::LoadGame(input.path, ToLoadOptions(input));
+    auto game = load::LoadInput(input.path, ToLoadOptions(input)).game;
     std::size_t personal = 0;
     for (model::InfosetId h = 0; h < game->num_infosets(); ++h)
       if (game->infoset_player(h) != model::kChancePlayer) ++personal;

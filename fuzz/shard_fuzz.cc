@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "solver/analysis/analysis.h"
-#include "solver/analysis/render.h"
+#include "solver/analysis/results_json.h"
 #include "solver/model/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -7,6 +7,7 @@
 
 #include "solver/equilibrium/solve.h"
 #include "solver/io/files.h"
+#include "solver/load/load.h"
 #include "solver/model/error.h"
 
 namespace parley::analysis {
@@ -129,15 +130,17 @@ std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium
 }
 
 Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options) {
-  std::string ext = io::Extension(path);
-  if (ext != ".yaml" && ext != ".yml")
+  if (io::FindFormat(path) != io::InputFormat::kScenario) {
+    std::string ext = io::Extension(path);
     throw Error(SourceLocation{path},
                 "analysis needs a scenario file (.yaml) with parameters to vary; " +
                     (ext.empty() ? std::string("this file has no extension")
                                  : "this is a " + ext + " file (game files, .efg, .nfg and .json, have no parameters)"));
-  std::string text = io::ReadWholeFile(path);
-  std::shared_ptr<const scenario::CompiledScenario> compiled =
-      scenario::CompiledScenario::Compile(text, path);
+  }
+  load::LoadOptions load_options;
+  load_options.expand = false;
+  load::Input input = load::LoadInput(path, load_options);
+  std::shared_ptr<const scenario::CompiledScenario> compiled = std::move(input.compiled);
   const scenario::Scenario& info = compiled->info();
   Model m;
   m.base_values = compiled->DefaultValues();

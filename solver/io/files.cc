@@ -23,7 +23,6 @@
 #include "solver/io/game_json.h"
 #include "solver/io/nfg.h"
 #include "solver/model/error.h"
-#include "solver/scenario/scenario.h"
 
 namespace parley::io {
 
@@ -315,28 +314,36 @@ std::string Extension(const std::string& path) {
   return ext;
 }
 
-model::GamePtr LoadGame(const std::string& path, const LoadOptions& options) {
+std::optional<InputFormat> FindFormat(const std::string& path) {
   std::string ext = Extension(path);
-  if (ext == ".yaml" || ext == ".yml") {
-    scenario::ScenarioOptions scenario_options;
-    scenario_options.max_nodes = options.max_nodes;
-    scenario_options.overrides = options.overrides;
-    return scenario::LoadScenario(path, scenario_options)->game;
-  }
-  if (ext != ".efg" && ext != ".json" && ext != ".nfg")
-    throw Error(SourceLocation{path}, "unknown game format '" + ext +
-                                          "': Parley reads .efg and .nfg (Gambit), .json (Parley game) "
-                                          "and .yaml/.yml (scenario) files");
-  if (!options.overrides.empty())
-    throw Error(SourceLocation{path}, "--set applies to scenario files (.yaml); a " + ext +
-                                          " game has no parameters");
+  if (ext == ".efg") return InputFormat::kEfg;
+  if (ext == ".nfg") return InputFormat::kNfg;
+  if (ext == ".json") return InputFormat::kGameJson;
+  if (ext == ".yaml" || ext == ".yml") return InputFormat::kScenario;
+  return std::nullopt;
+}
+
+InputFormat FormatOf(const std::string& path) {
+  if (std::optional<InputFormat> format = FindFormat(path)) return *format;
+  std::string ext = Extension(path);
+  throw Error(SourceLocation{path}, "unknown game format '" + ext +
+                                        "': Parley reads .efg and .nfg (Gambit), .json (Parley game) "
+                                        "and .yaml/.yml (scenario) files");
+}
+
+model::GamePtr LoadGame(const std::string& path, std::size_t max_nodes) {
+  InputFormat format = FormatOf(path);
+  if (format == InputFormat::kScenario)
+    throw Error(SourceLocation{path},
+                "is a scenario file; io::LoadGame reads .efg, .nfg and .json games (scenario "
+                "files are read by load::LoadInput)");
   std::string text = ReadWholeFile(path);
   ReadOptions read;
-  read.max_nodes = options.max_nodes;
-  if (ext == ".efg") return ReadEfg(text, path, read);
-  if (ext == ".nfg") {  // a strategic form becomes a tree of simultaneous moves
+  read.max_nodes = max_nodes;
+  if (format == InputFormat::kEfg) return ReadEfg(text, path, read);
+  if (format == InputFormat::kNfg) {  // a strategic form becomes a tree of simultaneous moves
     NfgReadOptions nfg;
-    nfg.max_cells = options.max_nodes;
+    nfg.max_cells = max_nodes;
     return ReadNfg(text, path, nfg).ToExtensive();
   }
   return ReadGameJson(text, path, read);

@@ -1,8 +1,10 @@
-// Reading whole files, writing files atomically, and loading a game from any format Parley
-// reads, chosen by the file's extension.
+// Reading whole files, writing files atomically, the formats Parley reads (by extension, here
+// only), and reading a game file in one of io's own formats. Scenario files are a format io
+// names but does not read: solver/load reads every input (load::LoadInput).
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,16 +67,27 @@ void RegisterInput(const std::string& path);
 inline constexpr std::size_t kBytesPerNode = 128;
 std::size_t DefaultMaxNodes();
 
-struct LoadOptions {
-  std::size_t max_nodes = DefaultMaxNodes();  // past this, LimitError
-  // Parameter overrides for scenario files ("name=value"), ignored by plain game formats
-  // (but an override given for a format without parameters is an error).
-  std::vector<std::string> overrides;
+// The input formats, told apart by the file's extension in FormatOf: the one place Parley
+// decides a format by a file's name.
+enum class InputFormat {
+  kEfg,       // ".efg": Gambit extensive form
+  kNfg,       // ".nfg": Gambit strategic form (read as a tree of simultaneous moves)
+  kGameJson,  // ".json": Parley's own game JSON
+  kScenario,  // ".yaml", ".yml": a scenario file (read by solver/scenario through solver/load)
 };
 
-// The game formats by extension: ".efg" (Gambit), ".json" (Parley's own game JSON),
-// ".yaml"/".yml" (scenario files). Throws parley::Error subclasses with file:line:col.
-model::GamePtr LoadGame(const std::string& path, const LoadOptions& options = {});
+// The format of `path` by its extension (any case); nullopt for an extension Parley does not
+// read (or none).
+std::optional<InputFormat> FindFormat(const std::string& path);
+// The same, but throws parley::Error naming the file and
+// the formats Parley reads when the extension is none of them.
+InputFormat FormatOf(const std::string& path);
+
+// A game file in one of the formats io reads itself (.efg, .nfg, .json), with at most
+// `max_nodes` nodes (past that, LimitError). Throws parley::Error subclasses with
+// file:line:col; a scenario file is refused (commands load every input through
+// load::LoadInput, which reads scenarios too).
+model::GamePtr LoadGame(const std::string& path, std::size_t max_nodes = DefaultMaxNodes());
 
 // The lowercase extension of a path including the dot ("" if none).
 std::string Extension(const std::string& path);

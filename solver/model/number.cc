@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <string>
 
@@ -164,6 +165,18 @@ std::string FormatDouble(double value) {
   auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   (void)ec;
   return std::string(buffer, ptr);
+}
+
+std::string FormatSignificant(double value, int digits) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
+  return buffer;
+}
+
+std::string FormatFixed(double value, int decimals) {
+  char buffer[512];  // %f of the largest double has 309 digits before the point
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
 }
 
 std::string FormatRational(const Rational& value) { return value.get_str(); }

@@ -52,9 +52,19 @@ class Number {
   std::shared_ptr<const Rational> rational_;
 };
 
-// Formats a double with the fewest digits that read back to the same double.
+// The number formatters, one per purpose; every number Parley writes goes through one of them.
+//  * round trip: the fewest digits that read back to the same double (JSON, CSV, .efg, .nfg;
+//    "0" for both zeros): FormatDouble.
+//  * display: `digits` significant digits, printf's %g ("0.333333", "1e+06"), for text meant
+//    for people: FormatSignificant. (report::FormatValue builds on it: integers, short
+//    decimals and small fractions as a textbook writes them.)
+//  * drawing: `decimals` digits after the point, for coordinates in SVG: FormatFixed.
+//  * exact: a rational as "p" or "p/q": FormatRational.
+// printf and std::to_chars do all of this; libfmt would add a dependency without a purpose they
+// miss (docs/architecture.md).
 std::string FormatDouble(double value);
-// Formats a rational as "p" or "p/q".
+std::string FormatSignificant(double value, int digits);
+std::string FormatFixed(double value, int decimals);
 std::string FormatRational(const Rational& value);
 // Converts a double to the rational it holds exactly.
 Rational ExactRational(double value);

@@ -5,6 +5,7 @@
 
 #include "solver/report/solution.h"
 #include "solver/report/text.h"
+#include "solver/report/tree_svg.h"
 
 namespace parley::report {
 
@@ -16,7 +17,6 @@ using model::NodeKind;
 
 namespace {
 
-constexpr const char* kPlayerFill[] = {"#dbe9f6", "#fde4cf", "#e2f0d9", "#ece2f4", "#fff3c4", "#f6dede"};
 constexpr const char* kPathColor = "#c0392b";
 constexpr const char* kChoiceColor = "#1f6fb2";
 

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <limits>
 #include <sstream>
 
+#include "solver/model/number.h"
 #include "solver/report/text.h"
 
 namespace parley::report {
@@ -20,9 +20,7 @@ std::string ShowNumber(double value) {
   if (std::abs(value - std::round(value)) < 1e-12 * std::max(1.0, std::abs(value)) &&
       std::abs(value) < 1e15)
     return std::to_string(static_cast<long long>(std::round(value)));
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.10g", value);
-  return buffer;
+  return FormatSignificant(value, 10);
 }
 
 std::string DescribeNode(const Game& game, NodeId v) {

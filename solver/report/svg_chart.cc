@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <sstream>
 
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 #include "solver/report/html.h"
 #include "solver/report/text.h"
 #include "solver/report/tree_svg.h"
@@ -19,19 +19,13 @@ namespace {
 constexpr const char* kColors[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                    "#E69F00", "#56B4E9", "#000000", "#F0E442"};
 
-std::string Num(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f", v);
-  return buffer;
-}
+std::string Num(double v) { return FormatFixed(v, 1); }
 
 // A number for a legend: at most 4 significant digits.
 std::string Short(double v) {
   std::string text = FormatValue(v);
   if (text.size() <= 6) return text;
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.4g", v);
-  return buffer;
+  return FormatSignificant(v, 4);
 }
 
 // The title split into lines that fit `width` px at 14 px bold (words kept whole).

@@ -2,10 +2,10 @@
 
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <algorithm>
 
+#include "solver/model/number.h"
 #include "solver/report/solution.h"
 
 namespace parley::report {
@@ -16,12 +16,11 @@ std::string FormatValue(double value) {
   double tolerance = 1e-9 * std::max(1.0, std::abs(value));
   if (std::abs(value) < 1e15 && std::abs(value - std::round(value)) < tolerance)
     return std::to_string(static_cast<long long>(std::round(value)));
-  char buffer[64];
   if (std::abs(value) < 1e9) {
     // A short decimal when one holds the value (12.1, 0.25) ...
     for (int digits = 1; digits <= 4; ++digits) {
-      std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
-      if (std::abs(std::strtod(buffer, nullptr) - value) < tolerance) return buffer;
+      std::string text = FormatFixed(value, digits);
+      if (std::abs(std::strtod(text.c_str(), nullptr) - value) < tolerance) return text;
     }
     // ... else a fraction with a small denominator (2/3, -4/3), as textbooks write them.
     for (long q = 3; q <= 64; ++q) {
@@ -30,8 +29,7 @@ std::string FormatValue(double value) {
         return std::to_string(static_cast<long long>(p)) + "/" + std::to_string(q);
     }
   }
-  std::snprintf(buffer, sizeof buffer, "%.6g", value);
-  return buffer;
+  return FormatSignificant(value, 6);
 }
 
 std::string FormatProbability(double value) { return FormatValue(value); }

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <sstream>
 
+#include "solver/model/number.h"
 #include "solver/report/html.h"
 #include "solver/report/solution.h"
 #include "solver/report/text.h"
@@ -20,8 +20,6 @@ using model::NodeKind;
 
 namespace {
 
-// Light fills per player (colour-blind-safe pastel set), cycling past six players.
-constexpr const char* kPlayerFill[] = {"#dbe9f6", "#fde4cf", "#e2f0d9", "#ece2f4", "#fff3c4", "#f6dede"};
 constexpr const char* kPlayerStroke[] = {"#6f9cc8", "#d59a68", "#86b874", "#a88cc4", "#c9ad4a", "#c98080"};
 constexpr const char* kPathColor = "#c0392b";
 constexpr const char* kChoiceColor = "#1f6fb2";
@@ -34,9 +32,7 @@ constexpr double kLevelGap = 34;       // top-down: between a row's lowest node 
 constexpr double kRun = 28;            // left to right: least horizontal run of an edge
 
 std::string Num(double v) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f", v);
-  std::string s = buffer;
+  std::string s = FormatFixed(v, 1);
   if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
   return s == "-0" ? "0" : s;
 }

@@ -31,6 +31,11 @@
 
 namespace parley::report {
 
+// Light fills per player (colour-blind-safe pastel set), cycling past six players: the tree
+// drawings in SVG and DOT share them.
+inline constexpr const char* kPlayerFill[] = {"#dbe9f6", "#fde4cf", "#e2f0d9",
+                                             "#ece2f4", "#fff3c4", "#f6dede"};
+
 struct TreeDrawOptions {
   std::size_t max_nodes = 400;    // more nodes than this: collapse below a depth
   std::size_t path_budget = 60;   // extra nodes kept to follow the equilibrium path deeper

@@ -4,7 +4,8 @@
 #include <cmath>
 
 #include "solver/analysis/analysis.h"
-#include "solver/analysis/render.h"
+#include "solver/analysis/results_json.h"
+#include "solver/report/analysis_results.h"
 #include "solver/analysis/scenario_model.h"
 #include "solver/equilibrium/subgames.h"
 #include "solver/io/efg.h"
@@ -13,6 +14,11 @@
 
 namespace parley::analysis {
 namespace {
+
+using report::SweepText;
+using report::SweepCsv;
+using report::SweepJson;
+using report::MonteCarloJson;
 
 // A hold-up problem in closed form. An investor chooses high (cost 3, surplus 10) or low
 // (cost 1, surplus 4) investment, then bargains with bargaining power b over the surplus.

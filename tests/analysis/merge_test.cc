@@ -8,13 +8,19 @@
 #include <nlohmann/json.hpp>
 
 #include "solver/analysis/analysis.h"
-#include "solver/analysis/render.h"
+#include "solver/analysis/results_json.h"
+#include "solver/report/analysis_results.h"
 #include "solver/analysis/scenario_model.h"
 #include "solver/model/error.h"
 #include "tests/test_util.h"
 
 namespace parley::analysis {
 namespace {
+
+using report::SweepCsv;
+using report::SweepJson;
+using report::MonteCarloText;
+using report::MonteCarloJson;
 
 using nlohmann::json;
 

@@ -21,6 +21,7 @@
 #include "solver/bargaining/bargaining.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/io/files.h"
+#include "solver/load/load.h"
 #include "solver/model/error.h"
 #include "solver/report/bargaining_plot.h"
 #include "solver/report/html.h"
@@ -328,7 +329,7 @@ TEST_SUITE("report browser") {
     REQUIRE(!svgs.empty());
     CHECK(svgs[0].find("class=\"parley-tree\"") != std::string::npos);
     // The whole tree is drawn (a few dozen nodes), none collapsed.
-    auto game = io::LoadGame(scenario);
+    auto game = load::LoadInput(scenario).game;
     CHECK(VisibleTreeNodes(svgs[0]) == game->num_nodes());
     CHECK(html.find("too many to draw") == std::string::npos);
     std::string text = PageText(dom);

@@ -1,0 +1,30 @@
+#include "solver/load/load.h"
+
+#include "solver/model/error.h"
+
+namespace parley::load {
+
+Input LoadInput(const std::string& path, const LoadOptions& options) {
+  Input input;
+  input.format = io::FormatOf(path);
+  if (!input.is_scenario()) {
+    if (options.expand && !options.overrides.empty())
+      throw Error(SourceLocation{path}, "--set applies to scenario files (.yaml); a " +
+                                            io::Extension(path) + " game has no parameters");
+    if (options.expand) input.game = io::LoadGame(path, options.max_nodes);
+    return input;
+  }
+  std::string text = io::ReadWholeFile(path);
+  if (!options.expand) {
+    input.compiled = scenario::CompiledScenario::Compile(text, path);
+    return input;
+  }
+  scenario::ScenarioOptions scenario_options;
+  scenario_options.max_nodes = options.max_nodes;
+  scenario_options.overrides = options.overrides;
+  input.scenario = scenario::ReadScenario(text, path, scenario_options);
+  input.game = input.scenario->game;
+  return input;
+}
+
+}  // namespace parley::load
