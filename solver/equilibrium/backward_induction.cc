@@ -40,6 +40,19 @@ Rational Prob<Rational>(const model::Game& g, InfosetId h, std::uint32_t a) {
   return g.exact_chance_prob(h, a);
 }
 
+// The root's values as the equilibrium's payoffs (and, in rationals, its exact payoffs).
+template <class T>
+void SetPayoffs(const T* root, int np, Equilibrium& eq) {
+  for (int i = 0; i < np; ++i) {
+    if constexpr (std::is_same_v<T, Rational>) {
+      eq.exact_payoffs.push_back(root[i]);
+      eq.payoffs.push_back(root[i].get_d());
+    } else {
+      eq.payoffs.push_back(root[i]);
+    }
+  }
+}
+
 // One equilibrium: values per node and the first optimal action at every decision node.
 template <class T>
 Equilibrium SolveOne(const model::Game& game, const ActionIndex& index, double tol) {
@@ -110,14 +123,7 @@ Equilibrium SolveOne(const model::Game& game, const ActionIndex& index, double t
       if constexpr (std::is_same_v<T, Rational>) eq.exact_behavior[index(h, choice[h])] = 1;
     }
   }
-  for (int i = 0; i < np; ++i) {
-    if constexpr (std::is_same_v<T, Rational>) {
-      eq.exact_payoffs.push_back(values[i]);
-      eq.payoffs.push_back(values[i].get_d());
-    } else {
-      eq.payoffs.push_back(values[i]);
-    }
-  }
+  SetPayoffs(values.data(), np, eq);
   return eq;
 }
 
@@ -287,15 +293,7 @@ class Enumerator {
         stack.emplace_back(kids[a], child_entries_[entry.first_child_entry + a]);
     }
     std::sort(eq.indifferent.begin(), eq.indifferent.end());
-    const T* root = Value(root_entry);
-    for (int i = 0; i < np_; ++i) {
-      if constexpr (std::is_same_v<T, Rational>) {
-        eq.exact_payoffs.push_back(root[i]);
-        eq.payoffs.push_back(root[i].get_d());
-      } else {
-        eq.payoffs.push_back(root[i]);
-      }
-    }
+    SetPayoffs(Value(root_entry), np_, eq);
     return eq;
   }
 
