@@ -12,6 +12,7 @@
 #include "solver/equilibrium/enumeration.h"
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/equilibrium/sequence_solvers.h"
+#include "solver/equilibrium/subgames.h"
 #include "solver/io/efg.h"
 #include "solver/model/error.h"
 #include "solver/report/solution.h"
@@ -78,6 +79,29 @@ TEST_SUITE("equilibrium.failure") {
     PlanPair<Rational> exact_plans = SolveSequenceFormLemke<Rational>(*game, exact);
     REQUIRE(exact_plans.status == SolveStatus::kSolved);
     CHECK(exact_plans.x[1] == Rational(1, 2));
+  }
+
+  TEST_CASE("an LP that rounding defeats is retried: the other engine, then exact arithmetic") {
+    // Matching pennies with 10^30 (not 1) at (H, h): the payoffs span 30 orders of magnitude,
+    // beyond what a double LP can balance. Exactly: Col's q = P(h) makes Row indifferent,
+    // 10^30 q - (1 - q) = -q + (1 - q), so q (10^30 + 3) = 2; Row's p = P(H) likewise makes
+    // Col indifferent, -10^30 p + (1 - p) = p - (1 - p), so p = 2 / (10^30 + 3).
+    std::string text = kPennies;
+    text.replace(text.find("{ 1 -1 }"), 8, "{ 1e30 -1e30 }");
+    auto game = io::ReadEfg(text, "pennies-1e30.efg");
+    // CLP stops on difficulties (the clp program says so, and solver/lp throws its LimitError,
+    // which the subgame solver takes as the engine giving up); GLPK answers, its answer fails
+    // verification, and exact arithmetic gives the closed form, with a note.
+    SubgamePerfectOptions options;
+    options.method = "lp";
+    Solution s = SolveSubgamePerfect(*game, options);
+    REQUIRE(s.equilibria.size() == 1);
+    CHECK(s.exact);
+    CHECK(s.notes.back().find("recomputed in exact rational arithmetic") != std::string::npos);
+    ActionIndex index(*game);
+    const Rational expected(2, mpz_class("1000000000000000000000000000003"));
+    CHECK(s.equilibria[0].exact_behavior[index(game->infoset(0), 0)] == expected);
+    CHECK(s.equilibria[0].exact_behavior[index(game->infoset(1), 0)] == expected);
   }
 
   TEST_CASE("an internal check fails loudly") {
