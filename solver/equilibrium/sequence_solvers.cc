@@ -26,11 +26,12 @@ void ForEachConstraint(const Game& game, const PlayerSequences& ps, F f) {
 }
 
 constexpr std::size_t kMaxLcpSize = 16000;
+constexpr std::size_t kMaxExactLcpSize = 2500;
 
+// Why Lemke's method did not solve the LCP of the subgame at `root`, for notes and errors.
 std::string LcpFailure(NodeId root, const std::string& why) {
   return "sequence-form LCP of the subgame at node " + std::to_string(root) + ": " + why;
 }
-constexpr std::size_t kMaxExactLcpSize = 2500;
 
 // The sequence-form LCP with the equations E x = e and the free u eliminated (the free
 // variables stay basic and drop out; von Stengel, van den Elzen and Talman 2002 keep them basic
