@@ -1,6 +1,6 @@
 // parley: a game-theoretic bargaining solver. main only wires up the subcommands (one file
 // each, registered through cli/command.h) and turns errors into one line and an exit code:
-// 0 success, 1 bad input, 2 usage error.
+// 0 success, 1 bad input, 2 usage error, 3 a bug (an internal check failed).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iostream>
@@ -13,6 +13,16 @@ namespace parley::cli {
 std::vector<Command>& Commands() {
   static std::vector<Command> commands;
   return commands;
+}
+// The inputs named on the command line (the subcommand's positional arguments), for the
+// message of an internal error.
+std::string InputNames(const CLI::App& app) {
+  std::string names;
+  for (const CLI::App* sub : app.get_subcommands())
+    for (const CLI::Option* option : sub->get_options())
+      if (option->get_positional())
+        for (const std::string& value : option->results()) names += (names.empty() ? "" : ", ") + value;
+  return names.empty() ? "the command line" : "the input " + names;
 }
 }  // namespace parley::cli
 
@@ -76,6 +86,13 @@ int main(int argc, char** argv) {
   } catch (const std::bad_alloc&) {
     std::cerr << "error: out of memory (lower --max-nodes or simplify the game)\n";
     return 1;
+  } catch (const parley::InternalError& e) {
+    // A failed PARLEY_CHECK: a bug in Parley, never the user's mistake and never retried.
+    std::string what = e.what(), prefix = "internal error: ";
+    if (what.rfind(prefix, 0) == 0) what.erase(0, prefix.size());
+    std::cerr << "internal error: " << what << " (a bug in Parley; please report it with "
+              << parley::cli::InputNames(app) << ")\n";
+    return 3;
   } catch (const std::exception& e) {
     std::cerr << "internal error: " << e.what() << "\n";
     return 3;

@@ -40,6 +40,19 @@ Rational Prob<Rational>(const model::Game& g, InfosetId h, std::uint32_t a) {
   return g.exact_chance_prob(h, a);
 }
 
+// The root's values as the equilibrium's payoffs (and, in rationals, its exact payoffs).
+template <class T>
+void SetPayoffs(const T* root, int np, Equilibrium& eq) {
+  for (int i = 0; i < np; ++i) {
+    if constexpr (std::is_same_v<T, Rational>) {
+      eq.exact_payoffs.push_back(root[i]);
+      eq.payoffs.push_back(root[i].get_d());
+    } else {
+      eq.payoffs.push_back(root[i]);
+    }
+  }
+}
+
 // One equilibrium: values per node and the first optimal action at every decision node.
 template <class T>
 Equilibrium SolveOne(const model::Game& game, const ActionIndex& index, double tol) {
@@ -110,14 +123,7 @@ Equilibrium SolveOne(const model::Game& game, const ActionIndex& index, double t
       if constexpr (std::is_same_v<T, Rational>) eq.exact_behavior[index(h, choice[h])] = 1;
     }
   }
-  for (int i = 0; i < np; ++i) {
-    if constexpr (std::is_same_v<T, Rational>) {
-      eq.exact_payoffs.push_back(values[i]);
-      eq.payoffs.push_back(values[i].get_d());
-    } else {
-      eq.payoffs.push_back(values[i]);
-    }
-  }
+  SetPayoffs(values.data(), np, eq);
   return eq;
 }
 
@@ -129,13 +135,32 @@ class Enumerator {
   Enumerator(const model::Game& game, const BackwardInductionOptions& options)
       : game_(game), options_(options), np_(game.num_players()) {}
 
-  std::vector<Equilibrium> Run(const ActionIndex& index, bool* truncated) {
+  // The equilibria found; *stopped_by says why the list is incomplete ("" when it is not).
+  std::vector<Equilibrium> Run(const ActionIndex& index, bool* truncated, std::string* stopped_by) {
     const NodeId n = game_.num_nodes();
     lists_.resize(n);
     for (NodeId v = n; v-- > 0;) Expand(v);
     *truncated = truncated_;
+    std::vector<std::string> why;
+    if (over_budget_)
+      why.push_back("the partial strategies passed their memory budget of " +
+                    (options_.memory_budget_bytes >= (1u << 20)
+                         ? std::to_string(options_.memory_budget_bytes >> 20) + " MB"
+                         : std::to_string(options_.memory_budget_bytes) + " bytes") +
+                    ", so every subtree solved after that kept one equilibrium");
+    // Each listed equilibrium is a whole profile, and writers hold all of them: a thousand
+    // profiles of a large tree would not fit in memory.
     std::vector<Equilibrium> result;
-    for (std::uint32_t e : lists_[0]) result.push_back(Extract(e, index));
+    for (std::uint32_t e : lists_[0]) {
+      if (!result.empty() && (result.size() + 1) * index.size() > options_.max_listed_numbers) {
+        why.push_back("the profiles listed passed " + std::to_string(options_.max_listed_numbers) +
+                      " probabilities in all, so only the first " +
+                      std::to_string(result.size()) + " are listed");
+        break;
+      }
+      result.push_back(Extract(e, index));
+    }
+    for (const std::string& w : why) *stopped_by += (stopped_by->empty() ? "" : "; ") + w;
     return result;
   }
 
@@ -152,8 +177,8 @@ class Enumerator {
     bool done = false;
     std::vector<T> sum(np_);
     while (!done) {
-      if (lists_[v].size() >= options_.max_equilibria) {
-        truncated_ = true;
+      if (lists_[v].size() >= cap_) {
+        truncated_ = truncated_ || !over_budget_;
         break;
       }
       // Values of the children under this combination.
@@ -167,8 +192,8 @@ class Enumerator {
         }
         for (std::uint32_t a = 0; a < kids.size(); ++a) {
           if (Tied(Value(lists_[kids[a]][pick[a]])[p], best, options_.tie_tolerance)) {
-            if (lists_[v].size() >= options_.max_equilibria) {
-              truncated_ = true;
+            if (lists_[v].size() >= cap_) {
+              truncated_ = truncated_ || !over_budget_;
               break;
             }
             const T* val = Value(lists_[kids[a]][pick[a]]);
@@ -215,6 +240,19 @@ class Enumerator {
     if (entries_.size() > kMaxEntries)
       throw LimitError("enumerating every equilibrium needs more than " +
                        std::to_string(kMaxEntries) + " partial strategies; lower --max");
+    // Memory, not the count, is what runs out first (a node with many children holds one
+    // child entry per child). Past the budget every node keeps a single entry, so the sweep
+    // still reaches the root, and whatever the root lists is a genuine equilibrium.
+    if (!over_budget_ && PoolBytes() > options_.memory_budget_bytes) {
+      over_budget_ = true;
+      cap_ = 1;
+    }
+  }
+
+  // Bytes held by the entries (the vectors' sizes; their capacities are at most twice that).
+  std::size_t PoolBytes() const {
+    return entries_.size() * (sizeof(Entry) + sizeof(std::uint32_t)) +
+           child_entries_.size() * sizeof(std::uint32_t) + values_.size() * sizeof(T);
   }
 
   const T* Value(std::uint32_t entry) const { return &values_[entries_[entry].first_value]; }
@@ -255,15 +293,7 @@ class Enumerator {
         stack.emplace_back(kids[a], child_entries_[entry.first_child_entry + a]);
     }
     std::sort(eq.indifferent.begin(), eq.indifferent.end());
-    const T* root = Value(root_entry);
-    for (int i = 0; i < np_; ++i) {
-      if constexpr (std::is_same_v<T, Rational>) {
-        eq.exact_payoffs.push_back(root[i]);
-        eq.payoffs.push_back(root[i].get_d());
-      } else {
-        eq.payoffs.push_back(root[i]);
-      }
-    }
+    SetPayoffs(Value(root_entry), np_, eq);
     return eq;
   }
 
@@ -276,6 +306,8 @@ class Enumerator {
   std::vector<std::uint32_t> child_entries_;
   std::vector<T> values_;
   bool truncated_ = false;
+  std::size_t cap_ = options_.max_equilibria;  // entries a node may keep
+  bool over_budget_ = false;                   // the pool passed the memory budget
 };
 
 template <class T>
@@ -286,7 +318,13 @@ Solution Solve(const model::Game& game, const BackwardInductionOptions& options)
   s.exact = std::is_same_v<T, Rational>;
   if (options.all) {
     Enumerator<T> e(game, options);
-    s.equilibria = e.Run(index, &s.truncated);
+    s.equilibria = e.Run(index, &s.truncated, &s.stopped_by);
+    if (!s.stopped_by.empty()) {
+      s.complete = false;
+      s.notes.push_back("incomplete: " + s.stopped_by + "; the " +
+                        std::to_string(s.equilibria.size()) +
+                        " listed are subgame-perfect equilibria, and there may be others");
+    }
   } else {
     s.equilibria.push_back(SolveOne<T>(game, index, options.tie_tolerance));
   }

@@ -7,7 +7,8 @@
 // reported as indifferent. With `all`, every pure subgame-perfect equilibrium is enumerated
 // (up to `max_equilibria`): at each node, the set of (strategy of the subtree, value) pairs
 // is built from the children's sets, and the mover keeps each child that is optimal for a
-// given combination of the children's equilibria.
+// given combination of the children's equilibria. A memory budget bounds these sets; what the
+// root holds when it trips is listed and marked incomplete.
 #pragma once
 
 #include <cstddef>
@@ -23,6 +24,12 @@ struct BackwardInductionOptions {
   bool exact = false;                 // GMP rationals instead of doubles
   bool all = false;                   // every pure SPE, not just one
   std::size_t max_equilibria = 1000;  // with `all`: stop listing past this many
+  // With `all`: the memory the partial strategies may take. Past it, every subtree solved
+  // afterwards keeps one equilibrium; the list is then marked incomplete (Solution::complete).
+  std::size_t memory_budget_bytes = std::size_t{512} << 20;
+  // With `all`: the probabilities all listed profiles may hold together (each profile has one
+  // per action of the game); past it the list stops, marked incomplete.
+  std::size_t max_listed_numbers = std::size_t{1} << 19;
   // In floating point, actions whose values differ by at most this (relative to magnitude)
   // count as ties.
   double tie_tolerance = kTieTolerance;

@@ -207,31 +207,29 @@ class VertexSearch {
   std::vector<std::size_t> key_;     // scratch for SortedBasis
 };
 
-std::vector<Vertex> Vertices(std::size_t d, const std::vector<std::vector<Rational>>& C,
-                             const std::vector<std::size_t>& zero_label,
-                             const std::vector<std::size_t>& row_label, std::size_t labels,
-                             std::size_t max_bases, double& work) {
-  std::set<SparsePoint> seen;
-  std::vector<Vertex> out;
-  VertexSearch(d, C, work).Run(max_bases, [&](SparsePoint z, const std::vector<char>& zero) {
-    if (z.empty() || !seen.insert(z).second) return;
-    // Labels: z_j = 0, or row r tight (its slack 0).
-    std::vector<char> lab(labels, 0);
-    for (std::size_t j = 0; j < d; ++j)
-      if (zero[j]) lab[zero_label[j]] = 1;
-    for (std::size_t r = 0; r < C.size(); ++r)
-      if (zero[d + r]) lab[row_label[r]] = 1;
-    out.push_back({std::move(z), std::move(lab)});
-  });
-  return out;
-}
-
 // One best-response polytope {z in R^d : z >= 0, C z <= 1} with its labels.
 struct Polytope {
   std::size_t d;
   std::vector<std::vector<Rational>> C;
   std::vector<std::size_t> zero_label, row_label;
 };
+
+// Hands each vertex of `p` other than 0 to on_vertex(Vertex&&) as the search reaches it, once
+// per point, labelled: z_j = 0, or row r tight (its slack 0). Throws LimitError as VertexSearch.
+template <class OnVertex>
+void WalkVertices(const Polytope& p, std::size_t labels, std::size_t max_bases, double& work,
+                  OnVertex on_vertex) {
+  std::set<SparsePoint> seen;
+  VertexSearch(p.d, p.C, work).Run(max_bases, [&](SparsePoint z, const std::vector<char>& zero) {
+    if (z.empty() || !seen.insert(z).second) return;
+    std::vector<char> lab(labels, 0);
+    for (std::size_t j = 0; j < p.d; ++j)
+      if (zero[j]) lab[p.zero_label[j]] = 1;
+    for (std::size_t r = 0; r < p.C.size(); ++r)
+      if (zero[p.d + r]) lab[p.row_label[r]] = 1;
+    on_vertex(Vertex{std::move(z), std::move(lab)});
+  });
+}
 
 enum class Partner { kUnique, kNone, kFace };
 
@@ -347,11 +345,14 @@ bool FacePartners(const Polytope& p, const std::vector<char>& required, std::siz
 
 namespace {
 
-// ExtremeEquilibria, charging its work to `work` (shared by the calls of one enumeration).
-std::vector<MixedPair> ExtremeEquilibriaWithin(const Bimatrix& g, std::size_t max_bases,
-                                               double& work) {
+// The positive best-response polytopes of a bimatrix game (header): P over the rows, Q over
+// the columns.
+struct PolytopePair {
+  Polytope P, Q;
+};
+
+PolytopePair BestResponsePolytopes(const Bimatrix& g) {
   const std::size_t m = g.rows, n = g.cols;
-  PARLEY_CHECK(m > 0 && n > 0 && g.a.size() == m * n && g.b.size() == m * n);
   Rational amin = *std::min_element(g.a.begin(), g.a.end());
   Rational bmin = *std::min_element(g.b.begin(), g.b.end());
   // P: x in R^m, rows (B'x)_j <= 1 labelled m + j; x_i = 0 labelled i.
@@ -361,95 +362,119 @@ std::vector<MixedPair> ExtremeEquilibriaWithin(const Bimatrix& g, std::size_t ma
       cp[j][i] = g.b[i * n + j] - bmin + 1;
       cq[i][j] = g.a[i * n + j] - amin + 1;
     }
-  Polytope P{m, std::move(cp), std::vector<std::size_t>(m), std::vector<std::size_t>(n)};
-  Polytope Q{n, std::move(cq), std::vector<std::size_t>(n), std::vector<std::size_t>(m)};
-  for (std::size_t i = 0; i < m; ++i) P.zero_label[i] = Q.row_label[i] = i;
-  for (std::size_t j = 0; j < n; ++j) P.row_label[j] = Q.zero_label[j] = m + j;
-  const std::size_t labels = m + n;
-  std::vector<MixedPair> out;
-  auto add = [&](const Vertex& x, const Vertex& y) {
-    MixedPair e;
-    Rational sx = 0, sy = 0;
-    for (const auto& [i, v] : x.point) sx += v;
-    for (const auto& [j, v] : y.point) sy += v;
-    e.x = Dense(x.point, m);
-    e.y = Dense(y.point, n);
-    for (Rational& v : e.x) v /= sx;
-    for (Rational& v : e.y) v /= sy;
-    e.u = 0;
-    e.v = 0;
-    for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t j = 0; j < n; ++j) {
-        Rational w = e.x[i] * e.y[j];
-        if (w == 0) continue;
-        e.u += w * g.a[i * n + j];
-        e.v += w * g.b[i * n + j];
-      }
-    out.push_back(std::move(e));
-  };
-  // Walk the polytope of lower dimension; for each of its vertices the labels it lacks are
-  // equations for the partner, which in a nondegenerate game fix one point to check, and in a
-  // degenerate one a small face whose vertices are found the same way. Only when some vertex
-  // leaves a face of dimension 3 or more is the other polytope walked too.
-  auto vertices = [&](const Polytope& p) {
-    try {
-      return Vertices(p.d, p.C, p.zero_label, p.row_label, labels, max_bases, work);
-    } catch (const LimitError& e) {
-      throw LimitError("enumerating all equilibria of a " + std::to_string(m) + " x " +
-                       std::to_string(n) + " game stopped: " + e.what() +
-                       "; solve without --all for one equilibrium");
+  PolytopePair out{{m, std::move(cp), std::vector<std::size_t>(m), std::vector<std::size_t>(n)},
+                   {n, std::move(cq), std::vector<std::size_t>(n), std::vector<std::size_t>(m)}};
+  for (std::size_t i = 0; i < m; ++i) out.P.zero_label[i] = out.Q.row_label[i] = i;
+  for (std::size_t j = 0; j < n; ++j) out.P.row_label[j] = out.Q.zero_label[j] = m + j;
+  return out;
+}
+
+// The equilibrium of a completely labelled pair of vertices: x / sum x, y / sum y, payoffs.
+MixedPair Normalized(const Bimatrix& g, const Vertex& x, const Vertex& y) {
+  const std::size_t m = g.rows, n = g.cols;
+  MixedPair e;
+  Rational sx = 0, sy = 0;
+  for (const auto& [i, v] : x.point) sx += v;
+  for (const auto& [j, v] : y.point) sy += v;
+  e.x = Dense(x.point, m);
+  e.y = Dense(y.point, n);
+  for (Rational& v : e.x) v /= sx;
+  for (Rational& v : e.y) v /= sy;
+  e.u = 0;
+  e.v = 0;
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      Rational w = e.x[i] * e.y[j];
+      if (w == 0) continue;
+      e.u += w * g.a[i * n + j];
+      e.v += w * g.b[i * n + j];
     }
-  };
-  const bool walk_p = m <= n;
-  const Polytope& walked = walk_p ? P : Q;
-  const Polytope& other = walk_p ? Q : P;
-  std::vector<Vertex> vw = vertices(walked);
-  std::vector<std::pair<std::size_t, Vertex>> partners;
-  bool degenerate = false;
-  for (std::size_t k = 0; k < vw.size() && !degenerate; ++k) {
-    std::vector<char> required(labels);
-    for (std::size_t l = 0; l < labels; ++l) required[l] = !vw[k].labels[l];
-    std::vector<Vertex> found;
-    try {
-      degenerate = !FacePartners(other, required, labels, work, &found);
-    } catch (const LimitError& e) {
-      throw LimitError("enumerating all equilibria of a " + std::to_string(m) + " x " +
-                       std::to_string(n) + " game stopped: " + e.what() +
-                       "; solve without --all for one equilibrium");
-    }
-    for (Vertex& partner : found) partners.emplace_back(k, std::move(partner));
-  }
-  if (!degenerate) {
-    for (const auto& [k, partner] : partners)
-      walk_p ? add(vw[k], partner) : add(partner, vw[k]);
-  } else {
-    std::vector<Vertex> vo = vertices(other);
-    try {
-      Spend(work, static_cast<double>(vw.size()) * static_cast<double>(vo.size()) *
-                      static_cast<double>(labels) / 8);
-    } catch (const LimitError& e) {
-      throw LimitError("enumerating all equilibria of a " + std::to_string(m) + " x " +
-                       std::to_string(n) + " game stopped: pairing its vertices " + e.what() +
-                       "; solve without --all for one equilibrium");
-    }
-    for (const Vertex& a : vw)
-      for (const Vertex& b : vo) {
-        bool complete = true;
-        for (std::size_t l = 0; l < labels && complete; ++l) complete = a.labels[l] || b.labels[l];
-        if (complete) walk_p ? add(a, b) : add(b, a);
-      }
-  }
-  std::sort(out.begin(), out.end(), [](const MixedPair& l, const MixedPair& r) {
+  return e;
+}
+
+// The deterministic order of ExtremeEquilibria.
+void SortPairs(std::vector<MixedPair>& pairs) {
+  std::sort(pairs.begin(), pairs.end(), [](const MixedPair& l, const MixedPair& r) {
     return l.x != r.x ? l.x > r.x : l.y > r.y;
   });
-  return out;
+}
+
+// Appends every extreme equilibrium of g to *out, unsorted, each as soon as it is found, and
+// charges the work to `work` (shared by the calls of one enumeration). A guard that trips
+// throws LimitError and leaves the equilibria found so far in *out: each of them is genuine.
+//
+// The polytope of lower dimension is walked; each vertex, as it is reached, is paired: the
+// labels it lacks are equations for the partner, which in a nondegenerate game fix one point
+// to check, and in a degenerate one a small face whose vertices are found the same way. Only
+// when some vertex leaves a face of dimension 3 or more is the other polytope walked too and
+// every pair of vertices tried (those already handed on skipped).
+void PairVertices(const Bimatrix& g, std::size_t max_bases, double& work,
+                  std::vector<MixedPair>* out) {
+  const std::size_t m = g.rows, n = g.cols;
+  PARLEY_CHECK(m > 0 && n > 0 && g.a.size() == m * n && g.b.size() == m * n);
+  const PolytopePair polytopes = BestResponsePolytopes(g);
+  const std::size_t labels = m + n;
+  auto stopped = [&](const LimitError& e, const std::string& doing) {
+    return LimitError("enumerating all equilibria of a " + std::to_string(m) + " x " +
+                      std::to_string(n) + " game stopped: " + doing + e.what() +
+                      "; solve without --all for one equilibrium");
+  };
+  const bool walk_p = m <= n;
+  const Polytope& walked = walk_p ? polytopes.P : polytopes.Q;
+  const Polytope& other = walk_p ? polytopes.Q : polytopes.P;
+  auto add = [&](const Vertex& w, const Vertex& o) {
+    out->push_back(walk_p ? Normalized(g, w, o) : Normalized(g, o, w));
+  };
+  std::vector<Vertex> vw;
+  std::vector<std::pair<std::size_t, Vertex>> partners;  // (index into vw, its partner)
+  bool degenerate = false;
+  try {
+    WalkVertices(walked, labels, max_bases, work, [&](Vertex&& v) {
+      vw.push_back(std::move(v));
+      if (degenerate) return;
+      std::vector<char> required(labels);
+      for (std::size_t l = 0; l < labels; ++l) required[l] = !vw.back().labels[l];
+      std::vector<Vertex> found;
+      degenerate = !FacePartners(other, required, labels, work, &found);
+      for (Vertex& partner : found) {
+        add(vw.back(), partner);
+        partners.emplace_back(vw.size() - 1, std::move(partner));
+      }
+    });
+  } catch (const LimitError& e) {
+    throw stopped(e, "");
+  }
+  if (!degenerate) return;
+  std::vector<Vertex> vo;
+  try {
+    WalkVertices(other, labels, max_bases, work, [&](Vertex&& v) { vo.push_back(std::move(v)); });
+  } catch (const LimitError& e) {
+    throw stopped(e, "");
+  }
+  try {
+    Spend(work, static_cast<double>(vw.size()) * static_cast<double>(vo.size()) *
+                    static_cast<double>(labels) / 8);
+  } catch (const LimitError& e) {
+    throw stopped(e, "pairing its vertices ");
+  }
+  std::set<std::pair<std::size_t, SparsePoint>> handed_on;
+  for (const auto& [k, partner] : partners) handed_on.emplace(k, partner.point);
+  for (std::size_t k = 0; k < vw.size(); ++k)
+    for (const Vertex& b : vo) {
+      bool complete = true;
+      for (std::size_t l = 0; l < labels && complete; ++l) complete = vw[k].labels[l] || b.labels[l];
+      if (complete && !handed_on.count({k, b.point})) add(vw[k], b);
+    }
 }
 
 }  // namespace
 
 std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& g, std::size_t max_bases) {
   double work = 0;
-  return ExtremeEquilibriaWithin(g, max_bases, work);
+  std::vector<MixedPair> out;
+  PairVertices(g, max_bases, work, &out);
+  SortPairs(out);
+  return out;
 }
 
 namespace {
@@ -502,6 +527,204 @@ std::vector<NodeId> ChildSubgames(const Game& game, NodeId r, const std::vector<
   return out;
 }
 
+// The table of a reduced subgame's strategic form: entry (s, t) sums the sequence form's
+// leaves that plans s and t both reach.
+Bimatrix PlanBimatrix(const SequenceForm<Rational>& sf, const std::vector<std::vector<char>>& plans1,
+                      const std::vector<std::vector<char>>& plans2) {
+  Bimatrix bm;
+  bm.rows = plans1.size();
+  bm.cols = plans2.size();
+  bm.a.assign(bm.rows * bm.cols, Rational(0));
+  bm.b.assign(bm.rows * bm.cols, Rational(0));
+  for (std::size_t s = 0; s < bm.rows; ++s)
+    for (std::size_t t = 0; t < bm.cols; ++t)
+      for (const auto& e : sf.entries)
+        if (plans1[s][e.s1] && plans2[t][e.s2]) {
+          bm.a[s * bm.cols + t] += e.a;
+          bm.b[s * bm.cols + t] += e.b;
+        }
+  return bm;
+}
+
+// Subgame composition (Selten 1975), bottom-up over the proper subgames: each reduced subgame
+// (the subgames inside it replaced by the values of their equilibria) is solved for all its
+// extreme equilibria, once for every combination of equilibria chosen below. Every result is
+// subgame perfect by construction.
+class Composition {
+ public:
+  Composition(const Game& game, const EnumerationOptions& options)
+      : game_(game),
+        options_(options),
+        roots_(ProperSubgameRoots(game)),
+        index_(game),
+        value_(2 * static_cast<std::size_t>(game.num_nodes()), Rational(0)),
+        found_(game.num_nodes()),
+        seq_of_(2 * static_cast<std::size_t>(game.num_nodes())),
+        scratch_(index_.size(), Rational(0)) {}
+
+  Solution Run() {
+    for (NodeId r = game_.num_nodes(); r-- > 0;) {
+      if (!roots_[r]) continue;
+      if (game_.is_terminal(r)) {
+        for (int p = 0; p < 2; ++p)
+          value_[2 * static_cast<std::size_t>(r) + p] =
+              game_.outcome(r) == model::kNoOutcome ? Rational(0)
+                                                    : game_.exact_payoff(game_.outcome(r), p);
+        continue;
+      }
+      ++subgames_;
+      EnumerateSubgame(r);
+    }
+    return Assemble();
+  }
+
+ private:
+  // Every combination of the equilibria of the subgames directly inside r, the last one
+  // fastest; the extreme equilibria of r's reduced subgame under each go to found_[r].
+  void EnumerateSubgame(NodeId r) {
+    std::vector<NodeId> inner;
+    for (NodeId c : ChildSubgames(game_, r, roots_))
+      if (!game_.is_terminal(c)) inner.push_back(c);
+    std::vector<std::size_t> pick(inner.size(), 0);
+    std::vector<Partial>& here = found_[r];
+    for (;;) {
+      for (std::size_t i = 0; i < inner.size(); ++i)
+        for (int p = 0; p < 2; ++p)
+          value_[2 * static_cast<std::size_t>(inner[i]) + p] = found_[inner[i]][pick[i]].value[p];
+      SequenceForm<Rational> sf = BuildSequenceForm<Rational>(game_, r, roots_, value_, seq_of_);
+      auto plans1 = PurePlans(game_, sf.player[0], options_.max_strategies, 0);
+      auto plans2 = PurePlans(game_, sf.player[1], options_.max_strategies, 1);
+      largest_rows_ = std::max(largest_rows_, plans1.size());
+      largest_cols_ = std::max(largest_cols_, plans2.size());
+      std::vector<MixedPair> mixed;
+      try {
+        try {
+          Spend(work_, static_cast<double>(plans1.size()) * static_cast<double>(plans2.size()) *
+                           static_cast<double>(sf.entries.size()) / 8);
+        } catch (const LimitError& e) {
+          throw LimitError(std::string("enumerating all equilibria stopped: ") + e.what() +
+                           " over the combinations of the subgames' equilibria; solve without "
+                           "--all for one equilibrium");
+        }
+        PairVertices(PlanBimatrix(sf, plans1, plans2), options_.max_bases, work_, &mixed);
+      } catch (const LimitError& e) {
+        // What was found stands (each one is genuine) when it is an equilibrium of the whole
+        // game; below the root, nothing of the whole game has been found yet.
+        if (r != Game::root() || (here.empty() && mixed.empty())) throw;
+        stopped_by_ = e.what();
+      }
+      SortPairs(mixed);
+      for (const MixedPair& e : mixed) {
+        if (here.size() >= options_.max_equilibria) {
+          truncated_ = true;
+          break;
+        }
+        here.push_back(ToPartial(sf, plans1, plans2, e, inner, pick));
+      }
+      if (!stopped_by_.empty()) return;
+      std::size_t i = inner.size();
+      while (i > 0 && ++pick[i - 1] == found_[inner[i - 1]].size()) pick[--i] = 0;
+      if (i == 0 || here.size() >= options_.max_equilibria) break;
+    }
+    if (here.size() >= options_.max_equilibria) truncated_ = true;
+    for (NodeId c : inner) std::vector<Partial>().swap(found_[c]);  // no longer needed
+  }
+
+  // A mixed equilibrium of the reduced strategic form as realization plans, then behaviour at
+  // the reduced subgame's own sets, with the chosen equilibria of the subgames inside.
+  Partial ToPartial(const SequenceForm<Rational>& sf, const std::vector<std::vector<char>>& plans1,
+                    const std::vector<std::vector<char>>& plans2, const MixedPair& e,
+                    const std::vector<NodeId>& inner, const std::vector<std::size_t>& pick) {
+    std::vector<Rational> x(sf.player[0].num_sequences, Rational(0));
+    std::vector<Rational> y(sf.player[1].num_sequences, Rational(0));
+    for (std::size_t s = 0; s < plans1.size(); ++s)
+      if (e.x[s] != 0)
+        for (std::size_t q = 0; q < x.size(); ++q)
+          if (plans1[s][q]) x[q] += e.x[s];
+    for (std::size_t t = 0; t < plans2.size(); ++t)
+      if (e.y[t] != 0)
+        for (std::size_t q = 0; q < y.size(); ++q)
+          if (plans2[t][q]) y[q] += e.y[t];
+    PlanToBehavior<Rational>(game_, sf.player[0], x, index_, scratch_);
+    PlanToBehavior<Rational>(game_, sf.player[1], y, index_, scratch_);
+    Partial partial;
+    for (int p = 0; p < 2; ++p)
+      for (InfosetId h : sf.player[p].infosets)
+        for (std::uint32_t a = 0; a < game_.num_actions(h); ++a)
+          if (scratch_[index_(h, a)] != 0)
+            partial.moves.emplace_back(index_(h, a), scratch_[index_(h, a)]);
+    for (std::size_t i = 0; i < inner.size(); ++i) {
+      const auto& below = found_[inner[i]][pick[i]].moves;
+      partial.moves.insert(partial.moves.end(), below.begin(), below.end());
+    }
+    partial.value[0] = e.u;
+    partial.value[1] = e.v;
+    return partial;
+  }
+
+  // The whole game's equilibria as behaviour profiles, each verified exactly.
+  Solution Assemble() {
+    Solution solution;
+    solution.exact = true;
+    solution.truncated = truncated_;
+    solution.concept_name = subgames_ == 1 ? "extreme Nash" : "extreme subgame-perfect";
+    solution.method = "vertex enumeration of the best-response polytopes of the reduced strategic "
+                      "form" + std::string(subgames_ == 1 ? "" : " of each proper subgame") + " (" +
+                      (subgames_ == 1 ? "" : "largest ") + std::to_string(largest_rows_) + " x " +
+                      std::to_string(largest_cols_) + " strategies)";
+    std::vector<Rational> base(index_.size(), Rational(0));
+    for (InfosetId h = 0; h < game_.num_infosets(); ++h)
+      if (game_.infoset_player(h) == model::kChancePlayer)
+        for (std::uint32_t a = 0; a < game_.num_actions(h); ++a)
+          base[index_(h, a)] = game_.exact_chance_prob(h, a);
+    std::set<std::vector<Rational>> seen;
+    for (const Partial& whole : found_[Game::root()]) {
+      std::vector<Rational> behavior = base;
+      for (const auto& [k, v] : whole.moves) behavior[k] = v;
+      if (!seen.insert(behavior).second) continue;
+      Rational gain = MaxSubgameGain<Rational>(game_, index_, behavior, &roots_);
+      if (gain != 0)
+        throw InternalError("an enumerated subgame-perfect equilibrium failed verification (gain " +
+                            FormatRational(gain) + ")");
+      std::vector<Rational> values = NodeValuesAs<Rational>(game_, index_, behavior);
+      PARLEY_CHECK(values[0] == whole.value[0] && values[1] == whole.value[1]);
+      Equilibrium eq;
+      eq.max_gain = 0;
+      for (const auto& b : behavior) eq.behavior.push_back(b.get_d());
+      eq.exact_behavior = std::move(behavior);
+      eq.exact_payoffs = {values[0], values[1]};
+      for (const auto& v : eq.exact_payoffs) eq.payoffs.push_back(v.get_d());
+      solution.equilibria.push_back(std::move(eq));
+    }
+    if (subgames_ > 1)
+      solution.notes.push_back(
+          "every combination of extreme equilibria of the reduced subgames, bottom-up: each is "
+          "subgame perfect, though not every subgame-perfect equilibrium (mixtures of these are "
+          "not listed)");
+    if (!stopped_by_.empty()) {
+      solution.complete = false;
+      solution.stopped_by = stopped_by_;
+      solution.notes.push_back("incomplete: " + stopped_by_ + "; the " +
+                               std::to_string(solution.equilibria.size()) +
+                               " found before it stopped are listed, and each is exact and verified");
+    }
+    return solution;
+  }
+
+  const Game& game_;
+  const EnumerationOptions& options_;
+  const std::vector<char> roots_;
+  const ActionIndex index_;
+  std::vector<Rational> value_;             // 2 per node: the values of chosen equilibria
+  std::vector<std::vector<Partial>> found_;  // per subgame root: its equilibria
+  std::vector<std::uint32_t> seq_of_;        // BuildSequenceForm's scratch
+  std::vector<Rational> scratch_;            // behaviour, PlanToBehavior's output
+  std::size_t subgames_ = 0, largest_rows_ = 0, largest_cols_ = 0;
+  bool truncated_ = false;
+  std::string stopped_by_;  // the guard that stopped the enumeration ("" when it finished)
+  double work_ = 0;         // one budget for the whole enumeration
+};
+
 }  // namespace
 
 Solution EnumerateExtremeEquilibria(const Game& game, const EnumerationOptions& options) {
@@ -509,140 +732,7 @@ Solution EnumerateExtremeEquilibria(const Game& game, const EnumerationOptions& 
     throw UnsupportedError("enumerating all mixed equilibria needs two players; the game has " +
                            std::to_string(game.num_players()));
   RequirePerfectRecall(game, "equilibrium enumeration");
-  const NodeId n = game.num_nodes();
-  const std::vector<char> roots = ProperSubgameRoots(game);
-  ActionIndex index(game);
-  // Bottom-up over the proper subgames: each reduced subgame (the subgames inside it replaced
-  // by the values of their equilibria) is solved for all its extreme equilibria, once for every
-  // combination of equilibria chosen below. Every result is subgame perfect by construction.
-  std::vector<Rational> value(2 * static_cast<std::size_t>(n), Rational(0));
-  std::vector<std::vector<Partial>> found(n);
-  std::vector<std::uint32_t> seq_of(2 * static_cast<std::size_t>(n));
-  std::vector<Rational> scratch(index.size(), Rational(0));
-  std::size_t subgames = 0, largest_rows = 0, largest_cols = 0;
-  bool truncated = false;
-  double work = 0;  // one budget for the whole enumeration
-  for (NodeId r = n; r-- > 0;) {
-    if (!roots[r]) continue;
-    if (game.is_terminal(r)) {
-      for (int p = 0; p < 2; ++p)
-        value[2 * static_cast<std::size_t>(r) + p] =
-            game.outcome(r) == model::kNoOutcome ? Rational(0) : game.exact_payoff(game.outcome(r), p);
-      continue;
-    }
-    ++subgames;
-    std::vector<NodeId> inner;
-    for (NodeId c : ChildSubgames(game, r, roots))
-      if (!game.is_terminal(c)) inner.push_back(c);
-    std::vector<std::size_t> pick(inner.size(), 0);
-    std::vector<Partial>& here = found[r];
-    for (;;) {
-      for (std::size_t i = 0; i < inner.size(); ++i)
-        for (int p = 0; p < 2; ++p)
-          value[2 * static_cast<std::size_t>(inner[i]) + p] = found[inner[i]][pick[i]].value[p];
-      SequenceForm<Rational> sf = BuildSequenceForm<Rational>(game, r, roots, value, seq_of);
-      auto plans1 = PurePlans(game, sf.player[0], options.max_strategies, 0);
-      auto plans2 = PurePlans(game, sf.player[1], options.max_strategies, 1);
-      Bimatrix bm;
-      bm.rows = plans1.size();
-      bm.cols = plans2.size();
-      largest_rows = std::max(largest_rows, bm.rows);
-      largest_cols = std::max(largest_cols, bm.cols);
-      try {
-        Spend(work, static_cast<double>(bm.rows) * static_cast<double>(bm.cols) *
-                        static_cast<double>(sf.entries.size()) / 8);
-      } catch (const LimitError& e) {
-        throw LimitError(std::string("enumerating all equilibria stopped: ") + e.what() +
-                         " over the combinations of the subgames' equilibria; solve without "
-                         "--all for one equilibrium");
-      }
-      bm.a.assign(bm.rows * bm.cols, Rational(0));
-      bm.b.assign(bm.rows * bm.cols, Rational(0));
-      for (std::size_t s = 0; s < bm.rows; ++s)
-        for (std::size_t t = 0; t < bm.cols; ++t)
-          for (const auto& e : sf.entries)
-            if (plans1[s][e.s1] && plans2[t][e.s2]) {
-              bm.a[s * bm.cols + t] += e.a;
-              bm.b[s * bm.cols + t] += e.b;
-            }
-      for (const MixedPair& e : ExtremeEquilibriaWithin(bm, kDefaultMaxBases, work)) {
-        if (here.size() >= options.max_equilibria) {
-          truncated = true;
-          break;
-        }
-        // Realization plans, then behaviour at the reduced subgame's own sets.
-        std::vector<Rational> x(sf.player[0].num_sequences, Rational(0));
-        std::vector<Rational> y(sf.player[1].num_sequences, Rational(0));
-        for (std::size_t s = 0; s < bm.rows; ++s)
-          if (e.x[s] != 0)
-            for (std::size_t q = 0; q < x.size(); ++q)
-              if (plans1[s][q]) x[q] += e.x[s];
-        for (std::size_t t = 0; t < bm.cols; ++t)
-          if (e.y[t] != 0)
-            for (std::size_t q = 0; q < y.size(); ++q)
-              if (plans2[t][q]) y[q] += e.y[t];
-        PlanToBehavior<Rational>(game, sf.player[0], x, index, scratch);
-        PlanToBehavior<Rational>(game, sf.player[1], y, index, scratch);
-        Partial partial;
-        for (int p = 0; p < 2; ++p)
-          for (InfosetId h : sf.player[p].infosets)
-            for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
-              if (scratch[index(h, a)] != 0) partial.moves.emplace_back(index(h, a), scratch[index(h, a)]);
-        for (std::size_t i = 0; i < inner.size(); ++i) {
-          const auto& below = found[inner[i]][pick[i]].moves;
-          partial.moves.insert(partial.moves.end(), below.begin(), below.end());
-        }
-        partial.value[0] = e.u;
-        partial.value[1] = e.v;
-        here.push_back(std::move(partial));
-      }
-      // Next combination of the inner subgames' equilibria (the last one fastest).
-      std::size_t i = inner.size();
-      while (i > 0 && ++pick[i - 1] == found[inner[i - 1]].size()) pick[--i] = 0;
-      if (i == 0 || here.size() >= options.max_equilibria) break;
-    }
-    if (here.size() >= options.max_equilibria) truncated = true;
-    for (NodeId c : inner) std::vector<Partial>().swap(found[c]);  // no longer needed
-  }
-
-  Solution solution;
-  solution.exact = true;
-  solution.truncated = truncated;
-  solution.concept_name = subgames == 1 ? "extreme Nash" : "extreme subgame-perfect";
-  solution.method = "vertex enumeration of the best-response polytopes of the reduced strategic "
-                    "form" + std::string(subgames == 1 ? "" : " of each proper subgame") + " (" +
-                    (subgames == 1 ? "" : "largest ") + std::to_string(largest_rows) + " x " +
-                    std::to_string(largest_cols) + " strategies)";
-  std::vector<Rational> base(index.size(), Rational(0));
-  for (InfosetId h = 0; h < game.num_infosets(); ++h)
-    if (game.infoset_player(h) == model::kChancePlayer)
-      for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
-        base[index(h, a)] = game.exact_chance_prob(h, a);
-  std::set<std::vector<Rational>> seen;
-  for (const Partial& whole : found[Game::root()]) {
-    std::vector<Rational> behavior = base;
-    for (const auto& [k, v] : whole.moves) behavior[k] = v;
-    if (!seen.insert(behavior).second) continue;
-    Rational gain = MaxSubgameGain<Rational>(game, index, behavior, &roots);
-    if (gain != 0)
-      throw InternalError("an enumerated subgame-perfect equilibrium failed verification (gain " +
-                          FormatRational(gain) + ")");
-    std::vector<Rational> values = NodeValuesAs<Rational>(game, index, behavior);
-    PARLEY_CHECK(values[0] == whole.value[0] && values[1] == whole.value[1]);
-    Equilibrium eq;
-    eq.max_gain = 0;
-    for (const auto& b : behavior) eq.behavior.push_back(b.get_d());
-    eq.exact_behavior = std::move(behavior);
-    eq.exact_payoffs = {values[0], values[1]};
-    for (const auto& v : eq.exact_payoffs) eq.payoffs.push_back(v.get_d());
-    solution.equilibria.push_back(std::move(eq));
-  }
-  if (subgames > 1)
-    solution.notes.push_back(
-        "every combination of extreme equilibria of the reduced subgames, bottom-up: each is "
-        "subgame perfect, though not every subgame-perfect equilibrium (mixtures of these are "
-        "not listed)");
-  return solution;
+  return Composition(game, options).Run();
 }
 
 }  // namespace parley::equilibrium

@@ -49,12 +49,16 @@ std::vector<MixedPair> ExtremeEquilibria(const Bimatrix& game,
 struct EnumerationOptions {
   std::size_t max_strategies = 200;  // per player, in the reduced strategic form
   std::size_t max_equilibria = 1000;
+  std::size_t max_bases = kDefaultMaxBases;  // per polytope, as in ExtremeEquilibria
 };
 
 // The compositions of extreme equilibria of a two-player extensive game's reduced subgames
 // (above), as behaviour profiles (max_gain 0, exact); at most max_equilibria per subgame
-// (Solution::truncated says when the cap cut a list). Throws UnsupportedError unless the game
-// has two players and perfect recall; LimitError past the size guards (saying which).
+// (Solution::truncated says when the cap cut a list). Equilibria are handed on as they are
+// found: when a guard (bases, work) stops the enumeration of the whole game's reduced form,
+// those found are returned with Solution::complete false and the guard named. Throws
+// UnsupportedError unless the game has two players and perfect recall; LimitError past the
+// size guards (saying which) when nothing of the whole game was found yet.
 Solution EnumerateExtremeEquilibria(const model::Game& game, const EnumerationOptions& options = {});
 
 }  // namespace parley::equilibrium

@@ -57,6 +57,11 @@ struct Solution {
   bool exact = false;
   std::vector<Equilibrium> equilibria;
   bool truncated = false;  // --max cut the list
+  // False when a guard on work or memory stopped an enumeration (--all) early: the equilibria
+  // found until then are listed (each genuine), others may exist; stopped_by names the guard.
+  // Enumerators hand each equilibrium on as they find it, so a guard never discards them.
+  bool complete = true;
+  std::string stopped_by;
   std::vector<std::string> notes;
 };
 

@@ -28,6 +28,11 @@ void ForEachConstraint(const Game& game, const PlayerSequences& ps, F f) {
 constexpr std::size_t kMaxLcpSize = 16000;
 constexpr std::size_t kMaxExactLcpSize = 2500;
 
+// Why Lemke's method did not solve the LCP of the subgame at `root`, for notes and errors.
+std::string LcpFailure(NodeId root, const std::string& why) {
+  return "sequence-form LCP of the subgame at node " + std::to_string(root) + ": " + why;
+}
+
 // The sequence-form LCP with the equations E x = e and the free u eliminated (the free
 // variables stay basic and drop out; von Stengel, van den Elzen and Talman 2002 keep them basic
 // the same way). Per player, S holds the empty sequence and the first action of every set, N
@@ -135,10 +140,12 @@ PlanPair<double> SolveReducedLemke(const Game& game, const SequenceForm<double>&
     }
   }
   LcpResult<double> r = SolveLcp<double>(N, std::move(M), q, d);
-  if (!r.solved)
-    throw InternalError("sequence-form LCP of the subgame at node " + std::to_string(sf.root) +
-                        ": " + r.failure);
   PlanPair<double> out;
+  if (!r.solved) {
+    out.status = SolveStatus::kInconclusive;
+    out.failure = LcpFailure(sf.root, r.failure);
+    return out;
+  }
   std::vector<double>* plan[2] = {&out.x, &out.y};
   for (int p = 0; p < 2; ++p) {
     std::vector<double>& x = *plan[p];
@@ -164,10 +171,8 @@ PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf) 
   if constexpr (std::is_same_v<T, double>) {
     // The reduced LCP is half the size; if rounding makes it cycle or end on a ray, the split
     // formulation below gets its chance before the caller falls back to exact arithmetic.
-    try {
-      return SolveReducedLemke(game, sf);
-    } catch (const InternalError&) {
-    }
+    PlanPair<double> reduced = SolveReducedLemke(game, sf);
+    if (reduced.status == SolveStatus::kSolved) return reduced;
   }
   const PlayerSequences& p1 = sf.player[0];
   const PlayerSequences& p2 = sf.player[1];
@@ -208,10 +213,13 @@ PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf) 
   q[VP] = -1;
   q[VM] = 1;
   LcpResult<T> r = SolveLcp<T>(N, std::move(M), q, d);
-  if (!r.solved)
-    throw InternalError("sequence-form LCP of the subgame at node " + std::to_string(sf.root) +
-                        ": " + r.failure);
   PlanPair<T> out;
+  if (!r.solved) {
+    if constexpr (!std::is_same_v<T, double>) throw InternalError(LcpFailure(sf.root, r.failure));
+    out.status = SolveStatus::kInconclusive;
+    out.failure = LcpFailure(sf.root, r.failure);
+    return out;
+  }
   out.x.assign(r.z.begin() + X, r.z.begin() + X + n1);
   out.y.assign(r.z.begin() + Y, r.z.begin() + Y + n2);
   out.pivots = r.pivots;
@@ -221,7 +229,8 @@ PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf) 
 namespace {
 
 // max q_0 over plans x of `maxer` and free q (rows of `miner`), s.t. E x = e and
-// C'x - F'q >= 0 where C[s][t] = payoff to `maxer` (entries given as (s, t, value)).
+// C'x - F'q >= 0 where C[s][t] = payoff to `maxer` (entries given as (s, t, value)). The
+// programme always has an optimum (a finite game has a value); any other status is rounding.
 struct Triple {
   std::uint32_t s, t;
   double v;
@@ -268,10 +277,7 @@ lp::LpSolution MaxMinLp(const Game& game, const PlayerSequences& maxer,
     options.algorithm = lp::Algorithm::kInteriorPoint;
     options.presolve = true;
   }
-  lp::LpSolution sol = prog.Solve(options);
-  if (sol.status != lp::Status::kOptimal)
-    throw InternalError("sequence-form LP: " + lp::ToString(sol.status));
-  return sol;
+  return prog.Solve(options);
 }
 
 // A realization plan's largest constraint violation.
@@ -303,7 +309,14 @@ PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double
   }
   const int miner = 1 - maxer;
   std::vector<int> rows;
+  PlanPair<double> out;
+  auto inconclusive = [&](lp::Status status) {
+    out.status = SolveStatus::kInconclusive;
+    out.failure = "sequence-form LP: " + lp::ToString(status);
+    return out;
+  };
   lp::LpSolution sol = MaxMinLp(game, sf.player[maxer], sf.player[miner], payoff[maxer], engine, &rows);
+  if (sol.status != lp::Status::kOptimal) return inconclusive(sol.status);
   std::vector<double> plan[2];
   plan[maxer].assign(sol.primal.begin(), sol.primal.begin() + sf.player[maxer].num_sequences);
   // The other player's plan: the duals of its sequence rows (the LP's dual is its own LP).
@@ -315,12 +328,12 @@ PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double
     // Degenerate duals that do not form a plan: solve the other player's LP for it.
     lp::LpSolution other =
         MaxMinLp(game, sf.player[miner], sf.player[maxer], payoff[miner], engine, &rows);
+    if (other.status != lp::Status::kOptimal) return inconclusive(other.status);
     plan[miner].assign(other.primal.begin(),
                        other.primal.begin() + sf.player[miner].num_sequences);
   }
   for (auto& x : plan)
     for (double& v : x) v = std::max(0.0, v);
-  PlanPair<double> out;
   out.x = std::move(plan[0]);
   out.y = std::move(plan[1]);
   return out;

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "solver/equilibrium/sequence_form.h"
@@ -26,19 +27,30 @@
 
 namespace parley::equilibrium {
 
+// How a solve in floating point ended. Rounding can defeat a method that cannot fail in exact
+// arithmetic: Lemke's path cycles or ends on a ray, an LP engine stops short of an optimum.
+// That is numerically inconclusive, a status the caller handles (another engine, exact
+// arithmetic); it is never an InternalError, which is a bug and surfaces.
+enum class SolveStatus { kSolved, kInconclusive };
+
 template <class T>
 struct PlanPair {
   std::vector<T> x, y;  // realization plans of players 1 and 2 over their sequences
   std::size_t pivots = 0;
+  SolveStatus status = SolveStatus::kSolved;
+  std::string failure;  // kInconclusive: what went wrong ("sequence-form LCP of ...: ...")
 };
 
-// Throws LimitError when the tableau would be too large or the pivot limit is reached, and
-// InternalError if Lemke's method ends on a ray (it cannot for these LCPs).
+// In doubles: kInconclusive when rounding defeats both the reduced and the split LCP. In
+// rationals Lemke's method cannot end on a ray for these LCPs (KMvS 1996, sec. 4), so one that
+// does is an InternalError. Throws LimitError when the tableau would be too large or the pivot
+// limit is reached.
 template <class T>
 PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf);
 
 // `engine`: CLP (barrier, crossover and a dual simplex clean-up; several times faster on large
-// games) or GLPK (primal simplex). Throws LimitError if the engine gives up.
+// games) or GLPK (primal simplex). kInconclusive when the engine ends without an optimum;
+// throws LimitError if the engine gives up (the clp program fails or runs out of time).
 PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double>& sf,
                                      lp::Engine engine = lp::Engine::kClp);
 

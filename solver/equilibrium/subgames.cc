@@ -62,10 +62,13 @@ struct Counters {
   double logit_lambda = 0;  // largest lambda at which a trace stopped
 };
 
+// One subgame-perfect equilibrium in T. In doubles, when a subgame's solve is numerically
+// inconclusive (SolveStatus), *inconclusive says why and the equilibrium returned is empty.
 template <class T>
 Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
                       const std::vector<char>& roots, Counters& count,
-                      [[maybe_unused]] lp::Engine lp_engine = lp::Engine::kClp) {
+                      [[maybe_unused]] lp::Engine lp_engine = lp::Engine::kClp,
+                      [[maybe_unused]] std::string* inconclusive = nullptr) {
   const NodeId n = game.num_nodes();
   const int np = game.num_players();
   ActionIndex index(game);
@@ -174,9 +177,8 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         bool gave_up = false;  // the engine stopped, or ended without an optimum
         try {
           plans = SolveSequenceFormLp(game, sf, lp_engine);
+          gave_up = plans.status != SolveStatus::kSolved;
         } catch (const LimitError&) {
-          gave_up = true;
-        } catch (const InternalError&) {
           gave_up = true;
         }
         if (gave_up) {  // the other engine tries
@@ -187,10 +189,14 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         ++count.lp_subgames;
       }
     }
-    if (plans.x.empty()) {
+    if (plans.x.empty() && plans.status == SolveStatus::kSolved) {
       plans = SolveSequenceFormLemke<T>(game, sf);
       count.pivots += plans.pivots;
       ++count.lemke_subgames;
+    }
+    if (plans.status != SolveStatus::kSolved) {  // doubles only: rationals never get here
+      *inconclusive = plans.failure;
+      return {};
     }
     count.unreached_sets += PlanToBehavior<T>(game, sf.player[0], plans.x, index, behavior);
     count.unreached_sets += PlanToBehavior<T>(game, sf.player[1], plans.y, index, behavior);
@@ -226,30 +232,29 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
   bool exact = options.exact;
   std::string why_exact;  // why floating point was not enough, when it was not
   if (!exact) {
-    try {
-      const lp::Engine first = options.lp_engine;
-      const lp::Engine second = first == lp::Engine::kClp ? lp::Engine::kGlpk : lp::Engine::kClp;
-      auto name = [](lp::Engine e) { return e == lp::Engine::kClp ? "CLP" : "GLPK"; };
-      eq = SolveWith<double>(game, options, roots, count, first);
-      if (count.lp_engine_switches > 0)
-        solution.notes.push_back(name(first) + std::string(" gave up on ") +
-                                 Plural(count.lp_engine_switches, "LP") + "; " + name(second) +
-                                 " solved " + (count.lp_engine_switches == 1 ? "it" : "them"));
-      if (eq.max_gain > options.tolerance && count.lp_subgames > 0) {
-        // A second opinion from the other LP engine before exact arithmetic (which has no LP
-        // and stops at a much smaller size).
-        solution.notes.push_back("the LP answer (" + std::string(name(first)) +
-                                 ") had a deviation gain of " + Gain(eq.max_gain) +
-                                 "; re-solved with " + name(second));
-        count = Counters{};
-        eq = SolveWith<double>(game, options, roots, count, second);
-      }
-      if (eq.max_gain > options.tolerance)
-        why_exact = "the floating-point solution had a deviation gain of " +
-                    Gain(eq.max_gain);
-    } catch (const InternalError& e) {  // Lemke lost its way in floating point
-      why_exact = std::string("floating point failed (") + e.what() + ")";
+    const lp::Engine first = options.lp_engine;
+    const lp::Engine second = first == lp::Engine::kClp ? lp::Engine::kGlpk : lp::Engine::kClp;
+    auto name = [](lp::Engine e) { return e == lp::Engine::kClp ? "CLP" : "GLPK"; };
+    std::string failure;  // a subgame's solve was numerically inconclusive
+    eq = SolveWith<double>(game, options, roots, count, first, &failure);
+    if (failure.empty() && count.lp_engine_switches > 0)
+      solution.notes.push_back(name(first) + std::string(" gave up on ") +
+                               Plural(count.lp_engine_switches, "LP") + "; " + name(second) +
+                               " solved " + (count.lp_engine_switches == 1 ? "it" : "them"));
+    if (failure.empty() && eq.max_gain > options.tolerance && count.lp_subgames > 0) {
+      // A second opinion from the other LP engine before exact arithmetic (which has no LP
+      // and stops at a much smaller size).
+      solution.notes.push_back("the LP answer (" + std::string(name(first)) +
+                               ") had a deviation gain of " + Gain(eq.max_gain) +
+                               "; re-solved with " + name(second));
+      count = Counters{};
+      eq = SolveWith<double>(game, options, roots, count, second, &failure);
     }
+    if (!failure.empty())  // Lemke or the LP lost its way in floating point
+      why_exact = "floating point failed (" + failure + ")";
+    else if (eq.max_gain > options.tolerance)
+      why_exact = "the floating-point solution had a deviation gain of " +
+                  Gain(eq.max_gain);
     if (!why_exact.empty()) {
       solution.notes.push_back(why_exact + "; recomputed in exact rational arithmetic");
       exact = true;

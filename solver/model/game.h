@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "solver/model/error.h"
 #include "solver/model/number.h"
 
 namespace parley::model {
@@ -61,9 +62,12 @@ class Game {
   bool is_terminal(NodeId v) const { return kind_[v] == NodeKind::kTerminal; }
   // The information set of a decision or chance node; kNoInfoset for a terminal.
   InfosetId infoset(NodeId v) const { return infoset_[v]; }
-  // The mover at v: 0-based player, kChancePlayer, or -2 for a terminal node.
+  // The mover at a decision node (0-based player) or a chance node (kChancePlayer). Nobody
+  // moves at a terminal node: ask kind(v) or is_terminal(v) first; a terminal v here is a
+  // PARLEY_CHECK failure.
   int player(NodeId v) const {
-    return kind_[v] == NodeKind::kTerminal ? -2 : infosets_[infoset_[v]].player;
+    PARLEY_CHECK(kind_[v] != NodeKind::kTerminal);
+    return infosets_[infoset_[v]].player;
   }
   // The outcome attached to v, or kNoOutcome.
   OutcomeId outcome(NodeId v) const { return outcome_[v]; }

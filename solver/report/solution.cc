@@ -216,7 +216,7 @@ std::string SolutionText(const Game& game, const Solution& solution, const TextO
   out << "Method: " << solution.method << (solution.exact ? " (exact rational arithmetic)" : "")
       << "; " << count << " " << solution.concept_name << " equilibri" << (count == 1 ? "um" : "a")
       << (solution.truncated ? " listed (the list was cut at --max; there are more)" : "")
-      << "\n";
+      << (solution.complete ? "" : " (incomplete: a limit stopped the enumeration)") << "\n";
   for (const auto& note : solution.notes) out << "Note: " << note << "\n";
   if (solution.exact && !exact) out << "Note: " << ExactnessNote() << "\n";
   // Equilibria that share their play (--all lists many that differ only off the path): the
@@ -368,6 +368,8 @@ nlohmann::json SolutionJson(const Game& game, const Solution& solution) {
   doc["method"] = solution.method;
   doc["exact"] = solution.exact;
   doc["truncated"] = solution.truncated;
+  doc["complete"] = solution.complete;
+  if (!solution.complete) doc["stopped_by"] = solution.stopped_by;
   // Fractions (as strings) only for exact quantities: exact arithmetic on a game stated
   // exactly; otherwise numbers, with a note saying why.
   const bool exact = solution.exact && StatedExactly(game);

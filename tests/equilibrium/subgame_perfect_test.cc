@@ -64,7 +64,7 @@ double BruteForceGain(const Game& g, const std::vector<double>& behavior) {
     for (int p = 0; p < g.num_players(); ++p) {
       std::vector<InfosetId> sets;
       for (NodeId v = r; v < g.subtree_end(r); ++v)
-        if (g.player(v) == p && g.infoset_nodes(g.infoset(v)).front() == v)
+        if (!g.is_terminal(v) && g.player(v) == p && g.infoset_nodes(g.infoset(v)).front() == v)
           sets.push_back(g.infoset(v));
       double combos = 1;
       for (InfosetId h : sets) combos *= g.num_actions(h);

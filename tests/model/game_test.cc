@@ -39,6 +39,11 @@ TEST_SUITE("model") {
     // The Boost.Graph view agrees with the arrays.
     CHECK(boost::num_vertices(g->tree()) == 5);
     CHECK(boost::num_edges(g->tree()) == 4);
+    // The mover: player(v) is defined at decision and chance nodes only; nobody moves at a
+    // leaf, and asking is a bug (a PARLEY_CHECK failure), not a magic number.
+    CHECK(g->player(0) == 0);
+    CHECK(g->player(1) == 1);
+    CHECK_THROWS_AS(g->player(4), InternalError);
   }
 
   TEST_CASE("validation names what is wrong") {

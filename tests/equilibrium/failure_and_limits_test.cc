@@ -1,0 +1,244 @@
+// How solvers fail: a numerically inconclusive floating-point solve is a status the caller
+// handles (retried exactly), an internal check is a bug that surfaces, and an enumeration that
+// a guard stops keeps what it found, marked incomplete.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "solver/equilibrium/backward_induction.h"
+#include "solver/equilibrium/enumeration.h"
+#include "solver/equilibrium/sequence_form.h"
+#include "solver/equilibrium/sequence_solvers.h"
+#include "solver/equilibrium/subgames.h"
+#include "solver/io/efg.h"
+#include "solver/model/error.h"
+#include "solver/report/solution.h"
+#include "tests/test_util.h"
+
+namespace parley::equilibrium {
+namespace {
+
+// Matching pennies as a tree: Row picks H or T, Col picks without seeing it.
+const char* kPennies = R"(EFG 2 R "pennies" { "Row" "Col" }
+p "" 1 1 "" { "H" "T" } 0
+p "" 2 1 "" { "h" "t" } 0
+t "" 1 "" { 1 -1 }
+t "" 2 "" { -1 1 }
+p "" 2 1 "" { "h" "t" } 0
+t "" 3 "" { -1 1 }
+t "" 4 "" { 1 -1 }
+)";
+
+// Pure coordination on three actions (both get 1 when they match, else 0), played
+// simultaneously. Its extreme equilibria: the 3 pure matches, the 3 half-half mixtures over a
+// pair of actions and the uniform one, 2^3 - 1 = 7 (every nonempty support S, each player
+// uniform on S: every action in S earns 1/|S|, any other 0).
+std::string Coordination() {
+  std::string text = "EFG 2 R \"coordination\" { \"Row\" \"Col\" }\n"
+                     "p \"\" 1 1 \"\" { \"a\" \"b\" \"c\" } 0\n";
+  int outcome = 0;
+  for (int i = 0; i < 3; ++i) {
+    text += "p \"\" 2 1 \"\" { \"a\" \"b\" \"c\" } 0\n";
+    for (int j = 0; j < 3; ++j) {
+      int u = i == j ? 1 : 0;
+      text += "t \"\" " + std::to_string(++outcome) + " \"\" { " + std::to_string(u) + " " +
+              std::to_string(u) + " }\n";
+    }
+  }
+  return text;
+}
+
+// Whether (x, y) of a 3 x 3 coordination game is a Nash equilibrium: every action a player
+// uses earns the best payoff against the other (Row's action i earns y_i, Col's j earns x_j).
+bool IsCoordinationEquilibrium(const std::vector<Rational>& x, const std::vector<Rational>& y) {
+  Rational best_x = std::max({y[0], y[1], y[2]}), best_y = std::max({x[0], x[1], x[2]});
+  for (int i = 0; i < 3; ++i)
+    if ((x[i] != 0 && y[i] != best_x) || (y[i] != 0 && x[i] != best_y)) return false;
+  return true;
+}
+
+TEST_SUITE("equilibrium.failure") {
+  TEST_CASE("a solved sequence form has the solved status in both arithmetics") {
+    auto game = io::ReadEfg(kPennies, "pennies.efg");
+    std::vector<char> roots(game->num_nodes(), 0);  // nothing cut: leaves keep their payoffs
+    roots[0] = 1;
+    std::vector<std::uint32_t> seq_of(2 * static_cast<std::size_t>(game->num_nodes()));
+    // The true sequence form is solved in both arithmetics: each player mixes 1/2, 1/2.
+    SequenceForm<double> sf = BuildSequenceForm<double>(*game, 0, roots, std::vector<double>(
+        2 * game->num_nodes(), 0.0), seq_of);
+    PlanPair<double> plans = SolveSequenceFormLemke<double>(*game, sf);
+    REQUIRE(plans.status == SolveStatus::kSolved);
+    CHECK(plans.x[1] == doctest::Approx(0.5));
+    CHECK(plans.y[1] == doctest::Approx(0.5));
+    CHECK(plans.failure.empty());
+    SequenceForm<Rational> exact = BuildSequenceForm<Rational>(
+        *game, 0, roots, std::vector<Rational>(2 * game->num_nodes(), Rational(0)), seq_of);
+    PlanPair<Rational> exact_plans = SolveSequenceFormLemke<Rational>(*game, exact);
+    REQUIRE(exact_plans.status == SolveStatus::kSolved);
+    CHECK(exact_plans.x[1] == Rational(1, 2));
+  }
+
+  TEST_CASE("an LP that rounding defeats is retried: the other engine, then exact arithmetic") {
+    // Matching pennies with 10^30 (not 1) at (H, h): the payoffs span 30 orders of magnitude,
+    // beyond what a double LP can balance. Exactly: Col's q = P(h) makes Row indifferent,
+    // 10^30 q - (1 - q) = -q + (1 - q), so q (10^30 + 3) = 2; Row's p = P(H) likewise makes
+    // Col indifferent, -10^30 p + (1 - p) = p - (1 - p), so p = 2 / (10^30 + 3).
+    std::string text = kPennies;
+    text.replace(text.find("{ 1 -1 }"), 8, "{ 1e30 -1e30 }");
+    auto game = io::ReadEfg(text, "pennies-1e30.efg");
+    // CLP stops on difficulties (the clp program says so, and solver/lp throws its LimitError,
+    // which the subgame solver takes as the engine giving up); GLPK answers, its answer fails
+    // verification, and exact arithmetic gives the closed form, with a note.
+    SubgamePerfectOptions options;
+    options.method = "lp";
+    Solution s = SolveSubgamePerfect(*game, options);
+    REQUIRE(s.equilibria.size() == 1);
+    CHECK(s.exact);
+    CHECK(s.notes.back().find("recomputed in exact rational arithmetic") != std::string::npos);
+    ActionIndex index(*game);
+    const Rational expected(2, mpz_class("1000000000000000000000000000003"));
+    CHECK(s.equilibria[0].exact_behavior[index(game->infoset(0), 0)] == expected);
+    CHECK(s.equilibria[0].exact_behavior[index(game->infoset(1), 0)] == expected);
+  }
+
+  TEST_CASE("an internal check fails loudly") {
+    // A failed PARLEY_CHECK is an InternalError, not a parley::Error: no handler for users'
+    // mistakes (and no retry, which catches nothing of the kind any more) takes it.
+    auto game = io::ReadEfg(kPennies, "pennies.efg");
+    CHECK_THROWS_AS(game->player(2), InternalError);  // node 2 is a leaf
+    bool caught_as_user_error = false;
+    try {
+      (void)game->player(2);
+    } catch (const Error&) {
+      caught_as_user_error = true;
+    } catch (const InternalError& e) {
+      CHECK(std::string(e.what()).find("internal error: check failed") == 0);
+    }
+    CHECK_FALSE(caught_as_user_error);
+  }
+}
+
+TEST_SUITE("equilibrium.streaming") {
+  TEST_CASE("a vertex-enumeration guard keeps the equilibria found before it tripped") {
+    auto game = io::ReadEfg(Coordination(), "coordination.efg");
+    ActionIndex index(*game);
+    model::InfosetId row = game->player_infosets(0).at(0), col = game->player_infosets(1).at(0);
+    auto strategies = [&](const Equilibrium& eq) {
+      std::vector<Rational> x, y;
+      for (std::uint32_t a = 0; a < 3; ++a) {
+        x.push_back(eq.exact_behavior[index(row, a)]);
+        y.push_back(eq.exact_behavior[index(col, a)]);
+      }
+      return std::make_pair(x, y);
+    };
+    Solution all = EnumerateExtremeEquilibria(*game);
+    CHECK(all.complete);
+    CHECK(all.stopped_by.empty());
+    CHECK(all.equilibria.size() == 7);
+    // Guards of 2, 3, ... bases: the walk visits the vertex 0 and then one more vertex per
+    // basis, each paired with its partner as soon as it is reached. Each stop lists only
+    // genuine equilibria, fewer than 7, and says which guard stopped it.
+    int stopped = 0;
+    for (std::size_t bases = 2; bases <= 8; ++bases) {
+      CAPTURE(bases);
+      EnumerationOptions options;
+      options.max_bases = bases;
+      Solution s;
+      try {
+        s = EnumerateExtremeEquilibria(*game, options);
+      } catch (const LimitError& e) {  // allowed only when nothing was found yet
+        CHECK(std::string(e.what()).find("more than") != std::string::npos);
+        continue;
+      }
+      if (s.complete) {
+        CHECK(s.equilibria.size() == 7);
+        continue;
+      }
+      ++stopped;
+      CHECK(s.stopped_by.find("bases") != std::string::npos);
+      CHECK(!s.equilibria.empty());
+      CHECK(s.equilibria.size() < 7);
+      for (const Equilibrium& eq : s.equilibria) {
+        auto [x, y] = strategies(eq);
+        CHECK(IsCoordinationEquilibrium(x, y));
+      }
+    }
+    CHECK(stopped >= 2);
+  }
+
+  TEST_CASE("backward induction past its memory budget lists genuine equilibria, incomplete") {
+    // The root's owner A takes "out" (0 for everyone, worth -1 to A) or "in": a binary tree of
+    // depth 9 where B and A alternate and every leaf pays 0. Every choice inside is a tie, so
+    // there are 2^511 subgame-perfect equilibria, all with A playing "in" at the root (0 > -1).
+    std::string text = "EFG 2 R \"ties\" { \"A\" \"B\" }\np \"\" 1 1 \"\" { \"out\" \"in\" } 0\n"
+                       "t \"\" 1 \"\" { -1 0 }\n";
+    int sets = 1;
+    auto tree = [&](auto& self, int depth) -> void {
+      if (depth == 0) {
+        text += "t \"\" 2 \"\" { 0 0 }\n";
+        return;
+      }
+      int player = depth % 2 ? 2 : 1;
+      text += "p \"\" " + std::to_string(player) + " " + std::to_string(++sets) +
+              " \"\" { \"l\" \"r\" } 0\n";
+      self(self, depth - 1);
+      self(self, depth - 1);
+    };
+    tree(tree, 9);
+    auto game = io::ReadEfg(text, "ties.efg");
+    ActionIndex index(*game);
+    const model::InfosetId root = game->infoset(0);
+    BackwardInductionOptions options;
+    options.all = true;
+    options.max_equilibria = 50;
+    Solution whole = SolveBackwardInduction(*game, options);
+    CHECK(whole.complete);
+    CHECK(whole.truncated);  // --max, not the budget
+    CHECK(whole.equilibria.size() == 50);
+    options.memory_budget_bytes = 20'000;
+    Solution cut = SolveBackwardInduction(*game, options);
+    CHECK_FALSE(cut.complete);
+    CHECK(cut.stopped_by.find("memory budget of 20000 bytes") != std::string::npos);
+    REQUIRE(!cut.equilibria.empty());
+    CHECK(cut.equilibria.size() <= 50);
+    for (const Equilibrium& eq : cut.equilibria) {
+      CHECK(eq.behavior[index(root, 1)] == 1);  // "in"
+      CHECK(eq.payoffs == std::vector<double>{0, 0});
+      CHECK(eq.max_gain == 0);
+    }
+    // The writers say so.
+    nlohmann::json doc = report::SolutionJson(*game, cut);
+    CHECK(doc["complete"] == false);
+    CHECK(doc["stopped_by"] == cut.stopped_by);
+    CHECK(report::SolutionJson(*game, whole)["complete"] == true);
+    CHECK(report::SolutionText(*game, cut).find("(incomplete: a limit stopped the enumeration)") !=
+          std::string::npos);
+    // A cap on the profiles listed (each holds one probability per action) stops the list.
+    options.memory_budget_bytes = std::size_t{512} << 20;
+    options.max_listed_numbers = 10 * index.size();
+    Solution few = SolveBackwardInduction(*game, options);
+    CHECK_FALSE(few.complete);
+    CHECK(few.equilibria.size() == 10);
+    CHECK(few.stopped_by.find("only the first 10 are listed") != std::string::npos);
+  }
+
+  TEST_CASE("parley solve --all on alternating offers stops at its cap, not out of memory") {
+    // Three rounds over a pie of 20: 29,170 nodes and 29,169 actions (463 demands of 21
+    // actions, 9,723 responses of 2), with more than 1,000 equilibria (ties off the path).
+    // Listing 1,000 whole profiles exhausted memory in the JSON writer; the cap of 2^19 =
+    // 524,288 probabilities lists 17: 17 x 29,169 = 495,873 fit, 18 x 29,169 = 525,042 not.
+    auto r = testing::RunParley("solve " + std::string(PARLEY_SOURCE_DIR) +
+                                "/games/alternating_offers.yaml --all");
+    CHECK(r.exit_code == 0);
+    CHECK(r.err == "");
+    CHECK(r.out.find("(incomplete: a limit stopped the enumeration)") != std::string::npos);
+    CHECK(r.out.find("passed 524288 probabilities in all, so only the first 17 are listed") !=
+          std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace parley::equilibrium
