@@ -8,10 +8,10 @@
 #include "cli/command.h"
 #include "cli/common.h"
 #include "solver/bargaining/bargaining.h"
-#include "solver/bargaining/json.h"
 #include "solver/bargaining/problem_file.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
+#include "solver/report/bargaining_json.h"
 
 namespace parley::cli {
 namespace {
@@ -201,7 +201,7 @@ struct BargainCommand {
     if (!weights.empty()) request.weights = ParseVector(weights, "--weights");
     bg::Result result = bg::Solve(set, d, request);
     if (format == "json") {
-      Emit(bg::ToJson(result).dump(2) + "\n", output);
+      Emit(report::ToJson(result).dump(2) + "\n", output);
     } else {
       Emit(Text(file_title.empty() ? title : file_title + "\n" + title, result), output);
     }
@@ -218,7 +218,7 @@ struct BargainCommand {
                                             ParseRows(threats_col, "--threats-col"),
                                             transferable, w);
     if (format == "json") {
-      Emit(bg::ToJson(result).dump(2) + "\n", output);
+      Emit(report::ToJson(result).dump(2) + "\n", output);
       return 0;
     }
     std::string text = Text(std::string("Nash's variable-threat game (Nash 1953), ") +
@@ -250,7 +250,7 @@ struct BargainCommand {
     }
     bg::AlternatingOffersResult result = bg::SolveAlternatingOffers(game);
     if (format == "json") {
-      Emit(bg::ToJson(result).dump(2) + "\n", output);
+      Emit(report::ToJson(result).dump(2) + "\n", output);
       return 0;
     }
     std::string text = "Alternating offers (Rubinstein 1982), player " + std::to_string(first) +

@@ -21,6 +21,7 @@
 #include <memory>
 #include <vector>
 
+#include "solver/bargaining/agreement.h"
 #include "solver/bargaining/problem.h"
 
 namespace parley::bargaining {
@@ -46,11 +47,18 @@ class UtilityFunctions {
   std::unique_ptr<Impl> impl_;
 };
 
-// One concept (weights matter for Nash and utilitarian). Throws ValidationError as above and
-// when no point of the space is strictly better than d for every player found (the message
-// gives the ideal point).
+// The problem is solved by SolveAgreement (agreement.h) with AgreementMethod::kExactOrSearch:
+// utilities affine in the issues are solved exactly by the hull method, others by the search
+// above. One concept (weights matter for Nash and utilitarian). Throws ValidationError as
+// above and when no point of the space is strictly better than d for every player found (the
+// message gives the ideal point).
 Solution SolveAgreementSpace(const AgreementSpace& space, const Vector& d, Concept concept_kind,
                              const Vector& weights = {});
 Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const Request& request);
+
+// The search itself, over a box of continuous issues given by an oracle (the numerical method
+// of SolveAgreement). Throws ValidationError when no point beats d for everyone.
+Result SearchAgreementSpace(const std::vector<AgreementIssue>& issues, const UtilityOracle& utility,
+                            const Vector& d, const Request& request);
 
 }  // namespace parley::bargaining

@@ -9,6 +9,7 @@
 
 #include "solver/bargaining/agreement_space.h"
 #include "solver/bargaining/alternating_offers.h"
+#include "solver/bargaining/concepts.h"
 #include "solver/bargaining/outcomes.h"
 #include "solver/bargaining/problem.h"
 #include "solver/bargaining/threats.h"
