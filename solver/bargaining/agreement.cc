@@ -32,10 +32,13 @@ struct Layout {
   std::size_t packages = 1;
 };
 
+// Throws ValidationError beyond 4096 packages; more than 12 continuous issues are refused
+// by the hull method (SolveAgreement).
 Layout MakeLayout(const AgreementProblem& problem) {
   Layout layout;
   for (std::size_t i = 0; i < problem.issues.size(); ++i)
     (problem.issues[i].discrete ? layout.discrete : layout.continuous).push_back(i);
+  if (layout.continuous.size() > kMaxContinuousIssues && layout.discrete.empty()) return layout;
   if (layout.continuous.size() > kMaxContinuousIssues)
     throw ValidationError("a bargain has more than 12 continuous issues");
   for (std::size_t i : layout.discrete) {
@@ -339,8 +342,13 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
     entry->score = ray.t;
     lottery = ray.lambda;
   } else {
+    // beats_d: the package's best equal gain over d exceeds 1e-9 of d's scale; SolveOutcomes
+    // needs it above 1e-12 of the payoffs' scale. The first implies the second unless the
+    // payoffs are far larger than d; only then is the LP asked again.
     OutcomeSet set{points, true};
-    if (!beats_d || !internal::HasGain(set, d)) return false;
+    if (!beats_d) return false;
+    const bool gain_certain = 1e-9 * hull.scale > 2e-12 * hull.payoff_scale;
+    if (!gain_certain && !internal::HasGain(set, d)) return false;
     solution = SolveOutcomes(set, d, concept_kind, problem.weights);
     lottery = solution.lottery;
     entry->score = ConceptScore(concept_kind, solution.payoffs, d, ideal, w);
@@ -507,9 +515,13 @@ AgreementResult SolveBySearch(const AgreementProblem& problem, const UtilityOrac
 AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOracle& utility,
                                AgreementMethod method) {
   const Layout layout = MakeLayout(problem);
+  const bool may_search = method == AgreementMethod::kExactOrSearch && layout.discrete.empty();
+  if (layout.continuous.size() > kMaxContinuousIssues) {
+    if (may_search) return SolveBySearch(problem, utility);  // too many corners for the hull
+    throw ValidationError("a bargain has more than 12 continuous issues");
+  }
   std::vector<Candidate> candidates;
   const Corners corners = EnumerateCorners(problem, utility, layout, &candidates);
-  const bool may_search = method == AgreementMethod::kExactOrSearch && layout.discrete.empty();
   if (corners != Corners::kAffine && may_search) return SolveBySearch(problem, utility);
   if (corners == Corners::kNotFinite)
     throw ValidationError("a payoff of an agreement is not a finite number");

@@ -85,7 +85,8 @@ struct AgreementResult {
 
 enum class AgreementMethod {
   kExact,          // the hull method; payoffs not affine in a continuous issue are refused
-  kExactOrSearch,  // the hull method when affine, the numerical search otherwise
+  kExactOrSearch,  // the hull method when affine (and at most 12 continuous issues, 4096
+                   // corners), the numerical search otherwise (continuous issues only)
 };
 
 // Throws ValidationError (payoffs not affine in a continuous issue under kExact, a payoff not

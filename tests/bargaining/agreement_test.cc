@@ -107,6 +107,12 @@ TEST_SUITE("bargaining.agreement") {
     text.replace(text.find("4*x"), 3, "sqrt(x)");
     CHECK_THROWS_WITH_AS(scenario::ReadScenario(text, "split.yaml", {}),
                          doctest::Contains("not linear"), Error);
+    // More than 12 continuous issues (4096 corners) are beyond the hull method.
+    AgreementProblem wide = Split();
+    wide.issues.assign(13, wide.issues[0]);
+    UtilityOracle sum = [](const Vector& x, Vector* u) { *u = {x[0], 1 - x[0]}; };
+    CHECK_THROWS_WITH_AS(SolveAgreement(wide, sum, AgreementMethod::kExact),
+                         doctest::Contains("more than 12 continuous issues"), ValidationError);
   }
 
   TEST_CASE("no agreement beats d: talks fail in a scenario, a message on the command line") {
