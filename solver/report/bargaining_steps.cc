@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "solver/bargaining/concepts.h"
 #include "solver/report/agreement_text.h"
 #include "solver/report/bargaining_json.h"
 #include "solver/report/solution.h"
@@ -116,7 +117,7 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
     for (std::size_t k = 0; k < r.solutions.size(); ++k) {
       const auto& sol = r.solutions[k];
       std::string name = bargaining::ToString(sol.concept_kind);
-      if (sol.weighted && sol.concept_kind == bargaining::Concept::kNash) name = "weighted nash";
+      if (sol.weighted && bargaining::Info(sol.concept_kind).symmetric_beside_weighted) name = "weighted " + name;
       out << "    " << name << std::string(name.size() < 18 ? 18 - name.size() : 1, ' ')
           << Vec(s, sol.payoffs);
       if (k < solution_terms.size() && !solution_terms[k].empty())
@@ -127,7 +128,7 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
         for (std::size_t t = 0; t < sol.ties.size(); ++t)
           ends += std::string(t == 0 ? "" : t + 1 == sol.ties.size() ? " and " : ", ") + "(" + Vec(s, sol.ties[t]) + ")";
         out << "      a tie: " << name << " is not unique, the optimum includes " << ends << "; "
-            << (sol.concept_kind == bargaining::Concept::kUtilitarian
+            << (bargaining::Info(sol.concept_kind).ties_by_nash_product
                     ? "the Nash solution among the optimal agreements is shown"
                     : "the one with the larger total is shown")
             << "\n";
