@@ -1,7 +1,10 @@
 // Bargaining over a continuous agreement space: issues x_k in [lower_k, upper_k] and each
 // player's payoff u_i(x) a formula (muparser, compiled once and evaluated many times).
 //
-// Each concept is an optimisation over the box of issues:
+// The space is stated as an AgreementProblem and solved by SolveAgreement (agreement.h), the
+// path scenario bargains take too: exactly by the hull method when every utility is affine in
+// the issues, otherwise by the search below. The search treats each concept as an
+// optimisation over the box of issues:
 //   Nash:               maximise sum w_i log(u_i(x) - d_i)
 //   Kalai-Smorodinsky:  maximise min_i (u_i(x) - d_i) / (a_i - d_i), a the ideal point
 //   egalitarian:        maximise min_i (u_i(x) - d_i)
