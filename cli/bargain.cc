@@ -6,10 +6,10 @@
 #include "cli/command.h"
 #include "cli/common.h"
 #include "solver/bargaining/bargaining.h"
-#include "solver/bargaining/json.h"
 #include "solver/bargaining/problem_file.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
+#include "solver/report/bargaining_json.h"
 #include "solver/report/bargaining_text.h"
 
 namespace parley::cli {
@@ -184,7 +184,7 @@ struct BargainCommand {
     if (!weights.empty()) request.weights = ParseVector(weights, "--weights");
     bg::Result result = bg::Solve(set, d, request);
     if (format == "json") {
-      Emit(bg::ToJson(result).dump(2) + "\n", output);
+      Emit(report::ToJson(result).dump(2) + "\n", output);
     } else {
       Emit(report::BargainingResultText(file_title.empty() ? title : file_title + "\n" + title, result),
            output);
@@ -202,7 +202,7 @@ struct BargainCommand {
                                             ParseRows(threats_col, "--threats-col"),
                                             transferable, w);
     if (format == "json") {
-      Emit(bg::ToJson(result).dump(2) + "\n", output);
+      Emit(report::ToJson(result).dump(2) + "\n", output);
       return 0;
     }
     std::string text = report::ThreatGameText(result, transferable);
@@ -227,7 +227,7 @@ struct BargainCommand {
     }
     bg::AlternatingOffersResult result = bg::SolveAlternatingOffers(game);
     if (format == "json") {
-      Emit(bg::ToJson(result).dump(2) + "\n", output);
+      Emit(report::ToJson(result).dump(2) + "\n", output);
       return 0;
     }
     std::string text = report::AlternatingOffersText(game, result);

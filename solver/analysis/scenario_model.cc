@@ -68,7 +68,9 @@ std::string AgreementStructure(const scenario::BargainRecord& b) {
   for (std::size_t k = 0; k < b.issue_names.size() && k < b.step.issue_values.size(); ++k) {
     std::string part;
     if (b.issue_discrete[k]) {
-      part = b.step.issue_text[k];  // "agi_clause drop"
+      std::vector<double> at = b.IssueValuesByPosition();  // "agi_clause drop"
+      part = b.issue_names[k] + " " +
+             (std::isfinite(at[k]) ? b.options[k][static_cast<std::size_t>(at[k])] : "?");
     } else {
       std::string where = IssueKey(b, k);
       part = b.issue_names[k] + (where == "min"   ? " at its minimum"

@@ -9,7 +9,10 @@
 #include <random>
 #include <set>
 
+#include "solver/bargaining/agreement.h"
 #include "solver/bargaining/common.h"
+#include "solver/bargaining/concepts.h"
+#include "solver/bargaining/outcomes.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
 
@@ -114,14 +117,14 @@ struct SearchResult {
 // Maximises objective(u(x)) over the box: grid (or random samples), then compass search from
 // the best few points.
 template <typename Objective>
-SearchResult Maximise(const UtilityFunctions& f, const std::vector<Issue>& issues,
+SearchResult Maximise(const UtilityOracle& f, const std::vector<AgreementIssue>& issues,
                       Objective objective) {
   const std::size_t k = issues.size();
   const double budget = 100000.0;
   std::size_t per_issue = static_cast<std::size_t>(std::floor(std::pow(budget, 1.0 / k)));
   Vector x(k), u;
   auto value_at = [&](const Vector& at) {
-    f.Evaluate(at, &u);
+    f(at, &u);
     for (double p : u) {
       if (!std::isfinite(p)) return kNegInf;
     }
@@ -216,12 +219,12 @@ SearchResult Maximise(const UtilityFunctions& f, const std::vector<Issue>& issue
       best.step = step;
     }
   }
-  if (best.value != kNegInf) f.Evaluate(best.x, &best.u);
+  if (best.value != kNegInf) f(best.x, &best.u);
   return best;
 }
 
 // 2000 random midpoint tests of concavity of every utility.
-bool LooksConcave(const UtilityFunctions& f, const std::vector<Issue>& issues) {
+bool LooksConcave(const UtilityOracle& f, const std::vector<AgreementIssue>& issues) {
   const std::size_t k = issues.size();
   std::mt19937_64 rng(2024);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -233,9 +236,9 @@ bool LooksConcave(const UtilityFunctions& f, const std::vector<Issue>& issues) {
       y[d] = issues[d].lower + range * unit(rng);
       mid[d] = 0.5 * (x[d] + y[d]);
     }
-    f.Evaluate(x, &ux);
-    f.Evaluate(y, &uy);
-    f.Evaluate(mid, &um);
+    f(x, &ux);
+    f(y, &uy);
+    f(mid, &um);
     for (std::size_t i = 0; i < ux.size(); ++i) {
       if (!std::isfinite(ux[i]) || !std::isfinite(uy[i]) || !std::isfinite(um[i])) return false;
       double chord = 0.5 * (ux[i] + uy[i]);
@@ -258,12 +261,13 @@ struct Prepared {
   bool concave = false;
 };
 
-Prepared Prepare(const UtilityFunctions& f, const AgreementSpace& space, const Vector& d) {
-  const std::size_t n = f.players();
+Prepared Prepare(const UtilityOracle& f, const std::vector<AgreementIssue>& issues,
+                 const Vector& d) {
+  const std::size_t n = d.size();
   Prepared p;
   p.ideal.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    SearchResult best = Maximise(f, space.issues, [&](const Vector& u) {
+    SearchResult best = Maximise(f, issues, [&](const Vector& u) {
       return AtLeast(u, d) ? u[i] : kNegInf;
     });
     if (best.value == kNegInf) {
@@ -274,59 +278,28 @@ Prepared Prepare(const UtilityFunctions& f, const AgreementSpace& space, const V
   }
   if (!p.ideal_is_ir) {
     for (std::size_t i = 0; i < n; ++i) {
-      p.ideal[i] = Maximise(f, space.issues, [&](const Vector& u) { return u[i]; }).value;
+      p.ideal[i] = Maximise(f, issues, [&](const Vector& u) { return u[i]; }).value;
     }
   }
-  SearchResult gain = Maximise(f, space.issues, [&](const Vector& u) {
-    double t = std::numeric_limits<double>::infinity();
-    for (std::size_t i = 0; i < n; ++i) t = std::min(t, u[i] - d[i]);
-    return t;
+  SearchResult gain = Maximise(f, issues, [&](const Vector& u) {
+    return ConceptScore(Concept::kEgalitarian, u, d, {}, {});
   });
   if (!p.ideal_is_ir || !(gain.value > 0)) internal::ThrowNoGain(d, p.ideal, p.ideal_is_ir);
-  p.concave = LooksConcave(f, space.issues);
+  p.concave = LooksConcave(f, issues);
   return p;
 }
 
-Solution SolvePrepared(const UtilityFunctions& f, const AgreementSpace& space, const Vector& d,
-                       Concept c, const Vector& w, const Prepared& prepared) {
-  const std::size_t n = f.players();
-  SearchResult best;
-  switch (c) {
-    case Concept::kNash:
-      best = Maximise(f, space.issues, [&](const Vector& u) {
-        double s = 0.0;
-        for (std::size_t i = 0; i < n; ++i) {
-          if (!(u[i] > d[i])) return kNegInf;
-          s += w[i] * std::log(u[i] - d[i]);
-        }
-        return s;
-      });
-      break;
-    case Concept::kKalaiSmorodinsky:
-      best = Maximise(f, space.issues, [&](const Vector& u) {
-        double t = std::numeric_limits<double>::infinity();
-        for (std::size_t i = 0; i < n; ++i) {
-          t = std::min(t, (u[i] - d[i]) / (prepared.ideal[i] - d[i]));
-        }
-        return t;
-      });
-      break;
-    case Concept::kEgalitarian:
-      best = Maximise(f, space.issues, [&](const Vector& u) {
-        double t = std::numeric_limits<double>::infinity();
-        for (std::size_t i = 0; i < n; ++i) t = std::min(t, u[i] - d[i]);
-        return t;
-      });
-      break;
-    case Concept::kUtilitarian:
-      best = Maximise(f, space.issues, [&](const Vector& u) {
-        return AtLeast(u, d) ? internal::Dot(w, u) : kNegInf;
-      });
-      break;
-  }
+Solution SolvePrepared(const UtilityOracle& f, const std::vector<AgreementIssue>& issues,
+                       const Vector& d, Concept c, const Vector& w, const Prepared& prepared) {
+  const std::size_t n = d.size();
+  const bool needs_acceptable = Info(c).needs_acceptable;
+  SearchResult best = Maximise(f, issues, [&](const Vector& u) {
+    if (needs_acceptable && !AtLeast(u, d)) return kNegInf;
+    return ConceptScore(c, u, d, prepared.ideal, w);
+  });
   PARLEY_CHECK(best.value != kNegInf);
   std::vector<Vector> ties;
-  if (c == Concept::kUtilitarian) {
+  if (Info(c).ties_by_nash_product) {
     // Is the optimum unique? The optimal agreements best for each player (within a relative
     // 1e-12 of the optimal sum) are its ends; when they differ by more than 1e-5 (relative)
     // it is a tie, broken (as over outcome sets) by the symmetric Nash solution among the
@@ -335,7 +308,7 @@ Solution SolvePrepared(const UtilityFunctions& f, const AgreementSpace& space, c
     const double floor = best.value - 1e-12 * std::max(1.0, std::abs(best.value));
     auto optimal = [&](const Vector& u) { return AtLeast(u, d) && internal::Dot(w, u) >= floor; };
     for (std::size_t i = 0; i < n; ++i) {
-      SearchResult end = Maximise(f, space.issues, [&](const Vector& u) {
+      SearchResult end = Maximise(f, issues, [&](const Vector& u) {
         return optimal(u) ? u[i] : kNegInf;
       });
       if (end.value == kNegInf) continue;
@@ -349,7 +322,7 @@ Solution SolvePrepared(const UtilityFunctions& f, const AgreementSpace& space, c
       if (!seen) ties.push_back(end.u);
     }
     if (ties.size() >= 2) {
-      SearchResult nash = Maximise(f, space.issues, [&](const Vector& u) {
+      SearchResult nash = Maximise(f, issues, [&](const Vector& u) {
         if (!optimal(u)) return kNegInf;
         double s = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
@@ -386,44 +359,84 @@ Solution SolvePrepared(const UtilityFunctions& f, const AgreementSpace& space, c
   if (!ties.empty())
     solution.method += "; a tie (the optimal agreements run between the listed ends), broken "
                        "by the Nash solution among them";
-  bool uses_weights = c == Concept::kNash || c == Concept::kUtilitarian;
-  solution.weights = uses_weights ? w : Vector(n, 1.0);
+  bool uses_weights = Info(c).uses_weights;
+  if (uses_weights) {
+    solution.weights = w;
+  } else {
+    solution.weights.assign(n, 1.0);
+  }
   solution.weighted = uses_weights && !internal::AllEqual(w);
   return solution;
 }
 
 }  // namespace
 
-Solution SolveAgreementSpace(const AgreementSpace& space, const Vector& d, Concept concept_kind,
-                             const Vector& weights) {
-  UtilityFunctions f(space);
-  internal::CheckDisagreement(d, f.players());
-  Vector w = internal::CheckWeights(weights, f.players());
-  Prepared prepared = Prepare(f, space, d);
-  return SolvePrepared(f, space, d, concept_kind, w, prepared);
+Result SearchAgreementSpace(const std::vector<AgreementIssue>& issues, const UtilityOracle& utility,
+                            const Vector& d, const Request& request) {
+  const std::size_t n = d.size();
+  Vector w = internal::CheckWeights(request.weights, n);
+  Prepared prepared = Prepare(utility, issues, d);
+  Result result;
+  result.disagreement = d;
+  result.ideal = prepared.ideal;
+  for (const AgreementIssue& issue : issues) result.issue_names.push_back(issue.name);
+  for (Concept c : request.concepts)
+    for (const Vector& weights : ListedWeightings(c, w))
+      result.solutions.push_back(SolvePrepared(utility, issues, d, c, weights, prepared));
+  return result;
 }
 
 Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const Request& request) {
   UtilityFunctions f(space);
   const std::size_t n = f.players();
   internal::CheckDisagreement(d, n);
-  Vector w = internal::CheckWeights(request.weights, n);
-  Prepared prepared = Prepare(f, space, d);
-  Result result;
-  result.disagreement = d;
-  result.ideal = prepared.ideal;
-  for (const Issue& issue : space.issues) result.issue_names.push_back(issue.name);
-  for (Concept c : request.concepts) {
-    if (c == Concept::kNash) {
-      result.solutions.push_back(SolvePrepared(f, space, d, c, Vector(n, 1.0), prepared));
-      if (!internal::AllEqual(w)) {
-        result.solutions.push_back(SolvePrepared(f, space, d, c, w, prepared));
-      }
-    } else {
-      result.solutions.push_back(SolvePrepared(f, space, d, c, w, prepared));
-    }
+  internal::CheckWeights(request.weights, n);
+  // The problem as scenario bargains state it: continuous issues, one package.
+  AgreementProblem problem;
+  for (const Issue& issue : space.issues) {
+    AgreementIssue x;
+    x.name = issue.name;
+    x.lower = issue.lower;
+    x.upper = issue.upper;
+    problem.issues.push_back(std::move(x));
   }
+  problem.disagreement = d;
+  problem.weights = request.weights;
+  problem.all_concepts = request.concepts.size() != 1;
+  if (!problem.all_concepts) problem.concept_kind = request.concepts.front();
+  UtilityOracle utility = [&f](const Vector& x, Vector* u) { f.Evaluate(x, u); };
+  AgreementResult agreement = SolveAgreement(problem, utility, AgreementMethod::kExactOrSearch);
+  if (!agreement.agreement_possible) {
+    bool ir = false;
+    Vector ideal = IdealPoint(OutcomeSet{agreement.points, true}, agreement.result.disagreement, &ir);
+    internal::ThrowNoGain(agreement.result.disagreement, ideal, ir);
+  }
+  // One package: every solution is one deterministic agreement, its issues in place of the
+  // lottery over the box's corners.
+  Result result = std::move(agreement.result);
+  result.issue_names.clear();
+  for (const Issue& issue : space.issues) result.issue_names.push_back(issue.name);
+  std::vector<Solution> solutions;
+  for (std::size_t k = 0; k < result.solutions.size(); ++k) {
+    Solution& solution = result.solutions[k];
+    if (std::find(request.concepts.begin(), request.concepts.end(), solution.concept_kind) ==
+        request.concepts.end())
+      continue;
+    solution.issues = agreement.solution_issue_values[k];
+    solution.lottery.clear();
+    solutions.push_back(std::move(solution));
+  }
+  result.solutions = std::move(solutions);
   return result;
+}
+
+Solution SolveAgreementSpace(const AgreementSpace& space, const Vector& d, Concept concept_kind,
+                             const Vector& weights) {
+  Request request;
+  request.concepts = {concept_kind};
+  request.weights = weights;
+  // Nash with unequal weights lists the symmetric solution first, then the weighted one.
+  return SolveAgreementSpace(space, d, request).solutions.back();
 }
 
 }  // namespace parley::bargaining

@@ -1,7 +1,10 @@
 // Bargaining over a continuous agreement space: issues x_k in [lower_k, upper_k] and each
 // player's payoff u_i(x) a formula (muparser, compiled once and evaluated many times).
 //
-// Each concept is an optimisation over the box of issues:
+// The space is stated as an AgreementProblem and solved by SolveAgreement (agreement.h), the
+// path scenario bargains take too: exactly by the hull method when every utility is affine in
+// the issues, otherwise by the search below. The search treats each concept as an
+// optimisation over the box of issues:
 //   Nash:               maximise sum w_i log(u_i(x) - d_i)
 //   Kalai-Smorodinsky:  maximise min_i (u_i(x) - d_i) / (a_i - d_i), a the ideal point
 //   egalitarian:        maximise min_i (u_i(x) - d_i)
@@ -21,6 +24,7 @@
 #include <memory>
 #include <vector>
 
+#include "solver/bargaining/agreement.h"
 #include "solver/bargaining/problem.h"
 
 namespace parley::bargaining {
@@ -46,11 +50,18 @@ class UtilityFunctions {
   std::unique_ptr<Impl> impl_;
 };
 
-// One concept (weights matter for Nash and utilitarian). Throws ValidationError as above and
-// when no point of the space is strictly better than d for every player found (the message
-// gives the ideal point).
+// The problem is solved by SolveAgreement (agreement.h) with AgreementMethod::kExactOrSearch:
+// utilities affine in the issues are solved exactly by the hull method, others by the search
+// above. One concept (weights matter for Nash and utilitarian). Throws ValidationError as
+// above and when no point of the space is strictly better than d for every player found (the
+// message gives the ideal point).
 Solution SolveAgreementSpace(const AgreementSpace& space, const Vector& d, Concept concept_kind,
                              const Vector& weights = {});
 Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const Request& request);
+
+// The search itself, over a box of continuous issues given by an oracle (the numerical method
+// of SolveAgreement). Throws ValidationError when no point beats d for everyone.
+Result SearchAgreementSpace(const std::vector<AgreementIssue>& issues, const UtilityOracle& utility,
+                            const Vector& d, const Request& request);
 
 }  // namespace parley::bargaining

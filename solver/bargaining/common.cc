@@ -7,30 +7,6 @@
 
 namespace parley::bargaining {
 
-std::string ToString(Concept concept_kind) {
-  switch (concept_kind) {
-    case Concept::kNash: return "nash";
-    case Concept::kKalaiSmorodinsky: return "kalai_smorodinsky";
-    case Concept::kEgalitarian: return "egalitarian";
-    case Concept::kUtilitarian: return "utilitarian";
-  }
-  return "unknown";
-}
-
-bool ParseConcept(const std::string& text, Concept* out) {
-  for (Concept c : AllConcepts()) {
-    if (ToString(c) == text) {
-      *out = c;
-      return true;
-    }
-  }
-  if (text == "ks") {
-    *out = Concept::kKalaiSmorodinsky;
-    return true;
-  }
-  return false;
-}
-
 std::string ToString(Precision precision) {
   switch (precision) {
     case Precision::kExact: return "exact";

@@ -6,10 +6,65 @@
 #include <numeric>
 
 #include "solver/bargaining/common.h"
+#include "solver/bargaining/concepts.h"
+#include "solver/bargaining/hull.h"
 #include "solver/lp/linear_program.h"
 #include "solver/model/error.h"
 
 namespace parley::bargaining {
+namespace internal {
+
+HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
+                        const Vector& direction, const Vector& objective, const Vector& upper,
+                        double t_min) {
+  const std::size_t m = points.size(), n = lower.size();
+  lp::LinearProgram program(lp::Sense::kMaximize);
+  for (std::size_t j = 0; j < m; ++j) {
+    program.AddColumn(0.0, lp::kInfinity, objective.empty() ? 0.0 : Dot(objective, points[j]));
+  }
+  int t_column = -1;
+  if (!direction.empty()) t_column = program.AddColumn(t_min, lp::kInfinity, 1.0);
+  std::vector<int> columns(m + 1);
+  std::vector<double> values(m + 1);
+  std::iota(columns.begin(), columns.begin() + m, 0);
+  columns[m] = t_column;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < m; ++j) values[j] = points[j][i];
+    std::size_t count = m;
+    if (t_column >= 0) {
+      values[m] = -direction[i];
+      count = m + 1;
+    }
+    program.AddRow(lower[i], upper.empty() ? lp::kInfinity : upper[i], std::span<const int>(columns.data(), count),
+                   std::span<const double>(values.data(), count));
+  }
+  std::fill(values.begin(), values.begin() + m, 1.0);
+  program.AddRow(1.0, 1.0, std::span<const int>(columns.data(), m),
+                 std::span<const double>(values.data(), m));
+  lp::LpSolution solution = program.Solve();
+  HullLp result;
+  if (solution.status == lp::Status::kInfeasible) return result;
+  PARLEY_CHECK(solution.status == lp::Status::kOptimal);
+  result.feasible = true;
+  result.objective = solution.objective;
+  result.t = t_column >= 0 ? solution.primal[t_column] : 0.0;
+  result.lambda.assign(solution.primal.begin(), solution.primal.begin() + m);
+  double total = 0.0;
+  for (double& l : result.lambda) {
+    l = std::max(l, 0.0);
+    total += l;
+  }
+  result.u.assign(n, 0.0);
+  for (std::size_t j = 0; j < m; ++j) {
+    result.lambda[j] /= total;
+    if (result.lambda[j] == 0.0) continue;
+    for (std::size_t i = 0; i < n; ++i) result.u[i] += result.lambda[j] * points[j][i];
+  }
+  return result;
+}
+
+}  // namespace internal
+
 namespace {
 
 using internal::CheckDisagreement;
@@ -17,6 +72,8 @@ using internal::CheckFinite;
 using internal::CheckWeights;
 using internal::Dot;
 using internal::FormatVector;
+using internal::HullLp;
+using internal::OptimizeOverHull;
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
@@ -47,86 +104,34 @@ double Scale(const std::vector<Vector>& points, const Vector& d) {
   return s;
 }
 
-struct HullLp {
-  bool feasible = false;
-  double t = 0.0;
-  Vector u;
-  Vector lambda;
-  double objective = 0.0;
-};
-
-// maximise objective . u (+ t when `direction` is given) over lotteries lambda with
-// P lambda >= lower + t * direction; `objective` may be empty (then only t counts).
-HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
-                        const Vector& direction, const Vector& objective) {
-  const std::size_t m = points.size(), n = lower.size();
-  lp::LinearProgram program(lp::Sense::kMaximize);
-  for (std::size_t j = 0; j < m; ++j) {
-    program.AddColumn(0.0, lp::kInfinity, objective.empty() ? 0.0 : Dot(objective, points[j]));
-  }
-  int t_column = -1;
-  if (!direction.empty()) t_column = program.AddColumn(-lp::kInfinity, lp::kInfinity, 1.0);
-  std::vector<int> columns(m + 1);
-  std::vector<double> values(m + 1);
-  std::iota(columns.begin(), columns.begin() + m, 0);
-  columns[m] = t_column;
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < m; ++j) values[j] = points[j][i];
-    std::size_t count = m;
-    if (t_column >= 0) {
-      values[m] = -direction[i];
-      count = m + 1;
+// The lottery that is best for the worst-off player over d (t > 0 when some point of the
+// hull beats d for everyone; infeasible when no point is at least d - t for any t).
+HullLp BestEqualGain(const OutcomeSet& set, const Vector& d) {
+  HullLp best;
+  if (set.lotteries) return OptimizeOverHull(set.outcomes, d, Vector(d.size(), 1.0), {});
+  best.t = kNegInf;
+  for (std::size_t j = 0; j < set.outcomes.size(); ++j) {
+    double worst = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < d.size(); ++i) worst = std::min(worst, set.outcomes[j][i] - d[i]);
+    if (worst > best.t) {
+      best.t = worst;
+      best.u = set.outcomes[j];
+      best.lambda.assign(set.outcomes.size(), 0.0);
+      best.lambda[j] = 1.0;
     }
-    program.AddRow(lower[i], lp::kInfinity, std::span<const int>(columns.data(), count),
-                   std::span<const double>(values.data(), count));
   }
-  std::fill(values.begin(), values.begin() + m, 1.0);
-  program.AddRow(1.0, 1.0, std::span<const int>(columns.data(), m),
-                 std::span<const double>(values.data(), m));
-  lp::LpSolution solution = program.Solve();
-  HullLp result;
-  if (solution.status == lp::Status::kInfeasible) return result;
-  PARLEY_CHECK(solution.status == lp::Status::kOptimal);
-  result.feasible = true;
-  result.objective = solution.objective;
-  result.t = t_column >= 0 ? solution.primal[t_column] : 0.0;
-  result.lambda.assign(solution.primal.begin(), solution.primal.begin() + m);
-  double total = 0.0;
-  for (double& l : result.lambda) {
-    l = std::max(l, 0.0);
-    total += l;
-  }
-  result.u.assign(n, 0.0);
-  for (std::size_t j = 0; j < m; ++j) {
-    result.lambda[j] /= total;
-    if (result.lambda[j] == 0.0) continue;
-    for (std::size_t i = 0; i < n; ++i) result.u[i] += result.lambda[j] * points[j][i];
-  }
-  return result;
+  best.feasible = true;
+  return best;
 }
 
-// The lottery that is strictly best for the worst-off player over d (t > 0 when some point of
-// the hull beats d for everyone). Throws the "no gain" message otherwise.
+bool Gains(const HullLp& best, const OutcomeSet& set, const Vector& d) {
+  return best.feasible && best.t > 1e-12 * Scale(set.outcomes, d);
+}
+
+// BestEqualGain, or the "no gain" message when nobody can gain.
 HullLp RequireGain(const OutcomeSet& set, const Vector& d) {
-  const double tolerance = 1e-12 * Scale(set.outcomes, d);
-  HullLp best;
-  if (set.lotteries) {
-    best = OptimizeOverHull(set.outcomes, d, Vector(d.size(), 1.0), {});
-  } else {
-    best.t = kNegInf;
-    for (std::size_t j = 0; j < set.outcomes.size(); ++j) {
-      double worst = std::numeric_limits<double>::infinity();
-      for (std::size_t i = 0; i < d.size(); ++i) worst = std::min(worst, set.outcomes[j][i] - d[i]);
-      if (worst > best.t) {
-        best.t = worst;
-        best.u = set.outcomes[j];
-        best.lambda.assign(set.outcomes.size(), 0.0);
-        best.lambda[j] = 1.0;
-      }
-    }
-    best.feasible = true;
-  }
-  if (!best.feasible || best.t <= tolerance) {
+  HullLp best = BestEqualGain(set, d);
+  if (!Gains(best, set, d)) {
     bool ir = false;
     Vector ideal = IdealPoint(set, d, &ir);
     internal::ThrowNoGain(d, ideal, ir);
@@ -135,13 +140,7 @@ HullLp RequireGain(const OutcomeSet& set, const Vector& d) {
 }
 
 double LogNashProduct(const Vector& u, const Vector& d, const Vector& w) {
-  double s = 0.0;
-  for (std::size_t i = 0; i < u.size(); ++i) {
-    double gain = u[i] - d[i];
-    if (!(gain > 0)) return kNegInf;
-    s += w[i] * std::log(gain);
-  }
-  return s;
+  return ConceptScore(Concept::kNash, u, d, {}, w);
 }
 
 // Frank-Wolfe gap of sum w log(u - d) at u over the listed points: an upper bound on
@@ -483,28 +482,6 @@ Vector PureIdeal(const OutcomeSet& set, const Vector& d, bool* ir) {
   return any ? ideal : unconstrained;
 }
 
-// The concept's own objective at a payoff vector (higher is better); used for pure outcomes
-// and to price forbidding lotteries.
-double ConceptScore(Concept c, const Vector& u, const Vector& d, const Vector& ideal,
-                    const Vector& w) {
-  const std::size_t n = u.size();
-  switch (c) {
-    case Concept::kNash: return LogNashProduct(u, d, w);
-    case Concept::kKalaiSmorodinsky: {
-      double t = std::numeric_limits<double>::infinity();
-      for (std::size_t i = 0; i < n; ++i) t = std::min(t, (u[i] - d[i]) / (ideal[i] - d[i]));
-      return t;
-    }
-    case Concept::kEgalitarian: {
-      double t = std::numeric_limits<double>::infinity();
-      for (std::size_t i = 0; i < n; ++i) t = std::min(t, u[i] - d[i]);
-      return t;
-    }
-    case Concept::kUtilitarian: return Dot(w, u);
-  }
-  return 0.0;
-}
-
 Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vector& w,
                    double tolerance) {
   RequireGain(set, d);
@@ -522,7 +499,7 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
   for (const Vector& p : set.outcomes)
     if (acceptable(p)) best_score = std::max(best_score, ConceptScore(c, p, d, ideal, w));
   PARLEY_CHECK(best_score != kNegInf);
-  const double score_tolerance = c == Concept::kNash ? 1e-12 : tie_tolerance;
+  const double score_tolerance = Info(c).log_score ? 1e-12 : tie_tolerance;
   std::vector<std::size_t> tied;
   for (std::size_t j = 0; j < m; ++j) {
     const Vector& p = set.outcomes[j];
@@ -535,7 +512,7 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
   // others by the larger total payoff (a leximin-style refinement); then the first listed.
   auto key = [&](std::size_t j) {
     const Vector& p = set.outcomes[j];
-    return c == Concept::kUtilitarian ? LogNashProduct(p, d, Vector(n, 1.0))
+    return Info(c).ties_by_nash_product ? LogNashProduct(p, d, Vector(n, 1.0))
                                       : std::accumulate(p.begin(), p.end(), 0.0);
   };
   std::size_t best = tied.front();
@@ -557,7 +534,7 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
   }
   solution.method = "best listed outcome (lotteries forbidden)";
   if (tied.size() >= 2)
-    solution.method += c == Concept::kUtilitarian
+    solution.method += Info(c).ties_by_nash_product
                            ? "; a tie between the listed outcomes, broken by the Nash product"
                            : "; a tie between the listed outcomes, broken by the larger total";
   solution.precision = Precision::kExact;
@@ -567,7 +544,7 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
   Vector hull_ideal = IdealPoint(with_lotteries, d);
   double pure_score = ConceptScore(c, solution.payoffs, d, hull_ideal, w);
   double lottery_score = ConceptScore(c, lottery.payoffs, d, hull_ideal, w);
-  solution.pure_cost = c == Concept::kNash ? 1.0 - std::exp(pure_score - lottery_score)
+  solution.pure_cost = Info(c).log_score ? 1.0 - std::exp(pure_score - lottery_score)
                                            : lottery_score - pure_score;
   if (*solution.pure_cost < 0) solution.pure_cost = 0.0;
   solution.lottery_payoffs = lottery.payoffs;
@@ -662,6 +639,10 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
 }
 
 }  // namespace
+
+bool internal::HasGain(const OutcomeSet& set, const Vector& d) {
+  return Gains(BestEqualGain(set, d), set, d);
+}
 
 Frontier2 ParetoFrontier2(const std::vector<Vector>& points) {
   if (internal::HasTiny(points)) return ParetoFrontier2(internal::WithoutTiny(points));
@@ -774,7 +755,7 @@ Solution SolveOutcomes(const OutcomeSet& set, const Vector& d, Concept concept_k
         break;
     }
   }
-  bool uses_weights = concept_kind == Concept::kNash || concept_kind == Concept::kUtilitarian;
+  bool uses_weights = Info(concept_kind).uses_weights;
   solution.weights = uses_weights ? w : Vector(n, 1.0);
   solution.weighted = uses_weights && !internal::AllEqual(w);
   return solution;
@@ -791,16 +772,9 @@ Result SolveOutcomes(const OutcomeSet& set, const Vector& d, const Request& requ
   result.disagreement = d;
   RequireGain(set, d);
   result.ideal = IdealPoint(set, d);
-  for (Concept c : request.concepts) {
-    if (c == Concept::kNash) {
-      result.solutions.push_back(SolveOutcomes(set, d, c, Vector(n, 1.0), request.tolerance));
-      if (!internal::AllEqual(w)) {
-        result.solutions.push_back(SolveOutcomes(set, d, c, w, request.tolerance));
-      }
-    } else {
-      result.solutions.push_back(SolveOutcomes(set, d, c, w, request.tolerance));
-    }
-  }
+  for (Concept c : request.concepts)
+    for (const Vector& weights : ListedWeightings(c, w))
+      result.solutions.push_back(SolveOutcomes(set, d, c, weights, request.tolerance));
   if (n == 2) {
     result.frontier = BuildFrontier(set.outcomes).frontier;
   } else if (set.outcomes.size() <= 200) {

@@ -34,15 +34,13 @@ enum class Concept {
   kUtilitarian,       // maximal weighted sum of payoffs among points >= d
 };
 
+// The concepts' names and properties are in one table (concepts.h); these read it.
 // "nash", "kalai_smorodinsky", "egalitarian", "utilitarian".
 std::string ToString(Concept concept_kind);
-// Parses the names above; returns false on anything else.
+// Parses the names above (and "ks"); returns false on anything else.
 bool ParseConcept(const std::string& text, Concept* out);
-inline const std::vector<Concept>& AllConcepts() {
-  static const std::vector<Concept> all{Concept::kNash, Concept::kKalaiSmorodinsky,
-                                        Concept::kEgalitarian, Concept::kUtilitarian};
-  return all;
-}
+// Every concept, in the table's order.
+const std::vector<Concept>& AllConcepts();
 
 // (a) Lotteries over listed outcomes: the feasible set is conv(outcomes), or the outcomes
 // themselves when `lotteries` is false.

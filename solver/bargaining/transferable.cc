@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "solver/bargaining/common.h"
+#include "solver/bargaining/concepts.h"
 #include "solver/model/error.h"
 
 namespace parley::bargaining {
@@ -73,7 +74,7 @@ Solution SolveTransferable(const TransferableSurplus& set, const Vector& d, Conc
       break;
     }
   }
-  bool uses_weights = concept_kind == Concept::kNash || concept_kind == Concept::kUtilitarian;
+  bool uses_weights = Info(concept_kind).uses_weights;
   solution.weights = w;
   solution.weighted = uses_weights && !internal::AllEqual(w);
   return solution;
@@ -86,14 +87,9 @@ Result SolveTransferable(const TransferableSurplus& set, const Vector& d, const 
   result.disagreement = d;
   result.ideal = d;
   for (double& a : result.ideal) a += gain;
-  for (Concept c : request.concepts) {
-    if (c == Concept::kNash) {
-      result.solutions.push_back(SolveTransferable(set, d, c));
-      if (!internal::AllEqual(w)) result.solutions.push_back(SolveTransferable(set, d, c, w));
-    } else {
-      result.solutions.push_back(SolveTransferable(set, d, c, w));
-    }
-  }
+  for (Concept c : request.concepts)
+    for (const Vector& weights : ListedWeightings(c, w))
+      result.solutions.push_back(SolveTransferable(set, d, c, weights));
   return result;
 }
 

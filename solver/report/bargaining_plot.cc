@@ -1,17 +1,12 @@
 #include "solver/report/bargaining_plot.h"
 
+#include "solver/bargaining/concepts.h"
 #include "solver/report/text.h"
 
 namespace parley::report {
 
 std::string ConceptDisplayName(const bargaining::Solution& solution) {
-  switch (solution.concept_kind) {
-    case bargaining::Concept::kNash: return solution.weighted ? "Weighted Nash" : "Nash";
-    case bargaining::Concept::kKalaiSmorodinsky: return "Kalai-Smorodinsky";
-    case bargaining::Concept::kEgalitarian: return "Egalitarian";
-    case bargaining::Concept::kUtilitarian: return solution.weighted ? "Weighted utilitarian" : "Utilitarian";
-  }
-  return bargaining::ToString(solution.concept_kind);
+  return bargaining::DisplayName(solution);
 }
 
 BargainingStep BargainingStepFromResult(const bargaining::Result& result,

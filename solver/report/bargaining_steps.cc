@@ -2,7 +2,9 @@
 
 #include <sstream>
 
-#include "solver/bargaining/json.h"
+#include "solver/bargaining/concepts.h"
+#include "solver/report/agreement_text.h"
+#include "solver/report/bargaining_json.h"
 #include "solver/report/solution.h"
 
 namespace parley::report {
@@ -111,21 +113,22 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
     out << "  Ideal point (the most each can get without leaving the other below the disagreement point): "
         << Vec(s, r.ideal) << "\n";
     out << "  Solutions side by side:\n";
+    const std::vector<std::string> solution_terms = SolutionAgreementText(b.step);
     for (std::size_t k = 0; k < r.solutions.size(); ++k) {
       const auto& sol = r.solutions[k];
       std::string name = bargaining::ToString(sol.concept_kind);
-      if (sol.weighted && sol.concept_kind == bargaining::Concept::kNash) name = "weighted nash";
+      if (sol.weighted && bargaining::Info(sol.concept_kind).symmetric_beside_weighted) name = "weighted " + name;
       out << "    " << name << std::string(name.size() < 18 ? 18 - name.size() : 1, ' ')
           << Vec(s, sol.payoffs);
-      if (k < b.step.solution_issue_text.size() && !b.step.solution_issue_text[k].empty())
-        out << "   (" << b.step.solution_issue_text[k] << ")";
+      if (k < solution_terms.size() && !solution_terms[k].empty())
+        out << "   (" << solution_terms[k] << ")";
       out << "\n";
       if (!sol.ties.empty()) {
         std::string ends;
         for (std::size_t t = 0; t < sol.ties.size(); ++t)
           ends += std::string(t == 0 ? "" : t + 1 == sol.ties.size() ? " and " : ", ") + "(" + Vec(s, sol.ties[t]) + ")";
         out << "      a tie: " << name << " is not unique, the optimum includes " << ends << "; "
-            << (sol.concept_kind == bargaining::Concept::kUtilitarian
+            << (bargaining::Info(sol.concept_kind).ties_by_nash_product
                     ? "the Nash solution among the optimal agreements is shown"
                     : "the one with the larger total is shown")
             << "\n";
@@ -137,7 +140,8 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
       for (std::size_t i = 0; i < b.weights.size(); ++i) concept_name += (i ? ", " : "") + ShowNumber(b.weights[i]);
     }
     out << "  Agreement (" << concept_name << "): ";
-    for (std::size_t i = 0; i < b.step.issue_text.size(); ++i) out << (i ? ", " : "") << b.step.issue_text[i];
+    const std::vector<std::string> terms = AgreementText(b.step);
+    for (std::size_t i = 0; i < terms.size(); ++i) out << (i ? ", " : "") << terms[i];
     out << "\n  Payoffs: " << Vec(s, b.step.payoffs) << "\n  Gains over the threat point: ";
     for (std::size_t i = 0; i < b.step.payoffs.size(); ++i)
       out << (i ? ", " : "") << s.players[i] << " " << Signed(b.step.payoffs[i] - r.disagreement[i]);
@@ -166,7 +170,8 @@ std::string PredictionText(const scenario::Scenario& s, const equilibrium::Equil
       continue;
     }
     out << "  Agreement at " << b.stage << ": ";
-    for (std::size_t i = 0; i < b.step.issue_text.size(); ++i) out << (i ? ", " : "") << b.step.issue_text[i];
+    const std::vector<std::string> terms = AgreementText(b.step);
+    for (std::size_t i = 0; i < terms.size(); ++i) out << (i ? ", " : "") << terms[i];
     out << "\n  Payoffs: ";
     for (std::size_t i = 0; i < b.step.payoffs.size(); ++i)
       out << (i ? ", " : "") << s.players[i] << " " << ShowNumber(b.step.payoffs[i]) << " ("
@@ -195,15 +200,16 @@ nlohmann::json BargainingJson(const scenario::Scenario& s, const equilibrium::Eq
     j["disagreement_source"] = b.disagreement_from_branch ? "no-deal branch" : "given";
     if (b.disagreement_from_branch) j["if_talks_fail"] = SubtreeBehaviourText(game, eq, b.no_deal_node);
     j["agreement_possible"] = b.step.agreement_possible;
-    json all = b.step.agreement_possible ? bargaining::ToJson(b.step.result) : json::object();
+    json all = b.step.agreement_possible ? ToJson(b.step.result) : json::object();
     j["disagreement"] = b.step.result.disagreement;
     j["ideal"] = b.step.result.ideal;
     j["solutions"] = all.contains("solutions") ? all["solutions"] : json::object();
     json texts = json::object();
-    for (std::size_t k = 0; k < b.step.result.solutions.size() && k < b.step.solution_issue_text.size(); ++k) {
+    const std::vector<std::string> solution_terms = SolutionAgreementText(b.step);
+    for (std::size_t k = 0; k < b.step.result.solutions.size() && k < solution_terms.size(); ++k) {
       std::string key = bargaining::ToString(b.step.result.solutions[k].concept_kind);
       if (b.step.result.solutions[k].weighted) key = "weighted_" + key;
-      texts[key] = b.step.solution_issue_text[k];
+      texts[key] = solution_terms[k];
     }
     j["solution_issues"] = texts;
     json agreement;
@@ -214,7 +220,7 @@ nlohmann::json BargainingJson(const scenario::Scenario& s, const equilibrium::Eq
     for (std::size_t i = 0; i < b.issue_names.size() && i < b.step.issue_values.size(); ++i)
       issues[b.issue_names[i]] = b.step.issue_values[i];
     agreement["issues"] = issues;
-    agreement["text"] = b.step.issue_text;
+    agreement["text"] = AgreementText(b.step);
     agreement["lottery"] = b.step.lottery;
     std::vector<double> gains;
     for (std::size_t i = 0; i < b.step.payoffs.size(); ++i) gains.push_back(b.step.payoffs[i] - b.step.result.disagreement[i]);

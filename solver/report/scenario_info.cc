@@ -1,5 +1,6 @@
 #include "solver/report/scenario_info.h"
 
+#include "solver/report/agreement_text.h"
 #include "solver/report/bargaining_plot.h"
 #include "solver/report/bargaining_steps.h"
 #include "solver/report/solution.h"
@@ -63,12 +64,13 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
     BargainingStep step = BargainingStepFromResult(
         result.result, scenario.players, "Bargaining stage \"" + r->stage + "\" " + where,
         result.points.empty() ? nullptr : &set);
-    for (std::size_t k = 0; k < step.solutions.size() && k < result.solution_issue_text.size(); ++k)
-      step.solutions[k].terms = result.solution_issue_text[k];
+    const std::vector<std::string> solution_terms = SolutionAgreementText(result);
+    for (std::size_t k = 0; k < step.solutions.size() && k < solution_terms.size(); ++k)
+      step.solutions[k].terms = solution_terms[k];
     std::string concept_name = bargaining::ToString(r->concept_kind);
     for (const auto& s : result.result.solutions)
       if (s.concept_kind == r->concept_kind) concept_name = ConceptDisplayName(s);
-    std::vector<std::string> terms(result.issue_text.begin(), result.issue_text.end());
+    std::vector<std::string> terms = AgreementText(result);
     std::string settlement =
         result.agreement_possible
             ? "The scenario settles them by the " + concept_name + " solution" +

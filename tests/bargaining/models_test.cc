@@ -3,10 +3,11 @@
 #include <cmath>
 
 #include "solver/bargaining/bargaining.h"
-#include "solver/bargaining/json.h"
 #include "solver/model/error.h"
+#include "solver/report/bargaining_json.h"
 
 using namespace parley::bargaining;
+using parley::report::ToJson;
 
 TEST_SUITE("bargaining") {
   TEST_CASE("Rubinstein: closed form and finite horizons") {

@@ -7,6 +7,7 @@
 
 #include "solver/equilibrium/solve.h"
 #include "solver/model/error.h"
+#include "solver/report/agreement_text.h"
 #include "solver/report/explain.h"
 #include "solver/report/scenario_info.h"
 #include "solver/scenario/scenario.h"
@@ -143,11 +144,11 @@ payoffs:
     CHECK(step.payoffs[0] == doctest::Approx(250));
     CHECK(step.payoffs[1] == doctest::Approx(250));
     CHECK(step.issue_values[0] == doctest::Approx(250));
-    CHECK(step.issue_text[0] == "comp 250");
-    CHECK(step.issue_text[1] == "clause a");
+    CHECK(parley::report::AgreementText(step)[0] == "comp 250");
+    CHECK(parley::report::AgreementText(step)[1] == "clause a");
     // Every concept's terms are deterministic too: KS (ideal (500, 500)) and egalitarian
     // give (250, 250) as well.
-    for (const auto& t : step.solution_issue_text) CHECK_FALSE(Has(t, "(p "));
+    for (const auto& t : parley::report::SolutionAgreementText(step)) CHECK_FALSE(Has(t, "(p "));
   }
 
   TEST_CASE("a lottery that does beat every package is said so in plain words") {
@@ -190,7 +191,7 @@ payoffs:
     auto s = Read(text);
     const auto& step = s->bargains[0].step;
     CHECK(step.payoffs[0] == doctest::Approx(2.5));
-    CHECK(step.issue_text[0] == "pick middle");
+    CHECK(parley::report::AgreementText(step)[0] == "pick middle");
     const auto* u = step.result.Find(bargaining::Concept::kUtilitarian);
     REQUIRE(u != nullptr);
     CHECK(u->ties.size() == 3);

@@ -9,6 +9,7 @@
 #include "solver/equilibrium/solve.h"
 #include "solver/io/efg.h"
 #include "solver/model/error.h"
+#include "solver/report/agreement_text.h"
 #include "solver/scenario/scenario.h"
 #include "tests/test_util.h"
 
@@ -86,10 +87,10 @@ payoffs:
     CHECK(a.payoffs[0] == doctest::Approx(11.0 / 4));
     CHECK(a.payoffs[1] == doctest::Approx(11.0 / 6));
     CHECK(a.lottery);
-    CHECK(a.issue_text[0].find("first (p 0.583333)") != std::string::npos);
+    CHECK(parley::report::AgreementText(a)[0].find("first (p 0.583333)") != std::string::npos);
     auto without = Read(std::string(text).replace(text.find("LOTTERIES"), 9, "false"));
     CHECK(without->bargains[0].step.payoffs == std::vector<double>{4, 1});
-    CHECK(without->bargains[0].step.issue_text[0] == "deal first");
+    CHECK(parley::report::AgreementText(without->bargains[0].step)[0] == "deal first");
   }
 
   TEST_CASE("talks fail when no agreement beats the threat point") {
@@ -167,7 +168,7 @@ TEST_SUITE("scenario.openai_microsoft") {
     CHECK(deal.step.result.disagreement[1] == doctest::Approx(150.64).epsilon(1e-9));
     CHECK(deal.step.issue_values[0] == doctest::Approx(0.49).epsilon(1e-9));
     CHECK(deal.step.issue_values[1] == doctest::Approx((187.89 - 152.4) / 460).epsilon(1e-9));
-    CHECK(deal.step.issue_text[2] == "agi_clause drop");
+    CHECK(parley::report::AgreementText(deal.step)[2] == "agi_clause drop");
     CHECK(analysis::DescribePath(*s->game, eq) ==
           "OpenAI ask > Microsoft grant > Microsoft negotiate");
   }

@@ -1,11 +1,14 @@
-#include "solver/bargaining/json.h"
+#include "solver/report/bargaining_json.h"
 
-namespace parley::bargaining {
+#include "solver/bargaining/concepts.h"
 
-std::string SolutionKey(const Solution& solution) {
-  std::string key = ToString(solution.concept_kind);
-  return solution.weighted ? "weighted_" + key : key;
-}
+namespace parley::report {
+
+using bargaining::AlternatingOffersResult;
+using bargaining::Concept;
+using bargaining::Result;
+using bargaining::Solution;
+using bargaining::Threats;
 
 nlohmann::json ToJson(const Solution& solution, const std::vector<std::string>& issue_names) {
   nlohmann::json j;
@@ -25,7 +28,7 @@ nlohmann::json ToJson(const Solution& solution, const std::vector<std::string>& 
   if (solution.pure_cost) j["pure_cost"] = *solution.pure_cost;
   if (solution.lottery_payoffs) j["lottery_payoffs"] = *solution.lottery_payoffs;
   j["method"] = solution.method;
-  j["precision"] = ToString(solution.precision);
+  j["precision"] = bargaining::ToString(solution.precision);
   j["gap"] = solution.gap;
   return j;
 }
@@ -49,7 +52,7 @@ nlohmann::json ToJson(const Result& result) {
     if (result.threats && solution.concept_kind == Concept::kNash) {
       entry["threats"] = ToJson(*result.threats);
     }
-    solutions[SolutionKey(solution)] = entry;
+    solutions[bargaining::SolutionKey(solution)] = entry;
   }
   j["solutions"] = solutions;
   if (result.frontier) {
@@ -68,4 +71,4 @@ nlohmann::json ToJson(const AlternatingOffersResult& result) {
           {"method", result.method}};
 }
 
-}  // namespace parley::bargaining
+}  // namespace parley::report

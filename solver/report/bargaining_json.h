@@ -1,4 +1,5 @@
-// JSON rendering of bargaining results (nlohmann::json), shared by the CLI and the reports.
+// JSON rendering of bargaining results (solver/bargaining; nlohmann::json), shared by the CLI
+// and the reports.
 // Layout: {"disagreement": [...], "ideal": [...], "solutions": {"nash": {...},
 // "weighted_nash": {...}, "kalai_smorodinsky": {...}, "egalitarian": {...},
 // "utilitarian": {...}}}; each solution has "payoffs" (player order), "method", "precision",
@@ -13,15 +14,12 @@
 #include "solver/bargaining/alternating_offers.h"
 #include "solver/bargaining/problem.h"
 
-namespace parley::bargaining {
+namespace parley::report {
 
-// "nash", "weighted_nash", "kalai_smorodinsky", "egalitarian", "utilitarian" or
-// "weighted_utilitarian".
-std::string SolutionKey(const Solution& solution);
+nlohmann::json ToJson(const bargaining::Solution& solution,
+                      const std::vector<std::string>& issue_names = {});
+nlohmann::json ToJson(const bargaining::Threats& threats);
+nlohmann::json ToJson(const bargaining::Result& result);
+nlohmann::json ToJson(const bargaining::AlternatingOffersResult& result);
 
-nlohmann::json ToJson(const Solution& solution, const std::vector<std::string>& issue_names = {});
-nlohmann::json ToJson(const Threats& threats);
-nlohmann::json ToJson(const Result& result);
-nlohmann::json ToJson(const AlternatingOffersResult& result);
-
-}  // namespace parley::bargaining
+}  // namespace parley::report

@@ -1,0 +1,99 @@
+// Bargaining over agreements on issues: the problem a scenario's `bargain` stage and
+// `parley bargain --issue/--utility` both hand to solver/bargaining, and its one solver.
+//
+// The problem is stated as a utility oracle (every player's payoff at any agreement), the
+// issues (continuous ranges and discrete options), the disagreement point, the concept and
+// the bargaining powers. Each combination of the discrete issues' options is a "package";
+// within a package the continuous issues range over a box.
+//
+// Methods, chosen by SolveAgreement:
+//  * exact (the hull method): when every payoff is affine in the continuous issues (checked
+//    numerically at interior points), a package's payoffs fill exactly the convex hull of the
+//    images of the box's corners, so the problem is one over finitely many outcome vectors,
+//    solved by outcomes.h:
+//     - lotteries allowed (default): over the convex hull of all packages' corners (lotteries
+//       between packages included, as in Nash 1950); a lottery is reported only when no
+//       single package reaches the same payoffs;
+//     - lotteries forbidden: the best package for the concept, each package's own (convex)
+//       set solved exactly; the Kalai-Smorodinsky point uses the ideal point of the whole set.
+//  * numerical (agreement_space.h: a grid and a compass search, with a sampled concavity test
+//    that states the precision): payoffs not affine, continuous issues only, and only when the
+//    caller allows it (AgreementMethod::kExactOrSearch). Otherwise non-affine payoffs are
+//    refused with a message saying so (make the issue discrete with `options:`).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "solver/bargaining/problem.h"
+
+namespace parley::bargaining {
+
+struct AgreementIssue {
+  std::string name;
+  bool discrete = false;
+  double lower = 0, upper = 1;          // continuous
+  std::vector<std::string> labels;      // discrete: option labels
+  std::vector<double> values;           // discrete: the value each option binds
+};
+
+struct AgreementProblem {
+  std::vector<AgreementIssue> issues;
+  Vector disagreement;
+  Concept concept_kind = Concept::kNash;
+  Vector weights;               // empty: equal
+  bool lotteries = true;
+  bool all_concepts = true;     // false: only concept_kind (faster; for sweeps)
+};
+
+// Payoffs of every player at the given issue values (one per issue, discrete ones holding
+// the option's value). May throw the caller's own errors (they pass through).
+using UtilityOracle = std::function<void(const Vector& issues, Vector* payoffs)>;
+
+// One package an agreement uses, with its probability (1 unless the agreement is a lottery
+// between packages) and its issues: a continuous issue's value within the package (its mean
+// over the package's corners), a discrete issue's option value.
+struct AgreementPackage {
+  double probability = 1;
+  Vector issues;
+};
+// An agreement's terms: the packages it uses (more than one: a lottery between packages).
+// report/agreement_text.h puts them in words.
+struct AgreementTerms {
+  std::vector<AgreementPackage> packages;
+  bool lottery() const { return packages.size() > 1; }
+};
+
+struct AgreementResult {
+  // False when no agreement gives every player more than the disagreement point: then talks
+  // fail, `payoffs` is the disagreement point and `result` holds only it and the ideal point.
+  bool agreement_possible = true;
+  std::vector<AgreementIssue> issues;  // the problem's, for the writers
+  Result result;                      // every concept side by side, ideal point, frontier
+  Vector payoffs;                     // the agreement under the chosen concept
+  Vector issue_values;                // its issues (discrete: the option's value; a lottery:
+                                      // the expected value)
+  AgreementTerms terms;               // its terms package by package
+  bool lottery = false;               // the agreement mixes packages
+  std::vector<Vector> points;         // the outcome vectors of the feasible set (exact method)
+  // For each entry of result.solutions: its terms and issue values (as above; empty when the
+  // solution has no agreement behind it).
+  std::vector<AgreementTerms> solution_terms;
+  std::vector<Vector> solution_issue_values;
+};
+
+enum class AgreementMethod {
+  kExact,          // the hull method; payoffs not affine in a continuous issue are refused
+  kExactOrSearch,  // the hull method when affine (and at most 12 continuous issues, 4096
+                   // corners), the numerical search otherwise (continuous issues only)
+};
+
+// Throws ValidationError (payoffs not affine in a continuous issue under kExact, a payoff not
+// finite, magnitudes beyond kMaxMagnitude, too many issues or packages, lotteries forbidden
+// and no single package beats d for everyone). The numerical search throws, as
+// agreement_space.h says, when no agreement beats d.
+AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOracle& utility,
+                               AgreementMethod method = AgreementMethod::kExact);
+
+}  // namespace parley::bargaining

@@ -1,0 +1,56 @@
+#include "solver/report/agreement_text.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace parley::report {
+namespace {
+
+std::string Short(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", x);
+  return buffer;
+}
+
+}  // namespace
+
+std::vector<std::string> TermsText(const std::vector<bargaining::AgreementIssue>& issues,
+                                   const bargaining::AgreementTerms& terms) {
+  std::vector<std::string> text;
+  if (terms.packages.empty()) return text;
+  const bool lottery = terms.lottery();
+  for (std::size_t i = 0; i < issues.size(); ++i) {
+    const bargaining::AgreementIssue& issue = issues[i];
+    std::string line = issue.name;
+    for (const bargaining::AgreementPackage& package : terms.packages) {
+      const double v = package.issues[i];
+      if (issue.discrete) {
+        std::size_t o = std::find(issue.values.begin(), issue.values.end(), v) - issue.values.begin();
+        line += " " + (o < issue.labels.size() ? issue.labels[o] : Short(v));
+      } else {
+        line += " " + Short(v);
+      }
+      if (lottery) line += " (p " + Short(package.probability) + ")";
+    }
+    text.push_back(line);
+  }
+  return text;
+}
+
+std::vector<std::string> AgreementText(const bargaining::AgreementResult& result) {
+  if (!result.agreement_possible)
+    return {"no agreement gives every player more than the disagreement point: talks fail"};
+  return TermsText(result.issues, result.terms);
+}
+
+std::vector<std::string> SolutionAgreementText(const bargaining::AgreementResult& result) {
+  std::vector<std::string> texts;
+  for (const bargaining::AgreementTerms& terms : result.solution_terms) {
+    std::string text;
+    for (const std::string& t : TermsText(result.issues, terms)) text += (text.empty() ? "" : ", ") + t;
+    texts.push_back(text);
+  }
+  return texts;
+}
+
+}  // namespace parley::report

@@ -1,0 +1,176 @@
+// One path for agreements over issues: `parley bargain --issue/--utility` and a scenario's
+// bargain stage hand the same problem (bargaining::AgreementProblem) to one solver, which uses
+// the exact hull method when the payoffs are affine and the numerical search otherwise.
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <set>
+
+#include "solver/bargaining/agreement.h"
+#include "solver/bargaining/agreement_space.h"
+#include "solver/bargaining/concepts.h"
+#include "solver/model/error.h"
+#include "solver/report/agreement_text.h"
+#include "solver/scenario/scenario.h"
+#include "tests/test_util.h"
+
+namespace parley::bargaining {
+namespace {
+
+// u = (4x, 2 - 2x), x in [0, 1], d = (1, 0). Closed forms:
+//   Nash: maximise log(4x - 1) + log(2 - 2x): 4/(4x - 1) = 2/(2 - 2x) -> 8 - 8x = 8x - 2
+//         -> x = 5/8, u = (5/2, 3/4).
+//   egalitarian: 4x - 1 = 2 - 2x -> x = 1/2, u = (2, 1).
+//   utilitarian: 4x + 2 - 2x = 2 + 2x is largest at x = 1, u = (4, 0) (u2 = d2 is allowed).
+//   ideal: u1 <= 4 (x = 1); u2 with u1 >= 1, i.e. x >= 1/4: 2 - 1/2 = 3/2.
+constexpr double kNashX = 5.0 / 8, kEgalitarianX = 0.5;
+
+const char* kSplitScenario = R"(title: split
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        x: {from: 0, to: 1}
+      disagreement: [1, 0]
+payoffs:
+  A: if(deal == agree, 4*x, 1)
+  B: if(deal == agree, 2 - 2*x, 0)
+)";
+
+AgreementProblem Split() {
+  AgreementProblem problem;
+  AgreementIssue x;
+  x.name = "x";
+  problem.issues = {x};
+  problem.disagreement = {1, 0};
+  return problem;
+}
+
+TEST_SUITE("bargaining.agreement") {
+  TEST_CASE("affine payoffs: the exact method, the same answer from every entry point") {
+    UtilityOracle affine = [](const Vector& x, Vector* u) { *u = {4 * x[0], 2 - 2 * x[0]}; };
+    AgreementResult direct = SolveAgreement(Split(), affine);
+    REQUIRE(direct.agreement_possible);
+    CHECK(direct.issue_values[0] == doctest::Approx(kNashX));
+    CHECK(direct.payoffs[0] == doctest::Approx(2.5));
+    CHECK(direct.payoffs[1] == doctest::Approx(0.75));
+    CHECK(direct.result.ideal[1] == doctest::Approx(1.5));
+    CHECK(report::AgreementText(direct) == std::vector<std::string>{"x 0.625"});
+
+    // The command line's agreement space goes the same way: exact, not the grid.
+    AgreementSpace space{{{"x", 0.0, 1.0}}, {"4*x", "2 - 2*x"}};
+    Result cli = SolveAgreementSpace(space, {1, 0}, Request{});
+    const Solution* nash = cli.Find(Concept::kNash);
+    REQUIRE(nash != nullptr);
+    CHECK(nash->precision == Precision::kExact);
+    CHECK(nash->issues[0] == doctest::Approx(kNashX));
+    CHECK(nash->lottery.empty());  // one agreement, not a lottery over the box's corners
+    CHECK(cli.Find(Concept::kEgalitarian)->issues[0] == doctest::Approx(kEgalitarianX));
+    CHECK(cli.Find(Concept::kUtilitarian)->payoffs[0] == doctest::Approx(4));
+
+    // And the scenario's bargain stage.
+    auto scenario = scenario::ReadScenario(kSplitScenario, "split.yaml", {});
+    REQUIRE(scenario->bargains.size() == 1);
+    const AgreementResult& step = scenario->bargains[0].step;
+    CHECK(step.issue_values[0] == doctest::Approx(kNashX));
+    for (std::size_t i = 0; i < 2; ++i) {
+      CHECK(step.payoffs[i] == doctest::Approx(nash->payoffs[i]).epsilon(1e-12));
+      CHECK(step.payoffs[i] == doctest::Approx(direct.payoffs[i]).epsilon(1e-12));
+    }
+    // Every concept side by side agrees with the command line's.
+    for (const Solution& s : step.result.solutions) {
+      const Solution* same = cli.Find(s.concept_kind);
+      REQUIRE(same != nullptr);
+      CHECK(s.payoffs[0] == doctest::Approx(same->payoffs[0]).epsilon(1e-12));
+      CHECK(s.payoffs[1] == doctest::Approx(same->payoffs[1]).epsilon(1e-12));
+    }
+  }
+
+  TEST_CASE("payoffs not affine: the search when allowed (with its precision), refused otherwise") {
+    // u = (sqrt x, 1 - x), d = 0: Nash maximises 0.5 log x + log(1 - x): 1/(2x) = 1/(1 - x)
+    // -> x = 1/3.
+    UtilityOracle curved = [](const Vector& x, Vector* u) { *u = {std::sqrt(x[0]), 1 - x[0]}; };
+    AgreementProblem problem = Split();
+    problem.disagreement = {0, 0};
+    AgreementResult searched = SolveAgreement(problem, curved, AgreementMethod::kExactOrSearch);
+    CHECK(searched.issue_values[0] == doctest::Approx(1.0 / 3).epsilon(1e-6));
+    const Solution* nash = searched.result.Find(Concept::kNash);
+    REQUIRE(nash != nullptr);
+    CHECK(nash->precision == Precision::kGlobal);
+    CHECK_THROWS_WITH_AS(SolveAgreement(problem, curved, AgreementMethod::kExact),
+                         doctest::Contains("not linear in the bargain's continuous issues (x)"),
+                         ValidationError);
+    // A scenario keeps the refusal.
+    std::string text = kSplitScenario;
+    text.replace(text.find("4*x"), 3, "sqrt(x)");
+    CHECK_THROWS_WITH_AS(scenario::ReadScenario(text, "split.yaml", {}),
+                         doctest::Contains("not linear"), Error);
+    // More than 12 continuous issues (4096 corners) are beyond the hull method.
+    AgreementProblem wide = Split();
+    wide.issues.assign(13, wide.issues[0]);
+    UtilityOracle sum = [](const Vector& x, Vector* u) { *u = {x[0], 1 - x[0]}; };
+    CHECK_THROWS_WITH_AS(SolveAgreement(wide, sum, AgreementMethod::kExact),
+                         doctest::Contains("more than 12 continuous issues"), ValidationError);
+  }
+
+  TEST_CASE("no agreement beats d: talks fail in a scenario, a message on the command line") {
+    // u = (x, 1 - x) from d = (0.6, 0.6): x >= 0.6 and x <= 0.4 at once, impossible.
+    UtilityOracle line = [](const Vector& x, Vector* u) { *u = {x[0], 1 - x[0]}; };
+    AgreementProblem problem = Split();
+    problem.disagreement = {0.6, 0.6};
+    AgreementResult failed = SolveAgreement(problem, line);
+    CHECK_FALSE(failed.agreement_possible);
+    CHECK(failed.payoffs == Vector{0.6, 0.6});
+    CHECK(report::AgreementText(failed)[0].find("talks fail") != std::string::npos);
+    AgreementSpace space{{{"x", 0.0, 1.0}}, {"x", "1 - x"}};
+    CHECK_THROWS_WITH_AS(SolveAgreementSpace(space, {0.6, 0.6}, Request{}),
+                         doctest::Contains("no gain to share"), ValidationError);
+  }
+
+  TEST_CASE("the concept table: unique keys, names read back, display names") {
+    std::set<std::string> keys;
+    for (const ConceptInfo& info : ConceptTable()) {
+      CHECK(keys.insert(info.key).second);
+      Concept parsed = Concept::kNash;
+      REQUIRE(ParseConcept(info.key, &parsed));
+      CHECK(parsed == info.kind);
+      CHECK(ToString(info.kind) == info.key);
+    }
+    CHECK(AllConcepts().size() == ConceptTable().size());
+    Solution weighted;
+    weighted.concept_kind = Concept::kUtilitarian;
+    weighted.weighted = true;
+    CHECK(DisplayName(weighted) == "Weighted utilitarian");
+    CHECK(SolutionKey(weighted) == "weighted_utilitarian");
+    // Scores: Nash is -inf below d; KS reads the ideal point. u = (3, 2), d = (1, 1),
+    // ideal (5, 3): Nash log 2 + log 1; KS min(2/4, 1/2) = 1/2; egalitarian min(2, 1) = 1.
+    Vector u{3, 2}, d{1, 1}, ideal{5, 3}, w{1, 1};
+    CHECK(ConceptScore(Concept::kNash, u, d, ideal, w) == doctest::Approx(std::log(2.0)));
+    CHECK(ConceptScore(Concept::kNash, {1, 2}, d, ideal, w) == -INFINITY);
+    CHECK(ConceptScore(Concept::kKalaiSmorodinsky, u, d, ideal, w) == doctest::Approx(0.5));
+    CHECK(ConceptScore(Concept::kEgalitarian, u, d, ideal, w) == doctest::Approx(1));
+    CHECK(ConceptScore(Concept::kUtilitarian, u, d, ideal, {2, 1}) == doctest::Approx(8));
+  }
+}
+
+TEST_SUITE("bargaining") {
+  TEST_CASE("parley bargain --issue and a scenario bargain stage give the same agreement") {
+    auto r = testing::RunParley(
+        "bargain --issue x=0:1 --utility '4*x' --utility '2 - 2*x' --disagreement 1,0 --format json");
+    REQUIRE(r.exit_code == 0);
+    auto json = nlohmann::json::parse(r.out);
+    // The closed forms at the top of this file.
+    CHECK(json["solutions"]["nash"]["issues"]["x"].get<double>() == doctest::Approx(kNashX));
+    CHECK(json["solutions"]["nash"]["precision"] == "exact");
+    CHECK(json["solutions"]["egalitarian"]["issues"]["x"].get<double>() == doctest::Approx(kEgalitarianX));
+    auto scenario = scenario::ReadScenario(kSplitScenario, "split.yaml", {});
+    const AgreementResult& step = scenario->bargains[0].step;
+    CHECK(json["solutions"]["nash"]["payoffs"][0].get<double>() == doctest::Approx(step.payoffs[0]).epsilon(1e-12));
+    CHECK(json["solutions"]["nash"]["payoffs"][1].get<double>() == doctest::Approx(step.payoffs[1]).epsilon(1e-12));
+  }
+}
+
+}  // namespace
+}  // namespace parley::bargaining
