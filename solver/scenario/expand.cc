@@ -60,11 +60,23 @@ struct Frame {
   std::size_t values_at, snapshot_at, history_at, labels_at;
 };
 
+// The labels of a range of actions as last expanded (ranges rarely change between
+// histories), per stage definition; label ids belong to one builder.
+struct RangeCache {
+  double from = 0, step = 0;
+  std::size_t count = static_cast<std::size_t>(-1);
+  std::vector<LabelId> labels;
+};
+
 class Expander {
  public:
-  Expander(CompiledScenario::Impl& impl, GameBuilder& builder, std::size_t max_nodes)
-      : impl_(impl), builder_(builder), max_nodes_(max_nodes), vars_(impl.symbols.values()),
-        num_vars_(impl.symbols.size()) {}
+  // Expands into `builder`; records bargaining steps and counters in `out`. The variables'
+  // values live in `evaluator`.
+  Expander(const CompiledScenario::Impl& impl, formula::Evaluator& evaluator, GameBuilder& builder,
+           const ExpandOptions& options, Expansion& out)
+      : impl_(impl), evaluator_(evaluator), builder_(builder), options_(options),
+        max_nodes_(options.max_nodes), out_(out), vars_(evaluator.values()),
+        num_vars_(impl.formulas.symbols().size()), range_cache_(impl.stages.size()) {}
 
   void Run() { Run(0); }
 
@@ -82,7 +94,7 @@ class Expander {
       if (program_[pc].op == Instruction::Op::kStage) {
         const StageDef& def = impl_.stages[program_[pc].index];
         instr_labels_[pc] =
-            builder_.Intern(impl_.info.stages[def.info].name + program_[pc].suffix);
+            builder_.Intern(impl_.info.stages[def.info_index].name + program_[pc].suffix);
       }
     payoffs_.resize(impl_.payoffs.size());
 
@@ -125,7 +137,7 @@ class Expander {
         continue;
       }
       const RepeatDef& r = impl_.repeats[item.index];
-      double from = r.from.Evaluate(), to = r.to.Evaluate();
+      double from = Value(r.from), to = Value(r.to);
       if (!std::isfinite(from) || !std::isfinite(to))
         throw ValidationError(r.where, "the bounds of this repeat block are not finite numbers (" +
                                            NumberLabel(from) + ", " + NumberLabel(to) + ")");
@@ -133,7 +145,7 @@ class Expander {
       if (count > static_cast<double>(max_nodes_ ? max_nodes_ : 50'000'000))
         throw LimitError(r.where, "this repeat block runs " + NumberLabel(count) +
                                       " times, more than the node limit allows");
-      const std::string& var = impl_.symbols.name(r.var);
+      const std::string& var = impl_.formulas.symbols().name(r.var);
       std::vector<std::size_t> while_jumps;
       int saved_iteration = iteration_;
       double saved_value = vars_[r.var];
@@ -176,12 +188,16 @@ class Expander {
   // ---- Expansion ------------------------------------------------------------------------
   double Eval(const Expression& e) {
     ++evaluations;
-    return e.Evaluate();
+    return evaluator_.Evaluate(e);
   }
   double Eval(const Formula& f) {
     if (f.literal) return f.literal->ToDouble();
     ++evaluations;
-    return f.expr->Evaluate();
+    return evaluator_.Evaluate(*f.expr);
+  }
+  // A formula's value, not counted as an evaluation (loop bounds, unrolled once).
+  double Value(const Formula& f) {
+    return f.literal ? f.literal->ToDouble() : evaluator_.Evaluate(*f.expr);
   }
 
   void RunCompute(const StageDef& def) {
@@ -288,24 +304,24 @@ class Expander {
                                                   " actions, more than the node limit " +
                                                   std::to_string(max_nodes_));
         std::size_t n = static_cast<std::size_t>(count);
-        StageDef& cache = impl_.stages[program_[pc].index];
-        bool cached = cache.cache_count == n && cache.cache_from == from && cache.cache_step == step;
+        RangeCache& cache = range_cache_[static_cast<std::size_t>(program_[pc].index)];
+        bool cached = cache.count == n && cache.from == from && cache.step == step;
         if (!cached) {
-          cache.cache_labels.clear();
+          cache.labels.clear();
           for (std::size_t k = 0; k < n; ++k)
-            cache.cache_labels.push_back(builder_.Intern(NumberLabel(from + static_cast<double>(k) * step)));
-          std::vector<LabelId> sorted = cache.cache_labels;
+            cache.labels.push_back(builder_.Intern(NumberLabel(from + static_cast<double>(k) * step)));
+          std::vector<LabelId> sorted = cache.labels;
           std::sort(sorted.begin(), sorted.end());
           if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
             throw ValidationError(def.actions_where, "the step of stage '" + StageName(pc) +
                                                          "' is too fine to tell its actions apart");
-          cache.cache_from = from;
-          cache.cache_step = step;
-          cache.cache_count = n;
+          cache.from = from;
+          cache.step = step;
+          cache.count = n;
         }
         for (std::size_t k = 0; k < n; ++k) action_values_.push_back(from + static_cast<double>(k) * step);
-        action_label_ids_.insert(action_label_ids_.end(), cache.cache_labels.begin(),
-                                 cache.cache_labels.end());
+        action_label_ids_.insert(action_label_ids_.end(), cache.labels.begin(),
+                                 cache.labels.end());
         return;
       }
     }
@@ -424,14 +440,11 @@ class Expander {
       RunCompute(def);
       GameBuilder branch(impl_.info.players);
       branch.SetMaxNodes(max_nodes_);
-      Expander inner(impl_, branch, max_nodes_);
+      // The inner expansion records its own bargains (nested): they are not this game's.
+      Expansion inner_out;
+      Expander inner(impl_, evaluator_, branch, options_, inner_out);
       inner.history_ = history_;
-      std::size_t bargains_before = impl_.bargains.size();
-      // Range caches hold label ids of one builder: clear them around the inner expansion.
-      for (StageDef& s : impl_.stages) s.cache_count = static_cast<std::size_t>(-1);
       inner.Run(pc + 1);
-      for (StageDef& s : impl_.stages) s.cache_count = static_cast<std::size_t>(-1);
-      impl_.bargains.resize(bargains_before);
       evaluations += inner.evaluations;
       payoff_evaluations += inner.payoff_evaluations;
       model::GamePtr game = branch.Build();
@@ -443,7 +456,6 @@ class Expander {
                                             "' cannot be solved: " + e.message());
       }
       d = solution.equilibria.front().payoffs;
-      // The inner expansion recorded its own bargains (nested); they are not this game's.
       std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
       vars_[def.var] = no_deal;
     }
@@ -454,7 +466,7 @@ class Expander {
     input.concept_kind = b.concept_kind;
     input.weights = record.weights;
     input.lotteries = b.lotteries;
-    input.all_concepts = !impl_.fast_bargains;
+    input.all_concepts = !options_.fast_bargains;
     for (const BargainIssueDef& issue : b.issues) {
       BargainIssue x;
       x.name = issue.name;
@@ -530,7 +542,7 @@ class Expander {
     builder_.AddTerminal(node, builder_.AddOutcome(record.step.payoffs), "agreement");
     record.node = node;
     record.no_deal_node = static_cast<NodeId>(builder_.num_nodes());
-    impl_.bargains.push_back(std::move(record));
+    out_.bargains.push_back(std::move(record));
 
     std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
     for (const BargainIssueDef& issue : b.issues) vars_[issue.var] = 0;
@@ -578,7 +590,7 @@ class Expander {
 
   std::string StageName(std::size_t pc) const {
     const StageDef& def = impl_.stages[program_[pc].index];
-    return impl_.info.stages[def.info].name + program_[pc].suffix;
+    return impl_.info.stages[def.info_index].name + program_[pc].suffix;
   }
 
   // "after offer = 3 > respond = reject", or "at the start".
@@ -605,11 +617,15 @@ class Expander {
     std::string history;
   };
 
-  CompiledScenario::Impl& impl_;
+  const CompiledScenario::Impl& impl_;
+  formula::Evaluator& evaluator_;
   GameBuilder& builder_;
+  const ExpandOptions& options_;
   std::size_t max_nodes_;
+  Expansion& out_;
   double* vars_;
   std::size_t num_vars_;
+  std::vector<RangeCache> range_cache_;
   std::vector<Instruction> program_;
   int iteration_ = 0;
   std::vector<std::vector<LabelId>> stage_labels_;
@@ -625,46 +641,13 @@ class Expander {
   std::unordered_map<std::string, SharedSet> shared_;
 };
 
-}  // namespace
-
-model::GamePtr CompiledScenario::Impl::Expand(std::span<const double> values,
-                                              std::size_t max_nodes) {
-  PARLEY_CHECK(values.size() == parameter_slots.size());
-  std::copy(initial_values.begin(), initial_values.end(), symbols.values());
-  for (std::size_t i = 0; i < values.size(); ++i) symbols[parameter_slots[i]] = values[i];
-  GameBuilder builder(info.players);
-  builder.SetTitle(info.title);
-  builder.SetComment(info.description);
-  builder.SetMaxNodes(max_nodes);
-  stats = {};
-  bargains.clear();
-  model::GamePtr game;
-  try {
-    game = info.explicit_tree ? ExpandTree(builder) : ExpandStages(builder, max_nodes);
-  } catch (const LimitError& e) {
-    if (!e.where().file.empty()) throw;
-    throw LimitError(SourceLocation{info.file}, e.message() + " while expanding the scenario");
-  } catch (const ValidationError& e) {
-    if (!e.where().file.empty()) throw;
-    throw ValidationError(SourceLocation{info.file}, e.message());
-  }
-  stats.nodes = game->num_nodes();
-  stats.terminals = game->num_terminals();
-  return game;
-}
-
-model::GamePtr CompiledScenario::Impl::ExpandStages(model::GameBuilder& builder,
-                                                    std::size_t max_nodes) {
-  // Each expansion starts with fresh range caches: label ids belong to this builder.
-  for (StageDef& def : stages) def.cache_count = static_cast<std::size_t>(-1);
-  Expander expander(*this, builder, max_nodes);
-  expander.Run();
-  stats.evaluations = expander.evaluations;
-  stats.payoff_evaluations = expander.payoff_evaluations;
-  return builder.Build();
-}
-
-model::GamePtr CompiledScenario::Impl::ExpandTree(model::GameBuilder& builder) {
+// The explicit tree form: its nodes as written, in preorder.
+model::GamePtr ExpandTree(const CompiledScenario::Impl& impl, formula::Evaluator& evaluator,
+                          GameBuilder& builder, ExpansionStats& stats) {
+  const Scenario& info = impl.info;
+  auto to_number = [&](const Formula& f) {
+    return f.literal ? *f.literal : Number(evaluator.Evaluate(*f.expr));
+  };
   std::map<std::pair<int, std::string>, InfosetId> named;
   std::vector<std::pair<int, NodeId>> stack{{0, model::kNoNode}};
   std::vector<double> payoffs(info.players.size());
@@ -673,12 +656,12 @@ model::GamePtr CompiledScenario::Impl::ExpandTree(model::GameBuilder& builder) {
   while (!stack.empty()) {
     auto [index, parent] = stack.back();
     stack.pop_back();
-    const TreeNodeDef& def = tree[index];
+    const TreeNodeDef& def = impl.tree[index];
     NodeId node;
     if (def.kind == TreeNodeDef::Kind::kTerminal) {
       std::vector<Number> numbers;
       for (std::size_t p = 0; p < def.payoffs.size(); ++p) {
-        Number x = def.payoffs[p].ToNumber();
+        Number x = to_number(def.payoffs[p]);
         ++stats.payoff_evaluations;
         if (!std::isfinite(x.ToDouble()))
           throw ValidationError(def.payoffs[p].where, "the payoff of " + info.players[p] +
@@ -695,7 +678,7 @@ model::GamePtr CompiledScenario::Impl::ExpandTree(model::GameBuilder& builder) {
       bool exact = true;
       Rational exact_sum = 0;
       for (const Formula& f : def.probabilities) {
-        Number p = f.ToNumber();
+        Number p = to_number(f);
         if (!(p.ToDouble() >= 0 && p.ToDouble() <= 1))
           throw ValidationError(f.where, "probability " + NumberLabel(p.ToDouble()) +
                                              " lies outside [0, 1]");
@@ -722,6 +705,40 @@ model::GamePtr CompiledScenario::Impl::ExpandTree(model::GameBuilder& builder) {
     for (auto c = def.children.rbegin(); c != def.children.rend(); ++c) stack.emplace_back(*c, node);
   }
   return builder.Build();
+}
+
+}  // namespace
+
+void CompiledScenario::Impl::Expand(std::span<const double> values, const ExpandOptions& options,
+                                    formula::Evaluator& evaluator, Expansion& out) const {
+  PARLEY_CHECK(values.size() == parameter_slots.size());
+  PARLEY_CHECK(&evaluator.set() == &formulas);
+  evaluator.Reset();
+  for (std::size_t i = 0; i < values.size(); ++i) evaluator[parameter_slots[i]] = values[i];
+  GameBuilder builder(info.players);
+  builder.SetTitle(info.title);
+  builder.SetComment(info.description);
+  builder.SetMaxNodes(options.max_nodes);
+  out = Expansion{};
+  try {
+    if (info.explicit_tree) {
+      out.game = ExpandTree(*this, evaluator, builder, out.stats);
+    } else {
+      Expander expander(*this, evaluator, builder, options, out);
+      expander.Run();
+      out.stats.evaluations = expander.evaluations;
+      out.stats.payoff_evaluations = expander.payoff_evaluations;
+      out.game = builder.Build();
+    }
+  } catch (const LimitError& e) {
+    if (!e.where().file.empty()) throw;
+    throw LimitError(SourceLocation{info.file}, e.message() + " while expanding the scenario");
+  } catch (const ValidationError& e) {
+    if (!e.where().file.empty()) throw;
+    throw ValidationError(SourceLocation{info.file}, e.message());
+  }
+  out.stats.nodes = out.game->num_nodes();
+  out.stats.terminals = out.game->num_terminals();
 }
 
 }  // namespace parley::scenario

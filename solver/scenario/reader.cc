@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include "solver/io/yaml_limits.h"
 #include "solver/scenario/internal.h"
@@ -16,15 +17,10 @@
 namespace parley::scenario {
 namespace {
 
-// Names a formula cannot use for a parameter, stage or variable (muparser's functions and
-// constants, and the words the formula language adds).
-const std::set<std::string>& ReservedNames() {
-  static const std::set<std::string> names{
-      "and",  "or",   "not",  "true", "false", "if",   "min",   "max",   "abs",   "exp",
-      "log",  "ln",   "sqrt", "pow",  "sum",   "avg",  "sign",  "rint",  "sin",   "cos",
-      "tan",  "asin", "acos", "atan", "sinh",  "cosh", "tanh",  "asinh", "acosh", "atanh",
-      "log2", "log10", "_pi", "_e",   "nature"};
-  return names;
+// Names a formula cannot use for a parameter, stage or variable: the formula language's
+// reserved words and functions, and nature (the chance player's name).
+bool IsReserved(const std::string& name) {
+  return formula::IsReservedName(name) || name == "nature";
 }
 
 std::string Join(const std::vector<std::string>& items, const std::string& sep = ", ") {
@@ -35,11 +31,12 @@ std::string Join(const std::vector<std::string>& items, const std::string& sep =
 
 class Reader {
  public:
-  Reader(CompiledScenario::Impl& impl, const std::string& file) : impl_(impl), file_(file) {}
+  Reader(CompiledScenario::Impl& impl, std::string_view text, const std::string& file)
+      : impl_(impl), text_(text), file_(file) {}
 
   void Read() {
     // UTF-8, size and alias expansion are bounded before the document is walked.
-    YAML::Node root = io::LoadYamlBounded(impl_.text, file_);
+    YAML::Node root = io::LoadYamlBounded(text_, file_);
     try {
       ReadDocument(root);
     } catch (const YAML::Exception& e) {
@@ -59,8 +56,8 @@ class Reader {
   SourceLocation TextAt(const YAML::Node& node) const {
     SourceLocation at = At(node);
     int pos = node.Mark().pos;
-    if (pos >= 0 && static_cast<std::size_t>(pos) < impl_.text.size() &&
-        (impl_.text[pos] == '"' || impl_.text[pos] == '\''))
+    if (pos >= 0 && static_cast<std::size_t>(pos) < text_.size() &&
+        (text_[pos] == '"' || text_[pos] == '\''))
       ++at.column;
     return at;
   }
@@ -123,7 +120,7 @@ class Reader {
     if (!IsIdentifier(name))
       Fail(node, what + " '" + name +
                      "' is not a usable name: use letters, digits and _, starting with a letter");
-    if (ReservedNames().count(name))
+    if (IsReserved(name))
       Fail(node, what + " '" + name + "' is a reserved word of formulas; choose another name");
     auto it = names_.find(name);
     if (it != names_.end())
@@ -454,7 +451,7 @@ class Reader {
     info.where = At(node);
     def.where = info.where;
     def.repeat = repeat;
-    def.info = static_cast<int>(impl_.info.stages.size());
+    def.info_index = static_cast<int>(impl_.info.stages.size());
     raw.node = node;
     if (repeat >= 0) {
       const RawRepeat& r = raw_repeats_[repeat];
@@ -654,7 +651,7 @@ class Reader {
     std::size_t k = 0;
     for (auto it = issues.begin(); it != issues.end(); ++it, ++k) {
       BargainIssueDef& d = b.issues[k];
-      d.var = impl_.symbols.Find(d.name);
+      d.var = Symbols().Find(d.name);
       if (d.discrete) {
         for (const auto& label : d.labels) d.label_values.push_back(label_value_[label]);
       } else {
@@ -707,7 +704,7 @@ class Reader {
           std::string var = key.Scalar();
           if (before.count(var) || !seen.insert(var).second) continue;
           def.bargain->later_computed.push_back(
-              {impl_.symbols.Find(var), var, impl_.info.stages[impl_.stages[j].info].name, At(key)});
+              {Symbols().Find(var), var, impl_.info.stages[impl_.stages[j].info_index].name, At(key)});
         }
     }
   }
@@ -799,38 +796,44 @@ class Reader {
 
   // ---- Pass 2: symbols, then formulas ---------------------------------------------------
   void AddSymbols() {
-    SymbolTable& s = impl_.symbols;
-    for (const Parameter& p : impl_.info.parameters)
-      impl_.parameter_slots.push_back(s.Add(p.name, SymbolTable::Kind::kParameter, p.value));
+    AddParameterSymbols();
     for (std::size_t i = 0; i < impl_.stages.size(); ++i)
-      impl_.stages[i].var =
-          s.Add(impl_.info.stages[impl_.stages[i].info].name, SymbolTable::Kind::kStage);
+      impl_.stages[i].var = AddSymbol(impl_.info.stages[impl_.stages[i].info_index].name,
+                                      SymbolKind::kStage);
     for (const std::string& v : loop_var_names_)
-      if (s.Find(v) < 0) s.Add(v, SymbolTable::Kind::kLoop);
-    for (const std::string& v : computed_) s.Add(v, SymbolTable::Kind::kComputed);
+      if (Symbols().Find(v) < 0) AddSymbol(v, SymbolKind::kLoop);
+    for (const std::string& v : computed_) AddSymbol(v, SymbolKind::kComputed);
     // Labels: each distinct label a distinct value from 1 (0 stays "no choice").
     std::map<std::string, double>& label_value = label_value_;
     for (const auto& [label, node] : label_nodes_) {
       if (label_value.count(label)) continue;
       double value = static_cast<double>(label_value.size() + 1);
       label_value[label] = value;
-      if (!IsIdentifier(label) || ReservedNames().count(label)) continue;
+      if (!IsIdentifier(label) || IsReserved(label)) continue;
       auto it = names_.find(label);
       if (it != names_.end())
         throw ValidationError(At(node), "action label '" + label + "' has the same name as " +
                                             it->second +
                                             "; labels are constants in formulas, rename one");
-      s.Add(label, SymbolTable::Kind::kLabel, value);
+      AddSymbol(label, SymbolKind::kLabel, value);
     }
     for (StageDef& def : impl_.stages)
       for (const std::string& label : def.labels) def.label_values.push_back(label_value[label]);
-    s.Freeze();
-    impl_.initial_values.assign(s.values(), s.values() + s.size());
   }
 
-  std::unique_ptr<Expression> Compile(const YAML::Node& node, const std::string& what) {
+  const formula::SymbolTable& Symbols() const { return std::as_const(impl_.formulas).symbols(); }
+  int AddSymbol(const std::string& name, SymbolKind kind, double initial = 0) {
+    impl_.symbol_kinds.push_back(kind);
+    return impl_.formulas.mutable_symbols().Add(name, initial);
+  }
+  void AddParameterSymbols() {
+    for (const Parameter& p : impl_.info.parameters)
+      impl_.parameter_slots.push_back(AddSymbol(p.name, SymbolKind::kParameter, p.value));
+  }
+
+  const Expression* Compile(const YAML::Node& node, const std::string& what) {
     std::string text = Scalar(node, what);
-    return std::make_unique<Expression>(text, TextAt(node), impl_.symbols);
+    return impl_.formulas.Add(text, TextAt(node));
   }
 
   Formula CompileFormula(const YAML::Node& node, const std::string& what) {
@@ -851,9 +854,9 @@ class Reader {
   void RequireStatic(const Formula& f, const std::string& what) {
     if (!f.expr) return;
     for (int slot : f.expr->used_slots()) {
-      auto kind = impl_.symbols.kind(slot);
-      if (kind == SymbolTable::Kind::kStage || kind == SymbolTable::Kind::kComputed)
-        throw ValidationError(f.where, what + " uses '" + impl_.symbols.name(slot) +
+      auto kind = impl_.symbol_kinds[static_cast<std::size_t>(slot)];
+      if (kind == SymbolKind::kStage || kind == SymbolKind::kComputed)
+        throw ValidationError(f.where, what + " uses '" + Symbols().name(slot) +
                                            "', which differs between histories; it can use "
                                            "parameters and loop variables only");
     }
@@ -864,7 +867,7 @@ class Reader {
     for (std::size_t r = 0; r < impl_.repeats.size(); ++r) {
       RepeatDef& def = impl_.repeats[r];
       RawRepeat& raw = raw_repeats_[r];
-      def.var = impl_.symbols.Find(loop_var_names_[r]);
+      def.var = Symbols().Find(loop_var_names_[r]);
       if (raw.from.IsDefined()) {
         def.from = CompileFormula(raw.from, "'from'");
       } else {
@@ -879,11 +882,11 @@ class Reader {
     }
     std::map<std::string, int> stage_index;
     for (std::size_t i = 0; i < impl_.stages.size(); ++i)
-      stage_index[impl_.info.stages[impl_.stages[i].info].name] = static_cast<int>(i);
+      stage_index[impl_.info.stages[impl_.stages[i].info_index].name] = static_cast<int>(i);
     for (std::size_t i = 0; i < impl_.stages.size(); ++i) {
       StageDef& def = impl_.stages[i];
       RawStage& raw = raw_stages_[i];
-      const StageInfo& info = impl_.info.stages[def.info];
+      const StageInfo& info = impl_.info.stages[def.info_index];
       const std::string in = " of stage '" + info.name + "'";
       if (def.action_kind == ActionKind::kValues && raw.values.IsDefined())
         for (const auto& v : raw.values) def.values.push_back(CompileFormula(v, "an action" + in));
@@ -951,7 +954,7 @@ class Reader {
         }
       }
       for (auto& [key, value] : raw.compute_items) {
-        int slot = impl_.symbols.Find(key.Scalar());
+        int slot = Symbols().Find(key.Scalar());
         def.compute.emplace_back(slot, Compile(value, "the formula of '" + key.Scalar() + "'"));
       }
     }
@@ -974,7 +977,7 @@ class Reader {
   void RecallNotes() {
     const auto& defs = impl_.stages;
     auto& notes = impl_.info.notes;
-    auto name = [&](int i) { return impl_.info.stages[defs[i].info].name; };
+    auto name = [&](int i) { return impl_.info.stages[defs[i].info_index].name; };
     for (std::size_t t = 0; t < defs.size(); ++t) {
       const StageDef& later = defs[t];
       if (later.kind != StageKind::kDecision || later.observe_all) continue;
@@ -1009,11 +1012,7 @@ class Reader {
 
   // ---- The explicit tree ----------------------------------------------------------------
   void ReadTree(const YAML::Node& node) {
-    SymbolTable& s = impl_.symbols;
-    for (const Parameter& p : impl_.info.parameters)
-      impl_.parameter_slots.push_back(s.Add(p.name, SymbolTable::Kind::kParameter, p.value));
-    s.Freeze();
-    impl_.initial_values.assign(s.values(), s.values() + s.size());
+    AddParameterSymbols();
     ReadTreeNode(node, 0);
     // Nodes of one player sharing an information set name must offer the same actions.
     std::map<std::pair<int, std::string>, int> first;
@@ -1138,6 +1137,7 @@ class Reader {
   }
 
   CompiledScenario::Impl& impl_;
+  std::string text_;  // the file's text (YAML marks index into it)
   std::string file_;
   std::map<std::string, std::string> names_;  // name -> what it is ("parameter 'x'")
   std::set<std::string> loop_vars_, computed_;
@@ -1153,6 +1153,8 @@ class Reader {
 
 }  // namespace
 
-void ReadInto(CompiledScenario::Impl& impl, const std::string& file) { Reader(impl, file).Read(); }
+void ReadInto(CompiledScenario::Impl& impl, std::string_view text, const std::string& file) {
+  Reader(impl, text, file).Read();
+}
 
 }  // namespace parley::scenario
