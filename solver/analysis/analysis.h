@@ -52,7 +52,7 @@ struct Model {
   std::function<std::function<Observation(const std::vector<double>&)>()> make_evaluator;
 
   // Index of a parameter by name; throws parley::Error with the known names otherwise.
-  std::size_t Parameter(const std::string& name) const;
+  std::size_t ParameterIndex(const std::string& name) const;
 };
 
 struct Shard {

@@ -116,7 +116,7 @@ class Expander {
       const StageDef& def = impl_.stages[program_[pc].index];
       double value = action_values_[f.values_at + a];
       history_.push_back({pc, static_cast<int>(a), value});
-      vars_[def.var] = value;
+      vars_[def.var_slot] = value;
       RunCompute(def);
       Descend(pc + 1, node);  // may push a frame: `f` is not used after this
     }
@@ -145,13 +145,13 @@ class Expander {
       if (count > static_cast<double>(max_nodes_ ? max_nodes_ : 50'000'000))
         throw LimitError(r.where, "this repeat block runs " + NumberLabel(count) +
                                       " times, more than the node limit allows");
-      const std::string& var = impl_.formulas.symbols().name(r.var);
+      const std::string& var = impl_.formulas.symbols().name(r.var_slot);
       std::vector<std::size_t> while_jumps;
       int saved_iteration = iteration_;
-      double saved_value = vars_[r.var];
+      double saved_value = vars_[r.var_slot];
       for (int k = 0; k < static_cast<int>(count); ++k) {
         double v = from + k;
-        vars_[r.var] = v;  // for nested bounds
+        vars_[r.var_slot] = v;  // for nested bounds
         Instruction set = Make(Instruction::Op::kSetLoop, item.index);
         set.value = v;
         Emit(std::move(set));
@@ -163,7 +163,7 @@ class Expander {
         Unroll(r.body, (rounds.empty() ? "" : rounds + ", ") + var + " " + NumberLabel(v));
       }
       iteration_ = saved_iteration;
-      vars_[r.var] = saved_value;
+      vars_[r.var_slot] = saved_value;
       for (std::size_t j : while_jumps) program_[j].jump = program_.size();
     }
   }
@@ -211,7 +211,7 @@ class Expander {
       const Instruction& in = program_[pc];
       switch (in.op) {
         case Instruction::Op::kSetLoop:
-          vars_[impl_.repeats[in.index].var] = in.value;
+          vars_[impl_.repeats[in.index].var_slot] = in.value;
           ++pc;
           continue;
         case Instruction::Op::kWhile:
@@ -222,7 +222,7 @@ class Expander {
       }
       const StageDef& def = impl_.stages[in.index];
       if (def.condition && Eval(*def.condition) == 0) {
-        vars_[def.var] = 0;
+        vars_[def.var_slot] = 0;
         if (def.kind != StageKind::kCompute) history_.push_back({pc, -1, 0});
         ++pc;
         continue;
@@ -349,7 +349,7 @@ class Expander {
       for (std::size_t a = 0; a < count; ++a) {
         Number p;
         if (def.probability_each) {
-          vars_[def.var] = action_values_[values_at + a];
+          vars_[def.var_slot] = action_values_[values_at + a];
           p = def.probabilities[0].literal ? *def.probabilities[0].literal
                                            : Number(Eval(*def.probabilities[0].expr));
         } else {
@@ -374,7 +374,7 @@ class Expander {
         else exact = false;
         probabilities_.push_back(p);
       }
-      vars_[def.var] = 0;
+      vars_[def.var_slot] = 0;
       bool ok = exact ? exact_sum == 1 : std::abs(sum - 1) <= 1e-9;
       if (!ok)
         throw ValidationError(def.probabilities_where,
@@ -431,8 +431,8 @@ class Expander {
 
     // The disagreement point.
     std::vector<double> d(n);
-    for (const BargainIssueDef& issue : b.issues) vars_[issue.var] = 0;
-    vars_[def.var] = no_deal;
+    for (const BargainIssueDef& issue : b.issues) vars_[issue.var_slot] = 0;
+    vars_[def.var_slot] = no_deal;
     if (!b.disagreement.empty()) {
       record.disagreement_from_branch = false;
       for (std::size_t i = 0; i < n; ++i) d[i] = Eval(b.disagreement[i]);
@@ -457,7 +457,7 @@ class Expander {
       }
       d = solution.equilibria.front().payoffs;
       std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
-      vars_[def.var] = no_deal;
+      vars_[def.var_slot] = no_deal;
     }
 
     // The bargaining problem: payoffs as functions of the issues.
@@ -488,10 +488,10 @@ class Expander {
       record.option_codes.push_back(x.values);
       input.issues.push_back(std::move(x));
     }
-    vars_[def.var] = agree;
+    vars_[def.var_slot] = agree;
     std::vector<double> probe(n);
     UtilityFunction utility = [&](const std::vector<double>& values, std::vector<double>* u) {
-      for (std::size_t k = 0; k < values.size(); ++k) vars_[b.issues[k].var] = values[k];
+      for (std::size_t k = 0; k < values.size(); ++k) vars_[b.issues[k].var_slot] = values[k];
       RunCompute(def);
       u->resize(n);
       for (std::size_t p = 0; p < n; ++p) {
@@ -501,9 +501,9 @@ class Expander {
       // Variables that only the no-deal branch computes must not change an agreement's
       // payoff: move each away from its value and look whether any payoff moves with it.
       for (const LaterComputed& later : b.later_computed) {
-        double kept = vars_[later.var];
+        double kept = vars_[later.var_slot];
         for (double shifted : {kept + 1.0, kept - 1234.5}) {
-          vars_[later.var] = shifted;
+          vars_[later.var_slot] = shifted;
           for (std::size_t p = 0; p < n; ++p) {
             probe[p] = Eval(impl_.payoffs[p]);
             if (probe[p] != (*u)[p] && !(std::isnan(probe[p]) && std::isnan((*u)[p])))
@@ -520,7 +520,7 @@ class Expander {
                       "the bargain's `after_agreement`)");
           }
         }
-        vars_[later.var] = kept;
+        vars_[later.var_slot] = kept;
       }
     };
     try {
@@ -545,8 +545,8 @@ class Expander {
     out_.bargains.push_back(std::move(record));
 
     std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
-    for (const BargainIssueDef& issue : b.issues) vars_[issue.var] = 0;
-    vars_[def.var] = no_deal;
+    for (const BargainIssueDef& issue : b.issues) vars_[issue.var_slot] = 0;
+    vars_[def.var_slot] = no_deal;
     history_.push_back({pc, 1, no_deal});
     if (!b.disagreement.empty()) {
       // Declared disagreement payoffs are what failed talks pay (with `breakdown` too): the

@@ -43,8 +43,8 @@ struct StageDef {
   int info_index = 0;  // index into Scenario::stages
   StageKind kind = StageKind::kDecision;
   std::vector<int> players;  // decision stages: one, or several taking turns by repetition
-  int var = -1;              // the slot of the stage's variable
-  int repeat = -1;           // the innermost repeat block holding the stage, or -1
+  int var_slot = -1;          // the slot of the stage's variable
+  int repeat_index = -1;      // the innermost repeat block holding the stage, or -1
 
   ActionKind action_kind = ActionKind::kLabels;
   std::vector<std::string> labels;  // kLabels
@@ -70,7 +70,7 @@ struct StageDef {
 // A bargain stage's definition (see bargain_step.h for how it is solved).
 struct BargainIssueDef {
   std::string name;
-  int var = -1;                      // the issue's variable slot
+  int var_slot = -1;                 // the issue's variable slot
   bool discrete = false;
   Formula from, to;                  // continuous
   std::vector<std::string> labels;   // discrete options
@@ -78,7 +78,7 @@ struct BargainIssueDef {
 };
 // A computed variable that only stages after a bargain set (see BargainDef::later_computed).
 struct LaterComputed {
-  int var = -1;
+  int var_slot = -1;  // its slot
   std::string name, stage;
   SourceLocation where;  // the variable's key in the stage's `compute`
 };
@@ -101,8 +101,8 @@ struct Item {
 };
 
 struct RepeatDef {
-  int var = -1;  // the loop variable's slot
-  int parent = -1;
+  int var_slot = -1;  // the loop variable's slot
+  int parent_repeat = -1;  // the enclosing repeat block, or -1
   Formula from, to;
   const Expression* while_condition = nullptr;
   std::vector<Item> body;

@@ -402,7 +402,7 @@ class Reader {
     int index = static_cast<int>(impl_.repeats.size());
     impl_.repeats.emplace_back();
     raw_repeats_.emplace_back();
-    impl_.repeats[index].parent = parent;
+    impl_.repeats[index].parent_repeat = parent;
     impl_.repeats[index].where = At(node);
     std::string var = "round";
     if (auto n = Get(m, "for"); n.IsDefined()) var = Scalar(n, "the loop variable");
@@ -413,7 +413,7 @@ class Reader {
       loop_vars_.insert(var);
     } else {
       // A loop variable may be reused by a later, non-nested repeat block.
-      for (int r = parent; r >= 0; r = impl_.repeats[r].parent)
+      for (int r = parent; r >= 0; r = impl_.repeats[r].parent_repeat)
         if (loop_var_names_[r] == var)
           Fail(var_node, "loop variable '" + var + "' is already used by an enclosing repeat");
     }
@@ -450,7 +450,7 @@ class Reader {
     info.name = name;
     info.where = At(node);
     def.where = info.where;
-    def.repeat = repeat;
+    def.repeat_index = repeat;
     def.info_index = static_cast<int>(impl_.info.stages.size());
     raw.node = node;
     if (repeat >= 0) {
@@ -651,7 +651,7 @@ class Reader {
     std::size_t k = 0;
     for (auto it = issues.begin(); it != issues.end(); ++it, ++k) {
       BargainIssueDef& d = b.issues[k];
-      d.var = Symbols().Find(d.name);
+      d.var_slot = Symbols().Find(d.name);
       if (d.discrete) {
         for (const auto& label : d.labels) d.label_values.push_back(label_value_[label]);
       } else {
@@ -677,7 +677,7 @@ class Reader {
     if (!bound.expr) return;
     for (int slot : bound.expr->used_slots())
       for (const BargainIssueDef& other : b.issues)
-        if (other.var == slot)
+        if (other.var_slot == slot)
           throw ValidationError(
               bound.where,
               which + " of issue '" + issue + "' names issue '" + other.name +
@@ -798,7 +798,7 @@ class Reader {
   void AddSymbols() {
     AddParameterSymbols();
     for (std::size_t i = 0; i < impl_.stages.size(); ++i)
-      impl_.stages[i].var = AddSymbol(impl_.info.stages[impl_.stages[i].info_index].name,
+      impl_.stages[i].var_slot = AddSymbol(impl_.info.stages[impl_.stages[i].info_index].name,
                                       SymbolKind::kStage);
     for (const std::string& v : loop_var_names_)
       if (Symbols().Find(v) < 0) AddSymbol(v, SymbolKind::kLoop);
@@ -867,7 +867,7 @@ class Reader {
     for (std::size_t r = 0; r < impl_.repeats.size(); ++r) {
       RepeatDef& def = impl_.repeats[r];
       RawRepeat& raw = raw_repeats_[r];
-      def.var = Symbols().Find(loop_var_names_[r]);
+      def.var_slot = Symbols().Find(loop_var_names_[r]);
       if (raw.from.IsDefined()) {
         def.from = CompileFormula(raw.from, "'from'");
       } else {
@@ -966,8 +966,8 @@ class Reader {
 
   // Both stages lie inside one repeat block, so that a later one's earlier rounds come first.
   bool SameRepeat(int a, int b) const {
-    for (int r = impl_.stages[a].repeat; r >= 0; r = impl_.repeats[r].parent)
-      for (int q = impl_.stages[b].repeat; q >= 0; q = impl_.repeats[q].parent)
+    for (int r = impl_.stages[a].repeat_index; r >= 0; r = impl_.repeats[r].parent_repeat)
+      for (int q = impl_.stages[b].repeat_index; q >= 0; q = impl_.repeats[q].parent_repeat)
         if (r == q) return true;
     return false;
   }
