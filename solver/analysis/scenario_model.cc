@@ -13,35 +13,6 @@ namespace parley::analysis {
 
 namespace {
 
-Distribution Convert(const scenario::Distribution& d, const scenario::Parameter& p) {
-  using SK = scenario::Distribution::Kind;
-  using K = Distribution::Kind;
-  Distribution out;
-  switch (d.kind) {
-    case SK::kUniform: out.kind = K::kUniform; break;
-    case SK::kTriangular: out.kind = K::kTriangular; break;
-    case SK::kNormal: out.kind = K::kNormal; break;
-    case SK::kBeta: out.kind = K::kBeta; break;
-    case SK::kDiscrete: out.kind = K::kDiscrete; break;
-  }
-  out.low = d.low;
-  out.high = d.high;
-  out.mode = d.mode;
-  out.mean = d.mean;
-  out.sd = d.sd;
-  out.alpha = d.alpha;
-  out.beta = d.beta;
-  out.values = d.values;
-  out.weights = d.weights;
-  out.min = p.min;
-  out.max = p.max;
-  return out;
-}
-
-}  // namespace
-
-namespace {
-
 // Below this a behaviour probability or a reach probability counts as zero: the LP and
 // Lemke solvers leave round-off of this order on actions outside the support.
 constexpr double kSupportTolerance = 1e-9;
@@ -146,7 +117,7 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
     m.parameter_names.push_back(p.name);
     m.min.push_back(p.min);
     m.max.push_back(p.max);
-    m.distributions.push_back(p.distribution ? Convert(*p.distribution, p) : Distribution{});
+    m.distributions.push_back(p.distribution.value_or(Distribution{}));
   }
   for (const auto& player : info.players) m.value_names.push_back(player);
   // Fail now, with the file's own message, if the base case does not expand or solve. Its

@@ -281,6 +281,8 @@ class Reader {
                       "weights"});
     Distribution d;
     d.where = At(node);
+    d.min = p.min;  // the normal is truncated to the parameter's range
+    d.max = p.max;
     auto type = Get(m, "type");
     if (!type.IsDefined())
       Fail(node, "missing key 'type' in the distribution of '" + p.name +

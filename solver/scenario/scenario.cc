@@ -9,17 +9,6 @@
 
 namespace parley::scenario {
 
-std::string KindName(Distribution::Kind kind) {
-  switch (kind) {
-    case Distribution::Kind::kUniform: return "uniform";
-    case Distribution::Kind::kTriangular: return "triangular";
-    case Distribution::Kind::kNormal: return "normal";
-    case Distribution::Kind::kBeta: return "beta";
-    case Distribution::Kind::kDiscrete: return "discrete";
-  }
-  return "?";
-}
-
 std::string KindName(StageKind kind) {
   switch (kind) {
     case StageKind::kDecision: return "decision";

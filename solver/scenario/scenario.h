@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "solver/formula/distribution.h"
 #include "solver/model/error.h"
 #include "solver/model/game.h"
 #include "solver/scenario/bargain_step.h"
@@ -32,23 +33,9 @@
 namespace parley::scenario {
 
 // A probability distribution over a parameter's value, for Monte Carlo analysis (sampled
-// elsewhere; the reader only checks it). Parameters of each kind:
-//   uniform     low, high                    (low < high)
-//   triangular  low, mode, high              (low <= mode <= high, low < high)
-//   normal      mean, sd                     (sd > 0; truncated to the parameter's min/max)
-//   beta        alpha, beta, low=0, high=1   (alpha, beta > 0; scaled to [low, high])
-//   discrete    values, weights (default equal; non-negative, positive sum)
-struct Distribution {
-  enum class Kind { kUniform, kTriangular, kNormal, kBeta, kDiscrete };
-  Kind kind = Kind::kUniform;
-  double low = 0, high = 1, mode = 0;
-  double mean = 0, sd = 1;
-  double alpha = 1, beta = 1;
-  std::vector<double> values, weights;
-  SourceLocation where;
-};
-// "uniform", "triangular", ...
-std::string KindName(Distribution::Kind kind);
+// there; the reader only checks it, and fills in the parameter's min and max).
+using formula::Distribution;
+using formula::KindName;
 
 struct Parameter {
   std::string name;
