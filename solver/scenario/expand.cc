@@ -407,60 +407,89 @@ class Expander {
   void MakeBargainNode(std::size_t pc, NodeId parent) {
     const StageDef& def = impl_.stages[program_[pc].index];
     const BargainDef& b = *def.bargain;
-    const std::size_t n = impl_.info.players.size();
-    const double agree = def.label_values[0], no_deal = def.label_values[1];
     std::vector<double> saved(vars_, vars_ + num_vars_);
-    auto where = [&](const std::string& message) {
-      return ValidationError(b.where, "bargain '" + StageName(pc) + "' " + History() + ": " + message);
+    BargainRecord record = BargainTerms(pc, b);
+    std::vector<double> d = DisagreementPoint(pc, def, b, saved);
+    record.disagreement_from_branch = b.disagreement.empty();
+    BargainInput input = BargainProblem(pc, b, d, record);
+    vars_[def.var_slot] = def.label_values[0];  // agree
+    UtilityFunction utility = [&](const std::vector<double>& values, std::vector<double>* u) {
+      AgreementPayoffs(pc, def, values, u);
     };
+    try {
+      record.step = SolveBargainStep(input, utility);
+    } catch (const ValidationError& e) {
+      if (!e.where().file.empty()) throw;  // located already (a payoff formula)
+      throw BargainError(pc, b, e.message());
+    }
+    AddBargainNode(pc, parent, def, std::move(record), d, saved);
+  }
 
+  ValidationError BargainError(std::size_t pc, const BargainDef& b, const std::string& message) {
+    return ValidationError(b.where, "bargain '" + StageName(pc) + "' " + History() + ": " + message);
+  }
+
+  // The record of the step with its terms: breakdown probability and bargaining powers.
+  BargainRecord BargainTerms(std::size_t pc, const BargainDef& b) {
     BargainRecord record;
     record.stage = StageName(pc);
     record.history = History();
     record.concept_kind = b.concept_kind;
     double breakdown = b.breakdown.IsSet() ? Eval(b.breakdown) : 0.0;
     if (!(breakdown >= 0 && breakdown <= 1))
-      throw where("the breakdown probability is " + NumberLabel(breakdown) + "; it lies in [0, 1]");
+      throw BargainError(pc, b, "the breakdown probability is " + NumberLabel(breakdown) +
+                                    "; it lies in [0, 1]");
     record.breakdown = breakdown;
     for (const Formula& f : b.powers) {
       double w = Eval(f);
       if (!(w > 0) || !std::isfinite(w))
-        throw where("a bargaining power is " + NumberLabel(w) + "; powers must be positive");
+        throw BargainError(pc, b, "a bargaining power is " + NumberLabel(w) +
+                                      "; powers must be positive");
       record.weights.push_back(w);
     }
+    return record;
+  }
 
-    // The disagreement point.
-    std::vector<double> d(n);
+  // The explicit numbers, or the subgame-perfect value of the no-deal branch expanded on its
+  // own. Leaves the variables as at no_deal, the issues at 0.
+  std::vector<double> DisagreementPoint(std::size_t pc, const StageDef& def, const BargainDef& b,
+                                        const std::vector<double>& saved) {
+    const double no_deal = def.label_values[1];
+    std::vector<double> d(impl_.info.players.size());
     for (const BargainIssueDef& issue : b.issues) vars_[issue.var_slot] = 0;
     vars_[def.var_slot] = no_deal;
     if (!b.disagreement.empty()) {
-      record.disagreement_from_branch = false;
-      for (std::size_t i = 0; i < n; ++i) d[i] = Eval(b.disagreement[i]);
-    } else {
-      RunCompute(def);
-      GameBuilder branch(impl_.info.players);
-      branch.SetMaxNodes(max_nodes_);
-      // The inner expansion records its own bargains (nested): they are not this game's.
-      Expansion inner_out;
-      Expander inner(impl_, evaluator_, branch, options_, inner_out);
-      inner.history_ = history_;
-      inner.Run(pc + 1);
-      evaluations += inner.evaluations;
-      payoff_evaluations += inner.payoff_evaluations;
-      model::GamePtr game = branch.Build();
-      equilibrium::Solution solution;
-      try {
-        solution = equilibrium::Solve(*game, equilibrium::SolveOptions{});
-      } catch (const UnsupportedError& e) {
-        throw UnsupportedError(b.where, "the no-deal branch of bargain '" + StageName(pc) +
-                                            "' cannot be solved: " + e.message());
-      }
-      d = solution.equilibria.front().payoffs;
-      std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
-      vars_[def.var_slot] = no_deal;
+      for (std::size_t i = 0; i < d.size(); ++i) d[i] = Eval(b.disagreement[i]);
+      return d;
     }
+    RunCompute(def);
+    GameBuilder branch(impl_.info.players);
+    branch.SetMaxNodes(max_nodes_);
+    // The inner expansion records its own bargains (nested): they are not this game's.
+    Expansion inner_out;
+    Expander inner(impl_, evaluator_, branch, options_, inner_out);
+    inner.history_ = history_;
+    inner.Run(pc + 1);
+    evaluations += inner.evaluations;
+    payoff_evaluations += inner.payoff_evaluations;
+    model::GamePtr game = branch.Build();
+    equilibrium::Solution solution;
+    try {
+      solution = equilibrium::Solve(*game, equilibrium::SolveOptions{});
+    } catch (const UnsupportedError& e) {
+      throw UnsupportedError(b.where, "the no-deal branch of bargain '" + StageName(pc) +
+                                          "' cannot be solved: " + e.message());
+    }
+    d = solution.equilibria.front().payoffs;
+    std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
+    vars_[def.var_slot] = no_deal;
+    return d;
+  }
 
-    // The bargaining problem: payoffs as functions of the issues.
+  // The bargaining problem: the issues with their ranges or options, the disagreement point
+  // and the terms; the issues are recorded too.
+  BargainInput BargainProblem(std::size_t pc, const BargainDef& b, const std::vector<double>& d,
+                              BargainRecord& record) {
     BargainInput input;
     input.disagreement = d;
     input.concept_kind = b.concept_kind;
@@ -478,8 +507,9 @@ class Expander {
         x.lower = Eval(issue.from);
         x.upper = Eval(issue.to);
         if (!std::isfinite(x.lower) || !std::isfinite(x.upper) || x.lower > x.upper)
-          throw where("issue '" + issue.name + "' ranges from " + NumberLabel(x.lower) + " to " +
-                      NumberLabel(x.upper) + "; it needs a finite range with from <= to");
+          throw BargainError(pc, b, "issue '" + issue.name + "' ranges from " +
+                                        NumberLabel(x.lower) + " to " + NumberLabel(x.upper) +
+                                        "; it needs a finite range with from <= to");
       }
       record.issue_names.push_back(issue.name);
       record.issue_discrete.push_back(issue.discrete);
@@ -488,51 +518,55 @@ class Expander {
       record.option_codes.push_back(x.values);
       input.issues.push_back(std::move(x));
     }
-    vars_[def.var_slot] = agree;
-    std::vector<double> probe(n);
-    UtilityFunction utility = [&](const std::vector<double>& values, std::vector<double>* u) {
-      for (std::size_t k = 0; k < values.size(); ++k) vars_[b.issues[k].var_slot] = values[k];
-      RunCompute(def);
-      u->resize(n);
-      for (std::size_t p = 0; p < n; ++p) {
-        (*u)[p] = Eval(impl_.payoffs[p]);
-        ++payoff_evaluations;
-      }
-      // Variables that only the no-deal branch computes must not change an agreement's
-      // payoff: move each away from its value and look whether any payoff moves with it.
-      for (const LaterComputed& later : b.later_computed) {
-        double kept = vars_[later.var_slot];
-        for (double shifted : {kept + 1.0, kept - 1234.5}) {
-          vars_[later.var_slot] = shifted;
-          for (std::size_t p = 0; p < n; ++p) {
-            probe[p] = Eval(impl_.payoffs[p]);
-            if (probe[p] != (*u)[p] && !(std::isnan(probe[p]) && std::isnan((*u)[p])))
-              throw ValidationError(
-                  impl_.payoffs[p].where,
-                  "the payoff of " + impl_.info.players[p] + " reads '" + later.name +
-                      "' for an agreement at bargain '" + StageName(pc) + "' " + History() +
-                      ", but '" + later.name +
-                      "' is computed only by stage '" + later.stage + "' (line " +
-                      std::to_string(later.where.line) + "), which comes after the bargain: "
-                      "stages after a bargain are its no-deal branch, so after an agreement '" +
-                      later.name + "' would silently be " + NumberLabel(kept) +
-                      "; compute it before the bargain (stages after a deal are planned as "
-                      "the bargain's `after_agreement`)");
-          }
-        }
-        vars_[later.var_slot] = kept;
-      }
-    };
-    try {
-      record.step = SolveBargainStep(input, utility);
-    } catch (const ValidationError& e) {
-      if (!e.where().file.empty()) throw;  // located already (a payoff formula)
-      throw where(e.message());
-    }
+    return input;
+  }
 
-    // The node: agree (a terminal with the agreement) and no_deal (the continuation).
+  // The payoffs of an agreement on these issue values (the bargaining solver's oracle).
+  void AgreementPayoffs(std::size_t pc, const StageDef& def, const std::vector<double>& values,
+                        std::vector<double>* u) {
+    const BargainDef& b = *def.bargain;
+    const std::size_t n = impl_.info.players.size();
+    for (std::size_t k = 0; k < values.size(); ++k) vars_[b.issues[k].var_slot] = values[k];
+    RunCompute(def);
+    u->resize(n);
+    for (std::size_t p = 0; p < n; ++p) {
+      (*u)[p] = Eval(impl_.payoffs[p]);
+      ++payoff_evaluations;
+    }
+    // Variables that only the no-deal branch computes must not change an agreement's
+    // payoff: move each away from its value and look whether any payoff moves with it.
+    for (const LaterComputed& later : b.later_computed) {
+      double kept = vars_[later.var_slot];
+      for (double shifted : {kept + 1.0, kept - 1234.5}) {
+        vars_[later.var_slot] = shifted;
+        for (std::size_t p = 0; p < n; ++p) {
+          double probe = Eval(impl_.payoffs[p]);
+          if (probe != (*u)[p] && !(std::isnan(probe) && std::isnan((*u)[p])))
+            throw ValidationError(
+                impl_.payoffs[p].where,
+                "the payoff of " + impl_.info.players[p] + " reads '" + later.name +
+                    "' for an agreement at bargain '" + StageName(pc) + "' " + History() +
+                    ", but '" + later.name +
+                    "' is computed only by stage '" + later.stage + "' (line " +
+                    std::to_string(later.where.line) + "), which comes after the bargain: "
+                    "stages after a bargain are its no-deal branch, so after an agreement '" +
+                    later.name + "' would silently be " + NumberLabel(kept) +
+                    "; compute it before the bargain (stages after a deal are planned as "
+                    "the bargain's `after_agreement`)");
+        }
+      }
+      vars_[later.var_slot] = kept;
+    }
+  }
+
+  // The chance node (agree: a terminal with the agreement; no_deal: the continuation, or a
+  // terminal with the declared disagreement payoffs), then the no-deal branch's expansion.
+  void AddBargainNode(std::size_t pc, NodeId parent, const StageDef& def, BargainRecord record,
+                      const std::vector<double>& d, const std::vector<double>& saved) {
+    const BargainDef& b = *def.bargain;
+    const double no_deal = def.label_values[1];
     // No agreement possible: talks fail for sure.
-    if (!record.step.agreement_possible) breakdown = 1;
+    double breakdown = record.step.agreement_possible ? record.breakdown : 1.0;
     std::vector<Number> probs{Number(1.0 - breakdown), Number(breakdown)};
     if (breakdown == 0) probs = {Number(1), Number(0)};
     if (breakdown == 1) probs = {Number(0), Number(1)};
