@@ -49,8 +49,8 @@ struct Parameter {
   SourceLocation where;      // of its name in the file
 };
 
-// What a stage does. A new kind (e.g. a bargaining stage) is added here, in the stage reader
-// (ReadStage in reader.cc) and in the expander (the switch in CompiledScenario::Impl::Run).
+// What a stage does. A new kind is added here, in the stage reader (ReadStageKind in
+// reader_stages.cc) and in the expander (the switch in Expander::Descend, expand.cc).
 enum class StageKind {
   kDecision,  // a player picks one of the actions
   kChance,    // nature picks an action with the given probabilities

@@ -81,7 +81,7 @@ std::vector<std::vector<double>> Draws(const CompiledScenario& compiled, std::si
 
 }  // namespace
 
-TEST_SUITE("scenario threads") {
+TEST_SUITE("parallel scenario expansion") {
   TEST_CASE("expansions from several threads at once equal single-threaded ones") {
     for (const char* file : {"scenarios/openai_microsoft.yaml", "games/ultimatum.yaml",
                              "games/holdup_nash.yaml"}) {
