@@ -22,7 +22,7 @@ void BM_OpenAiMicrosoftSolve(benchmark::State& state) {
   const analysis::Model& m = OpenAiMicrosoft();
   auto evaluate = m.make_evaluator();
   std::vector<double> values = m.base_values;
-  std::size_t power = m.Parameter("openai_power");
+  std::size_t power = m.ParameterIndex("openai_power");
   std::size_t i = 0;
   for (auto _ : state) {
     values[power] = 0.05 + 0.9 * static_cast<double>(i++ % 1000) / 1000.0;

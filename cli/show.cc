@@ -30,6 +30,7 @@ std::string DistributionText(const scenario::Distribution& d) {
       return "beta(" + FormatDouble(d.alpha) + ", " + FormatDouble(d.beta) + ") on [" +
              FormatDouble(d.low) + ", " + FormatDouble(d.high) + "]";
     case Kind::kDiscrete: return "discrete, " + std::to_string(d.values.size()) + " values";
+    case Kind::kFixed: break;
   }
   return "";
 }

@@ -13,7 +13,7 @@
 
 namespace parley::analysis {
 
-std::size_t Model::Parameter(const std::string& name) const {
+std::size_t Model::ParameterIndex(const std::string& name) const {
   for (std::size_t i = 0; i < parameter_names.size(); ++i)
     if (parameter_names[i] == name) return i;
   std::string known;
@@ -57,7 +57,7 @@ Axis ParseAxis(const Model& model, const std::string& text, std::size_t default_
                 " (e.g. regulator_acts=0:1" + (default_n ? "" : ":21") + ")");
   Axis axis;
   axis.name = text.substr(0, eq);
-  axis.parameter = model.Parameter(axis.name);
+  axis.parameter = model.ParameterIndex(axis.name);
   std::string rest = text.substr(eq + 1);
   std::vector<std::string> parts;
   for (std::size_t start = 0;;) {

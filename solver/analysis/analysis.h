@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "solver/analysis/random.h"
+#include "solver/formula/distribution.h"
 
 namespace parley::analysis {
 
@@ -32,15 +33,7 @@ struct Observation {
 };
 
 // How a parameter varies in Monte Carlo (the scenario file's `distribution:`).
-struct Distribution {
-  enum class Kind { kFixed, kUniform, kTriangular, kNormal, kBeta, kDiscrete };
-  Kind kind = Kind::kFixed;
-  double low = 0, high = 1, mode = 0;     // uniform, triangular; beta's scale
-  double mean = 0, sd = 1;                // normal (truncated to [min, max] when given)
-  double alpha = 1, beta = 1;             // beta
-  std::vector<double> values, weights;    // discrete
-  std::optional<double> min, max;         // the parameter's range (truncation for normal)
-};
+using formula::Distribution;
 
 struct Model {
   std::vector<std::string> parameter_names;
@@ -52,7 +45,7 @@ struct Model {
   std::function<std::function<Observation(const std::vector<double>&)>()> make_evaluator;
 
   // Index of a parameter by name; throws parley::Error with the known names otherwise.
-  std::size_t Parameter(const std::string& name) const;
+  std::size_t ParameterIndex(const std::string& name) const;
 };
 
 struct Shard {

@@ -14,35 +14,6 @@ namespace parley::analysis {
 
 namespace {
 
-Distribution Convert(const scenario::Distribution& d, const scenario::Parameter& p) {
-  using SK = scenario::Distribution::Kind;
-  using K = Distribution::Kind;
-  Distribution out;
-  switch (d.kind) {
-    case SK::kUniform: out.kind = K::kUniform; break;
-    case SK::kTriangular: out.kind = K::kTriangular; break;
-    case SK::kNormal: out.kind = K::kNormal; break;
-    case SK::kBeta: out.kind = K::kBeta; break;
-    case SK::kDiscrete: out.kind = K::kDiscrete; break;
-  }
-  out.low = d.low;
-  out.high = d.high;
-  out.mode = d.mode;
-  out.mean = d.mean;
-  out.sd = d.sd;
-  out.alpha = d.alpha;
-  out.beta = d.beta;
-  out.values = d.values;
-  out.weights = d.weights;
-  out.min = p.min;
-  out.max = p.max;
-  return out;
-}
-
-}  // namespace
-
-namespace {
-
 // Below this a behaviour probability or a reach probability counts as zero: the LP and
 // Lemke solvers leave round-off of this order on actions outside the support.
 constexpr double kSupportTolerance = 1e-9;
@@ -151,7 +122,7 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
     m.parameter_names.push_back(p.name);
     m.min.push_back(p.min);
     m.max.push_back(p.max);
-    m.distributions.push_back(p.distribution ? Convert(*p.distribution, p) : Distribution{});
+    m.distributions.push_back(p.distribution.value_or(Distribution{}));
   }
   for (const auto& player : info.players) m.value_names.push_back(player);
   // Fail now, with the file's own message, if the base case does not expand or solve. Its
@@ -159,10 +130,9 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
   // in the order the steps first appear in the tree.
   std::vector<std::pair<std::string, std::string>> columns;  // stage, issue
   {
-    auto copy = compiled->Clone();
-    auto game = copy->Expand(m.base_values, options.max_nodes);
-    equilibrium::Solve(*game, equilibrium::SolveOptions{});
-    for (const auto& b : copy->bargains())
+    scenario::Expansion base = compiled->Expand(m.base_values, {options.max_nodes});
+    equilibrium::Solve(*base.game, equilibrium::SolveOptions{});
+    for (const auto& b : base.bargains)
       for (const auto& issue : b.issue_names) {
         std::pair<std::string, std::string> column{b.stage, issue};
         if (std::find(columns.begin(), columns.end(), column) == columns.end())
@@ -172,10 +142,11 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
   for (const auto& [stage, issue] : columns) m.value_names.push_back(stage + "." + issue);
   std::size_t max_nodes = options.max_nodes;
   m.make_evaluator = [compiled, max_nodes, columns]() {
-    std::shared_ptr<scenario::CompiledScenario> mine = compiled->Clone();
-    mine->SetFastBargains(true);
-    return [mine, max_nodes, columns](const std::vector<double>& values) {
-      model::GamePtr game = mine->Expand(values, max_nodes);
+    auto workspace = std::make_shared<scenario::ExpansionWorkspace>(*compiled);
+    return [compiled, workspace, max_nodes, columns](const std::vector<double>& values) {
+      scenario::Expansion expansion =
+          compiled->Expand(values, {max_nodes, /*fast_bargains=*/true}, *workspace);
+      const model::GamePtr& game = expansion.game;
       equilibrium::SolveOptions options;
       equilibrium::Solution s = equilibrium::Solve(*game, options);
       const equilibrium::Equilibrium& eq = s.equilibria.front();
@@ -190,7 +161,7 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
       // steps not reached stay NaN (the statistics count them apart).
       std::vector<double> issue_values(columns.size(), std::numeric_limits<double>::quiet_NaN());
       std::vector<double> filled_at(columns.size(), 0.0);
-      for (const auto& b : mine->bargains()) {
+      for (const auto& b : expansion.bargains) {
         if (reach[b.node] <= kSupportTolerance) continue;
         o.outcome += " | " + b.stage + ": " + AgreementStructure(b);
         o.key += "|" + std::to_string(b.node) + "=" + b.stage + ":" + AgreementKey(b);

@@ -1,7 +1,5 @@
 #include "solver/bargaining/agreement_space.h"
 
-#include <muParser.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -13,6 +11,7 @@
 #include "solver/bargaining/common.h"
 #include "solver/bargaining/concepts.h"
 #include "solver/bargaining/outcomes.h"
+#include "solver/formula/formula.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
 
@@ -20,8 +19,9 @@ namespace parley::bargaining {
 
 struct UtilityFunctions::Impl {
   std::vector<Issue> issues;
-  mutable std::vector<double> values;  // the parsers read the issue values from here
-  std::vector<std::unique_ptr<mu::Parser>> parsers;
+  formula::ExpressionSet formulas;  // the issues are its symbols, in order
+  std::vector<const formula::Expression*> utilities;
+  std::unique_ptr<formula::Evaluator> evaluator;  // reads the issue values from its slots
 };
 
 namespace {
@@ -43,7 +43,6 @@ UtilityFunctions::UtilityFunctions(const AgreementSpace& space) : impl_(std::mak
   }
   if (space.issues.empty()) throw ValidationError("an agreement space needs at least one issue");
   impl_->issues = space.issues;
-  impl_->values.resize(space.issues.size());
   std::set<std::string> names;
   for (std::size_t k = 0; k < space.issues.size(); ++k) {
     const Issue& issue = space.issues[k];
@@ -54,49 +53,40 @@ UtilityFunctions::UtilityFunctions(const AgreementSpace& space) : impl_(std::mak
       throw ValidationError("issue '" + issue.name + "' needs a finite interval lower <= upper, "
                             "got [" + FormatDouble(issue.lower) + ", " + FormatDouble(issue.upper) + "]");
     }
-    impl_->values[k] = issue.lower;
+    if (!formula::IsIdentifier(issue.name) || formula::IsReservedName(issue.name)) {
+      throw ValidationError("bad issue name '" + issue.name + "': use letters, digits and _, "
+                            "starting with a letter, and no function name or reserved word");
+    }
+    impl_->formulas.mutable_symbols().Add(issue.name, issue.lower);
   }
   for (std::size_t i = 0; i < space.utilities.size(); ++i) {
-    auto parser = std::make_unique<mu::Parser>();
-    const std::string& formula = space.utilities[i];
-    const std::string who = "the utility of player " + std::to_string(i + 1) + " \"" + formula + "\"";
+    const std::string& text = space.utilities[i];
+    const std::string who = "the utility of player " + std::to_string(i + 1) + " \"" + text + "\"";
     try {
-      for (std::size_t k = 0; k < space.issues.size(); ++k) {
-        parser->DefineVar(space.issues[k].name, &impl_->values[k]);
-      }
-    } catch (const mu::Parser::exception_type& e) {
-      throw ValidationError("bad issue name: " + e.GetMsg());
-    }
-    try {
-      parser->SetExpr(formula);
-      parser->Eval();  // parses now, so that errors surface here
-    } catch (const mu::Parser::exception_type& e) {
-      if (e.GetCode() == mu::ecUNASSIGNABLE_TOKEN) {
-        throw ValidationError("unknown variable '" + e.GetToken() + "' in " + who +
+      impl_->utilities.push_back(impl_->formulas.Add(text, SourceLocation{}));
+    } catch (const formula::CompileError& e) {
+      if (e.problem() == formula::CompileError::Problem::kUnknownName) {
+        throw ValidationError("unknown variable '" + e.token() + "' in " + who +
                               " (the issues are: " + IssueList(space.issues) + ")");
       }
-      throw ValidationError("cannot read " + who + ": " + e.GetMsg());
+      throw ValidationError("cannot read " + who + ": " +
+                            (e.detail().empty() ? e.message() : e.detail()));
     }
-    impl_->parsers.push_back(std::move(parser));
   }
+  impl_->evaluator = std::make_unique<formula::Evaluator>(impl_->formulas);
 }
 
 UtilityFunctions::~UtilityFunctions() = default;
 
-std::size_t UtilityFunctions::players() const { return impl_->parsers.size(); }
+std::size_t UtilityFunctions::players() const { return impl_->utilities.size(); }
 std::size_t UtilityFunctions::issues() const { return impl_->issues.size(); }
 
 void UtilityFunctions::Evaluate(const Vector& x, Vector* payoffs) const {
-  PARLEY_CHECK(x.size() == impl_->values.size());
-  std::copy(x.begin(), x.end(), impl_->values.begin());
-  payoffs->resize(impl_->parsers.size());
-  for (std::size_t i = 0; i < impl_->parsers.size(); ++i) {
-    try {
-      (*payoffs)[i] = impl_->parsers[i]->Eval();
-    } catch (const mu::Parser::exception_type&) {
-      (*payoffs)[i] = std::numeric_limits<double>::quiet_NaN();
-    }
-  }
+  PARLEY_CHECK(x.size() == impl_->issues.size());
+  std::copy(x.begin(), x.end(), impl_->evaluator->values());
+  payoffs->resize(impl_->utilities.size());
+  for (std::size_t i = 0; i < impl_->utilities.size(); ++i)
+    (*payoffs)[i] = impl_->evaluator->Evaluate(*impl_->utilities[i]);
 }
 
 Vector UtilityFunctions::Evaluate(const Vector& x) const {

@@ -60,11 +60,23 @@ struct Frame {
   std::size_t values_at, snapshot_at, history_at, labels_at;
 };
 
+// The labels of a range of actions as last expanded (ranges rarely change between
+// histories), per stage definition; label ids belong to one builder.
+struct RangeCache {
+  double from = 0, step = 0;
+  std::size_t count = static_cast<std::size_t>(-1);
+  std::vector<LabelId> labels;
+};
+
 class Expander {
  public:
-  Expander(CompiledScenario::Impl& impl, GameBuilder& builder, std::size_t max_nodes)
-      : impl_(impl), builder_(builder), max_nodes_(max_nodes), vars_(impl.symbols.values()),
-        num_vars_(impl.symbols.size()) {}
+  // Expands into `builder`; records bargaining steps and counters in `out`. The variables'
+  // values live in `evaluator`.
+  Expander(const CompiledScenario::Impl& impl, formula::Evaluator& evaluator, GameBuilder& builder,
+           const ExpandOptions& options, Expansion& out)
+      : impl_(impl), evaluator_(evaluator), builder_(builder), options_(options),
+        max_nodes_(options.max_nodes), out_(out), vars_(evaluator.values()),
+        num_vars_(impl.formulas.symbols().size()), range_cache_(impl.stages.size()) {}
 
   void Run() { Run(0); }
 
@@ -82,7 +94,7 @@ class Expander {
       if (program_[pc].op == Instruction::Op::kStage) {
         const StageDef& def = impl_.stages[program_[pc].index];
         instr_labels_[pc] =
-            builder_.Intern(impl_.info.stages[def.info].name + program_[pc].suffix);
+            builder_.Intern(impl_.info.stages[def.info_index].name + program_[pc].suffix);
       }
     payoffs_.resize(impl_.payoffs.size());
 
@@ -104,7 +116,7 @@ class Expander {
       const StageDef& def = impl_.stages[program_[pc].index];
       double value = action_values_[f.values_at + a];
       history_.push_back({pc, static_cast<int>(a), value});
-      vars_[def.var] = value;
+      vars_[def.var_slot] = value;
       RunCompute(def);
       Descend(pc + 1, node);  // may push a frame: `f` is not used after this
     }
@@ -125,7 +137,7 @@ class Expander {
         continue;
       }
       const RepeatDef& r = impl_.repeats[item.index];
-      double from = r.from.Evaluate(), to = r.to.Evaluate();
+      double from = Value(r.from), to = Value(r.to);
       if (!std::isfinite(from) || !std::isfinite(to))
         throw ValidationError(r.where, "the bounds of this repeat block are not finite numbers (" +
                                            NumberLabel(from) + ", " + NumberLabel(to) + ")");
@@ -133,13 +145,13 @@ class Expander {
       if (count > static_cast<double>(max_nodes_ ? max_nodes_ : 50'000'000))
         throw LimitError(r.where, "this repeat block runs " + NumberLabel(count) +
                                       " times, more than the node limit allows");
-      const std::string& var = impl_.symbols.name(r.var);
+      const std::string& var = impl_.formulas.symbols().name(r.var_slot);
       std::vector<std::size_t> while_jumps;
       int saved_iteration = iteration_;
-      double saved_value = vars_[r.var];
+      double saved_value = vars_[r.var_slot];
       for (int k = 0; k < static_cast<int>(count); ++k) {
         double v = from + k;
-        vars_[r.var] = v;  // for nested bounds
+        vars_[r.var_slot] = v;  // for nested bounds
         Instruction set = Make(Instruction::Op::kSetLoop, item.index);
         set.value = v;
         Emit(std::move(set));
@@ -151,7 +163,7 @@ class Expander {
         Unroll(r.body, (rounds.empty() ? "" : rounds + ", ") + var + " " + NumberLabel(v));
       }
       iteration_ = saved_iteration;
-      vars_[r.var] = saved_value;
+      vars_[r.var_slot] = saved_value;
       for (std::size_t j : while_jumps) program_[j].jump = program_.size();
     }
   }
@@ -176,12 +188,16 @@ class Expander {
   // ---- Expansion ------------------------------------------------------------------------
   double Eval(const Expression& e) {
     ++evaluations;
-    return e.Evaluate();
+    return evaluator_.Evaluate(e);
   }
   double Eval(const Formula& f) {
     if (f.literal) return f.literal->ToDouble();
     ++evaluations;
-    return f.expr->Evaluate();
+    return evaluator_.Evaluate(*f.expr);
+  }
+  // A formula's value, not counted as an evaluation (loop bounds, unrolled once).
+  double Value(const Formula& f) {
+    return f.literal ? f.literal->ToDouble() : evaluator_.Evaluate(*f.expr);
   }
 
   void RunCompute(const StageDef& def) {
@@ -195,7 +211,7 @@ class Expander {
       const Instruction& in = program_[pc];
       switch (in.op) {
         case Instruction::Op::kSetLoop:
-          vars_[impl_.repeats[in.index].var] = in.value;
+          vars_[impl_.repeats[in.index].var_slot] = in.value;
           ++pc;
           continue;
         case Instruction::Op::kWhile:
@@ -206,7 +222,7 @@ class Expander {
       }
       const StageDef& def = impl_.stages[in.index];
       if (def.condition && Eval(*def.condition) == 0) {
-        vars_[def.var] = 0;
+        vars_[def.var_slot] = 0;
         if (def.kind != StageKind::kCompute) history_.push_back({pc, -1, 0});
         ++pc;
         continue;
@@ -288,24 +304,24 @@ class Expander {
                                                   " actions, more than the node limit " +
                                                   std::to_string(max_nodes_));
         std::size_t n = static_cast<std::size_t>(count);
-        StageDef& cache = impl_.stages[program_[pc].index];
-        bool cached = cache.cache_count == n && cache.cache_from == from && cache.cache_step == step;
+        RangeCache& cache = range_cache_[static_cast<std::size_t>(program_[pc].index)];
+        bool cached = cache.count == n && cache.from == from && cache.step == step;
         if (!cached) {
-          cache.cache_labels.clear();
+          cache.labels.clear();
           for (std::size_t k = 0; k < n; ++k)
-            cache.cache_labels.push_back(builder_.Intern(NumberLabel(from + static_cast<double>(k) * step)));
-          std::vector<LabelId> sorted = cache.cache_labels;
+            cache.labels.push_back(builder_.Intern(NumberLabel(from + static_cast<double>(k) * step)));
+          std::vector<LabelId> sorted = cache.labels;
           std::sort(sorted.begin(), sorted.end());
           if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
             throw ValidationError(def.actions_where, "the step of stage '" + StageName(pc) +
                                                          "' is too fine to tell its actions apart");
-          cache.cache_from = from;
-          cache.cache_step = step;
-          cache.cache_count = n;
+          cache.from = from;
+          cache.step = step;
+          cache.count = n;
         }
         for (std::size_t k = 0; k < n; ++k) action_values_.push_back(from + static_cast<double>(k) * step);
-        action_label_ids_.insert(action_label_ids_.end(), cache.cache_labels.begin(),
-                                 cache.cache_labels.end());
+        action_label_ids_.insert(action_label_ids_.end(), cache.labels.begin(),
+                                 cache.labels.end());
         return;
       }
     }
@@ -333,7 +349,7 @@ class Expander {
       for (std::size_t a = 0; a < count; ++a) {
         Number p;
         if (def.probability_each) {
-          vars_[def.var] = action_values_[values_at + a];
+          vars_[def.var_slot] = action_values_[values_at + a];
           p = def.probabilities[0].literal ? *def.probabilities[0].literal
                                            : Number(Eval(*def.probabilities[0].expr));
         } else {
@@ -358,7 +374,7 @@ class Expander {
         else exact = false;
         probabilities_.push_back(p);
       }
-      vars_[def.var] = 0;
+      vars_[def.var_slot] = 0;
       bool ok = exact ? exact_sum == 1 : std::abs(sum - 1) <= 1e-9;
       if (!ok)
         throw ValidationError(def.probabilities_where,
@@ -391,70 +407,95 @@ class Expander {
   void MakeBargainNode(std::size_t pc, NodeId parent) {
     const StageDef& def = impl_.stages[program_[pc].index];
     const BargainDef& b = *def.bargain;
-    const std::size_t n = impl_.info.players.size();
-    const double agree = def.label_values[0], no_deal = def.label_values[1];
     std::vector<double> saved(vars_, vars_ + num_vars_);
-    auto where = [&](const std::string& message) {
-      return ValidationError(b.where, "bargain '" + StageName(pc) + "' " + History() + ": " + message);
+    BargainRecord record = BargainTerms(pc, b);
+    std::vector<double> d = DisagreementPoint(pc, def, b, saved);
+    record.disagreement_from_branch = b.disagreement.empty();
+    BargainInput input = BargainProblem(pc, b, d, record);
+    vars_[def.var_slot] = def.label_values[0];  // agree
+    UtilityFunction utility = [&](const std::vector<double>& values, std::vector<double>* u) {
+      AgreementPayoffs(pc, def, values, u);
     };
+    try {
+      record.step = SolveBargainStep(input, utility);
+    } catch (const ValidationError& e) {
+      if (!e.where().file.empty()) throw;  // located already (a payoff formula)
+      throw BargainError(pc, b, e.message());
+    }
+    AddBargainNode(pc, parent, def, std::move(record), d, saved);
+  }
 
+  ValidationError BargainError(std::size_t pc, const BargainDef& b, const std::string& message) {
+    return ValidationError(b.where, "bargain '" + StageName(pc) + "' " + History() + ": " + message);
+  }
+
+  // The record of the step with its terms: breakdown probability and bargaining powers.
+  BargainRecord BargainTerms(std::size_t pc, const BargainDef& b) {
     BargainRecord record;
     record.stage = StageName(pc);
     record.history = History();
     record.concept_kind = b.concept_kind;
     double breakdown = b.breakdown.IsSet() ? Eval(b.breakdown) : 0.0;
     if (!(breakdown >= 0 && breakdown <= 1))
-      throw where("the breakdown probability is " + NumberLabel(breakdown) + "; it lies in [0, 1]");
+      throw BargainError(pc, b, "the breakdown probability is " + NumberLabel(breakdown) +
+                                    "; it lies in [0, 1]");
     record.breakdown = breakdown;
     for (const Formula& f : b.powers) {
       double w = Eval(f);
       if (!(w > 0) || !std::isfinite(w))
-        throw where("a bargaining power is " + NumberLabel(w) + "; powers must be positive");
+        throw BargainError(pc, b, "a bargaining power is " + NumberLabel(w) +
+                                      "; powers must be positive");
       record.weights.push_back(w);
     }
+    return record;
+  }
 
-    // The disagreement point.
-    std::vector<double> d(n);
-    for (const BargainIssueDef& issue : b.issues) vars_[issue.var] = 0;
-    vars_[def.var] = no_deal;
+  // The explicit numbers, or the subgame-perfect value of the no-deal branch expanded on its
+  // own. Leaves the variables as at no_deal, the issues at 0.
+  std::vector<double> DisagreementPoint(std::size_t pc, const StageDef& def, const BargainDef& b,
+                                        const std::vector<double>& saved) {
+    const double no_deal = def.label_values[1];
+    std::vector<double> d(impl_.info.players.size());
+    for (const BargainIssueDef& issue : b.issues) vars_[issue.var_slot] = 0;
+    vars_[def.var_slot] = no_deal;
     if (!b.disagreement.empty()) {
-      record.disagreement_from_branch = false;
-      for (std::size_t i = 0; i < n; ++i) d[i] = Eval(b.disagreement[i]);
-    } else {
-      RunCompute(def);
-      GameBuilder branch(impl_.info.players);
-      branch.SetMaxNodes(max_nodes_);
-      Expander inner(impl_, branch, max_nodes_);
-      inner.history_ = history_;
-      std::size_t bargains_before = impl_.bargains.size();
-      // Range caches hold label ids of one builder: clear them around the inner expansion.
-      for (StageDef& s : impl_.stages) s.cache_count = static_cast<std::size_t>(-1);
-      inner.Run(pc + 1);
-      for (StageDef& s : impl_.stages) s.cache_count = static_cast<std::size_t>(-1);
-      impl_.bargains.resize(bargains_before);
-      evaluations += inner.evaluations;
-      payoff_evaluations += inner.payoff_evaluations;
-      model::GamePtr game = branch.Build();
-      equilibrium::Solution solution;
-      try {
-        solution = equilibrium::Solve(*game, equilibrium::SolveOptions{});
-      } catch (const UnsupportedError& e) {
-        throw UnsupportedError(b.where, "the no-deal branch of bargain '" + StageName(pc) +
-                                            "' cannot be solved: " + e.message());
-      }
-      d = solution.equilibria.front().payoffs;
-      // The inner expansion recorded its own bargains (nested); they are not this game's.
-      std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
-      vars_[def.var] = no_deal;
+      for (std::size_t i = 0; i < d.size(); ++i) d[i] = Eval(b.disagreement[i]);
+      return d;
     }
+    RunCompute(def);
+    GameBuilder branch(impl_.info.players);
+    branch.SetMaxNodes(max_nodes_);
+    // The inner expansion records its own bargains (nested): they are not this game's.
+    Expansion inner_out;
+    Expander inner(impl_, evaluator_, branch, options_, inner_out);
+    inner.history_ = history_;
+    inner.Run(pc + 1);
+    evaluations += inner.evaluations;
+    payoff_evaluations += inner.payoff_evaluations;
+    model::GamePtr game = branch.Build();
+    equilibrium::Solution solution;
+    try {
+      solution = equilibrium::Solve(*game, equilibrium::SolveOptions{});
+    } catch (const UnsupportedError& e) {
+      throw UnsupportedError(b.where, "the no-deal branch of bargain '" + StageName(pc) +
+                                          "' cannot be solved: " + e.message());
+    }
+    d = solution.equilibria.front().payoffs;
+    std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
+    vars_[def.var_slot] = no_deal;
+    return d;
+  }
 
-    // The bargaining problem: payoffs as functions of the issues.
+  // The bargaining problem: the issues with their ranges or options, the disagreement point
+  // and the terms; the issues are recorded too.
+  BargainInput BargainProblem(std::size_t pc, const BargainDef& b, const std::vector<double>& d,
+                              BargainRecord& record) {
     BargainInput input;
     input.disagreement = d;
     input.concept_kind = b.concept_kind;
     input.weights = record.weights;
     input.lotteries = b.lotteries;
-    input.all_concepts = !impl_.fast_bargains;
+    input.all_concepts = !options_.fast_bargains;
     for (const BargainIssueDef& issue : b.issues) {
       BargainIssue x;
       x.name = issue.name;
@@ -466,8 +507,9 @@ class Expander {
         x.lower = Eval(issue.from);
         x.upper = Eval(issue.to);
         if (!std::isfinite(x.lower) || !std::isfinite(x.upper) || x.lower > x.upper)
-          throw where("issue '" + issue.name + "' ranges from " + NumberLabel(x.lower) + " to " +
-                      NumberLabel(x.upper) + "; it needs a finite range with from <= to");
+          throw BargainError(pc, b, "issue '" + issue.name + "' ranges from " +
+                                        NumberLabel(x.lower) + " to " + NumberLabel(x.upper) +
+                                        "; it needs a finite range with from <= to");
       }
       record.issue_names.push_back(issue.name);
       record.issue_discrete.push_back(issue.discrete);
@@ -476,51 +518,55 @@ class Expander {
       record.option_codes.push_back(x.values);
       input.issues.push_back(std::move(x));
     }
-    vars_[def.var] = agree;
-    std::vector<double> probe(n);
-    UtilityFunction utility = [&](const std::vector<double>& values, std::vector<double>* u) {
-      for (std::size_t k = 0; k < values.size(); ++k) vars_[b.issues[k].var] = values[k];
-      RunCompute(def);
-      u->resize(n);
-      for (std::size_t p = 0; p < n; ++p) {
-        (*u)[p] = Eval(impl_.payoffs[p]);
-        ++payoff_evaluations;
-      }
-      // Variables that only the no-deal branch computes must not change an agreement's
-      // payoff: move each away from its value and look whether any payoff moves with it.
-      for (const LaterComputed& later : b.later_computed) {
-        double kept = vars_[later.var];
-        for (double shifted : {kept + 1.0, kept - 1234.5}) {
-          vars_[later.var] = shifted;
-          for (std::size_t p = 0; p < n; ++p) {
-            probe[p] = Eval(impl_.payoffs[p]);
-            if (probe[p] != (*u)[p] && !(std::isnan(probe[p]) && std::isnan((*u)[p])))
-              throw ValidationError(
-                  impl_.payoffs[p].where,
-                  "the payoff of " + impl_.info.players[p] + " reads '" + later.name +
-                      "' for an agreement at bargain '" + StageName(pc) + "' " + History() +
-                      ", but '" + later.name +
-                      "' is computed only by stage '" + later.stage + "' (line " +
-                      std::to_string(later.where.line) + "), which comes after the bargain: "
-                      "stages after a bargain are its no-deal branch, so after an agreement '" +
-                      later.name + "' would silently be " + NumberLabel(kept) +
-                      "; compute it before the bargain (stages after a deal are planned as "
-                      "the bargain's `after_agreement`)");
-          }
-        }
-        vars_[later.var] = kept;
-      }
-    };
-    try {
-      record.step = SolveBargainStep(input, utility);
-    } catch (const ValidationError& e) {
-      if (!e.where().file.empty()) throw;  // located already (a payoff formula)
-      throw where(e.message());
-    }
+    return input;
+  }
 
-    // The node: agree (a terminal with the agreement) and no_deal (the continuation).
+  // The payoffs of an agreement on these issue values (the bargaining solver's oracle).
+  void AgreementPayoffs(std::size_t pc, const StageDef& def, const std::vector<double>& values,
+                        std::vector<double>* u) {
+    const BargainDef& b = *def.bargain;
+    const std::size_t n = impl_.info.players.size();
+    for (std::size_t k = 0; k < values.size(); ++k) vars_[b.issues[k].var_slot] = values[k];
+    RunCompute(def);
+    u->resize(n);
+    for (std::size_t p = 0; p < n; ++p) {
+      (*u)[p] = Eval(impl_.payoffs[p]);
+      ++payoff_evaluations;
+    }
+    // Variables that only the no-deal branch computes must not change an agreement's
+    // payoff: move each away from its value and look whether any payoff moves with it.
+    for (const LaterComputed& later : b.later_computed) {
+      double kept = vars_[later.var_slot];
+      for (double shifted : {kept + 1.0, kept - 1234.5}) {
+        vars_[later.var_slot] = shifted;
+        for (std::size_t p = 0; p < n; ++p) {
+          double probe = Eval(impl_.payoffs[p]);
+          if (probe != (*u)[p] && !(std::isnan(probe) && std::isnan((*u)[p])))
+            throw ValidationError(
+                impl_.payoffs[p].where,
+                "the payoff of " + impl_.info.players[p] + " reads '" + later.name +
+                    "' for an agreement at bargain '" + StageName(pc) + "' " + History() +
+                    ", but '" + later.name +
+                    "' is computed only by stage '" + later.stage + "' (line " +
+                    std::to_string(later.where.line) + "), which comes after the bargain: "
+                    "stages after a bargain are its no-deal branch, so after an agreement '" +
+                    later.name + "' would silently be " + NumberLabel(kept) +
+                    "; compute it before the bargain (stages after a deal are planned as "
+                    "the bargain's `after_agreement`)");
+        }
+      }
+      vars_[later.var_slot] = kept;
+    }
+  }
+
+  // The chance node (agree: a terminal with the agreement; no_deal: the continuation, or a
+  // terminal with the declared disagreement payoffs), then the no-deal branch's expansion.
+  void AddBargainNode(std::size_t pc, NodeId parent, const StageDef& def, BargainRecord record,
+                      const std::vector<double>& d, const std::vector<double>& saved) {
+    const BargainDef& b = *def.bargain;
+    const double no_deal = def.label_values[1];
     // No agreement possible: talks fail for sure.
-    if (!record.step.agreement_possible) breakdown = 1;
+    double breakdown = record.step.agreement_possible ? record.breakdown : 1.0;
     std::vector<Number> probs{Number(1.0 - breakdown), Number(breakdown)};
     if (breakdown == 0) probs = {Number(1), Number(0)};
     if (breakdown == 1) probs = {Number(0), Number(1)};
@@ -530,11 +576,11 @@ class Expander {
     builder_.AddTerminal(node, builder_.AddOutcome(record.step.payoffs), "agreement");
     record.node = node;
     record.no_deal_node = static_cast<NodeId>(builder_.num_nodes());
-    impl_.bargains.push_back(std::move(record));
+    out_.bargains.push_back(std::move(record));
 
     std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
-    for (const BargainIssueDef& issue : b.issues) vars_[issue.var] = 0;
-    vars_[def.var] = no_deal;
+    for (const BargainIssueDef& issue : b.issues) vars_[issue.var_slot] = 0;
+    vars_[def.var_slot] = no_deal;
     history_.push_back({pc, 1, no_deal});
     if (!b.disagreement.empty()) {
       // Declared disagreement payoffs are what failed talks pay (with `breakdown` too): the
@@ -578,7 +624,7 @@ class Expander {
 
   std::string StageName(std::size_t pc) const {
     const StageDef& def = impl_.stages[program_[pc].index];
-    return impl_.info.stages[def.info].name + program_[pc].suffix;
+    return impl_.info.stages[def.info_index].name + program_[pc].suffix;
   }
 
   // "after offer = 3 > respond = reject", or "at the start".
@@ -605,11 +651,15 @@ class Expander {
     std::string history;
   };
 
-  CompiledScenario::Impl& impl_;
+  const CompiledScenario::Impl& impl_;
+  formula::Evaluator& evaluator_;
   GameBuilder& builder_;
+  const ExpandOptions& options_;
   std::size_t max_nodes_;
+  Expansion& out_;
   double* vars_;
   std::size_t num_vars_;
+  std::vector<RangeCache> range_cache_;
   std::vector<Instruction> program_;
   int iteration_ = 0;
   std::vector<std::vector<LabelId>> stage_labels_;
@@ -625,46 +675,13 @@ class Expander {
   std::unordered_map<std::string, SharedSet> shared_;
 };
 
-}  // namespace
-
-model::GamePtr CompiledScenario::Impl::Expand(std::span<const double> values,
-                                              std::size_t max_nodes) {
-  PARLEY_CHECK(values.size() == parameter_slots.size());
-  std::copy(initial_values.begin(), initial_values.end(), symbols.values());
-  for (std::size_t i = 0; i < values.size(); ++i) symbols[parameter_slots[i]] = values[i];
-  GameBuilder builder(info.players);
-  builder.SetTitle(info.title);
-  builder.SetComment(info.description);
-  builder.SetMaxNodes(max_nodes);
-  stats = {};
-  bargains.clear();
-  model::GamePtr game;
-  try {
-    game = info.explicit_tree ? ExpandTree(builder) : ExpandStages(builder, max_nodes);
-  } catch (const LimitError& e) {
-    if (!e.where().file.empty()) throw;
-    throw LimitError(SourceLocation{info.file}, e.message() + " while expanding the scenario");
-  } catch (const ValidationError& e) {
-    if (!e.where().file.empty()) throw;
-    throw ValidationError(SourceLocation{info.file}, e.message());
-  }
-  stats.nodes = game->num_nodes();
-  stats.terminals = game->num_terminals();
-  return game;
-}
-
-model::GamePtr CompiledScenario::Impl::ExpandStages(model::GameBuilder& builder,
-                                                    std::size_t max_nodes) {
-  // Each expansion starts with fresh range caches: label ids belong to this builder.
-  for (StageDef& def : stages) def.cache_count = static_cast<std::size_t>(-1);
-  Expander expander(*this, builder, max_nodes);
-  expander.Run();
-  stats.evaluations = expander.evaluations;
-  stats.payoff_evaluations = expander.payoff_evaluations;
-  return builder.Build();
-}
-
-model::GamePtr CompiledScenario::Impl::ExpandTree(model::GameBuilder& builder) {
+// The explicit tree form: its nodes as written, in preorder.
+model::GamePtr ExpandTree(const CompiledScenario::Impl& impl, formula::Evaluator& evaluator,
+                          GameBuilder& builder, ExpansionStats& stats) {
+  const Scenario& info = impl.info;
+  auto to_number = [&](const Formula& f) {
+    return f.literal ? *f.literal : Number(evaluator.Evaluate(*f.expr));
+  };
   std::map<std::pair<int, std::string>, InfosetId> named;
   std::vector<std::pair<int, NodeId>> stack{{0, model::kNoNode}};
   std::vector<double> payoffs(info.players.size());
@@ -673,12 +690,12 @@ model::GamePtr CompiledScenario::Impl::ExpandTree(model::GameBuilder& builder) {
   while (!stack.empty()) {
     auto [index, parent] = stack.back();
     stack.pop_back();
-    const TreeNodeDef& def = tree[index];
+    const TreeNodeDef& def = impl.tree[index];
     NodeId node;
     if (def.kind == TreeNodeDef::Kind::kTerminal) {
       std::vector<Number> numbers;
       for (std::size_t p = 0; p < def.payoffs.size(); ++p) {
-        Number x = def.payoffs[p].ToNumber();
+        Number x = to_number(def.payoffs[p]);
         ++stats.payoff_evaluations;
         if (!std::isfinite(x.ToDouble()))
           throw ValidationError(def.payoffs[p].where, "the payoff of " + info.players[p] +
@@ -695,7 +712,7 @@ model::GamePtr CompiledScenario::Impl::ExpandTree(model::GameBuilder& builder) {
       bool exact = true;
       Rational exact_sum = 0;
       for (const Formula& f : def.probabilities) {
-        Number p = f.ToNumber();
+        Number p = to_number(f);
         if (!(p.ToDouble() >= 0 && p.ToDouble() <= 1))
           throw ValidationError(f.where, "probability " + NumberLabel(p.ToDouble()) +
                                              " lies outside [0, 1]");
@@ -722,6 +739,40 @@ model::GamePtr CompiledScenario::Impl::ExpandTree(model::GameBuilder& builder) {
     for (auto c = def.children.rbegin(); c != def.children.rend(); ++c) stack.emplace_back(*c, node);
   }
   return builder.Build();
+}
+
+}  // namespace
+
+void CompiledScenario::Impl::Expand(std::span<const double> values, const ExpandOptions& options,
+                                    formula::Evaluator& evaluator, Expansion& out) const {
+  PARLEY_CHECK(values.size() == parameter_slots.size());
+  PARLEY_CHECK(&evaluator.set() == &formulas);
+  evaluator.Reset();
+  for (std::size_t i = 0; i < values.size(); ++i) evaluator[parameter_slots[i]] = values[i];
+  GameBuilder builder(info.players);
+  builder.SetTitle(info.title);
+  builder.SetComment(info.description);
+  builder.SetMaxNodes(options.max_nodes);
+  out = Expansion{};
+  try {
+    if (info.explicit_tree) {
+      out.game = ExpandTree(*this, evaluator, builder, out.stats);
+    } else {
+      Expander expander(*this, evaluator, builder, options, out);
+      expander.Run();
+      out.stats.evaluations = expander.evaluations;
+      out.stats.payoff_evaluations = expander.payoff_evaluations;
+      out.game = builder.Build();
+    }
+  } catch (const LimitError& e) {
+    if (!e.where().file.empty()) throw;
+    throw LimitError(SourceLocation{info.file}, e.message() + " while expanding the scenario");
+  } catch (const ValidationError& e) {
+    if (!e.where().file.empty()) throw;
+    throw ValidationError(SourceLocation{info.file}, e.message());
+  }
+  out.stats.nodes = out.game->num_nodes();
+  out.stats.terminals = out.game->num_terminals();
 }
 
 }  // namespace parley::scenario

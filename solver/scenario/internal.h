@@ -12,19 +12,26 @@
 
 #include "solver/model/game_builder.h"
 #include "solver/model/number.h"
-#include "solver/scenario/expression.h"
+#include "solver/formula/formula.h"
 #include "solver/scenario/scenario.h"
 
 namespace parley::scenario {
 
-// A number written literally (kept exactly, e.g. 1/3 in a probability) or a formula.
+using formula::DidYouMean;
+using formula::Expression;
+using formula::IsIdentifier;
+
+// What a formula's name stands for (used to check, e.g., that a loop bound uses parameters
+// only), by symbol slot.
+enum class SymbolKind { kParameter, kStage, kComputed, kLoop, kLabel };
+
+// A number written literally (kept exactly, e.g. 1/3 in a probability) or a formula (one of
+// the compiled scenario's ExpressionSet).
 struct Formula {
   std::optional<Number> literal;
-  std::unique_ptr<Expression> expr;
+  const Expression* expr = nullptr;
   SourceLocation where;
 
-  double Evaluate() const { return literal ? literal->ToDouble() : expr->Evaluate(); }
-  Number ToNumber() const { return literal ? *literal : Number(expr->Evaluate()); }
   bool IsSet() const { return literal.has_value() || expr != nullptr; }
 };
 
@@ -33,11 +40,11 @@ enum class ActionKind { kLabels, kRange, kValues };
 struct BargainDef;  // below
 
 struct StageDef {
-  int info = 0;  // index into Scenario::stages
+  int info_index = 0;  // index into Scenario::stages
   StageKind kind = StageKind::kDecision;
   std::vector<int> players;  // decision stages: one, or several taking turns by repetition
-  int var = -1;              // the slot of the stage's variable
-  int repeat = -1;           // the innermost repeat block holding the stage, or -1
+  int var_slot = -1;          // the slot of the stage's variable
+  int repeat_index = -1;      // the innermost repeat block holding the stage, or -1
 
   ActionKind action_kind = ActionKind::kLabels;
   std::vector<std::string> labels;  // kLabels
@@ -52,23 +59,18 @@ struct StageDef {
   bool probability_each = false;
   SourceLocation probabilities_where;
 
-  std::unique_ptr<Expression> condition;
+  const Expression* condition = nullptr;
   bool observe_all = true;
   std::vector<char> observes;  // by stage definition index, when !observe_all
-  std::vector<std::pair<int, std::unique_ptr<Expression>>> compute;
+  std::vector<std::pair<int, const Expression*>> compute;  // slot, formula
   std::shared_ptr<BargainDef> bargain;  // bargain stages
   SourceLocation where;
-
-  // Expansion cache: the labels of the last numeric range (ranges rarely change).
-  double cache_from = 0, cache_step = 0;
-  std::size_t cache_count = static_cast<std::size_t>(-1);
-  std::vector<model::LabelId> cache_labels;
 };
 
 // A bargain stage's definition (see bargain_step.h for how it is solved).
 struct BargainIssueDef {
   std::string name;
-  int var = -1;                      // the issue's variable slot
+  int var_slot = -1;                 // the issue's variable slot
   bool discrete = false;
   Formula from, to;                  // continuous
   std::vector<std::string> labels;   // discrete options
@@ -76,7 +78,7 @@ struct BargainIssueDef {
 };
 // A computed variable that only stages after a bargain set (see BargainDef::later_computed).
 struct LaterComputed {
-  int var = -1;
+  int var_slot = -1;  // its slot
   std::string name, stage;
   SourceLocation where;  // the variable's key in the stage's `compute`
 };
@@ -99,10 +101,10 @@ struct Item {
 };
 
 struct RepeatDef {
-  int var = -1;  // the loop variable's slot
-  int parent = -1;
+  int var_slot = -1;  // the loop variable's slot
+  int parent_repeat = -1;  // the enclosing repeat block, or -1
   Formula from, to;
-  std::unique_ptr<Expression> while_condition;
+  const Expression* while_condition = nullptr;
   std::vector<Item> body;
   SourceLocation where;
 };
@@ -120,12 +122,16 @@ struct TreeNodeDef {
   SourceLocation where;
 };
 
+// Immutable once read: expansions only read it (each with a workspace of its own), so one
+// compiled scenario serves many threads.
 struct CompiledScenario::Impl {
-  std::string text;
   Scenario info;
-  SymbolTable symbols;
+  // Every name formulas may use (a slot each; its initial value is the value at the start of
+  // a history) and every formula of the file.
+  formula::ExpressionSet formulas{
+      "; a formula can use parameters, stage names, computed variables and action labels"};
+  std::vector<SymbolKind> symbol_kinds;  // by slot
   std::vector<int> parameter_slots;
-  std::vector<double> initial_values;  // every slot's value at the start of a history
 
   // Stage form.
   std::vector<StageDef> stages;
@@ -136,19 +142,13 @@ struct CompiledScenario::Impl {
   // Tree form (root = 0).
   std::vector<TreeNodeDef> tree;
 
-  ExpansionStats stats;
-  std::vector<BargainRecord> bargains;
-  bool fast_bargains = false;  // bargain stages compute only their own concept
-
-  model::GamePtr Expand(std::span<const double> values, std::size_t max_nodes);
-
- private:
-  model::GamePtr ExpandStages(model::GameBuilder& builder, std::size_t max_nodes);
-  model::GamePtr ExpandTree(model::GameBuilder& builder);
+  // Expands for these parameter values into `out` (expand.cc).
+  void Expand(std::span<const double> values, const ExpandOptions& options,
+              formula::Evaluator& evaluator, Expansion& out) const;
 };
 
 // Parses and compiles YAML text into `impl` (reader.cc).
-void ReadInto(CompiledScenario::Impl& impl, const std::string& file);
+void ReadInto(CompiledScenario::Impl& impl, std::string_view text, const std::string& file);
 
 // A numeric action's label: "3", "0.25", "-1.5e-07".
 std::string NumberLabel(double value);

@@ -2,25 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-
-#include <cmath>
 #include <cstdlib>
 
 #include "solver/io/files.h"
 #include "solver/scenario/internal.h"
 
 namespace parley::scenario {
-
-std::string KindName(Distribution::Kind kind) {
-  switch (kind) {
-    case Distribution::Kind::kUniform: return "uniform";
-    case Distribution::Kind::kTriangular: return "triangular";
-    case Distribution::Kind::kNormal: return "normal";
-    case Distribution::Kind::kBeta: return "beta";
-    case Distribution::Kind::kDiscrete: return "discrete";
-  }
-  return "?";
-}
 
 std::string KindName(StageKind kind) {
   switch (kind) {
@@ -70,17 +57,23 @@ auto OneLineErrors(Function&& function) -> decltype(function()) {
 CompiledScenario::CompiledScenario(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CompiledScenario::~CompiledScenario() = default;
 
-std::unique_ptr<CompiledScenario> CompiledScenario::Compile(std::string_view text,
-                                                            const std::string& file) {
+std::shared_ptr<const CompiledScenario> CompiledScenario::Compile(std::string_view text,
+                                                                  const std::string& file) {
   auto impl = std::make_unique<Impl>();
-  impl->text = std::string(text);
-  OneLineErrors([&] { ReadInto(*impl, file); });
-  return std::unique_ptr<CompiledScenario>(new CompiledScenario(std::move(impl)));
+  OneLineErrors([&] { ReadInto(*impl, text, file); });
+  return std::shared_ptr<const CompiledScenario>(new CompiledScenario(std::move(impl)));
 }
 
 const Scenario& CompiledScenario::info() const { return impl_->info; }
-const ExpansionStats& CompiledScenario::stats() const { return impl_->stats; }
-const std::vector<BargainRecord>& CompiledScenario::bargains() const { return impl_->bargains; }
+
+struct ExpansionWorkspace::State {
+  explicit State(const formula::ExpressionSet& formulas) : evaluator(formulas) {}
+  formula::Evaluator evaluator;
+};
+
+ExpansionWorkspace::ExpansionWorkspace(const CompiledScenario& scenario)
+    : scenario_(&scenario), state_(std::make_unique<State>(scenario.impl().formulas)) {}
+ExpansionWorkspace::~ExpansionWorkspace() = default;
 
 std::vector<double> BargainRecord::IssueValuesByPosition() const {
   std::vector<double> out = step.issue_values;
@@ -92,7 +85,6 @@ std::vector<double> BargainRecord::IssueValuesByPosition() const {
   }
   return out;
 }
-void CompiledScenario::SetFastBargains(bool fast) { impl_->fast_bargains = fast; }
 
 std::vector<double> CompiledScenario::DefaultValues() const {
   std::vector<double> values;
@@ -126,7 +118,7 @@ void CompiledScenario::ApplyOverrides(std::span<const std::string> overrides,
     if (index < 0)
       throw ValidationError(SourceLocation{impl_->info.file},
                             "--set " + item + ": the scenario has no parameter '" + name + "'" +
-                                DidYouMean(name, names) +
+                                formula::DidYouMean(name, names) +
                                 (names.empty() ? std::string("; it has no parameters")
                                                : "; its parameters are " + [&] {
                                                    std::string s;
@@ -143,12 +135,18 @@ void CompiledScenario::ApplyOverrides(std::span<const std::string> overrides,
   }
 }
 
-model::GamePtr CompiledScenario::Expand(std::span<const double> values, std::size_t max_nodes) {
-  return OneLineErrors([&] { return impl_->Expand(values, max_nodes); });
+Expansion CompiledScenario::Expand(std::span<const double> values, const ExpandOptions& options,
+                                   ExpansionWorkspace& workspace) const {
+  PARLEY_CHECK(workspace.scenario_ == this);
+  Expansion out;
+  OneLineErrors([&] { impl_->Expand(values, options, workspace.state_->evaluator, out); });
+  return out;
 }
 
-std::unique_ptr<CompiledScenario> CompiledScenario::Clone() const {
-  return Compile(impl_->text, impl_->info.file);
+Expansion CompiledScenario::Expand(std::span<const double> values,
+                                   const ExpandOptions& options) const {
+  ExpansionWorkspace workspace(*this);
+  return Expand(values, options, workspace);
 }
 
 std::shared_ptr<const Scenario> ReadScenario(std::string_view text, const std::string& file,
@@ -156,12 +154,12 @@ std::shared_ptr<const Scenario> ReadScenario(std::string_view text, const std::s
   auto compiled = CompiledScenario::Compile(text, file);
   std::vector<double> values = compiled->DefaultValues();
   compiled->ApplyOverrides(options.overrides, values);
-  auto game = compiled->Expand(values, options.max_nodes);
+  Expansion expansion = compiled->Expand(values, ExpandOptions{options.max_nodes});
   auto scenario = std::make_shared<Scenario>(compiled->info());
   for (std::size_t i = 0; i < values.size(); ++i) scenario->parameters[i].value = values[i];
-  scenario->game = std::move(game);
-  scenario->stats = compiled->stats();
-  scenario->bargains = compiled->bargains();
+  scenario->game = std::move(expansion.game);
+  scenario->stats = expansion.stats;
+  scenario->bargains = std::move(expansion.bargains);
   return scenario;
 }
 

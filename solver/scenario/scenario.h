@@ -10,7 +10,10 @@
 //  * LoadScenario / ReadScenario: parse, apply --set overrides, expand once; the result holds
 //    the metadata (for reports: parameter tables, sources) and the expanded game.
 //  * CompiledScenario: parse and compile every formula once, then Expand(parameter values)
-//    many times (sweeps, Monte Carlo). Expand reuses the compiled formulas and scratch space.
+//    many times (sweeps, Monte Carlo). A compiled scenario is immutable and shared
+//    (shared_ptr<const>); Expand is a const function of it, safe to call from many threads
+//    at once. Each thread keeps an ExpansionWorkspace (the formulas' values and muparser's
+//    buffers) and reuses it across calls.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "solver/formula/distribution.h"
 #include "solver/model/error.h"
 #include "solver/model/game.h"
 #include "solver/scenario/bargain_step.h"
@@ -29,23 +33,9 @@
 namespace parley::scenario {
 
 // A probability distribution over a parameter's value, for Monte Carlo analysis (sampled
-// elsewhere; the reader only checks it). Parameters of each kind:
-//   uniform     low, high                    (low < high)
-//   triangular  low, mode, high              (low <= mode <= high, low < high)
-//   normal      mean, sd                     (sd > 0; truncated to the parameter's min/max)
-//   beta        alpha, beta, low=0, high=1   (alpha, beta > 0; scaled to [low, high])
-//   discrete    values, weights (default equal; non-negative, positive sum)
-struct Distribution {
-  enum class Kind { kUniform, kTriangular, kNormal, kBeta, kDiscrete };
-  Kind kind = Kind::kUniform;
-  double low = 0, high = 1, mode = 0;
-  double mean = 0, sd = 1;
-  double alpha = 1, beta = 1;
-  std::vector<double> values, weights;
-  SourceLocation where;
-};
-// "uniform", "triangular", ...
-std::string KindName(Distribution::Kind kind);
+// there; the reader only checks it, and fills in the parameter's min and max).
+using formula::Distribution;
+using formula::KindName;
 
 struct Parameter {
   std::string name;
@@ -59,8 +49,8 @@ struct Parameter {
   SourceLocation where;      // of its name in the file
 };
 
-// What a stage does. A new kind (e.g. a bargaining stage) is added here, in the stage reader
-// (ReadStage in reader.cc) and in the expander (the switch in CompiledScenario::Impl::Run).
+// What a stage does. A new kind is added here, in the stage reader (ReadStageKind in
+// reader_stages.cc) and in the expander (the switch in Expander::Descend, expand.cc).
 enum class StageKind {
   kDecision,  // a player picks one of the actions
   kChance,    // nature picks an action with the given probabilities
@@ -88,7 +78,7 @@ struct StageInfo {
   SourceLocation where;
 };
 
-// Counters of the last expansion.
+// Counters of one expansion.
 struct ExpansionStats {
   std::size_t nodes = 0;
   std::size_t terminals = 0;
@@ -145,14 +135,49 @@ struct ScenarioOptions {
   std::vector<std::string> overrides;   // "name=value", checked against min/max
 };
 
-// A scenario parsed and compiled once, expandable many times. Expand is not thread-safe
-// (the formulas share one value table): give each thread its own Clone().
+struct ExpandOptions {
+  std::size_t max_nodes = 50'000'000;   // past this, LimitError (0: no limit)
+  // Bargain stages compute only the stage's own solution concept, not all of them side by
+  // side (what sweeps and Monte Carlo need; several times faster).
+  bool fast_bargains = false;
+};
+
+// What one expansion gives: the game, its bargaining steps in preorder of their nodes, and
+// counters.
+struct Expansion {
+  model::GamePtr game;
+  std::vector<BargainRecord> bargains;
+  ExpansionStats stats;
+};
+
+class CompiledScenario;
+
+// One thread's scratch space for expanding a compiled scenario: the values of the formulas'
+// names and muparser's evaluation buffers, set up once (no YAML is read) and reused by every
+// Expand given it. Not thread-safe: one per thread. It refers to its scenario, which must
+// outlive it.
+class ExpansionWorkspace {
+ public:
+  explicit ExpansionWorkspace(const CompiledScenario& scenario);
+  ~ExpansionWorkspace();
+  ExpansionWorkspace(const ExpansionWorkspace&) = delete;
+  ExpansionWorkspace& operator=(const ExpansionWorkspace&) = delete;
+
+ private:
+  friend class CompiledScenario;
+  struct State;
+  const CompiledScenario* scenario_;
+  std::unique_ptr<State> state_;
+};
+
+// A scenario parsed and compiled once, expandable many times, from many threads at once.
 class CompiledScenario {
  public:
   // Parses YAML text (`file` names it in messages) and compiles every formula. Throws
   // ParseError (YAML syntax, unknown or missing keys, formula errors) or ValidationError
   // (inconsistent declarations), each with file:line:col.
-  static std::unique_ptr<CompiledScenario> Compile(std::string_view text, const std::string& file);
+  static std::shared_ptr<const CompiledScenario> Compile(std::string_view text,
+                                                         const std::string& file);
   ~CompiledScenario();
   CompiledScenario(const CompiledScenario&) = delete;
   CompiledScenario& operator=(const CompiledScenario&) = delete;
@@ -168,24 +193,18 @@ class CompiledScenario {
   // Throws ValidationError when `value` lies outside parameter `index`'s range.
   void CheckValue(std::size_t index, double value) const;
 
-  // Expands the game for these parameter values (one per parameter, in order). Throws
-  // LimitError past max_nodes (0: none), ValidationError for a history where the scenario
-  // is inconsistent (probabilities not summing to 1, an empty action set, a payoff that is
-  // not a finite number, ...), naming the history.
-  model::GamePtr Expand(std::span<const double> values, std::size_t max_nodes = 50'000'000);
-  // Counters of the last Expand.
-  const ExpansionStats& stats() const;
-  // The bargaining steps of the last Expand, in preorder of their nodes.
-  const std::vector<BargainRecord>& bargains() const;
-
-  // Bargain stages compute only the stage's own solution concept, not all of them side by
-  // side (what sweeps and Monte Carlo need; several times faster).
-  void SetFastBargains(bool fast);
-
-  // An independent copy (recompiled from the same text), e.g. for another thread.
-  std::unique_ptr<CompiledScenario> Clone() const;
+  // Expands the game for these parameter values (one per parameter, in order), using the
+  // calling thread's workspace (made for this scenario). Throws LimitError past max_nodes,
+  // ValidationError for a history where the scenario is inconsistent (probabilities not
+  // summing to 1, an empty action set, a payoff that is not a finite number, ...), naming
+  // the history.
+  Expansion Expand(std::span<const double> values, const ExpandOptions& options,
+                   ExpansionWorkspace& workspace) const;
+  // The same with a workspace of its own, for a single expansion.
+  Expansion Expand(std::span<const double> values, const ExpandOptions& options = {}) const;
 
   struct Impl;
+  const Impl& impl() const { return *impl_; }
 
  private:
   explicit CompiledScenario(std::unique_ptr<Impl> impl);

@@ -1,13 +1,13 @@
-#include "solver/scenario/expression.h"
+#include "solver/formula/formula.h"
 
 #include <muParser.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <unordered_map>
+#include <limits>
 
-namespace parley::scenario {
+namespace parley::formula {
 namespace {
 
 double IfThenElse(double c, double a, double b) { return c != 0 ? a : b; }
@@ -17,6 +17,19 @@ double Mod(double a, double b) { return std::fmod(a, b); }
 double NaturalLog(double x) { return std::log(x); }
 
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// A parser with the language's additions to muparser's functions and operators.
+std::unique_ptr<mu::Parser> MakeParser() {
+  auto p = std::make_unique<mu::Parser>();
+  p->DefineFun("if", IfThenElse);
+  p->DefineFun("pow", Pow);
+  p->DefineFun("log", NaturalLog);
+  p->DefineInfixOprt("!", Not);
+  p->DefineOprt("%", Mod, mu::prMUL_DIV);
+  p->DefineConst("true", 1.0);
+  p->DefineConst("false", 0.0);
+  return p;
+}
 
 // Replaces the words and/or/not by muparser's operators, keeping every character's column
 // (so that muparser's error positions are positions in the text the user wrote).
@@ -83,13 +96,6 @@ std::string LazyIfs(const std::string& text) {
   return out;
 }
 
-const std::vector<std::string>& FunctionNames() {
-  static const std::vector<std::string> names{
-      "if", "min", "max", "abs", "exp", "log", "ln", "sqrt", "pow", "sum", "avg",
-      "sign", "rint", "sin", "cos", "tan", "log2", "log10"};
-  return names;
-}
-
 // 1-based line and column of character `offset` of a formula found at `where`.
 SourceLocation Offset(const SourceLocation& where, const std::string& text, std::size_t offset) {
   SourceLocation at = where;
@@ -108,11 +114,25 @@ SourceLocation Offset(const SourceLocation& where, const std::string& text, std:
 
 }  // namespace
 
-int SymbolTable::Add(const std::string& name, Kind kind, double initial) {
-  PARLEY_CHECK(!frozen());
+const std::vector<std::string>& FunctionNames() {
+  // muparser's built-in functions and the language's own (if, pow; log is redefined).
+  static const std::vector<std::string> names{
+      "if",  "min",  "max",  "abs",  "exp",   "log",   "ln",    "sqrt",  "pow",   "sum",
+      "avg", "sign", "rint", "sin",  "cos",   "tan",   "asin",  "acos",  "atan",  "sinh",
+      "cosh", "tanh", "asinh", "acosh", "atanh", "log2", "log10"};
+  return names;
+}
+
+bool IsReservedName(std::string_view name) {
+  static const std::vector<std::string> words{"and", "or", "not", "true", "false", "_pi", "_e"};
+  const auto& functions = FunctionNames();
+  return std::find(words.begin(), words.end(), name) != words.end() ||
+         std::find(functions.begin(), functions.end(), name) != functions.end();
+}
+
+int SymbolTable::Add(const std::string& name, double initial) {
   PARLEY_CHECK(Find(name) < 0);
   names_.push_back(name);
-  kinds_.push_back(kind);
   initial_.push_back(initial);
   return static_cast<int>(names_.size()) - 1;
 }
@@ -123,90 +143,122 @@ int SymbolTable::Find(std::string_view name) const {
   return -1;
 }
 
-void SymbolTable::Freeze() {
-  PARLEY_CHECK(!frozen());
-  values_ = std::make_unique<double[]>(std::max<std::size_t>(names_.size(), 1));
-  for (std::size_t i = 0; i < names_.size(); ++i) values_[i] = initial_[i];
+ExpressionSet::ExpressionSet(std::string names_hint) : names_hint_(std::move(names_hint)) {}
+ExpressionSet::~ExpressionSet() = default;
+
+SymbolTable& ExpressionSet::mutable_symbols() {
+  PARLEY_CHECK(!scratch_);
+  return symbols_;
 }
 
-Expression::Expression(std::string text, SourceLocation where, SymbolTable& symbols)
-    : text_(std::move(text)), where_(std::move(where)), parser_(std::make_unique<mu::Parser>()) {
-  PARLEY_CHECK(symbols.frozen());
-  std::string trimmed = text_;
+const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
+  if (!scratch_) {
+    scratch_ = std::make_unique<double[]>(std::max<std::size_t>(symbols_.size(), 1));
+    std::copy(symbols_.initial_values().begin(), symbols_.initial_values().end(), scratch_.get());
+  }
+  auto e = std::make_unique<Expression>();
+  e->text_ = std::move(text);
+  e->where_ = std::move(where);
+  e->id_ = expressions_.size();
+  const std::string& original = e->text_;
+  std::string trimmed = original;
   while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back())))
     trimmed.pop_back();
-  if (trimmed.empty()) throw ParseError(where_, "empty formula; write a number or an expression");
-  std::string code = Substitute(text_);
+  if (trimmed.empty())
+    throw CompileError(e->where_, "empty formula; write a number or an expression",
+                       CompileError::Problem::kEmpty, "", "");
+  std::string code = Substitute(original);
+  double* values = scratch_.get();
   try {
-    mu::Parser& p = *parser_;
-    p.DefineFun("if", IfThenElse);
-    p.DefineFun("pow", Pow);
-    p.DefineFun("log", NaturalLog);
-    p.DefineInfixOprt("!", Not);
-    p.DefineOprt("%", Mod, mu::prMUL_DIV);
-    p.DefineConst("true", 1.0);
-    p.DefineConst("false", 0.0);
-    for (std::size_t i = 0; i < symbols.size(); ++i)
-      p.DefineVar(symbols.name(static_cast<int>(i)), symbols.values() + i);
-    p.SetExpr(code);
+    auto parser = MakeParser();
+    for (std::size_t i = 0; i < symbols_.size(); ++i)
+      parser->DefineVar(symbols_.name(static_cast<int>(i)), values + i);
+    parser->SetExpr(code);
     // muparser compiles on first evaluation; do it now so that errors surface here.
-    (void)p.Eval();
-    for (const auto& [name, pointer] : p.GetUsedVar()) {
-      int slot = static_cast<int>(pointer - symbols.values());
-      if (slot >= 0 && static_cast<std::size_t>(slot) < symbols.size()) used_.push_back(slot);
+    double as_written = parser->Eval();
+    for (const auto& [name, pointer] : parser->GetUsedVar()) {
+      auto slot = pointer - values;
+      if (slot >= 0 && static_cast<std::size_t>(slot) < symbols_.size())
+        e->used_.push_back(static_cast<int>(slot));
     }
-    std::sort(used_.begin(), used_.end());
+    std::sort(e->used_.begin(), e->used_.end());
+    e->code_ = code;
     // The same formula with lazy ifs, for evaluation (kept only if it compiles and agrees).
     std::string lazy = LazyIfs(code);
     if (lazy != code) {
       try {
-        auto fast = std::make_unique<mu::Parser>();
-        fast->DefineFun("if", IfThenElse);
-        fast->DefineFun("pow", Pow);
-        fast->DefineFun("log", NaturalLog);
-        fast->DefineInfixOprt("!", Not);
-        fast->DefineOprt("%", Mod, mu::prMUL_DIV);
-        fast->DefineConst("true", 1.0);
-        fast->DefineConst("false", 0.0);
-        for (std::size_t i = 0; i < symbols.size(); ++i)
-          fast->DefineVar(symbols.name(static_cast<int>(i)), symbols.values() + i);
+        auto fast = MakeParser();
+        for (int slot : e->used_) fast->DefineVar(symbols_.name(slot), values + slot);
         fast->SetExpr(lazy);
-        double a = fast->Eval(), b = p.Eval();
-        if (a == b || (std::isnan(a) && std::isnan(b)) || std::isnan(b)) parser_ = std::move(fast);
+        double a = fast->Eval();
+        if (a == as_written || (std::isnan(a) && std::isnan(as_written)) || std::isnan(as_written))
+          e->code_ = lazy;
       } catch (const mu::Parser::exception_type&) {
         // keep the formula as written
       }
     }
-  } catch (const mu::Parser::exception_type& e) {
-    std::size_t pos = e.GetPos() == static_cast<int>(-1) ? 0 : static_cast<std::size_t>(e.GetPos());
-    SourceLocation at = Offset(where_, text_, pos);
-    std::string token = TruncateForMessage(e.GetToken(), 40);
+  } catch (const mu::Parser::exception_type& error) {
+    std::size_t pos =
+        error.GetPos() == static_cast<int>(-1) ? 0 : static_cast<std::size_t>(error.GetPos());
+    SourceLocation at = Offset(e->where_, original, pos);
+    std::string token = TruncateForMessage(error.GetToken(), 40);
     std::string shown = "in formula '" + TruncateForMessage(trimmed, 80) + "'";
-    if (e.GetCode() == mu::ecUNASSIGNABLE_TOKEN && IsIdentifier(token)) {
+    if (error.GetCode() == mu::ecUNASSIGNABLE_TOKEN && IsIdentifier(token)) {
       std::size_t after = pos + token.size();
       while (after < code.size() && code[after] == ' ') ++after;
       if (after < code.size() && code[after] == '(')
-        throw ParseError(at, "unknown function '" + token + "' " + shown +
-                                 DidYouMean(token, FunctionNames()) +
-                                 "; the functions are if, min, max, abs, exp, log, sqrt, pow");
-      std::vector<std::string> candidates = symbols.names();
-      throw ParseError(at, "undefined name '" + token + "' " + shown +
-                               DidYouMean(token, candidates) +
-                               "; a formula can use parameters, stage names, computed "
-                               "variables and action labels");
+        throw CompileError(at,
+                           "unknown function '" + token + "' " + shown +
+                               DidYouMean(token, FunctionNames()) +
+                               "; the functions are if, min, max, abs, exp, log, sqrt, pow",
+                           CompileError::Problem::kUnknownFunction, token, error.GetMsg());
+      throw CompileError(at,
+                         "undefined name '" + token + "' " + shown +
+                             DidYouMean(token, symbols_.names()) + names_hint_,
+                         CompileError::Problem::kUnknownName, token, error.GetMsg());
     }
-    std::string message = e.GetMsg();
+    std::string message = error.GetMsg();
     // muparser's messages end with " at position N." which the file:line:col replaces.
     auto cut = message.find(" at position");
     if (cut != std::string::npos) message.erase(cut);
     if (!message.empty() && message.back() == '.') message.pop_back();
-    throw ParseError(at, "syntax error " + shown + ": " + message);
+    throw CompileError(at, "syntax error " + shown + ": " + message,
+                       CompileError::Problem::kSyntax, token, error.GetMsg());
+  }
+  expressions_.push_back(std::move(e));
+  return expressions_.back().get();
+}
+
+Evaluator::Evaluator(const ExpressionSet& set)
+    : set_(&set), values_(std::make_unique<double[]>(std::max<std::size_t>(set.symbols().size(), 1))) {
+  Reset();
+  parsers_.reserve(set.size());
+  for (std::size_t id = 0; id < set.size(); ++id) {
+    const Expression& e = set[id];
+    auto parser = MakeParser();
+    for (int slot : e.used_) parser->DefineVar(set.symbols().name(slot), values_.get() + slot);
+    parser->SetExpr(e.code_);
+    parsers_.push_back(std::move(parser));
   }
 }
 
-Expression::~Expression() = default;
+Evaluator::~Evaluator() = default;
 
-double Expression::Evaluate() const { return parser_->Eval(); }
+void Evaluator::Reset() {
+  const auto& initial = set_->symbols().initial_values();
+  std::copy(initial.begin(), initial.end(), values_.get());
+}
+
+double Evaluator::Evaluate(const Expression& e) {
+  // (That `e` belongs to this evaluator's set is checked once per use by its callers, e.g.
+  // for a whole expansion; here only the bound, on the hot path.)
+  PARLEY_CHECK(e.id_ < parsers_.size());
+  try {
+    return parsers_[e.id_]->Eval();
+  } catch (const mu::Parser::exception_type&) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+}
 
 bool IsIdentifier(std::string_view name) {
   if (name.empty()) return false;
@@ -246,4 +298,4 @@ std::string DidYouMean(std::string_view word, const std::vector<std::string>& ca
   return s.empty() ? "" : " (did you mean '" + s + "'?)";
 }
 
-}  // namespace parley::scenario
+}  // namespace parley::formula

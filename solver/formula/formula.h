@@ -1,0 +1,159 @@
+// Formulas: the one formula language of Parley (scenario files' payoffs, probabilities,
+// conditions and bounds; `parley bargain --utility`), on muparser
+// (https://beltoforion.de/en/muparser/). A formula is compiled once against a table of named
+// values and evaluated many times, as payoffs are evaluated at every terminal history of a
+// large tree.
+//
+// The language is muparser's (arithmetic, ^, comparisons, &&, ||, c ? a : b, min, max, abs,
+// exp, log = natural logarithm, sqrt, ...) with these additions, documented in
+// docs/scenario-format.md:
+//   and, or, not     words for &&, || and logical negation (`not` binds like a sign: write
+//                    `not (a == b)`),
+//   if(c, a, b)      a when c is non-zero, else b (only the branch taken is evaluated),
+//   pow(a, b)        a to the power b,
+//   a % b            remainder of a / b (fmod),
+//   true, false      1 and 0.
+//
+// Two objects, so that many threads can evaluate one compiled set of formulas:
+//  * ExpressionSet: the symbols and the compiled formulas, immutable once compiled and
+//    shared by every thread;
+//  * Evaluator: one thread's workspace over a set: the symbols' values and a muparser
+//    instance per formula (muparser's evaluation writes into buffers of its own, so one
+//    instance cannot serve two threads at once).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "solver/model/error.h"
+
+namespace mu {
+class Parser;
+}
+
+namespace parley::formula {
+
+// The names formulas may use, each with the slot its value lives in and its initial value.
+class SymbolTable {
+ public:
+  // Adds a name and returns its slot. The name must not be in the table yet.
+  int Add(const std::string& name, double initial = 0);
+  // The slot of a name, or -1.
+  int Find(std::string_view name) const;
+  const std::string& name(int slot) const { return names_[static_cast<std::size_t>(slot)]; }
+  std::size_t size() const { return names_.size(); }
+  const std::vector<std::string>& names() const { return names_; }
+  const std::vector<double>& initial_values() const { return initial_; }
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<double> initial_;
+};
+
+// A formula that does not compile. what() is the full message (formula quoted, did-you-mean);
+// problem() and token() let a caller word its own message.
+class CompileError : public ParseError {
+ public:
+  enum class Problem { kEmpty, kUnknownName, kUnknownFunction, kSyntax };
+  CompileError(SourceLocation where, const std::string& message, Problem problem,
+               std::string token, std::string detail)
+      : ParseError(std::move(where), message), problem_(problem), token_(std::move(token)),
+        detail_(std::move(detail)) {}
+  Problem problem() const { return problem_; }
+  const std::string& token() const { return token_; }  // the unknown name
+  const std::string& detail() const { return detail_; }  // muparser's own message
+
+ private:
+  Problem problem_;
+  std::string token_, detail_;
+};
+
+// One compiled formula of an ExpressionSet: its text, where the file holds it, the slots it
+// reads and the code an Evaluator runs (the words and ifs rewritten for muparser).
+class Expression {
+ public:
+  const std::string& text() const { return text_; }
+  const SourceLocation& where() const { return where_; }
+  const std::vector<int>& used_slots() const { return used_; }
+  std::size_t id() const { return id_; }  // its position in its set
+
+ private:
+  friend class ExpressionSet;
+  friend class Evaluator;
+  std::string text_, code_;
+  SourceLocation where_;
+  std::vector<int> used_;
+  std::size_t id_ = 0;
+};
+
+// The symbols and every formula compiled against them. Symbols are added first (through
+// mutable_symbols()); the first Add fixes them. Immutable once compiled: share it between threads.
+class ExpressionSet {
+ public:
+  // `names_hint` ends the message about an unknown name ("; a formula can use ...").
+  explicit ExpressionSet(std::string names_hint = "");
+  ~ExpressionSet();
+  ExpressionSet(const ExpressionSet&) = delete;
+  ExpressionSet& operator=(const ExpressionSet&) = delete;
+
+  SymbolTable& mutable_symbols();  // only before the first Add
+  const SymbolTable& symbols() const { return symbols_; }
+
+  // Compiles `text`, which the file holds at `where` (the location of its first character).
+  // Throws CompileError with file:line:col on a syntax error (the column of the offending
+  // token), an unknown name or function (named, with a did-you-mean) or an empty formula.
+  // The result stays valid as long as the set.
+  const Expression* Add(std::string text, SourceLocation where);
+  std::size_t size() const { return expressions_.size(); }
+  const Expression& operator[](std::size_t id) const { return *expressions_[id]; }
+
+ private:
+  SymbolTable symbols_;
+  std::string names_hint_;
+  std::vector<std::unique_ptr<Expression>> expressions_;
+  std::unique_ptr<double[]> scratch_;  // the initial values: compiling evaluates once
+};
+
+// One thread's workspace over an ExpressionSet: the symbols' values (starting at their
+// initial values) and the formulas ready to evaluate against them. Creating one compiles
+// each formula's code for muparser (no checking again); reuse it across evaluations.
+class Evaluator {
+ public:
+  explicit Evaluator(const ExpressionSet& set);
+  ~Evaluator();
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  const ExpressionSet& set() const { return *set_; }
+  double* values() { return values_.get(); }
+  double& operator[](int slot) { return values_[static_cast<std::size_t>(slot)]; }
+  // Every symbol back to its initial value.
+  void Reset();
+  // The value of `e` (of this evaluator's set) under the current values; NaN where muparser
+  // cannot evaluate it. Never throws.
+  double Evaluate(const Expression& e);
+
+ private:
+  const ExpressionSet* set_;
+  std::unique_ptr<double[]> values_;
+  std::vector<std::unique_ptr<mu::Parser>> parsers_;
+};
+
+// The functions formulas know, and every name a formula reserves (functions, constants and
+// the words and, or, not, true, false): a symbol cannot take one of these.
+const std::vector<std::string>& FunctionNames();
+bool IsReservedName(std::string_view name);
+
+// True for names formulas can use: a letter or _, then letters, digits or _.
+bool IsIdentifier(std::string_view name);
+
+// The candidate closest to `word` by edit distance, or "" when none is close enough to be a
+// plausible typo.
+std::string Suggest(std::string_view word, const std::vector<std::string>& candidates);
+// " (did you mean 'x'?)" or "".
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace parley::formula

@@ -1,0 +1,290 @@
+#include "solver/scenario/reader.h"
+
+#include <algorithm>
+
+namespace parley::scenario {
+
+void Reader::AddSymbols() {
+  AddParameterSymbols();
+  for (std::size_t i = 0; i < impl_.stages.size(); ++i)
+    impl_.stages[i].var_slot = AddSymbol(impl_.info.stages[impl_.stages[i].info_index].name,
+                                    SymbolKind::kStage);
+  for (const std::string& v : loop_var_names_)
+    if (Symbols().Find(v) < 0) AddSymbol(v, SymbolKind::kLoop);
+  for (const std::string& v : computed_) AddSymbol(v, SymbolKind::kComputed);
+  // Labels: each distinct label a distinct value from 1 (0 stays "no choice").
+  std::map<std::string, double>& label_value = label_value_;
+  for (const auto& [label, node] : label_nodes_) {
+    if (label_value.count(label)) continue;
+    double value = static_cast<double>(label_value.size() + 1);
+    label_value[label] = value;
+    if (!IsIdentifier(label) || IsReserved(label)) continue;
+    auto it = names_.find(label);
+    if (it != names_.end())
+      throw ValidationError(At(node), "action label '" + label + "' has the same name as " +
+                                          it->second +
+                                          "; labels are constants in formulas, rename one");
+    AddSymbol(label, SymbolKind::kLabel, value);
+  }
+  for (StageDef& def : impl_.stages)
+    for (const std::string& label : def.labels) def.label_values.push_back(label_value[label]);
+}
+
+int Reader::AddSymbol(const std::string& name, SymbolKind kind, double initial) {
+  impl_.symbol_kinds.push_back(kind);
+  return impl_.formulas.mutable_symbols().Add(name, initial);
+}
+
+void Reader::AddParameterSymbols() {
+  for (const Parameter& p : impl_.info.parameters)
+    impl_.parameter_slots.push_back(AddSymbol(p.name, SymbolKind::kParameter, p.value));
+}
+
+const Expression* Reader::Compile(const YAML::Node& node, const std::string& what) {
+  std::string text = Scalar(node, what);
+  return impl_.formulas.Add(text, TextAt(node));
+}
+
+Formula Reader::CompileFormula(const YAML::Node& node, const std::string& what) {
+  Formula f;
+  f.where = TextAt(node);
+  std::string text = Scalar(node, what);
+  Number n;
+  if (Number::Parse(text, &n)) {
+    f.literal = n;
+  } else {
+    f.expr = Compile(node, what);
+  }
+  return f;
+}
+
+void Reader::RequireStatic(const Formula& f, const std::string& what) {
+  if (!f.expr) return;
+  for (int slot : f.expr->used_slots()) {
+    auto kind = impl_.symbol_kinds[static_cast<std::size_t>(slot)];
+    if (kind == SymbolKind::kStage || kind == SymbolKind::kComputed)
+      throw ValidationError(f.where, what + " uses '" + Symbols().name(slot) +
+                                         "', which differs between histories; it can use "
+                                         "parameters and loop variables only");
+  }
+}
+
+void Reader::CompileStageForm() {
+  AddSymbols();
+  for (std::size_t r = 0; r < impl_.repeats.size(); ++r) CompileRepeat(static_cast<int>(r));
+  std::map<std::string, int> stage_index;
+  for (std::size_t i = 0; i < impl_.stages.size(); ++i)
+    stage_index[impl_.info.stages[impl_.stages[i].info_index].name] = static_cast<int>(i);
+  for (std::size_t i = 0; i < impl_.stages.size(); ++i)
+    CompileStage(static_cast<int>(i), stage_index);
+  for (std::size_t p = 0; p < raw_payoffs_.size(); ++p)
+    impl_.payoffs.push_back(CompileFormula(
+        *raw_payoffs_[p], "the payoff of " + impl_.info.players[p]));
+  CollectLaterComputed();
+}
+
+void Reader::CompileRepeat(int r) {
+  RepeatDef& def = impl_.repeats[r];
+  RawRepeat& raw = raw_repeats_[r];
+  def.var_slot = Symbols().Find(loop_var_names_[r]);
+  if (raw.from.IsDefined()) {
+    def.from = CompileFormula(raw.from, "'from'");
+  } else {
+    def.from.literal = Number(1);
+    def.from.where = def.where;
+  }
+  def.to = CompileFormula(raw.to, "'to'");
+  RequireStatic(def.from, "'from' of a repeat block");
+  RequireStatic(def.to, "'to' of a repeat block");
+  if (raw.while_condition.IsDefined())
+    def.while_condition = Compile(raw.while_condition, "'while'");
+}
+
+void Reader::CompileStage(int i, const std::map<std::string, int>& stage_index) {
+  StageDef& def = impl_.stages[i];
+  RawStage& raw = raw_stages_[i];
+  const StageInfo& info = impl_.info.stages[def.info_index];
+  const std::string in = " of stage '" + info.name + "'";
+  if (def.action_kind == ActionKind::kValues && raw.values.IsDefined())
+    for (const auto& v : raw.values) def.values.push_back(CompileFormula(v, "an action" + in));
+  if (def.action_kind == ActionKind::kRange) {
+    def.from = CompileFormula(raw.from, "'from'" + in);
+    def.to = CompileFormula(raw.to, "'to'" + in);
+    if (raw.step.IsDefined()) {
+      def.step = CompileFormula(raw.step, "'step'" + in);
+    } else {
+      def.step.literal = Number(1);
+      def.step.where = def.actions_where;
+    }
+  }
+  if (raw.probabilities.IsDefined()) CompileProbabilities(def, raw, in);
+  if (def.kind == StageKind::kBargain) CompileBargain(def, raw, in);
+  if (raw.condition.IsDefined()) def.condition = Compile(raw.condition, "the condition" + in);
+  if (!def.observe_all) CompileObserve(i, stage_index);
+  for (auto& [key, value] : raw.compute_items) {
+    int slot = Symbols().Find(key.Scalar());
+    def.compute.emplace_back(slot, Compile(value, "the formula of '" + key.Scalar() + "'"));
+  }
+}
+
+// A chance stage's probabilities: one formula for every action (with the stage's variable
+// bound to the action), a list, or a mapping by action label.
+void Reader::CompileProbabilities(StageDef& def, const RawStage& raw, const std::string& in) {
+  const StageInfo& info = impl_.info.stages[def.info_index];
+  def.probabilities_where = At(raw.probabilities);
+  const YAML::Node& p = raw.probabilities;
+  if (p.IsScalar()) {
+    def.probability_each = true;
+    def.probabilities.push_back(CompileFormula(p, "the probability" + in));
+  } else if (p.IsSequence()) {
+    if (def.action_kind == ActionKind::kLabels && p.size() != def.labels.size())
+      Fail(p, "stage '" + info.name + "' has " + std::to_string(def.labels.size()) +
+                  " actions but " + std::to_string(p.size()) + " probabilities");
+    if (def.action_kind == ActionKind::kRange)
+      Fail(p, "a range of actions takes one probability formula (using the stage's "
+              "variable), not a list");
+    for (const auto& x : p) def.probabilities.push_back(CompileFormula(x, "a probability" + in));
+  } else if (p.IsMap()) {
+    if (def.action_kind != ActionKind::kLabels)
+      Fail(p, "probabilities by label need labelled actions; use a list or one formula");
+    std::vector<std::optional<YAML::Node>> by_action(def.labels.size());
+    for (auto it = p.begin(); it != p.end(); ++it) {
+      std::string label = Scalar(it->first, "an action");
+      auto at = std::find(def.labels.begin(), def.labels.end(), label);
+      if (at == def.labels.end())
+        Fail(it->first, "'" + label + "' is not an action" + in +
+                            DidYouMean(label, def.labels));
+      by_action[at - def.labels.begin()].emplace(it->second);
+    }
+    for (std::size_t a = 0; a < def.labels.size(); ++a) {
+      if (!by_action[a])
+        Fail(p, "no probability for action '" + def.labels[a] + "'" + in);
+      def.probabilities.push_back(CompileFormula(*by_action[a], "a probability" + in));
+    }
+  } else {
+    Fail(p, "'probabilities' must be a list, a mapping by action, or one formula");
+  }
+}
+
+// The stages a player observes, by name: earlier ones only (or the same repeat block's).
+void Reader::CompileObserve(int i, const std::map<std::string, int>& stage_index) {
+  StageDef& def = impl_.stages[i];
+  const StageInfo& info = impl_.info.stages[def.info_index];
+  def.observes.assign(impl_.stages.size(), 0);
+  for (const YAML::Node& o : raw_stages_[i].observe_items) {
+    std::string name = o.Scalar();
+    auto it = stage_index.find(name);
+    if (it == stage_index.end())
+      Fail(o, "stage '" + info.name + "' observes '" + name + "', which is not a stage" +
+                  DidYouMean(name, stage_order_));
+    int j = it->second;
+    if (j >= i && !SameRepeat(j, i))
+      throw ValidationError(At(o), "stage '" + info.name + "' observes stage '" + name +
+                                       "', which comes after it (or is itself); a "
+                                       "player can observe only earlier choices");
+    def.observes[j] = 1;
+  }
+}
+
+void Reader::CompileBargain(StageDef& def, const RawStage& raw, const std::string& in) {
+  BargainDef& b = *def.bargain;
+  const YAML::Node m = raw.bargain;
+  const YAML::Node issues = m["issues"];
+  std::size_t k = 0;
+  for (auto it = issues.begin(); it != issues.end(); ++it, ++k) {
+    BargainIssueDef& d = b.issues[k];
+    d.var_slot = Symbols().Find(d.name);
+    if (d.discrete) {
+      for (const auto& label : d.labels) d.label_values.push_back(label_value_[label]);
+    } else {
+      d.from = CompileFormula(it->second["from"], "'from' of issue '" + d.name + "'" + in);
+      d.to = CompileFormula(it->second["to"], "'to' of issue '" + d.name + "'" + in);
+      RefuseLinkedBound(b, d.from, "'from'", d.name);
+      RefuseLinkedBound(b, d.to, "'to'", d.name);
+    }
+  }
+  if (m["powers"].IsDefined())
+    for (const auto& p : m["powers"]) b.powers.push_back(CompileFormula(p, "a bargaining power" + in));
+  if (m["breakdown"].IsDefined()) b.breakdown = CompileFormula(m["breakdown"], "'breakdown'" + in);
+  if (m["disagreement"].IsDefined() && m["disagreement"].IsSequence())
+    for (const auto& x : m["disagreement"])
+      b.disagreement.push_back(CompileFormula(x, "a disagreement payoff" + in));
+}
+
+void Reader::RefuseLinkedBound(const BargainDef& b, const Formula& bound, const std::string& which,
+                       const std::string& issue) {
+  if (!bound.expr) return;
+  for (int slot : bound.expr->used_slots())
+    for (const BargainIssueDef& other : b.issues)
+      if (other.var_slot == slot)
+        throw ValidationError(
+            bound.where,
+            which + " of issue '" + issue + "' names issue '" + other.name +
+                "' of the same bargain; linked issues (a range that depends on another "
+                "issue) are not supported yet (planned as the bargain's `constraints:`), so "
+                "give a range of parameters and computed variables only");
+}
+
+void Reader::CollectLaterComputed() {
+  // Stage definitions are numbered in file order (a bargain is never inside a repeat).
+  for (std::size_t i = 0; i < impl_.stages.size(); ++i) {
+    StageDef& def = impl_.stages[i];
+    if (def.kind != StageKind::kBargain) continue;
+    std::set<std::string> before;
+    for (std::size_t j = 0; j <= i; ++j)
+      for (const auto& [key, value] : raw_stages_[j].compute_items) before.insert(key.Scalar());
+    std::set<std::string> seen;
+    for (std::size_t j = i + 1; j < impl_.stages.size(); ++j)
+      for (const auto& [key, value] : raw_stages_[j].compute_items) {
+        std::string var = key.Scalar();
+        if (before.count(var) || !seen.insert(var).second) continue;
+        def.bargain->later_computed.push_back(
+            {Symbols().Find(var), var, impl_.info.stages[impl_.stages[j].info_index].name, At(key)});
+      }
+  }
+}
+
+bool Reader::SameRepeat(int a, int b) const {
+  for (int r = impl_.stages[a].repeat_index; r >= 0; r = impl_.repeats[r].parent_repeat)
+    for (int q = impl_.stages[b].repeat_index; q >= 0; q = impl_.repeats[q].parent_repeat)
+      if (r == q) return true;
+  return false;
+}
+
+void Reader::RecallNotes() {
+  const auto& defs = impl_.stages;
+  auto& notes = impl_.info.notes;
+  auto name = [&](int i) { return impl_.info.stages[defs[i].info_index].name; };
+  for (std::size_t t = 0; t < defs.size(); ++t) {
+    const StageDef& later = defs[t];
+    if (later.kind != StageKind::kDecision || later.observe_all) continue;
+    for (std::size_t s = 0; s < defs.size(); ++s) {
+      const StageDef& earlier = defs[s];
+      if (earlier.kind != StageKind::kDecision) continue;
+      bool before = s < t || SameRepeat(static_cast<int>(s), static_cast<int>(t));
+      if (!before) continue;
+      bool shared = false;
+      for (int p : earlier.players)
+        if (std::find(later.players.begin(), later.players.end(), p) != later.players.end())
+          shared = true;
+      if (!shared) continue;
+      std::string who = impl_.info.players[earlier.players[0]];
+      if (!later.observes[s]) {
+        notes.push_back(who + " does not observe his own earlier choice at stage '" + name(s) +
+                        "' when moving at stage '" + name(t) + "' (imperfect recall)");
+        continue;
+      }
+      for (std::size_t u = 0; u < defs.size(); ++u) {
+        bool saw = earlier.observe_all ? (u < s || SameRepeat(static_cast<int>(u), static_cast<int>(s)))
+                                       : earlier.observes[u] != 0;
+        if (saw && u != t && !later.observes[u] && u != s) {
+          notes.push_back(who + " saw stage '" + name(u) + "' when moving at '" + name(s) +
+                          "' but not when moving at '" + name(t) + "' (imperfect recall)");
+          break;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace parley::scenario
