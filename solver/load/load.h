@@ -29,7 +29,7 @@ struct Input {
   io::InputFormat format = io::InputFormat::kEfg;
   model::GamePtr game;                                  // set when options.expand
   std::shared_ptr<const scenario::Scenario> scenario;   // scenario files, expanded
-  std::shared_ptr<scenario::CompiledScenario> compiled;  // scenario files, not expanded
+  std::shared_ptr<const scenario::CompiledScenario> compiled;  // scenario files, not expanded
   bool is_scenario() const { return format == io::InputFormat::kScenario; }
 };
 

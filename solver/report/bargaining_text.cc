@@ -2,7 +2,8 @@
 
 #include <cmath>
 
-#include "solver/bargaining/json.h"
+#include "solver/bargaining/concepts.h"
+#include "solver/bargaining/problem.h"
 #include "solver/model/number.h"
 
 namespace parley::report {
@@ -70,7 +71,7 @@ std::string BargainingResultText(const std::string& title, const bg::Result& res
     }
     if (s.pure_cost) {
       text += key + ": forbidding lotteries costs " + Fmt(*s.pure_cost) +
-              (s.concept_kind == bg::Concept::kNash ? " of the Nash product" : "") +
+              (bg::Info(s.concept_kind).log_score ? " of the Nash product" : "") +
               " (with lotteries: " + FmtVector(*s.lottery_payoffs) + ")\n";
     }
     text += key + ": method: " + s.method + "\n";
