@@ -182,7 +182,8 @@ void JsonWriter::Escaped(std::string_view text) {
 }
 
 void JsonWriter::Flush() {
-  out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+  if (buffer_.empty()) return;
+  sink_(buffer_);
   buffer_.clear();
 }
 

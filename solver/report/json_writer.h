@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -18,10 +19,13 @@ namespace parley::report {
 
 class JsonWriter {
  public:
-  explicit JsonWriter(std::ostream& out) : out_(out) {}
+  // Where the text goes, a piece at a time (an atomic file, standard output, a string).
+  using Sink = std::function<void(std::string_view)>;
+  explicit JsonWriter(Sink sink) : sink_(std::move(sink)) {}
+  explicit JsonWriter(std::ostream& out)
+      : sink_([&out](std::string_view piece) { out.write(piece.data(), static_cast<std::streamsize>(piece.size())); }) {}
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
-  ~JsonWriter() { Flush(); }
 
   void BeginObject();
   void EndObject();
@@ -51,7 +55,8 @@ class JsonWriter {
   void Field(std::string_view key, const std::vector<double>& values);
   void Field(std::string_view key, const std::vector<std::string>& values);
 
-  // Writes what is buffered to the stream (also done as the buffer fills, and at the end).
+  // Hands what is buffered to the sink (also done as the buffer fills). Call it at the end:
+  // the destructor does not, since a sink may throw (a full disk).
   void Flush();
 
  private:
@@ -60,7 +65,7 @@ class JsonWriter {
   void Indent();
   void Escaped(std::string_view text);
 
-  std::ostream& out_;
+  Sink sink_;
   std::string buffer_;
   // One entry per open container: how many values it holds so far.
   std::vector<std::size_t> open_;

@@ -118,6 +118,7 @@ TEST_SUITE("report") {
       {
         JsonWriter w(out);
         Write(w, doc);
+        w.Flush();
       }
       REQUIRE(out.str() == doc.dump(2));
     }
@@ -135,6 +136,7 @@ TEST_SUITE("report") {
       w.EndObject();
       w.Field("z", 1.5);
       w.EndObject();
+      w.Flush();
     }
     CHECK(out.str() == whole.dump(2));
   }
