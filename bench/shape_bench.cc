@@ -51,7 +51,13 @@ void ReadSolveWrite(benchmark::State& state, const std::string& efg, Output outp
     if (output == Output::kText)
       benchmark::DoNotOptimize(report::SolutionText(*game, solution));
     else
-      benchmark::DoNotOptimize(report::SolutionJson(*game, solution).dump(2));
+    {
+      std::size_t bytes = 0;
+      report::JsonWriter w([&bytes](std::string_view piece) { bytes += piece.size(); });
+      report::WriteSolutionJson(w, *game, solution);
+      w.Flush();
+      benchmark::DoNotOptimize(bytes);
+    }
     nodes = game->num_nodes();
   }
   state.counters["nodes"] = static_cast<double>(nodes);

@@ -41,4 +41,16 @@ void Emit(const std::string& text, const std::string& path) {
   }
 }
 
+void EmitPieces(const std::string& path,
+                const std::function<void(const std::function<void(std::string_view)>&)>& write) {
+  if (path.empty() || path == "-") {
+    write([](std::string_view piece) { std::cout.write(piece.data(), static_cast<std::streamsize>(piece.size())); });
+    std::cout.flush();
+    return;
+  }
+  io::AtomicFile file(path);
+  write([&file](std::string_view piece) { file.Write(piece); });
+  file.Commit();
+}
+
 }  // namespace parley::cli

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "solver/io/files.h"
@@ -29,5 +31,10 @@ load::LoadOptions ToLoadOptions(const GameInput& input);
 // io::WriteFileAtomically: never over one of the command's inputs or a read-only file, and a
 // temporary file that an error or Ctrl-C interrupts is removed.
 void Emit(const std::string& text, const std::string& path = "");
+// The same for output produced piece by piece (large JSON): `write` hands each piece to the
+// sink it is given, which goes to standard output or to a temporary file renamed over `path`
+// once everything is written (nothing is left behind if `write` throws).
+void EmitPieces(const std::string& path,
+                const std::function<void(const std::function<void(std::string_view)>&)>& write);
 
 }  // namespace parley::cli

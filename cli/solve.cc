@@ -51,9 +51,14 @@ struct SolveCommand {
     auto solution = equilibrium::Solve(*game, options);
     bool bargains = scen && !scen->bargains.empty() && !solution.equilibria.empty();
     if (format == "json") {
-      auto doc = report::SolutionJson(*game, solution);
-      if (bargains) doc["bargaining"] = report::BargainingJson(*scen, solution.equilibria.front());
-      Emit(doc.dump(2) + "\n", output);
+      nlohmann::json bargaining;
+      if (bargains) bargaining = report::BargainingJson(*scen, solution.equilibria.front());
+      EmitPieces(output, [&](const report::JsonWriter::Sink& sink) {
+        report::JsonWriter w(sink);
+        report::WriteSolutionJson(w, *game, solution, bargains ? &bargaining : nullptr);
+        w.Flush();
+        sink("\n");
+      });
     } else {
       std::string text = report::SolutionText(*game, solution);
       if (bargains)

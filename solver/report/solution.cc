@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "solver/model/number.h"
+#include "solver/report/json_writer.h"
 #include "solver/report/text.h"
 
 namespace parley::report {
@@ -333,63 +334,107 @@ std::vector<std::uint32_t> InfosetNumbers(const Game& game) {
   return numbers;
 }
 
-nlohmann::json BehaviorJson(const Game& game, const Equilibrium& eq, bool exact) {
-  using nlohmann::json;
+void WriteBehaviorJson(JsonWriter& w, const Game& game, const Equilibrium& eq, bool exact) {
   ActionIndex index(game);
   std::vector<std::uint32_t> numbers = InfosetNumbers(game);
-  json records = json::array();
+  const bool fractions = exact && !eq.exact_behavior.empty();
+  w.BeginArray();
   for (InfosetId h = 0; h < game.num_infosets(); ++h) {
     int p = game.infoset_player(h);
     if (p == model::kChancePlayer) continue;
     std::uint32_t first = index.first(h), n = game.num_actions(h);
-    json actions = json::array();
+    // Keys in alphabetical order, as nlohmann::json keeps them (the documents stay the same).
+    w.BeginObject();
+    w.Key("actions").BeginArray();
     for (std::uint32_t a = 0; a < n; ++a) {
-      json probability;
-      if (exact && !eq.exact_behavior.empty()) probability = FormatRational(eq.exact_behavior[first + a]);
-      else probability = eq.behavior[first + a];
-      actions.push_back({{"label", game.action_label(h, a)}, {"probability", std::move(probability)}});
+      w.BeginObject();
+      w.Field("label", game.action_label(h, a));
+      if (fractions)
+        w.Field("probability", FormatRational(eq.exact_behavior[first + a]));
+      else
+        w.Field("probability", eq.behavior[first + a]);
+      w.EndObject();
     }
-    records.push_back({{"player", p + 1},
-                       {"number", numbers[h]},
-                       {"label", game.infoset_label(h)},
-                       {"actions", std::move(actions)}});
+    w.EndArray();
+    w.Field("label", game.infoset_label(h));
+    w.Field("number", numbers[h]);
+    w.Field("player", p + 1);
+    w.EndObject();
   }
-  return records;
+  w.EndArray();
+}
+
+namespace {
+// A document from what a streaming writer writes.
+template <typename Write>
+nlohmann::json AsDocument(const Write& write) {
+  std::string text;
+  JsonWriter w([&text](std::string_view piece) { text += piece; });
+  write(w);
+  w.Flush();
+  return nlohmann::json::parse(text);
+}
+}  // namespace
+
+nlohmann::json BehaviorJson(const Game& game, const Equilibrium& eq, bool exact) {
+  return AsDocument([&](JsonWriter& w) { WriteBehaviorJson(w, game, eq, exact); });
 }
 
 nlohmann::json SolutionJson(const Game& game, const Solution& solution) {
-  using nlohmann::json;
+  return AsDocument([&](JsonWriter& w) { WriteSolutionJson(w, game, solution); });
+}
+
+void WriteSolutionJson(JsonWriter& w, const Game& game, const Solution& solution,
+                       const nlohmann::json* bargaining) {
   ActionIndex index(game);
   std::vector<std::uint32_t> numbers = InfosetNumbers(game);
-  json doc;
-  doc["title"] = game.title();
-  doc["players"] = game.players();
-  doc["concept"] = solution.concept_name;
-  doc["method"] = solution.method;
-  doc["exact"] = solution.exact;
-  doc["truncated"] = solution.truncated;
-  doc["complete"] = solution.complete;
-  if (!solution.complete) doc["stopped_by"] = solution.stopped_by;
   // Fractions (as strings) only for exact quantities: exact arithmetic on a game stated
   // exactly; otherwise numbers, with a note saying why.
   const bool exact = solution.exact && StatedExactly(game);
   std::vector<std::string> notes = solution.notes;
   if (solution.exact && !exact) notes.push_back(ExactnessNote());
-  if (!notes.empty()) doc["notes"] = notes;
-  json list = json::array();
+  // Keys in alphabetical order throughout, as the document form had them.
+  w.BeginObject();
+  if (bargaining) w.Field("bargaining", *bargaining);
+  w.Field("complete", solution.complete);
+  w.Field("concept", solution.concept_name);
+  w.Key("equilibria").BeginArray();
   for (const Equilibrium& eq : solution.equilibria) {
-    json e;
-    json pay = json::array();
-    for (int p = 0; p < game.num_players(); ++p) {
-      if (exact && !eq.exact_payoffs.empty()) pay.push_back(FormatRational(eq.exact_payoffs[p]));
-      else pay.push_back(eq.payoffs[p]);
+    w.BeginObject();
+    w.Key("behavior");
+    WriteBehaviorJson(w, game, eq, exact);
+    w.Key("indifferent").BeginArray();
+    for (NodeId v : eq.indifferent) w.Integer(v);
+    w.EndArray();
+    if (eq.max_gain >= 0) w.Field("max_gain", eq.max_gain);
+    bool cut = false;
+    std::vector<PathEntry> path = EquilibriumPath(game, eq, 10000, &cut);
+    w.Key("path").BeginArray();
+    for (const PathEntry& p : path) {
+      w.BeginObject();
+      w.Key("actions").BeginArray();
+      for (std::size_t k = 0; k + 1 < p.nodes.size(); ++k)
+        w.String(game.action_label(game.infoset(p.nodes[k]), game.action_into(p.nodes[k + 1])));
+      w.EndArray();
+      w.Field("payoffs", p.payoffs);
+      w.Field("probability", p.probability);
+      w.Key("terminal").Integer(p.terminal);
+      w.EndObject();
     }
-    e["payoffs"] = pay;
-    std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
-    e["behavior"] = BehaviorJson(game, eq, exact);
+    w.EndArray();
+    if (cut) w.Field("path_truncated", true);
+    w.Key("payoffs").BeginArray();
+    for (int p = 0; p < game.num_players(); ++p) {
+      if (exact && !eq.exact_payoffs.empty())
+        w.String(FormatRational(eq.exact_payoffs[p]));
+      else
+        w.Double(eq.payoffs[p]);
+    }
+    w.EndArray();
     // Every decision node of a set where the strategy is pure, with its action (1-based
     // position too, since labels may repeat or be empty).
-    json strategy = json::array();
+    std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
+    w.Key("strategy").BeginArray();
     for (InfosetId h = 0; h < game.num_infosets(); ++h) {
       if (game.infoset_player(h) == model::kChancePlayer) continue;
       std::uint32_t first = index.first(h), n = game.num_actions(h);
@@ -398,39 +443,29 @@ nlohmann::json SolutionJson(const Game& game, const Solution& solution) {
       for (std::uint32_t a = 0; a < n; ++a)
         if (eq.behavior[first + a] == 1) chosen = a;
       for (NodeId v : game.infoset_nodes(h)) {
-        json s;
-        s["node"] = v;
-        s["at"] = DescribeNode(game, v);
-        s["player"] = game.infoset_player(h) + 1;
-        s["infoset"] = numbers[h];
-        s["action"] = game.action_label(h, chosen);
-        s["action_number"] = chosen + 1;
-        s["on_path"] = reach[v] > 0;
-        strategy.push_back(std::move(s));
+        w.BeginObject();
+        w.Field("action", game.action_label(h, chosen));
+        w.Field("action_number", chosen + 1);
+        w.Field("at", DescribeNode(game, v));
+        w.Field("infoset", numbers[h]);
+        w.Field("node", v);
+        w.Field("on_path", reach[v] > 0);
+        w.Field("player", game.infoset_player(h) + 1);
+        w.EndObject();
       }
     }
-    e["strategy"] = std::move(strategy);
-    bool cut = false;
-    json path = json::array();
-    for (const PathEntry& p : EquilibriumPath(game, eq, 10000, &cut)) {
-      json step;
-      step["probability"] = p.probability;
-      step["terminal"] = p.terminal;
-      json actions = json::array();
-      for (std::size_t k = 0; k + 1 < p.nodes.size(); ++k)
-        actions.push_back(game.action_label(game.infoset(p.nodes[k]), game.action_into(p.nodes[k + 1])));
-      step["actions"] = actions;
-      step["payoffs"] = p.payoffs;
-      path.push_back(std::move(step));
-    }
-    e["path"] = std::move(path);
-    if (cut) e["path_truncated"] = true;
-    e["indifferent"] = eq.indifferent;
-    if (eq.max_gain >= 0) e["max_gain"] = eq.max_gain;
-    list.push_back(std::move(e));
+    w.EndArray();
+    w.EndObject();
   }
-  doc["equilibria"] = std::move(list);
-  return doc;
+  w.EndArray();
+  w.Field("exact", solution.exact);
+  w.Field("method", solution.method);
+  if (!notes.empty()) w.Field("notes", notes);
+  w.Field("players", game.players());
+  if (!solution.complete) w.Field("stopped_by", solution.stopped_by);
+  w.Field("title", game.title());
+  w.Field("truncated", solution.truncated);
+  w.EndObject();
 }
 
 }  // namespace parley::report

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+
+#include "solver/report/json_writer.h"
 #include <string>
 #include <vector>
 
@@ -39,6 +41,12 @@ struct TextOptions {
 };
 std::string SolutionText(const Game& game, const Solution& solution,
                          const TextOptions& options = {});
+// The solution as JSON, written as it is produced (no document in memory, so a tree with
+// millions of nodes costs its text only). `bargaining`, when given, is the scenario's
+// bargaining steps (BargainingJson), placed under "bargaining".
+void WriteSolutionJson(JsonWriter& w, const Game& game, const Solution& solution,
+                       const nlohmann::json* bargaining = nullptr);
+// The same as a document, for small results (tests, programs that go on to edit it).
 nlohmann::json SolutionJson(const Game& game, const Solution& solution);
 
 // Each information set's number within its mover (chance counts apart), 1-based, in the
@@ -52,6 +60,7 @@ std::vector<std::uint32_t> InfosetNumbers(const Game& game);
 // may repeat or be empty, so a map could lose one). Probabilities are doubles (written as the
 // shortest decimal that reads back to the same double) or, with `exact`, strings holding
 // exact fractions ("1/3").
+void WriteBehaviorJson(JsonWriter& w, const Game& game, const Equilibrium& eq, bool exact);
 nlohmann::json BehaviorJson(const Game& game, const Equilibrium& eq, bool exact);
 
 // True when every payoff and probability of the game is a number the input stated exactly
