@@ -6,27 +6,12 @@
 
 #include "solver/io/files.h"
 #include "solver/io/yaml_limits.h"
+#include "solver/io/yaml_values.h"
 #include "solver/model/error.h"
 
 namespace parley::bargaining {
 
 namespace {
-
-// Levenshtein distance: a slip of one or two letters suggests the key meant.
-std::size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 class Reader {
  public:
@@ -42,13 +27,9 @@ class Reader {
     for (auto it = map.begin(); it != map.end(); ++it) {
       std::string key = it->first.Scalar();
       if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-      std::string list, close;
-      for (const auto& a : allowed) {
-        list += (list.empty() ? "" : ", ") + a;
-        if (close.empty() && EditDistance(a, key) <= 2) close = a;
-      }
-      Fail(it->first, "unknown key '" + key + "' in " + what +
-                          (close.empty() ? "" : " (did you mean '" + close + "'?)") +
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      Fail(it->first, "unknown key '" + key + "' in " + what + io::DidYouMean(key, allowed) +
                           "; the keys are " + list);
     }
   }
@@ -75,11 +56,7 @@ class Reader {
     return out;
   }
 
-  bool Bool(const YAML::Node& node, const std::string& what) {
-    if (!node.IsScalar() || (node.Scalar() != "true" && node.Scalar() != "false"))
-      Fail(node, what + " is true or false");
-    return node.Scalar() == "true";
-  }
+  bool Bool(const YAML::Node& node, const std::string& what) { return io::YamlBool(node, file_, what); }
 
   int Int(const YAML::Node& node, const std::string& what) {
     try {

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "solver/io/suggest.h"
 #include "solver/model/error.h"
 
 namespace mu {
@@ -150,10 +151,8 @@ bool IsReservedName(std::string_view name);
 // True for names formulas can use: a letter or _, then letters, digits or _.
 bool IsIdentifier(std::string_view name);
 
-// The candidate closest to `word` by edit distance, or "" when none is close enough to be a
-// plausible typo.
-std::string Suggest(std::string_view word, const std::vector<std::string>& candidates);
-// " (did you mean 'x'?)" or "".
-std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+// The did-you-mean hint every reader gives (io/suggest.h).
+using io::DidYouMean;
+using io::Suggest;
 
 }  // namespace parley::formula

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "solver/io/suggest.h"  // Suggest, DidYouMean: every YAML reader uses them
 #include "solver/model/error.h"
 
 namespace parley::io {
@@ -21,11 +22,5 @@ SourceLocation YamlLocation(const YAML::Node& node, const std::string& file);
 // "<what> must be true or false, not 'yes'". `what` names the key ("'lotteries'").
 bool YamlBool(const YAML::Node& node, const std::string& file, const std::string& what);
 
-// The candidate nearest to `word` by edit distance (Levenshtein, case-insensitive), if it is
-// within a third of the word's length (at least 1); "" when none is that close. An exact match
-// is not a suggestion.
-std::string Suggest(std::string_view word, const std::vector<std::string>& candidates);
-// " (did you mean 'x'?)" for Suggest's answer, or "".
-std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace parley::io

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "solver/io/yaml_limits.h"
+#include "solver/io/yaml_values.h"
 
 namespace parley::scenario {
 
@@ -66,10 +67,7 @@ double Reader::NumberValue(const YAML::Node& node, const std::string& what) cons
 }
 
 bool Reader::BoolValue(const YAML::Node& node, const std::string& what) const {
-  std::string text = Scalar(node, what);
-  if (text == "true" || text == "yes" || text == "True") return true;
-  if (text == "false" || text == "no" || text == "False") return false;
-  Fail(node, what + " must be true or false, not '" + text + "'");
+  return io::YamlBool(node, file_, what);
 }
 
 Reader::KeyedMapping Reader::Mapping(const YAML::Node& node, const std::string& what,
@@ -231,7 +229,7 @@ void Reader::ReadParameters(const YAML::Node& node) {
         p.description = Scalar(n, "description");
       if (auto n = Get(m, "source"); n.IsDefined()) p.source = Scalar(n, "source");
       if (auto n = Get(m, "assumption"); n.IsDefined())
-        p.assumption = BoolValue(n, "assumption");
+        p.assumption = BoolValue(n, "'assumption'");
       if (p.min && p.max && *p.min > *p.max)
         Fail(m.at("min").second, "min of '" + name + "' is above its max");
       if ((p.min && p.value < *p.min) || (p.max && p.value > *p.max))

@@ -247,9 +247,7 @@ void Reader::ReadBargain(const YAML::Node& node, StageDef& def, RawStage& raw, S
                   std::to_string(impl_.info.players.size()) + ")");
   }
   if (auto l = Get(m, "lotteries"); l.IsDefined()) {
-    std::string text = Scalar(l, "lotteries");
-    if (text != "true" && text != "false") Fail(l, "'lotteries' is true or false");
-    bargain->lotteries = text == "true";
+    bargain->lotteries = BoolValue(l, "'lotteries'");
   }
   if (auto d = Get(m, "disagreement"); d.IsDefined()) {
     bool follow = d.IsScalar() && (d.Scalar() == "continue" || d.Scalar() == "what_follows");

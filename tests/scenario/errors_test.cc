@@ -192,6 +192,26 @@ TEST_SUITE("scenario errors") {
               .find("s.yaml:2:25: the value of 'c' lies outside its range [1, inf]") == 0);
   }
 
+  TEST_CASE("booleans are YAML 1.2's true and false, in every key that takes one") {
+    // YAML 1.1's yes/no were accepted for `assumption` and refused for `lotteries`; both keys
+    // now read booleans through the one helper every YAML reader uses.
+    std::string assumption = std::string(kHead) +
+                             "parameters:\n"
+                             "  cake: {value: 10, assumption: yes}\n"
+                             "stages: [{name: x, player: A, actions: [l]}]\n"
+                             "payoffs: [cake, 0]\n";
+    CHECK(ErrorOf(assumption) == "s.yaml:3:33: 'assumption' must be true or false, not 'yes'");
+    std::string fine = assumption;
+    fine.replace(fine.find("yes"), 3, "True");
+    CHECK(ReadScenario(fine, "s.yaml")->parameters[0].assumption);
+    std::string lotteries = std::string(kHead) +
+                            "stages:\n"
+                            "  - name: talks\n"
+                            "    bargain: {issues: {x: {from: 0, to: 1}}, lotteries: no}\n"
+                            "payoffs: [x, 1 - x]\n";
+    CHECK(ErrorOf(lotteries).find("s.yaml:4:57: 'lotteries' must be true or false, not 'no'") == 0);
+  }
+
   TEST_CASE("the node limit stops expansion") {
     std::string text = std::string(kHead) +
                        "stages:\n"
