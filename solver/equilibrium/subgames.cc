@@ -10,6 +10,7 @@
 #include "solver/equilibrium/sequence_solvers.h"
 #include "solver/equilibrium/verify.h"
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 
 namespace parley::equilibrium {
 
@@ -48,11 +49,7 @@ bool Tied(const T& a, const T& b) {
 }
 
 // A deviation gain for a note: "2.4e-09", "0.0312".
-std::string Gain(double gain) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3g", gain);
-  return text;
-}
+std::string Gain(double gain) { return FormatSignificant(gain, 3); }
 
 struct Counters {
   std::size_t bi_nodes = 0, lp_subgames = 0, lemke_subgames = 0, unreached_sets = 0;

@@ -3,14 +3,12 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "solver/model/number.h"
+
 namespace parley::report {
 namespace {
 
-std::string Short(double x) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", x);
-  return buffer;
-}
+std::string Short(double x) { return FormatSignificant(x, 6); }
 
 }  // namespace
 

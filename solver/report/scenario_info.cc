@@ -58,7 +58,7 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
 
   std::vector<BargainingStep> steps;
   for (const scenario::BargainRecord* r : order) {
-    const scenario::BargainStepResult& result = r->step;
+    const bargaining::AgreementResult& result = r->step;
     bargaining::OutcomeSet set{result.points, true};
     std::string where = r->history.empty() ? "at the start" : r->history;
     BargainingStep step = BargainingStepFromResult(

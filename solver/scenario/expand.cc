@@ -14,19 +14,15 @@
 #include <unordered_map>
 
 #include "solver/equilibrium/solve.h"
+#include "solver/model/number.h"
 #include "solver/scenario/internal.h"
 
 namespace parley::scenario {
 
 std::string NumberLabel(double value) {
   if (value == 0) return "0";  // also -0
-  char buffer[32];
-  if (std::abs(value) < 1e15 && value == std::round(value)) {
-    std::snprintf(buffer, sizeof buffer, "%.0f", value);
-  } else {
-    std::snprintf(buffer, sizeof buffer, "%.10g", value);
-  }
-  return buffer;
+  if (std::abs(value) < 1e15 && value == std::round(value)) return FormatFixed(value, 0);
+  return FormatSignificant(value, 10);
 }
 
 namespace {
@@ -411,13 +407,15 @@ class Expander {
     BargainRecord record = BargainTerms(pc, b);
     std::vector<double> d = DisagreementPoint(pc, def, b, saved);
     record.disagreement_from_branch = b.disagreement.empty();
-    BargainInput input = BargainProblem(pc, b, d, record);
+    bargaining::AgreementProblem input = BargainProblem(pc, b, d, record);
     vars_[def.var_slot] = def.label_values[0];  // agree
-    UtilityFunction utility = [&](const std::vector<double>& values, std::vector<double>* u) {
+    bargaining::UtilityOracle utility = [&](const std::vector<double>& values, std::vector<double>* u) {
       AgreementPayoffs(pc, def, values, u);
     };
     try {
-      record.step = SolveBargainStep(input, utility);
+      // Scenario bargains use the exact method only: payoffs not affine in a continuous issue
+      // are refused (bargaining/agreement.h).
+      record.step = bargaining::SolveAgreement(input, utility, bargaining::AgreementMethod::kExact);
     } catch (const ValidationError& e) {
       if (!e.where().file.empty()) throw;  // located already (a payoff formula)
       throw BargainError(pc, b, e.message());
@@ -488,16 +486,16 @@ class Expander {
 
   // The bargaining problem: the issues with their ranges or options, the disagreement point
   // and the terms; the issues are recorded too.
-  BargainInput BargainProblem(std::size_t pc, const BargainDef& b, const std::vector<double>& d,
+  bargaining::AgreementProblem BargainProblem(std::size_t pc, const BargainDef& b, const std::vector<double>& d,
                               BargainRecord& record) {
-    BargainInput input;
+    bargaining::AgreementProblem input;
     input.disagreement = d;
     input.concept_kind = b.concept_kind;
     input.weights = record.weights;
     input.lotteries = b.lotteries;
     input.all_concepts = !options_.fast_bargains;
     for (const BargainIssueDef& issue : b.issues) {
-      BargainIssue x;
+      bargaining::AgreementIssue x;
       x.name = issue.name;
       x.discrete = issue.discrete;
       if (issue.discrete) {

@@ -67,7 +67,7 @@ struct StageDef {
   SourceLocation where;
 };
 
-// A bargain stage's definition (see bargain_step.h for how it is solved).
+// A bargain stage's definition (solved by bargaining::SolveAgreement).
 struct BargainIssueDef {
   std::string name;
   int var_slot = -1;                 // the issue's variable slot

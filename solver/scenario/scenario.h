@@ -28,7 +28,7 @@
 #include "solver/formula/distribution.h"
 #include "solver/model/error.h"
 #include "solver/model/game.h"
-#include "solver/scenario/bargain_step.h"
+#include "solver/bargaining/agreement.h"
 
 namespace parley::scenario {
 
@@ -104,7 +104,7 @@ struct BargainRecord {
   // The agreement's issue values with each discrete issue as its option's position (0, 1, ...)
   // rather than its label code; NaN when no agreement is possible.
   std::vector<double> IssueValuesByPosition() const;
-  BargainStepResult step;              // agreement, all concepts, ideal point, frontier
+  bargaining::AgreementResult step;              // agreement, all concepts, ideal point, frontier
   bargaining::Concept concept_kind = bargaining::Concept::kNash;
   std::vector<double> weights;         // bargaining powers (empty: equal)
 };
