@@ -67,18 +67,16 @@ void ReadSolveWrite(benchmark::State& state, const std::string& efg, Output outp
 }
 
 void BM_DeepChain(benchmark::State& state) {
-  static std::string efg;
-  efg = ChainEfg(static_cast<std::size_t>(state.range(0)));
-  ReadSolveWrite(state, efg, static_cast<Output>(state.range(1)));
+  ReadSolveWrite(state, ChainEfg(static_cast<std::size_t>(state.range(0))),
+                 static_cast<Output>(state.range(1)));
 }
 BENCHMARK(BM_DeepChain)
     ->ArgsProduct({{25'000, 100'000, 250'000, 1'000'000}, {0, 1}})
     ->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void BM_WideNode(benchmark::State& state) {
-  static std::string efg;
-  efg = UltimatumEfg(static_cast<std::size_t>(state.range(0)));
-  ReadSolveWrite(state, efg, static_cast<Output>(state.range(1)));
+  ReadSolveWrite(state, UltimatumEfg(static_cast<std::size_t>(state.range(0))),
+                 static_cast<Output>(state.range(1)));
 }
 BENCHMARK(BM_WideNode)
     ->ArgsProduct({{25'000, 100'000, 300'000, 1'000'000}, {0, 1}})
