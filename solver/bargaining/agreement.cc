@@ -514,6 +514,13 @@ AgreementResult SolveBySearch(const AgreementProblem& problem, const UtilityOrac
 
 AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOracle& utility,
                                AgreementMethod method) {
+  // Parties, constraints, the alternating protocol and outside options are declared in
+  // agreement.h; until the solver honours them, a problem that uses them is refused rather
+  // than solved as if they were absent.
+  if (!problem.parties.empty() || !problem.constraints.empty() ||
+      problem.protocol != Protocol::kAxiomatic || problem.rule != DisagreementRule::kThreat)
+    throw ValidationError("parties, constraints, alternating offers and outside options in a "
+                          "bargain are not supported yet");
   const Layout layout = MakeLayout(problem);
   const bool may_search = method == AgreementMethod::kExactOrSearch && layout.discrete.empty();
   if (layout.continuous.size() > kMaxContinuousIssues) {

@@ -38,13 +38,50 @@ struct AgreementIssue {
   std::vector<double> values;           // discrete: the value each option binds
 };
 
+// A link between issues: the agreement must satisfy value(issues) <= 0 (a scenario's
+// `lhs <= rhs` becomes lhs - rhs, `lhs >= rhs` becomes rhs - lhs). `text` is what the user
+// wrote, for reports and for naming the constraints that bind.
+struct AgreementConstraint {
+  std::string text;
+  std::function<double(const Vector& issues)> value;
+};
+
+// How the parties reach an agreement.
+enum class Protocol {
+  kAxiomatic,    // the concept (`solution:`) picks the agreement
+  kAlternating,  // alternating offers: Rubinstein (1982), infinite horizon; Stahl (1972), finite
+};
+struct AlternatingProtocol {
+  Vector discount;  // per round, one per party (in `parties` order), each in (0, 1)
+  int first = 0;    // the first proposer, an index into `parties`
+  int rounds = 0;   // 0: infinite horizon; otherwise the last round a proposal is made
+};
+
+// What the parties fall back on.
+enum class DisagreementRule {
+  kThreat,   // `disagreement` is the disagreement point (the threat point)
+  kOutside,  // the outside-option principle (Binmore, Shaked and Sutton 1989): split over
+             // `inside`, then give each party at least `disagreement` (its outside option)
+};
+
 struct AgreementProblem {
   std::vector<AgreementIssue> issues;
-  Vector disagreement;
+  Vector disagreement;          // one per player (the payoff vector's length)
   Concept concept_kind = Concept::kNash;
-  Vector weights;               // empty: equal
+  Vector weights;               // one per party; empty: equal. A weight may be 0 (that party
+                                // then gets its disagreement value); at least one positive
   bool lotteries = true;
   bool all_concepts = true;     // false: only concept_kind (faster; for sweeps)
+  // The players at the table, as indices into the payoff vector, in the order `weights` and
+  // `alternating.discount` follow. Empty: every player. The other players' payoffs are
+  // reported but play no part in the solution (no gain required of them).
+  std::vector<int> parties;
+  std::vector<AgreementConstraint> constraints;
+  Protocol protocol = Protocol::kAxiomatic;
+  AlternatingProtocol alternating;  // protocol == kAlternating (exactly two parties)
+  DisagreementRule rule = DisagreementRule::kThreat;
+  Vector inside;                    // rule == kOutside: one per player, what each gets while
+                                    // talks go on
 };
 
 // Payoffs of every player at the given issue values (one per issue, discrete ones holding
@@ -65,7 +102,23 @@ struct AgreementTerms {
   bool lottery() const { return packages.size() > 1; }
 };
 
+// How sure the solver is of an agreement (never "global" on the strength of sampling).
+enum class Optimality {
+  kExact,      // affine payoffs, linear constraints: the hull method, exact up to rounding
+  kKktPoint,   // a point where the optimality (KKT) conditions hold to `kkt_residual`, with
+               // concavity sampled (not proven): optimal if the problem is concave
+  kBestFound,  // the best point a global search and a local polish found (`search` says how)
+};
+
 struct AgreementResult {
+  Optimality optimality = Optimality::kExact;
+  std::string search;               // kKktPoint / kBestFound: the method, in words
+  double kkt_residual = 0;          // kKktPoint: the largest violation of the KKT conditions
+  std::vector<std::string> binding; // constraints (their text) and issue bounds ("price = 10")
+                                    // active at the agreement
+  std::vector<int> parties;         // the players at the table (every player when none given)
+  std::vector<bool> outside_binds;  // rule == kOutside: per party, its outside option binds
+
   // False when no agreement gives every player more than the disagreement point: then talks
   // fail, `payoffs` is the disagreement point and `result` holds only it and the ideal point.
   bool agreement_possible = true;
