@@ -4,6 +4,7 @@
 // (report::WriteSolutionJson), so the module's answers are the CLI's, key for key.
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,14 @@ Loaded Load(const std::string& path, const std::vector<std::string>& overrides,
 std::string SolveJson(const Loaded& in, bool all, bool exact, std::size_t max,
                       const std::string& method) {
   if (max == 0) throw Error("max: expected a positive number of equilibria");
+  // An unknown method is the caller's bad argument here (ValueError), not an input the
+  // library cannot serve.
+  const auto& methods = equilibrium::SolveMethods();
+  if (std::find(methods.begin(), methods.end(), method) == methods.end()) {
+    std::string known;
+    for (const auto& x : methods) known += (known.empty() ? "" : ", ") + x;
+    throw Error("method '" + TruncateForMessage(method) + "': expected one of " + known);
+  }
   equilibrium::SolveOptions options;
   options.exact = exact;
   options.all = all;
