@@ -20,8 +20,10 @@
 #include "solver/model/error.h"
 #include "solver/model/game_builder.h"
 #include "solver/report/bargaining_steps.h"
+#include "solver/report/dot.h"
 #include "solver/report/json_writer.h"
 #include "solver/report/solution.h"
+#include "solver/report/tree_svg.h"
 #include "solver/scenario/scenario.h"
 
 namespace parley::python {
@@ -85,6 +87,38 @@ std::string ToNfg(const model::Game& game, std::size_t max_profiles) {
   RunInterruptibly([&] { text = io::WriteNfgString(equilibrium::ReducedStrategicForm(game, options)); },
                    nullptr);
   return text;
+}
+
+// `parley draw`'s picture as text: SVG, or DOT (`dot`), with the first equilibrium
+// highlighted unless `with_solution` is false or no method solves the game (then `note` says
+// why, as the command's note does).
+py::tuple Draw(const Loaded& in, bool dot, bool with_solution, std::size_t max_nodes) {
+  if (max_nodes < 3) throw Error("max_nodes: expected at least 3");
+  std::string text, note;
+  RunInterruptibly([&] {
+    std::optional<equilibrium::Solution> solution;
+    if (with_solution) {
+      try {
+        solution = equilibrium::Solve(*in.game, {});
+      } catch (const UnsupportedError& e) {
+        note = "drawn without an equilibrium: " + e.message();
+      }
+    }
+    const equilibrium::Equilibrium* eq =
+        solution && !solution->equilibria.empty() ? &solution->equilibria.front() : nullptr;
+    report::TreeDrawOptions options;
+    options.max_nodes = max_nodes;
+    if (dot) {
+      report::TreeView view = report::SelectTree(*in.game, eq, options);
+      if (note.empty()) note = view.note;
+      text = report::TreeDot(*in.game, eq, options);
+    } else {
+      report::TreeDrawing drawing = report::DrawTreeSvg(*in.game, eq, options);
+      if (note.empty()) note = drawing.note;
+      text = std::move(drawing.svg);
+    }
+  }, nullptr);
+  return py::make_tuple(text, note);
 }
 
 // A number given from Python: an int or a float as it is, a string as a file would state it
@@ -207,6 +241,7 @@ void BindGames(py::module_& m) {
       })
       .def("solve_json", &SolveJson, py::arg("all"), py::arg("exact"), py::arg("max"),
            py::arg("method"))
+      .def("draw", &Draw, py::arg("dot"), py::arg("with_solution"), py::arg("max_nodes"))
       .def("to_efg", [](const Loaded& l) { return io::WriteEfgString(*l.game); })
       .def("to_json", [](const Loaded& l) { return io::WriteGameJson(*l.game); })
       .def("to_nfg", [](const Loaded& l, std::size_t max_profiles) { return ToNfg(*l.game, max_profiles); },

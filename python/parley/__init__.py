@@ -309,6 +309,34 @@ class Game:
         """
         return _write(self._loaded.to_nfg(_max_nodes(max_profiles)), path)
 
+    def draw(self, path=None, solution=True, max_nodes=400):
+        """The tree as ``parley draw`` draws it, with the first equilibrium highlighted
+        (unless ``solution`` is False): SVG text, or DOT text when ``path`` ends in .dot;
+        also written to ``path`` when given. Trees past ``max_nodes`` are collapsed below a
+        depth (a warning says so). Notebooks show a Game as this picture."""
+        fmt = "svg"
+        if path is not None:
+            ext = _os.path.splitext(_os.fspath(path))[1].lower()
+            if ext not in (".svg", ".dot"):
+                raise ValueError(f"{_os.fspath(path)}: draw writes .svg or .dot (for PNG, run "
+                                 "`parley draw` or rsvg-convert on the SVG)")
+            fmt = ext[1:]
+        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
+            raise ValueError("max_nodes: expected a whole number of at least 3")
+        text, note = self._loaded.draw(fmt == "dot", bool(solution), max_nodes)
+        if note:
+            import warnings
+            warnings.warn(note, stacklevel=2)
+        return _write(text, path)
+
+    def _repr_svg_(self):
+        if self.num_nodes > 2000:
+            return None  # too large to show inline; draw() collapses it on request
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self.draw()
+
     def report(self, path, all=False, exact=False, max=1000, show=3):
         """Writes ``parley report``'s report: ``path`` ending .html (one page) or .md."""
         self._report(path, all, exact, max, "", show, [], None)

@@ -118,3 +118,12 @@ def test_threats_and_alternating_equal_cli_json():
     a = parley.alternating_offers((0.9, 0.8), first=2, rounds=5)
     assert a.json == cli_json("bargain", "--alternating", "--discount", "0.9,0.8", "--first", "2",
                               "--rounds", "5", "--format", "json")
+
+
+@pytest.mark.parametrize("ext", ["svg", "dot"])
+def test_draw_equals_cli(tmp_path, ext):
+    out = tmp_path / f"tree.{ext}"
+    run_cli("draw", "games/entry_deterrence.yaml", "-o", out)
+    g = parley.load(SOURCE / "games/entry_deterrence.yaml")
+    assert g.draw(tmp_path / f"mine.{ext}") == out.read_text()
+    assert (tmp_path / f"mine.{ext}").read_text() == out.read_text()
