@@ -67,11 +67,13 @@ struct Model {
   analysis::Model model;
 };
 
-analysis::RunOptions Run(int threads, std::atomic<bool>* cancel) {
+// `shard`: "K/N" (the command line's --shard) or "" for the whole run.
+analysis::RunOptions Run(int threads, std::atomic<bool>* cancel, const std::string& shard = "") {
   if (threads < 0) throw Error("threads: expected 0 (one per core) or a positive number");
   analysis::RunOptions run;
   run.threads = threads;
   run.cancel = cancel;
+  if (!shard.empty()) run.shard = analysis::ParseShard(shard);
   return run;
 }
 
@@ -81,15 +83,17 @@ py::array_t<T> NewColumn(std::size_t n) {
 }
 
 // The sweep's rows as columns, in the CLI's CSV order: index, the axes, the values, outcome.
-py::dict Sweep(const Model& m, const std::vector<std::string>& vary, int threads) {
+py::dict Sweep(const Model& m, const std::vector<std::string>& vary, int threads,
+               const std::string& shard) {
   if (vary.empty() || vary.size() > 2) throw Error("vary: a sweep varies one or two parameters");
   std::vector<analysis::Axis> axes;
   for (const auto& v : vary) axes.push_back(analysis::ParseAxis(m.model, v));
   if (axes.size() == 2 && axes[0].parameter == axes[1].parameter)
     throw Error("vary names " + axes[0].name + " twice");
   std::atomic<bool> cancel{false};
+  analysis::RunOptions run = Run(threads, &cancel, shard);
   analysis::SweepResult r;
-  RunInterruptibly([&] { r = analysis::RunSweep(m.model, axes, Run(threads, &cancel)); }, &cancel);
+  RunInterruptibly([&] { r = analysis::RunSweep(m.model, axes, run); }, &cancel);
 
   std::size_t n = r.points.size();
   py::list names, columns;
@@ -180,7 +184,8 @@ py::dict MonteCarloColumns(const analysis::MonteCarloResult& r) {
 
 // The samples as columns in the CLI's CSV order (sample, the values, outcome), and the
 // summary as the CLI's JSON without the samples.
-py::dict MonteCarlo(const Model& m, std::size_t samples, std::uint64_t seed, int threads) {
+py::dict MonteCarlo(const Model& m, std::size_t samples, std::uint64_t seed, int threads,
+                    const std::string& shard) {
   bool any = false;
   for (const auto& d : m.model.distributions) any = any || d.kind != analysis::Distribution::Kind::kFixed;
   if (!any)
@@ -189,9 +194,9 @@ py::dict MonteCarlo(const Model& m, std::size_t samples, std::uint64_t seed, int
   if (samples < 1 || samples > analysis::kMaxSamples)
     throw Error("samples: expected a whole number from 1 to " + std::to_string(analysis::kMaxSamples));
   std::atomic<bool> cancel{false};
+  analysis::RunOptions run = Run(threads, &cancel, shard);
   analysis::MonteCarloResult r;
-  RunInterruptibly([&] { r = analysis::RunMonteCarlo(m.model, samples, seed, Run(threads, &cancel)); },
-                   &cancel);
+  RunInterruptibly([&] { r = analysis::RunMonteCarlo(m.model, samples, seed, run); }, &cancel);
   return MonteCarloColumns(r);
 }
 
@@ -302,9 +307,10 @@ void BindAnalysis(py::module_& m) {
             out.push_back(x.model.parameter_names[i]);
         return out;
       })
-      .def("sweep", &Sweep, py::arg("vary"), py::arg("threads"))
+      .def("sweep", &Sweep, py::arg("vary"), py::arg("threads"), py::arg("shard") = "")
       .def("thresholds", &Thresholds, py::arg("vary"), py::arg("grid"), py::arg("threads"))
-      .def("montecarlo", &MonteCarlo, py::arg("samples"), py::arg("seed"), py::arg("threads"));
+      .def("montecarlo", &MonteCarlo, py::arg("samples"), py::arg("seed"), py::arg("threads"),
+           py::arg("shard") = "");
 
   m.def("scenario_model", [](const std::string& path, const std::vector<std::string>& overrides,
                              std::size_t max_nodes) {

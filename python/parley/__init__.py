@@ -391,16 +391,17 @@ class Scenario(Game):
         """The numbers each analysis row reports (payoffs, agreed issues), in column order."""
         return list(self._analysis().value_names)
 
-    def sweep(self, vary, threads=0):
+    def sweep(self, vary, threads=0, shard=None):
         """Solves the scenario over a grid of one or two parameters (``parley sweep``).
 
         ``vary``: {name: (lo, hi, n)} (or {name: "lo:hi:n"}), one or two entries; the first
         varies slowest. Returns a DataFrame with the CSV's columns: ``index``, the varied
         parameters, the values (payoffs, agreed issues; NaN where a value does not exist)
-        and ``outcome`` (categorical).
+        and ``outcome`` (categorical). ``shard=(k, n)`` computes only slice k of n (1-based,
+        the command's ``--shard k/n``), for runs split over processes or machines.
         """
         axes = [_axis_text(name, spec, with_n=True) for name, spec in _items(vary, "vary")]
-        return _frames.sweep_frame(self._analysis().sweep(axes, _threads(threads)))
+        return _frames.sweep_frame(self._analysis().sweep(axes, _threads(threads), _shard(shard)))
 
     def thresholds(self, param, lo, hi, grid=101, threads=0):
         """Where the equilibrium outcome changes as ``param`` goes from ``lo`` to ``hi``
@@ -414,19 +415,20 @@ class Scenario(Game):
         doc = _json.loads(self._analysis().thresholds(text, grid, _threads(threads)))
         return _frames.thresholds_frame(doc)
 
-    def montecarlo(self, samples=10_000, seed=1, threads=0):
+    def montecarlo(self, samples=10_000, seed=1, threads=0, shard=None):
         """Draws the uncertain parameters ``samples`` times and solves each draw
         (``parley montecarlo``); same seed, same result, whatever the threads.
 
         Returns a :class:`MonteCarlo`: ``samples`` (DataFrame: sample, the values, outcome),
         ``outcomes`` (probabilities with 95 % Wilson intervals), ``values`` (statistics)
-        and ``summary`` (the command's JSON without the samples).
+        and ``summary`` (the command's JSON without the samples). ``shard=(k, n)``: only
+        slice k of n (the command's ``--shard k/n``; one run keeps at most 2e7 samples).
         """
         if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
             raise ValueError("samples: expected a positive whole number")
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
             raise ValueError("seed: expected a whole number from 0 to 2**64 - 1")
-        return MonteCarlo(self._analysis().montecarlo(samples, seed, _threads(threads)))
+        return MonteCarlo(self._analysis().montecarlo(samples, seed, _threads(threads), _shard(shard)))
 
     def report(self, path, all=False, exact=False, max=1000, show=3, vary=None):
         """Writes ``parley report``'s report to ``path`` (.html or .md); ``vary``
@@ -448,6 +450,19 @@ def _threads(threads):
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
         raise ValueError("threads: expected 0 (one per core) or a positive whole number")
     return threads
+
+
+def _shard(shard):
+    """(k, n) -> "k/n", the command line's --shard (checked by the library)."""
+    if shard is None:
+        return ""
+    try:
+        k, n = shard
+    except (TypeError, ValueError):
+        raise ValueError(f"shard: expected (k, n), e.g. (1, 4), not {shard!r}") from None
+    if any(isinstance(x, bool) or not isinstance(x, int) for x in (k, n)):
+        raise ValueError(f"shard: expected two whole numbers, not {shard!r}")
+    return f"{k}/{n}"
 
 
 def _items(mapping, what):
@@ -654,4 +669,7 @@ class GameBuilder:
         return Game(self._b.build())
 
     def __repr__(self):
-        return f"<GameBuilder: {self.num_nodes} nodes so far>"
+        try:
+            return f"<GameBuilder: {self.num_nodes} nodes so far>"
+        except ValueError:
+            return "<GameBuilder: built>"
