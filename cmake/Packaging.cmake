@@ -1,7 +1,8 @@
 # Installation and the Debian package.
 #   cmake --install build --prefix P   installs bin/parley, its man page and bash completion,
-#                                      the docs under share/doc/parley, and games/ and
-#                                      scenarios/ under share/parley
+#                                      the docs under share/doc/parley, games/ and
+#                                      scenarios/ under share/parley, and the Python module
+#                                      under lib/python3/dist-packages (python/CMakeLists.txt)
 #   cd build && cpack -G DEB           builds parley_<version>_<arch>.deb for Debian 12
 include(GNUInstallDirs)
 # Installing (and cpack) packages what is built without first building every target (tests,
@@ -60,4 +61,10 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # large sequence-form LPs several times faster; without it GLPK solves them.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "coinor-clp")
+if(PARLEY_PYTHON)
+  # The Python module (python/) is in the same package, built for Debian 12's Python 3.11;
+  # it needs numpy and pandas only when imported, so they are recommended, not required.
+  string(APPEND CPACK_DEBIAN_PACKAGE_RECOMMENDS
+         ", python3 (>= 3.11), python3 (<< 3.12), python3-numpy, python3-pandas")
+endif()
 include(CPack)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks installation and packaging (called by .ci/run after the test suite has built
 # everything): installs into a temporary prefix, solves the installed OpenAI-Microsoft
-# scenario with the installed binary from another folder, then builds the .deb with cpack and
-# checks its dependencies and file list, and runs the binary unpacked from it.
+# scenario with the installed binary (and, when built, the installed Python module) from
+# another folder, then builds the .deb with cpack and checks its dependencies and file list,
+# and runs the binary and the module unpacked from it.
 #   bash scripts/check-install.sh [BUILD_DIR]        (default build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "check-install: $*" >&2; exit 1; }
 
-cmake --build "$build" --target parley_cli parley_manpage >/dev/null
+python=$(sed -n 's/^PARLEY_PYTHON:BOOL=//p' "$build/CMakeCache.txt")
+targets=(parley_cli parley_manpage)
+[ "$python" = ON ] && targets+=(parley_python)
+cmake --build "$build" --target "${targets[@]}" >/dev/null
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" >/dev/null
 for f in bin/parley share/man/man1/parley.1.gz share/bash-completion/completions/parley \
@@ -41,6 +45,21 @@ solve() {
 solve "$prefix/bin/parley" "$prefix/share/parley/scenarios/openai_microsoft.yaml"
 "$prefix/bin/parley" --version | grep -q 'GPL-3.0-or-later' || fail "--version has no licence line"
 echo "check-install: installed into a temporary prefix; the installed binary solves the installed scenario"
+
+# The Python module, imported by Debian's python3 from where the install put it, solving the
+# installed scenario (again from a folder with nothing of the source tree).
+pysolve() {
+  local site=$1 scenario=$2
+  (cd "$work" && PYTHONPATH=$site /usr/bin/python3 -c '
+import sys, parley
+assert parley.__file__.startswith(sys.argv[1]), parley.__file__
+sol = parley.load(sys.argv[2]).solve()
+assert sol.equilibria and sol.bargaining, sol
+print("python:", sol)' "$site" "$scenario") || fail "the Python module from $site does not solve $scenario"
+}
+if [ "$python" = ON ]; then
+  pysolve "$prefix/lib/python3/dist-packages" "$prefix/share/parley/scenarios/openai_microsoft.yaml"
+fi
 
 # The Debian package.
 command -v dpkg-shlibdeps >/dev/null || fail "dpkg-shlibdeps is missing (package dpkg-dev)"
@@ -70,4 +89,13 @@ outside=$(echo "$files" | grep -v '^\./usr/' | grep -vx '\./' || true)
 [ -z "$outside" ] || fail "the .deb installs outside /usr: $outside"
 dpkg-deb -x "$deb" "$work/deb"
 solve "$work/deb/usr/bin/parley" "$work/deb/usr/share/parley/scenarios/openai_microsoft.yaml" >/dev/null
+if [ "$python" = ON ]; then
+  for f in ./usr/lib/python3/dist-packages/parley/__init__.py ./usr/lib/python3/dist-packages/parley/_frames.py; do
+    echo "$files" | grep -qx -- "$f" || fail "the .deb lacks $f"
+  done
+  echo "$files" | grep -q '^\./usr/lib/python3/dist-packages/parley/_parley\..*so$' ||
+    fail "the .deb lacks the extension parley/_parley*.so"
+  [[ $recommends == *python3-pandas* ]] || fail "Recommends lacks python3-pandas: $recommends"
+  pysolve "$work/deb/usr/lib/python3/dist-packages" "$work/deb/usr/share/parley/scenarios/openai_microsoft.yaml" >/dev/null
+fi
 echo "check-install: $(basename "$deb"): Depends: $depends; Recommends: $recommends"

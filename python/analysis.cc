@@ -1,0 +1,348 @@
+// Sensitivity analysis, reports and bargaining in Python, through the same library calls as
+// cli/analysis.cc, cli/report.cc and cli/bargain.cc. Sweep and Monte Carlo rows become column
+// arrays (numpy, one copy made here without a Python object per row) that the package wraps
+// in a DataFrame; summaries and small results travel as the CLI's JSON text.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <future>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "python/bindings.h"
+#include "solver/analysis/analysis.h"
+#include "solver/analysis/scenario_model.h"
+#include "solver/bargaining/bargaining.h"
+#include "solver/bargaining/threats.h"
+#include "solver/equilibrium/solve.h"
+#include "solver/load/load.h"
+#include "solver/model/error.h"
+#include "solver/report/analysis_results.h"
+#include "solver/report/bargaining_json.h"
+#include "solver/report/report.h"
+#include "solver/report/scenario_info.h"
+#include "solver/report/sweep_section.h"
+
+namespace parley::python {
+
+void RunInterruptibly(const std::function<void()>& work, std::atomic<bool>* cancel) {
+  std::exception_ptr failure;
+  std::optional<py::error_already_set> interrupt;
+  {
+    py::gil_scoped_release release;
+    std::promise<void> finished;
+    std::future<void> done = finished.get_future();
+    std::thread worker([&] {
+      try {
+        work();
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      finished.set_value();
+    });
+    while (done.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+      if (interrupt) continue;
+      py::gil_scoped_acquire acquire;
+      if (PyErr_CheckSignals() != 0) {  // Ctrl-C (or another handler that raised)
+        interrupt.emplace();              // takes the pending exception
+        if (cancel) cancel->store(true);
+      }
+    }
+    worker.join();
+  }
+  if (interrupt) throw std::move(*interrupt);
+  if (failure) std::rethrow_exception(failure);
+}
+
+namespace {
+
+// A scenario as a model for the analysis, compiled once and kept across calls.
+struct Model {
+  analysis::Model model;
+};
+
+// `shard`: "K/N" (the command line's --shard) or "" for the whole run.
+analysis::RunOptions Run(int threads, std::atomic<bool>* cancel, const std::string& shard = "") {
+  if (threads < 0) throw Error("threads: expected 0 (one per core) or a positive number");
+  analysis::RunOptions run;
+  run.threads = threads;
+  run.cancel = cancel;
+  if (!shard.empty()) run.shard = analysis::ParseShard(shard);
+  return run;
+}
+
+template <typename T>
+py::array_t<T> NewColumn(std::size_t n) {
+  return py::array_t<T>(static_cast<py::ssize_t>(n));
+}
+
+// The sweep's rows as columns, in the CLI's CSV order: index, the axes, the values, outcome.
+py::dict Sweep(const Model& m, const std::vector<std::string>& vary, int threads,
+               const std::string& shard) {
+  if (vary.empty() || vary.size() > 2) throw Error("vary: a sweep varies one or two parameters");
+  std::vector<analysis::Axis> axes;
+  for (const auto& v : vary) axes.push_back(analysis::ParseAxis(m.model, v));
+  if (axes.size() == 2 && axes[0].parameter == axes[1].parameter)
+    throw Error("vary names " + axes[0].name + " twice");
+  std::atomic<bool> cancel{false};
+  analysis::RunOptions run = Run(threads, &cancel, shard);
+  analysis::SweepResult r;
+  RunInterruptibly([&] { r = analysis::RunSweep(m.model, axes, run); }, &cancel);
+
+  std::size_t n = r.points.size();
+  py::list names, columns;
+  auto index = NewColumn<std::uint64_t>(n);
+  auto* ip = index.mutable_data();
+  for (std::size_t i = 0; i < n; ++i) ip[i] = r.points[i].index;
+  names.append("index");
+  columns.append(index);
+  for (std::size_t a = 0; a < r.axes.size(); ++a) {
+    auto col = NewColumn<double>(n);
+    double* p = col.mutable_data();
+    for (std::size_t i = 0; i < n; ++i) p[i] = r.points[i].x[a];
+    names.append(r.axes[a].name);
+    columns.append(col);
+  }
+  for (std::size_t v = 0; v < r.value_names.size(); ++v) {
+    auto col = NewColumn<double>(n);
+    double* p = col.mutable_data();
+    for (std::size_t i = 0; i < n; ++i) p[i] = r.points[i].observation.values[v];
+    names.append(r.value_names[v]);
+    columns.append(col);
+  }
+  // The outcome as a categorical column: codes into the list of distinct outcomes.
+  std::unordered_map<std::string, std::int32_t> codes;
+  std::vector<std::string> outcomes;
+  auto code = NewColumn<std::int32_t>(n);
+  std::int32_t* cp = code.mutable_data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string& o = r.points[i].observation.outcome;
+    auto [it, added] = codes.emplace(o, static_cast<std::int32_t>(outcomes.size()));
+    if (added) outcomes.push_back(o);
+    cp[i] = it->second;
+  }
+  py::dict out;
+  out["names"] = names;
+  out["columns"] = columns;
+  out["outcome_codes"] = code;
+  out["outcomes"] = outcomes;
+  out["total"] = r.total;
+  return out;
+}
+
+std::string Thresholds(const Model& m, const std::string& vary, std::size_t grid, int threads) {
+  if (grid < 2 || grid > 10'000'000) throw Error("grid: expected a whole number from 2 to 10000000");
+  analysis::Axis axis = analysis::ParseAxis(m.model, vary, grid);
+  std::atomic<bool> cancel{false};
+  bool interrupted = false;
+  std::vector<analysis::Threshold> t;
+  RunInterruptibly([&] {
+    t = analysis::FindThresholds(m.model, axis, 1e-9, Run(threads, &cancel), &interrupted);
+  }, &cancel);
+  return report::ThresholdsJson(t, axis, interrupted).dump();
+}
+
+py::dict MonteCarloColumns(const analysis::MonteCarloResult& r) {
+  std::size_t n = r.samples.size();
+  py::list names, columns;
+  auto index = NewColumn<std::uint64_t>(n);
+  auto code = NewColumn<std::int32_t>(n);
+  std::vector<py::array_t<double>> values;
+  std::vector<double*> vp;
+  for (std::size_t v = 0; v < r.value_names.size(); ++v) {
+    values.push_back(NewColumn<double>(n));
+    vp.push_back(values.back().mutable_data());
+  }
+  std::uint64_t* ip = index.mutable_data();
+  std::int32_t* cp = code.mutable_data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const analysis::MonteCarloSample& s = r.samples[i];
+    ip[i] = s.index;
+    cp[i] = static_cast<std::int32_t>(s.outcome);
+    for (std::size_t v = 0; v < vp.size(); ++v) vp[v][i] = s.values[v];
+  }
+  names.append("sample");
+  columns.append(index);
+  for (std::size_t v = 0; v < values.size(); ++v) {
+    names.append(r.value_names[v]);
+    columns.append(values[v]);
+  }
+  py::dict out;
+  out["names"] = names;
+  out["columns"] = columns;
+  out["outcome_codes"] = code;
+  out["outcomes"] = r.outcomes;
+  out["summary"] = report::MonteCarloJson(r, false).dump();
+  return out;
+}
+
+// The samples as columns in the CLI's CSV order (sample, the values, outcome), and the
+// summary as the CLI's JSON without the samples.
+py::dict MonteCarlo(const Model& m, std::size_t samples, std::uint64_t seed, int threads,
+                    const std::string& shard) {
+  bool any = false;
+  for (const auto& d : m.model.distributions) any = any || d.kind != analysis::Distribution::Kind::kFixed;
+  if (!any)
+    throw Error("no parameter has a distribution; give at least one a `distribution:` (e.g. "
+                "{type: uniform, low: 0.1, high: 0.5}) to run Monte Carlo");
+  if (samples < 1 || samples > analysis::kMaxSamples)
+    throw Error("samples: expected a whole number from 1 to " + std::to_string(analysis::kMaxSamples));
+  std::atomic<bool> cancel{false};
+  analysis::RunOptions run = Run(threads, &cancel, shard);
+  analysis::MonteCarloResult r;
+  RunInterruptibly([&] { r = analysis::RunMonteCarlo(m.model, samples, seed, run); }, &cancel);
+  return MonteCarloColumns(r);
+}
+
+// `parley report`, as cli/report.cc writes it.
+void Report(const std::string& path, const std::vector<std::string>& overrides,
+            std::size_t max_nodes, const std::string& output, bool all, bool exact,
+            std::size_t max, const std::string& vary, std::size_t show) {
+  RunInterruptibly([&] {
+    load::LoadOptions load_options;
+    load_options.overrides = overrides;
+    if (max_nodes > 0) load_options.max_nodes = max_nodes;
+    load::Input loaded = load::LoadInput(path, load_options);
+    report::ReportInput in;
+    in.scenario = loaded.is_scenario() ? report::ScenarioInfoFrom(*loaded.scenario, overrides)
+                                       : report::ScenarioFromGame(*loaded.game, path);
+    in.game = loaded.game.get();
+    in.generator = std::string("parley ") + PARLEY_VERSION;
+    equilibrium::SolveOptions options;
+    options.exact = exact;
+    options.all = all;
+    options.max_equilibria = max;
+    std::optional<equilibrium::Solution> solution;
+    try {
+      solution = equilibrium::Solve(*loaded.game, options);
+      in.solution = &*solution;
+    } catch (const UnsupportedError& e) {
+      in.unsolved_reason = e.message();  // a report without an equilibrium, as the CLI makes
+    }
+    if (loaded.scenario && !loaded.scenario->bargains.empty()) {
+      std::size_t omitted = 0;
+      const equilibrium::Equilibrium* eq =
+          solution && !solution->equilibria.empty() ? &solution->equilibria.front() : nullptr;
+      in.bargaining = report::BargainingStepsFrom(*loaded.scenario, eq, 4, &omitted);
+      if (omitted > 0 && !in.bargaining.empty())
+        in.bargaining.back().notes.push_back(std::to_string(omitted) +
+                                             " more bargaining steps (off the equilibrium path) are not shown.");
+    }
+    if (!vary.empty()) {
+      analysis::ScenarioModelOptions model_options;
+      model_options.max_nodes = load_options.max_nodes;
+      model_options.overrides = overrides;
+      analysis::Model model = analysis::ScenarioModel(path, model_options);
+      analysis::Axis axis = analysis::ParseAxis(model, vary);
+      analysis::RunOptions run;
+      auto grid = analysis::RunSweep(model, {axis}, run);
+      auto thresholds = analysis::FindThresholds(model, axis, (axis.hi - axis.lo) * 1e-6, run);
+      in.sweep = report::SweepFromAnalysis(grid, thresholds, loaded.game->players());
+    }
+    report::ReportOptions report_options;
+    report_options.max_equilibria = show;
+    report::WriteReport(report::BuildReport(in, report_options), output);
+  }, nullptr);
+}
+
+namespace bg = parley::bargaining;
+
+std::string Bargain(const std::optional<std::vector<bg::Vector>>& outcomes, bool pure,
+                    const std::optional<std::vector<std::tuple<std::string, double, double>>>& issues,
+                    const std::optional<std::vector<std::string>>& utilities,
+                    std::optional<double> surplus, int players,
+                    const std::optional<bg::Vector>& disagreement,
+                    const std::optional<bg::Vector>& weights) {
+  int kinds = outcomes.has_value() + (issues.has_value() || utilities.has_value()) + surplus.has_value();
+  if (kinds != 1)
+    throw Error("give exactly one problem: outcomes, issues with utilities, or surplus");
+  bg::FeasibleSet set;
+  std::size_t n = 0;
+  if (outcomes) {
+    if (outcomes->empty()) throw Error("outcomes: the list is empty");
+    for (std::size_t k = 1; k < outcomes->size(); ++k)
+      if ((*outcomes)[k].size() != (*outcomes)[0].size())
+        throw Error("outcomes: entry " + std::to_string(k + 1) + " has " +
+                    std::to_string((*outcomes)[k].size()) + " numbers but entry 1 has " +
+                    std::to_string((*outcomes)[0].size()));
+    n = (*outcomes)[0].size();
+    set = bg::OutcomeSet{*outcomes, !pure};
+  } else if (surplus) {
+    if (players < 1) throw Error("players: expected a positive number");
+    set = bg::TransferableSurplus{*surplus, players};
+    n = static_cast<std::size_t>(players);
+  } else {
+    if (!issues || !utilities) throw Error("an agreement space needs both issues and utilities");
+    bg::AgreementSpace space;
+    for (const auto& [name, lo, hi] : *issues) space.issues.push_back({name, lo, hi});
+    space.utilities = *utilities;
+    n = utilities->size();
+    set = space;
+  }
+  bg::Vector d = disagreement ? *disagreement : bg::Vector(n, 0.0);
+  bg::Request request;
+  if (weights) request.weights = *weights;
+  std::string text;
+  RunInterruptibly([&] { text = report::ToJson(bg::Solve(set, d, request)).dump(); }, nullptr);
+  return text;
+}
+
+}  // namespace
+
+void BindAnalysis(py::module_& m) {
+  py::class_<Model>(m, "Model", "A scenario compiled for analysis (internal: use parley.load)")
+      .def_property_readonly("parameter_names", [](const Model& x) { return x.model.parameter_names; })
+      .def_property_readonly("base_values", [](const Model& x) { return x.model.base_values; })
+      .def_property_readonly("value_names", [](const Model& x) { return x.model.value_names; })
+      .def_property_readonly("uncertain", [](const Model& x) {
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < x.model.distributions.size(); ++i)
+          if (x.model.distributions[i].kind != analysis::Distribution::Kind::kFixed)
+            out.push_back(x.model.parameter_names[i]);
+        return out;
+      })
+      .def("sweep", &Sweep, py::arg("vary"), py::arg("threads"), py::arg("shard") = "")
+      .def("thresholds", &Thresholds, py::arg("vary"), py::arg("grid"), py::arg("threads"))
+      .def("montecarlo", &MonteCarlo, py::arg("samples"), py::arg("seed"), py::arg("threads"),
+           py::arg("shard") = "");
+
+  m.def("scenario_model", [](const std::string& path, const std::vector<std::string>& overrides,
+                             std::size_t max_nodes) {
+    analysis::ScenarioModelOptions options;
+    options.overrides = overrides;
+    if (max_nodes > 0) options.max_nodes = max_nodes;
+    Model out;
+    RunInterruptibly([&] { out.model = analysis::ScenarioModel(path, options); }, nullptr);
+    return out;
+  }, py::arg("path"), py::arg("overrides"), py::arg("max_nodes"));
+
+  m.def("report", &Report, py::arg("path"), py::arg("overrides"), py::arg("max_nodes"),
+        py::arg("output"), py::arg("all"), py::arg("exact"), py::arg("max"), py::arg("vary"),
+        py::arg("show"));
+  m.def("bargain", &Bargain, py::arg("outcomes"), py::arg("pure"), py::arg("issues"),
+        py::arg("utilities"), py::arg("surplus"), py::arg("players"), py::arg("disagreement"),
+        py::arg("weights"));
+  m.def("bargain_threats", [](const bg::Matrix& row, const bg::Matrix& column, bool transferable,
+                              const bg::Vector& weights) {
+    return report::ToJson(bg::SolveThreatGame(row, column, transferable, weights)).dump();
+  }, py::arg("row"), py::arg("column"), py::arg("transferable"), py::arg("weights"));
+  m.def("bargain_alternating", [](std::array<double, 2> discount, int first, std::optional<int> rounds,
+                                  double breakdown, std::array<double, 2> outside) {
+    bg::AlternatingOffers game;
+    game.discount = discount;
+    if (first != 1 && first != 2) throw Error("first: the first proposer is 1 or 2");
+    game.first = first - 1;
+    game.rounds = rounds;
+    game.breakdown = breakdown;
+    game.outside = outside;
+    return report::ToJson(bg::SolveAlternatingOffers(game)).dump();
+  }, py::arg("discount"), py::arg("first"), py::arg("rounds"), py::arg("breakdown"), py::arg("outside"));
+}
+
+}  // namespace parley::python

@@ -1,0 +1,675 @@
+"""Parley from Python: game-theoretic bargaining with results as pandas tables.
+
+The module wraps Parley's C++ library (the same code as the ``parley`` command), so its
+answers are the command's: solutions carry the keys of ``parley solve --format json``, and
+sweep, threshold and Monte Carlo tables have the columns of the command's CSV output.
+
+    >>> import parley
+    >>> s = parley.load("scenarios/openai_microsoft.yaml", set={"openai_value": 400})
+    >>> sol = s.solve()                      # equilibria, path, payoffs, bargaining steps
+    >>> sol.bargaining[0].agreement          # {"equity": ..., "revenue_share": ..., ...}
+    >>> df = s.sweep(vary={"carveout_cost": (0, 10, 21)})      # a pandas DataFrame
+    >>> mc = s.montecarlo(samples=100_000, seed=1)             # mc.samples, mc.outcomes
+    >>> s.thresholds("carveout_cost", 0, 10)
+    >>> parley.bargain(outcomes=[(4, 1), (1, 3)]).nash
+    >>> g = parley.read_efg("game.efg"); g.solve(all=True); g.to_nfg()
+
+Errors: :class:`InputError` (a ``ValueError``) for a mistake in an input file, with
+``file``, ``line`` and ``column``; ``ValueError`` for a bad argument;
+:class:`UnsupportedError` when no method serves the request; :class:`LimitError` past a
+size limit. Long computations release the GIL, and Ctrl-C interrupts sweeps, thresholds and
+Monte Carlo runs (KeyboardInterrupt).
+
+See docs/python.md for a tour and the reference.
+"""
+
+import json as _json
+import math as _math
+import os as _os
+import tempfile as _tempfile
+
+
+class Error(Exception):
+    """A mistake Parley found in its input or in the request (base of Parley's exceptions)."""
+
+    def __init__(self, text, file=None, line=None, column=None, message=None):
+        super().__init__(text)
+        #: The input file the mistake is in (None when not about a file).
+        self.file = file
+        #: 1-based line in ``file`` (None when unknown).
+        self.line = line
+        #: 1-based column in ``file`` (None when unknown).
+        self.column = column
+        #: The message without the location prefix.
+        self.message = message if message is not None else text
+
+
+class InputError(Error, ValueError):
+    """A mistake in an input file: ``file``, ``line`` and ``column`` say where (what the
+    command prints as ``error: file:line:col: ...``)."""
+
+
+class UnsupportedError(Error):
+    """A request no method serves (e.g. backward induction on imperfect information); the
+    message says what would."""
+
+
+class LimitError(Error):
+    """A size limit was reached (nodes, strategy profiles, samples kept in memory)."""
+
+
+class InternalError(Error, RuntimeError):
+    """A broken internal check: a bug in Parley (please report it with the input)."""
+
+
+from . import _parley  # noqa: E402  (the exception classes must exist first)
+from . import _frames  # noqa: E402
+
+__version__ = _parley.__version__
+
+__all__ = [
+    "load", "read_efg", "read_nfg", "read_game", "bargain", "threat_game", "alternating_offers",
+    "GameBuilder", "Game", "Scenario", "Solution", "Equilibrium", "BargainingStep",
+    "BargainingResult", "MonteCarlo", "Error", "InputError", "UnsupportedError", "LimitError",
+    "InternalError",
+]
+
+_GAME_EXTENSIONS = (".efg", ".nfg", ".json")
+_SCENARIO_EXTENSIONS = (".yaml", ".yml")
+
+
+def _overrides(values):
+    """{"name": value} -> ["name=value"], the command line's --set."""
+    if values is None:
+        return []
+    if not isinstance(values, dict):
+        raise ValueError("set: expected a dict of parameter values, e.g. {'openai_value': 400}")
+    out = []
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError(f"set: the value of {name!r} must be a number, not {value!r}")
+        out.append(f"{name}={_number_text(value)}")
+    return out
+
+
+def _number_text(x):
+    if isinstance(x, float):
+        if not _math.isfinite(x):
+            raise ValueError(f"{x!r} is not a finite number")
+        return repr(x)
+    return str(x)
+
+
+def _max_nodes(max_nodes):
+    if max_nodes is None:
+        return 0
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError("max_nodes: expected a positive whole number")
+    return max_nodes
+
+
+def _write(text, path):
+    if path is not None:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    return text
+
+
+def load(path, set=None, max_nodes=None):
+    """Reads a scenario (.yaml) or a game (.efg, .nfg, .json).
+
+    ``set`` overrides scenario parameters ({"openai_value": 400}; the command's ``--set``),
+    checked against their ranges. ``max_nodes`` bounds the tree (default: from this
+    machine's memory). Returns a :class:`Scenario` for a scenario file, else a :class:`Game`.
+    Raises :class:`InputError` with the file, line and column of a mistake.
+    """
+    path = _os.fspath(path)
+    loaded = _parley.load(path, _overrides(set), _max_nodes(max_nodes))
+    if loaded.is_scenario:
+        return Scenario(loaded, path, set or {}, max_nodes)
+    return Game(loaded, path)
+
+
+def read_game(path, max_nodes=None):
+    """Reads a game file (.efg, .nfg or .json) into a :class:`Game`."""
+    path = _os.fspath(path)
+    if not path.lower().endswith(_GAME_EXTENSIONS):
+        raise ValueError(f"{path}: a game file is .efg, .nfg or .json (use parley.load for scenarios)")
+    return load(path, max_nodes=max_nodes)
+
+
+def read_efg(path, max_nodes=None):
+    """Reads a Gambit extensive-form file (.efg) into a :class:`Game`."""
+    if not _os.fspath(path).lower().endswith(".efg"):
+        raise ValueError(f"{_os.fspath(path)}: read_efg reads .efg files (parley.load reads any input)")
+    return read_game(path, max_nodes)
+
+
+def read_nfg(path, max_nodes=None):
+    """Reads a Gambit strategic-form file (.nfg) into a :class:`Game` (its extensive form)."""
+    if not _os.fspath(path).lower().endswith(".nfg"):
+        raise ValueError(f"{_os.fspath(path)}: read_nfg reads .nfg files (parley.load reads any input)")
+    return read_game(path, max_nodes)
+
+
+class _Record:
+    """A JSON record with its keys as attributes (``.json`` is the record itself)."""
+
+    def __init__(self, record):
+        self.json = record
+
+    def __getattr__(self, name):
+        record = self.__dict__.get("json")
+        if record is not None and name in record:
+            return record[name]
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(self.json))
+
+    def __getitem__(self, key):
+        return self.json[key]
+
+
+class Equilibrium(_Record):
+    """One equilibrium as ``parley solve --format json`` lists it.
+
+    ``payoffs`` (one per player), ``behavior`` (the behaviour profile: one record per
+    personal information set, ``{"player", "number", "label", "actions": [{"label",
+    "probability"}]}``), ``path`` (the terminal histories reached, with their
+    probabilities), ``strategy`` (pure choices node by node), ``indifferent``, ``max_gain``
+    (the largest gain from deviating, verified).
+    """
+
+    @property
+    def probabilities(self):
+        """The behaviour profile as {(player, infoset number): [probabilities]}."""
+        return {(h["player"], h["number"]): [a["probability"] for a in h["actions"]]
+                for h in self.json["behavior"]}
+
+    def __repr__(self):
+        path = self.json.get("path") or []
+        shown = " > ".join(path[0]["actions"]) if path else "-"
+        more = f" (+{len(path) - 1} more histories)" if len(path) > 1 else ""
+        return f"Equilibrium(payoffs={self.json['payoffs']}, path={shown!r}{more})"
+
+
+class BargainingStep(_Record):
+    """A bargaining step of a scenario in the solution (the JSON's ``bargaining`` list).
+
+    ``agreement`` is the agreed package, issue by issue ({"equity": 0.49, ...}); the rest of
+    the record is under its JSON keys: ``stage``, ``history``, ``reach_probability``,
+    ``disagreement``, ``ideal``, ``solutions`` (every concept side by side), ...
+    """
+
+    @property
+    def agreement(self):
+        """The agreed issues, {name: value} (empty when no agreement is possible)."""
+        return dict(self.json.get("agreement", {}).get("issues", {}))
+
+    @property
+    def terms(self):
+        """The agreement record: concept, weights, payoffs, issues, text, gains, lottery."""
+        return self.json.get("agreement", {})
+
+    @property
+    def payoffs(self):
+        """The players' payoffs under the agreement."""
+        return self.terms.get("payoffs")
+
+    def __repr__(self):
+        return (f"BargainingStep(stage={self.json.get('stage')!r}, "
+                f"agreement={self.agreement!r}, payoffs={self.payoffs!r})")
+
+
+class Solution(_Record):
+    """What ``parley solve`` finds: the equilibria, and for a scenario its bargaining steps.
+
+    Attributes follow the JSON keys: ``concept``, ``method``, ``exact``, ``complete``,
+    ``truncated``, ``players``, ``notes``; ``equilibria`` is a list of :class:`Equilibrium`
+    and ``bargaining`` a list of :class:`BargainingStep`. ``json`` is the whole document,
+    identical to ``parley solve --format json``.
+    """
+
+    @property
+    def equilibria(self):
+        return [Equilibrium(e) for e in self.json["equilibria"]]
+
+    @property
+    def bargaining(self):
+        return [BargainingStep(b) for b in self.json.get("bargaining", [])]
+
+    @property
+    def payoffs(self):
+        """The first equilibrium's payoffs (None when there is none)."""
+        eqs = self.json["equilibria"]
+        return eqs[0]["payoffs"] if eqs else None
+
+    def __len__(self):
+        return len(self.json["equilibria"])
+
+    def __iter__(self):
+        return iter(self.equilibria)
+
+    def __repr__(self):
+        n = len(self.json["equilibria"])
+        return (f"<Solution: {n} {self.json.get('concept')} equilibri{'um' if n == 1 else 'a'} "
+                f"by {self.json.get('method')}; payoffs {self.payoffs}>")
+
+
+class Game:
+    """An extensive-form game (immutable): read with :func:`load`, :func:`read_efg`, ... or
+    built with :class:`GameBuilder`.
+
+    Properties: ``title``, ``players``, ``num_nodes``, ``num_terminals``, ``num_infosets``,
+    ``num_outcomes``, ``perfect_information``, ``has_chance``, ``path`` (the file, or None).
+    """
+
+    def __init__(self, loaded, path=None):
+        self._loaded = loaded
+        self._path = path
+
+    title = property(lambda self: self._loaded.title, doc="The game's (or scenario's) title.")
+    players = property(lambda self: list(self._loaded.players), doc="The players' names, in order.")
+    num_nodes = property(lambda self: self._loaded.num_nodes, doc="Nodes of the tree.")
+    num_terminals = property(lambda self: self._loaded.num_terminals, doc="Terminal nodes.")
+    num_infosets = property(lambda self: self._loaded.num_infosets,
+                            doc="Information sets (chance sets included).")
+    num_outcomes = property(lambda self: self._loaded.num_outcomes, doc="Outcomes.")
+    perfect_information = property(lambda self: self._loaded.perfect_information,
+                                   doc="True when every information set is one node.")
+    has_chance = property(lambda self: self._loaded.has_chance, doc="True when chance moves.")
+    path = property(lambda self: self._path, doc="The file the game was read from (or None).")
+
+    def solve(self, all=False, exact=False, max=1000, method="auto"):
+        """Subgame-perfect equilibria, as ``parley solve`` finds them.
+
+        ``all``: every pure SPE (perfect information) or every extreme one, subgame by
+        subgame (two players), at most ``max``; ``exact``: rational arithmetic (fractions as
+        strings); ``method``: "auto", "backward-induction", "lp", "lemke" or "logit".
+        Returns a :class:`Solution`. Raises :class:`UnsupportedError` when no method applies.
+        """
+        if isinstance(max, bool) or not isinstance(max, int) or max < 1:
+            raise ValueError("max: expected a positive whole number")
+        text = self._loaded.solve_json(bool(all), bool(exact), max, str(method))
+        return Solution(_json.loads(text))
+
+    def to_efg(self, path=None):
+        """The game as Gambit .efg text (also written to ``path`` when given)."""
+        return _write(self._loaded.to_efg(), path)
+
+    def to_json(self, path=None):
+        """The game as Parley's game JSON (also written to ``path`` when given)."""
+        return _write(self._loaded.to_json(), path)
+
+    def to_nfg(self, path=None, max_profiles=None):
+        """The reduced strategic form as Gambit .nfg text (also written to ``path``).
+
+        ``max_profiles`` bounds the table (LimitError past it, before the work).
+        """
+        return _write(self._loaded.to_nfg(_max_nodes(max_profiles)), path)
+
+    def draw(self, path=None, solution=True, max_nodes=400):
+        """The tree as ``parley draw`` draws it, with the first equilibrium highlighted
+        (unless ``solution`` is False): SVG text, or DOT text when ``path`` ends in .dot;
+        also written to ``path`` when given. Trees past ``max_nodes`` are collapsed below a
+        depth (a warning says so). Notebooks show a Game as this picture."""
+        fmt = "svg"
+        if path is not None:
+            ext = _os.path.splitext(_os.fspath(path))[1].lower()
+            if ext not in (".svg", ".dot"):
+                raise ValueError(f"{_os.fspath(path)}: draw writes .svg or .dot (for PNG, run "
+                                 "`parley draw` or rsvg-convert on the SVG)")
+            fmt = ext[1:]
+        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
+            raise ValueError("max_nodes: expected a whole number of at least 3")
+        text, note = self._loaded.draw(fmt == "dot", bool(solution), max_nodes)
+        if note:
+            import warnings
+            warnings.warn(note, stacklevel=2)
+        return _write(text, path)
+
+    def _repr_svg_(self):
+        if self.num_nodes > 2000:
+            return None  # too large to show inline; draw() collapses it on request
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self.draw()
+
+    def report(self, path, all=False, exact=False, max=1000, show=3):
+        """Writes ``parley report``'s report: ``path`` ending .html (one page) or .md."""
+        self._report(path, all, exact, max, "", show, [], None)
+
+    def _report(self, path, all, exact, max, vary, show, overrides, max_nodes):
+        source = self._path
+        with _tempfile.TemporaryDirectory() as tmp:
+            if source is None:  # a built game: hand the report its JSON
+                source = _os.path.join(tmp, (self.title or "game").replace(_os.sep, "_") + ".json")
+                self.to_json(source)
+            _parley.report(source, overrides, _max_nodes(max_nodes), _os.fspath(path), bool(all),
+                           bool(exact), int(max), vary, int(show))
+
+    def __repr__(self):
+        where = f" from {self._path}" if self._path else ""
+        kind = "perfect information" if self.perfect_information else "imperfect information"
+        return (f"<Game {self.title!r}{where}: players {self.players}, {self.num_nodes} nodes, "
+                f"{kind}{', chance' if self.has_chance else ''}>")
+
+
+
+class Scenario(Game):
+    """A scenario file, expanded into its game (with the parameter values in force), and
+    compiled once for sweeps, thresholds and Monte Carlo.
+
+    Besides :class:`Game`'s properties: ``parameters`` ({name: value in force}), ``notes``.
+    """
+
+    def __init__(self, loaded, path, overrides, max_nodes):
+        super().__init__(loaded, path)
+        self._set = dict(overrides)
+        self._max_nodes = max_nodes
+        self._model = None
+
+    parameters = property(lambda self: dict(self._loaded.parameters),
+                          doc="The parameters and their values in force.")
+    notes = property(lambda self: list(self._loaded.notes), doc="Remarks about the game's structure.")
+
+    def _analysis(self):
+        if self._model is None:
+            self._model = _parley.scenario_model(self._path, _overrides(self._set),
+                                                 _max_nodes(self._max_nodes))
+        return self._model
+
+    @property
+    def uncertain(self):
+        """The parameters with a distribution (what Monte Carlo draws)."""
+        return list(self._analysis().uncertain)
+
+    @property
+    def value_names(self):
+        """The numbers each analysis row reports (payoffs, agreed issues), in column order."""
+        return list(self._analysis().value_names)
+
+    def sweep(self, vary, threads=0, shard=None):
+        """Solves the scenario over a grid of one or two parameters (``parley sweep``).
+
+        ``vary``: {name: (lo, hi, n)} (or {name: "lo:hi:n"}), one or two entries; the first
+        varies slowest. Returns a DataFrame with the CSV's columns: ``index``, the varied
+        parameters, the values (payoffs, agreed issues; NaN where a value does not exist)
+        and ``outcome`` (categorical). ``shard=(k, n)`` computes only slice k of n (1-based,
+        the command's ``--shard k/n``), for runs split over processes or machines.
+        """
+        axes = [_axis_text(name, spec, with_n=True) for name, spec in _items(vary, "vary")]
+        return _frames.sweep_frame(self._analysis().sweep(axes, _threads(threads), _shard(shard)))
+
+    def thresholds(self, param, lo, hi, grid=101, threads=0):
+        """Where the equilibrium outcome changes as ``param`` goes from ``lo`` to ``hi``
+        (``parley thresholds``): a grid of ``grid`` points, each change bisected to 1e-9.
+
+        Returns a DataFrame with the CSV's columns: parameter, value, lo, hi, below, above.
+        """
+        if isinstance(grid, bool) or not isinstance(grid, int):
+            raise ValueError("grid: expected a whole number from 2 to 10000000")
+        text = _axis_text(param, (lo, hi), with_n=False)
+        doc = _json.loads(self._analysis().thresholds(text, grid, _threads(threads)))
+        return _frames.thresholds_frame(doc)
+
+    def montecarlo(self, samples=10_000, seed=1, threads=0, shard=None):
+        """Draws the uncertain parameters ``samples`` times and solves each draw
+        (``parley montecarlo``); same seed, same result, whatever the threads.
+
+        Returns a :class:`MonteCarlo`: ``samples`` (DataFrame: sample, the values, outcome),
+        ``outcomes`` (probabilities with 95 % Wilson intervals), ``values`` (statistics)
+        and ``summary`` (the command's JSON without the samples). ``shard=(k, n)``: only
+        slice k of n (the command's ``--shard k/n``; one run keeps at most 2e7 samples).
+        """
+        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+            raise ValueError("samples: expected a positive whole number")
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+            raise ValueError("seed: expected a whole number from 0 to 2**64 - 1")
+        return MonteCarlo(self._analysis().montecarlo(samples, seed, _threads(threads), _shard(shard)))
+
+    def report(self, path, all=False, exact=False, max=1000, show=3, vary=None):
+        """Writes ``parley report``'s report to ``path`` (.html or .md); ``vary``
+        ({name: (lo, hi, n)}) adds a chart of the outcome against one parameter."""
+        text = ""
+        if vary:
+            items = _items(vary, "vary")
+            if len(items) != 1:
+                raise ValueError("vary: a report charts one parameter")
+            text = _axis_text(*items[0], with_n=True)
+        self._report(path, all, exact, max, text, show, _overrides(self._set), self._max_nodes)
+
+    def __repr__(self):
+        return (f"<Scenario {self.title!r} from {self._path}: players {self.players}, "
+                f"{len(self.parameters)} parameters, {self.num_nodes} nodes>")
+
+
+def _threads(threads):
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
+        raise ValueError("threads: expected 0 (one per core) or a positive whole number")
+    return threads
+
+
+def _shard(shard):
+    """(k, n) -> "k/n", the command line's --shard (checked by the library)."""
+    if shard is None:
+        return ""
+    try:
+        k, n = shard
+    except (TypeError, ValueError):
+        raise ValueError(f"shard: expected (k, n), e.g. (1, 4), not {shard!r}") from None
+    if any(isinstance(x, bool) or not isinstance(x, int) for x in (k, n)):
+        raise ValueError(f"shard: expected two whole numbers, not {shard!r}")
+    return f"{k}/{n}"
+
+
+def _items(mapping, what):
+    if not isinstance(mapping, dict) or not mapping:
+        raise ValueError(f"{what}: expected a dict such as {{'carveout_cost': (0, 10, 21)}}")
+    return list(mapping.items())
+
+
+def _axis_text(name, spec, with_n):
+    """(name, (lo, hi[, n])) -> "name=lo:hi[:n]", the command line's --vary."""
+    if isinstance(spec, str):
+        return f"{name}={spec}"
+    try:
+        parts = list(spec)
+    except TypeError:
+        raise ValueError(f"{name}: expected (lo, hi{', n' if with_n else ''}), not {spec!r}") from None
+    if len(parts) not in ((2, 3) if with_n else (2,)):
+        raise ValueError(f"{name}: expected (lo, hi{', n' if with_n else ''}), not {spec!r}")
+    for x in parts:
+        if isinstance(x, bool) or not isinstance(x, (int, float)):
+            raise ValueError(f"{name}: {x!r} is not a number")
+    if len(parts) == 3 and (not isinstance(parts[2], int) or parts[2] < 2):
+        raise ValueError(f"{name}: the number of grid points must be a whole number of at least 2")
+    return f"{name}=" + ":".join(_number_text(x) for x in parts)
+
+
+class MonteCarlo:
+    """A Monte Carlo run: ``samples`` (DataFrame, one row per draw: ``sample``, the values,
+    ``outcome``), ``outcomes`` (DataFrame: outcome, count, probability, ci_low, ci_high;
+    most frequent first), ``values`` (DataFrame of statistics per value), ``summary`` (the
+    command's JSON: seed, requested, computed, outcomes, values), ``seed``."""
+
+    def __init__(self, result):
+        self.summary = _json.loads(result["summary"])
+        self.samples = _frames.samples_frame(result)
+        self.outcomes = _frames.shares_frame(self.summary)
+        self.values = _frames.stats_frame(self.summary)
+        self.seed = self.summary["seed"]
+
+    def __len__(self):
+        return len(self.samples)
+
+    def __repr__(self):
+        top = self.summary["outcomes"][0] if self.summary["outcomes"] else None
+        head = f"; most likely ({top['probability']:.3g}): {top['outcome']}" if top else ""
+        return f"<MonteCarlo: {len(self.samples)} samples, seed {self.seed}{head}>"
+
+
+class BargainingSolution(_Record):
+    """One bargaining solution: ``payoffs``, ``method``, ``precision``, ``gap`` and where
+    they apply ``weights``, ``issues``, ``lottery``, ``ties``, ``pure_cost``, ..."""
+
+    def __repr__(self):
+        extra = f", issues={self.json['issues']}" if "issues" in self.json else ""
+        return f"BargainingSolution(payoffs={self.json.get('payoffs')}{extra})"
+
+
+class BargainingResult(_Record):
+    """What ``parley bargain --format json`` prints: ``disagreement``, ``ideal``,
+    ``solutions`` (by concept), and each concept as an attribute: ``nash``,
+    ``weighted_nash``, ``kalai_smorodinsky``, ``egalitarian``, ``utilitarian`` (None when
+    not computed). Alternating offers: ``shares`` and the rest of its record."""
+
+    def _solution(name):
+        def get(self):
+            s = self.json.get("solutions", {}).get(name)
+            return BargainingSolution(s) if s is not None else None
+        return property(get, doc=f"The {name.replace('_', ' ')} solution (a BargainingSolution).")
+
+    nash = _solution("nash")
+    weighted_nash = _solution("weighted_nash")
+    kalai_smorodinsky = _solution("kalai_smorodinsky")
+    egalitarian = _solution("egalitarian")
+    utilitarian = _solution("utilitarian")
+    del _solution
+
+    def __repr__(self):
+        if "solutions" in self.json:
+            parts = ", ".join(f"{k}={v.get('payoffs')}" for k, v in self.json["solutions"].items())
+            return f"<BargainingResult d={self.json.get('disagreement')}: {parts}>"
+        return f"<BargainingResult {self.json}>"
+
+
+def _vector(x, what):
+    if x is None:
+        return None
+    try:
+        out = [float(v) for v in x]
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}: expected a list of numbers, not {x!r}") from None
+    return out
+
+
+def bargain(outcomes=None, *, disagreement=None, weights=None, pure=False, issues=None,
+            utilities=None, surplus=None, players=2):
+    """Bargaining solutions (``parley bargain``): Nash, weighted Nash (with ``weights``),
+    Kalai-Smorodinsky, egalitarian and utilitarian.
+
+    One problem: ``outcomes`` (payoff vectors, e.g. [(4, 1), (1, 3)]; lotteries allowed
+    unless ``pure``), or ``issues`` ({name: (lower, upper)}) with ``utilities`` (one formula
+    per player), or a transferable ``surplus`` among ``players``. ``disagreement``: the
+    disagreement point (default 0). Returns a :class:`BargainingResult`.
+    """
+    rows = None
+    if outcomes is not None:
+        try:
+            rows = [_vector(o, "outcomes") for o in outcomes]
+        except TypeError:
+            raise ValueError("outcomes: expected a list of payoff vectors, e.g. [(4, 1), (1, 3)]") from None
+    issue_list = None
+    if issues is not None:
+        issue_list = []
+        for name, spec in _items(issues, "issues"):
+            lo, hi = _vector(spec, f"issues[{name!r}]") if not isinstance(spec, str) else (None, None)
+            if lo is None:
+                raise ValueError(f"issues[{name!r}]: expected (lower, upper)")
+            issue_list.append((str(name), lo, hi))
+    if utilities is not None:
+        utilities = [str(u) for u in utilities]
+    text = _parley.bargain(rows, bool(pure), issue_list, utilities,
+                           None if surplus is None else float(surplus), int(players),
+                           _vector(disagreement, "disagreement"), _vector(weights, "weights"))
+    return BargainingResult(_json.loads(text))
+
+
+def threat_game(row, column, transferable=False, weights=None):
+    """Nash's variable-threat game (``parley bargain --threats-row/--threats-col``): the
+    players' payoff matrices; returns a :class:`BargainingResult` with ``threats``."""
+    text = _parley.bargain_threats([_vector(r, "row") for r in row],
+                                   [_vector(c, "column") for c in column], bool(transferable),
+                                   _vector(weights, "weights") or [])
+    return BargainingResult(_json.loads(text))
+
+
+def alternating_offers(discount, first=1, rounds=None, breakdown=0.0, outside=(0.0, 0.0)):
+    """Rubinstein's alternating offers over a pie of 1 (``parley bargain --alternating``):
+    ``discount`` (d1, d2), the ``first`` proposer (1 or 2), a finite horizon ``rounds``,
+    a ``breakdown`` probability per rejection and ``outside`` options. Returns a
+    :class:`BargainingResult` with ``shares``."""
+    d = _vector(discount, "discount")
+    e = _vector(outside, "outside")
+    if len(d) != 2 or len(e) != 2:
+        raise ValueError("discount and outside take two numbers, one per player")
+    text = _parley.bargain_alternating(d, int(first), rounds, float(breakdown), e)
+    return BargainingResult(_json.loads(text))
+
+
+class GameBuilder:
+    """Builds a game node by node, for trees generated in code.
+
+        b = parley.GameBuilder(["Entrant", "Incumbent"], title="Entry deterrence")
+        enter = b.infoset("Entrant", ["In", "Out"])
+        root = b.node(enter)                       # the root: no parent
+        fight = b.infoset("Incumbent", ["Fight", "Accommodate"])
+        n = b.node(fight, parent=root)             # the child for "In"
+        b.terminal(root, payoffs=[0, 2])           # the child for "Out"
+        b.terminal(n, payoffs=[-1, -1])
+        b.terminal(n, payoffs=[1, 1])
+        game = b.build()                           # validated; a Game
+
+    Children attach to their parent in the order they are added: the i-th child follows the
+    parent's i-th action. An information set is shared by giving several nodes the same
+    id. Players are named or numbered from 0. Payoffs and probabilities are ints, floats or
+    strings stated exactly ("1/3"). Mistakes raise ValueError (the builder's message names
+    the node by the actions leading to it).
+    """
+
+    def __init__(self, players, title=""):
+        self._b = _parley.Builder([str(p) for p in players])
+        if title:
+            self._b.set_title(str(title))
+
+    def infoset(self, player, actions, label=""):
+        """A personal information set of ``player`` with its action labels; returns its id."""
+        return self._b.add_infoset(player, [str(a) for a in actions], str(label))
+
+    def chance(self, actions, probabilities, label=""):
+        """A chance information set: actions and their probabilities; returns its id."""
+        return self._b.add_chance([str(a) for a in actions], list(probabilities), str(label))
+
+    def outcome(self, payoffs, label=""):
+        """An outcome (one payoff per player), to share among nodes; returns its id."""
+        return self._b.add_outcome(list(payoffs), str(label))
+
+    def node(self, infoset, parent=None, outcome=None, label=""):
+        """A decision or chance node of ``infoset`` under ``parent`` (None: the root);
+        ``outcome`` adds payoffs on the way. Returns the node's id."""
+        return self._b.add_node(parent, infoset, outcome, str(label))
+
+    def terminal(self, parent, payoffs=None, outcome=None, label=""):
+        """A terminal node under ``parent`` with ``payoffs`` (or an ``outcome`` id)."""
+        if payoffs is not None and outcome is not None:
+            raise ValueError("give payoffs or outcome, not both")
+        if payoffs is not None:
+            outcome = self.outcome(payoffs, label)
+        return self._b.add_terminal(parent, outcome, str(label))
+
+    @property
+    def num_nodes(self):
+        return self._b.num_nodes()
+
+    def build(self):
+        """Validates the tree and returns the :class:`Game` (the builder is then spent)."""
+        return Game(self._b.build())
+
+    def __repr__(self):
+        try:
+            return f"<GameBuilder: {self.num_nodes} nodes so far>"
+        except ValueError:
+            return "<GameBuilder: built>"

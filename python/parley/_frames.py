@@ -1,0 +1,48 @@
+"""DataFrames from the extension's column arrays (one copy made in C++, no Python object per
+row) and from the command's JSON summaries. Column names are those of the CSV output."""
+
+import pandas as _pd
+
+
+def _frame(result):
+    columns = dict(zip(result["names"], result["columns"]))
+    columns["outcome"] = _pd.Categorical.from_codes(result["outcome_codes"],
+                                                    categories=list(result["outcomes"]))
+    return _pd.DataFrame(columns, copy=False)
+
+
+def sweep_frame(result):
+    """index, the varied parameters, the values, outcome."""
+    df = _frame(result)
+    df.attrs["total"] = result["total"]
+    return df
+
+
+def samples_frame(result):
+    """sample, the values, outcome."""
+    return _frame(result)
+
+
+def thresholds_frame(doc):
+    """parameter, value, lo, hi, below, above (one row per switch)."""
+    cols = ["parameter", "value", "lo", "hi", "below", "above"]
+    df = _pd.DataFrame([{c: t[c] for c in cols} for t in doc["thresholds"]], columns=cols)
+    df.attrs["axis"] = doc["axis"]
+    df.attrs["interrupted"] = doc["interrupted"]
+    return df
+
+
+def shares_frame(summary):
+    """outcome, count, probability, ci_low, ci_high (most frequent first)."""
+    rows = [{"outcome": s["outcome"], "count": s["count"], "probability": s["probability"],
+             "ci_low": s["ci95"][0], "ci_high": s["ci95"][1]} for s in summary["outcomes"]]
+    return _pd.DataFrame(rows, columns=["outcome", "count", "probability", "ci_low", "ci_high"])
+
+
+def stats_frame(summary):
+    """One row per value: count, mean, sd, min, q05, q25, median, q75, q95, max."""
+    cols = ["count", "mean", "sd", "min", "q05", "q25", "median", "q75", "q95", "max"]
+    values = summary["values"]
+    names = [n for n in summary["value_names"] if n in values]  # the columns' order
+    return _pd.DataFrame([[values[n][c] for c in cols] for n in names], index=names,
+                         columns=cols)

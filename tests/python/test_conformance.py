@@ -1,0 +1,144 @@
+"""The module's answers are the command's: every game and scenario file solved through the
+module gives the same JSON document as `parley solve --format json` (and with --all), and
+the analysis tables have the CSV's columns and numbers."""
+import io
+
+import pandas as pd
+import pytest
+
+import parley
+from conftest import SOURCE, cli_json, run_cli
+
+
+def read_csv(text):
+    # The CSV holds the shortest decimal that reads back as the same double; pandas' default
+    # parser is not exact, so ask for the exact one.
+    return pd.read_csv(io.StringIO(text), float_precision="round_trip")
+
+FILES = sorted(p.relative_to(SOURCE).as_posix()
+               for folder in ("games", "scenarios") for p in (SOURCE / folder).glob("*.yaml"))
+
+
+def test_there_are_files():
+    assert len(FILES) >= 10
+
+
+@pytest.mark.parametrize("path", FILES)
+def test_solve_equals_cli_json(path):
+    g = parley.load(SOURCE / path)
+    assert g.solve().json == cli_json("solve", path, "--format", "json")
+
+
+@pytest.mark.parametrize("path", FILES)
+def test_solve_all_equals_cli_json(path):
+    g = parley.load(SOURCE / path)
+    assert g.solve(all=True).json == cli_json("solve", path, "--all", "--format", "json")
+
+
+def test_set_overrides_like_the_cli():
+    s = parley.load(SOURCE / "scenarios/openai_microsoft.yaml", set={"openai_value": 400})
+    assert s.parameters["openai_value"] == 400
+    assert s.solve().json == cli_json("solve", "scenarios/openai_microsoft.yaml", "--set",
+                                      "openai_value=400", "--format", "json")
+
+
+def test_conversions_equal_cli(tmp_path):
+    g = parley.load(SOURCE / "games/entry_deterrence.yaml")
+    for ext in ("efg", "nfg", "json"):
+        out = tmp_path / f"g.{ext}"
+        run_cli("convert", "games/entry_deterrence.yaml", out)
+        text = {"efg": g.to_efg, "nfg": g.to_nfg, "json": g.to_json}[ext]()
+        assert text == out.read_text()
+
+
+def test_read_efg_solves_like_cli(tmp_path):
+    efg = tmp_path / "trust.efg"
+    run_cli("convert", "games/trust_game.yaml", efg)
+    g = parley.read_efg(efg)
+    assert g.solve(all=True).json == cli_json("solve", efg, "--all", "--format", "json")
+
+
+def test_sweep_equals_cli_csv():
+    path = "scenarios/openai_microsoft.yaml"
+    s = parley.load(SOURCE / path)
+    df = s.sweep(vary={"carveout_cost": (0, 10, 6)})
+    csv = read_csv(run_cli("sweep", path, "--vary", "carveout_cost=0:10:6",
+                                          "--format", "csv")[1])
+    assert list(df.columns) == list(csv.columns)
+    assert df["outcome"].astype(str).tolist() == csv["outcome"].tolist()
+    pd.testing.assert_frame_equal(df.drop(columns="outcome").astype(float),
+                                  csv.drop(columns="outcome").astype(float), check_exact=True)
+
+
+def test_thresholds_equal_cli_csv():
+    path = "scenarios/openai_microsoft.yaml"
+    s = parley.load(SOURCE / path)
+    df = s.thresholds("carveout_cost", 0, 10)
+    csv = read_csv(run_cli("thresholds", path, "--vary", "carveout_cost=0:10",
+                                          "--format", "csv")[1])
+    assert list(df.columns) == list(csv.columns)
+    pd.testing.assert_frame_equal(df, csv, check_exact=True, check_dtype=False)
+
+
+def test_montecarlo_equals_cli():
+    path = "scenarios/platform_regulator.yaml"
+    s = parley.load(SOURCE / path)
+    mc = s.montecarlo(samples=500, seed=3)
+    doc = cli_json("montecarlo", path, "--samples", "500", "--seed", "3", "--format", "json")
+    # The summary is the command's JSON without the samples.
+    assert mc.summary == {k: v for k, v in doc.items()
+                          if k not in ("samples", "outcome_names", "outcome_keys")}
+    csv = read_csv(run_cli("montecarlo", path, "--samples", "500", "--seed", "3",
+                                          "--format", "csv")[1])
+    assert list(mc.samples.columns) == list(csv.columns)
+    assert mc.samples["outcome"].astype(str).tolist() == csv["outcome"].tolist()
+    pd.testing.assert_frame_equal(mc.samples.drop(columns="outcome").astype(float),
+                                  csv.drop(columns="outcome").astype(float), check_exact=True)
+    # Same seed, same result, whatever the threads.
+    one = s.montecarlo(samples=500, seed=3, threads=1)
+    pd.testing.assert_frame_equal(one.samples, mc.samples)
+    assert mc.outcomes["probability"].sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("kwargs,args", [
+    (dict(outcomes=[(4, 1), (1, 3)], disagreement=(1, 0), weights=(2, 1)),
+     ["--outcomes", "4,1;1,3", "--disagreement", "1,0", "--weights", "2,1"]),
+    (dict(issues={"x": (0, 1)}, utilities=["sqrt(x)", "1-x"]),
+     ["--issue", "x=0:1", "--utility", "sqrt(x)", "--utility", "1-x"]),
+    (dict(surplus=10, players=3), ["--surplus", "10", "--players", "3"]),
+])
+def test_bargain_equals_cli_json(kwargs, args):
+    assert parley.bargain(**kwargs).json == cli_json("bargain", *args, "--format", "json")
+
+
+def test_threats_and_alternating_equal_cli_json():
+    r = parley.threat_game([[5, 1], [2, 4]], [[1, 2], [3, 1]])
+    assert r.json == cli_json("bargain", "--threats-row", "5,1;2,4", "--threats-col", "1,2;3,1",
+                              "--format", "json")
+    a = parley.alternating_offers((0.9, 0.8), first=2, rounds=5)
+    assert a.json == cli_json("bargain", "--alternating", "--discount", "0.9,0.8", "--first", "2",
+                              "--rounds", "5", "--format", "json")
+
+
+@pytest.mark.parametrize("ext", ["svg", "dot"])
+def test_draw_equals_cli(tmp_path, ext):
+    out = tmp_path / f"tree.{ext}"
+    run_cli("draw", "games/entry_deterrence.yaml", "-o", out)
+    g = parley.load(SOURCE / "games/entry_deterrence.yaml")
+    assert g.draw(tmp_path / f"mine.{ext}") == out.read_text()
+    assert (tmp_path / f"mine.{ext}").read_text() == out.read_text()
+
+
+def test_shards_put_together_are_the_whole_run():
+    # Each sample draws from its own stream, so slices k of 3 hold exactly the whole run's
+    # rows (sample i in slice i mod 3).
+    s = parley.load(SOURCE / "scenarios/platform_regulator.yaml")
+    whole = s.montecarlo(samples=300, seed=5).samples
+    parts = pd.concat([s.montecarlo(samples=300, seed=5, shard=(k, 3)).samples for k in (1, 2, 3)])
+    parts = parts.sort_values("sample").reset_index(drop=True)
+    pd.testing.assert_frame_equal(parts.drop(columns="outcome"), whole.drop(columns="outcome"))
+    assert parts["outcome"].astype(str).tolist() == whole["outcome"].astype(str).tolist()
+    sweep = s.sweep(vary={"regulated_rate": (0, 0.3, 7)}, shard=(2, 2))
+    assert sweep["index"].tolist() == [1, 3, 5]
+    with pytest.raises(ValueError):
+        s.montecarlo(samples=10, shard=(3, 2))

@@ -1,0 +1,75 @@
+"""Errors are Python exceptions: parley.InputError with the file, line and column the
+command prints, ValueError for bad arguments, never a crash."""
+import re
+
+import pytest
+
+import parley
+from conftest import SOURCE, run_cli
+
+BAD = sorted((SOURCE / "tests/data/scenario").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BAD, ids=lambda p: p.name)
+def test_input_error_has_the_cli_location(path):
+    code, _, err = run_cli("solve", path, check=False)
+    assert code == 1
+    m = re.match(r"error: (.+?):(\d+):(\d+): ", err)
+    assert m, err
+    with pytest.raises(parley.InputError) as info:
+        parley.load(path)
+    e = info.value
+    assert (e.file, e.line, e.column) == (m.group(1), int(m.group(2)), int(m.group(3)))
+    assert str(e) == err.strip()[len("error: "):]
+    assert isinstance(e, ValueError) and isinstance(e, parley.Error)
+
+
+def test_efg_parse_error_located(tmp_path):
+    bad = tmp_path / "bad.efg"
+    bad.write_text('EFG 2 R "x" { "A" }\np "" 1 1 "" { "L" } 0\n')
+    with pytest.raises(parley.InputError) as info:
+        parley.read_efg(bad)
+    assert info.value.file == str(bad)
+    assert info.value.line is not None and info.value.column is not None
+
+
+def test_missing_file_is_input_error(tmp_path):
+    with pytest.raises(parley.InputError) as info:
+        parley.load(tmp_path / "nowhere.yaml")
+    assert info.value.file.endswith("nowhere.yaml")
+
+
+def test_bad_arguments_are_value_errors():
+    s = parley.load(SOURCE / "scenarios/openai_microsoft.yaml")
+    with pytest.raises(ValueError):
+        s.sweep(vary={"no_such_parameter": (0, 1, 3)})
+    with pytest.raises(ValueError):
+        s.sweep(vary={"carveout_cost": (0, 10, 1)})
+    with pytest.raises(ValueError):
+        s.sweep(vary="carveout_cost")
+    with pytest.raises(ValueError):
+        s.montecarlo(samples=0)
+    with pytest.raises(ValueError):
+        s.solve(max=0)
+    with pytest.raises(ValueError):
+        s.solve(method="guess")
+    with pytest.raises(ValueError):
+        parley.load(SOURCE / "scenarios/openai_microsoft.yaml", set={"openai_value": "lots"})
+    with pytest.raises(ValueError):
+        parley.bargain(outcomes=[(4, 1), (1,)])
+    with pytest.raises(ValueError):
+        parley.bargain()
+    with pytest.raises(ValueError):
+        parley.alternating_offers((1.5, 0.9))
+    with pytest.raises(ValueError):
+        parley.read_efg(SOURCE / "games/ultimatum.yaml")
+
+
+def test_set_out_of_range_is_an_error():
+    with pytest.raises(parley.Error):
+        parley.load(SOURCE / "games/ultimatum.yaml", set={"cake": -5})
+
+
+def test_montecarlo_needs_a_distribution():
+    with pytest.raises(ValueError, match="distribution"):
+        parley.load(SOURCE / "games/ultimatum.yaml").montecarlo(samples=10)
