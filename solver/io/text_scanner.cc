@@ -1,5 +1,6 @@
 #include "solver/io/text_scanner.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "solver/io/utf8.h"
@@ -20,6 +21,10 @@ Token TextScanner::Peek() {
     peeked_ = true;
   }
   return peek_;
+}
+
+std::size_t TextScanner::CountQuotes() const {
+  return static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '"'));
 }
 
 void TextScanner::Fail(const Token& t, const std::string& message) const {

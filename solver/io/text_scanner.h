@@ -34,6 +34,8 @@ class TextScanner {
   SourceLocation Where(const Token& t) const { return {file_, t.line, t.column}; }
   // The length of the whole text, in bytes.
   std::size_t size() const { return text_.size(); }
+  // How many '"' characters the whole text holds (escaped ones included).
+  std::size_t CountQuotes() const;
 
   // The next token, which must be of `kind`; else ParseError "expected <what>, found ...".
   Token Expect(TokenKind kind, const std::string& what);
