@@ -1,12 +1,12 @@
 #include "solver/report/solution.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
 #include <limits>
 #include <sstream>
 #include <string_view>
-#include <unordered_map>
 
 #include "solver/model/number.h"
 #include "solver/report/json_writer.h"
@@ -85,12 +85,30 @@ std::string At(const std::string& description) {
 }  // namespace
 
 std::vector<std::string> InfosetNames(const Game& game) {
-  // How many sets share each label (a hash map of views into the game's labels: a file may
-  // have a million sets, each with a label of its own).
-  std::unordered_map<std::string_view, int> count;
-  count.reserve(game.num_infosets());
-  for (InfosetId h = 0; h < game.num_infosets(); ++h)
-    if (game.infoset_player(h) != model::kChancePlayer) ++count[game.infoset_label(h)];
+  // Whether another personal set has the same (non-empty) label: an open-addressing table of
+  // the first set with each label, since a file may have a million sets, each with a label of
+  // its own (a node-based map allocated per label and missed the cache twice per lookup).
+  const InfosetId num_sets = game.num_infosets();
+  std::vector<bool> shared(num_sets, false);
+  {
+    const std::size_t slots = std::bit_ceil(2 * static_cast<std::size_t>(num_sets) + 2);
+    std::vector<InfosetId> table(slots, model::kNoInfoset);
+    for (InfosetId h = 0; h < num_sets; ++h) {
+      if (game.infoset_player(h) == model::kChancePlayer) continue;
+      const std::string& label = game.infoset_label(h);
+      if (label.empty()) continue;
+      for (std::size_t i = std::hash<std::string_view>{}(label) & (slots - 1);; i = (i + 1) & (slots - 1)) {
+        if (table[i] == model::kNoInfoset) {
+          table[i] = h;
+          break;
+        }
+        if (game.infoset_label(table[i]) == label) {
+          shared[table[i]] = shared[h] = true;
+          break;
+        }
+      }
+    }
+  }
   std::vector<std::string> names(game.num_infosets());
   for (InfosetId h = 0; h < game.num_infosets(); ++h) {
     int p = game.infoset_player(h);
@@ -102,7 +120,7 @@ std::vector<std::string> InfosetNames(const Game& game) {
     // "Microsoft after ask > grant", "Ann at the root".
     const std::string& label = game.infoset_label(h);
     const std::string& mover = game.player_name(p);
-    if (!label.empty() && count[label] == 1) {
+    if (!label.empty() && !shared[h]) {
       names[h] = label;
     } else {
       auto nodes = game.infoset_nodes(h);
