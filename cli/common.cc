@@ -1,6 +1,8 @@
 #include "cli/common.h"
 
+#include <array>
 #include <iostream>
+#include <streambuf>
 
 namespace parley::cli {
 
@@ -50,6 +52,55 @@ void EmitPieces(const std::string& path,
   }
   io::AtomicFile file(path);
   write([&file](std::string_view piece) { file.Write(piece); });
+  file.Commit();
+}
+
+namespace {
+// A stream buffer that hands its contents to a sink 64 KB at a time.
+class SinkBuffer : public std::streambuf {
+ public:
+  explicit SinkBuffer(std::function<void(std::string_view)> sink) : sink_(std::move(sink)) {
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+  }
+
+ protected:
+  int_type overflow(int_type c) override {
+    Drain();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override {
+    Drain();
+    return 0;
+  }
+
+ private:
+  void Drain() {
+    if (pptr() > pbase()) sink_(std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())));
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+  }
+  std::function<void(std::string_view)> sink_;
+  std::array<char, 1 << 16> buffer_;
+};
+}  // namespace
+
+void EmitStream(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  if (path.empty() || path == "-") {
+    write(std::cout);
+    std::cout.flush();
+    return;
+  }
+  io::AtomicFile file(path);
+  {
+    SinkBuffer buffer([&file](std::string_view piece) { file.Write(piece); });
+    std::ostream out(&buffer);
+    out.exceptions(std::ios::badbit);  // a failed write (a full disk) throws its own error
+    write(out);
+    out.flush();
+  }
   file.Commit();
 }
 

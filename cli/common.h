@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,5 +37,8 @@ void Emit(const std::string& text, const std::string& path = "");
 // once everything is written (nothing is left behind if `write` throws).
 void EmitPieces(const std::string& path,
                 const std::function<void(const std::function<void(std::string_view)>&)>& write);
+// The same for text written to a stream (large text output): `write` writes to standard
+// output, or to a stream over the atomic file.
+void EmitStream(const std::string& path, const std::function<void(std::ostream&)>& write);
 
 }  // namespace parley::cli

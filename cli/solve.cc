@@ -60,11 +60,11 @@ struct SolveCommand {
         sink("\n");
       });
     } else {
-      std::string text = report::SolutionText(*game, solution);
-      if (bargains)
-        text = report::PredictionText(*scen, solution.equilibria.front()) + text +
-               report::BargainingText(*scen, solution.equilibria.front());
-      Emit(text, output);
+      EmitStream(output, [&](std::ostream& out) {
+        if (bargains) out << report::PredictionText(*scen, solution.equilibria.front());
+        report::WriteSolutionText(out, *game, solution);
+        if (bargains) out << report::BargainingText(*scen, solution.equilibria.front());
+      });
     }
     return 0;
   }

@@ -109,8 +109,10 @@ class EfgReader {
     infosets_.resize(players.size() + 1);
     builder_.emplace(std::move(players));
     // Files exported by other tools often give every action a distinct label: make room for
-    // about one label per 24 bytes of file, so the label table is not regrown step by step.
-    builder_->ReserveLabels(scan_.size() / 24);
+    // every quoted string of the file (an upper bound on the labels, counted at memchr's
+    // speed) and for about one interned label per 24 bytes, so that neither the labels nor
+    // the lookup table are regrown step by step.
+    builder_->ReserveLabels(scan_.CountQuotes() / 2, scan_.size() / 24);
     builder_->SetTitle(std::move(title));
     builder_->SetMaxNodes(options_.max_nodes);
     if (scan_.Peek().kind == TokenKind::kString)
@@ -121,9 +123,16 @@ class EfgReader {
   // declaration. Returns the action labels (and probabilities for chance).
   void ReadInfosetBody(bool chance, std::vector<LabelId>* actions, std::vector<Number>* probs,
                        LabelId* label) {
-    *label = 0;
-    if (scan_.Peek().kind == TokenKind::kString)
-      *label = builder_->Intern(TextScanner::Unescape(scan_.Next().text, unescaped_));
+    // The labels (the set's, then its actions') are interned together once the list is read,
+    // so that their lookups in the label table overlap (InternAll).
+    std::vector<std::string_view>& raw = raw_labels_;
+    raw.clear();
+    bool escaped = false;
+    auto add = [&](std::string_view text) {
+      raw.push_back(text);
+      escaped = escaped || text.find('\\') != std::string_view::npos;
+    };
+    add(scan_.Peek().kind == TokenKind::kString ? scan_.Next().text : std::string_view());
     scan_.Expect(TokenKind::kLeftBrace, "'{' opening the list of actions");
     for (;;) {
       Token a = scan_.Next();
@@ -132,7 +141,7 @@ class EfgReader {
         scan_.Fail(a, std::string("expected an action label (a quoted string)") +
                           (chance ? " followed by its probability" : "") + " or '}', found " +
                           TextScanner::Describe(a));
-      actions->push_back(builder_->Intern(TextScanner::Unescape(a.text, unescaped_)));
+      add(a.text);
       if (chance) {
         Token pt = scan_.Peek();
         Number p = scan_.ExpectNumber("the probability of a chance action");
@@ -142,8 +151,18 @@ class EfgReader {
         probs->push_back(p);
       }
     }
-    if (actions->empty())
+    if (raw.size() == 1)
       scan_.Fail(scan_.Peek(), "an information set needs at least one action");
+    // Labels with escapes (rare) are unescaped and interned one at a time.
+    actions->resize(raw.size());
+    if (escaped) {
+      for (std::size_t i = 0; i < raw.size(); ++i)
+        (*actions)[i] = builder_->Intern(TextScanner::Unescape(raw[i], unescaped_));
+    } else {
+      builder_->InternAll(raw, actions->data());
+    }
+    *label = actions->front();
+    actions->erase(actions->begin());
   }
 
   // Checks a chance information set's probabilities sum to 1.
@@ -325,6 +344,7 @@ class EfgReader {
   NumberIndex outcomes_;
   std::string unescaped_, node_label_;  // labels whose escapes had to be undone
   std::vector<Number> payoffs_;  // reused for every outcome
+  std::vector<std::string_view> raw_labels_;  // reused for every information set
 };
 
 std::string Quote(const std::string& s) {

@@ -158,13 +158,33 @@ std::string ReadWholeFile(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw Error(SourceLocation{path}, "is a folder, not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(SourceLocation{path}, std::string("cannot open: ") + std::strerror(errno));
+  // Read straight into a string of the file's size: large games are tens of megabytes, and a
+  // string stream would copy them twice and grow step by step.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(SourceLocation{path}, std::string("cannot open: ") + std::strerror(errno));
   RegisterInput(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) throw Error(SourceLocation{path}, "cannot read the file");
-  return s.str();
+  struct stat st {};
+  std::string text;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    text.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t size = 0;
+  char more[1 << 16];  // past the expected size (a file that grew, a pipe)
+  for (;;) {
+    const bool room = size < text.size();
+    const ssize_t got = room ? ::read(fd, text.data() + size, text.size() - size)
+                             : ::read(fd, more, sizeof more);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      ::close(fd);
+      throw Error(SourceLocation{path}, "cannot read the file");
+    }
+    if (got == 0) break;
+    if (!room) text.append(more, static_cast<std::size_t>(got));
+    size += static_cast<std::size_t>(got);
+  }
+  ::close(fd);
+  text.resize(size);
+  return text;
 }
 
 AtomicFile::AtomicFile(const std::string& path) : target_(path) {

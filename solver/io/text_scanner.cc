@@ -1,5 +1,6 @@
 #include "solver/io/text_scanner.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "solver/io/utf8.h"
@@ -20,6 +21,10 @@ Token TextScanner::Peek() {
     peeked_ = true;
   }
   return peek_;
+}
+
+std::size_t TextScanner::CountQuotes() const {
+  return static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '"'));
 }
 
 void TextScanner::Fail(const Token& t, const std::string& message) const {
@@ -97,13 +102,13 @@ Token TextScanner::Scan() {
   return t;
 }
 
-Token TextScanner::Expect(TokenKind kind, const std::string& what) {
+Token TextScanner::Expect(TokenKind kind, std::string_view what) {
   Token t = Next();
-  if (t.kind != kind) Fail(t, "expected " + what + ", found " + Describe(t));
+  if (t.kind != kind) Fail(t, "expected " + std::string(what) + ", found " + Describe(t));
   return t;
 }
 
-std::int64_t TextScanner::ExpectWholeNumber(const std::string& what, std::int64_t min,
+std::int64_t TextScanner::ExpectWholeNumber(std::string_view what, std::int64_t min,
                                             std::int64_t max) {
   Token t = Next();
   std::string_view digits = t.text;
@@ -115,7 +120,7 @@ std::int64_t TextScanner::ExpectWholeNumber(const std::string& what, std::int64_
   bool ok = t.kind == TokenKind::kNumber && !digits.empty();
   for (char c : digits) ok = ok && c >= '0' && c <= '9';
   if (!ok)
-    Fail(t, "expected " + what + " (a whole number), found " + Describe(t));
+    Fail(t, "expected " + std::string(what) + " (a whole number), found " + Describe(t));
   // Compare as text past 18 digits, so nothing wraps on the way.
   while (digits.size() > 1 && digits[0] == '0') digits.remove_prefix(1);
   std::int64_t value = 0;
@@ -126,26 +131,26 @@ std::int64_t TextScanner::ExpectWholeNumber(const std::string& what, std::int64_
     in_range = value >= min && value <= max;
   }
   if (!in_range)
-    Fail(t, what + " " + Describe(t) + " is out of range; it must be from " +
+    Fail(t, std::string(what) + " " + Describe(t) + " is out of range; it must be from " +
                 std::to_string(min) + " to " + std::to_string(max));
   return value;
 }
 
-Number TextScanner::ExpectNumber(const std::string& what) {
+Number TextScanner::ExpectNumber(std::string_view what) {
   Token t = Next();
   Number x;
   if (t.kind != TokenKind::kNumber || !Number::Parse(t.text, &x))
-    Fail(t, "expected " + what + " (a number such as 3, -1/2 or 0.25), found " + Describe(t));
+    Fail(t, "expected " + std::string(what) + " (a number such as 3, -1/2 or 0.25), found " + Describe(t));
   return x;
 }
 
-std::vector<std::string> TextScanner::ReadLabelsToBrace(const std::string& what) {
+std::vector<std::string> TextScanner::ReadLabelsToBrace(std::string_view what) {
   std::vector<std::string> labels;
   for (;;) {
     Token t = Next();
     if (t.kind == TokenKind::kRightBrace) return labels;
     if (t.kind != TokenKind::kString)
-      Fail(t, "expected " + what + " (a quoted string) or '}', found " + Describe(t));
+      Fail(t, "expected " + std::string(what) + " (a quoted string) or '}', found " + Describe(t));
     labels.push_back(Unescape(t.text));
   }
 }

@@ -34,17 +34,19 @@ class TextScanner {
   SourceLocation Where(const Token& t) const { return {file_, t.line, t.column}; }
   // The length of the whole text, in bytes.
   std::size_t size() const { return text_.size(); }
+  // How many '"' characters the whole text holds (escaped ones included).
+  std::size_t CountQuotes() const;
 
   // The next token, which must be of `kind`; else ParseError "expected <what>, found ...".
-  Token Expect(TokenKind kind, const std::string& what);
+  Token Expect(TokenKind kind, std::string_view what);
   // The next token as a whole number in [min, max]; else ParseError naming `what` and, for a
   // number out of range, the range ("information set number '4294967297' is out of range").
-  std::int64_t ExpectWholeNumber(const std::string& what, std::int64_t min, std::int64_t max);
+  std::int64_t ExpectWholeNumber(std::string_view what, std::int64_t min, std::int64_t max);
   // The next token as a number (integer, fraction or decimal); else ParseError.
-  Number ExpectNumber(const std::string& what);
+  Number ExpectNumber(std::string_view what);
   // Quoted labels up to a closing '}' (the '{' already read); `what` names one label in the
   // message for anything else ("a player name").
-  std::vector<std::string> ReadLabelsToBrace(const std::string& what);
+  std::vector<std::string> ReadLabelsToBrace(std::string_view what);
   [[noreturn]] void Fail(const Token& t, const std::string& message) const;
   const std::string& file() const { return file_; }
 

@@ -22,7 +22,27 @@ LabelId GameBuilder::Intern(std::string_view label) {
   if (label.empty()) return 0;
   // At most half full, so that probe sequences stay short.
   if (2 * (interned_.size() + 1) >= label_slots_.size()) RehashLabels(2 * label_slots_.size());
-  const std::size_t hash = std::hash<std::string_view>{}(label);
+  return InternHashed(label, std::hash<std::string_view>{}(label));
+}
+
+void GameBuilder::InternAll(std::span<const std::string_view> labels, LabelId* ids) {
+  while (2 * (interned_.size() + labels.size() + 1) >= label_slots_.size())
+    RehashLabels(2 * label_slots_.size());
+  constexpr std::size_t kBatch = 16;
+  std::size_t hashes[kBatch];
+  const std::size_t mask = label_slots_.size() - 1;
+  for (std::size_t start = 0; start < labels.size(); start += kBatch) {
+    const std::size_t end = std::min(labels.size(), start + kBatch);
+    for (std::size_t i = start; i < end; ++i) {
+      hashes[i - start] = std::hash<std::string_view>{}(labels[i]);
+      __builtin_prefetch(&label_slots_[hashes[i - start] & mask]);
+    }
+    for (std::size_t i = start; i < end; ++i)
+      ids[i] = labels[i].empty() ? 0 : InternHashed(labels[i], hashes[i - start]);
+  }
+}
+
+LabelId GameBuilder::InternHashed(std::string_view label, std::size_t hash) {
   const auto tag = static_cast<std::uint32_t>(hash >> 32);
   const std::size_t mask = label_slots_.size() - 1;
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
@@ -43,9 +63,9 @@ LabelId GameBuilder::StoreLabel(std::string_view label) {
   return static_cast<LabelId>(labels_.size() - 1);
 }
 
-void GameBuilder::ReserveLabels(std::size_t count) {
+void GameBuilder::ReserveLabels(std::size_t count, std::size_t interned) {
   labels_.reserve(count + 1);
-  if (2 * (count + 1) > label_slots_.size()) RehashLabels(std::bit_ceil(2 * (count + 1)));
+  if (2 * (interned + 1) > label_slots_.size()) RehashLabels(std::bit_ceil(2 * (interned + 1)));
 }
 
 void GameBuilder::RehashLabels(std::size_t slots) {

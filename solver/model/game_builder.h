@@ -28,9 +28,13 @@ class GameBuilder {
 
   // Interns a label; equal strings get equal ids (0 is the empty label).
   LabelId Intern(std::string_view label);
-  // Makes room for about this many distinct labels (a reader's estimate from the file size),
-  // so that interning them does not grow the table step by step.
-  void ReserveLabels(std::size_t count);
+  // Interns labels[i] into ids[i], in order (the same ids as Intern on each in turn), with
+  // the table's memory fetched for all of them before any is looked up: in a file with a
+  // distinct label on every action, every lookup misses the cache, and this overlaps them.
+  void InternAll(std::span<const std::string_view> labels, LabelId* ids);
+  // Makes room for about `count` labels in all, `interned` of them through Intern (a reader's
+  // estimates from the file), so that storing them does not grow the tables step by step.
+  void ReserveLabels(std::size_t count, std::size_t interned);
 
   // A personal information set of `player` (0-based) with its action labels (at least one).
   InfosetId AddInfoset(int player, std::string_view label, std::span<const std::string> actions);
@@ -95,6 +99,8 @@ class GameBuilder {
   };
   // Node and outcome labels, rarely shared, are stored without a lookup.
   LabelId StoreLabel(std::string_view label);
+  // Intern's lookup and insertion, the table having room for one more label.
+  LabelId InternHashed(std::string_view label, std::size_t hash);
   void RehashLabels(std::size_t slots);
   std::vector<std::string> labels_;
   std::vector<LabelId> interned_;  // the ids in the table

@@ -1,5 +1,6 @@
 #include "solver/report/json_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -9,54 +10,67 @@ namespace parley::report {
 
 namespace {
 constexpr std::size_t kFlushAt = 1 << 16;
-}  // namespace
+// Room for any double's JSON text: sign, 17 digits, point, up to 15 zeros or an exponent.
+constexpr std::size_t kJsonDoubleChars = 48;
 
-std::string JsonDouble(double value) {
-  if (!std::isfinite(value)) return "null";
-  if (value == 0) return std::signbit(value) ? "-0.0" : "0.0";
+// Writes the text of JsonDouble into `out` (at least kJsonDoubleChars bytes) and returns its
+// end; no allocation, since a large result writes millions of numbers.
+char* WriteJsonDouble(double value, char* out) {
+  if (!std::isfinite(value)) return std::copy_n("null", 4, out);
+  if (value == 0) return std::signbit(value) ? std::copy_n("-0.0", 4, out) : std::copy_n("0.0", 3, out);
   // The shortest digits that read back, from the scientific form "d.ddde±x".
   char sci[64];
   auto [end, ec] = std::to_chars(sci, sci + sizeof sci, value, std::chars_format::scientific);
-  std::string_view text(sci, static_cast<std::size_t>(end - sci));
-  std::string out;
-  if (text.front() == '-') {
-    out += '-';
-    text.remove_prefix(1);
+  const char* p = sci;
+  if (*p == '-') {
+    *out++ = '-';
+    ++p;
   }
-  std::size_t e = text.find('e');
-  std::string digits;
-  for (char c : text.substr(0, e))
-    if (c != '.') digits += c;
+  const char* e = std::find(p, static_cast<const char*>(end), 'e');
+  char digits[24];  // at most 17 significant digits
+  int k = 0;
+  for (const char* c = p; c != e; ++c)
+    if (*c != '.') digits[k++] = *c;
   int exponent = 0;
-  std::from_chars(text.data() + e + 1 + (text[e + 1] == '+'), text.data() + text.size(), exponent);
+  std::from_chars(e + 1 + (e[1] == '+'), end, exponent);
   // value = 0.digits * 10^n: n is where the decimal point goes relative to the digits.
-  const int k = static_cast<int>(digits.size());
   const int n = exponent + 1;
   constexpr int kMinExp = -4, kMaxExp = 15;
   if (k <= n && n <= kMaxExp) {
-    out += digits;
-    out.append(static_cast<std::size_t>(n - k), '0');
-    out += ".0";
+    out = std::copy_n(digits, k, out);
+    out = std::fill_n(out, n - k, '0');
+    *out++ = '.';
+    *out++ = '0';
   } else if (0 < n && n <= kMaxExp) {
-    out += digits.substr(0, static_cast<std::size_t>(n));
-    out += '.';
-    out += digits.substr(static_cast<std::size_t>(n));
+    out = std::copy_n(digits, n, out);
+    *out++ = '.';
+    out = std::copy_n(digits + n, k - n, out);
   } else if (kMinExp < n && n <= 0) {
-    out += "0.";
-    out.append(static_cast<std::size_t>(-n), '0');
-    out += digits;
+    *out++ = '0';
+    *out++ = '.';
+    out = std::fill_n(out, -n, '0');
+    out = std::copy_n(digits, k, out);
   } else {
-    out += digits[0];
+    *out++ = digits[0];
     if (k > 1) {
-      out += '.';
-      out += digits.substr(1);
+      *out++ = '.';
+      out = std::copy_n(digits + 1, k - 1, out);
     }
-    char exp[16];
     int x = n - 1;
-    std::snprintf(exp, sizeof exp, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
-    out += exp;
+    *out++ = 'e';
+    *out++ = x < 0 ? '-' : '+';
+    if (x < 0) x = -x;
+    if (x < 10) *out++ = '0';
+    out = std::to_chars(out, out + 4, x).ptr;
   }
   return out;
+}
+
+}  // namespace
+
+std::string JsonDouble(double value) {
+  char text[kJsonDoubleChars];
+  return std::string(text, WriteJsonDouble(value, text));
 }
 
 void JsonWriter::Indent() {
@@ -113,7 +127,8 @@ void JsonWriter::String(std::string_view text) {
 
 void JsonWriter::Double(double value) {
   BeforeValue();
-  buffer_ += JsonDouble(value);
+  char text[kJsonDoubleChars];
+  buffer_.append(text, WriteJsonDouble(value, text));
 }
 
 void JsonWriter::Integer(std::int64_t value) {
@@ -159,7 +174,13 @@ void JsonWriter::Field(std::string_view key, const std::vector<std::string>& val
 
 void JsonWriter::Escaped(std::string_view text) {
   buffer_ += '"';
-  for (char c : text) {
+  // Runs of characters that need no escape (nearly all of them) are appended whole.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
+    buffer_.append(text.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': buffer_ += "\\\""; break;
       case '\\': buffer_ += "\\\\"; break;
@@ -168,16 +189,14 @@ void JsonWriter::Escaped(std::string_view text) {
       case '\n': buffer_ += "\\n"; break;
       case '\r': buffer_ += "\\r"; break;
       case '\t': buffer_ += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char hex[8];
-          std::snprintf(hex, sizeof hex, "\\u%04x", static_cast<unsigned>(c));
-          buffer_ += hex;
-        } else {
-          buffer_ += c;
-        }
+      default: {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\u%04x", static_cast<unsigned>(c));
+        buffer_ += hex;
+      }
     }
   }
+  buffer_.append(text.data() + run, text.size() - run);
   buffer_ += '"';
 }
 

@@ -1,10 +1,12 @@
 #include "solver/report/solution.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <map>
 #include <limits>
 #include <sstream>
+#include <string_view>
 
 #include "solver/model/number.h"
 #include "solver/report/json_writer.h"
@@ -25,27 +27,54 @@ std::string ShowNumber(double value) {
 }
 
 std::string DescribeNode(const Game& game, NodeId v) {
-  if (!game.node_label(v).empty()) return "node \"" + game.node_label(v) + "\"";
-  if (v == Game::root()) return "the root";
+  std::string out;
+  AppendNodeDescription(game, v, out);
+  return out;
+}
+
+void AppendNodeDescription(const Game& game, NodeId v, std::string& out) {
+  if (!game.node_label(v).empty()) {
+    out += "node \"";
+    out += game.node_label(v);
+    out += '"';
+    return;
+  }
+  if (v == Game::root()) {
+    out += "the root";
+    return;
+  }
   // The last kMaxSteps moves, walking up no further than that: a description costs O(1),
-  // not O(depth), so describing every node of a deep tree stays linear.
+  // not O(depth), so describing every node of a deep tree stays linear. The moves are kept
+  // as (label, action) pairs, not strings: JSON output describes every decision node.
   constexpr std::size_t kMaxSteps = 6;
-  std::vector<std::string> steps;
+  struct Step {
+    const std::string* label;
+    std::uint32_t action;
+  };
+  Step steps[kMaxSteps];
+  std::size_t num_steps = 0;
   NodeId c = v;
-  for (; c != Game::root() && steps.size() < kMaxSteps; c = game.parent(c)) {
+  for (; c != Game::root() && num_steps < kMaxSteps; c = game.parent(c)) {
     std::uint32_t a = game.action_into(c);
-    const std::string& label = game.action_label(game.infoset(game.parent(c)), a);
-    steps.push_back(label.empty() ? "#" + std::to_string(a + 1) : label);
+    steps[num_steps++] = {&game.action_label(game.infoset(game.parent(c)), a), a};
   }
   bool truncated = c != Game::root();
-  std::string out = "after ";
+  out += "after ";
   if (truncated) out += "... > ";
-  for (std::size_t i = steps.size(); i-- > 0;) {
-    out += steps[i];
+  for (std::size_t i = num_steps; i-- > 0;) {
+    if (steps[i].label->empty()) {
+      out += '#';
+      out += std::to_string(steps[i].action + 1);
+    } else {
+      out += *steps[i].label;
+    }
     if (i > 0) out += " > ";
   }
-  if (truncated) out += " (node " + std::to_string(v) + ")";
-  return out;
+  if (truncated) {
+    out += " (node ";
+    out += std::to_string(v);
+    out += ')';
+  }
 }
 
 // " after x > y", " at the root", " at node \"n\"": a node description after a player's name.
@@ -56,9 +85,30 @@ std::string At(const std::string& description) {
 }  // namespace
 
 std::vector<std::string> InfosetNames(const Game& game) {
-  std::map<std::string, int> count;
-  for (InfosetId h = 0; h < game.num_infosets(); ++h)
-    if (game.infoset_player(h) != model::kChancePlayer) ++count[game.infoset_label(h)];
+  // Whether another personal set has the same (non-empty) label: an open-addressing table of
+  // the first set with each label, since a file may have a million sets, each with a label of
+  // its own (a node-based map allocated per label and missed the cache twice per lookup).
+  const InfosetId num_sets = game.num_infosets();
+  std::vector<bool> shared(num_sets, false);
+  {
+    const std::size_t slots = std::bit_ceil(2 * static_cast<std::size_t>(num_sets) + 2);
+    std::vector<InfosetId> table(slots, model::kNoInfoset);
+    for (InfosetId h = 0; h < num_sets; ++h) {
+      if (game.infoset_player(h) == model::kChancePlayer) continue;
+      const std::string& label = game.infoset_label(h);
+      if (label.empty()) continue;
+      for (std::size_t i = std::hash<std::string_view>{}(label) & (slots - 1);; i = (i + 1) & (slots - 1)) {
+        if (table[i] == model::kNoInfoset) {
+          table[i] = h;
+          break;
+        }
+        if (game.infoset_label(table[i]) == label) {
+          shared[table[i]] = shared[h] = true;
+          break;
+        }
+      }
+    }
+  }
   std::vector<std::string> names(game.num_infosets());
   for (InfosetId h = 0; h < game.num_infosets(); ++h) {
     int p = game.infoset_player(h);
@@ -70,7 +120,7 @@ std::vector<std::string> InfosetNames(const Game& game) {
     // "Microsoft after ask > grant", "Ann at the root".
     const std::string& label = game.infoset_label(h);
     const std::string& mover = game.player_name(p);
-    if (!label.empty() && count[label] == 1) {
+    if (!label.empty() && !shared[h]) {
       names[h] = label;
     } else {
       auto nodes = game.infoset_nodes(h);
@@ -205,6 +255,12 @@ std::string PathKey(const Game& game, const Equilibrium& eq) {
 
 std::string SolutionText(const Game& game, const Solution& solution, const TextOptions& options) {
   std::ostringstream out;
+  WriteSolutionText(out, game, solution, options);
+  return out.str();
+}
+
+void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solution,
+                       const TextOptions& options) {
   ActionIndex index(game);
   std::string title = game.title().empty() ? std::string("Game") : game.title();
   out << title << "\n";
@@ -223,7 +279,7 @@ std::string SolutionText(const Game& game, const Solution& solution, const TextO
   // Equilibria that share their play (--all lists many that differ only off the path): the
   // first of each group in full, the others by how they differ from it.
   std::vector<std::size_t> group_of(count);
-  {
+  if (count > 1) {  // (one equilibrium is its own group: no path to compare with)
     std::map<std::string, std::size_t> first_with;
     for (std::size_t k = 0; k < count; ++k)
       group_of[k] = first_with.emplace(PathKey(game, solution.equilibria[k]), k).first->second;
@@ -322,7 +378,6 @@ std::string SolutionText(const Game& game, const Solution& solution, const TextO
       out << "  Verified: the largest gain from deviating in any subgame is "
           << ShowNumber(eq.max_gain) << "\n";
   }
-  return out.str();
 }
 
 std::vector<std::uint32_t> InfosetNumbers(const Game& game) {
@@ -435,6 +490,7 @@ void WriteSolutionJson(JsonWriter& w, const Game& game, const Solution& solution
     // position too, since labels may repeat or be empty).
     std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
     w.Key("strategy").BeginArray();
+    std::string at;  // each node's description, in one buffer
     for (InfosetId h = 0; h < game.num_infosets(); ++h) {
       if (game.infoset_player(h) == model::kChancePlayer) continue;
       std::uint32_t first = index.first(h), n = game.num_actions(h);
@@ -446,7 +502,9 @@ void WriteSolutionJson(JsonWriter& w, const Game& game, const Solution& solution
         w.BeginObject();
         w.Field("action", game.action_label(h, chosen));
         w.Field("action_number", chosen + 1);
-        w.Field("at", DescribeNode(game, v));
+        at.clear();
+        AppendNodeDescription(game, v, at);
+        w.Field("at", at);
         w.Field("infoset", numbers[h]);
         w.Field("node", v);
         w.Field("on_path", reach[v] > 0);

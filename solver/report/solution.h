@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "solver/report/json_writer.h"
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ using model::NodeId;
 // A node named for people: its label if it has one, "the root", or the actions leading to
 // it ("after In > Fight"; long histories shortened).
 std::string DescribeNode(const Game& game, NodeId v);
+// The same appended to `out` (a writer describing every node reuses one buffer).
+void AppendNodeDescription(const Game& game, NodeId v, std::string& out);
 // Unique, readable names of the personal information sets (JSON keys): the set's label when
 // it is unique, else "<player> at <node description>".
 std::vector<std::string> InfosetNames(const Game& game);
@@ -41,6 +44,9 @@ struct TextOptions {
 };
 std::string SolutionText(const Game& game, const Solution& solution,
                          const TextOptions& options = {});
+// The same text written to `out` as it is produced (no copy of the whole text in memory).
+void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solution,
+                       const TextOptions& options = {});
 // The solution as JSON, written as it is produced (no document in memory, so a tree with
 // millions of nodes costs its text only). `bargaining`, when given, is the scenario's
 // bargaining steps (BargainingJson), placed under "bargaining".

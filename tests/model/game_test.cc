@@ -1,6 +1,10 @@
 // The game model: builder validation, preorder layout, exact numbers.
 #include <doctest/doctest.h>
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "solver/model/error.h"
 #include "solver/model/game_builder.h"
 
@@ -144,6 +148,27 @@ TEST_SUITE("model") {
     CHECK(g->exact_payoff(0, 0) == Rational(2, 3));
     CHECK(g->payoff_text(0, 0) == "2/3");
     CHECK_FALSE(g->doubles_are_exact());
+  }
+
+  TEST_CASE("labels interned together get the ids interning them one by one gives") {
+    // 40 labels (more than one prefetch batch of 16), with repeats inside the list, repeats
+    // of labels interned before, and empty labels (id 0); enough to regrow the table of 64
+    // slots on the way.
+    std::vector<std::string> texts;
+    for (int i = 0; i < 40; ++i)
+      texts.push_back(i % 7 == 0 ? "" : i % 5 == 0 ? "earlier" : "x" + std::to_string(i % 23));
+    GameBuilder one({"A"}), all({"A"});
+    CHECK(one.Intern("earlier") == all.Intern("earlier"));
+    std::vector<LabelId> expected;
+    for (const auto& t : texts) expected.push_back(one.Intern(t));
+    std::vector<std::string_view> views(texts.begin(), texts.end());
+    std::vector<LabelId> ids(texts.size());
+    all.InternAll(views, ids.data());
+    CHECK(ids == expected);
+    CHECK(ids[0] == 0);                    // "" (i = 0)
+    CHECK(ids[5] == all.Intern("earlier"));  // i = 5
+    CHECK(ids[1] == ids[24]);              // "x1" twice (1 and 24 are equal mod 23)
+    CHECK(ids[1] != ids[2]);
   }
 }
 

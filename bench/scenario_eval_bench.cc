@@ -1,0 +1,69 @@
+// Evaluations per second of a compiled scenario, as a sweep point or a Monte Carlo sample
+// costs them: expand the game for one draw of the parameters (fast bargains, as analysis runs
+// them) and solve it, through CompiledScenario's public API and one ExpansionWorkspace per
+// thread. The scenario is bench/data/openai_microsoft_v1.yaml, a frozen copy of
+// scenarios/openai_microsoft.yaml, so that the figure stays comparable when the scenario is
+// rebuilt. Issue 15's compile-once target: at least 100,000 evaluations per second per core,
+// and two threads at least 1.8 times one.
+//
+//   build/bench/scenario_eval_bench
+#include <benchmark/benchmark.h>
+
+#include <cstddef>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "solver/equilibrium/solve.h"
+#include "solver/scenario/scenario.h"
+
+namespace {
+
+using namespace parley;
+
+const scenario::CompiledScenario& FrozenOpenAiMicrosoft() {
+  static const std::shared_ptr<const scenario::CompiledScenario> compiled = [] {
+    const std::string path =
+        std::string(PARLEY_SOURCE_DIR) + "/bench/data/openai_microsoft_v1.yaml";
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return scenario::CompiledScenario::Compile(text.str(), path);
+  }();
+  return *compiled;
+}
+
+// Each evaluation moves OpenAI's bargaining power (0.05 to 0.95 in 1,000 steps, as
+// analysis_bench does), so that no evaluation repeats the one before; the other parameters
+// keep the file's values (some combinations of the others' ranges make no valid scenario).
+void BM_EvaluateOpenAiMicrosoftV1(benchmark::State& state) {
+  const scenario::CompiledScenario& compiled = FrozenOpenAiMicrosoft();
+  scenario::ExpansionWorkspace workspace(compiled);
+  std::vector<double> values = compiled.DefaultValues();
+  const int power = compiled.info().FindParameter("openai_power");
+  if (power < 0) {
+    state.SkipWithError("the scenario has no parameter openai_power");
+    return;
+  }
+  scenario::ExpandOptions options;
+  options.fast_bargains = true;
+  std::size_t i = static_cast<std::size_t>(state.thread_index()) * 499;
+  for (auto _ : state) {
+    values[static_cast<std::size_t>(power)] = 0.05 + 0.9 * static_cast<double>(i++ % 1000) / 1000.0;
+    scenario::Expansion expansion = compiled.Expand(values, options, workspace);
+    equilibrium::Solution solution = equilibrium::Solve(*expansion.game, {});
+    benchmark::DoNotOptimize(solution.equilibria.front().payoffs.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_EvaluateOpenAiMicrosoftV1)
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
