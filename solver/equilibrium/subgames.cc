@@ -1,5 +1,6 @@
 #include "solver/equilibrium/subgames.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -57,6 +58,7 @@ struct Counters {
   std::size_t pivots = 0;
   std::size_t logit_subgames = 0, logit_steps = 0;
   double logit_lambda = 0;  // largest lambda at which a trace stopped
+  std::vector<std::string> lp_notes;  // the LP engines' notes, each once
 };
 
 // One subgame-perfect equilibrium in T. In doubles, when a subgame's solve is numerically
@@ -171,18 +173,15 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
     PlanPair<T> plans;
     if constexpr (std::is_same_v<T, double>) {
       if (use_lp) {
-        bool gave_up = false;  // the engine stopped, or ended without an optimum
-        try {
-          plans = SolveSequenceFormLp(game, sf, lp_engine);
-          gave_up = plans.status != SolveStatus::kSolved;
-        } catch (const LimitError&) {
-          gave_up = true;
-        }
-        if (gave_up) {  // the other engine tries
+        plans = SolveSequenceFormLp(game, sf, lp_engine);
+        if (plans.status != SolveStatus::kSolved) {  // stopped or no optimum: the other engine tries
           lp::Engine other = lp_engine == lp::Engine::kClp ? lp::Engine::kGlpk : lp::Engine::kClp;
           plans = SolveSequenceFormLp(game, sf, other);
           ++count.lp_engine_switches;
         }
+        if (!plans.note.empty() &&
+            std::find(count.lp_notes.begin(), count.lp_notes.end(), plans.note) == count.lp_notes.end())
+          count.lp_notes.push_back(plans.note);
         ++count.lp_subgames;
       }
     }
@@ -234,6 +233,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
     auto name = [](lp::Engine e) { return e == lp::Engine::kClp ? "CLP" : "GLPK"; };
     std::string failure;  // a subgame's solve was numerically inconclusive
     eq = SolveWith<double>(game, options, roots, count, first, &failure);
+    solution.notes.insert(solution.notes.end(), count.lp_notes.begin(), count.lp_notes.end());
     if (failure.empty() && count.lp_engine_switches > 0)
       solution.notes.push_back(name(first) + std::string(" gave up on ") +
                                Plural(count.lp_engine_switches, "LP") + "; " + name(second) +
