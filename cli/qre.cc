@@ -10,6 +10,7 @@
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "solver/equilibrium/beliefs.h"
 #include "solver/equilibrium/logit.h"
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/io/files.h"
@@ -188,19 +189,13 @@ struct QreCommand {
       j["concept"] = "agent logit quantal response equilibrium (principal branch)";
       j["points"] = nlohmann::ordered_json::array();
       for (const auto& [l, b] : points) {
-        // The behaviour records of every command (report/solution.h), each with the beliefs
-        // over its set's nodes (node numbers 1-based in preorder).
-        std::vector<double> belief = equilibrium::Beliefs(g, index, b);
+        // The behaviour records of every command (report/solution.h), with the beliefs over
+        // each set's nodes as `solve` writes them (Bayes' rule: a QRE reaches every set that
+        // chance does not cut off).
         equilibrium::Equilibrium profile;
         profile.behavior = b;
+        equilibrium::AssignBeliefs(g, index, equilibrium::ProperSubgameRoots(g), {}, profile);
         nlohmann::json records = report::BehaviorJson(g, profile, false);
-        std::size_t r = 0;
-        for (InfosetId h = 0; h < g.num_infosets(); ++h) {
-          if (g.infoset_player(h) == model::kChancePlayer) continue;
-          nlohmann::json beliefs = nlohmann::json::array();
-          for (auto x : g.infoset_nodes(h)) beliefs.push_back({{"node", x + 1}, {"probability", belief[x]}});
-          records[r++]["beliefs"] = std::move(beliefs);
-        }
         nlohmann::ordered_json point;
         point["lambda"] = l;
         point["profile"] = std::move(records);

@@ -6,6 +6,7 @@
 #include <map>
 #include <type_traits>
 
+#include "solver/equilibrium/beliefs.h"
 #include "solver/equilibrium/logit.h"
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/equilibrium/sequence_solvers.h"
@@ -59,6 +60,7 @@ struct Counters {
   std::size_t logit_subgames = 0, logit_steps = 0;
   double logit_lambda = 0;  // largest lambda at which a trace stopped
   std::vector<std::string> lp_notes;  // the LP engines' notes, each once
+  std::vector<double> trace_beliefs;   // per node, the logit traces' beliefs (-1: none)
 };
 
 // One subgame-perfect equilibrium in T. In doubles, when a subgame's solve is numerically
@@ -143,7 +145,9 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         auto accept = [&](const std::vector<double>& trial) {
           return MaxSubgameGain<double>(game, index, trial, &only) <= options.tolerance;
         };
-        LogitStats stats = TraceLogitEquilibrium(game, *subgame, index, behavior, accept, options.logit);
+        if (count.trace_beliefs.empty()) count.trace_beliefs.assign(n, -1.0);
+        LogitStats stats =
+            TraceLogitEquilibrium(game, *subgame, index, behavior, accept, options.logit, &count.trace_beliefs);
         ++count.logit_subgames;
         count.logit_steps += stats.steps;
         count.logit_lambda = std::max(count.logit_lambda, stats.lambda);
@@ -289,6 +293,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
         Plural(count.unreached_sets, "information set") +
         " that the owner's own strategy never reaches within its subgame get the uniform "
         "distribution (any behaviour there keeps the equilibrium)");
+  if (HasNonTrivialBeliefs(game)) AssignBeliefs(game, ActionIndex(game), roots, count.trace_beliefs, eq);
   solution.equilibria.push_back(std::move(eq));
   return solution;
 }
