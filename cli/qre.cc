@@ -55,14 +55,6 @@ std::vector<double> ParseLambdas(const std::string& spec) {
   return out;
 }
 
-std::vector<double> InitialBehavior(const Game& g, const ActionIndex& index) {
-  std::vector<double> behavior(index.size(), 0.0);
-  for (InfosetId h = 0; h < g.num_infosets(); ++h)
-    if (g.infoset_player(h) == model::kChancePlayer)
-      for (std::uint32_t a = 0; a < g.num_actions(h); ++a) behavior[index(h, a)] = g.chance_prob(h, a);
-  return behavior;
-}
-
 // Observed counts: CSV with header player,set,action,count; player and set 1-based (the set's
 // number within its player, in order of first appearance), action a label of that set.
 struct Counts {
@@ -152,7 +144,7 @@ struct QreCommand {
     std::vector<double> lambdas = ParseLambdas(lambda);
     std::vector<std::pair<double, std::vector<double>>> points;
     auto stats = equilibrium::TraceLogitQre(
-        g, *subgame, index, InitialBehavior(g, index), lambdas,
+        g, *subgame, index, equilibrium::ChanceBehavior(g, index), lambdas,
         [&](double l, const std::vector<double>& b) { points.emplace_back(l, b); });
     std::string note;
     if (stats.status != equilibrium::LogitStatus::kReachedLambda)
@@ -244,7 +236,7 @@ struct QreCommand {
     auto trace = [&](const std::vector<double>& lambdas) {
       std::vector<double> ll;
       std::vector<std::vector<double>> profiles;
-      auto stats = equilibrium::TraceLogitQre(g, subgame, index, InitialBehavior(g, index), lambdas,
+      auto stats = equilibrium::TraceLogitQre(g, subgame, index, equilibrium::ChanceBehavior(g, index), lambdas,
                                               [&](double, const std::vector<double>& b) {
                                                 ll.push_back(log_likelihood(b));
                                                 profiles.push_back(b);

@@ -814,16 +814,20 @@ double QreViolation(const Game& game, const ActionIndex& index, const std::vecto
   return worst;
 }
 
+std::vector<double> ChanceBehavior(const Game& game, const ActionIndex& index) {
+  std::vector<double> behavior(index.size(), 0.0);
+  for (InfosetId h = 0; h < game.num_infosets(); ++h)
+    if (game.infoset_player(h) == kChancePlayer)
+      for (std::uint32_t a = 0; a < game.num_actions(h); ++a) behavior[index(h, a)] = game.chance_prob(h, a);
+  return behavior;
+}
+
 QrePoint QreAt(const Game& game, double lambda, const LogitOptions& options) {
   ActionIndex index(game);
   auto subgame = MakeLogitSubgame(game, 0, {}, {});
-  std::vector<double> start(index.size(), 0.0);
-  for (InfosetId h = 0; h < game.num_infosets(); ++h)
-    if (game.infoset_player(h) == kChancePlayer)
-      for (std::uint32_t a = 0; a < game.num_actions(h); ++a) start[index(h, a)] = game.chance_prob(h, a);
   QrePoint point;
   point.lambda = lambda;
-  point.stats = TraceLogitQre(game, *subgame, index, start, {lambda},
+  point.stats = TraceLogitQre(game, *subgame, index, ChanceBehavior(game, index), {lambda},
                               [&](double, const std::vector<double>& b) { point.behavior = b; }, options);
   if (!point.behavior.empty()) point.max_violation = QreViolation(game, index, point.behavior, lambda);
   return point;

@@ -107,6 +107,10 @@ LogitStats TraceLogitQre(const model::Game& game, const LogitSubgame& subgame, c
                          const std::function<void(double, const std::vector<double>&)>& visit,
                          const LogitOptions& options = {});
 
+// A behaviour vector with the chance sets' probabilities and 0 elsewhere: what a QRE trace of
+// the whole game starts from (TraceLogitQre's `behavior`).
+std::vector<double> ChanceBehavior(const model::Game& game, const ActionIndex& index);
+
 // One agent QRE of the whole game, checked.
 struct QrePoint {
   double lambda = 0;
