@@ -292,6 +292,25 @@ TEST_SUITE("lp.clp_program") {
     CHECK(s.note.find("GLPK") != std::string::npos);
   }
 
+  TEST_CASE("without the clp program, parley solve says so among its notes, not on standard error") {
+    // Matching pennies with a hidden move: constant-sum, so the sequence-form LP, which asks
+    // for CLP first.
+    std::string game = parley::testing::WriteTempFile("pennies-noclp.efg", R"(EFG 2 R "Pennies" { "A" "B" }
+p "" 1 1 "A" { "H" "T" } 0
+p "" 2 1 "B" { "h" "t" } 0
+t "" 1 "" { 1 -1 }
+t "" 2 "" { -1 1 }
+p "" 2 1 "B" { "h" "t" } 0
+t "" 3 "" { -1 1 }
+t "" 4 "" { 1 -1 }
+)");
+    ScopedEnv none("PARLEY_CLP", "/nonexistent/clp");
+    auto r = parley::testing::RunParley("solve " + game);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out.find("Note: the clp program (Debian package coinor-clp) was not found") != std::string::npos);
+  }
+
   TEST_CASE("what the clp program writes is checked before it is believed") {
     const LinearProgram program = TwoByThree();
     // 2 ints then 1 + 2 * 2 + 2 * 3 = 11 doubles: 96 bytes.
