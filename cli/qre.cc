@@ -10,6 +10,7 @@
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "solver/equilibrium/beliefs.h"
 #include "solver/equilibrium/logit.h"
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/io/files.h"
@@ -52,14 +53,6 @@ std::vector<double> ParseLambdas(const std::string& spec) {
   const auto n = static_cast<std::size_t>(count);
   for (std::size_t i = 0; i < n; ++i) out.push_back(lo + (hi - lo) * static_cast<double>(i) / (n - 1));
   return out;
-}
-
-std::vector<double> InitialBehavior(const Game& g, const ActionIndex& index) {
-  std::vector<double> behavior(index.size(), 0.0);
-  for (InfosetId h = 0; h < g.num_infosets(); ++h)
-    if (g.infoset_player(h) == model::kChancePlayer)
-      for (std::uint32_t a = 0; a < g.num_actions(h); ++a) behavior[index(h, a)] = g.chance_prob(h, a);
-  return behavior;
 }
 
 // Observed counts: CSV with header player,set,action,count; player and set 1-based (the set's
@@ -151,7 +144,7 @@ struct QreCommand {
     std::vector<double> lambdas = ParseLambdas(lambda);
     std::vector<std::pair<double, std::vector<double>>> points;
     auto stats = equilibrium::TraceLogitQre(
-        g, *subgame, index, InitialBehavior(g, index), lambdas,
+        g, *subgame, index, equilibrium::ChanceBehavior(g, index), lambdas,
         [&](double l, const std::vector<double>& b) { points.emplace_back(l, b); });
     std::string note;
     if (stats.status != equilibrium::LogitStatus::kReachedLambda)
@@ -188,19 +181,13 @@ struct QreCommand {
       j["concept"] = "agent logit quantal response equilibrium (principal branch)";
       j["points"] = nlohmann::ordered_json::array();
       for (const auto& [l, b] : points) {
-        // The behaviour records of every command (report/solution.h), each with the beliefs
-        // over its set's nodes (node numbers 1-based in preorder).
-        std::vector<double> belief = equilibrium::Beliefs(g, index, b);
+        // The behaviour records of every command (report/solution.h), with the beliefs over
+        // each set's nodes as `solve` writes them (Bayes' rule: a QRE reaches every set that
+        // chance does not cut off).
         equilibrium::Equilibrium profile;
         profile.behavior = b;
+        equilibrium::AssignBeliefs(g, index, equilibrium::ProperSubgameRoots(g), {}, profile);
         nlohmann::json records = report::BehaviorJson(g, profile, false);
-        std::size_t r = 0;
-        for (InfosetId h = 0; h < g.num_infosets(); ++h) {
-          if (g.infoset_player(h) == model::kChancePlayer) continue;
-          nlohmann::json beliefs = nlohmann::json::array();
-          for (auto x : g.infoset_nodes(h)) beliefs.push_back({{"node", x + 1}, {"probability", belief[x]}});
-          records[r++]["beliefs"] = std::move(beliefs);
-        }
         nlohmann::ordered_json point;
         point["lambda"] = l;
         point["profile"] = std::move(records);
@@ -249,7 +236,7 @@ struct QreCommand {
     auto trace = [&](const std::vector<double>& lambdas) {
       std::vector<double> ll;
       std::vector<std::vector<double>> profiles;
-      auto stats = equilibrium::TraceLogitQre(g, subgame, index, InitialBehavior(g, index), lambdas,
+      auto stats = equilibrium::TraceLogitQre(g, subgame, index, equilibrium::ChanceBehavior(g, index), lambdas,
                                               [&](double, const std::vector<double>& b) {
                                                 ll.push_back(log_likelihood(b));
                                                 profiles.push_back(b);

@@ -1,6 +1,7 @@
 // parley report GAME -o OUT.html|OUT.md: an equilibrium report for people (the game, its
 // tree drawn with the equilibrium, the solution explained step by step, the equilibrium
-// tables; with --vary, a chart of the outcome against one parameter).
+// tables; with --vary, a chart of the outcome against one parameter; with --qre L, the
+// quantal response equilibrium at lambda = L).
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -9,8 +10,11 @@
 #include "cli/common.h"
 #include "solver/analysis/analysis.h"
 #include "solver/analysis/scenario_model.h"
+#include "solver/equilibrium/logit.h"
+#include "solver/equilibrium/sequence_form.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 #include "solver/report/report.h"
 #include "solver/report/scenario_info.h"
 #include "solver/report/solution.h"
@@ -30,6 +34,7 @@ struct ReportCommand {
   std::size_t tree_nodes = report::TreeDrawOptions{}.max_nodes;
   std::size_t max_shown = 3;
   std::string vary;
+  std::optional<double> qre_lambda;
   std::shared_ptr<const scenario::Scenario> scenario_;  // when the input is a scenario file
 
   std::function<int()> Setup(CLI::App& app) {
@@ -47,6 +52,10 @@ struct ReportCommand {
         ->check(CLI::Range(3, 5000));
     app.add_option("--show", max_shown, "Equilibria shown in full")->capture_default_str()->check(CLI::PositiveNumber);
     app.add_option("--vary", vary, "Sweep a scenario parameter, NAME=LO:HI:N: chart the outcome against it");
+    app.add_option("--qre", qre_lambda,
+                   "Add the agent logit quantal response equilibrium at this lambda (payoffs in the "
+                   "game's units), with its check")
+        ->check(CLI::Range(0.0, 1e9));
     return [this] { return Run(); };
   }
 
@@ -104,6 +113,18 @@ struct ReportCommand {
         in.bargaining.back().notes.push_back(std::to_string(omitted) + " more bargaining steps (off the equilibrium path) are not shown.");
     }
     if (!vary.empty()) in.sweep = Sweep(*game);
+    if (qre_lambda) {
+      equilibrium::RequirePerfectRecall(*game, "the agent quantal response equilibrium");
+      equilibrium::QrePoint point = equilibrium::QreAt(*game, *qre_lambda);
+      report::QreReport qre;
+      qre.lambda = *qre_lambda;
+      qre.behavior = std::move(point.behavior);
+      qre.max_violation = point.max_violation;
+      if (point.stats.status != equilibrium::LogitStatus::kReachedLambda)
+        qre.stopped = "the trace stopped at lambda " + FormatSignificant(point.stats.lambda, 6) + ": " +
+                      equilibrium::LogitStatusText(point.stats.status);
+      in.qre = std::move(qre);
+    }
     report::ReportOptions options;
     options.tree.max_nodes = tree_nodes;
     options.max_equilibria = max_shown;

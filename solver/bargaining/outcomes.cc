@@ -42,6 +42,7 @@ HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
   program.AddRow(1.0, 1.0, std::span<const int>(columns.data(), m),
                  std::span<const double>(values.data(), m));
   lp::LpSolution solution = program.Solve();
+  lp::ThrowIfStopped(solution);
   HullLp result;
   if (solution.status == lp::Status::kInfeasible) return result;
   PARLEY_CHECK(solution.status == lp::Status::kOptimal);

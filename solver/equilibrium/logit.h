@@ -90,10 +90,14 @@ std::vector<NodeId> LogitSubgameNodes(const LogitSubgame& subgame);
 // `accept(behavior)` gets the full behaviour vector (over `index`; only the subgame's sets
 // changed) and says whether it is an equilibrium (the caller verifies). On kConverged,
 // `behavior` holds the accepted profile; otherwise it holds the last point of the trace.
+// `limit_beliefs`, when given (indexed by the game's nodes), receives on kConverged the beliefs
+// of the trace's point that was polished at every node of the subgame's sets: where the
+// polished profile reaches no node of a set, they are the limit the trace was heading to.
 LogitStats TraceLogitEquilibrium(const model::Game& game, const LogitSubgame& subgame, const ActionIndex& index,
                                  std::vector<double>& behavior,
                                  const std::function<bool(const std::vector<double>&)>& accept,
-                                 const LogitOptions& options = {});
+                                 const LogitOptions& options = {},
+                                 std::vector<double>* limit_beliefs = nullptr);
 
 // The agent QRE on the principal branch at each of `lambdas` (ascending, >= 0), handed to
 // `visit(lambda, behavior)` as they are reached. Returns how the trace ended
@@ -102,6 +106,29 @@ LogitStats TraceLogitQre(const model::Game& game, const LogitSubgame& subgame, c
                          std::vector<double> behavior, const std::vector<double>& lambdas,
                          const std::function<void(double, const std::vector<double>&)>& visit,
                          const LogitOptions& options = {});
+
+// A behaviour vector with the chance sets' probabilities and 0 elsewhere: what a QRE trace of
+// the whole game starts from (TraceLogitQre's `behavior`).
+std::vector<double> ChanceBehavior(const model::Game& game, const ActionIndex& index);
+
+// One agent QRE of the whole game, checked.
+struct QrePoint {
+  double lambda = 0;
+  std::vector<double> behavior;  // over ActionIndex; empty when the trace stopped first
+  LogitStats stats;              // kReachedLambda, or why the trace stopped
+  double max_violation = 0;      // QreViolation of `behavior`
+};
+
+// The agent QRE at `lambda` (>= 0, in the game's payoff units) on the principal branch of the
+// whole game, and its check by QreViolation.
+QrePoint QreAt(const model::Game& game, double lambda, const LogitOptions& options = {});
+
+// The largest violation of the QRE conditions by `behavior` at `lambda`: over personal sets h
+// and actions a, |ln sigma(h, a) - ln sigma(h, 0) - lambda (U(h, a) - U(h, 0))| with U from
+// ActionValues (linear space, independent of the tracer's log-space passes). Infinite when a
+// probability of a set with two or more actions is 0.
+double QreViolation(const model::Game& game, const ActionIndex& index, const std::vector<double>& behavior,
+                    double lambda);
 
 // The values U(h, a) that the QRE conditions are stated in, for a profile with every
 // reached probability positive: for each personal set h, the owner's expected payoff from

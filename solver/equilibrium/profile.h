@@ -36,6 +36,21 @@ class ActionIndex {
   std::vector<std::uint32_t> first_;  // num_infosets + 1
 };
 
+// Where the beliefs at an information set come from (Equilibrium::belief_source).
+enum class BeliefSource : std::uint8_t {
+  kNone,         // a chance set, or beliefs not computed
+  kBayes,        // the profile reaches the set: Bayes' rule
+  kSubgame,      // unreached, but reached from the root of its smallest proper subgame: Bayes'
+                 // rule there (the profile is an equilibrium of that subgame)
+  kTrace,        // unreached in every subgame: the limit along the logit trace
+  kUnspecified,  // unreached and no trace: the equilibrium does not determine them (uniform)
+};
+
+// "Bayes' rule", "Bayes' rule in its subgame", "limit of the logit trace", "not determined
+// (uniform shown)"; and the JSON names "bayes", "subgame", "trace", "unspecified".
+std::string BeliefSourceText(BeliefSource source);
+std::string BeliefSourceName(BeliefSource source);
+
 // One equilibrium, in behaviour strategies.
 struct Equilibrium {
   std::vector<double> behavior;  // over ActionIndex; chance sets hold their probabilities
@@ -48,6 +63,11 @@ struct Equilibrium {
   // Largest gain any player gets by deviating, in any proper subgame (0 for an exact
   // subgame-perfect equilibrium; below 1e-9 in floating point). Negative when not checked.
   double max_gain = -1;
+  // The assessment (Kreps and Wilson 1982): for every node of a personal information set, the
+  // probability of being there when the set is reached (indexed by node, 0 elsewhere), and
+  // per information set where that comes from. Both empty when not computed (AssignBeliefs).
+  std::vector<double> beliefs;
+  std::vector<BeliefSource> belief_source;
 };
 
 // What `parley solve` computes.

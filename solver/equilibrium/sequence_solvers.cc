@@ -310,13 +310,14 @@ PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double
   const int miner = 1 - maxer;
   std::vector<int> rows;
   PlanPair<double> out;
-  auto inconclusive = [&](lp::Status status) {
+  auto inconclusive = [&](const lp::LpSolution& sol) {
     out.status = SolveStatus::kInconclusive;
-    out.failure = "sequence-form LP: " + lp::ToString(status);
+    out.failure = "sequence-form LP: " + (sol.status == lp::Status::kStopped ? sol.stopped : lp::ToString(sol.status));
     return out;
   };
   lp::LpSolution sol = MaxMinLp(game, sf.player[maxer], sf.player[miner], payoff[maxer], engine, &rows);
-  if (sol.status != lp::Status::kOptimal) return inconclusive(sol.status);
+  out.note = sol.note;
+  if (sol.status != lp::Status::kOptimal) return inconclusive(sol);
   std::vector<double> plan[2];
   plan[maxer].assign(sol.primal.begin(), sol.primal.begin() + sf.player[maxer].num_sequences);
   // The other player's plan: the duals of its sequence rows (the LP's dual is its own LP).
@@ -328,7 +329,7 @@ PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double
     // Degenerate duals that do not form a plan: solve the other player's LP for it.
     lp::LpSolution other =
         MaxMinLp(game, sf.player[miner], sf.player[maxer], payoff[miner], engine, &rows);
-    if (other.status != lp::Status::kOptimal) return inconclusive(other.status);
+    if (other.status != lp::Status::kOptimal) return inconclusive(other);
     plan[miner].assign(other.primal.begin(),
                        other.primal.begin() + sf.player[miner].num_sequences);
   }

@@ -39,6 +39,7 @@ struct PlanPair {
   std::size_t pivots = 0;
   SolveStatus status = SolveStatus::kSolved;
   std::string failure;  // kInconclusive: what went wrong ("sequence-form LCP of ...: ...")
+  std::string note;     // the LP engine's note (another engine solved it), for the solution
 };
 
 // In doubles: kInconclusive when rounding defeats both the reduced and the split LCP. In

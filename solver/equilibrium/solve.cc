@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "solver/equilibrium/backward_induction.h"
+#include "solver/equilibrium/beliefs.h"
 #include "solver/equilibrium/enumeration.h"
+#include "solver/equilibrium/sequence_form.h"
 #include "solver/equilibrium/subgames.h"
 #include "solver/model/error.h"
 
@@ -34,7 +36,13 @@ Solution Solve(const model::Game& game, const SolveOptions& options) {
     if (game.num_players() == 2) {
       EnumerationOptions e;
       e.max_equilibria = options.max_equilibria;
-      return EnumerateExtremeEquilibria(game, e);
+      Solution solution = EnumerateExtremeEquilibria(game, e);
+      if (HasNonTrivialBeliefs(game)) {
+        ActionIndex index(game);
+        std::vector<char> roots = ProperSubgameRoots(game);
+        for (Equilibrium& eq : solution.equilibria) AssignBeliefs(game, index, roots, {}, eq);
+      }
+      return solution;
     }
   }
   SubgamePerfectOptions o;

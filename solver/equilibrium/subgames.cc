@@ -1,10 +1,12 @@
 #include "solver/equilibrium/subgames.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <type_traits>
 
+#include "solver/equilibrium/beliefs.h"
 #include "solver/equilibrium/logit.h"
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/equilibrium/sequence_solvers.h"
@@ -57,6 +59,8 @@ struct Counters {
   std::size_t pivots = 0;
   std::size_t logit_subgames = 0, logit_steps = 0;
   double logit_lambda = 0;  // largest lambda at which a trace stopped
+  std::vector<std::string> lp_notes;  // the LP engines' notes, each once
+  std::vector<double> trace_beliefs;   // per node, the logit traces' beliefs (-1: none)
 };
 
 // One subgame-perfect equilibrium in T. In doubles, when a subgame's solve is numerically
@@ -141,7 +145,9 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         auto accept = [&](const std::vector<double>& trial) {
           return MaxSubgameGain<double>(game, index, trial, &only) <= options.tolerance;
         };
-        LogitStats stats = TraceLogitEquilibrium(game, *subgame, index, behavior, accept, options.logit);
+        if (count.trace_beliefs.empty()) count.trace_beliefs.assign(n, -1.0);
+        LogitStats stats =
+            TraceLogitEquilibrium(game, *subgame, index, behavior, accept, options.logit, &count.trace_beliefs);
         ++count.logit_subgames;
         count.logit_steps += stats.steps;
         count.logit_lambda = std::max(count.logit_lambda, stats.lambda);
@@ -171,18 +177,15 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
     PlanPair<T> plans;
     if constexpr (std::is_same_v<T, double>) {
       if (use_lp) {
-        bool gave_up = false;  // the engine stopped, or ended without an optimum
-        try {
-          plans = SolveSequenceFormLp(game, sf, lp_engine);
-          gave_up = plans.status != SolveStatus::kSolved;
-        } catch (const LimitError&) {
-          gave_up = true;
-        }
-        if (gave_up) {  // the other engine tries
+        plans = SolveSequenceFormLp(game, sf, lp_engine);
+        if (plans.status != SolveStatus::kSolved) {  // stopped or no optimum: the other engine tries
           lp::Engine other = lp_engine == lp::Engine::kClp ? lp::Engine::kGlpk : lp::Engine::kClp;
           plans = SolveSequenceFormLp(game, sf, other);
           ++count.lp_engine_switches;
         }
+        if (!plans.note.empty() &&
+            std::find(count.lp_notes.begin(), count.lp_notes.end(), plans.note) == count.lp_notes.end())
+          count.lp_notes.push_back(plans.note);
         ++count.lp_subgames;
       }
     }
@@ -234,6 +237,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
     auto name = [](lp::Engine e) { return e == lp::Engine::kClp ? "CLP" : "GLPK"; };
     std::string failure;  // a subgame's solve was numerically inconclusive
     eq = SolveWith<double>(game, options, roots, count, first, &failure);
+    solution.notes.insert(solution.notes.end(), count.lp_notes.begin(), count.lp_notes.end());
     if (failure.empty() && count.lp_engine_switches > 0)
       solution.notes.push_back(name(first) + std::string(" gave up on ") +
                                Plural(count.lp_engine_switches, "LP") + "; " + name(second) +
@@ -289,6 +293,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
         Plural(count.unreached_sets, "information set") +
         " that the owner's own strategy never reaches within its subgame get the uniform "
         "distribution (any behaviour there keeps the equilibrium)");
+  if (HasNonTrivialBeliefs(game)) AssignBeliefs(game, ActionIndex(game), roots, count.trace_beliefs, eq);
   solution.equilibria.push_back(std::move(eq));
   return solution;
 }

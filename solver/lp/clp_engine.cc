@@ -114,9 +114,8 @@ LpSolution SolveWithClpLibrary(const LinearProgram& program, const SolveOptions&
     case 1: status = Status::kInfeasible; break;
     case 2: status = Status::kUnbounded; break;
     default:
-      throw LimitError("the LP solver stopped without a conclusion (CLP status " +
-                       std::to_string(model.status()) + ", " + std::to_string(rows) +
-                       " rows, " + std::to_string(cols) + " columns)");
+      return Stopped("the LP solver stopped without a conclusion (CLP status " +
+                     std::to_string(model.status()) + ")", rows, cols);
   }
   return Read(model, rows, cols, status);
 }

@@ -31,8 +31,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -450,14 +448,6 @@ LpSolution Conclusion(Status status, int rows, int cols) {
   return s;
 }
 
-void NoteFallbackOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    std::cerr << "note: the clp program (Debian package coinor-clp) was not found; large linear "
-                 "programs are solved with GLPK instead, which is several times slower\n";
-  });
-}
-
 }  // namespace
 
 bool ClpProgramAvailable() {
@@ -477,10 +467,9 @@ LpSolution SolveWithClpProgram(const LinearProgram& program, const SolveOptions&
       glpk.presolve = false;
     }
     LpSolution s = SolveWithGlpk(program, glpk);
-    if (clp.empty()) {
-      NoteFallbackOnce();
-      s.note = "the clp program was not found; GLPK solved the LP";
-    }
+    if (clp.empty())
+      s.note = "the clp program (Debian package coinor-clp) was not found; large linear programs "
+               "are solved with GLPK instead, which is several times slower";
     return s;
   }
 
@@ -521,16 +510,13 @@ LpSolution SolveWithClpProgram(const LinearProgram& program, const SolveOptions&
                            second_bin, "-solution", second_txt});
 
   std::optional<int> wait_status = RunProgram(argv, log, options.time_limit_seconds);
-  const std::string size = std::to_string(rows) + " rows, " + std::to_string(cols) + " columns";
-  if (!wait_status) {
-    throw LimitError("the clp program did not finish the LP within " + std::string(seconds) +
-                     " s (" + size + ")");
-  }
+  if (!wait_status)
+    return Stopped("the clp program did not finish the LP within " + std::string(seconds) + " s", rows, cols);
   if (!WIFEXITED(*wait_status) || WEXITSTATUS(*wait_status) != 0) {
     std::string how = WIFEXITED(*wait_status)
                           ? "exited with code " + std::to_string(WEXITSTATUS(*wait_status))
                           : "was killed by signal " + std::to_string(WTERMSIG(*wait_status));
-    throw LimitError("the clp program " + how + " on the LP (" + size + "): " + LastLogLine(log));
+    return Stopped("the clp program " + how + " on the LP: " + LastLogLine(log), rows, cols);
   }
 
   std::string first_line, second_line, why;
@@ -548,12 +534,10 @@ LpSolution SolveWithClpProgram(const LinearProgram& program, const SolveOptions&
     if (o == ClpOutcome::kInfeasible) return Conclusion(Status::kInfeasible, rows, cols);
     if (o == ClpOutcome::kUnbounded) return Conclusion(Status::kUnbounded, rows, cols);
   }
-  if (!why.empty())
-    throw LimitError("the clp program's answer to the LP was refused (" + size + "): " + why);
+  if (!why.empty()) return Stopped("the clp program's answer to the LP was refused: " + why, rows, cols);
   std::string said = !second_line.empty() ? second_line : !first_line.empty() ? first_line
                                                                              : LastLogLine(log);
-  throw LimitError("the clp program stopped without a conclusion on the LP (" + size +
-                   "): " + Quote(said));
+  return Stopped("the clp program stopped without a conclusion on the LP: " + Quote(said), rows, cols);
 }
 
 }  // namespace parley::lp

@@ -3,9 +3,14 @@
 // the objective in the program's own sense, row duals as d objective / d (row bound).
 #pragma once
 
+#include <string>
+
 #include "solver/lp/linear_program.h"
 
 namespace parley::lp {
+
+// A kStopped solution saying `why` (the program's size is appended), values all 0.
+LpSolution Stopped(std::string why, int rows, int cols);
 
 LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& options);
 // The `clp` program run as a separate process (clp_program.cc); GLPK when there is none.

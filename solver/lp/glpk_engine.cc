@@ -85,9 +85,8 @@ LpSolution InteriorPoint(glp_prob* problem, int rows, int cols) {
   parameters.msg_lev = GLP_MSG_OFF;
   int code = glp_interior(problem, &parameters);
   if (code != 0) {
-    throw LimitError("the interior-point LP solver stopped without a conclusion (GLPK code " +
-                     std::to_string(code) + ", " + std::to_string(rows) + " rows, " +
-                     std::to_string(cols) + " columns)");
+    return Stopped("the interior-point LP solver stopped without a conclusion (GLPK code " +
+                       std::to_string(code) + ")", rows, cols);
   }
   LpSolution solution;
   int status = glp_ipt_status(problem);
@@ -96,8 +95,8 @@ LpSolution InteriorPoint(glp_prob* problem, int rows, int cols) {
   else if (status == GLP_NOFEAS || status == GLP_INFEAS)
     solution.status = Status::kInfeasible;
   else
-    throw LimitError("the interior-point LP solver ended in an undetermined state (GLPK status " +
-                     std::to_string(status) + ")");
+    return Stopped("the interior-point LP solver ended in an undetermined state (GLPK status " +
+                   std::to_string(status) + ")", rows, cols);
   ReadValues(problem, rows, cols, kInteriorReaders, solution);
   return solution;
 }
@@ -171,9 +170,8 @@ LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& optio
     return solution;
   }
   if (code != 0) {
-    throw LimitError("the LP solver stopped without a conclusion (GLPK code " +
-                     std::to_string(code) + ", " + std::to_string(rows) + " rows, " +
-                     std::to_string(cols) + " columns)");
+    return Stopped("the LP solver stopped without a conclusion (GLPK code " + std::to_string(code) + ")",
+                   rows, cols);
   }
   LpSolution solution;
   int status = glp_get_status(problem);
@@ -184,8 +182,8 @@ LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& optio
   } else if (status == GLP_UNBND || glp_get_dual_stat(problem) == GLP_NOFEAS) {
     solution.status = Status::kUnbounded;
   } else {
-    throw LimitError("the LP solver ended in an undetermined state (GLPK status " +
-                     std::to_string(status) + ")");
+    return Stopped("the LP solver ended in an undetermined state (GLPK status " + std::to_string(status) + ")",
+                   rows, cols);
   }
   ReadValues(problem, rows, cols, kSimplexReaders, solution);
   return solution;

@@ -27,8 +27,25 @@ std::string ToString(Status status) {
     case Status::kOptimal: return "optimal";
     case Status::kInfeasible: return "infeasible";
     case Status::kUnbounded: return "unbounded";
+    case Status::kStopped: return "stopped";
   }
   return "unknown";
+}
+
+void ThrowIfStopped(const LpSolution& solution) {
+  if (solution.status == Status::kStopped) throw LimitError(solution.stopped);
+}
+
+LpSolution Stopped(std::string why, int rows, int cols) {
+  LpSolution s;
+  s.status = Status::kStopped;
+  s.stopped = std::move(why) + " (" + std::to_string(rows) + " rows, " + std::to_string(cols) +
+              " columns)";
+  s.primal.assign(static_cast<std::size_t>(cols), 0.0);
+  s.reduced_costs.assign(static_cast<std::size_t>(cols), 0.0);
+  s.row_duals.assign(static_cast<std::size_t>(rows), 0.0);
+  s.row_activity.assign(static_cast<std::size_t>(rows), 0.0);
+  return s;
 }
 
 int LinearProgram::AddColumn(double lower, double upper, double objective) {

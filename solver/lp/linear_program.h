@@ -22,9 +22,12 @@ namespace parley::lp {
 inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 enum class Sense { kMaximize, kMinimize };
-enum class Status { kOptimal, kInfeasible, kUnbounded };
+// kStopped: the engine ended without a conclusion (iteration or time limit, numerical
+// trouble, the clp program failing); LpSolution::stopped says why. A caller may try another
+// engine, or call ThrowIfStopped.
+enum class Status { kOptimal, kInfeasible, kUnbounded, kStopped };
 
-// "optimal", "infeasible", "unbounded".
+// "optimal", "infeasible", "unbounded", "stopped".
 std::string ToString(Status status);
 
 // Which library solves the program. Both return a basic (vertex) solution from their simplex
@@ -55,7 +58,7 @@ struct SolveOptions {
   bool advanced_basis = true;  // GLPK only: glp_adv_basis as the starting basis, else
                                // glp_std_basis (CLP chooses its own crash)
   double time_limit_seconds = 3600;  // the clp program only: it is stopped after this long
-                                     // and Solve throws LimitError
+                                     // (Status::kStopped)
 };
 
 struct LpSolution {
@@ -66,7 +69,12 @@ struct LpSolution {
   std::vector<double> reduced_costs;  // one per column
   std::vector<double> row_activity;   // one per row: sum of coefficient * primal
   std::string note;  // why another engine than the one asked for solved it; empty otherwise
+  std::string stopped;  // kStopped: why the engine ended without a conclusion
 };
+
+// Throws LimitError with `solution.stopped` when the status is kStopped: for callers that
+// have no other engine to try.
+void ThrowIfStopped(const LpSolution& solution);
 
 class LinearProgram {
  public:
@@ -93,9 +101,8 @@ class LinearProgram {
   int num_rows() const { return static_cast<int>(row_lower_.size()); }
   std::size_t num_nonzeros() const { return entry_value_.size(); }
 
-  // Solves by GLPK's primal simplex method (presolve off, no terminal output).
-  // Throws LimitError if the engine stops without a conclusion (iteration limit, numerical
-  // trouble).
+  // Solves by GLPK's primal simplex method (presolve off, no terminal output). An engine that
+  // stops without a conclusion (iteration limit, numerical trouble) gives Status::kStopped.
   LpSolution Solve() const { return Solve(SolveOptions{}); }
   // The same with the engine, algorithm and settings chosen by `options`.
   LpSolution Solve(const SolveOptions& options) const;

@@ -57,6 +57,7 @@ MatrixGameSolution SolveMatrixGame(const std::vector<std::vector<double>>& payof
   for (std::size_t i = 0; i < rows; ++i) all[i] = static_cast<int>(i);
   program.AddRow(1.0, 1.0, all, ones);
   LpSolution solution = program.Solve();
+  ThrowIfStopped(solution);
   PARLEY_CHECK(solution.status == Status::kOptimal);
 
   MatrixGameSolution result;

@@ -8,6 +8,7 @@
 #include "solver/model/error.h"
 #include "solver/report/html.h"
 #include "solver/report/markdown.h"
+#include "solver/report/qre_section.h"
 #include "solver/report/solution.h"
 #include "solver/report/text.h"
 
@@ -369,6 +370,7 @@ const std::vector<SectionEntry>& ReportSections() {
   static const std::vector<SectionEntry> sections{
       {"scenario", ScenarioSection},   {"game-tree", TreeSection},
       {"explanation", ExplanationSection}, {"equilibrium", EquilibriumSection},
+      {"qre", QreSection},
       {"bargaining", BargainingSection},   {"sweep", SweepSection},
   };
   return sections;

@@ -84,6 +84,14 @@ struct SweepResult {
   std::vector<std::string> threshold_text;  // one sentence per threshold
 };
 
+// The agent logit QRE at one lambda (`parley report --qre L`), with its check.
+struct QreReport {
+  double lambda = 0;
+  std::vector<double> behavior;  // over ActionIndex; empty when the trace stopped first
+  double max_violation = 0;      // equilibrium::QreViolation of behavior
+  std::string stopped;           // why the trace stopped before lambda ("" when it did not)
+};
+
 struct ReportInput {
   const model::Game* game = nullptr;  // required
   ScenarioInfo scenario;
@@ -91,6 +99,7 @@ struct ReportInput {
   std::string unsolved_reason;                       // why not, for readers
   std::vector<BargainingStep> bargaining;
   std::optional<SweepResult> sweep;
+  std::optional<QreReport> qre;
   std::string generator = "parley";  // "parley 0.1.0", in the subtitle
 };
 
@@ -109,7 +118,7 @@ struct SectionEntry {
   std::string id;
   SectionBuilder build;
 };
-// The sections in the order they appear: scenario, tree, explanation, equilibrium,
+// The sections in the order they appear: scenario, tree, explanation, equilibrium, QRE,
 // bargaining, sweep.
 const std::vector<SectionEntry>& ReportSections();
 

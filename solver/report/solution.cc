@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "solver/model/number.h"
+#include "solver/report/beliefs.h"
 #include "solver/report/json_writer.h"
 #include "solver/report/text.h"
 
@@ -344,6 +345,7 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
     }
     if (total > lines)
       out << "    ... and " << total - lines << " more (use --format json for all of them)\n";
+    out << BeliefsText(game, eq, [&](InfosetId h) { return SetName(game, names, h); }, options.max_strategy_lines);
     if (!eq.indifferent.empty()) {
       // Which actions tie, and which one this equilibrium takes (with --all, each
       // equilibrium takes a different one).
@@ -411,6 +413,7 @@ void WriteBehaviorJson(JsonWriter& w, const Game& game, const Equilibrium& eq, b
       w.EndObject();
     }
     w.EndArray();
+    WriteSetBeliefsJson(w, game, eq, h);
     w.Field("label", game.infoset_label(h));
     w.Field("number", numbers[h]);
     w.Field("player", p + 1);

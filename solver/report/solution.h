@@ -65,7 +65,9 @@ std::vector<std::uint32_t> InfosetNumbers(const Game& game);
 // as in the file, `number` as InfosetNumbers. Actions are a list in the set's order (labels
 // may repeat or be empty, so a map could lose one). Probabilities are doubles (written as the
 // shortest decimal that reads back to the same double) or, with `exact`, strings holding
-// exact fractions ("1/3").
+// exact fractions ("1/3"). When the equilibrium carries beliefs, each record also has
+// "beliefs" (per node of the set: "at", "node", "probability") and "beliefs_from"
+// (report/beliefs.h).
 void WriteBehaviorJson(JsonWriter& w, const Game& game, const Equilibrium& eq, bool exact);
 nlohmann::json BehaviorJson(const Game& game, const Equilibrium& eq, bool exact);
 

@@ -89,8 +89,8 @@ TEST_SUITE("equilibrium.failure") {
     std::string text = kPennies;
     text.replace(text.find("{ 1 -1 }"), 8, "{ 1e30 -1e30 }");
     auto game = io::ReadEfg(text, "pennies-1e30.efg");
-    // CLP stops on difficulties (the clp program says so, and solver/lp throws its LimitError,
-    // which the subgame solver takes as the engine giving up); GLPK answers, its answer fails
+    // CLP stops on difficulties (the clp program says so, and solver/lp returns the status
+    // kStopped, which the subgame solver takes as the engine giving up); GLPK answers, its answer fails
     // verification, and exact arithmetic gives the closed form, with a note.
     SubgamePerfectOptions options;
     options.method = "lp";

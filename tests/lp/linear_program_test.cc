@@ -292,6 +292,25 @@ TEST_SUITE("lp.clp_program") {
     CHECK(s.note.find("GLPK") != std::string::npos);
   }
 
+  TEST_CASE("without the clp program, parley solve says so among its notes, not on standard error") {
+    // Matching pennies with a hidden move: constant-sum, so the sequence-form LP, which asks
+    // for CLP first.
+    std::string game = parley::testing::WriteTempFile("pennies-noclp.efg", R"(EFG 2 R "Pennies" { "A" "B" }
+p "" 1 1 "A" { "H" "T" } 0
+p "" 2 1 "B" { "h" "t" } 0
+t "" 1 "" { 1 -1 }
+t "" 2 "" { -1 1 }
+p "" 2 1 "B" { "h" "t" } 0
+t "" 3 "" { -1 1 }
+t "" 4 "" { 1 -1 }
+)");
+    ScopedEnv none("PARLEY_CLP", "/nonexistent/clp");
+    auto r = parley::testing::RunParley("solve " + game);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out.find("Note: the clp program (Debian package coinor-clp) was not found") != std::string::npos);
+  }
+
   TEST_CASE("what the clp program writes is checked before it is believed") {
     const LinearProgram program = TwoByThree();
     // 2 ints then 1 + 2 * 2 + 2 * 3 = 11 doubles: 96 bytes.
@@ -323,8 +342,11 @@ TEST_SUITE("lp.clp_program") {
       ScopedEnv fake("PARLEY_CLP", FakeClp("fake_clp_" + std::to_string(::getpid()) + "_" +
                                                std::to_string(k++) + ".sh",
                                            c.status, c.binary, c.exit_code));
-      CHECK_THROWS_WITH_AS(parley::lp::SolveWithClpProgram(program, ClpOptions()),
-                           doctest::Contains(c.message), parley::LimitError);
+      auto stopped = parley::lp::SolveWithClpProgram(program, ClpOptions());
+      CHECK(stopped.status == Status::kStopped);
+      CHECK(stopped.stopped.find(c.message) != std::string::npos);
+      CHECK_THROWS_WITH_AS(parley::lp::ThrowIfStopped(stopped), doctest::Contains(c.message),
+                           parley::LimitError);
     }
     // The same stand-in writing the true answer is believed: x = y = 1/2, z = 0 (rows 1 and
     // 0, duals 1 and 0, reduced costs 0 0 1; x and y are basic).
@@ -355,8 +377,9 @@ TEST_SUITE("lp.clp_program") {
     SolveOptions options = ClpOptions();
     options.time_limit_seconds = 1;
     auto start = std::chrono::steady_clock::now();
-    CHECK_THROWS_WITH_AS(parley::lp::SolveWithClpProgram(TwoByThree(), options),
-                         doctest::Contains("did not finish the LP within 1 s"), parley::LimitError);
+    auto stopped = parley::lp::SolveWithClpProgram(TwoByThree(), options);
+    CHECK(stopped.status == Status::kStopped);
+    CHECK(stopped.stopped.find("did not finish the LP within 1 s") != std::string::npos);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
   }
 }

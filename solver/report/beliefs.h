@@ -1,0 +1,27 @@
+// Renders an equilibrium's beliefs (the assessment, equilibrium/beliefs.h): the probability of
+// each node of an information set when the set is reached, and where it comes from.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "solver/equilibrium/profile.h"
+#include "solver/model/game.h"
+#include "solver/report/json_writer.h"
+
+namespace parley::report {
+
+// Text lines for the sets of two or more nodes (at most `max_lines`, then a count), each
+//   "    <set name>: <node> 0.6667, <node> 0.3333 (Bayes' rule)"
+// under a heading; empty when eq.beliefs is.
+std::string BeliefsText(const model::Game& game, const equilibrium::Equilibrium& eq,
+                        const std::function<std::string(model::InfosetId)>& set_name, std::size_t max_lines);
+
+// The fields "beliefs" and "beliefs_from" of set h's behaviour record (WriteBehaviorJson):
+//   "beliefs": [{"at": "after t1 > L", "node": 4, "probability": 0.666...}, ...],
+//   "beliefs_from": "bayes" | "subgame" | "trace" | "unspecified"
+// Nothing when eq.beliefs is empty.
+void WriteSetBeliefsJson(JsonWriter& w, const model::Game& game, const equilibrium::Equilibrium& eq,
+                         model::InfosetId h);
+
+}  // namespace parley::report

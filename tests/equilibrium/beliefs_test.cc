@@ -1,0 +1,164 @@
+// The assessment's beliefs (equilibrium/beliefs.h) in `parley solve`'s text and JSON, on a
+// signalling game whose beliefs follow by hand, including a set that play never reaches.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "solver/equilibrium/beliefs.h"
+#include "solver/equilibrium/sequence_form.h"
+#include "solver/equilibrium/solve.h"
+#include "solver/io/efg.h"
+#include "tests/test_util.h"
+
+namespace parley::equilibrium {
+namespace {
+
+// Chance picks the sender's type, t1 with 2/3 and t2 with 1/3; the sender, who knows it,
+// sends L or R; the receiver sees only the message and answers u or d. The sender's payoffs do
+// not depend on the type: (L,u) 2, (L,d) 0, (R,u) 3, (R,d) 1. The receiver's do: after L, u
+// pays 1 against t1 and d pays 1 against t2; after R, u pays 1 against t1 and d pays 3
+// against t2.
+//
+// By hand. Both types face the same payoffs, so at every lambda of the logit branch (a curve
+// through the symmetric uniform point) they play alike, and the receiver's beliefs at either
+// message equal the prior: (2/3, 1/3). Given them, after L u is worth 2/3 and d 1/3, so u;
+// after R u is worth 2/3 and d 3 x 1/3 = 1, so d. The sender then gets 2 from L and 1 from
+// R: both types send L. R is never sent; the limit beliefs there are still the prior
+// (2/3, 1/3), under which d is indeed the receiver's best answer.
+//
+// Preorder node numbers: 0 chance; 1 t1's move; 2 receiver after (t1, L); 5 after (t1, R);
+// 8 t2's move; 9 receiver after (t2, L); 12 after (t2, R).
+constexpr const char* kSignalling = R"(EFG 2 R "Signalling with an unsent message" { "Sender" "Receiver" }
+c "" 1 "type" { "t1" 2/3 "t2" 1/3 } 0
+p "" 1 1 "t1" { "L" "R" } 0
+p "" 2 1 "after L" { "u" "d" } 0
+t "" 1 "" { 2 1 }
+t "" 2 "" { 0 0 }
+p "" 2 2 "after R" { "u" "d" } 0
+t "" 3 "" { 3 1 }
+t "" 4 "" { 1 0 }
+p "" 1 2 "t2" { "L" "R" } 0
+p "" 2 1 "after L" { "u" "d" } 0
+t "" 5 "" { 2 0 }
+t "" 6 "" { 0 1 }
+p "" 2 2 "after R" { "u" "d" } 0
+t "" 7 "" { 3 0 }
+t "" 8 "" { 1 3 }
+)";
+
+TEST_SUITE("beliefs") {
+  TEST_CASE("a signalling game by the logit branch: Bayes on the path, the trace's limit off it") {
+    auto game = io::ReadEfg(kSignalling, "signalling.efg");
+    SolveOptions options;
+    options.method = "logit";
+    Solution s = Solve(*game, options);
+    REQUIRE(s.equilibria.size() == 1);
+    const Equilibrium& eq = s.equilibria[0];
+    ActionIndex index(*game);
+    const InfosetId after_l = game->infoset(2), after_r = game->infoset(5);
+    CHECK(eq.behavior[index(game->infoset(1), 0)] == doctest::Approx(1));  // t1 sends L
+    CHECK(eq.behavior[index(game->infoset(8), 0)] == doctest::Approx(1));  // t2 sends L
+    CHECK(eq.behavior[index(after_l, 0)] == doctest::Approx(1));           // u after L
+    CHECK(eq.behavior[index(after_r, 1)] == doctest::Approx(1));           // d after R
+    REQUIRE(eq.beliefs.size() == game->num_nodes());
+    CHECK(eq.belief_source[after_l] == BeliefSource::kBayes);
+    CHECK(eq.beliefs[2] == doctest::Approx(2.0 / 3).epsilon(1e-12));
+    CHECK(eq.beliefs[9] == doctest::Approx(1.0 / 3).epsilon(1e-12));
+    CHECK(eq.belief_source[after_r] == BeliefSource::kTrace);
+    CHECK(eq.beliefs[5] == doctest::Approx(2.0 / 3).epsilon(1e-9));
+    CHECK(eq.beliefs[12] == doctest::Approx(1.0 / 3).epsilon(1e-9));
+    // The sender's singleton sets: belief 1.
+    CHECK(eq.beliefs[1] == 1);
+    CHECK(eq.beliefs[8] == 1);
+  }
+
+  TEST_CASE("without a trace, an unreached set's beliefs are marked as not determined") {
+    auto game = io::ReadEfg(kSignalling, "signalling.efg");
+    Solution s = Solve(*game, {});  // two players: sequence-form Lemke
+    REQUIRE(s.equilibria.size() == 1);
+    const Equilibrium& eq = s.equilibria[0];
+    ActionIndex index(*game);
+    for (NodeId x : {NodeId{2}, NodeId{5}}) {
+      CAPTURE(x);
+      const InfosetId h = game->infoset(x);
+      // The message sent with positive probability, if any, from each type.
+      double sent_t1 = eq.behavior[index(game->infoset(1), x == 2 ? 0 : 1)];
+      double sent_t2 = eq.behavior[index(game->infoset(8), x == 2 ? 0 : 1)];
+      double reach = 2.0 / 3 * sent_t1 + 1.0 / 3 * sent_t2;
+      if (reach > 0) {
+        CHECK(eq.belief_source[h] == BeliefSource::kBayes);
+        CHECK(eq.beliefs[x] == doctest::Approx(2.0 / 3 * sent_t1 / reach));
+      } else {
+        CHECK(eq.belief_source[h] == BeliefSource::kUnspecified);
+        CHECK(eq.beliefs[x] == 0.5);
+      }
+    }
+  }
+
+  TEST_CASE("an unreached set inside a subgame: Bayes' rule from the subgame's root") {
+    // Player 1 ends the game (Out) or enters a simultaneous-move subgame: player 1 picks A or
+    // B, player 2 picks a or b without seeing it. Out pays 5 to player 1; inside, (A,a) pays
+    // (2,2), (B,b) (0,1) and the rest (0,0). Player 1 gets at most 2 inside, so goes Out, and
+    // 2's set is unreached; within the subgame 1 plays A with some probability p, so 2's
+    // beliefs there are (p, 1 - p) by Bayes' rule from the subgame's root.
+    constexpr const char* kEntry = R"(EFG 2 R "Entry into a simultaneous game" { "P1" "P2" }
+p "" 1 1 "enter?" { "Out" "In" } 0
+t "" 1 "" { 5 0 }
+p "" 1 2 "inside" { "A" "B" } 0
+p "" 2 1 "guess" { "a" "b" } 0
+t "" 2 "" { 2 2 }
+t "" 3 "" { 0 0 }
+p "" 2 1 "guess" { "a" "b" } 0
+t "" 4 "" { 0 0 }
+t "" 5 "" { 0 1 }
+)";
+    auto game = io::ReadEfg(kEntry, "entry.efg");
+    Solution s = Solve(*game, {});
+    REQUIRE(s.equilibria.size() == 1);
+    const Equilibrium& eq = s.equilibria[0];
+    ActionIndex index(*game);
+    REQUIRE(eq.behavior[index(game->infoset(0), 0)] == 1);  // Out
+    // Preorder: 0 enter?, 1 Out's leaf, 2 inside, 3 guess after A, 6 guess after B.
+    // (The subgame has other equilibria, (B, b) among them: whichever the solver picks,
+    // the beliefs are its own play's.)
+    const InfosetId guess = game->infoset(3);
+    const double a = eq.behavior[index(game->infoset(2), 0)];
+    CHECK(eq.belief_source[guess] == BeliefSource::kSubgame);
+    CHECK(eq.beliefs[3] == doctest::Approx(a));
+    CHECK(eq.beliefs[6] == doctest::Approx(1 - a));
+  }
+
+  TEST_CASE("parley solve prints the beliefs in text and JSON") {
+    std::string path = testing::WriteTempFile("signalling.efg", kSignalling);
+    auto text = testing::RunParley("solve " + path + " --method logit");
+    REQUIRE(text.exit_code == 0);
+    CHECK(text.out.find("Beliefs (probability of each node when the set is reached):") != std::string::npos);
+    CHECK(text.out.find("(limit of the logit trace)") != std::string::npos);
+    CHECK(text.out.find("(Bayes' rule)") != std::string::npos);
+    auto json = testing::RunParley("solve " + path + " --method logit --format json");
+    REQUIRE(json.exit_code == 0);
+    auto j = nlohmann::json::parse(json.out);
+    const auto& records = j["equilibria"][0]["behavior"];
+    // Records in order of first appearance: sender t1, receiver after L, after R, sender t2.
+    REQUIRE(records.size() == 4);
+    const auto& r = records[2];
+    CHECK(r["label"] == "after R");
+    CHECK(r["beliefs_from"] == "trace");
+    REQUIRE(r["beliefs"].size() == 2);
+    CHECK(r["beliefs"][0]["node"] == 5);
+    CHECK(r["beliefs"][0]["probability"].get<double>() == doctest::Approx(2.0 / 3).epsilon(1e-9));
+    CHECK(r["beliefs"][1]["node"] == 12);
+    CHECK(records[1]["beliefs_from"] == "bayes");
+    CHECK(records[1]["beliefs"][1]["probability"].get<double>() == doctest::Approx(1.0 / 3).epsilon(1e-12));
+    // Perfect-information games carry no beliefs (every set is one node).
+    auto pi = nlohmann::json::parse(testing::RunParley("solve " + testing::WriteTempFile("pi.efg", R"(EFG 2 R "" { "A" "B" }
+p "" 1 1 "" { "l" "r" } 0
+t "" 1 "" { 1 0 }
+t "" 2 "" { 0 1 }
+)") + " --format json").out);
+    CHECK_FALSE(pi["equilibria"][0]["behavior"][0].contains("beliefs"));
+  }
+}
+
+}  // namespace
+}  // namespace parley::equilibrium
