@@ -1035,7 +1035,9 @@ Prepared Prepare(const AgreementProblem& problem, const UtilityOracle& utility, 
                             problem.constraints.front().text + (problem.constraints.size() > 1 ? ", ..." : "") + ")");
     return prepared;
   }
-  if (!may_search) {
+  // A weight of 0 is honoured by the nonlinear method (a floor u_i >= d_i beside the concept),
+  // whatever the caller allows: the payoffs themselves are affine.
+  if (!may_search && !(linear && zero_weight)) {
     if (corners == Corners::kNotFinite) throw ValidationError("a payoff of an agreement is not a finite number");
     throw ValidationError(NotAffineMessage(problem, layout));
   }

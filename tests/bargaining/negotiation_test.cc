@@ -125,7 +125,7 @@ TEST_SUITE("bargaining.negotiation") {
     problem.disagreement = {0, 0.25};
     problem.weights = {1, 0};
     problem.all_concepts = false;
-    AgreementResult result = SolveAgreement(problem, kPie, kSearch);
+    AgreementResult result = SolveAgreement(problem, kPie);  // affine: allowed under kExact too
     REQUIRE(result.agreement_possible);
     CHECK(result.payoffs[1] == doctest::Approx(0.25).epsilon(1e-9));
     CHECK(result.issue_values[0] == doctest::Approx(0.75).epsilon(1e-9));
