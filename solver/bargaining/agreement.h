@@ -16,10 +16,21 @@
 //       single package reaches the same payoffs;
 //     - lotteries forbidden: the best package for the concept, each package's own (convex)
 //       set solved exactly; the Kalai-Smorodinsky point uses the ideal point of the whole set.
-//  * numerical (agreement_space.h: a grid and a compass search, with a sampled concavity test
-//    that states the precision): payoffs not affine, continuous issues only, and only when the
-//    caller allows it (AgreementMethod::kExactOrSearch). Otherwise non-affine payoffs are
-//    refused with a message saying so (make the issue discrete with `options:`).
+//    Linear constraints cut each package's box first (the points that satisfy a constraint and
+//    the crossings of the segments between satisfying and violating points: exactly the cut
+//    polytope's hull), so affine payoffs with linear constraints stay exact.
+//  * nonlinear (nonlinear.h: a sampled global stage, SLSQP from the best samples, a KKT check,
+//    COBYLA where it fails): payoffs not affine or constraints not linear (continuous issues;
+//    per package, the best package chosen), weights of 0, and only when the caller allows it
+//    (AgreementMethod::kExactOrSearch); otherwise non-affine payoffs are refused with a message
+//    saying so. Reported as Optimality::kKktPoint or kBestFound, never as proven.
+//
+// Parties: the concept is solved over the parties' payoffs only (the hull method projects the
+// points; everyone's payoffs are lifted back from the lottery). Alternating offers (two
+// parties): Rubinstein's stationarity equations, or Stahl's backward induction, over the
+// frontier max u_a s.t. u_b >= v (an LP over the hull, or the nonlinear program). Outside
+// options: the split over `inside`, then a party below its option gets exactly the option
+// and the others split the rest.
 #pragma once
 
 #include <functional>
@@ -138,14 +149,16 @@ struct AgreementResult {
 
 enum class AgreementMethod {
   kExact,          // the hull method; payoffs not affine in a continuous issue are refused
-  kExactOrSearch,  // the hull method when affine (and at most 12 continuous issues, 4096
-                   // corners), the numerical search otherwise (continuous issues only)
+  kExactOrSearch,  // the hull method when affine and linear (at most 12 continuous issues,
+                   // 4096 packages), the nonlinear method otherwise (nonlinear.h)
 };
 
 // Throws ValidationError (payoffs not affine in a continuous issue under kExact, a payoff not
 // finite, magnitudes beyond kMaxMagnitude, too many issues or packages, lotteries forbidden
-// and no single package beats d for everyone). The numerical search throws, as
-// agreement_space.h says, when no agreement beats d.
+// and no single package beats d for everyone, a party that is not a player, weights not one
+// per party or all 0, no agreement satisfying the constraints, alternating offers without
+// exactly two parties or with weights or with discounts outside (0, 1), outside options
+// without `inside`). When no agreement beats d the result says so (agreement_possible).
 AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOracle& utility,
                                AgreementMethod method = AgreementMethod::kExact);
 
