@@ -515,6 +515,39 @@ class Expander {
     return record;
   }
 
+  // A continuation of bargain `def` expanded on its own and solved: the no-deal branch (the
+  // stages after the bargain; `after` null) or the stages after an agreement (`after`).
+  struct Continuation {
+    model::GamePtr game;
+    equilibrium::Equilibrium eq;
+  };
+  Continuation SolveContinuation(std::size_t pc, const StageDef& def, const std::vector<Item>* after) {
+    GameBuilder branch(impl_.info.players);
+    branch.SetMaxNodes(max_nodes_);
+    // The inner expansion records its own bargains (nested): they are not this game's.
+    Expansion inner_out;
+    Expander inner(impl_, evaluator_, branch, options_, inner_out);
+    inner.history_ = history_;
+    if (after) {
+      inner.history_.push_back({pc, 0, def.label_values[0]});
+      inner.RunAfter(*after);
+    } else {
+      inner.Run(pc + 1);
+    }
+    evaluations += inner.evaluations;
+    payoff_evaluations += inner.payoff_evaluations;
+    Continuation c;
+    c.game = branch.Build();
+    try {
+      c.eq = equilibrium::Solve(*c.game, equilibrium::SolveOptions{}).equilibria.front();
+    } catch (const UnsupportedError& e) {
+      throw UnsupportedError(def.bargain->where,
+                             std::string(after ? "the stages after an agreement" : "the no-deal branch") +
+                                 " of bargain '" + StageName(pc) + "' cannot be solved: " + e.message());
+    }
+    return c;
+  }
+
   // The explicit numbers, or the subgame-perfect value of the no-deal branch expanded on its
   // own. Leaves the variables as at no_deal, the issues at 0.
   std::vector<double> DisagreementPoint(std::size_t pc, const StageDef& def, const BargainDef& b,
@@ -528,24 +561,7 @@ class Expander {
       return d;
     }
     RunCompute(def);
-    GameBuilder branch(impl_.info.players);
-    branch.SetMaxNodes(max_nodes_);
-    // The inner expansion records its own bargains (nested): they are not this game's.
-    Expansion inner_out;
-    Expander inner(impl_, evaluator_, branch, options_, inner_out);
-    inner.history_ = history_;
-    inner.Run(pc + 1);
-    evaluations += inner.evaluations;
-    payoff_evaluations += inner.payoff_evaluations;
-    model::GamePtr game = branch.Build();
-    equilibrium::Solution solution;
-    try {
-      solution = equilibrium::Solve(*game, equilibrium::SolveOptions{});
-    } catch (const UnsupportedError& e) {
-      throw UnsupportedError(b.where, "the no-deal branch of bargain '" + StageName(pc) +
-                                          "' cannot be solved: " + e.message());
-    }
-    d = solution.equilibria.front().payoffs;
+    d = SolveContinuation(pc, def, nullptr).eq.payoffs;
     std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
     vars_[def.var_slot] = no_deal;
     return d;
@@ -685,26 +701,9 @@ class Expander {
                            std::string* path) {
     const BargainDef& b = *def.bargain;
     after_saved_.assign(vars_, vars_ + num_vars_);
-    GameBuilder branch(impl_.info.players);
-    branch.SetMaxNodes(max_nodes_);
-    Expansion inner_out;
-    Expander inner(impl_, evaluator_, branch, options_, inner_out);
-    inner.history_ = history_;
-    inner.history_.push_back({pc, 0, def.label_values[0]});
-    inner.RunAfter(b.after);
-    evaluations += inner.evaluations;
-    payoff_evaluations += inner.payoff_evaluations;
-    model::GamePtr game = branch.Build();
-    equilibrium::Solution solution;
-    try {
-      solution = equilibrium::Solve(*game, equilibrium::SolveOptions{});
-    } catch (const UnsupportedError& e) {
-      throw UnsupportedError(b.where, "the stages after an agreement at bargain '" +
-                                          StageName(pc) + "' cannot be solved: " + e.message());
-    }
-    const equilibrium::Equilibrium& eq = solution.equilibria.front();
-    *u = eq.payoffs;
-    if (path) *path = PathText(*game, eq);
+    Continuation c = SolveContinuation(pc, def, &b.after);
+    *u = c.eq.payoffs;
+    if (path) *path = PathText(*c.game, c.eq);
     std::memcpy(vars_, after_saved_.data(), num_vars_ * sizeof(double));
   }
 

@@ -209,6 +209,39 @@ payoffs:
     CHECK(Payoffs(*s)[2] == doctest::Approx(1));
   }
 
+  TEST_CASE("after an agreement: the agreement's payoff is the continuation's value") {
+    // Every player at the table (no new problem keys): R reviews after the deal and clears
+    // x <= 0.6 (paying R 1 - x), blocks above (a block pays 0; clearing would pay R -1). On
+    // [0, 0.6] the Nash product is x (1 - x)(1 - x), whose derivative
+    // (1 - x)(1 - 3x) vanishes at x = 1/3 (inside, so the review does not bind); above 0.6 R
+    // blocks and everyone gets 0.
+    std::string text = R"(title: review
+players: [A, B, R]
+stages:
+  - name: deal
+    bargain:
+      issues: {x: {from: 0, to: 1}}
+      after_agreement:
+        - name: review
+          player: R
+          actions: [clear, block]
+payoffs:
+  A: if(review == clear, x, 0)
+  B: if(review == clear, 1 - x, 0)
+  R: if(review == clear, if(x <= 0.6, 1 - x, -1), 0)
+)";
+    auto s = Read(text);
+    const BargainRecord& b = s->bargains[0];
+    CHECK(b.step.issue_values[0] == doctest::Approx(1.0 / 3).epsilon(1e-6));
+    CHECK(b.after_agreement == "review = clear");
+    CHECK(Payoffs(*s)[2] == doctest::Approx(2.0 / 3).epsilon(1e-6));
+    // The stages after an agreement are not played on the no-deal branch: with talks bound
+    // to fail (breakdown 1) nobody reviews, and `review` is 0 there.
+    auto t = Read(With(text, "      issues: {x: {from: 0, to: 1}}\n",
+                       "      issues: {x: {from: 0, to: 1}}\n      breakdown: 1\n"));
+    CHECK(Payoffs(*t) == std::vector<double>{0, 0, 0});
+  }
+
   TEST_CASE("alternating offers inside a scenario: Rubinstein's split") {
     REQUIRE_ENGINE();
     // Rubinstein (1982): the first proposer's share is (1 - d2)/(1 - d1 d2): with
