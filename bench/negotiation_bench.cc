@@ -58,6 +58,41 @@ void BM_NegotiationAfterAgreement(benchmark::State& state) {
 }
 BENCHMARK(BM_NegotiationAfterAgreement)->Unit(benchmark::kMillisecond);
 
+// The cost of one agreement's payoff with stages after it (the oracle): one issue, every
+// player at the table, a one-stage review; "s_per_1M_payoffs" is the time per million payoff
+// formulas evaluated (each oracle call evaluates the 3 payoffs at 2 terminals).
+const char* kReview = R"(title: review
+players: [A, B, R]
+stages:
+  - name: deal
+    bargain:
+      issues: {x: {from: 0, to: 1}}
+      after_agreement:
+        - name: review
+          player: R
+          actions: [clear, block]
+payoffs:
+  A: if(review == clear, x, 0)
+  B: if(review == clear, 1 - x, 0)
+  R: if(review == clear, if(x <= 0.6, 1 - x, -1), 0)
+)";
+
+void BM_NegotiationReviewOracle(benchmark::State& state) {
+  auto compiled = parley::scenario::CompiledScenario::Compile(kReview, "review.yaml");
+  auto values = compiled->DefaultValues();
+  parley::scenario::ExpansionWorkspace workspace(*compiled);
+  std::size_t evaluations = 0;
+  for (auto _ : state) {
+    auto expansion = compiled->Expand(values, {50'000'000, /*fast_bargains=*/true}, workspace);
+    benchmark::DoNotOptimize(expansion.game);
+    evaluations += expansion.stats.payoff_evaluations;
+  }
+  state.counters["payoff_evaluations"] = static_cast<double>(evaluations / state.iterations());
+  state.counters["s_per_1M_payoffs"] = benchmark::Counter(
+      static_cast<double>(evaluations) * 1e-6, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_NegotiationReviewOracle)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();
