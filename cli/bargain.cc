@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "solver/bargaining/agreement_space.h"
 #include "solver/bargaining/bargaining.h"
 #include "solver/bargaining/problem_file.h"
 #include "solver/model/error.h"
@@ -66,7 +67,7 @@ struct BargainCommand {
   std::string format;
   std::string outcomes, disagreement, weights;
   bool pure = false;
-  std::vector<std::string> issues, utilities;
+  std::vector<std::string> issues, utilities, constraints;
   std::string surplus;
   int players = 2;
   std::string threats_row, threats_col;
@@ -91,6 +92,8 @@ struct BargainCommand {
     app.add_option("--issue", issues, "An issue and its interval, name=lower:upper (repeatable)");
     app.add_option("--utility", utilities,
                    "A player's payoff as a formula of the issues (one per player, in order)");
+    app.add_option("--constraint", constraints,
+                   "With --issue: a link between issues, \"EXPR <= EXPR\" or \">=\" (repeatable)");
     app.add_option("--surplus", surplus, "Transferable utility: a surplus to split");
     app.add_option("--players", players, "With --surplus: the number of players")
         ->capture_default_str();
@@ -147,6 +150,8 @@ struct BargainCommand {
       throw ValidationError("choose exactly one problem: --outcomes, --issue/--utility, "
                             "--surplus, --threats-row/--threats-col or --alternating");
     }
+    if (!constraints.empty() && issues.empty())
+      throw ValidationError("--constraint links issues: give it with --issue and --utility");
     if (alternating) return RunAlternating();
     if (!threats_row.empty() || !threats_col.empty()) return RunThreats();
     bg::FeasibleSet set;
@@ -182,7 +187,9 @@ struct BargainCommand {
                                         : ParseVector(disagreement, "--disagreement");
     bg::Request request;
     if (!weights.empty()) request.weights = ParseVector(weights, "--weights");
-    bg::Result result = bg::Solve(set, d, request);
+    bg::Result result = constraints.empty()
+                            ? bg::Solve(set, d, request)
+                            : bg::SolveAgreementSpace(std::get<bg::AgreementSpace>(set), d, request, constraints);
     if (format == "json") {
       Emit(report::ToJson(result).dump(2) + "\n", output);
     } else {

@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
-#include "solver/bargaining/agreement_space.h"
 #include "solver/bargaining/bargaining.h"
 #include "solver/bargaining/common.h"
 #include "solver/bargaining/concepts.h"
 #include "solver/bargaining/hull.h"
+#include "solver/bargaining/nonlinear.h"
 #include "solver/bargaining/outcomes.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
@@ -18,6 +19,7 @@ namespace {
 
 constexpr std::size_t kMaxContinuousIssues = 12;
 constexpr std::size_t kMaxPackages = 4096;
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // One corner of one package's box: the full issue vector and its payoffs.
 struct Candidate {
@@ -490,23 +492,729 @@ AgreementResult SolveHull(const AgreementProblem& problem, const Hull& hull) {
   return out;
 }
 
-// The numerical method (continuous issues whose payoffs are not affine): agreement_space.h.
-AgreementResult SolveBySearch(const AgreementProblem& problem, const UtilityOracle& utility) {
-  Request request;
-  request.weights = problem.weights;
-  if (!problem.all_concepts) request.concepts = {problem.concept_kind};
+// ---- Parties, constraints, floors: the general problem -------------------------------------
+
+// Who bargains and with what weight, checked: the parties (indices into the payoff vector),
+// every player's weight (0 for non-parties), the players a concept is over.
+struct Table {
+  std::vector<std::size_t> parties;
+  Vector weights;  // per player
+  bool zero_weight = false;
+  bool everyone = true;  // every player is a party with a positive weight
+};
+
+Table MakeTable(const AgreementProblem& problem) {
+  const std::size_t n = problem.disagreement.size();
+  Table table;
+  if (problem.parties.empty()) {
+    for (std::size_t i = 0; i < n; ++i) table.parties.push_back(i);
+  } else {
+    std::vector<bool> seen(n, false);
+    for (int i : problem.parties) {
+      if (i < 0 || static_cast<std::size_t>(i) >= n)
+        throw ValidationError("party " + std::to_string(i + 1) + " is not a player (there are " +
+                              std::to_string(n) + " players)");
+      if (seen[static_cast<std::size_t>(i)])
+        throw ValidationError("player " + std::to_string(i + 1) + " is listed twice among the parties");
+      seen[static_cast<std::size_t>(i)] = true;
+      table.parties.push_back(static_cast<std::size_t>(i));
+    }
+  }
+  if (table.parties.size() < 2)
+    throw ValidationError("a bargain needs at least 2 parties at the table (got " +
+                          std::to_string(table.parties.size()) + ")");
+  table.weights.assign(n, 0);
+  if (!problem.weights.empty() && problem.weights.size() != table.parties.size())
+    throw ValidationError("a bargain has " + std::to_string(table.parties.size()) + " parties but " +
+                          std::to_string(problem.weights.size()) + " weights; give one per party");
+  bool positive = false;
+  for (std::size_t q = 0; q < table.parties.size(); ++q) {
+    const double w = problem.weights.empty() ? 1.0 : problem.weights[q];
+    if (!std::isfinite(w) || w < 0 || w > kMaxMagnitude || (w > 0 && w < kMinMagnitude))
+      throw ValidationError("a bargaining weight is " + FormatDouble(w) +
+                            "; weights must be 0 or between 1e-12 and 1e12");
+    table.weights[table.parties[q]] = w;
+    table.zero_weight = table.zero_weight || w == 0;
+    positive = positive || w > 0;
+  }
+  if (!positive) throw ValidationError("every bargaining weight is 0; at least one must be positive");
+  table.everyone = table.parties.size() == n && !table.zero_weight;
+  return table;
+}
+
+// Do the constraints look linear in the continuous issues (checked like the payoffs)?
+bool ConstraintsLinear(const AgreementProblem& problem, const Layout& layout,
+                       const std::vector<Candidate>& candidates) {
+  if (problem.constraints.empty()) return true;
+  const std::size_t corners = std::size_t{1} << layout.continuous.size();
+  const double probes[3][3] = {{0.5, 0.5, 0.5}, {0.3, 0.8, 0.6}, {0.9, 0.2, 0.35}};
+  for (std::size_t first = 0; first < candidates.size(); first += corners) {
+    for (const AgreementConstraint& constraint : problem.constraints) {
+      const double base = constraint.value(candidates[first].issues);
+      double scale = std::max(1.0, std::abs(base));
+      for (const auto& probe : probes) {
+        Vector x = candidates[first].issues;
+        double expected = base;
+        for (std::size_t j = 0; j < layout.continuous.size(); ++j) {
+          const AgreementIssue& issue = problem.issues[layout.continuous[j]];
+          const double t = probe[j % 3];
+          x[layout.continuous[j]] = issue.lower + t * (issue.upper - issue.lower);
+          const double corner = constraint.value(candidates[first + (std::size_t{1} << j)].issues);
+          scale = std::max(scale, std::abs(corner));
+          expected += t * (corner - base);
+        }
+        const double v = constraint.value(x);
+        if (!std::isfinite(v) || std::abs(v - expected) > 1e-9 * scale) return false;
+      }
+    }
+  }
+  return true;
+}
+
+constexpr std::size_t kMaxCutPoints = 20000;
+
+// Cuts each package's points by value(candidate) <= 0: keeps the points that satisfy it and
+// adds, for every pair on opposite sides, the point where the segment crosses the boundary.
+// The hull of the result is exactly the package's hull cut by the half-space (value affine
+// along each segment). Points come with their issues and payoffs; `evaluate` gives the payoffs
+// of a crossing's issues (exact for affine payoffs).
+template <typename Value>
+void Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value, double scale,
+         const UtilityOracle& utility) {
+  std::vector<Candidate> kept;
+  for (std::size_t p = 0; p < packages; ++p) {
+    std::vector<const Candidate*> inside, outside;
+    std::vector<double> in_value, out_value;
+    for (const Candidate& c : *candidates) {
+      if (c.package != p) continue;
+      const double v = value(c);
+      if (v <= 1e-12 * scale) {
+        inside.push_back(&c);
+        in_value.push_back(v);
+      } else {
+        outside.push_back(&c);
+        out_value.push_back(v);
+      }
+    }
+    for (const Candidate* c : inside) kept.push_back(*c);
+    for (std::size_t a = 0; a < inside.size(); ++a) {
+      if (in_value[a] > -1e-12 * scale) continue;  // on the boundary already
+      for (std::size_t b = 0; b < outside.size(); ++b) {
+        const double t = in_value[a] / (in_value[a] - out_value[b]);
+        Candidate c;
+        c.package = p;
+        c.issues.resize(inside[a]->issues.size());
+        for (std::size_t i = 0; i < c.issues.size(); ++i)
+          c.issues[i] = inside[a]->issues[i] + t * (outside[b]->issues[i] - inside[a]->issues[i]);
+        utility(c.issues, &c.payoffs);
+        kept.push_back(std::move(c));
+        if (kept.size() > kMaxCutPoints)
+          throw LimitError("the bargain's constraints cut its issue box into more than 20000 "
+                           "points; use fewer continuous issues or constraints");
+      }
+    }
+  }
+  // Drop exact duplicates (the same crossing reached from several pairs).
+  std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) {
+    return a.package != b.package ? a.package < b.package : a.issues < b.issues;
+  });
+  kept.erase(std::unique(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) {
+               return a.package == b.package && a.issues == b.issues;
+             }), kept.end());
+  *candidates = std::move(kept);
+}
+
+// The issue bounds and constraints active at issue values x (within 1e-9 of their scale).
+std::vector<std::string> Binding(const AgreementProblem& problem, const Vector& x) {
+  std::vector<std::string> binding;
+  if (x.size() != problem.issues.size()) return binding;
+  for (const AgreementConstraint& constraint : problem.constraints) {
+    const double v = constraint.value(x);
+    double scale = 1;
+    for (double value : x) scale = std::max(scale, std::abs(value));
+    if (std::isfinite(v) && std::abs(v) <= 1e-9 * scale) binding.push_back(constraint.text);
+  }
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const AgreementIssue& issue = problem.issues[i];
+    if (issue.discrete || !(issue.upper > issue.lower) || !std::isfinite(x[i])) continue;
+    const double tol = 1e-9 * (issue.upper - issue.lower);
+    if (std::abs(x[i] - issue.lower) <= tol) binding.push_back(issue.name + " = " + FormatDouble(issue.lower));
+    else if (std::abs(x[i] - issue.upper) <= tol) binding.push_back(issue.name + " = " + FormatDouble(issue.upper));
+  }
+  return binding;
+}
+
+// Payoffs of every player under a lottery over candidates.
+Vector Lift(const std::vector<Candidate>& candidates, const Vector& lottery, std::size_t n) {
+  Vector u(n, 0);
+  for (std::size_t c = 0; c < candidates.size() && c < lottery.size(); ++c)
+    for (std::size_t i = 0; i < n; ++i) u[i] += lottery[c] * candidates[c].payoffs[i];
+  return u;
+}
+
+// The exact method over candidates (already cut by the constraints and floors), with the
+// concept over the players in `at_table` only: their payoffs are what the hull method sees;
+// everyone's payoffs are lifted back from the lotteries over the candidates.
+AgreementResult SolveExact(const AgreementProblem& problem, std::vector<Candidate> candidates,
+                           std::size_t packages, const Vector& d, const std::vector<std::size_t>& at_table,
+                           const Vector& weights) {
+  const std::size_t n = d.size();
+  bool identity = at_table.size() == n;
+  for (std::size_t q = 0; q < at_table.size() && identity; ++q) identity = at_table[q] == q;
+  AgreementProblem projected = problem;
+  projected.parties.clear();
+  projected.constraints.clear();
+  projected.weights.clear();
+  Vector dp;
+  for (std::size_t i : at_table) {
+    dp.push_back(d[i]);
+    projected.weights.push_back(weights[i]);
+  }
+  if (problem.weights.empty()) projected.weights.clear();
+  projected.disagreement = dp;
+  std::vector<Candidate> full = candidates;
+  if (!identity)
+    for (Candidate& c : candidates) {
+      Vector u;
+      for (std::size_t i : at_table) u.push_back(c.payoffs[i]);
+      c.payoffs = std::move(u);
+    }
+  Hull hull = MakeHull(std::move(candidates), packages, dp);
+  AgreementResult out = SolveHull(projected, hull);
+  // hull.candidates are `full` in the same order (MakeHull only snaps tiny payoffs).
+  out.points.clear();
+  for (const Candidate& c : full) out.points.push_back(c.payoffs);
+  if (!identity) {
+    // Everyone's payoffs from the lotteries over the candidates.
+    const std::vector<Candidate>& lifted = full;
+    Vector ideal(n), dd = d;
+    for (std::size_t i = 0; i < n; ++i) {
+      ideal[i] = -INFINITY;
+      for (const Vector& u : out.points) ideal[i] = std::max(ideal[i], u[i]);
+    }
+    for (std::size_t q = 0; q < at_table.size(); ++q)
+      if (q < out.result.ideal.size()) ideal[at_table[q]] = out.result.ideal[q];
+    out.result.ideal = ideal;
+    out.result.disagreement = dd;
+    out.result.frontier.reset();
+    out.result.pareto_vertices.clear();
+    for (Solution& s : out.result.solutions) {
+      if (s.lottery.size() == lifted.size()) {
+        s.payoffs = Lift(lifted, s.lottery, n);
+      }
+      Vector w(n, 0);
+      for (std::size_t q = 0; q < at_table.size() && q < s.weights.size(); ++q) w[at_table[q]] = s.weights[q];
+      s.weights = w;
+      for (Vector& tie : s.ties) {
+        Vector t = d;
+        for (std::size_t q = 0; q < at_table.size() && q < tie.size(); ++q) t[at_table[q]] = tie[q];
+        tie = t;
+      }
+    }
+    if (out.agreement_possible) {
+      const Solution* chosen = Pick(out.result, projected);
+      if (chosen) out.payoffs = chosen->payoffs;
+    } else {
+      out.payoffs = d;
+    }
+  }
+  out.optimality = Optimality::kExact;
+  if (out.agreement_possible && !out.lottery) out.binding = Binding(problem, out.issue_values);
+  return out;
+}
+
+// ---- The nonlinear method ------------------------------------------------------------------
+
+struct NonlinearPackage {
+  internal::NlpSpace space;
+  internal::NlpSamples samples;
+  Vector x;  // the issue vector with the package's discrete values
+};
+
+struct Nonlinear {
+  const AgreementProblem* problem;
+  const UtilityOracle* utility;
+  Layout layout;
+  std::vector<NonlinearPackage> packages;
+
+  Vector Issues(std::size_t p, const Vector& y) const {
+    Vector x = packages[p].x;
+    for (std::size_t j = 0; j < layout.continuous.size(); ++j) x[layout.continuous[j]] = y[j];
+    return x;
+  }
+};
+
+Nonlinear MakeNonlinear(const AgreementProblem& problem, const UtilityOracle& utility, const Layout& layout) {
+  Nonlinear nl{&problem, &utility, layout, {}};
+  const std::size_t n = problem.disagreement.size();
+  nl.packages.resize(layout.packages);
+  for (std::size_t p = 0; p < layout.packages; ++p) {
+    NonlinearPackage& package = nl.packages[p];
+    package.x.assign(problem.issues.size(), 0);
+    std::size_t rest = p;
+    for (std::size_t i : layout.discrete) {
+      const auto& options = problem.issues[i].values;
+      package.x[i] = options[rest % options.size()];
+      rest /= options.size();
+    }
+    for (std::size_t i : layout.continuous) {
+      package.space.lower.push_back(problem.issues[i].lower);
+      package.space.upper.push_back(problem.issues[i].upper);
+    }
+    package.space.players = n;
+    package.space.constraints = problem.constraints.size();
+    const Vector base = package.x;
+    const std::vector<std::size_t> continuous = layout.continuous;
+    const AgreementProblem* pp = &problem;
+    const UtilityOracle* up = &utility;
+    package.space.evaluate = [base, continuous, pp, up](const Vector& y, Vector* u, Vector* g) {
+      Vector x = base;
+      for (std::size_t j = 0; j < continuous.size(); ++j) x[continuous[j]] = y[j];
+      (*up)(x, u);
+      g->resize(pp->constraints.size());
+      for (std::size_t c = 0; c < pp->constraints.size(); ++c) (*g)[c] = pp->constraints[c].value(x);
+    };
+  }
+  for (NonlinearPackage& package : nl.packages) package.samples = internal::SampleSpace(package.space);
+  return nl;
+}
+
+// The best point over every package for one program; package index in *package.
+internal::NlpPoint BestOverPackages(const Nonlinear& nl, const internal::NlpForm& form, std::size_t* package) {
+  internal::NlpPoint best;
+  for (std::size_t p = 0; p < nl.packages.size(); ++p) {
+    internal::NlpPoint point = internal::SolveNlp(nl.packages[p].space, nl.packages[p].samples, form);
+    if (point.found && (!best.found || point.objective > best.objective)) {
+      best = std::move(point);
+      *package = p;
+    }
+  }
+  return best;
+}
+
+std::string SearchText(const Nonlinear& nl, const internal::NlpPoint& point) {
+  const auto& samples = nl.packages.front().samples;
+  return std::to_string(samples.y.size()) + " sampled agreements per package (" +
+         std::to_string(nl.packages.size()) + " package" + (nl.packages.size() > 1 ? "s" : "") +
+         "), then SLSQP from the best " + std::to_string(point.starts) +
+         " (NLopt), derivatives by finite differences";
+}
+
+bool AllConcave(const Nonlinear& nl) {
+  for (const auto& p : nl.packages)
+    if (!p.samples.concave) return false;
+  return true;
+}
+
+// A solution from a program's point.
+Solution MakeSolution(const Nonlinear& nl, Concept concept_kind, const Vector& weights,
+                      const std::vector<std::size_t>& parties, const internal::NlpPoint& point,
+                      std::size_t package) {
+  const std::vector<std::size_t>& at_table = parties;
+  const std::size_t n = nl.problem->disagreement.size();
+  Solution s;
+  s.concept_kind = concept_kind;
+  s.payoffs = point.u;
+  s.issues = nl.Issues(package, point.y);
+  const bool kkt = point.kkt_residual <= internal::kKktTolerance;
+  const bool concave = AllConcave(nl);
+  s.precision = kkt && concave ? Precision::kKktPoint : Precision::kBestFound;
+  s.gap = point.kkt_residual;
+  s.method = SearchText(nl, point) + "; KKT residual " + FormatDouble(point.kkt_residual) +
+             (kkt ? " (a KKT point)" : " (not a KKT point to 1e-9)") +
+             (concave ? "; concavity sampled (not proven)" : "; not concave (sampled): best found");
+  const bool uses_weights = Info(concept_kind).uses_weights;
+  s.weights.assign(n, 0);
+  for (std::size_t i : at_table) s.weights[i] = uses_weights ? weights[i] : 1.0;
+  bool equal = true;
+  for (std::size_t i : at_table) equal = equal && s.weights[i] == s.weights[at_table.front()];
+  s.weighted = uses_weights && !equal;
+  return s;
+}
+
+struct NonlinearAnswer {
+  Solution solution;
+  internal::NlpPoint point;
+  std::size_t package = 0;
+  bool found = false;
+};
+
+using Floors = std::vector<std::pair<std::size_t, double>>;
+
+// One concept (one weighting) over the packages; utilitarian ties flagged and broken by the
+// Nash product among the optimal agreements.
+NonlinearAnswer SolveConceptNl(const Nonlinear& nl, Concept concept_kind, const Vector& weights,
+                               const std::vector<std::size_t>& parties, const Vector& d,
+                               const Vector& ideal, const Floors& base_floors, double scale) {
+  const std::size_t n = d.size();
+  std::vector<std::size_t> at_table;
+  Floors floors = base_floors;
+  for (std::size_t i : parties) {
+    if (Info(concept_kind).uses_weights && weights[i] == 0) floors.emplace_back(i, d[i]);
+    else at_table.push_back(i);
+  }
+  NonlinearAnswer answer;
+  internal::NlpForm form;
+  if (at_table.size() == 1) {
+    form = internal::IdealForm(n, at_table[0], at_table, d, floors);
+  } else {
+    form = internal::ConceptForm(concept_kind, n, at_table, weights, d, ideal, floors, scale);
+  }
+  answer.point = BestOverPackages(nl, form, &answer.package);
+  if (!answer.point.found) return answer;
+  answer.found = true;
+  answer.solution = MakeSolution(nl, concept_kind, weights, parties, answer.point, answer.package);
+  if (Info(concept_kind).ties_by_nash_product && at_table.size() >= 2) {
+    // The ends of the optimal set: each party's best among agreements within 1e-12 (relative)
+    // of the optimal weighted sum. Distinct ends (1e-5 relative) are a tie: near a strict,
+    // smooth optimum the ends stay within about sqrt(1e-12) of it.
+    const double optimum = answer.point.objective;
+    internal::NlpRow row;
+    row.c = optimum - 1e-12 * std::max(1.0, std::abs(optimum));
+    row.a.assign(n, 0);
+    for (std::size_t i : at_table) row.a[i] = -weights[i];
+    std::vector<Vector> ends;
+    for (std::size_t i : at_table) {
+      internal::NlpForm end = internal::IdealForm(n, i, at_table, d, floors);
+      end.rows.push_back(row);
+      auto start = end.start;
+      end.start = [start, row](const Vector& u, Vector* z, double* objective) {
+        double v = row.c;
+        for (std::size_t k = 0; k < u.size(); ++k) v += row.a[k] * u[k];
+        return v <= 0 && start(u, z, objective);
+      };
+      std::size_t package = 0;
+      internal::NlpPoint point = BestOverPackages(nl, end, &package);
+      if (!point.found) continue;
+      bool seen = false;
+      for (const Vector& e : ends) {
+        double distance = 0;
+        for (std::size_t k = 0; k < n; ++k)
+          distance = std::max(distance, std::abs(e[k] - point.u[k]) / std::max(1.0, std::abs(e[k])));
+        seen = seen || distance <= 1e-5;
+      }
+      if (!seen) ends.push_back(point.u);
+    }
+    if (ends.size() >= 2) {
+      Vector ones(n, 0);
+      for (std::size_t i : at_table) ones[i] = 1;
+      internal::NlpForm nash = internal::ConceptForm(Concept::kNash, n, at_table, ones, d, ideal, floors, scale);
+      for (auto& r : nash.rows) (void)r;
+      internal::NlpRow tied = row;
+      tied.b.assign(nash.extra, 0);
+      nash.rows.push_back(tied);
+      auto start = nash.start;
+      nash.start = [start, row](const Vector& u, Vector* z, double* objective) {
+        double v = row.c;
+        for (std::size_t k = 0; k < u.size(); ++k) v += row.a[k] * u[k];
+        return v <= 0 && start(u, z, objective);
+      };
+      std::size_t package = 0;
+      internal::NlpPoint point = BestOverPackages(nl, nash, &package);
+      if (point.found) {
+        Solution s = MakeSolution(nl, concept_kind, weights, parties, point, package);
+        s.method += "; a tie (the optimal agreements run between the listed ends), broken by the "
+                    "Nash solution among them";
+        answer.solution = std::move(s);
+        answer.point = point;
+        answer.package = package;
+      }
+      answer.solution.ties = ends;
+    }
+  }
+  return answer;
+}
+
+// The nonlinear method for the axiomatic concepts: the ideal point, then each concept.
+AgreementResult SolveNonlinear(const AgreementProblem& problem, const Nonlinear& nl, const Vector& d,
+                               const std::vector<std::size_t>& parties, const Vector& weights,
+                               const Floors& floors) {
+  const std::size_t n = d.size();
   AgreementResult out;
   out.issues = problem.issues;
-  out.result = SearchAgreementSpace(problem.issues, utility, problem.disagreement, request);
-  for (const Solution& solution : out.result.solutions) {
-    out.solution_terms.push_back(AgreementTerms{{AgreementPackage{1, solution.issues}}});
-    out.solution_issue_values.push_back(solution.issues);
+  out.result.disagreement = d;
+  for (const AgreementIssue& issue : problem.issues) out.result.issue_names.push_back(issue.name);
+  double scale = 1;
+  for (const auto& package : nl.packages)
+    for (const Vector& u : package.samples.u)
+      for (std::size_t i = 0; i < n; ++i)
+        if (std::isfinite(u[i])) scale = std::max(scale, std::abs(u[i] - d[i]));
+  // The ideal point: each party's best among agreements at least d for every party.
+  Vector ideal(n, -INFINITY);
+  bool ir = true;
+  for (const auto& package : nl.packages)
+    for (const Vector& u : package.samples.u)
+      for (std::size_t i = 0; i < n; ++i)
+        if (std::isfinite(u[i])) ideal[i] = std::max(ideal[i], u[i]);
+  for (std::size_t i : parties) {
+    std::size_t package = 0;
+    internal::NlpPoint point = BestOverPackages(nl, internal::IdealForm(n, i, parties, d, floors), &package);
+    if (!point.found) {
+      ir = false;
+      break;
+    }
+    ideal[i] = point.u[i];
   }
-  const Solution* chosen = Pick(out.result, problem);
-  PARLEY_CHECK(chosen != nullptr);
+  out.result.ideal = ideal;
+  // Is there a strict gain for every party? The egalitarian program says.
+  std::size_t package = 0;
+  internal::NlpPoint gain = ir ? BestOverPackages(nl, internal::ConceptForm(Concept::kEgalitarian, n, parties, weights, d, ideal, floors, scale), &package)
+                               : internal::NlpPoint{};
+  if (!ir || !gain.found || !(gain.objective > 1e-9 * scale)) {
+    out.agreement_possible = false;
+    for (std::size_t i : parties) out.result.ideal[i] = std::max(ir ? ideal[i] : d[i], d[i]);
+    out.payoffs = d;
+    out.issue_values.assign(problem.issues.size(), std::numeric_limits<double>::quiet_NaN());
+    out.search = SearchText(nl, gain);
+    out.optimality = Optimality::kBestFound;
+    return out;
+  }
+  Vector party_weights = weights;
+  for (Concept c : AllConcepts()) {
+    if (!problem.all_concepts && c != problem.concept_kind) continue;
+    std::vector<Vector> weightings;
+    Vector ones(n, 0);
+    for (std::size_t i : parties) ones[i] = 1;
+    bool equal = true;
+    for (std::size_t i : parties) equal = equal && weights[i] == weights[parties.front()];
+    if (!Info(c).uses_weights) weightings = {ones};
+    else if (Info(c).symmetric_beside_weighted && !equal) weightings = {ones, weights};
+    else weightings = {weights};
+    for (const Vector& w : weightings) {
+      NonlinearAnswer answer = SolveConceptNl(nl, c, w, parties, d, ideal, floors, scale);
+      if (!answer.found) continue;
+      out.result.solutions.push_back(answer.solution);
+      out.solution_terms.push_back(AgreementTerms{{AgreementPackage{1, answer.solution.issues}}});
+      out.solution_issue_values.push_back(answer.solution.issues);
+    }
+  }
+  AgreementProblem pick = problem;
+  Vector party_w;
+  for (std::size_t i : parties) party_w.push_back(weights[i]);
+  pick.weights = problem.weights.empty() ? Vector{} : party_w;
+  const Solution* chosen = Pick(out.result, pick);
+  if (!chosen) throw ValidationError("the bargaining solution could not be computed");
   out.payoffs = chosen->payoffs;
   out.issue_values = chosen->issues;
   out.terms = AgreementTerms{{AgreementPackage{1, chosen->issues}}};
+  out.optimality = chosen->precision == Precision::kKktPoint ? Optimality::kKktPoint : Optimality::kBestFound;
+  out.kkt_residual = chosen->gap;
+  out.search = chosen->method;
+  out.binding = Binding(problem, out.issue_values);
+  return out;
+}
+
+// ---- The feasible set, prepared once: exact (candidates) or nonlinear ----------------------
+
+struct Prepared {
+  Layout layout;
+  bool exact = false;
+  std::vector<Candidate> candidates;  // exact: cut by the constraints
+  std::optional<Nonlinear> nonlinear;
+};
+
+Prepared Prepare(const AgreementProblem& problem, const UtilityOracle& utility, AgreementMethod method,
+                 bool zero_weight) {
+  Prepared prepared;
+  prepared.layout = MakeLayout(problem);
+  const Layout& layout = prepared.layout;
+  const bool may_search = method == AgreementMethod::kExactOrSearch;
+  Corners corners = Corners::kNotAffine;
+  if (layout.continuous.size() > kMaxContinuousIssues && !may_search)
+    throw ValidationError("a bargain has more than 12 continuous issues");
+  if (layout.continuous.size() <= kMaxContinuousIssues)
+    corners = EnumerateCorners(problem, utility, layout, &prepared.candidates);
+  bool linear = corners == Corners::kAffine && ConstraintsLinear(problem, layout, prepared.candidates);
+  if (linear && !zero_weight) {
+    prepared.exact = true;
+    double scale = 1;
+    for (const Candidate& c : prepared.candidates)
+      for (double v : c.issues) scale = std::max(scale, std::abs(v));
+    for (const AgreementConstraint& constraint : problem.constraints)
+      Cut(&prepared.candidates, layout.packages, [&](const Candidate& c) { return constraint.value(c.issues); },
+          scale, utility);
+    if (prepared.candidates.empty())
+      throw ValidationError("no agreement satisfies the bargain's constraints (" +
+                            problem.constraints.front().text + (problem.constraints.size() > 1 ? ", ..." : "") + ")");
+    return prepared;
+  }
+  if (!may_search) {
+    if (corners == Corners::kNotFinite) throw ValidationError("a payoff of an agreement is not a finite number");
+    throw ValidationError(NotAffineMessage(problem, layout));
+  }
+  if (layout.continuous.empty())
+    throw ValidationError("a bargain with only discrete issues and a constraint that is not linear is "
+                          "not supported; drop the packages that break it");
+  prepared.candidates.clear();
+  prepared.nonlinear = MakeNonlinear(problem, utility, layout);
+  return prepared;
+}
+
+// The axiomatic concept over the prepared set, disagreement point d, `floors` beyond it.
+AgreementResult SolveAxiomatic(const AgreementProblem& problem, const UtilityOracle& utility,
+                               const Prepared& prepared, const Table& table, const Vector& d,
+                               const Floors& floors) {
+  if (prepared.exact) {
+    std::vector<Candidate> candidates = prepared.candidates;
+    double scale = 1;
+    for (const Candidate& c : candidates)
+      for (double v : c.payoffs) scale = std::max(scale, std::abs(v));
+    for (const auto& [i, value] : floors) {
+      const std::size_t who = i;
+      const double floor = value;
+      Cut(&candidates, prepared.layout.packages, [who, floor](const Candidate& c) { return floor - c.payoffs[who]; },
+          scale, utility);
+    }
+    if (candidates.empty()) {
+      AgreementResult out;
+      out.issues = problem.issues;
+      out.agreement_possible = false;
+      out.result.disagreement = d;
+      out.result.ideal = d;
+      out.payoffs = d;
+      out.issue_values.assign(problem.issues.size(), std::numeric_limits<double>::quiet_NaN());
+      return out;
+    }
+    AgreementResult out = SolveExact(problem, std::move(candidates), prepared.layout.packages, d,
+                                     table.parties, table.weights);
+    out.parties.assign(table.parties.begin(), table.parties.end());
+    return out;
+  }
+  AgreementResult out = SolveNonlinear(problem, *prepared.nonlinear, d, table.parties, table.weights, floors);
+  out.parties.assign(table.parties.begin(), table.parties.end());
+  return out;
+}
+
+// ---- The frontier of two parties, for alternating offers and outside options ---------------
+
+struct FrontierPoint {
+  bool found = false;
+  Vector u;                 // every player's payoff
+  Vector issue_values;
+  AgreementTerms terms;
+  bool lottery = false;
+  Optimality optimality = Optimality::kExact;
+  double kkt_residual = 0;
+};
+
+// The best agreement for player `who` among those giving each party at least floor[party].
+FrontierPoint BestFor(const AgreementProblem& problem, const Prepared& prepared, const Table& table,
+                      std::size_t who, const Vector& floor) {
+  const std::size_t n = floor.size();
+  FrontierPoint best;
+  if (prepared.exact) {
+    const auto& candidates = prepared.candidates;
+    std::vector<Vector> points;
+    for (const Candidate& c : candidates) points.push_back(c.payoffs);
+    Vector lower(n), objective(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      lower[i] = INFINITY;
+      for (const Vector& p : points) lower[i] = std::min(lower[i], p[i]);
+      lower[i] -= 1;
+    }
+    for (std::size_t i : table.parties) lower[i] = floor[i];
+    objective[who] = 1;
+    internal::HullLp lp = internal::OptimizeOverHull(points, lower, {}, objective);
+    if (!lp.feasible) return best;
+    best.found = true;
+    best.u = Lift(candidates, lp.lambda, n);
+    Hull hull = MakeHull(candidates, prepared.layout.packages, floor);
+    Describe(hull, problem.issues, lp.lambda, &best.terms, &best.issue_values);
+    best.lottery = best.terms.lottery();
+    return best;
+  }
+  const Nonlinear& nl = *prepared.nonlinear;
+  std::size_t package = 0;
+  internal::NlpPoint point = BestOverPackages(nl, internal::IdealForm(n, who, table.parties, floor, {}), &package);
+  if (!point.found) return best;
+  best.found = true;
+  best.u = point.u;
+  best.issue_values = nl.Issues(package, point.y);
+  best.terms = AgreementTerms{{AgreementPackage{1, best.issue_values}}};
+  best.kkt_residual = point.kkt_residual;
+  best.optimality = point.kkt_residual <= internal::kKktTolerance && AllConcave(nl) ? Optimality::kKktPoint
+                                                                                    : Optimality::kBestFound;
+  return best;
+}
+
+void TakeAgreement(const AgreementProblem& problem, const FrontierPoint& point, AgreementResult* out) {
+  out->agreement_possible = true;
+  out->payoffs = point.u;
+  out->issue_values = point.issue_values;
+  out->terms = point.terms;
+  out->lottery = point.lottery;
+  out->binding = point.lottery ? std::vector<std::string>{} : Binding(problem, point.issue_values);
+  if (point.optimality != Optimality::kExact) {
+    out->optimality = point.optimality;
+    out->kkt_residual = point.kkt_residual;
+  }
+}
+
+// Alternating offers between the two parties (Rubinstein 1982; Stahl 1972 for a finite
+// horizon) over the frontier: the proposer offers the responder exactly its discounted
+// continuation value, d_r + delta_r (v_r - d_r), and keeps the best the frontier then allows.
+AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const UtilityOracle& utility,
+                                       const Prepared& prepared, const Table& table, const Vector& d) {
+  const std::size_t a = table.parties[static_cast<std::size_t>(problem.alternating.first)];
+  const std::size_t b = table.parties[1 - static_cast<std::size_t>(problem.alternating.first)];
+  const double delta_a = problem.alternating.discount[static_cast<std::size_t>(problem.alternating.first)];
+  const double delta_b = problem.alternating.discount[1 - static_cast<std::size_t>(problem.alternating.first)];
+  // The concepts side by side (with the same threat point), for the context of reports.
+  AgreementProblem axiomatic = problem;
+  axiomatic.protocol = Protocol::kAxiomatic;
+  AgreementResult out = SolveAxiomatic(axiomatic, utility, prepared, table, d, {});
+  if (!out.agreement_possible) return out;
+  out.optimality = prepared.exact ? Optimality::kExact : Optimality::kKktPoint;
+  out.kkt_residual = 0;
+  // h_who(value): the best for `who` when the other gets at least `value` (and both >= d).
+  auto best_for = [&](std::size_t who, std::size_t other, double value) {
+    Vector floor = d;
+    floor[other] = std::max(value, d[other]);
+    return BestFor(problem, prepared, table, who, floor);
+  };
+  FrontierPoint agreement;
+  if (problem.alternating.rounds > 0) {
+    // Backward from the last round: its proposer gets the best with the responder at d.
+    const int rounds = problem.alternating.rounds;
+    Vector next;  // the agreement of round t + 1
+    for (int t = rounds; t >= 1; --t) {
+      const bool a_proposes = (t % 2 == 1);
+      const std::size_t proposer = a_proposes ? a : b, responder = a_proposes ? b : a;
+      const double delta_r = a_proposes ? delta_b : delta_a;
+      const double offer = t == rounds ? d[responder] : d[responder] + delta_r * (next[responder] - d[responder]);
+      agreement = best_for(proposer, responder, offer);
+      if (!agreement.found) throw ValidationError("alternating offers: no agreement gives the responder its continuation value");
+      const Vector previous = next;
+      next = agreement.u;
+      // Converged: the same agreement as two rounds later (to rounding).
+      (void)previous;
+    }
+    out.search = "alternating offers, " + std::to_string(rounds) + " rounds (Stahl 1972): backward induction over the frontier";
+  } else {
+    // Stationarity: x = h_a(d_b + delta_b (h_b(d_a + delta_a (x - d_a)) - d_b)); bisection on
+    // x in [d_a, ideal_a], where the map minus x goes from >= 0 to <= 0.
+    auto phi = [&](double x) {
+      FrontierPoint b_proposes = best_for(b, a, d[a] + delta_a * (x - d[a]));
+      if (!b_proposes.found) return -kInfinity;
+      FrontierPoint a_proposes = best_for(a, b, d[b] + delta_b * (b_proposes.u[b] - d[b]));
+      if (!a_proposes.found) return -kInfinity;
+      return a_proposes.u[a] - x;
+    };
+    double lo = d[a], hi = out.result.ideal[a];
+    const double scale = std::max({1.0, std::abs(lo), std::abs(hi)});
+    for (int it = 0; it < 200 && hi - lo > 1e-15 * scale; ++it) {
+      const double mid = 0.5 * (lo + hi);
+      if (phi(mid) >= 0) lo = mid;
+      else hi = mid;
+    }
+    const double x = 0.5 * (lo + hi);
+    FrontierPoint b_proposes = best_for(b, a, d[a] + delta_a * (x - d[a]));
+    agreement = best_for(a, b, d[b] + delta_b * (b_proposes.u[b] - d[b]));
+    if (!agreement.found) throw ValidationError("alternating offers: the frontier could not be followed");
+    out.search = "alternating offers, infinite horizon (Rubinstein 1982): the stationarity equations solved by "
+                 "bisection along the frontier";
+  }
+  TakeAgreement(problem, agreement, &out);
   return out;
 }
 
@@ -514,26 +1222,99 @@ AgreementResult SolveBySearch(const AgreementProblem& problem, const UtilityOrac
 
 AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOracle& utility,
                                AgreementMethod method) {
-  // Parties, constraints, the alternating protocol and outside options are declared in
-  // agreement.h; until the solver honours them, a problem that uses them is refused rather
-  // than solved as if they were absent.
-  if (!problem.parties.empty() || !problem.constraints.empty() ||
-      problem.protocol != Protocol::kAxiomatic || problem.rule != DisagreementRule::kThreat)
-    throw ValidationError("parties, constraints, alternating offers and outside options in a "
-                          "bargain are not supported yet");
-  const Layout layout = MakeLayout(problem);
-  const bool may_search = method == AgreementMethod::kExactOrSearch && layout.discrete.empty();
-  if (layout.continuous.size() > kMaxContinuousIssues) {
-    if (may_search) return SolveBySearch(problem, utility);  // too many corners for the hull
-    throw ValidationError("a bargain has more than 12 continuous issues");
+  const std::size_t n = problem.disagreement.size();
+  const Table table = MakeTable(problem);
+  const bool plain = table.everyone && problem.parties.empty() && problem.constraints.empty() &&
+                     problem.protocol == Protocol::kAxiomatic && problem.rule == DisagreementRule::kThreat;
+  if (problem.protocol == Protocol::kAlternating) {
+    if (table.parties.size() != 2)
+      throw ValidationError("alternating offers need exactly 2 parties (got " + std::to_string(table.parties.size()) + ")");
+    if (!problem.weights.empty())
+      throw ValidationError("alternating offers take no bargaining powers: the discount factors set them");
+    if (problem.alternating.discount.size() != 2)
+      throw ValidationError("alternating offers need one discount factor per party (2)");
+    for (double delta : problem.alternating.discount)
+      if (!(delta > 0 && delta < 1))
+        throw ValidationError("a discount factor is " + FormatDouble(delta) + "; it must be between 0 and 1 (exclusive)");
+    if (problem.alternating.first != 0 && problem.alternating.first != 1)
+      throw ValidationError("the first proposer must be one of the 2 parties");
+    if (problem.alternating.rounds < 0)
+      throw ValidationError("alternating offers: rounds must be 0 (infinite horizon) or positive");
+    if (problem.alternating.rounds > 10000)
+      throw ValidationError("alternating offers: at most 10000 rounds (the split converges long before)");
   }
-  std::vector<Candidate> candidates;
-  const Corners corners = EnumerateCorners(problem, utility, layout, &candidates);
-  if (corners != Corners::kAffine && may_search) return SolveBySearch(problem, utility);
-  if (corners == Corners::kNotFinite)
-    throw ValidationError("a payoff of an agreement is not a finite number");
-  if (corners == Corners::kNotAffine) throw ValidationError(NotAffineMessage(problem, layout));
-  return SolveHull(problem, MakeHull(std::move(candidates), layout.packages, problem.disagreement));
+  if (problem.rule == DisagreementRule::kOutside && problem.inside.size() != n)
+    throw ValidationError("outside options need `inside`: one payoff per player while talks go on (got " +
+                          std::to_string(problem.inside.size()) + ")");
+  if (plain) {
+    // Today's problem: every player at the table with a positive weight, nothing else.
+    const Prepared prepared = Prepare(problem, utility, method, false);
+    if (prepared.exact) {
+      AgreementResult out = SolveHull(problem, MakeHull(prepared.candidates, prepared.layout.packages, problem.disagreement));
+      out.parties.assign(table.parties.begin(), table.parties.end());
+      return out;
+    }
+    AgreementResult out = SolveNonlinear(problem, *prepared.nonlinear, problem.disagreement, table.parties,
+                                         table.weights, {});
+    out.parties.assign(table.parties.begin(), table.parties.end());
+    return out;
+  }
+  const Prepared prepared = Prepare(problem, utility, method, table.zero_weight);
+  const Vector& d = problem.rule == DisagreementRule::kOutside ? problem.inside : problem.disagreement;
+  auto solve = [&](const Floors& floors) {
+    if (problem.protocol == Protocol::kAlternating && floors.empty())
+      return SolveAlternatingOffers(problem, utility, prepared, table, d);
+    return SolveAxiomatic(problem, utility, prepared, table, d, floors);
+  };
+  AgreementResult out = solve({});
+  out.parties.assign(table.parties.begin(), table.parties.end());
+  if (problem.rule != DisagreementRule::kOutside) return out;
+  // The outside-option principle: a party whose share is below its option gets exactly the
+  // option; the others split the rest (Binmore, Shaked and Sutton 1989).
+  const Vector& outside = problem.disagreement;
+  out.outside_binds.assign(table.parties.size(), false);
+  Vector all_floor = outside;
+  FrontierPoint meets = BestFor(problem, prepared, table, table.parties.front(), all_floor);
+  if (!meets.found || !out.agreement_possible) {
+    out.agreement_possible = false;
+    out.payoffs = outside;
+    out.issue_values.assign(problem.issues.size(), std::numeric_limits<double>::quiet_NaN());
+    out.terms = {};
+    out.binding.clear();
+    return out;
+  }
+  for (std::size_t round = 0; round < table.parties.size(); ++round) {
+    Floors floors;
+    std::vector<std::size_t> free;
+    bool changed = false;
+    for (std::size_t q = 0; q < table.parties.size(); ++q) {
+      const std::size_t i = table.parties[q];
+      const double tol = 1e-9 * std::max(1.0, std::abs(outside[i]));
+      if (!out.outside_binds[q] && out.payoffs[i] < outside[i] - tol) {
+        out.outside_binds[q] = true;
+        changed = true;
+      }
+      if (out.outside_binds[q]) floors.emplace_back(i, outside[i]);
+      else free.push_back(i);
+    }
+    if (!changed) break;
+    if (free.size() == 1) {
+      Vector floor = d;
+      for (const auto& [i, value] : floors) floor[i] = value;
+      FrontierPoint point = BestFor(problem, prepared, table, free.front(), floor);
+      TakeAgreement(problem, point, &out);
+    } else {
+      Table rest = table;
+      rest.parties = free;
+      AgreementResult again = SolveAxiomatic(problem, utility, prepared, rest, d, floors);
+      out.payoffs = again.payoffs;
+      out.issue_values = again.issue_values;
+      out.terms = again.terms;
+      out.lottery = again.lottery;
+      out.binding = again.binding;
+    }
+  }
+  return out;
 }
 
 }  // namespace parley::bargaining

@@ -2,23 +2,10 @@
 // player's payoff u_i(x) a formula (muparser, compiled once and evaluated many times).
 //
 // The space is stated as an AgreementProblem and solved by SolveAgreement (agreement.h), the
-// path scenario bargains take too: exactly by the hull method when every utility is affine in
-// the issues, otherwise by the search below. The search treats each concept as an
-// optimisation over the box of issues:
-//   Nash:               maximise sum w_i log(u_i(x) - d_i)
-//   Kalai-Smorodinsky:  maximise min_i (u_i(x) - d_i) / (a_i - d_i), a the ideal point
-//   egalitarian:        maximise min_i (u_i(x) - d_i)
-//   utilitarian:        maximise sum w_i u_i(x) subject to u(x) >= d
-//   ideal point:        a_i = max u_i(x) subject to u(x) >= d
-// Method: a grid over the box (about 10^5 evaluations; random samples when the grid would be
-// coarser than 3 points per issue) and a compass (pattern) search from the best grid points
-// with halving steps down to 1e-12 of each issue's range.
-//
-// Guarantee: when every utility is concave in the issues, every objective above is concave
-// (log and min preserve concavity), so the local maximum found is global (Precision::kGlobal).
-// Concavity cannot be proven from formulas here: it is tested on 2000 random midpoint pairs,
-// and when any pair fails the result is reported as Precision::kLocalGrid ("local/grid"): the
-// best point of a fine grid, refined locally, with no global guarantee.
+// path scenario bargains take too, with the same one method: exactly by the hull method when
+// every utility is affine in the issues, otherwise as a nonlinear program (nonlinear.h: a
+// sampled global stage, SLSQP, a KKT check), reported as a KKT point with concavity sampled
+// or as the best found, never as proven global.
 #pragma once
 
 #include <memory>
@@ -34,12 +21,16 @@ namespace parley::bargaining {
 // empty intervals, or fewer than 2 players.
 class UtilityFunctions {
  public:
-  explicit UtilityFunctions(const AgreementSpace& space);
+  // `constraints`: links between issues, each "EXPR <= EXPR" or "EXPR >= EXPR".
+  explicit UtilityFunctions(const AgreementSpace& space, const std::vector<std::string>& constraints = {});
   ~UtilityFunctions();
   UtilityFunctions(const UtilityFunctions&) = delete;
   UtilityFunctions& operator=(const UtilityFunctions&) = delete;
 
   std::size_t players() const;
+  std::size_t constraints() const;
+  // Constraint k's value at x: <= 0 when it holds (lhs - rhs for "<=", rhs - lhs for ">=").
+  double Constraint(std::size_t k, const Vector& x) const;
   std::size_t issues() const;
   // Payoffs at issue values x (one per issue); non-finite values are returned as they are.
   void Evaluate(const Vector& x, Vector* payoffs) const;
@@ -57,11 +48,7 @@ class UtilityFunctions {
 // message gives the ideal point).
 Solution SolveAgreementSpace(const AgreementSpace& space, const Vector& d, Concept concept_kind,
                              const Vector& weights = {});
-Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const Request& request);
-
-// The search itself, over a box of continuous issues given by an oracle (the numerical method
-// of SolveAgreement). Throws ValidationError when no point beats d for everyone.
-Result SearchAgreementSpace(const std::vector<AgreementIssue>& issues, const UtilityOracle& utility,
-                            const Vector& d, const Request& request);
+Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const Request& request,
+                           const std::vector<std::string>& constraints = {});
 
 }  // namespace parley::bargaining

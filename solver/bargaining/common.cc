@@ -11,8 +11,8 @@ std::string ToString(Precision precision) {
   switch (precision) {
     case Precision::kExact: return "exact";
     case Precision::kCertified: return "certified";
-    case Precision::kGlobal: return "global";
-    case Precision::kLocalGrid: return "local/grid";
+    case Precision::kKktPoint: return "KKT point, concavity sampled";
+    case Precision::kBestFound: return "best found";
   }
   return "unknown";
 }

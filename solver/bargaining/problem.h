@@ -71,8 +71,9 @@ struct TransferableSurplus {
 enum class Precision {
   kExact,        // closed form (rounding only)
   kCertified,    // an optimality certificate bounds the error by `gap`
-  kGlobal,       // a global optimum of a problem checked to be concave, to a tolerance
-  kLocalGrid,    // best of a fine grid refined locally: a local optimum, not guaranteed global
+  kKktPoint,     // the optimality (KKT) conditions hold to 1e-9 (`gap` holds the residual) and
+                 // concavity was sampled (not proven): optimal if the problem is concave
+  kBestFound,    // the best point a global search and a local polish found: no guarantee
 };
 std::string ToString(Precision precision);
 

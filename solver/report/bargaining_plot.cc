@@ -25,9 +25,9 @@ BargainingStep BargainingStepFromResult(const bargaining::Result& result,
     for (std::size_t k = 0; k < s.issues.size() && k < result.issue_names.size(); ++k)
       row.issues.emplace_back(result.issue_names[k], s.issues[k]);
     row.method = s.method;
-    if (s.precision == bargaining::Precision::kLocalGrid)
-      step.notes.push_back(row.concept_name + ": found by a grid search refined locally (" + s.method +
-                           "); a local optimum, not guaranteed global.");
+    if (s.precision == bargaining::Precision::kBestFound)
+      step.notes.push_back(row.concept_name + ": the best agreement a search found (" + s.method +
+                           "); not proven optimal.");
     if (s.ties.size() > 1)
       step.notes.push_back(row.concept_name + ": " + std::to_string(s.ties.size()) +
                            " listed outcomes are equally good; the table shows one.");

@@ -98,7 +98,7 @@ TEST_SUITE("bargaining.agreement") {
     CHECK(searched.issue_values[0] == doctest::Approx(1.0 / 3).epsilon(1e-6));
     const Solution* nash = searched.result.Find(Concept::kNash);
     REQUIRE(nash != nullptr);
-    CHECK(nash->precision == Precision::kGlobal);
+    CHECK(nash->precision == Precision::kKktPoint);
     CHECK_THROWS_WITH_AS(SolveAgreement(problem, curved, AgreementMethod::kExact),
                          doctest::Contains("not linear in the bargain's continuous issues (x)"),
                          ValidationError);

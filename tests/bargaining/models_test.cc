@@ -101,26 +101,26 @@ TEST_SUITE("bargaining") {
     Result result = Solve(space, {0, 0});
     const Solution* nash = result.Find(Concept::kNash);
     REQUIRE(nash != nullptr);
-    CHECK(nash->issues[0] == doctest::Approx(1.0 / 3).epsilon(1e-6));
-    CHECK(nash->payoffs[1] == doctest::Approx(2.0 / 3).epsilon(1e-6));
-    CHECK(nash->precision == Precision::kGlobal);
+    CHECK(nash->issues[0] == doctest::Approx(1.0 / 3).epsilon(1e-9));
+    CHECK(nash->payoffs[1] == doctest::Approx(2.0 / 3).epsilon(1e-9));
+    CHECK(nash->precision == Precision::kKktPoint);
     // Ideal (1, 1); KS: sqrt(x) = 1 - x -> x = ((3 - sqrt 5)/2), u = (sqrt5 - 1)/2 = 0.618...
     CHECK(result.ideal[0] == doctest::Approx(1.0));
     const Solution* ks = result.Find(Concept::kKalaiSmorodinsky);
-    CHECK(ks->payoffs[0] == doctest::Approx((std::sqrt(5.0) - 1) / 2).epsilon(1e-6));
+    CHECK(ks->payoffs[0] == doctest::Approx((std::sqrt(5.0) - 1) / 2).epsilon(1e-9));
     // Utilitarian: maximise sqrt(x) + 1 - x -> 1/(2 sqrt x) = 1 -> x = 1/4.
-    CHECK(result.Find(Concept::kUtilitarian)->issues[0] == doctest::Approx(0.25).epsilon(1e-6));
+    CHECK(result.Find(Concept::kUtilitarian)->issues[0] == doctest::Approx(0.25).epsilon(1e-9));
     // JSON names the issue.
     auto json = ToJson(result);
-    CHECK(json["solutions"]["nash"]["issues"]["x"].get<double>() == doctest::Approx(1.0 / 3).epsilon(1e-6));
+    CHECK(json["solutions"]["nash"]["issues"]["x"].get<double>() == doctest::Approx(1.0 / 3).epsilon(1e-9));
   }
 
-  TEST_CASE("agreement space: non-concave utilities are reported as local/grid; bad formulas") {
+  TEST_CASE("agreement space: non-concave utilities are reported as best found; bad formulas") {
     AgreementSpace convex{{{"x", 0.0, 1.0}}, {"x^2", "1-x"}};
     Solution nash = Solve(convex, {0, 0}, Concept::kNash);
     // maximise 2 log x + log(1 - x): 2/x = 1/(1 - x) -> x = 2/3.
-    CHECK(nash.issues[0] == doctest::Approx(2.0 / 3).epsilon(1e-6));
-    CHECK(nash.precision == Precision::kLocalGrid);
+    CHECK(nash.issues[0] == doctest::Approx(2.0 / 3).epsilon(1e-9));
+    CHECK(nash.precision == Precision::kBestFound);
     AgreementSpace unknown{{{"x", 0.0, 1.0}}, {"sqrt(y)", "1-x"}};
     CHECK_THROWS_WITH_AS(Solve(unknown, {0, 0}, Concept::kNash),
                          doctest::Contains("unknown variable 'y' in the utility of player 1"),

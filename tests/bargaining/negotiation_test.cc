@@ -1,0 +1,271 @@
+// The bargaining engine of the negotiation language: parties, non-linear payoffs and
+// constraints, alternating offers over a frontier and outside options, each against a closed
+// form or a hand-worked case.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "solver/bargaining/agreement.h"
+#include "solver/bargaining/alternating_offers.h"
+#include "solver/model/error.h"
+
+namespace parley::bargaining {
+namespace {
+
+AgreementIssue Range(const std::string& name, double lower, double upper) {
+  AgreementIssue issue;
+  issue.name = name;
+  issue.lower = lower;
+  issue.upper = upper;
+  return issue;
+}
+
+const Solution& Find(const AgreementResult& result, Concept concept_kind) {
+  const Solution* s = result.result.Find(concept_kind);
+  REQUIRE(s != nullptr);
+  return *s;
+}
+
+// x in [0, 1], u = (sqrt x, 1 - x), d = (0, 0).
+AgreementProblem RiskAverse() {
+  AgreementProblem problem;
+  problem.issues = {Range("x", 0, 1)};
+  problem.disagreement = {0, 0};
+  return problem;
+}
+const UtilityOracle kRiskAverse = [](const Vector& x, Vector* u) { *u = {std::sqrt(x[0]), 1 - x[0]}; };
+
+// A pie: x in [0, 1], u = (x, 1 - x).
+AgreementProblem Pie() {
+  AgreementProblem problem;
+  problem.issues = {Range("x", 0, 1)};
+  problem.disagreement = {0, 0};
+  return problem;
+}
+constexpr AgreementMethod kSearch = AgreementMethod::kExactOrSearch;
+const UtilityOracle kPie = [](const Vector& x, Vector* u) { *u = {x[0], 1 - x[0]}; };
+
+TEST_SUITE("bargaining.negotiation") {
+  TEST_CASE("a risk-averse party: Nash, Kalai-Smorodinsky and utilitarian in closed form") {
+    AgreementResult result = SolveAgreement(RiskAverse(), kRiskAverse, kSearch);
+    REQUIRE(result.agreement_possible);
+    // Nash: maximise log sqrt x + log(1 - x) = 0.5 log x + log(1 - x):
+    //   1/(2x) = 1/(1 - x) -> 1 - x = 2x -> x = 1/3.
+    const Solution& nash = Find(result, Concept::kNash);
+    CHECK(nash.issues[0] == doctest::Approx(1.0 / 3).epsilon(1e-9));
+    CHECK(nash.precision == Precision::kKktPoint);
+    CHECK(nash.gap <= 1e-9);
+    // Ideal point (1, 1) (x = 1 for the first, x = 0 for the second); KS: sqrt x = 1 - x ->
+    //   with s = sqrt x: s^2 + s - 1 = 0 -> s = (sqrt 5 - 1)/2, x = s^2 = (3 - sqrt 5)/2.
+    CHECK(result.result.ideal[0] == doctest::Approx(1).epsilon(1e-9));
+    CHECK(result.result.ideal[1] == doctest::Approx(1).epsilon(1e-9));
+    const Solution& ks = Find(result, Concept::kKalaiSmorodinsky);
+    CHECK(ks.issues[0] == doctest::Approx((3 - std::sqrt(5.0)) / 2).epsilon(1e-9));
+    // Egalitarian: the same equal gains here (d = 0, ideal (1, 1)).
+    CHECK(Find(result, Concept::kEgalitarian).issues[0] == doctest::Approx((3 - std::sqrt(5.0)) / 2).epsilon(1e-9));
+    // Utilitarian: maximise sqrt x + 1 - x: 1/(2 sqrt x) = 1 -> x = 1/4.
+    const Solution& utilitarian = Find(result, Concept::kUtilitarian);
+    CHECK(utilitarian.issues[0] == doctest::Approx(0.25).epsilon(1e-9));
+    CHECK(utilitarian.ties.empty());
+    CHECK(result.optimality == Optimality::kKktPoint);
+    CHECK(result.kkt_residual <= 1e-9);
+  }
+
+  TEST_CASE("a convex payoff: the KKT point is reported as best found, not proven") {
+    UtilityOracle convex = [](const Vector& x, Vector* u) { *u = {x[0] * x[0], 1 - x[0]}; };
+    AgreementProblem problem = RiskAverse();
+    problem.all_concepts = false;
+    AgreementResult result = SolveAgreement(problem, convex, kSearch);
+    // maximise 2 log x + log(1 - x): 2/x = 1/(1 - x) -> x = 2/3.
+    CHECK(result.issue_values[0] == doctest::Approx(2.0 / 3).epsilon(1e-9));
+    CHECK(result.optimality == Optimality::kBestFound);
+  }
+
+  TEST_CASE("parties: a third player's payoff is reported and ignored") {
+    // u = (x, 1 - x, -x), d = (0, 0, 0.5): the third loses and is below its disagreement
+    // value at every agreement; only the first two are at the table: Nash x = 1/2.
+    AgreementProblem problem = Pie();
+    problem.disagreement = {0, 0, 0.5};
+    problem.parties = {0, 1};
+    UtilityOracle three = [](const Vector& x, Vector* u) { *u = {x[0], 1 - x[0], -x[0]}; };
+    AgreementResult result = SolveAgreement(problem, three);
+    REQUIRE(result.agreement_possible);
+    CHECK(result.optimality == Optimality::kExact);
+    CHECK(result.issue_values[0] == doctest::Approx(0.5));
+    CHECK(result.payoffs[2] == doctest::Approx(-0.5));
+    CHECK(result.parties == std::vector<int>{0, 1});
+    // The same with a non-linear third payoff (the nonlinear method) and weights 2, 1:
+    // maximise 2 log x + log(1 - x) -> x = 2/3.
+    UtilityOracle bent = [](const Vector& x, Vector* u) { *u = {x[0], 1 - x[0], -x[0] * x[0]}; };
+    problem.weights = {2, 1};
+    AgreementResult weighted = SolveAgreement(problem, bent, kSearch);
+    REQUIRE(weighted.agreement_possible);
+    CHECK(weighted.issue_values[0] == doctest::Approx(2.0 / 3).epsilon(1e-9));
+    CHECK(weighted.payoffs[2] == doctest::Approx(-4.0 / 9).epsilon(1e-9));
+  }
+
+  TEST_CASE("parties: a weight of 0 leaves that party its disagreement value") {
+    // Weights (1, 0), d = (0, 0.25): the first gets all it can while the second keeps at
+    // least d2 = 0.25: x = 0.75.
+    AgreementProblem problem = Pie();
+    problem.disagreement = {0, 0.25};
+    problem.weights = {1, 0};
+    problem.all_concepts = false;
+    AgreementResult result = SolveAgreement(problem, kPie, kSearch);
+    REQUIRE(result.agreement_possible);
+    CHECK(result.payoffs[1] == doctest::Approx(0.25).epsilon(1e-9));
+    CHECK(result.issue_values[0] == doctest::Approx(0.75).epsilon(1e-9));
+  }
+
+  TEST_CASE("linked issues: a linear constraint binds, solved exactly") {
+    // price in [0, 10], divest in [0, 1], price <= 8 - 3 divest; u1 = price,
+    // u2 = 12 - price + 4 divest, d = 0. For u1 = p the second's best is divest = 1 while
+    // p <= 5 (u2 = 16 - p), divest = (8 - p)/3 beyond (u2 = (68 - 7p)/3). The Nash product
+    // p (16 - p) rises up to p = 5 (derivative 16 - 2p = 6 > 0) and p (68 - 7p)/3 falls after
+    // it (derivative (68 - 14p)/3 = -2/3 < 0): the agreement is the kink p = 5, divest = 1,
+    // u = (5, 11), where the constraint and divest's upper bound bind.
+    AgreementProblem problem;
+    problem.issues = {Range("price", 0, 10), Range("divest", 0, 1)};
+    problem.disagreement = {0, 0};
+    problem.constraints = {{"price <= 8 - 3 * divest", [](const Vector& x) { return x[0] - 8 + 3 * x[1]; }}};
+    UtilityOracle deal = [](const Vector& x, Vector* u) { *u = {x[0], 12 - x[0] + 4 * x[1]}; };
+    AgreementResult result = SolveAgreement(problem, deal);
+    REQUIRE(result.agreement_possible);
+    CHECK(result.optimality == Optimality::kExact);
+    CHECK(result.issue_values[0] == doctest::Approx(5).epsilon(1e-12));
+    CHECK(result.issue_values[1] == doctest::Approx(1).epsilon(1e-12));
+    CHECK(result.payoffs[1] == doctest::Approx(11).epsilon(1e-12));
+    CHECK(std::find(result.binding.begin(), result.binding.end(), "price <= 8 - 3 * divest") != result.binding.end());
+    CHECK(std::find(result.binding.begin(), result.binding.end(), "divest = 1") != result.binding.end());
+    // No agreement satisfies an impossible constraint.
+    problem.constraints.push_back({"price >= 11", [](const Vector& x) { return 11 - x[0]; }});
+    CHECK_THROWS_WITH_AS(SolveAgreement(problem, deal), doctest::Contains("no agreement satisfies"),
+                         ValidationError);
+  }
+
+  TEST_CASE("a non-linear constraint: a quarter disc") {
+    // x, y in [0, 1], x^2 + y^2 <= 1, u = (x, y), d = 0: Nash maximises log x + log y on the
+    // circle: by symmetry x = y = 1/sqrt 2.
+    AgreementProblem problem;
+    problem.issues = {Range("x", 0, 1), Range("y", 0, 1)};
+    problem.disagreement = {0, 0};
+    problem.constraints = {{"x^2 + y^2 <= 1", [](const Vector& x) { return x[0] * x[0] + x[1] * x[1] - 1; }}};
+    UtilityOracle u = [](const Vector& x, Vector* out) { *out = {x[0], x[1]}; };
+    AgreementResult result = SolveAgreement(problem, u, kSearch);
+    INFO("kkt residual ", result.kkt_residual, " x ", result.issue_values[0] - 1 / std::sqrt(2.0));
+    REQUIRE(result.agreement_possible);
+    CHECK(result.issue_values[0] == doctest::Approx(1 / std::sqrt(2.0)).epsilon(1e-9));
+    CHECK(result.issue_values[1] == doctest::Approx(1 / std::sqrt(2.0)).epsilon(1e-9));
+    CHECK(result.optimality == Optimality::kKktPoint);
+    CHECK(result.binding == std::vector<std::string>{"x^2 + y^2 <= 1"});
+  }
+
+  TEST_CASE("alternating offers over a pie agree with Rubinstein's closed form") {
+    AgreementProblem problem = Pie();
+    problem.protocol = Protocol::kAlternating;
+    SUBCASE("0.9 and 0.9: the first mover gets 1/1.9") {
+      problem.alternating.discount = {0.9, 0.9};
+      AgreementResult result = SolveAgreement(problem, kPie);
+      CHECK(result.payoffs[0] == doctest::Approx(1 / 1.9).epsilon(1e-12));
+      CHECK(result.optimality == Optimality::kExact);
+    }
+    SUBCASE("0.9 and 0.8: (1 - 0.8)/(1 - 0.72); the second moving first: (1 - 0.9)/(1 - 0.72)") {
+      problem.alternating.discount = {0.9, 0.8};
+      AgreementResult result = SolveAgreement(problem, kPie);
+      CHECK(result.payoffs[0] == doctest::Approx(0.2 / 0.28).epsilon(1e-12));
+      AlternatingOffers game;
+      game.discount = {0.9, 0.8};
+      CHECK(result.payoffs[0] == doctest::Approx(SolveAlternatingOffers(game).shares[0]).epsilon(1e-12));
+      problem.alternating.first = 1;
+      CHECK(SolveAgreement(problem, kPie).payoffs[1] == doctest::Approx(0.1 / 0.28).epsilon(1e-12));
+    }
+    SUBCASE("finite horizons (Stahl): 2 and 3 rounds by hand") {
+      problem.alternating.discount = {0.9, 0.8};
+      // 2 rounds: the second proposes last and takes 1; in round 1 the first offers it
+      // 0.8 * 1 = 0.8 and keeps 0.2.
+      problem.alternating.rounds = 2;
+      CHECK(SolveAgreement(problem, kPie).payoffs[0] == doctest::Approx(0.2).epsilon(1e-12));
+      // 3 rounds: round 3 the first takes 1; round 2 the second offers it 0.9 and keeps 0.1;
+      // round 1 the first offers 0.8 * 0.1 = 0.08 and keeps 0.92.
+      problem.alternating.rounds = 3;
+      CHECK(SolveAgreement(problem, kPie).payoffs[0] == doctest::Approx(0.92).epsilon(1e-12));
+    }
+  }
+
+  TEST_CASE("alternating offers: short periods approach the Nash solution with powers 1/r") {
+    // u = (sqrt x, 1 - x), d_i = exp(-r_i D), r = (2, 1). As D -> 0 the split tends to the
+    // weighted Nash solution with powers 1/r = (1/2, 1) (Binmore, Rubinstein and Wolinsky
+    // 1986): maximise (1/2) log sqrt x + log(1 - x): 1/(4x) = 1/(1 - x) -> x = 1/5.
+    AgreementProblem problem = RiskAverse();
+    problem.protocol = Protocol::kAlternating;
+    problem.all_concepts = false;
+    double previous_error = 1;
+    for (double period : {1e-2, 1e-3}) {
+      problem.alternating.discount = {std::exp(-2 * period), std::exp(-1 * period)};
+      AgreementResult result = SolveAgreement(problem, kRiskAverse, kSearch);
+      const double error = std::abs(result.issue_values[0] - 0.2);
+      CHECK(error < 0.5 * period);  // the first mover's advantage is O(D)
+      CHECK(error < previous_error);
+      previous_error = error;
+    }
+  }
+
+  TEST_CASE("alternating offers: errors") {
+    AgreementProblem problem = Pie();
+    problem.protocol = Protocol::kAlternating;
+    problem.alternating.discount = {1.2, 0.9};
+    CHECK_THROWS_WITH_AS(SolveAgreement(problem, kPie), doctest::Contains("between 0 and 1"), ValidationError);
+    problem.alternating.discount = {0.9, 0.9};
+    problem.weights = {2, 1};
+    CHECK_THROWS_WITH_AS(SolveAgreement(problem, kPie), doctest::Contains("no bargaining powers"), ValidationError);
+    problem.weights.clear();
+    problem.disagreement = {0, 0, 0};
+    UtilityOracle three = [](const Vector& x, Vector* u) { *u = {x[0], 1 - x[0], 0}; };
+    CHECK_THROWS_WITH_AS(SolveAgreement(problem, three), doctest::Contains("exactly 2 parties"), ValidationError);
+  }
+
+  TEST_CASE("outside options: only an option above the share binds") {
+    AgreementProblem problem = Pie();
+    problem.rule = DisagreementRule::kOutside;
+    problem.inside = {0, 0};
+    SUBCASE("0.7 binds: the first gets exactly 0.7") {
+      problem.disagreement = {0.7, 0};
+      AgreementResult result = SolveAgreement(problem, kPie);
+      CHECK(result.payoffs[0] == doctest::Approx(0.7).epsilon(1e-12));
+      CHECK(result.payoffs[1] == doctest::Approx(0.3).epsilon(1e-12));
+      CHECK(result.outside_binds == std::vector<bool>{true, false});
+    }
+    SUBCASE("0.3 does not bind: the equal split") {
+      problem.disagreement = {0.3, 0};
+      AgreementResult result = SolveAgreement(problem, kPie);
+      CHECK(result.payoffs[0] == doctest::Approx(0.5).epsilon(1e-12));
+      CHECK(result.outside_binds == std::vector<bool>{false, false});
+    }
+    SUBCASE("the same numbers as a threat point: Nash (0.85, 0.15)") {
+      // maximise log(x - 0.7) + log(1 - x): x - 0.7 = 1 - x -> x = 0.85.
+      problem.rule = DisagreementRule::kThreat;
+      problem.disagreement = {0.7, 0};
+      CHECK(SolveAgreement(problem, kPie).payoffs[0] == doctest::Approx(0.85).epsilon(1e-12));
+    }
+    SUBCASE("options that cannot all be met: talks fail") {
+      problem.disagreement = {0.7, 0.5};
+      CHECK_FALSE(SolveAgreement(problem, kPie).agreement_possible);
+    }
+    SUBCASE("with alternating offers: 0.9, 0.9 gives 1/1.9 inside; an option of 0.6 binds") {
+      problem.protocol = Protocol::kAlternating;
+      problem.alternating.discount = {0.9, 0.9};
+      problem.disagreement = {0, 0.6};
+      AgreementResult result = SolveAgreement(problem, kPie);
+      CHECK(result.payoffs[1] == doctest::Approx(0.6).epsilon(1e-12));
+      CHECK(result.outside_binds == std::vector<bool>{false, true});
+    }
+    SUBCASE("`inside` is required") {
+      problem.inside.clear();
+      CHECK_THROWS_WITH_AS(SolveAgreement(problem, kPie), doctest::Contains("`inside`"), ValidationError);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace parley::bargaining
