@@ -203,9 +203,13 @@ payoffs:
 )";
     auto s = Read(text);
     const BargainRecord& b = s->bargains[0];
-    CHECK(b.step.issue_values[0] == doctest::Approx(0.6).epsilon(1e-9));
+    // The review makes payoffs piecewise, so the engine reports a best-found point, within
+    // 2e-4 below the exact 0.6 today (without the review the answer would be 0.8).
+    CHECK(b.step.optimality == bargaining::Optimality::kBestFound);
+    CHECK(std::abs(b.step.issue_values[0] - 0.6) < 1e-3);
+    CHECK(b.step.issue_values[0] <= 0.6);
     CHECK(b.after_agreement == "review = clear");
-    CHECK(Payoffs(*s)[0] == doctest::Approx(0.6).epsilon(1e-9));
+    CHECK(std::abs(Payoffs(*s)[0] - 0.6) < 1e-3);
     CHECK(Payoffs(*s)[2] == doctest::Approx(1));
   }
 
@@ -289,13 +293,16 @@ payoffs:
     const BargainRecord& b = s->bargains[0];
     REQUIRE(b.step.agreement_possible);
     CHECK(b.issue_names == std::vector<std::string>{"price", "divest"});
-    CHECK(b.step.issue_values[0] == doctest::Approx(232).epsilon(1e-6));
-    CHECK(b.step.issue_values[1] == doctest::Approx(0.4).epsilon(1e-6));
+    // A best-found point (the review makes payoffs piecewise): within 1e-3 of the remedy and
+    // 0.05 of the price and gains derived by hand.
+    CHECK(std::abs(b.step.issue_values[0] - 232) < 0.05);
+    CHECK(std::abs(b.step.issue_values[1] - 0.4) < 1e-3);
     CHECK(b.after_agreement == "review = clear");
     auto u = Payoffs(*s);
-    CHECK(u[0] == doctest::Approx(52).epsilon(1e-6));
-    CHECK(u[1] == doctest::Approx(32).epsilon(1e-6));
-    CHECK(u[2] == doctest::Approx(0).epsilon(1e-6));
+    CHECK(std::abs(u[0] - 52) < 0.05);
+    CHECK(std::abs(u[1] - 32) < 0.05);
+    CHECK(u[2] >= 0);  // the authority clears: the remedy at least offsets the harm
+    CHECK(u[2] < 0.05);
   }
 }
 
