@@ -13,6 +13,8 @@ using parley::bargaining::AgreementIssue;
 using parley::bargaining::AgreementProblem;
 using parley::bargaining::Vector;
 
+constexpr auto kSearch = parley::bargaining::AgreementMethod::kExactOrSearch;
+
 AgreementProblem ThreeIssues(bool all_concepts) {
   AgreementProblem problem;
   for (const char* name : {"price", "equity", "share"}) {
@@ -36,13 +38,13 @@ void Payoffs(const Vector& x, Vector* u) {
 
 void BM_NonlinearBargainOneConcept(benchmark::State& state) {
   const AgreementProblem problem = ThreeIssues(false);
-  for (auto _ : state) benchmark::DoNotOptimize(parley::bargaining::SolveAgreement(problem, Payoffs));
+  for (auto _ : state) benchmark::DoNotOptimize(parley::bargaining::SolveAgreement(problem, Payoffs, kSearch));
 }
 BENCHMARK(BM_NonlinearBargainOneConcept)->Unit(benchmark::kMillisecond);
 
 void BM_NonlinearBargainAllConcepts(benchmark::State& state) {
   const AgreementProblem problem = ThreeIssues(true);
-  for (auto _ : state) benchmark::DoNotOptimize(parley::bargaining::SolveAgreement(problem, Payoffs));
+  for (auto _ : state) benchmark::DoNotOptimize(parley::bargaining::SolveAgreement(problem, Payoffs, kSearch));
 }
 BENCHMARK(BM_NonlinearBargainAllConcepts)->Unit(benchmark::kMillisecond);
 

@@ -841,6 +841,18 @@ struct NonlinearAnswer {
 
 using Floors = std::vector<std::pair<std::size_t, double>>;
 
+// Adds a row over the payoffs only (a + c <= 0) to a program, its starting points filtered by it.
+void AddRow(internal::NlpRow row, internal::NlpForm* form) {
+  row.b.assign(form->extra, 0);
+  form->rows.push_back(row);
+  auto start = form->start;
+  form->start = [start, row](const Vector& u, Vector* z, double* objective) {
+    double v = row.c;
+    for (std::size_t k = 0; k < row.a.size(); ++k) v += row.a[k] * u[k];
+    return v <= 0 && start(u, z, objective);
+  };
+}
+
 // One concept (one weighting) over the packages; utilitarian ties flagged and broken by the
 // Nash product among the optimal agreements.
 NonlinearAnswer SolveConceptNl(const Nonlinear& nl, Concept concept_kind, const Vector& weights,
@@ -876,13 +888,7 @@ NonlinearAnswer SolveConceptNl(const Nonlinear& nl, Concept concept_kind, const 
     std::vector<Vector> ends;
     for (std::size_t i : at_table) {
       internal::NlpForm end = internal::IdealForm(n, i, at_table, d, floors);
-      end.rows.push_back(row);
-      auto start = end.start;
-      end.start = [start, row](const Vector& u, Vector* z, double* objective) {
-        double v = row.c;
-        for (std::size_t k = 0; k < u.size(); ++k) v += row.a[k] * u[k];
-        return v <= 0 && start(u, z, objective);
-      };
+      AddRow(row, &end);
       std::size_t package = 0;
       internal::NlpPoint point = BestOverPackages(nl, end, &package);
       if (!point.found) continue;
@@ -899,16 +905,7 @@ NonlinearAnswer SolveConceptNl(const Nonlinear& nl, Concept concept_kind, const 
       Vector ones(n, 0);
       for (std::size_t i : at_table) ones[i] = 1;
       internal::NlpForm nash = internal::ConceptForm(Concept::kNash, n, at_table, ones, d, ideal, floors, scale);
-      for (auto& r : nash.rows) (void)r;
-      internal::NlpRow tied = row;
-      tied.b.assign(nash.extra, 0);
-      nash.rows.push_back(tied);
-      auto start = nash.start;
-      nash.start = [start, row](const Vector& u, Vector* z, double* objective) {
-        double v = row.c;
-        for (std::size_t k = 0; k < u.size(); ++k) v += row.a[k] * u[k];
-        return v <= 0 && start(u, z, objective);
-      };
+      AddRow(row, &nash);
       std::size_t package = 0;
       internal::NlpPoint point = BestOverPackages(nl, nash, &package);
       if (point.found) {

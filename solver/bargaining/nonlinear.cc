@@ -453,6 +453,42 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
     }
   }
   if (best.found) best.kkt_residual = KktResidual(space, form, program.row_scale, program.g_scale, best.y, best.z, &best);
+  if (best.found && best.kkt_residual > kKktTolerance) {
+    // Not a KKT point (a kink, say, where finite differences mislead SLSQP): a derivative-free
+    // polish by COBYLA (Powell 1994) from the best point, kept when it does better.
+    nlopt::opt cobyla(nlopt::LN_COBYLA, static_cast<unsigned>(size));
+    cobyla.set_lower_bounds(lb);
+    cobyla.set_upper_bounds(ub);
+    cobyla.set_max_objective(ObjectiveCallback, &program);
+    if (count > 0) cobyla.add_inequality_mconstraint(ConstraintCallback, &program, Vector(count, 0.0));
+    cobyla.set_xtol_rel(1e-15);
+    cobyla.set_maxeval(3000);
+    Vector v(size);
+    for (std::size_t j = 0; j < k; ++j) {
+      const double range = space.upper[j] - space.lower[j];
+      v[j] = range > 0 ? (best.y[j] - space.lower[j]) / range : 0;
+    }
+    for (std::size_t q = 0; q < form.extra; ++q) v[k + q] = best.z[q];
+    double value = 0;
+    try {
+      cobyla.optimize(v, value);
+    } catch (const std::exception&) {
+      // judged below
+    }
+    Vector y = program.IssuesOf(v.data());
+    Vector z(v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    Vector u, g;
+    space.evaluate(y, &u, &g);
+    const double objective = Objective(form, u, z);
+    if (Violation(form, u, g, z, program.row_scale, program.g_scale) <= 1e-9 && objective > best.objective) {
+      best.y = y;
+      best.z = z;
+      best.u = u;
+      best.g = g;
+      best.objective = objective;
+      best.kkt_residual = KktResidual(space, form, program.row_scale, program.g_scale, best.y, best.z, &best);
+    }
+  }
   return best;
 }
 

@@ -18,7 +18,8 @@
 // best few, a local polish by SLSQP (NLopt, Kraft 1988) with derivatives of u and g by
 // fourth-order finite differences. Then the KKT conditions are checked at the best point:
 // multipliers of the active rows, constraints and bounds by non-negative least squares
-// (Lawson and Hanson 1974), residual relative to the gradients' scale. When every payoff
+// (Lawson and Hanson 1974), residual relative to the gradients' scale; where they fail (a kink),
+// a derivative-free polish by COBYLA (NLopt) follows. When every payoff
 // that enters is concave and every constraint convex (a sampled midpoint test, not a proof)
 // the program is concave and a KKT point is its global optimum.
 #pragma once

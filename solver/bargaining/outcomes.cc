@@ -561,10 +561,17 @@ Solution RaySolution(const OutcomeSet& set, const Vector& d, const Vector& direc
   for (std::size_t i = 0; i < d.size(); ++i) floor[i] = d[i] + ray.t * direction[i] - 1e-9 * scale;
   HullLp refined = OptimizeOverHull(set.outcomes, floor, {}, Vector(d.size(), 1.0));
   PARLEY_CHECK(refined.feasible);
+  // The refinement runs within a slack of 1e-9 of the scale below the ray point; when it gains
+  // no more than that slack in total, the ray point is Pareto-optimal already and is kept as
+  // the ray LP found it (on the facet, exactly up to the LP's rounding), rather than a point
+  // moved along the facet by the slack.
+  double gain = 0;
+  for (std::size_t i = 0; i < d.size(); ++i) gain += refined.u[i] - ray.u[i];
+  const bool pareto = gain <= 1e-9 * scale * static_cast<double>(d.size());
   Solution solution;
   solution.concept_kind = c;
-  solution.payoffs = refined.u;
-  solution.lottery = refined.lambda;
+  solution.payoffs = pareto ? ray.u : refined.u;
+  solution.lottery = pareto ? ray.lambda : refined.lambda;
   solution.method = "linear program over lotteries (GLPK simplex), then Pareto refinement";
   solution.precision = Precision::kExact;
   solution.gap = 0.0;

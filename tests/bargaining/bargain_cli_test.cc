@@ -22,6 +22,27 @@ TEST_SUITE("bargaining") {
     CHECK(json["ideal"][1].get<double>() == doctest::Approx(3));
   }
 
+  TEST_CASE("parley bargain --constraint: a linked issue, solved exactly, with what binds") {
+    // price in [0, 10], divest in [0, 1], price <= 8 - 3 divest, u = (price, 12 - price +
+    // 4 divest): Nash at the kink price 5, divest 1, u = (5, 11) (derived in
+    // tests/bargaining/negotiation_test.cc).
+    auto r = RunParley("bargain --issue price=0:10 --issue divest=0:1 --utility price "
+                       "--utility '12-price+4*divest' --constraint 'price <= 8 - 3*divest' --format json");
+    REQUIRE(r.exit_code == 0);
+    auto json = nlohmann::json::parse(r.out);
+    const auto& nash = json["solutions"]["nash"];
+    CHECK(nash["issues"]["price"].get<double>() == doctest::Approx(5).epsilon(1e-12));
+    CHECK(nash["issues"]["divest"].get<double>() == doctest::Approx(1).epsilon(1e-12));
+    CHECK(nash["precision"] == "exact");
+    CHECK(nash["method"].get<std::string>().find("binding: price <= 8 - 3*divest") != std::string::npos);
+    auto alone = RunParley("bargain --outcomes '1,0;0,1' --constraint 'x <= 1'");
+    CHECK(alone.exit_code == 1);
+    CHECK(alone.err.find("error: --constraint links issues") != std::string::npos);
+    auto bad = RunParley("bargain --issue x=0:1 --utility x --utility 1-x --constraint 'x < 1'");
+    CHECK(bad.exit_code == 1);
+    CHECK(bad.err.find("expected EXPR <= EXPR") != std::string::npos);
+  }
+
   TEST_CASE("parley bargain text output, pure outcomes and agreement spaces") {
     auto pure = RunParley("bargain --outcomes '4,1;1,3' --pure");
     REQUIRE(pure.exit_code == 0);

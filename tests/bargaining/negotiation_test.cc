@@ -105,6 +105,19 @@ TEST_SUITE("bargaining.negotiation") {
     CHECK(weighted.payoffs[2] == doctest::Approx(-4.0 / 9).epsilon(1e-9));
   }
 
+  TEST_CASE("the nonlinear method flags a utilitarian tie and breaks it by the Nash product") {
+    // u = (x, 1 - x, x^2), parties 1 and 2: every split has the sum 1, so the utilitarian
+    // optimum runs from (0, 1) to (1, 0); the Nash solution among them is x = 1/2.
+    AgreementProblem problem = Pie();
+    problem.disagreement = {0, 0, 0};
+    problem.parties = {0, 1};
+    UtilityOracle three = [](const Vector& x, Vector* u) { *u = {x[0], 1 - x[0], x[0] * x[0]}; };
+    AgreementResult result = SolveAgreement(problem, three, kSearch);
+    const Solution& utilitarian = Find(result, Concept::kUtilitarian);
+    CHECK(utilitarian.ties.size() == 2);
+    CHECK(utilitarian.issues[0] == doctest::Approx(0.5).epsilon(1e-9));
+  }
+
   TEST_CASE("parties: a weight of 0 leaves that party its disagreement value") {
     // Weights (1, 0), d = (0, 0.25): the first gets all it can while the second keeps at
     // least d2 = 0.25: x = 0.75.

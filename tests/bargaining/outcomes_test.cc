@@ -181,4 +181,16 @@ TEST_SUITE("bargaining") {
     for (double x : five.lottery) total += x;
     CHECK(total == doctest::Approx(1.0));
   }
+
+  TEST_CASE("egalitarian and Kalai-Smorodinsky points lie exactly on the facet") {
+    // conv{(4, 1), (1, 3)}, d = (1, 0): u = (1 + 3s, 3 - 2s); equal gains 3s = 3 - 2s ->
+    // s = 3/5, u = (2.8, 1.8). The Pareto refinement used to move the point along the facet
+    // by its 1e-9 slack (2.800000006); now it keeps the ray point when it gains nothing.
+    Solution egalitarian = SolveOutcomes(OutcomeSet{{{4, 1}, {1, 3}}, true}, {1, 0}, Concept::kEgalitarian);
+    CHECK(std::abs(egalitarian.payoffs[0] - 2.8) <= 1e-14);
+    CHECK(std::abs(egalitarian.payoffs[1] - 1.8) <= 1e-14);
+    // Ideal (4, 3) from d = (1, 0): KS gains in ratio 3 : 3, the same point here.
+    Solution ks = SolveOutcomes(OutcomeSet{{{4, 1}, {1, 3}}, true}, {1, 0}, Concept::kKalaiSmorodinsky);
+    CHECK(std::abs(ks.payoffs[0] - 2.8) <= 1e-14);
+  }
 }
