@@ -93,13 +93,21 @@ struct ShowCommand {
     } else {
       out << "\nStages:\n";
       int number = 0;
-      std::string current_repeat;
+      std::string current_repeat, current_after;
       for (const auto& st : s->stages) {
+        if (st.after_agreement_of != current_after) {
+          current_after = st.after_agreement_of;
+          if (!current_after.empty())
+            out << "  after an agreement at '" << current_after
+                << "' (with the agreed terms known):\n";
+        }
         if (st.repeat != current_repeat) {
           current_repeat = st.repeat;
-          if (!st.repeat.empty()) out << "  repeated for " << st.repeat << ":\n";
+          if (!st.repeat.empty())
+            out << (current_after.empty() ? "  " : "    ") << "repeated for " << st.repeat << ":\n";
         }
-        std::string indent = st.repeat.empty() ? "  " : "    ";
+        std::string indent = std::string(2 + (st.repeat.empty() ? 0 : 2) +
+                                              (st.after_agreement_of.empty() ? 0 : 2), ' ');
         out << indent << ++number << ". " << st.name << ": ";
         switch (st.kind) {
           case scenario::StageKind::kDecision: {
@@ -115,13 +123,24 @@ struct ShowCommand {
             out << "computes";
             break;
           case scenario::StageKind::kBargain: {
-            out << "the players bargain over ";
+            if (st.players.size() == s->players.size()) {
+              out << "the players bargain over ";
+            } else {
+              for (std::size_t i = 0; i < st.players.size(); ++i)
+                out << (i == 0 ? "" : i + 1 == st.players.size() ? " and " : ", ") << st.players[i];
+              out << " bargain over ";
+            }
             for (std::size_t i = 0; i < st.issues.size(); ++i)
               out << (i == 0 ? "" : i + 1 == st.issues.size() ? " and " : "; ") << st.issues[i];
-            out << " (" << st.bargain_terms << "); agreement ends the game, "
-                << (st.bargain_terms.find("disagreement point") == std::string::npos
-                        ? "if talks fail the stages below follow"
-                        : "failed talks pay the disagreement point");
+            bool after = false;
+            for (const auto& other : s->stages) after = after || other.after_agreement_of == st.name;
+            out << " (" << st.bargain_terms << "); "
+                << (after ? "an agreement leads to the stages played after it (below), "
+                          : "agreement ends the game, ")
+                << (st.bargain_terms.find("disagreement point") != std::string::npos
+                        ? "failed talks pay the disagreement point"
+                        : after ? "if talks fail the stages after this list follow"
+                                : "if talks fail the stages below follow");
             break;
           }
         }

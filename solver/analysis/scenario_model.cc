@@ -30,6 +30,26 @@ std::string IssueKey(const scenario::BargainRecord& b, std::size_t k) {
   return near(lo) ? "min" : near(hi) ? "max" : "mid";
 }
 
+// The parts of an agreement that the negotiation keys add (parties, constraints, outside
+// options, stages after the agreement), as words; empty for a bargain that uses none.
+std::string NegotiationStructure(const scenario::BargainRecord& b) {
+  std::string out;
+  auto add = [&](const std::string& part) { out += (out.empty() ? "" : ", ") + part; };
+  if (!b.step.binding.empty() && (!b.constraints.empty() || b.outside || !b.after_agreement.empty())) {
+    std::string binding;
+    for (std::size_t i = 0; i < b.step.binding.size(); ++i)
+      binding += (i ? "; " : "") + b.step.binding[i];
+    add("binding " + binding);
+  }
+  if (b.outside) {
+    bool any = false;
+    for (bool x : b.step.outside_binds) any = any || x;
+    add(any ? "an outside option binds" : "no outside option binds");
+  }
+  if (!b.after_agreement.empty()) add("then " + b.after_agreement);
+  return out;
+}
+
 }  // namespace
 
 std::string AgreementStructure(const scenario::BargainRecord& b) {
@@ -50,6 +70,9 @@ std::string AgreementStructure(const scenario::BargainRecord& b) {
     }
     out += (out.empty() ? "" : ", ") + part;
   }
+  if (std::string more = NegotiationStructure(b); !more.empty()) out += "; " + more;
+  if (b.step.optimality == bargaining::Optimality::kBestFound) out += " (best found)";
+  if (b.step.optimality == bargaining::Optimality::kKktPoint) out += " (KKT point)";
   return out;
 }
 
@@ -59,6 +82,7 @@ std::string AgreementKey(const scenario::BargainRecord& b) {
   std::string out;
   for (std::size_t k = 0; k < b.issue_names.size() && k < b.step.issue_values.size(); ++k)
     out += (k ? "," : "") + IssueKey(b, k);
+  if (std::string more = NegotiationStructure(b); !more.empty()) out += ";" + more;
   return out;
 }
 
@@ -139,6 +163,14 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
           columns.push_back(column);
       }
   }
+  // Bargain stages the base case never meets (skipped by a condition there) get columns too,
+  // after those, in file order: a sweep may reach them, and their values must not be dropped.
+  for (const auto& stage : info.stages)
+    for (const auto& issue : stage.issue_names) {
+      std::pair<std::string, std::string> column{stage.name, issue};
+      if (std::find(columns.begin(), columns.end(), column) == columns.end())
+        columns.push_back(column);
+    }
   for (const auto& [stage, issue] : columns) m.value_names.push_back(stage + "." + issue);
   std::size_t max_nodes = options.max_nodes;
   m.make_evaluator = [compiled, max_nodes, columns]() {

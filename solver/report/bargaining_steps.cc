@@ -1,5 +1,6 @@
 #include "solver/report/bargaining_steps.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "solver/bargaining/concepts.h"
@@ -24,7 +25,81 @@ std::string Vec(const scenario::Scenario& s, const std::vector<double>& v) {
 
 std::string Signed(double x) { return (x >= 0 ? "+" : "") + ShowNumber(x); }
 
+std::string Names(const scenario::Scenario& s, const std::vector<int>& players) {
+  std::string out;
+  for (std::size_t i = 0; i < players.size(); ++i)
+    out += (i ? ", " : "") + s.players[static_cast<std::size_t>(players[i])];
+  return out;
+}
+
 }  // namespace
+
+bool UsesNegotiationKeys(const scenario::Scenario& s, const scenario::BargainRecord& b) {
+  return b.parties.size() != s.players.size() || !b.constraints.empty() ||
+         b.protocol == bargaining::Protocol::kAlternating || b.outside ||
+         !b.after_agreement.empty() || b.step.optimality != bargaining::Optimality::kExact;
+}
+
+std::string OptimalityText(const bargaining::AgreementResult& step) {
+  switch (step.optimality) {
+    case bargaining::Optimality::kExact:
+      return "exact";
+    case bargaining::Optimality::kKktPoint:
+      return "KKT point, concavity sampled (KKT residual " + ShowNumber(step.kkt_residual) +
+             (step.search.empty() ? "" : "; " + step.search) + ")";
+    case bargaining::Optimality::kBestFound:
+      return "best found" + (step.search.empty() ? std::string() : " (" + step.search + ")");
+  }
+  return "";
+}
+
+std::vector<std::string> NegotiationLines(const scenario::Scenario& s,
+                                          const scenario::BargainRecord& b) {
+  std::vector<std::string> lines;
+  if (!UsesNegotiationKeys(s, b)) return lines;
+  std::vector<int> others;
+  for (std::size_t p = 0; p < s.players.size(); ++p)
+    if (std::find(b.parties.begin(), b.parties.end(), static_cast<int>(p)) == b.parties.end())
+      others.push_back(static_cast<int>(p));
+  lines.push_back("At the table: " + Names(s, b.parties) +
+                  (others.empty() ? "" : " (not at the table: " + Names(s, others) + ")"));
+  if (b.protocol == bargaining::Protocol::kAlternating && b.alternating.discount.size() == 2 &&
+      b.parties.size() == 2) {
+    std::string text = "Protocol: alternating offers, discount factors ";
+    for (std::size_t i = 0; i < 2; ++i)
+      text += (i ? ", " : "") + s.players[static_cast<std::size_t>(b.parties[i])] + " " +
+              ShowNumber(b.alternating.discount[i]);
+    text += "; " + s.players[static_cast<std::size_t>(b.parties[static_cast<std::size_t>(b.alternating.first)])] +
+            " proposes first; " +
+            (b.alternating.rounds ? "at most " + std::to_string(b.alternating.rounds) + " rounds"
+                                  : std::string("no limit on rounds"));
+    lines.push_back(text);
+  }
+  if (b.outside) {
+    std::string text = "Outside options (the no-deal value), split over the inside payoffs ";
+    for (std::size_t i = 0; i < b.inside.size() && i < s.players.size(); ++i)
+      text += (i ? ", " : "") + s.players[i] + " " + ShowNumber(b.inside[i]);
+    std::vector<int> binding;
+    for (std::size_t i = 0; i < b.step.outside_binds.size() && i < b.parties.size(); ++i)
+      if (b.step.outside_binds[i]) binding.push_back(b.parties[i]);
+    text += binding.empty() ? "; no outside option binds"
+                            : "; the outside option binds for " + Names(s, binding);
+    lines.push_back(text);
+  }
+  if (!b.constraints.empty()) {
+    std::string text = "Constraints: ";
+    for (std::size_t i = 0; i < b.constraints.size(); ++i) text += (i ? "; " : "") + b.constraints[i];
+    lines.push_back(text);
+  }
+  if (b.step.agreement_possible) {
+    std::string text;
+    for (std::size_t i = 0; i < b.step.binding.size(); ++i) text += (i ? "; " : "") + b.step.binding[i];
+    lines.push_back("Binding at the agreement: " + (text.empty() ? std::string("nothing") : text));
+    lines.push_back("Optimality: " + OptimalityText(b.step));
+    if (!b.after_agreement.empty()) lines.push_back("After the agreement: " + b.after_agreement);
+  }
+  return lines;
+}
 
 std::string SubtreeBehaviourText(const model::Game& game, const equilibrium::Equilibrium& eq,
                                  NodeId root) {
@@ -105,6 +180,7 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
     } else {
       out << "  Disagreement point (given in the scenario): " << Vec(s, r.disagreement) << "\n";
     }
+    for (const std::string& line : NegotiationLines(s, b)) out << "  " << line << "\n";
     if (!b.step.agreement_possible) {
       out << "  No agreement gives every player more than the disagreement point: talks fail, "
              "and the branch above is what happens.\n";
@@ -134,7 +210,9 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
             << "\n";
       }
     }
-    std::string concept_name = bargaining::ToString(b.concept_kind);
+    std::string concept_name = b.protocol == bargaining::Protocol::kAlternating
+                                   ? std::string("alternating offers")
+                                   : bargaining::ToString(b.concept_kind);
     if (!b.weights.empty()) {
       concept_name += " with powers ";
       for (std::size_t i = 0; i < b.weights.size(); ++i) concept_name += (i ? ", " : "") + ShowNumber(b.weights[i]);
@@ -177,6 +255,7 @@ std::string PredictionText(const scenario::Scenario& s, const equilibrium::Equil
       out << (i ? ", " : "") << s.players[i] << " " << ShowNumber(b.step.payoffs[i]) << " ("
           << Signed(b.step.payoffs[i] - d[i]) << " over its threat point " << ShowNumber(d[i]) << ")";
     out << "\n";
+    if (!b.after_agreement.empty()) out << "  After the agreement: " << b.after_agreement << "\n";
     if (b.disagreement_from_branch)
       out << "  If talks failed: " << SubtreeBehaviourText(game, eq, b.no_deal_node) << "\n";
   }
@@ -227,6 +306,31 @@ nlohmann::json BargainingJson(const scenario::Scenario& s, const equilibrium::Eq
     agreement["gains"] = gains;
     j["agreement"] = agreement;
     j["breakdown"] = b.breakdown;
+    if (UsesNegotiationKeys(s, b)) {
+      std::vector<std::string> parties;
+      for (int p : b.parties) parties.push_back(s.players[static_cast<std::size_t>(p)]);
+      j["parties"] = parties;
+      j["constraints"] = b.constraints;
+      j["binding"] = b.step.binding;
+      j["optimality"] = OptimalityText(b.step);
+      if (b.step.optimality == bargaining::Optimality::kKktPoint)
+        j["kkt_residual"] = b.step.kkt_residual;
+      j["protocol"] = b.protocol == bargaining::Protocol::kAlternating ? "alternating" : "axiomatic";
+      if (b.protocol == bargaining::Protocol::kAlternating) {
+        j["discount"] = b.alternating.discount;
+        j["first"] = s.players[static_cast<std::size_t>(b.parties[static_cast<std::size_t>(b.alternating.first)])];
+        j["rounds"] = b.alternating.rounds;
+      }
+      j["disagreement_rule"] = b.outside ? "outside" : "threat";
+      if (b.outside) {
+        j["inside"] = b.inside;
+        std::vector<std::string> binds;
+        for (std::size_t i = 0; i < b.step.outside_binds.size() && i < b.parties.size(); ++i)
+          if (b.step.outside_binds[i]) binds.push_back(s.players[static_cast<std::size_t>(b.parties[i])]);
+        j["outside_binds"] = binds;
+      }
+      if (!b.after_agreement.empty()) j["after_agreement"] = b.after_agreement;
+    }
     list.push_back(std::move(j));
   }
   return list;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "solver/equilibrium/profile.h"
 #include "solver/scenario/scenario.h"
@@ -16,6 +17,17 @@ namespace parley::report {
 // refrain); chance acts 0.3 / dismisses 0.7; after acts: Microsoft litigate (not accept)".
 std::string SubtreeBehaviourText(const model::Game& game, const equilibrium::Equilibrium& eq,
                                  model::NodeId root);
+
+// Whether a bargaining step uses parties, constraints, alternating offers, outside options,
+// stages after the agreement, or was solved other than exactly: then the writers add what
+// those mean (today's scenarios print as before).
+bool UsesNegotiationKeys(const scenario::Scenario& scenario, const scenario::BargainRecord& b);
+// "exact", "KKT point, concavity sampled (KKT residual 3e-12; ...)", "best found (...)".
+std::string OptimalityText(const bargaining::AgreementResult& step);
+// Lines about those keys ("At the table: ...", "Binding at the agreement: ...",
+// "Optimality: ...", "After the agreement: review = clear"); empty when none is used.
+std::vector<std::string> NegotiationLines(const scenario::Scenario& scenario,
+                                          const scenario::BargainRecord& b);
 
 std::string BargainingText(const scenario::Scenario& scenario, const equilibrium::Equilibrium& eq);
 // A few lines that answer "what deal should we expect": the path in words, the agreement

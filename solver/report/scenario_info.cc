@@ -73,8 +73,10 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
     std::vector<std::string> terms = AgreementText(result);
     std::string settlement =
         result.agreement_possible
-            ? "The scenario settles them by the " + concept_name + " solution" +
-                  (r->weights.empty() ? "" : " with bargaining powers " + FormatVector(r->weights)) +
+            ? (r->protocol == bargaining::Protocol::kAlternating
+                   ? "The parties settle by alternating offers (the subgame-perfect split)"
+                   : "The scenario settles them by the " + concept_name + " solution" +
+                         (r->weights.empty() ? "" : " with bargaining powers " + FormatVector(r->weights))) +
                   ": the agreement is " +
                   (terms.empty() ? FormatVector(result.payoffs) : JoinWithAnd(terms)) +
                   (result.lottery
@@ -98,6 +100,9 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
                                      : "");
     if (eq && scenario.game && r->disagreement_from_branch && r->no_deal_node < scenario.game->num_nodes())
       step.summary += " If talks failed: " + SubtreeBehaviourText(*scenario.game, *eq, r->no_deal_node) + ".";
+    // Parties, constraints, alternating offers, outside options, stages after the agreement
+    // and the optimality, when the stage uses them.
+    for (const std::string& line : NegotiationLines(scenario, *r)) step.summary += " " + line + ".";
     steps.push_back(std::move(step));
   }
   return steps;

@@ -80,6 +80,26 @@ class Expander {
   // continuation of a bargain stage, expanded on its own to find its value).
   void Run(std::size_t start) {
     Unroll(impl_.top, "");
+    Prepare();
+    Walk(start);
+  }
+
+  // Expands a bargain's `after_agreement` stages on their own (the continuation of an
+  // agreement), with the variables as they are. They are unrolled after the top-level program
+  // so that the history's instructions keep their meaning.
+  void RunAfter(const std::vector<Item>& after) {
+    Unroll(impl_.top, "");
+    std::size_t start = program_.size();
+    Unroll(after, "");
+    Prepare();
+    Walk(start);
+  }
+
+  std::size_t evaluations = 0, payoff_evaluations = 0;
+  std::vector<Step> history_;
+
+ private:
+  void Prepare() {
     // Intern the labels once.
     stage_labels_.resize(impl_.stages.size());
     for (std::size_t s = 0; s < impl_.stages.size(); ++s)
@@ -93,7 +113,9 @@ class Expander {
             builder_.Intern(impl_.info.stages[def.info_index].name + program_[pc].suffix);
       }
     payoffs_.resize(impl_.payoffs.size());
+  }
 
+  void Walk(std::size_t start) {
     Descend(start, model::kNoNode);
     while (!frames_.empty()) {
       Frame& f = frames_.back();
@@ -118,9 +140,6 @@ class Expander {
     }
   }
 
-  std::size_t evaluations = 0, payoff_evaluations = 0;
-
- private:
   // ---- Unrolling repeat blocks ----------------------------------------------------------
   // `rounds` names the enclosing loops' current values ("round 2"), for labels.
   void Unroll(const std::vector<Item>& items, const std::string& rounds) {
@@ -407,18 +426,34 @@ class Expander {
     BargainRecord record = BargainTerms(pc, b);
     std::vector<double> d = DisagreementPoint(pc, def, b, saved);
     record.disagreement_from_branch = b.disagreement.empty();
-    bargaining::AgreementProblem input = BargainProblem(pc, b, d, record);
+    bargaining::AgreementProblem input = BargainProblem(pc, def, d, record);
     vars_[def.var_slot] = def.label_values[0];  // agree
     bargaining::UtilityOracle utility = [&](const std::vector<double>& values, std::vector<double>* u) {
       AgreementPayoffs(pc, def, values, u);
     };
+    // Affine payoffs without links or stages after the agreement: the exact method only
+    // (as before those keys existed); otherwise the solver may search (and says so).
+    const bool plain = b.after.empty() && input.constraints.empty() && b.parties.empty() &&
+                       b.protocol == bargaining::Protocol::kAxiomatic && !b.outside;
     try {
-      // Scenario bargains use the exact method only: payoffs not affine in a continuous issue
-      // are refused (bargaining/agreement.h).
-      record.step = bargaining::SolveAgreement(input, utility, bargaining::AgreementMethod::kExact);
+      record.step = bargaining::SolveAgreement(
+          input, utility,
+          plain ? bargaining::AgreementMethod::kExact : bargaining::AgreementMethod::kExactOrSearch);
     } catch (const ValidationError& e) {
       if (!e.where().file.empty()) throw;  // located already (a payoff formula)
       throw BargainError(pc, b, e.message());
+    }
+    if (!b.after.empty() && record.step.agreement_possible) {
+      std::vector<std::string> paths;
+      for (const bargaining::AgreementPackage& package : record.step.terms.packages) {
+        std::vector<double> u;
+        std::string path;
+        SetIssues(def, package.issues);
+        AfterAgreementValue(pc, def, &u, &path);
+        if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
+      }
+      for (const std::string& path : paths)
+        record.after_agreement += (record.after_agreement.empty() ? "" : "; or ") + path;
     }
     AddBargainNode(pc, parent, def, std::move(record), d, saved);
   }
@@ -438,14 +473,79 @@ class Expander {
       throw BargainError(pc, b, "the breakdown probability is " + NumberLabel(breakdown) +
                                     "; it lies in [0, 1]");
     record.breakdown = breakdown;
+    bool positive = b.powers.empty();
     for (const Formula& f : b.powers) {
       double w = Eval(f);
-      if (!(w > 0) || !std::isfinite(w))
+      if (!(w >= 0) || !std::isfinite(w))
         throw BargainError(pc, b, "a bargaining power is " + NumberLabel(w) +
-                                      "; powers must be positive");
+                                      "; powers must be positive or 0");
+      positive = positive || w > 0;
       record.weights.push_back(w);
     }
+    if (!positive)
+      throw BargainError(pc, b, "every bargaining power is 0; at least one must be positive");
+    record.parties = b.parties;
+    if (record.parties.empty())
+      for (std::size_t p = 0; p < impl_.info.players.size(); ++p)
+        record.parties.push_back(static_cast<int>(p));
+    record.protocol = b.protocol;
+    for (const Formula& f : b.discount) {
+      double x = Eval(f);
+      if (!(x > 0 && x < 1))
+        throw ValidationError(f.where, "bargain '" + StageName(pc) + "' " + History() +
+                                           ": a discount factor is " + NumberLabel(x) +
+                                           "; it must lie strictly between 0 and 1");
+      record.alternating.discount.push_back(x);
+    }
+    record.alternating.first = b.first;
+    record.alternating.rounds = b.rounds;
+    record.outside = b.outside;
+    if (b.outside) {
+      record.inside.assign(impl_.info.players.size(), 0.0);
+      for (std::size_t i = 0; i < b.inside.size(); ++i) {
+        double x = Eval(b.inside[i]);
+        if (!std::isfinite(x))
+          throw ValidationError(b.inside[i].where, "bargain '" + StageName(pc) + "' " +
+                                                       History() + ": the inside payoff of " +
+                                                       impl_.info.players[i] + " is " +
+                                                       NumberLabel(x) + "; it must be finite");
+        record.inside[i] = x;
+      }
+    }
     return record;
+  }
+
+  // A continuation of bargain `def` expanded on its own and solved: the no-deal branch (the
+  // stages after the bargain; `after` null) or the stages after an agreement (`after`).
+  struct Continuation {
+    model::GamePtr game;
+    equilibrium::Equilibrium eq;
+  };
+  Continuation SolveContinuation(std::size_t pc, const StageDef& def, const std::vector<Item>* after) {
+    GameBuilder branch(impl_.info.players);
+    branch.SetMaxNodes(max_nodes_);
+    // The inner expansion records its own bargains (nested): they are not this game's.
+    Expansion inner_out;
+    Expander inner(impl_, evaluator_, branch, options_, inner_out);
+    inner.history_ = history_;
+    if (after) {
+      inner.history_.push_back({pc, 0, def.label_values[0]});
+      inner.RunAfter(*after);
+    } else {
+      inner.Run(pc + 1);
+    }
+    evaluations += inner.evaluations;
+    payoff_evaluations += inner.payoff_evaluations;
+    Continuation c;
+    c.game = branch.Build();
+    try {
+      c.eq = equilibrium::Solve(*c.game, equilibrium::SolveOptions{}).equilibria.front();
+    } catch (const UnsupportedError& e) {
+      throw UnsupportedError(def.bargain->where,
+                             std::string(after ? "the stages after an agreement" : "the no-deal branch") +
+                                 " of bargain '" + StageName(pc) + "' cannot be solved: " + e.message());
+    }
+    return c;
   }
 
   // The explicit numbers, or the subgame-perfect value of the no-deal branch expanded on its
@@ -461,39 +561,33 @@ class Expander {
       return d;
     }
     RunCompute(def);
-    GameBuilder branch(impl_.info.players);
-    branch.SetMaxNodes(max_nodes_);
-    // The inner expansion records its own bargains (nested): they are not this game's.
-    Expansion inner_out;
-    Expander inner(impl_, evaluator_, branch, options_, inner_out);
-    inner.history_ = history_;
-    inner.Run(pc + 1);
-    evaluations += inner.evaluations;
-    payoff_evaluations += inner.payoff_evaluations;
-    model::GamePtr game = branch.Build();
-    equilibrium::Solution solution;
-    try {
-      solution = equilibrium::Solve(*game, equilibrium::SolveOptions{});
-    } catch (const UnsupportedError& e) {
-      throw UnsupportedError(b.where, "the no-deal branch of bargain '" + StageName(pc) +
-                                          "' cannot be solved: " + e.message());
-    }
-    d = solution.equilibria.front().payoffs;
+    d = SolveContinuation(pc, def, nullptr).eq.payoffs;
     std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
     vars_[def.var_slot] = no_deal;
     return d;
   }
 
   // The bargaining problem: the issues with their ranges or options, the disagreement point
-  // and the terms; the issues are recorded too.
-  bargaining::AgreementProblem BargainProblem(std::size_t pc, const BargainDef& b, const std::vector<double>& d,
-                              BargainRecord& record) {
+  // and the terms; the issues are recorded too. A range bound naming other issues becomes a
+  // constraint, and the issue's box spans the bound's values at the corners of the named
+  // issues' ranges (exact when the bound is monotone in each, which is checked at the centre).
+  bargaining::AgreementProblem BargainProblem(std::size_t pc, const StageDef& def,
+                                              const std::vector<double>& d,
+                                              BargainRecord& record) {
+    const BargainDef& b = *def.bargain;
     bargaining::AgreementProblem input;
     input.disagreement = d;
     input.concept_kind = b.concept_kind;
     input.weights = record.weights;
     input.lotteries = b.lotteries;
     input.all_concepts = !options_.fast_bargains;
+    input.parties = b.parties;
+    input.protocol = b.protocol;
+    input.alternating = record.alternating;
+    if (b.outside) {
+      input.rule = bargaining::DisagreementRule::kOutside;
+      input.inside = record.inside;
+    }
     for (const BargainIssueDef& issue : b.issues) {
       bargaining::AgreementIssue x;
       x.name = issue.name;
@@ -501,22 +595,142 @@ class Expander {
       if (issue.discrete) {
         x.labels = issue.labels;
         x.values = issue.label_values;
-      } else {
+      } else if (issue.from_links.empty() && issue.to_links.empty()) {
         x.lower = Eval(issue.from);
         x.upper = Eval(issue.to);
-        if (!std::isfinite(x.lower) || !std::isfinite(x.upper) || x.lower > x.upper)
-          throw BargainError(pc, b, "issue '" + issue.name + "' ranges from " +
-                                        NumberLabel(x.lower) + " to " + NumberLabel(x.upper) +
-                                        "; it needs a finite range with from <= to");
+        CheckRange(pc, b, issue, x);
       }
-      record.issue_names.push_back(issue.name);
-      record.issue_discrete.push_back(issue.discrete);
+      input.issues.push_back(std::move(x));
+    }
+    for (std::size_t k = 0; k < b.issues.size(); ++k) {
+      const BargainIssueDef& issue = b.issues[k];
+      if (issue.discrete || (issue.from_links.empty() && issue.to_links.empty())) continue;
+      bargaining::AgreementIssue& x = input.issues[k];
+      x.lower = LinkedBound(pc, b, issue.from, issue.from_links, input.issues, false);
+      x.upper = LinkedBound(pc, b, issue.to, issue.to_links, input.issues, true);
+      CheckRange(pc, b, issue, x);
+      for (int side = 0; side < 2; ++side) {
+        const Formula& bound = side ? issue.to : issue.from;
+        if ((side ? issue.to_links : issue.from_links).empty()) continue;
+        const std::size_t slot = static_cast<std::size_t>(issue.var_slot);
+        bargaining::AgreementConstraint c;
+        c.text = issue.name + (side ? " <= " : " >= ") + bound.expr->text();
+        c.value = [this, &def, &bound, slot, side](const std::vector<double>& values) {
+          SetIssues(def, values);
+          double limit = Eval(*bound.expr);
+          return side ? vars_[slot] - limit : limit - vars_[slot];
+        };
+        input.constraints.push_back(std::move(c));
+      }
+    }
+    for (const BargainConstraintDef& constraint : b.constraints) {
+      bargaining::AgreementConstraint c;
+      c.text = constraint.text;
+      c.value = [this, &def, &constraint](const std::vector<double>& values) {
+        SetIssues(def, values);
+        double lhs = Eval(*constraint.lhs), rhs = Eval(*constraint.rhs);
+        return constraint.less ? lhs - rhs : rhs - lhs;
+      };
+      input.constraints.push_back(std::move(c));
+    }
+    for (std::size_t k = 0; k < b.issues.size(); ++k) {
+      const bargaining::AgreementIssue& x = input.issues[k];
+      record.issue_names.push_back(x.name);
+      record.issue_discrete.push_back(x.discrete);
       record.bounds.emplace_back(x.lower, x.upper);
       record.options.push_back(x.labels);
       record.option_codes.push_back(x.values);
-      input.issues.push_back(std::move(x));
     }
+    for (const bargaining::AgreementConstraint& c : input.constraints)
+      record.constraints.push_back(c.text);
     return input;
+  }
+
+  void CheckRange(std::size_t pc, const BargainDef& b, const BargainIssueDef& issue,
+                  const bargaining::AgreementIssue& x) {
+    if (!std::isfinite(x.lower) || !std::isfinite(x.upper) || x.lower > x.upper)
+      throw BargainError(pc, b, "issue '" + issue.name + "' ranges from " +
+                                    NumberLabel(x.lower) + " to " + NumberLabel(x.upper) +
+                                    "; it needs a finite range with from <= to");
+  }
+
+  // The extent of a linked bound over the corners of the named issues' ranges (the largest
+  // value for `to`, the smallest for `from`).
+  double LinkedBound(std::size_t pc, const BargainDef& b, const Formula& bound,
+                     const std::vector<int>& links, const std::vector<bargaining::AgreementIssue>& issues,
+                     bool upper) {
+    if (links.empty()) return Eval(bound);
+    if (links.size() > 12)
+      throw ValidationError(bound.where, "a range bound names more than 12 issues");
+    double extent = upper ? -HUGE_VAL : HUGE_VAL;
+    for (std::size_t corner = 0; corner < (std::size_t{1} << links.size()); ++corner) {
+      for (std::size_t j = 0; j < links.size(); ++j) {
+        const bargaining::AgreementIssue& other = issues[static_cast<std::size_t>(links[j])];
+        vars_[b.issues[static_cast<std::size_t>(links[j])].var_slot] =
+            (corner >> j) & 1 ? other.upper : other.lower;
+      }
+      double v = Eval(bound);
+      extent = upper ? std::max(extent, v) : std::min(extent, v);
+    }
+    for (int link : links) {
+      const bargaining::AgreementIssue& other = issues[static_cast<std::size_t>(link)];
+      vars_[b.issues[static_cast<std::size_t>(link)].var_slot] = (other.lower + other.upper) / 2;
+    }
+    double centre = Eval(bound);
+    double tol = 1e-9 * (1 + std::abs(extent));
+    if (upper ? centre > extent + tol : centre < extent - tol)
+      throw ValidationError(bound.where,
+                            "bargain '" + StageName(pc) + "' " + History() + ": this bound is " +
+                                NumberLabel(centre) + " at the centre of the issues it names, " +
+                                (upper ? "above" : "below") + " its value at every corner; a "
+                                "range bound that names issues must be monotone in each (write "
+                                "a fixed range and the link under 'constraints:')");
+    return extent;
+  }
+
+  // Binds the issues to these values and runs the bargain stage's `compute`.
+  void SetIssues(const StageDef& def, const std::vector<double>& values) {
+    const BargainDef& b = *def.bargain;
+    for (std::size_t k = 0; k < values.size(); ++k) vars_[b.issues[k].var_slot] = values[k];
+    RunCompute(def);
+  }
+
+  // The subgame-perfect value of the `after_agreement` stages at the bound issues (expanded
+  // and solved on their own); `path` (optional) gets what they do in that equilibrium.
+  void AfterAgreementValue(std::size_t pc, const StageDef& def, std::vector<double>* u,
+                           std::string* path) {
+    const BargainDef& b = *def.bargain;
+    after_saved_.assign(vars_, vars_ + num_vars_);
+    Continuation c = SolveContinuation(pc, def, &b.after);
+    *u = c.eq.payoffs;
+    if (path) *path = PathText(*c.game, c.eq);
+    std::memcpy(vars_, after_saved_.data(), num_vars_ * sizeof(double));
+  }
+
+  // "review = clear": the choices along an equilibrium's path, up to a mixed choice or chance.
+  static std::string PathText(const model::Game& game, const equilibrium::Equilibrium& eq) {
+    equilibrium::ActionIndex index(game);
+    std::string out;
+    NodeId v = 0;
+    while (!game.is_terminal(v)) {
+      model::InfosetId h = game.infoset(v);
+      const std::string& stage = game.infoset_label(h);
+      if (!out.empty()) out += ", ";
+      if (game.kind(v) == model::NodeKind::kChance) {
+        out += stage + " by chance";
+        break;
+      }
+      std::uint32_t best = 0;
+      for (std::uint32_t a = 1; a < game.num_actions(h); ++a)
+        if (eq.behavior[index(h, a)] > eq.behavior[index(h, best)]) best = a;
+      if (eq.behavior[index(h, best)] < 1 - 1e-9) {
+        out += stage + " mixed";
+        break;
+      }
+      out += stage + " = " + game.action_label(h, best);
+      v = game.child(v, best);
+    }
+    return out;
   }
 
   // The payoffs of an agreement on these issue values (the bargaining solver's oracle).
@@ -524,8 +738,11 @@ class Expander {
                         std::vector<double>* u) {
     const BargainDef& b = *def.bargain;
     const std::size_t n = impl_.info.players.size();
-    for (std::size_t k = 0; k < values.size(); ++k) vars_[b.issues[k].var_slot] = values[k];
-    RunCompute(def);
+    SetIssues(def, values);
+    if (!b.after.empty()) {
+      AfterAgreementValue(pc, def, u, nullptr);
+      return;
+    }
     u->resize(n);
     for (std::size_t p = 0; p < n; ++p) {
       (*u)[p] = Eval(impl_.payoffs[p]);
@@ -549,8 +766,8 @@ class Expander {
                     std::to_string(later.where.line) + "), which comes after the bargain: "
                     "stages after a bargain are its no-deal branch, so after an agreement '" +
                     later.name + "' would silently be " + NumberLabel(kept) +
-                    "; compute it before the bargain (stages after a deal are planned as "
-                    "the bargain's `after_agreement`)");
+                    "; compute it before the bargain, or in the bargain's 'after_agreement' "
+                    "(the stages played after an agreement, with the agreed terms known)");
         }
       }
       vars_[later.var_slot] = kept;
@@ -666,11 +883,11 @@ class Expander {
   std::vector<double> action_values_;
   std::vector<LabelId> action_label_ids_;
   std::vector<double> snapshots_;
-  std::vector<Step> history_;
   std::vector<Number> probabilities_;
   std::vector<double> payoffs_;
   std::string key_;
   std::unordered_map<std::string, SharedSet> shared_;
+  std::vector<double> after_saved_;
 };
 
 // The explicit tree form: its nodes as written, in preorder.

@@ -39,6 +39,12 @@ enum class ActionKind { kLabels, kRange, kValues };
 
 struct BargainDef;  // below
 
+struct Item {
+  bool is_repeat = false;
+  int index = 0;  // into stages or repeats
+};
+
+
 struct StageDef {
   int info_index = 0;  // index into Scenario::stages
   StageKind kind = StageKind::kDecision;
@@ -64,6 +70,7 @@ struct StageDef {
   std::vector<char> observes;  // by stage definition index, when !observe_all
   std::vector<std::pair<int, const Expression*>> compute;  // slot, formula
   std::shared_ptr<BargainDef> bargain;  // bargain stages
+  int after_of = -1;  // a stage of bargain stage after_of's `after_agreement`, or -1
   SourceLocation where;
 };
 
@@ -75,6 +82,19 @@ struct BargainIssueDef {
   Formula from, to;                  // continuous
   std::vector<std::string> labels;   // discrete options
   std::vector<double> label_values;  // the options' label codes
+  // A bound that names other issues of the bargain (`to: 0.2 - equity/5`) links the issues:
+  // it becomes a constraint, and the issue's box is the bound's extent over the named
+  // issues' ranges (their corners).
+  std::vector<int> from_links, to_links;  // indices of the issues each bound names
+};
+// A constraint `lhs <= rhs` or `lhs >= rhs` between issues (and parameters, earlier stages'
+// variables): value lhs - rhs (<=) or rhs - lhs (>=), at most 0 at an agreement.
+struct BargainConstraintDef {
+  std::string text;
+  const Expression* lhs = nullptr;
+  const Expression* rhs = nullptr;
+  bool less = true;
+  SourceLocation where;
 };
 // A computed variable that only stages after a bargain set (see BargainDef::later_computed).
 struct LaterComputed {
@@ -88,16 +108,20 @@ struct BargainDef {
   // branch, so an agreement's payoff must not read these variables.
   std::vector<LaterComputed> later_computed;
   bargaining::Concept concept_kind = bargaining::Concept::kNash;
-  std::vector<Formula> powers;        // empty: equal
+  std::vector<int> parties;           // players at the table (empty: every player)
+  std::vector<Formula> powers;        // one per party; empty: equal
   bool lotteries = true;
   Formula breakdown;                  // unset: 0
   std::vector<Formula> disagreement;  // empty: the value of what follows
-  SourceLocation where;
-};
-
-struct Item {
-  bool is_repeat = false;
-  int index = 0;  // into stages or repeats
+  std::vector<BargainConstraintDef> constraints;
+  bargaining::Protocol protocol = bargaining::Protocol::kAxiomatic;
+  std::vector<Formula> discount;      // alternating: one per party
+  int first = 0;                      // alternating: the first proposer, index into parties
+  int rounds = 0;                     // alternating: 0 = infinite horizon
+  bool outside = false;               // `disagreement: outside`
+  std::vector<Formula> inside;        // with outside: one per player
+  std::vector<Item> after;            // `after_agreement`: stages played after an agreement
+  SourceLocation where, discount_where, constraints_where;
 };
 
 struct RepeatDef {

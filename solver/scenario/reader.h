@@ -79,7 +79,7 @@ class Reader {
                from = None(), to = None(), step = None(), values = None();
     std::vector<std::pair<YAML::Node, YAML::Node>> compute_items;
     std::vector<YAML::Node> observe_items;
-    YAML::Node bargain = None();
+    YAML::Node bargain = None(), after = None();
   };
   struct RawRepeat {
     YAML::Node from = None(), to = None(), while_condition = None();
@@ -116,11 +116,13 @@ class Reader {
   void CompileProbabilities(StageDef& def, const RawStage& raw, const std::string& in);
   void CompileObserve(int i, const std::map<std::string, int>& stage_index);
   void CompileBargain(StageDef& def, const RawStage& raw, const std::string& in);
-  // A range bound that names an issue of the same bargain links two issues (the cap of one
-  // depends on the agreed value of another). The solver treats every range as a fixed box, so
-  // such a bound would be evaluated with the other issue at 0 and the link silently lost.
-  void RefuseLinkedBound(const BargainDef& b, const Formula& bound, const std::string& which,
-                         const std::string& issue);
+  // The issues of bargain `b` that a range bound names (a linked range, which becomes a
+  // constraint); refuses a bound naming its own issue or an issue with options.
+  std::vector<int> LinkedIssues(const BargainDef& b, const Formula& bound,
+                                const std::string& which, const std::string& issue);
+  // A constraint `lhs <= rhs` / `lhs >= rhs` of bargain `b`, each side a formula.
+  BargainConstraintDef CompileConstraint(const BargainDef& b, const YAML::Node& node,
+                                         const std::string& in);
   // Computed variables that only stages after bargain `b` set: on the bargain's agreement
   // branch those stages are never played (they are its no-deal branch), so the variables keep
   // their value from before the bargain, 0 when nothing set them earlier. Recorded so that
@@ -148,7 +150,8 @@ class Reader {
   std::vector<std::pair<std::string, YAML::Node>> label_nodes_;
   std::map<std::string, double> label_value_;
   std::vector<std::optional<YAML::Node>> raw_payoffs_;
-  std::map<int, int> tree_memo_;  // YAML position -> tree node (-1 while being read)
+  std::map<int, int> tree_memo_;
+  std::vector<int> after_of_;  // the bargain stages whose `after_agreement` is being read  // YAML position -> tree node (-1 while being read)
 };
 
 }  // namespace parley::scenario

@@ -190,39 +190,127 @@ void Reader::CompileBargain(StageDef& def, const RawStage& raw, const std::strin
   BargainDef& b = *def.bargain;
   const YAML::Node m = raw.bargain;
   const YAML::Node issues = m["issues"];
+  for (BargainIssueDef& d : b.issues) d.var_slot = Symbols().Find(d.name);
   std::size_t k = 0;
   for (auto it = issues.begin(); it != issues.end(); ++it, ++k) {
     BargainIssueDef& d = b.issues[k];
-    d.var_slot = Symbols().Find(d.name);
     if (d.discrete) {
       for (const auto& label : d.labels) d.label_values.push_back(label_value_[label]);
     } else {
       d.from = CompileFormula(it->second["from"], "'from' of issue '" + d.name + "'" + in);
       d.to = CompileFormula(it->second["to"], "'to' of issue '" + d.name + "'" + in);
-      RefuseLinkedBound(b, d.from, "'from'", d.name);
-      RefuseLinkedBound(b, d.to, "'to'", d.name);
+      d.from_links = LinkedIssues(b, d.from, "'from'", d.name);
+      d.to_links = LinkedIssues(b, d.to, "'to'", d.name);
     }
   }
+  // One level of links: a bound may name issues whose own range is fixed, so that the boxes
+  // can be set in order and no cycle can arise.
+  for (const BargainIssueDef& d : b.issues)
+    for (const auto* links : {&d.from_links, &d.to_links})
+      for (int j : *links) {
+        const BargainIssueDef& other = b.issues[static_cast<std::size_t>(j)];
+        if (!other.from_links.empty() || !other.to_links.empty())
+          throw ValidationError(
+              (links == &d.from_links ? d.from : d.to).where,
+              "the range of issue '" + d.name + "' names issue '" + other.name +
+                  "', whose own range names another issue; a bound may name only issues "
+                  "with a fixed range (write the other links under 'constraints:')");
+      }
   if (m["powers"].IsDefined())
     for (const auto& p : m["powers"]) b.powers.push_back(CompileFormula(p, "a bargaining power" + in));
   if (m["breakdown"].IsDefined()) b.breakdown = CompileFormula(m["breakdown"], "'breakdown'" + in);
   if (m["disagreement"].IsDefined() && m["disagreement"].IsSequence())
     for (const auto& x : m["disagreement"])
       b.disagreement.push_back(CompileFormula(x, "a disagreement payoff" + in));
+  if (m["discount"].IsDefined()) {
+    b.discount_where = At(m["discount"]);
+    for (const auto& x : m["discount"])
+      b.discount.push_back(CompileFormula(x, "a discount factor" + in));
+  }
+  if (m["inside"].IsDefined())
+    for (const auto& x : m["inside"]) b.inside.push_back(CompileFormula(x, "an inside payoff" + in));
+  if (m["constraints"].IsDefined()) {
+    b.constraints_where = At(m["constraints"]);
+    for (const auto& x : m["constraints"]) b.constraints.push_back(CompileConstraint(b, x, in));
+  }
 }
 
-void Reader::RefuseLinkedBound(const BargainDef& b, const Formula& bound, const std::string& which,
-                       const std::string& issue) {
-  if (!bound.expr) return;
+// `lhs <= rhs` or `lhs >= rhs`: split at the one comparison, each side compiled as a formula
+// located at its own column.
+BargainConstraintDef Reader::CompileConstraint(const BargainDef& b, const YAML::Node& node,
+                                               const std::string& in) {
+  BargainConstraintDef c;
+  c.text = Scalar(node, "a constraint");
+  c.where = TextAt(node);
+  const std::string& text = c.text;
+  std::size_t at = std::string::npos;
+  int comparisons = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    bool two = i + 1 < text.size() && text[i + 1] == '=';
+    if (ch == '<' || ch == '>' || ((ch == '=' || ch == '!') && two)) {
+      ++comparisons;
+      if ((ch == '<' || ch == '>') && two) {
+        at = i;
+        c.less = ch == '<';
+      } else {
+        at = std::string::npos;
+        break;
+      }
+      ++i;
+    }
+  }
+  if (comparisons != 1 || at == std::string::npos)
+    throw ParseError(c.where, "constraint '" + text + "'" + in +
+                                  " must be one comparison 'lhs <= rhs' or 'lhs >= rhs' "
+                                  "(strict < and >, == and chains are not constraints)");
+  auto side = [&](std::size_t begin, std::size_t end, const char* which) {
+    std::string part = text.substr(begin, end - begin);
+    std::size_t lead = part.find_first_not_of(" \t");
+    if (lead == std::string::npos)
+      throw ParseError(c.where, "constraint '" + text + "'" + in + " has no " + which +
+                                    " side; write 'lhs <= rhs' or 'lhs >= rhs'");
+    SourceLocation where = c.where;
+    where.column += static_cast<int>(begin + lead);
+    return impl_.formulas.Add(part, where);
+  };
+  c.lhs = side(0, at, "left");
+  c.rhs = side(at + 2, text.size(), "right");
+  bool names_issue = false;
+  for (const Expression* e : {c.lhs, c.rhs})
+    for (int slot : e->used_slots()) {
+      for (const BargainIssueDef& issue : b.issues)
+        if (issue.var_slot == slot) names_issue = true;
+    }
+  if (!names_issue)
+    throw ValidationError(c.where, "constraint '" + text + "'" + in +
+                                       " names no issue of the bargain; a constraint links "
+                                       "the issues (a condition on parameters alone belongs "
+                                       "in a stage's 'condition')");
+  return c;
+}
+
+std::vector<int> Reader::LinkedIssues(const BargainDef& b, const Formula& bound,
+                                      const std::string& which, const std::string& issue) {
+  std::vector<int> links;
+  if (!bound.expr) return links;
   for (int slot : bound.expr->used_slots())
-    for (const BargainIssueDef& other : b.issues)
-      if (other.var_slot == slot)
-        throw ValidationError(
-            bound.where,
-            which + " of issue '" + issue + "' names issue '" + other.name +
-                "' of the same bargain; linked issues (a range that depends on another "
-                "issue) are not supported yet (planned as the bargain's `constraints:`), so "
-                "give a range of parameters and computed variables only");
+    for (std::size_t j = 0; j < b.issues.size(); ++j) {
+      const BargainIssueDef& other = b.issues[j];
+      if (other.var_slot != slot) continue;
+      if (other.name == issue)
+        throw ValidationError(bound.where, which + " of issue '" + issue +
+                                               "' names the issue itself; a range cannot "
+                                               "depend on its own value (write a constraint "
+                                               "under 'constraints:' if that is what you mean)");
+      if (other.discrete)
+        throw ValidationError(bound.where, which + " of issue '" + issue + "' names issue '" +
+                                               other.name +
+                                               "', which has options; a range may name only "
+                                               "ranges (write the link under 'constraints:')");
+      links.push_back(static_cast<int>(j));
+    }
+  return links;
 }
 
 void Reader::CollectLaterComputed() {
@@ -234,13 +322,15 @@ void Reader::CollectLaterComputed() {
     for (std::size_t j = 0; j <= i; ++j)
       for (const auto& [key, value] : raw_stages_[j].compute_items) before.insert(key.Scalar());
     std::set<std::string> seen;
-    for (std::size_t j = i + 1; j < impl_.stages.size(); ++j)
+    for (std::size_t j = i + 1; j < impl_.stages.size(); ++j) {
+      if (impl_.stages[j].after_of >= 0) continue;  // played after an agreement: allowed
       for (const auto& [key, value] : raw_stages_[j].compute_items) {
         std::string var = key.Scalar();
         if (before.count(var) || !seen.insert(var).second) continue;
         def.bargain->later_computed.push_back(
             {Symbols().Find(var), var, impl_.info.stages[impl_.stages[j].info_index].name, At(key)});
       }
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 #include "solver/scenario/reader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 namespace parley::scenario {
@@ -74,6 +75,8 @@ int Reader::ReadStage(const YAML::Node& node, int repeat) {
   def.where = info.where;
   def.repeat_index = repeat;
   def.info_index = static_cast<int>(impl_.info.stages.size());
+  def.after_of = after_of_.empty() ? -1 : after_of_.back();
+  if (def.after_of >= 0) info.after_agreement_of = impl_.info.stages[impl_.stages[def.after_of].info_index].name;
   raw.node = node;
   if (repeat >= 0) {
     const RawRepeat& r = raw_repeats_[repeat];
@@ -102,6 +105,15 @@ int Reader::ReadStage(const YAML::Node& node, int repeat) {
   stage_order_.push_back(name);
   info.kind = def.kind;
   impl_.info.stages.push_back(std::move(info));
+  // The stages after an agreement, read now that the bargain stage is in place (reading them
+  // adds stages, so references into the stage lists end here).
+  if (YAML::Node after = raw_stages_[index].after; after.IsDefined()) {
+    std::vector<Item> items;
+    after_of_.push_back(index);
+    ReadStageList(after, -1, items);
+    after_of_.pop_back();
+    impl_.stages[index].bargain->after = std::move(items);
+  }
   return index;
 }
 
@@ -114,7 +126,13 @@ void Reader::ReadStageKind(const YAML::Node& node, const KeyedMapping& m, int re
     if (player.IsDefined() || actions.IsDefined())
       Fail(player.IsDefined() ? m.at("player").first : m.at("actions").first,
            "a bargain stage has no 'player' or 'actions': the players bargain over its issues");
-    if (repeat >= 0) Fail(bargain, "a bargain stage cannot be inside a repeat block");
+    if (repeat >= 0)
+      Fail(bargain, "a bargain stage cannot be inside a repeat block; to let time pass "
+                    "while the parties bargain, use 'protocol: alternating' with a 'discount' "
+                    "per party (and 'rounds' for a finite horizon)");
+    if (!after_of_.empty())
+      Fail(bargain, "a bargain stage cannot be inside 'after_agreement'; the stages after an "
+                    "agreement are moves of the players and of chance");
     def.kind = StageKind::kBargain;
     ReadBargain(bargain, def, raw, info);
   } else if (!player.IsDefined()) {
@@ -193,7 +211,9 @@ void Reader::ReadCompute(const YAML::Node& compute, RawStage& raw, StageInfo& in
 
 void Reader::ReadBargain(const YAML::Node& node, StageDef& def, RawStage& raw, StageInfo& info) {
   auto m = Mapping(node, "a bargain",
-                   {"issues", "solution", "powers", "lotteries", "breakdown", "disagreement"});
+                   {"issues", "solution", "powers", "lotteries", "breakdown", "disagreement",
+                    "parties", "constraints", "protocol", "discount", "first", "rounds",
+                    "inside", "after_agreement"});
   raw.bargain = node;
   auto bargain = std::make_shared<BargainDef>();
   bargain->where = At(node);
@@ -210,6 +230,7 @@ void Reader::ReadBargain(const YAML::Node& node, StageDef& def, RawStage& raw, S
     computed_.insert(issue);
     BargainIssueDef d;
     d.name = issue;
+    info.issue_names.push_back(issue);
     auto im = Mapping(it->second, "issue '" + issue + "'", {"from", "to", "options"});
     if (auto o = Get(im, "options"); o.IsDefined()) {
       if (Get(im, "from").IsDefined() || Get(im, "to").IsDefined())
@@ -232,6 +253,77 @@ void Reader::ReadBargain(const YAML::Node& node, StageDef& def, RawStage& raw, S
     }
     bargain->issues.push_back(std::move(d));
   }
+  const auto& players = impl_.info.players;
+  std::vector<std::string> party_names = players;
+  if (auto p = Get(m, "parties"); p.IsDefined()) {
+    if (!p.IsSequence() || p.size() == 0)
+      Fail(p, "'parties' must be a non-empty list of the players at the table, e.g. [" +
+                  Join(players) + "]");
+    party_names.clear();
+    for (const auto& x : p) {
+      std::string name = Scalar(x, "a party");
+      int index = PlayerIndex(x, name);
+      if (std::find(bargain->parties.begin(), bargain->parties.end(), index) !=
+          bargain->parties.end())
+        Fail(x, "party '" + name + "' is listed twice");
+      bargain->parties.push_back(index);
+      party_names.push_back(name);
+    }
+  }
+  const std::size_t num_parties = party_names.size();
+  auto protocol = Get(m, "protocol");
+  if (protocol.IsDefined()) {
+    std::string text = Scalar(protocol, "the protocol");
+    if (text == "alternating") {
+      bargain->protocol = bargaining::Protocol::kAlternating;
+    } else if (text != "axiomatic") {
+      Fail(protocol, "unknown protocol '" + text + "'" +
+                         DidYouMean(text, {"axiomatic", "alternating"}) +
+                         "; the protocols are axiomatic (the default: the solution concept "
+                         "picks the agreement) and alternating (alternating offers)");
+    }
+  }
+  const bool alternating = bargain->protocol == bargaining::Protocol::kAlternating;
+  for (const char* key : {"discount", "first", "rounds"})
+    if (!alternating && Get(m, key).IsDefined())
+      Fail(m.at(key).first, std::string("'") + key +
+                                "' belongs to alternating offers; add 'protocol: alternating' "
+                                "or remove it");
+  if (alternating) {
+    if (num_parties != 2)
+      Fail(protocol, "alternating offers need exactly two parties; this bargain has " +
+                         std::to_string(num_parties) + " (" + Join(party_names) +
+                         "); name two with 'parties: [A, B]'");
+    if (auto p = Get(m, "powers"); p.IsDefined())
+      Fail(m.at("powers").first,
+           "'powers' does not go with 'protocol: alternating': the discount factors set the "
+           "bargaining powers; remove 'powers' (or use the axiomatic protocol)");
+    if (auto c = Get(m, "solution"); c.IsDefined())
+      Fail(m.at("solution").first,
+           "'solution' does not go with 'protocol: alternating': the agreement is the "
+           "subgame-perfect split of alternating offers; remove 'solution'");
+    auto d = Get(m, "discount");
+    if (!d.IsDefined())
+      Fail(protocol, "alternating offers need 'discount: [d1, d2]', one discount factor per "
+                     "round for each party, each between 0 and 1");
+    if (!d.IsSequence() || d.size() != 2)
+      Fail(d, "'discount' must list one discount factor per party (2), each between 0 and 1");
+    if (auto f = Get(m, "first"); f.IsDefined()) {
+      std::string name = Scalar(f, "the first proposer");
+      auto at = std::find(party_names.begin(), party_names.end(), name);
+      if (at == party_names.end())
+        Fail(f, "'first' names '" + name + "', who is not a party" +
+                    DidYouMean(name, party_names) + "; the parties are " + Join(party_names));
+      bargain->first = static_cast<int>(at - party_names.begin());
+    }
+    if (auto r = Get(m, "rounds"); r.IsDefined()) {
+      double x = NumberValue(r, "'rounds'");
+      if (!(x >= 1 && x <= 1'000'000 && x == std::floor(x)))
+        Fail(r, "'rounds' must be a whole number of rounds from 1 to 1000000 (omit it for "
+                "an infinite horizon)");
+      bargain->rounds = static_cast<int>(x);
+    }
+  }
   if (auto c = Get(m, "solution"); c.IsDefined()) {
     std::string text = Scalar(c, "the solution");
     if (text == "weighted_nash") text = "nash";
@@ -242,32 +334,75 @@ void Reader::ReadBargain(const YAML::Node& node, StageDef& def, RawStage& raw, S
                   "; the solutions are nash, kalai_smorodinsky, egalitarian, utilitarian");
   }
   if (auto p = Get(m, "powers"); p.IsDefined()) {
-    if (!p.IsSequence() || p.size() != impl_.info.players.size())
-      Fail(p, "'powers' must list one bargaining power per player (" +
-                  std::to_string(impl_.info.players.size()) + ")");
+    if (!p.IsSequence() || p.size() != num_parties)
+      Fail(p, "'powers' must list one bargaining power per party (" +
+                  std::to_string(num_parties) + ": " + Join(party_names) + ")");
   }
   if (auto l = Get(m, "lotteries"); l.IsDefined()) {
     bargain->lotteries = BoolValue(l, "'lotteries'");
   }
   if (auto d = Get(m, "disagreement"); d.IsDefined()) {
     bool follow = d.IsScalar() && (d.Scalar() == "continue" || d.Scalar() == "what_follows");
-    if (!follow && (!d.IsSequence() || d.size() != impl_.info.players.size()))
+    bargain->outside = d.IsScalar() && d.Scalar() == "outside";
+    if (!follow && !bargain->outside && (!d.IsSequence() || d.size() != players.size()))
       Fail(d, "'disagreement' is 'continue' (the value of the stages that follow, the "
-              "default) or one number per player");
+              "default), 'outside' (that value is an outside option) or one number per player");
   }
-  info.bargain_terms = bargaining::ToString(bargain->concept_kind) + " solution";
+  if (auto x = Get(m, "inside"); x.IsDefined()) {
+    if (!bargain->outside)
+      Fail(m.at("inside").first,
+           "'inside' (what each party gets while talks go on) goes with 'disagreement: "
+           "outside'; add it, or remove 'inside'");
+    if (!x.IsSequence() || x.size() != players.size())
+      Fail(x, "'inside' must list one payoff per player (" + std::to_string(players.size()) +
+                  ": " + Join(players) + "), what each gets while talks go on");
+  }
+  if (auto c = Get(m, "constraints"); c.IsDefined()) {
+    if (!c.IsSequence() || c.size() == 0)
+      Fail(c, "'constraints' must be a non-empty list of formulas 'lhs <= rhs' or "
+              "'lhs >= rhs' over the issues");
+    for (const auto& x : c) Scalar(x, "a constraint");
+  }
+  if (auto a = Get(m, "after_agreement"); a.IsDefined()) {
+    if (!a.IsSequence() || a.size() == 0)
+      Fail(a, "'after_agreement' must be a non-empty list of stages (played after an "
+              "agreement, with the agreed issues as variables)");
+    raw.after = a;
+  }
+
+  const std::string powers_word = alternating ? "discount factors" : "powers";
+  info.bargain_terms =
+      alternating ? std::string("alternating offers") : bargaining::ToString(bargain->concept_kind) + " solution";
+  if (Get(m, "parties").IsDefined()) info.bargain_terms += ", parties " + Join(party_names);
   if (auto p = Get(m, "powers"); p.IsDefined()) info.bargain_terms += ", powers " + Describe(p);
+  if (alternating) {
+    info.bargain_terms += ", discount factors " + Describe(Get(m, "discount")) + ", " +
+                          party_names[static_cast<std::size_t>(bargain->first)] +
+                          " proposes first, " +
+                          (bargain->rounds ? "at most " + std::to_string(bargain->rounds) + " rounds"
+                                           : std::string("no limit on rounds"));
+  }
+  if (auto c = Get(m, "constraints"); c.IsDefined()) {
+    std::vector<std::string> texts;
+    for (const auto& x : c) texts.push_back(x.Scalar());
+    info.bargain_terms += ", constraints " + Join(texts, "; ");
+  }
   if (!bargain->lotteries) info.bargain_terms += ", no lotteries between packages";
   if (auto x = Get(m, "breakdown"); x.IsDefined())
     info.bargain_terms += ", breakdown probability " + Describe(x);
   if (auto x = Get(m, "disagreement"); x.IsDefined() && x.IsSequence())
     info.bargain_terms += ", disagreement point " + Describe(x);
+  if (bargain->outside) {
+    info.bargain_terms += ", the no-deal value is an outside option";
+    if (auto x = Get(m, "inside"); x.IsDefined())
+      info.bargain_terms += ", inside payoffs " + Describe(x);
+  }
   def.bargain = bargain;
   def.action_kind = ActionKind::kLabels;
   def.labels = {"agree", "no_deal"};
   label_nodes_.emplace_back("agree", node);
   label_nodes_.emplace_back("no_deal", node);
-  info.players = impl_.info.players;
+  info.players = party_names;
   info.actions = "agree, no_deal";
 }
 

@@ -73,8 +73,10 @@ struct StageInfo {
   // Bargain stages: each issue as written ("equity from 0 to 0.49", "clause: keep or drop"),
   // and the terms of the bargain ("nash solution, powers [w, 1 - w], disagreement [0, 0]").
   std::vector<std::string> issues;
+  std::vector<std::string> issue_names;  // the issues' names alone
   std::string bargain_terms;
   std::string repeat;                // "round = 1..T" for stages inside a repeat block
+  std::string after_agreement_of;    // a stage of this bargain's `after_agreement`, or ""
   SourceLocation where;
 };
 
@@ -106,7 +108,16 @@ struct BargainRecord {
   std::vector<double> IssueValuesByPosition() const;
   bargaining::AgreementResult step;              // agreement, all concepts, ideal point, frontier
   bargaining::Concept concept_kind = bargaining::Concept::kNash;
-  std::vector<double> weights;         // bargaining powers (empty: equal)
+  std::vector<double> weights;         // bargaining powers, one per party (empty: equal)
+  std::vector<int> parties;            // the players at the table (every player by default)
+  std::vector<std::string> constraints;  // the links between issues, as written
+  bargaining::Protocol protocol = bargaining::Protocol::kAxiomatic;
+  bargaining::AlternatingProtocol alternating;  // protocol == kAlternating
+  bool outside = false;                // `disagreement: outside` (the outside-option principle)
+  std::vector<double> inside;          // with outside: what each player gets while talks go on
+  // With `after_agreement`: what the stages after the agreement do in the continuation's
+  // subgame-perfect equilibrium at the agreed terms ("review = clear"); "" without them.
+  std::string after_agreement;
 };
 
 // A scenario: its metadata and, once expanded, its game.

@@ -83,6 +83,30 @@ TEST_SUITE("analysis.cli") {
     CHECK(doc["points"][2]["values"] == json::array({6.0, 2.0, nullptr, 2.0}));
   }
 
+  TEST_CASE("a bargaining step the base case never meets still has its columns") {
+    // At the base value gate = 0 the condition skips the bargain, so the base expansion has
+    // no step `late`; at gate = 1 it splits 10 in half (equal powers, no deal (0, 0)): x = 5.
+    const char* text = R"(title: Late step
+players: [A, B]
+parameters:
+  gate: {value: 0, min: 0, max: 1, assumption: true}
+stages:
+  - name: late
+    condition: gate > 0.5
+    bargain:
+      issues:
+        x: {from: 0, to: 10}
+payoffs:
+  A: if(late == agree, x, 0)
+  B: if(late == agree, 10 - x, 0)
+)";
+    std::string file = "'" + WriteTempFile("late_step.yaml", text) + "'";
+    auto csv = RunParley("sweep " + file + " --vary gate=0:1:2 --format csv");
+    REQUIRE(csv.exit_code == 0);
+    CHECK(csv.out.find("index,gate,A,B,late.x,outcome\n") == 0);
+    CHECK(csv.out.find("\n1,1,5,5,5,") != std::string::npos);
+  }
+
   TEST_CASE("Monte Carlo counts the samples where a step is not reached") {
     std::string file = "'" + WriteTempFile("two_steps.yaml", kTwoSteps) + "'";
     auto r = RunParley("montecarlo " + file + " --samples 2000 --seed 3 --format json");

@@ -35,9 +35,10 @@ std::vector<double> Payoffs(const Scenario& s) {
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST_SUITE("scenario.bargain") {
-  TEST_CASE("a range bound naming another issue is refused at its place") {
-    // The cap 0.2 - equity/5 links revenue_share to equity; read as a fixed box it would be
-    // evaluated with equity = 0 (cap 0.2), and the agreement could exceed the real cap.
+  TEST_CASE("a range bound naming its own issue, or a linked issue, is refused at its place") {
+    // Linked bounds become constraints (tests/scenario/negotiation_test.cc); a bound that
+    // names its own issue would be a cycle, and one naming an issue whose range is itself
+    // linked could not be set in order.
     std::string text = R"(title: linked
 players: [A, B]
 stages:
@@ -45,7 +46,7 @@ stages:
     bargain:
       issues:
         equity: {from: 0, to: 0.49}
-        revenue_share: {from: 0, to: 0.2 - equity/5}
+        revenue_share: {from: 0, to: 0.2 - revenue_share/5}
       disagreement: [0, 0]
 payoffs:
   A: if(deal == agree, 1 - equity - revenue_share, 0)
@@ -53,10 +54,25 @@ payoffs:
 )";
     std::string e = ErrorOf(text);
     CHECK(Has(e, "test.yaml:8:"));  // the line of the bound
-    CHECK(Has(e, "'to' of issue 'revenue_share' names issue 'equity'"));
-    CHECK(Has(e, "linked issues"));
-    CHECK(Has(e, "not supported yet"));
-    CHECK(Has(e, "constraints"));
+    CHECK(Has(e, "'to' of issue 'revenue_share' names the issue itself"));
+    CHECK(Has(e, "constraints:"));
+    std::string chain = R"(title: chain
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        a: {from: 0, to: 1}
+        b: {from: 0, to: 1 - a}
+        c: {from: 0, to: 1 - b}
+      disagreement: [0, 0]
+payoffs:
+  A: if(deal == agree, 1 - a - b - c, 0)
+  B: if(deal == agree, a + b + c, 0)
+)";
+    e = ErrorOf(chain);
+    CHECK(Has(e, "test.yaml:9:"));
+    CHECK(Has(e, "names issue 'b', whose own range names another issue"));
     // Parameters and computed variables in bounds stay fine.
     std::string fine = R"(title: bounds
 players: [A, B]

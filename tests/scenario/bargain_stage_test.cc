@@ -124,7 +124,7 @@ payoffs:
       t.replace(t.find(from), from.size(), to);
       return ErrorOf(t);
     };
-    CHECK(with("powers: [w, 1 - w]", "powers: [w]").find("'powers' must list one bargaining power per player (2)") != std::string::npos);
+    CHECK(with("powers: [w, 1 - w]", "powers: [w]").find("'powers' must list one bargaining power per party (2: A, B)") != std::string::npos);
     CHECK(with("powers: [w, 1 - w]", "solution: nsh").find("unknown solution 'nsh' (did you mean 'nash'?)") != std::string::npos);
     CHECK(with("issues: {x: {from: 0, to: 10}}", "issues: {x: {from: 0}}").find("needs 'from' and 'to'") != std::string::npos);
     CHECK(with("if(talks == agree, x, 1)", "if(talks == agree, sqrt(x), 1)").find("not linear in the bargain's continuous issues (x)") != std::string::npos);
