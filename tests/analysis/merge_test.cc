@@ -36,15 +36,6 @@ std::vector<std::string> ScenarioFiles() {
   return files;
 }
 
-// Until the bargaining engine honours parties, constraints, alternating offers and outside
-// options (solver/bargaining/agreement.h), SolveAgreement refuses them with this message; the
-// example files that use them are then left out here (and say so). Once the engine solves
-// them, the message is gone and every file is checked again.
-bool AwaitsNegotiationEngine(const std::string& message) {
-  return message.find("parties, constraints, alternating offers and outside options in a "
-                      "bargain are not supported yet") != std::string::npos;
-}
-
 // A sweep axis over parameter p: a small step up from its value (down when that leaves its
 // range), so that the tree keeps its size.
 Axis AxisNear(const Model& m, std::size_t p, std::size_t n) {
@@ -67,14 +58,7 @@ TEST_SUITE("analysis.merge") {
     std::size_t files = 0, with_missing_values = 0;
     for (const std::string& file : ScenarioFiles()) {
       CAPTURE(file);
-      Model m;
-      try {
-        m = ScenarioModel(file, ScenarioModelOptions{});
-      } catch (const Error& e) {
-        if (!AwaitsNegotiationEngine(e.what())) throw;
-        MESSAGE("left out until the bargaining engine solves it: " << file);
-        continue;
-      }
+      Model m = ScenarioModel(file, ScenarioModelOptions{});
       if (m.parameter_names.empty()) continue;
       ++files;
       RunOptions single;

@@ -30,15 +30,6 @@ std::vector<std::string> ScenarioFiles() {
   return files;
 }
 
-// Until the bargaining engine honours parties, constraints, alternating offers and outside
-// options (solver/bargaining/agreement.h), SolveAgreement refuses them with this message; the
-// example files that use them are then left out here (and say so). Once the engine solves
-// them, the message is gone and every file is checked again.
-bool AwaitsNegotiationEngine(const std::string& message) {
-  return message.find("parties, constraints, alternating offers and outside options in a "
-                      "bargain are not supported yet") != std::string::npos;
-}
-
 }  // namespace
 
 TEST_SUITE("scenario conformance") {
@@ -51,10 +42,6 @@ TEST_SUITE("scenario conformance") {
       try {
         s = parley::scenario::LoadScenario(file);
       } catch (const parley::Error& e) {
-        if (AwaitsNegotiationEngine(e.what())) {
-          MESSAGE("left out until the bargaining engine solves it: " << file);
-          continue;
-        }
         FAIL_CHECK("cannot load: " << std::string(e.what()));
         continue;
       }
@@ -82,7 +69,6 @@ TEST_SUITE("scenario conformance") {
     for (const std::string& file : ScenarioFiles()) {
       CAPTURE(file);
       auto shown = parley::testing::RunParley("show '" + file + "'");
-      if (AwaitsNegotiationEngine(shown.err)) continue;
       CHECK(shown.exit_code == 0);
       CHECK(shown.out.find("Expanded game:") != std::string::npos);
       auto valid = parley::testing::RunParley("validate '" + file + "'");

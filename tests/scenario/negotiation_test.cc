@@ -37,29 +37,6 @@ std::vector<double> Payoffs(const Scenario& s) {
   return equilibrium::Solve(*s.game, {}).equilibria.front().payoffs;
 }
 
-// Until the bargaining engine honours parties, constraints, alternating offers and outside
-// options, SolveAgreement refuses them with a fixed message; the known-answer cases below then
-// say so and stop. Once the engine solves them (the message is gone), they all run.
-bool EngineReady() {
-  bargaining::AgreementProblem p;
-  p.issues.push_back({"x", false, 0, 1, {}, {}});
-  p.disagreement = {0, 0};
-  p.parties = {0, 1};
-  try {
-    bargaining::SolveAgreement(p, [](const bargaining::Vector& x, bargaining::Vector* u) {
-      *u = {x[0], 1 - x[0]};
-    }, bargaining::AgreementMethod::kExactOrSearch);
-  } catch (const Error& e) {
-    if (std::string(e.what()).find("are not supported yet") != std::string::npos) return false;
-  }
-  return true;
-}
-#define REQUIRE_ENGINE()                                                              \
-  if (!EngineReady()) {                                                               \
-    MESSAGE("skipped until the bargaining engine solves the negotiation keys");       \
-    return;                                                                           \
-  }
-
 // Replaces the first occurrence of `from` in `text`.
 std::string With(std::string text, const std::string& from, const std::string& to) {
   auto at = text.find(from);
@@ -109,7 +86,6 @@ payoffs:
 
 TEST_SUITE("scenario.negotiation") {
   TEST_CASE("parties: only the players at the table need a gain") {
-    REQUIRE_ENGINE();
     // A gets x, B gets 1 - x, C (not at the table) 5 - 10 x; no deal pays 0 to all. Nash
     // over A and B alone: maximise x (1 - x), x = 1/2, so C gets 0 and is ignored. (With C
     // at the table it would need 5 - 10 x > 0, and x (1 - x)(5 - 10 x) peaks below 1/2.)
@@ -140,7 +116,6 @@ payoffs:
   }
 
   TEST_CASE("a constraint that binds, solved exactly, also written as a linked range") {
-    REQUIRE_ENGINE();
     // A gets x + y, B gets 2 - x - y (a pie of 2 through two instruments), d = (0, 0). Nash
     // wants x + y = 1; the constraint y <= 0.4 - x/2 (with y >= 0) caps x + y at
     // max (x + 0.4 - x/2) = 0.4 + 0.8/2 = 0.8 at x = 0.8, y = 0. Nash on s = x + y <= 0.8:
@@ -180,7 +155,6 @@ payoffs:
   }
 
   TEST_CASE("after an agreement: a reviewer's veto caps the terms") {
-    REQUIRE_ENGINE();
     // Powers (0.8, 0.2) would give A x = 0.8 of a pie (weighted Nash). R, not at the table,
     // blocks any x above 0.6 (a block pays everyone 0, as no deal does); so the parties
     // settle on the best cleared term for A, x = 0.6 exactly.
@@ -247,7 +221,6 @@ payoffs:
   }
 
   TEST_CASE("alternating offers inside a scenario: Rubinstein's split") {
-    REQUIRE_ENGINE();
     // Rubinstein (1982): the first proposer's share is (1 - d2)/(1 - d1 d2): with
     // 0.9 and 0.9, 0.1/0.19 = 1/1.9; with 0.9 and 0.8, 0.2/0.28.
     auto s = Read(With(kPie, "outside: {value: 0.3", "outside: {value: 0"));
@@ -261,7 +234,6 @@ payoffs:
   }
 
   TEST_CASE("outside options bind only when they beat the share") {
-    REQUIRE_ENGINE();
     // Nash over inside (0, 0) splits the pie 1/2 each. B's outside option 0.7 beats 1/2:
     // B gets 0.7 (A 0.3); 0.3 does not bind (1/2 each). Under `continue` the same numbers
     // are a threat point: B gets 0.3 + 0.7/2 = 0.65, and 0.7 + 0.3/2 = 0.85.
@@ -285,7 +257,6 @@ payoffs:
   }
 
   TEST_CASE("the merger review example: the authority clears a remedy both firms gain from") {
-    REQUIRE_ENGINE();
     // By hand (the file's header): divest = 0.4 (the least the authority clears), price =
     // 232 (the board's cap 220 + 30 * 0.4 binds), gains 52 and 32, the authority clears.
     auto s = LoadScenario(testing::SourcePath("scenarios/merger_review.yaml"));
