@@ -739,23 +739,30 @@ class Expander {
     const BargainDef& b = *def.bargain;
     const std::size_t n = impl_.info.players.size();
     SetIssues(def, values);
-    if (!b.after.empty()) {
-      AfterAgreementValue(pc, def, u, nullptr);
-      return;
-    }
-    u->resize(n);
-    for (std::size_t p = 0; p < n; ++p) {
-      (*u)[p] = Eval(impl_.payoffs[p]);
-      ++payoff_evaluations;
-    }
+    // An agreement's payoffs: the payoff formulas, or the value of the stages played after it.
+    auto payoffs = [&](std::vector<double>* out) {
+      if (!b.after.empty()) {
+        AfterAgreementValue(pc, def, out, nullptr);
+        return;
+      }
+      out->resize(n);
+      for (std::size_t p = 0; p < n; ++p) {
+        (*out)[p] = Eval(impl_.payoffs[p]);
+        ++payoff_evaluations;
+      }
+    };
+    payoffs(u);
     // Variables that only the no-deal branch computes must not change an agreement's
-    // payoff: move each away from its value and look whether any payoff moves with it.
+    // payoff (after the stages of `after_agreement` too): move each away from its value and
+    // look whether any payoff moves with it.
+    std::vector<double> probes;
     for (const LaterComputed& later : b.later_computed) {
       double kept = vars_[later.var_slot];
       for (double shifted : {kept + 1.0, kept - 1234.5}) {
         vars_[later.var_slot] = shifted;
+        payoffs(&probes);
         for (std::size_t p = 0; p < n; ++p) {
-          double probe = Eval(impl_.payoffs[p]);
+          double probe = probes[p];
           if (probe != (*u)[p] && !(std::isnan(probe) && std::isnan((*u)[p])))
             throw ValidationError(
                 impl_.payoffs[p].where,

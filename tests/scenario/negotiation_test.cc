@@ -187,6 +187,37 @@ payoffs:
     CHECK(Payoffs(*s)[2] == doctest::Approx(1));
   }
 
+  TEST_CASE("after an agreement: a payoff may not read what only the no-deal branch computes") {
+    // `fine` is computed only by `appeal`, a stage after the bargain: on the agreement branch
+    // (whose stages are those of after_agreement) it would silently be 0, so A's payoff
+    // reading it is refused, with the stage's line, as for a bargain without after_agreement.
+    std::string text = R"(title: review
+players: [A, B, R]
+stages:
+  - name: deal
+    bargain:
+      parties: [A, B]
+      issues: {x: {from: 0, to: 1}}
+      after_agreement:
+        - name: review
+          player: R
+          actions: [clear, block]
+  - name: appeal
+    player: A
+    actions: [go, stay]
+    compute:
+      fine: 0.25
+payoffs:
+  A: if(review == clear, x - fine, 0)
+  B: if(review == clear, 1 - x, 0)
+  R: if(review == clear, 1, 0)
+)";
+    std::string e = ErrorOf(text);
+    CHECK(Has(e, "reads 'fine'"));
+    CHECK(Has(e, "computed only by stage 'appeal' (line 16)"));
+    CHECK(Has(e, "after_agreement"));
+  }
+
   TEST_CASE("after an agreement: the agreement's payoff is the continuation's value") {
     // Every player at the table (no new problem keys): R reviews after the deal and clears
     // x <= 0.6 (paying R 1 - x), blocks above (a block pays 0; clearing would pay R -1). On
