@@ -286,8 +286,13 @@ double KktResidual(const NlpSpace& space, const NlpForm& form, const Vector& row
       Eigen::VectorXd* c = column();
       (*c)[static_cast<Eigen::Index>(k + q)] = upper ? 1 : -1;
     }
+  // The residual is relative to the size of the objective's terms (each party's weighted
+  // payoff gradient), so that an interior optimum, where those terms cancel, is measured by
+  // how well they cancel rather than called a failure for the rounding left in their sum.
   double scale = grad.cwiseAbs().maxCoeff();
-  if (columns.empty()) return scale == 0 ? 0 : 1;  // an interior point needs a zero gradient
+  for (std::size_t i = 0; i < form.ou.size(); ++i)
+    for (std::size_t j = 0; j < k; ++j) scale = std::max(scale, std::abs(form.ou[i] * e.du[i][j]));
+  if (columns.empty()) return scale == 0 ? 0 : grad.cwiseAbs().maxCoeff() / scale;
   Eigen::MatrixXd a(static_cast<Eigen::Index>(size), static_cast<Eigen::Index>(columns.size()));
   for (std::size_t c = 0; c < columns.size(); ++c) a.col(static_cast<Eigen::Index>(c)) = columns[c];
   Eigen::VectorXd lambda = Nnls(a, grad);

@@ -68,6 +68,10 @@ TEST_SUITE("bargaining.negotiation") {
     const Solution& utilitarian = Find(result, Concept::kUtilitarian);
     CHECK(utilitarian.issues[0] == doctest::Approx(0.25).epsilon(1e-9));
     CHECK(utilitarian.ties.empty());
+    // An interior optimum (no constraint active): its gradient terms, 1/(2 sqrt x) and -1,
+    // cancel, so it is a KKT point too, not "best found".
+    CHECK(utilitarian.precision == Precision::kKktPoint);
+    CHECK(utilitarian.gap < 1e-9);
     CHECK(result.optimality == Optimality::kKktPoint);
     CHECK(result.kkt_residual <= 1e-9);
   }
