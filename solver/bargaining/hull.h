@@ -19,12 +19,14 @@ struct HullLp {
 };
 
 // maximise objective . u (+ t when `direction` is given, t >= t_min) over lotteries lambda
-// with lower + t * direction <= P lambda (<= upper when `upper` is given); `objective` may be
-// empty (then only t counts, or nothing: any feasible lottery). Infeasible: feasible = false.
+// with lower + t * direction <= P lambda (<= upper when `upper` is given) and the sum of the
+// payoffs at least `sum_min`; `objective` may be empty (then only t counts, or nothing: any
+// feasible lottery). Infeasible: feasible = false.
 HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
                         const Vector& direction, const Vector& objective,
                         const Vector& upper = {},
-                        double t_min = -std::numeric_limits<double>::infinity());
+                        double t_min = -std::numeric_limits<double>::infinity(),
+                        double sum_min = -std::numeric_limits<double>::infinity());
 
 // Whether some feasible point of `set` beats d for every player by more than the solvers'
 // tolerance: exactly the test after which SolveOutcomes does not throw "no gain to share".

@@ -16,7 +16,7 @@ namespace internal {
 
 HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
                         const Vector& direction, const Vector& objective, const Vector& upper,
-                        double t_min) {
+                        double t_min, double sum_min) {
   const std::size_t m = points.size(), n = lower.size();
   lp::LinearProgram program(lp::Sense::kMaximize);
   for (std::size_t j = 0; j < m; ++j) {
@@ -37,6 +37,12 @@ HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
     }
     program.AddRow(lower[i], upper.empty() ? lp::kInfinity : upper[i], std::span<const int>(columns.data(), count),
                    std::span<const double>(values.data(), count));
+  }
+  if (sum_min > -lp::kInfinity) {
+    for (std::size_t j = 0; j < m; ++j)
+      values[j] = std::accumulate(points[j].begin(), points[j].end(), 0.0);
+    program.AddRow(sum_min, lp::kInfinity, std::span<const int>(columns.data(), m),
+                   std::span<const double>(values.data(), m));
   }
   std::fill(values.begin(), values.begin() + m, 1.0);
   program.AddRow(1.0, 1.0, std::span<const int>(columns.data(), m),
@@ -552,6 +558,51 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
   return solution;
 }
 
+// The Pareto refinement of a ray point maximises the sum of payoffs above it; with three or
+// more players that maximum can be a whole face (two players cannot gain on both sides of
+// a ray point at once). Each player's best point on that face is found by one more LP; when
+// they differ, the refinement is a tie: the solution lists them and takes their mean (on
+// the face, since the face is convex), which treats the players alike
+// (docs/bargaining.md).
+void RefinementTies(const OutcomeSet& set, const Vector& floor, const HullLp& refined,
+                    double scale, Solution* solution) {
+  const std::size_t n = floor.size();
+  if (n < 3) return;
+  const double sum = std::accumulate(refined.u.begin(), refined.u.end(), 0.0);
+  const double tolerance = 1e-7 * scale;
+  std::vector<Vector> extremes{solution->payoffs};
+  std::vector<Vector> lotteries{solution->lottery};
+  for (std::size_t i = 0; i < n; ++i) {
+    Vector objective(n, 0.0);
+    objective[i] = 1.0;
+    HullLp best = OptimizeOverHull(set.outcomes, floor, {}, objective, {},
+                                   -std::numeric_limits<double>::infinity(), sum - tolerance);
+    if (!best.feasible || best.u[i] <= solution->payoffs[i] + tolerance) continue;
+    bool seen = false;
+    for (const Vector& e : extremes) {
+      double far = 0;
+      for (std::size_t k = 0; k < n; ++k) far = std::max(far, std::abs(e[k] - best.u[k]));
+      seen = seen || far <= tolerance;
+    }
+    if (seen) continue;
+    extremes.push_back(best.u);
+    lotteries.push_back(best.lambda);
+  }
+  if (extremes.size() < 2) return;
+  solution->ties = extremes;
+  const double share = 1.0 / static_cast<double>(extremes.size());
+  solution->payoffs.assign(n, 0.0);
+  solution->lottery.assign(set.outcomes.size(), 0.0);
+  for (std::size_t e = 0; e < extremes.size(); ++e) {
+    for (std::size_t k = 0; k < n; ++k) solution->payoffs[k] += share * extremes[e][k];
+    for (std::size_t j = 0; j < set.outcomes.size(); ++j)
+      solution->lottery[j] += share * lotteries[e][j];
+  }
+  solution->method += "; the refinement is a tie (the sum is maximal on a face): the mean of "
+                      "each player's best point on it is shown";
+  solution->tie_rule = "the mean of each player's best point on the tied face is shown";
+}
+
 // Ray solutions over the hull: maximal t with d + t * direction in the comprehensive hull,
 // then a Pareto refinement.
 Solution RaySolution(const OutcomeSet& set, const Vector& d, const Vector& direction, Concept c) {
@@ -576,6 +627,11 @@ Solution RaySolution(const OutcomeSet& set, const Vector& d, const Vector& direc
   solution.method = "linear program over lotteries (GLPK simplex), then Pareto refinement";
   solution.precision = Precision::kExact;
   solution.gap = 0.0;
+  // The ties are sought above the ray point itself (less only LP rounding), so that moving
+  // along a Pareto face inside the refinement's slack is never taken for a tie.
+  Vector at_ray(d.size());
+  for (std::size_t i = 0; i < d.size(); ++i) at_ray[i] = d[i] + ray.t * direction[i] - 1e-12 * scale;
+  RefinementTies(set, at_ray, refined, scale, &solution);
   return solution;
 }
 

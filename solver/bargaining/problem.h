@@ -84,7 +84,10 @@ struct Solution {
   Vector payoffs;              // the agreement, one entry per player
   Vector issues;               // kind (b): agreed issue values, in issue order
   Vector lottery;              // kind (a): probability on each listed outcome
-  std::vector<Vector> ties;    // utilitarian: distinct optimal listed outcomes when several
+  std::vector<Vector> ties;    // distinct optimal points when several (utilitarian optima,
+                               // or a Pareto refinement of KS/egalitarian that is a face)
+  std::string tie_rule;        // how such a tie was broken, in words, when not the concept's
+                               // usual rule (concepts.h)
   std::string method;          // how it was computed, for reports
   Precision precision = Precision::kExact;
   double gap = 0.0;            // bound on the error of the concept's objective (see docs)

@@ -204,7 +204,8 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
         for (std::size_t t = 0; t < sol.ties.size(); ++t)
           ends += std::string(t == 0 ? "" : t + 1 == sol.ties.size() ? " and " : ", ") + "(" + Vec(s, sol.ties[t]) + ")";
         out << "      a tie: " << name << " is not unique, the optimum includes " << ends << "; "
-            << (bargaining::Info(sol.concept_kind).ties_by_nash_product
+            << (!sol.tie_rule.empty() ? sol.tie_rule
+                : bargaining::Info(sol.concept_kind).ties_by_nash_product
                     ? "the Nash solution among the optimal agreements is shown"
                     : "the one with the larger total is shown")
             << "\n";

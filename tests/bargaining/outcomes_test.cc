@@ -113,6 +113,33 @@ TEST_SUITE("bargaining") {
     CHECK(util.payoffs[0] == doctest::Approx(2));
   }
 
+  TEST_CASE("a Pareto refinement that is a face is a tie, flagged and split evenly") {
+    // conv{(0,0,0), (1,1,1), (1,2,1), (2,1,1)}, d = 0. The third payoff never exceeds 1, so
+    // the egalitarian ray point is (1,1,1) (t = 1), only weakly Pareto-optimal: (1,2,1) and
+    // (2,1,1) improve on it. The refinement maximises the sum above it, 4, on the whole
+    // segment between them: a tie. Each player's best point on it is one end; their mean
+    // is (1.5, 1.5, 1).
+    const std::vector<Vector> points{{0, 0, 0}, {1, 1, 1}, {1, 2, 1}, {2, 1, 1}};
+    Solution e = SolveOutcomes(OutcomeSet{points, true}, {0, 0, 0}, Concept::kEgalitarian);
+    REQUIRE(e.ties.size() == 2);
+    std::vector<Vector> ends = e.ties;
+    std::sort(ends.begin(), ends.end());
+    for (std::size_t i = 0; i < 3; ++i) {
+      CHECK(ends[0][i] == doctest::Approx(Vector{1, 2, 1}[i]));
+      CHECK(ends[1][i] == doctest::Approx(Vector{2, 1, 1}[i]));
+      CHECK(e.payoffs[i] == doctest::Approx(Vector{1.5, 1.5, 1}[i]));
+    }
+    CHECK(!e.tie_rule.empty());
+    // Kalai-Smorodinsky: ideal point (2, 2, 1); u1 + u2 <= 3 on the hull, so the ray
+    // t (2, 2, 1) stops at t = 3/4, (1.5, 1.5, 0.75), which u3 can still raise: the
+    // refinement keeps u1, u2 >= 1.5, which only the even mix of (1,2,1) and (2,1,1) meets,
+    // so it is the single point (1.5, 1.5, 1): no tie.
+    Solution ks = SolveOutcomes(OutcomeSet{points, true}, {0, 0, 0}, Concept::kKalaiSmorodinsky);
+    CHECK(ks.ties.empty());
+    CHECK(ks.payoffs[0] == doctest::Approx(1.5));
+    CHECK(ks.payoffs[2] == doctest::Approx(1));
+  }
+
   TEST_CASE("no point strictly above d: the message shows the ideal point") {
     OutcomeSet set{kQuad, true};
     // d = (4,0): the only point >= d is (4,0) itself, so the ideal point is (4, 0).
