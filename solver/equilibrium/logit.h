@@ -46,7 +46,7 @@ struct LogitOptions {
   // Tracing stops (unsuccessfully) past this lambda, times the game's payoff range.
   double max_lambda = 1e8;
   std::size_t max_steps = 100000;
-  double max_seconds = 60;
+  double max_seconds = 60;  // processor time of the calling thread, not wall-clock time
   // First step length along the branch, and the smallest before the tracer gives up.
   double first_step = 0.03;
   double min_step = 1e-12;
@@ -69,7 +69,7 @@ struct LogitStats {
   double lambda = 0;          // where the trace stopped (in the game's own payoff units)
   std::size_t steps = 0;      // accepted predictor-corrector steps
   std::size_t polishes = 0;   // polish attempts
-  double seconds = 0;
+  double seconds = 0;         // processor time of the trace
 };
 
 // One subgame (the whole game, or a proper subgame whose own proper subgames were solved and
