@@ -147,8 +147,8 @@ TEST_SUITE("scenario.openai_microsoft") {
     // Every package (7 stakes x 4 durations x 4 clauses x 2 x 2 x 2) by hand; the best
     // Nash product is the agreement. At the base values: a stake of 20 %, 10 years of
     // rights, the clause dropped, the carve-out, the cloud right, the restructuring approved;
-    // then OpenAI 244.88 - 303.6 s, Microsoft 91.4348 + 234.6 s, and
-    // s = (244.88 - 166.962) / 607.2 - (91.4348 - 106.2781) / 469.2 = 0.159959.
+    // then OpenAI 244.88 - 303.6 s, Microsoft 91.43476 + 234.6 s, and
+    // s = (244.88 - 166.962) / 607.2 - (91.43476 - 106.2781) / 469.2 = 0.159959.
     Best best;
     for (int e = 0; e < 7; ++e)
       for (int y = 0; y < 4; ++y)
@@ -159,7 +159,7 @@ TEST_SUITE("scenario.openai_microsoft") {
                 Consider(Deal(e, y, c, w == 0, k == 0, r == 0), {e, 0, y, c, w, k, r}, &best);
     REQUIRE(best.product > 0);
     CHECK(best.package == std::vector<int>{0, 0, 2, 3, 0, 0, 0});
-    CHECK(best.s == doctest::Approx((244.88 - kThreatOpenAI) / 607.2 - (91.43484 - kThreatMicrosoft) / 469.2)
+    CHECK(best.s == doctest::Approx((244.88 - kThreatOpenAI) / 607.2 - (91.434760 - kThreatMicrosoft) / 469.2)
                         .epsilon(1e-5));
     std::vector<double> agreed = deal.IssueValuesByPosition();
     REQUIRE(agreed.size() == 7);
@@ -225,6 +225,38 @@ payoffs:
     REQUIRE(l.s_lo <= 0.1);  // at s = 0.1 OpenAI declares
     CHECK(eq.payoffs[0] == doctest::Approx(l.open_ai + l.open_ai_slope * 0.1).epsilon(1e-12));
     CHECK(eq.payoffs[1] == doctest::Approx(l.microsoft + l.microsoft_slope * 0.1).epsilon(1e-12));
+  }
+
+  TEST_CASE("equity replaces revenue exactly when Microsoft's weight times OpenAI's cost of cash exceeds 1") {
+    // Without the control cost both value a stake linearly: a point of stake moves
+    // w (company - S) to Microsoft for (company - S) of OpenAI's, a unit of share moves
+    // 1 - w e for (1 - e) + 0.3. Equity is the better currency iff w (1.3 - e) > 1 - w e,
+    // that is w > 1 / 1.3 = 0.7692 (F8 puts w below 1, F15 the cost of cash above 1).
+    auto at = [](double w) {
+      ScenarioOptions o;
+      o.overrides = {"control_cost=0", "microsoft_equity_weight=" + std::to_string(w)};
+      return LoadScenario(testing::SourcePath(kFile), o)->bargains[0].IssueValuesByPosition()[0];
+    };
+    CHECK(at(1 / 1.3 - 0.002) == 0);  // the stake stays at F7's 20 %
+    CHECK(at(1 / 1.3 + 0.002) > 0);   // more equity, less revenue
+  }
+
+  TEST_CASE("the outside-option reading: split over today's contract, the threats as floors") {
+    // With regulator_acts = 0 a complaint never pays, so failed talks leave today's contract
+    // (165.5912, 111.9578): the inside point. Nash over it on the agreed package's line:
+    // s = (244.88 - 165.5912) / 607.2 + (111.9578 - 91.434760) / 469.2 = 0.174322; OpenAI
+    // 191.96 and Microsoft 132.33 are above their outside options 166.96 and 106.28, so
+    // neither binds: the outside-option reading's agreement. The complaint threat is worth
+    // 0.174322 - 0.159959 = 0.0144 of revenue share to OpenAI.
+    ScenarioOptions o;
+    o.overrides = {"regulator_acts=0"};
+    auto s = LoadScenario(testing::SourcePath(kFile), o);
+    const BargainRecord& deal = s->bargains[0];
+    CHECK(deal.step.result.disagreement[0] == doctest::Approx(165.5912).epsilon(1e-9));
+    const double share = (244.88 - 165.5912) / 607.2 + (deal.step.result.disagreement[1] - 91.434760) / 469.2;
+    CHECK(deal.IssueValuesByPosition()[1] == doctest::Approx(share).epsilon(1e-6));
+    CHECK(deal.step.payoffs[0] > kThreatOpenAI);
+    CHECK(deal.step.payoffs[1] > kThreatMicrosoft);
   }
 
   TEST_CASE("every parameter has a source from the article or is an assumption with a range") {
