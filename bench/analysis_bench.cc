@@ -14,7 +14,7 @@ using namespace parley;
 
 const analysis::Model& OpenAiMicrosoft() {
   static analysis::Model model =
-      analysis::ScenarioModel(std::string(PARLEY_SOURCE_DIR) + "/scenarios/openai_microsoft.yaml", {});
+      analysis::ScenarioModel(std::string(PARLEY_SOURCE_DIR) + "/bench/data/openai_microsoft_v1.yaml", {});
   return model;
 }
 

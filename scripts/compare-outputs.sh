@@ -45,9 +45,9 @@ for g in games/holdup_nash.yaml games/alternating_offers.yaml; do
   b=$(echo "$g" | tr '/' '_')
   run "$b.solve.exact" solve "$g" --exact
 done
-run om.thresholds thresholds "scenarios/openai_microsoft.yaml" --vary carveout_cost=0:10
+run om.thresholds thresholds "scenarios/openai_microsoft.yaml" --vary carveout_cost=0:5
 run om.montecarlo montecarlo "scenarios/openai_microsoft.yaml" --samples 2000 --seed 1
-run om.sweep sweep "scenarios/openai_microsoft.yaml" --vary carveout_cost=0:10:6 --format csv
+run om.sweep sweep "scenarios/openai_microsoft.yaml" --vary carveout_cost=0:5:6 --format csv
 run pr.montecarlo montecarlo "scenarios/platform_regulator.yaml" --samples 2000 --seed 3 --format json
 run pr.sweep sweep "scenarios/platform_regulator.yaml" --vary sales=500:1500:3 --vary complaint_cost=0:20:3
 run bargain.outcomes bargain --outcomes "4,1;1,3"

@@ -2,8 +2,9 @@
 
 Run from the repository's root, with the module on the path:
     PYTHONPATH=build/python /usr/bin/python3 docs/examples/openai_microsoft.py
-It solves the scenario, sweeps the cost of the carve-out to Microsoft, finds the exact
-switching value, and runs a Monte Carlo over the uncertain parameters; with matplotlib
+It solves the scenario, sweeps what a dollar of OpenAI equity is worth to Microsoft, finds
+where the agreed stake leaves 20 % (exactly 1 / 1.3 without the control cost: see
+docs/openai-microsoft.md), and runs a small Monte Carlo over the uncertain parameters; with matplotlib
 installed it also draws the sweep and the histogram (into PARLEY_PLOTS, default a temporary
 folder).
 """
@@ -30,20 +31,24 @@ print("payoffs under the agreement:", step.payoffs)
 print("equilibrium path:", " > ".join(sol.equilibria[0].path[0]["actions"]))
 
 # The same with a different valuation of OpenAI (the command's --set).
-rich = parley.load("scenarios/openai_microsoft.yaml", set={"openai_value": 400}).solve()
-print("with openai_value = 400:", rich.bargaining[0].agreement)
+rich = parley.load("scenarios/openai_microsoft.yaml", set={"gross_value": 400}).solve()
+print("with gross_value = 400:", rich.bargaining[0].agreement)
 
-# 2. Sweep the carve-out's cost to Microsoft: one row per grid point, the CSV's columns.
-df = s.sweep(vary={"carveout_cost": (0, 10, 21)})
-print(df[["carveout_cost", "OpenAI", "Microsoft", "outcome"]].to_string(index=False))
+# 2. Sweep what a dollar of OpenAI equity is worth to Microsoft (F8 puts it below 1): one
+#    row per grid point, the CSV's columns. The stake is an option: 0 is 20 %, 1 is 25 %, ...
+df = s.sweep(vary={"microsoft_equity_weight": (0.5, 1, 11)})
+print(df[["microsoft_equity_weight", "deal.equity", "deal.revenue_share", "Microsoft"]].to_string(index=False))
 
-# Where exactly does the outcome change? (bisection to 1e-9)
-t = s.thresholds("carveout_cost", 0, 10)
+# Where exactly does the stake leave 20 %? Without the control cost, where
+# microsoft_equity_weight * (1 + cash_premium) = 1 (bisection to 1e-9).
+linear = parley.load("scenarios/openai_microsoft.yaml", set={"control_cost": 0})
+t = linear.thresholds("microsoft_equity_weight", 0.7, 0.8, grid=11)
 print(t[["parameter", "value"]].to_string(index=False))
-assert len(t) >= 1 and 0 < t["value"].iloc[0] < 10
+assert abs(t["value"].iloc[0] - 1 / 1.3) < 1e-8
 
-# 3. Monte Carlo over the parameters with a distribution.
-mc = s.montecarlo(samples=2000, seed=1)
+# 3. Monte Carlo over the parameters with a distribution (200 draws here, a few seconds;
+#    the docs use 2,000).
+mc = s.montecarlo(samples=200, seed=1)
 print(mc)
 print(mc.outcomes[["probability", "ci_low", "ci_high", "outcome"]].to_string(index=False))
 print(mc.values[["count", "mean", "q05", "median", "q95"]])
@@ -61,7 +66,7 @@ except ImportError:
     print("matplotlib is not installed: no pictures (the tables above hold the same data)")
 else:
     out = os.environ.get("PARLEY_PLOTS") or tempfile.mkdtemp()
-    ax = df.plot(x="carveout_cost", y=["OpenAI", "Microsoft"], marker="o")
+    ax = df.plot(x="microsoft_equity_weight", y=["OpenAI", "Microsoft"], marker="o")
     ax.set_ylabel(s.title)
     plt.savefig(os.path.join(out, "sweep.png"))
     mc.samples["Microsoft"].plot.hist(bins=40)

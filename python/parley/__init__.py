@@ -5,12 +5,12 @@ answers are the command's: solutions carry the keys of ``parley solve --format j
 sweep, threshold and Monte Carlo tables have the columns of the command's CSV output.
 
     >>> import parley
-    >>> s = parley.load("scenarios/openai_microsoft.yaml", set={"openai_value": 400})
+    >>> s = parley.load("scenarios/openai_microsoft.yaml", set={"gross_value": 400})
     >>> sol = s.solve()                      # equilibria, path, payoffs, bargaining steps
     >>> sol.bargaining[0].agreement          # {"equity": ..., "revenue_share": ..., ...}
-    >>> df = s.sweep(vary={"carveout_cost": (0, 10, 21)})      # a pandas DataFrame
-    >>> mc = s.montecarlo(samples=100_000, seed=1)             # mc.samples, mc.outcomes
-    >>> s.thresholds("carveout_cost", 0, 10)
+    >>> df = s.sweep(vary={"carveout_cost": (0, 5, 21)})      # a pandas DataFrame
+    >>> mc = s.montecarlo(samples=2_000, seed=1)             # mc.samples, mc.outcomes
+    >>> s.thresholds("carveout_cost", 0, 5)
     >>> parley.bargain(outcomes=[(4, 1), (1, 3)]).nash
     >>> g = parley.read_efg("game.efg"); g.solve(all=True); g.to_nfg()
 

@@ -121,7 +121,7 @@ TEST_SUITE("analysis.cli") {
   TEST_CASE("Ctrl-C stops a sweep cleanly and keeps the rows already computed") {
     std::string out = BuildPath("test-tmp/interrupted.csv");
     std::remove(out.c_str());
-    std::string scenario = SourcePath("scenarios/openai_microsoft.yaml");
+    std::string scenario = SourcePath("bench/data/openai_microsoft_v1.yaml");
     pid_t pid = fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {

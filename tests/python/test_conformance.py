@@ -36,9 +36,9 @@ def test_solve_all_equals_cli_json(path):
 
 
 def test_set_overrides_like_the_cli():
-    s = parley.load(SOURCE / "scenarios/openai_microsoft.yaml", set={"openai_value": 400})
+    s = parley.load(SOURCE / "bench/data/openai_microsoft_v1.yaml", set={"openai_value": 400})
     assert s.parameters["openai_value"] == 400
-    assert s.solve().json == cli_json("solve", "scenarios/openai_microsoft.yaml", "--set",
+    assert s.solve().json == cli_json("solve", "bench/data/openai_microsoft_v1.yaml", "--set",
                                       "openai_value=400", "--format", "json")
 
 
@@ -59,7 +59,7 @@ def test_read_efg_solves_like_cli(tmp_path):
 
 
 def test_sweep_equals_cli_csv():
-    path = "scenarios/openai_microsoft.yaml"
+    path = "bench/data/openai_microsoft_v1.yaml"
     s = parley.load(SOURCE / path)
     df = s.sweep(vary={"carveout_cost": (0, 10, 6)})
     csv = read_csv(run_cli("sweep", path, "--vary", "carveout_cost=0:10:6",
@@ -71,7 +71,7 @@ def test_sweep_equals_cli_csv():
 
 
 def test_thresholds_equal_cli_csv():
-    path = "scenarios/openai_microsoft.yaml"
+    path = "bench/data/openai_microsoft_v1.yaml"
     s = parley.load(SOURCE / path)
     df = s.thresholds("carveout_cost", 0, 10)
     csv = read_csv(run_cli("thresholds", path, "--vary", "carveout_cost=0:10",

@@ -40,7 +40,7 @@ def test_missing_file_is_input_error(tmp_path):
 
 
 def test_bad_arguments_are_value_errors():
-    s = parley.load(SOURCE / "scenarios/openai_microsoft.yaml")
+    s = parley.load(SOURCE / "bench/data/openai_microsoft_v1.yaml")
     with pytest.raises(ValueError):
         s.sweep(vary={"no_such_parameter": (0, 1, 3)})
     with pytest.raises(ValueError):
@@ -54,7 +54,7 @@ def test_bad_arguments_are_value_errors():
     with pytest.raises(ValueError):
         s.solve(method="guess")
     with pytest.raises(ValueError):
-        parley.load(SOURCE / "scenarios/openai_microsoft.yaml", set={"openai_value": "lots"})
+        parley.load(SOURCE / "bench/data/openai_microsoft_v1.yaml", set={"openai_value": "lots"})
     with pytest.raises(ValueError):
         parley.bargain(outcomes=[(4, 1), (1,)])
     with pytest.raises(ValueError):

@@ -11,7 +11,7 @@ from conftest import SOURCE
 
 
 def test_ctrl_c_stops_montecarlo_and_gil_is_released():
-    s = parley.load(SOURCE / "scenarios/openai_microsoft.yaml")
+    s = parley.load(SOURCE / "bench/data/openai_microsoft_v1.yaml")
     s.montecarlo(samples=10, seed=1)  # compile first, so the run below is all sampling
     ticks = []
     stop = threading.Event()

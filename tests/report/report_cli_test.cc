@@ -151,7 +151,7 @@ TEST_SUITE("report cli") {
   }
 
   TEST_CASE("parley draw draws the OpenAI-Microsoft tree whole") {
-    std::string scenario = SourcePath("scenarios/openai_microsoft.yaml");
+    std::string scenario = SourcePath("bench/data/openai_microsoft_v1.yaml");
     if (!fs::exists(scenario)) return;
     std::string dir = FreshDir("draw-scenario");
     RunResult r = RunParley("draw '" + scenario + "' -o '" + dir + "/tree.svg'");

@@ -155,7 +155,7 @@ payoffs:
 //     Microsoft 187.89 and r = (187.89 - 152.4) / 460 = 0.0771522.
 TEST_SUITE("scenario.openai_microsoft") {
   TEST_CASE("the predicted agreement and the threats behind it") {
-    auto s = LoadScenario(testing::SourcePath("scenarios/openai_microsoft.yaml"));
+    auto s = LoadScenario(testing::SourcePath("bench/data/openai_microsoft_v1.yaml"));
     auto solution = equilibrium::Solve(*s->game, {});
     const auto& eq = solution.equilibria.front();
     CHECK(eq.max_gain < 1e-9);
@@ -175,7 +175,7 @@ TEST_SUITE("scenario.openai_microsoft") {
 
   TEST_CASE("exported to Gambit's format, the game reads back and solves the same") {
     // Computed probabilities (0.3, 0.7) and payoffs are written as short decimals.
-    auto s = LoadScenario(testing::SourcePath("scenarios/openai_microsoft.yaml"));
+    auto s = LoadScenario(testing::SourcePath("bench/data/openai_microsoft_v1.yaml"));
     auto again = io::ReadEfg(io::WriteEfgString(*s->game), "om.efg");
     CHECK(again->num_nodes() == s->game->num_nodes());
     auto a = equilibrium::Solve(*s->game, {}).equilibria.front().payoffs;
@@ -185,7 +185,7 @@ TEST_SUITE("scenario.openai_microsoft") {
   }
 
   TEST_CASE("where the deal flips, in closed form") {
-    auto model = analysis::ScenarioModel(testing::SourcePath("scenarios/openai_microsoft.yaml"), {});
+    auto model = analysis::ScenarioModel(testing::SourcePath("bench/data/openai_microsoft_v1.yaml"), {});
     // Equity moves to Microsoft iff it values a dollar of it above what it costs OpenAI:
     // the threshold of microsoft_equity_weight is openai_equity_weight = 0.6.
     auto t = analysis::FindThresholds(model, analysis::ParseAxis(model, "microsoft_equity_weight=0.3:1", 15),
@@ -240,7 +240,7 @@ namespace {
 
 TEST_SUITE("scenario.openai_microsoft") {
   TEST_CASE("parley solve answers in plain terms, first") {
-    auto r = RunParley("solve '" + SourcePath("scenarios/openai_microsoft.yaml") + "'");
+    auto r = RunParley("solve '" + SourcePath("bench/data/openai_microsoft_v1.yaml") + "'");
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.rfind("Prediction\n  Path: OpenAI ask (not dont_ask); Microsoft grant (not refuse); "
                       "Microsoft negotiate (not walk_away); deal: agree\n"
@@ -250,7 +250,7 @@ TEST_SUITE("scenario.openai_microsoft") {
                       "  If talks failed: OpenAI complain (not refrain); chance acts 0.3 / dismisses 0.7; "
                       "after acts: Microsoft litigate (not accept); after dismisses: Microsoft accept (not litigate)\n",
                       0) == 0);
-    auto j = RunParley("solve '" + SourcePath("scenarios/openai_microsoft.yaml") + "' --format json");
+    auto j = RunParley("solve '" + SourcePath("bench/data/openai_microsoft_v1.yaml") + "' --format json");
     REQUIRE(j.exit_code == 0);
     CHECK(j.out.find("\"bargaining\"") != std::string::npos);
     CHECK(j.out.find("\"agreement_possible\": true") != std::string::npos);

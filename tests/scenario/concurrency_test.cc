@@ -83,7 +83,7 @@ std::vector<std::vector<double>> Draws(const CompiledScenario& compiled, std::si
 
 TEST_SUITE("parallel scenario expansion") {
   TEST_CASE("expansions from several threads at once equal single-threaded ones") {
-    for (const char* file : {"scenarios/openai_microsoft.yaml", "games/ultimatum.yaml",
+    for (const char* file : {"bench/data/openai_microsoft_v1.yaml", "games/ultimatum.yaml",
                              "games/holdup_nash.yaml"}) {
       CAPTURE(file);
       auto compiled = CompiledScenario::Compile(ReadFile(SourcePath(file)), file);
