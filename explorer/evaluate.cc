@@ -185,6 +185,8 @@ nlohmann::json EvaluationJson(const OpenedFile& file, const Evaluation& evaluati
       payoffs.push_back({{"player", game.player_name(p)}, {"value", report::FormatValue(eq->payoffs[static_cast<std::size_t>(p)])}});
     out["path"] = analysis::DescribePath(game, *eq);
     std::string prediction = evaluation.scenario ? report::PredictionText(*evaluation.scenario, *eq) : "";
+    if (prediction.rfind("Prediction\n", 0) == 0) prediction.erase(0, 11);  // the page has its heading
+    while (!prediction.empty() && prediction.back() == '\n') prediction.pop_back();
     if (prediction.empty()) prediction = report::Explain(game, *eq).conclusion;
     out["prediction"] = prediction;
   } else {

@@ -463,4 +463,6 @@ void Server::Listen() { impl_->http.listen_after_bind(); }
 
 void Server::Stop() { impl_->http.stop(); }
 
+bool Server::Running() const { return impl_->http.is_running(); }
+
 }  // namespace parley::explorer

@@ -50,7 +50,10 @@ class Server {
   int Bind(const std::string& host, int port);
   // Serves until Stop() (from another thread or a signal handler's thread).
   void Listen();
+  // Ends Listen(); has no effect before Listen() runs (see Running()).
   void Stop();
+  // Listen() is serving.
+  bool Running() const;
 
  private:
   struct Impl;
