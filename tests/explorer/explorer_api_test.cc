@@ -47,7 +47,7 @@ void CheckHeaders(const httplib::Result& res) {
 }  // namespace
 
 TEST_SUITE("explorer api") {
-  TEST_CASE("the page, its script and style come from the binary, with a strict content security policy") {
+  TEST_CASE("the page and its script and style come from the binary with a strict content security policy") {
     RunningServer server({HoldupCopy("page.yaml")});
     auto client = server.Client();
     auto page = client->Get("/");
@@ -75,7 +75,7 @@ TEST_SUITE("explorer api") {
     }
   }
 
-  TEST_CASE("solving at given values: the path and the agreed price follow the closed form") {
+  TEST_CASE("solving at given values gives the path and the agreed price of the closed form") {
     RunningServer server({HoldupCopy("solve.yaml")});
     auto client = server.Client();
     auto files = nlohmann::json::parse(client->Get("/api/files")->body);
@@ -112,7 +112,7 @@ TEST_SUITE("explorer api") {
     CHECK(PostJson(*client, "/api/files/0/solve", nlohmann::json::object())["path"] == "Supplier high_investment");
   }
 
-  TEST_CASE("threshold marks: where the outcome changes, at the other parameters' current values") {
+  TEST_CASE("threshold marks are where the outcome changes at the other parameters' current values") {
     RunningServer server({HoldupCopy("thresholds.yaml")});
     auto client = server.Client();
     auto r = PostJson(*client, "/api/files/0/thresholds", {{"parameter", "power"}});
@@ -125,7 +125,7 @@ TEST_SUITE("explorer api") {
     PostJson(*client, "/api/files/0/thresholds", {{"parameter", "nope"}}, 400);
   }
 
-  TEST_CASE("values outside a parameter's range, unknown names and malformed requests are refused") {
+  TEST_CASE("values outside a parameter's range and unknown names and malformed requests are refused") {
     RunningServer server({HoldupCopy("refuse.yaml")}, [] {
       explorer::ServerOptions options;
       options.max_body = 4096;
@@ -161,7 +161,7 @@ TEST_SUITE("explorer api") {
     CheckHeaders(res);
   }
 
-  TEST_CASE("the editor: located errors, a valid edit in force at once, saving only after confirmation") {
+  TEST_CASE("the editor shows located errors and puts a valid edit in force at once but saves only after confirmation") {
     std::string path = HoldupCopy("edit.yaml");
     std::string original = ReadFile(path);
     RunningServer server({path});
@@ -199,7 +199,7 @@ TEST_SUITE("explorer api") {
     CHECK(entries == 1);
   }
 
-  TEST_CASE("Monte Carlo runs in the background with progress; outcome shares match the closed form") {
+  TEST_CASE("Monte Carlo runs in the background with progress and its outcome shares match the closed form") {
     // power uniform on [0.01, 0.99]: P(high) = P(power >= 1/3) = (0.99 - 1/3) / 0.98 = 0.6701.
     std::string text = ReadFile(SourcePath("games/holdup_nash.yaml"));
     std::string from = "power: {value: 0.5, min: 0.01, max: 0.99,";
@@ -234,7 +234,7 @@ TEST_SUITE("explorer api") {
     CHECK(client->Get("/api/jobs/424242")->status == 404);
   }
 
-  TEST_CASE("download report: today's HTML report for the values in force; game files work too") {
+  TEST_CASE("download report gives today's HTML report for the values in force and game files work too") {
     RunningServer server({HoldupCopy("report.yaml"), SourcePath("tests/data/entry_deterrence.efg")});
     auto client = server.Client();
     auto res = client->Post("/api/files/0/report", nlohmann::json{{"values", {{"power", 0.25}}}}.dump(), "application/json");

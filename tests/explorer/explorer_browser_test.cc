@@ -184,7 +184,7 @@ class Browser {
 }  // namespace
 
 TEST_SUITE("explorer browser") {
-  TEST_CASE("dragging a slider across a threshold changes the path and the agreement; no console error") {
+  TEST_CASE("dragging a slider across a threshold changes the path and the agreement without console errors") {
     std::string chromium, driver;
     if (!BrowserOrSkip(chromium, driver)) return;
     std::string dir = BuildPath("test-tmp/explorer-browser");

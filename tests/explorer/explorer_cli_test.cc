@@ -30,7 +30,7 @@ RunResult ServeThenInterrupt(const std::string& args) {
 }  // namespace
 
 TEST_SUITE("explorer cli") {
-  TEST_CASE("parley serve prints the address, warns about --host, and stops on Ctrl-C") {
+  TEST_CASE("parley serve prints the address and warns about --host and stops on Ctrl-C") {
     std::string file = SourcePath("games/holdup_nash.yaml");
     RunResult r = ServeThenInterrupt("'" + file + "' --port 0 --host 0.0.0.0");
     CHECK_MESSAGE(r.exit_code == 0, r.err);
@@ -42,7 +42,7 @@ TEST_SUITE("explorer cli") {
     CHECK(r.err.empty());
   }
 
-  TEST_CASE("parley serve refuses a file it cannot open, before it starts") {
+  TEST_CASE("parley serve refuses a file it cannot open before it starts") {
     RunResult r = RunParley("serve no-such-file.yaml --port 0");
     CHECK(r.exit_code == 1);
     CHECK(r.err.rfind("error: no-such-file.yaml: cannot open the file", 0) == 0);

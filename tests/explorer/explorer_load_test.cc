@@ -31,7 +31,7 @@ double Percentile(std::vector<double> xs, double q) {
 }  // namespace
 
 TEST_SUITE("explorer load") {
-  TEST_CASE("2,000 requests from 8 clients: none lost, each answer right") {
+  TEST_CASE("2000 requests from 8 clients are all answered and each answer is right") {
     std::string file = WriteTempFile("explorer-load.yaml", ReadFile(SourcePath("games/holdup_nash.yaml")));
     RunningServer server({file});
     constexpr int kClients = 8, kPerClient = 250;
