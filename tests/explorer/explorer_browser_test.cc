@@ -232,6 +232,11 @@ TEST_SUITE("explorer browser") {
 
     std::vector<std::string> errors = browser.ConsoleErrors();
     CHECK_MESSAGE(errors.empty(), "console errors: " << (errors.empty() ? "" : errors.front()));
+    // The log does show an error when there is one.
+    browser.Script("console.error('explorer-probe');");
+    errors = browser.ConsoleErrors();
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].find("explorer-probe") != std::string::npos);
 
     json shot = browser.Call("GET", "/screenshot");
     std::string png = Base64Decode(shot.get<std::string>());
