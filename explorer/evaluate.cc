@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <unistd.h>
 
 #include "solver/analysis/scenario_model.h"
@@ -168,7 +167,7 @@ Evaluation Evaluate(const OpenedFile& file, std::span<const double> values) {
   return out;
 }
 
-nlohmann::json EvaluationJson(const OpenedFile& file, const Evaluation& evaluation) {
+nlohmann::json EvaluationJson(const Evaluation& evaluation) {
   nlohmann::json out;
   const model::Game& game = *evaluation.game;
   const equilibrium::Equilibrium* eq =
@@ -225,7 +224,6 @@ nlohmann::json EvaluationJson(const OpenedFile& file, const Evaluation& evaluati
     out["bargaining_omitted"] = omitted;
   }
   out["bargaining"] = steps;
-  (void)file;
   return out;
 }
 

@@ -81,7 +81,7 @@ Evaluation Evaluate(const OpenedFile& file, std::span<const double> values);
 
 // What the page draws: the tree SVG with the equilibrium path, the path and the prediction in
 // words, the payoffs, and per bargaining step its chart (SVG) and its solutions.
-nlohmann::json EvaluationJson(const OpenedFile& file, const Evaluation& evaluation);
+nlohmann::json EvaluationJson(const Evaluation& evaluation);
 
 // The file's metadata for the page: title, description, players, and per parameter its value,
 // min, max, unit, source or "assumption", and description.

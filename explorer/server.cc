@@ -226,7 +226,7 @@ void Server::Impl::Routes() {
       nlohmann::json body = Body(req);
       auto file = File(IndexFrom(req, FileCount()));
       std::vector<double> values = ValuesFromJson(*file, body.value("values", nlohmann::json()));
-      nlohmann::json out = EvaluationJson(*file, Evaluate(*file, values));
+      nlohmann::json out = EvaluationJson(Evaluate(*file, values));
       out["elapsed_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
       SendJson(res, out);
     });
