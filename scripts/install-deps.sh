@@ -15,6 +15,8 @@ packages=(
   libnlopt-cxx-dev  # nonlinear bargaining problems (LGPL-2.1+/MIT parts; see docs/licensing.md)
   pybind11-dev python3-dev python3-pybind11 python3-pandas python3-pytest  # the Python module
   chromium
+  libcpp-httplib-dev  # parley serve's HTTP server (MIT; docs/explorer.md)
+  chromium-driver     # WebDriver for the explorer's browser test (tests/explorer)
   coinor-clp   # the clp program: Parley runs it as a separate process for large LPs
   dpkg-dev     # dpkg-shlibdeps, for the .deb's dependencies (scripts/check-install.sh)
 )

@@ -1,0 +1,70 @@
+// parley serve [FILE ...]: the explorer, a local web page where a scenario's parameters are
+// sliders and the equilibrium, the prediction and the bargaining steps redraw as they move
+// (explorer/server.h; docs/explorer.md).
+#include <csignal>
+#include <iostream>
+
+#include "cli/command.h"
+#include "explorer/server.h"
+#include "solver/io/files.h"
+
+namespace parley::cli {
+namespace {
+
+explorer::Server* g_server = nullptr;
+
+extern "C" void StopServing(int) {
+  // httplib's stop() only flips a flag and shuts the listening socket down.
+  if (g_server) g_server->Stop();
+}
+
+struct ServeCommand {
+  std::vector<std::string> files;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::size_t max_nodes = io::DefaultMaxNodes();
+
+  std::function<int()> Setup(CLI::App& app) {
+    app.add_option("files", files, "Scenario files (.yaml) or game files (.efg, .nfg, .json) to explore")
+        ->required();
+    app.add_option("--port", port, "The port to listen on (0: any free port)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 65535));
+    app.add_option("--host", host,
+                   "The address to listen on; anything but 127.0.0.1 lets other machines reach "
+                   "the explorer (and save the files it has open)")
+        ->capture_default_str();
+    app.add_option("--max-nodes", max_nodes, "Refuse to expand a game past this many nodes")
+        ->check(CLI::PositiveNumber);
+    return [this] { return Run(); };
+  }
+
+  int Run() {
+    explorer::ServerOptions options;
+    options.generator = std::string("parley ") + PARLEY_VERSION;
+    explorer::Server server(files, max_nodes, options);
+    if (host != "127.0.0.1" && host != "localhost" && host != "::1")
+      std::cerr << "warning: listening on " << host
+                << ": other machines can reach the explorer, with no password, and save the "
+                   "files it has open\n";
+    int bound = server.Bind(host, port);
+    std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    std::cout << "Parley explorer: open http://" << shown << ":" << bound << "/ (Ctrl-C stops it)"
+              << std::endl;
+    g_server = &server;
+    std::signal(SIGINT, StopServing);
+    std::signal(SIGTERM, StopServing);
+    server.Listen();
+    g_server = nullptr;
+    return 0;
+  }
+};
+
+ServeCommand serve_command;
+PARLEY_REGISTER_COMMAND(serve, "serve",
+                        "Explore scenarios in a local web page: parameters as sliders, the "
+                        "equilibrium redrawn as they move",
+                        70, [](CLI::App& app) { return serve_command.Setup(app); });
+
+}  // namespace
+}  // namespace parley::cli

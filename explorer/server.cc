@@ -1,0 +1,468 @@
+#include "explorer/server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "explorer/assets.h"
+#include "solver/analysis/analysis.h"
+#include "solver/model/error.h"
+#include "solver/model/number.h"
+
+namespace parley::explorer {
+namespace {
+
+// Only this server's own files: no inline script, no other origin, no plugins, no framing.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+constexpr const char* kJson = "application/json; charset=utf-8";
+// Grid points a threshold search evaluates before bisecting (parley thresholds' default).
+constexpr std::size_t kThresholdGrid = 101;
+// Monte Carlo runs in this many slices (analysis shards, merged at the end into exactly the
+// single run's result), so that the page can show progress.
+constexpr std::size_t kMonteCarloSlices = 10;
+// Finished Monte Carlo jobs kept for their page to collect.
+constexpr std::size_t kKeptJobs = 16;
+// A line of a scenario text (a formula, in practice) at most this long.
+constexpr std::size_t kMaxLineBytes = 4000;
+
+// A request the server refuses: an HTTP status and a message for the page.
+struct Refusal {
+  int status;
+  std::string message;
+};
+
+void SendJson(httplib::Response& res, const nlohmann::json& body, int status = 200) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), kJson);
+}
+
+void SendError(httplib::Response& res, int status, const std::string& message, const SourceLocation* where = nullptr) {
+  nlohmann::json body{{"error", message}};
+  if (where && where->line > 0) {
+    body["line"] = where->line;
+    body["column"] = where->column;
+  }
+  SendJson(res, body, status);
+}
+
+// The request's JSON body: POST bodies must say they are JSON (which also keeps a plain HTML
+// form on another site from posting here without the browser's preflight).
+nlohmann::json Body(const httplib::Request& req) {
+  std::string type = req.get_header_value("Content-Type");
+  if (type.rfind("application/json", 0) != 0)
+    throw Refusal{415, "the request body must be JSON (Content-Type: application/json)"};
+  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) throw Refusal{400, "the request body is not a JSON object"};
+  return body;
+}
+
+std::size_t IndexFrom(const httplib::Request& req, std::size_t count) {
+  const std::string& digits = req.matches[1].str();
+  if (digits.size() > 6) throw Refusal{404, "no such file"};
+  std::size_t index = std::stoul(digits);
+  if (index >= count) throw Refusal{404, "no such file: the explorer has " + std::to_string(count) + " files (0 to " + std::to_string(count - 1) + ")"};
+  return index;
+}
+
+void CheckLines(const std::string& text) {
+  std::size_t line = 1, start = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i == text.size() || text[i] == '\n') {
+      if (i - start > kMaxLineBytes)
+        throw Refusal{413, "line " + std::to_string(line) + " has " + std::to_string(i - start) +
+                               " characters; the explorer takes lines (formulas) of at most " +
+                               std::to_string(kMaxLineBytes)};
+      start = i + 1;
+      ++line;
+    }
+  }
+}
+
+std::string TextField(const nlohmann::json& body, const char* key) {
+  if (!body.contains(key) || !body[key].is_string()) throw Refusal{400, std::string("expected \"") + key + "\": a string"};
+  std::string text = body[key].get<std::string>();
+  CheckLines(text);
+  return text;
+}
+
+struct Job {
+  std::atomic<std::size_t> slices_done{0};
+  std::atomic<bool> done{false};
+  std::atomic<bool> cancel{false};
+  std::mutex mutex;
+  nlohmann::json result;  // under mutex, set once done
+  std::thread worker;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  httplib::Server http;
+  std::string host;
+  int port = 0;
+
+  std::mutex files_mutex;
+  std::vector<std::shared_ptr<const OpenedFile>> files;  // the version in force of each
+
+  std::mutex jobs_mutex;
+  std::map<std::size_t, std::shared_ptr<Job>> jobs;
+  std::deque<std::size_t> finished_order;
+  std::size_t next_job = 1;
+
+  std::shared_ptr<const OpenedFile> File(std::size_t index) {
+    std::lock_guard<std::mutex> lock(files_mutex);
+    return files[index];
+  }
+  std::size_t FileCount() {
+    std::lock_guard<std::mutex> lock(files_mutex);
+    return files.size();
+  }
+
+  // Runs `handler`, turning every failure into an HTTP error with a message: a user's mistake
+  // (parley::Error) is 400 (413 past a limit) with its line and column, a bug 500.
+  template <class F>
+  void Guard(httplib::Response& res, F&& handler) {
+    try {
+      handler();
+    } catch (const Refusal& r) {
+      SendError(res, r.status, r.message);
+    } catch (const LimitError& e) {
+      SendError(res, 413, e.what(), &e.where());
+    } catch (const Error& e) {
+      SendError(res, 400, e.what(), &e.where());
+    } catch (const nlohmann::json::exception& e) {
+      SendError(res, 400, std::string("bad request: ") + e.what());
+    } catch (const std::bad_alloc&) {
+      SendError(res, 503, "out of memory");
+    } catch (const std::exception& e) {
+      SendError(res, 500, std::string("internal error: ") + e.what());
+    }
+  }
+
+  // A request on a loopback address must name that address (or localhost) as its Host: a
+  // page elsewhere cannot reach this server through a name that resolves to 127.0.0.1.
+  bool HostAllowed(const httplib::Request& req) const {
+    if (host != "127.0.0.1" && host != "localhost" && host != "::1") return true;
+    std::string given = req.get_header_value("Host");
+    std::string p = ":" + std::to_string(port);
+    return given == "127.0.0.1" + p || given == "localhost" + p || given == "[::1]" + p;
+  }
+
+  analysis::Model ModelAt(const OpenedFile& file, const std::vector<double>& values) {
+    analysis::Model model = file.Model();
+    model.base_values = values;
+    return model;
+  }
+
+  void Routes();
+  nlohmann::json Thresholds(const OpenedFile& file, const nlohmann::json& body);
+  nlohmann::json StartMonteCarlo(std::shared_ptr<const OpenedFile> file, const nlohmann::json& body);
+  nlohmann::json JobStatus(std::size_t id);
+};
+
+void Server::Impl::Routes() {
+  http.set_default_headers({{"Content-Security-Policy", kContentSecurityPolicy},
+                            {"X-Content-Type-Options", "nosniff"},
+                            {"Referrer-Policy", "no-referrer"},
+                            {"Cache-Control", "no-store"},
+                            {"X-Frame-Options", "DENY"}});
+  http.set_payload_max_length(options.max_body);
+  http.set_read_timeout(10, 0);
+  http.set_write_timeout(10, 0);
+  std::size_t threads = options.threads;
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (HostAllowed(req)) return httplib::Server::HandlerResponse::Unhandled;
+    SendError(res, 421, "this server answers requests addressed to " + host + ":" + std::to_string(port) + " only");
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    std::string message = res.status == 404   ? "no such page"
+                          : res.status == 413 ? "the request body is too large"
+                                              : "the request was refused (HTTP " + std::to_string(res.status) + ")";
+    SendError(res, res.status, message);
+  });
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    SendError(res, 500, "internal error");
+  });
+
+  for (const Asset& asset : Assets()) {
+    std::string path = asset.name == "index.html" ? "/" : "/" + std::string(asset.name);
+    http.Get(path, [asset](const httplib::Request&, httplib::Response& res) {
+      res.set_content(asset.bytes.data(), asset.bytes.size(), std::string(asset.content_type).c_str());
+    });
+  }
+
+  http.Get("/api/files", [this](const httplib::Request&, httplib::Response& res) {
+    Guard(res, [&] {
+      nlohmann::json list = nlohmann::json::array();
+      for (std::size_t i = 0, n = FileCount(); i < n; ++i) {
+        auto file = File(i);
+        nlohmann::json j = FileJson(*file, i);
+        list.push_back({{"index", i}, {"name", j["name"]}, {"kind", j["kind"]}, {"title", j["title"]}});
+      }
+      SendJson(res, list);
+    });
+  });
+  http.Get(R"(/api/files/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+    Guard(res, [&] {
+      std::size_t index = IndexFrom(req, FileCount());
+      SendJson(res, FileJson(*File(index), index));
+    });
+  });
+  http.Post(R"(/api/files/(\d+)/solve)", [this](const httplib::Request& req, httplib::Response& res) {
+    Guard(res, [&] {
+      auto started = std::chrono::steady_clock::now();
+      nlohmann::json body = Body(req);
+      auto file = File(IndexFrom(req, FileCount()));
+      std::vector<double> values = ValuesFromJson(*file, body.value("values", nlohmann::json()));
+      nlohmann::json out = EvaluationJson(Evaluate(*file, values));
+      out["elapsed_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      SendJson(res, out);
+    });
+  });
+  http.Post(R"(/api/files/(\d+)/thresholds)", [this](const httplib::Request& req, httplib::Response& res) {
+    Guard(res, [&] {
+      nlohmann::json body = Body(req);
+      auto file = File(IndexFrom(req, FileCount()));
+      SendJson(res, Thresholds(*file, body));
+    });
+  });
+  http.Post(R"(/api/files/(\d+)/montecarlo)", [this](const httplib::Request& req, httplib::Response& res) {
+    Guard(res, [&] {
+      nlohmann::json body = Body(req);
+      auto file = File(IndexFrom(req, FileCount()));
+      SendJson(res, StartMonteCarlo(file, body), 202);
+    });
+  });
+  http.Get(R"(/api/jobs/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+    Guard(res, [&] {
+      const std::string& digits = req.matches[1].str();
+      if (digits.size() > 9) throw Refusal{404, "no such job"};
+      SendJson(res, JobStatus(std::stoul(digits)));
+    });
+  });
+  http.Post(R"(/api/files/(\d+)/report)", [this](const httplib::Request& req, httplib::Response& res) {
+    Guard(res, [&] {
+      nlohmann::json body = Body(req);
+      auto file = File(IndexFrom(req, FileCount()));
+      std::vector<double> values = ValuesFromJson(*file, body.value("values", nlohmann::json()));
+      std::string html = ReportHtml(*file, values, options.generator);
+      std::string stem = file->name.substr(0, file->name.rfind('.'));
+      std::string safe;
+      for (char c : stem) safe += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+      res.set_header("Content-Disposition", "attachment; filename=\"" + safe + "-report.html\"");
+      res.set_content(html, "text/html; charset=utf-8");
+    });
+  });
+  http.Post(R"(/api/files/(\d+)/check)", [this](const httplib::Request& req, httplib::Response& res) {
+    Guard(res, [&] {
+      nlohmann::json body = Body(req);
+      std::size_t index = IndexFrom(req, FileCount());
+      std::string text = TextField(body, "text");
+      auto current = File(index);
+      std::shared_ptr<const OpenedFile> next;
+      try {
+        next = CompileText(*current, std::move(text));
+      } catch (const Error& e) {
+        // The text's mistake is the answer, not a failed request.
+        nlohmann::json out{{"ok", false}, {"error", e.what()}, {"message", e.message()}};
+        if (e.where().line > 0) {
+          out["line"] = e.where().line;
+          out["column"] = e.where().column;
+        }
+        SendJson(res, out);
+        return;
+      }
+      {
+        std::lock_guard<std::mutex> lock(files_mutex);
+        files[index] = next;
+      }
+      SendJson(res, {{"ok", true}, {"file", FileJson(*next, index)}});
+    });
+  });
+  http.Post(R"(/api/files/(\d+)/save)", [this](const httplib::Request& req, httplib::Response& res) {
+    Guard(res, [&] {
+      nlohmann::json body = Body(req);
+      std::size_t index = IndexFrom(req, FileCount());
+      if (!body.contains("confirm") || body["confirm"] != true)
+        throw Refusal{400, "saving needs \"confirm\": true (the page asks first)"};
+      std::string text = TextField(body, "text");
+      auto current = File(index);
+      auto next = CompileText(*current, std::move(text));  // only a valid scenario is saved
+      // The one write the server makes: over the file named on the command line, whose path
+      // never comes from a request.
+      io::WriteFileAtomically(current->path, next->text);
+      {
+        std::lock_guard<std::mutex> lock(files_mutex);
+        files[index] = next;
+      }
+      SendJson(res, {{"ok", true}, {"saved", next->name}, {"bytes", next->text.size()}});
+    });
+  });
+}
+
+nlohmann::json Server::Impl::Thresholds(const OpenedFile& file, const nlohmann::json& body) {
+  std::vector<double> values = ValuesFromJson(file, body.value("values", nlohmann::json()));
+  if (!body.contains("parameter") || !body["parameter"].is_string()) throw Refusal{400, "expected \"parameter\": a name"};
+  analysis::Model model = ModelAt(file, values);
+  std::size_t p = model.ParameterIndex(body["parameter"].get<std::string>());
+  if (!model.min[p] || !model.max[p] || !(*model.min[p] < *model.max[p]))
+    return {{"parameter", model.parameter_names[p]}, {"thresholds", nlohmann::json::array()},
+            {"note", "no range (min and max) to search"}};
+  analysis::Axis axis;
+  axis.name = model.parameter_names[p];
+  axis.parameter = p;
+  axis.lo = *model.min[p];
+  axis.hi = *model.max[p];
+  axis.n = kThresholdGrid;
+  analysis::RunOptions run;
+  run.threads = 1;  // one request, one core: the page asks for one parameter at a time
+  auto found = analysis::FindThresholds(model, axis, (axis.hi - axis.lo) * 1e-6, run);
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& t : found)
+    list.push_back({{"value", t.value}, {"text", FormatSignificant(t.value, 6)}, {"below", t.below}, {"above", t.above}});
+  return {{"parameter", axis.name}, {"thresholds", list}};
+}
+
+nlohmann::json Server::Impl::StartMonteCarlo(std::shared_ptr<const OpenedFile> file, const nlohmann::json& body) {
+  std::vector<double> values = ValuesFromJson(*file, body.value("values", nlohmann::json()));
+  std::size_t samples = 2000;
+  if (body.contains("samples")) {
+    if (!body["samples"].is_number_integer() || body["samples"].get<long long>() < 1 ||
+        body["samples"].get<long long>() > static_cast<long long>(options.max_samples))
+      throw Refusal{400, "\"samples\": a whole number from 1 to " + std::to_string(options.max_samples)};
+    samples = body["samples"].get<std::size_t>();
+  }
+  std::uint64_t seed = 1;
+  if (body.contains("seed")) {
+    if (!body["seed"].is_number_unsigned()) throw Refusal{400, "\"seed\": a whole number from 0"};
+    seed = body["seed"].get<std::uint64_t>();
+  }
+  analysis::Model model = ModelAt(*file, values);
+  bool any = false;
+  for (const auto& d : model.distributions) any = any || d.kind != analysis::Distribution::Kind::kFixed;
+  if (!any)
+    throw Refusal{400, "no parameter of " + file->name + " has a distribution; give one a `distribution:` to run Monte Carlo"};
+
+  auto job = std::make_shared<Job>();
+  std::size_t id;
+  {
+    std::lock_guard<std::mutex> lock(jobs_mutex);
+    std::size_t running = 0;
+    for (const auto& [k, j] : jobs) running += j->done ? 0 : 1;
+    if (running >= options.max_running_jobs)
+      throw Refusal{429, "Monte Carlo is already running " + std::to_string(running) + " jobs; wait for one to finish"};
+    id = next_job++;
+    jobs[id] = job;
+  }
+  job->worker = std::thread([this, job, model = std::move(model), samples, seed, id] {
+    nlohmann::json result;
+    try {
+      std::vector<analysis::MonteCarloResult> slices;
+      for (std::size_t k = 0; k < kMonteCarloSlices && !job->cancel; ++k) {
+        analysis::RunOptions run;
+        run.threads = 1;
+        run.cancel = &job->cancel;
+        run.shard = analysis::Shard{k, kMonteCarloSlices};
+        slices.push_back(analysis::RunMonteCarlo(model, samples, seed, run));
+        job->slices_done = k + 1;
+      }
+      if (job->cancel) {
+        result = {{"error", "cancelled"}};
+      } else {
+        analysis::MonteCarloResult r = analysis::MergeMonteCarlo(std::move(slices));
+        nlohmann::json shares = nlohmann::json::array();
+        for (const auto& s : r.shares)
+          shares.push_back({{"outcome", s.outcome}, {"count", s.count}, {"probability", s.probability},
+                            {"ci_low", s.ci_low}, {"ci_high", s.ci_high}});
+        result = {{"samples", r.samples.size()}, {"seed", r.seed}, {"shares", shares}};
+      }
+    } catch (const Error& e) {
+      result = {{"error", e.what()}};
+    } catch (const std::exception& e) {
+      result = {{"error", std::string("internal error: ") + e.what()}};
+    }
+    {
+      std::lock_guard<std::mutex> lock(job->mutex);
+      job->result = std::move(result);
+    }
+    job->done = true;
+    std::lock_guard<std::mutex> lock(jobs_mutex);
+    finished_order.push_back(id);
+  });
+  return {{"job", id}, {"samples", samples}};
+}
+
+nlohmann::json Server::Impl::JobStatus(std::size_t id) {
+  std::shared_ptr<Job> job;
+  {
+    std::lock_guard<std::mutex> lock(jobs_mutex);
+    auto it = jobs.find(id);
+    if (it == jobs.end()) throw Refusal{404, "no such job"};
+    job = it->second;
+    // Forget the oldest finished jobs (their threads have ended; join them here).
+    while (finished_order.size() > kKeptJobs) {
+      auto old = jobs.find(finished_order.front());
+      finished_order.pop_front();
+      if (old == jobs.end() || old->second == job) continue;
+      if (old->second->worker.joinable()) old->second->worker.join();
+      jobs.erase(old);
+    }
+  }
+  nlohmann::json out{{"job", id}, {"progress", static_cast<double>(job->slices_done) / kMonteCarloSlices}, {"done", job->done.load()}};
+  if (job->done) {
+    std::lock_guard<std::mutex> lock(job->mutex);
+    out["result"] = job->result;
+  }
+  return out;
+}
+
+Server::Server(const std::vector<std::string>& paths, std::size_t max_nodes, ServerOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  if (paths.empty()) throw Error("parley serve needs at least one scenario or game file");
+  for (const auto& path : paths) impl_->files.push_back(OpenFile(path, max_nodes));
+  impl_->Routes();
+}
+
+Server::~Server() {
+  Stop();
+  std::vector<std::shared_ptr<Job>> jobs;
+  {
+    std::lock_guard<std::mutex> lock(impl_->jobs_mutex);  // a finishing job takes it too
+    for (auto& [id, job] : impl_->jobs) jobs.push_back(job);
+  }
+  for (auto& job : jobs) {
+    job->cancel = true;
+    if (job->worker.joinable()) job->worker.join();
+  }
+}
+
+int Server::Bind(const std::string& host, int port) {
+  impl_->host = host;
+  int bound = port == 0 ? impl_->http.bind_to_any_port(host) : (impl_->http.bind_to_port(host, port) ? port : -1);
+  if (bound <= 0)
+    throw Error("cannot listen on " + host + ":" + std::to_string(port) +
+                " (in use, or not an address of this machine); choose another --port or --host");
+  impl_->port = bound;
+  return bound;
+}
+
+void Server::Listen() { impl_->http.listen_after_bind(); }
+
+void Server::Stop() { impl_->http.stop(); }
+
+bool Server::Running() const { return impl_->http.is_running(); }
+
+}  // namespace parley::explorer

@@ -1,0 +1,264 @@
+// The explorer's HTTP API (explorer/server.h) with plain requests on loopback: the page and its
+// headers, solving at given values against closed forms, threshold marks, Monte Carlo, the
+// report download, the editor's check and save, and every refusal (ranges, sizes, content
+// types, hosts, paths).
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/explorer/running_server.h"
+#include "tests/test_util.h"
+
+namespace parley::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The hold-up game of games/holdup_nash.yaml: the Supplier invests high (value 10, cost 3) or
+// low (value 4, cost 1), then the two split the value by the Nash solution with powers
+// [power, 1 - power] and disagreement (-cost, 0). The Supplier's price is power * value, so he
+// invests high iff 10 power - 3 >= 4 power - 1, i.e. power >= 1/3.
+std::string HoldupCopy(const std::string& name) {
+  return WriteTempFile("explorer-" + name, ReadFile(SourcePath("games/holdup_nash.yaml")));
+}
+
+nlohmann::json PostJson(httplib::Client& client, const std::string& path, const nlohmann::json& body, int expected = 200) {
+  auto res = client.Post(path.c_str(), body.dump(), "application/json");
+  REQUIRE(res);
+  CHECK_MESSAGE(res->status == expected, res->body);
+  CHECK(res->get_header_value("Content-Type") == "application/json; charset=utf-8");
+  return nlohmann::json::parse(res->body);
+}
+
+void CheckHeaders(const httplib::Result& res) {
+  REQUIRE(res);
+  std::string csp = res->get_header_value("Content-Security-Policy");
+  CHECK(csp.find("default-src 'none'") != std::string::npos);
+  CHECK(csp.find("script-src 'self'") != std::string::npos);
+  CHECK(csp.find("unsafe-inline") == std::string::npos);
+  CHECK(res->get_header_value("X-Content-Type-Options") == "nosniff");
+  CHECK(!res->get_header_value("Content-Type").empty());
+}
+
+}  // namespace
+
+TEST_SUITE("explorer api") {
+  TEST_CASE("the page and its script and style come from the binary with a strict content security policy") {
+    RunningServer server({HoldupCopy("page.yaml")});
+    auto client = server.Client();
+    auto page = client->Get("/");
+    CheckHeaders(page);
+    CHECK(page->status == 200);
+    CHECK(page->get_header_value("Content-Type") == "text/html; charset=utf-8");
+    CHECK(page->body.find("<script src=\"/explorer.js\"") != std::string::npos);
+    CHECK(page->body.find("<script>") == std::string::npos);  // no inline script
+    CHECK(page->body.find("http") == std::string::npos);      // nothing from elsewhere
+    auto js = client->Get("/explorer.js");
+    CheckHeaders(js);
+    CHECK(js->get_header_value("Content-Type") == "text/javascript; charset=utf-8");
+    CHECK(js->body.find("/api/files/") != std::string::npos);
+    auto css = client->Get("/explorer.css");
+    CheckHeaders(css);
+    CHECK(css->get_header_value("Content-Type") == "text/css; charset=utf-8");
+    // No request path reaches the file system: unknown paths, traversal, the file itself.
+    for (const char* path : {"/nothing", "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/page.yaml",
+                             "/api/files/0/../../../etc/passwd", "/api/files/7", "/api/files/99999999999"}) {
+      auto res = client->Get(path);
+      CheckHeaders(res);
+      CHECK_MESSAGE(res->status == 404, path);
+      CHECK(res->body.find("root:") == std::string::npos);
+      CHECK(nlohmann::json::parse(res->body).contains("error"));
+    }
+  }
+
+  TEST_CASE("solving at given values gives the path and the agreed price of the closed form") {
+    RunningServer server({HoldupCopy("solve.yaml")});
+    auto client = server.Client();
+    auto files = nlohmann::json::parse(client->Get("/api/files")->body);
+    REQUIRE(files.size() == 1);
+    CHECK(files[0]["name"] == "explorer-solve.yaml");
+    CHECK(files[0]["kind"] == "scenario");
+    auto file = nlohmann::json::parse(client->Get("/api/files/0")->body);
+    REQUIRE(file["parameters"].size() == 5);
+    CHECK(file["parameters"][0]["name"] == "power");
+    CHECK(file["parameters"][0]["min"] == 0.01);
+    CHECK(file["parameters"][0]["max"] == 0.99);
+    CHECK(file["parameters"][0]["source"] == "assumption");
+    CHECK(file["parameters"][0]["description"] == "the Supplier's bargaining power");
+    CHECK(file["text"].get<std::string>().find("Hold-up") != std::string::npos);
+
+    // power 0.3 < 1/3: low investment, price 0.3 * 4 = 1.2, payoffs (1.2 - 1, 4 - 1.2).
+    auto low = PostJson(*client, "/api/files/0/solve", {{"values", {{"power", 0.3}}}});
+    CHECK(low["path"] == "Supplier low_investment");
+    CHECK(low["prediction"].get<std::string>().find("price 1.2") != std::string::npos);
+    CHECK(low["payoffs"][0]["value"] == "0.2");
+    CHECK(low["payoffs"][1]["value"] == "2.8");
+    CHECK(low["tree"].get<std::string>().rfind("<svg", 0) == 0);
+    REQUIRE(low["bargaining"].size() == 2);  // reached (low) first, then the other
+    CHECK(low["bargaining"][0]["chart"].get<std::string>().find("<svg") != std::string::npos);
+    CHECK(low["bargaining"][0]["disagreement"] == nlohmann::json({"-1", "0"}));
+    // power 0.4 > 1/3: high, price 0.4 * 10 = 4, payoffs (4 - 3, 10 - 4).
+    auto high = PostJson(*client, "/api/files/0/solve", {{"values", {{"power", 0.4}}}});
+    CHECK(high["path"] == "Supplier high_investment");
+    CHECK(high["prediction"].get<std::string>().find("price 4") != std::string::npos);
+    CHECK(high["payoffs"][0]["value"] == "1");
+    CHECK(high["payoffs"][1]["value"] == "6");
+    CHECK(high["elapsed_ms"].get<double>() >= 0);
+    // No values: the file's (power 0.5, high).
+    CHECK(PostJson(*client, "/api/files/0/solve", nlohmann::json::object())["path"] == "Supplier high_investment");
+  }
+
+  TEST_CASE("threshold marks are where the outcome changes at the other parameters' current values") {
+    RunningServer server({HoldupCopy("thresholds.yaml")});
+    auto client = server.Client();
+    auto r = PostJson(*client, "/api/files/0/thresholds", {{"parameter", "power"}});
+    REQUIRE(r["thresholds"].size() == 1);
+    CHECK(r["thresholds"][0]["value"].get<double>() == doctest::Approx(1.0 / 3).epsilon(1e-5));
+    // With high = 7 the condition is 7 power - 3 >= 4 power - 1: power >= 2/3.
+    r = PostJson(*client, "/api/files/0/thresholds", {{"parameter", "power"}, {"values", {{"high", 7}}}});
+    REQUIRE(r["thresholds"].size() == 1);
+    CHECK(r["thresholds"][0]["value"].get<double>() == doctest::Approx(2.0 / 3).epsilon(1e-5));
+    PostJson(*client, "/api/files/0/thresholds", {{"parameter", "nope"}}, 400);
+  }
+
+  TEST_CASE("values outside a parameter's range and unknown names and malformed requests are refused") {
+    RunningServer server({HoldupCopy("refuse.yaml")}, [] {
+      explorer::ServerOptions options;
+      options.max_body = 4096;
+      return options;
+    }());
+    auto client = server.Client();
+    auto r = PostJson(*client, "/api/files/0/solve", {{"values", {{"power", 1.5}}}}, 400);
+    CHECK(r["error"].get<std::string>().find("outside its range [0.01, 0.99]") != std::string::npos);
+    r = PostJson(*client, "/api/files/0/solve", {{"values", {{"powr", 0.5}}}}, 400);
+    CHECK(r["error"].get<std::string>().find("unknown parameter 'powr'") != std::string::npos);
+    r = PostJson(*client, "/api/files/0/solve", {{"values", {{"power", "half"}}}}, 400);
+    CHECK(r["error"].get<std::string>().find("expected a finite number") != std::string::npos);
+    PostJson(*client, "/api/files/0/solve", {{"values", {1, 2}}}, 400);
+    PostJson(*client, "/api/files/3/solve", nlohmann::json::object(), 404);
+    // Not JSON, or not saying so.
+    auto res = client->Post("/api/files/0/solve", "values=1", "application/x-www-form-urlencoded");
+    REQUIRE(res);
+    CHECK(res->status == 415);
+    CheckHeaders(res);
+    res = client->Post("/api/files/0/solve", "{not json", "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    // A body past the limit (4 KB here).
+    res = client->Post("/api/files/0/check", nlohmann::json{{"text", std::string(10000, 'x')}}.dump(), "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 413);
+    CheckHeaders(res);
+    // Another Host than the loopback address (DNS rebinding).
+    httplib::Headers host{{"Host", "attacker.example:" + std::to_string(server.port())}};
+    res = client->Get("/api/files", host);
+    REQUIRE(res);
+    CHECK(res->status == 421);
+    CheckHeaders(res);
+  }
+
+  TEST_CASE("the editor shows located errors and puts a valid edit in force at once but saves only after confirmation") {
+    std::string path = HoldupCopy("edit.yaml");
+    std::string original = ReadFile(path);
+    RunningServer server({path});
+    auto client = server.Client();
+    // A mistake on line 3, column 1.
+    auto r = PostJson(*client, "/api/files/0/check", {{"text", "title: x\nplayers: [A, B]\nfoo: 1\n"}});
+    CHECK(r["ok"] == false);
+    CHECK(r["line"] == 3);
+    CHECK(r["column"] == 1);
+    CHECK(r["message"].get<std::string>().find("unknown key 'foo'") != std::string::npos);
+    // A formula line past the limit.
+    PostJson(*client, "/api/files/0/check", {{"text", "title: " + std::string(5000, 'x') + "\n"}}, 413);
+    // A valid edit: the Supplier's power now defaults to 0.2 (below 1/3: low investment).
+    std::string edited = original;
+    std::size_t at = edited.find("power: {value: 0.5");
+    REQUIRE(at != std::string::npos);
+    edited.replace(at, 18, "power: {value: 0.2");
+    r = PostJson(*client, "/api/files/0/check", {{"text", edited}});
+    REQUIRE(r["ok"] == true);
+    CHECK(r["file"]["parameters"][0]["value"] == 0.2);
+    CHECK(PostJson(*client, "/api/files/0/solve", nlohmann::json::object())["path"] == "Supplier low_investment");
+    CHECK(ReadFile(path) == original);  // checked, not saved
+    // Saving needs confirmation, and a valid text.
+    PostJson(*client, "/api/files/0/save", {{"text", edited}}, 400);
+    auto bad = PostJson(*client, "/api/files/0/save", {{"text", "players: [A]\nfoo: 1\n"}, {"confirm", true}}, 400);
+    CHECK(bad["line"].get<int>() > 0);
+    CHECK(ReadFile(path) == original);
+    r = PostJson(*client, "/api/files/0/save", {{"text", edited}, {"confirm", true}});
+    CHECK(r["ok"] == true);
+    CHECK(ReadFile(path) == edited);
+    // Nothing else appeared beside it (the write is a rename of a temporary file).
+    std::size_t entries = 0;
+    for (const auto& e : fs::directory_iterator(fs::path(path).parent_path()))
+      entries += e.path().filename().string().rfind("explorer-edit.yaml", 0) == 0 ? 1 : 0;
+    CHECK(entries == 1);
+  }
+
+  TEST_CASE("Monte Carlo runs in the background with progress and its outcome shares match the closed form") {
+    // power uniform on [0.01, 0.99]: P(high) = P(power >= 1/3) = (0.99 - 1/3) / 0.98 = 0.6701.
+    std::string text = ReadFile(SourcePath("games/holdup_nash.yaml"));
+    std::string from = "power: {value: 0.5, min: 0.01, max: 0.99,";
+    std::size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), from + " distribution: {type: uniform, low: 0.01, high: 0.99},");
+    RunningServer server({WriteTempFile("explorer-montecarlo.yaml", text), HoldupCopy("no-distribution.yaml")});
+    auto client = server.Client();
+    auto started = PostJson(*client, "/api/files/0/montecarlo", {{"samples", 2000}, {"seed", 7}}, 202);
+    nlohmann::json status;
+    for (int i = 0; i < 600; ++i) {  // at most 60 s; a few hundred ms in a Release build
+      auto res = client->Get(("/api/jobs/" + std::to_string(started["job"].get<std::size_t>())).c_str());
+      REQUIRE(res);
+      status = nlohmann::json::parse(res->body);
+      CHECK(status["progress"].get<double>() >= 0);
+      CHECK(status["progress"].get<double>() <= 1);
+      if (status["done"] == true) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE(status["done"] == true);
+    auto result = status["result"];
+    REQUIRE_MESSAGE(!result.contains("error"), result.dump());
+    CHECK(result["samples"] == 2000);
+    double high = 0;
+    for (const auto& s : result["shares"])
+      if (s["outcome"].get<std::string>().rfind("Supplier high_investment", 0) == 0) high += s["probability"].get<double>();
+    // Standard error sqrt(0.67 * 0.33 / 2000) = 0.0105: within four of them.
+    CHECK(high == doctest::Approx(0.6701).epsilon(0.045 / 0.6701));
+    PostJson(*client, "/api/files/1/montecarlo", nlohmann::json::object(), 400);  // no distribution
+    PostJson(*client, "/api/files/0/montecarlo", {{"samples", 0}}, 400);
+    PostJson(*client, "/api/files/0/montecarlo", {{"samples", 1e12}}, 400);
+    CHECK(client->Get("/api/jobs/424242")->status == 404);
+  }
+
+  TEST_CASE("download report gives today's HTML report for the values in force and game files work too") {
+    RunningServer server({HoldupCopy("report.yaml"), SourcePath("tests/data/entry_deterrence.efg")});
+    auto client = server.Client();
+    auto res = client->Post("/api/files/0/report", nlohmann::json{{"values", {{"power", 0.25}}}}.dump(), "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Content-Type") == "text/html; charset=utf-8");
+    CHECK(res->get_header_value("Content-Disposition") == "attachment; filename=\"explorer-report-report.html\"");
+    CHECK(res->body.find("Hold-up with Nash bargaining") != std::string::npos);
+    CHECK(res->body.find("low_investment") != std::string::npos);
+    CHECK(res->body.find("power = 0.25") != std::string::npos);  // the value in force, as --set shows it
+    // The game file: no parameters, no editor; solved as `parley solve` does.
+    auto game = nlohmann::json::parse(client->Get("/api/files/1")->body);
+    CHECK(game["kind"] == "game");
+    CHECK(game["editable"] == false);
+    CHECK(game["parameters"].empty());
+    auto solved = PostJson(*client, "/api/files/1/solve", nlohmann::json::object());
+    RunResult cli = RunParley("solve '" + SourcePath("tests/data/entry_deterrence.efg") + "' --format json");
+    REQUIRE(cli.exit_code == 0);
+    auto payoffs = nlohmann::json::parse(cli.out)["equilibria"][0]["payoffs"];
+    REQUIRE(solved["payoffs"].size() == payoffs.size());
+    PostJson(*client, "/api/files/1/check", {{"text", "x"}}, 200);
+    PostJson(*client, "/api/files/1/save", {{"text", "x"}, {"confirm", true}}, 400);
+    PostJson(*client, "/api/files/1/solve", {{"values", {{"p", 1}}}}, 400);
+  }
+}
+
+}  // namespace parley::testing
