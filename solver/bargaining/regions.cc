@@ -340,8 +340,12 @@ std::optional<AgreementResult> SolveByRegions(const AgreementProblem& problem, c
       }
       Solution& chosen = out.result.solutions[k];
       if (!Attained(utility, out.solution_terms[k], chosen.payoffs)) return std::nullopt;
-      chosen.method += "; the best of " + std::to_string(productive.size()) +
-                         " regions of the choices after the agreement";
+      chosen.method += productive.size() == 1
+                           ? "; region by region (the choices after the agreement): the only one of " +
+                                 std::to_string(regions.size()) + " with an agreement"
+                           : "; region by region (the choices after the agreement): the best of " +
+                                 std::to_string(productive.size()) + " with an agreement (of " +
+                                 std::to_string(regions.size()) + ")";
     }
     // The chosen concept's solution into the main fields.
     const bool want_weighted = !problem.weights.empty() && !AllEqual(problem.weights);
