@@ -6,6 +6,8 @@
 //   build/bench/scenario_negotiation_bench --benchmark_filter=Negotiation
 #include <benchmark/benchmark.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "solver/scenario/scenario.h"
@@ -44,6 +46,13 @@ payoffs:
   Authority: if(review == clear || appeal == overturned, effect * divest - harm, 0)
 )";
 
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 // Expands `text` once per iteration; returns the payoff formulas evaluated per expansion.
 std::size_t ExpandEach(benchmark::State& state, const char* text, const char* name) {
   auto compiled = parley::scenario::CompiledScenario::Compile(text, name);
@@ -65,26 +74,13 @@ void BM_NegotiationAfterAgreement(benchmark::State& state) {
 BENCHMARK(BM_NegotiationAfterAgreement)->Unit(benchmark::kMillisecond);
 
 // The cost of one agreement's payoff with stages after it (the oracle): one issue, every
-// player at the table, a one-stage review; "s_per_1M_payoffs" is the time per million payoff
-// formulas evaluated (each oracle call evaluates the 3 payoffs at 2 terminals).
-const char* kReview = R"(title: review
-players: [A, B, R]
-stages:
-  - name: deal
-    bargain:
-      issues: {x: {from: 0, to: 1}}
-      after_agreement:
-        - name: review
-          player: R
-          actions: [clear, block]
-payoffs:
-  A: if(review == clear, x, 0)
-  B: if(review == clear, 1 - x, 0)
-  R: if(review == clear, if(x <= 0.6, 1 - x, -1), 0)
-)";
+// player at the table, a one-stage review (bench/data/review_after_agreement.yaml, which a
+// test solves by hand too); "s_per_1M_payoffs" is the time per million payoff formulas
+// evaluated (each oracle call evaluates the 3 payoffs at 2 terminals).
 
 void BM_NegotiationReviewOracle(benchmark::State& state) {
-  const std::size_t evaluations = ExpandEach(state, kReview, "review.yaml");
+  const std::string text = ReadText(std::string(PARLEY_SOURCE_DIR) + "/bench/data/review_after_agreement.yaml");
+  const std::size_t evaluations = ExpandEach(state, text.c_str(), "review.yaml");
   state.counters["s_per_1M_payoffs"] = benchmark::Counter(
       static_cast<double>(evaluations) * 1e-6, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }

@@ -1,7 +1,11 @@
 // parley bargain: bargaining solutions (Nash, weighted Nash, Kalai-Smorodinsky, egalitarian,
 // utilitarian) over listed outcomes, a continuous agreement space or a transferable surplus;
 // Nash's variable-threat game; Rubinstein's alternating offers. Text or JSON.
+#include <algorithm>
+#include <cmath>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "cli/common.h"
@@ -74,6 +78,7 @@ struct BargainCommand {
   bool transferable = false;
   bool alternating = false;
   std::string discount, outside;
+  std::string parties;
   int first = 1;
   int rounds = 0;
   double breakdown = 0.0;
@@ -94,6 +99,9 @@ struct BargainCommand {
                    "A player's payoff as a formula of the issues (one per player, in order)");
     app.add_option("--constraint", constraints,
                    "With --issue: a link between issues, \"EXPR <= EXPR\" or \">=\" (repeatable)");
+    app.add_option("--parties", parties,
+                   "With --issue: the players at the table, e.g. 1,2 (default every player); "
+                   "weights and discounts follow this order");
     app.add_option("--surplus", surplus, "Transferable utility: a surplus to split");
     app.add_option("--players", players, "With --surplus: the number of players")
         ->capture_default_str();
@@ -102,9 +110,10 @@ struct BargainCommand {
     app.add_option("--threats-row", threats_row, "Variable threats: row player's payoffs \"5,1;2,4\"");
     app.add_option("--threats-col", threats_col, "Variable threats: column player's payoffs");
     app.add_flag("--transferable", transferable, "Variable threats with transferable utility");
-    app.add_flag("--alternating", alternating, "Rubinstein alternating offers over a pie of 1");
-    app.add_option("--discount", discount, "Alternating offers: discount factors d1,d2");
-    app.add_option("--first", first, "Alternating offers: first proposer (1 or 2)")
+    app.add_flag("--alternating", alternating,
+                 "Rubinstein alternating offers over a pie of 1, or with --issue over the issues");
+    app.add_option("--discount", discount, "Alternating offers: discount factors d1,d2 (per party with --issue)");
+    app.add_option("--first", first, "Alternating offers: first proposer (1 or 2; the party's place with --issue)")
         ->capture_default_str();
     app.add_option("--rounds", rounds, "Alternating offers: finite horizon T (default infinite)");
     app.add_option("--breakdown", breakdown, "Alternating offers: breakdown probability per rejection");
@@ -141,8 +150,9 @@ struct BargainCommand {
 
   int Run() {
     if (!file.empty()) LoadFile();
-    int modes = !outcomes.empty() + (!issues.empty() || !utilities.empty()) + !surplus.empty() +
-                (!threats_row.empty() || !threats_col.empty()) + alternating;
+    const bool over_issues = !issues.empty() || !utilities.empty();
+    int modes = !outcomes.empty() + over_issues + !surplus.empty() +
+                (!threats_row.empty() || !threats_col.empty()) + (alternating && !over_issues);
     if (modes != 1) {
       if (!file.empty())
         throw ValidationError(SourceLocation{file}, "give exactly one problem: outcomes, "
@@ -152,7 +162,9 @@ struct BargainCommand {
     }
     if (!constraints.empty() && issues.empty())
       throw ValidationError("--constraint links issues: give it with --issue and --utility");
-    if (alternating) return RunAlternating();
+    if (!parties.empty() && !over_issues)
+      throw ValidationError("--parties chooses who bargains over issues: give it with --issue and --utility");
+    if (alternating && !over_issues) return RunAlternating();
     if (!threats_row.empty() || !threats_col.empty()) return RunThreats();
     bg::FeasibleSet set;
     std::size_t n = 0;
@@ -187,6 +199,8 @@ struct BargainCommand {
                                         : ParseVector(disagreement, "--disagreement");
     bg::Request request;
     if (!weights.empty()) request.weights = ParseVector(weights, "--weights");
+    if (over_issues && (!parties.empty() || alternating))
+      return RunOverIssues(std::get<bg::AgreementSpace>(set), d, request, title);
     bg::Result result = constraints.empty()
                             ? bg::Solve(set, d, request)
                             : bg::SolveAgreementSpace(std::get<bg::AgreementSpace>(set), d, request, constraints);
@@ -196,6 +210,99 @@ struct BargainCommand {
       Emit(report::BargainingResultText(file_title.empty() ? title : file_title + "\n" + title, result),
            output);
     }
+    return 0;
+  }
+
+  // Issues with --parties or --alternating: the problem a scenario bargain with `parties`
+  // and `protocol: alternating` poses, solved the same way (SolveAgreement).
+  int RunOverIssues(const bg::AgreementSpace& space, const bg::Vector& d, const bg::Request& request,
+                    const std::string& title) {
+    const std::size_t n = space.utilities.size();
+    bg::SpaceTerms terms;
+    for (const std::string& part : Split(parties, ',')) {
+      const double number = ParseNumber(part, "--parties");
+      if (number != std::floor(number) || number < 1 || number > static_cast<double>(n))
+        throw ValidationError("--parties: '" + Trim(part) + "' is not a player; players are numbered 1 to " +
+                              std::to_string(n) + " (one per --utility)");
+      const int player = static_cast<int>(number) - 1;
+      if (std::find(terms.parties.begin(), terms.parties.end(), player) != terms.parties.end())
+        throw ValidationError("--parties: player " + Trim(part) + " is listed twice; list each party once");
+      terms.parties.push_back(player);
+    }
+    if (!parties.empty() && terms.parties.size() < 2)
+      throw ValidationError("--parties: a bargain needs at least 2 parties at the table, e.g. --parties 1,2");
+    const std::size_t at_table = terms.parties.empty() ? n : terms.parties.size();
+    if (alternating) {
+      if (!outside.empty() || breakdown != 0.0)
+        throw ValidationError("--outside and --breakdown apply to alternating offers over a pie; over issues "
+                              "give the disagreement point with --disagreement");
+      if (discount.empty())
+        throw ValidationError("--alternating needs --discount with one factor per party, e.g. --discount 0.9,0.8");
+      terms.protocol = bg::Protocol::kAlternating;
+      terms.alternating.discount = ParseVector(discount, "--discount");
+      if (terms.alternating.discount.size() != at_table || at_table != 2)
+        throw ValidationError("--discount: alternating offers need exactly 2 parties and one factor each (got " +
+                              std::to_string(terms.alternating.discount.size()) + " factors for " +
+                              std::to_string(at_table) + " parties); choose two with --parties");
+      for (double delta : terms.alternating.discount)
+        if (!(delta > 0 && delta < 1))
+          throw ValidationError("--discount: a factor is " + FormatDouble(delta) +
+                                "; discount factors lie strictly between 0 and 1");
+      if (first != 1 && first != 2)
+        throw ValidationError("--first must be 1 or 2 (the first or second party)");
+      terms.alternating.first = first - 1;
+      if (rounds < 0) throw ValidationError("--rounds must be positive (omit it for an infinite horizon)");
+      terms.alternating.rounds = rounds;
+      if (!weights.empty())
+        throw ValidationError("--weights with --alternating: the discount factors set the bargaining powers");
+    } else if (!discount.empty() || rounds != 0) {
+      throw ValidationError("--discount and --rounds need --alternating");
+    }
+    bg::AgreementResult full;
+    bg::Result result = bg::SolveAgreementSpace(space, d, request, constraints, terms, &full);
+    std::vector<int> table = terms.parties;
+    if (table.empty())
+      for (std::size_t i = 0; i < n; ++i) table.push_back(static_cast<int>(i));
+    std::string party_list;
+    for (int i : table) party_list += (party_list.empty() ? "" : ", ") + std::to_string(i + 1);
+    if (format == "json") {
+      nlohmann::json json = report::ToJson(result);
+      json["parties"] = nlohmann::json::array();
+      for (int i : table) json["parties"].push_back(i + 1);
+      if (alternating) {
+        nlohmann::json a;
+        a["payoffs"] = full.payoffs;
+        nlohmann::json values;
+        for (std::size_t k = 0; k < space.issues.size() && k < full.issue_values.size(); ++k)
+          values[space.issues[k].name] = full.issue_values[k];
+        a["issues"] = values;
+        a["precision"] = full.optimality == bg::Optimality::kExact      ? "exact"
+                         : full.optimality == bg::Optimality::kKktPoint ? "KKT point, concavity sampled"
+                                                                        : "best found";
+        a["method"] = full.search;
+        json["alternating"] = a;
+      }
+      Emit(json.dump(2) + "\n", output);
+      return 0;
+    }
+    std::string heading = (file_title.empty() ? title : file_title + "\n" + title) + "; parties " + party_list;
+    std::string text = report::BargainingResultText(heading, result);
+    if (alternating) {
+      std::ostringstream out;
+      out << "\nAlternating offers between players " << table[0] + 1 << " and " << table[1] + 1 << ", discounts "
+          << FormatDouble(terms.alternating.discount[0]) << " and " << FormatDouble(terms.alternating.discount[1])
+          << ", player " << table[static_cast<std::size_t>(terms.alternating.first)] + 1 << " first, "
+          << (rounds > 0 ? std::to_string(rounds) + " rounds" : std::string("infinite horizon")) << ":\n";
+      out << "  agreement:";
+      for (std::size_t k = 0; k < space.issues.size() && k < full.issue_values.size(); ++k)
+        out << (k ? ", " : " ") << space.issues[k].name << " = " << FormatDouble(full.issue_values[k]);
+      out << "\n  payoffs:";
+      for (std::size_t i = 0; i < full.payoffs.size(); ++i) out << (i ? ", " : " ") << FormatDouble(full.payoffs[i]);
+      out << "\n  method: " << full.search << " ("
+          << (full.optimality == bg::Optimality::kExact ? "exact" : "nonlinear frontier") << ")\n";
+      text += out.str();
+    }
+    Emit(text, output);
     return 0;
   }
 

@@ -11,6 +11,7 @@
 #include "solver/bargaining/hull.h"
 #include "solver/bargaining/nonlinear.h"
 #include "solver/bargaining/outcomes.h"
+#include "solver/bargaining/regions.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
 
@@ -1220,7 +1221,7 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
 }  // namespace
 
 AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOracle& utility,
-                               AgreementMethod method) {
+                               AgreementMethod method, const ContinuationOracle& continuation) {
   const std::size_t n = problem.disagreement.size();
   const Table table = MakeTable(problem);
   const bool plain = table.everyone && problem.parties.empty() && problem.constraints.empty() &&
@@ -1245,6 +1246,10 @@ AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOra
   if (problem.rule == DisagreementRule::kOutside && problem.inside.size() != n)
     throw ValidationError("outside options need `inside`: one payoff per player while talks go on (got " +
                           std::to_string(problem.inside.size()) + ")");
+  if (continuation && problem.protocol == Protocol::kAxiomatic && problem.rule == DisagreementRule::kThreat &&
+      method == AgreementMethod::kExactOrSearch) {
+    if (std::optional<AgreementResult> out = internal::SolveByRegions(problem, utility, continuation)) return *out;
+  }
   if (plain) {
     // Today's problem: every player at the table with a positive weight, nothing else.
     const Prepared prepared = Prepare(problem, utility, method, false);

@@ -34,10 +34,15 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "solver/bargaining/problem.h"
+
+namespace parley::model {
+class Game;
+}
 
 namespace parley::bargaining {
 
@@ -99,6 +104,11 @@ struct AgreementProblem {
 // the option's value). May throw the caller's own errors (they pass through).
 using UtilityOracle = std::function<void(const Vector& issues, Vector* payoffs)>;
 
+// The game played after an agreement on these issue values (a scenario's `after_agreement`
+// stages with the terms bound); the utility oracle gives its subgame-perfect value. With it
+// SolveAgreement splits the terms into regions by the game's choices (regions.h).
+using ContinuationOracle = std::function<std::shared_ptr<const model::Game>(const Vector& issues)>;
+
 // One package an agreement uses, with its probability (1 unless the agreement is a lottery
 // between packages) and its issues: a continuous issue's value within the package (its mean
 // over the package's corners), a discrete issue's option value.
@@ -159,7 +169,12 @@ enum class AgreementMethod {
 // per party or all 0, no agreement satisfying the constraints, alternating offers without
 // exactly two parties or with weights or with discounts outside (0, 1), outside options
 // without `inside`). When no agreement beats d the result says so (agreement_possible).
+// `continuation` (optional): the game behind `utility` when an agreement is followed by one;
+// with the axiomatic protocol and a threat point the problem is then solved region by region
+// (regions.h), exactly where every region is, and by the search over `utility` where the
+// regions cannot be enumerated.
 AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOracle& utility,
-                               AgreementMethod method = AgreementMethod::kExact);
+                               AgreementMethod method = AgreementMethod::kExact,
+                               const ContinuationOracle& continuation = {});
 
 }  // namespace parley::bargaining

@@ -125,11 +125,12 @@ Vector UtilityFunctions::Evaluate(const Vector& x) const {
 }
 
 Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const Request& request,
-                           const std::vector<std::string>& constraints) {
+                           const std::vector<std::string>& constraints, const SpaceTerms& terms,
+                           AgreementResult* full) {
   UtilityFunctions f(space, constraints);
   const std::size_t n = f.players();
   internal::CheckDisagreement(d, n);
-  internal::CheckWeights(request.weights, n);
+  if (terms.parties.empty()) internal::CheckWeights(request.weights, n);
   // The problem as scenario bargains state it: continuous issues, one package.
   AgreementProblem problem;
   for (const Issue& issue : space.issues) {
@@ -143,6 +144,9 @@ Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const R
     problem.constraints.push_back({constraints[k], [&f, k](const Vector& x) { return f.Constraint(k, x); }});
   problem.disagreement = d;
   problem.weights = request.weights;
+  problem.parties = terms.parties;
+  problem.protocol = terms.protocol;
+  problem.alternating = terms.alternating;
   problem.all_concepts = request.concepts.size() != 1;
   if (!problem.all_concepts) problem.concept_kind = request.concepts.front();
   UtilityOracle utility = [&f](const Vector& x, Vector* u) { f.Evaluate(x, u); };
@@ -154,6 +158,7 @@ Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const R
     else ir = true;
     internal::ThrowNoGain(agreement.result.disagreement, ideal, ir);
   }
+  if (full) *full = agreement;
   // One package: every solution is one deterministic agreement, its issues in place of the
   // lottery over the box's corners.
   Result result = std::move(agreement.result);

@@ -48,7 +48,19 @@ class UtilityFunctions {
 // message gives the ideal point).
 Solution SolveAgreementSpace(const AgreementSpace& space, const Vector& d, Concept concept_kind,
                              const Vector& weights = {});
+//
+// `terms`: who is at the table and how they bargain, as a scenario bargain's `parties`,
+// `protocol: alternating`, `discount`, `first` and `rounds` say it (SolveAgreement checks
+// them). `full` (optional) receives the solver's whole result: under alternating offers the
+// agreement is in its payoffs, issue_values, optimality and search, and the returned concepts
+// stand beside it (with the same disagreement point).
+struct SpaceTerms {
+  std::vector<int> parties;  // players (0-based) at the table; empty: every player
+  Protocol protocol = Protocol::kAxiomatic;
+  AlternatingProtocol alternating;
+};
 Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const Request& request,
-                           const std::vector<std::string>& constraints = {});
+                           const std::vector<std::string>& constraints = {}, const SpaceTerms& terms = {},
+                           AgreementResult* full = nullptr);
 
 }  // namespace parley::bargaining

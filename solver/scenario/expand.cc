@@ -435,10 +435,20 @@ class Expander {
     // (as before those keys existed); otherwise the solver may search (and says so).
     const bool plain = b.after.empty() && input.constraints.empty() && b.parties.empty() &&
                        b.protocol == bargaining::Protocol::kAxiomatic && !b.outside;
+    // With stages after the agreement, their game at given terms (the solver's regions).
+    bargaining::ContinuationOracle continuation;
+    if (!b.after.empty())
+      continuation = [&](const std::vector<double>& values) {
+        SetIssues(def, values);
+        model::GamePtr game;
+        std::vector<double> u;
+        AfterAgreementValue(pc, def, &u, nullptr, &game);
+        return game;
+      };
     try {
       record.step = bargaining::SolveAgreement(
           input, utility,
-          plain ? bargaining::AgreementMethod::kExact : bargaining::AgreementMethod::kExactOrSearch);
+          plain ? bargaining::AgreementMethod::kExact : bargaining::AgreementMethod::kExactOrSearch, continuation);
     } catch (const ValidationError& e) {
       if (!e.where().file.empty()) throw;  // located already (a payoff formula)
       throw BargainError(pc, b, e.message());
@@ -696,14 +706,16 @@ class Expander {
   }
 
   // The subgame-perfect value of the `after_agreement` stages at the bound issues (expanded
-  // and solved on their own); `path` (optional) gets what they do in that equilibrium.
+  // and solved on their own); `path` (optional) gets what they do in that equilibrium, `game`
+  // (optional) the game itself.
   void AfterAgreementValue(std::size_t pc, const StageDef& def, std::vector<double>* u,
-                           std::string* path) {
+                           std::string* path, model::GamePtr* game = nullptr) {
     const BargainDef& b = *def.bargain;
     after_saved_.assign(vars_, vars_ + num_vars_);
     Continuation c = SolveContinuation(pc, def, &b.after);
     *u = c.eq.payoffs;
     if (path) *path = PathText(*c.game, c.eq);
+    if (game) *game = c.game;
     std::memcpy(vars_, after_saved_.data(), num_vars_ * sizeof(double));
   }
 

@@ -94,4 +94,75 @@ TEST_SUITE("bargaining") {
     CHECK(none.exit_code == 1);
     CHECK(none.err.find("choose exactly one problem") != std::string::npos);
   }
+
+  TEST_CASE("parley bargain --parties and --alternating over issues") {
+    // A pie x for player 1, 1 - x for 2, and a constant 5 for player 3, who is not at the
+    // table: Nash between 1 and 2 splits equally, x = 1/2, whatever player 3 gets.
+    auto parties = RunParley("bargain --issue x=0:1 --utility x --utility 1-x --utility 5 --parties 1,2 "
+                             "--disagreement 0,0,7 --format json");
+    REQUIRE(parties.exit_code == 0);
+    auto json = nlohmann::json::parse(parties.out);
+    CHECK(json["solutions"]["nash"]["issues"]["x"].get<double>() == doctest::Approx(0.5).epsilon(1e-12));
+    CHECK(json["solutions"]["nash"]["payoffs"][2].get<double>() == doctest::Approx(5));
+    CHECK(json["parties"] == nlohmann::json::array({1, 2}));
+    // Rubinstein over the issue: the first proposer gets (1 - 0.8)/(1 - 0.72) = 5/7; the
+    // second party first: (1 - 0.9)/0.28 = 5/14 for it, so x = 1 - 5/14 = 9/14.
+    auto a = RunParley("bargain --issue x=0:1 --utility x --utility 1-x --alternating --discount 0.9,0.8 --format json");
+    REQUIRE(a.exit_code == 0);
+    auto aj = nlohmann::json::parse(a.out);
+    CHECK(aj["alternating"]["issues"]["x"].get<double>() == doctest::Approx(5.0 / 7).epsilon(1e-12));
+    CHECK(aj["alternating"]["precision"] == "exact");
+    auto b = RunParley("bargain --issue x=0:1 --utility x --utility 1-x --alternating --discount 0.9,0.8 --first 2 "
+                       "--format json");
+    REQUIRE(b.exit_code == 0);
+    CHECK(nlohmann::json::parse(b.out)["alternating"]["issues"]["x"].get<double>() ==
+          doctest::Approx(9.0 / 14).epsilon(1e-12));
+    // Stahl, 3 rounds: 1 - 0.8 (1 - 0.9) = 0.92 for the first proposer.
+    auto c = RunParley("bargain --issue x=0:1 --utility x --utility 1-x --alternating --discount 0.9,0.8 --rounds 3");
+    REQUIRE(c.exit_code == 0);
+    CHECK(c.out.find("agreement: x = 0.92") != std::string::npos);
+    // Between players 1 and 3 (player 2 not at the table).
+    auto d = RunParley("bargain --issue x=0:1 --utility x --utility 2 --utility 1-x --parties 1,3 --alternating "
+                       "--discount 0.9,0.9 --format json");
+    REQUIRE(d.exit_code == 0);
+    CHECK(nlohmann::json::parse(d.out)["alternating"]["payoffs"][0].get<double>() ==
+          doctest::Approx(1 / 1.9).epsilon(1e-12));
+  }
+
+  TEST_CASE("parley bargain --parties and --alternating: bad values") {
+    struct Case {
+      const char* args;
+      const char* message;
+    };
+    const Case cases[] = {
+        {"--parties 1,4", "error: --parties: '4' is not a player; players are numbered 1 to 3 (one per --utility)\n"},
+        {"--parties 1,1", "error: --parties: player 1 is listed twice; list each party once\n"},
+        {"--parties 2", "error: --parties: a bargain needs at least 2 parties at the table, e.g. --parties 1,2\n"},
+        {"--parties 1,x", "error: malformed --parties: 'x' is not a number\n"},
+        {"--parties 1,2 --alternating --discount 0.9,1.2",
+         "error: --discount: a factor is 1.2; discount factors lie strictly between 0 and 1\n"},
+        {"--alternating --discount 0.9,0.8",
+         "error: --discount: alternating offers need exactly 2 parties and one factor each (got 2 factors for 3 "
+         "parties); choose two with --parties\n"},
+        {"--parties 1,2 --alternating", "error: --alternating needs --discount with one factor per party, e.g. "
+                                        "--discount 0.9,0.8\n"},
+        {"--parties 1,2 --alternating --discount 0.9,0.8 --first 3",
+         "error: --first must be 1 or 2 (the first or second party)\n"},
+        {"--parties 1,2 --alternating --discount 0.9,0.8 --weights 1,2",
+         "error: --weights with --alternating: the discount factors set the bargaining powers\n"},
+        {"--parties 1,2 --alternating --discount 0.9,0.8 --outside 0.1,0.1",
+         "error: --outside and --breakdown apply to alternating offers over a pie; over issues give the "
+         "disagreement point with --disagreement\n"},
+        {"--parties 1,2 --rounds 3", "error: --discount and --rounds need --alternating\n"},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.args);
+      auto r = RunParley(std::string("bargain --issue x=0:1 --utility x --utility 1-x --utility 0 ") + c.args);
+      CHECK(r.exit_code == 1);
+      CHECK(r.err == c.message);
+    }
+    auto alone = RunParley("bargain --outcomes '1,0;0,1' --parties 1,2");
+    CHECK(alone.exit_code == 1);
+    CHECK(alone.err == "error: --parties chooses who bargains over issues: give it with --issue and --utility\n");
+  }
 }

@@ -282,6 +282,42 @@ TEST_SUITE("bargaining.negotiation") {
       CHECK_THROWS_WITH_AS(SolveAgreement(problem, kPie), doctest::Contains("`inside`"), ValidationError);
     }
   }
+
+  TEST_CASE("outside options with three parties: one binds, the other two split the rest") {
+    // A pie among three: x, y in [0, 1] with x + y <= 1, u = (x, y, 1 - x - y), split from
+    // inside = 0 by the symmetric Nash solution: (1/3, 1/3, 1/3).
+    AgreementProblem problem;
+    problem.issues = {Range("x", 0, 1), Range("y", 0, 1)};
+    problem.constraints = {{"x + y <= 1", [](const Vector& x) { return x[0] + x[1] - 1; }}};
+    problem.rule = DisagreementRule::kOutside;
+    problem.inside = {0, 0, 0};
+    UtilityOracle three = [](const Vector& x, Vector* u) { *u = {x[0], x[1], 1 - x[0] - x[1]}; };
+    SUBCASE("an option of 0.5 beats the share 1/3: exactly 0.5, the others (1 - 0.5)/2 each") {
+      problem.disagreement = {0.5, 0, 0};
+      AgreementResult result = SolveAgreement(problem, three, kSearch);
+      CHECK(std::abs(result.payoffs[0] - 0.5) < 1e-12);
+      CHECK(std::abs(result.payoffs[1] - 0.25) < 1e-12);
+      CHECK(std::abs(result.payoffs[2] - 0.25) < 1e-12);
+      CHECK(result.outside_binds == std::vector<bool>{true, false, false});
+      CHECK(result.optimality == Optimality::kExact);
+    }
+    SUBCASE("an option of 0.3 is below the share 1/3: the equal split stands") {
+      problem.disagreement = {0.3, 0, 0};
+      AgreementResult result = SolveAgreement(problem, three, kSearch);
+      for (double u : result.payoffs) CHECK(std::abs(u - 1.0 / 3) < 1e-12);
+      CHECK(result.outside_binds == std::vector<bool>{false, false, false});
+    }
+    SUBCASE("a second option binds once the first has: (0.5, 0.3, 1 - 0.8)") {
+      // After the first binds the second's share is 0.25 < 0.3, so it binds too and the
+      // third gets what is left, 0.2.
+      problem.disagreement = {0.5, 0.3, 0};
+      AgreementResult result = SolveAgreement(problem, three, kSearch);
+      CHECK(std::abs(result.payoffs[0] - 0.5) < 1e-12);
+      CHECK(std::abs(result.payoffs[1] - 0.3) < 1e-12);
+      CHECK(std::abs(result.payoffs[2] - 0.2) < 1e-12);
+      CHECK(result.outside_binds == std::vector<bool>{true, true, false});
+    }
+  }
 }
 
 }  // namespace

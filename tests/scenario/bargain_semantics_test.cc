@@ -11,28 +11,15 @@
 #include "solver/report/explain.h"
 #include "solver/report/scenario_info.h"
 #include "solver/scenario/scenario.h"
+#include "tests/scenario/scenario_test_util.h"
 
 namespace parley::scenario {
 namespace {
 
-std::shared_ptr<const Scenario> Read(const std::string& text) {
-  return ReadScenario(text, "test.yaml", {});
-}
-
-std::string ErrorOf(const std::string& text) {
-  try {
-    Read(text);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-std::vector<double> Payoffs(const Scenario& s) {
-  return equilibrium::Solve(*s.game, {}).equilibria.front().payoffs;
-}
-
-bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+using test_util::ErrorOf;
+using test_util::Has;
+using test_util::Payoffs;
+using test_util::Read;
 
 TEST_SUITE("scenario.bargain") {
   TEST_CASE("a range bound naming its own issue, or a linked issue, is refused at its place") {

@@ -11,30 +11,15 @@
 #include "solver/model/error.h"
 #include "solver/report/agreement_text.h"
 #include "solver/scenario/scenario.h"
+#include "tests/scenario/scenario_test_util.h"
 #include "tests/test_util.h"
 
 namespace parley::scenario {
 namespace {
 
-std::shared_ptr<const Scenario> Read(const std::string& text, std::vector<std::string> set = {}) {
-  ScenarioOptions o;
-  o.overrides = std::move(set);
-  return ReadScenario(text, "test.yaml", o);
-}
-
-std::string ErrorOf(const std::string& text) {
-  try {
-    Read(text);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-// The equilibrium payoffs of a scenario.
-std::vector<double> Payoffs(const Scenario& s) {
-  return equilibrium::Solve(*s.game, {}).equilibria.front().payoffs;
-}
+using test_util::ErrorOf;
+using test_util::Payoffs;
+using test_util::Read;
 
 // Two players split a pie of 10 by weighted Nash bargaining; no deal leaves (1, 2).
 const char* kSplit = R"(title: split

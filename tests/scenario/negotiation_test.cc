@@ -9,40 +9,17 @@
 #include "solver/equilibrium/solve.h"
 #include "solver/model/error.h"
 #include "solver/scenario/scenario.h"
+#include "tests/scenario/scenario_test_util.h"
 #include "tests/test_util.h"
 
 namespace parley::scenario {
 namespace {
 
-std::shared_ptr<const Scenario> Read(const std::string& text, std::vector<std::string> set = {}) {
-  ScenarioOptions o;
-  o.overrides = std::move(set);
-  return ReadScenario(text, "test.yaml", o);
-}
-
-std::string ErrorOf(const std::string& text) {
-  try {
-    Read(text);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-std::vector<double> Payoffs(const Scenario& s) {
-  return equilibrium::Solve(*s.game, {}).equilibria.front().payoffs;
-}
-
-// Replaces the first occurrence of `from` in `text`.
-std::string With(std::string text, const std::string& from, const std::string& to) {
-  auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
+using test_util::ErrorOf;
+using test_util::Has;
+using test_util::Payoffs;
+using test_util::Read;
+using test_util::With;
 
 // A pie of 1 between A and B by alternating offers; B's walkaway pays it `outside`.
 const char* kPie = R"(title: pie
@@ -154,11 +131,9 @@ payoffs:
     }
   }
 
-  TEST_CASE("after an agreement: a reviewer's veto caps the terms") {
-    // Powers (0.8, 0.2) would give A x = 0.8 of a pie (weighted Nash). R, not at the table,
-    // blocks any x above 0.6 (a block pays everyone 0, as no deal does); so the parties
-    // settle on the best cleared term for A, x = 0.6 exactly.
-    std::string text = R"(title: review
+  // Powers (0.8, 0.2) would give A x = 0.8 of a pie (weighted Nash). R, not at the table,
+  // reviews the terms: clearing pays R 0.6 - x, blocking pays everyone 0 (as no deal does).
+  const char* kReview = R"(title: review
 players: [A, B, R]
 stages:
   - name: deal
@@ -173,18 +148,87 @@ stages:
 payoffs:
   A: if(review == clear, x, 0)
   B: if(review == clear, 1 - x, 0)
-  R: if(review == clear, if(x <= 0.6, 1, -1), 0)
+  R: if(review == clear, 0.6 - x, 0)
 )";
-    auto s = Read(text);
+
+  TEST_CASE("after an agreement: a reviewer's veto caps the terms, exactly") {
+    // R clears x <= 0.6 (0.6 - x >= 0) and blocks above. Two regions: clear on [0, 0.6],
+    // payoffs (x, 1 - x), and block on [0.6, 1], payoffs (0, 0) (no gain: no agreement). On
+    // the first, 0.8 log x + 0.2 log(1 - x) rises up to x = 0.8, so it is highest at the
+    // boundary x = 0.6, where R is indifferent and the tie goes to its first action, clear:
+    // the agreement is x = 0.6 exactly, payoffs (0.6, 0.4, 0).
+    auto s = Read(kReview);
     const BargainRecord& b = s->bargains[0];
-    // The review makes payoffs piecewise, so the engine reports a best-found point, within
-    // 2e-4 below the exact 0.6 today (without the review the answer would be 0.8).
+    CHECK(b.step.optimality == bargaining::Optimality::kExact);
+    CHECK(std::abs(b.step.issue_values[0] - 0.6) < 1e-12);
+    CHECK(b.after_agreement == "review = clear");
+    CHECK(std::abs(Payoffs(*s)[0] - 0.6) < 1e-12);
+    CHECK(std::abs(Payoffs(*s)[1] - 0.4) < 1e-12);
+    // The comparison that binds is R's: clear is no worse than block.
+    CHECK(b.step.binding == std::vector<std::string>{"review = clear (R: clear >= block)"});
+  }
+
+  TEST_CASE("after an agreement: a boundary the tie-break gives to the other region") {
+    // The same with R's actions listed [block, clear]: at x = 0.6 R is indifferent and now
+    // blocks (the first optimal action), so x = 0.6 pays (0, 0) and every x < 0.6 is cleared:
+    // the supremum 0.6 is not attained and there is no optimum. The regions' answer fails its
+    // check against the true payoffs, and the global search reports its best point, short of
+    // 0.6, as best found.
+    auto s = Read(With(kReview, "actions: [clear, block]", "actions: [block, clear]"));
+    const BargainRecord& b = s->bargains[0];
+    CHECK(b.step.optimality == bargaining::Optimality::kBestFound);
+    CHECK(b.step.issue_values[0] < 0.6);
+    CHECK(b.step.issue_values[0] > 0.59);
+    CHECK(b.after_agreement == "review = clear");
+  }
+
+  TEST_CASE("after an agreement: a reviewer's veto written as a step in its payoff") {
+    // R's payoff jumps at 0.6 (1 when cleared at x <= 0.6, -1 above), so the comparison
+    // that bounds the clear region is not linear: that region is solved by the nonlinear
+    // method and the answer is a best-found point just below 0.6.
+    auto s = Read(With(kReview, "R: if(review == clear, 0.6 - x, 0)", "R: if(review == clear, if(x <= 0.6, 1, -1), 0)"));
+    const BargainRecord& b = s->bargains[0];
     CHECK(b.step.optimality == bargaining::Optimality::kBestFound);
     CHECK(std::abs(b.step.issue_values[0] - 0.6) < 1e-3);
     CHECK(b.step.issue_values[0] <= 0.6);
     CHECK(b.after_agreement == "review = clear");
-    CHECK(std::abs(Payoffs(*s)[0] - 0.6) < 1e-3);
     CHECK(Payoffs(*s)[2] == doctest::Approx(1));
+  }
+
+  TEST_CASE("after an agreement: a block that a court will likely overturn (a chance node)") {
+    // After a block a court rules by chance: the block is upheld (everyone 0) with
+    // probability 0.05, overturned (the deal stands) with 0.95. R's clear pays it 0.6 - x, a
+    // block 0.95 (0.6 - x): it clears iff x <= 0.6 (ties: clear). Regions by R's choice:
+    //   clear, x in [0, 0.6]: payoffs (x, 1 - x); 0.8 log x + 0.2 log(1 - x) is highest at
+    //     x = 0.6: 0.8 ln 0.6 + 0.2 ln 0.4 = -0.40866 - 0.18326 = -0.59192;
+    //   block, x in [0.6, 1]: payoffs 0.95 (x, 1 - x) (the chance node averages); the
+    //     maximum is at x = 0.8: ln 0.95 + 0.8 ln 0.8 + 0.2 ln 0.2 = -0.05129 - 0.17851
+    //     - 0.32189 = -0.55169.
+    // The block region wins: x = 0.8, payoffs 0.95 (0.8, 0.2) = (0.76, 0.19), R's
+    // 0.95 (0.6 - 0.8) = -0.19.
+    std::string text = With(kReview, "          actions: [clear, block]\n",
+                            "          actions: [clear, block]\n"
+                            "        - name: appeal\n"
+                            "          player: nature\n"
+                            "          condition: review == block\n"
+                            "          actions: [upheld, overturned]\n"
+                            "          probabilities: [0.05, 0.95]\n");
+    text = With(text, "A: if(review == clear, x, 0)", "A: if(review == clear || appeal == overturned, x, 0)");
+    text = With(text, "B: if(review == clear, 1 - x, 0)", "B: if(review == clear || appeal == overturned, 1 - x, 0)");
+    text = With(text, "R: if(review == clear, 0.6 - x, 0)", "R: if(review == clear || appeal == overturned, 0.6 - x, 0)");
+    auto s = Read(text);
+    const BargainRecord& b = s->bargains[0];
+    CHECK(b.step.optimality == bargaining::Optimality::kExact);
+    CHECK(std::abs(b.step.issue_values[0] - 0.8) < 1e-12);
+    CHECK(b.after_agreement == "review = block, appeal by chance");
+    auto u = Payoffs(*s);
+    CHECK(std::abs(u[0] - 0.76) < 1e-12);
+    CHECK(std::abs(u[1] - 0.19) < 1e-12);
+    CHECK(std::abs(u[2] + 0.19) < 1e-12);
+    // With a likelier upheld block (0.5) the clear region wins: ln 0.5 - 0.50040 < -0.59192.
+    auto t = Read(With(text, "probabilities: [0.05, 0.95]", "probabilities: [0.5, 0.5]"));
+    CHECK(std::abs(t->bargains[0].step.issue_values[0] - 0.6) < 1e-12);
+    CHECK(t->bargains[0].after_agreement == "review = clear");
   }
 
   TEST_CASE("after an agreement: a payoff may not read what only the no-deal branch computes") {
@@ -219,26 +263,13 @@ payoffs:
   }
 
   TEST_CASE("after an agreement: the agreement's payoff is the continuation's value") {
-    // Every player at the table (no new problem keys): R reviews after the deal and clears
+    // bench/data/review_after_agreement.yaml (the bench times the same file). Every player
+    // at the table (no new problem keys): R reviews after the deal and clears
     // x <= 0.6 (paying R 1 - x), blocks above (a block pays 0; clearing would pay R -1). On
     // [0, 0.6] the Nash product is x (1 - x)(1 - x), whose derivative
     // (1 - x)(1 - 3x) vanishes at x = 1/3 (inside, so the review does not bind); above 0.6 R
     // blocks and everyone gets 0.
-    std::string text = R"(title: review
-players: [A, B, R]
-stages:
-  - name: deal
-    bargain:
-      issues: {x: {from: 0, to: 1}}
-      after_agreement:
-        - name: review
-          player: R
-          actions: [clear, block]
-payoffs:
-  A: if(review == clear, x, 0)
-  B: if(review == clear, 1 - x, 0)
-  R: if(review == clear, if(x <= 0.6, 1 - x, -1), 0)
-)";
+    std::string text = testing::ReadFile(testing::SourcePath("bench/data/review_after_agreement.yaml"));
     auto s = Read(text);
     const BargainRecord& b = s->bargains[0];
     CHECK(b.step.issue_values[0] == doctest::Approx(1.0 / 3).epsilon(1e-6));
@@ -295,16 +326,20 @@ payoffs:
     const BargainRecord& b = s->bargains[0];
     REQUIRE(b.step.agreement_possible);
     CHECK(b.issue_names == std::vector<std::string>{"price", "divest"});
-    // A best-found point (the review makes payoffs piecewise): within 1e-3 of the remedy and
-    // 0.05 of the price and gains derived by hand.
-    CHECK(std::abs(b.step.issue_values[0] - 232) < 0.05);
-    CHECK(std::abs(b.step.issue_values[1] - 0.4) < 1e-3);
+    // Exact (the regions of the authority's choice): the clear region divest >= 0.4 with
+    // the cap is a polytope, and the Nash point is its vertex (232, 0.4). By hand, on the cap
+    // price = 220 + 30 divest the gains are 300 - 40 divest - price = 80 - 70 divest and
+    // price - 200 = 20 + 30 divest; the product's derivative 1000 - 4200 divest < 0 on
+    // [0.4, 0.6], and beyond 0.6 the equal split 50 - 20 divest gives at most 38^2 = 1444 <
+    // 52 x 32 = 1664. The block region pays everyone 0.
+    CHECK(b.step.optimality == bargaining::Optimality::kExact);
+    CHECK(std::abs(b.step.issue_values[0] - 232) < 1e-10);
+    CHECK(std::abs(b.step.issue_values[1] - 0.4) < 1e-12);
     CHECK(b.after_agreement == "review = clear");
     auto u = Payoffs(*s);
-    CHECK(std::abs(u[0] - 52) < 0.05);
-    CHECK(std::abs(u[1] - 32) < 0.05);
-    CHECK(u[2] >= 0);  // the authority clears: the remedy at least offsets the harm
-    CHECK(u[2] < 0.05);
+    CHECK(std::abs(u[0] - 52) < 1e-10);
+    CHECK(std::abs(u[1] - 32) < 1e-10);
+    CHECK(std::abs(u[2]) < 1e-10);  // the authority clears at indifference: the remedy offsets the harm
   }
 }
 
