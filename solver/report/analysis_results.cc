@@ -148,6 +148,10 @@ std::string MonteCarloText(const MonteCarloResult& r) {
   for (const auto& s : r.shares)
     out << "  " << Num(s.probability) << "  [" << Num(s.ci_low) << ", " << Num(s.ci_high) << "]  "
         << s.outcome << "\n";
+  out << "\nOutcome classes (the path of moves alone, wherever the issues land; 95 % Wilson interval):\n";
+  for (const auto& s : r.class_shares)
+    out << "  " << Num(s.probability) << "  [" << Num(s.ci_low) << ", " << Num(s.ci_high) << "]  "
+        << s.outcome << "\n";
   if (!r.value_names.empty()) {
     out << "\nValues (samples: those where the value exists; a bargaining step's issues exist "
            "only where play reaches the step):\n  name\tsamples\tmean\tsd\t5%\t25%\tmedian\t75%\t95%\n";
@@ -188,6 +192,11 @@ json MonteCarloJson(const MonteCarloResult& r, bool with_samples) {
     shares.push_back({{"outcome", s.outcome}, {"count", s.count}, {"probability", s.probability},
                       {"ci95", {s.ci_low, s.ci_high}}});
   j["outcomes"] = std::move(shares);
+  json classes = json::array();
+  for (const auto& s : r.class_shares)
+    classes.push_back({{"class", s.outcome}, {"count", s.count}, {"probability", s.probability},
+                       {"ci95", {s.ci_low, s.ci_high}}});
+  j["outcome_classes"] = std::move(classes);
   json stats = json::object();
   for (std::size_t v = 0; v < r.value_names.size() && v < r.value_stats.size(); ++v) {
     const Quantiles& q = r.value_stats[v];
