@@ -130,22 +130,30 @@ TornadoResult RunTornado(const Model& model, const TornadoOptions& options, cons
       result.interrupted = true;
       break;
     }
-    std::vector<double> params = model.base_values;
-    params[p] = e.low;
-    e.at_low = evaluate(params);
-    params[p] = e.high;
-    e.at_high = evaluate(params);
-    const std::string& base_key = result.base.Identity();
-    e.outcome_changes = e.at_low.Identity() != base_key || e.at_high.Identity() != base_key;
-    if (options.grid >= 2 && e.low < e.high) {
-      Axis axis{name, p, e.low, e.high, options.grid};
-      bool interrupted = false;
-      e.thresholds = FindThresholds(model, axis, (e.high - e.low) * 1e-6, run, &interrupted);
-      if (interrupted) {
-        result.interrupted = true;
-        break;
+    // A range whose end the scenario cannot be solved at (a payoff that is not finite there)
+    // leaves this parameter out, with the scenario's message, and the others in.
+    bool interrupted = false;
+    try {
+      std::vector<double> params = model.base_values;
+      params[p] = e.low;
+      e.at_low = evaluate(params);
+      params[p] = e.high;
+      e.at_high = evaluate(params);
+      const std::string& base_key = result.base.Identity();
+      e.outcome_changes = e.at_low.Identity() != base_key || e.at_high.Identity() != base_key;
+      if (options.grid >= 2 && e.low < e.high) {
+        Axis axis{name, p, e.low, e.high, options.grid};
+        e.thresholds = FindThresholds(model, axis, (e.high - e.low) * 1e-6, run, &interrupted);
+        e.outcome_changes = e.outcome_changes || !e.thresholds.empty();
       }
-      e.outcome_changes = e.outcome_changes || !e.thresholds.empty();
+    } catch (const Error& error) {
+      result.skipped.emplace_back(name, "not solvable over " + e.range + " [" + FormatSignificant(e.low, 10) +
+                                            ", " + FormatSignificant(e.high, 10) + "]: " + error.what());
+      continue;
+    }
+    if (interrupted) {
+      result.interrupted = true;
+      break;
     }
     result.parameters.push_back(std::move(e));
   }

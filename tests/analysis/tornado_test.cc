@@ -146,6 +146,34 @@ TEST_SUITE("tornado") {
     }
   }
 
+  TEST_CASE("a parameter whose range ends where the scenario cannot be solved is left out, with the reason") {
+    // At v = 0 the payoff 1/v is not finite: v is not varied; k still is (swing 2).
+    const char* yaml = R"(title: An end that does not solve
+players: [A, B]
+parameters:
+  v: {value: 1, min: 0, max: 2, assumption: true}
+  k: {value: 1, min: 0, max: 2, assumption: true}
+stages:
+  - name: go
+    player: A
+    actions: [stop, on]
+payoffs:
+  A: 1 / v + k
+  B: 0
+)";
+    std::string path = testing::WriteTempFile("tornado_unsolvable.yaml", yaml);
+    TornadoOptions options;
+    options.values = {"A"};
+    TornadoResult r = RunTornado(ScenarioModel(path, {}), options, RunOptions{});
+    REQUIRE(r.parameters.size() == 1);
+    CHECK(r.parameters[0].name == "k");
+    CHECK(r.charts[0].bars[0].swing == doctest::Approx(2));
+    REQUIRE(r.skipped.size() == 1);
+    CHECK(r.skipped[0].first == "v");
+    CHECK(r.skipped[0].second.find("not solvable over bounds [0, 2]") == 0);
+    CHECK(r.skipped[0].second.find("a payoff must be a finite number") != std::string::npos);
+  }
+
   TEST_CASE("quantiles of each kind of distribution") {
     using Kind = Distribution::Kind;
     Distribution d;
