@@ -1,4 +1,4 @@
-// parley sweep / thresholds / montecarlo / merge: sensitivity analysis of scenario files.
+// parley sweep / thresholds / tornado / montecarlo / merge: sensitivity analysis of scenario files.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -8,6 +8,7 @@
 #include "solver/analysis/parallel.h"
 #include "solver/analysis/results_json.h"
 #include "solver/analysis/scenario_model.h"
+#include "solver/analysis/tornado.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
 #include "solver/report/analysis_results.h"
@@ -135,6 +136,49 @@ struct ThresholdsCommand {
   }
 };
 
+// A command of its own rather than a mode of `sweep`: it varies every parameter with a range
+// (not one or two on a grid), ranks them, and has none of sweep's grid or shard options.
+struct TornadoCommand {
+  AnalysisInput in;
+  std::vector<std::string> values;
+  std::string range = "auto";
+  std::string grid = "21";
+
+  std::function<int()> Setup(CLI::App& app) {
+    in.Add(app, true, false);
+    app.add_option("--value", values,
+                   "A value column to rank by (a player, or a sweep column such as deal.equity); "
+                   "repeatable; default: each bargaining party's payoff");
+    app.add_option("--range", range,
+                   "auto (a distribution's 5-95 % quantiles where there is one, else min/max), "
+                   "bounds (min/max) or quantiles")
+        ->capture_default_str();
+    app.add_option("--grid", grid,
+                   "Points per range searched for outcome changes before bisection (0: compare "
+                   "the ends and the base only)")
+        ->capture_default_str();
+    return [this] { return Run(); };
+  }
+
+  int Run() {
+    analysis::Model model = in.Load();
+    analysis::TornadoOptions options;
+    options.values = values.empty() ? analysis::ScenarioPartyColumns(in.input.path) : values;
+    options.range = analysis::ParseTornadoRange(range);
+    options.grid = grid == "0" ? 0 : ParseCount("--grid", grid, 2, 1'000'000);
+    analysis::RunOptions run = in.Run();
+    run.progress = false;  // many short runs: one bar each would flicker
+    analysis::TornadoResult r = analysis::RunTornado(model, options, run);
+    if (in.format == "json")
+      Emit(report::TornadoJson(r).dump(1) + "\n", in.output);
+    else if (in.format == "csv")
+      Emit(report::TornadoCsv(r), in.output);
+    else
+      Emit(report::TornadoText(r), in.output);
+    return Finish(r.interrupted, r.parameters.size(), r.parameters.size() + 1);
+  }
+};
+
 struct MonteCarloCommand {
   AnalysisInput in;
   std::string samples = "10000";
@@ -230,6 +274,7 @@ struct MergeCommand {
 
 SweepCommand sweep_command;
 ThresholdsCommand thresholds_command;
+TornadoCommand tornado_command;
 MonteCarloCommand montecarlo_command;
 MergeCommand merge_command;
 PARLEY_REGISTER_COMMAND(sweep, "sweep", "Solve a scenario over a grid of one or two parameters", 60,
@@ -237,6 +282,9 @@ PARLEY_REGISTER_COMMAND(sweep, "sweep", "Solve a scenario over a grid of one or 
 PARLEY_REGISTER_COMMAND(thresholds, "thresholds",
                         "Find where the equilibrium outcome changes as a parameter varies", 61,
                         [](CLI::App& app) { return thresholds_command.Setup(app); });
+PARLEY_REGISTER_COMMAND(tornado, "tornado",
+                        "Rank the parameters by how far each moves a value over its range", 64,
+                        [](CLI::App& app) { return tornado_command.Setup(app); });
 PARLEY_REGISTER_COMMAND(montecarlo, "montecarlo",
                         "Outcome probabilities over parameters drawn from their distributions", 62,
                         [](CLI::App& app) { return montecarlo_command.Setup(app); });

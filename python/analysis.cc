@@ -25,6 +25,7 @@
 #include "solver/model/error.h"
 #include "solver/report/analysis_results.h"
 #include "solver/report/bargaining_json.h"
+#include "solver/report/make_report.h"
 #include "solver/report/report.h"
 #include "solver/report/scenario_info.h"
 #include "solver/report/sweep_section.h"
@@ -200,54 +201,23 @@ py::dict MonteCarlo(const Model& m, std::size_t samples, std::uint64_t seed, int
   return MonteCarloColumns(r);
 }
 
-// `parley report`, as cli/report.cc writes it.
+// `parley report`: the command line's report::MakeReport.
 void Report(const std::string& path, const std::vector<std::string>& overrides,
             std::size_t max_nodes, const std::string& output, bool all, bool exact,
             std::size_t max, const std::string& vary, std::size_t show) {
   RunInterruptibly([&] {
-    load::LoadOptions load_options;
-    load_options.overrides = overrides;
-    if (max_nodes > 0) load_options.max_nodes = max_nodes;
-    load::Input loaded = load::LoadInput(path, load_options);
-    report::ReportInput in;
-    in.scenario = loaded.is_scenario() ? report::ScenarioInfoFrom(*loaded.scenario, overrides)
-                                       : report::ScenarioFromGame(*loaded.game, path);
-    in.game = loaded.game.get();
-    in.generator = std::string("parley ") + PARLEY_VERSION;
-    equilibrium::SolveOptions options;
-    options.exact = exact;
-    options.all = all;
-    options.max_equilibria = max;
-    std::optional<equilibrium::Solution> solution;
-    try {
-      solution = equilibrium::Solve(*loaded.game, options);
-      in.solution = &*solution;
-    } catch (const UnsupportedError& e) {
-      in.unsolved_reason = e.message();  // a report without an equilibrium, as the CLI makes
-    }
-    if (loaded.scenario && !loaded.scenario->bargains.empty()) {
-      std::size_t omitted = 0;
-      const equilibrium::Equilibrium* eq =
-          solution && !solution->equilibria.empty() ? &solution->equilibria.front() : nullptr;
-      in.bargaining = report::BargainingStepsFrom(*loaded.scenario, eq, 4, &omitted);
-      if (omitted > 0 && !in.bargaining.empty())
-        in.bargaining.back().notes.push_back(std::to_string(omitted) +
-                                             " more bargaining steps (off the equilibrium path) are not shown.");
-    }
-    if (!vary.empty()) {
-      analysis::ScenarioModelOptions model_options;
-      model_options.max_nodes = load_options.max_nodes;
-      model_options.overrides = overrides;
-      analysis::Model model = analysis::ScenarioModel(path, model_options);
-      analysis::Axis axis = analysis::ParseAxis(model, vary);
-      analysis::RunOptions run;
-      auto grid = analysis::RunSweep(model, {axis}, run);
-      auto thresholds = analysis::FindThresholds(model, axis, (axis.hi - axis.lo) * 1e-6, run);
-      in.sweep = report::SweepFromAnalysis(grid, thresholds, loaded.game->players());
-    }
-    report::ReportOptions report_options;
-    report_options.max_equilibria = show;
-    report::WriteReport(report::BuildReport(in, report_options), output);
+    report::ReportRequest request;
+    request.path = path;
+    request.overrides = overrides;
+    if (max_nodes > 0) request.max_nodes = max_nodes;
+    request.output = output;
+    request.all = all;
+    request.exact = exact;
+    request.max = max;
+    request.vary = vary;
+    request.show = show;
+    request.generator = std::string("parley ") + PARLEY_VERSION;
+    report::MakeReport(request);
   }, nullptr);
 }
 

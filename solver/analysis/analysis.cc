@@ -273,6 +273,36 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
   return result;
 }
 
+std::string OutcomeClass(const std::string& outcome) {
+  const std::string bar = " | ";
+  std::size_t at = outcome.find(bar);
+  std::string out = outcome.substr(0, at);
+  while (at != std::string::npos) {
+    std::size_t next = outcome.find(bar, at + bar.size());
+    std::string step = outcome.substr(at + bar.size(), next == std::string::npos ? std::string::npos : next - at - bar.size());
+    at = next;
+    std::size_t colon = step.find(": ");
+    if (colon == std::string::npos) {
+      out += bar + step;
+      continue;
+    }
+    std::string terms = step.substr(colon + 2);
+    out += bar + step.substr(0, colon) + ": " +
+           (terms.rfind("no agreement possible", 0) == 0 ? "no agreement" : "agreement");
+    // The moves after the agreement (the last part of the terms, after "; " or ", "), without
+    // the remark on how the agreement was found.
+    std::size_t then = terms.find("; then ");
+    if (then == std::string::npos) then = terms.find(", then ");
+    if (then == std::string::npos) continue;
+    std::string moves = terms.substr(then + 2);
+    for (std::string remark : {" (best found)", " (KKT point)"})
+      if (moves.size() >= remark.size() && moves.compare(moves.size() - remark.size(), remark.size(), remark) == 0)
+        moves.resize(moves.size() - remark.size());
+    out += "; " + moves;
+  }
+  return out;
+}
+
 void Summarise(MonteCarloResult& r) {
   std::sort(r.samples.begin(), r.samples.end(),
             [](const auto& a, const auto& b) { return a.index < b.index; });
@@ -280,12 +310,12 @@ void Summarise(MonteCarloResult& r) {
   std::vector<std::size_t> counts(r.outcomes.size(), 0);
   for (const auto& s : r.samples) ++counts[s.outcome];
   r.shares.clear();
-  const double z = 1.959963984540054;  // the 97.5 % normal quantile
-  for (std::size_t o = 0; o < r.outcomes.size(); ++o) {
+  auto share_of = [n](const std::string& outcome, std::size_t count) {
+    const double z = 1.959963984540054;  // the 97.5 % normal quantile
     OutcomeShare share;
-    share.outcome = r.outcomes[o];
-    share.count = counts[o];
-    double p = n > 0 ? counts[o] / n : 0;
+    share.outcome = outcome;
+    share.count = count;
+    double p = n > 0 ? count / n : 0;
     share.probability = p;
     // Wilson score interval (Wilson 1927).
     double denom = 1 + z * z / n;
@@ -293,10 +323,26 @@ void Summarise(MonteCarloResult& r) {
     double half = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom;
     share.ci_low = std::max(0.0, centre - half);
     share.ci_high = std::min(1.0, centre + half);
-    r.shares.push_back(share);
+    return share;
+  };
+  // Classes in order of their first outcome, so that ties keep a stable order.
+  std::vector<std::string> classes;
+  std::vector<std::size_t> class_counts;
+  for (std::size_t o = 0; o < r.outcomes.size(); ++o) {
+    r.shares.push_back(share_of(r.outcomes[o], counts[o]));
+    std::string c = OutcomeClass(r.outcomes[o]);
+    auto at = std::find(classes.begin(), classes.end(), c);
+    if (at == classes.end()) {
+      classes.push_back(c);
+      class_counts.push_back(counts[o]);
+    } else {
+      class_counts[static_cast<std::size_t>(at - classes.begin())] += counts[o];
+    }
   }
-  std::stable_sort(r.shares.begin(), r.shares.end(),
-                   [](const auto& a, const auto& b) { return a.count > b.count; });
+  r.class_shares.clear();
+  for (std::size_t c = 0; c < classes.size(); ++c) r.class_shares.push_back(share_of(classes[c], class_counts[c]));
+  for (auto* list : {&r.shares, &r.class_shares})
+    std::stable_sort(list->begin(), list->end(), [](const auto& a, const auto& b) { return a.count > b.count; });
   r.value_stats.assign(r.value_names.size(), Quantiles{});
   std::vector<double> column;
   column.reserve(r.samples.size());

@@ -139,12 +139,19 @@ struct MonteCarloResult {
   std::vector<MonteCarloSample> samples;  // by index
   // Filled by Summarise():
   std::vector<OutcomeShare> shares;  // most frequent first
+  std::vector<OutcomeShare> class_shares;  // by OutcomeClass of the outcome, most frequent first
   std::vector<Quantiles> value_stats;
 };
 MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uint64_t seed,
                                const RunOptions& options);
 // Draws one value of a distribution (kFixed gives `base`).
 double Draw(const Distribution& d, double base, Xoshiro256& rng);
+// An outcome's class: the path of moves alone, without where each issue of an agreement
+// lands. The words of a scenario's outcome (scenario_model.h) are the moves, then " | stage:
+// terms" for each bargaining step reached; the class keeps the moves, each step's stage, whether
+// an agreement was possible there and the moves after it ("; then review = clear"):
+// "OpenAI ask > Microsoft grant | deal: agreement". Words without " | " are their own class.
+std::string OutcomeClass(const std::string& outcome);
 // Recomputes shares and statistics from the samples (in index order, so that merged shards
 // give exactly the single run's numbers).
 void Summarise(MonteCarloResult& result);

@@ -148,6 +148,10 @@ std::string MonteCarloText(const MonteCarloResult& r) {
   for (const auto& s : r.shares)
     out << "  " << Num(s.probability) << "  [" << Num(s.ci_low) << ", " << Num(s.ci_high) << "]  "
         << s.outcome << "\n";
+  out << "\nOutcome classes (the path of moves alone, wherever the issues land; 95 % Wilson interval):\n";
+  for (const auto& s : r.class_shares)
+    out << "  " << Num(s.probability) << "  [" << Num(s.ci_low) << ", " << Num(s.ci_high) << "]  "
+        << s.outcome << "\n";
   if (!r.value_names.empty()) {
     out << "\nValues (samples: those where the value exists; a bargaining step's issues exist "
            "only where play reaches the step):\n  name\tsamples\tmean\tsd\t5%\t25%\tmedian\t75%\t95%\n";
@@ -188,6 +192,11 @@ json MonteCarloJson(const MonteCarloResult& r, bool with_samples) {
     shares.push_back({{"outcome", s.outcome}, {"count", s.count}, {"probability", s.probability},
                       {"ci95", {s.ci_low, s.ci_high}}});
   j["outcomes"] = std::move(shares);
+  json classes = json::array();
+  for (const auto& s : r.class_shares)
+    classes.push_back({{"class", s.outcome}, {"count", s.count}, {"probability", s.probability},
+                       {"ci95", {s.ci_low, s.ci_high}}});
+  j["outcome_classes"] = std::move(classes);
   json stats = json::object();
   for (std::size_t v = 0; v < r.value_names.size() && v < r.value_stats.size(); ++v) {
     const Quantiles& q = r.value_stats[v];
@@ -207,6 +216,116 @@ json MonteCarloJson(const MonteCarloResult& r, bool with_samples) {
     }
     j["samples"] = std::move(samples);
   }
+  return j;
+}
+
+}  // namespace parley::report
+
+namespace parley::report {
+
+namespace {
+
+std::string RangeRuleText(const std::string& rule) {
+  if (rule == "bounds") return "each parameter's min and max";
+  if (rule == "quantiles") return "the 5 % and 95 % quantiles of each parameter's distribution";
+  return "the 5 % and 95 % quantiles of a parameter's distribution where it has one, else its min and max";
+}
+
+}  // namespace
+
+std::string TornadoThresholdsText(const analysis::TornadoParameter& p) {
+  if (p.thresholds.empty()) return p.outcome_changes ? "between the grid points" : "none";
+  std::string out = "at ";
+  for (std::size_t t = 0; t < p.thresholds.size(); ++t)
+    // Six digits: the switch is located to 1e-6 of the range.
+    out += (t ? ", " : "") + p.name + " = " + FormatSignificant(p.thresholds[t].value, 6);
+  return out;
+}
+
+std::string TornadoText(const analysis::TornadoResult& r) {
+  std::ostringstream out;
+  out << "Tornado: each parameter at the low and the high end of its range, the others at their "
+         "base values; ranges: "
+      << RangeRuleText(r.range_rule) << ".";
+  if (r.interrupted) out << " (interrupted: the parameters below are those computed)";
+  out << "\nBase outcome: " << r.base.outcome << "\n";
+  for (const auto& chart : r.charts) {
+    out << "\n" << chart.value << " (base " << Num(chart.base_value) << "), widest swing first:\n"
+        << "  rank\tparameter\trange\tlow\thigh\tvalue at low\tvalue at high\tswing\toutcome changes\n";
+    for (std::size_t i = 0; i < chart.bars.size(); ++i) {
+      const analysis::TornadoBar& b = chart.bars[i];
+      const analysis::TornadoParameter& p = r.parameters[b.parameter];
+      out << "  " << i + 1 << "\t" << p.name << "\t" << p.range << "\t" << Num(p.low) << "\t" << Num(p.high)
+          << "\t" << Num(b.value_low) << "\t" << Num(b.value_high) << "\t" << Num(b.swing) << "\t"
+          << (p.outcome_changes ? "yes, " + TornadoThresholdsText(p) : std::string("no")) << "\n";
+    }
+  }
+  if (!r.skipped.empty()) {
+    out << "\nNot varied:";
+    for (std::size_t i = 0; i < r.skipped.size(); ++i)
+      out << (i ? "," : "") << " " << r.skipped[i].first << " (" << r.skipped[i].second << ")";
+    out << "\n";
+  }
+  return out.str();
+}
+
+std::string TornadoCsv(const analysis::TornadoResult& r) {
+  std::ostringstream out;
+  out << "value,rank,parameter,range,low,base,high,value_low,value_base,value_high,swing,"
+         "outcome_changes,thresholds\n";
+  for (const auto& chart : r.charts)
+    for (std::size_t i = 0; i < chart.bars.size(); ++i) {
+      const analysis::TornadoBar& b = chart.bars[i];
+      const analysis::TornadoParameter& p = r.parameters[b.parameter];
+      std::string thresholds;
+      for (std::size_t t = 0; t < p.thresholds.size(); ++t)
+        thresholds += (t ? ";" : "") + CsvNum(p.thresholds[t].value);
+      out << CsvField(chart.value) << "," << i + 1 << "," << CsvField(p.name) << "," << CsvField(p.range) << ","
+          << CsvNum(p.low) << "," << CsvNum(p.base) << "," << CsvNum(p.high) << "," << CsvNum(b.value_low) << ","
+          << CsvNum(chart.base_value) << "," << CsvNum(b.value_high) << "," << CsvNum(b.swing) << ","
+          << (p.outcome_changes ? "true" : "false") << "," << CsvField(thresholds) << "\n";
+    }
+  return out.str();
+}
+
+json TornadoJson(const analysis::TornadoResult& r) {
+  // JSON has no NaN: a value that does not exist is null.
+  auto number = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
+  auto numbers = [&](const std::vector<double>& v) {
+    json a = json::array();
+    for (double x : v) a.push_back(number(x));
+    return a;
+  };
+  json j;
+  j["kind"] = "tornado";
+  j["range_rule"] = r.range_rule;
+  j["interrupted"] = r.interrupted;
+  j["value_names"] = r.value_names;
+  j["base"] = {{"outcome", r.base.outcome}, {"values", numbers(r.base.values)}};
+  json parameters = json::array();
+  for (const auto& p : r.parameters) {
+    json thresholds = json::array();
+    for (const auto& t : p.thresholds)
+      thresholds.push_back({{"value", t.value}, {"lo", t.lo}, {"hi", t.hi}, {"below", t.below}, {"above", t.above}});
+    parameters.push_back({{"name", p.name}, {"range", p.range}, {"low", p.low}, {"base", p.base},
+                          {"high", p.high}, {"outcome_low", p.at_low.outcome},
+                          {"outcome_high", p.at_high.outcome}, {"values_low", numbers(p.at_low.values)},
+                          {"values_high", numbers(p.at_high.values)},
+                          {"outcome_changes", p.outcome_changes}, {"thresholds", std::move(thresholds)}});
+  }
+  j["parameters"] = std::move(parameters);
+  json skipped = json::array();
+  for (const auto& [name, why] : r.skipped) skipped.push_back({{"name", name}, {"why", why}});
+  j["skipped"] = std::move(skipped);
+  json charts = json::array();
+  for (const auto& chart : r.charts) {
+    json bars = json::array();
+    for (const auto& b : chart.bars)
+      bars.push_back({{"parameter", r.parameters[b.parameter].name}, {"value_low", number(b.value_low)},
+                      {"value_high", number(b.value_high)}, {"swing", number(b.swing)}});
+    charts.push_back({{"value", chart.value}, {"base_value", number(chart.base_value)}, {"bars", std::move(bars)}});
+  }
+  j["charts"] = std::move(charts);
   return j;
 }
 

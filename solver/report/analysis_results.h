@@ -1,4 +1,4 @@
-// Sweep, threshold and Monte Carlo results as text (for people), CSV (one row per grid point
+// Sweep, threshold, tornado and Monte Carlo results as text (for people), CSV (one row per grid point
 // or sample) and JSON (for programs and for `parley merge`: shard files carry every row; read
 // back by analysis::SweepFromJson and analysis::MonteCarloFromJson).
 #pragma once
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "solver/analysis/analysis.h"
+#include "solver/analysis/tornado.h"
 
 namespace parley::report {
 
@@ -25,5 +26,14 @@ std::string MonteCarloText(const analysis::MonteCarloResult& r);
 std::string MonteCarloCsv(const analysis::MonteCarloResult& r);
 // `with_samples`: include every sample (what shards need for an exact merge).
 nlohmann::json MonteCarloJson(const analysis::MonteCarloResult& r, bool with_samples);
+
+// A tornado (analysis/tornado.h): text, one table per value column, widest swing first; CSV,
+// one row per value column and parameter; JSON, the parameters (ranges, outcomes at both
+// ends, thresholds) and the charts (bars by rank).
+std::string TornadoText(const analysis::TornadoResult& r);
+std::string TornadoCsv(const analysis::TornadoResult& r);
+nlohmann::json TornadoJson(const analysis::TornadoResult& r);
+// The thresholds of one tornado parameter in words: "none", or "at x = 3.5, x = 7".
+std::string TornadoThresholdsText(const analysis::TornadoParameter& p);
 
 }  // namespace parley::report

@@ -8,6 +8,7 @@
 #include "solver/model/error.h"
 #include "solver/report/html.h"
 #include "solver/report/markdown.h"
+#include "solver/report/analysis_sections.h"
 #include "solver/report/qre_section.h"
 #include "solver/report/solution.h"
 #include "solver/report/text.h"
@@ -372,6 +373,7 @@ const std::vector<SectionEntry>& ReportSections() {
       {"explanation", ExplanationSection}, {"equilibrium", EquilibriumSection},
       {"qre", QreSection},
       {"bargaining", BargainingSection},   {"sweep", SweepSection},
+      {"tornado", TornadoSection},         {"montecarlo", MonteCarloSection},
   };
   return sections;
 }

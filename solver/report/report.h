@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "solver/analysis/analysis.h"
+#include "solver/analysis/tornado.h"
 #include "solver/equilibrium/profile.h"
 #include "solver/model/game.h"
 #include "solver/report/document.h"
@@ -100,6 +102,8 @@ struct ReportInput {
   std::vector<BargainingStep> bargaining;
   std::optional<SweepResult> sweep;
   std::optional<QreReport> qre;
+  std::optional<analysis::TornadoResult> tornado;        // `--tornado`
+  std::optional<analysis::MonteCarloResult> montecarlo;  // `--montecarlo N`
   std::string generator = "parley";  // "parley 0.1.0", in the subtitle
 };
 
@@ -119,7 +123,7 @@ struct SectionEntry {
   SectionBuilder build;
 };
 // The sections in the order they appear: scenario, tree, explanation, equilibrium, QRE,
-// bargaining, sweep.
+// bargaining, sweep, tornado, Monte Carlo.
 const std::vector<SectionEntry>& ReportSections();
 
 Document BuildReport(const ReportInput& input, const ReportOptions& options = {});

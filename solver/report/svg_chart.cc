@@ -311,3 +311,91 @@ std::string BargainingChartSvg(const BargainingChartSpec& spec) {
 }
 
 }  // namespace parley::report
+
+namespace parley::report {
+
+std::string TornadoChartSvg(const TornadoChartSpec& spec) {
+  if (spec.bars.empty()) throw Error("a tornado chart needs at least one bar");
+  constexpr double kSlack = 1.14;  // room for a wider fallback font, as Canvas keeps
+  constexpr double kRow = 26, kBar = 16;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  Range(spec.base, lo, hi);
+  for (const auto& b : spec.bars) {
+    Range(b.value_low, lo, hi);
+    Range(b.value_high, lo, hi);
+  }
+  Pad(lo, hi);
+  std::vector<double> ticks = NiceTicks(lo, hi, 6);
+  lo = std::min(lo, ticks.front());
+  hi = std::max(hi, ticks.back());
+  auto label_of = [](const TornadoChartBar& b) { return (b.outcome_changes ? "* " : "") + b.label; };
+  double label_width = 0;
+  for (const auto& b : spec.bars) label_width = std::max(label_width, TextWidth(label_of(b), 12) * kSlack);
+  const double left = label_width + 16;
+  const double right = std::max(20.0, TextWidth(FormatValue(ticks.back()), 12) * kSlack / 2 + 4);
+  const double width = std::max<double>(spec.width, left + 380 + right);
+  std::vector<std::string> title = TitleLines(spec.title, width - 20);
+  const double top = 14 + 18.0 * static_cast<double>(title.size()) + 22;  // title, then the legend
+  const double plot_bottom = top + kRow * static_cast<double>(spec.bars.size()) + 6;
+  const double height = plot_bottom + 46;
+  auto X = [&](double v) { return left + (v - lo) / (hi - lo) * (width - left - right); };
+  constexpr const char* kLowColor = "#0072B2";
+  constexpr const char* kHighColor = "#D55E00";
+
+  std::ostringstream out;
+  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << Num(width) << "\" height=\"" << Num(height)
+      << "\" viewBox=\"0 0 " << Num(width) << " " << Num(height)
+      << "\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\" role=\"img\">\n"
+      << "<title>" << EscapeHtml(spec.title) << "</title>\n<desc>"
+      << EscapeHtml("Horizontal bars, one per parameter, widest swing first: how " + spec.value_label +
+                    " moves from its base value " + FormatValue(spec.base) +
+                    " when the parameter goes to the low or the high end of its range")
+      << "</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
+  for (std::size_t k = 0; k < title.size(); ++k)
+    out << "<text class=\"title\" x=\"" << Num(width / 2) << "\" y=\"" << Num(18 + 18.0 * static_cast<double>(k))
+        << "\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">" << EscapeHtml(title[k]) << "</text>\n";
+  // Legend, one line under the title.
+  double ly = top - 12;
+  out << "<rect x=\"" << Num(left) << "\" y=\"" << Num(ly - 9) << "\" width=\"12\" height=\"10\" fill=\"" << kLowColor << "\"/>"
+      << "<text class=\"legend\" x=\"" << Num(left + 16) << "\" y=\"" << Num(ly) << "\">at the low end</text>\n"
+      << "<rect x=\"" << Num(left + 110) << "\" y=\"" << Num(ly - 9) << "\" width=\"12\" height=\"10\" fill=\"" << kHighColor << "\"/>"
+      << "<text class=\"legend\" x=\"" << Num(left + 126) << "\" y=\"" << Num(ly) << "\">at the high end</text>\n"
+      << "<text class=\"legend\" x=\"" << Num(left + 230) << "\" y=\"" << Num(ly) << "\">* the outcome changes</text>\n";
+  out << "<g stroke=\"#dddddd\" stroke-width=\"1\">\n";
+  for (double t : ticks)
+    out << "<line x1=\"" << Num(X(t)) << "\" y1=\"" << Num(top) << "\" x2=\"" << Num(X(t)) << "\" y2=\"" << Num(plot_bottom) << "\"/>\n";
+  out << "</g>\n<g fill=\"#333333\">\n";
+  for (double t : ticks)
+    out << "<text x=\"" << Num(X(t)) << "\" y=\"" << Num(plot_bottom + 16) << "\" text-anchor=\"middle\">" << FormatValue(t) << "</text>\n";
+  out << "<text x=\"" << Num((left + width - right) / 2) << "\" y=\"" << Num(height - 8) << "\" text-anchor=\"middle\">"
+      << EscapeHtml(spec.value_label) << "</text>\n</g>\n";
+  for (std::size_t i = 0; i < spec.bars.size(); ++i) {
+    const TornadoChartBar& b = spec.bars[i];
+    double y = top + kRow * static_cast<double>(i) + (kRow - kBar) / 2;
+    auto words = [&](double v) { return std::isfinite(v) ? FormatValue(v) : std::string("no value"); };
+    out << "<g class=\"bar\"><title>" << EscapeHtml(b.label + ": " + b.low_text + " gives " + words(b.value_low) + ", " +
+                                                    b.high_text + " gives " + words(b.value_high) +
+                                                    (b.outcome_changes ? "; the outcome changes in this range" : ""))
+        << "</title>\n";
+    out << "<text x=\"" << Num(left - 8) << "\" y=\"" << Num(y + kBar - 4) << "\" text-anchor=\"end\">" << EscapeHtml(label_of(b)) << "</text>\n";
+    for (int end = 0; end < 2; ++end) {
+      double v = end == 0 ? b.value_low : b.value_high;
+      if (!std::isfinite(v) || !std::isfinite(spec.base)) continue;
+      double x0 = X(std::min(v, spec.base)), x1 = X(std::max(v, spec.base));
+      // A part with no length still shows as a hairline, so that "no effect" is visible.
+      out << "<rect x=\"" << Num(x0) << "\" y=\"" << Num(end == 0 ? y : y + kBar / 2) << "\" width=\""
+          << Num(std::max(1.0, x1 - x0)) << "\" height=\"" << Num(kBar / 2) << "\" fill=\""
+          << (end == 0 ? kLowColor : kHighColor) << "\"/>\n";
+    }
+    out << "</g>\n";
+  }
+  if (std::isfinite(spec.base))
+    out << "<line class=\"base\" x1=\"" << Num(X(spec.base)) << "\" y1=\"" << Num(top - 2) << "\" x2=\"" << Num(X(spec.base))
+        << "\" y2=\"" << Num(plot_bottom) << "\" stroke=\"#333333\" stroke-width=\"1.5\"/>\n";
+  out << "<rect x=\"" << Num(left) << "\" y=\"" << Num(top) << "\" width=\"" << Num(width - left - right)
+      << "\" height=\"" << Num(plot_bottom - top) << "\" fill=\"none\" stroke=\"#333333\"/>\n";
+  out << "</svg>\n";
+  return out.str();
+}
+
+}  // namespace parley::report

@@ -58,6 +58,27 @@ struct BargainingChartSpec {
 
 std::string BargainingChartSvg(const BargainingChartSpec& spec);
 
+// A tornado diagram (analysis/tornado.h): one horizontal bar per parameter, from the value
+// at the parameter's low end to the value at its high end, across a vertical line at the
+// base value; the low end's part of a bar in one colour, the high end's in another. Bars
+// are drawn in the order given (the widest first, at the top). Every bar carries a <title>
+// in words for screen readers and tooltips.
+struct TornadoChartBar {
+  std::string label;          // the parameter's name ("* " is added when the outcome changes)
+  std::string low_text, high_text;  // the parameter's low and high values, as shown
+  double value_low = 0, value_high = 0;  // NaN where the value does not exist
+  bool outcome_changes = false;
+};
+struct TornadoChartSpec {
+  std::string title;
+  std::string value_label;  // the x axis: the value's name
+  double base = 0;          // the value at the base case
+  std::vector<TornadoChartBar> bars;
+  int width = 640;  // the least width: the chart grows to fit its labels
+};
+// Throws parley::Error when there are no bars.
+std::string TornadoChartSvg(const TornadoChartSpec& spec);
+
 // Tick positions covering [lo, hi] with about `count` nice steps (1, 2 or 5 times 10^k).
 std::vector<double> NiceTicks(double lo, double hi, int count);
 

@@ -284,7 +284,7 @@ TEST_SUITE("report") {
     std::vector<std::string> ids;
     for (const auto& s : ReportSections()) ids.push_back(s.id);
     CHECK(ids == std::vector<std::string>{"scenario", "game-tree", "explanation", "equilibrium",
-                                          "qre", "bargaining", "sweep"});
+                                          "qre", "bargaining", "sweep", "tornado", "montecarlo"});
   }
 
   TEST_CASE("a report without a solution says why") {

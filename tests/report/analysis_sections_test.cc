@@ -1,0 +1,159 @@
+// The report's sensitivity sections: Monte Carlo outcome classes with a probability known by
+// hand, the tornado chart's accessible bars, and `parley report --tornado --montecarlo`
+// through the binary.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "solver/analysis/analysis.h"
+#include "solver/analysis/tornado.h"
+#include "solver/report/analysis_results.h"
+#include "solver/report/analysis_sections.h"
+#include "solver/report/markdown.h"
+#include "solver/report/svg_chart.h"
+#include "tests/test_util.h"
+
+namespace parley::report {
+namespace {
+
+using analysis::Model;
+using analysis::Observation;
+
+// One uncertain parameter u ~ uniform(0, 1). Below 0.25 the deal lands with equity at its
+// minimum, from 0.25 to 0.6 at its maximum, above 0.6 talks are refused. The class "ask >
+// negotiate | deal: agreement" (either landing) has probability 0.6 exactly; each landing
+// alone 0.25 and 0.35; the refusal 0.4.
+Model Deals() {
+  Model m;
+  m.parameter_names = {"u"};
+  m.base_values = {0.5};
+  m.min = {0.0};
+  m.max = {1.0};
+  analysis::Distribution d;
+  d.kind = analysis::Distribution::Kind::kUniform;
+  d.low = 0;
+  d.high = 1;
+  m.distributions = {d};
+  m.value_names = {"deal.equity"};
+  m.make_evaluator = [] {
+    return [](const std::vector<double>& x) {
+      double u = x[0];
+      if (u < 0.25) return Observation{"OpenAI ask > Microsoft negotiate | deal: equity at its minimum", {0.2}, {}};
+      if (u < 0.6) return Observation{"OpenAI ask > Microsoft negotiate | deal: equity at its maximum", {0.49}, {}};
+      return Observation{"OpenAI ask > Microsoft refuse", {std::nan("")}, {}};
+    };
+  };
+  return m;
+}
+
+TEST_SUITE("report") {
+  TEST_CASE("outcome classes: the path of moves alone") {
+    using analysis::OutcomeClass;
+    CHECK(OutcomeClass("A ask > B grant | deal: equity at its maximum, agi_clause drop") ==
+          "A ask > B grant | deal: agreement");
+    CHECK(OutcomeClass("A ask | deal: no agreement possible") == "A ask | deal: no agreement");
+    CHECK(OutcomeClass("A ask | merger: price in between, divest at its minimum; binding cap, then review = clear (best found)") ==
+          "A ask | merger: agreement; then review = clear");
+    CHECK(OutcomeClass("A ask | m: divest in between; then review = block") == "A ask | m: agreement; then review = block");
+    CHECK(OutcomeClass("invest high") == "invest high");
+  }
+
+  TEST_CASE("Monte Carlo classes: a probability of 0.6 within its Wilson interval") {
+    // 20,000 samples: the standard error of 0.6 is sqrt(0.6 x 0.4 / 20000) = 0.0035, so the
+    // estimate lies within 0.014 (4 standard errors) but for a chance of 1 in 15,000.
+    analysis::MonteCarloResult r = analysis::RunMonteCarlo(Deals(), 20'000, 7, analysis::RunOptions{});
+    REQUIRE(r.shares.size() == 3);
+    REQUIRE(r.class_shares.size() == 2);
+    const analysis::OutcomeShare& deal = r.class_shares[0];
+    CHECK(deal.outcome == "OpenAI ask > Microsoft negotiate | deal: agreement");
+    CHECK(std::abs(deal.probability - 0.6) < 0.014);
+    CHECK(deal.ci_low < 0.6);
+    CHECK(deal.ci_high > 0.6);
+    CHECK(deal.ci_high - deal.ci_low == doctest::Approx(2 * 1.96 * std::sqrt(0.6 * 0.4 / 20000)).epsilon(0.05));
+    CHECK(r.class_shares[1].outcome == "OpenAI ask > Microsoft refuse");
+    CHECK(deal.count + r.class_shares[1].count == 20'000);
+    // The detailed outcomes still add up to the class.
+    std::size_t landings = 0;
+    for (const auto& s : r.shares)
+      if (s.outcome.find("| deal:") != std::string::npos) landings += s.count;
+    CHECK(landings == deal.count);
+
+    std::string text = MonteCarloText(r);
+    CHECK(text.find("Outcome classes (the path of moves alone") != std::string::npos);
+    auto j = MonteCarloJson(r, false);
+    REQUIRE(j["outcome_classes"].size() == 2);
+    CHECK(j["outcome_classes"][0]["class"] == deal.outcome);
+    CHECK(j["outcome_classes"][0]["count"] == deal.count);
+
+    // The report's section: the classes, then the values with their 5-95 % interval.
+    ReportInput in;
+    in.montecarlo = r;
+    Document doc;
+    MonteCarloSection(in, ReportOptions{}, doc);
+    REQUIRE(doc.sections.size() == 1);
+    std::string md = RenderMarkdown(doc, "mc").text;
+    CHECK(md.find("| OpenAI ask > Microsoft negotiate \\| deal: agreement |") != std::string::npos);  // | escaped
+    CHECK(md.find("| deal.equity |") != std::string::npos);
+  }
+
+  TEST_CASE("the tornado chart: one bar per parameter, each with a title in words") {
+    TornadoChartSpec spec;
+    spec.title = "What moves A";
+    spec.value_label = "A";
+    spec.base = 11.5;
+    spec.bars = {{"k", "k = 0", "k = 2", 8.5, 14.5, false}, {"s", "s = 0", "s = 6", 10.5, 13.5, true},
+                 {"z", "z = -1", "z = 1", 11.5, 11.5, false}};
+    std::string svg = TornadoChartSvg(spec);
+    CHECK(svg.find("role=\"img\"") != std::string::npos);
+    CHECK(svg.find("<title>k: k = 0 gives 8.5, k = 2 gives 14.5</title>") != std::string::npos);
+    CHECK(svg.find("<title>s: s = 0 gives 10.5, s = 6 gives 13.5; the outcome changes in this range</title>") !=
+          std::string::npos);
+    CHECK(svg.find(">* s</text>") != std::string::npos);
+    std::size_t bars = 0;
+    for (std::size_t at = svg.find("class=\"bar\""); at != std::string::npos; at = svg.find("class=\"bar\"", at + 1)) ++bars;
+    CHECK(bars == 3);
+    spec.bars.clear();
+    CHECK_THROWS(TornadoChartSvg(spec));
+  }
+
+  TEST_CASE("parley report --tornado --montecarlo: both sections in the Markdown report") {
+    const char* yaml = R"(title: Route
+players: [A, B]
+parameters:
+  s: {value: 4, min: 0, max: 6, assumption: true, distribution: {type: uniform, low: 0, high: 6}}
+stages:
+  - name: route
+    player: A
+    actions: [left, right]
+  - name: first
+    condition: route == left
+    bargain:
+      issues:
+        x: {from: 0, to: 10}
+payoffs:
+  A: if(first == agree, x, 0) + if(route == right, s, 0)
+  B: if(first == agree, 10 - x, 0)
+)";
+    // Left splits 10 (5 each), right pays A s: A goes right iff s > 5, with probability 1/6.
+    std::string path = testing::WriteTempFile("report_route.yaml", yaml);
+    std::string out = testing::BuildPath("report_route.md");
+    auto run = testing::RunParley("report '" + path + "' --tornado --montecarlo 600 -o '" + out + "'");
+    REQUIRE(run.exit_code == 0);
+    std::string md = testing::ReadFile(out);
+    CHECK(md.find("Which assumptions move the answer most") != std::string::npos);
+    CHECK(md.find("report_route-tornado-A.svg") != std::string::npos);
+    CHECK(md.find("yes, at s = 5") != std::string::npos);
+    CHECK(md.find("The prediction under uncertainty") != std::string::npos);
+    CHECK(md.find("| A left \\| first: agreement |") != std::string::npos);
+    CHECK(md.find("| A right |") != std::string::npos);
+    CHECK(std::filesystem::exists(testing::BuildPath("report_route-tornado-A.svg")));
+    auto game = testing::RunParley("report '" + testing::SourcePath("tests/data/entry_deterrence.efg") +
+                                   "' --tornado -o '" + testing::BuildPath("nope.md") + "'");
+    CHECK(game.exit_code == 1);
+    CHECK(game.err.find("analysis needs a scenario file") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace parley::report
