@@ -17,8 +17,9 @@ sweep, threshold and Monte Carlo tables have the columns of the command's CSV ou
 Errors: :class:`InputError` (a ``ValueError``) for a mistake in an input file, with
 ``file``, ``line`` and ``column``; ``ValueError`` for a bad argument;
 :class:`UnsupportedError` when no method serves the request; :class:`LimitError` past a
-size limit. Long computations release the GIL, and Ctrl-C interrupts sweeps, thresholds and
-Monte Carlo runs (KeyboardInterrupt).
+size limit. Long computations release the GIL, and Ctrl-C interrupts them within a fraction
+of a second (KeyboardInterrupt): loading, solving, QRE traces, sweeps, thresholds, Monte
+Carlo runs.
 
 See docs/python.md for a tour and the reference.
 """
