@@ -5,8 +5,8 @@
 #include "cli/command.h"
 #include "cli/common.h"
 #include "solver/analysis/analysis.h"
+#include "solver/analysis/merge.h"
 #include "solver/analysis/parallel.h"
-#include "solver/analysis/results_json.h"
 #include "solver/analysis/scenario_model.h"
 #include "solver/analysis/tornado.h"
 #include "solver/model/error.h"
@@ -227,48 +227,17 @@ struct MergeCommand {
   }
 
   int Run() {
-    std::vector<nlohmann::json> docs;
-    for (const auto& f : files) {
-      try {
-        docs.push_back(nlohmann::json::parse(io::ReadWholeFile(f)));
-      } catch (const nlohmann::json::parse_error& e) {
-        throw Error(SourceLocation{f}, std::string("not JSON: ") + e.what());
-      }
+    analysis::MergedResult r = analysis::MergeResultFiles(files);
+    if (r.montecarlo) {
+      if (format == "json") Emit(report::MonteCarloJson(*r.montecarlo, true).dump(1) + "\n", output);
+      else if (format == "csv") Emit(report::MonteCarloCsv(*r.montecarlo), output);
+      else Emit(report::MonteCarloText(*r.montecarlo), output);
+    } else {
+      if (format == "json") Emit(report::SweepJson(*r.sweep).dump(1) + "\n", output);
+      else if (format == "csv") Emit(report::SweepCsv(*r.sweep), output);
+      else Emit(report::SweepText(*r.sweep), output);
     }
-    std::string kind = docs[0].is_object() && docs[0].contains("kind") && docs[0]["kind"].is_string()
-                           ? docs[0]["kind"].get<std::string>()
-                           : "";
-    if (kind == "montecarlo") {
-      std::vector<analysis::MonteCarloResult> shards;
-      for (std::size_t i = 0; i < docs.size(); ++i) {
-        try {
-          shards.push_back(analysis::MonteCarloFromJson(docs[i]));
-        } catch (const Error& e) {
-          throw Error(SourceLocation{files[i]}, e.message());
-        }
-      }
-      auto r = analysis::MergeMonteCarlo(std::move(shards));
-      if (format == "json") Emit(report::MonteCarloJson(r, true).dump(1) + "\n", output);
-      else if (format == "csv") Emit(report::MonteCarloCsv(r), output);
-      else Emit(report::MonteCarloText(r), output);
-      return 0;
-    }
-    if (kind == "sweep") {
-      std::vector<analysis::SweepResult> shards;
-      for (std::size_t i = 0; i < docs.size(); ++i) {
-        try {
-          shards.push_back(analysis::SweepFromJson(docs[i]));
-        } catch (const Error& e) {
-          throw Error(SourceLocation{files[i]}, e.message());
-        }
-      }
-      auto r = analysis::MergeSweeps(std::move(shards));
-      if (format == "json") Emit(report::SweepJson(r).dump(1) + "\n", output);
-      else if (format == "csv") Emit(report::SweepCsv(r), output);
-      else Emit(report::SweepText(r), output);
-      return 0;
-    }
-    throw Error(SourceLocation{files[0]}, "not a sweep or Monte Carlo result of parley --format json");
+    return 0;
   }
 };
 

@@ -12,10 +12,12 @@
 #include "cli/common.h"
 #include "solver/equilibrium/beliefs.h"
 #include "solver/equilibrium/logit.h"
+#include "solver/equilibrium/qre_fit.h"
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/io/files.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
+#include "solver/report/qre_json.h"
 #include "solver/report/solution.h"
 
 namespace parley::cli {
@@ -55,64 +57,6 @@ std::vector<double> ParseLambdas(const std::string& spec) {
   return out;
 }
 
-// Observed counts: CSV with header player,set,action,count; player and set 1-based (the set's
-// number within its player, in order of first appearance), action a label of that set.
-struct Counts {
-  std::vector<double> count;  // over ActionIndex
-  double total = 0;
-};
-
-Counts ReadCounts(const std::string& path, const Game& g, const ActionIndex& index) {
-  std::string text = io::ReadWholeFile(path);
-  Counts c;
-  c.count.assign(index.size(), 0.0);
-  std::stringstream in(text);
-  std::string line;
-  int line_no = 0;
-  auto fail = [&](const std::string& what) {
-    throw Error(SourceLocation{path, line_no, 1}, what);
-  };
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::vector<std::string> cells;
-    std::stringstream row(line);
-    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
-    if (line_no == 1) {
-      if (cells != std::vector<std::string>{"player", "set", "action", "count"})
-        fail("the first line must be the header player,set,action,count");
-      continue;
-    }
-    if (cells.size() != 4) fail("expected 4 cells (player,set,action,count), found " + std::to_string(cells.size()));
-    auto whole = [&](const std::string& s, const char* what) {
-      char* end = nullptr;
-      long v = std::strtol(s.c_str(), &end, 10);
-      if (s.empty() || *end != '\0' || v < 1 || v > 1'000'000'000) fail(std::string(what) + " must be a whole number from 1, not '" + s + "'");
-      return v;
-    };
-    long player = whole(cells[0], "player");
-    if (player > g.num_players()) fail("there is no player " + cells[0] + " (the game has " + std::to_string(g.num_players()) + ")");
-    long set = whole(cells[1], "set");
-    const auto& sets = g.player_infosets(static_cast<int>(player - 1));
-    if (static_cast<std::size_t>(set) > sets.size())
-      fail("player " + cells[0] + " has " + std::to_string(sets.size()) + " information sets, not " + cells[1]);
-    InfosetId h = sets[set - 1];
-    std::uint32_t a = g.num_actions(h);
-    for (std::uint32_t b = 0; b < g.num_actions(h); ++b)
-      if (g.action_label(h, b) == cells[2]) a = b;
-    if (a == g.num_actions(h)) fail("the set " + g.DescribeInfoset(h) + " has no action '" + cells[2] + "'");
-    char* end = nullptr;
-    double n = std::strtod(cells[3].c_str(), &end);
-    if (cells[3].empty() || *end != '\0' || !std::isfinite(n) || n < 0 || n > 1e15)
-      fail("count must be a number >= 0, not '" + cells[3] + "'");
-    c.count[index(h, a)] += n;
-    c.total += n;
-  }
-  if (c.total <= 0) throw Error(SourceLocation{path}, "no counts: nothing to fit");
-  return c;
-}
-
 struct QreCommand {
   GameInput input;
   std::string lambda = "1";
@@ -139,29 +83,19 @@ struct QreCommand {
     const Game& g = *game;
     equilibrium::RequirePerfectRecall(g, "the agent quantal response equilibrium");
     ActionIndex index(g);
-    auto subgame = equilibrium::MakeLogitSubgame(g, 0, {}, {});
-    if (!fit.empty()) return Fit(g, index, *subgame);
-    std::vector<double> lambdas = ParseLambdas(lambda);
-    std::vector<std::pair<double, std::vector<double>>> points;
-    auto stats = equilibrium::TraceLogitQre(
-        g, *subgame, index, equilibrium::ChanceBehavior(g, index), lambdas,
-        [&](double l, const std::vector<double>& b) { points.emplace_back(l, b); });
-    std::string note;
-    if (stats.status != equilibrium::LogitStatus::kReachedLambda)
-      note = "the trace stopped at lambda " + Display(stats.lambda) + ": " +
-             equilibrium::LogitStatusText(stats.status) + "; " + std::to_string(points.size()) +
-             " of " + std::to_string(lambdas.size()) + " points computed";
-    Emit(Render(g, index, points, note), output);
-    if (!note.empty()) {
-      std::cerr << "error: " << note << "\n";
+    if (!fit.empty()) return Fit(g, index);
+    equilibrium::QreTrace trace = equilibrium::TraceQre(g, ParseLambdas(lambda));
+    Emit(Render(g, index, trace), output);
+    if (!trace.incomplete.empty()) {
+      std::cerr << "error: " << trace.incomplete << "\n";
       return 1;
     }
     return 0;
   }
 
-  std::string Render(const Game& g, const ActionIndex& index,
-                     const std::vector<std::pair<double, std::vector<double>>>& points,
-                     const std::string& note) const {
+  std::string Render(const Game& g, const ActionIndex& index, const equilibrium::QreTrace& trace) const {
+    const auto& points = trace.points;
+    const std::string& note = trace.incomplete;
     std::ostringstream out;
     if (format == "csv") {
       out << "lambda,player,set,set_label,action,probability\n";
@@ -176,26 +110,7 @@ struct QreCommand {
         }
       return out.str();
     }
-    if (format == "json") {
-      nlohmann::ordered_json j;
-      j["concept"] = "agent logit quantal response equilibrium (principal branch)";
-      j["points"] = nlohmann::ordered_json::array();
-      for (const auto& [l, b] : points) {
-        // The behaviour records of every command (report/solution.h), with the beliefs over
-        // each set's nodes as `solve` writes them (Bayes' rule: a QRE reaches every set that
-        // chance does not cut off).
-        equilibrium::Equilibrium profile;
-        profile.behavior = b;
-        equilibrium::AssignBeliefs(g, index, equilibrium::ProperSubgameRoots(g), {}, profile);
-        nlohmann::json records = report::BehaviorJson(g, profile, false);
-        nlohmann::ordered_json point;
-        point["lambda"] = l;
-        point["profile"] = std::move(records);
-        j["points"].push_back(std::move(point));
-      }
-      if (!note.empty()) j["incomplete"] = note;
-      return j.dump(2) + "\n";
-    }
+    if (format == "json") return report::QreTraceJson(g, trace).dump(2) + "\n";
     out << "Agent logit quantal response equilibrium of " << (g.title().empty() ? input.path : g.title())
         << " (principal branch)\n";
     for (const auto& [l, b] : points) {
@@ -225,80 +140,31 @@ struct QreCommand {
     return q + "\"";
   }
 
-  int Fit(const Game& g, const ActionIndex& index, const equilibrium::LogitSubgame& subgame) {
-    Counts counts = ReadCounts(fit, g, index);
-    auto log_likelihood = [&](const std::vector<double>& b) {
-      double ll = 0;
-      for (std::size_t i = 0; i < b.size(); ++i)
-        if (counts.count[i] > 0) ll += counts.count[i] * std::log(b[i]);
-      return ll;
-    };
-    auto trace = [&](const std::vector<double>& lambdas) {
-      std::vector<double> ll;
-      std::vector<std::vector<double>> profiles;
-      auto stats = equilibrium::TraceLogitQre(g, subgame, index, equilibrium::ChanceBehavior(g, index), lambdas,
-                                              [&](double, const std::vector<double>& b) {
-                                                ll.push_back(log_likelihood(b));
-                                                profiles.push_back(b);
-                                              });
-      if (stats.status != equilibrium::LogitStatus::kReachedLambda)
-        throw LimitError("the logit trace stopped at lambda " + Display(stats.lambda) + " (" +
-                         equilibrium::LogitStatusText(stats.status) + ") before the fit was done");
-      return std::make_pair(ll, profiles);
-    };
-    // A coarse grid on a log scale, then golden-section search in the best bracket.
-    std::vector<double> grid = {0};
-    for (double l = 1e-3; l <= max_lambda * 1.0000001; l *= 1.25) grid.push_back(l);
-    auto [ll, profiles] = trace(grid);
-    std::size_t best = 0;
-    for (std::size_t i = 1; i < ll.size(); ++i)
-      if (ll[i] > ll[best]) best = i;
-    double lo = grid[best > 0 ? best - 1 : 0], hi = grid[std::min(best + 1, grid.size() - 1)];
-    const double phi = (std::sqrt(5.0) - 1) / 2;
-    auto at = [&](double l) { return trace({l}).first[0]; };
-    double a = lo, b = hi, c = b - phi * (b - a), d = a + phi * (b - a);
-    double fc = at(c), fd = at(d);
-    for (int it = 0; it < 80 && b - a > 1e-10 * (1 + b); ++it) {
-      if (fc > fd) {
-        b = d, d = c, fd = fc, c = b - phi * (b - a), fc = at(c);
-      } else {
-        a = c, c = d, fc = fd, d = a + phi * (b - a), fd = at(d);
-      }
-    }
-    const double lambda_hat = (a + b) / 2;
-    auto [ll_hat, profile_hat] = trace({lambda_hat});
-    // Observed information: minus the second derivative of the log-likelihood.
-    const double h = std::max(1e-4, 1e-3 * lambda_hat);
-    double se = std::numeric_limits<double>::quiet_NaN();
-    if (lambda_hat > h) {
-      auto three = trace({lambda_hat - h, lambda_hat, lambda_hat + h}).first;
-      double second = (three[0] - 2 * three[1] + three[2]) / (h * h);
-      if (second < 0) se = 1 / std::sqrt(-second);
-    }
-    std::ostringstream out;
-    bool at_edge = best + 1 == grid.size();
+  int Fit(const Game& g, const ActionIndex& index) {
+    equilibrium::QreFit f =
+        equilibrium::FitQre(g, equilibrium::ParseQreCounts(io::ReadWholeFile(fit), fit, g), max_lambda);
+    const bool known_se = std::isfinite(f.standard_error);
     if (format == "json") {
-      nlohmann::ordered_json j;
-      j["lambda"] = lambda_hat;
-      j["standard_error"] = std::isfinite(se) ? nlohmann::ordered_json(se) : nlohmann::ordered_json();
-      j["log_likelihood"] = ll_hat[0];
-      j["observations"] = counts.total;
-      j["at_search_limit"] = at_edge;
-      Emit(j.dump(2) + "\n", output);
+      Emit(report::QreFitJson(f).dump(2) + "\n", output);
       return 0;
     }
+    std::ostringstream out;
     if (format == "csv") {
       out << "lambda,standard_error,log_likelihood,observations\n"
-          << FormatDouble(lambda_hat) << ',' << (std::isfinite(se) ? FormatDouble(se) : "") << ','
-          << FormatDouble(ll_hat[0]) << ',' << FormatDouble(counts.total) << '\n';
+          << FormatDouble(f.lambda) << ',' << (known_se ? FormatDouble(f.standard_error) : "") << ','
+          << FormatDouble(f.log_likelihood) << ',' << FormatDouble(f.observations) << '\n';
       Emit(out.str(), output);
       return 0;
     }
-    out << "Maximum-likelihood lambda: " << Display(lambda_hat);
-    if (std::isfinite(se)) out << " (standard error " << Display(se) << ", from the observed information)";
-    out << "\nLog-likelihood " << Display(ll_hat[0]) << " over " << Display(counts.total) << " observed choices\n";
-    if (at_edge) out << "The best lambda is at the search limit (--max-lambda): play is close to an equilibrium.\n";
-    out << Render(g, index, {{lambda_hat, profile_hat[0]}}, "");
+    out << "Maximum-likelihood lambda: " << Display(f.lambda);
+    if (known_se) out << " (standard error " << Display(f.standard_error) << ", from the observed information)";
+    out << "\nLog-likelihood " << Display(f.log_likelihood) << " over " << Display(f.observations)
+        << " observed choices\n";
+    if (f.at_search_limit)
+      out << "The best lambda is at the search limit (--max-lambda): play is close to an equilibrium.\n";
+    equilibrium::QreTrace one;
+    one.points.emplace_back(f.lambda, f.behavior);
+    out << Render(g, index, one);
     Emit(out.str(), output);
     return 0;
   }

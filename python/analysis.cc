@@ -17,11 +17,13 @@
 
 #include "python/bindings.h"
 #include "solver/analysis/analysis.h"
+#include "solver/analysis/merge.h"
 #include "solver/analysis/scenario_model.h"
 #include "solver/bargaining/bargaining.h"
 #include "solver/bargaining/threats.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/load/load.h"
+#include "solver/model/cancel.h"
 #include "solver/model/error.h"
 #include "solver/report/analysis_results.h"
 #include "solver/report/bargaining_json.h"
@@ -33,6 +35,8 @@
 namespace parley::python {
 
 void RunInterruptibly(const std::function<void()>& work, std::atomic<bool>* cancel) {
+  std::atomic<bool> own_flag{false};
+  if (!cancel) cancel = &own_flag;
   std::exception_ptr failure;
   std::optional<py::error_already_set> interrupt;
   {
@@ -41,6 +45,9 @@ void RunInterruptibly(const std::function<void()>& work, std::atomic<bool>* canc
     std::future<void> done = finished.get_future();
     std::thread worker([&] {
       try {
+        // The library's long loops poll this flag (solver/model/cancel.h) and throw
+        // parley::Cancelled, which becomes the KeyboardInterrupt below.
+        model::CancelScope scope(cancel);
         work();
       } catch (...) {
         failure = std::current_exception();
@@ -52,7 +59,7 @@ void RunInterruptibly(const std::function<void()>& work, std::atomic<bool>* canc
       py::gil_scoped_acquire acquire;
       if (PyErr_CheckSignals() != 0) {  // Ctrl-C (or another handler that raised)
         interrupt.emplace();              // takes the pending exception
-        if (cancel) cancel->store(true);
+        cancel->store(true);
       }
     }
     worker.join();
@@ -83,7 +90,9 @@ py::array_t<T> NewColumn(std::size_t n) {
   return py::array_t<T>(static_cast<py::ssize_t>(n));
 }
 
-// The sweep's rows as columns, in the CLI's CSV order: index, the axes, the values, outcome.
+py::dict SweepColumns(const analysis::SweepResult& r);
+
+// A sweep of one or two parameters (`parley sweep`), as SweepColumns.
 py::dict Sweep(const Model& m, const std::vector<std::string>& vary, int threads,
                const std::string& shard) {
   if (vary.empty() || vary.size() > 2) throw Error("vary: a sweep varies one or two parameters");
@@ -95,7 +104,11 @@ py::dict Sweep(const Model& m, const std::vector<std::string>& vary, int threads
   analysis::RunOptions run = Run(threads, &cancel, shard);
   analysis::SweepResult r;
   RunInterruptibly([&] { r = analysis::RunSweep(m.model, axes, run); }, &cancel);
+  return SweepColumns(r);
+}
 
+// The sweep's rows as columns, in the CLI's CSV order: index, the axes, the values, outcome.
+py::dict SweepColumns(const analysis::SweepResult& r) {
   std::size_t n = r.points.size();
   py::list names, columns;
   auto index = NewColumn<std::uint64_t>(n);
@@ -201,6 +214,16 @@ py::dict MonteCarlo(const Model& m, std::size_t samples, std::uint64_t seed, int
   return MonteCarloColumns(r);
 }
 
+// `parley merge`: the shards' results combined, as the columns of a sweep or a Monte Carlo
+// run; "kind" says which.
+py::dict Merge(const std::vector<std::string>& files) {
+  analysis::MergedResult r;
+  RunInterruptibly([&] { r = analysis::MergeResultFiles(files); }, nullptr);
+  py::dict out = r.sweep ? SweepColumns(*r.sweep) : MonteCarloColumns(*r.montecarlo);
+  out["kind"] = r.sweep ? "sweep" : "montecarlo";
+  return out;
+}
+
 // `parley report`: the command line's report::MakeReport.
 void Report(const std::string& path, const std::vector<std::string>& overrides,
             std::size_t max_nodes, const std::string& output, bool all, bool exact,
@@ -292,6 +315,7 @@ void BindAnalysis(py::module_& m) {
     return out;
   }, py::arg("path"), py::arg("overrides"), py::arg("max_nodes"));
 
+  m.def("merge", &Merge, py::arg("files"));
   m.def("report", &Report, py::arg("path"), py::arg("overrides"), py::arg("max_nodes"),
         py::arg("output"), py::arg("all"), py::arg("exact"), py::arg("max"), py::arg("vary"),
         py::arg("show"));

@@ -19,9 +19,10 @@ void BindGames(py::module_& m);     // games: reading, building, solving, conver
 void BindAnalysis(py::module_& m);  // sweeps, thresholds, Monte Carlo, reports, bargaining
 
 // Runs `work` on a worker thread with the GIL released, and checks for Ctrl-C (Python's
-// signal handlers) every 50 ms meanwhile. On Ctrl-C it raises `cancel` (when the work has
-// such a flag), waits for the work to stop and raises KeyboardInterrupt; without a flag the
-// work runs to its end first. Exceptions of the work are rethrown here.
+// signal handlers) every 50 ms meanwhile. On Ctrl-C it raises the cancel flag (`cancel`, or
+// one of its own when null), which the worker thread has installed as its CancelScope
+// (solver/model/cancel.h), waits for the work to stop and raises KeyboardInterrupt.
+// Exceptions of the work are rethrown here.
 void RunInterruptibly(const std::function<void()>& work, std::atomic<bool>* cancel);
 
 }  // namespace parley::python

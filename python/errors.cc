@@ -5,6 +5,7 @@
 #include <string>
 
 #include "python/bindings.h"
+#include "solver/model/cancel.h"
 #include "solver/model/error.h"
 
 namespace parley::python {
@@ -39,6 +40,8 @@ void BindErrors(py::module_&) {
         Raise("InputError", e);
       else
         PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const Cancelled&) {  // a flag raised outside RunInterruptibly's watch
+      PyErr_SetNone(PyExc_KeyboardInterrupt);
     } catch (const InternalError& e) {
       py::object cls = py::module_::import("parley").attr("InternalError");
       PyErr_SetObject(cls.ptr(), py::str(e.what()).ptr());

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "python/bindings.h"
+#include "solver/equilibrium/qre_fit.h"
+#include "solver/equilibrium/sequence_form.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/equilibrium/strategic_form.h"
 #include "solver/io/efg.h"
@@ -22,6 +24,8 @@
 #include "solver/report/bargaining_steps.h"
 #include "solver/report/dot.h"
 #include "solver/report/json_writer.h"
+#include "solver/report/qre_json.h"
+#include "solver/report/show.h"
 #include "solver/report/solution.h"
 #include "solver/report/tree_svg.h"
 #include "solver/scenario/scenario.h"
@@ -119,6 +123,32 @@ py::tuple Draw(const Loaded& in, bool dot, bool with_solution, std::size_t max_n
     }
   }, nullptr);
   return py::make_tuple(text, note);
+}
+
+// `parley qre --format json` at `lambdas` (ascending, >= 0).
+std::string QreJson(const Loaded& in, const std::vector<double>& lambdas) {
+  std::string text;
+  RunInterruptibly([&] {
+    text = report::QreTraceJson(*in.game, equilibrium::TraceQre(*in.game, lambdas)).dump();
+  }, nullptr);
+  return text;
+}
+
+// `parley qre --fit COUNTS --format json` for counts given as CSV text (`name` is the file,
+// or what the messages call the caller's rows), and the fitted profile as a QRE point.
+py::tuple QreFitJson(const Loaded& in, const std::string& counts, const std::string& name,
+                     double max_lambda) {
+  std::string fit_text, point_text;
+  RunInterruptibly([&] {
+    const model::Game& g = *in.game;
+    equilibrium::RequirePerfectRecall(g, "the agent quantal response equilibrium");
+    equilibrium::QreFit fit = equilibrium::FitQre(g, equilibrium::ParseQreCounts(counts, name, g), max_lambda);
+    fit_text = report::QreFitJson(fit).dump();
+    equilibrium::QreTrace one;
+    one.points.emplace_back(fit.lambda, std::move(fit.behavior));
+    point_text = report::QreTraceJson(g, one)["points"][0].dump();
+  }, nullptr);
+  return py::make_tuple(fit_text, point_text);
 }
 
 // A number given from Python: an int or a float as it is, a string as a file would state it
@@ -236,12 +266,37 @@ void BindGames(py::module_& m) {
           for (const auto& p : l.scenario->parameters) out[py::str(p.name)] = p.value;
         return out;
       })
+      .def_property_readonly("parameter_table", [](const Loaded& l) {
+        // `parley show`'s parameter list as records (the package makes a DataFrame).
+        py::list rows;
+        if (!l.scenario) return rows;
+        for (const auto& p : l.scenario->parameters) {
+          py::dict row;
+          row["name"] = p.name;
+          row["value"] = p.value;
+          row["file_value"] = p.file_value;
+          row["unit"] = p.unit;
+          row["min"] = p.min ? py::object(py::float_(*p.min)) : py::object(py::none());
+          row["max"] = p.max ? py::object(py::float_(*p.max)) : py::object(py::none());
+          row["distribution"] = p.distribution ? report::DistributionText(*p.distribution) : "";
+          row["source"] = p.source;
+          row["assumption"] = p.assumption;
+          row["description"] = p.description;
+          rows.append(row);
+        }
+        return rows;
+      })
       .def_property_readonly("notes", [](const Loaded& l) {
         return l.scenario ? l.scenario->notes : std::vector<std::string>{};
       })
       .def("solve_json", &SolveJson, py::arg("all"), py::arg("exact"), py::arg("max"),
            py::arg("method"))
       .def("draw", &Draw, py::arg("dot"), py::arg("with_solution"), py::arg("max_nodes"))
+      .def("qre_json", &QreJson, py::arg("lambdas"))
+      .def("qre_fit_json", &QreFitJson, py::arg("counts"), py::arg("name"), py::arg("max_lambda"))
+      .def("show", [](const Loaded& l, const std::string& path) {
+        return report::ShowText(l.scenario.get(), *l.game, path);
+      }, py::arg("path"))
       .def("to_efg", [](const Loaded& l) { return io::WriteEfgString(*l.game); })
       .def("to_json", [](const Loaded& l) { return io::WriteGameJson(*l.game); })
       .def("to_nfg", [](const Loaded& l, std::size_t max_profiles) { return ToNfg(*l.game, max_profiles); },

@@ -14,6 +14,7 @@ packages=(
   libyaml-cpp-dev libmuparser-dev libeigen3-dev librsvg2-bin libbenchmark-dev
   libnlopt-cxx-dev  # nonlinear bargaining problems (LGPL-2.1+/MIT parts; see docs/licensing.md)
   pybind11-dev python3-dev python3-pybind11 python3-pandas python3-pytest  # the Python module
+  python3-nbconvert python3-ipykernel  # runs docs/examples/openai_microsoft.ipynb in the tests
   chromium
   libcpp-httplib-dev  # parley serve's HTTP server (MIT; docs/explorer.md)
   chromium-driver     # WebDriver for the explorer's browser test (tests/explorer)

@@ -17,8 +17,9 @@ sweep, threshold and Monte Carlo tables have the columns of the command's CSV ou
 Errors: :class:`InputError` (a ``ValueError``) for a mistake in an input file, with
 ``file``, ``line`` and ``column``; ``ValueError`` for a bad argument;
 :class:`UnsupportedError` when no method serves the request; :class:`LimitError` past a
-size limit. Long computations release the GIL, and Ctrl-C interrupts sweeps, thresholds and
-Monte Carlo runs (KeyboardInterrupt).
+size limit. Long computations release the GIL, and Ctrl-C interrupts them within a fraction
+of a second (KeyboardInterrupt): loading, solving, QRE traces, sweeps, thresholds, Monte
+Carlo runs.
 
 See docs/python.md for a tour and the reference.
 """
@@ -69,8 +70,8 @@ __version__ = _parley.__version__
 
 __all__ = [
     "load", "read_efg", "read_nfg", "read_game", "bargain", "threat_game", "alternating_offers",
-    "GameBuilder", "Game", "Scenario", "Solution", "Equilibrium", "BargainingStep",
-    "BargainingResult", "MonteCarlo", "Error", "InputError", "UnsupportedError", "LimitError",
+    "merge", "GameBuilder", "Game", "Scenario", "Solution", "Equilibrium", "BargainingStep",
+    "BargainingResult", "MonteCarlo", "Qre", "QreFit", "Error", "InputError", "UnsupportedError", "LimitError",
     "InternalError",
 ]
 
@@ -191,6 +192,8 @@ class Equilibrium(_Record):
         path = self.json.get("path") or []
         shown = " > ".join(path[0]["actions"]) if path else "-"
         more = f" (+{len(path) - 1} more histories)" if len(path) > 1 else ""
+        if "payoffs" not in self.json:  # a QRE profile: no payoffs or path computed
+            return f"Equilibrium(probabilities={self.probabilities})"
         return f"Equilibrium(payoffs={self.json['payoffs']}, path={shown!r}{more})"
 
 
@@ -294,6 +297,71 @@ class Game:
         text = self._loaded.solve_json(bool(all), bool(exact), max, str(method))
         return Solution(_json.loads(text))
 
+    def show(self):
+        """What ``parley show`` prints: for a scenario its players, parameters (value in
+        force, unit, range, distribution, source), stages, payoffs, sources and notes; for
+        any game the size and kind of the tree. A str (``print(game.show())``)."""
+        return self._loaded.show(self._path or "")
+
+    def qre(self, lam=1.0, grid=None):
+        """The agent logit quantal response equilibrium on the principal branch
+        (``parley qre``; McKelvey and Palfrey 1998), at ``lam`` (a number >= 0 in the game's
+        payoff units, or an ascending list of them) or along ``grid=(lo, hi, n)``, the
+        command's ``--lambda LO:HI:N``.
+
+        Returns a :class:`Qre`: ``json`` (the command's JSON), ``points`` (one
+        :class:`Equilibrium`-like record per lambda: its ``behavior`` with beliefs),
+        ``frame`` (a DataFrame with the command's CSV columns) and ``incomplete`` (why the
+        trace stopped early, else None; a warning says so too). Needs perfect recall.
+        """
+        if grid is not None:
+            try:
+                lo, hi, n = grid
+            except (TypeError, ValueError):
+                raise ValueError(f"grid: expected (lo, hi, n), not {grid!r}") from None
+            for x in (lo, hi):
+                if isinstance(x, bool) or not isinstance(x, (int, float)) or not _math.isfinite(x) or x < 0:
+                    raise ValueError(f"grid: {x!r} is not a number >= 0")
+            if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= 100000 or not hi > lo:
+                raise ValueError("grid (lo, hi, n) needs lo < hi and a whole n from 2 to 100000")
+            # The command's arithmetic, so that the lambdas are the same doubles.
+            lambdas = [lo + (hi - lo) * float(i) / float(n - 1) for i in range(n)]
+        elif isinstance(lam, (list, tuple)):
+            lambdas = [_lambda_value(x) for x in lam]
+        else:
+            lambdas = [_lambda_value(lam)]
+        doc = _json.loads(self._loaded.qre_json(lambdas))
+        result = Qre(doc)
+        if result.incomplete:
+            import warnings
+            warnings.warn(result.incomplete, stacklevel=2)
+        return result
+
+    def qre_fit(self, counts, max_lambda=1000.0):
+        """The lambda that best explains observed choices (``parley qre --fit``): maximum
+        likelihood over [0, ``max_lambda``], with the standard error from the observed
+        information.
+
+        ``counts``: a CSV file (header ``player,set,action,count``; player and set numbered
+        from 1 as in ``solve``'s output, action a label), or rows of (player, set, action,
+        count) (a list of tuples, or a DataFrame with those columns). Returns a
+        :class:`QreFit`: ``lambda_``, ``standard_error`` (None when not defined),
+        ``log_likelihood``, ``observations``, ``at_search_limit``, ``profile`` (the QRE at
+        the fitted lambda) and ``json`` (the command's JSON). Mistakes in a file raise
+        :class:`InputError` at its line; in rows, one naming ``counts`` and the row (the
+        header is line 1).
+        """
+        if isinstance(max_lambda, bool) or not isinstance(max_lambda, (int, float)):
+            raise ValueError("max_lambda: expected a number from 1e-6 to 1e6")
+        if isinstance(counts, (str, bytes, _os.PathLike)):
+            name = _os.fspath(counts)
+            with open(name, "rb") as f:
+                text = f.read().decode("utf-8", errors="replace")
+        else:
+            name, text = "counts", _counts_csv(counts)
+        fit, point = self._loaded.qre_fit_json(text, name, float(max_lambda))
+        return QreFit(_json.loads(fit), _json.loads(point))
+
     def to_efg(self, path=None):
         """The game as Gambit .efg text (also written to ``path`` when given)."""
         return _write(self._loaded.to_efg(), path)
@@ -374,6 +442,18 @@ class Scenario(Game):
     parameters = property(lambda self: dict(self._loaded.parameters),
                           doc="The parameters and their values in force.")
     notes = property(lambda self: list(self._loaded.notes), doc="Remarks about the game's structure.")
+
+    @property
+    def parameter_table(self):
+        """The parameters as ``parley show`` lists them, one row each (a DataFrame indexed
+        by name): value (in force), file_value, unit, min, max (NaN when open),
+        distribution ("" when fixed), source, assumption, description."""
+        import pandas as pd
+        cols = ["name", "value", "file_value", "unit", "min", "max", "distribution", "source",
+                "assumption", "description"]
+        df = pd.DataFrame(list(self._loaded.parameter_table), columns=cols)
+        df[["min", "max"]] = df[["min", "max"]].astype(float)
+        return df.set_index("name")
 
     def _analysis(self):
         if self._model is None:
@@ -487,6 +567,119 @@ def _axis_text(name, spec, with_n):
     if len(parts) == 3 and (not isinstance(parts[2], int) or parts[2] < 2):
         raise ValueError(f"{name}: the number of grid points must be a whole number of at least 2")
     return f"{name}=" + ":".join(_number_text(x) for x in parts)
+
+
+def _lambda_value(x):
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not _math.isfinite(x) or x < 0:
+        raise ValueError(f"lambda: {x!r} is not a number >= 0")
+    return float(x)
+
+
+def _counts_csv(counts):
+    """Rows (player, set, action, count), or a DataFrame with those columns, as the CSV text
+    ``parley qre --fit`` reads (so both are checked by the same code)."""
+    if hasattr(counts, "columns") and hasattr(counts, "itertuples"):
+        missing = [c for c in ("player", "set", "action", "count") if c not in counts.columns]
+        if missing:
+            raise ValueError(f"counts: the DataFrame has no column {missing[0]!r} (it needs "
+                             "player, set, action, count)")
+        counts = counts[["player", "set", "action", "count"]].itertuples(index=False, name=None)
+    lines = ["player,set,action,count"]
+    try:
+        rows = list(counts)
+    except TypeError:
+        raise ValueError("counts: expected a CSV file, rows (player, set, action, count) or a "
+                         "DataFrame with those columns") from None
+    for row in rows:
+        try:
+            player, infoset, action, count = row
+        except (TypeError, ValueError):
+            raise ValueError(f"counts: expected rows (player, set, action, count), not {row!r}") from None
+        cells = []
+        for x in (player, infoset, action, count):
+            text = _number_text(x) if isinstance(x, float) else str(x)
+            if any(c in text for c in ',\n\r"'):
+                raise ValueError(f"counts: {text!r} cannot be a cell (no commas, quotes or line breaks)")
+            cells.append(text)
+        lines.append(",".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+def merge(files):
+    """Combines the shards of a sweep or Monte Carlo run (``parley merge``): ``files`` are
+    the JSON outputs of ``parley sweep/montecarlo --shard K/N --format json``. Returns what
+    the whole run returns: a sweep's DataFrame, or a :class:`MonteCarlo`. Raises
+    :class:`InputError` naming a file that is not such a result or not of the same run."""
+    if isinstance(files, (str, bytes, _os.PathLike)):
+        files = [files]
+    paths = [_os.fspath(f) for f in files]
+    if not paths:
+        raise ValueError("merge: give the shard files to combine")
+    result = _parley.merge(paths)
+    if result["kind"] == "sweep":
+        return _frames.sweep_frame(result)
+    return MonteCarlo(result)
+
+
+class Qre(_Record):
+    """An agent logit QRE trace (``parley qre --format json``): ``json`` is the command's
+    document; ``points`` the profiles, one per lambda; ``frame`` the command's CSV as a
+    DataFrame (lambda, player, set, set_label, action, probability); ``incomplete``."""
+
+    @property
+    def points(self):
+        """[(lambda, Equilibrium)]: each profile with its ``behavior`` (and beliefs) and
+        ``probabilities``."""
+        return [(p["lambda"], Equilibrium({"behavior": p["profile"]})) for p in self.json["points"]]
+
+    @property
+    def frame(self):
+        return _frames.qre_frame(self.json)
+
+    @property
+    def incomplete(self):
+        """Why the trace stopped before the last lambda (None when it did not)."""
+        return self.json.get("incomplete")
+
+    def __len__(self):
+        return len(self.json["points"])
+
+    def __repr__(self):
+        ls = [p["lambda"] for p in self.json["points"]]
+        shown = f"lambda={ls[0]:g}" if len(ls) == 1 else f"{len(ls)} lambdas"
+        more = f"; incomplete: {self.incomplete}" if self.incomplete else ""
+        return f"<Qre: {shown}{more}>"
+
+
+class QreFit(_Record):
+    """A maximum-likelihood lambda (``parley qre --fit --format json``): ``lambda_``,
+    ``standard_error`` (None when the observed information is not positive),
+    ``log_likelihood``, ``observations``, ``at_search_limit``; ``profile`` is the QRE at the
+    fitted lambda (an :class:`Equilibrium`-like record); ``json`` the command's document."""
+
+    def __init__(self, record, point):
+        super().__init__(record)
+        self._point = point
+
+    @property
+    def lambda_(self):
+        """The fitted lambda (``lambda`` is a Python keyword; also ``fit["lambda"]``)."""
+        return self.json["lambda"]
+
+    @property
+    def profile(self):
+        return Equilibrium({"behavior": self._point["profile"]})
+
+    @property
+    def frame(self):
+        """The fitted profile as the command's CSV rows (lambda, player, set, ...)."""
+        return _frames.qre_frame({"points": [self._point]})
+
+    def __repr__(self):
+        se = self.json["standard_error"]
+        err = f" ± {se:.3g}" if se is not None else ""
+        return (f"<QreFit: lambda {self.json['lambda']:.6g}{err}, log-likelihood "
+                f"{self.json['log_likelihood']:.6g} over {self.json['observations']:g} choices>")
 
 
 class MonteCarlo:

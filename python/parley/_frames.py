@@ -46,3 +46,12 @@ def stats_frame(summary):
     names = [n for n in summary["value_names"] if n in values]  # the columns' order
     return _pd.DataFrame([[values[n][c] for c in cols] for n in names], index=names,
                          columns=cols)
+
+
+def qre_frame(doc):
+    """lambda, player, set, set_label, action, probability: one row per action of each
+    personal set at each lambda (the CSV of ``parley qre``)."""
+    cols = ["lambda", "player", "set", "set_label", "action", "probability"]
+    rows = [(point["lambda"], h["player"], h["number"], h["label"], a["label"], a["probability"])
+            for point in doc["points"] for h in point["profile"] for a in h["actions"]]
+    return _pd.DataFrame(rows, columns=cols)

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "solver/model/error.h"
+#include "solver/model/cancel.h"
 
 namespace parley::equilibrium {
 
@@ -61,7 +62,9 @@ Equilibrium SolveOne(const model::Game& game, const ActionIndex& index, double t
   std::vector<T> values(static_cast<std::size_t>(n) * np);
   std::vector<std::uint32_t> choice(game.num_infosets(), 0);
   Equilibrium eq;
+  model::CancelPoll poll;
   for (NodeId v = n; v-- > 0;) {
+    poll();
     T* out = &values[static_cast<std::size_t>(v) * np];
     switch (game.kind(v)) {
       case NodeKind::kTerminal:
@@ -165,6 +168,7 @@ class Enumerator {
   }
 
  private:
+  model::CancelPoll poll_;
   struct Entry {
     std::uint32_t choice;  // decision nodes: the chosen action
     std::uint32_t first_child_entry;  // into child_entries_: one per child
@@ -177,6 +181,7 @@ class Enumerator {
     bool done = false;
     std::vector<T> sum(np_);
     while (!done) {
+      poll_();
       if (lists_[v].size() >= cap_) {
         truncated_ = truncated_ || !over_budget_;
         break;

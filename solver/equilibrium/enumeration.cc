@@ -7,6 +7,7 @@
 #include "solver/equilibrium/strategic_form.h"
 #include "solver/equilibrium/verify.h"
 #include "solver/model/error.h"
+#include "solver/model/cancel.h"
 
 namespace parley::equilibrium {
 
@@ -96,7 +97,9 @@ class VertexSearch {
     };
     enter();
     stack.push_back({0, 0, 0});
+    model::CancelPoll poll;
     while (!stack.empty()) {
+      poll();
       Frame& f = stack.back();
       bool moved = false;
       while (f.next_column < d_ + k_) {

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "solver/model/error.h"
+#include "solver/model/cancel.h"
 
 namespace parley::equilibrium {
 
@@ -230,6 +231,7 @@ LcpResult<T> RunLemke(std::size_t n, std::vector<T> M, const std::vector<T>& q,
   std::unordered_set<std::uint64_t> seen;
   std::size_t entering = tab.z0();
   for (;;) {
+    model::ThrowIfCancelled();
     std::size_t leaving = tab.BasicAt(r);
     tab.Pivot(r, tab.ColumnOf(entering));
     ++result.pivots;

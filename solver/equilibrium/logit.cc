@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "solver/model/error.h"
+#include "solver/model/cancel.h"
 
 namespace parley::equilibrium {
 
@@ -602,6 +603,7 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
   double h = options.first_step;
   Vector yc, delta, rhs(nv + 1), t_new;
   while (true) {
+    model::ThrowIfCancelled();
     if (stats.steps >= options.max_steps) return finish(LogitStatus::kStepLimit);
     if ((stats.steps & 15) == 0 && seconds() > options.max_seconds) return finish(LogitStatus::kTimeLimit);
     if (y[nv] > options.max_lambda) return finish(LogitStatus::kLambdaLimit);

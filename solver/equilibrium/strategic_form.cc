@@ -5,6 +5,7 @@
 
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/model/error.h"
+#include "solver/model/cancel.h"
 
 namespace parley::equilibrium {
 
@@ -60,7 +61,9 @@ ReducedStrategies EnumerateReducedStrategies(const Game& game, int player, std::
   std::vector<std::uint32_t> current(K, kExcludedSet);
   std::size_t k = 0;
   bool forward = true;
+  model::CancelPoll poll;
   for (;;) {
+    poll();
     if (forward) {
       if (k == K) {
         if (out.strategies.size() == limit)
@@ -153,6 +156,7 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
   for (int p = 1; p < np; ++p) stride[p] = stride[p - 1] * reduced[p - 1].strategies.size();
   std::vector<const std::vector<std::uint32_t>*> lists(np);
   std::vector<std::size_t> at(np);
+  model::CancelPoll poll;
   for (NodeId v = 0; v < n; ++v) {
     Rational* own = &paid[static_cast<std::size_t>(v) * np];
     std::uint32_t* moves = &last[static_cast<std::size_t>(v) * np];
@@ -185,6 +189,7 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
     }
     if (empty) continue;
     for (;;) {
+      poll();
       std::size_t cell = 0;
       for (int p = 0; p < np; ++p) cell += (*lists[p])[at[p]] * stride[p];
       for (int p = 0; p < np; ++p) sum[cell * np + p] += prob[v] * own[p];

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "solver/model/cancel.h"
 #include "solver/model/error.h"
 
 namespace parley::model {
@@ -166,6 +167,7 @@ Rational GameBuilder::exact_payoff(OutcomeId o, int player) const {
 
 NodeId GameBuilder::AddAnyNode(NodeId parent, NodeKind kind, InfosetId infoset,
                                OutcomeId outcome, std::string_view label) {
+  if ((parent_.size() & (model::CancelPoll::kEvery - 1)) == 0) ThrowIfCancelled();  // readers, expansion
   if (max_nodes_ != 0 && parent_.size() >= max_nodes_)
     throw LimitError("the game tree has more than " + std::to_string(max_nodes_) +
                      " nodes (the limit; raise it with --max-nodes)");

@@ -1,4 +1,6 @@
-"""Long runs release the GIL (other Python threads go on) and Ctrl-C stops them."""
+"""Long runs release the GIL (other Python threads go on) and Ctrl-C stops them within a
+second: between Monte Carlo samples, and inside one computation (the scenario expansion,
+backward induction, the logit tracer), whose loops poll the flag the module raises."""
 import os
 import signal
 import threading
@@ -8,6 +10,49 @@ import pytest
 
 import parley
 from conftest import SOURCE
+
+# Binary choices repeated `T` times, no early end: 2^(T+1) - 1 nodes. At T = 26 the tree
+# has 134 million nodes, far more than anyone waits for; the tests stop it early.
+BIG_TREE = """\
+title: A deep binary tree
+players: [A, B]
+parameters:
+  T: {value: 26, min: 1, max: 40, assumption: true}
+stages:
+  - repeat:
+      for: k
+      from: 1
+      to: T
+      stages:
+        - name: move
+          player: [A, B]
+          actions: [left, right]
+          compute:
+            score: if(move == left, k, -k)
+payoffs:
+  A: score
+  B: -score
+"""
+
+
+def _interrupt(call, after=0.3):
+    """Runs call() with SIGINT sent after `after` seconds; returns the seconds from the
+    signal to the KeyboardInterrupt."""
+    sent = []
+
+    def send():
+        sent.append(time.perf_counter())
+        os.kill(os.getpid(), signal.SIGINT)
+
+    timer = threading.Timer(after, send)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            call()
+    finally:
+        timer.cancel()
+    assert sent, "the call ended before the signal: make it longer"
+    return time.perf_counter() - sent[0]
 
 
 def test_ctrl_c_stops_montecarlo_and_gil_is_released():
@@ -23,18 +68,39 @@ def test_ctrl_c_stops_montecarlo_and_gil_is_released():
 
     counter = threading.Thread(target=count)
     counter.start()
-    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
-    timer.start()
-    start = time.perf_counter()
     try:
-        with pytest.raises(KeyboardInterrupt):
-            s.montecarlo(samples=5_000_000, seed=1)
+        waited = _interrupt(lambda: s.montecarlo(samples=200_000, seed=1), after=0.5)
     finally:
         stop.set()
         counter.join()
-        timer.cancel()
-    elapsed = time.perf_counter() - start
-    assert elapsed < 10, f"took {elapsed:.1f} s to stop"
+    assert waited < 1, f"took {waited:.2f} s to stop"
     assert len(ticks) >= 10  # the other thread ran while the samples were drawn
     # The scenario is still usable afterwards.
     assert len(s.montecarlo(samples=20, seed=2)) == 20
+
+
+def test_ctrl_c_stops_the_scenario_expansion(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text(BIG_TREE)
+    waited = _interrupt(lambda: parley.load(path, max_nodes=300_000_000))
+    assert waited < 1, f"took {waited:.2f} s to stop"
+
+
+def test_ctrl_c_stops_backward_induction(tmp_path):
+    # A tree of 32767 nodes solved for all pure equilibria: every node ties
+    # (zero-sum, payoffs that only the last mover sees differ), so the lists of partial
+    # equilibria grow until their budget; the signal comes while they do.
+    path = tmp_path / "big.yaml"
+    path.write_text(BIG_TREE)
+    g = parley.load(path, set={"T": 14})
+    waited = _interrupt(lambda: g.solve(all=True, max=10**9), after=0.2)
+    assert waited < 1, f"took {waited:.2f} s to stop"
+    assert g.solve().payoffs is not None  # the game is still usable
+
+
+def test_ctrl_c_stops_the_logit_tracer(tmp_path):
+    path = tmp_path / "tree.yaml"
+    path.write_text(BIG_TREE)
+    g = parley.load(path, set={"T": 9})
+    waited = _interrupt(lambda: g.qre(grid=(0, 1000, 50)), after=0.3)
+    assert waited < 1, f"took {waited:.2f} s to stop"

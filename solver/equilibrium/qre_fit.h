@@ -1,0 +1,58 @@
+// The agent logit quantal response equilibrium (McKelvey and Palfrey 1998) as `parley qre`
+// and the Python module serve it: the principal branch at a list of lambdas, and the lambda
+// that best explains observed action counts (maximum likelihood, with the standard error
+// from the observed information, as in McKelvey and Palfrey 1995, section 4).
+#pragma once
+
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "solver/equilibrium/logit.h"
+#include "solver/equilibrium/profile.h"
+#include "solver/model/game.h"
+
+namespace parley::equilibrium {
+
+// The principal branch at each of `lambdas` (ascending, >= 0). `points` holds the profiles
+// reached (over ActionIndex), in order; when the trace stops early, fewer, and `incomplete`
+// says where and why (empty otherwise).
+struct QreTrace {
+  std::vector<std::pair<double, std::vector<double>>> points;
+  LogitStats stats;
+  std::string incomplete;
+};
+
+// Throws parley::Error for a game without perfect recall or a bad lambda list.
+QreTrace TraceQre(const model::Game& game, const std::vector<double>& lambdas);
+
+// Observed choices, per action (over ActionIndex), and their total.
+struct QreCounts {
+  std::vector<double> count;
+  double total = 0;
+};
+
+// Reads counts as CSV text with the header `player,set,action,count`: player and set 1-based
+// (the set's number within its player, in order of first appearance), action a label of
+// that set, count a number >= 0; rows for the same action add up. `name` is the file the
+// text came from, for the messages (Error at name:line:1).
+QreCounts ParseQreCounts(std::string_view text, const std::string& name, const model::Game& game);
+
+// The maximum-likelihood lambda for `counts` in [0, max_lambda]: a coarse grid on a log scale,
+// then golden-section search in the best bracket. `standard_error` is NaN where the observed
+// information is not positive (or lambda is at 0); `at_search_limit` when the best grid
+// point was max_lambda. Throws LimitError when the trace stops before max_lambda, Error for
+// max_lambda outside [1e-6, 1e6] or no counts.
+struct QreFit {
+  double lambda = 0;
+  double standard_error = std::numeric_limits<double>::quiet_NaN();
+  double log_likelihood = 0;
+  double observations = 0;
+  bool at_search_limit = false;
+  std::vector<double> behavior;  // the QRE at `lambda`, over ActionIndex
+};
+QreFit FitQre(const model::Game& game, const QreCounts& counts, double max_lambda = 1000);
+
+}  // namespace parley::equilibrium

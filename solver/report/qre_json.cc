@@ -1,0 +1,44 @@
+// JSON of QRE traces and fits (qre_json.h).
+#include "solver/report/qre_json.h"
+
+#include <cmath>
+
+#include "solver/equilibrium/beliefs.h"
+#include "solver/equilibrium/sequence_form.h"
+#include "solver/report/solution.h"
+
+namespace parley::report {
+
+nlohmann::ordered_json QreTraceJson(const model::Game& game, const equilibrium::QreTrace& trace) {
+  equilibrium::ActionIndex index(game);
+  const auto roots = equilibrium::ProperSubgameRoots(game);
+  nlohmann::ordered_json j;
+  j["concept"] = "agent logit quantal response equilibrium (principal branch)";
+  j["points"] = nlohmann::ordered_json::array();
+  for (const auto& [l, b] : trace.points) {
+    // Beliefs over each set's nodes as `solve` writes them (Bayes' rule: a QRE reaches every
+    // set that chance does not cut off).
+    equilibrium::Equilibrium profile;
+    profile.behavior = b;
+    equilibrium::AssignBeliefs(game, index, roots, {}, profile);
+    nlohmann::ordered_json point;
+    point["lambda"] = l;
+    point["profile"] = BehaviorJson(game, profile, false);
+    j["points"].push_back(std::move(point));
+  }
+  if (!trace.incomplete.empty()) j["incomplete"] = trace.incomplete;
+  return j;
+}
+
+nlohmann::ordered_json QreFitJson(const equilibrium::QreFit& fit) {
+  nlohmann::ordered_json j;
+  j["lambda"] = fit.lambda;
+  j["standard_error"] = std::isfinite(fit.standard_error) ? nlohmann::ordered_json(fit.standard_error)
+                                                          : nlohmann::ordered_json();
+  j["log_likelihood"] = fit.log_likelihood;
+  j["observations"] = fit.observations;
+  j["at_search_limit"] = fit.at_search_limit;
+  return j;
+}
+
+}  // namespace parley::report
