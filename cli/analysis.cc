@@ -23,9 +23,11 @@ struct AnalysisInput {
   std::string output;
   std::string shard;
   int threads = 0;
+  bool verbose = false;
 
   void Add(CLI::App& app, bool csv, bool shards) {
     AddGameInput(app, input);
+    app.add_flag("--verbose", verbose, "Say on stderr how points are evaluated (compiled once or expanded in full)");
     if (csv)
       AddFormat(app, format, {"text", "csv", "json"});
     else
@@ -43,6 +45,12 @@ struct AnalysisInput {
     options.max_nodes = input.max_nodes;
     options.overrides = input.overrides;
     return analysis::ScenarioModel(input.path, options);
+  }
+
+  // --verbose: the evaluation path for these varied parameters.
+  void Describe(const analysis::Model& model, const std::vector<std::size_t>& varied) const {
+    if (verbose && model.describe_evaluation)
+      std::cerr << "evaluation: " << model.describe_evaluation(varied) << "\n";
   }
 
   analysis::RunOptions Run() const {
@@ -97,6 +105,9 @@ struct SweepCommand {
     for (const auto& v : vary) axes.push_back(analysis::ParseAxis(model, v));
     if (axes.size() == 2 && axes[0].parameter == axes[1].parameter)
       throw Error("--vary names " + axes[0].name + " twice");
+    std::vector<std::size_t> varied;
+    for (const auto& axis : axes) varied.push_back(axis.parameter);
+    in.Describe(model, varied);
     analysis::SweepResult r = analysis::RunSweep(model, axes, in.Run());
     if (in.format == "json")
       Emit(report::SweepJson(r).dump(1) + "\n", in.output);
@@ -124,6 +135,7 @@ struct ThresholdsCommand {
   int Run() {
     analysis::Model model = in.Load();
     analysis::Axis axis = analysis::ParseAxis(model, vary, ParseCount("--grid", grid, 2, 10'000'000));
+    in.Describe(model, {axis.parameter});
     bool interrupted = false;
     auto t = analysis::FindThresholds(model, axis, 1e-9, in.Run(), &interrupted);
     if (in.format == "json")
@@ -196,13 +208,16 @@ struct MonteCarloCommand {
 
   int Run() {
     analysis::Model model = in.Load();
-    bool any = false;
-    for (const auto& d : model.distributions) any = any || d.kind != analysis::Distribution::Kind::kFixed;
+    std::vector<std::size_t> varied;
+    for (std::size_t p = 0; p < model.distributions.size(); ++p)
+      if (model.distributions[p].kind != analysis::Distribution::Kind::kFixed) varied.push_back(p);
+    bool any = !varied.empty();
     if (!any)
       throw Error(SourceLocation{in.input.path},
                   "no parameter has a distribution; give at least one a `distribution:` (e.g. "
                   "{type: uniform, low: 0.1, high: 0.5}) to run Monte Carlo");
     std::size_t n = ParseCount("--samples", samples, 1, analysis::kMaxSamples);
+    in.Describe(model, varied);
     analysis::MonteCarloResult r = analysis::RunMonteCarlo(model, n, seed, in.Run());
     if (in.format == "json")
       Emit(report::MonteCarloJson(r, true).dump(1) + "\n", in.output);

@@ -43,6 +43,9 @@ struct Model {
   std::vector<std::string> value_names;
   // Returns a function for one thread (it may own state that is not thread-safe).
   std::function<std::function<Observation(const std::vector<double>&)>()> make_evaluator;
+  // Optional: how evaluations that vary these parameters (indices) are computed, in one line
+  // (a scenario: compiled once, or a full expansion per point and why); for --verbose.
+  std::function<std::string(const std::vector<std::size_t>& varied)> describe_evaluation;
 
   // Index of a parameter by name; throws parley::Error with the known names otherwise.
   std::size_t ParameterIndex(const std::string& name) const;

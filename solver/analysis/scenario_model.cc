@@ -9,6 +9,7 @@
 #include "solver/io/files.h"
 #include "solver/load/load.h"
 #include "solver/model/error.h"
+#include "solver/scenario/compiled_evaluator.h"
 
 namespace parley::analysis {
 
@@ -172,12 +173,17 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
         columns.push_back(column);
     }
   for (const auto& [stage, issue] : columns) m.value_names.push_back(stage + "." + issue);
-  std::size_t max_nodes = options.max_nodes;
-  m.make_evaluator = [compiled, max_nodes, columns]() {
-    auto workspace = std::make_shared<scenario::ExpansionWorkspace>(*compiled);
-    return [compiled, workspace, max_nodes, columns](const std::vector<double>& values) {
-      scenario::Expansion expansion =
-          compiled->Expand(values, {max_nodes, /*fast_bargains=*/true}, *workspace);
+  // Compiled once: each thread keeps the games of its first point and rewrites their numbers
+  // where the varied parameters leave the tree's shape alone (scenario/compiled_evaluator.h).
+  auto evaluator = std::make_shared<const scenario::CompiledEvaluator>(
+      compiled, scenario::ExpandOptions{options.max_nodes, /*fast_bargains=*/true});
+  m.describe_evaluation = [evaluator](const std::vector<std::size_t>& varied) {
+    return evaluator->DescribePath(varied);
+  };
+  m.make_evaluator = [evaluator, columns]() {
+    auto scratch = std::make_shared<scenario::CompiledEvaluator::Scratch>(*evaluator);
+    return [evaluator, scratch, columns](const std::vector<double>& values) {
+      const scenario::Expansion& expansion = evaluator->Evaluate(values, *scratch);
       const model::GamePtr& game = expansion.game;
       equilibrium::SolveOptions options;
       equilibrium::Solution s = equilibrium::Solve(*game, options);

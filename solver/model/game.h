@@ -148,6 +148,7 @@ class Game {
 
  private:
   friend class GameBuilder;
+  friend class GameRewriter;  // rewrites the numbers of a game its caller owns alone
   struct InfosetRecord {
     std::int32_t player;
     LabelId label;

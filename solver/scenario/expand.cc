@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "solver/equilibrium/solve.h"
+#include "solver/model/game_rewriter.h"
 #include "solver/model/number.h"
 #include "solver/scenario/internal.h"
 
@@ -28,6 +29,7 @@ std::string NumberLabel(double value) {
 namespace {
 
 using model::GameBuilder;
+using model::GameRewriter;
 using model::InfosetId;
 using model::LabelId;
 using model::NodeId;
@@ -64,13 +66,17 @@ struct RangeCache {
   std::vector<LabelId> labels;
 };
 
+// `Sink` is GameBuilder (a new game) or GameRewriter (new numbers in a game built before by
+// the same calls; see CompiledGames).
+template <class Sink>
 class Expander {
  public:
   // Expands into `builder`; records bargaining steps and counters in `out`. The variables'
-  // values live in `evaluator`.
-  Expander(const CompiledScenario::Impl& impl, formula::Evaluator& evaluator, GameBuilder& builder,
-           const ExpandOptions& options, Expansion& out)
-      : impl_(impl), evaluator_(evaluator), builder_(builder), options_(options),
+  // values live in `evaluator`. `games` (optional) records the games of the continuations
+  // solved on the way (GameBuilder) or gives them back to be rewritten (GameRewriter).
+  Expander(const CompiledScenario::Impl& impl, formula::Evaluator& evaluator, Sink& builder,
+           const ExpandOptions& options, Expansion& out, CompiledGames* games = nullptr)
+      : impl_(impl), evaluator_(evaluator), builder_(builder), options_(options), games_(games),
         max_nodes_(options.max_nodes), out_(out), vars_(evaluator.values()),
         num_vars_(impl.formulas.symbols().size()), range_cache_(impl.stages.size()) {}
 
@@ -532,22 +538,37 @@ class Expander {
     equilibrium::Equilibrium eq;
   };
   Continuation SolveContinuation(std::size_t pc, const StageDef& def, const std::vector<Item>* after) {
-    GameBuilder branch(impl_.info.players);
-    branch.SetMaxNodes(max_nodes_);
     // The inner expansion records its own bargains (nested): they are not this game's.
     Expansion inner_out;
-    Expander inner(impl_, evaluator_, branch, options_, inner_out);
-    inner.history_ = history_;
-    if (after) {
-      inner.history_.push_back({pc, 0, def.label_values[0]});
-      inner.RunAfter(*after);
-    } else {
-      inner.Run(pc + 1);
-    }
-    evaluations += inner.evaluations;
-    payoff_evaluations += inner.payoff_evaluations;
     Continuation c;
-    c.game = branch.Build();
+    auto run = [&](auto& inner) {
+      inner.history_ = history_;
+      if (after) {
+        inner.history_.push_back({pc, 0, def.label_values[0]});
+        inner.RunAfter(*after);
+      } else {
+        inner.Run(pc + 1);
+      }
+      evaluations += inner.evaluations;
+      payoff_evaluations += inner.payoff_evaluations;
+    };
+    if constexpr (std::is_same_v<Sink, GameBuilder>) {
+      GameBuilder branch(impl_.info.players);
+      branch.SetMaxNodes(max_nodes_);
+      // A recording takes its slot before the continuations nested in this one.
+      std::size_t slot = games_ ? games_->continuations.size() : 0;
+      if (games_) games_->continuations.emplace_back();
+      Expander inner(impl_, evaluator_, branch, options_, inner_out, games_);
+      run(inner);
+      c.game = branch.Build();
+      if (games_) games_->continuations[slot] = c.game;
+    } else {
+      if (games_->next >= games_->continuations.size()) throw model::ShapeChanged();
+      GameRewriter branch(games_->continuations[games_->next++], games_->labels);
+      Expander inner(impl_, evaluator_, branch, options_, inner_out, games_);
+      run(inner);
+      c.game = branch.Finish();
+    }
     try {
       c.eq = equilibrium::Solve(*c.game, equilibrium::SolveOptions{}).equilibria.front();
     } catch (const UnsupportedError& e) {
@@ -887,8 +908,9 @@ class Expander {
 
   const CompiledScenario::Impl& impl_;
   formula::Evaluator& evaluator_;
-  GameBuilder& builder_;
+  Sink& builder_;
   const ExpandOptions& options_;
+  CompiledGames* games_;
   std::size_t max_nodes_;
   Expansion& out_;
   double* vars_;
@@ -977,36 +999,88 @@ model::GamePtr ExpandTree(const CompiledScenario::Impl& impl, formula::Evaluator
 
 }  // namespace
 
-void CompiledScenario::Impl::Expand(std::span<const double> values, const ExpandOptions& options,
-                                    formula::Evaluator& evaluator, Expansion& out) const {
-  PARLEY_CHECK(values.size() == parameter_slots.size());
-  PARLEY_CHECK(&evaluator.set() == &formulas);
+namespace {
+
+// Sets the parameters and runs `expand` (which fills `out`), giving errors without a file
+// the scenario's file; then counts the game's nodes.
+template <class Body>
+void ExpandWith(const CompiledScenario::Impl& impl, std::span<const double> values,
+                formula::Evaluator& evaluator, Expansion& out, Body expand) {
+  PARLEY_CHECK(values.size() == impl.parameter_slots.size());
+  PARLEY_CHECK(&evaluator.set() == &impl.formulas);
   evaluator.Reset();
-  for (std::size_t i = 0; i < values.size(); ++i) evaluator[parameter_slots[i]] = values[i];
-  GameBuilder builder(info.players);
-  builder.SetTitle(info.title);
-  builder.SetComment(info.description);
-  builder.SetMaxNodes(options.max_nodes);
+  for (std::size_t i = 0; i < values.size(); ++i) evaluator[impl.parameter_slots[i]] = values[i];
   out = Expansion{};
   try {
-    if (info.explicit_tree) {
-      out.game = ExpandTree(*this, evaluator, builder, out.stats);
-    } else {
-      Expander expander(*this, evaluator, builder, options, out);
-      expander.Run();
-      out.stats.evaluations = expander.evaluations;
-      out.stats.payoff_evaluations = expander.payoff_evaluations;
-      out.game = builder.Build();
-    }
+    expand();
   } catch (const LimitError& e) {
     if (!e.where().file.empty()) throw;
-    throw LimitError(SourceLocation{info.file}, e.message() + " while expanding the scenario");
+    throw LimitError(SourceLocation{impl.info.file}, e.message() + " while expanding the scenario");
   } catch (const ValidationError& e) {
     if (!e.where().file.empty()) throw;
-    throw ValidationError(SourceLocation{info.file}, e.message());
+    throw ValidationError(SourceLocation{impl.info.file}, e.message());
   }
   out.stats.nodes = out.game->num_nodes();
   out.stats.terminals = out.game->num_terminals();
+}
+
+template <class Sink>
+void RunExpander(const CompiledScenario::Impl& impl, formula::Evaluator& evaluator, Sink& sink,
+                 const ExpandOptions& options, Expansion& out, CompiledGames* games) {
+  Expander<Sink> expander(impl, evaluator, sink, options, out, games);
+  expander.Run();
+  out.stats.evaluations = expander.evaluations;
+  out.stats.payoff_evaluations = expander.payoff_evaluations;
+}
+
+GameBuilder NewBuilder(const CompiledScenario::Impl& impl, const ExpandOptions& options) {
+  GameBuilder builder(impl.info.players);
+  builder.SetTitle(impl.info.title);
+  builder.SetComment(impl.info.description);
+  builder.SetMaxNodes(options.max_nodes);
+  return builder;
+}
+
+}  // namespace
+
+void CompiledScenario::Impl::Expand(std::span<const double> values, const ExpandOptions& options,
+                                    formula::Evaluator& evaluator, Expansion& out) const {
+  ExpandWith(*this, values, evaluator, out, [&] {
+    GameBuilder builder = NewBuilder(*this, options);
+    if (info.explicit_tree) {
+      out.game = ExpandTree(*this, evaluator, builder, out.stats);
+    } else {
+      RunExpander(*this, evaluator, builder, options, out, nullptr);
+      out.game = builder.Build();
+    }
+  });
+}
+
+void CompiledScenario::Impl::Record(std::span<const double> values, const ExpandOptions& options,
+                                    formula::Evaluator& evaluator, CompiledGames& games,
+                                    Expansion& out) const {
+  PARLEY_CHECK(!info.explicit_tree);
+  games.game = nullptr;
+  games.continuations.clear();
+  ExpandWith(*this, values, evaluator, out, [&] {
+    GameBuilder builder = NewBuilder(*this, options);
+    RunExpander(*this, evaluator, builder, options, out, &games);
+    out.game = builder.Build();
+  });
+  games.game = out.game;
+}
+
+void CompiledScenario::Impl::Rewrite(std::span<const double> values, const ExpandOptions& options,
+                                     formula::Evaluator& evaluator, CompiledGames& games,
+                                     Expansion& out) const {
+  PARLEY_CHECK(games.game != nullptr);
+  ExpandWith(*this, values, evaluator, out, [&] {
+    GameRewriter rewriter(games.game, games.labels);
+    games.next = 0;
+    RunExpander(*this, evaluator, rewriter, options, out, &games);
+    if (games.next != games.continuations.size()) throw model::ShapeChanged();
+    out.game = rewriter.Finish();
+  });
 }
 
 }  // namespace parley::scenario

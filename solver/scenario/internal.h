@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "solver/model/game_builder.h"
+#include "solver/model/game_rewriter.h"
 #include "solver/model/number.h"
 #include "solver/formula/formula.h"
 #include "solver/scenario/scenario.h"
@@ -146,6 +147,17 @@ struct TreeNodeDef {
   SourceLocation where;
 };
 
+// The games one expansion built (the scenario's, and each continuation solved on the way in
+// the order they were solved), kept by a compiled evaluator's scratch so that later
+// expansions with other numbers only rewrite them (compiled_evaluator.h). Owned by one
+// scratch: these games are rewritten in place.
+struct CompiledGames {
+  model::GamePtr game;
+  std::vector<model::GamePtr> continuations;
+  std::size_t next = 0;  // the next continuation a rewrite reaches
+  model::LabelTable labels;
+};
+
 // Immutable once read: expansions only read it (each with a workspace of its own), so one
 // compiled scenario serves many threads.
 struct CompiledScenario::Impl {
@@ -169,6 +181,19 @@ struct CompiledScenario::Impl {
   // Expands for these parameter values into `out` (expand.cc).
   void Expand(std::span<const double> values, const ExpandOptions& options,
               formula::Evaluator& evaluator, Expansion& out) const;
+  // The same, keeping the games built in `games` (stage form only).
+  void Record(std::span<const double> values, const ExpandOptions& options,
+              formula::Evaluator& evaluator, CompiledGames& games, Expansion& out) const;
+  // The same, rewriting the numbers of the games `games` recorded; throws
+  // model::ShapeChanged when the expansion does not retrace them (then `games` must be
+  // recorded again).
+  void Rewrite(std::span<const double> values, const ExpandOptions& options,
+               formula::Evaluator& evaluator, CompiledGames& games, Expansion& out) const;
+};
+
+struct ExpansionWorkspace::State {
+  explicit State(const formula::ExpressionSet& formulas) : evaluator(formulas) {}
+  formula::Evaluator evaluator;
 };
 
 // Parses and compiles YAML text into `impl` (reader.cc).
@@ -176,5 +201,31 @@ void ReadInto(CompiledScenario::Impl& impl, std::string_view text, const std::st
 
 // A numeric action's label: "3", "0.25", "-1.5e-07".
 std::string NumberLabel(double value);
+
+// Messages quote the user's text, which may hold line breaks or control bytes: an error is
+// one line, so these become spaces.
+inline std::string OneLine(std::string text) {
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return text;
+}
+
+// Runs `function`, rethrowing the scenario's errors with their messages on one line.
+template <typename Function>
+auto OneLineErrors(Function&& function) -> decltype(function()) {
+  try {
+    return function();
+  } catch (const ParseError& e) {
+    throw ParseError(e.where(), OneLine(e.message()));
+  } catch (const ValidationError& e) {
+    throw ValidationError(e.where(), OneLine(e.message()));
+  } catch (const LimitError& e) {
+    throw LimitError(e.where(), OneLine(e.message()));
+  } catch (const UnsupportedError& e) {
+    throw UnsupportedError(e.where(), OneLine(e.message()));
+  } catch (const Error& e) {
+    throw Error(e.where(), OneLine(e.message()));
+  }
+}
 
 }  // namespace parley::scenario

@@ -25,35 +25,6 @@ int Scenario::FindParameter(std::string_view name) const {
   return -1;
 }
 
-namespace {
-
-// Messages quote the user's text, which may hold line breaks or control bytes: an error is
-// one line, so these become spaces.
-std::string OneLine(std::string text) {
-  for (char& c : text)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  return text;
-}
-
-template <typename Function>
-auto OneLineErrors(Function&& function) -> decltype(function()) {
-  try {
-    return function();
-  } catch (const ParseError& e) {
-    throw ParseError(e.where(), OneLine(e.message()));
-  } catch (const ValidationError& e) {
-    throw ValidationError(e.where(), OneLine(e.message()));
-  } catch (const LimitError& e) {
-    throw LimitError(e.where(), OneLine(e.message()));
-  } catch (const UnsupportedError& e) {
-    throw UnsupportedError(e.where(), OneLine(e.message()));
-  } catch (const Error& e) {
-    throw Error(e.where(), OneLine(e.message()));
-  }
-}
-
-}  // namespace
-
 CompiledScenario::CompiledScenario(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CompiledScenario::~CompiledScenario() = default;
 
@@ -65,11 +36,6 @@ std::shared_ptr<const CompiledScenario> CompiledScenario::Compile(std::string_vi
 }
 
 const Scenario& CompiledScenario::info() const { return impl_->info; }
-
-struct ExpansionWorkspace::State {
-  explicit State(const formula::ExpressionSet& formulas) : evaluator(formulas) {}
-  formula::Evaluator evaluator;
-};
 
 ExpansionWorkspace::ExpansionWorkspace(const CompiledScenario& scenario)
     : scenario_(&scenario), state_(std::make_unique<State>(scenario.impl().formulas)) {}

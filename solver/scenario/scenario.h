@@ -176,6 +176,7 @@ class ExpansionWorkspace {
 
  private:
   friend class CompiledScenario;
+  friend class CompiledEvaluator;
   struct State;
   const CompiledScenario* scenario_;
   std::unique_ptr<State> state_;

@@ -1,0 +1,168 @@
+// The compiled evaluation (scenario/compiled_evaluator.h) against a full expansion of the same
+// parameter values: on random draws of every scenario in scenarios/ and bench/data/, every
+// payoff, chance probability, bargain (disagreement point, agreement, issue values) and the
+// solved equilibrium's payoffs and path must be equal to the last bit, or both must fail
+// with the same message. The independent side is CompiledScenario::Expand, which builds
+// every game afresh.
+#include <doctest/doctest.h>
+
+#include <bit>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "solver/analysis/random.h"
+#include "solver/analysis/scenario_model.h"
+#include "solver/equilibrium/solve.h"
+#include "solver/model/error.h"
+#include "solver/scenario/compiled_evaluator.h"
+#include "tests/test_util.h"
+
+namespace {
+
+using parley::scenario::CompiledEvaluator;
+using parley::scenario::CompiledScenario;
+using parley::scenario::Expansion;
+using parley::scenario::ExpandOptions;
+
+// Bits of a double: equal bits, equal numbers (and NaN equals NaN).
+std::uint64_t Bits(double x) { return std::bit_cast<std::uint64_t>(x); }
+
+// Everything an evaluation yields that a sweep or a Monte Carlo sample reads, as text with
+// every number written by its bits; or the error's message.
+std::string Fingerprint(const std::function<const Expansion&()>& expand) {
+  std::string out;
+  auto put = [&](double x) { out += std::to_string(Bits(x)) + ","; };
+  try {
+    const Expansion& x = expand();
+    const auto& g = *x.game;
+    out += "nodes " + std::to_string(g.num_nodes()) + " stats " +
+           std::to_string(x.stats.evaluations) + "/" + std::to_string(x.stats.payoff_evaluations) + "\n";
+    for (parley::model::OutcomeId o = 0; o < g.num_outcomes(); ++o)
+      for (double p : g.payoffs(o)) put(p);
+    out += "\n";
+    for (parley::model::InfosetId h = 0; h < g.num_infosets(); ++h)
+      if (g.infoset_player(h) == parley::model::kChancePlayer)
+        for (std::uint32_t a = 0; a < g.num_actions(h); ++a) put(g.chance_prob(h, a));
+    out += "\n";
+    for (const auto& b : x.bargains) {
+      out += b.stage + "@" + std::to_string(b.node) + "/" + std::to_string(b.no_deal_node) + " " +
+             b.history + (b.step.agreement_possible ? " deal " : " none ");
+      for (double v : b.step.payoffs) put(v);
+      for (double v : b.step.issue_values) put(v);
+      for (double v : b.step.result.disagreement) put(v);
+      out += "\n";
+    }
+    parley::equilibrium::Solution s = parley::equilibrium::Solve(g, {});
+    for (double v : s.equilibria.front().payoffs) put(v);
+    for (double v : s.equilibria.front().behavior) put(v);
+    out += parley::analysis::DescribePath(g, s.equilibria.front()) + "\n";
+  } catch (const parley::Error& e) {
+    out = std::string("error: ") + e.what();
+  }
+  return out;
+}
+
+// `draws` random points of the scenario at `path`: each parameter with a range uniform in it
+// (the others at their values), compiled against full expansion. Returns how many points the
+// compiled side evaluated on its kept games.
+std::size_t CompareOnDraws(const std::string& path, std::size_t draws) {
+  auto compiled = CompiledScenario::Compile(parley::testing::ReadFile(path), path);
+  ExpandOptions options;
+  options.max_nodes = 200'000;
+  options.fast_bargains = true;
+  CompiledEvaluator evaluator(compiled, options);
+  CompiledEvaluator::Scratch scratch(evaluator);
+  const auto& parameters = compiled->info().parameters;
+  for (std::size_t i = 0; i < draws; ++i) {
+    std::vector<double> values = compiled->DefaultValues();
+    parley::analysis::Xoshiro256 rng(12345, i);
+    if (i > 0)  // the first point at the file's values
+      for (std::size_t p = 0; p < parameters.size(); ++p)
+        if (parameters[p].min && parameters[p].max)
+          values[p] = *parameters[p].min + (*parameters[p].max - *parameters[p].min) * rng.Uniform();
+    Expansion full;
+    std::string expected = Fingerprint([&]() -> const Expansion& {
+      full = compiled->Expand(values, options);
+      return full;
+    });
+    std::string got = Fingerprint([&]() -> const Expansion& { return evaluator.Evaluate(values, scratch); });
+    INFO(path << " draw " << i);
+    REQUIRE(got == expected);
+  }
+  return scratch.rewrites();
+}
+
+}  // namespace
+
+TEST_SUITE("scenario") {
+  TEST_CASE("compiled evaluation equals full expansion on random draws of every scenario") {
+    for (const char* folder : {"scenarios", "bench/data"})
+      for (const auto& entry : std::filesystem::directory_iterator(parley::testing::SourcePath(folder))) {
+        if (entry.path().extension() != ".yaml") continue;
+        const std::string path = entry.path().string();
+        // merger_review solves its after_agreement stages per candidate agreement (about half
+        // a second a point): always expanded in full, so a few points show that path.
+        const bool slow = entry.path().filename() == "merger_review.yaml";
+        std::size_t rewrites = CompareOnDraws(path, slow ? 2 : 60);
+        if (!slow) CHECK(rewrites > 0);
+      }
+  }
+
+  TEST_CASE("a parameter that changes the tree's shape is expanded in full, and equal") {
+    // n sets the number of offers (an action range) and hurdle decides whether the second
+    // stage happens (a condition through a computed variable); cost changes only payoffs.
+    const std::string text = R"(players: [A, B]
+parameters:
+  n: {value: 3, min: 1, max: 6}
+  hurdle: {value: 1, min: 0, max: 3}
+  cost: {value: 0.5, min: 0, max: 2}
+stages:
+  - name: offer
+    player: A
+    actions: {from: 0, to: n, step: 1}
+    compute:
+      high: offer > hurdle
+  - name: answer
+    player: B
+    condition: high
+    actions: [yes, no]
+payoffs:
+  A: if(answer == yes, n - offer, 0) - cost
+  B: if(answer == yes, offer, 0.1 * cost)
+)";
+    auto compiled = CompiledScenario::Compile(text, "shape.yaml");
+    ExpandOptions options;
+    options.fast_bargains = true;
+    CompiledEvaluator evaluator(compiled, options);
+    CHECK(evaluator.Unsupported().empty());
+    CHECK(evaluator.ShapeReason(0) == "it reaches the action range of stage 'offer'");
+    CHECK(evaluator.ShapeReason(1) == "it reaches the condition of stage 'answer'");
+    CHECK(evaluator.ShapeReason(2).empty());
+    const std::vector<std::size_t> cost{2}, all{0, 1, 2};
+    CHECK(evaluator.Rewrites(cost));
+    CHECK_FALSE(evaluator.Rewrites(all));
+    CHECK(evaluator.DescribePath(all).find("parameter 'n' changes the tree's shape") != std::string::npos);
+    CompiledEvaluator::Scratch scratch(evaluator);
+    std::size_t k = 0;
+    for (double n : {3.0, 3.0, 5.0, 5.0})
+      for (double hurdle : {1.0, 1.0, 2.5})
+        for (double cost_value : {0.5, 1.25}) {
+          std::vector<double> values{n, hurdle, cost_value};
+          Expansion full;
+          std::string expected = Fingerprint([&]() -> const Expansion& {
+            full = compiled->Expand(values, options);
+            return full;
+          });
+          INFO("point " << k++);
+          CHECK(Fingerprint([&]() -> const Expansion& { return evaluator.Evaluate(values, scratch); }) ==
+                expected);
+        }
+    // Kept games serve only where n and hurdle are those they were built for. Each of the
+    // four passes over n runs hurdle 1 (4 points: 1 expansion, 3 rewrites) then hurdle 2.5
+    // (2 points: 1 expansion, 1 rewrite): 8 expansions and 16 rewrites in all.
+    CHECK(scratch.expansions() == 8);
+    CHECK(scratch.rewrites() == 16);
+  }
+}
