@@ -19,6 +19,7 @@
 #include "solver/analysis/analysis.h"
 #include "solver/analysis/merge.h"
 #include "solver/analysis/scenario_model.h"
+#include "solver/analysis/tornado.h"
 #include "solver/bargaining/bargaining.h"
 #include "solver/bargaining/threats.h"
 #include "solver/equilibrium/solve.h"
@@ -162,6 +163,26 @@ std::string Thresholds(const Model& m, const std::string& vary, std::size_t grid
   return report::ThresholdsJson(t, axis, interrupted).dump();
 }
 
+// `parley tornado`: the ranking as the command writes it, CSV and JSON.
+std::pair<std::string, std::string> Tornado(const Model& m, const std::vector<std::string>& values,
+                                            const std::string& range, std::size_t grid, int threads) {
+  if (values.empty()) throw Error("values: expected at least one value column");
+  if (grid == 1 || grid > 1'000'000)
+    throw Error("grid: expected 0 (the ends and the base only) or a whole number from 2 to 1000000");
+  analysis::TornadoOptions options;
+  options.values = values;
+  options.range = analysis::ParseTornadoRange(range);
+  options.grid = grid;
+  std::atomic<bool> cancel{false};
+  analysis::TornadoResult r;
+  RunInterruptibly([&] {
+    analysis::RunOptions run = Run(threads, &cancel);
+    run.progress = false;
+    r = analysis::RunTornado(m.model, options, run);
+  }, &cancel);
+  return {report::TornadoCsv(r), report::TornadoJson(r).dump()};
+}
+
 py::dict MonteCarloColumns(const analysis::MonteCarloResult& r) {
   std::size_t n = r.samples.size();
   py::list names, columns;
@@ -302,6 +323,7 @@ void BindAnalysis(py::module_& m) {
       })
       .def("sweep", &Sweep, py::arg("vary"), py::arg("threads"), py::arg("shard") = "")
       .def("thresholds", &Thresholds, py::arg("vary"), py::arg("grid"), py::arg("threads"))
+      .def("tornado", &Tornado, py::arg("values"), py::arg("range"), py::arg("grid"), py::arg("threads"))
       .def("montecarlo", &MonteCarlo, py::arg("samples"), py::arg("seed"), py::arg("threads"),
            py::arg("shard") = "");
 
@@ -316,6 +338,7 @@ void BindAnalysis(py::module_& m) {
   }, py::arg("path"), py::arg("overrides"), py::arg("max_nodes"));
 
   m.def("merge", &Merge, py::arg("files"));
+  m.def("scenario_party_columns", &analysis::ScenarioPartyColumns, py::arg("path"));
   m.def("report", &Report, py::arg("path"), py::arg("overrides"), py::arg("max_nodes"),
         py::arg("output"), py::arg("all"), py::arg("exact"), py::arg("max"), py::arg("vary"),
         py::arg("show"));

@@ -495,6 +495,33 @@ class Scenario(Game):
         doc = _json.loads(self._analysis().thresholds(text, grid, _threads(threads)))
         return _frames.thresholds_frame(doc)
 
+    def tornado(self, values=None, range="auto", grid=21, threads=0):
+        """Which parameters move a value most over their ranges (``parley tornado``): each
+        parameter with a range at its low and high end, the others at their base values.
+
+        ``values``: a value column or a list of them (default: each bargaining party's
+        payoff). ``range``: "auto" (a distribution's 5-95 % quantiles where there is one,
+        else min/max), "bounds" or "quantiles". ``grid``: points per range searched for
+        outcome changes (0: compare the ends and the base only).
+
+        Returns a DataFrame with the CSV's columns (value, rank, parameter, range, low, base,
+        high, value_low, value_base, value_high, swing, outcome_changes, thresholds), widest
+        swing first per value; ``df.attrs["json"]`` holds the command's JSON document.
+        """
+        import io
+        import pandas as pd
+        if isinstance(grid, bool) or not isinstance(grid, int):
+            raise ValueError("grid: expected 0 or a whole number from 2 to 1000000")
+        if values is None:
+            values = list(_parley.scenario_party_columns(self._path))
+        elif isinstance(values, str):
+            values = [values]
+        csv, doc = self._analysis().tornado(list(values), range, grid, _threads(threads))
+        df = pd.read_csv(io.StringIO(csv), dtype={"thresholds": str, "outcome_changes": str})
+        df[["thresholds", "outcome_changes"]] = df[["thresholds", "outcome_changes"]].fillna("")
+        df.attrs["json"] = _json.loads(doc)
+        return df
+
     def montecarlo(self, samples=10_000, seed=1, threads=0, shard=None):
         """Draws the uncertain parameters ``samples`` times and solves each draw
         (``parley montecarlo``); same seed, same result, whatever the threads.
