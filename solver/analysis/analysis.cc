@@ -195,25 +195,56 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
   return out;
 }
 
+double DistributionQuantile(const Distribution& d, double p) {
+  using Kind = Distribution::Kind;
+  switch (d.kind) {
+    case Kind::kFixed:
+      break;
+    case Kind::kUniform:
+      return d.low + (d.high - d.low) * p;
+    case Kind::kTriangular: {
+      // Inverse CDF: F(c) = (c - a)/(b - a) at the mode c.
+      double a = d.low, b = d.high, c = d.mode;
+      double f = (c - a) / (b - a);
+      return p < f ? a + std::sqrt(p * (b - a) * (c - a)) : b - std::sqrt((1 - p) * (b - a) * (b - c));
+    }
+    case Kind::kNormal:  // truncated to the parameter's range, as Monte Carlo draws it
+      return TruncatedNormalByInversion(d.mean, d.sd, d.min ? *d.min : -HUGE_VAL,
+                                        d.max ? *d.max : HUGE_VAL, p);
+    case Kind::kBeta:
+      return d.low + (d.high - d.low) * BetaQuantile(d.alpha, d.beta, p);
+    case Kind::kDiscrete: {
+      std::vector<std::size_t> order(d.values.size());
+      std::iota(order.begin(), order.end(), std::size_t{0});
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::size_t a, std::size_t b) { return d.values[a] < d.values[b]; });
+      auto weight = [&](std::size_t i) { return d.weights.empty() ? 1.0 : d.weights[i]; };
+      double total = 0;
+      for (std::size_t i = 0; i < d.values.size(); ++i) total += weight(i);
+      double acc = 0;
+      for (std::size_t i : order) {
+        acc += weight(i);
+        if (acc >= p * total) return d.values[i];
+      }
+      return d.values[order.back()];
+    }
+  }
+  throw Error("a fixed parameter has no quantiles");
+}
+
 double Draw(const Distribution& d, double base, Xoshiro256& rng) {
   using Kind = Distribution::Kind;
   switch (d.kind) {
     case Kind::kFixed:
       return base;
     case Kind::kUniform:
-      return d.low + (d.high - d.low) * rng.Uniform();
-    case Kind::kTriangular: {
-      // Inverse CDF: F(c) = (c - a)/(b - a) at the mode c.
-      double u = rng.Uniform(), a = d.low, b = d.high, c = d.mode;
-      double f = (c - a) / (b - a);
-      return u < f ? a + std::sqrt(u * (b - a) * (c - a)) : b - std::sqrt((1 - u) * (b - a) * (b - c));
-    }
-    case Kind::kNormal:  // by inversion, as every draw (analysis/random.h)
-      return TruncatedNormalByInversion(d.mean, d.sd, d.min ? *d.min : -HUGE_VAL,
-                                        d.max ? *d.max : HUGE_VAL, rng.UniformOpen());
+    case Kind::kTriangular:
+      return DistributionQuantile(d, rng.Uniform());
+    case Kind::kNormal:  // by inversion, as every draw (analysis/random.h); never u = 0
     case Kind::kBeta:
-      return d.low + (d.high - d.low) * BetaQuantile(d.alpha, d.beta, rng.UniformOpen());
+      return DistributionQuantile(d, rng.UniformOpen());
     case Kind::kDiscrete: {
+      // In the file's order (the quantile sorts by value): a seed's draws stay what they were.
       double total = 0;
       for (std::size_t i = 0; i < d.values.size(); ++i) total += d.weights.empty() ? 1.0 : d.weights[i];
       double u = rng.Uniform() * total, acc = 0;

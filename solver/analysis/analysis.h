@@ -147,7 +147,12 @@ struct MonteCarloResult {
 };
 MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uint64_t seed,
                                const RunOptions& options);
-// Draws one value of a distribution (kFixed gives `base`).
+// The quantile of a distribution at p in (0, 1) (the inverse CDF; for a discrete
+// distribution the least value whose cumulative weight reaches p). Throws parley::Error
+// for a fixed distribution.
+double DistributionQuantile(const Distribution& d, double p);
+// Draws one value of a distribution (kFixed gives `base`): the quantile at a uniform draw for
+// the continuous kinds, the values in the file's order for a discrete one.
 double Draw(const Distribution& d, double base, Xoshiro256& rng);
 // An outcome's class: the path of moves alone, without where each issue of an agreement
 // lands. The words of a scenario's outcome (scenario_model.h) are the moves, then " | stage:

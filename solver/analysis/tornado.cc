@@ -52,43 +52,6 @@ TornadoRange ParseTornadoRange(const std::string& text) {
   throw Error("--range '" + text + "': expected auto, bounds or quantiles");
 }
 
-double DistributionQuantile(const Distribution& d, double p) {
-  using Kind = Distribution::Kind;
-  switch (d.kind) {
-    case Kind::kFixed:
-      break;
-    case Kind::kUniform:
-      return d.low + (d.high - d.low) * p;
-    case Kind::kTriangular: {
-      // Inverse CDF: F(c) = (c - a)/(b - a) at the mode c.
-      double a = d.low, b = d.high, c = d.mode;
-      double f = (c - a) / (b - a);
-      return p < f ? a + std::sqrt(p * (b - a) * (c - a)) : b - std::sqrt((1 - p) * (b - a) * (b - c));
-    }
-    case Kind::kNormal:  // truncated to the parameter's range, as Monte Carlo draws it
-      return TruncatedNormalByInversion(d.mean, d.sd, d.min ? *d.min : -HUGE_VAL,
-                                        d.max ? *d.max : HUGE_VAL, p);
-    case Kind::kBeta:
-      return d.low + (d.high - d.low) * BetaQuantile(d.alpha, d.beta, p);
-    case Kind::kDiscrete: {
-      std::vector<std::size_t> order(d.values.size());
-      std::iota(order.begin(), order.end(), std::size_t{0});
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::size_t a, std::size_t b) { return d.values[a] < d.values[b]; });
-      auto weight = [&](std::size_t i) { return d.weights.empty() ? 1.0 : d.weights[i]; };
-      double total = 0;
-      for (std::size_t i = 0; i < d.values.size(); ++i) total += weight(i);
-      double acc = 0;
-      for (std::size_t i : order) {
-        acc += weight(i);
-        if (acc >= p * total) return d.values[i];
-      }
-      return d.values[order.back()];
-    }
-  }
-  throw Error("a fixed parameter has no quantiles");
-}
-
 TornadoResult RunTornado(const Model& model, const TornadoOptions& options, const RunOptions& run) {
   if (options.values.empty()) throw Error("a tornado needs at least one value column");
   if (!(options.tail > 0 && options.tail < 0.5))

@@ -73,11 +73,6 @@ struct TornadoResult {
   bool interrupted = false;              // stopped early; `parameters` holds what was done
 };
 
-// The quantile of a distribution at p in (0, 1) (the inverse CDF; for a discrete
-// distribution the least value whose cumulative weight reaches p). Throws parley::Error
-// for a fixed distribution.
-double DistributionQuantile(const Distribution& d, double p);
-
 // Runs the tornado. Throws parley::Error for an unknown value column (naming the known ones)
 // or a tail outside (0, 0.5).
 TornadoResult RunTornado(const Model& model, const TornadoOptions& options,
