@@ -1,10 +1,9 @@
 #include "explorer/evaluate.h"
 
 #include <cmath>
-#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "solver/analysis/scenario_model.h"
 #include "solver/equilibrium/solve.h"
@@ -20,8 +19,58 @@
 #include "solver/report/svg_chart.h"
 #include "solver/report/text.h"
 #include "solver/report/tree_svg.h"
+#include "solver/scenario/compiled_evaluator.h"
 
 namespace parley::explorer {
+
+// The compiled evaluator of one version of a scenario and the scratches idle between
+// requests. A scratch is lent to one evaluation at a time and comes back when that evaluation
+// is gone (its game is the scratch's, rewritten in place by the next evaluation). The lent
+// scratch's deleter holds the pool, so a version replaced by an edit while a request still
+// draws it stays alive until the request ends.
+class EvaluatorPool : public std::enable_shared_from_this<EvaluatorPool> {
+ public:
+  using Scratch = scenario::CompiledEvaluator::Scratch;
+
+  EvaluatorPool(std::shared_ptr<const scenario::CompiledScenario> compiled, std::size_t max_nodes)
+      : evaluator_(std::move(compiled), scenario::ExpandOptions{max_nodes, /*fast_bargains=*/false}) {}
+
+  const scenario::CompiledEvaluator& evaluator() const { return evaluator_; }
+
+  std::unique_ptr<Scratch> Borrow() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        std::unique_ptr<Scratch> s = std::move(idle_.back());
+        idle_.pop_back();
+        return s;
+      }
+    }
+    return std::make_unique<Scratch>(evaluator_);
+  }
+
+  // The lease of an evaluation that succeeded: gives the scratch back when released. (One that
+  // threw is dropped instead: its kept games may be half rewritten.)
+  std::shared_ptr<void> Lease(std::unique_ptr<Scratch> scratch) {
+    std::shared_ptr<EvaluatorPool> self = shared_from_this();
+    return std::shared_ptr<Scratch>(scratch.release(), [self](Scratch* s) { self->GiveBack(s); });
+  }
+
+ private:
+  // Enough for the server's request threads; more idle scratches would only hold memory.
+  static constexpr std::size_t kMaxIdle = 8;
+
+  void GiveBack(Scratch* s) {
+    std::unique_ptr<Scratch> owned(s);
+    std::lock_guard lock(mutex_);
+    if (idle_.size() < kMaxIdle) idle_.push_back(std::move(owned));
+  }
+
+  scenario::CompiledEvaluator evaluator_;  // declared first: outlives the scratches below
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Scratch>> idle_;
+};
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -65,27 +114,10 @@ std::vector<double> OpenedFile::DefaultValues() const {
 const analysis::Model& OpenedFile::Model() const {
   if (!is_scenario())
     throw Error(SourceLocation{path}, "thresholds and Monte Carlo need a scenario file (.yaml) with parameters");
-  // analysis::ScenarioModel reads a file: it reads a private copy of this version's text (the
-  // opened file itself must not become an input, which could then not be saved).
   std::call_once(model_once_, [this] {
-    std::string pattern = (fs::temp_directory_path() / "parley-serve-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw Error("cannot make a temporary folder for the analysis");
-    fs::path dir = pattern;
-    std::string copy = (dir / name).string();
-    try {
-      io::WriteFileAtomically(copy, text);
-      analysis::ScenarioModelOptions options;
-      options.max_nodes = max_nodes;
-      model_ = analysis::ScenarioModel(copy, options);
-    } catch (const Error& e) {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-      if (e.where().file == copy)
-        throw Error(SourceLocation{path, e.where().line, e.where().column}, e.message());
-      throw;
-    }
-    std::error_code ec;
-    fs::remove_all(dir, ec);
+    analysis::ScenarioModelOptions options;
+    options.max_nodes = max_nodes;
+    model_ = analysis::ScenarioModel(compiled, options);
   });
   return *model_;
 }
@@ -117,6 +149,7 @@ std::shared_ptr<const OpenedFile> CompileText(const OpenedFile& file, std::strin
   next->format = file.format;
   next->max_nodes = file.max_nodes;
   next->compiled = scenario::CompiledScenario::Compile(text, file.path);
+  next->evaluators = std::make_shared<EvaluatorPool>(next->compiled, next->max_nodes);
   next->text = std::move(text);
   Evaluate(*next, next->DefaultValues());  // a text that compiles but does not expand or solve
   return next;
@@ -143,36 +176,82 @@ std::vector<double> ValuesFromJson(const OpenedFile& file, const nlohmann::json&
   return out;
 }
 
-Evaluation Evaluate(const OpenedFile& file, std::span<const double> values) {
-  Evaluation out;
-  if (file.is_scenario()) {
-    scenario::ExpandOptions options;
-    options.max_nodes = file.max_nodes;
-    scenario::Expansion expansion = file.compiled->Expand(values, options);
-    auto s = std::make_shared<scenario::Scenario>(file.compiled->info());
-    for (std::size_t i = 0; i < values.size() && i < s->parameters.size(); ++i) s->parameters[i].value = values[i];
-    s->game = expansion.game;
-    s->stats = expansion.stats;
-    s->bargains = std::move(expansion.bargains);
-    out.game = std::move(expansion.game);
-    out.scenario = std::move(s);
-  } else {
-    out.game = file.game;
-  }
+namespace {
+
+// The scenario's metadata at these values with the expansion's bargains, for the writers.
+std::shared_ptr<const scenario::Scenario> ScenarioAt(const OpenedFile& file, std::span<const double> values,
+                                                     const scenario::Expansion& expansion) {
+  auto s = std::make_shared<scenario::Scenario>(file.compiled->info());
+  for (std::size_t i = 0; i < values.size() && i < s->parameters.size(); ++i) s->parameters[i].value = values[i];
+  s->game = expansion.game;
+  s->stats = expansion.stats;
+  s->bargains = expansion.bargains;
+  return s;
+}
+
+void SolveInto(Evaluation& out) {
+  double t0 = ThreadCpuMs();
   try {
     out.solution = equilibrium::Solve(*out.game, equilibrium::SolveOptions{});
   } catch (const UnsupportedError& e) {
     out.unsolved_reason = e.message();
   }
+  out.cpu.solve = ThreadCpuMs() - t0;
+}
+
+}  // namespace
+
+double ThreadCpuMs() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) * 1e-6;
+}
+
+Evaluation Evaluate(const OpenedFile& file, std::span<const double> values) {
+  Evaluation out;
+  double t0 = ThreadCpuMs();
+  if (file.is_scenario()) {
+    EvaluatorPool& pool = *file.evaluators;
+    std::unique_ptr<EvaluatorPool::Scratch> scratch = pool.Borrow();
+    std::size_t rewrites = scratch->rewrites();
+    const scenario::Expansion& expansion = pool.evaluator().Evaluate(values, *scratch);
+    out.rewritten = scratch->rewrites() > rewrites;
+    out.game = expansion.game;
+    out.scenario = ScenarioAt(file, values, expansion);
+    out.lease = pool.Lease(std::move(scratch));
+  } else {
+    out.game = file.game;
+  }
+  out.cpu.evaluate = ThreadCpuMs() - t0;
+  SolveInto(out);
   return out;
 }
 
-nlohmann::json EvaluationJson(const Evaluation& evaluation) {
+Evaluation EvaluateExpanded(const OpenedFile& file, std::span<const double> values) {
+  Evaluation out;
+  double t0 = ThreadCpuMs();
+  if (file.is_scenario()) {
+    scenario::ExpandOptions options;
+    options.max_nodes = file.max_nodes;
+    scenario::Expansion expansion = file.compiled->Expand(values, options);
+    out.game = expansion.game;
+    out.scenario = ScenarioAt(file, values, expansion);
+  } else {
+    out.game = file.game;
+  }
+  out.cpu.evaluate = ThreadCpuMs() - t0;
+  SolveInto(out);
+  return out;
+}
+
+nlohmann::json EvaluationJson(const Evaluation& evaluation, RedrawCpu* cpu) {
   nlohmann::json out;
   const model::Game& game = *evaluation.game;
   const equilibrium::Equilibrium* eq =
       evaluation.solution && !evaluation.solution->equilibria.empty() ? &evaluation.solution->equilibria.front() : nullptr;
+  double t0 = ThreadCpuMs();
   report::TreeDrawing drawing = report::DrawTreeSvg(game, eq);
+  double t1 = ThreadCpuMs();
   out["tree"] = report::InlineSvg(drawing.svg);
   out["tree_note"] = drawing.note;
   out["nodes"] = game.num_nodes();
@@ -186,7 +265,9 @@ nlohmann::json EvaluationJson(const Evaluation& evaluation) {
     std::string prediction = evaluation.scenario ? report::PredictionText(*evaluation.scenario, *eq) : "";
     if (prediction.rfind("Prediction\n", 0) == 0) prediction.erase(0, 11);  // the page has its heading
     while (!prediction.empty() && prediction.back() == '\n') prediction.pop_back();
-    if (prediction.empty()) prediction = report::Explain(game, *eq).conclusion;
+    // The explanation's last sentence alone: working out all its steps costs tens of
+    // milliseconds on a tree of 30,000 nodes.
+    if (prediction.empty()) prediction = report::ExplainConclusion(game, *eq);
     out["prediction"] = prediction;
   } else {
     out["path"] = "";
@@ -224,6 +305,10 @@ nlohmann::json EvaluationJson(const Evaluation& evaluation) {
     out["bargaining_omitted"] = omitted;
   }
   out["bargaining"] = steps;
+  if (cpu) {
+    cpu->draw = t1 - t0;
+    cpu->describe = ThreadCpuMs() - t1;
+  }
   return out;
 }
 

@@ -5,9 +5,12 @@
 //
 // An OpenedFile is immutable once made (a new version of a scenario's text makes a new one),
 // and Evaluate is a function of it and the values alone: any number of requests evaluate the
-// same file at once. Evaluate is the one place that turns values into a solved game; switching
-// the explorer to another evaluator (a compiled one that re-evaluates a fixed tree) is a
-// change to that function only.
+// same file at once. Evaluate is the one place that turns values into a solved game. It goes
+// through scenario::CompiledEvaluator (solver/scenario/compiled_evaluator.h): the games of a
+// scenario are built once per scratch and later values only rewrite their numbers, where the
+// moved parameters leave the tree's shape alone, with the numbers of a full expansion bit for
+// bit. Each OpenedFile keeps a small pool of scratches; an evaluation borrows one and holds it
+// while its game is in use.
 #pragma once
 
 #include <cstddef>
@@ -27,6 +30,8 @@
 
 namespace parley::explorer {
 
+class EvaluatorPool;
+
 // Largest scenario text the explorer reads, checks or saves (the bundled ones are under 20 KB).
 inline constexpr std::size_t kMaxScenarioBytes = 512 * 1024;
 
@@ -40,6 +45,7 @@ struct OpenedFile {
   std::shared_ptr<const scenario::CompiledScenario> compiled;  // scenario files
   model::GamePtr game;                                         // game files
   std::size_t max_nodes = 0;
+  std::shared_ptr<EvaluatorPool> evaluators;                   // scenario files
 
   bool is_scenario() const { return format == io::InputFormat::kScenario; }
   // The parameters' values as the file gives them (none for a game file).
@@ -68,20 +74,40 @@ std::shared_ptr<const OpenedFile> CompileText(const OpenedFile& file, std::strin
 // throws parley::Error saying what would be right.
 std::vector<double> ValuesFromJson(const OpenedFile& file, const nlohmann::json& values);
 
+// CPU time of one redraw's parts, in milliseconds (this thread's: other requests on other
+// threads are not counted).
+struct RedrawCpu {
+  double evaluate = 0;  // the scenario expanded or its kept games rewritten
+  double solve = 0;     // the subgame-perfect equilibrium
+  double draw = 0;      // the tree SVG
+  double describe = 0;  // the path, the prediction, the bargaining steps and their charts
+};
+
 struct Evaluation {
   model::GamePtr game;
   std::shared_ptr<const scenario::Scenario> scenario;  // scenario files: metadata + bargains
   std::optional<equilibrium::Solution> solution;       // empty when no method solves the game
   std::string unsolved_reason;
+  bool rewritten = false;   // the kept games' numbers were rewritten (no full expansion)
+  RedrawCpu cpu;
+  // The borrowed scratch that owns `game` (rewritten in place by the next evaluation that
+  // uses it): it goes back to its pool when the last copy of this evaluation is gone.
+  std::shared_ptr<void> lease;
 };
 
 // Expands (scenario) and solves at `values` (one per parameter; ignored for a game file).
 // Throws parley::Error for values where the scenario is inconsistent.
 Evaluation Evaluate(const OpenedFile& file, std::span<const double> values);
+// The same by a full expansion, without the pool: what Evaluate must equal (tests).
+Evaluation EvaluateExpanded(const OpenedFile& file, std::span<const double> values);
 
 // What the page draws: the tree SVG with the equilibrium path, the path and the prediction in
-// words, the payoffs, and per bargaining step its chart (SVG) and its solutions.
-nlohmann::json EvaluationJson(const Evaluation& evaluation);
+// words, the payoffs, and per bargaining step its chart (SVG) and its solutions. `cpu`, when
+// given, receives the CPU time of drawing and describing.
+nlohmann::json EvaluationJson(const Evaluation& evaluation, RedrawCpu* cpu = nullptr);
+
+// This thread's CPU time in milliseconds from some fixed point (for differences).
+double ThreadCpuMs();
 
 // The file's metadata for the page: title, description, players, and per parameter its value,
 // min, max, unit, source or "assumption", and description.

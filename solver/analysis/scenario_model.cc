@@ -138,7 +138,12 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
   load::LoadOptions load_options;
   load_options.expand = false;
   load::Input input = load::LoadInput(path, load_options);
-  std::shared_ptr<const scenario::CompiledScenario> compiled = std::move(input.compiled);
+  return ScenarioModel(std::move(input.compiled), options);
+}
+
+Model ScenarioModel(std::shared_ptr<const scenario::CompiledScenario> compiled,
+                    const ScenarioModelOptions& options) {
+  PARLEY_CHECK(compiled != nullptr);
   const scenario::Scenario& info = compiled->info();
   Model m;
   m.base_values = compiled->DefaultValues();

@@ -19,7 +19,13 @@ struct ScenarioModelOptions {
   std::vector<std::string> overrides;  // --set: new base values
 };
 
-// Compiles the scenario at `path` once; each thread gets its own copy of the compiled form.
+// The model of an already compiled scenario: the base case is expanded and solved once here
+// (throwing its parley::Error, located in the scenario's file, when it fails), and each thread
+// evaluates through a scratch of its own over the shared, immutable compiled form.
+Model ScenarioModel(std::shared_ptr<const scenario::CompiledScenario> compiled,
+                    const ScenarioModelOptions& options);
+// Reads and compiles the scenario at `path` once, then as above. Throws parley::Error for a
+// file that is not a scenario (.yaml) or does not compile.
 Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options);
 
 // The equilibrium path as words and as structure. `text`: "OpenAI ask > Microsoft mixes

@@ -242,6 +242,23 @@ std::string PathSentence(const Game& game, const PathEntry& e) {
 
 }  // namespace
 
+std::string ExplainConclusion(const Game& game, const equilibrium::Equilibrium& eq) {
+  bool cut = false;
+  auto path = EquilibriumPath(game, eq, 5, &cut);
+  if (path.size() == 1 && path[0].probability > 0.999999999)
+    return "So in equilibrium " + PathSentence(game, path[0]) + ", and the payoffs are " +
+           PayoffList(game, eq.payoffs) + ".";
+  std::vector<std::string> ends;
+  for (const auto& e : path)
+    ends.push_back("with probability " + FormatProbability(e.probability) + ", " +
+                   PathSentence(game, e) + " (payoffs " + FormatVector(e.payoffs) + ")");
+  std::string joined;
+  for (std::size_t k = 0; k < ends.size(); ++k) joined += (k ? "; " : "") + ends[k];
+  return "So in equilibrium play is random: " + joined +
+         (cut ? "; other ends are reached with smaller probabilities" : "") +
+         ". The expected payoffs are " + PayoffList(game, eq.payoffs) + ".";
+}
+
 Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const ExplainOptions& options) {
   Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players(), {}};
   c.reach = equilibrium::ReachProbabilities(game, c.index, eq.behavior);
@@ -295,22 +312,7 @@ Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const 
   }
   out.steps = std::move(steps);
 
-  bool cut = false;
-  auto path = EquilibriumPath(game, eq, 5, &cut);
-  if (path.size() == 1 && path[0].probability > 0.999999999) {
-    out.conclusion = "So in equilibrium " + PathSentence(game, path[0]) + ", and the payoffs are " +
-                     PayoffList(game, eq.payoffs) + ".";
-  } else {
-    std::vector<std::string> ends;
-    for (const auto& e : path)
-      ends.push_back("with probability " + FormatProbability(e.probability) + ", " +
-                     PathSentence(game, e) + " (payoffs " + FormatVector(e.payoffs) + ")");
-    std::string joined;
-    for (std::size_t k = 0; k < ends.size(); ++k) joined += (k ? "; " : "") + ends[k];
-    out.conclusion = "So in equilibrium play is random: " + joined +
-                     (cut ? "; other ends are reached with smaller probabilities" : "") +
-                     ". The expected payoffs are " + PayoffList(game, eq.payoffs) + ".";
-  }
+  out.conclusion = ExplainConclusion(game, eq);
   return out;
 }
 

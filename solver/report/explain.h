@@ -49,6 +49,10 @@ struct Explanation {
 Explanation Explain(const model::Game& game, const equilibrium::Equilibrium& eq,
                     const ExplainOptions& options = {});
 
+// Its conclusion alone (the path and payoffs), without working out every step: what a
+// caller that shows only the last sentence needs, in time linear in the path, not the tree.
+std::string ExplainConclusion(const model::Game& game, const equilibrium::Equilibrium& eq);
+
 // The explanation as plain text: the introduction, the steps numbered one per line, the
 // note, the conclusion (what the golden tests compare).
 std::string ExplanationText(const Explanation& explanation);

@@ -1,0 +1,87 @@
+// The explorer's evaluation (explorer/evaluate.h) through the compiled evaluator against a full
+// expansion of the same scenario at the same values: what the page gets (the tree SVG, the
+// path, the prediction, the payoffs, every bargaining step's chart and table) must be the same
+// text, whether the kept games were rewritten or the scenario expanded anew, and an evaluation
+// still held must not be disturbed by later ones (each holds its own scratch).
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "explorer/evaluate.h"
+#include "tests/test_util.h"
+
+namespace parley::testing {
+namespace {
+
+// The page's answer without the timings, which differ from run to run.
+nlohmann::json PageJson(const explorer::Evaluation& evaluation) { return explorer::EvaluationJson(evaluation); }
+
+// The file's values, then for every `stride`-th parameter with a range its midpoint (the
+// others at the file's values), then all of those moves at once.
+std::vector<std::vector<double>> Points(const explorer::OpenedFile& file, std::size_t stride) {
+  std::vector<double> base = file.DefaultValues();
+  std::vector<std::vector<double>> out{base};
+  std::vector<double> all = base;
+  const auto& parameters = file.compiled->info().parameters;
+  for (std::size_t i = 0; i < parameters.size(); i += stride) {
+    if (!parameters[i].min || !parameters[i].max) continue;
+    std::vector<double> v = base;
+    v[i] = all[i] = (*parameters[i].min + *parameters[i].max) / 2;
+    out.push_back(v);
+  }
+  out.push_back(all);
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("explorer evaluate") {
+  TEST_CASE("the compiled evaluation draws and describes what a full expansion does") {
+    // stride: every parameter of the small files, every sixth of the second edition's 36
+    // (one evaluation of it costs tens of milliseconds).
+    for (auto [name, stride] : {std::pair{"games/holdup_nash.yaml", 1}, std::pair{"scenarios/platform_regulator.yaml", 1},
+                                std::pair{"scenarios/openai_microsoft.yaml", 6}}) {
+      CAPTURE(name);
+      auto file = explorer::OpenFile(SourcePath(name), 1'000'000);
+      std::size_t rewritten = 0;
+      std::vector<std::vector<double>> points = Points(*file, static_cast<std::size_t>(stride));
+      for (const auto& values : points) {
+        explorer::Evaluation compiled = explorer::Evaluate(*file, values);
+        rewritten += compiled.rewritten ? 1 : 0;
+        CHECK(PageJson(compiled) == PageJson(explorer::EvaluateExpanded(*file, values)));
+      }
+      // The rewrite path was taken (not only full expansions): the evaluations above are
+      // sequential, so they share one scratch, and some move only parameters that leave the
+      // tree's shape alone.
+      CHECK(rewritten > 0);
+    }
+  }
+
+  TEST_CASE("an evaluation held while others run keeps its own game") {
+    // games/holdup_nash.yaml at power 0.2 and 0.6: the Supplier invests low below 1/3 and high
+    // above (10 power - 3 >= 4 power - 1 iff power >= 1/3), so the two paths differ.
+    auto file = explorer::OpenFile(SourcePath("games/holdup_nash.yaml"), 1'000'000);
+    int power = file->compiled->info().FindParameter("power");
+    REQUIRE(power >= 0);
+    std::vector<double> low = file->DefaultValues(), high = low;
+    low[static_cast<std::size_t>(power)] = 0.2;
+    high[static_cast<std::size_t>(power)] = 0.6;
+    explorer::Evaluation first = explorer::Evaluate(*file, low);
+    nlohmann::json before = PageJson(first);
+    explorer::Evaluation second = explorer::Evaluate(*file, high);
+    explorer::Evaluation third = explorer::Evaluate(*file, high);
+    CHECK(before["path"] == "Supplier low_investment");
+    CHECK(PageJson(second)["path"] == "Supplier high_investment");
+    CHECK(PageJson(first) == before);
+    CHECK(first.game != second.game);  // two scratches lent at once
+    CHECK(PageJson(third) == PageJson(second));
+    // Once released, a scratch is lent again: its kept games are rewritten, not rebuilt.
+    first = {};
+    explorer::Evaluation fourth = explorer::Evaluate(*file, low);
+    CHECK(fourth.rewritten);
+    CHECK(PageJson(fourth) == before);
+  }
+}
+
+}  // namespace parley::testing
