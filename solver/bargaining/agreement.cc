@@ -1252,9 +1252,11 @@ AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOra
   }
   if (plain) {
     // Today's problem: every player at the table with a positive weight, nothing else.
-    const Prepared prepared = Prepare(problem, utility, method, false);
+    Prepared prepared = Prepare(problem, utility, method, false);
     if (prepared.exact) {
-      AgreementResult out = SolveHull(problem, MakeHull(prepared.candidates, prepared.layout.packages, problem.disagreement));
+      // The candidates are not needed after the hull: moved, not copied.
+      AgreementResult out =
+          SolveHull(problem, MakeHull(std::move(prepared.candidates), prepared.layout.packages, problem.disagreement));
       out.parties.assign(table.parties.begin(), table.parties.end());
       return out;
     }
