@@ -26,15 +26,18 @@ namespace {
 
 using namespace parley;
 
+// The scenario at this path under the source tree, compiled.
+std::shared_ptr<const scenario::CompiledScenario> CompileSource(const std::string& relative) {
+  const std::string path = std::string(PARLEY_SOURCE_DIR) + "/" + relative;
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return scenario::CompiledScenario::Compile(text.str(), path);
+}
+
 std::shared_ptr<const scenario::CompiledScenario> FrozenOpenAiMicrosoftPtr() {
-  static const std::shared_ptr<const scenario::CompiledScenario> compiled = [] {
-    const std::string path =
-        std::string(PARLEY_SOURCE_DIR) + "/bench/data/openai_microsoft_v1.yaml";
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return scenario::CompiledScenario::Compile(text.str(), path);
-  }();
+  static const std::shared_ptr<const scenario::CompiledScenario> compiled =
+      CompileSource("bench/data/openai_microsoft_v1.yaml");
   return compiled;
 }
 const scenario::CompiledScenario& FrozenOpenAiMicrosoft() { return *FrozenOpenAiMicrosoftPtr(); }
@@ -68,12 +71,10 @@ BENCHMARK(BM_EvaluateOpenAiMicrosoftV1)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 
-// The same evaluations compiled once (scenario/compiled_evaluator.h): each thread keeps the
-// games of its first evaluation and rewrites their numbers, as sweeps and Monte Carlo do.
-void BM_CompiledOpenAiMicrosoftV1(benchmark::State& state) {
-  scenario::ExpandOptions options;
-  options.fast_bargains = true;
-  static const scenario::CompiledEvaluator evaluator(FrozenOpenAiMicrosoftPtr(), options);
+// Evaluations through `evaluator` (scenario/compiled_evaluator.h), moving openai_power as
+// above: each thread keeps the games of its first evaluation and rewrites their numbers, as
+// sweeps and Monte Carlo do.
+void EvaluateCompiled(benchmark::State& state, const scenario::CompiledEvaluator& evaluator) {
   scenario::CompiledEvaluator::Scratch scratch(evaluator);
   std::vector<double> values = evaluator.scenario().DefaultValues();
   const int power = evaluator.scenario().info().FindParameter("openai_power");
@@ -91,6 +92,17 @@ void BM_CompiledOpenAiMicrosoftV1(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
   if (scratch.expansions() > 1) state.SkipWithError("the kept games were not used");
 }
+
+scenario::ExpandOptions FastBargains() {
+  scenario::ExpandOptions options;
+  options.fast_bargains = true;
+  return options;
+}
+
+void BM_CompiledOpenAiMicrosoftV1(benchmark::State& state) {
+  static const scenario::CompiledEvaluator evaluator(FrozenOpenAiMicrosoftPtr(), FastBargains());
+  EvaluateCompiled(state, evaluator);
+}
 BENCHMARK(BM_CompiledOpenAiMicrosoftV1)
     ->Threads(1)
     ->Threads(2)
@@ -101,32 +113,9 @@ BENCHMARK(BM_CompiledOpenAiMicrosoftV1)
 // same compiled evaluations, moving its openai_power the same way. It is not frozen, so its
 // figure follows the scenario as it is rebuilt.
 void BM_CompiledOpenAiMicrosoftV2(benchmark::State& state) {
-  static const std::shared_ptr<const scenario::CompiledScenario> compiled = [] {
-    const std::string path = std::string(PARLEY_SOURCE_DIR) + "/scenarios/openai_microsoft.yaml";
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return scenario::CompiledScenario::Compile(text.str(), path);
-  }();
-  scenario::ExpandOptions options;
-  options.fast_bargains = true;
-  static const scenario::CompiledEvaluator evaluator(compiled, options);
-  scenario::CompiledEvaluator::Scratch scratch(evaluator);
-  std::vector<double> values = evaluator.scenario().DefaultValues();
-  const int power = evaluator.scenario().info().FindParameter("openai_power");
-  if (power < 0) {
-    state.SkipWithError("the scenario has no parameter openai_power");
-    return;
-  }
-  std::size_t i = static_cast<std::size_t>(state.thread_index()) * 499;
-  for (auto _ : state) {
-    values[static_cast<std::size_t>(power)] = 0.05 + 0.9 * static_cast<double>(i++ % 1000) / 1000.0;
-    const scenario::Expansion& expansion = evaluator.Evaluate(values, scratch);
-    equilibrium::Solution solution = equilibrium::Solve(*expansion.game, {});
-    benchmark::DoNotOptimize(solution.equilibria.front().payoffs.data());
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-  if (scratch.expansions() > 1) state.SkipWithError("the kept games were not used");
+  static const scenario::CompiledEvaluator evaluator(CompileSource("scenarios/openai_microsoft.yaml"),
+                                                     FastBargains());
+  EvaluateCompiled(state, evaluator);
 }
 BENCHMARK(BM_CompiledOpenAiMicrosoftV2)
     ->Threads(1)
