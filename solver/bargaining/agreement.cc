@@ -320,8 +320,18 @@ const Solution* Pick(const Result& result, const AgreementProblem& problem) {
 // package has nothing acceptable.
 struct PackageEntry {
   double score = -INFINITY;
-  Solution solution;
+  Solution solution;  // its lottery over the package's own candidates (SpreadLottery)
+  std::size_t package = 0;
 };
+
+// A lottery over package p's candidates as weights over all candidates (zero outside it).
+Vector SpreadLottery(const Hull& hull, std::size_t p, const Vector& lottery) {
+  Vector full(hull.candidates.size(), 0);
+  std::size_t j = 0;
+  for (std::size_t c = 0; c < hull.candidates.size(); ++c)
+    if (hull.candidates[c].package == p) full[c] = j < lottery.size() ? lottery[j++] : 0;
+  return full;
+}
 
 bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool beats_d,
                   const AgreementProblem& problem, const Vector& ideal, const Vector& w,
@@ -357,13 +367,11 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
     entry->score = ConceptScore(concept_kind, solution.payoffs, d, ideal, w);
   }
   if (entry->score == -INFINITY) return false;
-  // Lottery weights over all candidates (zero outside the package).
-  Vector full(hull.candidates.size(), 0);
-  std::size_t j = 0;
-  for (std::size_t c = 0; c < hull.candidates.size(); ++c)
-    if (hull.candidates[c].package == p) full[c] = j < lottery.size() ? lottery[j++] : 0;
+  // Spread over all candidates only for the package chosen (BestPackage): with thousands of
+  // packages, a full-length lottery for each would cost packages x candidates.
   solution.concept_kind = concept_kind;
-  solution.lottery = std::move(full);
+  solution.lottery = std::move(lottery);
+  entry->package = p;
   return true;
 }
 
@@ -399,6 +407,7 @@ Solution BestPackage(const std::vector<PackageEntry>& entries, Concept concept_k
     if (better) chosen = t;
   }
   Solution solution = tied[chosen]->solution;
+  solution.lottery = SpreadLottery(hull, tied[chosen]->package, solution.lottery);
   solution.method += " (best single package; no lotteries between packages)";
   if (tied.size() >= 2) {
     solution.ties.clear();
@@ -583,11 +592,24 @@ template <typename Value>
 void Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value, double scale,
          const UtilityOracle& utility) {
   std::vector<Candidate> kept;
+  // Each package's candidates in their order (a counting sort of their indices): one pass
+  // over the candidates, not one per package (thousands of packages of discrete options).
+  std::vector<std::size_t> start(packages + 1, 0), order(candidates->size());
+  for (const Candidate& c : *candidates) ++start[c.package + 1];
+  for (std::size_t p = 0; p < packages; ++p) start[p + 1] += start[p];
+  {
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    for (std::size_t k = 0; k < candidates->size(); ++k) order[next[(*candidates)[k].package]++] = k;
+  }
+  std::vector<const Candidate*> inside, outside;
+  std::vector<double> in_value, out_value;
   for (std::size_t p = 0; p < packages; ++p) {
-    std::vector<const Candidate*> inside, outside;
-    std::vector<double> in_value, out_value;
-    for (const Candidate& c : *candidates) {
-      if (c.package != p) continue;
+    inside.clear();
+    outside.clear();
+    in_value.clear();
+    out_value.clear();
+    for (std::size_t k = start[p]; k < start[p + 1]; ++k) {
+      const Candidate& c = (*candidates)[order[k]];
       const double v = value(c);
       if (v <= 1e-12 * scale) {
         inside.push_back(&c);
@@ -1252,9 +1274,11 @@ AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOra
   }
   if (plain) {
     // Today's problem: every player at the table with a positive weight, nothing else.
-    const Prepared prepared = Prepare(problem, utility, method, false);
+    Prepared prepared = Prepare(problem, utility, method, false);
     if (prepared.exact) {
-      AgreementResult out = SolveHull(problem, MakeHull(prepared.candidates, prepared.layout.packages, problem.disagreement));
+      // The candidates are not needed after the hull: moved, not copied.
+      AgreementResult out =
+          SolveHull(problem, MakeHull(std::move(prepared.candidates), prepared.layout.packages, problem.disagreement));
       out.parties.assign(table.parties.begin(), table.parties.end());
       return out;
     }

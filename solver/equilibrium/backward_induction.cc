@@ -54,14 +54,14 @@ void SetPayoffs(const T* root, int np, Equilibrium& eq) {
   }
 }
 
-// One equilibrium: values per node and the first optimal action at every decision node.
+// Every node's values (`values`, num_nodes x num_players) in one reverse preorder sweep,
+// the first optimal action at every decision node into `choice` (per information set; may be
+// null) and the decision nodes with ties, last first, into `indifferent` (may be null).
 template <class T>
-Equilibrium SolveOne(const model::Game& game, const ActionIndex& index, double tol) {
+void SweepValues(const model::Game& game, double tol, T* values, std::uint32_t* choice,
+                 std::vector<NodeId>* indifferent) {
   const int np = game.num_players();
   const NodeId n = game.num_nodes();
-  std::vector<T> values(static_cast<std::size_t>(n) * np);
-  std::vector<std::uint32_t> choice(game.num_infosets(), 0);
-  Equilibrium eq;
   model::CancelPoll poll;
   for (NodeId v = n; v-- > 0;) {
     poll();
@@ -90,8 +90,8 @@ Equilibrium SolveOne(const model::Game& game, const ActionIndex& index, double t
             best = a;
             break;
           }
-        if (optimal > 1) eq.indifferent.push_back(v);
-        choice[game.infoset(v)] = best;
+        if (optimal > 1 && indifferent) indifferent->push_back(v);
+        if (choice) choice[game.infoset(v)] = best;
         const T* in = &values[static_cast<std::size_t>(kids[best]) * np];
         for (int i = 0; i < np; ++i) out[i] = in[i];
         break;
@@ -111,6 +111,17 @@ Equilibrium SolveOne(const model::Game& game, const ActionIndex& index, double t
     if (game.outcome(v) != kNoOutcome)
       for (int i = 0; i < np; ++i) out[i] += Payoff<T>(game, game.outcome(v), i);
   }
+}
+
+// One equilibrium: values per node and the first optimal action at every decision node.
+template <class T>
+Equilibrium SolveOne(const model::Game& game, const ActionIndex& index, double tol) {
+  const int np = game.num_players();
+  const NodeId n = game.num_nodes();
+  std::vector<T> values(static_cast<std::size_t>(n) * np);
+  std::vector<std::uint32_t> choice(game.num_infosets(), 0);
+  Equilibrium eq;
+  SweepValues<T>(game, tol, values.data(), choice.data(), &eq.indifferent);
   std::reverse(eq.indifferent.begin(), eq.indifferent.end());
   eq.behavior.assign(index.size(), 0.0);
   if constexpr (std::is_same_v<T, Rational>) eq.exact_behavior.assign(index.size(), 0);
@@ -418,6 +429,16 @@ std::size_t Sweep(const model::Game& game, double* val, std::uint32_t* choice) {
 }
 
 }  // namespace
+
+std::span<const double> BackwardInductionPayoffs(const model::Game& game,
+                                                std::vector<double>& values) {
+  if (!game.perfect_information()) throw UnsupportedError(ImperfectInformationMessage(game));
+  const std::size_t np = static_cast<std::size_t>(game.num_players());
+  const std::size_t size = static_cast<std::size_t>(game.num_nodes()) * np;
+  if (values.size() < size) values.resize(size);
+  SweepValues<double>(game, kTieTolerance, values.data(), nullptr, nullptr);
+  return {values.data(), np};
+}
 
 std::size_t BackwardInductionSweep(const model::Game& game, std::span<double> values,
                                    std::span<std::uint32_t> choice) {

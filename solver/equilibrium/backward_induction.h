@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "solver/equilibrium/profile.h"
 #include "solver/model/game.h"
@@ -39,6 +40,15 @@ struct BackwardInductionOptions {
 // game is not of perfect information.
 Solution SolveBackwardInduction(const model::Game& game,
                                 const BackwardInductionOptions& options = {});
+
+// The payoffs of the one equilibrium SolveBackwardInduction finds with the default options
+// (floating point, ties to the first optimal action), the same numbers bit for bit, without
+// building the equilibrium: for callers that need only the value of a game (a bargain's
+// disagreement point, solved once per evaluation). `values` is a workspace (num_nodes x
+// num_players, grown when smaller; no allocation once large enough); the result points into
+// it. Throws UnsupportedError as SolveBackwardInduction does.
+std::span<const double> BackwardInductionPayoffs(const model::Game& game,
+                                                std::vector<double>& values);
 
 // The hot loop alone, for benchmarks and embedding: fills values (num_nodes x num_players,
 // the value of each node's subtree) and choice (per information set, the chosen action;

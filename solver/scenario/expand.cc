@@ -7,12 +7,14 @@
 // set of its own and no key is built; otherwise the key is (stage instance, the observed
 // choices), looked up in a hash map.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <unordered_map>
 
+#include "solver/equilibrium/backward_induction.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/model/game_rewriter.h"
 #include "solver/model/number.h"
@@ -24,6 +26,19 @@ std::string NumberLabel(double value) {
   if (value == 0) return "0";  // also -0
   if (std::abs(value) < 1e15 && value == std::round(value)) return FormatFixed(value, 0);
   return FormatSignificant(value, 10);
+}
+
+void FormulaMemo::Prepare(const formula::ExpressionSet& set) {
+  if (offset.size() == set.size()) return;
+  offset.assign(set.size(), 0);
+  std::size_t total = 0;
+  for (std::size_t id = 0; id < set.size(); ++id) {
+    offset[id] = total;
+    total += set[id].used_slots().size();
+  }
+  inputs.assign(total, 0);
+  value.assign(set.size(), 0.0);
+  valid.assign(set.size(), 0);
 }
 
 namespace {
@@ -209,12 +224,28 @@ class Expander {
   // ---- Expansion ------------------------------------------------------------------------
   double Eval(const Expression& e) {
     ++evaluations;
-    return evaluator_.Evaluate(e);
+    return memo_ ? Remembered(e) : evaluator_.Evaluate(e);
   }
-  double Eval(const Formula& f) {
-    if (f.literal) return f.literal->ToDouble();
-    ++evaluations;
-    return evaluator_.Evaluate(*f.expr);
+  double Eval(const Formula& f) { return f.literal ? f.literal->ToDouble() : Eval(*f.expr); }
+
+  // Evaluates `e` unless the memo holds its value for these very inputs (see FormulaMemo).
+  double Remembered(const Expression& e) {
+    FormulaMemo& m = *memo_;
+    const std::size_t id = e.id();
+    std::uint64_t* in = m.inputs.data() + m.offset[id];
+    bool same = m.valid[id] != 0;
+    const std::vector<int>& used = e.used_slots();
+    for (std::size_t k = 0; k < used.size(); ++k) {
+      const std::uint64_t bits = std::bit_cast<std::uint64_t>(vars_[used[k]]);
+      same = same && in[k] == bits;
+      in[k] = bits;
+    }
+    if (same) return m.value[id];
+    m.valid[id] = 0;
+    const double v = evaluator_.Evaluate(e);
+    m.value[id] = v;
+    m.valid[id] = 1;
+    return v;
   }
   // A formula's value, not counted as an evaluation (loop bounds, unrolled once).
   double Value(const Formula& f) {
@@ -451,14 +482,26 @@ class Expander {
         AfterAgreementValue(pc, def, &u, nullptr, &game);
         return game;
       };
+    // The solver's oracle calls evaluate the same formulas at many agreements: with kept
+    // games (a compiled evaluator), through the memo.
+    FormulaMemo* const memo_before = memo_;
+    if (games_) {
+      games_->memo.Prepare(impl_.formulas);
+      memo_ = &games_->memo;
+    }
     try {
       record.step = bargaining::SolveAgreement(
           input, utility,
           plain ? bargaining::AgreementMethod::kExact : bargaining::AgreementMethod::kExactOrSearch, continuation);
     } catch (const ValidationError& e) {
+      memo_ = memo_before;
       if (!e.where().file.empty()) throw;  // located already (a payoff formula)
       throw BargainError(pc, b, e.message());
+    } catch (...) {
+      memo_ = memo_before;
+      throw;
     }
+    memo_ = memo_before;
     if (!b.after.empty() && record.step.agreement_possible) {
       std::vector<std::string> paths;
       for (const bargaining::AgreementPackage& package : record.step.terms.packages) {
@@ -570,7 +613,14 @@ class Expander {
       c.game = branch.Finish();
     }
     try {
-      c.eq = equilibrium::Solve(*c.game, equilibrium::SolveOptions{}).equilibria.front();
+      if (!after && c.game->perfect_information()) {
+        // The no-deal branch gives only its value (the disagreement point): the payoffs of the
+        // equilibrium Solve would find, computed in a reused buffer.
+        std::span<const double> u = equilibrium::BackwardInductionPayoffs(*c.game, games_ ? games_->solve_values : solve_values_);
+        c.eq.payoffs.assign(u.begin(), u.end());
+      } else {
+        c.eq = equilibrium::Solve(*c.game, equilibrium::SolveOptions{}).equilibria.front();
+      }
     } catch (const UnsupportedError& e) {
       throw UnsupportedError(def.bargain->where,
                              std::string(after ? "the stages after an agreement" : "the no-deal branch") +
@@ -929,6 +979,8 @@ class Expander {
   std::string key_;
   std::unordered_map<std::string, SharedSet> shared_;
   std::vector<double> after_saved_;
+  std::vector<double> solve_values_;  // backward induction's workspace (SolveContinuation)
+  FormulaMemo* memo_ = nullptr;  // while a bargain's solver runs on kept games (Remembered)
 };
 
 // The explicit tree form: its nodes as written, in preorder.

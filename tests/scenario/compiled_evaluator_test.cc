@@ -9,6 +9,7 @@
 #include <bit>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -64,11 +65,18 @@ std::string Fingerprint(const std::function<const Expansion&()>& expand) {
   return out;
 }
 
+std::size_t CompareOnDraws(std::shared_ptr<const CompiledScenario> compiled, const std::string& path,
+                           std::size_t draws);
+
 // `draws` random points of the scenario at `path`: each parameter with a range uniform in it
 // (the others at their values), compiled against full expansion. Returns how many points the
 // compiled side evaluated on its kept games.
 std::size_t CompareOnDraws(const std::string& path, std::size_t draws) {
-  auto compiled = CompiledScenario::Compile(parley::testing::ReadFile(path), path);
+  return CompareOnDraws(CompiledScenario::Compile(parley::testing::ReadFile(path), path), path, draws);
+}
+
+std::size_t CompareOnDraws(std::shared_ptr<const CompiledScenario> compiled, const std::string& path,
+                           std::size_t draws) {
   ExpandOptions options;
   options.max_nodes = 200'000;
   options.fast_bargains = true;
@@ -110,6 +118,48 @@ TEST_SUITE("scenario") {
         std::size_t rewrites = CompareOnDraws(path, full_only ? 10 : 60);
         if (!full_only) CHECK(rewrites > 0);
       }
+  }
+
+  TEST_CASE("compiled evaluation equals full expansion: remembered formulas, an imperfect no-deal branch") {
+    // The bargain's computed variables: `base` and `bonus` do not read the continuous issue
+    // (the memo gives their values again at a package's other corners), `gain` does; the
+    // constraint reads both. The no-deal branch is a simultaneous game (an information set
+    // of two nodes), so its value comes from Solve, not from the backward-induction sweep.
+    const std::string text = R"(players: [A, B]
+parameters:
+  size: {value: 10, min: 5, max: 20}
+  cap: {value: 0.6, min: 0.3, max: 0.9}
+  power: {value: 0.5, min: 0.2, max: 0.8}
+  war: {value: 1, min: 0, max: 4}
+stages:
+  - name: deal
+    bargain:
+      issues:
+        share: {from: 0, to: 1}
+        plan: {options: [small, medium, large]}
+        extra: {options: [no, yes]}
+      constraints:
+        - share * size <= cap * size + bonus
+      solution: nash
+      powers: [power, 1 - power]
+      lotteries: false
+    compute:
+      base: size * (1 + 0.25 * (plan - small)) + war
+      bonus: if(extra == yes, 0.5 * cap, 0)
+      gain: share * base + bonus
+  - name: a_move
+    player: A
+    actions: [fight, yield]
+  - name: b_move
+    player: B
+    actions: [fight, yield]
+    observe: none
+payoffs:
+  A: if(deal == agree, gain, if(a_move == fight, if(b_move == fight, -war, 2), if(b_move == fight, 0, 1)))
+  B: if(deal == agree, base - gain, if(b_move == fight, if(a_move == fight, -war, 2), if(a_move == fight, 0, 1)))
+)";
+    auto compiled = CompiledScenario::Compile(text, "memo.yaml");
+    CHECK(CompareOnDraws(compiled, "memo.yaml", 30) == 29);
   }
 
   TEST_CASE("a parameter that changes the tree's shape is expanded in full, and equal") {
