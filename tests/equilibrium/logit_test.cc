@@ -195,6 +195,15 @@ TEST_SUITE("logit") {
     CHECK(run.exit_code == 0);
     CHECK(run.out.find("Incomplete") == std::string::npos);
     CHECK(run.out.find("lambda = 2") != std::string::npos);
+    // The scenario this came from, and the finite-horizon alternating-offers game (10,186 sets
+    // of perfect information, which hit the 60 s guard when traced): both complete at once.
+    auto outside = testing::RunParley("qre " + testing::SourcePath("games/alternating_outside.yaml"));
+    CHECK(outside.exit_code == 0);
+    CHECK(outside.out.find("other_seller 1") != std::string::npos);
+    auto offers = testing::RunParley("qre " + testing::SourcePath("games/alternating_offers.yaml") +
+                                     " --lambda 3 --format csv");
+    CHECK(offers.exit_code == 0);
+    CHECK(offers.out.find("Incomplete") == std::string::npos);
   }
 
   TEST_CASE("three players, a unique mixed equilibrium worked by hand") {
