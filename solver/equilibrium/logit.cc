@@ -26,13 +26,12 @@ constexpr double kMinusInf = -std::numeric_limits<double>::infinity();
 constexpr std::size_t kMaxPathPairs = 60'000'000;
 // Newton steps of one polish at most (it converges in a handful when the supports are right).
 constexpr int kPolishIterations = 20;
-
-double LogSumExp(double a, double b) {
-  if (a == kMinusInf) return b;
-  if (b == kMinusInf) return a;
-  double m = std::max(a, b);
-  return m + std::log1p(std::exp(std::min(a, b) - m));
-}
+// A diagonal pivot of the tracer's LU is kept unless it is smaller than this times the largest
+// entry of its column.
+constexpr double kPivotThreshold = 1e-3;
+// A polish with at most this many unknowns is always tried; a larger one only when the work of
+// the polishes so far, its own included, stays below the tracer's (see TraceLogitEquilibrium).
+constexpr std::size_t kFreePolishUnknowns = 32;
 
 }  // namespace
 
@@ -66,10 +65,11 @@ class LogitSubgame {
   std::uint32_t num_vars = 0;
   // Jacobian pattern of dU(row var)/d ln sigma(col var): rows sorted, CSR.
   std::vector<std::uint32_t> row_begin, col;
-  // For every leaf, the unknowns on its path; for every ordered pair of them, its slot.
+  // For every leaf, the unknowns on its path; for each of them (pair_begin is indexed like
+  // leaf_path), the slots of the pairs it forms with the others that the pattern keeps.
   std::vector<std::uint32_t> leaf_path_begin, leaf_path, pair_begin, pair_slot;
-  // For every set node, the unknowns above it; for each of them and each action of the set,
-  // the slot of (action of the set, unknown above).
+  // For every set node, the unknowns above it that are not common to its set; for each of them
+  // and each action of the set, the slot of (action of the set, unknown above).
   std::vector<std::uint32_t> node_path_begin, node_path, above_begin, above_slot;
 
   std::uint32_t num_nodes() const { return static_cast<std::uint32_t>(global_node.size()); }
@@ -187,20 +187,27 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
     s.set_nodes.insert(s.set_nodes.end(), members[k].begin(), members[k].end());
     s.sets[k].end_node = static_cast<std::uint32_t>(s.set_nodes.size());
   }
-  // Paths: the unknowns above every node (explicit stack through the preorder).
-  std::vector<std::uint32_t> path;  // unknowns from the root to the current node
+  // Paths: the unknowns above every node (explicit stack through the preorder), and for each
+  // unknown on a leaf's path the node whose move it is.
+  std::vector<std::uint32_t> path, path_node;
   std::vector<std::uint32_t> depth_at(n, 0);
   std::vector<std::vector<std::uint32_t>> node_path(n);
+  std::vector<std::uint32_t> leaf_path_node;
   std::size_t pairs = 0;
   s.leaf_path_begin.push_back(0);
   for (std::uint32_t i = 0; i < n; ++i) {
     if (i > 0) {
       path.resize(depth_at[s.parent[i]]);
-      if (s.var_in[i] >= 0) path.push_back(static_cast<std::uint32_t>(s.var_in[i]));
+      path_node.resize(path.size());
+      if (s.var_in[i] >= 0) {
+        path.push_back(static_cast<std::uint32_t>(s.var_in[i]));
+        path_node.push_back(s.parent[i]);
+      }
     }
     depth_at[i] = static_cast<std::uint32_t>(path.size());
     if (s.leaf_of[i] != kNone) {
       s.leaf_path.insert(s.leaf_path.end(), path.begin(), path.end());
+      leaf_path_node.insert(leaf_path_node.end(), path_node.begin(), path_node.end());
       s.leaf_path_begin.push_back(static_cast<std::uint32_t>(s.leaf_path.size()));
       pairs += path.size() * (path.size() > 0 ? path.size() - 1 : 0);
       if (pairs > kMaxPathPairs)
@@ -211,13 +218,40 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
       node_path[i] = path;
     }
   }
-  // The Jacobian's pattern: every ordered pair of distinct unknowns on one play.
-  std::vector<std::vector<std::uint32_t>> rows(s.num_vars);
+  // An unknown above every node of a set (on the path to each of them) scales the reach
+  // probabilities of all its nodes alike: the beliefs, hence U(h, a), do not depend on it, and
+  // its leaf terms and belief terms cancel exactly. Leaving these pairs out of the pattern makes
+  // the Jacobian nearly block triangular in the tree's order (a set couples with the moves
+  // below it and with the few above that tell its nodes apart), which keeps the LU's fill small.
+  // keep_above[x][j]: whether the j-th unknown above set node x is not common to its set.
+  std::vector<std::vector<char>> keep_above(n);
+  {
+    std::vector<std::uint32_t> count(s.num_vars, 0);
+    for (std::size_t k = 0; k < s.sets.size(); ++k) {
+      const std::uint32_t size = static_cast<std::uint32_t>(members[k].size());
+      for (std::uint32_t x : members[k])
+        for (std::uint32_t c : node_path[x]) ++count[c];
+      for (std::uint32_t x : members[k]) {
+        keep_above[x].resize(node_path[x].size());
+        for (std::size_t j = 0; j < node_path[x].size(); ++j) keep_above[x][j] = count[node_path[x][j]] < size;
+      }
+      for (std::uint32_t x : members[k])
+        for (std::uint32_t c : node_path[x]) count[c] = 0;
+    }
+  }
   const std::size_t num_leaves = s.leaf_node.size();
-  for (std::size_t z = 0; z < num_leaves; ++z)
-    for (std::uint32_t i = s.leaf_path_begin[z]; i < s.leaf_path_begin[z + 1]; ++i)
-      for (std::uint32_t j = s.leaf_path_begin[z]; j < s.leaf_path_begin[z + 1]; ++j)
-        if (i != j) rows[s.leaf_path[i]].push_back(s.leaf_path[j]);
+  // Pair (i, j) of positions on a leaf's path: j below i, or j above i and not common to i's set.
+  auto keep = [&](std::uint32_t b, std::uint32_t i, std::uint32_t j) {
+    return j > i || (j < i && keep_above[leaf_path_node[i]][j - b]);
+  };
+  // The Jacobian's pattern.
+  std::vector<std::vector<std::uint32_t>> rows(s.num_vars);
+  for (std::size_t z = 0; z < num_leaves; ++z) {
+    const std::uint32_t b = s.leaf_path_begin[z], e = s.leaf_path_begin[z + 1];
+    for (std::uint32_t i = b; i < e; ++i)
+      for (std::uint32_t j = b; j < e; ++j)
+        if (keep(b, i, j)) rows[s.leaf_path[i]].push_back(s.leaf_path[j]);
+  }
   s.row_begin.assign(s.num_vars + 1, 0);
   for (std::uint32_t r = 0; r < s.num_vars; ++r) {
     auto& row = rows[r];
@@ -229,17 +263,21 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   }
   s.pair_begin.push_back(0);
   for (std::size_t z = 0; z < num_leaves; ++z) {
-    for (std::uint32_t i = s.leaf_path_begin[z]; i < s.leaf_path_begin[z + 1]; ++i)
-      for (std::uint32_t j = s.leaf_path_begin[z]; j < s.leaf_path_begin[z + 1]; ++j)
-        if (i != j) s.pair_slot.push_back(s.Slot(s.leaf_path[i], s.leaf_path[j]));
-    s.pair_begin.push_back(static_cast<std::uint32_t>(s.pair_slot.size()));
+    const std::uint32_t b = s.leaf_path_begin[z], e = s.leaf_path_begin[z + 1];
+    for (std::uint32_t i = b; i < e; ++i) {
+      for (std::uint32_t j = b; j < e; ++j)
+        if (keep(b, i, j)) s.pair_slot.push_back(s.Slot(s.leaf_path[i], s.leaf_path[j]));
+      s.pair_begin.push_back(static_cast<std::uint32_t>(s.pair_slot.size()));
+    }
   }
   s.node_path_begin.push_back(0);
   s.above_begin.push_back(0);
   for (std::uint32_t k = 0; k < s.set_nodes.size(); ++k) {
     std::uint32_t x = s.set_nodes[k];
     const LogitSubgame::Set& set = s.sets[set_of_global[game.infoset(s.global_node[x])]];
-    for (std::uint32_t c : node_path[x]) {
+    for (std::size_t j = 0; j < node_path[x].size(); ++j) {
+      if (!keep_above[x][j]) continue;
+      const std::uint32_t c = node_path[x][j];
       s.node_path.push_back(c);
       for (std::uint32_t a = 0; a < set.num_actions; ++a)
         s.above_slot.push_back(s.Slot(set.first_var + a, c));
@@ -290,6 +328,18 @@ class Evaluator {
     mu_.resize(s.set_nodes.size());
     u_.resize(s.num_vars);
     du_.resize(s.col.size());
+    const std::uint32_t nv = s.num_vars;
+    order_.resize(nv + 1);
+    unorder_.resize(nv + 1);
+    std::uint32_t next = 0;
+    for (std::size_t k = s.sets.size(); k-- > 0;) {
+      const auto& set = s.sets[k];
+      for (std::uint32_t a = 1; a < set.num_actions; ++a) order_[set.first_var + a] = next++;
+      order_[set.first_var] = next++;
+    }
+    order_[nv] = nv;
+    for (std::uint32_t v = 0; v <= nv; ++v) unorder_[order_[v]] = v;
+    lu_.setPivotThreshold(kPivotThreshold);
   }
 
   std::uint32_t num_vars() const { return s_.num_vars; }
@@ -309,8 +359,15 @@ class Evaluator {
     BackwardValues(s, sigma_, value_);
     for (std::size_t k = 0; k < s.sets.size(); ++k) {
       const auto& set = s.sets[k];
+      // ln of the set's reach probability: the largest term factored out, one log per set.
+      double top = kMinusInf;
+      for (std::uint32_t m = set.first_node; m < set.end_node; ++m) top = std::max(top, lnp_[s.set_nodes[m]]);
       double lnd = kMinusInf;
-      for (std::uint32_t m = set.first_node; m < set.end_node; ++m) lnd = LogSumExp(lnd, lnp_[s.set_nodes[m]]);
+      if (top != kMinusInf) {
+        double sum = 0;
+        for (std::uint32_t m = set.first_node; m < set.end_node; ++m) sum += std::exp(lnp_[s.set_nodes[m]] - top);
+        lnd = top + std::log(sum);
+      }
       lnd_[k] = lnd;
       const double uniform = 1.0 / (set.end_node - set.first_node);
       for (std::uint32_t m = set.first_node; m < set.end_node; ++m)
@@ -343,14 +400,12 @@ class Evaluator {
       const std::uint32_t node = s.leaf_node[z];
       if (lnp_[node] == kMinusInf) continue;
       const std::uint32_t b = s.leaf_path_begin[z], e = s.leaf_path_begin[z + 1];
-      std::uint32_t slot = s.pair_begin[z];
       for (std::uint32_t i = b; i < e; ++i) {
         const std::uint32_t var = s.leaf_path[i];
         const std::uint32_t k = s.var_set[var];
         const double w = std::exp(lnp_[node] - y[var] - lnd_[k]) *
                          s.leaf_payoff[static_cast<std::size_t>(z) * np + s.sets[k].player];
-        for (std::uint32_t j = b; j < e; ++j)
-          if (j != i) du_[s.pair_slot[slot++]] += w;
+        for (std::uint32_t q = s.pair_begin[i]; q < s.pair_begin[i + 1]; ++q) du_[s.pair_slot[q]] += w;
       }
     }
     for (std::size_t k = 0; k < s.sets.size(); ++k) {
@@ -384,13 +439,12 @@ class Evaluator {
   bool Factorize(std::uint32_t k) {
     const std::uint32_t nv = s_.num_vars;
     triplets_.emplace_back(nv, k, 1.0);
+    for (auto& t : triplets_) t = Eigen::Triplet<double>(order_[t.row()], order_[t.col()], t.value());
     SparseMatrix m(nv + 1, nv + 1);
     m.setFromTriplets(triplets_.begin(), triplets_.end());
+    for (auto& t : triplets_) t = Eigen::Triplet<double>(unorder_[t.row()], unorder_[t.col()], t.value());
     triplets_.pop_back();
     m.makeCompressed();
-    // COLAMD with partial pivoting. (A symmetric minimum-degree order on A + A^T with
-    // diagonal pivots preferred, which the nearly symmetric pattern suggests, was slower here:
-    // at 2,047 nodes 272 steps in the time COLAMD takes for the whole trace.)
     lu_.analyzePattern(m);
     lu_.factorize(m);
     factorized_ = lu_.info() == Eigen::Success;
@@ -400,8 +454,14 @@ class Evaluator {
   // Solves with the last factorisation. False when there is none or the result is not finite.
   bool Solve(const Vector& rhs, Vector& x) {
     if (!factorized_) return false;
-    x = lu_.solve(rhs);
-    return lu_.info() == Eigen::Success && x.allFinite();
+    const Eigen::Index size = rhs.size();
+    work_.resize(size);
+    for (Eigen::Index i = 0; i < size; ++i) work_[order_[i]] = rhs[i];
+    work_ = lu_.solve(work_).eval();
+    if (lu_.info() != Eigen::Success) return false;
+    x.resize(size);
+    for (Eigen::Index i = 0; i < size; ++i) x[i] = work_[order_[i]];
+    return x.allFinite();
   }
 
   const Vector& residual() const { return residual_; }
@@ -413,7 +473,16 @@ class Evaluator {
   std::vector<double> sigma_, lnp_, value_, lnd_, mu_, u_, du_;
   Vector residual_;
   std::vector<Eigen::Triplet<double>> triplets_;
-  Eigen::SparseLU<SparseMatrix, Eigen::COLAMDOrdering<int>> lu_;
+  // The elimination follows the tree: the sets in reverse order of first appearance (the moves
+  // below a set before the set), each set's actions 1.. before its action 0 (whose row is the
+  // sum of the set's probabilities, a pivot of 1 once the others are eliminated), lambda last.
+  // A set's row holds the moves below it and the few above that tell its nodes apart, so in
+  // this order the factors keep about the Jacobian's own pattern, where a general fill-reducing
+  // order (COLAMD) filled them to 15 to 20 times that. Pivots stay on the diagonal unless one
+  // is much smaller than its column (threshold partial pivoting), as at a turning point.
+  std::vector<std::uint32_t> order_, unorder_;
+  Vector work_;
+  Eigen::SparseLU<SparseMatrix, Eigen::NaturalOrdering<int>> lu_;
   bool factorized_ = false;
 };
 
@@ -446,6 +515,15 @@ void LinearActionValues(const LogitSubgame& s, const std::vector<double>& sigma,
   }
 }
 
+// What a polish with `m` unknowns costs at least, in units of about one memory access or ten
+// floating-point operations (one Jacobian entry assembled by the tracer): the three Newton steps
+// it makes before it can give up, each a finite-difference Jacobian (m passes over the tree)
+// and a dense QR (about m^3 operations).
+double PolishWork(const LogitSubgame& s, std::size_t m) {
+  const double size = static_cast<double>(m);
+  return 3 * (size * size * size / 10 + size * s.num_nodes() * s.np);
+}
+
 // Newton's method on the equalities of the supported actions' values. The supports are read
 // off the trace (actions within `ratio` of the set's most likely one). Sets that the supports
 // never reach keep the trace's play restricted to their support: their values do not enter
@@ -455,9 +533,12 @@ void LinearActionValues(const LogitSubgame& s, const std::vector<double>& sigma,
 // or an unsupported action does better at a reached set.
 // `last_support` holds the support of the previous call (same trace point): when this ratio
 // gives the same one, the attempt would repeat it, and false is returned at once.
+// `budget` is the work the caller allows (in the units of PolishWork): an attempt with more than
+// kFreePolishUnknowns unknowns that would cost more returns false at once, and one that is
+// made takes its cost from the budget.
 bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
             const std::vector<double>& trace_mu, double ratio, std::vector<double>& sigma,
-            std::vector<char>& last_support) {
+            std::vector<char>& last_support, double& budget) {
   const std::uint32_t nv = s.num_vars;
   sigma.assign(nv, 0.0);
   std::vector<char> in_support(nv, 0);
@@ -506,6 +587,11 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
     }
   };
   const Eigen::Index m = static_cast<Eigen::Index>(unknowns.size());
+  if (unknowns.size() > kFreePolishUnknowns) {
+    const double cost = PolishWork(s, unknowns.size());
+    if (cost > budget) return false;
+    budget -= cost;
+  }
   Vector r, r2;
   double previous_norm = std::numeric_limits<double>::infinity();
   for (int iter = 0; iter < kPolishIterations && m > 0; ++iter) {
@@ -648,15 +734,88 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
     k = k_new;
     ++stats.steps;
     // Step length from the corrector's contraction rate (Deuflhard's rule of thumb: aim at a
-    // first contraction of about 0.1) and from how far the tangent turned.
+    // first contraction of about 0.1; the chord corrector contracts more slowly than Newton's,
+    // so the bands are twice as wide: 573 steps became 511 at 2,047 nodes) and from how far
+    // the tangent turned.
     const double theta = first_norm > floor ? second_norm / first_norm : 0.0;
-    double factor = theta < 0.02 ? 2.0 : theta < 0.1 ? 1.5 : theta < 0.3 ? 1.0 : 0.7;
+    double factor = theta < 0.05 ? 2.0 : theta < 0.2 ? 1.5 : theta < 0.4 ? 1.0 : 0.7;
     if (turn < 0.99) factor = std::min(factor, 1.0);
     if (first_norm < 1e-3 * h) factor = std::max(factor, 2.0);  // the path is nearly straight
     h = std::min(h * factor, 1e7);
     // on_step evaluates residuals only, which leaves the factorisation at y in place.
     if (on_step(y_old, y, eval)) return finish(LogitStatus::kConverged);
   }
+}
+
+// When no set's beliefs depend on the unknowns (every unknown above a set's node is above all
+// its nodes: perfect information, or sets told apart by chance alone), U(h, a) depends only on
+// the play below h, so the agent QRE at one lambda is unique and one backward sweep finds it:
+// a set's logit choice is made once the values below all its nodes are known. `mu` holds the
+// (constant) beliefs over set_nodes and `lambda` is in scaled units. Fills y = (ln sigma,
+// lambda) and returns true; false when the sets depend on each other in a cycle (the sweep
+// then cannot order them and the caller traces instead).
+bool BackwardSweepQre(const LogitSubgame& s, const std::vector<double>& mu, double lambda, Vector& y) {
+  const std::uint32_t n = s.num_nodes();
+  const int np = s.np;
+  std::vector<double> value(static_cast<std::size_t>(n) * np, 0.0);
+  std::vector<std::uint32_t> pending(n), set_pending(s.sets.size()), set_of_node(n, kNone), stack;
+  for (std::size_t k = 0; k < s.sets.size(); ++k) {
+    set_pending[k] = s.sets[k].end_node - s.sets[k].first_node;
+    for (std::uint32_t m = s.sets[k].first_node; m < s.sets[k].end_node; ++m)
+      set_of_node[s.set_nodes[m]] = static_cast<std::uint32_t>(k);
+  }
+  y.resize(s.num_vars + 1);
+  y[s.num_vars] = lambda;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    pending[i] = s.child_begin[i + 1] - s.child_begin[i];
+    if (s.leaf_of[i] != kNone) {
+      std::copy_n(&s.leaf_payoff[static_cast<std::size_t>(s.leaf_of[i]) * np], np, &value[static_cast<std::size_t>(i) * np]);
+      stack.push_back(i);
+    }
+  }
+  std::vector<double> u;
+  std::size_t done = 0;
+  // Sum over the children with the probabilities of the edges into them.
+  auto node_value = [&](std::uint32_t i) {
+    double* out = &value[static_cast<std::size_t>(i) * np];
+    for (std::uint32_t e = s.child_begin[i]; e < s.child_begin[i + 1]; ++e) {
+      const std::uint32_t c = s.children[e];
+      const double prob = s.var_in[c] >= 0 ? std::exp(y[s.var_in[c]]) : s.fixed_in[c];
+      if (prob == 0) continue;
+      for (int p = 0; p < np; ++p) out[p] += prob * value[static_cast<std::size_t>(c) * np + p];
+    }
+    stack.push_back(i);
+  };
+  while (!stack.empty()) {
+    const std::uint32_t i = stack.back();
+    stack.pop_back();
+    ++done;
+    if (i == 0) continue;
+    const std::uint32_t parent = s.parent[i];
+    if (--pending[parent] > 0) continue;
+    const std::uint32_t k = set_of_node[parent];
+    if (k == kNone) {  // chance, or a set with one action
+      node_value(parent);
+      continue;
+    }
+    if (--set_pending[k] > 0) continue;
+    // Every node of set k has its children's values: its logit choice, then its nodes' values.
+    const auto& set = s.sets[k];
+    u.assign(set.num_actions, 0.0);
+    for (std::uint32_t m = set.first_node; m < set.end_node; ++m) {
+      const std::uint32_t x = s.set_nodes[m];
+      for (std::uint32_t a = 0; a < set.num_actions; ++a)
+        u[a] += mu[m] * value[static_cast<std::size_t>(s.children[s.child_begin[x] + a]) * np + set.player];
+    }
+    double top = kMinusInf;
+    for (double& v : u) top = std::max(top, v *= lambda);
+    double total = 0;
+    for (double v : u) total += std::exp(v - top);
+    const double log_total = top + std::log(total);
+    for (std::uint32_t a = 0; a < set.num_actions; ++a) y[set.first_var + a] = u[a] - log_total;
+    for (std::uint32_t m = set.first_node; m < set.end_node; ++m) node_value(s.set_nodes[m]);
+  }
+  return done == n;
 }
 
 void WriteBehavior(const LogitSubgame& s, const ActionIndex& index, const Game& game,
@@ -681,8 +840,15 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
   std::vector<double> sigma, polished;
   std::vector<double> trial = behavior;
   std::size_t polishes = 0;
+  // Early in the trace every action is in the support and a polish is a dense system of the
+  // size of the game that cannot succeed yet. The budget keeps the polishes' work at most the
+  // tracer's (each step adds what assembling its Jacobian costs), so large attempts wait until
+  // the supports have shrunk or the trace has done enough work to pay for them.
+  double budget = 0;
+  const double step_work = static_cast<double>(s.pair_slot.size() + s.num_nodes() * s.np);
   auto on_step = [&](const Vector&, const Vector& y, Evaluator& eval) {
     const std::uint32_t nv = s.num_vars;
+    budget += step_work;
     if (nv > 0 && y[nv] < next_polish) return false;
     next_polish = std::max(next_polish * 2, y[nv] * 1.5);
     sigma.resize(nv);
@@ -692,7 +858,7 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
     std::vector<char> support;
     for (double ratio : {1e-3, 1e-7}) {
       ++polishes;
-      if (!Polish(s, sigma, mu, ratio, polished, support)) continue;
+      if (!Polish(s, sigma, mu, ratio, polished, support, budget)) continue;
       trial = behavior;
       WriteBehavior(s, index, game, polished, trial);
       if (accept(trial)) {
@@ -767,6 +933,30 @@ LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIn
     y[nv] = 0;
     emit(y, 0);
     ++next;
+  }
+  // With no set of two or more actions (every agent has one move, the rest is chance), the
+  // profile is the same at every lambda: there is no branch to trace.
+  if (nv == 0) {
+    Vector y(1);
+    y[0] = 0;
+    for (; next < lambdas.size(); ++next) emit(y, lambdas[next]);
+  }
+  // Beliefs that no unknown moves: one backward sweep per lambda, checked on the equations.
+  if (next < lambdas.size() && s.node_path.empty()) {
+    Vector y = Vector::Zero(nv + 1);
+    for (const auto& set : s.sets)
+      for (std::uint32_t a = 0; a < set.num_actions; ++a) y[set.first_var + a] = -std::log(double(set.num_actions));
+    eval.Evaluate(y, false);
+    const std::vector<double> mu = eval.mu();
+    while (next < lambdas.size()) {
+      model::ThrowIfCancelled();
+      if (!BackwardSweepQre(s, mu, lambdas[next] * s.scale, y)) break;
+      eval.Evaluate(y, false);
+      // The sweep is exact up to rounding, which grows with lambda times the payoffs.
+      PARLEY_CHECK(eval.residual().lpNorm<Eigen::Infinity>() < 1e-12 * (1 + y.lpNorm<Eigen::Infinity>()));
+      emit(y, lambdas[next]);
+      ++next;
+    }
   }
   if (next == lambdas.size()) {
     LogitStats stats;

@@ -41,7 +41,12 @@ QreTrace TraceQre(const Game& game, const std::vector<double>& lambdas) {
                             [&](double l, const std::vector<double>& b) { out.points.emplace_back(l, b); });
   if (out.stats.status != LogitStatus::kReachedLambda)
     out.incomplete = "the trace stopped at lambda " + Display(out.stats.lambda) + ": " +
-                     LogitStatusText(out.stats.status) + "; " + std::to_string(out.points.size()) +
+                     LogitStatusText(out.stats.status) +
+                     (out.stats.status == LogitStatus::kTimeLimit
+                          ? " (" + Display(LogitOptions{}.max_seconds) + " s of processor time, after " +
+                                std::to_string(out.stats.steps) + " steps)"
+                          : std::string()) +
+                     "; " + std::to_string(out.points.size()) +
                      " of " + std::to_string(lambdas.size()) + " points computed";
   return out;
 }

@@ -77,6 +77,43 @@ t "" 12 "" { 1 -1 0 }
 t "" 13 "" { 0 0 2 }
 )";
 
+// Perfect information: P2 after L picks l (2, 1) or r (0, 0); R ends at (1, 2). The QRE at
+// lambda by hand: P2's sigma(l) = 1 / (1 + e^-lambda); P1's value of L is 2 sigma(l), so
+// sigma(L) = 1 / (1 + exp(lambda (1 - 2 sigma(l)))).
+constexpr const char* kTwoStages = R"(EFG 2 R "Two stages" { "P1" "P2" }
+p "" 1 1 "P1" { "L" "R" } 0
+p "" 2 1 "P2" { "l" "r" } 0
+t "" 1 "" { 2 1 }
+t "" 2 "" { 0 0 }
+t "" 3 "" { 1 2 }
+)";
+
+// Beliefs fixed by chance alone: P1 does not see Nature's draw, P2 sees P1's move but not the
+// draw, so no player's move changes anybody's beliefs (2/3 and 1/3 at both sets).
+constexpr const char* kChanceBeliefsOnly = R"(EFG 2 R "Unseen draw" { "P1" "P2" "P3" }
+c "" 1 "Nature" { "hi" 2/3 "lo" 1/3 } 0
+p "" 1 1 "P1" { "a" "b" } 0
+t "" 1 "" { 1 0 2 }
+p "" 2 1 "P2" { "l" "r" } 0
+t "" 2 "" { 3 1 0 }
+t "" 3 "" { 0 2 1 }
+p "" 1 1 0
+t "" 4 "" { 2 1 1 }
+p "" 2 1 0
+t "" 5 "" { -1 0 3 }
+t "" 6 "" { 4 -1 0 }
+)";
+
+// Chance, then a set whose one action is the only move: nothing to choose at any lambda
+// (the expanded form of games/alternating_outside.yaml, where the walk-away stage lies behind
+// a chance edge of probability 0).
+constexpr const char* kNoChoice = R"(EFG 2 R "No choice" { "Seller" "Buyer" }
+c "" 1 "talks" { "agree" 1 "no_deal" 0 } 0
+t "" 1 "" { 0.5 0.5 }
+p "" 2 1 "walk away" { "other_seller" } 0
+t "" 2 "" { 0 0.3 }
+)";
+
 model::GamePtr Efg(const std::string& text) { return io::ReadEfg(text, "test.efg"); }
 
 // The largest violation of ln s(h,a) - ln s(h,0) = lambda (U(h,a) - U(h,0)) over all sets.
@@ -114,7 +151,9 @@ std::vector<std::pair<double, std::vector<double>>> Qre(const Game& g, const std
 
 TEST_SUITE("logit") {
   TEST_CASE("the QRE conditions hold along the branch, checked independently") {
-    for (const char* text : {kThreePlayerPennies, kChanceAndBeliefs, testing::kMatchingPenniesEfg}) {
+    // (The first three are traced; the two with fixed beliefs are solved by a backward sweep.)
+    for (const char* text :
+         {kThreePlayerPennies, kChanceAndBeliefs, testing::kMatchingPenniesEfg, kTwoStages, kChanceBeliefsOnly}) {
       auto g = Efg(text);
       CAPTURE(g->title());
       const std::vector<double> lambdas = {0, 0.5, 2, 7.3, 40};
@@ -130,6 +169,41 @@ TEST_SUITE("logit") {
         CHECK(QreViolation(*g, behavior, lambda) < 1e-10);
       }
     }
+  }
+
+  TEST_CASE("perfect information: the QRE at each lambda by hand") {
+    auto g = Efg(kTwoStages);
+    auto points = Qre(*g, {0.5, 2});
+    REQUIRE(points.size() == 2);
+    ActionIndex index(*g);
+    // lambda 0.5: sigma(l) = 1/(1 + e^-0.5) = 0.62245933; sigma(L) = 1/(1 + e^(0.5 (1 - 1.24491866))) = 0.53057663
+    CHECK(points[0].second[index(1, 0)] == doctest::Approx(0.6224593312018546).epsilon(1e-14));
+    CHECK(points[0].second[index(0, 0)] == doctest::Approx(0.5305766310176361).epsilon(1e-14));
+    // lambda 2: sigma(l) = 1/(1 + e^-2) = 0.88079708; sigma(L) = 1/(1 + e^(2 (1 - 1.76159416))) = 0.82100750
+    CHECK(points[1].second[index(1, 0)] == doctest::Approx(0.8807970779778823).epsilon(1e-14));
+    CHECK(points[1].second[index(0, 0)] == doctest::Approx(0.8210074960059999).epsilon(1e-14));
+  }
+
+  TEST_CASE("no choice of two or more actions: the profile at every lambda, in the library and parley qre") {
+    auto g = Efg(kNoChoice);
+    auto points = Qre(*g, {0, 1, 50});
+    REQUIRE(points.size() == 3);
+    ActionIndex index(*g);
+    for (auto& [lambda, behavior] : points) CHECK(behavior[index(1, 0)] == 1);
+    const std::string game = testing::WriteTempFile("qre_no_choice.efg", kNoChoice);
+    auto run = testing::RunParley("qre " + game + " --lambda 0:2:3");
+    CHECK(run.exit_code == 0);
+    CHECK(run.out.find("Incomplete") == std::string::npos);
+    CHECK(run.out.find("lambda = 2") != std::string::npos);
+    // The scenario this came from, and the finite-horizon alternating-offers game (10,186 sets
+    // of perfect information, which hit the 60 s guard when traced): both complete at once.
+    auto outside = testing::RunParley("qre " + testing::SourcePath("games/alternating_outside.yaml"));
+    CHECK(outside.exit_code == 0);
+    CHECK(outside.out.find("other_seller 1") != std::string::npos);
+    auto offers = testing::RunParley("qre " + testing::SourcePath("games/alternating_offers.yaml") +
+                                     " --lambda 3 --format csv");
+    CHECK(offers.exit_code == 0);
+    CHECK(offers.out.find("Incomplete") == std::string::npos);
   }
 
   TEST_CASE("three players, a unique mixed equilibrium worked by hand") {
