@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 namespace parley::testing {
 
@@ -83,6 +85,30 @@ RunResult RunParley(const std::string& args, const std::string& stdin_text) {
   std::filesystem::remove(out_path);
   std::filesystem::remove(err_path);
   return r;
+}
+
+bool WaitForProcessCpu(int pid, double cpu_seconds, double wall_limit_seconds) {
+  const double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration<double>(wall_limit_seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return false;  // gone
+    // Fields after the command name (in parentheses, which may hold spaces): state is the
+    // 3rd field of the line, utime the 14th and stime the 15th.
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int k = 3; k <= 15 && rest >> field; ++k) {
+      if (k == 3 && field == "Z") return false;  // ended, not yet reaped
+      if (k == 14) utime = std::stod(field);
+      if (k == 15) stime = std::stod(field);
+    }
+    if ((utime + stime) / ticks >= cpu_seconds) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
 }
 
 }  // namespace parley::testing

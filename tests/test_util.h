@@ -40,6 +40,13 @@ struct RunResult {
 RunResult RunParley(const std::string& args, const std::string& stdin_text = "");
 
 std::string ReadFile(const std::string& path);
+
+// Waits until the process `pid` has used `cpu_seconds` of processor time (user + system, from
+// /proc), or has ended, or `wall_limit_seconds` have passed; true in the first case. A test that
+// signals a running job waits this way rather than for a fixed time, so that a loaded machine
+// (which slows the job's start, not the work a second of its processor time does) cannot make
+// it signal a job that has done nothing yet.
+bool WaitForProcessCpu(int pid, double cpu_seconds, double wall_limit_seconds = 120);
 // Writes text to a fresh file under the build folder and returns its path.
 std::string WriteTempFile(const std::string& name, const std::string& text);
 

@@ -111,8 +111,6 @@ TEST_SUITE("analysis.cli") {
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <thread>
 
 namespace parley::testing {
 namespace {
@@ -132,9 +130,11 @@ TEST_SUITE("analysis.cli") {
             static_cast<char*>(nullptr));
       _exit(127);
     }
-    // Long enough for the program to start and compute some rows even on a loaded machine;
-    // far too short for 2 million points (about 12,000 a second per core).
-    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+    // One second of the program's processor time computes thousands of rows (under the
+    // sanitizers too) and is far too short for 2 million points; waiting for processor time
+    // rather than for a wall-clock delay keeps a loaded machine from signalling a program that
+    // has not started its work yet.
+    CHECK(WaitForProcessCpu(pid, 1.0));
     kill(pid, SIGINT);
     int status = 0;
     waitpid(pid, &status, 0);
