@@ -745,17 +745,13 @@ double RunProgram(const std::vector<detail::Instruction>& program, const double*
         top[0] = in->op == Op::kSum ? sum : sum / static_cast<double>(in->arg);
         break;
       }
-      case Op::kMin: {
-        top -= in->arg - 1;
-        double m = top[0];
-        for (int k = 0; k < in->arg; ++k) m = std::min(m, top[k]);
-        top[0] = m;
-        break;
-      }
+      case Op::kMin:
       case Op::kMax: {
+        // std::min and std::max as muparser calls them, starting from the first argument
+        // (which decides what NaN among the arguments gives).
         top -= in->arg - 1;
         double m = top[0];
-        for (int k = 0; k < in->arg; ++k) m = std::max(m, top[k]);
+        for (int k = 0; k < in->arg; ++k) m = in->op == Op::kMin ? std::min(m, top[k]) : std::max(m, top[k]);
         top[0] = m;
         break;
       }
