@@ -232,6 +232,7 @@ class Compiler {
     args_.assign(1, 1);
     if (!Parse(text)) return false;
     if (args_.size() != 1 || args_.back() != 1 || rpn_.empty()) return false;
+    FuseOperands();
     return Finish(program);
   }
 
@@ -390,7 +391,7 @@ class Compiler {
           if (operand || args_.size() < 2 || args_.back() > 1 || --ifs < 0) return false;
           args_.pop_back();
           if (!ApplyRemaining()) return false;
-          Emit({Op::kElse});
+          EmitOp(Op::kElse);
           ops_.push_back({Code::kElse, 0, nullptr});
           ++i;
           operand = true;
@@ -415,7 +416,7 @@ class Compiler {
       }
       if (!ApplyTop()) return false;
     }
-    if (incoming.code == Code::kIf) Emit({Op::kIf});
+    if (incoming.code == Code::kIf) EmitOp(Op::kIf);
     ops_.push_back(incoming);
     return true;
   }
@@ -450,7 +451,7 @@ class Compiler {
           ops_.pop_back();
           if (ops_.empty() || ops_.back().code != Code::kIf) return false;
           ops_.pop_back();
-          Emit({Op::kEndIf});
+          EmitOp(Op::kEndIf);
         }
         continue;
       }
@@ -468,6 +469,11 @@ class Compiler {
   }
 
   void Emit(Instruction in) { rpn_.push_back(in); }
+  void EmitOp(Op op) {
+    Instruction in;
+    in.op = op;
+    Emit(in);
+  }
 
   void AddVar(int slot) {
     Instruction in;
@@ -599,7 +605,7 @@ class Compiler {
       default:
         break;
     }
-    Emit({op});
+    EmitOp(op);
     return true;
   }
 
@@ -645,6 +651,45 @@ class Compiler {
     in.arg = std::abs(count);
     Emit(in);
     return true;
+  }
+
+  // A name or a constant followed at once by an arithmetic or comparison operator becomes
+  // one instruction. (Before the jumps are resolved: an operator that ends an if's branch
+  // follows its end marker, not the operand, so no jump lands between the two.)
+  void FuseOperands() {
+    std::vector<Instruction> fused;
+    fused.reserve(rpn_.size());
+    for (std::size_t k = 0; k < rpn_.size(); ++k) {
+      const Instruction& in = rpn_[k];
+      if ((in.op == Op::kVar || in.op == Op::kConst) && k + 1 < rpn_.size()) {
+        Op with = Fused(rpn_[k + 1].op, in.op == Op::kVar);
+        if (with != rpn_[k + 1].op) {
+          Instruction f = in;
+          f.op = with;
+          fused.push_back(f);
+          ++k;
+          continue;
+        }
+      }
+      fused.push_back(in);
+    }
+    rpn_.swap(fused);
+  }
+
+  static Op Fused(Op op, bool name) {
+    switch (op) {
+      case Op::kAdd: return name ? Op::kAddVar : Op::kAddConst;
+      case Op::kSub: return name ? Op::kSubVar : Op::kSubConst;
+      case Op::kMul: return name ? Op::kMulVar : Op::kMulConst;
+      case Op::kDiv: return name ? Op::kDivVar : Op::kDivConst;
+      case Op::kLt: return name ? Op::kLtVar : Op::kLtConst;
+      case Op::kGt: return name ? Op::kGtVar : Op::kGtConst;
+      case Op::kLe: return name ? Op::kLeVar : Op::kLeConst;
+      case Op::kGe: return name ? Op::kGeVar : Op::kGeConst;
+      case Op::kEq: return name ? Op::kEqVar : Op::kEqConst;
+      case Op::kNe: return name ? Op::kNeVar : Op::kNeConst;
+      default: return op;
+    }
   }
 
   // Resolves the jumps (an if jumps past its else, an else past its end) and drops the ends.
@@ -730,6 +775,26 @@ double RunProgram(const std::vector<detail::Instruction>& program, const double*
       case Op::kGe: --top; top[0] = top[0] >= top[1]; break;
       case Op::kEq: --top; top[0] = top[0] == top[1]; break;
       case Op::kNe: --top; top[0] = top[0] != top[1]; break;
+      case Op::kAddVar: top[0] += values[in->arg]; break;
+      case Op::kSubVar: top[0] -= values[in->arg]; break;
+      case Op::kMulVar: top[0] *= values[in->arg]; break;
+      case Op::kDivVar: top[0] /= values[in->arg]; break;
+      case Op::kLtVar: top[0] = top[0] < values[in->arg]; break;
+      case Op::kGtVar: top[0] = top[0] > values[in->arg]; break;
+      case Op::kLeVar: top[0] = top[0] <= values[in->arg]; break;
+      case Op::kGeVar: top[0] = top[0] >= values[in->arg]; break;
+      case Op::kEqVar: top[0] = top[0] == values[in->arg]; break;
+      case Op::kNeVar: top[0] = top[0] != values[in->arg]; break;
+      case Op::kAddConst: top[0] += in->add; break;
+      case Op::kSubConst: top[0] -= in->add; break;
+      case Op::kMulConst: top[0] *= in->add; break;
+      case Op::kDivConst: top[0] /= in->add; break;
+      case Op::kLtConst: top[0] = top[0] < in->add; break;
+      case Op::kGtConst: top[0] = top[0] > in->add; break;
+      case Op::kLeConst: top[0] = top[0] <= in->add; break;
+      case Op::kGeConst: top[0] = top[0] >= in->add; break;
+      case Op::kEqConst: top[0] = top[0] == in->add; break;
+      case Op::kNeConst: top[0] = top[0] != in->add; break;
       case Op::kAnd: --top; top[0] = top[0] != 0 && top[1] != 0; break;
       case Op::kOr: --top; top[0] = top[0] != 0 || top[1] != 0; break;
       case Op::kNeg: top[0] = -top[0]; break;
