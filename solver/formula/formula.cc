@@ -692,8 +692,54 @@ class Compiler {
     }
   }
 
+  // True when every instruction finds its operands on the stack, both branches of every if
+  // leave one value more than the condition's removal left, and one value remains: a program
+  // RunProgram can run without reading outside its stack.
+  bool Balanced() const {
+    std::vector<int> at_if;  // the depth after each open if removed its condition
+    int depth = 0;
+    for (const auto& in : rpn_) {
+      int needs = 0, leaves = 0;
+      switch (in.op) {
+        case Op::kConst: case Op::kVar: case Op::kVarMul: case Op::kVarPow2: case Op::kVarPow3:
+        case Op::kVarPow4:
+          leaves = 1;
+          break;
+        case Op::kAdd: case Op::kSub: case Op::kMul: case Op::kDiv: case Op::kPow: case Op::kLt:
+        case Op::kGt: case Op::kLe: case Op::kGe: case Op::kEq: case Op::kNe: case Op::kAnd:
+        case Op::kOr: case Op::kCall2:
+          needs = 2, leaves = 1;
+          break;
+        case Op::kSelect: needs = 3, leaves = 1; break;
+        case Op::kSum: case Op::kAvg: case Op::kMin: case Op::kMax:
+          if (in.arg < 1) return false;
+          needs = in.arg, leaves = 1;
+          break;
+        case Op::kIf:
+          if (depth < 1) return false;
+          at_if.push_back(--depth);
+          continue;
+        case Op::kElse:
+          if (at_if.empty() || depth != at_if.back() + 1) return false;
+          depth = at_if.back();
+          continue;
+        case Op::kEndIf:
+          if (at_if.empty() || depth != at_if.back() + 1) return false;
+          at_if.pop_back();
+          continue;
+        default:  // the unary operators and calls, and the operators fused with an operand
+          needs = 1, leaves = 1;
+          break;
+      }
+      if (depth < needs) return false;
+      depth += leaves - needs;
+    }
+    return depth == 1 && at_if.empty();
+  }
+
   // Resolves the jumps (an if jumps past its else, an else past its end) and drops the ends.
   bool Finish(std::vector<Instruction>& program) {
+    if (!Balanced()) return false;
     std::vector<std::int32_t> index(rpn_.size() + 1);
     std::int32_t kept = 0;
     for (std::size_t k = 0; k < rpn_.size(); ++k) {
