@@ -334,8 +334,8 @@ class Compiler {
         }
       }
       if (builtin && !operand) {
-        if (next(std::char_traits<char>::length(builtin->text)) == '=' &&
-            std::char_traits<char>::length(builtin->text) == 1 && (c == '+' || c == '-' || c == '*' || c == '/'))
+        bool arithmetic = c == '+' || c == '-' || c == '*' || c == '/';
+        if (arithmetic && std::char_traits<char>::length(builtin->text) == 1 && next(1) == '=')
           return false;  // an assignment operator
         if (!Binary({builtin->code, builtin->precedence, nullptr})) return false;
         i += std::char_traits<char>::length(builtin->text);
@@ -344,7 +344,8 @@ class Compiler {
       }
       if (operand && (c == '-' || c == '+' || c == '!')) {
         if (c == '!' && next(1) == '=') return false;
-        ops_.push_back({Code::kInfix, kPrecInfix, c == '-' ? &kNegInfo : c == '+' ? &kPlusInfo : &kNotInfo});
+        const FunctionInfo* sign = c == '-' ? &kNegInfo : c == '+' ? &kPlusInfo : &kNotInfo;
+        ops_.push_back({Code::kInfix, kPrecInfix, sign});
         ++i;
         continue;
       }
@@ -497,7 +498,9 @@ class Compiler {
   static bool IsVar(const Instruction& in) { return in.op == Op::kVar; }
   static bool IsVarMul(const Instruction& in) { return in.op == Op::kVarMul; }
   // muparser ORs the two tokens' variable pointers (one of them null, or both the same).
-  static int Either(const Instruction& a, const Instruction& b) { return a.arg >= 0 ? a.arg : b.arg; }
+  static int Either(const Instruction& a, const Instruction& b) {
+    return a.arg >= 0 ? a.arg : b.arg;
+  }
 
   // A built-in binary operator, with muparser's optimizer's rewrites.
   bool AddOp(Op op) {
@@ -618,7 +621,8 @@ class Compiler {
     if (count > 0 && f.fn != Fn::kMod) {
       if (f.fn == Fn::kPlus) return true;
       bool constant = true;
-      for (int k = 0; k < count; ++k) constant = constant && IsVal(rpn_[n - 1 - static_cast<std::size_t>(k)]);
+      for (std::size_t k = 0; k < static_cast<std::size_t>(count); ++k)
+        constant = constant && IsVal(rpn_[n - 1 - k]);
       if (constant) {
         double args[3] = {0, 0, 0};
         for (int k = 0; k < count; ++k) args[k] = rpn_[n - static_cast<std::size_t>(count - k)].add;
@@ -862,7 +866,8 @@ double RunProgram(const std::vector<detail::Instruction>& program, const double*
         // (which decides what NaN among the arguments gives).
         top -= in->arg - 1;
         double m = top[0];
-        for (int k = 0; k < in->arg; ++k) m = in->op == Op::kMin ? std::min(m, top[k]) : std::max(m, top[k]);
+        for (int k = 0; k < in->arg; ++k)
+          m = in->op == Op::kMin ? std::min(m, top[k]) : std::max(m, top[k]);
         top[0] = m;
         break;
       }
@@ -967,7 +972,7 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
         for (int slot : e->used_) fast->DefineVar(symbols_.name(slot), values + slot);
         fast->SetExpr(lazy);
         double a = fast->Eval();
-        if (a == as_written || (std::isnan(a) && std::isnan(as_written)) || std::isnan(as_written)) {
+        if (a == as_written || std::isnan(as_written)) {
           e->code_ = lazy;
           reference = a;
         }
@@ -1022,7 +1027,8 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
 }
 
 Evaluator::Evaluator(const ExpressionSet& set)
-    : set_(&set), values_(std::make_unique<double[]>(std::max<std::size_t>(set.symbols().size(), 1))),
+    : set_(&set),
+      values_(std::make_unique<double[]>(std::max<std::size_t>(set.symbols().size(), 1))),
       stack_(set.longest_program_ + 1) {
   Reset();
   parsers_.resize(set.size());

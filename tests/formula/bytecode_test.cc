@@ -4,9 +4,9 @@
 // compared bit for bit (any NaN equals any NaN).
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -21,12 +21,10 @@ using parley::formula::ExpressionSet;
 
 namespace {
 
+// Equal bits (so 0 and -0 differ), or both NaN whatever their payloads.
 bool SameBits(double a, double b) {
-  if (std::isnan(a) && std::isnan(b)) return true;
-  std::uint64_t x, y;
-  std::memcpy(&x, &a, sizeof x);
-  std::memcpy(&y, &b, sizeof y);
-  return x == y;
+  return (std::isnan(a) && std::isnan(b)) ||
+         std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
 
 // Random formulas over the language, as a scenario's author could write them (the words,
@@ -39,12 +37,15 @@ class FormulaGenerator {
 
  private:
   int Pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  const std::string& Any(const std::vector<std::string>& words) {
+    return words[static_cast<std::size_t>(Pick(0, static_cast<int>(words.size()) - 1))];
+  }
 
   std::string Atom() {
     static const std::vector<std::string> atoms{
         "x", "y", "z", "w", "x", "y", "0", "1", "2", "3", "4", "0.5", ".25", "0.1", "2.5e2",
         "1e-3", "1e308", "7", "true", "false", "_pi", "_e"};
-    return atoms[static_cast<std::size_t>(Pick(0, static_cast<int>(atoms.size()) - 1))];
+    return Any(atoms);
   }
 
   std::string Expr(int depth) {
@@ -62,7 +63,7 @@ class FormulaGenerator {
       case 1:
       case 2:
       case 3: {
-        std::string op = binary[static_cast<std::size_t>(Pick(0, static_cast<int>(binary.size()) - 1))];
+        std::string op = Any(binary);
         return sub() + op + sub();
       }
       case 4: return "(" + sub() + ")";
@@ -71,9 +72,9 @@ class FormulaGenerator {
       case 7: return "if(" + sub() + ", " + sub() + ", " + sub() + ")";
       case 8: return "(" + sub() + " ? " + sub() + " : " + sub() + ")";
       case 9: return "pow(" + sub() + ", " + sub() + ")";
-      case 10: return unary[static_cast<std::size_t>(Pick(0, static_cast<int>(unary.size()) - 1))] + "(" + sub() + ")";
+      case 10: return Any(unary) + "(" + sub() + ")";
       case 11: {
-        std::string call = variadic[static_cast<std::size_t>(Pick(0, 3))] + "(" + sub();
+        std::string call = Any(variadic) + "(" + sub();
         for (int k = Pick(0, 3); k > 0; --k) call += ", " + sub();
         return call + ")";
       }
@@ -83,7 +84,7 @@ class FormulaGenerator {
             "x^2", "x^3", "x^4", "x^0", "x^1", "x*x", "2*x", "x*3", "x+1", "1-x", "x-x", "x+x",
             "(3*x+1)*2", "2*(x*0.1-0.7)", "0.3*x/3", "x/0", "-x*2", "-x^2", "2^-x", "x*-1",
             "-0*x", "x*y", "-(x)", "0.5 && 1", "x && 0.5", "2^3^2", "-2^2"};
-        return shapes[static_cast<std::size_t>(Pick(0, static_cast<int>(shapes.size()) - 1))];
+        return Any(shapes);
       }
       default: return sub() + (Pick(0, 1) ? "*" : "+") + sub();
     }
@@ -153,7 +154,8 @@ TEST_SUITE("formula") {
     int accepted = 0, compiled = 0, compared = 0;
     for (int round = 0; round < 400; ++round) {
       ExpressionSet set;
-      for (const char* name : {"x", "y", "z", "w"}) set.mutable_symbols().Add(name, RandomValue(rng));
+      for (const char* name : {"x", "y", "z", "w"})
+        set.mutable_symbols().Add(name, RandomValue(rng));
       std::vector<const Expression*> formulas;
       for (int k = 0; k < 10; ++k) {
         std::string text = generator.Formula();
