@@ -22,8 +22,8 @@
 // muparser checks every formula (its error messages and columns are the ones users see);
 // Parley then compiles the accepted text into a flat bytecode of its own, which reproduces
 // muparser's evaluation bit for bit (the same IEEE operations in the same order, including
-// muparser's bytecode optimizer's rewrites such as x*x for x^2 and a*x+b for a fused
-// multiply-add of constants) at a fraction of muparser's per-call cost. A formula the
+// muparser's bytecode optimizer's rewrites such as x*x for x^2, and x*6 + 2 in one step for
+// 2*(3*x+1)) at a fraction of muparser's per-call cost. A formula the
 // bytecode does not cover (an assignment, several comma-separated results) is evaluated by
 // muparser itself, as is one whose bytecode disagreed with muparser when it was compiled.
 #pragma once
