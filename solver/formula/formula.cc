@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 
 namespace parley::formula {
@@ -112,6 +114,784 @@ SourceLocation Offset(const SourceLocation& where, const std::string& text, std:
   return at;
 }
 
+// The bytecode compiler. It runs on text muparser has accepted and follows muparser 2.3's
+// shunting-yard algorithm step for step (the same precedences, associativities and order of
+// emission), and applies the same rewrites muparser's bytecode optimizer applies as each
+// token is emitted, since those rewrites change results in the last bit (x^2 is x*x, 3*(x*2)
+// is x*6 + 0, constants are folded, `&&` of two constants truncates them to integers).
+// Anything it does not recognise makes Compile return false: muparser then evaluates.
+namespace compiler {
+
+using detail::Instruction;
+using detail::Op;
+
+// The functions and operators that become calls in muparser's bytecode.
+enum class Fn {
+  kNeg, kPlus, kNot, kMod, kIf, kPow, kAtan2, kSum, kAvg, kMin, kMax,
+  kSin, kCos, kTan, kAsin, kAcos, kAtan, kSinh, kCosh, kTanh, kAsinh, kAcosh, kAtanh,
+  kLog2, kLog10, kLog, kExp, kSqrt, kSign, kRint, kAbs,
+};
+
+// muparser's definitions of its built-in functions (MathImpl), written out.
+double Sin(double v) { return std::sin(v); }
+double Cos(double v) { return std::cos(v); }
+double Tan(double v) { return std::tan(v); }
+double Asin(double v) { return std::asin(v); }
+double Acos(double v) { return std::acos(v); }
+double Atan(double v) { return std::atan(v); }
+double Sinh(double v) { return std::sinh(v); }
+double Cosh(double v) { return std::cosh(v); }
+double Tanh(double v) { return std::tanh(v); }
+double Asinh(double v) { return std::log(v + std::sqrt(v * v + 1)); }
+double Acosh(double v) { return std::log(v + std::sqrt(v * v - 1)); }
+double Atanh(double v) { return 0.5 * std::log((1 + v) / (1 - v)); }
+double Log2(double v) { return std::log(v) / std::log(2.0); }
+double Log10(double v) { return std::log10(v); }
+double Exp(double v) { return std::exp(v); }
+double Sqrt(double v) { return std::sqrt(v); }
+double Sign(double v) { return (v < 0) ? -1 : (v > 0) ? 1 : 0; }
+double Rint(double v) { return std::floor(v + 0.5); }
+double Abs(double v) { return (v >= 0) ? v : -v; }
+double Atan2(double a, double b) { return std::atan2(a, b); }
+
+struct FunctionInfo {
+  const char* name;
+  Fn fn;
+  int arity;  // -1: any number of arguments (at least one)
+  double (*call1)(double);
+  double (*call2)(double, double);
+};
+
+constexpr FunctionInfo kFunctions[] = {
+    {"if", Fn::kIf, 3, nullptr, nullptr},       {"pow", Fn::kPow, 2, nullptr, Pow},
+    {"atan2", Fn::kAtan2, 2, nullptr, Atan2},   {"sum", Fn::kSum, -1, nullptr, nullptr},
+    {"avg", Fn::kAvg, -1, nullptr, nullptr},    {"min", Fn::kMin, -1, nullptr, nullptr},
+    {"max", Fn::kMax, -1, nullptr, nullptr},    {"sin", Fn::kSin, 1, Sin, nullptr},
+    {"cos", Fn::kCos, 1, Cos, nullptr},         {"tan", Fn::kTan, 1, Tan, nullptr},
+    {"asin", Fn::kAsin, 1, Asin, nullptr},      {"acos", Fn::kAcos, 1, Acos, nullptr},
+    {"atan", Fn::kAtan, 1, Atan, nullptr},      {"sinh", Fn::kSinh, 1, Sinh, nullptr},
+    {"cosh", Fn::kCosh, 1, Cosh, nullptr},      {"tanh", Fn::kTanh, 1, Tanh, nullptr},
+    {"asinh", Fn::kAsinh, 1, Asinh, nullptr},   {"acosh", Fn::kAcosh, 1, Acosh, nullptr},
+    {"atanh", Fn::kAtanh, 1, Atanh, nullptr},   {"log2", Fn::kLog2, 1, Log2, nullptr},
+    {"log10", Fn::kLog10, 1, Log10, nullptr},   {"log", Fn::kLog, 1, NaturalLog, nullptr},
+    {"ln", Fn::kLog, 1, NaturalLog, nullptr},   {"exp", Fn::kExp, 1, Exp, nullptr},
+    {"sqrt", Fn::kSqrt, 1, Sqrt, nullptr},      {"sign", Fn::kSign, 1, Sign, nullptr},
+    {"rint", Fn::kRint, 1, Rint, nullptr},      {"abs", Fn::kAbs, 1, Abs, nullptr},
+};
+
+const FunctionInfo* FindFunction(std::string_view name) {
+  for (const auto& f : kFunctions)
+    if (name == f.name) return &f;
+  return nullptr;
+}
+
+// The value of a call whose arguments are all constants (muparser folds those).
+double Fold(const FunctionInfo& f, const double* args) {
+  switch (f.fn) {
+    case Fn::kNeg: return -args[0];
+    case Fn::kPlus: return args[0];
+    case Fn::kNot: return Not(args[0]);
+    case Fn::kMod: return Mod(args[0], args[1]);
+    case Fn::kIf: return IfThenElse(args[0], args[1], args[2]);
+    default: break;
+  }
+  if (f.call1) return f.call1(args[0]);
+  return f.call2(args[0], args[1]);
+}
+
+// C++'s (int)x is non-zero: what muparser's folding of `&&` and `||` tests. x86's conversion
+// gives INT_MIN (non-zero) for NaN and out-of-range values.
+bool IntegerTruth(double x) { return !(std::fabs(x) < 1.0); }
+
+constexpr FunctionInfo kNegInfo{"-", Fn::kNeg, 1, nullptr, nullptr};
+constexpr FunctionInfo kPlusInfo{"+", Fn::kPlus, 1, nullptr, nullptr};
+constexpr FunctionInfo kNotInfo{"!", Fn::kNot, 1, nullptr, nullptr};
+constexpr FunctionInfo kModInfo{"%", Fn::kMod, 2, nullptr, Mod};
+
+// Operator codes as muparser compares them (same code: associativity decides).
+enum class Code { kLe, kGe, kNe, kEq, kLt, kGt, kAdd, kSub, kMul, kDiv, kPow, kAnd, kOr,
+                  kBracket, kIf, kElse, kBinary, kInfix, kFunction };
+
+struct Pending {
+  Code code;
+  int precedence = 0;
+  const FunctionInfo* function = nullptr;  // kBinary, kInfix, kFunction
+};
+
+constexpr int kPrecOr = 1, kPrecAnd = 2, kPrecCompare = 4, kPrecAdd = 5, kPrecMul = 6,
+              kPrecPow = 7, kPrecInfix = 6;
+
+class Compiler {
+ public:
+  Compiler(const SymbolTable& symbols, const std::vector<std::pair<std::string, double>>& constants)
+      : symbols_(symbols), constants_(constants) {}
+
+  // The bytecode of `text`, or false where it is not covered.
+  bool Compile(const std::string& text, std::vector<Instruction>& program) {
+    rpn_.clear();
+    args_.assign(1, 1);
+    if (!Parse(text)) return false;
+    if (args_.size() != 1 || args_.back() != 1 || rpn_.empty()) return false;
+    FuseOperands();
+    return Finish(program);
+  }
+
+ private:
+  static bool IsOperatorBreak(const Pending& p) {
+    return p.code == Code::kBracket || p.code == Code::kElse || p.code == Code::kIf;
+  }
+
+  bool Parse(const std::string& s) {
+    std::size_t i = 0;
+    bool operand = true;  // an operand (or a sign) comes next
+    bool after_open = false;
+    int ifs = 0;
+    for (;;) {
+      while (i < s.size() && s[i] > 0 && s[i] <= 0x20) ++i;
+      bool open_before = after_open;
+      after_open = false;
+      if (i >= s.size()) {
+        if (!ApplyRemaining()) return false;
+        return ops_.empty() && ifs == 0;
+      }
+      char c = s[i];
+      auto next = [&](std::size_t k) { return i + k < s.size() ? s[i + k] : '\0'; };
+      if (c == '%') {
+        if (operand) return false;
+        if (!Binary({Code::kBinary, kPrecMul, &kModInfo})) return false;
+        ++i;
+        operand = true;
+        continue;
+      }
+      if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+        std::size_t j = i;
+        while (j < s.size() && IsNameChar(s[j])) ++j;
+        std::string_view name(s.data() + i, j - i);
+        if (!operand) return false;
+        if (j < s.size() && s[j] == '(') {
+          const FunctionInfo* f = FindFunction(name);
+          if (!f) return false;
+          ops_.push_back({Code::kFunction, 0, f});
+          i = j;
+          continue;  // '(' follows
+        }
+        auto constant = std::find_if(constants_.begin(), constants_.end(),
+                                     [&](const auto& k) { return k.first == name; });
+        if (constant != constants_.end()) {
+          AddVal(constant->second);
+        } else {
+          int slot = symbols_.Find(name);
+          if (slot < 0) return false;
+          AddVar(slot);
+        }
+        i = j;
+        operand = false;
+        continue;
+      }
+      if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
+        if (!operand) return false;
+        std::size_t j = i;
+        bool digits = false;
+        while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j, digits = true;
+        if (j < s.size() && s[j] == '.') {
+          ++j;
+          while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j, digits = true;
+        }
+        if (!digits) return false;
+        if (j < s.size() && (s[j] == 'e' || s[j] == 'E')) {
+          std::size_t k = j + 1;
+          if (k < s.size() && (s[k] == '+' || s[k] == '-')) ++k;
+          if (k >= s.size() || !std::isdigit(static_cast<unsigned char>(s[k]))) return false;
+          while (k < s.size() && std::isdigit(static_cast<unsigned char>(s[k]))) ++k;
+          j = k;
+        }
+        if (j < s.size() && (IsNameChar(s[j]) || s[j] == '.')) return false;
+        std::string number(s, i, j - i);
+        char* end = nullptr;
+        double value = std::strtod(number.c_str(), &end);
+        if (end != number.c_str() + number.size()) return false;
+        AddVal(value);
+        i = j;
+        operand = false;
+        continue;
+      }
+      // Built-in operators, longest first where they share a character (muparser's order).
+      struct Builtin { const char* text; Code code; int precedence; };
+      static constexpr Builtin kBuiltins[] = {
+          {"<=", Code::kLe, kPrecCompare}, {">=", Code::kGe, kPrecCompare},
+          {"!=", Code::kNe, kPrecCompare}, {"==", Code::kEq, kPrecCompare},
+          {"<", Code::kLt, kPrecCompare},  {">", Code::kGt, kPrecCompare},
+          {"+", Code::kAdd, kPrecAdd},     {"-", Code::kSub, kPrecAdd},
+          {"*", Code::kMul, kPrecMul},     {"/", Code::kDiv, kPrecMul},
+          {"^", Code::kPow, kPrecPow},     {"&&", Code::kAnd, kPrecAnd},
+          {"||", Code::kOr, kPrecOr}};
+      const Builtin* builtin = nullptr;
+      for (const auto& b : kBuiltins) {
+        std::size_t n = std::char_traits<char>::length(b.text);
+        if (s.compare(i, n, b.text) == 0) {
+          builtin = &b;
+          break;
+        }
+      }
+      if (builtin && !operand) {
+        bool arithmetic = c == '+' || c == '-' || c == '*' || c == '/';
+        if (arithmetic && std::char_traits<char>::length(builtin->text) == 1 && next(1) == '=')
+          return false;  // an assignment operator
+        if (!Binary({builtin->code, builtin->precedence, nullptr})) return false;
+        i += std::char_traits<char>::length(builtin->text);
+        operand = true;
+        continue;
+      }
+      if (operand && (c == '-' || c == '+' || c == '!')) {
+        if (c == '!' && next(1) == '=') return false;
+        const FunctionInfo* sign = c == '-' ? &kNegInfo : c == '+' ? &kPlusInfo : &kNotInfo;
+        ops_.push_back({Code::kInfix, kPrecInfix, sign});
+        ++i;
+        continue;
+      }
+      if (builtin) return false;
+      switch (c) {
+        case '(':
+          if (!operand) return false;
+          args_.push_back(1);
+          ops_.push_back({Code::kBracket, 0, nullptr});
+          after_open = true;
+          ++i;
+          continue;
+        case ')': {
+          if (open_before) --args_.back();
+          if (!ApplyRemaining()) return false;
+          if (ops_.empty() || ops_.back().code != Code::kBracket || args_.size() < 2) return false;
+          int count = args_.back();
+          args_.pop_back();
+          ops_.pop_back();
+          bool function = !ops_.empty() && ops_.back().code == Code::kFunction;
+          if (count > 1 && !function) return false;
+          if (function && !ApplyFunction(count)) return false;
+          if (!function && count != 1) return false;
+          ++i;
+          operand = false;
+          continue;
+        }
+        case ',':
+          if (operand || ops_.empty() || ops_.back().code == Code::kIf) return false;
+          ++args_.back();
+          if (!ApplyRemaining()) return false;
+          ++i;
+          operand = true;
+          continue;
+        case '?':
+          if (operand) return false;
+          ++ifs;
+          args_.push_back(1);
+          if (!Binary({Code::kIf, 0, nullptr})) return false;
+          ++i;
+          operand = true;
+          continue;
+        case ':':
+          if (operand || args_.size() < 2 || args_.back() > 1 || --ifs < 0) return false;
+          args_.pop_back();
+          if (!ApplyRemaining()) return false;
+          EmitOp(Op::kElse);
+          ops_.push_back({Code::kElse, 0, nullptr});
+          ++i;
+          operand = true;
+          continue;
+        default:
+          return false;  // '=', strings, anything else
+      }
+    }
+  }
+
+  // A binary operator (or `?`) arrives: apply what binds at least as tightly, then wait.
+  bool Binary(const Pending& incoming) {
+    while (!ops_.empty() && !IsOperatorBreak(ops_.back())) {
+      const Pending& top = ops_.back();
+      if (top.code == incoming.code) {
+        bool right = incoming.code == Code::kPow;
+        if ((right && top.precedence <= incoming.precedence) ||
+            (!right && top.precedence < incoming.precedence))
+          break;
+      } else if (top.precedence < incoming.precedence) {
+        break;
+      }
+      if (!ApplyTop()) return false;
+    }
+    if (incoming.code == Code::kIf) EmitOp(Op::kIf);
+    ops_.push_back(incoming);
+    return true;
+  }
+
+  bool ApplyTop() {
+    Pending top = ops_.back();
+    ops_.pop_back();
+    switch (top.code) {
+      case Code::kInfix: return AddFun(*top.function, 1);
+      case Code::kBinary: return AddFun(*top.function, 2);
+      case Code::kLe: return AddOp(Op::kLe);
+      case Code::kGe: return AddOp(Op::kGe);
+      case Code::kNe: return AddOp(Op::kNe);
+      case Code::kEq: return AddOp(Op::kEq);
+      case Code::kLt: return AddOp(Op::kLt);
+      case Code::kGt: return AddOp(Op::kGt);
+      case Code::kAdd: return AddOp(Op::kAdd);
+      case Code::kSub: return AddOp(Op::kSub);
+      case Code::kMul: return AddOp(Op::kMul);
+      case Code::kDiv: return AddOp(Op::kDiv);
+      case Code::kPow: return AddOp(Op::kPow);
+      case Code::kAnd: return AddOp(Op::kAnd);
+      case Code::kOr: return AddOp(Op::kOr);
+      default: return false;
+    }
+  }
+
+  bool ApplyRemaining() {
+    while (!ops_.empty() && ops_.back().code != Code::kBracket && ops_.back().code != Code::kIf) {
+      if (ops_.back().code == Code::kElse) {
+        while (!ops_.empty() && ops_.back().code == Code::kElse) {
+          ops_.pop_back();
+          if (ops_.empty() || ops_.back().code != Code::kIf) return false;
+          ops_.pop_back();
+          EmitOp(Op::kEndIf);
+        }
+        continue;
+      }
+      if (ops_.back().code == Code::kFunction) return false;
+      if (!ApplyTop()) return false;
+    }
+    return true;
+  }
+
+  bool ApplyFunction(int count) {
+    const FunctionInfo& f = *ops_.back().function;
+    ops_.pop_back();
+    if (f.arity >= 0 ? count != f.arity : count < 1) return false;
+    return AddFun(f, f.arity >= 0 ? count : -count);
+  }
+
+  void Emit(Instruction in) { rpn_.push_back(in); }
+  void EmitOp(Op op) {
+    Instruction in;
+    in.op = op;
+    Emit(in);
+  }
+
+  void AddVar(int slot) {
+    Instruction in;
+    in.op = Op::kVar;
+    in.arg = slot;
+    in.mul = 1;
+    in.add = 0;
+    Emit(in);
+  }
+
+  void AddVal(double value) {
+    Instruction in;
+    in.op = Op::kConst;
+    in.arg = -1;
+    in.mul = 0;
+    in.add = value;
+    Emit(in);
+  }
+
+  static bool IsVal(const Instruction& in) { return in.op == Op::kConst; }
+  static bool IsVar(const Instruction& in) { return in.op == Op::kVar; }
+  static bool IsVarMul(const Instruction& in) { return in.op == Op::kVarMul; }
+  // muparser ORs the two tokens' variable pointers (one of them null, or both the same).
+  static int Either(const Instruction& a, const Instruction& b) {
+    return a.arg >= 0 ? a.arg : b.arg;
+  }
+
+  // A built-in binary operator, with muparser's optimizer's rewrites.
+  bool AddOp(Op op) {
+    std::size_t n = rpn_.size();
+    if (n < 2) return false;
+    Instruction& x = rpn_[n - 2];
+    Instruction& y = rpn_[n - 1];
+    if (IsVal(x) && IsVal(y)) {
+      double a = x.add, b = y.add;
+      double r = 0;
+      switch (op) {
+        case Op::kAnd: r = IntegerTruth(a) && IntegerTruth(b); break;
+        case Op::kOr: r = IntegerTruth(a) || IntegerTruth(b); break;
+        case Op::kLt: r = a < b; break;
+        case Op::kGt: r = a > b; break;
+        case Op::kLe: r = a <= b; break;
+        case Op::kGe: r = a >= b; break;
+        case Op::kNe: r = a != b; break;
+        case Op::kEq: r = a == b; break;
+        case Op::kAdd: r = a + b; break;
+        case Op::kSub: r = a - b; break;
+        case Op::kMul: r = a * b; break;
+        case Op::kDiv: r = a / b; break;
+        case Op::kPow: r = Pow(a, b); break;
+        default: return false;
+      }
+      x.add = r;
+      rpn_.pop_back();
+      return true;
+    }
+    switch (op) {
+      case Op::kPow:
+        if (IsVar(x) && IsVal(y)) {
+          double e = y.add;
+          if (e == 0) {
+            x.op = Op::kConst;
+            x.arg = -1;
+            x.mul = 0;
+            x.add = 1;
+          } else if (e == 1) {
+            // stays the variable
+          } else if (e == 2) {
+            x.op = Op::kVarPow2;
+          } else if (e == 3) {
+            x.op = Op::kVarPow3;
+          } else if (e == 4) {
+            x.op = Op::kVarPow4;
+          } else {
+            break;
+          }
+          rpn_.pop_back();
+          return true;
+        }
+        break;
+      case Op::kAdd:
+      case Op::kSub:
+        if ((IsVar(y) && IsVal(x)) || (IsVal(y) && IsVar(x)) || (IsVal(y) && IsVarMul(x)) ||
+            (IsVarMul(y) && IsVal(x)) ||
+            ((IsVar(y) || IsVarMul(y)) && (IsVar(x) || IsVarMul(x)) && x.arg == y.arg)) {
+          double sign = op == Op::kSub ? -1 : 1;
+          x.op = Op::kVarMul;
+          x.arg = Either(x, y);
+          x.add += sign * y.add;
+          x.mul += sign * y.mul;
+          rpn_.pop_back();
+          return true;
+        }
+        break;
+      case Op::kMul:
+        if ((IsVar(y) && IsVal(x)) || (IsVal(y) && IsVar(x))) {
+          x.op = Op::kVarMul;
+          x.arg = Either(x, y);
+          x.mul = x.add + y.add;
+          x.add = 0;
+          rpn_.pop_back();
+          return true;
+        }
+        if ((IsVal(y) && IsVarMul(x)) || (IsVarMul(y) && IsVal(x))) {
+          x.arg = Either(x, y);
+          if (IsVal(y)) {
+            x.mul *= y.add;
+            x.add *= y.add;
+          } else {
+            x.mul = y.mul * x.add;
+            x.add = y.add * x.add;
+          }
+          x.op = Op::kVarMul;
+          rpn_.pop_back();
+          return true;
+        }
+        if (IsVar(y) && IsVar(x) && x.arg == y.arg) {
+          x.op = Op::kVarPow2;
+          rpn_.pop_back();
+          return true;
+        }
+        break;
+      case Op::kDiv:
+        if (IsVal(y) && IsVarMul(x) && y.add != 0) {
+          x.mul /= y.add;
+          x.add /= y.add;
+          rpn_.pop_back();
+          return true;
+        }
+        break;
+      default:
+        break;
+    }
+    EmitOp(op);
+    return true;
+  }
+
+  // A call of a function or operator with `count` arguments (negative: any number), with
+  // muparser's folding of constant arguments (not for functions of any number of arguments).
+  bool AddFun(const FunctionInfo& f, int count) {
+    std::size_t n = rpn_.size();
+    if (static_cast<std::size_t>(std::abs(count)) > n) return false;
+    // (muparser's DefineOprt, which defines %, marks the operator as not foldable.)
+    if (count > 0 && f.fn != Fn::kMod) {
+      if (f.fn == Fn::kPlus) return true;
+      bool constant = true;
+      for (std::size_t k = 0; k < static_cast<std::size_t>(count); ++k)
+        constant = constant && IsVal(rpn_[n - 1 - k]);
+      if (constant) {
+        double args[3] = {0, 0, 0};
+        for (int k = 0; k < count; ++k) args[k] = rpn_[n - static_cast<std::size_t>(count - k)].add;
+        double value = Fold(f, args);
+        rpn_.resize(n - static_cast<std::size_t>(count));
+        AddVal(value);
+        return true;
+      }
+    }
+    Instruction in;
+    switch (f.fn) {
+      case Fn::kNeg: in.op = Op::kNeg; break;
+      case Fn::kNot: in.op = Op::kNot; break;
+      case Fn::kIf: in.op = Op::kSelect; break;
+      case Fn::kSum: in.op = Op::kSum; break;
+      case Fn::kAvg: in.op = Op::kAvg; break;
+      case Fn::kMin: in.op = Op::kMin; break;
+      case Fn::kMax: in.op = Op::kMax; break;
+      default:
+        if (f.call1) {
+          in.op = Op::kCall1;
+          in.call1 = f.call1;
+        } else if (f.call2) {
+          in.op = Op::kCall2;
+          in.call2 = f.call2;
+        } else {
+          return false;
+        }
+    }
+    in.arg = std::abs(count);
+    Emit(in);
+    return true;
+  }
+
+  // A name or a constant followed at once by an arithmetic or comparison operator becomes
+  // one instruction. (Before the jumps are resolved: an operator that ends an if's branch
+  // follows its end marker, not the operand, so no jump lands between the two.)
+  void FuseOperands() {
+    std::vector<Instruction> fused;
+    fused.reserve(rpn_.size());
+    for (std::size_t k = 0; k < rpn_.size(); ++k) {
+      const Instruction& in = rpn_[k];
+      if ((in.op == Op::kVar || in.op == Op::kConst) && k + 1 < rpn_.size()) {
+        Op with = Fused(rpn_[k + 1].op, in.op == Op::kVar);
+        if (with != rpn_[k + 1].op) {
+          Instruction f = in;
+          f.op = with;
+          fused.push_back(f);
+          ++k;
+          continue;
+        }
+      }
+      fused.push_back(in);
+    }
+    rpn_.swap(fused);
+  }
+
+  static Op Fused(Op op, bool name) {
+    switch (op) {
+      case Op::kAdd: return name ? Op::kAddVar : Op::kAddConst;
+      case Op::kSub: return name ? Op::kSubVar : Op::kSubConst;
+      case Op::kMul: return name ? Op::kMulVar : Op::kMulConst;
+      case Op::kDiv: return name ? Op::kDivVar : Op::kDivConst;
+      case Op::kLt: return name ? Op::kLtVar : Op::kLtConst;
+      case Op::kGt: return name ? Op::kGtVar : Op::kGtConst;
+      case Op::kLe: return name ? Op::kLeVar : Op::kLeConst;
+      case Op::kGe: return name ? Op::kGeVar : Op::kGeConst;
+      case Op::kEq: return name ? Op::kEqVar : Op::kEqConst;
+      case Op::kNe: return name ? Op::kNeVar : Op::kNeConst;
+      default: return op;
+    }
+  }
+
+  // True when every instruction finds its operands on the stack, both branches of every if
+  // leave one value more than the condition's removal left, and one value remains: a program
+  // RunProgram can run without reading outside its stack.
+  bool Balanced() const {
+    std::vector<int> at_if;  // the depth after each open if removed its condition
+    int depth = 0;
+    for (const auto& in : rpn_) {
+      int needs = 0, leaves = 0;
+      switch (in.op) {
+        case Op::kConst: case Op::kVar: case Op::kVarMul: case Op::kVarPow2: case Op::kVarPow3:
+        case Op::kVarPow4:
+          leaves = 1;
+          break;
+        case Op::kAdd: case Op::kSub: case Op::kMul: case Op::kDiv: case Op::kPow: case Op::kLt:
+        case Op::kGt: case Op::kLe: case Op::kGe: case Op::kEq: case Op::kNe: case Op::kAnd:
+        case Op::kOr: case Op::kCall2:
+          needs = 2, leaves = 1;
+          break;
+        case Op::kSelect: needs = 3, leaves = 1; break;
+        case Op::kSum: case Op::kAvg: case Op::kMin: case Op::kMax:
+          if (in.arg < 1) return false;
+          needs = in.arg, leaves = 1;
+          break;
+        case Op::kIf:
+          if (depth < 1) return false;
+          at_if.push_back(--depth);
+          continue;
+        case Op::kElse:
+          if (at_if.empty() || depth != at_if.back() + 1) return false;
+          depth = at_if.back();
+          continue;
+        case Op::kEndIf:
+          if (at_if.empty() || depth != at_if.back() + 1) return false;
+          at_if.pop_back();
+          continue;
+        default:  // the unary operators and calls, and the operators fused with an operand
+          needs = 1, leaves = 1;
+          break;
+      }
+      if (depth < needs) return false;
+      depth += leaves - needs;
+    }
+    return depth == 1 && at_if.empty();
+  }
+
+  // Resolves the jumps (an if jumps past its else, an else past its end) and drops the ends.
+  bool Finish(std::vector<Instruction>& program) {
+    if (!Balanced()) return false;
+    std::vector<std::int32_t> index(rpn_.size() + 1);
+    std::int32_t kept = 0;
+    for (std::size_t k = 0; k < rpn_.size(); ++k) {
+      index[k] = kept;
+      if (rpn_[k].op != Op::kEndIf) ++kept;
+    }
+    index[rpn_.size()] = kept;
+    std::vector<std::size_t> ifs, elses;
+    for (std::size_t k = 0; k < rpn_.size(); ++k) {
+      switch (rpn_[k].op) {
+        case Op::kIf: ifs.push_back(k); break;
+        case Op::kElse:
+          if (ifs.empty()) return false;
+          rpn_[ifs.back()].arg = index[k] + 1;
+          ifs.pop_back();
+          elses.push_back(k);
+          break;
+        case Op::kEndIf:
+          if (elses.empty()) return false;
+          rpn_[elses.back()].arg = index[k];
+          elses.pop_back();
+          break;
+        default: break;
+      }
+    }
+    if (!ifs.empty() || !elses.empty()) return false;
+    program.clear();
+    for (const auto& in : rpn_)
+      if (in.op != Op::kEndIf) program.push_back(in);
+    // Every instruction pushes at most one value: the stack never grows past the length.
+    return true;
+  }
+
+  const SymbolTable& symbols_;
+  const std::vector<std::pair<std::string, double>>& constants_;
+  std::vector<Instruction> rpn_;
+  std::vector<Pending> ops_;
+  std::vector<int> args_;
+};
+
+
+// Runs a compiled formula as muparser runs its bytecode: the same operations on the same
+// values in the same order. `stack` holds at least one more value than the program has
+// instructions.
+double RunProgram(const std::vector<detail::Instruction>& program, const double* values,
+                  double* stack) {
+  using detail::Op;
+  const detail::Instruction* base = program.data();
+  const detail::Instruction* end = base + program.size();
+  double* top = stack;  // stack[1] is the first value, as in muparser
+  for (const detail::Instruction* in = base; in != end; ++in) {
+    switch (in->op) {
+      case Op::kConst: *++top = in->add; break;
+      case Op::kVar: *++top = values[in->arg]; break;
+      case Op::kVarMul: *++top = values[in->arg] * in->mul + in->add; break;
+      case Op::kVarPow2: {
+        double v = values[in->arg];
+        *++top = v * v;
+        break;
+      }
+      case Op::kVarPow3: {
+        double v = values[in->arg];
+        *++top = v * v * v;
+        break;
+      }
+      case Op::kVarPow4: {
+        double v = values[in->arg];
+        *++top = v * v * v * v;
+        break;
+      }
+      case Op::kAdd: --top; top[0] += top[1]; break;
+      case Op::kSub: --top; top[0] -= top[1]; break;
+      case Op::kMul: --top; top[0] *= top[1]; break;
+      case Op::kDiv: --top; top[0] /= top[1]; break;
+      case Op::kPow: --top; top[0] = Pow(top[0], top[1]); break;
+      case Op::kLt: --top; top[0] = top[0] < top[1]; break;
+      case Op::kGt: --top; top[0] = top[0] > top[1]; break;
+      case Op::kLe: --top; top[0] = top[0] <= top[1]; break;
+      case Op::kGe: --top; top[0] = top[0] >= top[1]; break;
+      case Op::kEq: --top; top[0] = top[0] == top[1]; break;
+      case Op::kNe: --top; top[0] = top[0] != top[1]; break;
+      case Op::kAddVar: top[0] += values[in->arg]; break;
+      case Op::kSubVar: top[0] -= values[in->arg]; break;
+      case Op::kMulVar: top[0] *= values[in->arg]; break;
+      case Op::kDivVar: top[0] /= values[in->arg]; break;
+      case Op::kLtVar: top[0] = top[0] < values[in->arg]; break;
+      case Op::kGtVar: top[0] = top[0] > values[in->arg]; break;
+      case Op::kLeVar: top[0] = top[0] <= values[in->arg]; break;
+      case Op::kGeVar: top[0] = top[0] >= values[in->arg]; break;
+      case Op::kEqVar: top[0] = top[0] == values[in->arg]; break;
+      case Op::kNeVar: top[0] = top[0] != values[in->arg]; break;
+      case Op::kAddConst: top[0] += in->add; break;
+      case Op::kSubConst: top[0] -= in->add; break;
+      case Op::kMulConst: top[0] *= in->add; break;
+      case Op::kDivConst: top[0] /= in->add; break;
+      case Op::kLtConst: top[0] = top[0] < in->add; break;
+      case Op::kGtConst: top[0] = top[0] > in->add; break;
+      case Op::kLeConst: top[0] = top[0] <= in->add; break;
+      case Op::kGeConst: top[0] = top[0] >= in->add; break;
+      case Op::kEqConst: top[0] = top[0] == in->add; break;
+      case Op::kNeConst: top[0] = top[0] != in->add; break;
+      case Op::kAnd: --top; top[0] = top[0] != 0 && top[1] != 0; break;
+      case Op::kOr: --top; top[0] = top[0] != 0 || top[1] != 0; break;
+      case Op::kNeg: top[0] = -top[0]; break;
+      case Op::kNot: top[0] = Not(top[0]); break;
+      case Op::kCall1: top[0] = in->call1(top[0]); break;
+      case Op::kCall2: --top; top[0] = in->call2(top[0], top[1]); break;
+      case Op::kSelect: top -= 2; top[0] = IfThenElse(top[0], top[1], top[2]); break;
+      case Op::kSum:
+      case Op::kAvg: {
+        top -= in->arg - 1;
+        double sum = 0;
+        for (int k = 0; k < in->arg; ++k) sum += top[k];
+        top[0] = in->op == Op::kSum ? sum : sum / static_cast<double>(in->arg);
+        break;
+      }
+      case Op::kMin:
+      case Op::kMax: {
+        // std::min and std::max as muparser calls them, starting from the first argument
+        // (which decides what NaN among the arguments gives).
+        top -= in->arg - 1;
+        double m = top[0];
+        for (int k = 0; k < in->arg; ++k)
+          m = in->op == Op::kMin ? std::min(m, top[k]) : std::max(m, top[k]);
+        top[0] = m;
+        break;
+      }
+      case Op::kIf:
+        if (*top-- == 0) in = base + in->arg - 1;
+        break;
+      case Op::kElse: in = base + in->arg - 1; break;
+      case Op::kEndIf: break;
+    }
+  }
+  return stack[1];
+}
+
+// Equal bits, or both NaN.
+bool SameBits(double a, double b) {
+  if (std::isnan(a) && std::isnan(b)) return true;
+  std::uint64_t x, y;
+  std::memcpy(&x, &a, sizeof x);
+  std::memcpy(&y, &b, sizeof y);
+  return x == y;
+}
+
+}  // namespace compiler
+
 }  // namespace
 
 const std::vector<std::string>& FunctionNames() {
@@ -183,6 +963,7 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
     }
     std::sort(e->used_.begin(), e->used_.end());
     e->code_ = code;
+    double reference = as_written;  // muparser's value of e->code_ at the initial values
     // The same formula with lazy ifs, for evaluation (kept only if it compiles and agrees).
     std::string lazy = LazyIfs(code);
     if (lazy != code) {
@@ -191,10 +972,26 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
         for (int slot : e->used_) fast->DefineVar(symbols_.name(slot), values + slot);
         fast->SetExpr(lazy);
         double a = fast->Eval();
-        if (a == as_written || (std::isnan(a) && std::isnan(as_written)) || std::isnan(as_written))
+        if (a == as_written || std::isnan(as_written)) {
           e->code_ = lazy;
+          reference = a;
+        }
       } catch (const mu::Parser::exception_type&) {
         // keep the formula as written
+      }
+    }
+    if (constants_.empty())
+      for (const auto& [name, value] : parser->GetConst()) constants_.emplace_back(name, value);
+    // The bytecode, kept only if it gives muparser's value, bit for bit, at the initial values
+    // (a safety net: the randomized test in tests/formula checks the two agree everywhere).
+    compiler::Compiler compiler(symbols_, constants_);
+    std::vector<detail::Instruction> program;
+    if (compiler.Compile(e->code_, program)) {
+      std::vector<double> stack(program.size() + 1);
+      double ours = compiler::RunProgram(program, values, stack.data());
+      if (compiler::SameBits(ours, reference)) {
+        e->program_ = std::move(program);
+        longest_program_ = std::max(longest_program_, e->program_.size());
       }
     }
   } catch (const mu::Parser::exception_type& error) {
@@ -230,15 +1027,18 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
 }
 
 Evaluator::Evaluator(const ExpressionSet& set)
-    : set_(&set), values_(std::make_unique<double[]>(std::max<std::size_t>(set.symbols().size(), 1))) {
+    : set_(&set),
+      values_(std::make_unique<double[]>(std::max<std::size_t>(set.symbols().size(), 1))),
+      stack_(set.longest_program_ + 1) {
   Reset();
-  parsers_.reserve(set.size());
+  parsers_.resize(set.size());
   for (std::size_t id = 0; id < set.size(); ++id) {
     const Expression& e = set[id];
+    if (!e.program_.empty()) continue;
     auto parser = MakeParser();
     for (int slot : e.used_) parser->DefineVar(set.symbols().name(slot), values_.get() + slot);
     parser->SetExpr(e.code_);
-    parsers_.push_back(std::move(parser));
+    parsers_[id] = std::move(parser);
   }
 }
 
@@ -253,8 +1053,20 @@ double Evaluator::Evaluate(const Expression& e) {
   // (That `e` belongs to this evaluator's set is checked once per use by its callers, e.g.
   // for a whole expansion; here only the bound, on the hot path.)
   PARLEY_CHECK(e.id_ < parsers_.size());
+  if (!e.program_.empty()) return compiler::RunProgram(e.program_, values_.get(), stack_.data());
   try {
     return parsers_[e.id_]->Eval();
+  } catch (const mu::Parser::exception_type&) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+double Evaluator::EvaluateWithMuparser(const Expression& e) {
+  try {
+    auto parser = MakeParser();
+    for (int slot : e.used_) parser->DefineVar(set_->symbols().name(slot), values_.get() + slot);
+    parser->SetExpr(e.code_);
+    return parser->Eval();
   } catch (const mu::Parser::exception_type&) {
     return std::numeric_limits<double>::quiet_NaN();
   }
