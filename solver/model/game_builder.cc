@@ -298,20 +298,32 @@ GamePtr GameBuilder::Build() {
   }
 
   // Preorder numbering by an explicit stack (deep trees must not overflow the call stack).
-  std::vector<NodeId> order;  // order[new] = old
-  order.reserve(n);
+  // Readers of .efg files add the nodes in preorder already (the file's order): then the
+  // numbering is the identity, and the arrays are moved into the game instead of permuted.
+  bool in_preorder = true;
+  std::vector<NodeId> order;  // order[new] = old; empty when in_preorder
   {
     std::vector<NodeId> stack{0};
+    NodeId next = 0;
     while (!stack.empty()) {
       NodeId v = stack.back();
       stack.pop_back();
-      order.push_back(v);
+      if (in_preorder && v != next) {
+        in_preorder = false;
+        order.reserve(n);
+        for (NodeId i = 0; i < next; ++i) order.push_back(i);
+      }
+      if (!in_preorder) order.push_back(v);
+      ++next;
       for (NodeId i = first[v + 1]; i > first[v]; --i) stack.push_back(kids[i - 1]);
     }
+    PARLEY_CHECK(next == n);
   }
-  PARLEY_CHECK(order.size() == n);
-  std::vector<NodeId> new_id(n);
-  for (NodeId i = 0; i < n; ++i) new_id[order[i]] = i;
+  std::vector<NodeId> new_id;
+  if (!in_preorder) {
+    new_id.resize(n);
+    for (NodeId i = 0; i < n; ++i) new_id[order[i]] = i;
+  }
 
   std::shared_ptr<Game> game(new Game());
   Game& g = *game;
@@ -321,27 +333,48 @@ GamePtr GameBuilder::Build() {
   g.labels_ = std::move(labels_);
 
   // Per-node arrays in preorder, CSR edges sorted by source.
-  g.kind_.resize(n);
-  g.outcome_.resize(n);
-  g.parent_.resize(n);
-  g.infoset_.assign(n, kNoInfoset);
-  std::vector<std::pair<NodeId, NodeId>> edges;
-  edges.reserve(n - 1);
-  for (NodeId i = 0; i < n; ++i) {
-    NodeId v = order[i];
-    g.kind_[i] = kind_[v];
-    g.outcome_[i] = outcome_[v];
-    g.parent_[i] = parent_[v] == kNoNode ? kNoNode : new_id[parent_[v]];
-    for (NodeId k = first[v]; k < first[v + 1]; ++k) edges.emplace_back(i, new_id[kids[k]]);
+  if (in_preorder) {
+    // The counting sort above is the CSR layout itself: `first` the row starts, `kids` the
+    // columns (children in action order). The tree is made empty with n vertices and given
+    // both arrays (its edges carry no properties, so nothing else is sized by the edges).
+    g.kind_ = std::move(kind_);
+    g.outcome_ = std::move(outcome_);
+    g.parent_ = std::move(parent_);
+    g.infoset_ = std::move(infoset_);
+    std::vector<std::uint32_t>().swap(child_count_);
+    const std::pair<NodeId, NodeId>* none = nullptr;
+    g.tree_ = Game::Tree(boost::edges_are_sorted, none, none, static_cast<NodeId>(n));
+    g.tree_.m_forward.m_rowstart.swap(first);
+    g.tree_.m_forward.m_column.swap(kids);
+    g.node_labels_ = std::move(node_labels_);  // added in node order: sorted already
+  } else {
+    g.kind_.resize(n);
+    g.outcome_.resize(n);
+    g.parent_.resize(n);
+    g.infoset_.assign(n, kNoInfoset);
+    std::vector<std::pair<NodeId, NodeId>> edges;
+    edges.reserve(n - 1);
+    for (NodeId i = 0; i < n; ++i) {
+      NodeId v = order[i];
+      g.kind_[i] = kind_[v];
+      g.outcome_[i] = outcome_[v];
+      g.parent_[i] = parent_[v] == kNoNode ? kNoNode : new_id[parent_[v]];
+      g.infoset_[i] = infoset_[v];
+      for (NodeId k = first[v]; k < first[v + 1]; ++k) edges.emplace_back(i, new_id[kids[k]]);
+    }
+    g.tree_ = Game::Tree(boost::edges_are_sorted, edges.begin(), edges.end(),
+                         static_cast<NodeId>(n));
+    std::vector<std::pair<NodeId, NodeId>>().swap(edges);
+    for (auto& [v, label] : node_labels_) v = new_id[v];
+    std::sort(node_labels_.begin(), node_labels_.end());
+    g.node_labels_ = std::move(node_labels_);
   }
-  g.tree_ = Game::Tree(boost::edges_are_sorted, edges.begin(), edges.end(),
-                       static_cast<NodeId>(n));
-  std::vector<std::pair<NodeId, NodeId>>().swap(edges);
+  std::vector<NodeId>().swap(first);
+  std::vector<NodeId>().swap(kids);
+  std::vector<NodeId>().swap(order);
+  std::vector<NodeId>().swap(new_id);
   g.rowstart_ = g.tree_.m_forward.m_rowstart.data();
   g.column_ = g.tree_.m_forward.m_column.data();
-  for (auto& [v, label] : node_labels_) v = new_id[v];
-  std::sort(node_labels_.begin(), node_labels_.end());
-  g.node_labels_ = std::move(node_labels_);
 
   // Subtree ends by a reverse sweep.
   g.subtree_end_.resize(n);
@@ -351,13 +384,12 @@ GamePtr GameBuilder::Build() {
   }
 
   // Information sets renumbered by first appearance in preorder; unused ones dropped;
-  // identical action-label lists shared.
+  // identical action-label lists shared. g.infoset_ holds the builder's ids until here.
   std::vector<InfosetId> new_set(infosets_.size(), kNoInfoset);
   std::vector<InfosetId> set_order;  // new -> old
   for (NodeId i = 0; i < n; ++i) {
-    NodeId v = order[i];
-    if (kind_[v] == NodeKind::kTerminal) continue;
-    InfosetId h = infoset_[v];
+    InfosetId h = g.infoset_[i];
+    if (h == kNoInfoset) continue;  // a terminal
     if (new_set[h] == kNoInfoset) {
       new_set[h] = static_cast<InfosetId>(set_order.size());
       set_order.push_back(h);
@@ -443,7 +475,11 @@ GamePtr GameBuilder::Build() {
   g.tree_.m_forward.m_column.shrink_to_fit();
   g.rowstart_ = g.tree_.m_forward.m_rowstart.data();
   g.column_ = g.tree_.m_forward.m_column.data();
-  g.kind_.shrink_to_fit();
+  g.kind_.shrink_to_fit();  // the moved arrays were grown by push_back
+  g.outcome_.shrink_to_fit();
+  g.parent_.shrink_to_fit();
+  g.infoset_.shrink_to_fit();
+  g.node_labels_.shrink_to_fit();
   g.infosets_.shrink_to_fit();
   g.action_labels_.shrink_to_fit();
   g.infoset_members_.shrink_to_fit();
