@@ -1,6 +1,10 @@
 #include "solver/model/game_builder.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 #include <bit>
 #include <span>
 #include <functional>
@@ -12,6 +16,43 @@
 #include "solver/model/error.h"
 
 namespace parley::model {
+
+namespace detail {
+
+namespace {
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+constexpr std::size_t kMappedFrom = std::size_t{4} << 20;
+std::size_t MappedBytes(std::size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
+}  // namespace
+
+void* AllocateZeroed(std::size_t bytes) {
+  if (bytes < kMappedFrom) {
+    void* memory = std::calloc(bytes == 0 ? 1 : bytes, 1);
+    if (memory == nullptr) throw std::bad_alloc();
+    return memory;
+  }
+  // Map one huge page more than needed and unmap the parts before and after the aligned range.
+  const std::size_t size = MappedBytes(bytes);
+  void* raw = ::mmap(nullptr, size + kHugePage, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  const auto start = reinterpret_cast<std::uintptr_t>(raw);
+  const std::uintptr_t aligned = (start + kHugePage - 1) & ~(std::uintptr_t{kHugePage} - 1);
+  if (aligned > start) ::munmap(raw, aligned - start);
+  if (const std::size_t tail = start + kHugePage - aligned; tail > 0)
+    ::munmap(reinterpret_cast<void*>(aligned + size), tail);
+  ::madvise(reinterpret_cast<void*>(aligned), size, MADV_HUGEPAGE);  // advice only
+  return reinterpret_cast<void*>(aligned);
+}
+
+void FreeZeroed(void* memory, std::size_t bytes) noexcept {
+  if (bytes < kMappedFrom)
+    std::free(memory);
+  else
+    ::munmap(memory, MappedBytes(bytes));
+}
+
+}  // namespace detail
 
 GameBuilder::GameBuilder(std::vector<std::string> players) : players_(std::move(players)) {
   if (players_.empty()) throw ValidationError("a game needs at least one player");
@@ -70,7 +111,7 @@ void GameBuilder::ReserveLabels(std::size_t count, std::size_t interned) {
 }
 
 void GameBuilder::RehashLabels(std::size_t slots) {
-  label_slots_.assign(slots, LabelSlot{});
+  label_slots_ = detail::ZeroedArray<LabelSlot>(slots);
   const std::size_t mask = slots - 1;
   for (LabelId id : interned_) {
     const std::size_t hash = std::hash<std::string_view>{}(labels_[id]);
@@ -409,34 +450,53 @@ GamePtr GameBuilder::Build() {
   }
   g.player_infosets_.assign(players_.size(), {});
   // Identical action-label lists are stored once: an open-addressing table from a list's
-  // hash to its offset in g.action_labels_ (at most half full).
-  std::size_t list_slots = std::bit_ceil(2 * set_order.size() + 2);
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> shared_lists(list_slots, {0, kNoNode});
-  auto share_list = [&](std::span<const LabelId> list) -> std::uint32_t {
+  // hash to its offset in g.action_labels_ (at most half full). A slot holds the hash's high
+  // 32 bits and the offset plus one (0: empty). In a file whose every set has actions of its
+  // own, each lookup misses the cache: the slot of the set kListAhead places further on is
+  // fetched while this one is looked up.
+  struct ListSlot {
+    std::uint32_t tag;
+    std::uint32_t offset_plus_one;
+  };
+  const std::size_t list_slots = std::bit_ceil(2 * set_order.size() + 2);
+  detail::ZeroedArray<ListSlot> shared_lists(list_slots);
+  auto list_of = [&](InfosetId h_new) -> std::span<const LabelId> {
+    const InfosetDraft& d = infosets_[set_order[h_new]];
+    return {action_labels_.data() + d.first_action, d.num_actions};
+  };
+  auto hash_of = [](std::span<const LabelId> list) {
     std::uint64_t hash = 1469598103934665603ull;  // FNV-1a over the ids
     for (LabelId id : list) hash = (hash ^ id) * 1099511628211ull;
-    hash ^= list.size();
+    return hash ^ list.size();
+  };
+  auto share_list = [&](std::span<const LabelId> list) -> std::uint32_t {
+    const std::uint64_t hash = hash_of(list);
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
     for (std::size_t i = hash & (list_slots - 1);; i = (i + 1) & (list_slots - 1)) {
-      auto& [slot_hash, offset] = shared_lists[i];
-      if (offset == kNoNode) {
-        slot_hash = hash;
-        offset = static_cast<std::uint32_t>(g.action_labels_.size());
+      ListSlot& slot = shared_lists[i];
+      if (slot.offset_plus_one == 0) {
+        const auto offset = static_cast<std::uint32_t>(g.action_labels_.size());
+        slot = {tag, offset + 1};
         g.action_labels_.insert(g.action_labels_.end(), list.begin(), list.end());
         return offset;
       }
-      if (slot_hash == hash && offset + list.size() <= g.action_labels_.size() &&
+      const std::uint32_t offset = slot.offset_plus_one - 1;
+      if (slot.tag == tag && offset + list.size() <= g.action_labels_.size() &&
           std::equal(list.begin(), list.end(), g.action_labels_.begin() + offset))
         return offset;
     }
   };
+  constexpr InfosetId kListAhead = 16;
   bool exact_probs = false;
   for (const Number& p : probs_)
     if (!p.DoubleIsExact()) exact_probs = true;
   g.infosets_.reserve(set_order.size());
+  g.action_labels_.reserve(action_labels_.size());
   for (InfosetId h_new = 0; h_new < set_order.size(); ++h_new) {
+    if (h_new + kListAhead < set_order.size())
+      __builtin_prefetch(&shared_lists[hash_of(list_of(h_new + kListAhead)) & (list_slots - 1)]);
     const InfosetDraft& d = infosets_[set_order[h_new]];
-    std::uint32_t list_offset =
-        share_list({action_labels_.data() + d.first_action, d.num_actions});
+    std::uint32_t list_offset = share_list(list_of(h_new));
     Game::InfosetRecord rec{d.player, d.label, list_offset, d.num_actions, member_start[h_new], 0};
     if (d.player == kChancePlayer) {
       g.has_chance_ = true;
