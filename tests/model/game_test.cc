@@ -11,14 +11,23 @@
 namespace parley::model {
 namespace {
 
+// Two players, A's set and B's set with actions a and b, outcomes one (1, 2) and two (3, 4):
+// the parts of the small trees below, whose nodes the tests add in different orders.
+struct TwoSets {
+  GameBuilder b{{"A", "B"}};
+  std::vector<std::string> ab{"a", "b"};
+  InfosetId ha = b.AddInfoset(0, "A moves", ab);
+  InfosetId hb = b.AddInfoset(1, "B moves", ab);
+  OutcomeId o1 = b.AddOutcome("one", std::vector<Number>{1, 2});
+  OutcomeId o2 = b.AddOutcome("two", std::vector<Number>{3, 4});
+};
+
 TEST_SUITE("model") {
   TEST_CASE("nodes are renumbered in preorder whatever order they were added in") {
-    GameBuilder b({"A", "B"});
-    std::vector<std::string> ab{"a", "b"};
-    InfosetId ha = b.AddInfoset(0, "A moves", ab);
-    InfosetId hb = b.AddInfoset(1, "B moves", ab);
-    OutcomeId o1 = b.AddOutcome("one", std::vector<Number>{1, 2});
-    OutcomeId o2 = b.AddOutcome("two", std::vector<Number>{3, 4});
+    TwoSets t;
+    GameBuilder& b = t.b;
+    const InfosetId ha = t.ha, hb = t.hb;
+    const OutcomeId o1 = t.o1, o2 = t.o2;
     NodeId root = b.AddNode(kNoNode, ha);
     NodeId left = b.AddNode(root, hb);
     NodeId right = b.AddTerminal(root, o1, "right leaf");
@@ -53,12 +62,10 @@ TEST_SUITE("model") {
   TEST_CASE("a game added in preorder keeps its numbering and a Boost.Graph view of its edges") {
     // The same game as above, added in preorder (as the .efg reader does): the builder then
     // hands its arrays over unpermuted, and the CSR arrays must still describe the tree.
-    GameBuilder b({"A", "B"});
-    std::vector<std::string> ab{"a", "b"};
-    InfosetId ha = b.AddInfoset(0, "A moves", ab);
-    InfosetId hb = b.AddInfoset(1, "B moves", ab);
-    OutcomeId o1 = b.AddOutcome("one", std::vector<Number>{1, 2});
-    OutcomeId o2 = b.AddOutcome("two", std::vector<Number>{3, 4});
+    TwoSets t;
+    GameBuilder& b = t.b;
+    const InfosetId ha = t.ha, hb = t.hb;
+    const OutcomeId o1 = t.o1, o2 = t.o2;
     NodeId root = b.AddNode(kNoNode, ha, kNoOutcome, "root");
     NodeId left = b.AddNode(root, hb);
     b.AddTerminal(left, o2, "first leaf");
