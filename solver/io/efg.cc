@@ -110,9 +110,11 @@ class EfgReader {
     builder_.emplace(std::move(players));
     // Files exported by other tools often give every action a distinct label: make room for
     // every quoted string of the file (an upper bound on the labels, counted at memchr's
-    // speed) and for about one interned label per 24 bytes, so that neither the labels nor
-    // the lookup table are regrown step by step.
-    builder_->ReserveLabels(scan_.CountQuotes() / 2, scan_.size() / 24);
+    // speed) and for about one interned label per 32 bytes (a set's or action's label costs
+    // 6 bytes or more, its node's record 20 or more), so that neither the labels nor the
+    // lookup table are regrown step by step, nor the table made larger than it needs to be.
+    const std::size_t strings = scan_.CountQuotes() / 2;
+    builder_->ReserveLabels(strings, std::min(strings, scan_.size() / 32));
     builder_->SetTitle(std::move(title));
     builder_->SetMaxNodes(options_.max_nodes);
     if (scan_.Peek().kind == TokenKind::kString)

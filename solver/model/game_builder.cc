@@ -1,6 +1,10 @@
 #include "solver/model/game_builder.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 #include <bit>
 #include <span>
 #include <functional>
@@ -12,6 +16,43 @@
 #include "solver/model/error.h"
 
 namespace parley::model {
+
+namespace detail {
+
+namespace {
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+constexpr std::size_t kMappedFrom = std::size_t{4} << 20;
+std::size_t MappedBytes(std::size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
+}  // namespace
+
+void* AllocateZeroed(std::size_t bytes) {
+  if (bytes < kMappedFrom) {
+    void* memory = std::calloc(bytes == 0 ? 1 : bytes, 1);
+    if (memory == nullptr) throw std::bad_alloc();
+    return memory;
+  }
+  // Map one huge page more than needed and unmap the parts before and after the aligned range.
+  const std::size_t size = MappedBytes(bytes);
+  void* raw = ::mmap(nullptr, size + kHugePage, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  const auto start = reinterpret_cast<std::uintptr_t>(raw);
+  const std::uintptr_t aligned = (start + kHugePage - 1) & ~(std::uintptr_t{kHugePage} - 1);
+  if (aligned > start) ::munmap(raw, aligned - start);
+  if (const std::size_t tail = start + kHugePage - aligned; tail > 0)
+    ::munmap(reinterpret_cast<void*>(aligned + size), tail);
+  ::madvise(reinterpret_cast<void*>(aligned), size, MADV_HUGEPAGE);  // advice only
+  return reinterpret_cast<void*>(aligned);
+}
+
+void FreeZeroed(void* memory, std::size_t bytes) noexcept {
+  if (bytes < kMappedFrom)
+    std::free(memory);
+  else
+    ::munmap(memory, MappedBytes(bytes));
+}
+
+}  // namespace detail
 
 GameBuilder::GameBuilder(std::vector<std::string> players) : players_(std::move(players)) {
   if (players_.empty()) throw ValidationError("a game needs at least one player");
@@ -70,7 +111,7 @@ void GameBuilder::ReserveLabels(std::size_t count, std::size_t interned) {
 }
 
 void GameBuilder::RehashLabels(std::size_t slots) {
-  label_slots_.assign(slots, LabelSlot{});
+  label_slots_ = detail::ZeroedArray<LabelSlot>(slots);
   const std::size_t mask = slots - 1;
   for (LabelId id : interned_) {
     const std::size_t hash = std::hash<std::string_view>{}(labels_[id]);
@@ -298,20 +339,32 @@ GamePtr GameBuilder::Build() {
   }
 
   // Preorder numbering by an explicit stack (deep trees must not overflow the call stack).
-  std::vector<NodeId> order;  // order[new] = old
-  order.reserve(n);
+  // Readers of .efg files add the nodes in preorder already (the file's order): then the
+  // numbering is the identity, and the arrays are moved into the game instead of permuted.
+  bool in_preorder = true;
+  std::vector<NodeId> order;  // order[new] = old; empty when in_preorder
   {
     std::vector<NodeId> stack{0};
+    NodeId next = 0;
     while (!stack.empty()) {
       NodeId v = stack.back();
       stack.pop_back();
-      order.push_back(v);
+      if (in_preorder && v != next) {
+        in_preorder = false;
+        order.reserve(n);
+        for (NodeId i = 0; i < next; ++i) order.push_back(i);
+      }
+      if (!in_preorder) order.push_back(v);
+      ++next;
       for (NodeId i = first[v + 1]; i > first[v]; --i) stack.push_back(kids[i - 1]);
     }
+    PARLEY_CHECK(next == n);
   }
-  PARLEY_CHECK(order.size() == n);
-  std::vector<NodeId> new_id(n);
-  for (NodeId i = 0; i < n; ++i) new_id[order[i]] = i;
+  std::vector<NodeId> new_id;
+  if (!in_preorder) {
+    new_id.resize(n);
+    for (NodeId i = 0; i < n; ++i) new_id[order[i]] = i;
+  }
 
   std::shared_ptr<Game> game(new Game());
   Game& g = *game;
@@ -321,27 +374,48 @@ GamePtr GameBuilder::Build() {
   g.labels_ = std::move(labels_);
 
   // Per-node arrays in preorder, CSR edges sorted by source.
-  g.kind_.resize(n);
-  g.outcome_.resize(n);
-  g.parent_.resize(n);
-  g.infoset_.assign(n, kNoInfoset);
-  std::vector<std::pair<NodeId, NodeId>> edges;
-  edges.reserve(n - 1);
-  for (NodeId i = 0; i < n; ++i) {
-    NodeId v = order[i];
-    g.kind_[i] = kind_[v];
-    g.outcome_[i] = outcome_[v];
-    g.parent_[i] = parent_[v] == kNoNode ? kNoNode : new_id[parent_[v]];
-    for (NodeId k = first[v]; k < first[v + 1]; ++k) edges.emplace_back(i, new_id[kids[k]]);
+  if (in_preorder) {
+    // The counting sort above is the CSR layout itself: `first` the row starts, `kids` the
+    // columns (children in action order). The tree is made empty with n vertices and given
+    // both arrays (its edges carry no properties, so nothing else is sized by the edges).
+    g.kind_ = std::move(kind_);
+    g.outcome_ = std::move(outcome_);
+    g.parent_ = std::move(parent_);
+    g.infoset_ = std::move(infoset_);
+    std::vector<std::uint32_t>().swap(child_count_);
+    const std::pair<NodeId, NodeId>* none = nullptr;
+    g.tree_ = Game::Tree(boost::edges_are_sorted, none, none, static_cast<NodeId>(n));
+    g.tree_.m_forward.m_rowstart.swap(first);
+    g.tree_.m_forward.m_column.swap(kids);
+    g.node_labels_ = std::move(node_labels_);  // added in node order: sorted already
+  } else {
+    g.kind_.resize(n);
+    g.outcome_.resize(n);
+    g.parent_.resize(n);
+    g.infoset_.assign(n, kNoInfoset);
+    std::vector<std::pair<NodeId, NodeId>> edges;
+    edges.reserve(n - 1);
+    for (NodeId i = 0; i < n; ++i) {
+      NodeId v = order[i];
+      g.kind_[i] = kind_[v];
+      g.outcome_[i] = outcome_[v];
+      g.parent_[i] = parent_[v] == kNoNode ? kNoNode : new_id[parent_[v]];
+      g.infoset_[i] = infoset_[v];
+      for (NodeId k = first[v]; k < first[v + 1]; ++k) edges.emplace_back(i, new_id[kids[k]]);
+    }
+    g.tree_ = Game::Tree(boost::edges_are_sorted, edges.begin(), edges.end(),
+                         static_cast<NodeId>(n));
+    std::vector<std::pair<NodeId, NodeId>>().swap(edges);
+    for (auto& [v, label] : node_labels_) v = new_id[v];
+    std::sort(node_labels_.begin(), node_labels_.end());
+    g.node_labels_ = std::move(node_labels_);
   }
-  g.tree_ = Game::Tree(boost::edges_are_sorted, edges.begin(), edges.end(),
-                       static_cast<NodeId>(n));
-  std::vector<std::pair<NodeId, NodeId>>().swap(edges);
+  std::vector<NodeId>().swap(first);
+  std::vector<NodeId>().swap(kids);
+  std::vector<NodeId>().swap(order);
+  std::vector<NodeId>().swap(new_id);
   g.rowstart_ = g.tree_.m_forward.m_rowstart.data();
   g.column_ = g.tree_.m_forward.m_column.data();
-  for (auto& [v, label] : node_labels_) v = new_id[v];
-  std::sort(node_labels_.begin(), node_labels_.end());
-  g.node_labels_ = std::move(node_labels_);
 
   // Subtree ends by a reverse sweep.
   g.subtree_end_.resize(n);
@@ -351,13 +425,12 @@ GamePtr GameBuilder::Build() {
   }
 
   // Information sets renumbered by first appearance in preorder; unused ones dropped;
-  // identical action-label lists shared.
+  // identical action-label lists shared. g.infoset_ holds the builder's ids until here.
   std::vector<InfosetId> new_set(infosets_.size(), kNoInfoset);
   std::vector<InfosetId> set_order;  // new -> old
   for (NodeId i = 0; i < n; ++i) {
-    NodeId v = order[i];
-    if (kind_[v] == NodeKind::kTerminal) continue;
-    InfosetId h = infoset_[v];
+    InfosetId h = g.infoset_[i];
+    if (h == kNoInfoset) continue;  // a terminal
     if (new_set[h] == kNoInfoset) {
       new_set[h] = static_cast<InfosetId>(set_order.size());
       set_order.push_back(h);
@@ -377,34 +450,53 @@ GamePtr GameBuilder::Build() {
   }
   g.player_infosets_.assign(players_.size(), {});
   // Identical action-label lists are stored once: an open-addressing table from a list's
-  // hash to its offset in g.action_labels_ (at most half full).
-  std::size_t list_slots = std::bit_ceil(2 * set_order.size() + 2);
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> shared_lists(list_slots, {0, kNoNode});
-  auto share_list = [&](std::span<const LabelId> list) -> std::uint32_t {
+  // hash to its offset in g.action_labels_ (at most half full). A slot holds the hash's high
+  // 32 bits and the offset plus one (0: empty). In a file whose every set has actions of its
+  // own, each lookup misses the cache: the slot of the set kListAhead places further on is
+  // fetched while this one is looked up.
+  struct ListSlot {
+    std::uint32_t tag;
+    std::uint32_t offset_plus_one;
+  };
+  const std::size_t list_slots = std::bit_ceil(2 * set_order.size() + 2);
+  detail::ZeroedArray<ListSlot> shared_lists(list_slots);
+  auto list_of = [&](InfosetId h_new) -> std::span<const LabelId> {
+    const InfosetDraft& d = infosets_[set_order[h_new]];
+    return {action_labels_.data() + d.first_action, d.num_actions};
+  };
+  auto hash_of = [](std::span<const LabelId> list) {
     std::uint64_t hash = 1469598103934665603ull;  // FNV-1a over the ids
     for (LabelId id : list) hash = (hash ^ id) * 1099511628211ull;
-    hash ^= list.size();
+    return hash ^ list.size();
+  };
+  auto share_list = [&](std::span<const LabelId> list) -> std::uint32_t {
+    const std::uint64_t hash = hash_of(list);
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
     for (std::size_t i = hash & (list_slots - 1);; i = (i + 1) & (list_slots - 1)) {
-      auto& [slot_hash, offset] = shared_lists[i];
-      if (offset == kNoNode) {
-        slot_hash = hash;
-        offset = static_cast<std::uint32_t>(g.action_labels_.size());
+      ListSlot& slot = shared_lists[i];
+      if (slot.offset_plus_one == 0) {
+        const auto offset = static_cast<std::uint32_t>(g.action_labels_.size());
+        slot = {tag, offset + 1};
         g.action_labels_.insert(g.action_labels_.end(), list.begin(), list.end());
         return offset;
       }
-      if (slot_hash == hash && offset + list.size() <= g.action_labels_.size() &&
+      const std::uint32_t offset = slot.offset_plus_one - 1;
+      if (slot.tag == tag && offset + list.size() <= g.action_labels_.size() &&
           std::equal(list.begin(), list.end(), g.action_labels_.begin() + offset))
         return offset;
     }
   };
+  constexpr InfosetId kListAhead = 16;
   bool exact_probs = false;
   for (const Number& p : probs_)
     if (!p.DoubleIsExact()) exact_probs = true;
   g.infosets_.reserve(set_order.size());
+  g.action_labels_.reserve(action_labels_.size());
   for (InfosetId h_new = 0; h_new < set_order.size(); ++h_new) {
+    if (h_new + kListAhead < set_order.size())
+      __builtin_prefetch(&shared_lists[hash_of(list_of(h_new + kListAhead)) & (list_slots - 1)]);
     const InfosetDraft& d = infosets_[set_order[h_new]];
-    std::uint32_t list_offset =
-        share_list({action_labels_.data() + d.first_action, d.num_actions});
+    std::uint32_t list_offset = share_list(list_of(h_new));
     Game::InfosetRecord rec{d.player, d.label, list_offset, d.num_actions, member_start[h_new], 0};
     if (d.player == kChancePlayer) {
       g.has_chance_ = true;
@@ -443,7 +535,11 @@ GamePtr GameBuilder::Build() {
   g.tree_.m_forward.m_column.shrink_to_fit();
   g.rowstart_ = g.tree_.m_forward.m_rowstart.data();
   g.column_ = g.tree_.m_forward.m_column.data();
-  g.kind_.shrink_to_fit();
+  g.kind_.shrink_to_fit();  // the moved arrays were grown by push_back
+  g.outcome_.shrink_to_fit();
+  g.parent_.shrink_to_fit();
+  g.infoset_.shrink_to_fit();
+  g.node_labels_.shrink_to_fit();
   g.infosets_.shrink_to_fit();
   g.action_labels_.shrink_to_fit();
   g.infoset_members_.shrink_to_fit();

@@ -4,17 +4,57 @@
 // action labels from the root.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "solver/model/game.h"
 #include "solver/model/number.h"
 
 namespace parley::model {
+
+namespace detail {
+// Zero-filled memory for large hash tables: from 4 MB up, an anonymous mapping aligned to and
+// advised for transparent huge pages (random probes into tens of megabytes otherwise miss the
+// TLB at almost every step, and fault a 4 KB page at a time); smaller, calloc. Free with the
+// same size. Throws std::bad_alloc.
+void* AllocateZeroed(std::size_t bytes);
+void FreeZeroed(void* memory, std::size_t bytes) noexcept;
+
+// A fixed-size array of T (trivially copyable, all-zero bytes meaning empty) in such memory.
+template <class T>
+class ZeroedArray {
+ public:
+  ZeroedArray() = default;
+  explicit ZeroedArray(std::size_t size)
+      : data_(static_cast<T*>(AllocateZeroed(size * sizeof(T)))), size_(size) {}
+  ZeroedArray(const ZeroedArray& other) : ZeroedArray(other.size_) {
+    std::copy(other.data_, other.data_ + size_, data_);
+  }
+  ZeroedArray(ZeroedArray&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+  ZeroedArray& operator=(ZeroedArray other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(size_, other.size_);
+    return *this;
+  }
+  ~ZeroedArray() {
+    if (data_ != nullptr) FreeZeroed(data_, size_ * sizeof(T));
+  }
+  std::size_t size() const { return size_; }
+  T& operator[](std::size_t i) { return data_[i]; }
+  const T& operator[](std::size_t i) const { return data_[i]; }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+}  // namespace detail
 
 class GameBuilder {
  public:
@@ -104,7 +144,7 @@ class GameBuilder {
   void RehashLabels(std::size_t slots);
   std::vector<std::string> labels_;
   std::vector<LabelId> interned_;  // the ids in the table
-  std::vector<LabelSlot> label_slots_;
+  detail::ZeroedArray<LabelSlot> label_slots_;
 
   std::vector<InfosetDraft> infosets_;
   std::vector<LabelId> action_labels_;

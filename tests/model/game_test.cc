@@ -11,14 +11,23 @@
 namespace parley::model {
 namespace {
 
+// Two players, A's set and B's set with actions a and b, outcomes one (1, 2) and two (3, 4):
+// the parts of the small trees below, whose nodes the tests add in different orders.
+struct TwoSets {
+  GameBuilder b{{"A", "B"}};
+  std::vector<std::string> ab{"a", "b"};
+  InfosetId ha = b.AddInfoset(0, "A moves", ab);
+  InfosetId hb = b.AddInfoset(1, "B moves", ab);
+  OutcomeId o1 = b.AddOutcome("one", std::vector<Number>{1, 2});
+  OutcomeId o2 = b.AddOutcome("two", std::vector<Number>{3, 4});
+};
+
 TEST_SUITE("model") {
   TEST_CASE("nodes are renumbered in preorder whatever order they were added in") {
-    GameBuilder b({"A", "B"});
-    std::vector<std::string> ab{"a", "b"};
-    InfosetId ha = b.AddInfoset(0, "A moves", ab);
-    InfosetId hb = b.AddInfoset(1, "B moves", ab);
-    OutcomeId o1 = b.AddOutcome("one", std::vector<Number>{1, 2});
-    OutcomeId o2 = b.AddOutcome("two", std::vector<Number>{3, 4});
+    TwoSets t;
+    GameBuilder& b = t.b;
+    const InfosetId ha = t.ha, hb = t.hb;
+    const OutcomeId o1 = t.o1, o2 = t.o2;
     NodeId root = b.AddNode(kNoNode, ha);
     NodeId left = b.AddNode(root, hb);
     NodeId right = b.AddTerminal(root, o1, "right leaf");
@@ -48,6 +57,37 @@ TEST_SUITE("model") {
     CHECK(g->player(0) == 0);
     CHECK(g->player(1) == 1);
     CHECK_THROWS_AS(g->player(4), InternalError);
+  }
+
+  TEST_CASE("a game added in preorder keeps its numbering and a Boost.Graph view of its edges") {
+    // The same game as above, added in preorder (as the .efg reader does): the builder then
+    // hands its arrays over unpermuted, and the CSR arrays must still describe the tree.
+    TwoSets t;
+    GameBuilder& b = t.b;
+    const InfosetId ha = t.ha, hb = t.hb;
+    const OutcomeId o1 = t.o1, o2 = t.o2;
+    NodeId root = b.AddNode(kNoNode, ha, kNoOutcome, "root");
+    NodeId left = b.AddNode(root, hb);
+    b.AddTerminal(left, o2, "first leaf");
+    b.AddTerminal(left, o1);
+    b.AddTerminal(root, o1, "right leaf");
+    GamePtr g = b.Build();
+    REQUIRE(g->num_nodes() == 5);
+    CHECK(g->node_label(0) == "root");
+    CHECK(g->node_label(2) == "first leaf");
+    CHECK(g->node_label(3) == "");
+    CHECK(g->node_label(4) == "right leaf");
+    CHECK(g->parent(4) == 0);
+    CHECK(g->action_into(3) == 1);
+    CHECK(g->subtree_end(1) == 4);
+    CHECK(g->payoff(g->outcome(2), 0) == 3);
+    CHECK(boost::num_vertices(g->tree()) == 5);
+    CHECK(boost::num_edges(g->tree()) == 4);
+    std::vector<NodeId> targets;
+    for (NodeId v = 0; v < 5; ++v)
+      for (auto [it, end] = boost::adjacent_vertices(v, g->tree()); it != end; ++it)
+        targets.push_back(*it);
+    CHECK(targets == std::vector<NodeId>{1, 4, 2, 3});  // 0 -> 1, 4; 1 -> 2, 3
   }
 
   TEST_CASE("validation names what is wrong") {
