@@ -130,11 +130,11 @@ TEST_SUITE("analysis.cli") {
             static_cast<char*>(nullptr));
       _exit(127);
     }
-    // One second of the program's processor time computes thousands of rows (under the
-    // sanitizers too) and is far too short for 2 million points; waiting for processor time
+    // Four seconds of the program's processor time compute thousands of rows (hundreds under
+    // ThreadSanitizer) and are far too short for 2 million points; waiting for processor time
     // rather than for a wall-clock delay keeps a loaded machine from signalling a program that
     // has not started its work yet.
-    CHECK(WaitForProcessCpu(pid, 1.0));
+    CHECK(WaitForProcessCpu(pid, 4.0));
     kill(pid, SIGINT);
     int status = 0;
     waitpid(pid, &status, 0);
