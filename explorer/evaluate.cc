@@ -1,7 +1,6 @@
 #include "explorer/evaluate.h"
 
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -9,6 +8,7 @@
 #include "solver/equilibrium/solve.h"
 #include "solver/io/files.h"
 #include "solver/load/load.h"
+#include "solver/model/cpu_time.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
 #include "solver/report/bargaining_steps.h"
@@ -201,11 +201,7 @@ void SolveInto(Evaluation& out) {
 
 }  // namespace
 
-double ThreadCpuMs() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) * 1e-6;
-}
+double ThreadCpuMs() { return 1e3 * model::ThreadCpuSeconds(); }
 
 Evaluation Evaluate(const OpenedFile& file, std::span<const double> values) {
   Evaluation out;

@@ -4,12 +4,12 @@
 #include <Eigen/SparseCore>
 #include <Eigen/SparseLU>
 #include <algorithm>
-#include <ctime>
 #include <cmath>
 #include <limits>
 
 #include "solver/model/error.h"
 #include "solver/model/cancel.h"
+#include "solver/model/cpu_time.h"
 
 namespace parley::equilibrium {
 
@@ -641,19 +641,11 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
   return true;
 }
 
-// Processor time of the calling thread: the time guard counts work done, not the wall clock,
-// so that a loaded machine does not cut a trace short.
-double ThreadSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
 // The shared driver: traces from lambda = 0 and calls `on_step(y)` after each accepted step;
 // on_step returns true to stop (done).
 LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
                  const std::function<bool(const Vector&, const Vector&, Evaluator&)>& on_step) {
-  const double start = ThreadSeconds();
+  const double start = model::ThreadCpuSeconds();
   LogitStats stats;
   const std::uint32_t nv = s.num_vars;
   Evaluator eval(s);
@@ -661,7 +653,7 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
   for (const auto& set : s.sets)
     for (std::uint32_t a = 0; a < set.num_actions; ++a) y[set.first_var + a] = -std::log(double(set.num_actions));
   y[nv] = 0;
-  auto seconds = [&] { return ThreadSeconds() - start; };
+  auto seconds = [&] { return model::ThreadCpuSeconds() - start; };
   auto finish = [&](LogitStatus status) {
     stats.status = status;
     stats.lambda = y[nv] / s.scale;

@@ -3,6 +3,7 @@
 #include <muParser.h>
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -30,6 +31,15 @@ std::unique_ptr<mu::Parser> MakeParser() {
   p->DefineOprt("%", Mod, mu::prMUL_DIV);
   p->DefineConst("true", 1.0);
   p->DefineConst("false", 0.0);
+  return p;
+}
+
+// A parser of `code` that reads the slots `used` of `values` (by their names in `symbols`).
+std::unique_ptr<mu::Parser> BoundParser(const SymbolTable& symbols, const std::vector<int>& used,
+                                        double* values, const std::string& code) {
+  auto p = MakeParser();
+  for (int slot : used) p->DefineVar(symbols.name(slot), values + slot);
+  p->SetExpr(code);
   return p;
 }
 
@@ -884,10 +894,7 @@ double RunProgram(const std::vector<detail::Instruction>& program, const double*
 // Equal bits, or both NaN.
 bool SameBits(double a, double b) {
   if (std::isnan(a) && std::isnan(b)) return true;
-  std::uint64_t x, y;
-  std::memcpy(&x, &a, sizeof x);
-  std::memcpy(&y, &b, sizeof y);
-  return x == y;
+  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
 
 }  // namespace compiler
@@ -968,10 +975,7 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
     std::string lazy = LazyIfs(code);
     if (lazy != code) {
       try {
-        auto fast = MakeParser();
-        for (int slot : e->used_) fast->DefineVar(symbols_.name(slot), values + slot);
-        fast->SetExpr(lazy);
-        double a = fast->Eval();
+        double a = BoundParser(symbols_, e->used_, values, lazy)->Eval();
         if (a == as_written || std::isnan(as_written)) {
           e->code_ = lazy;
           reference = a;
@@ -1035,10 +1039,7 @@ Evaluator::Evaluator(const ExpressionSet& set)
   for (std::size_t id = 0; id < set.size(); ++id) {
     const Expression& e = set[id];
     if (!e.program_.empty()) continue;
-    auto parser = MakeParser();
-    for (int slot : e.used_) parser->DefineVar(set.symbols().name(slot), values_.get() + slot);
-    parser->SetExpr(e.code_);
-    parsers_[id] = std::move(parser);
+    parsers_[id] = BoundParser(set.symbols(), e.used_, values_.get(), e.code_);
   }
 }
 
@@ -1063,10 +1064,7 @@ double Evaluator::Evaluate(const Expression& e) {
 
 double Evaluator::EvaluateWithMuparser(const Expression& e) {
   try {
-    auto parser = MakeParser();
-    for (int slot : e.used_) parser->DefineVar(set_->symbols().name(slot), values_.get() + slot);
-    parser->SetExpr(e.code_);
-    return parser->Eval();
+    return BoundParser(set_->symbols(), e.used_, values_.get(), e.code_)->Eval();
   } catch (const mu::Parser::exception_type&) {
     return std::numeric_limits<double>::quiet_NaN();
   }

@@ -482,26 +482,27 @@ class Expander {
         AfterAgreementValue(pc, def, &u, nullptr, &game);
         return game;
       };
-    // The solver's oracle calls evaluate the same formulas at many agreements: with kept
-    // games (a compiled evaluator), through the memo.
-    FormulaMemo* const memo_before = memo_;
-    if (games_) {
-      games_->memo.Prepare(impl_.formulas);
-      memo_ = &games_->memo;
+    {
+      // The solver's oracle calls evaluate the same formulas at many agreements: with kept
+      // games (a compiled evaluator), through the memo, for this solve alone.
+      struct MemoScope {
+        FormulaMemo*& memo;
+        FormulaMemo* const before;
+        ~MemoScope() { memo = before; }
+      } scope{memo_, memo_};
+      if (games_) {
+        games_->memo.Prepare(impl_.formulas);
+        memo_ = &games_->memo;
+      }
+      try {
+        record.step = bargaining::SolveAgreement(
+            input, utility,
+            plain ? bargaining::AgreementMethod::kExact : bargaining::AgreementMethod::kExactOrSearch, continuation);
+      } catch (const ValidationError& e) {
+        if (!e.where().file.empty()) throw;  // located already (a payoff formula)
+        throw BargainError(pc, b, e.message());
+      }
     }
-    try {
-      record.step = bargaining::SolveAgreement(
-          input, utility,
-          plain ? bargaining::AgreementMethod::kExact : bargaining::AgreementMethod::kExactOrSearch, continuation);
-    } catch (const ValidationError& e) {
-      memo_ = memo_before;
-      if (!e.where().file.empty()) throw;  // located already (a payoff formula)
-      throw BargainError(pc, b, e.message());
-    } catch (...) {
-      memo_ = memo_before;
-      throw;
-    }
-    memo_ = memo_before;
     if (!b.after.empty() && record.step.agreement_possible) {
       std::vector<std::string> paths;
       for (const bargaining::AgreementPackage& package : record.step.terms.packages) {
