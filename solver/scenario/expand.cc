@@ -803,8 +803,13 @@ class Expander {
       split_primed_ = true;
       return;
     }
+    // These formulas' inputs differ from call to call: straight to the evaluator, without
+    // the memo's comparison (its entries stay valid for the inputs they hold).
     for (std::size_t k = 0; k < def.compute.size(); ++k)
-      if (split_moves_[k]) vars_[def.compute[k].first] = Eval(*def.compute[k].second);
+      if (split_moves_[k]) {
+        ++evaluations;
+        vars_[def.compute[k].first] = evaluator_.Evaluate(*def.compute[k].second);
+      }
   }
 
   // Which of bargain stage `def`'s computed variables may take another value from one call of
