@@ -494,6 +494,17 @@ class Expander {
         games_->memo.Prepare(impl_.formulas);
         memo_ = &games_->memo;
       }
+      // The stage's computed variables that cannot move during the solve run once
+      // (BargainSplit); not with stages after the agreement, whose expansions run in between.
+      struct SplitScope {
+        bool& active;
+        ~SplitScope() { active = false; }
+      } split_scope{split_active_};
+      if (b.after.empty() && !def.compute.empty()) {
+        BargainSplit(def);
+        split_active_ = true;
+        split_primed_ = false;
+      }
       try {
         record.step = bargaining::SolveAgreement(
             input, utility,
@@ -770,11 +781,79 @@ class Expander {
     return extent;
   }
 
-  // Binds the issues to these values and runs the bargain stage's `compute`.
+  // Binds the issues to these values and runs the bargain stage's `compute`: during a solve,
+  // in full when the discrete issues (the package) differ from the call before, otherwise
+  // only the formulas that may move within a package (BargainSplit).
   void SetIssues(const StageDef& def, const std::vector<double>& values) {
     const BargainDef& b = *def.bargain;
     for (std::size_t k = 0; k < values.size(); ++k) vars_[b.issues[k].var_slot] = values[k];
-    RunCompute(def);
+    if (!split_active_) {
+      RunCompute(def);
+      return;
+    }
+    bool same = split_primed_;
+    for (std::size_t k = 0; k < values.size(); ++k) {
+      if (!b.issues[k].discrete) continue;
+      const std::uint64_t bits = std::bit_cast<std::uint64_t>(values[k]);
+      same = same && split_package_[k] == bits;
+      split_package_[k] = bits;
+    }
+    if (!same) {
+      RunCompute(def);
+      split_primed_ = true;
+      return;
+    }
+    // These formulas' inputs differ from call to call: straight to the evaluator, without
+    // the memo's comparison (its entries stay valid for the inputs they hold).
+    for (std::size_t k = 0; k < def.compute.size(); ++k)
+      if (split_moves_[k]) {
+        ++evaluations;
+        vars_[def.compute[k].first] = evaluator_.Evaluate(*def.compute[k].second);
+      }
+  }
+
+  // Which of bargain stage `def`'s computed variables may take another value from one call of
+  // the solver's oracle to the next within a package (the same discrete issues), into
+  // split_moves_ (one flag per `compute` entry): those whose formulas read, directly or
+  // through other computed variables, a continuous issue or a variable the probes of
+  // AgreementPayoffs move (later_computed), and those that read a variable computed at or
+  // after their own place in the list (they see the value of the call before). Every other
+  // slot a formula reads keeps its value within a package (discrete issues, parameters,
+  // earlier stages, the stage's own variable), so the other formulas give the value of the
+  // package's first call again, bit for bit: SetIssues runs them once per package.
+  void BargainSplit(const StageDef& def) {
+    const BargainDef& b = *def.bargain;
+    split_moves_.assign(def.compute.size(), 0);
+    split_tainted_.assign(num_vars_, 0);
+    split_position_.assign(num_vars_, -1);
+    split_package_.assign(b.issues.size(), 0);
+    for (std::size_t k = 0; k < def.compute.size(); ++k)
+      split_position_[static_cast<std::size_t>(def.compute[k].first)] = static_cast<int>(k);
+    for (const BargainIssueDef& issue : b.issues)
+      if (!issue.discrete) split_tainted_[static_cast<std::size_t>(issue.var_slot)] = 1;
+    for (const LaterComputed& later : b.later_computed)
+      split_tainted_[static_cast<std::size_t>(later.var_slot)] = 1;
+    for (std::size_t k = 0; k < def.compute.size(); ++k) {
+      if (split_tainted_[static_cast<std::size_t>(def.compute[k].first)]) split_moves_[k] = 1;
+      for (int slot : def.compute[k].second->used_slots()) {
+        const int at = split_position_[static_cast<std::size_t>(slot)];
+        if (at >= static_cast<int>(k)) split_moves_[k] = 1;
+      }
+    }
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (std::size_t k = 0; k < def.compute.size(); ++k) {
+        const std::size_t slot = static_cast<std::size_t>(def.compute[k].first);
+        bool moves = split_moves_[k] != 0;
+        for (int used : def.compute[k].second->used_slots())
+          moves = moves || split_tainted_[static_cast<std::size_t>(used)] != 0;
+        if (moves && !(split_moves_[k] && split_tainted_[slot])) {
+          split_moves_[k] = 1;
+          split_tainted_[slot] = 1;
+          changed = true;
+        }
+      }
+    }
   }
 
   // The subgame-perfect value of the `after_agreement` stages at the bound issues (expanded
@@ -838,15 +917,25 @@ class Expander {
     payoffs(u);
     // Variables that only the no-deal branch computes must not change an agreement's
     // payoff (after the stages of `after_agreement` too): move each away from its value and
-    // look whether any payoff moves with it.
-    std::vector<double> probes;
+    // look whether any payoff moves with it. A payoff formula is a pure function of the slots
+    // it reads, so without `after_agreement` only the formulas that read the variable can
+    // move, and only they are evaluated again (the same answer, fewer evaluations).
     for (const LaterComputed& later : b.later_computed) {
       double kept = vars_[later.var_slot];
       for (double shifted : {kept + 1.0, kept - 1234.5}) {
         vars_[later.var_slot] = shifted;
-        payoffs(&probes);
+        if (b.after.empty()) {
+          probes_.assign(u->begin(), u->end());
+          for (std::size_t p = 0; p < n; ++p)
+            if (ReadsSlot(impl_.payoffs[p], later.var_slot)) {
+              probes_[p] = Eval(impl_.payoffs[p]);
+              ++payoff_evaluations;
+            }
+        } else {
+          payoffs(&probes_);
+        }
         for (std::size_t p = 0; p < n; ++p) {
-          double probe = probes[p];
+          double probe = probes_[p];
           if (probe != (*u)[p] && !(std::isnan(probe) && std::isnan((*u)[p])))
             throw ValidationError(
                 impl_.payoffs[p].where,
@@ -863,6 +952,12 @@ class Expander {
       }
       vars_[later.var_slot] = kept;
     }
+  }
+
+  static bool ReadsSlot(const Formula& f, int slot) {
+    if (!f.expr) return false;
+    const std::vector<int>& used = f.expr->used_slots();
+    return std::find(used.begin(), used.end(), slot) != used.end();
   }
 
   // The chance node (agree: a terminal with the agreement; no_deal: the continuation, or a
@@ -980,6 +1075,13 @@ class Expander {
   std::string key_;
   std::unordered_map<std::string, SharedSet> shared_;
   std::vector<double> after_saved_;
+  std::vector<double> probes_;  // AgreementPayoffs' probes of later computed variables
+  // While a bargain's solver runs: SetIssues evaluates only the computed variables flagged
+  // in split_moves_ once it has run them all (BargainSplit).
+  bool split_active_ = false, split_primed_ = false;
+  std::vector<char> split_moves_, split_tainted_;
+  std::vector<std::uint64_t> split_package_;  // the discrete issues' bits at the last call
+  std::vector<int> split_position_;
   std::vector<double> solve_values_;  // backward induction's workspace (SolveContinuation)
   FormulaMemo* memo_ = nullptr;  // while a bargain's solver runs on kept games (Remembered)
 };

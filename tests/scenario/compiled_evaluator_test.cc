@@ -217,4 +217,60 @@ payoffs:
     CHECK(scratch.expansions() == 8);
     CHECK(scratch.rewrites() == 16);
   }
+  TEST_CASE("a bargain's computed variables follow the package: known answers, full and compiled") {
+    // `bonus` reads only the discrete issue (evaluated once per package), `cut` the continuous
+    // one (at every corner); `fallback` is computed only after the bargain and read only by
+    // A's no-deal payoff (its probe evaluates A's formula alone). d = (0.5, 0).
+    // small: A = 10 - 10 s, B = 10 s; max (A - 0.5) B on A + B = 10: B = 4.75, product 22.5625.
+    // big (bonus b = 2): A = 10 + b - 10 s, B = 10 s - 1; A + B = 11: B = 5.25, A = 5.75,
+    //   product 27.5625 > 22.5625, s = (5.25 + 1) / 10 = 0.625.
+    // b = 4: A + B = 13, A - 0.5 + B = 12.5: B = 6.25, A = 6.75, s = 0.725.
+    const std::string text = R"(players: [A, B]
+parameters:
+  b: {value: 2, min: 0, max: 5}
+stages:
+  - name: deal
+    bargain:
+      issues:
+        share: {from: 0, to: 1}
+        plan: {options: [small, big]}
+      solution: nash
+      lotteries: false
+    compute:
+      bonus: if(plan == big, b, 0)
+      cut: 10 * share
+  - name: after
+    compute:
+      fallback: 0.5
+payoffs:
+  A: if(deal == agree, 10 - cut + bonus, fallback)
+  B: if(deal == agree, cut - if(plan == big, 1, 0), 0)
+)";
+    auto compiled = CompiledScenario::Compile(text, "package.yaml");
+    ExpandOptions options;
+    options.fast_bargains = true;
+    CompiledEvaluator evaluator(compiled, options);
+    CompiledEvaluator::Scratch scratch(evaluator);
+    struct Known {
+      double b, a, bb, share;
+    };
+    for (const Known& k : {Known{2, 5.75, 5.25, 0.625}, Known{4, 6.75, 6.25, 0.725},
+                           Known{2, 5.75, 5.25, 0.625}}) {
+      INFO("b = " << k.b);
+      const std::vector<double> values{k.b};
+      const Expansion full = compiled->Expand(values, options);
+      const Expansion& kept = evaluator.Evaluate(values, scratch);
+      for (const Expansion* x : {&full, &kept}) {
+        REQUIRE(x->bargains.size() == 1);
+        const auto& step = x->bargains[0].step;
+        REQUIRE(step.agreement_possible);
+        CHECK(step.result.disagreement[0] == doctest::Approx(0.5));
+        CHECK(step.result.disagreement[1] == doctest::Approx(0.0));
+        CHECK(step.payoffs[0] == doctest::Approx(k.a));
+        CHECK(step.payoffs[1] == doctest::Approx(k.bb));
+        CHECK(step.issue_values[0] == doctest::Approx(k.share));
+      }
+    }
+    CHECK(scratch.rewrites() == 2);
+  }
 }
