@@ -7,22 +7,6 @@
 
 namespace parley::io {
 
-Token TextScanner::Next() {
-  if (peeked_) {
-    peeked_ = false;
-    return peek_;
-  }
-  return Scan();
-}
-
-Token TextScanner::Peek() {
-  if (!peeked_) {
-    peek_ = Scan();
-    peeked_ = true;
-  }
-  return peek_;
-}
-
 std::size_t TextScanner::CountQuotes() const {
   return static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '"'));
 }

@@ -28,8 +28,21 @@ class TextScanner {
 
   // The next token (kEnd at the end of the text). Throws ParseError on an unterminated string
   // and on a string that is not valid UTF-8 (located at the offending byte).
-  Token Next();
-  Token Peek();
+  Token Next() {
+    if (peeked_) {
+      peeked_ = false;
+      return peek_;
+    }
+    return Scan();
+  }
+  // The token Next() will return, without a copy; valid until the next call of Next or Peek.
+  const Token& Peek() {
+    if (!peeked_) {
+      peek_ = Scan();
+      peeked_ = true;
+    }
+    return peek_;
+  }
 
   SourceLocation Where(const Token& t) const { return {file_, t.line, t.column}; }
   // The length of the whole text, in bytes.
