@@ -11,6 +11,10 @@ std::size_t TextScanner::CountQuotes() const {
   return static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '"'));
 }
 
+std::size_t TextScanner::CountLines() const {
+  return static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '\n')) + 1;
+}
+
 void TextScanner::Fail(const Token& t, const std::string& message) const {
   throw ParseError(Where(t), message);
 }

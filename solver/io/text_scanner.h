@@ -49,6 +49,8 @@ class TextScanner {
   std::size_t size() const { return text_.size(); }
   // How many '"' characters the whole text holds (escaped ones included).
   std::size_t CountQuotes() const;
+  // How many lines the whole text has (a node of an .efg file usually takes one).
+  std::size_t CountLines() const;
 
   // The next token, which must be of `kind`; else ParseError "expected <what>, found ...".
   Token Expect(TokenKind kind, std::string_view what);
