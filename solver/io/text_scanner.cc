@@ -7,12 +7,17 @@
 
 namespace parley::io {
 
-std::size_t TextScanner::CountQuotes() const {
-  return static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '"'));
-}
-
-std::size_t TextScanner::CountLines() const {
-  return static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '\n')) + 1;
+TextScanner::Survey TextScanner::SurveyText() {
+  // Branch-free, so that the compiler vectorizes it: a pass at memory speed.
+  std::size_t quotes = 0, lines = 1;
+  unsigned char any = 0;
+  for (char c : text_) {
+    quotes += c == '"';
+    lines += c == '\n';
+    any |= static_cast<unsigned char>(c);
+  }
+  ascii_ = any < 0x80;
+  return {quotes, lines};
 }
 
 void TextScanner::Fail(const Token& t, const std::string& message) const {
@@ -57,7 +62,8 @@ Token TextScanner::Scan() {
     if (pos_ >= n) Fail(t, "unterminated string: a label needs a closing \"");
     t.kind = TokenKind::kString;
     t.text = text_.substr(start, pos_ - start);
-    if (std::size_t bad = FindInvalidUtf8(t.text); bad != std::string_view::npos) {
+    if (std::size_t bad = ascii_ ? std::string_view::npos : FindInvalidUtf8(t.text);
+        bad != std::string_view::npos) {
       Token at = t;
       int line = 1, column = 1;
       LineAndColumn(t.text, bad, &line, &column);

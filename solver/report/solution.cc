@@ -95,11 +95,18 @@ std::vector<bool> SharedSetLabels(const Game& game) {
   std::vector<bool> shared(num_sets, false);
   const std::size_t slots = std::bit_ceil(2 * static_cast<std::size_t>(num_sets) + 2);
   std::vector<InfosetId> table(slots, model::kNoInfoset);
+  // Each lookup misses the cache when every set has a label of its own: the slot of the set
+  // kAhead places further on is fetched while this one is looked up.
+  constexpr InfosetId kAhead = 16;
+  auto slot_of = [&](InfosetId h) {
+    return std::hash<std::string_view>{}(game.infoset_label(h)) & (slots - 1);
+  };
   for (InfosetId h = 0; h < num_sets; ++h) {
+    if (h + kAhead < num_sets) __builtin_prefetch(&table[slot_of(h + kAhead)]);
     if (game.infoset_player(h) == model::kChancePlayer) continue;
     const std::string& label = game.infoset_label(h);
     if (label.empty()) continue;
-    for (std::size_t i = std::hash<std::string_view>{}(label) & (slots - 1);; i = (i + 1) & (slots - 1)) {
+    for (std::size_t i = slot_of(h);; i = (i + 1) & (slots - 1)) {
       if (table[i] == model::kNoInfoset) {
         table[i] = h;
         break;
