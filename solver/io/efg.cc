@@ -118,8 +118,10 @@ class EfgReader {
     builder_->SetMaxNodes(options_.max_nodes);
     builder_->ReserveLabels(strings, std::min(strings, scan_.size() / 32));
     // Files give a node a line (those written by Gambit and by other tools): the line count
-    // sizes the node arrays (a file on fewer lines grows them as it goes).
-    builder_->ReserveNodes(survey.lines, strings);
+    // sizes the node arrays (a file on fewer lines grows them as it goes). A node as files
+    // write it takes 7 bytes at least (`t "" 0` and a separator), which bounds the estimate
+    // for a file of blank lines (a tighter file only grows the arrays).
+    builder_->ReserveNodes(std::min(survey.lines, scan_.size() / 7 + 1), strings);
     builder_->SetTitle(std::move(title));
     if (scan_.Peek().kind == TokenKind::kString)
       builder_->SetComment(TextScanner::Unescape(scan_.Next().text));

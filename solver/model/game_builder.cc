@@ -112,16 +112,21 @@ void GameBuilder::ReserveLabels(std::size_t count, std::size_t interned) {
 
 void GameBuilder::ReserveNodes(std::size_t nodes, std::size_t actions) {
   if (max_nodes_ != 0) nodes = std::min(nodes, max_nodes_ + 1);
-  parent_.reserve(nodes);
-  kind_.reserve(nodes);
-  infoset_.reserve(nodes);
-  outcome_.reserve(nodes);
-  child_count_.reserve(nodes);
-  node_labels_.reserve(nodes);
-  infosets_.reserve(nodes);
-  outcome_labels_.reserve(nodes);
-  payoffs_.reserve(nodes * players_.size());
-  action_labels_.reserve(actions);
+  // Only an estimate: where the room cannot be had (a limit on address space), the arrays
+  // grow as the nodes come instead.
+  try {
+    parent_.reserve(nodes);
+    kind_.reserve(nodes);
+    infoset_.reserve(nodes);
+    outcome_.reserve(nodes);
+    child_count_.reserve(nodes);
+    node_labels_.reserve(nodes);
+    infosets_.reserve(nodes);
+    outcome_labels_.reserve(nodes);
+    payoffs_.reserve(nodes * players_.size());
+    action_labels_.reserve(actions);
+  } catch (const std::bad_alloc&) {
+  }
 }
 
 void GameBuilder::RehashLabels(std::size_t slots) {
