@@ -113,10 +113,16 @@ class EfgReader {
     // speed) and for about one interned label per 32 bytes (a set's or action's label costs
     // 6 bytes or more, its node's record 20 or more), so that neither the labels nor the
     // lookup table are regrown step by step, nor the table made larger than it needs to be.
-    const std::size_t strings = scan_.CountQuotes() / 2;
-    builder_->ReserveLabels(strings, std::min(strings, scan_.size() / 32));
-    builder_->SetTitle(std::move(title));
+    const TextScanner::Survey survey = scan_.SurveyText();
+    const std::size_t strings = survey.quotes / 2;
     builder_->SetMaxNodes(options_.max_nodes);
+    builder_->ReserveLabels(strings, std::min(strings, scan_.size() / 32));
+    // Files give a node a line (those written by Gambit and by other tools): the line count
+    // sizes the node arrays (a file on fewer lines grows them as it goes). A node as files
+    // write it takes 7 bytes at least (`t "" 0` and a separator), which bounds the estimate
+    // for a file of blank lines (a tighter file only grows the arrays).
+    builder_->ReserveNodes(std::min(survey.lines, scan_.size() / 7 + 1), strings);
+    builder_->SetTitle(std::move(title));
     if (scan_.Peek().kind == TokenKind::kString)
       builder_->SetComment(TextScanner::Unescape(scan_.Next().text));
   }

@@ -7,24 +7,17 @@
 
 namespace parley::io {
 
-Token TextScanner::Next() {
-  if (peeked_) {
-    peeked_ = false;
-    return peek_;
+TextScanner::Survey TextScanner::SurveyText() {
+  // Branch-free, so that the compiler vectorizes it: a pass at memory speed.
+  std::size_t quotes = 0, lines = 1;
+  unsigned char any = 0;
+  for (char c : text_) {
+    quotes += c == '"';
+    lines += c == '\n';
+    any |= static_cast<unsigned char>(c);
   }
-  return Scan();
-}
-
-Token TextScanner::Peek() {
-  if (!peeked_) {
-    peek_ = Scan();
-    peeked_ = true;
-  }
-  return peek_;
-}
-
-std::size_t TextScanner::CountQuotes() const {
-  return static_cast<std::size_t>(std::count(text_.begin(), text_.end(), '"'));
+  ascii_ = any < 0x80;
+  return {quotes, lines};
 }
 
 void TextScanner::Fail(const Token& t, const std::string& message) const {
@@ -69,7 +62,8 @@ Token TextScanner::Scan() {
     if (pos_ >= n) Fail(t, "unterminated string: a label needs a closing \"");
     t.kind = TokenKind::kString;
     t.text = text_.substr(start, pos_ - start);
-    if (std::size_t bad = FindInvalidUtf8(t.text); bad != std::string_view::npos) {
+    if (std::size_t bad = ascii_ ? std::string_view::npos : FindInvalidUtf8(t.text);
+        bad != std::string_view::npos) {
       Token at = t;
       int line = 1, column = 1;
       LineAndColumn(t.text, bad, &line, &column);

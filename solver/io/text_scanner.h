@@ -28,14 +28,33 @@ class TextScanner {
 
   // The next token (kEnd at the end of the text). Throws ParseError on an unterminated string
   // and on a string that is not valid UTF-8 (located at the offending byte).
-  Token Next();
-  Token Peek();
+  Token Next() {
+    if (peeked_) {
+      peeked_ = false;
+      return peek_;
+    }
+    return Scan();
+  }
+  // The token Next() will return, without a copy; valid until the next call of Next or Peek.
+  const Token& Peek() {
+    if (!peeked_) {
+      peek_ = Scan();
+      peeked_ = true;
+    }
+    return peek_;
+  }
 
   SourceLocation Where(const Token& t) const { return {file_, t.line, t.column}; }
   // The length of the whole text, in bytes.
   std::size_t size() const { return text_.size(); }
-  // How many '"' characters the whole text holds (escaped ones included).
-  std::size_t CountQuotes() const;
+  // One pass over the whole text: how many '"' characters it holds (escaped ones included)
+  // and how many lines it has (a node of an .efg file usually takes one), for a reader's
+  // estimates. It also notes whether every byte is ASCII: then strings need no UTF-8 check.
+  struct Survey {
+    std::size_t quotes = 0;
+    std::size_t lines = 0;
+  };
+  Survey SurveyText();
 
   // The next token, which must be of `kind`; else ParseError "expected <what>, found ...".
   Token Expect(TokenKind kind, std::string_view what);
@@ -66,6 +85,7 @@ class TextScanner {
   int line_ = 1;
   std::size_t line_start_ = 0;
   bool peeked_ = false;
+  bool ascii_ = false;  // every byte is below 0x80 (known after SurveyText)
   Token peek_;
 };
 

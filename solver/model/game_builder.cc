@@ -110,6 +110,25 @@ void GameBuilder::ReserveLabels(std::size_t count, std::size_t interned) {
   if (2 * (interned + 1) > label_slots_.size()) RehashLabels(std::bit_ceil(2 * (interned + 1)));
 }
 
+void GameBuilder::ReserveNodes(std::size_t nodes, std::size_t actions) {
+  if (max_nodes_ != 0) nodes = std::min(nodes, max_nodes_ + 1);
+  // Only an estimate: where the room cannot be had (a limit on address space), the arrays
+  // grow as the nodes come instead.
+  try {
+    parent_.reserve(nodes);
+    kind_.reserve(nodes);
+    infoset_.reserve(nodes);
+    outcome_.reserve(nodes);
+    child_count_.reserve(nodes);
+    node_labels_.reserve(nodes);
+    infosets_.reserve(nodes);
+    outcome_labels_.reserve(nodes);
+    payoffs_.reserve(nodes * players_.size());
+    action_labels_.reserve(actions);
+  } catch (const std::bad_alloc&) {
+  }
+}
+
 void GameBuilder::RehashLabels(std::size_t slots) {
   label_slots_ = detail::ZeroedArray<LabelSlot>(slots);
   const std::size_t mask = slots - 1;
@@ -530,23 +549,28 @@ GamePtr GameBuilder::Build() {
   for (NodeId i = 0; i < n; ++i)
     if (g.kind_[i] == NodeKind::kTerminal) ++g.num_terminals_;
 
-  // Exact-size arrays: the game is resident for as long as it is used.
-  g.tree_.m_forward.m_rowstart.shrink_to_fit();
-  g.tree_.m_forward.m_column.shrink_to_fit();
+  // Arrays about their exact size: the game is resident for as long as it is used. An array
+  // with little room to spare is kept as it is (the spare room was never touched, so it holds
+  // no memory), since trimming it copies it whole.
+  auto trim = [](auto& v) {
+    if (v.capacity() - v.size() > v.size() / 8) v.shrink_to_fit();
+  };
+  trim(g.tree_.m_forward.m_rowstart);
+  trim(g.tree_.m_forward.m_column);
   g.rowstart_ = g.tree_.m_forward.m_rowstart.data();
   g.column_ = g.tree_.m_forward.m_column.data();
-  g.kind_.shrink_to_fit();  // the moved arrays were grown by push_back
-  g.outcome_.shrink_to_fit();
-  g.parent_.shrink_to_fit();
-  g.infoset_.shrink_to_fit();
-  g.node_labels_.shrink_to_fit();
-  g.infosets_.shrink_to_fit();
-  g.action_labels_.shrink_to_fit();
-  g.infoset_members_.shrink_to_fit();
-  g.probs_.shrink_to_fit();
-  g.payoffs_.shrink_to_fit();
-  g.outcome_labels_.shrink_to_fit();
-  for (auto& list : g.player_infosets_) list.shrink_to_fit();
+  trim(g.kind_);  // the moved arrays were grown by push_back
+  trim(g.outcome_);
+  trim(g.parent_);
+  trim(g.infoset_);
+  trim(g.node_labels_);
+  trim(g.infosets_);
+  trim(g.action_labels_);
+  trim(g.infoset_members_);
+  trim(g.probs_);
+  trim(g.payoffs_);
+  trim(g.outcome_labels_);
+  for (auto& list : g.player_infosets_) trim(list);
   *this = GameBuilder(players_);
   return game;
 }

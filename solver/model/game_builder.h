@@ -75,6 +75,11 @@ class GameBuilder {
   // Makes room for about `count` labels in all, `interned` of them through Intern (a reader's
   // estimates from the file), so that storing them does not grow the tables step by step.
   void ReserveLabels(std::size_t count, std::size_t interned);
+  // Makes room for about `nodes` nodes (and as many information sets and outcomes) and
+  // `actions` action labels, a reader's estimates from the file: the arrays are then written
+  // once, not regrown and copied step by step (each copy faults in fresh pages). Room that
+  // stays unused is never touched; Build trims an array only when much of it is unused.
+  void ReserveNodes(std::size_t nodes, std::size_t actions);
 
   // A personal information set of `player` (0-based) with its action labels (at least one).
   InfosetId AddInfoset(int player, std::string_view label, std::span<const std::string> actions);

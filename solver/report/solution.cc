@@ -85,50 +85,60 @@ std::string At(const std::string& description) {
 }
 }  // namespace
 
-std::vector<std::string> InfosetNames(const Game& game) {
-  // Whether another personal set has the same (non-empty) label: an open-addressing table of
-  // the first set with each label, since a file may have a million sets, each with a label of
-  // its own (a node-based map allocated per label and missed the cache twice per lookup).
+namespace {
+// Which personal sets share their (non-empty) label with another set.
+std::vector<bool> SharedSetLabels(const Game& game) {
+  // An open-addressing table of the first set with each label, since a file may have a
+  // million sets, each with a label of its own (a node-based map allocated per label and
+  // missed the cache twice per lookup).
   const InfosetId num_sets = game.num_infosets();
   std::vector<bool> shared(num_sets, false);
-  {
-    const std::size_t slots = std::bit_ceil(2 * static_cast<std::size_t>(num_sets) + 2);
-    std::vector<InfosetId> table(slots, model::kNoInfoset);
-    for (InfosetId h = 0; h < num_sets; ++h) {
-      if (game.infoset_player(h) == model::kChancePlayer) continue;
-      const std::string& label = game.infoset_label(h);
-      if (label.empty()) continue;
-      for (std::size_t i = std::hash<std::string_view>{}(label) & (slots - 1);; i = (i + 1) & (slots - 1)) {
-        if (table[i] == model::kNoInfoset) {
-          table[i] = h;
-          break;
-        }
-        if (game.infoset_label(table[i]) == label) {
-          shared[table[i]] = shared[h] = true;
-          break;
-        }
+  const std::size_t slots = std::bit_ceil(2 * static_cast<std::size_t>(num_sets) + 2);
+  std::vector<InfosetId> table(slots, model::kNoInfoset);
+  // Each lookup misses the cache when every set has a label of its own: the slot of the set
+  // kAhead places further on is fetched while this one is looked up.
+  constexpr InfosetId kAhead = 16;
+  auto slot_of = [&](InfosetId h) {
+    return std::hash<std::string_view>{}(game.infoset_label(h)) & (slots - 1);
+  };
+  for (InfosetId h = 0; h < num_sets; ++h) {
+    if (h + kAhead < num_sets) __builtin_prefetch(&table[slot_of(h + kAhead)]);
+    if (game.infoset_player(h) == model::kChancePlayer) continue;
+    const std::string& label = game.infoset_label(h);
+    if (label.empty()) continue;
+    for (std::size_t i = slot_of(h);; i = (i + 1) & (slots - 1)) {
+      if (table[i] == model::kNoInfoset) {
+        table[i] = h;
+        break;
+      }
+      if (game.infoset_label(table[i]) == label) {
+        shared[table[i]] = shared[h] = true;
+        break;
       }
     }
   }
+  return shared;
+}
+
+// The name InfosetNames gives set h, `shared` from SharedSetLabels.
+std::string InfosetName(const Game& game, const std::vector<bool>& shared, InfosetId h) {
+  int p = game.infoset_player(h);
+  if (p == model::kChancePlayer) return "chance at " + DescribeNode(game, game.infoset_nodes(h).front());
+  // A set's own label when no other set shares it, else the mover and where:
+  // "Microsoft after ask > grant", "Ann at the root".
+  const std::string& label = game.infoset_label(h);
+  if (!label.empty() && !shared[h]) return label;
+  auto nodes = game.infoset_nodes(h);
+  std::string name = game.player_name(p) + At(DescribeNode(game, nodes.front()));
+  if (nodes.size() > 1) name += " (+" + std::to_string(nodes.size() - 1) + " nodes)";
+  return name;
+}
+}  // namespace
+
+std::vector<std::string> InfosetNames(const Game& game) {
+  const std::vector<bool> shared = SharedSetLabels(game);
   std::vector<std::string> names(game.num_infosets());
-  for (InfosetId h = 0; h < game.num_infosets(); ++h) {
-    int p = game.infoset_player(h);
-    if (p == model::kChancePlayer) {
-      names[h] = "chance at " + DescribeNode(game, game.infoset_nodes(h).front());
-      continue;
-    }
-    // A set's own label when no other set shares it, else the mover and where:
-    // "Microsoft after ask > grant", "Ann at the root".
-    const std::string& label = game.infoset_label(h);
-    const std::string& mover = game.player_name(p);
-    if (!label.empty() && !shared[h]) {
-      names[h] = label;
-    } else {
-      auto nodes = game.infoset_nodes(h);
-      names[h] = mover + At(DescribeNode(game, nodes.front()));
-      if (nodes.size() > 1) names[h] += " (+" + std::to_string(nodes.size() - 1) + " nodes)";
-    }
-  }
+  for (InfosetId h = 0; h < game.num_infosets(); ++h) names[h] = InfosetName(game, shared, h);
   return names;
 }
 
@@ -235,8 +245,10 @@ std::string ChoiceText(const Game& game, const Equilibrium& eq, const ActionInde
 
 // "Microsoft at [after complaint]" (a label that is the mover's name stands alone:
 // "Incumbent").
-std::string SetName(const Game& game, const std::vector<std::string>& names, InfosetId h) {
-  std::string who = names[h];
+// The text names only the sets it lists (a few dozen of a million): each is named when
+// listed, not all of them first.
+std::string SetName(const Game& game, const std::vector<bool>& shared, InfosetId h) {
+  std::string who = InfosetName(game, shared, h);
   const std::string& mover = game.player_name(game.infoset_player(h));
   if (who == game.infoset_label(h) && who != mover) who = mover + " at [" + who + "]";
   return who;
@@ -290,7 +302,7 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
           << "; an equilibrium with the same path and payoffs as an earlier one is shown by its "
              "choices off the path that differ\n";
   }
-  std::vector<std::string> names = InfosetNames(game);
+  const std::vector<bool> shared = SharedSetLabels(game);
   for (std::size_t k = 0; k < count; ++k) {
     const Equilibrium& eq = solution.equilibria[k];
     std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
@@ -305,7 +317,7 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
         if (mine == ChoiceText(game, base, index, h, exact)) continue;
         if (++differ > options.max_strategy_lines) continue;
         ++shown;
-        out << "    " << SetName(game, names, h) << ": " << mine << "\n";
+        out << "    " << SetName(game, shared, h) << ": " << mine << "\n";
       }
       if (differ > shown) out << "    ... and " << differ - shown << " more (use --format json for all of them)\n";
       continue;
@@ -339,13 +351,13 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
         ++total;
         if (lines >= options.max_strategy_lines) continue;
         ++lines;
-        out << "  " << (pass == 0 ? "* " : "  ") << SetName(game, names, h) << ": "
+        out << "  " << (pass == 0 ? "* " : "  ") << SetName(game, shared, h) << ": "
             << ChoiceText(game, eq, index, h, exact) << "\n";
       }
     }
     if (total > lines)
       out << "    ... and " << total - lines << " more (use --format json for all of them)\n";
-    out << BeliefsText(game, eq, [&](InfosetId h) { return SetName(game, names, h); }, options.max_strategy_lines);
+    out << BeliefsText(game, eq, [&](InfosetId h) { return SetName(game, shared, h); }, options.max_strategy_lines);
     if (!eq.indifferent.empty()) {
       // Which actions tie, and which one this equilibrium takes (with --all, each
       // equilibrium takes a different one).
@@ -370,7 +382,7 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
           ++a;
         }
         // Named as in the strategy list above (and where, when the set has several nodes).
-        std::string who = SetName(game, names, h);
+        std::string who = SetName(game, shared, h);
         if (game.infoset_nodes(h).size() > 1) who += " (" + DescribeNode(game, v) + ")";
         out << "    " << who << ": " << JoinWithAnd(optimal) << " are equally good; this equilibrium takes "
             << ChoiceText(game, eq, index, h, exact) << "\n";
