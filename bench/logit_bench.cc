@@ -5,10 +5,15 @@
 // the only proper subgame); payoffs random integers 0-100. About one information set per
 // eight nodes: depth 12 has 8,191 nodes and 1,023 personal information sets.
 //   build/bench/logit_bench                      (PARLEY_BENCH_SEED=n for another draw)
+// PARLEY_BENCH_PROFILE=FILE appends each equilibrium found (depth, seed, then every action's
+// probability to 6 decimals, "-" at sets it does not reach), so that two versions of the tracer can be checked to select the
+// same equilibrium (the same branch) with diff.
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "bench/hidden_moves_games.h"
 #include "solver/equilibrium/logit.h"
@@ -31,6 +36,7 @@ void BM_LogitEquilibrium(benchmark::State& state) {
   for (model::InfosetId h = 0; h < game->num_infosets(); ++h) sets += game->infoset_player(h) >= 0;
   double gain = 0;
   std::string method;
+  std::vector<double> behavior;
   for (auto _ : state) {
     // The default time guard (60 s of processor time per subgame) would stop the largest
     // sizes: the bench measures how long they take.
@@ -39,7 +45,29 @@ void BM_LogitEquilibrium(benchmark::State& state) {
     auto solution = equilibrium::SolveSubgamePerfect(*game, options);
     gain = solution.equilibria.at(0).max_gain;
     method = solution.method;
+    behavior = solution.equilibria.at(0).behavior;
     benchmark::DoNotOptimize(solution);
+  }
+  if (const char* path = std::getenv("PARLEY_BENCH_PROFILE")) {
+    if (std::FILE* out = std::fopen(path, "a")) {
+      std::fprintf(out, "depth %d seed %llu:", static_cast<int>(state.range(0)),
+                   static_cast<unsigned long long>(Seed()));
+      // Only the sets the equilibrium reaches: play at the others is the trace's where it
+      // was polished, which depends on the steps taken, not on the branch.
+      equilibrium::ActionIndex index(*game);
+      const std::vector<double> reach = equilibrium::ReachProbabilities(*game, index, behavior);
+      for (model::InfosetId h = 0; h < game->num_infosets(); ++h) {
+        double total = 0;
+        for (model::NodeId x : game->infoset_nodes(h)) total += reach[x];
+        for (std::uint32_t a = 0; a < game->num_actions(h); ++a)
+          if (total > 0)
+            std::fprintf(out, " %.6f", behavior[index(h, a)] + 0.0);  // + 0.0: no "-0.000000"
+          else
+            std::fprintf(out, " -");
+      }
+      std::fprintf(out, "\n");
+      std::fclose(out);
+    }
   }
   state.counters["nodes"] = game->num_nodes();
   state.counters["sets"] = static_cast<double>(sets);

@@ -32,6 +32,18 @@ constexpr double kPivotThreshold = 1e-3;
 // A polish with at most this many unknowns is always tried; a larger one only when the work of
 // the polishes so far, its own included, stays below the tracer's (see TraceLogitEquilibrium).
 constexpr std::size_t kFreePolishUnknowns = 32;
+// The tracer's step control. A step is rejected when the corrector's first correction exceeds
+// kMaxCorrection times the step or the tangent turns by kMaxTurn radians or more (60 degrees);
+// the next step length aims at a contraction rate of kTargetContraction, a first correction of
+// kTargetCorrection times the step and a turn of kTargetTurn radians. Measured on the bench's
+// games (docs/performance.md): tighter targets (0.2, 0.2, 0.3 radians, rejecting below a cosine
+// of 0.9) took 28% more steps and 50% more time at 2,047 nodes.
+constexpr double kMaxCorrection = 0.5;
+constexpr double kMaxTurn = 1.0472;
+constexpr double kTargetContraction = 0.5;
+constexpr double kTargetCorrection = 0.5;
+constexpr double kTargetTurn = 0.5;
+constexpr double kPi = 3.14159265358979323846;
 
 }  // namespace
 
@@ -464,6 +476,10 @@ class Evaluator {
     return x.allFinite();
   }
 
+  // The sign of the determinant of the last factorisation (0 when a pivot is 0). The rows and
+  // columns are permuted alike (order_), which leaves the determinant as it is.
+  double DeterminantSign() { return factorized_ ? lu_.signDeterminant() : 0.0; }
+
   const Vector& residual() const { return residual_; }
   const std::vector<double>& lnp() const { return lnp_; }
   const std::vector<double>& mu() const { return mu_; }
@@ -664,20 +680,32 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
     if (on_step(y, y, eval)) return finish(LogitStatus::kConverged);
     return finish(LogitStatus::kStepTooSmall);
   }
-  // One factorisation per accepted point: the tangent there and the chord corrector of the
-  // next step both use the Jacobian at the point (with row e_k fixing coordinate k).
+  // The tangent at a point comes from the Jacobian there, bordered by the row e_k^T that fixes
+  // the coordinate k changing fastest: [H'(y); e_k^T] x = e_last, t = +-x / |x|. Its direction
+  // is set by the orientation of the branch (Allgower and Georg 1990, ch. 2): the sign of
+  // det [H'(y); t^T] is the same at every point of a regular branch, through turning points in
+  // lambda, so t is chosen to keep it. The two bordered matrices differ in the last row only and
+  // x_k = 1, so det [H'; t^T] = det [H'; e_k^T] (t . x): the sign is the LU's (its pivots and
+  // its permutations' parity) times the sign chosen for t. Choosing it by the cosine with the
+  // previous tangent instead, a step that lands on a stretch of the branch traversed the other
+  // way would just carry on in the new direction (backwards along the branch, as happened at
+  // 4,095 nodes with long steps); oriented by the determinant, the new tangent points against
+  // the old one there and the step is rejected.
   Vector e_last = Vector::Zero(nv + 1);
   e_last[nv] = 1;
-  auto prepare = [&](const Vector& point, std::uint32_t k, const Vector& previous, Vector& t) {
+  double orientation = 0;  // sign of det [H'(y); t^T] along the branch; lambda grows at first
+  auto tangent_at = [&](const Vector& point, std::uint32_t k, Vector& t) {
     eval.Evaluate(point, true);
     if (!eval.Factorize(k) || !eval.Solve(e_last, t)) return false;
+    const double sign = eval.DeterminantSign();
+    if (sign == 0) return false;
     t.normalize();
-    if (previous.size() == 0 ? t[nv] < 0 : t.dot(previous) < 0) t = -t;
+    if (orientation == 0) orientation = t[nv] < 0 ? -sign : sign;
+    if (sign != orientation) t = -t;
     return true;
   };
   Vector t;
-  std::uint32_t k = nv;
-  if (!prepare(y, k, Vector(), t)) return finish(LogitStatus::kStepTooSmall);
+  if (!tangent_at(y, nv, t)) return finish(LogitStatus::kStepTooSmall);
   double h = options.first_step;
   Vector yc, delta, rhs(nv + 1), t_new;
   while (true) {
@@ -686,33 +714,53 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
     if ((stats.steps & 15) == 0 && seconds() > options.max_seconds) return finish(LogitStatus::kTimeLimit);
     if (y[nv] > options.max_lambda) return finish(LogitStatus::kLambdaLimit);
     yc = y + h * t;
+    std::uint32_t k = 0;
+    t.cwiseAbs().maxCoeff(&k);
+    // Chord Newton with the Jacobian at the predicted point, fixing coordinate k. It contracts
+    // much faster than a chord on the Jacobian of the last accepted point (0.1-0.17 at the
+    // steps that one allowed), so the steps can be longer; the orientation guards against the
+    // branch's sharp turns that longer steps meet.
+    eval.Evaluate(yc, true);
     bool ok = false;
-    int iterations = 0;
     double first_norm = 0, second_norm = 0, previous_norm = 0;
     const double floor = 1e-10 * (1 + yc.lpNorm<Eigen::Infinity>());  // rounding at this size
-    for (; iterations < 12; ++iterations) {  // chord Newton: the Jacobian at y
-      eval.Evaluate(yc, false);
-      rhs.head(nv) = -eval.residual();
-      rhs[nv] = 0;
-      if (!eval.Solve(rhs, delta)) break;
-      double norm = delta.lpNorm<Eigen::Infinity>();
-      if (iterations == 0) first_norm = norm;
-      if (iterations == 1) second_norm = norm;
-      if (iterations == 0 && norm > 0.3 * h + floor) break;      // the prediction was poor
-      if (iterations > 0 && norm > 0.5 * previous_norm + floor) break;  // not contracting
-      yc += delta;
-      previous_norm = norm;
-      if (norm <= 10 * floor) {
+    if (eval.Factorize(k)) {
+      for (int iterations = 0; iterations < 12; ++iterations) {
         eval.Evaluate(yc, false);
-        ok = eval.residual().lpNorm<Eigen::Infinity>() < 100 * floor;
-        break;
+        rhs.head(nv) = -eval.residual();
+        rhs[nv] = 0;
+        if (!eval.Solve(rhs, delta)) break;
+        const double norm = delta.lpNorm<Eigen::Infinity>();
+        if (iterations == 0) first_norm = norm;
+        if (iterations == 1) second_norm = norm;
+        if (iterations == 0 && norm > kMaxCorrection * h + floor) break;  // the prediction was poor
+        if (iterations > 0 && norm > 0.5 * previous_norm + floor) break;  // not contracting
+        yc += delta;
+        previous_norm = norm;
+        if (norm <= 10 * floor) {
+          eval.Evaluate(yc, false);
+          ok = eval.residual().lpNorm<Eigen::Infinity>() < 100 * floor;
+          break;
+        }
       }
     }
-    std::uint32_t k_new = 0;
+    // The new point's tangent, oriented by the determinant: one that turned by more than
+    // kMaxTurn (radians) from the last, or points against it, means the step cut a corner of
+    // the branch or jumped to another stretch of it. One exception: a tangent reversed while
+    // the predicted point was already on the branch (first correction below 1e-6 of the step)
+    // means the determinant's sign changed between two points of one straight stretch: a
+    // bifurcation point passed, or, in degenerate games, a pivot so small that rounding sets
+    // its sign (gambit-games/efg/2s2x2x2.efg). The orientation follows the branch there.
+    double turn = 0;
     if (ok) {
-      t.cwiseAbs().maxCoeff(&k_new);
-      ok = prepare(yc, k_new, t, t_new) && t_new.dot(t) > 0.95;
-      if (!ok) prepare(y, k, t, t_new);  // back to the base point's factorisation
+      ok = tangent_at(yc, k, t_new);
+      turn = ok ? std::acos(std::clamp(t_new.dot(t), -1.0, 1.0)) : 0.0;
+      if (ok && turn > kPi - kMaxTurn && first_norm <= 1e-6 * h) {
+        orientation = -orientation;
+        t_new = -t_new;
+        turn = kPi - turn;
+      }
+      ok = ok && turn < kMaxTurn;
     }
     if (!ok) {
       h *= 0.5;
@@ -720,20 +768,17 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
       continue;
     }
     Vector y_old = y;
-    const double turn = t_new.dot(t);
     y = yc;
     t = t_new;
-    k = k_new;
     ++stats.steps;
-    // Step length from the corrector's contraction rate (Deuflhard's rule of thumb: aim at a
-    // first contraction of about 0.1; the chord corrector contracts more slowly than Newton's,
-    // so the bands are twice as wide: 573 steps became 511 at 2,047 nodes) and from how far
-    // the tangent turned.
+    // Step length (Allgower and Georg 1990, ch. 6): the step is divided by the largest of the
+    // ratios of the corrector's contraction rate, its first correction (relative to the step)
+    // and the tangent's turning angle to their targets, each ratio as the power of the step
+    // it grows with, between halving and doubling.
     const double theta = first_norm > floor ? second_norm / first_norm : 0.0;
-    double factor = theta < 0.05 ? 2.0 : theta < 0.2 ? 1.5 : theta < 0.4 ? 1.0 : 0.7;
-    if (turn < 0.99) factor = std::min(factor, 1.0);
-    if (first_norm < 1e-3 * h) factor = std::max(factor, 2.0);  // the path is nearly straight
-    h = std::min(h * factor, 1e7);
+    const double ratio = std::max({std::sqrt(theta / kTargetContraction),
+                                   std::sqrt(first_norm / (kTargetCorrection * h)), turn / kTargetTurn});
+    h = std::min(h / std::clamp(ratio, 0.5, 2.0), 1e7);
     // on_step evaluates residuals only, which leaves the factorisation at y in place.
     if (on_step(y_old, y, eval)) return finish(LogitStatus::kConverged);
   }

@@ -16,8 +16,11 @@
 //     sum_a sigma(h, a) - 1 = 0
 // in the unknowns (ln sigma, lambda), as in Turocy (2005, 2010), with local parametrisation
 // (the corrector fixes the coordinate that changes fastest, so turning points in lambda are
-// passed), step-size control on the corrector's contraction and on the tangent's turning
-// angle. Reach probabilities and beliefs are computed in log space, so a deep tree's tiny
+// passed), the tangent oriented by the sign of the bordered Jacobian's determinant (so a step
+// that jumps to a stretch of the branch traversed the other way is rejected, not followed
+// backwards), Newton's corrector with the Jacobian of the predicted point, and step-size
+// control on the corrector's contraction, its first correction and the tangent's turning
+// angle (Allgower and Georg 1990, ch. 2 and 6). Reach probabilities and beliefs are computed in log space, so a deep tree's tiny
 // reach probabilities do not underflow into uniform beliefs. The Jacobian is sparse: the
 // derivative of U(h, a) by ln sigma(h', a') is non-zero only where a play passes through both
 // (h, a) and (h', a'); it is assembled leaf by leaf over pairs of moves on the leaf's path and
