@@ -358,11 +358,15 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
     // beats_d: the package's best equal gain over d exceeds 1e-9 of d's scale; SolveOutcomes
     // needs it above 1e-12 of the payoffs' scale. The first implies the second unless the
     // payoffs are far larger than d; only then is the LP asked again.
-    OutcomeSet set{points, true};
     if (!beats_d) return false;
     const bool gain_certain = 1e-9 * hull.scale > 2e-12 * hull.payoff_scale;
-    if (!gain_certain && !internal::HasGain(set, d)) return false;
-    solution = SolveOutcomes(set, d, concept_kind, problem.weights);
+    if (!gain_certain && !internal::HasGain(OutcomeSet{points, true}, d)) return false;
+    // For Nash over a hull SolveOutcomes returns NashOverHull's solution after the same checks
+    // in the same order (CheckWeights gives checked weights back unchanged): called directly,
+    // the package's points are not copied into an OutcomeSet for every solve.
+    solution = concept_kind == Concept::kNash
+                   ? NashOverHull(points, d, problem.weights)
+                   : SolveOutcomes(OutcomeSet{points, true}, d, concept_kind, problem.weights);
     lottery = solution.lottery;
     entry->score = ConceptScore(concept_kind, solution.payoffs, d, ideal, w);
   }

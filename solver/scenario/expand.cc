@@ -525,6 +525,14 @@ class Expander {
     BargainMemo* memo = MemoFor(pc, b, saved);
     BargainRecord record = BargainTerms(pc, b);
     std::vector<double> d;
+    // A bargain met in the no-deal branch reads the powers too: then the power-only slots
+    // must be unchanged as well.
+    if (memo && memo->has_d && memo->d_bargains > 0) {
+      power_bits_.clear();
+      for (std::size_t s = 0; s < num_vars_; ++s)
+        if (games_->power_only[s]) power_bits_.push_back(std::bit_cast<std::uint64_t>(saved[s]));
+      if (power_bits_ != memo->d_powers) memo->has_d = false;
+    }
     if (memo && memo->has_d) {
       // The no-deal branch's value for these very inputs: what DisagreementPoint computed,
       // counted and rewrote then, and the variables as it leaves them.
@@ -543,6 +551,17 @@ class Expander {
       const std::size_t n0 = games_ ? games_->continuations.size() : 0;
       d = DisagreementPoint(pc, def, b, saved);
       if (memo && b.disagreement.empty()) {
+        // The prepared problem and the solution read d: kept only when d is the same bits.
+        bool same = memo->d.size() == d.size();
+        for (std::size_t i = 0; same && i < d.size(); ++i)
+          same = std::bit_cast<std::uint64_t>(memo->d[i]) == std::bit_cast<std::uint64_t>(d[i]);
+        if (!same) {
+          memo->prepared.Reset();
+          memo->has_step = false;
+        }
+        memo->d_powers.clear();
+        for (std::size_t s = 0; s < num_vars_; ++s)
+          if (games_->power_only[s]) memo->d_powers.push_back(std::bit_cast<std::uint64_t>(saved[s]));
         memo->d = d;
         memo->d_evaluations = evaluations - e0;
         memo->d_payoff_evaluations = payoff_evaluations - p0;
@@ -1213,7 +1232,7 @@ class Expander {
   std::vector<int> split_position_;
   std::vector<double> solve_values_;  // backward induction's workspace (SolveContinuation)
   FormulaMemo* memo_ = nullptr;  // while a bargain's solver runs on kept games (Remembered)
-  std::vector<std::uint64_t> space_bits_, weight_bits_;  // MemoFor's and SolveRemembered's keys
+  std::vector<std::uint64_t> space_bits_, weight_bits_, power_bits_;  // the memos' keys
 };
 
 // The explicit tree form: its nodes as written, in preorder.

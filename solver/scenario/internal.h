@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -185,6 +186,7 @@ struct BargainMemo {
   std::vector<double> d;
   std::size_t d_evaluations = 0, d_payoff_evaluations = 0, d_continuations = 0;
   std::size_t d_bargains = 0, d_payoffs = 0;  // the memos' places it took (nested bargains)
+  std::vector<std::uint64_t> d_powers;  // the power-only slots' bits, compared when d_bargains > 0
   // The solve: the problem prepared without the powers, the last result and its powers' bits.
   bargaining::PreparedAgreement prepared;
   bool has_step = false;
@@ -207,7 +209,9 @@ struct CompiledGames {
   std::vector<double> solve_values;  // backward induction's workspace, reused by every solve
   FormulaMemo memo;
   std::vector<char> power_only;      // per slot: read by bargaining powers and nothing else
-  std::vector<BargainMemo> bargains;  // per bargain met, in expansion order
+  // Per bargain met, in expansion order; a deque, since a bargain's memo is held while the
+  // bargains of its no-deal branch add theirs.
+  std::deque<BargainMemo> bargains;
   std::size_t next_bargain = 0;
   std::vector<PayoffMemo> payoffs;    // per terminal payoff evaluation, in expansion order
   std::size_t next_payoff = 0;

@@ -226,6 +226,33 @@ payoffs:
     auto linked = CompiledScenario::Compile(text, "linked.yaml");
     const std::vector<double> p{10, 0.5, 1}, q{10, 0.3, 1}, r{12, 0.3, 1}, s{10, 0.3, 2}, zero_power{10, 0, 1};
     CHECK(CompareSequence(linked, {p, q, q, p, r, s, q, zero_power, q, p}) == 9);
+
+    // A second bargain in the first one's no-deal branch reads the same power: the first
+    // bargain's disagreement point then moves with the power, although the power is read by
+    // bargaining powers alone.
+    const std::string nested_text = R"(players: [A, B]
+parameters:
+  power: {value: 0.5, min: 0.1, max: 0.9}
+  size: {value: 10, min: 5, max: 20}
+stages:
+  - name: first
+    bargain:
+      issues:
+        share: {from: 0, to: 1}
+      solution: nash
+      powers: [power, 1 - power]
+  - name: second
+    bargain:
+      issues:
+        cut: {from: 0, to: 1}
+      solution: nash
+      powers: [1 - power, power]
+payoffs:
+  A: if(first == agree, share * size, if(second == agree, cut * size * 0.5, 1))
+  B: if(first == agree, (1 - share) * size, if(second == agree, (1 - cut) * size * 0.5, 2))
+)";
+    auto nested = CompiledScenario::Compile(nested_text, "nested.yaml");
+    CHECK(CompareSequence(nested, {{0.5, 10}, {0.3, 10}, {0.3, 10}, {0.3, 12}, {0.5, 10}}) == 4);
   }
 
   TEST_CASE("compiled evaluation equals full expansion on random draws of every scenario") {
