@@ -7,6 +7,11 @@
 // and two threads at least 1.8 times one. BM_CompiledOpenAiMicrosoftV1 runs the same
 // evaluations through scenario::CompiledEvaluator (the games kept, their numbers rewritten);
 // BM_CompiledOpenAiMicrosoftV2 the same on the second edition, scenarios/openai_microsoft.yaml.
+// These move one parameter, as a sweep, a bisection or the explorer's slider does: within a
+// scratch most of an evaluation repeats the one before and is reused (the bargains' corners
+// and hull, the no-deal values, terminal payoffs). BM_CompiledOpenAiMicrosoftV1Draws draws
+// every parameter that has a `distribution` for each evaluation, as Monte Carlo does, where
+// that reuse cannot help.
 //
 //   build/bench/scenario_eval_bench
 #include <benchmark/benchmark.h>
@@ -18,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "solver/analysis/analysis.h"
+#include "solver/analysis/random.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/scenario/compiled_evaluator.h"
 #include "solver/scenario/scenario.h"
@@ -104,6 +111,39 @@ void BM_CompiledOpenAiMicrosoftV1(benchmark::State& state) {
   EvaluateCompiled(state, evaluator);
 }
 BENCHMARK(BM_CompiledOpenAiMicrosoftV1)
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+// Monte Carlo on v1: every parameter with a distribution drawn for each evaluation (1,000
+// vectors drawn before timing, seed 2025; each thread starts at another place in them).
+void BM_CompiledOpenAiMicrosoftV1Draws(benchmark::State& state) {
+  static const scenario::CompiledEvaluator evaluator(FrozenOpenAiMicrosoftPtr(), FastBargains());
+  static const std::vector<std::vector<double>> draws = [] {
+    const scenario::CompiledScenario& compiled = FrozenOpenAiMicrosoft();
+    const auto& parameters = compiled.info().parameters;
+    std::vector<std::vector<double>> out;
+    for (std::size_t i = 0; i < 1000; ++i) {
+      analysis::Xoshiro256 rng(2025, i);
+      std::vector<double> values = compiled.DefaultValues();
+      for (std::size_t p = 0; p < parameters.size(); ++p)
+        if (parameters[p].distribution) values[p] = analysis::Draw(*parameters[p].distribution, values[p], rng);
+      out.push_back(std::move(values));
+    }
+    return out;
+  }();
+  scenario::CompiledEvaluator::Scratch scratch(evaluator);
+  std::size_t i = static_cast<std::size_t>(state.thread_index()) * 499;
+  for (auto _ : state) {
+    const scenario::Expansion& expansion = evaluator.Evaluate(draws[i++ % draws.size()], scratch);
+    equilibrium::Solution solution = equilibrium::Solve(*expansion.game, {});
+    benchmark::DoNotOptimize(solution.equilibria.front().payoffs.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  if (scratch.expansions() > 1) state.SkipWithError("the kept games were not used");
+}
+BENCHMARK(BM_CompiledOpenAiMicrosoftV1Draws)
     ->Threads(1)
     ->Threads(2)
     ->UseRealTime()

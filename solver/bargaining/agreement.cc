@@ -358,11 +358,15 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
     // beats_d: the package's best equal gain over d exceeds 1e-9 of d's scale; SolveOutcomes
     // needs it above 1e-12 of the payoffs' scale. The first implies the second unless the
     // payoffs are far larger than d; only then is the LP asked again.
-    OutcomeSet set{points, true};
     if (!beats_d) return false;
     const bool gain_certain = 1e-9 * hull.scale > 2e-12 * hull.payoff_scale;
-    if (!gain_certain && !internal::HasGain(set, d)) return false;
-    solution = SolveOutcomes(set, d, concept_kind, problem.weights);
+    if (!gain_certain && !internal::HasGain(OutcomeSet{points, true}, d)) return false;
+    // For Nash over a hull SolveOutcomes returns NashOverHull's solution after the same checks
+    // in the same order (CheckWeights gives checked weights back unchanged): called directly,
+    // the package's points are not copied into an OutcomeSet for every solve.
+    solution = concept_kind == Concept::kNash
+                   ? NashOverHull(points, d, problem.weights)
+                   : SolveOutcomes(OutcomeSet{points, true}, d, concept_kind, problem.weights);
     lottery = solution.lottery;
     entry->score = ConceptScore(concept_kind, solution.payoffs, d, ideal, w);
   }
@@ -1242,8 +1246,61 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
 
 }  // namespace
 
+struct PreparedAgreement::State {
+  Hull hull;  // MakeHull's, for the problem's disagreement point
+};
+
+PreparedAgreement::PreparedAgreement() = default;
+PreparedAgreement::~PreparedAgreement() = default;
+PreparedAgreement::PreparedAgreement(PreparedAgreement&&) noexcept = default;
+PreparedAgreement& PreparedAgreement::operator=(PreparedAgreement&&) noexcept = default;
+void PreparedAgreement::Reset() { state_.reset(); }
+
+namespace {
+
+AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const UtilityOracle& utility,
+                                   AgreementMethod method, const ContinuationOracle& continuation,
+                                   std::optional<Hull>* keep);
+
+}  // namespace
+
 AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOracle& utility,
                                AgreementMethod method, const ContinuationOracle& continuation) {
+  return SolveAgreementImpl(problem, utility, method, continuation, nullptr);
+}
+
+AgreementResult SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle& utility,
+                                      AgreementMethod method, PreparedAgreement* keep) {
+  keep->Reset();
+  std::optional<Hull> hull;
+  AgreementResult out = SolveAgreementImpl(problem, utility, method, {}, &hull);
+  if (hull) {
+    keep->state_ = std::make_unique<PreparedAgreement::State>();
+    keep->state_->hull = std::move(*hull);
+  }
+  return out;
+}
+
+std::optional<AgreementResult> SolvePrepared(const AgreementProblem& problem,
+                                             const PreparedAgreement& prepared) {
+  PARLEY_CHECK(prepared.ready());
+  // The same checks, in the same order, as SolveAgreement's plain path; the hull is the one
+  // MakeHull built from the same corners and disagreement point.
+  const Table table = MakeTable(problem);
+  const bool plain = table.everyone && problem.parties.empty() && problem.constraints.empty() &&
+                     problem.protocol == Protocol::kAxiomatic && problem.rule == DisagreementRule::kThreat;
+  if (!plain) return std::nullopt;
+  AgreementResult out = SolveHull(problem, prepared.state_->hull);
+  out.parties.assign(table.parties.begin(), table.parties.end());
+  return out;
+}
+
+namespace {
+
+// `keep` (optional): the hull of the plain exact path, when it is taken.
+AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const UtilityOracle& utility,
+                                   AgreementMethod method, const ContinuationOracle& continuation,
+                                   std::optional<Hull>* keep) {
   const std::size_t n = problem.disagreement.size();
   const Table table = MakeTable(problem);
   const bool plain = table.everyone && problem.parties.empty() && problem.constraints.empty() &&
@@ -1276,10 +1333,11 @@ AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOra
     // Today's problem: every player at the table with a positive weight, nothing else.
     Prepared prepared = Prepare(problem, utility, method, false);
     if (prepared.exact) {
-      // The candidates are not needed after the hull: moved, not copied.
-      AgreementResult out =
-          SolveHull(problem, MakeHull(std::move(prepared.candidates), prepared.layout.packages, problem.disagreement));
+      // The candidates are not needed after the hull: moved, not copied (kept when asked).
+      Hull hull = MakeHull(std::move(prepared.candidates), prepared.layout.packages, problem.disagreement);
+      AgreementResult out = SolveHull(problem, hull);
       out.parties.assign(table.parties.begin(), table.parties.end());
+      if (keep) *keep = std::move(hull);
       return out;
     }
     AgreementResult out = SolveNonlinear(problem, *prepared.nonlinear, problem.disagreement, table.parties,
@@ -1344,5 +1402,7 @@ AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOra
   }
   return out;
 }
+
+}  // namespace
 
 }  // namespace parley::bargaining

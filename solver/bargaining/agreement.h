@@ -35,6 +35,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -176,5 +177,41 @@ enum class AgreementMethod {
 AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOracle& utility,
                                AgreementMethod method = AgreementMethod::kExact,
                                const ContinuationOracle& continuation = {});
+
+// SolveAgreement in two steps, for a caller that solves the same problem again with other
+// weights (a sweep of the bargaining powers): the corners and the outcome points read the
+// utility, the issues and the disagreement point but not the weights, so they can be kept.
+// Only the plain problem keeps them: every player a party with a positive weight, no
+// constraints, the axiomatic protocol with a threat point, no continuation, and the exact
+// (hull) method applicable.
+class PreparedAgreement {
+ public:
+  PreparedAgreement();
+  ~PreparedAgreement();
+  PreparedAgreement(PreparedAgreement&&) noexcept;
+  PreparedAgreement& operator=(PreparedAgreement&&) noexcept;
+  bool ready() const { return state_ != nullptr; }
+  void Reset();
+
+ private:
+  friend AgreementResult SolveAgreementKeeping(const AgreementProblem&, const UtilityOracle&,
+                                               AgreementMethod, PreparedAgreement*);
+  friend std::optional<AgreementResult> SolvePrepared(const AgreementProblem&,
+                                                      const PreparedAgreement&);
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// SolveAgreement (no continuation); when it took the plain exact path, `keep` holds what it
+// prepared, otherwise `keep` is reset.
+AgreementResult SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle& utility,
+                                      AgreementMethod method, PreparedAgreement* keep);
+
+// SolveAgreement's result for `problem`, which must be the problem `prepared` was kept for
+// with at most other weights (the caller's guarantee), bit for bit; nullopt when the new
+// weights leave the plain path (a weight of 0): then call SolveAgreement. Throws what
+// SolveAgreement throws for bad weights.
+std::optional<AgreementResult> SolvePrepared(const AgreementProblem& problem,
+                                             const PreparedAgreement& prepared);
 
 }  // namespace parley::bargaining

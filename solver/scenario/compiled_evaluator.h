@@ -9,6 +9,12 @@
 // checks at every node that the tree is the one kept. So its numbers are those of a full
 // expansion, bit for bit.
 //
+// Within a scratch an evaluation also reuses what the one before computed where the inputs
+// are the same bits: each bargain's disagreement point, its corners and hull (only the
+// solution step runs again when only the bargaining powers moved, as in a sweep of a power)
+// and its solution, and terminal payoffs (see CompiledGames in internal.h). Each is a pure
+// function of the inputs compared, so the numbers stay those of a full expansion.
+//
 // That holds when the tree's shape does not depend on the parameters that vary. A parameter
 // changes the shape when it reaches (directly or through computed variables) a stage's
 // condition, an action list or range, or a repeat block's bounds or `while`; a point where

@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <optional>
+#include <type_traits>
 #include <unordered_map>
 
 #include "solver/equilibrium/backward_induction.h"
@@ -247,6 +249,66 @@ class Expander {
     m.valid[id] = 1;
     return v;
   }
+  // A terminal payoff with kept games: the value the same evaluation (by its place in the
+  // expansion order) gave last time, when the formula and the bits of every slot it reads
+  // are the same; otherwise evaluated (see CompiledGames).
+  double RememberedPayoff(const Expression& e) {
+    ++evaluations;
+    const std::size_t index = games_->next_payoff++;
+    if (index >= games_->payoffs.size()) games_->payoffs.emplace_back();
+    PayoffMemo& m = games_->payoffs[index];
+    const std::vector<int>& used = e.used_slots();
+    bool same = m.expr_id == e.id() && m.inputs.size() == used.size();
+    for (std::size_t k = 0; same && k < used.size(); ++k)
+      same = m.inputs[k] == std::bit_cast<std::uint64_t>(vars_[used[k]]);
+    if (same) return m.value;
+    m.expr_id = static_cast<std::size_t>(-1);
+    const double v = evaluator_.Evaluate(e);
+    m.inputs.resize(used.size());
+    for (std::size_t k = 0; k < used.size(); ++k) m.inputs[k] = std::bit_cast<std::uint64_t>(vars_[used[k]]);
+    m.value = v;
+    m.expr_id = e.id();
+    return v;
+  }
+
+  // With kept games, bargain `b`'s memo (see CompiledGames), emptied unless the variables'
+  // values at the bargain (`saved`), the power-only slots aside, are those it holds.
+  BargainMemo* MemoFor(std::size_t pc, const BargainDef& b, const std::vector<double>& saved) {
+    if (!games_ || !b.after.empty()) return nullptr;
+    if (games_->power_only.size() != num_vars_) games_->power_only = PowerOnlySlots(impl_);
+    const std::size_t index = games_->next_bargain++;
+    if (index >= games_->bargains.size()) games_->bargains.emplace_back();
+    BargainMemo& memo = games_->bargains[index];
+    space_bits_.clear();
+    for (std::size_t s = 0; s < num_vars_; ++s)
+      if (!games_->power_only[s]) space_bits_.push_back(std::bit_cast<std::uint64_t>(saved[s]));
+    if (memo.valid && memo.pc == pc && memo.space == space_bits_) return &memo;
+    memo.valid = true;
+    memo.pc = pc;
+    memo.space.assign(space_bits_.begin(), space_bits_.end());
+    memo.has_d = false;
+    memo.prepared.Reset();
+    memo.has_step = false;
+    return &memo;
+  }
+
+  // Per slot: read by some bargain's powers and by no other formula.
+  static std::vector<char> PowerOnlySlots(const CompiledScenario::Impl& impl) {
+    const std::size_t slots = impl.formulas.symbols().size();
+    std::vector<char> is_power(impl.formulas.size(), 0);
+    for (const StageDef& def : impl.stages)
+      if (def.bargain)
+        for (const Formula& f : def.bargain->powers)
+          if (f.expr) is_power[f.expr->id()] = 1;
+    std::vector<char> by_power(slots, 0), by_other(slots, 0);
+    for (std::size_t id = 0; id < impl.formulas.size(); ++id)
+      for (int slot : impl.formulas[id].used_slots())
+        (is_power[id] ? by_power : by_other)[static_cast<std::size_t>(slot)] = 1;
+    std::vector<char> out(slots, 0);
+    for (std::size_t s = 0; s < slots; ++s) out[s] = by_power[s] && !by_other[s];
+    return out;
+  }
+
   // A formula's value, not counted as an evaluation (loop bounds, unrolled once).
   double Value(const Formula& f) {
     return f.literal ? f.literal->ToDouble() : evaluator_.Evaluate(*f.expr);
@@ -299,7 +361,7 @@ class Expander {
   void AddTerminal(NodeId parent) {
     for (std::size_t p = 0; p < impl_.payoffs.size(); ++p) {
       const Formula& f = impl_.payoffs[p];
-      double x = Eval(f);
+      double x = games_ && f.expr ? RememberedPayoff(*f.expr) : Eval(f);
       ++payoff_evaluations;
       if (!std::isfinite(x))
         throw ValidationError(f.where, "the payoff of " + impl_.info.players[p] + " is " +
@@ -460,8 +522,57 @@ class Expander {
     const StageDef& def = impl_.stages[program_[pc].index];
     const BargainDef& b = *def.bargain;
     std::vector<double> saved(vars_, vars_ + num_vars_);
+    BargainMemo* memo = MemoFor(pc, b, saved);
     BargainRecord record = BargainTerms(pc, b);
-    std::vector<double> d = DisagreementPoint(pc, def, b, saved);
+    std::vector<double> d;
+    // A bargain met in the no-deal branch reads the powers too: then the power-only slots
+    // must be unchanged as well.
+    if (memo && memo->has_d && memo->d_bargains > 0) {
+      power_bits_.clear();
+      for (std::size_t s = 0; s < num_vars_; ++s)
+        if (games_->power_only[s]) power_bits_.push_back(std::bit_cast<std::uint64_t>(saved[s]));
+      if (power_bits_ != memo->d_powers) memo->has_d = false;
+    }
+    if (memo && memo->has_d) {
+      // The no-deal branch's value for these very inputs: what DisagreementPoint computed,
+      // counted and rewrote then, and the variables as it leaves them.
+      d = memo->d;
+      evaluations += memo->d_evaluations;
+      payoff_evaluations += memo->d_payoff_evaluations;
+      games_->next += memo->d_continuations;
+      games_->next_bargain += memo->d_bargains;
+      games_->next_payoff += memo->d_payoffs;
+      std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
+      vars_[def.var_slot] = def.label_values[1];
+    } else {
+      const std::size_t e0 = evaluations, p0 = payoff_evaluations;
+      const std::size_t c0 = games_ ? games_->next : 0, b0 = games_ ? games_->next_bargain : 0,
+                        t0 = games_ ? games_->next_payoff : 0;
+      const std::size_t n0 = games_ ? games_->continuations.size() : 0;
+      d = DisagreementPoint(pc, def, b, saved);
+      if (memo && b.disagreement.empty()) {
+        // The prepared problem and the solution read d: kept only when d is the same bits.
+        bool same = memo->d.size() == d.size();
+        for (std::size_t i = 0; same && i < d.size(); ++i)
+          same = std::bit_cast<std::uint64_t>(memo->d[i]) == std::bit_cast<std::uint64_t>(d[i]);
+        if (!same) {
+          memo->prepared.Reset();
+          memo->has_step = false;
+        }
+        memo->d_powers.clear();
+        for (std::size_t s = 0; s < num_vars_; ++s)
+          if (games_->power_only[s]) memo->d_powers.push_back(std::bit_cast<std::uint64_t>(saved[s]));
+        memo->d = d;
+        memo->d_evaluations = evaluations - e0;
+        memo->d_payoff_evaluations = payoff_evaluations - p0;
+        // Recording appends the continuations, rewriting advances `next` over them.
+        memo->d_continuations = std::is_same_v<Sink, GameBuilder> ? games_->continuations.size() - n0
+                                                                  : games_->next - c0;
+        memo->d_bargains = games_->next_bargain - b0;
+        memo->d_payoffs = games_->next_payoff - t0;
+        memo->has_d = true;
+      }
+    }
     record.disagreement_from_branch = b.disagreement.empty();
     bargaining::AgreementProblem input = BargainProblem(pc, def, d, record);
     vars_[def.var_slot] = def.label_values[0];  // agree
@@ -506,9 +617,13 @@ class Expander {
         split_primed_ = false;
       }
       try {
-        record.step = bargaining::SolveAgreement(
-            input, utility,
-            plain ? bargaining::AgreementMethod::kExact : bargaining::AgreementMethod::kExactOrSearch, continuation);
+        const bargaining::AgreementMethod method =
+            plain ? bargaining::AgreementMethod::kExact : bargaining::AgreementMethod::kExactOrSearch;
+        if (memo && !continuation) {
+          SolveRemembered(*memo, input, utility, method, record);
+        } else {
+          record.step = bargaining::SolveAgreement(input, utility, method, continuation);
+        }
       } catch (const ValidationError& e) {
         if (!e.where().file.empty()) throw;  // located already (a payoff formula)
         throw BargainError(pc, b, e.message());
@@ -527,6 +642,39 @@ class Expander {
         record.after_agreement += (record.after_agreement.empty() ? "" : "; or ") + path;
     }
     AddBargainNode(pc, parent, def, std::move(record), d, saved);
+  }
+
+  // The bargain's solution with its memo: the last result when the powers are the same bits
+  // too; the solution step alone over the kept corners and hull when only they changed;
+  // otherwise the full solve, keeping what it prepared. Counts the evaluations a full solve
+  // makes (the corners' do not depend on the powers).
+  void SolveRemembered(BargainMemo& memo, const bargaining::AgreementProblem& input,
+                       const bargaining::UtilityOracle& utility, bargaining::AgreementMethod method,
+                       BargainRecord& record) {
+    weight_bits_.clear();
+    for (double w : input.weights) weight_bits_.push_back(std::bit_cast<std::uint64_t>(w));
+    if (memo.has_step && memo.weights == weight_bits_) {
+      record.step = memo.step;
+      evaluations += memo.solve_evaluations;
+      payoff_evaluations += memo.solve_payoff_evaluations;
+      return;
+    }
+    std::optional<bargaining::AgreementResult> again;
+    if (memo.prepared.ready()) again = bargaining::SolvePrepared(input, memo.prepared);
+    if (again) {
+      record.step = std::move(*again);
+      evaluations += memo.solve_evaluations;
+      payoff_evaluations += memo.solve_payoff_evaluations;
+    } else {
+      memo.has_step = false;
+      const std::size_t e0 = evaluations, p0 = payoff_evaluations;
+      record.step = bargaining::SolveAgreementKeeping(input, utility, method, &memo.prepared);
+      memo.solve_evaluations = evaluations - e0;
+      memo.solve_payoff_evaluations = payoff_evaluations - p0;
+    }
+    memo.step = record.step;
+    memo.weights.assign(weight_bits_.begin(), weight_bits_.end());
+    memo.has_step = true;
   }
 
   ValidationError BargainError(std::size_t pc, const BargainDef& b, const std::string& message) {
@@ -1084,6 +1232,7 @@ class Expander {
   std::vector<int> split_position_;
   std::vector<double> solve_values_;  // backward induction's workspace (SolveContinuation)
   FormulaMemo* memo_ = nullptr;  // while a bargain's solver runs on kept games (Remembered)
+  std::vector<std::uint64_t> space_bits_, weight_bits_, power_bits_;  // the memos' keys
 };
 
 // The explicit tree form: its nodes as written, in preorder.
@@ -1217,6 +1366,11 @@ void CompiledScenario::Impl::Record(std::span<const double> values, const Expand
   PARLEY_CHECK(!info.explicit_tree);
   games.game = nullptr;
   games.continuations.clear();
+  // Memos refer to the continuations by their places in the recording: started afresh.
+  games.bargains.clear();
+  games.payoffs.clear();
+  games.next_bargain = 0;
+  games.next_payoff = 0;
   ExpandWith(*this, values, evaluator, out, [&] {
     GameBuilder builder = NewBuilder(*this, options);
     RunExpander(*this, evaluator, builder, options, out, &games);
@@ -1232,6 +1386,8 @@ void CompiledScenario::Impl::Rewrite(std::span<const double> values, const Expan
   ExpandWith(*this, values, evaluator, out, [&] {
     GameRewriter rewriter(games.game, games.labels);
     games.next = 0;
+    games.next_bargain = 0;
+    games.next_payoff = 0;
     RunExpander(*this, evaluator, rewriter, options, out, &games);
     if (games.next != games.continuations.size()) throw model::ShapeChanged();
     out.game = rewriter.Finish();

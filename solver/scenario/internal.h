@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "solver/model/game_builder.h"
 #include "solver/model/game_rewriter.h"
 #include "solver/model/number.h"
+#include "solver/bargaining/agreement.h"
 #include "solver/formula/formula.h"
 #include "solver/scenario/scenario.h"
 
@@ -165,6 +167,40 @@ struct FormulaMemo {
 // the order they were solved), kept by a compiled evaluator's scratch so that later
 // expansions with other numbers only rewrite them (compiled_evaluator.h). Owned by one
 // scratch: these games are rewritten in place.
+//
+// Reuse between evaluations (exact): each bargain the expansion meets (in expansion order)
+// keeps what it computed last with the inputs it read, as bits. A bargain's work is a pure
+// function of the variables' values when it is reached, so when they are the same bit for
+// bit the kept numbers are those a fresh expansion would compute. The disagreement point
+// and the prepared problem (corners, hull) do not read the slots that only bargaining
+// powers read (`power_only`), so they are reused when every other slot is unchanged; the
+// solution step then runs again with the new powers, or is reused too when those are the
+// same. Terminal payoffs are memoised likewise, per payoff evaluation in expansion order,
+// keyed on the bits of the slots the formula reads.
+struct BargainMemo {
+  bool valid = false;
+  std::size_t pc = 0;
+  std::vector<std::uint64_t> space;  // the bits of every slot but the power-only ones
+  // The no-deal branch's value, what computing it counted, and the continuations it rewrote.
+  bool has_d = false;
+  std::vector<double> d;
+  std::size_t d_evaluations = 0, d_payoff_evaluations = 0, d_continuations = 0;
+  std::size_t d_bargains = 0, d_payoffs = 0;  // the memos' places it took (nested bargains)
+  std::vector<std::uint64_t> d_powers;  // the power-only slots' bits, compared when d_bargains > 0
+  // The solve: the problem prepared without the powers, the last result and its powers' bits.
+  bargaining::PreparedAgreement prepared;
+  bool has_step = false;
+  std::vector<std::uint64_t> weights;
+  bargaining::AgreementResult step;
+  std::size_t solve_evaluations = 0, solve_payoff_evaluations = 0;
+};
+
+struct PayoffMemo {
+  std::size_t expr_id = static_cast<std::size_t>(-1);
+  std::vector<std::uint64_t> inputs;
+  double value = 0;
+};
+
 struct CompiledGames {
   model::GamePtr game;
   std::vector<model::GamePtr> continuations;
@@ -172,6 +208,13 @@ struct CompiledGames {
   model::LabelTable labels;
   std::vector<double> solve_values;  // backward induction's workspace, reused by every solve
   FormulaMemo memo;
+  std::vector<char> power_only;      // per slot: read by bargaining powers and nothing else
+  // Per bargain met, in expansion order; a deque, since a bargain's memo is held while the
+  // bargains of its no-deal branch add theirs.
+  std::deque<BargainMemo> bargains;
+  std::size_t next_bargain = 0;
+  std::vector<PayoffMemo> payoffs;    // per terminal payoff evaluation, in expansion order
+  std::size_t next_payoff = 0;
 };
 
 // Immutable once read: expansions only read it (each with a workspace of its own), so one

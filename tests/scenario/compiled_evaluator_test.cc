@@ -102,9 +102,159 @@ std::size_t CompareOnDraws(std::shared_ptr<const CompiledScenario> compiled, con
   return scratch.rewrites();
 }
 
+// More of each bargain than Fingerprint: the powers, the whole solution set (every concept's
+// payoffs and lottery), the feasible set's points, the ideal point, the terms.
+std::string BargainFingerprint(const Expansion& x) {
+  std::string out;
+  auto put = [&](double v) { out += std::to_string(Bits(v)) + ","; };
+  for (const auto& b : x.bargains) {
+    for (double w : b.weights) put(w);
+    out += "|";
+    for (const auto& p : b.step.points)
+      for (double v : p) put(v);
+    out += "|";
+    for (double v : b.step.result.ideal) put(v);
+    for (const auto& solution : b.step.result.solutions) {
+      out += "|";
+      for (double v : solution.payoffs) put(v);
+      for (double v : solution.lottery) put(v);
+    }
+    for (const auto& package : b.step.terms.packages) {
+      out += "|";
+      put(package.probability);
+      for (double v : package.issues) put(v);
+    }
+    for (const auto& text : b.step.binding) out += text + ";";
+    out += "\n";
+  }
+  return out;
+}
+
+// Evaluates `points` in order in ONE scratch and each also by a full expansion: every number
+// equal to the bit. Returns the scratch's rewrites.
+std::size_t CompareSequence(std::shared_ptr<const CompiledScenario> compiled,
+                            const std::vector<std::vector<double>>& points) {
+  ExpandOptions options;
+  options.fast_bargains = true;
+  CompiledEvaluator evaluator(compiled, options);
+  CompiledEvaluator::Scratch scratch(evaluator);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    Expansion full;
+    std::string full_bargains;
+    std::string expected = Fingerprint([&]() -> const Expansion& {
+      full = compiled->Expand(points[i], options);
+      full_bargains = BargainFingerprint(full);
+      return full;
+    });
+    std::string kept_bargains;
+    std::string got = Fingerprint([&]() -> const Expansion& {
+      const Expansion& x = evaluator.Evaluate(points[i], scratch);
+      kept_bargains = BargainFingerprint(x);
+      return x;
+    });
+    INFO("point " << i);
+    REQUIRE(got == expected);
+    REQUIRE(kept_bargains == full_bargains);
+  }
+  return scratch.rewrites();
+}
+
 }  // namespace
 
 TEST_SUITE("scenario") {
+  TEST_CASE("evaluations in one scratch reuse the last one's bargains and payoffs exactly") {
+    // A scratch keeps each bargain's disagreement point, corners and hull and solution with
+    // the bits of the variables they read, and terminal payoffs with their inputs' bits.
+    // Points in the order a sweep, a bisection or a slider gives them: A; B (the agreement
+    // space moves); A again (everything as the scratch held two points before); C = A with
+    // other powers only (the kept corners and hull, a new solution step); C again (the whole
+    // result); D = C with another issue bound (a new space); E = D with the regulator's odds
+    // (a new no-deal value); C; -0 against +0 in a payoff's parameter; A.
+    const std::string path = parley::testing::SourcePath("bench/data/openai_microsoft_v1.yaml");
+    auto compiled = CompiledScenario::Compile(parley::testing::ReadFile(path), path);
+    const auto& info = compiled->info();
+    auto at = [&](const char* name) {
+      const int p = info.FindParameter(name);
+      REQUIRE(p >= 0);
+      return static_cast<std::size_t>(p);
+    };
+    const std::vector<double> a = compiled->DefaultValues();
+    std::vector<double> b = a, c = a, d, e, zero, minus_zero;
+    b[at("openai_value")] = 420;
+    c[at("openai_power")] = 0.37;
+    d = c;
+    d[at("equity_max")] = 0.4;
+    e = d;
+    e[at("regulator_acts")] = 0.55;
+    zero = c;
+    zero[at("carveout_cost")] = 0.0;
+    minus_zero = c;
+    minus_zero[at("carveout_cost")] = -0.0;
+    CHECK(CompareSequence(compiled, {a, b, a, c, c, d, e, c, zero, minus_zero, zero, a}) == 11);
+
+    // A bargain with constraints and a zero power on the way (not the plain problem: the
+    // whole result is reused or the bargain solved afresh), and an imperfect no-deal branch.
+    const std::string text = R"(players: [A, B]
+parameters:
+  size: {value: 10, min: 5, max: 20}
+  power: {value: 0.5, min: 0, max: 1}
+  war: {value: 1, min: 0, max: 4}
+stages:
+  - name: deal
+    bargain:
+      issues:
+        share: {from: 0, to: 1}
+        extra: {options: [no, yes]}
+      constraints:
+        - share * size <= 0.7 * size + bonus
+      solution: nash
+      powers: [power, 1 - power]
+    compute:
+      bonus: if(extra == yes, 0.5, 0)
+      gain: share * size + bonus
+  - name: a_move
+    player: A
+    actions: [fight, yield]
+  - name: b_move
+    player: B
+    actions: [fight, yield]
+    observe: none
+payoffs:
+  A: if(deal == agree, gain, if(a_move == fight, if(b_move == fight, -war, 2), if(b_move == fight, 0, 1)))
+  B: if(deal == agree, size - gain, if(b_move == fight, if(a_move == fight, -war, 2), if(a_move == fight, 0, 1)))
+)";
+    auto linked = CompiledScenario::Compile(text, "linked.yaml");
+    const std::vector<double> p{10, 0.5, 1}, q{10, 0.3, 1}, r{12, 0.3, 1}, s{10, 0.3, 2}, zero_power{10, 0, 1};
+    CHECK(CompareSequence(linked, {p, q, q, p, r, s, q, zero_power, q, p}) == 9);
+
+    // A second bargain in the first one's no-deal branch reads the same power: the first
+    // bargain's disagreement point then moves with the power, although the power is read by
+    // bargaining powers alone.
+    const std::string nested_text = R"(players: [A, B]
+parameters:
+  power: {value: 0.5, min: 0.1, max: 0.9}
+  size: {value: 10, min: 5, max: 20}
+stages:
+  - name: first
+    bargain:
+      issues:
+        share: {from: 0, to: 1}
+      solution: nash
+      powers: [power, 1 - power]
+  - name: second
+    bargain:
+      issues:
+        cut: {from: 0, to: 1}
+      solution: nash
+      powers: [1 - power, power]
+payoffs:
+  A: if(first == agree, share * size, if(second == agree, cut * size * 0.5, 1))
+  B: if(first == agree, (1 - share) * size, if(second == agree, (1 - cut) * size * 0.5, 2))
+)";
+    auto nested = CompiledScenario::Compile(nested_text, "nested.yaml");
+    CHECK(CompareSequence(nested, {{0.5, 10}, {0.3, 10}, {0.3, 10}, {0.3, 12}, {0.5, 10}}) == 4);
+  }
+
   TEST_CASE("compiled evaluation equals full expansion on random draws of every scenario") {
     for (const char* folder : {"scenarios", "bench/data"})
       for (const auto& entry : std::filesystem::directory_iterator(parley::testing::SourcePath(folder))) {
