@@ -355,7 +355,7 @@ class EfgReader {
   std::vector<std::string_view> raw_labels_;  // reused for every information set
 };
 
-std::string Quote(const std::string& s) {
+std::string Quote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"') out += '\\';
@@ -398,7 +398,7 @@ void WriteEfg(const model::Game& game, std::ostream& out) {
     out << " }\n";
   };
   for (NodeId v = 0; v < game.num_nodes(); ++v) {  // preorder: the file's order
-    const std::string& label = game.node_label(v);
+    std::string_view label = game.node_label(v);
     if (game.kind(v) == NodeKind::kTerminal) {
       out << "t " << Quote(label);
       write_outcome(v);
