@@ -116,7 +116,8 @@ class EfgReader {
     const TextScanner::Survey survey = scan_.SurveyText();
     const std::size_t strings = survey.quotes / 2;
     builder_->SetMaxNodes(options_.max_nodes);
-    builder_->ReserveLabels(strings, std::min(strings, scan_.size() / 32));
+    // The labels' text is at most the file's size (room never used is never touched).
+    builder_->ReserveLabels(strings, std::min(strings, scan_.size() / 32), scan_.size());
     // Files give a node a line (those written by Gambit and by other tools): the line count
     // sizes the node arrays (a file on fewer lines grows them as it goes). A node as files
     // write it takes 7 bytes at least (`t "" 0` and a separator), which bounds the estimate
