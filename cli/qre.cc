@@ -133,8 +133,8 @@ struct QreCommand {
     return out.str();
   }
 
-  static std::string Csv(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  static std::string Csv(std::string_view s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return std::string(s);
     std::string q = "\"";
     for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";

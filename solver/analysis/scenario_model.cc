@@ -106,7 +106,7 @@ PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equi
     out.key += (out.key.empty() ? "" : ";") + std::to_string(game.player(v)) + "@" +
                std::to_string(h) + ":";
     for (std::size_t i = 0; i < support.size(); ++i) {
-      const std::string& label = game.action_label(h, support[i]);
+      const std::string label(game.action_label(h, support[i]));
       choice += (i ? "/" : "") + (label.empty() ? "#" + std::to_string(support[i] + 1) : label);
       out.key += (i ? "+" : "") + std::to_string(support[i]);
     }

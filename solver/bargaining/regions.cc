@@ -256,9 +256,9 @@ std::optional<AgreementResult> SolveByRegions(const AgreementProblem& problem, c
         for (std::uint32_t b = 0; b < shape->num_children(v); ++b) {
           if (b == a) continue;
           AgreementConstraint comparison;
-          comparison.text = shape->infoset_label(h) + " = " + shape->action_label(h, a) + " (" +
-                            shape->player_name(static_cast<int>(mover)) + ": " + shape->action_label(h, a) +
-                            " >= " + shape->action_label(h, b) + ")";
+          comparison.text = std::string(shape->infoset_label(h)) + " = " + std::string(shape->action_label(h, a)) + " (" +
+                            shape->player_name(static_cast<int>(mover)) + ": " + std::string(shape->action_label(h, a)) +
+                            " >= " + std::string(shape->action_label(h, b)) + ")";
           comparison.value = [&games, choice, v, a, b, mover](const Vector& x) {
             const Game& game = games.At(x);
             Vector values;

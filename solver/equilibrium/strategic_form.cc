@@ -133,7 +133,7 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
           label += '*';
           continue;
         }
-        const std::string& name = game.action_label(r.sets[k], a);
+        std::string_view name = game.action_label(r.sets[k], a);
         label += name.empty() ? "#" + std::to_string(a + 1) : name;
         choosing[p][code_base[p][k] + a].push_back(s);
       }

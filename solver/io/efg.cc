@@ -116,7 +116,8 @@ class EfgReader {
     const TextScanner::Survey survey = scan_.SurveyText();
     const std::size_t strings = survey.quotes / 2;
     builder_->SetMaxNodes(options_.max_nodes);
-    builder_->ReserveLabels(strings, std::min(strings, scan_.size() / 32));
+    // The labels' text is at most the file's size (room never used is never touched).
+    builder_->ReserveLabels(strings, std::min(strings, scan_.size() / 32), scan_.size());
     // Files give a node a line (those written by Gambit and by other tools): the line count
     // sizes the node arrays (a file on fewer lines grows them as it goes). A node as files
     // write it takes 7 bytes at least (`t "" 0` and a separator), which bounds the estimate
@@ -355,7 +356,7 @@ class EfgReader {
   std::vector<std::string_view> raw_labels_;  // reused for every information set
 };
 
-std::string Quote(const std::string& s) {
+std::string Quote(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"') out += '\\';
@@ -398,7 +399,7 @@ void WriteEfg(const model::Game& game, std::ostream& out) {
     out << " }\n";
   };
   for (NodeId v = 0; v < game.num_nodes(); ++v) {  // preorder: the file's order
-    const std::string& label = game.node_label(v);
+    std::string_view label = game.node_label(v);
     if (game.kind(v) == NodeKind::kTerminal) {
       out << "t " << Quote(label);
       write_outcome(v);

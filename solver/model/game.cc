@@ -11,15 +11,15 @@ std::uint32_t Game::action_into(NodeId v) const {
   return static_cast<std::uint32_t>(std::lower_bound(kids.begin(), kids.end(), v) - kids.begin());
 }
 
-const std::string& Game::node_label(NodeId v) const {
+std::string_view Game::node_label(NodeId v) const {
   auto it = std::lower_bound(node_labels_.begin(), node_labels_.end(), std::make_pair(v, 0u));
-  return it != node_labels_.end() && it->first == v ? label(it->second) : labels_[0];
+  return it != node_labels_.end() && it->first == v ? label(it->second) : std::string_view();
 }
 
-const std::string& Game::outcome_label(OutcomeId o) const {
+std::string_view Game::outcome_label(OutcomeId o) const {
   auto it =
       std::lower_bound(outcome_labels_.begin(), outcome_labels_.end(), std::make_pair(o, 0u));
-  return it != outcome_labels_.end() && it->first == o ? label(it->second) : labels_[0];
+  return it != outcome_labels_.end() && it->first == o ? label(it->second) : std::string_view();
 }
 
 Rational Game::exact_chance_prob(InfosetId h, std::uint32_t a) const {
@@ -52,10 +52,10 @@ std::string Game::chance_prob_text(InfosetId h, std::uint32_t a) const {
 }
 
 std::string Game::DescribeInfoset(InfosetId h) const {
-  const std::string& name = infoset_label(h);
+  std::string_view name = infoset_label(h);
   int p = infoset_player(h);
   std::string who = p == kChancePlayer ? std::string("chance") : players_[p];
-  if (!name.empty()) return who + " at [" + name + "]";
+  if (!name.empty()) return who + " at [" + std::string(name) + "]";
   return who + " at node " + std::to_string(infoset_nodes(h).front());
 }
 
@@ -68,7 +68,7 @@ std::size_t Game::MemoryBytes() const {
   total += bytes(infosets_) + bytes(action_labels_) + bytes(infoset_members_) + bytes(probs_) +
            bytes(exact_probs_);
   total += bytes(outcome_labels_) + bytes(payoffs_) + bytes(exact_payoffs_);
-  for (const auto& s : labels_) total += sizeof(s) + (s.size() > 15 ? s.capacity() : 0);
+  total += label_chars_.size() + bytes(label_start_);  // room past the text is never touched
   for (const auto& v : player_infosets_) total += bytes(v);
   return total;
 }

@@ -6,7 +6,9 @@
 //    [v, subtree_end(v)) and a reverse sweep visits children before parents;
 //  * the tree's edges live in a Boost.Graph compressed_sparse_row_graph (children of v in
 //    action order); per-node data (kind, information set, outcome) in flat arrays;
-//  * labels are interned strings, referred to by 32-bit ids.
+//  * labels are interned strings, referred to by 32-bit ids; their bytes lie end to end in
+//    one character buffer (a file with a distinct label on every action has millions), and
+//    the accessors return views into it, valid as long as the game.
 // A Game is made only by GameBuilder::Build(), which validates it; afterwards it never
 // changes, and is shared as std::shared_ptr<const Game>.
 //
@@ -84,7 +86,7 @@ class Game {
   // Which action of its parent leads to v (v must not be the root). O(log siblings).
   std::uint32_t action_into(NodeId v) const;
   // The node's label ("" when it has none).
-  const std::string& node_label(NodeId v) const;
+  std::string_view node_label(NodeId v) const;
   // The Boost.Graph view of the tree, for graph algorithms and writers.
   const Tree& tree() const { return tree_; }
 
@@ -93,9 +95,9 @@ class Game {
   // have information sets too (player kChancePlayer), which carry the probabilities.
   InfosetId num_infosets() const { return static_cast<InfosetId>(infosets_.size()); }
   int infoset_player(InfosetId h) const { return infosets_[h].player; }
-  const std::string& infoset_label(InfosetId h) const { return label(infosets_[h].label); }
+  std::string_view infoset_label(InfosetId h) const { return label(infosets_[h].label); }
   std::uint32_t num_actions(InfosetId h) const { return infosets_[h].num_actions; }
-  const std::string& action_label(InfosetId h, std::uint32_t a) const {
+  std::string_view action_label(InfosetId h, std::uint32_t a) const {
     return label(action_labels_[infosets_[h].first_action + a]);
   }
   // The nodes of h, in preorder.
@@ -119,7 +121,7 @@ class Game {
 
   // ---- Outcomes -------------------------------------------------------------------------
   OutcomeId num_outcomes() const { return num_outcomes_; }
-  const std::string& outcome_label(OutcomeId o) const;
+  std::string_view outcome_label(OutcomeId o) const;
   double payoff(OutcomeId o, int player) const { return payoffs_[o * players_.size() + player]; }
   // The payoff vector of o (num_players() doubles).
   std::span<const double> payoffs(OutcomeId o) const {
@@ -140,7 +142,9 @@ class Game {
   bool has_chance() const { return has_chance_; }
   // Every number the input gave is exact and every double holds it exactly.
   bool doubles_are_exact() const { return exact_payoffs_.empty() && exact_probs_.empty(); }
-  const std::string& label(LabelId id) const { return labels_[id]; }
+  std::string_view label(LabelId id) const {
+    return {label_chars_.data() + label_start_[id], label_start_[id + 1] - label_start_[id]};
+  }
   // A human name for an information set: its label, or "<player> at node <v>".
   std::string DescribeInfoset(InfosetId h) const;
   // Approximate bytes held by this game (the arrays' capacities).
@@ -164,7 +168,9 @@ class Game {
 
   std::string title_, comment_;
   std::vector<std::string> players_;
-  std::vector<std::string> labels_;  // interned; labels_[0] == ""
+  // Label id i is label_chars_[label_start_[i] .. label_start_[i + 1]); id 0 is "".
+  std::string label_chars_;
+  std::vector<std::uint32_t> label_start_;
 
   Tree tree_;
   const NodeId* rowstart_ = nullptr;  // into tree_'s CSR arrays

@@ -56,7 +56,7 @@ void FreeZeroed(void* memory, std::size_t bytes) noexcept {
 
 GameBuilder::GameBuilder(std::vector<std::string> players) : players_(std::move(players)) {
   if (players_.empty()) throw ValidationError("a game needs at least one player");
-  labels_.emplace_back();
+  label_start_.assign(2, 0);  // id 0: ""
   RehashLabels(64);
 }
 
@@ -90,23 +90,35 @@ LabelId GameBuilder::InternHashed(std::string_view label, std::size_t hash) {
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
     LabelSlot& slot = label_slots_[i];
     if (slot.id == 0) {
-      slot = {static_cast<LabelId>(labels_.size()), tag};
-      labels_.emplace_back(label);
+      slot = {AppendLabel(label), tag};
       interned_.push_back(slot.id);
       return slot.id;
     }
-    if (slot.tag == tag && labels_[slot.id] == label) return slot.id;
+    if (slot.tag == tag && LabelText(slot.id) == label) return slot.id;
   }
 }
 
 LabelId GameBuilder::StoreLabel(std::string_view label) {
   if (label.empty()) return 0;
-  labels_.emplace_back(label);
-  return static_cast<LabelId>(labels_.size() - 1);
+  return AppendLabel(label);
 }
 
-void GameBuilder::ReserveLabels(std::size_t count, std::size_t interned) {
-  labels_.reserve(count + 1);
+LabelId GameBuilder::AppendLabel(std::string_view label) {
+  if (label.size() > 0xffffffffu - label_chars_.size())
+    throw LimitError("the labels' text exceeds 4 GiB in all");
+  if (label_start_.size() > 0xfffffffeu) throw LimitError("the game has too many labels");
+  label_chars_.append(label);
+  label_start_.push_back(static_cast<std::uint32_t>(label_chars_.size()));
+  return static_cast<LabelId>(label_start_.size() - 2);
+}
+
+void GameBuilder::ReserveLabels(std::size_t count, std::size_t interned, std::size_t bytes) {
+  // Only an estimate: where the room cannot be had, the text grows as the labels come.
+  try {
+    label_start_.reserve(count + 2);
+    label_chars_.reserve(std::min<std::size_t>(bytes, 0xffffffffu));
+  } catch (const std::bad_alloc&) {
+  }
   if (2 * (interned + 1) > label_slots_.size()) RehashLabels(std::bit_ceil(2 * (interned + 1)));
 }
 
@@ -133,7 +145,7 @@ void GameBuilder::RehashLabels(std::size_t slots) {
   label_slots_ = detail::ZeroedArray<LabelSlot>(slots);
   const std::size_t mask = slots - 1;
   for (LabelId id : interned_) {
-    const std::size_t hash = std::hash<std::string_view>{}(labels_[id]);
+    const std::size_t hash = std::hash<std::string_view>{}(LabelText(id));
     std::size_t i = hash & mask;
     while (label_slots_[i].id != 0) i = (i + 1) & mask;
     label_slots_[i] = {id, static_cast<std::uint32_t>(hash >> 32)};
@@ -288,9 +300,9 @@ std::string GameBuilder::DescribeNode(NodeId v) const {
     for (NodeId s = p + 1; s < c; ++s)
       if (parent_[s] == p) ++rank;
     const InfosetDraft& h = infosets_[infoset_[p]];
-    const std::string& a = rank < h.num_actions ? labels_[action_labels_[h.first_action + rank]]
-                                                : labels_[0];
-    steps.push_back(a.empty() ? "action " + std::to_string(rank + 1) : a);
+    std::string_view a =
+        rank < h.num_actions ? LabelText(action_labels_[h.first_action + rank]) : "";
+    steps.push_back(a.empty() ? "action " + std::to_string(rank + 1) : std::string(a));
     if (steps.size() > 12) {
       steps.push_back("...");
       break;
@@ -331,7 +343,7 @@ GamePtr GameBuilder::Build() {
       double d = p.ToDouble();
       if (!(d >= 0 && d <= 1) || (p.IsExact() && (p.ToRational() < 0 || p.ToRational() > 1)))
         throw ValidationError("chance probability " + p.ToString() + " of action \"" +
-                              labels_[action_labels_[h.first_action + a]] +
+                              std::string(LabelText(action_labels_[h.first_action + a])) +
                               "\" is outside [0, 1]");
       sum += d;
       if (p.kind() == Number::Kind::kFloat || p.kind() == Number::Kind::kDecimal) exact = false;
@@ -339,7 +351,7 @@ GamePtr GameBuilder::Build() {
     }
     bool ok = exact ? exact_sum == 1 : std::abs(sum - 1.0) <= 1e-9;
     if (!ok) {
-      std::string label = labels_[h.label];
+      std::string label(LabelText(h.label));
       throw ValidationError("the probabilities of chance move " +
                             (label.empty() ? std::string("") : "\"" + label + "\" ") +
                             "sum to " + (exact ? FormatRational(exact_sum) : FormatDouble(sum)) +
@@ -390,7 +402,8 @@ GamePtr GameBuilder::Build() {
   g.title_ = std::move(title_);
   g.comment_ = std::move(comment_);
   g.players_ = players_;
-  g.labels_ = std::move(labels_);
+  g.label_chars_ = std::move(label_chars_);
+  g.label_start_ = std::move(label_start_);
 
   // Per-node arrays in preorder, CSR edges sorted by source.
   if (in_preorder) {
@@ -570,6 +583,9 @@ GamePtr GameBuilder::Build() {
   trim(g.probs_);
   trim(g.payoffs_);
   trim(g.outcome_labels_);
+  trim(g.label_start_);
+  // The label text is not trimmed: a reader reserves it from the file's size, and the room
+  // past its end was never touched, so it holds no memory, while trimming would copy it.
   for (auto& list : g.player_infosets_) trim(list);
   *this = GameBuilder(players_);
   return game;

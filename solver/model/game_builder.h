@@ -72,9 +72,10 @@ class GameBuilder {
   // the table's memory fetched for all of them before any is looked up: in a file with a
   // distinct label on every action, every lookup misses the cache, and this overlaps them.
   void InternAll(std::span<const std::string_view> labels, LabelId* ids);
-  // Makes room for about `count` labels in all, `interned` of them through Intern (a reader's
-  // estimates from the file), so that storing them does not grow the tables step by step.
-  void ReserveLabels(std::size_t count, std::size_t interned);
+  // Makes room for about `count` labels in all, `interned` of them through Intern, and `bytes`
+  // bytes of their text (a reader's estimates from the file), so that storing them does not
+  // grow the tables step by step. Room that stays unused is never touched.
+  void ReserveLabels(std::size_t count, std::size_t interned, std::size_t bytes = 0);
   // Makes room for about `nodes` nodes (and as many information sets and outcomes) and
   // `actions` action labels, a reader's estimates from the file: the arrays are then written
   // once, not regrown and copied step by step (each copy faults in fresh pages). Room that
@@ -134,7 +135,8 @@ class GameBuilder {
   std::vector<std::string> players_;
   std::size_t max_nodes_ = 0;  // 0 = no limit
 
-  // Labels: labels_[id] is the text (id 0 is ""). Interned ones are found through an
+  // Labels: label id i is label_chars_[label_start_[i] .. label_start_[i + 1]) (id 0 is "";
+  // the text of all labels end to end, as the game keeps it). Interned ones are found through an
   // open-addressing table of ids with linear probing: a lookup hashes the text once, compares
   // 32 bits of its hash before any text, and allocates nothing (files with a distinct label
   // on every action intern millions of labels).
@@ -147,7 +149,13 @@ class GameBuilder {
   // Intern's lookup and insertion, the table having room for one more label.
   LabelId InternHashed(std::string_view label, std::size_t hash);
   void RehashLabels(std::size_t slots);
-  std::vector<std::string> labels_;
+  // Appends a label's text (a LimitError past 4 GiB of label text in all).
+  LabelId AppendLabel(std::string_view label);
+  std::string_view LabelText(LabelId id) const {
+    return {label_chars_.data() + label_start_[id], label_start_[id + 1] - label_start_[id]};
+  }
+  std::string label_chars_;
+  std::vector<std::uint32_t> label_start_;
   std::vector<LabelId> interned_;  // the ids in the table
   detail::ZeroedArray<LabelSlot> label_slots_;
 

@@ -118,7 +118,7 @@ std::string SubtreeBehaviourText(const model::Game& game, const equilibrium::Equ
     for (NodeId c = v; c != root; c = game.parent(c)) {
       NodeId p = game.parent(c);
       if (game.kind(p) == NodeKind::kChance && game.num_children(p) > 1)
-        condition = game.action_label(game.infoset(p), game.action_into(c)) +
+        condition = std::string(game.action_label(game.infoset(p), game.action_into(c))) +
                     (condition.empty() ? "" : " > " + condition);
     }
     std::string text = condition.empty() ? "" : "after " + condition + ": ";
@@ -128,24 +128,24 @@ std::string SubtreeBehaviourText(const model::Game& game, const equilibrium::Equ
       for (std::uint32_t a = 0; a < n; ++a)
         if (eq.behavior[first + a] > 0) ++positive, last = a;
       if (positive == 1) {  // a sure move, e.g. a bargain stage's agreement
-        const std::string& name = game.infoset_label(h);
-        text += (name.empty() ? std::string("chance") : name) + ": " + game.action_label(h, last);
+        const std::string name(game.infoset_label(h));
+        text += (name.empty() ? std::string("chance") : name) + ": " + std::string(game.action_label(h, last));
         parts.push_back(text);
         continue;
       }
       text += "chance";
       for (std::uint32_t a = 0; a < n; ++a)
-        text += (a ? " / " : " ") + game.action_label(h, a) + " " + ShowNumber(eq.behavior[first + a]);
+        text += (a ? " / " : " ") + std::string(game.action_label(h, a)) + " " + ShowNumber(eq.behavior[first + a]);
     } else {
       text += game.player_name(game.player(v)) + " ";
       std::string chosen, others;
       for (std::uint32_t a = 0; a < n; ++a) {
         double p = eq.behavior[first + a];
         if (p > 0) {
-          chosen += (chosen.empty() ? "" : " / ") + game.action_label(h, a) +
+          chosen += (chosen.empty() ? "" : " / ") + std::string(game.action_label(h, a)) +
                     (p < 1 ? " " + ShowNumber(p) : "");
         } else {
-          others += (others.empty() ? "" : ", ") + game.action_label(h, a);
+          others += (others.empty() ? "" : ", ") + std::string(game.action_label(h, a));
         }
       }
       text += chosen + (others.empty() ? "" : " (not " + others + ")");

@@ -98,7 +98,7 @@ std::string TreeDot(const Game& game, const equilibrium::Equilibrium* eq, const 
       for (NodeId v : drawn) out << " " << Id(v) << ";";
       out << " }\n";
     }
-    std::string label = game.infoset_label(h);
+    std::string label(game.infoset_label(h));
     for (std::size_t k = 0; k + 1 < drawn.size(); ++k) {
       out << "  " << Id(drawn[k]) << " -> " << Id(drawn[k + 1])
           << " [style=dashed, constraint=false, color=\"#777777\", penwidth=1.4";

@@ -144,7 +144,7 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
       if (p <= 0) continue;
       choice.push_back(p >= 1 ? names[a] : names[a] + " with probability " + FormatProbability(p));
     }
-    std::string set_name = game.infoset_label(h).empty() ? "an information set" : "information set \"" + game.infoset_label(h) + "\"";
+    std::string set_name = game.infoset_label(h).empty() ? "an information set" : "information set \"" + std::string(game.infoset_label(h)) + "\"";
     step.kind = StepKind::kUnreached;
     step.text = "At " + set_name + " (" + JoinWithAnd(where) + "), " + who +
                 " would move, but play never gets there in this equilibrium, so no belief about "
@@ -161,7 +161,7 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
     for (std::size_t k = 0; k < members.size() && k < 4; ++k) where.push_back(DescribeNode(game, members[k]));
     if (members.size() > 4) where.push_back(std::to_string(members.size() - 4) + " more");
     for (double b : belief) weights.push_back(FormatProbability(b));
-    std::string set_name = game.infoset_label(h).empty() ? "an information set" : "information set \"" + game.infoset_label(h) + "\"";
+    std::string set_name = game.infoset_label(h).empty() ? "an information set" : "information set \"" + std::string(game.infoset_label(h)) + "\"";
     opening = "At " + set_name + ", " + who + " cannot tell apart " + std::to_string(members.size()) +
               " nodes (" + JoinWithAnd(where) + "); " +
               (total > 0 ? "given how likely play reaches each (" + JoinWithAnd(weights) + "), " + who

@@ -49,7 +49,7 @@ void AppendNodeDescription(const Game& game, NodeId v, std::string& out) {
   // as (label, action) pairs, not strings: JSON output describes every decision node.
   constexpr std::size_t kMaxSteps = 6;
   struct Step {
-    const std::string* label;
+    std::string_view label;
     std::uint32_t action;
   };
   Step steps[kMaxSteps];
@@ -57,17 +57,17 @@ void AppendNodeDescription(const Game& game, NodeId v, std::string& out) {
   NodeId c = v;
   for (; c != Game::root() && num_steps < kMaxSteps; c = game.parent(c)) {
     std::uint32_t a = game.action_into(c);
-    steps[num_steps++] = {&game.action_label(game.infoset(game.parent(c)), a), a};
+    steps[num_steps++] = {game.action_label(game.infoset(game.parent(c)), a), a};
   }
   bool truncated = c != Game::root();
   out += "after ";
   if (truncated) out += "... > ";
   for (std::size_t i = num_steps; i-- > 0;) {
-    if (steps[i].label->empty()) {
+    if (steps[i].label.empty()) {
       out += '#';
       out += std::to_string(steps[i].action + 1);
     } else {
-      out += *steps[i].label;
+      out += steps[i].label;
     }
     if (i > 0) out += " > ";
   }
@@ -104,7 +104,7 @@ std::vector<bool> SharedSetLabels(const Game& game) {
   for (InfosetId h = 0; h < num_sets; ++h) {
     if (h + kAhead < num_sets) __builtin_prefetch(&table[slot_of(h + kAhead)]);
     if (game.infoset_player(h) == model::kChancePlayer) continue;
-    const std::string& label = game.infoset_label(h);
+    std::string_view label = game.infoset_label(h);
     if (label.empty()) continue;
     for (std::size_t i = slot_of(h);; i = (i + 1) & (slots - 1)) {
       if (table[i] == model::kNoInfoset) {
@@ -126,8 +126,8 @@ std::string InfosetName(const Game& game, const std::vector<bool>& shared, Infos
   if (p == model::kChancePlayer) return "chance at " + DescribeNode(game, game.infoset_nodes(h).front());
   // A set's own label when no other set shares it, else the mover and where:
   // "Microsoft after ask > grant", "Ann at the root".
-  const std::string& label = game.infoset_label(h);
-  if (!label.empty() && !shared[h]) return label;
+  std::string_view label = game.infoset_label(h);
+  if (!label.empty() && !shared[h]) return std::string(label);
   auto nodes = game.infoset_nodes(h);
   std::string name = game.player_name(p) + At(DescribeNode(game, nodes.front()));
   if (nodes.size() > 1) name += " (+" + std::to_string(nodes.size() - 1) + " nodes)";
@@ -194,7 +194,7 @@ std::string PathText(const Game& game, const PathEntry& e) {
   for (std::size_t k = 0; k + 1 < e.nodes.size(); ++k) {
     NodeId v = e.nodes[k];
     std::uint32_t a = game.action_into(e.nodes[k + 1]);
-    const std::string& label = game.action_label(game.infoset(v), a);
+    const std::string label(game.action_label(game.infoset(v), a));
     std::string who = game.kind(v) == NodeKind::kChance ? "chance" : game.player_name(game.player(v));
     if (k) out += ", ";
     out += who + " " + (label.empty() ? "#" + std::to_string(a + 1) : label);

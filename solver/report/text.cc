@@ -54,8 +54,8 @@ std::string Capitalize(std::string text) {
 }
 
 std::string ActionName(const model::Game& game, model::InfosetId h, std::uint32_t a) {
-  const std::string& label = game.action_label(h, a);
-  return label.empty() ? "#" + std::to_string(a + 1) : label;
+  std::string_view label = game.action_label(h, a);
+  return label.empty() ? "#" + std::to_string(a + 1) : std::string(label);
 }
 
 std::string MoverName(const model::Game& game, model::NodeId v) {

@@ -167,7 +167,7 @@ std::string LeafText(const Game& game, const TreeView& view, NodeId v, bool outc
   const double* own = game.outcome(v) != model::kNoOutcome ? game.payoffs(game.outcome(v)).data() : nullptr;
   std::string label = Payoffs(game, view, v, own);
   if (outcome_label && game.outcome(v) != model::kNoOutcome && !game.outcome_label(game.outcome(v)).empty())
-    label = game.outcome_label(game.outcome(v)) + "\n" + label;
+    label = std::string(game.outcome_label(game.outcome(v))) + "\n" + label;
   return label;
 }
 

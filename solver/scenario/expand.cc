@@ -1025,7 +1025,7 @@ class Expander {
     NodeId v = 0;
     while (!game.is_terminal(v)) {
       model::InfosetId h = game.infoset(v);
-      const std::string& stage = game.infoset_label(h);
+      const std::string stage(game.infoset_label(h));
       if (!out.empty()) out += ", ";
       if (game.kind(v) == model::NodeKind::kChance) {
         out += stage + " by chance";
@@ -1038,7 +1038,7 @@ class Expander {
         out += stage + " mixed";
         break;
       }
-      out += stage + " = " + game.action_label(h, best);
+      out += stage + " = " + std::string(game.action_label(h, best));
       v = game.child(v, best);
     }
     return out;

@@ -27,7 +27,7 @@ std::string Choice(const model::Game& g, const Equilibrium& eq, model::NodeId v)
   ActionIndex index(g);
   model::InfosetId h = g.infoset(v);
   for (std::uint32_t a = 0; a < g.num_actions(h); ++a)
-    if (eq.behavior[index(h, a)] == 1) return g.action_label(h, a);
+    if (eq.behavior[index(h, a)] == 1) return std::string(g.action_label(h, a));
   return "(mixed)";
 }
 

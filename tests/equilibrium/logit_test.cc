@@ -275,7 +275,7 @@ TEST_SUITE("logit") {
     std::string csv = "player,set,action,count\n";
     for (InfosetId h = 0; h < g->num_infosets(); ++h)
       for (std::uint32_t a = 0; a < g->num_actions(h); ++a)
-        csv += std::to_string(g->infoset_player(h) + 1) + ",1," + g->action_label(h, a) + "," +
+        csv += std::to_string(g->infoset_player(h) + 1) + ",1," + std::string(g->action_label(h, a)) + "," +
                std::to_string(1e6 * truth[0].second[index(h, a)]) + "\n";
     const std::string counts = testing::WriteTempFile("qre_counts.csv", csv);
     auto fit = testing::RunParley("qre " + game + " --fit " + counts + " --format json");

@@ -23,6 +23,43 @@ struct TwoSets {
 };
 
 TEST_SUITE("model") {
+  TEST_CASE("labels keep their text in the arena: long, short, empty, repeated and unicode") {
+    // Every label's text must come back byte for byte, whatever its length (labels of more
+    // than 15 bytes once lived outside std::string's own buffer) and after 10,000 more labels
+    // have grown the arena.
+    GameBuilder b({"A"});
+    const std::string long_label(100, 'x');
+    std::vector<std::string> actions{"", long_label, "\xc3\xa9t\xc3\xa9", "a"};
+    InfosetId h = b.AddInfoset(0, "the set", actions);
+    std::vector<std::string> many;
+    for (int i = 0; i < 10000; ++i) many.push_back("label " + std::to_string(i));
+    InfosetId h2 = b.AddInfoset(0, "", many);
+    InfosetId h3 = b.AddInfoset(0, "the set", actions);
+    OutcomeId o = b.AddOutcome("outcome label", std::vector<Number>{7});
+    NodeId root = b.AddNode(kNoNode, h, kNoOutcome, "root label");
+    b.AddTerminal(root, o);
+    NodeId mid = b.AddNode(root, h2);
+    for (int i = 0; i < 10000; ++i) b.AddTerminal(mid, o, i == 9999 ? "last" : "");
+    NodeId other = b.AddNode(root, h3);
+    for (int i = 0; i < 4; ++i) b.AddTerminal(other, o);
+    b.AddTerminal(root, o);
+    GamePtr g = b.Build();
+    CHECK(g->node_label(0) == "root label");
+    CHECK(g->node_label(1).empty());
+    CHECK(g->node_label(g->children(2)[9999]) == "last");
+    CHECK(g->infoset_label(g->infoset(0)) == "the set");
+    CHECK(g->infoset_label(g->infoset(2)).empty());
+    for (std::uint32_t a = 0; a < 4; ++a)
+      CHECK(g->action_label(g->infoset(0), a) == actions[a]);
+    CHECK(g->action_label(g->infoset(2), 0) == "label 0");
+    CHECK(g->action_label(g->infoset(2), 9999) == "label 9999");
+    CHECK(g->outcome_label(g->outcome(1)) == "outcome label");
+    // Equal labels are interned once: the two sets' labels are the same bytes of the arena.
+    const InfosetId s0 = g->infoset(0), s1 = g->infoset(g->children(0)[2]);
+    REQUIRE(s0 != s1);
+    CHECK(g->action_label(s0, 1).data() == g->action_label(s1, 1).data());
+  }
+
   TEST_CASE("nodes are renumbered in preorder whatever order they were added in") {
     TwoSets t;
     GameBuilder& b = t.b;

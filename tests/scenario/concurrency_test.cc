@@ -45,7 +45,7 @@ std::string Fingerprint(const CompiledScenario& compiled, const std::vector<doub
       for (double p : g.payoffs(g.outcome(v))) put(p);
     } else {
       auto h = g.infoset(v);
-      out += g.infoset_label(h) + ":";
+      out += std::string(g.infoset_label(h)) + ":";
       if (g.player(v) < 0)
         for (std::uint32_t a = 0; a < g.num_actions(h); ++a) put(g.chance_prob(h, a));
     }
