@@ -374,7 +374,7 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
       solution = NashOverHull(points, d, problem.weights);
     else
       solution = internal::NashOverFrontier(points, hull.nash_frontiers[p], d, problem.weights);
-    lottery = solution.lottery;
+    lottery = std::move(solution.lottery);  // given back below, not copied
     entry->score = ConceptScore(concept_kind, solution.payoffs, d, ideal, w);
   }
   if (entry->score == -INFINITY) return false;
