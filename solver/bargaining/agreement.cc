@@ -181,6 +181,9 @@ struct Hull {
   Vector d;
   double scale = 1;         // of d, at least 1
   double payoff_scale = 1;  // of d and every payoff
+  // Per package, the two-player Nash frontier when the hull is kept for other weights
+  // (PrepareNashFrontiers); empty otherwise.
+  std::vector<internal::IndexedFrontier> nash_frontiers;
 };
 
 Hull MakeHull(std::vector<Candidate> candidates, std::size_t packages, Vector d) {
@@ -364,10 +367,14 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
     // For Nash over a hull SolveOutcomes returns NashOverHull's solution after the same checks
     // in the same order (CheckWeights gives checked weights back unchanged): called directly,
     // the package's points are not copied into an OutcomeSet for every solve.
-    solution = concept_kind == Concept::kNash
-                   ? NashOverHull(points, d, problem.weights)
-                   : SolveOutcomes(OutcomeSet{points, true}, d, concept_kind, problem.weights);
-    lottery = solution.lottery;
+    // A kept hull's frontier is reused: only the maximisation for the weights runs.
+    if (concept_kind != Concept::kNash)
+      solution = SolveOutcomes(OutcomeSet{points, true}, d, concept_kind, problem.weights);
+    else if (hull.nash_frontiers.empty())
+      solution = NashOverHull(points, d, problem.weights);
+    else
+      solution = internal::NashOverFrontier(points, hull.nash_frontiers[p], d, problem.weights);
+    lottery = std::move(solution.lottery);  // given back below, not copied
     entry->score = ConceptScore(concept_kind, solution.payoffs, d, ideal, w);
   }
   if (entry->score == -INFINITY) return false;
@@ -455,6 +462,16 @@ void DescribeAll(const Hull& hull, const Solution& chosen, AgreementResult* out)
   out->payoffs = chosen.payoffs;
   Describe(hull, out->issues, chosen.lottery, &out->terms, &out->issue_values);
   out->lottery = out->terms.lottery();
+}
+
+// For a hull kept across solves that differ in the weights alone: each package's two-player
+// Nash frontier, which SolvePackage would otherwise rebuild on every solve (only when the
+// packages are solved one by one for Nash).
+void PrepareNashFrontiers(const AgreementProblem& problem, Hull* hull) {
+  if (problem.lotteries || hull->d.size() != 2) return;
+  if (!problem.all_concepts && problem.concept_kind != Concept::kNash) return;
+  hull->nash_frontiers.clear();
+  for (const auto& points : hull->by_package) hull->nash_frontiers.push_back(internal::PrepareNashFrontier(points));
 }
 
 // The exact method over the corners of the packages' boxes.
@@ -1335,6 +1352,7 @@ AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const Utilit
     if (prepared.exact) {
       // The candidates are not needed after the hull: moved, not copied (kept when asked).
       Hull hull = MakeHull(std::move(prepared.candidates), prepared.layout.packages, problem.disagreement);
+      if (keep) PrepareNashFrontiers(problem, &hull);
       AgreementResult out = SolveHull(problem, hull);
       out.parties.assign(table.parties.begin(), table.parties.end());
       if (keep) *keep = std::move(hull);

@@ -80,6 +80,7 @@ using internal::CheckWeights;
 using internal::Dot;
 using internal::FormatVector;
 using internal::HullLp;
+using internal::IndexedFrontier;
 using internal::OptimizeOverHull;
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
@@ -163,11 +164,6 @@ double NashGap(const std::vector<Vector>& points, const Vector& u, const Vector&
 
 // ---- Two players: the frontier and the closed form on each segment. ----
 
-struct IndexedFrontier {
-  Frontier2 frontier;
-  std::vector<std::size_t> index;  // listed outcome behind each vertex
-};
-
 IndexedFrontier BuildFrontier(const std::vector<Vector>& points) {
   // Throw-away filter (Akl and Toussaint 1978): with T the highest point, R the rightmost and
   // M the one with the largest u1 + u2 (all on the frontier), a point strictly below both
@@ -232,8 +228,12 @@ IndexedFrontier BuildFrontier(const std::vector<Vector>& points) {
   return result;
 }
 
-Solution NashTwoPlayers(const std::vector<Vector>& points, const Vector& d, const Vector& w) {
-  IndexedFrontier f = BuildFrontier(points);
+std::string FrontierMethod(const IndexedFrontier& f) {
+  return "closed form on the Pareto frontier (" + std::to_string(f.frontier.vertices.size()) + " vertices)";
+}
+
+Solution NashTwoPlayers(const std::vector<Vector>& points, const Vector& d, const Vector& w,
+                        const IndexedFrontier& f) {
   const auto& v = f.frontier.vertices;
   double best = kNegInf;
   std::size_t best_segment = 0;
@@ -280,8 +280,7 @@ Solution NashTwoPlayers(const std::vector<Vector>& points, const Vector& d, cons
     solution.lottery[f.index[k]] += 1.0 - s;
     solution.lottery[f.index[k + 1]] += s;
   }
-  solution.method =
-      "closed form on the Pareto frontier (" + std::to_string(v.size()) + " vertices)";
+  solution.method = f.method.empty() ? FrontierMethod(f) : f.method;
   solution.precision = Precision::kExact;
   solution.gap = std::max(0.0, NashGap(points, solution.payoffs, d, w));
   return solution;
@@ -780,8 +779,35 @@ Solution NashOverHull(const std::vector<Vector>& points, const Vector& d, const 
   CheckDisagreement(d, n);
   Vector w = CheckWeights(weights, n);
   if (!(tolerance > 0)) throw ValidationError("the tolerance must be positive");
-  Solution solution = n == 2 && closed_form_for_two ? NashTwoPlayers(points, d, w)
+  Solution solution = n == 2 && closed_form_for_two ? NashTwoPlayers(points, d, w, BuildFrontier(points))
                                                     : NashDecomposition(points, d, w, tolerance);
+  solution.weights = w;
+  solution.weighted = !internal::AllEqual(w);
+  return solution;
+}
+
+IndexedFrontier internal::PrepareNashFrontier(const std::vector<Vector>& points) {
+  IndexedFrontier f;
+  if (internal::HasTiny(points)) return f;
+  try {
+    if (CheckOutcomes(points) != 2) return f;
+  } catch (const ValidationError&) {
+    return f;  // thrown again, with its message, by NashOverHull
+  }
+  f = BuildFrontier(points);
+  f.method = FrontierMethod(f);
+  f.usable = true;
+  return f;
+}
+
+Solution internal::NashOverFrontier(const std::vector<Vector>& points, const IndexedFrontier& frontier,
+                                    const Vector& d, const Vector& weights) {
+  if (!frontier.usable || internal::HasTiny(d)) return NashOverHull(points, d, weights);
+  // NashOverHull's checks in its order; CheckOutcomes passed on the same points when the
+  // frontier was prepared (2 players).
+  CheckDisagreement(d, 2);
+  Vector w = CheckWeights(weights, 2);
+  Solution solution = NashTwoPlayers(points, d, w, frontier);
   solution.weights = w;
   solution.weighted = !internal::AllEqual(w);
   return solution;

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "solver/bargaining/problem.h"
@@ -63,3 +64,27 @@ Solution NashOverHull(const std::vector<Vector>& points, const Vector& d, const 
                       double tolerance = 1e-9, bool closed_form_for_two = true);
 
 }  // namespace parley::bargaining
+
+namespace parley::bargaining::internal {
+
+// The part of NashOverHull's two-player closed form that does not read d or the weights: the
+// Pareto frontier of conv(points), with the listed point behind each vertex. Kept by a caller
+// that solves the same points again with other weights (a sweep of bargaining powers).
+struct IndexedFrontier {
+  Frontier2 frontier;
+  std::vector<std::size_t> index;  // listed outcome behind each vertex
+  std::string method;              // the solution's method line
+  // False when NashOverHull would not take the closed form on these points as given (not 2
+  // players, payoffs it would snap, points it rejects): NashOverFrontier then calls it.
+  bool usable = false;
+};
+
+IndexedFrontier PrepareNashFrontier(const std::vector<Vector>& points);
+
+// NashOverHull(points, d, weights) (default tolerance, closed form for two), bit for bit, with
+// `frontier` = PrepareNashFrontier(points) for the same points: only the weighted
+// maximisation along the frontier runs.
+Solution NashOverFrontier(const std::vector<Vector>& points, const IndexedFrontier& frontier,
+                          const Vector& d, const Vector& weights);
+
+}  // namespace parley::bargaining::internal

@@ -220,4 +220,36 @@ TEST_SUITE("bargaining") {
     Solution ks = SolveOutcomes(OutcomeSet{{{4, 1}, {1, 3}}, true}, {1, 0}, Concept::kKalaiSmorodinsky);
     CHECK(std::abs(ks.payoffs[0] - 2.8) <= 1e-14);
   }
+  TEST_CASE("Nash over a kept frontier: only the weights change") {
+    const internal::IndexedFrontier kept = internal::PrepareNashFrontier(kQuad);
+    REQUIRE(kept.usable);
+    struct Case {
+      Vector w;
+      double u1, u2;
+    };
+    // Powers (1, 1): the vertex (3, 2) (first case above). (1, 3) on u1 + 3 u2 = 9:
+    // 1/u1 = 1/u2, so (9/4, 9/4), inside the edge (0,3)-(3,2). (4, 1) on 2 u1 + u2 = 8:
+    // 4/u1 = 2/(8 - 2 u1), so u1 = 16/5 and u2 = 8/5, inside the edge (3,2)-(4,0).
+    for (const Case& c : {Case{{1, 1}, 3, 2}, Case{{1, 3}, 2.25, 2.25}, Case{{4, 1}, 3.2, 1.6}}) {
+      Solution kept_nash = internal::NashOverFrontier(kQuad, kept, kOrigin, c.w);
+      CHECK(kept_nash.payoffs[0] == doctest::Approx(c.u1));
+      CHECK(kept_nash.payoffs[1] == doctest::Approx(c.u2));
+      // The same numbers, bit for bit, as the solve that builds the frontier itself.
+      Solution fresh = NashOverHull(kQuad, kOrigin, c.w);
+      CHECK(kept_nash.payoffs == fresh.payoffs);
+      CHECK(kept_nash.lottery == fresh.lottery);
+      CHECK(kept_nash.gap == fresh.gap);
+      CHECK(kept_nash.method == fresh.method);
+      CHECK(kept_nash.weighted == fresh.weighted);
+    }
+    // Three players or no points: no frontier is kept, and the plain solve (or its error) runs.
+    const std::vector<Vector> simplex{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    const internal::IndexedFrontier none = internal::PrepareNashFrontier(simplex);
+    CHECK_FALSE(none.usable);
+    CHECK(internal::NashOverFrontier(simplex, none, {0, 0, 0}, {1, 1, 1}).payoffs[0] ==
+          doctest::Approx(1.0 / 3).epsilon(1e-8));
+    CHECK_FALSE(internal::PrepareNashFrontier({}).usable);
+    CHECK_THROWS_AS(internal::NashOverFrontier({}, internal::PrepareNashFrontier({}), kOrigin, {1, 1}),
+                    parley::ValidationError);
+  }
 }
