@@ -98,9 +98,38 @@ def test_ctrl_c_stops_backward_induction(tmp_path):
     assert g.solve().payoffs is not None  # the game is still usable
 
 
+# Rounds of matching pennies in which B never sees A's moves (but remembers her own): B's
+# information sets make the tracer follow the branch (a game of perfect information would be
+# solved by one backward sweep per lambda). T = 8: 131,071 nodes, about 4 s to lambda = 1000.
+HIDDEN_ROUNDS = """\
+title: Rounds of matching pennies, B blind to A
+players: [A, B]
+parameters:
+  T: {value: 8, min: 1, max: 12, assumption: true}
+stages:
+  - repeat:
+      for: k
+      from: 1
+      to: T
+      stages:
+        - name: a
+          player: A
+          actions: [heads, tails]
+        - name: b
+          player: B
+          actions: [heads, tails]
+          observe: [b]
+          compute:
+            score: if(a == b, k, -k)
+payoffs:
+  A: score
+  B: -score
+"""
+
+
 def test_ctrl_c_stops_the_logit_tracer(tmp_path):
-    path = tmp_path / "tree.yaml"
-    path.write_text(BIG_TREE)
-    g = parley.load(path, set={"T": 9})
-    waited = _interrupt(lambda: g.qre(grid=(0, 1000, 50)), after=0.3)
+    path = tmp_path / "hidden.yaml"
+    path.write_text(HIDDEN_ROUNDS)
+    g = parley.load(path)
+    waited = _interrupt(lambda: g.qre(1000), after=0.3)
     assert waited < 1, f"took {waited:.2f} s to stop"
