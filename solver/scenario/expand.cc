@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <span>
 #include <type_traits>
 #include <unordered_map>
 
@@ -82,6 +83,31 @@ struct RangeCache {
   std::size_t count = static_cast<std::size_t>(-1);
   std::vector<LabelId> labels;
 };
+
+// The bits of the slots (values `vars`) whose flag in `power_only` is `power`, in slot order,
+// into `out`: a bargain memo's keys (BargainMemo::space, d_powers).
+void SlotBits(const double* vars, const std::vector<char>& power_only, bool power,
+              std::vector<std::uint64_t>& out) {
+  out.clear();
+  for (std::size_t s = 0; s < power_only.size(); ++s)
+    if ((power_only[s] != 0) == power) out.push_back(std::bit_cast<std::uint64_t>(vars[s]));
+}
+
+// Whether two vectors hold the same numbers bit for bit (-0 and +0 differ, NaN equals NaN).
+bool SameBits(std::span<const double> a, std::span<const double> b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::bit_cast<std::uint64_t>(a[i]) != std::bit_cast<std::uint64_t>(b[i])) return false;
+  return true;
+}
+
+// Whether `kept` holds the bits of the slots `used` of `vars`, in that order.
+bool SameBits(std::span<const std::uint64_t> kept, const double* vars, std::span<const int> used) {
+  if (kept.size() != used.size()) return false;
+  for (std::size_t k = 0; k < used.size(); ++k)
+    if (kept[k] != std::bit_cast<std::uint64_t>(vars[used[k]])) return false;
+  return true;
+}
 
 // `Sink` is GameBuilder (a new game) or GameRewriter (new numbers in a game built before by
 // the same calls; see CompiledGames).
@@ -258,10 +284,7 @@ class Expander {
     if (index >= games_->payoffs.size()) games_->payoffs.emplace_back();
     PayoffMemo& m = games_->payoffs[index];
     const std::vector<int>& used = e.used_slots();
-    bool same = m.expr_id == e.id() && m.inputs.size() == used.size();
-    for (std::size_t k = 0; same && k < used.size(); ++k)
-      same = m.inputs[k] == std::bit_cast<std::uint64_t>(vars_[used[k]]);
-    if (same) return m.value;
+    if (m.expr_id == e.id() && SameBits(m.inputs, vars_, used)) return m.value;
     m.expr_id = static_cast<std::size_t>(-1);
     const double v = evaluator_.Evaluate(e);
     m.inputs.resize(used.size());
@@ -275,13 +298,10 @@ class Expander {
   // values at the bargain (`saved`), the power-only slots aside, are those it holds.
   BargainMemo* MemoFor(std::size_t pc, const BargainDef& b, const std::vector<double>& saved) {
     if (!games_ || !b.after.empty()) return nullptr;
-    if (games_->power_only.size() != num_vars_) games_->power_only = PowerOnlySlots(impl_);
     const std::size_t index = games_->next_bargain++;
     if (index >= games_->bargains.size()) games_->bargains.emplace_back();
     BargainMemo& memo = games_->bargains[index];
-    space_bits_.clear();
-    for (std::size_t s = 0; s < num_vars_; ++s)
-      if (!games_->power_only[s]) space_bits_.push_back(std::bit_cast<std::uint64_t>(saved[s]));
+    SlotBits(saved.data(), impl_.power_only, false, space_bits_);
     if (memo.valid && memo.pc == pc && memo.space == space_bits_) return &memo;
     memo.valid = true;
     memo.pc = pc;
@@ -290,23 +310,6 @@ class Expander {
     memo.prepared.Reset();
     memo.has_step = false;
     return &memo;
-  }
-
-  // Per slot: read by some bargain's powers and by no other formula.
-  static std::vector<char> PowerOnlySlots(const CompiledScenario::Impl& impl) {
-    const std::size_t slots = impl.formulas.symbols().size();
-    std::vector<char> is_power(impl.formulas.size(), 0);
-    for (const StageDef& def : impl.stages)
-      if (def.bargain)
-        for (const Formula& f : def.bargain->powers)
-          if (f.expr) is_power[f.expr->id()] = 1;
-    std::vector<char> by_power(slots, 0), by_other(slots, 0);
-    for (std::size_t id = 0; id < impl.formulas.size(); ++id)
-      for (int slot : impl.formulas[id].used_slots())
-        (is_power[id] ? by_power : by_other)[static_cast<std::size_t>(slot)] = 1;
-    std::vector<char> out(slots, 0);
-    for (std::size_t s = 0; s < slots; ++s) out[s] = by_power[s] && !by_other[s];
-    return out;
   }
 
   // A formula's value, not counted as an evaluation (loop bounds, unrolled once).
@@ -528,9 +531,7 @@ class Expander {
     // A bargain met in the no-deal branch reads the powers too: then the power-only slots
     // must be unchanged as well.
     if (memo && memo->has_d && memo->d_bargains > 0) {
-      power_bits_.clear();
-      for (std::size_t s = 0; s < num_vars_; ++s)
-        if (games_->power_only[s]) power_bits_.push_back(std::bit_cast<std::uint64_t>(saved[s]));
+      SlotBits(saved.data(), impl_.power_only, true, power_bits_);
       if (power_bits_ != memo->d_powers) memo->has_d = false;
     }
     if (memo && memo->has_d) {
@@ -552,16 +553,11 @@ class Expander {
       d = DisagreementPoint(pc, def, b, saved);
       if (memo && b.disagreement.empty()) {
         // The prepared problem and the solution read d: kept only when d is the same bits.
-        bool same = memo->d.size() == d.size();
-        for (std::size_t i = 0; same && i < d.size(); ++i)
-          same = std::bit_cast<std::uint64_t>(memo->d[i]) == std::bit_cast<std::uint64_t>(d[i]);
-        if (!same) {
+        if (!SameBits(memo->d, d)) {
           memo->prepared.Reset();
           memo->has_step = false;
         }
-        memo->d_powers.clear();
-        for (std::size_t s = 0; s < num_vars_; ++s)
-          if (games_->power_only[s]) memo->d_powers.push_back(std::bit_cast<std::uint64_t>(saved[s]));
+        SlotBits(saved.data(), impl_.power_only, true, memo->d_powers);
         memo->d = d;
         memo->d_evaluations = evaluations - e0;
         memo->d_payoff_evaluations = payoff_evaluations - p0;
