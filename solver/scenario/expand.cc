@@ -52,6 +52,8 @@ using model::InfosetId;
 using model::LabelId;
 using model::NodeId;
 
+}  // namespace
+
 // One step of the unrolled stage list.
 struct Instruction {
   enum class Op { kSetLoop, kWhile, kStage };
@@ -62,6 +64,17 @@ struct Instruction {
   std::size_t jump = 0;  // kWhile: where to continue when the condition is false
   std::string suffix;  // kStage inside repeats: ", round 2"
 };
+
+// The scenario's unrolled program with its labels interned in a scratch's LabelTable, kept
+// between rewrites (Expander::RunKept).
+struct TopProgram {
+  bool valid = false;
+  std::vector<Instruction> program;
+  std::vector<std::vector<model::LabelId>> stage_labels;
+  std::vector<model::LabelId> instr_labels;
+};
+
+namespace {
 
 struct Step {  // one stage on the current path
   std::size_t pc;
@@ -128,9 +141,40 @@ class Expander {
   // Expands from instruction `start` on, with the variables as they are (start > 0: the
   // continuation of a bargain stage, expanded on its own to find its value).
   void Run(std::size_t start) {
+    if constexpr (std::is_same_v<Sink, GameRewriter>) {
+      if (start == 0 && games_) {
+        RunKept();
+        return;
+      }
+    }
     Unroll(impl_.top, "");
     Prepare();
     Walk(start);
+  }
+
+  // The scenario's own expansion on kept games: the unrolled program and its interned
+  // labels are those of the last rewrite in this scratch (the program reads only the repeat
+  // blocks' bounds, which read parameters that change the shape and are therefore the kept
+  // games' values; the ids are the scratch's LabelTable's), so they are borrowed, not built
+  // again. Given back only after a walk that ends normally.
+  void RunKept() {
+    if (!games_->top) games_->top = std::make_shared<TopProgram>();
+    TopProgram& kept = *games_->top;
+    if (kept.valid) {
+      kept.valid = false;
+      program_.swap(kept.program);
+      stage_labels_.swap(kept.stage_labels);
+      instr_labels_.swap(kept.instr_labels);
+      payoffs_.resize(impl_.payoffs.size());
+    } else {
+      Unroll(impl_.top, "");
+      Prepare();
+    }
+    Walk(0);
+    program_.swap(kept.program);
+    stage_labels_.swap(kept.stage_labels);
+    instr_labels_.swap(kept.instr_labels);
+    kept.valid = true;
   }
 
   // Expands a bargain's `after_agreement` stages on their own (the continuation of an
@@ -524,10 +568,14 @@ class Expander {
   void MakeBargainNode(std::size_t pc, NodeId parent) {
     const StageDef& def = impl_.stages[program_[pc].index];
     const BargainDef& b = *def.bargain;
-    std::vector<double> saved(vars_, vars_ + num_vars_);
+    // The variables at the bargain and its disagreement point, in buffers this expander
+    // keeps: a later bargain of the same expander overwrites them only once this one is
+    // done with them (from the no-deal branch's Descend, the last use).
+    std::vector<double>& saved = bargain_saved_;
+    saved.assign(vars_, vars_ + num_vars_);
     BargainMemo* memo = MemoFor(pc, b, saved);
     BargainRecord record = BargainTerms(pc, b);
-    std::vector<double> d;
+    std::vector<double>& d = bargain_d_;
     // A bargain met in the no-deal branch reads the powers too: then the power-only slots
     // must be unchanged as well.
     if (memo && memo->has_d && memo->d_bargains > 0) {
@@ -537,7 +585,7 @@ class Expander {
     if (memo && memo->has_d) {
       // The no-deal branch's value for these very inputs: what DisagreementPoint computed,
       // counted and rewrote then, and the variables as it leaves them.
-      d = memo->d;
+      d.assign(memo->d.begin(), memo->d.end());
       evaluations += memo->d_evaluations;
       payoff_evaluations += memo->d_payoff_evaluations;
       games_->next += memo->d_continuations;
@@ -558,7 +606,7 @@ class Expander {
           memo->has_step = false;
         }
         SlotBits(saved.data(), impl_.power_only, true, memo->d_powers);
-        memo->d = d;
+        memo->d.assign(d.begin(), d.end());
         memo->d_evaluations = evaluations - e0;
         memo->d_payoff_evaluations = payoff_evaluations - p0;
         // Recording appends the continuations, rewriting advances `next` over them.
@@ -1106,7 +1154,7 @@ class Expander {
 
   // The chance node (agree: a terminal with the agreement; no_deal: the continuation, or a
   // terminal with the declared disagreement payoffs), then the no-deal branch's expansion.
-  void AddBargainNode(std::size_t pc, NodeId parent, const StageDef& def, BargainRecord record,
+  void AddBargainNode(std::size_t pc, NodeId parent, const StageDef& def, BargainRecord&& record,
                       const std::vector<double>& d, const std::vector<double>& saved) {
     const BargainDef& b = *def.bargain;
     const double no_deal = def.label_values[1];
@@ -1220,6 +1268,7 @@ class Expander {
   std::unordered_map<std::string, SharedSet> shared_;
   std::vector<double> after_saved_;
   std::vector<double> probes_;  // AgreementPayoffs' probes of later computed variables
+  std::vector<double> bargain_saved_, bargain_d_;  // MakeBargainNode's (see there)
   // While a bargain's solver runs: SetIssues evaluates only the computed variables flagged
   // in split_moves_ once it has run them all (BargainSplit).
   bool split_active_ = false, split_primed_ = false;
@@ -1365,6 +1414,7 @@ void CompiledScenario::Impl::Record(std::span<const double> values, const Expand
   // Memos refer to the continuations by their places in the recording: started afresh.
   games.bargains.clear();
   games.payoffs.clear();
+  games.top = nullptr;
   games.next_bargain = 0;
   games.next_payoff = 0;
   ExpandWith(*this, values, evaluator, out, [&] {

@@ -201,6 +201,8 @@ struct PayoffMemo {
   double value = 0;
 };
 
+struct TopProgram;  // expand.cc
+
 struct CompiledGames {
   model::GamePtr game;
   std::vector<model::GamePtr> continuations;
@@ -208,6 +210,7 @@ struct CompiledGames {
   model::LabelTable labels;
   std::vector<double> solve_values;  // backward induction's workspace, reused by every solve
   FormulaMemo memo;
+  std::shared_ptr<TopProgram> top;    // the scenario's unrolled program, for rewrites
   // Per bargain met, in expansion order; a deque, since a bargain's memo is held while the
   // bargains of its no-deal branch add theirs.
   std::deque<BargainMemo> bargains;
