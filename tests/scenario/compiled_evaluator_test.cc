@@ -264,6 +264,35 @@ payoffs:
     CHECK(CompareSequence(nested, {{0.5, 10}, {0.3, 10}, {0.3, 10}, {0.3, 12}, {0.5, 10}}) == 4);
   }
 
+  TEST_CASE("a repeat block's unrolled program is kept between rewrites and dropped with the games") {
+    // T sets the number of rounds (a shape parameter: a new T expands in full and unrolls
+    // again); bonus moves payoffs only (a rewrite, which borrows the last rewrite's program).
+    // The rounds' stages carry the loop in their labels ("move (k 2)").
+    const std::string text = R"(players: [A, B]
+parameters:
+  T: {value: 4, min: 2, max: 8}
+  bonus: {value: 0, min: 0, max: 3}
+stages:
+  - repeat:
+      for: k
+      from: 1
+      to: T
+      while: move != take
+      stages:
+        - name: move
+          player: [A, B]
+          actions: [take, pass]
+          compute:
+            taken_at: if(move == take, k, 0)
+payoffs:
+  A: if(taken_at == 0, T + bonus, if(taken_at % 2 == 1, taken_at + 1 + bonus, taken_at - 1))
+  B: if(taken_at == 0, T, if(taken_at % 2 == 0, taken_at + 1, taken_at - 1 + bonus))
+)";
+    auto compiled = CompiledScenario::Compile(text, "rounds.yaml");
+    // Expansions at points 0, 3 and 5 (T moves), rewrites at 1, 2 and 4.
+    CHECK(CompareSequence(compiled, {{4, 0}, {4, 1}, {4, 2.5}, {6, 1}, {6, 0}, {4, 1}}) == 3);
+  }
+
   TEST_CASE("compiled evaluation equals full expansion on random draws of every scenario") {
     for (const char* folder : {"scenarios", "bench/data"})
       for (const auto& entry : std::filesystem::directory_iterator(parley::testing::SourcePath(folder))) {
