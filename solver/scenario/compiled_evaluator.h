@@ -12,7 +12,8 @@
 // Within a scratch an evaluation also reuses what the one before computed where the inputs
 // are the same bits: each bargain's disagreement point, its corners and hull (only the
 // solution step runs again when only the bargaining powers moved, as in a sweep of a power)
-// and its solution, and terminal payoffs (see CompiledGames in internal.h). Each is a pure
+// and its solution, terminal payoffs, and the scenario's unrolled stage list with its interned
+// labels (see CompiledGames in internal.h). Each is a pure
 // function of the inputs compared, so the numbers stay those of a full expansion.
 //
 // That holds when the tree's shape does not depend on the parameters that vary. A parameter

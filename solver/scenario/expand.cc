@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <span>
 #include <type_traits>
 #include <unordered_map>
 
@@ -51,6 +52,8 @@ using model::InfosetId;
 using model::LabelId;
 using model::NodeId;
 
+}  // namespace
+
 // One step of the unrolled stage list.
 struct Instruction {
   enum class Op { kSetLoop, kWhile, kStage };
@@ -61,6 +64,17 @@ struct Instruction {
   std::size_t jump = 0;  // kWhile: where to continue when the condition is false
   std::string suffix;  // kStage inside repeats: ", round 2"
 };
+
+// The scenario's unrolled program with its labels interned in a scratch's LabelTable, kept
+// between rewrites (Expander::RunKept).
+struct TopProgram {
+  bool valid = false;
+  std::vector<Instruction> program;
+  std::vector<std::vector<model::LabelId>> stage_labels;
+  std::vector<model::LabelId> instr_labels;
+};
+
+namespace {
 
 struct Step {  // one stage on the current path
   std::size_t pc;
@@ -83,6 +97,31 @@ struct RangeCache {
   std::vector<LabelId> labels;
 };
 
+// The bits of the slots (values `vars`) whose flag in `power_only` is `power`, in slot order,
+// into `out`: a bargain memo's keys (BargainMemo::space, d_powers).
+void SlotBits(const double* vars, const std::vector<char>& power_only, bool power,
+              std::vector<std::uint64_t>& out) {
+  out.clear();
+  for (std::size_t s = 0; s < power_only.size(); ++s)
+    if ((power_only[s] != 0) == power) out.push_back(std::bit_cast<std::uint64_t>(vars[s]));
+}
+
+// Whether two vectors hold the same numbers bit for bit (-0 and +0 differ, NaN equals NaN).
+bool SameBits(std::span<const double> a, std::span<const double> b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::bit_cast<std::uint64_t>(a[i]) != std::bit_cast<std::uint64_t>(b[i])) return false;
+  return true;
+}
+
+// Whether `kept` holds the bits of the slots `used` of `vars`, in that order.
+bool SameBits(std::span<const std::uint64_t> kept, const double* vars, std::span<const int> used) {
+  if (kept.size() != used.size()) return false;
+  for (std::size_t k = 0; k < used.size(); ++k)
+    if (kept[k] != std::bit_cast<std::uint64_t>(vars[used[k]])) return false;
+  return true;
+}
+
 // `Sink` is GameBuilder (a new game) or GameRewriter (new numbers in a game built before by
 // the same calls; see CompiledGames).
 template <class Sink>
@@ -102,9 +141,40 @@ class Expander {
   // Expands from instruction `start` on, with the variables as they are (start > 0: the
   // continuation of a bargain stage, expanded on its own to find its value).
   void Run(std::size_t start) {
+    if constexpr (std::is_same_v<Sink, GameRewriter>) {
+      if (start == 0 && games_) {
+        RunKept();
+        return;
+      }
+    }
     Unroll(impl_.top, "");
     Prepare();
     Walk(start);
+  }
+
+  // The scenario's own expansion on kept games: the unrolled program and its interned
+  // labels are those of the last rewrite in this scratch (the program reads only the repeat
+  // blocks' bounds, which read parameters that change the shape and are therefore the kept
+  // games' values; the ids are the scratch's LabelTable's), so they are borrowed, not built
+  // again. Given back only after a walk that ends normally.
+  void RunKept() {
+    if (!games_->top) games_->top = std::make_shared<TopProgram>();
+    TopProgram& kept = *games_->top;
+    if (kept.valid) {
+      kept.valid = false;
+      program_.swap(kept.program);
+      stage_labels_.swap(kept.stage_labels);
+      instr_labels_.swap(kept.instr_labels);
+      payoffs_.resize(impl_.payoffs.size());
+    } else {
+      Unroll(impl_.top, "");
+      Prepare();
+    }
+    Walk(0);
+    program_.swap(kept.program);
+    stage_labels_.swap(kept.stage_labels);
+    instr_labels_.swap(kept.instr_labels);
+    kept.valid = true;
   }
 
   // Expands a bargain's `after_agreement` stages on their own (the continuation of an
@@ -258,10 +328,7 @@ class Expander {
     if (index >= games_->payoffs.size()) games_->payoffs.emplace_back();
     PayoffMemo& m = games_->payoffs[index];
     const std::vector<int>& used = e.used_slots();
-    bool same = m.expr_id == e.id() && m.inputs.size() == used.size();
-    for (std::size_t k = 0; same && k < used.size(); ++k)
-      same = m.inputs[k] == std::bit_cast<std::uint64_t>(vars_[used[k]]);
-    if (same) return m.value;
+    if (m.expr_id == e.id() && SameBits(m.inputs, vars_, used)) return m.value;
     m.expr_id = static_cast<std::size_t>(-1);
     const double v = evaluator_.Evaluate(e);
     m.inputs.resize(used.size());
@@ -275,13 +342,10 @@ class Expander {
   // values at the bargain (`saved`), the power-only slots aside, are those it holds.
   BargainMemo* MemoFor(std::size_t pc, const BargainDef& b, const std::vector<double>& saved) {
     if (!games_ || !b.after.empty()) return nullptr;
-    if (games_->power_only.size() != num_vars_) games_->power_only = PowerOnlySlots(impl_);
     const std::size_t index = games_->next_bargain++;
     if (index >= games_->bargains.size()) games_->bargains.emplace_back();
     BargainMemo& memo = games_->bargains[index];
-    space_bits_.clear();
-    for (std::size_t s = 0; s < num_vars_; ++s)
-      if (!games_->power_only[s]) space_bits_.push_back(std::bit_cast<std::uint64_t>(saved[s]));
+    SlotBits(saved.data(), impl_.power_only, false, space_bits_);
     if (memo.valid && memo.pc == pc && memo.space == space_bits_) return &memo;
     memo.valid = true;
     memo.pc = pc;
@@ -290,23 +354,6 @@ class Expander {
     memo.prepared.Reset();
     memo.has_step = false;
     return &memo;
-  }
-
-  // Per slot: read by some bargain's powers and by no other formula.
-  static std::vector<char> PowerOnlySlots(const CompiledScenario::Impl& impl) {
-    const std::size_t slots = impl.formulas.symbols().size();
-    std::vector<char> is_power(impl.formulas.size(), 0);
-    for (const StageDef& def : impl.stages)
-      if (def.bargain)
-        for (const Formula& f : def.bargain->powers)
-          if (f.expr) is_power[f.expr->id()] = 1;
-    std::vector<char> by_power(slots, 0), by_other(slots, 0);
-    for (std::size_t id = 0; id < impl.formulas.size(); ++id)
-      for (int slot : impl.formulas[id].used_slots())
-        (is_power[id] ? by_power : by_other)[static_cast<std::size_t>(slot)] = 1;
-    std::vector<char> out(slots, 0);
-    for (std::size_t s = 0; s < slots; ++s) out[s] = by_power[s] && !by_other[s];
-    return out;
   }
 
   // A formula's value, not counted as an evaluation (loop bounds, unrolled once).
@@ -521,22 +568,24 @@ class Expander {
   void MakeBargainNode(std::size_t pc, NodeId parent) {
     const StageDef& def = impl_.stages[program_[pc].index];
     const BargainDef& b = *def.bargain;
-    std::vector<double> saved(vars_, vars_ + num_vars_);
+    // The variables at the bargain and its disagreement point, in buffers this expander
+    // keeps: a later bargain of the same expander overwrites them only once this one is
+    // done with them (from the no-deal branch's Descend, the last use).
+    std::vector<double>& saved = bargain_saved_;
+    saved.assign(vars_, vars_ + num_vars_);
     BargainMemo* memo = MemoFor(pc, b, saved);
     BargainRecord record = BargainTerms(pc, b);
-    std::vector<double> d;
+    std::vector<double>& d = bargain_d_;
     // A bargain met in the no-deal branch reads the powers too: then the power-only slots
     // must be unchanged as well.
     if (memo && memo->has_d && memo->d_bargains > 0) {
-      power_bits_.clear();
-      for (std::size_t s = 0; s < num_vars_; ++s)
-        if (games_->power_only[s]) power_bits_.push_back(std::bit_cast<std::uint64_t>(saved[s]));
+      SlotBits(saved.data(), impl_.power_only, true, power_bits_);
       if (power_bits_ != memo->d_powers) memo->has_d = false;
     }
     if (memo && memo->has_d) {
       // The no-deal branch's value for these very inputs: what DisagreementPoint computed,
       // counted and rewrote then, and the variables as it leaves them.
-      d = memo->d;
+      d.assign(memo->d.begin(), memo->d.end());
       evaluations += memo->d_evaluations;
       payoff_evaluations += memo->d_payoff_evaluations;
       games_->next += memo->d_continuations;
@@ -552,17 +601,12 @@ class Expander {
       d = DisagreementPoint(pc, def, b, saved);
       if (memo && b.disagreement.empty()) {
         // The prepared problem and the solution read d: kept only when d is the same bits.
-        bool same = memo->d.size() == d.size();
-        for (std::size_t i = 0; same && i < d.size(); ++i)
-          same = std::bit_cast<std::uint64_t>(memo->d[i]) == std::bit_cast<std::uint64_t>(d[i]);
-        if (!same) {
+        if (!SameBits(memo->d, d)) {
           memo->prepared.Reset();
           memo->has_step = false;
         }
-        memo->d_powers.clear();
-        for (std::size_t s = 0; s < num_vars_; ++s)
-          if (games_->power_only[s]) memo->d_powers.push_back(std::bit_cast<std::uint64_t>(saved[s]));
-        memo->d = d;
+        SlotBits(saved.data(), impl_.power_only, true, memo->d_powers);
+        memo->d.assign(d.begin(), d.end());
         memo->d_evaluations = evaluations - e0;
         memo->d_payoff_evaluations = payoff_evaluations - p0;
         // Recording appends the continuations, rewriting advances `next` over them.
@@ -1110,7 +1154,7 @@ class Expander {
 
   // The chance node (agree: a terminal with the agreement; no_deal: the continuation, or a
   // terminal with the declared disagreement payoffs), then the no-deal branch's expansion.
-  void AddBargainNode(std::size_t pc, NodeId parent, const StageDef& def, BargainRecord record,
+  void AddBargainNode(std::size_t pc, NodeId parent, const StageDef& def, BargainRecord&& record,
                       const std::vector<double>& d, const std::vector<double>& saved) {
     const BargainDef& b = *def.bargain;
     const double no_deal = def.label_values[1];
@@ -1224,6 +1268,7 @@ class Expander {
   std::unordered_map<std::string, SharedSet> shared_;
   std::vector<double> after_saved_;
   std::vector<double> probes_;  // AgreementPayoffs' probes of later computed variables
+  std::vector<double> bargain_saved_, bargain_d_;  // MakeBargainNode's (see there)
   // While a bargain's solver runs: SetIssues evaluates only the computed variables flagged
   // in split_moves_ once it has run them all (BargainSplit).
   bool split_active_ = false, split_primed_ = false;
@@ -1369,6 +1414,7 @@ void CompiledScenario::Impl::Record(std::span<const double> values, const Expand
   // Memos refer to the continuations by their places in the recording: started afresh.
   games.bargains.clear();
   games.payoffs.clear();
+  games.top = nullptr;
   games.next_bargain = 0;
   games.next_payoff = 0;
   ExpandWith(*this, values, evaluator, out, [&] {

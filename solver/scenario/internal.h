@@ -173,7 +173,7 @@ struct FormulaMemo {
 // function of the variables' values when it is reached, so when they are the same bit for
 // bit the kept numbers are those a fresh expansion would compute. The disagreement point
 // and the prepared problem (corners, hull) do not read the slots that only bargaining
-// powers read (`power_only`), so they are reused when every other slot is unchanged; the
+// powers read (CompiledScenario::Impl::power_only), so they are reused when every other slot is unchanged; the
 // solution step then runs again with the new powers, or is reused too when those are the
 // same. Terminal payoffs are memoised likewise, per payoff evaluation in expansion order,
 // keyed on the bits of the slots the formula reads.
@@ -201,6 +201,8 @@ struct PayoffMemo {
   double value = 0;
 };
 
+struct TopProgram;  // expand.cc
+
 struct CompiledGames {
   model::GamePtr game;
   std::vector<model::GamePtr> continuations;
@@ -208,7 +210,7 @@ struct CompiledGames {
   model::LabelTable labels;
   std::vector<double> solve_values;  // backward induction's workspace, reused by every solve
   FormulaMemo memo;
-  std::vector<char> power_only;      // per slot: read by bargaining powers and nothing else
+  std::shared_ptr<TopProgram> top;    // the scenario's unrolled program, for rewrites
   // Per bargain met, in expansion order; a deque, since a bargain's memo is held while the
   // bargains of its no-deal branch add theirs.
   std::deque<BargainMemo> bargains;
@@ -227,6 +229,10 @@ struct CompiledScenario::Impl {
       "; a formula can use parameters, stage names, computed variables and action labels"};
   std::vector<SymbolKind> symbol_kinds;  // by slot
   std::vector<int> parameter_slots;
+  // By slot: read by some bargain's powers and by no other formula (the bargain memos' keys
+  // set these slots apart; see CompiledGames). Filled by the reader once every formula is
+  // compiled.
+  std::vector<char> power_only;
 
   // Stage form.
   std::vector<StageDef> stages;

@@ -128,6 +128,8 @@ class Reader {
   // their value from before the bargain, 0 when nothing set them earlier. Recorded so that
   // the expander can refuse a payoff that reads one of them for an agreement.
   void CollectLaterComputed();
+  // The slots that bargaining powers read and no other formula does (Impl::power_only).
+  void MarkPowerOnlySlots();
   // Both stages lie inside one repeat block, so that a later one's earlier rounds come first.
   bool SameRepeat(int a, int b) const;
   // Imperfect recall is allowed but reported: a player who does not observe a choice of his

@@ -81,6 +81,7 @@ void Reader::CompileStageForm() {
     impl_.payoffs.push_back(CompileFormula(
         *raw_payoffs_[p], "the payoff of " + impl_.info.players[p]));
   CollectLaterComputed();
+  MarkPowerOnlySlots();
 }
 
 void Reader::CompileRepeat(int r) {
@@ -332,6 +333,22 @@ void Reader::CollectLaterComputed() {
       }
     }
   }
+}
+
+void Reader::MarkPowerOnlySlots() {
+  const std::size_t slots = Symbols().size();
+  const formula::ExpressionSet& formulas = std::as_const(impl_.formulas);
+  std::vector<char> is_power(formulas.size(), 0);
+  for (const StageDef& def : impl_.stages)
+    if (def.bargain)
+      for (const Formula& f : def.bargain->powers)
+        if (f.expr) is_power[f.expr->id()] = 1;
+  std::vector<char> by_power(slots, 0), by_other(slots, 0);
+  for (std::size_t id = 0; id < formulas.size(); ++id)
+    for (int slot : formulas[id].used_slots())
+      (is_power[id] ? by_power : by_other)[static_cast<std::size_t>(slot)] = 1;
+  impl_.power_only.assign(slots, 0);
+  for (std::size_t s = 0; s < slots; ++s) impl_.power_only[s] = by_power[s] && !by_other[s];
 }
 
 bool Reader::SameRepeat(int a, int b) const {

@@ -102,6 +102,25 @@ std::size_t CompareOnDraws(std::shared_ptr<const CompiledScenario> compiled, con
   return scratch.rewrites();
 }
 
+// The end of a scenario whose bargain stage `deal` binds `gain` (A's payoff at an agreement;
+// B's is `b_agreed`) and whose parameters include `war`: the no-deal branch is a simultaneous
+// game (B does not observe A's move, so an information set of two nodes and a value from
+// Solve rather than the backward-induction sweep), then the payoffs.
+std::string SimultaneousNoDeal(const std::string& b_agreed) {
+  return R"(  - name: a_move
+    player: A
+    actions: [fight, yield]
+  - name: b_move
+    player: B
+    actions: [fight, yield]
+    observe: none
+payoffs:
+  A: if(deal == agree, gain, if(a_move == fight, if(b_move == fight, -war, 2), if(b_move == fight, 0, 1)))
+  B: if(deal == agree, )" + b_agreed +
+         R"(, if(b_move == fight, if(a_move == fight, -war, 2), if(a_move == fight, 0, 1)))
+)";
+}
+
 // More of each bargain than Fingerprint: the powers, the whole solution set (every concept's
 // payoffs and lottery), the feasible set's points, the ideal point, the terms.
 std::string BargainFingerprint(const Expansion& x) {
@@ -212,17 +231,7 @@ stages:
     compute:
       bonus: if(extra == yes, 0.5, 0)
       gain: share * size + bonus
-  - name: a_move
-    player: A
-    actions: [fight, yield]
-  - name: b_move
-    player: B
-    actions: [fight, yield]
-    observe: none
-payoffs:
-  A: if(deal == agree, gain, if(a_move == fight, if(b_move == fight, -war, 2), if(b_move == fight, 0, 1)))
-  B: if(deal == agree, size - gain, if(b_move == fight, if(a_move == fight, -war, 2), if(a_move == fight, 0, 1)))
-)";
+)" + SimultaneousNoDeal("size - gain");
     auto linked = CompiledScenario::Compile(text, "linked.yaml");
     const std::vector<double> p{10, 0.5, 1}, q{10, 0.3, 1}, r{12, 0.3, 1}, s{10, 0.3, 2}, zero_power{10, 0, 1};
     CHECK(CompareSequence(linked, {p, q, q, p, r, s, q, zero_power, q, p}) == 9);
@@ -253,6 +262,35 @@ payoffs:
 )";
     auto nested = CompiledScenario::Compile(nested_text, "nested.yaml");
     CHECK(CompareSequence(nested, {{0.5, 10}, {0.3, 10}, {0.3, 10}, {0.3, 12}, {0.5, 10}}) == 4);
+  }
+
+  TEST_CASE("a repeat block's unrolled program is kept between rewrites and dropped with the games") {
+    // T sets the number of rounds (a shape parameter: a new T expands in full and unrolls
+    // again); bonus moves payoffs only (a rewrite, which borrows the last rewrite's program).
+    // The rounds' stages carry the loop in their labels ("move (k 2)").
+    const std::string text = R"(players: [A, B]
+parameters:
+  T: {value: 4, min: 2, max: 8}
+  bonus: {value: 0, min: 0, max: 3}
+stages:
+  - repeat:
+      for: k
+      from: 1
+      to: T
+      while: move != take
+      stages:
+        - name: move
+          player: [A, B]
+          actions: [take, pass]
+          compute:
+            taken_at: if(move == take, k, 0)
+payoffs:
+  A: if(taken_at == 0, T + bonus, if(taken_at % 2 == 1, taken_at + 1 + bonus, taken_at - 1))
+  B: if(taken_at == 0, T, if(taken_at % 2 == 0, taken_at + 1, taken_at - 1 + bonus))
+)";
+    auto compiled = CompiledScenario::Compile(text, "rounds.yaml");
+    // Expansions at points 0, 3 and 5 (T moves), rewrites at 1, 2 and 4.
+    CHECK(CompareSequence(compiled, {{4, 0}, {4, 1}, {4, 2.5}, {6, 1}, {6, 0}, {4, 1}}) == 3);
   }
 
   TEST_CASE("compiled evaluation equals full expansion on random draws of every scenario") {
@@ -297,17 +335,7 @@ stages:
       base: size * (1 + 0.25 * (plan - small)) + war
       bonus: if(extra == yes, 0.5 * cap, 0)
       gain: share * base + bonus
-  - name: a_move
-    player: A
-    actions: [fight, yield]
-  - name: b_move
-    player: B
-    actions: [fight, yield]
-    observe: none
-payoffs:
-  A: if(deal == agree, gain, if(a_move == fight, if(b_move == fight, -war, 2), if(b_move == fight, 0, 1)))
-  B: if(deal == agree, base - gain, if(b_move == fight, if(a_move == fight, -war, 2), if(a_move == fight, 0, 1)))
-)";
+)" + SimultaneousNoDeal("base - gain");
     auto compiled = CompiledScenario::Compile(text, "memo.yaml");
     CHECK(CompareOnDraws(compiled, "memo.yaml", 30) == 29);
   }
