@@ -19,6 +19,7 @@
 #include "solver/io/game_json.h"
 #include "solver/io/nfg.h"
 #include "solver/load/load.h"
+#include "solver/model/cancel.h"
 #include "solver/model/error.h"
 #include "solver/model/game_builder.h"
 #include "solver/report/bargaining_steps.h"
@@ -129,7 +130,9 @@ py::tuple Draw(const Loaded& in, bool dot, bool with_solution, std::size_t max_n
 std::string QreJson(const Loaded& in, const std::vector<double>& lambdas) {
   std::string text;
   RunInterruptibly([&] {
-    text = report::QreTraceJson(*in.game, equilibrium::TraceQre(*in.game, lambdas)).dump();
+    nlohmann::ordered_json doc = report::QreTraceJson(*in.game, equilibrium::TraceQre(*in.game, lambdas));
+    model::ThrowIfCancelled();  // before the dump, which cannot be stopped halfway
+    text = doc.dump();
   }, nullptr);
   return text;
 }

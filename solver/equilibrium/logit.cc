@@ -114,8 +114,11 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   s.np = np;
   const NodeId end = game.subtree_end(root);
   std::vector<std::uint32_t> local(end - root, kNone);
+  // Preparing a subgame of 10^5 nodes takes a good part of a second: poll along the way.
+  model::CancelPoll poll;
   // Collect the reduced subgame's nodes in preorder: skip below cut nodes.
   for (NodeId v = root; v < end;) {
+    poll();
     local[v - root] = static_cast<std::uint32_t>(s.global_node.size());
     s.global_node.push_back(v);
     bool leaf = game.is_terminal(v) || (v != root && !cut.empty() && cut[v]);
@@ -129,6 +132,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   std::vector<std::uint32_t> set_of_global(game.num_infosets(), kNone);
   // Sets in order of first appearance; unknowns numbered set by set.
   for (std::uint32_t i = 0; i < n; ++i) {
+    poll();
     NodeId v = s.global_node[i];
     bool leaf = game.is_terminal(v) || (v != root && !cut.empty() && cut[v]);
     if (leaf || game.kind(v) == NodeKind::kChance) continue;
@@ -147,6 +151,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   s.child_begin.assign(n + 1, 0);
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (std::uint32_t i = 0; i < n; ++i) {
+    poll();
     NodeId v = s.global_node[i];
     double* acc = &above[static_cast<std::size_t>(i) * np];
     bool leaf = game.is_terminal(v) || (v != root && !cut.empty() && cut[v]);
@@ -208,6 +213,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   std::size_t pairs = 0;
   s.leaf_path_begin.push_back(0);
   for (std::uint32_t i = 0; i < n; ++i) {
+    poll();
     if (i > 0) {
       path.resize(depth_at[s.parent[i]]);
       path_node.resize(path.size());
@@ -259,6 +265,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   // The Jacobian's pattern.
   std::vector<std::vector<std::uint32_t>> rows(s.num_vars);
   for (std::size_t z = 0; z < num_leaves; ++z) {
+    poll();
     const std::uint32_t b = s.leaf_path_begin[z], e = s.leaf_path_begin[z + 1];
     for (std::uint32_t i = b; i < e; ++i)
       for (std::uint32_t j = b; j < e; ++j)
@@ -275,6 +282,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   }
   s.pair_begin.push_back(0);
   for (std::size_t z = 0; z < num_leaves; ++z) {
+    poll();
     const std::uint32_t b = s.leaf_path_begin[z], e = s.leaf_path_begin[z + 1];
     for (std::uint32_t i = b; i < e; ++i) {
       for (std::uint32_t j = b; j < e; ++j)
@@ -286,6 +294,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   s.above_begin.push_back(0);
   for (std::uint32_t k = 0; k < s.set_nodes.size(); ++k) {
     std::uint32_t x = s.set_nodes[k];
+    poll();
     const LogitSubgame::Set& set = s.sets[set_of_global[game.infoset(s.global_node[x])]];
     for (std::size_t j = 0; j < node_path[x].size(); ++j) {
       if (!keep_above[x][j]) continue;
@@ -726,6 +735,7 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
     const double floor = 1e-10 * (1 + yc.lpNorm<Eigen::Infinity>());  // rounding at this size
     if (eval.Factorize(k)) {
       for (int iterations = 0; iterations < 12; ++iterations) {
+        model::ThrowIfCancelled();  // an iteration is a pass over the tree and a solve
         eval.Evaluate(yc, false);
         rhs.head(nv) = -eval.residual();
         rhs[nv] = 0;

@@ -5,6 +5,7 @@
 
 #include "solver/equilibrium/beliefs.h"
 #include "solver/equilibrium/sequence_form.h"
+#include "solver/model/cancel.h"
 #include "solver/report/solution.h"
 
 namespace parley::report {
@@ -16,6 +17,9 @@ nlohmann::ordered_json QreTraceJson(const model::Game& game, const equilibrium::
   j["concept"] = "agent logit quantal response equilibrium (principal branch)";
   j["points"] = nlohmann::ordered_json::array();
   for (const auto& [l, b] : trace.points) {
+    // A point of a large game is megabytes of JSON: a cancelled caller (Ctrl-C in Python)
+    // should not wait for a whole grid of them.
+    model::ThrowIfCancelled();
     // Beliefs over each set's nodes as `solve` writes them (Bayes' rule: a QRE reaches every
     // set that chance does not cut off).
     equilibrium::Equilibrium profile;
