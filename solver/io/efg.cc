@@ -116,6 +116,9 @@ class EfgReader {
     const TextScanner::Survey survey = scan_.SurveyText();
     const std::size_t strings = survey.quotes / 2;
     builder_->SetMaxNodes(options_.max_nodes);
+    // ReadInfosetBody and CheckChanceSum check every chance set's probabilities as Build
+    // would, and name the line of a failure: Build need not check them again.
+    builder_->SetChanceProbabilitiesChecked(true);
     // The labels' text is at most the file's size (room never used is never touched).
     builder_->ReserveLabels(strings, std::min(strings, scan_.size() / 32), scan_.size());
     // Files give a node a line (those written by Gambit and by other tools): the line count
