@@ -196,7 +196,7 @@ class EfgReader {
   OutcomeId ReadOutcome() {
     Token t = scan_.Peek();
     std::int64_t number = scan_.ExpectWholeNumber("outcome number", 0, kMaxNumber);
-    Token next = scan_.Peek();
+    const Token& next = scan_.Peek();  // used before the next call of Next or Peek only
     bool has_body = next.kind == TokenKind::kString || next.kind == TokenKind::kLeftBrace;
     if (number == 0) {
       if (has_body)
@@ -217,12 +217,12 @@ class EfgReader {
     std::vector<Number>& payoffs = payoffs_;
     payoffs.clear();
     for (;;) {
-      Token p = scan_.Peek();
-      if (p.kind == TokenKind::kRightBrace) {
+      const TokenKind p = scan_.Peek().kind;
+      if (p == TokenKind::kRightBrace) {
         scan_.Next();
         break;
       }
-      if (p.kind == TokenKind::kComma) {
+      if (p == TokenKind::kComma) {
         scan_.Next();
         continue;
       }

@@ -33,12 +33,14 @@ class TextScanner {
       peeked_ = false;
       return peek_;
     }
-    return Scan();
+    Token t;
+    ScanInto(t);
+    return t;
   }
   // The token Next() will return, without a copy; valid until the next call of Next or Peek.
   const Token& Peek() {
     if (!peeked_) {
-      peek_ = Scan();
+      ScanInto(peek_);
       peeked_ = true;
     }
     return peek_;
@@ -78,7 +80,8 @@ class TextScanner {
   static std::string Describe(const Token& t);
 
  private:
-  Token Scan();
+  // Scans the next token into `t` (all of its fields).
+  void ScanInto(Token& t);
   std::string_view text_;
   std::string file_;
   std::size_t pos_ = 0;
