@@ -194,8 +194,8 @@ class EfgReader {
   }
 
   OutcomeId ReadOutcome() {
-    Token t = scan_.Peek();
-    std::int64_t number = scan_.ExpectWholeNumber("outcome number", 0, kMaxNumber);
+    Token t;
+    std::int64_t number = scan_.ExpectWholeNumber("outcome number", 0, kMaxNumber, &t);
     const Token& next = scan_.Peek();  // used before the next call of Next or Peek only
     bool has_body = next.kind == TokenKind::kString || next.kind == TokenKind::kLeftBrace;
     if (number == 0) {
@@ -288,8 +288,8 @@ class EfgReader {
         }
         std::int64_t player = 0;
         if (type == 'p') {
-          Token pt = scan_.Peek();
-          player = scan_.ExpectWholeNumber("player number", 1, kMaxNumber);
+          Token pt;
+          player = scan_.ExpectWholeNumber("player number", 1, kMaxNumber, &pt);
           if (player > builder_->num_players())
             scan_.Fail(pt, "player " + std::to_string(player) + " does not exist; players are "
                                "numbered 1 to " + std::to_string(builder_->num_players()));

@@ -107,8 +107,14 @@ Token TextScanner::Expect(TokenKind kind, std::string_view what) {
 }
 
 std::int64_t TextScanner::ExpectWholeNumber(std::string_view what, std::int64_t min,
-                                            std::int64_t max) {
-  Token t = Next();
+                                            std::int64_t max, Token* read) {
+  Token& t = *read;
+  if (peeked_) {
+    peeked_ = false;
+    t = peek_;
+  } else {
+    ScanInto(t);
+  }
   std::string_view digits = t.text;
   bool negative = false;
   if (t.kind == TokenKind::kNumber && !digits.empty() && (digits[0] == '+' || digits[0] == '-')) {

@@ -62,7 +62,14 @@ class TextScanner {
   Token Expect(TokenKind kind, std::string_view what);
   // The next token as a whole number in [min, max]; else ParseError naming `what` and, for a
   // number out of range, the range ("information set number '4294967297' is out of range").
-  std::int64_t ExpectWholeNumber(std::string_view what, std::int64_t min, std::int64_t max);
+  std::int64_t ExpectWholeNumber(std::string_view what, std::int64_t min, std::int64_t max) {
+    Token t;
+    return ExpectWholeNumber(what, min, max, &t);
+  }
+  // The same, keeping the token read in `*read` (for a later message about the number): a
+  // copy of the peeked token, taken right after its fields were stored, would stall.
+  std::int64_t ExpectWholeNumber(std::string_view what, std::int64_t min, std::int64_t max,
+                                 Token* read);
   // The next token as a number (integer, fraction or decimal); else ParseError.
   Number ExpectNumber(std::string_view what);
   // Quoted labels up to a closing '}' (the '{' already read); `what` names one label in the
