@@ -116,6 +116,9 @@ class EfgReader {
     const TextScanner::Survey survey = scan_.SurveyText();
     const std::size_t strings = survey.quotes / 2;
     builder_->SetMaxNodes(options_.max_nodes);
+    // ReadInfosetBody and CheckChanceSum check every chance set's probabilities as Build
+    // would, and name the line of a failure: Build need not check them again.
+    builder_->SetChanceProbabilitiesChecked(true);
     // The labels' text is at most the file's size (room never used is never touched).
     builder_->ReserveLabels(strings, std::min(strings, scan_.size() / 32), scan_.size());
     // Files give a node a line (those written by Gambit and by other tools): the line count
@@ -191,9 +194,9 @@ class EfgReader {
   }
 
   OutcomeId ReadOutcome() {
-    Token t = scan_.Peek();
-    std::int64_t number = scan_.ExpectWholeNumber("outcome number", 0, kMaxNumber);
-    Token next = scan_.Peek();
+    Token t;
+    std::int64_t number = scan_.ExpectWholeNumber("outcome number", 0, kMaxNumber, &t);
+    const Token& next = scan_.Peek();  // used before the next call of Next or Peek only
     bool has_body = next.kind == TokenKind::kString || next.kind == TokenKind::kLeftBrace;
     if (number == 0) {
       if (has_body)
@@ -214,12 +217,12 @@ class EfgReader {
     std::vector<Number>& payoffs = payoffs_;
     payoffs.clear();
     for (;;) {
-      Token p = scan_.Peek();
-      if (p.kind == TokenKind::kRightBrace) {
+      const TokenKind p = scan_.Peek().kind;
+      if (p == TokenKind::kRightBrace) {
         scan_.Next();
         break;
       }
-      if (p.kind == TokenKind::kComma) {
+      if (p == TokenKind::kComma) {
         scan_.Next();
         continue;
       }
@@ -285,8 +288,8 @@ class EfgReader {
         }
         std::int64_t player = 0;
         if (type == 'p') {
-          Token pt = scan_.Peek();
-          player = scan_.ExpectWholeNumber("player number", 1, kMaxNumber);
+          Token pt;
+          player = scan_.ExpectWholeNumber("player number", 1, kMaxNumber, &pt);
           if (player > builder_->num_players())
             scan_.Fail(pt, "player " + std::to_string(player) + " does not exist; players are "
                                "numbered 1 to " + std::to_string(builder_->num_players()));

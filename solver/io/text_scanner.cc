@@ -24,7 +24,7 @@ void TextScanner::Fail(const Token& t, const std::string& message) const {
   throw ParseError(Where(t), message);
 }
 
-Token TextScanner::Scan() {
+void TextScanner::ScanInto(Token& t) {
   const std::size_t n = text_.size();
   while (pos_ < n) {
     char c = text_[pos_];
@@ -37,10 +37,14 @@ Token TextScanner::Scan() {
       break;
     }
   }
-  Token t;
+  // Every field is written here, in place: a token returned by value and copied into peek_
+  // was read back (16 bytes at a time) just after its fields were stored one by one, a
+  // stalled store-to-load forward on every Peek (perf showed it in ReadOutcome).
+  t.kind = TokenKind::kEnd;
+  t.text = {};
   t.line = line_;
   t.column = static_cast<int>(pos_ - line_start_) + 1;
-  if (pos_ >= n) return t;
+  if (pos_ >= n) return;
   char c = text_[pos_];
   if (c == '"') {
     std::size_t start = ++pos_;
@@ -75,12 +79,12 @@ Token TextScanner::Scan() {
                    "); save the file as UTF-8");
     }
     ++pos_;
-    return t;
+    return;
   }
   if (c == '{' || c == '}' || c == ',') {
     t.kind = c == '{' ? TokenKind::kLeftBrace : c == '}' ? TokenKind::kRightBrace : TokenKind::kComma;
     t.text = text_.substr(pos_++, 1);
-    return t;
+    return;
   }
   std::size_t start = pos_;
   while (pos_ < n) {
@@ -93,7 +97,7 @@ Token TextScanner::Scan() {
   t.text = text_.substr(start, pos_ - start);
   bool numeric = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
   t.kind = numeric ? TokenKind::kNumber : TokenKind::kSymbol;
-  return t;
+  return;
 }
 
 Token TextScanner::Expect(TokenKind kind, std::string_view what) {
@@ -103,8 +107,14 @@ Token TextScanner::Expect(TokenKind kind, std::string_view what) {
 }
 
 std::int64_t TextScanner::ExpectWholeNumber(std::string_view what, std::int64_t min,
-                                            std::int64_t max) {
-  Token t = Next();
+                                            std::int64_t max, Token* read) {
+  Token& t = *read;
+  if (peeked_) {
+    peeked_ = false;
+    t = peek_;
+  } else {
+    ScanInto(t);
+  }
   std::string_view digits = t.text;
   bool negative = false;
   if (t.kind == TokenKind::kNumber && !digits.empty() && (digits[0] == '+' || digits[0] == '-')) {

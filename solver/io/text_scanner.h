@@ -33,12 +33,14 @@ class TextScanner {
       peeked_ = false;
       return peek_;
     }
-    return Scan();
+    Token t;
+    ScanInto(t);
+    return t;
   }
   // The token Next() will return, without a copy; valid until the next call of Next or Peek.
   const Token& Peek() {
     if (!peeked_) {
-      peek_ = Scan();
+      ScanInto(peek_);
       peeked_ = true;
     }
     return peek_;
@@ -60,7 +62,14 @@ class TextScanner {
   Token Expect(TokenKind kind, std::string_view what);
   // The next token as a whole number in [min, max]; else ParseError naming `what` and, for a
   // number out of range, the range ("information set number '4294967297' is out of range").
-  std::int64_t ExpectWholeNumber(std::string_view what, std::int64_t min, std::int64_t max);
+  std::int64_t ExpectWholeNumber(std::string_view what, std::int64_t min, std::int64_t max) {
+    Token t;
+    return ExpectWholeNumber(what, min, max, &t);
+  }
+  // The same, keeping the token read in `*read` (for a later message about the number): a
+  // copy of the peeked token, taken right after its fields were stored, would stall.
+  std::int64_t ExpectWholeNumber(std::string_view what, std::int64_t min, std::int64_t max,
+                                 Token* read);
   // The next token as a number (integer, fraction or decimal); else ParseError.
   Number ExpectNumber(std::string_view what);
   // Quoted labels up to a closing '}' (the '{' already read); `what` names one label in the
@@ -78,7 +87,8 @@ class TextScanner {
   static std::string Describe(const Token& t);
 
  private:
-  Token Scan();
+  // Scans the next token into `t` (all of its fields).
+  void ScanInto(Token& t);
   std::string_view text_;
   std::string file_;
   std::size_t pos_ = 0;

@@ -332,9 +332,10 @@ GamePtr GameBuilder::Build() {
                             " actions");
   }
 
-  // Chance probabilities: in [0,1] and summing to 1 (exactly when all are exact).
+  // Chance probabilities: in [0,1] and summing to 1 (exactly when all are exact), unless the
+  // caller checked them already.
   for (const InfosetDraft& h : infosets_) {
-    if (h.player != kChancePlayer) continue;
+    if (chance_checked_ || h.player != kChancePlayer) continue;
     bool exact = true;
     Rational exact_sum = 0;
     double sum = 0;

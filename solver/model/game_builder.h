@@ -65,6 +65,12 @@ class GameBuilder {
   void SetComment(std::string comment) { comment_ = std::move(comment); }
   // Building stops with LimitError once more nodes than this are added.
   void SetMaxNodes(std::size_t max_nodes) { max_nodes_ = max_nodes; }
+  // Build checks that every chance set's probabilities lie in [0, 1] and sum to 1 (exactly
+  // when all are integers or fractions, within 1e-9 otherwise). A caller that has already
+  // made exactly that check on every chance set it adds (the .efg reader, which reports a
+  // failure at its line in the file) may say so here, and Build skips its second pass over
+  // the probabilities in exact arithmetic. Off by default: every other caller is checked.
+  void SetChanceProbabilitiesChecked(bool checked) { chance_checked_ = checked; }
 
   // Interns a label; equal strings get equal ids (0 is the empty label).
   LabelId Intern(std::string_view label);
@@ -134,6 +140,7 @@ class GameBuilder {
   std::string title_, comment_;
   std::vector<std::string> players_;
   std::size_t max_nodes_ = 0;  // 0 = no limit
+  bool chance_checked_ = false;  // SetChanceProbabilitiesChecked
 
   // Labels: label id i is label_chars_[label_start_[i] .. label_start_[i + 1]) (id 0 is "";
   // the text of all labels end to end, as the game keeps it). Interned ones are found through an

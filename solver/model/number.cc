@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <numeric>
 #include <string>
 
 #include "solver/model/error.h"
@@ -82,7 +84,84 @@ bool ParseInteger(std::string_view s, mpz_class* out) {
 
 }  // namespace
 
+bool Number::ParseShort(std::string_view text, Number* out) {
+  // Chance probabilities such as 1/3 and payoffs such as 0.25 are this short; the general path
+  // builds GMP integers, a rational and its canonical form for each (several allocations).
+  // Here the value is reduced in 64-bit integers, and its double is the IEEE quotient of two
+  // integers of at most 53 bits, which is correctly rounded: the double parley::ToDouble gives.
+  std::string_view s = text;
+  bool negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  // Up to 18 digits: at most 10^18 - 1, which an int64 holds without wrapping.
+  auto digits = [](std::string_view* rest, std::int64_t* value, std::size_t* count) {
+    std::size_t i = 0;
+    std::int64_t v = 0;
+    while (i < rest->size() && (*rest)[i] >= '0' && (*rest)[i] <= '9' && i < 19) {
+      v = v * 10 + ((*rest)[i] - '0');
+      ++i;
+    }
+    *value = v;
+    *count = i;
+    rest->remove_prefix(i);
+  };
+  std::int64_t num = 0, den = 1;
+  std::size_t count = 0;
+  digits(&s, &num, &count);
+  Kind kind;
+  if (!s.empty() && s[0] == '/') {
+    // The general path: a signed numerator, an unsigned denominator, both non-empty.
+    if (count == 0 || count > 18) return false;
+    s.remove_prefix(1);
+    std::size_t den_count = 0;
+    digits(&s, &den, &den_count);
+    if (den_count == 0 || den_count > 18 || !s.empty() || den == 0) return false;
+    kind = Kind::kFraction;
+  } else {
+    // A decimal without exponent: digits, a point, digits (at least one digit in all).
+    if (count > 18 || s.empty() || s[0] != '.') return false;
+    s.remove_prefix(1);
+    std::int64_t frac = 0;
+    std::size_t frac_count = 0;
+    digits(&s, &frac, &frac_count);
+    if (!s.empty() || count + frac_count == 0 || count + frac_count > 18) return false;
+    for (std::size_t i = 0; i < frac_count; ++i) {
+      num *= 10;
+      den *= 10;
+    }
+    num += frac;
+    kind = Kind::kDecimal;
+  }
+  const std::int64_t g = std::gcd(num, den);  // den > 0, so g > 0
+  num /= g;
+  den /= g;
+  // Both below 2^53, so both are exact doubles (and the general path takes its quotient too);
+  // larger ones are left to the general path's rounding.
+  constexpr std::int64_t kExact = std::int64_t{1} << 53;
+  if (num >= kExact || den >= kExact) return false;
+  if (negative) num = -num;
+  Number x;
+  x.value_ = static_cast<double>(num) / static_cast<double>(den);
+  x.kind_ = kind;
+  // A double is a dyadic fraction: it holds num/den (in lowest terms, |num| <= 2^53) exactly
+  // iff den is a power of two.
+  if ((den & (den - 1)) != 0) x.rational_ = std::make_shared<const Rational>(mpz_class(num), mpz_class(den));
+  *out = std::move(x);
+  return true;
+}
+
 bool Number::Parse(std::string_view text, Number* out) {
+  if (text.empty()) return false;
+  if (text.size() <= 40 && text.back() >= '0' && text.back() <= '9' &&
+      (text.find('/') != std::string_view::npos || text.find('.') != std::string_view::npos) &&
+      ParseShort(text, out))
+    return true;
+  return ParseGeneral(text, out);
+}
+
+bool Number::ParseGeneral(std::string_view text, Number* out) {
   if (text.empty()) return false;
   // Fast path: a plain integer that fits in a long.
   {

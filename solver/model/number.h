@@ -32,6 +32,9 @@ class Number {
   // Parses "3", "-1/2", "0.25", "2.5e-1", ".5", "+7". Returns false on anything else
   // (including a zero denominator).
   static bool Parse(std::string_view text, Number* out);
+  // Parse without its fast path for short fractions and decimals (which builds no GMP
+  // number): the general path alone, so that tests can check the two agree on every input.
+  static bool ParseGeneral(std::string_view text, Number* out);
 
   Kind kind() const { return kind_; }
   bool IsExact() const { return kind_ != Kind::kFloat; }
@@ -47,6 +50,10 @@ class Number {
  private:
   double value_ = 0.0;
   Kind kind_ = Kind::kInteger;
+  // The fast path of Parse: "p/q" and "[sign]digits[.digits]" with at most 18 digits on
+  // either side; false (with *out untouched) for anything else, which ParseGeneral decides.
+  static bool ParseShort(std::string_view text, Number* out);
+
   // Set only when no double holds the value exactly; shared so that copies stay cheap and
   // numbers that doubles hold exactly (the common case) never touch GMP.
   std::shared_ptr<const Rational> rational_;

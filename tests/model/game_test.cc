@@ -166,6 +166,24 @@ TEST_SUITE("model") {
       b.AddTerminal(r, kNoOutcome);
       CHECK_THROWS_WITH_AS(b.Build(), doctest::Contains("sum to 5/6, not 1"), ValidationError);
     }
+    SUBCASE("the chance check is skipped only when the caller says it checked") {
+      // The .efg reader checks probabilities itself and says so; a builder left as it is
+      // (every other caller) still checks. The option skips the check, nothing else.
+      for (bool checked : {false, true}) {
+        GameBuilder b({"A"});
+        b.SetChanceProbabilitiesChecked(checked);
+        InfosetId h = b.AddChanceInfoset(
+            "coin", ab, std::vector<Number>{Number(Rational(1, 3), Number::Kind::kFraction),
+                                            Number(Rational(1, 2), Number::Kind::kFraction)});
+        NodeId r = b.AddNode(kNoNode, h);
+        b.AddTerminal(r, kNoOutcome);
+        b.AddTerminal(r, kNoOutcome);
+        if (checked)
+          CHECK_NOTHROW(b.Build());
+        else
+          CHECK_THROWS_WITH_AS(b.Build(), doctest::Contains("sum to 5/6, not 1"), ValidationError);
+      }
+    }
     SUBCASE("computed probabilities may be off by rounding, within 1e-9") {
       GameBuilder b({"A"});
       std::vector<std::string> abc{"a", "b", "c"};

@@ -115,6 +115,54 @@ TEST_SUITE("model") {
     // Truncation is wrong about half the time: the test would notice get_d().
     CHECK(differs_from_truncation > 500);
   }
+
+  // Parse reads short fractions and decimals ("1/3", "0.25") without GMP; ParseGeneral is the
+  // general path alone. They must agree on everything a Number shows.
+  void CheckSameAsGeneral(const std::string& text) {
+    Number fast, general;
+    bool fast_ok = Number::Parse(text, &fast);
+    bool general_ok = Number::ParseGeneral(text, &general);
+    INFO("text: ", text);
+    REQUIRE(fast_ok == general_ok);
+    if (!fast_ok) return;
+    CHECK(fast.kind() == general.kind());
+    CHECK(std::signbit(fast.ToDouble()) == std::signbit(general.ToDouble()));
+    CHECK((fast.ToDouble() == general.ToDouble() ||
+           (std::isnan(fast.ToDouble()) && std::isnan(general.ToDouble()))));
+    CHECK(fast.DoubleIsExact() == general.DoubleIsExact());
+    CHECK(fast.ToRational() == general.ToRational());
+    CHECK(fast.ToString() == general.ToString());
+  }
+
+  TEST_CASE("the short-number fast path agrees with the general path") {
+    for (const char* text :
+         {"1/3", "1/2", "2/4", "-1/3", "+1/3", "-0/5", "0/1", "007/021", "1/0", "0/0", "1/-3",
+          "-/3", "1/", "/3", "1//3", "1/3/4", "--1/3", "+-1/3", "1/3x", "1.5/2", "1/2.5",
+          "0.25", "0.1", ".5", "5.", "-.5", "+.5", "-0.0", "-0", "0.", ".", "-.", "1.2.3",
+          "1e3", "1.5e3", "2.5e-1", "1E3", "007", "007.50", "0.333333333333333333",
+          "0.3333333333333333333", "123456789012345678", "12345678901234567.8",
+          "1234567890123456789", "999999999999999999/1", "1/999999999999999999",
+          "9007199254740992/1", "9007199254740991/1", "9007199254740993/1", "1/9007199254740992",
+          "1/9007199254740991", "1/4503599627370496", "-9007199254740991/4503599627370496",
+          "900719925474099.1", "0.000000000000000001", "0.0000000000000000001", "1/1024",
+          "3/1024", "0.5", "0.75", "-0.125", "1 /3", "1/ 3", "0x10", "1/3 ", "١/٣"}) {
+      CheckSameAsGeneral(text);
+    }
+    // Random short fractions and decimals, including ones near the 18-digit and 2^53 limits.
+    std::mt19937_64 rng(20261201);
+    for (int i = 0; i < 20000; ++i) {
+      auto digits = [&](int max) {
+        int n = 1 + static_cast<int>(rng() % static_cast<unsigned>(max));
+        std::string d;
+        for (int k = 0; k < n; ++k) d += static_cast<char>('0' + rng() % 10);
+        return d;
+      };
+      std::string sign = rng() % 3 == 0 ? "-" : rng() % 5 == 0 ? "+" : "";
+      std::string text = rng() % 2 ? sign + digits(19) + "/" + digits(19)
+                                   : sign + digits(10) + "." + digits(10);
+      CheckSameAsGeneral(text);
+    }
+  }
 }
 
 }  // namespace
