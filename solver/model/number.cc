@@ -95,12 +95,13 @@ bool Number::ParseShort(std::string_view text, Number* out) {
     negative = s[0] == '-';
     s.remove_prefix(1);
   }
-  // Up to 18 digits: at most 10^18 - 1, which an int64 holds without wrapping.
+  // Up to 18 digits: at most 10^18 - 1, which an int64 holds without wrapping. A 19th digit
+  // is counted (so that the caller sees the run is too long) but not added to the value.
   auto digits = [](std::string_view* rest, std::int64_t* value, std::size_t* count) {
     std::size_t i = 0;
     std::int64_t v = 0;
     while (i < rest->size() && (*rest)[i] >= '0' && (*rest)[i] <= '9' && i < 19) {
-      v = v * 10 + ((*rest)[i] - '0');
+      if (i < 18) v = v * 10 + ((*rest)[i] - '0');
       ++i;
     }
     *value = v;
