@@ -97,7 +97,6 @@ void TextScanner::ScanInto(Token& t) {
   t.text = text_.substr(start, pos_ - start);
   bool numeric = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
   t.kind = numeric ? TokenKind::kNumber : TokenKind::kSymbol;
-  return;
 }
 
 Token TextScanner::Expect(TokenKind kind, std::string_view what) {
@@ -109,12 +108,7 @@ Token TextScanner::Expect(TokenKind kind, std::string_view what) {
 std::int64_t TextScanner::ExpectWholeNumber(std::string_view what, std::int64_t min,
                                             std::int64_t max, Token* read) {
   Token& t = *read;
-  if (peeked_) {
-    peeked_ = false;
-    t = peek_;
-  } else {
-    ScanInto(t);
-  }
+  NextInto(t);
   std::string_view digits = t.text;
   bool negative = false;
   if (t.kind == TokenKind::kNumber && !digits.empty() && (digits[0] == '+' || digits[0] == '-')) {

@@ -29,12 +29,8 @@ class TextScanner {
   // The next token (kEnd at the end of the text). Throws ParseError on an unterminated string
   // and on a string that is not valid UTF-8 (located at the offending byte).
   Token Next() {
-    if (peeked_) {
-      peeked_ = false;
-      return peek_;
-    }
     Token t;
-    ScanInto(t);
+    NextInto(t);
     return t;
   }
   // The token Next() will return, without a copy; valid until the next call of Next or Peek.
@@ -89,6 +85,15 @@ class TextScanner {
  private:
   // Scans the next token into `t` (all of its fields).
   void ScanInto(Token& t);
+  // Next's token into `t`: the peeked one if there is one, else a newly scanned one.
+  void NextInto(Token& t) {
+    if (peeked_) {
+      peeked_ = false;
+      t = peek_;
+    } else {
+      ScanInto(t);
+    }
+  }
   std::string_view text_;
   std::string file_;
   std::size_t pos_ = 0;
