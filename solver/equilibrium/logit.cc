@@ -44,6 +44,9 @@ constexpr double kTargetContraction = 0.5;
 constexpr double kTargetCorrection = 0.5;
 constexpr double kTargetTurn = 0.5;
 constexpr double kPi = 3.14159265358979323846;
+// Logarithms of probabilities at or above this are exponentiated to normal doubles (the
+// smallest is about e^-708), with room for a product of two of them.
+constexpr double kDirectLog = -300;
 
 }  // namespace
 
@@ -383,16 +386,19 @@ class Evaluator {
       // ln of the set's reach probability: the largest term factored out, one log per set.
       double top = kMinusInf;
       for (std::uint32_t m = set.first_node; m < set.end_node; ++m) top = std::max(top, lnp_[s.set_nodes[m]]);
-      double lnd = kMinusInf;
+      // The beliefs are the terms over their sum, each term's exp taken once.
       if (top != kMinusInf) {
         double sum = 0;
-        for (std::uint32_t m = set.first_node; m < set.end_node; ++m) sum += std::exp(lnp_[s.set_nodes[m]] - top);
-        lnd = top + std::log(sum);
+        for (std::uint32_t m = set.first_node; m < set.end_node; ++m)
+          sum += mu_[m] = std::exp(lnp_[s.set_nodes[m]] - top);
+        lnd_[k] = top + std::log(sum);
+        const double inverse = 1 / sum;
+        for (std::uint32_t m = set.first_node; m < set.end_node; ++m) mu_[m] *= inverse;
+      } else {
+        lnd_[k] = kMinusInf;
+        const double uniform = 1.0 / (set.end_node - set.first_node);
+        for (std::uint32_t m = set.first_node; m < set.end_node; ++m) mu_[m] = uniform;
       }
-      lnd_[k] = lnd;
-      const double uniform = 1.0 / (set.end_node - set.first_node);
-      for (std::uint32_t m = set.first_node; m < set.end_node; ++m)
-        mu_[m] = lnd == kMinusInf ? uniform : std::exp(lnp_[s.set_nodes[m]] - lnd);
       for (std::uint32_t a = 0; a < set.num_actions; ++a) u_[set.first_var + a] = 0;
       for (std::uint32_t m = set.first_node; m < set.end_node; ++m) {
         std::uint32_t x = s.set_nodes[m];
@@ -415,17 +421,29 @@ class Evaluator {
     }
     if (!jacobian) return;
     // dU by pairs of moves on each play, then the belief terms.
+    // A leaf's weight for a move on its path is its reach probability over the move's and over
+    // its set's: exp(ln p(z) - ln sigma - ln p(h)). When none of the three logarithms is below
+    // kDirectLog, the factors are normal doubles and the ratio is taken directly (the leaf's
+    // reach over the move's probability is at most 1, so nothing overflows), one exp per leaf
+    // and per set instead of one per pair; otherwise in log space.
     std::fill(du_.begin(), du_.end(), 0.0);
+    inverse_reach_.resize(s.sets.size());
+    for (std::size_t k = 0; k < s.sets.size(); ++k)
+      inverse_reach_[k] = lnd_[k] >= kDirectLog ? std::exp(-lnd_[k]) : 0.0;
     const std::size_t num_leaves = s.leaf_node.size();
     for (std::size_t z = 0; z < num_leaves; ++z) {
       const std::uint32_t node = s.leaf_node[z];
       if (lnp_[node] == kMinusInf) continue;
+      const bool direct = lnp_[node] >= kDirectLog;
+      const double reach = direct ? std::exp(lnp_[node]) : 0.0;
       const std::uint32_t b = s.leaf_path_begin[z], e = s.leaf_path_begin[z + 1];
       for (std::uint32_t i = b; i < e; ++i) {
         const std::uint32_t var = s.leaf_path[i];
         const std::uint32_t k = s.var_set[var];
-        const double w = std::exp(lnp_[node] - y[var] - lnd_[k]) *
-                         s.leaf_payoff[static_cast<std::size_t>(z) * np + s.sets[k].player];
+        const double ratio = direct && y[var] >= kDirectLog && lnd_[k] >= kDirectLog
+                                 ? reach / sigma_[var] * inverse_reach_[k]
+                                 : std::exp(lnp_[node] - y[var] - lnd_[k]);
+        const double w = ratio * s.leaf_payoff[static_cast<std::size_t>(z) * np + s.sets[k].player];
         for (std::uint32_t q = s.pair_begin[i]; q < s.pair_begin[i + 1]; ++q) du_[s.pair_slot[q]] += w;
       }
     }
@@ -439,37 +457,86 @@ class Evaluator {
             du_[s.above_slot[q++]] -= u_[set.first_var + a] * mu;
       }
     }
-    triplets_.clear();
+    if (entry_slot_.empty()) MakePattern();
+    std::fill(entry_value_.begin(), entry_value_.end(), 0.0);
+    std::size_t t = 0;
+    EmitJacobian(lambda, [&](std::uint32_t, std::uint32_t, double value) { entry_value_[entry_slot_[t++]] += value; });
+  }
+
+  // Factorises [dH; e_k^T] at the last point evaluated with the Jacobian. False when singular.
+  // The matrix is laid out in compressed columns from the fixed pattern of dH (MakePattern) with
+  // the one entry of the border row, which is last in its column (the border's row, nv, is
+  // the last in the elimination order); the pattern is analysed again only when k changes.
+  bool Factorize(std::uint32_t k) {
+    const std::uint32_t nv = s_.num_vars;
+    const std::uint32_t border = order_[k];
+    const std::size_t nnz = entry_row_.size();
+    matrix_.resize(nv + 1, nv + 1);
+    matrix_.resizeNonZeros(static_cast<Eigen::Index>(nnz + 1));
+    int* outer = matrix_.outerIndexPtr();
+    int* inner = matrix_.innerIndexPtr();
+    double* value = matrix_.valuePtr();
+    const std::size_t split = column_begin_[border + 1];  // the border entry goes here
+    std::copy(entry_row_.begin(), entry_row_.begin() + split, inner);
+    std::copy(entry_value_.begin(), entry_value_.begin() + split, value);
+    inner[split] = static_cast<int>(nv);
+    value[split] = 1.0;
+    std::copy(entry_row_.begin() + split, entry_row_.end(), inner + split + 1);
+    std::copy(entry_value_.begin() + split, entry_value_.end(), value + split + 1);
+    for (std::uint32_t c = 0; c <= nv + 1; ++c)
+      outer[c] = static_cast<int>(column_begin_[c] + (c > border ? 1 : 0));
+    if (k != analysed_border_) {
+      lu_.analyzePattern(matrix_);
+      analysed_border_ = k;
+    }
+    lu_.factorize(matrix_);
+    factorized_ = lu_.info() == Eigen::Success;
+    return factorized_;
+  }
+
+  // Calls put(row, column, value) for every entry of dH at the point last evaluated (du_, u_,
+  // sigma_ filled), in an order fixed by the subgame alone; entries may repeat (they add up).
+  template <typename Put>
+  void EmitJacobian(double lambda, Put&& put) const {
+    const LogitSubgame& s = s_;
+    const std::uint32_t nv = s.num_vars;
     for (const auto& set : s.sets) {
       const std::uint32_t f = set.first_var;
       for (std::uint32_t a = 1; a < set.num_actions; ++a) {
         const std::uint32_t row = f + a;
-        triplets_.emplace_back(row, f + a, 1.0);
-        triplets_.emplace_back(row, f, -1.0);
+        put(row, f + a, 1.0);
+        put(row, f, -1.0);
         for (std::uint32_t q = s.row_begin[f + a]; q < s.row_begin[f + a + 1]; ++q)
-          triplets_.emplace_back(row, s.col[q], -lambda * du_[q]);
-        for (std::uint32_t q = s.row_begin[f]; q < s.row_begin[f + 1]; ++q)
-          triplets_.emplace_back(row, s.col[q], lambda * du_[q]);
-        triplets_.emplace_back(row, nv, -(u_[f + a] - u_[f]));
+          put(row, s.col[q], -lambda * du_[q]);
+        for (std::uint32_t q = s.row_begin[f]; q < s.row_begin[f + 1]; ++q) put(row, s.col[q], lambda * du_[q]);
+        put(row, nv, -(u_[f + a] - u_[f]));
       }
-      for (std::uint32_t a = 0; a < set.num_actions; ++a) triplets_.emplace_back(f, f + a, sigma_[f + a]);
+      for (std::uint32_t a = 0; a < set.num_actions; ++a) put(f, f + a, sigma_[f + a]);
     }
   }
 
-  // Factorises [dH; e_k^T] at the last point evaluated with the Jacobian. False when singular.
-  bool Factorize(std::uint32_t k) {
+  // The pattern of dH in the elimination order, in compressed columns (rows sorted within a
+  // column, repeats merged), and the place of each entry EmitJacobian emits.
+  void MakePattern() {
     const std::uint32_t nv = s_.num_vars;
-    triplets_.emplace_back(nv, k, 1.0);
-    for (auto& t : triplets_) t = Eigen::Triplet<double>(order_[t.row()], order_[t.col()], t.value());
-    SparseMatrix m(nv + 1, nv + 1);
-    m.setFromTriplets(triplets_.begin(), triplets_.end());
-    for (auto& t : triplets_) t = Eigen::Triplet<double>(unorder_[t.row()], unorder_[t.col()], t.value());
-    triplets_.pop_back();
-    m.makeCompressed();
-    lu_.analyzePattern(m);
-    lu_.factorize(m);
-    factorized_ = lu_.info() == Eigen::Success;
-    return factorized_;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> entries;  // (column, row), permuted
+    EmitJacobian(0.0, [&](std::uint32_t row, std::uint32_t column, double) {
+      entries.emplace_back(order_[column], order_[row]);
+    });
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> sorted = entries;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    column_begin_.assign(nv + 2, 0);
+    entry_row_.resize(sorted.size());
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+      ++column_begin_[sorted[i].first + 1];
+      entry_row_[i] = static_cast<int>(sorted[i].second);
+    }
+    for (std::uint32_t c = 0; c <= nv; ++c) column_begin_[c + 1] += column_begin_[c];
+    entry_slot_.resize(entries.size());
+    for (std::size_t t = 0; t < entries.size(); ++t)
+      entry_slot_[t] = static_cast<std::uint32_t>(std::lower_bound(sorted.begin(), sorted.end(), entries[t]) - sorted.begin());
+    entry_value_.assign(sorted.size(), 0.0);
   }
 
   // Solves with the last factorisation. False when there is none or the result is not finite.
@@ -495,9 +562,15 @@ class Evaluator {
 
  private:
   const LogitSubgame& s_;
-  std::vector<double> sigma_, lnp_, value_, lnd_, mu_, u_, du_;
+  std::vector<double> sigma_, lnp_, value_, lnd_, mu_, u_, du_, inverse_reach_;
   Vector residual_;
-  std::vector<Eigen::Triplet<double>> triplets_;
+  // dH's pattern (MakePattern) and values at the last point evaluated with the Jacobian.
+  std::vector<std::size_t> column_begin_;
+  std::vector<int> entry_row_;
+  std::vector<std::uint32_t> entry_slot_;
+  std::vector<double> entry_value_;
+  SparseMatrix matrix_;
+  std::uint32_t analysed_border_ = kNone;
   // The elimination follows the tree: the sets in reverse order of first appearance (the moves
   // below a set before the set), each set's actions 1.. before its action 0 (whose row is the
   // sum of the set's probabilities, a pivot of 1 once the others are eliminated), lambda last.
@@ -703,9 +776,9 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
   Vector e_last = Vector::Zero(nv + 1);
   e_last[nv] = 1;
   double orientation = 0;  // sign of det [H'(y); t^T] along the branch; lambda grows at first
-  auto tangent_at = [&](const Vector& point, std::uint32_t k, Vector& t) {
-    eval.Evaluate(point, true);
-    if (!eval.Factorize(k) || !eval.Solve(e_last, t)) return false;
+  // From the last factorisation, of [H'(y); e_k^T] at the point y evaluated last.
+  auto tangent_from_lu = [&](Vector& t) {
+    if (!eval.Solve(e_last, t)) return false;
     const double sign = eval.DeterminantSign();
     if (sign == 0) return false;
     t.normalize();
@@ -714,7 +787,8 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
     return true;
   };
   Vector t;
-  if (!tangent_at(y, nv, t)) return finish(LogitStatus::kStepTooSmall);
+  eval.Evaluate(y, true);
+  if (!eval.Factorize(nv) || !tangent_from_lu(t)) return finish(LogitStatus::kStepTooSmall);
   double h = options.first_step;
   Vector yc, delta, rhs(nv + 1), t_new;
   while (true) {
@@ -747,23 +821,27 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
         if (iterations > 0 && norm > 0.5 * previous_norm + floor) break;  // not contracting
         yc += delta;
         previous_norm = norm;
-        if (norm <= 10 * floor) {
-          eval.Evaluate(yc, false);
+        if (norm <= 10 * floor) {  // with the Jacobian, which the new point's tangent needs
+          eval.Evaluate(yc, true);
           ok = eval.residual().lpNorm<Eigen::Infinity>() < 100 * floor;
           break;
         }
       }
     }
-    // The new point's tangent, oriented by the determinant: one that turned by more than
-    // kMaxTurn (radians) from the last, or points against it, means the step cut a corner of
-    // the branch or jumped to another stretch of it. One exception: a tangent reversed while
-    // the predicted point was already on the branch (first correction below 1e-6 of the step)
-    // means the determinant's sign changed between two points of one straight stretch: a
-    // bifurcation point passed, or, in degenerate games, a pivot so small that rounding sets
-    // its sign (gambit-games/efg/2s2x2x2.efg). The orientation follows the branch there.
+    // The new point's tangent, from the Jacobian at the new point itself (the predicted
+    // point's, which the corrector has factorised, would save a Jacobian and an LU a step, but
+    // the tracer then stepped over an S-shaped fold of the branch on one bench game and ended
+    // at another equilibrium; docs/performance.md), oriented by the determinant: one that
+    // turned by more than kMaxTurn (radians) from the last, or points against it, means the
+    // step cut a corner of the branch or jumped to another stretch of it. One exception: a
+    // tangent reversed while the predicted point was already on the branch (first correction
+    // below 1e-6 of the step) means the determinant's sign changed between two points of one
+    // straight stretch: a bifurcation point passed, or, in degenerate games, a pivot so small
+    // that rounding sets its sign (gambit-games/efg/2s2x2x2.efg). The orientation follows the
+    // branch there.
     double turn = 0;
     if (ok) {
-      ok = tangent_at(yc, k, t_new);
+      ok = eval.Factorize(k) && tangent_from_lu(t_new);
       turn = ok ? std::acos(std::clamp(t_new.dot(t), -1.0, 1.0)) : 0.0;
       if (ok && turn > kPi - kMaxTurn && first_norm <= 1e-6 * h) {
         orientation = -orientation;
