@@ -60,6 +60,7 @@ class LogitSubgame {
   std::vector<std::uint32_t> parent;
   std::vector<std::int32_t> var_in;      // unknown on the edge into the node, or -1
   std::vector<double> fixed_in;          // probability on that edge when it is not an unknown
+  std::vector<double> ln_fixed_in;       // its logarithm (-infinity for 0), for the tracer
   std::vector<std::uint32_t> child_begin;  // CSR, num_nodes + 1
   std::vector<std::uint32_t> children;
   std::vector<std::uint32_t> leaf_of;    // node -> leaf, or kNone
@@ -194,6 +195,8 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   }
   s.scale = hi > lo ? hi - lo : 1.0;
   for (double& u : s.leaf_payoff) u /= s.scale;
+  s.ln_fixed_in.resize(n);
+  for (std::uint32_t i = 0; i < n; ++i) s.ln_fixed_in[i] = s.fixed_in[i] > 0 ? std::log(s.fixed_in[i]) : kMinusInf;
   // The nodes of each set, in preorder.
   std::vector<std::vector<std::uint32_t>> members(s.sets.size());
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -378,7 +381,7 @@ class Evaluator {
     lnp_[0] = 0;
     for (std::uint32_t i = 1; i < n; ++i)
       lnp_[i] = lnp_[s.parent[i]] +
-                (s.var_in[i] >= 0 ? y[s.var_in[i]] : (s.fixed_in[i] > 0 ? std::log(s.fixed_in[i]) : kMinusInf));
+                (s.var_in[i] >= 0 ? y[s.var_in[i]] : s.ln_fixed_in[i]);
     const int np = s.np;
     BackwardValues(s, sigma_, value_);
     for (std::size_t k = 0; k < s.sets.size(); ++k) {
@@ -460,7 +463,8 @@ class Evaluator {
     if (entry_slot_.empty()) MakePattern();
     std::fill(entry_value_.begin(), entry_value_.end(), 0.0);
     std::size_t t = 0;
-    EmitJacobian(lambda, [&](std::uint32_t, std::uint32_t, double value) { entry_value_[entry_slot_[t++]] += value; });
+    EmitJacobian(lambda,
+                 [&](std::uint32_t, std::uint32_t, double value) { entry_value_[entry_slot_[t++]] += value; });
   }
 
   // Factorises [dH; e_k^T] at the last point evaluated with the Jacobian. False when singular.
@@ -535,7 +539,8 @@ class Evaluator {
     for (std::uint32_t c = 0; c <= nv; ++c) column_begin_[c + 1] += column_begin_[c];
     entry_slot_.resize(entries.size());
     for (std::size_t t = 0; t < entries.size(); ++t)
-      entry_slot_[t] = static_cast<std::uint32_t>(std::lower_bound(sorted.begin(), sorted.end(), entries[t]) - sorted.begin());
+      entry_slot_[t] =
+          static_cast<std::uint32_t>(std::lower_bound(sorted.begin(), sorted.end(), entries[t]) - sorted.begin());
     entry_value_.assign(sorted.size(), 0.0);
   }
 
