@@ -17,6 +17,7 @@
 #include "solver/analysis/scenario_model.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/model/error.h"
+#include "solver/report/bargaining_json.h"
 #include "solver/scenario/compiled_evaluator.h"
 #include "tests/test_util.h"
 
@@ -29,6 +30,79 @@ using parley::scenario::ExpandOptions;
 
 // Bits of a double: equal bits, equal numbers (and NaN equals NaN).
 std::uint64_t Bits(double x) { return std::bit_cast<std::uint64_t>(x); }
+
+// Every field of a bargain's record, its whole AgreementResult included, as text with every
+// number written by its bits: a compiled evaluation reuses the records' and the results'
+// storage, so a field left over from an earlier evaluation must show here.
+std::string RecordFingerprint(const parley::scenario::BargainRecord& b) {
+  std::string out;
+  auto put = [&](double x) { out += std::to_string(Bits(x)) + ","; };
+  auto put_all = [&](const std::vector<double>& v) {
+    out += "[";
+    for (double x : v) put(x);
+    out += "]";
+  };
+  auto put_text = [&](const std::vector<std::string>& v) {
+    out += "[";
+    for (const std::string& t : v) out += t + ";";
+    out += "]";
+  };
+  auto put_terms = [&](const parley::bargaining::AgreementTerms& terms) {
+    out += "{";
+    for (const auto& package : terms.packages) {
+      put(package.probability);
+      put_all(package.issues);
+    }
+    out += "}";
+  };
+  out += b.stage + "@" + std::to_string(b.node) + "/" + std::to_string(b.no_deal_node) + " " + b.history +
+         " branch " + std::to_string(b.disagreement_from_branch) + " breakdown ";
+  put(b.breakdown);
+  put_text(b.issue_names);
+  for (bool x : b.issue_discrete) out += x ? "d" : "c";
+  for (const auto& [lo, hi] : b.bounds) put(lo), put(hi);
+  for (const auto& o : b.options) put_text(o);
+  for (const auto& o : b.option_codes) put_all(o);
+  out += " concept " + std::to_string(static_cast<int>(b.concept_kind)) + " weights ";
+  put_all(b.weights);
+  for (int p : b.parties) out += std::to_string(p) + ",";
+  put_text(b.constraints);
+  out += " protocol " + std::to_string(static_cast<int>(b.protocol)) + " ";
+  put_all(b.alternating.discount);
+  out += std::to_string(b.alternating.first) + "/" + std::to_string(b.alternating.rounds) + " outside " +
+         std::to_string(b.outside);
+  put_all(b.inside);
+  out += " after " + b.after_agreement + "\n";
+  const parley::bargaining::AgreementResult& r = b.step;
+  out += "optimality " + std::to_string(static_cast<int>(r.optimality)) + " " + r.search + " ";
+  put(r.kkt_residual);
+  put_text(r.binding);
+  for (int p : r.parties) out += std::to_string(p) + ",";
+  for (bool x : r.outside_binds) out += x ? "1" : "0";
+  out += r.agreement_possible ? " possible " : " impossible ";
+  for (const auto& issue : r.issues) {
+    out += issue.name + (issue.discrete ? " d " : " c ");
+    put(issue.lower), put(issue.upper);
+    put_text(issue.labels);
+    put_all(issue.values);
+  }
+  out += "\nresult " + parley::report::ToJson(r.result).dump() + "\n";
+  for (const auto& solution : r.result.solutions) {
+    // What the JSON leaves out: the lottery's full length and the ties' and tie rule's text.
+    put_all(solution.lottery);
+    for (const auto& t : solution.ties) put_all(t);
+    out += solution.tie_rule + ";";
+  }
+  out += " payoffs ";
+  put_all(r.payoffs);
+  put_all(r.issue_values);
+  put_terms(r.terms);
+  out += r.lottery ? " lottery " : " single ";
+  for (const auto& p : r.points) put_all(p);
+  for (const auto& t : r.solution_terms) put_terms(t);
+  for (const auto& v : r.solution_issue_values) put_all(v);
+  return out + "\n";
+}
 
 // Everything an evaluation yields that a sweep or a Monte Carlo sample reads, as text with
 // every number written by its bits; or the error's message.
@@ -47,14 +121,7 @@ std::string Fingerprint(const std::function<const Expansion&()>& expand) {
       if (g.infoset_player(h) == parley::model::kChancePlayer)
         for (std::uint32_t a = 0; a < g.num_actions(h); ++a) put(g.chance_prob(h, a));
     out += "\n";
-    for (const auto& b : x.bargains) {
-      out += b.stage + "@" + std::to_string(b.node) + "/" + std::to_string(b.no_deal_node) + " " +
-             b.history + (b.step.agreement_possible ? " deal " : " none ");
-      for (double v : b.step.payoffs) put(v);
-      for (double v : b.step.issue_values) put(v);
-      for (double v : b.step.result.disagreement) put(v);
-      out += "\n";
-    }
+    for (const auto& b : x.bargains) out += RecordFingerprint(b);
     parley::equilibrium::Solution s = parley::equilibrium::Solve(g, {});
     for (double v : s.equilibria.front().payoffs) put(v);
     for (double v : s.equilibria.front().behavior) put(v);
@@ -121,31 +188,11 @@ payoffs:
 )";
 }
 
-// More of each bargain than Fingerprint: the powers, the whole solution set (every concept's
-// payoffs and lottery), the feasible set's points, the ideal point, the terms.
+// Every field of every bargain's record (Fingerprint has them too; kept apart for the
+// message when only they differ).
 std::string BargainFingerprint(const Expansion& x) {
   std::string out;
-  auto put = [&](double v) { out += std::to_string(Bits(v)) + ","; };
-  for (const auto& b : x.bargains) {
-    for (double w : b.weights) put(w);
-    out += "|";
-    for (const auto& p : b.step.points)
-      for (double v : p) put(v);
-    out += "|";
-    for (double v : b.step.result.ideal) put(v);
-    for (const auto& solution : b.step.result.solutions) {
-      out += "|";
-      for (double v : solution.payoffs) put(v);
-      for (double v : solution.lottery) put(v);
-    }
-    for (const auto& package : b.step.terms.packages) {
-      out += "|";
-      put(package.probability);
-      for (double v : package.issues) put(v);
-    }
-    for (const auto& text : b.step.binding) out += text + ";";
-    out += "\n";
-  }
+  for (const auto& b : x.bargains) out += RecordFingerprint(b);
   return out;
 }
 
