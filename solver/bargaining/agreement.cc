@@ -184,6 +184,13 @@ struct Hull {
   // Per package, the two-player Nash frontier when the hull is kept for other weights
   // (PrepareNashFrontiers); empty otherwise.
   std::vector<internal::IndexedFrontier> nash_frontiers;
+  // Describe's sums, kept so that a hull solved again (SolvePrepared) allocates nothing for
+  // them. A hull is used by one thread at a time.
+  struct Scratch {
+    std::vector<double> mass, mean;
+    std::vector<std::size_t> used;
+  };
+  mutable Scratch scratch;
 };
 
 Hull MakeHull(std::vector<Candidate> candidates, std::size_t packages, Vector d) {
@@ -221,27 +228,34 @@ void NoAgreement(const Hull& hull, AgreementResult* out) {
 
 // A lottery over the candidates as terms: aggregated by package, continuous issues as the
 // package's weighted average; and the issue values (see AgreementResult::issue_values).
+// Writes over `terms` and `issue_values` in place (a kept result's storage is reused), with
+// the hull's scratch for the sums.
 void Describe(const Hull& hull, const std::vector<AgreementIssue>& issues, const Vector& lottery,
               AgreementTerms* terms, Vector* issue_values) {
   const std::size_t k = issues.size();
-  std::vector<double> mass(hull.packages, 0);
-  std::vector<Vector> mean(hull.packages, Vector(k, 0));
+  std::vector<double>& mass = hull.scratch.mass;
+  std::vector<double>& mean = hull.scratch.mean;  // package-major, k per package
+  std::vector<std::size_t>& used = hull.scratch.used;
+  mass.assign(hull.packages, 0);
+  mean.assign(hull.packages * k, 0);
   for (std::size_t c = 0; c < hull.candidates.size(); ++c) {
     if (lottery[c] <= 1e-12) continue;
     const Candidate& candidate = hull.candidates[c];
     mass[candidate.package] += lottery[c];
-    for (std::size_t i = 0; i < k; ++i) mean[candidate.package][i] += lottery[c] * candidate.issues[i];
+    double* m = &mean[candidate.package * k];
+    for (std::size_t i = 0; i < k; ++i) m[i] += lottery[c] * candidate.issues[i];
   }
-  std::vector<std::size_t> used;
+  used.clear();
   for (std::size_t p = 0; p < hull.packages; ++p)
     if (mass[p] > 1e-9) used.push_back(p);
   const bool lottery_between = used.size() > 1;
-  terms->packages.clear();
+  terms->packages.resize(used.size());
   issue_values->assign(k, 0);
   for (std::size_t p : used)
-    for (std::size_t i = 0; i < k; ++i) (*issue_values)[i] += mean[p][i];
-  for (std::size_t p : used) {
-    AgreementPackage package;
+    for (std::size_t i = 0; i < k; ++i) (*issue_values)[i] += mean[p * k + i];
+  for (std::size_t u = 0; u < used.size(); ++u) {
+    const std::size_t p = used[u];
+    AgreementPackage& package = terms->packages[u];
     package.probability = mass[p];
     package.issues.resize(k);
     const Candidate* first = &hull.candidates[0];
@@ -251,8 +265,7 @@ void Describe(const Hull& hull, const std::vector<AgreementIssue>& issues, const
         break;
       }
     for (std::size_t i = 0; i < k; ++i)
-      package.issues[i] = issues[i].discrete ? first->issues[i] : mean[p][i] / mass[p];
-    terms->packages.push_back(std::move(package));
+      package.issues[i] = issues[i].discrete ? first->issues[i] : mean[p * k + i] / mass[p];
   }
   if (lottery_between) return;
   for (std::size_t i = 0; i < k; ++i) (*issue_values)[i] = terms->packages[0].issues[i];
@@ -450,14 +463,19 @@ std::vector<Solution> SolvePerPackage(const Hull& hull, const AgreementProblem& 
   return solutions;
 }
 
-// Every solution's terms, then the chosen one's into the main fields.
+// Every solution's terms, then the chosen one's into the main fields (in place).
 void DescribeAll(const Hull& hull, const Solution& chosen, AgreementResult* out) {
-  for (const auto& solution : out->result.solutions) {
-    out->solution_terms.emplace_back();
-    out->solution_issue_values.emplace_back();
-    if (solution.lottery.size() != hull.candidates.size()) continue;
-    Describe(hull, out->issues, solution.lottery, &out->solution_terms.back(),
-             &out->solution_issue_values.back());
+  const std::size_t count = out->result.solutions.size();
+  out->solution_terms.resize(count);
+  out->solution_issue_values.resize(count);
+  for (std::size_t s = 0; s < count; ++s) {
+    const Solution& solution = out->result.solutions[s];
+    if (solution.lottery.size() != hull.candidates.size()) {
+      out->solution_terms[s].packages.clear();
+      out->solution_issue_values[s].clear();
+      continue;
+    }
+    Describe(hull, out->issues, solution.lottery, &out->solution_terms[s], &out->solution_issue_values[s]);
   }
   out->payoffs = chosen.payoffs;
   Describe(hull, out->issues, chosen.lottery, &out->terms, &out->issue_values);
@@ -474,11 +492,33 @@ void PrepareNashFrontiers(const AgreementProblem& problem, Hull* hull) {
   for (const auto& points : hull->by_package) hull->nash_frontiers.push_back(internal::PrepareNashFrontier(points));
 }
 
-// The exact method over the corners of the packages' boxes.
-AgreementResult SolveHull(const AgreementProblem& problem, const Hull& hull) {
-  AgreementResult out;
-  out.issues = problem.issues;
-  out.points = hull.points;
+// Every field of `out` back to its default, except those the hull method always sets, whose
+// storage is kept for reuse (`issues`, `points`, `payoffs`, `terms`, `issue_values`,
+// `solution_terms`, `solution_issue_values`).
+void ResetKeepingStorage(AgreementResult* out) {
+  out->optimality = Optimality::kExact;
+  out->search.clear();
+  out->kkt_residual = 0;
+  out->binding.clear();
+  out->parties.clear();
+  out->outside_binds.clear();
+  out->agreement_possible = true;
+  out->result.disagreement.clear();
+  out->result.ideal.clear();
+  out->result.solutions.clear();
+  out->result.threats.reset();
+  out->result.frontier.reset();
+  out->result.pareto_vertices.clear();
+  out->result.issue_names.clear();
+  out->lottery = false;
+}
+
+// The exact method over the corners of the packages' boxes, written over `out` (every field
+// set or reset: a kept result's storage is reused).
+void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResult* out) {
+  ResetKeepingStorage(out);
+  out->issues = problem.issues;
+  out->points = hull.points;
   // Is some agreement better than d for everyone? Over the whole set, or over each package
   // when lotteries between packages are not allowed.
   std::vector<char> beats_d(hull.packages, 1);
@@ -492,8 +532,11 @@ AgreementResult SolveHull(const AgreementProblem& problem, const Hull& hull) {
     }
   }
   if (!any) {
-    NoAgreement(hull, &out);
-    return out;
+    out->terms.packages.clear();
+    out->solution_terms.clear();
+    out->solution_issue_values.clear();
+    NoAgreement(hull, out);
+    return;
   }
 
   Request request;
@@ -503,23 +546,28 @@ AgreementResult SolveHull(const AgreementProblem& problem, const Hull& hull) {
   // and the ideal point otherwise). Skipped in fast mode without lotteries unless a concept
   // that reads the ideal point is asked for.
   if (problem.lotteries || problem.all_concepts || Info(problem.concept_kind).uses_ideal) {
-    out.result = Solve(OutcomeSet{hull.points, true}, hull.d, request);
+    out->result = Solve(OutcomeSet{hull.points, true}, hull.d, request);
   } else {
-    out.result.disagreement = hull.d;
+    out->result.disagreement = hull.d;
   }
-  for (auto& solution : out.result.solutions) PreferOnePackage(hull, &solution);
+  for (auto& solution : out->result.solutions) PreferOnePackage(hull, &solution);
 
   if (!problem.lotteries) {
-    const Vector ideal = out.result.ideal;
-    out.result.solutions = SolvePerPackage(hull, problem, beats_d, ideal);
-    if (!Pick(out.result, problem)) {
+    const Vector ideal = out->result.ideal;
+    out->result.solutions = SolvePerPackage(hull, problem, beats_d, ideal);
+    if (!Pick(out->result, problem)) {
       throw ValidationError("no single package of the bargain gives every player more than the "
                             "disagreement point (the ideal point is " + internal::FormatVector(ideal) + ")");
     }
   }
-  const Solution* chosen = Pick(out.result, problem);
+  const Solution* chosen = Pick(out->result, problem);
   if (!chosen) throw ValidationError("the bargaining solution could not be computed");
-  DescribeAll(hull, *chosen, &out);
+  DescribeAll(hull, *chosen, out);
+}
+
+AgreementResult SolveHull(const AgreementProblem& problem, const Hull& hull) {
+  AgreementResult out;
+  SolveHull(problem, hull, &out);
   return out;
 }
 
@@ -1298,17 +1346,23 @@ AgreementResult SolveAgreementKeeping(const AgreementProblem& problem, const Uti
   return out;
 }
 
-std::optional<AgreementResult> SolvePrepared(const AgreementProblem& problem,
-                                             const PreparedAgreement& prepared) {
+bool SolvePrepared(const AgreementProblem& problem, const PreparedAgreement& prepared, AgreementResult* out) {
   PARLEY_CHECK(prepared.ready());
   // The same checks, in the same order, as SolveAgreement's plain path; the hull is the one
   // MakeHull built from the same corners and disagreement point.
   const Table table = MakeTable(problem);
   const bool plain = table.everyone && problem.parties.empty() && problem.constraints.empty() &&
                      problem.protocol == Protocol::kAxiomatic && problem.rule == DisagreementRule::kThreat;
-  if (!plain) return std::nullopt;
-  AgreementResult out = SolveHull(problem, prepared.state_->hull);
-  out.parties.assign(table.parties.begin(), table.parties.end());
+  if (!plain) return false;
+  SolveHull(problem, prepared.state_->hull, out);
+  out->parties.assign(table.parties.begin(), table.parties.end());
+  return true;
+}
+
+std::optional<AgreementResult> SolvePrepared(const AgreementProblem& problem,
+                                             const PreparedAgreement& prepared) {
+  AgreementResult out;
+  if (!SolvePrepared(problem, prepared, &out)) return std::nullopt;
   return out;
 }
 

@@ -196,8 +196,7 @@ class PreparedAgreement {
  private:
   friend AgreementResult SolveAgreementKeeping(const AgreementProblem&, const UtilityOracle&,
                                                AgreementMethod, PreparedAgreement*);
-  friend std::optional<AgreementResult> SolvePrepared(const AgreementProblem&,
-                                                      const PreparedAgreement&);
+  friend bool SolvePrepared(const AgreementProblem&, const PreparedAgreement&, AgreementResult*);
   struct State;
   std::unique_ptr<State> state_;
 };
@@ -213,5 +212,9 @@ AgreementResult SolveAgreementKeeping(const AgreementProblem& problem, const Uti
 // SolveAgreement throws for bad weights.
 std::optional<AgreementResult> SolvePrepared(const AgreementProblem& problem,
                                              const PreparedAgreement& prepared);
+// The same, written over `out` (every field set, the storage of its vectors and strings reused:
+// a caller that keeps the result allocates less); false, with `out` unchanged, when the new
+// weights leave the plain path.
+bool SolvePrepared(const AgreementProblem& problem, const PreparedAgreement& prepared, AgreementResult* out);
 
 }  // namespace parley::bargaining

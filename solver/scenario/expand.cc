@@ -703,20 +703,19 @@ class Expander {
       payoff_evaluations += memo.solve_payoff_evaluations;
       return;
     }
-    std::optional<bargaining::AgreementResult> again;
-    if (memo.prepared.ready()) again = bargaining::SolvePrepared(input, memo.prepared);
-    if (again) {
-      record.step = std::move(*again);
+    // The solution is written over the kept one (its storage reused), then copied into the
+    // record (into a recycled record's storage).
+    memo.has_step = false;
+    if (memo.prepared.ready() && bargaining::SolvePrepared(input, memo.prepared, &memo.step)) {
       evaluations += memo.solve_evaluations;
       payoff_evaluations += memo.solve_payoff_evaluations;
     } else {
-      memo.has_step = false;
       const std::size_t e0 = evaluations, p0 = payoff_evaluations;
-      record.step = bargaining::SolveAgreementKeeping(input, utility, method, &memo.prepared);
+      memo.step = bargaining::SolveAgreementKeeping(input, utility, method, &memo.prepared);
       memo.solve_evaluations = evaluations - e0;
       memo.solve_payoff_evaluations = payoff_evaluations - p0;
     }
-    memo.step = record.step;
+    record.step = memo.step;
     memo.weights.assign(weight_bits_.begin(), weight_bits_.end());
     memo.has_step = true;
   }
@@ -725,11 +724,42 @@ class Expander {
     return ValidationError(b.where, "bargain '" + StageName(pc) + "' " + History() + ": " + message);
   }
 
+  // A record to fill: with kept games, one of the previous evaluation's (every field reset
+  // but `step`, which the caller assigns; their strings' and vectors' storage reused).
+  BargainRecord RecycledRecord() {
+    BargainRecord record;
+    if (!games_ || games_->next_spare >= games_->spare_records.size()) return record;
+    record = std::move(games_->spare_records[games_->next_spare++]);
+    record.stage.clear();
+    record.node = record.no_deal_node = 0;
+    record.history.clear();
+    record.disagreement_from_branch = true;
+    record.breakdown = 0;
+    record.issue_names.clear();
+    record.issue_discrete.clear();
+    record.bounds.clear();
+    record.options.clear();
+    record.option_codes.clear();
+    record.concept_kind = bargaining::Concept::kNash;
+    record.weights.clear();
+    record.parties.clear();
+    record.constraints.clear();
+    record.protocol = bargaining::Protocol::kAxiomatic;
+    record.alternating.discount.clear();
+    record.alternating.first = 0;
+    record.alternating.rounds = 0;
+    record.outside = false;
+    record.inside.clear();
+    record.after_agreement.clear();
+    return record;
+  }
+
   // The record of the step with its terms: breakdown probability and bargaining powers.
   BargainRecord BargainTerms(std::size_t pc, const BargainDef& b) {
-    BargainRecord record;
-    record.stage = StageName(pc);
-    record.history = History();
+    BargainRecord record = RecycledRecord();
+    record.stage = impl_.info.stages[impl_.stages[program_[pc].index].info_index].name;
+    record.stage += program_[pc].suffix;
+    HistoryInto(record.history);
     record.concept_kind = b.concept_kind;
     double breakdown = b.breakdown.IsSet() ? Eval(b.breakdown) : 0.0;
     if (!(breakdown >= 0 && breakdown <= 1))
@@ -1223,19 +1253,33 @@ class Expander {
   // "after offer = 3 > respond = reject", or "at the start".
   std::string History() const {
     std::string out;
+    HistoryInto(out);
+    return out;
+  }
+  // The same, written over `out` (its storage reused).
+  void HistoryInto(std::string& out) const {
+    out.clear();
     int shown = 0;
     for (const Step& s : history_) {
       if (s.action < 0) continue;
       const StageDef& def = impl_.stages[program_[s.pc].index];
-      out += out.empty() ? "after " : " > ";
+      out += out.empty() ? "(after " : " > ";
       if (++shown > 20) {
         out += "...";
         break;
       }
-      out += StageName(s.pc) + " = " +
-             ActionText(def, static_cast<std::size_t>(s.action), s.value);
+      out += impl_.info.stages[def.info_index].name;
+      out += program_[s.pc].suffix;
+      out += " = ";
+      if (def.action_kind == ActionKind::kLabels)
+        out += def.labels[static_cast<std::size_t>(s.action)];
+      else
+        out += NumberLabel(s.value);
     }
-    return out.empty() ? "at the start (before any choice)" : "(" + out + ")";
+    if (out.empty())
+      out = "at the start (before any choice)";
+    else
+      out += ")";
   }
 
   struct SharedSet {
@@ -1359,7 +1403,10 @@ void ExpandWith(const CompiledScenario::Impl& impl, std::span<const double> valu
   PARLEY_CHECK(&evaluator.set() == &impl.formulas);
   evaluator.Reset();
   for (std::size_t i = 0; i < values.size(); ++i) evaluator[impl.parameter_slots[i]] = values[i];
-  out = Expansion{};
+  // (Field by field, so that the records' vector keeps its storage.)
+  out.game.reset();
+  out.bargains.clear();
+  out.stats = ExpansionStats{};
   try {
     expand();
   } catch (const LimitError& e) {
@@ -1429,6 +1476,9 @@ void CompiledScenario::Impl::Rewrite(std::span<const double> values, const Expan
                                      formula::Evaluator& evaluator, CompiledGames& games,
                                      Expansion& out) const {
   PARLEY_CHECK(games.game != nullptr);
+  // The last evaluation's records become the spares this one fills (RecycledRecord).
+  games.spare_records.swap(out.bargains);
+  games.next_spare = 0;
   ExpandWith(*this, values, evaluator, out, [&] {
     GameRewriter rewriter(games.game, games.labels);
     games.next = 0;
