@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <span>
 
 #include "solver/bargaining/bargaining.h"
 #include "solver/bargaining/common.h"
@@ -173,6 +174,14 @@ bool BeatsDisagreement(const std::vector<Vector>& points, const Vector& d, doubl
 }
 
 // What the exact method works on: the corners, grouped by package, and the scales.
+// One package's best agreement for a concept, with the concept's score; none when the
+// package has nothing acceptable.
+struct PackageEntry {
+  double score = -INFINITY;
+  Solution solution;  // its lottery over the package's own candidates (SpreadLottery)
+  std::size_t package = 0;
+};
+
 struct Hull {
   std::vector<Candidate> candidates;
   std::size_t packages = 1;
@@ -184,11 +193,15 @@ struct Hull {
   // Per package, the two-player Nash frontier when the hull is kept for other weights
   // (PrepareNashFrontiers); empty otherwise.
   std::vector<internal::IndexedFrontier> nash_frontiers;
-  // Describe's sums, kept so that a hull solved again (SolvePrepared) allocates nothing for
-  // them. A hull is used by one thread at a time.
+  // The solvers' working vectors, kept so that a hull solved again (SolvePrepared) allocates
+  // nothing for them. A hull is used by one thread at a time.
   struct Scratch {
-    std::vector<double> mass, mean;
+    std::vector<double> mass, mean;           // Describe
     std::vector<std::size_t> used;
+    std::vector<char> beats_d;                // SolveHull
+    Vector weights;                           // SolvePerPackage
+    std::vector<PackageEntry> entries;        // SolvePerPackage, the first `count` in use
+    std::vector<const PackageEntry*> tied;    // BestPackage
   };
   mutable Scratch scratch;
 };
@@ -332,21 +345,13 @@ const Solution* Pick(const Result& result, const AgreementProblem& problem) {
   return result.Find(problem.concept_kind);
 }
 
-// One package's best agreement for a concept, with the concept's score; none when the
-// package has nothing acceptable.
-struct PackageEntry {
-  double score = -INFINITY;
-  Solution solution;  // its lottery over the package's own candidates (SpreadLottery)
-  std::size_t package = 0;
-};
-
-// A lottery over package p's candidates as weights over all candidates (zero outside it).
-Vector SpreadLottery(const Hull& hull, std::size_t p, const Vector& lottery) {
-  Vector full(hull.candidates.size(), 0);
+// A lottery over package p's candidates as weights over all candidates (zero outside it),
+// written over `full`.
+void SpreadLottery(const Hull& hull, std::size_t p, const Vector& lottery, Vector* full) {
+  full->assign(hull.candidates.size(), 0);
   std::size_t j = 0;
   for (std::size_t c = 0; c < hull.candidates.size(); ++c)
-    if (hull.candidates[c].package == p) full[c] = j < lottery.size() ? lottery[j++] : 0;
-  return full;
+    if (hull.candidates[c].package == p) (*full)[c] = j < lottery.size() ? lottery[j++] : 0;
 }
 
 bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool beats_d,
@@ -355,9 +360,10 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
   const Vector& d = hull.d;
   const std::size_t n = d.size();
   const std::vector<Vector>& points = hull.by_package[p];
-  Solution& solution = entry->solution;
+  Solution& solution = entry->solution;  // an earlier solve's, when the entry is reused
   Vector lottery;
   if (Info(concept_kind).uses_ideal) {
+    solution = Solution{};
     // Kalai-Smorodinsky against the ideal point of the whole set: the farthest point of the
     // package's hull on the ray from d towards it (none when no point reaches d).
     Vector direction(n);
@@ -386,7 +392,7 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
     else if (hull.nash_frontiers.empty())
       solution = NashOverHull(points, d, problem.weights);
     else
-      solution = internal::NashOverFrontier(points, hull.nash_frontiers[p], d, problem.weights);
+      internal::NashOverFrontier(points, hull.nash_frontiers[p], d, problem.weights, &solution);
     lottery = std::move(solution.lottery);  // given back below, not copied
     entry->score = ConceptScore(concept_kind, solution.payoffs, d, ideal, w);
   }
@@ -404,14 +410,18 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
 // others by the best score itself (a tie within the tolerance is still decided by a real
 // difference, so that the choice moves continuously with the parameters), then the larger
 // total when the scores agree to rounding; then the first package.
-Solution BestPackage(const std::vector<PackageEntry>& entries, Concept concept_kind, const Hull& hull) {
+// Written over `out`; `entries` are the first `count` of the hull's scratch.
+void BestPackage(const std::vector<PackageEntry>& all_entries, std::size_t count, Concept concept_kind,
+                 const Hull& hull, Solution* out) {
+  const std::span<const PackageEntry> entries(all_entries.data(), count);
   const ConceptInfo& info = Info(concept_kind);
   const Vector& d = hull.d;
   double top = -INFINITY;
   for (const auto& e : entries) top = std::max(top, e.score);
   const double tol = 1e-12 * std::max(1.0, std::abs(top)) + (info.log_score ? 0 : 1e-12 * hull.scale);
   // (Packages with the same payoffs tie too: they are different terms.)
-  std::vector<const PackageEntry*> tied;
+  std::vector<const PackageEntry*>& tied = hull.scratch.tied;
+  tied.clear();
   for (const auto& e : entries)
     if (e.score >= top - tol) tied.push_back(&e);
   auto total = [&](const Solution& s) {
@@ -430,8 +440,9 @@ Solution BestPackage(const std::vector<PackageEntry>& entries, Concept concept_k
                                             : a > b + rounding || (a >= b - rounding && more_total);
     if (better) chosen = t;
   }
-  Solution solution = tied[chosen]->solution;
-  solution.lottery = SpreadLottery(hull, tied[chosen]->package, solution.lottery);
+  Solution& solution = *out;
+  solution = tied[chosen]->solution;
+  SpreadLottery(hull, tied[chosen]->package, tied[chosen]->solution.lottery, &solution.lottery);
   solution.method += " (best single package; no lotteries between packages)";
   if (tied.size() >= 2) {
     solution.ties.clear();
@@ -440,27 +451,35 @@ Solution BestPackage(const std::vector<PackageEntry>& entries, Concept concept_k
                            ? "; packages tie, the tie broken by the Nash product"
                            : "; packages tie, the best score then the larger total chosen";
   }
-  return solution;
 }
 
 // Lotteries between packages forbidden: each package's convex set solved on its own, the
-// best package per concept.
-std::vector<Solution> SolvePerPackage(const Hull& hull, const AgreementProblem& problem,
-                                      const std::vector<char>& beats_d, const Vector& ideal) {
+// best package per concept, written over `solutions`.
+void SolvePerPackage(const Hull& hull, const AgreementProblem& problem, const std::vector<char>& beats_d,
+                     const Vector& ideal, std::vector<Solution>* solutions) {
   const std::size_t n = hull.d.size();
-  const Vector w = problem.weights.empty() ? Vector(n, 1.0) : problem.weights;
-  std::vector<Solution> solutions;
+  Vector& w = hull.scratch.weights;
+  if (problem.weights.empty())
+    w.assign(n, 1.0);
+  else
+    w.assign(problem.weights.begin(), problem.weights.end());
+  std::vector<PackageEntry>& entries = hull.scratch.entries;
+  std::size_t written = 0;
   for (Concept concept_kind : AllConcepts()) {
     if (!problem.all_concepts && concept_kind != problem.concept_kind) continue;
-    std::vector<PackageEntry> entries;
+    std::size_t count = 0;
     for (std::size_t p = 0; p < hull.packages; ++p) {
-      PackageEntry entry;
-      if (SolvePackage(hull, p, concept_kind, beats_d[p], problem, ideal, w, &entry))
-        entries.push_back(std::move(entry));
+      if (entries.size() == count) entries.emplace_back();
+      PackageEntry& entry = entries[count];
+      entry.score = -INFINITY;
+      entry.package = 0;
+      if (SolvePackage(hull, p, concept_kind, beats_d[p], problem, ideal, w, &entry)) ++count;
     }
-    if (!entries.empty()) solutions.push_back(BestPackage(entries, concept_kind, hull));
+    if (count == 0) continue;
+    if (solutions->size() == written) solutions->emplace_back();
+    BestPackage(entries, count, concept_kind, hull, &(*solutions)[written++]);
   }
-  return solutions;
+  solutions->resize(written);
 }
 
 // Every solution's terms, then the chosen one's into the main fields (in place).
@@ -494,7 +513,7 @@ void PrepareNashFrontiers(const AgreementProblem& problem, Hull* hull) {
 
 // Every field of `out` back to its default, except those the hull method always sets, whose
 // storage is kept for reuse (`issues`, `points`, `payoffs`, `terms`, `issue_values`,
-// `solution_terms`, `solution_issue_values`).
+// `solution_terms`, `solution_issue_values`, `result.solutions`).
 void ResetKeepingStorage(AgreementResult* out) {
   out->optimality = Optimality::kExact;
   out->search.clear();
@@ -505,7 +524,6 @@ void ResetKeepingStorage(AgreementResult* out) {
   out->agreement_possible = true;
   out->result.disagreement.clear();
   out->result.ideal.clear();
-  out->result.solutions.clear();
   out->result.threats.reset();
   out->result.frontier.reset();
   out->result.pareto_vertices.clear();
@@ -521,7 +539,8 @@ void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResul
   out->points = hull.points;
   // Is some agreement better than d for everyone? Over the whole set, or over each package
   // when lotteries between packages are not allowed.
-  std::vector<char> beats_d(hull.packages, 1);
+  std::vector<char>& beats_d = hull.scratch.beats_d;
+  beats_d.assign(hull.packages, 1);
   bool any = false;
   if (problem.lotteries) {
     any = BeatsDisagreement(hull.points, hull.d, hull.scale);
@@ -532,6 +551,7 @@ void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResul
     }
   }
   if (!any) {
+    out->result.solutions.clear();
     out->terms.packages.clear();
     out->solution_terms.clear();
     out->solution_issue_values.clear();
@@ -539,25 +559,26 @@ void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResul
     return;
   }
 
-  Request request;
-  request.weights = problem.weights;
-  if (!problem.all_concepts) request.concepts = {problem.concept_kind};
   // The whole set's solutions (the answer when lotteries are allowed; the side-by-side view
   // and the ideal point otherwise). Skipped in fast mode without lotteries unless a concept
-  // that reads the ideal point is asked for.
+  // that reads the ideal point is asked for; then the per-package solutions below are the
+  // only ones.
   if (problem.lotteries || problem.all_concepts || Info(problem.concept_kind).uses_ideal) {
+    Request request;
+    request.weights = problem.weights;
+    if (!problem.all_concepts) request.concepts = {problem.concept_kind};
     out->result = Solve(OutcomeSet{hull.points, true}, hull.d, request);
+    for (auto& solution : out->result.solutions) PreferOnePackage(hull, &solution);
   } else {
     out->result.disagreement = hull.d;
   }
-  for (auto& solution : out->result.solutions) PreferOnePackage(hull, &solution);
 
   if (!problem.lotteries) {
-    const Vector ideal = out->result.ideal;
-    out->result.solutions = SolvePerPackage(hull, problem, beats_d, ideal);
+    SolvePerPackage(hull, problem, beats_d, out->result.ideal, &out->result.solutions);
     if (!Pick(out->result, problem)) {
       throw ValidationError("no single package of the bargain gives every player more than the "
-                            "disagreement point (the ideal point is " + internal::FormatVector(ideal) + ")");
+                            "disagreement point (the ideal point is " +
+                            internal::FormatVector(out->result.ideal) + ")");
     }
   }
   const Solution* chosen = Pick(out->result, problem);

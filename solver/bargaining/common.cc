@@ -28,13 +28,14 @@ std::string FormatVector(const Vector& v) {
   return text + ")";
 }
 
-void CheckFinite(const Vector& v, const std::string& what) {
+void CheckFinite(const Vector& v, std::string_view what) {
   for (double x : v) {
-    if (!std::isfinite(x)) throw ValidationError(what + " has a non-finite entry: " + FormatVector(v));
+    if (!std::isfinite(x))
+      throw ValidationError(std::string(what) + " has a non-finite entry: " + FormatVector(v));
     // The linear programs and closed forms work in doubles with tolerances relative to the
     // largest payoff; beyond this range GLPK's scaling fails and rounding swamps the answer.
     if (std::abs(x) > kMaxMagnitude)
-      throw ValidationError(what + " has the entry " + FormatDouble(x) + "; payoffs are at most " +
+      throw ValidationError(std::string(what) + " has the entry " + FormatDouble(x) + "; payoffs are at most " +
                             FormatDouble(kMaxMagnitude) +
                             " in magnitude: rescale the units (e.g. millions instead of units)");
   }
@@ -50,6 +51,12 @@ void CheckDisagreement(const Vector& d, std::size_t players) {
 
 Vector CheckWeights(const Vector& weights, std::size_t players) {
   if (weights.empty()) return Vector(players, 1.0);
+  CheckWeightsValid(weights, players);
+  return weights;
+}
+
+void CheckWeightsValid(const Vector& weights, std::size_t players) {
+  if (weights.empty()) return;
   if (weights.size() != players) {
     throw ValidationError("there are " + std::to_string(weights.size()) + " weights but " +
                           std::to_string(players) + " players");
@@ -64,7 +71,6 @@ Vector CheckWeights(const Vector& weights, std::size_t players) {
                             " (only their ratios matter: rescale them)");
     }
   }
-  return weights;
 }
 
 bool AllEqual(const Vector& weights) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "solver/bargaining/problem.h"
@@ -13,11 +14,13 @@ namespace parley::bargaining::internal {
 std::string FormatVector(const Vector& v);
 // Throws ValidationError unless every entry is finite and at most kMaxMagnitude in
 // magnitude; `what` names the vector in the message.
-void CheckFinite(const Vector& v, const std::string& what);
+void CheckFinite(const Vector& v, std::string_view what);
 // Throws ValidationError unless `d` has `players` finite entries.
 void CheckDisagreement(const Vector& d, std::size_t players);
 // All ones when `weights` is empty; otherwise checks size and positivity and returns them.
 Vector CheckWeights(const Vector& weights, std::size_t players);
+// CheckWeights' checks alone (the same messages), without a copy.
+void CheckWeightsValid(const Vector& weights, std::size_t players);
 bool AllEqual(const Vector& weights);
 // The message for a disagreement point that no feasible point beats strictly for everyone.
 [[noreturn]] void ThrowNoGain(const Vector& d, const Vector& ideal, bool ideal_is_ir);

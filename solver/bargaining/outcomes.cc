@@ -77,6 +77,7 @@ namespace {
 using internal::CheckDisagreement;
 using internal::CheckFinite;
 using internal::CheckWeights;
+using internal::CheckWeightsValid;
 using internal::Dot;
 using internal::FormatVector;
 using internal::HullLp;
@@ -155,10 +156,24 @@ double LogNashProduct(const Vector& u, const Vector& d, const Vector& w) {
 // log(optimal product / product at u).
 double NashGap(const std::vector<Vector>& points, const Vector& u, const Vector& d,
                const Vector& w) {
-  Vector g(u.size());
-  for (std::size_t i = 0; i < u.size(); ++i) g[i] = w[i] / (u[i] - d[i]);
-  double at_u = Dot(g, u), best = at_u;
-  for (const Vector& p : points) best = std::max(best, Dot(g, p));
+  // The gradient on the stack for a few players (Dot's arithmetic, in its order).
+  constexpr std::size_t kSmall = 4;
+  double small[kSmall];
+  Vector large;
+  const std::size_t n = u.size();
+  double* g = small;
+  if (n > kSmall) {
+    large.resize(n);
+    g = large.data();
+  }
+  for (std::size_t i = 0; i < n; ++i) g[i] = w[i] / (u[i] - d[i]);
+  auto dot = [&](const Vector& x) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) sum += g[i] * x[i];
+    return sum;
+  };
+  double at_u = dot(u), best = at_u;
+  for (const Vector& p : points) best = std::max(best, dot(p));
   return best - at_u;
 }
 
@@ -232,8 +247,9 @@ std::string FrontierMethod(const IndexedFrontier& f) {
   return "closed form on the Pareto frontier (" + std::to_string(f.frontier.vertices.size()) + " vertices)";
 }
 
-Solution NashTwoPlayers(const std::vector<Vector>& points, const Vector& d, const Vector& w,
-                        const IndexedFrontier& f) {
+// Written over `solution` (every field set; its storage reused).
+void NashTwoPlayers(const std::vector<Vector>& points, const Vector& d, const Vector& w,
+                    const IndexedFrontier& f, Solution* out) {
   const auto& v = f.frontier.vertices;
   double best = kNegInf;
   std::size_t best_segment = 0;
@@ -265,24 +281,45 @@ Solution NashTwoPlayers(const std::vector<Vector>& points, const Vector& d, cons
     }
   }
   if (best == kNegInf) RequireGain(OutcomeSet{points, true}, d);  // throws the message
-  Solution solution;
+  Solution& solution = *out;
   solution.concept_kind = Concept::kNash;
+  solution.weighted = false;
+  solution.weights.clear();
+  solution.issues.clear();
+  solution.ties.clear();
+  solution.tie_rule.clear();
+  solution.pure_cost.reset();
+  solution.lottery_payoffs.reset();
   solution.lottery.assign(points.size(), 0.0);
+  solution.payoffs.resize(2);
   if (v.size() == 1) {
-    solution.payoffs = {v[0].first, v[0].second};
+    solution.payoffs[0] = v[0].first;
+    solution.payoffs[1] = v[0].second;
     solution.lottery[f.index[0]] = 1.0;
   } else {
     std::size_t k = best_segment;
     double s = best_s;
-    solution.payoffs = {v[k].first + s * (v[k + 1].first - v[k].first),
-                        v[k].second + s * (v[k + 1].second - v[k].second)};
-    if (s == 1.0) solution.payoffs = {v[k + 1].first, v[k + 1].second};
+    solution.payoffs[0] = v[k].first + s * (v[k + 1].first - v[k].first);
+    solution.payoffs[1] = v[k].second + s * (v[k + 1].second - v[k].second);
+    if (s == 1.0) {
+      solution.payoffs[0] = v[k + 1].first;
+      solution.payoffs[1] = v[k + 1].second;
+    }
     solution.lottery[f.index[k]] += 1.0 - s;
     solution.lottery[f.index[k + 1]] += s;
   }
-  solution.method = f.method.empty() ? FrontierMethod(f) : f.method;
+  if (f.method.empty())
+    solution.method = FrontierMethod(f);
+  else
+    solution.method.assign(f.method);
   solution.precision = Precision::kExact;
   solution.gap = std::max(0.0, NashGap(points, solution.payoffs, d, w));
+}
+
+Solution NashTwoPlayers(const std::vector<Vector>& points, const Vector& d, const Vector& w,
+                        const IndexedFrontier& f) {
+  Solution solution;
+  NashTwoPlayers(points, d, w, f, &solution);
   return solution;
 }
 
@@ -800,16 +837,28 @@ IndexedFrontier internal::PrepareNashFrontier(const std::vector<Vector>& points)
   return f;
 }
 
+void internal::NashOverFrontier(const std::vector<Vector>& points, const IndexedFrontier& frontier,
+                                const Vector& d, const Vector& weights, Solution* out) {
+  if (!frontier.usable || internal::HasTiny(d)) {
+    *out = NashOverHull(points, d, weights);
+    return;
+  }
+  // NashOverHull's checks in its order; CheckOutcomes passed on the same points when the
+  // frontier was prepared (2 players). CheckWeights' copy is not needed: the weights checked,
+  // or all ones.
+  static const Vector kEqual{1.0, 1.0};
+  CheckDisagreement(d, 2);
+  CheckWeightsValid(weights, 2);
+  const Vector& w = weights.empty() ? kEqual : weights;
+  NashTwoPlayers(points, d, w, frontier, out);
+  out->weights.assign(w.begin(), w.end());
+  out->weighted = !internal::AllEqual(w);
+}
+
 Solution internal::NashOverFrontier(const std::vector<Vector>& points, const IndexedFrontier& frontier,
                                     const Vector& d, const Vector& weights) {
-  if (!frontier.usable || internal::HasTiny(d)) return NashOverHull(points, d, weights);
-  // NashOverHull's checks in its order; CheckOutcomes passed on the same points when the
-  // frontier was prepared (2 players).
-  CheckDisagreement(d, 2);
-  Vector w = CheckWeights(weights, 2);
-  Solution solution = NashTwoPlayers(points, d, w, frontier);
-  solution.weights = w;
-  solution.weighted = !internal::AllEqual(w);
+  Solution solution;
+  NashOverFrontier(points, frontier, d, weights, &solution);
   return solution;
 }
 

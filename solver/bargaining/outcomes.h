@@ -86,5 +86,9 @@ IndexedFrontier PrepareNashFrontier(const std::vector<Vector>& points);
 // maximisation along the frontier runs.
 Solution NashOverFrontier(const std::vector<Vector>& points, const IndexedFrontier& frontier,
                           const Vector& d, const Vector& weights);
+// The same, written over `out` (every field set; its storage reused: a caller solving again
+// allocates nothing on the closed form's path).
+void NashOverFrontier(const std::vector<Vector>& points, const IndexedFrontier& frontier,
+                      const Vector& d, const Vector& weights, Solution* out);
 
 }  // namespace parley::bargaining::internal

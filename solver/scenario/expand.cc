@@ -72,6 +72,15 @@ struct TopProgram {
   std::vector<Instruction> program;
   std::vector<std::vector<model::LabelId>> stage_labels;
   std::vector<model::LabelId> instr_labels;
+  // The expander's working vectors, lent to the next rewrite with their storage (each is
+  // cleared or assigned before it is read), so that a rewrite does not allocate them again.
+  std::vector<double> action_values, snapshots, payoffs, after_saved, probes, bargain_saved, bargain_d;
+  std::vector<model::LabelId> action_label_ids;
+  std::vector<Number> probabilities;
+  std::string key;
+  std::vector<char> split_moves, split_tainted;
+  std::vector<std::uint64_t> split_package, space_bits, weight_bits, power_bits;
+  std::vector<int> split_position;
 };
 
 namespace {
@@ -165,6 +174,10 @@ class Expander {
       program_.swap(kept.program);
       stage_labels_.swap(kept.stage_labels);
       instr_labels_.swap(kept.instr_labels);
+      SwapWorkingVectors(kept);
+      action_values_.clear();
+      action_label_ids_.clear();
+      snapshots_.clear();
       payoffs_.resize(impl_.payoffs.size());
     } else {
       Unroll(impl_.top, "");
@@ -174,7 +187,28 @@ class Expander {
     program_.swap(kept.program);
     stage_labels_.swap(kept.stage_labels);
     instr_labels_.swap(kept.instr_labels);
+    SwapWorkingVectors(kept);
     kept.valid = true;
+  }
+
+  void SwapWorkingVectors(TopProgram& kept) {
+    action_values_.swap(kept.action_values);
+    snapshots_.swap(kept.snapshots);
+    payoffs_.swap(kept.payoffs);
+    after_saved_.swap(kept.after_saved);
+    probes_.swap(kept.probes);
+    bargain_saved_.swap(kept.bargain_saved);
+    bargain_d_.swap(kept.bargain_d);
+    action_label_ids_.swap(kept.action_label_ids);
+    probabilities_.swap(kept.probabilities);
+    key_.swap(kept.key);
+    split_moves_.swap(kept.split_moves);
+    split_tainted_.swap(kept.split_tainted);
+    split_package_.swap(kept.split_package);
+    split_position_.swap(kept.split_position);
+    space_bits_.swap(kept.space_bits);
+    weight_bits_.swap(kept.weight_bits);
+    power_bits_.swap(kept.power_bits);
   }
 
   // Expands a bargain's `after_agreement` stages on their own (the continuation of an
