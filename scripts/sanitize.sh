@@ -29,7 +29,7 @@ configure() {  # folder, sanitizers, targets...
 
 if [ "$which" = asan ] || [ "$which" = all ]; then
   start=$SECONDS
-  configure build-asan "address,undefined" parley_cli parley_tests
+  configure build-asan "address,undefined" parley_cli parley_tests parley_allocation_tests
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
   ctest --test-dir build-asan -j"$jobs" --output-on-failure --timeout 1200

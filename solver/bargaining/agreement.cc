@@ -603,9 +603,12 @@ struct Table {
   bool everyone = true;  // every player is a party with a positive weight
 };
 
-Table MakeTable(const AgreementProblem& problem) {
+// Written over `table` (its storage reused).
+void MakeTable(const AgreementProblem& problem, Table& table) {
   const std::size_t n = problem.disagreement.size();
-  Table table;
+  table.parties.clear();
+  table.zero_weight = false;
+  table.everyone = true;
   if (problem.parties.empty()) {
     for (std::size_t i = 0; i < n; ++i) table.parties.push_back(i);
   } else {
@@ -639,6 +642,11 @@ Table MakeTable(const AgreementProblem& problem) {
   }
   if (!positive) throw ValidationError("every bargaining weight is 0; at least one must be positive");
   table.everyone = table.parties.size() == n && !table.zero_weight;
+}
+
+Table MakeTable(const AgreementProblem& problem) {
+  Table table;
+  MakeTable(problem, table);
   return table;
 }
 
@@ -1334,6 +1342,7 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
 
 struct PreparedAgreement::State {
   Hull hull;  // MakeHull's, for the problem's disagreement point
+  Table table;  // SolvePrepared's, kept for its storage
 };
 
 PreparedAgreement::PreparedAgreement() = default;
@@ -1371,7 +1380,8 @@ bool SolvePrepared(const AgreementProblem& problem, const PreparedAgreement& pre
   PARLEY_CHECK(prepared.ready());
   // The same checks, in the same order, as SolveAgreement's plain path; the hull is the one
   // MakeHull built from the same corners and disagreement point.
-  const Table table = MakeTable(problem);
+  Table& table = prepared.state_->table;
+  MakeTable(problem, table);
   const bool plain = table.everyone && problem.parties.empty() && problem.constraints.empty() &&
                      problem.protocol == Protocol::kAxiomatic && problem.rule == DisagreementRule::kThreat;
   if (!plain) return false;

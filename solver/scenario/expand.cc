@@ -65,26 +65,6 @@ struct Instruction {
   std::string suffix;  // kStage inside repeats: ", round 2"
 };
 
-// The scenario's unrolled program with its labels interned in a scratch's LabelTable, kept
-// between rewrites (Expander::RunKept).
-struct TopProgram {
-  bool valid = false;
-  std::vector<Instruction> program;
-  std::vector<std::vector<model::LabelId>> stage_labels;
-  std::vector<model::LabelId> instr_labels;
-  // The expander's working vectors, lent to the next rewrite with their storage (each is
-  // cleared or assigned before it is read), so that a rewrite does not allocate them again.
-  std::vector<double> action_values, snapshots, payoffs, after_saved, probes, bargain_saved, bargain_d;
-  std::vector<model::LabelId> action_label_ids;
-  std::vector<Number> probabilities;
-  std::string key;
-  std::vector<char> split_moves, split_tainted;
-  std::vector<std::uint64_t> split_package, space_bits, weight_bits, power_bits;
-  std::vector<int> split_position;
-};
-
-namespace {
-
 struct Step {  // one stage on the current path
   std::size_t pc;
   int action;  // -1: skipped by its condition
@@ -103,8 +83,31 @@ struct Frame {
 struct RangeCache {
   double from = 0, step = 0;
   std::size_t count = static_cast<std::size_t>(-1);
-  std::vector<LabelId> labels;
+  std::vector<model::LabelId> labels;
 };
+
+// The scenario's unrolled program with its labels interned in a scratch's LabelTable, kept
+// between rewrites (Expander::RunKept).
+struct TopProgram {
+  bool valid = false;
+  std::vector<Instruction> program;
+  std::vector<std::vector<model::LabelId>> stage_labels;
+  std::vector<model::LabelId> instr_labels;
+  // The expander's working vectors, lent to the next rewrite with their storage (each is
+  // cleared or assigned before it is read), so that a rewrite does not allocate them again.
+  std::vector<double> action_values, snapshots, payoffs, after_saved, probes, bargain_saved, bargain_d;
+  std::vector<model::LabelId> action_label_ids;
+  std::vector<Number> probabilities;
+  std::string key;
+  std::vector<char> split_moves, split_tainted;
+  std::vector<std::uint64_t> split_package, space_bits, weight_bits, power_bits;
+  std::vector<int> split_position;
+  std::vector<Frame> frames;
+  std::vector<Step> history;
+  std::vector<RangeCache> range_cache;  // emptied (count reset) when lent
+};
+
+namespace {
 
 // The bits of the slots (values `vars`) whose flag in `power_only` is `power`, in slot order,
 // into `out`: a bargain memo's keys (BargainMemo::space, d_powers).
@@ -143,7 +146,7 @@ class Expander {
            const ExpandOptions& options, Expansion& out, CompiledGames* games = nullptr)
       : impl_(impl), evaluator_(evaluator), builder_(builder), options_(options), games_(games),
         max_nodes_(options.max_nodes), out_(out), vars_(evaluator.values()),
-        num_vars_(impl.formulas.symbols().size()), range_cache_(impl.stages.size()) {}
+        num_vars_(impl.formulas.symbols().size()) {}
 
   void Run() { Run(0); }
 
@@ -175,6 +178,9 @@ class Expander {
       stage_labels_.swap(kept.stage_labels);
       instr_labels_.swap(kept.instr_labels);
       SwapWorkingVectors(kept);
+      frames_.clear();
+      history_.clear();
+      for (RangeCache& cache : range_cache_) cache.count = static_cast<std::size_t>(-1);
       action_values_.clear();
       action_label_ids_.clear();
       snapshots_.clear();
@@ -206,6 +212,9 @@ class Expander {
     split_tainted_.swap(kept.split_tainted);
     split_package_.swap(kept.split_package);
     split_position_.swap(kept.split_position);
+    frames_.swap(kept.frames);
+    history_.swap(kept.history);
+    range_cache_.swap(kept.range_cache);
     space_bits_.swap(kept.space_bits);
     weight_bits_.swap(kept.weight_bits);
     power_bits_.swap(kept.power_bits);
@@ -499,6 +508,7 @@ class Expander {
                                                   " actions, more than the node limit " +
                                                   std::to_string(max_nodes_));
         std::size_t n = static_cast<std::size_t>(count);
+        if (range_cache_.empty()) range_cache_.resize(impl_.stages.size());
         RangeCache& cache = range_cache_[static_cast<std::size_t>(program_[pc].index)];
         bool cached = cache.count == n && cache.from == from && cache.step == step;
         if (!cached) {
@@ -540,7 +550,7 @@ class Expander {
       probabilities_.clear();
       double sum = 0;
       bool exact = true;
-      Rational exact_sum = 0;
+      std::optional<Rational> exact_sum;  // made only for exact probabilities (GMP allocates)
       for (std::size_t a = 0; a < count; ++a) {
         Number p;
         if (def.probability_each) {
@@ -565,16 +575,20 @@ class Expander {
         if (d < 0) p = Number(0.0);
         if (d > 1) p = Number(1.0);
         sum += p.ToDouble();
-        if (p.IsExact()) exact_sum += p.ToRational();
-        else exact = false;
+        if (!p.IsExact()) {
+          exact = false;
+        } else if (exact) {
+          if (!exact_sum) exact_sum.emplace(0);
+          *exact_sum += p.ToRational();
+        }
         probabilities_.push_back(p);
       }
       vars_[def.var_slot] = 0;
-      bool ok = exact ? exact_sum == 1 : std::abs(sum - 1) <= 1e-9;
+      bool ok = exact ? *exact_sum == 1 : std::abs(sum - 1) <= 1e-9;
       if (!ok)
         throw ValidationError(def.probabilities_where,
                               "the probabilities of stage '" + StageName(pc) + "' sum to " +
-                                  (exact ? FormatRational(exact_sum) : NumberLabel(sum)) +
+                                  (exact ? FormatRational(*exact_sum) : NumberLabel(sum)) +
                                   ", not 1, " + History());
       h = builder_.AddChanceInfoset(instr_labels_[pc], labels, probabilities_);
     } else {
@@ -652,10 +666,18 @@ class Expander {
       }
     }
     record.disagreement_from_branch = b.disagreement.empty();
-    bargaining::AgreementProblem input = BargainProblem(pc, def, d, record);
+    bargaining::AgreementProblem fresh;
+    bargaining::AgreementProblem& input = memo ? memo->problem : fresh;
+    BargainProblem(pc, def, d, record, input);
     vars_[def.var_slot] = def.label_values[0];  // agree
-    bargaining::UtilityOracle utility = [&](const std::vector<double>& values, std::vector<double>* u) {
-      AgreementPayoffs(pc, def, values, u);
+    // The oracle captures one pointer, so that std::function keeps it without allocating.
+    struct OracleContext {
+      Expander* self;
+      std::size_t pc;
+      const StageDef* def;
+    } context{this, pc, &def};
+    bargaining::UtilityOracle utility = [c = &context](const std::vector<double>& values, std::vector<double>* u) {
+      c->self->AgreementPayoffs(c->pc, *c->def, values, u);
     };
     // Affine payoffs without links or stages after the agreement: the exact method only
     // (as before those keys existed); otherwise the solver may search (and says so).
@@ -769,11 +791,10 @@ class Expander {
     record.history.clear();
     record.disagreement_from_branch = true;
     record.breakdown = 0;
-    record.issue_names.clear();
+    // issue_names, options and option_codes are resized and overwritten by BargainProblem,
+    // which every bargain runs, so their strings and vectors keep their storage.
     record.issue_discrete.clear();
     record.bounds.clear();
-    record.options.clear();
-    record.option_codes.clear();
     record.concept_kind = bargaining::Concept::kNash;
     record.weights.clear();
     record.parties.clear();
@@ -920,36 +941,47 @@ class Expander {
   // and the terms; the issues are recorded too. A range bound naming other issues becomes a
   // constraint, and the issue's box spans the bound's values at the corners of the named
   // issues' ranges (exact when the bound is monotone in each, which is checked at the centre).
-  bargaining::AgreementProblem BargainProblem(std::size_t pc, const StageDef& def,
-                                              const std::vector<double>& d,
-                                              BargainRecord& record) {
+  // Written over `input` (with kept games, the bargain memo's problem: its storage reused).
+  void BargainProblem(std::size_t pc, const StageDef& def, const std::vector<double>& d,
+                      BargainRecord& record, bargaining::AgreementProblem& input) {
     const BargainDef& b = *def.bargain;
-    bargaining::AgreementProblem input;
-    input.disagreement = d;
+    input.disagreement.assign(d.begin(), d.end());
     input.concept_kind = b.concept_kind;
-    input.weights = record.weights;
+    input.weights.assign(record.weights.begin(), record.weights.end());
     input.lotteries = b.lotteries;
     input.all_concepts = !options_.fast_bargains;
-    input.parties = b.parties;
+    input.parties.assign(b.parties.begin(), b.parties.end());
+    input.constraints.clear();
     input.protocol = b.protocol;
-    input.alternating = record.alternating;
+    input.alternating.discount.assign(record.alternating.discount.begin(), record.alternating.discount.end());
+    input.alternating.first = record.alternating.first;
+    input.alternating.rounds = record.alternating.rounds;
+    input.rule = bargaining::DisagreementRule::kThreat;
+    input.inside.clear();
     if (b.outside) {
       input.rule = bargaining::DisagreementRule::kOutside;
-      input.inside = record.inside;
+      input.inside.assign(record.inside.begin(), record.inside.end());
     }
-    for (const BargainIssueDef& issue : b.issues) {
-      bargaining::AgreementIssue x;
-      x.name = issue.name;
+    input.issues.resize(b.issues.size());
+    for (std::size_t k = 0; k < b.issues.size(); ++k) {
+      const BargainIssueDef& issue = b.issues[k];
+      bargaining::AgreementIssue& x = input.issues[k];
+      x.name.assign(issue.name);
       x.discrete = issue.discrete;
+      x.lower = 0;
+      x.upper = 1;
       if (issue.discrete) {
         x.labels = issue.labels;
-        x.values = issue.label_values;
-      } else if (issue.from_links.empty() && issue.to_links.empty()) {
-        x.lower = Eval(issue.from);
-        x.upper = Eval(issue.to);
-        CheckRange(pc, b, issue, x);
+        x.values.assign(issue.label_values.begin(), issue.label_values.end());
+      } else {
+        x.labels.clear();
+        x.values.clear();
+        if (issue.from_links.empty() && issue.to_links.empty()) {
+          x.lower = Eval(issue.from);
+          x.upper = Eval(issue.to);
+          CheckRange(pc, b, issue, x);
+        }
       }
-      input.issues.push_back(std::move(x));
     }
     for (std::size_t k = 0; k < b.issues.size(); ++k) {
       const BargainIssueDef& issue = b.issues[k];
@@ -982,17 +1014,20 @@ class Expander {
       };
       input.constraints.push_back(std::move(c));
     }
+    // (The record was recycled: its vectors are empty, or resized here, with their storage.)
+    record.issue_names.resize(b.issues.size());
+    record.options.resize(b.issues.size());
+    record.option_codes.resize(b.issues.size());
     for (std::size_t k = 0; k < b.issues.size(); ++k) {
       const bargaining::AgreementIssue& x = input.issues[k];
-      record.issue_names.push_back(x.name);
+      record.issue_names[k].assign(x.name);
       record.issue_discrete.push_back(x.discrete);
       record.bounds.emplace_back(x.lower, x.upper);
-      record.options.push_back(x.labels);
-      record.option_codes.push_back(x.values);
+      record.options[k] = x.labels;
+      record.option_codes[k].assign(x.values.begin(), x.values.end());
     }
     for (const bargaining::AgreementConstraint& c : input.constraints)
       record.constraints.push_back(c.text);
-    return input;
   }
 
   void CheckRange(std::size_t pc, const BargainDef& b, const BargainIssueDef& issue,
@@ -1224,9 +1259,9 @@ class Expander {
     const double no_deal = def.label_values[1];
     // No agreement possible: talks fail for sure.
     double breakdown = record.step.agreement_possible ? record.breakdown : 1.0;
-    std::vector<Number> probs{Number(1.0 - breakdown), Number(breakdown)};
-    if (breakdown == 0) probs = {Number(1), Number(0)};
-    if (breakdown == 1) probs = {Number(0), Number(1)};
+    Number probs[2] = {Number(1.0 - breakdown), Number(breakdown)};
+    if (breakdown == 0) probs[0] = Number(1), probs[1] = Number(0);
+    if (breakdown == 1) probs[0] = Number(0), probs[1] = Number(1);
     LabelId labels[2] = {builder_.Intern("agree"), builder_.Intern("no_deal")};
     InfosetId h = builder_.AddChanceInfoset(instr_labels_[pc], labels, probs);
     NodeId node = builder_.AddNode(parent, h);
@@ -1393,20 +1428,24 @@ model::GamePtr ExpandTree(const CompiledScenario::Impl& impl, formula::Evaluator
       probs.clear();
       double sum = 0;
       bool exact = true;
-      Rational exact_sum = 0;
+      std::optional<Rational> exact_sum;  // made only for exact probabilities (GMP allocates)
       for (const Formula& f : def.probabilities) {
         Number p = to_number(f);
         if (!(p.ToDouble() >= 0 && p.ToDouble() <= 1))
           throw ValidationError(f.where, "probability " + NumberLabel(p.ToDouble()) +
                                              " lies outside [0, 1]");
         sum += p.ToDouble();
-        if (p.IsExact()) exact_sum += p.ToRational();
-        else exact = false;
+        if (!p.IsExact()) {
+          exact = false;
+        } else if (exact) {
+          if (!exact_sum) exact_sum.emplace(0);
+          *exact_sum += p.ToRational();
+        }
         probs.push_back(p);
       }
       if (exact ? exact_sum != 1 : std::abs(sum - 1) > 1e-9)
         throw ValidationError(def.where, "the probabilities of this chance node sum to " +
-                                             (exact ? FormatRational(exact_sum) : NumberLabel(sum)) +
+                                             (exact ? FormatRational(*exact_sum) : NumberLabel(sum)) +
                                              ", not 1");
       h = builder.AddChanceInfoset("", def.labels, probs);
     } else if (!def.infoset.empty()) {

@@ -187,6 +187,8 @@ struct BargainMemo {
   std::size_t d_evaluations = 0, d_payoff_evaluations = 0, d_continuations = 0;
   std::size_t d_bargains = 0, d_payoffs = 0;  // the memos' places it took (nested bargains)
   std::vector<std::uint64_t> d_powers;  // the power-only slots' bits, compared when d_bargains > 0
+  // The problem as last built (rebuilt in place at every visit, its storage reused).
+  bargaining::AgreementProblem problem;
   // The solve: the problem prepared without the powers, the last result and its powers' bits.
   bargaining::PreparedAgreement prepared;
   bool has_step = false;
