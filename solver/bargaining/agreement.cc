@@ -38,11 +38,14 @@ struct Layout {
 
 // Throws ValidationError beyond 4096 packages; more than 12 continuous issues are refused
 // by the hull method (SolveAgreement).
-Layout MakeLayout(const AgreementProblem& problem) {
-  Layout layout;
+// Written over `layout` (its storage reused).
+void MakeLayout(const AgreementProblem& problem, Layout& layout) {
+  layout.continuous.clear();
+  layout.discrete.clear();
+  layout.packages = 1;
   for (std::size_t i = 0; i < problem.issues.size(); ++i)
     (problem.issues[i].discrete ? layout.discrete : layout.continuous).push_back(i);
-  if (layout.continuous.size() > kMaxContinuousIssues && layout.discrete.empty()) return layout;
+  if (layout.continuous.size() > kMaxContinuousIssues && layout.discrete.empty()) return;
   if (layout.continuous.size() > kMaxContinuousIssues)
     throw ValidationError("a bargain has more than 12 continuous issues");
   for (std::size_t i : layout.discrete) {
@@ -50,18 +53,31 @@ Layout MakeLayout(const AgreementProblem& problem) {
     if (layout.packages > kMaxPackages)
       throw ValidationError("a bargain has more than 4096 packages of discrete options");
   }
-  return layout;
 }
 
 enum class Corners { kAffine, kNotAffine, kNotFinite };
 
-// The corners of every package into *candidates, with an affinity check at interior points:
-// kNotAffine or kNotFinite as soon as a package fails (the candidates are then incomplete).
+// The oracle's working vectors, kept by a caller that prepares again.
+struct CornerScratch {
+  Vector x, u, expected;
+};
+
+// The corners of every package written over *candidates (their storage reused), with an
+// affinity check at interior points: kNotAffine or kNotFinite as soon as a package fails (the
+// candidates are then incomplete).
 Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& utility,
-                         const Layout& layout, std::vector<Candidate>* candidates) {
+                         const Layout& layout, std::vector<Candidate>* candidates, CornerScratch& scratch) {
   const std::size_t n = problem.disagreement.size();
   const auto& continuous = layout.continuous;
-  Vector x(problem.issues.size()), u(n);
+  Vector& x = scratch.x;
+  Vector& u = scratch.u;
+  x.assign(problem.issues.size(), 0.0);
+  u.assign(n, 0.0);
+  std::size_t count = 0;  // candidates written
+  auto finish = [&](Corners corners) {
+    candidates->resize(count);
+    return corners;
+  };
   const double probes[3][3] = {{0.5, 0.5, 0.5}, {0.3, 0.8, 0.6}, {0.9, 0.2, 0.35}};
   for (std::size_t p = 0; p < layout.packages; ++p) {
     std::size_t rest = p;
@@ -71,7 +87,7 @@ Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& u
       rest /= options.size();
     }
     const std::size_t corners = std::size_t{1} << continuous.size();
-    const std::size_t first = candidates->size();
+    const std::size_t first = count;
     for (std::size_t c = 0; c < corners; ++c) {
       for (std::size_t j = 0; j < continuous.size(); ++j) {
         const AgreementIssue& issue = problem.issues[continuous[j]];
@@ -79,14 +95,19 @@ Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& u
       }
       utility(x, &u);
       for (double v : u)
-        if (!std::isfinite(v)) return Corners::kNotFinite;
-      candidates->push_back({x, u, p});
+        if (!std::isfinite(v)) return finish(Corners::kNotFinite);
+      if (count == candidates->size()) candidates->emplace_back();
+      Candidate& candidate = (*candidates)[count++];
+      candidate.issues.assign(x.begin(), x.end());
+      candidate.payoffs.assign(u.begin(), u.end());
+      candidate.package = p;
     }
     // Affine: u(x) = u(lower corner) + sum_j (u(corner j) - u(lower corner)) t_j.
     const auto& at = *candidates;
     for (const auto& probe : probes) {
       if (continuous.empty()) break;
-      Vector expected = at[first].payoffs;
+      Vector& expected = scratch.expected;
+      expected.assign(at[first].payoffs.begin(), at[first].payoffs.end());
       for (std::size_t j = 0; j < continuous.size(); ++j) {
         const AgreementIssue& issue = problem.issues[continuous[j]];
         double t = probe[j % 3];
@@ -97,12 +118,12 @@ Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& u
       utility(x, &u);
       for (std::size_t i = 0; i < n; ++i) {
         double scale = 1;
-        for (std::size_t c = first; c < at.size(); ++c) scale = std::max(scale, std::abs(at[c].payoffs[i]));
-        if (std::abs(u[i] - expected[i]) > 1e-9 * scale) return Corners::kNotAffine;
+        for (std::size_t c = first; c < count; ++c) scale = std::max(scale, std::abs(at[c].payoffs[i]));
+        if (std::abs(u[i] - expected[i]) > 1e-9 * scale) return finish(Corners::kNotAffine);
       }
     }
   }
-  return Corners::kAffine;
+  return finish(Corners::kAffine);
 }
 
 std::string NotAffineMessage(const AgreementProblem& problem, const Layout& layout) {
@@ -202,25 +223,42 @@ struct Hull {
     Vector weights;                           // SolvePerPackage
     std::vector<PackageEntry> entries;        // SolvePerPackage, the first `count` in use
     std::vector<const PackageEntry*> tied;    // BestPackage
+    internal::FrontierScratch frontier;       // PrepareNashFrontiers
   };
   mutable Scratch scratch;
 };
 
-Hull MakeHull(std::vector<Candidate> candidates, std::size_t packages, Vector d) {
-  Hull hull;
-  SnapAndCheck(&candidates, &d);
-  hull.candidates = std::move(candidates);
+// Written over `hull` (its storage reused): the candidates are swapped in from `candidates`
+// (which gets the hull's old ones, for the next preparation to write over), then snapped.
+void MakeHull(std::vector<Candidate>& candidates, std::size_t packages, const Vector& d, Hull& hull) {
+  hull.candidates.swap(candidates);
+  hull.d.assign(d.begin(), d.end());
+  SnapAndCheck(&hull.candidates, &hull.d);
   hull.packages = packages;
-  hull.d = std::move(d);
+  // (nash_frontiers are left to PrepareNashFrontiers, which a keeping caller runs next; a new
+  // hull has none.)
+  hull.scale = 1;
+  hull.points.resize(hull.candidates.size());
   hull.by_package.resize(packages);
-  for (const auto& c : hull.candidates) {
-    hull.points.push_back(c.payoffs);
-    hull.by_package[c.package].push_back(c.payoffs);
+  std::vector<std::size_t>& filled = hull.scratch.used;  // per package, points written
+  filled.assign(packages, 0);
+  for (std::size_t k = 0; k < hull.candidates.size(); ++k) {
+    const Candidate& c = hull.candidates[k];
+    hull.points[k].assign(c.payoffs.begin(), c.payoffs.end());
+    std::vector<Vector>& mine = hull.by_package[c.package];
+    if (filled[c.package] == mine.size()) mine.emplace_back();
+    mine[filled[c.package]++].assign(c.payoffs.begin(), c.payoffs.end());
   }
+  for (std::size_t p = 0; p < packages; ++p) hull.by_package[p].resize(filled[p]);
   for (double v : hull.d) hull.scale = std::max(hull.scale, std::abs(v));
   hull.payoff_scale = hull.scale;
   for (const Vector& p : hull.points)
     for (double v : p) hull.payoff_scale = std::max(hull.payoff_scale, std::abs(v));
+}
+
+Hull MakeHull(std::vector<Candidate> candidates, std::size_t packages, Vector d) {
+  Hull hull;
+  MakeHull(candidates, packages, d, hull);
   return hull;
 }
 
@@ -505,10 +543,15 @@ void DescribeAll(const Hull& hull, const Solution& chosen, AgreementResult* out)
 // Nash frontier, which SolvePackage would otherwise rebuild on every solve (only when the
 // packages are solved one by one for Nash).
 void PrepareNashFrontiers(const AgreementProblem& problem, Hull* hull) {
-  if (problem.lotteries || hull->d.size() != 2) return;
-  if (!problem.all_concepts && problem.concept_kind != Concept::kNash) return;
-  hull->nash_frontiers.clear();
-  for (const auto& points : hull->by_package) hull->nash_frontiers.push_back(internal::PrepareNashFrontier(points));
+  const bool wanted = !problem.lotteries && hull->d.size() == 2 &&
+                      (problem.all_concepts || problem.concept_kind == Concept::kNash);
+  if (!wanted) {
+    hull->nash_frontiers.clear();
+    return;
+  }
+  hull->nash_frontiers.resize(hull->by_package.size());
+  for (std::size_t p = 0; p < hull->by_package.size(); ++p)
+    internal::PrepareNashFrontier(hull->by_package[p], &hull->nash_frontiers[p], &hull->scratch.frontier);
 }
 
 // Every field of `out` back to its default, except those the hull method always sets, whose
@@ -1129,19 +1172,24 @@ struct Prepared {
   bool exact = false;
   std::vector<Candidate> candidates;  // exact: cut by the constraints
   std::optional<Nonlinear> nonlinear;
+  CornerScratch corners;              // EnumerateCorners' working vectors
 };
 
-Prepared Prepare(const AgreementProblem& problem, const UtilityOracle& utility, AgreementMethod method,
-                 bool zero_weight) {
-  Prepared prepared;
-  prepared.layout = MakeLayout(problem);
+// Written over `prepared` (its storage reused).
+void Prepare(const AgreementProblem& problem, const UtilityOracle& utility, AgreementMethod method,
+             bool zero_weight, Prepared& prepared) {
+  prepared.exact = false;
+  prepared.nonlinear.reset();
+  MakeLayout(problem, prepared.layout);
   const Layout& layout = prepared.layout;
   const bool may_search = method == AgreementMethod::kExactOrSearch;
   Corners corners = Corners::kNotAffine;
   if (layout.continuous.size() > kMaxContinuousIssues && !may_search)
     throw ValidationError("a bargain has more than 12 continuous issues");
   if (layout.continuous.size() <= kMaxContinuousIssues)
-    corners = EnumerateCorners(problem, utility, layout, &prepared.candidates);
+    corners = EnumerateCorners(problem, utility, layout, &prepared.candidates, prepared.corners);
+  else
+    prepared.candidates.clear();
   bool linear = corners == Corners::kAffine && ConstraintsLinear(problem, layout, prepared.candidates);
   if (linear && !zero_weight) {
     prepared.exact = true;
@@ -1154,7 +1202,7 @@ Prepared Prepare(const AgreementProblem& problem, const UtilityOracle& utility, 
     if (prepared.candidates.empty())
       throw ValidationError("no agreement satisfies the bargain's constraints (" +
                             problem.constraints.front().text + (problem.constraints.size() > 1 ? ", ..." : "") + ")");
-    return prepared;
+    return;
   }
   // A weight of 0 is honoured by the nonlinear method (a floor u_i >= d_i beside the concept),
   // whatever the caller allows: the payoffs themselves are affine.
@@ -1167,6 +1215,12 @@ Prepared Prepare(const AgreementProblem& problem, const UtilityOracle& utility, 
                           "not supported; drop the packages that break it");
   prepared.candidates.clear();
   prepared.nonlinear = MakeNonlinear(problem, utility, layout);
+}
+
+Prepared Prepare(const AgreementProblem& problem, const UtilityOracle& utility, AgreementMethod method,
+                 bool zero_weight) {
+  Prepared prepared;
+  Prepare(problem, utility, method, zero_weight, prepared);
   return prepared;
 }
 
@@ -1341,39 +1395,67 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
 }  // namespace
 
 struct PreparedAgreement::State {
-  Hull hull;  // MakeHull's, for the problem's disagreement point
-  Table table;  // SolvePrepared's, kept for its storage
+  bool ready = false;  // `hull` holds the plain exact path's hull for the last problem
+  Hull hull;           // MakeHull's, for the problem's disagreement point
+  // Kept for their storage, which the next preparation or solve writes over.
+  Table table;
+  Prepared prepared;
 };
 
 PreparedAgreement::PreparedAgreement() = default;
 PreparedAgreement::~PreparedAgreement() = default;
 PreparedAgreement::PreparedAgreement(PreparedAgreement&&) noexcept = default;
 PreparedAgreement& PreparedAgreement::operator=(PreparedAgreement&&) noexcept = default;
-void PreparedAgreement::Reset() { state_.reset(); }
+bool PreparedAgreement::ready() const { return state_ != nullptr && state_->ready; }
+void PreparedAgreement::Reset() {
+  if (state_) state_->ready = false;
+}
 
 namespace {
 
 AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const UtilityOracle& utility,
-                                   AgreementMethod method, const ContinuationOracle& continuation,
-                                   std::optional<Hull>* keep);
+                                   AgreementMethod method, const ContinuationOracle& continuation);
 
 }  // namespace
 
 AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOracle& utility,
                                AgreementMethod method, const ContinuationOracle& continuation) {
-  return SolveAgreementImpl(problem, utility, method, continuation, nullptr);
+  return SolveAgreementImpl(problem, utility, method, continuation);
 }
 
 AgreementResult SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle& utility,
                                       AgreementMethod method, PreparedAgreement* keep) {
-  keep->Reset();
-  std::optional<Hull> hull;
-  AgreementResult out = SolveAgreementImpl(problem, utility, method, {}, &hull);
-  if (hull) {
-    keep->state_ = std::make_unique<PreparedAgreement::State>();
-    keep->state_->hull = std::move(*hull);
-  }
+  AgreementResult out;
+  SolveAgreementKeeping(problem, utility, method, keep, &out);
   return out;
+}
+
+void SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle& utility,
+                           AgreementMethod method, PreparedAgreement* keep, AgreementResult* out) {
+  if (!keep->state_) keep->state_ = std::make_unique<PreparedAgreement::State>();
+  PreparedAgreement::State& state = *keep->state_;
+  state.ready = false;
+  // SolveAgreementImpl's plain path (the same checks and steps in the same order), in the
+  // kept storage; any other problem goes to SolveAgreementImpl itself.
+  MakeTable(problem, state.table);
+  const Table& table = state.table;
+  const bool plain = table.everyone && problem.parties.empty() && problem.constraints.empty() &&
+                     problem.protocol == Protocol::kAxiomatic && problem.rule == DisagreementRule::kThreat;
+  if (!plain) {
+    *out = SolveAgreementImpl(problem, utility, method, {});
+    return;
+  }
+  Prepare(problem, utility, method, false, state.prepared);
+  if (!state.prepared.exact) {
+    *out = SolveNonlinear(problem, *state.prepared.nonlinear, problem.disagreement, table.parties, table.weights, {});
+    out->parties.assign(table.parties.begin(), table.parties.end());
+    return;
+  }
+  MakeHull(state.prepared.candidates, state.prepared.layout.packages, problem.disagreement, state.hull);
+  PrepareNashFrontiers(problem, &state.hull);
+  SolveHull(problem, state.hull, out);
+  out->parties.assign(table.parties.begin(), table.parties.end());
+  state.ready = true;
 }
 
 bool SolvePrepared(const AgreementProblem& problem, const PreparedAgreement& prepared, AgreementResult* out) {
@@ -1399,10 +1481,8 @@ std::optional<AgreementResult> SolvePrepared(const AgreementProblem& problem,
 
 namespace {
 
-// `keep` (optional): the hull of the plain exact path, when it is taken.
 AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const UtilityOracle& utility,
-                                   AgreementMethod method, const ContinuationOracle& continuation,
-                                   std::optional<Hull>* keep) {
+                                   AgreementMethod method, const ContinuationOracle& continuation) {
   const std::size_t n = problem.disagreement.size();
   const Table table = MakeTable(problem);
   const bool plain = table.everyone && problem.parties.empty() && problem.constraints.empty() &&
@@ -1435,12 +1515,10 @@ AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const Utilit
     // Today's problem: every player at the table with a positive weight, nothing else.
     Prepared prepared = Prepare(problem, utility, method, false);
     if (prepared.exact) {
-      // The candidates are not needed after the hull: moved, not copied (kept when asked).
+      // The candidates are not needed after the hull: moved, not copied.
       Hull hull = MakeHull(std::move(prepared.candidates), prepared.layout.packages, problem.disagreement);
-      if (keep) PrepareNashFrontiers(problem, &hull);
       AgreementResult out = SolveHull(problem, hull);
       out.parties.assign(table.parties.begin(), table.parties.end());
-      if (keep) *keep = std::move(hull);
       return out;
     }
     AgreementResult out = SolveNonlinear(problem, *prepared.nonlinear, problem.disagreement, table.parties,

@@ -190,12 +190,12 @@ class PreparedAgreement {
   ~PreparedAgreement();
   PreparedAgreement(PreparedAgreement&&) noexcept;
   PreparedAgreement& operator=(PreparedAgreement&&) noexcept;
-  bool ready() const { return state_ != nullptr; }
+  bool ready() const;
   void Reset();
 
  private:
-  friend AgreementResult SolveAgreementKeeping(const AgreementProblem&, const UtilityOracle&,
-                                               AgreementMethod, PreparedAgreement*);
+  friend void SolveAgreementKeeping(const AgreementProblem&, const UtilityOracle&, AgreementMethod,
+                                    PreparedAgreement*, AgreementResult*);
   friend bool SolvePrepared(const AgreementProblem&, const PreparedAgreement&, AgreementResult*);
   struct State;
   std::unique_ptr<State> state_;
@@ -205,6 +205,11 @@ class PreparedAgreement {
 // prepared, otherwise `keep` is reset.
 AgreementResult SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle& utility,
                                       AgreementMethod method, PreparedAgreement* keep);
+// The same, written over `out` (every field set); the storage of `keep` (corners, hull,
+// frontiers) and of `out` is reused, so a caller that prepares again for new inputs (a new
+// draw of the parameters) allocates little.
+void SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle& utility,
+                           AgreementMethod method, PreparedAgreement* keep, AgreementResult* out);
 
 // SolveAgreement's result for `problem`, which must be the problem `prepared` was kept for
 // with at most other weights (the caller's guarantee), bit for bit; nullopt when the new

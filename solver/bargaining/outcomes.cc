@@ -1,6 +1,7 @@
 #include "solver/bargaining/outcomes.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -179,7 +180,8 @@ double NashGap(const std::vector<Vector>& points, const Vector& u, const Vector&
 
 // ---- Two players: the frontier and the closed form on each segment. ----
 
-IndexedFrontier BuildFrontier(const std::vector<Vector>& points) {
+// Written over `result` (its storage reused), with `scratch`'s working vectors.
+void BuildFrontier(const std::vector<Vector>& points, IndexedFrontier* result, internal::FrontierScratch* scratch) {
   // Throw-away filter (Akl and Toussaint 1978): with T the highest point, R the rightmost and
   // M the one with the largest u1 + u2 (all on the frontier), a point strictly below both
   // lines T-M and M-R, or left of T, or below R, is not a frontier vertex.
@@ -194,7 +196,8 @@ IndexedFrontier BuildFrontier(const std::vector<Vector>& points) {
   auto above = [](const Vector& a, const Vector& b, const Vector& p) {
     return (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) >= 0;
   };
-  std::vector<std::size_t> order;
+  std::vector<std::size_t>& order = scratch->order;
+  order.clear();
   for (std::size_t k = 0; k < points.size(); ++k) {
     const Vector& p = points[k];
     if (p[0] < t[0] || p[1] < r[1]) continue;
@@ -207,7 +210,8 @@ IndexedFrontier BuildFrontier(const std::vector<Vector>& points) {
     return points[a][1] < points[b][1];
   });
   // Upper hull by the monotone chain, keeping strict right turns only.
-  std::vector<std::size_t> hull;
+  std::vector<std::size_t>& hull = scratch->chain;
+  hull.clear();
   hull.reserve(64);
   for (std::size_t k : order) {
     const Vector& p = points[k];
@@ -228,23 +232,45 @@ IndexedFrontier BuildFrontier(const std::vector<Vector>& points) {
   for (std::size_t k = 1; k < hull.size(); ++k) {
     if (points[hull[k]][1] >= points[hull[start]][1]) start = k;
   }
-  IndexedFrontier result;
+  result->index.clear();
+  result->frontier.vertices.clear();
+  result->frontier.normals.clear();
+  result->frontier.offsets.clear();
+  result->method.clear();
+  result->usable = false;
   for (std::size_t k = start; k < hull.size(); ++k) {
-    result.index.push_back(hull[k]);
-    result.frontier.vertices.emplace_back(points[hull[k]][0], points[hull[k]][1]);
+    result->index.push_back(hull[k]);
+    result->frontier.vertices.emplace_back(points[hull[k]][0], points[hull[k]][1]);
   }
-  const auto& v = result.frontier.vertices;
+  const auto& v = result->frontier.vertices;
   for (std::size_t k = 0; k + 1 < v.size(); ++k) {
     double d1 = v[k + 1].first - v[k].first, d2 = v[k + 1].second - v[k].second;  // d1>0>d2
     double a1 = -d2 / (d1 - d2), a2 = d1 / (d1 - d2);
-    result.frontier.normals.emplace_back(a1, a2);
-    result.frontier.offsets.push_back(a1 * v[k].first + a2 * v[k].second);
+    result->frontier.normals.emplace_back(a1, a2);
+    result->frontier.offsets.push_back(a1 * v[k].first + a2 * v[k].second);
   }
+}
+
+IndexedFrontier BuildFrontier(const std::vector<Vector>& points) {
+  IndexedFrontier result;
+  internal::FrontierScratch scratch;
+  BuildFrontier(points, &result, &scratch);
   return result;
 }
 
+// The method line, written over `out`.
+void FrontierMethod(const IndexedFrontier& f, std::string* out) {
+  out->assign("closed form on the Pareto frontier (");
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, f.frontier.vertices.size());
+  out->append(digits, end);
+  out->append(" vertices)");
+}
+
 std::string FrontierMethod(const IndexedFrontier& f) {
-  return "closed form on the Pareto frontier (" + std::to_string(f.frontier.vertices.size()) + " vertices)";
+  std::string method;
+  FrontierMethod(f, &method);
+  return method;
 }
 
 // Written over `solution` (every field set; its storage reused).
@@ -823,17 +849,28 @@ Solution NashOverHull(const std::vector<Vector>& points, const Vector& d, const 
   return solution;
 }
 
+void internal::PrepareNashFrontier(const std::vector<Vector>& points, IndexedFrontier* f, FrontierScratch* scratch) {
+  f->usable = false;
+  f->index.clear();
+  f->frontier.vertices.clear();
+  f->frontier.normals.clear();
+  f->frontier.offsets.clear();
+  f->method.clear();
+  if (internal::HasTiny(points)) return;
+  try {
+    if (CheckOutcomes(points) != 2) return;
+  } catch (const ValidationError&) {
+    return;  // thrown again, with its message, by NashOverHull
+  }
+  BuildFrontier(points, f, scratch);
+  FrontierMethod(*f, &f->method);
+  f->usable = true;
+}
+
 IndexedFrontier internal::PrepareNashFrontier(const std::vector<Vector>& points) {
   IndexedFrontier f;
-  if (internal::HasTiny(points)) return f;
-  try {
-    if (CheckOutcomes(points) != 2) return f;
-  } catch (const ValidationError&) {
-    return f;  // thrown again, with its message, by NashOverHull
-  }
-  f = BuildFrontier(points);
-  f.method = FrontierMethod(f);
-  f.usable = true;
+  FrontierScratch scratch;
+  PrepareNashFrontier(points, &f, &scratch);
   return f;
 }
 

@@ -80,6 +80,12 @@ struct IndexedFrontier {
 };
 
 IndexedFrontier PrepareNashFrontier(const std::vector<Vector>& points);
+// The same, written over `f` (its storage reused) with `scratch`'s working vectors, for a caller
+// that prepares again (a new draw of the parameters).
+struct FrontierScratch {
+  std::vector<std::size_t> order, chain;
+};
+void PrepareNashFrontier(const std::vector<Vector>& points, IndexedFrontier* f, FrontierScratch* scratch);
 
 // NashOverHull(points, d, weights) (default tolerance, closed form for two), bit for bit, with
 // `frontier` = PrepareNashFrontier(points) for the same points: only the weighted

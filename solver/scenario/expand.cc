@@ -767,7 +767,7 @@ class Expander {
       payoff_evaluations += memo.solve_payoff_evaluations;
     } else {
       const std::size_t e0 = evaluations, p0 = payoff_evaluations;
-      memo.step = bargaining::SolveAgreementKeeping(input, utility, method, &memo.prepared);
+      bargaining::SolveAgreementKeeping(input, utility, method, &memo.prepared, &memo.step);
       memo.solve_evaluations = evaluations - e0;
       memo.solve_payoff_evaluations = payoff_evaluations - p0;
     }
