@@ -144,10 +144,10 @@ void SnapAndCheck(std::vector<Candidate>* candidates, Vector* d) {
   };
   for (auto& c : *candidates) snap(&c.payoffs);
   snap(d);
-  auto check = [](const Vector& v, const std::string& what) {
+  auto check = [](const Vector& v, const char* what) {
     for (double x : v)
       if (std::abs(x) > kMaxMagnitude)
-        throw ValidationError(what + " is " + FormatDouble(x) + "; bargaining handles payoffs up to " +
+        throw ValidationError(std::string(what) + " is " + FormatDouble(x) + "; bargaining handles payoffs up to " +
                               FormatDouble(kMaxMagnitude) + " in magnitude: rescale the payoffs' units");
   };
   check(*d, "a disagreement payoff");

@@ -171,7 +171,13 @@ class Expander {
   // again. Given back only after a walk that ends normally.
   void RunKept() {
     if (!games_->top) games_->top = std::make_shared<TopProgram>();
-    TopProgram& kept = *games_->top;
+    RunLent(*games_->top, 0, {});
+  }
+
+  // RunKept's borrowing for the expansion from instruction `start` with `history` (a no-deal
+  // branch, expanded on its own): the same program (the whole stage list, unrolled), kept per
+  // continuation in the scratch.
+  void RunLent(TopProgram& kept, std::size_t start, std::span<const Step> history) {
     if (kept.valid) {
       kept.valid = false;
       program_.swap(kept.program);
@@ -179,7 +185,6 @@ class Expander {
       instr_labels_.swap(kept.instr_labels);
       SwapWorkingVectors(kept);
       frames_.clear();
-      history_.clear();
       for (RangeCache& cache : range_cache_) cache.count = static_cast<std::size_t>(-1);
       action_values_.clear();
       action_label_ids_.clear();
@@ -189,7 +194,8 @@ class Expander {
       Unroll(impl_.top, "");
       Prepare();
     }
-    Walk(0);
+    history_.assign(history.begin(), history.end());
+    Walk(start);
     program_.swap(kept.program);
     stage_labels_.swap(kept.stage_labels);
     instr_labels_.swap(kept.instr_labels);
@@ -646,7 +652,7 @@ class Expander {
       const std::size_t c0 = games_ ? games_->next : 0, b0 = games_ ? games_->next_bargain : 0,
                         t0 = games_ ? games_->next_payoff : 0;
       const std::size_t n0 = games_ ? games_->continuations.size() : 0;
-      d = DisagreementPoint(pc, def, b, saved);
+      DisagreementPoint(pc, def, b, saved, d);
       if (memo && b.disagreement.empty()) {
         // The prepared problem and the solution read d: kept only when d is the same bits.
         if (!SameBits(memo->d, d)) {
@@ -869,16 +875,23 @@ class Expander {
     model::GamePtr game;
     equilibrium::Equilibrium eq;
   };
-  Continuation SolveContinuation(std::size_t pc, const StageDef& def, const std::vector<Item>* after) {
+  // With `value` (the no-deal branch): its value is written there (its storage reused), and
+  // the equilibrium is left empty when backward induction gives the value alone.
+  Continuation SolveContinuation(std::size_t pc, const StageDef& def, const std::vector<Item>* after,
+                                 std::vector<double>* value = nullptr) {
     // The inner expansion records its own bargains (nested): they are not this game's.
     Expansion inner_out;
     Continuation c;
+    TopProgram* lent = nullptr;  // with kept games: the program kept for this continuation
     auto run = [&](auto& inner) {
-      inner.history_ = history_;
       if (after) {
+        inner.history_ = history_;
         inner.history_.push_back({pc, 0, def.label_values[0]});
         inner.RunAfter(*after);
+      } else if (lent) {
+        inner.RunLent(*lent, pc + 1, history_);
       } else {
+        inner.history_ = history_;
         inner.Run(pc + 1);
       }
       evaluations += inner.evaluations;
@@ -896,6 +909,12 @@ class Expander {
       if (games_) games_->continuations[slot] = c.game;
     } else {
       if (games_->next >= games_->continuations.size()) throw model::ShapeChanged();
+      if (!after) {
+        auto& programs = games_->continuation_programs;
+        if (programs.size() <= games_->next) programs.resize(games_->next + 1);
+        if (!programs[games_->next]) programs[games_->next] = std::make_shared<TopProgram>();
+        lent = programs[games_->next].get();
+      }
       GameRewriter branch(games_->continuations[games_->next++], games_->labels);
       Expander inner(impl_, evaluator_, branch, options_, inner_out, games_);
       run(inner);
@@ -906,9 +925,13 @@ class Expander {
         // The no-deal branch gives only its value (the disagreement point): the payoffs of the
         // equilibrium Solve would find, computed in a reused buffer.
         std::span<const double> u = equilibrium::BackwardInductionPayoffs(*c.game, games_ ? games_->solve_values : solve_values_);
-        c.eq.payoffs.assign(u.begin(), u.end());
+        if (value)
+          value->assign(u.begin(), u.end());
+        else
+          c.eq.payoffs.assign(u.begin(), u.end());
       } else {
         c.eq = equilibrium::Solve(*c.game, equilibrium::SolveOptions{}).equilibria.front();
+        if (value) value->assign(c.eq.payoffs.begin(), c.eq.payoffs.end());
       }
     } catch (const UnsupportedError& e) {
       throw UnsupportedError(def.bargain->where,
@@ -919,22 +942,21 @@ class Expander {
   }
 
   // The explicit numbers, or the subgame-perfect value of the no-deal branch expanded on its
-  // own. Leaves the variables as at no_deal, the issues at 0.
-  std::vector<double> DisagreementPoint(std::size_t pc, const StageDef& def, const BargainDef& b,
-                                        const std::vector<double>& saved) {
+  // own, written over `d`. Leaves the variables as at no_deal, the issues at 0.
+  void DisagreementPoint(std::size_t pc, const StageDef& def, const BargainDef& b,
+                         const std::vector<double>& saved, std::vector<double>& d) {
     const double no_deal = def.label_values[1];
-    std::vector<double> d(impl_.info.players.size());
+    d.assign(impl_.info.players.size(), 0.0);
     for (const BargainIssueDef& issue : b.issues) vars_[issue.var_slot] = 0;
     vars_[def.var_slot] = no_deal;
     if (!b.disagreement.empty()) {
       for (std::size_t i = 0; i < d.size(); ++i) d[i] = Eval(b.disagreement[i]);
-      return d;
+      return;
     }
     RunCompute(def);
-    d = SolveContinuation(pc, def, nullptr).eq.payoffs;
+    SolveContinuation(pc, def, nullptr, &d);
     std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
     vars_[def.var_slot] = no_deal;
-    return d;
   }
 
   // The bargaining problem: the issues with their ranges or options, the disagreement point

@@ -213,6 +213,8 @@ struct CompiledGames {
   std::vector<double> solve_values;  // backward induction's workspace, reused by every solve
   FormulaMemo memo;
   std::shared_ptr<TopProgram> top;    // the scenario's unrolled program, for rewrites
+  // The same program lent to each no-deal continuation (by its place in `continuations`).
+  std::vector<std::shared_ptr<TopProgram>> continuation_programs;
   // Per bargain met, in expansion order; a deque, since a bargain's memo is held while the
   // bargains of its no-deal branch add theirs.
   std::deque<BargainMemo> bargains;

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -15,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "solver/analysis/analysis.h"
+#include "solver/analysis/random.h"
 #include "solver/scenario/compiled_evaluator.h"
 #include "solver/scenario/scenario.h"
 
@@ -80,6 +83,39 @@ TEST_CASE("a compiled sweep of a bargaining power allocates nothing once warm") 
   // The frozen first edition of the OpenAI-Microsoft scenario, its 3 bargains solved per
   // package (lotteries forbidden): after 3 evaluations, 500 more at other powers.
   CHECK(SweepAllocations("bench/data/openai_microsoft_v1.yaml", "openai_power", 0.05, 0.95, 3, 500) == 0);
+}
+
+// Monte Carlo: every parameter with a distribution drawn for each evaluation (as `parley
+// montecarlo` draws them), `warm` draws first, then `count` measured ones.
+std::size_t DrawAllocations(const std::string& relative, int warm, int count) {
+  parley::scenario::ExpandOptions options;
+  options.fast_bargains = true;
+  CompiledEvaluator evaluator(Compile(relative), options);
+  CompiledEvaluator::Scratch scratch(evaluator);
+  const auto& parameters = evaluator.scenario().info().parameters;
+  std::vector<std::vector<double>> draws;
+  for (int i = 0; i < warm + count; ++i) {
+    parley::analysis::Xoshiro256 rng(2025, static_cast<std::uint64_t>(i));
+    std::vector<double> values = evaluator.scenario().DefaultValues();
+    for (std::size_t p = 0; p < parameters.size(); ++p)
+      if (parameters[p].distribution) values[p] = parley::analysis::Draw(*parameters[p].distribution, values[p], rng);
+    draws.push_back(std::move(values));
+  }
+  for (int i = 0; i < warm; ++i) evaluator.Evaluate(draws[static_cast<std::size_t>(i)], scratch);
+  const std::size_t before = allocations;
+  std::size_t bargains = 0;
+  for (int i = warm; i < warm + count; ++i)
+    bargains += evaluator.Evaluate(draws[static_cast<std::size_t>(i)], scratch).bargains.size();
+  const std::size_t made = allocations - before;
+  CHECK(bargains > 0);
+  CHECK(scratch.expansions() == 1);
+  return made;
+}
+
+TEST_CASE("compiled Monte Carlo draws allocate nothing once warm") {
+  // Every draw moves most parameters, so each bargain's corners, hull and frontiers and each
+  // no-deal branch are computed afresh, in the storage the earlier draws left.
+  CHECK(DrawAllocations("bench/data/openai_microsoft_v1.yaml", 20, 500) == 0);
 }
 
 TEST_CASE("the allocation counter sees allocations") {
