@@ -1557,6 +1557,7 @@ void CompiledScenario::Impl::Record(std::span<const double> values, const Expand
   games.bargains.clear();
   games.payoffs.clear();
   games.top = nullptr;
+  games.continuation_programs.clear();
   games.next_bargain = 0;
   games.next_payoff = 0;
   ExpandWith(*this, values, evaluator, out, [&] {

@@ -442,6 +442,32 @@ payoffs:
     CHECK(scratch.expansions() == 8);
     CHECK(scratch.rewrites() == 16);
   }
+  TEST_CASE("kept programs and records follow the shape: a no-deal branch whose actions depend on a parameter") {
+    // The no-deal branch (`fight`) ranges over 0..n: each change of n expands in full (the
+    // kept games, the programs lent to the continuation and the recycled records start
+    // again), a change of p alone rewrites. Every field of every record must equal a full
+    // expansion's, in one scratch, whatever came before.
+    const std::string text = R"(players: [A, B]
+parameters:
+  n: {value: 2, min: 1, max: 4}
+  p: {value: 0.5, min: 0.1, max: 0.9}
+stages:
+  - name: deal
+    bargain:
+      issues:
+        share: {from: 0, to: 1}
+      powers: [p, 1 - p]
+  - name: fight
+    player: A
+    actions: {from: 0, to: n, step: 1}
+payoffs:
+  A: if(deal == agree, 10 * (1 - share), fight)
+  B: if(deal == agree, 10 * share, n - fight)
+)";
+    auto compiled = CompiledScenario::Compile(text, "nodeal_shape.yaml");
+    CHECK(CompareSequence(compiled, {{2, 0.3}, {2, 0.6}, {3, 0.6}, {3, 0.3}, {3, 0.3}, {2, 0.3}, {2, 0.7},
+                                     {4, 0.5}, {4, 0.2}}) == 5);
+  }
   TEST_CASE("a bargain's computed variables follow the package: known answers, full and compiled") {
     // `bonus` reads only the discrete issue (evaluated once per package), `cut` the continuous
     // one (at every corner); `fallback` is computed only after the bargain and read only by
