@@ -1449,6 +1449,7 @@ void SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle&
   if (!state.prepared.exact) {
     *out = SolveNonlinear(problem, *state.prepared.nonlinear, problem.disagreement, table.parties, table.weights, {});
     out->parties.assign(table.parties.begin(), table.parties.end());
+    state.prepared.nonlinear.reset();  // it refers to `problem` and `utility`, which do not stay
     return;
   }
   MakeHull(state.prepared.candidates, state.prepared.layout.packages, problem.disagreement, state.hull);

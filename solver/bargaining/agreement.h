@@ -219,7 +219,8 @@ std::optional<AgreementResult> SolvePrepared(const AgreementProblem& problem,
                                              const PreparedAgreement& prepared);
 // The same, written over `out` (every field set, the storage of its vectors and strings reused:
 // a caller that keeps the result allocates less); false, with `out` unchanged, when the new
-// weights leave the plain path.
+// weights leave the plain path. Both forms use working storage kept in `prepared`: one
+// PreparedAgreement must not be solved from two threads at once.
 bool SolvePrepared(const AgreementProblem& problem, const PreparedAgreement& prepared, AgreementResult* out);
 
 }  // namespace parley::bargaining

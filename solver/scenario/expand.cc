@@ -65,6 +65,10 @@ struct Instruction {
   std::string suffix;  // kStage inside repeats: ", round 2"
 };
 
+// The expander's walk state, named outside the anonymous namespace because TopProgram (declared
+// in internal.h) keeps vectors of them between rewrites.
+namespace expand_detail {
+
 struct Step {  // one stage on the current path
   std::size_t pc;
   int action;  // -1: skipped by its condition
@@ -86,6 +90,12 @@ struct RangeCache {
   std::vector<model::LabelId> labels;
 };
 
+}  // namespace expand_detail
+
+using expand_detail::Frame;
+using expand_detail::RangeCache;
+using expand_detail::Step;
+
 // The scenario's unrolled program with its labels interned in a scratch's LabelTable, kept
 // between rewrites (Expander::RunKept).
 struct TopProgram {
@@ -105,6 +115,9 @@ struct TopProgram {
   std::vector<Frame> frames;
   std::vector<Step> history;
   std::vector<RangeCache> range_cache;  // emptied (count reset) when lent
+  // A no-deal continuation's own records (its bargains), and the last ones as spares.
+  Expansion out;
+  std::vector<BargainRecord> spares;
 };
 
 namespace {
@@ -171,6 +184,7 @@ class Expander {
   // again. Given back only after a walk that ends normally.
   void RunKept() {
     if (!games_->top) games_->top = std::make_shared<TopProgram>();
+    spares_ = &games_->spare_records;
     RunLent(*games_->top, 0, {});
   }
 
@@ -735,6 +749,8 @@ class Expander {
         throw BargainError(pc, b, e.message());
       }
     }
+    // The constraints' functions refer to this expander, which a kept problem outlives.
+    if (memo) input.constraints.clear();
     if (!b.after.empty() && record.step.agreement_possible) {
       std::vector<std::string> paths;
       for (const bargaining::AgreementPackage& package : record.step.terms.packages) {
@@ -788,10 +804,12 @@ class Expander {
 
   // A record to fill: with kept games, one of the previous evaluation's (every field reset
   // but `step`, which the caller assigns; their strings' and vectors' storage reused).
+  // The records an expansion on kept games fills (the scenario's, or a no-deal continuation's,
+  // each kept in the scratch) come from its previous evaluation's (`spares_`).
   BargainRecord RecycledRecord() {
     BargainRecord record;
-    if (!games_ || games_->next_spare >= games_->spare_records.size()) return record;
-    record = std::move(games_->spare_records[games_->next_spare++]);
+    if (!spares_ || next_spare_ >= spares_->size()) return record;
+    record = std::move((*spares_)[next_spare_++]);
     record.stage.clear();
     record.node = record.no_deal_node = 0;
     record.history.clear();
@@ -909,14 +927,21 @@ class Expander {
       if (games_) games_->continuations[slot] = c.game;
     } else {
       if (games_->next >= games_->continuations.size()) throw model::ShapeChanged();
+      Expansion* records = &inner_out;
       if (!after) {
         auto& programs = games_->continuation_programs;
         if (programs.size() <= games_->next) programs.resize(games_->next + 1);
         if (!programs[games_->next]) programs[games_->next] = std::make_shared<TopProgram>();
         lent = programs[games_->next].get();
+        // Its bargains' records (bargains in the no-deal branch) are kept with the program,
+        // last time's becoming the spares this time fills.
+        lent->spares.swap(lent->out.bargains);
+        lent->out.bargains.clear();
+        records = &lent->out;
       }
       GameRewriter branch(games_->continuations[games_->next++], games_->labels);
-      Expander inner(impl_, evaluator_, branch, options_, inner_out, games_);
+      Expander inner(impl_, evaluator_, branch, options_, *records, games_);
+      if (lent) inner.spares_ = &lent->spares;
       run(inner);
       c.game = branch.Finish();
     }
@@ -1413,6 +1438,9 @@ class Expander {
   std::vector<double> solve_values_;  // backward induction's workspace (SolveContinuation)
   FormulaMemo* memo_ = nullptr;  // while a bargain's solver runs on kept games (Remembered)
   std::vector<std::uint64_t> space_bits_, weight_bits_, power_bits_;  // the memos' keys
+  // With kept games: the previous evaluation's records, which RecycledRecord fills again.
+  std::vector<BargainRecord>* spares_ = nullptr;
+  std::size_t next_spare_ = 0;
 };
 
 // The explicit tree form: its nodes as written, in preorder.
@@ -1574,7 +1602,6 @@ void CompiledScenario::Impl::Rewrite(std::span<const double> values, const Expan
   PARLEY_CHECK(games.game != nullptr);
   // The last evaluation's records become the spares this one fills (RecycledRecord).
   games.spare_records.swap(out.bargains);
-  games.next_spare = 0;
   ExpandWith(*this, values, evaluator, out, [&] {
     GameRewriter rewriter(games.game, games.labels);
     games.next = 0;

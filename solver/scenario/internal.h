@@ -223,7 +223,6 @@ struct CompiledGames {
   std::size_t next_payoff = 0;
   // The previous evaluation's bargain records, whose storage a rewrite fills again.
   std::vector<BargainRecord> spare_records;
-  std::size_t next_spare = 0;
 };
 
 // Immutable once read: expansions only read it (each with a workspace of its own), so one

@@ -44,7 +44,9 @@ namespace {
 using parley::scenario::CompiledEvaluator;
 using parley::scenario::CompiledScenario;
 
+// A scenario file under the source tree, or (a name not ending in .yaml) the text given.
 std::shared_ptr<const CompiledScenario> Compile(const std::string& relative) {
+  if (!relative.ends_with(".yaml")) return CompiledScenario::Compile(relative, "inline.yaml");
   const std::string path = std::string(PARLEY_SOURCE_DIR) + "/" + relative;
   std::ifstream in(path);
   REQUIRE(in);
@@ -83,6 +85,36 @@ TEST_CASE("a compiled sweep of a bargaining power allocates nothing once warm") 
   // The frozen first edition of the OpenAI-Microsoft scenario, its 3 bargains solved per
   // package (lotteries forbidden): after 3 evaluations, 500 more at other powers.
   CHECK(SweepAllocations("bench/data/openai_microsoft_v1.yaml", "openai_power", 0.05, 0.95, 3, 500) == 0);
+}
+
+TEST_CASE("a bargain in another's no-deal branch: a sweep of its power allocates nothing once warm") {
+  // `second` is met twice: in the tree, after first's no_deal, and in the no-deal branch
+  // expanded on its own for first's disagreement point, which moves with q, so that branch is
+  // expanded and solved again at every point (its records are its own, not the scenario's).
+  // Lotteries forbidden, as in v1: with lotteries allowed, each solve runs linear programs
+  // (GLPK's, which allocate) over the whole outcome set.
+  const std::string nested = R"(players: [A, B]
+parameters:
+  p: {value: 0.5, min: 0.1, max: 0.9}
+  q: {value: 0.5, min: 0.1, max: 0.9}
+stages:
+  - name: first
+    bargain:
+      issues:
+        share: {from: 0, to: 1}
+      powers: [p, 1 - p]
+      lotteries: false
+  - name: second
+    bargain:
+      issues:
+        split: {from: 0, to: 1}
+      powers: [q, 1 - q]
+      lotteries: false
+payoffs:
+  A: if(first == agree, 10 * (1 - share), if(second == agree, 6 * (1 - split), 1))
+  B: if(first == agree, 10 * share, if(second == agree, 6 * split, 1))
+)";
+  CHECK(SweepAllocations(nested, "q", 0.1, 0.9, 3, 200) == 0);
 }
 
 // Monte Carlo: every parameter with a distribution drawn for each evaluation (as `parley
