@@ -184,6 +184,36 @@ BENCHMARK(BM_CompiledOpenAiMicrosoftV1Draws)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 
+// A textbook game's power sweep (games/holdup_nash.yaml, `parley thresholds
+// games/holdup_nash.yaml --vary power=0.01:0.99`): its bargain allows lotteries (the default), so a
+// kept hull keeps the whole set's ideal point and frontier and a new power runs only the Nash
+// step. Moves `power` over 0.01 to 0.99 in 1,000 steps.
+void BM_CompiledHoldupPowerSweep(benchmark::State& state) {
+  static const scenario::CompiledEvaluator evaluator(CompileSource("games/holdup_nash.yaml"), FastBargains());
+  scenario::CompiledEvaluator::Scratch scratch(evaluator);
+  std::vector<double> values = evaluator.scenario().DefaultValues();
+  const int power = evaluator.scenario().info().FindParameter("power");
+  if (power < 0) {
+    state.SkipWithError("the game has no parameter power");
+    return;
+  }
+  std::size_t i = static_cast<std::size_t>(state.thread_index()) * 499;
+  std::size_t allocated = 0;
+  for (auto _ : state) {
+    values[static_cast<std::size_t>(power)] = 0.01 + 0.98 * static_cast<double>(i++ % 1000) / 1000.0;
+    const std::size_t before = allocations;
+    const scenario::Expansion& expansion = evaluator.Evaluate(values, scratch);
+    allocated += allocations - before;
+    equilibrium::Solution solution = equilibrium::Solve(*expansion.game, {});
+    benchmark::DoNotOptimize(solution.equilibria.front().payoffs.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["allocs"] = benchmark::Counter(static_cast<double>(allocated),
+                                                benchmark::Counter::kAvgIterations);
+  if (scratch.expansions() > 1) state.SkipWithError("the kept games were not used");
+}
+BENCHMARK(BM_CompiledHoldupPowerSweep)->Unit(benchmark::kMicrosecond);
+
 // The second edition, scenarios/openai_microsoft.yaml (the explorer redraws with it): the
 // same compiled evaluations, moving its openai_power the same way. It is not frozen, so its
 // figure follows the scenario as it is rebuilt.

@@ -226,6 +226,16 @@ struct Hull {
     internal::FrontierScratch frontier;       // PrepareNashFrontiers
   };
   mutable Scratch scratch;
+  // Lotteries allowed, two players, Nash alone (a fast solve): what the whole set's solve
+  // computes that does not read the weights, taken from the first solve of a kept hull
+  // (SolveHull) so that a solve with other weights runs only the Nash step. `wanted` is set
+  // by PrepareNashFrontiers (kept hulls only), `ready` once the first solve filled the rest.
+  struct WholeSet {
+    bool wanted = false, ready = false;
+    Vector ideal;                      // IdealPoint over the whole set
+    internal::IndexedFrontier frontier;  // PrepareNashFrontier over the whole set
+  };
+  mutable WholeSet whole;
 };
 
 // Written over `hull` (its storage reused): the candidates are swapped in from `candidates`
@@ -237,6 +247,7 @@ void MakeHull(std::vector<Candidate>& candidates, std::size_t packages, const Ve
   hull.packages = packages;
   // (nash_frontiers are left to PrepareNashFrontiers, which a keeping caller runs next; a new
   // hull has none.)
+  hull.whole.wanted = hull.whole.ready = false;
   hull.scale = 1;
   hull.points.resize(hull.candidates.size());
   hull.by_package.resize(packages);
@@ -541,8 +552,12 @@ void DescribeAll(const Hull& hull, const Solution& chosen, AgreementResult* out)
 
 // For a hull kept across solves that differ in the weights alone: each package's two-player
 // Nash frontier, which SolvePackage would otherwise rebuild on every solve (only when the
-// packages are solved one by one for Nash).
+// packages are solved one by one for Nash); with lotteries allowed, the whole set's
+// weight-free part is kept by the first solve instead (Hull::WholeSet).
 void PrepareNashFrontiers(const AgreementProblem& problem, Hull* hull) {
+  hull->whole.wanted = problem.lotteries && hull->d.size() == 2 && !problem.all_concepts &&
+                       problem.concept_kind == Concept::kNash;
+  hull->whole.ready = false;
   const bool wanted = !problem.lotteries && hull->d.size() == 2 &&
                       (problem.all_concepts || problem.concept_kind == Concept::kNash);
   if (!wanted) {
@@ -556,7 +571,7 @@ void PrepareNashFrontiers(const AgreementProblem& problem, Hull* hull) {
 
 // Every field of `out` back to its default, except those the hull method always sets, whose
 // storage is kept for reuse (`issues`, `points`, `payoffs`, `terms`, `issue_values`,
-// `solution_terms`, `solution_issue_values`, `result.solutions`).
+// `solution_terms`, `solution_issue_values`, `result.solutions`, `result.frontier`).
 void ResetKeepingStorage(AgreementResult* out) {
   out->optimality = Optimality::kExact;
   out->search.clear();
@@ -568,10 +583,36 @@ void ResetKeepingStorage(AgreementResult* out) {
   out->result.disagreement.clear();
   out->result.ideal.clear();
   out->result.threats.reset();
-  out->result.frontier.reset();
   out->result.pareto_vertices.clear();
   out->result.issue_names.clear();
   out->lottery = false;
+}
+
+// SolveOutcomes(OutcomeSet{hull.points, true}, hull.d, request) for the Nash solution alone
+// (two players) with the kept whole set (Hull::WholeSet), over `result`: the same checks of the
+// weights, the same values (the ideal point and the frontier the first solve computed for the
+// same points and d, which do not read the weights; each listed weighting's Nash solution by
+// NashOverFrontier, which is NashOverHull's bit for bit), without the linear programmes.
+void SolveWholeNash(const AgreementProblem& problem, const Hull& hull, Result* result) {
+  static const Vector kEqual{1.0, 1.0};
+  internal::CheckWeightsValid(problem.weights, 2);
+  const Vector& w = problem.weights.empty() ? kEqual : problem.weights;
+  result->disagreement.assign(hull.d.begin(), hull.d.end());
+  result->ideal.assign(hull.whole.ideal.begin(), hull.whole.ideal.end());
+  // ListedWeightings(kNash, w): equal weights, then w when its entries differ.
+  const std::size_t count = internal::AllEqual(w) ? 1 : 2;
+  result->solutions.resize(count);
+  internal::NashOverFrontier(hull.points, hull.whole.frontier, hull.d, kEqual, &result->solutions[0]);
+  if (count == 2) internal::NashOverFrontier(hull.points, hull.whole.frontier, hull.d, w, &result->solutions[1]);
+  if (result->frontier) {
+    Frontier2& f = *result->frontier;
+    const Frontier2& kept = hull.whole.frontier.frontier;
+    f.vertices.assign(kept.vertices.begin(), kept.vertices.end());
+    f.normals.assign(kept.normals.begin(), kept.normals.end());
+    f.offsets.assign(kept.offsets.begin(), kept.offsets.end());
+  } else {
+    result->frontier = hull.whole.frontier.frontier;
+  }
 }
 
 // The exact method over the corners of the packages' boxes, written over `out` (every field
@@ -595,6 +636,7 @@ void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResul
   }
   if (!any) {
     out->result.solutions.clear();
+    out->result.frontier.reset();
     out->terms.packages.clear();
     out->solution_terms.clear();
     out->solution_issue_values.clear();
@@ -607,13 +649,23 @@ void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResul
   // that reads the ideal point is asked for; then the per-package solutions below are the
   // only ones.
   if (problem.lotteries || problem.all_concepts || Info(problem.concept_kind).uses_ideal) {
-    Request request;
-    request.weights = problem.weights;
-    if (!problem.all_concepts) request.concepts = {problem.concept_kind};
-    out->result = Solve(OutcomeSet{hull.points, true}, hull.d, request);
+    if (hull.whole.wanted && hull.whole.ready) {
+      SolveWholeNash(problem, hull, &out->result);
+    } else {
+      Request request;
+      request.weights = problem.weights;
+      if (!problem.all_concepts) request.concepts = {problem.concept_kind};
+      out->result = Solve(OutcomeSet{hull.points, true}, hull.d, request);
+      if (hull.whole.wanted) {
+        hull.whole.ideal = out->result.ideal;
+        internal::PrepareNashFrontier(hull.points, &hull.whole.frontier, &hull.scratch.frontier);
+        hull.whole.ready = hull.whole.frontier.usable;
+      }
+    }
     for (auto& solution : out->result.solutions) PreferOnePackage(hull, &solution);
   } else {
     out->result.disagreement = hull.d;
+    out->result.frontier.reset();
   }
 
   if (!problem.lotteries) {

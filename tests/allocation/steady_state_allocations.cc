@@ -117,6 +117,12 @@ payoffs:
   CHECK(SweepAllocations(nested, "q", 0.1, 0.9, 3, 200) == 0);
 }
 
+TEST_CASE("a sweep of a power with lotteries allowed allocates nothing once warm") {
+  // The hold-up game's bargain allows lotteries (the default): a kept hull keeps the whole
+  // set's ideal point and frontier, so a new power runs no linear programme.
+  CHECK(SweepAllocations("games/holdup_nash.yaml", "power", 0.01, 0.99, 3, 300) == 0);
+}
+
 // Monte Carlo: every parameter with a distribution drawn for each evaluation (as `parley
 // montecarlo` draws them), `warm` draws first, then `count` measured ones.
 std::size_t DrawAllocations(const std::string& relative, int warm, int count) {

@@ -442,6 +442,19 @@ payoffs:
     CHECK(scratch.expansions() == 8);
     CHECK(scratch.rewrites() == 16);
   }
+  TEST_CASE("a sweep of the power of a bargain with lotteries allowed: the kept whole set gives a full solve's numbers") {
+    // games/holdup_nash.yaml: one continuous issue, lotteries allowed (the default), Nash with
+    // powers [power, 1 - power]. After the first point a kept hull solves other powers with
+    // the ideal point and the frontier of its first solve; every field of every record must
+    // still equal a full expansion's, including back at equal powers (one listed weighting
+    // instead of two) and at a cost that moves the disagreement point (solved afresh).
+    const std::string path = parley::testing::SourcePath("games/holdup_nash.yaml");
+    auto compiled = CompiledScenario::Compile(parley::testing::ReadFile(path), path);
+    // power, high, low, cost_high, cost_low
+    CHECK(CompareSequence(compiled, {{0.5, 10, 4, 3, 1}, {0.2, 10, 4, 3, 1}, {0.7, 10, 4, 3, 1},
+                                     {0.5, 10, 4, 3, 1}, {0.5, 10, 4, 3.5, 1}, {0.9, 10, 4, 3.5, 1},
+                                     {0.1, 10, 4, 3.5, 1}}) == 6);
+  }
   TEST_CASE("kept programs and records follow the shape: a no-deal branch whose actions depend on a parameter") {
     // The no-deal branch (`fight`) ranges over 0..n: each change of n expands in full (the
     // kept games, the programs lent to the continuation and the recycled records start
