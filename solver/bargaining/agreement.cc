@@ -194,7 +194,6 @@ bool BeatsDisagreement(const std::vector<Vector>& points, const Vector& d, doubl
   return ray.feasible && ray.t > 1e-9 * scale;
 }
 
-// What the exact method works on: the corners, grouped by package, and the scales.
 // One package's best agreement for a concept, with the concept's score; none when the
 // package has nothing acceptable.
 struct PackageEntry {
@@ -203,6 +202,7 @@ struct PackageEntry {
   std::size_t package = 0;
 };
 
+// What the exact method works on: the corners, grouped by package, and the scales.
 struct Hull {
   std::vector<Candidate> candidates;
   std::size_t packages = 1;
@@ -459,10 +459,8 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
 // others by the best score itself (a tie within the tolerance is still decided by a real
 // difference, so that the choice moves continuously with the parameters), then the larger
 // total when the scores agree to rounding; then the first package.
-// Written over `out`; `entries` are the first `count` of the hull's scratch.
-void BestPackage(const std::vector<PackageEntry>& all_entries, std::size_t count, Concept concept_kind,
-                 const Hull& hull, Solution* out) {
-  const std::span<const PackageEntry> entries(all_entries.data(), count);
+// Written over `out`.
+void BestPackage(std::span<const PackageEntry> entries, Concept concept_kind, const Hull& hull, Solution* out) {
   const ConceptInfo& info = Info(concept_kind);
   const Vector& d = hull.d;
   double top = -INFINITY;
@@ -526,7 +524,7 @@ void SolvePerPackage(const Hull& hull, const AgreementProblem& problem, const st
     }
     if (count == 0) continue;
     if (solutions->size() == written) solutions->emplace_back();
-    BestPackage(entries, count, concept_kind, hull, &(*solutions)[written++]);
+    BestPackage(std::span(entries.data(), count), concept_kind, hull, &(*solutions)[written++]);
   }
   solutions->resize(written);
 }
@@ -594,16 +592,16 @@ void ResetKeepingStorage(AgreementResult* out) {
 // same points and d, which do not read the weights; each listed weighting's Nash solution by
 // NashOverFrontier, which is NashOverHull's bit for bit), without the linear programmes.
 void SolveWholeNash(const AgreementProblem& problem, const Hull& hull, Result* result) {
-  static const Vector kEqual{1.0, 1.0};
   internal::CheckWeightsValid(problem.weights, 2);
-  const Vector& w = problem.weights.empty() ? kEqual : problem.weights;
   result->disagreement.assign(hull.d.begin(), hull.d.end());
   result->ideal.assign(hull.whole.ideal.begin(), hull.whole.ideal.end());
-  // ListedWeightings(kNash, w): equal weights, then w when its entries differ.
-  const std::size_t count = internal::AllEqual(w) ? 1 : 2;
+  // ListedWeightings(kNash, w): equal weights (NashOverFrontier's for none given), then the
+  // weights when they differ.
+  const std::size_t count = internal::AllEqual(problem.weights) ? 1 : 2;
   result->solutions.resize(count);
-  internal::NashOverFrontier(hull.points, hull.whole.frontier, hull.d, kEqual, &result->solutions[0]);
-  if (count == 2) internal::NashOverFrontier(hull.points, hull.whole.frontier, hull.d, w, &result->solutions[1]);
+  internal::NashOverFrontier(hull.points, hull.whole.frontier, hull.d, Vector{}, &result->solutions[0]);
+  if (count == 2)
+    internal::NashOverFrontier(hull.points, hull.whole.frontier, hull.d, problem.weights, &result->solutions[1]);
   if (result->frontier) {
     Frontier2& f = *result->frontier;
     const Frontier2& kept = hull.whole.frontier.frontier;
@@ -1444,6 +1442,32 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
   return out;
 }
 
+// Today's problem: every player at the table with a positive weight, no constraints, the
+// axiomatic protocol with a threat point.
+bool IsPlain(const AgreementProblem& problem, const Table& table) {
+  return table.everyone && problem.parties.empty() && problem.constraints.empty() &&
+         problem.protocol == Protocol::kAxiomatic && problem.rule == DisagreementRule::kThreat;
+}
+
+// SolveAgreement's path for a plain problem, over `out`, in the given storage (fresh, or kept by
+// a PreparedAgreement): the exact method when the payoffs are affine (true: `hull` holds its
+// hull, with its Nash frontiers prepared when `keep`), the nonlinear method otherwise.
+bool SolvePlain(const AgreementProblem& problem, const UtilityOracle& utility, AgreementMethod method,
+                const Table& table, bool keep, Prepared& prepared, Hull& hull, AgreementResult* out) {
+  Prepare(problem, utility, method, false, prepared);
+  if (!prepared.exact) {
+    *out = SolveNonlinear(problem, *prepared.nonlinear, problem.disagreement, table.parties, table.weights, {});
+    out->parties.assign(table.parties.begin(), table.parties.end());
+    prepared.nonlinear.reset();  // it refers to `problem` and `utility`, which a kept one outlives
+    return false;
+  }
+  MakeHull(prepared.candidates, prepared.layout.packages, problem.disagreement, hull);
+  if (keep) PrepareNashFrontiers(problem, &hull);
+  SolveHull(problem, hull, out);
+  out->parties.assign(table.parties.begin(), table.parties.end());
+  return true;
+}
+
 }  // namespace
 
 struct PreparedAgreement::State {
@@ -1475,13 +1499,6 @@ AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOra
   return SolveAgreementImpl(problem, utility, method, continuation);
 }
 
-AgreementResult SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle& utility,
-                                      AgreementMethod method, PreparedAgreement* keep) {
-  AgreementResult out;
-  SolveAgreementKeeping(problem, utility, method, keep, &out);
-  return out;
-}
-
 void SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle& utility,
                            AgreementMethod method, PreparedAgreement* keep, AgreementResult* out) {
   if (!keep->state_) keep->state_ = std::make_unique<PreparedAgreement::State>();
@@ -1491,24 +1508,12 @@ void SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle&
   // kept storage; any other problem goes to SolveAgreementImpl itself.
   MakeTable(problem, state.table);
   const Table& table = state.table;
-  const bool plain = table.everyone && problem.parties.empty() && problem.constraints.empty() &&
-                     problem.protocol == Protocol::kAxiomatic && problem.rule == DisagreementRule::kThreat;
+  const bool plain = IsPlain(problem, table);
   if (!plain) {
     *out = SolveAgreementImpl(problem, utility, method, {});
     return;
   }
-  Prepare(problem, utility, method, false, state.prepared);
-  if (!state.prepared.exact) {
-    *out = SolveNonlinear(problem, *state.prepared.nonlinear, problem.disagreement, table.parties, table.weights, {});
-    out->parties.assign(table.parties.begin(), table.parties.end());
-    state.prepared.nonlinear.reset();  // it refers to `problem` and `utility`, which do not stay
-    return;
-  }
-  MakeHull(state.prepared.candidates, state.prepared.layout.packages, problem.disagreement, state.hull);
-  PrepareNashFrontiers(problem, &state.hull);
-  SolveHull(problem, state.hull, out);
-  out->parties.assign(table.parties.begin(), table.parties.end());
-  state.ready = true;
+  state.ready = SolvePlain(problem, utility, method, table, true, state.prepared, state.hull, out);
 }
 
 bool SolvePrepared(const AgreementProblem& problem, const PreparedAgreement& prepared, AgreementResult* out) {
@@ -1517,19 +1522,11 @@ bool SolvePrepared(const AgreementProblem& problem, const PreparedAgreement& pre
   // MakeHull built from the same corners and disagreement point.
   Table& table = prepared.state_->table;
   MakeTable(problem, table);
-  const bool plain = table.everyone && problem.parties.empty() && problem.constraints.empty() &&
-                     problem.protocol == Protocol::kAxiomatic && problem.rule == DisagreementRule::kThreat;
+  const bool plain = IsPlain(problem, table);
   if (!plain) return false;
   SolveHull(problem, prepared.state_->hull, out);
   out->parties.assign(table.parties.begin(), table.parties.end());
   return true;
-}
-
-std::optional<AgreementResult> SolvePrepared(const AgreementProblem& problem,
-                                             const PreparedAgreement& prepared) {
-  AgreementResult out;
-  if (!SolvePrepared(problem, prepared, &out)) return std::nullopt;
-  return out;
 }
 
 namespace {
@@ -1538,8 +1535,7 @@ AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const Utilit
                                    AgreementMethod method, const ContinuationOracle& continuation) {
   const std::size_t n = problem.disagreement.size();
   const Table table = MakeTable(problem);
-  const bool plain = table.everyone && problem.parties.empty() && problem.constraints.empty() &&
-                     problem.protocol == Protocol::kAxiomatic && problem.rule == DisagreementRule::kThreat;
+  const bool plain = IsPlain(problem, table);
   if (problem.protocol == Protocol::kAlternating) {
     if (table.parties.size() != 2)
       throw ValidationError("alternating offers need exactly 2 parties (got " + std::to_string(table.parties.size()) + ")");
@@ -1565,18 +1561,10 @@ AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const Utilit
     if (std::optional<AgreementResult> out = internal::SolveByRegions(problem, utility, continuation)) return *out;
   }
   if (plain) {
-    // Today's problem: every player at the table with a positive weight, nothing else.
-    Prepared prepared = Prepare(problem, utility, method, false);
-    if (prepared.exact) {
-      // The candidates are not needed after the hull: moved, not copied.
-      Hull hull = MakeHull(std::move(prepared.candidates), prepared.layout.packages, problem.disagreement);
-      AgreementResult out = SolveHull(problem, hull);
-      out.parties.assign(table.parties.begin(), table.parties.end());
-      return out;
-    }
-    AgreementResult out = SolveNonlinear(problem, *prepared.nonlinear, problem.disagreement, table.parties,
-                                         table.weights, {});
-    out.parties.assign(table.parties.begin(), table.parties.end());
+    Prepared prepared;
+    Hull hull;
+    AgreementResult out;
+    SolvePlain(problem, utility, method, table, false, prepared, hull, &out);
     return out;
   }
   const Prepared prepared = Prepare(problem, utility, method, table.zero_weight);

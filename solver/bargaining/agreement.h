@@ -201,25 +201,18 @@ class PreparedAgreement {
   std::unique_ptr<State> state_;
 };
 
-// SolveAgreement (no continuation); when it took the plain exact path, `keep` holds what it
-// prepared, otherwise `keep` is reset.
-AgreementResult SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle& utility,
-                                      AgreementMethod method, PreparedAgreement* keep);
-// The same, written over `out` (every field set); the storage of `keep` (corners, hull,
-// frontiers) and of `out` is reused, so a caller that prepares again for new inputs (a new
-// draw of the parameters) allocates little.
+// SolveAgreement (no continuation), its result written over `out` (every field set); when it
+// took the plain exact path, `keep` holds what it prepared, otherwise `keep` is reset. The
+// storage of `keep` (corners, hull, frontiers) and of `out` is reused, so a caller that
+// prepares again for new inputs (a new draw of the parameters) allocates little.
 void SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle& utility,
                            AgreementMethod method, PreparedAgreement* keep, AgreementResult* out);
 
 // SolveAgreement's result for `problem`, which must be the problem `prepared` was kept for
-// with at most other weights (the caller's guarantee), bit for bit; nullopt when the new
-// weights leave the plain path (a weight of 0): then call SolveAgreement. Throws what
-// SolveAgreement throws for bad weights.
-std::optional<AgreementResult> SolvePrepared(const AgreementProblem& problem,
-                                             const PreparedAgreement& prepared);
-// The same, written over `out` (every field set, the storage of its vectors and strings reused:
-// a caller that keeps the result allocates less); false, with `out` unchanged, when the new
-// weights leave the plain path. Both forms use working storage kept in `prepared`: one
+// with at most other weights (the caller's guarantee), bit for bit, written over `out` (every
+// field set, the storage of its vectors and strings reused); false, with `out` unchanged, when
+// the new weights leave the plain path (a weight of 0): then call SolveAgreementKeeping. Throws
+// what SolveAgreement throws for bad weights. It uses working storage kept in `prepared`: one
 // PreparedAgreement must not be solved from two threads at once.
 bool SolvePrepared(const AgreementProblem& problem, const PreparedAgreement& prepared, AgreementResult* out);
 
