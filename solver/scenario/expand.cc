@@ -122,6 +122,31 @@ struct TopProgram {
 
 namespace {
 
+// The sum of a chance node's probabilities: exact while every probability is (a rational,
+// made only once one is added: GMP allocates), in doubles otherwise.
+class ProbabilitySum {
+ public:
+  void Add(const Number& p) {
+    sum_ += p.ToDouble();
+    if (!p.IsExact()) {
+      exact_ = false;
+    } else if (exact_) {
+      if (!exact_sum_) exact_sum_.emplace(0);
+      *exact_sum_ += p.ToRational();
+    }
+  }
+  bool IsOne() const { return exact_ ? exact_sum_ && *exact_sum_ == 1 : std::abs(sum_ - 1) <= 1e-9; }
+  std::string Text() const {
+    if (!exact_) return NumberLabel(sum_);
+    return exact_sum_ ? FormatRational(*exact_sum_) : "0";
+  }
+
+ private:
+  double sum_ = 0;
+  bool exact_ = true;
+  std::optional<Rational> exact_sum_;
+};
+
 // The bits of the slots (values `vars`) whose flag in `power_only` is `power`, in slot order,
 // into `out`: a bargain memo's keys (BargainMemo::space, d_powers).
 void SlotBits(const double* vars, const std::vector<char>& power_only, bool power,
@@ -568,9 +593,7 @@ class Expander {
     InfosetId h;
     if (def.kind == StageKind::kChance) {
       probabilities_.clear();
-      double sum = 0;
-      bool exact = true;
-      std::optional<Rational> exact_sum;  // made only for exact probabilities (GMP allocates)
+      ProbabilitySum sum;
       for (std::size_t a = 0; a < count; ++a) {
         Number p;
         if (def.probability_each) {
@@ -594,22 +617,13 @@ class Expander {
                                     History() + "; a probability lies in [0, 1]");
         if (d < 0) p = Number(0.0);
         if (d > 1) p = Number(1.0);
-        sum += p.ToDouble();
-        if (!p.IsExact()) {
-          exact = false;
-        } else if (exact) {
-          if (!exact_sum) exact_sum.emplace(0);
-          *exact_sum += p.ToRational();
-        }
+        sum.Add(p);
         probabilities_.push_back(p);
       }
       vars_[def.var_slot] = 0;
-      bool ok = exact ? *exact_sum == 1 : std::abs(sum - 1) <= 1e-9;
-      if (!ok)
-        throw ValidationError(def.probabilities_where,
-                              "the probabilities of stage '" + StageName(pc) + "' sum to " +
-                                  (exact ? FormatRational(*exact_sum) : NumberLabel(sum)) +
-                                  ", not 1, " + History());
+      if (!sum.IsOne())
+        throw ValidationError(def.probabilities_where, "the probabilities of stage '" + StageName(pc) +
+                                                           "' sum to " + sum.Text() + ", not 1, " + History());
       h = builder_.AddChanceInfoset(instr_labels_[pc], labels, probabilities_);
     } else {
       int player = def.players[static_cast<std::size_t>(in.iteration) % def.players.size()];
@@ -802,10 +816,9 @@ class Expander {
     return ValidationError(b.where, "bargain '" + StageName(pc) + "' " + History() + ": " + message);
   }
 
-  // A record to fill: with kept games, one of the previous evaluation's (every field reset
-  // but `step`, which the caller assigns; their strings' and vectors' storage reused).
-  // The records an expansion on kept games fills (the scenario's, or a no-deal continuation's,
-  // each kept in the scratch) come from its previous evaluation's (`spares_`).
+  // A record to fill. An expansion on kept games (the scenario's, or a no-deal continuation's)
+  // takes one of its previous evaluation's records (`spares_`), every field reset but `step`,
+  // which the caller assigns, their strings' and vectors' storage reused.
   BargainRecord RecycledRecord() {
     BargainRecord record;
     if (!spares_ || next_spare_ >= spares_->size()) return record;
@@ -836,8 +849,7 @@ class Expander {
   // The record of the step with its terms: breakdown probability and bargaining powers.
   BargainRecord BargainTerms(std::size_t pc, const BargainDef& b) {
     BargainRecord record = RecycledRecord();
-    record.stage = impl_.info.stages[impl_.stages[program_[pc].index].info_index].name;
-    record.stage += program_[pc].suffix;
+    AppendStageName(pc, record.stage);
     HistoryInto(record.history);
     record.concept_kind = b.concept_kind;
     double breakdown = b.breakdown.IsSet() ? Eval(b.breakdown) : 0.0;
@@ -1362,8 +1374,14 @@ class Expander {
   }
 
   std::string StageName(std::size_t pc) const {
-    const StageDef& def = impl_.stages[program_[pc].index];
-    return impl_.info.stages[def.info_index].name + program_[pc].suffix;
+    std::string name;
+    AppendStageName(pc, name);
+    return name;
+  }
+  // The same, appended to `out` (no string made on the way).
+  void AppendStageName(std::size_t pc, std::string& out) const {
+    out += impl_.info.stages[impl_.stages[program_[pc].index].info_index].name;
+    out += program_[pc].suffix;
   }
 
   // "after offer = 3 > respond = reject", or "at the start".
@@ -1384,8 +1402,7 @@ class Expander {
         out += "...";
         break;
       }
-      out += impl_.info.stages[def.info_index].name;
-      out += program_[s.pc].suffix;
+      AppendStageName(s.pc, out);
       out += " = ";
       if (def.action_kind == ActionKind::kLabels)
         out += def.labels[static_cast<std::size_t>(s.action)];
@@ -1476,27 +1493,17 @@ model::GamePtr ExpandTree(const CompiledScenario::Impl& impl, formula::Evaluator
     InfosetId h;
     if (def.kind == TreeNodeDef::Kind::kChance) {
       probs.clear();
-      double sum = 0;
-      bool exact = true;
-      std::optional<Rational> exact_sum;  // made only for exact probabilities (GMP allocates)
+      ProbabilitySum sum;
       for (const Formula& f : def.probabilities) {
         Number p = to_number(f);
         if (!(p.ToDouble() >= 0 && p.ToDouble() <= 1))
           throw ValidationError(f.where, "probability " + NumberLabel(p.ToDouble()) +
                                              " lies outside [0, 1]");
-        sum += p.ToDouble();
-        if (!p.IsExact()) {
-          exact = false;
-        } else if (exact) {
-          if (!exact_sum) exact_sum.emplace(0);
-          *exact_sum += p.ToRational();
-        }
+        sum.Add(p);
         probs.push_back(p);
       }
-      if (exact ? exact_sum != 1 : std::abs(sum - 1) > 1e-9)
-        throw ValidationError(def.where, "the probabilities of this chance node sum to " +
-                                             (exact ? FormatRational(*exact_sum) : NumberLabel(sum)) +
-                                             ", not 1");
+      if (!sum.IsOne())
+        throw ValidationError(def.where, "the probabilities of this chance node sum to " + sum.Text() + ", not 1");
       h = builder.AddChanceInfoset("", def.labels, probs);
     } else if (!def.infoset.empty()) {
       auto key = std::make_pair(def.player, def.infoset);
