@@ -11,15 +11,15 @@
 // scratch most of an evaluation repeats the one before and is reused (the bargains' corners
 // and hull, the no-deal values, terminal payoffs). BM_CompiledOpenAiMicrosoftV1Draws draws
 // every parameter that has a `distribution` for each evaluation, as Monte Carlo does, where
-// that reuse cannot help.
+// that reuse cannot help. Each compiled row also reports `allocs`, the heap allocations per
+// evaluation (Evaluate alone, counted by tests/allocation/allocation_counter.cc): issue 15 asks
+// for none in the steady state.
 //
 //   build/bench/scenario_eval_bench
 #include <benchmark/benchmark.h>
 
 #include <cstddef>
-#include <cstdlib>
 #include <fstream>
-#include <new>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -30,27 +30,7 @@
 #include "solver/equilibrium/solve.h"
 #include "solver/scenario/compiled_evaluator.h"
 #include "solver/scenario/scenario.h"
-
-// Heap allocations made by this thread (every operator new of the binary counts), so that the
-// benchmarks can report how many one evaluation makes: issue 15 asks for none in the steady
-// state.
-namespace {
-thread_local std::size_t allocations = 0;
-}  // namespace
-
-// GCC sees free() after the replaced operator new once they are inlined together, and warns of
-// a mismatch that is not one: this operator new allocates with malloc.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-void* operator new(std::size_t size) {
-  ++allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "tests/allocation/allocation_counter.h"
 
 namespace {
 
@@ -101,24 +81,26 @@ BENCHMARK(BM_EvaluateOpenAiMicrosoftV1)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 
-// Evaluations through `evaluator` (scenario/compiled_evaluator.h), moving openai_power as
-// above: each thread keeps the games of its first evaluation and rewrites their numbers, as
-// sweeps and Monte Carlo do.
-void EvaluateCompiled(benchmark::State& state, const scenario::CompiledEvaluator& evaluator) {
+// Evaluations through `evaluator` (scenario/compiled_evaluator.h), moving `parameter` over
+// [lo, hi] in 1,000 steps (openai_power over 0.05 to 0.95 by default, as above): each thread
+// keeps the games of its first evaluation and rewrites their numbers, as sweeps and Monte
+// Carlo do.
+void EvaluateCompiled(benchmark::State& state, const scenario::CompiledEvaluator& evaluator,
+                      const std::string& parameter = "openai_power", double lo = 0.05, double hi = 0.95) {
   scenario::CompiledEvaluator::Scratch scratch(evaluator);
   std::vector<double> values = evaluator.scenario().DefaultValues();
-  const int power = evaluator.scenario().info().FindParameter("openai_power");
+  const int power = evaluator.scenario().info().FindParameter(parameter);
   if (power < 0) {
-    state.SkipWithError("the scenario has no parameter openai_power");
+    state.SkipWithError(("the scenario has no parameter " + parameter).c_str());
     return;
   }
   std::size_t i = static_cast<std::size_t>(state.thread_index()) * 499;
   std::size_t allocated = 0;
   for (auto _ : state) {
-    values[static_cast<std::size_t>(power)] = 0.05 + 0.9 * static_cast<double>(i++ % 1000) / 1000.0;
-    const std::size_t before = allocations;
+    values[static_cast<std::size_t>(power)] = lo + (hi - lo) * static_cast<double>(i++ % 1000) / 1000.0;
+    const std::size_t before = testing::ThreadAllocations();
     const scenario::Expansion& expansion = evaluator.Evaluate(values, scratch);
-    allocated += allocations - before;
+    allocated += testing::ThreadAllocations() - before;
     equilibrium::Solution solution = equilibrium::Solve(*expansion.game, {});
     benchmark::DoNotOptimize(solution.equilibria.front().payoffs.data());
   }
@@ -166,9 +148,9 @@ void BM_CompiledOpenAiMicrosoftV1Draws(benchmark::State& state) {
   std::size_t i = static_cast<std::size_t>(state.thread_index()) * 499;
   std::size_t allocated = 0;
   for (auto _ : state) {
-    const std::size_t before = allocations;
+    const std::size_t before = testing::ThreadAllocations();
     const scenario::Expansion& expansion = evaluator.Evaluate(draws[i++ % draws.size()], scratch);
-    allocated += allocations - before;
+    allocated += testing::ThreadAllocations() - before;
     equilibrium::Solution solution = equilibrium::Solve(*expansion.game, {});
     benchmark::DoNotOptimize(solution.equilibria.front().payoffs.data());
   }
@@ -187,30 +169,10 @@ BENCHMARK(BM_CompiledOpenAiMicrosoftV1Draws)
 // A textbook game's power sweep (games/holdup_nash.yaml, `parley thresholds
 // games/holdup_nash.yaml --vary power=0.01:0.99`): its bargain allows lotteries (the default), so a
 // kept hull keeps the whole set's ideal point and frontier and a new power runs only the Nash
-// step. Moves `power` over 0.01 to 0.99 in 1,000 steps.
+// step. Moves `power` over 0.01 to 0.99.
 void BM_CompiledHoldupPowerSweep(benchmark::State& state) {
   static const scenario::CompiledEvaluator evaluator(CompileSource("games/holdup_nash.yaml"), FastBargains());
-  scenario::CompiledEvaluator::Scratch scratch(evaluator);
-  std::vector<double> values = evaluator.scenario().DefaultValues();
-  const int power = evaluator.scenario().info().FindParameter("power");
-  if (power < 0) {
-    state.SkipWithError("the game has no parameter power");
-    return;
-  }
-  std::size_t i = static_cast<std::size_t>(state.thread_index()) * 499;
-  std::size_t allocated = 0;
-  for (auto _ : state) {
-    values[static_cast<std::size_t>(power)] = 0.01 + 0.98 * static_cast<double>(i++ % 1000) / 1000.0;
-    const std::size_t before = allocations;
-    const scenario::Expansion& expansion = evaluator.Evaluate(values, scratch);
-    allocated += allocations - before;
-    equilibrium::Solution solution = equilibrium::Solve(*expansion.game, {});
-    benchmark::DoNotOptimize(solution.equilibria.front().payoffs.data());
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
-  state.counters["allocs"] = benchmark::Counter(static_cast<double>(allocated),
-                                                benchmark::Counter::kAvgIterations);
-  if (scratch.expansions() > 1) state.SkipWithError("the kept games were not used");
+  EvaluateCompiled(state, evaluator, "power", 0.01, 0.99);
 }
 BENCHMARK(BM_CompiledHoldupPowerSweep)->Unit(benchmark::kMicrosecond);
 

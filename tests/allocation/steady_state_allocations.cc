@@ -1,17 +1,16 @@
 // Heap allocations of a compiled scenario evaluation in the steady state: issue 15 asks for
 // none once a scratch has evaluated the scenario, when each evaluation moves a parameter that
 // does not change the tree's shape (a sweep, a threshold bisection, the explorer's slider).
-// Its own runner, because it replaces the global operator new to count (every allocation of
-// the process goes through it; only those made by this thread inside Evaluate are counted).
+// Its own runner, because it links allocation_counter.cc, which replaces the global operator
+// new to count (every allocation of the process goes through it; only those made by this
+// thread inside Evaluate are counted).
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <fstream>
 #include <memory>
-#include <new>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,29 +19,13 @@
 #include "solver/analysis/random.h"
 #include "solver/scenario/compiled_evaluator.h"
 #include "solver/scenario/scenario.h"
-
-namespace {
-thread_local std::size_t allocations = 0;
-}  // namespace
-
-// GCC sees free() after the replaced operator new once they are inlined together, and warns of
-// a mismatch that is not one: this operator new allocates with malloc.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
-void* operator new(std::size_t size) {
-  ++allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "tests/allocation/allocation_counter.h"
 
 namespace {
 
 using parley::scenario::CompiledEvaluator;
 using parley::scenario::CompiledScenario;
+using parley::testing::ThreadAllocations;
 
 // A scenario file under the source tree, or (a name not ending in .yaml) the text given.
 std::shared_ptr<const CompiledScenario> Compile(const std::string& relative) {
@@ -72,9 +55,9 @@ std::size_t SweepAllocations(const std::string& relative, const std::string& par
   };
   for (int i = 0; i < warm; ++i) at(i, warm);
   std::size_t bargains = 0;
-  const std::size_t before = allocations;
+  const std::size_t before = ThreadAllocations();
   for (int i = 0; i < count; ++i) bargains += at(i, count);
-  const std::size_t made = allocations - before;
+  const std::size_t made = ThreadAllocations() - before;
   CHECK(bargains > 0);  // the bargains' solutions were among what was evaluated
   CHECK(scratch.expansions() == 1);
   CHECK(scratch.rewrites() == static_cast<std::size_t>(warm + count - 1));
@@ -140,11 +123,11 @@ std::size_t DrawAllocations(const std::string& relative, int warm, int count) {
     draws.push_back(std::move(values));
   }
   for (int i = 0; i < warm; ++i) evaluator.Evaluate(draws[static_cast<std::size_t>(i)], scratch);
-  const std::size_t before = allocations;
+  const std::size_t before = ThreadAllocations();
   std::size_t bargains = 0;
   for (int i = warm; i < warm + count; ++i)
     bargains += evaluator.Evaluate(draws[static_cast<std::size_t>(i)], scratch).bargains.size();
-  const std::size_t made = allocations - before;
+  const std::size_t made = ThreadAllocations() - before;
   CHECK(bargains > 0);
   CHECK(scratch.expansions() == 1);
   return made;
@@ -158,9 +141,9 @@ TEST_CASE("compiled Monte Carlo draws allocate nothing once warm") {
 
 TEST_CASE("the allocation counter sees allocations") {
   // The check above can fail: a vector made here is counted.
-  const std::size_t before = allocations;
+  const std::size_t before = ThreadAllocations();
   auto v = std::make_unique<std::vector<double>>(100, 1.0);
-  CHECK(allocations - before >= 2);
+  CHECK(ThreadAllocations() - before >= 2);
   CHECK(v->size() == 100);
 }
 
