@@ -11,7 +11,7 @@ set -euo pipefail
 packages=(
   cmake g++ make pkg-config
   libboost-graph-dev libglpk-dev libcli11-dev doctest-dev nlohmann-json3-dev libgmp-dev
-  libyaml-cpp-dev libmuparser-dev libeigen3-dev librsvg2-bin libbenchmark-dev
+  libyaml-cpp-dev libmuparser-dev libeigen3-dev libsuitesparse-dev librsvg2-bin libbenchmark-dev
   libnlopt-cxx-dev  # nonlinear bargaining problems (LGPL-2.1+/MIT parts; see docs/licensing.md)
   pybind11-dev python3-dev python3-pybind11 python3-pandas python3-pytest  # the Python module
   python3-nbconvert python3-ipykernel  # runs docs/examples/openai_microsoft.ipynb in the tests

@@ -1,12 +1,11 @@
 #include "solver/equilibrium/logit.h"
 
 #include <Eigen/Dense>
-#include <Eigen/SparseCore>
-#include <Eigen/SparseLU>
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "solver/equilibrium/sparse_lu.h"
 #include "solver/model/error.h"
 #include "solver/model/cancel.h"
 #include "solver/model/cpu_time.h"
@@ -319,7 +318,6 @@ std::vector<NodeId> LogitSubgameNodes(const LogitSubgame& subgame) { return subg
 
 namespace {
 
-using SparseMatrix = Eigen::SparseMatrix<double>;
 using Vector = Eigen::VectorXd;
 
 // Every node's expected payoffs (scaled) under the profile `sigma`, leaves to root: the one
@@ -366,7 +364,6 @@ class Evaluator {
     }
     order_[nv] = nv;
     for (std::uint32_t v = 0; v <= nv; ++v) unorder_[order_[v]] = v;
-    lu_.setPivotThreshold(kPivotThreshold);
   }
 
   std::uint32_t num_vars() const { return s_.num_vars; }
@@ -471,15 +468,18 @@ class Evaluator {
   // The matrix is laid out in compressed columns from the fixed pattern of dH (MakePattern) with
   // the one entry of the border row, which is last in its column (the border's row, nv, is
   // the last in the elimination order); the pattern is analysed again only when k changes.
-  bool Factorize(std::uint32_t k) {
+  // With `reuse_pivots` (the corrector's LU), the rows are eliminated in the order the last
+  // factorisation of this pattern chose (SparseLu::Factorize).
+  bool Factorize(std::uint32_t k, bool reuse_pivots = false) {
     const std::uint32_t nv = s_.num_vars;
     const std::uint32_t border = order_[k];
     const std::size_t nnz = entry_row_.size();
-    matrix_.resize(nv + 1, nv + 1);
-    matrix_.resizeNonZeros(static_cast<Eigen::Index>(nnz + 1));
-    int* outer = matrix_.outerIndexPtr();
-    int* inner = matrix_.innerIndexPtr();
-    double* value = matrix_.valuePtr();
+    csc_outer_.resize(nv + 2);
+    csc_inner_.resize(nnz + 1);
+    csc_value_.resize(nnz + 1);
+    int* outer = csc_outer_.data();
+    int* inner = csc_inner_.data();
+    double* value = csc_value_.data();
     const std::size_t split = column_begin_[border + 1];  // the border entry goes here
     std::copy(entry_row_.begin(), entry_row_.begin() + split, inner);
     std::copy(entry_value_.begin(), entry_value_.begin() + split, value);
@@ -490,11 +490,11 @@ class Evaluator {
     for (std::uint32_t c = 0; c <= nv + 1; ++c)
       outer[c] = static_cast<int>(column_begin_[c] + (c > border ? 1 : 0));
     if (k != analysed_border_) {
-      lu_.analyzePattern(matrix_);
+      factorized_ = false;
+      if (!lu_.Analyze(static_cast<int>(nv + 1), outer, inner)) return false;
       analysed_border_ = k;
     }
-    lu_.factorize(matrix_);
-    factorized_ = lu_.info() == Eigen::Success;
+    factorized_ = lu_.Factorize(outer, inner, value, reuse_pivots);
     return factorized_;
   }
 
@@ -550,8 +550,7 @@ class Evaluator {
     const Eigen::Index size = rhs.size();
     work_.resize(size);
     for (Eigen::Index i = 0; i < size; ++i) work_[order_[i]] = rhs[i];
-    work_ = lu_.solve(work_).eval();
-    if (lu_.info() != Eigen::Success) return false;
+    if (!lu_.Solve(work_.data())) return false;
     x.resize(size);
     for (Eigen::Index i = 0; i < size; ++i) x[i] = work_[order_[i]];
     return x.allFinite();
@@ -559,7 +558,7 @@ class Evaluator {
 
   // The sign of the determinant of the last factorisation (0 when a pivot is 0). The rows and
   // columns are permuted alike (order_), which leaves the determinant as it is.
-  double DeterminantSign() { return factorized_ ? lu_.signDeterminant() : 0.0; }
+  double DeterminantSign() { return factorized_ ? lu_.DeterminantSign() : 0.0; }
 
   const Vector& residual() const { return residual_; }
   const std::vector<double>& lnp() const { return lnp_; }
@@ -574,7 +573,8 @@ class Evaluator {
   std::vector<int> entry_row_;
   std::vector<std::uint32_t> entry_slot_;
   std::vector<double> entry_value_;
-  SparseMatrix matrix_;
+  std::vector<int> csc_outer_, csc_inner_;  // [dH; e_k^T] in compressed columns
+  std::vector<double> csc_value_;
   std::uint32_t analysed_border_ = kNone;
   // The elimination follows the tree: the sets in reverse order of first appearance (the moves
   // below a set before the set), each set's actions 1.. before its action 0 (whose row is the
@@ -585,7 +585,7 @@ class Evaluator {
   // is much smaller than its column (threshold partial pivoting), as at a turning point.
   std::vector<std::uint32_t> order_, unorder_;
   Vector work_;
-  Eigen::SparseLU<SparseMatrix, Eigen::NaturalOrdering<int>> lu_;
+  SparseLu lu_{kPivotThreshold};
   bool factorized_ = false;
 };
 
@@ -812,7 +812,7 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
     bool ok = false;
     double first_norm = 0, second_norm = 0, previous_norm = 0;
     const double floor = 1e-10 * (1 + yc.lpNorm<Eigen::Infinity>());  // rounding at this size
-    if (eval.Factorize(k)) {
+    if (eval.Factorize(k, /*reuse_pivots=*/true)) {
       for (int iterations = 0; iterations < 12; ++iterations) {
         model::ThrowIfCancelled();  // an iteration is a pass over the tree and a solve
         eval.Evaluate(yc, false);
