@@ -3,6 +3,7 @@
 // would echo a huge input whole.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -10,6 +11,7 @@
 #include "solver/io/efg.h"
 #include "solver/io/game_json.h"
 #include "solver/io/nfg.h"
+#include "solver/io/text_scanner.h"
 #include "solver/io/utf8.h"
 #include "solver/model/error.h"
 #include "solver/scenario/scenario.h"
@@ -126,6 +128,27 @@ TEST_SUITE("io readers") {
           "the file as UTF-8");
     // Valid UTF-8 of every length passes.
     CHECK(EfgError(kHead + "t \"\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\" 0\n").empty());
+  }
+
+  TEST_CASE("a single byte that is not ASCII is found anywhere in a large file") {
+    // The survey of a file (quotes, lines, whether all bytes are ASCII) runs over blocks of 32
+    // bytes in runs of 255 blocks: a bad byte at the edges of blocks and runs, and in the tail,
+    // must still turn the UTF-8 check on.
+    std::string head = kHead;
+    std::string filler(20000, ' ');
+    for (std::size_t at : {std::size_t{0}, std::size_t{31}, std::size_t{32}, std::size_t{8159},
+                           std::size_t{8160}, std::size_t{16319}, std::size_t{19990}}) {
+      std::string text = head + filler.substr(0, at) + "t \"caf\xe9\" 0\n" + filler.substr(at);
+      std::string error = EfgError(text);
+      CHECK_MESSAGE(error.find("label is not valid UTF-8 (byte 0xe9)") != std::string::npos, at);
+    }
+    // The counts the reader sizes its arrays from match a plain count.
+    std::string text;
+    for (int i = 0; i < 3000; ++i) text += i % 7 == 0 ? "\"x\"\n" : i % 3 == 0 ? "ab\n" : "\"";
+    TextScanner scanner(text, "t");
+    const TextScanner::Survey survey = scanner.SurveyText();
+    CHECK(survey.quotes == static_cast<std::size_t>(std::count(text.begin(), text.end(), '"')));
+    CHECK(survey.lines == 1 + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
   }
 
   TEST_CASE("the UTF-8 check agrees with RFC 3629 on the edge cases") {
