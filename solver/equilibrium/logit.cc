@@ -320,24 +320,43 @@ namespace {
 
 using Vector = Eigen::VectorXd;
 
-// Every node's expected payoffs (scaled) under the profile `sigma`, leaves to root: the one
-// backward pass both the tracer and the polish use. `value` must hold num_nodes x np.
-void BackwardValues(const LogitSubgame& s, const std::vector<double>& sigma, std::vector<double>& value) {
-  const int np = s.np;
+// BackwardValues for kPlayers players (0: s.np, any number). The sums are kept in a local
+// array, which a fixed count lets the compiler hold in registers (summed through memory, each
+// child's addition waited for the store of the last); the operations and their order are the
+// same for every count, so the results are too.
+template <int kPlayers>
+void BackwardValuesFor(const LogitSubgame& s, const std::vector<double>& sigma, std::vector<double>& value) {
+  constexpr int kMaxLocal = 8;
+  const int np = kPlayers > 0 ? kPlayers : s.np;
   for (std::uint32_t i = s.num_nodes(); i-- > 0;) {
     double* out = &value[static_cast<std::size_t>(i) * np];
     if (s.leaf_of[i] != kNone) {
       std::copy_n(&s.leaf_payoff[static_cast<std::size_t>(s.leaf_of[i]) * np], np, out);
       continue;
     }
-    std::fill_n(out, np, 0.0);
+    double local[kMaxLocal];
+    double* sum = kPlayers > 0 ? local : out;
+    std::fill_n(sum, np, 0.0);
     for (std::uint32_t e = s.child_begin[i]; e < s.child_begin[i + 1]; ++e) {
       std::uint32_t c = s.children[e];
       double prob = s.var_in[c] >= 0 ? sigma[s.var_in[c]] : s.fixed_in[c];
       if (prob == 0) continue;
       const double* vc = &value[static_cast<std::size_t>(c) * np];
-      for (int p = 0; p < np; ++p) out[p] += prob * vc[p];
+      for (int p = 0; p < np; ++p) sum[p] += prob * vc[p];
     }
+    if constexpr (kPlayers > 0)
+      for (int p = 0; p < kPlayers; ++p) out[p] = local[p];  // from registers, not through memcpy
+  }
+}
+
+// Every node's expected payoffs (scaled) under the profile `sigma`, leaves to root: the one
+// backward pass both the tracer and the polish use. `value` must hold num_nodes x np.
+void BackwardValues(const LogitSubgame& s, const std::vector<double>& sigma, std::vector<double>& value) {
+  switch (s.np) {
+    case 2: return BackwardValuesFor<2>(s, sigma, value);
+    case 3: return BackwardValuesFor<3>(s, sigma, value);
+    case 4: return BackwardValuesFor<4>(s, sigma, value);
+    default: return BackwardValuesFor<0>(s, sigma, value);
   }
 }
 
