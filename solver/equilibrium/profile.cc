@@ -34,29 +34,42 @@ std::vector<double> NodeValues(const Game& game, const ActionIndex& index,
 
 double PerfectInformationGain(const Game& game, const ActionIndex& index,
                               const std::vector<double>& behavior) {
+  // One pass from the leaves for every player at once: value[v] is what the profile gives
+  // each player from v on (as NodeValues computes it), best[v] the most each player can get
+  // from v on when the others follow the profile.
   const int np = game.num_players();
-  std::vector<double> values = NodeValues(game, index, behavior);
+  const std::size_t stride = static_cast<std::size_t>(np);
+  std::vector<double> value(game.num_nodes() * stride, 0.0), best(game.num_nodes() * stride);
   double worst = 0;
-  std::vector<double> best(game.num_nodes());
-  for (int p = 0; p < np; ++p) {
-    // best[v]: the most player p can get from v on when the others follow the profile.
-    for (NodeId v = game.num_nodes(); v-- > 0;) {
-      double b = 0;
-      if (!game.is_terminal(v)) {
-        std::uint32_t first = index.first(game.infoset(v));
-        auto kids = game.children(v);
-        if (game.player(v) == p) {
-          b = -INFINITY;
-          for (NodeId c : kids) b = std::max(b, best[c]);
-        } else {
-          for (std::uint32_t a = 0; a < kids.size(); ++a)
-            if (behavior[first + a] != 0) b += behavior[first + a] * best[kids[a]];
+  for (NodeId v = game.num_nodes(); v-- > 0;) {
+    double* val = &value[v * stride];
+    double* b = &best[v * stride];
+    if (game.is_terminal(v)) {
+      std::fill_n(b, np, 0.0);
+    } else {
+      const std::uint32_t first = index.first(game.infoset(v));
+      const auto kids = game.children(v);
+      const int mover = game.player(v);
+      for (int p = 0; p < np; ++p) b[p] = p == mover ? -INFINITY : 0.0;
+      for (std::uint32_t a = 0; a < kids.size(); ++a) {
+        const double* kid_best = &best[kids[a] * stride];
+        if (mover >= 0) b[mover] = std::max(b[mover], kid_best[mover]);
+        const double prob = behavior[first + a];
+        if (prob == 0) continue;
+        const double* kid_value = &value[kids[a] * stride];
+        for (int p = 0; p < np; ++p) {
+          val[p] += prob * kid_value[p];
+          if (p != mover) b[p] += prob * kid_best[p];
         }
       }
-      if (game.outcome(v) != model::kNoOutcome) b += game.payoff(game.outcome(v), p);
-      best[v] = b;
-      worst = std::max(worst, b - values[static_cast<std::size_t>(v) * np + p]);
     }
+    if (game.outcome(v) != model::kNoOutcome)
+      for (int p = 0; p < np; ++p) {
+        const double payoff = game.payoff(game.outcome(v), p);
+        val[p] += payoff;
+        b[p] += payoff;
+      }
+    for (int p = 0; p < np; ++p) worst = std::max(worst, b[p] - val[p]);
   }
   return worst;
 }
