@@ -311,3 +311,43 @@ TEST_SUITE("equilibrium.gambit_reference") {
 
 }  // namespace
 }  // namespace parley::equilibrium
+
+namespace parley::equilibrium {
+namespace {
+
+TEST_CASE("the largest gain from deviating on profiles that are not equilibria (by hand)") {
+  // Chance picks the left or right game with probability 1/2. Left: P1 takes L (1, 0) or gives
+  // P2 the move, who takes l (2, 1) or r (0, 2). Right: P1 takes 3 or passes to 5 (no P2).
+  model::GamePtr g = io::ReadEfg(R"(EFG 2 R "gain" { "P1" "P2" }
+""
+c "" 1 "nature" { "left" 1/2 "right" 1/2 } 0
+p "" 1 1 "top" { "L" "R" } 0
+t "" 1 "L" { 1, 0 }
+p "" 2 1 "bottom" { "l" "r" } 0
+t "" 2 "l" { 2, 1 }
+t "" 3 "r" { 0, 2 }
+p "" 1 2 "side" { "stop" "go" } 0
+t "" 4 "stop" { 3, 0 }
+t "" 5 "go" { 5, 0 }
+)",
+                                 "gain.efg");
+  ActionIndex index(*g);
+  // Sets in file order: nature (chance), top, bottom, side.
+  auto profile = [&](double top_r, double bottom_r, double side_go) {
+    return std::vector<double>{0.5, 0.5, 1 - top_r, top_r, 1 - bottom_r, bottom_r, 1 - side_go, side_go};
+  };
+  REQUIRE(index.size() == 8);
+  // The subgame-perfect equilibrium: P2 takes r (2 > 1), so P1 takes L (1 > 0) and go (5 > 3).
+  CHECK(PerfectInformationGain(*g, index, profile(0, 1, 1)) == 0);
+  // P2 takes l: in its subgame it loses 2 - 1 = 1; P1, facing l, gains 2 - 1 = 1 by R.
+  CHECK(PerfectInformationGain(*g, index, profile(0, 0, 1)) == 1);
+  // P1 stops on the right: 5 - 3 = 2 in that subgame (1 at the root, weighted by 1/2).
+  CHECK(PerfectInformationGain(*g, index, profile(0, 1, 0)) == 2);
+  // P2 mixes half and half: 2 - 1.5 = 0.5; P1 then gets 1 from L and 0.5 * 2 = 1 from R.
+  CHECK(PerfectInformationGain(*g, index, profile(0, 0.5, 1)) == 0.5);
+  // P1 takes R against r: 1 - 0 = 1 at the top set, 1/2 at the root.
+  CHECK(PerfectInformationGain(*g, index, profile(1, 1, 1)) == 1);
+}
+
+}  // namespace
+}  // namespace parley::equilibrium
