@@ -834,7 +834,8 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
     if (eval.Factorize(k, /*reuse_pivots=*/true)) {
       for (int iterations = 0; iterations < 12; ++iterations) {
         model::ThrowIfCancelled();  // an iteration is a pass over the tree and a solve
-        eval.Evaluate(yc, false);
+        // The Jacobian's evaluation at the predicted point left its residual.
+        if (iterations > 0) eval.Evaluate(yc, false);
         rhs.head(nv) = -eval.residual();
         rhs[nv] = 0;
         if (!eval.Solve(rhs, delta)) break;
