@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "solver/equilibrium/sparse_lu.h"
 #include "solver/model/error.h"
@@ -76,13 +77,17 @@ class LogitSubgame {
   std::vector<Set> sets;
   std::vector<std::uint32_t> set_nodes;  // local nodes
   std::vector<std::uint32_t> var_set;    // unknown -> set
+  std::vector<std::uint32_t> var_player; // unknown -> its set's player
   std::vector<std::uint32_t> var_global; // unknown -> global flat action (ActionIndex)
   std::uint32_t num_vars = 0;
   // Jacobian pattern of dU(row var)/d ln sigma(col var): rows sorted, CSR.
   std::vector<std::uint32_t> row_begin, col;
-  // For every leaf, the unknowns on its path; for each of them (pair_begin is indexed like
-  // leaf_path), the slots of the pairs it forms with the others that the pattern keeps.
-  std::vector<std::uint32_t> leaf_path_begin, leaf_path, pair_begin, pair_slot;
+  // For every node entered by an unknown's edge (down_begin is indexed by node, num_nodes + 1),
+  // the unknowns above that edge, each with the slot of (unknown above, the edge's unknown).
+  std::vector<std::uint32_t> down_begin, down_var, down_slot;
+  // The pairs of unknowns on the plays, counted over the leaves: the measure of a step's work
+  // that the polish's budget uses.
+  std::size_t leaf_pairs = 0;
   // For every set node, the unknowns above it that are not common to its set; for each of them
   // and each action of the set, the slot of (action of the set, unknown above).
   std::vector<std::uint32_t> node_path_begin, node_path, above_begin, above_slot;
@@ -145,6 +150,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
     s.sets.push_back({h, game.infoset_player(h), s.num_vars, game.num_actions(h), 0, 0});
     for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
       s.var_set.push_back(set_of_global[h]);
+      s.var_player.push_back(static_cast<std::uint32_t>(game.infoset_player(h)));
       s.var_global.push_back(kNone);
     }
     s.num_vars += game.num_actions(h);
@@ -215,23 +221,28 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   std::vector<std::uint32_t> depth_at(n, 0);
   std::vector<std::vector<std::uint32_t>> node_path(n);
   std::vector<std::uint32_t> leaf_path_node;
+  // For every leaf, the unknowns on its path (for the pattern).
+  std::vector<std::uint32_t> leaf_path_begin, leaf_path;
   std::size_t pairs = 0;
-  s.leaf_path_begin.push_back(0);
+  leaf_path_begin.push_back(0);
+  s.down_begin.assign(n + 1, 0);
   for (std::uint32_t i = 0; i < n; ++i) {
     poll();
     if (i > 0) {
       path.resize(depth_at[s.parent[i]]);
       path_node.resize(path.size());
       if (s.var_in[i] >= 0) {
+        s.down_var.insert(s.down_var.end(), path.begin(), path.end());
         path.push_back(static_cast<std::uint32_t>(s.var_in[i]));
         path_node.push_back(s.parent[i]);
       }
     }
+    s.down_begin[i + 1] = static_cast<std::uint32_t>(s.down_var.size());
     depth_at[i] = static_cast<std::uint32_t>(path.size());
     if (s.leaf_of[i] != kNone) {
-      s.leaf_path.insert(s.leaf_path.end(), path.begin(), path.end());
+      leaf_path.insert(leaf_path.end(), path.begin(), path.end());
       leaf_path_node.insert(leaf_path_node.end(), path_node.begin(), path_node.end());
-      s.leaf_path_begin.push_back(static_cast<std::uint32_t>(s.leaf_path.size()));
+      leaf_path_begin.push_back(static_cast<std::uint32_t>(leaf_path.size()));
       pairs += path.size() * (path.size() > 0 ? path.size() - 1 : 0);
       if (pairs > kMaxPathPairs)
         throw LimitError("the imperfect-information subgame is too deep for the logit tracer (more "
@@ -271,10 +282,13 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   std::vector<std::vector<std::uint32_t>> rows(s.num_vars);
   for (std::size_t z = 0; z < num_leaves; ++z) {
     poll();
-    const std::uint32_t b = s.leaf_path_begin[z], e = s.leaf_path_begin[z + 1];
+    const std::uint32_t b = leaf_path_begin[z], e = leaf_path_begin[z + 1];
     for (std::uint32_t i = b; i < e; ++i)
       for (std::uint32_t j = b; j < e; ++j)
-        if (keep(b, i, j)) rows[s.leaf_path[i]].push_back(s.leaf_path[j]);
+        if (keep(b, i, j)) {
+          rows[leaf_path[i]].push_back(leaf_path[j]);
+          ++s.leaf_pairs;
+        }
   }
   s.row_begin.assign(s.num_vars + 1, 0);
   for (std::uint32_t r = 0; r < s.num_vars; ++r) {
@@ -285,15 +299,11 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
     s.row_begin[r + 1] = static_cast<std::uint32_t>(s.col.size());
     std::vector<std::uint32_t>().swap(row);
   }
-  s.pair_begin.push_back(0);
-  for (std::size_t z = 0; z < num_leaves; ++z) {
+  s.down_slot.resize(s.down_var.size());
+  for (std::uint32_t i = 0; i < n; ++i) {
     poll();
-    const std::uint32_t b = s.leaf_path_begin[z], e = s.leaf_path_begin[z + 1];
-    for (std::uint32_t i = b; i < e; ++i) {
-      for (std::uint32_t j = b; j < e; ++j)
-        if (keep(b, i, j)) s.pair_slot.push_back(s.Slot(s.leaf_path[i], s.leaf_path[j]));
-      s.pair_begin.push_back(static_cast<std::uint32_t>(s.pair_slot.size()));
-    }
+    for (std::uint32_t q = s.down_begin[i]; q < s.down_begin[i + 1]; ++q)
+      s.down_slot[q] = s.Slot(s.down_var[q], static_cast<std::uint32_t>(s.var_in[i]));
   }
   s.node_path_begin.push_back(0);
   s.above_begin.push_back(0);
@@ -439,41 +449,64 @@ class Evaluator {
       residual_[f] = total - 1;
     }
     if (!jacobian) return;
-    // dU by pairs of moves on each play, then the belief terms.
-    // A leaf's weight for a move on its path is its reach probability over the move's and over
-    // its set's: exp(ln p(z) - ln sigma - ln p(h)). When none of the three logarithms is below
-    // kDirectLog, the factors are normal doubles and the ratio is taken directly (the leaf's
-    // reach over the move's probability is at most 1, so nothing overflows), one exp per leaf
-    // and per set instead of one per pair; otherwise in log space.
+    // dU(h, a) / d ln sigma(h', a'), summed over plays through both moves. A play's weight in
+    // U(h, a) is p(z) u(z) / (sigma(h, a) p(h)): the reach of its leaf over the move's
+    // probability and the set's reach. Over the plays below a node c, p(z) u(z) adds up to
+    // p(c) V(c) (V: the values of the backward pass), so each pair of moves on a path counts
+    // once per pair of edges, not once per play below them:
+    //  - (h', a') below (h, a), entering node c: p(c) V(c) / (sigma(h, a) p(h)). When none of
+    //    the logarithms is below kDirectLog, the factors are normal doubles and the ratio is
+    //    taken directly (p(c) / sigma(h, a) is at most p(h), so nothing overflows): one exp per
+    //    node and per set; otherwise in log space.
+    //  - (h', a') above node x of h: p(x) sigma(h, a) V(child) / (sigma(h, a) p(h)) =
+    //    mu(x) V(child), less the belief term U(h, a) d mu(x) / d ln sigma(h', a') =
+    //    U(h, a) mu(x) (only the unknowns that tell h's nodes apart: above_slot).
     std::fill(du_.begin(), du_.end(), 0.0);
+    // 1 / p(h) and 1 / sigma(h, a) where their logarithms are at least kDirectLog, else 0.
     inverse_reach_.resize(s.sets.size());
     for (std::size_t k = 0; k < s.sets.size(); ++k)
       inverse_reach_[k] = lnd_[k] >= kDirectLog ? std::exp(-lnd_[k]) : 0.0;
-    const std::size_t num_leaves = s.leaf_node.size();
-    for (std::size_t z = 0; z < num_leaves; ++z) {
-      const std::uint32_t node = s.leaf_node[z];
-      if (lnp_[node] == kMinusInf) continue;
-      const bool direct = lnp_[node] >= kDirectLog;
-      const double reach = direct ? std::exp(lnp_[node]) : 0.0;
-      const std::uint32_t b = s.leaf_path_begin[z], e = s.leaf_path_begin[z + 1];
-      for (std::uint32_t i = b; i < e; ++i) {
-        const std::uint32_t var = s.leaf_path[i];
-        const std::uint32_t k = s.var_set[var];
-        const double ratio = direct && y[var] >= kDirectLog && lnd_[k] >= kDirectLog
-                                 ? reach / sigma_[var] * inverse_reach_[k]
-                                 : std::exp(lnp_[node] - y[var] - lnd_[k]);
-        const double w = ratio * s.leaf_payoff[static_cast<std::size_t>(z) * np + s.sets[k].player];
-        for (std::uint32_t q = s.pair_begin[i]; q < s.pair_begin[i + 1]; ++q) du_[s.pair_slot[q]] += w;
+    inverse_sigma_.resize(nv);
+    for (std::uint32_t v = 0; v < nv; ++v) inverse_sigma_[v] = y[v] >= kDirectLog ? 1 / sigma_[v] : 0.0;
+    {
+      const std::uint32_t* down_var = s.down_var.data();
+      const std::uint32_t* down_slot = s.down_slot.data();
+      const std::uint32_t* var_set = s.var_set.data();
+      const std::uint32_t* var_player = s.var_player.data();
+      const double* inverse_reach = inverse_reach_.data();
+      const double* inverse_sigma = inverse_sigma_.data();
+      double* du = du_.data();
+      for (std::uint32_t c = 0; c < n; ++c) {
+        const std::uint32_t b = s.down_begin[c], e = s.down_begin[c + 1];
+        const double lnc = lnp_[c];
+        if (b == e || lnc == kMinusInf) continue;
+        const double reach = lnc >= kDirectLog ? std::exp(lnc) : 0.0;
+        const double* vc = &value_[static_cast<std::size_t>(c) * np];
+        for (std::uint32_t q = b; q < e; ++q) {
+          const std::uint32_t var = down_var[q];
+          const std::uint32_t k = var_set[var];
+          // p(c) / p(h) is at most sigma(h, a), so the product never overflows; it is 0 when a
+          // factor was out of range (or the product underflows): then in log space.
+          const double direct = reach * inverse_reach[k] * inverse_sigma[var];
+          const double ratio = direct != 0 ? direct : std::exp(lnc - y[var] - lnd_[k]);
+          du[down_slot[q]] += ratio * vc[var_player[var]];
+        }
       }
     }
     for (std::size_t k = 0; k < s.sets.size(); ++k) {
       const auto& set = s.sets[k];
+      // A set no play reaches (a chance probability 0 above it) has no play terms.
+      const bool reached = lnd_[k] != kMinusInf;
       for (std::uint32_t m = set.first_node; m < set.end_node; ++m) {
         const double mu = mu_[m];
+        const std::uint32_t x = s.set_nodes[m];
         std::uint32_t q = s.above_begin[m];
         for (std::uint32_t j = s.node_path_begin[m]; j < s.node_path_begin[m + 1]; ++j)
-          for (std::uint32_t a = 0; a < set.num_actions; ++a)
-            du_[s.above_slot[q++]] -= u_[set.first_var + a] * mu;
+          for (std::uint32_t a = 0; a < set.num_actions; ++a) {
+            const std::uint32_t c = s.children[s.child_begin[x] + a];
+            const double play = reached ? mu * value_[static_cast<std::size_t>(c) * np + set.player] : 0.0;
+            du_[s.above_slot[q++]] += play - u_[set.first_var + a] * mu;
+          }
       }
     }
     if (entry_slot_.empty()) MakePattern();
@@ -580,12 +613,22 @@ class Evaluator {
   double DeterminantSign() { return factorized_ ? lu_.DeterminantSign() : 0.0; }
 
   const Vector& residual() const { return residual_; }
+  // dH (without the border row) times `v` (num_vars + 1 entries, lambda last), from the
+  // Jacobian last evaluated.
+  Vector JacobianTimes(const Vector& v) const {
+    const std::uint32_t nv = s_.num_vars;
+    Vector out = Vector::Zero(nv);
+    for (std::uint32_t pc = 0; pc <= nv; ++pc)
+      for (std::size_t e = column_begin_[pc]; e < column_begin_[pc + 1]; ++e)
+        out[unorder_[static_cast<std::uint32_t>(entry_row_[e])]] += entry_value_[e] * v[unorder_[pc]];
+    return out;
+  }
   const std::vector<double>& lnp() const { return lnp_; }
   const std::vector<double>& mu() const { return mu_; }
 
  private:
   const LogitSubgame& s_;
-  std::vector<double> sigma_, lnp_, value_, lnd_, mu_, u_, du_, inverse_reach_;
+  std::vector<double> sigma_, lnp_, value_, lnd_, mu_, u_, du_, inverse_reach_, inverse_sigma_;
   Vector residual_;
   // dH's pattern (MakePattern) and values at the last point evaluated with the Jacobian.
   std::vector<std::size_t> column_begin_;
@@ -995,7 +1038,7 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
   // tracer's (each step adds what assembling its Jacobian costs), so large attempts wait until
   // the supports have shrunk or the trace has done enough work to pay for them.
   double budget = 0;
-  const double step_work = static_cast<double>(s.pair_slot.size() + s.num_nodes() * s.np);
+  const double step_work = static_cast<double>(s.leaf_pairs + s.num_nodes() * s.np);
   auto on_step = [&](const Vector&, const Vector& y, Evaluator& eval) {
     const std::uint32_t nv = s.num_vars;
     budget += step_work;
@@ -1025,6 +1068,44 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
   if (stats.status != LogitStatus::kConverged && !sigma.empty())
     WriteBehavior(s, index, game, sigma, behavior);
   return stats;
+}
+
+double LogitJacobianError(const LogitSubgame& s, std::uint32_t seed, int points) {
+  const std::uint32_t nv = s.num_vars;
+  if (nv == 0) return 0;
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> unit(-1, 1);
+  std::normal_distribution<double> normal;
+  Evaluator eval(s);
+  double worst = 0;
+  for (int point = 0; point < points; ++point) {
+    // ln sigma from logits of three scales: moderate, steep, and steep enough that reach
+    // probabilities fall far below the smallest double (the log-space paths).
+    const double scale = point % 3 == 0 ? 2.0 : point % 3 == 1 ? 60.0 : 900.0;
+    Vector y(nv + 1);
+    for (const auto& set : s.sets) {
+      double top = -std::numeric_limits<double>::infinity();
+      for (std::uint32_t a = 0; a < set.num_actions; ++a) {
+        y[set.first_var + a] = scale * unit(rng);
+        top = std::max(top, y[set.first_var + a]);
+      }
+      double sum = 0;
+      for (std::uint32_t a = 0; a < set.num_actions; ++a) sum += std::exp(y[set.first_var + a] - top);
+      for (std::uint32_t a = 0; a < set.num_actions; ++a) y[set.first_var + a] -= top + std::log(sum);
+    }
+    y[nv] = 10 * (unit(rng) + 1);
+    Vector v(nv + 1);
+    for (std::uint32_t i = 0; i <= nv; ++i) v[i] = normal(rng);
+    eval.Evaluate(y, true);
+    const Vector jv = eval.JacobianTimes(v);
+    constexpr double kH = 1e-6;
+    eval.Evaluate(y + kH * v, false);
+    const Vector plus = eval.residual();
+    eval.Evaluate(y - kH * v, false);
+    const Vector difference = (plus - eval.residual()) / (2 * kH);
+    worst = std::max(worst, (jv - difference).lpNorm<Eigen::Infinity>() / (1 + jv.lpNorm<Eigen::Infinity>()));
+  }
+  return worst;
 }
 
 LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIndex& index,

@@ -86,6 +86,12 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const model::Game& game, No
                                                      const std::vector<char>& cut,
                                                      const std::vector<double>& value);
 
+// A check of the tracer's Jacobian for tests: at `points` random points (profiles in log space,
+// some so steep that reach probabilities fall far below the smallest double; lambda in [0, 20]),
+// the Jacobian of the equations times a random direction against central differences of the
+// equations. Returns the largest difference relative to 1 + the product's largest entry.
+double LogitJacobianError(const LogitSubgame& subgame, std::uint32_t seed, int points);
+
 // The game's nodes in the subgame (cut nodes included, what lies below them not), in preorder.
 std::vector<NodeId> LogitSubgameNodes(const LogitSubgame& subgame);
 

@@ -5,6 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <random>
+#include <map>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "solver/equilibrium/logit.h"
@@ -116,6 +119,33 @@ t "" 2 "" { 0 0.3 }
 
 model::GamePtr Efg(const std::string& text) { return io::ReadEfg(text, "test.efg"); }
 
+// A full binary tree of the given depth, three players moving in turn, each seeing every move
+// but the two just before its own (sets of four nodes), payoffs 0-100 drawn from `seed`.
+std::string HiddenMovesEfg(int depth, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> payoff(0, 100);
+  std::string out = "EFG 2 R \"hidden moves\" { \"P1\" \"P2\" \"P3\" }\n\"\"\n";
+  std::map<std::pair<int, std::uint64_t>, int> set_number;  // (depth, what the mover saw)
+  int next_set[3] = {0, 0, 0}, outcomes = 0;
+  std::function<void(int, std::uint64_t)> node = [&](int d, std::uint64_t path) {
+    if (d == depth) {
+      out += "t \"\" " + std::to_string(++outcomes) + " \"\" { " + std::to_string(payoff(rng)) + " " +
+             std::to_string(payoff(rng)) + " " + std::to_string(payoff(rng)) + " }\n";
+      return;
+    }
+    const int player = d % 3;
+    const auto key = std::make_pair(d, d >= 2 ? path >> 2 : 0);
+    auto [it, fresh] = set_number.try_emplace(key, 0);
+    if (fresh) it->second = ++next_set[player];
+    out += "p \"\" " + std::to_string(player + 1) + " " + std::to_string(it->second);
+    out += fresh ? " \"\" { \"a\" \"b\" } 0\n" : " 0\n";
+    node(d + 1, path << 1);
+    node(d + 1, (path << 1) | 1);
+  };
+  node(0, 0);
+  return out;
+}
+
 // The largest violation of ln s(h,a) - ln s(h,0) = lambda (U(h,a) - U(h,0)) over all sets.
 double QreViolation(const Game& g, const std::vector<double>& behavior, double lambda) {
   ActionIndex index(g);
@@ -168,6 +198,20 @@ TEST_SUITE("logit") {
         CAPTURE(lambda);
         CHECK(QreViolation(*g, behavior, lambda) < 1e-10);
       }
+    }
+  }
+
+  TEST_CASE("the tracer's Jacobian agrees with central differences of its equations") {
+    // Chance, an outcome on an inner node and moving beliefs, hidden moves of three players,
+    // and Gambit's three-player games where the corpus is at hand; at points steep enough that
+    // the log-space paths are taken too.
+    std::vector<model::GamePtr> games = {Efg(kThreePlayerPennies), Efg(kChanceAndBeliefs),
+                                         Efg(testing::kMatchingPenniesEfg), Efg(kChanceBeliefsOnly),
+                                         Efg(HiddenMovesEfg(7, 11)), Efg(HiddenMovesEfg(9, 12))};
+    for (const auto& g : games) {
+      CAPTURE(g->title());
+      auto sg = MakeLogitSubgame(*g, 0, {}, {});
+      CHECK(LogitJacobianError(*sg, 7, 30) < 1e-6);
     }
   }
 
