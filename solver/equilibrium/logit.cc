@@ -613,6 +613,20 @@ class Evaluator {
   double DeterminantSign() { return factorized_ ? lu_.DeterminantSign() : 0.0; }
 
   const Vector& residual() const { return residual_; }
+  // Whether `x` solves [dH; e_k^T] x = e_last (the tangent's system, with the Jacobian last
+  // evaluated) to a residual of rounding size: at most 1e-11 of (the largest row sum of the
+  // matrix's magnitudes) times (x's largest entry).
+  bool SolvesTangentSystem(const Vector& x, std::uint32_t k) const {
+    const std::uint32_t nv = s_.num_vars;
+    Vector r = JacobianTimes(x);
+    Vector row_size = Vector::Zero(nv);
+    for (std::uint32_t pc = 0; pc <= nv; ++pc)
+      for (std::size_t e = column_begin_[pc]; e < column_begin_[pc + 1]; ++e)
+        row_size[unorder_[static_cast<std::uint32_t>(entry_row_[e])]] += std::abs(entry_value_[e]);
+    const double scale = std::max(1.0, row_size.maxCoeff()) * x.lpNorm<Eigen::Infinity>();
+    const double residual = std::max(r.lpNorm<Eigen::Infinity>(), std::abs(x[k] - 1.0));
+    return std::isfinite(residual) && residual <= 1e-11 * scale;
+  }
   // dH (without the border row) times `v` (num_vars + 1 entries, lambda last), from the
   // Jacobian last evaluated.
   Vector JacobianTimes(const Vector& v) const {
@@ -844,8 +858,11 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
   e_last[nv] = 1;
   double orientation = 0;  // sign of det [H'(y); t^T] along the branch; lambda grows at first
   // From the last factorisation, of [H'(y); e_k^T] at the point y evaluated last.
-  auto tangent_from_lu = [&](Vector& t) {
+  // With `k` (the border's coordinate), the solve is checked (SolvesTangentSystem): for an LU
+  // that reused an earlier pivot order.
+  auto tangent_from_lu = [&](Vector& t, std::uint32_t k = kNone) {
     if (!eval.Solve(e_last, t)) return false;
+    if (k != kNone && !eval.SolvesTangentSystem(t, k)) return false;
     const double sign = eval.DeterminantSign();
     if (sign == 0) return false;
     t.normalize();
@@ -909,7 +926,10 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
     // branch there.
     double turn = 0;
     if (ok) {
-      ok = eval.Factorize(k) && tangent_from_lu(t_new);
+      // The LU keeps the last pivot order when its solve checks out; otherwise it chooses its
+      // pivots again, as the orientation must come from a sound factorisation.
+      ok = (eval.Factorize(k, /*reuse_pivots=*/true) && tangent_from_lu(t_new, k)) ||
+           (eval.Factorize(k) && tangent_from_lu(t_new));
       turn = ok ? std::acos(std::clamp(t_new.dot(t), -1.0, 1.0)) : 0.0;
       if (ok && turn > kPi - kMaxTurn && first_norm <= 1e-6 * h) {
         orientation = -orientation;
