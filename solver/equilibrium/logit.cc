@@ -85,9 +85,7 @@ class LogitSubgame {
   // For every node entered by an unknown's edge (down_begin is indexed by node, num_nodes + 1),
   // the unknowns above that edge, each with the slot of (unknown above, the edge's unknown).
   std::vector<std::uint32_t> down_begin, down_var, down_slot;
-  // The pairs of unknowns on the plays, counted over the leaves: the measure of a step's work
-  // that the polish's budget uses.
-  std::size_t leaf_pairs = 0;
+
   // For every set node, the unknowns above it that are not common to its set; for each of them
   // and each action of the set, the slot of (action of the set, unknown above).
   std::vector<std::uint32_t> node_path_begin, node_path, above_begin, above_slot;
@@ -285,10 +283,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
     const std::uint32_t b = leaf_path_begin[z], e = leaf_path_begin[z + 1];
     for (std::uint32_t i = b; i < e; ++i)
       for (std::uint32_t j = b; j < e; ++j)
-        if (keep(b, i, j)) {
-          rows[leaf_path[i]].push_back(leaf_path[j]);
-          ++s.leaf_pairs;
-        }
+        if (keep(b, i, j)) rows[leaf_path[i]].push_back(leaf_path[j]);
   }
   s.row_begin.assign(s.num_vars + 1, 0);
   for (std::uint32_t r = 0; r < s.num_vars; ++r) {
@@ -1055,10 +1050,12 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
   std::size_t polishes = 0;
   // Early in the trace every action is in the support and a polish is a dense system of the
   // size of the game that cannot succeed yet. The budget keeps the polishes' work at most the
-  // tracer's (each step adds what assembling its Jacobian costs), so large attempts wait until
-  // the supports have shrunk or the trace has done enough work to pay for them.
+  // tracer's (each step adds what assembling its Jacobian costs: its pairs of edges and its
+  // sets' terms, and a pass over the nodes), so large attempts wait until the supports have
+  // shrunk or the trace has done enough work to pay for them.
   double budget = 0;
-  const double step_work = static_cast<double>(s.leaf_pairs + s.num_nodes() * s.np);
+  const double step_work =
+      static_cast<double>(s.down_var.size() + s.above_slot.size() + s.num_nodes() * s.np);
   auto on_step = [&](const Vector&, const Vector& y, Evaluator& eval) {
     const std::uint32_t nv = s.num_vars;
     budget += step_work;
