@@ -768,6 +768,7 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
   }
   Vector r, r2;
   double previous_norm = std::numeric_limits<double>::infinity();
+  double first_norm = std::numeric_limits<double>::infinity();
   for (int iter = 0; iter < kPolishIterations && m > 0; ++iter) {
     residual(sigma, r);
     const double norm = r.lpNorm<Eigen::Infinity>();
@@ -777,6 +778,10 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
     // up now, since each step costs a dense m x m factorisation, and try again further along.
     // (Singular systems at degenerate supports converge only linearly, so the bar is low.)
     if (iter >= 3 && norm > 0.9 * previous_norm) return false;
+    // Nor one that has grown a thousandfold: Newton has left the neighbourhood it started in
+    // (seen oscillating up to 1e117 over all its iterations, seconds in a large attempt).
+    if (norm > 1e3 * first_norm) return false;
+    if (iter == 0) first_norm = norm;
     previous_norm = norm;
     Eigen::MatrixXd jac(m, m);
     for (Eigen::Index j = 0; j < m; ++j) {
