@@ -23,8 +23,8 @@
 // angle (Allgower and Georg 1990, ch. 2 and 6). Reach probabilities and beliefs are computed in log space, so a deep tree's tiny
 // reach probabilities do not underflow into uniform beliefs. The Jacobian is sparse: the
 // derivative of U(h, a) by ln sigma(h', a') is non-zero only where a play passes through both
-// (h, a) and (h', a'); it is assembled leaf by leaf over pairs of moves on the leaf's path and
-// factorised by a sparse LU.
+// (h, a) and (h', a'); it is assembled over pairs of edges, one above the other (the plays below
+// a node add up to its reach times its value), and factorised by a sparse LU (KLU).
 //
 // For equilibria, the trace stops now and then (as lambda grows) to polish: the supports read
 // off the profile, the equalities of the supported actions' values are solved by Newton's
