@@ -515,8 +515,8 @@ class Evaluator {
   // The matrix is laid out in compressed columns from the fixed pattern of dH (MakePattern) with
   // the one entry of the border row, which is last in its column (the border's row, nv, is
   // the last in the elimination order); the pattern is analysed again only when k changes.
-  // With `reuse_pivots` (the corrector's LU), the rows are eliminated in the order the last
-  // factorisation of this pattern chose (SparseLu::Factorize).
+  // With `reuse_pivots`, the rows are eliminated in the order the last factorisation of this
+  // pattern chose, unless that order meets a zero or tiny pivot (SparseLu::Factorize).
   bool Factorize(std::uint32_t k, bool reuse_pivots = false) {
     const std::uint32_t nv = s_.num_vars;
     const std::uint32_t border = order_[k];
