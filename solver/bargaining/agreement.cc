@@ -102,8 +102,10 @@ Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& u
       candidate.payoffs.assign(u.begin(), u.end());
       candidate.package = p;
     }
-    // Affine: u(x) = u(lower corner) + sum_j (u(corner j) - u(lower corner)) t_j.
+    // Affine: u(x) = u(lower corner) + sum_j (u(corner j) - u(lower corner)) t_j, checked at
+    // three interior points unless the caller shows it from the payoffs' formulas.
     const auto& at = *candidates;
+    if (!continuous.empty() && problem.affine && problem.affine(x)) continue;
     for (const auto& probe : probes) {
       if (continuous.empty()) break;
       Vector& expected = scratch.expected;

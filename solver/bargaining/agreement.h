@@ -99,6 +99,11 @@ struct AgreementProblem {
   DisagreementRule rule = DisagreementRule::kThreat;
   Vector inside;                    // rule == kOutside: one per player, what each gets while
                                     // talks go on
+  // Optional: whether every payoff is certainly affine in the continuous issues over the
+  // package of these issue values (its discrete issues as given, the continuous ones anywhere
+  // in their ranges), shown from the payoffs' formulas. True lets the hull method skip its
+  // numerical check of affinity at interior points; empty, or false, and the check runs.
+  std::function<bool(const Vector& issues)> affine;
 };
 
 // Payoffs of every player at the given issue values (one per issue, discrete ones holding

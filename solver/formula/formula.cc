@@ -891,6 +891,125 @@ double RunProgram(const std::vector<detail::Instruction>& program, const double*
   return stack[1];
 }
 
+// Whether the program, run on `values` (following the branches they take), computes a value
+// affine in the slots `moving` lists, every other slot held: RunProgram's operations on the
+// values with, beside each, its degree in the marked slots (0: reads none, 1: affine, 2: not
+// known to be affine). `stack` and `degree` hold at least one more entry than the program has
+// instructions.
+bool ProgramAffineIn(const std::vector<detail::Instruction>& program, const double* values,
+                     std::span<const int> moving, double* stack, unsigned char* degree) {
+  using detail::Op;
+  const detail::Instruction* base = program.data();
+  const detail::Instruction* end = base + program.size();
+  double* top = stack;
+  unsigned char* d = degree;
+  auto slot = [&](int s) -> unsigned char {
+    return std::find(moving.begin(), moving.end(), s) != moving.end() ? 1 : 0;
+  };
+  // Degrees of a sum, a product, a quotient, and of anything else of two operands.
+  auto sum = [](unsigned char a, unsigned char b) -> unsigned char { return std::max(a, b); };
+  auto product = [](unsigned char a, unsigned char b) -> unsigned char {
+    return a == 0 ? b : b == 0 ? a : 2;
+  };
+  auto quotient = [](unsigned char a, unsigned char b) -> unsigned char { return b == 0 ? a : 2; };
+  auto other = [](unsigned char a, unsigned char b) -> unsigned char { return a == 0 && b == 0 ? 0 : 2; };
+  for (const detail::Instruction* in = base; in != end; ++in) {
+    switch (in->op) {
+      case Op::kConst: *++top = in->add; *++d = 0; break;
+      case Op::kVar: *++top = values[in->arg]; *++d = slot(in->arg); break;
+      case Op::kVarMul: *++top = values[in->arg] * in->mul + in->add; *++d = slot(in->arg); break;
+      case Op::kVarPow2:
+      case Op::kVarPow3:
+      case Op::kVarPow4: {
+        double v = values[in->arg];
+        *++top = in->op == Op::kVarPow2 ? v * v : in->op == Op::kVarPow3 ? v * v * v : v * v * v * v;
+        *++d = slot(in->arg) ? 2 : 0;
+        break;
+      }
+      case Op::kAdd: --top; --d; top[0] += top[1]; d[0] = sum(d[0], d[1]); break;
+      case Op::kSub: --top; --d; top[0] -= top[1]; d[0] = sum(d[0], d[1]); break;
+      case Op::kMul: --top; --d; top[0] *= top[1]; d[0] = product(d[0], d[1]); break;
+      case Op::kDiv: --top; --d; top[0] /= top[1]; d[0] = quotient(d[0], d[1]); break;
+      case Op::kPow: --top; --d; top[0] = Pow(top[0], top[1]); d[0] = other(d[0], d[1]); break;
+      case Op::kLt: --top; --d; top[0] = top[0] < top[1]; d[0] = other(d[0], d[1]); break;
+      case Op::kGt: --top; --d; top[0] = top[0] > top[1]; d[0] = other(d[0], d[1]); break;
+      case Op::kLe: --top; --d; top[0] = top[0] <= top[1]; d[0] = other(d[0], d[1]); break;
+      case Op::kGe: --top; --d; top[0] = top[0] >= top[1]; d[0] = other(d[0], d[1]); break;
+      case Op::kEq: --top; --d; top[0] = top[0] == top[1]; d[0] = other(d[0], d[1]); break;
+      case Op::kNe: --top; --d; top[0] = top[0] != top[1]; d[0] = other(d[0], d[1]); break;
+      case Op::kAnd: --top; --d; top[0] = top[0] != 0 && top[1] != 0; d[0] = other(d[0], d[1]); break;
+      case Op::kOr: --top; --d; top[0] = top[0] != 0 || top[1] != 0; d[0] = other(d[0], d[1]); break;
+      case Op::kAddVar: top[0] += values[in->arg]; d[0] = sum(d[0], slot(in->arg)); break;
+      case Op::kSubVar: top[0] -= values[in->arg]; d[0] = sum(d[0], slot(in->arg)); break;
+      case Op::kMulVar: top[0] *= values[in->arg]; d[0] = product(d[0], slot(in->arg)); break;
+      case Op::kDivVar: top[0] /= values[in->arg]; d[0] = quotient(d[0], slot(in->arg)); break;
+      case Op::kLtVar: top[0] = top[0] < values[in->arg]; d[0] = other(d[0], slot(in->arg)); break;
+      case Op::kGtVar: top[0] = top[0] > values[in->arg]; d[0] = other(d[0], slot(in->arg)); break;
+      case Op::kLeVar: top[0] = top[0] <= values[in->arg]; d[0] = other(d[0], slot(in->arg)); break;
+      case Op::kGeVar: top[0] = top[0] >= values[in->arg]; d[0] = other(d[0], slot(in->arg)); break;
+      case Op::kEqVar: top[0] = top[0] == values[in->arg]; d[0] = other(d[0], slot(in->arg)); break;
+      case Op::kNeVar: top[0] = top[0] != values[in->arg]; d[0] = other(d[0], slot(in->arg)); break;
+      case Op::kAddConst: top[0] += in->add; break;
+      case Op::kSubConst: top[0] -= in->add; break;
+      case Op::kMulConst: top[0] *= in->add; break;
+      case Op::kDivConst: top[0] /= in->add; break;
+      case Op::kLtConst: top[0] = top[0] < in->add; d[0] = other(d[0], 0); break;
+      case Op::kGtConst: top[0] = top[0] > in->add; d[0] = other(d[0], 0); break;
+      case Op::kLeConst: top[0] = top[0] <= in->add; d[0] = other(d[0], 0); break;
+      case Op::kGeConst: top[0] = top[0] >= in->add; d[0] = other(d[0], 0); break;
+      case Op::kEqConst: top[0] = top[0] == in->add; d[0] = other(d[0], 0); break;
+      case Op::kNeConst: top[0] = top[0] != in->add; d[0] = other(d[0], 0); break;
+      case Op::kNeg: top[0] = -top[0]; break;
+      case Op::kNot: top[0] = Not(top[0]); d[0] = other(d[0], 0); break;
+      case Op::kCall1: top[0] = in->call1(top[0]); d[0] = other(d[0], 0); break;
+      case Op::kCall2: --top; --d; top[0] = in->call2(top[0], top[1]); d[0] = other(d[0], d[1]); break;
+      case Op::kSelect:
+        top -= 2;
+        d -= 2;
+        // A branch on a term that reads a marked slot may switch inside the box.
+        d[0] = d[0] != 0 ? 2 : top[0] != 0 ? d[1] : d[2];
+        top[0] = IfThenElse(top[0], top[1], top[2]);
+        break;
+      case Op::kSum:
+      case Op::kAvg: {
+        top -= in->arg - 1;
+        d -= in->arg - 1;
+        double total = 0;
+        unsigned char most = 0;
+        for (int k = 0; k < in->arg; ++k) {
+          total += top[k];
+          most = std::max(most, d[k]);
+        }
+        top[0] = in->op == Op::kSum ? total : total / static_cast<double>(in->arg);
+        d[0] = most;
+        break;
+      }
+      case Op::kMin:
+      case Op::kMax: {
+        top -= in->arg - 1;
+        d -= in->arg - 1;
+        double m = top[0];
+        unsigned char any = 0;
+        for (int k = 0; k < in->arg; ++k) {
+          m = in->op == Op::kMin ? std::min(m, top[k]) : std::max(m, top[k]);
+          any = std::max(any, d[k]);
+        }
+        top[0] = m;
+        d[0] = in->arg == 1 ? any : any == 0 ? 0 : 2;
+        break;
+      }
+      case Op::kIf:
+        if (d[0] != 0) return false;  // which branch runs may change inside the box
+        --d;
+        if (*top-- == 0) in = base + in->arg - 1;
+        break;
+      case Op::kElse: in = base + in->arg - 1; break;
+      case Op::kEndIf: break;
+    }
+  }
+  return degree[1] <= 1;
+}
+
 // Equal bits, or both NaN.
 bool SameBits(double a, double b) {
   if (std::isnan(a) && std::isnan(b)) return true;
@@ -1033,7 +1152,7 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
 Evaluator::Evaluator(const ExpressionSet& set)
     : set_(&set),
       values_(std::make_unique<double[]>(std::max<std::size_t>(set.symbols().size(), 1))),
-      stack_(set.longest_program_ + 1) {
+      stack_(set.longest_program_ + 1), degree_(set.longest_program_ + 1) {
   Reset();
   parsers_.resize(set.size());
   for (std::size_t id = 0; id < set.size(); ++id) {
@@ -1060,6 +1179,12 @@ double Evaluator::Evaluate(const Expression& e) {
   } catch (const mu::Parser::exception_type&) {
     return std::numeric_limits<double>::quiet_NaN();
   }
+}
+
+bool Evaluator::AffineIn(const Expression& e, std::span<const int> moving) {
+  PARLEY_CHECK(e.id_ < parsers_.size());
+  if (e.program_.empty()) return false;  // muparser's: not analysed
+  return compiler::ProgramAffineIn(e.program_, values_.get(), moving, stack_.data(), degree_.data());
 }
 
 double Evaluator::EvaluateWithMuparser(const Expression& e) {

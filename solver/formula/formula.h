@@ -31,6 +31,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -179,11 +180,19 @@ class Evaluator {
   // The same value computed by muparser, whatever the bytecode: for tests that compare the
   // two. Slow (compiles the formula for muparser on every call).
   double EvaluateWithMuparser(const Expression& e);
+  // Whether `e` is certainly affine in the slots `moving` lists around
+  // the current values, every other slot held: on the branches the current values take, terms
+  // that read a marked slot are only added, subtracted, negated, multiplied by or divided by
+  // terms that read none, and no branch (if, a comparison, min, max, a function) depends on
+  // one. Then the formula is affine wherever the marked slots move with the others held. False
+  // when that cannot be shown, which includes formulas muparser evaluates.
+  bool AffineIn(const Expression& e, std::span<const int> moving);
 
  private:
   const ExpressionSet* set_;
   std::unique_ptr<double[]> values_;
   std::vector<double> stack_;
+  std::vector<unsigned char> degree_;  // AffineIn's degrees beside the stack
   std::vector<std::unique_ptr<mu::Parser>> parsers_;  // null where the bytecode serves
 };
 

@@ -7,6 +7,7 @@
 // set of its own and no key is built; otherwise the key is (stage instance, the observed
 // choices), looked up in a hash map.
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -713,6 +714,15 @@ class Expander {
     bargaining::UtilityOracle utility = [c = &context](const std::vector<double>& values, std::vector<double>* u) {
       c->self->AgreementPayoffs(c->pc, *c->def, values, u);
     };
+    // The payoffs' affinity in the continuous issues, shown from their formulas (for this
+    // solve only: the context lives on this frame).
+    input.affine = [c = &context](const std::vector<double>& values) {
+      return c->self->AgreementAffine(*c->def, values);
+    };
+    struct AffineScope {
+      bargaining::AgreementProblem& problem;
+      ~AffineScope() { problem.affine = nullptr; }
+    } affine_scope{input};
     // Affine payoffs without links or stages after the agreement: the exact method only
     // (as before those keys existed); otherwise the solver may search (and says so).
     const bool plain = b.after.empty() && input.constraints.empty() && b.parties.empty() &&
@@ -1302,6 +1312,32 @@ class Expander {
       }
       vars_[later.var_slot] = kept;
     }
+  }
+
+  // Whether every payoff of an agreement is certainly affine in bargain `def`'s continuous
+  // issues over the package of these issue values (formula::Evaluator::AffineIn): only when the
+  // payoffs are formulas of the issues, with no stages after the agreement, no variable
+  // computed after the bargain, and no computed variable that moves with the issues.
+  bool AgreementAffine(const StageDef& def, const std::vector<double>& values) {
+    const BargainDef& b = *def.bargain;
+    if (!b.after.empty() || !b.later_computed.empty()) return false;
+    if (!def.compute.empty()) {
+      if (!split_active_) return false;
+      for (char moves : split_moves_)
+        if (moves) return false;
+    }
+    std::array<int, 16> moving;  // the continuous issues' slots (more: not shown)
+    std::size_t count = 0;
+    for (const BargainIssueDef& issue : b.issues) {
+      if (issue.discrete) continue;
+      if (count == moving.size()) return false;
+      moving[count++] = issue.var_slot;
+    }
+    SetIssues(def, values);
+    for (const Formula& payoff : impl_.payoffs)
+      if (payoff.expr && !evaluator_.AffineIn(*payoff.expr, std::span<const int>(moving.data(), count)))
+        return false;
+    return true;
   }
 
   static bool ReadsSlot(const Formula& f, int slot) {
