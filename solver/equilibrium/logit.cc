@@ -372,6 +372,7 @@ class Evaluator {
     const std::uint32_t n = s.num_nodes();
     sigma_.resize(s.num_vars);
     lnp_.resize(n);
+    reach_.resize(n);
     value_.resize(static_cast<std::size_t>(n) * s.np);
     lnd_.resize(s.sets.size());
     mu_.resize(s.set_nodes.size());
@@ -399,19 +400,34 @@ class Evaluator {
     const double lambda = y[nv];
     for (std::uint32_t k = 0; k < nv; ++k) sigma_[k] = std::exp(y[k]);
     const std::uint32_t n = s.num_nodes();
+    // Reach probabilities in log space, and as plain products where they are at least
+    // e^kDirectLog (normal doubles, as exact as their logarithms; below, reach_ is not read).
     lnp_[0] = 0;
-    for (std::uint32_t i = 1; i < n; ++i)
-      lnp_[i] = lnp_[s.parent[i]] +
-                (s.var_in[i] >= 0 ? y[s.var_in[i]] : s.ln_fixed_in[i]);
+    reach_[0] = 1;
+    for (std::uint32_t i = 1; i < n; ++i) {
+      const bool free = s.var_in[i] >= 0;
+      lnp_[i] = lnp_[s.parent[i]] + (free ? y[s.var_in[i]] : s.ln_fixed_in[i]);
+      reach_[i] = reach_[s.parent[i]] * (free ? sigma_[s.var_in[i]] : s.fixed_in[i]);
+    }
     const int np = s.np;
     BackwardValues(s, sigma_, value_);
     for (std::size_t k = 0; k < s.sets.size(); ++k) {
       const auto& set = s.sets[k];
       // ln of the set's reach probability: the largest term factored out, one log per set.
-      double top = kMinusInf;
-      for (std::uint32_t m = set.first_node; m < set.end_node; ++m) top = std::max(top, lnp_[s.set_nodes[m]]);
-      // The beliefs are the terms over their sum, each term's exp taken once.
-      if (top != kMinusInf) {
+      double top = kMinusInf, bottom = 0;
+      for (std::uint32_t m = set.first_node; m < set.end_node; ++m) {
+        top = std::max(top, lnp_[s.set_nodes[m]]);
+        bottom = std::min(bottom, lnp_[s.set_nodes[m]]);
+      }
+      if (bottom >= kDirectLog) {
+        // Every node's reach a normal double: the beliefs are the reaches over their sum.
+        double sum = 0;
+        for (std::uint32_t m = set.first_node; m < set.end_node; ++m) sum += reach_[s.set_nodes[m]];
+        lnd_[k] = std::log(sum);
+        const double inverse = 1 / sum;
+        for (std::uint32_t m = set.first_node; m < set.end_node; ++m) mu_[m] = reach_[s.set_nodes[m]] * inverse;
+      } else if (top != kMinusInf) {
+        // The beliefs are the terms over their sum, each term's exp taken once.
         double sum = 0;
         for (std::uint32_t m = set.first_node; m < set.end_node; ++m)
           sum += mu_[m] = std::exp(lnp_[s.set_nodes[m]] - top);
@@ -475,7 +491,7 @@ class Evaluator {
         const std::uint32_t b = s.down_begin[c], e = s.down_begin[c + 1];
         const double lnc = lnp_[c];
         if (b == e || lnc == kMinusInf) continue;
-        const double reach = lnc >= kDirectLog ? std::exp(lnc) : 0.0;
+        const double reach = lnc >= kDirectLog ? reach_[c] : 0.0;
         const double* vc = &value_[static_cast<std::size_t>(c) * np];
         for (std::uint32_t q = b; q < e; ++q) {
           const std::uint32_t var = down_var[q];
@@ -637,7 +653,7 @@ class Evaluator {
 
  private:
   const LogitSubgame& s_;
-  std::vector<double> sigma_, lnp_, value_, lnd_, mu_, u_, du_, inverse_reach_, inverse_sigma_;
+  std::vector<double> sigma_, lnp_, reach_, value_, lnd_, mu_, u_, du_, inverse_reach_, inverse_sigma_;
   Vector residual_;
   // dH's pattern (MakePattern) and values at the last point evaluated with the Jacobian.
   std::vector<std::size_t> column_begin_;
