@@ -180,12 +180,12 @@ class Evaluator {
   // The same value computed by muparser, whatever the bytecode: for tests that compare the
   // two. Slow (compiles the formula for muparser on every call).
   double EvaluateWithMuparser(const Expression& e);
-  // Whether `e` is certainly affine in the slots `moving` lists around
-  // the current values, every other slot held: on the branches the current values take, terms
-  // that read a marked slot are only added, subtracted, negated, multiplied by or divided by
-  // terms that read none, and no branch (if, a comparison, min, max, a function) depends on
-  // one. Then the formula is affine wherever the marked slots move with the others held. False
-  // when that cannot be shown, which includes formulas muparser evaluates.
+  // Whether `e` is certainly affine in the slots `moving` lists, every other slot held at its
+  // current value: on the branches the current values take, terms that read a listed slot are
+  // only added, subtracted, negated, multiplied by or divided by terms that read none, and no
+  // branch (if, a comparison, min, max, a function) depends on one. Then no branch changes as
+  // the listed slots move, and the formula is affine in them everywhere. False when that cannot
+  // be shown, which includes formulas muparser evaluates.
   bool AffineIn(const Expression& e, std::span<const int> moving);
 
  private:
