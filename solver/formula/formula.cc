@@ -795,79 +795,147 @@ class Compiler {
 };
 
 
+// What Interpret records beside the values: nothing (RunProgram), or each value's degree in
+// some slots (ProgramAffineIn). Every hook of NoDegrees is empty, so RunProgram's loop is the
+// plain interpreter.
+struct NoDegrees {
+  void Push(unsigned char) {}
+  void PushSlot(int) {}
+  void PushPower(int) {}
+  void Sum() {}
+  void Product() {}
+  void Quotient() {}
+  void Other() {}
+  void SumSlot(int) {}
+  void ProductSlot(int) {}
+  void QuotientSlot(int) {}
+  void OtherSlot(int) {}
+  void OtherUnary() {}
+  void Select(bool) {}
+  void Many(int, bool) {}
+  bool Branchable() const { return true; }
+  void Pop() {}
+};
+
+// Degrees in the slots `moving` lists: 0 reads none, 1 affine, 2 not known to be affine.
+struct Degrees {
+  unsigned char* d;  // the top of the degree stack, beside the value stack's
+  std::span<const int> moving;
+  unsigned char Of(int slot) const {
+    return std::find(moving.begin(), moving.end(), slot) != moving.end() ? 1 : 0;
+  }
+  static unsigned char Other(unsigned char a, unsigned char b) { return a == 0 && b == 0 ? 0 : 2; }
+  void Push(unsigned char degree) { *++d = degree; }
+  void PushSlot(int slot) { Push(Of(slot)); }
+  void PushPower(int slot) { Push(Of(slot) ? 2 : 0); }
+  void Sum() { --d; d[0] = std::max(d[0], d[1]); }
+  void Product() { --d; d[0] = d[0] == 0 ? d[1] : d[1] == 0 ? d[0] : 2; }
+  void Quotient() { --d; d[0] = d[1] == 0 ? d[0] : 2; }
+  void Other() { --d; d[0] = Other(d[0], d[1]); }
+  void SumSlot(int slot) { d[0] = std::max(d[0], Of(slot)); }
+  void ProductSlot(int slot) { d[0] = d[0] == 0 ? Of(slot) : Of(slot) == 0 ? d[0] : 2; }
+  void QuotientSlot(int slot) { d[0] = Of(slot) == 0 ? d[0] : 2; }
+  void OtherSlot(int slot) { d[0] = Other(d[0], Of(slot)); }
+  void OtherUnary() { d[0] = Other(d[0], 0); }
+  // if(c, a, b) as a value: a branch on a term that reads a listed slot may switch.
+  void Select(bool first) {
+    d -= 2;
+    d[0] = d[0] != 0 ? 2 : first ? d[1] : d[2];
+  }
+  // sum, avg (`affine`: the largest degree) or min, max (affine only of constants).
+  void Many(int count, bool affine) {
+    d -= count - 1;
+    unsigned char most = 0;
+    for (int k = 0; k < count; ++k) most = std::max(most, d[k]);
+    d[0] = affine || count == 1 ? most : most == 0 ? 0 : 2;
+  }
+  // A lazy if may take its branch only on a condition that reads no listed slot.
+  bool Branchable() const { return d[0] == 0; }
+  void Pop() { --d; }
+};
+
 // Runs a compiled formula as muparser runs its bytecode: the same operations on the same
-// values in the same order. `stack` holds at least one more value than the program has
-// instructions.
-double RunProgram(const std::vector<detail::Instruction>& program, const double* values,
-                  double* stack) {
+// values in the same order, telling `track` what each does. `stack` holds at least one more
+// value than the program has instructions. Returns false only when `track` refuses a branch.
+template <class Track>
+bool Interpret(const std::vector<detail::Instruction>& program, const double* values, double* stack,
+               Track& track) {
   using detail::Op;
   const detail::Instruction* base = program.data();
   const detail::Instruction* end = base + program.size();
   double* top = stack;  // stack[1] is the first value, as in muparser
   for (const detail::Instruction* in = base; in != end; ++in) {
     switch (in->op) {
-      case Op::kConst: *++top = in->add; break;
-      case Op::kVar: *++top = values[in->arg]; break;
-      case Op::kVarMul: *++top = values[in->arg] * in->mul + in->add; break;
+      case Op::kConst: *++top = in->add; track.Push(0); break;
+      case Op::kVar: *++top = values[in->arg]; track.PushSlot(in->arg); break;
+      case Op::kVarMul: *++top = values[in->arg] * in->mul + in->add; track.PushSlot(in->arg); break;
       case Op::kVarPow2: {
         double v = values[in->arg];
         *++top = v * v;
+        track.PushPower(in->arg);
         break;
       }
       case Op::kVarPow3: {
         double v = values[in->arg];
         *++top = v * v * v;
+        track.PushPower(in->arg);
         break;
       }
       case Op::kVarPow4: {
         double v = values[in->arg];
         *++top = v * v * v * v;
+        track.PushPower(in->arg);
         break;
       }
-      case Op::kAdd: --top; top[0] += top[1]; break;
-      case Op::kSub: --top; top[0] -= top[1]; break;
-      case Op::kMul: --top; top[0] *= top[1]; break;
-      case Op::kDiv: --top; top[0] /= top[1]; break;
-      case Op::kPow: --top; top[0] = Pow(top[0], top[1]); break;
-      case Op::kLt: --top; top[0] = top[0] < top[1]; break;
-      case Op::kGt: --top; top[0] = top[0] > top[1]; break;
-      case Op::kLe: --top; top[0] = top[0] <= top[1]; break;
-      case Op::kGe: --top; top[0] = top[0] >= top[1]; break;
-      case Op::kEq: --top; top[0] = top[0] == top[1]; break;
-      case Op::kNe: --top; top[0] = top[0] != top[1]; break;
-      case Op::kAddVar: top[0] += values[in->arg]; break;
-      case Op::kSubVar: top[0] -= values[in->arg]; break;
-      case Op::kMulVar: top[0] *= values[in->arg]; break;
-      case Op::kDivVar: top[0] /= values[in->arg]; break;
-      case Op::kLtVar: top[0] = top[0] < values[in->arg]; break;
-      case Op::kGtVar: top[0] = top[0] > values[in->arg]; break;
-      case Op::kLeVar: top[0] = top[0] <= values[in->arg]; break;
-      case Op::kGeVar: top[0] = top[0] >= values[in->arg]; break;
-      case Op::kEqVar: top[0] = top[0] == values[in->arg]; break;
-      case Op::kNeVar: top[0] = top[0] != values[in->arg]; break;
+      case Op::kAdd: --top; top[0] += top[1]; track.Sum(); break;
+      case Op::kSub: --top; top[0] -= top[1]; track.Sum(); break;
+      case Op::kMul: --top; top[0] *= top[1]; track.Product(); break;
+      case Op::kDiv: --top; top[0] /= top[1]; track.Quotient(); break;
+      case Op::kPow: --top; top[0] = Pow(top[0], top[1]); track.Other(); break;
+      case Op::kLt: --top; top[0] = top[0] < top[1]; track.Other(); break;
+      case Op::kGt: --top; top[0] = top[0] > top[1]; track.Other(); break;
+      case Op::kLe: --top; top[0] = top[0] <= top[1]; track.Other(); break;
+      case Op::kGe: --top; top[0] = top[0] >= top[1]; track.Other(); break;
+      case Op::kEq: --top; top[0] = top[0] == top[1]; track.Other(); break;
+      case Op::kNe: --top; top[0] = top[0] != top[1]; track.Other(); break;
+      case Op::kAddVar: top[0] += values[in->arg]; track.SumSlot(in->arg); break;
+      case Op::kSubVar: top[0] -= values[in->arg]; track.SumSlot(in->arg); break;
+      case Op::kMulVar: top[0] *= values[in->arg]; track.ProductSlot(in->arg); break;
+      case Op::kDivVar: top[0] /= values[in->arg]; track.QuotientSlot(in->arg); break;
+      case Op::kLtVar: top[0] = top[0] < values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kGtVar: top[0] = top[0] > values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kLeVar: top[0] = top[0] <= values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kGeVar: top[0] = top[0] >= values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kEqVar: top[0] = top[0] == values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kNeVar: top[0] = top[0] != values[in->arg]; track.OtherSlot(in->arg); break;
       case Op::kAddConst: top[0] += in->add; break;
       case Op::kSubConst: top[0] -= in->add; break;
       case Op::kMulConst: top[0] *= in->add; break;
       case Op::kDivConst: top[0] /= in->add; break;
-      case Op::kLtConst: top[0] = top[0] < in->add; break;
-      case Op::kGtConst: top[0] = top[0] > in->add; break;
-      case Op::kLeConst: top[0] = top[0] <= in->add; break;
-      case Op::kGeConst: top[0] = top[0] >= in->add; break;
-      case Op::kEqConst: top[0] = top[0] == in->add; break;
-      case Op::kNeConst: top[0] = top[0] != in->add; break;
-      case Op::kAnd: --top; top[0] = top[0] != 0 && top[1] != 0; break;
-      case Op::kOr: --top; top[0] = top[0] != 0 || top[1] != 0; break;
+      case Op::kLtConst: top[0] = top[0] < in->add; track.OtherUnary(); break;
+      case Op::kGtConst: top[0] = top[0] > in->add; track.OtherUnary(); break;
+      case Op::kLeConst: top[0] = top[0] <= in->add; track.OtherUnary(); break;
+      case Op::kGeConst: top[0] = top[0] >= in->add; track.OtherUnary(); break;
+      case Op::kEqConst: top[0] = top[0] == in->add; track.OtherUnary(); break;
+      case Op::kNeConst: top[0] = top[0] != in->add; track.OtherUnary(); break;
+      case Op::kAnd: --top; top[0] = top[0] != 0 && top[1] != 0; track.Other(); break;
+      case Op::kOr: --top; top[0] = top[0] != 0 || top[1] != 0; track.Other(); break;
       case Op::kNeg: top[0] = -top[0]; break;
-      case Op::kNot: top[0] = Not(top[0]); break;
-      case Op::kCall1: top[0] = in->call1(top[0]); break;
-      case Op::kCall2: --top; top[0] = in->call2(top[0], top[1]); break;
-      case Op::kSelect: top -= 2; top[0] = IfThenElse(top[0], top[1], top[2]); break;
+      case Op::kNot: top[0] = Not(top[0]); track.OtherUnary(); break;
+      case Op::kCall1: top[0] = in->call1(top[0]); track.OtherUnary(); break;
+      case Op::kCall2: --top; top[0] = in->call2(top[0], top[1]); track.Other(); break;
+      case Op::kSelect:
+        top -= 2;
+        track.Select(top[0] != 0);
+        top[0] = IfThenElse(top[0], top[1], top[2]);
+        break;
       case Op::kSum:
       case Op::kAvg: {
         top -= in->arg - 1;
         double sum = 0;
         for (int k = 0; k < in->arg; ++k) sum += top[k];
         top[0] = in->op == Op::kSum ? sum : sum / static_cast<double>(in->arg);
+        track.Many(in->arg, true);
         break;
       }
       case Op::kMin:
@@ -879,135 +947,35 @@ double RunProgram(const std::vector<detail::Instruction>& program, const double*
         for (int k = 0; k < in->arg; ++k)
           m = in->op == Op::kMin ? std::min(m, top[k]) : std::max(m, top[k]);
         top[0] = m;
+        track.Many(in->arg, false);
         break;
       }
       case Op::kIf:
+        if (!track.Branchable()) return false;
+        track.Pop();
         if (*top-- == 0) in = base + in->arg - 1;
         break;
       case Op::kElse: in = base + in->arg - 1; break;
       case Op::kEndIf: break;
     }
   }
+  return true;
+}
+
+double RunProgram(const std::vector<detail::Instruction>& program, const double* values,
+                  double* stack) {
+  NoDegrees none;
+  Interpret(program, values, stack, none);
   return stack[1];
 }
 
 // Whether the program, run on `values` (following the branches they take), computes a value
-// affine in the slots `moving` lists, every other slot held: RunProgram's operations on the
-// values with, beside each, its degree in the marked slots (0: reads none, 1: affine, 2: not
-// known to be affine). `stack` and `degree` hold at least one more entry than the program has
-// instructions.
+// affine in the slots `moving` lists, every other slot held: Interpret with, beside each
+// value, its degree in those slots. `degree` holds as many entries as `stack`.
 bool ProgramAffineIn(const std::vector<detail::Instruction>& program, const double* values,
                      std::span<const int> moving, double* stack, unsigned char* degree) {
-  using detail::Op;
-  const detail::Instruction* base = program.data();
-  const detail::Instruction* end = base + program.size();
-  double* top = stack;
-  unsigned char* d = degree;
-  auto slot = [&](int s) -> unsigned char {
-    return std::find(moving.begin(), moving.end(), s) != moving.end() ? 1 : 0;
-  };
-  // Degrees of a sum, a product, a quotient, and of anything else of two operands.
-  auto sum = [](unsigned char a, unsigned char b) -> unsigned char { return std::max(a, b); };
-  auto product = [](unsigned char a, unsigned char b) -> unsigned char {
-    return a == 0 ? b : b == 0 ? a : 2;
-  };
-  auto quotient = [](unsigned char a, unsigned char b) -> unsigned char { return b == 0 ? a : 2; };
-  auto other = [](unsigned char a, unsigned char b) -> unsigned char { return a == 0 && b == 0 ? 0 : 2; };
-  for (const detail::Instruction* in = base; in != end; ++in) {
-    switch (in->op) {
-      case Op::kConst: *++top = in->add; *++d = 0; break;
-      case Op::kVar: *++top = values[in->arg]; *++d = slot(in->arg); break;
-      case Op::kVarMul: *++top = values[in->arg] * in->mul + in->add; *++d = slot(in->arg); break;
-      case Op::kVarPow2:
-      case Op::kVarPow3:
-      case Op::kVarPow4: {
-        double v = values[in->arg];
-        *++top = in->op == Op::kVarPow2 ? v * v : in->op == Op::kVarPow3 ? v * v * v : v * v * v * v;
-        *++d = slot(in->arg) ? 2 : 0;
-        break;
-      }
-      case Op::kAdd: --top; --d; top[0] += top[1]; d[0] = sum(d[0], d[1]); break;
-      case Op::kSub: --top; --d; top[0] -= top[1]; d[0] = sum(d[0], d[1]); break;
-      case Op::kMul: --top; --d; top[0] *= top[1]; d[0] = product(d[0], d[1]); break;
-      case Op::kDiv: --top; --d; top[0] /= top[1]; d[0] = quotient(d[0], d[1]); break;
-      case Op::kPow: --top; --d; top[0] = Pow(top[0], top[1]); d[0] = other(d[0], d[1]); break;
-      case Op::kLt: --top; --d; top[0] = top[0] < top[1]; d[0] = other(d[0], d[1]); break;
-      case Op::kGt: --top; --d; top[0] = top[0] > top[1]; d[0] = other(d[0], d[1]); break;
-      case Op::kLe: --top; --d; top[0] = top[0] <= top[1]; d[0] = other(d[0], d[1]); break;
-      case Op::kGe: --top; --d; top[0] = top[0] >= top[1]; d[0] = other(d[0], d[1]); break;
-      case Op::kEq: --top; --d; top[0] = top[0] == top[1]; d[0] = other(d[0], d[1]); break;
-      case Op::kNe: --top; --d; top[0] = top[0] != top[1]; d[0] = other(d[0], d[1]); break;
-      case Op::kAnd: --top; --d; top[0] = top[0] != 0 && top[1] != 0; d[0] = other(d[0], d[1]); break;
-      case Op::kOr: --top; --d; top[0] = top[0] != 0 || top[1] != 0; d[0] = other(d[0], d[1]); break;
-      case Op::kAddVar: top[0] += values[in->arg]; d[0] = sum(d[0], slot(in->arg)); break;
-      case Op::kSubVar: top[0] -= values[in->arg]; d[0] = sum(d[0], slot(in->arg)); break;
-      case Op::kMulVar: top[0] *= values[in->arg]; d[0] = product(d[0], slot(in->arg)); break;
-      case Op::kDivVar: top[0] /= values[in->arg]; d[0] = quotient(d[0], slot(in->arg)); break;
-      case Op::kLtVar: top[0] = top[0] < values[in->arg]; d[0] = other(d[0], slot(in->arg)); break;
-      case Op::kGtVar: top[0] = top[0] > values[in->arg]; d[0] = other(d[0], slot(in->arg)); break;
-      case Op::kLeVar: top[0] = top[0] <= values[in->arg]; d[0] = other(d[0], slot(in->arg)); break;
-      case Op::kGeVar: top[0] = top[0] >= values[in->arg]; d[0] = other(d[0], slot(in->arg)); break;
-      case Op::kEqVar: top[0] = top[0] == values[in->arg]; d[0] = other(d[0], slot(in->arg)); break;
-      case Op::kNeVar: top[0] = top[0] != values[in->arg]; d[0] = other(d[0], slot(in->arg)); break;
-      case Op::kAddConst: top[0] += in->add; break;
-      case Op::kSubConst: top[0] -= in->add; break;
-      case Op::kMulConst: top[0] *= in->add; break;
-      case Op::kDivConst: top[0] /= in->add; break;
-      case Op::kLtConst: top[0] = top[0] < in->add; d[0] = other(d[0], 0); break;
-      case Op::kGtConst: top[0] = top[0] > in->add; d[0] = other(d[0], 0); break;
-      case Op::kLeConst: top[0] = top[0] <= in->add; d[0] = other(d[0], 0); break;
-      case Op::kGeConst: top[0] = top[0] >= in->add; d[0] = other(d[0], 0); break;
-      case Op::kEqConst: top[0] = top[0] == in->add; d[0] = other(d[0], 0); break;
-      case Op::kNeConst: top[0] = top[0] != in->add; d[0] = other(d[0], 0); break;
-      case Op::kNeg: top[0] = -top[0]; break;
-      case Op::kNot: top[0] = Not(top[0]); d[0] = other(d[0], 0); break;
-      case Op::kCall1: top[0] = in->call1(top[0]); d[0] = other(d[0], 0); break;
-      case Op::kCall2: --top; --d; top[0] = in->call2(top[0], top[1]); d[0] = other(d[0], d[1]); break;
-      case Op::kSelect:
-        top -= 2;
-        d -= 2;
-        // A branch on a term that reads a marked slot may switch inside the box.
-        d[0] = d[0] != 0 ? 2 : top[0] != 0 ? d[1] : d[2];
-        top[0] = IfThenElse(top[0], top[1], top[2]);
-        break;
-      case Op::kSum:
-      case Op::kAvg: {
-        top -= in->arg - 1;
-        d -= in->arg - 1;
-        double total = 0;
-        unsigned char most = 0;
-        for (int k = 0; k < in->arg; ++k) {
-          total += top[k];
-          most = std::max(most, d[k]);
-        }
-        top[0] = in->op == Op::kSum ? total : total / static_cast<double>(in->arg);
-        d[0] = most;
-        break;
-      }
-      case Op::kMin:
-      case Op::kMax: {
-        top -= in->arg - 1;
-        d -= in->arg - 1;
-        double m = top[0];
-        unsigned char any = 0;
-        for (int k = 0; k < in->arg; ++k) {
-          m = in->op == Op::kMin ? std::min(m, top[k]) : std::max(m, top[k]);
-          any = std::max(any, d[k]);
-        }
-        top[0] = m;
-        d[0] = in->arg == 1 ? any : any == 0 ? 0 : 2;
-        break;
-      }
-      case Op::kIf:
-        if (d[0] != 0) return false;  // which branch runs may change inside the box
-        --d;
-        if (*top-- == 0) in = base + in->arg - 1;
-        break;
-      case Op::kElse: in = base + in->arg - 1; break;
-      case Op::kEndIf: break;
-    }
-  }
-  return degree[1] <= 1;
+  Degrees track{degree, moving};
+  return Interpret(program, values, stack, track) && degree[1] <= 1;
 }
 
 // Equal bits, or both NaN.
