@@ -110,9 +110,8 @@ class EfgReader {
     builder_.emplace(std::move(players));
     // Files exported by other tools often give every action a distinct label: make room for
     // every quoted string of the file (an upper bound on the labels, counted at memchr's
-    // speed) and for about one interned label per 32 bytes (a set's or action's label costs
-    // 6 bytes or more, its node's record 20 or more), so that neither the labels nor the
-    // lookup table are regrown step by step, nor the table made larger than it needs to be.
+    // speed), so that the labels are not regrown step by step. None is interned (see
+    // StoreSetLabels).
     const TextScanner::Survey survey = scan_.SurveyText();
     const std::size_t strings = survey.quotes / 2;
     builder_->SetMaxNodes(options_.max_nodes);
@@ -120,7 +119,7 @@ class EfgReader {
     // would, and name the line of a failure: Build need not check them again.
     builder_->SetChanceProbabilitiesChecked(true);
     // The labels' text is at most the file's size (room never used is never touched).
-    builder_->ReserveLabels(strings, std::min(strings, scan_.size() / 32), scan_.size());
+    builder_->ReserveLabels(strings, 0, scan_.size());
     // Files give a node a line (those written by Gambit and by other tools): the line count
     // sizes the node arrays (a file on fewer lines grows them as it goes). A node as files
     // write it takes 7 bytes at least (`t "" 0` and a separator), which bounds the estimate
@@ -131,18 +130,15 @@ class EfgReader {
       builder_->SetComment(TextScanner::Unescape(scan_.Next().text));
   }
 
-  // Reads `"label" { "a" [prob] ... }` after an information-set number at its first
-  // declaration. Returns the action labels (and probabilities for chance).
-  void ReadInfosetBody(bool chance, std::vector<LabelId>* actions, std::vector<Number>* probs,
-                       LabelId* label) {
-    // The labels (the set's, then its actions') are interned together once the list is read,
-    // so that their lookups in the label table overlap (InternAll).
+  // Reads `"label" { "a" [prob] ... }` after an information-set number into raw_labels_ (the
+  // set's label, then its actions', as the file spells them) and, for chance, `probs`.
+  void ReadInfosetBody(bool chance, std::vector<Number>* probs) {
     std::vector<std::string_view>& raw = raw_labels_;
     raw.clear();
-    bool escaped = false;
+    labels_escaped_ = false;
     auto add = [&](std::string_view text) {
       raw.push_back(text);
-      escaped = escaped || text.find('\\') != std::string_view::npos;
+      labels_escaped_ = labels_escaped_ || text.find('\\') != std::string_view::npos;
     };
     add(scan_.Peek().kind == TokenKind::kString ? scan_.Next().text : std::string_view());
     scan_.Expect(TokenKind::kLeftBrace, "'{' opening the list of actions");
@@ -165,16 +161,31 @@ class EfgReader {
     }
     if (raw.size() == 1)
       scan_.Fail(scan_.Peek(), "an information set needs at least one action");
-    // Labels with escapes (rare) are unescaped and interned one at a time.
-    actions->resize(raw.size());
-    if (escaped) {
-      for (std::size_t i = 0; i < raw.size(); ++i)
-        (*actions)[i] = builder_->Intern(TextScanner::Unescape(raw[i], unescaped_));
-    } else {
-      builder_->InternAll(raw, actions->data());
-    }
-    *label = actions->front();
-    actions->erase(actions->begin());
+  }
+
+  // Label i of those ReadInfosetBody read, its escapes undone (valid until the next call).
+  std::string_view LabelRead(std::size_t i) {
+    return labels_escaped_ ? TextScanner::Unescape(raw_labels_[i], unescaped_) : raw_labels_[i];
+  }
+
+  // Stores the labels ReadInfosetBody read: the set's into `label`, its actions' into
+  // `actions`. They are stored, not interned: files exported by other tools give every set
+  // and action a label of its own, and looking each up in a table of millions missed the
+  // cache for nothing (12 % of reading such a file); labels repeat across sets only in files
+  // small enough for the repeats not to matter.
+  void StoreSetLabels(std::vector<LabelId>* actions, LabelId* label) {
+    *label = builder_->StoreLabel(LabelRead(0));
+    actions->resize(raw_labels_.size() - 1);
+    for (std::size_t i = 1; i < raw_labels_.size(); ++i) (*actions)[i - 1] = builder_->StoreLabel(LabelRead(i));
+  }
+
+  // Whether the actions ReadInfosetBody read are those set h was declared with.
+  bool SameActions(InfosetId h) {
+    auto declared = builder_->actions(h);
+    if (declared.size() != raw_labels_.size() - 1) return false;
+    for (std::size_t i = 0; i < declared.size(); ++i)
+      if (builder_->label_text(declared[i]) != LabelRead(i + 1)) return false;
+    return true;
   }
 
   // Checks a chance information set's probabilities sum to 1.
@@ -302,11 +313,11 @@ class EfgReader {
         Token body = scan_.Peek();
         InfosetId h;
         if (body.kind == TokenKind::kString || body.kind == TokenKind::kLeftBrace) {
-          actions.clear();
           probs.clear();
-          LabelId label;
-          ReadInfosetBody(type == 'c', &actions, &probs, &label);
+          ReadInfosetBody(type == 'c', &probs);
           if (known == NumberIndex::kAbsent) {
+            LabelId label;
+            StoreSetLabels(&actions, &label);
             if (type == 'c') {
               CheckChanceSum(body, probs);
               h = builder_->AddChanceInfoset(label, actions, probs);
@@ -316,8 +327,7 @@ class EfgReader {
             sets.Insert(set_number, h);
           } else {
             h = known;
-            auto declared = builder_->actions(h);
-            bool same = std::equal(declared.begin(), declared.end(), actions.begin(), actions.end());
+            bool same = SameActions(h);
             for (std::size_t i = 0; same && i < probs.size(); ++i)
               same = probs[i].ToRational() == builder_->probability(h, static_cast<std::uint32_t>(i)).ToRational();
             if (!same)
@@ -357,6 +367,7 @@ class EfgReader {
   std::string unescaped_, node_label_;  // labels whose escapes had to be undone
   std::vector<Number> payoffs_;  // reused for every outcome
   std::vector<std::string_view> raw_labels_;  // reused for every information set
+  bool labels_escaped_ = false;               // whether one of raw_labels_ has an escape
 };
 
 std::string Quote(std::string_view s) {

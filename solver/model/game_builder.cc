@@ -491,7 +491,9 @@ GamePtr GameBuilder::Build() {
     std::uint32_t tag;
     std::uint32_t offset_plus_one;
   };
-  const std::size_t list_slots = std::bit_ceil(2 * set_order.size() + 2);
+  // Lists can be equal only where labels were interned (stored ones get ids of their own).
+  const bool share = !interned_.empty();
+  const std::size_t list_slots = share ? std::bit_ceil(2 * set_order.size() + 2) : 1;
   detail::ZeroedArray<ListSlot> shared_lists(list_slots);
   auto list_of = [&](InfosetId h_new) -> std::span<const LabelId> {
     const InfosetDraft& d = infosets_[set_order[h_new]];
@@ -526,10 +528,16 @@ GamePtr GameBuilder::Build() {
   g.infosets_.reserve(set_order.size());
   g.action_labels_.reserve(action_labels_.size());
   for (InfosetId h_new = 0; h_new < set_order.size(); ++h_new) {
-    if (h_new + kListAhead < set_order.size())
+    if (share && h_new + kListAhead < set_order.size())
       __builtin_prefetch(&shared_lists[hash_of(list_of(h_new + kListAhead)) & (list_slots - 1)]);
     const InfosetDraft& d = infosets_[set_order[h_new]];
-    std::uint32_t list_offset = share_list(list_of(h_new));
+    std::uint32_t list_offset;
+    if (share) {
+      list_offset = share_list(list_of(h_new));
+    } else {
+      list_offset = static_cast<std::uint32_t>(g.action_labels_.size());
+      g.action_labels_.insert(g.action_labels_.end(), list_of(h_new).begin(), list_of(h_new).end());
+    }
     Game::InfosetRecord rec{d.player, d.label, list_offset, d.num_actions, member_start[h_new], 0};
     if (d.player == kChancePlayer) {
       g.has_chance_ = true;

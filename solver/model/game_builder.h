@@ -74,6 +74,12 @@ class GameBuilder {
 
   // Interns a label; equal strings get equal ids (0 is the empty label).
   LabelId Intern(std::string_view label);
+  // Stores a label without looking it up: a new id even for a text stored before (0 for the
+  // empty label). For readers of files whose labels rarely repeat, where a lookup would cost
+  // more than the text it saves; the text of the stored labels is at most the file's.
+  LabelId StoreLabel(std::string_view label);
+  // The text of a label id returned by Intern or StoreLabel.
+  std::string_view label_text(LabelId id) const { return LabelText(id); }
   // Interns labels[i] into ids[i], in order (the same ids as Intern on each in turn), with
   // the table's memory fetched for all of them before any is looked up: in a file with a
   // distinct label on every action, every lookup misses the cache, and this overlaps them.
@@ -151,8 +157,6 @@ class GameBuilder {
     LabelId id = 0;           // 0: empty
     std::uint32_t tag = 0;    // the high bits of the label's hash
   };
-  // Node and outcome labels, rarely shared, are stored without a lookup.
-  LabelId StoreLabel(std::string_view label);
   // Intern's lookup and insertion, the table having room for one more label.
   LabelId InternHashed(std::string_view label, std::size_t hash);
   void RehashLabels(std::size_t slots);

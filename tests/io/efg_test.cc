@@ -135,6 +135,41 @@ t "" 3
     CHECK(ErrorOf("").find("bad.efg:1:1: not a Gambit extensive-form file") == 0);
   }
 
+  TEST_CASE("labels are kept as written: escapes undone, repeated declarations compared by text") {
+    // Set 1 of player 1 at nodes 1 and 3 (the second declaration repeats the list, as Gambit
+    // writes it), set 2 with the very same labels, and escaped quotes in one label.
+    const std::string head = "EFG 2 R \"g\" { \"A\" \"B\" }\n";
+    const std::string body =
+        "p \"\" 1 1 \"s\" { \"say \\\"yes\\\"\" \"no\" } 0\n"
+        "p \"\" 2 1 \"t\" { \"x\" \"y\" } 0\n"
+        "p \"\" 1 1 \"s\" { \"say \\\"yes\\\"\" \"no\" } 0\n"
+        "t \"\" 1 \"o\" { 1 2 }\nt \"\" 0\nt \"\" 0\n"
+        "p \"\" 1 2 \"s2\" { \"say \\\"yes\\\"\" \"no\" } 0\nt \"\" 0\nt \"\" 0\n";
+    auto g = ReadEfg(head + body, "labels.efg");
+    const model::InfosetId s = g->infoset(0);
+    CHECK(g->infoset_label(s) == "s");
+    CHECK(g->action_label(s, 0) == "say \"yes\"");
+    CHECK(g->action_label(s, 1) == "no");
+    CHECK(g->infoset(2) == s);  // the node declared again is in the same set
+    const model::InfosetId s2 = g->infoset(g->num_nodes() - 3);
+    CHECK(s2 != s);
+    CHECK(g->infoset_label(s2) == "s2");
+    CHECK(g->action_label(s2, 0) == "say \"yes\"");
+    CHECK(g->action_label(s2, 1) == "no");
+    // Declared again with a label that differs in one escaped character, or with one action
+    // fewer: refused at the list.
+    const std::string other =
+        "p \"\" 1 1 \"s\" { \"say \\\"yes\\\"\" \"no\" } 0\n"
+        "p \"\" 2 1 \"t\" { \"x\" \"y\" } 0\n"
+        "p \"\" 1 1 \"s\" { \"say \\\"yet\\\"\" \"no\" } 0\n";
+    CHECK(ErrorOf(head + other).find("bad.efg:4:10: information set 1 of player 1 is declared again with other actions") == 0);
+    const std::string fewer =
+        "p \"\" 1 1 \"s\" { \"a\" \"b\" } 0\n"
+        "p \"\" 2 1 \"t\" { \"x\" \"y\" } 0\n"
+        "p \"\" 1 1 \"s\" { \"a\" } 0\n";
+    CHECK(ErrorOf(head + fewer).find("bad.efg:4:10: information set 1 of player 1 is declared again with other actions") == 0);
+  }
+
   TEST_CASE("a 15,000-deep centipede loads and solves without recursion") {
     std::string text = "EFG 2 R \"deep\" { \"A\" \"B\" }\n";
     const int depth = 15000;
