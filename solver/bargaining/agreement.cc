@@ -745,18 +745,21 @@ Table MakeTable(const AgreementProblem& problem) {
   return table;
 }
 
-// Do the constraints look linear in the continuous issues (checked like the payoffs)?
+// Do the constraints look linear in the continuous issues (checked like the payoffs, unless
+// the caller shows it from their formulas, package by package)?
 bool ConstraintsLinear(const AgreementProblem& problem, const Layout& layout,
                        const std::vector<Candidate>& candidates) {
   if (problem.constraints.empty()) return true;
   const std::size_t corners = std::size_t{1} << layout.continuous.size();
   const double probes[3][3] = {{0.5, 0.5, 0.5}, {0.3, 0.8, 0.6}, {0.9, 0.2, 0.35}};
+  Vector x;
   for (std::size_t first = 0; first < candidates.size(); first += corners) {
+    if (problem.linear_constraints && problem.linear_constraints(candidates[first].issues)) continue;
     for (const AgreementConstraint& constraint : problem.constraints) {
       const double base = constraint.value(candidates[first].issues);
       double scale = std::max(1.0, std::abs(base));
       for (const auto& probe : probes) {
-        Vector x = candidates[first].issues;
+        x.assign(candidates[first].issues.begin(), candidates[first].issues.end());
         double expected = base;
         for (std::size_t j = 0; j < layout.continuous.size(); ++j) {
           const AgreementIssue& issue = problem.issues[layout.continuous[j]];

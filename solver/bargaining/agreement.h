@@ -104,6 +104,10 @@ struct AgreementProblem {
   // in their ranges), shown from the payoffs' formulas. True lets the hull method skip its
   // numerical check of affinity at interior points; empty, or false, and the check runs.
   std::function<bool(const Vector& issues)> affine;
+  // Optional, the same for the constraints: whether every constraint is certainly affine in
+  // the continuous issues over the package of these issue values, shown from its formula.
+  // True lets the hull method skip its numerical check of linearity at interior points.
+  std::function<bool(const Vector& issues)> linear_constraints;
 };
 
 // Payoffs of every player at the given issue values (one per issue, discrete ones holding

@@ -719,9 +719,16 @@ class Expander {
     input.affine = [c = &context](const std::vector<double>& values) {
       return c->self->AgreementAffine(*c->def, values);
     };
+    if (!input.constraints.empty())
+      input.linear_constraints = [c = &context](const std::vector<double>& values) {
+        return c->self->ConstraintsAffine(*c->def, values);
+      };
     struct AffineScope {
       bargaining::AgreementProblem& problem;
-      ~AffineScope() { problem.affine = nullptr; }
+      ~AffineScope() {
+        problem.affine = nullptr;
+        problem.linear_constraints = nullptr;
+      }
     } affine_scope{input};
     // Affine payoffs without links or stages after the agreement: the exact method only
     // (as before those keys existed); otherwise the solver may search (and says so).
@@ -1314,29 +1321,68 @@ class Expander {
     }
   }
 
-  // Whether every payoff of an agreement is certainly affine in bargain `def`'s continuous
-  // issues over the package of these issue values (formula::Evaluator::AffineIn): only when the
-  // payoffs are formulas of the issues, with no stages after the agreement, no variable
-  // computed after the bargain, and no computed variable that moves with the issues.
-  bool AgreementAffine(const StageDef& def, const std::vector<double>& values) {
+  // The slots in which an agreement's formulas must be affine for them to be affine in
+  // bargain `def`'s continuous issues over the package of these issue values, into `moving`
+  // (returns how many; 0 when that cannot be shown): the continuous issues, then each computed
+  // variable that moves with them (split_moves_) whose formula is itself affine in the slots
+  // before it (formula::Evaluator::AffineIn), since an affine function of affine functions is
+  // affine. Variables that only the no-deal branch computes (later_computed) keep their
+  // values through the solve (AgreementPayoffs moves them only to check that no payoff reads
+  // them, and puts them back), so they count as constants. Not with stages after the
+  // agreement, a computed variable that is not affine, or one that reads a variable computed
+  // at or after its own place (it sees the value of the call before). Leaves the issues and
+  // the computed variables at these values.
+  std::size_t AffineSlots(const StageDef& def, const std::vector<double>& values, std::span<int> moving) {
     const BargainDef& b = *def.bargain;
-    if (!b.after.empty() || !b.later_computed.empty()) return false;
-    if (!def.compute.empty()) {
-      if (!split_active_) return false;
-      for (char moves : split_moves_)
-        if (moves) return false;
-    }
-    std::array<int, 16> moving;  // the continuous issues' slots (more: not shown)
+    if (!b.after.empty()) return 0;
+    if (!def.compute.empty() && !split_active_) return 0;
     std::size_t count = 0;
     for (const BargainIssueDef& issue : b.issues) {
       if (issue.discrete) continue;
-      if (count == moving.size()) return false;
+      if (count == moving.size()) return 0;
       moving[count++] = issue.var_slot;
     }
     SetIssues(def, values);
+    for (std::size_t k = 0; k < def.compute.size(); ++k) {
+      if (!split_moves_[k]) continue;
+      const Expression& e = *def.compute[k].second;
+      for (int slot : e.used_slots())
+        if (split_position_[static_cast<std::size_t>(slot)] >= static_cast<int>(k)) return 0;
+      if (count == moving.size() || !evaluator_.AffineIn(e, moving.first(count))) return 0;
+      moving[count++] = def.compute[k].first;
+    }
+    return count;
+  }
+
+  // Whether every payoff of an agreement is certainly affine in bargain `def`'s continuous
+  // issues over the package of these issue values (AffineSlots): only when the payoffs are
+  // formulas of the issues and of variables computed from them.
+  bool AgreementAffine(const StageDef& def, const std::vector<double>& values) {
+    std::array<int, 64> moving;
+    const std::size_t count = AffineSlots(def, values, moving);
+    if (count == 0) return false;
     for (const Formula& payoff : impl_.payoffs)
       if (payoff.expr && !evaluator_.AffineIn(*payoff.expr, std::span<const int>(moving.data(), count)))
         return false;
+    return true;
+  }
+
+  // Whether every constraint of bargain `def` (the bounds that read other issues, then the
+  // `constraints`, as BargainProblem lists them) is certainly affine in its continuous issues
+  // over the package of these issue values (AffineSlots).
+  bool ConstraintsAffine(const StageDef& def, const std::vector<double>& values) {
+    std::array<int, 64> moving;
+    const std::size_t count = AffineSlots(def, values, moving);
+    if (count == 0) return false;
+    const std::span<const int> slots(moving.data(), count);
+    const BargainDef& b = *def.bargain;
+    for (const BargainIssueDef& issue : b.issues) {
+      if (issue.discrete) continue;
+      if (!issue.from_links.empty() && !(issue.from.expr && evaluator_.AffineIn(*issue.from.expr, slots))) return false;
+      if (!issue.to_links.empty() && !(issue.to.expr && evaluator_.AffineIn(*issue.to.expr, slots))) return false;
+    }
+    for (const BargainConstraintDef& constraint : b.constraints)
+      if (!evaluator_.AffineIn(*constraint.lhs, slots) || !evaluator_.AffineIn(*constraint.rhs, slots)) return false;
     return true;
   }
 

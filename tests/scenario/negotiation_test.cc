@@ -131,6 +131,49 @@ payoffs:
     }
   }
 
+  TEST_CASE("computed variables of the issues: linearity shown from the formulas, or found not") {
+    // The problem of the test above, its constraint and payoffs through computed variables:
+    // the answer is x = 0.8, y = 0, payoffs (0.8, 1.2). `half` and `total` are affine in the
+    // issues, so the payoffs and the constraint are shown affine from their formulas and the
+    // hull method skips its numerical checks at interior points; with abs() in `half` (the
+    // same values on the box, but a branch the analysis does not follow) the checks run: the
+    // same answer, with more formulas evaluated.
+    const std::string text = R"(title: computed
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        x: {from: 0, to: 1}
+        y: {from: 0, to: 1}
+      constraints:
+        - y + half <= 0.4
+      disagreement: [0, 0]
+    compute:
+      half: x / 2
+      total: x + y
+payoffs:
+  A: if(deal == agree, total, 0)
+  B: if(deal == agree, 2 - total, 0)
+)";
+    std::size_t evaluations[2] = {0, 0};
+    for (int checked = 0; checked < 2; ++checked) {
+      CAPTURE(checked);
+      auto s = Read(checked ? With(text, "half: x / 2", "half: abs(x / 2)") : text);
+      const BargainRecord& b = s->bargains[0];
+      CHECK(b.step.optimality == bargaining::Optimality::kExact);
+      CHECK(b.step.issue_values[0] == doctest::Approx(0.8).epsilon(1e-9));
+      CHECK(b.step.issue_values[1] == doctest::Approx(0).epsilon(1e-9));
+      CHECK(Payoffs(*s)[1] == doctest::Approx(1.2).epsilon(1e-9));
+      evaluations[checked] = s->stats.evaluations;
+    }
+    CHECK(evaluations[0] < evaluations[1]);
+    // A constraint quadratic through a computed variable is not linear: not the hull method
+    // (which would cut the box by a straight line), but the search, which says so.
+    auto q = Read(With(text, "half: x / 2", "half: x * x / 2"));
+    CHECK(q->bargains[0].step.optimality != bargaining::Optimality::kExact);
+  }
+
   // Powers (0.8, 0.2) would give A x = 0.8 of a pie (weighted Nash). R, not at the table,
   // reviews the terms: clearing pays R 0.6 - x, blocking pays everyone 0 (as no deal does).
   const char* kReview = R"(title: review
