@@ -797,7 +797,7 @@ void Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value, 
     std::vector<std::size_t> next(start.begin(), start.end() - 1);
     for (std::size_t k = 0; k < candidates->size(); ++k) order[next[(*candidates)[k].package]++] = k;
   }
-  std::vector<const Candidate*> inside, outside;
+  std::vector<Candidate*> inside, outside;
   std::vector<double> in_value, out_value;
   for (std::size_t p = 0; p < packages; ++p) {
     inside.clear();
@@ -805,7 +805,7 @@ void Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value, 
     in_value.clear();
     out_value.clear();
     for (std::size_t k = start[p]; k < start[p + 1]; ++k) {
-      const Candidate& c = (*candidates)[order[k]];
+      Candidate& c = (*candidates)[order[k]];
       const double v = value(c);
       if (v <= 1e-12 * scale) {
         inside.push_back(&c);
@@ -815,7 +815,6 @@ void Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value, 
         out_value.push_back(v);
       }
     }
-    for (const Candidate* c : inside) kept.push_back(*c);
     for (std::size_t a = 0; a < inside.size(); ++a) {
       if (in_value[a] > -1e-12 * scale) continue;  // on the boundary already
       for (std::size_t b = 0; b < outside.size(); ++b) {
@@ -827,11 +826,14 @@ void Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value, 
           c.issues[i] = inside[a]->issues[i] + t * (outside[b]->issues[i] - inside[a]->issues[i]);
         utility(c.issues, &c.payoffs);
         kept.push_back(std::move(c));
-        if (kept.size() > kMaxCutPoints)
+        if (kept.size() + inside.size() > kMaxCutPoints)  // with this package's, moved below
           throw LimitError("the bargain's constraints cut its issue box into more than 20000 "
                            "points; use fewer continuous issues or constraints");
       }
     }
+    // The points kept are moved, not copied (the crossings above were made from them first);
+    // the order does not matter, as all are sorted below.
+    for (Candidate* c : inside) kept.push_back(std::move(*c));
   }
   // Drop exact duplicates (the same crossing reached from several pairs).
   std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) {
@@ -874,7 +876,7 @@ Vector Lift(const std::vector<Candidate>& candidates, const Vector& lottery, std
 // The exact method over candidates (already cut by the constraints and floors), with the
 // concept over the players in `at_table` only: their payoffs are what the hull method sees;
 // everyone's payoffs are lifted back from the lotteries over the candidates.
-AgreementResult SolveExact(const AgreementProblem& problem, std::vector<Candidate> candidates,
+AgreementResult SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& candidates,
                            std::size_t packages, const Vector& d, const std::vector<std::size_t>& at_table,
                            const Vector& weights) {
   const std::size_t n = d.size();
@@ -891,16 +893,18 @@ AgreementResult SolveExact(const AgreementProblem& problem, std::vector<Candidat
   }
   if (problem.weights.empty()) projected.weights.clear();
   projected.disagreement = dp;
-  std::vector<Candidate> full = candidates;
+  // The hull's own copy (MakeHull snaps tiny payoffs), projected on the table's parties.
+  std::vector<Candidate> projected_candidates = candidates;
   if (!identity)
-    for (Candidate& c : candidates) {
+    for (Candidate& c : projected_candidates) {
       Vector u;
       for (std::size_t i : at_table) u.push_back(c.payoffs[i]);
       c.payoffs = std::move(u);
     }
-  Hull hull = MakeHull(std::move(candidates), packages, dp);
+  Hull hull = MakeHull(std::move(projected_candidates), packages, dp);
   AgreementResult out = SolveHull(projected, hull);
-  // hull.candidates are `full` in the same order (MakeHull only snaps tiny payoffs).
+  // hull.candidates are `candidates` in the same order (MakeHull only snaps tiny payoffs).
+  const std::vector<Candidate>& full = candidates;
   out.points.clear();
   for (const Candidate& c : full) out.points.push_back(c.payoffs);
   if (!identity) {
@@ -1284,16 +1288,21 @@ AgreementResult SolveAxiomatic(const AgreementProblem& problem, const UtilityOra
                                const Prepared& prepared, const Table& table, const Vector& d,
                                const Floors& floors) {
   if (prepared.exact) {
-    std::vector<Candidate> candidates = prepared.candidates;
-    double scale = 1;
-    for (const Candidate& c : candidates)
-      for (double v : c.payoffs) scale = std::max(scale, std::abs(v));
-    for (const auto& [i, value] : floors) {
-      const std::size_t who = i;
-      const double floor = value;
-      Cut(&candidates, prepared.layout.packages, [who, floor](const Candidate& c) { return floor - c.payoffs[who]; },
-          scale, utility);
+    // The prepared candidates, or a copy cut by the floors.
+    std::vector<Candidate> cut;
+    if (!floors.empty()) {
+      cut = prepared.candidates;
+      double scale = 1;
+      for (const Candidate& c : cut)
+        for (double v : c.payoffs) scale = std::max(scale, std::abs(v));
+      for (const auto& [i, value] : floors) {
+        const std::size_t who = i;
+        const double floor = value;
+        Cut(&cut, prepared.layout.packages, [who, floor](const Candidate& c) { return floor - c.payoffs[who]; },
+            scale, utility);
+      }
     }
+    const std::vector<Candidate>& candidates = floors.empty() ? prepared.candidates : cut;
     if (candidates.empty()) {
       AgreementResult out;
       out.issues = problem.issues;
@@ -1304,7 +1313,7 @@ AgreementResult SolveAxiomatic(const AgreementProblem& problem, const UtilityOra
       out.issue_values.assign(problem.issues.size(), std::numeric_limits<double>::quiet_NaN());
       return out;
     }
-    AgreementResult out = SolveExact(problem, std::move(candidates), prepared.layout.packages, d,
+    AgreementResult out = SolveExact(problem, candidates, prepared.layout.packages, d,
                                      table.parties, table.weights);
     out.parties.assign(table.parties.begin(), table.parties.end());
     return out;
