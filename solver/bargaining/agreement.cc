@@ -1276,13 +1276,6 @@ void Prepare(const AgreementProblem& problem, const UtilityOracle& utility, Agre
   prepared.nonlinear = MakeNonlinear(problem, utility, layout);
 }
 
-Prepared Prepare(const AgreementProblem& problem, const UtilityOracle& utility, AgreementMethod method,
-                 bool zero_weight) {
-  Prepared prepared;
-  Prepare(problem, utility, method, zero_weight, prepared);
-  return prepared;
-}
-
 // The axiomatic concept over the prepared set, disagreement point d, `floors` beyond it.
 AgreementResult SolveAxiomatic(const AgreementProblem& problem, const UtilityOracle& utility,
                                const Prepared& prepared, const Table& table, const Vector& d,
@@ -1503,8 +1496,10 @@ void PreparedAgreement::Reset() {
 
 namespace {
 
+// `kept` (optional): a Prepared whose storage the preparation writes over (a keeping caller's).
 AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const UtilityOracle& utility,
-                                   AgreementMethod method, const ContinuationOracle& continuation);
+                                   AgreementMethod method, const ContinuationOracle& continuation,
+                                   Prepared* kept = nullptr);
 
 }  // namespace
 
@@ -1524,7 +1519,7 @@ void SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle&
   const Table& table = state.table;
   const bool plain = IsPlain(problem, table);
   if (!plain) {
-    *out = SolveAgreementImpl(problem, utility, method, {});
+    *out = SolveAgreementImpl(problem, utility, method, {}, &state.prepared);
     return;
   }
   state.ready = SolvePlain(problem, utility, method, table, true, state.prepared, state.hull, out);
@@ -1546,7 +1541,8 @@ bool SolvePrepared(const AgreementProblem& problem, const PreparedAgreement& pre
 namespace {
 
 AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const UtilityOracle& utility,
-                                   AgreementMethod method, const ContinuationOracle& continuation) {
+                                   AgreementMethod method, const ContinuationOracle& continuation,
+                                   Prepared* kept) {
   const std::size_t n = problem.disagreement.size();
   const Table table = MakeTable(problem);
   const bool plain = IsPlain(problem, table);
@@ -1581,7 +1577,17 @@ AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const Utilit
     SolvePlain(problem, utility, method, table, false, prepared, hull, &out);
     return out;
   }
-  const Prepared prepared = Prepare(problem, utility, method, table.zero_weight);
+  Prepared fresh;
+  Prepared& preparing = kept ? *kept : fresh;
+  Prepare(problem, utility, method, table.zero_weight, preparing);
+  // A kept nonlinear preparation would refer to `problem` and `utility`, which it outlives.
+  struct NonlinearScope {
+    Prepared* kept;
+    ~NonlinearScope() {
+      if (kept) kept->nonlinear.reset();
+    }
+  } nonlinear_scope{kept};
+  const Prepared& prepared = preparing;
   const Vector& d = problem.rule == DisagreementRule::kOutside ? problem.inside : problem.disagreement;
   auto solve = [&](const Floors& floors) {
     if (problem.protocol == Protocol::kAlternating && floors.empty())
