@@ -783,9 +783,11 @@ constexpr std::size_t kMaxCutPoints = 20000;
 // adds, for every pair on opposite sides, the point where the segment crosses the boundary.
 // The hull of the result is exactly the package's hull cut by the half-space (value affine
 // along each segment). Points come with their issues and payoffs; `evaluate` gives the payoffs
-// of a crossing's issues (exact for affine payoffs).
+// of a crossing's issues (exact for affine payoffs). Returns false, leaving *candidates in an
+// unspecified state (some moved from), at a value that is not finite (a constraint shown
+// linear from its formula may still divide by 0 at a corner): no cut is defined then.
 template <typename Value>
-void Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value, double scale,
+[[nodiscard]] bool Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value, double scale,
          const UtilityOracle& utility) {
   std::vector<Candidate> kept;
   // Each package's candidates in their order (a counting sort of their indices): one pass
@@ -807,6 +809,7 @@ void Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value, 
     for (std::size_t k = start[p]; k < start[p + 1]; ++k) {
       Candidate& c = (*candidates)[order[k]];
       const double v = value(c);
+      if (!std::isfinite(v)) return false;
       if (v <= 1e-12 * scale) {
         inside.push_back(&c);
         in_value.push_back(v);
@@ -843,6 +846,7 @@ void Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value, 
                return a.package == b.package && a.issues == b.issues;
              }), kept.end());
   *candidates = std::move(kept);
+  return true;
 }
 
 // The issue bounds and constraints active at issue values x (within 1e-9 of their scale).
@@ -1251,17 +1255,22 @@ void Prepare(const AgreementProblem& problem, const UtilityOracle& utility, Agre
     prepared.candidates.clear();
   bool linear = corners == Corners::kAffine && ConstraintsLinear(problem, layout, prepared.candidates);
   if (linear && !zero_weight) {
-    prepared.exact = true;
     double scale = 1;
     for (const Candidate& c : prepared.candidates)
       for (double v : c.issues) scale = std::max(scale, std::abs(v));
+    // A constraint that is not finite at some point is not linear there (as the numerical
+    // check finds when it runs): the search below, or the refusal, as for one that is not.
     for (const AgreementConstraint& constraint : problem.constraints)
-      Cut(&prepared.candidates, layout.packages, [&](const Candidate& c) { return constraint.value(c.issues); },
-          scale, utility);
-    if (prepared.candidates.empty())
-      throw ValidationError("no agreement satisfies the bargain's constraints (" +
-                            problem.constraints.front().text + (problem.constraints.size() > 1 ? ", ..." : "") + ")");
-    return;
+      if (linear)
+        linear = Cut(&prepared.candidates, layout.packages,
+                     [&](const Candidate& c) { return constraint.value(c.issues); }, scale, utility);
+    if (linear) {
+      prepared.exact = true;
+      if (prepared.candidates.empty())
+        throw ValidationError("no agreement satisfies the bargain's constraints (" +
+                              problem.constraints.front().text + (problem.constraints.size() > 1 ? ", ..." : "") + ")");
+      return;
+    }
   }
   // A weight of 0 is honoured by the nonlinear method (a floor u_i >= d_i beside the concept),
   // whatever the caller allows: the payoffs themselves are affine.
@@ -1291,8 +1300,9 @@ AgreementResult SolveAxiomatic(const AgreementProblem& problem, const UtilityOra
       for (const auto& [i, value] : floors) {
         const std::size_t who = i;
         const double floor = value;
-        Cut(&cut, prepared.layout.packages, [who, floor](const Candidate& c) { return floor - c.payoffs[who]; },
-            scale, utility);
+        if (!Cut(&cut, prepared.layout.packages, [who, floor](const Candidate& c) { return floor - c.payoffs[who]; },
+                 scale, utility))
+          throw ValidationError("an outside option of the bargain is not a finite number");
       }
     }
     const std::vector<Candidate>& candidates = floors.empty() ? prepared.candidates : cut;

@@ -946,7 +946,9 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
     // step cut a corner of the branch or jumped to another stretch of it. One exception: a
     // tangent reversed while the predicted point was already on the branch (first correction
     // below 1e-6 of the step, or within ten times the last correction made at the point the
-    // step started from, which bounds how close to the branch that point itself lies) means the
+    // step started from, which bounds how close to the branch that point itself lies, as long
+    // as that is below 1e-3 of the step: a step that lands on a stretch of the branch traversed
+    // the other way is corrected by more than that, unless the two are that close) means the
     // determinant's sign changed between two points of one straight stretch: a bifurcation
     // point passed, or, in degenerate games, a pivot so small that rounding sets its sign
     // (gambit-games/efg/2s2x2x2.efg). The orientation follows the branch there. Without the
@@ -959,7 +961,7 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
       ok = (eval.Factorize(k, /*reuse_pivots=*/true) && tangent_from_lu(t_new, k)) ||
            (eval.Factorize(k) && tangent_from_lu(t_new));
       turn = ok ? std::acos(std::clamp(t_new.dot(t), -1.0, 1.0)) : 0.0;
-      if (ok && turn > kPi - kMaxTurn && first_norm <= 1e-6 * h + 10 * base_error) {
+      if (ok && turn > kPi - kMaxTurn && first_norm <= 1e-6 * h + std::min(10 * base_error, 1e-3 * h)) {
         orientation = -orientation;
         t_new = -t_new;
         turn = kPi - turn;

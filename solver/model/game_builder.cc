@@ -491,7 +491,9 @@ GamePtr GameBuilder::Build() {
     std::uint32_t tag;
     std::uint32_t offset_plus_one;
   };
-  // Lists can be equal only where labels were interned (stored ones get ids of their own).
+  // Equal lists are looked for only where labels were interned: stored labels get ids of
+  // their own, so only lists of empty labels (all id 0) could still match, and storing those
+  // once per set costs memory only.
   const bool share = !interned_.empty();
   const std::size_t list_slots = share ? std::bit_ceil(2 * set_order.size() + 2) : 1;
   detail::ZeroedArray<ListSlot> shared_lists(list_slots);

@@ -174,6 +174,47 @@ payoffs:
     CHECK(q->bargains[0].step.optimality != bargaining::Optimality::kExact);
   }
 
+  TEST_CASE("constraints shown linear from their formulas: fewer evaluations, and not at 0 / 0") {
+    // Payoffs written with the issues themselves (shown affine either way); the constraint
+    // through a computed variable, shown linear, or with abs() (not shown: checked at three
+    // interior points of the box). The same exact answer as above, with fewer evaluations.
+    const std::string text = R"(title: constraint
+players: [A, B]
+parameters:
+  k: {value: 2, min: 0, max: 4}
+stages:
+  - name: deal
+    bargain:
+      issues:
+        x: {from: 0, to: 1}
+        y: {from: 0, to: 1}
+      constraints:
+        - y <= 0.4 - x / k
+      disagreement: [0, 0]
+payoffs:
+  A: if(deal == agree, x + y, 0)
+  B: if(deal == agree, 2 - x - y, 0)
+)";
+    std::size_t evaluations[2] = {0, 0};
+    for (int checked = 0; checked < 2; ++checked) {
+      CAPTURE(checked);
+      auto s = Read(checked ? With(text, "y <= 0.4 - x / k", "y <= 0.4 - abs(x) / k") : text);
+      const BargainRecord& b = s->bargains[0];
+      CHECK(b.step.optimality == bargaining::Optimality::kExact);
+      CHECK(b.step.issue_values[0] == doctest::Approx(0.8).epsilon(1e-9));
+      CHECK(Payoffs(*s)[1] == doctest::Approx(1.2).epsilon(1e-9));
+      evaluations[checked] = s->stats.evaluations;
+    }
+    CHECK(evaluations[0] < evaluations[1]);
+    // With k = 0 the formula is still affine in the issues by its form, but it is 0 / 0 at
+    // x = 0 and -infinity elsewhere: no cut is defined, and the bargain goes the way of the
+    // abs() form (whose numerical check sees the same values), not into the hull with NaN.
+    auto zero = Read(text, {"k=0"});
+    auto zero_abs = Read(With(text, "y <= 0.4 - x / k", "y <= 0.4 - abs(x) / k"), {"k=0"});
+    CHECK(zero->bargains[0].step.agreement_possible == zero_abs->bargains[0].step.agreement_possible);
+    CHECK(Payoffs(*zero) == Payoffs(*zero_abs));
+  }
+
   // Powers (0.8, 0.2) would give A x = 0.8 of a pie (weighted Nash). R, not at the table,
   // reviews the terms: clearing pays R 0.6 - x, blocking pays everyone 0 (as no deal does).
   const char* kReview = R"(title: review
