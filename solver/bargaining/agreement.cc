@@ -275,6 +275,17 @@ Hull MakeHull(std::vector<Candidate> candidates, std::size_t packages, Vector d)
   return hull;
 }
 
+// SolveExact's working storage, kept with a preparation so that solving it again (a sweep, a
+// Monte Carlo draw) writes over the last solve's: the hull, the candidates MakeHull swaps out
+// of it, the problem projected on the table's parties and its disagreement point. Used by one
+// thread at a time. Its hull is never prepared for other weights (no Nash frontiers).
+struct ExactScratch {
+  Hull hull;
+  std::vector<Candidate> candidates;
+  AgreementProblem projected;
+  Vector dp;
+};
+
 // Talks fail for sure: the result holds d and the ideal point.
 void NoAgreement(const Hull& hull, AgreementResult* out) {
   const Vector& d = hull.d;
@@ -681,12 +692,6 @@ void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResul
   DescribeAll(hull, *chosen, out);
 }
 
-AgreementResult SolveHull(const AgreementProblem& problem, const Hull& hull) {
-  AgreementResult out;
-  SolveHull(problem, hull, &out);
-  return out;
-}
-
 // ---- Parties, constraints, floors: the general problem -------------------------------------
 
 // Who bargains and with what weight, checked: the parties (indices into the payoff vector),
@@ -880,37 +885,51 @@ Vector Lift(const std::vector<Candidate>& candidates, const Vector& lottery, std
 // The exact method over candidates (already cut by the constraints and floors), with the
 // concept over the players in `at_table` only: their payoffs are what the hull method sees;
 // everyone's payoffs are lifted back from the lotteries over the candidates.
-AgreementResult SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& candidates,
-                           std::size_t packages, const Vector& d, const std::vector<std::size_t>& at_table,
-                           const Vector& weights) {
+// Written over *out (its storage reused), with `scratch` for the hull and the projection.
+void SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& candidates,
+                std::size_t packages, const Vector& d, const std::vector<std::size_t>& at_table,
+                const Vector& weights, ExactScratch& scratch, AgreementResult* out_ptr) {
+  AgreementResult& out = *out_ptr;
   const std::size_t n = d.size();
   bool identity = at_table.size() == n;
   for (std::size_t q = 0; q < at_table.size() && identity; ++q) identity = at_table[q] == q;
-  AgreementProblem projected = problem;
+  AgreementProblem& projected = scratch.projected;
+  projected = problem;
   projected.parties.clear();
   projected.constraints.clear();
   projected.weights.clear();
-  Vector dp;
+  projected.affine = nullptr;
+  projected.linear_constraints = nullptr;
+  Vector& dp = scratch.dp;
+  dp.clear();
   for (std::size_t i : at_table) {
     dp.push_back(d[i]);
     projected.weights.push_back(weights[i]);
   }
   if (problem.weights.empty()) projected.weights.clear();
-  projected.disagreement = dp;
-  // The hull's own copy (MakeHull snaps tiny payoffs), projected on the table's parties.
-  std::vector<Candidate> projected_candidates = candidates;
-  if (!identity)
-    for (Candidate& c : projected_candidates) {
-      Vector u;
-      for (std::size_t i : at_table) u.push_back(c.payoffs[i]);
-      c.payoffs = std::move(u);
+  projected.disagreement.assign(dp.begin(), dp.end());
+  // The hull's own copy (MakeHull snaps tiny payoffs), projected on the table's parties,
+  // written over the candidates the last MakeHull swapped out.
+  std::vector<Candidate>& own = scratch.candidates;
+  own.resize(candidates.size());
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
+    const Candidate& c = candidates[k];
+    own[k].issues.assign(c.issues.begin(), c.issues.end());
+    own[k].package = c.package;
+    if (identity) {
+      own[k].payoffs.assign(c.payoffs.begin(), c.payoffs.end());
+    } else {
+      own[k].payoffs.clear();
+      for (std::size_t i : at_table) own[k].payoffs.push_back(c.payoffs[i]);
     }
-  Hull hull = MakeHull(std::move(projected_candidates), packages, dp);
-  AgreementResult out = SolveHull(projected, hull);
-  // hull.candidates are `candidates` in the same order (MakeHull only snaps tiny payoffs).
+  }
+  MakeHull(own, packages, dp, scratch.hull);
+  SolveHull(projected, scratch.hull, &out);
+  // The hull's candidates are `candidates` in the same order (MakeHull only snaps tiny
+  // payoffs): the points are everyone's payoffs.
   const std::vector<Candidate>& full = candidates;
-  out.points.clear();
-  for (const Candidate& c : full) out.points.push_back(c.payoffs);
+  out.points.resize(full.size());
+  for (std::size_t k = 0; k < full.size(); ++k) out.points[k].assign(full[k].payoffs.begin(), full[k].payoffs.end());
   if (!identity) {
     // Everyone's payoffs from the lotteries over the candidates.
     const std::vector<Candidate>& lifted = full;
@@ -947,7 +966,6 @@ AgreementResult SolveExact(const AgreementProblem& problem, const std::vector<Ca
   }
   out.optimality = Optimality::kExact;
   if (out.agreement_possible && !out.lottery) out.binding = Binding(problem, out.issue_values);
-  return out;
 }
 
 // ---- The nonlinear method ------------------------------------------------------------------
@@ -1236,6 +1254,7 @@ struct Prepared {
   std::vector<Candidate> candidates;  // exact: cut by the constraints
   std::optional<Nonlinear> nonlinear;
   CornerScratch corners;              // EnumerateCorners' working vectors
+  mutable ExactScratch solve;         // SolveExact's, for the solves of this preparation
 };
 
 // Written over `prepared` (its storage reused).
@@ -1286,9 +1305,10 @@ void Prepare(const AgreementProblem& problem, const UtilityOracle& utility, Agre
 }
 
 // The axiomatic concept over the prepared set, disagreement point d, `floors` beyond it.
-AgreementResult SolveAxiomatic(const AgreementProblem& problem, const UtilityOracle& utility,
-                               const Prepared& prepared, const Table& table, const Vector& d,
-                               const Floors& floors) {
+// Written over *out (its storage reused where the exact method solves).
+void SolveAxiomatic(const AgreementProblem& problem, const UtilityOracle& utility,
+                    const Prepared& prepared, const Table& table, const Vector& d,
+                    const Floors& floors, AgreementResult* out) {
   if (prepared.exact) {
     // The prepared candidates, or a copy cut by the floors.
     std::vector<Candidate> cut;
@@ -1307,22 +1327,28 @@ AgreementResult SolveAxiomatic(const AgreementProblem& problem, const UtilityOra
     }
     const std::vector<Candidate>& candidates = floors.empty() ? prepared.candidates : cut;
     if (candidates.empty()) {
-      AgreementResult out;
-      out.issues = problem.issues;
-      out.agreement_possible = false;
-      out.result.disagreement = d;
-      out.result.ideal = d;
-      out.payoffs = d;
-      out.issue_values.assign(problem.issues.size(), std::numeric_limits<double>::quiet_NaN());
-      return out;
+      *out = AgreementResult{};
+      out->issues = problem.issues;
+      out->agreement_possible = false;
+      out->result.disagreement = d;
+      out->result.ideal = d;
+      out->payoffs = d;
+      out->issue_values.assign(problem.issues.size(), std::numeric_limits<double>::quiet_NaN());
+      return;
     }
-    AgreementResult out = SolveExact(problem, candidates, prepared.layout.packages, d,
-                                     table.parties, table.weights);
-    out.parties.assign(table.parties.begin(), table.parties.end());
-    return out;
+    SolveExact(problem, candidates, prepared.layout.packages, d, table.parties, table.weights, prepared.solve, out);
+    out->parties.assign(table.parties.begin(), table.parties.end());
+    return;
   }
-  AgreementResult out = SolveNonlinear(problem, *prepared.nonlinear, d, table.parties, table.weights, floors);
-  out.parties.assign(table.parties.begin(), table.parties.end());
+  *out = SolveNonlinear(problem, *prepared.nonlinear, d, table.parties, table.weights, floors);
+  out->parties.assign(table.parties.begin(), table.parties.end());
+}
+
+AgreementResult SolveAxiomatic(const AgreementProblem& problem, const UtilityOracle& utility,
+                               const Prepared& prepared, const Table& table, const Vector& d,
+                               const Floors& floors) {
+  AgreementResult out;
+  SolveAxiomatic(problem, utility, prepared, table, d, floors, &out);
   return out;
 }
 
@@ -1506,10 +1532,18 @@ void PreparedAgreement::Reset() {
 
 namespace {
 
-// `kept` (optional): a Prepared whose storage the preparation writes over (a keeping caller's).
+// SolveAgreement's result written over *out; `kept` (optional): a Prepared whose storage the
+// preparation and the exact solve write over (a keeping caller's, with its kept result).
+void SolveAgreementInto(const AgreementProblem& problem, const UtilityOracle& utility,
+                        AgreementMethod method, const ContinuationOracle& continuation,
+                        Prepared* kept, AgreementResult* out);
+
 AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const UtilityOracle& utility,
-                                   AgreementMethod method, const ContinuationOracle& continuation,
-                                   Prepared* kept = nullptr);
+                                   AgreementMethod method, const ContinuationOracle& continuation) {
+  AgreementResult out;
+  SolveAgreementInto(problem, utility, method, continuation, nullptr, &out);
+  return out;
+}
 
 }  // namespace
 
@@ -1529,7 +1563,7 @@ void SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle&
   const Table& table = state.table;
   const bool plain = IsPlain(problem, table);
   if (!plain) {
-    *out = SolveAgreementImpl(problem, utility, method, {}, &state.prepared);
+    SolveAgreementInto(problem, utility, method, {}, &state.prepared, out);
     return;
   }
   state.ready = SolvePlain(problem, utility, method, table, true, state.prepared, state.hull, out);
@@ -1550,9 +1584,10 @@ bool SolvePrepared(const AgreementProblem& problem, const PreparedAgreement& pre
 
 namespace {
 
-AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const UtilityOracle& utility,
-                                   AgreementMethod method, const ContinuationOracle& continuation,
-                                   Prepared* kept) {
+void SolveAgreementInto(const AgreementProblem& problem, const UtilityOracle& utility,
+                        AgreementMethod method, const ContinuationOracle& continuation,
+                        Prepared* kept, AgreementResult* out_ptr) {
+  AgreementResult& out = *out_ptr;
   const std::size_t n = problem.disagreement.size();
   const Table table = MakeTable(problem);
   const bool plain = IsPlain(problem, table);
@@ -1578,14 +1613,16 @@ AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const Utilit
                           std::to_string(problem.inside.size()) + ")");
   if (continuation && problem.protocol == Protocol::kAxiomatic && problem.rule == DisagreementRule::kThreat &&
       method == AgreementMethod::kExactOrSearch) {
-    if (std::optional<AgreementResult> out = internal::SolveByRegions(problem, utility, continuation)) return *out;
+    if (std::optional<AgreementResult> regions = internal::SolveByRegions(problem, utility, continuation)) {
+      out = std::move(*regions);
+      return;
+    }
   }
   if (plain) {
     Prepared prepared;
     Hull hull;
-    AgreementResult out;
     SolvePlain(problem, utility, method, table, false, prepared, hull, &out);
-    return out;
+    return;
   }
   Prepared fresh;
   Prepared& preparing = kept ? *kept : fresh;
@@ -1599,14 +1636,12 @@ AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const Utilit
   } nonlinear_scope{kept};
   const Prepared& prepared = preparing;
   const Vector& d = problem.rule == DisagreementRule::kOutside ? problem.inside : problem.disagreement;
-  auto solve = [&](const Floors& floors) {
-    if (problem.protocol == Protocol::kAlternating && floors.empty())
-      return SolveAlternatingOffers(problem, utility, prepared, table, d);
-    return SolveAxiomatic(problem, utility, prepared, table, d, floors);
-  };
-  AgreementResult out = solve({});
+  if (problem.protocol == Protocol::kAlternating)
+    out = SolveAlternatingOffers(problem, utility, prepared, table, d);
+  else
+    SolveAxiomatic(problem, utility, prepared, table, d, {}, &out);
   out.parties.assign(table.parties.begin(), table.parties.end());
-  if (problem.rule != DisagreementRule::kOutside) return out;
+  if (problem.rule != DisagreementRule::kOutside) return;
   // The outside-option principle: a party whose share is below its option gets exactly the
   // option; the others split the rest (Binmore, Shaked and Sutton 1989).
   const Vector& outside = problem.disagreement;
@@ -1619,7 +1654,7 @@ AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const Utilit
     out.issue_values.assign(problem.issues.size(), std::numeric_limits<double>::quiet_NaN());
     out.terms = {};
     out.binding.clear();
-    return out;
+    return;
   }
   for (std::size_t round = 0; round < table.parties.size(); ++round) {
     Floors floors;
@@ -1652,7 +1687,6 @@ AgreementResult SolveAgreementImpl(const AgreementProblem& problem, const Utilit
       out.binding = again.binding;
     }
   }
-  return out;
 }
 
 }  // namespace
