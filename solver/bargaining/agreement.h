@@ -213,7 +213,8 @@ class PreparedAgreement {
 // SolveAgreement (no continuation), its result written over `out` (every field set); when it
 // took the plain exact path, `keep` holds what it prepared, otherwise `keep` is reset. The
 // storage of `keep` (corners, hull, frontiers) and of `out` is reused, so a caller that
-// prepares again for new inputs (a new draw of the parameters) allocates little.
+// prepares again for new inputs (a new draw of the parameters) allocates little. When it
+// throws, `out` may be partly written and must not be read.
 void SolveAgreementKeeping(const AgreementProblem& problem, const UtilityOracle& utility,
                            AgreementMethod method, PreparedAgreement* keep, AgreementResult* out);
 
