@@ -533,13 +533,12 @@ GamePtr GameBuilder::Build() {
     if (share && h_new + kListAhead < set_order.size())
       __builtin_prefetch(&shared_lists[hash_of(list_of(h_new + kListAhead)) & (list_slots - 1)]);
     const InfosetDraft& d = infosets_[set_order[h_new]];
-    std::uint32_t list_offset;
-    if (share) {
-      list_offset = share_list(list_of(h_new));
-    } else {
-      list_offset = static_cast<std::uint32_t>(g.action_labels_.size());
-      g.action_labels_.insert(g.action_labels_.end(), list_of(h_new).begin(), list_of(h_new).end());
-    }
+    const std::span<const LabelId> list = list_of(h_new);
+    std::uint32_t list_offset = static_cast<std::uint32_t>(g.action_labels_.size());
+    if (share)
+      list_offset = share_list(list);
+    else
+      g.action_labels_.insert(g.action_labels_.end(), list.begin(), list.end());
     Game::InfosetRecord rec{d.player, d.label, list_offset, d.num_actions, member_start[h_new], 0};
     if (d.player == kChancePlayer) {
       g.has_chance_ = true;

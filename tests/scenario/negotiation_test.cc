@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "solver/bargaining/agreement.h"
@@ -131,6 +132,18 @@ payoffs:
     }
   }
 
+  // The pie of the test above (A gets x + y, B 2 - x - y, d = (0, 0), y <= 0.4 - x/2), in the
+  // form `text` writes it: solved exactly at x = 0.8 with payoffs (0.8, 1.2). Returns the
+  // expansion, whose `stats.evaluations` the tests below compare.
+  std::shared_ptr<const Scenario> ReadExactPie(const std::string& text) {
+    auto s = Read(text);
+    const BargainRecord& b = s->bargains[0];
+    CHECK(b.step.optimality == bargaining::Optimality::kExact);
+    CHECK(b.step.issue_values[0] == doctest::Approx(0.8).epsilon(1e-9));
+    CHECK(Payoffs(*s)[1] == doctest::Approx(1.2).epsilon(1e-9));
+    return s;
+  }
+
   TEST_CASE("computed variables of the issues: linearity shown from the formulas, or found not") {
     // The problem of the test above, its constraint and payoffs through computed variables:
     // the answer is x = 0.8, y = 0, payoffs (0.8, 1.2). `half` and `total` are affine in the
@@ -159,12 +172,8 @@ payoffs:
     std::size_t evaluations[2] = {0, 0};
     for (int checked = 0; checked < 2; ++checked) {
       CAPTURE(checked);
-      auto s = Read(checked ? With(text, "half: x / 2", "half: abs(x / 2)") : text);
-      const BargainRecord& b = s->bargains[0];
-      CHECK(b.step.optimality == bargaining::Optimality::kExact);
-      CHECK(b.step.issue_values[0] == doctest::Approx(0.8).epsilon(1e-9));
-      CHECK(b.step.issue_values[1] == doctest::Approx(0).epsilon(1e-9));
-      CHECK(Payoffs(*s)[1] == doctest::Approx(1.2).epsilon(1e-9));
+      auto s = ReadExactPie(checked ? With(text, "half: x / 2", "half: abs(x / 2)") : text);
+      CHECK(s->bargains[0].step.issue_values[1] == doctest::Approx(0).epsilon(1e-9));
       evaluations[checked] = s->stats.evaluations;
     }
     CHECK(evaluations[0] < evaluations[1]);
@@ -176,8 +185,8 @@ payoffs:
 
   TEST_CASE("constraints shown linear from their formulas: fewer evaluations, and not at 0 / 0") {
     // Payoffs written with the issues themselves (shown affine either way); the constraint
-    // through a computed variable, shown linear, or with abs() (not shown: checked at three
-    // interior points of the box). The same exact answer as above, with fewer evaluations.
+    // through a parameter, shown linear, or with abs() (not shown: checked at three interior
+    // points of the box). The same exact answer as above, with fewer evaluations.
     const std::string text = R"(title: constraint
 players: [A, B]
 parameters:
@@ -198,11 +207,7 @@ payoffs:
     std::size_t evaluations[2] = {0, 0};
     for (int checked = 0; checked < 2; ++checked) {
       CAPTURE(checked);
-      auto s = Read(checked ? With(text, "y <= 0.4 - x / k", "y <= 0.4 - abs(x) / k") : text);
-      const BargainRecord& b = s->bargains[0];
-      CHECK(b.step.optimality == bargaining::Optimality::kExact);
-      CHECK(b.step.issue_values[0] == doctest::Approx(0.8).epsilon(1e-9));
-      CHECK(Payoffs(*s)[1] == doctest::Approx(1.2).epsilon(1e-9));
+      auto s = ReadExactPie(checked ? With(text, "y <= 0.4 - x / k", "y <= 0.4 - abs(x) / k") : text);
       evaluations[checked] = s->stats.evaluations;
     }
     CHECK(evaluations[0] < evaluations[1]);
