@@ -688,6 +688,36 @@ class Compiler {
       fused.push_back(in);
     }
     rpn_.swap(fused);
+    // Then a name compared with a name or a constant, as an if's condition: one instruction.
+    // (No jump lands inside the three: a branch starts at the name, after an else or an end.)
+    fused.clear();
+    for (std::size_t k = 0; k < rpn_.size(); ++k) {
+      const Instruction& in = rpn_[k];
+      if (in.op == Op::kVar && k + 2 < rpn_.size() && rpn_[k + 2].op == Op::kIf) {
+        const Instruction& compare = rpn_[k + 1];
+        Instruction f;
+        f.left = in.arg;
+        switch (compare.op) {
+          case Op::kEqVar: f.op = Op::kIfEqVar, f.right = compare.arg; break;
+          case Op::kNeVar: f.op = Op::kIfNeVar, f.right = compare.arg; break;
+          case Op::kEqConst: f.op = Op::kIfEqConst, f.add = compare.add; break;
+          case Op::kNeConst: f.op = Op::kIfNeConst, f.add = compare.add; break;
+          default: f.op = Op::kConst; break;
+        }
+        if (f.op != Op::kConst) {
+          fused.push_back(f);
+          k += 2;
+          continue;
+        }
+      }
+      fused.push_back(in);
+    }
+    rpn_.swap(fused);
+  }
+
+  static bool IsIf(Op op) {
+    return op == Op::kIf || op == Op::kIfEqVar || op == Op::kIfNeVar || op == Op::kIfEqConst ||
+           op == Op::kIfNeConst;
   }
 
   static Op Fused(Op op, bool name) {
@@ -733,6 +763,9 @@ class Compiler {
           if (depth < 1) return false;
           at_if.push_back(--depth);
           continue;
+        case Op::kIfEqVar: case Op::kIfNeVar: case Op::kIfEqConst: case Op::kIfNeConst:
+          at_if.push_back(depth);  // its condition is pushed and removed within it
+          continue;
         case Op::kElse:
           if (at_if.empty() || depth != at_if.back() + 1) return false;
           depth = at_if.back();
@@ -763,8 +796,11 @@ class Compiler {
     index[rpn_.size()] = kept;
     std::vector<std::size_t> ifs, elses;
     for (std::size_t k = 0; k < rpn_.size(); ++k) {
+      if (IsIf(rpn_[k].op)) {
+        ifs.push_back(k);
+        continue;
+      }
       switch (rpn_[k].op) {
-        case Op::kIf: ifs.push_back(k); break;
         case Op::kElse:
           if (ifs.empty()) return false;
           rpn_[ifs.back()].arg = index[k] + 1;
@@ -817,13 +853,33 @@ struct NoDegrees {
   void Pop() {}
 };
 
-// Degrees in the slots `moving` lists: 0 reads none, 1 affine, 2 not known to be affine.
+// Whether a run reads a slot that `watched` flags (1 for each such slot, 0 for the others).
+struct Reads {
+  const unsigned char* watched;
+  bool read = false;
+  void Push(unsigned char) {}
+  void PushSlot(int slot) { read = read || watched[slot] != 0; }
+  void PushPower(int slot) { PushSlot(slot); }
+  void Sum() {}
+  void Product() {}
+  void Quotient() {}
+  void Other() {}
+  void SumSlot(int slot) { PushSlot(slot); }
+  void ProductSlot(int slot) { PushSlot(slot); }
+  void QuotientSlot(int slot) { PushSlot(slot); }
+  void OtherSlot(int slot) { PushSlot(slot); }
+  void OtherUnary() {}
+  void Select(bool) {}
+  void Many(int, bool) {}
+  bool Branchable() const { return true; }
+  void Pop() {}
+};
+
+// Degrees in the slots `moving` flags: 0 reads none, 1 affine, 2 not known to be affine.
 struct Degrees {
-  unsigned char* d;  // the top of the degree stack, beside the value stack's
-  std::span<const int> moving;
-  unsigned char Of(int slot) const {
-    return std::find(moving.begin(), moving.end(), slot) != moving.end() ? 1 : 0;
-  }
+  unsigned char* d;             // the top of the degree stack, beside the value stack's
+  const unsigned char* moving;  // per slot: 1 when it moves, else 0
+  unsigned char Of(int slot) const { return moving[slot]; }
   static unsigned char Other(unsigned char a, unsigned char b) { return a == 0 && b == 0 ? 0 : 2; }
   void Push(unsigned char degree) { *++d = degree; }
   void PushSlot(int slot) { Push(Of(slot)); }
@@ -855,86 +911,98 @@ struct Degrees {
 };
 
 // Runs a compiled formula as muparser runs its bytecode: the same operations on the same
-// values in the same order, telling `track` what each does. `stack` holds at least one more
-// value than the program has instructions. Returns false only when `track` refuses a branch.
+// values in the same order, telling `track` what each does. The top of the value stack lives
+// in a register (`tos`), the values below it in `stack`, so that a chain of operations on the
+// top never waits for a store to memory; `stack` holds at least one more value than the
+// program has instructions (stack[1] holds no value: it is where the first push spills the
+// empty register). Returns false only when `track` refuses a branch; otherwise the value is
+// in `*result`.
 template <class Track>
 bool Interpret(const std::vector<detail::Instruction>& program, const double* values, double* stack,
-               Track& track) {
+               Track& track, double* result) {
   using detail::Op;
   const detail::Instruction* base = program.data();
   const detail::Instruction* end = base + program.size();
-  double* top = stack;  // stack[1] is the first value, as in muparser
+  double* sp = stack;  // the value below the top; sp == stack + 1 when one value is held
+  double tos = 0;      // the top
+  auto push = [&](double v) {
+    *++sp = tos;
+    tos = v;
+  };
   for (const detail::Instruction* in = base; in != end; ++in) {
     switch (in->op) {
-      case Op::kConst: *++top = in->add; track.Push(0); break;
-      case Op::kVar: *++top = values[in->arg]; track.PushSlot(in->arg); break;
-      case Op::kVarMul: *++top = values[in->arg] * in->mul + in->add; track.PushSlot(in->arg); break;
+      case Op::kConst: push(in->add); track.Push(0); break;
+      case Op::kVar: push(values[in->arg]); track.PushSlot(in->arg); break;
+      case Op::kVarMul: push(values[in->arg] * in->mul + in->add); track.PushSlot(in->arg); break;
       case Op::kVarPow2: {
         double v = values[in->arg];
-        *++top = v * v;
+        push(v * v);
         track.PushPower(in->arg);
         break;
       }
       case Op::kVarPow3: {
         double v = values[in->arg];
-        *++top = v * v * v;
+        push(v * v * v);
         track.PushPower(in->arg);
         break;
       }
       case Op::kVarPow4: {
         double v = values[in->arg];
-        *++top = v * v * v * v;
+        push(v * v * v * v);
         track.PushPower(in->arg);
         break;
       }
-      case Op::kAdd: --top; top[0] += top[1]; track.Sum(); break;
-      case Op::kSub: --top; top[0] -= top[1]; track.Sum(); break;
-      case Op::kMul: --top; top[0] *= top[1]; track.Product(); break;
-      case Op::kDiv: --top; top[0] /= top[1]; track.Quotient(); break;
-      case Op::kPow: --top; top[0] = Pow(top[0], top[1]); track.Other(); break;
-      case Op::kLt: --top; top[0] = top[0] < top[1]; track.Other(); break;
-      case Op::kGt: --top; top[0] = top[0] > top[1]; track.Other(); break;
-      case Op::kLe: --top; top[0] = top[0] <= top[1]; track.Other(); break;
-      case Op::kGe: --top; top[0] = top[0] >= top[1]; track.Other(); break;
-      case Op::kEq: --top; top[0] = top[0] == top[1]; track.Other(); break;
-      case Op::kNe: --top; top[0] = top[0] != top[1]; track.Other(); break;
-      case Op::kAddVar: top[0] += values[in->arg]; track.SumSlot(in->arg); break;
-      case Op::kSubVar: top[0] -= values[in->arg]; track.SumSlot(in->arg); break;
-      case Op::kMulVar: top[0] *= values[in->arg]; track.ProductSlot(in->arg); break;
-      case Op::kDivVar: top[0] /= values[in->arg]; track.QuotientSlot(in->arg); break;
-      case Op::kLtVar: top[0] = top[0] < values[in->arg]; track.OtherSlot(in->arg); break;
-      case Op::kGtVar: top[0] = top[0] > values[in->arg]; track.OtherSlot(in->arg); break;
-      case Op::kLeVar: top[0] = top[0] <= values[in->arg]; track.OtherSlot(in->arg); break;
-      case Op::kGeVar: top[0] = top[0] >= values[in->arg]; track.OtherSlot(in->arg); break;
-      case Op::kEqVar: top[0] = top[0] == values[in->arg]; track.OtherSlot(in->arg); break;
-      case Op::kNeVar: top[0] = top[0] != values[in->arg]; track.OtherSlot(in->arg); break;
-      case Op::kAddConst: top[0] += in->add; break;
-      case Op::kSubConst: top[0] -= in->add; break;
-      case Op::kMulConst: top[0] *= in->add; break;
-      case Op::kDivConst: top[0] /= in->add; break;
-      case Op::kLtConst: top[0] = top[0] < in->add; track.OtherUnary(); break;
-      case Op::kGtConst: top[0] = top[0] > in->add; track.OtherUnary(); break;
-      case Op::kLeConst: top[0] = top[0] <= in->add; track.OtherUnary(); break;
-      case Op::kGeConst: top[0] = top[0] >= in->add; track.OtherUnary(); break;
-      case Op::kEqConst: top[0] = top[0] == in->add; track.OtherUnary(); break;
-      case Op::kNeConst: top[0] = top[0] != in->add; track.OtherUnary(); break;
-      case Op::kAnd: --top; top[0] = top[0] != 0 && top[1] != 0; track.Other(); break;
-      case Op::kOr: --top; top[0] = top[0] != 0 || top[1] != 0; track.Other(); break;
-      case Op::kNeg: top[0] = -top[0]; break;
-      case Op::kNot: top[0] = Not(top[0]); track.OtherUnary(); break;
-      case Op::kCall1: top[0] = in->call1(top[0]); track.OtherUnary(); break;
-      case Op::kCall2: --top; top[0] = in->call2(top[0], top[1]); track.Other(); break;
-      case Op::kSelect:
-        top -= 2;
-        track.Select(top[0] != 0);
-        top[0] = IfThenElse(top[0], top[1], top[2]);
+      case Op::kAdd: tos = *sp-- + tos; track.Sum(); break;
+      case Op::kSub: tos = *sp-- - tos; track.Sum(); break;
+      case Op::kMul: tos = *sp-- * tos; track.Product(); break;
+      case Op::kDiv: tos = *sp-- / tos; track.Quotient(); break;
+      case Op::kPow: tos = Pow(*sp--, tos); track.Other(); break;
+      case Op::kLt: tos = *sp-- < tos; track.Other(); break;
+      case Op::kGt: tos = *sp-- > tos; track.Other(); break;
+      case Op::kLe: tos = *sp-- <= tos; track.Other(); break;
+      case Op::kGe: tos = *sp-- >= tos; track.Other(); break;
+      case Op::kEq: tos = *sp-- == tos; track.Other(); break;
+      case Op::kNe: tos = *sp-- != tos; track.Other(); break;
+      case Op::kAddVar: tos += values[in->arg]; track.SumSlot(in->arg); break;
+      case Op::kSubVar: tos -= values[in->arg]; track.SumSlot(in->arg); break;
+      case Op::kMulVar: tos *= values[in->arg]; track.ProductSlot(in->arg); break;
+      case Op::kDivVar: tos /= values[in->arg]; track.QuotientSlot(in->arg); break;
+      case Op::kLtVar: tos = tos < values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kGtVar: tos = tos > values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kLeVar: tos = tos <= values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kGeVar: tos = tos >= values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kEqVar: tos = tos == values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kNeVar: tos = tos != values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kAddConst: tos += in->add; break;
+      case Op::kSubConst: tos -= in->add; break;
+      case Op::kMulConst: tos *= in->add; break;
+      case Op::kDivConst: tos /= in->add; break;
+      case Op::kLtConst: tos = tos < in->add; track.OtherUnary(); break;
+      case Op::kGtConst: tos = tos > in->add; track.OtherUnary(); break;
+      case Op::kLeConst: tos = tos <= in->add; track.OtherUnary(); break;
+      case Op::kGeConst: tos = tos >= in->add; track.OtherUnary(); break;
+      case Op::kEqConst: tos = tos == in->add; track.OtherUnary(); break;
+      case Op::kNeConst: tos = tos != in->add; track.OtherUnary(); break;
+      case Op::kAnd: tos = *sp-- != 0 && tos != 0; track.Other(); break;
+      case Op::kOr: tos = *sp-- != 0 || tos != 0; track.Other(); break;
+      case Op::kNeg: tos = -tos; break;
+      case Op::kNot: tos = Not(tos); track.OtherUnary(); break;
+      case Op::kCall1: tos = in->call1(tos); track.OtherUnary(); break;
+      case Op::kCall2: tos = in->call2(*sp--, tos); track.Other(); break;
+      case Op::kSelect: {
+        const double condition = sp[-1], first = sp[0];
+        sp -= 2;
+        track.Select(condition != 0);
+        tos = IfThenElse(condition, first, tos);
         break;
+      }
       case Op::kSum:
       case Op::kAvg: {
-        top -= in->arg - 1;
+        *++sp = tos;  // the arguments, in order, at sp[0..arg-1]
+        sp -= in->arg;
         double sum = 0;
-        for (int k = 0; k < in->arg; ++k) sum += top[k];
-        top[0] = in->op == Op::kSum ? sum : sum / static_cast<double>(in->arg);
+        for (int k = 1; k <= in->arg; ++k) sum += sp[k];
+        tos = in->op == Op::kSum ? sum : sum / static_cast<double>(in->arg);
         track.Many(in->arg, true);
         break;
       }
@@ -942,40 +1010,66 @@ bool Interpret(const std::vector<detail::Instruction>& program, const double* va
       case Op::kMax: {
         // std::min and std::max as muparser calls them, starting from the first argument
         // (which decides what NaN among the arguments gives).
-        top -= in->arg - 1;
-        double m = top[0];
-        for (int k = 0; k < in->arg; ++k)
-          m = in->op == Op::kMin ? std::min(m, top[k]) : std::max(m, top[k]);
-        top[0] = m;
+        *++sp = tos;
+        sp -= in->arg;
+        double m = sp[1];
+        for (int k = 1; k <= in->arg; ++k)
+          m = in->op == Op::kMin ? std::min(m, sp[k]) : std::max(m, sp[k]);
+        tos = m;
         track.Many(in->arg, false);
         break;
       }
-      case Op::kIf:
+      case Op::kIf: {
         if (!track.Branchable()) return false;
         track.Pop();
-        if (*top-- == 0) in = base + in->arg - 1;
+        const double condition = tos;
+        tos = *sp--;
+        if (condition == 0) in = base + in->arg - 1;
         break;
+      }
       case Op::kElse: in = base + in->arg - 1; break;
       case Op::kEndIf: break;
+      // The three instructions they stand for, fused: push the name, compare, branch.
+      case Op::kIfEqVar:
+      case Op::kIfNeVar:
+      case Op::kIfEqConst:
+      case Op::kIfNeConst: {
+        track.PushSlot(in->left);
+        const bool with_name = in->op == Op::kIfEqVar || in->op == Op::kIfNeVar;
+        if (with_name) {
+          track.OtherSlot(in->right);
+        } else {
+          track.OtherUnary();
+        }
+        if (!track.Branchable()) return false;
+        track.Pop();
+        const double a = values[in->left], b = with_name ? values[in->right] : in->add;
+        const bool equal = in->op == Op::kIfEqVar || in->op == Op::kIfEqConst;
+        if ((a == b) != equal) in = base + in->arg - 1;
+        break;
+      }
     }
   }
+  *result = tos;
   return true;
 }
 
 double RunProgram(const std::vector<detail::Instruction>& program, const double* values,
                   double* stack) {
   NoDegrees none;
-  Interpret(program, values, stack, none);
-  return stack[1];
+  double result = 0;
+  Interpret(program, values, stack, none, &result);
+  return result;
 }
 
 // Whether the program, run on `values` (following the branches they take), computes a value
-// affine in the slots `moving` lists, every other slot held: Interpret with, beside each
-// value, its degree in those slots. `degree` holds as many entries as `stack`.
+// affine in the slots `moving` flags (1 for each, 0 for the others, held): Interpret with,
+// beside each value, its degree in those slots. `degree` holds as many entries as `stack`.
 bool ProgramAffineIn(const std::vector<detail::Instruction>& program, const double* values,
-                     std::span<const int> moving, double* stack, unsigned char* degree) {
+                     const unsigned char* moving, double* stack, unsigned char* degree) {
   Degrees track{degree, moving};
-  return Interpret(program, values, stack, track) && degree[1] <= 1;
+  double result = 0;
+  return Interpret(program, values, stack, track, &result) && degree[1] <= 1;
 }
 
 // Equal bits, or both NaN.
@@ -1120,7 +1214,8 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
 Evaluator::Evaluator(const ExpressionSet& set)
     : set_(&set),
       values_(std::make_unique<double[]>(std::max<std::size_t>(set.symbols().size(), 1))),
-      stack_(set.longest_program_ + 1), degree_(set.longest_program_ + 1) {
+      stack_(set.longest_program_ + 1), degree_(set.longest_program_ + 1),
+      moving_(std::max<std::size_t>(set.symbols().size(), 1), 0) {
   Reset();
   parsers_.resize(set.size());
   for (std::size_t id = 0; id < set.size(); ++id) {
@@ -1152,7 +1247,33 @@ double Evaluator::Evaluate(const Expression& e) {
 bool Evaluator::AffineIn(const Expression& e, std::span<const int> moving) {
   PARLEY_CHECK(e.id_ < parsers_.size());
   if (e.program_.empty()) return false;  // muparser's: not analysed
-  return compiler::ProgramAffineIn(e.program_, values_.get(), moving, stack_.data(), degree_.data());
+  for (int slot : moving) {
+    PARLEY_CHECK(slot >= 0 && static_cast<std::size_t>(slot) < moving_.size());
+    moving_[static_cast<std::size_t>(slot)] = 1;
+  }
+  const bool affine =
+      compiler::ProgramAffineIn(e.program_, values_.get(), moving_.data(), stack_.data(), degree_.data());
+  for (int slot : moving) moving_[static_cast<std::size_t>(slot)] = 0;
+  return affine;
+}
+
+double Evaluator::EvaluateWatching(const Expression& e, std::span<const int> watched, bool* read) {
+  PARLEY_CHECK(e.id_ < parsers_.size());
+  if (e.program_.empty()) {
+    *read = std::find_first_of(e.used_.begin(), e.used_.end(), watched.begin(), watched.end()) !=
+            e.used_.end();
+    return Evaluate(e);
+  }
+  for (int slot : watched) {
+    PARLEY_CHECK(slot >= 0 && static_cast<std::size_t>(slot) < moving_.size());
+    moving_[static_cast<std::size_t>(slot)] = 1;
+  }
+  compiler::Reads track{moving_.data()};
+  double value = 0;
+  compiler::Interpret(e.program_, values_.get(), stack_.data(), track, &value);
+  for (int slot : watched) moving_[static_cast<std::size_t>(slot)] = 0;
+  *read = track.read;
+  return value;
 }
 
 double Evaluator::EvaluateWithMuparser(const Expression& e) {

@@ -58,15 +58,23 @@ enum class Op : std::uint8_t {
   kEqConst, kNeConst,
   kNeg, kNot, kCall1, kCall2, kSelect, kSum, kAvg, kMin, kMax,
   kIf, kElse, kEndIf,
+  // An if whose condition compares a name with a name or a constant (`if(stage == action,
+  // ...)`): one instruction for three (push, compare, branch), the same comparison.
+  kIfEqVar, kIfNeVar, kIfEqConst, kIfNeConst,
 };
 struct Instruction {
   Op op = Op::kConst;
-  std::int32_t arg = -1;  // slot (kVar...), argument count (kSum...), jump target (kIf, kElse)
-  double mul = 0;         // kVarMul: value * mul + add
+  // slot (kVar...), argument count (kSum...), jump target (kIf, kElse, the kIf... comparisons)
+  std::int32_t arg = -1;
   union {
-    double add = 0;  // kConst, kVarMul, the ...Const operators
+    double mul = 0;     // kVarMul: value * mul + add
+    std::int32_t left;  // the kIf... comparisons: the slot compared
+  };
+  union {
+    double add = 0;  // kConst, kVarMul, the ...Const operators (kIfEqConst, kIfNeConst too)
     double (*call1)(double);
     double (*call2)(double, double);
+    std::int32_t right;  // kIfEqVar, kIfNeVar: the slot compared with
   };
 };
 }  // namespace detail
@@ -187,12 +195,18 @@ class Evaluator {
   // the listed slots move, and the formula is affine in them everywhere. False when that cannot
   // be shown, which includes formulas muparser evaluates.
   bool AffineIn(const Expression& e, std::span<const int> moving);
+  // The value Evaluate gives, and in `*read` whether computing it read one of the slots
+  // `watched` lists, on the branches the current values take (for a formula muparser
+  // evaluates: whether it names one). When `*read` is false the value does not depend on
+  // those slots: any values of theirs give the same value, bit for bit.
+  double EvaluateWatching(const Expression& e, std::span<const int> watched, bool* read);
 
  private:
   const ExpressionSet* set_;
   std::unique_ptr<double[]> values_;
   std::vector<double> stack_;
   std::vector<unsigned char> degree_;  // AffineIn's degrees beside the stack
+  std::vector<unsigned char> moving_;  // AffineIn's (EvaluateWatching's) slots: 1 if listed
   std::vector<std::unique_ptr<mu::Parser>> parsers_;  // null where the bytecode serves
 };
 

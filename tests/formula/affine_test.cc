@@ -1,10 +1,14 @@
 // Evaluator::AffineIn: which formulas are certainly affine in some of their names (the issues
 // of a bargain) with the others held. Hand cases, then a soundness check: thousands of random
 // formulas, and every one the analysis calls affine is checked to be affine numerically (its
-// value at a mix of two points is the mix of its values, to rounding).
+// value at a mix of two points is the mix of its values, to rounding). Then
+// Evaluator::EvaluateWatching, checked the same way: a formula that did not read a slot gives
+// the same bits whatever that slot holds.
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
@@ -67,9 +71,14 @@ TEST_CASE("formulas certainly affine in the issues, and formulas that are not") 
   CHECK_FALSE(ev.AffineIn(*switching, f.moving));
 }
 
+// Equal bits, or both NaN.
+bool SameValue(double a, double b) {
+  return (std::isnan(a) && std::isnan(b)) || std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
+
 // A random formula over x, y, p, s and small constants.
 std::string RandomFormula(std::mt19937& rng, int depth) {
-  std::uniform_int_distribution<int> pick(0, depth <= 0 ? 4 : 19);
+  std::uniform_int_distribution<int> pick(0, depth <= 0 ? 4 : 21);
   const int k = pick(rng);
   auto sub = [&] { return RandomFormula(rng, depth - 1); };
   switch (k) {
@@ -90,6 +99,9 @@ std::string RandomFormula(std::mt19937& rng, int depth) {
     case 16: return "(" + sub() + ")^2";
     case 17: return "sum(" + sub() + ", " + sub() + ")";
     case 18: return "(" + sub() + " == " + sub() + ")";
+    // A branch on a name compared with a name or a constant (one fused instruction).
+    case 19: return "if(s == " + std::string(pick(rng) % 2 ? "1" : "p") + ", " + sub() + ", " + sub() + ")";
+    case 20: return "if(" + std::string(pick(rng) % 2 ? "x" : "s") + " != 0, " + sub() + ", " + sub() + ")";
     default: return "exp(" + sub() + ")";
   }
 }
@@ -130,6 +142,59 @@ TEST_CASE("every random formula called affine in the issues is affine") {
   MESSAGE(certified, " formulas certified affine, ", refused, " not");
   CHECK(certified > 500);  // both kinds were drawn
   CHECK(refused > 500);
+}
+
+TEST_CASE("EvaluateWatching: the value Evaluate gives, and whether a watched slot was read") {
+  Fixture f;
+  const Expression* e = f.set.Add("if(s == 1, x * p, y)", {});
+  Evaluator ev(f.set);
+  const std::vector<int> watch_y{f.y};
+  bool read = true;
+  CHECK(ev.EvaluateWatching(*e, watch_y, &read) == 0.3 * 2.5);  // s = 1: x * p
+  CHECK_FALSE(read);
+  ev[f.s] = 0;  // now the branch that reads y
+  CHECK(ev.EvaluateWatching(*e, watch_y, &read) == 0.7);
+  CHECK(read);
+  const std::vector<int> watch_s{f.s};  // the condition itself is read
+  ev.EvaluateWatching(*e, watch_s, &read);
+  CHECK(read);
+  const std::vector<int> none;
+  ev.EvaluateWatching(*e, none, &read);
+  CHECK_FALSE(read);
+}
+
+TEST_CASE("EvaluateWatching on random formulas: unread slots cannot change the value") {
+  std::mt19937 rng(20261202);
+  std::uniform_real_distribution<double> unit(-2, 2);
+  int unread = 0, read_count = 0;
+  for (int trial = 0; trial < 4000; ++trial) {
+    Fixture f;
+    const std::string text = RandomFormula(rng, 4);
+    const Expression* e = f.set.Add(text, {});
+    Evaluator ev(f.set);
+    const int slots[] = {f.x, f.y, f.p, f.s};
+    for (int slot : slots) ev[slot] = slot == f.s ? std::round(unit(rng)) : unit(rng);
+    const int watched = slots[std::uniform_int_distribution<int>(0, 3)(rng)];
+    const std::vector<int> watch{watched};
+    bool read = true;
+    const double value = ev.EvaluateWatching(*e, watch, &read);
+    CAPTURE(text);
+    CHECK(SameValue(value, ev.Evaluate(*e)));
+    if (read) {
+      ++read_count;
+      continue;
+    }
+    ++unread;
+    const double kept = ev[watched];
+    for (double other : {kept + 1.0, -kept - 1234.5, 0.0, 1.0, std::nan("")}) {
+      ev[watched] = other;
+      CHECK(SameValue(ev.Evaluate(*e), value));
+    }
+    ev[watched] = kept;
+  }
+  MESSAGE(unread, " evaluations did not read the watched slot, ", read_count, " did");
+  CHECK(unread > 500);  // both kinds were drawn
+  CHECK(read_count > 500);
 }
 
 }  // namespace

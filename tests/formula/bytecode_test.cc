@@ -58,7 +58,7 @@ class FormulaGenerator {
         "acosh", "atanh", "log2", "log10", "log", "ln", "exp", "sqrt", "sign", "rint", "abs"};
     static const std::vector<std::string> variadic{"min", "max", "sum", "avg"};
     auto sub = [&] { return Expr(depth - Pick(1, 2)); };
-    switch (Pick(0, 13)) {
+    switch (Pick(0, 14)) {
       case 0:
       case 1:
       case 2:
@@ -85,6 +85,12 @@ class FormulaGenerator {
             "(3*x+1)*2", "2*(x*0.1-0.7)", "0.3*x/3", "x/0", "-x*2", "-x^2", "2^-x", "x*-1",
             "-0*x", "x*y", "-(x)", "0.5 && 1", "x && 0.5", "2^3^2", "-2^2"};
         return Any(shapes);
+      }
+      case 13: {
+        // A branch on a name compared with a name or a constant (one fused instruction).
+        static const std::vector<std::string> right{"x", "y", "1", "0", "2.5", "_pi"};
+        return "if(" + Any({"x", "y", "z"}) + (Pick(0, 1) ? " == " : " != ") + Any(right) + ", " +
+               sub() + ", " + sub() + ")";
       }
       default: return sub() + (Pick(0, 1) ? "*" : "+") + sub();
     }
