@@ -388,6 +388,14 @@ class Expander {
     return memo_ ? Remembered(e) : evaluator_.Evaluate(e);
   }
   double Eval(const Formula& f) { return f.literal ? f.literal->ToDouble() : Eval(*f.expr); }
+  // Eval, without the memo, saying whether the evaluation read one of the `watched` slots
+  // (formula::Evaluator::EvaluateWatching).
+  double EvalWatching(const Formula& f, std::span<const int> watched, bool* read) {
+    *read = false;
+    if (f.literal) return f.literal->ToDouble();
+    ++evaluations;
+    return evaluator_.EvaluateWatching(*f.expr, watched, read);
+  }
 
   // Evaluates `e` unless the memo holds its value for these very inputs (see FormulaMemo).
   double Remembered(const Expression& e) {
@@ -1281,12 +1289,28 @@ class Expander {
         ++payoff_evaluations;
       }
     };
-    payoffs(u);
     // Variables that only the no-deal branch computes must not change an agreement's
     // payoff (after the stages of `after_agreement` too): move each away from its value and
     // look whether any payoff moves with it. A payoff formula is a pure function of the slots
     // it reads, so without `after_agreement` only the formulas that read the variable can
-    // move, and only they are evaluated again (the same answer, fewer evaluations).
+    // move, and only they are evaluated again (the same answer, fewer evaluations); and when
+    // no payoff read one of those variables on the branches it took here (`if(deal == agree,
+    // ...)`), none can move, and the probes would find every payoff unchanged.
+    if (b.after.empty() && !b.later_computed.empty()) {
+      later_slots_.clear();
+      for (const LaterComputed& later : b.later_computed) later_slots_.push_back(later.var_slot);
+      u->resize(n);
+      bool read = false;
+      for (std::size_t p = 0; p < n; ++p) {
+        bool reads = false;
+        (*u)[p] = EvalWatching(impl_.payoffs[p], later_slots_, &reads);
+        ++payoff_evaluations;
+        read = read || reads;
+      }
+      if (!read) return;
+    } else {
+      payoffs(u);
+    }
     for (const LaterComputed& later : b.later_computed) {
       double kept = vars_[later.var_slot];
       for (double shifted : {kept + 1.0, kept - 1234.5}) {
@@ -1527,6 +1551,7 @@ class Expander {
   std::unordered_map<std::string, SharedSet> shared_;
   std::vector<double> after_saved_;
   std::vector<double> probes_;  // AgreementPayoffs' probes of later computed variables
+  std::vector<int> later_slots_;  // AgreementPayoffs: the slots of those variables
   std::vector<double> bargain_saved_, bargain_d_;  // MakeBargainNode's (see there)
   // While a bargain's solver runs: SetIssues evaluates only the computed variables flagged
   // in split_moves_ once it has run them all (BargainSplit).

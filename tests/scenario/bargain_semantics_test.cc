@@ -120,6 +120,43 @@ payoffs:
     auto s = Read(fine);
     // d = (-0.3, 0); Nash on u = (x, 1 - x): x + 0.3 = 1 - x, x = 0.35.
     CHECK(s->bargains[0].step.issue_values[0] == doctest::Approx(0.35));
+    // An agreement that does not read it needs no probe of it: as many payoff evaluations as
+    // with the variable computed before the bargain (where there is nothing to probe).
+    std::string before = R"(title: after
+players: [A, B]
+stages:
+  - name: fallout
+    compute:
+      penalty: 0.3
+  - name: deal
+    bargain:
+      issues: {x: {from: 0, to: 1}}
+payoffs:
+  A: if(deal == agree, x, -penalty)
+  B: if(deal == agree, 1 - x, 0)
+)";
+    auto b = Read(before);
+    CHECK(b->bargains[0].step.issue_values[0] == doctest::Approx(0.35));
+    CHECK(s->stats.payoff_evaluations == b->stats.payoff_evaluations);
+    // Read by some packages' agreements only (plan = big): still refused.
+    std::string some = R"(title: after
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        x: {from: 0, to: 1}
+        plan: {options: [small, big]}
+  - name: fallout
+    compute:
+      penalty: 0.3
+payoffs:
+  A: if(deal == agree, x - if(plan == big, penalty, 0), -penalty)
+  B: if(deal == agree, 1 - x, 0)
+)";
+    e = ErrorOf(some);
+    CHECK(Has(e, "reads 'penalty'"));
+    CHECK(Has(e, "stage 'fallout' (line 11)"));
   }
 
   TEST_CASE("a single package that attains the solution is reported, not a lottery") {
