@@ -402,14 +402,14 @@ class Expander {
     FormulaMemo& m = *memo_;
     const std::size_t id = e.id();
     std::uint64_t* in = m.inputs.data() + m.offset[id];
-    bool same = m.valid[id] != 0;
     const std::vector<int>& used = e.used_slots();
-    for (std::size_t k = 0; k < used.size(); ++k) {
-      const std::uint64_t bits = std::bit_cast<std::uint64_t>(vars_[used[k]]);
-      same = same && in[k] == bits;
-      in[k] = bits;
+    // Compared up to the first difference; from there on, the new inputs are written.
+    std::size_t k = 0;
+    if (m.valid[id] != 0) {
+      while (k < used.size() && in[k] == std::bit_cast<std::uint64_t>(vars_[used[k]])) ++k;
+      if (k == used.size()) return m.value[id];
     }
-    if (same) return m.value[id];
+    for (; k < used.size(); ++k) in[k] = std::bit_cast<std::uint64_t>(vars_[used[k]]);
     m.valid[id] = 0;
     const double v = evaluator_.Evaluate(e);
     m.value[id] = v;
@@ -1167,15 +1167,29 @@ class Expander {
       return;
     }
     bool same = split_primed_;
+    std::uint64_t changed = 0;  // the discrete issues that differ from the call before
     for (std::size_t k = 0; k < values.size(); ++k) {
       if (!b.issues[k].discrete) continue;
       const std::uint64_t bits = std::bit_cast<std::uint64_t>(values[k]);
-      same = same && split_package_[k] == bits;
+      if (split_package_[k] != bits) {
+        same = false;
+        if (k < 64) changed |= std::uint64_t{1} << k;
+      }
       split_package_[k] = bits;
     }
     if (!same) {
-      RunCompute(def);
-      split_primed_ = true;
+      if (!split_primed_ || b.issues.size() > 64) {
+        RunCompute(def);
+        split_primed_ = true;
+        return;
+      }
+      // Another package: the formulas that read (directly or through the stage's other
+      // variables) a discrete issue that changed, and those that move within a package. The
+      // others read only what has not changed since their last evaluation in this solve
+      // (split_deps_), so their variables hold the value they would give again.
+      for (std::size_t k = 0; k < def.compute.size(); ++k)
+        if (split_moves_[k] || (split_deps_[k] & changed) != 0)
+          vars_[def.compute[k].first] = Eval(*def.compute[k].second);
       return;
     }
     // These formulas' inputs differ from call to call: straight to the evaluator, without
@@ -1228,6 +1242,21 @@ class Expander {
           changed = true;
         }
       }
+    }
+    // The discrete issues (the first 64; SetIssues runs every formula again with more) each
+    // formula reads, directly or through the variables computed before it in the list (a
+    // formula that reads one computed at or after its place moves, and always runs).
+    split_deps_.assign(def.compute.size(), 0);
+    split_slot_deps_.assign(num_vars_, 0);
+    for (std::size_t i = 0; i < b.issues.size() && i < 64; ++i)
+      if (b.issues[i].discrete)
+        split_slot_deps_[static_cast<std::size_t>(b.issues[i].var_slot)] |= std::uint64_t{1} << i;
+    for (std::size_t k = 0; k < def.compute.size(); ++k) {
+      std::uint64_t deps = 0;
+      for (int used : def.compute[k].second->used_slots())
+        deps |= split_slot_deps_[static_cast<std::size_t>(used)];
+      split_deps_[k] = deps;
+      split_slot_deps_[static_cast<std::size_t>(def.compute[k].first)] = deps;
     }
   }
 
@@ -1558,6 +1587,9 @@ class Expander {
   bool split_active_ = false, split_primed_ = false;
   std::vector<char> split_moves_, split_tainted_;
   std::vector<std::uint64_t> split_package_;  // the discrete issues' bits at the last call
+  // Per `compute` entry: the discrete issues it reads, through others too (bit i: issue i);
+  // beside it, the same per slot while they are worked out.
+  std::vector<std::uint64_t> split_deps_, split_slot_deps_;
   std::vector<int> split_position_;
   std::vector<double> solve_values_;  // backward induction's workspace (SolveContinuation)
   FormulaMemo* memo_ = nullptr;  // while a bargain's solver runs on kept games (Remembered)

@@ -537,4 +537,80 @@ payoffs:
     }
     CHECK(scratch.rewrites() == 2);
   }
+  TEST_CASE("a bargain's computed variables in chains over several discrete issues: as if written out") {
+    // Between packages only the variables that read (through others too) a discrete issue
+    // that changed are computed again. (Packages run with the first discrete issue changing
+    // fastest: `plan` changes alone, and `extra` and `tail` read it only through `base`.) The same bargain with every variable written out in
+    // the payoffs (no `compute`, so nothing is skipped) must give the same solution, for
+    // each value of b, in a full expansion and on kept games.
+    const std::string chained = R"(players: [A, B]
+parameters:
+  b: {value: 2, min: 0, max: 5}
+stages:
+  - name: deal
+    bargain:
+      issues:
+        share: {from: 0, to: 1}
+        plan: {options: [small, big, huge]}
+        term: {options: [short, long]}
+        venue: {options: [here, there, elsewhere]}
+      solution: nash
+      lotteries: false
+    compute:
+      base: if(plan == big, b, if(plan == huge, 2 * b - 1, 0))
+      extra: base * if(term == long, 1.5, 1) - if(venue == there, 0.7, 0)
+      flat: b / 4
+      cut: 10 * share
+      tail: extra + if(venue == elsewhere, 0.3 * flat, 0)
+payoffs:
+  A: if(deal == agree, 10 - cut + tail + flat, 1)
+  B: if(deal == agree, cut - base * 0.4 - if(term == long, 0.5, 0), 0.5)
+)";
+    const std::string base = "(if(plan == big, b, if(plan == huge, 2 * b - 1, 0)))";
+    const std::string extra = "(" + base + " * if(term == long, 1.5, 1) - if(venue == there, 0.7, 0))";
+    const std::string tail = "(" + extra + " + if(venue == elsewhere, 0.3 * (b / 4), 0))";
+    const std::string written = R"(players: [A, B]
+parameters:
+  b: {value: 2, min: 0, max: 5}
+stages:
+  - name: deal
+    bargain:
+      issues:
+        share: {from: 0, to: 1}
+        plan: {options: [small, big, huge]}
+        term: {options: [short, long]}
+        venue: {options: [here, there, elsewhere]}
+      solution: nash
+      lotteries: false
+payoffs:
+  A: if(deal == agree, 10 - 10 * share + )" + tail + R"( + b / 4, 1)
+  B: if(deal == agree, 10 * share - )" + base + R"( * 0.4 - if(term == long, 0.5, 0), 0.5)
+)";
+    auto a = CompiledScenario::Compile(chained, "chained.yaml");
+    auto w = CompiledScenario::Compile(written, "written.yaml");
+    ExpandOptions options;
+    options.fast_bargains = true;
+    CompiledEvaluator evaluator(a, options);
+    CompiledEvaluator::Scratch scratch(evaluator);
+    for (double b : {2.0, 0.0, 4.5, 1.2, 3.3}) {
+      INFO("b = " << b);
+      const std::vector<double> values{b};
+      const Expansion reference = w->Expand(values, options);
+      const Expansion full = a->Expand(values, options);
+      const Expansion& kept = evaluator.Evaluate(values, scratch);
+      REQUIRE(reference.bargains.size() == 1);
+      const auto& want = reference.bargains[0].step;
+      REQUIRE(want.agreement_possible);
+      for (const Expansion* x : {&full, &kept}) {
+        REQUIRE(x->bargains.size() == 1);
+        const auto& got = x->bargains[0].step;
+        REQUIRE(got.agreement_possible);
+        CHECK(got.payoffs[0] == doctest::Approx(want.payoffs[0]).epsilon(1e-12));
+        CHECK(got.payoffs[1] == doctest::Approx(want.payoffs[1]).epsilon(1e-12));
+        REQUIRE(got.issue_values.size() == want.issue_values.size());
+        for (std::size_t i = 0; i < want.issue_values.size(); ++i)
+          CHECK(got.issue_values[i] == doctest::Approx(want.issue_values[i]).epsilon(1e-12));
+      }
+    }
+  }
 }
