@@ -1246,6 +1246,7 @@ class Expander {
     // The discrete issues (the first 64; SetIssues runs every formula again with more) each
     // formula reads, directly or through the variables computed before it in the list (a
     // formula that reads one computed at or after its place moves, and always runs).
+    affine_known_ = false;
     split_deps_.assign(def.compute.size(), 0);
     split_slot_deps_.assign(num_vars_, 0);
     for (std::size_t i = 0; i < b.issues.size() && i < 64; ++i)
@@ -1396,6 +1397,27 @@ class Expander {
       moving[count++] = issue.var_slot;
     }
     SetIssues(def, values);
+    // The answer reads the branches the package's values take, never the continuous issues
+    // (a branch on one refuses): within a solve it is the same for the same package, which
+    // the payoffs' and the constraints' checks both ask for (BargainSplit forgets it).
+    if (split_active_ && affine_known_ && affine_package_ == split_package_) {
+      if (affine_count_ > moving.size()) return 0;
+      std::copy(affine_moving_.begin(), affine_moving_.begin() + static_cast<std::ptrdiff_t>(affine_count_),
+                moving.begin());
+      return affine_count_;
+    }
+    const std::size_t found = AffineSlotsOfPackage(def, count, moving);
+    if (split_active_ && found <= affine_moving_.size()) {
+      affine_known_ = true;
+      affine_package_.assign(split_package_.begin(), split_package_.end());
+      std::copy(moving.begin(), moving.begin() + static_cast<std::ptrdiff_t>(found), affine_moving_.begin());
+      affine_count_ = found;
+    }
+    return found;
+  }
+  // AffineSlots after the continuous issues (`count` of them in `moving`): the computed
+  // variables that move with them, each affine in the slots before it.
+  std::size_t AffineSlotsOfPackage(const StageDef& def, std::size_t count, std::span<int> moving) {
     for (std::size_t k = 0; k < def.compute.size(); ++k) {
       if (!split_moves_[k]) continue;
       const Expression& e = *def.compute[k].second;
@@ -1590,6 +1612,11 @@ class Expander {
   // Per `compute` entry: the discrete issues it reads, through others too (bit i: issue i);
   // beside it, the same per slot while they are worked out.
   std::vector<std::uint64_t> split_deps_, split_slot_deps_;
+  // AffineSlots' last answer in this solve, for the package whose discrete bits it keeps.
+  bool affine_known_ = false;
+  std::vector<std::uint64_t> affine_package_;
+  std::array<int, 64> affine_moving_{};
+  std::size_t affine_count_ = 0;
   std::vector<int> split_position_;
   std::vector<double> solve_values_;  // backward induction's workspace (SolveContinuation)
   FormulaMemo* memo_ = nullptr;  // while a bargain's solver runs on kept games (Remembered)

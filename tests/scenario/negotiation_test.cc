@@ -220,6 +220,40 @@ payoffs:
     CHECK(Payoffs(*zero) == Payoffs(*zero_abs));
   }
 
+  TEST_CASE("a computed variable affine in one package and not in the next, with constraints") {
+    // The payoffs' and the constraints' checks both ask which variables move affinely with
+    // `share` in each package (the answer is kept per package). In `lin`, gain = share: u =
+    // (1 - s, s) on s in [0, 0.9], Nash from (0, 0) at s = 0.5, product 0.25. In `quad`, gain
+    // = s^2 is not affine in s, so the package is searched: u = (1.2 - t, t) with t = s^2 in
+    // [0, 0.81], product (1.2 - t) t, largest at t = 0.6 (product 0.36 > 0.25), so s =
+    // sqrt(0.6) = 0.7745967. Taking quad for affine would put its points on the chord of its
+    // corners and report s = 0.9 * 0.6 / 0.81 = 0.6667 for the same payoffs.
+    auto s = Read(R"(title: affine per package
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        share: {from: 0, to: 1}
+        plan: {options: [lin, quad]}
+      constraints:
+        - share <= 0.9
+      lotteries: false
+      disagreement: [0, 0]
+    compute:
+      gain: if(plan == lin, share, share^2)
+      bonus: if(plan == quad, 0.2, 0)
+payoffs:
+  A: if(deal == agree, 1 - gain + bonus, 0)
+  B: if(deal == agree, gain, 0)
+)");
+    const auto& step = s->bargains[0].step;
+    REQUIRE(step.agreement_possible);
+    CHECK(step.issue_values[0] == doctest::Approx(std::sqrt(0.6)).epsilon(1e-5));
+    CHECK(step.payoffs[0] == doctest::Approx(0.6).epsilon(1e-8));  // only quad reaches (0.6, 0.6)
+    CHECK(step.payoffs[1] == doctest::Approx(0.6).epsilon(1e-8));
+  }
+
   // Powers (0.8, 0.2) would give A x = 0.8 of a pie (weighted Nash). R, not at the table,
   // reviews the terms: clearing pays R 0.6 - x, blocking pays everyone 0 (as no deal does).
   const char* kReview = R"(title: review
