@@ -819,7 +819,10 @@ class Compiler {
     program.clear();
     for (const auto& in : rpn_)
       if (in.op != Op::kEndIf) program.push_back(in);
-    // Every instruction pushes at most one value: the stack never grows past the length.
+    // Every instruction pushes at most one value: the stack never grows past the length. (The
+    // interpreter's spill of its register before sum, avg, min and max writes at the depth
+    // plus one, at most that instruction's own position; a fused if pushes its condition's
+    // degree and pops it within itself.)
     return true;
   }
 
@@ -831,8 +834,8 @@ class Compiler {
 };
 
 
-// What Interpret records beside the values: nothing (RunProgram), or each value's degree in
-// some slots (ProgramAffineIn). Every hook of NoDegrees is empty, so RunProgram's loop is the
+// What Interpret records beside the values: nothing (RunProgram), whether it read some slots
+// (Reads, for EvaluateWatching), or each value's degree in some slots (ProgramAffineIn). Every hook of NoDegrees is empty, so RunProgram's loop is the
 // plain interpreter.
 struct NoDegrees {
   void Push(unsigned char) {}
@@ -998,7 +1001,7 @@ bool Interpret(const std::vector<detail::Instruction>& program, const double* va
       }
       case Op::kSum:
       case Op::kAvg: {
-        *++sp = tos;  // the arguments, in order, at sp[0..arg-1]
+        *++sp = tos;  // spilled: then, after the next line, the arguments in order at sp[1..arg]
         sp -= in->arg;
         double sum = 0;
         for (int k = 1; k <= in->arg; ++k) sum += sp[k];

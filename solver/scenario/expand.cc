@@ -111,8 +111,9 @@ struct TopProgram {
   std::vector<Number> probabilities;
   std::string key;
   std::vector<char> split_moves, split_tainted;
-  std::vector<std::uint64_t> split_package, space_bits, weight_bits, power_bits;
-  std::vector<int> split_position;
+  std::vector<std::uint64_t> split_package, space_bits, weight_bits, power_bits, split_deps,
+      split_slot_deps, affine_package;
+  std::vector<int> split_position, later_slots;
   std::vector<Frame> frames;
   std::vector<Step> history;
   std::vector<RangeCache> range_cache;  // emptied (count reset) when lent
@@ -258,6 +259,10 @@ class Expander {
     split_tainted_.swap(kept.split_tainted);
     split_package_.swap(kept.split_package);
     split_position_.swap(kept.split_position);
+    split_deps_.swap(kept.split_deps);
+    split_slot_deps_.swap(kept.split_slot_deps);
+    affine_package_.swap(kept.affine_package);
+    later_slots_.swap(kept.later_slots);
     frames_.swap(kept.frames);
     history_.swap(kept.history);
     range_cache_.swap(kept.range_cache);
@@ -1157,8 +1162,13 @@ class Expander {
   }
 
   // Binds the issues to these values and runs the bargain stage's `compute`: during a solve,
-  // in full when the discrete issues (the package) differ from the call before, otherwise
-  // only the formulas that may move within a package (BargainSplit).
+  // in full at its first call, at a new package (the discrete issues differ from the call
+  // before) only the formulas that read one that changed or that move, otherwise only those
+  // that may move within a package (BargainSplit). This rests on one invariant: during a solve
+  // without `after_agreement`, SetIssues (and RunCompute through it) is the only writer of the
+  // stage's computed variables and of its discrete issues, and every other slot such a formula
+  // reads holds still (the probes of AgreementPayoffs move only variables computed after the
+  // bargain, whose readers always run, and put them back).
   void SetIssues(const StageDef& def, const std::vector<double>& values) {
     const BargainDef& b = *def.bargain;
     for (std::size_t k = 0; k < values.size(); ++k) vars_[b.issues[k].var_slot] = values[k];
@@ -1342,7 +1352,14 @@ class Expander {
       payoffs(u);
     }
     for (const LaterComputed& later : b.later_computed) {
-      double kept = vars_[later.var_slot];
+      const double kept = vars_[later.var_slot];
+      // Put back however the probes end: the refusal below is thrown through the solver,
+      // whose search may catch it and go on evaluating.
+      struct Restore {
+        double& slot;
+        double value;
+        ~Restore() { slot = value; }
+      } restore{vars_[later.var_slot], kept};
       for (double shifted : {kept + 1.0, kept - 1234.5}) {
         vars_[later.var_slot] = shifted;
         if (b.after.empty()) {
@@ -1371,7 +1388,6 @@ class Expander {
                     "(the stages played after an agreement, with the agreed terms known)");
         }
       }
-      vars_[later.var_slot] = kept;
     }
   }
 
@@ -1397,9 +1413,11 @@ class Expander {
       moving[count++] = issue.var_slot;
     }
     SetIssues(def, values);
-    // The answer reads the branches the package's values take, never the continuous issues
-    // (a branch on one refuses): within a solve it is the same for the same package, which
-    // the payoffs' and the constraints' checks both ask for (BargainSplit forgets it).
+    // The answer follows only branches whose conditions read no moving slot (a branch on one
+    // refuses), so it depends on the package's discrete values and on slots that hold still
+    // during a solve (SetIssues' invariant; variables computed after the bargain stay at
+    // their values outside the probes): within a solve it is the same for the same package,
+    // which the payoffs' and the constraints' checks both ask for (BargainSplit forgets it).
     if (split_active_ && affine_known_ && affine_package_ == split_package_) {
       if (affine_count_ > moving.size()) return 0;
       std::copy(affine_moving_.begin(), affine_moving_.begin() + static_cast<std::ptrdiff_t>(affine_count_),
