@@ -32,18 +32,6 @@ std::string NumberLabel(double value) {
   return FormatSignificant(value, 10);
 }
 
-void FormulaMemo::Prepare(const formula::ExpressionSet& set) {
-  if (offset.size() == set.size()) return;
-  offset.assign(set.size(), 0);
-  std::size_t total = 0;
-  for (std::size_t id = 0; id < set.size(); ++id) {
-    offset[id] = total;
-    total += set[id].used_slots().size();
-  }
-  inputs.assign(total, 0);
-  value.assign(set.size(), 0.0);
-  valid.assign(set.size(), 0);
-}
 
 namespace {
 
@@ -163,14 +151,6 @@ bool SameBits(std::span<const double> a, std::span<const double> b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
     if (std::bit_cast<std::uint64_t>(a[i]) != std::bit_cast<std::uint64_t>(b[i])) return false;
-  return true;
-}
-
-// Whether `kept` holds the bits of the slots `used` of `vars`, in that order.
-bool SameBits(std::span<const std::uint64_t> kept, const double* vars, std::span<const int> used) {
-  if (kept.size() != used.size()) return false;
-  for (std::size_t k = 0; k < used.size(); ++k)
-    if (kept[k] != std::bit_cast<std::uint64_t>(vars[used[k]])) return false;
   return true;
 }
 
@@ -390,10 +370,10 @@ class Expander {
   // ---- Expansion ------------------------------------------------------------------------
   double Eval(const Expression& e) {
     ++evaluations;
-    return memo_ ? Remembered(e) : evaluator_.Evaluate(e);
+    return evaluator_.Evaluate(e);
   }
   double Eval(const Formula& f) { return f.literal ? f.literal->ToDouble() : Eval(*f.expr); }
-  // Eval, without the memo, saying whether the evaluation read one of the `watched` slots
+  // Eval, saying whether the evaluation read one of the `watched` slots
   // (formula::Evaluator::EvaluateWatching).
   double EvalWatching(const Formula& f, std::span<const int> watched, bool* read) {
     *read = false;
@@ -402,25 +382,6 @@ class Expander {
     return evaluator_.EvaluateWatching(*f.expr, watched, read);
   }
 
-  // Evaluates `e` unless the memo holds its value for these very inputs (see FormulaMemo).
-  double Remembered(const Expression& e) {
-    FormulaMemo& m = *memo_;
-    const std::size_t id = e.id();
-    std::uint64_t* in = m.inputs.data() + m.offset[id];
-    const std::vector<int>& used = e.used_slots();
-    // Compared up to the first difference; from there on, the new inputs are written.
-    std::size_t k = 0;
-    if (m.valid[id] != 0) {
-      while (k < used.size() && in[k] == std::bit_cast<std::uint64_t>(vars_[used[k]])) ++k;
-      if (k == used.size()) return m.value[id];
-    }
-    for (; k < used.size(); ++k) in[k] = std::bit_cast<std::uint64_t>(vars_[used[k]]);
-    m.valid[id] = 0;
-    const double v = evaluator_.Evaluate(e);
-    m.value[id] = v;
-    m.valid[id] = 1;
-    return v;
-  }
   // A terminal payoff with kept games: the value the same evaluation (by its place in the
   // expansion order) gave last time, when the formula and the bits of every slot it reads
   // are the same; otherwise evaluated (see CompiledGames).
@@ -430,11 +391,16 @@ class Expander {
     if (index >= games_->payoffs.size()) games_->payoffs.emplace_back();
     PayoffMemo& m = games_->payoffs[index];
     const std::vector<int>& used = e.used_slots();
-    if (m.expr_id == e.id() && SameBits(m.inputs, vars_, used)) return m.value;
+    // Compared up to the first difference; from there on, the new inputs are written.
+    std::size_t k = 0;
+    if (m.expr_id == e.id()) {
+      while (k < used.size() && m.inputs[k] == std::bit_cast<std::uint64_t>(vars_[used[k]])) ++k;
+      if (k == used.size()) return m.value;
+    }
     m.expr_id = static_cast<std::size_t>(-1);
     const double v = evaluator_.Evaluate(e);
     m.inputs.resize(used.size());
-    for (std::size_t k = 0; k < used.size(); ++k) m.inputs[k] = std::bit_cast<std::uint64_t>(vars_[used[k]]);
+    for (; k < used.size(); ++k) m.inputs[k] = std::bit_cast<std::uint64_t>(vars_[used[k]]);
     m.value = v;
     m.expr_id = e.id();
     return v;
@@ -758,17 +724,6 @@ class Expander {
         return game;
       };
     {
-      // The solver's oracle calls evaluate the same formulas at many agreements: with kept
-      // games (a compiled evaluator), through the memo, for this solve alone.
-      struct MemoScope {
-        FormulaMemo*& memo;
-        FormulaMemo* const before;
-        ~MemoScope() { memo = before; }
-      } scope{memo_, memo_};
-      if (games_) {
-        games_->memo.Prepare(impl_.formulas);
-        memo_ = &games_->memo;
-      }
       // The stage's computed variables that cannot move during the solve run once
       // (BargainSplit); not with stages after the agreement, whose expansions run in between.
       struct SplitScope {
@@ -1202,13 +1157,9 @@ class Expander {
           vars_[def.compute[k].first] = Eval(*def.compute[k].second);
       return;
     }
-    // These formulas' inputs differ from call to call: straight to the evaluator, without
-    // the memo's comparison (its entries stay valid for the inputs they hold).
+    // The same package: only the formulas whose inputs differ from call to call.
     for (std::size_t k = 0; k < def.compute.size(); ++k)
-      if (split_moves_[k]) {
-        ++evaluations;
-        vars_[def.compute[k].first] = evaluator_.Evaluate(*def.compute[k].second);
-      }
+      if (split_moves_[k]) vars_[def.compute[k].first] = Eval(*def.compute[k].second);
   }
 
   // Which of bargain stage `def`'s computed variables may take another value from one call of
@@ -1637,7 +1588,6 @@ class Expander {
   std::size_t affine_count_ = 0;
   std::vector<int> split_position_;
   std::vector<double> solve_values_;  // backward induction's workspace (SolveContinuation)
-  FormulaMemo* memo_ = nullptr;  // while a bargain's solver runs on kept games (Remembered)
   std::vector<std::uint64_t> space_bits_, weight_bits_, power_bits_;  // the memos' keys
   // With kept games: the previous evaluation's records, which RecycledRecord fills again.
   std::vector<BargainRecord>* spares_ = nullptr;

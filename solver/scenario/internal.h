@@ -149,20 +149,6 @@ struct TreeNodeDef {
   SourceLocation where;
 };
 
-// The last value of every formula with the inputs it had (the values of the slots it reads),
-// by expression id: a formula is a pure function of the slots it reads
-// (Expression::used_slots), so evaluated again with the same inputs, bit for bit, it gives
-// the value kept here. Used while a bargain's solver calls its oracle, where most formulas
-// (the stage's computed variables that do not read the continuous issues) see the same
-// inputs at every corner of a package. Sized once; no allocation afterwards.
-struct FormulaMemo {
-  void Prepare(const formula::ExpressionSet& set);
-  std::vector<std::size_t> offset;    // per expression: where its inputs start in `inputs`
-  std::vector<std::uint64_t> inputs;  // the inputs' bits at the last evaluation
-  std::vector<double> value;          // the value then
-  std::vector<char> valid;            // whether `inputs` and `value` hold an evaluation
-};
-
 // The games one expansion built (the scenario's, and each continuation solved on the way in
 // the order they were solved), kept by a compiled evaluator's scratch so that later
 // expansions with other numbers only rewrite them (compiled_evaluator.h). Owned by one
@@ -211,7 +197,6 @@ struct CompiledGames {
   std::size_t next = 0;  // the next continuation a rewrite reaches
   model::LabelTable labels;
   std::vector<double> solve_values;  // backward induction's workspace, reused by every solve
-  FormulaMemo memo;
   std::shared_ptr<TopProgram> top;    // the scenario's unrolled program, for rewrites
   // The same program lent to each no-deal continuation (by its place in `continuations`).
   std::vector<std::shared_ptr<TopProgram>> continuation_programs;
