@@ -62,11 +62,13 @@ struct CornerScratch {
   Vector x, u, expected;
 };
 
-// The corners of every package written over *candidates (their storage reused), with an
-// affinity check at interior points: kNotAffine or kNotFinite as soon as a package fails (the
-// candidates are then incomplete).
+// The corners of every package written over *candidates (their storage reused, then that of
+// the candidates in *spare, which gets those left over), with an affinity check at interior
+// points: kNotAffine or kNotFinite as soon as a package fails (the candidates are then
+// incomplete).
 Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& utility,
-                         const Layout& layout, std::vector<Candidate>* candidates, CornerScratch& scratch) {
+                         const Layout& layout, std::vector<Candidate>* candidates, CornerScratch& scratch,
+                         std::vector<Candidate>* spare) {
   const std::size_t n = problem.disagreement.size();
   const auto& continuous = layout.continuous;
   Vector& x = scratch.x;
@@ -75,6 +77,7 @@ Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& u
   u.assign(n, 0.0);
   std::size_t count = 0;  // candidates written
   auto finish = [&](Corners corners) {
+    for (std::size_t k = count; k < candidates->size(); ++k) spare->push_back(std::move((*candidates)[k]));
     candidates->resize(count);
     return corners;
   };
@@ -96,7 +99,14 @@ Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& u
       utility(x, &u);
       for (double v : u)
         if (!std::isfinite(v)) return finish(Corners::kNotFinite);
-      if (count == candidates->size()) candidates->emplace_back();
+      if (count == candidates->size()) {
+        if (spare->empty()) {
+          candidates->emplace_back();
+        } else {
+          candidates->push_back(std::move(spare->back()));
+          spare->pop_back();
+        }
+      }
       Candidate& candidate = (*candidates)[count++];
       candidate.issues.assign(x.begin(), x.end());
       candidate.payoffs.assign(u.begin(), u.end());
@@ -226,6 +236,7 @@ struct Hull {
     std::vector<PackageEntry> entries;        // SolvePerPackage, the first `count` in use
     std::vector<const PackageEntry*> tied;    // BestPackage
     internal::FrontierScratch frontier;       // PrepareNashFrontiers
+    internal::IndexedFrontier package_frontier;  // SolvePackage, when the frontiers are not kept
   };
   mutable Scratch scratch;
   // Lotteries allowed, two players, Nash alone (a fast solve): what the whole set's solve
@@ -451,9 +462,13 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
     // A kept hull's frontier is reused: only the maximisation for the weights runs.
     if (concept_kind != Concept::kNash)
       solution = SolveOutcomes(OutcomeSet{points, true}, d, concept_kind, problem.weights);
-    else if (hull.nash_frontiers.empty())
-      solution = NashOverHull(points, d, problem.weights);
-    else
+    else if (hull.nash_frontiers.empty()) {
+      // The package's frontier built in the hull's storage: NashOverFrontier gives
+      // NashOverHull's solution bit for bit (and is NashOverHull where the frontier is not
+      // usable), without allocating for each package.
+      internal::PrepareNashFrontier(points, &hull.scratch.package_frontier, &hull.scratch.frontier);
+      internal::NashOverFrontier(points, hull.scratch.package_frontier, d, problem.weights, &solution);
+    } else
       internal::NashOverFrontier(points, hull.nash_frontiers[p], d, problem.weights, &solution);
     lottery = std::move(solution.lottery);  // given back below, not copied
     entry->score = ConceptScore(concept_kind, solution.payoffs, d, ideal, w);
@@ -784,6 +799,15 @@ bool ConstraintsLinear(const AgreementProblem& problem, const Layout& layout,
 
 constexpr std::size_t kMaxCutPoints = 20000;
 
+// Cut's working vectors, kept with a preparation so that cutting again allocates nothing:
+// `spare` holds candidates whose storage the next crossings reuse.
+struct CutScratch {
+  std::vector<Candidate> kept, spare;
+  std::vector<std::size_t> start, order, next;
+  std::vector<Candidate*> inside, outside;
+  std::vector<double> in_value, out_value;
+};
+
 // Cuts each package's points by value(candidate) <= 0: keeps the points that satisfy it and
 // adds, for every pair on opposite sides, the point where the segment crosses the boundary.
 // The hull of the result is exactly the package's hull cut by the half-space (value affine
@@ -793,19 +817,24 @@ constexpr std::size_t kMaxCutPoints = 20000;
 // linear from its formula may still divide by 0 at a corner): no cut is defined then.
 template <typename Value>
 [[nodiscard]] bool Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value, double scale,
-         const UtilityOracle& utility) {
-  std::vector<Candidate> kept;
+                       const UtilityOracle& utility, CutScratch& scratch) {
+  std::vector<Candidate>& kept = scratch.kept;
+  kept.clear();
   // Each package's candidates in their order (a counting sort of their indices): one pass
   // over the candidates, not one per package (thousands of packages of discrete options).
-  std::vector<std::size_t> start(packages + 1, 0), order(candidates->size());
+  std::vector<std::size_t>& start = scratch.start;
+  std::vector<std::size_t>& order = scratch.order;
+  std::vector<std::size_t>& next = scratch.next;
+  start.assign(packages + 1, 0);
+  order.resize(candidates->size());
   for (const Candidate& c : *candidates) ++start[c.package + 1];
   for (std::size_t p = 0; p < packages; ++p) start[p + 1] += start[p];
-  {
-    std::vector<std::size_t> next(start.begin(), start.end() - 1);
-    for (std::size_t k = 0; k < candidates->size(); ++k) order[next[(*candidates)[k].package]++] = k;
-  }
-  std::vector<Candidate*> inside, outside;
-  std::vector<double> in_value, out_value;
+  next.assign(start.begin(), start.end() - 1);
+  for (std::size_t k = 0; k < candidates->size(); ++k) order[next[(*candidates)[k].package]++] = k;
+  std::vector<Candidate*>& inside = scratch.inside;
+  std::vector<Candidate*>& outside = scratch.outside;
+  std::vector<double>& in_value = scratch.in_value;
+  std::vector<double>& out_value = scratch.out_value;
   for (std::size_t p = 0; p < packages; ++p) {
     inside.clear();
     outside.clear();
@@ -827,13 +856,19 @@ template <typename Value>
       if (in_value[a] > -1e-12 * scale) continue;  // on the boundary already
       for (std::size_t b = 0; b < outside.size(); ++b) {
         const double t = in_value[a] / (in_value[a] - out_value[b]);
-        Candidate c;
+        // A crossing takes the storage of a candidate an earlier cut left (scratch.spare).
+        if (scratch.spare.empty()) {
+          kept.emplace_back();
+        } else {
+          kept.push_back(std::move(scratch.spare.back()));
+          scratch.spare.pop_back();
+        }
+        Candidate& c = kept.back();
         c.package = p;
         c.issues.resize(inside[a]->issues.size());
         for (std::size_t i = 0; i < c.issues.size(); ++i)
           c.issues[i] = inside[a]->issues[i] + t * (outside[b]->issues[i] - inside[a]->issues[i]);
         utility(c.issues, &c.payoffs);
-        kept.push_back(std::move(c));
         if (kept.size() + inside.size() > kMaxCutPoints)  // with this package's, moved below
           throw LimitError("the bargain's constraints cut its issue box into more than 20000 "
                            "points; use fewer continuous issues or constraints");
@@ -847,10 +882,16 @@ template <typename Value>
   std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) {
     return a.package != b.package ? a.package < b.package : a.issues < b.issues;
   });
-  kept.erase(std::unique(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) {
-               return a.package == b.package && a.issues == b.issues;
-             }), kept.end());
-  *candidates = std::move(kept);
+  auto last = std::unique(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) {
+    return a.package == b.package && a.issues == b.issues;
+  });
+  // The candidates cut away (and the duplicates) keep their storage for the next cut's
+  // crossings; those moved into `kept` are empty and are dropped.
+  for (Candidate& c : *candidates)
+    if (c.issues.capacity() > 0 || c.payoffs.capacity() > 0) scratch.spare.push_back(std::move(c));
+  for (auto it = last; it != kept.end(); ++it) scratch.spare.push_back(std::move(*it));
+  kept.erase(last, kept.end());
+  candidates->swap(kept);
   return true;
 }
 
@@ -1254,6 +1295,7 @@ struct Prepared {
   std::vector<Candidate> candidates;  // exact: cut by the constraints
   std::optional<Nonlinear> nonlinear;
   CornerScratch corners;              // EnumerateCorners' working vectors
+  CutScratch cut;                     // Cut's
   mutable ExactScratch solve;         // SolveExact's, for the solves of this preparation
 };
 
@@ -1269,7 +1311,8 @@ void Prepare(const AgreementProblem& problem, const UtilityOracle& utility, Agre
   if (layout.continuous.size() > kMaxContinuousIssues && !may_search)
     throw ValidationError("a bargain has more than 12 continuous issues");
   if (layout.continuous.size() <= kMaxContinuousIssues)
-    corners = EnumerateCorners(problem, utility, layout, &prepared.candidates, prepared.corners);
+    corners = EnumerateCorners(problem, utility, layout, &prepared.candidates, prepared.corners,
+                               &prepared.cut.spare);
   else
     prepared.candidates.clear();
   bool linear = corners == Corners::kAffine && ConstraintsLinear(problem, layout, prepared.candidates);
@@ -1282,7 +1325,8 @@ void Prepare(const AgreementProblem& problem, const UtilityOracle& utility, Agre
     for (const AgreementConstraint& constraint : problem.constraints)
       if (linear)
         linear = Cut(&prepared.candidates, layout.packages,
-                     [&](const Candidate& c) { return constraint.value(c.issues); }, scale, utility);
+                     [&](const Candidate& c) { return constraint.value(c.issues); }, scale, utility,
+                     prepared.cut);
     if (linear) {
       prepared.exact = true;
       if (prepared.candidates.empty())
@@ -1312,6 +1356,7 @@ void SolveAxiomatic(const AgreementProblem& problem, const UtilityOracle& utilit
   if (prepared.exact) {
     // The prepared candidates, or a copy cut by the floors.
     std::vector<Candidate> cut;
+    CutScratch cut_scratch;
     if (!floors.empty()) {
       cut = prepared.candidates;
       double scale = 1;
@@ -1321,7 +1366,7 @@ void SolveAxiomatic(const AgreementProblem& problem, const UtilityOracle& utilit
         const std::size_t who = i;
         const double floor = value;
         if (!Cut(&cut, prepared.layout.packages, [who, floor](const Candidate& c) { return floor - c.payoffs[who]; },
-                 scale, utility))
+                 scale, utility, cut_scratch))
           throw ValidationError("an outside option of the bargain is not a finite number");
       }
     }
