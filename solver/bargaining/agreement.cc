@@ -62,6 +62,15 @@ struct CornerScratch {
   Vector x, u, expected;
 };
 
+// Appends a candidate to `into`, with the storage of one from `spare` when there is one (its
+// fields are all written by the caller).
+Candidate& AppendCandidate(std::vector<Candidate>& into, std::vector<Candidate>& spare) {
+  if (spare.empty()) return into.emplace_back();
+  into.push_back(std::move(spare.back()));
+  spare.pop_back();
+  return into.back();
+}
+
 // The corners of every package written over *candidates (their storage reused, then that of
 // the candidates in *spare, which gets those left over), with an affinity check at interior
 // points: kNotAffine or kNotFinite as soon as a package fails (the candidates are then
@@ -99,14 +108,7 @@ Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& u
       utility(x, &u);
       for (double v : u)
         if (!std::isfinite(v)) return finish(Corners::kNotFinite);
-      if (count == candidates->size()) {
-        if (spare->empty()) {
-          candidates->emplace_back();
-        } else {
-          candidates->push_back(std::move(spare->back()));
-          spare->pop_back();
-        }
-      }
+      if (count == candidates->size()) AppendCandidate(*candidates, *spare);
       Candidate& candidate = (*candidates)[count++];
       candidate.issues.assign(x.begin(), x.end());
       candidate.payoffs.assign(u.begin(), u.end());
@@ -857,13 +859,7 @@ template <typename Value>
       for (std::size_t b = 0; b < outside.size(); ++b) {
         const double t = in_value[a] / (in_value[a] - out_value[b]);
         // A crossing takes the storage of a candidate an earlier cut left (scratch.spare).
-        if (scratch.spare.empty()) {
-          kept.emplace_back();
-        } else {
-          kept.push_back(std::move(scratch.spare.back()));
-          scratch.spare.pop_back();
-        }
-        Candidate& c = kept.back();
+        Candidate& c = AppendCandidate(kept, scratch.spare);
         c.package = p;
         c.issues.resize(inside[a]->issues.size());
         for (std::size_t i = 0; i < c.issues.size(); ++i)

@@ -1250,13 +1250,10 @@ double Evaluator::Evaluate(const Expression& e) {
 bool Evaluator::AffineIn(const Expression& e, std::span<const int> moving) {
   PARLEY_CHECK(e.id_ < parsers_.size());
   if (e.program_.empty()) return false;  // muparser's: not analysed
-  for (int slot : moving) {
-    PARLEY_CHECK(slot >= 0 && static_cast<std::size_t>(slot) < moving_.size());
-    moving_[static_cast<std::size_t>(slot)] = 1;
-  }
+  FlagSlots(moving, 1);
   const bool affine =
       compiler::ProgramAffineIn(e.program_, values_.get(), moving_.data(), stack_.data(), degree_.data());
-  for (int slot : moving) moving_[static_cast<std::size_t>(slot)] = 0;
+  FlagSlots(moving, 0);
   return affine;
 }
 
@@ -1267,16 +1264,20 @@ double Evaluator::EvaluateWatching(const Expression& e, std::span<const int> wat
             e.used_.end();
     return Evaluate(e);
   }
-  for (int slot : watched) {
-    PARLEY_CHECK(slot >= 0 && static_cast<std::size_t>(slot) < moving_.size());
-    moving_[static_cast<std::size_t>(slot)] = 1;
-  }
+  FlagSlots(watched, 1);
   compiler::Reads track{moving_.data()};
   double value = 0;
   compiler::Interpret(e.program_, values_.get(), stack_.data(), track, &value);
-  for (int slot : watched) moving_[static_cast<std::size_t>(slot)] = 0;
+  FlagSlots(watched, 0);
   *read = track.read;
   return value;
+}
+
+void Evaluator::FlagSlots(std::span<const int> slots, unsigned char flag) {
+  for (int slot : slots) {
+    PARLEY_CHECK(slot >= 0 && static_cast<std::size_t>(slot) < moving_.size());
+    moving_[static_cast<std::size_t>(slot)] = flag;
+  }
 }
 
 double Evaluator::EvaluateWithMuparser(const Expression& e) {

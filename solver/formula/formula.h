@@ -202,6 +202,9 @@ class Evaluator {
   double EvaluateWatching(const Expression& e, std::span<const int> watched, bool* read);
 
  private:
+  // Sets moving_ to `flag` at each of `slots` (checked to be this set's).
+  void FlagSlots(std::span<const int> slots, unsigned char flag);
+
   const ExpressionSet* set_;
   std::unique_ptr<double[]> values_;
   std::vector<double> stack_;

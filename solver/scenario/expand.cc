@@ -101,7 +101,7 @@ struct TopProgram {
   std::vector<char> split_moves, split_tainted;
   std::vector<std::uint64_t> split_package, space_bits, weight_bits, power_bits, split_deps,
       split_slot_deps, affine_package;
-  std::vector<int> split_position, later_slots;
+  std::vector<int> split_position;
   std::vector<Frame> frames;
   std::vector<Step> history;
   std::vector<RangeCache> range_cache;  // emptied (count reset) when lent
@@ -242,7 +242,6 @@ class Expander {
     split_deps_.swap(kept.split_deps);
     split_slot_deps_.swap(kept.split_slot_deps);
     affine_package_.swap(kept.affine_package);
-    later_slots_.swap(kept.later_slots);
     frames_.swap(kept.frames);
     history_.swap(kept.history);
     range_cache_.swap(kept.range_cache);
@@ -1288,13 +1287,11 @@ class Expander {
     // no payoff read one of those variables on the branches it took here (`if(deal == agree,
     // ...)`), none can move, and the probes would find every payoff unchanged.
     if (b.after.empty() && !b.later_computed.empty()) {
-      later_slots_.clear();
-      for (const LaterComputed& later : b.later_computed) later_slots_.push_back(later.var_slot);
       u->resize(n);
       bool read = false;
       for (std::size_t p = 0; p < n; ++p) {
         bool reads = false;
-        (*u)[p] = EvalWatching(impl_.payoffs[p], later_slots_, &reads);
+        (*u)[p] = EvalWatching(impl_.payoffs[p], b.later_slots, &reads);
         ++payoff_evaluations;
         read = read || reads;
       }
@@ -1571,7 +1568,6 @@ class Expander {
   std::unordered_map<std::string, SharedSet> shared_;
   std::vector<double> after_saved_;
   std::vector<double> probes_;  // AgreementPayoffs' probes of later computed variables
-  std::vector<int> later_slots_;  // AgreementPayoffs: the slots of those variables
   std::vector<double> bargain_saved_, bargain_d_;  // MakeBargainNode's (see there)
   // While a bargain's solver runs: SetIssues evaluates only the computed variables flagged
   // in split_moves_ once it has run them all (BargainSplit).

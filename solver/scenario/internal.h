@@ -110,6 +110,7 @@ struct BargainDef {
   // Computed variables set only by stages after this one: those stages are the no-deal
   // branch, so an agreement's payoff must not read these variables.
   std::vector<LaterComputed> later_computed;
+  std::vector<int> later_slots;  // their slots, in the same order
   bargaining::Concept concept_kind = bargaining::Concept::kNash;
   std::vector<int> parties;           // players at the table (empty: every player)
   std::vector<Formula> powers;        // one per party; empty: equal

@@ -330,6 +330,7 @@ void Reader::CollectLaterComputed() {
         if (before.count(var) || !seen.insert(var).second) continue;
         def.bargain->later_computed.push_back(
             {Symbols().Find(var), var, impl_.info.stages[impl_.stages[j].info_index].name, At(key)});
+        def.bargain->later_slots.push_back(def.bargain->later_computed.back().var_slot);
       }
     }
   }

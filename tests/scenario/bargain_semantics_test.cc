@@ -20,6 +20,7 @@ using test_util::ErrorOf;
 using test_util::Has;
 using test_util::Payoffs;
 using test_util::Read;
+using test_util::With;
 
 TEST_SUITE("scenario.bargain") {
   TEST_CASE("a range bound naming its own issue, or a linked issue, is refused at its place") {
@@ -139,21 +140,10 @@ payoffs:
     CHECK(b->bargains[0].step.issue_values[0] == doctest::Approx(0.35));
     CHECK(s->stats.payoff_evaluations == b->stats.payoff_evaluations);
     // Read by some packages' agreements only (plan = big): still refused.
-    std::string some = R"(title: after
-players: [A, B]
-stages:
-  - name: deal
-    bargain:
-      issues:
-        x: {from: 0, to: 1}
-        plan: {options: [small, big]}
-  - name: fallout
-    compute:
-      penalty: 0.3
-payoffs:
-  A: if(deal == agree, x - if(plan == big, penalty, 0), -penalty)
-  B: if(deal == agree, 1 - x, 0)
-)";
+    std::string some = With(With(fine, "issues: {x: {from: 0, to: 1}}",
+                                 "issues:\n        x: {from: 0, to: 1}\n        plan: {options: [small, big]}"),
+                            "A: if(deal == agree, x, -penalty)",
+                            "A: if(deal == agree, x - if(plan == big, penalty, 0), -penalty)");
     e = ErrorOf(some);
     CHECK(Has(e, "reads 'penalty'"));
     CHECK(Has(e, "stage 'fallout' (line 11)"));

@@ -484,7 +484,7 @@ payoffs:
   TEST_CASE("a bargain's computed variables follow the package: known answers, full and compiled") {
     // `bonus` reads only the discrete issue (evaluated once per package), `cut` the continuous
     // one (at every corner); `fallback` is computed only after the bargain and read only by
-    // A's no-deal payoff (its probe evaluates A's formula alone). d = (0.5, 0).
+    // A's no-deal payoff (no agreement reads it, so it is not probed). d = (0.5, 0).
     // small: A = 10 - 10 s, B = 10 s; max (A - 0.5) B on A + B = 10: B = 4.75, product 22.5625.
     // big (bonus b = 2): A = 10 + b - 10 s, B = 10 s - 1; A + B = 11: B = 5.25, A = 5.75,
     //   product 27.5625 > 22.5625, s = (5.25 + 1) / 10 = 0.625.
@@ -540,10 +540,11 @@ payoffs:
   TEST_CASE("a bargain's computed variables in chains over several discrete issues: as if written out") {
     // Between packages only the variables that read (through others too) a discrete issue
     // that changed are computed again. (Packages run with the first discrete issue changing
-    // fastest: `plan` changes alone, and `extra` and `tail` read it only through `base`.) The same bargain with every variable written out in
-    // the payoffs (no `compute`, so nothing is skipped) must give the same solution, for
-    // each value of b, in a full expansion and on kept games.
-    const std::string chained = R"(players: [A, B]
+    // fastest: `plan` changes alone, and `extra` and `tail` read it only through `base`.)
+    // The same bargain with every variable written out in the payoffs (no `compute`, so
+    // nothing is skipped) must give the same solution, for each value of b, in a full
+    // expansion and on kept games.
+    const std::string bargain = R"(players: [A, B]
 parameters:
   b: {value: 2, min: 0, max: 5}
 stages:
@@ -556,7 +557,8 @@ stages:
         venue: {options: [here, there, elsewhere]}
       solution: nash
       lotteries: false
-    compute:
+)";
+    const std::string chained = bargain + R"(    compute:
       base: if(plan == big, b, if(plan == huge, 2 * b - 1, 0))
       extra: base * if(term == long, 1.5, 1) - if(venue == there, 0.7, 0)
       flat: b / 4
@@ -569,23 +571,9 @@ payoffs:
     const std::string base = "(if(plan == big, b, if(plan == huge, 2 * b - 1, 0)))";
     const std::string extra = "(" + base + " * if(term == long, 1.5, 1) - if(venue == there, 0.7, 0))";
     const std::string tail = "(" + extra + " + if(venue == elsewhere, 0.3 * (b / 4), 0))";
-    const std::string written = R"(players: [A, B]
-parameters:
-  b: {value: 2, min: 0, max: 5}
-stages:
-  - name: deal
-    bargain:
-      issues:
-        share: {from: 0, to: 1}
-        plan: {options: [small, big, huge]}
-        term: {options: [short, long]}
-        venue: {options: [here, there, elsewhere]}
-      solution: nash
-      lotteries: false
-payoffs:
-  A: if(deal == agree, 10 - 10 * share + )" + tail + R"( + b / 4, 1)
-  B: if(deal == agree, 10 * share - )" + base + R"( * 0.4 - if(term == long, 0.5, 0), 0.5)
-)";
+    const std::string written = bargain + "payoffs:\n  A: if(deal == agree, 10 - 10 * share + " + tail +
+                                " + b / 4, 1)\n  B: if(deal == agree, 10 * share - " + base +
+                                " * 0.4 - if(term == long, 0.5, 0), 0.5)\n";
     auto a = CompiledScenario::Compile(chained, "chained.yaml");
     auto w = CompiledScenario::Compile(written, "written.yaml");
     ExpandOptions options;
