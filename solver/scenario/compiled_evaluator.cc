@@ -1,6 +1,8 @@
 #include "solver/scenario/compiled_evaluator.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 
 #include "solver/scenario/internal.h"
 
@@ -132,6 +134,16 @@ const Expansion& CompiledEvaluator::Evaluate(std::span<const double> values,
   bool keep = unsupported_.empty() && games.game != nullptr;
   for (std::size_t p = 0; keep && p < values.size(); ++p)
     keep = parameter_reasons_[p].empty() || values[p] == scratch.kept_at_[p];
+  // The memos pay where one parameter moves at a time (sweeps, thresholds, the explorer's
+  // sliders); where several move at once (Monte Carlo draws) they would miss.
+  if (keep) {
+    std::size_t moved = 0;
+    const std::vector<double>& last = scratch.last_values_;
+    for (std::size_t p = 0; p < values.size() && moved < 2; ++p)
+      moved += p >= last.size() || std::bit_cast<std::uint64_t>(values[p]) != std::bit_cast<std::uint64_t>(last[p]);
+    games.remember = moved < 2;
+  }
+  scratch.last_values_.assign(values.begin(), values.end());
   OneLineErrors([&] {
     if (keep) {
       try {
@@ -144,6 +156,7 @@ const Expansion& CompiledEvaluator::Evaluate(std::span<const double> values,
     }
     ++scratch.expansions_;
     games.game = nullptr;
+    games.remember = true;
     if (!unsupported_.empty()) {
       impl.Expand(values, options_, evaluator, scratch.result_);
       return;

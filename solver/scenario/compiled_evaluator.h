@@ -60,6 +60,7 @@ class CompiledEvaluator {
     ExpansionWorkspace workspace_;
     std::unique_ptr<CompiledGames> games_;
     std::vector<double> kept_at_;  // the parameter values the kept games were built for
+    std::vector<double> last_values_;  // those of the last evaluation
     Expansion result_;
     std::size_t rewrites_ = 0, expansions_ = 0;
   };

@@ -105,6 +105,7 @@ struct TopProgram {
   std::vector<Frame> frames;
   std::vector<Step> history;
   std::vector<RangeCache> range_cache;  // emptied (count reset) when lent
+  std::vector<std::pair<std::size_t, double>> replay;
   // A no-deal continuation's own records (its bargains), and the last ones as spares.
   Expansion out;
   std::vector<BargainRecord> spares;
@@ -248,6 +249,7 @@ class Expander {
     space_bits_.swap(kept.space_bits);
     weight_bits_.swap(kept.weight_bits);
     power_bits_.swap(kept.power_bits);
+    replay_.swap(kept.replay);
   }
 
   // Expands a bargain's `after_agreement` stages on their own (the continuation of an
@@ -290,12 +292,14 @@ class Expander {
         snapshots_.resize(f.snapshot_at);
         action_label_ids_.resize(f.labels_at);
         frames_.pop_back();
+        if (replaying_) EndReplay();
         continue;
       }
       std::uint32_t a = f.next++;
       std::size_t pc = f.pc;
       NodeId node = f.node;
-      std::memcpy(vars_, snapshots_.data() + f.snapshot_at, num_vars_ * sizeof(double));
+      const double* snapshot = snapshots_.data() + f.snapshot_at;
+      for (std::size_t k = 0; k < impl_.written_slots.size(); ++k) vars_[impl_.written_slots[k]] = snapshot[k];
       history_.resize(f.history_at);
       const StageDef& def = impl_.stages[program_[pc].index];
       double value = action_values_[f.values_at + a];
@@ -369,7 +373,31 @@ class Expander {
   // ---- Expansion ------------------------------------------------------------------------
   double Eval(const Expression& e) {
     ++evaluations;
-    return evaluator_.Evaluate(e);
+    if (replaying_) return Replayed(e);
+    const double v = evaluator_.Evaluate(e);
+    if (recording_) recording_->emplace_back(e.id(), v);
+    return v;
+  }
+
+  // ---- A no-deal branch expanded twice ----------------------------------------------------
+  // A bargain's no-deal branch is expanded on its own first (SolveContinuation, for the
+  // disagreement point), then again into the game, from the same variables (the bargain's,
+  // the issues at 0, the stage's variable at no_deal, its `compute` run) through the same
+  // program: its formulas are evaluated in the same order on the same values. The first
+  // expansion records each value (`recording_`, the outer expander's replay_), and the
+  // second takes them back in order instead of evaluating again, each checked against the
+  // formula it was recorded for. Not when the branch meets a bargain (its records and
+  // memos), nor after a disagreement point the bargain memo gave (nothing was recorded).
+  double Replayed(const Expression& e) {
+    PARLEY_CHECK(replay_next_ < replay_.size() && replay_[replay_next_].first == e.id());
+    return replay_[replay_next_++].second;
+  }
+  // Ends the replay once the no-deal branch's nodes are all expanded (the frames it pushed
+  // are gone), every value taken back.
+  void EndReplay() {
+    if (frames_.size() > replay_depth_) return;
+    PARLEY_CHECK(replay_next_ == replay_.size());
+    replaying_ = false;
   }
   double Eval(const Formula& f) { return f.literal ? f.literal->ToDouble() : Eval(*f.expr); }
   // Eval, saying whether the evaluation read one of the `watched` slots
@@ -377,6 +405,7 @@ class Expander {
   double EvalWatching(const Formula& f, std::span<const int> watched, bool* read) {
     *read = false;
     if (f.literal) return f.literal->ToDouble();
+    PARLEY_CHECK(!replaying_ && !recording_);  // only bargains watch, and they stop both
     ++evaluations;
     return evaluator_.EvaluateWatching(*f.expr, watched, read);
   }
@@ -387,7 +416,7 @@ class Expander {
   double RememberedPayoff(const Expression& e) {
     ++evaluations;
     const std::size_t index = games_->next_payoff++;
-    if (index >= games_->payoffs.size()) games_->payoffs.emplace_back();
+    if (index >= games_->payoffs.size()) games_->payoffs.resize(index + 1);  // replays skip places
     PayoffMemo& m = games_->payoffs[index];
     const std::vector<int>& used = e.used_slots();
     // Compared up to the first difference; from there on, the new inputs are written.
@@ -412,6 +441,10 @@ class Expander {
     const std::size_t index = games_->next_bargain++;
     if (index >= games_->bargains.size()) games_->bargains.emplace_back();
     BargainMemo& memo = games_->bargains[index];
+    if (!games_->remember) {  // its storage only (Rewrite emptied it)
+      memo.prepared.Reset();
+      return &memo;
+    }
     SlotBits(saved.data(), impl_.power_only, false, space_bits_);
     if (memo.valid && memo.pc == pc && memo.space == space_bits_) return &memo;
     memo.valid = true;
@@ -475,7 +508,17 @@ class Expander {
   void AddTerminal(NodeId parent) {
     for (std::size_t p = 0; p < impl_.payoffs.size(); ++p) {
       const Formula& f = impl_.payoffs[p];
-      double x = games_ && f.expr ? RememberedPayoff(*f.expr) : Eval(f);
+      double x;
+      if (f.expr && replaying_) {
+        ++evaluations;
+        if (games_ && games_->remember) ++games_->next_payoff;  // the memos keep their places
+        x = Replayed(*f.expr);
+      } else if (games_ && games_->remember && f.expr) {
+        x = RememberedPayoff(*f.expr);
+        if (recording_) recording_->emplace_back(f.expr->id(), x);
+      } else {
+        x = Eval(f);
+      }
       ++payoff_evaluations;
       if (!std::isfinite(x))
         throw ValidationError(f.where, "the payoff of " + impl_.info.players[p] + " is " +
@@ -614,7 +657,7 @@ class Expander {
     }
     NodeId node = builder_.AddNode(parent, h);
     std::size_t snapshot_at = snapshots_.size();
-    snapshots_.insert(snapshots_.end(), vars_, vars_ + num_vars_);
+    for (int slot : impl_.written_slots) snapshots_.push_back(vars_[slot]);
     frames_.push_back({pc, node, 0, static_cast<std::uint32_t>(count), values_at, snapshot_at,
                        history_.size(), labels_at});
   }
@@ -629,6 +672,13 @@ class Expander {
   void MakeBargainNode(std::size_t pc, NodeId parent) {
     const StageDef& def = impl_.stages[program_[pc].index];
     const BargainDef& b = *def.bargain;
+    PARLEY_CHECK(!replaying_);  // a recording that met a bargain is not replayed
+    if (recording_) {
+      recording_->clear();
+      recording_ = nullptr;
+      *recording_valid_ = false;
+    }
+    replay_valid_ = false;
     // The variables at the bargain and its disagreement point, in buffers this expander
     // keeps: a later bargain of the same expander overwrites them only once this one is
     // done with them (from the no-deal branch's Descend, the last use).
@@ -660,7 +710,7 @@ class Expander {
                         t0 = games_ ? games_->next_payoff : 0;
       const std::size_t n0 = games_ ? games_->continuations.size() : 0;
       DisagreementPoint(pc, def, b, saved, d);
-      if (memo && b.disagreement.empty()) {
+      if (memo && games_->remember && b.disagreement.empty()) {
         // The prepared problem and the solution read d: kept only when d is the same bits.
         if (!SameBits(memo->d, d)) {
           memo->prepared.Reset();
@@ -771,6 +821,10 @@ class Expander {
   void SolveRemembered(BargainMemo& memo, const bargaining::AgreementProblem& input,
                        const bargaining::UtilityOracle& utility, bargaining::AgreementMethod method,
                        BargainRecord& record) {
+    if (!games_->remember) {  // the memo's storage as working space, the solution into the record
+      bargaining::SolveAgreementKeeping(input, utility, method, &memo.prepared, &record.step);
+      return;
+    }
     weight_bits_.clear();
     for (double w : input.weights) weight_bits_.push_back(std::bit_cast<std::uint64_t>(w));
     if (memo.has_step && memo.weights == weight_bits_) {
@@ -898,6 +952,12 @@ class Expander {
     Continuation c;
     TopProgram* lent = nullptr;  // with kept games: the program kept for this continuation
     auto run = [&](auto& inner) {
+      if (!after) {  // the no-deal branch: its values recorded for the game's own expansion
+        replay_.clear();
+        replay_valid_ = true;
+        inner.recording_ = &replay_;
+        inner.recording_valid_ = &replay_valid_;
+      }
       if (after) {
         inner.history_ = history_;
         inner.history_.push_back({pc, 0, def.label_values[0]});
@@ -1463,7 +1523,14 @@ class Expander {
       return;
     }
     RunCompute(def);
+    if (replay_valid_) {
+      replay_valid_ = false;
+      replaying_ = true;
+      replay_next_ = 0;
+      replay_depth_ = frames_.size();
+    }
     Descend(pc + 1, node);
+    if (replaying_) EndReplay();
   }
 
   InfosetId SharedInfoset(std::size_t pc, const StageDef& def, int player,
@@ -1588,6 +1655,15 @@ class Expander {
   // With kept games: the previous evaluation's records, which RecycledRecord fills again.
   std::vector<BargainRecord>* spares_ = nullptr;
   std::size_t next_spare_ = 0;
+  // The replay of a no-deal branch (see Replayed): the values its first expansion recorded,
+  // whether they are whole (no bargain met), the next to take back, and the frames below the
+  // branch's (the replay ends when the walk is back there).
+  std::vector<std::pair<std::size_t, double>> replay_;
+  bool replay_valid_ = false, replaying_ = false;
+  std::size_t replay_next_ = 0, replay_depth_ = 0;
+  // While this expander is a no-deal branch's first expansion: where its values go.
+  std::vector<std::pair<std::size_t, double>>* recording_ = nullptr;
+  bool* recording_valid_ = nullptr;
 };
 
 // The explicit tree form: its nodes as written, in preorder.
@@ -1725,6 +1801,8 @@ void CompiledScenario::Impl::Record(std::span<const double> values, const Expand
   games.continuation_programs.clear();
   games.next_bargain = 0;
   games.next_payoff = 0;
+  games.remember = true;
+  games.memos_filled = true;
   ExpandWith(*this, values, evaluator, out, [&] {
     GameBuilder builder = NewBuilder(*this, options);
     RunExpander(*this, evaluator, builder, options, out, &games);
@@ -1744,6 +1822,11 @@ void CompiledScenario::Impl::Rewrite(std::span<const double> values, const Expan
     games.next = 0;
     games.next_bargain = 0;
     games.next_payoff = 0;
+    if (!games.remember && games.memos_filled) {
+      for (BargainMemo& memo : games.bargains) memo.valid = memo.has_d = memo.has_step = false;
+      for (PayoffMemo& memo : games.payoffs) memo.expr_id = static_cast<std::size_t>(-1);
+    }
+    games.memos_filled = games.remember;
     RunExpander(*this, evaluator, rewriter, options, out, &games);
     if (games.next != games.continuations.size()) throw model::ShapeChanged();
     out.game = rewriter.Finish();

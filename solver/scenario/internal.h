@@ -209,6 +209,13 @@ struct CompiledGames {
   std::size_t next_payoff = 0;
   // The previous evaluation's bargain records, whose storage a rewrite fills again.
   std::vector<BargainRecord> spare_records;
+  // Whether a rewrite consults and fills the memos above. CompiledEvaluator turns them off for
+  // an evaluation at which more than one parameter changed (a Monte Carlo draw), where they
+  // would miss and keeping them costs more than it saves; the storage of the bargain memos
+  // still serves as working space then. A rewrite without them first empties them (once), so
+  // that none holds numbers older than the continuations it would skip the rewriting of.
+  bool remember = true;
+  bool memos_filled = false;  // some memo may hold numbers (emptied when `remember` is off)
 };
 
 // Immutable once read: expansions only read it (each with a workspace of its own), so one
@@ -225,6 +232,10 @@ struct CompiledScenario::Impl {
   // set these slots apart; see CompiledGames). Filled by the reader once every formula is
   // compiled.
   std::vector<char> power_only;
+  // Every slot an expansion writes (stage variables, computed variables, bargain issues, loop
+  // variables), in slot order: a node's snapshot of the variables keeps these alone, since
+  // the others (parameters, action labels) hold still through an expansion.
+  std::vector<int> written_slots;
 
   // Stage form.
   std::vector<StageDef> stages;

@@ -130,6 +130,7 @@ class Reader {
   void CollectLaterComputed();
   // The slots that bargaining powers read and no other formula does (Impl::power_only).
   void MarkPowerOnlySlots();
+  void MarkWrittenSlots();
   // Both stages lie inside one repeat block, so that a later one's earlier rounds come first.
   bool SameRepeat(int a, int b) const;
   // Imperfect recall is allowed but reported: a player who does not observe a choice of his

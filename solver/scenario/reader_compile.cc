@@ -82,6 +82,7 @@ void Reader::CompileStageForm() {
         *raw_payoffs_[p], "the payoff of " + impl_.info.players[p]));
   CollectLaterComputed();
   MarkPowerOnlySlots();
+  MarkWrittenSlots();
 }
 
 void Reader::CompileRepeat(int r) {
@@ -350,6 +351,23 @@ void Reader::MarkPowerOnlySlots() {
       (is_power[id] ? by_power : by_other)[static_cast<std::size_t>(slot)] = 1;
   impl_.power_only.assign(slots, 0);
   for (std::size_t s = 0; s < slots; ++s) impl_.power_only[s] = by_power[s] && !by_other[s];
+}
+
+void Reader::MarkWrittenSlots() {
+  std::vector<char> written(Symbols().size(), 0);
+  auto mark = [&](int slot) {
+    if (slot >= 0) written[static_cast<std::size_t>(slot)] = 1;
+  };
+  for (const StageDef& def : impl_.stages) {
+    mark(def.var_slot);
+    for (const auto& entry : def.compute) mark(entry.first);
+    if (def.bargain)
+      for (const BargainIssueDef& issue : def.bargain->issues) mark(issue.var_slot);
+  }
+  for (const RepeatDef& r : impl_.repeats) mark(r.var_slot);
+  impl_.written_slots.clear();
+  for (std::size_t s = 0; s < written.size(); ++s)
+    if (written[s]) impl_.written_slots.push_back(static_cast<int>(s));
 }
 
 bool Reader::SameRepeat(int a, int b) const {

@@ -311,6 +311,91 @@ payoffs:
     CHECK(CompareSequence(nested, {{0.5, 10}, {0.3, 10}, {0.3, 10}, {0.3, 12}, {0.5, 10}}) == 4);
   }
 
+  TEST_CASE("draws that move several parameters between single moves: the memos set aside, then emptied") {
+    // A Monte Carlo draw moves every parameter at once, and a scratch then neither consults
+    // nor fills its memos; the next evaluation that moves one parameter starts them afresh.
+    // B moves two parameters of A (memos off), C puts one back (on again): C's bargains read
+    // A's inputs, which the memos held before B, while the continuations were last rewritten
+    // for B. Every number must still be a full expansion's.
+    const std::string path = parley::testing::SourcePath("bench/data/openai_microsoft_v1.yaml");
+    auto compiled = CompiledScenario::Compile(parley::testing::ReadFile(path), path);
+    const auto& info = compiled->info();
+    auto at = [&](const char* name) {
+      const int p = info.FindParameter(name);
+      REQUIRE(p >= 0);
+      return static_cast<std::size_t>(p);
+    };
+    const std::vector<double> a = compiled->DefaultValues();
+    std::vector<double> b = a, d = a;
+    b[at("openai_value")] = 420;
+    b[at("carveout_cost")] = 0.25;
+    std::vector<double> c = b;
+    c[at("openai_value")] = a[at("openai_value")];
+    d[at("regulator_acts")] = 0.55;
+    d[at("agi_probability")] = 0.2;
+    d[at("openai_power")] = 0.4;
+    std::vector<double> e = d;
+    e[at("openai_power")] = 0.6;
+    CHECK(CompareSequence(compiled, {a, b, c, a, d, e, d, a, c}) == 8);
+  }
+
+  TEST_CASE("a no-deal branch with chance, a choice and computed variables: the closed form, compiled") {
+    // No deal: the market is hi with probability p, then A fights (cost 1, gain 3) or folds.
+    // After hi A gets stake = v / 2 (+ 2 fighting), after lo 1 (+ 2 fighting): A fights at
+    // both. d = (p (v/2 + 2) + 3 (1 - p), p + (1 - p) v/2). Nash with equal powers over
+    // x in [0, 1]: v x - dA = v (1 - x) - dB, so A's agreed payoff is (v + dA - dB) / 2; with
+    // breakdown 1/2 each player gets half the agreement and half d. The game's no-deal branch
+    // (breakdown's) and the disagreement point (the same branch expanded on its own) are both
+    // read: a wrong number in either moves the answer.
+    const std::string text = R"(players: [A, B]
+parameters:
+  p: {value: 0.3, min: 0, max: 1}
+  v: {value: 10, min: 4, max: 20}
+stages:
+  - name: deal
+    bargain:
+      issues:
+        x: {from: 0, to: 1}
+      solution: nash
+      breakdown: 0.5
+    compute:
+      stake: v / 2
+  - name: market
+    player: nature
+    actions: [hi, lo]
+    probabilities: [p, 1 - p]
+  - name: reply
+    player: A
+    actions: [fight, fold]
+    compute:
+      cost: if(reply == fight, 1, 0)
+payoffs:
+  A: if(deal == agree, x * v, if(market == hi, stake, 1) - cost + if(reply == fight, 3, 0))
+  B: if(deal == agree, (1 - x) * v, if(market == hi, 1, stake))
+)";
+    auto compiled = CompiledScenario::Compile(text, "no_deal.yaml");
+    // (d sums to v / 2 + 3: v above 6 leaves something to share)
+    const std::vector<std::vector<double>> points{{0.3, 10}, {0.1, 10}, {0.1, 14}, {0.8, 8},
+                                                  {0.8, 8},  {0.5, 8},  {0.2, 20}, {0.3, 10}};
+    CHECK(CompareSequence(compiled, points) == 7);
+    ExpandOptions options;
+    options.fast_bargains = true;
+    CompiledEvaluator evaluator(compiled, options);
+    CompiledEvaluator::Scratch scratch(evaluator);
+    for (const auto& point : points) {
+      const double p = point[0], v = point[1];
+      const double da = p * (v / 2 + 2) + 3 * (1 - p), db = p + (1 - p) * v / 2;
+      const double agreed_a = (v + da - db) / 2, agreed_b = v - agreed_a;
+      const Expansion& x = evaluator.Evaluate(point, scratch);
+      REQUIRE(x.bargains.size() == 1);
+      CHECK(x.bargains[0].step.issue_values[0] == doctest::Approx(agreed_a / v).epsilon(1e-12));
+      const auto u = parley::equilibrium::Solve(*x.game, {}).equilibria.front().payoffs;
+      INFO("p " << p << ", v " << v);
+      CHECK(u[0] == doctest::Approx(0.5 * (agreed_a + da)).epsilon(1e-12));
+      CHECK(u[1] == doctest::Approx(0.5 * (agreed_b + db)).epsilon(1e-12));
+    }
+  }
+
   TEST_CASE("a repeat block's unrolled program is kept between rewrites and dropped with the games") {
     // T sets the number of rounds (a shape parameter: a new T expands in full and unrolls
     // again); bonus moves payoffs only (a rewrite, which borrows the last rewrite's program).
