@@ -1075,6 +1075,100 @@ bool ProgramAffineIn(const std::vector<detail::Instruction>& program, const doub
   return Interpret(program, values, stack, track, &result) && degree[1] <= 1;
 }
 
+// The slots whose values decide the branches a run of `program` takes, sorted: those the
+// conditions of its ifs (lazy, and the eager kSelect) and its fused comparisons read. The
+// others only flow into arithmetic, comparisons and functions whose results decide nothing,
+// so ProgramAffineIn's answer is the same whatever their values (the moving slots aside).
+// The program is postfix: each value on the stack is computed by a contiguous run of
+// instructions, and a condition reads the slots its run reads. The walk keeps, per value on
+// the stack, the first instruction of its run; an if's value (the then branch's or the
+// else branch's) runs from its condition's first instruction to the end of its else branch.
+std::vector<int> ControlSlots(const std::vector<detail::Instruction>& program) {
+  using detail::Op;
+  std::vector<int> slots;
+  auto reads = [&](std::size_t from, std::size_t to) {
+    for (std::size_t k = from; k < to; ++k) {
+      const detail::Instruction& in = program[k];
+      switch (in.op) {
+        case Op::kVar: case Op::kVarMul: case Op::kVarPow2: case Op::kVarPow3: case Op::kVarPow4:
+        case Op::kAddVar: case Op::kSubVar: case Op::kMulVar: case Op::kDivVar: case Op::kLtVar:
+        case Op::kGtVar: case Op::kLeVar: case Op::kGeVar: case Op::kEqVar: case Op::kNeVar:
+          slots.push_back(in.arg);
+          break;
+        case Op::kIfEqVar: case Op::kIfNeVar:
+          slots.push_back(in.left);
+          slots.push_back(in.right);
+          break;
+        case Op::kIfEqConst: case Op::kIfNeConst:
+          slots.push_back(in.left);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+  std::vector<std::size_t> start;  // per value on the stack: the first instruction of its run
+  struct OpenIf {
+    std::size_t start;    // the first instruction of its condition
+    std::size_t end = 0;  // where its else branch ends (known at its kElse)
+  };
+  std::vector<OpenIf> open;
+  for (std::size_t i = 0; i <= program.size(); ++i) {
+    // Ifs whose else branch ends here: the else branch's value becomes the if's.
+    while (!open.empty() && open.back().end == i) {
+      PARLEY_CHECK(!start.empty());
+      start.back() = open.back().start;
+      open.pop_back();
+    }
+    if (i == program.size()) break;
+    const detail::Instruction& in = program[i];
+    switch (in.op) {
+      case Op::kConst: case Op::kVar: case Op::kVarMul: case Op::kVarPow2: case Op::kVarPow3:
+      case Op::kVarPow4:
+        start.push_back(i);
+        break;
+      case Op::kAdd: case Op::kSub: case Op::kMul: case Op::kDiv: case Op::kPow: case Op::kLt:
+      case Op::kGt: case Op::kLe: case Op::kGe: case Op::kEq: case Op::kNe: case Op::kAnd:
+      case Op::kOr: case Op::kCall2:
+        PARLEY_CHECK(start.size() >= 2);
+        start.pop_back();  // the left operand's run starts first
+        break;
+      case Op::kSelect: {  // condition, first, second
+        PARLEY_CHECK(start.size() >= 3);
+        const std::size_t n = start.size();
+        reads(start[n - 3], start[n - 2]);
+        start.resize(n - 2);
+        break;
+      }
+      case Op::kSum: case Op::kAvg: case Op::kMin: case Op::kMax:
+        PARLEY_CHECK(in.arg >= 1 && start.size() >= static_cast<std::size_t>(in.arg));
+        start.resize(start.size() - static_cast<std::size_t>(in.arg) + 1);
+        break;
+      case Op::kIf:
+        PARLEY_CHECK(!start.empty());
+        reads(start.back(), i);
+        open.push_back({start.back()});
+        start.pop_back();
+        break;
+      case Op::kIfEqVar: case Op::kIfNeVar: case Op::kIfEqConst: case Op::kIfNeConst:
+        reads(i, i + 1);
+        open.push_back({i});
+        break;
+      case Op::kElse:  // the then branch's value is done with; the else branch's follows
+        PARLEY_CHECK(!start.empty() && !open.empty() && open.back().end == 0);
+        start.pop_back();
+        open.back().end = static_cast<std::size_t>(in.arg);
+        break;
+      default:  // in place on the top: the ...Var and ...Const operators, kNeg, kNot, kCall1
+        break;
+    }
+  }
+  PARLEY_CHECK(start.size() == 1 && open.empty());
+  std::sort(slots.begin(), slots.end());
+  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  return slots;
+}
+
 // Equal bits, or both NaN.
 bool SameBits(double a, double b) {
   if (std::isnan(a) && std::isnan(b)) return true;
@@ -1179,6 +1273,7 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
       double ours = compiler::RunProgram(program, values, stack.data());
       if (compiler::SameBits(ours, reference)) {
         e->program_ = std::move(program);
+        e->control_ = compiler::ControlSlots(e->program_);
         longest_program_ = std::max(longest_program_, e->program_.size());
       }
     }
@@ -1250,10 +1345,36 @@ double Evaluator::Evaluate(const Expression& e) {
 bool Evaluator::AffineIn(const Expression& e, std::span<const int> moving) {
   PARLEY_CHECK(e.id_ < parsers_.size());
   if (e.program_.empty()) return false;  // muparser's: not analysed
+  // An answer given before for `e` stands while the moving slots and the bits of the slots
+  // that decide its branches (Expression::control_) are the same: a bargain asks again for
+  // each package (a discrete issue is a control slot) and at each bargain of a tree.
+  std::uint64_t hash = 0xcbf29ce484222325u;
+  auto mix = [&](std::uint64_t x) { hash = (hash ^ x) * 0x100000001b3u; };
+  for (int slot : moving) mix(static_cast<std::uint64_t>(slot));
+  for (int slot : e.control_) mix(std::bit_cast<std::uint64_t>(values_[static_cast<std::size_t>(slot)]));
+  if (affine_memo_.empty()) affine_memo_.resize(parsers_.size());
+  AffineMemo& memo = affine_memo_[e.id_];
+  for (const AffineAnswer& a : memo.answers) {
+    if (a.hash != hash || !std::equal(moving.begin(), moving.end(), a.moving.begin(), a.moving.end())) continue;
+    bool same = true;
+    for (std::size_t k = 0; k < e.control_.size() && same; ++k)
+      same = a.control[k] == std::bit_cast<std::uint64_t>(values_[static_cast<std::size_t>(e.control_[k])]);
+    if (same) return a.affine;
+  }
   FlagSlots(moving, 1);
   const bool affine =
       compiler::ProgramAffineIn(e.program_, values_.get(), moving_.data(), stack_.data(), degree_.data());
   FlagSlots(moving, 0);
+  // Kept in a ring of kAffineAnswers per expression (the oldest written over).
+  if (memo.answers.size() < kAffineAnswers) memo.answers.emplace_back();
+  AffineAnswer& a = memo.answers[memo.next];
+  memo.next = (memo.next + 1) % kAffineAnswers;
+  a.hash = hash;
+  a.affine = affine;
+  a.moving.assign(moving.begin(), moving.end());
+  a.control.resize(e.control_.size());
+  for (std::size_t k = 0; k < e.control_.size(); ++k)
+    a.control[k] = std::bit_cast<std::uint64_t>(values_[static_cast<std::size_t>(e.control_[k])]);
   return affine;
 }
 

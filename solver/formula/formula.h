@@ -134,6 +134,9 @@ class Expression {
   std::vector<int> used_;
   std::size_t id_ = 0;
   std::vector<detail::Instruction> program_;  // empty: evaluated by muparser
+  // The slots whose values decide which branches the program takes (the conditions' reads),
+  // sorted: Evaluator::AffineIn's answer depends on no other slot's value.
+  std::vector<int> control_;
 };
 
 // The symbols and every formula compiled against them. Symbols are added first (through
@@ -210,6 +213,20 @@ class Evaluator {
   std::vector<double> stack_;
   std::vector<unsigned char> degree_;  // AffineIn's degrees beside the stack
   std::vector<unsigned char> moving_;  // AffineIn's (EvaluateWatching's) slots: 1 if listed
+  // Per expression: AffineIn's last answers, each with the moving slots and the bits of the
+  // expression's control slots it was given for (and a hash of both, looked at first).
+  static constexpr std::size_t kAffineAnswers = 16;
+  struct AffineAnswer {
+    std::uint64_t hash = 0;
+    bool affine = false;
+    std::vector<int> moving;
+    std::vector<std::uint64_t> control;
+  };
+  struct AffineMemo {
+    std::vector<AffineAnswer> answers;  // at most kAffineAnswers
+    std::size_t next = 0;               // the one to write over when full
+  };
+  std::vector<AffineMemo> affine_memo_;
   std::vector<std::unique_ptr<mu::Parser>> parsers_;  // null where the bytecode serves
 };
 

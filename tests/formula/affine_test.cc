@@ -144,6 +144,48 @@ TEST_CASE("every random formula called affine in the issues is affine") {
   CHECK(refused > 500);
 }
 
+TEST_CASE("AffineIn's remembered answers: the same as a fresh analysis, whatever moves") {
+  // An evaluator keeps AffineIn's answers per formula, keyed on the moving slots and the bits
+  // of the slots its conditions read; a slot the key leaves out must not change the answer.
+  // Against a fresh evaluator, over random formulas and random sequences of values in which
+  // the held names take few values (so that remembered answers are met again) and the moving
+  // names any value: a condition whose slots the key missed would show as a different answer.
+  std::mt19937 rng(20261202);
+  std::uniform_real_distribution<double> unit(-2, 2);
+  std::uniform_int_distribution<int> few(-1, 1), coin(0, 2);
+  int hits_checked = 0, affine = 0;
+  for (int trial = 0; trial < 1500; ++trial) {
+    Fixture f;
+    const std::string text = RandomFormula(rng, 4);
+    const Expression* e = f.set.Add(text, {});
+    Evaluator kept(f.set);
+    CAPTURE(text);
+    for (int round = 0; round < 12; ++round) {
+      const double x = unit(rng), y = unit(rng), p = coin(rng) == 0 ? unit(rng) : 0.5 * few(rng),
+                   s = few(rng);
+      const int which = coin(rng);  // moving: x and y, x alone, or y alone
+      const std::vector<int> moving =
+          which == 0 ? f.moving : which == 1 ? std::vector<int>{f.x} : std::vector<int>{f.y};
+      Evaluator fresh(f.set);
+      for (Evaluator* ev : {&kept, &fresh}) {
+        (*ev)[f.x] = x;
+        (*ev)[f.y] = y;
+        (*ev)[f.p] = p;
+        (*ev)[f.s] = s;
+      }
+      const bool expected = fresh.AffineIn(*e, moving);
+      CHECK(kept.AffineIn(*e, moving) == expected);
+      // Asked again at once (a remembered answer for certain): the same.
+      CHECK(kept.AffineIn(*e, moving) == expected);
+      ++hits_checked;
+      affine += expected;
+    }
+  }
+  MESSAGE(hits_checked, " answers compared, ", affine, " affine");
+  CHECK(affine > 1000);
+  CHECK(hits_checked - affine > 1000);
+}
+
 TEST_CASE("EvaluateWatching: the value Evaluate gives, and whether a watched slot was read") {
   Fixture f;
   const Expression* e = f.set.Add("if(s == 1, x * p, y)", {});
