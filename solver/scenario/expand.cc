@@ -390,7 +390,14 @@ class Expander {
   // memos), nor after a disagreement point the bargain memo gave (nothing was recorded).
   double Replayed(const Expression& e) {
     PARLEY_CHECK(replay_next_ < replay_.size() && replay_[replay_next_].first == e.id());
-    return replay_[replay_next_++].second;
+    const double v = replay_[replay_next_++].second;
+#ifndef NDEBUG
+    // Builds with assertions (the sanitizer and fuzzing builds) evaluate again and compare.
+    const double fresh = evaluator_.Evaluate(e);
+    PARLEY_CHECK(std::bit_cast<std::uint64_t>(fresh) == std::bit_cast<std::uint64_t>(v) ||
+                 (std::isnan(fresh) && std::isnan(v)));
+#endif
+    return v;
   }
   // Ends the replay once the no-deal branch's nodes are all expanded (the frames it pushed
   // are gone), every value taken back.
@@ -1026,18 +1033,26 @@ class Expander {
   // own, written over `d`. Leaves the variables as at no_deal, the issues at 0.
   void DisagreementPoint(std::size_t pc, const StageDef& def, const BargainDef& b,
                          const std::vector<double>& saved, std::vector<double>& d) {
-    const double no_deal = def.label_values[1];
     d.assign(impl_.info.players.size(), 0.0);
-    for (const BargainIssueDef& issue : b.issues) vars_[issue.var_slot] = 0;
-    vars_[def.var_slot] = no_deal;
+    EnterNoDeal(def, saved);
     if (!b.disagreement.empty()) {
       for (std::size_t i = 0; i < d.size(); ++i) d[i] = Eval(b.disagreement[i]);
       return;
     }
     RunCompute(def);
     SolveContinuation(pc, def, nullptr, &d);
+    EnterNoDeal(def, saved);
+  }
+
+  // The variables where bargain `def`'s no-deal branch starts: those at the bargain (`saved`),
+  // its issues at 0, its stage's variable at no_deal. Both expansions of the branch (on its
+  // own for the disagreement point, then into the game) start here and run the stage's
+  // `compute`, then the program after the stage: the replay of the first into the second
+  // (Replayed) rests on that.
+  void EnterNoDeal(const StageDef& def, const std::vector<double>& saved) {
     std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
-    vars_[def.var_slot] = no_deal;
+    for (const BargainIssueDef& issue : def.bargain->issues) vars_[issue.var_slot] = 0;
+    vars_[def.var_slot] = def.label_values[1];
   }
 
   // The bargaining problem: the issues with their ranges or options, the disagreement point
@@ -1512,9 +1527,7 @@ class Expander {
     record.no_deal_node = static_cast<NodeId>(builder_.num_nodes());
     out_.bargains.push_back(std::move(record));
 
-    std::memcpy(vars_, saved.data(), num_vars_ * sizeof(double));
-    for (const BargainIssueDef& issue : b.issues) vars_[issue.var_slot] = 0;
-    vars_[def.var_slot] = no_deal;
+    EnterNoDeal(def, saved);
     history_.push_back({pc, 1, no_deal});
     if (!b.disagreement.empty()) {
       // Declared disagreement payoffs are what failed talks pay (with `breakdown` too): the
