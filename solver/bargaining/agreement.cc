@@ -930,10 +930,19 @@ void SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& c
   const std::size_t n = d.size();
   bool identity = at_table.size() == n;
   for (std::size_t q = 0; q < at_table.size() && identity; ++q) identity = at_table[q] == q;
+  // The problem on the table's parties, field by field over the kept one (its storage reused):
+  // without parties, constraints (the candidates satisfy them) or the affinity checks.
   AgreementProblem& projected = scratch.projected;
-  projected = problem;
+  projected.issues = problem.issues;
+  projected.concept_kind = problem.concept_kind;
+  projected.lotteries = problem.lotteries;
+  projected.all_concepts = problem.all_concepts;
   projected.parties.clear();
   projected.constraints.clear();
+  projected.protocol = problem.protocol;
+  projected.alternating = problem.alternating;
+  projected.rule = problem.rule;
+  projected.inside = problem.inside;
   projected.weights.clear();
   projected.affine = nullptr;
   projected.linear_constraints = nullptr;
@@ -1293,6 +1302,7 @@ struct Prepared {
   CornerScratch corners;              // EnumerateCorners' working vectors
   CutScratch cut;                     // Cut's
   mutable ExactScratch solve;         // SolveExact's, for the solves of this preparation
+  Table table;                        // SolveAgreementInto's, when it is given this preparation
 };
 
 // Written over `prepared` (its storage reused).
@@ -1630,7 +1640,9 @@ void SolveAgreementInto(const AgreementProblem& problem, const UtilityOracle& ut
                         Prepared* kept, AgreementResult* out_ptr) {
   AgreementResult& out = *out_ptr;
   const std::size_t n = problem.disagreement.size();
-  const Table table = MakeTable(problem);
+  Table own_table;
+  Table& table = kept ? kept->table : own_table;  // a keeping caller's storage
+  MakeTable(problem, table);
   const bool plain = IsPlain(problem, table);
   if (problem.protocol == Protocol::kAlternating) {
     if (table.parties.size() != 2)

@@ -81,6 +81,7 @@ enum class DisagreementRule {
              // `inside`, then give each party at least `disagreement` (its outside option)
 };
 
+// (SolveExact in agreement.cc copies a problem field by field: a new field goes there too.)
 struct AgreementProblem {
   std::vector<AgreementIssue> issues;
   Vector disagreement;          // one per player (the payoff vector's length)

@@ -85,6 +85,18 @@ using expand_detail::Frame;
 using expand_detail::RangeCache;
 using expand_detail::Step;
 
+// A constraint of the bargain being solved, as the function the solver calls reads it: the
+// stage, and either a range bound that names other issues (its formula, the issue's slot,
+// which side) or an entry of `constraints`. The function captures the expander and one of
+// these, small enough for std::function to keep without allocating.
+struct ConstraintContext {
+  const StageDef* def = nullptr;
+  const Formula* bound = nullptr;
+  std::size_t slot = 0;
+  bool upper = false;
+  const BargainConstraintDef* constraint = nullptr;
+};
+
 // The scenario's unrolled program with its labels interned in a scratch's LabelTable, kept
 // between rewrites (Expander::RunKept).
 struct TopProgram {
@@ -106,6 +118,7 @@ struct TopProgram {
   std::vector<Step> history;
   std::vector<RangeCache> range_cache;  // emptied (count reset) when lent
   std::vector<std::pair<std::size_t, double>> replay;
+  std::vector<ConstraintContext> constraint_contexts;
   // A no-deal continuation's own records (its bargains), and the last ones as spares.
   Expansion out;
   std::vector<BargainRecord> spares;
@@ -250,6 +263,7 @@ class Expander {
     weight_bits_.swap(kept.weight_bits);
     power_bits_.swap(kept.power_bits);
     replay_.swap(kept.replay);
+    constraint_contexts_.swap(kept.constraint_contexts);
   }
 
   // Expands a bargain's `after_agreement` stages on their own (the continuation of an
@@ -804,8 +818,10 @@ class Expander {
         throw BargainError(pc, b, e.message());
       }
     }
-    // The constraints' functions refer to this expander, which a kept problem outlives.
-    if (memo) input.constraints.clear();
+    // The constraints' functions refer to this expander, which a kept problem outlives (their
+    // texts stay, for their storage).
+    if (memo)
+      for (bargaining::AgreementConstraint& c : input.constraints) c.value = nullptr;
     if (!b.after.empty() && record.step.agreement_possible) {
       std::vector<std::string> paths;
       for (const bargaining::AgreementPackage& package : record.step.terms.packages) {
@@ -880,7 +896,7 @@ class Expander {
     record.concept_kind = bargaining::Concept::kNash;
     record.weights.clear();
     record.parties.clear();
-    record.constraints.clear();
+    // constraints are resized and overwritten by BargainProblem, which every bargain runs.
     record.protocol = bargaining::Protocol::kAxiomatic;
     record.alternating.discount.clear();
     record.alternating.first = 0;
@@ -1069,7 +1085,6 @@ class Expander {
     input.lotteries = b.lotteries;
     input.all_concepts = !options_.fast_bargains;
     input.parties.assign(b.parties.begin(), b.parties.end());
-    input.constraints.clear();
     input.protocol = b.protocol;
     input.alternating.discount.assign(record.alternating.discount.begin(), record.alternating.discount.end());
     input.alternating.first = record.alternating.first;
@@ -1101,6 +1116,19 @@ class Expander {
         }
       }
     }
+    // The constraints, written over the problem's (their texts' storage reused); each function
+    // captures this expander and its context (ConstraintContext), whose places are fixed here,
+    // before any is taken.
+    std::size_t count = b.constraints.size();
+    for (const BargainIssueDef& issue : b.issues)
+      if (!issue.discrete)
+        count += static_cast<std::size_t>(!issue.from_links.empty()) + static_cast<std::size_t>(!issue.to_links.empty());
+    constraint_contexts_.resize(count);
+    std::size_t made = 0;
+    auto next_constraint = [&]() -> bargaining::AgreementConstraint& {
+      if (made == input.constraints.size()) input.constraints.emplace_back();
+      return input.constraints[made++];
+    };
     for (std::size_t k = 0; k < b.issues.size(); ++k) {
       const BargainIssueDef& issue = b.issues[k];
       if (issue.discrete || (issue.from_links.empty() && issue.to_links.empty())) continue;
@@ -1111,27 +1139,32 @@ class Expander {
       for (int side = 0; side < 2; ++side) {
         const Formula& bound = side ? issue.to : issue.from;
         if ((side ? issue.to_links : issue.from_links).empty()) continue;
-        const std::size_t slot = static_cast<std::size_t>(issue.var_slot);
-        bargaining::AgreementConstraint c;
-        c.text = issue.name + (side ? " <= " : " >= ") + bound.expr->text();
-        c.value = [this, &def, &bound, slot, side](const std::vector<double>& values) {
-          SetIssues(def, values);
-          double limit = Eval(*bound.expr);
-          return side ? vars_[slot] - limit : limit - vars_[slot];
+        ConstraintContext& context = constraint_contexts_[made];
+        context = {&def, &bound, static_cast<std::size_t>(issue.var_slot), side == 1, nullptr};
+        bargaining::AgreementConstraint& c = next_constraint();
+        c.text.assign(issue.name);
+        c.text += side ? " <= " : " >= ";
+        c.text += bound.expr->text();
+        c.value = [this, at = &context](const std::vector<double>& values) {
+          SetIssues(*at->def, values);
+          const double limit = Eval(*at->bound->expr);
+          return at->upper ? vars_[at->slot] - limit : limit - vars_[at->slot];
         };
-        input.constraints.push_back(std::move(c));
       }
     }
     for (const BargainConstraintDef& constraint : b.constraints) {
-      bargaining::AgreementConstraint c;
-      c.text = constraint.text;
-      c.value = [this, &def, &constraint](const std::vector<double>& values) {
-        SetIssues(def, values);
-        double lhs = Eval(*constraint.lhs), rhs = Eval(*constraint.rhs);
-        return constraint.less ? lhs - rhs : rhs - lhs;
+      ConstraintContext& context = constraint_contexts_[made];
+      context = {&def, nullptr, 0, false, &constraint};
+      bargaining::AgreementConstraint& c = next_constraint();
+      c.text.assign(constraint.text);
+      c.value = [this, at = &context](const std::vector<double>& values) {
+        SetIssues(*at->def, values);
+        const double lhs = Eval(*at->constraint->lhs), rhs = Eval(*at->constraint->rhs);
+        return at->constraint->less ? lhs - rhs : rhs - lhs;
       };
-      input.constraints.push_back(std::move(c));
     }
+    PARLEY_CHECK(made == count);
+    input.constraints.resize(made);
     // (The record was recycled: its vectors are empty, or resized here, with their storage.)
     record.issue_names.resize(b.issues.size());
     record.options.resize(b.issues.size());
@@ -1144,8 +1177,8 @@ class Expander {
       record.options[k] = x.labels;
       record.option_codes[k].assign(x.values.begin(), x.values.end());
     }
-    for (const bargaining::AgreementConstraint& c : input.constraints)
-      record.constraints.push_back(c.text);
+    record.constraints.resize(input.constraints.size());
+    for (std::size_t k = 0; k < input.constraints.size(); ++k) record.constraints[k].assign(input.constraints[k].text);
   }
 
   void CheckRange(std::size_t pc, const BargainDef& b, const BargainIssueDef& issue,
@@ -1677,6 +1710,7 @@ class Expander {
   // While this expander is a no-deal branch's first expansion: where its values go.
   std::vector<std::pair<std::size_t, double>>* recording_ = nullptr;
   bool* recording_valid_ = nullptr;
+  std::vector<ConstraintContext> constraint_contexts_;  // BargainProblem's (see there)
 };
 
 // The explicit tree form: its nodes as written, in preorder.
