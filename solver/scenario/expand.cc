@@ -1071,51 +1071,10 @@ class Expander {
     vars_[def.var_slot] = def.label_values[1];
   }
 
-  // The bargaining problem: the issues with their ranges or options, the disagreement point
-  // and the terms; the issues are recorded too. A range bound naming other issues becomes a
-  // constraint, and the issue's box spans the bound's values at the corners of the named
-  // issues' ranges (exact when the bound is monotone in each, which is checked at the centre).
-  // Written over `input` (with kept games, the bargain memo's problem: its storage reused).
-  void BargainProblem(std::size_t pc, const StageDef& def, const std::vector<double>& d,
-                      BargainRecord& record, bargaining::AgreementProblem& input) {
+  // BargainProblem's constraints, written over `input`'s, and the bounds of the issues whose
+  // ranges name other issues (kept apart from BargainProblem: most bargains have neither).
+  [[gnu::noinline]] void ConstraintsInto(std::size_t pc, const StageDef& def, bargaining::AgreementProblem& input) {
     const BargainDef& b = *def.bargain;
-    input.disagreement.assign(d.begin(), d.end());
-    input.concept_kind = b.concept_kind;
-    input.weights.assign(record.weights.begin(), record.weights.end());
-    input.lotteries = b.lotteries;
-    input.all_concepts = !options_.fast_bargains;
-    input.parties.assign(b.parties.begin(), b.parties.end());
-    input.protocol = b.protocol;
-    input.alternating.discount.assign(record.alternating.discount.begin(), record.alternating.discount.end());
-    input.alternating.first = record.alternating.first;
-    input.alternating.rounds = record.alternating.rounds;
-    input.rule = bargaining::DisagreementRule::kThreat;
-    input.inside.clear();
-    if (b.outside) {
-      input.rule = bargaining::DisagreementRule::kOutside;
-      input.inside.assign(record.inside.begin(), record.inside.end());
-    }
-    input.issues.resize(b.issues.size());
-    for (std::size_t k = 0; k < b.issues.size(); ++k) {
-      const BargainIssueDef& issue = b.issues[k];
-      bargaining::AgreementIssue& x = input.issues[k];
-      x.name.assign(issue.name);
-      x.discrete = issue.discrete;
-      x.lower = 0;
-      x.upper = 1;
-      if (issue.discrete) {
-        x.labels = issue.labels;
-        x.values.assign(issue.label_values.begin(), issue.label_values.end());
-      } else {
-        x.labels.clear();
-        x.values.clear();
-        if (issue.from_links.empty() && issue.to_links.empty()) {
-          x.lower = Eval(issue.from);
-          x.upper = Eval(issue.to);
-          CheckRange(pc, b, issue, x);
-        }
-      }
-    }
     // The constraints, written over the problem's (their texts' storage reused); each function
     // captures this expander and its context (ConstraintContext), whose places are fixed here,
     // before any is taken.
@@ -1165,6 +1124,54 @@ class Expander {
     }
     PARLEY_CHECK(made == count);
     input.constraints.resize(made);
+  }
+
+  // The bargaining problem: the issues with their ranges or options, the disagreement point
+  // and the terms; the issues are recorded too. A range bound naming other issues becomes a
+  // constraint, and the issue's box spans the bound's values at the corners of the named
+  // issues' ranges (exact when the bound is monotone in each, which is checked at the centre).
+  // Written over `input` (with kept games, the bargain memo's problem: its storage reused).
+  void BargainProblem(std::size_t pc, const StageDef& def, const std::vector<double>& d,
+                      BargainRecord& record, bargaining::AgreementProblem& input) {
+    const BargainDef& b = *def.bargain;
+    input.disagreement.assign(d.begin(), d.end());
+    input.concept_kind = b.concept_kind;
+    input.weights.assign(record.weights.begin(), record.weights.end());
+    input.lotteries = b.lotteries;
+    input.all_concepts = !options_.fast_bargains;
+    input.parties.assign(b.parties.begin(), b.parties.end());
+    input.protocol = b.protocol;
+    input.alternating.discount.assign(record.alternating.discount.begin(), record.alternating.discount.end());
+    input.alternating.first = record.alternating.first;
+    input.alternating.rounds = record.alternating.rounds;
+    input.rule = bargaining::DisagreementRule::kThreat;
+    input.inside.clear();
+    if (b.outside) {
+      input.rule = bargaining::DisagreementRule::kOutside;
+      input.inside.assign(record.inside.begin(), record.inside.end());
+    }
+    input.issues.resize(b.issues.size());
+    for (std::size_t k = 0; k < b.issues.size(); ++k) {
+      const BargainIssueDef& issue = b.issues[k];
+      bargaining::AgreementIssue& x = input.issues[k];
+      x.name.assign(issue.name);
+      x.discrete = issue.discrete;
+      x.lower = 0;
+      x.upper = 1;
+      if (issue.discrete) {
+        x.labels = issue.labels;
+        x.values.assign(issue.label_values.begin(), issue.label_values.end());
+      } else {
+        x.labels.clear();
+        x.values.clear();
+        if (issue.from_links.empty() && issue.to_links.empty()) {
+          x.lower = Eval(issue.from);
+          x.upper = Eval(issue.to);
+          CheckRange(pc, b, issue, x);
+        }
+      }
+    }
+    ConstraintsInto(pc, def, input);
     // (The record was recycled: its vectors are empty, or resized here, with their storage.)
     record.issue_names.resize(b.issues.size());
     record.options.resize(b.issues.size());
