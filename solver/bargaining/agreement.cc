@@ -761,12 +761,6 @@ void MakeTable(const AgreementProblem& problem, Table& table) {
   table.everyone = table.parties.size() == n && !table.zero_weight;
 }
 
-Table MakeTable(const AgreementProblem& problem) {
-  Table table;
-  MakeTable(problem, table);
-  return table;
-}
-
 // Do the constraints look linear in the continuous issues (checked like the payoffs, unless
 // the caller shows it from their formulas, package by package)?
 bool ConstraintsLinear(const AgreementProblem& problem, const Layout& layout,
