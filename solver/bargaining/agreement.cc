@@ -14,6 +14,7 @@
 #include "solver/bargaining/outcomes.h"
 #include "solver/bargaining/regions.h"
 #include "solver/model/error.h"
+#include "solver/model/keep_storage.h"
 #include "solver/model/number.h"
 
 namespace parley::bargaining {
@@ -239,6 +240,14 @@ struct Hull {
     std::vector<const PackageEntry*> tied;    // BestPackage
     internal::FrontierScratch frontier;       // PrepareNashFrontiers
     internal::IndexedFrontier package_frontier;  // SolvePackage, when the frontiers are not kept
+    // What points, by_package and a result's vectors of vectors dropped when they shrank,
+    // for them to take back when they grow (ResizeKeeping): a sweep that moves a cut changes
+    // the number of points at every solve, and a draw whose talks fail for sure empties the
+    // result's solutions and terms, which the next draw fills again.
+    std::vector<Vector> spare_points;  // also the result's solution_issue_values
+    std::vector<Solution> spare_solutions;
+    std::vector<AgreementPackage> spare_packages;
+    std::vector<AgreementTerms> spare_terms;
   };
   mutable Scratch scratch;
   // Lotteries allowed, two players, Nash alone (a fast solve): what the whole set's solve
@@ -264,7 +273,8 @@ void MakeHull(std::vector<Candidate>& candidates, std::size_t packages, const Ve
   // hull has none.)
   hull.whole.wanted = hull.whole.ready = false;
   hull.scale = 1;
-  hull.points.resize(hull.candidates.size());
+  std::vector<Vector>& spare = hull.scratch.spare_points;
+  model::ResizeKeeping(hull.points, hull.candidates.size(), spare);
   hull.by_package.resize(packages);
   std::vector<std::size_t>& filled = hull.scratch.used;  // per package, points written
   filled.assign(packages, 0);
@@ -272,10 +282,10 @@ void MakeHull(std::vector<Candidate>& candidates, std::size_t packages, const Ve
     const Candidate& c = hull.candidates[k];
     hull.points[k].assign(c.payoffs.begin(), c.payoffs.end());
     std::vector<Vector>& mine = hull.by_package[c.package];
-    if (filled[c.package] == mine.size()) mine.emplace_back();
+    if (filled[c.package] == mine.size()) model::ResizeKeeping(mine, mine.size() + 1, spare);
     mine[filled[c.package]++].assign(c.payoffs.begin(), c.payoffs.end());
   }
-  for (std::size_t p = 0; p < packages; ++p) hull.by_package[p].resize(filled[p]);
+  for (std::size_t p = 0; p < packages; ++p) model::ResizeKeeping(hull.by_package[p], filled[p], spare);
   for (double v : hull.d) hull.scale = std::max(hull.scale, std::abs(v));
   hull.payoff_scale = hull.scale;
   for (const Vector& p : hull.points)
@@ -294,7 +304,8 @@ Hull MakeHull(std::vector<Candidate> candidates, std::size_t packages, Vector d)
 // thread at a time. Its hull is never prepared for other weights (no Nash frontiers).
 struct ExactScratch {
   Hull hull;
-  std::vector<Candidate> candidates;
+  std::vector<Candidate> candidates, spare_candidates;  // ResizeKeeping's spares for candidates
+  std::vector<std::string> spare_binding;  // and for the result's binding constraints
   AgreementProblem projected;
   Vector dp;
 };
@@ -337,7 +348,7 @@ void Describe(const Hull& hull, const std::vector<AgreementIssue>& issues, const
   for (std::size_t p = 0; p < hull.packages; ++p)
     if (mass[p] > 1e-9) used.push_back(p);
   const bool lottery_between = used.size() > 1;
-  terms->packages.resize(used.size());
+  model::ResizeKeeping(terms->packages, used.size(), hull.scratch.spare_packages);
   issue_values->assign(k, 0);
   for (std::size_t p : used)
     for (std::size_t i = 0; i < k; ++i) (*issue_values)[i] += mean[p * k + i];
@@ -518,16 +529,20 @@ void BestPackage(std::span<const PackageEntry> entries, Concept concept_kind, co
     if (better) chosen = t;
   }
   Solution& solution = *out;
+  std::vector<Vector> ties;  // the storage of *out's ties, kept through the copy below
+  ties.swap(solution.ties);
   solution = tied[chosen]->solution;
   SpreadLottery(hull, tied[chosen]->package, tied[chosen]->solution.lottery, &solution.lottery);
   solution.method += " (best single package; no lotteries between packages)";
   if (tied.size() >= 2) {
-    solution.ties.clear();
-    for (const PackageEntry* t : tied) solution.ties.push_back(t->solution.payoffs);
+    model::ResizeKeeping(ties, tied.size(), hull.scratch.spare_points);
+    for (std::size_t t = 0; t < tied.size(); ++t) ties[t] = tied[t]->solution.payoffs;
+    solution.ties.swap(ties);
     solution.method += info.ties_by_nash_product
                            ? "; packages tie, the tie broken by the Nash product"
                            : "; packages tie, the best score then the larger total chosen";
   }
+  model::ResizeKeeping(ties, 0, hull.scratch.spare_points);
 }
 
 // Lotteries between packages forbidden: each package's convex set solved on its own, the
@@ -553,21 +568,21 @@ void SolvePerPackage(const Hull& hull, const AgreementProblem& problem, const st
       if (SolvePackage(hull, p, concept_kind, beats_d[p], problem, ideal, w, &entry)) ++count;
     }
     if (count == 0) continue;
-    if (solutions->size() == written) solutions->emplace_back();
+    if (solutions->size() == written) model::ResizeKeeping(*solutions, written + 1, hull.scratch.spare_solutions);
     BestPackage(std::span(entries.data(), count), concept_kind, hull, &(*solutions)[written++]);
   }
-  solutions->resize(written);
+  model::ResizeKeeping(*solutions, written, hull.scratch.spare_solutions);
 }
 
 // Every solution's terms, then the chosen one's into the main fields (in place).
 void DescribeAll(const Hull& hull, const Solution& chosen, AgreementResult* out) {
   const std::size_t count = out->result.solutions.size();
-  out->solution_terms.resize(count);
-  out->solution_issue_values.resize(count);
+  model::ResizeKeeping(out->solution_terms, count, hull.scratch.spare_terms);
+  model::ResizeKeeping(out->solution_issue_values, count, hull.scratch.spare_points);
   for (std::size_t s = 0; s < count; ++s) {
     const Solution& solution = out->result.solutions[s];
     if (solution.lottery.size() != hull.candidates.size()) {
-      out->solution_terms[s].packages.clear();
+      model::ResizeKeeping(out->solution_terms[s].packages, 0, hull.scratch.spare_packages);
       out->solution_issue_values[s].clear();
       continue;
     }
@@ -648,7 +663,7 @@ void SolveWholeNash(const AgreementProblem& problem, const Hull& hull, Result* r
 void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResult* out) {
   ResetKeepingStorage(out);
   out->issues = problem.issues;
-  out->points = hull.points;
+  model::AssignKeeping(out->points, hull.points, hull.scratch.spare_points);
   // Is some agreement better than d for everyone? Over the whole set, or over each package
   // when lotteries between packages are not allowed.
   std::vector<char>& beats_d = hull.scratch.beats_d;
@@ -663,11 +678,12 @@ void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResul
     }
   }
   if (!any) {
-    out->result.solutions.clear();
+    Hull::Scratch& spare = hull.scratch;
+    model::ResizeKeeping(out->result.solutions, 0, spare.spare_solutions);
     out->result.frontier.reset();
-    out->terms.packages.clear();
-    out->solution_terms.clear();
-    out->solution_issue_values.clear();
+    model::ResizeKeeping(out->terms.packages, 0, spare.spare_packages);
+    model::ResizeKeeping(out->solution_terms, 0, spare.spare_terms);
+    model::ResizeKeeping(out->solution_issue_values, 0, spare.spare_points);
     NoAgreement(hull, out);
     return;
   }
@@ -885,23 +901,41 @@ template <typename Value>
   return true;
 }
 
-// The issue bounds and constraints active at issue values x (within 1e-9 of their scale).
+// The issue bounds and constraints active at issue values x (within 1e-9 of their scale),
+// written over *binding: its strings' storage reused, those it drops kept in *spare.
+void BindingInto(const AgreementProblem& problem, const Vector& x, std::vector<std::string>* binding,
+                 std::vector<std::string>* spare) {
+  std::size_t count = 0;
+  auto next = [&]() -> std::string& {
+    if (count == binding->size()) model::ResizeKeeping(*binding, count + 1, *spare);
+    std::string& text = (*binding)[count++];
+    text.clear();
+    return text;
+  };
+  if (x.size() == problem.issues.size()) {
+    for (const AgreementConstraint& constraint : problem.constraints) {
+      const double v = constraint.value(x);
+      double scale = 1;
+      for (double value : x) scale = std::max(scale, std::abs(value));
+      if (std::isfinite(v) && std::abs(v) <= 1e-9 * scale) next().assign(constraint.text);
+    }
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const AgreementIssue& issue = problem.issues[i];
+      if (issue.discrete || !(issue.upper > issue.lower) || !std::isfinite(x[i])) continue;
+      const double tol = 1e-9 * (issue.upper - issue.lower);
+      const bool at_lower = std::abs(x[i] - issue.lower) <= tol;
+      if (!at_lower && !(std::abs(x[i] - issue.upper) <= tol)) continue;
+      std::string& text = next();
+      text.append(issue.name).append(" = ");
+      AppendDouble(&text, at_lower ? issue.lower : issue.upper);
+    }
+  }
+  model::ResizeKeeping(*binding, count, *spare);
+}
+
 std::vector<std::string> Binding(const AgreementProblem& problem, const Vector& x) {
-  std::vector<std::string> binding;
-  if (x.size() != problem.issues.size()) return binding;
-  for (const AgreementConstraint& constraint : problem.constraints) {
-    const double v = constraint.value(x);
-    double scale = 1;
-    for (double value : x) scale = std::max(scale, std::abs(value));
-    if (std::isfinite(v) && std::abs(v) <= 1e-9 * scale) binding.push_back(constraint.text);
-  }
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const AgreementIssue& issue = problem.issues[i];
-    if (issue.discrete || !(issue.upper > issue.lower) || !std::isfinite(x[i])) continue;
-    const double tol = 1e-9 * (issue.upper - issue.lower);
-    if (std::abs(x[i] - issue.lower) <= tol) binding.push_back(issue.name + " = " + FormatDouble(issue.lower));
-    else if (std::abs(x[i] - issue.upper) <= tol) binding.push_back(issue.name + " = " + FormatDouble(issue.upper));
-  }
+  std::vector<std::string> binding, spare;
+  BindingInto(problem, x, &binding, &spare);
   return binding;
 }
 
@@ -951,7 +985,7 @@ void SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& c
   // The hull's own copy (MakeHull snaps tiny payoffs), projected on the table's parties,
   // written over the candidates the last MakeHull swapped out.
   std::vector<Candidate>& own = scratch.candidates;
-  own.resize(candidates.size());
+  model::ResizeKeeping(own, candidates.size(), scratch.spare_candidates);
   for (std::size_t k = 0; k < candidates.size(); ++k) {
     const Candidate& c = candidates[k];
     own[k].issues.assign(c.issues.begin(), c.issues.end());
@@ -964,11 +998,13 @@ void SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& c
     }
   }
   MakeHull(own, packages, dp, scratch.hull);
+  std::vector<std::string> binding;  // out's, its storage kept through SolveHull's reset
+  binding.swap(out.binding);
   SolveHull(projected, scratch.hull, &out);
   // The hull's candidates are `candidates` in the same order (MakeHull only snaps tiny
   // payoffs): the points are everyone's payoffs.
   const std::vector<Candidate>& full = candidates;
-  out.points.resize(full.size());
+  model::ResizeKeeping(out.points, full.size(), scratch.hull.scratch.spare_points);
   for (std::size_t k = 0; k < full.size(); ++k) out.points[k].assign(full[k].payoffs.begin(), full[k].payoffs.end());
   if (!identity) {
     // Everyone's payoffs from the lotteries over the candidates.
@@ -1005,7 +1041,11 @@ void SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& c
     }
   }
   out.optimality = Optimality::kExact;
-  if (out.agreement_possible && !out.lottery) out.binding = Binding(problem, out.issue_values);
+  if (out.agreement_possible && !out.lottery)
+    BindingInto(problem, out.issue_values, &binding, &scratch.spare_binding);
+  else
+    model::ResizeKeeping(binding, 0, scratch.spare_binding);
+  out.binding.swap(binding);
 }
 
 // ---- The nonlinear method ------------------------------------------------------------------

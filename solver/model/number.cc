@@ -240,11 +240,20 @@ std::string Number::ToString() const {
 }
 
 std::string FormatDouble(double value) {
-  if (value == 0) return "0";  // also folds -0
+  std::string out;
+  AppendDouble(&out, value);
+  return out;
+}
+
+void AppendDouble(std::string* out, double value) {
+  if (value == 0) {  // also folds -0
+    out->push_back('0');
+    return;
+  }
   char buffer[64];
   auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   (void)ec;
-  return std::string(buffer, ptr);
+  out->append(buffer, ptr);
 }
 
 std::string FormatSignificant(double value, int digits) {

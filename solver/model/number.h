@@ -70,6 +70,8 @@ class Number {
 // printf and std::to_chars do all of this; libfmt would add a dependency without a purpose they
 // miss (docs/architecture.md).
 std::string FormatDouble(double value);
+// FormatDouble(value) appended to *out (no allocation when *out has the room).
+void AppendDouble(std::string* out, double value);
 std::string FormatSignificant(double value, int digits);
 std::string FormatFixed(double value, int decimals);
 std::string FormatRational(const Rational& value);

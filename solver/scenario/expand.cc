@@ -21,6 +21,7 @@
 #include "solver/equilibrium/backward_induction.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/model/game_rewriter.h"
+#include "solver/model/keep_storage.h"
 #include "solver/model/number.h"
 #include "solver/scenario/internal.h"
 
@@ -851,7 +852,7 @@ class Expander {
     weight_bits_.clear();
     for (double w : input.weights) weight_bits_.push_back(std::bit_cast<std::uint64_t>(w));
     if (memo.has_step && memo.weights == weight_bits_) {
-      record.step = memo.step;
+      CopyStep(memo, record.step);
       evaluations += memo.solve_evaluations;
       payoff_evaluations += memo.solve_payoff_evaluations;
       return;
@@ -868,9 +869,21 @@ class Expander {
       memo.solve_evaluations = evaluations - e0;
       memo.solve_payoff_evaluations = payoff_evaluations - p0;
     }
-    record.step = memo.step;
+    CopyStep(memo, record.step);
     memo.weights.assign(weight_bits_.begin(), weight_bits_.end());
     memo.has_step = true;
+  }
+
+  // to = memo.step, the storage of to.points kept (ResizeKeeping): their number follows the
+  // constraints' cut, which a sweep may move at every point.
+  static void CopyStep(BargainMemo& memo, bargaining::AgreementResult& to) {
+    std::vector<bargaining::Vector> points, kept;
+    points.swap(to.points);
+    kept.swap(memo.step.points);
+    to = memo.step;  // everything but the points
+    memo.step.points.swap(kept);
+    model::AssignKeeping(points, memo.step.points, memo.spare_points);
+    to.points.swap(points);
   }
 
   ValidationError BargainError(std::size_t pc, const BargainDef& b, const std::string& message) {

@@ -181,6 +181,7 @@ struct BargainMemo {
   bool has_step = false;
   std::vector<std::uint64_t> weights;
   bargaining::AgreementResult step;
+  std::vector<bargaining::Vector> spare_points;  // CopyStep's (expand.cc)
   std::size_t solve_evaluations = 0, solve_payoff_evaluations = 0;
 };
 
