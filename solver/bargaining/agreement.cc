@@ -589,7 +589,15 @@ void DescribeAll(const Hull& hull, const Solution& chosen, AgreementResult* out)
     Describe(hull, out->issues, solution.lottery, &out->solution_terms[s], &out->solution_issue_values[s]);
   }
   out->payoffs = chosen.payoffs;
-  Describe(hull, out->issues, chosen.lottery, &out->terms, &out->issue_values);
+  // The chosen solution is one of those (Pick): its terms were just described.
+  std::size_t s = 0;
+  while (s < count && &out->result.solutions[s] != &chosen) ++s;
+  if (s < count && chosen.lottery.size() == hull.candidates.size()) {
+    out->terms = out->solution_terms[s];
+    out->issue_values = out->solution_issue_values[s];
+  } else {
+    Describe(hull, out->issues, chosen.lottery, &out->terms, &out->issue_values);
+  }
   out->lottery = out->terms.lottery();
 }
 

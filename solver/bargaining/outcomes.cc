@@ -99,7 +99,10 @@ std::size_t CheckOutcomes(const std::vector<Vector>& points) {
                             std::to_string(points[k].size()) + " payoffs but outcome 1 has " +
                             std::to_string(n));
     }
-    CheckFinite(points[k], "outcome " + std::to_string(k + 1));
+    // The name is made only for the message: CheckOutcomes runs at every solve of a sweep
+    // or draw (PrepareNashFrontier, per package).
+    for (double x : points[k])
+      if (!(std::abs(x) <= kMaxMagnitude)) CheckFinite(points[k], "outcome " + std::to_string(k + 1));
   }
   return n;
 }

@@ -876,7 +876,7 @@ class Expander {
 
   // to = memo.step, the storage of to.points kept (ResizeKeeping): their number follows the
   // constraints' cut, which a sweep may move at every point.
-  static void CopyStep(BargainMemo& memo, bargaining::AgreementResult& to) {
+  [[gnu::noinline]] static void CopyStep(BargainMemo& memo, bargaining::AgreementResult& to) {
     std::vector<bargaining::Vector> points, kept;
     points.swap(to.points);
     kept.swap(memo.step.points);
