@@ -667,11 +667,13 @@ void SolveWholeNash(const AgreementProblem& problem, const Hull& hull, Result* r
 }
 
 // The exact method over the corners of the packages' boxes, written over `out` (every field
-// set or reset: a kept result's storage is reused).
-void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResult* out) {
+// set or reset: a kept result's storage is reused). `out->points` are the hull's points unless
+// the caller writes its own (`with_points` false: SolveExact, whose points are everyone's).
+void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResult* out,
+               bool with_points = true) {
   ResetKeepingStorage(out);
   out->issues = problem.issues;
-  model::AssignKeeping(out->points, hull.points, hull.scratch.spare_points);
+  if (with_points) model::AssignKeeping(out->points, hull.points, hull.scratch.spare_points);
   // Is some agreement better than d for everyone? Over the whole set, or over each package
   // when lotteries between packages are not allowed.
   std::vector<char>& beats_d = hull.scratch.beats_d;
@@ -1008,7 +1010,7 @@ void SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& c
   MakeHull(own, packages, dp, scratch.hull);
   std::vector<std::string> binding;  // out's, its storage kept through SolveHull's reset
   binding.swap(out.binding);
-  SolveHull(projected, scratch.hull, &out);
+  SolveHull(projected, scratch.hull, &out, /*with_points=*/false);
   // The hull's candidates are `candidates` in the same order (MakeHull only snaps tiny
   // payoffs): the points are everyone's payoffs.
   const std::vector<Candidate>& full = candidates;

@@ -1096,11 +1096,9 @@ class Expander {
       if (!issue.discrete)
         count += static_cast<std::size_t>(!issue.from_links.empty()) + static_cast<std::size_t>(!issue.to_links.empty());
     constraint_contexts_.resize(count);
+    input.constraints.resize(count);
     std::size_t made = 0;
-    auto next_constraint = [&]() -> bargaining::AgreementConstraint& {
-      if (made == input.constraints.size()) input.constraints.emplace_back();
-      return input.constraints[made++];
-    };
+    auto next_constraint = [&]() -> bargaining::AgreementConstraint& { return input.constraints[made++]; };
     for (std::size_t k = 0; k < b.issues.size(); ++k) {
       const BargainIssueDef& issue = b.issues[k];
       if (issue.discrete || (issue.from_links.empty() && issue.to_links.empty())) continue;
@@ -1136,7 +1134,6 @@ class Expander {
       };
     }
     PARLEY_CHECK(made == count);
-    input.constraints.resize(made);
   }
 
   // The bargaining problem: the issues with their ranges or options, the disagreement point
