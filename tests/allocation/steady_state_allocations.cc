@@ -160,7 +160,7 @@ TEST_CASE("the second edition's draws allocate only to grow to a new largest nee
   // Draws move the cut too, and decide how many of the 1,792 packages beat the disagreement
   // point, which packages tie and whether talks can fail for sure. The storage kept for
   // these grows to the largest need met so far: after 400 draws, the next 400 met such a need
-  // a few times (4 allocations when this test was written, against about 20 a draw before
+  // a few times (4 allocations when this test was written, against 442 a draw before
   // the spares; each draw is a fresh solve of every package). Beyond the bound, something
   // allocates again at every draw, or at most draws.
   const std::size_t made = DrawAllocations("scenarios/openai_microsoft.yaml", 400, 400);
