@@ -843,10 +843,17 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
   return true;
 }
 
-// The shared driver: traces from lambda = 0 and calls `on_step(y)` after each accepted step;
-// on_step returns true to stop (done).
+// What the driver's caller says after each accepted step.
+enum class StepVerdict {
+  kGoOn,     // trace on
+  kDone,     // stop: what the caller wanted was found
+  kShorter,  // take the step back and try it at half the length (the caller needs shorter ones)
+};
+
+// The shared driver: traces from lambda = 0 and calls `on_step(y_old, y, eval)` after each
+// accepted step from y_old to y.
 LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
-                 const std::function<bool(const Vector&, const Vector&, Evaluator&)>& on_step) {
+                 const std::function<StepVerdict(const Vector&, const Vector&, Evaluator&)>& on_step) {
   const double start = model::ThreadCpuSeconds();
   LogitStats stats;
   const std::uint32_t nv = s.num_vars;
@@ -863,7 +870,7 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
     return stats;
   };
   if (nv == 0) {  // nothing to choose: every set has one action
-    if (on_step(y, y, eval)) return finish(LogitStatus::kConverged);
+    if (on_step(y, y, eval) == StepVerdict::kDone) return finish(LogitStatus::kConverged);
     return finish(LogitStatus::kStepTooSmall);
   }
   // The tangent at a point comes from the Jacobian there, bordered by the row e_k^T that fixes
@@ -973,10 +980,11 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
       if (h < options.min_step) return finish(LogitStatus::kStepTooSmall);
       continue;
     }
+    const double kept_base_error = base_error, kept_orientation = orientation, step = h;
     base_error = previous_norm;
     Vector y_old = y;
     y = yc;
-    t = t_new;
+    t.swap(t_new);
     ++stats.steps;
     // Step length (Allgower and Georg 1990, ch. 6): the step is divided by the largest of the
     // ratios of the corrector's contraction rate, its first correction (relative to the step)
@@ -987,7 +995,21 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
                                    std::sqrt(first_norm / (kTargetCorrection * h)), turn / kTargetTurn});
     h = std::min(h / std::clamp(ratio, 0.5, 2.0), 1e7);
     // on_step evaluates residuals only, which leaves the factorisation at y in place.
-    if (on_step(y_old, y, eval)) return finish(LogitStatus::kConverged);
+    switch (on_step(y_old, y, eval)) {
+      case StepVerdict::kGoOn:
+        break;
+      case StepVerdict::kDone:
+        return finish(LogitStatus::kConverged);
+      case StepVerdict::kShorter:
+        y = y_old;
+        t.swap(t_new);
+        --stats.steps;
+        base_error = kept_base_error;
+        orientation = kept_orientation;
+        h = 0.5 * step;
+        if (h < options.min_step) return finish(LogitStatus::kStepTooSmall);
+        break;
+    }
   }
 }
 
@@ -1092,10 +1114,10 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
   double budget = 0;
   const double step_work =
       static_cast<double>(s.down_var.size() + s.above_slot.size() + s.num_nodes() * s.np);
-  auto on_step = [&](const Vector&, const Vector& y, Evaluator& eval) {
+  auto on_step = [&](const Vector&, const Vector& y, Evaluator& eval) -> StepVerdict {
     const std::uint32_t nv = s.num_vars;
     budget += step_work;
-    if (nv > 0 && y[nv] < next_polish) return false;
+    if (nv > 0 && y[nv] < next_polish) return StepVerdict::kGoOn;
     next_polish = std::max(next_polish * 2, y[nv] * 1.5);
     sigma.resize(nv);
     for (std::uint32_t k = 0; k < nv; ++k) sigma[k] = std::exp(y[k]);
@@ -1111,10 +1133,10 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
         behavior = trial;
         if (limit_beliefs)
           for (std::size_t m = 0; m < s.set_nodes.size(); ++m) (*limit_beliefs)[s.global_node[s.set_nodes[m]]] = mu[m];
-        return true;
+        return StepVerdict::kDone;
       }
     }
-    return false;
+    return StepVerdict::kGoOn;
   };
   LogitStats stats = Trace(s, options, on_step);
   stats.polishes = polishes;
@@ -1174,18 +1196,28 @@ LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIn
     visit(lambda, behavior);
   };
   Evaluator eval(s);  // its own buffers: the driver's factorisation must stay as it is
-  auto on_step = [&](const Vector& y_old, const Vector& y, Evaluator&) {
+  // A requested lambda that a step passes is met by Newton at that lambda from the point
+  // interpolated between the step's ends. On a long step across a bend of the branch, that
+  // point can lie too far from the branch for Newton to converge, or near enough to another
+  // stretch of it (or to another QRE at the same lambda) to converge there; so the correction
+  // must stay within the bound the tracer's own corrector keeps (kMaxCorrection times the step),
+  // and otherwise the step is taken back and made shorter until it does.
+  auto on_step = [&](const Vector& y_old, const Vector& y, Evaluator&) -> StepVerdict {
     while (next < lambdas.size() && lambdas[next] * s.scale <= y[nv]) {
       const double target = lambdas[next] * s.scale;
-      // Newton at lambda = target from the point interpolated between the last two.
       double w = y[nv] > y_old[nv] ? (target - y_old[nv]) / (y[nv] - y_old[nv]) : 1.0;
       Vector z = y_old + std::clamp(w, 0.0, 1.0) * (y - y_old);
       z[nv] = target;
+      const Vector start = z;
       Vector rhs(nv + 1), delta;
       bool ok = false;
+      // The residual's rounding grows with the log-probabilities and lambda times the payoffs,
+      // which reach the thousands where play is nearly pure (seen: 1e-10 at lambda 5,500 in range
+      // units, where an absolute bar of 1e-10 was never met).
+      const double rounding = 1e-13 * (1 + z.lpNorm<Eigen::Infinity>());
       for (int it = 0; it < 20; ++it) {
         eval.Evaluate(z, true);
-        if (eval.residual().lpNorm<Eigen::Infinity>() < 1e-13) {
+        if (eval.residual().lpNorm<Eigen::Infinity>() < rounding) {
           ok = true;
           break;
         }
@@ -1196,13 +1228,13 @@ LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIn
       }
       if (!ok) {
         eval.Evaluate(z, false);
-        ok = eval.residual().lpNorm<Eigen::Infinity>() < 1e-10;
+        ok = eval.residual().lpNorm<Eigen::Infinity>() < 10 * rounding;
       }
-      PARLEY_CHECK(ok);
+      if (!ok || !((z - start).norm() <= kMaxCorrection * (y - y_old).norm() + 1e-9)) return StepVerdict::kShorter;
       emit(z, lambdas[next]);
       ++next;
     }
-    return next == lambdas.size();
+    return next == lambdas.size() ? StepVerdict::kDone : StepVerdict::kGoOn;
   };
   if (lambdas.empty()) {
     LogitStats stats;
