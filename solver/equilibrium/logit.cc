@@ -10,6 +10,7 @@
 #include "solver/model/error.h"
 #include "solver/model/cancel.h"
 #include "solver/model/cpu_time.h"
+#include "solver/model/number.h"
 
 namespace parley::equilibrium {
 
@@ -116,6 +117,12 @@ std::string LogitStatusText(LogitStatus status) {
     case LogitStatus::kLambdaLimit: return "lambda grew past its limit without a verified equilibrium";
   }
   return "unknown";
+}
+
+std::string QreStatusText(LogitStatus status) {
+  if (status != LogitStatus::kLambdaLimit) return LogitStatusText(status);
+  return "that is the largest lambda the tracer follows (" + FormatSignificant(LogitOptions{}.max_lambda, 6) +
+         " divided by the range of the game's payoffs)";
 }
 
 std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId root,

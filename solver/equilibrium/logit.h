@@ -66,6 +66,8 @@ enum class LogitStatus {
 };
 
 std::string LogitStatusText(LogitStatus status);
+// The same for a QRE trace (no equilibrium is sought there): kLambdaLimit names the limit.
+std::string QreStatusText(LogitStatus status);
 
 struct LogitStats {
   LogitStatus status = LogitStatus::kStepTooSmall;

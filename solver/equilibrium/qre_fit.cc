@@ -41,7 +41,7 @@ QreTrace TraceQre(const Game& game, const std::vector<double>& lambdas) {
                             [&](double l, const std::vector<double>& b) { out.points.emplace_back(l, b); });
   if (out.stats.status != LogitStatus::kReachedLambda)
     out.incomplete = "the trace stopped at lambda " + Display(out.stats.lambda) + ": " +
-                     LogitStatusText(out.stats.status) +
+                     QreStatusText(out.stats.status) +
                      (out.stats.status == LogitStatus::kTimeLimit
                           ? " (" + Display(LogitOptions{}.max_seconds) + " s of processor time, after " +
                                 std::to_string(out.stats.steps) + " steps)"
@@ -128,7 +128,7 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
                                });
     if (stats.status != LogitStatus::kReachedLambda)
       throw LimitError("the logit trace stopped at lambda " + Display(stats.lambda) + " (" +
-                       LogitStatusText(stats.status) + ") before the fit was done");
+                       QreStatusText(stats.status) + ") before the fit was done");
     return std::make_pair(ll, profiles);
   };
   // A coarse grid on a log scale, then golden-section search in the best bracket.

@@ -47,7 +47,7 @@ QreReport Qre(const model::Game& game, double lambda) {
   qre.max_violation = point.max_violation;
   if (point.stats.status != equilibrium::LogitStatus::kReachedLambda)
     qre.stopped = "the trace stopped at lambda " + FormatSignificant(point.stats.lambda, 6) + ": " +
-                  equilibrium::LogitStatusText(point.stats.status);
+                  equilibrium::QreStatusText(point.stats.status);
   return qre;
 }
 

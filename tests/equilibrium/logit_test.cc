@@ -333,6 +333,12 @@ TEST_SUITE("logit") {
     CHECK(bad.exit_code == 1);
     CHECK(bad.err.find("qre_bad.csv:2:1: the set") != std::string::npos);
     CHECK(bad.err.find("has no action 'Z'") != std::string::npos);
+
+    // Past the tracer's largest lambda (1e8 over the range of the payoffs): said so, exit 1.
+    auto far = testing::RunParley("qre " + game + " --lambda 1e9");
+    CHECK(far.exit_code == 1);
+    CHECK(far.err.find(": that is the largest lambda the tracer follows (1e+08 divided by the range") !=
+          std::string::npos);
   }
 
   TEST_CASE("requested lambdas past the branch's bends: every point met, none a crash") {
