@@ -88,7 +88,7 @@ void BM_LogitQrePath(benchmark::State& state) {
   for (auto _ : state) {
     points = 0;
     equilibrium::TraceLogitQre(*game, *subgame, index, behavior, {10.0},
-                               [&](double, const std::vector<double>&) { ++points; });
+                               [&](double, const std::vector<double>&, const std::vector<double>&) { ++points; });
   }
   state.counters["nodes"] = game->num_nodes();
   state.counters["points"] = static_cast<double>(points);

@@ -95,6 +95,7 @@ struct QreCommand {
 
   std::string Render(const Game& g, const ActionIndex& index, const equilibrium::QreTrace& trace) const {
     const auto& points = trace.points;
+    PARLEY_CHECK(trace.log_behaviors.size() == points.size());
     const std::string& note = trace.incomplete;
     std::ostringstream out;
     if (format == "csv") {
@@ -113,9 +114,10 @@ struct QreCommand {
     if (format == "json") return report::QreTraceJson(g, trace).dump(2) + "\n";
     out << "Agent logit quantal response equilibrium of " << (g.title().empty() ? input.path : g.title())
         << " (principal branch)\n";
-    for (const auto& [l, b] : points) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const auto& [l, b] = points[i];
       out << "\nlambda = " << Display(l) << "\n";
-      std::vector<double> belief = equilibrium::Beliefs(g, index, b);
+      std::vector<double> belief = equilibrium::BeliefsFromLog(g, index, trace.log_behaviors[i]);
       for (int p = 0; p < g.num_players(); ++p)
         for (InfosetId h : g.player_infosets(p)) {
           out << "  " << g.DescribeInfoset(h) << ": ";
@@ -164,6 +166,7 @@ struct QreCommand {
       out << "The best lambda is at the search limit (--max-lambda): play is close to an equilibrium.\n";
     equilibrium::QreTrace one;
     one.points.emplace_back(f.lambda, f.behavior);
+    one.log_behaviors.push_back(f.log_behavior);
     out << Render(g, index, one);
     Emit(out.str(), output);
     return 0;

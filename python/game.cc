@@ -149,6 +149,7 @@ py::tuple QreFitJson(const Loaded& in, const std::string& counts, const std::str
     fit_text = report::QreFitJson(fit).dump();
     equilibrium::QreTrace one;
     one.points.emplace_back(fit.lambda, std::move(fit.behavior));
+    one.log_behaviors.push_back(std::move(fit.log_behavior));
     point_text = report::QreTraceJson(g, one)["points"][0].dump();
   }, nullptr);
   return py::make_tuple(fit_text, point_text);

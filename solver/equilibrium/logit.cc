@@ -6,6 +6,7 @@
 #include <limits>
 #include <random>
 
+#include "solver/equilibrium/beliefs.h"
 #include "solver/equilibrium/sparse_lu.h"
 #include "solver/model/error.h"
 #include "solver/model/cancel.h"
@@ -1192,15 +1193,22 @@ double LogitJacobianError(const LogitSubgame& s, std::uint32_t seed, int points)
 
 LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIndex& index,
                          std::vector<double> behavior, const std::vector<double>& lambdas,
-                         const std::function<void(double, const std::vector<double>&)>& visit,
-                         const LogitOptions& options) {
+                         const QreVisit& visit, const LogitOptions& options) {
   std::size_t next = 0;
   const std::uint32_t nv = s.num_vars;
-  std::vector<double> sigma(nv);
+  std::vector<double> sigma(nv), log_sigma(nv);
+  // The logarithms of what the trace does not set (chance, sets outside the subgame), then the
+  // trace's own; WriteBehavior writes 1 for sets of one action, whose logarithm is 0.
+  std::vector<double> log_behavior(behavior.size());
+  for (std::size_t i = 0; i < behavior.size(); ++i) log_behavior[i] = std::log(behavior[i]);
   auto emit = [&](const Vector& y, double lambda) {
-    for (std::uint32_t k = 0; k < nv; ++k) sigma[k] = std::exp(y[k]);
+    for (std::uint32_t k = 0; k < nv; ++k) sigma[k] = std::exp(log_sigma[k] = y[k]);
     WriteBehavior(s, index, game, sigma, behavior);
-    visit(lambda, behavior);
+    WriteBehavior(s, index, game, log_sigma, log_behavior);
+    for (NodeId v : s.global_node)
+      if (!game.is_terminal(v) && game.kind(v) == NodeKind::kDecision && game.num_actions(game.infoset(v)) == 1)
+        log_behavior[index(game.infoset(v), 0)] = 0;
+    visit(lambda, behavior, log_behavior);
   };
   Evaluator eval(s);  // its own buffers: the driver's factorisation must stay as it is
   // A requested lambda that a step passes is met by Newton at that lambda from the point
@@ -1305,10 +1313,11 @@ std::vector<double> Beliefs(const Game& game, const ActionIndex& index,
   return belief;
 }
 
-std::vector<double> ActionValues(const Game& game, const ActionIndex& index,
-                                 const std::vector<double>& behavior) {
-  std::vector<double> belief = Beliefs(game, index, behavior);
-  std::vector<double> values = NodeValues(game, index, behavior);
+namespace {
+
+// U(h, a) from the beliefs over each set's nodes and the nodes' values.
+std::vector<double> ActionValuesWith(const Game& game, const ActionIndex& index, const std::vector<double>& belief,
+                                     const std::vector<double>& values) {
   const int np = game.num_players();
   std::vector<double> u(index.size(), 0.0);
   for (InfosetId h = 0; h < game.num_infosets(); ++h) {
@@ -1319,6 +1328,86 @@ std::vector<double> ActionValues(const Game& game, const ActionIndex& index,
         u[index(h, a)] += belief[x] * values[static_cast<std::size_t>(game.child(x, a)) * np + p];
   }
   return u;
+}
+
+// The logarithm of every node's reach probability (preorder: a node's children come after it).
+std::vector<double> LogReach(const Game& game, const ActionIndex& index, const std::vector<double>& log_behavior) {
+  const NodeId n = game.num_nodes();
+  std::vector<double> log_reach(n, kMinusInf);
+  log_reach[0] = 0;
+  for (NodeId v = 0; v < n; ++v) {
+    if (game.is_terminal(v) || log_reach[v] == kMinusInf) continue;
+    const std::uint32_t first = index.first(game.infoset(v));
+    auto kids = game.children(v);
+    for (std::uint32_t a = 0; a < kids.size(); ++a) log_reach[kids[a]] = log_reach[v] + log_behavior[first + a];
+  }
+  return log_reach;
+}
+
+// Bayes' rule at set h from the logarithms of its nodes' reach; false (nothing written) when
+// no node of h is reached at all.
+bool LogBayes(const Game& game, InfosetId h, const std::vector<double>& log_reach, std::vector<double>& belief) {
+  auto nodes = game.infoset_nodes(h);
+  double top = kMinusInf;
+  for (NodeId x : nodes) top = std::max(top, log_reach[x]);
+  if (top == kMinusInf) return false;
+  double total = 0;
+  for (NodeId x : nodes) total += belief[x] = std::exp(log_reach[x] - top);
+  for (NodeId x : nodes) belief[x] /= total;
+  return true;
+}
+
+}  // namespace
+
+std::vector<double> ActionValues(const Game& game, const ActionIndex& index,
+                                 const std::vector<double>& behavior) {
+  return ActionValuesWith(game, index, Beliefs(game, index, behavior), NodeValues(game, index, behavior));
+}
+
+std::vector<double> BeliefsFromLog(const Game& game, const ActionIndex& index,
+                                   const std::vector<double>& log_behavior) {
+  const std::vector<double> log_reach = LogReach(game, index, log_behavior);
+  std::vector<double> belief(game.num_nodes(), 0.0);
+  for (InfosetId h = 0; h < game.num_infosets(); ++h) {
+    if (game.infoset_player(h) == kChancePlayer || LogBayes(game, h, log_reach, belief)) continue;
+    auto nodes = game.infoset_nodes(h);
+    for (NodeId x : nodes) belief[x] = 1.0 / static_cast<double>(nodes.size());
+  }
+  return belief;
+}
+
+std::vector<double> ActionValuesFromLog(const Game& game, const ActionIndex& index,
+                                        const std::vector<double>& log_behavior) {
+  // A value is an expectation: a probability that underflows to 0 takes out a term smaller
+  // than the smallest double times a payoff.
+  std::vector<double> behavior(log_behavior.size());
+  for (std::size_t i = 0; i < behavior.size(); ++i) behavior[i] = std::exp(log_behavior[i]);
+  return ActionValuesWith(game, index, BeliefsFromLog(game, index, log_behavior), NodeValues(game, index, behavior));
+}
+
+double QreViolationFromLog(const Game& game, const ActionIndex& index, const std::vector<double>& log_behavior,
+                           double lambda) {
+  std::vector<double> u = ActionValuesFromLog(game, index, log_behavior);
+  double worst = 0;
+  for (InfosetId h = 0; h < game.num_infosets(); ++h) {
+    if (game.infoset_player(h) == kChancePlayer || game.num_actions(h) < 2) continue;
+    const std::uint32_t f = index.first(h);
+    for (std::uint32_t a = 1; a < game.num_actions(h); ++a) {
+      double gap = log_behavior[f + a] - log_behavior[f] - lambda * (u[f + a] - u[f]);
+      worst = std::max(worst, std::isnan(gap) ? std::numeric_limits<double>::infinity() : std::abs(gap));
+    }
+  }
+  return worst;
+}
+
+void AssignQreBeliefs(const Game& game, const ActionIndex& index, const std::vector<char>& subgame_roots,
+                      const std::vector<double>& log_behavior, Equilibrium& eq) {
+  AssignBeliefs(game, index, subgame_roots, {}, eq);
+  const std::vector<double> log_reach = LogReach(game, index, log_behavior);
+  for (InfosetId h = 0; h < game.num_infosets(); ++h) {
+    if (game.infoset_player(h) == kChancePlayer || eq.belief_source[h] == BeliefSource::kBayes) continue;
+    if (LogBayes(game, h, log_reach, eq.beliefs)) eq.belief_source[h] = BeliefSource::kBayes;
+  }
 }
 
 double QreViolation(const Game& game, const ActionIndex& index, const std::vector<double>& behavior,
@@ -1349,9 +1438,14 @@ QrePoint QreAt(const Game& game, double lambda, const LogitOptions& options) {
   auto subgame = MakeLogitSubgame(game, 0, {}, {});
   QrePoint point;
   point.lambda = lambda;
-  point.stats = TraceLogitQre(game, *subgame, index, ChanceBehavior(game, index), {lambda},
-                              [&](double, const std::vector<double>& b) { point.behavior = b; }, options);
-  if (!point.behavior.empty()) point.max_violation = QreViolation(game, index, point.behavior, lambda);
+  point.stats = TraceLogitQre(
+      game, *subgame, index, ChanceBehavior(game, index), {lambda},
+      [&](double, const std::vector<double>& b, const std::vector<double>& log_b) {
+        point.behavior = b;
+        point.log_behavior = log_b;
+      },
+      options);
+  if (!point.behavior.empty()) point.max_violation = QreViolationFromLog(game, index, point.log_behavior, lambda);
   return point;
 }
 

@@ -111,12 +111,16 @@ LogitStats TraceLogitEquilibrium(const model::Game& game, const LogitSubgame& su
                                  std::vector<double>* limit_beliefs = nullptr);
 
 // The agent QRE on the principal branch at each of `lambdas` (ascending, >= 0), handed to
-// `visit(lambda, behavior)` as they are reached. Returns how the trace ended
-// (kReachedLambda when every lambda was reached).
+// `visit(lambda, behavior, log_behavior)` as they are reached: the probabilities and their
+// natural logarithms (-infinity for 0), both over ActionIndex. At large lambda the
+// probabilities of unlikely actions underflow a double, and the reach probabilities of whole
+// information sets with them; their logarithms, which the tracer works in, do not, and what
+// is stated about such sets (beliefs, values, the QRE conditions) must come from them.
+// Returns how the trace ended (kReachedLambda when every lambda was reached).
+using QreVisit = std::function<void(double, const std::vector<double>&, const std::vector<double>&)>;
 LogitStats TraceLogitQre(const model::Game& game, const LogitSubgame& subgame, const ActionIndex& index,
                          std::vector<double> behavior, const std::vector<double>& lambdas,
-                         const std::function<void(double, const std::vector<double>&)>& visit,
-                         const LogitOptions& options = {});
+                         const QreVisit& visit, const LogitOptions& options = {});
 
 // A behaviour vector with the chance sets' probabilities and 0 elsewhere: what a QRE trace of
 // the whole game starts from (TraceLogitQre's `behavior`).
@@ -125,14 +129,33 @@ std::vector<double> ChanceBehavior(const model::Game& game, const ActionIndex& i
 // One agent QRE of the whole game, checked.
 struct QrePoint {
   double lambda = 0;
-  std::vector<double> behavior;  // over ActionIndex; empty when the trace stopped first
-  LogitStats stats;              // kReachedLambda, or why the trace stopped
-  double max_violation = 0;      // QreViolation of `behavior`
+  std::vector<double> behavior;      // over ActionIndex; empty when the trace stopped first
+  std::vector<double> log_behavior;  // their logarithms, as the tracer has them
+  LogitStats stats;                  // kReachedLambda, or why the trace stopped
+  double max_violation = 0;          // QreViolationFromLog of `log_behavior`
 };
 
 // The agent QRE at `lambda` (>= 0, in the game's payoff units) on the principal branch of the
-// whole game, and its check by QreViolation.
+// whole game, and its check by QreViolationFromLog.
 QrePoint QreAt(const model::Game& game, double lambda, const LogitOptions& options = {});
+
+// Beliefs, action values and the QRE conditions' largest violation as below, from a
+// profile's log-probabilities (-infinity for 0): reach probabilities are summed in log space
+// (the largest term of each set factored out), so a set whose every node is reached with a
+// probability below the smallest double still gets the beliefs Bayes' rule gives it. Uniform
+// only at sets no play reaches at all (a chance probability or an action probability of
+// exactly 0 above each node). Independent of the tracer's passes, for checks and reports.
+std::vector<double> BeliefsFromLog(const model::Game& game, const ActionIndex& index,
+                                   const std::vector<double>& log_behavior);
+std::vector<double> ActionValuesFromLog(const model::Game& game, const ActionIndex& index,
+                                        const std::vector<double>& log_behavior);
+double QreViolationFromLog(const model::Game& game, const ActionIndex& index,
+                           const std::vector<double>& log_behavior, double lambda);
+// eq.beliefs and eq.belief_source as AssignBeliefs sets them for eq.behavior (beliefs.h),
+// except at sets whose linear reach probabilities all underflow while their logarithms do
+// not: those get Bayes' rule from `log_behavior`.
+void AssignQreBeliefs(const model::Game& game, const ActionIndex& index, const std::vector<char>& subgame_roots,
+                      const std::vector<double>& log_behavior, Equilibrium& eq);
 
 // The largest violation of the QRE conditions by `behavior` at `lambda`: over personal sets h
 // and actions a, |ln sigma(h, a) - ln sigma(h, 0) - lambda (U(h, a) - U(h, 0))| with U from

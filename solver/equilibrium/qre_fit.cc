@@ -38,7 +38,10 @@ QreTrace TraceQre(const Game& game, const std::vector<double>& lambdas) {
   auto subgame = MakeLogitSubgame(game, 0, {}, {});
   QreTrace out;
   out.stats = TraceLogitQre(game, *subgame, index, ChanceBehavior(game, index), lambdas,
-                            [&](double l, const std::vector<double>& b) { out.points.emplace_back(l, b); });
+                            [&](double l, const std::vector<double>& b, const std::vector<double>& log_b) {
+                              out.points.emplace_back(l, b);
+                              out.log_behaviors.push_back(log_b);
+                            });
   if (out.stats.status != LogitStatus::kReachedLambda)
     out.incomplete = "the trace stopped at lambda " + Display(out.stats.lambda) + ": " +
                      QreStatusText(out.stats.status) +
@@ -112,19 +115,21 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
   if (counts.count.size() != index.size() || !(counts.total > 0))
     throw Error("no counts: nothing to fit");
   auto subgame = MakeLogitSubgame(game, 0, {}, {});
-  auto log_likelihood = [&](const std::vector<double>& b) {
+  // From the trace's log-probabilities: an observed action whose probability underflows a
+  // double still gives a finite (very negative) likelihood, which the search can compare.
+  auto log_likelihood = [&](const std::vector<double>& log_b) {
     double ll = 0;
-    for (std::size_t i = 0; i < b.size(); ++i)
-      if (counts.count[i] > 0) ll += counts.count[i] * std::log(b[i]);
+    for (std::size_t i = 0; i < log_b.size(); ++i)
+      if (counts.count[i] > 0) ll += counts.count[i] * log_b[i];
     return ll;
   };
   auto trace = [&](const std::vector<double>& lambdas) {
     std::vector<double> ll;
-    std::vector<std::vector<double>> profiles;
+    std::vector<std::pair<std::vector<double>, std::vector<double>>> profiles;  // and logarithms
     auto stats = TraceLogitQre(game, *subgame, index, ChanceBehavior(game, index), lambdas,
-                               [&](double, const std::vector<double>& b) {
-                                 ll.push_back(log_likelihood(b));
-                                 profiles.push_back(b);
+                               [&](double, const std::vector<double>& b, const std::vector<double>& log_b) {
+                                 ll.push_back(log_likelihood(log_b));
+                                 profiles.emplace_back(b, log_b);
                                });
     if (stats.status != LogitStatus::kReachedLambda)
       throw LimitError("the logit trace stopped at lambda " + Display(stats.lambda) + " (" +
@@ -154,7 +159,8 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
   fit.lambda = (a + b) / 2;
   auto [ll_hat, profile_hat] = trace({fit.lambda});
   fit.log_likelihood = ll_hat[0];
-  fit.behavior = std::move(profile_hat[0]);
+  fit.behavior = std::move(profile_hat[0].first);
+  fit.log_behavior = std::move(profile_hat[0].second);
   fit.observations = counts.total;
   fit.at_search_limit = best + 1 == grid.size();
   // Observed information: minus the second derivative of the log-likelihood.

@@ -21,6 +21,8 @@ namespace parley::equilibrium {
 // says where and why (empty otherwise).
 struct QreTrace {
   std::vector<std::pair<double, std::vector<double>>> points;
+  std::vector<std::vector<double>> log_behaviors;  // each point's log-probabilities (TraceLogitQre),
+                                                   // as many as `points`
   LogitStats stats;
   std::string incomplete;
 };
@@ -51,7 +53,8 @@ struct QreFit {
   double log_likelihood = 0;
   double observations = 0;
   bool at_search_limit = false;
-  std::vector<double> behavior;  // the QRE at `lambda`, over ActionIndex
+  std::vector<double> behavior;      // the QRE at `lambda`, over ActionIndex
+  std::vector<double> log_behavior;  // its logarithms (TraceLogitQre)
 };
 QreFit FitQre(const model::Game& game, const QreCounts& counts, double max_lambda = 1000);
 

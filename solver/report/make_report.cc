@@ -44,6 +44,7 @@ QreReport Qre(const model::Game& game, double lambda) {
   QreReport qre;
   qre.lambda = lambda;
   qre.behavior = std::move(point.behavior);
+  qre.log_behavior = std::move(point.log_behavior);
   qre.max_violation = point.max_violation;
   if (point.stats.status != equilibrium::LogitStatus::kReachedLambda)
     qre.stopped = "the trace stopped at lambda " + FormatSignificant(point.stats.lambda, 6) + ": " +

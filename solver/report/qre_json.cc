@@ -4,8 +4,10 @@
 #include <cmath>
 
 #include "solver/equilibrium/beliefs.h"
+#include "solver/equilibrium/logit.h"
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/model/cancel.h"
+#include "solver/model/error.h"
 #include "solver/report/solution.h"
 
 namespace parley::report {
@@ -13,18 +15,20 @@ namespace parley::report {
 nlohmann::ordered_json QreTraceJson(const model::Game& game, const equilibrium::QreTrace& trace) {
   equilibrium::ActionIndex index(game);
   const auto roots = equilibrium::ProperSubgameRoots(game);
+  PARLEY_CHECK(trace.log_behaviors.size() == trace.points.size());
   nlohmann::ordered_json j;
   j["concept"] = "agent logit quantal response equilibrium (principal branch)";
   j["points"] = nlohmann::ordered_json::array();
-  for (const auto& [l, b] : trace.points) {
+  for (std::size_t i = 0; i < trace.points.size(); ++i) {
+    const auto& [l, b] = trace.points[i];
     // A point of a large game is megabytes of JSON: a cancelled caller (Ctrl-C in Python)
     // should not wait for a whole grid of them.
     model::ThrowIfCancelled();
     // Beliefs over each set's nodes as `solve` writes them (Bayes' rule: a QRE reaches every
-    // set that chance does not cut off).
+    // set that chance does not cut off, in log space where its reach underflows).
     equilibrium::Equilibrium profile;
     profile.behavior = b;
-    equilibrium::AssignBeliefs(game, index, roots, {}, profile);
+    equilibrium::AssignQreBeliefs(game, index, roots, trace.log_behaviors[i], profile);
     nlohmann::ordered_json point;
     point["lambda"] = l;
     point["profile"] = BehaviorJson(game, profile, false);

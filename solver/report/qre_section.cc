@@ -31,7 +31,7 @@ void QreSection(const ReportInput& input, const ReportOptions& options, Document
     return;
   }
   equilibrium::ActionIndex index(game);
-  std::vector<double> u = equilibrium::ActionValues(game, index, qre.behavior);
+  std::vector<double> u = equilibrium::ActionValuesFromLog(game, index, qre.log_behavior);
   std::vector<std::string> names = InfosetNames(game);
   Table t{{"Player", "Decision point", "Action", "Probability", "Expected payoff"}, {}, {false, false, false, true, true}};
   std::size_t total = 0;
@@ -55,7 +55,7 @@ void QreSection(const ReportInput& input, const ReportOptions& options, Document
   // Beliefs where they say something: sets of two or more nodes.
   equilibrium::Equilibrium profile;
   profile.behavior = qre.behavior;
-  equilibrium::AssignBeliefs(game, index, equilibrium::ProperSubgameRoots(game), {}, profile);
+  equilibrium::AssignQreBeliefs(game, index, equilibrium::ProperSubgameRoots(game), qre.log_behavior, profile);
   Table beliefs{{"Player", "Information set", "Node", "Belief"}, {}, {false, false, false, true}};
   for (model::InfosetId h = 0; h < game.num_infosets(); ++h) {
     if (game.infoset_player(h) == model::kChancePlayer || game.infoset_nodes(h).size() < 2) continue;

@@ -89,8 +89,9 @@ struct SweepResult {
 // The agent logit QRE at one lambda (`parley report --qre L`), with its check.
 struct QreReport {
   double lambda = 0;
-  std::vector<double> behavior;  // over ActionIndex; empty when the trace stopped first
-  double max_violation = 0;      // equilibrium::QreViolation of behavior
+  std::vector<double> behavior;      // over ActionIndex; empty when the trace stopped first
+  std::vector<double> log_behavior;  // their logarithms, as the tracer has them
+  double max_violation = 0;          // equilibrium::QreViolationFromLog of log_behavior
   std::string stopped;           // why the trace stopped before lambda ("" when it did not)
 };
 

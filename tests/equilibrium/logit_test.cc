@@ -10,6 +10,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "solver/equilibrium/beliefs.h"
 #include "solver/equilibrium/logit.h"
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/equilibrium/solve.h"
@@ -174,7 +175,9 @@ std::vector<std::pair<double, std::vector<double>>> Qre(const Game& g, const std
   auto sg = MakeLogitSubgame(g, 0, {}, {});
   std::vector<std::pair<double, std::vector<double>>> out;
   LogitStats stats = TraceLogitQre(g, *sg, index, behavior, lambdas,
-                                   [&](double l, const std::vector<double>& b) { out.emplace_back(l, b); });
+                                   [&](double l, const std::vector<double>& b, const std::vector<double>&) {
+                                     out.emplace_back(l, b);
+                                   });
   CHECK(stats.status == LogitStatus::kReachedLambda);
   return out;
 }
@@ -368,6 +371,58 @@ TEST_SUITE("logit") {
         }
       }
     CHECK(checked > 40);
+  }
+
+  TEST_CASE("a steep QRE: beliefs, values and the check from log-probabilities, where probabilities underflow") {
+    // At lambda 60 (payoffs 0-100) unlikely actions have probabilities far below the smallest
+    // double and whole sets are reached with probability 0 in linear space. Their beliefs were
+    // reported as "not determined (uniform shown)" and the check as an infinite violation.
+    auto g = Efg(HiddenMovesEfg(6, 3));
+    ActionIndex index(*g);
+    QrePoint steep = QreAt(*g, 60);
+    REQUIRE(steep.stats.status == LogitStatus::kReachedLambda);
+    CHECK(*std::min_element(steep.behavior.begin(), steep.behavior.end()) == 0.0);  // underflow happens
+    CHECK(QreViolation(*g, index, steep.behavior, 60) == std::numeric_limits<double>::infinity());
+    CHECK(steep.max_violation < 1e-9);
+    equilibrium::Equilibrium linear, logs;
+    linear.behavior = logs.behavior = steep.behavior;
+    const auto roots = ProperSubgameRoots(*g);
+    equilibrium::AssignBeliefs(*g, index, roots, {}, linear);
+    equilibrium::AssignQreBeliefs(*g, index, roots, steep.log_behavior, logs);
+    int unspecified_before = 0;
+    for (InfosetId h = 0; h < g->num_infosets(); ++h) {
+      if (g->infoset_player(h) == model::kChancePlayer) continue;
+      unspecified_before += linear.belief_source[h] == BeliefSource::kUnspecified;
+      CHECK(logs.belief_source[h] == BeliefSource::kBayes);
+      double total = 0;
+      for (NodeId x : g->infoset_nodes(h)) total += logs.beliefs[x];
+      CHECK(total == doctest::Approx(1.0).epsilon(1e-14));
+    }
+    CHECK(unspecified_before > 0);
+
+    // Where nothing underflows (lambda 0.05), the log-space beliefs and values are the linear
+    // ones, and so is the check.
+    QrePoint mild = QreAt(*g, 0.05);
+    REQUIRE(mild.stats.status == LogitStatus::kReachedLambda);
+    const std::vector<double> b_lin = Beliefs(*g, index, mild.behavior);
+    const std::vector<double> b_log = BeliefsFromLog(*g, index, mild.log_behavior);
+    for (NodeId x = 0; x < g->num_nodes(); ++x) CHECK(b_log[x] == doctest::Approx(b_lin[x]).epsilon(1e-12));
+    const std::vector<double> u_lin = ActionValues(*g, index, mild.behavior);
+    const std::vector<double> u_log = ActionValuesFromLog(*g, index, mild.log_behavior);
+    for (std::size_t i = 0; i < u_lin.size(); ++i) CHECK(u_log[i] == doctest::Approx(u_lin[i]).epsilon(1e-12));
+    CHECK(QreViolationFromLog(*g, index, mild.log_behavior, 0.05) < 1e-12);
+    CHECK(QreViolation(*g, index, mild.behavior, 0.05) < 1e-12);
+    // And the check is a check: a profile off the QRE fails it.
+    std::vector<double> off = mild.log_behavior;
+    std::swap(off[index(1, 0)], off[index(1, 1)]);
+    CHECK(QreViolationFromLog(*g, index, off, 0.05) > 1e-3);
+
+    // parley qre --format json: every set's beliefs by Bayes' rule.
+    const std::string file = testing::WriteTempFile("qre_steep.efg", HiddenMovesEfg(6, 3));
+    auto run = testing::RunParley("qre " + file + " --lambda 60 --format json");
+    REQUIRE(run.exit_code == 0);
+    auto j = nlohmann::json::parse(run.out);
+    for (const auto& rec : j["points"][0]["profile"]) CHECK(rec["beliefs_from"] == "bayes");
   }
 
   TEST_CASE("every Gambit game with three or more players: a verified subgame-perfect equilibrium") {
