@@ -1238,7 +1238,9 @@ LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIn
         }
         rhs.head(nv) = -eval.residual();
         rhs[nv] = 0;
-        if (!eval.Factorize(nv) || !eval.Solve(rhs, delta)) break;
+        // The pivot order of the last factorisation (lambda is the border at every point):
+        // KLU refactorises without a pivot search unless that order meets a tiny pivot.
+        if (!eval.Factorize(nv, /*reuse_pivots=*/true) || !eval.Solve(rhs, delta)) break;
         z += delta;
       }
       if (!ok) {
