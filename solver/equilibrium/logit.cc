@@ -69,7 +69,18 @@ class LogitSubgame {
   std::vector<std::uint32_t> parent;
   std::vector<std::int32_t> var_in;      // unknown on the edge into the node, or -1
   std::vector<double> fixed_in;          // probability on that edge when it is not an unknown
-  std::vector<double> ln_fixed_in;       // its logarithm (-infinity for 0), for the tracer
+  // Chance moves of probability 0: beliefs at a set whose every node lies below one are the
+  // limit as those probabilities shrink to 0 together (Bayes' rule given that such a move was
+  // made), not undefined. So the tracer's reach probabilities count such an edge as 1
+  // (reach_in, and its logarithm ln_fixed_in) and keep, for every node, the number of them on
+  // its path (zero_depth); a set's beliefs go to its nodes with the fewest (set_zero_depth), and
+  // a node with more than its set's fewest weighs nothing in it. Values (expectations) use the
+  // true probabilities, fixed_in.
+  std::vector<double> reach_in;
+  std::vector<double> ln_fixed_in;
+  std::vector<std::uint32_t> zero_depth;      // per node
+  std::vector<std::uint32_t> set_zero_depth;  // per set: the least zero_depth of its nodes
+  std::vector<char> node_off;                 // per set node: zero_depth above its set's
   std::vector<std::uint32_t> child_begin;  // CSR, num_nodes + 1
   std::vector<std::uint32_t> children;
   std::vector<std::uint32_t> leaf_of;    // node -> leaf, or kNone
@@ -213,8 +224,15 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   }
   s.scale = hi > lo ? hi - lo : 1.0;
   for (double& u : s.leaf_payoff) u /= s.scale;
+  s.reach_in.resize(n);
   s.ln_fixed_in.resize(n);
-  for (std::uint32_t i = 0; i < n; ++i) s.ln_fixed_in[i] = s.fixed_in[i] > 0 ? std::log(s.fixed_in[i]) : kMinusInf;
+  s.zero_depth.assign(n, 0);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const bool zero = s.var_in[i] < 0 && s.fixed_in[i] == 0;
+    s.reach_in[i] = zero ? 1.0 : s.fixed_in[i];
+    s.ln_fixed_in[i] = std::log(s.reach_in[i]);
+    if (i > 0) s.zero_depth[i] = s.zero_depth[s.parent[i]] + (zero ? 1 : 0);
+  }
   // The nodes of each set, in preorder.
   std::vector<std::vector<std::uint32_t>> members(s.sets.size());
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -223,10 +241,15 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
     std::uint32_t k = set_of_global[game.infoset(v)];
     if (k != kNone) members[k].push_back(i);
   }
+  s.set_zero_depth.assign(s.sets.size(), 0);
   for (std::size_t k = 0; k < s.sets.size(); ++k) {
     s.sets[k].first_node = static_cast<std::uint32_t>(s.set_nodes.size());
     s.set_nodes.insert(s.set_nodes.end(), members[k].begin(), members[k].end());
     s.sets[k].end_node = static_cast<std::uint32_t>(s.set_nodes.size());
+    std::uint32_t least = kNone;
+    for (std::uint32_t x : members[k]) least = std::min(least, s.zero_depth[x]);
+    s.set_zero_depth[k] = least;
+    for (std::uint32_t x : members[k]) s.node_off.push_back(s.zero_depth[x] > least ? 1 : 0);
   }
   // Paths: the unknowns above every node (explicit stack through the preorder), and for each
   // unknown on a leaf's path the node whose move it is.
@@ -422,30 +445,35 @@ class Evaluator {
     for (std::uint32_t i = 1; i < n; ++i) {
       const bool free = s.var_in[i] >= 0;
       lnp_[i] = lnp_[s.parent[i]] + (free ? y[s.var_in[i]] : s.ln_fixed_in[i]);
-      reach_[i] = reach_[s.parent[i]] * (free ? sigma_[s.var_in[i]] : s.fixed_in[i]);
+      reach_[i] = reach_[s.parent[i]] * (free ? sigma_[s.var_in[i]] : s.reach_in[i]);
     }
     const int np = s.np;
     BackwardValues(s, sigma_, value_);
     for (std::size_t k = 0; k < s.sets.size(); ++k) {
       const auto& set = s.sets[k];
       // ln of the set's reach probability: the largest term factored out, one log per set.
+      // Nodes below more chance moves of probability 0 than the set's fewest weigh nothing.
+      const char* off = s.node_off.data();
       double top = kMinusInf, bottom = 0;
       for (std::uint32_t m = set.first_node; m < set.end_node; ++m) {
+        if (off[m]) continue;
         top = std::max(top, lnp_[s.set_nodes[m]]);
         bottom = std::min(bottom, lnp_[s.set_nodes[m]]);
       }
       if (bottom >= kDirectLog) {
         // Every node's reach a normal double: the beliefs are the reaches over their sum.
         double sum = 0;
-        for (std::uint32_t m = set.first_node; m < set.end_node; ++m) sum += reach_[s.set_nodes[m]];
+        for (std::uint32_t m = set.first_node; m < set.end_node; ++m)
+          if (!off[m]) sum += reach_[s.set_nodes[m]];
         lnd_[k] = std::log(sum);
         const double inverse = 1 / sum;
-        for (std::uint32_t m = set.first_node; m < set.end_node; ++m) mu_[m] = reach_[s.set_nodes[m]] * inverse;
+        for (std::uint32_t m = set.first_node; m < set.end_node; ++m)
+          mu_[m] = off[m] ? 0.0 : reach_[s.set_nodes[m]] * inverse;
       } else if (top != kMinusInf) {
         // The beliefs are the terms over their sum, each term's exp taken once.
         double sum = 0;
         for (std::uint32_t m = set.first_node; m < set.end_node; ++m)
-          sum += mu_[m] = std::exp(lnp_[s.set_nodes[m]] - top);
+          sum += mu_[m] = off[m] ? 0.0 : std::exp(lnp_[s.set_nodes[m]] - top);
         lnd_[k] = top + std::log(sum);
         const double inverse = 1 / sum;
         for (std::uint32_t m = set.first_node; m < set.end_node; ++m) mu_[m] *= inverse;
@@ -498,6 +526,8 @@ class Evaluator {
       const std::uint32_t* down_var = s.down_var.data();
       const std::uint32_t* down_slot = s.down_slot.data();
       const std::uint32_t* var_set = s.var_set.data();
+      const std::uint32_t* zero_depth = s.zero_depth.data();
+      const std::uint32_t* set_zero_depth = s.set_zero_depth.data();
       const std::uint32_t* var_player = s.var_player.data();
       const double* inverse_reach = inverse_reach_.data();
       const double* inverse_sigma = inverse_sigma_.data();
@@ -511,6 +541,9 @@ class Evaluator {
         for (std::uint32_t q = b; q < e; ++q) {
           const std::uint32_t var = down_var[q];
           const std::uint32_t k = var_set[var];
+          // Below a chance move of probability 0 that the set's own nodes are not below: no
+          // weight in the set's values.
+          if (zero_depth[c] > set_zero_depth[k]) continue;
           // p(c) / p(h) is at most sigma(h, a), so the product never overflows; it is 0 when a
           // factor was out of range (or the product underflows): then in log space.
           const double direct = reach * inverse_reach[k] * inverse_sigma[var];
@@ -1332,29 +1365,45 @@ std::vector<double> ActionValuesWith(const Game& game, const ActionIndex& index,
   return u;
 }
 
-// The logarithm of every node's reach probability (preorder: a node's children come after it).
-std::vector<double> LogReach(const Game& game, const ActionIndex& index, const std::vector<double>& log_behavior) {
+// The logarithm of every node's reach probability (preorder: a node's children come after it),
+// with chance moves of probability 0 counted apart as in the tracer (LogitSubgame::reach_in):
+// `log_reach` takes them as 1 and `zero_depth` counts them on each node's path.
+struct LogReachTable {
+  std::vector<double> log_reach;
+  std::vector<std::uint32_t> zero_depth;
+};
+LogReachTable LogReach(const Game& game, const ActionIndex& index, const std::vector<double>& log_behavior) {
   const NodeId n = game.num_nodes();
-  std::vector<double> log_reach(n, kMinusInf);
-  log_reach[0] = 0;
+  LogReachTable t{std::vector<double>(n, kMinusInf), std::vector<std::uint32_t>(n, 0)};
+  t.log_reach[0] = 0;
   for (NodeId v = 0; v < n; ++v) {
-    if (game.is_terminal(v) || log_reach[v] == kMinusInf) continue;
-    const std::uint32_t first = index.first(game.infoset(v));
+    if (game.is_terminal(v) || t.log_reach[v] == kMinusInf) continue;
+    const InfosetId h = game.infoset(v);
+    const bool chance = game.infoset_player(h) == kChancePlayer;
+    const std::uint32_t first = index.first(h);
     auto kids = game.children(v);
-    for (std::uint32_t a = 0; a < kids.size(); ++a) log_reach[kids[a]] = log_reach[v] + log_behavior[first + a];
+    for (std::uint32_t a = 0; a < kids.size(); ++a) {
+      const bool zero = chance && game.chance_prob(h, a) == 0;
+      t.log_reach[kids[a]] = t.log_reach[v] + (zero ? 0.0 : log_behavior[first + a]);
+      t.zero_depth[kids[a]] = t.zero_depth[v] + (zero ? 1 : 0);
+    }
   }
-  return log_reach;
+  return t;
 }
 
-// Bayes' rule at set h from the logarithms of its nodes' reach; false (nothing written) when
-// no node of h is reached at all.
-bool LogBayes(const Game& game, InfosetId h, const std::vector<double>& log_reach, std::vector<double>& belief) {
+// Bayes' rule at set h from the logarithms of its nodes' reach, among its nodes below the
+// fewest chance moves of probability 0; false (nothing written) when no node of h is reached.
+bool LogBayes(const Game& game, InfosetId h, const LogReachTable& t, std::vector<double>& belief) {
   auto nodes = game.infoset_nodes(h);
+  std::uint32_t least = std::numeric_limits<std::uint32_t>::max();
+  for (NodeId x : nodes)
+    if (t.log_reach[x] != kMinusInf) least = std::min(least, t.zero_depth[x]);
   double top = kMinusInf;
-  for (NodeId x : nodes) top = std::max(top, log_reach[x]);
+  for (NodeId x : nodes)
+    if (t.zero_depth[x] == least) top = std::max(top, t.log_reach[x]);
   if (top == kMinusInf) return false;
   double total = 0;
-  for (NodeId x : nodes) total += belief[x] = std::exp(log_reach[x] - top);
+  for (NodeId x : nodes) total += belief[x] = t.zero_depth[x] == least ? std::exp(t.log_reach[x] - top) : 0.0;
   for (NodeId x : nodes) belief[x] /= total;
   return true;
 }
@@ -1368,7 +1417,7 @@ std::vector<double> ActionValues(const Game& game, const ActionIndex& index,
 
 std::vector<double> BeliefsFromLog(const Game& game, const ActionIndex& index,
                                    const std::vector<double>& log_behavior) {
-  const std::vector<double> log_reach = LogReach(game, index, log_behavior);
+  const LogReachTable log_reach = LogReach(game, index, log_behavior);
   std::vector<double> belief(game.num_nodes(), 0.0);
   for (InfosetId h = 0; h < game.num_infosets(); ++h) {
     if (game.infoset_player(h) == kChancePlayer || LogBayes(game, h, log_reach, belief)) continue;
@@ -1405,7 +1454,7 @@ double QreViolationFromLog(const Game& game, const ActionIndex& index, const std
 void AssignQreBeliefs(const Game& game, const ActionIndex& index, const std::vector<char>& subgame_roots,
                       const std::vector<double>& log_behavior, Equilibrium& eq) {
   AssignBeliefs(game, index, subgame_roots, {}, eq);
-  const std::vector<double> log_reach = LogReach(game, index, log_behavior);
+  const LogReachTable log_reach = LogReach(game, index, log_behavior);
   for (InfosetId h = 0; h < game.num_infosets(); ++h) {
     if (game.infoset_player(h) == kChancePlayer || eq.belief_source[h] == BeliefSource::kBayes) continue;
     if (LogBayes(game, h, log_reach, eq.beliefs)) eq.belief_source[h] = BeliefSource::kBayes;

@@ -94,6 +94,104 @@ t "" 3 "" { 1 2 }
 
 // Beliefs fixed by chance alone: P1 does not see Nature's draw, P2 sees P1's move but not the
 // draw, so no player's move changes anybody's beliefs (2/3 and 1/3 at both sets).
+// A chance move of probability 0 ("dead"), below which P1 and P2 have sets of their own and
+// P3's set has four of its eight nodes: the beliefs there are Bayes' rule given that the move
+// was made, and the values of P1's and P2's sets there move with the play below them.
+constexpr const char* kZeroChance = R"(EFG 2 R "A chance move of probability 0" { "P1" "P2" "P3" }
+""
+c "" 1 "" { "live" 1 "dead" 0 } 0
+p "" 1 1 "" { "a" "b" } 0
+p "" 2 1 "" { "l" "r" } 0
+p "" 3 1 "" { "x" "y" } 0
+t "" 1 "" { 3 1 2 }
+t "" 2 "" { 0 2 1 }
+p "" 3 1 0
+t "" 3 "" { 1 3 0 }
+t "" 4 "" { 2 0 3 }
+p "" 2 1 0
+p "" 3 1 0
+t "" 5 "" { 0 1 3 }
+t "" 6 "" { 3 2 0 }
+p "" 3 1 0
+t "" 7 "" { 1 0 1 }
+t "" 8 "" { 2 3 2 }
+p "" 1 2 "" { "a" "b" } 0
+p "" 2 2 "" { "l" "r" } 0
+p "" 3 1 0
+t "" 9 "" { 4 0 1 }
+t "" 10 "" { 0 4 2 }
+p "" 3 1 0
+t "" 11 "" { 1 3 0 }
+t "" 12 "" { 3 1 3 }
+p "" 2 2 0
+p "" 3 1 0
+t "" 13 "" { 0 3 2 }
+t "" 14 "" { 3 0 1 }
+p "" 3 1 0
+t "" 15 "" { 2 2 4 }
+t "" 16 "" { 1 4 0 })";
+
+// A random four-level game (three players, hidden moves, three chance moves with branches of
+// probability 0, payoffs 0-20) on which the tracer gave up ("the corrector failed even with the
+// smallest step") when such branches left whole sets with no reach and no Jacobian terms.
+constexpr const char* kZeroChanceRandom = R"(EFG 2 R "fz46" { "P1" "P2" "P3" }
+""
+c "" 1 "" { "c0" 1/1 "c1" 0/1 } 0
+c "" 2 "" { "c0" 0/1 "c1" 0/1 "c2" 1/1 } 0
+p "" 3 1 "" { "a0" "a1" "a2" } 0
+p "" 1 1 "" { "a0" "a1" } 0
+t "" 1 "" { 15 11 4 }
+t "" 2 "" { 15 14 2 }
+p "" 1 1 0
+t "" 3 "" { 13 7 10 }
+t "" 4 "" { 16 14 8 }
+p "" 1 2 "" { "a0" "a1" } 0
+t "" 5 "" { 19 10 14 }
+t "" 6 "" { 12 5 12 }
+p "" 3 1 0
+p "" 1 3 "" { "a0" "a1" } 0
+t "" 7 "" { 10 2 9 }
+t "" 8 "" { 3 11 17 }
+p "" 1 3 0
+t "" 9 "" { 20 18 5 }
+t "" 10 "" { 17 6 2 }
+p "" 1 3 0
+t "" 11 "" { 18 0 5 }
+t "" 12 "" { 9 12 18 }
+p "" 3 1 0
+c "" 3 "" { "c0" 2/2 "c1" 0/2 } 0
+t "" 13 "" { 2 12 14 }
+t "" 14 "" { 20 5 4 }
+p "" 1 4 "" { "a0" "a1" } 0
+t "" 15 "" { 8 15 12 }
+t "" 16 "" { 4 12 9 }
+p "" 1 5 "" { "a0" "a1" } 0
+t "" 17 "" { 6 3 12 }
+t "" 18 "" { 10 8 20 }
+p "" 2 1 "" { "a0" "a1" } 0
+p "" 3 2 "" { "a0" "a1" "a2" } 0
+p "" 1 6 "" { "a0" "a1" } 0
+t "" 19 "" { 1 7 0 }
+t "" 20 "" { 19 10 12 }
+c "" 4 "" { "c0" 0/4 "c1" 2/4 "c2" 2/4 } 0
+t "" 21 "" { 20 13 17 }
+t "" 22 "" { 0 2 4 }
+t "" 23 "" { 20 19 19 }
+c "" 5 "" { "c0" 1/1 "c1" 0/1 "c2" 0/1 } 0
+t "" 24 "" { 17 20 12 }
+t "" 25 "" { 2 19 7 }
+t "" 26 "" { 17 3 19 }
+p "" 3 2 0
+c "" 6 "" { "c0" 3/5 "c1" 2/5 } 0
+t "" 27 "" { 12 20 5 }
+t "" 28 "" { 9 3 5 }
+p "" 1 7 "" { "a0" "a1" } 0
+t "" 29 "" { 11 18 19 }
+t "" 30 "" { 20 2 15 }
+p "" 1 7 0
+t "" 31 "" { 19 13 15 }
+t "" 32 "" { 20 13 16 })";
+
 constexpr const char* kChanceBeliefsOnly = R"(EFG 2 R "Unseen draw" { "P1" "P2" "P3" }
 c "" 1 "Nature" { "hi" 2/3 "lo" 1/3 } 0
 p "" 1 1 "P1" { "a" "b" } 0
@@ -210,7 +308,8 @@ TEST_SUITE("logit") {
     // the log-space paths are taken too.
     std::vector<model::GamePtr> games = {Efg(kThreePlayerPennies), Efg(kChanceAndBeliefs),
                                          Efg(testing::kMatchingPenniesEfg), Efg(kChanceBeliefsOnly),
-                                         Efg(HiddenMovesEfg(7, 11)), Efg(HiddenMovesEfg(9, 12))};
+                                         Efg(HiddenMovesEfg(7, 11)), Efg(HiddenMovesEfg(9, 12)),
+                                         Efg(kZeroChance), Efg(kZeroChanceRandom)};
     for (const auto& g : games) {
       CAPTURE(g->title());
       auto sg = MakeLogitSubgame(*g, 0, {}, {});
@@ -423,6 +522,38 @@ TEST_SUITE("logit") {
     REQUIRE(run.exit_code == 0);
     auto j = nlohmann::json::parse(run.out);
     for (const auto& rec : j["points"][0]["profile"]) CHECK(rec["beliefs_from"] == "bayes");
+  }
+
+  TEST_CASE("chance moves of probability 0: a verified equilibrium, beliefs given the move") {
+    for (const char* text : {kZeroChance, kZeroChanceRandom}) {
+      auto g = Efg(text);
+      CAPTURE(g->title());
+      Solution s = Solve(*g, {});  // three players: the logit tracer
+      REQUIRE(s.equilibria.size() == 1);
+      ActionIndex index(*g);
+      CHECK(MaxSubgameGain<double>(*g, index, s.equilibria[0].behavior) <= 1e-9);
+    }
+    // In kZeroChance, the beliefs of P2's set below "dead" are what P1's play there implies
+    // (Bayes' rule given the move), at every lambda of the trace.
+    auto g = Efg(kZeroChance);
+    ActionIndex index(*g);
+    auto points = Qre(*g, {0.5, 2.0});
+    auto sg = MakeLogitSubgame(*g, 0, {}, {});
+    for (auto& [lambda, behavior] : points) {
+      CAPTURE(lambda);
+      // P1's second set (the one below "dead") and P2's second set, whose nodes follow a and b.
+      const InfosetId p1_dead = g->player_infosets(0)[1], p2_dead = g->player_infosets(1)[1];
+      std::vector<double> limit(g->num_nodes(), -1.0);
+      Equilibrium e;
+      e.behavior = behavior;
+      std::vector<double> log_b(behavior.size());
+      for (std::size_t i = 0; i < behavior.size(); ++i) log_b[i] = std::log(behavior[i]);
+      AssignQreBeliefs(*g, index, ProperSubgameRoots(*g), log_b, e);
+      auto nodes = g->infoset_nodes(p2_dead);
+      REQUIRE(nodes.size() == 2);
+      CHECK(e.beliefs[nodes[0]] == doctest::Approx(behavior[index(p1_dead, 0)]).epsilon(1e-12));
+      CHECK(e.beliefs[nodes[1]] == doctest::Approx(behavior[index(p1_dead, 1)]).epsilon(1e-12));
+    }
   }
 
   TEST_CASE("every Gambit game with three or more players: a verified subgame-perfect equilibrium") {
