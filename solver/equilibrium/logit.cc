@@ -81,6 +81,7 @@ class LogitSubgame {
   std::vector<std::uint32_t> zero_depth;      // per node
   std::vector<std::uint32_t> set_zero_depth;  // per set: the least zero_depth of its nodes
   std::vector<char> node_off;                 // per set node: zero_depth above its set's
+  bool any_zero = false;                      // some chance move of probability 0
   std::vector<std::uint32_t> child_begin;  // CSR, num_nodes + 1
   std::vector<std::uint32_t> children;
   std::vector<std::uint32_t> leaf_of;    // node -> leaf, or kNone
@@ -232,6 +233,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
     s.reach_in[i] = zero ? 1.0 : s.fixed_in[i];
     s.ln_fixed_in[i] = std::log(s.reach_in[i]);
     if (i > 0) s.zero_depth[i] = s.zero_depth[s.parent[i]] + (zero ? 1 : 0);
+    s.any_zero |= zero;
   }
   // The nodes of each set, in preorder.
   std::vector<std::vector<std::uint32_t>> members(s.sets.size());
@@ -526,6 +528,7 @@ class Evaluator {
       const std::uint32_t* down_var = s.down_var.data();
       const std::uint32_t* down_slot = s.down_slot.data();
       const std::uint32_t* var_set = s.var_set.data();
+      const bool any_zero = s.any_zero;
       const std::uint32_t* zero_depth = s.zero_depth.data();
       const std::uint32_t* set_zero_depth = s.set_zero_depth.data();
       const std::uint32_t* var_player = s.var_player.data();
@@ -543,7 +546,7 @@ class Evaluator {
           const std::uint32_t k = var_set[var];
           // Below a chance move of probability 0 that the set's own nodes are not below: no
           // weight in the set's values.
-          if (zero_depth[c] > set_zero_depth[k]) continue;
+          if (any_zero && zero_depth[c] > set_zero_depth[k]) continue;
           // p(c) / p(h) is at most sigma(h, a), so the product never overflows; it is 0 when a
           // factor was out of range (or the product underflows): then in log space.
           const double direct = reach * inverse_reach[k] * inverse_sigma[var];
