@@ -34,7 +34,7 @@ struct AnalysisInput {
       AddFormat(app, format, {"text", "json"});
     app.add_option("-o,--output", output, "Write to this file (atomically) instead of standard output");
     app.add_option("--threads", threads, "Worker threads (default: one per core)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(kNonNegative);
     if (shards)
       app.add_option("--shard", shard,
                      "Compute only slice K of N (K/N), for job arrays; combine with parley merge");

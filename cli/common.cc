@@ -1,10 +1,36 @@
 #include "cli/common.h"
 
 #include <array>
+#include <cmath>
+#include <exception>
 #include <iostream>
 #include <streambuf>
 
 namespace parley::cli {
+
+namespace {
+
+CLI::Validator NumberAbove(double floor, bool inclusive, const std::string& what) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used == text.size() && used > 0 && std::isfinite(value) && (inclusive ? value >= floor : value > floor))
+          return {};
+        return "must be a number " + what + ", not '" + text + "'";
+      },
+      inclusive ? "NUMBER>=0" : "NUMBER>0");
+}
+
+}  // namespace
+
+const CLI::Validator kPositive = NumberAbove(0, false, "greater than 0");
+const CLI::Validator kNonNegative = NumberAbove(0, true, "of at least 0");
 
 void AddGameInput(CLI::App& app, GameInput& input) {
   app.add_option("game", input.path, "Game file: .efg (Gambit), .json (Parley), .yaml (scenario)")
@@ -15,7 +41,7 @@ void AddGameInput(CLI::App& app, GameInput& input) {
                      std::to_string(io::kBytesPerNode) +
                      " bytes a node; raise it when the game needs more and the memory is there)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(kPositive);
   app.add_option("--set", input.overrides,
                  "Override a scenario parameter, NAME=VALUE (repeatable)");
 }

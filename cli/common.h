@@ -20,6 +20,11 @@ struct GameInput {
   std::vector<std::string> overrides;  // --set name=value
 };
 
+// Checks for numeric options, with messages that say what a value must be ("must be a number
+// greater than 0, not '0'"), where CLI11's own spell out the largest double.
+extern const CLI::Validator kPositive;     // > 0
+extern const CLI::Validator kNonNegative;  // >= 0
+
 // Declares GAME (positional), --max-nodes and --set on `app`.
 void AddGameInput(CLI::App& app, GameInput& input);
 // Declares --format with the allowed values (first is the default).

@@ -27,7 +27,7 @@ struct ConvertCommand {
                    "With .nfg output: stop with an error when the strategic form has more "
                    "strategy profiles than this")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(kPositive);
     return [this] { return Run(); };
   }
 

@@ -28,12 +28,12 @@ struct ReportCommand {
     app.add_flag("--all", request.all,
                  "Solve for every pure subgame-perfect equilibrium (perfect information), or "
                  "every extreme one, subgame by subgame (two players)");
-    app.add_option("--max", request.max, "With --all: at most this many")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--max", request.max, "With --all: at most this many")->capture_default_str()->check(kPositive);
     app.add_flag("--exact", request.exact, "Solve in exact rational arithmetic");
     app.add_option("--tree-nodes", request.tree_nodes, "Draw at most about this many nodes; larger trees are collapsed")
         ->capture_default_str()
         ->check(CLI::Range(3, 5000));
-    app.add_option("--show", request.show, "Equilibria shown in full")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--show", request.show, "Equilibria shown in full")->capture_default_str()->check(kPositive);
     app.add_option("--vary", request.vary, "Sweep a scenario parameter, NAME=LO:HI:N: chart the outcome against it");
     app.add_option("--qre", qre_lambda,
                    "Add the agent logit quantal response equilibrium at this lambda (payoffs in the "

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/common.h"
 #include "explorer/server.h"
 #include "solver/io/files.h"
 
@@ -35,7 +36,7 @@ struct ServeCommand {
                    "the explorer (and save the files it has open)")
         ->capture_default_str();
     app.add_option("--max-nodes", max_nodes, "Refuse to expand a game past this many nodes")
-        ->check(CLI::PositiveNumber);
+        ->check(kPositive);
     return [this] { return Run(); };
   }
 

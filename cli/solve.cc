@@ -16,6 +16,7 @@ struct SolveCommand {
   bool exact = false;
   std::size_t max = 1000;
   std::string method = "auto";
+  double max_seconds = 60;
   std::string output;
 
   std::function<int()> Setup(CLI::App& app) {
@@ -26,14 +27,20 @@ struct SolveCommand {
                  "extreme one, subgame by subgame (two players), not just one");
     app.add_option("--max", max, "With --all: list at most this many")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(kPositive);
     app.add_flag("--exact", exact, "Compute in exact rational arithmetic (prints fractions)");
     app.add_option("--method", method,
                    "Solution method: auto (backward induction for perfect information; else "
-                   "subgames by sequence-form LP if constant-sum, Lemke otherwise), "
-                   "backward-induction, lp, lemke")
+                   "subgames by sequence-form LP if constant-sum, Lemke otherwise, and the logit "
+                   "tracer with three or more players), backward-induction, lp, lemke, logit (the "
+                   "limit of the logit quantal response branch, any number of players)")
         ->capture_default_str()
         ->check(CLI::IsMember(equilibrium::SolveMethods()));
+    app.add_option("--max-seconds", max_seconds,
+                   "The logit tracer's budget per subgame, in seconds of processor time: past it the "
+                   "solve stops with an error saying where the trace was")
+        ->capture_default_str()
+        ->check(kPositive);
     app.add_option("-o,--output", output, "Write to this file instead of standard output");
     return [this] { return Run(); };
   }
@@ -48,6 +55,7 @@ struct SolveCommand {
     options.all = all;
     options.max_equilibria = max;
     options.method = method;
+    options.max_seconds = max_seconds;
     auto solution = equilibrium::Solve(*game, options);
     bool bargains = scen && !scen->bargains.empty() && !solution.equilibria.empty();
     if (format == "json") {

@@ -48,6 +48,7 @@ Solution Solve(const model::Game& game, const SolveOptions& options) {
   SubgamePerfectOptions o;
   o.exact = options.exact;
   o.method = options.method;
+  o.logit.max_seconds = options.max_seconds;
   Solution solution = SolveSubgamePerfect(game, o);
   if (options.all)
     solution.notes.push_back(

@@ -29,6 +29,9 @@ struct SolveOptions {
   // "auto", "backward-induction", "lp", "lemke", "logit" (every imperfect-information
   // subgame by the logit branch, for any number of players).
   std::string method = "auto";
+  // The logit tracer's budget per subgame, in seconds of the calling thread's processor time
+  // (LogitOptions::max_seconds).
+  double max_seconds = 60;
 };
 
 // The methods `method` accepts, for help texts and messages.

@@ -154,8 +154,11 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         if (stats.status != LogitStatus::kConverged)
           throw LimitError("the logit tracer found no verified equilibrium of " + SubgameName(game, r) +
                            ": " + LogitStatusText(stats.status) + " (lambda " + Gain(stats.lambda) +
-                           " after " + std::to_string(stats.steps) + " steps, " +
-                           Gain(stats.seconds) + " s)");
+                           " after " + std::to_string(stats.steps) + " steps, " + Gain(stats.seconds) + " s)" +
+                           (stats.status == LogitStatus::kTimeLimit
+                                ? "; the limit is " + Gain(options.logit.max_seconds) +
+                                      " s of processor time per subgame (raise it with --max-seconds)"
+                                : std::string()));
         fill_values(LogitSubgameNodes(*subgame));
         continue;
       } else {

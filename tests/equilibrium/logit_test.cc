@@ -436,6 +436,18 @@ TEST_SUITE("logit") {
     CHECK(bad.err.find("qre_bad.csv:2:1: the set") != std::string::npos);
     CHECK(bad.err.find("has no action 'Z'") != std::string::npos);
 
+    // The tracer's time budget: past it, exit 1 with where the trace was and how to raise it;
+    // a budget that is not a positive number is a usage error that says what would be right.
+    const std::string big = testing::WriteTempFile("qre_budget.efg", HiddenMovesEfg(9, 12));
+    auto slow = testing::RunParley("solve " + big + " --max-seconds 0.001");
+    CHECK(slow.exit_code == 1);
+    CHECK(slow.err.find("the time limit was reached (lambda ") != std::string::npos);
+    CHECK(slow.err.find("; the limit is 0.001 s of processor time per subgame (raise it with --max-seconds)") !=
+          std::string::npos);
+    auto zero = testing::RunParley("solve " + big + " --max-seconds 0");
+    CHECK(zero.exit_code == 2);
+    CHECK(zero.err.find("--max-seconds: must be a number greater than 0, not '0'") != std::string::npos);
+
     // Past the tracer's largest lambda (1e8 over the range of the payoffs): said so, exit 1.
     auto far = testing::RunParley("qre " + game + " --lambda 1e9");
     CHECK(far.exit_code == 1);
