@@ -64,6 +64,7 @@ struct QreCommand {
   std::string format = "text";
   std::string output;
   double max_lambda = 1000;
+  double max_seconds = 60;
 
   std::function<int()> Setup(CLI::App& app) {
     AddGameInput(app, input);
@@ -74,6 +75,11 @@ struct QreCommand {
         ->capture_default_str()
         ->check(CLI::Range(1e-6, 1e6));
     AddFormat(app, format, {"text", "json", "csv"});
+    app.add_option("--max-seconds", max_seconds,
+                   "The tracer's budget, in seconds of processor time: past it, the points reached "
+                   "are printed, marked incomplete, and the exit code is 1")
+        ->capture_default_str()
+        ->check(kPositive);
     app.add_option("-o,--output", output, "Write to this file instead of standard output");
     return [this] { return Run(); };
   }
@@ -84,7 +90,9 @@ struct QreCommand {
     equilibrium::RequirePerfectRecall(g, "the agent quantal response equilibrium");
     ActionIndex index(g);
     if (!fit.empty()) return Fit(g, index);
-    equilibrium::QreTrace trace = equilibrium::TraceQre(g, ParseLambdas(lambda));
+    equilibrium::LogitOptions limits;
+    limits.max_seconds = max_seconds;
+    equilibrium::QreTrace trace = equilibrium::TraceQre(g, ParseLambdas(lambda), limits);
     Emit(Render(g, index, trace), output);
     if (!trace.incomplete.empty()) {
       std::cerr << "error: " << trace.incomplete << "\n";

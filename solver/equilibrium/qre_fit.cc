@@ -31,7 +31,7 @@ void CheckLambdas(const std::vector<double>& lambdas) {
 
 }  // namespace
 
-QreTrace TraceQre(const Game& game, const std::vector<double>& lambdas) {
+QreTrace TraceQre(const Game& game, const std::vector<double>& lambdas, const LogitOptions& options) {
   RequirePerfectRecall(game, "the agent quantal response equilibrium");
   CheckLambdas(lambdas);
   ActionIndex index(game);
@@ -41,13 +41,14 @@ QreTrace TraceQre(const Game& game, const std::vector<double>& lambdas) {
                             [&](double l, const std::vector<double>& b, const std::vector<double>& log_b) {
                               out.points.emplace_back(l, b);
                               out.log_behaviors.push_back(log_b);
-                            });
+                            },
+                            options);
   if (out.stats.status != LogitStatus::kReachedLambda)
     out.incomplete = "the trace stopped at lambda " + Display(out.stats.lambda) + ": " +
                      QreStatusText(out.stats.status) +
                      (out.stats.status == LogitStatus::kTimeLimit
-                          ? " (" + Display(LogitOptions{}.max_seconds) + " s of processor time, after " +
-                                std::to_string(out.stats.steps) + " steps)"
+                          ? " (" + Display(options.max_seconds) + " s of processor time, after " +
+                                std::to_string(out.stats.steps) + " steps; raise it with --max-seconds)"
                           : std::string()) +
                      "; " + std::to_string(out.points.size()) +
                      " of " + std::to_string(lambdas.size()) + " points computed";

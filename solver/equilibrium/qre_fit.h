@@ -28,7 +28,8 @@ struct QreTrace {
 };
 
 // Throws parley::Error for a game without perfect recall or a bad lambda list.
-QreTrace TraceQre(const model::Game& game, const std::vector<double>& lambdas);
+// `options`: the tracer's limits (max_seconds: the budget of the whole trace).
+QreTrace TraceQre(const model::Game& game, const std::vector<double>& lambdas, const LogitOptions& options = {});
 
 // Observed choices, per action (over ActionIndex), and their total.
 struct QreCounts {

@@ -444,6 +444,12 @@ TEST_SUITE("logit") {
     CHECK(slow.err.find("the time limit was reached (lambda ") != std::string::npos);
     CHECK(slow.err.find("; the limit is 0.001 s of processor time per subgame (raise it with --max-seconds)") !=
           std::string::npos);
+    auto grid = testing::RunParley("qre " + big + " --lambda 0:100:200 --max-seconds 0.001 --format csv");
+    CHECK(grid.exit_code == 1);
+    CHECK(grid.out.rfind("lambda,player,set,set_label,action,probability\n0,", 0) == 0);  // lambda 0 printed
+    CHECK(grid.err.find("s of processor time, after ") != std::string::npos);
+    CHECK(grid.err.find("raise it with --max-seconds); ") != std::string::npos);
+    CHECK(grid.err.find(" of 200 points computed") != std::string::npos);
     auto zero = testing::RunParley("solve " + big + " --max-seconds 0");
     CHECK(zero.exit_code == 2);
     CHECK(zero.err.find("--max-seconds: must be a number greater than 0, not '0'") != std::string::npos);
