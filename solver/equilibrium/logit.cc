@@ -1128,16 +1128,27 @@ bool BackwardSweepQre(const LogitSubgame& s, const std::vector<double>& mu, doub
   return done == n;
 }
 
-void WriteBehavior(const LogitSubgame& s, const ActionIndex& index, const Game& game,
-                   const std::vector<double>& sigma, std::vector<double>& behavior) {
-  for (const auto& set : s.sets)
-    for (std::uint32_t a = 0; a < set.num_actions; ++a)
-      behavior[index(set.global, a)] = sigma[set.first_var + a];
-  // Sets with one action inside the subgame play it.
+// Writes `value` for the one action of every personal set inside the subgame that has one.
+void WriteSingleActions(const LogitSubgame& s, const ActionIndex& index, const Game& game, double value,
+                        std::vector<double>& behavior) {
   for (NodeId v : s.global_node)
     if (!game.is_terminal(v) && game.kind(v) == NodeKind::kDecision &&
         game.num_actions(game.infoset(v)) == 1)
-      behavior[index(game.infoset(v), 0)] = 1;
+      behavior[index(game.infoset(v), 0)] = value;
+}
+
+// Writes the subgame's unknowns (over its sets' actions) into a vector over ActionIndex.
+void WriteSets(const LogitSubgame& s, const ActionIndex& index, const std::vector<double>& unknowns,
+               std::vector<double>& behavior) {
+  for (const auto& set : s.sets)
+    for (std::uint32_t a = 0; a < set.num_actions; ++a)
+      behavior[index(set.global, a)] = unknowns[set.first_var + a];
+}
+
+void WriteBehavior(const LogitSubgame& s, const ActionIndex& index, const Game& game,
+                   const std::vector<double>& sigma, std::vector<double>& behavior) {
+  WriteSets(s, index, sigma, behavior);
+  WriteSingleActions(s, index, game, 1.0, behavior);  // a set with one action plays it
 }
 
 }  // namespace
@@ -1233,17 +1244,15 @@ LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIn
   std::size_t next = 0;
   const std::uint32_t nv = s.num_vars;
   std::vector<double> sigma(nv), log_sigma(nv);
-  // The logarithms of what the trace does not set (chance, sets outside the subgame), then the
-  // trace's own; WriteBehavior writes 1 for sets of one action, whose logarithm is 0.
+  // The logarithms of what the trace does not set (chance, sets outside the subgame) and of the
+  // sets with one action (0: they play it), once; each point then writes the trace's own.
   std::vector<double> log_behavior(behavior.size());
   for (std::size_t i = 0; i < behavior.size(); ++i) log_behavior[i] = std::log(behavior[i]);
+  WriteSingleActions(s, index, game, 0.0, log_behavior);
   auto emit = [&](const Vector& y, double lambda) {
     for (std::uint32_t k = 0; k < nv; ++k) sigma[k] = std::exp(log_sigma[k] = y[k]);
     WriteBehavior(s, index, game, sigma, behavior);
-    WriteBehavior(s, index, game, log_sigma, log_behavior);
-    for (NodeId v : s.global_node)
-      if (!game.is_terminal(v) && game.kind(v) == NodeKind::kDecision && game.num_actions(game.infoset(v)) == 1)
-        log_behavior[index(game.infoset(v), 0)] = 0;
+    WriteSets(s, index, log_sigma, log_behavior);
     visit(lambda, behavior, log_behavior);
   };
   Evaluator eval(s);  // its own buffers: the driver's factorisation must stay as it is
@@ -1411,6 +1420,22 @@ bool LogBayes(const Game& game, InfosetId h, const LogReachTable& t, std::vector
   return true;
 }
 
+// The largest |ln sigma(h, a) - ln sigma(h, 0) - lambda (U(h, a) - U(h, 0))| over personal
+// sets and actions; infinite where it is undefined (a probability of 0).
+double LargestLogitGap(const Game& game, const ActionIndex& index, const std::vector<double>& log_behavior,
+                       const std::vector<double>& u, double lambda) {
+  double worst = 0;
+  for (InfosetId h = 0; h < game.num_infosets(); ++h) {
+    if (game.infoset_player(h) == kChancePlayer || game.num_actions(h) < 2) continue;
+    const std::uint32_t f = index.first(h);
+    for (std::uint32_t a = 1; a < game.num_actions(h); ++a) {
+      double gap = log_behavior[f + a] - log_behavior[f] - lambda * (u[f + a] - u[f]);
+      worst = std::max(worst, std::isnan(gap) ? std::numeric_limits<double>::infinity() : std::abs(gap));
+    }
+  }
+  return worst;
+}
+
 }  // namespace
 
 std::vector<double> ActionValues(const Game& game, const ActionIndex& index,
@@ -1441,17 +1466,7 @@ std::vector<double> ActionValuesFromLog(const Game& game, const ActionIndex& ind
 
 double QreViolationFromLog(const Game& game, const ActionIndex& index, const std::vector<double>& log_behavior,
                            double lambda) {
-  std::vector<double> u = ActionValuesFromLog(game, index, log_behavior);
-  double worst = 0;
-  for (InfosetId h = 0; h < game.num_infosets(); ++h) {
-    if (game.infoset_player(h) == kChancePlayer || game.num_actions(h) < 2) continue;
-    const std::uint32_t f = index.first(h);
-    for (std::uint32_t a = 1; a < game.num_actions(h); ++a) {
-      double gap = log_behavior[f + a] - log_behavior[f] - lambda * (u[f + a] - u[f]);
-      worst = std::max(worst, std::isnan(gap) ? std::numeric_limits<double>::infinity() : std::abs(gap));
-    }
-  }
-  return worst;
+  return LargestLogitGap(game, index, log_behavior, ActionValuesFromLog(game, index, log_behavior), lambda);
 }
 
 void AssignQreBeliefs(const Game& game, const ActionIndex& index, const std::vector<char>& subgame_roots,
@@ -1466,17 +1481,9 @@ void AssignQreBeliefs(const Game& game, const ActionIndex& index, const std::vec
 
 double QreViolation(const Game& game, const ActionIndex& index, const std::vector<double>& behavior,
                     double lambda) {
-  std::vector<double> u = ActionValues(game, index, behavior);
-  double worst = 0;
-  for (InfosetId h = 0; h < game.num_infosets(); ++h) {
-    if (game.infoset_player(h) == kChancePlayer || game.num_actions(h) < 2) continue;
-    const std::uint32_t f = index.first(h);
-    for (std::uint32_t a = 1; a < game.num_actions(h); ++a) {
-      double gap = std::log(behavior[f + a]) - std::log(behavior[f]) - lambda * (u[f + a] - u[f]);
-      worst = std::max(worst, std::isnan(gap) ? std::numeric_limits<double>::infinity() : std::abs(gap));
-    }
-  }
-  return worst;
+  std::vector<double> log_behavior(behavior.size());
+  for (std::size_t i = 0; i < behavior.size(); ++i) log_behavior[i] = std::log(behavior[i]);
+  return LargestLogitGap(game, index, log_behavior, ActionValues(game, index, behavior), lambda);
 }
 
 std::vector<double> ChanceBehavior(const Game& game, const ActionIndex& index) {
