@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "solver/load/load.h"
 #include "solver/model/error.h"
 
 namespace parley::cli {
@@ -23,6 +24,15 @@ std::string InputNames(const CLI::App& app) {
       if (option->get_positional())
         for (const std::string& value : option->results()) names += (names.empty() ? "" : ", ") + value;
   return names.empty() ? "the command line" : "the input " + names;
+}
+
+// The subcommand's first positional argument, the game or scenario file of the commands that
+// read one ("" when there is none).
+std::string GamePath(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands())
+    for (const CLI::Option* option : sub->get_options())
+      if (option->get_positional() && !option->results().empty()) return option->results().front();
+  return "";
 }
 }  // namespace parley::cli
 
@@ -81,6 +91,14 @@ int main(int argc, char** argv) {
   try {
     return action ? action() : 0;
   } catch (const parley::Error& e) {
+    // An error about a node of the game (a subgame the solver cannot take) is located in the
+    // game's file: the node's line in an .efg.
+    if (e.node() && e.where().file.empty())
+      if (std::string path = parley::cli::GamePath(app); !path.empty()) {
+        std::cerr << "error: "
+                  << parley::Error(parley::load::LocateNode(path, *e.node()), e.message()).what() << "\n";
+        return 1;
+      }
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   } catch (const std::bad_alloc&) {

@@ -56,8 +56,9 @@ Loaded Load(const std::string& path, const std::vector<std::string>& overrides,
 
 // `parley solve --format json`, as a string (cli/solve.cc does the same into a file).
 std::string SolveJson(const Loaded& in, bool all, bool exact, std::size_t max,
-                      const std::string& method) {
+                      const std::string& method, double max_seconds) {
   if (max == 0) throw Error("max: expected a positive number of equilibria");
+  if (!(max_seconds > 0)) throw Error("max_seconds: expected a number greater than 0");
   // An unknown method is the caller's bad argument here (ValueError), not an input the
   // library cannot serve.
   const auto& methods = equilibrium::SolveMethods();
@@ -71,6 +72,7 @@ std::string SolveJson(const Loaded& in, bool all, bool exact, std::size_t max,
   options.all = all;
   options.max_equilibria = max;
   options.method = method;
+  options.max_seconds = max_seconds;
   std::string text;
   RunInterruptibly([&] {
     auto solution = equilibrium::Solve(*in.game, options);
@@ -127,10 +129,14 @@ py::tuple Draw(const Loaded& in, bool dot, bool with_solution, std::size_t max_n
 }
 
 // `parley qre --format json` at `lambdas` (ascending, >= 0).
-std::string QreJson(const Loaded& in, const std::vector<double>& lambdas) {
+std::string QreJson(const Loaded& in, const std::vector<double>& lambdas, double max_seconds) {
+  if (!(max_seconds > 0)) throw Error("max_seconds: expected a number greater than 0");
+  equilibrium::LogitOptions limits;
+  limits.max_seconds = max_seconds;
   std::string text;
   RunInterruptibly([&] {
-    nlohmann::ordered_json doc = report::QreTraceJson(*in.game, equilibrium::TraceQre(*in.game, lambdas));
+    nlohmann::ordered_json doc =
+        report::QreTraceJson(*in.game, equilibrium::TraceQre(*in.game, lambdas, limits));
     model::ThrowIfCancelled();  // before the dump, which cannot be stopped halfway
     text = doc.dump();
   }, nullptr);
@@ -294,9 +300,9 @@ void BindGames(py::module_& m) {
         return l.scenario ? l.scenario->notes : std::vector<std::string>{};
       })
       .def("solve_json", &SolveJson, py::arg("all"), py::arg("exact"), py::arg("max"),
-           py::arg("method"))
+           py::arg("method"), py::arg("max_seconds"))
       .def("draw", &Draw, py::arg("dot"), py::arg("with_solution"), py::arg("max_nodes"))
-      .def("qre_json", &QreJson, py::arg("lambdas"))
+      .def("qre_json", &QreJson, py::arg("lambdas"), py::arg("max_seconds"))
       .def("qre_fit_json", &QreFitJson, py::arg("counts"), py::arg("name"), py::arg("max_lambda"))
       .def("show", [](const Loaded& l, const std::string& path) {
         return report::ShowText(l.scenario.get(), *l.game, path);

@@ -284,17 +284,20 @@ class Game:
     has_chance = property(lambda self: self._loaded.has_chance, doc="True when chance moves.")
     path = property(lambda self: self._path, doc="The file the game was read from (or None).")
 
-    def solve(self, all=False, exact=False, max=1000, method="auto"):
+    def solve(self, all=False, exact=False, max=1000, method="auto", max_seconds=60.0):
         """Subgame-perfect equilibria, as ``parley solve`` finds them.
 
         ``all``: every pure SPE (perfect information) or every extreme one, subgame by
         subgame (two players), at most ``max``; ``exact``: rational arithmetic (fractions as
-        strings); ``method``: "auto", "backward-induction", "lp", "lemke" or "logit".
-        Returns a :class:`Solution`. Raises :class:`UnsupportedError` when no method applies.
+        strings); ``method``: "auto", "backward-induction", "lp", "lemke" or "logit";
+        ``max_seconds``: the logit tracer's budget per subgame, in seconds of processor time
+        (``--max-seconds``). Returns a :class:`Solution`. Raises :class:`UnsupportedError`
+        when no method applies and :class:`LimitError` when the tracer's budget runs out.
         """
         if isinstance(max, bool) or not isinstance(max, int) or max < 1:
             raise ValueError("max: expected a positive whole number")
-        text = self._loaded.solve_json(bool(all), bool(exact), max, str(method))
+        text = self._loaded.solve_json(bool(all), bool(exact), max, str(method),
+                                       _seconds_value(max_seconds))
         return Solution(_json.loads(text))
 
     def show(self):
@@ -303,7 +306,7 @@ class Game:
         any game the size and kind of the tree. A str (``print(game.show())``)."""
         return self._loaded.show(self._path or "")
 
-    def qre(self, lam=1.0, grid=None):
+    def qre(self, lam=1.0, grid=None, max_seconds=60.0):
         """The agent logit quantal response equilibrium on the principal branch
         (``parley qre``; McKelvey and Palfrey 1998), at ``lam`` (a number >= 0 in the game's
         payoff units, or an ascending list of them) or along ``grid=(lo, hi, n)``, the
@@ -312,7 +315,8 @@ class Game:
         Returns a :class:`Qre`: ``json`` (the command's JSON), ``points`` (one
         :class:`Equilibrium`-like record per lambda: its ``behavior`` with beliefs),
         ``frame`` (a DataFrame with the command's CSV columns) and ``incomplete`` (why the
-        trace stopped early, else None; a warning says so too). Needs perfect recall.
+        trace stopped early, else None; a warning says so too). ``max_seconds``: the trace's
+        budget in seconds of processor time (``--max-seconds``). Needs perfect recall.
         """
         if grid is not None:
             try:
@@ -330,7 +334,7 @@ class Game:
             lambdas = [_lambda_value(x) for x in lam]
         else:
             lambdas = [_lambda_value(lam)]
-        doc = _json.loads(self._loaded.qre_json(lambdas))
+        doc = _json.loads(self._loaded.qre_json(lambdas, _seconds_value(max_seconds)))
         result = Qre(doc)
         if result.incomplete:
             import warnings
@@ -599,6 +603,12 @@ def _axis_text(name, spec, with_n):
 def _lambda_value(x):
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not _math.isfinite(x) or x < 0:
         raise ValueError(f"lambda: {x!r} is not a number >= 0")
+    return float(x)
+
+
+def _seconds_value(x):
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not _math.isfinite(x) or x <= 0:
+        raise ValueError(f"max_seconds: {x!r} is not a number greater than 0")
     return float(x)
 
 

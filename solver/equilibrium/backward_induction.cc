@@ -356,13 +356,15 @@ std::string ImperfectInformationMessage(const model::Game& game) {
   return "the game has imperfect information: information set " + game.DescribeInfoset(h) +
          " has " + std::to_string(members) +
          " nodes, so backward induction does not apply; it needs an equilibrium method for "
-         "imperfect information (subgame decomposition with the sequence-form LP for two-player "
-         "zero-sum games or Lemke's algorithm for two-player games)";
+         "imperfect information: --method auto decomposes the game into subgames and solves "
+         "those by the sequence-form LP (two-player zero-sum), Lemke's algorithm (two players) "
+         "or the logit tracer (any number of players)";
 }
 
 Solution SolveBackwardInduction(const model::Game& game,
                                 const BackwardInductionOptions& options) {
-  if (!game.perfect_information()) throw UnsupportedError(ImperfectInformationMessage(game));
+  if (!game.perfect_information()) ThrowAtNode<UnsupportedError>(game.infoset_nodes(game.first_imperfect_infoset()).front(),
+                                  ImperfectInformationMessage(game));
   if (options.all && options.max_equilibria == 0)
     throw UnsupportedError("--max must be at least 1");
   return options.exact ? Solve<Rational>(game, options) : Solve<double>(game, options);
@@ -432,7 +434,8 @@ std::size_t Sweep(const model::Game& game, double* val, std::uint32_t* choice) {
 
 std::span<const double> BackwardInductionPayoffs(const model::Game& game,
                                                 std::vector<double>& values) {
-  if (!game.perfect_information()) throw UnsupportedError(ImperfectInformationMessage(game));
+  if (!game.perfect_information()) ThrowAtNode<UnsupportedError>(game.infoset_nodes(game.first_imperfect_infoset()).front(),
+                                  ImperfectInformationMessage(game));
   const std::size_t np = static_cast<std::size_t>(game.num_players());
   const std::size_t size = static_cast<std::size_t>(game.num_nodes()) * np;
   if (values.size() < size) values.resize(size);

@@ -34,6 +34,9 @@ constexpr double kPivotThreshold = 1e-3;
 // A polish with at most this many unknowns is always tried; a larger one only when the work of
 // the polishes so far, its own included, stays below the tracer's (see TraceLogitEquilibrium).
 constexpr std::size_t kFreePolishUnknowns = 32;
+// The polish's work units (PolishWork) done in a second of processor time, at least: the last
+// attempt of a trace, at its largest lambda, may use the time left of the trace's budget.
+constexpr double kPolishWorkPerSecond = 5e8;
 // The tracer's step control. A step is rejected when the corrector's first correction exceeds
 // kMaxCorrection times the step or the tangent turns by kMaxTurn radians or more (60 degrees);
 // the next step length aims at a contraction rate of kTargetContraction, a first correction of
@@ -283,8 +286,9 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
       leaf_path_begin.push_back(static_cast<std::uint32_t>(leaf_path.size()));
       pairs += path.size() * (path.size() > 0 ? path.size() - 1 : 0);
       if (pairs > kMaxPathPairs)
-        throw LimitError("the imperfect-information subgame is too deep for the logit tracer (more "
-                         "than " + std::to_string(kMaxPathPairs) + " pairs of moves on its plays)");
+        ThrowAtNode<LimitError>(root, "the imperfect-information subgame at node " + std::to_string(root) +
+                                          " is too deep for the logit tracer (more than " +
+                                          std::to_string(kMaxPathPairs) + " pairs of moves on its plays)");
     } else if (game.kind(s.global_node[i]) == NodeKind::kDecision &&
                set_of_global[game.infoset(s.global_node[i])] != kNone) {
       node_path[i] = path;
@@ -828,11 +832,6 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
     }
   };
   const Eigen::Index m = static_cast<Eigen::Index>(unknowns.size());
-  if (unknowns.size() > kFreePolishUnknowns) {
-    const double cost = PolishWork(s, unknowns.size());
-    if (cost > budget) return false;
-    budget -= cost;
-  }
   Vector r, r2;
   double previous_norm = std::numeric_limits<double>::infinity();
   double first_norm = std::numeric_limits<double>::infinity();
@@ -840,6 +839,14 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
     residual(sigma, r);
     const double norm = r.lpNorm<Eigen::Infinity>();
     if (norm < 1e-14) break;
+    // The budget is for Newton's steps: a trace point that already solves the equations (a
+    // branch that keeps its support's play fixed, as in games of matching pennies, whose
+    // supports are large) costs one pass to check, whatever its size.
+    if (iter == 0 && unknowns.size() > kFreePolishUnknowns) {
+      const double cost = PolishWork(s, unknowns.size());
+      if (cost > budget) return false;
+      budget -= cost;
+    }
     // A residual that no longer shrinks after the first steps means the trace point is still
     // far from the equilibrium (early in the trace, with every action in the support): give
     // up now, since each step costs a dense m x m factorisation, and try again further along.
@@ -953,7 +960,7 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
   while (true) {
     model::ThrowIfCancelled();
     if (stats.steps >= options.max_steps) return finish(LogitStatus::kStepLimit);
-    if ((stats.steps & 15) == 0 && seconds() > options.max_seconds) return finish(LogitStatus::kTimeLimit);
+    if (seconds() > options.max_seconds) return finish(LogitStatus::kTimeLimit);  // a clock read: ~50 ns a step
     if (y[nv] > options.max_lambda) return finish(LogitStatus::kLambdaLimit);
     yc = y + h * t;
     std::uint32_t k = 0;
@@ -1169,10 +1176,19 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
   double budget = 0;
   const double step_work =
       static_cast<double>(s.down_var.size() + s.above_slot.size() + s.num_nodes() * s.np);
+  const double start = model::ThreadCpuSeconds();
   auto on_step = [&](const Vector&, const Vector& y, Evaluator& eval) -> StepVerdict {
     const std::uint32_t nv = s.num_vars;
     budget += step_work;
-    if (nv > 0 && y[nv] < next_polish) return StepVerdict::kGoOn;
+    // The trace stops after this step (lambda past its limit): the polish's last chance, with
+    // the time the trace has left. A branch that runs straight to the limit takes few steps
+    // (each twice the last), too few to earn the budget of a large support by steps alone
+    // (rounds of matching pennies with uneven payoffs: 56 unknowns, 38 steps).
+    const bool last = y[nv] > options.max_lambda;
+    if (nv > 0 && y[nv] < next_polish && !last) return StepVerdict::kGoOn;
+    if (last)
+      budget = std::max(budget, kPolishWorkPerSecond *
+                                    std::max(0.0, options.max_seconds - (model::ThreadCpuSeconds() - start)));
     next_polish = std::max(next_polish * 2, y[nv] * 1.5);
     sigma.resize(nv);
     for (std::uint32_t k = 0; k < nv; ++k) sigma[k] = std::exp(y[k]);

@@ -90,7 +90,7 @@ PlanPair<double> SolveReducedLemke(const Game& game, const SequenceForm<double>&
   const PlayerSequences* ps[2] = {&sf.player[0], &sf.player[1]};
   const std::size_t n1 = ps[0]->num_sequences, n2 = ps[1]->num_sequences, N = n1 + n2;
   if (N > kMaxLcpSize)
-    throw LimitError("the sequence-form LCP of the subgame at node " + std::to_string(sf.root) +
+    ThrowAtNode<LimitError>(sf.root, "the sequence-form LCP of the subgame at node " + std::to_string(sf.root) +
                      " has " + std::to_string(N) + " rows; Lemke's method here handles up to " +
                      std::to_string(kMaxLcpSize));
   Reduction red[2] = {Reduce(game, *ps[0]), Reduce(game, *ps[1])};
@@ -182,7 +182,7 @@ PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf) 
   const std::size_t N = VM + k2;
   const std::size_t limit = std::is_same_v<T, double> ? kMaxLcpSize : kMaxExactLcpSize;
   if (N > limit)
-    throw LimitError("the sequence-form LCP of the subgame at node " + std::to_string(sf.root) +
+    ThrowAtNode<LimitError>(sf.root, "the sequence-form LCP of the subgame at node " + std::to_string(sf.root) +
                      " has " + std::to_string(N) + " rows; Lemke's method here handles up to " +
                      std::to_string(limit) +
                      (std::is_same_v<T, double> ? "" : " in exact arithmetic"));

@@ -26,12 +26,15 @@ std::string Plural(std::size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-// "the subgame at node 27, where Player 2 moves at [set label]".
+// "the whole game", "the subgame at node 27 (after In > Fight; first move: Player 2 at
+// [price])": its number, the last moves to it and who moves first.
 std::string SubgameName(const Game& game, NodeId root) {
   std::string name = root == 0 ? "the whole game" : "the subgame at node " + std::to_string(root);
+  std::string details = root == 0 ? "" : game.DescribeNode(root);
   if (!game.is_terminal(root) && game.kind(root) == NodeKind::kDecision)
-    name += " (first move: " + game.DescribeInfoset(game.infoset(root)) + ")";
-  return name;
+    details += (details.empty() ? "" : "; ") + std::string("first move: ") +
+               game.DescribeInfoset(game.infoset(root));
+  return details.empty() ? name : name + " (" + details + ")";
 }
 
 std::string ExactNeedsTwoPlayersMessage(const Game& game, NodeId root) {
@@ -152,7 +155,7 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         count.logit_steps += stats.steps;
         count.logit_lambda = std::max(count.logit_lambda, stats.lambda);
         if (stats.status != LogitStatus::kConverged)
-          throw LimitError("the logit tracer found no verified equilibrium of " + SubgameName(game, r) +
+          ThrowAtNode<LimitError>(r, "the logit tracer found no verified equilibrium of " + SubgameName(game, r) +
                            ": " + LogitStatusText(stats.status) + " (lambda " + Gain(stats.lambda) +
                            " after " + std::to_string(stats.steps) + " steps, " + Gain(stats.seconds) + " s)" +
                            (stats.status == LogitStatus::kTimeLimit
@@ -162,7 +165,7 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         fill_values(LogitSubgameNodes(*subgame));
         continue;
       } else {
-        throw UnsupportedError(ExactNeedsTwoPlayersMessage(game, r));
+        ThrowAtNode<UnsupportedError>(r, ExactNeedsTwoPlayersMessage(game, r));
       }
     }
     if (seq_of.empty()) seq_of.resize(2 * static_cast<std::size_t>(n));
@@ -170,9 +173,9 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
     bool use_lp = false;
     if (options.method == "lp") {
       if (!sf.constant_sum)
-        throw UnsupportedError("--method lp needs constant-sum subgames, and the subgame at " +
-                               std::string(r == 0 ? "the root" : "node " + std::to_string(r)) +
-                               " is not constant-sum; use --method lemke (or auto)");
+        ThrowAtNode<UnsupportedError>(r, "--method lp needs constant-sum subgames, and " +
+                                             SubgameName(game, r) +
+                                             " is not constant-sum; use --method lemke (or auto)");
       use_lp = !options.exact;
     } else if (options.method == "auto") {
       use_lp = sf.constant_sum && !options.exact;
@@ -269,9 +272,11 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
     try {
       eq = SolveWith<Rational>(game, options, roots, count);
     } catch (const LimitError& e) {
-      if (options.exact)
-        throw LimitError(std::string(e.what()) + " (without --exact, floating point goes further)");
-      throw LimitError(why_exact + ", and recomputing it exactly is too large: " + e.what());
+      LimitError again(options.exact
+                           ? std::string(e.what()) + " (without --exact, floating point goes further)"
+                           : why_exact + ", and recomputing it exactly is too large: " + e.what());
+      if (e.node()) again.set_node(*e.node());
+      throw again;
     }
   }
   solution.exact = exact;

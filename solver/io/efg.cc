@@ -387,6 +387,22 @@ model::GamePtr ReadEfg(std::string_view text, const std::string& file_name,
   return EfgReader(text, file_name, options).Read();
 }
 
+SourceLocation LocateEfgNode(std::string_view text, const std::string& file_name, model::NodeId node) {
+  // Node records are the only unquoted single letters p, c and t of the file (the header's
+  // words are EFG and R or D; labels are quoted; the rest are numbers and braces).
+  try {
+    TextScanner scan(text, file_name);
+    model::NodeId seen = 0;
+    for (Token t = scan.Next(); t.kind != TokenKind::kEnd; t = scan.Next())
+      if (t.kind == TokenKind::kSymbol && t.text.size() == 1 &&
+          (t.text[0] == 'p' || t.text[0] == 'c' || t.text[0] == 't') && seen++ == node)
+        return scan.Where(t);
+  } catch (const ParseError&) {
+    // A text ReadEfg would refuse has no nodes to locate.
+  }
+  return SourceLocation{file_name, 0, 0};
+}
+
 void WriteEfg(const model::Game& game, std::ostream& out) {
   using model::NodeKind;
   out << "EFG 2 R " << Quote(game.title()) << " {";

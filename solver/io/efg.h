@@ -22,6 +22,11 @@ struct ReadOptions {
 model::GamePtr ReadEfg(std::string_view text, const std::string& file_name,
                        const ReadOptions& options = {});
 
+// Where node `node` (numbered in preorder, as ReadEfg numbers them: the file's order) begins
+// in the .efg text: the line and column of its type letter, for messages about that node.
+// Just the file when the text has fewer nodes (or cannot be scanned).
+SourceLocation LocateEfgNode(std::string_view text, const std::string& file_name, model::NodeId node);
+
 // Writes the game as .efg text (information sets numbered per player by appearance, outcomes
 // numbered by first use). Exact numbers are written as integers or fractions.
 void WriteEfg(const model::Game& game, std::ostream& out);

@@ -1,5 +1,6 @@
 #include "solver/load/load.h"
 
+#include "solver/io/efg.h"
 #include "solver/model/error.h"
 
 namespace parley::load {
@@ -25,6 +26,16 @@ Input LoadInput(const std::string& path, const LoadOptions& options) {
   input.scenario = scenario::ReadScenario(text, path, scenario_options);
   input.game = input.scenario->game;
   return input;
+}
+
+SourceLocation LocateNode(const std::string& path, model::NodeId node) {
+  try {
+    if (io::FormatOf(path) == io::InputFormat::kEfg)
+      return io::LocateEfgNode(io::ReadWholeFile(path), path, node);
+  } catch (const Error&) {
+    // The file changed or went away since it was read: its name is all that is known.
+  }
+  return SourceLocation{path};
 }
 
 }  // namespace parley::load

@@ -38,4 +38,10 @@ struct Input {
 // readers, the scenario compiler and the expansion.
 Input LoadInput(const std::string& path, const LoadOptions& options = {});
 
+// Where node `node` of the game read from `path` is, for a message about it: the line and
+// column of its record in an .efg file (nodes are numbered in the file's order); the file
+// alone for the other formats, whose nodes are not lines of the file (a scenario's come from
+// its stages). Never throws: a file that cannot be read again gives the file alone.
+SourceLocation LocateNode(const std::string& path, model::NodeId node);
+
 }  // namespace parley::load

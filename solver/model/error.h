@@ -6,6 +6,8 @@
 
 #include <stdexcept>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -66,11 +68,17 @@ class Error : public std::runtime_error {
   const SourceLocation& where() const { return where_; }
   // The message without its location prefix.
   const std::string& message() const { return message_; }
+  // The node of the game that the message is about (its number in preorder), when there is
+  // one and the error has no place in a file yet: a command that read the game from a file
+  // gives it that node's place (cli::LocatingNodes).
+  const std::optional<std::uint32_t>& node() const { return node_; }
+  void set_node(std::uint32_t node) { node_ = node; }
 
  private:
   static std::string Compose(const SourceLocation& where, const std::string& message);
   SourceLocation where_;
   std::string message_;
+  std::optional<std::uint32_t> node_;
 };
 
 // A file that cannot be read as the format it claims to be.
@@ -96,6 +104,14 @@ class LimitError : public Error {
  public:
   using Error::Error;
 };
+
+// Throws E(message) about node `node` of the game (Error::node).
+template <class E>
+[[noreturn]] void ThrowAtNode(std::uint32_t node, const std::string& message) {
+  E error(message);
+  error.set_node(node);
+  throw error;
+}
 
 // A broken internal invariant: a bug in Parley.
 class InternalError : public std::logic_error {

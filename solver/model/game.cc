@@ -59,6 +59,57 @@ std::string Game::DescribeInfoset(InfosetId h) const {
   return who + " at node " + std::to_string(infoset_nodes(h).front());
 }
 
+std::string Game::DescribeNode(NodeId v) const {
+  std::string out;
+  AppendNodeDescription(v, out);
+  return out;
+}
+
+void Game::AppendNodeDescription(NodeId v, std::string& out) const {
+  if (!node_label(v).empty()) {
+    out += "node \"";
+    out += node_label(v);
+    out += '"';
+    return;
+  }
+  if (v == root()) {
+    out += "the root";
+    return;
+  }
+  // The last kMaxSteps moves, walking up no further than that: a description costs O(1),
+  // not O(depth), so describing every node of a deep tree stays linear. The moves are kept
+  // as (label, action) pairs, not strings: JSON output describes every decision node.
+  constexpr std::size_t kMaxSteps = 6;
+  struct Step {
+    std::string_view label;
+    std::uint32_t action;
+  };
+  Step steps[kMaxSteps];
+  std::size_t num_steps = 0;
+  NodeId c = v;
+  for (; c != root() && num_steps < kMaxSteps; c = parent(c)) {
+    std::uint32_t a = action_into(c);
+    steps[num_steps++] = {action_label(infoset(parent(c)), a), a};
+  }
+  bool truncated = c != root();
+  out += "after ";
+  if (truncated) out += "... > ";
+  for (std::size_t i = num_steps; i-- > 0;) {
+    if (steps[i].label.empty()) {
+      out += '#';
+      out += std::to_string(steps[i].action + 1);
+    } else {
+      out += steps[i].label;
+    }
+    if (i > 0) out += " > ";
+  }
+  if (truncated) {
+    out += " (node ";
+    out += std::to_string(v);
+    out += ')';
+  }
+}
+
 std::size_t Game::MemoryBytes() const {
   auto bytes = [](const auto& v) { return v.capacity() * sizeof(v[0]); };
   std::size_t total = sizeof(Game);

@@ -147,6 +147,12 @@ class Game {
   }
   // A human name for an information set: its label, or "<player> at node <v>".
   std::string DescribeInfoset(InfosetId h) const;
+  // A node named for people: its label if it has one, "the root", or the last moves leading
+  // to it ("after In > Fight"; a history longer than six moves is shortened to its last six
+  // and the node's number). O(1) in the depth.
+  std::string DescribeNode(NodeId v) const;
+  // The same appended to `out` (a writer describing every node reuses one buffer).
+  void AppendNodeDescription(NodeId v, std::string& out) const;
   // Approximate bytes held by this game (the arrays' capacities).
   std::size_t MemoryBytes() const;
 

@@ -27,55 +27,10 @@ std::string ShowNumber(double value) {
   return FormatSignificant(value, 10);
 }
 
-std::string DescribeNode(const Game& game, NodeId v) {
-  std::string out;
-  AppendNodeDescription(game, v, out);
-  return out;
-}
+std::string DescribeNode(const Game& game, NodeId v) { return game.DescribeNode(v); }
 
 void AppendNodeDescription(const Game& game, NodeId v, std::string& out) {
-  if (!game.node_label(v).empty()) {
-    out += "node \"";
-    out += game.node_label(v);
-    out += '"';
-    return;
-  }
-  if (v == Game::root()) {
-    out += "the root";
-    return;
-  }
-  // The last kMaxSteps moves, walking up no further than that: a description costs O(1),
-  // not O(depth), so describing every node of a deep tree stays linear. The moves are kept
-  // as (label, action) pairs, not strings: JSON output describes every decision node.
-  constexpr std::size_t kMaxSteps = 6;
-  struct Step {
-    std::string_view label;
-    std::uint32_t action;
-  };
-  Step steps[kMaxSteps];
-  std::size_t num_steps = 0;
-  NodeId c = v;
-  for (; c != Game::root() && num_steps < kMaxSteps; c = game.parent(c)) {
-    std::uint32_t a = game.action_into(c);
-    steps[num_steps++] = {game.action_label(game.infoset(game.parent(c)), a), a};
-  }
-  bool truncated = c != Game::root();
-  out += "after ";
-  if (truncated) out += "... > ";
-  for (std::size_t i = num_steps; i-- > 0;) {
-    if (steps[i].label.empty()) {
-      out += '#';
-      out += std::to_string(steps[i].action + 1);
-    } else {
-      out += steps[i].label;
-    }
-    if (i > 0) out += " > ";
-  }
-  if (truncated) {
-    out += " (node ";
-    out += std::to_string(v);
-    out += ')';
-  }
+  game.AppendNodeDescription(v, out);
 }
 
 // " after x > y", " at the root", " at node \"n\"": a node description after a player's name.

@@ -3,6 +3,7 @@
 // the refusals print one clear error line.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -84,6 +85,95 @@ TEST_CASE("parley solve refuses games without perfect recall, and 3-player games
   RunResult exact = RunParley("solve " + SharedPath("gambit-games/efg/e05.efg") + " --exact");
   CHECK(exact.exit_code == 1);
   CHECK(exact.err.find("two players") != std::string::npos);
+}
+
+// A refusal about a subgame names it (its node, the moves to it, who moves first) and locates
+// its record in the file. Three players; after "in" a coin decides and B guesses without
+// seeing it: the subgame at node 1 (indented on line 4) has imperfect information, which only
+// floating point solves with three players.
+TEST_CASE("parley solve: a refused subgame is located at its line of the .efg") {
+  std::string path = WriteTempFile("three_coin.efg", R"(EFG 2 R "Coin" { "A" "B" "C" }
+""
+p "" 1 1 "start" { "in" "out" } 0
+  c "" 1 "coin" { "heads" 1/2 "tails" 1/2 } 0
+p "" 2 1 "guess" { "x" "y" } 0
+t "" 1 "" { 1 2 0 }
+t "" 2 "" { 0 0 0 }
+p "" 2 1 0
+t "" 3 "" { 0 0 0 }
+t "" 4 "" { 1 2 0 }
+t "" 5 "" { 1 1 1 }
+)");
+  RunResult exact = RunParley("solve " + path + " --exact");
+  CHECK(exact.exit_code == 1);
+  CHECK(exact.err.find(path + ":4:3: the subgame at node 1 (after in) has imperfect information") !=
+        std::string::npos);
+  CHECK(std::count(exact.err.begin(), exact.err.end(), '\n') == 1);
+  // The same game by backward induction: the set's first node, line 5.
+  RunResult bi = RunParley("solve " + path + " --method backward-induction");
+  CHECK(bi.exit_code == 1);
+  CHECK(bi.err.find(path + ":5:1: the game has imperfect information: information set B at [guess]") !=
+        std::string::npos);
+  // Floating point solves it (A stays out: 1, against 1/2 after in whatever B guesses).
+  CHECK(RunParley("solve " + path).exit_code == 0);
+  // --method lp on a game that is not constant-sum: the subgame is named with its first move.
+  std::string two = WriteTempFile("complaint3.efg", kComplaint);
+  RunResult lp = RunParley("solve " + two + " --method lp");
+  CHECK(lp.err.find(two + ":2:1: --method lp needs constant-sum subgames, and the whole game "
+                    "(first move: OpenAI at [complaint]) is not constant-sum") != std::string::npos);
+}
+
+// Rounds of matching pennies in which B never sees A's moves and only the last round pays:
+// A gets 3T for (heads, heads), T for (tails, tails) and -T for a mismatch. The last round's
+// value is (3T * T - (-T)(-T)) / (3T + T + T + T) = T / 3 with A's heads at probability
+// (T + T) / 6T = 1/3 and B's the same; earlier rounds pay nothing, so any play there is an
+// equilibrium. The logit branch runs straight to its largest lambda in a few dozen steps
+// while every action keeps a share (A: 2 x 21 sets at T = 3), too few steps to pay for a
+// polish of that size by the tracer's work alone: the tracer gave up ("lambda grew past its
+// limit") where the polish at the last point succeeds. With equal payoffs (3T replaced by T)
+// the branch is the uniform profile at every lambda: the trace point solves the equations
+// already and needs no Newton step at all.
+const char* kBlindRounds = R"(title: Rounds of matching pennies, B blind to A
+players: [A, B]
+parameters:
+  T: {value: 3, min: 1, max: 8, assumption: true}
+  H: {value: 3, min: 1, max: 3, assumption: true}
+stages:
+  - repeat:
+      for: k
+      from: 1
+      to: T
+      stages:
+        - name: a
+          player: A
+          actions: [heads, tails]
+        - name: b
+          player: B
+          actions: [heads, tails]
+          observe: [b]
+          compute:
+            score: if(a == b, if(a == heads, H * k, k), -k)
+payoffs:
+  A: score
+  B: -score
+)";
+
+TEST_CASE("parley solve --method logit: rounds of matching pennies with large supports") {
+  std::string path = WriteTempFile("blind_rounds.yaml", kBlindRounds);
+  for (int T : {3, 4}) {
+    for (int H : {1, 3}) {
+      CAPTURE(T);
+      CAPTURE(H);
+      RunResult r = RunParley("solve " + path + " --method logit --format json --set T=" + std::to_string(T) +
+                              " --set H=" + std::to_string(H));
+      REQUIRE(r.exit_code == 0);
+      auto eq = nlohmann::json::parse(r.out)["equilibria"][0];
+      CHECK(eq["max_gain"].get<double>() <= 1e-9);
+      const double value = H == 3 ? T / 3.0 : 0.0;
+      CHECK(eq["payoffs"][0].get<double>() == doctest::Approx(value).epsilon(1e-9));
+      CHECK(eq["payoffs"][1].get<double>() == doctest::Approx(-value).epsilon(1e-9));
+    }
+  }
 }
 
 // The information sets of a .efg file as the file numbers them: each "p" line (in the file's

@@ -135,6 +135,24 @@ t "" 3
     CHECK(ErrorOf("").find("bad.efg:1:1: not a Gambit extensive-form file") == 0);
   }
 
+  TEST_CASE("LocateEfgNode: the line and column of a node's record, in preorder") {
+    // Node 0 on line 3; node 1 (chance) indented on line 4; nodes 2 and 3 share line 5 (3
+    // starts at column 18); a label spelling "p" or "t" is a string, not a record.
+    const std::string text = "EFG 2 R \"t\" { \"p\" }\n\"c\"\n"
+                             "p \"p\" 1 1 \"t\" { \"a\" \"b\" } 0\n"
+                             "  c \"\" 1 \"\" { \"h\" 1/2 \"t\" 1/2 } 0\n"
+                             "t \"t\" 1 \"\" { 1 } t \"\" 2 \"\" { 2 }\n"
+                             "t \"\" 3 \"\" { 3 }\n";
+    REQUIRE(ReadEfg(text, "x.efg")->num_nodes() == 5);
+    auto at = [&](NodeId v) { return LocateEfgNode(text, "x.efg", v).ToString(); };
+    CHECK(at(0) == "x.efg:3:1");
+    CHECK(at(1) == "x.efg:4:3");
+    CHECK(at(2) == "x.efg:5:1");
+    CHECK(at(3) == "x.efg:5:18");
+    CHECK(at(4) == "x.efg:6:1");
+    CHECK(at(5) == "x.efg");  // no such node: the file alone
+  }
+
   TEST_CASE("labels are kept as written: escapes undone, repeated declarations compared by text") {
     // Set 1 of player 1 at nodes 1 and 3 (the second declaration repeats the list, as Gambit
     // writes it), set 2 with the very same labels, and escaped quotes in one label.
