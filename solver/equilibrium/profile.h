@@ -61,7 +61,8 @@ struct Equilibrium {
   // Decision nodes (pure solutions) where the mover had two or more optimal actions.
   std::vector<NodeId> indifferent;
   // Largest gain any player gets by deviating, in any proper subgame (0 for an exact
-  // subgame-perfect equilibrium; below 1e-9 in floating point). Negative when not checked.
+  // subgame-perfect equilibrium; in floating point below 1e-9 once rounding is discounted,
+  // see CheckSubgameGain). Negative when not checked.
   double max_gain = -1;
   // The assessment (Kreps and Wilson 1982): for every node of a personal information set, the
   // probability of being there when the set is reached (indexed by node, 0 elsewhere), and

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <map>
 #include <type_traits>
@@ -64,7 +65,12 @@ struct Counters {
   double logit_lambda = 0;  // largest lambda at which a trace stopped
   std::vector<std::string> lp_notes;  // the LP engines' notes, each once
   std::vector<double> trace_beliefs;   // per node, the logit traces' beliefs (-1: none)
+  double gain_beyond_rounding = 0;     // doubles: CheckSubgameGain's of the result
 };
+
+// Rounding of a value computed in doubles, relative to the sum of the |payoffs| it adds up
+// (about 900 units in the last place: sums along paths of a few hundred moves).
+constexpr double kRoundingRelative = 1e-13;
 
 // One subgame-perfect equilibrium in T. In doubles, when a subgame's solve is numerically
 // inconclusive (SolveStatus), *inconclusive says why and the equilibrium returned is empty.
@@ -146,7 +152,8 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         std::vector<char> only(n, 0);
         only[r] = 1;
         auto accept = [&](const std::vector<double>& trial) {
-          return MaxSubgameGain<double>(game, index, trial, &only) <= options.tolerance;
+          return CheckSubgameGain(game, index, trial, &only, kRoundingRelative).beyond_rounding <=
+                 options.tolerance;
         };
         if (count.trace_beliefs.empty()) count.trace_beliefs.assign(n, -1.0);
         LogitStats stats =
@@ -201,6 +208,7 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
       ++count.lemke_subgames;
     }
     if (plans.status != SolveStatus::kSolved) {  // doubles only: rationals never get here
+      PARLEY_CHECK(inconclusive != nullptr);
       *inconclusive = plans.failure;
       return {};
     }
@@ -208,7 +216,14 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
     count.unreached_sets += PlanToBehavior<T>(game, sf.player[1], plans.y, index, behavior);
     fill_values(sf.nodes);
   }
-  T gain = MaxSubgameGain<T>(game, index, behavior, &roots);
+  T gain = 0;
+  if constexpr (std::is_same_v<T, double>) {
+    const GainCheck check = CheckSubgameGain(game, index, behavior, &roots, kRoundingRelative);
+    gain = check.gain;
+    count.gain_beyond_rounding = check.beyond_rounding;
+  } else {
+    gain = MaxSubgameGain<T>(game, index, behavior, &roots);
+  }
   eq.max_gain = ToDouble(gain);
   eq.behavior.resize(behavior.size());
   for (std::size_t i = 0; i < behavior.size(); ++i) eq.behavior[i] = ToDouble(behavior[i]);
@@ -225,7 +240,27 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
 
 }  // namespace
 
-Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& options) {
+namespace {
+
+// The largest deviation gain a floating-point result may have, beyond what rounding explains
+// (CheckSubgameGain): `base` (1e-9) in the game's own units, or base times the span of its
+// payoffs when that is below 1, so that a game paid in millionths is held to the same relative
+// precision as one paid in units.
+double GainTolerance(const Game& game, double base) {
+  double low = std::numeric_limits<double>::infinity(), high = -low;
+  for (model::OutcomeId o = 0; o < game.num_outcomes(); ++o)
+    for (int p = 0; p < game.num_players(); ++p) {
+      low = std::min(low, game.payoff(o, p));
+      high = std::max(high, game.payoff(o, p));
+    }
+  return base * std::min(high > low ? high - low : 0.0, 1.0);
+}
+
+}  // namespace
+
+Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requested) {
+  SubgamePerfectOptions options = requested;
+  options.tolerance = GainTolerance(game, requested.tolerance);
   if (options.method != "auto" && options.method != "lp" && options.method != "lemke" &&
       options.method != "logit")
     throw UnsupportedError("unknown subgame method '" + options.method + "'");
@@ -248,7 +283,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
       solution.notes.push_back(name(first) + std::string(" gave up on ") +
                                Plural(count.lp_engine_switches, "LP") + "; " + name(second) +
                                " solved " + (count.lp_engine_switches == 1 ? "it" : "them"));
-    if (failure.empty() && eq.max_gain > options.tolerance && count.lp_subgames > 0) {
+    if (failure.empty() && count.gain_beyond_rounding > options.tolerance && count.lp_subgames > 0) {
       // A second opinion from the other LP engine before exact arithmetic (which has no LP
       // and stops at a much smaller size).
       solution.notes.push_back("the LP answer (" + std::string(name(first)) +
@@ -259,9 +294,12 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
     }
     if (!failure.empty())  // Lemke or the LP lost its way in floating point
       why_exact = "floating point failed (" + failure + ")";
-    else if (eq.max_gain > options.tolerance)
+    else if (count.gain_beyond_rounding > options.tolerance)
       why_exact = "the floating-point solution had a deviation gain of " +
                   Gain(eq.max_gain);
+    else if (eq.max_gain > options.tolerance)
+      solution.notes.push_back("the largest gain from deviating, " + Gain(eq.max_gain) +
+                               ", is rounding: it is below 1e-13 of the payoffs it is computed from");
     if (!why_exact.empty()) {
       solution.notes.push_back(why_exact + "; recomputed in exact rational arithmetic");
       exact = true;
@@ -271,6 +309,14 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& opti
   if (exact) {
     try {
       eq = SolveWith<Rational>(game, options, roots, count);
+    } catch (const UnsupportedError& e) {
+      if (options.exact || !e.node()) throw;
+      // Exact arithmetic was not asked for: say why it was tried, and why it cannot help.
+      ThrowAtNode<LimitError>(*e.node(), why_exact + ", more than the " + Gain(options.tolerance) +
+                                             " allowed; exact arithmetic would settle it, but it solves " +
+                                             SubgameName(game, *e.node()) +
+                                             " only with two players, and the game has " +
+                                             std::to_string(game.num_players()));
     } catch (const LimitError& e) {
       LimitError again(options.exact
                            ? std::string(e.what()) + " (without --exact, floating point goes further)"

@@ -19,8 +19,10 @@
 // distribution (any behaviour there is optimal and no proper subgame starts inside).
 //
 // Every result is verified (verify.h): the largest gain from deviating in any proper subgame
-// is stored in Equilibrium::max_gain; exactly 0 with `exact`, below 1e-9 in doubles (a
-// floating-point result failing that is recomputed in exact arithmetic, with a note).
+// is stored in Equilibrium::max_gain; exactly 0 with `exact`; in doubles below `tolerance`
+// (1e-9, times the payoffs' span when that is below 1) once rounding is discounted
+// (CheckSubgameGain, 1e-13 of the payoffs each value adds up). A floating-point result failing
+// that is recomputed in exact arithmetic, with a note (two players; with more, an error).
 #pragma once
 
 #include <string>
@@ -37,7 +39,8 @@ struct SubgamePerfectOptions {
   // "auto" (LP on constant-sum subgames, Lemke otherwise; logit with 3+ players), "lp"
   // (every imperfect-information subgame must be constant-sum), "lemke" or "logit".
   std::string method = "auto";
-  // In doubles: largest gain accepted before recomputing in exact arithmetic.
+  // In doubles: largest gain (beyond rounding) accepted before recomputing in exact
+  // arithmetic, in units of the payoffs' span when that is below 1.
   double tolerance = 1e-9;
   // The LP engine tried first for constant-sum subgames; the other one is the second opinion
   // when it gives up or its answer fails verification.

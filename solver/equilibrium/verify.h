@@ -32,6 +32,21 @@ template <class T>
 T MaxSubgameGain(const model::Game& game, const ActionIndex& index, const std::vector<T>& behavior,
                  const std::vector<char>* roots = nullptr);
 
+// MaxSubgameGain in doubles, and what of it rounding cannot explain: for each subgame and
+// player, the gain less `relative` times the magnitudes of the two values it is the
+// difference of (the same sums over |payoff|, the size their rounding is relative to), the
+// largest of these. A game paid in billions has gains of 1e-7 from rounding alone, which
+// `beyond_rounding` discounts; one whose large payoffs are reached with probability 0 keeps
+// its small gains (the best response of a player with stakes of 1 is not excused by another's
+// stakes of 1e30).
+struct GainCheck {
+  double gain = 0;
+  double beyond_rounding = 0;
+};
+GainCheck CheckSubgameGain(const model::Game& game, const ActionIndex& index,
+                           const std::vector<double>& behavior, const std::vector<char>* roots,
+                           double relative);
+
 extern template std::vector<double> NodeValuesAs<double>(const model::Game&, const ActionIndex&,
                                                          const std::vector<double>&);
 extern template std::vector<Rational> NodeValuesAs<Rational>(const model::Game&,

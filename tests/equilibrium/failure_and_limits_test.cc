@@ -14,6 +14,8 @@
 #include "solver/equilibrium/sequence_solvers.h"
 #include "solver/equilibrium/subgames.h"
 #include "solver/io/efg.h"
+#include "solver/io/files.h"
+#include "solver/equilibrium/verify.h"
 #include "solver/model/error.h"
 #include "solver/report/solution.h"
 #include "tests/test_util.h"
@@ -102,6 +104,29 @@ TEST_SUITE("equilibrium.failure") {
     const Rational expected(2, mpz_class("1000000000000000000000000000003"));
     CHECK(s.equilibria[0].exact_behavior[index(game->infoset(0), 0)] == expected);
     CHECK(s.equilibria[0].exact_behavior[index(game->infoset(1), 0)] == expected);
+  }
+
+  TEST_CASE("payoffs in the billions: rounding is not a deviation gain, a small stake's gain still is") {
+    // A random three-player game with hidden moves and payoffs up to 10^9: a double near 10^9
+    // has steps of 1.2e-7, so a verified equilibrium shows gains of that size from rounding
+    // alone. They failed the bar of 1e-9, and exact arithmetic, which cannot take three
+    // players, then refused the game ("exact arithmetic (--exact) solves such subgames only
+    // for two players", without --exact).
+    auto game = io::LoadGame(testing::SourcePath("tests/data/billions_3p.efg"));
+    Solution s = SolveSubgamePerfect(*game, {});
+    REQUIRE(s.equilibria.size() == 1);
+    const Equilibrium& eq = s.equilibria[0];
+    CHECK(!s.exact);
+    // The profile's gain, evaluated exactly (its doubles and the file's decimals are exact
+    // rationals): of rounding size, at most 1e-13 of the payoffs' scale.
+    ActionIndex index(*game);
+    std::vector<Rational> exact(eq.behavior.begin(), eq.behavior.end());
+    const double exact_gain = MaxSubgameGain<Rational>(*game, index, exact).get_d();
+    CHECK(exact_gain <= 1e-13 * 1e9);
+    CHECK(eq.max_gain <= 1e-13 * 1e9);
+    // The test above ("an LP that rounding defeats") keeps its exact recomputation: there the
+    // player's gain of 2 is weighed against the payoffs its values add up (about 1), not
+    // against the 10^30 elsewhere in the game, which its play never reaches.
   }
 
   TEST_CASE("an internal check fails loudly") {
