@@ -226,7 +226,13 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
     }
     s.child_begin[i + 1] = static_cast<std::uint32_t>(s.children.size());
   }
-  s.scale = hi > lo ? hi - lo : 1.0;
+  // Payoffs that differ only by rounding (a subgame whose every play pays the same, seen
+  // through the values of subgames solved below it: 1 and 0.9999999999999998) are flat: scaled
+  // by their span, that rounding would become a game of its own, whose branch the tracer
+  // followed for thousands of steps and lost. Scaled by their size, the branch is the uniform
+  // profile, as for payoffs exactly equal.
+  const double size = std::max(std::abs(hi), std::abs(lo));
+  s.scale = hi - lo > 1e-13 * size ? hi - lo : size > 0 ? size : 1.0;
   for (double& u : s.leaf_payoff) u /= s.scale;
   s.reach_in.resize(n);
   s.ln_fixed_in.resize(n);

@@ -129,6 +129,31 @@ TEST_SUITE("equilibrium.failure") {
     // against the 10^30 elsewhere in the game, which its play never reaches.
   }
 
+  TEST_CASE("a subgame whose plays all pay the same, seen through rounding, is flat") {
+    // Every play of this random three-player game pays 1 to everybody, so every profile is an
+    // equilibrium and the logit branch is the uniform profile. The subgame at node 109 sees
+    // the subgames below it through their values, 1 and 0.9999999999999998: divided by that
+    // span (2.2e-16), the rounding became a game of its own, and the tracer followed it for
+    // 74 steps to lambda 1e12 and gave up ("the corrector failed even with the smallest
+    // step").
+    auto game = io::LoadGame(testing::SourcePath("tests/data/flat_3p.efg"));
+    for (const char* method : {"auto", "logit"}) {
+      CAPTURE(method);
+      SubgamePerfectOptions options;
+      options.method = method;
+      Solution s = SolveSubgamePerfect(*game, options);
+      REQUIRE(s.equilibria.size() == 1);
+      const Equilibrium& eq = s.equilibria[0];
+      CHECK(eq.max_gain <= 1e-15);
+      for (double payoff : eq.payoffs) CHECK(payoff == doctest::Approx(1).epsilon(1e-15));
+      // The subgame at node 109 is traced: its sets play uniformly, the branch's limit.
+      ActionIndex index(*game);
+      const InfosetId h = game->infoset(109);
+      for (std::uint32_t a = 0; a < game->num_actions(h); ++a)
+        CHECK(eq.behavior[index(h, a)] == doctest::Approx(1.0 / game->num_actions(h)).epsilon(1e-12));
+    }
+  }
+
   TEST_CASE("an internal check fails loudly") {
     // A failed PARLEY_CHECK is an InternalError, not a parley::Error: no handler for users'
     // mistakes (and no retry, which catches nothing of the kind any more) takes it.
