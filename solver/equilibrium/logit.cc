@@ -962,11 +962,18 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
   if (!eval.Factorize(nv) || !tangent_from_lu(t)) return finish(LogitStatus::kStepTooSmall);
   double h = options.first_step;
   double base_error = 0;  // the last correction made at y, about its distance from the branch
+  bool slow_steps = false;  // steps average more than a millisecond
   Vector yc, delta, rhs(nv + 1), t_new;
   while (true) {
     model::ThrowIfCancelled();
     if (stats.steps >= options.max_steps) return finish(LogitStatus::kStepLimit);
-    if (seconds() > options.max_seconds) return finish(LogitStatus::kTimeLimit);  // a clock read: ~50 ns a step
+    // The clock (a system call) is read every 16 steps, and at every step once steps take
+    // more than a millisecond, so that a large game stops within a step of its limit.
+    if (slow_steps || (stats.steps & 15) == 0) {
+      const double now = seconds();
+      if (now > options.max_seconds) return finish(LogitStatus::kTimeLimit);
+      slow_steps = now > 1e-3 * static_cast<double>(stats.steps + 1);
+    }
     if (y[nv] > options.max_lambda) return finish(LogitStatus::kLambdaLimit);
     yc = y + h * t;
     std::uint32_t k = 0;
@@ -1192,9 +1199,10 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
     // (rounds of matching pennies with uneven payoffs: 56 unknowns, 38 steps).
     const bool last = y[nv] > options.max_lambda;
     if (nv > 0 && y[nv] < next_polish && !last) return StepVerdict::kGoOn;
-    if (last)
-      budget = std::max(budget, kPolishWorkPerSecond *
-                                    std::max(0.0, options.max_seconds - (model::ThreadCpuSeconds() - start)));
+    // What the time left allows: every attempt stays within it (a polish is not interrupted).
+    const double time_left =
+        kPolishWorkPerSecond * std::max(0.0, options.max_seconds - (model::ThreadCpuSeconds() - start));
+    if (last) budget = std::max(budget, time_left);
     next_polish = std::max(next_polish * 2, y[nv] * 1.5);
     sigma.resize(nv);
     for (std::uint32_t k = 0; k < nv; ++k) sigma[k] = std::exp(y[k]);
@@ -1203,7 +1211,11 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
     std::vector<char> support;
     for (double ratio : {1e-3, 1e-7}) {
       ++polishes;
-      if (!Polish(s, sigma, mu, ratio, polished, support, budget)) continue;
+      double allowed = std::min(budget, time_left);
+      const double before = allowed;
+      const bool polished_ok = Polish(s, sigma, mu, ratio, polished, support, allowed);
+      budget -= before - allowed;
+      if (!polished_ok) continue;
       trial = behavior;
       WriteBehavior(s, index, game, polished, trial);
       if (accept(trial)) {
