@@ -19,6 +19,7 @@ void Raise(const char* name, const Error& e) {
   py::object line = at.line > 0 ? py::object(py::int_(at.line)) : py::none();
   py::object column = at.column > 0 ? py::object(py::int_(at.column)) : py::none();
   py::object instance = cls(py::str(e.what()), file, line, column, py::str(e.message()));
+  if (e.node()) instance.attr("node") = py::int_(*e.node());
   PyErr_SetObject(cls.ptr(), instance.ptr());
 }
 

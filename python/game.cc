@@ -313,6 +313,12 @@ void BindGames(py::module_& m) {
            py::arg("max_profiles"));
 
   m.def("load", &Load, py::arg("path"), py::arg("overrides"), py::arg("max_nodes"));
+  // An error about node `node` of the game read from `path`, located there as the command
+  // line locates it: (the located text, file, line, column).
+  m.def("locate_node", [](const std::string& path, std::uint32_t node, const std::string& message) {
+    SourceLocation where = load::LocateNode(path, node);
+    return py::make_tuple(Error(where, message).what(), where.file, where.line, where.column);
+  }, py::arg("path"), py::arg("node"), py::arg("message"));
   m.def("read_efg_text", [](const std::string& text, const std::string& name) {
     return Loaded{io::ReadEfg(text, name), nullptr};
   }, py::arg("text"), py::arg("name"));

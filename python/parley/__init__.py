@@ -43,6 +43,8 @@ class Error(Exception):
         self.column = column
         #: The message without the location prefix.
         self.message = message if message is not None else text
+        #: The node of the game the message is about (its number in preorder), or None.
+        self.node = None
 
 
 class InputError(Error, ValueError):
@@ -296,9 +298,32 @@ class Game:
         """
         if isinstance(max, bool) or not isinstance(max, int) or max < 1:
             raise ValueError("max: expected a positive whole number")
-        text = self._loaded.solve_json(bool(all), bool(exact), max, str(method),
-                                       _seconds_value(max_seconds))
+        with self._locating_nodes():
+            text = self._loaded.solve_json(bool(all), bool(exact), max, str(method),
+                                           _seconds_value(max_seconds))
         return Solution(_json.loads(text))
+
+    def _locating_nodes(self):
+        """A context in which an error about a node of the game (a subgame no method takes)
+        is located in the game's file, as the command line locates it: ``file``, ``line`` and
+        ``column`` of the node's record in an .efg, the file alone for other formats."""
+        game = self
+
+        class _Locate:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, kind, error, trace):
+                if (error is None or not isinstance(error, Error) or error.file is not None
+                        or error.node is None or not game._path):
+                    return False
+                text, file, line, column = _parley.locate_node(str(game._path), error.node,
+                                                               error.message)
+                located = type(error)(text, file, line or None, column or None, error.message)
+                located.node = error.node
+                raise located from None
+
+        return _Locate()
 
     def show(self):
         """What ``parley show`` prints: for a scenario its players, parameters (value in
@@ -334,7 +359,8 @@ class Game:
             lambdas = [_lambda_value(x) for x in lam]
         else:
             lambdas = [_lambda_value(lam)]
-        doc = _json.loads(self._loaded.qre_json(lambdas, _seconds_value(max_seconds)))
+        with self._locating_nodes():
+            doc = _json.loads(self._loaded.qre_json(lambdas, _seconds_value(max_seconds)))
         result = Qre(doc)
         if result.incomplete:
             import warnings

@@ -33,6 +33,35 @@ def test_efg_parse_error_located(tmp_path):
     assert info.value.line is not None and info.value.column is not None
 
 
+THREE_COIN = """EFG 2 R "Coin" { "A" "B" "C" }
+""
+p "" 1 1 "start" { "in" "out" } 0
+  c "" 1 "coin" { "heads" 1/2 "tails" 1/2 } 0
+p "" 2 1 "guess" { "x" "y" } 0
+t "" 1 "" { 1 2 0 }
+t "" 2 "" { 0 0 0 }
+p "" 2 1 0
+t "" 3 "" { 0 0 0 }
+t "" 4 "" { 1 2 0 }
+t "" 5 "" { 1 1 1 }
+"""
+
+
+def test_refused_subgame_is_located_as_the_cli_locates_it(tmp_path):
+    # Three players and hidden moves after a coin: --exact refuses the subgame at node 1,
+    # whose record is indented on line 4; the module says what the command says.
+    path = tmp_path / "three_coin.efg"
+    path.write_text(THREE_COIN)
+    code, _, err = run_cli("solve", path, "--exact", check=False)
+    assert code == 1
+    with pytest.raises(parley.UnsupportedError) as info:
+        parley.load(path).solve(exact=True)
+    e = info.value
+    assert (e.file, e.line, e.column, e.node) == (str(path), 4, 3, 1)
+    assert str(e) == err.strip()[len("error: "):]
+    assert e.message.startswith("the subgame at node 1 (after in) has imperfect information")
+
+
 def test_missing_file_is_input_error(tmp_path):
     with pytest.raises(parley.InputError) as info:
         parley.load(tmp_path / "nowhere.yaml")
