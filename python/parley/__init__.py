@@ -661,8 +661,10 @@ def _counts_csv(counts):
         cells = []
         for x in (player, infoset, action, count):
             text = _number_text(x) if isinstance(x, float) else str(x)
-            if any(c in text for c in ',\n\r"'):
-                raise ValueError(f"counts: {text!r} cannot be a cell (no commas, quotes or line breaks)")
+            if any(c in text for c in "\n\r"):
+                raise ValueError(f"counts: {text!r} cannot be a cell (no line breaks)")
+            if any(c in text for c in ',"'):  # quoted as the CSV the command reads
+                text = '"' + text.replace('"', '""') + '"'
             cells.append(text)
         lines.append(",".join(cells))
     return "\n".join(lines) + "\n"

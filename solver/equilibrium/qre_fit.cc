@@ -67,9 +67,37 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
-    std::vector<std::string> cells;
-    std::stringstream row(line);
-    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+    // Cells as RFC 4180 writes them (what `parley qre --format csv` and spreadsheets write): a
+    // cell in double quotes may hold commas, and "" inside it is one quote.
+    std::vector<std::string> cells(1);
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const char ch = line[i];
+      if (ch == ',') {
+        cells.emplace_back();
+      } else if (ch == '"' && cells.back().empty() && (i == 0 || line[i - 1] == ',')) {
+        std::size_t j = i + 1;
+        for (;; ++j) {
+          if (j >= line.size())
+            throw Error(SourceLocation{name, line_no, static_cast<int>(i) + 1},
+                        "this quoted cell has no closing quote on its line (a quote inside a "
+                        "quoted cell is written twice: \"\")");
+          if (line[j] != '"') {
+            cells.back() += line[j];
+          } else if (j + 1 < line.size() && line[j + 1] == '"') {
+            cells.back() += '"';
+            ++j;
+          } else {
+            break;
+          }
+        }
+        if (j + 1 < line.size() && line[j + 1] != ',')
+          throw Error(SourceLocation{name, line_no, static_cast<int>(j) + 2},
+                      "a quoted cell must end at a comma or the end of the line");
+        i = j;
+      } else {
+        cells.back() += ch;
+      }
+    }
     if (line_no == 1) {
       if (cells != std::vector<std::string>{"player", "set", "action", "count"})
         fail("the first line must be the header player,set,action,count");

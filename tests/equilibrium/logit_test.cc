@@ -436,6 +436,34 @@ TEST_SUITE("logit") {
     CHECK(bad.err.find("qre_bad.csv:2:1: the set") != std::string::npos);
     CHECK(bad.err.find("has no action 'Z'") != std::string::npos);
 
+    // Labels with commas and quotes: `--fit` reads cells quoted as `--format csv` writes them
+    // (RFC 4180). One decision, "accept, then sue" against "say "no"" paying 1 and 0: the QRE
+    // at lambda plays them e^lambda : 1, so counts 3 : 1 are fitted by lambda = ln 3.
+    const std::string comma = testing::WriteTempFile("qre_comma.efg", R"(EFG 2 R "comma" { "A" "B" }
+""
+p "" 1 1 "first, move" { "accept, then sue" "say \"no\"" } 0
+t "" 1 "" { 1 0 }
+t "" 2 "" { 0 1 }
+)");
+    auto own = testing::RunParley("qre " + comma + " --lambda 1 --format csv");
+    REQUIRE(own.exit_code == 0);
+    CHECK(own.out.find(",\"accept, then sue\",") != std::string::npos);
+    CHECK(own.out.find(",\"say \"\"no\"\"\",") != std::string::npos);
+    auto quoted = testing::RunParley(
+        "qre " + comma + " --fit " +
+        testing::WriteTempFile("qre_quoted.csv", "\"player\",set,action,count\r\n1,1,\"accept, then sue\",3\r\n"
+                                                 "1,1,\"say \"\"no\"\"\",1\r\n") +
+        " --format json");
+    REQUIRE(quoted.exit_code == 0);
+    CHECK(nlohmann::json::parse(quoted.out)["lambda"].get<double>() == doctest::Approx(std::log(3.0)).epsilon(1e-5));
+    auto open_quote = testing::RunParley(
+        "qre " + comma + " --fit " + testing::WriteTempFile("qre_open.csv", "player,set,action,count\n1,1,\"accept, then sue,3\n"));
+    CHECK(open_quote.exit_code == 1);
+    CHECK(open_quote.err.find("qre_open.csv:2:5: this quoted cell has no closing quote on its line") != std::string::npos);
+    auto trailing = testing::RunParley(
+        "qre " + comma + " --fit " + testing::WriteTempFile("qre_trailing.csv", "player,set,action,count\n1,1,\"accept, then sue\"x,3\n"));
+    CHECK(trailing.err.find("qre_trailing.csv:2:23: a quoted cell must end at a comma or the end of the line") != std::string::npos);
+
     // The tracer's time budget: past it, exit 1 with where the trace was and how to raise it;
     // a budget that is not a positive number is a usage error that says what would be right.
     const std::string big = testing::WriteTempFile("qre_budget.efg", HiddenMovesEfg(9, 12));

@@ -171,3 +171,24 @@ def test_max_seconds_is_the_tracers_budget(tmp_path):
             g.solve(max_seconds=bad)
         with pytest.raises(ValueError):
             g.qre(1, max_seconds=bad)
+
+
+COMMA = """EFG 2 R "comma" { "A" "B" }
+""
+p "" 1 1 "first, move" { "accept, then sue" "say \\"no\\"" } 0
+t "" 1 "" { 1 0 }
+t "" 2 "" { 0 1 }
+"""
+
+
+def test_fit_takes_labels_with_commas_and_quotes(tmp_path):
+    # The QRE plays the two actions e^lambda : 1, so counts 3 : 1 are fitted by ln 3; the rows
+    # become the CSV the command reads, quoted as it writes its own.
+    path = tmp_path / "comma.efg"
+    path.write_text(COMMA)
+    g = parley.load(path)
+    fit = g.qre_fit([(1, 1, "accept, then sue", 3), (1, 1, 'say "no"', 1)])
+    assert fit.lambda_ == pytest.approx(math.log(3), rel=1e-5)
+    csv = tmp_path / "counts.csv"
+    csv.write_text('player,set,action,count\n1,1,"accept, then sue",3\n1,1,"say ""no""",1\n')
+    assert cli_json("qre", path, "--fit", csv, "--format", "json")["lambda"] == fit.json["lambda"]
