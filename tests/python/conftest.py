@@ -25,3 +25,32 @@ def cli_json(*args):
 @pytest.fixture
 def source():
     return SOURCE
+
+
+# Rounds of matching pennies in which B never sees A's moves (but remembers her own): B's
+# information sets make the tracer follow the branch (a game of perfect information would be
+# solved by one backward sweep per lambda). T = 8: 131,071 nodes, about 4 s to lambda = 1000.
+HIDDEN_ROUNDS = """\
+title: Rounds of matching pennies, B blind to A
+players: [A, B]
+parameters:
+  T: {value: 8, min: 1, max: 12, assumption: true}
+stages:
+  - repeat:
+      for: k
+      from: 1
+      to: T
+      stages:
+        - name: a
+          player: A
+          actions: [heads, tails]
+        - name: b
+          player: B
+          actions: [heads, tails]
+          observe: [b]
+          compute:
+            score: if(a == b, k, -k)
+payoffs:
+  A: score
+  B: -score
+"""

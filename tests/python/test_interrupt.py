@@ -9,7 +9,7 @@ import time
 import pytest
 
 import parley
-from conftest import SOURCE
+from conftest import HIDDEN_ROUNDS, SOURCE
 
 # Binary choices repeated `T` times, no early end: 2^(T+1) - 1 nodes. At T = 26 the tree
 # has 134 million nodes, far more than anyone waits for; the tests stop it early.
@@ -96,35 +96,6 @@ def test_ctrl_c_stops_backward_induction(tmp_path):
     waited = _interrupt(lambda: g.solve(all=True, max=10**9), after=0.2)
     assert waited < 1, f"took {waited:.2f} s to stop"
     assert g.solve().payoffs is not None  # the game is still usable
-
-
-# Rounds of matching pennies in which B never sees A's moves (but remembers her own): B's
-# information sets make the tracer follow the branch (a game of perfect information would be
-# solved by one backward sweep per lambda). T = 8: 131,071 nodes, about 4 s to lambda = 1000.
-HIDDEN_ROUNDS = """\
-title: Rounds of matching pennies, B blind to A
-players: [A, B]
-parameters:
-  T: {value: 8, min: 1, max: 12, assumption: true}
-stages:
-  - repeat:
-      for: k
-      from: 1
-      to: T
-      stages:
-        - name: a
-          player: A
-          actions: [heads, tails]
-        - name: b
-          player: B
-          actions: [heads, tails]
-          observe: [b]
-          compute:
-            score: if(a == b, k, -k)
-payoffs:
-  A: score
-  B: -score
-"""
 
 
 def test_ctrl_c_stops_the_logit_tracer(tmp_path):

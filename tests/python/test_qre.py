@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import parley
-from conftest import SOURCE, cli_json, run_cli
+from conftest import HIDDEN_ROUNDS, SOURCE, cli_json, run_cli
 
 # The games whose trace takes well under a second (alternating_offers' runs into the
 # tracer's 60-second limit).
@@ -126,38 +126,12 @@ def test_fit_errors_carry_locations(tmp_path):
     assert (info.value.file, info.value.line) == ("counts", 3)
 
 
-# Rounds of matching pennies in which B never sees A's moves: the logit tracer follows the
-# branch for many steps, so a budget of a microsecond runs out at its first check.
-BLIND_ROUNDS = """\
-title: Rounds of matching pennies, B blind to A
-players: [A, B]
-parameters:
-  T: {value: 4, min: 1, max: 8, assumption: true}
-stages:
-  - repeat:
-      for: k
-      from: 1
-      to: T
-      stages:
-        - name: a
-          player: A
-          actions: [heads, tails]
-        - name: b
-          player: B
-          actions: [heads, tails]
-          observe: [b]
-          compute:
-            score: if(a == b, k, -k)
-payoffs:
-  A: score
-  B: -score
-"""
-
-
 def test_max_seconds_is_the_tracers_budget(tmp_path):
+    # Four rounds: the tracer follows the branch for many steps, so a budget of a
+    # microsecond runs out at its first check.
     path = tmp_path / "blind.yaml"
-    path.write_text(BLIND_ROUNDS)
-    g = parley.load(path)
+    path.write_text(HIDDEN_ROUNDS)
+    g = parley.load(path, set={"T": 4})
     with pytest.raises(parley.LimitError, match="time limit was reached"):
         g.solve(method="logit", max_seconds=1e-6)
     with pytest.warns(UserWarning, match="time limit"):
@@ -165,7 +139,8 @@ def test_max_seconds_is_the_tracers_budget(tmp_path):
     assert q.incomplete and len(q) == 0
     # The default budget is enough, and the CLI's flag gives the same answer.
     assert g.solve(method="logit").json == cli_json("solve", str(path), "--method", "logit",
-                                                     "--max-seconds", "60", "--format", "json")
+                                                     "--max-seconds", "60", "--format", "json",
+                                                     "--set", "T=4")
     for bad in (0, -1, float("nan"), True, "1"):
         with pytest.raises(ValueError):
             g.solve(max_seconds=bad)
