@@ -16,7 +16,10 @@ namespace {
 // (at most 10 s), and returns its exit code and output.
 RunResult ServeThenInterrupt(const std::string& args) {
   std::string out = BuildPath("test-tmp/explorer-serve.out"), err = BuildPath("test-tmp/explorer-serve.err");
-  std::string command = std::string("( '") + PARLEY_BINARY + "' serve " + args + " >'" + out + "' 2>'" + err +
+  // The output file is emptied before the server starts: the redirection below happens in the
+  // background job, and the wait loop could otherwise find the last call's address in it and
+  // interrupt the server before it had set up its handler (exit 130, seen once in CI).
+  std::string command = std::string("( : >'") + out + "'; '" + PARLEY_BINARY + "' serve " + args + " >'" + out + "' 2>'" + err +
                         "' & pid=$!; for i in $(seq 200); do grep -q open '" + out +
                         "' && break; sleep 0.05; done; kill -INT $pid; wait $pid )";
   int status = std::system(command.c_str());
