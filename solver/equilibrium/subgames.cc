@@ -238,10 +238,6 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
   return eq;
 }
 
-}  // namespace
-
-namespace {
-
 // The largest deviation gain a floating-point result may have, beyond what rounding explains
 // (CheckSubgameGain): `base` (1e-9) in the game's own units, or base times the span of its
 // payoffs when that is below 1, so that a game paid in millionths is held to the same relative

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <unordered_map>
 
 namespace parley::formula {
 namespace {
@@ -227,6 +228,30 @@ struct Pending {
   int precedence = 0;
   const FunctionInfo* function = nullptr;  // kBinary, kInfix, kFunction
 };
+
+// An if: the plain one and the fused comparisons.
+bool IsIf(Op op) {
+  return op == Op::kIf || op == Op::kIfEqVar || op == Op::kIfNeVar || op == Op::kIfEqConst ||
+         op == Op::kIfNeConst;
+}
+
+// The instruction that applies `op` to a name (`name`) or a constant pushed just before it, or
+// `op` itself where there is none.
+Op Fused(Op op, bool name) {
+  switch (op) {
+    case Op::kAdd: return name ? Op::kAddVar : Op::kAddConst;
+    case Op::kSub: return name ? Op::kSubVar : Op::kSubConst;
+    case Op::kMul: return name ? Op::kMulVar : Op::kMulConst;
+    case Op::kDiv: return name ? Op::kDivVar : Op::kDivConst;
+    case Op::kLt: return name ? Op::kLtVar : Op::kLtConst;
+    case Op::kGt: return name ? Op::kGtVar : Op::kGtConst;
+    case Op::kLe: return name ? Op::kLeVar : Op::kLeConst;
+    case Op::kGe: return name ? Op::kGeVar : Op::kGeConst;
+    case Op::kEq: return name ? Op::kEqVar : Op::kEqConst;
+    case Op::kNe: return name ? Op::kNeVar : Op::kNeConst;
+    default: return op;
+  }
+}
 
 constexpr int kPrecOr = 1, kPrecAnd = 2, kPrecCompare = 4, kPrecAdd = 5, kPrecMul = 6,
               kPrecPow = 7, kPrecInfix = 6;
@@ -715,27 +740,6 @@ class Compiler {
     rpn_.swap(fused);
   }
 
-  static bool IsIf(Op op) {
-    return op == Op::kIf || op == Op::kIfEqVar || op == Op::kIfNeVar || op == Op::kIfEqConst ||
-           op == Op::kIfNeConst;
-  }
-
-  static Op Fused(Op op, bool name) {
-    switch (op) {
-      case Op::kAdd: return name ? Op::kAddVar : Op::kAddConst;
-      case Op::kSub: return name ? Op::kSubVar : Op::kSubConst;
-      case Op::kMul: return name ? Op::kMulVar : Op::kMulConst;
-      case Op::kDiv: return name ? Op::kDivVar : Op::kDivConst;
-      case Op::kLt: return name ? Op::kLtVar : Op::kLtConst;
-      case Op::kGt: return name ? Op::kGtVar : Op::kGtConst;
-      case Op::kLe: return name ? Op::kLeVar : Op::kLeConst;
-      case Op::kGe: return name ? Op::kGeVar : Op::kGeConst;
-      case Op::kEq: return name ? Op::kEqVar : Op::kEqConst;
-      case Op::kNe: return name ? Op::kNeVar : Op::kNeConst;
-      default: return op;
-    }
-  }
-
   // True when every instruction finds its operands on the stack, both branches of every if
   // leave one value more than the condition's removal left, and one value remains: a program
   // RunProgram can run without reading outside its stack.
@@ -1169,6 +1173,167 @@ std::vector<int> ControlSlots(const std::vector<detail::Instruction>& program) {
   return slots;
 }
 
+// The runs of `program` that compute a value from invariant slots (`invariant`: 1 per such
+// slot) and constants alone, each as its first and last instruction, in program order: the
+// largest such values, two instructions or longer, where something that is not invariant
+// uses them (an operator with another operand that reads a varying slot, an if's condition
+// or branch, the result). A run holds no jump (a value an if gives is never invariant), so
+// it is a program of its own that computes the same value with the same operations. The
+// walk keeps, per value on the stack, the first instruction of its run, as ControlSlots does.
+std::vector<std::pair<std::size_t, std::size_t>> InvariantRuns(
+    const std::vector<Instruction>& program, const std::vector<char>& invariant) {
+  struct Value {
+    std::size_t start;
+    bool invariant;
+  };
+  struct OpenIf {
+    std::size_t start;    // the first instruction of its condition
+    std::size_t end = 0;  // where its else branch ends (known at its kElse)
+  };
+  std::vector<Value> stack;
+  std::vector<OpenIf> open;
+  std::vector<std::pair<std::size_t, std::size_t>> runs;
+  auto fixed = [&](int slot) { return invariant[static_cast<std::size_t>(slot)] != 0; };
+  // A value whose last instruction precedes `end`, used by something that varies.
+  auto take = [&](const Value& v, std::size_t end) {
+    if (v.invariant && end - v.start >= 2) runs.emplace_back(v.start, end - 1);
+  };
+  // Combines the top `count` values (consecutive runs) into one, ending before `end`.
+  auto combine = [&](std::size_t count, std::size_t end) {
+    PARLEY_CHECK(count >= 1 && stack.size() >= count);
+    const std::size_t first = stack.size() - count;
+    bool all = true;
+    for (std::size_t k = first; k < stack.size(); ++k) all = all && stack[k].invariant;
+    if (!all)
+      for (std::size_t k = first; k < stack.size(); ++k)
+        take(stack[k], k + 1 < stack.size() ? stack[k + 1].start : end);
+    const Value merged{stack[first].start, all};
+    stack.resize(first);
+    stack.push_back(merged);
+  };
+  for (std::size_t i = 0; i <= program.size(); ++i) {
+    while (!open.empty() && open.back().end == i) {  // an if's else branch ends here
+      PARLEY_CHECK(!stack.empty());
+      take(stack.back(), i);
+      stack.back() = {open.back().start, false};
+      open.pop_back();
+    }
+    if (i == program.size()) break;
+    const Instruction& in = program[i];
+    switch (in.op) {
+      case Op::kConst: stack.push_back({i, true}); break;
+      case Op::kVar: case Op::kVarMul: case Op::kVarPow2: case Op::kVarPow3: case Op::kVarPow4:
+        stack.push_back({i, fixed(in.arg)});
+        break;
+      case Op::kAdd: case Op::kSub: case Op::kMul: case Op::kDiv: case Op::kPow: case Op::kLt:
+      case Op::kGt: case Op::kLe: case Op::kGe: case Op::kEq: case Op::kNe: case Op::kAnd:
+      case Op::kOr: case Op::kCall2:
+        combine(2, i);
+        break;
+      case Op::kSelect: combine(3, i); break;
+      case Op::kSum: case Op::kAvg: case Op::kMin: case Op::kMax:
+        combine(static_cast<std::size_t>(in.arg), i);
+        break;
+      case Op::kAddVar: case Op::kSubVar: case Op::kMulVar: case Op::kDivVar: case Op::kLtVar:
+      case Op::kGtVar: case Op::kLeVar: case Op::kGeVar: case Op::kEqVar: case Op::kNeVar:
+        PARLEY_CHECK(!stack.empty());
+        if (!fixed(in.arg)) {
+          take(stack.back(), i);
+          stack.back().invariant = false;
+        }
+        break;
+      case Op::kIf:
+        PARLEY_CHECK(!stack.empty());
+        take(stack.back(), i);
+        open.push_back({stack.back().start});
+        stack.pop_back();
+        break;
+      case Op::kIfEqVar: case Op::kIfNeVar: case Op::kIfEqConst: case Op::kIfNeConst:
+        open.push_back({i});
+        break;
+      case Op::kElse:  // the then branch's value is done with; the else branch's follows
+        PARLEY_CHECK(!stack.empty() && !open.empty() && open.back().end == 0);
+        take(stack.back(), i);
+        stack.pop_back();
+        open.back().end = static_cast<std::size_t>(in.arg);
+        break;
+      default:  // in place on the top, reading no slot: the ...Const operators, kNeg, kNot, kCall1
+        PARLEY_CHECK(!stack.empty());
+        break;
+    }
+  }
+  PARLEY_CHECK(stack.size() == 1 && open.empty());
+  take(stack.back(), program.size());
+  std::sort(runs.begin(), runs.end());
+  return runs;
+}
+
+// `program` with each of `runs` (InvariantRuns') replaced by a read of its slot (`slots`, in
+// the same order), and a read that an operator with a fused form or an if takes at once
+// fused with it, as the compiler fuses a name (no jump lands between the two); the jumps
+// moved to the instructions' new places.
+std::vector<Instruction> ReplaceRuns(const std::vector<Instruction>& program,
+                                     const std::vector<std::pair<std::size_t, std::size_t>>& runs,
+                                     const std::vector<int>& slots) {
+  const std::size_t n = program.size();
+  std::vector<char> target(n + 1, 0);
+  for (const Instruction& in : program)
+    if (IsIf(in.op) || in.op == Op::kElse) target[static_cast<std::size_t>(in.arg)] = 1;
+  std::vector<std::int32_t> moved(n + 1, 0);
+  std::vector<Instruction> out;
+  std::size_t r = 0;
+  for (std::size_t i = 0; i < n;) {
+    const auto at = [&] { return static_cast<std::int32_t>(out.size()); };
+    if (r < runs.size() && runs[r].first == i) {
+      const auto [first, last] = runs[r];
+      const int slot = slots[r++];
+      for (std::size_t k = first; k <= last; ++k) moved[k] = at();
+      Instruction read;
+      read.op = Op::kVar;
+      read.arg = slot;
+      i = last + 1;
+      if (i < n && !target[i]) {
+        const Op with = Fused(program[i].op, true);
+        if (with != program[i].op) {
+          read.op = with;
+          moved[i++] = at();
+        } else if (program[i].op == Op::kIf) {  // if (value == 0) jump: kIfNeConst with 0
+          read = Instruction{};
+          read.op = Op::kIfNeConst;
+          read.left = slot;
+          read.add = 0;
+          read.arg = program[i].arg;
+          moved[i++] = at();
+        }
+      }
+      out.push_back(read);
+      continue;
+    }
+    moved[i] = at();
+    out.push_back(program[i++]);
+  }
+  moved[n] = static_cast<std::int32_t>(out.size());
+  for (Instruction& in : out)
+    if (IsIf(in.op) || in.op == Op::kElse) in.arg = moved[static_cast<std::size_t>(in.arg)];
+  return out;
+}
+
+// The bytes that identify a run's instructions (the same bytes, the same value): op, arg and
+// both operands as stored. No run holds an if, whose operands are 4-byte slots.
+std::string RunKey(const std::vector<Instruction>& program, std::size_t first, std::size_t last) {
+  std::string key;
+  for (std::size_t k = first; k <= last; ++k) {
+    const Instruction& in = program[k];
+    char bytes[1 + sizeof(std::int32_t) + 2 * sizeof(double)];
+    bytes[0] = static_cast<char>(in.op);
+    std::memcpy(bytes + 1, &in.arg, sizeof(std::int32_t));
+    std::memcpy(bytes + 1 + sizeof(std::int32_t), &in.mul, sizeof(double));
+    std::memcpy(bytes + 1 + sizeof(std::int32_t) + sizeof(double), &in.add, sizeof(double));
+    key.append(bytes, sizeof bytes);
+  }
+  return key;
+}
+
 // Equal bits, or both NaN.
 bool SameBits(double a, double b) {
   if (std::isnan(a) && std::isnan(b)) return true;
@@ -1309,9 +1474,37 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
   return expressions_.back().get();
 }
 
+void ExpressionSet::Hoist(std::span<const int> invariant) {
+  PARLEY_CHECK(!hoist_called_);
+  hoist_called_ = true;
+  std::vector<char> fixed(symbols_.size(), 0);
+  for (int slot : invariant) {
+    PARLEY_CHECK(slot >= 0 && static_cast<std::size_t>(slot) < symbols_.size());
+    fixed[static_cast<std::size_t>(slot)] = 1;
+  }
+  std::unordered_map<std::string, int> slot_of;  // a run's instructions: its value's slot
+  for (auto& e : expressions_) {
+    if (e->program_.empty()) continue;
+    const auto runs = compiler::InvariantRuns(e->program_, fixed);
+    if (runs.empty()) continue;
+    std::vector<int> slots;
+    for (const auto& [first, last] : runs) {
+      const auto [it, added] = slot_of.emplace(compiler::RunKey(e->program_, first, last),
+                                               static_cast<int>(symbols_.size() + hoisted_.size()));
+      if (added)
+        hoisted_.push_back({it->second, std::vector<detail::Instruction>(
+                                             e->program_.begin() + static_cast<std::ptrdiff_t>(first),
+                                             e->program_.begin() + static_cast<std::ptrdiff_t>(last) + 1)});
+      slots.push_back(it->second);
+    }
+    e->hoisted_ = compiler::ReplaceRuns(e->program_, runs, slots);
+  }
+}
+
 Evaluator::Evaluator(const ExpressionSet& set)
     : set_(&set),
-      values_(std::make_unique<double[]>(std::max<std::size_t>(set.symbols().size(), 1))),
+      values_(std::make_unique<double[]>(std::max<std::size_t>(set.symbols().size() + set.hoisted_.size(), 1))),
+      value_count_(set.symbols().size() + set.hoisted_.size()),
       stack_(set.longest_program_ + 1), degree_(set.longest_program_ + 1),
       moving_(std::max<std::size_t>(set.symbols().size(), 1), 0) {
   Reset();
@@ -1328,12 +1521,29 @@ Evaluator::~Evaluator() = default;
 void Evaluator::Reset() {
   const auto& initial = set_->symbols().initial_values();
   std::copy(initial.begin(), initial.end(), values_.get());
+  refreshed_ = false;
+}
+
+void Evaluator::Refresh() {
+  PARLEY_CHECK(value_count_ == set_->symbols().size() + set_->hoisted_.size());
+  for (const ExpressionSet::HoistedValue& h : set_->hoisted_)
+    values_[static_cast<std::size_t>(h.slot)] = compiler::RunProgram(h.program, values_.get(), stack_.data());
+  refreshed_ = true;
 }
 
 double Evaluator::Evaluate(const Expression& e) {
   // (That `e` belongs to this evaluator's set is checked once per use by its callers, e.g.
   // for a whole expansion; here only the bound, on the hot path.)
   PARLEY_CHECK(e.id_ < parsers_.size());
+  if (refreshed_ && !e.hoisted_.empty()) {
+    const double v = compiler::RunProgram(e.hoisted_, values_.get(), stack_.data());
+#ifndef NDEBUG
+    // Builds with assertions (the sanitizer and fuzzing builds) run the formula as compiled
+    // too: a hoisted value not refreshed after its slots changed, or a wrong rewrite, stops here.
+    PARLEY_CHECK(compiler::SameBits(v, compiler::RunProgram(e.program_, values_.get(), stack_.data())));
+#endif
+    return v;
+  }
   if (!e.program_.empty()) return compiler::RunProgram(e.program_, values_.get(), stack_.data());
   try {
     return parsers_[e.id_]->Eval();

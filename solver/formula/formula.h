@@ -125,6 +125,8 @@ class Expression {
   std::size_t id() const { return id_; }  // its position in its set
   // True when an Evaluator runs Parley's bytecode for it, false when muparser evaluates it.
   bool compiled() const { return !program_.empty(); }
+  // True when it reads values hoisted out of it (ExpressionSet::Hoist).
+  bool hoisted() const { return !hoisted_.empty(); }
 
  private:
   friend class ExpressionSet;
@@ -134,6 +136,9 @@ class Expression {
   std::vector<int> used_;
   std::size_t id_ = 0;
   std::vector<detail::Instruction> program_;  // empty: evaluated by muparser
+  // The program with its invariant values read from their slots (ExpressionSet::Hoist), or
+  // empty where nothing was hoisted.
+  std::vector<detail::Instruction> hoisted_;
   // The slots whose values decide which branches the program takes (the conditions' reads),
   // sorted: Evaluator::AffineIn's answer depends on no other slot's value.
   std::vector<int> control_;
@@ -160,8 +165,27 @@ class ExpressionSet {
   std::size_t size() const { return expressions_.size(); }
   const Expression& operator[](std::size_t id) const { return *expressions_[id]; }
 
+  // Declares the slots `invariant` lists as invariant: a caller sets them and then evaluates
+  // many formulas before it sets them again (a scenario's parameters, set once per
+  // expansion). Each compiled formula's largest values computed from invariant slots and
+  // constants alone (two instructions or more; `revenue / share * (1 - p)` in a payoff whose
+  // names are parameters) move into values of their own, each computed once per
+  // Evaluator::Refresh, and the formula reads them instead. The operations and their order
+  // are the formula's, so every value is the same, bit for bit. Call once, after the last Add
+  // and before the first Evaluator is made.
+  void Hoist(std::span<const int> invariant);
+  // How many values were hoisted (counting each distinct one once).
+  std::size_t hoisted_values() const { return hoisted_.size(); }
+
  private:
   friend class Evaluator;
+  // A hoisted value: the slot it lives in (after the symbols') and the program computing it.
+  struct HoistedValue {
+    int slot;
+    std::vector<detail::Instruction> program;
+  };
+  std::vector<HoistedValue> hoisted_;
+  bool hoist_called_ = false;
   SymbolTable symbols_;
   std::string names_hint_;
   std::vector<std::unique_ptr<Expression>> expressions_;
@@ -183,8 +207,14 @@ class Evaluator {
   const ExpressionSet& set() const { return *set_; }
   double* values() { return values_.get(); }
   double& operator[](int slot) { return values_[static_cast<std::size_t>(slot)]; }
-  // Every symbol back to its initial value.
+  // Every symbol back to its initial value. Until the next Refresh, formulas are evaluated
+  // without their hoisted values (ExpressionSet::Hoist).
   void Reset();
+  // Computes the set's hoisted values from the invariant slots' current values; from now on
+  // Evaluate reads them. Call after setting the invariant slots, and again after any change
+  // to one (or Reset): a hoisted value is not recomputed by itself. (Builds with assertions
+  // evaluate each formula both ways and compare.)
+  void Refresh();
   // The value of `e` (of this evaluator's set) under the current values, bit for bit what
   // muparser computes; NaN where muparser cannot evaluate it. Never throws.
   double Evaluate(const Expression& e);
@@ -209,7 +239,9 @@ class Evaluator {
   void FlagSlots(std::span<const int> slots, unsigned char flag);
 
   const ExpressionSet* set_;
-  std::unique_ptr<double[]> values_;
+  std::unique_ptr<double[]> values_;  // the symbols', then the hoisted values
+  std::size_t value_count_;
+  bool refreshed_ = false;  // the hoisted values are those of the invariant slots
   std::vector<double> stack_;
   std::vector<unsigned char> degree_;  // AffineIn's degrees beside the stack
   std::vector<unsigned char> moving_;  // AffineIn's (EvaluateWatching's) slots: 1 if listed

@@ -1803,6 +1803,7 @@ void ExpandWith(const CompiledScenario::Impl& impl, std::span<const double> valu
   PARLEY_CHECK(&evaluator.set() == &impl.formulas);
   evaluator.Reset();
   for (std::size_t i = 0; i < values.size(); ++i) evaluator[impl.parameter_slots[i]] = values[i];
+  evaluator.Refresh();  // the values hoisted out of the formulas (ExpressionSet::Hoist)
   // (Field by field, so that the records' vector keeps its storage.)
   out.game.reset();
   out.bargains.clear();

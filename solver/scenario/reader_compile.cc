@@ -83,6 +83,14 @@ void Reader::CompileStageForm() {
   CollectLaterComputed();
   MarkPowerOnlySlots();
   MarkWrittenSlots();
+  // An expansion sets the parameters once and writes only written_slots after: every other
+  // slot (parameters, labels) is invariant through it (ExpandWith refreshes the evaluator).
+  std::vector<char> written(Symbols().size(), 0);
+  for (int slot : impl_.written_slots) written[static_cast<std::size_t>(slot)] = 1;
+  std::vector<int> invariant;
+  for (std::size_t s = 0; s < written.size(); ++s)
+    if (!written[s]) invariant.push_back(static_cast<int>(s));
+  impl_.formulas.Hoist(invariant);
 }
 
 void Reader::CompileRepeat(int r) {

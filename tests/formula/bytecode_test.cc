@@ -4,6 +4,7 @@
 // compared bit for bit (any NaN equals any NaN).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -188,5 +189,90 @@ TEST_SUITE("formula") {
     MESSAGE(accepted, " formulas, ", compiled, " compiled to bytecode, ", compared, " comparisons");
     CHECK(accepted > 2000);
     CHECK(compiled == accepted);  // every formula of the language is covered
+  }
+}
+
+TEST_SUITE("formula") {
+  // ExpressionSet::Hoist: values computed from invariant names alone move out of the formulas
+  // and are computed once per Refresh. Every formula must keep muparser's value bit for bit
+  // whatever moves, as long as Refresh follows each change of an invariant name; after a
+  // Reset and before the next Refresh the formulas run as compiled.
+  TEST_CASE("hoisted invariant values: the same bits as muparser's, before and after a refresh") {
+    FormulaGenerator generator(20261202);
+    std::mt19937 rng(11);
+    int hoisted_formulas = 0, compared = 0;
+    std::size_t hoisted_values = 0;
+    for (int round = 0; round < 300; ++round) {
+      ExpressionSet set;
+      for (const char* name : {"x", "y", "z", "w"})
+        set.mutable_symbols().Add(name, RandomValue(rng));
+      std::vector<const Expression*> formulas;
+      for (int k = 0; k < 10; ++k) {
+        try {
+          formulas.push_back(set.Add(generator.Formula(), {}));
+        } catch (const CompileError&) {
+        }
+      }
+      // x and y are invariant (z too in every third round), w always varies.
+      std::vector<int> invariant{0, 1};
+      if (round % 3 == 0) invariant.push_back(2);
+      set.Hoist(invariant);
+      hoisted_values += set.hoisted_values();
+      Evaluator ev(set);
+      auto compare_all = [&] {
+        for (const Expression* e : formulas) {
+          const double ours = ev.Evaluate(*e), theirs = ev.EvaluateWithMuparser(*e);
+          INFO(e->text(), " at x=", ev[0], " y=", ev[1], " z=", ev[2], " w=", ev[3]);
+          CHECK_MESSAGE(SameBits(ours, theirs), ours, " != ", theirs);
+          ++compared;
+        }
+      };
+      compare_all();  // not refreshed yet: as compiled
+      for (int draw = 0; draw < 3; ++draw) {
+        for (int slot : invariant) ev[slot] = RandomValue(rng);
+        ev.Refresh();
+        for (int inner = 0; inner < 3; ++inner) {
+          for (int slot = 0; slot < 4; ++slot)
+            if (std::find(invariant.begin(), invariant.end(), slot) == invariant.end())
+              ev[slot] = RandomValue(rng);
+          compare_all();
+        }
+      }
+      ev.Reset();
+      compare_all();
+      for (const Expression* e : formulas) hoisted_formulas += e->hoisted() ? 1 : 0;
+    }
+    MESSAGE(hoisted_formulas, " formulas with hoisted values, ", hoisted_values, " values hoisted, ",
+            compared, " comparisons");
+    CHECK(hoisted_formulas > 500);
+  }
+
+  TEST_CASE("hoisting: only runs of two or more instructions, shared between formulas") {
+    ExpressionSet set;
+    const int a = set.mutable_symbols().Add("a", 6), b = set.mutable_symbols().Add("b", 3);
+    const int x = set.mutable_symbols().Add("x", 2);
+    const Expression* both = set.Add("a / b * x", {});      // (a / b) hoisted: 2 * 2 = 4
+    const Expression* again = set.Add("x - a / b", {});     // the same value, read: 2 - 2 = 0
+    const Expression* single = set.Add("a * x", {});        // a name alone: nothing to hoist
+    const Expression* cond = set.Add("if(a > b, x, -x)", {});  // the condition: a > b = 1, so 2
+    set.Hoist(std::vector<int>{a, b});
+    CHECK(set.hoisted_values() == 2);  // a / b, and a > b
+    CHECK(both->hoisted());
+    CHECK(again->hoisted());
+    CHECK(!single->hoisted());
+    CHECK(cond->hoisted());
+    Evaluator ev(set);
+    ev.Refresh();
+    CHECK(ev.Evaluate(*both) == 4);
+    CHECK(ev.Evaluate(*again) == 0);
+    CHECK(ev.Evaluate(*single) == 12);
+    CHECK(ev.Evaluate(*cond) == 2);
+    ev[x] = 5;  // a varying name: no refresh needed
+    CHECK(ev.Evaluate(*both) == 10);
+    CHECK(ev.Evaluate(*cond) == 5);
+    ev[b] = 12;  // an invariant one: refreshed
+    ev.Refresh();
+    CHECK(ev.Evaluate(*both) == 2.5);  // 6 / 12 * 5
+    CHECK(ev.Evaluate(*cond) == -5);   // 6 > 12 is false
   }
 }
