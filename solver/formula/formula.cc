@@ -253,6 +253,18 @@ Op Fused(Op op, bool name) {
   }
 }
 
+// Whether an instruction reads the slot in its arg (a name pushed, or a fused operand).
+bool ReadsSlot(Op op) {
+  switch (op) {
+    case Op::kVar: case Op::kVarMul: case Op::kVarPow2: case Op::kVarPow3: case Op::kVarPow4:
+    case Op::kAddVar: case Op::kSubVar: case Op::kMulVar: case Op::kDivVar: case Op::kLtVar:
+    case Op::kGtVar: case Op::kLeVar: case Op::kGeVar: case Op::kEqVar: case Op::kNeVar:
+      return true;
+    default:
+      return false;
+  }
+}
+
 constexpr int kPrecOr = 1, kPrecAnd = 2, kPrecCompare = 4, kPrecAdd = 5, kPrecMul = 6,
               kPrecPow = 7, kPrecInfix = 6;
 
@@ -1093,12 +1105,11 @@ std::vector<int> ControlSlots(const std::vector<detail::Instruction>& program) {
   auto reads = [&](std::size_t from, std::size_t to) {
     for (std::size_t k = from; k < to; ++k) {
       const detail::Instruction& in = program[k];
+      if (ReadsSlot(in.op)) {
+        slots.push_back(in.arg);
+        continue;
+      }
       switch (in.op) {
-        case Op::kVar: case Op::kVarMul: case Op::kVarPow2: case Op::kVarPow3: case Op::kVarPow4:
-        case Op::kAddVar: case Op::kSubVar: case Op::kMulVar: case Op::kDivVar: case Op::kLtVar:
-        case Op::kGtVar: case Op::kLeVar: case Op::kGeVar: case Op::kEqVar: case Op::kNeVar:
-          slots.push_back(in.arg);
-          break;
         case Op::kIfEqVar: case Op::kIfNeVar:
           slots.push_back(in.left);
           slots.push_back(in.right);
@@ -1491,10 +1502,17 @@ void ExpressionSet::Hoist(std::span<const int> invariant) {
     for (const auto& [first, last] : runs) {
       const auto [it, added] = slot_of.emplace(compiler::RunKey(e->program_, first, last),
                                                static_cast<int>(symbols_.size() + hoisted_.size()));
-      if (added)
-        hoisted_.push_back({it->second, std::vector<detail::Instruction>(
-                                             e->program_.begin() + static_cast<std::ptrdiff_t>(first),
-                                             e->program_.begin() + static_cast<std::ptrdiff_t>(last) + 1)});
+      if (added) {
+        HoistedValue h{it->second,
+                       std::vector<detail::Instruction>(e->program_.begin() + static_cast<std::ptrdiff_t>(first),
+                                                        e->program_.begin() + static_cast<std::ptrdiff_t>(last) + 1),
+                       {}};
+        for (const detail::Instruction& in : h.program)
+          if (compiler::ReadsSlot(in.op)) h.reads.push_back(in.arg);
+        std::sort(h.reads.begin(), h.reads.end());
+        h.reads.erase(std::unique(h.reads.begin(), h.reads.end()), h.reads.end());
+        hoisted_.push_back(std::move(h));
+      }
       slots.push_back(it->second);
     }
     e->hoisted_ = compiler::ReplaceRuns(e->program_, runs, slots);
@@ -1505,6 +1523,11 @@ Evaluator::Evaluator(const ExpressionSet& set)
     : set_(&set),
       values_(std::make_unique<double[]>(std::max<std::size_t>(set.symbols().size() + set.hoisted_.size(), 1))),
       value_count_(set.symbols().size() + set.hoisted_.size()),
+      hoisted_inputs_([&set] {
+        std::size_t n = 0;
+        for (const ExpressionSet::HoistedValue& h : set.hoisted_) n += h.reads.size();
+        return n;
+      }()),
       stack_(set.longest_program_ + 1), degree_(set.longest_program_ + 1),
       moving_(std::max<std::size_t>(set.symbols().size(), 1), 0) {
   Reset();
@@ -1526,8 +1549,18 @@ void Evaluator::Reset() {
 
 void Evaluator::Refresh() {
   PARLEY_CHECK(value_count_ == set_->symbols().size() + set_->hoisted_.size());
-  for (const ExpressionSet::HoistedValue& h : set_->hoisted_)
-    values_[static_cast<std::size_t>(h.slot)] = compiler::RunProgram(h.program, values_.get(), stack_.data());
+  std::size_t at = 0;
+  for (const ExpressionSet::HoistedValue& h : set_->hoisted_) {
+    bool same = hoisted_known_;
+    for (int slot : h.reads) {
+      const std::uint64_t bits = std::bit_cast<std::uint64_t>(values_[static_cast<std::size_t>(slot)]);
+      same = same && hoisted_inputs_[at] == bits;
+      hoisted_inputs_[at++] = bits;
+    }
+    // A pure function of its inputs: the same bits in, the same value out.
+    if (!same) values_[static_cast<std::size_t>(h.slot)] = compiler::RunProgram(h.program, values_.get(), stack_.data());
+  }
+  hoisted_known_ = true;
   refreshed_ = true;
 }
 

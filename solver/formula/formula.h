@@ -183,6 +183,7 @@ class ExpressionSet {
   struct HoistedValue {
     int slot;
     std::vector<detail::Instruction> program;
+    std::vector<int> reads;  // the slots the program reads, each once
   };
   std::vector<HoistedValue> hoisted_;
   bool hoist_called_ = false;
@@ -242,6 +243,11 @@ class Evaluator {
   std::unique_ptr<double[]> values_;  // the symbols', then the hoisted values
   std::size_t value_count_;
   bool refreshed_ = false;  // the hoisted values are those of the invariant slots
+  // The bits of each hoisted value's inputs when it was last computed (in the set's order,
+  // HoistedValue::reads), valid once `hoisted_known_`: Refresh computes again only the
+  // values whose inputs changed (a sweep moves one parameter, which few of them read).
+  std::vector<std::uint64_t> hoisted_inputs_;
+  bool hoisted_known_ = false;
   std::vector<double> stack_;
   std::vector<unsigned char> degree_;  // AffineIn's degrees beside the stack
   std::vector<unsigned char> moving_;  // AffineIn's (EvaluateWatching's) slots: 1 if listed

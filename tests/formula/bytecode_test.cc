@@ -247,32 +247,45 @@ TEST_SUITE("formula") {
     CHECK(hoisted_formulas > 500);
   }
 
-  TEST_CASE("hoisting: only runs of two or more instructions, shared between formulas") {
+  TEST_CASE("hoisting: only runs of two or more instructions, shared, recomputed when read names change") {
     ExpressionSet set;
     const int a = set.mutable_symbols().Add("a", 6), b = set.mutable_symbols().Add("b", 3);
-    const int x = set.mutable_symbols().Add("x", 2);
-    const Expression* both = set.Add("a / b * x", {});      // (a / b) hoisted: 2 * 2 = 4
-    const Expression* again = set.Add("x - a / b", {});     // the same value, read: 2 - 2 = 0
-    const Expression* single = set.Add("a * x", {});        // a name alone: nothing to hoist
+    const int c = set.mutable_symbols().Add("c", 12), x = set.mutable_symbols().Add("x", 2);
+    const Expression* both = set.Add("a / b * x", {});         // (a / b) hoisted: 2 * 2 = 4
+    const Expression* again = set.Add("x - a / b", {});        // the same value, read: 2 - 2 = 0
+    const Expression* single = set.Add("a * x", {});           // a name alone: nothing to hoist
     const Expression* cond = set.Add("if(a > b, x, -x)", {});  // the condition: a > b = 1, so 2
-    set.Hoist(std::vector<int>{a, b});
-    CHECK(set.hoisted_values() == 2);  // a / b, and a > b
+    const Expression* other = set.Add("x + c / a", {});        // 2 + 12 / 6 = 4
+    set.Hoist(std::vector<int>{a, b, c});
+    CHECK(set.hoisted_values() == 3);  // a / b, a > b and c / a
     CHECK(both->hoisted());
     CHECK(again->hoisted());
     CHECK(!single->hoisted());
     CHECK(cond->hoisted());
+    CHECK(other->hoisted());
     Evaluator ev(set);
     ev.Refresh();
     CHECK(ev.Evaluate(*both) == 4);
     CHECK(ev.Evaluate(*again) == 0);
     CHECK(ev.Evaluate(*single) == 12);
     CHECK(ev.Evaluate(*cond) == 2);
+    CHECK(ev.Evaluate(*other) == 4);
     ev[x] = 5;  // a varying name: no refresh needed
     CHECK(ev.Evaluate(*both) == 10);
     CHECK(ev.Evaluate(*cond) == 5);
-    ev[b] = 12;  // an invariant one: refreshed
+    ev[b] = 12;  // an invariant one: refreshed (c / a, which does not read b, is kept)
     ev.Refresh();
     CHECK(ev.Evaluate(*both) == 2.5);  // 6 / 12 * 5
     CHECK(ev.Evaluate(*cond) == -5);   // 6 > 12 is false
+    CHECK(ev.Evaluate(*other) == 7);   // 5 + 12 / 6
+    ev[c] = 3;
+    ev.Refresh();
+    CHECK(ev.Evaluate(*other) == 5.5);  // 5 + 3 / 6
+    CHECK(ev.Evaluate(*both) == 2.5);
+    ev.Reset();  // back to the initial values, the formulas as compiled until a refresh
+    CHECK(ev.Evaluate(*other) == 4);  // 2 + 12 / 6
+    ev.Refresh();
+    CHECK(ev.Evaluate(*other) == 4);
+    CHECK(ev.Evaluate(*both) == 4);
   }
 }
