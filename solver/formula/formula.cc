@@ -1515,14 +1515,14 @@ void ExpressionSet::Hoist(std::span<const int> invariant) {
       }
       slots.push_back(it->second);
     }
-    e->hoisted_ = compiler::ReplaceRuns(e->program_, runs, slots);
+    e->residual_ = compiler::ReplaceRuns(e->program_, runs, slots);
   }
 }
 
 Evaluator::Evaluator(const ExpressionSet& set)
     : set_(&set),
-      values_(std::make_unique<double[]>(std::max<std::size_t>(set.symbols().size() + set.hoisted_.size(), 1))),
       value_count_(set.symbols().size() + set.hoisted_.size()),
+      values_(std::make_unique<double[]>(std::max<std::size_t>(value_count_, 1))),
       hoisted_inputs_([&set] {
         std::size_t n = 0;
         for (const ExpressionSet::HoistedValue& h : set.hoisted_) n += h.reads.size();
@@ -1568,8 +1568,8 @@ double Evaluator::Evaluate(const Expression& e) {
   // (That `e` belongs to this evaluator's set is checked once per use by its callers, e.g.
   // for a whole expansion; here only the bound, on the hot path.)
   PARLEY_CHECK(e.id_ < parsers_.size());
-  if (refreshed_ && !e.hoisted_.empty()) {
-    const double v = compiler::RunProgram(e.hoisted_, values_.get(), stack_.data());
+  if (refreshed_ && !e.residual_.empty()) {
+    const double v = compiler::RunProgram(e.residual_, values_.get(), stack_.data());
 #ifndef NDEBUG
     // Builds with assertions (the sanitizer and fuzzing builds) run the formula as compiled
     // too: a hoisted value not refreshed after its slots changed, or a wrong rewrite, stops here.

@@ -126,7 +126,7 @@ class Expression {
   // True when an Evaluator runs Parley's bytecode for it, false when muparser evaluates it.
   bool compiled() const { return !program_.empty(); }
   // True when it reads values hoisted out of it (ExpressionSet::Hoist).
-  bool hoisted() const { return !hoisted_.empty(); }
+  bool hoisted() const { return !residual_.empty(); }
 
  private:
   friend class ExpressionSet;
@@ -138,7 +138,7 @@ class Expression {
   std::vector<detail::Instruction> program_;  // empty: evaluated by muparser
   // The program with its invariant values read from their slots (ExpressionSet::Hoist), or
   // empty where nothing was hoisted.
-  std::vector<detail::Instruction> hoisted_;
+  std::vector<detail::Instruction> residual_;
   // The slots whose values decide which branches the program takes (the conditions' reads),
   // sorted: Evaluator::AffineIn's answer depends on no other slot's value.
   std::vector<int> control_;
@@ -240,8 +240,8 @@ class Evaluator {
   void FlagSlots(std::span<const int> slots, unsigned char flag);
 
   const ExpressionSet* set_;
+  std::size_t value_count_;  // the symbols' and the set's hoisted values
   std::unique_ptr<double[]> values_;  // the symbols', then the hoisted values
-  std::size_t value_count_;
   bool refreshed_ = false;  // the hoisted values are those of the invariant slots
   // The bits of each hoisted value's inputs when it was last computed (in the set's order,
   // HoistedValue::reads), valid once `hoisted_known_`: Refresh computes again only the

@@ -111,6 +111,29 @@ double RandomValue(std::mt19937& rng) {
   return std::uniform_real_distribution<double>(-10, 10)(rng);
 }
 
+// Symbols x, y, z, w at random initial values, then ten random formulas over them, of which
+// those muparser accepts (it rejects some, e.g. `!` before a parenthesis-free sum).
+std::vector<const Expression*> AddRandomFormulas(ExpressionSet& set, FormulaGenerator& generator,
+                                                 std::mt19937& rng) {
+  for (const char* name : {"x", "y", "z", "w"}) set.mutable_symbols().Add(name, RandomValue(rng));
+  std::vector<const Expression*> formulas;
+  for (int k = 0; k < 10; ++k) {
+    try {
+      formulas.push_back(set.Add(generator.Formula(), {}));
+    } catch (const CompileError&) {
+      // not a formula
+    }
+  }
+  return formulas;
+}
+
+// Checks that `e` gives muparser's value, bit for bit, at `ev`'s values (x, y, z, w).
+void CheckAsMuparser(Evaluator& ev, const Expression& e) {
+  const double ours = ev.Evaluate(e), theirs = ev.EvaluateWithMuparser(e);
+  INFO(e.text(), " at x=", ev[0], " y=", ev[1], " z=", ev[2], " w=", ev[3]);
+  CHECK_MESSAGE(SameBits(ours, theirs), ours, " != ", theirs);
+}
+
 double Value(const std::string& text) {
   ExpressionSet set;
   const Expression* e = set.Add(text, {});
@@ -161,25 +184,13 @@ TEST_SUITE("formula") {
     int accepted = 0, compiled = 0, compared = 0;
     for (int round = 0; round < 400; ++round) {
       ExpressionSet set;
-      for (const char* name : {"x", "y", "z", "w"})
-        set.mutable_symbols().Add(name, RandomValue(rng));
-      std::vector<const Expression*> formulas;
-      for (int k = 0; k < 10; ++k) {
-        std::string text = generator.Formula();
-        try {
-          formulas.push_back(set.Add(text, {}));
-        } catch (const CompileError&) {
-          // muparser rejects it (e.g. `!` before a parenthesis-free sum): not a formula.
-        }
-      }
+      const std::vector<const Expression*> formulas = AddRandomFormulas(set, generator, rng);
       Evaluator ev(set);
       for (int draw = 0; draw < 4; ++draw) {
         if (draw > 0)
           for (int slot = 0; slot < 4; ++slot) ev[slot] = RandomValue(rng);
         for (const Expression* e : formulas) {
-          double ours = ev.Evaluate(*e), theirs = ev.EvaluateWithMuparser(*e);
-          INFO(e->text(), " at x=", ev[0], " y=", ev[1], " z=", ev[2], " w=", ev[3]);
-          CHECK_MESSAGE(SameBits(ours, theirs), ours, " != ", theirs);
+          CheckAsMuparser(ev, *e);
           ++compared;
         }
       }
@@ -190,9 +201,7 @@ TEST_SUITE("formula") {
     CHECK(accepted > 2000);
     CHECK(compiled == accepted);  // every formula of the language is covered
   }
-}
 
-TEST_SUITE("formula") {
   // ExpressionSet::Hoist: values computed from invariant names alone move out of the formulas
   // and are computed once per Refresh. Every formula must keep muparser's value bit for bit
   // whatever moves, as long as Refresh follows each change of an invariant name; after a
@@ -204,15 +213,7 @@ TEST_SUITE("formula") {
     std::size_t hoisted_values = 0;
     for (int round = 0; round < 300; ++round) {
       ExpressionSet set;
-      for (const char* name : {"x", "y", "z", "w"})
-        set.mutable_symbols().Add(name, RandomValue(rng));
-      std::vector<const Expression*> formulas;
-      for (int k = 0; k < 10; ++k) {
-        try {
-          formulas.push_back(set.Add(generator.Formula(), {}));
-        } catch (const CompileError&) {
-        }
-      }
+      const std::vector<const Expression*> formulas = AddRandomFormulas(set, generator, rng);
       // x and y are invariant (z too in every third round), w always varies.
       std::vector<int> invariant{0, 1};
       if (round % 3 == 0) invariant.push_back(2);
@@ -221,9 +222,7 @@ TEST_SUITE("formula") {
       Evaluator ev(set);
       auto compare_all = [&] {
         for (const Expression* e : formulas) {
-          const double ours = ev.Evaluate(*e), theirs = ev.EvaluateWithMuparser(*e);
-          INFO(e->text(), " at x=", ev[0], " y=", ev[1], " z=", ev[2], " w=", ev[3]);
-          CHECK_MESSAGE(SameBits(ours, theirs), ours, " != ", theirs);
+          CheckAsMuparser(ev, *e);
           ++compared;
         }
       };
