@@ -1456,18 +1456,22 @@ bool LogBayes(const Game& game, InfosetId h, const LogReachTable& t, std::vector
 
 // The largest |ln sigma(h, a) - ln sigma(h, 0) - lambda (U(h, a) - U(h, 0))| over personal
 // sets and actions; infinite where it is undefined (a probability of 0).
-double LargestLogitGap(const Game& game, const ActionIndex& index, const std::vector<double>& log_behavior,
-                       const std::vector<double>& u, double lambda) {
-  double worst = 0;
+QreCheck LargestLogitGap(const Game& game, const ActionIndex& index, const std::vector<double>& log_behavior,
+                         const std::vector<double>& u, double lambda) {
+  QreCheck check;
   for (InfosetId h = 0; h < game.num_infosets(); ++h) {
     if (game.infoset_player(h) == kChancePlayer || game.num_actions(h) < 2) continue;
     const std::uint32_t f = index.first(h);
     for (std::uint32_t a = 1; a < game.num_actions(h); ++a) {
       double gap = log_behavior[f + a] - log_behavior[f] - lambda * (u[f + a] - u[f]);
-      worst = std::max(worst, std::isnan(gap) ? std::numeric_limits<double>::infinity() : std::abs(gap));
+      check.violation =
+          std::max(check.violation, std::isnan(gap) ? std::numeric_limits<double>::infinity() : std::abs(gap));
+      double size = std::abs(log_behavior[f + a]) + std::abs(log_behavior[f]) +
+                    lambda * (std::abs(u[f + a]) + std::abs(u[f]));
+      if (std::isfinite(size)) check.scale = std::max(check.scale, size);
     }
   }
-  return worst;
+  return check;
 }
 
 }  // namespace
@@ -1498,9 +1502,14 @@ std::vector<double> ActionValuesFromLog(const Game& game, const ActionIndex& ind
   return ActionValuesWith(game, index, BeliefsFromLog(game, index, log_behavior), NodeValues(game, index, behavior));
 }
 
+QreCheck CheckQreFromLog(const Game& game, const ActionIndex& index, const std::vector<double>& log_behavior,
+                         double lambda) {
+  return LargestLogitGap(game, index, log_behavior, ActionValuesFromLog(game, index, log_behavior), lambda);
+}
+
 double QreViolationFromLog(const Game& game, const ActionIndex& index, const std::vector<double>& log_behavior,
                            double lambda) {
-  return LargestLogitGap(game, index, log_behavior, ActionValuesFromLog(game, index, log_behavior), lambda);
+  return CheckQreFromLog(game, index, log_behavior, lambda).violation;
 }
 
 void AssignQreBeliefs(const Game& game, const ActionIndex& index, const std::vector<char>& subgame_roots,
@@ -1517,7 +1526,7 @@ double QreViolation(const Game& game, const ActionIndex& index, const std::vecto
                     double lambda) {
   std::vector<double> log_behavior(behavior.size());
   for (std::size_t i = 0; i < behavior.size(); ++i) log_behavior[i] = std::log(behavior[i]);
-  return LargestLogitGap(game, index, log_behavior, ActionValues(game, index, behavior), lambda);
+  return LargestLogitGap(game, index, log_behavior, ActionValues(game, index, behavior), lambda).violation;
 }
 
 std::vector<double> ChanceBehavior(const Game& game, const ActionIndex& index) {
@@ -1540,7 +1549,7 @@ QrePoint QreAt(const Game& game, double lambda, const LogitOptions& options) {
         point.log_behavior = log_b;
       },
       options);
-  if (!point.behavior.empty()) point.max_violation = QreViolationFromLog(game, index, point.log_behavior, lambda);
+  if (!point.behavior.empty()) point.check = CheckQreFromLog(game, index, point.log_behavior, lambda);
   return point;
 }
 

@@ -34,6 +34,7 @@
 // status saying so, never with an unverified profile.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -126,13 +127,26 @@ LogitStats TraceLogitQre(const model::Game& game, const LogitSubgame& subgame, c
 // the whole game starts from (TraceLogitQre's `behavior`).
 std::vector<double> ChanceBehavior(const model::Game& game, const ActionIndex& index);
 
+// How well a profile meets the QRE conditions: the largest violation (below), and the largest
+// sum of the terms it compares, |ln sigma(h, a)| + |ln sigma(h, 0)| + lambda (|U(h, a)| +
+// |U(h, 0)|), which sets what rounding alone can leave.
+struct QreCheck {
+  double violation = 0;
+  double scale = 0;
+  // The bar a QRE meets: 1e-9, or 1e-13 of the terms compared when they are larger than 1e4
+  // (payoffs in the billions at lambda 0.01 compare terms of 1e7, and the doubles' steps there
+  // are 1.9e-9), as the equilibrium check discounts rounding (CheckSubgameGain).
+  double bar() const { return std::max(1e-9, 1e-13 * scale); }
+  bool holds() const { return violation <= bar(); }
+};
+
 // One agent QRE of the whole game, checked.
 struct QrePoint {
   double lambda = 0;
   std::vector<double> behavior;      // over ActionIndex; empty when the trace stopped first
   std::vector<double> log_behavior;  // their logarithms, as the tracer has them
   LogitStats stats;                  // kReachedLambda, or why the trace stopped
-  double max_violation = 0;          // QreViolationFromLog of `log_behavior`
+  QreCheck check;                    // CheckQreFromLog of `log_behavior`
 };
 
 // The agent QRE at `lambda` (>= 0, in the game's payoff units) on the principal branch of the
@@ -151,6 +165,8 @@ std::vector<double> ActionValuesFromLog(const model::Game& game, const ActionInd
                                         const std::vector<double>& log_behavior);
 double QreViolationFromLog(const model::Game& game, const ActionIndex& index,
                            const std::vector<double>& log_behavior, double lambda);
+QreCheck CheckQreFromLog(const model::Game& game, const ActionIndex& index,
+                         const std::vector<double>& log_behavior, double lambda);
 // eq.beliefs and eq.belief_source as AssignBeliefs sets them for eq.behavior (beliefs.h),
 // except at sets whose linear reach probabilities all underflow while their logarithms do
 // not: those get Bayes' rule from `log_behavior`.

@@ -45,7 +45,7 @@ QreReport Qre(const model::Game& game, double lambda) {
   qre.lambda = lambda;
   qre.behavior = std::move(point.behavior);
   qre.log_behavior = std::move(point.log_behavior);
-  qre.max_violation = point.max_violation;
+  qre.check = point.check;
   if (point.stats.status != equilibrium::LogitStatus::kReachedLambda)
     qre.stopped = "the trace stopped at lambda " + FormatSignificant(point.stats.lambda, 6) + ": " +
                   equilibrium::QreStatusText(point.stats.status);

@@ -71,11 +71,22 @@ void QreSection(const ReportInput& input, const ReportOptions& options, Document
                                  "each node given that the set is reached (Bayes' rule):"});
     s.blocks.push_back(std::move(beliefs));
   }
+  const equilibrium::QreCheck& check = qre.check;
+  // Above 1e-9 the bar is what rounding allows at the size of the terms compared.
+  const bool scaled = check.bar() > 1e-9;
+  const std::string rounding = "the " + FormatSignificant(check.bar(), 2) +
+                               " that rounding allows where the terms compared reach " +
+                               FormatSignificant(check.scale, 2);
+  std::string verdict;
+  if (check.holds())
+    verdict = std::string(" (the profile is this lambda's quantal response equilibrium") +
+              (scaled ? "; within " + rounding : "") + ")";
+  else
+    verdict = ", which is more than " + (scaled ? rounding : std::string("1e-9")) +
+              ": treat this profile with caution";
   s.blocks.push_back(Paragraph{
       "Checked: for every pair of actions at every decision point, ln(probability ratio) = lambda x "
-      "(difference of expected payoffs) holds to within " + FormatSignificant(qre.max_violation, 2) +
-      (qre.max_violation <= 1e-9 ? " (the profile is this lambda's quantal response equilibrium)."
-                                  : ", which is more than 1e-9: treat this profile with caution.")});
+      "(difference of expected payoffs) holds to within " + FormatSignificant(check.violation, 2) + verdict + "."});
   doc.sections.push_back(std::move(s));
 }
 

@@ -17,6 +17,7 @@
 
 #include "solver/analysis/analysis.h"
 #include "solver/analysis/tornado.h"
+#include "solver/equilibrium/logit.h"
 #include "solver/equilibrium/profile.h"
 #include "solver/model/game.h"
 #include "solver/report/document.h"
@@ -91,7 +92,7 @@ struct QreReport {
   double lambda = 0;
   std::vector<double> behavior;      // over ActionIndex; empty when the trace stopped first
   std::vector<double> log_behavior;  // their logarithms, as the tracer has them
-  double max_violation = 0;          // equilibrium::QreViolationFromLog of log_behavior
+  equilibrium::QreCheck check;       // equilibrium::CheckQreFromLog of log_behavior
   std::string stopped;           // why the trace stopped before lambda ("" when it did not)
 };
 

@@ -528,7 +528,7 @@ t "" 2 "" { 0 1 }
     REQUIRE(steep.stats.status == LogitStatus::kReachedLambda);
     CHECK(*std::min_element(steep.behavior.begin(), steep.behavior.end()) == 0.0);  // underflow happens
     CHECK(QreViolation(*g, index, steep.behavior, 60) == std::numeric_limits<double>::infinity());
-    CHECK(steep.max_violation < 1e-9);
+    CHECK(steep.check.violation < 1e-9);
     equilibrium::Equilibrium linear, logs;
     linear.behavior = logs.behavior = steep.behavior;
     const auto roots = ProperSubgameRoots(*g);

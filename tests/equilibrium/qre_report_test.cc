@@ -5,6 +5,7 @@
 
 #include "solver/equilibrium/logit.h"
 #include "solver/io/efg.h"
+#include "solver/io/files.h"
 #include "tests/test_util.h"
 
 namespace parley::equilibrium {
@@ -31,7 +32,7 @@ TEST_SUITE("logit") {
     const double pass = 3 * (1 - p_l);
     CHECK(q.behavior[2] == doctest::Approx(p_l).epsilon(1e-12));
     CHECK(q.behavior[0] == doctest::Approx(1 / (1 + std::exp(2 * (pass - 1)))).epsilon(1e-12));
-    CHECK(q.max_violation < 1e-10);
+    CHECK(q.check.violation < 1e-10);
     // A profile that is not the QRE fails the check: uniform play at lambda 2.
     ActionIndex index(*game);
     CHECK(QreViolation(*game, index, {0.5, 0.5, 0.5, 0.5}, 2.0) > 1);
@@ -58,6 +59,36 @@ TEST_SUITE("logit") {
     auto plain = testing::RunParley("report " + game + " -o " + md);
     REQUIRE(plain.exit_code == 0);
     CHECK(testing::ReadFile(md).find("Quantal response equilibrium") == std::string::npos);
+  }
+
+  TEST_CASE("the QRE check at steep lambda x payoffs: rounding is not a violation, an error is") {
+    // Payoffs up to 1e9 at lambda 0.01: lambda x payoff is about 1e7, where a double's steps
+    // are 1.9e-9, so the conditions compare terms of 1e7 and rounding alone exceeds 1e-9.
+    const std::string path = testing::SourcePath("tests/data/billions_3p.efg");
+    auto game = io::LoadGame(path);
+    QrePoint q = QreAt(*game, 0.01);
+    REQUIRE(!q.behavior.empty());
+    CHECK(q.check.scale > 1e6);
+    CHECK(q.check.holds());
+    CHECK(q.check.violation <= 1e-13 * q.check.scale);
+    // One log-probability off by 1e-3 at the first personal set with two actions is caught.
+    ActionIndex index(*game);
+    std::vector<double> off = q.log_behavior;
+    for (model::InfosetId h = 0; h < game->num_infosets(); ++h)
+      if (game->infoset_player(h) != model::kChancePlayer && game->num_actions(h) >= 2) {
+        off[index.first(h)] += 1e-3;
+        break;
+      }
+    QreCheck bad = CheckQreFromLog(*game, index, off, 0.01);
+    CHECK(bad.violation >= 0.9e-3);
+    CHECK_FALSE(bad.holds());
+    // The report says why the bar is above 1e-9, and does not cry caution.
+    std::string md = testing::WriteTempFile("qre-billions.md", "");
+    auto r = testing::RunParley("report '" + path + "' --qre 0.01 -o " + md);
+    REQUIRE(r.exit_code == 0);
+    std::string text = testing::ReadFile(md);
+    CHECK(text.find("treat this profile with caution") == std::string::npos);
+    CHECK(text.find("that rounding allows where the terms compared reach") != std::string::npos);
   }
 }
 
