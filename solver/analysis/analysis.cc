@@ -380,13 +380,10 @@ void Summarise(MonteCarloResult& r) {
   for (std::size_t v = 0; v < r.value_names.size(); ++v) {
     if (r.samples.empty()) break;
     // Statistics over the samples where the value exists (an issue is NaN without a deal).
-    double sum = 0;
     column.clear();
     for (std::size_t k = 0; k < r.samples.size(); ++k) {
       double x = r.samples[k].values[v];
-      if (!std::isfinite(x)) continue;
-      column.push_back(x);
-      sum += x;
+      if (std::isfinite(x)) column.push_back(x);
     }
     Quantiles q;
     q.count = column.size();
@@ -396,13 +393,25 @@ void Summarise(MonteCarloResult& r) {
       r.value_stats[v] = q;
       continue;
     }
+    std::vector<double> sorted = column;
+    std::sort(sorted.begin(), sorted.end());
+    // The mean as the median plus the mean deviation from it, summed with Neumaier's
+    // compensation: values that are all equal have exactly that mean and a standard deviation
+    // of exactly 0 (a plain sum of 500 times 0.4 divided by 500 is not 0.4, and left a standard
+    // deviation of 3.5e-15), and a large common offset does not cost the spread its digits.
     const double m = static_cast<double>(column.size());
-    q.mean = sum / m;
+    const double centre = sorted[sorted.size() / 2];
+    double sum = 0, compensation = 0;
+    for (double x : column) {
+      const double d = x - centre;
+      const double t = sum + d;
+      compensation += std::abs(sum) >= std::abs(d) ? (sum - t) + d : (d - t) + sum;
+      sum = t;
+    }
+    q.mean = centre + (sum + compensation) / m;
     double ss = 0;
     for (double x : column) ss += (x - q.mean) * (x - q.mean);
     q.sd = column.size() > 1 ? std::sqrt(ss / (m - 1)) : 0;
-    std::vector<double> sorted = column;
-    std::sort(sorted.begin(), sorted.end());
     // Linear interpolation between order statistics (type 7 of Hyndman and Fan 1996).
     auto quantile = [&](double p) {
       double h = (sorted.size() - 1) * p;

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "solver/analysis/analysis.h"
 #include "solver/analysis/results_json.h"
@@ -136,6 +137,34 @@ TEST_SUITE("analysis") {
     CHECK(std::abs(r.shares[0].probability - 2.0 / 3.0) < 0.01);
     CHECK(r.shares[0].ci_low < 2.0 / 3.0);
     CHECK(r.shares[0].ci_high > 2.0 / 3.0);
+  }
+
+  TEST_CASE("value statistics: equal values have that mean and no spread; a known spread") {
+    MonteCarloResult r;
+    r.value_names = {"constant", "offset", "missing"};
+    r.outcomes = {"deal"};
+    r.outcome_keys = {"deal"};
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t k = 0; k < 500; ++k) {
+      // 1e8 + 0.25, 1e8 + 0.5, 1e8 + 0.75 in turn (and 1e8 + 0.5 twice more at the end): mean
+      // 1e8 + 0.5 exactly; squared deviations 2 x 0.0625 per three samples.
+      const double offset = k < 498 ? 1e8 + 0.25 * static_cast<double>(k % 3 + 1) : 1e8 + 0.5;
+      r.samples.push_back({k, 0, {0.4, offset, nan}});
+    }
+    r.requested = r.samples.size();
+    Summarise(r);
+    REQUIRE(r.value_stats.size() == 3);
+    // A plain sum of 500 times 0.4, divided by 500, is 0.4 + 1 ulp or so, and its standard
+    // deviation was 3.5e-15.
+    CHECK(r.value_stats[0].mean == 0.4);
+    CHECK(r.value_stats[0].sd == 0.0);
+    CHECK(r.value_stats[0].median == 0.4);
+    CHECK(r.value_stats[0].count == 500);
+    // 166 full cycles: 166 x 0.125 = 20.75 of squared deviations over 499 degrees of freedom.
+    CHECK(r.value_stats[1].mean == 1e8 + 0.5);
+    CHECK(r.value_stats[1].sd == doctest::Approx(std::sqrt(20.75 / 499)).epsilon(1e-14));
+    CHECK(r.value_stats[2].count == 0);
+    CHECK(std::isnan(r.value_stats[2].mean));
   }
 
   TEST_CASE("distributions: means and ranges") {
