@@ -87,11 +87,117 @@ std::string AgreementKey(const scenario::BargainRecord& b) {
   return out;
 }
 
+namespace {
+
+// Nesting of branch points (chance moves, mixed choices) written out in full; deeper ones
+// are written "(...)".
+constexpr int kMaxBranchDepth = 16;
+
+// The words of the equilibrium path below a node (DescribePathOutcome's text).
+class PathWords {
+ public:
+  PathWords(const model::Game& game, const equilibrium::Equilibrium& eq, const equilibrium::ActionIndex& index,
+            const std::vector<double>& reach)
+      : game_(game), eq_(eq), index_(index), reach_(reach), moves_below_(game.num_nodes(), 0) {
+    // Children are numbered after their parent (preorder): one pass from the last node up.
+    for (model::NodeId v = game.num_nodes(); v-- > 0;) {
+      if (game.is_terminal(v)) continue;
+      char below = game.kind(v) == model::NodeKind::kDecision && reach[v] > kSupportTolerance;
+      for (std::uint32_t a = 0; a < game.num_actions(game.infoset(v)) && !below; ++a)
+        below = moves_below_[game.child(v, a)];
+      moves_below_[v] = below;
+    }
+  }
+
+  // Along the path from `v`: each decision as "Player choice", joined by " > "; where play
+  // branches (a chance move with two or more outcomes reached, or a mixed choice), each branch
+  // after its move's name, "(regulator acts: ...; dismisses: end)", "end" where no one moves
+  // again; branches that read the same (a move the next mover does not see) are written
+  // once, as a continuation. A chance move with a single outcome reached is passed through.
+  void Write(model::NodeId v, int depth, std::string& out) const {
+    while (!game_.is_terminal(v)) {
+      const model::InfosetId h = game_.infoset(v);
+      const bool chance = game_.kind(v) == model::NodeKind::kChance;
+      std::vector<std::uint32_t> branches;
+      for (std::uint32_t a = 0; a < game_.num_actions(h); ++a) {
+        const bool taken = chance ? reach_[game_.child(v, a)] > kSupportTolerance
+                                  : eq_.behavior[index_.first(h) + a] > kSupportTolerance;
+        if (taken) branches.push_back(a);
+      }
+      if (!chance) {
+        Continue(out);
+        out += game_.player_name(game_.player(v)) + " " + (branches.size() > 1 ? "mixes " : "");
+        for (std::size_t i = 0; i < branches.size(); ++i) out += (i ? "/" : "") + MoveName(h, branches[i]);
+      }
+      if (branches.empty()) return;
+      if (branches.size() == 1) {
+        v = game_.child(v, branches.front());
+        continue;
+      }
+      bool moves = false;
+      for (std::uint32_t a : branches) moves = moves || moves_below_[game_.child(v, a)];
+      if (!moves) return;
+      if (depth >= kMaxBranchDepth) {
+        out += chance ? (out.empty() ? "(...)" : " > (...)") : " (...)";
+        return;
+      }
+      std::vector<std::string> texts(branches.size());
+      for (std::size_t i = 0; i < branches.size(); ++i) {
+        const model::NodeId c = game_.child(v, branches[i]);
+        if (moves_below_[c])
+          Write(c, depth + 1, texts[i]);
+        else
+          texts[i] = "end";
+      }
+      // The same moves whichever way play goes (a move the next player does not see): once.
+      if (std::all_of(texts.begin(), texts.end(), [&](const std::string& t) { return t == texts.front(); })) {
+        Continue(out);
+        out += texts.front();
+        return;
+      }
+      if (chance)
+        Continue(out);
+      else
+        out += " ";
+      out += "(";
+      if (chance) out += ChanceName(v) + " ";
+      for (std::size_t i = 0; i < branches.size(); ++i)
+        out += (i ? "; " : "") + MoveName(h, branches[i]) + ": " + texts[i];
+      out += ")";
+      return;
+    }
+  }
+
+ private:
+  // " > " between two steps of one path; nothing at the start of the path or of a branch.
+  static void Continue(std::string& out) {
+    if (!out.empty() && out.back() != ' ') out += " > ";
+  }
+  std::string MoveName(model::InfosetId h, std::uint32_t a) const {
+    const std::string label(game_.action_label(h, a));
+    return label.empty() ? "#" + std::to_string(a + 1) : label;
+  }
+  std::string ChanceName(model::NodeId v) const {
+    std::string name(game_.infoset_label(game_.infoset(v)));
+    if (name.empty()) name = std::string(game_.node_label(v));
+    return name.empty() ? "chance" : name;
+  }
+
+  const model::Game& game_;
+  const equilibrium::Equilibrium& eq_;
+  const equilibrium::ActionIndex& index_;
+  const std::vector<double>& reach_;
+  std::vector<char> moves_below_;  // a decision node play reaches at or below the node
+};
+
+}  // namespace
+
 PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equilibrium& eq,
                                 const equilibrium::ActionIndex& index,
                                 const std::vector<double>& reach) {
   PathOutcome out;
-  // Once per information set: the nodes of a set reached together share one choice.
+  // The key: once per information set play reaches, its player, number and support (the
+  // nodes of a set reached together share one choice), in preorder.
   std::vector<char> seen(game.num_infosets(), 0);
   for (model::NodeId v = 0; v < game.num_nodes(); ++v) {
     if (game.kind(v) != model::NodeKind::kDecision || reach[v] <= kSupportTolerance) continue;
@@ -99,20 +205,15 @@ PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equi
     if (seen[h]) continue;
     seen[h] = 1;
     std::uint32_t first = index.first(h);
-    std::vector<std::uint32_t> support;
+    out.key += (out.key.empty() ? "" : ";") + std::to_string(game.player(v)) + "@" + std::to_string(h) + ":";
+    bool any = false;
     for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
-      if (eq.behavior[first + a] > kSupportTolerance) support.push_back(a);
-    std::string choice = support.size() > 1 ? "mixes " : "";
-    out.key += (out.key.empty() ? "" : ";") + std::to_string(game.player(v)) + "@" +
-               std::to_string(h) + ":";
-    for (std::size_t i = 0; i < support.size(); ++i) {
-      const std::string label(game.action_label(h, support[i]));
-      choice += (i ? "/" : "") + (label.empty() ? "#" + std::to_string(support[i] + 1) : label);
-      out.key += (i ? "+" : "") + std::to_string(support[i]);
-    }
-    if (!out.text.empty()) out.text += " > ";
-    out.text += game.player_name(game.player(v)) + " " + choice;
+      if (eq.behavior[first + a] > kSupportTolerance) {
+        out.key += (any ? "+" : "") + std::to_string(a);
+        any = true;
+      }
   }
+  if (game.num_nodes() > 0) PathWords(game, eq, index, reach).Write(0, 0, out.text);
   if (out.text.empty()) out.text = "(no decisions)";
   return out;
 }

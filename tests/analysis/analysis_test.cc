@@ -216,6 +216,34 @@ TEST_SUITE("analysis") {
     CHECK(DescribePath(*game, solution.equilibria.at(0)) == "Ann mixes H/T > Bo mixes H/T");
   }
 
+  TEST_CASE("an outcome's words branch at chance moves, and only where the branches differ") {
+    // Ann complains (2 > 1). Then the regulator acts (1/3) or dismisses (2/3). Bo sees which:
+    // after "acts" he litigates (1 > 0), after "dismisses" he accepts (2 > 0). Then a second
+    // chance move (a coin, 1/2 each) that no one sees, before Ann's last choice "x" or "y"
+    // (x: 1 > 0) in one set across the coin; after "dismisses", no coin and no more moves.
+    constexpr const char* kEfg = R"(EFG 2 R "branches" { "Ann" "Bo" }
+p "" 1 1 "complaint" { "complain" "refrain" } 0
+c "" 1 "regulator" { "acts" 1/3 "dismisses" 2/3 } 0
+p "" 2 1 "after acts" { "litigate" "settle" } 0
+c "" 2 "coin" { "heads" 1/2 "tails" 1/2 } 0
+p "" 1 2 "last" { "x" "y" } 0
+t "" 1 "" { 2 1 }
+t "" 2 "" { 1 1 }
+p "" 1 2 "last" { "x" "y" } 0
+t "" 3 "" { 2 1 }
+t "" 4 "" { 1 1 }
+t "" 5 "" { 0 0 }
+p "" 2 2 "after dismisses" { "accept" "fight" } 0
+t "" 6 "" { 2 2 }
+t "" 7 "" { 2 0 }
+t "" 8 "" { 1 0 }
+)";
+    auto game = io::ReadEfg(kEfg, "branches.efg");
+    auto solution = equilibrium::SolveSubgamePerfect(*game);
+    CHECK(DescribePath(*game, solution.equilibria.at(0)) ==
+          "Ann complain > (regulator acts: Bo litigate > Ann x; dismisses: Bo accept)");
+  }
+
   TEST_CASE("shard parsing") {
     CHECK(ParseShard("2/8").index == 1);
     CHECK(ParseShard("2/8").count == 8);
