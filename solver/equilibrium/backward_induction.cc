@@ -14,11 +14,17 @@ using model::NodeKind;
 
 namespace {
 
-// Numeric policy: doubles compare with a tolerance, rationals exactly.
-bool Better(double a, double b, double tol) { return a > b + tol * (1 + std::abs(b)); }
-bool Tied(double a, double b, double tol) { return std::abs(a - b) <= tol * (1 + std::abs(b)); }
-bool Better(const Rational& a, const Rational& b, double) { return a > b; }
-bool Tied(const Rational& a, const Rational& b, double) { return a == b; }
+// Numeric policy: doubles compare with a tolerance relative to their size, measured from the
+// game's TieUnit (profile.h); rationals compare exactly.
+struct TieRule {
+  double tolerance = kTieTolerance;
+  double unit = 1;
+  TieRule(const model::Game& game, double tol) : tolerance(tol), unit(TieUnit(game)) {}
+};
+bool Better(double a, double b, const TieRule& t) { return a > b + t.tolerance * (t.unit + std::abs(b)); }
+bool Tied(double a, double b, const TieRule& t) { return std::abs(a - b) <= t.tolerance * (t.unit + std::abs(b)); }
+bool Better(const Rational& a, const Rational& b, const TieRule&) { return a > b; }
+bool Tied(const Rational& a, const Rational& b, const TieRule&) { return a == b; }
 
 template <class T>
 T Payoff(const model::Game& g, model::OutcomeId o, int p);
@@ -58,7 +64,7 @@ void SetPayoffs(const T* root, int np, Equilibrium& eq) {
 // the first optimal action at every decision node into `choice` (per information set; may be
 // null) and the decision nodes with ties, last first, into `indifferent` (may be null).
 template <class T>
-void SweepValues(const model::Game& game, double tol, T* values, std::uint32_t* choice,
+void SweepValues(const model::Game& game, const TieRule& tol, T* values, std::uint32_t* choice,
                  std::vector<NodeId>* indifferent) {
   const int np = game.num_players();
   const NodeId n = game.num_nodes();
@@ -115,7 +121,7 @@ void SweepValues(const model::Game& game, double tol, T* values, std::uint32_t* 
 
 // One equilibrium: values per node and the first optimal action at every decision node.
 template <class T>
-Equilibrium SolveOne(const model::Game& game, const ActionIndex& index, double tol) {
+Equilibrium SolveOne(const model::Game& game, const ActionIndex& index, const TieRule& tol) {
   const int np = game.num_players();
   const NodeId n = game.num_nodes();
   std::vector<T> values(static_cast<std::size_t>(n) * np);
@@ -147,7 +153,7 @@ template <class T>
 class Enumerator {
  public:
   Enumerator(const model::Game& game, const BackwardInductionOptions& options)
-      : game_(game), options_(options), np_(game.num_players()) {}
+      : game_(game), options_(options), np_(game.num_players()), tie_(game, options.tie_tolerance) {}
 
   // The equilibria found; *stopped_by says why the list is incomplete ("" when it is not).
   std::vector<Equilibrium> Run(const ActionIndex& index, bool* truncated, std::string* stopped_by) {
@@ -204,10 +210,10 @@ class Enumerator {
         T best = Value(lists_[kids[0]][pick[0]])[p];
         for (std::uint32_t a = 1; a < kids.size(); ++a) {
           const T& x = Value(lists_[kids[a]][pick[a]])[p];
-          if (Better(x, best, options_.tie_tolerance)) best = x;
+          if (Better(x, best, tie_)) best = x;
         }
         for (std::uint32_t a = 0; a < kids.size(); ++a) {
-          if (Tied(Value(lists_[kids[a]][pick[a]])[p], best, options_.tie_tolerance)) {
+          if (Tied(Value(lists_[kids[a]][pick[a]])[p], best, tie_)) {
             if (lists_[v].size() >= cap_) {
               truncated_ = truncated_ || !over_budget_;
               break;
@@ -294,7 +300,7 @@ class Enumerator {
         const T* chosen = Value(child_entries_[entry.first_child_entry + entry.choice]);
         for (std::uint32_t a = 0; a < kids.size(); ++a)
           if (Tied(Value(child_entries_[entry.first_child_entry + a])[p], chosen[p],
-                   options_.tie_tolerance))
+                   tie_))
             ++optimal;
         if (optimal > 1) eq.indifferent.push_back(v);
       } else {
@@ -317,6 +323,7 @@ class Enumerator {
   const model::Game& game_;
   const BackwardInductionOptions& options_;
   const int np_;
+  const TieRule tie_;
   std::vector<std::vector<std::uint32_t>> lists_;
   std::vector<Entry> entries_;
   std::vector<std::uint32_t> child_entries_;
@@ -342,7 +349,7 @@ Solution Solve(const model::Game& game, const BackwardInductionOptions& options)
                         " listed are subgame-perfect equilibria, and there may be others");
     }
   } else {
-    s.equilibria.push_back(SolveOne<T>(game, index, options.tie_tolerance));
+    s.equilibria.push_back(SolveOne<T>(game, index, TieRule(game, options.tie_tolerance)));
   }
   for (Equilibrium& eq : s.equilibria) eq.max_gain = PerfectInformationGain(game, index, eq.behavior);
   return s;
@@ -439,7 +446,7 @@ std::span<const double> BackwardInductionPayoffs(const model::Game& game,
   const std::size_t np = static_cast<std::size_t>(game.num_players());
   const std::size_t size = static_cast<std::size_t>(game.num_nodes()) * np;
   if (values.size() < size) values.resize(size);
-  SweepValues<double>(game, kTieTolerance, values.data(), nullptr, nullptr);
+  SweepValues<double>(game, TieRule(game, kTieTolerance), values.data(), nullptr, nullptr);
   return {values.data(), np};
 }
 

@@ -74,4 +74,12 @@ double PerfectInformationGain(const Game& game, const ActionIndex& index,
   return worst;
 }
 
+double TieUnit(const Game& game) {
+  double largest = 0;
+  for (model::OutcomeId o = 0; o < game.num_outcomes(); ++o)
+    for (double x : game.payoffs(o)) largest = std::max(largest, std::abs(x));
+  // All payoffs 0 (or none): nothing to compare; keep the unit 1.
+  return largest > 0 && largest < 1 ? largest : 1.0;
+}
+
 }  // namespace parley::equilibrium

@@ -24,6 +24,12 @@ using model::NodeId;
 // that switching values found by bisection are accurate to about 1e-12 of the payoffs' size.
 inline constexpr double kTieTolerance = 1e-12;
 
+// What "their size" is measured from: two values a and b tie when |a - b| <= tolerance x
+// (unit + |b|), where the unit is the largest |payoff| of the game when that is below 1, and 1
+// otherwise. A game stated in millionths is compared at its own scale (with a unit of 1, every
+// payoff of 1e-12 would tie with 0); one whose payoffs reach 1 or more keeps the unit 1.
+double TieUnit(const Game& game);
+
 // Numbers the (information set, action) pairs of a game 0 .. size()-1, set by set.
 class ActionIndex {
  public:

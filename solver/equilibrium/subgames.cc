@@ -46,10 +46,12 @@ std::string ExactNeedsTwoPlayersMessage(const Game& game, NodeId root) {
          "branch to an equilibrium in floating point and verifies it";
 }
 
+// Ties as backward induction has them: within kTieTolerance of their size, measured from the
+// game's TieUnit (profile.h), in doubles; exactly equal in rationals.
 template <class T>
-bool Tied(const T& a, const T& b) {
+bool Tied(const T& a, const T& b, double unit) {
   if constexpr (std::is_same_v<T, double>)
-    return std::abs(a - b) <= kTieTolerance * (1 + std::abs(b));
+    return std::abs(a - b) <= kTieTolerance * (unit + std::abs(b));
   else
     return a == b;
 }
@@ -81,6 +83,7 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
                       [[maybe_unused]] std::string* inconclusive = nullptr) {
   const NodeId n = game.num_nodes();
   const int np = game.num_players();
+  const double tie_unit = TieUnit(game);
   ActionIndex index(game);
   std::vector<T> behavior(index.size(), T(0));
   for (InfosetId h = 0; h < game.num_infosets(); ++h)
@@ -119,12 +122,12 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         if (value[static_cast<std::size_t>(kids[a]) * np + mover] >
                 value[static_cast<std::size_t>(kids[best]) * np + mover] &&
             !Tied(value[static_cast<std::size_t>(kids[a]) * np + mover],
-                  value[static_cast<std::size_t>(kids[best]) * np + mover]))
+                  value[static_cast<std::size_t>(kids[best]) * np + mover], tie_unit))
           best = a;
       int optimal = 0;
       for (std::uint32_t a = 0; a < kids.size(); ++a)
         optimal += Tied(value[static_cast<std::size_t>(kids[a]) * np + mover],
-                        value[static_cast<std::size_t>(kids[best]) * np + mover]);
+                        value[static_cast<std::size_t>(kids[best]) * np + mover], tie_unit);
       if (optimal > 1) eq.indifferent.push_back(r);
       behavior[index(h, best)] = 1;
       for (int p = 0; p < np; ++p) out[p] += value[static_cast<std::size_t>(kids[best]) * np + p];

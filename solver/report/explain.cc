@@ -26,12 +26,13 @@ struct Context {
   std::vector<double> values;  // NodeValues: num_nodes x num_players
   int np;
   std::vector<char> subgame_roots;  // ProperSubgameRoots
+  double tie_unit = 1;              // equilibrium::TieUnit: values are compared at the game's scale
 
   double Value(NodeId v, int player) const {
     return values[static_cast<std::size_t>(v) * np + player];
   }
   bool Tied(double a, double b) const {
-    return std::abs(a - b) <= options.tie_tolerance * std::max({1.0, std::abs(a), std::abs(b)});
+    return std::abs(a - b) <= options.tie_tolerance * std::max({tie_unit, std::abs(a), std::abs(b)});
   }
 };
 
@@ -260,7 +261,7 @@ std::string ExplainConclusion(const Game& game, const equilibrium::Equilibrium& 
 }
 
 Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const ExplainOptions& options) {
-  Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players(), {}};
+  Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players(), {}, equilibrium::TieUnit(game)};
   c.reach = equilibrium::ReachProbabilities(game, c.index, eq.behavior);
   c.values = equilibrium::NodeValues(game, c.index, eq.behavior);
   c.subgame_roots = equilibrium::ProperSubgameRoots(game);

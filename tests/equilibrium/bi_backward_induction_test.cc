@@ -349,5 +349,41 @@ t "" 5 "go" { 5, 0 }
   CHECK(PerfectInformationGain(*g, index, profile(1, 1, 1)) == 1);
 }
 
+TEST_CASE("payoffs in trillionths are compared at their own scale, not tied with 0") {
+  // P1 takes r (0.5e-12) or l (1e-12); P2 then answers in a subgame worth 2e-12 or 3e-12 to
+  // it. With ties measured against 1 (tolerance 1e-12 x (1 + |b|)), every difference here was
+  // a tie and the first action won: r, worth half of l. The scale of the game is 3e-12.
+  auto g = io::ReadEfg(R"(EFG 2 R "small" { "P1" "P2" }
+p "" 1 1 "first" { "r" "l" } 0
+t "" 1 "r" { 0.5e-12, 0 }
+p "" 2 1 "second" { "a" "b" } 0
+t "" 2 "la" { 1e-12, 2e-12 }
+t "" 3 "lb" { 0, 3e-12 }
+)",
+                       "small.efg");
+  CHECK(TieUnit(*g) == 3e-12);
+  ActionIndex index(*g);
+  for (bool all : {false, true}) {
+    BackwardInductionOptions options;
+    options.all = all;
+    Solution s = SolveBackwardInduction(*g, options);
+    REQUIRE(s.equilibria.size() == 1);
+    const Equilibrium& eq = s.equilibria.front();
+    // P2 takes b (3e-12 > 2e-12); then P1 gets 0 from l and takes r (0.5e-12 > 0).
+    CHECK(eq.behavior[index(1, 1)] == 1);  // b
+    CHECK(eq.behavior[index(0, 0)] == 1);  // r
+    CHECK(eq.indifferent.empty());
+    CHECK(eq.payoffs[0] == 0.5e-12);
+  }
+  // Games whose payoffs reach 1 keep the unit 1.
+  auto big = io::ReadEfg(R"(EFG 2 R "big" { "P1" "P2" }
+p "" 1 1 "first" { "r" "l" } 0
+t "" 1 "r" { 2, 0 }
+t "" 2 "l" { 0.5, 0 }
+)",
+                         "big.efg");
+  CHECK(TieUnit(*big) == 1.0);
+}
+
 }  // namespace
 }  // namespace parley::equilibrium
