@@ -2,6 +2,7 @@
 // response equilibrium on the principal branch (solver/equilibrium/logit.h), as a behaviour
 // profile with the beliefs it induces, at one lambda or along a grid; or the lambda that best
 // explains observed action counts (maximum likelihood, with a standard error).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -53,7 +54,10 @@ std::vector<double> ParseLambdas(const std::string& spec) {
     throw Error("--lambda LO:HI:N needs LO < HI and a whole N from 2 to 100000");
   std::vector<double> out;
   const auto n = static_cast<std::size_t>(count);
-  for (std::size_t i = 0; i < n; ++i) out.push_back(lo + (hi - lo) * static_cast<double>(i) / (n - 1));
+  // HI exactly at the end (lo + (hi - lo) x 1 can round past it), never past it in between.
+  for (std::size_t i = 0; i + 1 < n; ++i)
+    out.push_back(std::min(hi, lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(n - 1)));
+  out.push_back(hi);
   return out;
 }
 

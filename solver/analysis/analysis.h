@@ -10,6 +10,7 @@
 // single run's result.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -78,7 +79,13 @@ struct Axis {
   std::size_t parameter = 0;
   double lo = 0, hi = 1;
   std::size_t n = 11;
-  double At(std::size_t i) const { return n == 1 ? lo : lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(n - 1); }
+  // The i-th of n evenly spaced points: LO and HI exactly at the ends (lo + (hi - lo) x 1 can
+  // round past HI, and so past the parameter's range), and never past HI in between.
+  double At(std::size_t i) const {
+    if (n == 1 || i == 0) return lo;
+    if (i + 1 >= n) return hi;
+    return std::min(hi, lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(n - 1));
+  }
 };
 // Parses "NAME=LO:HI:N" (N >= 2, or N omitted when `default_n` > 0); checks the model's
 // range. Throws parley::Error.

@@ -139,6 +139,20 @@ TEST_SUITE("analysis") {
     CHECK(r.shares[0].ci_high > 2.0 / 3.0);
   }
 
+  TEST_CASE("a grid's ends are LO and HI exactly") {
+    // 0.01 + (0.22 - 0.01) x 1 = 0.22000000000000003 in doubles, and 0.08 + 0.92 x 1 =
+    // 1.0000000000000002: past a range's end (a probability 1 - q of -2.2e-16).
+    Axis a;
+    a.lo = 0.01, a.hi = 0.22, a.n = 6;
+    CHECK(a.At(5) == 0.22);
+    CHECK(a.At(0) == 0.01);
+    Axis b;
+    b.lo = 0.08, b.hi = 1, b.n = 6;
+    CHECK(b.At(5) == 1.0);
+    for (std::size_t i = 0; i < b.n; ++i) CHECK(b.At(i) <= 1.0);
+    CHECK(b.At(1) == 0.08 + 0.92 * 1 / 5);
+  }
+
   TEST_CASE("value statistics: equal values have that mean and no spread; a known spread") {
     MonteCarloResult r;
     r.value_names = {"constant", "offset", "missing"};
