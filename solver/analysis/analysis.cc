@@ -143,31 +143,42 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
     if (grid.points[k + 1].index == grid.points[k].index + 1 &&
         grid.points[k].observation.Identity() != grid.points[k + 1].observation.Identity())
       switches.push_back(k);
-  std::vector<Threshold> found(switches.size());
+  // Each pair of neighbouring grid points with different outcomes holds one switch or more:
+  // bisection finds the first (keeping the outcome below at lo and anything else at hi); when
+  // the outcome it ends on above is not the grid point's, another switch lies between there
+  // and the grid point, and is searched for the same way.
+  constexpr std::size_t kMaxSwitchesPerStep = 64;
+  std::vector<std::vector<Threshold>> found(switches.size());
   auto make_worker = [&]() -> std::function<void(std::size_t)> {
     auto evaluate = model.make_evaluator();
     return [&, evaluate](std::size_t s) {
       const SweepPoint& a = grid.points[switches[s]];
       const SweepPoint& b = grid.points[switches[s] + 1];
-      double lo = a.x[0], hi = b.x[0];
-      std::string below = a.observation.outcome, above = b.observation.outcome;
-      std::string below_key = a.observation.Identity(), above_key = b.observation.Identity();
+      double start = a.x[0];
+      std::string below = a.observation.outcome, below_key = a.observation.Identity();
       std::vector<double> params = model.base_values;
-      // Keep outcome `below` at lo and anything else at hi.
-      while (hi - lo > tolerance) {
-        double mid = lo + (hi - lo) / 2;
-        if (mid <= lo || mid >= hi) break;  // no double in between
-        params[axis.parameter] = mid;
-        Observation o = evaluate(params);
-        if (o.Identity() == below_key) {
-          lo = mid;
-        } else {
-          hi = mid;
-          above = o.outcome;
-          above_key = o.Identity();
+      for (;;) {
+        double lo = start, hi = b.x[0];
+        std::string above = b.observation.outcome, above_key = b.observation.Identity();
+        while (hi - lo > tolerance) {
+          double mid = lo + (hi - lo) / 2;
+          if (mid <= lo || mid >= hi) break;  // no double in between
+          params[axis.parameter] = mid;
+          Observation o = evaluate(params);
+          if (o.Identity() == below_key) {
+            lo = mid;
+          } else {
+            hi = mid;
+            above = o.outcome;
+            above_key = o.Identity();
+          }
         }
+        found[s].push_back(Threshold{axis.name, lo + (hi - lo) / 2, lo, hi, below, above, below_key, above_key});
+        if (above_key == b.observation.Identity() || hi >= b.x[0] || found[s].size() >= kMaxSwitchesPerStep) break;
+        start = hi;
+        below = above;
+        below_key = above_key;
       }
-      found[s] = Threshold{axis.name, lo + (hi - lo) / 2, lo, hi, below, above, below_key, above_key};
     };
   };
   ParallelOptions parallel{options.threads, options.cancel, false, "thresholds"};
@@ -175,22 +186,29 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
   std::size_t completed = ParallelFor(switches.size(), make_worker, parallel, &done);
   if (interrupted && completed < switches.size()) *interrupted = true;
   std::vector<Threshold> out;
+  bool previous_done = false;
   for (std::size_t s = 0; s < switches.size(); ++s) {
-    if (!done[s]) continue;
-    // An outcome that holds on a region narrower than the tolerance (a single grid point
-    // where the parameter makes two options tie exactly) is no region: the two switches
-    // around it are one switch, from the outcome below to the outcome above.
-    if (!out.empty() && found[s].lo - out.back().hi <= tolerance && s > 0 && done[s - 1]) {
-      Threshold& last = out.back();
-      last.hi = found[s].hi;
-      last.value = last.lo + (last.hi - last.lo) / 2;
-      last.above = found[s].above;
-      last.above_key = found[s].above_key;
-      if (last.below_key != last.above_key) continue;
-      out.pop_back();  // back to where it was: no switch at all
+    if (!done[s]) {
+      previous_done = false;
       continue;
     }
-    out.push_back(found[s]);
+    for (std::size_t k = 0; k < found[s].size(); ++k) {
+      const Threshold& t = found[s][k];
+      // An outcome that holds on a region narrower than the tolerance (a single grid point
+      // where the parameter makes two options tie exactly) is no region: the two switches
+      // around it are one switch, from the outcome below to the outcome above.
+      if (!out.empty() && (k > 0 || previous_done) && t.lo - out.back().hi <= tolerance) {
+        Threshold& last = out.back();
+        last.hi = t.hi;
+        last.value = last.lo + (last.hi - last.lo) / 2;
+        last.above = t.above;
+        last.above_key = t.above_key;
+        if (last.below_key == last.above_key) out.pop_back();  // back to where it was: no switch
+        continue;
+      }
+      out.push_back(t);
+    }
+    previous_done = true;
   }
   return out;
 }

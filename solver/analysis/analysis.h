@@ -115,9 +115,13 @@ struct Threshold {
   std::string below_key, above_key;  // and as Observation::Identity()
 };
 // Evaluates a grid of axis.n points, then bisects every interval whose ends differ until it
-// is narrower than `tolerance`. Switches closer together than the grid step can be missed
-// (a finer grid finds them); an outcome met only on a stretch narrower than `tolerance` (a
-// single point where two options tie exactly) is not reported as a region of its own.
+// is narrower than `tolerance`; when the outcome found above a switch is not the one at the
+// interval's top, the rest of the interval is searched again, so several switches between two
+// grid points are all found as long as the outcomes met on the way differ from the top one (an
+// outcome that leaves and comes back between two grid points, A B A, shows as no change: a
+// finer grid finds it). At most 64 switches per interval. An outcome met only on a stretch
+// narrower than `tolerance` (a single point where two options tie exactly) is not reported as
+// a region of its own.
 std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, double tolerance,
                                       const RunOptions& options, bool* interrupted = nullptr);
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -95,6 +96,34 @@ TEST_SUITE("analysis.cli") {
     // Same seed, same answer, whatever the thread count.
     auto again = RunParley("montecarlo " + file + " --samples 20000 --seed 11 --format json --threads 1");
     CHECK(nlohmann::json::parse(again.out) == j);
+  }
+
+  TEST_CASE("thresholds: two switches between neighbouring grid points are both found") {
+    // A takes l (2x - 0.5), m (0.505) or r (1.5 - 2x): r below x = (1.5 - 0.505) / 2 = 0.4975,
+    // m up to x = (0.505 + 0.5) / 2 = 0.5025, l above. The default grid over [0, 0.97] has
+    // points at 0.4947 (r) and 0.5044 (l): m lies wholly between them.
+    std::string file = "'" + WriteTempFile("narrow.yaml", R"(title: narrow
+players: [A, B]
+parameters:
+  x: {value: 0.2, min: 0, max: 1}
+stages:
+  - name: s
+    player: A
+    actions: [l, m, r]
+payoffs:
+  A: if(s == l, 2*x - 0.5, if(s == m, 0.505, 1.5 - 2*x))
+  B: 0
+)") + "'";
+    auto r = RunParley("thresholds " + file + " --vary x=0:0.97 --format json");
+    REQUIRE(r.exit_code == 0);
+    auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["thresholds"].size() == 2);
+    CHECK(j["thresholds"][0]["below"] == "A r");
+    CHECK(j["thresholds"][0]["above"] == "A m");
+    CHECK(std::abs(j["thresholds"][0]["value"].get<double>() - 0.4975) < 2e-9);
+    CHECK(j["thresholds"][1]["below"] == "A m");
+    CHECK(j["thresholds"][1]["above"] == "A l");
+    CHECK(std::abs(j["thresholds"][1]["value"].get<double>() - 0.5025) < 2e-9);
   }
 
   TEST_CASE("analysis errors") {
