@@ -1,4 +1,7 @@
 // parley sweep / thresholds / tornado / montecarlo / merge: sensitivity analysis of scenario files.
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -202,20 +205,48 @@ struct MonteCarloCommand {
                    "Number of samples (1e5 is fine), at most 10^9 in all; one run keeps at most "
                    "2e7 in memory, so split larger runs with --shard K/N")
         ->capture_default_str();
-    app.add_option("--seed", seed, "Random seed (same seed, same result)")->capture_default_str();
+    app.add_option("--seed", seed, "Random seed (same seed, same result), a whole number from 0 to 2^64 - 1")
+        ->capture_default_str()
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+              // CLI11 reads "-1" into an unsigned number by wrapping it, and saturates
+              // numbers past 2^64 - 1: refuse both, so that two seeds never alias.
+              errno = 0;
+              char* end = nullptr;
+              bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+              if (digits) std::strtoull(text.c_str(), &end, 10);
+              if (!digits || errno == ERANGE)
+                return "must be a whole number from 0 to 18446744073709551615, not '" + text + "'";
+              return "";
+            },
+            "0..2^64-1"));
     return [this] { return Run(); };
   }
 
   int Run() {
     analysis::Model model = in.Load();
+    // A parameter given with --set is held at that value: its distribution is not drawn.
+    std::string held;
+    for (const std::string& item : in.input.overrides) {
+      std::string name = item.substr(0, item.find('='));
+      while (!name.empty() && name.back() == ' ') name.pop_back();
+      while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+      auto& distribution = model.distributions[model.ParameterIndex(name)];
+      if (distribution.kind != analysis::Distribution::Kind::kFixed) held += (held.empty() ? "" : ", ") + name;
+      distribution = analysis::Distribution{};
+    }
     std::vector<std::size_t> varied;
     for (std::size_t p = 0; p < model.distributions.size(); ++p)
       if (model.distributions[p].kind != analysis::Distribution::Kind::kFixed) varied.push_back(p);
     bool any = !varied.empty();
     if (!any)
       throw Error(SourceLocation{in.input.path},
-                  "no parameter has a distribution; give at least one a `distribution:` (e.g. "
-                  "{type: uniform, low: 0.1, high: 0.5}) to run Monte Carlo");
+                  "no parameter has a distribution" +
+                      (held.empty() ? std::string()
+                                    : " once --set holds " + held +
+                                          (held.find(',') == std::string::npos ? " at its value" : " at their values")) +
+                      "; give at least one a `distribution:` (e.g. {type: uniform, low: 0.1, high: "
+                      "0.5}) to run Monte Carlo");
     std::size_t n = ParseCount("--samples", samples, 1, analysis::kMaxSamples);
     in.Describe(model, varied);
     analysis::MonteCarloResult r = analysis::RunMonteCarlo(model, n, seed, in.Run());

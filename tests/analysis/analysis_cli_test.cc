@@ -126,6 +126,40 @@ payoffs:
     CHECK(std::abs(j["thresholds"][1]["value"].get<double>() - 0.5025) < 2e-9);
   }
 
+  TEST_CASE("montecarlo: --set holds a drawn parameter at its value; seeds outside 0..2^64-1 are refused") {
+    // p ~ uniform(0, 1) and q ~ uniform(0, 1); A takes l (worth p) or r (worth q). Held at
+    // p = 0.9, l is taken exactly when q < 0.9: about 90 % of draws (and 50 % without --set).
+    std::string file = "'" + WriteTempFile("held.yaml", R"(title: held
+players: [A, B]
+parameters:
+  p: {value: 0.5, min: 0, max: 1, distribution: {type: uniform, low: 0, high: 1}}
+  q: {value: 0.5, min: 0, max: 1, distribution: {type: uniform, low: 0, high: 1}}
+stages:
+  - name: s
+    player: A
+    actions: [l, r]
+payoffs:
+  A: if(s == l, p, q)
+  B: 0
+)") + "'";
+    auto held = RunParley("montecarlo " + file + " --samples 4000 --seed 3 --set p=0.9 --format json");
+    REQUIRE(held.exit_code == 0);
+    auto j = nlohmann::json::parse(held.out);
+    double share_l = 0;
+    for (const auto& o : j["outcomes"])
+      if (o["outcome"] == "A l") share_l = o["probability"].get<double>();
+    CHECK(std::abs(share_l - 0.9) < 0.02);
+    auto all_held = RunParley("montecarlo " + file + " --samples 10 --set p=0.9 --set q=0.1");
+    CHECK(all_held.exit_code == 1);
+    CHECK(all_held.err.find("once --set holds p, q at their values") != std::string::npos);
+    for (std::string seed : {"-1", "18446744073709551616", "1.5"}) {
+      auto r = RunParley("montecarlo " + file + " --samples 10 --seed " + seed);
+      CHECK(r.exit_code != 0);
+      CHECK(r.err.find("--seed: must be a whole number from 0 to 18446744073709551615") != std::string::npos);
+    }
+    CHECK(RunParley("montecarlo " + file + " --samples 10 --seed 18446744073709551615").exit_code == 0);
+  }
+
   TEST_CASE("analysis errors") {
     std::string file = "'" + WriteTempFile("holdup.yaml", kHoldUp) + "'";
     auto range = RunParley("sweep " + file + " --vary power=0:2:5");
