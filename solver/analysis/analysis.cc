@@ -91,6 +91,7 @@ Axis ParseAxis(const Model& model, const std::string& text, std::size_t default_
 SweepResult RunSweep(const Model& model, const std::vector<Axis>& axes, const RunOptions& options) {
   if (axes.empty() || axes.size() > 2) throw Error("a sweep varies one or two parameters");
   SweepResult result;
+  result.base = BaseValuesOf(model);
   result.axes = axes;
   result.value_names = model.value_names;
   result.shard = options.shard;
@@ -280,6 +281,7 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
                                const RunOptions& options) {
   if (samples == 0) throw Error("--samples must be at least 1");
   MonteCarloResult result;
+  result.base = BaseValuesOf(model);
   result.seed = seed;
   result.requested = samples;
   result.shard = options.shard;
@@ -475,11 +477,45 @@ class ShardChecklist {
 
 }  // namespace
 
+BaseValues BaseValuesOf(const Model& model) {
+  BaseValues out;
+  for (std::size_t p = 0; p < model.parameter_names.size() && p < model.base_values.size(); ++p)
+    out.emplace_back(model.parameter_names[p], model.base_values[p]);
+  return out;
+}
+
+namespace {
+
+// Shards recorded with different parameter values (a --set given to one and not the others)
+// are different runs: "; the parameters' values differ: alpha is 0.3 in shard 1/3, 0.4 in
+// shard 2/3". Files without the record pass.
+void RequireSameBase(const BaseValues& a, const Shard& sa, const BaseValues& b, const Shard& sb,
+                     const std::string& what) {
+  if (a.empty() || b.empty() || a == b) return;
+  auto shard = [](const Shard& s) { return std::to_string(s.index + 1) + "/" + std::to_string(s.count); };
+  std::string detail = "their parameters differ";
+  if (a.size() == b.size()) {
+    for (std::size_t p = 0; p < a.size(); ++p)
+      if (a[p] != b[p]) {
+        detail = a[p].first == b[p].first
+                     ? a[p].first + " is " + FormatDouble(a[p].second) + " in shard " + shard(sa) + " and " +
+                           FormatDouble(b[p].second) + " in shard " + shard(sb) + " (--set)"
+                     : "parameter " + std::to_string(p + 1) + " is " + a[p].first + " in shard " + shard(sa) +
+                           " and " + b[p].first + " in shard " + shard(sb);
+        break;
+      }
+  }
+  throw Error("these shards come from different " + what + ": " + detail);
+}
+
+}  // namespace
+
 MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards) {
   if (shards.empty()) throw Error("nothing to merge");
   MonteCarloResult out;
   out.seed = shards[0].seed;
   out.requested = shards[0].requested;
+  out.base = shards[0].base;
   out.value_names = shards[0].value_names;
   std::size_t count = shards[0].shard.count;
   ShardChecklist given(count);
@@ -488,6 +524,7 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards) {
     if (s.seed != out.seed || s.requested != out.requested || s.value_names != out.value_names ||
         s.shard.count != count)
       throw Error("these shards come from different Monte Carlo runs (seed, samples, shard count or values differ)");
+    RequireSameBase(shards[0].base, shards[0].shard, s.base, s.shard, "Monte Carlo runs");
     given.Add(s.shard);
     out.interrupted = out.interrupted || s.interrupted;
     for (auto& sample : s.samples) {
@@ -524,6 +561,7 @@ SweepResult MergeSweeps(std::vector<SweepResult> shards) {
   if (shards.empty()) throw Error("nothing to merge");
   SweepResult out;
   out.axes = shards[0].axes;
+  out.base = shards[0].base;
   out.value_names = shards[0].value_names;
   out.total = shards[0].total;
   std::size_t count = shards[0].shard.count;
@@ -535,6 +573,7 @@ SweepResult MergeSweeps(std::vector<SweepResult> shards) {
                   s.axes[a].hi == out.axes[a].hi && s.axes[a].n == out.axes[a].n;
     if (!same_axes || s.total != out.total || s.shard.count != count || s.value_names != out.value_names)
       throw Error("these shards come from different sweeps (axes, values or shard count differ)");
+    RequireSameBase(shards[0].base, shards[0].shard, s.base, s.shard, "sweeps");
     given.Add(s.shard);
     out.interrupted = out.interrupted || s.interrupted;
     for (auto& p : s.points) out.points.push_back(std::move(p));

@@ -96,9 +96,15 @@ struct SweepPoint {
   std::vector<double> x;     // one value per axis
   Observation observation;
 };
+// The parameters' values a run started from (the file's, with --set): shards of one run have
+// the same. Empty in files written before it was recorded.
+using BaseValues = std::vector<std::pair<std::string, double>>;
+BaseValues BaseValuesOf(const Model& model);
+
 struct SweepResult {
   std::vector<Axis> axes;
   std::vector<std::string> value_names;
+  BaseValues base;
   std::size_t total = 0;       // grid points in the whole grid
   Shard shard;
   bool interrupted = false;    // stopped early; `points` holds what was done
@@ -143,6 +149,7 @@ struct OutcomeShare {
 struct MonteCarloResult {
   std::uint64_t seed = 0;
   std::size_t requested = 0;  // samples in the whole run
+  BaseValues base;
   Shard shard;
   bool interrupted = false;
   std::vector<std::string> value_names;

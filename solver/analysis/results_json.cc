@@ -109,6 +109,20 @@ class FieldReader {
   static constexpr std::uint64_t kMaxShards = 1'000'000;
 };
 
+// "parameters": [{"name": ..., "value": ...}, ...]; absent in files written before it was.
+BaseValues ReadBase(const json& j) {
+  using R = FieldReader;
+  BaseValues base;
+  if (!j.is_object() || !j.contains("parameters")) return base;
+  const json& list = R::Array(j["parameters"], "/parameters", 1'000'000);
+  for (std::size_t p = 0; p < list.size(); ++p) {
+    std::string at = "/parameters/" + std::to_string(p);
+    base.emplace_back(R::String(R::Field(list[p], at, "name"), at + "/name"),
+                      R::Real(R::Field(list[p], at, "value"), at + "/value", false));
+  }
+  return base;
+}
+
 }  // namespace
 
 SweepResult SweepFromJson(const json& j) {
@@ -132,6 +146,7 @@ SweepResult SweepFromJson(const json& j) {
   }
   if (r.axes.size() == 2 && r.axes[0].name == r.axes[1].name) R::Fail("/axes/1/name", "the same parameter as axis 1");
   r.total = R::Whole(R::Field(j, "", "total"), "/total", total, total);
+  r.base = ReadBase(j);
   r.shard = R::ReadShard(j, "");
   r.interrupted = R::Bool(R::Field(j, "", "interrupted"), "/interrupted");
   r.value_names = R::Strings(R::Field(j, "", "value_names"), "/value_names", 100'000);
@@ -181,6 +196,7 @@ MonteCarloResult MonteCarloFromJson(const json& j) {
   MonteCarloResult r;
   r.seed = R::Whole(R::Field(j, "", "seed"), "/seed", 0, UINT64_MAX);
   r.requested = R::Whole(R::Field(j, "", "requested"), "/requested", 1, kMaxSamples);
+  r.base = ReadBase(j);
   r.shard = R::ReadShard(j, "");
   r.interrupted = R::Bool(R::Field(j, "", "interrupted"), "/interrupted");
   r.value_names = R::Strings(R::Field(j, "", "value_names"), "/value_names", 100'000);

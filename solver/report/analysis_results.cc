@@ -37,6 +37,13 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
+// The parameters' values the run started from, in the file's order.
+json BaseJson(const analysis::BaseValues& base) {
+  json a = json::array();
+  for (const auto& [name, value] : base) a.push_back({{"name", name}, {"value", value}});
+  return a;
+}
+
 json AxesJson(const std::vector<Axis>& axes) {
   json a = json::array();
   for (const auto& x : axes) a.push_back({{"name", x.name}, {"lo", x.lo}, {"hi", x.hi}, {"n", x.n}});
@@ -85,6 +92,7 @@ json SweepJson(const SweepResult& r) {
   json j;
   j["kind"] = "sweep";
   j["axes"] = AxesJson(r.axes);
+  j["parameters"] = BaseJson(r.base);
   j["value_names"] = r.value_names;
   j["total"] = r.total;
   j["shard"] = {{"index", r.shard.index + 1}, {"count", r.shard.count}};
@@ -183,6 +191,7 @@ json MonteCarloJson(const MonteCarloResult& r, bool with_samples) {
   j["kind"] = "montecarlo";
   j["seed"] = r.seed;
   j["requested"] = r.requested;
+  j["parameters"] = BaseJson(r.base);
   j["computed"] = r.samples.size();
   j["shard"] = {{"index", r.shard.index + 1}, {"count", r.shard.count}};
   j["interrupted"] = r.interrupted;

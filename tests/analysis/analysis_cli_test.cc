@@ -158,6 +158,21 @@ payoffs:
       CHECK(r.err.find("--seed: must be a whole number from 0 to 18446744073709551615") != std::string::npos);
     }
     CHECK(RunParley("montecarlo " + file + " --samples 10 --seed 18446744073709551615").exit_code == 0);
+    // Shards of one run have the same parameters: one given --set is from another run.
+    std::string one = BuildPath("test-tmp/held1.json"), two = BuildPath("test-tmp/held2.json");
+    REQUIRE(RunParley("montecarlo " + file + " --samples 100 --shard 1/2 --format json -o '" + one + "'").exit_code == 0);
+    REQUIRE(RunParley("montecarlo " + file + " --samples 100 --shard 2/2 --set p=0.9 --format json -o '" + two + "'")
+                .exit_code == 0);
+    auto mixed = RunParley("merge '" + one + "' '" + two + "'");
+    CHECK(mixed.exit_code == 1);
+    CHECK(mixed.err.find("different Monte Carlo runs: p is 0.5 in shard 1/2 and 0.9 in shard 2/2") != std::string::npos);
+    std::string sweep1 = BuildPath("test-tmp/heldsweep1.json"), sweep2 = BuildPath("test-tmp/heldsweep2.json");
+    REQUIRE(RunParley("sweep " + file + " --vary q=0:1:5 --shard 1/2 --format json -o '" + sweep1 + "'").exit_code == 0);
+    REQUIRE(RunParley("sweep " + file + " --vary q=0:1:5 --shard 2/2 --set p=0.9 --format json -o '" + sweep2 + "'")
+                .exit_code == 0);
+    auto mixed_sweep = RunParley("merge '" + sweep1 + "' '" + sweep2 + "'");
+    CHECK(mixed_sweep.exit_code == 1);
+    CHECK(mixed_sweep.err.find("different sweeps: p is 0.5 in shard 1/2 and 0.9 in shard 2/2") != std::string::npos);
   }
 
   TEST_CASE("analysis errors") {
