@@ -169,20 +169,22 @@ void SnapAndCheck(std::vector<Candidate>* candidates, Vector* d) {
   for (const auto& c : *candidates) check(c.payoffs, "a payoff of an agreement");
 }
 
-// Two players: the largest t with a point of the hull at least d + (t, t). The function
-// min(u1 - d1, u2 - d2) is concave and piecewise linear on the hull, so its maximum lies at a
-// point or where the two gains are equal on a segment between two points; checking every
-// pair of points covers every edge (no LP needed for the handful of corners of a package).
-double BestEqualGain2(const std::vector<Vector>& points, const Vector& d) {
+// Two players: the largest t with a point of the hull at least d + t (s1, s2), s the players'
+// magnitudes (each gain measured in its own player's units). The function
+// min((u1 - d1) / s1, (u2 - d2) / s2) is concave and piecewise linear on the hull, so its
+// maximum lies at a point or where the two relative gains are equal on a segment between two
+// points; checking every pair of points covers every edge (no LP needed for the handful of
+// corners of a package).
+double BestEqualGain2(const std::vector<Vector>& points, const Vector& d, const Vector& s) {
   double best = -INFINITY;
   for (std::size_t i = 0; i < points.size(); ++i) {
     const Vector& a = points[i];
-    best = std::max(best, std::min(a[0] - d[0], a[1] - d[1]));
+    const double g1 = (a[0] - d[0]) / s[0], g2 = (a[1] - d[1]) / s[1];
+    best = std::max(best, std::min(g1, g2));
     for (std::size_t j = i + 1; j < points.size(); ++j) {
       const Vector& b = points[j];
-      // g(t) = (a - d) + t (b - a); equal gains where g1(t) = g2(t).
-      double g1 = a[0] - d[0], g2 = a[1] - d[1];
-      double s1 = b[0] - a[0], s2 = b[1] - a[1];
+      // g(t) = g(a) + t (g(b) - g(a)); equal relative gains where g1(t) = g2(t).
+      const double s1 = (b[0] - d[0]) / s[0] - g1, s2 = (b[1] - d[1]) / s[1] - g2;
       if (s1 == s2) continue;
       double t = (g2 - g1) / (s1 - s2);
       if (t > 0 && t < 1) best = std::max(best, g1 + t * s1);
@@ -191,22 +193,21 @@ double BestEqualGain2(const std::vector<Vector>& points, const Vector& d) {
   return best;
 }
 
-// Does some lottery over `points` give every player more than d (by 1e-9 of the scale)?
-bool BeatsDisagreement(const std::vector<Vector>& points, const Vector& d, double scale) {
+// Does some lottery over `points` give every player more than d, by more than 1e-9 of the
+// player's magnitude `s_i` (Hull::player_scale)?
+bool BeatsDisagreement(const std::vector<Vector>& points, const Vector& d, const Vector& s) {
   const std::size_t n = d.size();
   // Fast path: a listed point already beats d for everyone (no LP needed).
   double t = 0;
   for (const Vector& p : points) {
     double gain = INFINITY;
-    for (std::size_t i = 0; i < n; ++i) gain = std::min(gain, p[i] - d[i]);
+    for (std::size_t i = 0; i < n; ++i) gain = std::min(gain, (p[i] - d[i]) / s[i]);
     t = std::max(t, gain);
   }
-  if (t > 1e-9 * scale) return true;
-  if (n == 2) return BestEqualGain2(points, d) > 1e-9 * scale;
-  Vector direction(n);  // (d + 1) - d, as the ray towards d + 1 has it
-  for (std::size_t i = 0; i < n; ++i) direction[i] = (d[i] + 1) - d[i];
-  internal::HullLp ray = internal::OptimizeOverHull(points, d, direction, {}, {}, 0.0);
-  return ray.feasible && ray.t > 1e-9 * scale;
+  if (t > 1e-9) return true;
+  if (n == 2) return BestEqualGain2(points, d, s) > 1e-9;
+  internal::HullLp ray = internal::OptimizeOverHull(points, d, s, {}, {}, 0.0);
+  return ray.feasible && ray.t > 1e-9;
 }
 
 // One package's best agreement for a concept, with the concept's score; none when the
@@ -226,6 +227,7 @@ struct Hull {
   Vector d;
   double scale = 1;         // of d, at least 1
   double payoff_scale = 1;  // of d and every payoff
+  Vector player_scale;      // per player, of its d and payoffs (internal::PlayerScales)
   // Per package, the two-player Nash frontier when the hull is kept for other weights
   // (PrepareNashFrontiers); empty otherwise.
   std::vector<internal::IndexedFrontier> nash_frontiers;
@@ -290,6 +292,13 @@ void MakeHull(std::vector<Candidate>& candidates, std::size_t packages, const Ve
   hull.payoff_scale = hull.scale;
   for (const Vector& p : hull.points)
     for (double v : p) hull.payoff_scale = std::max(hull.payoff_scale, std::abs(v));
+  // internal::PlayerScales, written over the hull's storage.
+  Vector& s = hull.player_scale;
+  s.resize(hull.d.size());
+  for (std::size_t i = 0; i < s.size(); ++i) s[i] = std::abs(hull.d[i]);
+  for (const Vector& p : hull.points)
+    for (std::size_t i = 0; i < s.size(); ++i) s[i] = std::max(s[i], std::abs(p[i]));
+  for (double& x : s) x = std::max(x, kMinMagnitude);
 }
 
 Hull MakeHull(std::vector<Candidate> candidates, std::size_t packages, Vector d) {
@@ -463,12 +472,10 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
     entry->score = ray.t;
     lottery = ray.lambda;
   } else {
-    // beats_d: the package's best equal gain over d exceeds 1e-9 of d's scale; SolveOutcomes
-    // needs it above 1e-12 of the payoffs' scale. The first implies the second unless the
-    // payoffs are far larger than d; only then is the LP asked again.
+    // beats_d: the package's best equal gain over d, each player's relative to its magnitude
+    // over the whole hull, exceeds 1e-9. SolveOutcomes needs it above 1e-12 relative to the
+    // magnitudes over the package, which are no larger: the first implies the second.
     if (!beats_d) return false;
-    const bool gain_certain = 1e-9 * hull.scale > 2e-12 * hull.payoff_scale;
-    if (!gain_certain && !internal::HasGain(OutcomeSet{points, true}, d)) return false;
     // For Nash over a hull SolveOutcomes returns NashOverHull's solution after the same checks
     // in the same order (CheckWeights gives checked weights back unchanged): called directly,
     // the package's points are not copied into an OutcomeSet for every solve.
@@ -680,10 +687,10 @@ void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResul
   beats_d.assign(hull.packages, 1);
   bool any = false;
   if (problem.lotteries) {
-    any = BeatsDisagreement(hull.points, hull.d, hull.scale);
+    any = BeatsDisagreement(hull.points, hull.d, hull.player_scale);
   } else {
     for (std::size_t p = 0; p < hull.packages; ++p) {
-      beats_d[p] = BeatsDisagreement(hull.by_package[p], hull.d, hull.scale);
+      beats_d[p] = BeatsDisagreement(hull.by_package[p], hull.d, hull.player_scale);
       any = any || beats_d[p];
     }
   }

@@ -18,19 +18,24 @@ struct HullLp {
   double objective = 0.0;
 };
 
-// maximise objective . u (+ t when `direction` is given, t >= t_min) over lotteries lambda
-// with lower + t * direction <= P lambda (<= upper when `upper` is given) and the sum of the
-// payoffs at least `sum_min`; `objective` may be empty (then only t counts, or nothing: any
-// feasible lottery). Infeasible: feasible = false.
+// maximise objective . u (+ t when `direction` is given, t >= t_min) over
+// lotteries lambda with lower + t * direction <= P lambda (<= upper when `upper` is given) and
+// sum_weights . P lambda >= sum_min (all ones when `sum_weights` is empty); `objective` may be
+// empty (then only t counts, or nothing: any feasible lottery). Infeasible: feasible = false.
+// Solved by GLPK's rational simplex, its basis' solution recomputed in exact arithmetic
+// (lp::SolveOptions::exact): the optimum to the last digit at any scale of the payoffs, up
+// to GLPK reading the data to about 36 bits when it chooses the basis (so a choice between
+// values within about 1e-11 of each other may fall either way).
 HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
                         const Vector& direction, const Vector& objective,
                         const Vector& upper = {},
                         double t_min = -std::numeric_limits<double>::infinity(),
-                        double sum_min = -std::numeric_limits<double>::infinity());
+                        double sum_min = -std::numeric_limits<double>::infinity(),
+                        const Vector& sum_weights = {});
 
-// Whether some feasible point of `set` beats d for every player by more than the solvers'
-// tolerance: exactly the test after which SolveOutcomes does not throw "no gain to share".
-// The points and d must be checked and free of tiny entries (common.h) already.
-bool HasGain(const OutcomeSet& set, const Vector& d);
+// Each player's magnitude: the largest |payoff| among the points and d for that player
+// (kMinMagnitude when all are 0). The solvers' tolerances are relative to it, player by
+// player, so that no player's payoffs are judged in another's units.
+Vector PlayerScales(const std::vector<Vector>& points, const Vector& d);
 
 }  // namespace parley::bargaining::internal

@@ -17,7 +17,7 @@ namespace internal {
 
 HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
                         const Vector& direction, const Vector& objective, const Vector& upper,
-                        double t_min, double sum_min) {
+                        double t_min, double sum_min, const Vector& sum_weights) {
   const std::size_t m = points.size(), n = lower.size();
   lp::LinearProgram program(lp::Sense::kMaximize);
   for (std::size_t j = 0; j < m; ++j) {
@@ -41,14 +41,19 @@ HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
   }
   if (sum_min > -lp::kInfinity) {
     for (std::size_t j = 0; j < m; ++j)
-      values[j] = std::accumulate(points[j].begin(), points[j].end(), 0.0);
+      values[j] = sum_weights.empty() ? std::accumulate(points[j].begin(), points[j].end(), 0.0)
+                                      : Dot(sum_weights, points[j]);
     program.AddRow(sum_min, lp::kInfinity, std::span<const int>(columns.data(), m),
                    std::span<const double>(values.data(), m));
   }
   std::fill(values.begin(), values.begin() + m, 1.0);
   program.AddRow(1.0, 1.0, std::span<const int>(columns.data(), m),
                  std::span<const double>(values.data(), m));
-  lp::LpSolution solution = program.Solve();
+  // Exact: the programs are small (a row per player), and the floating-point simplex's
+  // absolute tolerances would decide them wrongly on payoffs far from 1 (linear_program.h).
+  lp::SolveOptions options;
+  options.exact = true;
+  lp::LpSolution solution = program.Solve(options);
   lp::ThrowIfStopped(solution);
   HullLp result;
   if (solution.status == lp::Status::kInfeasible) return result;
@@ -69,6 +74,15 @@ HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
     for (std::size_t i = 0; i < n; ++i) result.u[i] += result.lambda[j] * points[j][i];
   }
   return result;
+}
+
+Vector PlayerScales(const std::vector<Vector>& points, const Vector& d) {
+  Vector scale(d.size(), 0.0);
+  for (std::size_t i = 0; i < d.size(); ++i) scale[i] = std::abs(d[i]);
+  for (const Vector& p : points)
+    for (std::size_t i = 0; i < d.size(); ++i) scale[i] = std::max(scale[i], std::abs(p[i]));
+  for (double& s : scale) s = std::max(s, kMinMagnitude);
+  return scale;
 }
 
 }  // namespace internal
@@ -107,9 +121,10 @@ std::size_t CheckOutcomes(const std::vector<Vector>& points) {
   return n;
 }
 
-// A scale for tolerances: the largest magnitude among the payoffs and d.
+// A scale for tolerances: the largest magnitude among the payoffs and d (kMinMagnitude
+// when all are 0; smaller entries are 0 already).
 double Scale(const std::vector<Vector>& points, const Vector& d) {
-  double s = 1.0;
+  double s = kMinMagnitude;
   for (const Vector& p : points) {
     for (double x : p) s = std::max(s, std::abs(x));
   }
@@ -117,15 +132,38 @@ double Scale(const std::vector<Vector>& points, const Vector& d) {
   return s;
 }
 
-// The lottery that is best for the worst-off player over d (t > 0 when some point of the
-// hull beats d for everyone; infeasible when no point is at least d - t for any t).
+IndexedFrontier BuildFrontier(const std::vector<Vector>& points);
+// Where a ray from d leaves a two-player comprehensive hull (RayExit2, below).
+struct RayExit {
+  double t = 0, numerator = 0, denominator = 1;
+  std::ptrdiff_t piece = -1;
+};
+RayExit RayExit2(const IndexedFrontier& f, const Vector& d, const Vector& direction);
+Solution RayTwoPlayers(const OutcomeSet& set, const Vector& d, const Vector& direction, Concept c);
+
+// The lottery that is best for the worst-off player over d, each player's gain measured
+// relative to its own magnitude (internal::PlayerScales): t > 0 when some point of the hull
+// beats d for everyone; infeasible when no point is at least d - t * scale for any t.
 HullLp BestEqualGain(const OutcomeSet& set, const Vector& d) {
+  const Vector scale = internal::PlayerScales(set.outcomes, d);
   HullLp best;
-  if (set.lotteries) return OptimizeOverHull(set.outcomes, d, Vector(d.size(), 1.0), {});
+  if (set.lotteries && d.size() == 2) {
+    // The ray towards d + scale leaves the hull at t (RayExit2), at the point and lottery
+    // RayTwoPlayers finds (NashDecomposition starts from it).
+    best.t = RayExit2(BuildFrontier(set.outcomes), d, scale).t;
+    best.feasible = true;
+    if (best.t > 0) {
+      Solution at = RayTwoPlayers(set, d, scale, Concept::kEgalitarian);
+      best.u = std::move(at.payoffs);
+      best.lambda = std::move(at.lottery);
+    }
+    return best;
+  }
+  if (set.lotteries) return OptimizeOverHull(set.outcomes, d, scale, {});
   best.t = kNegInf;
   for (std::size_t j = 0; j < set.outcomes.size(); ++j) {
     double worst = std::numeric_limits<double>::infinity();
-    for (std::size_t i = 0; i < d.size(); ++i) worst = std::min(worst, set.outcomes[j][i] - d[i]);
+    for (std::size_t i = 0; i < d.size(); ++i) worst = std::min(worst, (set.outcomes[j][i] - d[i]) / scale[i]);
     if (worst > best.t) {
       best.t = worst;
       best.u = set.outcomes[j];
@@ -137,14 +175,13 @@ HullLp BestEqualGain(const OutcomeSet& set, const Vector& d) {
   return best;
 }
 
-bool Gains(const HullLp& best, const OutcomeSet& set, const Vector& d) {
-  return best.feasible && best.t > 1e-12 * Scale(set.outcomes, d);
-}
+// Every player gains more than 1e-12 of its own magnitude.
+bool Gains(const HullLp& best) { return best.feasible && best.t > 1e-12; }
 
 // BestEqualGain, or the "no gain" message when nobody can gain.
 HullLp RequireGain(const OutcomeSet& set, const Vector& d) {
   HullLp best = BestEqualGain(set, d);
-  if (!Gains(best, set, d)) {
+  if (!Gains(best)) {
     bool ir = false;
     Vector ideal = IdealPoint(set, d, &ir);
     internal::ThrowNoGain(d, ideal, ir);
@@ -623,32 +660,36 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
   return solution;
 }
 
-// The Pareto refinement of a ray point maximises the sum of payoffs above it; with three or
-// more players that maximum can be a whole face (two players cannot gain on both sides of
-// a ray point at once). Each player's best point on that face is found by one more LP; when
-// they differ, the refinement is a tie: the solution lists them and takes their mean (on
-// the face, since the face is convex), which treats the players alike
-// (docs/bargaining.md).
-void RefinementTies(const OutcomeSet& set, const Vector& floor, const HullLp& refined,
-                    double scale, Solution* solution) {
+// Three or more players. The ray LP gives the largest t with d + t * direction in the
+// comprehensive hull; the Pareto refinement then maximises sum_i u_i / s_i (s_i player i's
+// magnitude, PlayerScales: every player's gain in its own units) over the points at least
+// floor = d + t (1 - 2^-30) direction. The LPs are exact on their data, but GLPK's rational
+// simplex reads that data to about 36 bits, so the refinement needs this room below the ray
+// point, taken along the ray (each player lowered in proportion to its own gain).
+constexpr double kRayRoom = 0x1p-30;
+
+// With three or more players the refinement's maximum can be a whole face. Each player's best
+// point on that face is found by one more LP; when they differ (by more than 1e-7 of the
+// player's magnitude), the refinement is a tie: the solution lists them and takes their mean
+// (on the face, since the face is convex), which treats the players alike (docs/bargaining.md).
+void RefinementTies(const OutcomeSet& set, const Vector& floor, const Vector& per_unit,
+                    const HullLp& refined, const Vector& scale, Solution* solution) {
   const std::size_t n = floor.size();
-  if (n < 3) return;
-  const double sum = std::accumulate(refined.u.begin(), refined.u.end(), 0.0);
-  const double tolerance = 1e-7 * scale;
+  const double face_min = Dot(per_unit, refined.u) - 0x1p-20 * static_cast<double>(n);
   std::vector<Vector> extremes{solution->payoffs};
   std::vector<Vector> lotteries{solution->lottery};
+  auto same = [&](const Vector& a, const Vector& b) {
+    for (std::size_t k = 0; k < n; ++k)
+      if (std::abs(a[k] - b[k]) > 1e-7 * scale[k]) return false;
+    return true;
+  };
   for (std::size_t i = 0; i < n; ++i) {
     Vector objective(n, 0.0);
     objective[i] = 1.0;
-    HullLp best = OptimizeOverHull(set.outcomes, floor, {}, objective, {},
-                                   -std::numeric_limits<double>::infinity(), sum - tolerance);
-    if (!best.feasible || best.u[i] <= solution->payoffs[i] + tolerance) continue;
+    HullLp best = OptimizeOverHull(set.outcomes, floor, {}, objective, {}, kNegInf, face_min, per_unit);
+    if (!best.feasible || best.u[i] <= solution->payoffs[i] + 1e-7 * scale[i]) continue;
     bool seen = false;
-    for (const Vector& e : extremes) {
-      double far = 0;
-      for (std::size_t k = 0; k < n; ++k) far = std::max(far, std::abs(e[k] - best.u[k]));
-      seen = seen || far <= tolerance;
-    }
+    for (const Vector& e : extremes) seen = seen || same(e, best.u);
     if (seen) continue;
     extremes.push_back(best.u);
     lotteries.push_back(best.lambda);
@@ -663,63 +704,147 @@ void RefinementTies(const OutcomeSet& set, const Vector& floor, const HullLp& re
     for (std::size_t j = 0; j < set.outcomes.size(); ++j)
       solution->lottery[j] += share * lotteries[e][j];
   }
-  solution->method += "; the refinement is a tie (the sum is maximal on a face): the mean of "
+  solution->method += "; the refinement is a tie (its objective is maximal on a face): the mean of "
                       "each player's best point on it is shown";
   solution->tie_rule = "the mean of each player's best point on the tied face is shown";
 }
 
-// Ray solutions over the hull: maximal t with d + t * direction in the comprehensive hull,
-// then a Pareto refinement.
-Solution RaySolution(const OutcomeSet& set, const Vector& d, const Vector& direction, Concept c) {
-  const double scale = Scale(set.outcomes, d);
+Solution RaySolutionLp(const OutcomeSet& set, const Vector& d, const Vector& direction, Concept c) {
+  const std::size_t n = d.size();
   HullLp ray = OptimizeOverHull(set.outcomes, d, direction, {});
-  PARLEY_CHECK(ray.feasible);
-  Vector floor(d.size());
-  for (std::size_t i = 0; i < d.size(); ++i) floor[i] = d[i] + ray.t * direction[i] - 1e-9 * scale;
-  HullLp refined = OptimizeOverHull(set.outcomes, floor, {}, Vector(d.size(), 1.0));
+  PARLEY_CHECK(ray.feasible && ray.t > 0);
+  const Vector scale = internal::PlayerScales(set.outcomes, d);
+  Vector floor(n), per_unit(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    floor[i] = d[i] + ray.t * (1 - kRayRoom) * direction[i];
+    per_unit[i] = 1.0 / scale[i];
+  }
+  HullLp refined = OptimizeOverHull(set.outcomes, floor, {}, per_unit);
   PARLEY_CHECK(refined.feasible);
-  // The refinement runs within a slack of 1e-9 of the scale below the ray point; when it gains
-  // no more than that slack in total, the ray point is Pareto-optimal already and is kept as
-  // the ray LP found it (on the facet, exactly up to the LP's rounding), rather than a point
-  // moved along the facet by the slack.
+  // Within the room the refinement can trade along a Pareto facet, by about 2^-30 of the
+  // gains times the facet's slope. The ray point is kept (exact: d + t * direction, one
+  // rounding from the exact t) unless the refinement gains more than 2^-20 per player in
+  // these units: then the ray point is only weakly Pareto-optimal, and the refined point is
+  // shown (exact up to the room, about 1e-9 of the gains).
+  // (The ray LP's lottery may itself pay more than the ray point, which is then dominated.)
+  Vector ray_point(n);
+  for (std::size_t i = 0; i < n; ++i) ray_point[i] = d[i] + ray.t * direction[i];
   double gain = 0;
-  for (std::size_t i = 0; i < d.size(); ++i) gain += refined.u[i] - ray.u[i];
-  const bool pareto = gain <= 1e-9 * scale * static_cast<double>(d.size());
+  for (std::size_t i = 0; i < n; ++i) gain += (refined.u[i] - ray_point[i]) * per_unit[i];
+  const bool pareto = gain <= 0x1p-20 * static_cast<double>(n);
   Solution solution;
   solution.concept_kind = c;
-  solution.payoffs = pareto ? ray.u : refined.u;
   solution.lottery = pareto ? ray.lambda : refined.lambda;
-  solution.method = "linear program over lotteries (GLPK simplex), then Pareto refinement";
+  solution.payoffs = pareto ? ray_point : refined.u;
+  solution.method = "exact linear program over lotteries (GLPK, rational simplex), then Pareto refinement";
   solution.precision = Precision::kExact;
   solution.gap = 0.0;
-  // The ties are sought above the ray point itself (less only LP rounding), so that moving
-  // along a Pareto face inside the refinement's slack is never taken for a tie.
-  Vector at_ray(d.size());
-  for (std::size_t i = 0; i < d.size(); ++i) at_ray[i] = d[i] + ray.t * direction[i] - 1e-12 * scale;
-  RefinementTies(set, at_ray, refined, scale, &solution);
+  RefinementTies(set, floor, per_unit, refined, scale, &solution);
   return solution;
 }
 
+// Two players: the ray from d meets the boundary of the comprehensive hull, the Pareto
+// frontier (vertices v_0 .. v_K from the highest u2 to the largest u1) with the cap u2 <= v_0.y
+// to its left and u1 <= v_K.x below it, at the smallest t over these pieces; the hull is
+// their intersection and d lies inside it. On an edge the point is Pareto-optimal; on a cap
+// it is only weakly so, and the refinement is the cap's vertex. Closed form, exact up to a
+// rounding or two: no linear program, no tolerance.
+// The largest t with d + t * direction in the comprehensive hull of a two-player frontier
+// (negative when d is outside it): the hull is the intersection of the half-planes of the
+// caps and the edges, so t is the smallest over them. `piece` gets the one that binds: -1 the
+// top cap, -2 the right cap, k >= 0 edge k; t = numerator / denominator for it.
+RayExit RayExit2(const IndexedFrontier& f, const Vector& d, const Vector& direction) {
+  const auto& v = f.frontier.vertices;
+  const std::size_t last = v.size() - 1;
+  RayExit exit;
+  auto consider = [&](double numerator, double denominator, std::ptrdiff_t piece) {
+    const double t = numerator / denominator;
+    if (piece == -1 || t < exit.t) exit = {t, numerator, denominator, piece};
+  };
+  consider(v[0].second - d[1], direction[1], -1);
+  consider(v[last].first - d[0], direction[0], -2);
+  for (std::size_t k = 0; k < last; ++k) {
+    const double d1 = v[k + 1].first - v[k].first, d2 = v[k + 1].second - v[k].second;  // d1 > 0 > d2
+    // d + t dir = v_k + s D: t = cross(v_k - d, D) / cross(dir, D).
+    consider((v[k].first - d[0]) * d2 - (v[k].second - d[1]) * d1, direction[0] * d2 - direction[1] * d1,
+             static_cast<std::ptrdiff_t>(k));
+  }
+  return exit;
+}
+
+Solution RayTwoPlayers(const OutcomeSet& set, const Vector& d, const Vector& direction, Concept c) {
+  const IndexedFrontier f = BuildFrontier(set.outcomes);
+  const auto& v = f.frontier.vertices;
+  const std::size_t last = v.size() - 1;
+  const RayExit exit = RayExit2(f, d, direction);
+  const double t = exit.t;
+  const std::ptrdiff_t piece = exit.piece;
+  PARLEY_CHECK(t > 0);
+  Solution solution;
+  solution.concept_kind = c;
+  solution.lottery.assign(set.outcomes.size(), 0.0);
+  // d_i + (numerator dir_i) / denominator: one rounding fewer than through t (27/13, not
+  // 3 x 9/13 rounded).
+  solution.payoffs = {d[0] + exit.numerator * direction[0] / exit.denominator,
+                      d[1] + exit.numerator * direction[1] / exit.denominator};
+  auto at_vertex = [&](std::size_t k) {
+    solution.payoffs = {v[k].first, v[k].second};
+    solution.lottery[f.index[k]] = 1.0;
+  };
+  if (piece == -1) {
+    at_vertex(0);  // on the top cap, or at v_0 itself
+  } else if (piece == -2) {
+    at_vertex(last);
+  } else {
+    const auto k = static_cast<std::size_t>(piece);
+    const double d1 = v[k + 1].first - v[k].first, d2 = v[k + 1].second - v[k].second;
+    // The share of v_{k+1}, from the coordinate that moves more along the edge.
+    double s = d1 >= -d2 ? (solution.payoffs[0] - v[k].first) / d1 : (solution.payoffs[1] - v[k].second) / d2;
+    s = std::clamp(s, 0.0, 1.0);
+    if (s == 0.0) {
+      at_vertex(k);
+    } else if (s == 1.0) {
+      at_vertex(k + 1);
+    } else {
+      solution.lottery[f.index[k]] = 1.0 - s;
+      solution.lottery[f.index[k + 1]] += s;
+    }
+  }
+  solution.method = "closed form on the Pareto frontier (" + std::to_string(v.size()) +
+                    " vertices): where the ray from d meets it";
+  solution.precision = Precision::kExact;
+  solution.gap = 0.0;
+  return solution;
+}
+
+Solution RaySolution(const OutcomeSet& set, const Vector& d, const Vector& direction, Concept c) {
+  return d.size() == 2 ? RayTwoPlayers(set, d, direction, c) : RaySolutionLp(set, d, direction, c);
+}
+
 Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, double tolerance) {
-  const double scale = Scale(set.outcomes, d);
+  const Vector scale = internal::PlayerScales(set.outcomes, d);
   HullLp best = OptimizeOverHull(set.outcomes, d, {}, w);
   PARLEY_CHECK(best.feasible);
   Solution solution;
   solution.concept_kind = Concept::kUtilitarian;
   solution.payoffs = best.u;
   solution.lottery = best.lambda;
-  solution.method = "linear program over lotteries (GLPK simplex)";
+  solution.method = "exact linear program over lotteries (GLPK, rational simplex)";
   solution.precision = Precision::kExact;
   // The optimal set is F = conv(T) ∩ {u >= d}, T the listed outcomes on the optimal face
   // {w.u = optimum} of the hull (acceptable to everyone or not: a lottery mixing an outcome
   // below d with one above may be acceptable). It is a tie when F has more than one point,
-  // i.e. when some player's best point of F differs from another's; those points are listed.
-  const double tie_tolerance = 1e-9 * scale;
+  // i.e. when some player's best point of F differs from another's (by more than 1e-9 of its
+  // magnitude); those points are listed. The LP is exact: the face is the outcomes within
+  // rounding (1e-12 of the weighted magnitudes) of the optimum.
+  double weighted_scale = 0;
+  for (std::size_t i = 0; i < d.size(); ++i) weighted_scale += w[i] * scale[i];
+  const double face_tolerance = 1e-12 * weighted_scale;
   std::vector<Vector> face;
   std::vector<std::size_t> face_index;
   for (std::size_t j = 0; j < set.outcomes.size(); ++j) {
     const Vector& p = set.outcomes[j];
-    if (Dot(w, p) < best.objective - tie_tolerance) continue;
+    if (Dot(w, p) < best.objective - face_tolerance) continue;
     if (std::find(face.begin(), face.end(), p) != face.end()) continue;
     face.push_back(p);
     face_index.push_back(j);
@@ -733,9 +858,9 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
     if (!end.feasible) continue;
     bool seen = false;
     for (const Vector& e : ends) {
-      double distance = 0.0;
-      for (std::size_t k = 0; k < e.size(); ++k) distance = std::max(distance, std::abs(e[k] - end.u[k]));
-      seen = seen || distance <= tie_tolerance;
+      bool same = true;
+      for (std::size_t k = 0; k < e.size(); ++k) same = same && std::abs(e[k] - end.u[k]) <= 1e-9 * scale[k];
+      seen = seen || same;
     }
     if (!seen) ends.push_back(end.u);
   }
@@ -769,10 +894,6 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
 
 }  // namespace
 
-bool internal::HasGain(const OutcomeSet& set, const Vector& d) {
-  return Gains(BestEqualGain(set, d), set, d);
-}
-
 Frontier2 ParetoFrontier2(const std::vector<Vector>& points) {
   if (internal::HasTiny(points)) return ParetoFrontier2(internal::WithoutTiny(points));
   if (CheckOutcomes(points) != 2) throw ValidationError("the frontier walk needs 2 players");
@@ -803,13 +924,17 @@ std::vector<Vector> ParetoVertices(const std::vector<Vector>& points,
                      " undominated outcomes: too many to test one by one (limit " +
                      std::to_string(max_candidates) + ")");
   }
-  // p is dominated by a lottery iff max sum(P lambda - p) s.t. P lambda >= p is positive.
-  const double scale = Scale(points, Vector(n, 0.0));
+  // p is dominated by a lottery iff max sum_i (P lambda - p)_i / s_i s.t. P lambda >= p is
+  // positive, s_i player i's magnitude (so each player's gain counts in its own units); the
+  // LP is exact, so a positive excess beyond rounding (1e-12 per player) is a real one.
+  const Vector scale = internal::PlayerScales(points, Vector(n, 0.0));
+  Vector per_unit(n);
+  for (std::size_t i = 0; i < n; ++i) per_unit[i] = 1.0 / scale[i];
   std::vector<Vector> result;
   for (const Vector& p : candidates) {
-    HullLp best = OptimizeOverHull(candidates, p, {}, Vector(n, 1.0));
-    double excess = best.feasible ? best.objective - std::accumulate(p.begin(), p.end(), 0.0) : 0.0;
-    if (excess <= 1e-9 * scale) result.push_back(p);
+    HullLp best = OptimizeOverHull(candidates, p, {}, per_unit);
+    double excess = best.feasible ? best.objective - Dot(per_unit, p) : 0.0;
+    if (excess <= 1e-12 * static_cast<double>(n)) result.push_back(p);
   }
   return result;
 }
@@ -821,6 +946,34 @@ Vector IdealPoint(const OutcomeSet& set, const Vector& d, bool* individually_rat
   const std::size_t n = CheckOutcomes(set.outcomes);
   CheckDisagreement(d, n);
   if (!set.lotteries) return PureIdeal(set, d, individually_rational);
+  if (n == 2) {
+    // On the frontier v_0 .. v_K: a_1 is where it crosses u2 = d2 (v_K when v_K is above d2),
+    // a_2 where it crosses u1 = d1 (v_0 when v_0 is right of d1).
+    const IndexedFrontier f = BuildFrontier(set.outcomes);
+    const auto& v = f.frontier.vertices;
+    const std::size_t last = v.size() - 1;
+    double a1 = -lp::kInfinity, a2 = -lp::kInfinity;
+    if (v[last].second >= d[1]) {
+      a1 = v[last].first;
+    } else {
+      for (std::size_t k = 0; k < last; ++k)
+        if (v[k].second >= d[1] && v[k + 1].second < d[1])
+          a1 = v[k].first + (d[1] - v[k].second) / (v[k + 1].second - v[k].second) * (v[k + 1].first - v[k].first);
+    }
+    if (v[0].first >= d[0]) {
+      a2 = v[0].second;
+    } else {
+      for (std::size_t k = 0; k < last; ++k)
+        if (v[k].first < d[0] && v[k + 1].first >= d[0])
+          a2 = v[k].second + (d[0] - v[k].first) / (v[k + 1].first - v[k].first) * (v[k + 1].second - v[k].second);
+    }
+    if (a1 >= d[0] && a2 >= d[1]) {
+      if (individually_rational != nullptr) *individually_rational = true;
+      return {a1, a2};
+    }
+    if (individually_rational != nullptr) *individually_rational = false;
+    return PureIdeal(OutcomeSet{set.outcomes, false}, Vector(n, -lp::kInfinity), nullptr);
+  }
   Vector ideal(n);
   for (std::size_t i = 0; i < n; ++i) {
     Vector objective(n, 0.0);

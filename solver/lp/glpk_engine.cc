@@ -1,6 +1,7 @@
 // The GLPK engine of LinearProgram (Makhorin, GLPK reference manual: glp_simplex,
 // glp_interior).
 #include <glpk.h>
+#include <gmpxx.h>
 
 #include <algorithm>
 #include <cmath>
@@ -75,6 +76,96 @@ void ReadValues(glp_prob* problem, int rows, int cols, const SolutionReaders& re
     solution.row_duals[i] = read.row_dual(problem, i + 1);
     solution.row_activity[i] = read.row_primal(problem, i + 1);
   }
+}
+
+// The double nearest to q (mpq_class::get_d truncates toward zero).
+double Nearest(const mpq_class& q) {
+  const double truncated = q.get_d();
+  const double away = std::nextafter(truncated, sgn(q) < 0 ? -HUGE_VAL : HUGE_VAL);
+  if (!std::isfinite(away)) return truncated;
+  const mpq_class below = abs(q - mpq_class(truncated)), above = abs(mpq_class(away) - q);
+  return above < below ? away : truncated;
+}
+
+// glp_exact finds an exactly optimal basis, but its values pass through a conversion that
+// keeps about 36 bits (a bound of 2e-9 comes back as 1.99999999998875e-9). The basic
+// solution of its final basis is recomputed here in GMP rationals from the program's own
+// doubles (exact), checked primal feasible, and rounded once to the nearest doubles.
+// Returns false (the caller keeps GLPK's values) when the basis is not feasible for the exact
+// data, or the program is too large for a dense rational solve.
+bool ExactBasicSolution(glp_prob* problem, const LinearProgram& program, LpSolution& solution) {
+  const int rows = program.num_rows(), cols = program.num_columns();
+  if (rows == 0 || rows > 64) return false;
+  auto row_lower = program.row_lower(), row_upper = program.row_upper();
+  auto col_lower = program.column_lower(), col_upper = program.column_upper();
+  std::vector<mpq_class> x(static_cast<std::size_t>(cols));
+  std::vector<int> basic_columns;
+  for (int j = 0; j < cols; ++j) {
+    switch (glp_get_col_stat(problem, j + 1)) {
+      case GLP_BS: basic_columns.push_back(j); break;
+      case GLP_NL: case GLP_NS: x[j] = col_lower[j]; break;
+      case GLP_NU: x[j] = col_upper[j]; break;
+      default: x[j] = 0; break;  // GLP_NF
+    }
+  }
+  // Dense rows of the program.
+  std::vector<std::vector<double>> a(static_cast<std::size_t>(rows), std::vector<double>(static_cast<std::size_t>(cols), 0.0));
+  auto entry_row = program.entry_rows(), entry_col = program.entry_columns();
+  auto entry_value = program.entry_values();
+  for (std::size_t k = 0; k < entry_value.size(); ++k) a[entry_row[k]][entry_col[k]] = entry_value[k];
+  // Rows whose auxiliary variable is nonbasic fix their activity: one equation each, in the
+  // basic columns (as many as such rows, in a valid basis).
+  std::vector<int> tight_rows;
+  std::vector<mpq_class> activity_of(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    const int stat = glp_get_row_stat(problem, i + 1);
+    if (stat == GLP_BS) continue;
+    tight_rows.push_back(i);
+    activity_of[i] = stat == GLP_NU ? mpq_class(row_upper[i]) : stat == GLP_NF ? mpq_class(0) : mpq_class(row_lower[i]);
+  }
+  const std::size_t k = basic_columns.size();
+  if (tight_rows.size() != k) return false;
+  std::vector<std::vector<mpq_class>> m(k, std::vector<mpq_class>(k + 1));
+  for (std::size_t r = 0; r < k; ++r) {
+    const int i = tight_rows[r];
+    mpq_class rhs = activity_of[i];
+    for (int j = 0; j < cols; ++j)
+      if (a[i][j] != 0 && glp_get_col_stat(problem, j + 1) != GLP_BS) rhs -= mpq_class(a[i][j]) * x[j];
+    for (std::size_t c = 0; c < k; ++c) m[r][c] = a[i][basic_columns[c]];
+    m[r][k] = rhs;
+  }
+  for (std::size_t c = 0; c < k; ++c) {
+    std::size_t pivot = c;
+    while (pivot < k && sgn(m[pivot][c]) == 0) ++pivot;
+    if (pivot == k) return false;
+    std::swap(m[pivot], m[c]);
+    for (std::size_t r = 0; r < k; ++r) {
+      if (r == c || sgn(m[r][c]) == 0) continue;
+      const mpq_class factor = m[r][c] / m[c][c];
+      for (std::size_t q = c; q <= k; ++q) m[r][q] -= factor * m[c][q];
+    }
+  }
+  for (std::size_t c = 0; c < k; ++c) x[basic_columns[c]] = m[c][k] / m[c][c];
+  // Exact feasibility of the columns and rows, then the values.
+  for (int j = 0; j < cols; ++j) {
+    if (std::isfinite(col_lower[j]) && x[j] < mpq_class(col_lower[j])) return false;
+    if (std::isfinite(col_upper[j]) && x[j] > mpq_class(col_upper[j])) return false;
+  }
+  std::vector<mpq_class> activity(static_cast<std::size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    for (int j = 0; j < cols; ++j)
+      if (a[i][j] != 0) activity[i] += mpq_class(a[i][j]) * x[j];
+    if (std::isfinite(row_lower[i]) && activity[i] < mpq_class(row_lower[i])) return false;
+    if (std::isfinite(row_upper[i]) && activity[i] > mpq_class(row_upper[i])) return false;
+  }
+  mpq_class objective = 0;
+  auto c = program.objective_coefficients();
+  for (int j = 0; j < cols; ++j)
+    if (c[j] != 0) objective += mpq_class(c[j]) * x[j];
+  solution.objective = Nearest(objective);
+  for (int j = 0; j < cols; ++j) solution.primal[j] = Nearest(x[j]);
+  for (int i = 0; i < rows; ++i) solution.row_activity[i] = Nearest(activity[i]);
+  return true;
 }
 
 // Reads the interior-point solution (glp_interior, Makhorin's primal-dual method with
@@ -153,11 +244,21 @@ LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& optio
   parameters.msg_lev = GLP_MSG_OFF;
   parameters.presolve = options.presolve ? GLP_ON : GLP_OFF;
   if (options.algorithm == Algorithm::kDualSimplex) parameters.meth = GLP_DUALP;
-  int code = glp_simplex(problem, &parameters);
-  if (code == GLP_ESING || code == GLP_ECOND) {
-    // The advanced basis was numerically poor: restart from the standard basis.
+  auto run = [&] {
+    if (!options.exact) return glp_simplex(problem, &parameters);
+    // The floating-point simplex first, for a basis near the optimum (on payoffs far from 1
+    // its tolerances can make it cycle: it gets an iteration limit), then the rational one
+    // from whatever basis it left.
+    glp_smcp quick = parameters;
+    quick.it_lim = 1000 + 20 * (rows + cols);
+    if (glp_simplex(problem, &quick) != 0 && glp_bf_exists(problem) == 0) glp_std_basis(problem);
+    return glp_exact(problem, &parameters);
+  };
+  int code = run();
+  if (code == GLP_ESING || code == GLP_ECOND || code == GLP_EBADB) {
+    // The advanced basis was numerically poor (or singular): restart from the standard basis.
     glp_std_basis(problem);
-    code = glp_simplex(problem, &parameters);
+    code = run();
   }
   if (options.presolve && (code == GLP_ENOPFS || code == GLP_ENODFS)) {
     // The presolver proved there is no optimum but leaves no basis to read: say which.
@@ -186,6 +287,7 @@ LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& optio
                    rows, cols);
   }
   ReadValues(problem, rows, cols, kSimplexReaders, solution);
+  if (options.exact && solution.status == Status::kOptimal) ExactBasicSolution(problem, program, solution);
   return solution;
 }
 

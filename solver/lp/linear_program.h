@@ -57,6 +57,13 @@ struct SolveOptions {
   bool scale = true;           // GLPK: glp_scale_prob(GLP_SF_AUTO); CLP: its automatic scaling
   bool advanced_basis = true;  // GLPK only: glp_adv_basis as the starting basis, else
                                // glp_std_basis (CLP chooses its own crash)
+  // GLPK simplex only: glp_exact, the primal simplex in rational arithmetic (the doubles taken
+  // as exact rationals), instead of glp_simplex: the basis is exactly optimal for the program
+  // as given and the values are that basis' solution, rounded once to doubles. For small
+  // programs (bargaining LPs: a row per player): the floating-point simplex's absolute
+  // tolerances (1e-7 on bounds and reduced costs) decide such programs wrongly, or loop, on
+  // payoffs far from 1.
+  bool exact = false;
   double time_limit_seconds = 3600;  // the clp program only: it is stopped after this long
                                      // (Status::kStopped)
 };

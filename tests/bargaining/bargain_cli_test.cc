@@ -75,6 +75,25 @@ TEST_SUITE("bargaining") {
     CHECK(text.out.find("0.92") != std::string::npos);
   }
 
+  TEST_CASE("parley bargain --issue: linear utilities in billionths, and in units 1 and 1e9") {
+    // u = (1e-9 x, 3e-9 (1 - x)), x in [0, 1]: Nash and KS at x = 1/2 (5e-10, 1.5e-9);
+    // egalitarian 1e-9 x = 3e-9 (1 - x), x = 3/4 (7.5e-10 each). It was refused as "no feasible
+    // point" (the gain was compared with 1e-9 of a scale of at least 1).
+    auto tiny = RunParley("bargain --issue x=0:1 --utility '1e-9*x' --utility '3e-9*(1-x)' --format json");
+    REQUIRE(tiny.exit_code == 0);
+    auto json = nlohmann::json::parse(tiny.out);
+    CHECK(json["solutions"]["kalai_smorodinsky"]["payoffs"][1].get<double>() == doctest::Approx(1.5e-9).epsilon(1e-14));
+    CHECK(json["solutions"]["egalitarian"]["payoffs"][0].get<double>() == doctest::Approx(7.5e-10).epsilon(1e-14));
+    // u = (x, 1e9 (1 - x)): KS at x = 1/2 (0.5, 5e8), not (0, 1e9); egalitarian x = 1e9 (1 - x),
+    // x = 1e9 / (1e9 + 1).
+    auto uneven = RunParley("bargain --issue x=0:1 --utility x --utility '1e9*(1-x)' --format json");
+    REQUIRE(uneven.exit_code == 0);
+    json = nlohmann::json::parse(uneven.out);
+    CHECK(json["solutions"]["kalai_smorodinsky"]["payoffs"][0].get<double>() == doctest::Approx(0.5).epsilon(1e-14));
+    CHECK(json["solutions"]["kalai_smorodinsky"]["payoffs"][1].get<double>() == doctest::Approx(5e8).epsilon(1e-14));
+    CHECK(json["solutions"]["egalitarian"]["payoffs"][1].get<double>() == doctest::Approx(1e9 / (1e9 + 1)).epsilon(1e-14));
+  }
+
   TEST_CASE("parley bargain: bad input gives one error line and exit 1") {
     auto malformed = RunParley("bargain --outcomes '4,1;1,x'");
     CHECK(malformed.exit_code == 1);

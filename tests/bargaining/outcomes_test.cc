@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <algorithm>
 #include <random>
 #include <string>
@@ -251,5 +252,100 @@ TEST_SUITE("bargaining") {
     CHECK_FALSE(internal::PrepareNashFrontier({}).usable);
     CHECK_THROWS_AS(internal::NashOverFrontier({}, internal::PrepareNashFrontier({}), kOrigin, {1, 1}),
                     parley::ValidationError);
+  }
+}
+
+// Closed forms at scales far from 1 and between players whose units differ by up to 1e12:
+// every concept is exact to a unit or two in the last place (the exact rational simplex, the
+// frontier's closed forms, and tolerances relative to each player's own magnitude). Before,
+// the refinement's slack of 1e-9 of the largest payoff traded one player's payoff for
+// another's, GLPK's absolute tolerances could not tell 1e-9 from 0, and the gain test
+// compared an absolute gain with the largest payoff.
+TEST_SUITE("bargaining at any scale") {
+  // |x - expected| within `ulps` units in the last place of expected.
+  bool Near(double x, double expected, int ulps = 2) {
+    return std::abs(x - expected) <= ulps * std::numeric_limits<double>::epsilon() * std::abs(expected);
+  }
+
+  TEST_CASE("the quadrilateral to the last digit, at unit scale and scaled by 1e-9") {
+    for (double unit : {1.0, 1e-9}) {
+      CAPTURE(unit);
+      std::vector<Vector> quad;
+      for (const Vector& p : kQuad) quad.push_back({p[0] * unit, p[1] * unit});
+      OutcomeSet set{quad, true};
+      // Ideal (4, 3); KS 13t = 9 -> (36/13, 27/13); egalitarian (9/4, 9/4); utilitarian and
+      // Nash (3, 2) (the first test case's arithmetic).
+      Vector ideal = IdealPoint(set, kOrigin);
+      CHECK(Near(ideal[0], 4 * unit));
+      CHECK(Near(ideal[1], 3 * unit));
+      Solution ks = SolveOutcomes(set, kOrigin, Concept::kKalaiSmorodinsky);
+      CHECK(Near(ks.payoffs[0], 36.0 / 13 * unit));
+      CHECK(Near(ks.payoffs[1], 27.0 / 13 * unit));
+      CHECK(ks.lottery[2] == doctest::Approx(12.0 / 13));  // 36/13 = 3 - 3/13: 1/13 on (0, 3)
+      Solution egal = SolveOutcomes(set, kOrigin, Concept::kEgalitarian);
+      CHECK(Near(egal.payoffs[0], 9.0 / 4 * unit));
+      CHECK(Near(egal.payoffs[1], 9.0 / 4 * unit));
+      Solution util = SolveOutcomes(set, kOrigin, Concept::kUtilitarian);
+      CHECK(Near(util.payoffs[0], 3 * unit));
+      CHECK(Near(util.payoffs[1], 2 * unit));
+    }
+  }
+
+  TEST_CASE("two players in units 1 and 1e3, 1e9, 1e12") {
+    for (double big : {3.0, 1e3, 1e9, 1e12}) {
+      CAPTURE(big);
+      // conv{(1, 0), (0, big)}, d = 0: the edge u2 = big (1 - u1). KS: ideal (1, big), the
+      // ray t (1, big) meets it at t = 1/2: (1/2, big/2), as Nash. Egalitarian: t = big (1 - t),
+      // t = big / (big + 1) for both. Utilitarian: (0, big) (sum big > 1).
+      OutcomeSet set{{{1, 0}, {0, big}}, true};
+      Solution ks = SolveOutcomes(set, kOrigin, Concept::kKalaiSmorodinsky);
+      CHECK(Near(ks.payoffs[0], 0.5));
+      CHECK(Near(ks.payoffs[1], big / 2));
+      Solution egal = SolveOutcomes(set, kOrigin, Concept::kEgalitarian);
+      CHECK(Near(egal.payoffs[0], big / (big + 1)));
+      CHECK(Near(egal.payoffs[1], big / (big + 1)));
+      Solution util = SolveOutcomes(set, kOrigin, Concept::kUtilitarian);
+      CHECK(util.payoffs == Vector{0, big});
+      Solution nash = SolveOutcomes(set, kOrigin, Concept::kNash);
+      CHECK(Near(nash.payoffs[1], big / 2));
+    }
+  }
+
+  TEST_CASE("a gain of 1e-3 beside one of 1e9 is a gain, not 'no feasible point'") {
+    // conv{(1e-3, 0), (0, 1e9)}: KS (5e-4, 5e8). It was refused: the equal gain, about 1e-3,
+    // was compared with 1e-12 of 1e9.
+    OutcomeSet set{{{1e-3, 0}, {0, 1e9}}, true};
+    Solution ks = SolveOutcomes(set, kOrigin, Concept::kKalaiSmorodinsky);
+    CHECK(Near(ks.payoffs[0], 5e-4));
+    CHECK(Near(ks.payoffs[1], 5e8));
+    // Egalitarian: t = 1e-3 s = 1e9 (1 - s), s = 1e9 / (1e9 + 1e-3); t = 1e-3 s.
+    Solution egal = SolveOutcomes(set, kOrigin, Concept::kEgalitarian);
+    CHECK(Near(egal.payoffs[0], 1e-3 * (1e9 / (1e9 + 1e-3)), 4));
+  }
+
+  TEST_CASE("three players at 1e-9 agree with three players at 1, scaled") {
+    // conv{(4,0,0), (0,3,0), (0,0,2), (2,2,1)}. Ideal (4, 3, 2). Egalitarian: (t,t,t) from
+    // 1/3 on (0,0,2) and 2/3 on (2,2,1) = (4/3, 4/3, 4/3); a larger t would need more of u3
+    // than (2,2,1) gives with u1, u2 >= t. KS: t (4,3,2) <= (2,2,1) gives t = 1/2, the ray
+    // point (2, 3/2, 1), refined to (2, 2, 1). Utilitarian: sums 4, 3, 2, 5: (2, 2, 1).
+    for (double unit : {1.0, 1e-9}) {
+      CAPTURE(unit);
+      std::vector<Vector> points{{4 * unit, 0, 0}, {0, 3 * unit, 0}, {0, 0, 2 * unit}, {2 * unit, 2 * unit, 1 * unit}};
+      OutcomeSet set{points, true};
+      const Vector d(3, 0.0);
+      Vector ideal = IdealPoint(set, d);
+      CHECK(Near(ideal[0], 4 * unit));
+      CHECK(Near(ideal[1], 3 * unit));
+      CHECK(Near(ideal[2], 2 * unit));
+      Solution egal = SolveOutcomes(set, d, Concept::kEgalitarian);
+      for (double x : egal.payoffs) CHECK(Near(x, 4.0 / 3 * unit));
+      Solution ks = SolveOutcomes(set, d, Concept::kKalaiSmorodinsky);
+      CHECK(ks.ties.empty());
+      CHECK(Near(ks.payoffs[0], 2 * unit));
+      CHECK(Near(ks.payoffs[1], 2 * unit));
+      CHECK(Near(ks.payoffs[2], 1 * unit));
+      Solution util = SolveOutcomes(set, d, Concept::kUtilitarian);
+      CHECK(Near(util.payoffs[1], 2 * unit));
+    }
   }
 }
