@@ -292,13 +292,7 @@ void MakeHull(std::vector<Candidate>& candidates, std::size_t packages, const Ve
   hull.payoff_scale = hull.scale;
   for (const Vector& p : hull.points)
     for (double v : p) hull.payoff_scale = std::max(hull.payoff_scale, std::abs(v));
-  // internal::PlayerScales, written over the hull's storage.
-  Vector& s = hull.player_scale;
-  s.resize(hull.d.size());
-  for (std::size_t i = 0; i < s.size(); ++i) s[i] = std::abs(hull.d[i]);
-  for (const Vector& p : hull.points)
-    for (std::size_t i = 0; i < s.size(); ++i) s[i] = std::max(s[i], std::abs(p[i]));
-  for (double& x : s) x = std::max(x, kMinMagnitude);
+  internal::PlayerScales(hull.points, hull.d, &hull.player_scale);
 }
 
 Hull MakeHull(std::vector<Candidate> candidates, std::size_t packages, Vector d) {

@@ -37,5 +37,7 @@ HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
 // (kMinMagnitude when all are 0). The solvers' tolerances are relative to it, player by
 // player, so that no player's payoffs are judged in another's units.
 Vector PlayerScales(const std::vector<Vector>& points, const Vector& d);
+// The same, written over `out` (its storage reused).
+void PlayerScales(const std::vector<Vector>& points, const Vector& d, Vector* out);
 
 }  // namespace parley::bargaining::internal

@@ -76,12 +76,18 @@ HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
   return result;
 }
 
-Vector PlayerScales(const std::vector<Vector>& points, const Vector& d) {
-  Vector scale(d.size(), 0.0);
+void PlayerScales(const std::vector<Vector>& points, const Vector& d, Vector* out) {
+  Vector& scale = *out;
+  scale.resize(d.size());
   for (std::size_t i = 0; i < d.size(); ++i) scale[i] = std::abs(d[i]);
   for (const Vector& p : points)
     for (std::size_t i = 0; i < d.size(); ++i) scale[i] = std::max(scale[i], std::abs(p[i]));
   for (double& s : scale) s = std::max(s, kMinMagnitude);
+}
+
+Vector PlayerScales(const std::vector<Vector>& points, const Vector& d) {
+  Vector scale;
+  PlayerScales(points, d, &scale);
   return scale;
 }
 
@@ -139,7 +145,8 @@ struct RayExit {
   std::ptrdiff_t piece = -1;
 };
 RayExit RayExit2(const IndexedFrontier& f, const Vector& d, const Vector& direction);
-Solution RayTwoPlayers(const OutcomeSet& set, const Vector& d, const Vector& direction, Concept c);
+Solution RayTwoPlayers(const OutcomeSet& set, const IndexedFrontier& f, const Vector& d, const Vector& direction,
+                       Concept c);
 
 // The lottery that is best for the worst-off player over d, each player's gain measured
 // relative to its own magnitude (internal::PlayerScales): t > 0 when some point of the hull
@@ -150,10 +157,11 @@ HullLp BestEqualGain(const OutcomeSet& set, const Vector& d) {
   if (set.lotteries && d.size() == 2) {
     // The ray towards d + scale leaves the hull at t (RayExit2), at the point and lottery
     // RayTwoPlayers finds (NashDecomposition starts from it).
-    best.t = RayExit2(BuildFrontier(set.outcomes), d, scale).t;
+    const IndexedFrontier f = BuildFrontier(set.outcomes);
+    best.t = RayExit2(f, d, scale).t;
     best.feasible = true;
     if (best.t > 0) {
-      Solution at = RayTwoPlayers(set, d, scale, Concept::kEgalitarian);
+      Solution at = RayTwoPlayers(set, f, d, scale, Concept::kEgalitarian);
       best.u = std::move(at.payoffs);
       best.lambda = std::move(at.lottery);
     }
@@ -743,12 +751,6 @@ Solution RaySolutionLp(const OutcomeSet& set, const Vector& d, const Vector& dir
   return solution;
 }
 
-// Two players: the ray from d meets the boundary of the comprehensive hull, the Pareto
-// frontier (vertices v_0 .. v_K from the highest u2 to the largest u1) with the cap u2 <= v_0.y
-// to its left and u1 <= v_K.x below it, at the smallest t over these pieces; the hull is
-// their intersection and d lies inside it. On an edge the point is Pareto-optimal; on a cap
-// it is only weakly so, and the refinement is the cap's vertex. Closed form, exact up to a
-// rounding or two: no linear program, no tolerance.
 // The largest t with d + t * direction in the comprehensive hull of a two-player frontier
 // (negative when d is outside it): the hull is the intersection of the half-planes of the
 // caps and the edges, so t is the smallest over them. `piece` gets the one that binds: -1 the
@@ -772,8 +774,15 @@ RayExit RayExit2(const IndexedFrontier& f, const Vector& d, const Vector& direct
   return exit;
 }
 
-Solution RayTwoPlayers(const OutcomeSet& set, const Vector& d, const Vector& direction, Concept c) {
-  const IndexedFrontier f = BuildFrontier(set.outcomes);
+// Two players: the ray from d meets the boundary of the comprehensive hull, the Pareto
+// frontier (vertices v_0 .. v_K from the highest u2 to the largest u1) with the cap u2 <= v_0.y
+// to its left and u1 <= v_K.x below it, at the smallest t over these pieces; the hull is
+// their intersection and d lies inside it. On an edge the point is Pareto-optimal; on a cap
+// it is only weakly so, and the refinement is the cap's vertex. Closed form, exact up to a
+// rounding or two: no linear program, no tolerance.
+// `f` is the points' frontier (BuildFrontier).
+Solution RayTwoPlayers(const OutcomeSet& set, const IndexedFrontier& f, const Vector& d, const Vector& direction,
+                       Concept c) {
   const auto& v = f.frontier.vertices;
   const std::size_t last = v.size() - 1;
   const RayExit exit = RayExit2(f, d, direction);
@@ -818,7 +827,8 @@ Solution RayTwoPlayers(const OutcomeSet& set, const Vector& d, const Vector& dir
 }
 
 Solution RaySolution(const OutcomeSet& set, const Vector& d, const Vector& direction, Concept c) {
-  return d.size() == 2 ? RayTwoPlayers(set, d, direction, c) : RaySolutionLp(set, d, direction, c);
+  return d.size() == 2 ? RayTwoPlayers(set, BuildFrontier(set.outcomes), d, direction, c)
+                       : RaySolutionLp(set, d, direction, c);
 }
 
 Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, double tolerance) {

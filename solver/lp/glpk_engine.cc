@@ -11,6 +11,7 @@
 
 #include "solver/lp/engines.h"
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 
 namespace parley::lp {
 namespace {
@@ -78,15 +79,6 @@ void ReadValues(glp_prob* problem, int rows, int cols, const SolutionReaders& re
   }
 }
 
-// The double nearest to q (mpq_class::get_d truncates toward zero).
-double Nearest(const mpq_class& q) {
-  const double truncated = q.get_d();
-  const double away = std::nextafter(truncated, sgn(q) < 0 ? -HUGE_VAL : HUGE_VAL);
-  if (!std::isfinite(away)) return truncated;
-  const mpq_class below = abs(q - mpq_class(truncated)), above = abs(mpq_class(away) - q);
-  return above < below ? away : truncated;
-}
-
 // glp_exact finds an exactly optimal basis, but its values pass through a conversion that
 // keeps about 36 bits (a bound of 2e-9 comes back as 1.99999999998875e-9). The basic
 // solution of its final basis is recomputed here in GMP rationals from the program's own
@@ -100,7 +92,9 @@ bool ExactBasicSolution(glp_prob* problem, const LinearProgram& program, LpSolut
   auto col_lower = program.column_lower(), col_upper = program.column_upper();
   std::vector<mpq_class> x(static_cast<std::size_t>(cols));
   std::vector<int> basic_columns;
+  std::vector<char> basic(static_cast<std::size_t>(cols), 0);
   for (int j = 0; j < cols; ++j) {
+    basic[j] = glp_get_col_stat(problem, j + 1) == GLP_BS;
     switch (glp_get_col_stat(problem, j + 1)) {
       case GLP_BS: basic_columns.push_back(j); break;
       case GLP_NL: case GLP_NS: x[j] = col_lower[j]; break;
@@ -130,7 +124,7 @@ bool ExactBasicSolution(glp_prob* problem, const LinearProgram& program, LpSolut
     const int i = tight_rows[r];
     mpq_class rhs = activity_of[i];
     for (int j = 0; j < cols; ++j)
-      if (a[i][j] != 0 && glp_get_col_stat(problem, j + 1) != GLP_BS) rhs -= mpq_class(a[i][j]) * x[j];
+      if (a[i][j] != 0 && !basic[j]) rhs -= mpq_class(a[i][j]) * x[j];
     for (std::size_t c = 0; c < k; ++c) m[r][c] = a[i][basic_columns[c]];
     m[r][k] = rhs;
   }
@@ -162,9 +156,9 @@ bool ExactBasicSolution(glp_prob* problem, const LinearProgram& program, LpSolut
   auto c = program.objective_coefficients();
   for (int j = 0; j < cols; ++j)
     if (c[j] != 0) objective += mpq_class(c[j]) * x[j];
-  solution.objective = Nearest(objective);
-  for (int j = 0; j < cols; ++j) solution.primal[j] = Nearest(x[j]);
-  for (int i = 0; i < rows; ++i) solution.row_activity[i] = Nearest(activity[i]);
+  solution.objective = ToDouble(objective);
+  for (int j = 0; j < cols; ++j) solution.primal[j] = ToDouble(x[j]);
+  for (int i = 0; i < rows; ++i) solution.row_activity[i] = ToDouble(activity[i]);
   return true;
 }
 
