@@ -3,6 +3,7 @@
 // Nash's variable-threat game; Rubinstein's alternating offers. Text or JSON.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -80,7 +81,7 @@ struct BargainCommand {
   std::string discount, outside;
   std::string parties;
   int first = 1;
-  int rounds = 0;
+  std::optional<int> rounds;  // absent: an infinite horizon
   double breakdown = 0.0;
   std::string output;
   std::string file;
@@ -140,7 +141,7 @@ struct BargainCommand {
     if (utilities.empty()) utilities = p.utilities;
     if (p.players) players = *p.players;
     if (p.first) first = *p.first;
-    if (p.rounds) rounds = *p.rounds;
+    if (p.rounds && !rounds) rounds = p.rounds;
     if (p.breakdown) breakdown = *p.breakdown;
     pure = pure || p.pure;
     transferable = transferable || p.transferable;
@@ -150,6 +151,9 @@ struct BargainCommand {
 
   int Run() {
     if (!file.empty()) LoadFile();
+    if (rounds && *rounds < 1)
+      throw ValidationError("--rounds is " + std::to_string(*rounds) +
+                            "; a finite horizon has at least 1 round (omit --rounds for an infinite horizon)");
     const bool over_issues = !issues.empty() || !utilities.empty();
     int modes = !outcomes.empty() + over_issues + !surplus.empty() +
                 (!threats_row.empty() || !threats_col.empty()) + (alternating && !over_issues);
@@ -251,11 +255,10 @@ struct BargainCommand {
       if (first != 1 && first != 2)
         throw ValidationError("--first must be 1 or 2 (the first or second party)");
       terms.alternating.first = first - 1;
-      if (rounds < 0) throw ValidationError("--rounds must be positive (omit it for an infinite horizon)");
-      terms.alternating.rounds = rounds;
+      terms.alternating.rounds = rounds.value_or(0);
       if (!weights.empty())
         throw ValidationError("--weights with --alternating: the discount factors set the bargaining powers");
-    } else if (!discount.empty() || rounds != 0) {
+    } else if (!discount.empty() || rounds) {
       throw ValidationError("--discount and --rounds need --alternating");
     }
     bg::AgreementResult full;
@@ -292,7 +295,7 @@ struct BargainCommand {
       out << "\nAlternating offers between players " << table[0] + 1 << " and " << table[1] + 1 << ", discounts "
           << FormatDouble(terms.alternating.discount[0]) << " and " << FormatDouble(terms.alternating.discount[1])
           << ", player " << table[static_cast<std::size_t>(terms.alternating.first)] + 1 << " first, "
-          << (rounds > 0 ? std::to_string(rounds) + " rounds" : std::string("infinite horizon")) << ":\n";
+          << (rounds ? std::to_string(*rounds) + (*rounds == 1 ? " round" : " rounds") : std::string("infinite horizon")) << ":\n";
       out << "  agreement:";
       for (std::size_t k = 0; k < space.issues.size() && k < full.issue_values.size(); ++k)
         out << (k ? ", " : " ") << space.issues[k].name << " = " << FormatDouble(full.issue_values[k]);
@@ -332,7 +335,7 @@ struct BargainCommand {
     game.discount = {factors[0], factors[1]};
     if (first != 1 && first != 2) throw ValidationError("--first must be 1 or 2");
     game.first = first - 1;
-    if (rounds != 0) game.rounds = rounds;
+    game.rounds = rounds;
     game.breakdown = breakdown;
     if (!outside.empty()) {
       bg::Vector e = ParseVector(outside, "--outside");

@@ -58,6 +58,21 @@ void MakeLayout(const AgreementProblem& problem, Layout& layout) {
 
 enum class Corners { kAffine, kNotAffine, kNotFinite };
 
+// What a departure from affinity is measured against, for player i at one package's corners
+// [first, count) and a probe payoff: how much the payoff varies there, in the player's own
+// units (not floored at 1: payoffs of 1e-9 are judged relative to 1e-9), and at least 1e-5 of
+// its magnitude (an affine formula's rounding, about 1e-16 of it, is not a departure).
+double AffinityScale(const std::vector<Candidate>& at, std::size_t first, std::size_t count, std::size_t i,
+                     double probe) {
+  const double base = at[first].payoffs[i];
+  double spread = std::abs(probe - base), magnitude = std::abs(probe);
+  for (std::size_t c = first; c < count; ++c) {
+    spread = std::max(spread, std::abs(at[c].payoffs[i] - base));
+    magnitude = std::max(magnitude, std::abs(at[c].payoffs[i]));
+  }
+  return std::max(spread, 1e-5 * magnitude);
+}
+
 // The oracle's working vectors, kept by a caller that prepares again.
 struct CornerScratch {
   Vector x, u, expected;
@@ -131,11 +146,9 @@ Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& u
         for (std::size_t i = 0; i < n; ++i) expected[i] += t * (corner[i] - at[first].payoffs[i]);
       }
       utility(x, &u);
-      for (std::size_t i = 0; i < n; ++i) {
-        double scale = 1;
-        for (std::size_t c = first; c < count; ++c) scale = std::max(scale, std::abs(at[c].payoffs[i]));
-        if (std::abs(u[i] - expected[i]) > 1e-9 * scale) return finish(Corners::kNotAffine);
-      }
+      for (std::size_t i = 0; i < n; ++i)
+        if (std::abs(u[i] - expected[i]) > 1e-9 * AffinityScale(at, first, count, i, u[i]))
+          return finish(Corners::kNotAffine);
     }
   }
   return finish(Corners::kAffine);
@@ -153,6 +166,12 @@ std::string NotAffineMessage(const AgreementProblem& problem, const Layout& layo
 // rounding residues of the formulas (0.1 + 0.2 - 0.3): they count as 0. Values above the
 // largest are refused with a message.
 void SnapAndCheck(std::vector<Candidate>* candidates, Vector* d) {
+  // A player all of whose values are that small is refused (internal::RefuseAllTiny).
+  for (std::size_t i = 0; i < d->size(); ++i) {
+    double largest = std::abs((*d)[i]);
+    for (const Candidate& c : *candidates) largest = std::max(largest, std::abs(c.payoffs[i]));
+    if (largest > 0 && largest < kMinMagnitude) internal::RefuseAllTiny(i, largest);
+  }
   auto snap = [](Vector* v) {
     for (double& x : *v)
       if (std::abs(x) < kMinMagnitude) x = 0;
@@ -800,7 +819,7 @@ bool ConstraintsLinear(const AgreementProblem& problem, const Layout& layout,
     if (problem.linear_constraints && problem.linear_constraints(candidates[first].issues)) continue;
     for (const AgreementConstraint& constraint : problem.constraints) {
       const double base = constraint.value(candidates[first].issues);
-      double scale = std::max(1.0, std::abs(base));
+      double scale = std::abs(base), spread = 0;
       for (const auto& probe : probes) {
         x.assign(candidates[first].issues.begin(), candidates[first].issues.end());
         double expected = base;
@@ -810,10 +829,14 @@ bool ConstraintsLinear(const AgreementProblem& problem, const Layout& layout,
           x[layout.continuous[j]] = issue.lower + t * (issue.upper - issue.lower);
           const double corner = constraint.value(candidates[first + (std::size_t{1} << j)].issues);
           scale = std::max(scale, std::abs(corner));
+          spread = std::max(spread, std::abs(corner - base));
           expected += t * (corner - base);
         }
         const double v = constraint.value(x);
-        if (!std::isfinite(v) || std::abs(v - expected) > 1e-9 * scale) return false;
+        if (!std::isfinite(v)) return false;
+        // As for the payoffs (AffinityScale): relative to the constraint's own variation.
+        const double variation = std::max({spread, std::abs(v - base), 1e-5 * std::max(scale, std::abs(v))});
+        if (std::abs(v - expected) > 1e-9 * variation) return false;
       }
     }
   }
@@ -1193,7 +1216,7 @@ void AddRow(internal::NlpRow row, internal::NlpForm* form) {
 // Nash product among the optimal agreements.
 NonlinearAnswer SolveConceptNl(const Nonlinear& nl, Concept concept_kind, const Vector& weights,
                                const std::vector<std::size_t>& parties, const Vector& d,
-                               const Vector& ideal, const Floors& base_floors, double scale) {
+                               const Vector& ideal, const Floors& base_floors, const Vector& player_scale) {
   const std::size_t n = d.size();
   std::vector<std::size_t> at_table;
   Floors floors = base_floors;
@@ -1206,19 +1229,22 @@ NonlinearAnswer SolveConceptNl(const Nonlinear& nl, Concept concept_kind, const 
   if (at_table.size() == 1) {
     form = internal::IdealForm(n, at_table[0], at_table, d, floors);
   } else {
-    form = internal::ConceptForm(concept_kind, n, at_table, weights, d, ideal, floors, scale);
+    form = internal::ConceptForm(concept_kind, n, at_table, weights, d, ideal, floors, player_scale);
   }
   answer.point = BestOverPackages(nl, form, &answer.package);
   if (!answer.point.found) return answer;
   answer.found = true;
   answer.solution = MakeSolution(nl, concept_kind, weights, parties, answer.point, answer.package);
   if (Info(concept_kind).ties_by_nash_product && at_table.size() >= 2) {
-    // The ends of the optimal set: each party's best among agreements within 1e-12 (relative)
-    // of the optimal weighted sum. Distinct ends (1e-5 relative) are a tie: near a strict,
-    // smooth optimum the ends stay within about sqrt(1e-12) of it.
+    // The ends of the optimal set: each party's best among agreements within 1e-12 (relative to
+    // the weighted sum's magnitude) of the optimal weighted sum. Distinct ends (1e-5 of a
+    // player's magnitude) are a tie: near a strict, smooth optimum the ends stay within about
+    // sqrt(1e-12) of it.
     const double optimum = answer.point.objective;
+    double sum_scale = std::abs(optimum);
+    for (std::size_t i : at_table) sum_scale = std::max(sum_scale, std::abs(weights[i]) * player_scale[i]);
     internal::NlpRow row;
-    row.c = optimum - 1e-12 * std::max(1.0, std::abs(optimum));
+    row.c = optimum - 1e-12 * sum_scale;
     row.a.assign(n, 0);
     for (std::size_t i : at_table) row.a[i] = -weights[i];
     std::vector<Vector> ends;
@@ -1232,7 +1258,7 @@ NonlinearAnswer SolveConceptNl(const Nonlinear& nl, Concept concept_kind, const 
       for (const Vector& e : ends) {
         double distance = 0;
         for (std::size_t k = 0; k < n; ++k)
-          distance = std::max(distance, std::abs(e[k] - point.u[k]) / std::max(1.0, std::abs(e[k])));
+          distance = std::max(distance, std::abs(e[k] - point.u[k]) / std::max(player_scale[k], std::abs(e[k])));
         seen = seen || distance <= 1e-5;
       }
       if (!seen) ends.push_back(point.u);
@@ -1240,7 +1266,7 @@ NonlinearAnswer SolveConceptNl(const Nonlinear& nl, Concept concept_kind, const 
     if (ends.size() >= 2) {
       Vector ones(n, 0);
       for (std::size_t i : at_table) ones[i] = 1;
-      internal::NlpForm nash = internal::ConceptForm(Concept::kNash, n, at_table, ones, d, ideal, floors, scale);
+      internal::NlpForm nash = internal::ConceptForm(Concept::kNash, n, at_table, ones, d, ideal, floors, player_scale);
       AddRow(row, &nash);
       std::size_t package = 0;
       internal::NlpPoint point = BestOverPackages(nl, nash, &package);
@@ -1267,11 +1293,19 @@ AgreementResult SolveNonlinear(const AgreementProblem& problem, const Nonlinear&
   out.issues = problem.issues;
   out.result.disagreement = d;
   for (const AgreementIssue& issue : problem.issues) out.result.issue_names.push_back(issue.name);
-  double scale = 1;
+  // Each player's magnitude: its largest |u_i - d_i| over the samples, in its own units (a
+  // player with no such gain anywhere gets 1; it has nothing to gain and the gain test says so).
+  Vector player_scale(n, 0.0);
   for (const auto& package : nl.packages)
     for (const Vector& u : package.samples.u)
       for (std::size_t i = 0; i < n; ++i)
-        if (std::isfinite(u[i])) scale = std::max(scale, std::abs(u[i] - d[i]));
+        if (std::isfinite(u[i])) player_scale[i] = std::max(player_scale[i], std::abs(u[i] - d[i]));
+  double smallest_scale = kInfinity;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!(player_scale[i] > 0)) player_scale[i] = 1;
+    if (std::find(parties.begin(), parties.end(), i) != parties.end())
+      smallest_scale = std::min(smallest_scale, player_scale[i]);
+  }
   // The ideal point: each party's best among agreements at least d for every party.
   Vector ideal(n, -INFINITY);
   bool ir = true;
@@ -1291,9 +1325,9 @@ AgreementResult SolveNonlinear(const AgreementProblem& problem, const Nonlinear&
   out.result.ideal = ideal;
   // Is there a strict gain for every party? The egalitarian program says.
   std::size_t package = 0;
-  internal::NlpPoint gain = ir ? BestOverPackages(nl, internal::ConceptForm(Concept::kEgalitarian, n, parties, weights, d, ideal, floors, scale), &package)
+  internal::NlpPoint gain = ir ? BestOverPackages(nl, internal::ConceptForm(Concept::kEgalitarian, n, parties, weights, d, ideal, floors, player_scale), &package)
                                : internal::NlpPoint{};
-  if (!ir || !gain.found || !(gain.objective > 1e-9 * scale)) {
+  if (!ir || !gain.found || !(gain.objective > 1e-9 * smallest_scale)) {
     out.agreement_possible = false;
     for (std::size_t i : parties) out.result.ideal[i] = std::max(ir ? ideal[i] : d[i], d[i]);
     out.payoffs = d;
@@ -1314,7 +1348,7 @@ AgreementResult SolveNonlinear(const AgreementProblem& problem, const Nonlinear&
     else if (Info(c).symmetric_beside_weighted && !equal) weightings = {ones, weights};
     else weightings = {weights};
     for (const Vector& w : weightings) {
-      NonlinearAnswer answer = SolveConceptNl(nl, c, w, parties, d, ideal, floors, scale);
+      NonlinearAnswer answer = SolveConceptNl(nl, c, w, parties, d, ideal, floors, player_scale);
       if (!answer.found) continue;
       out.result.solutions.push_back(answer.solution);
       out.solution_terms.push_back(AgreementTerms{{AgreementPackage{1, answer.solution.issues}}});

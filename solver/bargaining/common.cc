@@ -106,6 +106,23 @@ bool HasTiny(const std::vector<Vector>& points) {
   return false;
 }
 
+void RefuseAllTiny(const std::vector<Vector>& points, const Vector& d) {
+  const std::size_t n = !points.empty() ? points.front().size() : d.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    double largest = i < d.size() ? std::abs(d[i]) : 0.0;
+    for (const Vector& p : points)
+      if (i < p.size() && std::isfinite(p[i])) largest = std::max(largest, std::abs(p[i]));
+    if (largest > 0 && largest < kMinMagnitude) RefuseAllTiny(i, largest);
+  }
+}
+
+void RefuseAllTiny(std::size_t i, double largest) {
+  throw ValidationError("player " + std::to_string(i + 1) + "'s payoffs and disagreement value are all below " +
+                        FormatDouble(kMinMagnitude) + " in magnitude (the largest is " + FormatDouble(largest) +
+                        "), and values that small count as 0: rescale that player's units (the solutions do "
+                        "not depend on them)");
+}
+
 Vector WithoutTiny(Vector v) {
   for (double& x : v)
     if (std::abs(x) < kMinMagnitude) x = 0;

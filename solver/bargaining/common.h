@@ -25,10 +25,14 @@ bool AllEqual(const Vector& weights);
 // The message for a disagreement point that no feasible point beats strictly for everyone.
 [[noreturn]] void ThrowNoGain(const Vector& d, const Vector& ideal, bool ideal_is_ir);
 double Dot(const Vector& a, const Vector& b);
-// Entries below kMinMagnitude (not 0) are below every tolerance of the solvers, which are
-// relative to a scale of at least 1, but coefficients like 1e-200 make GLPK's scaling abort:
-// they are set to 0 on entry.
+// Entries below kMinMagnitude (not 0) are rounding residues beside a player's other values,
+// and coefficients like 1e-200 make GLPK's scaling abort: they are set to 0 on entry.
+// RefuseAllTiny first refuses a player all of whose non-zero values are below it (setting them
+// to 0 would leave that player nothing to gain, with a message that hides why).
 bool HasTiny(const Vector& v);
+void RefuseAllTiny(const std::vector<Vector>& points, const Vector& d);
+// Its message, for player i whose largest magnitude is `largest`.
+[[noreturn]] void RefuseAllTiny(std::size_t i, double largest);
 bool HasTiny(const std::vector<Vector>& points);
 Vector WithoutTiny(Vector v);
 std::vector<Vector> WithoutTiny(std::vector<Vector> points);

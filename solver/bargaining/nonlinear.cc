@@ -73,13 +73,18 @@ double RowValue(const NlpRow& row, const Vector& u, const Vector& z) {
   return v;
 }
 
-// A row's scale, fixed per program (from the samples) so that the scaled rows stay smooth.
-double RowScale(const NlpRow& row, const std::vector<Vector>& u) {
-  double v = std::max(1.0, std::abs(row.c));
+double ZScale(const NlpForm& form, std::size_t q) { return form.zscale.empty() ? 1.0 : form.zscale[q]; }
+
+// A row's scale, fixed per program (from the samples) so that the scaled rows stay smooth: the
+// largest of its terms, in the players' own units (not floored at 1, so that payoffs of 1e-9
+// are judged relative to 1e-9).
+double RowScale(const NlpRow& row, const NlpForm& form, const std::vector<Vector>& u) {
+  double v = std::abs(row.c);
   for (const Vector& at : u)
     for (std::size_t i = 0; i < row.a.size(); ++i)
       if (std::isfinite(at[i])) v = std::max(v, std::abs(row.a[i] * at[i]));
-  return v;
+  for (std::size_t q = 0; q < row.b.size(); ++q) v = std::max(v, std::abs(row.b[q]) * ZScale(form, q));
+  return v > 0 ? v : 1.0;
 }
 
 double Objective(const NlpForm& form, const Vector& u, const Vector& z) {
@@ -151,8 +156,9 @@ Eigen::VectorXd Nnls(const Eigen::MatrixXd& a, const Eigen::VectorXd& b) {
   return x;
 }
 
-// The optimisation variables are (v, z) with v = (y - lower) / range in [0, 1]: SLSQP is not
-// invariant to the issues' units.
+// The optimisation variables are (v, w) with v = (y - lower) / range in [0, 1] and
+// w = z / zscale, and the objective is divided by its magnitude: SLSQP is not invariant to
+// the issues' or the payoffs' units.
 struct Program {
   const NlpSpace* space;
   const NlpForm* form;
@@ -176,14 +182,20 @@ struct Program {
     }
     return cache;
   }
+  double objective_scale = 1;
   double Range(std::size_t j) const { return space->upper[j] - space->lower[j]; }
+  Vector ExtrasOf(const double* v, std::size_t size) const {
+    Vector z(v + k, v + size);
+    for (std::size_t q = 0; q < z.size(); ++q) z[q] *= ZScale(*form, q);
+    return z;
+  }
 };
 
 double ObjectiveCallback(unsigned size, const double* v, double* grad, void* data) {
   Program& p = *static_cast<Program*>(data);
   const NlpForm& form = *p.form;
   const Evaluation& e = p.At(v);
-  Vector z(v + p.k, v + size);
+  const Vector z = p.ExtrasOf(v, size);
   if (grad) {
     for (std::size_t j = 0; j < p.k; ++j) {
       double s = 0;
@@ -191,10 +203,12 @@ double ObjectiveCallback(unsigned size, const double* v, double* grad, void* dat
       grad[j] = s * p.Range(j);
     }
     for (std::size_t q = 0; q < form.extra; ++q)
-      grad[p.k + q] = (form.oy.empty() ? 0 : form.oy[q]) +
-                      (form.ol.empty() || form.ol[q] == 0 ? 0 : form.ol[q] / z[q]);
+      grad[p.k + q] = ((form.oy.empty() ? 0 : form.oy[q]) +
+                       (form.ol.empty() || form.ol[q] == 0 ? 0 : form.ol[q] / z[q])) *
+                      ZScale(form, q);
+    for (std::size_t j = 0; j < size; ++j) grad[j] /= p.objective_scale;
   }
-  double f = Objective(form, e.u, z);
+  double f = Objective(form, e.u, z) / p.objective_scale;
   return std::isfinite(f) ? f : -1e300;
 }
 
@@ -203,7 +217,7 @@ void ConstraintCallback(unsigned count, double* result, unsigned size, const dou
   Program& p = *static_cast<Program*>(data);
   const NlpForm& form = *p.form;
   const Evaluation& e = p.At(v);
-  Vector z(v + p.k, v + size);
+  const Vector z = p.ExtrasOf(v, size);
   std::size_t r = 0;
   for (const NlpRow& row : form.rows) {
     const double scale = p.row_scale[r];
@@ -215,7 +229,8 @@ void ConstraintCallback(unsigned count, double* result, unsigned size, const dou
         for (std::size_t i = 0; i < row.a.size(); ++i) s += row.a[i] * e.du[i][j];
         gr[j] = s * p.Range(j) / scale;
       }
-      for (std::size_t q = 0; q < form.extra; ++q) gr[p.k + q] = (row.b.empty() ? 0 : row.b[q]) / scale;
+      for (std::size_t q = 0; q < form.extra; ++q)
+        gr[p.k + q] = (row.b.empty() ? 0 : row.b[q]) * ZScale(form, q) / scale;
     }
     ++r;
   }
@@ -245,9 +260,11 @@ double KktResidual(const NlpSpace& space, const NlpForm& form, const Vector& row
     for (std::size_t i = 0; i < form.ou.size(); ++i) s += form.ou[i] * e.du[i][j];
     grad[static_cast<Eigen::Index>(j)] = s;
   }
+  // In the solver's variables: the extras divided by their scales.
   for (std::size_t q = 0; q < form.extra; ++q)
-    grad[static_cast<Eigen::Index>(k + q)] = (form.oy.empty() ? 0 : form.oy[q]) +
-                                             (form.ol.empty() || form.ol[q] == 0 ? 0 : form.ol[q] / z[q]);
+    grad[static_cast<Eigen::Index>(k + q)] = ((form.oy.empty() ? 0 : form.oy[q]) +
+                                              (form.ol.empty() || form.ol[q] == 0 ? 0 : form.ol[q] / z[q])) *
+                                             ZScale(form, q);
   std::vector<Eigen::VectorXd> columns;
   auto column = [&]() {
     columns.emplace_back(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(size)));
@@ -259,7 +276,8 @@ double KktResidual(const NlpSpace& space, const NlpForm& form, const Vector& row
     Eigen::VectorXd* c = column();
     for (std::size_t j = 0; j < k; ++j)
       for (std::size_t i = 0; i < row.a.size(); ++i) (*c)[static_cast<Eigen::Index>(j)] += row.a[i] * e.du[i][j];
-    for (std::size_t q = 0; q < row.b.size(); ++q) (*c)[static_cast<Eigen::Index>(k + q)] = row.b[q];
+    for (std::size_t q = 0; q < row.b.size(); ++q)
+      (*c)[static_cast<Eigen::Index>(k + q)] = row.b[q] * ZScale(form, q);
   }
   point->active_constraints.clear();
   for (std::size_t j = 0; j < e.g.size(); ++j) {
@@ -282,7 +300,7 @@ double KktResidual(const NlpSpace& space, const NlpForm& form, const Vector& row
   for (std::size_t q = 0; q < form.extra; ++q)
     for (bool upper : {false, true}) {
       const double bound = upper ? form.zhi[q] : form.zlo[q];
-      if (std::abs(z[q] - bound) > 1e-12 * std::max(1.0, std::abs(bound))) continue;
+      if (std::abs(z[q] - bound) > 1e-12 * std::max(ZScale(form, q), std::abs(bound))) continue;
       Eigen::VectorXd* c = column();
       (*c)[static_cast<Eigen::Index>(k + q)] = upper ? 1 : -1;
     }
@@ -295,7 +313,20 @@ double KktResidual(const NlpSpace& space, const NlpForm& form, const Vector& row
   if (columns.empty()) return scale == 0 ? 0 : grad.cwiseAbs().maxCoeff() / scale;
   Eigen::MatrixXd a(static_cast<Eigen::Index>(size), static_cast<Eigen::Index>(columns.size()));
   for (std::size_t c = 0; c < columns.size(); ++c) a.col(static_cast<Eigen::Index>(c)) = columns[c];
-  Eigen::VectorXd lambda = Nnls(a, grad);
+  // NNLS on unit-sized columns and gradient (its tolerances are absolute), mapped back.
+  const double grad_size = grad.cwiseAbs().maxCoeff();
+  Eigen::VectorXd lambda = Eigen::VectorXd::Zero(a.cols());
+  if (grad_size > 0) {
+    Eigen::MatrixXd unit = a;
+    Eigen::VectorXd column_size(a.cols());
+    for (Eigen::Index c = 0; c < a.cols(); ++c) {
+      column_size[c] = a.col(c).cwiseAbs().maxCoeff();
+      if (column_size[c] > 0) unit.col(c) /= column_size[c];
+    }
+    lambda = Nnls(unit, grad / grad_size);
+    for (Eigen::Index c = 0; c < a.cols(); ++c)
+      lambda[c] = column_size[c] > 0 ? lambda[c] * grad_size / column_size[c] : 0;
+  }
   for (Eigen::Index c = 0; c < a.cols(); ++c) scale = std::max(scale, lambda[c] * a.col(c).cwiseAbs().maxCoeff());
   if (scale == 0) return 0;
   return (grad - a * lambda).cwiseAbs().maxCoeff() / scale;
@@ -361,11 +392,25 @@ NlpSamples SampleSpace(const NlpSpace& space) {
 
 NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpForm& form) {
   const std::size_t k = space.lower.size(), size = k + form.extra;
-  Program program{&space, &form, {}, Vector(space.constraints, 1.0), {}, false, k};
-  for (const NlpRow& row : form.rows) program.row_scale.push_back(RowScale(row, samples.u));
+  Program program{&space, &form, {}, Vector(space.constraints, 0.0), {}, false, k};
+  for (const NlpRow& row : form.rows) program.row_scale.push_back(RowScale(row, form, samples.u));
   for (const Vector& g : samples.g)
     for (std::size_t j = 0; j < g.size(); ++j)
       if (std::isfinite(g[j])) program.g_scale[j] = std::max(program.g_scale[j], std::abs(g[j]));
+  for (double& scale : program.g_scale)
+    if (scale == 0) scale = 1;
+  // The objective's magnitude: its payoff terms over the samples, its linear extras at their
+  // scales. Log terms (Nash) are left as they are: their changes do not depend on the units.
+  double objective_scale = 0;
+  for (const Vector& u : samples.u) {
+    double terms = 0;
+    for (std::size_t i = 0; i < form.ou.size(); ++i)
+      if (std::isfinite(u[i])) terms += std::abs(form.ou[i] * u[i]);
+    objective_scale = std::max(objective_scale, terms);
+  }
+  for (std::size_t q = 0; q < form.extra; ++q)
+    if (!form.oy.empty()) objective_scale += std::abs(form.oy[q]) * ZScale(form, q);
+  if (objective_scale > 0 && std::isfinite(objective_scale)) program.objective_scale = objective_scale;
 
   // Rank the samples: acceptable ones by the objective, then the others by violation.
   struct Start {
@@ -396,7 +441,8 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
   std::vector<std::size_t> used;
   nlopt::opt opt(nlopt::LD_SLSQP, static_cast<unsigned>(size));
   Vector lb(size, 0), ub(size, 1);
-  for (std::size_t q = 0; q < form.extra; ++q) lb[k + q] = form.zlo[q], ub[k + q] = form.zhi[q];
+  for (std::size_t q = 0; q < form.extra; ++q)
+    lb[k + q] = form.zlo[q] / ZScale(form, q), ub[k + q] = form.zhi[q] / ZScale(form, q);
   opt.set_lower_bounds(lb);
   opt.set_upper_bounds(ub);
   opt.set_max_objective(ObjectiveCallback, &program);
@@ -425,7 +471,7 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
       const double range = space.upper[j] - space.lower[j];
       v[j] = range > 0 ? (y0[j] - space.lower[j]) / range : 0;
     }
-    for (std::size_t q = 0; q < form.extra; ++q) v[k + q] = start.z[q];
+    for (std::size_t q = 0; q < form.extra; ++q) v[k + q] = start.z[q] / ZScale(form, q);
     // Rounds: SLSQP restarted from its own answer (a fresh quasi-Newton matrix) sharpens the
     // last digits.
     for (int round = 0; round < 4; ++round) {
@@ -438,7 +484,7 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
     }
     ++best.starts;
     Vector y = program.IssuesOf(v.data());
-    Vector z(v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    const Vector z = program.ExtrasOf(v.data(), size);
     Vector u, g;
     space.evaluate(y, &u, &g);
     const double violation = std::max(0.0, Violation(form, u, g, z, program.row_scale, program.g_scale));
@@ -473,7 +519,7 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
       const double range = space.upper[j] - space.lower[j];
       v[j] = range > 0 ? (best.y[j] - space.lower[j]) / range : 0;
     }
-    for (std::size_t q = 0; q < form.extra; ++q) v[k + q] = best.z[q];
+    for (std::size_t q = 0; q < form.extra; ++q) v[k + q] = best.z[q] / ZScale(form, q);
     double value = 0;
     try {
       cobyla.optimize(v, value);
@@ -481,7 +527,7 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
       // judged below
     }
     Vector y = program.IssuesOf(v.data());
-    Vector z(v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    const Vector z = program.ExtrasOf(v.data(), size);
     Vector u, g;
     space.evaluate(y, &u, &g);
     const double objective = Objective(form, u, z);
@@ -522,7 +568,7 @@ NlpForm IdealForm(std::size_t players, std::size_t who, const std::vector<std::s
 
 NlpForm ConceptForm(Concept concept_kind, std::size_t players, const std::vector<std::size_t>& at_table,
                     const Vector& weights, const Vector& d, const Vector& ideal,
-                    const std::vector<std::pair<std::size_t, double>>& floors, double scale) {
+                    const std::vector<std::pair<std::size_t, double>>& floors, const Vector& player_scale) {
   NlpForm form;
   auto floor_row = [&](std::size_t i, double value) {
     NlpRow row;
@@ -544,10 +590,14 @@ NlpForm ConceptForm(Concept concept_kind, std::size_t players, const std::vector
       // s_q <= u_i - d_i, maximise sum w_i log s_q
       form.extra = p;
       form.ol.resize(p);
-      form.zlo.assign(p, 1e-15 * scale);
-      form.zhi.assign(p, 4 * scale);
+      form.zlo.resize(p);
+      form.zhi.resize(p);
+      form.zscale.resize(p);
       for (std::size_t q = 0; q < p; ++q) {
         const std::size_t i = at_table[q];
+        form.zscale[q] = player_scale[i];
+        form.zlo[q] = 1e-15 * player_scale[i];
+        form.zhi[q] = 4 * player_scale[i];
         form.ol[q] = weights[i];
         NlpRow row = floor_row(i, d[i]);
         row.b.assign(p, 0);
@@ -572,8 +622,16 @@ NlpForm ConceptForm(Concept concept_kind, std::size_t players, const std::vector
       const bool ks = concept_kind == Concept::kKalaiSmorodinsky;
       form.extra = 1;
       form.oy = {1};
-      form.zlo = {ks ? -1.0 : -2 * scale};
-      form.zhi = {ks ? 2.0 : 2 * scale};
+      // t: a fraction of the ideal gains (KS), or a gain in payoff units (egalitarian: at most
+      // the smallest player's range, which is its unit here).
+      double smallest = kInf, largest = 0;
+      for (std::size_t i : at_table) {
+        smallest = std::min(smallest, player_scale[i]);
+        largest = std::max(largest, player_scale[i]);
+      }
+      form.zscale = {ks ? 1.0 : smallest};
+      form.zlo = {ks ? -1.0 : -2 * largest};
+      form.zhi = {ks ? 2.0 : 2 * largest};
       for (std::size_t i : at_table) {
         NlpRow row = floor_row(i, d[i]);
         row.b = {ks ? ideal[i] - d[i] : 1.0};

@@ -50,6 +50,7 @@ struct NlpForm {
   std::size_t extra = 0;     // number of extra variables z
   Vector oy, ol;             // per extra variable (empty: 0)
   Vector zlo, zhi;           // per extra variable
+  Vector zscale;             // per extra variable, its magnitude (empty: 1): the solver works in z / zscale
   std::vector<NlpRow> rows;
   // The extra variables at a sample's payoffs (best for this y), and the objective there;
   // false when the sample is not acceptable (then only its violation ranks it).
@@ -85,11 +86,12 @@ namespace parley::bargaining::internal {
 
 // The programs of the concepts (see the table above). `at_table`: the players the concept is
 // over; `floors`: (player, value) pairs every agreement must give at least (a party with
-// weight 0, a binding outside option). `scale` bounds the gains (the extra variables' box).
+// weight 0, a binding outside option). `player_scale`: each player's magnitude of u_i - d_i
+// over the samples, which sizes the gains (the extra variables' box and units).
 NlpForm IdealForm(std::size_t players, std::size_t who, const std::vector<std::size_t>& at_table,
                   const Vector& d, const std::vector<std::pair<std::size_t, double>>& floors);
 NlpForm ConceptForm(Concept concept_kind, std::size_t players, const std::vector<std::size_t>& at_table,
                     const Vector& weights, const Vector& d, const Vector& ideal,
-                    const std::vector<std::pair<std::size_t, double>>& floors, double scale);
+                    const std::vector<std::pair<std::size_t, double>>& floors, const Vector& player_scale);
 
 }  // namespace parley::bargaining::internal

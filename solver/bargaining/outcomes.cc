@@ -950,9 +950,11 @@ std::vector<Vector> ParetoVertices(const std::vector<Vector>& points,
 }
 
 Vector IdealPoint(const OutcomeSet& set, const Vector& d, bool* individually_rational) {
-  if (internal::HasTiny(set.outcomes) || internal::HasTiny(d))
+  if (internal::HasTiny(set.outcomes) || internal::HasTiny(d)) {
+    internal::RefuseAllTiny(set.outcomes, d);
     return IdealPoint(OutcomeSet{internal::WithoutTiny(set.outcomes), set.lotteries},
                       internal::WithoutTiny(d), individually_rational);
+  }
   const std::size_t n = CheckOutcomes(set.outcomes);
   CheckDisagreement(d, n);
   if (!set.lotteries) return PureIdeal(set, d, individually_rational);
@@ -1001,9 +1003,11 @@ Vector IdealPoint(const OutcomeSet& set, const Vector& d, bool* individually_rat
 
 Solution NashOverHull(const std::vector<Vector>& points, const Vector& d, const Vector& weights,
                       double tolerance, bool closed_form_for_two) {
-  if (internal::HasTiny(points) || internal::HasTiny(d))
+  if (internal::HasTiny(points) || internal::HasTiny(d)) {
+    internal::RefuseAllTiny(points, d);
     return NashOverHull(internal::WithoutTiny(points), internal::WithoutTiny(d), weights,
                         tolerance, closed_form_for_two);
+  }
   const std::size_t n = CheckOutcomes(points);
   CheckDisagreement(d, n);
   Vector w = CheckWeights(weights, n);
@@ -1067,9 +1071,11 @@ Solution internal::NashOverFrontier(const std::vector<Vector>& points, const Ind
 
 Solution SolveOutcomes(const OutcomeSet& set, const Vector& d, Concept concept_kind,
                        const Vector& weights, double tolerance) {
-  if (internal::HasTiny(set.outcomes) || internal::HasTiny(d))
+  if (internal::HasTiny(set.outcomes) || internal::HasTiny(d)) {
+    internal::RefuseAllTiny(set.outcomes, d);
     return SolveOutcomes(OutcomeSet{internal::WithoutTiny(set.outcomes), set.lotteries},
                          internal::WithoutTiny(d), concept_kind, weights, tolerance);
+  }
   const std::size_t n = CheckOutcomes(set.outcomes);
   CheckDisagreement(d, n);
   Vector w = CheckWeights(weights, n);
@@ -1104,9 +1110,11 @@ Solution SolveOutcomes(const OutcomeSet& set, const Vector& d, Concept concept_k
 }
 
 Result SolveOutcomes(const OutcomeSet& set, const Vector& d, const Request& request) {
-  if (internal::HasTiny(set.outcomes) || internal::HasTiny(d))
+  if (internal::HasTiny(set.outcomes) || internal::HasTiny(d)) {
+    internal::RefuseAllTiny(set.outcomes, d);
     return SolveOutcomes(OutcomeSet{internal::WithoutTiny(set.outcomes), set.lotteries},
                          internal::WithoutTiny(d), request);
+  }
   const std::size_t n = CheckOutcomes(set.outcomes);
   CheckDisagreement(d, n);
   Vector w = CheckWeights(request.weights, n);

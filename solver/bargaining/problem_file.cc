@@ -108,7 +108,12 @@ class Reader {
       if (!a["discount"]) Fail(a, "'alternating' needs 'discount': [d1, d2]");
       p.discount = Vector(a["discount"], "'discount'");
       if (a["first"]) p.first = Int(a["first"], "'first'");
-      if (a["rounds"]) p.rounds = Int(a["rounds"], "'rounds'");
+      if (a["rounds"]) {
+        p.rounds = Int(a["rounds"], "'rounds'");
+        if (*p.rounds < 1)
+          Fail(a["rounds"], "'rounds' is " + std::to_string(*p.rounds) +
+                                "; a finite horizon has at least 1 round (leave 'rounds' out for an infinite horizon)");
+      }
       if (a["breakdown"]) p.breakdown = a["breakdown"].as<double>();
       if (a["outside"]) p.outside = Vector(a["outside"], "'outside'");
     }

@@ -1,6 +1,8 @@
 #include "solver/report/bargaining_text.h"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "solver/bargaining/concepts.h"
 #include "solver/bargaining/problem.h"
@@ -12,14 +14,34 @@ namespace bg = parley::bargaining;
 
 namespace {
 
-// Six significant digits; what is within rounding of zero (|x| < 5e-13) shows as 0.
-std::string Fmt(double x) { return FormatSignificant(std::abs(x) < 5e-13 ? 0.0 : x, 6); }
+// Six significant digits; what is within rounding of zero (|x| < 5e-13 of the magnitude of
+// what it is compared with) shows as 0.
+std::string Fmt(double x, double magnitude = 1) {
+  return FormatSignificant(std::abs(x) < 5e-13 * magnitude ? 0.0 : x, 6);
+}
 
+// Payoff vectors: each player's entry against that player's magnitude, so that payoffs in
+// units of 1e-15 are printed rather than shown as 0.
 template <typename Values>
-std::string FmtVector(const Values& v) {
+std::string FmtVector(const Values& v, const std::vector<double>& magnitude = {}) {
   std::string text = "(";
-  for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + Fmt(v[i]);
+  for (std::size_t i = 0; i < v.size(); ++i)
+    text += (i ? ", " : "") + Fmt(v[i], i < magnitude.size() ? magnitude[i] : 1.0);
   return text + ")";
+}
+
+// Each player's largest |payoff| among the disagreement point, the ideal point and the
+// solutions.
+std::vector<double> PlayerMagnitudes(const bg::Result& result) {
+  std::vector<double> magnitude(result.disagreement.size(), 0.0);
+  auto take = [&](const auto& values) {
+    for (std::size_t i = 0; i < values.size() && i < magnitude.size(); ++i)
+      if (std::isfinite(values[i])) magnitude[i] = std::max(magnitude[i], std::abs(values[i]));
+  };
+  take(result.disagreement);
+  take(result.ideal);
+  for (const bg::Solution& s : result.solutions) take(s.payoffs);
+  return magnitude;
 }
 
 std::string Pad(const std::string& text, std::size_t width) {
@@ -31,14 +53,22 @@ std::string Pad(const std::string& text, std::size_t width) {
 std::string BargainingResultText(const std::string& title, const bg::Result& result) {
   const std::size_t n = result.disagreement.size();
   std::string text = title + ", " + std::to_string(n) + " players\n";
-  text += "disagreement point " + FmtVector(result.disagreement) + "\n";
-  text += "ideal point        " + FmtVector(result.ideal) + "\n\n";
+  const std::vector<double> magnitude = PlayerMagnitudes(result);
+  std::vector<double> issue_magnitude;
+  for (const bg::Solution& s : result.solutions) {
+    issue_magnitude.resize(std::max(issue_magnitude.size(), s.issues.size()), 0.0);
+    for (std::size_t k = 0; k < s.issues.size(); ++k)
+      if (std::isfinite(s.issues[k])) issue_magnitude[k] = std::max(issue_magnitude[k], std::abs(s.issues[k]));
+  }
+  text += "disagreement point " + FmtVector(result.disagreement, magnitude) + "\n";
+  text += "ideal point        " + FmtVector(result.ideal, magnitude) + "\n\n";
   text += Pad("solution", 22);
   for (std::size_t i = 0; i < n; ++i) text += Pad("player " + std::to_string(i + 1), 12);
   text += "precision\n";
   for (const bg::Solution& s : result.solutions) {
     text += Pad(bg::SolutionKey(s), 22);
-    for (double u : s.payoffs) text += Pad(Fmt(u), 12);
+    for (std::size_t i = 0; i < s.payoffs.size(); ++i)
+      text += Pad(Fmt(s.payoffs[i], i < magnitude.size() ? magnitude[i] : 1.0), 12);
     text += bg::ToString(s.precision);
     if (s.gap > 0) text += " (gap " + Fmt(s.gap) + ")";
     text += "\n";
@@ -51,7 +81,7 @@ std::string BargainingResultText(const std::string& title, const bg::Result& res
       text += key + ": agreed issues";
       for (std::size_t k = 0; k < s.issues.size(); ++k) {
         text += " " + (k < result.issue_names.size() ? result.issue_names[k] : "x" + std::to_string(k + 1)) +
-                " = " + Fmt(s.issues[k]);
+                " = " + Fmt(s.issues[k], issue_magnitude[k]);
       }
       text += "\n";
     }
@@ -66,13 +96,13 @@ std::string BargainingResultText(const std::string& title, const bg::Result& res
     }
     if (!s.ties.empty()) {
       text += key + ": tie among";
-      for (const auto& tie : s.ties) text += " " + FmtVector(tie);
+      for (const auto& tie : s.ties) text += " " + FmtVector(tie, magnitude);
       text += "\n";
     }
     if (s.pure_cost) {
       text += key + ": forbidding lotteries costs " + Fmt(*s.pure_cost) +
               (bg::Info(s.concept_kind).log_score ? " of the Nash product" : "") +
-              " (with lotteries: " + FmtVector(*s.lottery_payoffs) + ")\n";
+              " (with lotteries: " + FmtVector(*s.lottery_payoffs, magnitude) + ")\n";
     }
     text += key + ": method: " + s.method + "\n";
   }
@@ -96,7 +126,7 @@ std::string AlternatingOffersText(const bg::AlternatingOffers& game,
                                   const bg::AlternatingOffersResult& result) {
   std::string text = "Alternating offers (Rubinstein 1982), player " + std::to_string(game.first + 1) +
                      " proposes first, " +
-                     (game.rounds ? std::to_string(*game.rounds) + " rounds" : "no deadline") + "\n";
+                     (game.rounds ? std::to_string(*game.rounds) + (*game.rounds == 1 ? " round" : " rounds") : "no deadline") + "\n";
   text += "effective discount factors " + Fmt(result.effective_discount[0]) + ", " +
           Fmt(result.effective_discount[1]) + "\n\n";
   text += "player   share    outside option binds\n";

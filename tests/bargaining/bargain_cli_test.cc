@@ -51,6 +51,14 @@ TEST_SUITE("bargaining") {
     REQUIRE(space.exit_code == 0);
     auto json = nlohmann::json::parse(space.out);
     CHECK(json["solutions"]["nash"]["issues"]["x"].get<double>() == doctest::Approx(1.0 / 3).epsilon(1e-6));
+    // Payoffs in units of 1e-15 are printed, not shown as 0 (what is within rounding of 0 is
+    // judged against each player's own magnitude). Nash: sqrt x (1 - x) is largest at x = 1/3,
+    // u = 1e-15 (1/sqrt 3, 2/3) = (5.7735e-16, 6.66667e-16).
+    auto small = RunParley("bargain --issue x=0:1 --utility '1e-15*sqrt(x)' --utility '1e-15*(1-x)'");
+    REQUIRE(small.exit_code == 0);
+    CHECK(small.out.find("ideal point        (1e-15, 1e-15)") != std::string::npos);
+    CHECK(small.out.find("nash                  5.7735e-16  6.66667e-16") != std::string::npos);
+    CHECK(small.out.find("nash: agreed issues x = 0.333333") != std::string::npos);
     auto surplus = RunParley("bargain --surplus 1 --players 3 --weights 1,2,3 --format json");
     REQUIRE(surplus.exit_code == 0);
     CHECK(nlohmann::json::parse(surplus.out)["solutions"]["weighted_nash"]["payoffs"][2].get<double>() ==
@@ -163,6 +171,11 @@ TEST_SUITE("bargaining") {
         {"--alternating --discount 0.9,0.8",
          "error: --discount: alternating offers need exactly 2 parties and one factor each (got 2 factors for 3 "
          "parties); choose two with --parties\n"},
+        // --rounds 0 was taken for an infinite horizon.
+        {"--parties 1,2 --alternating --discount 0.9,0.8 --rounds 0",
+         "error: --rounds is 0; a finite horizon has at least 1 round (omit --rounds for an infinite horizon)\n"},
+        {"--parties 1,2 --alternating --discount 0.9,0.8 --rounds -3",
+         "error: --rounds is -3; a finite horizon has at least 1 round (omit --rounds for an infinite horizon)\n"},
         {"--parties 1,2 --alternating", "error: --alternating needs --discount with one factor per party, e.g. "
                                         "--discount 0.9,0.8\n"},
         {"--parties 1,2 --alternating --discount 0.9,0.8 --first 3",

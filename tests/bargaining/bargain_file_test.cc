@@ -45,6 +45,12 @@ TEST_SUITE("bargaining.file") {
     auto s = RunParley("bargain '" + shape + "'");
     CHECK(s.exit_code == 1);
     CHECK(s.err.find(shape + ":2:15: 'disagreement' must be a list of numbers") != std::string::npos);
+    // rounds: 0 was taken for an infinite horizon.
+    std::string zero = WriteTempFile("zero.yaml", "alternating: {discount: [0.9, 0.8], rounds: 0}\n");
+    auto z = RunParley("bargain '" + zero + "'");
+    CHECK(z.exit_code == 1);
+    CHECK(z.err == "error: " + zero + ":1:45: 'rounds' is 0; a finite horizon has at least 1 round (leave "
+                   "'rounds' out for an infinite horizon)\n");
   }
 
   TEST_CASE("a bargaining file is bounded like every YAML file: an alias bomb is refused") {

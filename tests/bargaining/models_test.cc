@@ -115,6 +115,60 @@ TEST_SUITE("bargaining") {
     CHECK(json["solutions"]["nash"]["issues"]["x"].get<double>() == doctest::Approx(1.0 / 3).epsilon(1e-9));
   }
 
+  TEST_CASE("continuous agreement space at any scale: the same x from 1e-15 to 1e12") {
+    // u = s (sqrt x, 1 - x), d = 0: scaling both payoffs by s moves no solution's x.
+    //   Nash: 1/(2x) = 1/(1 - x) -> x = 1/3;  KS and egalitarian: sqrt x = 1 - x ->
+    //   x = (3 - sqrt 5)/2;  utilitarian: 1/(2 sqrt x) = 1 -> x = 1/4.
+    // Tolerances floored at 1 gave Nash x = 0.333167 at s = 1e-6, and x = 0.5 for every
+    // concept at s = 1e-9 (the payoffs passed for affine).
+    const double ks_x = (3 - std::sqrt(5.0)) / 2;
+    for (const char* s : {"1e-15", "1e-9", "1e-6", "1e-3", "1e6", "1e12"}) {
+      CAPTURE(s);
+      const double scale = std::stod(s);
+      AgreementSpace space{{{"x", 0.0, 1.0}}, {std::string(s) + "*sqrt(x)", std::string(s) + "*(1-x)"}};
+      Result result = Solve(space, {0, 0});
+      const Solution* nash = result.Find(Concept::kNash);
+      REQUIRE(nash != nullptr);
+      CHECK(nash->issues[0] == doctest::Approx(1.0 / 3).epsilon(1e-9));
+      CHECK(nash->payoffs[1] == doctest::Approx(2.0 / 3 * scale).epsilon(1e-9));
+      CHECK(nash->precision == Precision::kKktPoint);
+      for (Concept c : {Concept::kKalaiSmorodinsky, Concept::kEgalitarian}) {
+        const Solution* ray = result.Find(c);
+        REQUIRE(ray != nullptr);
+        CHECK(ray->issues[0] == doctest::Approx(ks_x).epsilon(1e-9));
+        CHECK(ray->precision == Precision::kKktPoint);
+      }
+      // The utilitarian optimum is flat (a sum's maximum, not a ray's end): SLSQP stops within
+      // about 1e-9 of x, and at some scales just outside the KKT tolerance, which is then
+      // reported as the gap of a best-found point, not as a KKT point.
+      const Solution* utilitarian = result.Find(Concept::kUtilitarian);
+      REQUIRE(utilitarian != nullptr);
+      CHECK(utilitarian->issues[0] == doctest::Approx(0.25).epsilon(1e-8));
+      CHECK(utilitarian->gap <= 1e-8);
+      if (utilitarian->precision != Precision::kKktPoint) CHECK(utilitarian->precision == Precision::kBestFound);
+      CHECK(result.ideal[0] == doctest::Approx(scale).epsilon(1e-12));
+    }
+    // Players in different units, u = (1e-9 sqrt x, 1e9 (1 - x)): the same x again.
+    AgreementSpace mixed{{{"x", 0.0, 1.0}}, {"1e-9*sqrt(x)", "1e9*(1-x)"}};
+    Result result = Solve(mixed, {0, 0});
+    CHECK(result.Find(Concept::kNash)->issues[0] == doctest::Approx(1.0 / 3).epsilon(1e-9));
+    CHECK(result.Find(Concept::kKalaiSmorodinsky)->issues[0] == doctest::Approx(ks_x).epsilon(1e-9));
+  }
+
+  TEST_CASE("payoffs all below 1e-12 for a player: refused by name, not 'no gain'") {
+    // Such values count as 0 (rounding residues beside larger ones); a player with nothing
+    // larger would be left with nothing to gain and a message that hides why.
+    CHECK_THROWS_WITH_AS(Solve(OutcomeSet{{{4e-13, 0}, {0, 3e-13}, {2e-13, 2e-13}}, true}, {0, 0}, Concept::kNash),
+                         doctest::Contains("player 1's payoffs and disagreement value are all below 1e-12"),
+                         parley::ValidationError);
+    AgreementSpace tiny{{{"x", 0.0, 1.0}}, {"x", "1e-13*(1-x)"}};
+    CHECK_THROWS_WITH_AS(Solve(tiny, {0, 0}), doctest::Contains("player 2's payoffs"), parley::ValidationError);
+    // Beside larger values they are 0: (2, 2e-13) is (2, 0), and Nash over (4, 0), (0, 3)
+    // is (2, 3/2).
+    Result rounded = Solve(OutcomeSet{{{4, 0}, {0, 3}, {2, 2e-13}}, true}, {0, 0}, Request{});
+    CHECK(rounded.Find(Concept::kNash)->payoffs == Vector{2, 1.5});
+  }
+
   TEST_CASE("agreement space: non-concave utilities are reported as best found; bad formulas") {
     AgreementSpace convex{{{"x", 0.0, 1.0}}, {"x^2", "1-x"}};
     Solution nash = Solve(convex, {0, 0}, Concept::kNash);

@@ -63,9 +63,11 @@ TEST_SUITE("bargaining") {
     Solution tiny_nash = SolveOutcomes(OutcomeSet{{{1e-200, 1}, {1, 1e-200}}, true}, {0, 0}, Concept::kNash);
     CHECK(tiny_nash.payoffs[0] == doctest::Approx(0.5));
     CHECK(tiny_nash.payoffs[1] == doctest::Approx(0.5));
-    // (1e-200, 1) alone: the gain 1e-200 is below every tolerance, so no gain to share.
+    // (1e-200, 1) alone: every value of player 1 is below 1e-12, so it is refused by name
+    // (counting them as 0 would leave player 1 nothing to gain, for no stated reason).
     CHECK_THROWS_WITH_AS(SolveOutcomes(OutcomeSet{{{1e-200, 1}}, true}, {0, 0}, Concept::kNash),
-                         doctest::Contains("no gain to share"), parley::ValidationError);
+                         doctest::Contains("player 1's payoffs and disagreement value are all below 1e-12"),
+                         parley::ValidationError);
     CHECK_THROWS_WITH_AS(SolveOutcomes(OutcomeSet{{{-5, 3}, {1e308, 1}}, true}, {0, 0}, Concept::kNash),
                          doctest::Contains("outcome 2 has the entry"), parley::ValidationError);
     CHECK_THROWS_AS(SolveOutcomes(OutcomeSet{{{1e15, 1}, {1, 3}}, true}, {0, 0}, Concept::kNash),
@@ -93,10 +95,10 @@ TEST_SUITE("bargaining") {
       CHECK(r.err.rfind("error: ", 0) == 0);
       CHECK(r.err.find("rescale the units") != std::string::npos);
     }
-    // (1e-200, 1) alone: its gain over (0, 0) is below every tolerance.
+    // (1e-200, 1) alone: player 1's values are all below 1e-12.
     auto tiny = RunParley("bargain --outcomes '1e-200,1'");
     CHECK(tiny.exit_code == 1);
-    CHECK(tiny.err.find("no gain to share") != std::string::npos);
+    CHECK(tiny.err.find("rescale that player's units") != std::string::npos);
     // With (1, 1e-200) as well: Nash (1/2, 1/2) by symmetry.
     auto pair = RunParley("bargain --outcomes '1e-200,1;1,1e-200' --format json");
     REQUIRE(pair.exit_code == 0);
