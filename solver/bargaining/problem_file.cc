@@ -4,10 +4,12 @@
 
 #include <algorithm>
 
+#include "solver/bargaining/agreement_space.h"
 #include "solver/io/files.h"
 #include "solver/io/yaml_limits.h"
 #include "solver/io/yaml_values.h"
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 
 namespace parley::bargaining {
 
@@ -34,8 +36,13 @@ class Reader {
     }
   }
 
+  // Checked here, where the number's line and column are known (the command line's parser
+  // reads the same syntax).
   std::string Number(const YAML::Node& node, const std::string& what) {
     if (!node.IsScalar()) Fail(node, what + " must be a number");
+    parley::Number number;
+    if (!parley::Number::Parse(node.Scalar(), &number))
+      Fail(node, what + " must be a number, e.g. 2.5 or 1/3, not '" + node.Scalar() + "'");
     return node.Scalar();
   }
 
@@ -47,13 +54,60 @@ class Reader {
     return out;
   }
 
-  // [[4, 1], [1, 3]] -> "4,1;1,3"
-  std::string Rows(const YAML::Node& node, const std::string& what) {
+  // [[4, 1], [1, 3]] -> "4,1;1,3"; every row as long as the first.
+  std::string Rows(const YAML::Node& node, const std::string& what, const std::string& rule) {
     if (!node.IsSequence() || node.size() == 0)
       Fail(node, what + " must be a list of rows, e.g. [[4, 1], [1, 3]]");
     std::string out;
-    for (const auto& row : node) out += (out.empty() ? "" : ";") + Vector(row, "a row of " + what);
+    std::size_t k = 0;
+    for (const auto& row : node) {
+      out += (out.empty() ? "" : ";") + Vector(row, "a row of " + what);
+      if (k > 0 && row.size() != node[0].size())
+        Fail(row, "row " + std::to_string(k + 1) + " of " + what + " has " + std::to_string(row.size()) +
+                      " numbers but row 1 has " + std::to_string(node[0].size()) + "; " + rule);
+      ++k;
+    }
     return out;
+  }
+
+  // The issues and utilities checked as the solver will read them, so that a bad interval or
+  // formula is reported at its own line: each issue alone (with constant utilities), then each
+  // utility alone (the others 0).
+  void CheckSpace(const YAML::Node& issues, const YAML::Node& utilities, const ProblemFile& p) {
+    AgreementSpace space;
+    std::size_t k = 0;
+    for (auto it = issues.begin(); it != issues.end(); ++it, ++k) {
+      const std::string& text = p.issues[k];
+      const auto eq = text.find('='), colon = text.find(':', eq);
+      parley::Number lower, upper;
+      parley::Number::Parse(text.substr(eq + 1, colon - eq - 1), &lower);
+      parley::Number::Parse(text.substr(colon + 1), &upper);
+      space.issues.push_back({text.substr(0, eq), lower.ToDouble(), upper.ToDouble()});
+      space.utilities.assign(2, "0");
+      try {
+        UtilityFunctions check(space);
+      } catch (const ValidationError& e) {
+        Fail(it->first, e.what());
+      }
+    }
+    const std::size_t n = p.utilities.size();
+    if (n < 2) Fail(utilities, "'utilities' has one formula per player, at least 2 (got " + std::to_string(n) + ")");
+    for (std::size_t i = 0; i < n; ++i) {
+      space.utilities.assign(n, "0");
+      space.utilities[i] = p.utilities[i];
+      try {
+        UtilityFunctions check(space);
+      } catch (const ValidationError& e) {
+        Fail(utilities[i], e.what());
+      }
+    }
+  }
+
+  // A list's length against the number of players the file's problem has (when the file says).
+  void CheckLength(const YAML::Node& node, const std::string& what, std::size_t players) {
+    if (!node || players == 0 || node.size() == players) return;
+    Fail(node, what + " has " + std::to_string(node.size()) + (node.size() == 1 ? " entry" : " entries") +
+                   " but the problem has " + std::to_string(players) + " players; give one per player");
   }
 
   bool Bool(const YAML::Node& node, const std::string& what) { return io::YamlBool(node, file_, what); }
@@ -75,7 +129,7 @@ class Reader {
               "a bargaining file");
     ProblemFile p;
     if (root["title"]) p.title = root["title"].Scalar();
-    if (root["outcomes"]) p.outcomes = Rows(root["outcomes"], "'outcomes'");
+    if (root["outcomes"]) p.outcomes = Rows(root["outcomes"], "'outcomes'", "each outcome has one payoff per player");
     if (root["issues"]) {
       const YAML::Node issues = root["issues"];
       if (!issues.IsMap()) Fail(issues, "'issues' maps each issue to its interval, e.g. {x: [0, 1]}");
@@ -89,16 +143,21 @@ class Reader {
     if (root["utilities"]) {
       const YAML::Node u = root["utilities"];
       if (!u.IsSequence()) Fail(u, "'utilities' is a list of formulas, one per player");
-      for (const auto& f : u) p.utilities.push_back(f.Scalar());
+      for (const auto& f : u) {
+        if (!f.IsScalar() || f.Scalar().empty()) Fail(f, "a utility is a formula of the issues, e.g. sqrt(x)");
+        p.utilities.push_back(f.Scalar());
+      }
     }
+    if (root["issues"] && root["utilities"]) CheckSpace(root["issues"], root["utilities"], p);
     if (root["surplus"]) p.surplus = Number(root["surplus"], "'surplus'");
     if (root["players"]) p.players = Int(root["players"], "'players'");
     if (root["threats"]) {
       const YAML::Node t = root["threats"];
       CheckKeys(t, {"row", "column", "transferable"}, "'threats'");
       if (!t["row"] || !t["column"]) Fail(t, "'threats' needs 'row' and 'column' payoff matrices");
-      p.threats_row = Rows(t["row"], "'row'");
-      p.threats_col = Rows(t["column"], "'column'");
+      const std::string rule = "a payoff matrix has one column per strategy of the column player in every row";
+      p.threats_row = Rows(t["row"], "'row'", rule);
+      p.threats_col = Rows(t["column"], "'column'", rule);
       if (t["transferable"]) p.transferable = Bool(t["transferable"], "'transferable'");
     }
     if (root["alternating"]) {
@@ -120,6 +179,15 @@ class Reader {
     if (root["disagreement"]) p.disagreement = Vector(root["disagreement"], "'disagreement'");
     if (root["weights"]) p.weights = Vector(root["weights"], "'weights'");
     if (root["pure"]) p.pure = Bool(root["pure"], "'pure'");
+    // The file's own number of players: a disagreement point (and weights, except over issues,
+    // where the command line's --parties may seat fewer) has one entry each.
+    std::size_t players = 0;
+    if (root["outcomes"]) players = root["outcomes"][0].size();
+    else if (root["utilities"]) players = p.utilities.size();
+    else if (root["threats"] || root["alternating"]) players = 2;
+    else if (root["surplus"]) players = p.players ? static_cast<std::size_t>(std::max(*p.players, 0)) : 2;
+    CheckLength(root["disagreement"], "'disagreement'", players);
+    if (!root["utilities"]) CheckLength(root["weights"], "'weights'", players);
     return p;
   }
 

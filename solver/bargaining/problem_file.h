@@ -33,7 +33,9 @@ struct ProblemFile {
   bool pure = false, transferable = false, alternating = false;
 };
 
-// Throws ParseError with file:line:col (unknown keys with a suggestion, wrong shapes).
+// Throws ParseError with file:line:col: unknown keys (with a suggestion), wrong shapes, rows of
+// different lengths, numbers that are not numbers, a disagreement point (or weights, except
+// over issues) of the wrong length, bad intervals and utility formulas, rounds below 1.
 ProblemFile ReadProblemFile(const std::string& path);
 
 }  // namespace parley::bargaining

@@ -45,6 +45,33 @@ TEST_SUITE("bargaining.file") {
     auto s = RunParley("bargain '" + shape + "'");
     CHECK(s.exit_code == 1);
     CHECK(s.err.find(shape + ":2:15: 'disagreement' must be a list of numbers") != std::string::npos);
+    // Each mistake at its own line and column (these were reported without a location, in
+    // the command line's words: "malformed --outcomes: ...").
+    struct Case {
+      const char* text;
+      const char* where_and_what;
+    };
+    const Case cases[] = {
+        {"outcomes: [[1, 2], [3]]\n", ":1:20: row 2 of 'outcomes' has 1 numbers but row 1 has 2; each outcome has "
+                                       "one payoff per player"},
+        {"outcomes: [[1, x]]\n", ":1:16: an entry of a row of 'outcomes' must be a number, e.g. 2.5 or 1/3, not 'x'"},
+        {"outcomes: [[1, 0], [0, 1]]\nweights: [1, 2, 3]\n",
+         ":2:10: 'weights' has 3 entries but the problem has 2 players; give one per player"},
+        {"outcomes: [[1, 0], [0, 1]]\ndisagreement: [0]\n",
+         ":2:15: 'disagreement' has 1 entry but the problem has 2 players; give one per player"},
+        {"issues: {x: [0, 1], y: [2, 1]}\nutilities: [x, 1-x]\n",
+         ":1:21: issue 'y' needs a finite interval lower <= upper, got [2, 1]"},
+        {"issues: {x: [0, 1]}\nutilities: [x, 1-y]\n",
+         ":2:16: unknown variable 'y' in the utility of player 2 \"1-y\" (the issues are: x)"},
+        {"issues: {x: [0, 1]}\nutilities: [sqrt(x)]\n", ":2:12: 'utilities' has one formula per player, at least 2 (got 1)"},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.text);
+      std::string path = WriteTempFile("located.yaml", c.text);
+      auto r = RunParley("bargain '" + path + "'");
+      CHECK(r.exit_code == 1);
+      CHECK(r.err == "error: " + path + c.where_and_what + "\n");
+    }
     // rounds: 0 was taken for an infinite horizon.
     std::string zero = WriteTempFile("zero.yaml", "alternating: {discount: [0.9, 0.8], rounds: 0}\n");
     auto z = RunParley("bargain '" + zero + "'");
