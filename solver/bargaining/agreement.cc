@@ -244,8 +244,6 @@ struct Hull {
   std::vector<Vector> points;                   // the candidates' payoffs
   std::vector<std::vector<Vector>> by_package;  // the same, per package
   Vector d;
-  double scale = 1;         // of d, at least 1
-  double payoff_scale = 1;  // of d and every payoff
   Vector player_scale;      // per player, of its d and payoffs (internal::PlayerScales)
   // Per package, the two-player Nash frontier when the hull is kept for other weights
   // (PrepareNashFrontiers); empty otherwise.
@@ -293,7 +291,6 @@ void MakeHull(std::vector<Candidate>& candidates, std::size_t packages, const Ve
   // (nash_frontiers are left to PrepareNashFrontiers, which a keeping caller runs next; a new
   // hull has none.)
   hull.whole.wanted = hull.whole.ready = false;
-  hull.scale = 1;
   std::vector<Vector>& spare = hull.scratch.spare_points;
   model::ResizeKeeping(hull.points, hull.candidates.size(), spare);
   hull.by_package.resize(packages);
@@ -307,10 +304,6 @@ void MakeHull(std::vector<Candidate>& candidates, std::size_t packages, const Ve
     mine[filled[c.package]++].assign(c.payoffs.begin(), c.payoffs.end());
   }
   for (std::size_t p = 0; p < packages; ++p) model::ResizeKeeping(hull.by_package[p], filled[p], spare);
-  for (double v : hull.d) hull.scale = std::max(hull.scale, std::abs(v));
-  hull.payoff_scale = hull.scale;
-  for (const Vector& p : hull.points)
-    for (double v : p) hull.payoff_scale = std::max(hull.payoff_scale, std::abs(v));
   internal::PlayerScales(hull.points, hull.d, &hull.player_scale);
 }
 
@@ -328,6 +321,7 @@ struct ExactScratch {
   Hull hull;
   std::vector<Candidate> candidates, spare_candidates;  // ResizeKeeping's spares for candidates
   std::vector<std::string> spare_binding;  // and for the result's binding constraints
+  Vector corner;                           // BindingInto's corners of the issue box
   AgreementProblem projected;
   Vector dp;
 };
@@ -396,6 +390,7 @@ void Describe(const Hull& hull, const std::vector<AgreementIssue>& issues, const
 // per player), from the first package that has some; empty when none does. Within a package
 // the payoffs are affine in the continuous issues, so those weights are one deterministic
 // agreement: the weighted average of the corners' issue values.
+// `tol` is relative to each player's magnitude (Hull::player_scale).
 Vector OnePackage(const Hull& hull, const Vector& target, double tol) {
   const std::size_t n = target.size();
   for (std::size_t p = 0; p < hull.packages; ++p) {
@@ -407,13 +402,14 @@ Vector OnePackage(const Hull& hull, const Vector& target, double tol) {
         lo = std::min(lo, point[i]);
         hi = std::max(hi, point[i]);
       }
-      inside = target[i] >= lo - tol && target[i] <= hi + tol;
+      const double room = tol * hull.player_scale[i];
+      inside = target[i] >= lo - room && target[i] <= hi + room;
     }
     if (!inside) continue;
     Vector lower(n), upper(n);
     for (std::size_t i = 0; i < n; ++i) {
-      lower[i] = target[i] - tol;
-      upper[i] = target[i] + tol;
+      lower[i] = target[i] - tol * hull.player_scale[i];
+      upper[i] = target[i] + tol * hull.player_scale[i];
     }
     internal::HullLp at = internal::OptimizeOverHull(points, lower, {}, {}, upper);
     if (!at.feasible) continue;
@@ -439,7 +435,7 @@ void PreferOnePackage(const Hull& hull, Solution* solution) {
     mixed = mixed || hull.candidates[c].package != first_package;
   }
   if (!mixed) return;
-  Vector single = OnePackage(hull, solution->payoffs, 1e-9 * hull.payoff_scale);
+  Vector single = OnePackage(hull, solution->payoffs, 1e-9);
   if (!single.empty()) solution->lottery = std::move(single);
 }
 
@@ -526,7 +522,12 @@ void BestPackage(std::span<const PackageEntry> entries, Concept concept_kind, co
   const Vector& d = hull.d;
   double top = -INFINITY;
   for (const auto& e : entries) top = std::max(top, e.score);
-  const double tol = 1e-12 * std::max(1.0, std::abs(top)) + (info.log_score ? 0 : 1e-12 * hull.scale);
+  // Scores in payoff units (egalitarian gains, utilitarian sums) are compared relative to the
+  // payoffs' magnitude, unitless ones (log Nash products, KS fractions) to 1.
+  const bool in_units = concept_kind == Concept::kEgalitarian || concept_kind == Concept::kUtilitarian;
+  double units = 0;
+  for (double s : hull.player_scale) units += s;
+  const double tol = 1e-12 * (in_units ? std::abs(top) + units : std::max(1.0, std::abs(top)));
   // (Packages with the same payoffs tie too: they are different terms.)
   std::vector<const PackageEntry*>& tied = hull.scratch.tied;
   tied.clear();
@@ -543,7 +544,9 @@ void BestPackage(std::span<const PackageEntry> entries, Concept concept_kind, co
   for (std::size_t t = 1; t < tied.size(); ++t) {
     double a = tied[t]->score, b = tied[chosen]->score;
     double rounding = 1e-15 * std::max({1.0, std::abs(a), std::abs(b)});
-    bool more_total = total(tied[t]->solution) > total(tied[chosen]->solution) + 1e-12 * hull.scale;
+    const double total_tol = info.ties_by_nash_product ? 1e-12 * std::max(1.0, std::abs(total(tied[chosen]->solution)))
+                                                       : 1e-12 * units;
+    bool more_total = total(tied[t]->solution) > total(tied[chosen]->solution) + total_tol;
     bool better = info.ties_by_nash_product ? more_total
                                             : a > b + rounding || (a >= b - rounding && more_total);
     if (better) chosen = t;
@@ -852,6 +855,7 @@ struct CutScratch {
   std::vector<std::size_t> start, order, next;
   std::vector<Candidate*> inside, outside;
   std::vector<double> in_value, out_value;
+  std::vector<double> values;  // value(candidate k), in the candidates' order
 };
 
 // Cuts each package's points by value(candidate) <= 0: keeps the points that satisfy it and
@@ -861,11 +865,22 @@ struct CutScratch {
 // of a crossing's issues (exact for affine payoffs). Returns false, leaving *candidates in an
 // unspecified state (some moved from), at a value that is not finite (a constraint shown
 // linear from its formula may still divide by 0 at a corner): no cut is defined then.
+// A point is on the boundary within 1e-12 of the constraint's own magnitude (its largest
+// |value| over the points), not of a magnitude floored at 1: a constraint written in units of
+// 1e-13 cuts as the same constraint in units of 1 does.
 template <typename Value>
-[[nodiscard]] bool Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value, double scale,
+[[nodiscard]] bool Cut(std::vector<Candidate>* candidates, std::size_t packages, Value value,
                        const UtilityOracle& utility, CutScratch& scratch) {
   std::vector<Candidate>& kept = scratch.kept;
   kept.clear();
+  std::vector<double>& values = scratch.values;
+  values.resize(candidates->size());
+  double scale = 0;
+  for (std::size_t k = 0; k < candidates->size(); ++k) {
+    values[k] = value((*candidates)[k]);
+    if (!std::isfinite(values[k])) return false;
+    scale = std::max(scale, std::abs(values[k]));
+  }
   // Each package's candidates in their order (a counting sort of their indices): one pass
   // over the candidates, not one per package (thousands of packages of discrete options).
   std::vector<std::size_t>& start = scratch.start;
@@ -888,8 +903,7 @@ template <typename Value>
     out_value.clear();
     for (std::size_t k = start[p]; k < start[p + 1]; ++k) {
       Candidate& c = (*candidates)[order[k]];
-      const double v = value(c);
-      if (!std::isfinite(v)) return false;
+      const double v = values[order[k]];
       if (v <= 1e-12 * scale) {
         inside.push_back(&c);
         in_value.push_back(v);
@@ -937,8 +951,27 @@ template <typename Value>
 
 // The issue bounds and constraints active at issue values x (within 1e-9 of their scale),
 // written over *binding: its strings' storage reused, those it drops kept in *spare.
+}  // namespace
+
+bool ConstraintBinds(const AgreementProblem& problem, const AgreementConstraint& constraint, const Vector& x,
+                     Vector* corner) {
+  const double v = constraint.value(x);
+  if (!std::isfinite(v)) return false;
+  double scale = std::abs(v);
+  for (bool upper : {false, true}) {
+    corner->assign(x.begin(), x.end());
+    for (std::size_t i = 0; i < x.size() && i < problem.issues.size(); ++i)
+      if (!problem.issues[i].discrete) (*corner)[i] = upper ? problem.issues[i].upper : problem.issues[i].lower;
+    const double at = constraint.value(*corner);
+    if (std::isfinite(at)) scale = std::max(scale, std::abs(at));
+  }
+  return std::abs(v) <= 1e-9 * scale;
+}
+
+namespace {
+
 void BindingInto(const AgreementProblem& problem, const Vector& x, std::vector<std::string>* binding,
-                 std::vector<std::string>* spare) {
+                 std::vector<std::string>* spare, Vector* corner) {
   std::size_t count = 0;
   auto next = [&]() -> std::string& {
     if (count == binding->size()) model::ResizeKeeping(*binding, count + 1, *spare);
@@ -947,12 +980,12 @@ void BindingInto(const AgreementProblem& problem, const Vector& x, std::vector<s
     return text;
   };
   if (x.size() == problem.issues.size()) {
-    for (const AgreementConstraint& constraint : problem.constraints) {
-      const double v = constraint.value(x);
-      double scale = 1;
-      for (double value : x) scale = std::max(scale, std::abs(value));
-      if (std::isfinite(v) && std::abs(v) <= 1e-9 * scale) next().assign(constraint.text);
-    }
+    // A constraint binds within 1e-9 of its own magnitude: the largest |value| at x and at the
+    // box's lowest and highest corners (the continuous issues at their bounds, x's discrete
+    // ones kept), not a magnitude floored at 1 (a constraint in units of 1e-13 bound
+    // everywhere). The corners are written over `corner` (no allocation once it has grown).
+    for (const AgreementConstraint& constraint : problem.constraints)
+      if (ConstraintBinds(problem, constraint, x, corner)) next().assign(constraint.text);
     for (std::size_t i = 0; i < x.size(); ++i) {
       const AgreementIssue& issue = problem.issues[i];
       if (issue.discrete || !(issue.upper > issue.lower) || !std::isfinite(x[i])) continue;
@@ -969,7 +1002,8 @@ void BindingInto(const AgreementProblem& problem, const Vector& x, std::vector<s
 
 std::vector<std::string> Binding(const AgreementProblem& problem, const Vector& x) {
   std::vector<std::string> binding, spare;
-  BindingInto(problem, x, &binding, &spare);
+  Vector corner;
+  BindingInto(problem, x, &binding, &spare, &corner);
   return binding;
 }
 
@@ -1076,7 +1110,7 @@ void SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& c
   }
   out.optimality = Optimality::kExact;
   if (out.agreement_possible && !out.lottery)
-    BindingInto(problem, out.issue_values, &binding, &scratch.spare_binding);
+    BindingInto(problem, out.issue_values, &binding, &scratch.spare_binding, &scratch.corner);
   else
     model::ResizeKeeping(binding, 0, scratch.spare_binding);
   out.binding.swap(binding);
@@ -1402,16 +1436,12 @@ void Prepare(const AgreementProblem& problem, const UtilityOracle& utility, Agre
     prepared.candidates.clear();
   bool linear = corners == Corners::kAffine && ConstraintsLinear(problem, layout, prepared.candidates);
   if (linear && !zero_weight) {
-    double scale = 1;
-    for (const Candidate& c : prepared.candidates)
-      for (double v : c.issues) scale = std::max(scale, std::abs(v));
     // A constraint that is not finite at some point is not linear there (as the numerical
     // check finds when it runs): the search below, or the refusal, as for one that is not.
     for (const AgreementConstraint& constraint : problem.constraints)
       if (linear)
         linear = Cut(&prepared.candidates, layout.packages,
-                     [&](const Candidate& c) { return constraint.value(c.issues); }, scale, utility,
-                     prepared.cut);
+                     [&](const Candidate& c) { return constraint.value(c.issues); }, utility, prepared.cut);
     if (linear) {
       prepared.exact = true;
       if (prepared.candidates.empty())
@@ -1444,14 +1474,11 @@ void SolveAxiomatic(const AgreementProblem& problem, const UtilityOracle& utilit
     CutScratch cut_scratch;
     if (!floors.empty()) {
       cut = prepared.candidates;
-      double scale = 1;
-      for (const Candidate& c : cut)
-        for (double v : c.payoffs) scale = std::max(scale, std::abs(v));
       for (const auto& [i, value] : floors) {
         const std::size_t who = i;
         const double floor = value;
         if (!Cut(&cut, prepared.layout.packages, [who, floor](const Candidate& c) { return floor - c.payoffs[who]; },
-                 scale, utility, cut_scratch))
+                 utility, cut_scratch))
           throw ValidationError("an outside option of the bargain is not a finite number");
       }
     }

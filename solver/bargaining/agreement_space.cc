@@ -174,12 +174,10 @@ Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const R
     solution.lottery.clear();
     // What binds at this solution: constraints and issue bounds.
     std::string binding;
-    for (std::size_t c = 0; c < problem.constraints.size() && solution.issues.size() == space.issues.size(); ++c) {
-      double scale = 1;
-      for (double v : solution.issues) scale = std::max(scale, std::abs(v));
-      if (std::abs(problem.constraints[c].value(solution.issues)) <= 1e-9 * scale)
+    Vector corner;
+    for (std::size_t c = 0; c < problem.constraints.size() && solution.issues.size() == space.issues.size(); ++c)
+      if (ConstraintBinds(problem, problem.constraints[c], solution.issues, &corner))
         binding += (binding.empty() ? "" : ", ") + problem.constraints[c].text;
-    }
     if (!binding.empty()) solution.method += "; binding: " + binding;
     solutions.push_back(std::move(solution));
   }

@@ -129,6 +129,60 @@ TEST_SUITE("bargaining.agreement") {
                          doctest::Contains("no gain to share"), ValidationError);
   }
 
+  TEST_CASE("units: constraints, package ties and binding are judged in the problem's own units") {
+    auto NashOnly = [] {
+      Request request;
+      request.concepts = {Concept::kNash};
+      return request;
+    };
+    // A constraint written in units of 1e-13 is the same constraint: 1e-13 x <= 0.3e-13 is
+    // x <= 0.3, and Nash over u = (x, 1 - x) from 0 is then x = 0.3 (0.5 unconstrained). The
+    // cut's and the binding test's tolerances were 1e-12 of max(1, |x|): the constraint was
+    // ignored (x = 0.5) and reported binding.
+    for (const char* c : {"x <= 0.3", "1e-13*x <= 0.3e-13", "1e13*x <= 0.3e13"}) {
+      CAPTURE(c);
+      AgreementSpace space{{{"x", 0.0, 1.0}}, {"x", "1-x"}};
+      Result r = SolveAgreementSpace(space, {0, 0}, NashOnly(), {c});
+      REQUIRE(r.solutions.size() == 1);
+      CHECK(r.solutions[0].issues[0] == doctest::Approx(0.3).epsilon(1e-12));
+      CHECK(r.solutions[0].method.find(std::string("binding: ") + c) != std::string::npos);
+    }
+    for (const char* c : {"x <= 0.9", "1e-13*x <= 0.9e-13"}) {
+      CAPTURE(c);
+      AgreementSpace space{{{"x", 0.0, 1.0}}, {"x", "1-x"}};
+      Result r = SolveAgreementSpace(space, {0, 0}, NashOnly(), {c});
+      CHECK(r.solutions[0].issues[0] == doctest::Approx(0.5).epsilon(1e-12));
+      CHECK(r.solutions[0].method.find("binding") == std::string::npos);
+    }
+    // Two packages, u = s (x, 1 - x) and s (x, 0.9999 (1 - x)): egalitarian gains s/2 and
+    // s 0.9999/1.9999, apart by 2.5e-5 s. At s = 1e-9 that is 2.5e-14, which an absolute
+    // tolerance of 1e-12 called a tie between the packages (when lotteries between them are
+    // not allowed); it is none at any s.
+    for (double scale : {1.0, 1e-9}) {
+      CAPTURE(scale);
+      AgreementProblem problem = Split();
+      problem.disagreement = {0, 0};
+      AgreementIssue deal;
+      deal.name = "deal";
+      deal.discrete = true;
+      deal.labels = {"a", "b"};
+      deal.values = {0, 1};
+      problem.issues.push_back(deal);
+      problem.all_concepts = false;
+      problem.concept_kind = Concept::kEgalitarian;
+      problem.lotteries = false;  // the best single package
+      UtilityOracle u = [scale](const Vector& x, Vector* out) {
+        *out = {scale * x[0], scale * (x[1] == 0 ? 1.0 : 0.9999) * (1 - x[0])};
+      };
+      AgreementResult r = SolveAgreement(problem, u);
+      const Solution* egalitarian = r.result.Find(Concept::kEgalitarian);
+      REQUIRE(egalitarian != nullptr);
+      CHECK(egalitarian->ties.empty());
+      CHECK(r.issue_values[1] == 0);
+      CHECK(r.payoffs[0] == doctest::Approx(0.5 * scale).epsilon(1e-12));
+    }
+  }
+
   TEST_CASE("the concept table: unique keys, names read back, display names") {
     std::set<std::string> keys;
     for (const ConceptInfo& info : ConceptTable()) {
