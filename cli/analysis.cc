@@ -83,6 +83,24 @@ std::size_t ParseCount(const std::string& option, const std::string& text, std::
   return static_cast<std::size_t>(v.get_num().get_d());
 }
 
+// --grid N: N points over the range, both ends included, so at least 2 and at most `most`
+// (written `most_text`), or 0 where `zero` says what a run without a grid does. Every value
+// refused gets the same message, which says what is allowed.
+std::size_t ParseGrid(const std::string& text, std::size_t most, const std::string& most_text,
+                      const std::string& zero = "") {
+  std::string allowed = "--grid " + text + ": expected a whole number of points from 2 to " + most_text +
+                        " (the grid includes both ends of the range)" +
+                        (zero.empty() ? std::string() : ", or 0 to " + zero);
+  std::size_t n = 0;
+  try {
+    n = ParseCount("--grid", text, 0, most);
+  } catch (const Error&) {
+    throw Error(allowed);
+  }
+  if (n == 1 || (n == 0 && zero.empty())) throw Error(allowed);
+  return n;
+}
+
 int Finish(bool interrupted, std::size_t done, std::size_t total) {
   if (!interrupted) return 0;
   std::cerr << "interrupted: " << done << " of " << total
@@ -137,7 +155,7 @@ struct ThresholdsCommand {
 
   int Run() {
     analysis::Model model = in.Load();
-    analysis::Axis axis = analysis::ParseAxis(model, vary, ParseCount("--grid", grid, 2, 10'000'000));
+    analysis::Axis axis = analysis::ParseAxis(model, vary, ParseGrid(grid, 10'000'000, "10^7"));
     in.Describe(model, {axis.parameter});
     bool interrupted = false;
     auto t = analysis::FindThresholds(model, axis, 1e-9, in.Run(), &interrupted);
@@ -180,7 +198,7 @@ struct TornadoCommand {
     analysis::TornadoOptions options;
     options.values = values.empty() ? analysis::ScenarioPartyColumns(in.input.path) : values;
     options.range = analysis::ParseTornadoRange(range);
-    options.grid = grid == "0" ? 0 : ParseCount("--grid", grid, 2, 1'000'000);
+    options.grid = ParseGrid(grid, 1'000'000, "10^6", "compare the outcomes at the ends and the base only");
     analysis::RunOptions run = in.Run();
     run.progress = false;  // many short runs: one bar each would flicker
     analysis::TornadoResult r = analysis::RunTornado(model, options, run);

@@ -186,6 +186,23 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
   std::vector<char> done;
   std::size_t completed = ParallelFor(switches.size(), make_worker, parallel, &done);
   if (interrupted && completed < switches.size()) *interrupted = true;
+  // Moves one end of a bracket [lo, hi] as close to the switch next to it as doubles allow, by
+  // bisection, keeping the other end: `lo` up to the last point with `keep_key` (the outcome at
+  // lo), or `hi` down to the first point with `keep_key` (the outcome at hi). Each bracket
+  // is no wider than the tolerance already, so this costs some 30 evaluations.
+  std::function<Observation(const std::vector<double>&)> serial_evaluate;
+  std::vector<double> params = model.base_values;
+  auto tighten = [&](double lo, double hi, const std::string& keep_key, bool move_lo) {
+    if (!serial_evaluate) serial_evaluate = model.make_evaluator();
+    for (;;) {
+      double mid = lo + (hi - lo) / 2;
+      if (mid <= lo || mid >= hi) break;
+      params[axis.parameter] = mid;
+      bool keeps = serial_evaluate(params).Identity() == keep_key;
+      (keeps == move_lo ? lo : hi) = mid;
+    }
+    return move_lo ? lo : hi;
+  };
   std::vector<Threshold> out;
   bool previous_done = false;
   for (std::size_t s = 0; s < switches.size(); ++s) {
@@ -197,15 +214,25 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
       const Threshold& t = found[s][k];
       // An outcome that holds on a region narrower than the tolerance (a single grid point
       // where the parameter makes two options tie exactly) is no region: the two switches
-      // around it are one switch, from the outcome below to the outcome above.
+      // around it are one switch, from the outcome below to the outcome above. Its bracket
+      // runs from the last point below the region to the first point above it, each end found
+      // to the last double, so that it is no wider than the tolerance either (the two brackets
+      // joined as bisection left them could be three tolerances wide: a tie at exactly 1/2 was
+      // [1/2 - 9.3e-10, 1/2 + 9.3e-10]); a region that is wider, once its ends are found that
+      // closely, is a region. (Brackets further apart than the tolerance are never joined.)
       if (!out.empty() && (k > 0 || previous_done) && t.lo - out.back().hi <= tolerance) {
         Threshold& last = out.back();
-        last.hi = t.hi;
-        last.value = last.lo + (last.hi - last.lo) / 2;
-        last.above = t.above;
-        last.above_key = t.above_key;
-        if (last.below_key == last.above_key) out.pop_back();  // back to where it was: no switch
-        continue;
+        const double lo = tighten(last.lo, last.hi, last.below_key, true);
+        const double hi = tighten(t.lo, t.hi, t.above_key, false);
+        if (hi - lo <= tolerance) {
+          last.lo = lo;
+          last.hi = hi;
+          last.value = lo + (hi - lo) / 2;
+          last.above = t.above;
+          last.above_key = t.above_key;
+          if (last.below_key == last.above_key) out.pop_back();  // back to where it was: no switch
+          continue;
+        }
       }
       out.push_back(t);
     }
@@ -431,7 +458,9 @@ void Summarise(MonteCarloResult& r) {
     q.mean = centre + (sum + compensation) / m;
     double ss = 0;
     for (double x : column) ss += (x - q.mean) * (x - q.mean);
-    q.sd = column.size() > 1 ? std::sqrt(ss / (m - 1)) : 0;
+    // The sample standard deviation (n - 1) of one sample is 0/0: it does not exist, like a
+    // value without samples (n/a in text, null in JSON), rather than a spread of 0.
+    q.sd = column.size() > 1 ? std::sqrt(ss / (m - 1)) : std::numeric_limits<double>::quiet_NaN();
     // Linear interpolation between order statistics (type 7 of Hyndman and Fan 1996).
     auto quantile = [&](double p) {
       double h = (sorted.size() - 1) * p;
@@ -452,28 +481,54 @@ void Summarise(MonteCarloResult& r) {
 
 namespace {
 
+// A shard in a merge's messages: "s2.json (shard 2/4)" when the caller named it, else "shard 2/4".
+std::string ShardLabel(const std::vector<std::string>& names, std::size_t i, const Shard& shard) {
+  std::string k = "shard " + std::to_string(shard.index + 1) + "/" + std::to_string(shard.count);
+  return i < names.size() ? names[i] + " (" + k + ")" : k;
+}
+
 // The shards given to a merge: each of 1..N once, all of them in the end.
 class ShardChecklist {
  public:
-  explicit ShardChecklist(std::size_t count) : seen_(count, 0) {}
-  void Add(const Shard& shard) {
-    if (shard.count != seen_.size() || shard.index >= seen_.size())
-      throw Error("shard " + std::to_string(shard.index + 1) + "/" + std::to_string(shard.count) +
-                  " does not belong to a run of " + std::to_string(seen_.size()) + " shards");
-    if (seen_[shard.index]++)
-      throw Error("shard " + std::to_string(shard.index + 1) + "/" +
-                  std::to_string(seen_.size()) + " is given twice");
+  ShardChecklist(std::size_t count, const std::vector<std::string>& names)
+      : given_by_(count, kNone), names_(names) {}
+  // The i-th shard of the merge.
+  void Add(const Shard& shard, std::size_t i) {
+    if (shard.count != given_by_.size() || shard.index >= given_by_.size())
+      throw Error(ShardLabel(names_, i, shard) + " does not belong to a run of " + std::to_string(given_by_.size()) +
+                  " shards");
+    if (given_by_[shard.index] != kNone)
+      throw Error("shard " + std::to_string(shard.index + 1) + "/" + std::to_string(given_by_.size()) +
+                  " is given twice" +
+                  (i < names_.size() ? ": " + names_[given_by_[shard.index]] + " and " + names_[i] : std::string()));
+    given_by_[shard.index] = i;
   }
   void RequireAll() const {
-    for (std::size_t k = 0; k < seen_.size(); ++k)
-      if (!seen_[k])
-        throw Error("shard " + std::to_string(k + 1) + "/" + std::to_string(seen_.size()) +
-                    " is missing");
+    for (std::size_t k = 0; k < given_by_.size(); ++k)
+      if (given_by_[k] == kNone)
+        throw Error("shard " + std::to_string(k + 1) + "/" + std::to_string(given_by_.size()) + " is missing");
   }
 
  private:
-  std::vector<char> seen_;
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> given_by_;  // the merge's shard that gave each slice
+  const std::vector<std::string>& names_;
 };
+
+// Shards 0 and i of a merge do not come from one run: "these shards come from different sweeps:
+// the grid is power=0:1:37 in a.json (shard 1/2) and power=0:1:5 in b.json (shard 2/2)".
+[[noreturn]] void DifferentRuns(const std::string& runs, const std::string& what, const std::string& first,
+                                const std::string& other, const std::vector<std::string>& names,
+                                const Shard& first_shard, std::size_t i, const Shard& other_shard) {
+  throw Error("these shards come from different " + runs + ": " + what + " " + first + " in " +
+              ShardLabel(names, 0, first_shard) + " and " + other + " in " + ShardLabel(names, i, other_shard));
+}
+
+std::string Words(const std::vector<std::string>& list) {
+  std::string out;
+  for (const auto& w : list) out += (out.empty() ? "" : ", ") + w;
+  return out.empty() ? "none" : out;
+}
 
 }  // namespace
 
@@ -488,20 +543,20 @@ namespace {
 
 // Shards recorded with different parameter values (a --set given to one and not the others)
 // are different runs: "; the parameters' values differ: alpha is 0.3 in shard 1/3, 0.4 in
-// shard 2/3". Files without the record pass.
-void RequireSameBase(const BaseValues& a, const Shard& sa, const BaseValues& b, const Shard& sb,
-                     const std::string& what) {
+// shard 2/3" (each shard named as ShardLabel does). Files without the record pass.
+void RequireSameBase(const BaseValues& a, const Shard& sa, const BaseValues& b, const Shard& sb, std::size_t i,
+                     const std::vector<std::string>& names, const std::string& what) {
   if (a.empty() || b.empty() || a == b) return;
-  auto shard = [](const Shard& s) { return std::to_string(s.index + 1) + "/" + std::to_string(s.count); };
-  std::string detail = "their parameters differ";
+  const std::string la = ShardLabel(names, 0, sa), lb = ShardLabel(names, i, sb);
+  std::string detail = "their parameters differ (" + la + " and " + lb + ")";
   if (a.size() == b.size()) {
     for (std::size_t p = 0; p < a.size(); ++p)
       if (a[p] != b[p]) {
         detail = a[p].first == b[p].first
-                     ? a[p].first + " is " + FormatDouble(a[p].second) + " in shard " + shard(sa) + " and " +
-                           FormatDouble(b[p].second) + " in shard " + shard(sb) + " (--set)"
-                     : "parameter " + std::to_string(p + 1) + " is " + a[p].first + " in shard " + shard(sa) +
-                           " and " + b[p].first + " in shard " + shard(sb);
+                     ? a[p].first + " is " + FormatDouble(a[p].second) + " in " + la + " and " +
+                           FormatDouble(b[p].second) + " in " + lb + " (--set)"
+                     : "parameter " + std::to_string(p + 1) + " is " + a[p].first + " in " + la + " and " +
+                           b[p].first + " in " + lb;
         break;
       }
   }
@@ -510,7 +565,7 @@ void RequireSameBase(const BaseValues& a, const Shard& sa, const BaseValues& b, 
 
 }  // namespace
 
-MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards) {
+MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards, const std::vector<std::string>& names) {
   if (shards.empty()) throw Error("nothing to merge");
   MonteCarloResult out;
   out.seed = shards[0].seed;
@@ -518,14 +573,20 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards) {
   out.base = shards[0].base;
   out.value_names = shards[0].value_names;
   std::size_t count = shards[0].shard.count;
-  ShardChecklist given(count);
+  ShardChecklist given(count, names);
   std::unordered_map<std::string, std::uint32_t> ids;
-  for (auto& s : shards) {
-    if (s.seed != out.seed || s.requested != out.requested || s.value_names != out.value_names ||
-        s.shard.count != count)
-      throw Error("these shards come from different Monte Carlo runs (seed, samples, shard count or values differ)");
-    RequireSameBase(shards[0].base, shards[0].shard, s.base, s.shard, "Monte Carlo runs");
-    given.Add(s.shard);
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    auto& s = shards[i];
+    auto differ = [&](const std::string& what, const std::string& first, const std::string& other) {
+      DifferentRuns("Monte Carlo runs", what, first, other, names, shards[0].shard, i, s.shard);
+    };
+    if (s.seed != out.seed) differ("the seed is", std::to_string(out.seed), std::to_string(s.seed));
+    if (s.requested != out.requested)
+      differ("the number of samples is", std::to_string(out.requested), std::to_string(s.requested));
+    if (s.shard.count != count) differ("the number of shards is", std::to_string(count), std::to_string(s.shard.count));
+    if (s.value_names != out.value_names) differ("the values are", Words(out.value_names), Words(s.value_names));
+    RequireSameBase(shards[0].base, shards[0].shard, s.base, s.shard, i, names, "Monte Carlo runs");
+    given.Add(s.shard, i);
     out.interrupted = out.interrupted || s.interrupted;
     for (auto& sample : s.samples) {
       const std::string& key = s.outcome_keys[sample.outcome];
@@ -557,7 +618,7 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards) {
   return out;
 }
 
-SweepResult MergeSweeps(std::vector<SweepResult> shards) {
+SweepResult MergeSweeps(std::vector<SweepResult> shards, const std::vector<std::string>& names) {
   if (shards.empty()) throw Error("nothing to merge");
   SweepResult out;
   out.axes = shards[0].axes;
@@ -565,16 +626,31 @@ SweepResult MergeSweeps(std::vector<SweepResult> shards) {
   out.value_names = shards[0].value_names;
   out.total = shards[0].total;
   std::size_t count = shards[0].shard.count;
-  ShardChecklist given(count);
-  for (auto& s : shards) {
+  ShardChecklist given(count, names);
+  // "power=0:1:37 x delta=0.5:0.9:5"
+  auto axes_text = [](const std::vector<Axis>& axes) {
+    std::string text;
+    for (const auto& a : axes)
+      text += (text.empty() ? "" : " x ") + a.name + "=" + FormatDouble(a.lo) + ":" + FormatDouble(a.hi) + ":" +
+              std::to_string(a.n);
+    return text.empty() ? std::string("none") : text;
+  };
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    auto& s = shards[i];
+    auto differ = [&](const std::string& what, const std::string& first, const std::string& other) {
+      DifferentRuns("sweeps", what, first, other, names, shards[0].shard, i, s.shard);
+    };
     bool same_axes = s.axes.size() == out.axes.size();
     for (std::size_t a = 0; same_axes && a < s.axes.size(); ++a)
       same_axes = s.axes[a].name == out.axes[a].name && s.axes[a].lo == out.axes[a].lo &&
                   s.axes[a].hi == out.axes[a].hi && s.axes[a].n == out.axes[a].n;
-    if (!same_axes || s.total != out.total || s.shard.count != count || s.value_names != out.value_names)
-      throw Error("these shards come from different sweeps (axes, values or shard count differ)");
-    RequireSameBase(shards[0].base, shards[0].shard, s.base, s.shard, "sweeps");
-    given.Add(s.shard);
+    if (!same_axes) differ("the grid is", axes_text(out.axes), axes_text(s.axes));
+    if (s.total != out.total)
+      differ("the number of grid points is", std::to_string(out.total), std::to_string(s.total));
+    if (s.shard.count != count) differ("the number of shards is", std::to_string(count), std::to_string(s.shard.count));
+    if (s.value_names != out.value_names) differ("the values are", Words(out.value_names), Words(s.value_names));
+    RequireSameBase(shards[0].base, shards[0].shard, s.base, s.shard, i, names, "sweeps");
+    given.Add(s.shard, i);
     out.interrupted = out.interrupted || s.interrupted;
     for (auto& p : s.points) out.points.push_back(std::move(p));
   }

@@ -115,7 +115,7 @@ SweepResult RunSweep(const Model& model, const std::vector<Axis>& axes, const Ru
 // ---- Thresholds ----------------------------------------------------------------------
 struct Threshold {
   std::string parameter;
-  double value = 0;          // the switching value, within `tolerance`
+  double value = 0;          // the switching value, within `tolerance` / 2 (the middle of lo, hi)
   double lo = 0, hi = 0;     // final bracket: outcome `below` at lo, `above` at hi
   std::string below, above;          // the outcomes in words
   std::string below_key, above_key;  // and as Observation::Identity()
@@ -127,7 +127,9 @@ struct Threshold {
 // outcome that leaves and comes back between two grid points, A B A, shows as no change: a
 // finer grid finds it). At most 64 switches per interval. An outcome met only on a stretch
 // narrower than `tolerance` (a single point where two options tie exactly) is not reported as
-// a region of its own.
+// a region of its own: the switches around it are one, whose bracket runs from the last point
+// below the stretch to the first above it (each found to the last double). Every bracket is
+// at most `tolerance` wide, so `value`, its middle, lies within tolerance/2 of the switch.
 std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, double tolerance,
                                       const RunOptions& options, bool* interrupted = nullptr);
 
@@ -139,6 +141,7 @@ struct MonteCarloSample {
 };
 struct Quantiles {
   std::size_t count = 0;  // samples where the value exists (finite); the rest are NaN
+  // All NaN when count is 0; sd (the sample standard deviation, over count - 1) NaN when it is 1.
   double mean = 0, sd = 0, min = 0, q05 = 0, q25 = 0, median = 0, q75 = 0, q95 = 0, max = 0;
 };
 struct OutcomeShare {
@@ -182,8 +185,11 @@ std::string OutcomeClass(const std::string& outcome);
 // give exactly the single run's numbers).
 void Summarise(MonteCarloResult& result);
 // Combines shards of one run (same seed and size); throws parley::Error when they do not fit
-// together (different runs, a shard missing or given twice).
-MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards);
-SweepResult MergeSweeps(std::vector<SweepResult> shards);
+// together (different runs, with the first difference; a shard missing or given twice).
+// `names` (optional, one per shard: its file) name the shards in those messages, each with
+// its K/N: "p is 0.5 in a.json (shard 1/2) and 0.9 in b.json (shard 2/2)"; without them a shard is
+// only "shard K/N".
+MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards, const std::vector<std::string>& names = {});
+SweepResult MergeSweeps(std::vector<SweepResult> shards, const std::vector<std::string>& names = {});
 
 }  // namespace parley::analysis

@@ -43,9 +43,9 @@ MergedResult MergeResultFiles(const std::vector<std::string>& files) {
                          : "";
   MergedResult out;
   if (kind == "montecarlo")
-    out.montecarlo = MergeMonteCarlo(ReadShards<MonteCarloResult>(docs, files, MonteCarloFromJson));
+    out.montecarlo = MergeMonteCarlo(ReadShards<MonteCarloResult>(docs, files, MonteCarloFromJson), files);
   else if (kind == "sweep")
-    out.sweep = MergeSweeps(ReadShards<SweepResult>(docs, files, SweepFromJson));
+    out.sweep = MergeSweeps(ReadShards<SweepResult>(docs, files, SweepFromJson), files);
   else
     throw Error(SourceLocation{files[0]}, "not a sweep or Monte Carlo result of parley --format json");
   return out;

@@ -18,7 +18,7 @@ struct MergedResult {
 
 // Reads `files` (at least one) and merges them (MergeSweeps, MergeMonteCarlo). Throws
 // parley::Error naming the file for one that is not such a JSON document, or not of the
-// first one's kind or run.
+// first one's kind; for shards of different runs, or one slice given twice, naming both files.
 MergedResult MergeResultFiles(const std::vector<std::string>& files);
 
 }  // namespace parley::analysis

@@ -83,10 +83,13 @@ TornadoResult RunTornado(const Model& model, const TornadoOptions& options, cons
       e.low = *model.min[p];
       e.high = *model.max[p];
     } else {
-      result.skipped.emplace_back(
-          name, options.range == TornadoRange::kBounds      ? "no min and max"
-                : options.range == TornadoRange::kQuantiles ? "no distribution"
-                                                            : "no min and max and no distribution");
+      // What is missing, exactly: a parameter with a min and no max lacks only its max.
+      const std::string bounds = !model.min[p] && !model.max[p] ? "no min and max"
+                                 : !model.max[p]                ? "no max"
+                                                                : "no min";
+      result.skipped.emplace_back(name, options.range == TornadoRange::kBounds      ? bounds
+                                        : options.range == TornadoRange::kQuantiles ? "no distribution"
+                                                                                    : bounds + " and no distribution");
       continue;
     }
     if (run.cancel && run.cancel->load()) {

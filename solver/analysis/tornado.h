@@ -67,7 +67,9 @@ struct TornadoResult {
   Observation base;                      // at the base values
   std::string range_rule;                // TornadoRangeName of the options
   std::vector<TornadoParameter> parameters;  // those with a range, in the model's order
-  // Parameters without a range under the rule in force, each with the reason.
+  // Parameters without a range under the rule in force, each with the reason: what it lacks
+  // ("no max", "no min", "no min and max", "no distribution", "no max and no distribution", ...)
+  // or why the scenario cannot be solved over its range.
   std::vector<std::pair<std::string, std::string>> skipped;
   std::vector<TornadoChart> charts;      // one per requested value, in the options' order
   bool interrupted = false;              // stopped early; `parameters` holds what was done

@@ -1,5 +1,6 @@
 #include "solver/report/analysis_results.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -113,7 +114,11 @@ std::string ThresholdsText(const std::vector<Threshold>& t, const Axis& axis, bo
   out << "\n";
   if (t.empty()) out << "  none: the outcome is the same over the whole range\n";
   for (const auto& x : t) {
-    out << "  " << x.parameter << " = " << FormatSignificant(x.value, 10) << "\n"
+    // Ten decimals (ten significant digits and more from 1 up): the value as close as it is
+    // known, where ten significant digits of 12.345678912 would be 2e-9 off.
+    const double magnitude = std::abs(x.value);
+    const int digits = 10 + (magnitude >= 1 ? static_cast<int>(std::floor(std::log10(magnitude))) + 1 : 0);
+    out << "  " << x.parameter << " = " << FormatSignificant(x.value, std::min(digits, 17)) << "\n"
         << "    below: " << x.below << "\n"
         << "    above: " << x.above << "\n";
   }
@@ -207,11 +212,15 @@ json MonteCarloJson(const MonteCarloResult& r, bool with_samples) {
                        {"ci95", {s.ci_low, s.ci_high}}});
   j["outcome_classes"] = std::move(classes);
   json stats = json::object();
+  // A statistic that does not exist (no sample; the sd of one sample) is null, as in the document
+  // written.
+  auto number = [](double x) { return std::isnan(x) ? json(nullptr) : json(x); };
   for (std::size_t v = 0; v < r.value_names.size() && v < r.value_stats.size(); ++v) {
     const Quantiles& q = r.value_stats[v];
-    stats[r.value_names[v]] = {{"count", q.count}, {"mean", q.mean}, {"sd", q.sd}, {"min", q.min}, {"q05", q.q05},
-                               {"q25", q.q25}, {"median", q.median}, {"q75", q.q75},
-                               {"q95", q.q95}, {"max", q.max}};
+    stats[r.value_names[v]] = {{"count", q.count}, {"mean", number(q.mean)}, {"sd", number(q.sd)},
+                               {"min", number(q.min)}, {"q05", number(q.q05)}, {"q25", number(q.q25)},
+                               {"median", number(q.median)}, {"q75", number(q.q75)}, {"q95", number(q.q95)},
+                               {"max", number(q.max)}};
   }
   j["values"] = std::move(stats);
   if (with_samples) {

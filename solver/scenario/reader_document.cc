@@ -252,31 +252,58 @@ std::string Reader::RangeText(const Parameter& p) {
 }
 
 Distribution Reader::ReadDistribution(const YAML::Node& node, const Parameter& p) {
-  auto m = Mapping(node, "the distribution of '" + p.name + "'",
-                   {"type", "low", "high", "mode", "mean", "sd", "alpha", "beta", "values",
-                    "weights"});
+  // Each type with its own keys: a key is checked against the type's list, so that a key of
+  // another type, or of a type Parley does not have, is named with the keys this one takes.
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> kTypes{
+      {"uniform", {"low", "high"}},
+      {"triangular", {"low", "mode", "high"}},
+      {"normal", {"mean", "sd"}},
+      {"beta", {"alpha", "beta", "low", "high"}},
+      {"discrete", {"values", "weights"}}};
+  std::vector<std::string> kinds, every_key{"type"};
+  for (const auto& [kind, keys] : kTypes) {
+    kinds.push_back(kind);
+    for (const auto& k : keys)
+      if (std::find(every_key.begin(), every_key.end(), k) == every_key.end()) every_key.push_back(k);
+  }
+  const std::string what = "the distribution of '" + p.name + "'";
+  if (!node.IsMap()) Mapping(node, what, every_key);  // refuses it, listing the keys
+  YAML::Node type = None();
+  for (auto it = node.begin(); it != node.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == "type") {
+      type = it->second;
+      break;
+    }
+  if (!type.IsDefined())
+    Fail(node, "missing key 'type' in " + what + " (uniform, triangular, normal, beta or discrete)");
+  std::string t = Scalar(type, "the distribution type");
+  auto known = std::find_if(kTypes.begin(), kTypes.end(), [&](const auto& k) { return k.first == t; });
+  if (known == kTypes.end())
+    Fail(type, "unknown distribution '" + t + "'" + DidYouMean(t, kinds) + "; the types are " + Join(kinds));
+  const std::vector<std::string>& keys = known->second;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const YAML::Node key = it->first;  // a copy: it-> returns a temporary proxy
+    if (!key.IsScalar() || key.Scalar() == "type" ||
+        std::find(keys.begin(), keys.end(), key.Scalar()) != keys.end())
+      continue;  // Mapping below refuses a key that is not a word
+    const std::string k = key.Scalar();
+    if (std::find(every_key.begin(), every_key.end(), k) != every_key.end())
+      Fail(key, "key '" + k + "' does not belong to a " + t + " distribution; it takes " + Join(keys));
+    Fail(key, "unknown key '" + k + "' in the " + t + " distribution of '" + p.name + "'" + DidYouMean(k, keys) +
+                  "; a " + t + " distribution takes " + Join(keys));
+  }
+  std::vector<std::string> allowed{"type"};
+  allowed.insert(allowed.end(), keys.begin(), keys.end());
+  auto m = Mapping(node, what, allowed);  // duplicates
   Distribution d;
   d.where = At(node);
   d.min = p.min;  // the normal is truncated to the parameter's range
   d.max = p.max;
-  auto type = Get(m, "type");
-  if (!type.IsDefined())
-    Fail(node, "missing key 'type' in the distribution of '" + p.name +
-                   "' (uniform, triangular, normal, beta or discrete)");
-  std::string t = Scalar(type, "the distribution type");
-  static const std::vector<std::string> kinds{"uniform", "triangular", "normal", "beta",
-                                              "discrete"};
   auto need = [&](const std::string& key) {
     auto n = Get(m, key);
     if (!n.IsDefined())
       Fail(node, "missing key '" + key + "' in the " + t + " distribution of '" + p.name + "'");
     return NumberValue(n, key + " of the distribution of '" + p.name + "'");
-  };
-  auto allow_only = [&](const std::vector<std::string>& keys) {
-    for (const auto& [k, kv] : m)
-      if (k != "type" && std::find(keys.begin(), keys.end(), k) == keys.end())
-        Fail(kv.first, "key '" + k + "' does not belong to a " + t +
-                           " distribution; it takes " + Join(keys));
   };
   auto within = [&](double lo, double hi) {
     if ((p.min && lo < *p.min) || (p.max && hi > *p.max))
@@ -284,14 +311,12 @@ Distribution Reader::ReadDistribution(const YAML::Node& node, const Parameter& p
                                          "the parameter's range " + RangeText(p));
   };
   if (t == "uniform") {
-    allow_only({"low", "high"});
     d.kind = Distribution::Kind::kUniform;
     d.low = need("low");
     d.high = need("high");
     if (!(d.low < d.high)) Fail(node, "a uniform distribution needs low < high");
     within(d.low, d.high);
   } else if (t == "triangular") {
-    allow_only({"low", "mode", "high"});
     d.kind = Distribution::Kind::kTriangular;
     d.low = need("low");
     d.mode = need("mode");
@@ -300,13 +325,11 @@ Distribution Reader::ReadDistribution(const YAML::Node& node, const Parameter& p
       Fail(node, "a triangular distribution needs low <= mode <= high and low < high");
     within(d.low, d.high);
   } else if (t == "normal") {
-    allow_only({"mean", "sd"});
     d.kind = Distribution::Kind::kNormal;
     d.mean = need("mean");
     d.sd = need("sd");
     if (!(d.sd > 0)) Fail(node, "a normal distribution needs sd > 0");
   } else if (t == "beta") {
-    allow_only({"alpha", "beta", "low", "high"});
     d.kind = Distribution::Kind::kBeta;
     d.alpha = need("alpha");
     d.beta = need("beta");
@@ -316,7 +339,6 @@ Distribution Reader::ReadDistribution(const YAML::Node& node, const Parameter& p
     if (!(d.low < d.high)) Fail(node, "a beta distribution needs low < high");
     within(d.low, d.high);
   } else if (t == "discrete") {
-    allow_only({"values", "weights"});
     d.kind = Distribution::Kind::kDiscrete;
     auto values = Get(m, "values");
     if (!values.IsDefined() || !values.IsSequence() || values.size() == 0)
@@ -339,9 +361,6 @@ Distribution Reader::ReadDistribution(const YAML::Node& node, const Parameter& p
     }
     within(*std::min_element(d.values.begin(), d.values.end()),
            *std::max_element(d.values.begin(), d.values.end()));
-  } else {
-    Fail(type, "unknown distribution '" + t + "'" + DidYouMean(t, kinds) + "; the types are " +
-                   Join(kinds));
   }
   return d;
 }

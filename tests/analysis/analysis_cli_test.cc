@@ -163,16 +163,35 @@ payoffs:
     REQUIRE(RunParley("montecarlo " + file + " --samples 100 --shard 1/2 --format json -o '" + one + "'").exit_code == 0);
     REQUIRE(RunParley("montecarlo " + file + " --samples 100 --shard 2/2 --set p=0.9 --format json -o '" + two + "'")
                 .exit_code == 0);
+    // Both files are named, each with its slice, and the first difference.
     auto mixed = RunParley("merge '" + one + "' '" + two + "'");
     CHECK(mixed.exit_code == 1);
-    CHECK(mixed.err.find("different Monte Carlo runs: p is 0.5 in shard 1/2 and 0.9 in shard 2/2") != std::string::npos);
+    CHECK(mixed.err == "error: these shards come from different Monte Carlo runs: p is 0.5 in " + one +
+                           " (shard 1/2) and 0.9 in " + two + " (shard 2/2) (--set)\n");
+    std::string seeded = BuildPath("test-tmp/held3.json");
+    REQUIRE(RunParley("montecarlo " + file + " --samples 100 --shard 2/2 --seed 7 --format json -o '" + seeded + "'")
+                .exit_code == 0);
+    auto reseeded = RunParley("merge '" + one + "' '" + seeded + "'");
+    CHECK(reseeded.exit_code == 1);
+    CHECK(reseeded.err == "error: these shards come from different Monte Carlo runs: the seed is 1 in " + one +
+                              " (shard 1/2) and 7 in " + seeded + " (shard 2/2)\n");
+    auto twice = RunParley("merge '" + one + "' '" + one + "'");
+    CHECK(twice.exit_code == 1);
+    CHECK(twice.err == "error: shard 1/2 is given twice: " + one + " and " + one + "\n");
     std::string sweep1 = BuildPath("test-tmp/heldsweep1.json"), sweep2 = BuildPath("test-tmp/heldsweep2.json");
     REQUIRE(RunParley("sweep " + file + " --vary q=0:1:5 --shard 1/2 --format json -o '" + sweep1 + "'").exit_code == 0);
     REQUIRE(RunParley("sweep " + file + " --vary q=0:1:5 --shard 2/2 --set p=0.9 --format json -o '" + sweep2 + "'")
                 .exit_code == 0);
     auto mixed_sweep = RunParley("merge '" + sweep1 + "' '" + sweep2 + "'");
     CHECK(mixed_sweep.exit_code == 1);
-    CHECK(mixed_sweep.err.find("different sweeps: p is 0.5 in shard 1/2 and 0.9 in shard 2/2") != std::string::npos);
+    CHECK(mixed_sweep.err == "error: these shards come from different sweeps: p is 0.5 in " + sweep1 +
+                                 " (shard 1/2) and 0.9 in " + sweep2 + " (shard 2/2) (--set)\n");
+    std::string sweep3 = BuildPath("test-tmp/heldsweep3.json");
+    REQUIRE(RunParley("sweep " + file + " --vary q=0:1:6 --shard 2/2 --format json -o '" + sweep3 + "'").exit_code == 0);
+    auto regrid = RunParley("merge '" + sweep1 + "' '" + sweep3 + "'");
+    CHECK(regrid.exit_code == 1);
+    CHECK(regrid.err == "error: these shards come from different sweeps: the grid is q=0:1:5 in " + sweep1 +
+                            " (shard 1/2) and q=0:1:6 in " + sweep3 + " (shard 2/2)\n");
   }
 
   TEST_CASE("analysis errors") {
@@ -187,6 +206,48 @@ payoffs:
     CHECK(efg.exit_code == 1);
     auto shard = RunParley("montecarlo " + file + " --shard 5/4");
     CHECK(shard.exit_code == 1);
+    // --grid counts points, both ends of the range among them: 0 and 1 are refused in words.
+    for (std::string grid : {"0", "1", "-3", "1.5", "2e7"}) {
+      CAPTURE(grid);
+      auto refused = RunParley("thresholds " + file + " --vary power=0:1 --grid " + grid);
+      CHECK(refused.exit_code == 1);
+      CHECK(refused.out.empty());
+      CHECK(refused.err == "error: --grid " + grid +
+                               ": expected a whole number of points from 2 to 10^7 (the grid includes both ends of "
+                               "the range)\n");
+    }
+    CHECK(RunParley("thresholds " + file + " --vary power=0:1 --grid 2").exit_code == 0);
+    // A distribution type Parley does not have is refused by its type, not by its keys.
+    std::string gamma = WriteTempFile("gamma.yaml", R"(title: gamma
+players: [A, B]
+parameters:
+  p: {value: 0.5, min: 0, max: 1, distribution: {type: gamma, k: 2, theta: 0.1}}
+stages: [{name: s, player: A, actions: [l, r]}]
+payoffs: [p, 0]
+)");
+    auto unknown_type = RunParley("montecarlo '" + gamma + "' --samples 10");
+    CHECK(unknown_type.exit_code == 1);
+    CHECK(unknown_type.err == "error: " + gamma +
+                                  ":4:56: unknown distribution 'gamma'; the types are uniform, triangular, normal, "
+                                  "beta, discrete\n");
+  }
+
+  TEST_CASE("montecarlo: one sample has a mean and quantiles but no standard deviation") {
+    std::string file = "'" + WriteTempFile("holdup.yaml", kHoldUp) + "'";
+    auto text = RunParley("montecarlo " + file + " --samples 1");
+    REQUIRE(text.exit_code == 0);
+    // Seed 1 draws power = 0.7029218331588504: high, 10 x power - 3 = 4.029218332.
+    CHECK(text.out.find("\n  Investor\t1\t4.029218332\tn/a\t4.029218332\t4.029218332\t4.029218332\t"
+                        "4.029218332\t4.029218332\n") != std::string::npos);
+    auto js = RunParley("montecarlo " + file + " --samples 1 --format json");
+    REQUIRE(js.exit_code == 0);
+    auto j = nlohmann::json::parse(js.out);
+    CHECK(j["values"]["Investor"]["count"] == 1);
+    CHECK(j["values"]["Investor"]["sd"].is_null());
+    CHECK(j["values"]["Investor"]["mean"] == j["values"]["Investor"]["median"]);
+    // Two samples have one.
+    auto two = nlohmann::json::parse(RunParley("montecarlo " + file + " --samples 2 --format json").out);
+    CHECK(two["values"]["Investor"]["sd"].is_number());
   }
 }
 

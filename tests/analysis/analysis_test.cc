@@ -72,6 +72,60 @@ TEST_SUITE("analysis") {
     CHECK(std::abs(t[0].value - 0.5) < 1e-9);
     CHECK(t[0].below == "low");
     CHECK(t[0].above == "high");
+    // The bracket is within the tolerance too: the two brackets around the tie, joined as
+    // bisection left them, were [1/2 - 9.3e-10, 1/2 + 9.3e-10]. Each end is found to the last
+    // double: low holds up to the double below 1/2, high from the double above.
+    CHECK(t[0].lo == std::nextafter(0.5, 0.0));
+    CHECK(t[0].hi == std::nextafter(0.5, 1.0));
+    CHECK(t[0].value == 0.5);
+  }
+
+  TEST_CASE("thresholds: a bracket is never wider than the tolerance, so its middle is within half of it") {
+    // "mid" holds on [0.3, 0.3 + w) inside a grid interval (grid points 0.2 and 0.4). Narrower
+    // than the tolerance it is no region: one switch from low to high, its bracket at most 1e-9
+    // wide around the stretch (joined as bisection left them, the brackets spanned up to
+    // 3e-9). As wide as 2e-9 it is a region: two switches.
+    for (double w : {5e-10, 2e-9}) {
+      CAPTURE(w);
+      Model m = HoldUp();
+      m.make_evaluator = [w] {
+        return [w](const std::vector<double>& x) {
+          std::string o = x[0] < 0.3 ? "low" : x[0] < 0.3 + w ? "mid" : "high";
+          return Observation{o, {x[0]}, {}};
+        };
+      };
+      auto t = FindThresholds(m, ParseAxis(m, "power=0:1", 6), 1e-9, RunOptions{});
+      REQUIRE(t.size() == (w < 1e-9 ? 1u : 2u));
+      for (const auto& x : t) {
+        CHECK(x.hi - x.lo <= 1e-9);
+        CHECK(x.value == x.lo + (x.hi - x.lo) / 2);
+      }
+      CHECK(t.front().lo < 0.3);
+      CHECK(t.back().hi >= 0.3 + w);
+      CHECK(t.front().below == "low");
+      CHECK(t.back().above == "high");
+      if (w < 1e-9) CHECK(std::abs(t[0].value - (0.3 + w / 2)) <= 0.5e-9);
+    }
+  }
+
+  TEST_CASE("thresholds text: the value to ten decimals, whatever its magnitude") {
+    // A switch at 12.345678912 (10 significant digits would print 12.34567891, 2e-9 off).
+    Model m = HoldUp();
+    m.max = {100.0, std::nullopt};
+    m.make_evaluator = [] {
+      return [](const std::vector<double>& x) {
+        return Observation{x[0] < 12.345678912 ? "low" : "high", {x[0]}, {}};
+      };
+    };
+    Axis axis = ParseAxis(m, "power=0:100", 11);
+    auto t = FindThresholds(m, axis, 1e-9, RunOptions{});
+    REQUIRE(t.size() == 1);
+    CHECK(std::abs(t[0].value - 12.345678912) <= 0.5e-9);
+    CHECK(report::ThresholdsText(t, axis, false) ==
+          "Thresholds of power in [0, 100] (grid of 11 points, each refined by bisection to 1e-9)\n"
+          "  power = 12.345678912\n"
+          "    below: low\n"
+          "    above: high\n");
   }
 
   TEST_CASE("sweeps: grid values, two axes, ranges and parsing") {
@@ -179,6 +233,29 @@ TEST_SUITE("analysis") {
     CHECK(r.value_stats[1].sd == doctest::Approx(std::sqrt(20.75 / 499)).epsilon(1e-14));
     CHECK(r.value_stats[2].count == 0);
     CHECK(std::isnan(r.value_stats[2].mean));
+  }
+
+  TEST_CASE("value statistics: one sample has no standard deviation (n/a in text, null in JSON)") {
+    // The sample standard deviation divides by n - 1: with one sample it is 0/0, not 0.
+    MonteCarloResult r;
+    r.value_names = {"once", "twice"};
+    r.outcomes = {"deal"};
+    r.outcome_keys = {"deal"};
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    r.samples.push_back({0, 0, {0.25, 1}});
+    r.samples.push_back({1, 0, {nan, 3}});
+    r.requested = 2;
+    Summarise(r);
+    REQUIRE(r.value_stats.size() == 2);
+    CHECK(r.value_stats[0].count == 1);
+    CHECK(r.value_stats[0].mean == 0.25);
+    CHECK(std::isnan(r.value_stats[0].sd));
+    CHECK(r.value_stats[0].median == 0.25);
+    CHECK(r.value_stats[1].sd == doctest::Approx(std::sqrt(2.0)));  // (1 + 1) / (2 - 1)
+    std::string text = report::MonteCarloText(r);
+    CHECK(text.find("  once\t1\t0.25\tn/a\t0.25\t0.25\t0.25\t0.25\t0.25\n") != std::string::npos);
+    CHECK(MonteCarloJson(r, false)["values"]["once"]["sd"].is_null());
+    CHECK(MonteCarloJson(r, false).dump().find("\"sd\":null") != std::string::npos);
   }
 
   TEST_CASE("distributions: means and ranges") {

@@ -243,6 +243,53 @@ payoffs:
     auto game = testing::RunParley("tornado '" + testing::SourcePath("tests/data/entry_deterrence.efg") + "'");
     CHECK(game.exit_code == 1);
     CHECK(game.err.find("analysis needs a scenario file") != std::string::npos);
+    // --grid is 0 or 2 points or more: one line that says so, whatever the value refused.
+    for (std::string grid : {"1", "-1", "x", "2e6"}) {
+      CAPTURE(grid);
+      auto refused = testing::RunParley("tornado '" + path + "' --grid " + grid);
+      CHECK(refused.exit_code == 1);
+      CHECK(refused.out.empty());
+      CHECK(refused.err == "error: --grid " + grid +
+                               ": expected a whole number of points from 2 to 10^6 (the grid includes both ends of "
+                               "the range), or 0 to compare the outcomes at the ends and the base only\n");
+    }
+    CHECK(testing::RunParley("tornado '" + path + "' --grid 0e0").exit_code == 0);  // 0, written otherwise
+  }
+
+  TEST_CASE("a parameter without a range: the reason names exactly the end or the distribution it lacks") {
+    // y has a min and no max, x a max and no min, n neither, d a min and a distribution (no max).
+    std::string path = testing::WriteTempFile("tornado_ends.yaml", R"(title: ends
+players: [A, B]
+parameters:
+  y: {value: 0.5, min: 0}
+  x: {value: 0.5, max: 1}
+  n: 0.5
+  d: {value: 0.5, min: 0, distribution: {type: uniform, low: 0, high: 1}}
+stages:
+  - name: s
+    player: A
+    actions: [l, r]
+payoffs:
+  A: if(s == l, x + y + n + d, 1)
+  B: 0
+)");
+    Model model = ScenarioModel(path, {});
+    TornadoOptions options;
+    options.values = {"A"};
+    using Skipped = std::vector<std::pair<std::string, std::string>>;
+    options.range = TornadoRange::kBounds;
+    CHECK(RunTornado(model, options, RunOptions{}).skipped ==
+          Skipped{{"y", "no max"}, {"x", "no min"}, {"n", "no min and max"}, {"d", "no max"}});
+    options.range = TornadoRange::kAuto;
+    CHECK(RunTornado(model, options, RunOptions{}).skipped ==
+          Skipped{{"y", "no max and no distribution"}, {"x", "no min and no distribution"},
+                  {"n", "no min and max and no distribution"}});
+    options.range = TornadoRange::kQuantiles;
+    CHECK(RunTornado(model, options, RunOptions{}).skipped ==
+          Skipped{{"y", "no distribution"}, {"x", "no distribution"}, {"n", "no distribution"}});
+    auto text = testing::RunParley("tornado '" + path + "' --value A --range bounds");
+    REQUIRE(text.exit_code == 0);
+    CHECK(text.out.find("\nNot varied: y (no max), x (no min), n (no min and max), d (no max)\n") != std::string::npos);
   }
 }
 

@@ -268,6 +268,32 @@ TEST_SUITE("scenario errors") {
     CHECK(s->parameters[0].distribution->mode == 0.5);
   }
 
+  TEST_CASE("distributions: a wrong key is named with the keys its own type takes") {
+    auto with = [](const std::string& dist) {
+      // The distribution starts at column 49 of line 3.
+      return ErrorOf(std::string(kHead) + "parameters:\n  x: {value: 0.5, min: 0, max: 1, distribution: " +
+                     dist + "}\nstages: [{name: s, player: A, actions: [l]}]\npayoffs: [x, 0]\n");
+    };
+    // There is no gamma: the type is refused first (its k was "unknown key 'k'; the keys are
+    // type, low, high, mode, mean, sd, alpha, beta, values, weights", every type's at once).
+    CHECK(with("{type: gamma, k: 2, theta: 1}") ==
+          "s.yaml:3:56: unknown distribution 'gamma'; the types are uniform, triangular, normal, beta, discrete");
+    CHECK(with("{type: uniform, lo: 0, high: 1}") ==
+          "s.yaml:3:65: unknown key 'lo' in the uniform distribution of 'x' (did you mean 'low'?); a uniform "
+          "distribution takes low, high");
+    CHECK(with("{type: beta, alpha: 2, beta: 3, k: 1}") ==
+          "s.yaml:3:81: unknown key 'k' in the beta distribution of 'x'; a beta distribution takes alpha, beta, low, "
+          "high");
+    CHECK(with("{type: normal, mean: 0.5, sd: 0.1, alpha: 2}") ==
+          "s.yaml:3:84: key 'alpha' does not belong to a normal distribution; it takes mean, sd");
+    CHECK(with("{type: discrete, values: [0, 1], weight: [1, 2]}") ==
+          "s.yaml:3:82: unknown key 'weight' in the discrete distribution of 'x' (did you mean 'weights'?); a "
+          "discrete distribution takes values, weights");
+    CHECK(with("{type: uniform, low: 0, high: 1, low: 0.5}") == "s.yaml:3:82: key 'low' appears twice in the distribution of 'x'");
+    CHECK(with("{low: 0, high: 1}") ==
+          "s.yaml:3:49: missing key 'type' in the distribution of 'x' (uniform, triangular, normal, beta or discrete)");
+  }
+
   TEST_CASE("tree form errors") {
     CHECK(ErrorOf(std::string(kHead) +
                   "tree:\n"
