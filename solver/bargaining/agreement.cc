@@ -166,12 +166,10 @@ std::string NotAffineMessage(const AgreementProblem& problem, const Layout& layo
 // rounding residues of the formulas (0.1 + 0.2 - 0.3): they count as 0. Values above the
 // largest are refused with a message.
 void SnapAndCheck(std::vector<Candidate>* candidates, Vector* d) {
-  // A player all of whose values are that small is refused (internal::RefuseAllTiny).
-  for (std::size_t i = 0; i < d->size(); ++i) {
-    double largest = std::abs((*d)[i]);
-    for (const Candidate& c : *candidates) largest = std::max(largest, std::abs(c.payoffs[i]));
-    if (largest > 0 && largest < kMinMagnitude) internal::RefuseAllTiny(i, largest);
-  }
+  // (A player all of whose values are that small is not refused here, unlike numbers given
+  // directly (internal::RefuseAllTiny): computed payoffs such as synergy + value - price are
+  // rounding residues of 0 at some parameter values, and a bargain in a scenario must then
+  // find no gain for that player, not stop the run.)
   auto snap = [](Vector* v) {
     for (double& x : *v)
       if (std::abs(x) < kMinMagnitude) x = 0;

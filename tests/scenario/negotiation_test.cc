@@ -463,6 +463,16 @@ payoffs:
     CHECK(std::abs(u[0] - 52) < 1e-10);
     CHECK(std::abs(u[1] - 32) < 1e-10);
     CHECK(std::abs(u[2]) < 1e-10);  // the authority clears at indifference: the remedy offsets the harm
+    // At target_value = 199.9 the Acquirer's payoff is a rounding residue of 0 (7e-15) at the
+    // corners of one region; it counts as 0 there, and the file solves (it was refused, as
+    // if the units wanted rescaling, which stopped sweeps and thresholds over target_value).
+    for (const char* value : {"target_value=199.9", "target_value=189.99999", "target_value=190.00001"}) {
+      CAPTURE(value);
+      ScenarioOptions options;
+      options.overrides = {value};
+      auto moved = LoadScenario(testing::SourcePath("scenarios/merger_review.yaml"), options);
+      REQUIRE(moved->bargains.size() == 1);
+    }
   }
 }
 
