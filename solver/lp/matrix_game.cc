@@ -8,7 +8,14 @@
 
 namespace parley::lp {
 
-MatrixGameSolution SolveMatrixGame(const std::vector<std::vector<double>>& payoff) {
+namespace {
+
+// The game solved for the row player: value and row strategy from the LP's primal, and, when
+// `with_column`, the column player's strategy from its duals. At a degenerate optimum GLPK
+// may return duals that are all 0 (`parley bargain --threats-row "1,1;0,1" --threats-col
+// "1,1;0,0"` met M = [[-2.5e-13, -2.5e-13], [0, 0.71]], value 0); the column player's
+// strategy is then the row strategy of the game -M^T, solved on its own.
+MatrixGameSolution Solve(const std::vector<std::vector<double>>& payoff, bool with_column) {
   if (payoff.empty() || payoff.front().empty()) {
     throw ValidationError("a matrix game needs at least one row and one column");
   }
@@ -58,6 +65,16 @@ MatrixGameSolution SolveMatrixGame(const std::vector<std::vector<double>>& payof
   program.AddRow(1.0, 1.0, all, ones);
   LpSolution solution = program.Solve();
   ThrowIfStopped(solution);
+  if (solution.status != Status::kOptimal) {
+    // The program is always feasible and bounded (any mixed strategy, v at most its worst
+    // column); the floating-point simplex can still declare it infeasible on entries near its
+    // tolerances (1e-9 beside 2, met in a variable-threat game): solved again in rational
+    // arithmetic.
+    SolveOptions exact;
+    exact.exact = true;
+    solution = program.Solve(exact);
+    ThrowIfStopped(solution);
+  }
   PARLEY_CHECK(solution.status == Status::kOptimal);
 
   MatrixGameSolution result;
@@ -65,21 +82,33 @@ MatrixGameSolution SolveMatrixGame(const std::vector<std::vector<double>>& payof
   result.row.assign(solution.primal.begin(), solution.primal.begin() + rows);
   // The duals of the column constraints, normalised, are the column player's strategy
   // (they sum to 1 at an optimum; normalising removes rounding).
+  double row_total = 0.0;
+  for (double& x : result.row) {
+    x = std::max(x, 0.0);
+    row_total += x;
+  }
+  PARLEY_CHECK(row_total > 0.0);
+  for (double& x : result.row) x /= row_total;
+  if (!with_column) return result;
   result.column.resize(cols);
   double total = 0.0;
   for (std::size_t j = 0; j < cols; ++j) {
     result.column[j] = std::abs(solution.row_duals[j]);
     total += result.column[j];
   }
-  PARLEY_CHECK(total > 0.0);
-  for (double& y : result.column) y /= total;
-  double row_total = 0.0;
-  for (double& x : result.row) {
-    x = std::max(x, 0.0);
-    row_total += x;
+  if (total > 0.0 && std::isfinite(total)) {
+    for (double& y : result.column) y /= total;
+    return result;
   }
-  for (double& x : result.row) x /= row_total;
+  std::vector<std::vector<double>> transposed(cols, std::vector<double>(rows));
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < cols; ++j) transposed[j][i] = -payoff[i][j];
+  result.column = Solve(transposed, false).row;
   return result;
 }
+
+}  // namespace
+
+MatrixGameSolution SolveMatrixGame(const std::vector<std::vector<double>>& payoff) { return Solve(payoff, true); }
 
 }  // namespace parley::lp

@@ -233,6 +233,31 @@ TEST_SUITE("bargaining") {
     CHECK(vertex.solutions[0].payoffs[1] == doctest::Approx(2.0));
   }
 
+  TEST_CASE("variable threats: a frontier of one point is the agreement (these were internal errors)") {
+    // Cells and their only undominated point, by hand: the agreement is that point whatever
+    // the threats. The matrix games met on the way have degenerate optima (duals all 0).
+    struct Case {
+      Matrix a, b;
+      Vector agreement;
+    };
+    const Case cases[] = {
+        {{{1, 1}, {0, 1}}, {{1, 1}, {0, 0}}, {1, 1}},           // cells (1,1) (1,1) (0,0) (1,0)
+        {{{-1, -1}, {0, 0}}, {{0, 0}, {0, -1}}, {0, 0}},        // (-1,0) (-1,0) (0,0) (0,-1)
+        {{{-1, -1}, {-1, 0}}, {{-1, -1}, {0, 0}}, {0, 0}},      // (-1,-1) (-1,-1) (-1,0) (0,0)
+        {{{1, -1}, {1, 0}}, {{0, 0}, {-1, 0}}, {1, 0}},         // (1,0) (-1,0) (1,-1) (0,0)
+        {{{-2, 1, 0}, {-2, 2, -1}, {-2, 2, -1}}, {{0, 0, 0}, {2, 2, -1}, {-2, 1, -2}}, {2, 2}},  // (2,2) beats all
+        // (2,2) beats all; a matrix game on the way has entries of 1e-9 beside 2, which GLPK's
+        // floating-point simplex declared infeasible (an internal error).
+        {{{1, 0, 2}, {2, 1, 2}, {-1, 0, 1}}, {{0, -1, 2}, {-1, 2, 2}, {2, 1, 1}}, {2, 2}},
+    };
+    for (const Case& c : cases) {
+      Result r = SolveThreatGame(c.a, c.b, false);
+      REQUIRE(r.solutions.size() == 1);
+      CHECK(r.solutions[0].payoffs[0] == doctest::Approx(c.agreement[0]).scale(1));
+      CHECK(r.solutions[0].payoffs[1] == doctest::Approx(c.agreement[1]).scale(1));
+    }
+  }
+
   TEST_CASE("JSON rendering of alternating offers") {
     AlternatingOffers game;
     game.discount = {0.9, 0.8};

@@ -168,6 +168,16 @@ TEST_SUITE("lp") {
     CHECK(saddle.value == doctest::Approx(2));
     CHECK(saddle.row[1] == doctest::Approx(1));
     CHECK(saddle.column[1] == doctest::Approx(1));
+    // A degenerate optimum where GLPK's duals came back all 0 (an internal error): M =
+    // [[-e, -e], [0, c]] with e = 2.5e-13 (below the scaled cut, so 0), c = 0.71. Row 2
+    // guarantees min(0, c) = 0 and row 1 at most 0: value 0. The column player holds the
+    // row player to 0 only with column 1 (column 2 gives row 2 c > 0): column (1, 0).
+    auto degenerate = parley::lp::SolveMatrixGame({{-2.5235369349729808e-13, -2.5235369349729808e-13},
+                                                   {0, 0.70710678118642134}});
+    CHECK(degenerate.value == doctest::Approx(0).scale(1));
+    CHECK(degenerate.column[0] == doctest::Approx(1));
+    CHECK(degenerate.column[1] == doctest::Approx(0).scale(1));
+    CHECK(degenerate.row[0] + degenerate.row[1] == doctest::Approx(1));
   }
 }
 
