@@ -288,6 +288,20 @@ TEST_SUITE("equilibrium.streaming") {
     CHECK(r.out.find("passed 524288 probabilities in all, so only the first 17 are listed") !=
           std::string::npos);
   }
+
+  TEST_CASE("parley solve --exact on three players with hidden moves: refused at the subgame's node") {
+    // Exact arithmetic has sequence-form Lemke, for two players only; the logit tracer is in
+    // floating point. The refusal names the file, the line of the subgame's first node and
+    // what to do instead, in one line.
+    const std::string file = std::string(PARLEY_SOURCE_DIR) + "/tests/data/billions_3p.efg";
+    auto r = testing::RunParley("solve " + file + " --exact");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out == "");
+    CHECK(r.err == "error: " + file + ":41:1: the subgame at node 38 (after a2 > a1; first move: P3 at node 38) has "
+                   "imperfect information and the game has 3 players; exact arithmetic (--exact) solves such "
+                   "subgames only for two players (sequence-form Lemke). Without --exact, Parley traces the logit "
+                   "quantal response branch to an equilibrium in floating point and verifies it\n");
+  }
 }
 
 }  // namespace
