@@ -351,6 +351,12 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
   return result;
 }
 
+bool HasCurrentKeyFormat(std::string_view key) {
+  return key.starts_with(kOutcomeKeyTag) &&
+         (key.size() == kOutcomeKeyTag.size() || key[kOutcomeKeyTag.size()] == ';' ||
+          key[kOutcomeKeyTag.size()] == '|');
+}
+
 std::string OutcomeClass(const std::string& outcome) {
   const std::string bar = " | ";
   std::size_t at = outcome.find(bar);
@@ -524,6 +530,36 @@ class ShardChecklist {
               ShardLabel(names, 0, first_shard) + " and " + other + " in " + ShardLabel(names, i, other_shard));
 }
 
+// The shards of a merge whose outcome keys are in this version's format and those whose keys
+// are not: the first of each. Both (shards written by an earlier version, whose keys named
+// information sets by number, with shards of this one) would tell one outcome apart from
+// itself, and are refused, naming one of each.
+class KeyFormats {
+ public:
+  explicit KeyFormats(const std::vector<std::string>& names) : names_(names) {}
+  // The i-th shard of the merge has a key `key`.
+  void Add(std::string_view key, std::size_t i, const Shard& shard) {
+    Seen& seen = HasCurrentKeyFormat(key) ? current_ : older_;
+    if (seen.shard) return;
+    seen = {i, shard};
+    if (!older_.shard || !current_.shard) return;
+    const std::string old_label = ShardLabel(names_, older_.i, *older_.shard);
+    throw Error("these shards key their outcomes in two formats: " + old_label +
+                " was written by an earlier version of Parley, whose keys named information sets by number, and " +
+                ShardLabel(names_, current_.i, *current_.shard) +
+                " by this one, whose keys name them by the moves leading to them; compute " + old_label +
+                " again to merge it");
+  }
+
+ private:
+  struct Seen {
+    std::size_t i = 0;
+    std::optional<Shard> shard;
+  };
+  Seen older_, current_;
+  const std::vector<std::string>& names_;
+};
+
 std::string Words(const std::vector<std::string>& list) {
   std::string out;
   for (const auto& w : list) out += (out.empty() ? "" : ", ") + w;
@@ -574,6 +610,7 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards, const std
   out.value_names = shards[0].value_names;
   std::size_t count = shards[0].shard.count;
   ShardChecklist given(count, names);
+  KeyFormats formats(names);
   std::unordered_map<std::string, std::uint32_t> ids;
   for (std::size_t i = 0; i < shards.size(); ++i) {
     auto& s = shards[i];
@@ -587,6 +624,7 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards, const std
     if (s.value_names != out.value_names) differ("the values are", Words(out.value_names), Words(s.value_names));
     RequireSameBase(shards[0].base, shards[0].shard, s.base, s.shard, i, names, "Monte Carlo runs");
     given.Add(s.shard, i);
+    for (const auto& key : s.outcome_keys) formats.Add(key, i, s.shard);
     out.interrupted = out.interrupted || s.interrupted;
     for (auto& sample : s.samples) {
       const std::string& key = s.outcome_keys[sample.outcome];
@@ -627,6 +665,7 @@ SweepResult MergeSweeps(std::vector<SweepResult> shards, const std::vector<std::
   out.total = shards[0].total;
   std::size_t count = shards[0].shard.count;
   ShardChecklist given(count, names);
+  KeyFormats formats(names);
   // "power=0:1:37 x delta=0.5:0.9:5"
   auto axes_text = [](const std::vector<Axis>& axes) {
     std::string text;
@@ -651,6 +690,7 @@ SweepResult MergeSweeps(std::vector<SweepResult> shards, const std::vector<std::
     if (s.value_names != out.value_names) differ("the values are", Words(out.value_names), Words(s.value_names));
     RequireSameBase(shards[0].base, shards[0].shard, s.base, s.shard, i, names, "sweeps");
     given.Add(s.shard, i);
+    for (const auto& p : s.points) formats.Add(p.observation.Identity(), i, s.shard);
     out.interrupted = out.interrupted || s.interrupted;
     for (auto& p : s.points) out.points.push_back(std::move(p));
   }

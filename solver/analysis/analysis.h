@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "solver/analysis/random.h"
@@ -32,6 +33,14 @@ struct Observation {
   std::string key;
   const std::string& Identity() const { return key.empty() ? outcome : key; }
 };
+
+// A scenario's outcome keys (scenario_model.h) begin with this tag, the format they are in:
+// information sets named by where play reaches them. Keys written before it (in result files
+// of earlier versions) named the sets by their numbers, which moves off the path change, or
+// were the words themselves; the two are never compared (MergeMonteCarlo, MergeSweeps).
+inline constexpr std::string_view kOutcomeKeyTag = "v2";
+// Whether `key` is in that format: the tag alone or followed by ";" or "|".
+bool HasCurrentKeyFormat(std::string_view key);
 
 // How a parameter varies in Monte Carlo (the scenario file's `distribution:`).
 using formula::Distribution;

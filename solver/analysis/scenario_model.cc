@@ -1,9 +1,12 @@
 #include "solver/analysis/scenario_model.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <string_view>
 
 #include "solver/equilibrium/solve.h"
 #include "solver/io/files.h"
@@ -88,6 +91,51 @@ std::string AgreementKey(const scenario::BargainRecord& b) {
 }
 
 namespace {
+
+// The characters that structure an outcome key (scenario_model.h); a label that holds one has
+// it escaped with a backslash. As a table: labels are scanned at every evaluation.
+constexpr std::array<bool, 256> kKeyPunctuation = [] {
+  std::array<bool, 256> is{};
+  for (char c : std::string_view("\\;@:/+|=#")) is[static_cast<unsigned char>(c)] = true;
+  return is;
+}();
+bool IsKeyPunctuation(char c) { return kKeyPunctuation[static_cast<unsigned char>(c)]; }
+
+// Appends a whole number to a key (no string made on the way).
+void AppendKeyNumber(std::uint64_t n, std::string& key) {
+  char digits[24];
+  key.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+}
+
+// Appends action `a` of set `h` to a key: its label, escaped, or "#k" (1-based) without one.
+void AppendKeyLabel(const model::Game& game, model::InfosetId h, std::uint32_t a, std::string& key) {
+  const std::string_view label = game.action_label(h, a);
+  if (label.empty()) {
+    key += '#';
+    AppendKeyNumber(a + 1u, key);
+  } else if (std::none_of(label.begin(), label.end(), IsKeyPunctuation)) {
+    key += label;
+  } else {
+    for (char c : label) {
+      if (IsKeyPunctuation(c)) key += '\\';
+      key += c;
+    }
+  }
+}
+
+// Appends the moves from the root to `v` to a key, each after a "/" (nothing for the root).
+// They are found from `v` up: each is written reversed, then the whole is reversed (neither a
+// list of the nodes nor recursion, which a deep tree would overflow).
+void AppendKeyHistory(const model::Game& game, model::NodeId v, std::string& key) {
+  const std::size_t start = key.size();
+  for (; v != game.root(); v = game.parent(v)) {
+    const std::size_t at = key.size();
+    AppendKeyLabel(game, game.infoset(game.parent(v)), game.action_into(v), key);
+    std::reverse(key.begin() + static_cast<std::ptrdiff_t>(at), key.end());
+    key += '/';
+  }
+  std::reverse(key.begin() + static_cast<std::ptrdiff_t>(start), key.end());
+}
 
 // Nesting of branch points (chance moves, mixed choices) written out in full; deeper ones
 // are written "(...)".
@@ -196,22 +244,53 @@ PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equi
                                 const equilibrium::ActionIndex& index,
                                 const std::vector<double>& reach) {
   PathOutcome out;
-  // The key: once per information set play reaches, its player, number and support (the
-  // nodes of a set reached together share one choice), in preorder.
+  // The key: once per information set play reaches, where play first reaches it (in preorder),
+  // its player, the moves leading there and its support, the actions by their labels
+  // (scenario_model.h). Nothing in it depends on how the sets or nodes are numbered, which
+  // moves off the path renumber. `path` holds the reached nodes from the root to the current
+  // one; the first `low` of them lie on the moves to the last set written too (their history
+  // is shared, and written as a count).
+  out.key.reserve(128);  // most keys, in one allocation
+  out.key = kOutcomeKeyTag;
   std::vector<char> seen(game.num_infosets(), 0);
-  for (model::NodeId v = 0; v < game.num_nodes(); ++v) {
-    if (game.kind(v) != model::NodeKind::kDecision || reach[v] <= kSupportTolerance) continue;
-    model::InfosetId h = game.infoset(v);
-    if (seen[h]) continue;
-    seen[h] = 1;
-    std::uint32_t first = index.first(h);
-    out.key += (out.key.empty() ? "" : ";") + std::to_string(game.player(v)) + "@" + std::to_string(h) + ":";
-    bool any = false;
-    for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
-      if (eq.behavior[first + a] > kSupportTolerance) {
-        out.key += (any ? "+" : "") + std::to_string(a);
-        any = true;
+  std::vector<model::NodeId> path;
+  path.reserve(32);  // deeper paths grow it
+  std::size_t low = 1;
+  for (model::NodeId v = 0; v < game.num_nodes();) {
+    if (game.is_terminal(v)) {
+      ++v;
+      continue;
+    }
+    if (reach[v] <= kSupportTolerance) {  // nor anything below it
+      v = game.subtree_end(v);
+      continue;
+    }
+    while (!path.empty() && game.subtree_end(path.back()) <= v) path.pop_back();
+    if (!path.empty()) low = std::min(low, path.size());
+    path.push_back(v);
+    const model::InfosetId h = game.infoset(v);
+    if (game.kind(v) == model::NodeKind::kDecision && !seen[h]) {
+      seen[h] = 1;
+      out.key += ';';
+      AppendKeyNumber(static_cast<std::uint64_t>(game.player(v)), out.key);
+      out.key += '@';
+      AppendKeyNumber(low - 1, out.key);
+      for (std::size_t i = low; i < path.size(); ++i) {
+        out.key += '/';
+        AppendKeyLabel(game, game.infoset(path[i - 1]), game.action_into(path[i]), out.key);
       }
+      out.key += ':';
+      const std::uint32_t first = index.first(h);
+      bool any = false;
+      for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
+        if (eq.behavior[first + a] > kSupportTolerance) {
+          if (any) out.key += '+';
+          AppendKeyLabel(game, h, a, out.key);
+          any = true;
+        }
+      low = path.size();
+    }
+    ++v;
   }
   if (game.num_nodes() > 0) PathWords(game, eq, index, reach).Write(0, 0, out.text);
   if (out.text.empty()) out.text = "(no decisions)";
@@ -297,7 +376,6 @@ Model ScenarioModel(std::shared_ptr<const scenario::CompiledScenario> compiled,
       equilibrium::ActionIndex index(*game);
       std::vector<double> reach = equilibrium::ReachProbabilities(*game, index, eq.behavior);
       PathOutcome path = DescribePathOutcome(*game, eq, index, reach);
-      Observation o{path.text, eq.payoffs, path.key};
       // Every bargaining step play reaches joins the outcome with its agreement's structure
       // (which issues sit at a bound, which options are chosen) and fills its own columns.
       // A step reached at several nodes (after a chance move) fills them from the node
@@ -307,8 +385,13 @@ Model ScenarioModel(std::shared_ptr<const scenario::CompiledScenario> compiled,
       std::vector<double> filled_at(columns.size(), 0.0);
       for (const auto& b : expansion.bargains) {
         if (reach[b.node] <= kSupportTolerance) continue;
-        o.outcome += " | " + b.stage + ": " + AgreementStructure(b);
-        o.key += "|" + std::to_string(b.node) + "=" + b.stage + ":" + AgreementKey(b);
+        path.text += " | " + b.stage + ": " + AgreementStructure(b);
+        path.key += '|';  // the moves to the step, its stage, its agreement
+        AppendKeyHistory(*game, b.node, path.key);
+        path.key += '=';
+        path.key += b.stage;
+        path.key += ':';
+        path.key += AgreementKey(b);
         std::vector<double> v = b.IssueValuesByPosition();
         for (std::size_t k = 0; k < b.issue_names.size() && k < v.size(); ++k) {
           auto it = std::find(columns.begin(), columns.end(), std::make_pair(b.stage, b.issue_names[k]));
@@ -319,6 +402,8 @@ Model ScenarioModel(std::shared_ptr<const scenario::CompiledScenario> compiled,
           issue_values[c] = v[k];
         }
       }
+      // Copied, not moved: a sweep keeps every row, and the copies hold no spare capacity.
+      Observation o{path.text, eq.payoffs, path.key};
       o.values.insert(o.values.end(), issue_values.begin(), issue_values.end());
       return o;
     };

@@ -31,9 +31,18 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
 // The equilibrium path as words and as structure. `text`: "OpenAI ask > Microsoft mixes
 // grant/deny > ...", the choices at every information set play reaches, in preorder (with
 // chance, after every chance move reached); a mixed choice names its support, not its
-// probabilities. `key`: the same structure as numbers (player, information set, the actions
-// in the support), which is what tells outcomes apart: probabilities that drift with a
-// parameter while the support stays put are one outcome.
+// probabilities. `key`: the same structure, which is what tells outcomes apart: probabilities
+// that drift with a parameter while the support stays put are one outcome. It is
+// analysis::kOutcomeKeyTag, then for each information set play reaches, in the preorder of
+// the node where play first reaches it, ";player@n/move/move:support": the player's number,
+// the moves from the root to that node (chance's too; the first n of them are those of the
+// entry before, written as their count), and the actions played with positive probability,
+// joined by "+". Moves and actions are written as their labels ("#k" for the k-th action of a
+// set without labels; a label's \ ; @ : / + | = # after a backslash). The hold-up game
+// (games/holdup.yaml) with the Supplier holding back: "v2;0@0:hold;1@0/hold:0;0@1/0:accept".
+// Nothing in it depends on how sets or nodes are numbered, which changes with moves off the
+// path (the Buyer's price range after an investment not made); the same play gives the same
+// key, and another action, another support or another set reached another key.
 struct PathOutcome {
   std::string text;
   std::string key;
@@ -51,7 +60,10 @@ std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium
 // it sits at its minimum, its maximum or in between ("equity at its maximum, agi_clause drop").
 std::string AgreementStructure(const scenario::BargainRecord& bargain);
 // The same structure as a key: each issue's option position or min / max / mid, "lottery",
-// or "none" when no agreement is possible.
+// or "none" when no agreement is possible. A scenario model's outcome key adds one part for
+// each bargaining step play reaches, "|/move/move=stage:" and this (the moves from the root to
+// the step, as in PathOutcome's key). The OpenAI-Microsoft scenario's first edition:
+// "v2;0@0:ask;1@0/ask:grant;1@1/grant:negotiate|/ask/grant/negotiate=deal:max,mid,2".
 std::string AgreementKey(const scenario::BargainRecord& bargain);
 
 }  // namespace parley::analysis
