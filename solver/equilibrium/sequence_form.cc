@@ -75,7 +75,9 @@ InfosetId FirstPerfectRecallViolation(const Game& game) {
 void RequirePerfectRecall(const Game& game, const std::string& method) {
   InfosetId h = FirstPerfectRecallViolation(game);
   if (h == kNoInfoset) return;
-  throw UnsupportedError(
+  // About the set's first node, so that a command reading a file names where the set starts.
+  ThrowAtNode<UnsupportedError>(
+      game.infoset_nodes(h).front(),
       "the game does not have perfect recall: at " + game.DescribeInfoset(h) +
       " the player cannot tell apart nodes reached through different moves of their own, and " +
       method +

@@ -142,6 +142,11 @@ class Game {
   bool has_chance() const { return has_chance_; }
   // Every number the input gave is exact and every double holds it exactly.
   bool doubles_are_exact() const { return exact_payoffs_.empty() && exact_probs_.empty(); }
+  // Every payoff and probability is a number the input stated (an integer, a fraction such as
+  // 1/3, a decimal such as 1e-13: Number's exact kinds), none computed in floating point (a
+  // scenario's formulas, a JSON or Python float). Told by how each number was given, not by
+  // its value: exact arithmetic on such a game gives exact results.
+  bool numbers_stated_exactly() const { return numbers_stated_exactly_; }
   std::string_view label(LabelId id) const {
     return {label_chars_.data() + label_start_[id], label_start_[id + 1] - label_start_[id]};
   }
@@ -203,6 +208,7 @@ class Game {
   NodeId num_terminals_ = 0;
   bool perfect_information_ = true;
   bool has_chance_ = false;
+  bool numbers_stated_exactly_ = true;
   InfosetId first_imperfect_infoset_ = kNoInfoset;
 };
 

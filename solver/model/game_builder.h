@@ -177,6 +177,7 @@ class GameBuilder {
   std::vector<LabelId> outcome_labels_;
   std::vector<double> payoffs_;
   std::vector<std::pair<std::size_t, Rational>> exact_payoffs_;  // (index, value), sparse
+  bool computed_payoffs_ = false;  // a payoff computed in floating point (Number::Kind::kFloat)
 
   std::vector<NodeId> parent_;
   std::vector<NodeKind> kind_;

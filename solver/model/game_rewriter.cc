@@ -40,6 +40,7 @@ InfosetId GameRewriter::AddChanceInfoset(LabelId, std::span<const LabelId> actio
   for (std::size_t a = 0; a < probabilities.size(); ++a) {
     // GameBuilder::Build keeps every probability as an exact rational when one needs it.
     if (!probabilities[a].DoubleIsExact()) throw ShapeChanged();
+    if (!probabilities[a].IsExact()) game_.numbers_stated_exactly_ = false;
     probs[a] = probabilities[a].ToDouble();
   }
   return h;
@@ -51,6 +52,7 @@ OutcomeId GameRewriter::AddOutcome(std::span<const double> payoffs) {
   for (double x : payoffs)
     if (!std::isfinite(x)) throw ValidationError("a payoff is not a finite number");
   OutcomeId o = next_outcome_++;
+  game_.numbers_stated_exactly_ = false;  // payoffs computed in floating point
   std::copy(payoffs.begin(), payoffs.end(), game_.payoffs_.begin() + static_cast<std::ptrdiff_t>(o * n));
   return o;
 }

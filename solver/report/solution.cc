@@ -19,13 +19,18 @@ using equilibrium::ActionIndex;
 using model::InfosetId;
 using model::NodeKind;
 
-std::string ShowNumber(double value) {
+std::string ShowNumber(double value, double unit) {
   if (value == 0) return "0";
-  if (std::abs(value - std::round(value)) < 1e-12 * std::max(1.0, std::abs(value)) &&
-      std::abs(value) < 1e15)
-    return std::to_string(static_cast<long long>(std::round(value)));
+  // An integer within rounding: 1e-12 of the value's own size, or of `unit` when that is
+  // larger (2.9999999999999996 is 3; 4.4e-16 left over from payoffs of size 1 is 0, while
+  // 4e-13 in a game whose payoffs are all that small stays 4e-13).
+  const double nearest = std::round(value);
+  if (std::abs(value - nearest) < 1e-12 * std::max(unit, std::abs(value)) && std::abs(value) < 1e15)
+    return std::to_string(static_cast<long long>(nearest));
   return FormatSignificant(value, 10);
 }
+
+std::string ShowNumber(double value) { return ShowNumber(value, 1.0); }
 
 std::string DescribeNode(const Game& game, NodeId v) { return game.DescribeNode(v); }
 
@@ -128,13 +133,14 @@ std::vector<PathEntry> EquilibriumPath(const Game& game, const Equilibrium& eq,
 
 namespace {
 
-std::string Payoffs(const Game& game, const Equilibrium& eq, bool exact) {
+// `unit`: the game's payoff unit (equilibrium::TieUnit), against which rounding is measured.
+std::string Payoffs(const Game& game, const Equilibrium& eq, bool exact, double unit) {
   std::string out;
   for (int p = 0; p < game.num_players(); ++p) {
     if (p) out += ", ";
     out += game.player_name(p) + " " +
            (exact && !eq.exact_payoffs.empty() ? FormatRational(eq.exact_payoffs[p])
-                                               : ShowNumber(eq.payoffs[p]));
+                                               : ShowNumber(eq.payoffs[p], unit));
   }
   return out;
 }
@@ -161,21 +167,14 @@ std::string PathText(const Game& game, const PathEntry& e) {
 }  // namespace
 
 bool StatedExactly(const Game& game) {
-  // (Game::doubles_are_exact() does not tell: a computed double is exactly itself.) A number the input stated exactly has a modest denominator (1/3, 0.1); a double computed
-  // by a formula has one of 2^52 or so. The game's own text uses the same test.
-  auto modest = [](const Rational& q) { return mpz_sizeinbase(q.get_den_mpz_t(), 2) <= 40; };
-  for (model::OutcomeId o = 0; o < game.num_outcomes(); ++o)
-    for (int p = 0; p < game.num_players(); ++p)
-      if (!modest(game.exact_payoff(o, p))) return false;
-  for (InfosetId h = 0; h < game.num_infosets(); ++h)
-    if (game.infoset_player(h) == model::kChancePlayer)
-      for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
-        if (!modest(game.exact_chance_prob(h, a))) return false;
-  return true;
+  // How the numbers were given (the builder saw each one's kind), not their size: 1e-13 and
+  // 1/10^20 in a file are as exact as 1/3, and a computed 0.5 is not.
+  return game.numbers_stated_exactly();
 }
 
 std::string ExactnessNote() {
-  return "--exact: some payoffs or probabilities of this game were computed in floating point "
+  // Also after floating point's fallback to exact arithmetic, without --exact: no option named.
+  return "exact arithmetic: some payoffs or probabilities of this game were computed in floating point "
          "(formulas), so no result is exact; payoffs and probabilities are shown as decimals";
 }
 
@@ -238,6 +237,9 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
   std::size_t count = solution.equilibria.size();
   // Fractions only for exact quantities: exact arithmetic on a game stated exactly.
   const bool exact = solution.exact && StatedExactly(game);
+  // Rounding in payoffs is measured against the game's own payoff unit (1, or the largest
+  // payoff when all are smaller): a game stated in units of 1e-13 keeps its values.
+  const double unit = equilibrium::TieUnit(game);
   out << "Method: " << solution.method << (solution.exact ? " (exact rational arithmetic)" : "")
       << "; " << count << " " << solution.concept_name << " equilibri" << (count == 1 ? "um" : "a")
       << (solution.truncated ? " listed (the list was cut at --max; there are more)" : "")
@@ -278,7 +280,7 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
       continue;
     }
     out << "\nEquilibrium " << k + 1 << "\n";
-    out << "  Payoffs: " << Payoffs(game, eq, exact) << "\n";
+    out << "  Payoffs: " << Payoffs(game, eq, exact, unit) << "\n";
     bool cut = false;
     auto path = EquilibriumPath(game, eq, 20, &cut);
     if (path.size() == 1 && path[0].probability == 1) {
@@ -286,8 +288,14 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
     } else {
       out << "  Outcome distribution:\n";
       for (const auto& e : path) {
-        out << "    " << ShowNumber(e.probability) << "  " << PathText(game, e) << "  (";
-        for (int p = 0; p < game.num_players(); ++p) out << (p ? ", " : "") << ShowNumber(e.payoffs[p]);
+        // A reach probability is chance's probabilities on the path times the players': its
+        // rounding is measured against the former (a path of chance probability 1e-13 is not 0).
+        double chance = 1;
+        for (std::size_t k = 0; k + 1 < e.nodes.size(); ++k)
+          if (game.kind(e.nodes[k]) == NodeKind::kChance)
+            chance *= game.chance_prob(game.infoset(e.nodes[k]), game.action_into(e.nodes[k + 1]));
+        out << "    " << ShowNumber(e.probability, chance) << "  " << PathText(game, e) << "  (";
+        for (int p = 0; p < game.num_players(); ++p) out << (p ? ", " : "") << ShowNumber(e.payoffs[p], unit);
         out << ")\n";
       }
       if (cut) out << "    ... (more terminal nodes are reached; see --format json)\n";
@@ -332,7 +340,7 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
         std::vector<std::string> optimal;
         std::uint32_t a = 0;
         for (NodeId c : game.children(v)) {
-          if (std::abs(values[c * np + mover] - best) <= 1e-9 * (1 + std::abs(best)))
+          if (std::abs(values[c * np + mover] - best) <= 1e-9 * (unit + std::abs(best)))
             optimal.push_back(ActionName(game, h, a));
           ++a;
         }
@@ -345,7 +353,7 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
     }
     if (eq.max_gain >= 0)
       out << "  Verified: the largest gain from deviating in any subgame is "
-          << ShowNumber(eq.max_gain) << "\n";
+          << ShowNumber(eq.max_gain, unit) << "\n";
   }
 }
 
@@ -486,7 +494,9 @@ void WriteSolutionJson(JsonWriter& w, const Game& game, const Solution& solution
     w.EndObject();
   }
   w.EndArray();
-  w.Field("exact", solution.exact);
+  // Whether the numbers above are exact fractions (strings); false when they are doubles, also
+  // after exact arithmetic on a game with computed numbers (the note says so).
+  w.Field("exact", exact);
   w.Field("method", solution.method);
   if (!notes.empty()) w.Field("notes", notes);
   w.Field("players", game.players());

@@ -72,13 +72,22 @@ void WriteBehaviorJson(JsonWriter& w, const Game& game, const Equilibrium& eq, b
 nlohmann::json BehaviorJson(const Game& game, const Equilibrium& eq, bool exact);
 
 // True when every payoff and probability of the game is a number the input stated exactly
-// (an integer, a fraction, a decimal), none computed in floating point. Exact arithmetic on
-// such a game gives exact results; on any other it gives the exact results of rounded inputs,
-// which the writers show as decimals (with ExactnessNote()).
+// (an integer, a fraction, a decimal), none computed in floating point
+// (Game::numbers_stated_exactly: how the numbers were written, whatever their size). Exact
+// arithmetic on such a game gives exact results, which the writers show as fractions (JSON
+// "exact": true); on any other it gives the exact results of rounded inputs, which the writers
+// show as decimals (with ExactnessNote()).
 bool StatedExactly(const Game& game);
 std::string ExactnessNote();
 
-// A number as shown: exact rationals as fractions, doubles rounded to 10 significant digits.
+// A double as shown to people: an integer when it is within rounding of one, else 10
+// significant digits ("0.3333333333", "4e-13"). Within rounding means less than 1e-12 of
+// max(|value|, unit) away, where `unit` is the size of the quantities the value was computed
+// from: a game's payoff unit (equilibrium::TieUnit) for payoffs, 1 for probabilities. So
+// 2.9999999999999996 shows as 3, and so does a residue of 4e-16 for 0 in a game whose
+// payoffs are of size 1, while 4e-13 in a game whose payoffs are all that small stays 4e-13.
+std::string ShowNumber(double value, double unit);
+// The same with unit 1 (probabilities, and numbers of size 1 or more).
 std::string ShowNumber(double value);
 
 }  // namespace parley::report

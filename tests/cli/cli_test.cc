@@ -114,10 +114,11 @@ payoffs:
 )");
     auto text = RunParley("solve '" + scenario + "' --exact");
     REQUIRE(text.exit_code == 0);
-    CHECK(text.out.find("Note: --exact: some payoffs or probabilities of this game were computed in floating point") != std::string::npos);
+    CHECK(text.out.find("Note: exact arithmetic: some payoffs or probabilities of this game were computed in floating point") != std::string::npos);
     CHECK(text.out.find("Payoffs: A 0.3, B 0\n") != std::string::npos);
     auto json = nlohmann::json::parse(RunParley("solve '" + scenario + "' --exact --format json").out);
     CHECK(json["equilibria"][0]["payoffs"][0] == 0.30000000000000004);
+    CHECK(json["exact"] == false);  // the numbers are doubles
   }
 
   TEST_CASE("solve prints the equilibrium for people") {

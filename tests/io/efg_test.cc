@@ -110,6 +110,31 @@ t "" 3
     CHECK(g->payoff(g->outcome(10), 0) == 1);
   }
 
+  TEST_CASE("every number of an .efg is stated exactly, whatever its denominator") {
+    // 1e-13 (denominator 10^13 > 2^40), 1/10^13, a 17-digit decimal (10^16 / 2^6 > 2^47),
+    // 1/10^18 + 1/3 and a chance move of 1/10^20: integers, fractions and decimals all.
+    auto g = ReadEfg(R"(EFG 2 R "stated" { "A" "B" }
+c "" 1 "coin" { "x" 1/100000000000000000000 "y" 99999999999999999999/100000000000000000000 } 0
+t "" 1 "o" { 1e-13 1/10000000000000 }
+t "" 2 "p" { 1.1234567890123456 1000000000000000003/3000000000000000000 }
+)", "stated.efg");
+    CHECK(g->numbers_stated_exactly());
+    CHECK(g->exact_payoff(0, 0) == Rational(1, 10000000000000));
+    CHECK(g->exact_payoff(0, 1) == Rational(1, 10000000000000));
+    CHECK(g->exact_payoff(1, 0) == Rational("175540123283179/156250000000000"));
+    CHECK(g->exact_payoff(1, 1) == Rational("1000000000000000003/3000000000000000000"));
+    CHECK(g->exact_chance_prob(g->infoset(0), 0) == Rational("1/100000000000000000000"));
+    // The same in Parley's JSON: strings and integers are stated; a JSON float is a double.
+    auto json = [](const std::string& payoff) {
+      return ReadGameJson(R"({"format": "parley.game", "version": 1, "players": ["A"],
+          "infosets": [], "outcomes": [{"payoffs": [)" + payoff + R"(]}], "nodes": [{"outcome": 0}]})",
+                          "g.json");
+    };
+    CHECK(json("\"1e-13\"")->numbers_stated_exactly());
+    CHECK(json("3")->numbers_stated_exactly());
+    CHECK_FALSE(json("0.5")->numbers_stated_exactly());
+  }
+
   TEST_CASE("malformed files get one clear message with file:line:col") {
     const std::string head = "EFG 2 R \"g\" { \"A\" \"B\" }\n";
     CHECK(ErrorOf(head + "x \"\" 1 0\n") ==

@@ -245,6 +245,32 @@ TEST_SUITE("model") {
     CHECK_FALSE(g->doubles_are_exact());
   }
 
+  TEST_CASE("a game knows whether its numbers were stated or computed, whatever their size") {
+    auto game = [](std::vector<Number> payoffs, std::vector<Number> probabilities) {
+      GameBuilder b({"A"});
+      std::vector<std::string> xy{"x", "y"};
+      NodeId root = b.AddNode(kNoNode, b.AddChanceInfoset("coin", xy, probabilities));
+      b.AddTerminal(root, b.AddOutcome("", std::vector<Number>{payoffs[0]}));
+      b.AddTerminal(root, b.AddOutcome("", std::vector<Number>{payoffs[1]}));
+      return b.Build();
+    };
+    auto parse = [](const char* text) {
+      Number x;
+      REQUIRE(Number::Parse(text, &x));
+      return x;
+    };
+    // Denominators of 2^43 (1e-13), 2^67 (1/10^20) and 2^53 (a 16-digit decimal): stated.
+    CHECK(game({parse("1e-13"), parse("1/100000000000000000000")}, {parse("1/3"), parse("2/3")})
+              ->numbers_stated_exactly());
+    CHECK(game({parse("1.1234567890123456"), 3}, {parse("0.5"), parse("0.5")})->numbers_stated_exactly());
+    // A double computed in floating point is not, even a small dyadic one.
+    CHECK_FALSE(game({Number(0.5), 3}, {parse("1/2"), parse("1/2")})->numbers_stated_exactly());
+    CHECK_FALSE(game({1, 3}, {Number(0.5), parse("1/2")})->numbers_stated_exactly());
+    GameBuilder b({"A"});
+    b.AddTerminal(kNoNode, b.AddOutcome(std::vector<double>{2}));  // computed payoffs
+    CHECK_FALSE(b.Build()->numbers_stated_exactly());
+  }
+
   TEST_CASE("labels interned together get the ids interning them one by one gives") {
     // 40 labels (more than one prefetch batch of 16), with repeats inside the list, repeats
     // of labels interned before, and empty labels (id 0); enough to regrow the table of 64

@@ -1,0 +1,85 @@
+// `parley solve` end to end on numbers far from 1 and on exactness: small payoffs shown as
+// they are, fractions and "exact" only for exact quantities of stated numbers, notes that
+// name no option that was not given; and the perfect-recall refusal located in the file.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/test_util.h"
+
+namespace parley::testing {
+namespace {
+
+bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST_SUITE("cli.solve") {
+  TEST_CASE("small payoffs are shown, not rounded to 0; JSON agrees") {
+    std::string path = WriteTempFile("tiny_units.efg", R"(EFG 2 R "tiny units" { "A" "B" }
+p "" 1 1 "s" { "L" "R" } 0
+t "" 1 "o" { 3e-13 5e-13 }
+t "" 2 "o" { 4e-13 1e-13 }
+)");
+    auto text = RunParley("solve '" + path + "'");
+    REQUIRE(text.exit_code == 0);
+    CHECK(Has(text.out, "  Payoffs: A 4e-13, B 1e-13\n"));
+    auto json = nlohmann::json::parse(RunParley("solve '" + path + "' --format json").out);
+    CHECK(json["equilibria"][0]["payoffs"] == nlohmann::json({4e-13, 1e-13}));
+    // --exact: the decimals of the file are exact (1e-13 = 1/10^13), so fractions, no note.
+    auto exact = RunParley("solve '" + path + "' --exact");
+    REQUIRE(exact.exit_code == 0);
+    CHECK(Has(exact.out, "  Payoffs: A 1/2500000000000, B 1/10000000000000\n"));
+    CHECK_FALSE(Has(exact.out, "Note:"));
+  }
+
+  TEST_CASE("exact arithmetic without --exact: fractions, \"exact\": true, no note naming --exact") {
+    // Matching pennies in units of 1e-20: the floating-point answer's deviation gain (2e-20)
+    // is the size of the payoffs, so the solver recomputes in exact arithmetic by itself. The
+    // numbers are stated (1/10^20), so its results are exact: 1/2 each, value 0.
+    std::string path = WriteTempFile("pennies_1e20.efg", R"(EFG 2 R "pennies" { "A" "B" }
+p "" 1 1 "s" { "L" "R" } 0
+p "" 2 1 "t" { "l" "r" } 0
+t "" 1 "o" { 1/100000000000000000000 -1/100000000000000000000 }
+t "" 2 "p" { -1/100000000000000000000 1/100000000000000000000 }
+p "" 2 1 "t" { "l" "r" } 0
+t "" 3 "q" { -1/100000000000000000000 1/100000000000000000000 }
+t "" 4 "r" { 1/100000000000000000000 -1/100000000000000000000 }
+)");
+    auto text = RunParley("solve '" + path + "'");
+    REQUIRE(text.exit_code == 0);
+    CHECK(Has(text.out, "recomputed in exact rational arithmetic\n"));
+    CHECK_FALSE(Has(text.out, "--exact"));
+    CHECK(Has(text.out, "  * A at [s]: L 1/2, R 1/2\n"));
+    CHECK(Has(text.out, "    0.25  A L, B l  (1e-20, -1e-20)\n"));
+    auto json = nlohmann::json::parse(RunParley("solve '" + path + "' --format json").out);
+    CHECK(json["exact"] == true);
+    CHECK(json["equilibria"][0]["payoffs"] == nlohmann::json({"0", "0"}));
+    CHECK(json["equilibria"][0]["behavior"][1]["actions"][0]["probability"] == "1/2");
+    for (const auto& note : json["notes"]) CHECK_FALSE(Has(note.get<std::string>(), "--exact"));
+  }
+
+  TEST_CASE("a game without perfect recall is refused at its set's first node in the file") {
+    // Ann forgets her first move: set 2 ("second") holds a node after L (line 3, indented by
+    // 2) and one after R (line 6).
+    std::string path = WriteTempFile("forgetful.efg", R"(EFG 2 R "Forgetful" { "Ann" "Bo" }
+p "" 1 1 "first" { "L" "R" } 0
+  p "" 1 2 "second" { "l" "r" } 0
+t "" 1 "" { 1 0 }
+t "" 2 "" { 0 1 }
+  p "" 1 2 0
+t "" 2
+t "" 1
+)");
+    const std::string message =
+        "the game does not have perfect recall: at Ann at [second] the player cannot tell apart nodes "
+        "reached through different moves of their own, and solving for a subgame-perfect equilibrium "
+        "needs perfect recall (behaviour strategies and the sequence form rest on it); give the player "
+        "the information they had (split the set) or model the forgetting with a separate player";
+    auto r = RunParley("solve '" + path + "'");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err == "error: " + path + ":3:3: " + message + "\n");
+  }
+}
+
+}  // namespace
+}  // namespace parley::testing

@@ -1,0 +1,140 @@
+// The text and JSON of `parley solve` (solver/report/solution.h): numbers shown at the game's
+// own scale, and fractions only for exact quantities of a game whose numbers were stated.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "solver/equilibrium/solve.h"
+#include "solver/io/efg.h"
+#include "solver/model/game_builder.h"
+#include "solver/report/solution.h"
+
+namespace parley::report {
+namespace {
+
+bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// Payoffs in units of 1e-13: A takes R, worth 4e-13 to A and 1e-13 to B.
+const char* kTinyUnits = R"(EFG 2 R "tiny units" { "A" "B" }
+p "" 1 1 "s" { "L" "R" } 0
+t "" 1 "o" { 3e-13 5e-13 }
+t "" 2 "o" { 4e-13 1e-13 }
+)";
+
+// Payoffs +-1e-20 after a coin of 2/3 and 1/3: A expects 2/3 1e-20 - 1/3 1e-20 = 1e-20/3.
+const char* kCoin1e20 = R"(EFG 2 R "coin" { "A" "B" }
+c "" 1 "coin" { "x" 2/3 "y" 1/3 } 0
+t "" 1 "o" { 1e-20 -1e-20 }
+t "" 2 "p" { -1e-20 1e-20 }
+)";
+
+equilibrium::Solution SolveText(const model::Game& game, bool exact) {
+  equilibrium::SolveOptions options;
+  options.exact = exact;
+  return equilibrium::Solve(game, options);
+}
+
+TEST_SUITE("report.solution") {
+  TEST_CASE("ShowNumber: an integer only within rounding, measured at the given unit") {
+    CHECK(ShowNumber(2.9999999999999996) == "3");          // 4.4e-16 below 3: rounding
+    CHECK(ShowNumber(-2.9999999999999996) == "-3");
+    CHECK(ShowNumber(4.440892098500626e-16) == "0");       // residue of 0 at unit 1
+    CHECK(ShowNumber(0.1 + 0.2) == "0.3");                 // 10 significant digits
+    CHECK(ShowNumber(4e-13, 5e-13) == "4e-13");            // at the game's unit 5e-13
+    CHECK(ShowNumber(1e-20 / 3, 1e-20) == "3.333333333e-21");
+    CHECK(ShowNumber(4.440892098500626e-29, 1e-13) == "0");  // 1e-12 of the unit 1e-13 is 1e-25
+    CHECK(ShowNumber(123456789012.0, 1) == "123456789012");
+  }
+
+  TEST_CASE("a game in units of 1e-13 shows its payoffs, not 0") {
+    model::GamePtr game = io::ReadEfg(kTinyUnits, "t.efg");
+    std::string text = SolutionText(*game, SolveText(*game, false));
+    CHECK(Has(text, "  Payoffs: A 4e-13, B 1e-13\n"));
+    CHECK(Has(text, "  Verified: the largest gain from deviating in any subgame is 0\n"));
+  }
+
+  TEST_CASE("a game with payoffs +-1e-20 shows its values, not 0") {
+    model::GamePtr game = io::ReadEfg(kCoin1e20, "coin.efg");
+    std::string text = SolutionText(*game, SolveText(*game, false));
+    CHECK(Has(text, "  Payoffs: A 3.333333333e-21, B -3.333333333e-21\n"));
+    CHECK(Has(text, "    0.6666666667  chance x  (1e-20, -1e-20)\n"));
+    CHECK(Has(text, "    0.3333333333  chance y  (-1e-20, 1e-20)\n"));
+    // Exactly: 1e-20/3 = 1/300000000000000000000, with no note (every number was stated).
+    std::string exact = SolutionText(*game, SolveText(*game, true));
+    CHECK(Has(exact, "  Payoffs: A 1/300000000000000000000, B -1/300000000000000000000\n"));
+    CHECK_FALSE(Has(exact, "Note:"));
+  }
+
+  TEST_CASE("a path of chance probability 1e-13 is not shown as probability 0") {
+    // A coin of 1e-13 and 1 - 1e-13 (stated exactly), nobody moves.
+    model::GamePtr game = io::ReadEfg(R"(EFG 2 R "rare" { "A" }
+c "" 1 "coin" { "rare" 1e-13 "usual" 9999999999999/10000000000000 } 0
+t "" 1 "o" { 1 }
+t "" 2 "p" { 0 }
+)", "rare.efg");
+    std::string text = SolutionText(*game, SolveText(*game, false));
+    CHECK(Has(text, "    1e-13  chance rare  (1)\n"));
+    CHECK(Has(text, "    1  chance usual  (0)\n"));  // 0.9999999999999 to 10 digits
+  }
+
+  TEST_CASE("ties in a game of small units name only the actions that tie") {
+    // a and b both pay 1e-13, c pays 5e-14: a tie of a and b, c worse by half the payoffs'
+    // size (with a bar of 1e-9 + 1e-9 |best| it counted as equally good).
+    model::GamePtr game = io::ReadEfg(R"(EFG 2 R "ties" { "A" }
+p "" 1 1 "s" { "a" "b" "c" } 0
+t "" 1 "o" { 1e-13 }
+t "" 2 "p" { 1e-13 }
+t "" 3 "q" { 5e-14 }
+)", "ties.efg");
+    std::string text = SolutionText(*game, SolveText(*game, false));
+    CHECK(Has(text, "    A at [s]: a and b are equally good; this equilibrium takes a\n"));
+  }
+
+  TEST_CASE("--exact: numbers stated in the file are exact whatever their denominators") {
+    // 1e-13, 1/10^13, 1.1234567890123456 and 1/10^18 + 1/3: denominators of 2^40 and more,
+    // all stated exactly. A takes R (1.12... > 1e-13).
+    model::GamePtr game = io::ReadEfg(R"(EFG 2 R "stated" { "A" "B" }
+p "" 1 1 "s" { "L" "R" } 0
+t "" 1 "o" { 1e-13 1/10000000000000 }
+t "" 2 "p" { 1.1234567890123456 1000000000000000003/3000000000000000000 }
+)", "stated.efg");
+    CHECK(StatedExactly(*game));
+    equilibrium::Solution solution = SolveText(*game, true);
+    std::string text = SolutionText(*game, solution);
+    CHECK(Has(text, "  Payoffs: A 175540123283179/156250000000000, B 1000000000000000003/3000000000000000000\n"));
+    CHECK_FALSE(Has(text, "Note:"));
+    nlohmann::json json = SolutionJson(*game, solution);
+    CHECK(json["exact"] == true);
+    CHECK(json["equilibria"][0]["payoffs"] ==
+          nlohmann::json({"175540123283179/156250000000000", "1000000000000000003/3000000000000000000"}));
+    CHECK(json.find("notes") == json.end());
+  }
+
+  TEST_CASE("exact arithmetic on computed numbers: decimals, a note naming no option, exact false") {
+    // A payoff computed in floating point (a formula's 0.1 * 3), here given as a double.
+    model::GameBuilder b({"A"});
+    std::vector<std::string> actions{"x", "y"};
+    model::InfosetId h = b.AddInfoset(0, "s", actions);
+    model::NodeId root = b.AddNode(model::kNoNode, h);
+    b.AddTerminal(root, b.AddOutcome(std::vector<double>{0.1 * 3}));
+    b.AddTerminal(root, b.AddOutcome(std::vector<double>{0}));
+    model::GamePtr game = b.Build();
+    CHECK_FALSE(StatedExactly(*game));
+    equilibrium::Solution solution = SolveText(*game, true);
+    REQUIRE(solution.exact);
+    std::string text = SolutionText(*game, solution);
+    CHECK(Has(text, "Note: exact arithmetic: some payoffs or probabilities of this game were computed in "
+                    "floating point (formulas), so no result is exact; payoffs and probabilities are shown "
+                    "as decimals\n"));
+    CHECK_FALSE(Has(text, "--exact"));
+    CHECK(Has(text, "  Payoffs: A 0.3\n"));
+    nlohmann::json json = SolutionJson(*game, solution);
+    CHECK(json["exact"] == false);
+    CHECK(json["equilibria"][0]["payoffs"] == nlohmann::json({0.30000000000000004}));
+  }
+}
+
+}  // namespace
+}  // namespace parley::report
