@@ -952,7 +952,7 @@ template <typename Value>
 }  // namespace
 
 bool ConstraintBinds(const AgreementProblem& problem, const AgreementConstraint& constraint, const Vector& x,
-                     Vector* corner) {
+                     Vector* corner, double tolerance) {
   const double v = constraint.value(x);
   if (!std::isfinite(v)) return false;
   double scale = std::abs(v);
@@ -963,13 +963,15 @@ bool ConstraintBinds(const AgreementProblem& problem, const AgreementConstraint&
     const double at = constraint.value(*corner);
     if (std::isfinite(at)) scale = std::max(scale, std::abs(at));
   }
-  return std::abs(v) <= 1e-9 * scale;
+  return std::abs(v) <= tolerance * scale;
 }
 
 namespace {
 
-void BindingInto(const AgreementProblem& problem, const Vector& x, std::vector<std::string>* binding,
-                 std::vector<std::string>* spare, Vector* corner) {
+// `tolerance`: relative, 1e-12 for an agreement the exact method found (a vertex or an edge of
+// the cut polytope, to rounding), 1e-9 for the nonlinear method's (SLSQP's precision).
+void BindingInto(const AgreementProblem& problem, const Vector& x, double tolerance,
+                 std::vector<std::string>* binding, std::vector<std::string>* spare, Vector* corner) {
   std::size_t count = 0;
   auto next = [&]() -> std::string& {
     if (count == binding->size()) model::ResizeKeeping(*binding, count + 1, *spare);
@@ -978,16 +980,16 @@ void BindingInto(const AgreementProblem& problem, const Vector& x, std::vector<s
     return text;
   };
   if (x.size() == problem.issues.size()) {
-    // A constraint binds within 1e-9 of its own magnitude: the largest |value| at x and at the
-    // box's lowest and highest corners (the continuous issues at their bounds, x's discrete
-    // ones kept), not a magnitude floored at 1 (a constraint in units of 1e-13 bound
+    // A constraint binds within `tolerance` of its own magnitude: the largest |value| at x and
+    // at the box's lowest and highest corners (the continuous issues at their bounds, x's
+    // discrete ones kept), not a magnitude floored at 1 (a constraint in units of 1e-13 bound
     // everywhere). The corners are written over `corner` (no allocation once it has grown).
     for (const AgreementConstraint& constraint : problem.constraints)
-      if (ConstraintBinds(problem, constraint, x, corner)) next().assign(constraint.text);
+      if (ConstraintBinds(problem, constraint, x, corner, tolerance)) next().assign(constraint.text);
     for (std::size_t i = 0; i < x.size(); ++i) {
       const AgreementIssue& issue = problem.issues[i];
       if (issue.discrete || !(issue.upper > issue.lower) || !std::isfinite(x[i])) continue;
-      const double tol = 1e-9 * (issue.upper - issue.lower);
+      const double tol = tolerance * (issue.upper - issue.lower);
       const bool at_lower = std::abs(x[i] - issue.lower) <= tol;
       if (!at_lower && !(std::abs(x[i] - issue.upper) <= tol)) continue;
       std::string& text = next();
@@ -998,10 +1000,10 @@ void BindingInto(const AgreementProblem& problem, const Vector& x, std::vector<s
   model::ResizeKeeping(*binding, count, *spare);
 }
 
-std::vector<std::string> Binding(const AgreementProblem& problem, const Vector& x) {
+std::vector<std::string> Binding(const AgreementProblem& problem, const Vector& x, double tolerance) {
   std::vector<std::string> binding, spare;
   Vector corner;
-  BindingInto(problem, x, &binding, &spare, &corner);
+  BindingInto(problem, x, tolerance, &binding, &spare, &corner);
   return binding;
 }
 
@@ -1108,7 +1110,7 @@ void SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& c
   }
   out.optimality = Optimality::kExact;
   if (out.agreement_possible && !out.lottery)
-    BindingInto(problem, out.issue_values, &binding, &scratch.spare_binding, &scratch.corner);
+    BindingInto(problem, out.issue_values, 1e-12, &binding, &scratch.spare_binding, &scratch.corner);
   else
     model::ResizeKeeping(binding, 0, scratch.spare_binding);
   out.binding.swap(binding);
@@ -1399,7 +1401,7 @@ AgreementResult SolveNonlinear(const AgreementProblem& problem, const Nonlinear&
   out.optimality = chosen->precision == Precision::kKktPoint ? Optimality::kKktPoint : Optimality::kBestFound;
   out.kkt_residual = chosen->gap;
   out.search = chosen->method;
-  out.binding = Binding(problem, out.issue_values);
+  out.binding = Binding(problem, out.issue_values, 1e-9);
   return out;
 }
 
@@ -1565,7 +1567,9 @@ void TakeAgreement(const AgreementProblem& problem, const FrontierPoint& point, 
   out->issue_values = point.issue_values;
   out->terms = point.terms;
   out->lottery = point.lottery;
-  out->binding = point.lottery ? std::vector<std::string>{} : Binding(problem, point.issue_values);
+  out->binding = point.lottery ? std::vector<std::string>{}
+                                : Binding(problem, point.issue_values,
+                                          point.optimality == Optimality::kExact ? 1e-12 : 1e-9);
   if (point.optimality != Optimality::kExact) {
     out->optimality = point.optimality;
     out->kkt_residual = point.kkt_residual;

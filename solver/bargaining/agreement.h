@@ -188,12 +188,13 @@ AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOra
                                AgreementMethod method = AgreementMethod::kExact,
                                const ContinuationOracle& continuation = {});
 
-// Does `constraint` bind at issue values x: is its value within 1e-9 of its own magnitude
-// (the largest |value| at x and at the box's lowest and highest corners, x's discrete issues
-// kept) of 0? Relative, so that a constraint written in units of 1e-13 binds where the same
-// constraint in units of 1 does. `corner` is working storage.
+// Does `constraint` bind at issue values x: is its value within `tolerance` of its own
+// magnitude (the largest |value| at x and at the box's lowest and highest corners, x's
+// discrete issues kept) of 0? Relative, so that a constraint written in units of 1e-13 binds
+// where the same constraint in units of 1 does. 1e-12 suits agreements found exactly (to
+// rounding), 1e-9 the nonlinear method's. `corner` is working storage.
 bool ConstraintBinds(const AgreementProblem& problem, const AgreementConstraint& constraint, const Vector& x,
-                     Vector* corner);
+                     Vector* corner, double tolerance);
 
 // SolveAgreement in two steps, for a caller that solves the same problem again with other
 // weights (a sweep of the bargaining powers): the corners and the outcome points read the

@@ -176,7 +176,9 @@ Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const R
     std::string binding;
     Vector corner;
     for (std::size_t c = 0; c < problem.constraints.size() && solution.issues.size() == space.issues.size(); ++c)
-      if (ConstraintBinds(problem, problem.constraints[c], solution.issues, &corner))
+      if (ConstraintBinds(problem, problem.constraints[c], solution.issues, &corner,
+                          solution.precision == Precision::kExact || solution.precision == Precision::kCertified ? 1e-12
+                                                                                                                 : 1e-9))
         binding += (binding.empty() ? "" : ", ") + problem.constraints[c].text;
     if (!binding.empty()) solution.method += "; binding: " + binding;
     solutions.push_back(std::move(solution));

@@ -291,6 +291,32 @@ TEST_SUITE("bargaining at any scale") {
     }
   }
 
+  TEST_CASE("Nash beside a vertex closer than the product can tell") {
+    // On u1 + u2 = 84 from (84, 0) to the vertex (42 - e, 42 + e), with (0, 60) beyond it:
+    // the Nash point is the equal split (42, 42), on the edge at s = e / (42 + e) from the
+    // vertex. At e = 6e-7 the products 42^2 and (42 - e)(42 + e) = 42^2 - 3.6e-13 are the
+    // same double, so choosing the segment by the larger product took the vertex (it
+    // did, with a Frank-Wolfe gap of 2.9e-8). The edge beyond it is flatter (slope
+    // (60 - 42 - e) / (42 - e) < 1), so the vertex is a real one for every e here.
+    for (double e : {6e-7, 1e-9, 1e-12, 0.0, -1e-12, -6e-7}) {
+      CAPTURE(e);
+      const std::vector<Vector> points{{84, 0}, {42 - e, 42 + e}, {0, 60}};
+      Solution nash = SolveOutcomes(OutcomeSet{points, true}, kOrigin, Concept::kNash);
+      if (e >= 0) {
+        CHECK(std::abs(nash.payoffs[0] - 42) <= 1e-13);
+        CHECK(std::abs(nash.payoffs[1] - 42) <= 1e-13);
+      } else {
+        // The vertex (42 + |e|, 42 - |e|) is right of the equal split: along u1 + u2 = 84
+        // the product falls beyond it, and on the edge from (0, 60) (u2 = 60 - m u1,
+        // m = (18 + |e|) / (42 + |e|)) its derivative u2 - m u1 = 24 - 2|e| > 0 rises up to
+        // it. The Nash point is the vertex.
+        CHECK(std::abs(nash.payoffs[0] - (42 - e)) <= 1e-13);
+        CHECK(std::abs(nash.payoffs[1] - (42 + e)) <= 1e-13);
+      }
+      CHECK(nash.gap <= 1e-14);
+    }
+  }
+
   TEST_CASE("two players in units 1 and 1e3, 1e9, 1e12") {
     for (double big : {3.0, 1e3, 1e9, 1e12}) {
       CAPTURE(big);

@@ -2,7 +2,9 @@
 // options, stages after an agreement): known answers derived by hand, and located errors.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -472,6 +474,25 @@ payoffs:
       options.overrides = {value};
       auto moved = LoadScenario(testing::SourcePath("scenarios/merger_review.yaml"), options);
       REQUIRE(moved->bargains.size() == 1);
+    }
+    // Just below target_value = 190 the cap (232 at divest 0.4) does not bind: the equal split
+    // of the surplus 84 puts the price at target_value + 42 < 232. At 189.9999994 Parley
+    // took the cap's vertex (price 232, payoffs 41.9999994 and 42.0000006: the same Nash
+    // product to the last bit) and reported the cap binding.
+    for (double target : {189.9999994, 189.99999999, 190.0, 190.0001}) {
+      CAPTURE(target);
+      ScenarioOptions options;
+      char setting[64];
+      std::snprintf(setting, sizeof setting, "target_value=%.17g", target);
+      options.overrides = {setting};
+      auto moved = LoadScenario(testing::SourcePath("scenarios/merger_review.yaml"), options);
+      REQUIRE(moved->bargains.size() == 1);
+      const auto& step = moved->bargains[0].step;
+      const double price = std::min(target + 42, 232.0);
+      CHECK(std::abs(step.issue_values[0] - price) <= 1e-12 * 232);
+      const bool capped = target >= 190;
+      CHECK((std::find(step.binding.begin(), step.binding.end(), "price <= price_cap + sale_proceeds * divest") !=
+             step.binding.end()) == capped);
     }
   }
 }
