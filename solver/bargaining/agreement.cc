@@ -545,8 +545,10 @@ void BestPackage(std::span<const PackageEntry> entries, Concept concept_kind, co
     const double total_tol = info.ties_by_nash_product ? 1e-12 * std::max(1.0, std::abs(total(tied[chosen]->solution)))
                                                        : 1e-12 * units;
     bool more_total = total(tied[t]->solution) > total(tied[chosen]->solution) + total_tol;
-    bool better = info.ties_by_nash_product ? more_total
-                                            : a > b + rounding || (a >= b - rounding && more_total);
+    // Utilitarian: within the tolerance the Nash product decides (the sum is flat along a
+    // face). Nash (its weighted product), KS and egalitarian: a real difference in the score.
+    const bool by_score = info.log_score || !info.ties_by_nash_product;
+    bool better = by_score ? a > b + rounding || (a >= b - rounding && more_total) : more_total;
     if (better) chosen = t;
   }
   Solution& solution = *out;

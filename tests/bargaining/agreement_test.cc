@@ -183,6 +183,34 @@ TEST_SUITE("bargaining.agreement") {
     }
   }
 
+  TEST_CASE("Nash between packages: a tie within the tolerance is still decided by the product") {
+    // Package a: u = (x, (1 - 4e-13)(1 - x)), package b: u = (x, 1 - x), d = 0, no lotteries
+    // between them. Both Nash points are x = 1/2; the products are (1 - 4e-13)/4 and 1/4, so
+    // b is better by 4e-13 in the log product: within the 1e-12 under which packages are
+    // listed as tied, but a real difference (rounding is about 1e-16 here). The first
+    // package listed (a) was chosen.
+    AgreementProblem problem = Split();
+    problem.disagreement = {0, 0};
+    AgreementIssue deal;
+    deal.name = "deal";
+    deal.discrete = true;
+    deal.labels = {"a", "b"};
+    deal.values = {0, 1};
+    problem.issues.push_back(deal);
+    problem.all_concepts = false;
+    problem.concept_kind = Concept::kNash;
+    problem.lotteries = false;
+    UtilityOracle u = [](const Vector& x, Vector* out) {
+      *out = {x[0], (x[1] == 0 ? 1 - 4e-13 : 1.0) * (1 - x[0])};
+    };
+    AgreementResult r = SolveAgreement(problem, u);
+    const Solution* nash = r.result.Find(Concept::kNash);
+    REQUIRE(nash != nullptr);
+    CHECK(nash->ties.size() == 2);  // listed as tied
+    CHECK(r.issue_values[1] == 1);  // and b chosen
+    CHECK(r.payoffs[1] == 0.5);
+  }
+
   TEST_CASE("the concept table: unique keys, names read back, display names") {
     std::set<std::string> keys;
     for (const ConceptInfo& info : ConceptTable()) {
