@@ -127,17 +127,6 @@ std::size_t CheckOutcomes(const std::vector<Vector>& points) {
   return n;
 }
 
-// A scale for tolerances: the largest magnitude among the payoffs and d (kMinMagnitude
-// when all are 0; smaller entries are 0 already).
-double Scale(const std::vector<Vector>& points, const Vector& d) {
-  double s = kMinMagnitude;
-  for (const Vector& p : points) {
-    for (double x : p) s = std::max(s, std::abs(x));
-  }
-  for (double x : d) s = std::max(s, std::abs(x));
-  return s;
-}
-
 IndexedFrontier BuildFrontier(const std::vector<Vector>& points);
 // Where a ray from d leaves a two-player comprehensive hull (RayExit2, below).
 struct RayExit {
@@ -613,41 +602,72 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
   const std::size_t n = d.size(), m = set.outcomes.size();
   bool ir = false;
   Vector ideal = PureIdeal(set, d, &ir);
-  const double tie_tolerance = 1e-12 * Scale(set.outcomes, d);
   // The best score first, then every acceptable outcome reaching it (a tie when they differ).
   auto acceptable = [&](const Vector& p) {
     for (std::size_t i = 0; i < n; ++i)
       if (!(p[i] >= d[i])) return false;
     return true;
   };
-  double best_score = kNegInf;
-  for (const Vector& p : set.outcomes)
-    if (acceptable(p)) best_score = std::max(best_score, ConceptScore(c, p, d, ideal, w));
-  PARLEY_CHECK(best_score != kNegInf);
-  const double score_tolerance = Info(c).log_score ? 1e-12 : tie_tolerance;
+  // Ties as between packages (BestPackage, agreement.cc), each score judged in its own unit:
+  // the log Nash product and the KS ratio are unitless (relative to 1); an equal gain is the
+  // gain of the player who gains least, relative to that player's magnitude; a weighted sum
+  // relative to the weighted magnitudes of the players. One tolerance in the largest payoff's
+  // units made the KS ratios 0.1 and 0.5 of payoffs near 1e12 a tie (1e-12 x 1e12 = 1), and
+  // gains of 1e-3 and 2e-3 beside payoffs of 1e9 too. `unit` is that unit for outcome j.
+  const ConceptInfo& info = Info(c);
+  const Vector scale = internal::PlayerScales(set.outcomes, d);
+  double weighted_scale = 0;
+  for (std::size_t i = 0; i < n; ++i) weighted_scale += w[i] * scale[i];
+  auto unit = [&](std::size_t j, double score) {
+    switch (c) {
+      case Concept::kNash:
+      case Concept::kKalaiSmorodinsky: return std::max(1.0, std::abs(score));
+      case Concept::kUtilitarian: return weighted_scale;
+      case Concept::kEgalitarian: break;
+    }
+    std::size_t least = 0;
+    for (std::size_t i = 1; i < n; ++i)
+      if (set.outcomes[j][i] - d[i] < set.outcomes[j][least] - d[least]) least = i;
+    return scale[least];
+  };
+  Vector scores(m, kNegInf);
+  std::size_t top = m;
+  for (std::size_t j = 0; j < m; ++j) {
+    if (!acceptable(set.outcomes[j])) continue;
+    scores[j] = ConceptScore(c, set.outcomes[j], d, ideal, w);
+    if (top == m || scores[j] > scores[top]) top = j;
+  }
+  PARLEY_CHECK(top != m && scores[top] != kNegInf);
   std::vector<std::size_t> tied;
   for (std::size_t j = 0; j < m; ++j) {
     const Vector& p = set.outcomes[j];
-    if (!acceptable(p) || ConceptScore(c, p, d, ideal, w) < best_score - score_tolerance) continue;
+    if (scores[j] == kNegInf) continue;
+    const double tolerance_j = 1e-12 * std::max(unit(j, scores[j]), unit(top, scores[top]));
+    if (scores[j] < scores[top] - tolerance_j) continue;
     bool repeated = false;
     for (std::size_t k : tied) repeated = repeated || set.outcomes[k] == p;
     if (!repeated) tied.push_back(j);
   }
-  // Selection among tied outcomes: utilitarian by the Nash product (as over lotteries); the
-  // others by the larger total payoff (a leximin-style refinement); then the first listed.
-  auto key = [&](std::size_t j) {
+  // Selection among tied outcomes: utilitarian by the symmetric Nash product (as over
+  // lotteries; the weighted sum is flat across the tie). The others by the score itself when
+  // it differs by more than rounding (1e-15 of its unit: a tie within 1e-12 is still decided
+  // by a real difference, so that the choice moves continuously with the payoffs), then by
+  // the larger total payoff (a leximin-style refinement); then the first listed.
+  auto total = [&](std::size_t j) {
     const Vector& p = set.outcomes[j];
-    return Info(c).ties_by_nash_product ? LogNashProduct(p, d, Vector(n, 1.0))
-                                      : std::accumulate(p.begin(), p.end(), 0.0);
+    return info.ties_by_nash_product ? LogNashProduct(p, d, Vector(n, 1.0)) : std::accumulate(p.begin(), p.end(), 0.0);
   };
+  double units = 0;
+  for (double x : scale) units += x;
   std::size_t best = tied.front();
-  double best_key = key(best);
   for (std::size_t j : tied) {
-    double k = key(j);
-    if (k > best_key + tie_tolerance) {
-      best = j;
-      best_key = k;
-    }
+    const double a = scores[j], b = scores[best];
+    const double rounding = 1e-15 * std::max(unit(j, a), unit(best, b));
+    const double total_tolerance = info.ties_by_nash_product ? 1e-12 * std::max(1.0, std::abs(total(best)))
+                                                            : 1e-12 * units;
+    const bool more_total = total(j) > total(best) + total_tolerance;
+    const bool better = info.ties_by_nash_product ? more_total : a > b + rounding || (a >= b - rounding && more_total);
+    if (better) best = j;
   }
   Solution solution;
   solution.concept_kind = c;
@@ -760,33 +780,46 @@ Solution RaySolutionLp(const OutcomeSet& set, const Vector& d, const Vector& dir
 }
 
 // The largest t with d + t * direction in the comprehensive hull of a two-player frontier
-// (negative when d is outside it): the hull is the intersection of the half-planes of the
-// caps and the edges, so t is the smallest over them. `piece` gets the one that binds: -1 the
-// top cap, -2 the right cap, k >= 0 edge k; t = numerator / denominator for it.
+// (negative when d is outside it), `direction` >= 0 and not 0. `piece` gets where the ray
+// leaves: -1 the top cap, -2 the right cap, k >= 0 edge k; t = numerator / denominator for it.
+//
+// The piece is found by which side of the ray's line each vertex lies on, not by the smallest
+// t over the pieces' half-planes (the same t, exactly): at a vertex where the frontier barely
+// turns, the pieces either side (a cap and edge 0, or two edges) give the same t to the last
+// bit, and the one tried first won the tie. Then the exit point computed on it fell outside
+// it (s > 1 on the edge, or left of v_0 on the cap), and snapping it back gave a vertex far
+// from the ray: (0, 1) for the egalitarian point of {(0,1), (2, 1 - 2^-53), (3, 0)}, whose
+// ray meets the first edge at (1, 1). Along the frontier (u1 rising, u2 falling)
+// side_k = cross(direction, v_k - d) falls strictly, so the ray crosses the boundary once:
+// on the top cap when side_0 <= 0, on the right cap when side_K >= 0, otherwise on the edge
+// from the last vertex with side > 0 to the next. A sign is right unless the vertex is within
+// rounding of the line, and then either piece gives the same point to rounding.
 RayExit RayExit2(const IndexedFrontier& f, const Vector& d, const Vector& direction) {
   const auto& v = f.frontier.vertices;
   const std::size_t last = v.size() - 1;
-  RayExit exit;
-  auto consider = [&](double numerator, double denominator, std::ptrdiff_t piece) {
-    const double t = numerator / denominator;
-    if (piece == -1 || t < exit.t) exit = {t, numerator, denominator, piece};
+  auto side = [&](std::size_t k) {
+    return direction[0] * (v[k].second - d[1]) - direction[1] * (v[k].first - d[0]);
   };
-  consider(v[0].second - d[1], direction[1], -1);
-  consider(v[last].first - d[0], direction[0], -2);
-  for (std::size_t k = 0; k < last; ++k) {
-    const double d1 = v[k + 1].first - v[k].first, d2 = v[k + 1].second - v[k].second;  // d1 > 0 > d2
-    // d + t dir = v_k + s D: t = cross(v_k - d, D) / cross(dir, D).
-    consider((v[k].first - d[0]) * d2 - (v[k].second - d[1]) * d1, direction[0] * d2 - direction[1] * d1,
-             static_cast<std::ptrdiff_t>(k));
-  }
-  return exit;
+  auto exit = [](double numerator, double denominator, std::ptrdiff_t piece) {
+    return RayExit{numerator / denominator, numerator, denominator, piece};
+  };
+  if (side(0) <= 0) return exit(v[0].second - d[1], direction[1], -1);
+  if (side(last) >= 0) return exit(v[last].first - d[0], direction[0], -2);
+  std::size_t k = 0;
+  while (k + 1 < last && side(k + 1) > 0) ++k;
+  const double d1 = v[k + 1].first - v[k].first, d2 = v[k + 1].second - v[k].second;  // d1 > 0 > d2
+  // d + t dir = v_k + s D: t = cross(v_k - d, D) / cross(dir, D) (the denominator's two
+  // terms have the same sign: no cancellation).
+  return exit((v[k].first - d[0]) * d2 - (v[k].second - d[1]) * d1, direction[0] * d2 - direction[1] * d1,
+              static_cast<std::ptrdiff_t>(k));
 }
 
 // Two players: the ray from d meets the boundary of the comprehensive hull, the Pareto
 // frontier (vertices v_0 .. v_K from the highest u2 to the largest u1) with the cap u2 <= v_0.y
-// to its left and u1 <= v_K.x below it, at the smallest t over these pieces; the hull is
-// their intersection and d lies inside it. On an edge the point is Pareto-optimal; on a cap
-// it is only weakly so, and the refinement is the cap's vertex. Closed form, exact up to a
+// to its left and u1 <= v_K.x below it, at the smallest t over these pieces (the hull is
+// their intersection and d lies inside it), on the piece the ray crosses (RayExit2). On an
+// edge the point is Pareto-optimal; on a cap it is only weakly so, and the refinement is the
+// cap's vertex. Closed form, exact up to a
 // rounding or two: no linear program, no tolerance.
 // `f` is the points' frontier (BuildFrontier).
 Solution RayTwoPlayers(const OutcomeSet& set, const IndexedFrontier& f, const Vector& d, const Vector& direction,
@@ -815,7 +848,9 @@ Solution RayTwoPlayers(const OutcomeSet& set, const IndexedFrontier& f, const Ve
   } else {
     const auto k = static_cast<std::size_t>(piece);
     const double d1 = v[k + 1].first - v[k].first, d2 = v[k + 1].second - v[k].second;
-    // The share of v_{k+1}, from the coordinate that moves more along the edge.
+    // The share of v_{k+1}, from the coordinate that moves more along the edge: the lottery
+    // pays the ray point. The ray crosses this edge, so s is outside [0, 1] by rounding only,
+    // and the vertex it is clamped to is the ray point to rounding.
     double s = d1 >= -d2 ? (solution.payoffs[0] - v[k].first) / d1 : (solution.payoffs[1] - v[k].second) / d2;
     s = std::clamp(s, 0.0, 1.0);
     if (s == 0.0) {
@@ -868,7 +903,7 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
     face_index.push_back(j);
   }
   if (face.size() < 2) return solution;
-  std::vector<Vector> ends;
+  std::vector<Vector> ends, end_lotteries;  // the latter over `face`
   for (std::size_t i = 0; i < d.size(); ++i) {
     Vector objective(d.size(), 0.0);
     objective[i] = 1.0;
@@ -880,7 +915,10 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
       for (std::size_t k = 0; k < e.size(); ++k) same = same && std::abs(e[k] - end.u[k]) <= 1e-9 * scale[k];
       seen = seen || same;
     }
-    if (!seen) ends.push_back(end.u);
+    if (!seen) {
+      ends.push_back(end.u);
+      end_lotteries.push_back(end.lambda);
+    }
   }
   if (ends.size() < 2) return solution;
   solution.ties = ends;
@@ -895,14 +933,17 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
                        "the Nash solution over the optimal set";
   } catch (const ValidationError&) {
     // No optimal point gives everyone a strict gain: the Nash product is 0 on the whole
-    // optimal set. Take its midpoint between the players' best ends.
+    // optimal set. Take its midpoint between the players' best ends, with the mean of the ends'
+    // lotteries, which pays it (each end is its lottery's payoffs). A lottery found for the
+    // rounded midpoint by another LP is not enough: the midpoint can lie outside conv(face) by
+    // a rounding, the exact LP then finds it infeasible, and the utilitarian LP's lottery (one
+    // end, paying something else) was left beside the midpoint's payoffs.
+    const double count = static_cast<double>(ends.size());
     solution.payoffs.assign(d.size(), 0.0);
-    for (const Vector& e : ends)
-      for (std::size_t i = 0; i < d.size(); ++i) solution.payoffs[i] += e[i] / static_cast<double>(ends.size());
-    HullLp at = OptimizeOverHull(face, solution.payoffs, {}, Vector(d.size(), 0.0));
-    if (at.feasible) {
-      solution.lottery.assign(set.outcomes.size(), 0.0);
-      for (std::size_t t = 0; t < face.size(); ++t) solution.lottery[face_index[t]] = at.lambda[t];
+    solution.lottery.assign(set.outcomes.size(), 0.0);
+    for (std::size_t e = 0; e < ends.size(); ++e) {
+      for (std::size_t i = 0; i < d.size(); ++i) solution.payoffs[i] += ends[e][i] / count;
+      for (std::size_t t = 0; t < face.size(); ++t) solution.lottery[face_index[t]] += end_lotteries[e][t] / count;
     }
     solution.method += "; a tie (every point between the listed ends is optimal) where no "
                        "optimal point gives everyone a gain: the middle of the ends is shown";
