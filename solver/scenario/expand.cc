@@ -1103,8 +1103,8 @@ class Expander {
       const BargainIssueDef& issue = b.issues[k];
       if (issue.discrete || (issue.from_links.empty() && issue.to_links.empty())) continue;
       bargaining::AgreementIssue& x = input.issues[k];
-      x.lower = LinkedBound(pc, b, issue.from, issue.from_links, input.issues, false);
-      x.upper = LinkedBound(pc, b, issue.to, issue.to_links, input.issues, true);
+      x.lower = LinkedBound(pc, b, issue, false, input.issues);
+      x.upper = LinkedBound(pc, b, issue, true, input.issues);
       CheckRange(pc, b, issue, x);
       for (int side = 0; side < 2; ++side) {
         const Formula& bound = side ? issue.to : issue.from;
@@ -1139,7 +1139,7 @@ class Expander {
   // The bargaining problem: the issues with their ranges or options, the disagreement point
   // and the terms; the issues are recorded too. A range bound naming other issues becomes a
   // constraint, and the issue's box spans the bound's values at the corners of the named
-  // issues' ranges (exact when the bound is monotone in each, which is checked at the centre).
+  // issues' ranges (exact: such a bound must be affine in them, LinkedBound).
   // Written over `input` (with kept games, the bargain memo's problem: its storage reused).
   void BargainProblem(std::size_t pc, const StageDef& def, const std::vector<double>& d,
                       BargainRecord& record, bargaining::AgreementProblem& input) {
@@ -1174,6 +1174,8 @@ class Expander {
       } else {
         x.labels.clear();
         x.values.clear();
+        BoundReadsOwnCompute(pc, def, issue, false);
+        BoundReadsOwnCompute(pc, def, issue, true);
         if (issue.from_links.empty() && issue.to_links.empty()) {
           x.lower = Eval(issue.from);
           x.upper = Eval(issue.to);
@@ -1198,6 +1200,30 @@ class Expander {
     for (std::size_t k = 0; k < input.constraints.size(); ++k) record.constraints[k].assign(input.constraints[k].text);
   }
 
+  // Refuses a range bound that reads a variable the bargain stage's own `compute` sets. That
+  // formula runs with the agreed issues set, so its value is not known when the ranges are
+  // fixed; the bound read the value from before the stage (0 for a new variable: `to: lim`
+  // with `lim: 0.5` gave the range [0, 0] and no deal), and one that moves with the issues
+  // (`to: 1 - half` with `half: e / 2`) named no issue, so it bound nothing (e = 1, y = 1
+  // agreed past 1 - half = 0.5).
+  void BoundReadsOwnCompute(std::size_t pc, const StageDef& def, const BargainIssueDef& issue, bool upper) {
+    const Formula& bound = upper ? issue.to : issue.from;
+    if (!bound.expr) return;
+    for (const auto& [slot, formula] : def.compute)
+      if (ReadsSlot(bound, slot)) {
+        const std::string& name = impl_.formulas.symbols().name(slot);
+        const std::string text = bound.expr->text();
+        throw ValidationError(bound.where,
+                              std::string("'") + (upper ? "to" : "from") + "' of issue '" + issue.name +
+                                  "' (" + text + ") reads '" + name + "', which the `compute` of "
+                                  "bargain stage '" + StageName(pc) + "' sets with the agreed "
+                                  "issues, after the ranges are fixed; compute it in an earlier "
+                                  "stage, or give '" + issue.name + "' a fixed range and write "
+                                  "the link under 'constraints:' (" + issue.name +
+                                  (upper ? " <= " : " >= ") + text + ")");
+      }
+  }
+
   void CheckRange(std::size_t pc, const BargainDef& b, const BargainIssueDef& issue,
                   const bargaining::AgreementIssue& x) {
     if (!std::isfinite(x.lower) || !std::isfinite(x.upper) || x.lower > x.upper)
@@ -1206,14 +1232,42 @@ class Expander {
                                     "; it needs a finite range with from <= to");
   }
 
-  // The extent of a linked bound over the corners of the named issues' ranges (the largest
-  // value for `to`, the smallest for `from`).
-  double LinkedBound(std::size_t pc, const BargainDef& b, const Formula& bound,
-                     const std::vector<int>& links, const std::vector<bargaining::AgreementIssue>& issues,
-                     bool upper) {
+  // The extent of a linked bound over the named issues' ranges (the largest value for `to`,
+  // the smallest for `from`): the issue's own box, inside which the bound acts as the
+  // constraint it is (ConstraintsInto). The box must hold every value the bound takes, or it
+  // would cut off agreements the constraint allows, so the extent is taken only where it is
+  // known exactly: a bound affine in the issues it names (formula::Evaluator::AffineIn, the
+  // rest held at this node's values) is largest and smallest at corners of their ranges. Any
+  // other bound is refused, pointing to the equivalent fixed range with a constraint: its
+  // values at the corners prove nothing (1 - abs(e - 0.2) over e in [0, 1] peaks at 1 inside,
+  // above its 0.8 at the corners; a check for monotonicity at the centre once let that through
+  // and the box clipped y to 0.8), and no bound on a general formula's values is at hand.
+  double LinkedBound(std::size_t pc, const BargainDef& b, const BargainIssueDef& issue, bool upper,
+                     const std::vector<bargaining::AgreementIssue>& issues) {
+    const Formula& bound = upper ? issue.to : issue.from;
+    const std::vector<int>& links = upper ? issue.to_links : issue.from_links;
     if (links.empty()) return Eval(bound);
     if (links.size() > 12)
       throw ValidationError(bound.where, "a range bound names more than 12 issues");
+    std::array<int, 12> slots{};
+    std::string names;
+    for (std::size_t j = 0; j < links.size(); ++j) {
+      const BargainIssueDef& other = b.issues[static_cast<std::size_t>(links[j])];
+      slots[j] = other.var_slot;
+      names += (j ? ", " : "") + other.name;
+    }
+    if (!bound.expr || !evaluator_.AffineIn(*bound.expr, std::span<const int>(slots.data(), links.size()))) {
+      const std::string text = bound.expr ? bound.expr->text() : std::string();
+      const std::string history = History();
+      throw ValidationError(bound.where,
+                            "bargain '" + StageName(pc) + "'" + (history.empty() ? "" : " " + history) + ": '" +
+                                (upper ? "to" : "from") + "' of issue '" + issue.name + "' (" + text +
+                                ") is not affine in the issues it names (" + names +
+                                "), so its extent over their ranges is not known; give '" +
+                                issue.name + "' a fixed range that holds every value of the bound "
+                                "and write the link under 'constraints:' (" + issue.name +
+                                (upper ? " <= " : " >= ") + text + ")");
+    }
     double extent = upper ? -HUGE_VAL : HUGE_VAL;
     for (std::size_t corner = 0; corner < (std::size_t{1} << links.size()); ++corner) {
       for (std::size_t j = 0; j < links.size(); ++j) {
@@ -1224,19 +1278,12 @@ class Expander {
       double v = Eval(bound);
       extent = upper ? std::max(extent, v) : std::min(extent, v);
     }
+    // The named issues left at their centres, not at the last corner (the solve sets them
+    // before it reads them).
     for (int link : links) {
       const bargaining::AgreementIssue& other = issues[static_cast<std::size_t>(link)];
       vars_[b.issues[static_cast<std::size_t>(link)].var_slot] = (other.lower + other.upper) / 2;
     }
-    double centre = Eval(bound);
-    double tol = 1e-9 * (1 + std::abs(extent));
-    if (upper ? centre > extent + tol : centre < extent - tol)
-      throw ValidationError(bound.where,
-                            "bargain '" + StageName(pc) + "' " + History() + ": this bound is " +
-                                NumberLabel(centre) + " at the centre of the issues it names, " +
-                                (upper ? "above" : "below") + " its value at every corner; a "
-                                "range bound that names issues must be monotone in each (write "
-                                "a fixed range and the link under 'constraints:')");
     return extent;
   }
 
