@@ -75,9 +75,10 @@ struct Frame {
 // The labels of a range of actions as last expanded (ranges rarely change between
 // histories), per stage definition; label ids belong to one builder.
 struct RangeCache {
-  double from = 0, step = 0;
+  double from = 0, to = 0, step = 0;
   std::size_t count = static_cast<std::size_t>(-1);
   std::vector<model::LabelId> labels;
+  std::vector<double> values;
 };
 
 }  // namespace expand_detail
@@ -599,26 +600,63 @@ class Expander {
         std::size_t n = static_cast<std::size_t>(count);
         if (range_cache_.empty()) range_cache_.resize(impl_.stages.size());
         RangeCache& cache = range_cache_[static_cast<std::size_t>(program_[pc].index)];
-        bool cached = cache.count == n && cache.from == from && cache.step == step;
+        bool cached = cache.count == n && cache.from == from && cache.step == step && cache.to == to;
         if (!cached) {
+          RangeValues(def, from, to, step, n, cache.values);
           cache.labels.clear();
-          for (std::size_t k = 0; k < n; ++k)
-            cache.labels.push_back(builder_.Intern(NumberLabel(from + static_cast<double>(k) * step)));
+          for (double v : cache.values) cache.labels.push_back(builder_.Intern(NumberLabel(v)));
           std::vector<LabelId> sorted = cache.labels;
           std::sort(sorted.begin(), sorted.end());
           if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
             throw ValidationError(def.actions_where, "the step of stage '" + StageName(pc) +
                                                          "' is too fine to tell its actions apart");
           cache.from = from;
+          cache.to = to;
           cache.step = step;
           cache.count = n;
         }
-        for (std::size_t k = 0; k < n; ++k) action_values_.push_back(from + static_cast<double>(k) * step);
+        action_values_.insert(action_values_.end(), cache.values.begin(), cache.values.end());
         action_label_ids_.insert(action_label_ids_.end(), cache.labels.begin(),
                                  cache.labels.end());
         return;
       }
     }
+  }
+
+  // The `n` values of a range of actions, into `out`: value k is the double nearest the
+  // decimal from + k * step, with `from` and `step` the decimals written (a literal as it
+  // stands, a formula's value as the shortest decimal that reads back to it, which is what
+  // labels show), so that the action labelled 0.3 is the number 0.3 a formula writes; in
+  // doubles, 0 + 3 * 0.1 is 0.30000000000000004 and 0.1 + 2 * 0.1 too. The last value is
+  // `to` itself when it would lie above it (the count lets it overshoot by 1e-9 of a step):
+  // no action exceeds `to`.
+  static void RangeValues(const StageDef& def, double from, double to, double step, std::size_t n,
+                          std::vector<double>& out) {
+    auto decimal = [](const Formula& f, double value) {
+      if (f.literal && f.literal->IsExact()) return f.literal->ToRational();
+      Number written;
+      if (Number::Parse(FormatDouble(value), &written)) return written.ToRational();
+      return ExactRational(value);
+    };
+    const Rational first = decimal(def.from, from), delta = decimal(def.step, step);
+    out.resize(n);
+    // Over a common denominator both are integers; while those and every numerator
+    // first + k * delta are below 2^53, one IEEE division of two exact doubles rounds the
+    // quotient correctly (integer ranges: the sums themselves). GMP otherwise. (get_d
+    // truncates, so a value of 2^53 or more never comes out below 2^53.)
+    constexpr double kExact = 9007199254740992.0;  // 2^53
+    mpz_class den;
+    mpz_lcm(den.get_mpz_t(), first.get_den().get_mpz_t(), delta.get_den().get_mpz_t());
+    const mpz_class a = first.get_num() * (den / first.get_den());
+    const mpz_class b = delta.get_num() * (den / delta.get_den());
+    const double da = a.get_d(), db = b.get_d(), dd = den.get_d();
+    if (dd < kExact && std::abs(da) < kExact && std::abs(db) < kExact &&
+        std::abs(da) + static_cast<double>(n) * std::abs(db) < kExact) {
+      for (std::size_t k = 0; k < n; ++k) out[k] = (da + static_cast<double>(k) * db) / dd;
+    } else {
+      for (std::size_t k = 0; k < n; ++k) out[k] = ToDouble(first + Rational(mpz_class(k)) * delta);
+    }
+    if (n > 0 && out[n - 1] > to) out[n - 1] = to;
   }
 
   void MakeNode(std::size_t pc, NodeId parent) {

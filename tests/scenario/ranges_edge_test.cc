@@ -134,6 +134,56 @@ payoffs:
     CHECK(Has(e, "test.yaml:8:"));
     CHECK(Has(e, "reads 'lim'"));
   }
+
+  TEST_CASE("a range of actions ends at `to`, not a rounding error above it") {
+    // 0, 0.1, 0.2, 0.3: in doubles the last was 0 + 3 * 0.1 = 0.30000000000000004 (labelled
+    // 0.3), which x == 0.3 missed, and A took it for 0.3. Now it is 0.3: A gets 10.
+    std::string text = R"(title: range
+players: [A, B]
+stages:
+  - name: x
+    player: A
+    actions: {from: 0, to: 0.3, step: 0.1}
+payoffs:
+  A: if(x == 0.3, 10, x)
+  B: 0
+)";
+    CHECK(Payoffs(*Read(text))[0] == 10);
+    // `to` computed a hair below the grid: 0.7 - 0.4 = 0.29999999999999993, and
+    // (to - from) / step + 1e-9 still counts 4 actions; the last is `to` itself, not 0.3 above
+    // it, so x <= 0.7 - 0.4 holds there: A gets 10 (the old 0.30000000000000004 failed it, and
+    // A took 0.3000...4 for itself).
+    auto below = Read(With(With(text, "to: 0.3", "to: 0.7 - 0.4"), "if(x == 0.3, 10, x)",
+                           "if(x > 0.25 && x <= 0.7 - 0.4, 10, x)"));
+    CHECK(Payoffs(*below)[0] == 10);
+  }
+
+  TEST_CASE("the actions of a range are the decimals their labels show") {
+    // from 0.1 step 0.1: 0.1 + 2 * 0.1 is 0.30000000000000004 in doubles; the action labelled
+    // 0.3 is now the number 0.3, which A's payoff names: 10 there, x elsewhere (at most 0.5).
+    std::string text = R"(title: decimals
+players: [A, B]
+parameters:
+  tenth: {value: 0.1}
+stages:
+  - name: x
+    player: A
+    actions: {from: 0.1, to: 0.5, step: 0.1}
+payoffs:
+  A: if(x == 0.3, 10, x)
+  B: 0
+)";
+    CHECK(Payoffs(*Read(text))[0] == 10);
+    // The step a formula's value (a parameter): its shortest decimal, 0.1. From 0, the
+    // seventh step is 0.7 (7 * 0.1 is 0.7000000000000001 in doubles).
+    auto formula = Read(With(With(text, "{from: 0.1, to: 0.5, step: 0.1}", "{from: 0, to: 1, step: tenth}"),
+                             "x == 0.3", "x == 0.7"));
+    CHECK(Payoffs(*formula)[0] == 10);
+    // Across 0: -0.3 + 3 * 0.1 is 5.551115123e-17 in doubles (so labelled); the decimal is 0.
+    auto zero = Read(With(With(text, "{from: 0.1, to: 0.5, step: 0.1}", "{from: -0.3, to: 0.3, step: 0.1}"),
+                          "x == 0.3", "x == 0"));
+    CHECK(Payoffs(*zero)[0] == 10);
+  }
 }
 
 }  // namespace
