@@ -144,8 +144,9 @@ class Game {
   bool doubles_are_exact() const { return exact_payoffs_.empty() && exact_probs_.empty(); }
   // Every payoff and probability is a number the input stated (an integer, a fraction such as
   // 1/3, a decimal such as 1e-13: Number's exact kinds), none computed in floating point (a
-  // scenario's formulas, a JSON or Python float). Told by how each number was given, not by
-  // its value: exact arithmetic on such a game gives exact results.
+  // scenario's formulas, a JSON or Python float) unless its value is a whole number
+  // (IsWholeDouble: a formula's 2 * k). Told by how each number was given and, for computed
+  // ones, whether they are whole: exact arithmetic on such a game gives exact results.
   bool numbers_stated_exactly() const { return numbers_stated_exactly_; }
   std::string_view label(LabelId id) const {
     return {label_chars_.data() + label_start_[id], label_start_[id + 1] - label_start_[id]};

@@ -212,7 +212,7 @@ OutcomeId GameBuilder::AddOutcome(std::string_view label, std::span<const Number
   for (const Number& x : payoffs) {
     if (!x.DoubleIsExact())
       exact_payoffs_.emplace_back(payoffs_.size(), x.ToRational());
-    if (!x.IsExact()) computed_payoffs_ = true;
+    if (!x.IsExactOrWhole()) computed_payoffs_ = true;
     payoffs_.push_back(x.ToDouble());
   }
   return id;
@@ -228,7 +228,8 @@ OutcomeId GameBuilder::AddOutcome(std::span<const double> payoffs) {
   OutcomeId id = static_cast<OutcomeId>(outcome_labels_.size());
   outcome_labels_.push_back(0);
   payoffs_.insert(payoffs_.end(), payoffs.begin(), payoffs.end());
-  computed_payoffs_ = true;
+  for (double x : payoffs)
+    if (!IsWholeDouble(x)) computed_payoffs_ = true;
   return id;
 }
 
@@ -529,7 +530,7 @@ GamePtr GameBuilder::Build() {
   bool exact_probs = false, computed_probs = false;
   for (const Number& p : probs_) {
     if (!p.DoubleIsExact()) exact_probs = true;
-    if (!p.IsExact()) computed_probs = true;
+    if (!p.IsExactOrWhole()) computed_probs = true;
   }
   g.numbers_stated_exactly_ = !computed_payoffs_ && !computed_probs;
   g.infosets_.reserve(set_order.size());

@@ -19,6 +19,7 @@ GameRewriter::GameRewriter(std::shared_ptr<const Game> game, LabelTable& labels)
       labels_(labels) {
   // Exact rationals beside the doubles would have to be rewritten too: not supported.
   if (!game_.exact_probs_.empty() || !game_.exact_payoffs_.empty()) throw ShapeChanged();
+  game_.numbers_stated_exactly_ = true;  // until a number written is neither stated nor whole
 }
 
 InfosetId GameRewriter::AddInfoset(int player, LabelId, std::span<const LabelId> actions) {
@@ -40,7 +41,7 @@ InfosetId GameRewriter::AddChanceInfoset(LabelId, std::span<const LabelId> actio
   for (std::size_t a = 0; a < probabilities.size(); ++a) {
     // GameBuilder::Build keeps every probability as an exact rational when one needs it.
     if (!probabilities[a].DoubleIsExact()) throw ShapeChanged();
-    if (!probabilities[a].IsExact()) game_.numbers_stated_exactly_ = false;
+    if (!probabilities[a].IsExactOrWhole()) game_.numbers_stated_exactly_ = false;
     probs[a] = probabilities[a].ToDouble();
   }
   return h;
@@ -52,7 +53,8 @@ OutcomeId GameRewriter::AddOutcome(std::span<const double> payoffs) {
   for (double x : payoffs)
     if (!std::isfinite(x)) throw ValidationError("a payoff is not a finite number");
   OutcomeId o = next_outcome_++;
-  game_.numbers_stated_exactly_ = false;  // payoffs computed in floating point
+  for (double x : payoffs)  // computed in floating point: stated only when whole
+    if (!IsWholeDouble(x)) game_.numbers_stated_exactly_ = false;
   std::copy(payoffs.begin(), payoffs.end(), game_.payoffs_.begin() + static_cast<std::ptrdiff_t>(o * n));
   return o;
 }

@@ -12,6 +12,10 @@
 
 namespace parley {
 
+bool IsWholeDouble(double x) { return std::abs(x) <= 9007199254740992.0 && std::trunc(x) == x; }
+
+bool Number::IsExactOrWhole() const { return IsExact() || IsWholeDouble(value_); }
+
 std::string SourceLocation::ToString() const {
   if (file.empty()) return "";
   std::string out = file;

@@ -14,6 +14,12 @@ namespace parley {
 
 using Rational = mpq_class;
 
+// Whether a double is a whole number that doubles hold exactly (|x| <= 2^53). A formula's
+// result that is one (2 * k, 10 - 3, 0.5 * 4) is taken as the number the formula meant:
+// rounding moves a value off a whole number ((0.1 + 0.2) * 10 is 3.0000000000000004), and
+// onto one only from within a unit in the last place (0.1 * 30 is 3, as meant).
+bool IsWholeDouble(double x);
+
 class Number {
  public:
   enum class Kind : unsigned char {
@@ -38,6 +44,9 @@ class Number {
 
   Kind kind() const { return kind_; }
   bool IsExact() const { return kind_ != Kind::kFloat; }
+  // Stated exactly, or a double computed in floating point whose value is a whole number
+  // (IsWholeDouble): what Game::numbers_stated_exactly counts as stated.
+  bool IsExactOrWhole() const;
   double ToDouble() const { return value_; }
   // The exact value: the rational the input stated, or the double's exact value.
   Rational ToRational() const;

@@ -121,6 +121,20 @@ payoffs:
     CHECK(json["exact"] == false);  // the numbers are doubles
   }
 
+  TEST_CASE("--exact on a scenario whose payoffs are whole numbers gives exact results") {
+    // games/centipede.yaml's payoffs are formulas of whole numbers: computed as doubles, but
+    // whole, so they are the numbers meant and exact arithmetic is exact (no note). At the
+    // root Alice takes: (2, 0) (the file's header).
+    auto text = RunParley("solve " + testing::SourcePath("games/centipede.yaml") + " --exact");
+    REQUIRE(text.exit_code == 0);
+    CHECK(text.out.find("Note: exact arithmetic") == std::string::npos);
+    CHECK(text.out.find("Payoffs: Alice 2, Bob 0\n") != std::string::npos);
+    auto json = nlohmann::json::parse(
+        RunParley("solve " + testing::SourcePath("games/centipede.yaml") + " --exact --format json").out);
+    CHECK(json["exact"] == true);
+    CHECK(json["equilibria"][0]["payoffs"][0] == "2");
+  }
+
   TEST_CASE("solve prints the equilibrium for people") {
     auto r = RunParley("solve " + kEntry);
     REQUIRE(r.exit_code == 0);

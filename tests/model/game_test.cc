@@ -263,12 +263,19 @@ TEST_SUITE("model") {
     CHECK(game({parse("1e-13"), parse("1/100000000000000000000")}, {parse("1/3"), parse("2/3")})
               ->numbers_stated_exactly());
     CHECK(game({parse("1.1234567890123456"), 3}, {parse("0.5"), parse("0.5")})->numbers_stated_exactly());
-    // A double computed in floating point is not, even a small dyadic one.
+    // A double computed in floating point is not, even a small dyadic one, unless it is a
+    // whole number (a formula's 2 * k means 2 * k).
     CHECK_FALSE(game({Number(0.5), 3}, {parse("1/2"), parse("1/2")})->numbers_stated_exactly());
     CHECK_FALSE(game({1, 3}, {Number(0.5), parse("1/2")})->numbers_stated_exactly());
+    CHECK(game({Number(2.0), Number(-7.0)}, {parse("1/2"), parse("1/2")})->numbers_stated_exactly());
+    CHECK_FALSE(game({Number((0.1 + 0.2) * 10), 3}, {parse("1/2"), parse("1/2")})->numbers_stated_exactly());
+    CHECK_FALSE(game({Number(1e300), 3}, {parse("1/2"), parse("1/2")})->numbers_stated_exactly());  // above 2^53
     GameBuilder b({"A"});
-    b.AddTerminal(kNoNode, b.AddOutcome(std::vector<double>{2}));  // computed payoffs
+    b.AddTerminal(kNoNode, b.AddOutcome(std::vector<double>{2.5}));  // computed payoffs
     CHECK_FALSE(b.Build()->numbers_stated_exactly());
+    GameBuilder whole({"A"});
+    whole.AddTerminal(kNoNode, whole.AddOutcome(std::vector<double>{2}));
+    CHECK(whole.Build()->numbers_stated_exactly());
   }
 
   TEST_CASE("labels interned together get the ids interning them one by one gives") {
