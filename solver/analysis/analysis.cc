@@ -174,8 +174,13 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
             above_key = o.Identity();
           }
         }
-        found[s].push_back(Threshold{axis.name, lo + (hi - lo) / 2, lo, hi, below, above, below_key, above_key});
-        if (above_key == b.observation.Identity() || hi >= b.x[0] || found[s].size() >= kMaxSwitchesPerStep) break;
+        found[s].push_back(
+            Threshold{axis.name, lo + (hi - lo) / 2, lo, hi, below, above, below_key, above_key, false});
+        if (above_key == b.observation.Identity() || hi >= b.x[0]) break;
+        if (found[s].size() >= kMaxSwitchesPerStep) {
+          found[s].back().search_stopped = true;
+          break;
+        }
         start = hi;
         below = above;
         below_key = above_key;

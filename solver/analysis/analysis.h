@@ -128,13 +128,17 @@ struct Threshold {
   double lo = 0, hi = 0;     // final bracket: outcome `below` at lo, `above` at hi
   std::string below, above;          // the outcomes in words
   std::string below_key, above_key;  // and as Observation::Identity()
+  // The 64th switch found between two grid points: the search of the rest of that interval
+  // stopped there, so more switches may lie between `hi` and the next grid point (an outcome
+  // that changes at almost every value: a finer grid or a narrower range shows them).
+  bool search_stopped = false;
 };
 // Evaluates a grid of axis.n points, then bisects every interval whose ends differ until it
 // is narrower than `tolerance`; when the outcome found above a switch is not the one at the
 // interval's top, the rest of the interval is searched again, so several switches between two
 // grid points are all found as long as the outcomes met on the way differ from the top one (an
 // outcome that leaves and comes back between two grid points, A B A, shows as no change: a
-// finer grid finds it). At most 64 switches per interval. An outcome met only on a stretch
+// finer grid finds it). At most 64 switches per interval: the 64th says so (search_stopped). An outcome met only on a stretch
 // narrower than `tolerance` (a single point where two options tie exactly) is not reported as
 // a region of its own: the switches around it are one, whose bracket runs from the last point
 // below the stretch to the first above it (each found to the last double). Every bracket is

@@ -1,12 +1,10 @@
 #include "solver/analysis/scenario_model.h"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <string_view>
 
 #include "solver/equilibrium/solve.h"
 #include "solver/io/files.h"
@@ -92,36 +90,18 @@ std::string AgreementKey(const scenario::BargainRecord& b) {
 
 namespace {
 
-// The characters that structure an outcome key (scenario_model.h); a label that holds one has
-// it escaped with a backslash. As a table: labels are scanned at every evaluation.
-constexpr std::array<bool, 256> kKeyPunctuation = [] {
-  std::array<bool, 256> is{};
-  for (char c : std::string_view("\\;@:/+|=#")) is[static_cast<unsigned char>(c)] = true;
-  return is;
-}();
-bool IsKeyPunctuation(char c) { return kKeyPunctuation[static_cast<unsigned char>(c)]; }
-
 // Appends a whole number to a key (no string made on the way).
 void AppendKeyNumber(std::uint64_t n, std::string& key) {
   char digits[24];
   key.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
 }
 
-// Appends action `a` of set `h` to a key: its label, escaped, or "#k" (1-based) without one.
-void AppendKeyLabel(const model::Game& game, model::InfosetId h, std::uint32_t a, std::string& key) {
-  const std::string_view label = game.action_label(h, a);
-  if (label.empty()) {
-    key += '#';
-    AppendKeyNumber(a + 1u, key);
-  } else if (std::none_of(label.begin(), label.end(), IsKeyPunctuation)) {
-    key += label;
-  } else {
-    for (char c : label) {
-      if (IsKeyPunctuation(c)) key += '\\';
-      key += c;
-    }
-  }
-}
+// Appends action `a` of a set to a key: its position among the set's actions (from 0), not its
+// label. A label can be a number that moves with a parameter (`actions: {values: [k]}`, a range
+// up to a parameter): named by label, the same choice was another outcome at every value, and
+// thresholds reported a switch at each bisection step (64 per grid interval) while the real
+// one (the responder turning to accept) went unreported.
+void AppendKeyAction(std::uint32_t a, std::string& key) { AppendKeyNumber(a, key); }
 
 // Appends the moves from the root to `v` to a key, each after a "/" (nothing for the root).
 // They are found from `v` up: each is written reversed, then the whole is reversed (neither a
@@ -130,7 +110,7 @@ void AppendKeyHistory(const model::Game& game, model::NodeId v, std::string& key
   const std::size_t start = key.size();
   for (; v != game.root(); v = game.parent(v)) {
     const std::size_t at = key.size();
-    AppendKeyLabel(game, game.infoset(game.parent(v)), game.action_into(v), key);
+    AppendKeyAction(game.action_into(v), key);
     std::reverse(key.begin() + static_cast<std::ptrdiff_t>(at), key.end());
     key += '/';
   }
@@ -245,7 +225,7 @@ PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equi
                                 const std::vector<double>& reach) {
   PathOutcome out;
   // The key: once per information set play reaches, where play first reaches it (in preorder),
-  // its player, the moves leading there and its support, the actions by their labels
+  // its player, the moves leading there and its support, actions by their positions
   // (scenario_model.h). Nothing in it depends on how the sets or nodes are numbered, which
   // moves off the path renumber. `path` holds the reached nodes from the root to the current
   // one; the first `low` of them lie on the moves to the last set written too (their history
@@ -277,7 +257,7 @@ PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equi
       AppendKeyNumber(low - 1, out.key);
       for (std::size_t i = low; i < path.size(); ++i) {
         out.key += '/';
-        AppendKeyLabel(game, game.infoset(path[i - 1]), game.action_into(path[i]), out.key);
+        AppendKeyAction(game.action_into(path[i]), out.key);
       }
       out.key += ':';
       const std::uint32_t first = index.first(h);
@@ -285,7 +265,7 @@ PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equi
       for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
         if (eq.behavior[first + a] > kSupportTolerance) {
           if (any) out.key += '+';
-          AppendKeyLabel(game, h, a, out.key);
+          AppendKeyAction(a, out.key);
           any = true;
         }
       low = path.size();

@@ -37,9 +37,9 @@ Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options
 // the node where play first reaches it, ";player@n/move/move:support": the player's number,
 // the moves from the root to that node (chance's too; the first n of them are those of the
 // entry before, written as their count), and the actions played with positive probability,
-// joined by "+". Moves and actions are written as their labels ("#k" for the k-th action of a
-// set without labels; a label's \ ; @ : / + | = # after a backslash). The hold-up game
-// (games/holdup.yaml) with the Supplier holding back: "v2;0@0:hold;1@0/hold:0;0@1/0:accept".
+// joined by "+". Moves and actions are written as their positions among their set's actions
+// (from 0), not their labels, which can be numbers that move with a parameter. The hold-up
+// game (games/holdup.yaml) with the Supplier holding back: "v2;0@0:1;1@0/1:0;0@1/0:0".
 // Nothing in it depends on how sets or nodes are numbered, which changes with moves off the
 // path (the Buyer's price range after an investment not made); the same play gives the same
 // key, and another action, another support or another set reached another key.

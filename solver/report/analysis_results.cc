@@ -121,6 +121,9 @@ std::string ThresholdsText(const std::vector<Threshold>& t, const Axis& axis, bo
     out << "  " << x.parameter << " = " << FormatSignificant(x.value, std::min(digits, 17)) << "\n"
         << "    below: " << x.below << "\n"
         << "    above: " << x.above << "\n";
+    if (x.search_stopped)
+      out << "    (the 64th switch between two grid points: the rest of that interval was not searched;"
+             " a finer --grid or a narrower range lists the switches there)\n";
   }
   return out.str();
 }
@@ -145,7 +148,7 @@ json ThresholdsJson(const std::vector<Threshold>& t, const Axis& axis, bool inte
   json list = json::array();
   for (const auto& x : t)
     list.push_back({{"parameter", x.parameter}, {"value", x.value}, {"lo", x.lo}, {"hi", x.hi},
-                    {"below", x.below}, {"above", x.above}});
+                    {"below", x.below}, {"above", x.above}, {"search_stopped", x.search_stopped}});
   j["thresholds"] = std::move(list);
   return j;
 }

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -66,7 +67,7 @@ TEST_SUITE("analysis.keys") {
     const Observation below = At(m, "high", 0.5), above = At(m, "high", 2.5);
     CHECK(below.outcome == "Supplier hold > Buyer 1 > Supplier accept");
     CHECK(above.outcome == below.outcome);
-    CHECK(below.key == "v2;0@0:hold;1@0/hold:1;0@1/1:accept");
+    CHECK(below.key == "v2;0@0:1;1@0/1:1;0@1/1:0");
     CHECK(above.key == below.key);
     bool interrupted = true;
     CHECK(FindThresholds(m, ParseAxis(m, "high=0.5:2.5", 101), 1e-9, RunOptions{}, &interrupted).empty());
@@ -82,8 +83,59 @@ TEST_SUITE("analysis.keys") {
     CHECK(std::abs(t[0].value - 1) < 1e-9);
     CHECK(t[0].below == "Supplier hold > Buyer 1 > Supplier accept");
     CHECK(t[0].above == "Supplier hold > Buyer 2 > Supplier accept");
-    CHECK(t[0].below_key == "v2;0@0:hold;1@0/hold:1;0@1/1:accept");
-    CHECK(t[0].above_key == "v2;0@0:hold;1@0/hold:2;0@1/2:accept");
+    CHECK(t[0].below_key == "v2;0@0:1;1@0/1:1;0@1/1:0");
+    CHECK(t[0].above_key == "v2;0@0:1;1@0/1:2;0@1/2:0");
+  }
+
+  TEST_CASE("an action whose label is the parameter is one outcome as the parameter moves") {
+    // A offers k (its one action is labelled with k's value); B accepts when k - 3.2 >= 0.
+    // One switch, reject to accept at k = 3.2. Keyed by label, the offer was another outcome
+    // at every k: thresholds reported 64 switches a grid interval, about 1e-9 apart, and not
+    // the real one.
+    constexpr const char* kYaml = R"(players: [A, B]
+parameters:
+  k: {value: 5, min: 0, max: 10}
+stages:
+  - name: offer
+    player: A
+    actions: {values: [k]}
+  - name: respond
+    player: B
+    actions: [accept, reject]
+payoffs:
+  A: if(respond == accept, 10 - offer, 0)
+  B: if(respond == accept, offer - 3.2, 0)
+)";
+    const Model m = ScenarioModel(scenario::CompiledScenario::Compile(kYaml, "offer.yaml"), {});
+    CHECK(At(m, "k", 5).key == At(m, "k", 7).key);
+    auto t = FindThresholds(m, ParseAxis(m, "k=0:10", 11), 1e-9, RunOptions{});
+    REQUIRE(t.size() == 1);
+    CHECK(std::abs(t[0].value - 3.2) < 1e-9);
+    CHECK(t[0].below_key == "v2;0@0:0;1@0/0:1");
+    CHECK(t[0].above_key == "v2;0@0:0;1@0/0:0");
+  }
+
+  TEST_CASE("an outcome that changes at every value: the 64th switch says the search stopped") {
+    // A model whose outcome is its parameter's value, to 12 decimals: it changes at every
+    // step of the bisection, so each grid interval holds more switches than are searched.
+    Model m;
+    m.parameter_names = {"p"};
+    m.base_values = {0.5};
+    m.min = {0.0};
+    m.max = {1.0};
+    m.distributions.assign(1, Distribution{});
+    m.value_names = {"x"};
+    m.make_evaluator = [] {
+      return [](const std::vector<double>& v) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.12f", v[0]);
+        return Observation{text, {v[0]}, text};
+      };
+    };
+    auto t = FindThresholds(m, ParseAxis(m, "p=0:1", 2), 1e-9, RunOptions{});
+    REQUIRE(t.size() == 64);
+    for (std::size_t i = 0; i + 1 < t.size(); ++i) CHECK_FALSE(t[i].search_stopped);
+    CHECK(t.back().search_stopped);
   }
 
   TEST_CASE("another set reached is another key, though the words are the same") {
@@ -110,25 +162,25 @@ payoffs:
     const Observation heads = At(m, "p", 1), tails = At(m, "p", 0), both = At(m, "p", 0.5);
     CHECK(heads.outcome == "Ann x");
     CHECK(tails.outcome == heads.outcome);
-    CHECK(heads.key == "v2;0@0/heads:x");
-    CHECK(tails.key == "v2;0@0/tails:x");
-    CHECK(both.key == "v2;0@0/heads:x;0@0/tails:x");
+    CHECK(heads.key == "v2;0@0/0:0");
+    CHECK(tails.key == "v2;0@0/1:0");
+    CHECK(both.key == "v2;0@0/0:0;0@0/1:0");
   }
 
-  TEST_CASE("a mixed support, a set reached at two nodes, labels with the key's punctuation") {
+  TEST_CASE("a mixed support, a set reached at two nodes, labels that play no part") {
     // Matching pennies: both mix; Bo's one set is first reached after H, and written once.
     auto pennies = io::ReadEfg(testing::kMatchingPenniesEfg, "pennies.efg");
     auto mixed = equilibrium::SolveSubgamePerfect(*pennies).equilibria.at(0);
     equilibrium::ActionIndex index(*pennies);
     CHECK(DescribePathOutcome(*pennies, mixed, index, equilibrium::ReachProbabilities(*pennies, index, mixed.behavior))
-              .key == "v2;0@0:H+T;1@0/H:H+T");
+              .key == "v2;0@0:0+1;1@0/0:0+1");
     // The same game, Ann playing T for sure: her support and where Bo is first reached change.
     equilibrium::Equilibrium pure = mixed;
     pure.behavior[index.first(0)] = 0;
     pure.behavior[index.first(0) + 1] = 1;
     CHECK(DescribePathOutcome(*pennies, pure, index, equilibrium::ReachProbabilities(*pennies, index, pure.behavior))
-              .key == "v2;0@0:T;1@0/T:H+T");
-    // Labels that hold the key's punctuation are escaped; a set without labels has "#k".
+              .key == "v2;0@0:1;1@0/1:0+1");
+    // Actions are named by position: labels, with the key's punctuation or none, play no part.
     constexpr const char* kEfg = R"(EFG 2 R "labels" { "Ann" "Bo" }
 p "" 1 1 "" { "a;b" "c/d" } 0
 p "" 2 1 "" { "" "" } 0
@@ -140,7 +192,7 @@ t "" 3 "" { 0 0 }
     auto eq = equilibrium::SolveSubgamePerfect(*game).equilibria.at(0);
     equilibrium::ActionIndex labels(*game);
     CHECK(DescribePathOutcome(*game, eq, labels, equilibrium::ReachProbabilities(*game, labels, eq.behavior)).key ==
-          "v2;0@0:a\\;b;1@0/a\\;b:#1");
+          "v2;0@0:0;1@0/0:0");
   }
 
   TEST_CASE("shards keyed in the format before are not merged with shards of this one") {
