@@ -370,15 +370,8 @@ class EfgReader {
   bool labels_escaped_ = false;               // whether one of raw_labels_ has an escape
 };
 
-std::string Quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '\\';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
+// A label as the file spells it (see TextScanner::Quote).
+std::string Quote(std::string_view s) { return TextScanner::Quote(s); }
 
 }  // namespace
 

@@ -28,7 +28,8 @@ model::GamePtr ReadEfg(std::string_view text, const std::string& file_name,
 SourceLocation LocateEfgNode(std::string_view text, const std::string& file_name, model::NodeId node);
 
 // Writes the game as .efg text (information sets numbered per player by appearance, outcomes
-// numbered by first use). Exact numbers are written as integers or fractions.
+// numbered by first use). Exact numbers are written as integers or fractions; labels are quoted
+// as TextScanner::Quote says, so that ReadEfg gives them back unchanged.
 void WriteEfg(const model::Game& game, std::ostream& out);
 std::string WriteEfgString(const model::Game& game);
 

@@ -153,15 +153,8 @@ class NfgReader {
   NfgReadOptions options_;
 };
 
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    // `\"` is a literal quote; any other backslash pair is kept as-is by the reader.
-    if (s[i] == '"') out += "\\\"";
-    else out += s[i];
-  }
-  return out + "\"";
-}
+// A label as the file spells it (see TextScanner::Quote).
+std::string Quote(const std::string& s) { return TextScanner::Quote(s); }
 
 }  // namespace
 

@@ -24,7 +24,8 @@ model::NormalFormGame ReadNfg(std::string_view text, const std::string& file_nam
                               const NfgReadOptions& options = {});
 
 // Writes strategy labels and, when the game has an outcome list, the outcome-list body;
-// otherwise a flat payoff list. Exact numbers are written as integers or fractions.
+// otherwise a flat payoff list. Exact numbers are written as integers or fractions; labels are
+// quoted as TextScanner::Quote says, so that ReadNfg gives them back unchanged.
 void WriteNfg(const model::NormalFormGame& game, std::ostream& out);
 std::string WriteNfgString(const model::NormalFormGame& game);
 

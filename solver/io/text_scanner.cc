@@ -84,7 +84,12 @@ void TextScanner::ScanInto(Token& t) {
       }
       ++pos_;
     }
-    if (pos_ >= n) Fail(t, "unterminated string: a label needs a closing \"");
+    if (pos_ >= n)
+      Fail(t, std::string("unterminated string: a label needs a closing \"") +
+                  (text_.substr(start).find("\\\"") != std::string_view::npos
+                       ? "; a backslash before a quote makes the quote part of the label "
+                         "(a backslash that ends a label is written \\\\)"
+                       : ""));
     t.kind = TokenKind::kString;
     t.text = text_.substr(start, pos_ - start);
     if (std::size_t bad = ascii_ ? std::string_view::npos : FindInvalidUtf8(t.text);
@@ -178,8 +183,8 @@ std::string TextScanner::Unescape(std::string_view raw) {
   std::string out;
   out.reserve(raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '\\' && i + 1 < raw.size() && raw[i + 1] == '"') {
-      out += '"';
+    if (raw[i] == '\\' && i + 1 < raw.size() && (raw[i + 1] == '"' || raw[i + 1] == '\\')) {
+      out += raw[i + 1];
       ++i;
     } else {
       out += raw[i];
@@ -192,6 +197,20 @@ std::string_view TextScanner::Unescape(std::string_view raw, std::string& buffer
   if (raw.find('\\') == std::string_view::npos) return raw;
   buffer = Unescape(raw);
   return buffer;
+}
+
+std::string TextScanner::Quote(std::string_view label) {
+  std::string out;
+  out.reserve(label.size() + 2);
+  out += '"';
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    const char c = label[i];
+    if (c == '"' || (c == '\\' && (i + 1 == label.size() || label[i + 1] == '\\' || label[i + 1] == '"')))
+      out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
 }
 
 std::string TextScanner::Describe(const Token& t) {

@@ -74,11 +74,17 @@ class TextScanner {
   [[noreturn]] void Fail(const Token& t, const std::string& message) const;
   const std::string& file() const { return file_; }
 
-  // A string token's value: `\"` becomes `"`; any other backslash pair is kept as-is.
+  // A string token's value: `\"` becomes `"` and `\\` becomes `\`; a backslash before any
+  // other character is kept with it (`\n` stays two characters), as Gambit's reader keeps it.
   static std::string Unescape(std::string_view raw);
   // The same without a copy when `raw` has no escape (the usual case): the result views
   // `raw`, or `buffer` when an escape had to be undone.
   static std::string_view Unescape(std::string_view raw, std::string& buffer);
+  // `label` as a quoted string of the file, which Unescape turns back into `label`: `"` is
+  // written `\"`, and `\` is written `\\` where it would otherwise escape what follows (before
+  // `\` or `"`, or at the end). A lone backslash before any other character is written as it
+  // is, so Gambit, whose reader keeps it but does not undo `\\`, reads such labels as well.
+  static std::string Quote(std::string_view label);
   // How a token reads in a message: `"abc"`, `{`, `end of file`.
   static std::string Describe(const Token& t);
 
