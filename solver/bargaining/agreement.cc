@@ -58,24 +58,9 @@ void MakeLayout(const AgreementProblem& problem, Layout& layout) {
 
 enum class Corners { kAffine, kNotAffine, kNotFinite };
 
-// What a departure from affinity is measured against, for player i at one package's corners
-// [first, count) and a probe payoff: how much the payoff varies there, in the player's own
-// units (not floored at 1: payoffs of 1e-9 are judged relative to 1e-9), and at least 1e-5 of
-// its magnitude (an affine formula's rounding, about 1e-16 of it, is not a departure).
-double AffinityScale(const std::vector<Candidate>& at, std::size_t first, std::size_t count, std::size_t i,
-                     double probe) {
-  const double base = at[first].payoffs[i];
-  double spread = std::abs(probe - base), magnitude = std::abs(probe);
-  for (std::size_t c = first; c < count; ++c) {
-    spread = std::max(spread, std::abs(at[c].payoffs[i] - base));
-    magnitude = std::max(magnitude, std::abs(at[c].payoffs[i]));
-  }
-  return std::max(spread, 1e-5 * magnitude);
-}
-
 // The oracle's working vectors, kept by a caller that prepares again.
 struct CornerScratch {
-  Vector x, u, expected;
+  Vector x, u;
 };
 
 // Appends a candidate to `into`, with the storage of one from `spare` when there is one (its
@@ -88,9 +73,12 @@ Candidate& AppendCandidate(std::vector<Candidate>& into, std::vector<Candidate>&
 }
 
 // The corners of every package written over *candidates (their storage reused, then that of
-// the candidates in *spare, which gets those left over), with an affinity check at interior
-// points: kNotAffine or kNotFinite as soon as a package fails (the candidates are then
-// incomplete).
+// the candidates in *spare, which gets those left over), each package's payoffs affine in the
+// continuous issues only where the caller shows it from their formulas (problem.affine):
+// kNotAffine or kNotFinite as soon as a package fails (the candidates are then incomplete).
+// Affinity is never concluded from values: payoffs that agree with the corners' interpolation
+// at a few interior points may still jump or bend between them (a bonus for a price in [6, 8],
+// rint(price)), and the hull of the corners would then be the wrong set, labelled exact.
 Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& utility,
                          const Layout& layout, std::vector<Candidate>* candidates, CornerScratch& scratch,
                          std::vector<Candidate>* spare) {
@@ -106,7 +94,6 @@ Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& u
     candidates->resize(count);
     return corners;
   };
-  const double probes[3][3] = {{0.5, 0.5, 0.5}, {0.3, 0.8, 0.6}, {0.9, 0.2, 0.35}};
   for (std::size_t p = 0; p < layout.packages; ++p) {
     std::size_t rest = p;
     for (std::size_t i : layout.discrete) {
@@ -115,7 +102,6 @@ Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& u
       rest /= options.size();
     }
     const std::size_t corners = std::size_t{1} << continuous.size();
-    const std::size_t first = count;
     for (std::size_t c = 0; c < corners; ++c) {
       for (std::size_t j = 0; j < continuous.size(); ++j) {
         const AgreementIssue& issue = problem.issues[continuous[j]];
@@ -130,26 +116,9 @@ Corners EnumerateCorners(const AgreementProblem& problem, const UtilityOracle& u
       candidate.payoffs.assign(u.begin(), u.end());
       candidate.package = p;
     }
-    // Affine: u(x) = u(lower corner) + sum_j (u(corner j) - u(lower corner)) t_j, checked at
-    // three interior points unless the caller shows it from the payoffs' formulas.
-    const auto& at = *candidates;
-    if (!continuous.empty() && problem.affine && problem.affine(x)) continue;
-    for (const auto& probe : probes) {
-      if (continuous.empty()) break;
-      Vector& expected = scratch.expected;
-      expected.assign(at[first].payoffs.begin(), at[first].payoffs.end());
-      for (std::size_t j = 0; j < continuous.size(); ++j) {
-        const AgreementIssue& issue = problem.issues[continuous[j]];
-        double t = probe[j % 3];
-        x[continuous[j]] = issue.lower + t * (issue.upper - issue.lower);
-        const Vector& corner = at[first + (std::size_t{1} << j)].payoffs;
-        for (std::size_t i = 0; i < n; ++i) expected[i] += t * (corner[i] - at[first].payoffs[i]);
-      }
-      utility(x, &u);
-      for (std::size_t i = 0; i < n; ++i)
-        if (std::abs(u[i] - expected[i]) > 1e-9 * AffinityScale(at, first, count, i, u[i]))
-          return finish(Corners::kNotAffine);
-    }
+    // Affine: u(x) = u(lower corner) + sum_j (u(corner j) - u(lower corner)) t_j, so the
+    // package's payoffs fill the hull of its corners; shown by the caller or not at all.
+    if (!continuous.empty() && !(problem.affine && problem.affine(x))) return finish(Corners::kNotAffine);
   }
   return finish(Corners::kAffine);
 }
@@ -158,8 +127,11 @@ std::string NotAffineMessage(const AgreementProblem& problem, const Layout& layo
   std::string names;
   for (std::size_t j : layout.continuous) names += (names.empty() ? "" : ", ") + problem.issues[j].name;
   return "the payoffs are not linear in the bargain's continuous issues (" + names +
-         "); Parley solves bargains whose payoffs are affine in each continuous issue exactly; "
-         "give a non-linear issue as discrete `options:`";
+         "), or not shown to be: Parley solves a bargain exactly only when its payoffs' formulas "
+         "add, subtract and scale the issues (an if or a comparison on an issue, rint, sign, a "
+         "power or a function of one may jump or bend anywhere between the points it could "
+         "check); give a non-linear issue as discrete `options:`, or put a jump in the terms "
+         "into `constraints:` or into `after_agreement` stages";
 }
 
 // Payoffs and disagreement values below the bargaining solvers' smallest magnitude are
@@ -810,39 +782,18 @@ void MakeTable(const AgreementProblem& problem, Table& table) {
   table.everyone = table.parties.size() == n && !table.zero_weight;
 }
 
-// Do the constraints look linear in the continuous issues (checked like the payoffs, unless
-// the caller shows it from their formulas, package by package)?
+// Are the constraints affine in the continuous issues, package by package? Only where the
+// caller shows it from their formulas (problem.linear_constraints), as for the payoffs
+// (EnumerateCorners): a constraint that bends between the points where it was evaluated would
+// cut the box in the wrong place. Without continuous issues a constraint is a number per
+// package, which the cut reads exactly.
 bool ConstraintsLinear(const AgreementProblem& problem, const Layout& layout,
                        const std::vector<Candidate>& candidates) {
-  if (problem.constraints.empty()) return true;
+  if (problem.constraints.empty() || layout.continuous.empty()) return true;
+  if (!problem.linear_constraints) return false;
   const std::size_t corners = std::size_t{1} << layout.continuous.size();
-  const double probes[3][3] = {{0.5, 0.5, 0.5}, {0.3, 0.8, 0.6}, {0.9, 0.2, 0.35}};
-  Vector x;
-  for (std::size_t first = 0; first < candidates.size(); first += corners) {
-    if (problem.linear_constraints && problem.linear_constraints(candidates[first].issues)) continue;
-    for (const AgreementConstraint& constraint : problem.constraints) {
-      const double base = constraint.value(candidates[first].issues);
-      double scale = std::abs(base), spread = 0;
-      for (const auto& probe : probes) {
-        x.assign(candidates[first].issues.begin(), candidates[first].issues.end());
-        double expected = base;
-        for (std::size_t j = 0; j < layout.continuous.size(); ++j) {
-          const AgreementIssue& issue = problem.issues[layout.continuous[j]];
-          const double t = probe[j % 3];
-          x[layout.continuous[j]] = issue.lower + t * (issue.upper - issue.lower);
-          const double corner = constraint.value(candidates[first + (std::size_t{1} << j)].issues);
-          scale = std::max(scale, std::abs(corner));
-          spread = std::max(spread, std::abs(corner - base));
-          expected += t * (corner - base);
-        }
-        const double v = constraint.value(x);
-        if (!std::isfinite(v)) return false;
-        // As for the payoffs (AffinityScale): relative to the constraint's own variation.
-        const double variation = std::max({spread, std::abs(v - base), 1e-5 * std::max(scale, std::abs(v))});
-        if (std::abs(v - expected) > 1e-9 * variation) return false;
-      }
-    }
-  }
+  for (std::size_t first = 0; first < candidates.size(); first += corners)
+    if (!problem.linear_constraints(candidates[first].issues)) return false;
   return true;
 }
 
@@ -1017,6 +968,44 @@ Vector Lift(const std::vector<Candidate>& candidates, const Vector& lottery, std
   return u;
 }
 
+// Everyone's payoffs at one end of a tie that the hull method found over the parties' payoffs
+// (`hull`, projected on the parties in `at_table` order, its points in the order of `full`):
+// the parties keep the end's payoffs; a player not at the table gets what an agreement giving
+// the parties those payoffs pays it, not its disagreement value. That agreement is a candidate
+// at the end (within 1e-12 of each party's magnitude: an end is usually a corner of the
+// hull), or else a lottery the LP finds within 1e-9 of it. When several agreements give the
+// parties the same payoffs, the first such candidate's (or the LP's lottery's) payoffs are
+// reported, as for the solution itself. Should neither be found, the nearest candidate's.
+Vector LiftTie(const Hull& hull, const std::vector<Candidate>& full, const std::vector<std::size_t>& at_table,
+               const Vector& tie, std::size_t n) {
+  const std::size_t parties = tie.size();
+  auto with_tie = [&](Vector u) {
+    for (std::size_t q = 0; q < parties && q < at_table.size(); ++q) u[at_table[q]] = tie[q];
+    return u;
+  };
+  std::size_t nearest = 0;
+  double distance = INFINITY;
+  for (std::size_t k = 0; k < hull.points.size() && k < full.size(); ++k) {
+    double far = 0;
+    for (std::size_t q = 0; q < parties; ++q)
+      far = std::max(far, std::abs(hull.points[k][q] - tie[q]) / hull.player_scale[q]);
+    if (far < distance) {
+      distance = far;
+      nearest = k;
+    }
+  }
+  if (distance <= 1e-12) return with_tie(full[nearest].payoffs);
+  Vector lower(parties), upper(parties);
+  for (std::size_t q = 0; q < parties; ++q) {
+    const double tolerance = 1e-9 * hull.player_scale[q];
+    lower[q] = tie[q] - tolerance;
+    upper[q] = tie[q] + tolerance;
+  }
+  internal::HullLp lp = internal::OptimizeOverHull(hull.points, lower, {}, {}, upper);
+  if (lp.feasible) return with_tie(Lift(full, lp.lambda, n));
+  return with_tie(full.empty() ? Vector(n, 0.0) : full[nearest].payoffs);
+}
+
 // The exact method over candidates (already cut by the constraints and floors), with the
 // concept over the players in `at_table` only: their payoffs are what the hull method sees;
 // everyone's payoffs are lifted back from the lotteries over the candidates.
@@ -1097,11 +1086,7 @@ void SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& c
       Vector w(n, 0);
       for (std::size_t q = 0; q < at_table.size() && q < s.weights.size(); ++q) w[at_table[q]] = s.weights[q];
       s.weights = w;
-      for (Vector& tie : s.ties) {
-        Vector t = d;
-        for (std::size_t q = 0; q < at_table.size() && q < tie.size(); ++q) t[at_table[q]] = tie[q];
-        tie = t;
-      }
+      for (Vector& tie : s.ties) tie = LiftTie(scratch.hull, full, at_table, tie, n);
     }
     if (out.agreement_possible) {
       const Solution* chosen = Pick(out.result, projected);

@@ -99,6 +99,29 @@ UtilityFunctions::UtilityFunctions(const AgreementSpace& space, const std::vecto
 
 std::size_t UtilityFunctions::constraints() const { return impl_->constraints.size(); }
 
+namespace {
+
+// Whether each formula is affine in every issue (the issues are the set's only symbols, slots
+// 0 to k - 1): no slot is held, so the answer is the same at any issue values.
+bool AllAffine(formula::Evaluator& evaluator, const std::vector<const formula::Expression*>& formulas,
+               std::size_t issues) {
+  std::vector<int> moving(issues);
+  for (std::size_t k = 0; k < issues; ++k) moving[k] = static_cast<int>(k);
+  for (const formula::Expression* e : formulas)
+    if (!evaluator.AffineIn(*e, moving)) return false;
+  return true;
+}
+
+}  // namespace
+
+bool UtilityFunctions::UtilitiesAffine() const {
+  return AllAffine(*impl_->evaluator, impl_->utilities, impl_->issues.size());
+}
+
+bool UtilityFunctions::ConstraintsAffine() const {
+  return AllAffine(*impl_->evaluator, impl_->constraints, impl_->issues.size());
+}
+
 double UtilityFunctions::Constraint(std::size_t k, const Vector& x) const {
   PARLEY_CHECK(x.size() == impl_->issues.size() && k < impl_->constraints.size());
   std::copy(x.begin(), x.end(), impl_->evaluator->values());
@@ -150,6 +173,11 @@ Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const R
   problem.all_concepts = request.concepts.size() != 1;
   if (!problem.all_concepts) problem.concept_kind = request.concepts.front();
   UtilityOracle utility = [&f](const Vector& x, Vector* u) { f.Evaluate(x, u); };
+  // The exact method only where the formulas show affinity (one package: the same answer for
+  // every issue values); the search otherwise.
+  const bool affine = f.UtilitiesAffine(), linear = f.ConstraintsAffine();
+  problem.affine = [affine](const Vector&) { return affine; };
+  problem.linear_constraints = [linear](const Vector&) { return linear; };
   AgreementResult agreement = SolveAgreement(problem, utility, AgreementMethod::kExactOrSearch);
   if (!agreement.agreement_possible) {
     bool ir = false;

@@ -34,6 +34,12 @@ class UtilityFunctions {
   std::size_t issues() const;
   // Payoffs at issue values x (one per issue); non-finite values are returned as they are.
   void Evaluate(const Vector& x, Vector* payoffs) const;
+  // Whether every utility (every constraint) is certainly affine in the issues over their
+  // whole box, shown from the formulas (formula::Evaluator::AffineIn: the issues are only
+  // added, subtracted and scaled, never branched on): what lets SolveAgreement use the exact
+  // hull method. False when that cannot be shown.
+  bool UtilitiesAffine() const;
+  bool ConstraintsAffine() const;
   Vector Evaluate(const Vector& x) const;
 
  private:

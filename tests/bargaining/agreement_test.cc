@@ -45,6 +45,9 @@ AgreementProblem Split() {
   x.name = "x";
   problem.issues = {x};
   problem.disagreement = {1, 0};
+  // The oracles the tests pair with it are affine in x: the caller says so, as a scenario's
+  // formula analysis does (the solver no longer concludes affinity from values).
+  problem.affine = [](const Vector&) { return true; };
   return problem;
 }
 
@@ -93,6 +96,7 @@ TEST_SUITE("bargaining.agreement") {
     // -> x = 1/3.
     UtilityOracle curved = [](const Vector& x, Vector* u) { *u = {std::sqrt(x[0]), 1 - x[0]}; };
     AgreementProblem problem = Split();
+    problem.affine = nullptr;  // not shown affine (it is not)
     problem.disagreement = {0, 0};
     AgreementResult searched = SolveAgreement(problem, curved, AgreementMethod::kExactOrSearch);
     CHECK(searched.issue_values[0] == doctest::Approx(1.0 / 3).epsilon(1e-6));

@@ -36,11 +36,19 @@ AgreementProblem RiskAverse() {
 }
 const UtilityOracle kRiskAverse = [](const Vector& x, Vector* u) { *u = {std::sqrt(x[0]), 1 - x[0]}; };
 
+// The tests' affine oracles and linear constraints, shown so by the caller (as a scenario's
+// formula analysis does): the solver does not conclude affinity from values.
+void ShownAffine(AgreementProblem& problem, bool linear_constraints = true) {
+  problem.affine = [](const Vector&) { return true; };
+  if (linear_constraints) problem.linear_constraints = [](const Vector&) { return true; };
+}
+
 // A pie: x in [0, 1], u = (x, 1 - x).
 AgreementProblem Pie() {
   AgreementProblem problem;
   problem.issues = {Range("x", 0, 1)};
   problem.disagreement = {0, 0};
+  ShownAffine(problem);
   return problem;
 }
 constexpr AgreementMethod kSearch = AgreementMethod::kExactOrSearch;
@@ -103,6 +111,7 @@ TEST_SUITE("bargaining.negotiation") {
     // maximise 2 log x + log(1 - x) -> x = 2/3.
     UtilityOracle bent = [](const Vector& x, Vector* u) { *u = {x[0], 1 - x[0], -x[0] * x[0]}; };
     problem.weights = {2, 1};
+    problem.affine = nullptr;  // not shown affine (it is not)
     AgreementResult weighted = SolveAgreement(problem, bent, kSearch);
     REQUIRE(weighted.agreement_possible);
     CHECK(weighted.issue_values[0] == doctest::Approx(2.0 / 3).epsilon(1e-9));
@@ -115,6 +124,7 @@ TEST_SUITE("bargaining.negotiation") {
     AgreementProblem problem = Pie();
     problem.disagreement = {0, 0, 0};
     problem.parties = {0, 1};
+    problem.affine = nullptr;  // not shown affine (it is not)
     UtilityOracle three = [](const Vector& x, Vector* u) { *u = {x[0], 1 - x[0], x[0] * x[0]}; };
     AgreementResult result = SolveAgreement(problem, three, kSearch);
     const Solution& utilitarian = Find(result, Concept::kUtilitarian);
@@ -146,6 +156,7 @@ TEST_SUITE("bargaining.negotiation") {
     problem.issues = {Range("price", 0, 10), Range("divest", 0, 1)};
     problem.disagreement = {0, 0};
     problem.constraints = {{"price <= 8 - 3 * divest", [](const Vector& x) { return x[0] - 8 + 3 * x[1]; }}};
+    ShownAffine(problem);
     UtilityOracle deal = [](const Vector& x, Vector* u) { *u = {x[0], 12 - x[0] + 4 * x[1]}; };
     AgreementResult result = SolveAgreement(problem, deal);
     REQUIRE(result.agreement_possible);
@@ -168,6 +179,7 @@ TEST_SUITE("bargaining.negotiation") {
     problem.issues = {Range("x", 0, 1), Range("y", 0, 1)};
     problem.disagreement = {0, 0};
     problem.constraints = {{"x^2 + y^2 <= 1", [](const Vector& x) { return x[0] * x[0] + x[1] * x[1] - 1; }}};
+    ShownAffine(problem, /*linear_constraints=*/false);
     UtilityOracle u = [](const Vector& x, Vector* out) { *out = {x[0], x[1]}; };
     AgreementResult result = SolveAgreement(problem, u, kSearch);
     INFO("kkt residual ", result.kkt_residual, " x ", result.issue_values[0] - 1 / std::sqrt(2.0));
@@ -289,6 +301,7 @@ TEST_SUITE("bargaining.negotiation") {
     AgreementProblem problem;
     problem.issues = {Range("x", 0, 1), Range("y", 0, 1)};
     problem.constraints = {{"x + y <= 1", [](const Vector& x) { return x[0] + x[1] - 1; }}};
+    ShownAffine(problem);
     problem.rule = DisagreementRule::kOutside;
     problem.inside = {0, 0, 0};
     UtilityOracle three = [](const Vector& x, Vector* u) { *u = {x[0], x[1], 1 - x[0] - x[1]}; };
