@@ -7,8 +7,9 @@
 // within a package the continuous issues range over a box.
 //
 // Methods, chosen by SolveAgreement:
-//  * exact (the hull method): when every payoff is affine in the continuous issues (checked
-//    numerically at interior points), a package's payoffs fill exactly the convex hull of the
+//  * exact (the hull method): when every payoff is affine in the continuous issues (shown by
+//    the caller from the formulas: `affine`; never concluded from values, which a jump or a
+//    bend between the points looked at escapes), a package's payoffs fill exactly the convex hull of the
 //    images of the box's corners, so the problem is one over finitely many outcome vectors,
 //    solved by outcomes.h:
 //     - lotteries allowed (default): over the convex hull of all packages' corners (lotteries
@@ -18,7 +19,8 @@
 //       set solved exactly; the Kalai-Smorodinsky point uses the ideal point of the whole set.
 //    Linear constraints cut each package's box first (the points that satisfy a constraint and
 //    the crossings of the segments between satisfying and violating points: exactly the cut
-//    polytope's hull), so affine payoffs with linear constraints stay exact.
+//    polytope's hull), so affine payoffs with linear constraints stay exact. (The region method,
+//    regions.h, judges its regions numerically: the one exception, documented.)
 //  * nonlinear (nonlinear.h: a sampled global stage, SLSQP from the best samples, a KKT check,
 //    COBYLA where it fails): payoffs not affine or constraints not linear (continuous issues;
 //    per package, the best package chosen), weights of 0, and only when the caller allows it
@@ -100,14 +102,15 @@ struct AgreementProblem {
   DisagreementRule rule = DisagreementRule::kThreat;
   Vector inside;                    // rule == kOutside: one per player, what each gets while
                                     // talks go on
-  // Optional: whether every payoff is certainly affine in the continuous issues over the
-  // package of these issue values (its discrete issues as given, the continuous ones anywhere
-  // in their ranges), shown from the payoffs' formulas. True lets the hull method skip its
-  // numerical check of affinity at interior points; empty, or false, and the check runs.
+  // Whether every payoff is certainly affine in the continuous issues over the package of
+  // these issue values (its discrete issues as given, the continuous ones anywhere in their
+  // ranges), shown from the payoffs' formulas. Only true admits the hull method for a package
+  // with continuous issues; empty, or false, and the package is not affine (the nonlinear
+  // method, or a refusal under AgreementMethod::kExact).
   std::function<bool(const Vector& issues)> affine;
-  // Optional, the same for the constraints: whether every constraint is certainly affine in
-  // the continuous issues over the package of these issue values, shown from its formula.
-  // True lets the hull method skip its numerical check of linearity at interior points.
+  // The same for the constraints: whether every constraint is certainly affine in the
+  // continuous issues over the package of these issue values, shown from its formula. Needed,
+  // with continuous issues and constraints, for the hull method's cuts.
   std::function<bool(const Vector& issues)> linear_constraints;
 };
 
