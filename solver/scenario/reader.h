@@ -133,6 +133,13 @@ class Reader {
   void MarkWrittenSlots();
   // Both stages lie inside one repeat block, so that a later one's earlier rounds come first.
   bool SameRepeat(int a, int b) const;
+  // Formulas evaluated when a stage is reached (its condition, actions, probabilities and
+  // compute, a bargain's terms) or before a repeat block's round (its `while`) may read only
+  // what is decided by then: a later stage (or the stage itself, before its choice), or a
+  // variable that only later stages compute, still holds 0 there. Refused with the formula's
+  // location; the same repeat block's stages are allowed (their previous round). Payoffs are
+  // evaluated at the end and may read anything.
+  void CheckReadOrder();
   // Imperfect recall is allowed but reported: a player who does not observe a choice of his
   // own, or who forgets what he saw before.
   void RecallNotes();

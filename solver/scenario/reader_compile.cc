@@ -1,6 +1,7 @@
 #include "solver/scenario/reader.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace parley::scenario {
 
@@ -77,6 +78,7 @@ void Reader::CompileStageForm() {
     stage_index[impl_.info.stages[impl_.stages[i].info_index].name] = static_cast<int>(i);
   for (std::size_t i = 0; i < impl_.stages.size(); ++i)
     CompileStage(static_cast<int>(i), stage_index);
+  CheckReadOrder();
   for (std::size_t p = 0; p < raw_payoffs_.size(); ++p)
     impl_.payoffs.push_back(CompileFormula(
         *raw_payoffs_[p], "the payoff of " + impl_.info.players[p]));
@@ -383,6 +385,121 @@ bool Reader::SameRepeat(int a, int b) const {
     for (int q = impl_.stages[b].repeat_index; q >= 0; q = impl_.repeats[q].parent_repeat)
       if (r == q) return true;
   return false;
+}
+
+void Reader::CheckReadOrder() {
+  const std::size_t slots = Symbols().size();
+  // By slot: the stage whose variable it is; where a computed variable or a bargain issue is
+  // set (the stage, and the place in its compute, or -1 for an issue: set by the agreement).
+  std::vector<int> stage_of(slots, -1);
+  std::vector<std::vector<std::pair<int, int>>> set_by(slots);
+  for (std::size_t i = 0; i < impl_.stages.size(); ++i) {
+    const StageDef& def = impl_.stages[i];
+    const int stage = static_cast<int>(i);
+    stage_of[static_cast<std::size_t>(def.var_slot)] = stage;
+    if (def.bargain)
+      for (const BargainIssueDef& issue : def.bargain->issues)
+        set_by[static_cast<std::size_t>(issue.var_slot)].emplace_back(stage, -1);
+    for (std::size_t k = 0; k < def.compute.size(); ++k)
+      set_by[static_cast<std::size_t>(def.compute[k].first)].emplace_back(stage,
+                                                                          static_cast<int>(k));
+  }
+  auto name = [&](int i) { return impl_.info.stages[impl_.stages[i].info_index].name; };
+  // A formula evaluated when stage `at` is reached. `own` is what of that stage it may read:
+  // -2 nothing (before the choice), -1 the choice (and a bargain's issues), k >= 0 also the
+  // compute's variables up to the k-th. Stages of the same repeat block hold their previous
+  // round's values, so reading them is allowed.
+  auto check = [&](const Expression* e, int at, int own, const std::string& what,
+                   const std::string& rule) {
+    if (!e) return;
+    for (int slot : e->used_slots()) {
+      const auto s = static_cast<std::size_t>(slot);
+      std::string thing;
+      if (int j = stage_of[s]; j >= 0) {
+        if (j < at || SameRepeat(j, at) || (j == at && own >= -1)) continue;
+        thing = "stage '" + name(j) + (j == at ? "' itself" : "', which comes after it") +
+                " (there it is 0, not yet played)";
+      } else if (!set_by[s].empty()) {
+        bool earlier = false;
+        for (auto [setter, place] : set_by[s])
+          if (setter < at || SameRepeat(setter, at) || (setter == at && own >= place))
+            earlier = true;
+        if (earlier) continue;
+        const std::string var = Symbols().name(slot);
+        auto [setter, place] = set_by[s].front();
+        if (place < 0) {
+          thing = "issue '" + var + "' of " +
+                  (setter == at ? std::string("its own bargain")
+                                : "bargain stage '" + name(setter) + "', which comes after it") +
+                  " (there it is 0, not yet agreed)";
+        } else {
+          std::vector<std::string> stages;
+          for (auto [t, m] : set_by[s])
+            if (std::find(stages.begin(), stages.end(), "'" + name(t) + "'") == stages.end())
+              stages.push_back("'" + name(t) + "'");
+          if (stages.size() > 1)
+            thing = "'" + var + "', which only later stages compute (" + Join(stages) + ")";
+          else if (setter == at)
+            thing = "'" + var + "', which only stage '" + name(setter) + "' itself computes, later";
+          else
+            thing = "'" + var + "', which only stage '" + name(setter) + "' computes, after it";
+          thing += " (there it is 0, not yet computed)";
+        }
+      } else {
+        continue;  // a parameter, a label or a loop variable
+      }
+      throw ValidationError(e->where(), what + " reads " + thing + "; " + rule);
+    }
+  };
+  const int all = std::numeric_limits<int>::max();
+  for (std::size_t i = 0; i < impl_.stages.size(); ++i) {
+    const StageDef& def = impl_.stages[i];
+    const int at = static_cast<int>(i);
+    const std::string in = " of stage '" + name(at) + "'";
+    check(def.condition, at, -2, "the condition" + in, "a condition can read only earlier choices");
+    const std::string actions_rule = "an action set can read only earlier choices";
+    for (const Formula* f : {&def.from, &def.to, &def.step})
+      check(f->expr, at, -2, "the actions" + in, actions_rule);
+    for (const Formula& f : def.values) check(f.expr, at, -2, "the actions" + in, actions_rule);
+    // One formula for every action reads the stage's variable set to each action in turn.
+    for (const Formula& f : def.probabilities)
+      check(f.expr, at, def.probability_each ? -1 : -2, "a probability" + in,
+            "a probability can read only earlier choices");
+    for (std::size_t k = 0; k < def.compute.size(); ++k)
+      check(def.compute[k].second, at, static_cast<int>(k),
+            "the formula of '" + Symbols().name(def.compute[k].first) + "'" + in,
+            "a computed variable can read only earlier choices, its own stage's choice "
+            "and the variables computed before it");
+    if (!def.bargain) continue;
+    // A bargain's terms are evaluated when it is reached, with its own issues (and compute).
+    const BargainDef& b = *def.bargain;
+    const std::string rule = "a bargain's terms can read only earlier choices and its own issues";
+    for (const BargainIssueDef& issue : b.issues)
+      for (const Formula* f : {&issue.from, &issue.to})
+        check(f->expr, at, all, "the range of issue '" + issue.name + "'" + in, rule);
+    for (const Formula& f : b.powers) check(f.expr, at, all, "a bargaining power" + in, rule);
+    check(b.breakdown.expr, at, all, "'breakdown'" + in, rule);
+    for (const Formula& f : b.disagreement)
+      check(f.expr, at, all, "a disagreement payoff" + in, rule);
+    for (const Formula& f : b.discount) check(f.expr, at, all, "a discount factor" + in, rule);
+    for (const Formula& f : b.inside) check(f.expr, at, all, "an inside payoff" + in, rule);
+    for (const BargainConstraintDef& c : b.constraints)
+      for (const Expression* e : {c.lhs, c.rhs})
+        check(e, at, all, "constraint '" + c.text + "'" + in, rule);
+  }
+  // `while` is checked before each round of its block, after the stages before the block.
+  for (std::size_t r = 0; r < impl_.repeats.size(); ++r) {
+    const RepeatDef& def = impl_.repeats[r];
+    if (!def.while_condition) continue;
+    int first = -1;  // the block's first stage (stages are numbered in file order)
+    for (std::size_t i = 0; i < impl_.stages.size() && first < 0; ++i)
+      for (int q = impl_.stages[i].repeat_index; q >= 0; q = impl_.repeats[q].parent_repeat)
+        if (q == static_cast<int>(r)) first = static_cast<int>(i);
+    if (first < 0) continue;
+    check(def.while_condition, first, -2,
+          "the 'while' of the repeat block over '" + loop_var_names_[r] + "'",
+          "'while' can read only earlier choices and its own block's (their previous round)");
+  }
 }
 
 void Reader::RecallNotes() {
