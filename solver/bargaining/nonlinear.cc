@@ -22,47 +22,134 @@ constexpr std::size_t kStarts = 3;
 // std::uniform_real_distribution, whose algorithm the standard leaves to the library.
 double Unit(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 
-// u and g at y with their Jacobians by finite differences (fourth order: the central
-// five-point stencil, or the one-sided one within two steps of a bound), h = 1e-3 of the range.
+// u and g at y with their Jacobians by finite differences, fourth-order stencils throughout:
+// the central five-point one, or the one-sided one, first at h = 1e-3 of the issue's range.
+//
+// Away from the bounds (two steps inside) the polish takes the central stencil at h alone. A
+// payoff may turn on a much smaller scale near a bound, though: sqrt(x) at x = 2.5e-7 bends
+// within 2.5e-7, and a step of 1e-3 (or a one-sided stencil reaching 4e-3 into the box) reads
+// its slope there as about 50 where it is 1000. So within two steps of a bound two sequences
+// of estimates are formed: the one-sided stencil at h, h/2, ..., and the central one at steps
+// of at most a quarter of the distance to the bound, halving. Each level's error is estimated
+// by its difference from the previous level's (for a fourth-order stencil, 16/15 of the
+// coarser one's error; beyond the truncation error it includes the roundoff, which grows as
+// the step shrinks), and each function takes the estimate with the smallest error: a payoff
+// that is affine keeps the long one-sided step (its roundoff smallest), sqrt(x) near 0 the
+// central steps far below x. Richardson's extrapolation of successive levels (the h^4 term
+// removed) competes too. The KKT check (`with_error`) wants the error estimates everywhere, so
+// in the interior it halves the central step as well.
 struct Evaluation {
   Vector y, u, g;
   std::vector<Vector> du, dg;  // [player][issue], [constraint][issue]
+  std::vector<Vector> eu, eg;  // with_error: the derivatives' error estimates, same shape
 };
 
-void EvaluateWithJacobian(const NlpSpace& space, const Vector& y, Evaluation* e) {
+constexpr int kMaxLevels = 40;
+
+// One stencil's derivative along issue j at y, step h, of every function (u then g; f0 their
+// values at y): central (direction 0) or one-sided (+1 up, -1 down).
+void Stencil(const NlpSpace& space, const Vector& y, std::size_t j, double h, int direction,
+             const Vector& f0, Vector* d) {
+  static constexpr double kCentral[5] = {1, -8, 0, 8, -1}, kOneSided[5] = {-25, 48, -36, 16, -3};
+  const std::size_t n = space.players;
+  d->assign(f0.size(), 0);
+  Vector at = y, u, g;
+  for (int s = 0; s < 5; ++s) {
+    const double coef = direction == 0 ? kCentral[s] / 12 : direction * kOneSided[s] / 12;
+    const double offset = direction == 0 ? s - 2 : direction * s;
+    if (coef == 0) continue;
+    if (offset == 0) {
+      for (std::size_t i = 0; i < f0.size(); ++i) (*d)[i] += coef * f0[i] / h;
+      continue;
+    }
+    at[j] = y[j] + offset * h;
+    space.evaluate(at, &u, &g);
+    for (std::size_t i = 0; i < n; ++i) (*d)[i] += coef * u[i] / h;
+    for (std::size_t i = 0; i < g.size(); ++i) (*d)[n + i] += coef * g[i] / h;
+  }
+}
+
+// The sequence of stencils at steps h/2, h/4, ... after `previous` (the estimate at h): each
+// level is a candidate whose error is its difference from the level before, kept in (d, e)
+// where that error is the function's smallest yet. It goes on while some function's error at
+// least halves from one level to the next (then the truncation error still dominates), at
+// most kMaxLevels, and not below 2^-40 |y| (the abscissae's rounding, 2^-53 |y|, stays a
+// roundoff the error estimates see).
+void Refine(const NlpSpace& space, const Vector& y, std::size_t j, double h, int direction,
+            const Vector& f0, Vector previous, Vector* d, Vector* e) {
+  const std::size_t count = f0.size();
+  Vector last_error(count, kInf), level, extrapolated(count), previous_extrapolated;
+  for (int m = 1; m <= kMaxLevels; ++m) {
+    h /= 2;
+    if (!(h > 0) || h < 0x1p-40 * std::abs(y[j])) break;
+    Stencil(space, y, j, h, direction, f0, &level);
+    bool shrinking = false;
+    for (std::size_t i = 0; i < count; ++i) {
+      // Richardson's extrapolation removes the h^4 term (its own error: the difference from
+      // the previous level's extrapolation).
+      extrapolated[i] = (16 * level[i] - previous[i]) / 15;
+      if (m >= 2) {
+        const double error = std::abs(extrapolated[i] - previous_extrapolated[i]);
+        if (std::isfinite(error) && !(error >= (*e)[i])) (*e)[i] = error, (*d)[i] = extrapolated[i];
+      }
+      const double error = std::abs(level[i] - previous[i]);
+      if (!std::isfinite(error)) continue;
+      if (!(error >= (*e)[i])) (*e)[i] = error, (*d)[i] = level[i];
+      shrinking = shrinking || error < 0.5 * last_error[i];
+      last_error[i] = error;
+    }
+    if (!shrinking && m >= 2) break;
+    previous = level;
+    previous_extrapolated = extrapolated;
+  }
+}
+
+// The derivatives along issue j at y of every function (u then g; f0 their values at y), and
+// with `with_error` their error estimates (+inf where no two levels agreed on a finite value).
+void IssueDerivatives(const NlpSpace& space, const Vector& y, std::size_t j, const Vector& f0,
+                      bool with_error, Vector* d, Vector* e) {
+  const double lower = space.lower[j], upper = space.upper[j];
+  const double h = 1e-3 * (upper - lower);
+  const bool central = y[j] - 2 * h >= lower && y[j] + 2 * h <= upper;
+  const int side = y[j] + 4 * h <= upper ? 1 : -1;
+  Stencil(space, y, j, h, central ? 0 : side, f0, d);
+  e->assign(f0.size(), kInf);
+  if (central && !with_error) return;
+  const Vector coarse = *d;
+  Refine(space, y, j, h, central ? 0 : side, f0, coarse, d, e);
+  // Near a bound, the central sequence from a power of two at most a quarter of the distance.
+  const double room = std::min(y[j] - lower, upper - y[j]);
+  if (central || !(room > 0)) {
+    // Where no level gave a finite error the coarse estimate stands.
+    for (std::size_t i = 0; i < f0.size(); ++i)
+      if (!std::isfinite((*e)[i])) (*d)[i] = coarse[i];
+    return;
+  }
+  const double step = std::ldexp(1.0, std::ilogb(room / 4));
+  if (step > 0 && step >= 0x1p-40 * std::abs(y[j])) {
+    Vector first;
+    Stencil(space, y, j, step, 0, f0, &first);
+    Refine(space, y, j, step, 0, f0, first, d, e);
+  }
+  for (std::size_t i = 0; i < f0.size(); ++i)
+    if (!std::isfinite((*e)[i])) (*d)[i] = coarse[i];
+}
+
+void EvaluateWithJacobian(const NlpSpace& space, const Vector& y, Evaluation* e, bool with_error = false) {
   const std::size_t k = y.size(), n = space.players, m = space.constraints;
   e->y = y;
   space.evaluate(y, &e->u, &e->g);
   e->du.assign(n, Vector(k, 0));
   e->dg.assign(m, Vector(k, 0));
-  Vector at = y, u, g;
+  e->eu.assign(n, Vector(k, 0));
+  e->eg.assign(m, Vector(k, 0));
+  Vector f0 = e->u, d, error;
+  f0.insert(f0.end(), e->g.begin(), e->g.end());
   for (std::size_t j = 0; j < k; ++j) {
-    const double range = space.upper[j] - space.lower[j];
-    if (!(range > 0)) continue;
-    const double h = 1e-3 * range;
-    double coef[5];
-    double offset[5];
-    if (y[j] - 2 * h >= space.lower[j] && y[j] + 2 * h <= space.upper[j]) {
-      const double c[5] = {1, -8, 0, 8, -1}, o[5] = {-2, -1, 0, 1, 2};
-      for (int s = 0; s < 5; ++s) coef[s] = c[s] / 12, offset[s] = o[s];
-    } else {
-      const double sign = y[j] + 4 * h <= space.upper[j] ? 1.0 : -1.0;
-      const double c[5] = {-25, 48, -36, 16, -3};
-      for (int s = 0; s < 5; ++s) coef[s] = sign * c[s] / 12, offset[s] = sign * s;
-    }
-    for (int s = 0; s < 5; ++s) {
-      if (coef[s] == 0) continue;
-      at[j] = offset[s] == 0 ? y[j] : y[j] + offset[s] * h;
-      if (offset[s] == 0) {
-        u = e->u;
-        g = e->g;
-      } else {
-        space.evaluate(at, &u, &g);
-      }
-      for (std::size_t i = 0; i < n; ++i) e->du[i][j] += coef[s] * u[i] / h;
-      for (std::size_t i = 0; i < m; ++i) e->dg[i][j] += coef[s] * g[i] / h;
-    }
-    at[j] = y[j];
+    if (!(space.upper[j] - space.lower[j] > 0)) continue;
+    IssueDerivatives(space, y, j, f0, with_error, &d, &error);
+    for (std::size_t i = 0; i < n; ++i) e->du[i][j] = d[i], e->eu[i][j] = error[i];
+    for (std::size_t i = 0; i < m; ++i) e->dg[i][j] = d[n + i], e->eg[i][j] = error[n + i];
   }
 }
 
@@ -253,11 +340,15 @@ double KktResidual(const NlpSpace& space, const NlpForm& form, const Vector& row
                    const Vector& z, NlpPoint* point) {
   const std::size_t k = y.size(), size = k + form.extra;
   Evaluation e;
-  EvaluateWithJacobian(space, y, &e);
-  Eigen::VectorXd grad(static_cast<Eigen::Index>(size));
+  EvaluateWithJacobian(space, y, &e, true);
+  // The derivatives' errors carried into each column: the objective's, then the columns'.
+  Eigen::VectorXd grad(static_cast<Eigen::Index>(size)), grad_error = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(size));
   for (std::size_t j = 0; j < k; ++j) {
     double s = 0;
-    for (std::size_t i = 0; i < form.ou.size(); ++i) s += form.ou[i] * e.du[i][j];
+    for (std::size_t i = 0; i < form.ou.size(); ++i) {
+      s += form.ou[i] * e.du[i][j];
+      if (form.ou[i] != 0) grad_error[static_cast<Eigen::Index>(j)] += std::abs(form.ou[i]) * e.eu[i][j];
+    }
     grad[static_cast<Eigen::Index>(j)] = s;
   }
   // In the solver's variables: the extras divided by their scales.
@@ -265,9 +356,10 @@ double KktResidual(const NlpSpace& space, const NlpForm& form, const Vector& row
     grad[static_cast<Eigen::Index>(k + q)] = ((form.oy.empty() ? 0 : form.oy[q]) +
                                               (form.ol.empty() || form.ol[q] == 0 ? 0 : form.ol[q] / z[q])) *
                                              ZScale(form, q);
-  std::vector<Eigen::VectorXd> columns;
+  std::vector<Eigen::VectorXd> columns, column_errors;
   auto column = [&]() {
     columns.emplace_back(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(size)));
+    column_errors.emplace_back(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(size)));
     return &columns.back();
   };
   for (std::size_t r = 0; r < form.rows.size(); ++r) {
@@ -275,7 +367,10 @@ double KktResidual(const NlpSpace& space, const NlpForm& form, const Vector& row
     if (RowValue(row, e.u, z) < -1e-8 * row_scale[r]) continue;
     Eigen::VectorXd* c = column();
     for (std::size_t j = 0; j < k; ++j)
-      for (std::size_t i = 0; i < row.a.size(); ++i) (*c)[static_cast<Eigen::Index>(j)] += row.a[i] * e.du[i][j];
+      for (std::size_t i = 0; i < row.a.size(); ++i) {
+        (*c)[static_cast<Eigen::Index>(j)] += row.a[i] * e.du[i][j];
+        if (row.a[i] != 0) column_errors.back()[static_cast<Eigen::Index>(j)] += std::abs(row.a[i]) * e.eu[i][j];
+      }
     for (std::size_t q = 0; q < row.b.size(); ++q)
       (*c)[static_cast<Eigen::Index>(k + q)] = row.b[q] * ZScale(form, q);
   }
@@ -284,7 +379,10 @@ double KktResidual(const NlpSpace& space, const NlpForm& form, const Vector& row
     if (e.g[j] < -1e-8 * g_scale[j]) continue;
     point->active_constraints.push_back(j);
     Eigen::VectorXd* c = column();
-    for (std::size_t t = 0; t < k; ++t) (*c)[static_cast<Eigen::Index>(t)] = e.dg[j][t];
+    for (std::size_t t = 0; t < k; ++t) {
+      (*c)[static_cast<Eigen::Index>(t)] = e.dg[j][t];
+      column_errors.back()[static_cast<Eigen::Index>(t)] = e.eg[j][t];
+    }
   }
   point->active_bounds.clear();
   for (std::size_t j = 0; j < k; ++j) {
@@ -310,7 +408,16 @@ double KktResidual(const NlpSpace& space, const NlpForm& form, const Vector& row
   double scale = grad.cwiseAbs().maxCoeff();
   for (std::size_t i = 0; i < form.ou.size(); ++i)
     for (std::size_t j = 0; j < k; ++j) scale = std::max(scale, std::abs(form.ou[i] * e.du[i][j]));
-  if (columns.empty()) return scale == 0 ? 0 : grad.cwiseAbs().maxCoeff() / scale;
+  // The residual is computed from estimated derivatives; with the true ones it can be larger by
+  // at most |gradient error| + sum_c lambda_c |column c's error| in each component. That bound
+  // is added, so a certificate holds for the true derivatives whenever the error estimates do.
+  // On the bound x = 0, sqrt(x) + 1000 (1 - x) rises infinitely steeply; one-sided stencils
+  // at steps 1e-3 and 5e-4 read its slope as 50 - 1000 and 70 - 1000, which a multiplier of
+  // the bound balances exactly, but they differ by 20 (2e-2 of the gradients' scale of 1000),
+  // and no certificate is given.
+  if (columns.empty())
+    return scale == 0 ? (grad_error.maxCoeff() == 0 ? 0 : kInf)
+                      : (grad.cwiseAbs().maxCoeff() + grad_error.maxCoeff()) / scale;
   Eigen::MatrixXd a(static_cast<Eigen::Index>(size), static_cast<Eigen::Index>(columns.size()));
   for (std::size_t c = 0; c < columns.size(); ++c) a.col(static_cast<Eigen::Index>(c)) = columns[c];
   // NNLS on unit-sized columns and gradient (its tolerances are absolute), mapped back.
@@ -328,8 +435,129 @@ double KktResidual(const NlpSpace& space, const NlpForm& form, const Vector& row
       lambda[c] = column_size[c] > 0 ? lambda[c] * grad_size / column_size[c] : 0;
   }
   for (Eigen::Index c = 0; c < a.cols(); ++c) scale = std::max(scale, lambda[c] * a.col(c).cwiseAbs().maxCoeff());
-  if (scale == 0) return 0;
-  return (grad - a * lambda).cwiseAbs().maxCoeff() / scale;
+  Eigen::VectorXd error = grad_error;
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    if (lambda[static_cast<Eigen::Index>(c)] > 0) error += lambda[static_cast<Eigen::Index>(c)] * column_errors[c];
+  if (scale == 0) return error.maxCoeff() == 0 ? 0 : kInf;
+  return ((grad - a * lambda).cwiseAbs().maxCoeff() + error.maxCoeff()) / scale;
+}
+
+// Newton's method on the objective's gradient, for a program whose optimum is free: no extra
+// variables and no row or constraint active, only (perhaps) issue bounds. SLSQP's line search
+// compares objective values, and near a sharp optimum beside a large payoff those are flat to
+// the last bit long before the point is: sqrt(x) + 1000 (1 - x) has curvature -2e9 at its peak
+// x = 2.5e-7, so within 1e-11 of it the sum changes by less than 1e-13, its rounding, and SLSQP
+// stops 1e-5 (relative) away. The gradient still tells: its zero is found by Newton steps with
+// the Hessian by central differences of the gradient, each step kept only if it shrinks the
+// gradient, stays feasible and does not lower the objective beyond its rounding. The issues at
+// a bound stay there. True when the point moved.
+bool NewtonPolish(const NlpSpace& space, const NlpForm& form, const Vector& row_scale, const Vector& g_scale,
+                  NlpPoint* best) {
+  const std::size_t k = best->y.size();
+  if (form.extra > 0 || k == 0) return false;
+  // The free issues' gradient at y (its scale, as in the KKT check, in *scale); false when a row
+  // or constraint is active.
+  auto gradient = [&](const Vector& y, const std::vector<std::size_t>& free, Eigen::VectorXd* grad,
+                      double* scale, Vector* u, Vector* g) {
+    Evaluation e;
+    EvaluateWithJacobian(space, y, &e, true);  // the KKT check's derivatives, to meet its test
+    for (std::size_t r = 0; r < form.rows.size(); ++r)
+      if (RowValue(form.rows[r], e.u, {}) >= -1e-8 * row_scale[r]) return false;
+    for (std::size_t j = 0; j < e.g.size(); ++j)
+      if (e.g[j] >= -1e-8 * g_scale[j]) return false;
+    grad->setZero(static_cast<Eigen::Index>(free.size()));
+    *scale = 0;
+    for (std::size_t t = 0; t < free.size(); ++t)
+      for (std::size_t i = 0; i < form.ou.size(); ++i) {
+        (*grad)[static_cast<Eigen::Index>(t)] += form.ou[i] * e.du[i][free[t]];
+        *scale = std::max(*scale, std::abs(form.ou[i] * e.du[i][free[t]]));
+      }
+    *u = e.u;
+    *g = e.g;
+    return grad->allFinite() && std::isfinite(*scale);
+  };
+  // An issue on a bound is freed when 2^-40 of its range inside the objective is no lower
+  // (beyond its rounding) and its slope there points inward: the slope on the bound itself is
+  // only one-sided stencils, which cannot see a peak closer to the bound than their steps.
+  Vector y = best->y, u, g;
+  Eigen::VectorXd grad;
+  double scale = 0;
+  bool moved = false;
+  std::vector<std::size_t> free;
+  for (std::size_t j = 0; j < k; ++j)
+    if (y[j] > space.lower[j] && y[j] < space.upper[j]) free.push_back(j);
+  for (std::size_t j = 0; j < k; ++j) {
+    if (!(space.upper[j] > space.lower[j]) || std::find(free.begin(), free.end(), j) != free.end()) continue;
+    const double inward = y[j] == space.lower[j] ? 1.0 : -1.0;
+    Vector at = y;
+    at[j] += inward * 0x1p-40 * (space.upper[j] - space.lower[j]);
+    space.evaluate(y, &u, &g);  // (a floor may be active on the bound: u1 = 5 + sqrt(x) >= 5)
+    const double objective = Objective(form, u, {});
+    if (!gradient(at, {j}, &grad, &scale, &u, &g)) continue;
+    if (inward * grad[0] > 0 && Objective(form, u, {}) >= objective - 4e-16 * std::max(std::abs(objective), scale)) {
+      y = at;
+      free.push_back(j);
+      moved = true;
+    }
+  }
+  std::sort(free.begin(), free.end());
+  if (free.empty()) return false;
+  const auto f = static_cast<Eigen::Index>(free.size());
+  if (!gradient(y, free, &grad, &scale, &u, &g)) return false;
+  for (int iteration = 0; iteration < 100 && scale > 0 && grad.cwiseAbs().maxCoeff() > 1e-14 * scale; ++iteration) {
+    // Hessian columns from steps well inside the nearer bound (the curvature's own scale there).
+    Eigen::MatrixXd hessian(f, f);
+    bool ok = true;
+    for (Eigen::Index t = 0; t < f && ok; ++t) {
+      const std::size_t j = free[static_cast<std::size_t>(t)];
+      const double room = std::min(y[j] - space.lower[j], space.upper[j] - y[j]);
+      const double delta = std::min(1e-3 * (space.upper[j] - space.lower[j]), room / 16);
+      Eigen::VectorXd plus, minus;
+      double unused = 0;
+      Vector at = y, uu, gg;
+      at[j] = y[j] + delta;
+      ok = gradient(at, free, &plus, &unused, &uu, &gg);
+      at[j] = y[j] - delta;
+      ok = ok && gradient(at, free, &minus, &unused, &uu, &gg);
+      if (ok) hessian.col(t) = (plus - minus) / (2 * delta);
+    }
+    if (!ok) break;
+    hessian = 0.5 * (hessian + hessian.transpose()).eval();
+    Eigen::LLT<Eigen::MatrixXd> negative(-hessian);
+    if (negative.info() != Eigen::Success) break;  // not concave here: not Newton's to settle
+    const Eigen::VectorXd step = negative.solve(grad);
+    // The longest step up to 1 that stays strictly inside the box, then halved until kept.
+    double alpha = 1;
+    for (Eigen::Index t = 0; t < f; ++t) {
+      const std::size_t j = free[static_cast<std::size_t>(t)];
+      const double room = step[t] > 0 ? space.upper[j] - y[j] : y[j] - space.lower[j];
+      if (step[t] != 0) alpha = std::min(alpha, 0.9 * room / std::abs(step[t]));
+    }
+    const double objective = Objective(form, u, {});
+    bool kept = false;
+    for (int halving = 0; halving < 20 && !kept; ++halving, alpha /= 2) {
+      Vector next = y;
+      for (Eigen::Index t = 0; t < f; ++t) next[free[static_cast<std::size_t>(t)]] += alpha * step[t];
+      if (next == y) break;
+      Eigen::VectorXd next_grad;
+      double next_scale = 0;
+      Vector next_u, next_g;
+      if (!gradient(next, free, &next_grad, &next_scale, &next_u, &next_g)) continue;
+      const double next_objective = Objective(form, next_u, {});
+      if (!(next_grad.cwiseAbs().maxCoeff() < grad.cwiseAbs().maxCoeff()) ||
+          !(next_objective >= objective - 4e-16 * std::max(std::abs(objective), scale)))
+        continue;
+      y = next, u = next_u, g = next_g, grad = next_grad, scale = next_scale;
+      kept = moved = true;
+    }
+    if (!kept) break;
+  }
+  if (!moved) return false;
+  best->y = y;
+  best->u = u;
+  best->g = g;
+  best->objective = Objective(form, u, {});
+  return true;
 }
 
 }  // namespace
@@ -504,6 +732,12 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
     }
   }
   if (best.found) best.kkt_residual = KktResidual(space, form, program.row_scale, program.g_scale, best.y, best.z, &best);
+  auto newton = [&]() {
+    if (best.found && best.kkt_residual > kKktTolerance &&
+        NewtonPolish(space, form, program.row_scale, program.g_scale, &best))
+      best.kkt_residual = KktResidual(space, form, program.row_scale, program.g_scale, best.y, best.z, &best);
+  };
+  newton();
   if (best.found && best.kkt_residual > kKktTolerance) {
     // Not a KKT point (a kink, say, where finite differences mislead SLSQP): a derivative-free
     // polish by COBYLA (Powell 1994) from the best point, kept when it does better.
@@ -538,6 +772,7 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
       best.g = g;
       best.objective = objective;
       best.kkt_residual = KktResidual(space, form, program.row_scale, program.g_scale, best.y, best.z, &best);
+      newton();
     }
   }
   return best;

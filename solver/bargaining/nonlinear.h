@@ -16,10 +16,14 @@
 // Method: a deterministic global stage (a grid over the box, or 2^-53-spaced draws of
 // std::mt19937_64 beyond 3 issues) ranks starting points by the concept's own score; from the
 // best few, a local polish by SLSQP (NLopt, Kraft 1988) with derivatives of u and g by
-// fourth-order finite differences. Then the KKT conditions are checked at the best point:
-// multipliers of the active rows, constraints and bounds by non-negative least squares
-// (Lawson and Hanson 1974), residual relative to the gradients' scale; where they fail (a kink),
-// a derivative-free polish by COBYLA (NLopt) follows. When every payoff
+// fourth-order finite differences (within two steps of a bound, at steps down to a fraction of
+// the distance to it, the estimate with the smallest estimated error). Then the KKT conditions
+// are checked at the best point: multipliers of the active rows, constraints and bounds by
+// non-negative least squares (Lawson and Hanson 1974), residual relative to the gradients'
+// scale, plus the most the derivatives' estimated errors could add to it. Where they fail,
+// Newton steps on the gradient when only bounds are active (SLSQP compares objective values,
+// flat to the last bit near a sharp optimum), then a derivative-free polish by COBYLA (NLopt)
+// for a kink, and Newton again after it. When every payoff
 // that enters is concave and every constraint convex (a sampled midpoint test, not a proof)
 // the program is concave and a KKT point is its global optimum.
 #pragma once
