@@ -78,21 +78,44 @@ Result SolveThreatGame(const Matrix& a, const Matrix& b, bool transferable,
                       " split from the threat point";
     result.ideal = {surplus - threats.threat_point[1], surplus - threats.threat_point[0]};
   } else {
+    // The solution is invariant to a positive rescaling of either player, but the tolerances
+    // below are not: in mixed units (one player ~1e-3, the other ~1e9) a tolerance sized by
+    // both players' magnitudes swamped the small player's h, the first frontier segment
+    // "matched" and the agreement fell below the threat point. So the game is solved in each
+    // player's own unit: player i's payoffs divided by s_i, the power of two at or above its
+    // largest |payoff| (so the division and the scaling back add no rounding), and
+    // the answer scaled back.
+    auto unit = [](const Matrix& m) {
+      double largest = 0.0;
+      for (const auto& row : m)
+        for (double x : row) largest = std::max(largest, std::abs(x));
+      if (largest == 0.0) return 1.0;
+      int exponent = 0;
+      std::frexp(largest, &exponent);
+      return std::ldexp(1.0, exponent);
+    };
+    const double s1 = unit(a), s2 = unit(b);
+    Matrix an = a, bn = b;
+    for (auto& row : an)
+      for (double& x : row) x /= s1;
+    for (auto& row : bn)
+      for (double& x : row) x /= s2;
     std::vector<Vector> cells;
     for (std::size_t i = 0; i < a.size(); ++i) {
-      for (std::size_t j = 0; j < a[i].size(); ++j) cells.push_back({a[i][j], b[i][j]});
+      for (std::size_t j = 0; j < a[i].size(); ++j) cells.push_back({an[i][j], bn[i][j]});
     }
     Frontier2 frontier = ParetoFrontier2(cells);
     const auto& v = frontier.vertices;
     auto game_at = [&](double a1, double a2) {
-      return lp::SolveMatrixGame(Combine(a, w2 * a1, b, -w1 * a2));
+      return lp::SolveMatrixGame(Combine(an, w2 * a1, bn, -w1 * a2));
     };
     // h(V, a) = w2 a1 V1 - w1 a2 V2: the value that makes V the agreement under normal a.
     auto h = [&](std::pair<double, double> vertex, double a1, double a2) {
       return w2 * a1 * vertex.first - w1 * a2 * vertex.second;
     };
-    double tolerance = 1e-10;
-    for (const auto& p : v) tolerance = std::max(tolerance, 1e-10 * (std::abs(p.first) + std::abs(p.second)));
+    // In these units every payoff is at most 1 in magnitude, so one absolute tolerance is
+    // relative to each player's own scale.
+    const double tolerance = 1e-10;
     bool found = false;
     double best_a1 = 0.5, best_a2 = 0.5;
     lp::MatrixGameSolution best_game;
@@ -156,23 +179,40 @@ Result SolveThreatGame(const Matrix& a, const Matrix& b, bool transferable,
       }
     }
     PARLEY_CHECK(found);
-    threats.value = best_game.value;
     threats.row_strategy = best_game.row;
     threats.column_strategy = best_game.column;
+    const Vector unit_threat = {Expected(an, best_game.row, best_game.column),
+                                Expected(bn, best_game.row, best_game.column)};
+    // Back to the players' units: payoffs times s_i; a normal (a1, a2) of the scaled problem
+    // is (a1 / s1, a2 / s2) in the original one, again scaled to a1 + a2 = 1.
+    auto to_units = [&](std::pair<double, double> n) {
+      double n1 = n.first / s1, n2 = n.second / s2;
+      return std::pair<double, double>{n1 / (n1 + n2), n2 / (n1 + n2)};
+    };
+    solution.payoffs = {solution.payoffs[0] * s1, solution.payoffs[1] * s2};
     threats.threat_point = {Expected(a, best_game.row, best_game.column),
                             Expected(b, best_game.row, best_game.column)};
-    threats.normal = {best_a1, best_a2};
+    threats.normal = to_units({best_a1, best_a2});
+    // The value of the threat game w2 a1 A - w1 a2 B at that normal, at the optimal threats.
+    threats.value = w2 * threats.normal.first * threats.threat_point[0] -
+                    w1 * threats.normal.second * threats.threat_point[1];
     solution.method = "variable threats: zero-sum game w2 a1 A - w1 a2 B at the frontier normal "
                       "(a1, a2) that is a fixed point, solved by LP";
-    result.frontier = frontier;
-    result.ideal = {v.back().first, v.front().second};
-    // The lottery over cells that yields the agreement.
+    // The lottery over cells that yields the agreement (weights are unit-free).
     try {
-      Solution from_threat = NashOverHull(cells, threats.threat_point, w);
+      Solution from_threat = NashOverHull(cells, unit_threat, w);
       solution.lottery = from_threat.lottery;
     } catch (const ValidationError&) {
       // The threat point is already Pareto-optimal: the agreement is the threat point itself.
     }
+    for (auto& p : frontier.vertices) p = {p.first * s1, p.second * s2};
+    for (std::size_t k = 0; k < frontier.normals.size(); ++k) {
+      frontier.normals[k] = to_units(frontier.normals[k]);
+      frontier.offsets[k] = frontier.normals[k].first * frontier.vertices[k].first +
+                            frontier.normals[k].second * frontier.vertices[k].second;
+    }
+    result.ideal = {frontier.vertices.back().first, frontier.vertices.front().second};
+    result.frontier = frontier;
   }
   result.disagreement = threats.threat_point;
   result.solutions.push_back(solution);
