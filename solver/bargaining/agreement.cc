@@ -1527,6 +1527,23 @@ FrontierPoint BestFor(const AgreementProblem& problem, const Prepared& prepared,
     objective[who] = 1;
     internal::HullLp lp = internal::OptimizeOverHull(points, lower, {}, objective);
     if (!lp.feasible) return best;
+    // `who`'s best is often a whole edge of the frontier (it does not care how the others
+    // fare there); of that edge take the end best for the other parties, so that no agreement
+    // is Pareto-dominated. The LP is exact, so `who` is held at its optimum itself (and within
+    // its own magnitude's rounding should GLPK's basis choice find that infeasible).
+    Vector second(n, 0);
+    for (std::size_t i : table.parties)
+      if (i != who) second[i] = 1;
+    Vector held = lower;
+    held[who] = lp.u[who];
+    internal::HullLp pareto = internal::OptimizeOverHull(points, held, {}, second);
+    if (!pareto.feasible) {
+      double scale = 0;
+      for (const Vector& p : points) scale = std::max(scale, std::abs(p[who]));
+      held[who] = lp.u[who] - 1e-12 * scale;
+      pareto = internal::OptimizeOverHull(points, held, {}, second);
+    }
+    if (pareto.feasible) lp = std::move(pareto);
     best.found = true;
     best.u = Lift(candidates, lp.lambda, n);
     Hull hull = MakeHull(candidates, prepared.layout.packages, floor);
@@ -1538,6 +1555,19 @@ FrontierPoint BestFor(const AgreementProblem& problem, const Prepared& prepared,
   std::size_t package = 0;
   internal::NlpPoint point = BestOverPackages(nl, internal::IdealForm(n, who, table.parties, floor, {}), &package);
   if (!point.found) return best;
+  // As above: of `who`'s best, the end best for the others (`who` held at its optimum within
+  // the search's tolerance at its own magnitude).
+  if (table.parties.size() == 2) {
+    const std::size_t other = table.parties[0] == who ? table.parties[1] : table.parties[0];
+    const double tol = 1e-9 * std::max(std::abs(point.u[who]), std::abs(floor[who])) + 1e-300;
+    std::size_t package2 = 0;
+    internal::NlpPoint second = BestOverPackages(
+        nl, internal::IdealForm(n, other, table.parties, floor, {{who, point.u[who] - tol}}), &package2);
+    if (second.found && second.u[other] > point.u[other]) {
+      point = second;
+      package = package2;
+    }
+  }
   best.found = true;
   best.u = point.u;
   best.issue_values = nl.Issues(package, point.y);
@@ -1566,8 +1596,14 @@ void TakeAgreement(const AgreementProblem& problem, const FrontierPoint& point, 
 // Alternating offers between the two parties (Rubinstein 1982; Stahl 1972 for a finite
 // horizon) over the frontier: the proposer offers the responder exactly its discounted
 // continuation value, d_r + delta_r (v_r - d_r), and keeps the best the frontier then allows.
+//
+// With outside options e (`outside`, else null) the responder may also walk away, so it accepts
+// max(e_r, its discounted continuation value) round by round (Binmore, Shaked and Sutton 1989),
+// as the pie's closed forms do (alternating_offers.cc); out.outside_binds marks the parties
+// whose option is what they are offered in the first round (the first two when no horizon).
 AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const UtilityOracle& utility,
-                                       const Prepared& prepared, const Table& table, const Vector& d) {
+                                       const Prepared& prepared, const Table& table, const Vector& d,
+                                       const Vector* outside = nullptr) {
   const std::size_t a = table.parties[static_cast<std::size_t>(problem.alternating.first)];
   const std::size_t b = table.parties[1 - static_cast<std::size_t>(problem.alternating.first)];
   const double delta_a = problem.alternating.discount[static_cast<std::size_t>(problem.alternating.first)];
@@ -1579,6 +1615,11 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
   if (!out.agreement_possible) return out;
   out.optimality = prepared.exact ? Optimality::kExact : Optimality::kKktPoint;
   out.kkt_residual = 0;
+  // What responder r accepts when its continuation value is `value`.
+  auto accepts = [&](std::size_t r, double value) { return outside ? std::max((*outside)[r], value) : value; };
+  auto option_binds = [&](std::size_t r, double value) { return outside != nullptr && (*outside)[r] > value; };
+  if (outside) out.outside_binds.assign(table.parties.size(), false);
+  auto mark = [&](std::size_t r) { out.outside_binds[r == table.parties[0] ? 0 : 1] = true; };
   // h_who(value): the best for `who` when the other gets at least `value` (and both >= d).
   auto best_for = [&](std::size_t who, std::size_t other, double value) {
     Vector floor = d;
@@ -1594,8 +1635,10 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
       const bool a_proposes = (t % 2 == 1);
       const std::size_t proposer = a_proposes ? a : b, responder = a_proposes ? b : a;
       const double delta_r = a_proposes ? delta_b : delta_a;
-      const double offer = t == rounds ? d[responder] : d[responder] + delta_r * (next[responder] - d[responder]);
-      agreement = best_for(proposer, responder, offer);
+      const double continuation =
+          t == rounds ? d[responder] : d[responder] + delta_r * (next[responder] - d[responder]);
+      if (t == 1 && option_binds(responder, continuation)) mark(responder);
+      agreement = best_for(proposer, responder, accepts(responder, continuation));
       if (!agreement.found) throw ValidationError("alternating offers: no agreement gives the responder its continuation value");
       const Vector previous = next;
       next = agreement.u;
@@ -1607,9 +1650,9 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
     // Stationarity: x = h_a(d_b + delta_b (h_b(d_a + delta_a (x - d_a)) - d_b)); bisection on
     // x in [d_a, ideal_a], where the map minus x goes from >= 0 to <= 0.
     auto phi = [&](double x) {
-      FrontierPoint b_proposes = best_for(b, a, d[a] + delta_a * (x - d[a]));
+      FrontierPoint b_proposes = best_for(b, a, accepts(a, d[a] + delta_a * (x - d[a])));
       if (!b_proposes.found) return -kInfinity;
-      FrontierPoint a_proposes = best_for(a, b, d[b] + delta_b * (b_proposes.u[b] - d[b]));
+      FrontierPoint a_proposes = best_for(a, b, accepts(b, d[b] + delta_b * (b_proposes.u[b] - d[b])));
       if (!a_proposes.found) return -kInfinity;
       return a_proposes.u[a] - x;
     };
@@ -1621,8 +1664,11 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
       else hi = mid;
     }
     const double x = 0.5 * (lo + hi);
-    FrontierPoint b_proposes = best_for(b, a, d[a] + delta_a * (x - d[a]));
-    agreement = best_for(a, b, d[b] + delta_b * (b_proposes.u[b] - d[b]));
+    FrontierPoint b_proposes = best_for(b, a, accepts(a, d[a] + delta_a * (x - d[a])));
+    if (option_binds(a, d[a] + delta_a * (x - d[a]))) mark(a);
+    const double b_continuation = d[b] + delta_b * (b_proposes.u[b] - d[b]);
+    if (option_binds(b, b_continuation)) mark(b);
+    agreement = best_for(a, b, accepts(b, b_continuation));
     if (!agreement.found) throw ValidationError("alternating offers: the frontier could not be followed");
     out.search = "alternating offers, infinite horizon (Rubinstein 1982): the stationarity equations solved by "
                  "bisection along the frontier";
@@ -1784,12 +1830,34 @@ void SolveAgreementInto(const AgreementProblem& problem, const UtilityOracle& ut
   } nonlinear_scope{kept};
   const Prepared& prepared = preparing;
   const Vector& d = problem.rule == DisagreementRule::kOutside ? problem.inside : problem.disagreement;
+  const bool alternating_outside =
+      problem.protocol == Protocol::kAlternating && problem.rule == DisagreementRule::kOutside;
+  // No agreement gives every party its option: nothing to bargain over (checked before the
+  // alternating offers, whose rounds then have no agreement to offer).
+  if (alternating_outside &&
+      !BestFor(problem, prepared, table, table.parties.front(), problem.disagreement).found) {
+    AgreementProblem axiomatic = problem;  // the concepts, for the context of reports
+    axiomatic.protocol = Protocol::kAxiomatic;
+    SolveAxiomatic(axiomatic, utility, prepared, table, d, {}, &out);
+    out.agreement_possible = false;
+    out.terms = {};
+    out.binding.clear();
+    out.payoffs = problem.disagreement;
+    out.issue_values.assign(problem.issues.size(), std::numeric_limits<double>::quiet_NaN());
+    out.parties.assign(table.parties.begin(), table.parties.end());
+    out.outside_binds.assign(table.parties.size(), false);
+    return;
+  }
   if (problem.protocol == Protocol::kAlternating)
-    out = SolveAlternatingOffers(problem, utility, prepared, table, d);
+    out = SolveAlternatingOffers(problem, utility, prepared, table, d,
+                                 alternating_outside ? &problem.disagreement : nullptr);
   else
     SolveAxiomatic(problem, utility, prepared, table, d, {}, &out);
   out.parties.assign(table.parties.begin(), table.parties.end());
   if (problem.rule != DisagreementRule::kOutside) return;
+  // Under alternating offers the options entered round by round (above): each responder's
+  // acceptance value is max(option, continuation), not a clamp after the split.
+  if (alternating_outside) return;
   // The outside-option principle: a party whose share is below its option gets exactly the
   // option; the others split the rest (Binmore, Shaked and Sutton 1989).
   const Vector& outside = problem.disagreement;
