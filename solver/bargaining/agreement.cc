@@ -1530,7 +1530,9 @@ FrontierPoint BestFor(const AgreementProblem& problem, const Prepared& prepared,
     // `who`'s best is often a whole edge of the frontier (it does not care how the others
     // fare there); of that edge take the end best for the other parties, so that no agreement
     // is Pareto-dominated. The LP is exact, so `who` is held at its optimum itself (and within
-    // its own magnitude's rounding should GLPK's basis choice find that infeasible).
+    // its own magnitude's rounding should GLPK's basis choice find that infeasible). The
+    // second stage is taken only for a real gain to the others (above their own magnitudes'
+    // rounding): a gain of rounding is none, and would cost `who` that rounding.
     Vector second(n, 0);
     for (std::size_t i : table.parties)
       if (i != who) second[i] = 1;
@@ -1543,7 +1545,16 @@ FrontierPoint BestFor(const AgreementProblem& problem, const Prepared& prepared,
       held[who] = lp.u[who] - 1e-12 * scale;
       pareto = internal::OptimizeOverHull(points, held, {}, second);
     }
-    if (pareto.feasible) lp = std::move(pareto);
+    if (pareto.feasible) {
+      bool gains = false;
+      for (std::size_t i : table.parties) {
+        if (i == who) continue;
+        double scale = 0;
+        for (const Vector& p : points) scale = std::max(scale, std::abs(p[i]));
+        if (pareto.u[i] > lp.u[i] + 1e-9 * scale) gains = true;
+      }
+      if (gains) lp = std::move(pareto);
+    }
     best.found = true;
     best.u = Lift(candidates, lp.lambda, n);
     Hull hull = MakeHull(candidates, prepared.layout.packages, floor);
@@ -1563,7 +1574,8 @@ FrontierPoint BestFor(const AgreementProblem& problem, const Prepared& prepared,
     std::size_t package2 = 0;
     internal::NlpPoint second = BestOverPackages(
         nl, internal::IdealForm(n, other, table.parties, floor, {{who, point.u[who] - tol}}), &package2);
-    if (second.found && second.u[other] > point.u[other]) {
+    const double other_scale = std::max({std::abs(point.u[other]), std::abs(second.u[other]), std::abs(floor[other])});
+    if (second.found && second.u[other] > point.u[other] + 1e-9 * other_scale) {  // a real gain only
       point = second;
       package = package2;
     }
