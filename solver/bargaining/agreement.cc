@@ -1605,6 +1605,72 @@ void TakeAgreement(const AgreementProblem& problem, const FrontierPoint& point, 
   }
 }
 
+// The stationary alternating offers on a polygonal frontier: P (a proposing) and Q (b
+// proposing) with P_b - d_b = delta_b (Q_b - d_b) and Q_a - d_a = delta_a (P_a - d_a), solved
+// on the edges of the (a, b) frontier that hold the approximations `p` and `q`. Returns
+// Q_b - d_b, or nothing when either lies at a vertex or the solution leaves its edge.
+std::optional<double> StationaryOnEdges(const Prepared& prepared, std::size_t a, std::size_t b, double delta_a,
+                                        double delta_b, const Vector& d, const Vector& p, const Vector& q) {
+  std::vector<std::pair<double, double>> pts;
+  for (const Candidate& c : prepared.candidates) pts.emplace_back(c.payoffs[a], c.payoffs[b]);
+  std::sort(pts.begin(), pts.end(), [](const auto& l, const auto& r) {
+    return l.first < r.first || (l.first == r.first && l.second > r.second);
+  });
+  // The upper hull, left to right (Andrew's monotone chain).
+  std::vector<std::pair<double, double>> hull;
+  for (const auto& v : pts) {
+    while (hull.size() >= 2) {
+      const auto& o = hull[hull.size() - 2];
+      const auto& m = hull.back();
+      if ((m.first - o.first) * (v.second - o.second) - (m.second - o.second) * (v.first - o.first) >= 0)
+        hull.pop_back();
+      else break;
+    }
+    if (hull.empty() || hull.back().first != v.first) hull.push_back(v);
+  }
+  double scale_a = 0, scale_b = 0;
+  for (const auto& v : pts) {
+    scale_a = std::max(scale_a, std::abs(v.first));
+    scale_b = std::max(scale_b, std::abs(v.second));
+  }
+  // The edge strictly decreasing in b that holds u's a-coordinate inside (not at a vertex).
+  struct Edge { double na, nb, c, lo, hi; };
+  auto edge_of = [&](const Vector& u) -> std::optional<Edge> {
+    const double tol = 1e-9 * scale_a;
+    for (std::size_t i = 0; i + 1 < hull.size(); ++i) {
+      const auto& v = hull[i];
+      const auto& w = hull[i + 1];
+      if (!(w.second < v.second)) continue;
+      if (u[a] > v.first + tol && u[a] < w.first - tol) {
+        Edge e{v.second - w.second, w.first - v.first, 0, v.first, w.first};
+        e.c = e.na * v.first + e.nb * v.second;
+        if (std::abs(e.na * u[a] + e.nb * u[b] - e.c) > 1e-9 * (e.na * scale_a + e.nb * scale_b)) return std::nullopt;
+        return e;
+      }
+    }
+    return std::nullopt;
+  };
+  const std::optional<Edge> e1 = edge_of(p), e2 = edge_of(q);
+  if (!e1 || !e2) return std::nullopt;
+  const double c1 = e1->c - e1->na * d[a] - e1->nb * d[b], c2 = e2->c - e2->na * d[a] - e2->nb * d[b];
+  const double gap = (1 - delta_a) + delta_a * (1 - delta_b);  // 1 - delta_a delta_b, without cancellation
+  double xa, yb;  // P_a - d_a, Q_b - d_b
+  if (e1->na == e2->na && e1->nb == e2->nb && e1->c == e2->c) {
+    // One edge n . u = c: n_a X + n_b delta_b Y = C and n_a delta_a X + n_b Y = C give
+    // X = C (1 - delta_b) / (n_a (1 - delta_a delta_b)), Y = C (1 - delta_a) / (n_b (...)).
+    xa = c1 * (1 - delta_b) / (e1->na * gap);
+    yb = c1 * (1 - delta_a) / (e1->nb * gap);
+  } else {
+    const double det = e1->na * e2->nb - e1->nb * e2->na * delta_a * delta_b;
+    if (!(std::abs(det) > 0)) return std::nullopt;
+    xa = (c1 * e2->nb - e1->nb * delta_b * c2) / det;
+    yb = (c2 - e2->na * delta_a * xa) / e2->nb;
+  }
+  const double pa = d[a] + xa, qa = d[a] + delta_a * xa;
+  if (!(pa >= e1->lo && pa <= e1->hi && qa >= e2->lo && qa <= e2->hi)) return std::nullopt;
+  return yb;
+}
+
 // Alternating offers between the two parties (Rubinstein 1982; Stahl 1972 for a finite
 // horizon) over the frontier: the proposer offers the responder exactly its discounted
 // continuation value, d_r + delta_r (v_r - d_r), and keeps the best the frontier then allows.
@@ -1668,18 +1734,35 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
       if (!a_proposes.found) return -kInfinity;
       return a_proposes.u[a] - x;
     };
+    // To the last double of x (no stopping width in another unit than a's own: a payoff of
+    // 1e-12 x has its whole range below any width floored at 1).
     double lo = d[a], hi = out.result.ideal[a];
-    const double scale = std::max({1.0, std::abs(lo), std::abs(hi)});
-    for (int it = 0; it < 200 && hi - lo > 1e-15 * scale; ++it) {
-      const double mid = 0.5 * (lo + hi);
+    for (int it = 0; it < 2200; ++it) {
+      const double mid = lo + 0.5 * (hi - lo);
+      if (!(mid > lo && mid < hi)) break;
       if (phi(mid) >= 0) lo = mid;
       else hi = mid;
     }
     const double x = 0.5 * (lo + hi);
     FrontierPoint b_proposes = best_for(b, a, accepts(a, d[a] + delta_a * (x - d[a])));
-    if (option_binds(a, d[a] + delta_a * (x - d[a]))) mark(a);
-    const double b_continuation = d[b] + delta_b * (b_proposes.u[b] - d[b]);
-    if (option_binds(b, b_continuation)) mark(b);
+    const bool a_binds = option_binds(a, d[a] + delta_a * (x - d[a]));
+    if (a_binds) mark(a);
+    double b_continuation = d[b] + delta_b * (b_proposes.u[b] - d[b]);
+    const bool b_binds = option_binds(b, b_continuation);
+    if (b_binds) mark(b);
+    // phi's slope is only 1 - delta_a delta_b, so its root from evaluations carries the
+    // frontier's rounding divided by that (d = 0.99999999999: 5.5e-6 on a pie). On a
+    // polygonal frontier, with neither option binding, the two proposals lie on known edges
+    // and the stationarity equations are linear there: solved in closed form with
+    // 1 - delta_a delta_b = (1 - delta_a) + delta_a (1 - delta_b), as the pie's formulas.
+    if (prepared.exact && !a_binds && !b_binds) {
+      FrontierPoint a_proposes = best_for(a, b, b_continuation);
+      if (a_proposes.found && b_proposes.found) {
+        if (std::optional<double> refined = StationaryOnEdges(prepared, a, b, delta_a, delta_b, d,
+                                                              a_proposes.u, b_proposes.u))
+          b_continuation = d[b] + delta_b * *refined;
+      }
+    }
     agreement = best_for(a, b, accepts(b, b_continuation));
     if (!agreement.found) throw ValidationError("alternating offers: the frontier could not be followed");
     out.search = "alternating offers, infinite horizon (Rubinstein 1982): the stationarity equations solved by "

@@ -91,6 +91,38 @@ TEST_SUITE("bargaining.alternating_frontier") {
       CHECK(result.payoffs[1] == doctest::Approx(1).epsilon(1e-12));
     }
   }
+
+  TEST_CASE("alternating offers: the stationary split to rounding, near-1 discounts and tiny payoffs") {
+    AgreementProblem problem = PieWithOptions(0, 0, 0);
+    problem.rule = DisagreementRule::kThreat;
+    problem.inside.clear();
+    SUBCASE("delta = 1 - 1e-9 and 1 - 1e-11: 1/(1 + delta)") {
+      // x = (1 - delta)/(1 - delta^2) = 1/(1 + delta). The stationarity map's slope is
+      // 1 - delta^2 ~ 2e-11, so a root found from its values was off by rounding / 2e-11
+      // (old: 2.8e-8 and 5.5e-6).
+      for (double delta : {0.999999999, 0.99999999999}) {
+        CAPTURE(delta);
+        problem.alternating.discount = {delta, delta};
+        AgreementResult result = SolveAgreement(problem, kPie);
+        CHECK(result.payoffs[0] == doctest::Approx(1 / (1 + delta)).epsilon(1e-14));
+      }
+    }
+    SUBCASE("u = (1e-12 x, 1 - x), 0.9 and 0.8: x = 0.2/0.28 = 5/7") {
+      // Rubinstein's split does not depend on the units: the first keeps (1 - 0.8)/(1 - 0.72)
+      // of the pie. (Old: a stopping width floored at 1 stopped at once on [0, 1e-12];
+      // x = 0.7143359.)
+      problem.alternating.discount = {0.9, 0.8};
+      const UtilityOracle tiny = [](const Vector& x, Vector* u) { *u = {1e-12 * x[0], 1 - x[0]}; };
+      CHECK(SolveAgreement(problem, tiny).issue_values[0] == doctest::Approx(5.0 / 7).epsilon(1e-14));
+    }
+    SUBCASE("u = (x, 1e-12 (1 - x)), the second first: x = 1 - 0.1/0.28 = 9/14") {
+      // The second keeps (1 - 0.9)/(1 - 0.72) = 5/14 of the pie. (Old: 0.6430078.)
+      problem.alternating.discount = {0.9, 0.8};
+      problem.alternating.first = 1;
+      const UtilityOracle tiny = [](const Vector& x, Vector* u) { *u = {x[0], 1e-12 * (1 - x[0])}; };
+      CHECK(SolveAgreement(problem, tiny).issue_values[0] == doctest::Approx(9.0 / 14).epsilon(1e-14));
+    }
+  }
 }
 
 }  // namespace
