@@ -112,6 +112,13 @@ struct AgreementProblem {
   // continuous issues over the package of these issue values, shown from its formula. Needed,
   // with continuous issues and constraints, for the hull method's cuts.
   std::function<bool(const Vector& issues)> linear_constraints;
+  // With a ContinuationOracle (stages after the agreement): whether the game after an
+  // agreement is certainly affine in the continuous issues over the package of these issue
+  // values, shown from its formulas: every terminal payoff affine in them, and every chance
+  // probability, condition and action set independent of them. Then each region's payoffs
+  // (a fixed profile's value) and comparisons are affine there (regions.h); empty, or false,
+  // and the regions are solved by the nonlinear method.
+  std::function<bool(const Vector& issues)> continuation_affine;
 };
 
 // Payoffs of every player at the given issue values (one per issue, discrete ones holding

@@ -80,58 +80,6 @@ void Values(const Game& game, const std::vector<std::uint32_t>& choice, Vector* 
   }
 }
 
-// A region's payoffs are the values of the game after the agreement under one profile, and its
-// comparisons differences of them: no formula analysis sees them (the scenario expands its
-// `after_agreement` stages into a game at each terms), so nothing shows them affine, and the
-// region method keeps the old numerical judgement for them alone (docs/bargaining.md, "Stages
-// after the agreement": a known limit). Affine when, at three interior points of the package
-// of `at`, each value is within 1e-9 of its variation over the box's corners of the
-// interpolation from the lower corner along each issue's edge; non-finite values are not.
-bool LooksAffine(const AgreementProblem& problem, const std::function<void(const Vector&, Vector*)>& values,
-                 const Vector& at) {
-  std::vector<std::size_t> continuous;
-  for (std::size_t k = 0; k < problem.issues.size(); ++k)
-    if (!problem.issues[k].discrete) continuous.push_back(k);
-  if (continuous.empty()) return true;
-  const std::size_t corners = std::size_t{1} << continuous.size();
-  std::vector<Vector> at_corner(corners);
-  Vector x = at;
-  for (std::size_t c = 0; c < corners; ++c) {
-    for (std::size_t j = 0; j < continuous.size(); ++j) {
-      const AgreementIssue& issue = problem.issues[continuous[j]];
-      x[continuous[j]] = (c >> j) & 1 ? issue.upper : issue.lower;
-    }
-    values(x, &at_corner[c]);
-    for (double v : at_corner[c])
-      if (!std::isfinite(v)) return false;
-  }
-  const Vector& base = at_corner[0];
-  const double probes[3][3] = {{0.5, 0.5, 0.5}, {0.3, 0.8, 0.6}, {0.9, 0.2, 0.35}};
-  Vector expected, u;
-  for (const auto& probe : probes) {
-    expected = base;
-    for (std::size_t j = 0; j < continuous.size(); ++j) {
-      const AgreementIssue& issue = problem.issues[continuous[j]];
-      const double t = probe[j % 3];
-      x[continuous[j]] = issue.lower + t * (issue.upper - issue.lower);
-      const Vector& edge = at_corner[std::size_t{1} << j];
-      for (std::size_t i = 0; i < expected.size(); ++i) expected[i] += t * (edge[i] - base[i]);
-    }
-    values(x, &u);
-    if (u.size() != expected.size()) return false;
-    for (std::size_t i = 0; i < u.size(); ++i) {
-      if (!std::isfinite(u[i])) return false;
-      double spread = std::abs(u[i] - base[i]), magnitude = std::abs(u[i]);
-      for (const Vector& corner : at_corner) {
-        spread = std::max(spread, std::abs(corner[i] - base[i]));
-        magnitude = std::max(magnitude, std::abs(corner[i]));
-      }
-      if (std::abs(u[i] - expected[i]) > 1e-9 * std::max(spread, 1e-5 * magnitude)) return false;
-    }
-  }
-  return true;
-}
-
 // One region: its problem (the original plus the comparisons), payoffs and solution.
 struct Region {
   std::vector<std::uint32_t> choice;  // per node (decision nodes only)
@@ -323,20 +271,21 @@ std::optional<AgreementResult> SolveByRegions(const AgreementProblem& problem, c
           region.problem.constraints.push_back(std::move(comparison));
         }
       }
-      // The region's payoffs and constraints (the problem's own, then the comparisons) judged
-      // affine numerically (LooksAffine), the problem's own proofs aside: the continuation's
-      // values are not formulas the caller could analyse.
-      const Region* judged = &region;
-      region.problem.affine = [judged](const Vector& at) {
-        return LooksAffine(judged->problem, judged->utility, at);
+      // A region's payoffs are the value of the game after the agreement under one profile,
+      // and its comparisons differences of such values: affine where the caller shows that
+      // game affine in the continuous issues (AgreementProblem::continuation_affine: affine
+      // terminal payoffs, chance probabilities and shape independent of the issues). The
+      // problem's own constraints are shown linear by the caller as for any bargain. Nothing
+      // is concluded from values: a payoff after the agreement with a jump between a few
+      // probed points would be solved on the wrong set.
+      const AgreementProblem* original = &problem;
+      region.problem.affine = [original](const Vector& at) {
+        return original->continuation_affine && original->continuation_affine(at);
       };
-      region.problem.linear_constraints = [judged](const Vector& at) {
-        const std::vector<AgreementConstraint>& constraints = judged->problem.constraints;
-        auto all = [&constraints](const Vector& x, Vector* out) {
-          out->resize(constraints.size());
-          for (std::size_t k = 0; k < constraints.size(); ++k) (*out)[k] = constraints[k].value(x);
-        };
-        return LooksAffine(judged->problem, all, at);
+      const std::size_t own_constraints = problem.constraints.size();
+      region.problem.linear_constraints = [original, own_constraints](const Vector& at) {
+        if (own_constraints > 0 && !(original->linear_constraints && original->linear_constraints(at))) return false;
+        return original->continuation_affine && original->continuation_affine(at);
       };
       try {
         region.result = SolveAgreement(region.problem, region.utility, AgreementMethod::kExactOrSearch);

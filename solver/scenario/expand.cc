@@ -282,6 +282,17 @@ class Expander {
   std::size_t evaluations = 0, payoff_evaluations = 0;
   std::vector<Step> history_;
 
+  // Expands while checking that the game is affine in the slots `moving` lists (ContinuationAffine):
+  // every terminal payoff affine in them, every other formula (conditions, action sets,
+  // probabilities, loop bounds) reading none, each computed variable that reads one affine in
+  // them (it then moves too, and is added to `moving`), and no bargain. The verdict in
+  // affine_ok().
+  void CheckAffineIn(std::vector<int>* moving) {
+    checking_ = moving;
+    affine_ok_ = true;
+  }
+  bool affine_ok() const { return affine_ok_; }
+
  private:
   void Prepare() {
     // Intern the labels once.
@@ -390,6 +401,7 @@ class Expander {
   double Eval(const Expression& e) {
     ++evaluations;
     if (replaying_) return Replayed(e);
+    if (checking_) CheckIndependent(e);
     const double v = evaluator_.Evaluate(e);
     if (recording_) recording_->emplace_back(e.id(), v);
     return v;
@@ -481,11 +493,46 @@ class Expander {
 
   // A formula's value, not counted as an evaluation (loop bounds, unrolled once).
   double Value(const Formula& f) {
+    if (f.expr && checking_) CheckIndependent(*f.expr);
     return f.literal ? f.literal->ToDouble() : evaluator_.Evaluate(*f.expr);
   }
 
   void RunCompute(const StageDef& def) {
+    if (checking_) {
+      RunComputeChecking(def);
+      return;
+    }
     for (const auto& [slot, expr] : def.compute) vars_[slot] = Eval(*expr);
+  }
+
+  // ---- The affinity check of a game after an agreement (CheckAffineIn) ------------------
+  // A formula other than a payoff or a computed variable: it must read no moving slot on the
+  // branches the current values take (then it gives the same value anywhere in the package).
+  void CheckIndependent(const Expression& e) {
+    if (!affine_ok_ || affine_exempt_) return;
+    bool read = false;
+    evaluator_.EvaluateWatching(e, *checking_, &read);
+    if (read) affine_ok_ = false;
+  }
+  // A payoff: affine in the moving slots (formula::Evaluator::AffineIn).
+  void CheckAffine(const Expression& e) {
+    if (affine_ok_ && !evaluator_.AffineIn(e, *checking_)) affine_ok_ = false;
+  }
+  // RunCompute in the check: a computed variable that reads a moving slot must be affine in
+  // them, and moves from then on (an affine function of affine functions is affine).
+  void RunComputeChecking(const StageDef& def) {
+    for (const auto& [slot, expr] : def.compute) {
+      bool read = false;
+      evaluator_.EvaluateWatching(*expr, *checking_, &read);
+      if (read) {
+        CheckAffine(*expr);
+        if (std::find(checking_->begin(), checking_->end(), slot) == checking_->end())
+          checking_->push_back(slot);
+      }
+      affine_exempt_ = true;
+      vars_[slot] = Eval(*expr);
+      affine_exempt_ = false;
+    }
   }
 
   // Runs the program from pc until a stage creates a node (pushed as a frame) or the history
@@ -539,6 +586,11 @@ class Expander {
       } else if (games_ && games_->remember && f.expr) {
         x = RememberedPayoff(*f.expr);
         if (recording_) recording_->emplace_back(f.expr->id(), x);
+      } else if (checking_) {
+        if (f.expr) CheckAffine(*f.expr);
+        affine_exempt_ = true;
+        x = Eval(f);
+        affine_exempt_ = false;
       } else {
         x = Eval(f);
       }
@@ -733,6 +785,7 @@ class Expander {
     const StageDef& def = impl_.stages[program_[pc].index];
     const BargainDef& b = *def.bargain;
     PARLEY_CHECK(!replaying_);  // a recording that met a bargain is not replayed
+    affine_ok_ = false;  // an agreement's value is not shown affine in anything (CheckAffineIn)
     if (recording_) {
       recording_->clear();
       recording_ = nullptr;
@@ -811,11 +864,16 @@ class Expander {
       input.linear_constraints = [c = &context](const std::vector<double>& values) {
         return c->self->ConstraintsAffine(*c->def, values);
       };
+    if (!b.after.empty())
+      input.continuation_affine = [c = &context](const std::vector<double>& values) {
+        return c->self->ContinuationAffine(c->pc, *c->def, values);
+      };
     struct AffineScope {
       bargaining::AgreementProblem& problem;
       ~AffineScope() {
         problem.affine = nullptr;
         problem.linear_constraints = nullptr;
+        problem.continuation_affine = nullptr;
       }
     } affine_scope{input};
     // Affine payoffs without links or stages after the agreement: the exact method only
@@ -1622,11 +1680,19 @@ class Expander {
   // `constraints`, as BargainProblem lists them) is certainly affine in its continuous issues
   // over the package of these issue values (AffineSlots).
   bool ConstraintsAffine(const StageDef& def, const std::vector<double>& values) {
+    const BargainDef& b = *def.bargain;
     std::array<int, 64> moving;
-    const std::size_t count = AffineSlots(def, values, moving);
+    std::size_t count = 0;
+    if (b.after.empty()) {
+      count = AffineSlots(def, values, moving);
+    } else {
+      std::vector<int>& after = after_moving_;
+      if (!AfterMovingSlots(def, values, after) || after.size() > moving.size()) return false;
+      std::copy(after.begin(), after.end(), moving.begin());
+      count = after.size();
+    }
     if (count == 0) return false;
     const std::span<const int> slots(moving.data(), count);
-    const BargainDef& b = *def.bargain;
     for (const BargainIssueDef& issue : b.issues) {
       if (issue.discrete) continue;
       if (!issue.from_links.empty() && !(issue.from.expr && evaluator_.AffineIn(*issue.from.expr, slots))) return false;
@@ -1635,6 +1701,56 @@ class Expander {
     for (const BargainConstraintDef& constraint : b.constraints)
       if (!evaluator_.AffineIn(*constraint.lhs, slots) || !evaluator_.AffineIn(*constraint.rhs, slots)) return false;
     return true;
+  }
+
+  // AffineSlots for a bargain with stages after the agreement, into `moving`: the continuous
+  // issues, then each of the stage's computed variables that reads one of them (on the
+  // branches the current values take), which must be affine in those before it; false when
+  // one is not, or reads a variable computed at or after its own place (it would see the
+  // value of the call before). Leaves the issues and the computed variables at these values.
+  bool AfterMovingSlots(const StageDef& def, const std::vector<double>& values, std::vector<int>& moving) {
+    const BargainDef& b = *def.bargain;
+    SetIssues(def, values);
+    moving.clear();
+    for (const BargainIssueDef& issue : b.issues)
+      if (!issue.discrete) moving.push_back(issue.var_slot);
+    for (std::size_t k = 0; k < def.compute.size(); ++k) {
+      const Expression& e = *def.compute[k].second;
+      for (int slot : e.used_slots())
+        for (std::size_t later = k; later < def.compute.size(); ++later)
+          if (def.compute[later].first == slot) return false;
+      bool read = false;
+      evaluator_.EvaluateWatching(e, moving, &read);
+      if (!read) continue;
+      if (!evaluator_.AffineIn(e, moving)) return false;
+      moving.push_back(def.compute[k].first);
+    }
+    return true;
+  }
+
+  // Whether the game after an agreement on bargain `def` (its `after_agreement` stages) is
+  // certainly affine in the continuous issues over the package of these issue values: the
+  // game expanded at these values while checking it (CheckAffineIn), from the slots that move
+  // with the issues (AfterMovingSlots). The variables are put back.
+  bool ContinuationAffine(std::size_t pc, const StageDef& def, const std::vector<double>& values) {
+    const BargainDef& b = *def.bargain;
+    std::vector<double> saved(vars_, vars_ + num_vars_);
+    struct Restore {
+      double* vars;
+      const std::vector<double>& saved;
+      ~Restore() { std::copy(saved.begin(), saved.end(), vars); }
+    } restore{vars_, saved};
+    std::vector<int> moving;
+    if (!AfterMovingSlots(def, values, moving)) return false;
+    GameBuilder branch(impl_.info.players);
+    branch.SetMaxNodes(max_nodes_);
+    Expansion inner_out;
+    Expander<GameBuilder> inner(impl_, evaluator_, branch, options_, inner_out, nullptr);
+    inner.CheckAffineIn(&moving);
+    inner.history_ = history_;
+    inner.history_.push_back({pc, 0, def.label_values[0]});
+    inner.RunAfter(b.after);
+    return inner.affine_ok();
   }
 
   static bool ReadsSlot(const Formula& f, int slot) {
@@ -1783,6 +1899,12 @@ class Expander {
   std::unordered_map<std::string, SharedSet> shared_;
   std::vector<double> after_saved_;
   std::vector<double> probes_;  // AgreementPayoffs' probes of later computed variables
+  // CheckAffineIn's moving slots (null: no check), its verdict so far, and whether the formula
+  // being evaluated is a payoff or a computed variable (checked on their own terms).
+  std::vector<int>* checking_ = nullptr;
+  std::vector<int> after_moving_;  // ConstraintsAffine's moving slots (AfterMovingSlots)
+  bool affine_ok_ = true;
+  bool affine_exempt_ = false;
   std::vector<double> bargain_saved_, bargain_d_;  // MakeBargainNode's (see there)
   // While a bargain's solver runs: SetIssues evaluates only the computed variables flagged
   // in split_moves_ once it has run them all (BargainSplit).

@@ -318,6 +318,69 @@ payoffs:
     CHECK(Payoffs(*s)[2] == doctest::Approx(1));
   }
 
+  TEST_CASE("after an agreement: a jump in a payoff between probed points is not solved as affine") {
+    // The Seller gets a bonus of 4 for a price in [6, 8]. Nash with equal powers over
+    // (price + bonus, 10 - price): without the bonus p (10 - p) peaks at p = 5 (25); with it
+    // (p + 4)(10 - p) falls for p > 3, so on [6, 8] it peaks at p = 6: 10 x 4 = 40 > 25. The
+    // game after the agreement (a referee's choice) was once judged affine from its values at
+    // the corners and three interior points, which miss the jump: "exact" at p = 5. Its
+    // formulas show the `if` on the price, so the regions are solved by the search.
+    auto s = Read(R"(title: bonus
+players: [Seller, Buyer, Referee]
+stages:
+  - name: deal
+    bargain:
+      parties: [Seller, Buyer]
+      issues:
+        price: {from: 0, to: 10}
+      after_agreement:
+        - name: check
+          player: Referee
+          actions: [pass, stop]
+payoffs:
+  Seller: if(deal == agree, price + if(price >= 6 and price <= 8, 4, 0), 0)
+  Buyer: if(deal == agree, 10 - price, 0)
+  Referee: if(check == pass, 1, 0)
+)");
+    const BargainRecord& b = s->bargains[0];
+    CHECK(b.step.optimality != bargaining::Optimality::kExact);
+    CHECK(b.step.issue_values[0] >= 6);
+    CHECK(b.step.issue_values[0] < 6.05);
+    auto u = Payoffs(*s);
+    CHECK(u[0] * u[1] > 39.5);
+  }
+
+  TEST_CASE("after an agreement: computed variables and chance in the game after it") {
+    // A fee of 0.1 x computed after the agreement: A gets 0.9 x when cleared, B 1 - x, and
+    // R clears iff x <= 0.6. The game after the agreement is affine in x (the fee is), so the
+    // regions are exact: on the clear region 0.8 ln(0.9 x) + 0.2 ln(1 - x) rises up to x = 0.8,
+    // so x = 0.6, payoffs (0.54, 0.4, 0).
+    const std::string fee = With(With(kReview, "      after_agreement:\n",
+                                      "      after_agreement:\n"
+                                      "        - name: fees\n"
+                                      "          compute:\n"
+                                      "            fee: 0.1 * x\n"),
+                                 "A: if(review == clear, x, 0)", "A: if(review == clear, x - fee, 0)");
+    auto s = Read(fee);
+    CHECK(s->bargains[0].step.optimality == bargaining::Optimality::kExact);
+    CHECK(std::abs(s->bargains[0].step.issue_values[0] - 0.6) < 1e-12);
+    CHECK(std::abs(Payoffs(*s)[0] - 0.54) < 1e-12);
+    CHECK(std::abs(Payoffs(*s)[1] - 0.4) < 1e-12);
+    // A fee of 0.1 x^2 is not affine in x: no longer exact (the search's answer, still at 0.6).
+    auto t = Read(With(fee, "fee: 0.1 * x", "fee: 0.1 * x * x"));
+    CHECK(t->bargains[0].step.optimality != bargaining::Optimality::kExact);
+    CHECK(std::abs(t->bargains[0].step.issue_values[0] - 0.6) < 1e-3);
+    // Nor is a chance move whose probability reads x (a value times x is quadratic).
+    auto c = Read(With(fee, "          actions: [clear, block]\n",
+                       "          actions: [clear, block]\n"
+                       "        - name: court\n"
+                       "          player: nature\n"
+                       "          condition: review == block\n"
+                       "          actions: [upheld, overturned]\n"
+                       "          probabilities: [x, 1 - x]\n"));
+    CHECK(c->bargains[0].step.optimality != bargaining::Optimality::kExact);
+  }
+
   TEST_CASE("after an agreement: a block that a court will likely overturn (a chance node)") {
     // After a block a court rules by chance: the block is upheld (everyone 0) with
     // probability 0.05, overturned (the deal stands) with 0.95. R's clear pays it 0.6 - x, a
