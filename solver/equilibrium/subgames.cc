@@ -68,6 +68,7 @@ struct Counters {
   std::vector<std::string> lp_notes;  // the LP engines' notes, each once
   std::vector<double> trace_beliefs;   // per node, the logit traces' beliefs (-1: none)
   double gain_beyond_rounding = 0;     // doubles: CheckSubgameGain's of the result
+  double gain_rounding = 0;            // and its bound on rounding (gains below it unseen)
 };
 
 // Rounding of a value computed in doubles, relative to the sum of the |payoffs| it adds up
@@ -224,6 +225,7 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
     const GainCheck check = CheckSubgameGain(game, index, behavior, &roots, kRoundingRelative);
     gain = check.gain;
     count.gain_beyond_rounding = check.beyond_rounding;
+    count.gain_rounding = check.rounding;
   } else {
     gain = MaxSubgameGain<T>(game, index, behavior, &roots);
   }
@@ -299,6 +301,10 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
     else if (eq.max_gain > options.tolerance)
       solution.notes.push_back("the largest gain from deviating, " + Gain(eq.max_gain) +
                                ", is rounding: it is below 1e-13 of the payoffs it is computed from");
+    else if (count.gain_rounding > options.tolerance)
+      solution.notes.push_back("verified in floating point to within " + Gain(count.gain_rounding) +
+                               ": where values that large meet at one information set, a smaller gain is "
+                               "below their rounding (--exact settles it)");
     if (!why_exact.empty()) {
       solution.notes.push_back(why_exact + "; recomputed in exact rational arithmetic");
       exact = true;

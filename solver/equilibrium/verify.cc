@@ -39,39 +39,40 @@ std::vector<T> NodeValuesAs(const Game& game, const ActionIndex& index,
 
 namespace {
 
-// MaxSubgameGain's pass. With kScale (doubles), it also carries, beside every value, the same
-// sum over |payoff| (the magnitude the value's rounding is relative to), and returns beside
-// the largest gain the largest of each gain less `relative` times its two magnitudes.
+// MaxSubgameGain's pass. Each player's gain in a subgame is the value of its best response
+// there less the value of its strategy, both at the subgame's root. The two are not computed
+// and then subtracted: a payoff of 1e15 elsewhere in the subgame is in both and would round a
+// gain of 0.005 at a set whose own stakes are 0.01 away entirely. Instead, at each of the
+// player's information sets (deepest first), with C(a) the reach-weighted value of action a
+// followed by the player's strategy below and D(a) the best response's gain below a, the
+// gain at the set is max_a [D(a) + C(a) - sum_b sigma(b) C(b)]: differences of the values of
+// one set's actions, at the magnitude of that set's own stakes. A sequence's D sums its
+// sets' gains, and the subgame's gain is the sum over its top sets (the payoffs no choice of
+// the player's reaches cancel out). With kScale (doubles), the same recursion carries the
+// magnitude each gain's rounding is relative to (at a set, the largest sum of |payoff| below
+// one of its actions, plus the largest carried below), and returns beside the largest gain
+// the largest of each gain less `relative` times its magnitude.
+template <class T>
+struct GainResult {
+  T gain = 0, beyond = 0;
+  double rounding = 0;
+};
+
 template <class T, bool kScale>
-std::pair<T, T> GainPass(const Game& game, const ActionIndex& index, const std::vector<T>& behavior,
-                         const std::vector<char>* roots_in, double relative) {
+GainResult<T> GainPass(const Game& game, const ActionIndex& index, const std::vector<T>& behavior,
+                       const std::vector<char>* roots_in, double relative) {
   const NodeId n = game.num_nodes();
   const int np = game.num_players();
   std::vector<char> own_roots;
   if (!roots_in) own_roots = ProperSubgameRoots(game);
   const std::vector<char>& roots = roots_in ? *roots_in : own_roots;
-  std::vector<T> values = NodeValuesAs<T>(game, index, behavior);
-  std::vector<double> magnitudes;  // kScale: NodeValuesAs over |payoff|
-  if constexpr (kScale) {
-    magnitudes.assign(static_cast<std::size_t>(n) * np, 0.0);
-    for (NodeId v = n; v-- > 0;) {
-      double* out = &magnitudes[static_cast<std::size_t>(v) * np];
-      if (!game.is_terminal(v)) {
-        std::uint32_t first = index.first(game.infoset(v));
-        auto kids = game.children(v);
-        for (std::uint32_t a = 0; a < kids.size(); ++a)
-          if (behavior[first + a] != 0)
-            for (int i = 0; i < np; ++i)
-              out[i] += std::abs(behavior[first + a]) * magnitudes[static_cast<std::size_t>(kids[a]) * np + i];
-      }
-      if (game.outcome(v) != kNoOutcome)
-        for (int i = 0; i < np; ++i) out[i] += std::abs(game.payoff(game.outcome(v), i));
-    }
-  }
   std::vector<std::uint32_t> last(n);  // the player's own sequence (flat action) into v
-  std::vector<T> rho(n), bucket(index.size());
-  std::vector<double> scale(kScale ? index.size() : 0);  // |payoff| sums beside bucket
+  std::vector<T> rho(n), current(index.size()), gain_below(index.size());
+  // kScale: per sequence, the sum of |reach x payoff| below it, and the rounding magnitude of
+  // its gain_below.
+  std::vector<double> magnitude(kScale ? index.size() : 0), error(kScale ? index.size() : 0);
   T worst = 0, worst_beyond = 0;
+  double rounding = 0;
   std::vector<InfosetId> action_set(index.size());
   for (InfosetId h = 0; h < game.num_infosets(); ++h)
     for (std::uint32_t a = 0; a < game.num_actions(h); ++a) action_set[index(h, a)] = h;
@@ -87,31 +88,24 @@ std::pair<T, T> GainPass(const Game& game, const ActionIndex& index, const std::
     for (NodeId r = 0; r < n; ++r) {
       if (!roots[r] || game.is_terminal(r)) continue;
       const NodeId end = game.subtree_end(r);
-      T root_bucket = 0;
-      double root_scale = 0;
-      auto add = [&](std::uint32_t seq, const T& value, double magnitude) {
-        if (seq == kNone || game.infoset_nodes(action_set[seq]).front() < r) {
-          root_bucket += value;
-          if constexpr (kScale) root_scale += magnitude;
-        } else {
-          bucket[seq] += value;
-          if constexpr (kScale) scale[seq] += magnitude;
-        }
+      // A sequence of this subgame's (its set starts within it), or kNone for one before it.
+      auto inside = [&](std::uint32_t seq) {
+        return seq != kNone && game.infoset_nodes(action_set[seq]).front() >= r;
       };
       for (NodeId v = r; v < end; ++v)
         if (!game.is_terminal(v) && game.player(v) == p) {
           std::uint32_t first = index.first(game.infoset(v));
           for (std::uint32_t a = 0; a < game.num_actions(game.infoset(v)); ++a) {
-            bucket[first + a] = 0;
-            if constexpr (kScale) scale[first + a] = 0;
+            current[first + a] = 0;
+            gain_below[first + a] = 0;
+            if constexpr (kScale) magnitude[first + a] = error[first + a] = 0;
           }
         }
       rho[r] = 1;
       for (NodeId v = r; v < end; ++v) {
-        if (game.outcome(v) != kNoOutcome && rho[v] != 0) {
-          double magnitude = 0;
-          if constexpr (kScale) magnitude = std::abs(rho[v] * game.payoff(game.outcome(v), p));
-          add(last[v], rho[v] * PayoffAs<T>(game, game.outcome(v), p), magnitude);
+        if (game.outcome(v) != kNoOutcome && rho[v] != 0 && inside(last[v])) {
+          current[last[v]] += rho[v] * PayoffAs<T>(game, game.outcome(v), p);
+          if constexpr (kScale) magnitude[last[v]] += std::abs(rho[v] * game.payoff(game.outcome(v), p));
         }
         if (game.is_terminal(v)) continue;
         std::uint32_t first = index.first(game.infoset(v));
@@ -120,25 +114,51 @@ std::pair<T, T> GainPass(const Game& game, const ActionIndex& index, const std::
         for (std::uint32_t a = 0; a < kids.size(); ++a)
           rho[kids[a]] = own ? rho[v] : rho[v] * behavior[first + a];
       }
+      T root_gain = 0;
+      double root_error = 0;
       for (NodeId v = end; v-- > r;) {
         if (game.is_terminal(v) || game.player(v) != p) continue;
         InfosetId h = game.infoset(v);
         if (game.infoset_nodes(h).front() != v) continue;
-        std::uint32_t first = index.first(h);
-        std::uint32_t best = first;
-        for (std::uint32_t a = 1; a < game.num_actions(h); ++a)
-          if (bucket[first + a] > bucket[best]) best = first + a;
-        add(last[v], bucket[best], kScale ? scale[best] : 0.0);
+        const std::uint32_t first = index.first(h), k = game.num_actions(h);
+        T value = 0;  // the strategy's value at the set
+        for (std::uint32_t a = 0; a < k; ++a)
+          if (behavior[first + a] != 0) value += behavior[first + a] * current[first + a];
+        T best = gain_below[first] + (current[first] - value);
+        double local = 0, carried = 0, below = 0;
+        for (std::uint32_t a = 0; a < k; ++a) {
+          if (a > 0) {
+            T g = gain_below[first + a] + (current[first + a] - value);
+            if (g > best) best = g;
+          }
+          if constexpr (kScale) {
+            local = std::max(local, magnitude[first + a]);
+            carried = std::max(carried, error[first + a]);
+            below += magnitude[first + a];
+          }
+        }
+        const std::uint32_t parent = last[v];
+        if (inside(parent)) {
+          current[parent] += value;
+          gain_below[parent] += best;
+          if constexpr (kScale) {
+            magnitude[parent] += below;
+            error[parent] += carried + local;
+          }
+        } else {
+          root_gain += best;
+          if constexpr (kScale) root_error += carried + local;
+        }
       }
-      T gain = root_bucket - values[static_cast<std::size_t>(r) * np + p];
-      if (gain > worst) worst = gain;
+      if (root_gain > worst) worst = root_gain;
       if constexpr (kScale) {
-        const T beyond = gain - relative * (root_scale + magnitudes[static_cast<std::size_t>(r) * np + p]);
+        const T beyond = root_gain - relative * root_error;
         if (beyond > worst_beyond) worst_beyond = beyond;
+        rounding = std::max(rounding, relative * root_error);
       }
     }
   }
-  return {worst, kScale ? worst_beyond : worst};
+  return {worst, kScale ? worst_beyond : worst, rounding};
 }
 
 }  // namespace
@@ -146,13 +166,13 @@ std::pair<T, T> GainPass(const Game& game, const ActionIndex& index, const std::
 template <class T>
 T MaxSubgameGain(const Game& game, const ActionIndex& index, const std::vector<T>& behavior,
                  const std::vector<char>* roots) {
-  return GainPass<T, false>(game, index, behavior, roots, 0).first;
+  return GainPass<T, false>(game, index, behavior, roots, 0).gain;
 }
 
 GainCheck CheckSubgameGain(const Game& game, const ActionIndex& index, const std::vector<double>& behavior,
                            const std::vector<char>* roots, double relative) {
-  auto [gain, beyond] = GainPass<double, true>(game, index, behavior, roots, relative);
-  return {gain, beyond};
+  const GainResult<double> r = GainPass<double, true>(game, index, behavior, roots, relative);
+  return {r.gain, r.beyond, r.rounding};
 }
 
 template std::vector<double> NodeValuesAs<double>(const Game&, const ActionIndex&,

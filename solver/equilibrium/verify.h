@@ -33,15 +33,17 @@ T MaxSubgameGain(const model::Game& game, const ActionIndex& index, const std::v
                  const std::vector<char>* roots = nullptr);
 
 // MaxSubgameGain in doubles, and what of it rounding cannot explain: for each subgame and
-// player, the gain less `relative` times the magnitudes of the two values it is the
-// difference of (the same sums over |payoff|, the size their rounding is relative to), the
+// player, the gain less `relative` times the magnitude its rounding is relative to (at each
+// of the player's sets, the sums over |payoff| below its actions: the gain is computed from
+// differences of one set's action values, never of two values at the subgame's root), the
 // largest of these. A game paid in billions has gains of 1e-7 from rounding alone, which
-// `beyond_rounding` discounts; one whose large payoffs are reached with probability 0 keeps
-// its small gains (the best response of a player with stakes of 1 is not excused by another's
-// stakes of 1e30).
+// `beyond_rounding` discounts; one whose large payoffs lie elsewhere keeps its small gains
+// (the best response of a player with stakes of 0.01 is not excused by a payoff of 1e15 in
+// another branch). `rounding` is the largest of those bounds: gains below it are not seen.
 struct GainCheck {
   double gain = 0;
   double beyond_rounding = 0;
+  double rounding = 0;
 };
 GainCheck CheckSubgameGain(const model::Game& game, const ActionIndex& index,
                            const std::vector<double>& behavior, const std::vector<char>* roots,

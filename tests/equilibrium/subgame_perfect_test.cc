@@ -295,6 +295,72 @@ TEST_SUITE("subgame perfect") {
     CHECK(BruteForceGain(*g, b) == doctest::Approx(0.5));
   }
 
+  // Chance picks "big" (both players paid 1e15 whatever P2 does) or "small", where P1's d
+  // beats u by 1/100 at both nodes of its set A and P2's r is strictly better there; P2's set
+  // B holds the big node too. Small stakes beside a constant that rounding would swallow.
+  constexpr const char* kBigBeside = R"(EFG 2 R "small stakes beside a big constant" { "P1" "P2" }
+""
+c "" 1 "" { "big" 1/2 "small" 1/2 } 0
+p "" 2 1 "B" { "l" "r" } 0
+t "" 1 "" { 1000000000000000 1000000000000000 }
+t "" 2 "" { 1000000000000000 1000000000000000 }
+p "" 1 1 "A" { "u" "d" } 0
+p "" 2 1 0
+t "" 3 "" { 0 0 }
+t "" 4 "" { 0 1/100 }
+p "" 2 1 0
+t "" 5 "" { 1/100 0 }
+t "" 6 "" { 1/100 1/100 }
+)";
+
+  TEST_CASE("a gain of 0.005 is seen beside payoffs of 1e15 in another branch") {
+    auto g = Efg(kBigBeside);
+    ActionIndex index(*g);
+    // (u, l): P1's d gains 1/100 at the small branch, reached with 1/2: 0.005 at the root. Its
+    // values there are 5e14 + 0 against 5e14 + 0.005, which doubles cannot tell apart (the
+    // spacing at 5e14 is 0.0625); the set's own action values can.
+    std::vector<double> b(index.size(), 0.0);
+    for (InfosetId h = 0; h < g->num_infosets(); ++h) {
+      if (g->infoset_label(h).empty()) {  // chance: 1/2 each
+        b[index(h, 0)] = b[index(h, 1)] = 0.5;
+      } else {
+        b[index(h, 0)] = 1;  // B: l, A: u
+      }
+    }
+    const GainCheck check = CheckSubgameGain(*g, index, b, nullptr, 1e-13);
+    CHECK(check.gain == doctest::Approx(0.005).epsilon(1e-9));
+    CHECK(check.beyond_rounding > 1e-9);
+    // Solved: the floating-point profile fails, exact arithmetic gives the only equilibrium
+    // (d, r): d is dominant at A, and r then pays P2 1/100 at the small branch.
+    Solution s = SolveSubgamePerfect(*g);
+    const Equilibrium& eq = s.equilibria.at(0);
+    CHECK(Prob(*g, eq, "A", "d") == 1);
+    CHECK(Prob(*g, eq, "B", "r") == 1);
+    CHECK(s.exact);
+  }
+
+  TEST_CASE("a gain below the rounding of one set's values is not called 0 silently") {
+    // Zero-sum, the big node in P2's set: P2's r gains 0.005 on values of 5e14 at B itself,
+    // below their rounding. Floating point keeps l, and says to what precision it verified.
+    std::string text = kBigBeside;
+    auto replace = [&](const std::string& from, const std::string& to) {
+      text.replace(text.find(from), from.size(), to);
+    };
+    replace("{ 1000000000000000 1000000000000000 }", "{ 1000000000000000 -1000000000000000 }");
+    replace("{ 1000000000000000 1000000000000000 }", "{ 1000000000000000 -1000000000000000 }");
+    replace("{ 0 1/100 }", "{ -1/100 1/100 }");
+    replace("{ 1/100 0 }", "{ 1/100 -1/100 }");
+    replace("{ 1/100 1/100 }", "{ 0 0 }");
+    auto g = Efg(text);
+    Solution s = SolveSubgamePerfect(*g);
+    bool noted = false;
+    for (const std::string& note : s.notes) noted = noted || note.find("verified in floating point to within") == 0;
+    CHECK(noted);
+    SubgamePerfectOptions exact;
+    exact.exact = true;
+    CHECK(Prob(*g, SolveSubgamePerfect(*g, exact).equilibria.at(0), "B", "r") == 1);
+  }
+
   TEST_CASE("proper subgames by preorder ranges") {
     auto g = Efg(kEntry);
     std::vector<char> roots = ProperSubgameRoots(*g);
