@@ -17,6 +17,38 @@ using Policy = policies::policy<policies::promote_double<false>, policies::promo
 
 const boost::math::normal_distribution<double, Policy> kStandardNormal(0.0, 1.0);
 
+// log Q(z), Q the standard normal's survival function, for z > 0 where Q may underflow:
+// log phi(z) + log R(z), R the Mills ratio Q / phi by its continued fraction (Laplace)
+// R(z) = 1 / (z + 1 / (z + 2 / (z + 3 / (z + ...)))), evaluated from 200 terms down (at
+// z >= 30, where it is used, the terms beyond the first dozen no longer move a double).
+double LogUpperTail(double z) {
+  double t = z;
+  for (int k = 200; k >= 1; --k) t = z + k / t;
+  return -0.5 * z * z - 0.91893853320467274178 - std::log(t);  // 0.918... = ln sqrt(2 pi)
+}
+
+// The truncated standard normal on [a, b], a >= 30 (the window far in the upper tail, where
+// Q(a) is below 1e-197 and underflows a little further on), at probability u: the z with
+// Q(z) = Q(a) - u (Q(a) - Q(b)), by Newton's method on log Q (d/dz log Q = -1 / R), kept in
+// [a, b].
+double FarUpperTail(double a, double b, double u) {
+  const double la = LogUpperTail(a);
+  const double ratio = std::isinf(b) ? 0.0 : std::exp(LogUpperTail(b) - la);  // Q(b) / Q(a)
+  const double target = la + std::log1p(-u * (1 - ratio));
+  if (std::isinf(target)) return b;
+  double z = a;
+  for (int i = 0; i < 100; ++i) {
+    double t = z;
+    for (int k = 200; k >= 1; --k) t = z + k / t;  // 1 / R(z)
+    const double f = LogUpperTail(z) - target;
+    double next = z + f / t;  // z - f / (d log Q / dz), d log Q / dz = -t
+    next = std::clamp(next, a, b);
+    if (std::abs(next - z) <= 1e-15 * std::abs(z)) return next;
+    z = next;
+  }
+  return z;
+}
+
 }  // namespace
 
 double NormalQuantile(double p) {
@@ -36,6 +68,12 @@ double TruncatedNormalByInversion(double mean, double sd, double lo, double hi, 
   if (!(sd > 0)) return std::clamp(mean, lo, hi);
   const double a = (lo - mean) / sd, b = (hi - mean) / sd;
   double z;
+  // A window 30 or more standard deviations out (a mean far outside the range): in log
+  // space, where the tail's probabilities do not underflow (below, the window's bounds were
+  // both 0 in doubles, and every draw fell on the range's end nearer the mean). The lower
+  // tail by symmetry.
+  if (a >= 30) return std::clamp(mean + sd * FarUpperTail(a, b, u), lo, hi);
+  if (b <= -30) return std::clamp(mean - sd * FarUpperTail(-b, -a, 1 - u), lo, hi);
   if (a > 0) {
     // The window lies in the upper tail: invert the survival function, whose values there
     // are not rounded towards 1.

@@ -58,6 +58,36 @@ TEST_SUITE("random") {
       }
   }
 
+  TEST_CASE("a truncated normal whose mean lies far outside its range") {
+    // N(5, 0.1^2) on [0, 1]: the range is 40 to 50 standard deviations below the mean, where
+    // Phi underflows a double, and every draw once fell on 0, the end away from the mean.
+    // The density there is proportional to exp(-((x - 5)^2 - 16) / 0.02), nearly 400 e^(400
+    // (x - 1)): its quantiles checked against that density integrated by Simpson's rule,
+    // F(q) = int_0^q / int_0^1 (an independent route: no normal distribution function).
+    auto density = [](double x) { return std::exp(-((x - 5) * (x - 5) - 16) / 0.02); };
+    auto integral = [&](double from, double to) {
+      const int n = 200000;  // even
+      const double h = (to - from) / n;
+      double sum = density(from) + density(to);
+      for (int i = 1; i < n; ++i) sum += (i % 2 ? 4 : 2) * density(from + i * h);
+      return sum * h / 3;
+    };
+    const double total = integral(0.9, 1.0);  // below 0.9 the density is below e^-40 of its top
+    for (double u : {0.05, 0.5, 0.95}) {
+      const double q = TruncatedNormalByInversion(5, 0.1, 0, 1, u);
+      CHECK(q > 0.99);
+      CHECK(q < 1);
+      CHECK(integral(0.9, q) / total == doctest::Approx(u).epsilon(1e-6));
+    }
+    // The median is near 1 - ln 2 / 400 = 0.99826713 (the exponential approximation).
+    CHECK(TruncatedNormalByInversion(5, 0.1, 0, 1, 0.5) == doctest::Approx(0.99826713).epsilon(1e-5));
+    // The same window mirrored (mean -4, range [0, 1]) and an open range above.
+    CHECK(TruncatedNormalByInversion(-4, 0.1, 0, 1, 0.5) == doctest::Approx(1 - 0.99826713).epsilon(1e-3));
+    const double far = TruncatedNormalByInversion(0, 1, 40, HUGE_VAL, 0.5);
+    // Q(z) = Q(40) / 2 with Q(z) ~ phi(z) / z: z ~ 40 + ln 2 / 40 = 40.0173.
+    CHECK(far == doctest::Approx(40.0173).epsilon(1e-4));
+  }
+
   TEST_CASE("draws are pinned: the same bits give the same values on any standard library") {
     // The first uniform of stream (seed 1, sample 0) and the beta and normal draws made from it
     // by inversion; the expected values are the quantiles of that uniform, computed above by
