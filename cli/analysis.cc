@@ -148,12 +148,17 @@ struct ThresholdsCommand {
   std::function<int()> Setup(CLI::App& app) {
     in.Add(app, true, false);
     app.add_option("--vary", vary, "NAME=LO:HI: the parameter and its range")->required();
-    app.add_option("--grid", grid, "Grid points searched for changes before bisection (2 to 10^7)")
-        ->capture_default_str();
+    grid_option = app.add_option("--grid", grid, "Grid points searched for changes before bisection (2 to 10^7)")
+                      ->capture_default_str();
     return [this] { return Run(); };
   }
+  CLI::Option* grid_option = nullptr;
 
   int Run() {
+    // NAME=LO:HI:N gives the grid as sweep's --vary does; with --grid as well, one would be
+    // dropped silently.
+    if (grid_option->count() > 0 && std::count(vary.begin(), vary.end(), ':') >= 2)
+      throw Error("--vary '" + vary + "' gives the grid's N and --grid gives it again; give it once");
     analysis::Model model = in.Load();
     analysis::Axis axis = analysis::ParseAxis(model, vary, ParseGrid(grid, 10'000'000, "10^7"));
     in.Describe(model, {axis.parameter});

@@ -202,6 +202,10 @@ payoffs:
     auto unknown = RunParley("thresholds " + file + " --vary pwer=0:1");
     CHECK(unknown.exit_code == 1);
     CHECK(unknown.err.find("unknown parameter 'pwer'") != std::string::npos);
+    // The grid given twice (NAME=LO:HI:N and --grid): once the N overrode --grid silently.
+    auto twice = RunParley("thresholds " + file + " --vary power=0:1:5 --grid 11");
+    CHECK(twice.exit_code == 1);
+    CHECK(twice.err.find("give it once") != std::string::npos);
     auto efg = RunParley("sweep '" + SourcePath("tests/data/entry_deterrence.efg") + "' --vary x=0:1:2");
     CHECK(efg.exit_code == 1);
     auto shard = RunParley("montecarlo " + file + " --shard 5/4");
