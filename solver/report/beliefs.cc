@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "solver/equilibrium/sequence_form.h"
+#include "solver/model/number.h"
 #include "solver/report/solution.h"
 
 namespace parley::report {
@@ -27,15 +29,59 @@ std::string BeliefsText(const model::Game& game, const equilibrium::Equilibrium&
   return out.str();
 }
 
+namespace {
+
+// Set h's beliefs in exact arithmetic (ExactBeliefs' rule, WriteSetBeliefsJson); empty when
+// they cannot be had that way (a trace's limit, or no reach from the subgame root).
+std::vector<Rational> ExactBeliefs(const model::Game& game, const equilibrium::Equilibrium& eq,
+                                   model::InfosetId h, const std::vector<char>& roots) {
+  auto nodes = game.infoset_nodes(h);
+  std::vector<Rational> out;
+  if (eq.belief_source[h] == equilibrium::BeliefSource::kUnspecified) {
+    out.assign(nodes.size(), Rational(1, static_cast<long>(nodes.size())));
+    return out;
+  }
+  if (eq.belief_source[h] != equilibrium::BeliefSource::kBayes &&
+      eq.belief_source[h] != equilibrium::BeliefSource::kSubgame)
+    return {};
+  equilibrium::ActionIndex index(game);
+  // The nearest proper subgame root above the set (a set of two or more nodes holds none).
+  model::NodeId r = nodes.front();
+  while (r != 0 && !roots[r]) r = game.parent(r);
+  Rational sum = 0;
+  for (model::NodeId x : nodes) {
+    Rational reach = 1;
+    for (model::NodeId v = x; v != r && reach != 0;) {
+      const model::NodeId up = game.parent(v);
+      reach *= eq.exact_behavior[index.first(game.infoset(up)) + game.action_into(v)];
+      v = up;
+    }
+    out.push_back(reach);
+    sum += reach;
+  }
+  if (sum == 0) return {};
+  for (Rational& b : out) b /= sum;
+  return out;
+}
+
+}  // namespace
+
 void WriteSetBeliefsJson(JsonWriter& w, const model::Game& game, const equilibrium::Equilibrium& eq,
-                         model::InfosetId h) {
+                         model::InfosetId h, const std::vector<char>* exact_roots) {
   if (eq.beliefs.empty()) return;
+  std::vector<Rational> exact;
+  if (exact_roots && !eq.exact_behavior.empty()) exact = ExactBeliefs(game, eq, h, *exact_roots);
   w.Key("beliefs").BeginArray();
-  for (model::NodeId x : game.infoset_nodes(h)) {
+  auto nodes = game.infoset_nodes(h);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const model::NodeId x = nodes[i];
     w.BeginObject();
     w.Field("at", DescribeNode(game, x));
     w.Field("node", x);
-    w.Field("probability", eq.beliefs[x]);
+    if (!exact.empty())
+      w.Field("probability", FormatRational(exact[i]));
+    else
+      w.Field("probability", eq.beliefs[x]);
     w.EndObject();
   }
   w.EndArray();

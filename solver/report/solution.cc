@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "solver/equilibrium/sequence_form.h"
 #include "solver/model/number.h"
 #include "solver/report/beliefs.h"
 #include "solver/report/json_writer.h"
@@ -370,6 +371,8 @@ void WriteBehaviorJson(JsonWriter& w, const Game& game, const Equilibrium& eq, b
   ActionIndex index(game);
   std::vector<std::uint32_t> numbers = InfosetNumbers(game);
   const bool fractions = exact && !eq.exact_behavior.empty();
+  std::vector<char> roots;
+  if (fractions) roots = equilibrium::ProperSubgameRoots(game);
   w.BeginArray();
   for (InfosetId h = 0; h < game.num_infosets(); ++h) {
     int p = game.infoset_player(h);
@@ -388,7 +391,7 @@ void WriteBehaviorJson(JsonWriter& w, const Game& game, const Equilibrium& eq, b
       w.EndObject();
     }
     w.EndArray();
-    WriteSetBeliefsJson(w, game, eq, h);
+    WriteSetBeliefsJson(w, game, eq, h, fractions ? &roots : nullptr);
     w.Field("label", game.infoset_label(h));
     w.Field("number", numbers[h]);
     w.Field("player", p + 1);
@@ -449,8 +452,27 @@ void WriteSolutionJson(JsonWriter& w, const Game& game, const Solution& solution
       for (std::size_t k = 0; k + 1 < p.nodes.size(); ++k)
         w.String(game.action_label(game.infoset(p.nodes[k]), game.action_into(p.nodes[k + 1])));
       w.EndArray();
-      w.Field("payoffs", p.payoffs);
-      w.Field("probability", p.probability);
+      if (exact && !eq.exact_behavior.empty()) {
+        // The path's own fractions: the product of its moves' probabilities, the sum of the
+        // outcomes along it.
+        Rational probability = 1;
+        std::vector<Rational> payoffs(static_cast<std::size_t>(game.num_players()), Rational(0));
+        for (std::size_t k = 0; k < p.nodes.size(); ++k) {
+          const NodeId v = p.nodes[k];
+          if (game.outcome(v) != model::kNoOutcome)
+            for (int i = 0; i < game.num_players(); ++i)
+              payoffs[static_cast<std::size_t>(i)] += equilibrium::PayoffAs<Rational>(game, game.outcome(v), i);
+          if (k + 1 < p.nodes.size())
+            probability *= eq.exact_behavior[index.first(game.infoset(v)) + game.action_into(p.nodes[k + 1])];
+        }
+        w.Key("payoffs").BeginArray();
+        for (const Rational& x : payoffs) w.String(FormatRational(x));
+        w.EndArray();
+        w.Field("probability", FormatRational(probability));
+      } else {
+        w.Field("payoffs", p.payoffs);
+        w.Field("probability", p.probability);
+      }
       w.Key("terminal").Integer(p.terminal);
       w.EndObject();
     }

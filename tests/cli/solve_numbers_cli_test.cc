@@ -57,6 +57,37 @@ t "" 4 "r" { 1/100000000000000000000 -1/100000000000000000000 }
     for (const auto& note : json["notes"]) CHECK_FALSE(Has(note.get<std::string>(), "--exact"));
   }
 
+  TEST_CASE("exact JSON: beliefs, path probabilities and path payoffs are fractions too") {
+    // A signalling game: chance picks good (2/3) or bad (1/3), Ann sends in both, Bo (who
+    // sees only the signal) buys. By Bayes' rule Bo's beliefs are 2/3 and 1/3; the paths have
+    // those probabilities, and the good path pays the fee (-1, 0) at Bo's node plus (4, 2).
+    std::string path = WriteTempFile("signal_exact.efg", R"(EFG 2 R "tiny signalling game" { "Ann" "Bo" }
+""
+c "" 1 "state" { "good" 2/3 "bad" 1/3 } 0
+p "" 1 1 "Ann|good" { "send" "stay" } 0
+p "" 2 1 "Bo" { "buy" "pass" } 1 "fee" { -1, 0 }
+t "" 2 "deal" { 4 2 }
+t "" 0
+t "" 3 "home" { 1 1 }
+p "" 1 2 "Ann|bad" { "send" "stay" } 0
+p "" 2 1 0
+t "" 4 "sour deal" { 4 -3 }
+t "" 0
+t "" 3
+)");
+    auto json = nlohmann::json::parse(RunParley("solve '" + path + "' --exact --format json").out);
+    REQUIRE(json["exact"] == true);
+    const auto& eq = json["equilibria"][0];
+    CHECK(eq["behavior"][1]["beliefs"][0]["probability"] == "2/3");
+    CHECK(eq["behavior"][1]["beliefs"][1]["probability"] == "1/3");
+    CHECK(eq["path"][0]["probability"] == "2/3");
+    CHECK(eq["path"][0]["payoffs"] == nlohmann::json({"3", "2"}));
+    CHECK(eq["path"][1]["probability"] == "1/3");
+    // Without --exact: numbers (the same values in doubles).
+    auto fp = nlohmann::json::parse(RunParley("solve '" + path + "' --format json").out);
+    CHECK(fp["equilibria"][0]["path"][0]["probability"] == 2.0 / 3);
+  }
+
   TEST_CASE("a game without perfect recall is refused at its set's first node in the file") {
     // Ann forgets her first move: set 2 ("second") holds a node after L (line 3, indented by
     // 2) and one after R (line 6).
