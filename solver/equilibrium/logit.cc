@@ -1258,6 +1258,19 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
     }
     return StepVerdict::kGoOn;
   };
+  if (s.num_vars == 0) {
+    // Nothing to choose (every set has one action): the only profile, played at every lambda,
+    // is the limit; no branch to trace and nothing to polish. Verified like any other.
+    LogitStats stats;
+    trial = behavior;
+    WriteSingleActions(s, index, game, 1.0, trial);
+    stats.status = LogitStatus::kStepTooSmall;
+    if (accept(trial)) {
+      behavior = trial;
+      stats.status = LogitStatus::kConverged;
+    }
+    return stats;
+  }
   LogitStats stats = Trace(s, options, on_step);
   stats.polishes = polishes;
   if (stats.status != LogitStatus::kConverged && !sigma.empty())

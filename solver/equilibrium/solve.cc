@@ -50,11 +50,15 @@ Solution Solve(const model::Game& game, const SolveOptions& options) {
   o.method = options.method;
   o.logit.max_seconds = options.max_seconds;
   Solution solution = SolveSubgamePerfect(game, o);
-  if (options.all)
+  if (options.all) {
+    // Not an enumeration: the list is one equilibrium, not all that --all looks for.
+    solution.complete = false;
+    solution.stopped_by = "not enumerated";
     solution.notes.push_back(
         "--all enumerates every pure equilibrium for games of perfect information and every "
         "extreme equilibrium of two-player games (with --method auto); here one "
         "subgame-perfect equilibrium in behaviour strategies is shown");
+  }
   return solution;
 }
 

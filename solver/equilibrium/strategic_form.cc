@@ -17,15 +17,16 @@ namespace {
 
 constexpr std::uint32_t kNone = 0xffffffffu;
 
-// A number of the game stated exactly, by the rule Game::payoff_text follows: a computed
-// double has a huge denominator (2^52 and up), a stated fraction a modest one.
+// In a game with computed numbers, a number taken as exact: a computed double that is not a
+// short dyadic has a huge denominator (2^52 and up), a formula's 3/2 a modest one.
 bool StatedExactly(const Rational& value) { return mpz_sizeinbase(value.get_den_mpz_t(), 2) <= 40; }
 
 // A cell's payoff as the writers should show it: exact when the game's numbers all are (then
 // even sums over long chance paths stay fractions), else the double it rounds to (a game with
-// computed payoffs, such as a scenario's, gets decimals throughout).
+// computed payoffs, such as a scenario's, gets decimals throughout; the nearest double, which
+// GMP's get_d, truncating, is not).
 Number ToNumber(const Rational& value, bool exact_game) {
-  if (!exact_game) return Number(value.get_d());
+  if (!exact_game) return Number(parley::ToDouble(value));
   return Number(value, value.get_den() == 1 ? Number::Kind::kInteger : Number::Kind::kFraction);
 }
 
@@ -206,13 +207,19 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
   table.SetComment("Reduced strategic form of an extensive game: a strategy names the action at "
                    "each of its player's information sets in order of appearance, * where the "
                    "player's own earlier choices exclude the set.");
-  bool exact_game = true;
-  for (model::OutcomeId o = 0; o < game.num_outcomes() && exact_game; ++o)
-    for (int p = 0; p < np; ++p) exact_game = exact_game && StatedExactly(game.exact_payoff(o, p));
-  for (InfosetId h = 0; h < game.num_infosets() && exact_game; ++h)
-    if (game.infoset_player(h) == model::kChancePlayer)
-      for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
-        exact_game = exact_game && StatedExactly(game.exact_chance_prob(h, a));
+  // Exact when every number of the game was stated exactly (1/3, 1e-15 and
+  // 1/100000000000000000000 alike), or, in a game with computed numbers, when all of them have
+  // modest denominators (a formula's 3/2).
+  bool exact_game = game.numbers_stated_exactly();
+  if (!exact_game) {
+    exact_game = true;
+    for (model::OutcomeId o = 0; o < game.num_outcomes() && exact_game; ++o)
+      for (int p = 0; p < np; ++p) exact_game = exact_game && StatedExactly(game.exact_payoff(o, p));
+    for (InfosetId h = 0; h < game.num_infosets() && exact_game; ++h)
+      if (game.infoset_player(h) == model::kChancePlayer)
+        for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
+          exact_game = exact_game && StatedExactly(game.exact_chance_prob(h, a));
+  }
   for (std::size_t c = 0; c < cells; ++c)
     for (int p = 0; p < np; ++p) table.SetPayoff(c, p, ToNumber(sum[c * np + p], exact_game));
   return table;

@@ -39,6 +39,13 @@ std::string SubgameName(const Game& game, NodeId root) {
 }
 
 std::string ExactNeedsTwoPlayersMessage(const Game& game, NodeId root) {
+  if (game.num_players() == 2)  // so --method logit was asked for
+    return SubgameName(game, root) +
+           " has imperfect information, and the logit method (--method logit) works only in "
+           "floating point, not in exact arithmetic (--exact). With --exact, Parley solves "
+           "such subgames of two-player games by sequence-form Lemke (--method auto or lemke); "
+           "without it, --method logit traces the logit quantal response branch to an "
+           "equilibrium in floating point and verifies it";
   return SubgameName(game, root) + " has imperfect information and the game has " +
          std::to_string(game.num_players()) +
          " players; exact arithmetic (--exact) solves such subgames only for two players "

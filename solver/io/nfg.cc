@@ -7,6 +7,7 @@
 
 #include "solver/io/text_scanner.h"
 #include "solver/model/error.h"
+#include "solver/model/number_text.h"
 
 namespace parley::io {
 
@@ -156,6 +157,13 @@ class NfgReader {
 // A label as the file spells it (see TextScanner::Quote).
 std::string Quote(const std::string& s) { return TextScanner::Quote(s); }
 
+// A payoff as the file spells it: a number stated exactly exactly (ExactNumberText: "1/3",
+// "1e-15", "1.0000000000000000000001"), each on its own, whatever the others are; a double
+// computed in floating point as the shortest decimal that reads back as it.
+std::string PayoffText(const Number& x) {
+  return x.IsExact() ? ExactNumberText(x.ToRational()) : FormatDouble(x.ToDouble());
+}
+
 }  // namespace
 
 NormalFormGame ReadNfg(std::string_view text, const std::string& file_name,
@@ -178,7 +186,7 @@ void WriteNfg(const NormalFormGame& game, std::ostream& out) {
     for (std::size_t o = 0; o < game.outcome_labels().size(); ++o) {
       out << "{ " << Quote(game.outcome_labels()[o]);
       for (std::size_t p = 0; p < game.outcome_payoffs()[o].size(); ++p)
-        out << (p ? ", " : " ") << game.outcome_payoffs()[o][p].ToString();
+        out << (p ? ", " : " ") << PayoffText(game.outcome_payoffs()[o][p]);
       out << " }\n";
     }
     out << "}\n";
@@ -187,7 +195,7 @@ void WriteNfg(const NormalFormGame& game, std::ostream& out) {
   } else {
     for (std::size_t c = 0; c < game.num_cells(); ++c) {
       for (int p = 0; p < game.num_players(); ++p)
-        out << (c || p ? " " : "") << game.payoff(c, p).ToString();
+        out << (c || p ? " " : "") << PayoffText(game.payoff(c, p));
     }
     out << "\n";
   }

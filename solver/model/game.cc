@@ -1,6 +1,9 @@
 #include "solver/model/game.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include "solver/model/number_text.h"
 
 namespace parley::model {
 
@@ -34,21 +37,23 @@ Rational Game::exact_payoff(OutcomeId o, int player) const {
 
 namespace {
 
-// Exact numbers as fractions ("1/3"); a computed double, whose exact value has a huge
-// denominator, as its shortest decimal ("0.7"), which reads back to the same double.
-std::string NumberText(const Rational& exact, double value) {
-  if (mpz_sizeinbase(exact.get_den_mpz_t(), 2) > 40) return FormatDouble(value);
-  return FormatRational(exact);
+// A payoff or probability as the writers spell it (FileNumberText). A number stated exactly is
+// written exactly ("1/3", "1.0000000000000000000001"); a computed double, whose exact value has
+// a huge denominator, as its shortest decimal ("0.7"), which reads back to the same double. A
+// number is known to be stated when every number of the game is (numbers_stated_exactly), or
+// when no double holds it (a computed double is its own exact value).
+std::string NumberText(const Rational& exact, double value, bool all_stated) {
+  return FileNumberText(exact, value, all_stated || !std::isfinite(value) || ExactRational(value) != exact);
 }
 
 }  // namespace
 
 std::string Game::payoff_text(OutcomeId o, int player) const {
-  return NumberText(exact_payoff(o, player), payoff(o, player));
+  return NumberText(exact_payoff(o, player), payoff(o, player), numbers_stated_exactly_);
 }
 
 std::string Game::chance_prob_text(InfosetId h, std::uint32_t a) const {
-  return NumberText(exact_chance_prob(h, a), chance_prob(h, a));
+  return NumberText(exact_chance_prob(h, a), chance_prob(h, a), numbers_stated_exactly_);
 }
 
 std::string Game::DescribeInfoset(InfosetId h) const {

@@ -1,5 +1,7 @@
 #include "solver/model/normal_form.h"
 
+#include <string_view>
+
 #include "solver/model/error.h"
 #include "solver/model/game_builder.h"
 
@@ -58,7 +60,14 @@ void NormalFormGame::SetOutcomes(std::vector<std::string> labels,
 GamePtr NormalFormGame::ToExtensive() const {
   GameBuilder builder(players_);
   builder.SetTitle(title_);
-  builder.SetComment(comment_);
+  // The comment Parley gives a reduced strategic form (equilibrium::ReducedStrategicForm) says
+  // what the strategies are; the tree built here is not that extensive game, so it says so.
+  constexpr std::string_view kReduced = "Reduced strategic form of an extensive game:";
+  if (std::string_view(comment_).substr(0, kReduced.size()) == kReduced)
+    builder.SetComment("A tree of simultaneous moves converted from the reduced strategic form of an "
+                       "extensive game:" + comment_.substr(kReduced.size()));
+  else
+    builder.SetComment(comment_);
   const int np = num_players();
   std::vector<InfosetId> sets(np);
   for (int p = 0; p < np; ++p)

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "solver/model/error.h"
+#include "solver/model/number_text.h"
 
 namespace parley {
 
@@ -308,6 +309,65 @@ double ToDouble(const Rational& value) {
   if (tie > 0 || (tie == 0 && mpz_odd_p(m.get_mpz_t()))) ++m;
   double magnitude = std::ldexp(m.get_d(), static_cast<int>(std::max(-100000L, std::min(100000L, -k))));
   return num < 0 ? -magnitude : magnitude;
+}
+
+namespace {
+
+// The exact decimal of `value`, whose denominator has no prime factor but 2 and 5, in the
+// shorter of the plain form (0.000123) and the exponent form (1.23e-04), as std::to_chars
+// chooses for doubles (the plain one on a tie; the exponent with at least two digits).
+std::string ExactDecimal(const Rational& value) {
+  mpz_class den = value.get_den();
+  unsigned long twos = mpz_scan1(den.get_mpz_t(), 0);
+  mpz_class rest = den >> twos;
+  unsigned long fives = 0;
+  while (mpz_divisible_ui_p(rest.get_mpz_t(), 5)) {
+    mpz_divexact_ui(rest.get_mpz_t(), rest.get_mpz_t(), 5);
+    ++fives;
+  }
+  const unsigned long k = std::max(twos, fives);  // value = m / 10^k
+  mpz_class scale;
+  mpz_ui_pow_ui(scale.get_mpz_t(), 10, k);
+  mpz_class m = value.get_num() * scale / den;
+  const bool negative = m < 0;
+  const std::string digits = mpz_class(abs(m)).get_str();
+  const long n = static_cast<long>(digits.size());
+  const long kk = static_cast<long>(k);
+  std::string plain;
+  if (kk == 0) {
+    plain = digits;
+  } else if (n > kk) {
+    plain = digits.substr(0, static_cast<std::size_t>(n - kk)) + "." + digits.substr(static_cast<std::size_t>(n - kk));
+  } else {
+    plain = "0." + std::string(static_cast<std::size_t>(kk - n), '0') + digits;
+  }
+  std::string scientific = digits.substr(0, 1);
+  if (n > 1) scientific += "." + digits.substr(1);
+  const long e = n - 1 - kk;
+  std::string exponent = std::to_string(std::labs(e));
+  if (exponent.size() < 2) exponent.insert(0, "0");
+  scientific += std::string(e < 0 ? "e-" : "e+") + exponent;
+  std::string out = negative ? "-" : "";
+  out += scientific.size() < plain.size() ? scientific : plain;
+  return out;
+}
+
+}  // namespace
+
+std::string ExactNumberText(const Rational& value) {
+  const mpz_class& den = value.get_den();
+  if (mpz_sizeinbase(den.get_mpz_t(), 2) <= 40) return FormatRational(value);
+  std::string fraction = FormatRational(value);
+  mpz_class rest = den >> mpz_scan1(den.get_mpz_t(), 0);
+  while (mpz_divisible_ui_p(rest.get_mpz_t(), 5)) mpz_divexact_ui(rest.get_mpz_t(), rest.get_mpz_t(), 5);
+  if (rest != 1) return fraction;
+  std::string decimal = ExactDecimal(value);
+  return decimal.size() <= fraction.size() ? decimal : fraction;
+}
+
+std::string FileNumberText(const Rational& exact, double value, bool stated) {
+  if (stated || mpz_sizeinbase(exact.get_den_mpz_t(), 2) <= 40) return ExactNumberText(exact);
+  return FormatDouble(value);
 }
 
 Rational ExactRational(double value) {

@@ -244,7 +244,10 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
   out << "Method: " << solution.method << (solution.exact ? " (exact rational arithmetic)" : "")
       << "; " << count << " " << solution.concept_name << " equilibri" << (count == 1 ? "um" : "a")
       << (solution.truncated ? " listed (the list was cut at --max; there are more)" : "")
-      << (solution.complete ? "" : " (incomplete: a limit stopped the enumeration)") << "\n";
+      << (solution.complete                         ? ""
+          : solution.stopped_by == "not enumerated" ? " (not an enumeration: see the note)"
+                                                    : " (incomplete: a limit stopped the enumeration)")
+      << "\n";
   for (const auto& note : solution.notes) out << "Note: " << note << "\n";
   if (solution.exact && !exact) out << "Note: " << ExactnessNote() << "\n";
   // Equilibria that share their play (--all lists many that differ only off the path): the

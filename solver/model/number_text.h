@@ -1,0 +1,24 @@
+// How the file writers (.efg, .nfg, Parley's JSON) spell a number so that it reads back as the
+// same number: kept apart from number.h, which nearly every file includes.
+#pragma once
+
+#include <string>
+
+#include "solver/model/number.h"
+
+namespace parley {
+
+// The exact text of a rational: "p" or "p/q" when q has at most 40 bits (3, -1/2, 1/10); for
+// a larger q, the exact decimal when q has no prime factor but 2 and 5 and the decimal is no
+// longer than the fraction (1.0000000000000000000001, 1e-15, written as FormatDouble would
+// write a double: the shorter of the plain and the exponent form), else "p/q"
+// (3/2417851639229258349412352). Every reader of Parley's reads it back exactly.
+std::string ExactNumberText(const Rational& value);
+
+// A number of a game as the writers spell it: ExactNumberText(exact) when the number was
+// stated exactly (`stated`) or when its denominator has at most 40 bits; otherwise (a double
+// computed in floating point, `exact` being the double's value) the shortest decimal that
+// reads back as `value` (FormatDouble).
+std::string FileNumberText(const Rational& exact, double value, bool stated);
+
+}  // namespace parley

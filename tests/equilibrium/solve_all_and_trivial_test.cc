@@ -1,0 +1,132 @@
+// `--all` that does not enumerate says so (complete: false); the logit method on a game with
+// nothing to choose returns its only profile; what --exact with --method logit on two players
+// says; an .nfg made from an extensive game and read back as a tree says what it is.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "solver/equilibrium/solve.h"
+#include "solver/equilibrium/strategic_form.h"
+#include "solver/io/efg.h"
+#include "solver/io/nfg.h"
+#include "solver/model/error.h"
+#include "solver/report/solution.h"
+#include "tests/test_util.h"
+
+namespace parley::equilibrium {
+namespace {
+
+constexpr const char* kCoordination3 = R"(NFG 1 R "3-player coordination" { "P1" "P2" "P3" } { 2 2 2 }
+
+1 1 1  0 0 0  0 0 0  0 0 0  0 0 0  0 0 0  0 0 0  2 2 2
+)";
+
+// Chance, then one player with a single action at a set of two nodes.
+constexpr const char* kOneAction2 = R"(EFG 2 R "one-action set of two nodes" { "P1" "P2" }
+""
+c "" 1 "" { "x" 1/2 "y" 1/2 } 0
+p "" 2 1 "B" { "go" } 0
+t "" 1 "" { 1 -1 }
+p "" 2 1 0
+t "" 2 "" { -1 1 }
+)";
+
+constexpr const char* kOneAction3 = R"(EFG 2 R "one-action set of two nodes" { "P1" "P2" "P3" }
+""
+c "" 1 "" { "x" 1/2 "y" 1/2 } 0
+p "" 2 1 "B" { "go" } 0
+t "" 1 "" { 1 -1 0 }
+p "" 2 1 0
+t "" 2 "" { -1 1 0 }
+)";
+
+TEST_SUITE("equilibrium.solve_all") {
+  TEST_CASE("--all on three players is one equilibrium, not an enumeration: complete is false") {
+    auto game = io::ReadNfg(kCoordination3, "coord3.nfg").ToExtensive();
+    SolveOptions options;
+    options.all = true;
+    Solution s = Solve(*game, options);
+    REQUIRE(s.equilibria.size() == 1);
+    CHECK_FALSE(s.complete);
+    CHECK(s.stopped_by == "not enumerated");
+    nlohmann::json doc = report::SolutionJson(*game, s);
+    CHECK(doc["complete"] == false);
+    CHECK(doc["stopped_by"] == "not enumerated");
+    CHECK(report::SolutionText(*game, s).find("(not an enumeration: see the note)") != std::string::npos);
+    // Without --all, one equilibrium is what was asked for.
+    CHECK(Solve(*game, {}).complete);
+  }
+
+  TEST_CASE("--all with --method lemke on two players is not an enumeration; auto is") {
+    auto game = io::ReadEfg(testing::kMatchingPenniesEfg, "mp.efg");
+    SolveOptions options;
+    options.all = true;
+    options.method = "lemke";
+    Solution lemke = Solve(*game, options);
+    CHECK_FALSE(lemke.complete);
+    CHECK(report::SolutionJson(*game, lemke)["complete"] == false);
+    options.method = "auto";
+    Solution all = Solve(*game, options);
+    CHECK(all.complete);
+    CHECK(report::SolutionJson(*game, all)["complete"] == true);
+  }
+
+  TEST_CASE("logit on a game where every set has one action: the only profile, verified") {
+    for (const char* text : {kOneAction2, kOneAction3}) {
+      auto game = io::ReadEfg(text, "one.efg");
+      SolveOptions options;
+      options.method = "logit";
+      Solution s = Solve(*game, options);
+      REQUIRE(s.equilibria.size() == 1);
+      CHECK(s.equilibria[0].max_gain == 0);
+      CHECK(s.equilibria[0].payoffs[0] == 0);
+      ActionIndex index(*game);
+      CHECK(s.equilibria[0].behavior[index(game->infoset(1), 0)] == 1);
+    }
+    // Three players take the logit method by default.
+    auto game = io::ReadEfg(kOneAction3, "one3.efg");
+    CHECK(Solve(*game, {}).equilibria.size() == 1);
+  }
+
+  TEST_CASE("--exact with --method logit on two players: the message says why, truthfully") {
+    auto game = io::ReadEfg(R"(EFG 2 R "hidden" { "A" "B" }
+""
+p "" 1 1 "A" { "U" "D" } 0
+p "" 2 1 "B" { "l" "r" } 0
+t "" 1 "" { 1 0 }
+t "" 2 "" { 0 1 }
+p "" 2 1 0
+t "" 3 "" { 0 1 }
+t "" 4 "" { 1 0 }
+)", "hidden.efg");
+    SolveOptions options;
+    options.exact = true;
+    options.method = "logit";
+    std::string message;
+    try {
+      Solve(*game, options);
+    } catch (const UnsupportedError& e) {
+      message = e.what();
+    }
+    CHECK(message.find("the game has 2 players") == std::string::npos);
+    CHECK(message.find("only for two players") == std::string::npos);
+    CHECK(message.find("the logit method (--method logit) works only in floating point") != std::string::npos);
+  }
+}
+
+TEST_SUITE("model.normal_form") {
+  TEST_CASE("an .nfg made from an extensive game, read back as a tree, says it was converted") {
+    auto game = io::ReadEfg(testing::kMatchingPenniesEfg, "mp.efg");
+    const std::string nfg = io::WriteNfgString(ReducedStrategicForm(*game));
+    auto tree = io::ReadNfg(nfg, "mp.nfg").ToExtensive();
+    CHECK(tree->comment().rfind("A tree of simultaneous moves converted from the reduced strategic form", 0) == 0);
+    CHECK(tree->comment().find("Reduced strategic form of an extensive game") == std::string::npos);
+    // Other comments are kept as they are.
+    auto plain = io::ReadNfg("NFG 1 R \"t\" { \"A\" \"B\" } { 1 1 }\n\"my comment\"\n1 2\n", "t.nfg").ToExtensive();
+    CHECK(plain->comment() == "my comment");
+  }
+}
+
+}  // namespace
+}  // namespace parley::equilibrium

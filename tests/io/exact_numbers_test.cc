@@ -1,0 +1,161 @@
+// Numbers stated exactly survive writing: .efg, .nfg and Parley's JSON write them exactly (the
+// shortest exact decimal when there is one, else p/q), each on its own, whatever the other
+// numbers of the game are; doubles computed in floating point as round-trip decimals.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "solver/equilibrium/strategic_form.h"
+#include "solver/io/efg.h"
+#include "solver/io/game_json.h"
+#include "solver/io/nfg.h"
+#include "solver/model/number_text.h"
+
+namespace parley::io {
+namespace {
+
+// Payoffs that are not short decimals: a decimal of 23 digits, a fraction over 2^81 (its
+// decimal is 81 digits long), 1/10^20, 1e-15; with 1/3 and 0.1 (short, written as before), and
+// a chance move of 1/10^20 against its complement.
+constexpr const char* kStated = R"(EFG 2 R "stated" { "A" "B" }
+""
+c "" 1 "coin" { "x" 1/100000000000000000000 "y" 99999999999999999999/100000000000000000000 } 0
+p "" 1 1 "A" { "U" "D" } 0
+p "" 2 1 "B" { "l" "r" } 0
+t "" 1 "" { 1.0000000000000000000001 3/2417851639229258349412352 }
+t "" 2 "" { 1/3 0.1 }
+p "" 2 1 0
+t "" 3 "" { 1e-15 1/100000000000000000000 }
+t "" 4 "" { -1.0000000000000000000001 0 }
+t "" 5 "" { 2 1 }
+)";
+
+void CheckSameNumbers(const model::Game& a, const model::Game& b) {
+  REQUIRE(a.num_outcomes() == b.num_outcomes());
+  REQUIRE(a.num_infosets() == b.num_infosets());
+  for (model::OutcomeId o = 0; o < a.num_outcomes(); ++o)
+    for (int p = 0; p < a.num_players(); ++p) CHECK(a.exact_payoff(o, p) == b.exact_payoff(o, p));
+  for (model::InfosetId h = 0; h < a.num_infosets(); ++h)
+    if (a.infoset_player(h) == model::kChancePlayer)
+      for (std::uint32_t k = 0; k < a.num_actions(h); ++k)
+        CHECK(a.exact_chance_prob(h, k) == b.exact_chance_prob(h, k));
+}
+
+bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST_SUITE("io.exact_numbers") {
+  TEST_CASE("ExactNumberText: short denominators as p/q, else the exact decimal or p/q, shorter first") {
+    CHECK(ExactNumberText(Rational(3)) == "3");
+    CHECK(ExactNumberText(Rational(-1, 2)) == "-1/2");
+    CHECK(ExactNumberText(Rational(1, 10)) == "1/10");  // as Parley has always written it
+    CHECK(ExactNumberText(Rational(1, 3)) == "1/3");
+    CHECK(ExactNumberText(Rational("1/1000000000000000")) == "1e-15");
+    CHECK(ExactNumberText(Rational("-1/100000000000000000000")) == "-1e-20");
+    CHECK(ExactNumberText(Rational("10000000000000000000001/10000000000000000000000")) ==
+          "1.0000000000000000000001");
+    CHECK(ExactNumberText(Rational("123/10000000000000")) == "1.23e-11");
+    CHECK(ExactNumberText(Rational("1234567890123/10000000000000")) == "0.1234567890123");
+    CHECK(ExactNumberText(Rational("3/2417851639229258349412352")) == "3/2417851639229258349412352");
+    CHECK(ExactNumberText(Rational("1/1152921504606846976")) == "1/1152921504606846976");  // 2^-60
+    CHECK(ExactNumberText(Rational("1/300000000000000000000")) == "1/300000000000000000000");
+    // Every text reads back as the same rational.
+    for (const char* q : {"1/1000000000000000", "-10000000000000000000001/10000000000000000000000",
+                          "3/2417851639229258349412352", "123/10000000000000", "7/1099511627776000",
+                          "100000000000000000000000000001/100000000000000"}) {
+      Number x;
+      REQUIRE(Number::Parse(ExactNumberText(Rational(q)), &x));
+      CHECK(x.ToRational() == Rational(q));
+    }
+  }
+
+  TEST_CASE(".efg: numbers stated exactly are written exactly and read back the same") {
+    auto game = ReadEfg(kStated, "stated.efg");
+    const std::string text = WriteEfgString(*game);
+    CHECK(Has(text, "{ 1.0000000000000000000001 3/2417851639229258349412352 }"));
+    CHECK(Has(text, "{ 1/3 1/10 }"));
+    CHECK(Has(text, "{ 1e-15 1e-20 }"));
+    CHECK(Has(text, "\"x\" 1e-20 \"y\" 0.99999999999999999999"));
+    auto back = ReadEfg(text, "back.efg");
+    CheckSameNumbers(*game, *back);
+    CHECK(WriteEfgString(*back) == text);
+  }
+
+  TEST_CASE("game JSON: numbers stated exactly are exact strings and read back the same") {
+    auto game = ReadEfg(kStated, "stated.efg");
+    const std::string text = WriteGameJson(*game);
+    CHECK(Has(text, "\"1.0000000000000000000001\""));
+    CHECK(Has(text, "\"3/2417851639229258349412352\""));
+    CHECK(Has(text, "\"1/3\""));
+    auto back = ReadGameJson(text, "back.json");
+    CHECK(back->numbers_stated_exactly());
+    CheckSameNumbers(*game, *back);
+  }
+
+  TEST_CASE(".nfg: each cell exact on its own; one long number does not turn the table into doubles") {
+    // The probe's 2 x 2: {1/3, 0}, {0, 1}, {0, 1}, {1/10^20, 0}.
+    auto game = ReadEfg(R"(EFG 2 R "f1" { "A" "B" }
+""
+p "" 1 1 "A" { "U" "D" } 0
+p "" 2 1 "B" { "l" "r" } 0
+t "" 1 "" { 1/3 0 }
+t "" 2 "" { 0 1 }
+p "" 2 1 0
+t "" 3 "" { 0 1 }
+t "" 4 "" { 1/100000000000000000000 1e-15 }
+)", "f1.efg");
+    model::NormalFormGame table = equilibrium::ReducedStrategicForm(*game);
+    const std::string text = WriteNfgString(table);
+    CHECK(Has(text, "\n1/3 0 0 1 0 1 1e-20 1e-15\n"));
+    model::NormalFormGame back = ReadNfg(text, "f1.nfg");
+    REQUIRE(back.num_cells() == 4);
+    CHECK(back.payoff(0, 0).ToRational() == Rational(1, 3));
+    CHECK(back.payoff(3, 0).ToRational() == Rational("1/100000000000000000000"));
+    CHECK(back.payoff(3, 1).ToRational() == Rational("1/1000000000000000"));
+    CHECK(WriteNfgString(back) == text);
+    // The whole stated game of the .efg tests: every cell, with chance, exactly.
+    auto stated = ReadEfg(kStated, "stated.efg");
+    model::NormalFormGame big = equilibrium::ReducedStrategicForm(*stated);
+    model::NormalFormGame big_back = ReadNfg(WriteNfgString(big), "big.nfg");
+    REQUIRE(big_back.num_cells() == big.num_cells());
+    for (std::size_t c = 0; c < big.num_cells(); ++c)
+      for (int p = 0; p < 2; ++p) CHECK(big_back.payoff(c, p).ToRational() == big.payoff(c, p).ToRational());
+  }
+
+  TEST_CASE(".nfg read and written: outcome lists and tables keep every number exactly") {
+    const std::string file = R"(NFG 1 R "t" { "A" "B" } { 2 1 }
+
+1.0000000000000000000001 -3/2417851639229258349412352 1/3 1e-15
+)";
+    model::NormalFormGame table = ReadNfg(file, "t.nfg");
+    const std::string text = WriteNfgString(table);
+    CHECK(Has(text, "1.0000000000000000000001 -3/2417851639229258349412352 1/3 1e-15"));
+    model::NormalFormGame back = ReadNfg(text, "back.nfg");
+    for (std::size_t c = 0; c < 2; ++c)
+      for (int p = 0; p < 2; ++p) CHECK(back.payoff(c, p).ToRational() == table.payoff(c, p).ToRational());
+  }
+
+  TEST_CASE("a game with computed doubles: those as round-trip decimals, stated ones still exact") {
+    // A JSON float is a double computed in floating point; a string is stated.
+    auto game = ReadGameJson(R"({"format": "parley.game", "version": 1, "players": ["A", "B"],
+        "infosets": [{"player": 1, "actions": ["a", "b"]}],
+        "outcomes": [{"payoffs": [0.30000000000000004, "1.0000000000000000000001"]},
+                     {"payoffs": [0.5, "1/3"]}],
+        "nodes": [{"infoset": 0}, {"outcome": 0}, {"outcome": 1}]})",
+                             "mixed.json");
+    CHECK_FALSE(game->numbers_stated_exactly());
+    CHECK(game->payoff_text(0, 0) == "0.30000000000000004");
+    CHECK(game->payoff_text(0, 1) == "1.0000000000000000000001");
+    CHECK(game->payoff_text(1, 0) == "1/2");
+    CHECK(game->payoff_text(1, 1) == "1/3");
+    auto back = ReadEfg(WriteEfgString(*game), "back.efg");
+    CHECK(back->payoff(0, 0) == 0.30000000000000004);
+    CHECK(back->exact_payoff(0, 1) == game->exact_payoff(0, 1));
+    // Its strategic form holds doubles (a computed number is in it, and cells are sums of
+    // products): the nearest ones.
+    const std::string nfg = WriteNfgString(equilibrium::ReducedStrategicForm(*game));
+    CHECK(Has(nfg, "\n0.30000000000000004 1 0.5 0.3333333333333333\n"));
+  }
+}
+
+}  // namespace
+}  // namespace parley::io
