@@ -1,6 +1,7 @@
 #include "solver/equilibrium/strategic_form.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "solver/equilibrium/sequence_form.h"
@@ -18,8 +19,13 @@ namespace {
 constexpr std::uint32_t kNone = 0xffffffffu;
 
 // In a game with computed numbers, a number taken as exact: a computed double that is not a
-// short dyadic has a huge denominator (2^52 and up), a formula's 3/2 a modest one.
-bool StatedExactly(const Rational& value) { return mpz_sizeinbase(value.get_den_mpz_t(), 2) <= 40; }
+// short dyadic has a huge denominator (2^52 and up), a formula's 3/2 a modest one; a number no
+// double holds (1e-15, 1/3) was stated, not computed.
+bool StatedExactly(const Rational& value) {
+  if (mpz_sizeinbase(value.get_den_mpz_t(), 2) <= 40) return true;
+  const double nearest = parley::ToDouble(value);
+  return !std::isfinite(nearest) || ExactRational(nearest) != value;
+}
 
 // A cell's payoff as the writers should show it: exact when the game's numbers all are (then
 // even sums over long chance paths stay fractions), else the double it rounds to (a game with

@@ -43,7 +43,8 @@ namespace {
 // number is known to be stated when every number of the game is (numbers_stated_exactly), or
 // when no double holds it (a computed double is its own exact value).
 std::string NumberText(const Rational& exact, double value, bool all_stated) {
-  return FileNumberText(exact, value, all_stated || !std::isfinite(value) || ExactRational(value) != exact);
+  if (all_stated || mpz_sizeinbase(exact.get_den_mpz_t(), 2) <= 40) return ExactNumberText(exact);
+  return FileNumberText(exact, value, !std::isfinite(value) || ExactRational(value) != exact);
 }
 
 }  // namespace

@@ -154,6 +154,15 @@ t "" 4 "" { 1/100000000000000000000 1e-15 }
     // products): the nearest ones.
     const std::string nfg = WriteNfgString(equilibrium::ReducedStrategicForm(*game));
     CHECK(Has(nfg, "\n0.30000000000000004 1 0.5 0.3333333333333333\n"));
+    // Computed numbers that are short fractions (0.5) leave the stated ones exact in the table.
+    auto short_floats = ReadGameJson(R"({"format": "parley.game", "version": 1, "players": ["A", "B"],
+        "infosets": [{"player": 1, "actions": ["a", "b"]}],
+        "outcomes": [{"payoffs": [0.5, "1.0000000000000000000001"]}, {"payoffs": [0.25, "1e-15"]}],
+        "nodes": [{"infoset": 0}, {"outcome": 0}, {"outcome": 1}]})",
+                                     "short.json");
+    CHECK_FALSE(short_floats->numbers_stated_exactly());
+    CHECK(Has(WriteNfgString(equilibrium::ReducedStrategicForm(*short_floats)),
+              "\n1/2 1.0000000000000000000001 1/4 1e-15\n"));
   }
 }
 
