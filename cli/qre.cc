@@ -174,8 +174,20 @@ struct QreCommand {
     if (known_se) out << " (standard error " << Display(f.standard_error) << ", from the observed information)";
     out << "\nLog-likelihood " << Display(f.log_likelihood) << " over " << Display(f.observations)
         << " observed choices\n";
-    if (f.at_search_limit)
-      out << "The best lambda is at the search limit (--max-lambda): play is close to an equilibrium.\n";
+    if (f.at_zero)
+      out << "The best lambda is 0, the lower end of the range: no positive precision fits the data "
+             "better than uniform play (no standard error at an end of the range).\n";
+    if (f.at_search_limit) {
+      out << "The best lambda is at the search limit (";
+      if (f.search_limit < max_lambda)
+        out << "the largest lambda the tracer follows, " << Display(equilibrium::LogitOptions{}.max_lambda)
+            << " divided by the range of the game's payoffs; --max-lambda " << Display(max_lambda)
+            << " is beyond it";
+      else
+        out << "--max-lambda";
+      out << "): the likelihood still rises there, so the data are as close to equilibrium play as the "
+             "search can express (no standard error at an end of the range).\n";
+    }
     equilibrium::QreTrace one;
     one.points.emplace_back(f.lambda, f.behavior);
     one.log_behaviors.push_back(f.log_behavior);

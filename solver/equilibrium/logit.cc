@@ -371,6 +371,8 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
 
 std::vector<NodeId> LogitSubgameNodes(const LogitSubgame& subgame) { return subgame.global_node; }
 
+double LogitPayoffScale(const LogitSubgame& subgame) { return subgame.scale; }
+
 namespace {
 
 using Vector = Eigen::VectorXd;

@@ -98,6 +98,10 @@ double LogitJacobianError(const LogitSubgame& subgame, std::uint32_t seed, int p
 // The game's nodes in the subgame (cut nodes included, what lies below them not), in preorder.
 std::vector<NodeId> LogitSubgameNodes(const LogitSubgame& subgame);
 
+// What the subgame's payoffs are divided by (their range): the tracer follows lambda up to
+// LogitOptions::max_lambda divided by this, so a caller can keep its requests below that.
+double LogitPayoffScale(const LogitSubgame& subgame);
+
 // Traces the principal branch until `accept` returns true for a polished profile.
 // `accept(behavior)` gets the full behaviour vector (over `index`; only the subgame's sets
 // changed) and says whether it is an equilibrium (the caller verifies). On kConverged,

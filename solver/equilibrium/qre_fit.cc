@@ -144,6 +144,14 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
   if (counts.count.size() != index.size() || !(counts.total > 0))
     throw Error("no counts: nothing to fit");
   auto subgame = MakeLogitSubgame(game, 0, {}, {});
+  // lambda in the units of the payoffs' range, as the tracer measures it: the search's grid
+  // starts at 1e-3 of them, so that rescaling the payoffs by k rescales every point by 1/k.
+  // The tracer stops at LogitOptions::max_lambda in these units (payoffs of 1e5 at the
+  // default --max-lambda 1000 passed it, and the fit failed): the search ends there if that
+  // is lower, and says so (QreFit::search_limit).
+  const double scale = LogitPayoffScale(*subgame);
+  const double upper = std::min(max_lambda, LogitOptions{}.max_lambda / scale);
+  const double first = std::min(1e-3 / scale, upper / 2);
   // From the trace's log-probabilities: an observed action whose probability underflows a
   // double still gives a finite (very negative) likelihood, which the search can compare.
   auto log_likelihood = [&](const std::vector<double>& log_b) {
@@ -152,52 +160,139 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
       if (counts.count[i] > 0) ll += counts.count[i] * log_b[i];
     return ll;
   };
-  auto trace = [&](const std::vector<double>& lambdas) {
-    std::vector<double> ll;
-    std::vector<std::pair<std::vector<double>, std::vector<double>>> profiles;  // and logarithms
-    auto stats = TraceLogitQre(game, *subgame, index, ChanceBehavior(game, index), lambdas,
-                               [&](double, const std::vector<double>& b, const std::vector<double>& log_b) {
-                                 ll.push_back(log_likelihood(log_b));
-                                 profiles.emplace_back(b, log_b);
-                               });
+  auto check = [](const LogitStats& stats) {
     if (stats.status != LogitStatus::kReachedLambda)
       throw LimitError("the logit trace stopped at lambda " + Display(stats.lambda) + " (" +
                        QreStatusText(stats.status) + ") before the fit was done");
-    return std::make_pair(ll, profiles);
   };
-  // A coarse grid on a log scale, then golden-section search in the best bracket.
-  std::vector<double> grid = {0};
-  for (double l = 1e-3; l <= max_lambda * 1.0000001; l *= 1.25) grid.push_back(l);
-  auto [ll, profiles] = trace(grid);
-  std::size_t best = 0;
-  for (std::size_t i = 1; i < ll.size(); ++i)
-    if (ll[i] > ll[best]) best = i;
-  double lo = grid[best > 0 ? best - 1 : 0], hi = grid[std::min(best + 1, grid.size() - 1)];
-  const double phi = (std::sqrt(5.0) - 1) / 2;
-  auto at = [&](double l) { return trace({l}).first[0]; };
-  double a = lo, b = hi, c = b - phi * (b - a), d = a + phi * (b - a);
-  double fc = at(c), fd = at(d);
-  for (int it = 0; it < 80 && b - a > 1e-10 * (1 + b); ++it) {
-    if (fc > fd) {
-      b = d, d = c, fd = fc, c = b - phi * (b - a), fc = at(c);
-    } else {
-      a = c, c = d, fc = fd, d = a + phi * (b - a), fd = at(d);
+  // The log-likelihood at `lambdas` (any order, in [0, upper]), from one trace of the branch.
+  auto trace = [&](const std::vector<double>& lambdas) {
+    std::vector<std::size_t> order(lambdas.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return lambdas[a] < lambdas[b]; });
+    std::vector<double> sorted;
+    for (std::size_t i : order) sorted.push_back(lambdas[i]);
+    std::vector<double> ll(lambdas.size());
+    std::size_t k = 0;
+    auto stats = TraceLogitQre(game, *subgame, index, ChanceBehavior(game, index), sorted,
+                               [&](double, const std::vector<double>&, const std::vector<double>& log_b) {
+                                 ll[order[k++]] = log_likelihood(log_b);
+                               });
+    check(stats);
+    return ll;
+  };
+  // A point of the search: the log-likelihood and its slope (a difference over 1e-6 of lambda,
+  // or of the grid's first point at 0; backwards at the upper end, which the tracer may not
+  // pass).
+  struct Sample {
+    double lambda, ll, slope;
+  };
+  auto sample = [&](const std::vector<double>& at) {
+    std::vector<double> lambdas;
+    std::vector<double> step(at.size());
+    for (std::size_t i = 0; i < at.size(); ++i) {
+      step[i] = 1e-6 * std::max(at[i], first);
+      if (at[i] + step[i] > upper) step[i] = -step[i];
+      lambdas.push_back(at[i]);
+      lambdas.push_back(at[i] + step[i]);
     }
+    std::vector<double> ll = trace(lambdas);
+    std::vector<Sample> out;
+    for (std::size_t i = 0; i < at.size(); ++i)
+      out.push_back({at[i], ll[2 * i], (ll[2 * i + 1] - ll[2 * i]) / step[i]});
+    return out;
+  };
+  // The likelihood along the branch can have several local maxima (in the centipede game the
+  // probability of taking at once falls, then rises, with lambda), and with many observations
+  // a peak is narrower than a coarse grid's spacing (1000 plays fitted at lambda 2.2: the
+  // log-likelihood 60 below its peak 0.25 either side, lower there than at lambda 0). So the
+  // search keeps the slope at every point as well as the value, and subdivides every interval
+  // whose ends do not show how the likelihood runs between them: a stationary point lies
+  // inside when the slopes change sign, and may lie inside when the cubic matching the ends'
+  // values and slopes has one. Between the remaining points the slope keeps its sign.
+  std::vector<double> at = {0};
+  for (double l = first; l < upper * (1 - 1e-9); l *= 1.25) at.push_back(l);
+  at.push_back(upper);
+  std::vector<Sample> s = sample(at);
+  auto may_hide_stationary = [](const Sample& a, const Sample& b) {
+    // Slopes of opposite signs: a maximum is bracketed (refined below), or a minimum.
+    if ((a.slope > 0) != (b.slope > 0)) return false;
+    // The cubic's slope over t in [0, 1]: da (1 - t) + db t + c t (1 - t), with the mean slope
+    // m = (db + da) / 2 + c / 6 that the ends' values give.
+    const double width = b.lambda - a.lambda;
+    const double m = (b.ll - a.ll) / width, da = a.slope, db = b.slope;
+    const double c = 6 * (m - (da + db) / 2);
+    if (c == 0) return false;
+    const double t = (db - da + c) / (2 * c);
+    if (!(t > 0 && t < 1)) return false;
+    const double extreme = da * (1 - t) + db * t + c * t * (1 - t);
+    const double tolerance = 1e-6 * (std::abs(da) + std::abs(db) + std::abs(m));
+    return da > 0 ? extreme < -tolerance : extreme > tolerance;
+  };
+  for (int round = 0; round < 40; ++round) {
+    std::vector<double> mid;
+    for (std::size_t i = 0; i + 1 < s.size(); ++i)
+      if (s[i + 1].lambda - s[i].lambda > 1e-9 * s[i + 1].lambda && may_hide_stationary(s[i], s[i + 1]))
+        mid.push_back((s[i].lambda + s[i + 1].lambda) / 2);
+    if (mid.empty()) break;
+    for (const Sample& x : sample(mid)) s.push_back(x);
+    std::sort(s.begin(), s.end(), [](const Sample& a, const Sample& b) { return a.lambda < b.lambda; });
+  }
+  // Every bracket of a local maximum, refined by sampling it at 10 inner points and keeping
+  // the best point's neighbours (one trace shrinks it to 2/11); the ends of the range compete
+  // as they are.
+  std::vector<std::pair<double, double>> brackets;
+  auto bracketed = [&](std::size_t i) { return s[i].slope > 0 && s[i + 1].slope <= 0; };
+  for (std::size_t i = 0; i + 1 < s.size(); ++i)
+    if (bracketed(i)) brackets.emplace_back(s[i].lambda, s[i + 1].lambda);
+  // By the values too, should a slope mislead (rounding, where the likelihood is flat).
+  for (std::size_t i = 1; i + 1 < s.size(); ++i)
+    if (s[i].ll > s[i - 1].ll && s[i].ll >= s[i + 1].ll && !bracketed(i - 1) && !bracketed(i))
+      brackets.emplace_back(s[i - 1].lambda, s[i + 1].lambda);
+  double best = s.front().ll >= s.back().ll ? 0 : upper;
+  double best_ll = std::max(s.front().ll, s.back().ll);
+  for (auto [a, b] : brackets) {
+    double x = a, fx = -std::numeric_limits<double>::infinity();
+    for (int it = 0; it < 30 && (it == 0 || b - a > 1e-11 * b); ++it) {
+      std::vector<double> inner;
+      for (int k = 1; k <= 10; ++k) inner.push_back(a + (b - a) * k / 11);
+      std::vector<double> ll = trace(inner);
+      std::size_t k = std::max_element(ll.begin(), ll.end()) - ll.begin();
+      x = inner[k], fx = ll[k];
+      a = k > 0 ? inner[k - 1] : a;
+      b = k + 1 < inner.size() ? inner[k + 1] : b;
+    }
+    if (fx > best_ll) best = x, best_ll = fx;
   }
   QreFit fit;
-  fit.lambda = (a + b) / 2;
-  auto [ll_hat, profile_hat] = trace({fit.lambda});
-  fit.log_likelihood = ll_hat[0];
-  fit.behavior = std::move(profile_hat[0].first);
-  fit.log_behavior = std::move(profile_hat[0].second);
+  fit.lambda = best;
   fit.observations = counts.total;
-  fit.at_search_limit = best + 1 == grid.size();
-  // Observed information: minus the second derivative of the log-likelihood.
-  const double h = std::max(1e-4, 1e-3 * fit.lambda);
-  if (fit.lambda > h) {
-    auto three = trace({fit.lambda - h, fit.lambda, fit.lambda + h}).first;
-    double second = (three[0] - 2 * three[1] + three[2]) / (h * h);
-    if (second < 0) fit.standard_error = 1 / std::sqrt(-second);
+  fit.search_limit = upper;
+  fit.at_zero = best == 0;
+  fit.at_search_limit = best == upper;
+  check(TraceLogitQre(game, *subgame, index, ChanceBehavior(game, index), {best},
+                      [&](double, const std::vector<double>& b, const std::vector<double>& log_b) {
+                        fit.log_likelihood = log_likelihood(log_b);
+                        fit.behavior = b;
+                        fit.log_behavior = log_b;
+                      }));
+  // Observed information: minus the second derivative of the log-likelihood, by central
+  // differences over 1e-4 of lambda (a step relative to lambda, so that rescaled payoffs give
+  // a standard error rescaled by the same factor; an absolute step of 1e-4 was larger than
+  // lambda itself with payoffs in the 1e5). Only at a maximum inside the range where the
+  // slope vanishes (against the curvature, well within the standard error): at an end of the
+  // range the curvature says nothing about the estimate's spread.
+  if (!fit.at_zero && !fit.at_search_limit) {
+    const double h = 1e-4 * fit.lambda;
+    if (fit.lambda + h <= upper) {
+      auto three = trace({fit.lambda - h, fit.lambda, fit.lambda + h});
+      const double second = (three[0] - 2 * three[1] + three[2]) / (h * h);
+      const double slope = (three[2] - three[0]) / (2 * h);
+      if (second < 0) {
+        const double se = 1 / std::sqrt(-second);
+        if (std::abs(slope / second) <= std::max(1e-3 * se, 1e-8 * fit.lambda)) fit.standard_error = se;
+      }
+    }
   }
   return fit;
 }

@@ -43,17 +43,24 @@ struct QreCounts {
 // text came from, for the messages (Error at name:line:1).
 QreCounts ParseQreCounts(std::string_view text, const std::string& name, const model::Game& game);
 
-// The maximum-likelihood lambda for `counts` in [0, max_lambda]: a coarse grid on a log scale,
-// then golden-section search in the best bracket. `standard_error` is NaN where the observed
-// information is not positive (or lambda is at 0); `at_search_limit` when the best grid
-// point was max_lambda. Throws LimitError when the trace stops before max_lambda, Error for
+// The maximum-likelihood lambda for `counts` in [0, max_lambda] (or in [0, L] for the L the
+// tracer stops at, LogitOptions::max_lambda over the payoffs' range, when L is lower): the
+// log-likelihood and its slope on a grid on a log scale (ratio 1.25, from 1e-3 over the
+// payoffs' range, and at both ends of the range), every interval subdivided where the ends'
+// values and slopes leave room for a stationary point, every local maximum refined, and
+// the best of them and of the two ends taken. `standard_error` is NaN except at a maximum
+// inside the range where the slope vanishes and the observed information is positive;
+// `at_zero` when the best lambda is 0, `at_search_limit` when it is `search_limit`, the
+// upper end. Throws LimitError when the trace stops before the upper end, Error for
 // max_lambda outside [1e-6, 1e6] or no counts.
 struct QreFit {
   double lambda = 0;
   double standard_error = std::numeric_limits<double>::quiet_NaN();
   double log_likelihood = 0;
   double observations = 0;
+  bool at_zero = false;
   bool at_search_limit = false;
+  double search_limit = 0;  // max_lambda, or the tracer's limit when that is lower
   std::vector<double> behavior;      // the QRE at `lambda`, over ActionIndex
   std::vector<double> log_behavior;  // its logarithms (TraceLogitQre)
 };

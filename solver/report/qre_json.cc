@@ -45,7 +45,9 @@ nlohmann::ordered_json QreFitJson(const equilibrium::QreFit& fit) {
                                                           : nlohmann::ordered_json();
   j["log_likelihood"] = fit.log_likelihood;
   j["observations"] = fit.observations;
+  j["at_zero"] = fit.at_zero;
   j["at_search_limit"] = fit.at_search_limit;
+  j["search_limit"] = fit.search_limit;
   return j;
 }
 
