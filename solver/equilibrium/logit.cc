@@ -975,8 +975,6 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
   double base_error = 0;  // the last correction made at y, about its distance from the branch
   bool slow_steps = false;  // steps average more than a millisecond
   Vector yc, delta, rhs(nv + 1), t_new;
-  Vector y_prev, t_prev;  // the accepted point before y and its tangent, for the predictor
-  bool have_prev = false;
   while (true) {
     model::ThrowIfCancelled();
     if (stats.steps >= options.max_steps) return finish(LogitStatus::kStepLimit);
@@ -988,24 +986,7 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
       slow_steps = now > 1e-3 * static_cast<double>(stats.steps + 1);
     }
     if (y[nv] > options.max_lambda) return finish(LogitStatus::kLambdaLimit);
-    // The predictor: the cubic Hermite curve through the last two accepted points with their
-    // tangents, parametrised by the secant's length, extrapolated by h beyond y (Euler's y + h t
-    // on the first step). With the corrector's Jacobian at the predicted point, the chord's
-    // contraction rate grows with the distance it has to correct, so a closer prediction means
-    // fewer corrector iterations: 10-18 % fewer at 8,191 nodes (seeds 1-5), for about as many
-    // steps and rejections (what limits the steps is the contraction and the turn, not the
-    // first correction), and 2-8 % less CPU time at four of the five seeds (2 % more at seed
-    // 2, within the machine's noise). The step length rule is unchanged. (Tried earlier with
-    // the chord on the last accepted point's Jacobian, whose contraction does not depend on the
-    // prediction, it only took more steps: docs/performance.md.)
-    const double secant = have_prev ? (y - y_prev).norm() : 0.0;
-    if (secant > 0) {
-      const double u = 1 + h / secant, u2 = u * u, u3 = u2 * u;
-      yc = (2 * u3 - 3 * u2 + 1) * y_prev + ((u3 - 2 * u2 + u) * secant) * t_prev + (3 * u2 - 2 * u3) * y +
-           ((u3 - u2) * secant) * t;
-    } else {
-      yc = y + h * t;
-    }
+    yc = y + h * t;
     std::uint32_t k = 0;
     t.cwiseAbs().maxCoeff(&k);
     // Chord Newton with the Jacobian at the predicted point, fixing coordinate k. It contracts
@@ -1091,9 +1072,6 @@ LogitStats Trace(const LogitSubgame& s, const LogitOptions& options,
     // on_step evaluates residuals only, which leaves the factorisation at y in place.
     switch (on_step(y_old, y, eval)) {
       case StepVerdict::kGoOn:
-        y_prev.swap(y_old);
-        t_prev = t_new;  // the tangent at y_old (swapped out above)
-        have_prev = true;
         break;
       case StepVerdict::kDone:
         return finish(LogitStatus::kConverged);
