@@ -5,6 +5,7 @@
 #include <map>
 
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 #include "solver/model/cancel.h"
 
 namespace parley::equilibrium {
@@ -351,7 +352,17 @@ Solution Solve(const model::Game& game, const BackwardInductionOptions& options)
   } else {
     s.equilibria.push_back(SolveOne<T>(game, index, TieRule(game, options.tie_tolerance)));
   }
-  for (Equilibrium& eq : s.equilibria) eq.max_gain = PerfectInformationGain(game, index, eq.behavior);
+  double largest = 0;
+  for (Equilibrium& eq : s.equilibria) {
+    eq.max_gain = PerfectInformationGain(game, index, eq.behavior);
+    largest = std::max(largest, eq.max_gain);
+  }
+  // In doubles, values within the tie rule count as equal: a gain up to 1e-12 of the payoffs'
+  // size is a tie taken for the first action, not rounding, and is said as such.
+  if (!s.exact && largest > 0)
+    s.notes.push_back("the largest gain from deviating, " + FormatSignificant(largest, 3) +
+                      ", is within the tie rule: values within 1e-12 of their size count as equal "
+                      "(--exact compares them exactly)");
   return s;
 }
 

@@ -48,10 +48,14 @@ namespace {
 // gain at the set is max_a [D(a) + C(a) - sum_b sigma(b) C(b)]: differences of the values of
 // one set's actions, at the magnitude of that set's own stakes. A sequence's D sums its
 // sets' gains, and the subgame's gain is the sum over its top sets (the payoffs no choice of
-// the player's reaches cancel out). With kScale (doubles), the same recursion carries the
-// magnitude each gain's rounding is relative to (at a set, the largest sum of |payoff| below
-// one of its actions, plus the largest carried below), and returns beside the largest gain
-// the largest of each gain less `relative` times its magnitude.
+// the player's reaches cancel out). With kScale (doubles), the same recursion gives a lower
+// bound on each gain that rounding cannot have made up: at a set, max_a [L(a) + C(a) - V]
+// less `relative` times the largest sum of |payoff| below one of its actions (the magnitude
+// the rounding of C(a) - V is relative to), L(a) the sum of its sets' bounds where positive
+// (a gain is never negative); the subgame's bound sums its top sets'. A set whose actions
+// pay 1e15 alike adds nothing to it, so it cannot excuse a gain of 20 at another set of the
+// same player. Returned beside the largest gain: the largest bound, and the largest sum of
+// the sets' rounding allowances (gains below it are not seen).
 template <class T>
 struct GainResult {
   T gain = 0, beyond = 0;
@@ -68,9 +72,10 @@ GainResult<T> GainPass(const Game& game, const ActionIndex& index, const std::ve
   const std::vector<char>& roots = roots_in ? *roots_in : own_roots;
   std::vector<std::uint32_t> last(n);  // the player's own sequence (flat action) into v
   std::vector<T> rho(n), current(index.size()), gain_below(index.size());
-  // kScale: per sequence, the sum of |reach x payoff| below it, and the rounding magnitude of
-  // its gain_below.
-  std::vector<double> magnitude(kScale ? index.size() : 0), error(kScale ? index.size() : 0);
+  // kScale: per sequence, the sum of |reach x payoff| below it, the lower bound on its
+  // gain_below and the rounding allowances summed below it.
+  std::vector<double> magnitude(kScale ? index.size() : 0), bound(kScale ? index.size() : 0),
+      error(kScale ? index.size() : 0);
   T worst = 0, worst_beyond = 0;
   double rounding = 0;
   std::vector<InfosetId> action_set(index.size());
@@ -98,7 +103,7 @@ GainResult<T> GainPass(const Game& game, const ActionIndex& index, const std::ve
           for (std::uint32_t a = 0; a < game.num_actions(game.infoset(v)); ++a) {
             current[first + a] = 0;
             gain_below[first + a] = 0;
-            if constexpr (kScale) magnitude[first + a] = error[first + a] = 0;
+            if constexpr (kScale) magnitude[first + a] = bound[first + a] = error[first + a] = 0;
           }
         }
       rho[r] = 1;
@@ -115,7 +120,7 @@ GainResult<T> GainPass(const Game& game, const ActionIndex& index, const std::ve
           rho[kids[a]] = own ? rho[v] : rho[v] * behavior[first + a];
       }
       T root_gain = 0;
-      double root_error = 0;
+      double root_bound = 0, root_error = 0;
       for (NodeId v = end; v-- > r;) {
         if (game.is_terminal(v) || game.player(v) != p) continue;
         InfosetId h = game.infoset(v);
@@ -125,7 +130,7 @@ GainResult<T> GainPass(const Game& game, const ActionIndex& index, const std::ve
         for (std::uint32_t a = 0; a < k; ++a)
           if (behavior[first + a] != 0) value += behavior[first + a] * current[first + a];
         T best = gain_below[first] + (current[first] - value);
-        double local = 0, carried = 0, below = 0;
+        double local = 0, carried = 0, below = 0, lower = -INFINITY;
         for (std::uint32_t a = 0; a < k; ++a) {
           if (a > 0) {
             T g = gain_below[first + a] + (current[first + a] - value);
@@ -135,25 +140,31 @@ GainResult<T> GainPass(const Game& game, const ActionIndex& index, const std::ve
             local = std::max(local, magnitude[first + a]);
             carried = std::max(carried, error[first + a]);
             below += magnitude[first + a];
+            lower = std::max(lower, bound[first + a] + (current[first + a] - value));
           }
         }
+        // The set's bound, kept where positive (its gain is at least 0 in any case).
+        const double sure = kScale ? std::max(0.0, lower - relative * local) : 0.0;
         const std::uint32_t parent = last[v];
         if (inside(parent)) {
           current[parent] += value;
           gain_below[parent] += best;
           if constexpr (kScale) {
             magnitude[parent] += below;
+            bound[parent] += sure;
             error[parent] += carried + local;
           }
         } else {
           root_gain += best;
-          if constexpr (kScale) root_error += carried + local;
+          if constexpr (kScale) {
+            root_bound += sure;
+            root_error += carried + local;
+          }
         }
       }
       if (root_gain > worst) worst = root_gain;
       if constexpr (kScale) {
-        const T beyond = root_gain - relative * root_error;
-        if (beyond > worst_beyond) worst_beyond = beyond;
+        if (root_bound > worst_beyond) worst_beyond = root_bound;
         rounding = std::max(rounding, relative * root_error);
       }
     }

@@ -33,10 +33,10 @@ T MaxSubgameGain(const model::Game& game, const ActionIndex& index, const std::v
                  const std::vector<char>* roots = nullptr);
 
 // MaxSubgameGain in doubles, and what of it rounding cannot explain: for each subgame and
-// player, the gain less `relative` times the magnitude its rounding is relative to (at each
-// of the player's sets, the sums over |payoff| below its actions: the gain is computed from
-// differences of one set's action values, never of two values at the subgame's root), the
-// largest of these. A game paid in billions has gains of 1e-7 from rounding alone, which
+// player, a lower bound on the gain, summed from the player's sets (each set's contribution
+// less `relative` times the sums over |payoff| below its actions, where positive: the gain
+// is computed from differences of one set's action values, never of two values at the
+// subgame's root), the largest of these. A game paid in billions has gains of 1e-7 from rounding alone, which
 // `beyond_rounding` discounts; one whose large payoffs lie elsewhere keeps its small gains
 // (the best response of a player with stakes of 0.01 is not excused by a payoff of 1e15 in
 // another branch). `rounding` is the largest of those bounds: gains below it are not seen.

@@ -116,6 +116,27 @@ TEST_SUITE("equilibrium.backward_induction") {
     CHECK(cut.truncated);
   }
 
+  TEST_CASE("a gain within the tie rule is said to be one") {
+    // x pays 499999999999600, y 5e14: 400 apart, 8e-13 of their size, within the tie rule
+    // (1e-12), so x (the first) is taken; the gain of 400 is reported with a note saying why.
+    // In exact arithmetic y wins.
+    auto g = Efg(R"(EFG 2 R "near tie" { "P1" "P2" }
+""
+p "" 1 1 "A" { "x" "y" } 0
+t "" 1 "" { 499999999999600 0 }
+t "" 2 "" { 500000000000000 0 }
+)");
+    Solution s = SolveBackwardInduction(*g);
+    CHECK(s.equilibria.at(0).max_gain == 400);
+    REQUIRE(s.notes.size() == 1);
+    CHECK(s.notes[0].find("within the tie rule") != std::string::npos);
+    BackwardInductionOptions exact;
+    exact.exact = true;
+    Solution e = SolveBackwardInduction(*g, exact);
+    CHECK(e.equilibria.at(0).max_gain == 0);
+    CHECK(e.notes.empty());
+  }
+
   TEST_CASE("chance nodes: expected payoffs, exactly") {
     // Nature: good 1/3, bad 2/3. After good, A chooses safe (1,1) or risky (6,0);
     // after bad, A chooses safe (1,1) or risky (-3,2). A takes risky (6 > 1) after good and

@@ -339,6 +339,47 @@ t "" 6 "" { 1/100 1/100 }
     CHECK(s.exact);
   }
 
+  TEST_CASE("a set whose actions pay 1e15 alike does not excuse a gain of 20 at another") {
+    // P1 moves in both chance branches: at A1 (big) both actions pay 1e15; at A2 (small) d
+    // pays 40 and u 0 whatever P2 does. (u, u; r) gives P1 a gain of 40 x 1/2 = 20 at A2,
+    // every number an exact double: no rounding. A1's values of 5e14 once set the rounding
+    // allowance of P1's whole gain (1e-13 x 5e14 = 50), and 20 passed as rounding.
+    auto g = Efg(R"(EFG 2 R "P1 moves in both branches" { "P1" "P2" }
+""
+c "" 1 "" { "big" 1/2 "small" 1/2 } 0
+p "" 1 1 "A1" { "u" "d" } 0
+p "" 2 1 "B" { "l" "r" } 0
+t "" 1 "" { 1000000000000000 1000000000000000 }
+t "" 2 "" { 1000000000000000 1000000000000000 }
+p "" 2 1 "B" { "l" "r" } 0
+t "" 1 "" { 1000000000000000 1000000000000000 }
+t "" 2 "" { 1000000000000000 1000000000000000 }
+p "" 1 2 "A2" { "u" "d" } 0
+p "" 2 1 "B" { "l" "r" } 0
+t "" 3 "" { 0 0 }
+t "" 4 "" { 0 40 }
+p "" 2 1 "B" { "l" "r" } 0
+t "" 5 "" { 40 0 }
+t "" 6 "" { 40 40 }
+)");
+    ActionIndex index(*g);
+    std::vector<double> b(index.size(), 0.0);
+    for (InfosetId h = 0; h < g->num_infosets(); ++h) {
+      if (g->infoset_label(h).empty()) {
+        b[index(h, 0)] = b[index(h, 1)] = 0.5;
+      } else if (g->infoset_label(h) == "B") {
+        b[index(h, 1)] = 1;  // r
+      } else {
+        b[index(h, 0)] = 1;  // u at A1 and A2
+      }
+    }
+    const GainCheck check = CheckSubgameGain(*g, index, b, nullptr, 1e-13);
+    CHECK(check.gain == 20);
+    CHECK(check.beyond_rounding == doctest::Approx(20));
+    Solution s = SolveSubgamePerfect(*g);
+    CHECK(Prob(*g, s.equilibria.at(0), "A2", "d") == 1);
+  }
+
   TEST_CASE("a gain below the rounding of one set's values is not called 0 silently") {
     // Zero-sum, the big node in P2's set: P2's r gains 0.005 on values of 5e14 at B itself,
     // below their rounding. Floating point keeps l, and says to what precision it verified.
