@@ -17,15 +17,22 @@ using Policy = policies::policy<policies::promote_double<false>, policies::promo
 
 const boost::math::normal_distribution<double, Policy> kStandardNormal(0.0, 1.0);
 
-// log Q(z), Q the standard normal's survival function, for z > 0 where Q may underflow:
-// log phi(z) + log R(z), R the Mills ratio Q / phi by its continued fraction (Laplace)
-// R(z) = 1 / (z + 1 / (z + 2 / (z + 3 / (z + ...)))), evaluated from 200 terms down (at
-// z >= 30, where it is used, the terms beyond the first dozen no longer move a double).
-double LogUpperTail(double z) {
+// 1 / R(z), R the Mills ratio Q / phi (Q the standard normal's survival function), by its
+// continued fraction (Laplace) R(z) = 1 / (z + 1 / (z + 2 / (z + 3 / (z + ...)))), evaluated
+// from 200 terms down (at z >= 30, where it is used, the terms beyond the first dozen no
+// longer move a double).
+double InverseMills(double z) {
   double t = z;
   for (int k = 200; k >= 1; --k) t = z + k / t;
-  return -0.5 * z * z - 0.91893853320467274178 - std::log(t);  // 0.918... = ln sqrt(2 pi)
+  return t;
 }
+
+// log Q(z) = log phi(z) + log R(z), for z > 0 where Q may underflow; `inverse_mills` is
+// InverseMills(z).
+double LogUpperTail(double z, double inverse_mills) {
+  return -0.5 * z * z - 0.91893853320467274178 - std::log(inverse_mills);  // 0.918... = ln sqrt(2 pi)
+}
+double LogUpperTail(double z) { return LogUpperTail(z, InverseMills(z)); }
 
 // The truncated standard normal on [a, b], a >= 30 (the window far in the upper tail, where
 // Q(a) is below 1e-197 and underflows a little further on), at probability u: the z with
@@ -38,9 +45,8 @@ double FarUpperTail(double a, double b, double u) {
   if (std::isinf(target)) return b;
   double z = a;
   for (int i = 0; i < 100; ++i) {
-    double t = z;
-    for (int k = 200; k >= 1; --k) t = z + k / t;  // 1 / R(z)
-    const double f = LogUpperTail(z) - target;
+    const double t = InverseMills(z);
+    const double f = LogUpperTail(z, t) - target;
     double next = z + f / t;  // z - f / (d log Q / dz), d log Q / dz = -t
     next = std::clamp(next, a, b);
     if (std::abs(next - z) <= 1e-15 * std::abs(z)) return next;

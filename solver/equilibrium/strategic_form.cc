@@ -1,11 +1,11 @@
 #include "solver/equilibrium/strategic_form.h"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/model/error.h"
+#include "solver/model/number_text.h"
 #include "solver/model/cancel.h"
 
 namespace parley::equilibrium {
@@ -22,9 +22,7 @@ constexpr std::uint32_t kNone = 0xffffffffu;
 // short dyadic has a huge denominator (2^52 and up), a formula's 3/2 a modest one; a number no
 // double holds (1e-15, 1/3) was stated, not computed.
 bool StatedExactly(const Rational& value) {
-  if (mpz_sizeinbase(value.get_den_mpz_t(), 2) <= 40) return true;
-  const double nearest = parley::ToDouble(value);
-  return !std::isfinite(nearest) || ExactRational(nearest) != value;
+  return mpz_sizeinbase(value.get_den_mpz_t(), 2) <= 40 || HeldByNoDouble(value);
 }
 
 // A cell's payoff as the writers should show it: exact when the game's numbers all are (then

@@ -1,7 +1,6 @@
 #include "solver/model/game.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "solver/model/number_text.h"
 
@@ -43,8 +42,7 @@ namespace {
 // number is known to be stated when every number of the game is (numbers_stated_exactly), or
 // when no double holds it (a computed double is its own exact value).
 std::string NumberText(const Rational& exact, double value, bool all_stated) {
-  if (all_stated || mpz_sizeinbase(exact.get_den_mpz_t(), 2) <= 40) return ExactNumberText(exact);
-  return FileNumberText(exact, value, !std::isfinite(value) || ExactRational(value) != exact);
+  return FileNumberText(exact, value, all_stated || HeldByNoDouble(exact));
 }
 
 }  // namespace

@@ -313,9 +313,10 @@ double ToDouble(const Rational& value) {
 
 namespace {
 
-// The exact decimal of `value`, whose denominator has no prime factor but 2 and 5, in the
-// shorter of the plain form (0.000123) and the exponent form (1.23e-04), as std::to_chars
-// chooses for doubles (the plain one on a tie; the exponent with at least two digits).
+// The exact decimal of `value` when its denominator has no prime factor but 2 and 5 (else
+// empty), in the shorter of the plain form (0.000123) and the exponent form (1.23e-04), as
+// std::to_chars chooses for doubles (the plain one on a tie; the exponent with at least two
+// digits).
 std::string ExactDecimal(const Rational& value) {
   mpz_class den = value.get_den();
   unsigned long twos = mpz_scan1(den.get_mpz_t(), 0);
@@ -325,6 +326,7 @@ std::string ExactDecimal(const Rational& value) {
     mpz_divexact_ui(rest.get_mpz_t(), rest.get_mpz_t(), 5);
     ++fives;
   }
+  if (rest != 1) return "";  // not a finite decimal
   const unsigned long k = std::max(twos, fives);  // value = m / 10^k
   mpz_class scale;
   mpz_ui_pow_ui(scale.get_mpz_t(), 10, k);
@@ -358,11 +360,14 @@ std::string ExactNumberText(const Rational& value) {
   const mpz_class& den = value.get_den();
   if (mpz_sizeinbase(den.get_mpz_t(), 2) <= 40) return FormatRational(value);
   std::string fraction = FormatRational(value);
-  mpz_class rest = den >> mpz_scan1(den.get_mpz_t(), 0);
-  while (mpz_divisible_ui_p(rest.get_mpz_t(), 5)) mpz_divexact_ui(rest.get_mpz_t(), rest.get_mpz_t(), 5);
-  if (rest != 1) return fraction;
   std::string decimal = ExactDecimal(value);
+  if (decimal.empty()) return fraction;
   return decimal.size() <= fraction.size() ? decimal : fraction;
+}
+
+bool HeldByNoDouble(const Rational& value) {
+  const double nearest = ToDouble(value);
+  return !std::isfinite(nearest) || ExactRational(nearest) != value;
 }
 
 std::string FileNumberText(const Rational& exact, double value, bool stated) {

@@ -15,6 +15,10 @@ namespace parley {
 // (3/2417851639229258349412352). Every reader of Parley's reads it back exactly.
 std::string ExactNumberText(const Rational& value);
 
+// Whether no double holds `value` exactly (1/3, 1e-15): such a number of a game was stated,
+// not computed in floating point (a computed double is its own exact value).
+bool HeldByNoDouble(const Rational& value);
+
 // A number of a game as the writers spell it: ExactNumberText(exact) when the number was
 // stated exactly (`stated`) or when its denominator has at most 40 bits; otherwise (a double
 // computed in floating point, `exact` being the double's value) the shortest decimal that

@@ -2,7 +2,6 @@
 
 #include <sstream>
 
-#include "solver/equilibrium/sequence_form.h"
 #include "solver/model/number.h"
 #include "solver/report/solution.h"
 
@@ -34,7 +33,7 @@ namespace {
 // Set h's beliefs in exact arithmetic (ExactBeliefs' rule, WriteSetBeliefsJson); empty when
 // they cannot be had that way (a trace's limit, or no reach from the subgame root).
 std::vector<Rational> ExactBeliefs(const model::Game& game, const equilibrium::Equilibrium& eq,
-                                   model::InfosetId h, const std::vector<char>& roots) {
+                                   model::InfosetId h, const ExactBeliefInputs& inputs) {
   auto nodes = game.infoset_nodes(h);
   std::vector<Rational> out;
   if (eq.belief_source[h] == equilibrium::BeliefSource::kUnspecified) {
@@ -44,16 +43,15 @@ std::vector<Rational> ExactBeliefs(const model::Game& game, const equilibrium::E
   if (eq.belief_source[h] != equilibrium::BeliefSource::kBayes &&
       eq.belief_source[h] != equilibrium::BeliefSource::kSubgame)
     return {};
-  equilibrium::ActionIndex index(game);
   // The nearest proper subgame root above the set (a set of two or more nodes holds none).
   model::NodeId r = nodes.front();
-  while (r != 0 && !roots[r]) r = game.parent(r);
+  while (r != 0 && !inputs.roots[r]) r = game.parent(r);
   Rational sum = 0;
   for (model::NodeId x : nodes) {
     Rational reach = 1;
     for (model::NodeId v = x; v != r && reach != 0;) {
       const model::NodeId up = game.parent(v);
-      reach *= eq.exact_behavior[index.first(game.infoset(up)) + game.action_into(v)];
+      reach *= eq.exact_behavior[inputs.index.first(game.infoset(up)) + game.action_into(v)];
       v = up;
     }
     out.push_back(reach);
@@ -67,10 +65,10 @@ std::vector<Rational> ExactBeliefs(const model::Game& game, const equilibrium::E
 }  // namespace
 
 void WriteSetBeliefsJson(JsonWriter& w, const model::Game& game, const equilibrium::Equilibrium& eq,
-                         model::InfosetId h, const std::vector<char>* exact_roots) {
+                         model::InfosetId h, const ExactBeliefInputs* inputs) {
   if (eq.beliefs.empty()) return;
   std::vector<Rational> exact;
-  if (exact_roots && !eq.exact_behavior.empty()) exact = ExactBeliefs(game, eq, h, *exact_roots);
+  if (inputs && !eq.exact_behavior.empty()) exact = ExactBeliefs(game, eq, h, *inputs);
   w.Key("beliefs").BeginArray();
   auto nodes = game.infoset_nodes(h);
   for (std::size_t i = 0; i < nodes.size(); ++i) {

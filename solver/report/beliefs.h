@@ -21,11 +21,15 @@ std::string BeliefsText(const model::Game& game, const equilibrium::Equilibrium&
 // The fields "beliefs" and "beliefs_from" of set h's behaviour record (WriteBehaviorJson):
 //   "beliefs": [{"at": "after t1 > L", "node": 4, "probability": 0.666...}, ...],
 //   "beliefs_from": "bayes" | "subgame" | "trace" | "unspecified"
-// Nothing when eq.beliefs is empty. With `exact_roots` (the game's proper subgame roots) and
-// eq.exact_behavior, the probabilities are exact fractions (strings), by Bayes' rule from the
-// nearest subgame root above the set (the same beliefs as from the root when the profile
-// reaches the set), or uniform where the equilibrium does not determine them.
+// Nothing when eq.beliefs is empty. With `exact` (the game's proper subgame roots and its
+// action index) and eq.exact_behavior, the probabilities are exact fractions (strings), by
+// Bayes' rule from the nearest subgame root above the set (the same beliefs as from the root
+// when the profile reaches the set), or uniform where the equilibrium does not determine them.
+struct ExactBeliefInputs {
+  const std::vector<char>& roots;
+  const equilibrium::ActionIndex& index;
+};
 void WriteSetBeliefsJson(JsonWriter& w, const model::Game& game, const equilibrium::Equilibrium& eq,
-                         model::InfosetId h, const std::vector<char>* exact_roots = nullptr);
+                         model::InfosetId h, const ExactBeliefInputs* exact = nullptr);
 
 }  // namespace parley::report

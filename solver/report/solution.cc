@@ -376,6 +376,7 @@ void WriteBehaviorJson(JsonWriter& w, const Game& game, const Equilibrium& eq, b
   const bool fractions = exact && !eq.exact_behavior.empty();
   std::vector<char> roots;
   if (fractions) roots = equilibrium::ProperSubgameRoots(game);
+  const ExactBeliefInputs exact_beliefs{roots, index};
   w.BeginArray();
   for (InfosetId h = 0; h < game.num_infosets(); ++h) {
     int p = game.infoset_player(h);
@@ -394,7 +395,7 @@ void WriteBehaviorJson(JsonWriter& w, const Game& game, const Equilibrium& eq, b
       w.EndObject();
     }
     w.EndArray();
-    WriteSetBeliefsJson(w, game, eq, h, fractions ? &roots : nullptr);
+    WriteSetBeliefsJson(w, game, eq, h, fractions ? &exact_beliefs : nullptr);
     w.Field("label", game.infoset_label(h));
     w.Field("number", numbers[h]);
     w.Field("player", p + 1);

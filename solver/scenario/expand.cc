@@ -401,8 +401,7 @@ class Expander {
   double Eval(const Expression& e) {
     ++evaluations;
     if (replaying_) return Replayed(e);
-    if (checking_) CheckIndependent(e);
-    const double v = evaluator_.Evaluate(e);
+    const double v = checking_ ? EvaluateIndependent(e) : evaluator_.Evaluate(e);
     if (recording_) recording_->emplace_back(e.id(), v);
     return v;
   }
@@ -493,8 +492,8 @@ class Expander {
 
   // A formula's value, not counted as an evaluation (loop bounds, unrolled once).
   double Value(const Formula& f) {
-    if (f.expr && checking_) CheckIndependent(*f.expr);
-    return f.literal ? f.literal->ToDouble() : evaluator_.Evaluate(*f.expr);
+    if (f.literal) return f.literal->ToDouble();
+    return checking_ ? EvaluateIndependent(*f.expr) : evaluator_.Evaluate(*f.expr);
   }
 
   void RunCompute(const StageDef& def) {
@@ -506,13 +505,14 @@ class Expander {
   }
 
   // ---- The affinity check of a game after an agreement (CheckAffineIn) ------------------
-  // A formula other than a payoff or a computed variable: it must read no moving slot on the
-  // branches the current values take (then it gives the same value anywhere in the package).
-  void CheckIndependent(const Expression& e) {
-    if (!affine_ok_ || affine_exempt_) return;
+  // The value of a formula other than a payoff or a computed variable, which must read no
+  // moving slot on the branches the current values take (then it gives the same value
+  // anywhere in the package).
+  double EvaluateIndependent(const Expression& e) {
     bool read = false;
-    evaluator_.EvaluateWatching(e, *checking_, &read);
+    const double v = evaluator_.EvaluateWatching(e, *checking_, &read);
     if (read) affine_ok_ = false;
+    return v;
   }
   // A payoff: affine in the moving slots (formula::Evaluator::AffineIn).
   void CheckAffine(const Expression& e) {
@@ -523,15 +523,14 @@ class Expander {
   void RunComputeChecking(const StageDef& def) {
     for (const auto& [slot, expr] : def.compute) {
       bool read = false;
-      evaluator_.EvaluateWatching(*expr, *checking_, &read);
+      ++evaluations;
+      const double v = evaluator_.EvaluateWatching(*expr, *checking_, &read);
       if (read) {
         CheckAffine(*expr);
         if (std::find(checking_->begin(), checking_->end(), slot) == checking_->end())
           checking_->push_back(slot);
       }
-      affine_exempt_ = true;
-      vars_[slot] = Eval(*expr);
-      affine_exempt_ = false;
+      vars_[slot] = v;
     }
   }
 
@@ -586,11 +585,10 @@ class Expander {
       } else if (games_ && games_->remember && f.expr) {
         x = RememberedPayoff(*f.expr);
         if (recording_) recording_->emplace_back(f.expr->id(), x);
-      } else if (checking_) {
-        if (f.expr) CheckAffine(*f.expr);
-        affine_exempt_ = true;
-        x = Eval(f);
-        affine_exempt_ = false;
+      } else if (checking_ && f.expr) {  // a payoff must be affine, not independent
+        CheckAffine(*f.expr);
+        ++evaluations;
+        x = evaluator_.Evaluate(*f.expr);
       } else {
         x = Eval(f);
       }
@@ -1899,12 +1897,10 @@ class Expander {
   std::unordered_map<std::string, SharedSet> shared_;
   std::vector<double> after_saved_;
   std::vector<double> probes_;  // AgreementPayoffs' probes of later computed variables
-  // CheckAffineIn's moving slots (null: no check), its verdict so far, and whether the formula
-  // being evaluated is a payoff or a computed variable (checked on their own terms).
+  // CheckAffineIn's moving slots (null: no check) and its verdict so far.
   std::vector<int>* checking_ = nullptr;
   std::vector<int> after_moving_;  // ConstraintsAffine's moving slots (AfterMovingSlots)
   bool affine_ok_ = true;
-  bool affine_exempt_ = false;
   std::vector<double> bargain_saved_, bargain_d_;  // MakeBargainNode's (see there)
   // While a bargain's solver runs: SetIssues evaluates only the computed variables flagged
   // in split_moves_ once it has run them all (BargainSplit).

@@ -6,17 +6,10 @@
 #include <cmath>
 
 #include "solver/bargaining/agreement.h"
+#include "tests/bargaining/bargaining_test_util.h"
 
 namespace parley::bargaining {
 namespace {
-
-AgreementIssue Range(const std::string& name, double lower, double upper) {
-  AgreementIssue issue;
-  issue.name = name;
-  issue.lower = lower;
-  issue.upper = upper;
-  return issue;
-}
 
 // A pie: x in [0, 1], u = (x, 1 - x), shown affine; alternating offers, 0.9 and 0.9, the first
 // proposing first; outside options e with nothing while talks go on.

@@ -7,19 +7,12 @@
 #include <cmath>
 
 #include "solver/bargaining/agreement.h"
+#include "tests/bargaining/bargaining_test_util.h"
 #include "solver/bargaining/alternating_offers.h"
 #include "solver/model/error.h"
 
 namespace parley::bargaining {
 namespace {
-
-AgreementIssue Range(const std::string& name, double lower, double upper) {
-  AgreementIssue issue;
-  issue.name = name;
-  issue.lower = lower;
-  issue.upper = upper;
-  return issue;
-}
 
 const Solution& Find(const AgreementResult& result, Concept concept_kind) {
   const Solution* s = result.result.Find(concept_kind);

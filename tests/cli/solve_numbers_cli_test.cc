@@ -61,20 +61,7 @@ t "" 4 "r" { 1/100000000000000000000 -1/100000000000000000000 }
     // A signalling game: chance picks good (2/3) or bad (1/3), Ann sends in both, Bo (who
     // sees only the signal) buys. By Bayes' rule Bo's beliefs are 2/3 and 1/3; the paths have
     // those probabilities, and the good path pays the fee (-1, 0) at Bo's node plus (4, 2).
-    std::string path = WriteTempFile("signal_exact.efg", R"(EFG 2 R "tiny signalling game" { "Ann" "Bo" }
-""
-c "" 1 "state" { "good" 2/3 "bad" 1/3 } 0
-p "" 1 1 "Ann|good" { "send" "stay" } 0
-p "" 2 1 "Bo" { "buy" "pass" } 1 "fee" { -1, 0 }
-t "" 2 "deal" { 4 2 }
-t "" 0
-t "" 3 "home" { 1 1 }
-p "" 1 2 "Ann|bad" { "send" "stay" } 0
-p "" 2 1 0
-t "" 4 "sour deal" { 4 -3 }
-t "" 0
-t "" 3
-)");
+    const std::string path = SourcePath("tests/data/tiny_signalling.efg");  // the format reference's example
     auto json = nlohmann::json::parse(RunParley("solve '" + path + "' --exact --format json").out);
     REQUIRE(json["exact"] == true);
     const auto& eq = json["equilibria"][0];

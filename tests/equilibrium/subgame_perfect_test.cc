@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <random>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -313,20 +314,26 @@ t "" 5 "" { 1/100 0 }
 t "" 6 "" { 1/100 1/100 }
 )";
 
+  // A pure profile with fair chance: 1/2 at each action of every chance set (two each here),
+  // and at each player's set (by label) the action named in `actions`.
+  std::vector<double> PureWithFairChance(const Game& g, const ActionIndex& index,
+                                         const std::map<std::string, std::string>& actions) {
+    std::vector<double> b(index.size(), 0.0);
+    for (InfosetId h = 0; h < g.num_infosets(); ++h)
+      for (std::uint32_t a = 0; a < g.num_actions(h); ++a)
+        b[index(h, a)] = g.infoset_player(h) == model::kChancePlayer
+                             ? 0.5
+                             : (g.action_label(h, a) == actions.at(std::string(g.infoset_label(h))) ? 1 : 0);
+    return b;
+  }
+
   TEST_CASE("a gain of 0.005 is seen beside payoffs of 1e15 in another branch") {
     auto g = Efg(kBigBeside);
     ActionIndex index(*g);
     // (u, l): P1's d gains 1/100 at the small branch, reached with 1/2: 0.005 at the root. Its
     // values there are 5e14 + 0 against 5e14 + 0.005, which doubles cannot tell apart (the
     // spacing at 5e14 is 0.0625); the set's own action values can.
-    std::vector<double> b(index.size(), 0.0);
-    for (InfosetId h = 0; h < g->num_infosets(); ++h) {
-      if (g->infoset_label(h).empty()) {  // chance: 1/2 each
-        b[index(h, 0)] = b[index(h, 1)] = 0.5;
-      } else {
-        b[index(h, 0)] = 1;  // B: l, A: u
-      }
-    }
+    const std::vector<double> b = PureWithFairChance(*g, index, {{"B", "l"}, {"A", "u"}});
     const GainCheck check = CheckSubgameGain(*g, index, b, nullptr, 1e-13);
     CHECK(check.gain == doctest::Approx(0.005).epsilon(1e-9));
     CHECK(check.beyond_rounding > 1e-9);
@@ -363,16 +370,7 @@ t "" 5 "" { 40 0 }
 t "" 6 "" { 40 40 }
 )");
     ActionIndex index(*g);
-    std::vector<double> b(index.size(), 0.0);
-    for (InfosetId h = 0; h < g->num_infosets(); ++h) {
-      if (g->infoset_label(h).empty()) {
-        b[index(h, 0)] = b[index(h, 1)] = 0.5;
-      } else if (g->infoset_label(h) == "B") {
-        b[index(h, 1)] = 1;  // r
-      } else {
-        b[index(h, 0)] = 1;  // u at A1 and A2
-      }
-    }
+    const std::vector<double> b = PureWithFairChance(*g, index, {{"A1", "u"}, {"A2", "u"}, {"B", "r"}});
     const GainCheck check = CheckSubgameGain(*g, index, b, nullptr, 1e-13);
     CHECK(check.gain == 20);
     CHECK(check.beyond_rounding == doctest::Approx(20));

@@ -81,22 +81,9 @@ TEST_SUITE("io.efg") {
   }
 
   TEST_CASE("the example of the format reference reads as documented") {
-    const char* text = R"(EFG 2 R "tiny signalling game" { "Ann" "Bo" }
-"example for FORMAT.md"
-
-c "" 1 "state" { "good" 2/3 "bad" 1/3 } 0
-p "" 1 1 "Ann|good" { "send" "stay" } 0
-p "" 2 1 "Bo" { "buy" "pass" } 1 "fee" { -1, 0 }
-t "" 2 "deal" { 4 2 }
-t "" 0
-t "" 3 "home" { 1 1 }
-p "" 1 2 "Ann|bad" { "send" "stay" } 0
-p "" 2 1 0
-t "" 4 "sour deal" { 4 -3 }
-t "" 0
-t "" 3
-)";
-    auto g = ReadEfg(text, "example.efg");
+    // tests/data/tiny_signalling.efg: the example of the format reference.
+    const std::string path = testing::SourcePath("tests/data/tiny_signalling.efg");
+    auto g = ReadEfg(testing::ReadFile(path), path);
     CHECK(g->num_nodes() == 11);
     CHECK(g->num_terminals() == 6);
     CHECK_FALSE(g->perfect_information());
