@@ -84,9 +84,11 @@ struct Solution {
   bool exact = false;
   std::vector<Equilibrium> equilibria;
   bool truncated = false;  // --max cut the list
-  // False when a guard on work or memory stopped an enumeration (--all) early: the equilibria
-  // found until then are listed (each genuine), others may exist; stopped_by names the guard.
-  // Enumerators hand each equilibrium on as they find it, so a guard never discards them.
+  // False when the list may leave equilibria out: a guard on work or memory stopped an
+  // enumeration (--all) early (the equilibria found until then are listed, each genuine;
+  // enumerators hand each on as they find it, so a guard never discards them), or --all was
+  // asked of a method that finds one equilibrium (stopped_by "not enumerated"). stopped_by
+  // names the guard or the reason.
   bool complete = true;
   std::string stopped_by;
   std::vector<std::string> notes;

@@ -46,9 +46,11 @@ struct StrategicFormOptions {
 
 // The reduced strategic form as a table. Strategy labels list the actions at the player's sets
 // in the order of ReducedStrategies::sets, "*" at excluded ones ("raise call *"); a player
-// without sets has the single strategy "-". Payoffs are exact (fractions) when the game's
-// numbers are, and doubles when the game holds computed doubles. Throws LimitError past the
-// options' limits, before doing the work.
+// without sets has the single strategy "-". Payoffs are exact (fractions) when every number of
+// the game was stated exactly, or, in a game with computed numbers, each looks stated (a
+// denominator of at most 40 bits, or a number no double holds: StatedExactly in
+// strategic_form.cc); otherwise every cell is the double its exact sum rounds to. Throws LimitError past the options' limits, before doing the
+// work.
 model::NormalFormGame ReducedStrategicForm(const model::Game& game,
                                            const StrategicFormOptions& options = {});
 
