@@ -296,15 +296,36 @@ struct ExactScratch {
   Vector dp;
 };
 
-// Talks fail for sure: the result holds d and the ideal point.
-void NoAgreement(const Hull& hull, AgreementResult* out) {
+// The ideal point when lotteries between packages are not allowed: each player's best payoff
+// in a single package among that package's agreements that give everyone at least d (a
+// package's agreements are the convex set its corners span), the largest over the packages.
+// `*some` tells whether any package has such an agreement.
+Vector PackagesIdeal(const Hull& hull, bool* some) {
+  const std::size_t n = hull.d.size();
+  Vector ideal(n, -INFINITY);
+  *some = false;
+  for (std::size_t p = 0; p < hull.packages; ++p) {
+    if (hull.by_package[p].empty()) continue;
+    bool rational = false;
+    const Vector best = IdealPoint(OutcomeSet{hull.by_package[p], true}, hull.d, &rational);
+    if (!rational) continue;
+    *some = true;
+    for (std::size_t i = 0; i < n; ++i) ideal[i] = std::max(ideal[i], best[i]);
+  }
+  return ideal;
+}
+
+// Talks fail for sure: the result holds d and the ideal point (over single packages when
+// lotteries between them are not allowed).
+void NoAgreement(const Hull& hull, bool lotteries, AgreementResult* out) {
   const Vector& d = hull.d;
   out->agreement_possible = false;
   out->result.disagreement = d;
   // The ideal point is each player's best among agreements at least as good as d for
   // everyone; when none is (or only d itself), nobody can gain and it is d.
   bool some_at_least_d = false;
-  out->result.ideal = IdealPoint(OutcomeSet{hull.points, true}, d, &some_at_least_d);
+  out->result.ideal = lotteries ? IdealPoint(OutcomeSet{hull.points, true}, d, &some_at_least_d)
+                                : PackagesIdeal(hull, &some_at_least_d);
   if (!some_at_least_d) out->result.ideal = d;
   for (std::size_t i = 0; i < d.size(); ++i) out->result.ideal[i] = std::max(out->result.ideal[i], d[i]);
   out->payoffs = d;
@@ -438,8 +459,9 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
   Vector lottery;
   if (Info(concept_kind).uses_ideal) {
     solution = Solution{};
-    // Kalai-Smorodinsky against the ideal point of the whole set: the farthest point of the
-    // package's hull on the ray from d towards it (none when no point reaches d).
+    // Kalai-Smorodinsky against the ideal point over single packages (PackagesIdeal): the
+    // farthest point of the package's hull on the ray from d towards it (none when no point
+    // reaches d).
     Vector direction(n);
     for (std::size_t i = 0; i < n; ++i) direction[i] = ideal[i] - d[i];
     internal::HullLp ray = internal::OptimizeOverHull(points, d, direction, {}, {}, 0.0);
@@ -447,7 +469,7 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
     solution.payoffs.assign(n, 0);
     for (std::size_t j = 0; j < ray.lambda.size(); ++j)
       for (std::size_t i = 0; i < n; ++i) solution.payoffs[i] += ray.lambda[j] * points[j][i];
-    solution.method = "LP: farthest point towards the ideal point of the whole set, per package";
+    solution.method = "LP: farthest point towards the ideal point over single packages, per package";
     entry->score = ray.t;
     lottery = ray.lambda;
   } else {
@@ -689,15 +711,14 @@ void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResul
     model::ResizeKeeping(out->terms.packages, 0, spare.spare_packages);
     model::ResizeKeeping(out->solution_terms, 0, spare.spare_terms);
     model::ResizeKeeping(out->solution_issue_values, 0, spare.spare_points);
-    NoAgreement(hull, out);
+    NoAgreement(hull, problem.lotteries, out);
     return;
   }
 
   // The whole set's solutions (the answer when lotteries are allowed; the side-by-side view
-  // and the ideal point otherwise). Skipped in fast mode without lotteries unless a concept
-  // that reads the ideal point is asked for; then the per-package solutions below are the
-  // only ones.
-  if (problem.lotteries || problem.all_concepts || Info(problem.concept_kind).uses_ideal) {
+  // otherwise). Skipped in fast mode without lotteries; then the per-package solutions below
+  // are the only ones.
+  if (problem.lotteries || problem.all_concepts) {
     if (hull.whole.wanted && hull.whole.ready) {
       SolveWholeNash(problem, hull, &out->result);
     } else {
@@ -718,6 +739,13 @@ void SolveHull(const AgreementProblem& problem, const Hull& hull, AgreementResul
   }
 
   if (!problem.lotteries) {
+    // Without lotteries the ideal point is over single packages: a player's best in a lottery
+    // between packages is not an agreement the parties can make (Kalai-Smorodinsky reads it).
+    if (problem.all_concepts || Info(problem.concept_kind).uses_ideal) {
+      bool some = false;
+      out->result.ideal = PackagesIdeal(hull, &some);
+      if (!some) out->result.ideal = hull.d;
+    }
     SolvePerPackage(hull, problem, beats_d, out->result.ideal, &out->result.solutions);
     if (!Pick(out->result, problem)) {
       throw ValidationError("no single package of the bargain gives every player more than the "
@@ -1508,58 +1536,93 @@ struct FrontierPoint {
   double kkt_residual = 0;
 };
 
-// The best agreement for player `who` among those giving each party at least floor[party].
+// The best agreement for player `who` among those giving each party at least floor[party],
+// over the convex hull of `candidates` (the exact method's corners).
+FrontierPoint BestOverCandidates(const AgreementProblem& problem, const std::vector<Candidate>& candidates,
+                                 std::size_t packages, const Table& table, std::size_t who, const Vector& floor) {
+  const std::size_t n = floor.size();
+  FrontierPoint best;
+  std::vector<Vector> points;
+  for (const Candidate& c : candidates) points.push_back(c.payoffs);
+  Vector lower(n), objective(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    lower[i] = INFINITY;
+    for (const Vector& p : points) lower[i] = std::min(lower[i], p[i]);
+    lower[i] -= 1;
+  }
+  for (std::size_t i : table.parties) lower[i] = floor[i];
+  objective[who] = 1;
+  internal::HullLp lp = internal::OptimizeOverHull(points, lower, {}, objective);
+  if (!lp.feasible) return best;
+  // `who`'s best is often a whole edge of the frontier (it does not care how the others
+  // fare there); of that edge take the end best for the other parties, so that no agreement
+  // is Pareto-dominated. The LP is exact, so `who` is held at its optimum itself (and within
+  // its own magnitude's rounding should GLPK's basis choice find that infeasible). The
+  // second stage is taken only for a real gain to the others (above their own magnitudes'
+  // rounding): a gain of rounding is none, and would cost `who` that rounding.
+  Vector second(n, 0);
+  for (std::size_t i : table.parties)
+    if (i != who) second[i] = 1;
+  Vector held = lower;
+  held[who] = lp.u[who];
+  internal::HullLp pareto = internal::OptimizeOverHull(points, held, {}, second);
+  if (!pareto.feasible) {
+    double scale = 0;
+    for (const Vector& p : points) scale = std::max(scale, std::abs(p[who]));
+    held[who] = lp.u[who] - 1e-12 * scale;
+    pareto = internal::OptimizeOverHull(points, held, {}, second);
+  }
+  if (pareto.feasible) {
+    bool gains = false;
+    for (std::size_t i : table.parties) {
+      if (i == who) continue;
+      double scale = 0;
+      for (const Vector& p : points) scale = std::max(scale, std::abs(p[i]));
+      if (pareto.u[i] > lp.u[i] + 1e-9 * scale) gains = true;
+    }
+    if (gains) lp = std::move(pareto);
+  }
+  best.found = true;
+  best.u = Lift(candidates, lp.lambda, n);
+  Hull hull = MakeHull(candidates, packages, floor);
+  Describe(hull, problem.issues, lp.lambda, &best.terms, &best.issue_values);
+  best.lottery = best.terms.lottery();
+  return best;
+}
+
+// The best agreement for player `who` among those giving each party at least floor[party]
+// (lotteries between packages only where the problem allows them).
 FrontierPoint BestFor(const AgreementProblem& problem, const Prepared& prepared, const Table& table,
                       std::size_t who, const Vector& floor) {
   const std::size_t n = floor.size();
   FrontierPoint best;
   if (prepared.exact) {
-    const auto& candidates = prepared.candidates;
-    std::vector<Vector> points;
-    for (const Candidate& c : candidates) points.push_back(c.payoffs);
-    Vector lower(n), objective(n, 0);
-    for (std::size_t i = 0; i < n; ++i) {
-      lower[i] = INFINITY;
-      for (const Vector& p : points) lower[i] = std::min(lower[i], p[i]);
-      lower[i] -= 1;
+    const std::size_t packages = prepared.layout.packages;
+    if (problem.lotteries || packages <= 1)
+      return BestOverCandidates(problem, prepared.candidates, packages, table, who, floor);
+    // One package at a time, the best for `who` of them; among packages within rounding of
+    // that (1e-12 of the payoffs' magnitude), the one best for the other parties.
+    double scale = 0;
+    for (const Candidate& c : prepared.candidates) scale = std::max(scale, std::abs(c.payoffs[who]));
+    auto others = [&](const FrontierPoint& point) {
+      double sum = 0;
+      for (std::size_t i : table.parties)
+        if (i != who) sum += point.u[i];
+      return sum;
+    };
+    std::vector<Candidate> mine;
+    for (std::size_t p = 0; p < packages; ++p) {
+      mine.clear();
+      for (const Candidate& c : prepared.candidates)
+        if (c.package == p) mine.push_back(c);
+      if (mine.empty()) continue;
+      FrontierPoint point = BestOverCandidates(problem, mine, packages, table, who, floor);
+      if (!point.found) continue;
+      const double tie = 1e-12 * scale;
+      if (!best.found || point.u[who] > best.u[who] + tie ||
+          (point.u[who] >= best.u[who] - tie && others(point) > others(best)))
+        best = std::move(point);
     }
-    for (std::size_t i : table.parties) lower[i] = floor[i];
-    objective[who] = 1;
-    internal::HullLp lp = internal::OptimizeOverHull(points, lower, {}, objective);
-    if (!lp.feasible) return best;
-    // `who`'s best is often a whole edge of the frontier (it does not care how the others
-    // fare there); of that edge take the end best for the other parties, so that no agreement
-    // is Pareto-dominated. The LP is exact, so `who` is held at its optimum itself (and within
-    // its own magnitude's rounding should GLPK's basis choice find that infeasible). The
-    // second stage is taken only for a real gain to the others (above their own magnitudes'
-    // rounding): a gain of rounding is none, and would cost `who` that rounding.
-    Vector second(n, 0);
-    for (std::size_t i : table.parties)
-      if (i != who) second[i] = 1;
-    Vector held = lower;
-    held[who] = lp.u[who];
-    internal::HullLp pareto = internal::OptimizeOverHull(points, held, {}, second);
-    if (!pareto.feasible) {
-      double scale = 0;
-      for (const Vector& p : points) scale = std::max(scale, std::abs(p[who]));
-      held[who] = lp.u[who] - 1e-12 * scale;
-      pareto = internal::OptimizeOverHull(points, held, {}, second);
-    }
-    if (pareto.feasible) {
-      bool gains = false;
-      for (std::size_t i : table.parties) {
-        if (i == who) continue;
-        double scale = 0;
-        for (const Vector& p : points) scale = std::max(scale, std::abs(p[i]));
-        if (pareto.u[i] > lp.u[i] + 1e-9 * scale) gains = true;
-      }
-      if (gains) lp = std::move(pareto);
-    }
-    best.found = true;
-    best.u = Lift(candidates, lp.lambda, n);
-    Hull hull = MakeHull(candidates, prepared.layout.packages, floor);
-    Describe(hull, problem.issues, lp.lambda, &best.terms, &best.issue_values);
-    best.lottery = best.terms.lottery();
     return best;
   }
   const Nonlinear& nl = *prepared.nonlinear;
@@ -1755,7 +1818,9 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
     // polygonal frontier, with neither option binding, the two proposals lie on known edges
     // and the stationarity equations are linear there: solved in closed form with
     // 1 - delta_a delta_b = (1 - delta_a) + delta_a (1 - delta_b), as the pie's formulas.
-    if (prepared.exact && !a_binds && !b_binds) {
+    // (Not without lotteries between several packages: the frontier is then the upper
+    // envelope of the packages' own, not the hull this solves on; the bisection's root stands.)
+    if (prepared.exact && !a_binds && !b_binds && (problem.lotteries || prepared.layout.packages <= 1)) {
       FrontierPoint a_proposes = best_for(a, b, b_continuation);
       if (a_proposes.found && b_proposes.found) {
         if (std::optional<double> refined = StationaryOnEdges(prepared, a, b, delta_a, delta_b, d,

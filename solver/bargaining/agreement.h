@@ -16,7 +16,8 @@
 //       between packages included, as in Nash 1950); a lottery is reported only when no
 //       single package reaches the same payoffs;
 //     - lotteries forbidden: the best package for the concept, each package's own (convex)
-//       set solved exactly; the Kalai-Smorodinsky point uses the ideal point of the whole set.
+//       set solved exactly; the ideal point (Kalai-Smorodinsky's) is over single packages,
+//       and so are alternating offers' proposals and the outside options' floors.
 //    Linear constraints cut each package's box first (the points that satisfy a constraint and
 //    the crossings of the segments between satisfying and violating points: exactly the cut
 //    polytope's hull), so affine payoffs with linear constraints stay exact. (The region method,

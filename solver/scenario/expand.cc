@@ -2033,6 +2033,53 @@ void RunExpander(const CompiledScenario::Impl& impl, formula::Evaluator& evaluat
   out.stats.payoff_evaluations = expander.payoff_evaluations;
 }
 
+// A bargain's disagreement point is the subgame-perfect value of its no-deal branch, solved
+// on its own; that is the branch's value in the game only when the branch is a subgame. A stage
+// after the bargain whose player does not observe some choice made before it (`observe`) can
+// join the no-deal branches of several bargains, or one and other play, in one information
+// set: the branch's play then depends on what happens outside it, which the disagreement point
+// would silently ignore (the threats it states would not be those the solved game plays).
+// Refused at that stage. Each information set is looked at once.
+void CheckNoDealBranchesAreSubgames(const CompiledScenario::Impl& impl, const Expansion& out) {
+  const model::Game& game = *out.game;
+  if (game.perfect_information() || out.bargains.empty()) return;
+  std::vector<char> seen(game.num_infosets(), 0);
+  for (const BargainRecord& record : out.bargains) {
+    if (!record.disagreement_from_branch || record.no_deal_node == 0) continue;
+    const NodeId root = record.no_deal_node, end = game.subtree_end(root);
+    for (NodeId v = root; v < end; ++v) {
+      if (game.is_terminal(v) || game.kind(v) != model::NodeKind::kDecision) continue;
+      const InfosetId h = game.infoset(v);
+      if (seen[h]) continue;
+      seen[h] = 1;
+      const auto nodes = game.infoset_nodes(h);
+      const bool inside = std::all_of(nodes.begin(), nodes.end(), [&](NodeId u) { return u >= root && u < end; });
+      if (inside) continue;
+      // The stage of that set: its label is the stage's name (with a repeat's suffix).
+      const std::string label(game.infoset_label(h));
+      SourceLocation where;
+      std::string stage = label;
+      for (const StageDef& def : impl.stages) {
+        const std::string& name = impl.info.stages[def.info_index].name;
+        if (label.compare(0, name.size(), name) == 0 &&
+            (label.size() == name.size() || label[name.size()] == '[' || label[name.size()] == ' ')) {
+          where = def.where;
+          stage = name;
+          break;
+        }
+      }
+      throw ValidationError(where,
+                            "stage '" + stage + "' is played in the no-deal branch of bargain '" +
+                                record.stage + "'" + (record.history.empty() ? "" : " " + record.history) +
+                                ", but its player cannot tell that branch from play outside it "
+                                "(`observe` leaves out a choice made before the bargain), so the "
+                                "branch is not a subgame and its value, the disagreement point, is "
+                                "not defined on its own; let the stage observe the choices that "
+                                "lead to the bargain, or give the bargain's `disagreement` as numbers");
+    }
+  }
+}
+
 GameBuilder NewBuilder(const CompiledScenario::Impl& impl, const ExpandOptions& options) {
   GameBuilder builder(impl.info.players);
   builder.SetTitle(impl.info.title);
@@ -2052,6 +2099,7 @@ void CompiledScenario::Impl::Expand(std::span<const double> values, const Expand
     } else {
       RunExpander(*this, evaluator, builder, options, out, nullptr);
       out.game = builder.Build();
+      CheckNoDealBranchesAreSubgames(*this, out);
     }
   });
 }
@@ -2075,6 +2123,7 @@ void CompiledScenario::Impl::Record(std::span<const double> values, const Expand
     GameBuilder builder = NewBuilder(*this, options);
     RunExpander(*this, evaluator, builder, options, out, &games);
     out.game = builder.Build();
+    CheckNoDealBranchesAreSubgames(*this, out);
   });
   games.game = out.game;
 }

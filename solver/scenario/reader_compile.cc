@@ -196,6 +196,26 @@ void Reader::CompileObserve(int i, const std::map<std::string, int>& stage_index
                                        "player can observe only earlier choices");
     def.observes[j] = 1;
   }
+  // A stage after an agreement is solved, with the rest of the bargain's `after_agreement`, as a
+  // subgame at each agreement and history: its player must see every choice made before the
+  // bargain, or one information set would join plays that the solve keeps apart (the
+  // agreement's value at one history would then depend on play at another), and the answer
+  // would silently be that of a player who does see them.
+  if (def.after_of >= 0) {
+    for (int j = 0; j < def.after_of; ++j) {
+      if (impl_.stages[j].after_of >= 0 || def.observes[j]) continue;  // another bargain's after stages never precede
+      const YAML::Node observe = raw_stages_[i].node["observe"];
+      const std::string& bargain = impl_.info.stages[impl_.stages[def.after_of].info_index].name;
+      const std::string& missing = impl_.info.stages[impl_.stages[j].info_index].name;
+      throw ValidationError(observe.IsDefined() ? At(observe) : def.where,
+                            "stage '" + info.name + "' comes after an agreement at bargain '" + bargain +
+                                "' but does not observe stage '" + missing +
+                                "', played before the bargain: the stages after an agreement are "
+                                "solved as a subgame for each agreement and history, which a player "
+                                "who cannot tell those histories apart does not play; observe every "
+                                "stage before the bargain (here add '" + missing + "' to `observe`)");
+    }
+  }
 }
 
 void Reader::CompileBargain(StageDef& def, const RawStage& raw, const std::string& in) {

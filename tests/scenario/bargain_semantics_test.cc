@@ -228,6 +228,143 @@ payoffs:
     CHECK(Has(u->method, "tie"));
   }
 
+  TEST_CASE("lotteries: false holds for alternating offers, outside options and the ideal point") {
+    // Packages p1: u = (x, 1 - x) and p2: u = (2x, 0.5 - 0.5x), x in [0, 1], d = 0. The pure
+    // frontier is f(a) = max(1 - a, 0.5 - a/4); its hull (lotteries) joins (0, 1) to (2, 0).
+    const std::string packages = R"(title: pure
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        pkg: {options: [p1, p2]}
+        x: {from: 0, to: 1}
+%s      lotteries: false
+%s
+payoffs:
+  A: if(deal == agree, if(pkg == p1, x, 2 * x), 0)
+  B: if(deal == agree, if(pkg == p1, 1 - x, 0.5 - 0.5 * x), %s)
+)";
+    auto fill = [&](const char* bargain, const char* after, const char* no_deal) {
+      std::string text = packages;
+      for (const char* part : {bargain, after, no_deal}) text.replace(text.find("%s"), 2, part);
+      return text;
+    };
+    // Rubinstein with discounts 0.9, A first: A's share a satisfies f(a) = 0.9 f(0.9 a), with
+    // 0.9 a in p2's stretch (a > 2/3): 0.5 - a/4 = 0.9 (0.5 - 0.225 a), a = 0.05 / 0.0475 =
+    // 1/0.95 = 1.0526315789..., B 0.5 - a/4 = 0.2368421052..., package p2 at x = a/2. Over the
+    // hull (lotteries) B would get 0.4736842105, from a lottery between packages.
+    {
+      auto s = Read(fill("      protocol: alternating\n      discount: [0.9, 0.9]\n", "", "0"));
+      const auto& step = s->bargains[0].step;
+      CHECK_FALSE(step.lottery);
+      CHECK(step.payoffs[0] == doctest::Approx(1 / 0.95).epsilon(1e-14));
+      CHECK(step.payoffs[1] == doctest::Approx(0.5 - 0.25 / 0.95).epsilon(1e-14));
+      CHECK(parley::report::AgreementText(step)[0] == "pkg p2");
+    }
+    // B's outside option 0.45 (walk away), inside point 0: Nash from (0, 0) gives B at most
+    // 0.25 (p1 at x = 1/2), below 0.45, so B gets exactly 0.45 and A the best one package
+    // allows: p1 with 1 - x >= 0.45, x = 0.55 (p2 needs x <= 0.1, A 0.2). Over the hull A
+    // would get 1.1 from a lottery.
+    {
+      auto s = Read(fill("      disagreement: outside\n",
+                         "  - name: walk\n    player: B\n    actions: [leave]", "0.45"));
+      const auto& step = s->bargains[0].step;
+      CHECK_FALSE(step.lottery);
+      CHECK(step.payoffs[0] == doctest::Approx(0.55).epsilon(1e-14));
+      CHECK(step.payoffs[1] == doctest::Approx(0.45).epsilon(1e-14));
+      CHECK(parley::report::AgreementText(step)[0] == "pkg p1");
+    }
+    // Kalai-Smorodinsky over three single outcomes (4, 1), (1, 10), (2, 2.5), d = (1.5, 0): the
+    // packages at least as good as d are (4, 1) and (2, 2.5), so the ideal point is (4, 2.5)
+    // (8.5 for B only by a lottery of the first two); ratios min(2.5/2.5, 1/2.5) = 0.4 for
+    // (4, 1) against min(0.5/2.5, 2.5/2.5) = 0.2 for (2, 2.5): (4, 1).
+    std::string ks = R"(title: ks
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        pkg: {options: [p1, p2, p3]}
+      lotteries: false
+      solution: kalai_smorodinsky
+      disagreement: [1.5, 0]
+payoffs:
+  A: if(pkg == p1, 4, if(pkg == p2, 1, 2))
+  B: if(pkg == p1, 1, if(pkg == p2, 10, 2.5))
+)";
+    auto s = Read(ks);
+    const auto& step = s->bargains[0].step;
+    CHECK(step.result.ideal[0] == 4);
+    CHECK(step.result.ideal[1] == 2.5);
+    CHECK(step.payoffs[0] == 4);
+    CHECK(step.payoffs[1] == 1);
+  }
+
+  TEST_CASE("a no-deal branch or an after-agreement stage that is not a subgame is refused") {
+    // B's fight joins the no-deal branches after L and after R (observe: none). Each branch
+    // solved on its own has B hawk after L (3 > 1) and dove after R (2 > 0), which B cannot do
+    // in one information set: the old answer took d = (2, 2) (dove) after R while the solved
+    // game had B hawk there, where d would be (3, 0). With breakdown 0.5 the equilibrium
+    // mixes (7/16 on hawk), which no solve of a branch on its own finds.
+    std::string text = R"(title: hidden
+players: [A, B]
+stages:
+  - name: pre
+    player: A
+    actions: [L, R]
+  - name: deal
+    bargain:
+      issues:
+        x: {from: 0, to: 10}
+  - name: fight
+    player: B
+    actions: [hawk, dove]
+    observe: none
+payoffs:
+  A: if(deal == agree, x, if(pre == L, if(fight == hawk, 1, 4), if(fight == hawk, 3, 2)))
+  B: if(deal == agree, 10 - x, if(pre == L, if(fight == hawk, 3, 1), if(fight == hawk, 0, 2)))
+)";
+    std::string e = ErrorOf(text);
+    CHECK(Has(e, "test.yaml:11:"));  // the stage `fight`
+    CHECK(Has(e, "no-deal branch of bargain 'deal' (after pre = L)"));
+    CHECK(Has(e, "not a subgame"));
+    // Observing `pre`, every branch is a subgame again: after L, B hawks, d = (1, 3) and
+    // x = 1 + (10 - 4) / 2 = 4; after R, B doves, d = (2, 2) and x = 5; A takes R: (5, 5).
+    std::string observed = text;
+    observed.replace(observed.find("observe: none"), 13, "observe: [pre]");
+    auto s = Read(observed);
+    auto u = Payoffs(*s);
+    CHECK(u[0] == 5);
+    CHECK(u[1] == 5);
+    CHECK(s->bargains.size() == 2);
+    // A reviewer after the agreement who does not see `pre`: refused at its `observe`.
+    std::string after = R"(title: reviewer
+players: [A, B, R]
+stages:
+  - name: pre
+    player: A
+    actions: [L, M]
+  - name: deal
+    bargain:
+      parties: [A, B]
+      issues:
+        x: {from: 0, to: 1}
+      after_agreement:
+        - name: rev
+          player: R
+          actions: [clear, block]
+          observe: none
+payoffs:
+  A: if(rev == clear, x, 0)
+  B: if(rev == clear, 1 - x, 0)
+  R: if(rev == clear, if(pre == L, 0.7 - x, x - 0.2), 0)
+)";
+    e = ErrorOf(after);
+    CHECK(Has(e, "test.yaml:16:"));
+    CHECK(Has(e, "does not observe stage 'pre'"));
+  }
+
   TEST_CASE("a declared disagreement point is what the breakdown branch pays") {
     // Splitting 1 from d = (0.2, 0): x - 0.2 = 1 - x, x = 0.6, agreement (0.6, 0.4). With
     // breakdown 0.1 the expected payoffs are 0.9 (0.6, 0.4) + 0.1 (0.2, 0) = (0.56, 0.36);
