@@ -236,6 +236,10 @@ struct Triple {
   double v;
 };
 
+// Sequence-form LPs with fewer sequences than this (both players together) are solved by GLPK
+// even when CLP is asked for (MaxMinLp).
+constexpr std::uint32_t kSmallSequenceLp = 1000;
+
 lp::LpSolution MaxMinLp(const Game& game, const PlayerSequences& maxer,
                         const PlayerSequences& miner, const std::vector<Triple>& entries,
                         lp::Engine engine, std::vector<int>* miner_rows) {
@@ -271,6 +275,11 @@ lp::LpSolution MaxMinLp(const Game& game, const PlayerSequences& maxer,
   // CLP's barrier with presolve and a crossover to a vertex: 2.4 s on 21,847 / 10,923
   // sequences where CLP's dual simplex takes 3.1 s and GLPK's primal simplex 12.3 s, and
   // further ahead on larger games (docs/performance.md).
+  // A small program goes to GLPK in process whatever was asked: the `clp` program costs a
+  // process and two files per LP (about 30 ms), where GLPK solves a program of a few hundred
+  // sequences in well under a millisecond; a sweep or Monte Carlo over a small zero-sum game
+  // solves one at every point (300 points of matching pennies took 10 s, now 0.05 s).
+  if (engine == lp::Engine::kClp && n + m < kSmallSequenceLp) engine = lp::Engine::kGlpk;
   lp::SolveOptions options;
   options.engine = engine;
   if (engine == lp::Engine::kClp) {

@@ -303,17 +303,22 @@ TEST_SUITE("lp.clp_program") {
   }
 
   TEST_CASE("without the clp program, parley solve says so among its notes, not on standard error") {
-    // Matching pennies with a hidden move: constant-sum, so the sequence-form LP, which asks
-    // for CLP first.
-    std::string game = parley::testing::WriteTempFile("pennies-noclp.efg", R"(EFG 2 R "Pennies" { "A" "B" }
-p "" 1 1 "A" { "H" "T" } 0
-p "" 2 1 "B" { "h" "t" } 0
-t "" 1 "" { 1 -1 }
-t "" 2 "" { -1 1 }
-p "" 2 1 "B" { "h" "t" } 0
-t "" 3 "" { -1 1 }
-t "" 4 "" { 1 -1 }
-)");
+    // Chance picks one of 400 games of matching pennies (B's move hidden, and B unable to
+    // tell games 2j - 1 and 2j apart, so that the whole game is one subgame): zero-sum, so the
+    // sequence-form LP, which asks for CLP first once it is not small (801 + 201 sequences;
+    // below 1,000 GLPK solves it in process without asking).
+    std::string text = "EFG 2 R \"Pennies\" { \"A\" \"B\" }\nc \"\" 1 \"\" {";
+    for (int k = 1; k <= 400; ++k) text += " \"g" + std::to_string(k) + "\" 1/400";
+    text += " } 0\n";
+    for (int k = 1; k <= 400; ++k) {
+      const std::string a = std::to_string(k), b = std::to_string((k + 1) / 2);
+      text += "p \"\" 1 " + a + " \"A\" { \"H\" \"T\" } 0\n";
+      text += "p \"\" 2 " + b + " \"B\" { \"h\" \"t\" } 0\n";
+      text += "t \"\" 1 \"\" { 1 -1 }\nt \"\" 2 \"\" { -1 1 }\n";
+      text += "p \"\" 2 " + b + " \"B\" { \"h\" \"t\" } 0\n";
+      text += "t \"\" 2 \"\" { -1 1 }\nt \"\" 1 \"\" { 1 -1 }\n";
+    }
+    std::string game = parley::testing::WriteTempFile("pennies-noclp.efg", text);
     ScopedEnv none("PARLEY_CLP", "/nonexistent/clp");
     auto r = parley::testing::RunParley("solve " + game);
     REQUIRE(r.exit_code == 0);
