@@ -724,6 +724,11 @@ void RefinementTies(const OutcomeSet& set, const Vector& floor, const Vector& pe
     objective[i] = 1.0;
     HullLp best = OptimizeOverHull(set.outcomes, floor, {}, objective, {}, kNegInf, face_min, per_unit);
     if (!best.feasible || best.u[i] <= solution->payoffs[i] + 1e-7 * scale[i]) continue;
+    // The face's slack (2^-20 per player, room for the LP's reading of its data) admits points
+    // whose objective is below the maximum by that much, off the face: a player's best among
+    // them lies a few 1e-6 away along the objective's slope, not at a tie. A point of the face
+    // itself falls short of the maximum by the LPs' rounding only.
+    if (Dot(per_unit, refined.u) - Dot(per_unit, best.u) > 1e-9 * static_cast<double>(n)) continue;
     bool seen = false;
     for (const Vector& e : extremes) seen = seen || same(e, best.u);
     if (seen) continue;

@@ -215,8 +215,13 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
                                    ? std::string("alternating offers")
                                    : bargaining::ToString(b.concept_kind);
     if (!b.weights.empty()) {
-      concept_name += " with powers ";
-      for (std::size_t i = 0; i < b.weights.size(); ++i) concept_name += (i ? ", " : "") + ShowNumber(b.weights[i]);
+      std::string powers;
+      for (std::size_t i = 0; i < b.weights.size(); ++i) powers += (i ? ", " : "") + ShowNumber(b.weights[i]);
+      // Egalitarian and Kalai-Smorodinsky read no powers: said so rather than "with powers".
+      if (b.protocol == bargaining::Protocol::kAlternating || bargaining::Info(b.concept_kind).uses_weights)
+        concept_name += " with powers " + powers;
+      else
+        concept_name += "; the powers " + powers + " weigh only the Nash and utilitarian solutions";
     }
     out << "  Agreement (" << concept_name << "): ";
     const std::vector<std::string> terms = AgreementText(b.step);

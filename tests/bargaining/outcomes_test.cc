@@ -114,6 +114,22 @@ TEST_SUITE("bargaining") {
     CHECK(util.payoffs[0] == doctest::Approx(2));
   }
 
+  TEST_CASE("a Pareto refinement with a unique maximum is no tie, however gentle its slope") {
+    // conv{(1, 0, 3), (1, 2, 1)}, the images of x = 0 and x = 2 under u = (1, x, 3 - x), and
+    // (0, 0, 0), d = 0: the egalitarian ray stops at t = 1 (u1 <= 1), on the face (1, x, 3 - x),
+    // x in [1, 2]. The refinement maximises u1/1 + u2/2 + u3/3 (each player's magnitude) =
+    // 2 + x/6, rising along the face: (1, 2, 1) alone. (A slack of 2^-20 per player on the
+    // face's objective once let x = 1.99998 count as a second end, and the mean
+    // (1, 1.99999, 1.00001) was shown as a tie.)
+    const std::vector<Vector> points{{0, 0, 0}, {1, 0, 3}, {1, 2, 1}};
+    Solution e = SolveOutcomes(OutcomeSet{points, true}, {0, 0, 0}, Concept::kEgalitarian);
+    CHECK(e.ties.empty());
+    CHECK(e.tie_rule.empty());
+    CHECK(e.payoffs[0] == doctest::Approx(1).epsilon(1e-12));
+    CHECK(e.payoffs[1] == doctest::Approx(2).epsilon(1e-12));
+    CHECK(e.payoffs[2] == doctest::Approx(1).epsilon(1e-12));
+  }
+
   TEST_CASE("a Pareto refinement that is a face is a tie, flagged and split evenly") {
     // conv{(0,0,0), (1,1,1), (1,2,1), (2,1,1)}, d = 0. The third payoff never exceeds 1, so
     // the egalitarian ray point is (1,1,1) (t = 1), only weakly Pareto-optimal: (1,2,1) and
