@@ -214,7 +214,8 @@ class BargainingStep(_Record):
 
     @property
     def terms(self):
-        """The agreement record: concept, weights, payoffs, issues, text, gains, lottery."""
+        """The agreement record: concept, weights, payoffs, issues, text, gains, lottery (and,
+        for a lottery between packages, packages: each one's probability and issues)."""
         return self.json.get("agreement", {})
 
     @property

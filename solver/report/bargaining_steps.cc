@@ -301,10 +301,32 @@ nlohmann::json BargainingJson(const scenario::Scenario& s, const equilibrium::Eq
     agreement["concept"] = bargaining::ToString(b.concept_kind);
     agreement["weights"] = b.weights;
     agreement["payoffs"] = b.step.payoffs;
+    // An issue's value as JSON: a discrete issue's option by its label (its code when no
+    // option has it), a continuous one's number.
+    auto issue_value = [&](std::size_t i, double value) -> json {
+      if (i < b.issue_discrete.size() && b.issue_discrete[i] && i < b.options.size() && i < b.option_codes.size())
+        for (std::size_t k = 0; k < b.option_codes[i].size() && k < b.options[i].size(); ++k)
+          if (b.option_codes[i][k] == value) return b.options[i][k];
+      return value;
+    };
     json issues = json::object();
-    for (std::size_t i = 0; i < b.issue_names.size() && i < b.step.issue_values.size(); ++i)
-      issues[b.issue_names[i]] = b.step.issue_values[i];
+    for (std::size_t i = 0; i < b.issue_names.size() && i < b.step.issue_values.size(); ++i) {
+      // A lottery between packages has no one option of a discrete issue (the expected value
+      // of the options' codes is none of them): null, the packages below say what it is.
+      const bool mixed = b.step.lottery && i < b.issue_discrete.size() && b.issue_discrete[i];
+      issues[b.issue_names[i]] = mixed ? json(nullptr) : json(b.step.issue_values[i]);
+    }
     agreement["issues"] = issues;
+    if (b.step.lottery) {
+      json packages = json::array();
+      for (const bargaining::AgreementPackage& package : b.step.terms.packages) {
+        json terms = json::object();
+        for (std::size_t i = 0; i < b.issue_names.size() && i < package.issues.size(); ++i)
+          terms[b.issue_names[i]] = issue_value(i, package.issues[i]);
+        packages.push_back({{"probability", package.probability}, {"issues", terms}});
+      }
+      agreement["packages"] = packages;
+    }
     agreement["text"] = AgreementText(b.step);
     agreement["lottery"] = b.step.lottery;
     std::vector<double> gains;

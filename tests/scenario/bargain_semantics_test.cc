@@ -8,6 +8,7 @@
 #include "solver/equilibrium/solve.h"
 #include "solver/model/error.h"
 #include "solver/report/agreement_text.h"
+#include "solver/report/bargaining_steps.h"
 #include "solver/report/explain.h"
 #include "solver/report/scenario_info.h"
 #include "solver/scenario/scenario.h"
@@ -200,6 +201,17 @@ payoffs:
     auto steps = report::BargainingStepsFrom(*s, nullptr, 10, nullptr);
     REQUIRE(steps.size() == 1);
     CHECK(Has(steps[0].summary, "no single package gives these payoffs"));
+    // In JSON no one option stands for the lottery (the mean of the options' codes, which
+    // once stood there, is none of them): null, and the packages with their probabilities.
+    const auto solution = equilibrium::Solve(*s->game, {});
+    const nlohmann::json j = report::BargainingJson(*s, solution.equilibria.front());
+    const auto& agreement = j.at(0).at("agreement");
+    CHECK(agreement.at("issues").at("pick").is_null());
+    REQUIRE(agreement.at("packages").size() == 2);
+    CHECK(agreement["packages"][0]["issues"]["pick"] == "first");
+    CHECK(agreement["packages"][0]["probability"].get<double>() == doctest::Approx(7.0 / 12));
+    CHECK(agreement["packages"][1]["issues"]["pick"] == "second");
+    CHECK(agreement["packages"][1]["probability"].get<double>() == doctest::Approx(5.0 / 12));
   }
 
   TEST_CASE("utilitarian ties between packages are flagged and broken by the Nash product") {
