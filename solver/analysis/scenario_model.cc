@@ -1,7 +1,9 @@
 #include "solver/analysis/scenario_model.h"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -10,6 +12,7 @@
 #include "solver/io/files.h"
 #include "solver/load/load.h"
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 #include "solver/scenario/compiled_evaluator.h"
 
 namespace parley::analysis {
@@ -277,6 +280,55 @@ PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equi
   return out;
 }
 
+namespace {
+
+// One point: the scenario evaluated at `values` on the kept games, solved, and its outcome
+// and value columns (the agreed issues of the steps play reaches, by `columns`).
+Observation Observe(const scenario::CompiledEvaluator& evaluator, scenario::CompiledEvaluator::Scratch& scratch,
+                    const std::vector<std::pair<std::string, std::string>>& columns,
+                    const std::vector<double>& values) {
+  const scenario::Expansion& expansion = evaluator.Evaluate(values, scratch);
+  const model::GamePtr& game = expansion.game;
+  equilibrium::SolveOptions options;
+  equilibrium::Solution s = equilibrium::Solve(*game, options);
+  const equilibrium::Equilibrium& eq = s.equilibria.front();
+  equilibrium::ActionIndex index(*game);
+  std::vector<double> reach = equilibrium::ReachProbabilities(*game, index, eq.behavior);
+  PathOutcome path = DescribePathOutcome(*game, eq, index, reach);
+  // Every bargaining step play reaches joins the outcome with its agreement's structure
+  // (which issues sit at a bound, which options are chosen) and fills its own columns.
+  // A step reached at several nodes (after a chance move) fills them from the node
+  // reached with the highest probability, the first in tree order on ties. Columns of
+  // steps not reached stay NaN (the statistics count them apart).
+  std::vector<double> issue_values(columns.size(), std::numeric_limits<double>::quiet_NaN());
+  std::vector<double> filled_at(columns.size(), 0.0);
+  for (const auto& b : expansion.bargains) {
+    if (reach[b.node] <= kSupportTolerance) continue;
+    path.text += " | " + b.stage + ": " + AgreementStructure(b);
+    path.key += '|';  // the moves to the step, its stage, its agreement
+    AppendKeyHistory(*game, b.node, path.key);
+    path.key += '=';
+    path.key += b.stage;
+    path.key += ':';
+    path.key += AgreementKey(b);
+    std::vector<double> v = b.IssueValuesByPosition();
+    for (std::size_t k = 0; k < b.issue_names.size() && k < v.size(); ++k) {
+      auto it = std::find(columns.begin(), columns.end(), std::make_pair(b.stage, b.issue_names[k]));
+      if (it == columns.end()) continue;  // a step the base case does not reach
+      std::size_t c = static_cast<std::size_t>(it - columns.begin());
+      if (reach[b.node] <= filled_at[c]) continue;
+      filled_at[c] = reach[b.node];
+      issue_values[c] = v[k];
+    }
+  }
+  // Copied, not moved: a sweep keeps every row, and the copies hold no spare capacity.
+  Observation o{path.text, eq.payoffs, path.key};
+  o.values.insert(o.values.end(), issue_values.begin(), issue_values.end());
+  return o;
+}
+
+}  // namespace
+
 std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq) {
   equilibrium::ActionIndex index(game);
   return DescribePath(game, eq, index, equilibrium::ReachProbabilities(game, index, eq.behavior));
@@ -345,47 +397,31 @@ Model ScenarioModel(std::shared_ptr<const scenario::CompiledScenario> compiled,
   m.describe_evaluation = [evaluator](const std::vector<std::size_t>& varied) {
     return evaluator->DescribePath(varied);
   };
-  m.make_evaluator = [evaluator, columns]() {
+  m.make_evaluator = [evaluator, columns, base = m.base_values, names = m.parameter_names]() {
     auto scratch = std::make_shared<scenario::CompiledEvaluator::Scratch>(*evaluator);
-    return [evaluator, scratch, columns](const std::vector<double>& values) {
-      const scenario::Expansion& expansion = evaluator->Evaluate(values, *scratch);
-      const model::GamePtr& game = expansion.game;
-      equilibrium::SolveOptions options;
-      equilibrium::Solution s = equilibrium::Solve(*game, options);
-      const equilibrium::Equilibrium& eq = s.equilibria.front();
-      equilibrium::ActionIndex index(*game);
-      std::vector<double> reach = equilibrium::ReachProbabilities(*game, index, eq.behavior);
-      PathOutcome path = DescribePathOutcome(*game, eq, index, reach);
-      // Every bargaining step play reaches joins the outcome with its agreement's structure
-      // (which issues sit at a bound, which options are chosen) and fills its own columns.
-      // A step reached at several nodes (after a chance move) fills them from the node
-      // reached with the highest probability, the first in tree order on ties. Columns of
-      // steps not reached stay NaN (the statistics count them apart).
-      std::vector<double> issue_values(columns.size(), std::numeric_limits<double>::quiet_NaN());
-      std::vector<double> filled_at(columns.size(), 0.0);
-      for (const auto& b : expansion.bargains) {
-        if (reach[b.node] <= kSupportTolerance) continue;
-        path.text += " | " + b.stage + ": " + AgreementStructure(b);
-        path.key += '|';  // the moves to the step, its stage, its agreement
-        AppendKeyHistory(*game, b.node, path.key);
-        path.key += '=';
-        path.key += b.stage;
-        path.key += ':';
-        path.key += AgreementKey(b);
-        std::vector<double> v = b.IssueValuesByPosition();
-        for (std::size_t k = 0; k < b.issue_names.size() && k < v.size(); ++k) {
-          auto it = std::find(columns.begin(), columns.end(), std::make_pair(b.stage, b.issue_names[k]));
-          if (it == columns.end()) continue;  // a step the base case does not reach
-          std::size_t c = static_cast<std::size_t>(it - columns.begin());
-          if (reach[b.node] <= filled_at[c]) continue;
-          filled_at[c] = reach[b.node];
-          issue_values[c] = v[k];
+    return [evaluator, scratch, columns, base, names](const std::vector<double>& values) {
+      // An error at one point names the point: the parameters that differ from the values in
+      // force (the file's at a sweep's base case read fine, so a bare message would mislead).
+      auto at_point = [&](const Error& e) {
+        std::string where;
+        std::size_t shown = 0, differ = 0;
+        for (std::size_t i = 0; i < values.size() && i < base.size(); ++i) {
+          if (std::bit_cast<std::uint64_t>(values[i]) == std::bit_cast<std::uint64_t>(base[i])) continue;
+          if (++differ > 6) continue;
+          where += (shown++ ? ", " : "") + names[i] + " = " + FormatDouble(values[i]);
         }
+        if (differ > 6) where += " and " + std::to_string(differ - 6) + " more";
+        return where.empty() ? e.message() : e.message() + " (at " + where + ")";
+      };
+      try {
+        return Observe(*evaluator, *scratch, columns, values);
+      } catch (const LimitError& e) {
+        throw LimitError(e.where(), at_point(e));
+      } catch (const ValidationError& e) {
+        throw ValidationError(e.where(), at_point(e));
+      } catch (const UnsupportedError& e) {
+        throw UnsupportedError(e.where(), at_point(e));
       }
-      // Copied, not moved: a sweep keeps every row, and the copies hold no spare capacity.
-      Observation o{path.text, eq.payoffs, path.key};
-      o.values.insert(o.values.end(), issue_values.begin(), issue_values.end());
-      return o;
     };
   };
   return m;

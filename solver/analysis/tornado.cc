@@ -97,7 +97,9 @@ TornadoResult RunTornado(const Model& model, const TornadoOptions& options, cons
       break;
     }
     // A range whose end the scenario cannot be solved at (a payoff that is not finite there)
-    // leaves this parameter out, with the scenario's message, and the others in.
+    // leaves this parameter out, with the scenario's message, and the others in. A point
+    // inside the range that cannot be solved leaves the bars (the ends) standing, and the
+    // switches unsearched, with the message.
     bool interrupted = false;
     try {
       std::vector<double> params = model.base_values;
@@ -105,17 +107,22 @@ TornadoResult RunTornado(const Model& model, const TornadoOptions& options, cons
       e.at_low = evaluate(params);
       params[p] = e.high;
       e.at_high = evaluate(params);
-      const std::string& base_key = result.base.Identity();
-      e.outcome_changes = e.at_low.Identity() != base_key || e.at_high.Identity() != base_key;
-      if (options.grid >= 2 && e.low < e.high) {
-        Axis axis{name, p, e.low, e.high, options.grid};
-        e.thresholds = FindThresholds(model, axis, (e.high - e.low) * 1e-6, run, &interrupted);
-        e.outcome_changes = e.outcome_changes || !e.thresholds.empty();
-      }
     } catch (const Error& error) {
       result.skipped.emplace_back(name, "not solvable over " + e.range + " [" + FormatSignificant(e.low, 10) +
                                             ", " + FormatSignificant(e.high, 10) + "]: " + error.what());
       continue;
+    }
+    const std::string& base_key = result.base.Identity();
+    e.outcome_changes = e.at_low.Identity() != base_key || e.at_high.Identity() != base_key;
+    if (options.grid >= 2 && e.low < e.high) {
+      Axis axis{name, p, e.low, e.high, options.grid};
+      try {
+        e.thresholds = FindThresholds(model, axis, (e.high - e.low) * 1e-6, run, &interrupted);
+      } catch (const Error& error) {
+        e.thresholds.clear();
+        e.unsearched = error.what();
+      }
+      e.outcome_changes = e.outcome_changes || !e.thresholds.empty();
     }
     if (interrupted) {
       result.interrupted = true;

@@ -45,6 +45,9 @@ struct TornadoParameter {
   Observation at_low, at_high;
   bool outcome_changes = false;     // at low, base or high, or at a threshold in between
   std::vector<Threshold> thresholds;  // where the outcome switches inside [low, high]
+  // Why the switches were not searched: a point inside [low, high] where the scenario cannot
+  // be solved (its message, naming the point), or "" (the ends solve: the bars stand).
+  std::string unsearched;
 };
 
 // One bar of a tornado: a parameter's effect on one value column.

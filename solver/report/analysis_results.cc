@@ -254,7 +254,13 @@ std::string RangeRuleText(const std::string& rule) {
 
 }  // namespace
 
+std::string TornadoChangesText(const analysis::TornadoParameter& p) {
+  if (!p.unsearched.empty()) return (p.outcome_changes ? "yes; " : "") + TornadoThresholdsText(p);
+  return p.outcome_changes ? "yes, " + TornadoThresholdsText(p) : std::string("no");
+}
+
 std::string TornadoThresholdsText(const analysis::TornadoParameter& p) {
+  if (!p.unsearched.empty()) return "not searched: " + p.unsearched;
   if (p.thresholds.empty()) return p.outcome_changes ? "between the grid points" : "none";
   std::string out = "at ";
   for (std::size_t t = 0; t < p.thresholds.size(); ++t)
@@ -278,7 +284,7 @@ std::string TornadoText(const analysis::TornadoResult& r) {
       const analysis::TornadoParameter& p = r.parameters[b.parameter];
       out << "  " << i + 1 << "\t" << p.name << "\t" << p.range << "\t" << Num(p.low) << "\t" << Num(p.high)
           << "\t" << Num(b.value_low) << "\t" << Num(b.value_high) << "\t" << Num(b.swing) << "\t"
-          << (p.outcome_changes ? "yes, " + TornadoThresholdsText(p) : std::string("no")) << "\n";
+          << TornadoChangesText(p) << "\n";
     }
   }
   if (!r.skipped.empty()) {
@@ -304,7 +310,8 @@ std::string TornadoCsv(const analysis::TornadoResult& r) {
       out << CsvField(chart.value) << "," << i + 1 << "," << CsvField(p.name) << "," << CsvField(p.range) << ","
           << CsvNum(p.low) << "," << CsvNum(p.base) << "," << CsvNum(p.high) << "," << CsvNum(b.value_low) << ","
           << CsvNum(chart.base_value) << "," << CsvNum(b.value_high) << "," << CsvNum(b.swing) << ","
-          << (p.outcome_changes ? "true" : "false") << "," << CsvField(thresholds) << "\n";
+          << (p.outcome_changes ? "true" : "false") << ","
+          << CsvField(p.unsearched.empty() ? thresholds : "not searched: " + p.unsearched) << "\n";
     }
   return out.str();
 }
@@ -333,6 +340,7 @@ json TornadoJson(const analysis::TornadoResult& r) {
                           {"outcome_high", p.at_high.outcome}, {"values_low", numbers(p.at_low.values)},
                           {"values_high", numbers(p.at_high.values)},
                           {"outcome_changes", p.outcome_changes}, {"thresholds", std::move(thresholds)}});
+    if (!p.unsearched.empty()) parameters.back()["unsearched"] = p.unsearched;
   }
   j["parameters"] = std::move(parameters);
   json skipped = json::array();

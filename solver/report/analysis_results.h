@@ -35,5 +35,7 @@ std::string TornadoCsv(const analysis::TornadoResult& r);
 nlohmann::json TornadoJson(const analysis::TornadoResult& r);
 // The thresholds of one tornado parameter in words: "none", or "at x = 3.5, x = 7".
 std::string TornadoThresholdsText(const analysis::TornadoParameter& p);
+// The "outcome changes" column: "no", "yes, at ...", or why the switches were not searched.
+std::string TornadoChangesText(const analysis::TornadoParameter& p);
 
 }  // namespace parley::report

@@ -76,7 +76,7 @@ void TornadoSection(const ReportInput& input, const ReportOptions&, Document& do
       const analysis::TornadoParameter& p = r.parameters[b.parameter];
       t.rows.push_back({std::to_string(i + 1), p.name, p.range, FormatValue(p.low), FormatValue(p.high),
                         Value(b.value_low), Value(b.value_high), Value(b.swing),
-                        p.outcome_changes ? "yes, " + TornadoThresholdsText(p) : "no"});
+                        TornadoChangesText(p)});
     }
     s.blocks.push_back(std::move(t));
   }

@@ -174,6 +174,35 @@ payoffs:
     CHECK(r.skipped[0].second.find("a payoff must be a finite number") != std::string::npos);
   }
 
+  TEST_CASE("a point inside the range that cannot be solved leaves the bars, and names the point") {
+    // A's payoff for stop is 1 / (v - 1): not finite at v = 1, inside [0, 2]. The ends solve
+    // (A stops at v = 2: 1 > 0.5; at v = 0, -1 < 0.5, so on), so v keeps its bar: A's value
+    // 0.5 at 0, 1 at 2, base (v = 1.5) 2, swing 2 - 0.5 = 1.5. The search for switches meets
+    // v = 1 and says so, with the point, rather than dropping v.
+    const char* yaml = R"(title: An interior point that does not solve
+players: [A, B]
+parameters:
+  v: {value: 1.5, min: 0, max: 2, assumption: true}
+stages:
+  - name: go
+    player: A
+    actions: [stop, on]
+payoffs:
+  A: if(go == stop, 1 / (v - 1), 0.5)
+  B: 0
+)";
+    std::string path = testing::WriteTempFile("tornado_interior.yaml", yaml);
+    TornadoOptions options;
+    options.values = {"A"};
+    options.grid = 5;  // 0, 0.5, 1, 1.5, 2: the grid meets v = 1
+    TornadoResult r = RunTornado(ScenarioModel(path, {}), options, RunOptions{});
+    REQUIRE(r.parameters.size() == 1);
+    CHECK(r.skipped.empty());
+    CHECK(r.charts[0].bars[0].swing == doctest::Approx(1.5));
+    CHECK(r.parameters[0].unsearched.find("(at v = 1)") != std::string::npos);
+    CHECK(report::TornadoChangesText(r.parameters[0]).find("not searched: ") != std::string::npos);
+  }
+
   TEST_CASE("quantiles of each kind of distribution") {
     using Kind = Distribution::Kind;
     Distribution d;
