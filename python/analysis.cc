@@ -19,6 +19,7 @@
 #include "solver/analysis/analysis.h"
 #include "solver/analysis/merge.h"
 #include "solver/analysis/scenario_model.h"
+#include "solver/io/files.h"
 #include "solver/analysis/tornado.h"
 #include "solver/bargaining/bargaining.h"
 #include "solver/bargaining/threats.h"
@@ -74,6 +75,15 @@ namespace {
 // A scenario as a model for the analysis, compiled once and kept across calls.
 struct Model {
   analysis::Model model;
+  // Parameters given with `set`: Monte Carlo holds them at those values (as `parley
+  // montecarlo --set` does) rather than drawing them.
+  std::vector<std::size_t> held;
+  // The model Monte Carlo runs: the held parameters' distributions turned off.
+  analysis::Model Drawn() const {
+    analysis::Model drawn = model;
+    for (std::size_t i : held) drawn.distributions[i] = analysis::Distribution{};
+    return drawn;
+  }
 };
 
 // `shard`: "K/N" (the command line's --shard) or "" for the whole run.
@@ -221,17 +231,26 @@ py::dict MonteCarloColumns(const analysis::MonteCarloResult& r) {
 // summary as the CLI's JSON without the samples.
 py::dict MonteCarlo(const Model& m, std::size_t samples, std::uint64_t seed, int threads,
                     const std::string& shard) {
+  const analysis::Model drawn = m.Drawn();
   bool any = false;
-  for (const auto& d : m.model.distributions) any = any || d.kind != analysis::Distribution::Kind::kFixed;
+  for (const auto& d : drawn.distributions) any = any || d.kind != analysis::Distribution::Kind::kFixed;
+  std::string held;
+  for (std::size_t i : m.held)
+    if (m.model.distributions[i].kind != analysis::Distribution::Kind::kFixed)
+      held += (held.empty() ? "" : ", ") + m.model.parameter_names[i];
   if (!any)
-    throw Error("no parameter has a distribution; give at least one a `distribution:` (e.g. "
-                "{type: uniform, low: 0.1, high: 0.5}) to run Monte Carlo");
+    throw Error("no parameter has a distribution" +
+                (held.empty() ? std::string()
+                              : " once `set` holds " + held +
+                                    (held.find(',') == std::string::npos ? " at its value" : " at their values")) +
+                "; give at least one a `distribution:` (e.g. {type: uniform, low: 0.1, high: 0.5}) to "
+                "run Monte Carlo");
   if (samples < 1 || samples > analysis::kMaxSamples)
     throw Error("samples: expected a whole number from 1 to " + std::to_string(analysis::kMaxSamples));
   std::atomic<bool> cancel{false};
   analysis::RunOptions run = Run(threads, &cancel, shard);
   analysis::MonteCarloResult r;
-  RunInterruptibly([&] { r = analysis::RunMonteCarlo(m.model, samples, seed, run); }, &cancel);
+  RunInterruptibly([&] { r = analysis::RunMonteCarlo(drawn, samples, seed, run); }, &cancel);
   return MonteCarloColumns(r);
 }
 
@@ -315,10 +334,11 @@ void BindAnalysis(py::module_& m) {
       .def_property_readonly("base_values", [](const Model& x) { return x.model.base_values; })
       .def_property_readonly("value_names", [](const Model& x) { return x.model.value_names; })
       .def_property_readonly("uncertain", [](const Model& x) {
+        const analysis::Model drawn = x.Drawn();
         std::vector<std::string> out;
-        for (std::size_t i = 0; i < x.model.distributions.size(); ++i)
-          if (x.model.distributions[i].kind != analysis::Distribution::Kind::kFixed)
-            out.push_back(x.model.parameter_names[i]);
+        for (std::size_t i = 0; i < drawn.distributions.size(); ++i)
+          if (drawn.distributions[i].kind != analysis::Distribution::Kind::kFixed)
+            out.push_back(drawn.parameter_names[i]);
         return out;
       })
       .def("sweep", &Sweep, py::arg("vary"), py::arg("threads"), py::arg("shard") = "")
@@ -331,9 +351,16 @@ void BindAnalysis(py::module_& m) {
                              std::size_t max_nodes) {
     analysis::ScenarioModelOptions options;
     options.overrides = overrides;
-    if (max_nodes > 0) options.max_nodes = max_nodes;
+    // The same default as parley.load and the command line: from this machine's memory.
+    options.max_nodes = max_nodes > 0 ? max_nodes : io::DefaultMaxNodes();
     Model out;
     RunInterruptibly([&] { out.model = analysis::ScenarioModel(path, options); }, nullptr);
+    for (const std::string& item : overrides) {
+      std::string name = item.substr(0, item.find('='));
+      while (!name.empty() && name.back() == ' ') name.pop_back();
+      while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+      out.held.push_back(out.model.ParameterIndex(name));
+    }
     return out;
   }, py::arg("path"), py::arg("overrides"), py::arg("max_nodes"));
 

@@ -127,10 +127,20 @@ def load(path, set=None, max_nodes=None):
     Raises :class:`InputError` with the file, line and column of a mistake.
     """
     path = _os.fspath(path)
+    # The bytes read now: later calls that read the file again by its name (the analysis,
+    # reports) check that it still holds them, whatever the working directory then.
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        data = None  # the loader says what is wrong with the name
     loaded = _parley.load(path, _overrides(set), _max_nodes(max_nodes))
     if loaded.is_scenario:
-        return Scenario(loaded, path, set or {}, max_nodes)
-    return Game(loaded, path)
+        game = Scenario(loaded, path, set or {}, max_nodes)
+    else:
+        game = Game(loaded, path)
+    game._source = (_os.path.abspath(path), data)
+    return game
 
 
 def read_game(path, max_nodes=None):
@@ -274,6 +284,24 @@ class Game:
     def __init__(self, loaded, path=None):
         self._loaded = loaded
         self._path = path
+        self._source = None  # (absolute path, the bytes read) for a game read from a file
+
+    def _file(self):
+        """The file this game was read from, for a call that reads it again: its absolute path,
+        once checked to hold what was read (an edit since, or another working directory, would
+        make that call describe another game)."""
+        if self._source is None:
+            return self._path
+        absolute, data = self._source
+        try:
+            with open(absolute, "rb") as f:
+                now = f.read()
+        except OSError:
+            now = None
+        if data is None or now != data:
+            raise InputError(f"{self._path}: the file changed (or went away) since it was loaded; "
+                             "load it again with parley.load", file=self._path)
+        return absolute
 
     title = property(lambda self: self._loaded.title, doc="The game's (or scenario's) title.")
     players = property(lambda self: list(self._loaded.players), doc="The players' names, in order.")
@@ -442,7 +470,7 @@ class Game:
         self._report(path, all, exact, max, "", show, [], None)
 
     def _report(self, path, all, exact, max, vary, show, overrides, max_nodes):
-        source = self._path
+        source = self._file()
         with _tempfile.TemporaryDirectory() as tmp:
             if source is None:  # a built game: hand the report its JSON
                 source = _os.path.join(tmp, (self.title or "game").replace(_os.sep, "_") + ".json")
@@ -489,7 +517,7 @@ class Scenario(Game):
 
     def _analysis(self):
         if self._model is None:
-            self._model = _parley.scenario_model(self._path, _overrides(self._set),
+            self._model = _parley.scenario_model(self._file(), _overrides(self._set),
                                                  _max_nodes(self._max_nodes))
         return self._model
 
@@ -545,7 +573,7 @@ class Scenario(Game):
         if isinstance(grid, bool) or not isinstance(grid, int):
             raise ValueError("grid: expected 0 or a whole number from 2 to 1000000")
         if values is None:
-            values = list(_parley.scenario_party_columns(self._path))
+            values = list(_parley.scenario_party_columns(self._file()))
         elif isinstance(values, str):
             values = [values]
         csv, doc = self._analysis().tornado(list(values), range, grid, _threads(threads))

@@ -8,6 +8,8 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <optional>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -90,11 +92,26 @@ std::size_t ParallelFor(std::size_t n,
     return (options.cancel && options.cancel->load()) || first_failure.load() != kNone;
   };
   bool bar = options.progress && ::isatty(STDERR_FILENO);
+  // Threads the system refuses (far more asked for than it allows) are done without: the
+  // work is shared among those that started, this one included, with the same results.
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(body);
+  for (int t = 1; t < threads; ++t) {
+    try {
+      pool.emplace_back(body);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
+  std::optional<std::thread> worker;
+  if (bar) {
+    try {
+      worker.emplace(body);
+    } catch (const std::system_error&) {
+      bar = false;
+    }
+  }
   if (bar) {
     // This thread draws the bar and works in between.
-    std::thread worker(body);
     auto start = std::chrono::steady_clock::now();
     bool shown = false;
     while (completed.load() < n && !cancelled()) {
@@ -103,7 +120,7 @@ std::size_t ParallelFor(std::size_t n,
       shown = true;
       DrawBar(options.progress_label, completed.load(), n, false);
     }
-    worker.join();
+    worker->join();
     if (shown) DrawBar(options.progress_label, completed.load(), n, true);
   } else {
     body();

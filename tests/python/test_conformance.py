@@ -142,3 +142,40 @@ def test_shards_put_together_are_the_whole_run():
     assert sweep["index"].tolist() == [1, 3, 5]
     with pytest.raises(ValueError):
         s.montecarlo(samples=10, shard=(3, 2))
+
+
+def test_montecarlo_holds_what_set_gives_like_the_cli():
+    # `set` is the command's --set: Monte Carlo holds that parameter at its value instead of
+    # drawing it (it once drew it all the same, giving the run without --set).
+    path = "scenarios/platform_regulator.yaml"
+    held = parley.load(SOURCE / path, set={"regulator_acts": 0.2})
+    assert "regulator_acts" not in held.uncertain
+    with pytest.raises(ValueError, match="once `set` holds regulator_acts"):
+        held.montecarlo(samples=10, seed=1)
+    path = "scenarios/openai_microsoft.yaml"
+    s = parley.load(SOURCE / path, set={"regulator_acts": 0.2})
+    assert "regulator_acts" not in s.uncertain
+    mc = s.montecarlo(samples=200, seed=1)
+    doc = cli_json("montecarlo", path, "--set", "regulator_acts=0.2", "--samples", "200", "--seed", "1",
+                   "--format", "json")
+    assert mc.summary == {k: v for k, v in doc.items()
+                          if k not in ("samples", "outcome_names", "outcome_keys")}
+
+
+def test_a_file_changed_since_it_was_loaded_is_not_read_again(tmp_path, monkeypatch):
+    # Analyses and reports read the file again by its name: one edited since parley.load (or a
+    # relative name seen from another working directory) would describe another scenario.
+    text = (SOURCE / "games/holdup_nash.yaml").read_text()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "g.yaml").write_text(text)
+    (tmp_path / "b" / "g.yaml").write_text(text.replace("Supplier", "Maker"))
+    monkeypatch.chdir(tmp_path / "a")
+    s = parley.load("g.yaml")
+    monkeypatch.chdir(tmp_path / "b")
+    # The same file by its absolute name, though the working directory moved.
+    assert list(s.sweep({"power": (0.2, 0.4, 2)}).columns)[2] == "Supplier"
+    t = parley.load("g.yaml")
+    (tmp_path / "b" / "g.yaml").write_text(text.replace("Supplier", "Seller"))
+    with pytest.raises(parley.InputError, match="changed .* since it was loaded"):
+        t.sweep({"power": (0.2, 0.4, 2)})
