@@ -7,6 +7,7 @@
 #include <cmath>
 #include <deque>
 #include <map>
+#include <system_error>
 #include <mutex>
 #include <thread>
 
@@ -112,6 +113,26 @@ struct Server::Impl {
 
   std::mutex files_mutex;
   std::vector<std::shared_ptr<const OpenedFile>> files;  // the version in force of each
+  // Edits to a file (check, save) in the order they arrived: each takes the next ticket, and
+  // one that ends after a later one has ended leaves the version in force alone, so that
+  // overlapping checks (the page sends one after each pause in typing, without waiting) end
+  // with the text sent last, not the one compiled last. A failed check counts as ended.
+  std::map<std::size_t, std::uint64_t> edits_issued, edits_ended;
+  std::uint64_t IssueEdit(std::size_t index) {
+    std::lock_guard<std::mutex> lock(files_mutex);
+    return ++edits_issued[index];
+  }
+  // Ends edit `ticket` of file `index`, installing `next` (when given) unless a later edit has
+  // ended already; returns whether it was installed.
+  bool EndEdit(std::size_t index, std::uint64_t ticket, std::shared_ptr<const OpenedFile> next) {
+    std::lock_guard<std::mutex> lock(files_mutex);
+    std::uint64_t& ended = edits_ended[index];
+    if (ticket < ended) return false;
+    ended = ticket;
+    if (!next) return false;
+    files[index] = std::move(next);
+    return true;
+  }
 
   std::mutex jobs_mutex;
   std::map<std::size_t, std::shared_ptr<Job>> jobs;
@@ -167,6 +188,26 @@ struct Server::Impl {
   nlohmann::json Thresholds(const OpenedFile& file, const nlohmann::json& body);
   nlohmann::json StartMonteCarlo(std::shared_ptr<const OpenedFile> file, const nlohmann::json& body);
   nlohmann::json JobStatus(std::size_t id);
+  // Under jobs_mutex: forgets the oldest finished jobs beyond kKeptJobs, joining their threads
+  // (which have ended: a job is listed as finished by its thread's last step), all but `keep`.
+  void PruneFinished(const Job* keep) {
+    std::size_t excess = finished_order.size() > kKeptJobs ? finished_order.size() - kKeptJobs : 0;
+    std::deque<std::size_t> spared;
+    while (excess > 0 && !finished_order.empty()) {
+      const std::size_t old_id = finished_order.front();
+      finished_order.pop_front();
+      auto old = jobs.find(old_id);
+      if (old == jobs.end()) continue;
+      if (old->second.get() == keep) {
+        spared.push_back(old_id);
+        continue;
+      }
+      if (old->second->worker.joinable()) old->second->worker.join();
+      jobs.erase(old);
+      --excess;
+    }
+    for (auto it = spared.rbegin(); it != spared.rend(); ++it) finished_order.push_front(*it);
+  }
 };
 
 void Server::Impl::Routes() {
@@ -285,11 +326,13 @@ void Server::Impl::Routes() {
       nlohmann::json body = Body(req);
       std::size_t index = IndexFrom(req, FileCount());
       std::string text = TextField(body, "text");
+      const std::uint64_t ticket = IssueEdit(index);
       auto current = File(index);
       std::shared_ptr<const OpenedFile> next;
       try {
         next = CompileText(*current, std::move(text));
       } catch (const Error& e) {
+        EndEdit(index, ticket, nullptr);
         // The text's mistake is the answer, not a failed request.
         nlohmann::json out{{"ok", false}, {"error", e.what()}, {"message", e.message()}};
         if (e.where().line > 0) {
@@ -299,11 +342,9 @@ void Server::Impl::Routes() {
         SendJson(res, out);
         return;
       }
-      {
-        std::lock_guard<std::mutex> lock(files_mutex);
-        files[index] = next;
-      }
-      SendJson(res, {{"ok", true}, {"file", FileJson(*next, index)}});
+      // A later edit that ended first keeps its text in force; this answer says so.
+      const bool installed = EndEdit(index, ticket, next);
+      SendJson(res, {{"ok", true}, {"edit", ticket}, {"superseded", !installed}, {"file", FileJson(*next, index)}});
     });
   });
   http.Post(R"(/api/files/(\d+)/save)", [this](const httplib::Request& req, httplib::Response& res) {
@@ -313,13 +354,17 @@ void Server::Impl::Routes() {
       if (!body.contains("confirm") || body["confirm"] != true)
         throw Refusal{400, "saving needs \"confirm\": true (the page asks first)"};
       std::string text = TextField(body, "text");
+      const std::uint64_t ticket = IssueEdit(index);
       auto current = File(index);
       auto next = CompileText(*current, std::move(text));  // only a valid scenario is saved
       // The one write the server makes: over the file named on the command line, whose path
       // never comes from a request.
       io::WriteFileAtomically(current->path, next->text);
+      // The text saved is in force (the file now holds it), whatever edits overlapped it.
       {
         std::lock_guard<std::mutex> lock(files_mutex);
+        std::uint64_t& ended = edits_ended[index];
+        ended = std::max(ended, ticket);
         files[index] = next;
       }
       SendJson(res, {{"ok", true}, {"saved", next->name}, {"bytes", next->text.size()}});
@@ -378,44 +423,56 @@ nlohmann::json Server::Impl::StartMonteCarlo(std::shared_ptr<const OpenedFile> f
     for (const auto& [k, j] : jobs) running += j->done ? 0 : 1;
     if (running >= options.max_running_jobs)
       throw Refusal{429, "Monte Carlo is already running " + std::to_string(running) + " jobs; wait for one to finish"};
+    // Finished jobs nobody collects do not pile up (each kept its thread until joined).
+    PruneFinished(nullptr);
     id = next_job++;
     jobs[id] = job;
   }
-  job->worker = std::thread([this, job, model = std::move(model), samples, seed, id] {
-    nlohmann::json result;
-    try {
-      std::vector<analysis::MonteCarloResult> slices;
-      for (std::size_t k = 0; k < kMonteCarloSlices && !job->cancel; ++k) {
-        analysis::RunOptions run;
-        run.threads = 1;
-        run.cancel = &job->cancel;
-        run.shard = analysis::Shard{k, kMonteCarloSlices};
-        slices.push_back(analysis::RunMonteCarlo(model, samples, seed, run));
-        job->slices_done = k + 1;
-      }
-      if (job->cancel) {
-        result = {{"error", "cancelled"}};
-      } else {
-        analysis::MonteCarloResult r = analysis::MergeMonteCarlo(std::move(slices));
-        nlohmann::json shares = nlohmann::json::array();
-        for (const auto& s : r.shares)
-          shares.push_back({{"outcome", s.outcome}, {"count", s.count}, {"probability", s.probability},
-                            {"ci_low", s.ci_low}, {"ci_high", s.ci_high}});
-        result = {{"samples", r.samples.size()}, {"seed", r.seed}, {"shares", shares}};
-      }
-    } catch (const Error& e) {
-      result = {{"error", e.what()}};
-    } catch (const std::exception& e) {
-      result = {{"error", std::string("internal error: ") + e.what()}};
-    }
-    {
-      std::lock_guard<std::mutex> lock(job->mutex);
-      job->result = std::move(result);
-    }
-    job->done = true;
+  // A thread the system refuses: the job is forgotten, not left "running" for ever.
+  auto forget = [&] {
     std::lock_guard<std::mutex> lock(jobs_mutex);
-    finished_order.push_back(id);
-  });
+    jobs.erase(id);
+  };
+  try {
+    job->worker = std::thread([this, job, model = std::move(model), samples, seed, id] {
+      nlohmann::json result;
+      try {
+        std::vector<analysis::MonteCarloResult> slices;
+        for (std::size_t k = 0; k < kMonteCarloSlices && !job->cancel; ++k) {
+          analysis::RunOptions run;
+          run.threads = 1;
+          run.cancel = &job->cancel;
+          run.shard = analysis::Shard{k, kMonteCarloSlices};
+          slices.push_back(analysis::RunMonteCarlo(model, samples, seed, run));
+          job->slices_done = k + 1;
+        }
+        if (job->cancel) {
+          result = {{"error", "cancelled"}};
+        } else {
+          analysis::MonteCarloResult r = analysis::MergeMonteCarlo(std::move(slices));
+          nlohmann::json shares = nlohmann::json::array();
+          for (const auto& s : r.shares)
+            shares.push_back({{"outcome", s.outcome}, {"count", s.count}, {"probability", s.probability},
+                              {"ci_low", s.ci_low}, {"ci_high", s.ci_high}});
+          result = {{"samples", r.samples.size()}, {"seed", r.seed}, {"shares", shares}};
+        }
+      } catch (const Error& e) {
+        result = {{"error", e.what()}};
+      } catch (const std::exception& e) {
+        result = {{"error", std::string("internal error: ") + e.what()}};
+      }
+      {
+        std::lock_guard<std::mutex> lock(job->mutex);
+        job->result = std::move(result);
+      }
+      job->done = true;
+      std::lock_guard<std::mutex> lock(jobs_mutex);
+      finished_order.push_back(id);
+    });
+  } catch (const std::system_error& e) {
+    forget();
+    throw Refusal{503, std::string("could not start Monte Carlo: ") + e.what() + "; try again later"};
+  }
   return {{"job", id}, {"samples", samples}};
 }
 
@@ -426,14 +483,7 @@ nlohmann::json Server::Impl::JobStatus(std::size_t id) {
     auto it = jobs.find(id);
     if (it == jobs.end()) throw Refusal{404, "no such job"};
     job = it->second;
-    // Forget the oldest finished jobs (their threads have ended; join them here).
-    while (finished_order.size() > kKeptJobs) {
-      auto old = jobs.find(finished_order.front());
-      finished_order.pop_front();
-      if (old == jobs.end() || old->second == job) continue;
-      if (old->second->worker.joinable()) old->second->worker.join();
-      jobs.erase(old);
-    }
+    PruneFinished(job.get());
   }
   nlohmann::json out{{"job", id}, {"progress", static_cast<double>(job->slices_done) / kMonteCarloSlices}, {"done", job->done.load()}};
   if (job->done) {

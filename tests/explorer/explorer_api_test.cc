@@ -199,6 +199,44 @@ TEST_SUITE("explorer api") {
     CHECK(entries == 1);
   }
 
+  TEST_CASE("overlapping checks end with the text sent last in force, not the one compiled last") {
+    // The page sends a check after each pause in typing without waiting for the last: a slow
+    // check (a pie of 48 units: about 98^3 nodes) overtaken by a quick one (20 units) must not
+    // put its older text in force when it ends. Once it did, and every later slider move
+    // solved the older text. Each answer numbers its edit in the order the server received
+    // them; whatever the timing, the text in force is the one numbered last.
+    std::string path = WriteTempFile("explorer-race.yaml", ReadFile(SourcePath("games/alternating_offers.yaml")));
+    std::string quick = ReadFile(path);
+    std::string slow = quick;
+    std::size_t at = slow.find("pie: {value: 20,");
+    REQUIRE(at != std::string::npos);
+    slow.replace(at, 16, "pie: {value: 48,");
+    RunningServer server({path});
+    nlohmann::json slow_answer;
+    std::thread first([&] {
+      auto client = server.Client();
+      client->set_read_timeout(120, 0);
+      auto res = client->Post("/api/files/0/check", nlohmann::json{{"text", slow}}.dump(), "application/json");
+      if (res) slow_answer = nlohmann::json::parse(res->body);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the slow check arrives first
+    auto client = server.Client();
+    auto quick_answer = PostJson(*client, "/api/files/0/check", {{"text", quick}});
+    first.join();
+    REQUIRE(slow_answer.is_object());
+    CHECK_MESSAGE(slow_answer["ok"] == true, slow_answer.dump());
+    CHECK(quick_answer["ok"] == true);
+    const bool slow_sent_last = slow_answer["edit"].get<int>() > quick_answer["edit"].get<int>();
+    const std::string order = "slow: edit " + slow_answer["edit"].dump() + ", superseded " +
+                              slow_answer["superseded"].dump() + "; quick: edit " + quick_answer["edit"].dump() +
+                              ", superseded " + quick_answer["superseded"].dump();
+    MESSAGE(order);
+    CHECK(quick_answer["superseded"] == (slow_sent_last && slow_answer["superseded"] == false));
+    auto file = nlohmann::json::parse(client->Get("/api/files/0")->body);
+    CHECK(file["parameters"][0]["name"] == "pie");
+    CHECK(file["parameters"][0]["value"] == (slow_sent_last ? 48 : 20));
+  }
+
   TEST_CASE("Monte Carlo runs in the background with progress and its outcome shares match the closed form") {
     // power uniform on [0.01, 0.99]: P(high) = P(power >= 1/3) = (0.99 - 1/3) / 0.98 = 0.6701.
     std::string text = ReadFile(SourcePath("games/holdup_nash.yaml"));
