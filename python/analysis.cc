@@ -41,6 +41,12 @@ void RunInterruptibly(const std::function<void()>& work, std::atomic<bool>* canc
   if (!cancel) cancel = &own_flag;
   std::exception_ptr failure;
   std::optional<py::error_already_set> interrupt;
+  // Python runs signal handlers in its main thread only, so only there is waiting broken up to
+  // look for Ctrl-C. Elsewhere the GIL is not taken back until the work is done: a daemon
+  // thread that took it while the interpreter shuts down would be ended there, with the worker
+  // still running (std::terminate).
+  const py::object threading = py::module_::import("threading");
+  const bool main_thread = threading.attr("current_thread")().is(threading.attr("main_thread")());
   {
     py::gil_scoped_release release;
     std::promise<void> finished;
@@ -56,6 +62,7 @@ void RunInterruptibly(const std::function<void()>& work, std::atomic<bool>* canc
       }
       finished.set_value();
     });
+    if (!main_thread) done.wait();
     while (done.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
       if (interrupt) continue;
       py::gil_scoped_acquire acquire;

@@ -104,3 +104,20 @@ def test_ctrl_c_stops_the_logit_tracer(tmp_path):
     g = parley.load(path)
     waited = _interrupt(lambda: g.qre(1000), after=0.3)
     assert waited < 1, f"took {waited:.2f} s to stop"
+
+
+def test_interpreter_exit_with_a_daemon_thread_inside_parley_is_clean():
+    # A daemon thread inside a long call when the main thread ends: it once took the GIL back
+    # every 50 ms to look for Ctrl-C, was ended there by the interpreter's shutdown with its
+    # worker still running, and the process aborted (exit 134).
+    import subprocess
+    import sys
+    script = (
+        "import threading, time, parley\n"
+        f"s = parley.load({str(SOURCE / 'scenarios/openai_microsoft.yaml')!r})\n"
+        "threading.Thread(target=lambda: s.montecarlo(200000, threads=2), daemon=True).start()\n"
+        "time.sleep(0.5)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], env=dict(os.environ), timeout=120,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
