@@ -18,6 +18,7 @@
 #include "solver/io/efg.h"
 #include "solver/io/game_json.h"
 #include "solver/io/nfg.h"
+#include "solver/io/files.h"
 #include "solver/load/load.h"
 #include "solver/model/cancel.h"
 #include "solver/model/error.h"
@@ -313,6 +314,11 @@ void BindGames(py::module_& m) {
            py::arg("max_profiles"));
 
   m.def("load", &Load, py::arg("path"), py::arg("overrides"), py::arg("max_nodes"));
+  // The command's writer: atomic (a temporary file renamed over the target), and refusing a
+  // file this process read as an input or one that is read-only.
+  m.def("write_file", [](const std::string& path, const std::string& content) {
+    io::WriteFileAtomically(path, content);
+  }, py::arg("path"), py::arg("content"));
   // An error about node `node` of the game read from `path`, located there as the command
   // line locates it: (the located text, file, line, column).
   m.def("locate_node", [](const std::string& path, std::uint32_t node, const std::string& message) {

@@ -112,9 +112,10 @@ def _max_nodes(max_nodes):
 
 
 def _write(text, path):
+    # As the command writes: atomically, and never over a file read as an input or a
+    # read-only one (parley.Error says why).
     if path is not None:
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
+        _parley.write_file(_os.fspath(path), text)
     return text
 
 

@@ -102,3 +102,25 @@ def test_set_out_of_range_is_an_error():
 def test_montecarlo_needs_a_distribution():
     with pytest.raises(ValueError, match="distribution"):
         parley.load(SOURCE / "games/ultimatum.yaml").montecarlo(samples=10)
+
+
+def test_writers_refuse_the_input_and_read_only_files_and_write_atomically(tmp_path):
+    # As `parley convert` does: the file the game was read from and a read-only file are
+    # refused (to_nfg once replaced the .efg it came from with NFG text), and a write that
+    # succeeds leaves nothing beside its target.
+    source = tmp_path / "g.efg"
+    source.write_text('EFG 2 R "g" { "A" "B" }\np "" 1 1 "" { "l" "r" } 0\n'
+                      't "" 1 "" { 1, 0 }\nt "" 2 "" { 0, 1 }\n')
+    original = source.read_text()
+    g = parley.load(source)
+    with pytest.raises(parley.Error, match="input"):
+        g.to_nfg(path=source)
+    assert source.read_text() == original
+    locked = tmp_path / "locked.efg"
+    locked.write_text("keep")
+    locked.chmod(0o444)
+    with pytest.raises(parley.Error, match="read-only"):
+        g.to_efg(path=locked)
+    assert locked.read_text() == "keep"
+    g.to_json(path=tmp_path / "out.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.efg", "locked.efg", "out.json"]
