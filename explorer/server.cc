@@ -388,7 +388,10 @@ nlohmann::json Server::Impl::Thresholds(const OpenedFile& file, const nlohmann::
   axis.n = kThresholdGrid;
   analysis::RunOptions run;
   run.threads = 1;  // one request, one core: the page asks for one parameter at a time
-  auto found = analysis::FindThresholds(model, axis, (axis.hi - axis.lo) * 1e-6, run);
+  // Bisected to 1e-9, as `parley thresholds` does: a coarser width merged narrow regions
+  // that the command reports (a price at its bound over 4e-7 of a synergy's range) and moved
+  // marks by up to that width.
+  auto found = analysis::FindThresholds(model, axis, 1e-9, run);
   nlohmann::json list = nlohmann::json::array();
   for (const auto& t : found)
     list.push_back({{"value", t.value}, {"text", FormatSignificant(t.value, 6)}, {"below", t.below}, {"above", t.above}});
