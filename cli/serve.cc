@@ -1,6 +1,7 @@
 // parley serve [FILE ...]: the explorer, a local web page where a scenario's parameters are
 // sliders and the equilibrium, the prediction and the bargaining steps redraw as they move
 // (explorer/server.h; docs/explorer.md).
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 
@@ -23,7 +24,10 @@ struct ServeCommand {
   std::vector<std::string> files;
   std::string host = "127.0.0.1";
   int port = 8080;
-  std::size_t max_nodes = io::DefaultMaxNodes();
+  // Lower than the other commands' memory-based default: every slider move and threshold
+  // search expands the tree again, and a range that reaches a huge tree (a pie of 1,000 units
+  // in alternating offers) would take minutes and gigabytes per request.
+  std::size_t max_nodes = std::min<std::size_t>(io::DefaultMaxNodes(), 5'000'000);
 
   std::function<int()> Setup(CLI::App& app) {
     app.add_option("files", files, "Scenario files (.yaml) or game files (.efg, .nfg, .json) to explore")
@@ -35,7 +39,7 @@ struct ServeCommand {
                    "The address to listen on; anything but 127.0.0.1 lets other machines reach "
                    "the explorer (and save the files it has open)")
         ->capture_default_str();
-    app.add_option("--max-nodes", max_nodes, "Refuse to expand a game past this many nodes")
+    app.add_option("--max-nodes", max_nodes, "Refuse to expand a game past this many nodes (default 5,000,000)")
         ->check(kPositive);
     return [this] { return Run(); };
   }
