@@ -150,7 +150,9 @@ std::string SubtreeBehaviourText(const model::Game& game, const equilibrium::Equ
       }
       text += chosen + (others.empty() ? "" : " (not " + others + ")");
     }
-    parts.push_back(text);
+    // An information set of several nodes (a move that does not observe the one before) plays
+    // alike at each: said once.
+    if (std::find(parts.begin(), parts.end(), text) == parts.end()) parts.push_back(text);
   }
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;

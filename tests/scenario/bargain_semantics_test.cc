@@ -377,6 +377,33 @@ payoffs:
     CHECK(Has(e, "does not observe stage 'pre'"));
   }
 
+  TEST_CASE("a simultaneous threat game after failed talks is said once per move") {
+    // B does not see A's move: one information set of two nodes, played alike at both. A's
+    // payoffs 3 (H, H), 1 (T, T), 0 otherwise, B's 1 when they differ: B mixes H 1/4, A 1/2.
+    std::string text = R"(title: threats
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        x: {from: 0, to: 6}
+  - name: a
+    player: A
+    actions: [H, T]
+  - name: b
+    player: B
+    actions: [H, T]
+    observe: none
+payoffs:
+  A: if(deal == agree, x, if(a == H and b == H, 3, if(a == T and b == T, 1, 0)))
+  B: if(deal == agree, 6 - x, if(a != b, 1, 0))
+)";
+    auto s = Read(text);
+    const auto solution = equilibrium::Solve(*s->game, {});
+    const std::string words = report::BargainingText(*s, solution.equilibria.front());
+    CHECK(Has(words, "If talks failed (the threats behind the disagreement point): A H 0.5 / T 0.5; B H 0.25 / T 0.75\n"));
+  }
+
   TEST_CASE("a declared disagreement point is what the breakdown branch pays") {
     // Splitting 1 from d = (0.2, 0): x - 0.2 = 1 - x, x = 0.6, agreement (0.6, 0.4). With
     // breakdown 0.1 the expected payoffs are 0.9 (0.6, 0.4) + 0.1 (0.2, 0) = (0.56, 0.36);
