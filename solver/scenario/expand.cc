@@ -2039,19 +2039,22 @@ void RunExpander(const CompiledScenario::Impl& impl, formula::Evaluator& evaluat
 // join the no-deal branches of several bargains, or one and other play, in one information
 // set: the branch's play then depends on what happens outside it, which the disagreement point
 // would silently ignore (the threats it states would not be those the solved game plays).
-// Refused at that stage. Each information set is looked at once.
+// Refused at that stage. Each information set is looked at once per branch (a set inside an
+// outer bargain's branch may still leave a nested bargain's).
 void CheckNoDealBranchesAreSubgames(const CompiledScenario::Impl& impl, const Expansion& out) {
   const model::Game& game = *out.game;
   if (game.perfect_information() || out.bargains.empty()) return;
-  std::vector<char> seen(game.num_infosets(), 0);
+  std::vector<std::uint32_t> seen_in(game.num_infosets(), 0);  // the branch (1-based) that last looked
+  std::uint32_t branch = 0;
   for (const BargainRecord& record : out.bargains) {
     if (!record.disagreement_from_branch || record.no_deal_node == 0) continue;
+    ++branch;
     const NodeId root = record.no_deal_node, end = game.subtree_end(root);
     for (NodeId v = root; v < end; ++v) {
       if (game.is_terminal(v) || game.kind(v) != model::NodeKind::kDecision) continue;
       const InfosetId h = game.infoset(v);
-      if (seen[h]) continue;
-      seen[h] = 1;
+      if (seen_in[h] == branch) continue;
+      seen_in[h] = branch;
       const auto nodes = game.infoset_nodes(h);
       const bool inside = std::all_of(nodes.begin(), nodes.end(), [&](NodeId u) { return u >= root && u < end; });
       if (inside) continue;

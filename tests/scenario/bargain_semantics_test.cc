@@ -375,6 +375,34 @@ payoffs:
     e = ErrorOf(after);
     CHECK(Has(e, "test.yaml:16:"));
     CHECK(Has(e, "does not observe stage 'pre'"));
+    // Nested: the fight observes the outer bargain but not `pre`, so it lies inside the outer
+    // no-deal branch and joins the inner bargain's branches after L and after R. (Looking at
+    // each set once for all branches let the outer branch's look hide the inner one's.)
+    std::string nested = R"(title: nested
+players: [A, B]
+stages:
+  - name: first
+    bargain:
+      issues:
+        x: {from: 0, to: 10}
+  - name: pre
+    player: A
+    actions: [L, R]
+  - name: second
+    bargain:
+      issues:
+        y: {from: 0, to: 10}
+  - name: fight
+    player: B
+    actions: [hawk, dove]
+    observe: [first]
+payoffs:
+  A: if(first == agree, x, if(second == agree, y, if(pre == L, if(fight == hawk, 1, 4), if(fight == hawk, 3, 2))))
+  B: if(first == agree, 10 - x, if(second == agree, 10 - y, if(pre == L, if(fight == hawk, 3, 1), if(fight == hawk, 0, 2))))
+)";
+    e = ErrorOf(nested);
+    CHECK(Has(e, "test.yaml:15:"));
+    CHECK(Has(e, "no-deal branch of bargain 'second' (after first = no_deal > pre = L)"));
   }
 
   TEST_CASE("a simultaneous threat game after failed talks is said once per move") {
