@@ -138,7 +138,7 @@ struct QreCommand {
           auto nodes = g.infoset_nodes(h);
           if (nodes.size() > 1) {
             out << "; beliefs";
-            for (auto x : nodes) out << " node " << x + 1 << " " << Display(belief[x]);
+            for (auto x : nodes) out << " " << report::DescribeNode(g, x) << " " << Display(belief[x]);
           }
           out << "\n";
         }

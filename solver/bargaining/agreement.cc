@@ -647,6 +647,8 @@ void ResetKeepingStorage(AgreementResult* out) {
   out->binding.clear();
   out->parties.clear();
   out->outside_binds.clear();
+  out->stationary.clear();
+  out->stationary_unchecked = false;
   out->agreement_possible = true;
   out->result.disagreement.clear();
   out->result.ideal.clear();
@@ -1670,48 +1672,64 @@ void TakeAgreement(const AgreementProblem& problem, const FrontierPoint& point, 
 
 // The stationary alternating offers on a polygonal frontier: P (a proposing) and Q (b
 // proposing) with P_b - d_b = delta_b (Q_b - d_b) and Q_a - d_a = delta_a (P_a - d_a), solved
-// on the edges of the (a, b) frontier that hold the approximations `p` and `q`. Returns
-// Q_b - d_b, or nothing when either lies at a vertex or the solution leaves its edge.
-std::optional<double> StationaryOnEdges(const Prepared& prepared, std::size_t a, std::size_t b, double delta_a,
-                                        double delta_b, const Vector& d, const Vector& p, const Vector& q) {
-  std::vector<std::pair<double, double>> pts;
-  for (const Candidate& c : prepared.candidates) pts.emplace_back(c.payoffs[a], c.payoffs[b]);
-  std::sort(pts.begin(), pts.end(), [](const auto& l, const auto& r) {
-    return l.first < r.first || (l.first == r.first && l.second > r.second);
-  });
-  // The upper hull, left to right (Andrew's monotone chain).
-  std::vector<std::pair<double, double>> hull;
-  for (const auto& v : pts) {
-    while (hull.size() >= 2) {
-      const auto& o = hull[hull.size() - 2];
-      const auto& m = hull.back();
-      if ((m.first - o.first) * (v.second - o.second) - (m.second - o.second) * (v.first - o.first) >= 0)
-        hull.pop_back();
-      else break;
-    }
-    if (hull.empty() || hull.back().first != v.first) hull.push_back(v);
-  }
+// on the edges of the (a, b) frontier that hold the approximations `p` and `q`. Without
+// lotteries between several packages the frontier is the upper envelope of each package's
+// own, and each approximation is looked for on every package's: it must lie on exactly one
+// (at a crossing of two packages' frontiers nothing is refined). Returns Q_b - d_b, or nothing
+// when either lies at a vertex or the solution leaves its edge.
+std::optional<double> StationaryOnEdges(const Prepared& prepared, bool lotteries, std::size_t a, std::size_t b,
+                                        double delta_a, double delta_b, const Vector& d, const Vector& p,
+                                        const Vector& q) {
+  // One frontier (the hull of every package), or one per package.
+  const std::size_t groups = lotteries ? 1 : prepared.layout.packages;
+  std::vector<std::vector<std::pair<double, double>>> hulls(groups);
   double scale_a = 0, scale_b = 0;
-  for (const auto& v : pts) {
-    scale_a = std::max(scale_a, std::abs(v.first));
-    scale_b = std::max(scale_b, std::abs(v.second));
+  for (std::size_t g = 0; g < groups; ++g) {
+    std::vector<std::pair<double, double>> pts;
+    for (const Candidate& c : prepared.candidates)
+      if (groups == 1 || c.package == g) pts.emplace_back(c.payoffs[a], c.payoffs[b]);
+    std::sort(pts.begin(), pts.end(), [](const auto& l, const auto& r) {
+      return l.first < r.first || (l.first == r.first && l.second > r.second);
+    });
+    // The upper hull, left to right (Andrew's monotone chain).
+    std::vector<std::pair<double, double>>& hull = hulls[g];
+    for (const auto& v : pts) {
+      while (hull.size() >= 2) {
+        const auto& o = hull[hull.size() - 2];
+        const auto& m = hull.back();
+        if ((m.first - o.first) * (v.second - o.second) - (m.second - o.second) * (v.first - o.first) >= 0)
+          hull.pop_back();
+        else break;
+      }
+      if (hull.empty() || hull.back().first != v.first) hull.push_back(v);
+    }
+    for (const auto& v : pts) {
+      scale_a = std::max(scale_a, std::abs(v.first));
+      scale_b = std::max(scale_b, std::abs(v.second));
+    }
   }
   // The edge strictly decreasing in b that holds u's a-coordinate inside (not at a vertex).
   struct Edge { double na, nb, c, lo, hi; };
   auto edge_of = [&](const Vector& u) -> std::optional<Edge> {
     const double tol = 1e-9 * scale_a;
-    for (std::size_t i = 0; i + 1 < hull.size(); ++i) {
-      const auto& v = hull[i];
-      const auto& w = hull[i + 1];
-      if (!(w.second < v.second)) continue;
-      if (u[a] > v.first + tol && u[a] < w.first - tol) {
-        Edge e{v.second - w.second, w.first - v.first, 0, v.first, w.first};
-        e.c = e.na * v.first + e.nb * v.second;
-        if (std::abs(e.na * u[a] + e.nb * u[b] - e.c) > 1e-9 * (e.na * scale_a + e.nb * scale_b)) return std::nullopt;
-        return e;
+    std::optional<Edge> found;
+    for (const auto& hull : hulls) {
+      for (std::size_t i = 0; i + 1 < hull.size(); ++i) {
+        const auto& v = hull[i];
+        const auto& w = hull[i + 1];
+        if (u[a] >= v.first - tol && u[a] <= w.first + tol) {
+          Edge e{v.second - w.second, w.first - v.first, 0, v.first, w.first};
+          e.c = e.na * v.first + e.nb * v.second;
+          if (std::abs(e.na * u[a] + e.nb * u[b] - e.c) > 1e-9 * (std::abs(e.na) * scale_a + e.nb * scale_b))
+            continue;  // not this frontier's point
+          // On this frontier: inside an edge strictly decreasing in b, and on no other.
+          if (found || !(w.second < v.second) || !(u[a] > v.first + tol && u[a] < w.first - tol))
+            return std::nullopt;
+          found = e;
+        }
       }
     }
-    return std::nullopt;
+    return found;
   };
   const std::optional<Edge> e1 = edge_of(p), e2 = edge_of(q);
   if (!e1 || !e2) return std::nullopt;
@@ -1732,6 +1750,186 @@ std::optional<double> StationaryOnEdges(const Prepared& prepared, std::size_t a,
   const double pa = d[a] + xa, qa = d[a] + delta_a * xa;
   if (!(pa >= e1->lo && pa <= e1->hi && qa >= e2->lo && qa <= e2->hi)) return std::nullopt;
   return yb;
+}
+
+// The best second coordinate with the first at least t, over a union of convex polygons in the
+// plane of two parties (their first and second coordinates): a package's polygon allows its
+// highest second coordinate up to that point's first, then the falling edges of its upper hull,
+// and nothing beyond its largest first coordinate. Without lotteries between packages the
+// best for one party with the other held at a floor is the largest of these over the packages.
+class UnionFrontier {
+ public:
+  explicit UnionFrontier(const std::vector<std::vector<std::pair<double, double>>>& groups) {
+    for (std::vector<std::pair<double, double>> pts : groups) {
+      if (pts.empty()) continue;
+      std::sort(pts.begin(), pts.end(), [](const auto& l, const auto& r) {
+        return l.first < r.first || (l.first == r.first && l.second > r.second);
+      });
+      std::vector<std::pair<double, double>> hull;  // the upper hull (Andrew's monotone chain)
+      for (const auto& v : pts) {
+        while (hull.size() >= 2) {
+          const auto& o = hull[hull.size() - 2];
+          const auto& m = hull.back();
+          if ((m.first - o.first) * (v.second - o.second) - (m.second - o.second) * (v.first - o.first) >= 0)
+            hull.pop_back();
+          else break;
+        }
+        if (hull.empty() || hull.back().first != v.first) hull.push_back(v);
+      }
+      std::size_t top = 0;  // the highest vertex, the rightmost of equal ones
+      for (std::size_t i = 1; i < hull.size(); ++i)
+        if (hull[i].second >= hull[top].second) top = i;
+      falls_.emplace_back(hull.begin() + static_cast<std::ptrdiff_t>(top), hull.end());
+      edges_ += falls_.back().size();
+    }
+  }
+  std::size_t edges() const { return edges_; }
+
+  // -infinity when no polygon reaches first coordinate t.
+  double At(double t) const {
+    double best = -kInfinity;
+    for (const auto& f : falls_) {
+      if (t <= f.front().first) best = std::max(best, f.front().second);
+      else if (t <= f.back().first) {
+        std::size_t i = 0;
+        while (f[i + 1].first < t) ++i;
+        const auto& v = f[i];
+        const auto& w = f[i + 1];
+        best = std::max(best, v.second + (w.second - v.second) * ((t - v.first) / (w.first - v.first)));
+      }
+    }
+    return best;
+  }
+
+  // The first coordinates where a polygon's piece begins or ends, or two polygons' pieces cross:
+  // At is linear between consecutive ones.
+  std::vector<double> Breaks() const {
+    std::vector<double> out;
+    struct Piece { double lo, hi, y0, slope; };  // y = y0 + slope (t - lo) on [lo, hi]
+    std::vector<std::vector<Piece>> pieces;
+    for (const auto& f : falls_) {
+      std::vector<Piece> mine{{-kInfinity, f.front().first, f.front().second, 0}};
+      for (std::size_t i = 0; i + 1 < f.size(); ++i) {
+        out.push_back(f[i].first);
+        mine.push_back({f[i].first, f[i + 1].first, f[i].second,
+                        (f[i + 1].second - f[i].second) / (f[i + 1].first - f[i].first)});
+      }
+      out.push_back(f.back().first);
+      pieces.push_back(std::move(mine));
+    }
+    for (std::size_t g = 0; g < pieces.size(); ++g)
+      for (std::size_t h = g + 1; h < pieces.size(); ++h)
+        for (const Piece& p : pieces[g])
+          for (const Piece& q : pieces[h]) {
+            const double lo = std::max(p.lo, q.lo), hi = std::min(p.hi, q.hi);
+            if (!(lo <= hi) || p.slope == q.slope) continue;
+            // The lines through the pieces, at a finite origin (a flat piece has no finite lo).
+            const double o = std::isfinite(p.lo) ? p.lo : q.lo;
+            const double yp = p.y0 + (std::isfinite(p.lo) ? p.slope * (o - p.lo) : 0);
+            const double yq = q.y0 + (std::isfinite(q.lo) ? q.slope * (o - q.lo) : 0);
+            const double t = o + (yq - yp) / (p.slope - q.slope);
+            if (t >= lo && t <= hi) out.push_back(t);
+          }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<std::pair<double, double>>> falls_;  // each from its highest vertex on
+  std::size_t edges_ = 0;
+};
+
+// Alternating offers with no limit on rounds over a frontier that need not be concave (the exact
+// method without lotteries between several packages): every solution of the stationarity
+// equations, as stretches [from, to] of the first proposer's payoff x. Each is a stationary
+// subgame-perfect equilibrium; over a concave frontier there is one (Rubinstein 1982). With x,
+// b proposing gives a v = max(e_a, d_a + delta_a (x - d_a)) and keeps G(v), the most b has
+// with a at v or more; a proposing gives b w = max(e_b, d_b + delta_b (G(v) - d_b)) and keeps
+// H(w), the most a has with b at w or more; x solves H(w) = x. Both G and H are piecewise
+// linear, so the map is linear between the points where v or w reaches a break of G or H (or
+// an outside option): each stretch between them is solved exactly as a line. Nothing (not
+// checked) above 256 frontier pieces.
+std::optional<std::vector<std::pair<double, double>>> StationarySolutions(
+    const Prepared& prepared, std::size_t a, std::size_t b, double delta_a, double delta_b, const Vector& d,
+    const Vector* outside, double ideal_a) {
+  const std::size_t packages = prepared.layout.packages;
+  std::vector<std::vector<std::pair<double, double>>> ab(packages), ba(packages);
+  double scale = 0;
+  for (const Candidate& c : prepared.candidates) {
+    ab[c.package].emplace_back(c.payoffs[a], c.payoffs[b]);
+    ba[c.package].emplace_back(c.payoffs[b], c.payoffs[a]);
+    scale = std::max(scale, std::abs(c.payoffs[a]));
+  }
+  const UnionFrontier g_of(ab), h_of(ba);
+  if (g_of.edges() > 256) return std::nullopt;
+  const double e_a = outside ? (*outside)[a] : -kInfinity, e_b = outside ? (*outside)[b] : -kInfinity;
+  auto v_of = [&](double x) { return std::max(e_a, d[a] + delta_a * (x - d[a])); };
+  auto g = [&](double v) {  // b's best with a at v or more (and both at their d)
+    const double y = g_of.At(std::max(v, d[a]));
+    return y >= d[b] ? y : -kInfinity;
+  };
+  auto phi = [&](double x) {
+    const double gv = g(v_of(x));
+    if (gv == -kInfinity) return -kInfinity;
+    const double w = std::max(e_b, d[b] + delta_b * (gv - d[b]));
+    const double h = h_of.At(std::max(w, d[b]));
+    return h >= d[a] ? h - x : -kInfinity;
+  };
+  // The points of x where the map may bend or jump.
+  std::vector<double> xs{d[a], ideal_a};
+  auto add_v = [&](double v) {  // where v_of(x) = v
+    if (v > e_a) xs.push_back(d[a] + (v - d[a]) / delta_a);
+  };
+  const std::vector<double> g_breaks = g_of.Breaks();
+  for (double t : g_breaks) add_v(t);
+  if (outside) add_v(e_a);
+  // Where G(v) reaches a level: on each stretch between G's breaks, G is a line.
+  std::vector<double> levels;
+  for (double t : h_of.Breaks()) levels.push_back(d[b] + (t - d[b]) / delta_b);
+  levels.push_back(d[b]);
+  if (outside) levels.push_back(d[b] + (e_b - d[b]) / delta_b);
+  std::vector<double> vs{d[a], v_of(ideal_a)};
+  for (double t : g_breaks)
+    if (t > vs[0] && t < vs[1]) vs.push_back(t);
+  std::sort(vs.begin(), vs.end());
+  for (std::size_t i = 0; i + 1 < vs.size(); ++i) {
+    const double lo = vs[i], hi = vs[i + 1];
+    if (!(hi > lo)) continue;
+    const double t1 = lo + (hi - lo) / 3, t2 = lo + 2 * (hi - lo) / 3;
+    const double y1 = g_of.At(t1), y2 = g_of.At(t2);
+    if (!std::isfinite(y1) || !std::isfinite(y2) || y1 == y2) continue;
+    for (double level : levels) {
+      const double t = t1 + (level - y1) * (t2 - t1) / (y2 - y1);
+      if (t >= lo && t <= hi) add_v(t);
+    }
+  }
+  std::sort(xs.begin(), xs.end());
+  xs.erase(std::remove_if(xs.begin(), xs.end(), [&](double x) { return !(x >= d[a] && x <= ideal_a); }), xs.end());
+  xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+  const double tol = 1e-9 * std::max(scale, std::abs(d[a]));
+  std::vector<std::pair<double, double>> roots;
+  auto add_root = [&](double from, double to) {
+    if (!roots.empty() && from <= roots.back().second + tol) roots.back().second = std::max(roots.back().second, to);
+    else roots.emplace_back(from, to);
+  };
+  for (std::size_t i = 0; i + 1 < xs.size(); ++i) {
+    const double lo = xs[i], hi = xs[i + 1];
+    if (!(hi > lo)) continue;
+    const double t1 = lo + (hi - lo) / 3, t2 = lo + 2 * (hi - lo) / 3;
+    const double p1 = phi(t1), p2 = phi(t2);
+    if (!std::isfinite(p1) || !std::isfinite(p2)) continue;
+    // The line through them, at the stretch's ends.
+    const double slope = (p2 - p1) / (t2 - t1);
+    const double p_lo = p1 - slope * (t1 - lo), p_hi = p2 + slope * (hi - t2);
+    if (std::abs(p_lo) <= tol && std::abs(p_hi) <= tol) {
+      add_root(lo, hi);  // the whole stretch solves the equations
+    } else if ((p_lo <= 0 && p_hi >= 0) || (p_lo >= 0 && p_hi <= 0)) {
+      const double x = std::clamp(lo + p_lo / (p_lo - p_hi) * (hi - lo), lo, hi);
+      add_root(x, x);
+    }
+  }
+  return roots;
 }
 
 // Alternating offers between the two parties (Rubinstein 1982; Stahl 1972 for a finite
@@ -1797,16 +1995,29 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
       if (!a_proposes.found) return -kInfinity;
       return a_proposes.u[a] - x;
     };
+    // Over a frontier that need not be concave the equations may have several solutions: the
+    // one best for the first proposer is taken, and the others are listed.
+    std::optional<double> chosen;
+    if (prepared.exact && !problem.lotteries && prepared.layout.packages > 1 && table.parties.size() == 2) {
+      const auto solutions =
+          StationarySolutions(prepared, a, b, delta_a, delta_b, d, outside, out.result.ideal[a]);
+      if (!solutions) {
+        out.stationary_unchecked = true;
+      } else if (solutions->size() > 1 || (solutions->size() == 1 && solutions->front().second > solutions->front().first)) {
+        out.stationary = *solutions;
+        chosen = solutions->back().second;
+      }
+    }
     // To the last double of x (no stopping width in another unit than a's own: a payoff of
     // 1e-12 x has its whole range below any width floored at 1).
     double lo = d[a], hi = out.result.ideal[a];
-    for (int it = 0; it < 2200; ++it) {
+    for (int it = 0; it < 2200 && !chosen; ++it) {
       const double mid = lo + 0.5 * (hi - lo);
       if (!(mid > lo && mid < hi)) break;
       if (phi(mid) >= 0) lo = mid;
       else hi = mid;
     }
-    const double x = 0.5 * (lo + hi);
+    const double x = chosen ? *chosen : 0.5 * (lo + hi);
     FrontierPoint b_proposes = best_for(b, a, accepts(a, d[a] + delta_a * (x - d[a])));
     const bool a_binds = option_binds(a, d[a] + delta_a * (x - d[a]));
     if (a_binds) mark(a);
@@ -1817,14 +2028,14 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
     // frontier's rounding divided by that (d = 0.99999999999: 5.5e-6 on a pie). On a
     // polygonal frontier, with neither option binding, the two proposals lie on known edges
     // and the stationarity equations are linear there: solved in closed form with
-    // 1 - delta_a delta_b = (1 - delta_a) + delta_a (1 - delta_b), as the pie's formulas.
-    // (Not without lotteries between several packages: the frontier is then the upper
-    // envelope of the packages' own, not the hull this solves on; the bisection's root stands.)
-    if (prepared.exact && !a_binds && !b_binds && (problem.lotteries || prepared.layout.packages <= 1)) {
+    // 1 - delta_a delta_b = (1 - delta_a) + delta_a (1 - delta_b), as the pie's formulas
+    // (without lotteries between packages, on the edges of the packages that hold them).
+    if (prepared.exact && !a_binds && !b_binds) {
       FrontierPoint a_proposes = best_for(a, b, b_continuation);
       if (a_proposes.found && b_proposes.found) {
-        if (std::optional<double> refined = StationaryOnEdges(prepared, a, b, delta_a, delta_b, d,
-                                                              a_proposes.u, b_proposes.u))
+        if (std::optional<double> refined =
+                StationaryOnEdges(prepared, problem.lotteries || prepared.layout.packages <= 1, a, b, delta_a,
+                                  delta_b, d, a_proposes.u, b_proposes.u))
           b_continuation = d[b] + delta_b * *refined;
       }
     }

@@ -161,6 +161,14 @@ struct AgreementResult {
                                     // active at the agreement
   std::vector<int> parties;         // the players at the table (every player when none given)
   std::vector<bool> outside_binds;  // rule == kOutside: per party, its outside option binds
+  // Alternating offers with no limit on rounds, without lotteries between several packages (a
+  // frontier that need not be concave): when the stationarity equations have several solutions,
+  // each a subgame-perfect equilibrium of the talks, the first proposer's payoff at each, as
+  // stretches [from, to] (from == to: one point), increasing; the agreement is the last one's,
+  // the best for the first proposer. Empty when there is one. `stationary_unchecked`: too many
+  // frontier pieces to look for others.
+  std::vector<std::pair<double, double>> stationary;
+  bool stationary_unchecked = false;
 
   // False when no agreement gives every player more than the disagreement point: then talks
   // fail, `payoffs` is the disagreement point and `result` holds only it and the ideal point.

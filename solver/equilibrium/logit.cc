@@ -232,7 +232,10 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   // followed for thousands of steps and lost. Scaled by their size, the branch is the uniform
   // profile, as for payoffs exactly equal.
   const double size = std::max(std::abs(hi), std::abs(lo));
-  s.scale = hi - lo > 1e-13 * size ? hi - lo : size > 0 ? size : 1.0;
+  // hi - lo overflows for payoffs near the largest doubles of both signs: then scaled by half
+  // the span (lambda's internal unit is another by a factor 2; what is reported is not).
+  const double span = std::isfinite(hi - lo) ? hi - lo : 0.5 * hi - 0.5 * lo;
+  s.scale = span > 1e-13 * size ? span : size > 0 ? size : 1.0;
   for (double& u : s.leaf_payoff) u /= s.scale;
   s.reach_in.resize(n);
   s.ln_fixed_in.resize(n);

@@ -12,6 +12,7 @@
 #include "solver/io/text_scanner.h"
 #include "solver/model/error.h"
 #include "solver/model/game_builder.h"
+#include "solver/model/number_text.h"
 
 namespace parley::io {
 
@@ -440,9 +441,10 @@ void WriteEfg(const model::Game& game, std::ostream& out) {
     if (!set_written[h]) {
       set_written[h] = true;
       out << ' ' << Quote(game.infoset_label(h)) << " {";
+      const std::vector<std::string> probs = chance ? ChanceTexts(game, h) : std::vector<std::string>{};
       for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
         out << ' ' << Quote(game.action_label(h, a));
-        if (chance) out << ' ' << game.chance_prob_text(h, a);
+        if (chance) out << ' ' << probs[a];
       }
       out << " }";
     }
@@ -454,6 +456,16 @@ std::string WriteEfgString(const model::Game& game) {
   std::ostringstream s;
   WriteEfg(game, s);
   return s.str();
+}
+
+std::vector<std::string> ChanceTexts(const model::Game& game, model::InfosetId h) {
+  std::vector<Rational> exact;
+  std::vector<std::string> texts;
+  for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
+    exact.push_back(game.exact_chance_prob(h, a));
+    texts.push_back(game.chance_prob_text(h, a));
+  }
+  return ChanceProbabilityTexts(exact, texts);
 }
 
 }  // namespace parley::io

@@ -7,6 +7,7 @@
 #include <iosfwd>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "solver/model/game.h"
 
@@ -32,5 +33,10 @@ SourceLocation LocateEfgNode(std::string_view text, const std::string& file_name
 // as TextScanner::Quote says, so that ReadEfg gives them back unchanged.
 void WriteEfg(const model::Game& game, std::ostream& out);
 std::string WriteEfgString(const model::Game& game);
+
+// A chance set's probabilities as the .efg and JSON writers spell them: each as the game
+// holds it, or as an exact decimal when their exact values do not sum to 1 (decimals read
+// within the readers' tolerance), so that the file reads back by the same rule.
+std::vector<std::string> ChanceTexts(const model::Game& game, model::InfosetId h);
 
 }  // namespace parley::io

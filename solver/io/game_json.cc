@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "solver/io/efg.h"
 #include "solver/model/error.h"
 #include "solver/model/game_builder.h"
 
@@ -187,6 +188,16 @@ model::GamePtr ReadGameJson(std::string_view text, const std::string& file_name,
     auto pos = what.find("parse error");
     throw ParseError(LocationOfByte(text, file_name, e.byte > 0 ? e.byte - 1 : 0),
                      "invalid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
+  } catch (const json::out_of_range& e) {
+    // A number beyond a double's range ("number overflow parsing '1e400'"): located at the
+    // first place the file spells it.
+    const std::string what = e.what();
+    const auto open = what.find('\''), close = what.rfind('\'');
+    const std::string number = open != std::string::npos && close > open ? what.substr(open + 1, close - open - 1) : "";
+    const std::size_t at = number.empty() ? std::string_view::npos : text.find(number);
+    throw ParseError(at == std::string_view::npos ? SourceLocation{file_name} : LocationOfByte(text, file_name, at),
+                     "the number " + (number.empty() ? std::string("here") : number) +
+                         " is beyond the range of a double (magnitude at most about 1.8e308)");
   }
   try {
     return JsonGameReader(file_name).Read(doc, options);
@@ -213,10 +224,9 @@ std::string WriteGameJson(const model::Game& game) {
     }
     if (!game.infoset_label(h).empty()) s["label"] = game.infoset_label(h);
     json actions = json::array(), probs = json::array();
-    for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
-      actions.push_back(game.action_label(h, a));
-      if (p == model::kChancePlayer) probs.push_back(game.chance_prob_text(h, a));
-    }
+    for (std::uint32_t a = 0; a < game.num_actions(h); ++a) actions.push_back(game.action_label(h, a));
+    if (p == model::kChancePlayer)
+      for (std::string& text : ChanceTexts(game, h)) probs.push_back(std::move(text));
     s["actions"] = actions;
     if (p == model::kChancePlayer) s["probabilities"] = probs;
     sets.push_back(std::move(s));

@@ -375,6 +375,18 @@ std::string FileNumberText(const Rational& exact, double value, bool stated) {
   return FormatDouble(value);
 }
 
+std::vector<std::string> ChanceProbabilityTexts(const std::vector<Rational>& exact,
+                                                const std::vector<std::string>& texts) {
+  Rational sum = 0;
+  for (const Rational& p : exact) sum += p;
+  if (sum == 1) return texts;
+  std::vector<std::string> out = texts;
+  for (std::size_t a = 0; a < exact.size(); ++a)
+    if (out[a].find('/') != std::string::npos)  // a computed double's text is a decimal already
+      if (std::string decimal = ExactDecimal(exact[a]); !decimal.empty()) out[a] = std::move(decimal);
+  return out;
+}
+
 Rational ExactRational(double value) {
   PARLEY_CHECK(std::isfinite(value));
   return Rational(value);

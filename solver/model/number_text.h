@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "solver/model/number.h"
 
@@ -24,5 +25,12 @@ bool HeldByNoDouble(const Rational& value);
 // computed in floating point, `exact` being the double's value) the shortest decimal that
 // reads back as `value` (FormatDouble).
 std::string FileNumberText(const Rational& exact, double value, bool stated);
+
+// The chance probabilities of a set as the writers spell them (FileNumberText each). When
+// their exact values do not sum to 1 (decimals the readers took within their tolerance of
+// 1e-9: 0.3333333333 three times), each fraction that has an exact decimal is spelled as one, so that
+// the file reads back by the same rule; as fractions they would be held to an exact sum.
+std::vector<std::string> ChanceProbabilityTexts(const std::vector<Rational>& exact,
+                                                const std::vector<std::string>& texts);
 
 }  // namespace parley

@@ -74,6 +74,25 @@ std::vector<std::string> NegotiationLines(const scenario::Scenario& s,
             (b.alternating.rounds ? "at most " + std::to_string(b.alternating.rounds) + " rounds"
                                   : std::string("no limit on rounds"));
     lines.push_back(text);
+    const std::string first = s.players[static_cast<std::size_t>(b.parties[static_cast<std::size_t>(b.alternating.first)])];
+    if (!b.step.stationary.empty()) {
+      std::string values;
+      std::size_t count = 0;
+      for (std::size_t i = 0; i < b.step.stationary.size(); ++i) {
+        const auto& [from, to] = b.step.stationary[i];
+        values += i == 0 ? "" : i + 1 == b.step.stationary.size() ? " or " : ", ";
+        values += from == to ? ShowNumber(from) : "any value from " + ShowNumber(from) + " to " + ShowNumber(to);
+        count += from == to ? 1 : 2;
+      }
+      lines.push_back("Several equilibria: without lotteries between packages the frontier is not concave, and the "
+                      "stationarity equations have " +
+                      std::string(count > b.step.stationary.size() ? "infinitely many" : std::to_string(count)) +
+                      " solutions, each a subgame-perfect equilibrium of the talks: " + first +
+                      ", proposing first, gets " + values + "; the one best for " + first + " is shown");
+    } else if (b.step.stationary_unchecked) {
+      lines.push_back("Uniqueness not checked: without lotteries between packages the frontier need not be concave, "
+                      "and it has more than 256 pieces; other stationary equilibria may exist");
+    }
   }
   if (b.outside) {
     std::string text = "Outside options (the no-deal value), split over the inside payoffs ";
@@ -195,7 +214,7 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
     for (std::size_t k = 0; k < r.solutions.size(); ++k) {
       const auto& sol = r.solutions[k];
       std::string name = bargaining::ToString(sol.concept_kind);
-      if (sol.weighted && bargaining::Info(sol.concept_kind).symmetric_beside_weighted) name = "weighted " + name;
+      if (sol.weighted) name = "weighted " + name;  // as the JSON and the reports name it
       out << "    " << name << std::string(name.size() < 18 ? 18 - name.size() : 1, ' ')
           << Vec(s, sol.payoffs);
       if (k < solution_terms.size() && !solution_terms[k].empty())
@@ -350,6 +369,13 @@ nlohmann::json BargainingJson(const scenario::Scenario& s, const equilibrium::Eq
         j["discount"] = b.alternating.discount;
         j["first"] = s.players[static_cast<std::size_t>(b.parties[static_cast<std::size_t>(b.alternating.first)])];
         j["rounds"] = b.alternating.rounds;
+        // Several stationary equilibria: the first proposer's payoff at each, [from, to].
+        if (!b.step.stationary.empty()) {
+          nlohmann::json list = nlohmann::json::array();
+          for (const auto& [from, to] : b.step.stationary) list.push_back({from, to});
+          j["stationary_equilibria"] = std::move(list);
+        }
+        if (b.step.stationary_unchecked) j["stationary_unchecked"] = true;
       }
       j["disagreement_rule"] = b.outside ? "outside" : "threat";
       if (b.outside) {

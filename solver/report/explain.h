@@ -21,8 +21,9 @@ struct ExplainOptions {
   // Past this many steps, only steps on the equilibrium path are kept (those nearest the
   // root when even they are too many) and a note says how many were left out.
   std::size_t max_steps = 120;
-  // Values this close (relative to their size) count as a tie, as in backward induction.
-  double tie_tolerance = 1e-9;
+  // Values this close (relative to their size) count as a tie: backward induction's rule, so
+  // that the explanation calls a tie exactly what the solver took as one.
+  double tie_tolerance = equilibrium::kTieTolerance;
   // How the equilibrium was found (Solution::method), named in the introduction when the
   // game is not of perfect information.
   std::string method;

@@ -171,6 +171,10 @@ void EquilibriumSection(const ReportInput& input, const ReportOptions& options, 
                                       solution.concept_name + " equilibria") +
                                (solution.truncated ? " listed (there are more)" : "") + "."});
   for (const auto& note : solution.notes) s.blocks.push_back(Note{note});
+  // Fractions only for exact quantities, as `parley solve`: exact arithmetic on a game stated
+  // exactly (a computed 0.1 * 3 is 1351079888211149/4503599627370496 in exact arithmetic).
+  const bool exact = solution.exact && StatedExactly(game);
+  if (solution.exact && !exact) s.blocks.push_back(Note{ExactnessNote()});
   ActionIndex index(game);
   std::vector<std::string> names = InfosetNames(game);
   for (std::size_t k = 0; k < count && k < options.max_equilibria; ++k) {
@@ -179,7 +183,7 @@ void EquilibriumSection(const ReportInput& input, const ReportOptions& options, 
     Table payoffs{{"Player", "Expected payoff"}, {}, {false, true}};
     for (int p = 0; p < game.num_players(); ++p)
       payoffs.rows.push_back({game.player_name(p),
-                              solution.exact && !eq.exact_payoffs.empty() ? FormatRational(eq.exact_payoffs[p])
+                              exact && !eq.exact_payoffs.empty() ? FormatRational(eq.exact_payoffs[p])
                                                                           : FormatValue(eq.payoffs[p])});
     s.blocks.push_back(std::move(payoffs));
     bool cut = false;
@@ -225,7 +229,7 @@ void EquilibriumSection(const ReportInput& input, const ReportOptions& options, 
         for (std::uint32_t a = 0; a < n; ++a)
           if (eq.behavior[first + a] > 0)
             parts.push_back(ActionName(game, h, a) + " " +
-                            (solution.exact && !eq.exact_behavior.empty() ? FormatRational(eq.exact_behavior[first + a])
+                            (exact && !eq.exact_behavior.empty() ? FormatRational(eq.exact_behavior[first + a])
                                                                           : FormatProbability(eq.behavior[first + a])));
         for (std::size_t i = 0; i < parts.size(); ++i) choice += (i ? ", " : "") + parts[i];
       }

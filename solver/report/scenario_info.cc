@@ -1,5 +1,6 @@
 #include "solver/report/scenario_info.h"
 
+#include "solver/bargaining/concepts.h"
 #include "solver/report/agreement_text.h"
 #include "solver/report/bargaining_plot.h"
 #include "solver/report/bargaining_steps.h"
@@ -70,13 +71,16 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
     std::string concept_name = bargaining::ToString(r->concept_kind);
     for (const auto& s : result.result.solutions)
       if (s.concept_kind == r->concept_kind) concept_name = ConceptDisplayName(s);
+    if (concept_name.starts_with("Weighted ")) concept_name[0] = 'w';  // mid-sentence; names keep capitals
     std::vector<std::string> terms = AgreementText(result);
     std::string settlement =
         result.agreement_possible
             ? (r->protocol == bargaining::Protocol::kAlternating
                    ? "The parties settle by alternating offers (the subgame-perfect split)"
                    : "The scenario settles them by the " + concept_name + " solution" +
-                         (r->weights.empty() ? "" : " with bargaining powers " + FormatVector(r->weights))) +
+                         (r->weights.empty() || !bargaining::Info(r->concept_kind).uses_weights
+                              ? ""
+                              : " with bargaining powers " + FormatVector(r->weights))) +
                   ": the agreement is " +
                   (terms.empty() ? FormatVector(result.payoffs) : JoinWithAnd(terms)) +
                   (result.lottery

@@ -122,6 +122,38 @@ t "" 2 "p" { 1.1234567890123456 1000000000000000003/3000000000000000000 }
     CHECK_FALSE(json("0.5")->numbers_stated_exactly());
   }
 
+  TEST_CASE("decimal chance probabilities read within the tolerance are written so that they read back") {
+    // Three times 0.3333333333 sums to 0.9999999999, accepted as decimals (within 1e-9). As
+    // the fraction 3333333333/10000000000 they would be held to an exact sum and refused.
+    auto g = ReadEfg(R"(EFG 2 R "t" { "A" "B" }
+c "" 1 "" { "x" 0.3333333333 "y" 0.3333333333 "z" 0.3333333333 } 0
+t "" 1 "o" { 1 2 }
+t "" 0
+t "" 0
+)", "thirds.efg");
+    const std::string written = WriteEfgString(*g);
+    CHECK(written.find("\"x\" 0.3333333333") != std::string::npos);
+    auto again = ReadEfg(written, "again.efg");
+    CHECK(again->exact_chance_prob(again->infoset(0), 2) == Rational(3333333333, 10000000000));
+    auto from_json = ReadGameJson(WriteGameJson(*g), "again.json");
+    CHECK(from_json->exact_chance_prob(from_json->infoset(0), 1) == Rational(3333333333, 10000000000));
+    // Fractions that sum to 1 stay fractions.
+    auto exact = ReadEfg("EFG 2 R \"t\" { \"A\" }\nc \"\" 1 \"\" { \"x\" 1/4 \"y\" 3/4 } 0\nt \"\" 0\nt \"\" 0\n",
+                         "quarters.efg");
+    CHECK(WriteEfgString(*exact).find("\"x\" 1/4 \"y\" 3/4") != std::string::npos);
+  }
+
+  TEST_CASE("a JSON number beyond a double's range is an input error at its place") {
+    const std::string text = "{\"players\": [\"A\"],\n \"nodes\": [{}], \"junk\": -1e400}";
+    try {
+      ReadGameJson(text, "big.json");
+      FAIL("no error");
+    } catch (const ParseError& e) {
+      CHECK(std::string(e.what()) ==
+            "big.json:2:25: the number -1e400 is beyond the range of a double (magnitude at most about 1.8e308)");
+    }
+  }
+
   TEST_CASE("malformed files get one clear message with file:line:col") {
     const std::string head = "EFG 2 R \"g\" { \"A\" \"B\" }\n";
     CHECK(ErrorOf(head + "x \"\" 1 0\n") ==

@@ -273,6 +273,42 @@ payoffs:
       CHECK(step.payoffs[0] == doctest::Approx(1 / 0.95).epsilon(1e-14));
       CHECK(step.payoffs[1] == doctest::Approx(0.5 - 0.25 / 0.95).epsilon(1e-14));
       CHECK(parley::report::AgreementText(step)[0] == "pkg p2");
+      // The stationarity equations have two more solutions, each a subgame-perfect
+      // equilibrium: both proposals on p1, 1 - a = 0.9 (1 - 0.9 a), a = 0.1 / 0.19 = 10/19;
+      // A's on p2 and B's on p1, 0.5 - a/4 = 0.9 (1 - 0.9 a), a = 0.4 / 0.56 = 5/7 (0.9 a =
+      // 0.643 < 2/3, on p1's stretch). The one best for A (20/19) is the agreement, on the
+      // edge's closed form to the last bits (the bisection alone was 3 units in the last place off).
+      REQUIRE(step.stationary.size() == 3);
+      CHECK(step.stationary[0].first == doctest::Approx(10.0 / 19).epsilon(1e-14));
+      CHECK(step.stationary[0].first == step.stationary[0].second);
+      CHECK(step.stationary[1].first == doctest::Approx(5.0 / 7).epsilon(1e-14));
+      CHECK(step.stationary[2].second == doctest::Approx(20.0 / 19).epsilon(1e-14));
+      CHECK(std::abs(step.payoffs[0] - 20.0 / 19) <= 4.5e-16);
+      CHECK(std::abs(step.payoffs[1] - (0.5 - 5.0 / 19)) <= 1.2e-16);
+      bool said = false;
+      for (const std::string& line : parley::report::NegotiationLines(*s, s->bargains[0]))
+        said = said || (line.find("3 solutions") != std::string::npos &&
+                        line.find("0.5263157895, 0.7142857143 or 1.052631579") != std::string::npos);
+      CHECK(said);
+    }
+    // Discounts 0.5: for a in [2/3, 4/3] A's proposal is on p2 and B's (at a/2) on p1, and
+    // 0.5 - a/4 = 0.5 (1 - a/2) holds for every such a: a stretch of stationary equilibria,
+    // the agreement at its end best for A, (4/3, 1/6).
+    {
+      auto s = Read(fill("      protocol: alternating\n      discount: [0.5, 0.5]\n", "", "0"));
+      const auto& step = s->bargains[0].step;
+      REQUIRE(step.stationary.size() == 1);
+      CHECK(step.stationary[0].first == doctest::Approx(2.0 / 3).epsilon(1e-12));
+      CHECK(step.stationary[0].second == doctest::Approx(4.0 / 3).epsilon(1e-12));
+      CHECK(step.payoffs[0] == doctest::Approx(4.0 / 3).epsilon(1e-12));
+      CHECK(step.payoffs[1] == doctest::Approx(1.0 / 6).epsilon(1e-12));
+    }
+    // With lotteries the frontier is the hull's, concave: one solution, nothing listed.
+    {
+      std::string text = fill("      protocol: alternating\n      discount: [0.9, 0.9]\n", "", "0");
+      text.replace(text.find("lotteries: false"), 16, "lotteries: true");
+      auto s = Read(text);
+      CHECK(s->bargains[0].step.stationary.empty());
     }
     // B's outside option 0.45 (walk away), inside point 0: Nash from (0, 0) gives B at most
     // 0.25 (p1 at x = 1/2), below 0.45, so B gets exactly 0.45 and A the best one package
