@@ -1490,7 +1490,11 @@ QreCheck LargestLogitGap(const Game& game, const ActionIndex& index, const std::
     if (game.infoset_player(h) == kChancePlayer || game.num_actions(h) < 2) continue;
     const std::uint32_t f = index.first(h);
     for (std::uint32_t a = 1; a < game.num_actions(h); ++a) {
-      double gap = log_behavior[f + a] - log_behavior[f] - lambda * (u[f + a] - u[f]);
+      // (The difference of two values near the largest doubles of both signs overflows; their
+      // products with lambda may not.)
+      const double du = u[f + a] - u[f];
+      double gap = log_behavior[f + a] - log_behavior[f] -
+                   (std::isfinite(du) ? lambda * du : lambda * u[f + a] - lambda * u[f]);
       check.violation =
           std::max(check.violation, std::isnan(gap) ? std::numeric_limits<double>::infinity() : std::abs(gap));
       double size = std::abs(log_behavior[f + a]) + std::abs(log_behavior[f]) +

@@ -38,6 +38,20 @@ TEST_SUITE("logit") {
     CHECK(QreViolation(*game, index, {0.5, 0.5, 0.5, 0.5}, 2.0) > 1);
   }
 
+  TEST_CASE("payoffs near the largest doubles of both signs: their span does not overflow") {
+    // 1e308 - (-1e308) is beyond a double. At lambda = 1e-308 the QRE is the logit of
+    // lambda x payoff: P(x) = e^1 / (e^1 + e^-1) = 1 / (1 + e^-2) = 0.880797.
+    auto game = io::ReadEfg(R"(EFG 2 R "Huge" { "A" "B" }
+p "" 1 1 "" { "x" "y" } 0
+t "" 1 "" { 1e308 1 }
+t "" 2 "" { -1e308 2 }
+)", "huge.efg");
+    QrePoint q = QreAt(*game, 1e-308);
+    REQUIRE(q.behavior.size() == 2);
+    CHECK(q.behavior[0] == doctest::Approx(1 / (1 + std::exp(-2.0))).epsilon(1e-12));
+    CHECK(q.check.violation < 1e-10);
+  }
+
   TEST_CASE("parley report --qre: the section in Markdown and HTML") {
     std::string game = testing::WriteTempFile("take.efg", kTwoStage);
     std::string md = testing::WriteTempFile("qre-report.md", "");

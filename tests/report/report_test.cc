@@ -14,6 +14,7 @@
 #include "solver/bargaining/bargaining.h"
 #include "solver/report/bargaining_plot.h"
 #include "solver/equilibrium/solve.h"
+#include "solver/io/efg.h"
 #include "solver/io/files.h"
 #include "solver/model/error.h"
 #include "solver/report/tree_svg.h"
@@ -95,6 +96,23 @@ TEST_SUITE("report") {
     CHECK(e.steps[2].text.find("Firm 2 and Regulator 4/3") != std::string::npos);
     CheckGolden("invest.explain.txt", ExplanationText(e));
     CheckGolden("invest.md", RenderMarkdown(BuildReport(InputFor(s, "invest.json")), "invest").text);
+  }
+
+  TEST_CASE("the explanation calls a tie what backward induction took as one, no more") {
+    // L pays A 1000000, R 1000000.0001: 1e-4 apart, far above the tie rule's 1e-12 of 1e6, so
+    // the solver finds one equilibrium (R) and no tie; the explanation must not announce one
+    // (at 1e-9 of their size it did: 1e-3 > 1e-4).
+    auto game = io::ReadEfg(R"(EFG 2 R "near" { "A" "B" }
+p "" 1 1 "" { "L" "R" } 0
+t "" 1 "" { 1000000 0 }
+t "" 2 "" { 1000000.0001 0 }
+)", "near.efg");
+    equilibrium::Solution solution = equilibrium::Solve(*game, {});
+    REQUIRE(solution.equilibria.size() == 1);
+    Explanation e = Explain(*game, solution.equilibria.front());
+    REQUIRE(e.steps.size() == 1);
+    CHECK(e.steps[0].text.find("chooses R") != std::string::npos);
+    CHECK(e.steps[0].text.find("tie") == std::string::npos);
   }
 
   TEST_CASE("a mixed equilibrium is explained by indifference") {
