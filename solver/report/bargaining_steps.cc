@@ -34,6 +34,12 @@ std::string Names(const scenario::Scenario& s, const std::vector<int>& players) 
 
 }  // namespace
 
+std::vector<double> ValuesFrom(const model::Game& game, const equilibrium::Equilibrium& eq, model::NodeId v) {
+  const std::vector<double> all = equilibrium::NodeValues(game, ActionIndex(game), eq.behavior);
+  const std::size_t np = static_cast<std::size_t>(game.num_players());
+  return {all.begin() + static_cast<std::ptrdiff_t>(v * np), all.begin() + static_cast<std::ptrdiff_t>((v + 1) * np)};
+}
+
 bool UsesNegotiationKeys(const scenario::Scenario& s, const scenario::BargainRecord& b) {
   return b.parties.size() != s.players.size() || !b.constraints.empty() ||
          b.protocol == bargaining::Protocol::kAlternating || b.outside ||
@@ -193,7 +199,17 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
     out << "\nBargaining: " << b.stage << " " << b.history << ", reached with probability "
         << ShowNumber(reach[b.node]) << "\n";
     const auto& r = b.step.result;
-    if (b.disagreement_from_branch) {
+    // With outside options the no-deal branch's value is the options, and the solutions start
+    // from the inside point.
+    std::vector<double> options;
+    if (b.outside && b.disagreement_from_branch) {
+      options = ValuesFrom(game, eq, b.no_deal_node);
+      out << "  If talks failed (what walking away leads to): " << SubtreeBehaviourText(game, eq, b.no_deal_node)
+          << "\n";
+      out << "  Outside options (the subgame-perfect value of that branch): " << Vec(s, options) << "\n";
+      out << "  Inside point (what each gets while talks go on; the solutions start from it): "
+          << Vec(s, r.disagreement) << "\n";
+    } else if (b.disagreement_from_branch) {
       out << "  If talks failed (the threats behind the disagreement point): "
           << SubtreeBehaviourText(game, eq, b.no_deal_node) << "\n";
       out << "  Disagreement point (the subgame-perfect value of that branch): "
@@ -244,12 +260,18 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
       else
         concept_name += "; the powers " + powers + " weigh only the Nash and utilitarian solutions";
     }
+    if (b.outside)  // the solution from the inside point, each outside option a floor
+      concept_name += b.protocol == bargaining::Protocol::kAlternating
+                          ? ", each outside option taken when it beats the offer"
+                          : " from the inside point, no one below its outside option";
     out << "  Agreement (" << concept_name << "): ";
     const std::vector<std::string> terms = AgreementText(b.step);
     for (std::size_t i = 0; i < terms.size(); ++i) out << (i ? ", " : "") << terms[i];
-    out << "\n  Payoffs: " << Vec(s, b.step.payoffs) << "\n  Gains over the threat point: ";
+    out << "\n  Payoffs: " << Vec(s, b.step.payoffs)
+        << (options.empty() ? "\n  Gains over the threat point: " : "\n  Gains over the outside options: ");
     for (std::size_t i = 0; i < b.step.payoffs.size(); ++i)
-      out << (i ? ", " : "") << s.players[i] << " " << Signed(b.step.payoffs[i] - r.disagreement[i]);
+      out << (i ? ", " : "") << s.players[i] << " "
+          << Signed(b.step.payoffs[i] - (options.empty() ? r.disagreement[i] : options[i]));
     out << "\n";
     if (b.breakdown > 0)
       out << "  Talks break down anyway with probability " << ShowNumber(b.breakdown) << "\n";
@@ -278,9 +300,14 @@ std::string PredictionText(const scenario::Scenario& s, const equilibrium::Equil
     const std::vector<std::string> terms = AgreementText(b.step);
     for (std::size_t i = 0; i < terms.size(); ++i) out << (i ? ", " : "") << terms[i];
     out << "\n  Payoffs: ";
+    // Measured from the outside options where the scenario has them (the inside point is what
+    // talks start from, not what a player walks away with).
+    const bool outside = b.outside && b.disagreement_from_branch;
+    const std::vector<double> reference = outside ? ValuesFrom(game, eq, b.no_deal_node) : d;
     for (std::size_t i = 0; i < b.step.payoffs.size(); ++i)
       out << (i ? ", " : "") << s.players[i] << " " << ShowNumber(b.step.payoffs[i]) << " ("
-          << Signed(b.step.payoffs[i] - d[i]) << " over its threat point " << ShowNumber(d[i]) << ")";
+          << Signed(b.step.payoffs[i] - reference[i]) << (outside ? " over its outside option " : " over its threat point ")
+          << ShowNumber(reference[i]) << ")";
     out << "\n";
     if (!b.after_agreement.empty()) out << "  After the agreement: " << b.after_agreement << "\n";
     if (b.disagreement_from_branch)

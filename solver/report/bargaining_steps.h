@@ -21,6 +21,10 @@ std::string SubtreeBehaviourText(const model::Game& game, const equilibrium::Equ
 // Whether a bargaining step uses parties, constraints, alternating offers, outside options,
 // stages after the agreement, or was solved other than exactly: then the writers add what
 // those mean (today's scenarios print as before).
+// What each player gets from node v on in `eq` (with `disagreement: outside`, the value of the
+// no-deal branch is the outside options, not the disagreement point the solutions start from).
+std::vector<double> ValuesFrom(const model::Game& game, const equilibrium::Equilibrium& eq, model::NodeId v);
+
 bool UsesNegotiationKeys(const scenario::Scenario& scenario, const scenario::BargainRecord& b);
 // "exact", "KKT point, concavity sampled (KKT residual 3e-12; ...)", "best found (...)".
 std::string OptimalityText(const bargaining::AgreementResult& step);

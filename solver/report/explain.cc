@@ -264,6 +264,20 @@ Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const 
   Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players(), {}, equilibrium::TieUnit(game)};
   c.reach = equilibrium::ReachProbabilities(game, c.index, eq.behavior);
   c.values = equilibrium::NodeValues(game, c.index, eq.behavior);
+  // Payoffs of outcomes met on the way to a node (an .efg may attach them to inner nodes) count
+  // in what each action is worth, as in the totals the tree shows at its leaves.
+  {
+    const std::size_t np = static_cast<std::size_t>(c.np);
+    std::vector<double> above(game.num_nodes() * np, 0.0);
+    for (NodeId v = 1; v < game.num_nodes(); ++v) {
+      const NodeId u = game.parent(v);
+      const model::OutcomeId o = game.outcome(u);
+      for (std::size_t p = 0; p < np; ++p) {
+        above[v * np + p] = above[u * np + p] + (o == model::kNoOutcome ? 0.0 : game.payoff(o, static_cast<int>(p)));
+        c.values[v * np + p] += above[v * np + p];
+      }
+    }
+  }
   c.subgame_roots = equilibrium::ProperSubgameRoots(game);
 
   Explanation out;

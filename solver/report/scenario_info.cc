@@ -94,7 +94,13 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
     step.summary = std::string(reached(*r) ? "Play reaches these talks in equilibrium. "
                                            : (reach.empty() ? "" : "Play does not reach these talks in equilibrium. ")) +
                    settlement +
-                   (r->disagreement_from_branch
+                   (r->outside && r->disagreement_from_branch && eq && scenario.game
+                        ? "The solutions start from the inside point " + FormatVector(result.result.disagreement) +
+                              ", what each gets while talks go on; if talks fail the players get " +
+                              FormatVector(ValuesFrom(*scenario.game, *eq, r->no_deal_node)) +
+                              " in the subgame-perfect play that follows: their outside options, below "
+                              "which no one agrees."
+                    : r->disagreement_from_branch
                         ? "The disagreement point " + FormatVector(result.result.disagreement) +
                               " is what the players get in the subgame-perfect play that follows "
                               "if talks fail."

@@ -13,7 +13,8 @@ namespace parley::report {
 std::string FormatValue(double value) {
   if (value == 0 || std::abs(value) < 1e-12) return "0";
   if (!std::isfinite(value)) return std::isnan(value) ? "n/a" : (value > 0 ? "inf" : "-inf");
-  double tolerance = 1e-9 * std::max(1.0, std::abs(value));
+  // Relative below 1e-6: an absolute 1e-9 would round 5e-10 to 0.
+  double tolerance = 1e-9 * (std::abs(value) < 1e-6 ? std::abs(value) : std::max(1.0, std::abs(value)));
   if (std::abs(value) < 1e15 && std::abs(value - std::round(value)) < tolerance)
     return std::to_string(static_cast<long long>(std::round(value)));
   if (std::abs(value) < 1e9) {
@@ -32,7 +33,12 @@ std::string FormatValue(double value) {
   return FormatSignificant(value, 6);
 }
 
-std::string FormatProbability(double value) { return FormatValue(value); }
+std::string FormatProbability(double value) {
+  // A probability is no payoff sum with rounding to hide below 1e-12: a chance move of 1e-13
+  // is one (reach products of such moves too); below 1e-15 is rounding.
+  if (std::abs(value) >= 1e-15 && std::abs(value) < 1e-12) return FormatSignificant(value, 6);
+  return FormatValue(value);
+}
 
 std::string ChanceProbText(const model::Game& game, model::InfosetId h, std::uint32_t a) {
   std::string exact = game.chance_prob_text(h, a);
