@@ -98,6 +98,23 @@ TEST_SUITE("report") {
     CheckGolden("invest.md", RenderMarkdown(BuildReport(InputFor(s, "invest.json")), "invest").text);
   }
 
+  TEST_CASE("the explanation counts payoffs of outcomes on inner nodes, as the leaves' totals") {
+    // B's node carries the outcome (5, 5): x is worth 2 + 5 = 7 to B and y 1 + 5 = 6; L is
+    // worth 1 + 5 = 6 to A against R's 2.
+    auto game = io::ReadEfg(R"(EFG 2 R "inner" { "A" "B" }
+p "" 1 1 "" { "L" "R" } 0
+p "" 2 1 "" { "x" "y" } 1 "toll" { 5, 5 }
+t "" 2 "" { 1, 2 }
+t "" 3 "" { 3, 1 }
+t "" 4 "" { 2, 5 }
+)", "inner.efg");
+    equilibrium::Solution solution = equilibrium::Solve(*game, {});
+    Explanation e = Explain(*game, solution.equilibria.front());
+    REQUIRE(e.steps.size() == 2);
+    CHECK(e.steps[0].text.find("compares x (7) with y (6) and chooses x") != std::string::npos);
+    CHECK(e.steps[1].text.find("compares L (6) with R (2) and chooses L") != std::string::npos);
+  }
+
   TEST_CASE("the explanation calls a tie what backward induction took as one, no more") {
     // L pays A 1000000, R 1000000.0001: 1e-4 apart, far above the tie rule's 1e-12 of 1e6, so
     // the solver finds one equilibrium (R) and no tie; the explanation must not announce one
@@ -216,6 +233,10 @@ t "" 2 "" { 1000000.0001 0 }
     CHECK(FormatValue(4.0 / 3) == "4/3");
     CHECK(FormatValue(-2.0 / 3) == "-2/3");
     CHECK(FormatValue(std::sqrt(2.0)) == "1.41421");
+    CHECK(FormatValue(5e-10) == "5e-10");   // not rounded to 0
+    CHECK(FormatValue(1e-13) == "0");       // rounding of payoff sums
+    CHECK(FormatProbability(5e-13) == "5e-13");  // a chance move that rare is one
+    CHECK(FormatProbability(1e-16) == "0");
     CHECK(JoinWithAnd({"a", "b", "c"}) == "a, b and c");
   }
 

@@ -468,6 +468,36 @@ payoffs:
     CHECK(Has(words, "If talks failed (the threats behind the disagreement point): A H 0.5 / T 0.5; B H 0.25 / T 0.75\n"));
   }
 
+  TEST_CASE("outside options: the branch's value and the inside point are told apart") {
+    // The buyer walks away to 0.7; talks split 1 from the inside point (0, 0), where Nash
+    // (0.5, 0.5) leaves the buyer below its option, so it gets exactly 0.7: s = 0.3.
+    const std::string text = R"(title: outside
+players: [Seller, Buyer]
+stages:
+  - name: talks
+    bargain:
+      issues:
+        s: {from: 0, to: 1}
+      disagreement: outside
+      inside: [0, 0]
+  - name: walk
+    player: Buyer
+    actions: [leave, stay]
+payoffs:
+  Seller: if(talks == agree, s, 0)
+  Buyer: if(talks == agree, 1 - s, if(walk == leave, 0.7, 0))
+)";
+    auto s = Read(text);
+    const auto solution = equilibrium::Solve(*s->game, {});
+    const auto& eq = solution.equilibria.front();
+    const std::string words = report::BargainingText(*s, eq);
+    CHECK(Has(words, "Outside options (the subgame-perfect value of that branch): Seller 0, Buyer 0.7\n"));
+    CHECK(Has(words, "Inside point (what each gets while talks go on; the solutions start from it): Seller 0, Buyer 0\n"));
+    CHECK(Has(words, "Gains over the outside options: Seller +0.3, Buyer +0\n"));
+    CHECK_FALSE(Has(words, "Disagreement point"));
+    CHECK(Has(report::PredictionText(*s, eq), "Buyer 0.7 (+0 over its outside option 0.7)"));
+  }
+
   TEST_CASE("a declared disagreement point is what the breakdown branch pays") {
     // Splitting 1 from d = (0.2, 0): x - 0.2 = 1 - x, x = 0.6, agreement (0.6, 0.4). With
     // breakdown 0.1 the expected payoffs are 0.9 (0.6, 0.4) + 0.1 (0.2, 0) = (0.56, 0.36);
