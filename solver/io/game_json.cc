@@ -1,5 +1,6 @@
 #include "solver/io/game_json.h"
 
+#include <charconv>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
@@ -178,6 +179,45 @@ class JsonGameReader {
 
 }  // namespace
 
+// JSON integers beyond 64 bits: the parser holds them as doubles, which would lose their last
+// digits where the format promises integers exactly. Refused where the file writes one (a
+// string keeps any number exact).
+void RefuseWideIntegers(std::string_view text, const std::string& file_name) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {  // a string: skipped with its escapes
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      continue;
+    }
+    if (c != '-' && !digit(c)) continue;
+    std::size_t j = i + (c == '-' ? 1 : 0);
+    while (j < text.size() && digit(text[j])) ++j;
+    const bool integer = !(j < text.size() && (text[j] == '.' || text[j] == 'e' || text[j] == 'E'));
+    const std::string_view token = text.substr(i, j - i);
+    if (integer && token.size() > 18) {
+      bool fits;
+      if (c == '-') {
+        std::int64_t v;
+        fits = std::from_chars(token.data(), token.data() + token.size(), v).ec == std::errc();
+      } else {
+        std::uint64_t v;
+        fits = std::from_chars(token.data(), token.data() + token.size(), v).ec == std::errc();
+      }
+      if (!fits)
+        throw ParseError(LocationOfByte(text, file_name, i),
+                         "the integer " + std::string(token) +
+                             " does not fit in 64 bits, so it would be read rounded; write it as a string (\"" +
+                             std::string(token) + "\") to keep it exact");
+    }
+    while (j < text.size() && (digit(text[j]) || text[j] == '.' || text[j] == 'e' || text[j] == 'E' ||
+                               text[j] == '+' || text[j] == '-'))
+      ++j;
+    i = j - 1;
+  }
+}
+
 model::GamePtr ReadGameJson(std::string_view text, const std::string& file_name,
                             const ReadOptions& options) {
   json doc;
@@ -199,6 +239,7 @@ model::GamePtr ReadGameJson(std::string_view text, const std::string& file_name,
                      "the number " + (number.empty() ? std::string("here") : number) +
                          " is beyond the range of a double (magnitude at most about 1.8e308)");
   }
+  RefuseWideIntegers(text, file_name);
   try {
     return JsonGameReader(file_name).Read(doc, options);
   } catch (const json::exception& e) {

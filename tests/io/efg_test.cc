@@ -154,6 +154,31 @@ t "" 0
     }
   }
 
+  TEST_CASE("JSON integers beyond 64 bits are refused where written, not rounded") {
+    auto json = [](const std::string& payoff) {
+      return std::string(R"({"format": "parley.game", "version": 1, "players": ["A"],
+ "infosets": [], "outcomes": [{"payoffs": [)") + payoff + R"(]}], "nodes": [{"outcome": 0}]})";
+    };
+    // The ends of the 64-bit ranges are read exactly.
+    CHECK(ReadGameJson(json("18446744073709551615"), "g.json")->exact_payoff(0, 0) ==
+          Rational("18446744073709551615"));
+    CHECK(ReadGameJson(json("-9223372036854775808"), "g.json")->exact_payoff(0, 0) ==
+          Rational("-9223372036854775808"));
+    // One past them would be a double, 2^64 and -2^63: refused at its column.
+    for (const std::string wide : {"18446744073709551616", "-9223372036854775809", "123456789012345678901234567890"}) {
+      try {
+        ReadGameJson(json(wide), "g.json");
+        FAIL("no error for " << wide);
+      } catch (const ParseError& e) {
+        CHECK(std::string(e.what()) == "g.json:2:44: the integer " + wide +
+                                           " does not fit in 64 bits, so it would be read rounded; write it as a "
+                                           "string (\"" + wide + "\") to keep it exact");
+      }
+    }
+    // Digits inside strings are not numbers.
+    CHECK_NOTHROW(ReadGameJson(json("\"123456789012345678901234567890\""), "g.json"));
+  }
+
   TEST_CASE("malformed files get one clear message with file:line:col") {
     const std::string head = "EFG 2 R \"g\" { \"A\" \"B\" }\n";
     CHECK(ErrorOf(head + "x \"\" 1 0\n") ==
