@@ -251,6 +251,7 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
       brackets.emplace_back(s[i - 1].lambda, s[i + 1].lambda);
   double best = s.front().ll >= s.back().ll ? 0 : upper;
   double best_ll = std::max(s.front().ll, s.back().ll);
+  const double at_zero_ll = s.front().ll;
   for (auto [a, b] : brackets) {
     double x = a, fx = -std::numeric_limits<double>::infinity();
     for (int it = 0; it < 30 && (it == 0 || b - a > 1e-11 * b); ++it) {
@@ -264,6 +265,9 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
     }
     if (fx > best_ll) best = x, best_ll = fx;
   }
+  // A maximum no higher above lambda = 0 than the log-likelihood's own rounding is rounding
+  // (equal counts: the likelihood is flat to 1e-17 near 0, and rounding made a peak at 3e-9).
+  if (best != 0 && best_ll - at_zero_ll <= 1e-13 * (1 + std::abs(at_zero_ll))) best = 0, best_ll = at_zero_ll;
   QreFit fit;
   fit.lambda = best;
   fit.observations = counts.total;
@@ -277,17 +281,24 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
                         fit.log_behavior = log_b;
                       }));
   // Observed information: minus the second derivative of the log-likelihood, by central
-  // differences over 1e-4 of lambda (a step relative to lambda, so that rescaled payoffs give
-  // a standard error rescaled by the same factor; an absolute step of 1e-4 was larger than
-  // lambda itself with payoffs in the 1e5). Only at a maximum inside the range where the
-  // slope vanishes (against the curvature, well within the standard error): at an end of the
-  // range the curvature says nothing about the estimate's spread.
+  // differences over 1e-4 of lambda or of the payoffs' own unit of lambda (1 / their range),
+  // whichever is larger: relative steps, so that rescaled payoffs give a standard error
+  // rescaled by the same factor (an absolute step of 1e-4 was larger than lambda itself with
+  // payoffs in the 1e5), and never so small beside the likelihood's own scale that rounding
+  // makes the second difference (lambda 2e-5 fitted to 50001 : 50000 gave 3.7e-4 for 6.3e-3).
+  // Only at a maximum inside the range where the slope vanishes (against the curvature, well
+  // within the standard error): at an end of the range the curvature says nothing about the
+  // estimate's spread.
   if (!fit.at_zero && !fit.at_search_limit) {
-    const double h = 1e-4 * fit.lambda;
-    if (fit.lambda + h <= upper) {
-      auto three = trace({fit.lambda - h, fit.lambda, fit.lambda + h});
+    const double h = 1e-4 * std::max(fit.lambda, 1 / scale);
+    // Central differences, or forward ones when lambda is within a step of 0.
+    const bool central = fit.lambda - h >= 0;
+    if (fit.lambda + (central ? h : 2 * h) <= upper) {
+      auto three = central ? trace({fit.lambda - h, fit.lambda, fit.lambda + h})
+                           : trace({fit.lambda, fit.lambda + h, fit.lambda + 2 * h});
       const double second = (three[0] - 2 * three[1] + three[2]) / (h * h);
-      const double slope = (three[2] - three[0]) / (2 * h);
+      const double slope =
+          central ? (three[2] - three[0]) / (2 * h) : (-3 * three[0] + 4 * three[1] - three[2]) / (2 * h);
       if (second < 0) {
         const double se = 1 / std::sqrt(-second);
         if (std::abs(slope / second) <= std::max(1e-3 * se, 1e-8 * fit.lambda)) fit.standard_error = se;

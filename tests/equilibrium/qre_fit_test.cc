@@ -130,6 +130,28 @@ TEST_SUITE("logit") {
           std::string::npos);
   }
 
+  TEST_CASE("qre fit: nearly equal counts, a lambda near 0 and its standard error") {
+    // Counts (c_A, c_B): lambda = ln(c_A / c_B) / delta and, at s = c_A / N, the standard error
+    // 1 / (delta sqrt(N s (1 - s))). 5001 : 5000: lambda = 1.99990e-4, SE 1 / sqrt(10001 x
+    // 0.25) = 0.0199990; 50001 : 50000: lambda = 1.99998e-5, SE 1 / sqrt(100001 x 0.25) =
+    // 0.00632452. A step of 1e-4 of lambda made the second difference rounding (SE 0.0094
+    // and 0.00037 before).
+    struct Case { const char* rows; double lambda, se; };
+    for (const Case& c : {Case{"1,1,A,5001\n1,1,B,5000\n", std::log(5001.0 / 5000), 1 / std::sqrt(10001 * 0.25)},
+                          Case{"1,1,A,50001\n1,1,B,50000\n", std::log(50001.0 / 50000), 1 / std::sqrt(100001 * 0.25)}}) {
+      CAPTURE(c.rows);
+      auto f = FitJson(Decision(1) + " --fit " + Counts("qre_fit_near_even.csv", c.rows));
+      CHECK(f["lambda"].get<double>() == doctest::Approx(c.lambda).epsilon(2e-3));
+      REQUIRE(f["standard_error"].is_number());
+      CHECK(f["standard_error"].get<double>() == doctest::Approx(c.se).epsilon(1e-4));
+    }
+    // Equal counts: the likelihood's maximum is at 0 exactly (a peak of rounding at 3e-9 was
+    // reported as a positive lambda).
+    auto f = FitJson(Decision(1) + " --fit " + Counts("qre_fit_even.csv", "1,1,A,1\n1,1,B,1\n"));
+    CHECK(f["lambda"].get<double>() == 0);
+    CHECK(f["at_zero"] == true);
+  }
+
   TEST_CASE("qre fit: a maximum near the top of the range, and one beyond it") {
     // Counts (3, 1): lambda = ln 3 = 1.0986123, standard error 1 / sqrt(4 * 3/4 * 1/4) =
     // 1.1547005 (the case above with 4 choices). With --max-lambda 1.2 the maximum lies in the
