@@ -18,7 +18,7 @@ namespace {
 class NfgReader {
  public:
   NfgReader(std::string_view text, const std::string& file, const NfgReadOptions& options)
-      : scan_(text, file), options_(options) {}
+      : text_(text), scan_(text, file), options_(options) {}
 
   NormalFormGame Read() {
     Token t = scan_.Next();
@@ -40,6 +40,22 @@ class NfgReader {
     std::string comment;
     if (scan_.Peek().kind == TokenKind::kString) comment = TextScanner::Unescape(scan_.Next().text);
     Token body = scan_.Peek();
+    // The table is allocated before its numbers are read: strategies that make more cells than
+    // the rest of the file could list (a number, or an outcome's, is at least one character and
+    // a separator) are refused here, not after gigabytes of a table that cannot be filled.
+    {
+      std::size_t cells = 1;
+      for (const auto& l : labels) cells = cells > SIZE_MAX / l.size() ? SIZE_MAX : cells * l.size();
+      const std::size_t numbers_per_cell = body.kind == TokenKind::kLeftBrace ? 1 : players.size();
+      const std::size_t rest =
+          body.kind == TokenKind::kEnd ? 0 : text_.size() - static_cast<std::size_t>(body.text.data() - text_.data());
+      const std::size_t room = (rest + 1) / 2;
+      if (cells <= options_.max_cells && cells > room / numbers_per_cell)
+        scan_.Fail(body, "the payoff list ends early: the strategies make " + std::to_string(cells) + " cells (" +
+                             std::to_string(numbers_per_cell) + (numbers_per_cell == 1 ? " outcome" : " payoffs") +
+                             " each), and the rest of the file has room for at most " + std::to_string(room) +
+                             " numbers");
+    }
     NormalFormGame game = [&] {
       try {
         return NormalFormGame(players, labels, options_.max_cells);
@@ -150,6 +166,7 @@ class NfgReader {
     game.SetOutcomes(std::move(labels), std::move(payoffs), std::move(cells));
   }
 
+  std::string_view text_;
   TextScanner scan_;
   NfgReadOptions options_;
 };

@@ -138,8 +138,14 @@ TEST_SUITE("normal form") {
   }
 
   TEST_CASE(".nfg errors carry file:line:col") {
-    CHECK_THROWS_WITH_AS(io::ReadNfg("NFG 1 R \"t\" { \"a\" \"b\" } { 2 2 }\n1 2 3\n", "short.nfg"),
+    CHECK_THROWS_WITH_AS(io::ReadNfg("NFG 1 R \"t\" { \"a\" \"b\" } { 2 2 }\n1 2 3 4 5 6 7          \n", "short.nfg"),
                          doctest::Contains("short.nfg:3:1: the payoff list ends early"), ParseError);
+    // Too short for its table before any of it is allocated (30^5 cells x 5 players from a
+    // 60-byte file took 3.8 GB, then this error).
+    CHECK_THROWS_WITH_AS(io::ReadNfg("NFG 1 R \"t\" { \"a\" \"b\" } { 2 2 }\n1 2 3\n", "short.nfg"),
+                         "short.nfg:2:1: the payoff list ends early: the strategies make 4 cells (2 payoffs each), "
+                         "and the rest of the file has room for at most 3 numbers",
+                         ParseError);
     CHECK_THROWS_WITH_AS(io::ReadNfg("NFG 1 R \"t\" { \"a\" } { 2 }\n{ { \"x\" 1 } }\n1 7\n", "bad.nfg"),
                          doctest::Contains("bad.nfg:3:3: outcome 7 does not exist"), ParseError);
     CHECK_THROWS_WITH_AS(io::ReadNfg("EFG 2 R", "e.nfg"), doctest::Contains("e.nfg:1:1"), ParseError);
