@@ -274,6 +274,14 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   // For every leaf, the unknowns on its path (for the pattern).
   std::vector<std::uint32_t> leaf_path_begin, leaf_path;
   std::size_t pairs = 0;
+  // The unknowns listed above nodes (in down_var and node_path): quadratic in the depth too,
+  // and listed before any leaf is met when the first action of every node goes deeper.
+  std::size_t listed = 0;
+  auto too_deep = [&] {
+    ThrowAtNode<LimitError>(root, "the subgame at node " + std::to_string(root) +
+                                      " is too deep for the logit tracer (more than " +
+                                      std::to_string(kMaxPathPairs) + " pairs of moves on its plays)");
+  };
   leaf_path_begin.push_back(0);
   s.down_begin.assign(n + 1, 0);
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -282,6 +290,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
       path.resize(depth_at[s.parent[i]]);
       path_node.resize(path.size());
       if (s.var_in[i] >= 0) {
+        if ((listed += path.size()) > kMaxPathPairs) too_deep();
         s.down_var.insert(s.down_var.end(), path.begin(), path.end());
         path.push_back(static_cast<std::uint32_t>(s.var_in[i]));
         path_node.push_back(s.parent[i]);
@@ -294,12 +303,10 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
       leaf_path_node.insert(leaf_path_node.end(), path_node.begin(), path_node.end());
       leaf_path_begin.push_back(static_cast<std::uint32_t>(leaf_path.size()));
       pairs += path.size() * (path.size() > 0 ? path.size() - 1 : 0);
-      if (pairs > kMaxPathPairs)
-        ThrowAtNode<LimitError>(root, "the imperfect-information subgame at node " + std::to_string(root) +
-                                          " is too deep for the logit tracer (more than " +
-                                          std::to_string(kMaxPathPairs) + " pairs of moves on its plays)");
+      if (pairs > kMaxPathPairs) too_deep();
     } else if (game.kind(s.global_node[i]) == NodeKind::kDecision &&
                set_of_global[game.infoset(s.global_node[i])] != kNone) {
+      if ((listed += path.size()) > kMaxPathPairs) too_deep();
       node_path[i] = path;
     }
   }
