@@ -354,6 +354,11 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
   for (std::size_t i = 0; i < parts.size(); ++i) method += (i ? " + " : "") + parts[i];
   solution.method = "subgame decomposition into " + Plural(num_subgames, "proper subgame") +
                     ": " + method;
+  if (count.logit_subgames && game.num_players() != 2 && (options.method == "lemke" || options.method == "lp"))
+    solution.notes.push_back("--method " + options.method + " solves subgames of two-player games; this game has " +
+                             std::to_string(game.num_players()) + " players, so its " +
+                             Plural(count.logit_subgames, "subgame") +
+                             " with imperfect information went to the logit tracer (--method logit)");
   if (count.unreached_sets)
     solution.notes.push_back(
         Plural(count.unreached_sets, "information set") +

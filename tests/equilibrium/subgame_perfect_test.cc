@@ -215,6 +215,34 @@ TEST_SUITE("subgame perfect") {
     }
   }
 
+  TEST_CASE("--method lemke or lp on three players: the logit tracer, and a note that says so") {
+    // C stays out (1) or lets A and B play matching pennies (A's and B's value 0, C's
+    // 0.25 (5 - 3 - 3 + 0) = -0.25 < 1): C out, the pennies at 1/2 each.
+    auto game = Efg(R"(EFG 2 R "3 players, 2 move" { "A" "B" "C" }
+p "" 3 1 "C" { "in" "out" } 0
+p "" 1 1 "A" { "H" "T" } 0
+p "" 2 1 "B" { "h" "t" } 0
+t "" 1 "" { 1 -1 5 }
+t "" 2 "" { -1 1 -3 }
+p "" 2 1 0
+t "" 3 "" { -1 1 -3 }
+t "" 4 "" { 1 -1 0 }
+t "" 5 "" { 0 0 1 }
+)");
+    for (const char* method : {"lemke", "lp"}) {
+      SolveOptions o;
+      o.method = method;
+      Solution s = Solve(*game, o);
+      REQUIRE(s.equilibria.size() == 1);
+      CHECK(s.equilibria[0].payoffs[2] == doctest::Approx(1));
+      CHECK(s.equilibria[0].behavior[2] == doctest::Approx(0.5).epsilon(1e-9));
+      bool noted = false;
+      for (const std::string& n : s.notes)
+        noted = noted || n.find(std::string("--method ") + method + " solves subgames of two-player games") == 0;
+      CHECK(noted);
+    }
+  }
+
   TEST_CASE("inspection game: the unique mixed equilibrium, derived by indifference") {
     auto g = Efg(kInspection);
     for (bool exact : {false, true}) {
