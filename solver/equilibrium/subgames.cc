@@ -364,7 +364,42 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
         Plural(count.unreached_sets, "information set") +
         " that the owner's own strategy never reaches within its subgame get the uniform "
         "distribution (any behaviour there keeps the equilibrium)");
-  if (HasNonTrivialBeliefs(game)) AssignBeliefs(game, ActionIndex(game), roots, count.trace_beliefs, eq);
+  if (HasNonTrivialBeliefs(game)) {
+    const ActionIndex index(game);
+    AssignBeliefs(game, index, roots, count.trace_beliefs, eq);
+    // The trace's beliefs at sets that no subgame's play reaches come with the behaviour the
+    // polish kept there, which need not be a best response to them (the polish solves the
+    // equilibrium conditions where play goes, not beyond). Said rather than claimed sequential.
+    const std::vector<double> values = NodeValues(game, index, eq.behavior);
+    const std::size_t np = static_cast<std::size_t>(game.num_players());
+    double scale = 0;
+    for (double x : values) scale = std::max(scale, std::abs(x));
+    std::size_t off = 0;
+    double worst = 0;
+    for (model::InfosetId h = 0; h < game.num_infosets(); ++h) {
+      if (eq.belief_source.size() <= h || eq.belief_source[h] != BeliefSource::kTrace) continue;
+      const int player = game.infoset_player(h);
+      const auto nodes = game.infoset_nodes(h);
+      double best = -std::numeric_limits<double>::infinity(), played = 0;
+      for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
+        double worth = 0;
+        for (model::NodeId x : nodes)
+          worth += eq.beliefs[x] * values[static_cast<std::size_t>(game.child(x, a)) * np + static_cast<std::size_t>(player)];
+        best = std::max(best, worth);
+        played += eq.behavior[index(h, a)] * worth;
+      }
+      const double gain = best - played;
+      if (gain > 1e-9 * std::max(1.0, scale)) {
+        ++off;
+        worst = std::max(worst, gain);
+      }
+    }
+    if (off)
+      solution.notes.push_back(
+          "at " + Plural(off, "information set") + " that play reaches in no subgame, the behaviour shown is not a "
+          "best response to the beliefs shown (the logit trace's, largest gain " + Gain(worst) +
+          "): the profile is subgame perfect, but this assessment is not shown to be a sequential equilibrium");
+  }
   solution.equilibria.push_back(std::move(eq));
   return solution;
 }

@@ -243,6 +243,24 @@ t "" 5 "" { 0 0 1 }
     }
   }
 
+  TEST_CASE("logit: behaviour that is no best response to the trace's beliefs is said to be") {
+    if (!testing::SharedOrSkip()) return;
+    // Gambit's bcp4 by the logit tracer: player 2's set (2,1) is reached in no subgame; the
+    // trace's beliefs there are 0.2787 / 0.7213 and a1 pays 4 at the second node only, a2 3 at
+    // both: a1 is worth 0.7213 x 4 = 2.885 < 3, yet kept with probability 0.2277, a gain of
+    // 0.2277 x (3 - 2.885) = 0.0262 from playing a2 instead.
+    auto game = io::LoadGame(testing::SharedPath("gambit-games/efg/bcp4.efg"));
+    SolveOptions o;
+    o.method = "logit";
+    Solution s = Solve(*game, o);
+    bool noted = false;
+    for (const std::string& n : s.notes)
+      noted = noted || (n.find("at 1 information set that play reaches in no subgame, the behaviour shown is not a "
+                               "best response to the beliefs shown") == 0 &&
+                        n.find("largest gain 0.0262") != std::string::npos);
+    CHECK(noted);
+  }
+
   TEST_CASE("inspection game: the unique mixed equilibrium, derived by indifference") {
     auto g = Efg(kInspection);
     for (bool exact : {false, true}) {
