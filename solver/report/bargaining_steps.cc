@@ -138,11 +138,23 @@ std::string SubtreeBehaviourText(const model::Game& game, const equilibrium::Equ
     std::uint32_t first = index.first(h), n = game.num_actions(h);
     auto kids = game.children(v);
     for (std::uint32_t a = 0; a < n; ++a) reach[kids[a]] = reach[v] * eq.behavior[first + a];
-    // The chance outcomes between root and v, as a condition.
+    // The moves between root and v that play may take either way, as a condition: chance's,
+    // and (for a mover who sees them: an information set of one node) mixed moves of players.
+    // A mover who does not see them plays alike after each, said once below.
     std::string condition;
+    const bool sees = game.infoset_nodes(h).size() == 1;
     for (NodeId c = v; c != root; c = game.parent(c)) {
       NodeId p = game.parent(c);
-      if (game.kind(p) == NodeKind::kChance && game.num_children(p) > 1)
+      bool branches = false;
+      if (game.kind(p) == NodeKind::kChance) {
+        branches = game.num_children(p) > 1;
+      } else if (sees) {
+        const std::uint32_t f = index.first(game.infoset(p));
+        std::uint32_t played = 0;
+        for (std::uint32_t a = 0; a < game.num_actions(game.infoset(p)); ++a) played += eq.behavior[f + a] > 0;
+        branches = played > 1;
+      }
+      if (branches)
         condition = std::string(game.action_label(game.infoset(p), game.action_into(c))) +
                     (condition.empty() ? "" : " > " + condition);
     }

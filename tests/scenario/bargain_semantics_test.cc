@@ -468,6 +468,37 @@ payoffs:
     CHECK(Has(words, "If talks failed (the threats behind the disagreement point): A H 0.5 / T 0.5; B H 0.25 / T 0.75\n"));
   }
 
+  TEST_CASE("if talks failed: a later move that sees a mixed one is said after each of its outcomes") {
+    // Matching pennies, then A (who saw both coins) picks x when they match and y when they do
+    // not. Listed without the coins, "A x (not y); A y (not x)" contradicted itself.
+    const std::string text = R"(title: mix
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        s: {from: 0, to: 10}
+  - name: a
+    player: A
+    actions: [H, T]
+  - name: b
+    player: B
+    actions: [H, T]
+    observe: none
+  - name: follow
+    player: A
+    actions: [x, y]
+payoffs:
+  A: if(deal == agree, s, if(a == b, 1, -1) + if(a == b, if(follow == x, 1, 0), if(follow == y, 1, 0)))
+  B: if(deal == agree, 10 - s, if(a == b, -1, 1))
+)";
+    auto s = Read(text);
+    const auto solution = equilibrium::Solve(*s->game, {});
+    CHECK(Has(report::BargainingText(*s, solution.equilibria.front()),
+              "If talks failed (the threats behind the disagreement point): A H 0.5 / T 0.5; B H 0.5 / T 0.5; "
+              "after H > H: A x (not y); after H > T: A y (not x); after T > H: A y (not x); after T > T: A x (not y)\n"));
+  }
+
   TEST_CASE("outside options: the branch's value and the inside point are told apart") {
     // The buyer walks away to 0.7; talks split 1 from the inside point (0, 0), where Nash
     // (0.5, 0.5) leaves the buyer below its option, so it gets exactly 0.7: s = 0.3.
