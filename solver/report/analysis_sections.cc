@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <set>
 
 #include "solver/model/number.h"
 #include "solver/report/analysis_results.h"
@@ -50,6 +51,7 @@ void TornadoSection(const ReportInput& input, const ReportOptions&, Document& do
     doc.sections.push_back(std::move(s));
     return;
   }
+  std::set<std::string> used_names;
   for (const auto& chart : r.charts) {
     s.blocks.push_back(Subheading{chart.value});
     TornadoChartSpec spec;
@@ -62,7 +64,14 @@ void TornadoSection(const ReportInput& input, const ReportOptions&, Document& do
       spec.bars.push_back({p.name, p.name + " = " + FormatValue(p.low), p.name + " = " + FormatValue(p.high),
                            b.value_low, b.value_high, p.outcome_changes});
     }
-    s.blocks.push_back(Figure{"tornado-" + Stem(chart.value), TornadoChartSvg(spec),
+    // Names that differ only in letters Stem cannot keep (Анна, Олег) get numbers to stay apart.
+    std::string name = "tornado-" + Stem(chart.value);
+    if (!used_names.insert(name).second) {
+      int k = 2;
+      while (!used_names.insert(name + "-" + std::to_string(k)).second) ++k;
+      name += "-" + std::to_string(k);
+    }
+    s.blocks.push_back(Figure{name, TornadoChartSvg(spec),
                               "The swing of " + chart.value + " over each parameter's range, widest first; "
                               "blue: the parameter at its low end, orange: at its high end."});
     if (chart.bars.size() > kMaxBars)

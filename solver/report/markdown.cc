@@ -19,7 +19,7 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
       continue;
     }
     switch (c) {
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '<':
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '&':  // & : no entity
         out += '\\';
         out += c;
         break;
@@ -28,6 +28,11 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
         break;
       case '\n':
         out += in_table ? " " : "\n";
+        // A label's own line break: what follows must not start a heading, a list, a quote
+        // or a rule there.
+        if (!in_table && i + 1 < text.size() &&
+            (text[i + 1] == '#' || text[i + 1] == '+' || text[i + 1] == '-' || text[i + 1] == '>' || text[i + 1] == '='))
+          out += '\\';
         break;
       default:
         out += c;

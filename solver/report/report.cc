@@ -139,8 +139,12 @@ void ExplanationSection(const ReportInput& input, const ReportOptions& options, 
   if (!e.omitted_note.empty()) s.blocks.push_back(Note{e.omitted_note});
   s.blocks.push_back(Paragraph{e.conclusion});
   if (input.solution->equilibria.size() > 1)
-    s.blocks.push_back(Note{"This explains equilibrium 1. The others differ where a player is "
-                            "indifferent (see the ties above) and are listed below."});
+    s.blocks.push_back(Note{"This explains equilibrium 1 of " + std::to_string(input.solution->equilibria.size()) +
+                            "; the others, listed below, are other equilibria of the same game (" +
+                            (input.game->perfect_information()
+                                 ? std::string("they differ where a player is indifferent between actions")
+                                 : std::string("each with its own play where players mix or pick among best replies")) +
+                            ")."});
   doc.sections.push_back(std::move(s));
 }
 

@@ -307,6 +307,11 @@ t "" 2 "" { 1000000.0001 0 }
     CHECK(EscapeMarkdown("a|b", true) == "a\\|b");
     CHECK(EscapeMarkdown("-1", true) == "-1");
     CHECK(EscapeMarkdown("# x") == "\\# x");
+    // A label's own line break does not start a heading, a rule or a list on the next line,
+    // and an entity stays text.
+    CHECK(EscapeMarkdown("Ann\n## P") == "Ann\n\\## P");
+    CHECK(EscapeMarkdown("go\n---\nnext") == "go\n\\---\nnext");
+    CHECK(EscapeMarkdown("&lt;b&gt;") == "\\&lt;b\\&gt;");
     Document doc{"T <1>", "s", {{"one", "One", {Paragraph{"x < y"}, Table{{"h"}, {{"1"}}, {true}}}}}};
     std::string html = RenderHtml(doc);
     CHECK(html.find("<title>T &lt;1&gt;</title>") != std::string::npos);
