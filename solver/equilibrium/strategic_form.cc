@@ -74,6 +74,13 @@ ReducedStrategies EnumerateReducedStrategies(const Game& game, int player, std::
         if (out.strategies.size() == limit)
           throw LimitError(game.player_name(player) + " has more than " + std::to_string(limit) +
                            " reduced pure strategies; " + hint);
+        // Each strategy holds an entry per set: a player of many sets reaches the memory
+        // budget long before the count (10,000 strategies of 500,000 sets: 20 GB).
+        constexpr std::size_t kMaxEntries = 64'000'000;
+        if ((out.strategies.size() + 1) * std::max<std::size_t>(K, 1) > kMaxEntries)
+          throw LimitError(game.player_name(player) + " has more than " + std::to_string(out.strategies.size()) +
+                           " reduced pure strategies over " + std::to_string(K) +
+                           " information sets, more than fit in memory here; " + hint);
         out.strategies.push_back(current);
         forward = false;
         continue;

@@ -91,6 +91,25 @@ TEST_SUITE("strategic form") {
                          LimitError);
   }
 
+  TEST_CASE("many strategies of many sets stop at a memory budget, not at the count alone") {
+    // A chain of 140,000 moves, players alternating, each able to stop: 70,000 sets each. A
+    // reduced strategy holds an entry per set, so 10,000 of them would take 2.8 GB; the
+    // budget of 64,000,000 entries stops at 914 (914 x 70,000 = 63,980,000).
+    std::string text = "EFG 2 R \"chain\" { \"A\" \"B\" }\n";
+    const int depth = 140000;
+    for (int d = 0; d < depth; ++d) {
+      text += "p \"\" " + std::to_string(d % 2 + 1) + " " + std::to_string(d / 2 + 1) + " \"\" { \"go\" \"stop\" } 0\n";
+      if (d + 1 == depth) text += "t \"\" 1 \"end\" { 1 1 }\n";
+    }
+    // The stops, innermost first (preorder: each node's "stop" leaf follows its "go" subtree).
+    for (int d = 0; d < depth; ++d) text += "t \"\" 2 \"stop\" { 0 0 }\n";
+    auto game = io::ReadEfg(text, "chain.efg");
+    CHECK_THROWS_WITH_AS(ReducedStrategicForm(*game, {}),
+                         "A has more than 914 reduced pure strategies over 70000 information sets, more than fit "
+                         "in memory here; the strategic form is written for small games only",
+                         LimitError);
+  }
+
   TEST_CASE("a table too large for a size_t is refused, not wrapped") {
     // Chance picks one of 5 x 13 branches; in each, one player makes a binary choice at a set
     // of its own. Each player has 13 independent sets: 2^13 = 8,192 strategies, and the table
