@@ -265,7 +265,11 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
                                    : bargaining::ToString(b.concept_kind);
     if (!b.weights.empty()) {
       std::string powers;
-      for (std::size_t i = 0; i < b.weights.size(); ++i) powers += (i ? ", " : "") + ShowNumber(b.weights[i]);
+      // Named: the powers are in the order of the parties, which need not be the players'.
+      for (std::size_t i = 0; i < b.weights.size(); ++i)
+        powers += (i ? ", " : "") +
+                  (i < b.parties.size() ? s.players[static_cast<std::size_t>(b.parties[i])] + " " : std::string()) +
+                  ShowNumber(b.weights[i]);
       // Egalitarian and Kalai-Smorodinsky read no powers: said so rather than "with powers".
       if (b.protocol == bargaining::Protocol::kAlternating || bargaining::Info(b.concept_kind).uses_weights)
         concept_name += " with powers " + powers;

@@ -40,6 +40,20 @@ ScenarioInfo ScenarioInfoFrom(const scenario::Scenario& scenario,
   return info;
 }
 
+namespace {
+
+// "(C 0.75, A 0.25)": the powers with the parties they belong to, in the parties' order.
+std::string NamedPowers(const scenario::Scenario& scenario, const scenario::BargainRecord& r) {
+  std::string out;
+  for (std::size_t i = 0; i < r.weights.size(); ++i)
+    out += (i ? ", " : "") +
+           (i < r.parties.size() ? scenario.players[static_cast<std::size_t>(r.parties[i])] + " " : std::string()) +
+           FormatValue(r.weights[i]);
+  return "(" + out + ")";
+}
+
+}  // namespace
+
 std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenario,
                                                 const equilibrium::Equilibrium* eq,
                                                 std::size_t max_steps, std::size_t* omitted) {
@@ -80,7 +94,7 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
                    : "The scenario settles them by the " + concept_name + " solution" +
                          (r->weights.empty() || !bargaining::Info(r->concept_kind).uses_weights
                               ? ""
-                              : " with bargaining powers " + FormatVector(r->weights))) +
+                              : " with bargaining powers " + NamedPowers(scenario, *r))) +
                   ": the agreement is " +
                   (terms.empty() ? FormatVector(result.payoffs) : JoinWithAnd(terms)) +
                   (result.lottery
