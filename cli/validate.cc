@@ -20,11 +20,12 @@ struct ValidateCommand {
     std::size_t personal = 0;
     for (model::InfosetId h = 0; h < game->num_infosets(); ++h)
       if (game->infoset_player(h) != model::kChancePlayer) ++personal;
-    std::cout << input.path << ": valid; " << game->num_players() << " players (";
+    auto s = [](std::size_t n) { return n == 1 ? "" : "s"; };
+    std::cout << input.path << ": valid; " << game->num_players() << " player" << s(game->num_players()) << " (";
     for (int p = 0; p < game->num_players(); ++p)
       std::cout << (p ? ", " : "") << game->player_name(p);
-    std::cout << "), " << game->num_nodes() << " nodes, " << game->num_terminals()
-              << " terminal, " << personal << " information sets, "
+    std::cout << "), " << game->num_nodes() << " node" << s(game->num_nodes()) << ", " << game->num_terminals()
+              << " terminal, " << personal << " information set" << s(personal) << ", "
               << (game->perfect_information() ? "perfect information"
                                               : "imperfect information")
               << (game->has_chance() ? ", with chance moves" : "") << "\n";

@@ -23,8 +23,11 @@ struct Token {
 
 class TextScanner {
  public:
-  TextScanner(std::string_view text, std::string file_name)
-      : text_(text), file_(std::move(file_name)) {}
+  // A UTF-8 byte-order mark at the start (some editors write one) is skipped, and columns on
+  // the first line count from after it, as editors show them.
+  TextScanner(std::string_view text, std::string file_name) : text_(text), file_(std::move(file_name)) {
+    if (text_.starts_with("\xEF\xBB\xBF")) pos_ = line_start_ = 3;
+  }
 
   // The next token (kEnd at the end of the text). Throws ParseError on an unterminated string
   // and on a string that is not valid UTF-8 (located at the offending byte).

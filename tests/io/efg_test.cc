@@ -154,6 +154,17 @@ t "" 0
     }
   }
 
+  TEST_CASE("a UTF-8 byte-order mark is skipped, columns counted after it") {
+    auto g = ReadEfg("\xEF\xBB\xBF" "EFG 2 R \"bom\" { \"A\" }\np \"\" 1 1 \"\" { \"a\" } 0\nt \"\" 1 \"\" { 1 }\n", "bom.efg");
+    CHECK(g->num_nodes() == 2);
+    try {
+      ReadEfg("\xEF\xBB\xBF" "EFG 3 R", "bom.efg");
+      FAIL("no error");
+    } catch (const ParseError& e) {
+      CHECK(std::string(e.what()).starts_with("bom.efg:1:5: "));
+    }
+  }
+
   TEST_CASE("JSON integers beyond 64 bits are refused where written, not rounded") {
     auto json = [](const std::string& payoff) {
       return std::string(R"({"format": "parley.game", "version": 1, "players": ["A"],
