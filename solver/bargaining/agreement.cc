@@ -1922,13 +1922,16 @@ std::optional<std::vector<std::pair<double, double>>> StationarySolutions(
     // The line through them, at the stretch's ends.
     const double slope = (p2 - p1) / (t2 - t1);
     const double p_lo = p1 - slope * (t1 - lo), p_hi = p2 + slope * (hi - t2);
-    if (std::abs(p_lo) <= tol && std::abs(p_hi) <= tol) {
+    if (std::abs(p_lo) <= tol && std::abs(p_hi) <= tol && hi - lo > tol) {
       add_root(lo, hi);  // the whole stretch solves the equations
     } else if ((p_lo <= 0 && p_hi >= 0) || (p_lo >= 0 && p_hi <= 0)) {
       const double x = std::clamp(lo + p_lo / (p_lo - p_hi) * (hi - lo), lo, hi);
       add_root(x, x);
     }
   }
+  // Points merged within the tolerance are one solution, not a stretch.
+  for (auto& [from, to] : roots)
+    if (to - from <= tol) from = to;
   return roots;
 }
 
@@ -2003,7 +2006,7 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
           StationarySolutions(prepared, a, b, delta_a, delta_b, d, outside, out.result.ideal[a]);
       if (!solutions) {
         out.stationary_unchecked = true;
-      } else if (solutions->size() > 1 || (solutions->size() == 1 && solutions->front().second > solutions->front().first)) {
+      } else if (solutions->size() > 1 || (solutions->size() == 1 && solutions->front().first != solutions->front().second)) {
         out.stationary = *solutions;
         chosen = solutions->back().second;
       }
