@@ -45,10 +45,28 @@ void RunInterruptibly(const std::function<void()>& work, std::atomic<bool>* canc
   // look for Ctrl-C. Elsewhere the GIL is not taken back until the work is done: a daemon
   // thread that took it while the interpreter shuts down would be ended there, with the worker
   // still running (std::terminate).
-  const py::object threading = py::module_::import("threading");
-  const bool main_thread = threading.attr("current_thread")().is(threading.attr("main_thread")());
-  {
-    py::gil_scoped_release release;
+  bool main_thread;
+  {  // no Python object held while the GIL is released
+    const py::object threading = py::module_::import("threading");
+    main_thread = threading.attr("current_thread")().is(threading.attr("main_thread")());
+  }
+  // The GIL is taken back by a plain call, not by a scoped object's destructor: a daemon thread
+  // that takes it while the interpreter shuts down is ended there by Python (pthread_exit), and
+  // that unwinding out of a destructor, which may not throw, was std::terminate (exit 134). A
+  // daemon thread that finds the interpreter shutting down does not take it at all: it waits
+  // for the process to end.
+  PyThreadState* saved = PyEval_SaveThread();
+  auto take_back = [&] {
+#if PY_VERSION_HEX >= 0x030D0000
+    const bool finalizing = Py_IsFinalizing();
+#else
+    const bool finalizing = _Py_IsFinalizing();
+#endif
+    if (finalizing && !main_thread)
+      for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+    PyEval_RestoreThread(saved);
+  };
+  try {
     std::promise<void> finished;
     std::future<void> done = finished.get_future();
     std::thread worker([&] {
@@ -72,7 +90,11 @@ void RunInterruptibly(const std::function<void()>& work, std::atomic<bool>* canc
       }
     }
     worker.join();
+  } catch (...) {  // the worker could not start (or waiting failed): nothing runs any more
+    take_back();
+    throw;
   }
+  take_back();
   if (interrupt) throw std::move(*interrupt);
   if (failure) std::rethrow_exception(failure);
 }

@@ -207,8 +207,11 @@ OutcomeId GameBuilder::AddOutcome(std::string_view label, std::span<const Number
   OutcomeId id = static_cast<OutcomeId>(outcome_labels_.size());
   outcome_labels_.push_back(StoreLabel(label));
   for (const Number& x : payoffs)
-    if (!std::isfinite(x.ToDouble()))
-      throw ValidationError("a payoff is not a finite number: " + x.ToString());
+    if (!std::isfinite(x.ToDouble())) {
+      std::string text = x.ToString();  // 1e400 written out has 401 digits
+      if (text.size() > 40) text = text.substr(0, 16) + "... (" + std::to_string(text.size()) + " characters)";
+      throw ValidationError("a payoff is beyond the range of a double (magnitude at most about 1.8e308): " + text);
+    }
   for (const Number& x : payoffs) {
     if (!x.DoubleIsExact())
       exact_payoffs_.emplace_back(payoffs_.size(), x.ToRational());
