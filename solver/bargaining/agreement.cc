@@ -1883,7 +1883,7 @@ std::optional<std::vector<std::pair<double, double>>> StationarySolutions(
   };
   const std::vector<double> g_breaks = g_of.Breaks();
   for (double t : g_breaks) add_v(t);
-  if (outside) add_v(e_a);
+  if (outside) xs.push_back(d[a] + (e_a - d[a]) / delta_a);  // where a's option stops binding
   // Where G(v) reaches a level: on each stretch between G's breaks, G is a line.
   std::vector<double> levels;
   for (double t : h_of.Breaks()) levels.push_back(d[b] + (t - d[b]) / delta_b);
@@ -1908,11 +1908,15 @@ std::optional<std::vector<std::pair<double, double>>> StationarySolutions(
   xs.erase(std::remove_if(xs.begin(), xs.end(), [&](double x) { return !(x >= d[a] && x <= ideal_a); }), xs.end());
   xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
   const double tol = 1e-9 * std::max(scale, std::abs(d[a]));
-  std::vector<std::pair<double, double>> roots;
-  auto add_root = [&](double from, double to) {
-    if (!roots.empty() && from <= roots.back().second + tol) roots.back().second = std::max(roots.back().second, to);
-    else roots.emplace_back(from, to);
+  // A candidate is kept only where the map itself returns x: a stretch's line ends in one-sided
+  // limits where the map jumps (a package's reach ends), which need not be solutions.
+  auto solves = [&](double x) {
+    const double p = phi(x);
+    return std::isfinite(p) && std::abs(p) <= tol;
   };
+  std::vector<std::pair<double, double>> found;
+  for (double x : xs)  // a solution at a break itself: at a jump, or at an end of the range
+    if (solves(x)) found.emplace_back(x, x);
   for (std::size_t i = 0; i + 1 < xs.size(); ++i) {
     const double lo = xs[i], hi = xs[i + 1];
     if (!(hi > lo)) continue;
@@ -1923,11 +1927,20 @@ std::optional<std::vector<std::pair<double, double>>> StationarySolutions(
     const double slope = (p2 - p1) / (t2 - t1);
     const double p_lo = p1 - slope * (t1 - lo), p_hi = p2 + slope * (hi - t2);
     if (std::abs(p_lo) <= tol && std::abs(p_hi) <= tol && hi - lo > tol) {
-      add_root(lo, hi);  // the whole stretch solves the equations
-    } else if ((p_lo <= 0 && p_hi >= 0) || (p_lo >= 0 && p_hi <= 0)) {
-      const double x = std::clamp(lo + p_lo / (p_lo - p_hi) * (hi - lo), lo, hi);
-      add_root(x, x);
+      // The whole stretch solves the equations (its ends as far as the map reaches them).
+      if (solves(0.5 * (lo + hi))) found.emplace_back(solves(lo) ? lo : t1, solves(hi) ? hi : t2);
+    } else if ((p_lo <= tol && p_hi >= -tol) || (p_lo >= -tol && p_hi <= tol)) {
+      const double x = std::abs(p_lo) <= tol   ? lo
+                       : std::abs(p_hi) <= tol ? hi
+                                               : std::clamp(lo + p_lo / (p_lo - p_hi) * (hi - lo), lo, hi);
+      if (solves(x)) found.emplace_back(x, x);
     }
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::pair<double, double>> roots;
+  for (const auto& [from, to] : found) {
+    if (!roots.empty() && from <= roots.back().second + tol) roots.back().second = std::max(roots.back().second, to);
+    else roots.emplace_back(from, to);
   }
   // Points merged within the tolerance are one solution, not a stretch.
   for (auto& [from, to] : roots)
@@ -2022,6 +2035,10 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
     }
     const double x = chosen ? *chosen : 0.5 * (lo + hi);
     FrontierPoint b_proposes = best_for(b, a, accepts(a, d[a] + delta_a * (x - d[a])));
+    if (!b_proposes.found)  // no offer of b's meets a's floor with b at its own (outside options)
+      throw ValidationError("alternating offers: no agreement gives the responder what the stationary offers "
+                            "require while the proposer keeps its inside value; the outside options and "
+                            "the inside point leave no room for stationary offers");
     const bool a_binds = option_binds(a, d[a] + delta_a * (x - d[a]));
     if (a_binds) mark(a);
     double b_continuation = d[b] + delta_b * (b_proposes.u[b] - d[b]);

@@ -234,7 +234,16 @@ model::GamePtr ReadGameJson(std::string_view text, const std::string& file_name,
     const std::string what = e.what();
     const auto open = what.find('\''), close = what.rfind('\'');
     const std::string number = open != std::string::npos && close > open ? what.substr(open + 1, close - open - 1) : "";
-    const std::size_t at = number.empty() ? std::string_view::npos : text.find(number);
+    // Its first place outside strings (a label may spell the same characters).
+    std::size_t at = std::string_view::npos;
+    for (std::size_t i = 0; !number.empty() && i < text.size() && at == std::string_view::npos; ++i) {
+      if (text[i] == '"') {
+        for (++i; i < text.size() && text[i] != '"'; ++i)
+          if (text[i] == '\\') ++i;
+      } else if (text.substr(i, number.size()) == number) {
+        at = i;
+      }
+    }
     throw ParseError(at == std::string_view::npos ? SourceLocation{file_name} : LocationOfByte(text, file_name, at),
                      "the number " + (number.empty() ? std::string("here") : number) +
                          " is beyond the range of a double (magnitude at most about 1.8e308)");

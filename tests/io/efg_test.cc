@@ -144,7 +144,7 @@ t "" 0
   }
 
   TEST_CASE("a JSON number beyond a double's range is an input error at its place") {
-    const std::string text = "{\"players\": [\"A\"],\n \"nodes\": [{}], \"junk\": -1e400}";
+    const std::string text = "{\"players\": [\"-1e400\"],\n \"nodes\": [{}], \"junk\": -1e400}";
     try {
       ReadGameJson(text, "big.json");
       FAIL("no error");

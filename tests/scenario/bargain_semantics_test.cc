@@ -553,6 +553,78 @@ payoffs:
     CHECK(several > 0);  // the scan meets the case it is for
   }
 
+  TEST_CASE("stationary solutions at the frontier's jumps and ends, and with the first proposer's option") {
+    auto two = [](const char* discount, const char* a_pay, const char* b_pay, const char* options,
+                  const char* extra = "", const char* after = "") {
+      return Read(std::string("title: t\nplayers: [A, B]\nstages:\n  - name: deal\n    bargain:\n      issues:\n"
+                              "        pkg: {options: [") + options + "]}\n        x: {from: 0, to: 1}\n"
+                  "      protocol: alternating\n      discount: [" + discount + "]\n      lotteries: false\n" + extra +
+                  after + "payoffs:\n  A: if(deal == agree, " + a_pay + ")\n  B: if(deal == agree, " + b_pay + ")\n");
+    };
+    // p1 (x, 1 - x) and p2 the point (1, 1/3), discounts 0.5. At x = 2/3 the line of the stretch
+    // before the jump where p2 takes over ends at 0, but the map there gives 1 (B keeps 2/3 and
+    // offers A 1/3, and A takes p2): not a solution. The one solution is 1 (B's offer 1/2 -> 1/2,
+    // w = 1/6, A's best p2 at 1).
+    {
+      auto sc = two("0.5, 0.5", "if(pkg == p1, x, 1), 0", "if(pkg == p1, 1 - x, 1/3), 0", "p1, p2");
+      CHECK(sc->bargains[0].step.stationary.empty());
+      CHECK(sc->bargains[0].step.payoffs[0] == doctest::Approx(1));
+    }
+    // A solution at the end of the range: p0 (9/4 + 7/4 x, 3/2), p1 (1/4, 1 + x), discounts
+    // 0.95. x = 4 (A's ideal): B gets 3/2 at a >= 3.8, offers 1.425, A's best is 4 on p0. x =
+    // 1/4: B keeps (1/4, 2), offers 1.9, only p1 gives it, A gets 1/4.
+    {
+      auto sc = two("0.95, 0.95", "if(pkg == p0, 9/4 + 7/4 * x, 1/4), 0", "if(pkg == p0, 3/2, 1 + x), 0", "p0, p1");
+      const auto& st = sc->bargains[0].step.stationary;
+      REQUIRE(st.size() == 2);
+      CHECK(st[0].first == doctest::Approx(0.25));
+      CHECK(st[1].first == doctest::Approx(4));
+      CHECK(sc->bargains[0].step.payoffs[0] == doctest::Approx(4));
+    }
+    // A solution exactly at a jump, where B is left at its threat value: x = 4.75 (v = 3.75,
+    // B's best with a >= 3.75 is p0's 0.5 = d_B, w = 0.5, A's best p0 at x = 1, 4.75); the other
+    // is 1497/652. The agreement is the larger.
+    {
+      auto sc = two("0.75, 0.79", "if(pkg == p0, 2.25 + 2.5 * x, if(pkg == p1, 0.25 + 1.25 * x, 1.5 + 2.5 * x)), 0.75",
+                    "if(pkg == p0, 0.5, if(pkg == p1, 1.75, 2.75 - 2.5 * x)), 0.5", "p0, p1, p2");
+      const auto& st = sc->bargains[0].step.stationary;
+      REQUIRE(st.size() == 2);
+      CHECK(st[0].first == doctest::Approx(1497.0 / 652));
+      CHECK(st[1].first == doctest::Approx(4.75));
+      CHECK(sc->bargains[0].step.payoffs[0] == doctest::Approx(4.75));
+    }
+    // The first proposer's outside option: packages p1 (x, 1 - x), p2 (2x, 0.5 - 0.5x), discounts
+    // 0.9, A's option e. At e = 0.5 it binds at the lowest solution, B offering A 0.5: 1 - x =
+    // 0.9 (1 - 0.5), x = 0.55; then 5/7 and 20/19 as without it. At e = 0.65 only 20/19 is left
+    // (the map's kink at x = e / 0.9 was not a break, and false solutions were listed).
+    const char* walk = "      disagreement: outside\n      inside: [0, 0]\n";
+    const char* stage = "  - name: walk\n    player: B\n    actions: [leave]\n";
+    {
+      auto sc = two("0.9, 0.9", "if(pkg == p1, x, 2 * x), 0.5", "if(pkg == p1, 1 - x, 0.5 - 0.5 * x), 0", "p1, p2",
+                    walk, stage);
+      const auto& st = sc->bargains[0].step.stationary;
+      REQUIRE(st.size() == 3);
+      CHECK(st[0].first == doctest::Approx(0.55));
+      CHECK(st[1].first == doctest::Approx(5.0 / 7));
+      CHECK(st[2].first == doctest::Approx(20.0 / 19));
+    }
+    {
+      auto sc = two("0.9, 0.9", "if(pkg == p1, x, 2 * x), 0.65", "if(pkg == p1, 1 - x, 0.5 - 0.5 * x), 0", "p1, p2",
+                    walk, stage);
+      CHECK(sc->bargains[0].step.stationary.empty());
+      CHECK(sc->bargains[0].step.payoffs[0] == doctest::Approx(20.0 / 19));
+    }
+    // Options (1.5, 0) and inside point (1, 0.75): no package gives A 1.5 with B at 0.75, so no
+    // stationary offer exists; refused at the stage (it read an empty point before: exit 139).
+    CHECK(Has(ErrorOf("title: t\nplayers: [A, B]\nstages:\n  - name: deal\n    bargain:\n      issues:\n"
+                      "        pkg: {options: [p0, p1]}\n        x: {from: 0, to: 1}\n      protocol: alternating\n"
+                      "      discount: [0.9, 0.9]\n      lotteries: false\n      disagreement: outside\n"
+                      "      inside: [1, 0.75]\n  - name: walk\n    player: B\n    actions: [leave]\n"
+                      "payoffs:\n  A: if(deal == agree, if(pkg == p0, 3 + 2 * x, 1.25), 1.5)\n"
+                      "  B: if(deal == agree, if(pkg == p0, 0, 2.25), 0)\n"),
+              "no room for stationary offers"));
+  }
+
   TEST_CASE("if talks failed: a later move that sees a mixed one is said after each of its outcomes") {
     // Matching pennies, then A (who saw both coins) picks x when they match and y when they do
     // not. Listed without the coins, "A x (not y); A y (not x)" contradicted itself.
