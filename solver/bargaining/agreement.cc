@@ -648,7 +648,7 @@ void ResetKeepingStorage(AgreementResult* out) {
   out->parties.clear();
   out->outside_binds.clear();
   out->stationary.clear();
-  out->stationary_unchecked = false;
+  out->stationary_unchecked.clear();
   out->agreement_possible = true;
   out->result.disagreement.clear();
   out->result.ideal.clear();
@@ -2018,12 +2018,21 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
       const auto solutions =
           StationarySolutions(prepared, a, b, delta_a, delta_b, d, outside, out.result.ideal[a]);
       if (!solutions) {
-        out.stationary_unchecked = true;
+        out.stationary_unchecked =
+            "without lotteries between packages the frontier need not be concave, and it has more than 256 pieces";
       } else if (solutions->size() > 1 || (solutions->size() == 1 && solutions->front().first != solutions->front().second)) {
         out.stationary = *solutions;
         chosen = solutions->back().second;
       }
     }
+    // Payoffs that are not affine: one package whose payoffs were sampled concave has a concave
+    // frontier (one solution); otherwise others are not looked for, and the output says so.
+    if (!prepared.exact && (prepared.nonlinear->packages.size() > 1 || !AllConcave(*prepared.nonlinear)))
+      out.stationary_unchecked = prepared.nonlinear->packages.size() > 1
+                                     ? "the payoffs are not affine, and the frontier of several packages need "
+                                       "not be concave"
+                                     : "the payoffs are not affine nor shown concave, so the frontier need not be "
+                                       "concave";
     // To the last double of x (no stopping width in another unit than a's own: a payoff of
     // 1e-12 x has its whole range below any width floored at 1).
     double lo = d[a], hi = out.result.ideal[a];

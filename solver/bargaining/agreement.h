@@ -165,10 +165,11 @@ struct AgreementResult {
   // frontier that need not be concave): when the stationarity equations have several solutions,
   // each a subgame-perfect equilibrium of the talks, the first proposer's payoff at each, as
   // stretches [from, to] (from == to: one point), increasing; the agreement is the last one's,
-  // the best for the first proposer. Empty when there is one. `stationary_unchecked`: too many
-  // frontier pieces to look for others.
+  // the best for the first proposer. Empty when there is one. `stationary_unchecked`: why the
+  // others were not looked for (a frontier of too many pieces, or payoffs that are not affine
+  // and not shown concave); empty when they were, or when the frontier is concave.
   std::vector<std::pair<double, double>> stationary;
-  bool stationary_unchecked = false;
+  std::string stationary_unchecked;
 
   // False when no agreement gives every player more than the disagreement point: then talks
   // fail, `payoffs` is the disagreement point and `result` holds only it and the ideal point.

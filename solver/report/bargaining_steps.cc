@@ -95,9 +95,9 @@ std::vector<std::string> NegotiationLines(const scenario::Scenario& s,
                       std::string(count > b.step.stationary.size() ? "infinitely many" : std::to_string(count)) +
                       " solutions, each a subgame-perfect equilibrium of the talks: " + first +
                       ", proposing first, gets " + values + "; the one best for " + first + " is shown");
-    } else if (b.step.stationary_unchecked) {
-      lines.push_back("Uniqueness not checked: without lotteries between packages the frontier need not be concave, "
-                      "and it has more than 256 pieces; other stationary equilibria may exist");
+    } else if (!b.step.stationary_unchecked.empty()) {
+      lines.push_back("Uniqueness not checked: " + b.step.stationary_unchecked +
+                      "; other stationary equilibria may exist");
     }
   }
   if (b.outside) {
@@ -418,7 +418,7 @@ nlohmann::json BargainingJson(const scenario::Scenario& s, const equilibrium::Eq
           for (const auto& [from, to] : b.step.stationary) list.push_back({from, to});
           j["stationary_equilibria"] = std::move(list);
         }
-        if (b.step.stationary_unchecked) j["stationary_unchecked"] = true;
+        if (!b.step.stationary_unchecked.empty()) j["stationary_unchecked"] = b.step.stationary_unchecked;
       }
       j["disagreement_rule"] = b.outside ? "outside" : "threat";
       if (b.outside) {

@@ -625,6 +625,24 @@ payoffs:
               "no room for stationary offers"));
   }
 
+  TEST_CASE("alternating offers over payoffs that are not affine: uniqueness said unchecked unless concave") {
+    auto with = [](const char* a_pay) {
+      return Read(std::string("title: t\nplayers: [A, B]\nstages:\n  - name: deal\n    bargain:\n      issues:\n"
+                              "        x: {from: 0, to: 1}\n      protocol: alternating\n      discount: [0.9, 0.9]\n"
+                              "payoffs:\n  A: if(deal == agree, ") + a_pay + ", 0)\n  B: if(deal == agree, 1 - x, 0)\n");
+    };
+    // sqrt(x) against 1 - x: a concave frontier (sampled so), one solution.
+    CHECK(with("sqrt(x)")->bargains[0].step.stationary_unchecked.empty());
+    // x^2 against 1 - x: the frontier b = 1 - sqrt(a) is convex; others may exist.
+    auto convex = with("x^2");
+    CHECK(convex->bargains[0].step.stationary_unchecked ==
+          "the payoffs are not affine nor shown concave, so the frontier need not be concave");
+    bool said = false;
+    for (const std::string& line : report::NegotiationLines(*convex, convex->bargains[0]))
+      said = said || line.starts_with("Uniqueness not checked: the payoffs are not affine");
+    CHECK(said);
+  }
+
   TEST_CASE("if talks failed: a later move that sees a mixed one is said after each of its outcomes") {
     // Matching pennies, then A (who saw both coins) picks x when they match and y when they do
     // not. Listed without the coins, "A x (not y); A y (not x)" contradicted itself.
