@@ -1670,6 +1670,26 @@ void TakeAgreement(const AgreementProblem& problem, const FrontierPoint& point, 
   }
 }
 
+// The upper hull of points in a plane, left to right (Andrew's monotone chain), one vertex per
+// first coordinate (the highest).
+std::vector<std::pair<double, double>> UpperHull(std::vector<std::pair<double, double>> pts) {
+  std::sort(pts.begin(), pts.end(), [](const auto& l, const auto& r) {
+    return l.first < r.first || (l.first == r.first && l.second > r.second);
+  });
+  std::vector<std::pair<double, double>> hull;
+  for (const auto& v : pts) {
+    while (hull.size() >= 2) {
+      const auto& o = hull[hull.size() - 2];
+      const auto& m = hull.back();
+      if ((m.first - o.first) * (v.second - o.second) - (m.second - o.second) * (v.first - o.first) >= 0)
+        hull.pop_back();
+      else break;
+    }
+    if (hull.empty() || hull.back().first != v.first) hull.push_back(v);
+  }
+  return hull;
+}
+
 // The stationary alternating offers on a polygonal frontier: P (a proposing) and Q (b
 // proposing) with P_b - d_b = delta_b (Q_b - d_b) and Q_a - d_a = delta_a (P_a - d_a), solved
 // on the edges of the (a, b) frontier that hold the approximations `p` and `q`. Without
@@ -1688,21 +1708,7 @@ std::optional<double> StationaryOnEdges(const Prepared& prepared, bool lotteries
     std::vector<std::pair<double, double>> pts;
     for (const Candidate& c : prepared.candidates)
       if (groups == 1 || c.package == g) pts.emplace_back(c.payoffs[a], c.payoffs[b]);
-    std::sort(pts.begin(), pts.end(), [](const auto& l, const auto& r) {
-      return l.first < r.first || (l.first == r.first && l.second > r.second);
-    });
-    // The upper hull, left to right (Andrew's monotone chain).
-    std::vector<std::pair<double, double>>& hull = hulls[g];
-    for (const auto& v : pts) {
-      while (hull.size() >= 2) {
-        const auto& o = hull[hull.size() - 2];
-        const auto& m = hull.back();
-        if ((m.first - o.first) * (v.second - o.second) - (m.second - o.second) * (v.first - o.first) >= 0)
-          hull.pop_back();
-        else break;
-      }
-      if (hull.empty() || hull.back().first != v.first) hull.push_back(v);
-    }
+    hulls[g] = UpperHull(pts);
     for (const auto& v : pts) {
       scale_a = std::max(scale_a, std::abs(v.first));
       scale_b = std::max(scale_b, std::abs(v.second));
@@ -1760,22 +1766,9 @@ std::optional<double> StationaryOnEdges(const Prepared& prepared, bool lotteries
 class UnionFrontier {
  public:
   explicit UnionFrontier(const std::vector<std::vector<std::pair<double, double>>>& groups) {
-    for (std::vector<std::pair<double, double>> pts : groups) {
+    for (const std::vector<std::pair<double, double>>& pts : groups) {
       if (pts.empty()) continue;
-      std::sort(pts.begin(), pts.end(), [](const auto& l, const auto& r) {
-        return l.first < r.first || (l.first == r.first && l.second > r.second);
-      });
-      std::vector<std::pair<double, double>> hull;  // the upper hull (Andrew's monotone chain)
-      for (const auto& v : pts) {
-        while (hull.size() >= 2) {
-          const auto& o = hull[hull.size() - 2];
-          const auto& m = hull.back();
-          if ((m.first - o.first) * (v.second - o.second) - (m.second - o.second) * (v.first - o.first) >= 0)
-            hull.pop_back();
-          else break;
-        }
-        if (hull.empty() || hull.back().first != v.first) hull.push_back(v);
-      }
+      const std::vector<std::pair<double, double>> hull = UpperHull(pts);
       std::size_t top = 0;  // the highest vertex, the rightmost of equal ones
       for (std::size_t i = 1; i < hull.size(); ++i)
         if (hull[i].second >= hull[top].second) top = i;

@@ -34,10 +34,11 @@ std::string Names(const scenario::Scenario& s, const std::vector<int>& players) 
 
 }  // namespace
 
-std::vector<double> ValuesFrom(const model::Game& game, const equilibrium::Equilibrium& eq, model::NodeId v) {
-  const std::vector<double> all = equilibrium::NodeValues(game, ActionIndex(game), eq.behavior);
+std::vector<double> ValuesFrom(const model::Game& game, const equilibrium::Equilibrium& eq, model::NodeId v,
+                               std::vector<double>& cache) {
+  if (cache.empty()) cache = equilibrium::NodeValues(game, ActionIndex(game), eq.behavior);
   const std::size_t np = static_cast<std::size_t>(game.num_players());
-  return {all.begin() + static_cast<std::ptrdiff_t>(v * np), all.begin() + static_cast<std::ptrdiff_t>((v + 1) * np)};
+  return {cache.begin() + static_cast<std::ptrdiff_t>(v * np), cache.begin() + static_cast<std::ptrdiff_t>((v + 1) * np)};
 }
 
 bool UsesNegotiationKeys(const scenario::Scenario& s, const scenario::BargainRecord& b) {
@@ -203,6 +204,7 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
   std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
   std::ostringstream out;
   std::size_t off_path = 0;
+  std::vector<double> values;  // every node's, once an outside option asks for them
   for (const scenario::BargainRecord& b : s.bargains) {
     if (reach[b.node] <= 0) {
       ++off_path;
@@ -215,7 +217,7 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
     // from the inside point.
     std::vector<double> options;
     if (b.outside && b.disagreement_from_branch) {
-      options = ValuesFrom(game, eq, b.no_deal_node);
+      options = ValuesFrom(game, eq, b.no_deal_node, values);
       out << "  If talks failed (what walking away leads to): " << SubtreeBehaviourText(game, eq, b.no_deal_node)
           << "\n";
       out << "  Outside options (the subgame-perfect value of that branch): " << Vec(s, options) << "\n";
@@ -305,6 +307,7 @@ std::string PredictionText(const scenario::Scenario& s, const equilibrium::Equil
   std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
   std::ostringstream out;
   out << "Prediction\n  Path: " << SubtreeBehaviourText(game, eq, model::Game::root()) << "\n";
+  std::vector<double> values;  // every node's, once an outside option asks for them
   for (const scenario::BargainRecord& b : s.bargains) {
     if (reach[b.node] <= 0) continue;
     const auto& d = b.step.result.disagreement;
@@ -319,7 +322,7 @@ std::string PredictionText(const scenario::Scenario& s, const equilibrium::Equil
     // Measured from the outside options where the scenario has them (the inside point is what
     // talks start from, not what a player walks away with).
     const bool outside = b.outside && b.disagreement_from_branch;
-    const std::vector<double> reference = outside ? ValuesFrom(game, eq, b.no_deal_node) : d;
+    const std::vector<double> reference = outside ? ValuesFrom(game, eq, b.no_deal_node, values) : d;
     for (std::size_t i = 0; i < b.step.payoffs.size(); ++i)
       out << (i ? ", " : "") << s.players[i] << " " << ShowNumber(b.step.payoffs[i]) << " ("
           << Signed(b.step.payoffs[i] - reference[i]) << (outside ? " over its outside option " : " over its threat point ")

@@ -23,7 +23,9 @@ std::string SubtreeBehaviourText(const model::Game& game, const equilibrium::Equ
 // those mean (today's scenarios print as before).
 // What each player gets from node v on in `eq` (with `disagreement: outside`, the value of the
 // no-deal branch is the outside options, not the disagreement point the solutions start from).
-std::vector<double> ValuesFrom(const model::Game& game, const equilibrium::Equilibrium& eq, model::NodeId v);
+// `cache`: every node's values, computed on the first call that finds it empty.
+std::vector<double> ValuesFrom(const model::Game& game, const equilibrium::Equilibrium& eq, model::NodeId v,
+                               std::vector<double>& cache);
 
 bool UsesNegotiationKeys(const scenario::Scenario& scenario, const scenario::BargainRecord& b);
 // "exact", "KKT point, concavity sampled (KKT residual 3e-12; ...)", "best found (...)".

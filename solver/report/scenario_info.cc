@@ -72,6 +72,7 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
   if (order.size() > max_steps) order.resize(max_steps);
 
   std::vector<BargainingStep> steps;
+  std::vector<double> values;  // every node's, once an outside option asks for them
   for (const scenario::BargainRecord* r : order) {
     const bargaining::AgreementResult& result = r->step;
     bargaining::OutcomeSet set{result.points, true};
@@ -111,7 +112,7 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
                    (r->outside && r->disagreement_from_branch && eq && scenario.game
                         ? "The solutions start from the inside point " + FormatVector(result.result.disagreement) +
                               ", what each gets while talks go on; if talks fail the players get " +
-                              FormatVector(ValuesFrom(*scenario.game, *eq, r->no_deal_node)) +
+                              FormatVector(ValuesFrom(*scenario.game, *eq, r->no_deal_node, values)) +
                               " in the subgame-perfect play that follows: their outside options, below "
                               "which no one agrees."
                     : r->disagreement_from_branch
