@@ -18,6 +18,7 @@
 #include "bench/hidden_moves_games.h"
 #include "solver/equilibrium/logit.h"
 #include "solver/equilibrium/subgames.h"
+#include "solver/model/game_builder.h"
 
 namespace {
 
@@ -94,6 +95,53 @@ void BM_LogitQrePath(benchmark::State& state) {
   state.counters["points"] = static_cast<double>(points);
 }
 BENCHMARK(BM_LogitQrePath)->Unit(benchmark::kMillisecond);
+
+// A chain of `stages` nested 2x2 simultaneous stages (A picks c or d, B picks without seeing
+// it; (c, c) goes on to the next stage, the other three ends stop): as many nested proper
+// subgames, each with an information set. The verification of subgame perfection takes each
+// nested subgame as a summary, so the time is linear in the length (the check of each
+// subgame walked the whole game before: 1.8 s at 10,000 stages with --method logit, 7 s at
+// 20,000). Arguments: the stages, then 0 for the default method (Lemke per stage), 1 for logit.
+model::GamePtr NestedStages(int stages) {
+  model::GameBuilder b({"A", "B"});
+  const std::vector<std::string> actions = {"c", "d"};
+  auto outcome = [&](double x, double y) { return b.AddOutcome(std::vector<double>{x, y}); };
+  const model::OutcomeId cd = outcome(0, 3), dc = outcome(3, 0), dd = outcome(1, 1), last = outcome(2, 2);
+  std::vector<model::NodeId> movers, after_c;
+  std::vector<model::InfosetId> blinds;
+  model::NodeId parent = model::kNoNode;
+  for (int i = 0; i < stages; ++i) {  // each stage's first end is the next stage
+    const model::InfosetId a = b.AddInfoset(0, "", actions), blind = b.AddInfoset(1, "", actions);
+    blinds.push_back(blind);
+    movers.push_back(b.AddNode(parent, a));
+    after_c.push_back(parent = b.AddNode(movers.back(), blind));
+  }
+  b.AddTerminal(after_c.back(), last);
+  for (int i = 0; i < stages; ++i) {
+    b.AddTerminal(after_c[static_cast<std::size_t>(i)], cd);
+    const model::NodeId after_d = b.AddNode(movers[static_cast<std::size_t>(i)], blinds[static_cast<std::size_t>(i)]);
+    b.AddTerminal(after_d, dc);
+    b.AddTerminal(after_d, dd);
+  }
+  return b.Build();
+}
+
+void BM_NestedStages(benchmark::State& state) {
+  auto game = NestedStages(static_cast<int>(state.range(0)));
+  equilibrium::SubgamePerfectOptions options;
+  if (state.range(1) == 1) options.method = "logit";
+  double gain = 0;
+  for (auto _ : state) {
+    auto solution = equilibrium::SolveSubgamePerfect(*game, options);
+    gain = solution.equilibria.at(0).max_gain;
+    benchmark::DoNotOptimize(solution);
+  }
+  state.counters["nodes"] = game->num_nodes();
+  state.counters["gain"] = gain;
+}
+BENCHMARK(BM_NestedStages)
+    ->ArgsProduct({{2500, 10000, 40000}, {0, 1}})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

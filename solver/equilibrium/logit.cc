@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <unordered_map>
 
 #include "solver/equilibrium/beliefs.h"
 #include "solver/equilibrium/sparse_lu.h"
@@ -149,13 +150,11 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   const int np = game.num_players();
   s.np = np;
   const NodeId end = game.subtree_end(root);
-  std::vector<std::uint32_t> local(end - root, kNone);
   // Preparing a subgame of 10^5 nodes takes a good part of a second: poll along the way.
   model::CancelPoll poll;
   // Collect the reduced subgame's nodes in preorder: skip below cut nodes.
   for (NodeId v = root; v < end;) {
     poll();
-    local[v - root] = static_cast<std::uint32_t>(s.global_node.size());
     s.global_node.push_back(v);
     bool leaf = game.is_terminal(v) || (v != root && !cut.empty() && cut[v]);
     v = leaf ? game.subtree_end(v) : v + 1;
@@ -165,7 +164,16 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   s.var_in.assign(n, -1);
   s.fixed_in.assign(n, 1.0);
   s.leaf_of.assign(n, kNone);
-  std::vector<std::uint32_t> set_of_global(game.num_infosets(), kNone);
+  // A node's place among the subgame's nodes (which are in preorder, so sorted), and the set
+  // (of those with unknowns) each node is in: held per subgame node, not per node or set of the
+  // whole game, whose size every subgame of a chain would otherwise pay.
+  auto local_of = [&](NodeId v) {
+    const auto it = std::lower_bound(s.global_node.begin(), s.global_node.end(), v);
+    PARLEY_CHECK(it != s.global_node.end() && *it == v);
+    return static_cast<std::uint32_t>(it - s.global_node.begin());
+  };
+  std::vector<std::uint32_t> set_at(n, kNone);
+  std::unordered_map<InfosetId, std::uint32_t> set_index;
   // Sets in order of first appearance; unknowns numbered set by set.
   for (std::uint32_t i = 0; i < n; ++i) {
     poll();
@@ -173,11 +181,13 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
     bool leaf = game.is_terminal(v) || (v != root && !cut.empty() && cut[v]);
     if (leaf || game.kind(v) == NodeKind::kChance) continue;
     InfosetId h = game.infoset(v);
-    if (game.num_actions(h) < 2 || set_of_global[h] != kNone) continue;
-    set_of_global[h] = static_cast<std::uint32_t>(s.sets.size());
+    if (game.num_actions(h) < 2) continue;
+    const auto [found, fresh] = set_index.emplace(h, static_cast<std::uint32_t>(s.sets.size()));
+    set_at[i] = found->second;
+    if (!fresh) continue;
     s.sets.push_back({h, game.infoset_player(h), s.num_vars, game.num_actions(h), 0, 0});
     for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
-      s.var_set.push_back(set_of_global[h]);
+      s.var_set.push_back(set_at[i]);
       s.var_player.push_back(static_cast<std::uint32_t>(game.infoset_player(h)));
       s.var_global.push_back(kNone);
     }
@@ -213,15 +223,14 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
     InfosetId h = game.infoset(v);
     auto kids = game.children(v);
     for (std::uint32_t a = 0; a < kids.size(); ++a) {
-      std::uint32_t c = local[kids[a] - root];
-      PARLEY_CHECK(c != kNone);
+      const std::uint32_t c = local_of(kids[a]);
       s.children.push_back(c);
       s.parent[c] = i;
       std::copy(acc, acc + np, &above[static_cast<std::size_t>(c) * np]);
       if (game.kind(v) == NodeKind::kChance) {
         s.fixed_in[c] = game.chance_prob(h, a);
-      } else if (set_of_global[h] != kNone) {
-        s.var_in[c] = static_cast<std::int32_t>(s.sets[set_of_global[h]].first_var + a);
+      } else if (set_at[i] != kNone) {
+        s.var_in[c] = static_cast<std::int32_t>(s.sets[set_at[i]].first_var + a);
       }
     }
     s.child_begin[i + 1] = static_cast<std::uint32_t>(s.children.size());
@@ -252,7 +261,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   for (std::uint32_t i = 0; i < n; ++i) {
     NodeId v = s.global_node[i];
     if (s.leaf_of[i] != kNone || game.kind(v) == NodeKind::kChance) continue;
-    std::uint32_t k = set_of_global[game.infoset(v)];
+    std::uint32_t k = set_at[i];
     if (k != kNone) members[k].push_back(i);
   }
   s.set_zero_depth.assign(s.sets.size(), 0);
@@ -305,7 +314,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
       pairs += path.size() * (path.size() > 0 ? path.size() - 1 : 0);
       if (pairs > kMaxPathPairs) too_deep();
     } else if (game.kind(s.global_node[i]) == NodeKind::kDecision &&
-               set_of_global[game.infoset(s.global_node[i])] != kNone) {
+               set_at[i] != kNone) {
       if ((listed += path.size()) > kMaxPathPairs) too_deep();
       node_path[i] = path;
     }
@@ -365,7 +374,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   for (std::uint32_t k = 0; k < s.set_nodes.size(); ++k) {
     std::uint32_t x = s.set_nodes[k];
     poll();
-    const LogitSubgame::Set& set = s.sets[set_of_global[game.infoset(s.global_node[x])]];
+    const LogitSubgame::Set& set = s.sets[set_at[x]];
     for (std::size_t j = 0; j < node_path[x].size(); ++j) {
       if (!keep_above[x][j]) continue;
       const std::uint32_t c = node_path[x][j];
@@ -1200,8 +1209,24 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
                                  const LogitOptions& options, std::vector<double>* limit_beliefs) {
   double next_polish = 4;
   std::vector<double> sigma, polished;
-  std::vector<double> trial = behavior;
   std::size_t polishes = 0;
+  // A candidate is written into `behavior` itself and taken back when `accept` refuses it:
+  // only the subgame's own entries change (a copy of the whole vector for each candidate
+  // would cost the whole game's size per subgame, the square of a chain's length).
+  std::vector<std::uint32_t> written;
+  for (const auto& set : s.sets)
+    for (std::uint32_t a = 0; a < set.num_actions; ++a) written.push_back(index(set.global, a));
+  for (NodeId v : s.global_node)
+    if (!game.is_terminal(v) && game.kind(v) == NodeKind::kDecision && game.num_actions(game.infoset(v)) == 1)
+      written.push_back(index(game.infoset(v), 0));
+  std::vector<double> saved(written.size());
+  auto try_candidate = [&](const auto& write) {
+    for (std::size_t k = 0; k < written.size(); ++k) saved[k] = behavior[written[k]];
+    write();
+    if (accept(behavior)) return true;
+    for (std::size_t k = 0; k < written.size(); ++k) behavior[written[k]] = saved[k];
+    return false;
+  };
   // Early in the trace every action is in the support and a polish is a dense system of the
   // size of the game that cannot succeed yet. The budget keeps the polishes' work at most the
   // tracer's (each step adds what assembling its Jacobian costs: its pairs of edges and its
@@ -1237,10 +1262,7 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
       const bool polished_ok = Polish(s, sigma, mu, ratio, polished, support, allowed);
       budget -= before - allowed;
       if (!polished_ok) continue;
-      trial = behavior;
-      WriteBehavior(s, index, game, polished, trial);
-      if (accept(trial)) {
-        behavior = trial;
+      if (try_candidate([&] { WriteBehavior(s, index, game, polished, behavior); })) {
         if (limit_beliefs)
           for (std::size_t m = 0; m < s.set_nodes.size(); ++m) (*limit_beliefs)[s.global_node[s.set_nodes[m]]] = mu[m];
         return StepVerdict::kDone;
@@ -1252,13 +1274,9 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
     // Nothing to choose (every set has one action): the only profile, played at every lambda,
     // is the limit; no branch to trace and nothing to polish. Verified like any other.
     LogitStats stats;
-    trial = behavior;
-    WriteSingleActions(s, index, game, 1.0, trial);
-    stats.status = LogitStatus::kStepTooSmall;
-    if (accept(trial)) {
-      behavior = trial;
-      stats.status = LogitStatus::kConverged;
-    }
+    stats.status = try_candidate([&] { WriteSingleActions(s, index, game, 1.0, behavior); })
+                       ? LogitStatus::kConverged
+                       : LogitStatus::kStepTooSmall;
     return stats;
   }
   LogitStats stats = Trace(s, options, on_step);

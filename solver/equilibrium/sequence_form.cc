@@ -124,8 +124,12 @@ SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vect
     ps.num_sequences = next;
   }
   // Forward pass: sequences, chance reach and accumulated payoffs at every node.
-  std::vector<std::size_t> pos_of(end - root);  // node - root -> slot in the arrays below
-  auto pos = [&](NodeId v) -> std::size_t& { return pos_of[v - root]; };
+  // A node's slot in the arrays below: its place in sf.nodes, which is in preorder (sorted).
+  // Searched, not tabulated: a table over the whole subtree would cost the subtree's size for
+  // every subgame, the square of the length for a chain of nested subgames.
+  auto pos = [&](NodeId v) -> std::size_t {
+    return static_cast<std::size_t>(std::lower_bound(sf.nodes.begin(), sf.nodes.end(), v) - sf.nodes.begin());
+  };
   std::vector<T> reach(sf.nodes.size()), acc0(sf.nodes.size()), acc1(sf.nodes.size());
   std::unordered_map<std::uint64_t, std::size_t> entry_of;
   bool first_leaf = true;
@@ -160,7 +164,6 @@ SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vect
       sf.entries[it->second].prob += prob;
     }
   };
-  for (std::size_t i = 0; i < sf.nodes.size(); ++i) pos(sf.nodes[i]) = i;
   for (std::size_t i = 0; i < sf.nodes.size(); ++i) {
     NodeId v = sf.nodes[i];
     T a0 = 0, a1 = 0;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <type_traits>
 
 #include "solver/equilibrium/beliefs.h"
@@ -100,6 +101,8 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         behavior[index(h, a)] = ChanceAs<T>(game, h, a);
   std::vector<T> value(static_cast<std::size_t>(n) * np, T(0));
   std::vector<std::uint32_t> seq_of;
+  // The logit traces' check of each subgame alone (doubles only), made once.
+  std::unique_ptr<SubgameGainChecker> gain_checker;
   Equilibrium eq;
   auto own_value = [&](NodeId v, int p) -> T {
     return game.outcome(v) == kNoOutcome ? T(0) : PayoffAs<T>(game, game.outcome(v), p);
@@ -160,11 +163,9 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
     if (np != 2 || options.method == "logit") {
       if constexpr (std::is_same_v<T, double>) {
         auto subgame = MakeLogitSubgame(game, r, roots, value);
-        std::vector<char> only(n, 0);
-        only[r] = 1;
+        if (!gain_checker) gain_checker = std::make_unique<SubgameGainChecker>(game, index, roots, kRoundingRelative);
         auto accept = [&](const std::vector<double>& trial) {
-          return CheckSubgameGain(game, index, trial, &only, kRoundingRelative).beyond_rounding <=
-                 options.tolerance;
+          return gain_checker->Check(r, trial, behavior).beyond_rounding <= options.tolerance;
         };
         if (count.trace_beliefs.empty()) count.trace_beliefs.assign(n, -1.0);
         LogitStats stats =

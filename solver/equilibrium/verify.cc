@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "solver/equilibrium/sequence_form.h"
+#include "solver/model/error.h"
 
 namespace parley::equilibrium {
 
@@ -62,114 +63,199 @@ struct GainResult {
   double rounding = 0;
 };
 
+// The pass above, each node visited once in all: subgames are taken deepest first, and a
+// subgame nested in another enters the outer one's pass as a summary instead of its nodes.
+// Every quantity the recursion carries out of a subgame (the player's value there, its gain,
+// the sums of |payoff|, the bound and the rounding allowances) is the subgame's own, computed
+// with reach 1 at its root, times the reach of that root from the outer one's: the reach of
+// each node inside is that product, and each quantity is a sum of reach-weighted terms, or a
+// maximum of such sums (positively homogeneous). So a chain of a million nested subgames costs
+// a million steps per player, not half a million million. The summaries wait on a stack: the
+// subgames nested directly in the next one taken are on its top, in the order of its scan.
+template <class T, bool kScale>
+class GainWalker {
+ public:
+  GainWalker(const Game& game, const ActionIndex& index, const std::vector<char>& roots, double relative)
+      : game_(game), index_(index), roots_(roots), relative_(relative), np_(game.num_players()),
+        rho_(game.num_nodes()), last_(game.num_nodes()), current_(index.size()),
+        gain_below_(index.size()), magnitude_(kScale ? index.size() : 0),
+        bound_(kScale ? index.size() : 0), error_(kScale ? index.size() : 0) {}
+
+  // Root `r`'s gains for every player, its nested subgames read from the summaries on the
+  // stack (every root in it taken before, deepest first, with `store`). With `store`, their
+  // summaries are replaced by r's own.
+  GainResult<T> Root(NodeId r, const std::vector<T>& behavior, bool store) {
+    GainResult<T> result;
+    const std::size_t np = static_cast<std::size_t>(np_);
+    std::size_t below = frames_.size();  // where r's nested summaries begin, once known
+    for (int p = 0; p < np_; ++p) {
+      Summary own = Pass(r, p, behavior, &below);
+      if (own.gain > result.gain) result.gain = own.gain;
+      if constexpr (kScale) {
+        if (own.bound > result.beyond) result.beyond = own.bound;
+        result.rounding = std::max(result.rounding, relative_ * own.error);
+      }
+      scratch_.resize(np);
+      scratch_[static_cast<std::size_t>(p)] = own;
+    }
+    if (!kScale) result.beyond = result.gain;
+    if (store) {
+      frames_.resize(below);
+      summaries_.resize(below * np);
+      frames_.push_back(r);
+      summaries_.insert(summaries_.end(), scratch_.begin(), scratch_.end());
+    }
+    return result;
+  }
+
+ private:
+  static constexpr std::uint32_t kNone = 0xffffffffu;
+  struct Summary {
+    T value = 0, gain = 0;
+    double magnitude = 0, bound = 0, error = 0;
+  };
+
+  // One player's pass over r's own nodes; *below is set to the first stack frame r reads.
+  Summary Pass(NodeId r, int p, const std::vector<T>& behavior, std::size_t* below) {
+    const Game& game = game_;
+    const NodeId end = game.subtree_end(r);
+    const std::size_t np = static_cast<std::size_t>(np_);
+    Summary root;
+    std::size_t frame = frames_.size();  // the nested subgames met, from the stack's top down
+    region_.clear();
+    rho_[r] = 1;
+    last_[r] = kNone;
+    for (NodeId v = r; v < end;) {
+      if (v != r && roots_[v] && !game.is_terminal(v)) {
+        PARLEY_CHECK(frame > 0 && frames_[frame - 1] == v);
+        --frame;
+        const Summary& s = summaries_[frame * np + static_cast<std::size_t>(p)];
+        const T w = rho_[v];
+        if (w != 0) {
+          Summary scaled;
+          scaled.value = w * s.value;
+          scaled.gain = w * s.gain;
+          if constexpr (kScale) {
+            scaled.magnitude = w * s.magnitude;
+            scaled.bound = w * s.bound;
+            scaled.error = w * s.error;
+          }
+          Add(root, last_[v], scaled);
+        }
+        v = game.subtree_end(v);
+        continue;
+      }
+      region_.push_back(v);
+      if (game.outcome(v) != kNoOutcome && rho_[v] != 0) {
+        const std::uint32_t seq = last_[v];
+        const T pay = rho_[v] * PayoffAs<T>(game, game.outcome(v), p);
+        (seq == kNone ? root.value : current_[seq]) += pay;
+        if constexpr (kScale) (seq == kNone ? root.magnitude : magnitude_[seq]) += std::abs(pay);
+      }
+      if (!game.is_terminal(v)) {
+        const InfosetId h = game.infoset(v);
+        const std::uint32_t first = index_.first(h);
+        const bool own = game.player(v) == p;
+        auto kids = game.children(v);
+        if (own && game.infoset_nodes(h).front() == v)
+          for (std::uint32_t a = 0; a < kids.size(); ++a) {
+            current_[first + a] = 0;
+            gain_below_[first + a] = 0;
+            if constexpr (kScale) magnitude_[first + a] = bound_[first + a] = error_[first + a] = 0;
+          }
+        for (std::uint32_t a = 0; a < kids.size(); ++a) {
+          rho_[kids[a]] = own ? rho_[v] : rho_[v] * behavior[first + a];
+          last_[kids[a]] = own ? first + a : last_[v];
+        }
+      }
+      ++v;
+    }
+    *below = frame;
+    for (std::size_t i = region_.size(); i-- > 0;) {
+      const NodeId v = region_[i];
+      if (game.is_terminal(v) || game.player(v) != p) continue;
+      const InfosetId h = game.infoset(v);
+      if (game.infoset_nodes(h).front() != v) continue;
+      const std::uint32_t first = index_.first(h), k = game.num_actions(h);
+      T value = 0;  // the strategy's value at the set
+      for (std::uint32_t a = 0; a < k; ++a)
+        if (behavior[first + a] != 0) value += behavior[first + a] * current_[first + a];
+      T best = gain_below_[first] + (current_[first] - value);
+      double local = 0, carried = 0, sum = 0, lower = -INFINITY;
+      for (std::uint32_t a = 0; a < k; ++a) {
+        if (a > 0) {
+          T g = gain_below_[first + a] + (current_[first + a] - value);
+          if (g > best) best = g;
+        }
+        if constexpr (kScale) {
+          local = std::max(local, magnitude_[first + a]);
+          carried = std::max(carried, error_[first + a]);
+          sum += magnitude_[first + a];
+          lower = std::max(lower, bound_[first + a] + (current_[first + a] - value));
+        }
+      }
+      // The set's bound, kept where positive (its gain is at least 0 in any case).
+      const double sure = kScale ? std::max(0.0, lower - relative_ * local) : 0.0;
+      Add(root, last_[v], Summary{value, best, sum, sure, carried + local});
+    }
+    return root;
+  }
+
+  // A set's or a nested subgame's sums, to the sequence `seq` leads to, or to the root's
+  // summary when no sequence of the player's in r leads there.
+  void Add(Summary& root, std::uint32_t seq, const Summary& x) {
+    if (seq == kNone) {
+      root.value += x.value;
+      root.gain += x.gain;
+      if constexpr (kScale) {
+        root.magnitude += x.magnitude;
+        root.bound += x.bound;
+        root.error += x.error;
+      }
+      return;
+    }
+    current_[seq] += x.value;
+    gain_below_[seq] += x.gain;
+    if constexpr (kScale) {
+      magnitude_[seq] += x.magnitude;
+      bound_[seq] += x.bound;
+      error_[seq] += x.error;
+    }
+  }
+
+  const Game& game_;
+  const ActionIndex& index_;
+  const std::vector<char>& roots_;
+  const double relative_;
+  const int np_;
+  std::vector<T> rho_;
+  std::vector<std::uint32_t> last_;  // the player's own sequence into a node (kNone: none in r)
+  std::vector<T> current_, gain_below_;
+  // kScale: per sequence, the sum of |reach x payoff| below it, the lower bound on its
+  // gain_below and the rounding allowances summed below it.
+  std::vector<double> magnitude_, bound_, error_;
+  std::vector<NodeId> region_;    // r's own nodes, in preorder
+  std::vector<NodeId> frames_;    // the roots whose summaries wait, deepest on top
+  std::vector<Summary> summaries_;  // num_players per frame
+  std::vector<Summary> scratch_;
+};
+
 template <class T, bool kScale>
 GainResult<T> GainPass(const Game& game, const ActionIndex& index, const std::vector<T>& behavior,
                        const std::vector<char>* roots_in, double relative) {
-  const NodeId n = game.num_nodes();
-  const int np = game.num_players();
   std::vector<char> own_roots;
   if (!roots_in) own_roots = ProperSubgameRoots(game);
   const std::vector<char>& roots = roots_in ? *roots_in : own_roots;
-  std::vector<std::uint32_t> last(n);  // the player's own sequence (flat action) into v
-  std::vector<T> rho(n), current(index.size()), gain_below(index.size());
-  // kScale: per sequence, the sum of |reach x payoff| below it, the lower bound on its
-  // gain_below and the rounding allowances summed below it.
-  std::vector<double> magnitude(kScale ? index.size() : 0), bound(kScale ? index.size() : 0),
-      error(kScale ? index.size() : 0);
-  T worst = 0, worst_beyond = 0;
-  double rounding = 0;
-  std::vector<InfosetId> action_set(index.size());
-  for (InfosetId h = 0; h < game.num_infosets(); ++h)
-    for (std::uint32_t a = 0; a < game.num_actions(h); ++a) action_set[index(h, a)] = h;
-  for (int p = 0; p < np; ++p) {
-    last[0] = kNone;
-    for (NodeId v = 0; v < n; ++v) {
-      if (game.is_terminal(v)) continue;
-      bool own = game.player(v) == p;
-      auto kids = game.children(v);
-      for (std::uint32_t a = 0; a < kids.size(); ++a)
-        last[kids[a]] = own ? index(game.infoset(v), a) : last[v];
-    }
-    for (NodeId r = 0; r < n; ++r) {
-      if (!roots[r] || game.is_terminal(r)) continue;
-      const NodeId end = game.subtree_end(r);
-      // A sequence of this subgame's (its set starts within it), or kNone for one before it.
-      auto inside = [&](std::uint32_t seq) {
-        return seq != kNone && game.infoset_nodes(action_set[seq]).front() >= r;
-      };
-      for (NodeId v = r; v < end; ++v)
-        if (!game.is_terminal(v) && game.player(v) == p) {
-          std::uint32_t first = index.first(game.infoset(v));
-          for (std::uint32_t a = 0; a < game.num_actions(game.infoset(v)); ++a) {
-            current[first + a] = 0;
-            gain_below[first + a] = 0;
-            if constexpr (kScale) magnitude[first + a] = bound[first + a] = error[first + a] = 0;
-          }
-        }
-      rho[r] = 1;
-      for (NodeId v = r; v < end; ++v) {
-        if (game.outcome(v) != kNoOutcome && rho[v] != 0 && inside(last[v])) {
-          current[last[v]] += rho[v] * PayoffAs<T>(game, game.outcome(v), p);
-          if constexpr (kScale) magnitude[last[v]] += std::abs(rho[v] * game.payoff(game.outcome(v), p));
-        }
-        if (game.is_terminal(v)) continue;
-        std::uint32_t first = index.first(game.infoset(v));
-        bool own = game.player(v) == p;
-        auto kids = game.children(v);
-        for (std::uint32_t a = 0; a < kids.size(); ++a)
-          rho[kids[a]] = own ? rho[v] : rho[v] * behavior[first + a];
-      }
-      T root_gain = 0;
-      double root_bound = 0, root_error = 0;
-      for (NodeId v = end; v-- > r;) {
-        if (game.is_terminal(v) || game.player(v) != p) continue;
-        InfosetId h = game.infoset(v);
-        if (game.infoset_nodes(h).front() != v) continue;
-        const std::uint32_t first = index.first(h), k = game.num_actions(h);
-        T value = 0;  // the strategy's value at the set
-        for (std::uint32_t a = 0; a < k; ++a)
-          if (behavior[first + a] != 0) value += behavior[first + a] * current[first + a];
-        T best = gain_below[first] + (current[first] - value);
-        double local = 0, carried = 0, below = 0, lower = -INFINITY;
-        for (std::uint32_t a = 0; a < k; ++a) {
-          if (a > 0) {
-            T g = gain_below[first + a] + (current[first + a] - value);
-            if (g > best) best = g;
-          }
-          if constexpr (kScale) {
-            local = std::max(local, magnitude[first + a]);
-            carried = std::max(carried, error[first + a]);
-            below += magnitude[first + a];
-            lower = std::max(lower, bound[first + a] + (current[first + a] - value));
-          }
-        }
-        // The set's bound, kept where positive (its gain is at least 0 in any case).
-        const double sure = kScale ? std::max(0.0, lower - relative * local) : 0.0;
-        const std::uint32_t parent = last[v];
-        if (inside(parent)) {
-          current[parent] += value;
-          gain_below[parent] += best;
-          if constexpr (kScale) {
-            magnitude[parent] += below;
-            bound[parent] += sure;
-            error[parent] += carried + local;
-          }
-        } else {
-          root_gain += best;
-          if constexpr (kScale) {
-            root_bound += sure;
-            root_error += carried + local;
-          }
-        }
-      }
-      if (root_gain > worst) worst = root_gain;
-      if constexpr (kScale) {
-        if (root_bound > worst_beyond) worst_beyond = root_bound;
-        rounding = std::max(rounding, relative * root_error);
-      }
-    }
+  GainWalker<T, kScale> walker(game, index, roots, relative);
+  GainResult<T> worst;
+  for (NodeId r = game.num_nodes(); r-- > 0;) {
+    if (!roots[r] || game.is_terminal(r)) continue;
+    const GainResult<T> g = walker.Root(r, behavior, /*store=*/true);
+    if (g.gain > worst.gain) worst.gain = g.gain;
+    if (g.beyond > worst.beyond) worst.beyond = g.beyond;
+    worst.rounding = std::max(worst.rounding, g.rounding);
   }
-  return {worst, kScale ? worst_beyond : worst, rounding};
+  return worst;
 }
 
 }  // namespace
@@ -178,6 +264,31 @@ template <class T>
 T MaxSubgameGain(const Game& game, const ActionIndex& index, const std::vector<T>& behavior,
                  const std::vector<char>* roots) {
   return GainPass<T, false>(game, index, behavior, roots, 0).gain;
+}
+
+struct SubgameGainChecker::Impl {
+  Impl(const Game& game, const ActionIndex& index, const std::vector<char>& roots, double relative)
+      : game(game), roots(roots), walker(game, index, roots, relative), next(game.num_nodes()) {}
+  const Game& game;
+  const std::vector<char>& roots;
+  GainWalker<double, true> walker;
+  NodeId next;  // the roots from here on are summarised
+};
+
+SubgameGainChecker::SubgameGainChecker(const Game& game, const ActionIndex& index,
+                                       const std::vector<char>& roots, double relative)
+    : impl_(std::make_unique<Impl>(game, index, roots, relative)) {}
+SubgameGainChecker::~SubgameGainChecker() = default;
+
+GainCheck SubgameGainChecker::Check(NodeId r, const std::vector<double>& trial,
+                                    const std::vector<double>& settled) {
+  Impl& m = *impl_;
+  PARLEY_CHECK(r < m.next && m.roots[r]);
+  for (NodeId s = m.next; s-- > r + 1;)
+    if (m.roots[s] && !m.game.is_terminal(s)) m.walker.Root(s, settled, /*store=*/true);
+  m.next = r + 1;
+  const GainResult<double> g = m.walker.Root(r, trial, /*store=*/false);
+  return {g.gain, g.beyond, g.rounding};
 }
 
 GainCheck CheckSubgameGain(const Game& game, const ActionIndex& index, const std::vector<double>& behavior,

@@ -8,9 +8,11 @@
 // player's information sets bottom-up, taking at each set the action whose sequence collects
 // the most (its own payoffs plus the best values of the sets that follow it). The gain is that
 // best value minus what the profile gives the player in the subgame. Cost: O(size of the
-// subgame) per player and subgame.
+// subgame's own nodes) per player and subgame: a subgame nested in another enters the outer
+// one's pass as a summary of its nodes, so the whole check visits each node once per player.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "solver/equilibrium/profile.h"
@@ -48,6 +50,27 @@ struct GainCheck {
 GainCheck CheckSubgameGain(const model::Game& game, const ActionIndex& index,
                            const std::vector<double>& behavior, const std::vector<char>* roots,
                            double relative);
+
+// CheckSubgameGain for one subgame at a time, for a solver that takes the subgames deepest
+// first (in reverse preorder of their roots): Check(r, ...) gives subgame r's own check (the
+// roots as marked in `roots`, and the same `relative`), each subgame nested in it read from
+// `settled`, the behaviour the solver has fixed there, which must not change afterwards. The
+// calls go to roots in decreasing order (several calls for one root are allowed), so that
+// each subgame is summarised once: the checks of all the subgames of a chain cost its length,
+// not its square. The game, the index and `roots` must outlive the checker.
+class SubgameGainChecker {
+ public:
+  SubgameGainChecker(const model::Game& game, const ActionIndex& index, const std::vector<char>& roots,
+                     double relative);
+  ~SubgameGainChecker();
+  SubgameGainChecker(const SubgameGainChecker&) = delete;
+  SubgameGainChecker& operator=(const SubgameGainChecker&) = delete;
+  GainCheck Check(model::NodeId r, const std::vector<double>& trial, const std::vector<double>& settled);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 extern template std::vector<double> NodeValuesAs<double>(const model::Game&, const ActionIndex&,
                                                          const std::vector<double>&);
