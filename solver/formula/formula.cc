@@ -201,9 +201,10 @@ double Fold(const FunctionInfo& f, const double* args) {
   switch (f.fn) {
     case Fn::kNeg: return -args[0];
     case Fn::kPlus: return args[0];
-    case Fn::kNot: return Not(args[0]);
+    // A decision on a NaN is NaN (Interpret's rule).
+    case Fn::kNot: return std::isnan(args[0]) ? args[0] : Not(args[0]);
     case Fn::kMod: return Mod(args[0], args[1]);
-    case Fn::kIf: return IfThenElse(args[0], args[1], args[2]);
+    case Fn::kIf: return std::isnan(args[0]) ? args[0] : IfThenElse(args[0], args[1], args[2]);
     default: break;
   }
   if (f.call1) return f.call1(args[0]);
@@ -574,6 +575,10 @@ class Compiler {
         case Op::kPow: r = Pow(a, b); break;
         default: return false;
       }
+      // A comparison or a logical operator of a NaN: NaN (Interpret's rule).
+      const bool decides = op == Op::kAnd || op == Op::kOr || op == Op::kLt || op == Op::kGt || op == Op::kLe ||
+                           op == Op::kGe || op == Op::kNe || op == Op::kEq;
+      if (decides && (std::isnan(a) || std::isnan(b))) r = std::numeric_limits<double>::quiet_NaN();
       x.add = r;
       rpn_.pop_back();
       return true;
@@ -929,6 +934,9 @@ struct Degrees {
   void Pop() { --d; }
 };
 
+// Whether a comparison of a and b reads a NaN.
+inline bool Unordered(double a, double b) { return std::isnan(a) || std::isnan(b); }
+
 // Runs a compiled formula as muparser runs its bytecode: the same operations on the same
 // values in the same order, telling `track` what each does. The top of the value stack lives
 // in a register (`tos`), the values below it in `stack`, so that a chain of operations on the
@@ -944,6 +952,9 @@ bool Interpret(const std::vector<detail::Instruction>& program, const double* va
   const detail::Instruction* end = base + program.size();
   double* sp = stack;  // the value below the top; sp == stack + 1 when one value is held
   double tos = 0;      // the top
+  // A comparison, a logical operator or a condition that read a NaN: the value is NaN, not
+  // what the branch or the 0 or 1 would make of it (muparser's comparisons give 0 or 1).
+  bool undecided = false;
   auto push = [&](double v) {
     *++sp = tos;
     tos = v;
@@ -976,40 +987,41 @@ bool Interpret(const std::vector<detail::Instruction>& program, const double* va
       case Op::kMul: tos = *sp-- * tos; track.Product(); break;
       case Op::kDiv: tos = *sp-- / tos; track.Quotient(); break;
       case Op::kPow: tos = Pow(*sp--, tos); track.Other(); break;
-      case Op::kLt: tos = *sp-- < tos; track.Other(); break;
-      case Op::kGt: tos = *sp-- > tos; track.Other(); break;
-      case Op::kLe: tos = *sp-- <= tos; track.Other(); break;
-      case Op::kGe: tos = *sp-- >= tos; track.Other(); break;
-      case Op::kEq: tos = *sp-- == tos; track.Other(); break;
-      case Op::kNe: tos = *sp-- != tos; track.Other(); break;
+      case Op::kLt: undecided |= Unordered(*sp, tos); tos = *sp-- < tos; track.Other(); break;
+      case Op::kGt: undecided |= Unordered(*sp, tos); tos = *sp-- > tos; track.Other(); break;
+      case Op::kLe: undecided |= Unordered(*sp, tos); tos = *sp-- <= tos; track.Other(); break;
+      case Op::kGe: undecided |= Unordered(*sp, tos); tos = *sp-- >= tos; track.Other(); break;
+      case Op::kEq: undecided |= Unordered(*sp, tos); tos = *sp-- == tos; track.Other(); break;
+      case Op::kNe: undecided |= Unordered(*sp, tos); tos = *sp-- != tos; track.Other(); break;
       case Op::kAddVar: tos += values[in->arg]; track.SumSlot(in->arg); break;
       case Op::kSubVar: tos -= values[in->arg]; track.SumSlot(in->arg); break;
       case Op::kMulVar: tos *= values[in->arg]; track.ProductSlot(in->arg); break;
       case Op::kDivVar: tos /= values[in->arg]; track.QuotientSlot(in->arg); break;
-      case Op::kLtVar: tos = tos < values[in->arg]; track.OtherSlot(in->arg); break;
-      case Op::kGtVar: tos = tos > values[in->arg]; track.OtherSlot(in->arg); break;
-      case Op::kLeVar: tos = tos <= values[in->arg]; track.OtherSlot(in->arg); break;
-      case Op::kGeVar: tos = tos >= values[in->arg]; track.OtherSlot(in->arg); break;
-      case Op::kEqVar: tos = tos == values[in->arg]; track.OtherSlot(in->arg); break;
-      case Op::kNeVar: tos = tos != values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kLtVar: undecided |= Unordered(tos, values[in->arg]); tos = tos < values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kGtVar: undecided |= Unordered(tos, values[in->arg]); tos = tos > values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kLeVar: undecided |= Unordered(tos, values[in->arg]); tos = tos <= values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kGeVar: undecided |= Unordered(tos, values[in->arg]); tos = tos >= values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kEqVar: undecided |= Unordered(tos, values[in->arg]); tos = tos == values[in->arg]; track.OtherSlot(in->arg); break;
+      case Op::kNeVar: undecided |= Unordered(tos, values[in->arg]); tos = tos != values[in->arg]; track.OtherSlot(in->arg); break;
       case Op::kAddConst: tos += in->add; break;
       case Op::kSubConst: tos -= in->add; break;
       case Op::kMulConst: tos *= in->add; break;
       case Op::kDivConst: tos /= in->add; break;
-      case Op::kLtConst: tos = tos < in->add; track.OtherUnary(); break;
-      case Op::kGtConst: tos = tos > in->add; track.OtherUnary(); break;
-      case Op::kLeConst: tos = tos <= in->add; track.OtherUnary(); break;
-      case Op::kGeConst: tos = tos >= in->add; track.OtherUnary(); break;
-      case Op::kEqConst: tos = tos == in->add; track.OtherUnary(); break;
-      case Op::kNeConst: tos = tos != in->add; track.OtherUnary(); break;
-      case Op::kAnd: tos = *sp-- != 0 && tos != 0; track.Other(); break;
-      case Op::kOr: tos = *sp-- != 0 || tos != 0; track.Other(); break;
+      case Op::kLtConst: undecided |= Unordered(tos, in->add); tos = tos < in->add; track.OtherUnary(); break;
+      case Op::kGtConst: undecided |= Unordered(tos, in->add); tos = tos > in->add; track.OtherUnary(); break;
+      case Op::kLeConst: undecided |= Unordered(tos, in->add); tos = tos <= in->add; track.OtherUnary(); break;
+      case Op::kGeConst: undecided |= Unordered(tos, in->add); tos = tos >= in->add; track.OtherUnary(); break;
+      case Op::kEqConst: undecided |= Unordered(tos, in->add); tos = tos == in->add; track.OtherUnary(); break;
+      case Op::kNeConst: undecided |= Unordered(tos, in->add); tos = tos != in->add; track.OtherUnary(); break;
+      case Op::kAnd: undecided |= Unordered(*sp, tos); tos = *sp-- != 0 && tos != 0; track.Other(); break;
+      case Op::kOr: undecided |= Unordered(*sp, tos); tos = *sp-- != 0 || tos != 0; track.Other(); break;
       case Op::kNeg: tos = -tos; break;
-      case Op::kNot: tos = Not(tos); track.OtherUnary(); break;
+      case Op::kNot: undecided |= std::isnan(tos); tos = Not(tos); track.OtherUnary(); break;
       case Op::kCall1: tos = in->call1(tos); track.OtherUnary(); break;
       case Op::kCall2: tos = in->call2(*sp--, tos); track.Other(); break;
       case Op::kSelect: {
         const double condition = sp[-1], first = sp[0];
+        undecided |= std::isnan(condition);
         sp -= 2;
         track.Select(condition != 0);
         tos = IfThenElse(condition, first, tos);
@@ -1042,6 +1054,7 @@ bool Interpret(const std::vector<detail::Instruction>& program, const double* va
         if (!track.Branchable()) return false;
         track.Pop();
         const double condition = tos;
+        undecided |= std::isnan(condition);
         tos = *sp--;
         if (condition == 0) in = base + in->arg - 1;
         break;
@@ -1063,13 +1076,14 @@ bool Interpret(const std::vector<detail::Instruction>& program, const double* va
         if (!track.Branchable()) return false;
         track.Pop();
         const double a = values[in->left], b = with_name ? values[in->right] : in->add;
+        undecided |= Unordered(a, b);
         const bool equal = in->op == Op::kIfEqVar || in->op == Op::kIfEqConst;
         if ((a == b) != equal) in = base + in->arg - 1;
         break;
       }
     }
   }
-  *result = tos;
+  *result = undecided ? std::numeric_limits<double>::quiet_NaN() : tos;
   return true;
 }
 
@@ -1447,7 +1461,8 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
     if (compiler.Compile(e->code_, program)) {
       std::vector<double> stack(program.size() + 1);
       double ours = compiler::RunProgram(program, values, stack.data());
-      if (compiler::SameBits(ours, reference)) {
+      // (Where a comparison or a condition reads a NaN the bytecode gives NaN, muparser 0 or 1.)
+      if (compiler::SameBits(ours, reference) || std::isnan(ours)) {
         e->program_ = std::move(program);
         e->control_ = compiler::ControlSlots(e->program_);
         longest_program_ = std::max(longest_program_, e->program_.size());

@@ -26,6 +26,9 @@
 // 2*(3*x+1)) at a fraction of muparser's per-call cost. A formula the
 // bytecode does not cover (an assignment, several comma-separated results) is evaluated by
 // muparser itself, as is one whose bytecode disagreed with muparser when it was compiled.
+// One difference on purpose: where a comparison, `and`, `or`, `not` or a condition reads a NaN,
+// the bytecode's value is NaN (muparser's is 0 or 1, or the branch a non-zero condition takes),
+// so that a value that is not a number never turns into one.
 #pragma once
 
 #include <cstddef>

@@ -544,14 +544,25 @@ class Expander {
           vars_[impl_.repeats[in.index].var_slot] = in.value;
           ++pc;
           continue;
-        case Instruction::Op::kWhile:
-          pc = Eval(*impl_.repeats[in.index].while_condition) != 0 ? pc + 1 : in.jump;
+        case Instruction::Op::kWhile: {
+          const Expression& condition = *impl_.repeats[in.index].while_condition;
+          const double go_on = Eval(condition);
+          if (std::isnan(go_on))
+            throw ValidationError(condition.where(), "the 'while' of this repeat block is not a number (it reads "
+                                                     "a value that is not, such as 0/0) " + History());
+          pc = go_on != 0 ? pc + 1 : in.jump;
           continue;
+        }
         case Instruction::Op::kStage:
           break;
       }
       const StageDef& def = impl_.stages[in.index];
-      if (def.condition && Eval(*def.condition) == 0) {
+      const double play = def.condition ? Eval(*def.condition) : 1.0;
+      if (std::isnan(play))
+        throw ValidationError(def.condition->where(), "the condition of stage '" + StageName(pc) +
+                                                          "' is not a number (it reads a value that is not, "
+                                                          "such as 0/0) " + History());
+      if (play == 0) {
         vars_[def.var_slot] = 0;
         if (def.kind != StageKind::kCompute) history_.push_back({pc, -1, 0});
         ++pc;
@@ -1224,6 +1235,13 @@ class Expander {
       c.value = [this, at = &context](const std::vector<double>& values) {
         SetIssues(*at->def, values);
         const double lhs = Eval(*at->constraint->lhs), rhs = Eval(*at->constraint->rhs);
+        // Every comparison with NaN is false: the agreement would be cut without a word and
+        // the talks said to fail.
+        if (std::isnan(lhs) || std::isnan(rhs))
+          throw ValidationError(at->constraint->where, "the constraint '" + at->constraint->text +
+                                                           "' is not a number for some agreement (it reads a value "
+                                                           "that is not, such as 0/0) " + History() +
+                                                           "; a constraint must be a number for every agreement");
         return at->constraint->less ? lhs - rhs : rhs - lhs;
       };
     }

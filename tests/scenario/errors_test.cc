@@ -80,6 +80,60 @@ TEST_SUITE("scenario errors") {
                  "action labels");
   }
 
+  TEST_CASE("a condition, a 'while', a decision in a payoff or a constraint that is not a number") {
+    // A comparison with NaN is false and NaN as a condition non-zero: each would become a
+    // number (a stage played, a loop stopped, a branch taken, every agreement cut) and the
+    // game solved on it.
+    const std::string zero = std::string(kHead) + "parameters: {z: 0}\n";  // lines 1-2
+    CHECK(ErrorOf(zero +
+                  "stages:\n"
+                  "  - name: x\n"
+                  "    player: A\n"
+                  "    condition: z / z > 0 or z == 0\n"  // line 6
+                  "    actions: [l, r]\n"
+                  "payoffs:\n"
+                  "  A: 1\n"
+                  "  B: 0\n") ==
+          "s.yaml:6:16: the condition of stage 'x' is not a number (it reads a value that is not, such as "
+          "0/0) at the start (before any choice)");
+    CHECK(ErrorOf(zero +
+                  "stages:\n"
+                  "  - repeat:\n"
+                  "      for: round\n"
+                  "      to: 3\n"
+                  "      while: z / z > 0 or round == 1\n"  // line 7
+                  "      stages:\n"
+                  "        - name: x\n"
+                  "          player: A\n"
+                  "          actions: [l, r]\n"
+                  "payoffs:\n"
+                  "  A: 1\n"
+                  "  B: 0\n")
+              .rfind("s.yaml:7:14: the 'while' of this repeat block is not a number", 0) == 0);
+    CHECK(ErrorOf(zero +
+                  "stages:\n"
+                  "  - name: x\n"
+                  "    player: A\n"
+                  "    actions: [l, r]\n"
+                  "payoffs:\n"
+                  "  A: if(z / z > 1, 5, 1) + (x == l)\n"  // line 8
+                  "  B: 0\n")
+              .rfind("s.yaml:8:6: the payoff of A is nan", 0) == 0);
+    CHECK(ErrorOf(zero +
+                  "stages:\n"
+                  "  - name: deal\n"
+                  "    bargain:\n"
+                  "      issues:\n"
+                  "        price: {from: 0, to: 10}\n"
+                  "      constraints:\n"
+                  "        - price <= 0 / z\n"  // line 9
+                  "      disagreement: [0, 0]\n"
+                  "payoffs:\n"
+                  "  A: if(deal == agree, price, 0)\n"
+                  "  B: if(deal == agree, 10 - price, 0)\n")
+              .rfind("s.yaml:9:11: the constraint 'price <= 0 / z' is not a number for some agreement", 0) == 0);
+  }
+
   TEST_CASE("syntax error in a formula points at the token") {
     std::string msg = ErrorOf(std::string(kHead) +
                               "stages:\n"
