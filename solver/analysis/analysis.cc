@@ -50,6 +50,19 @@ double ParseValue(const std::string& text, const std::string& what) {
 
 }  // namespace
 
+double Axis::At(std::size_t i) const {
+  if (n == 1 || i == 0) return lo;
+  if (i + 1 >= n) return hi;
+  auto decimal = [](double value) {  // the shortest decimal that reads back as `value`
+    Number written;
+    if (Number::Parse(FormatDouble(value), &written)) return written.ToRational();
+    return ExactRational(value);
+  };
+  const Rational a = decimal(lo), b = decimal(hi);
+  const Rational point = a + (b - a) * Rational(mpz_class(i)) / Rational(mpz_class(n - 1));
+  return std::min(hi, ToDouble(point));
+}
+
 Axis ParseAxis(const Model& model, const std::string& text, std::size_t default_n) {
   auto eq = text.find('=');
   if (eq == std::string::npos)

@@ -88,13 +88,11 @@ struct Axis {
   std::size_t parameter = 0;
   double lo = 0, hi = 1;
   std::size_t n = 11;
-  // The i-th of n evenly spaced points: LO and HI exactly at the ends (lo + (hi - lo) x 1 can
-  // round past HI, and so past the parameter's range), and never past HI in between.
-  double At(std::size_t i) const {
-    if (n == 1 || i == 0) return lo;
-    if (i + 1 >= n) return hi;
-    return std::min(hi, lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(n - 1));
-  }
+  // The i-th of n evenly spaced points: LO and HI exactly at the ends, and in between the
+  // double nearest to the point computed exactly from the decimals LO and HI are written as
+  // (0.05:0.95:5's middle point is 0.5, not 0.49999999999999994 as in doubles, so a switch at
+  // p >= 0.5 is where the row printed as 0.5 says), never past HI.
+  double At(std::size_t i) const;
 };
 // Parses "NAME=LO:HI:N" (N >= 2, or N omitted when `default_n` > 0); checks the model's
 // range. Throws parley::Error.

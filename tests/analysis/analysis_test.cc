@@ -207,6 +207,20 @@ TEST_SUITE("analysis") {
     CHECK(b.At(1) == 0.08 + 0.92 * 1 / 5);
   }
 
+  TEST_CASE("a grid's points are the decimals between the decimals written") {
+    // In doubles, 0.05 + (0.95 - 0.05) x 2 / 4 = 0.49999999999999994 and 0.1 + 0.6 x 2 / 6 =
+    // 0.30000000000000004: a row printed as 0.5 would be evaluated just below a switch at
+    // p >= 0.5. Exactly: 1/20 + (19/20 - 1/20) x 2/4 = 1/2 and 1/10 + (7/10 - 1/10) x 2/6 = 3/10.
+    Axis a;
+    a.lo = 0.05, a.hi = 0.95, a.n = 5;
+    CHECK(a.At(2) == 0.5);
+    CHECK(a.At(1) == 0.275);
+    CHECK(a.At(3) == 0.725);
+    Axis b;
+    b.lo = 0.1, b.hi = 0.7, b.n = 7;
+    for (std::size_t i = 0; i < b.n; ++i) CHECK(b.At(i) == std::stod("0." + std::to_string(i + 1)));
+  }
+
   TEST_CASE("value statistics: equal values have that mean and no spread; a known spread") {
     MonteCarloResult r;
     r.value_names = {"constant", "offset", "missing"};
