@@ -466,12 +466,20 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
     for (std::size_t i = 0; i < n; ++i) direction[i] = ideal[i] - d[i];
     internal::HullLp ray = internal::OptimizeOverHull(points, d, direction, {}, {}, 0.0);
     if (!ray.feasible) return false;
-    solution.payoffs.assign(n, 0);
-    for (std::size_t j = 0; j < ray.lambda.size(); ++j)
-      for (std::size_t i = 0; i < n; ++i) solution.payoffs[i] += ray.lambda[j] * points[j][i];
-    solution.method = "LP: farthest point towards the ideal point over single packages, per package";
     entry->score = ray.t;
-    lottery = ray.lambda;
+    if (ray.t > 0) {
+      // The exit can be only weakly Pareto-optimal within the package (another point pays
+      // one player more and the others the same): refined as over the whole set.
+      solution = internal::RayExitRefined(points, d, direction, concept_kind);
+      solution.method = "farthest point towards the ideal point over single packages, per package: " + solution.method;
+      lottery = std::move(solution.lottery);
+    } else {
+      solution.payoffs.assign(n, 0);
+      for (std::size_t j = 0; j < ray.lambda.size(); ++j)
+        for (std::size_t i = 0; i < n; ++i) solution.payoffs[i] += ray.lambda[j] * points[j][i];
+      solution.method = "LP: farthest point towards the ideal point over single packages, per package";
+      lottery = ray.lambda;
+    }
   } else {
     // beats_d: the package's best equal gain over d, each player's relative to its magnitude
     // over the whole hull, exceeds 1e-9. SolveOutcomes needs it above 1e-12 relative to the
@@ -536,8 +544,11 @@ void BestPackage(std::span<const PackageEntry> entries, Concept concept_kind, co
   for (std::size_t t = 1; t < tied.size(); ++t) {
     double a = tied[t]->score, b = tied[chosen]->score;
     double rounding = 1e-15 * std::max({1.0, std::abs(a), std::abs(b)});
-    const double total_tol = info.ties_by_nash_product ? 1e-12 * std::max(1.0, std::abs(total(tied[chosen]->solution)))
-                                                       : 1e-12 * units;
+    // (A product of 0, log -inf, is beaten by any positive one: the tolerance stays finite.)
+    const double chosen_total = total(tied[chosen]->solution);
+    const double total_tol =
+        info.ties_by_nash_product ? 1e-12 * std::max(1.0, std::isfinite(chosen_total) ? std::abs(chosen_total) : 0.0)
+                                  : 1e-12 * units;
     bool more_total = total(tied[t]->solution) > total(tied[chosen]->solution) + total_tol;
     // Utilitarian: within the tolerance the Nash product decides (the sum is flat along a
     // face). Nash (its weighted product), KS and egalitarian: a real difference in the score.

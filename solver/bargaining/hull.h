@@ -33,6 +33,12 @@ HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
                         double sum_min = -std::numeric_limits<double>::infinity(),
                         const Vector& sum_weights = {});
 
+// Where the ray from d along `direction` leaves the hull of `points`, refined to a Pareto-
+// optimal point where that exit is only weakly so (the Kalai-Smorodinsky and egalitarian
+// step: a closed form for two players, linear programmes for more; outcomes.cc). The ray must
+// leave at t > 0.
+Solution RayExitRefined(const std::vector<Vector>& points, const Vector& d, const Vector& direction, Concept c);
+
 // Each player's magnitude: the largest |payoff| among the points and d for that player
 // (kMinMagnitude when all are 0). The solvers' tolerances are relative to it, player by
 // player, so that no player's payoffs are judged in another's units.

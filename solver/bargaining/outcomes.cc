@@ -663,8 +663,11 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
   for (std::size_t j : tied) {
     const double a = scores[j], b = scores[best];
     const double rounding = 1e-15 * std::max(unit(j, a), unit(best, b));
-    const double total_tolerance = info.ties_by_nash_product ? 1e-12 * std::max(1.0, std::abs(total(best)))
-                                                            : 1e-12 * units;
+    // (A product of 0, log -inf, is beaten by any positive one: the tolerance stays finite.)
+    const double best_total = total(best);
+    const double total_tolerance =
+        info.ties_by_nash_product ? 1e-12 * std::max(1.0, std::isfinite(best_total) ? std::abs(best_total) : 0.0)
+                                  : 1e-12 * units;
     const bool more_total = total(j) > total(best) + total_tolerance;
     const bool better = info.ties_by_nash_product ? more_total : a > b + rounding || (a >= b - rounding && more_total);
     if (better) best = j;
@@ -1186,5 +1189,11 @@ Result SolveOutcomes(const OutcomeSet& set, const Vector& d, const Request& requ
   }
   return result;
 }
+
+namespace internal {
+Solution RayExitRefined(const std::vector<Vector>& points, const Vector& d, const Vector& direction, Concept c) {
+  return RaySolution(OutcomeSet{points, true}, d, direction, c);
+}
+}  // namespace internal
 
 }  // namespace parley::bargaining

@@ -390,4 +390,19 @@ TEST_SUITE("bargaining at any scale") {
       CHECK(Near(util.payoffs[1], 2 * unit));
     }
   }
+
+  TEST_CASE("pure utilitarian tie: the larger Nash product wins, whichever is listed first") {
+    // Sums 4 + 0 = 1 + 3 = 4: a tie. Products over d = 0: 4 x 0 = 0 and 1 x 3 = 3, so (1, 3).
+    // Listed with (4, 0) first, its product 0 (log -inf) once made the tolerance infinite.
+    for (const std::vector<Vector>& outcomes : {std::vector<Vector>{{4, 0}, {1, 3}}, std::vector<Vector>{{1, 3}, {4, 0}}}) {
+      Solution util = SolveOutcomes(OutcomeSet{outcomes, false}, kOrigin, Concept::kUtilitarian);
+      CHECK(util.payoffs == Vector{1, 3});
+      CHECK(util.ties.size() == 2);
+    }
+    // From d = (5, 3): (12, 0) and (9, 3) give someone no gain (product 0); (6, 6) gives (1, 3),
+    // product 3; all sum to 12.
+    Solution util = SolveOutcomes(OutcomeSet{{{12, 0}, {9, 3}, {6, 6}, {6, 6}, {12, 0}}, false}, Vector{5, 3},
+                                  Concept::kUtilitarian);
+    CHECK(util.payoffs == Vector{6, 6});
+  }
 }

@@ -119,6 +119,30 @@ payoffs:
     CHECK(err.find("the breakdown probability is 2") != std::string::npos);
     CHECK(err.find("test.yaml:") == 0);
   }
+  TEST_CASE("Kalai-Smorodinsky over single packages: a weakly Pareto-optimal exit is refined") {
+    // Package p0 pays (1, 1 - x) for x in [0, 1], p1 pays (2, 0.1). Ideal over single
+    // packages (2, 1); the ray t (2, 1) leaves p0 at t = 1/2, the point (1, 0.5) (x = 0.5), and
+    // p1 at t = min(2/2, 0.1/1) = 0.1: p0. But (1, 0.5) is only weakly Pareto-optimal in p0:
+    // x = 0 pays (1, 1). KS is (1, 1) at x = 0 (as with lotteries and in `parley bargain`).
+    auto e = Read(R"(title: ks per package
+players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        pkg: {options: [p0, p1]}
+        x: {from: 0, to: 1}
+      solution: kalai_smorodinsky
+      lotteries: false
+      disagreement: [0, 0]
+payoffs:
+  A: if(deal == agree, if(pkg == p0, 1, 2), 0)
+  B: if(deal == agree, if(pkg == p0, 1 - x, 0.1), 0)
+)");
+    REQUIRE(e->bargains.size() == 1);
+    CHECK(Payoffs(*e) == std::vector<double>{1, 1});
+    CHECK(e->bargains[0].step.issue_values[1] == 0);
+  }
 }
 
 // The case study. The values below follow from the scenario's defaults by hand:
