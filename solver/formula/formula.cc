@@ -1378,6 +1378,54 @@ const std::vector<std::string>& FunctionNames() {
   return names;
 }
 
+// Where the second of two comparisons that share an operand without parentheses begins
+// (`2 < x < 8`, `a == b == c`, `a < b == c`): muparser reads them left to right, as C does,
+// which is never what such a formula means. npos when there is none. Comparisons separated by
+// and, or, &&, ||, a comma, ? or :, or inside their own parentheses, are separate.
+static std::size_t ChainedComparison(std::string_view text) {
+  std::vector<char> seen{0};  // per parenthesis depth: a comparison since the last separator
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t j = i;
+      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
+      const std::string_view word = text.substr(i, j - i);
+      if (word == "and" || word == "or") seen.back() = 0;
+      i = j;
+      continue;
+    }
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {  // a number, exponent included
+      std::size_t j = i + 1;
+      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '.' ||
+                                 ((text[j] == '+' || text[j] == '-') && (text[j - 1] == 'e' || text[j - 1] == 'E'))))
+        ++j;
+      i = j;
+      continue;
+    }
+    const char next = i + 1 < text.size() ? text[i + 1] : '\0';
+    std::size_t width = 0;
+    if ((c == '<' || c == '>' || c == '=' || c == '!') && next == '=')
+      width = 2;
+    else if (c == '<' || c == '>')
+      width = 1;
+    if (width > 0) {
+      if (seen.back()) return i;
+      seen.back() = 1;
+      i += width;
+      continue;
+    }
+    if (c == '(') {
+      seen.push_back(0);
+    } else if (c == ')') {
+      if (seen.size() > 1) seen.pop_back();
+    } else if (c == ',' || c == '?' || c == ':' || ((c == '&' || c == '|') && next == c)) {
+      seen.back() = 0;
+    }
+    ++i;
+  }
+  return std::string_view::npos;
+}
+
 bool IsReservedName(std::string_view name) {
   static const std::vector<std::string> words{"and", "or", "not", "true", "false", "_pi", "_e"};
   const auto& functions = FunctionNames();
@@ -1422,6 +1470,12 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
   if (trimmed.empty())
     throw CompileError(e->where_, "empty formula; write a number or an expression",
                        CompileError::Problem::kEmpty, "", "");
+  if (const std::size_t at = ChainedComparison(original); at != std::string::npos)
+    throw CompileError(Offset(e->where_, original, at),
+                       "chained comparison in formula '" + TruncateForMessage(trimmed, 80) +
+                           "': a < b < c compares (a < b), which is 0 or 1, with c; write each "
+                           "comparison on its own, joined by and (a < b and b < c)",
+                       CompileError::Problem::kSyntax, "", "");
   std::string code = Substitute(original);
   double* values = scratch_.get();
   try {

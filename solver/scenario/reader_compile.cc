@@ -19,6 +19,13 @@ void Reader::AddSymbols() {
     if (label_value.count(label)) continue;
     double value = static_cast<double>(label_value.size() + 1);
     label_value[label] = value;
+    // `true` and `false` are 1 and 0 in formulas: `x == true` would compare a choice with the
+    // number 1 (the first label's), not with this action.
+    if (label == "true" || label == "false")
+      throw ValidationError(At(node), "action label '" + label + "' is a word of formulas (" + label +
+                                          " is " + (label == "true" ? "1" : "0") +
+                                          " there), so a formula could not name this action; "
+                                          "choose another label, such as 'yes' or 'no'");
     if (!IsIdentifier(label) || IsReserved(label)) continue;
     auto it = names_.find(label);
     if (it != names_.end())
@@ -43,7 +50,18 @@ void Reader::AddParameterSymbols() {
 
 const Expression* Reader::Compile(const YAML::Node& node, const std::string& what) {
   std::string text = Scalar(node, what);
-  return impl_.formulas.Add(text, TextAt(node));
+  try {
+    return impl_.formulas.Add(text, TextAt(node));
+  } catch (const formula::CompileError& e) {
+    // An action label that is also a word of formulas (a function such as max) is no name
+    // there: say so rather than call a label of the file undefined.
+    if (e.problem() == formula::CompileError::Problem::kUnknownName && label_value_.count(e.token()) &&
+        IsReserved(e.token()))
+      throw ValidationError(e.where(), "'" + e.token() + "' in formula '" + TruncateForMessage(text, 80) +
+                                           "' is an action label, but also a word of formulas (a function or "
+                                           "an operator), so a formula cannot name it; rename the action");
+    throw;
+  }
 }
 
 Formula Reader::CompileFormula(const YAML::Node& node, const std::string& what) {

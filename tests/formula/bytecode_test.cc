@@ -163,7 +163,7 @@ TEST_SUITE("formula") {
     CHECK(Value("-7 % 3") == -1);        // fmod keeps the dividend's sign
     CHECK(Value("2 + 3 * 4 ^ 2") == 50);  // 2 + 3 * 16
     CHECK(Value("1 || 0 && 0") == 1);    // && binds tighter: 1 || (0 && 0)
-    CHECK(Value("1 < 2 == 1") == 1);     // comparisons left to right: (1 < 2) == 1
+    CHECK(Value("(1 < 2) == 1") == 1);   // a comparison is 0 or 1 (a chain without parentheses is refused)
     CHECK(Value("2 * -3") == -6);
     CHECK(Value("1 ? 2 : 0 ? 3 : 4") == 2);
     CHECK(Value("0 ? 2 : 0 ? 3 : 4") == 4);  // the else branch nests: 0 ? 2 : (0 ? 3 : 4)

@@ -134,6 +134,54 @@ TEST_SUITE("scenario errors") {
               .rfind("s.yaml:9:11: the constraint 'price <= 0 / z' is not a number for some agreement", 0) == 0);
   }
 
+  TEST_CASE("a chained comparison, and action labels that are words of formulas") {
+    // `2 < offer < 8` is (2 < offer) < 8, always true: the condition would never skip.
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - name: offer\n"
+                  "    player: A\n"
+                  "    actions: {from: 0, to: 10}\n"
+                  "  - name: respond\n"
+                  "    player: B\n"
+                  "    condition: 2 < offer < 8\n"  // line 8
+                  "    actions: [accept, reject]\n"
+                  "payoffs:\n"
+                  "  A: 10 - offer\n"
+                  "  B: offer\n")
+              .rfind("s.yaml:8:26: chained comparison in formula '2 < offer < 8'", 0) == 0);
+    // Separated, or in parentheses: accepted.
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - name: offer\n"
+                  "    player: A\n"
+                  "    actions: {from: 0, to: 10}\n"
+                  "payoffs:\n"
+                  "  A: if(2 < offer and offer < 8, 1, 0) + ((offer < 3) == 1) + min(offer < 2, offer > 1)\n"
+                  "  B: offer\n") == "");
+    // `x == true` would compare the choice with 1, the first label's number.
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - name: x\n"
+                  "    player: A\n"
+                  "    actions: [false, true]\n"  // line 5
+                  "payoffs:\n"
+                  "  A: if(x == true, 2, 1)\n"
+                  "  B: 0\n") ==
+          "s.yaml:5:15: action label 'false' is a word of formulas (false is 0 there), so a formula could "
+          "not name this action; choose another label, such as 'yes' or 'no'");
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - name: x\n"
+                  "    player: A\n"
+                  "    actions: [min, max]\n"
+                  "payoffs:\n"
+                  "  A: if(x == max, 2, 1)\n"  // line 7
+                  "  B: 0\n")
+              .rfind("s.yaml:7:14: 'max' in formula 'if(x == max, 2, 1)' is an action label, but also a word of "
+                     "formulas",
+                     0) == 0);
+  }
+
   TEST_CASE("syntax error in a formula points at the token") {
     std::string msg = ErrorOf(std::string(kHead) +
                               "stages:\n"
