@@ -2048,10 +2048,12 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
     }
     const double x = chosen ? *chosen : 0.5 * (lo + hi);
     FrontierPoint b_proposes = best_for(b, a, accepts(a, d[a] + delta_a * (x - d[a])));
+    const char* no_room =
+        "alternating offers: no agreement gives the responder what the stationary offers require while the "
+        "proposer keeps its inside value; the outside options and the inside point leave no room for "
+        "stationary offers (lower an inside value or an outside option, or see docs/bargaining.md)";
     if (!b_proposes.found)  // no offer of b's meets a's floor with b at its own (outside options)
-      throw ValidationError("alternating offers: no agreement gives the responder what the stationary offers "
-                            "require while the proposer keeps its inside value; the outside options and "
-                            "the inside point leave no room for stationary offers");
+      throw ValidationError(no_room);
     const bool a_binds = option_binds(a, d[a] + delta_a * (x - d[a]));
     if (a_binds) mark(a);
     double b_continuation = d[b] + delta_b * (b_proposes.u[b] - d[b]);
@@ -2073,7 +2075,9 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
       }
     }
     agreement = best_for(a, b, accepts(b, b_continuation));
-    if (!agreement.found) throw ValidationError("alternating offers: the frontier could not be followed");
+    // The same with the first proposer's offer: nothing meets the responder's floor (its
+    // outside option, or its continuation) while the proposer keeps its inside value.
+    if (!agreement.found) throw ValidationError(no_room);
     out.search = "alternating offers, infinite horizon (Rubinstein 1982): the stationarity equations solved by "
                  "bisection along the frontier";
   }

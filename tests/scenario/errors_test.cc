@@ -182,6 +182,26 @@ TEST_SUITE("scenario errors") {
                      0) == 0);
   }
 
+  TEST_CASE("alternating offers with outside options that leave no room: the reason, not 'could not be followed'") {
+    // Pie 6; A keeps its inside value 3.1, B's outside option is 3: 3.1 + 3 > 6, so no offer
+    // of A's gives B its option while A keeps its inside value (docs/bargaining.md).
+    const std::string msg = ErrorOf(std::string(kHead) +
+                                    "stages:\n"
+                                    "  - name: deal\n"  // line 3
+                                    "    bargain:\n"
+                                    "      issues:\n"
+                                    "        price: {from: 0, to: 6}\n"
+                                    "      protocol: alternating\n"
+                                    "      discount: [0.9, 0.8]\n"
+                                    "      disagreement: outside\n"
+                                    "      inside: [3.1, 0]\n"
+                                    "payoffs:\n"
+                                    "  A: if(deal == agree, price, 0)\n"
+                                    "  B: if(deal == agree, 6 - price, 3)\n");
+    CHECK(msg.rfind("s.yaml:", 0) == 0);
+    CHECK(msg.find("leave no room for stationary offers") != std::string::npos);
+  }
+
   TEST_CASE("syntax error in a formula points at the token") {
     std::string msg = ErrorOf(std::string(kHead) +
                               "stages:\n"
