@@ -3,6 +3,9 @@
 // 0 success, 1 bad input, 2 usage error, 3 a bug (an internal check failed).
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
 
@@ -89,7 +92,18 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    return action ? action() : 0;
+    const int code = action ? action() : 0;
+    // What went to standard output must have arrived: a full disk or /dev/full fails the
+    // writes silently, and a cut JSON file with exit code 0 looks like a good one.
+    std::cout.flush();
+    const bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
+    if (failed) {
+      const int why = errno;
+      std::cerr << "error: could not write the output to standard output"
+                << (why != 0 ? std::string(" (") + std::strerror(why) + ")" : std::string()) << "\n";
+      return 1;
+    }
+    return code;
   } catch (const parley::Error& e) {
     // An error about a node of the game (a subgame the solver cannot take) is located in the
     // game's file: the node's line in an .efg.

@@ -2,6 +2,11 @@
 // output formats, and atomic output files.
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +18,20 @@ namespace {
 const std::string kEntry = "'" + SourcePath("tests/data/entry_deterrence.efg") + "'";
 
 TEST_SUITE("cli") {
+  TEST_CASE("output that cannot be written to standard output is an error, not exit 0") {
+    // /dev/full fails every write with ENOSPC, as a full disk does.
+    if (!std::filesystem::exists("/dev/full")) return;
+    const std::string err = BuildPath("test-tmp/devfull.err");
+    std::filesystem::create_directories(BuildPath("test-tmp"));
+    const std::string command =
+        std::string("'") + PARLEY_BINARY + "' solve " + kEntry + " --format json >/dev/full 2>'" + err + "'";
+    const int status = std::system(command.c_str());
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(ReadFile(err).rfind("error: could not write the output to standard output", 0) == 0);
+    std::filesystem::remove(err);
+  }
+
   TEST_CASE("version, help and usage errors") {
     auto v = RunParley("--version");
     CHECK(v.exit_code == 0);
