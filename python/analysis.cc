@@ -156,18 +156,19 @@ py::dict SweepColumns(const analysis::SweepResult& r) {
   for (std::size_t i = 0; i < n; ++i) ip[i] = r.points[i].index;
   names.append("index");
   columns.append(index);
+  const std::vector<std::string> headers = report::SweepColumnNames(r);  // no column hides another
   for (std::size_t a = 0; a < r.axes.size(); ++a) {
     auto col = NewColumn<double>(n);
     double* p = col.mutable_data();
     for (std::size_t i = 0; i < n; ++i) p[i] = r.points[i].x[a];
-    names.append(r.axes[a].name);
+    names.append(headers[a]);
     columns.append(col);
   }
   for (std::size_t v = 0; v < r.value_names.size(); ++v) {
     auto col = NewColumn<double>(n);
     double* p = col.mutable_data();
     for (std::size_t i = 0; i < n; ++i) p[i] = r.points[i].observation.values[v];
-    names.append(r.value_names[v]);
+    names.append(headers[r.axes.size() + v]);
     columns.append(col);
   }
   // The outcome as a categorical column: codes into the list of distinct outcomes.
@@ -243,8 +244,9 @@ py::dict MonteCarloColumns(const analysis::MonteCarloResult& r) {
   }
   names.append("sample");
   columns.append(index);
+  const std::vector<std::string> headers = report::MonteCarloColumnNames(r);
   for (std::size_t v = 0; v < values.size(); ++v) {
-    names.append(r.value_names[v]);
+    names.append(headers[v]);
     columns.append(values[v]);
   }
   py::dict out;

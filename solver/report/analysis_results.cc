@@ -51,7 +51,35 @@ json AxesJson(const std::vector<Axis>& axes) {
   return a;
 }
 
+// The data columns' headers after the table's own `fixed` ones (ColumnNames in the header).
+std::vector<std::string> DataColumnNames(std::vector<std::string> taken,
+                                         const std::vector<std::pair<std::string, const char*>>& names) {
+  std::vector<std::string> out;
+  for (const auto& [name, kind] : names) {
+    std::string header = name;
+    if (std::find(taken.begin(), taken.end(), header) != taken.end()) header = name + " (" + kind + ")";
+    for (int k = 2; std::find(taken.begin(), taken.end(), header) != taken.end(); ++k)
+      header = name + " (" + kind + " " + std::to_string(k) + ")";
+    taken.push_back(header);
+    out.push_back(header);
+  }
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::string> SweepColumnNames(const SweepResult& r) {
+  std::vector<std::pair<std::string, const char*>> names;
+  for (const auto& a : r.axes) names.emplace_back(a.name, "parameter");
+  for (const auto& v : r.value_names) names.emplace_back(v, "value");
+  return DataColumnNames({"index", "outcome"}, names);
+}
+
+std::vector<std::string> MonteCarloColumnNames(const MonteCarloResult& r) {
+  std::vector<std::pair<std::string, const char*>> names;
+  for (const auto& v : r.value_names) names.emplace_back(v, "value");
+  return DataColumnNames({"sample", "outcome"}, names);
+}
 
 std::string SweepText(const SweepResult& r) {
   std::ostringstream out;
@@ -63,8 +91,7 @@ std::string SweepText(const SweepResult& r) {
   if (r.shard.count > 1) out << " (shard " << r.shard.index + 1 << "/" << r.shard.count << ")";
   if (r.interrupted) out << " (interrupted: the rows below are those computed)";
   out << "\n\n";
-  for (const auto& a : r.axes) out << a.name << "\t";
-  for (const auto& v : r.value_names) out << v << "\t";
+  for (const auto& name : SweepColumnNames(r)) out << name << "\t";
   out << "outcome\n";
   for (const auto& p : r.points) {
     for (double x : p.x) out << Num(x) << "\t";
@@ -77,8 +104,7 @@ std::string SweepText(const SweepResult& r) {
 std::string SweepCsv(const SweepResult& r) {
   std::ostringstream out;
   out << "index";
-  for (const auto& a : r.axes) out << "," << CsvField(a.name);
-  for (const auto& v : r.value_names) out << "," << CsvField(v);
+  for (const auto& name : SweepColumnNames(r)) out << "," << CsvField(name);
   out << ",outcome\n";
   for (const auto& p : r.points) {
     out << p.index;
@@ -184,7 +210,7 @@ std::string MonteCarloText(const MonteCarloResult& r) {
 std::string MonteCarloCsv(const MonteCarloResult& r) {
   std::ostringstream out;
   out << "sample";
-  for (const auto& v : r.value_names) out << "," << CsvField(v);
+  for (const auto& name : MonteCarloColumnNames(r)) out << "," << CsvField(name);
   out << ",outcome\n";
   for (const auto& s : r.samples) {
     out << s.index;

@@ -12,6 +12,14 @@
 
 namespace parley::report {
 
+// The headers of a sweep's and a Monte Carlo run's data columns (the axes' parameters, then the
+// values): each name as written, unless it is one of the table's own columns (index, sample,
+// outcome) or repeats a column before it (a parameter named `index`, a player named
+// `outcome`); then "NAME (parameter)" or "NAME (value)", so that no column hides another.
+// The CSV and text tables and the Python module's data frames use them.
+std::vector<std::string> SweepColumnNames(const analysis::SweepResult& r);
+std::vector<std::string> MonteCarloColumnNames(const analysis::MonteCarloResult& r);
+
 std::string SweepText(const analysis::SweepResult& r);
 std::string SweepCsv(const analysis::SweepResult& r);
 nlohmann::json SweepJson(const analysis::SweepResult& r);

@@ -44,6 +44,25 @@ Model HoldUp() {
 }
 
 TEST_SUITE("analysis") {
+  TEST_CASE("a parameter or a value named like a column of the table keeps its own column") {
+    // A parameter `index` and values `outcome` and `index`: the CSV had `index,index,...` and
+    // the Python frame kept one column of each name (the row numbers or the payoffs lost).
+    Model m = HoldUp();
+    m.parameter_names = {"index", "unused"};
+    m.value_names = {"outcome"};
+    SweepResult r = RunSweep(m, {ParseAxis(m, "index=0:1:3")}, RunOptions{});
+    CHECK(report::SweepColumnNames(r) == std::vector<std::string>{"index (parameter)", "outcome (value)"});
+    CHECK(SweepCsv(r).rfind("index,index (parameter),outcome (value),outcome\n0,0,-1,invest low\n", 0) == 0);
+    MonteCarloResult mc;
+    mc.value_names = {"sample", "outcome", "x"};
+    CHECK(report::MonteCarloColumnNames(mc) == std::vector<std::string>{"sample (value)", "outcome (value)", "x"});
+    // Names that clash with nothing stay as written.
+    m.parameter_names = {"power", "unused"};
+    m.value_names = {"investor"};
+    CHECK(report::SweepColumnNames(RunSweep(m, {ParseAxis(m, "power=0:1:2")}, RunOptions{})) ==
+          std::vector<std::string>{"power", "investor"});
+  }
+
   TEST_CASE("a threshold known in closed form is found to 1e-9") {
     Model m = HoldUp();
     Axis axis = ParseAxis(m, "power=0:1", 11);
