@@ -172,16 +172,19 @@ py::dict SweepColumns(const analysis::SweepResult& r) {
     columns.append(col);
   }
   // The outcome as a categorical column: codes into the list of distinct outcomes.
+  // Grouped by structure (the key), not by the words, which two outcomes can share; their
+  // names then made distinct (analysis::DistinguishOutcomeNames).
   std::unordered_map<std::string, std::int32_t> codes;
   std::vector<std::string> outcomes;
   auto code = NewColumn<std::int32_t>(n);
   std::int32_t* cp = code.mutable_data();
   for (std::size_t i = 0; i < n; ++i) {
-    const std::string& o = r.points[i].observation.outcome;
-    auto [it, added] = codes.emplace(o, static_cast<std::int32_t>(outcomes.size()));
-    if (added) outcomes.push_back(o);
+    const analysis::Observation& o = r.points[i].observation;
+    auto [it, added] = codes.emplace(o.Identity(), static_cast<std::int32_t>(outcomes.size()));
+    if (added) outcomes.push_back(o.outcome);
     cp[i] = it->second;
   }
+  analysis::DistinguishOutcomeNames(&outcomes);
   py::dict out;
   out["names"] = names;
   out["columns"] = columns;

@@ -365,8 +365,26 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
     }
     result.samples.push_back({mine[k], it->second, std::move(obs[k].values)});
   }
+  DistinguishOutcomeNames(&result.outcomes);
   Summarise(result);
   return result;
+}
+
+void DistinguishOutcomeNames(std::vector<std::string>* outcomes) {
+  std::unordered_map<std::string, int> seen;
+  for (std::string& name : *outcomes) {
+    if (seen.emplace(name, 1).second) continue;
+    std::string distinct;
+    for (int k = seen[name] + 1;; ++k) {
+      distinct = name + " [" + std::to_string(k) + "]";
+      if (!seen.count(distinct)) {
+        seen[name] = k;
+        break;
+      }
+    }
+    seen.emplace(distinct, 1);
+    name = std::move(distinct);
+  }
 }
 
 bool HasCurrentKeyFormat(std::string_view key) {
@@ -670,6 +688,7 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards, const std
   }
   out.outcomes = std::move(ordered);
   out.outcome_keys = std::move(ordered_keys);
+  DistinguishOutcomeNames(&out.outcomes);
   Summarise(out);
   return out;
 }

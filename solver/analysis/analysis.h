@@ -41,6 +41,10 @@ struct Observation {
 inline constexpr std::string_view kOutcomeKeyTag = "v2";
 // Whether `key` is in that format: the tag alone or followed by ";" or "|".
 bool HasCurrentKeyFormat(std::string_view key);
+// Two outcomes that differ in structure can read the same (an action at another position
+// under the same label): the later ones in `outcomes` get " [2]", " [3]", so that every name
+// in a table, a chart or a data frame's categories tells one outcome.
+void DistinguishOutcomeNames(std::vector<std::string>* outcomes);
 
 // How a parameter varies in Monte Carlo (the scenario file's `distribution:`).
 using formula::Distribution;

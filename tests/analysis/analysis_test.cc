@@ -63,6 +63,28 @@ TEST_SUITE("analysis") {
           std::vector<std::string>{"power", "investor"});
   }
 
+  TEST_CASE("two outcomes that read the same but differ in structure get distinct names") {
+    // The key tells them apart (an action at another position under the same label); the
+    // names were equal, and the Python frame's categories refused them.
+    Model m = HoldUp();
+    m.distributions[0] = Distribution{};
+    m.distributions[0].kind = Distribution::Kind::kUniform;
+    m.distributions[0].low = 0;
+    m.distributions[0].high = 1;
+    m.make_evaluator = [] {
+      return [](const std::vector<double>& x) {
+        return Observation{"A 3", {x[0]}, x[0] < 0.5 ? "v2;0@0:0" : "v2;0@0:1"};
+      };
+    };
+    MonteCarloResult r = RunMonteCarlo(m, 200, 7, RunOptions{});
+    REQUIRE(r.outcomes.size() == 2);
+    CHECK(r.outcomes[0] == "A 3");
+    CHECK(r.outcomes[1] == "A 3 [2]");
+    std::vector<std::string> names{"x", "x", "x [2]", "y", "x"};
+    DistinguishOutcomeNames(&names);
+    CHECK(names == std::vector<std::string>{"x", "x [2]", "x [2] [2]", "y", "x [3]"});
+  }
+
   TEST_CASE("a threshold known in closed form is found to 1e-9") {
     Model m = HoldUp();
     Axis axis = ParseAxis(m, "power=0:1", 11);
