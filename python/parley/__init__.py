@@ -578,8 +578,12 @@ class Scenario(Game):
         elif isinstance(values, str):
             values = [values]
         csv, doc = self._analysis().tornado(list(values), range, grid, _threads(threads))
-        df = pd.read_csv(io.StringIO(csv), dtype={"thresholds": str, "outcome_changes": str})
-        df[["thresholds", "outcome_changes"]] = df[["thresholds", "outcome_changes"]].fillna("")
+        # Names as written: a player "NA" or a parameter "nan" or "1" is a name, not a missing
+        # value or a number (pandas' defaults); only the empty numeric cells are missing.
+        text = ["value", "parameter", "range", "thresholds", "outcome_changes"]
+        df = pd.read_csv(io.StringIO(csv), dtype={name: str for name in text}, keep_default_na=False,
+                         na_values={name: [""] for name in ["low", "base", "high", "value_low", "value_base",
+                                                            "value_high", "swing"]})
         df.attrs["json"] = _json.loads(doc)
         return df
 

@@ -43,3 +43,47 @@ def test_tornado_bad_arguments():
         s.tornado(grid=1)
     with pytest.raises(Exception):
         s.tornado(values=["no_such_column"])
+
+
+def test_names_that_pandas_would_read_as_missing_or_numbers_stay_names(tmp_path):
+    # A player "NA" (North America) and parameters "nan" and "1x" read back as written; pandas'
+    # defaults made them NaN.
+    path = tmp_path / "na.yaml"
+    path.write_text("""players: [NA, EU]
+parameters:
+  nan: {value: 1, min: 0, max: 2}
+  k: {value: 1, min: 0, max: 3}
+stages:
+  - name: x
+    player: NA
+    actions: [a, b]
+payoffs:
+  NA: if(x == a, 2 * nan + k, 1)
+  EU: k
+""")
+    df = parley.load(path).tornado(grid=0)
+    assert set(df["value"]) == {"NA", "EU"}
+    assert set(df["parameter"]) == {"nan", "k"}
+
+
+def test_columns_named_like_the_tables_own(tmp_path):
+    # A parameter `index` and a player `outcome`: each keeps a column of its own.
+    path = tmp_path / "clash.yaml"
+    path.write_text("""players: [outcome, B]
+parameters:
+  index: {value: 4, min: 0, max: 10, distribution: {type: uniform, low: 0, high: 10}}
+stages:
+  - name: x
+    player: outcome
+    actions: [a, b]
+payoffs:
+  outcome: if(x == a, index, 1)
+  B: 1
+""")
+    s = parley.load(path)
+    df = s.sweep({"index": (4, 10, 3)})
+    assert list(df.columns) == ["index", "index (parameter)", "outcome (value)", "B", "outcome"]
+    assert list(df["index"]) == [0, 1, 2]
+    assert list(df["outcome (value)"]) == [4, 7, 10]
+    mc = s.montecarlo(samples=5, seed=1).samples
+    assert list(mc.columns) == ["sample", "outcome (value)", "B", "outcome"]
