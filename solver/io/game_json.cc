@@ -1,10 +1,12 @@
 #include "solver/io/game_json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "solver/io/efg.h"
+#include "solver/io/suggest.h"
 #include "solver/model/error.h"
 #include "solver/model/game_builder.h"
 
@@ -33,6 +35,18 @@ class JsonGameReader {
 
   [[noreturn]] void Fail(const std::string& where, const std::string& what) const {
     throw ParseError(SourceLocation{file_}, where + ": " + what);
+  }
+
+  // Every key of `object` is one of `known`: a misspelt "lable" would otherwise drop the
+  // label without a word.
+  void CheckKeys(const json& object, const std::string& where, const std::vector<std::string>& known) const {
+    for (const auto& [key, value] : object.items()) {
+      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+      std::string list;
+      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      Fail(where, "unknown key \"" + TruncateForMessage(key, 40) + "\"" + DidYouMean(key, known) + "; the keys here are " +
+                      list);
+    }
   }
 
   // A whole number in [min, max]; a larger one is refused, never wrapped.
@@ -68,6 +82,7 @@ class JsonGameReader {
 
   model::GamePtr Read(const json& doc, const ReadOptions& options) {
     if (!doc.is_object()) Fail("(top level)", "a Parley game is a JSON object");
+    CheckKeys(doc, "(top level)", {"format", "version", "title", "comment", "players", "infosets", "outcomes", "nodes"});
     if (!doc.contains("players") || !doc["players"].is_array() || doc["players"].empty())
       Fail("players", "a non-empty list of player names is required");
     std::vector<std::string> players;
@@ -86,6 +101,7 @@ class JsonGameReader {
       std::string where = "infosets[" + std::to_string(i) + "]";
       if (!h.is_object() || !h.contains("actions") || !h["actions"].is_array())
         Fail(where, "an information set needs \"player\" and \"actions\"");
+      CheckKeys(h, where, {"player", "label", "actions", "probabilities"});
       std::vector<std::string> actions;
       for (const auto& a : h["actions"]) actions.push_back(a.is_string() ? a.get<std::string>() : a.dump());
       std::string label = h.value("label", std::string());
@@ -114,6 +130,7 @@ class JsonGameReader {
       const json& o = outs[i];
       if (!o.is_object() || !o.contains("payoffs") || !o["payoffs"].is_array())
         Fail(where, "an outcome needs \"payoffs\" (one per player)");
+      CheckKeys(o, where, {"label", "payoffs"});
       std::vector<Number> pay;
       for (std::size_t k = 0; k < o["payoffs"].size(); ++k)
         pay.push_back(ToNumber(o["payoffs"][k], where + ".payoffs[" + std::to_string(k) + "]"));
@@ -137,6 +154,7 @@ class JsonGameReader {
         Fail(where, "the tree is already complete; this node has no parent");
       const json& node = nodes[i];
       if (!node.is_object()) Fail(where, "a node is a JSON object");
+      CheckKeys(node, where, {"infoset", "outcome", "label"});
       model::NodeId parent = model::kNoNode;
       if (!stack.empty()) {
         parent = stack.back().node;

@@ -55,6 +55,24 @@ std::string ScenarioError(const std::string& text) {
 const std::string kHead = "EFG 2 R \"g\" { \"A\" \"B\" }\n";
 
 TEST_SUITE("io readers") {
+  TEST_CASE("game JSON: an unknown key is refused at its place, with a suggestion") {
+    const std::string good = R"({"players": ["A", "B"], "infosets": [{"player": 1, "actions": ["a", "b"]}],
+      "outcomes": [{"payoffs": [1, 0]}, {"payoffs": [0, 1]}],
+      "nodes": [{"infoset": 0, "label": "root"}, {"outcome": 0}, {"outcome": 1}]})";
+    CHECK(JsonError(good) == "");
+    auto with = [&](const std::string& from, const std::string& to) {
+      std::string text = good;
+      text.replace(text.find(from), from.size(), to);
+      return JsonError(text);
+    };
+    CHECK(with("\"label\": \"root\"", "\"lable\": \"root\"") ==
+          "g.json: nodes[0]: unknown key \"lable\" (did you mean 'label'?); the keys here are infoset, outcome, label");
+    CHECK(with("\"player\": 1", "\"player\": 1, \"foo\": 2").rfind("g.json: infosets[0]: unknown key \"foo\"", 0) == 0);
+    CHECK(with("{\"payoffs\": [1, 0]}", "{\"payoffs\": [1, 0], \"lbl\": \"x\"}")
+              .rfind("g.json: outcomes[0]: unknown key \"lbl\"", 0) == 0);
+    CHECK(with("\"players\"", "\"zzz\": 1, \"players\"").rfind("g.json: (top level): unknown key \"zzz\"", 0) == 0);
+  }
+
   TEST_CASE("efg: information set 4294967297 is refused, not folded onto set 1") {
     // 4294967297 = 2^32 + 1: the old reader kept its low 32 bits, 1, and merged the two nodes
     // into one information set (the game silently became one of imperfect information).
