@@ -26,6 +26,8 @@ See docs/python.md for a tour and the reference.
 
 import json as _json
 import math as _math
+import numbers as _numbers
+import operator as _operator
 import os as _os
 import tempfile as _tempfile
 
@@ -89,6 +91,7 @@ def _overrides(values):
         raise ValueError("set: expected a dict of parameter values, e.g. {'openai_value': 400}")
     out = []
     for name, value in values.items():
+        value = _plain(value)
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise ValueError(f"set: the value of {name!r} must be a number, not {value!r}")
         out.append(f"{name}={_number_text(value)}")
@@ -326,10 +329,9 @@ class Game:
         (``--max-seconds``). Returns a :class:`Solution`. Raises :class:`UnsupportedError`
         when no method applies and :class:`LimitError` when the tracer's budget runs out.
         """
-        if isinstance(max, bool) or not isinstance(max, int) or max < 1:
-            raise ValueError("max: expected a positive whole number")
+        max = _whole("max", max, 1)
         with self._locating_nodes():
-            text = self._loaded.solve_json(bool(all), bool(exact), max, str(method),
+            text = self._loaded.solve_json(_flag("all", all), _flag("exact", exact), max, str(method),
                                            _seconds_value(max_seconds))
         return Solution(_json.loads(text))
 
@@ -476,8 +478,8 @@ class Game:
             if source is None:  # a built game: hand the report its JSON
                 source = _os.path.join(tmp, (self.title or "game").replace(_os.sep, "_") + ".json")
                 self.to_json(source)
-            _parley.report(source, overrides, _max_nodes(max_nodes), _os.fspath(path), bool(all),
-                           bool(exact), int(max), vary, int(show))
+            _parley.report(source, overrides, _max_nodes(max_nodes), _os.fspath(path), _flag("all", all),
+                           _flag("exact", exact), _whole("max", max, 1), vary, _whole("show", show, 0))
 
     def __repr__(self):
         where = f" from {self._path}" if self._path else ""
@@ -618,6 +620,38 @@ class Scenario(Game):
                 f"{len(self.parameters)} parameters, {self.num_nodes} nodes>")
 
 
+def _plain(x):
+    """numpy scalars and the other numbers of Python's numeric tower as int or float (a
+    Fraction as its exact text "1/3"); anything else unchanged, for the caller to refuse."""
+    if isinstance(x, (bool, int, float, str)):
+        return x
+    if type(x).__name__ == "bool_":  # numpy's bool, not a number
+        return bool(x)
+    if isinstance(x, _numbers.Integral):
+        return _operator.index(x)
+    if isinstance(x, _numbers.Rational):
+        return f"{x.numerator}/{x.denominator}"
+    if isinstance(x, _numbers.Real):
+        return float(x)
+    return x
+
+
+def _whole(name, x, low):
+    """A whole number of at least `low` (not a float such as 2.9, which would be cut to 2)."""
+    x = _plain(x)
+    if isinstance(x, bool) or not isinstance(x, int) or x < low:
+        raise ValueError(f"{name}: expected a whole number of at least {low}, not {x!r}")
+    return x
+
+
+def _flag(name, x):
+    """True or False (not "no", which bool() takes for True)."""
+    x = _plain(x)
+    if not isinstance(x, bool):
+        raise ValueError(f"{name}: expected True or False, not {x!r}")
+    return x
+
+
 def _threads(threads):
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
         raise ValueError("threads: expected 0 (one per core) or a positive whole number")
@@ -653,6 +687,8 @@ def _axis_text(name, spec, with_n):
         raise ValueError(f"{name}: expected (lo, hi{', n' if with_n else ''}), not {spec!r}") from None
     if len(parts) not in ((2, 3) if with_n else (2,)):
         raise ValueError(f"{name}: expected (lo, hi{', n' if with_n else ''}), not {spec!r}")
+    parts = [float(x) if isinstance(x, _numbers.Rational) and not isinstance(x, _numbers.Integral)
+             else _plain(x) for x in parts]
     for x in parts:
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             raise ValueError(f"{name}: {x!r} is not a number")
@@ -662,12 +698,14 @@ def _axis_text(name, spec, with_n):
 
 
 def _lambda_value(x):
+    x = _plain(x)
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not _math.isfinite(x) or x < 0:
         raise ValueError(f"lambda: {x!r} is not a number >= 0")
     return float(x)
 
 
 def _seconds_value(x):
+    x = _plain(x)
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not _math.isfinite(x) or x <= 0:
         raise ValueError(f"max_seconds: {x!r} is not a number greater than 0")
     return float(x)
@@ -876,8 +914,8 @@ def bargain(outcomes=None, *, disagreement=None, weights=None, pure=False, issue
             issue_list.append((str(name), lo, hi))
     if utilities is not None:
         utilities = [str(u) for u in utilities]
-    text = _parley.bargain(rows, bool(pure), issue_list, utilities,
-                           None if surplus is None else float(surplus), int(players),
+    text = _parley.bargain(rows, _flag("pure", pure), issue_list, utilities,
+                           None if surplus is None else float(surplus), _whole("players", players, 2),
                            _vector(disagreement, "disagreement"), _vector(weights, "weights"))
     return BargainingResult(_json.loads(text))
 
@@ -886,7 +924,7 @@ def threat_game(row, column, transferable=False, weights=None):
     """Nash's variable-threat game (``parley bargain --threats-row/--threats-col``): the
     players' payoff matrices; returns a :class:`BargainingResult` with ``threats``."""
     text = _parley.bargain_threats([_vector(r, "row") for r in row],
-                                   [_vector(c, "column") for c in column], bool(transferable),
+                                   [_vector(c, "column") for c in column], _flag("transferable", transferable),
                                    _vector(weights, "weights") or [])
     return BargainingResult(_json.loads(text))
 
@@ -900,7 +938,7 @@ def alternating_offers(discount, first=1, rounds=None, breakdown=0.0, outside=(0
     e = _vector(outside, "outside")
     if len(d) != 2 or len(e) != 2:
         raise ValueError("discount and outside take two numbers, one per player")
-    text = _parley.bargain_alternating(d, int(first), rounds, float(breakdown), e)
+    text = _parley.bargain_alternating(d, _whole("first", first, 1), rounds, float(breakdown), e)
     return BargainingResult(_json.loads(text))
 
 

@@ -124,3 +124,20 @@ def test_writers_refuse_the_input_and_read_only_files_and_write_atomically(tmp_p
     assert locked.read_text() == "keep"
     g.to_json(path=tmp_path / "out.json")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.efg", "locked.efg", "out.json"]
+
+
+def test_numbers_of_other_types_are_numbers_and_fractions_of_counts_are_refused():
+    # numpy scalars (np.arange's ints, float32) and Fractions are numbers; a whole number
+    # argument given 2.9 or a flag given "no" is an error, not 2 or True.
+    import fractions
+    import numpy as np
+    parley.load(SOURCE / "games" / "breakdown_risk.yaml", set={"pie": np.int64(10)})
+    parley.load(SOURCE / "games" / "breakdown_risk.yaml", set={"p": fractions.Fraction(1, 4)})
+    with pytest.raises(ValueError, match="players"):
+        parley.bargain(surplus=10, players=2.9)
+    with pytest.raises(ValueError, match="first"):
+        parley.alternating_offers((0.9, 0.8), first=1.9)
+    game = parley.read_efg(SOURCE / "tests" / "data" / "entry_deterrence.efg")
+    with pytest.raises(ValueError, match="all"):
+        game.solve(all="no")
+    assert len(game.solve(all=np.bool_(True)).equilibria) >= 1
