@@ -763,7 +763,17 @@ Solution RaySolutionLp(const OutcomeSet& set, const Vector& d, const Vector& dir
     floor[i] = d[i] + ray.t * (1 - kRayRoom) * direction[i];
     per_unit[i] = 1.0 / scale[i];
   }
-  HullLp refined = OptimizeOverHull(set.outcomes, floor, {}, per_unit);
+  // First with no room at all: where the ray point itself is feasible to the LP, nothing can
+  // be traded along a steep facet (a room of 2^-30 of one player's gain, times a slope of 1e6
+  // against another, is not "about 1e-9 of the gains"). The room only where that fails.
+  Vector exact_floor(n);
+  for (std::size_t i = 0; i < n; ++i) exact_floor[i] = d[i] + ray.t * direction[i];
+  HullLp refined = OptimizeOverHull(set.outcomes, exact_floor, {}, per_unit);
+  const bool no_room = refined.feasible;
+  if (no_room)
+    floor = exact_floor;
+  else
+    refined = OptimizeOverHull(set.outcomes, floor, {}, per_unit);
   PARLEY_CHECK(refined.feasible);
   // Within the room the refinement can trade along a Pareto facet, by about 2^-30 of the
   // gains times the facet's slope. The ray point is kept (exact: d + t * direction, one
@@ -775,7 +785,9 @@ Solution RaySolutionLp(const OutcomeSet& set, const Vector& d, const Vector& dir
   for (std::size_t i = 0; i < n; ++i) ray_point[i] = d[i] + ray.t * direction[i];
   double gain = 0;
   for (std::size_t i = 0; i < n; ++i) gain += (refined.u[i] - ray_point[i]) * per_unit[i];
-  const bool pareto = gain <= 0x1p-20 * static_cast<double>(n);
+  // Without room the refined point pays everyone at least the ray point, and any gain beyond
+  // rounding is a Pareto improvement (1e-7 to a player in units of 1).
+  const bool pareto = gain <= (no_room ? 1e-12 : 0x1p-20) * static_cast<double>(n);
   Solution solution;
   solution.concept_kind = c;
   solution.lottery = pareto ? ray.lambda : refined.lambda;

@@ -405,4 +405,22 @@ TEST_SUITE("bargaining at any scale") {
                                   Concept::kUtilitarian);
     CHECK(util.payoffs == Vector{6, 6});
   }
+
+  TEST_CASE("three players: the Pareto refinement does not trade along a steep facet") {
+    // A lottery mu on (1e6, 1, 0.9999999) and 1 - mu on (1, 1, 1) pays (1 + mu (1e6 - 1), 1,
+    // 1 - 1e-7 mu): the largest equal gain over 0 is 1, at mu = 0, so egalitarian is (1, 1, 1).
+    // A room of 2^-30 below the ray point for player 3 bought player 1 about 9,300 (the answer
+    // was (9314, 1, 1 - 9e-10)); the refinement now starts from the ray point itself.
+    OutcomeSet set{{{1, 1, 1}, {1e6, 1, 0.9999999}}, true};
+    Solution egal = SolveOutcomes(set, Vector{0, 0, 0}, Concept::kEgalitarian);
+    CHECK(egal.payoffs == Vector{1, 1, 1});
+    // KS: ideal (1e6, 1, 1); its lottery pays player 2 exactly 1 (every outcome does), and the
+    // payoffs shown are what the lottery pays (the ray point gave player 2 0.9999999).
+    Solution ks = SolveOutcomes(set, Vector{0, 0, 0}, Concept::kKalaiSmorodinsky);
+    CHECK(ks.payoffs[1] == 1.0);
+    double paid = 0;
+    for (std::size_t j = 0; j < 2; ++j) paid += ks.lottery[j] * set.outcomes[j][0];
+    CHECK(ks.payoffs[0] == doctest::Approx(paid).epsilon(1e-12));
+    CHECK(ks.payoffs[0] == doctest::Approx(1e6 / (1 + 1e-7)).epsilon(1e-9));  // t = 1 / (1 + 1e-7)
+  }
 }
