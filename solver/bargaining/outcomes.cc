@@ -898,6 +898,29 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
   const Vector scale = internal::PlayerScales(set.outcomes, d);
   HullLp best = OptimizeOverHull(set.outcomes, d, {}, w);
   PARLEY_CHECK(best.feasible);
+  // GLPK chooses the basis on data read to about 36 bits: between outcomes whose weighted sums
+  // differ by less than that (1e6 + 9e-5 against 1e6 + 1e-5, players in units 1e10 apart) it
+  // can stop at the worse. A listed outcome that everyone accepts and that beats the LP's
+  // optimum by more than rounding is then the better answer (pure, so exactly paid).
+  const auto acceptable = [&](const Vector& p) {
+    for (std::size_t i = 0; i < d.size(); ++i)
+      if (p[i] < d[i]) return false;
+    return true;
+  };
+  const auto beats = [&](const Vector& p, double objective, double tolerance_units) {
+    return acceptable(p) && Dot(w, p) > objective + tolerance_units;
+  };
+  {
+    double weighted = 0;
+    for (std::size_t i = 0; i < d.size(); ++i) weighted += w[i] * scale[i];
+    for (std::size_t j = 0; j < set.outcomes.size(); ++j)
+      if (beats(set.outcomes[j], best.objective, 1e-13 * weighted)) {
+        best.u = set.outcomes[j];
+        best.lambda.assign(set.outcomes.size(), 0.0);
+        best.lambda[j] = 1.0;
+        best.objective = Dot(w, best.u);
+      }
+  }
   Solution solution;
   solution.concept_kind = Concept::kUtilitarian;
   solution.payoffs = best.u;
@@ -929,6 +952,12 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
     objective[i] = 1.0;
     HullLp end = OptimizeOverHull(face, d, {}, objective);
     if (!end.feasible) continue;
+    for (std::size_t t = 0; t < face.size(); ++t)  // as above: a better listed end
+      if (acceptable(face[t]) && face[t][i] > end.u[i] + 1e-13 * scale[i]) {
+        end.u = face[t];
+        end.lambda.assign(face.size(), 0.0);
+        end.lambda[t] = 1.0;
+      }
     bool seen = false;
     for (const Vector& e : ends) {
       bool same = true;

@@ -423,4 +423,18 @@ TEST_SUITE("bargaining at any scale") {
     CHECK(ks.payoffs[0] == doctest::Approx(paid).epsilon(1e-12));
     CHECK(ks.payoffs[0] == doctest::Approx(1e6 / (1 + 1e-7)).epsilon(1e-9));  // t = 1 / (1 + 1e-7)
   }
+
+  TEST_CASE("utilitarian with players in units 1e10 apart: the better outcome, not the LP's rounding") {
+    // Sums 1e6 + 1e-5 and 1e6 + 9e-5: (9e-5, 1e6) dominates (1e-5, 1e6) and beats it by 8e-5,
+    // far above the face tolerance (1e-12 of the weighted magnitudes, 1e-6). GLPK, reading the
+    // data to about 36 bits, stopped at (1e-5, 1e6).
+    OutcomeSet set{{{1e-5, 1e6}, {9e-5, 1e6}, {0, 0}}, true};
+    Solution util = SolveOutcomes(set, kOrigin, Concept::kUtilitarian);
+    CHECK(util.payoffs == Vector{9e-5, 1e6});
+    CHECK(util.lottery[1] == 1);
+    CHECK(util.ties.empty());
+    // From d = (4e-5, -3e6): (9e-5, 7e6) dominates every other acceptable outcome.
+    OutcomeSet wide{{{7e-5, -2e6}, {1e-5, 7e6}, {9e-5, 7e6}, {1e-5, 0}, {5e-5, -3e6}}, true};
+    CHECK(SolveOutcomes(wide, Vector{4e-5, -3e6}, Concept::kUtilitarian).payoffs == Vector{9e-5, 7e6});
+  }
 }
