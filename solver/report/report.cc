@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <memory>
+#include <vector>
 
 #include "solver/io/files.h"
 #include "solver/model/error.h"
@@ -406,11 +408,19 @@ void WriteReport(const Document& document, const std::string& path) {
   if (ext == ".md" || ext == ".markdown") {
     std::filesystem::path target(path);
     MarkdownOutput md = RenderMarkdown(document, target.stem().string());
-    // Pictures first, the report last: a reader never finds a report whose pictures are
-    // missing.
-    for (const auto& [name, svg] : md.files)
-      io::WriteFileAtomically((target.parent_path() / name).string(), svg);
-    io::WriteFileAtomically(path, md.text);
+    // Every file written to its temporary first (the report's target checked before anything
+    // else: a folder, a read-only file, an input), then the pictures renamed into place and
+    // the report last: a failure on the way (a full disk) leaves the old report and its
+    // pictures as they were, and a reader never finds a report whose pictures are missing.
+    io::AtomicFile report(path);
+    std::vector<std::unique_ptr<io::AtomicFile>> pictures;
+    for (const auto& [name, svg] : md.files) {
+      pictures.push_back(std::make_unique<io::AtomicFile>((target.parent_path() / name).string()));
+      pictures.back()->Write(svg);
+    }
+    report.Write(md.text);
+    for (auto& picture : pictures) picture->Commit();
+    report.Commit();
     return;
   }
   throw Error(SourceLocation{path}, "unknown report format '" + ext +

@@ -51,6 +51,23 @@ TEST_SUITE("report cli") {
     CHECK(ReadFile(dir + "/entry-tree.svg").find("<svg") != std::string::npos);
   }
 
+  TEST_CASE("a Markdown report that cannot be written leaves the old report and its pictures") {
+    // The pictures were written first: a read-only report kept its text but got another
+    // game's tree, and a folder named like the report got a stray picture.
+    std::string dir = FreshDir("report-md-kept");
+    REQUIRE(RunParley("report " + Fixture("entry.efg") + " -o '" + dir + "/r.md'").exit_code == 0);
+    const std::string tree = ReadFile(dir + "/r-tree.svg");
+    fs::permissions(dir + "/r.md", fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    RunResult again = RunParley("report " + Fixture("invest.json") + " -o '" + dir + "/r.md'");
+    CHECK(again.exit_code == 1);
+    CHECK(again.err.find("read-only") != std::string::npos);
+    CHECK(ReadFile(dir + "/r-tree.svg") == tree);
+    fs::create_directories(dir + "/d.md");
+    CHECK(RunParley("report " + Fixture("entry.efg") + " -o '" + dir + "/d.md'").exit_code == 1);
+    CHECK(Listing(dir) == std::vector<std::string>{"d.md", "r-tree.svg", "r.md"});
+    fs::permissions(dir + "/r.md", fs::perms::owner_write, fs::perm_options::add);
+  }
+
   TEST_CASE("parley report writes one self-contained HTML page") {
     std::string dir = FreshDir("report-html");
     RunResult r = RunParley("report " + Fixture("invest.json") + " -o '" + dir + "/invest.html'");
