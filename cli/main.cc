@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -55,6 +56,10 @@ int main(int argc, char** argv) {
           "distributed."
 #endif
   );
+  // A file-size limit (ulimit -f) ends a process with SIGXFSZ and leaves the output's
+  // temporary file behind; ignored, the write fails with EFBIG, which the writers report and
+  // clean up after like any other failed write.
+  std::signal(SIGXFSZ, SIG_IGN);
   app.require_subcommand(1);
   auto& commands = Commands();
   std::sort(commands.begin(), commands.end(),

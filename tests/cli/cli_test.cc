@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -30,6 +31,26 @@ TEST_SUITE("cli") {
     CHECK(WEXITSTATUS(status) == 1);
     CHECK(ReadFile(err).rfind("error: could not write the output to standard output", 0) == 0);
     std::filesystem::remove(err);
+  }
+
+  TEST_CASE("a file-size limit is an error that leaves no temporary file and the old output") {
+    const std::string dir = BuildPath("test-tmp/xfsz");
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    {
+      std::ofstream(dir + "/out.json") << "{}";
+    }
+    // ulimit -f 1: 1,024 bytes; the JSON of the game is longer.
+    const std::string command = "cd '" + dir + "' && (ulimit -f 1; '" + std::string(PARLEY_BINARY) + "' convert " +
+                                kEntry + " out.json) 2>err.txt";
+    const int status = std::system(command.c_str());
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(ReadFile(dir + "/err.txt").find("cannot write the file: File too large") != std::string::npos);
+    CHECK(ReadFile(dir + "/out.json") == "{}");
+    std::size_t files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) files += entry.is_regular_file();
+    CHECK(files == 2);  // out.json and err.txt
   }
 
   TEST_CASE("version, help and usage errors") {
