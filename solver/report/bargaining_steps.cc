@@ -315,10 +315,19 @@ std::string PredictionText(const scenario::Scenario& s, const equilibrium::Equil
       out << "  " << b.stage << ": no agreement beats the threat point; talks fail\n";
       continue;
     }
+    if (b.breakdown >= 1) {  // the agreement below would be the terms, never reached
+      out << "  " << b.stage << ": talks always break down (breakdown 1); no agreement is reached\n";
+      if (b.disagreement_from_branch)
+        out << "  If talks failed: " << SubtreeBehaviourText(game, eq, b.no_deal_node) << "\n";
+      continue;
+    }
     out << "  Agreement at " << b.stage << ": ";
     const std::vector<std::string> terms = AgreementText(b.step);
     for (std::size_t i = 0; i < terms.size(); ++i) out << (i ? ", " : "") << terms[i];
-    out << "\n  Payoffs: ";
+    if (b.breakdown > 0)
+      out << "\n  Talks break down anyway with probability " << ShowNumber(b.breakdown)
+          << "; if they agree, the payoffs are below";
+    out << (b.breakdown > 0 ? "\n  Payoffs if they agree: " : "\n  Payoffs: ");
     // Measured from the outside options where the scenario has them (the inside point is what
     // talks start from, not what a player walks away with).
     const bool outside = b.outside && b.disagreement_from_branch;

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fstream>
+#include <filesystem>
 
 #include "solver/analysis/analysis.h"
 #include "solver/analysis/scenario_model.h"
@@ -248,6 +250,32 @@ namespace parley::testing {
 namespace {
 
 TEST_SUITE("scenario.openai_microsoft") {
+  TEST_CASE("the prediction with a breakdown risk: the payoffs if they agree, or no agreement at all") {
+    // Pie 10, no deal pays (1, 1): Nash gives price 5. With breakdown 0.25 the agreement is
+    // reached with probability 0.75 (the game pays 0.75 x 5 + 0.25 x 1 = 4 each); with
+    // breakdown 1 never (the game pays 1 each), though the terms are still computed.
+    const std::string dir = BuildPath("test-tmp/breakdown-prediction");
+    std::filesystem::create_directories(dir);
+    auto solve = [&](const std::string& breakdown) {
+      const std::string path = dir + "/b" + breakdown + ".yaml";
+      std::ofstream(path) << "players: [A, B]\nstages:\n  - name: deal\n    bargain:\n      issues:\n"
+                             "        price: {from: 0, to: 10}\n      breakdown: " << breakdown
+                          << "\npayoffs:\n  A: if(deal == agree, price, 1)\n  B: if(deal == agree, 10 - price, 1)\n";
+      return RunParley("solve '" + path + "'");
+    };
+    const RunResult some = solve("0.25");
+    REQUIRE(some.exit_code == 0);
+    CHECK(some.out.find("  Agreement at deal: price 5\n  Talks break down anyway with probability 0.25; if they "
+                        "agree, the payoffs are below\n  Payoffs if they agree: A 5 (+4 over its threat point 1)") !=
+          std::string::npos);
+    CHECK(some.out.find("  Payoffs: A 4, B 4") != std::string::npos);
+    const RunResult always = solve("1");
+    REQUIRE(always.exit_code == 0);
+    CHECK(always.out.find("  deal: talks always break down (breakdown 1); no agreement is reached\n") != std::string::npos);
+    CHECK(always.out.find("Agreement at deal") == std::string::npos);
+    CHECK(always.out.find("  Payoffs: A 1, B 1") != std::string::npos);
+  }
+
   TEST_CASE("parley solve answers in plain terms, first") {
     auto r = RunParley("solve '" + SourcePath("bench/data/openai_microsoft_v1.yaml") + "'");
     REQUIRE(r.exit_code == 0);
