@@ -185,19 +185,25 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
 
   if (pure) {
     std::uint32_t chosen = played[0];
+    // Actions told apart by position where two share a label ("a (action 2)").
+    auto shown = [&](std::uint32_t a) {
+      const bool shared = std::count(names.begin(), names.end(), names[a]) > 1;
+      return shared ? names[a] + " (action " + std::to_string(a + 1) + ")" : names[a];
+    };
     std::vector<std::string> tied;
+    std::vector<std::string> others;
     for (std::uint32_t a = 0; a < n; ++a)
-      if (c.Tied(worth[a], worth[chosen])) tied.push_back(names[a]);
+      if (c.Tied(worth[a], worth[chosen])) {
+        tied.push_back(shown(a));
+        if (a != chosen) others.push_back(shown(a));
+      }
     step.kind = tied.size() > 1 ? StepKind::kTie : StepKind::kChoice;
     step.text = opening + " compares " + Comparison(names, worth) + " and chooses " +
-                names[chosen] + ".";
+                shown(chosen) + ".";
     if (tied.size() > 1) {
-      std::vector<std::string> others;
-      for (const auto& t : tied)
-        if (t != names[chosen]) others.push_back(t);
       step.text += " This is a tie: " + JoinWithAnd(tied) + " give " + who + " the same " +
                    FormatValue(worth[chosen]) + ", so " + who + " is indifferent; this equilibrium takes " +
-                   names[chosen] + ", and taking " + JoinWithAnd(others) +
+                   shown(chosen) + ", and taking " + JoinWithAnd(others) +
                    (game.perfect_information()
                         ? " instead gives another equilibrium (parley solve --all lists them)."
                         : " instead may give another equilibrium.");

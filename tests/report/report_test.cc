@@ -86,6 +86,18 @@ TEST_SUITE("report") {
     CHECK(md.files[0].second.find("<svg") != std::string::npos);
   }
 
+  TEST_CASE("a tie between two actions with the same label names each by its position") {
+    // a and a both pay A 1, b 0: "taking  instead" lost the other a (compared by label).
+    auto game = io::ReadEfg("EFG 2 R \"dup\" { \"A\" \"B\" }\n\"\"\np \"\" 1 1 \"\" { \"a\" \"a\" \"b\" } 0\n"
+                            "t \"\" 1 \"\" { 1 0 }\nt \"\" 2 \"\" { 1 0 }\nt \"\" 3 \"\" { 0 0 }\n",
+                            "dup.efg");
+    auto solution = equilibrium::Solve(*game, {});
+    Explanation e = Explain(*game, solution.equilibria.front());
+    REQUIRE(e.steps.size() == 1);
+    CHECK(e.steps[0].text.find("this equilibrium takes a (action 1), and taking a (action 2) instead") !=
+          std::string::npos);
+  }
+
   TEST_CASE("golden: investment with chance and a tie, Markdown and explanation") {
     Solved s = SolveFile("invest.json");
     Explanation e = Explain(*s.game, s.solution.equilibria.front());
