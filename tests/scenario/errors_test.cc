@@ -202,6 +202,28 @@ TEST_SUITE("scenario errors") {
     CHECK(msg.find("leave no room for stationary offers") != std::string::npos);
   }
 
+  TEST_CASE("--set: a value beyond a double's range, one that would become 0, and a name set twice") {
+    const std::string text = std::string(kHead) +
+                             "parameters: {k: {value: 1}}\n"
+                             "stages:\n"
+                             "  - name: x\n"
+                             "    player: A\n"
+                             "    actions: [l, r]\n"
+                             "payoffs:\n"
+                             "  A: if(x == l, k, 0)\n"
+                             "  B: 0\n";
+    auto with = [&](std::vector<std::string> set) {
+      ScenarioOptions options;
+      options.overrides = std::move(set);
+      return ErrorOf(text, options);
+    };
+    CHECK(with({"k=1e400"}).find("'1e400' is beyond the range") != std::string::npos);
+    CHECK(with({"k=1e-400"}).find("'1e-400' is too small to compute with (it would be 0)") != std::string::npos);
+    CHECK(with({"k=2", "k=3"}).find("parameter 'k' is set twice") != std::string::npos);
+    CHECK(with({"k=2 "}) == "");
+    CHECK(with({"k=1e-300"}) == "");
+  }
+
   TEST_CASE("syntax error in a formula points at the token") {
     std::string msg = ErrorOf(std::string(kHead) +
                               "stages:\n"
