@@ -127,8 +127,13 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
       fail("the set " + game.DescribeInfoset(h) + " has no action '" + TruncateForMessage(cells[2]) + "'");
     char* end = nullptr;
     double n = std::strtod(cells[3].c_str(), &end);
-    if (cells[3].empty() || *end != '\0' || !std::isfinite(n) || n < 0 || n > 1e15)
+    if (cells[3].empty() || *end != '\0' || !std::isfinite(n) || n < 0)
       fail("count must be a number >= 0, not '" + TruncateForMessage(cells[3]) + "'");
+    // Beyond 1e15 the sums of counts lose whole units (a double has 53 bits).
+    if (n > 1e15)
+      fail("count " + TruncateForMessage(cells[3]) + " is above 1e15, more than the fit counts exactly; "
+           "divide every count by the same factor (the fitted lambda is the same, its standard error grows "
+           "by the square root of that factor)");
     c.count[index(h, a)] += n;
     c.total += n;
   }
