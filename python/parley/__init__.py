@@ -476,7 +476,10 @@ class Game:
         source = self._file()
         with _tempfile.TemporaryDirectory() as tmp:
             if source is None:  # a built game: hand the report its JSON
-                source = _os.path.join(tmp, (self.title or "game").replace(_os.sep, "_") + ".json")
+                # A file name from the title (the report names its input): letters, digits, - and
+                # _ only, at most 60 of them, so that no title makes an impossible path.
+                stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in (self.title or ""))[:60]
+                source = _os.path.join(tmp, (stem.strip("_") or "game") + ".json")
                 self.to_json(source)
             _parley.report(source, overrides, _max_nodes(max_nodes), _os.fspath(path), _flag("all", all),
                            _flag("exact", exact), _whole("max", max, 1), vary, _whole("show", show, 0))

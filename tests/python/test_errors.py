@@ -141,3 +141,17 @@ def test_numbers_of_other_types_are_numbers_and_fractions_of_counts_are_refused(
     with pytest.raises(ValueError, match="all"):
         game.solve(all="no")
     assert len(game.solve(all=np.bool_(True)).equilibria) >= 1
+
+
+def test_a_built_game_with_a_long_or_odd_title_writes_its_report(tmp_path):
+    # The report's input is the game's JSON in a temporary folder, named from the title: a
+    # 300-character title made an impossible file name.
+    for title in ["T" * 300, "a/b\\c:d?", ""]:
+        b = parley.GameBuilder(["A", "B"], title=title)
+        h = b.infoset("A", ["x", "y"])
+        r = b.node(h)
+        b.terminal(r, payoffs=[1, 0])
+        b.terminal(r, payoffs=[0, 1])
+        out = tmp_path / "r.md"
+        b.build().report(out)
+        assert out.read_text().startswith("#")
