@@ -1630,7 +1630,13 @@ void Evaluator::Refresh() {
     if (!same) values_[static_cast<std::size_t>(h.slot)] = compiler::RunProgram(h.program, values_.get(), stack_.data());
   }
   hoisted_known_ = true;
-  refreshed_ = true;
+  // A hoisted value that is not a number may be one because a comparison in it read a NaN,
+  // which makes the whole formula NaN (Interpret's rule) while the residual program would read
+  // the NaN as a plain value (max(5, NaN) is 5): the formulas then run as compiled, whole.
+  bool any_nan = false;
+  for (const ExpressionSet::HoistedValue& h : set_->hoisted_)
+    any_nan = any_nan || std::isnan(values_[static_cast<std::size_t>(h.slot)]);
+  refreshed_ = !any_nan;
 }
 
 double Evaluator::Evaluate(const Expression& e) {
