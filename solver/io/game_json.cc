@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "solver/io/efg.h"
 #include "solver/io/suggest.h"
@@ -236,6 +237,47 @@ void RefuseWideIntegers(std::string_view text, const std::string& file_name) {
   }
 }
 
+// A key written twice in one object: the parser keeps the last, so the first (a node's
+// "outcome" given twice, say) would be dropped without a word. Refused at the second. Keys are
+// compared as written, escapes and all (the text has parsed, so strings and brackets match).
+void RefuseDuplicateKeys(std::string_view text, const std::string& file_name) {
+  std::vector<std::string_view> keys;        // the keys of the open objects, innermost last
+  std::vector<std::size_t> frames;           // per open bracket: where its keys start, or npos
+  constexpr std::size_t kArray = std::string_view::npos;
+  bool expect_key = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '{') {
+      frames.push_back(keys.size());
+      expect_key = true;
+    } else if (c == '[') {
+      frames.push_back(kArray);
+      expect_key = false;
+    } else if (c == '}' || c == ']') {
+      if (!frames.empty()) {
+        if (frames.back() != kArray) keys.resize(frames.back());
+        frames.pop_back();
+      }
+      expect_key = false;
+    } else if (c == ',') {
+      expect_key = !frames.empty() && frames.back() != kArray;
+    } else if (c == '"') {
+      const std::size_t begin = i + 1;
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      if (!expect_key) continue;
+      expect_key = false;
+      const std::string_view key = text.substr(begin, i - begin);
+      for (std::size_t k = frames.back(); k < keys.size(); ++k)
+        if (keys[k] == key)
+          throw ParseError(LocationOfByte(text, file_name, begin - 1),
+                           "the key \"" + TruncateForMessage(key, 40) +
+                               "\" appears twice in this object; give it once (the reader would keep only the last)");
+      keys.push_back(key);
+    }
+  }
+}
+
 model::GamePtr ReadGameJson(std::string_view text, const std::string& file_name,
                             const ReadOptions& options) {
   json doc;
@@ -267,6 +309,7 @@ model::GamePtr ReadGameJson(std::string_view text, const std::string& file_name,
                          " is beyond the range of a double (magnitude at most about 1.8e308)");
   }
   RefuseWideIntegers(text, file_name);
+  RefuseDuplicateKeys(text, file_name);
   try {
     return JsonGameReader(file_name).Read(doc, options);
   } catch (const json::exception& e) {

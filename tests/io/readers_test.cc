@@ -73,6 +73,28 @@ TEST_SUITE("io readers") {
     CHECK(with("\"players\"", "\"zzz\": 1, \"players\"").rfind("g.json: (top level): unknown key \"zzz\"", 0) == 0);
   }
 
+  TEST_CASE("game JSON: a key given twice in one object is refused at the second") {
+    // nlohmann's parser keeps the last of two equal keys: {"outcome": 0, "outcome": 1} read as
+    // outcome 1, the first silently dropped.
+    const std::string good = R"({"players": ["A", "B"], "infosets": [{"player": 1, "actions": ["a", "b"]}],
+      "outcomes": [{"payoffs": [1, 0]}, {"payoffs": [0, 1]}],
+      "nodes": [{"infoset": 0}, {"outcome": 0}, {"outcome": 1}]})";
+    auto with = [&](const std::string& from, const std::string& to) {
+      std::string text = good;
+      text.replace(text.find(from), from.size(), to);
+      return JsonError(text);
+    };
+    CHECK(with("{\"outcome\": 0}", "{\"outcome\": 0, \"outcome\": 1}") ==
+          "g.json:3:48: the key \"outcome\" appears twice in this object; give it once (the reader would keep "
+          "only the last)");
+    CHECK(with("\"players\": [\"A\", \"B\"]", "\"players\": [\"A\", \"B\"], \"players\": [\"C\", \"D\"]")
+              .rfind("g.json:1:25: the key \"players\" appears twice", 0) == 0);
+    // The same key in sibling objects, in nested objects, or as a string value is not a repeat.
+    CHECK(JsonError(good) == "");
+    CHECK(with("\"actions\": [\"a\", \"b\"]", "\"actions\": [\"player\", \"b\"]") == "");
+    CHECK(with("{\"outcome\": 0}", "{\"outcome\": 0, \"label\": \"outcome\"}") == "");
+  }
+
   TEST_CASE("efg: information set 4294967297 is refused, not folded onto set 1") {
     // 4294967297 = 2^32 + 1: the old reader kept its low 32 bits, 1, and merged the two nodes
     // into one information set (the game silently became one of imperfect information).
