@@ -35,7 +35,8 @@ struct AnalysisInput {
       AddFormat(app, format, {"text", "csv", "json"});
     else
       AddFormat(app, format, {"text", "json"});
-    app.add_option("-o,--output", output, "Write to this file (atomically) instead of standard output");
+    app.add_option("-o,--output", output, "Write to this file (atomically) instead of standard output")
+        ->check(kOutputFile);
     app.add_option("--threads", threads, "Worker threads (default: one per core)")
         ->check(kNonNegative);
     if (shards)
@@ -291,7 +292,8 @@ struct MergeCommand {
   std::function<int()> Setup(CLI::App& app) {
     app.add_option("files", files, "Shard outputs written with --format json")->required();
     AddFormat(app, format, {"text", "csv", "json"});
-    app.add_option("-o,--output", output, "Write to this file (atomically) instead of standard output");
+    app.add_option("-o,--output", output, "Write to this file (atomically) instead of standard output")
+        ->check(kOutputFile);
     return [this] { return Run(); };
   }
 

@@ -119,7 +119,8 @@ struct BargainCommand {
     app.add_option("--rounds", rounds, "Alternating offers: finite horizon T (default infinite)");
     app.add_option("--breakdown", breakdown, "Alternating offers: breakdown probability per rejection");
     app.add_option("--outside", outside, "Alternating offers: outside options e1,e2 (shares)");
-    app.add_option("-o,--output", output, "Write to this file instead of standard output");
+    app.add_option("-o,--output", output, "Write to this file instead of standard output")
+        ->check(kOutputFile);
     return [this] { return Run(); };
   }
 

@@ -31,6 +31,15 @@ CLI::Validator NumberAbove(double floor, bool inclusive, const std::string& what
 
 const CLI::Validator kPositive = NumberAbove(0, false, "greater than 0");
 const CLI::Validator kNonNegative = NumberAbove(0, true, "of at least 0");
+// An empty name (`-o ''`, a shell variable left unset) is refused rather than read as
+// standard output: the user meant a file.
+CLI::Validator OutputFile(bool standard_output) {
+  const std::string what = standard_output ? "is an empty file name; give a file, or - for standard output"
+                                           : "is an empty file name; give a file";
+  return CLI::Validator([what](std::string& text) -> std::string { return text.empty() ? what : ""; }, "FILE");
+}
+const CLI::Validator kOutputFile = OutputFile(true);
+const CLI::Validator kOutputFileOnly = OutputFile(false);
 
 void AddGameInput(CLI::App& app, GameInput& input) {
   app.add_option("game", input.path, "Game file: .efg (Gambit), .json (Parley), .yaml (scenario)")

@@ -24,6 +24,8 @@ struct GameInput {
 // greater than 0, not '0'"), where CLI11's own spell out the largest double.
 extern const CLI::Validator kPositive;     // > 0
 extern const CLI::Validator kNonNegative;  // >= 0
+extern const CLI::Validator kOutputFile;      // a non-empty file name ("-": standard output)
+extern const CLI::Validator kOutputFileOnly;  // a non-empty file name
 
 // Declares GAME (positional), --max-nodes and --set on `app`.
 void AddGameInput(CLI::App& app, GameInput& input);

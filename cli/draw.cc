@@ -84,7 +84,8 @@ struct DrawCommand {
     AddGameInput(app, input);
     app.add_option("-o,--output", output,
                    "The picture: tree.svg, tree.png (needs rsvg-convert, from librsvg2-bin) or tree.dot (Graphviz text)")
-        ->required();
+        ->required()
+        ->check(kOutputFileOnly);
     app.add_flag("--no-solution", no_solution, "Draw the game only, without the equilibrium");
     app.add_option("--tree-nodes", tree_nodes, "Draw at most about this many nodes; larger trees are collapsed")
         ->capture_default_str()

@@ -84,7 +84,8 @@ struct QreCommand {
                    "are printed, marked incomplete, and the exit code is 1")
         ->capture_default_str()
         ->check(kPositive);
-    app.add_option("-o,--output", output, "Write to this file instead of standard output");
+    app.add_option("-o,--output", output, "Write to this file instead of standard output")
+        ->check(kOutputFile);
     return [this] { return Run(); };
   }
 

@@ -24,7 +24,8 @@ struct ReportCommand {
     AddGameInput(app, input);
     app.add_option("-o,--output", request.output, "The report: OUT.html (self-contained page) or OUT.md "
                                                   "(Markdown, pictures written beside it as SVG)")
-        ->required();
+        ->required()
+        ->check(kOutputFileOnly);
     app.add_flag("--all", request.all,
                  "Solve for every pure subgame-perfect equilibrium (perfect information), or "
                  "every extreme one, subgame by subgame (two players)");

@@ -41,7 +41,8 @@ struct SolveCommand {
                    "solve stops with an error saying where the trace was")
         ->capture_default_str()
         ->check(kPositive);
-    app.add_option("-o,--output", output, "Write to this file instead of standard output");
+    app.add_option("-o,--output", output, "Write to this file instead of standard output")
+        ->check(kOutputFile);
     return [this] { return Run(); };
   }
 

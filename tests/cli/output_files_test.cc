@@ -56,6 +56,22 @@ TEST_SUITE("cli output files") {
     CHECK(Entries(dir) == 2);
   }
 
+  TEST_CASE("an empty output name is refused, not read as standard output") {
+    std::string dir = Folder("empty");
+    std::string game = dir + "/game.efg";
+    Put(game, kMatchingPenniesEfg);
+    for (std::string command : {"solve", "qre", "draw", "report"}) {
+      CAPTURE(command);
+      auto r = RunParley(command + " '" + game + "' -o ''");
+      CHECK(r.exit_code == 2);  // a usage error, as every option's
+      CHECK(r.out.empty());
+      const bool standard_output = command == "solve" || command == "qre";
+      CHECK(r.err.find(standard_output ? "--output: is an empty file name; give a file, or - for standard output"
+                                       : "--output: is an empty file name; give a file (") != std::string::npos);
+    }
+    CHECK(Entries(dir) == 1);
+  }
+
   TEST_CASE("a read-only target is refused; a 0600 target stays 0600") {
     std::string dir = Folder("modes");
     std::string game = dir + "/g.efg", locked = dir + "/locked.txt", secret = dir + "/secret.txt";
