@@ -45,7 +45,13 @@ double ParseValue(const std::string& text, const std::string& what) {
   Number x;
   if (!Number::Parse(text, &x))
     throw Error(what + ": '" + text + "' is not a number");
-  return x.ToDouble();
+  // As for --set: beyond a double's range, or so small it would silently be 0, is refused.
+  const double value = x.ToDouble();
+  if (!std::isfinite(value))
+    throw Error(what + ": '" + text + "' is beyond the range of numbers Parley computes with (about 1.8e308)");
+  if (value == 0 && x.ToRational() != 0)
+    throw Error(what + ": '" + text + "' is too small to compute with (it would be 0); write 0 if 0 is meant");
+  return value;
 }
 
 }  // namespace

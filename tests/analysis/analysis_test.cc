@@ -185,6 +185,12 @@ TEST_SUITE("analysis") {
     CHECK_THROWS_AS(ParseAxis(m, "power=1:0:5"), Error);
     CHECK_THROWS_AS(ParseAxis(m, "power=0:1:1"), Error);
     CHECK_THROWS_AS(ParseAxis(m, "power=0:1"), Error);
+    // 1e-400 was read as 0 (LO = 0 where 1e-400 was written); 1e400 as infinity.
+    CHECK_THROWS_WITH_AS(ParseAxis(m, "unused=1e-400:1:3"),
+                         "--vary unused: '1e-400' is too small to compute with (it would be 0); write 0 if 0 is meant",
+                         Error);
+    CHECK_THROWS_WITH_AS(ParseAxis(m, "unused=0:1e400:3"), doctest::Contains("'1e400' is beyond the range"), Error);
+    CHECK(ParseAxis(m, "unused=0:1e-300:3").hi == 1e-300);
   }
 
   TEST_CASE("results do not depend on the thread count, and shards merge into the single run") {
