@@ -49,6 +49,8 @@ class Reader {
   // Where a scalar's text starts (after an opening quote).
   SourceLocation TextAt(const YAML::Node& node) const;
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const;
+  // A formula with commas written unquoted in a [ ] list, which YAML split at its commas.
+  void RefuseSplitFormulas(const YAML::Node& root) const;
   std::string Scalar(const YAML::Node& node, const std::string& what) const;
   double NumberValue(const YAML::Node& node, const std::string& what) const;
   bool BoolValue(const YAML::Node& node, const std::string& what) const;

@@ -22,6 +22,7 @@ void Reader::Read() {
   // UTF-8, size and alias expansion are bounded before the document is walked.
   YAML::Node root = io::LoadYamlBounded(text_, file_);
   try {
+    RefuseSplitFormulas(root);
     ReadDocument(root);
   } catch (const YAML::Exception& e) {
     // yaml-cpp's own complaints (a conversion, a too deeply nested document).
@@ -47,6 +48,72 @@ SourceLocation Reader::TextAt(const YAML::Node& node) const {
 
 void Reader::Fail(const YAML::Node& node, const std::string& message) const {
   throw ParseError(At(node), message);
+}
+
+// `payoffs: [max(a, b), c]` is three items to YAML, "max(a", "b)" and "c": a flow list
+// separates its items at every comma, parentheses or not. The count alone ("3 formulas for 2
+// players") or a syntax error in "max(a" would not say why, and `actions: [stay, go (fast,
+// cheap)]` would silently make three actions. So an unquoted item of a flow collection that
+// leaves a parenthesis open, followed by items that close it, is refused with what to write.
+// (Labels such as "offer (low)" balance theirs and pass.)
+void Reader::RefuseSplitFormulas(const YAML::Node& root) const {
+  auto depth = [](const YAML::Node& node) {
+    int d = 0;
+    for (char c : node.Scalar()) d += c == '(' ? 1 : c == ')' ? -1 : 0;
+    return d;
+  };
+  auto plain = [](const YAML::Node& node) { return node.IsScalar() && node.Tag() == "?"; };
+  // A flow collection's pieces in order, each marked whether a formula may start there and
+  // whether one may go on there: a list's plain items may do both; a mapping's plain values may
+  // start one, and the keys after it with no value of their own go on with it (in
+  // `{A: max(1, 2), B: 3}` YAML reads "2)" as a key).
+  struct Piece {
+    YAML::Node node;
+    bool starts, goes_on;
+  };
+  std::vector<Piece> pieces;
+  auto check = [&] {
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      if (!pieces[i].starts || depth(pieces[i].node) <= 0) continue;
+      std::string joined = pieces[i].node.Scalar();
+      int open = depth(pieces[i].node);
+      for (std::size_t j = i + 1; j < pieces.size() && pieces[j].goes_on && open > 0; ++j) {
+        joined += ", " + pieces[j].node.Scalar();
+        open += depth(pieces[j].node);
+      }
+      if (open != 0) continue;
+      const std::string whole = TruncateForMessage(joined, 60);
+      Fail(pieces[i].node, "YAML splits '" + whole +
+                               "' into separate items at its commas (a [ ] list or { } mapping separates "
+                               "its items at every comma, parentheses or not); quote it (\"" +
+                               whole + "\") or write one item per line");
+    }
+  };
+  std::vector<YAML::Node> stack{root};
+  while (!stack.empty()) {
+    const YAML::Node node = stack.back();
+    stack.pop_back();
+    if (!node.IsMap() && !node.IsSequence()) continue;
+    const bool flow = node.Style() == YAML::EmitterStyle::Flow;
+    pieces.clear();
+    if (node.IsMap()) {
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        stack.push_back(it->second);
+        if (plain(it->second))
+          pieces.push_back({it->second, true, false});
+        else if (it->second.IsNull() && plain(it->first))
+          pieces.push_back({it->first, false, true});
+        else
+          pieces.push_back({it->first, false, false});
+      }
+    } else {
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        stack.push_back(node[i]);
+        pieces.push_back({node[i], plain(node[i]), plain(node[i])});
+      }
+    }
+    if (flow) check();
+  }
 }
 
 std::string Reader::Scalar(const YAML::Node& node, const std::string& what) const {

@@ -134,6 +134,40 @@ TEST_SUITE("scenario errors") {
               .rfind("s.yaml:9:11: the constraint 'price <= 0 / z' is not a number for some agreement", 0) == 0);
   }
 
+  TEST_CASE("a formula with commas in a [ ] list or { } mapping, split by YAML, is refused with what to write") {
+    const std::string stages = std::string(kHead) +
+                               "stages:\n"
+                               "  - name: s\n"
+                               "    player: A\n"
+                               "    actions: [l, r]\n";
+    // YAML reads [max(1, 2), 3] as three items; the message used to count them ("3 formulas
+    // for 2 players"), or, for three players, call 'max(1' a syntax error.
+    CHECK(ErrorOf(stages + "payoffs: [max(1, 2), 3]\n") ==
+          "s.yaml:6:11: YAML splits 'max(1, 2)' into separate items at its commas (a [ ] list or { } mapping "
+          "separates its items at every comma, parentheses or not); quote it (\"max(1, 2)\") or write one item "
+          "per line");
+    // In a mapping YAML reads "2) + 1" as a key with no value ("unknown player '2) + 1'").
+    CHECK(ErrorOf(stages + "payoffs: {A: if(s == l, 1, 2) + 1, B: 3}\n")
+              .rfind("s.yaml:6:14: YAML splits 'if(s == l, 1, 2) + 1' into separate items", 0) == 0);
+    // A label with a comma inside parentheses: three actions, "right (risky" among them.
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - name: s\n"
+                  "    player: A\n"
+                  "    actions: [left (safe), right (risky, slow)]\n"
+                  "payoffs: {A: 1, B: 2}\n")
+              .rfind("s.yaml:5:28: YAML splits 'right (risky, slow)' into separate items", 0) == 0);
+    // Quoted, or one per line: accepted; so are labels with parentheses of their own.
+    CHECK(ErrorOf(stages + "payoffs: [\"max(1, 2)\", 3]\n") == "");
+    CHECK(ErrorOf(stages + "payoffs:\n  - max(1, 2)\n  - 3\n") == "");
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - name: s\n"
+                  "    player: A\n"
+                  "    actions: [left (safe), \"right (risky, slow)\"]\n"
+                  "payoffs: {A: 1, B: 2}\n") == "");
+  }
+
   TEST_CASE("a chained comparison, and action labels that are words of formulas") {
     // `2 < offer < 8` is (2 < offer) < 8, always true: the condition would never skip.
     CHECK(ErrorOf(std::string(kHead) +
