@@ -344,9 +344,18 @@ void Reader::ReadBargain(const YAML::Node& node, StageDef& def, RawStage& raw, S
   if (auto d = Get(m, "disagreement"); d.IsDefined()) {
     bool follow = d.IsScalar() && (d.Scalar() == "continue" || d.Scalar() == "what_follows");
     bargain->outside = d.IsScalar() && d.Scalar() == "outside";
-    if (!follow && !bargain->outside && (!d.IsSequence() || d.size() != players.size()))
+    if (!follow && !bargain->outside && d.IsSequence() && d.size() != players.size())
+      Fail(d, "'disagreement' lists " + std::to_string(d.size()) + (d.size() == 1 ? " number" : " numbers") +
+                  " for " + std::to_string(players.size()) + " players (" + Join(players) +
+                  "); give one per player, in order");
+    if (!follow && !bargain->outside && !d.IsSequence())
       Fail(d, "'disagreement' is 'continue' (the value of the stages that follow, the "
-              "default), 'outside' (that value is an outside option) or one number per player");
+              "default), 'outside' (that value is an outside option) or one number per player (" +
+                  Join(players) + "), e.g. [" + [&] {
+                    std::string zeros;
+                    for (std::size_t i = 0; i < players.size(); ++i) zeros += i ? ", 0" : "0";
+                    return zeros;
+                  }() + "]");
   }
   if (auto x = Get(m, "inside"); x.IsDefined()) {
     if (!bargain->outside)

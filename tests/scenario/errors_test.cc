@@ -168,6 +168,26 @@ TEST_SUITE("scenario errors") {
                   "payoffs: {A: 1, B: 2}\n") == "");
   }
 
+  TEST_CASE("a bargain's disagreement with too few numbers says how many it needs") {
+    auto with = [](const std::string& disagreement) {
+      return ErrorOf(std::string(kHead) +
+                     "stages:\n"
+                     "  - name: deal\n"
+                     "    bargain:\n"
+                     "      issues:\n"
+                     "        price: {from: 0, to: 10}\n"
+                     "      disagreement: " + disagreement + "\n"  // line 7
+                     "payoffs:\n"
+                     "  A: if(deal == agree, price, 0)\n"
+                     "  B: if(deal == agree, 10 - price, 0)\n");
+    };
+    CHECK(with("[0]") == "s.yaml:7:21: 'disagreement' lists 1 number for 2 players (A, B); give one per player, in order");
+    CHECK(with("[0, 0, 1]").rfind("s.yaml:7:21: 'disagreement' lists 3 numbers for 2 players", 0) == 0);
+    CHECK(with("0").rfind("s.yaml:7:21: 'disagreement' is 'continue' (", 0) == 0);
+    CHECK(with("0").find("or one number per player (A, B), e.g. [0, 0]") != std::string::npos);
+    CHECK(with("[1, 2]") == "");
+  }
+
   TEST_CASE("a chained comparison, and action labels that are words of formulas") {
     // `2 < offer < 8` is (2 < offer) < 8, always true: the condition would never skip.
     CHECK(ErrorOf(std::string(kHead) +
