@@ -1543,10 +1543,22 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
                          CompileError::Problem::kUnknownName, token, error.GetMsg());
     }
     std::string message = error.GetMsg();
-    // muparser's messages end with " at position N." which the file:line:col replaces.
-    auto cut = message.find(" at position");
-    if (cut != std::string::npos) message.erase(cut);
+    // muparser's messages end with " at position N." or " at expression position N", which
+    // the file:line:col replaces.
+    for (const char* tail : {" at position", " at expression position"})
+      if (auto cut = message.find(tail); cut != std::string::npos) message.erase(cut);
     if (!message.empty() && message.back() == '.') message.pop_back();
+    // A wrong count of arguments: say what the function takes.
+    if (error.GetCode() == mu::ecTOO_FEW_PARAMS || error.GetCode() == mu::ecTOO_MANY_PARAMS) {
+      const std::string name = error.GetToken();
+      for (const auto& f : compiler::kFunctions)
+        if (name == f.name) {
+          message += name == "if" ? "; if takes 3: if(condition, value if true, value if false)"
+                     : f.arity < 0 ? "; " + name + " takes one or more"
+                                   : "; " + name + " takes " + std::to_string(f.arity);
+          break;
+        }
+    }
     throw CompileError(at, "syntax error " + shown + ": " + message,
                        CompileError::Problem::kSyntax, token, error.GetMsg());
   }

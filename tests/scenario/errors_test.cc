@@ -295,6 +295,19 @@ TEST_SUITE("scenario errors") {
                              "payoffs: {A: 'mx(x, 1)', B: 0}\n");
     CHECK(fn.find("unknown function 'mx'") != std::string::npos);
     CHECK(fn.find("did you mean 'max'?") != std::string::npos);
+    // A wrong count of arguments says what the function takes, without muparser's
+    // "at expression position N" (the column says where).
+    auto arity = [](const std::string& formula) {
+      return ErrorOf(std::string(kHead) + "stages: [{name: x, player: A, actions: [1]}]\npayoffs:\n  A: \"" + formula +
+                     "\"\n  B: 0\n");
+    };
+    CHECK(arity("if(x == 1, 2)") ==
+          "s.yaml:4:19: syntax error in formula 'if(x == 1, 2)': Too few parameters for function \"if\"; if takes 3: "
+          "if(condition, value if true, value if false)");
+    CHECK(arity("pow(2)").find("Too few parameters for function \"pow\"; pow takes 2") != std::string::npos);
+    CHECK(arity("sqrt(1, 2)").find("; sqrt takes 1") != std::string::npos);
+    CHECK(arity("max()").find("; max takes one or more") != std::string::npos);
+    CHECK(arity("max()").find("position") == std::string::npos);
   }
 
   TEST_CASE("probabilities that do not sum to 1 name the history") {
