@@ -114,11 +114,21 @@ def _max_nodes(max_nodes):
     return max_nodes
 
 
-def _write(text, path):
+_GAME_WRITERS = {".efg": "to_efg", ".nfg": "to_nfg", ".json": "to_json"}
+
+
+def _write(text, path, ext=None):
     # As the command writes: atomically, and never over a file read as an input or a
-    # read-only one (parley.Error says why).
+    # read-only one (parley.Error says why). A name whose extension is another game
+    # format's (to_efg("g.nfg")) is refused: the file would not be what its name says.
     if path is not None:
-        _parley.write_file(_os.fspath(path), text)
+        name = _os.fspath(path)
+        given = _os.path.splitext(name)[1].lower()
+        if ext is not None and given != ext and given in _GAME_WRITERS:
+            raise ValueError(
+                f"{_GAME_WRITERS[ext]}: '{name}' names a {given} file, but this writes {ext}; "
+                f"use {_GAME_WRITERS[given]}() for {given}, or a name ending in {ext}")
+        _parley.write_file(name, text)
     return text
 
 
@@ -427,18 +437,18 @@ class Game:
 
     def to_efg(self, path=None):
         """The game as Gambit .efg text (also written to ``path`` when given)."""
-        return _write(self._loaded.to_efg(), path)
+        return _write(self._loaded.to_efg(), path, ".efg")
 
     def to_json(self, path=None):
         """The game as Parley's game JSON (also written to ``path`` when given)."""
-        return _write(self._loaded.to_json(), path)
+        return _write(self._loaded.to_json(), path, ".json")
 
     def to_nfg(self, path=None, max_profiles=None):
         """The reduced strategic form as Gambit .nfg text (also written to ``path``).
 
         ``max_profiles`` bounds the table (LimitError past it, before the work).
         """
-        return _write(self._loaded.to_nfg(_max_nodes(max_profiles)), path)
+        return _write(self._loaded.to_nfg(_max_nodes(max_profiles)), path, ".nfg")
 
     def draw(self, path=None, solution=True, max_nodes=400):
         """The tree as ``parley draw`` draws it, with the first equilibrium highlighted

@@ -114,6 +114,8 @@ def test_writers_refuse_the_input_and_read_only_files_and_write_atomically(tmp_p
     original = source.read_text()
     g = parley.load(source)
     with pytest.raises(parley.Error, match="input"):
+        g.to_efg(path=source)
+    with pytest.raises(ValueError, match="names a .efg file"):
         g.to_nfg(path=source)
     assert source.read_text() == original
     locked = tmp_path / "locked.efg"
@@ -124,6 +126,16 @@ def test_writers_refuse_the_input_and_read_only_files_and_write_atomically(tmp_p
     assert locked.read_text() == "keep"
     g.to_json(path=tmp_path / "out.json")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.efg", "locked.efg", "out.json"]
+    # A name of another game format is refused (to_efg("x.nfg") wrote EFG text into a file
+    # every reader takes for a strategic form); other names are the caller's choice.
+    with pytest.raises(ValueError, match=r"to_efg: '.*x\.nfg' names a \.nfg file, but this writes "
+                                         r"\.efg; use to_nfg\(\) for \.nfg"):
+        g.to_efg(path=tmp_path / "x.nfg")
+    with pytest.raises(ValueError, match="use to_efg"):
+        g.to_json(path=str(tmp_path / "x.EFG"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.efg", "locked.efg", "out.json"]
+    g.to_efg(path=tmp_path / "game.txt")
+    assert (tmp_path / "game.txt").read_text().startswith("EFG 2 R")
 
 
 def test_numbers_of_other_types_are_numbers_and_fractions_of_counts_are_refused():
