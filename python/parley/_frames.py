@@ -44,8 +44,11 @@ def stats_frame(summary):
     cols = ["count", "mean", "sd", "min", "q05", "q25", "median", "q75", "q95", "max"]
     values = summary["values"]
     names = [n for n in summary["value_names"] if n in values]  # the columns' order
-    return _pd.DataFrame([[values[n][c] for c in cols] for n in names], index=names,
-                         columns=cols)
+    # The JSON's nulls (sd of a single sample) are NaN: every column but count is a float
+    # column, whatever the sample size, not one of Python objects.
+    frame = _pd.DataFrame([[values[n][c] for c in cols] for n in names], index=names,
+                          columns=cols)
+    return frame.astype({c: float for c in cols if c != "count"})
 
 
 def qre_frame(doc):

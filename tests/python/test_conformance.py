@@ -98,6 +98,10 @@ def test_montecarlo_equals_cli():
     one = s.montecarlo(samples=500, seed=3, threads=1)
     pd.testing.assert_frame_equal(one.samples, mc.samples)
     assert mc.outcomes["probability"].sum() == pytest.approx(1.0)
+    # One sample has no sd (null in the JSON): NaN in a float column, not an object column.
+    single = s.montecarlo(samples=1, seed=3).values
+    assert single["sd"].dtype == float and single["sd"].isna().all()
+    assert all(single[c].dtype == float for c in single.columns if c != "count")
 
 
 @pytest.mark.parametrize("kwargs,args", [
