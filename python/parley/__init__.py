@@ -106,11 +106,16 @@ def _number_text(x):
     return str(x)
 
 
+# Counts go to the library as 64-bit sizes: a larger Python int is a ValueError here, not
+# pybind11's TypeError about argument types.
+_MAX_COUNT = 2**63 - 1
+
+
 def _max_nodes(max_nodes):
     if max_nodes is None:
         return 0
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError("max_nodes: expected a positive whole number")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or not 1 <= max_nodes <= _MAX_COUNT:
+        raise ValueError("max_nodes: expected a positive whole number (at most 2**63 - 1)")
     return max_nodes
 
 
@@ -462,7 +467,7 @@ class Game:
                 raise ValueError(f"{_os.fspath(path)}: draw writes .svg or .dot (for PNG, run "
                                  "`parley draw` or rsvg-convert on the SVG)")
             fmt = ext[1:]
-        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
+        if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or not 0 <= max_nodes <= _MAX_COUNT:
             raise ValueError("max_nodes: expected a whole number of at least 3")
         text, note = self._loaded.draw(fmt == "dot", bool(solution), max_nodes)
         if note:
@@ -565,7 +570,7 @@ class Scenario(Game):
 
         Returns a DataFrame with the CSV's columns: parameter, value, lo, hi, below, above.
         """
-        if isinstance(grid, bool) or not isinstance(grid, int):
+        if isinstance(grid, bool) or not isinstance(grid, int) or not 0 <= grid <= _MAX_COUNT:
             raise ValueError("grid: expected a whole number from 2 to 10000000")
         text = _axis_text(param, (lo, hi), with_n=False)
         doc = _json.loads(self._analysis().thresholds(text, grid, _threads(threads)))
@@ -586,7 +591,7 @@ class Scenario(Game):
         """
         import io
         import pandas as pd
-        if isinstance(grid, bool) or not isinstance(grid, int):
+        if isinstance(grid, bool) or not isinstance(grid, int) or not 0 <= grid <= _MAX_COUNT:
             raise ValueError("grid: expected 0 or a whole number from 2 to 1000000")
         if values is None:
             values = list(_parley.scenario_party_columns(self._file()))
@@ -611,8 +616,9 @@ class Scenario(Game):
         and ``summary`` (the command's JSON without the samples). ``shard=(k, n)``: only
         slice k of n (the command's ``--shard k/n``; one run keeps at most 2e7 samples).
         """
-        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-            raise ValueError("samples: expected a positive whole number")
+        if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= _MAX_COUNT:
+            raise ValueError("samples: expected a positive whole number (one run keeps at most 2e7; "
+                             "more with shard=(k, n))")
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
             raise ValueError("seed: expected a whole number from 0 to 2**64 - 1")
         return MonteCarlo(self._analysis().montecarlo(samples, seed, _threads(threads), _shard(shard)))
@@ -649,11 +655,12 @@ def _plain(x):
     return x
 
 
-def _whole(name, x, low):
-    """A whole number of at least `low` (not a float such as 2.9, which would be cut to 2)."""
+def _whole(name, x, low, high=_MAX_COUNT):
+    """A whole number from `low` to `high` (not a float such as 2.9, which would be cut to 2)."""
     x = _plain(x)
-    if isinstance(x, bool) or not isinstance(x, int) or x < low:
-        raise ValueError(f"{name}: expected a whole number of at least {low}, not {x!r}")
+    if isinstance(x, bool) or not isinstance(x, int) or not low <= x <= high:
+        top = "2**63 - 1" if high == _MAX_COUNT else "2**31 - 1" if high == 2**31 - 1 else str(high)
+        raise ValueError(f"{name}: expected a whole number from {low} to {top}, not {x!r}")
     return x
 
 
@@ -666,7 +673,7 @@ def _flag(name, x):
 
 
 def _threads(threads):
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
+    if isinstance(threads, bool) or not isinstance(threads, int) or not 0 <= threads < 2**31:
         raise ValueError("threads: expected 0 (one per core) or a positive whole number")
     return threads
 
@@ -928,7 +935,7 @@ def bargain(outcomes=None, *, disagreement=None, weights=None, pure=False, issue
     if utilities is not None:
         utilities = [str(u) for u in utilities]
     text = _parley.bargain(rows, _flag("pure", pure), issue_list, utilities,
-                           None if surplus is None else float(surplus), _whole("players", players, 2),
+                           None if surplus is None else float(surplus), _whole("players", players, 2, 2**31 - 1),
                            _vector(disagreement, "disagreement"), _vector(weights, "weights"))
     return BargainingResult(_json.loads(text))
 
@@ -951,7 +958,9 @@ def alternating_offers(discount, first=1, rounds=None, breakdown=0.0, outside=(0
     e = _vector(outside, "outside")
     if len(d) != 2 or len(e) != 2:
         raise ValueError("discount and outside take two numbers, one per player")
-    text = _parley.bargain_alternating(d, _whole("first", first, 1), rounds, float(breakdown), e)
+    if rounds is not None:
+        rounds = _whole("rounds", rounds, 1, 2**31 - 1)
+    text = _parley.bargain_alternating(d, _whole("first", first, 1, 2), rounds, float(breakdown), e)
     return BargainingResult(_json.loads(text))
 
 

@@ -92,6 +92,20 @@ def test_bad_arguments_are_value_errors():
         parley.alternating_offers((1.5, 0.9))
     with pytest.raises(ValueError):
         parley.read_efg(SOURCE / "games/ultimatum.yaml")
+    # Counts past what the library's sizes hold: ValueError naming the argument, not
+    # pybind11's TypeError about argument types.
+    huge = 10**30
+    for call, name in [(lambda: s.montecarlo(samples=huge), "samples"),
+                       (lambda: s.montecarlo(samples=10, threads=2**40), "threads"),
+                       (lambda: s.thresholds("carveout_cost", 0, 10, grid=huge), "grid"),
+                       (lambda: s.tornado(grid=huge), "grid"),
+                       (lambda: s.solve(max=huge), "max"),
+                       (lambda: parley.load(SOURCE / "games/ultimatum.yaml", max_nodes=huge), "max_nodes"),
+                       (lambda: parley.load(SOURCE / "games/ultimatum.yaml").draw(max_nodes=huge), "max_nodes"),
+                       (lambda: parley.bargain(outcomes=[(1, 2), (2, 1)], players=2**40), "players"),
+                       (lambda: parley.alternating_offers((0.9, 0.9), rounds=2**40), "rounds")]:
+        with pytest.raises(ValueError, match=f"^{name}: "):
+            call()
 
 
 def test_set_out_of_range_is_an_error():
