@@ -376,6 +376,22 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
   return result;
 }
 
+std::vector<std::string> SweepOutcomeNames(const SweepResult& result) {
+  std::unordered_map<std::string, std::uint32_t> ids;
+  std::vector<std::string> names;
+  std::vector<std::uint32_t> id_of(result.points.size());
+  for (std::size_t i = 0; i < result.points.size(); ++i) {
+    const Observation& o = result.points[i].observation;
+    auto [it, added] = ids.emplace(o.Identity(), static_cast<std::uint32_t>(names.size()));
+    if (added) names.push_back(o.outcome);
+    id_of[i] = it->second;
+  }
+  DistinguishOutcomeNames(&names);
+  std::vector<std::string> out(result.points.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = names[id_of[i]];
+  return out;
+}
+
 void DistinguishOutcomeNames(std::vector<std::string>* outcomes) {
   std::unordered_map<std::string, int> seen;
   for (std::string& name : *outcomes) {

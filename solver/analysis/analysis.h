@@ -122,6 +122,10 @@ struct SweepResult {
   std::vector<SweepPoint> points;  // by index
 };
 SweepResult RunSweep(const Model& model, const std::vector<Axis>& axes, const RunOptions& options);
+// Each point's outcome as tables and charts name it: the words, made distinct where two
+// outcomes that differ in structure read the same (DistinguishOutcomeNames, in the order the
+// points first meet them). The JSON keeps the words and the key, from which this is computed.
+std::vector<std::string> SweepOutcomeNames(const SweepResult& result);
 
 // ---- Thresholds ----------------------------------------------------------------------
 struct Threshold {

@@ -93,10 +93,12 @@ std::string SweepText(const SweepResult& r) {
   out << "\n\n";
   for (const auto& name : SweepColumnNames(r)) out << name << "\t";
   out << "outcome\n";
-  for (const auto& p : r.points) {
+  const std::vector<std::string> outcomes = analysis::SweepOutcomeNames(r);
+  for (std::size_t i = 0; i < r.points.size(); ++i) {
+    const auto& p = r.points[i];
     for (double x : p.x) out << Num(x) << "\t";
     for (double v : p.observation.values) out << Num(v) << "\t";
-    out << p.observation.outcome << "\n";
+    out << outcomes[i] << "\n";
   }
   return out.str();
 }
@@ -106,11 +108,13 @@ std::string SweepCsv(const SweepResult& r) {
   out << "index";
   for (const auto& name : SweepColumnNames(r)) out << "," << CsvField(name);
   out << ",outcome\n";
-  for (const auto& p : r.points) {
+  const std::vector<std::string> outcomes = analysis::SweepOutcomeNames(r);
+  for (std::size_t i = 0; i < r.points.size(); ++i) {
+    const auto& p = r.points[i];
     out << p.index;
     for (double x : p.x) out << "," << CsvNum(x);
     for (double v : p.observation.values) out << "," << CsvNum(v);
-    out << "," << CsvField(p.observation.outcome) << "\n";
+    out << "," << CsvField(outcomes[i]) << "\n";
   }
   return out.str();
 }

@@ -32,8 +32,9 @@ SweepResult SweepFromAnalysis(const analysis::SweepResult& sweep,
   out.parameter = sweep.axes.front().name;
   out.unit = unit;
   out.players = players;
-  for (const analysis::SweepPoint& p : sweep.points)
-    out.points.push_back({p.x.front(), p.observation.values, p.observation.outcome});
+  const std::vector<std::string> outcomes = analysis::SweepOutcomeNames(sweep);
+  for (std::size_t i = 0; i < sweep.points.size(); ++i)
+    out.points.push_back({sweep.points[i].x.front(), sweep.points[i].observation.values, outcomes[i]});
   for (const analysis::Threshold& t : thresholds) {
     double at = Shortest(t.value, std::min(t.lo, t.hi), std::max(t.lo, t.hi));
     out.thresholds.push_back({at, "switch at"});

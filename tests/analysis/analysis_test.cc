@@ -83,6 +83,15 @@ TEST_SUITE("analysis") {
     std::vector<std::string> names{"x", "x", "x [2]", "y", "x"};
     DistinguishOutcomeNames(&names);
     CHECK(names == std::vector<std::string>{"x", "x [2]", "x [2] [2]", "y", "x [3]"});
+    // A sweep's tables and chart name them the same way (its rows read "A 3" on both sides of
+    // the switch); its JSON keeps the words and the key.
+    SweepResult sweep = RunSweep(m, {ParseAxis(m, "power=0:1:5")}, RunOptions{});
+    CHECK(SweepOutcomeNames(sweep) == std::vector<std::string>{"A 3", "A 3", "A 3 [2]", "A 3 [2]", "A 3 [2]"});
+    const std::string csv = report::SweepCsv(sweep);
+    CHECK(csv.find("2,0.5,0.5,A 3 [2]\n") != std::string::npos);
+    CHECK(csv.find("1,0.25,0.25,A 3\n") != std::string::npos);
+    CHECK(report::SweepText(sweep).find("0.75\t0.75\tA 3 [2]\n") != std::string::npos);
+    CHECK(report::SweepJson(sweep)["points"][2]["outcome"] == "A 3");
   }
 
   TEST_CASE("a threshold known in closed form is found to 1e-9") {
