@@ -372,6 +372,12 @@ Distribution Reader::ReadDistribution(const YAML::Node& node, const Parameter& p
       Fail(node, "missing key '" + key + "' in the " + t + " distribution of '" + p.name + "'");
     return NumberValue(n, key + " of the distribution of '" + p.name + "'");
   };
+  // low and high as far apart as doubles can measure: a draw is low + (high - low) x.
+  auto measurable = [&](double lo, double hi) {
+    if (!std::isfinite(hi - lo))
+      Fail(node, "the " + t + " distribution of '" + p.name + "' spans more than the largest double (" +
+                     FormatDouble(lo) + " to " + FormatDouble(hi) + "); narrow it, or rescale the parameter");
+  };
   auto within = [&](double lo, double hi) {
     if ((p.min && lo < *p.min) || (p.max && hi > *p.max))
       throw ValidationError(d.where, "the distribution of '" + p.name + "' reaches outside " +
@@ -383,6 +389,7 @@ Distribution Reader::ReadDistribution(const YAML::Node& node, const Parameter& p
     d.high = need("high");
     if (!(d.low < d.high)) Fail(node, "a uniform distribution needs low < high");
     within(d.low, d.high);
+    measurable(d.low, d.high);
   } else if (t == "triangular") {
     d.kind = Distribution::Kind::kTriangular;
     d.low = need("low");
@@ -391,6 +398,7 @@ Distribution Reader::ReadDistribution(const YAML::Node& node, const Parameter& p
     if (!(d.low <= d.mode && d.mode <= d.high && d.low < d.high))
       Fail(node, "a triangular distribution needs low <= mode <= high and low < high");
     within(d.low, d.high);
+    measurable(d.low, d.high);
   } else if (t == "normal") {
     d.kind = Distribution::Kind::kNormal;
     d.mean = need("mean");
@@ -405,6 +413,7 @@ Distribution Reader::ReadDistribution(const YAML::Node& node, const Parameter& p
     if (!(d.alpha > 0 && d.beta > 0)) Fail(node, "a beta distribution needs alpha, beta > 0");
     if (!(d.low < d.high)) Fail(node, "a beta distribution needs low < high");
     within(d.low, d.high);
+    measurable(d.low, d.high);
   } else if (t == "discrete") {
     d.kind = Distribution::Kind::kDiscrete;
     auto values = Get(m, "values");
@@ -423,6 +432,12 @@ Distribution Reader::ReadDistribution(const YAML::Node& node, const Parameter& p
         total += weight;
       }
       if (!(total > 0)) Fail(w, "the weights sum to 0");
+      // Only their ratios matter: weights whose sum overflows (1e308 twice) are scaled by the
+      // largest, so that the draws and quantiles, which sum them, see finite numbers.
+      if (std::isinf(total)) {
+        const double largest = *std::max_element(d.weights.begin(), d.weights.end());
+        for (double& weight : d.weights) weight /= largest;
+      }
     } else {
       d.weights.assign(d.values.size(), 1.0);
     }

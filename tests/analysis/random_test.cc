@@ -88,6 +88,50 @@ TEST_SUITE("random") {
     CHECK(far == doctest::Approx(40.0173).epsilon(1e-4));
   }
 
+  TEST_CASE("a truncated normal keeps its window when the mean is very far or the sd very wide") {
+    // N(1e20, 1) on [0, 1]: the window is 1e20 standard deviations below the mean, and its
+    // density, proportional to exp(-(1e20 - x)^2 / 2), grows by e^(1e20) per unit of x: all
+    // the mass sits at 1 (within 1e-20). Every draw was 0, the far end (the window's bounds
+    // in standard units, 1e20 - 1 and 1e20, are one double); from a mean of 1e155 (whose
+    // square overflows) they were NaN.
+    // Near the end the window is an exponential with rate 1e20 (to 1 part in 1e20): the
+    // quantile u is 1 + ln(u) / mean, which is 1 in doubles from a mean of 1e18 on.
+    for (double mean : {1e16, 1e20, 1e155, 1e300})
+      for (double u : {1e-12, 0.05, 0.5, 0.95})
+        CHECK(TruncatedNormalByInversion(mean, 1, 0, 1, u) == doctest::Approx(1 + std::log(u) / mean).epsilon(1e-16));
+    CHECK(TruncatedNormalByInversion(1e20, 1, 0, 1, 0.05) == 1.0);
+    // Mirrored: near 0 doubles are fine enough to show the exponential, median ln 2 / 1e20.
+    CHECK(TruncatedNormalByInversion(-1e20, 1, 0, 1, 0.5) == doctest::Approx(std::log(2.0) / 1e20).epsilon(1e-12));
+    // N(1, 1e17^2) on [0, 10]: the density varies by a factor e^(-5e-33) over the window, so
+    // the draw is uniform to double precision, F^-1(u) = 10 u. Every draw was the mean, 1.
+    for (double sd : {1e15, 1e16, 1e17, 1e100})
+      for (double u : {0.001, 0.05, 0.5, 0.95})
+        CHECK(TruncatedNormalByInversion(1, sd, 0, 10, u) == doctest::Approx(10 * u).epsilon(1e-12));
+    // N(1e20, 1e17^2) on [0, 10]: 1000 sd out and 1e-16 sd wide; the density's logarithm
+    // changes by 1e-13 over the window: uniform again.
+    for (double u : {0.05, 0.5, 0.95})
+      CHECK(TruncatedNormalByInversion(1e20, 1e17, 0, 10, u) == doctest::Approx(10 * u).epsilon(1e-10));
+    // A window of 5e-4 sd where the density is not flat enough to ignore: N(0, 1) on
+    // [2, 2.0005] has density exp(-x^2 / 2), e^-0.001 smaller at its top end; F(q) by
+    // Simpson's rule (an independent route).
+    auto density = [](double x) { return std::exp(-0.5 * x * x); };
+    auto integral = [&](double from, double to) {
+      const int n = 2000;
+      const double h = (to - from) / n;
+      double sum = density(from) + density(to);
+      for (int i = 1; i < n; ++i) sum += (i % 2 ? 4 : 2) * density(from + i * h);
+      return sum * h / 3;
+    };
+    for (double u : {0.01, 0.3, 0.5, 0.9}) {
+      const double q = TruncatedNormalByInversion(0, 1, 2, 2.0005, u);
+      CHECK(integral(2, q) / integral(2, 2.0005) == doctest::Approx(u).epsilon(1e-11));
+    }
+    // Either side of the narrow rule's bound (1e-3 sd), the two methods agree.
+    const double below = TruncatedNormalByInversion(0, 1, 0.3, 0.3 + 0.999999e-3, 0.7);
+    const double above = TruncatedNormalByInversion(0, 1, 0.3, 0.3 + 1.000001e-3, 0.7);
+    CHECK(above - below == doctest::Approx(0.7e-9).epsilon(1e-3));
+  }
+
   TEST_CASE("draws are pinned: the same bits give the same values on any standard library") {
     // The first uniform of stream (seed 1, sample 0) and the beta and normal draws made from it
     // by inversion; the expected values are the quantiles of that uniform, computed above by

@@ -477,6 +477,24 @@ TEST_SUITE("scenario errors") {
                           "s.yaml");
     REQUIRE(s->parameters[0].distribution.has_value());
     CHECK(s->parameters[0].distribution->mode == 0.5);
+    // A range wider than the largest double: low + (high - low) u overflowed, and the draws
+    // were infinite (the error then blamed a payoff).
+    auto wide = [](const std::string& dist) {
+      return ErrorOf(std::string(kHead) + "parameters:\n  x: {value: 0, distribution: " + dist +
+                     "}\nstages: [{name: s, player: A, actions: [l]}]\npayoffs: [x, 0]\n");
+    };
+    CHECK(wide("{type: uniform, low: -1.7e308, high: 1.7e308}") ==
+          "s.yaml:3:31: the uniform distribution of 'x' spans more than the largest double (-1.7e+308 to 1.7e+308); "
+          "narrow it, or rescale the parameter");
+    CHECK(wide("{type: triangular, low: -1e308, mode: 0, high: 1e308}").find("spans more than") != std::string::npos);
+    CHECK(wide("{type: beta, alpha: 2, beta: 2, low: -1e308, high: 1e308}").find("spans more than") != std::string::npos);
+    CHECK(wide("{type: uniform, low: -8e307, high: 8e307}") == "");
+    // Weights whose sum overflows are scaled (only their ratios matter): 1e308 twice is 1 : 1.
+    auto heavy = ReadScenario(std::string(kHead) +
+                                  "parameters:\n  x: {value: 1, distribution: {type: discrete, values: [1, 2], "
+                                  "weights: [1e308, 1e308]}}\nstages: [{name: s, player: A, actions: [l]}]\npayoffs: [x, 0]\n",
+                              "s.yaml");
+    CHECK(heavy->parameters[0].distribution->weights == std::vector<double>{1, 1});
   }
 
   TEST_CASE("distributions: a wrong key is named with the keys its own type takes") {
