@@ -196,7 +196,8 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   // Children, edges, leaves, and the payoff pushed down to the leaves.
   std::vector<double> above(static_cast<std::size_t>(n) * np, 0.0);  // outcomes above, excl.
   s.child_begin.assign(n + 1, 0);
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  // Each player's smallest and largest payoff at the leaves.
+  std::vector<double> lo(np, std::numeric_limits<double>::infinity()), hi(np, -std::numeric_limits<double>::infinity());
   for (std::uint32_t i = 0; i < n; ++i) {
     poll();
     NodeId v = s.global_node[i];
@@ -212,8 +213,8 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
         else
           u += value[static_cast<std::size_t>(v) * np + p];
         s.leaf_payoff.push_back(u);
-        lo = std::min(lo, u);
-        hi = std::max(hi, u);
+        lo[p] = std::min(lo[p], u);
+        hi[p] = std::max(hi[p], u);
       }
       s.child_begin[i + 1] = static_cast<std::uint32_t>(s.children.size());
       continue;
@@ -240,12 +241,26 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   // by their span, that rounding would become a game of its own, whose branch the tracer
   // followed for thousands of steps and lost. Scaled by their size, the branch is the uniform
   // profile, as for payoffs exactly equal.
-  const double size = std::max(std::abs(hi), std::abs(lo));
-  // hi - lo overflows for payoffs near the largest doubles of both signs: then scaled by half
-  // the span (lambda's internal unit is another by a factor 2; what is reported is not).
-  const double span = std::isfinite(hi - lo) ? hi - lo : 0.5 * hi - 0.5 * lo;
+  // Each player's payoffs are shifted to start at 0 (his smallest): the logit choice depends
+  // on differences alone, and payoffs of 1e12 + 1 and 1e12 left unshifted cost the QRE 12
+  // digits (probabilities summing to 1.00003, a tracer that could not follow the branch).
+  // The span is the widest of the players' (half of it where a span overflows: lambda's
+  // internal unit is then another by a factor 2; what is reported is not).
+  double size = 0, span = 0;
+  bool halved = false;
+  for (int p = 0; p < np; ++p) {
+    if (!(lo[p] <= hi[p])) continue;  // no leaves
+    size = std::max({size, std::abs(lo[p]), std::abs(hi[p])});
+    halved |= !std::isfinite(hi[p] - lo[p]);
+  }
+  for (int p = 0; p < np; ++p)
+    if (lo[p] <= hi[p]) span = std::max(span, halved ? 0.5 * hi[p] - 0.5 * lo[p] : hi[p] - lo[p]);
   s.scale = span > 1e-13 * size ? span : size > 0 ? size : 1.0;
-  for (double& u : s.leaf_payoff) u /= s.scale;
+  for (std::size_t z = 0; z < s.leaf_payoff.size(); ++z) {
+    double& u = s.leaf_payoff[z];
+    const double shift = lo[z % np];
+    u = halved ? (0.5 * u - 0.5 * shift) / (0.5 * s.scale) : (u - shift) / s.scale;  // 0 to 1 (or 2)
+  }
   s.reach_in.resize(n);
   s.ln_fixed_in.resize(n);
   s.zero_depth.assign(n, 0);
@@ -1167,11 +1182,14 @@ bool BackwardSweepQre(const LogitSubgame& s, const std::vector<double>& mu, doub
       for (std::uint32_t a = 0; a < set.num_actions; ++a)
         u[a] += mu[m] * value[static_cast<std::size_t>(s.children[s.child_begin[x] + a]) * np + set.player];
     }
-    double top = kMinusInf;
-    for (double& v : u) top = std::max(top, v *= lambda);
+    // ln sigma(a) = lambda (u(a) - u*) - ln sum_b e^(lambda (u(b) - u*)), u* the best: the
+    // differences taken before lambda multiplies them, so that tied actions stay exactly tied
+    // (lambda u* + ln 2 rounds to lambda u* once lambda is 1e16, and two tied actions each got
+    // probability 1).
+    const double top = *std::max_element(u.begin(), u.end());
     double total = 0;
-    for (double v : u) total += std::exp(v - top);
-    const double log_total = top + std::log(total);
+    for (double& v : u) total += std::exp(v = lambda * (v - top));
+    const double log_total = std::log(total);
     for (std::uint32_t a = 0; a < set.num_actions; ++a) y[set.first_var + a] = u[a] - log_total;
     for (std::uint32_t m = set.first_node; m < set.end_node; ++m) node_value(s.set_nodes[m]);
   }
@@ -1414,6 +1432,9 @@ LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIn
     const std::vector<double> mu = eval.mu();
     while (next < lambdas.size()) {
       model::ThrowIfCancelled();
+      // A lambda whose internal value overflows (1e308 times a payoff range of 3) is left to
+      // the trace, which stops at its largest lambda and says so.
+      if (!std::isfinite(lambdas[next] * s.scale)) break;
       if (!BackwardSweepQre(s, mu, lambdas[next] * s.scale, y)) break;
       eval.Evaluate(y, false);
       // The sweep is exact up to rounding, which grows with lambda times the payoffs.

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <string>
+#include <utility>
 
 #include "solver/equilibrium/logit.h"
 #include "solver/io/efg.h"
@@ -50,6 +52,55 @@ t "" 2 "" { -1e308 2 }
     REQUIRE(q.behavior.size() == 2);
     CHECK(q.behavior[0] == doctest::Approx(1 / (1 + std::exp(-2.0))).epsilon(1e-12));
     CHECK(q.check.violation < 1e-10);
+  }
+
+  TEST_CASE("payoffs far from 0 beside their differences: the QRE depends on the differences alone") {
+    // A chooses l (1e12 + 1) or r (1e12): at lambda 1, P(l) = 1 / (1 + e^-1) = 0.7310585786.
+    // Unshifted, ln sigma = lambda u - ln sum e^(lambda u) lost 12 digits: 0.73107997 and
+    // 0.26894929, summing to 1.00003 (at 1e15: 0.687 and 0.253).
+    for (auto [high, low] : {std::pair{"1000000000001", "1000000000000"}, std::pair{"1000000000000001", "1000000000000000"}}) {
+      CAPTURE(low);
+      const std::string text = std::string("EFG 2 R \"offset\" { \"A\" \"B\" }\np \"\" 1 1 \"\" { \"l\" \"r\" } 0\n"
+                                           "t \"\" 1 \"\" { ") + high + " 0 }\nt \"\" 2 \"\" { " + low + " 0 }\n";
+      auto game = io::ReadEfg(text, "offset.efg");
+      QrePoint q = QreAt(*game, 1.0);
+      REQUIRE(q.behavior.size() == 2);
+      CHECK(q.behavior[0] == doctest::Approx(1 / (1 + std::exp(-1.0))).epsilon(1e-12));
+      CHECK(q.behavior[0] + q.behavior[1] == doctest::Approx(1).epsilon(1e-15));
+    }
+    // Two players at different offsets, and a 2x2 game that the tracer must follow (simultaneous
+    // moves): the same profile as the game without the offsets, where the tracer used to fail.
+    auto with = [](long long a, long long b) {
+      auto pay = [&](int x, int y) { return std::to_string(a + x) + " " + std::to_string(b + y); };
+      const std::string text = "EFG 2 R \"m\" { \"A\" \"B\" }\np \"\" 1 1 \"\" { \"H\" \"T\" } 0\n"
+                               "p \"\" 2 1 \"\" { \"h\" \"t\" } 0\nt \"\" 1 \"\" { " + pay(3, 0) + " }\n"
+                               "t \"\" 2 \"\" { " + pay(0, 1) + " }\np \"\" 2 1 \"\" { \"h\" \"t\" } 0\n"
+                               "t \"\" 3 \"\" { " + pay(0, 1) + " }\nt \"\" 4 \"\" { " + pay(2, 0) + " }\n";
+      return QreAt(*io::ReadEfg(text, "m.efg"), 0.7).behavior;
+    };
+    const std::vector<double> plain = with(0, 0), shifted = with(1000000000000LL, -500000000LL);
+    REQUIRE(plain.size() == shifted.size());
+    for (std::size_t i = 0; i < plain.size(); ++i) CHECK(shifted[i] == doctest::Approx(plain[i]).epsilon(1e-9));
+  }
+
+  TEST_CASE("tied actions stay tied at any lambda") {
+    // Two actions paying 3 each: 1/2 each at every lambda. At 1e16, lambda u + ln 2 rounded to
+    // lambda u and each got probability 1 (at 1e15, e^-0.5 = 0.6065 each).
+    auto game = io::ReadEfg(R"(EFG 2 R "tie" { "A" "B" }
+p "" 1 1 "" { "l" "r" } 0
+t "" 1 "" { 3 0 }
+t "" 2 "" { 3 0 }
+)", "tie.efg");
+    for (double lambda : {1e7, 1e15, 1e16, 1e300}) {
+      CAPTURE(lambda);
+      QrePoint q = QreAt(*game, lambda);
+      CHECK(q.behavior == std::vector<double>{0.5, 0.5});
+    }
+    // Past what lambda times the payoffs can hold (1e308 x 3): the trace stops at its largest
+    // lambda (the command says so), not a crash on a check of the equations.
+    QrePoint far = QreAt(*game, 1e308);
+    CHECK(far.behavior.empty());
+    CHECK(far.stats.status == LogitStatus::kLambdaLimit);
   }
 
   TEST_CASE("parley report --qre: the section in Markdown and HTML") {
