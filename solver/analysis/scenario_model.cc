@@ -128,12 +128,12 @@ constexpr int kMaxBranchDepth = 16;
 class PathWords {
  public:
   PathWords(const model::Game& game, const equilibrium::Equilibrium& eq, const equilibrium::ActionIndex& index,
-            const std::vector<double>& reach)
-      : game_(game), eq_(eq), index_(index), reach_(reach), moves_below_(game.num_nodes(), 0) {
+            const std::vector<char>& on_path)
+      : game_(game), eq_(eq), index_(index), on_path_(on_path), moves_below_(game.num_nodes(), 0) {
     // Children are numbered after their parent (preorder): one pass from the last node up.
     for (model::NodeId v = game.num_nodes(); v-- > 0;) {
       if (game.is_terminal(v)) continue;
-      char below = game.kind(v) == model::NodeKind::kDecision && reach[v] > kSupportTolerance;
+      char below = game.kind(v) == model::NodeKind::kDecision && on_path[v];
       for (std::uint32_t a = 0; a < game.num_actions(game.infoset(v)) && !below; ++a)
         below = moves_below_[game.child(v, a)];
       moves_below_[v] = below;
@@ -151,8 +151,7 @@ class PathWords {
       const bool chance = game_.kind(v) == model::NodeKind::kChance;
       std::vector<std::uint32_t> branches;
       for (std::uint32_t a = 0; a < game_.num_actions(h); ++a) {
-        const bool taken = chance ? reach_[game_.child(v, a)] > kSupportTolerance
-                                  : eq_.behavior[index_.first(h) + a] > kSupportTolerance;
+        const bool taken = on_path_[game_.child(v, a)];
         if (taken) branches.push_back(a);
       }
       if (!chance) {
@@ -217,15 +216,30 @@ class PathWords {
   const model::Game& game_;
   const equilibrium::Equilibrium& eq_;
   const equilibrium::ActionIndex& index_;
-  const std::vector<double>& reach_;
+  const std::vector<char>& on_path_;
   std::vector<char> moves_below_;  // a decision node play reaches at or below the node
 };
 
 }  // namespace
 
+std::vector<char> OnPath(const model::Game& game, const equilibrium::Equilibrium& eq,
+                         const equilibrium::ActionIndex& index) {
+  std::vector<char> on(game.num_nodes(), 0);
+  if (game.num_nodes() == 0) return on;
+  on[game.root()] = 1;
+  // Children are numbered after their parent (preorder).
+  for (model::NodeId v = 0; v < game.num_nodes(); ++v) {
+    if (!on[v] || game.is_terminal(v)) continue;
+    const model::InfosetId h = game.infoset(v);
+    const bool chance = game.kind(v) == model::NodeKind::kChance;
+    for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
+      on[game.child(v, a)] = chance ? game.chance_prob(h, a) > 0 : eq.behavior[index.first(h) + a] > kSupportTolerance;
+  }
+  return on;
+}
+
 PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equilibrium& eq,
-                                const equilibrium::ActionIndex& index,
-                                const std::vector<double>& reach) {
+                                const equilibrium::ActionIndex& index, const std::vector<char>& on_path) {
   PathOutcome out;
   // The key: once per information set play reaches, where play first reaches it (in preorder),
   // its player, the moves leading there and its support, actions by their positions
@@ -244,7 +258,7 @@ PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equi
       ++v;
       continue;
     }
-    if (reach[v] <= kSupportTolerance) {  // nor anything below it
+    if (!on_path[v]) {  // nor anything below it
       v = game.subtree_end(v);
       continue;
     }
@@ -275,7 +289,7 @@ PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equi
     }
     ++v;
   }
-  if (game.num_nodes() > 0) PathWords(game, eq, index, reach).Write(0, 0, out.text);
+  if (game.num_nodes() > 0) PathWords(game, eq, index, on_path).Write(0, 0, out.text);
   if (out.text.empty()) out.text = "(no decisions)";
   return out;
 }
@@ -294,16 +308,17 @@ Observation Observe(const scenario::CompiledEvaluator& evaluator, scenario::Comp
   const equilibrium::Equilibrium& eq = s.equilibria.front();
   equilibrium::ActionIndex index(*game);
   std::vector<double> reach = equilibrium::ReachProbabilities(*game, index, eq.behavior);
-  PathOutcome path = DescribePathOutcome(*game, eq, index, reach);
+  const std::vector<char> on_path = OnPath(*game, eq, index);
+  PathOutcome path = DescribePathOutcome(*game, eq, index, on_path);
   // Every bargaining step play reaches joins the outcome with its agreement's structure
   // (which issues sit at a bound, which options are chosen) and fills its own columns.
   // A step reached at several nodes (after a chance move) fills them from the node
   // reached with the highest probability, the first in tree order on ties. Columns of
   // steps not reached stay NaN (the statistics count them apart).
   std::vector<double> issue_values(columns.size(), std::numeric_limits<double>::quiet_NaN());
-  std::vector<double> filled_at(columns.size(), 0.0);
+  std::vector<double> filled_at(columns.size(), -1.0);  // a reach that underflows to 0 still fills
   for (const auto& b : expansion.bargains) {
-    if (reach[b.node] <= kSupportTolerance) continue;
+    if (!on_path[b.node]) continue;
     path.text += " | " + b.stage + ": " + AgreementStructure(b);
     path.key += '|';  // the moves to the step, its stage, its agreement
     AppendKeyHistory(*game, b.node, path.key);
@@ -331,12 +346,7 @@ Observation Observe(const scenario::CompiledEvaluator& evaluator, scenario::Comp
 
 std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq) {
   equilibrium::ActionIndex index(game);
-  return DescribePath(game, eq, index, equilibrium::ReachProbabilities(game, index, eq.behavior));
-}
-
-std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq,
-                         const equilibrium::ActionIndex& index, const std::vector<double>& reach) {
-  return DescribePathOutcome(game, eq, index, reach).text;
+  return DescribePathOutcome(game, eq, index, OnPath(game, eq, index)).text;
 }
 
 Model ScenarioModel(const std::string& path, const ScenarioModelOptions& options) {

@@ -47,14 +47,16 @@ struct PathOutcome {
   std::string text;
   std::string key;
 };
+// Which nodes play reaches: every move on the way in the support, a player's action with a
+// probability above 1e-9 (the LP and Lemke solvers leave round-off of that order on actions
+// outside the support) and a chance move with any probability above 0 (chance probabilities
+// are the file's or the formulas' own: a move of probability 1e-10 is a move).
+std::vector<char> OnPath(const model::Game& game, const equilibrium::Equilibrium& eq,
+                         const equilibrium::ActionIndex& index);
 PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equilibrium& eq,
-                                const equilibrium::ActionIndex& index,
-                                const std::vector<double>& reach);
+                                const equilibrium::ActionIndex& index, const std::vector<char>& on_path);
 // DescribePathOutcome's text.
 std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq);
-// The same, with the action index and reach probabilities already computed.
-std::string DescribePath(const model::Game& game, const equilibrium::Equilibrium& eq,
-                         const equilibrium::ActionIndex& index, const std::vector<double>& reach);
 
 // An agreement's structure: discrete options chosen, and for each continuous issue whether
 // it sits at its minimum, its maximum or in between ("equity at its maximum, agi_clause drop").

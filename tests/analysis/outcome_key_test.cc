@@ -172,13 +172,13 @@ payoffs:
     auto pennies = io::ReadEfg(testing::kMatchingPenniesEfg, "pennies.efg");
     auto mixed = equilibrium::SolveSubgamePerfect(*pennies).equilibria.at(0);
     equilibrium::ActionIndex index(*pennies);
-    CHECK(DescribePathOutcome(*pennies, mixed, index, equilibrium::ReachProbabilities(*pennies, index, mixed.behavior))
+    CHECK(DescribePathOutcome(*pennies, mixed, index, OnPath(*pennies, mixed, index))
               .key == "v2;0@0:0+1;1@0/0:0+1");
     // The same game, Ann playing T for sure: her support and where Bo is first reached change.
     equilibrium::Equilibrium pure = mixed;
     pure.behavior[index.first(0)] = 0;
     pure.behavior[index.first(0) + 1] = 1;
-    CHECK(DescribePathOutcome(*pennies, pure, index, equilibrium::ReachProbabilities(*pennies, index, pure.behavior))
+    CHECK(DescribePathOutcome(*pennies, pure, index, OnPath(*pennies, pure, index))
               .key == "v2;0@0:1;1@0/1:0+1");
     // Actions are named by position: labels, with the key's punctuation or none, play no part.
     constexpr const char* kEfg = R"(EFG 2 R "labels" { "Ann" "Bo" }
@@ -191,8 +191,30 @@ t "" 3 "" { 0 0 }
     auto game = io::ReadEfg(kEfg, "labels.efg");
     auto eq = equilibrium::SolveSubgamePerfect(*game).equilibria.at(0);
     equilibrium::ActionIndex labels(*game);
-    CHECK(DescribePathOutcome(*game, eq, labels, equilibrium::ReachProbabilities(*game, labels, eq.behavior)).key ==
+    CHECK(DescribePathOutcome(*game, eq, labels, OnPath(*game, eq, labels)).key ==
           "v2;0@0:0;1@0/0:0");
+  }
+
+  TEST_CASE("a chance move of tiny probability is a move: its branch is on the path") {
+    // Chance picks good with probability 1e-10, then Bo moves; after bad no one does. The
+    // outcome used to drop Bo's move (a reach below 1e-9 counted as none), while the payoffs
+    // counted the branch and `parley solve` showed it reached: a threshold at 1e-9, not 0.
+    constexpr const char* kEfg = R"(EFG 2 R "tiny" { "Ann" "Bo" }
+c "" 1 "luck" { "good" 1/10000000000 "bad" 9999999999/10000000000 } 0
+p "" 2 1 "" { "u" "d" } 0
+t "" 1 "" { 1 1 }
+t "" 2 "" { 0 2 }
+t "" 3 "" { 0 0 }
+)";
+    auto game = io::ReadEfg(kEfg, "tiny.efg");
+    auto eq = equilibrium::SolveSubgamePerfect(*game).equilibria.at(0);
+    CHECK(DescribePath(*game, eq) == "(luck good: Bo d; bad: end)");
+    // A player's action of probability 1e-12 (round-off of the LP and Lemke solvers) is not.
+    equilibrium::ActionIndex index(*game);
+    equilibrium::Equilibrium noisy = eq;
+    noisy.behavior[index.first(1)] = 1e-12;
+    noisy.behavior[index.first(1) + 1] = 1 - 1e-12;
+    CHECK(DescribePathOutcome(*game, noisy, index, OnPath(*game, noisy, index)).text == "(luck good: Bo d; bad: end)");
   }
 
   TEST_CASE("shards keyed in the format before are not merged with shards of this one") {
