@@ -173,6 +173,8 @@ bool Number::ParseGeneral(std::string_view text, Number* out) {
   {
     std::string_view s = text;
     if (s[0] == '+') s.remove_prefix(1);
+    // One sign at most: "+-1" is not a number (from_chars would read the "-1" after the "+").
+    if (s.size() < text.size() && !s.empty() && s[0] == '-') return false;
     if (!s.empty() && s.size() <= 18) {
       long v = 0;
       auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

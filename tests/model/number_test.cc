@@ -163,6 +163,20 @@ TEST_SUITE("model") {
       CheckSameAsGeneral(text);
     }
   }
+
+  TEST_CASE("one sign at most") {
+    // "+-1" was read as -1 (the integer path skipped the "+" and from_chars took "-1"), while
+    // "-+1" and "++1" were refused.
+    Number x;
+    for (const char* text : {"+-1", "-+1", "++1", "--1", "+-1/2", "+-0.5", "+-1e3", "+", "-", "+-"}) {
+      CAPTURE(text);
+      CHECK_FALSE(Number::Parse(text, &x));
+    }
+    for (const char* text : {"+1", "-1", "+1/2", "-0.5", "+1e3"}) {
+      CAPTURE(text);
+      CHECK(Number::Parse(text, &x));
+    }
+  }
 }
 
 }  // namespace
