@@ -309,10 +309,13 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
     else if (eq.max_gain > options.tolerance)
       solution.notes.push_back("the largest gain from deviating, " + Gain(eq.max_gain) +
                                ", is rounding: it is below 1e-13 of the payoffs it is computed from");
-    else if (count.gain_rounding > options.tolerance)
+    // (With every payoff equal the tolerance is 0 and every profile an equilibrium: no note.
+    // Exact arithmetic is offered where it exists: two players.)
+    else if (count.gain_rounding > options.tolerance && options.tolerance > 0)
       solution.notes.push_back("verified in floating point to within " + Gain(count.gain_rounding) +
                                ": where values that large meet at one information set, a smaller gain is "
-                               "below their rounding (--exact settles it)");
+                               "below their rounding" +
+                               std::string(game.num_players() == 2 ? " (--exact settles it)" : ""));
     if (!why_exact.empty()) {
       solution.notes.push_back(why_exact + "; recomputed in exact rational arithmetic");
       exact = true;

@@ -89,6 +89,34 @@ TEST_SUITE("equilibrium.solve_all") {
     CHECK(Solve(*game, {}).equilibria.size() == 1);
   }
 
+  TEST_CASE("every payoff equal: every profile is an equilibrium, and no note about rounding") {
+    // Three players with hidden moves, all paying 1: the tolerance (1e-9 of the payoffs'
+    // span) is 0, and the rounding allowance of the check (1e-13 of the values) exceeded it,
+    // which printed "where values that large meet ... (--exact settles it)": neither is so
+    // (nothing is large, and --exact is refused for three players).
+    auto game = io::ReadEfg(R"(EFG 2 R "all equal" { "A" "B" "C" }
+p "" 1 1 "" { "l" "r" } 0
+p "" 2 1 "" { "l" "r" } 0
+p "" 3 1 "" { "l" "r" } 0
+t "" 1 "" { 1 1 1 }
+t "" 1
+p "" 3 1 0
+t "" 1
+t "" 1
+p "" 2 1 0
+p "" 3 1 0
+t "" 1
+t "" 1
+p "" 3 1 0
+t "" 1
+t "" 1
+)", "equal.efg");
+    Solution s = Solve(*game, {});
+    REQUIRE(s.equilibria.size() == 1);
+    CHECK(s.equilibria[0].max_gain == 0);
+    CHECK(s.notes.empty());
+  }
+
   TEST_CASE("--exact with --method logit on two players: the message says why, truthfully") {
     auto game = io::ReadEfg(R"(EFG 2 R "hidden" { "A" "B" }
 ""
