@@ -356,8 +356,10 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
   if (count.bi_nodes) parts.push_back("backward induction (" + Plural(count.bi_nodes, "node") + ")");
   std::string method;
   for (std::size_t i = 0; i < parts.size(); ++i) method += (i ? " + " : "") + parts[i];
-  solution.method = "subgame decomposition into " + Plural(num_subgames, "proper subgame") +
-                    ": " + method;
+  // A game that is a single leaf has no subgame and nothing to solve.
+  solution.method = num_subgames == 0 ? std::string("nothing to decide (the game is a single outcome)")
+                                      : "subgame decomposition into " + Plural(num_subgames, "proper subgame") +
+                                            ": " + method;
   if (count.logit_subgames && game.num_players() != 2 && (options.method == "lemke" || options.method == "lp"))
     solution.notes.push_back("--method " + options.method + " solves subgames of two-player games; this game has " +
                              std::to_string(game.num_players()) + " players, so its " +

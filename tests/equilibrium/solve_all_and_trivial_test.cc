@@ -89,6 +89,20 @@ TEST_SUITE("equilibrium.solve_all") {
     CHECK(Solve(*game, {}).equilibria.size() == 1);
   }
 
+  TEST_CASE("a game that is one leaf, by every method: its outcome, and a method that says so") {
+    // --method logit (lp, lemke) printed "subgame decomposition into 0 proper subgames: ;".
+    auto game = io::ReadEfg("EFG 2 R \"leaf\" { \"A\" \"B\" }\nt \"\" 1 \"\" { 1 2 }\n", "leaf.efg");
+    for (const char* method : {"logit", "lp", "lemke"}) {
+      CAPTURE(method);
+      SolveOptions options;
+      options.method = method;
+      Solution s = Solve(*game, options);
+      REQUIRE(s.equilibria.size() == 1);
+      CHECK(s.equilibria[0].payoffs == std::vector<double>{1, 2});
+      CHECK(s.method == "nothing to decide (the game is a single outcome)");
+    }
+  }
+
   TEST_CASE("every payoff equal: every profile is an equilibrium, and no note about rounding") {
     // Three players with hidden moves, all paying 1: the tolerance (1e-9 of the payoffs'
     // span) is 0, and the rounding allowance of the check (1e-13 of the values) exceeded it,
