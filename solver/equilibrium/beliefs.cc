@@ -1,5 +1,8 @@
 #include "solver/equilibrium/beliefs.h"
 
+#include <cmath>
+#include <limits>
+
 namespace parley::equilibrium {
 
 std::string BeliefSourceText(BeliefSource source) {
@@ -57,6 +60,32 @@ void AssignBeliefs(const Game& game, const ActionIndex& index, const std::vector
       }
     }
     BeliefSource& source = eq.belief_source[h];
+    // Reach probabilities that underflow (a chance move of 1e-200 twice): Bayes' rule in log
+    // space, each node's log reach summed along its path (rare, so walked per node), the
+    // largest factored out. Not the subgame's rule, which applies where play never gets there.
+    if (!(total > 0)) {
+      const auto log_reach = [&](NodeId x, bool to_subgame_root) {
+        double sum = 0;
+        for (NodeId c = x; c != game.root() && !(to_subgame_root && subgame_roots[c]); c = game.parent(c)) {
+          const double p = eq.behavior[index.first(game.infoset(game.parent(c))) + game.action_into(c)];
+          if (!(p > 0)) return -std::numeric_limits<double>::infinity();
+          sum += std::log(p);
+        }
+        return sum;
+      };
+      for (const bool local_only : {false, true}) {
+        std::vector<double> logs;
+        double top = -std::numeric_limits<double>::infinity();
+        for (NodeId x : nodes) top = std::max(top, logs.emplace_back(log_reach(x, local_only)));
+        if (top == -std::numeric_limits<double>::infinity()) continue;
+        double sum = 0;
+        for (double& l : logs) sum += l = std::exp(l - top);
+        for (std::size_t i = 0; i < nodes.size(); ++i) eq.beliefs[nodes[i]] = logs[i] / sum;
+        source = local_only ? BeliefSource::kSubgame : BeliefSource::kBayes;
+        break;
+      }
+      if (source != BeliefSource::kNone) continue;
+    }
     for (NodeId x : nodes) {
       if (total > 0) {
         eq.beliefs[x] = reach[x] / total;

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "solver/equilibrium/beliefs.h"
 #include "solver/equilibrium/sequence_form.h"
@@ -126,6 +127,45 @@ t "" 5 "" { 0 1 }
     CHECK(eq.belief_source[guess] == BeliefSource::kSubgame);
     CHECK(eq.beliefs[3] == doctest::Approx(a));
     CHECK(eq.beliefs[6] == doctest::Approx(1 - a));
+  }
+
+  TEST_CASE("a set reached with a probability below the smallest double: Bayes' rule, in log space") {
+    // Chance picks "rare" with probability 1e-200 twice (1e-400 in all, 0 in doubles), then
+    // x (1/4) or y (3/4), then A enters; B's set holds the two nodes after x and after y. Its
+    // beliefs are (1/4, 3/4) by Bayes' rule; the reach underflowed, and the rule named was the
+    // subgame's.
+    // 1 - 1e-200 exactly: 200 nines over 1 and 200 zeros.
+    const std::string common = std::string(200, '9') + "/1" + std::string(200, '0');
+    const std::string tiny = "EFG 2 R \"tiny reach\" { \"A\" \"B\" }\n"
+                             "c \"\" 1 \"\" { \"rare\" 1e-200 \"common\" " + common + " } 0\n"
+                             "c \"\" 2 \"\" { \"rare2\" 1e-200 \"common2\" " + common + " } 0\n" + R"(c "" 3 "" { "x" 1/4 "y" 3/4 } 0
+p "" 1 1 "A" { "in" "out" } 0
+p "" 2 1 "B" { "l" "r" } 0
+t "" 1 "" { 1 2 }
+t "" 2 "" { 0 0 }
+t "" 3 "" { 1 1 }
+p "" 1 2 "A2" { "in" "out" } 0
+p "" 2 1 0
+t "" 4 "" { 1 0 }
+t "" 5 "" { 0 1 }
+t "" 6 "" { 1 1 }
+t "" 7 "" { 0 0 }
+t "" 8 "" { 0 0 }
+)";
+    auto game = io::ReadEfg(tiny, "tiny.efg");
+    Solution s = Solve(*game, {});
+    REQUIRE(s.equilibria.size() == 1);
+    const Equilibrium& eq = s.equilibria[0];
+    ActionIndex index(*game);
+    // Nodes in preorder: 0, 1, 2 (x/y chance), 3 A after x, 4 B after x, ..., the B node after y.
+    const InfosetId b = game->infoset(4);
+    const auto nodes = game->infoset_nodes(b);
+    REQUIRE(nodes.size() == 2);
+    const double in_x = eq.behavior[index(game->infoset(3), 0)];
+    const double in_y = eq.behavior[index(game->infoset(game->parent(nodes[1])), 0)];
+    CHECK(eq.belief_source[b] == BeliefSource::kBayes);
+    CHECK(eq.beliefs[nodes[0]] == doctest::Approx(0.25 * in_x / (0.25 * in_x + 0.75 * in_y)).epsilon(1e-14));
+    CHECK(eq.beliefs[nodes[1]] == doctest::Approx(0.75 * in_y / (0.25 * in_x + 0.75 * in_y)).epsilon(1e-14));
   }
 
   TEST_CASE("parley solve prints the beliefs in text and JSON") {
