@@ -51,6 +51,19 @@ struct AnalysisInput {
     return analysis::ScenarioModel(input.path, options);
   }
 
+  // A parameter given by --set and varied by --vary: the grid would override the --set
+  // silently (and the output's parameters would still record the --set value).
+  void RefuseSetAndVaried(const std::vector<analysis::Axis>& axes) const {
+    for (const std::string& item : input.overrides) {
+      std::string name = item.substr(0, item.find('='));
+      while (!name.empty() && name.back() == ' ') name.pop_back();
+      for (const analysis::Axis& axis : axes)
+        if (axis.name == name)
+          throw Error("--set " + item + " and --vary " + name + ": the run moves " + name +
+                      " over its range, so the --set would be ignored; give one of them");
+    }
+  }
+
   // --verbose: the evaluation path for these varied parameters.
   void Describe(const analysis::Model& model, const std::vector<std::size_t>& varied) const {
     if (verbose && model.describe_evaluation)
@@ -127,6 +140,7 @@ struct SweepCommand {
     for (const auto& v : vary) axes.push_back(analysis::ParseAxis(model, v));
     if (axes.size() == 2 && axes[0].parameter == axes[1].parameter)
       throw Error("--vary names " + axes[0].name + " twice");
+    in.RefuseSetAndVaried(axes);
     std::vector<std::size_t> varied;
     for (const auto& axis : axes) varied.push_back(axis.parameter);
     in.Describe(model, varied);
@@ -162,6 +176,7 @@ struct ThresholdsCommand {
       throw Error("--vary '" + vary + "' gives the grid's N and --grid gives it again; give it once");
     analysis::Model model = in.Load();
     analysis::Axis axis = analysis::ParseAxis(model, vary, ParseGrid(grid, 10'000'000, "10^7"));
+    in.RefuseSetAndVaried({axis});
     in.Describe(model, {axis.parameter});
     bool interrupted = false;
     auto t = analysis::FindThresholds(model, axis, 1e-9, in.Run(), &interrupted);

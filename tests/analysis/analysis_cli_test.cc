@@ -206,6 +206,15 @@ payoffs:
     auto twice = RunParley("thresholds " + file + " --vary power=0:1:5 --grid 11");
     CHECK(twice.exit_code == 1);
     CHECK(twice.err.find("give it once") != std::string::npos);
+    // A parameter both set and varied: the grid overrode the --set without a word.
+    for (std::string command : {"sweep " + file + " --vary power=0:1:3 --set power=0.3",
+                                "thresholds " + file + " --vary power=0:1 --set power=0.3"}) {
+      CAPTURE(command);
+      auto both = RunParley(command);
+      CHECK(both.exit_code == 1);
+      CHECK(both.err.find("--set power=0.3 and --vary power: the run moves power over its range, so the --set "
+                          "would be ignored; give one of them") != std::string::npos);
+    }
     auto efg = RunParley("sweep '" + SourcePath("tests/data/entry_deterrence.efg") + "' --vary x=0:1:2");
     CHECK(efg.exit_code == 1);
     auto shard = RunParley("montecarlo " + file + " --shard 5/4");
