@@ -1,6 +1,7 @@
 #include "solver/scenario/reader.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 
 namespace parley::scenario {
@@ -21,6 +22,22 @@ void Reader::AddSymbols() {
     label_value[label] = value;
     // `true` and `false` are 1 and 0 in formulas: `x == true` would compare a choice with the
     // number 1 (the first label's), not with this action.
+    // A line break or another control character: tables, trees and paths print labels on one
+    // line, and a row would break in two.
+    if (auto bad = std::find_if(label.begin(), label.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+        bad != label.end()) {
+      std::string shown;
+      for (char c : label) {
+        const unsigned char u = static_cast<unsigned char>(c);
+        if (c == '\n') shown += "\\n";
+        else if (c == '\t') shown += "\\t";
+        else if (u < 0x20 || u == 0x7f) { char hex[8]; std::snprintf(hex, sizeof hex, "\\x%02x", u); shown += hex; }
+        else shown += c;
+      }
+      throw ValidationError(At(node), "action label '" + TruncateForMessage(shown, 60) +
+                                          "' holds a line break or another control character; labels are printed on "
+                                          "one line: write it without");
+    }
     if (label == "true" || label == "false")
       throw ValidationError(At(node), "action label '" + label + "' is a word of formulas (" + label +
                                           " is " + (label == "true" ? "1" : "0") +

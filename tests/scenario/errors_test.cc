@@ -188,6 +188,17 @@ TEST_SUITE("scenario errors") {
     CHECK(with("[1, 2]") == "");
   }
 
+  TEST_CASE("an action label with a line break is refused: tables print labels on one line") {
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - name: s\n"
+                  "    player: A\n"
+                  "    actions: [go, \"new\\nline\"]\n"  // line 5
+                  "payoffs: {A: 1, B: 2}\n") ==
+          "s.yaml:5:19: action label 'new\\nline' holds a line break or another control character; labels are "
+          "printed on one line: write it without");
+  }
+
   TEST_CASE("a chained comparison, and action labels that are words of formulas") {
     // `2 < offer < 8` is (2 < offer) < 8, always true: the condition would never skip.
     CHECK(ErrorOf(std::string(kHead) +
