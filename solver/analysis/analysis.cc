@@ -602,6 +602,10 @@ class KeyFormats {
     seen = {i, shard};
     if (!older_.shard || !current_.shard) return;
     const std::string old_label = ShardLabel(names_, older_.i, *older_.shard);
+    if (older_.i == current_.i)  // one file with keys of both formats: no version writes that
+      throw Error(old_label + " keys its outcomes in two formats, as no version of Parley writes them (some "
+                  "name information sets by number, others by the moves leading to them): the file was edited "
+                  "or put together from two; compute it again to merge it");
     throw Error("these shards key their outcomes in two formats: " + old_label +
                 " was written by an earlier version of Parley, whose keys named information sets by number, and " +
                 ShardLabel(names_, current_.i, *current_.shard) +

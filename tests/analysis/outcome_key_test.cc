@@ -248,6 +248,19 @@ t "" 3 "" { 0 0 }
                                       RunSweep(current, {ParseAxis(current, "p=0:1:4")}, second)},
                                      {"old.json", "new.json"}),
                          message.c_str(), Error);
+    // One shard holding keys of both formats (edited by hand): named once, not as both sides.
+    auto mixed_model = older;
+    mixed_model.make_evaluator = [] {
+      return [](const std::vector<double>& v) {
+        return Observation{"Ann x", {v[0]}, v[0] < 0.5 ? "0@3:0" : "v2;0@0/heads:x"};
+      };
+    };
+    CHECK_THROWS_WITH_AS(MergeSweeps({RunSweep(mixed_model, {ParseAxis(mixed_model, "p=0:1:4")}, first),
+                                      RunSweep(current, {ParseAxis(current, "p=0:1:4")}, second)},
+                                     {"mixed.json", "new.json"}),
+                         doctest::Contains("mixed.json (shard 1/2) keys its outcomes in two formats, as no version of "
+                                           "Parley writes them"),
+                         Error);
     // Shards of one format merge, the earlier one's as before.
     for (const Model* m : {&older, &current}) {
       MonteCarloResult merged = MergeMonteCarlo({RunMonteCarlo(*m, 6, 1, first), RunMonteCarlo(*m, 6, 1, second)});
