@@ -257,6 +257,10 @@ void AppendDouble(std::string* out, double value) {
     out->push_back('0');
     return;
   }
+  if (std::isnan(value)) {  // the sign of a NaN means nothing: "nan", never "-nan"
+    out->append("nan");
+    return;
+  }
   char buffer[64];
   auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   (void)ec;
@@ -264,6 +268,7 @@ void AppendDouble(std::string* out, double value) {
 }
 
 std::string FormatSignificant(double value, int digits) {
+  if (std::isnan(value)) return "nan";
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
   return buffer;

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <limits>
 
 #include "solver/model/number.h"
 
@@ -29,6 +30,13 @@ TEST_SUITE("number") {
     CHECK(FormatSignificant(123456, 6) == "123456");  // exponent 5 < 6: plain
     CHECK(FormatSignificant(0.5, 10) == "0.5");       // trailing zeros dropped
     CHECK(FormatSignificant(0.00001234, 3) == "1.23e-05");  // exponent -5 < -4: scientific
+  }
+
+  TEST_CASE("a NaN is 'nan' whatever its sign bit (0 * -inf is a negative NaN: '-nan' was printed)") {
+    const double negative_nan = -std::numeric_limits<double>::quiet_NaN();
+    CHECK(FormatDouble(negative_nan) == "nan");
+    CHECK(FormatDouble(std::numeric_limits<double>::quiet_NaN()) == "nan");
+    CHECK(FormatSignificant(negative_nan, 6) == "nan");
   }
 
   TEST_CASE("drawing: fixed decimals") {
