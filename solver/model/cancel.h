@@ -40,6 +40,10 @@ class CancelScope {
   const std::atomic<bool>* previous_;
 };
 
+// The current thread's flag (null without a scope), for handing to work on other threads
+// (analysis::RunOptions::cancel), which do not inherit the scope.
+inline const std::atomic<bool>* CurrentCancelFlag() { return detail::cancel_flag; }
+
 inline bool CancelRequested() {
   const std::atomic<bool>* flag = detail::cancel_flag;
   return flag != nullptr && flag->load(std::memory_order_relaxed);

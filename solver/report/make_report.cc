@@ -7,6 +7,7 @@
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/load/load.h"
+#include "solver/model/cancel.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
 #include "solver/report/report.h"
@@ -33,8 +34,13 @@ analysis::Model ModelOf(const ReportRequest& request) {
 SweepResult Sweep(const analysis::Model& model, const std::string& vary, const model::Game& base) {
   analysis::Axis axis = analysis::ParseAxis(model, vary);
   analysis::RunOptions run;
+  // The caller's cancel flag (the Python module's Ctrl-C), which the sweep's worker threads
+  // do not inherit: without it a report with a sweep ran to its end (31 s) before stopping.
+  run.cancel = model::CurrentCancelFlag();
   auto grid = analysis::RunSweep(model, {axis}, run);
+  model::ThrowIfCancelled();
   auto thresholds = analysis::FindThresholds(model, axis, (axis.hi - axis.lo) * 1e-6, run);
+  model::ThrowIfCancelled();
   return SweepFromAnalysis(grid, thresholds, base.players());
 }
 

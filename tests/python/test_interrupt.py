@@ -106,6 +106,17 @@ def test_ctrl_c_stops_the_logit_tracer(tmp_path):
     assert waited < 1, f"took {waited:.2f} s to stop"
 
 
+def test_ctrl_c_stops_a_report_with_a_sweep(tmp_path):
+    # The report's sweep runs on worker threads, which did not see the flag: Ctrl-C waited
+    # for the whole sweep and its thresholds (31 s here: about 5 ms a point on 2 cores).
+    s = parley.load(SOURCE / "scenarios/openai_microsoft.yaml")
+    out = tmp_path / "r.html"
+    waited = _interrupt(lambda: s.report(out, vary={"share_now": (0.05, 0.5, 10001)}), after=1.0)
+    assert waited < 1, f"took {waited:.2f} s to stop"
+    assert not out.exists()  # nothing half-written
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_interpreter_exit_with_a_daemon_thread_inside_parley_is_clean():
     # A daemon thread inside a long call when the main thread ends: it once took the GIL back
     # every 50 ms to look for Ctrl-C, was ended there by the interpreter's shutdown with its
