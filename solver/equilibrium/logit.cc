@@ -241,25 +241,36 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   // by their span, that rounding would become a game of its own, whose branch the tracer
   // followed for thousands of steps and lost. Scaled by their size, the branch is the uniform
   // profile, as for payoffs exactly equal.
-  // Each player's payoffs are shifted to start at 0 (his smallest): the logit choice depends
-  // on differences alone, and payoffs of 1e12 + 1 and 1e12 left unshifted cost the QRE 12
-  // digits (probabilities summing to 1.00003, a tracer that could not follow the branch).
-  // The span is the widest of the players' (half of it where a span overflows: lambda's
-  // internal unit is then another by a factor 2; what is reported is not).
-  double size = 0, span = 0;
-  bool halved = false;
+  // A player whose payoffs lie far from 0 beside the game's spans (1e12 + 1 and 1e12, where
+  // every player's payoffs span at most 1) has them shifted to start at 0: the logit choice
+  // depends on differences alone, and left as they are they cost the QRE 12 digits
+  // (probabilities summing to 1.00003, a tracer that could not follow the branch). Offsets
+  // within a thousand times the widest player's span (any game paid on one scale) are left as
+  // they are, so that no trace of such a game changes: which equilibrium a polish finds early
+  // in a trace can turn on rounding. The unit is the span of all the payoffs as shifted (half
+  // of it where that overflows: lambda's internal unit is then another by a factor 2; what is
+  // reported is not).
+  double size = 0, widest = 0;  // widest: the largest player's span, halved
   for (int p = 0; p < np; ++p) {
     if (!(lo[p] <= hi[p])) continue;  // no leaves
     size = std::max({size, std::abs(lo[p]), std::abs(hi[p])});
-    halved |= !std::isfinite(hi[p] - lo[p]);
+    widest = std::max(widest, 0.5 * hi[p] - 0.5 * lo[p]);
   }
-  for (int p = 0; p < np; ++p)
-    if (lo[p] <= hi[p]) span = std::max(span, halved ? 0.5 * hi[p] - 0.5 * lo[p] : hi[p] - lo[p]);
+  std::vector<double> shift(np, 0.0);
+  double all_lo = std::numeric_limits<double>::infinity(), all_hi = -all_lo;
+  for (int p = 0; p < np; ++p) {
+    if (!(lo[p] <= hi[p])) continue;
+    if (0.5 * std::abs(lo[p]) > 1e3 * widest) shift[p] = lo[p];
+    all_lo = std::min(all_lo, lo[p] - shift[p]);
+    all_hi = std::max(all_hi, hi[p] - shift[p]);
+  }
+  const bool halved = all_lo <= all_hi && !std::isfinite(all_hi - all_lo);
+  const double span = !(all_lo <= all_hi) ? 0.0 : halved ? 0.5 * all_hi - 0.5 * all_lo : all_hi - all_lo;
   s.scale = span > 1e-13 * size ? span : size > 0 ? size : 1.0;
   for (std::size_t z = 0; z < s.leaf_payoff.size(); ++z) {
     double& u = s.leaf_payoff[z];
-    const double shift = lo[z % np];
-    u = halved ? (0.5 * u - 0.5 * shift) / (0.5 * s.scale) : (u - shift) / s.scale;  // 0 to 1 (or 2)
+    const double c = shift[z % np];
+    u = halved ? (0.5 * u - 0.5 * c) / (0.5 * s.scale) : (u - c) / s.scale;
   }
   s.reach_in.resize(n);
   s.ln_fixed_in.resize(n);
