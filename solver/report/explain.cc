@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "solver/equilibrium/sequence_form.h"
+#include "solver/equilibrium/verify.h"
 #include "solver/report/solution.h"
 #include "solver/report/text.h"
 
@@ -27,6 +28,9 @@ struct Context {
   int np;
   std::vector<char> subgame_roots;  // ProperSubgameRoots
   double tie_unit = 1;              // equilibrium::TieUnit: values are compared at the game's scale
+  // With an exact solution (--exact): node values and reach probabilities as rationals, so that
+  // a tie is an exact one (1 against 1.0000000000001 is none, whatever doubles say).
+  std::vector<Rational> exact_values, exact_reach;
 
   double Value(NodeId v, int player) const {
     return values[static_cast<std::size_t>(v) * np + player];
@@ -37,10 +41,16 @@ struct Context {
 };
 
 // "A (1) with B (2)" for two, "A (1), B (2) and C (0)" for more.
+// Values that differ but read the same at six digits ("safe (1) with risky (1)") are written
+// in full (1 and 1.0000000000001).
 std::string Comparison(const std::vector<std::string>& names, const std::vector<double>& worth) {
+  bool full = false;
+  for (std::size_t a = 0; a < worth.size() && !full; ++a)
+    for (std::size_t b = a + 1; b < worth.size() && !full; ++b)
+      full = worth[a] != worth[b] && FormatValue(worth[a]) == FormatValue(worth[b]);
   std::vector<std::string> parts;
   for (std::size_t a = 0; a < names.size(); ++a)
-    parts.push_back(names[a] + " (" + FormatValue(worth[a]) + ")");
+    parts.push_back(names[a] + " (" + (full ? FormatDouble(worth[a]) : FormatValue(worth[a])) + ")");
   if (parts.size() == 2) return parts[0] + " with " + parts[1];
   return JoinWithAnd(parts);
 }
@@ -111,7 +121,10 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
   // Off the equilibrium path, but reached in the play of a proper subgame that holds it: the
   // beliefs follow from Bayes' rule within that subgame, and the choice is pinned down.
   NodeId subgame = Game::root();
-  if (members.size() > 1 && total <= 0) {
+  // A set of one node that starts a proper subgame is pinned down by subgame perfection even
+  // off the path; one that starts none is not, unless a subgame around it reaches it.
+  const bool own_subgame = members.size() == 1 && c.subgame_roots[members.front()];
+  if (!own_subgame && total <= 0) {
     std::vector<double> inner;
     subgame = SmallestSubgame(c, h, &inner);
     double inner_total = 0;
@@ -134,6 +147,23 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
   ExplanationStep step;
   step.node = members.front();
   step.on_path = total > 0;
+  if (members.size() == 1 && total <= 0 && !own_subgame && !pinned_off_path) {
+    // One node, off the path, starting no subgame and reached by no subgame's play: the choice
+    // there need not be a best reply (work2.efg: Q worth 2 taken over W worth 4.5).
+    std::vector<std::string> choice;
+    for (std::uint32_t a = 0; a < n; ++a) {
+      double p = c.eq.behavior[first + a];
+      if (p <= 0) continue;
+      choice.push_back(p >= 1 ? names[a] : names[a] + " with probability " + FormatProbability(p));
+    }
+    step.kind = StepKind::kUnreached;
+    step.text = NodePhrase(game, members.front()) + ", " + who +
+                " would move, but play never gets there in this equilibrium, and the node starts no "
+                "subgame of its own (an information set below it reaches outside it), so subgame "
+                "perfection does not pin down the choice there (" + Comparison(names, worth) +
+                "). The equilibrium prescribes " + JoinWithAnd(choice) + " there.";
+    return step;
+  }
   if (members.size() > 1 && total <= 0 && !pinned_off_path) {
     // No belief follows from the strategies at an unreached set (Bayes' rule does not apply),
     // and subgame perfection does not constrain choices there: say what is prescribed.
@@ -190,10 +220,28 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
       const bool shared = std::count(names.begin(), names.end(), names[a]) > 1;
       return shared ? names[a] + " (action " + std::to_string(a + 1) + ")" : names[a];
     };
+    // Exact values where the solution is exact and the weights are known exactly (one node, or
+    // a set the profile reaches): a tie is then equality.
+    std::vector<Rational> exact_worth;
+    if (!c.exact_values.empty()) {
+      Rational exact_total = 0;
+      for (NodeId v : members) exact_total += c.exact_reach[v];
+      if (members.size() == 1 || exact_total > 0) {
+        exact_worth.assign(n, Rational(0));
+        for (std::uint32_t a = 0; a < n; ++a)
+          for (std::size_t k = 0; k < members.size(); ++k) {
+            const Rational weight = members.size() == 1 ? Rational(1) : c.exact_reach[members[k]] / exact_total;
+            exact_worth[a] += weight * c.exact_values[static_cast<std::size_t>(game.child(members[k], a)) * c.np + player];
+          }
+      }
+    }
+    auto tied_with_chosen = [&](std::uint32_t a) {
+      return exact_worth.empty() ? c.Tied(worth[a], worth[chosen]) : exact_worth[a] == exact_worth[chosen];
+    };
     std::vector<std::string> tied;
     std::vector<std::string> others;
     for (std::uint32_t a = 0; a < n; ++a)
-      if (c.Tied(worth[a], worth[chosen])) {
+      if (tied_with_chosen(a)) {
         tied.push_back(shown(a));
         if (a != chosen) others.push_back(shown(a));
       }
@@ -267,7 +315,7 @@ std::string ExplainConclusion(const Game& game, const equilibrium::Equilibrium& 
 }
 
 Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const ExplainOptions& options) {
-  Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players(), {}, equilibrium::TieUnit(game)};
+  Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players(), {}, equilibrium::TieUnit(game), {}, {}};
   c.reach = equilibrium::ReachProbabilities(game, c.index, eq.behavior);
   c.values = equilibrium::NodeValues(game, c.index, eq.behavior);
   // Payoffs of outcomes met on the way to a node (an .efg may attach them to inner nodes) count
@@ -285,6 +333,23 @@ Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const 
     }
   }
   c.subgame_roots = equilibrium::ProperSubgameRoots(game);
+  if (!eq.exact_behavior.empty()) {
+    c.exact_values = equilibrium::NodeValuesAs<Rational>(game, c.index, eq.exact_behavior);
+    const std::size_t np = static_cast<std::size_t>(c.np);
+    std::vector<Rational> above(game.num_nodes() * np, Rational(0));
+    c.exact_reach.assign(game.num_nodes(), Rational(0));
+    c.exact_reach[Game::root()] = 1;
+    for (NodeId v = 1; v < game.num_nodes(); ++v) {
+      const NodeId u = game.parent(v);
+      const model::OutcomeId o = game.outcome(u);
+      c.exact_reach[v] = c.exact_reach[u] * eq.exact_behavior[c.index.first(game.infoset(u)) + game.action_into(v)];
+      for (std::size_t p = 0; p < np; ++p) {
+        above[v * np + p] = above[u * np + p];
+        if (o != model::kNoOutcome) above[v * np + p] += game.exact_payoff(o, static_cast<int>(p));
+        c.exact_values[v * np + p] += above[v * np + p];
+      }
+    }
+  }
 
   Explanation out;
   if (game.perfect_information()) {

@@ -144,6 +144,73 @@ t "" 2 "" { 1000000.0001 0 }
     CHECK(e.steps[0].text.find("tie") == std::string::npos);
   }
 
+  TEST_CASE("with --exact a tie is equality: 1 against 1.0000000000001 is none") {
+    // The floating-point tie rule (1e-12 of the values) took these as tied and the text said
+    // "This is a tie ... taking the other action instead gives another equilibrium", which
+    // `solve --exact --all` does not list. Values that read the same at six digits are
+    // written in full.
+    auto game = io::ReadEfg(R"(EFG 2 R "near tie" { "A" "B" }
+p "" 1 1 "" { "safe" "risky" } 0
+t "" 1 "" { 1 0 }
+t "" 2 "" { 1.0000000000001 5 }
+)", "near.efg");
+    equilibrium::SolveOptions options;
+    options.exact = true;
+    equilibrium::Solution solution = equilibrium::Solve(*game, options);
+    REQUIRE(solution.equilibria.size() == 1);
+    Explanation e = Explain(*game, solution.equilibria.front());
+    REQUIRE(e.steps.size() == 1);
+    CHECK(e.steps[0].text == "At the root, A compares safe (1) with risky (1.0000000000001) and chooses risky.");
+  }
+
+  TEST_CASE("an unreached node that starts no subgame: its choice is said not to be pinned down") {
+    // Gambit's work2.efg, reduced: Player 2's node after HW > H is never reached and starts no
+    // subgame (set (1,2) below it also holds a node after L). The equilibrium has Q there,
+    // worth 2 to Player 2 against W's 4.5 (0.5 x 3 + 0.5 x 6, Player 1 mixing 50/50 at (1,2)),
+    // which the text called a choice ("compares Q (2) with W (4.5) and chooses Q").
+    auto game = io::ReadEfg(R"EFG(EFG 2 R "work2" { "Player 1" "Player 2" }
+c "" 1 "(0,1)" { "HW" 1/2 "L" 1/2 } 0
+p "" 1 1 "(1,1)" { "F" "H" } 0
+t "" 1 "Outcome 1" { 0, 0 }
+p "" 2 1 "(2,1)" { "Q" "W" } 2 "Outcome 2" { -2, 2 }
+t "" 3 "Outcome 3" { 0, 0 }
+p "" 1 2 "(1,2)" { "F" "H" } 4 "Outcome 4" { 3, 1 }
+t "" 1 "Outcome 1" { 0, 0 }
+p "" 2 2 "(2,3)" { "Q" "W" } 2 "Outcome 2" { -2, 2 }
+t "" 3 "Outcome 3" { 0, 0 }
+t "" 4 "Outcome 4" { 3, 1 }
+p "" 1 1 "(1,1)" { "F" "H" } 0
+t "" 5 "Outcome 5" { 0, 0 }
+p "" 2 3 "(2,2)" { "Q" "W" } 6 "Outcome 6" { -2, 2 }
+t "" 7 "Outcome 7" { 0, 0 }
+p "" 1 2 "(1,2)" { "F" "H" } 8 "Outcome 8" { 3, -1 }
+t "" 1 "Outcome 1" { 0, 0 }
+p "" 2 4 "(2,4)" { "Q" "W" } 2 "Outcome 2" { -2, 2 }
+t "" 7 "Outcome 7" { 0, 0 }
+t "" 8 "Outcome 8" { 3, -1 }
+)EFG", "work2.efg");
+    equilibrium::Solution solution = equilibrium::Solve(*game, {});
+    Explanation e = Explain(*game, solution.equilibria.front());
+    int unpinned = 0;
+    for (const auto& step : e.steps) {
+      if (game->infoset_nodes(game->infoset(step.node)).size() != 1 || step.on_path) continue;
+      if (step.text.find("chooses") != std::string::npos && step.text.find("compares") != std::string::npos) {
+        // A choice explained as one must be a best reply.
+        CHECK(step.text.find("(This node is off the equilibrium path.)") != std::string::npos);
+      }
+      if (step.text.find("starts no subgame of its own") != std::string::npos) {
+        ++unpinned;
+        CHECK(step.kind == StepKind::kUnreached);
+        CHECK(step.text.find("subgame perfection does not pin down the choice there") != std::string::npos);
+      }
+    }
+    CHECK(unpinned >= 1);
+    bool found = false;
+    for (const auto& step : e.steps)
+      found = found || step.text.find("(Q (2) with W (4.5)). The equilibrium prescribes Q there.") != std::string::npos;
+    CHECK(found);
+  }
+
   TEST_CASE("a mixed equilibrium is explained by indifference") {
     auto game = io::LoadGame(Golden("pennies.json"));
     equilibrium::Equilibrium eq;
