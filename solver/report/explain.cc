@@ -382,6 +382,12 @@ Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const 
     if (game.infoset_nodes(h).back() != v) continue;
     steps.push_back(DecisionStep(c, h));
   }
+  // Every step off the path says so: chance moves and mixes too, not only pure choices
+  // (unreached sets say it in their own words).
+  constexpr std::string_view kOffPath = " (This node is off the equilibrium path.)";
+  for (ExplanationStep& step : steps)
+    if (!step.on_path && step.kind != StepKind::kUnreached && step.text.find(kOffPath) == std::string::npos)
+      step.text += kOffPath;
   out.total_steps = steps.size();
   if (steps.size() > options.max_steps) {
     std::vector<ExplanationStep> kept;

@@ -211,6 +211,24 @@ t "" 8 "Outcome 8" { 3, -1 }
     CHECK(found);
   }
 
+  TEST_CASE("a chance move off the path is marked as off the path, as choices are") {
+    // A takes Out (2) over In, whose chance move pays 1 or 0: the chance step was not marked.
+    auto game = io::ReadEfg(R"(EFG 2 R "off" { "A" "B" }
+p "" 1 1 "" { "Out" "In" } 0
+t "" 1 "" { 2 0 }
+c "" 1 "luck" { "good" 1/2 "bad" 1/2 } 0
+t "" 2 "" { 1 0 }
+t "" 3 "" { 0 0 }
+)", "off.efg");
+    equilibrium::Solution solution = equilibrium::Solve(*game, {});
+    Explanation e = Explain(*game, solution.equilibria.front());
+    REQUIRE(e.steps.size() == 2);
+    CHECK(e.steps[0].kind == StepKind::kChance);
+    CHECK_FALSE(e.steps[0].on_path);
+    CHECK(e.steps[0].text.ends_with("(This node is off the equilibrium path.)"));
+    CHECK(e.steps[1].text.find("off the equilibrium path") == std::string::npos);
+  }
+
   TEST_CASE("a mixed equilibrium is explained by indifference") {
     auto game = io::LoadGame(Golden("pennies.json"));
     equilibrium::Equilibrium eq;
