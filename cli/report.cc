@@ -40,11 +40,13 @@ struct ReportCommand {
                    "Add the agent logit quantal response equilibrium at this lambda (payoffs in the "
                    "game's units), with its check")
         ->check(CLI::Range(0.0, 1e9));
-    app.add_flag("--tornado", request.tornado,
-                 "Add a tornado chart: which parameters move the parties' payoffs most over their "
-                 "ranges (scenario files)");
+    CLI::Option* tornado = app.add_flag("--tornado", request.tornado,
+                                        "Add a tornado chart: which parameters move the parties' payoffs most "
+                                        "over their ranges (scenario files)");
+    // Without --tornado the value would be ignored silently.
     app.add_option("--tornado-value", request.tornado_values,
-                   "With --tornado: rank by this value column instead (repeatable; e.g. deal.equity)");
+                   "With --tornado: rank by this value column instead (repeatable; e.g. deal.equity)")
+        ->needs(tornado);
     app.add_option("--montecarlo", request.montecarlo,
                    "Add the Monte Carlo prediction over this many samples: outcome classes and the "
                    "agreed terms' intervals (scenario files with distributions)")

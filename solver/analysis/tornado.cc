@@ -17,12 +17,12 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // The column's index in the model's values, or an error naming them all.
-std::size_t ValueIndex(const Model& model, const std::string& name) {
+std::size_t ValueIndex(const Model& model, const std::string& name, const std::string& option) {
   for (std::size_t i = 0; i < model.value_names.size(); ++i)
     if (model.value_names[i] == name) return i;
   std::string known;
   for (const auto& n : model.value_names) known += (known.empty() ? "" : ", ") + n;
-  throw Error("--value '" + name + "' is not a column of this model; the columns are: " + known);
+  throw Error(option + " '" + name + "' is not a column of this model; the columns are: " + known);
 }
 
 double ValueAt(const Observation& o, std::size_t column) {
@@ -57,7 +57,7 @@ TornadoResult RunTornado(const Model& model, const TornadoOptions& options, cons
   if (!(options.tail > 0 && options.tail < 0.5))
     throw Error("the tail of a tornado's quantile range must lie in (0, 0.5)");
   std::vector<std::size_t> columns;
-  for (const auto& v : options.values) columns.push_back(ValueIndex(model, v));
+  for (const auto& v : options.values) columns.push_back(ValueIndex(model, v, options.value_option));
 
   TornadoResult result;
   result.value_names = model.value_names;

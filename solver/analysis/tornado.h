@@ -34,6 +34,7 @@ struct TornadoOptions {
   double tail = 0.05;        // quantiles: low at `tail`, high at 1 - `tail`
   std::size_t grid = 21;     // points searched for outcome changes per parameter (0: none,
                              // only the outcomes at low, base and high are compared)
+  std::string value_option = "--value";  // how messages name `values` (the report: --tornado-value)
 };
 
 // One parameter moved over its range.

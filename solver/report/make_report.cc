@@ -110,6 +110,7 @@ void MakeReport(const ReportRequest& request, const std::function<void(const std
     analysis::TornadoOptions tornado;
     tornado.values = request.tornado_values.empty() ? analysis::ScenarioPartyColumns(request.path)
                                                     : request.tornado_values;
+    tornado.value_option = "--tornado-value";
     in.tornado = analysis::RunTornado(m, tornado, run);
   }
   if (request.montecarlo > 0) {

@@ -152,6 +152,16 @@ payoffs:
                                    "' --tornado -o '" + testing::BuildPath("nope.md") + "'");
     CHECK(game.exit_code == 1);
     CHECK(game.err.find("analysis needs a scenario file") != std::string::npos);
+    // --tornado-value is named as such (it was called --value, the tornado command's option),
+    // and without --tornado it is refused rather than ignored.
+    auto column = testing::RunParley("report '" + path + "' --tornado --tornado-value nosuch -o '" +
+                                     testing::BuildPath("nope.md") + "'");
+    CHECK(column.exit_code == 1);
+    CHECK(column.err.find("error: --tornado-value 'nosuch' is not a column of this model; the columns are: A, B") !=
+          std::string::npos);
+    auto alone = testing::RunParley("report '" + path + "' --tornado-value A -o '" + testing::BuildPath("nope.md") + "'");
+    CHECK(alone.exit_code == 2);
+    CHECK(alone.err.find("--tornado-value requires --tornado") != std::string::npos);
   }
 }
 
