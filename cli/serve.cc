@@ -48,7 +48,7 @@ struct ServeCommand {
     explorer::ServerOptions options;
     options.generator = std::string("parley ") + PARLEY_VERSION;
     explorer::Server server(files, max_nodes, options);
-    if (host != "127.0.0.1" && host != "localhost" && host != "::1")
+    if (!explorer::IsLoopbackHost(host))
       std::cerr << "warning: listening on " << host
                 << ": other machines can reach the explorer, with no password, and save the "
                    "files it has open\n";

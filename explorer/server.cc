@@ -1,9 +1,11 @@
 #include "explorer/server.h"
 
+#include <arpa/inet.h>
 #include <malloc.h>
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -19,6 +21,18 @@
 #include "solver/model/number.h"
 
 namespace parley::explorer {
+
+bool IsLoopbackHost(const std::string& host) {
+  if (host == "localhost") return true;
+  unsigned char v4[4], v6[16];
+  if (inet_pton(AF_INET, host.c_str(), v4) == 1) return v4[0] == 127;
+  if (inet_pton(AF_INET6, host.c_str(), v6) != 1) return false;
+  static constexpr unsigned char kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::equal(v6, v6 + 16, kLoopback)) return true;
+  return std::equal(v6, v6 + 12, kMapped) && v6[12] == 127;
+}
+
 namespace {
 
 // Only this server's own files: no inline script, no other origin, no plugins, no framing.
@@ -176,11 +190,14 @@ struct Server::Impl {
 
   // A request on a loopback address must name that address (or localhost) as its Host: a
   // page elsewhere cannot reach this server through a name that resolves to 127.0.0.1.
+  // Every loopback address is checked, not only the usual three spellings (--host 127.0.0.2
+  // or ::ffff:127.0.0.1 answered any Host).
   bool HostAllowed(const httplib::Request& req) const {
-    if (host != "127.0.0.1" && host != "localhost" && host != "::1") return true;
+    if (!IsLoopbackHost(host)) return true;
     std::string given = req.get_header_value("Host");
     std::string p = ":" + std::to_string(port);
-    return given == "127.0.0.1" + p || given == "localhost" + p || given == "[::1]" + p;
+    const std::string own = host.find(':') != std::string::npos ? "[" + host + "]" + p : host + p;
+    return given == own || given == "127.0.0.1" + p || given == "localhost" + p || given == "[::1]" + p;
   }
 
   analysis::Model ModelAt(const OpenedFile& file, const std::vector<double>& values) {

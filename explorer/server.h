@@ -29,6 +29,11 @@
 
 namespace parley::explorer {
 
+// Whether `host` (as given to --host) is a loopback address: localhost, any 127.x.y.z, or
+// ::1 in any of its spellings, IPv4-mapped ones (::ffff:127.0.0.1) included. Such a server
+// answers only requests that name it in their Host header (DNS rebinding).
+bool IsLoopbackHost(const std::string& host);
+
 struct ServerOptions {
   std::size_t max_body = 1 << 20;       // bytes of a request body
   std::size_t max_samples = 200'000;    // Monte Carlo samples of one job

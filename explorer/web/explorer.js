@@ -206,12 +206,17 @@ async function computeThresholds() {
     try {
       r = await api('POST', '/api/files/' + index + '/thresholds', { values: state.values, parameter: p.name });
     } catch (e) {
-      r = { thresholds: [] };
+      // A failed search is said so under its slider: no marks would read as "the outcome does
+      // not change over this range".
+      r = { thresholds: [], error: e.message };
     }
     if (run !== state.thresholdRun || index !== state.index) return;
     const box = document.querySelector('.marks[data-name="' + CSS.escape(p.name) + '"]');
     if (!box) continue;
     box.textContent = '';
+    box.classList.toggle('failed', r.error !== undefined);
+    if (r.error !== undefined)
+      box.append(el('span', { class: 'marks-error', title: r.error }, 'no threshold marks: the search failed (' + r.error + ')'));
     for (const t of r.thresholds) {
       const mark = el('span', { class: 'mark', 'data-value': String(t.value),
         title: p.name + ' = ' + t.text + ': ' + t.below + ' below, ' + t.above + ' above' });

@@ -161,6 +161,30 @@ TEST_SUITE("explorer api") {
     CheckHeaders(res);
   }
 
+  TEST_CASE("every loopback address checks the Host, not only the usual spellings") {
+    // --host 127.0.0.2 or ::ffff:127.0.0.1 answered any Host (a page elsewhere could read
+    // and save the files through DNS rebinding), and the command warned that other machines
+    // could reach it.
+    for (const char* host : {"localhost", "127.0.0.1", "127.0.0.2", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1",
+                             "::ffff:127.0.0.1"})
+      CHECK(explorer::IsLoopbackHost(host));
+    for (const char* host : {"0.0.0.0", "::", "192.168.1.1", "128.0.0.1", "::2", "::ffff:10.0.0.1", "example.com"})
+      CHECK_FALSE(explorer::IsLoopbackHost(host));
+    explorer::Server server({HoldupCopy("host.yaml")}, 1'000'000, {});
+    const int port = server.Bind("127.0.0.2", 0);
+    std::thread thread([&] { server.Listen(); });
+    for (int i = 0; i < 5000 && !server.Running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    httplib::Client client("127.0.0.2", port);
+    auto res = client.Get("/api/files", httplib::Headers{{"Host", "attacker.example:" + std::to_string(port)}});
+    REQUIRE(res);
+    CHECK(res->status == 421);
+    res = client.Get("/api/files");  // the client names 127.0.0.2:port
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    server.Stop();
+    thread.join();
+  }
+
   TEST_CASE("the editor shows located errors and puts a valid edit in force at once but saves only after confirmation") {
     std::string path = HoldupCopy("edit.yaml");
     std::string original = ReadFile(path);

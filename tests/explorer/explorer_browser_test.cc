@@ -184,6 +184,28 @@ class Browser {
 }  // namespace
 
 TEST_SUITE("explorer browser") {
+  TEST_CASE("a threshold search that fails says so under its slider, not an empty row of marks") {
+    std::string chromium, driver;
+    if (!BrowserOrSkip(chromium, driver)) return;
+    std::string dir = BuildPath("test-tmp/explorer-browser-fail");
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    // Offers from 0 to n: past a million nodes (the test server's limit) the tree is refused,
+    // so the search over n up to 10^7 fails; the page showed no marks, which reads as "the
+    // outcome does not change".
+    std::string file = WriteTempFile("explorer-browser-fail.yaml",
+                                     "title: wide\nplayers: [A, B]\nparameters:\n  n: {value: 3, min: 1, max: 10000000}\n"
+                                     "stages:\n  - name: offer\n    player: A\n    actions: {from: 0, to: n}\n"
+                                     "payoffs:\n  A: offer\n  B: 0\n");
+    RunningServer server({file});
+    Browser browser(chromium, driver, dir);
+    browser.Call("POST", "/url", {{"url", server.url() + "/"}});
+    REQUIRE(browser.WaitFor("document.querySelector('.marks[data-name=\"n\"] .marks-error')"));
+    std::string note = browser.Script("return document.querySelector('.marks[data-name=\"n\"] .marks-error').textContent;");
+    CHECK(note.find("no threshold marks: the search failed") != std::string::npos);
+    CHECK(note.find("more than the node limit 1000000") != std::string::npos);
+  }
+
   TEST_CASE("dragging a slider across a threshold changes the path and the agreement without console errors") {
     std::string chromium, driver;
     if (!BrowserOrSkip(chromium, driver)) return;
