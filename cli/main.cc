@@ -118,13 +118,6 @@ int main(int argc, char** argv) {
                   << parley::Error(parley::load::LocateNode(path, *e.node()), e.message()).what() << "\n";
         return 1;
       }
-    // A limit the game as a whole exceeds (too many strategies for --all) names the file it
-    // came from, as every other error about the input does.
-    if (dynamic_cast<const parley::LimitError*>(&e) && e.where().file.empty() && !e.node())
-      if (std::string path = parley::cli::GamePath(app); !path.empty()) {
-        std::cerr << "error: " << parley::Error(parley::SourceLocation{path}, e.message()).what() << "\n";
-        return 1;
-      }
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   } catch (const std::bad_alloc&) {

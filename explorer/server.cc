@@ -1,11 +1,13 @@
 #include "explorer/server.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <malloc.h>
 
 #include <httplib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -23,10 +25,17 @@
 namespace parley::explorer {
 
 bool IsLoopbackHost(const std::string& host) {
-  if (host == "localhost") return true;
-  unsigned char v4[4], v6[16];
-  if (inet_pton(AF_INET, host.c_str(), v4) == 1) return v4[0] == 127;
-  if (inet_pton(AF_INET6, host.c_str(), v6) != 1) return false;
+  std::string name = host;
+  for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (name == "localhost") return true;
+  if (auto zone = name.find('%'); zone != std::string::npos) name.erase(zone);  // ::1%lo
+  in_addr v4{};
+  if (name.find(':') == std::string::npos) {
+    // inet_aton takes the short forms the resolver takes too (127.1).
+    return inet_aton(name.c_str(), &v4) != 0 && (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  unsigned char v6[16];
+  if (inet_pton(AF_INET6, name.c_str(), v6) != 1) return false;
   static constexpr unsigned char kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
   static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
   if (std::equal(v6, v6 + 16, kLoopback)) return true;
@@ -192,12 +201,21 @@ struct Server::Impl {
   // page elsewhere cannot reach this server through a name that resolves to 127.0.0.1.
   // Every loopback address is checked, not only the usual three spellings (--host 127.0.0.2
   // or ::ffff:127.0.0.1 answered any Host).
+  // The Host header must itself name a loopback address (any spelling a browser may send,
+  // [::ffff:7f00:1] for ::ffff:127.0.0.1) or localhost: a page elsewhere reaches the server
+  // only through a name of its own.
   bool HostAllowed(const httplib::Request& req) const {
     if (!IsLoopbackHost(host)) return true;
-    std::string given = req.get_header_value("Host");
-    std::string p = ":" + std::to_string(port);
-    const std::string own = host.find(':') != std::string::npos ? "[" + host + "]" + p : host + p;
-    return given == own || given == "127.0.0.1" + p || given == "localhost" + p || given == "[::1]" + p;
+    const std::string given = req.get_header_value("Host");
+    std::string name;
+    if (!given.empty() && given.front() == '[') {
+      const std::size_t close = given.find(']');
+      if (close == std::string::npos) return false;
+      name = given.substr(1, close - 1);
+    } else {
+      name = given.substr(0, given.rfind(':'));
+    }
+    return IsLoopbackHost(name);
   }
 
   analysis::Model ModelAt(const OpenedFile& file, const std::vector<double>& values) {

@@ -276,7 +276,8 @@ double DistributionQuantile(const Distribution& d, double p) {
       // Inverse CDF: F(c) = (c - a)/(b - a) at the mode c.
       double a = d.low, b = d.high, c = d.mode;
       double f = (c - a) / (b - a);
-      return p < f ? a + std::sqrt(p * (b - a) * (c - a)) : b - std::sqrt((1 - p) * (b - a) * (b - c));
+      // Square roots taken apart: (b - a) (c - a) overflows for ranges past about 1e154.
+      return p < f ? a + std::sqrt(p * (b - a)) * std::sqrt(c - a) : b - std::sqrt((1 - p) * (b - a)) * std::sqrt(b - c);
     }
     case Kind::kNormal:  // truncated to the parameter's range, as Monte Carlo draws it
       return TruncatedNormalByInversion(d.mean, d.sd, d.min ? *d.min : -HUGE_VAL,

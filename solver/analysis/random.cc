@@ -120,6 +120,10 @@ double TruncatedNormalByInversion(double mean, double sd, double lo, double hi, 
   // A window 30 or more standard deviations out (a mean far outside the range): as an offset
   // from the end nearer the mean, where the tail's probabilities neither underflow nor lose
   // the window's width. The lower tail by symmetry.
+  // A bound that is infinitely many standard deviations out (mean -1e308 with min 1e308, or
+  // sd 1e-310): all the mass at the window's nearer end.
+  if (a == HUGE_VAL) return lo;
+  if (b == -HUGE_VAL) return hi;
   if (a >= 30) return std::clamp(lo + sd * FarTailOffset(a, w, u), lo, hi);
   if (b <= -30) return std::clamp(hi - sd * FarTailOffset(-b, w, 1 - u), lo, hi);
   if (w < 1e-3) return std::clamp(lo + sd * NarrowWindowOffset(a, w, u), lo, hi);

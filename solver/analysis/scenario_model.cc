@@ -22,6 +22,9 @@ namespace {
 // Below this a behaviour probability or a reach probability counts as zero: the LP and
 // Lemke solvers leave round-off of this order on actions outside the support.
 constexpr double kSupportTolerance = 1e-9;
+// Chance probabilities computed by formulas carry round-off (1 - 0.7 - 0.3 is 5.6e-17): a
+// move this unlikely is none. Above it (1e-10 written in the file) a move is a move.
+constexpr double kChanceRoundOff = 1e-12;
 
 // Where an issue sits, as a word of the key: the option's position, or min / max / mid.
 std::string IssueKey(const scenario::BargainRecord& b, std::size_t k) {
@@ -233,7 +236,8 @@ std::vector<char> OnPath(const model::Game& game, const equilibrium::Equilibrium
     const model::InfosetId h = game.infoset(v);
     const bool chance = game.kind(v) == model::NodeKind::kChance;
     for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
-      on[game.child(v, a)] = chance ? game.chance_prob(h, a) > 0 : eq.behavior[index.first(h) + a] > kSupportTolerance;
+      on[game.child(v, a)] = chance ? game.chance_prob(h, a) > kChanceRoundOff
+                                    : eq.behavior[index.first(h) + a] > kSupportTolerance;
   }
   return on;
 }

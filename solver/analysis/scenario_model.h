@@ -49,8 +49,9 @@ struct PathOutcome {
 };
 // Which nodes play reaches: every move on the way in the support, a player's action with a
 // probability above 1e-9 (the LP and Lemke solvers leave round-off of that order on actions
-// outside the support) and a chance move with any probability above 0 (chance probabilities
-// are the file's or the formulas' own: a move of probability 1e-10 is a move).
+// outside the support) and a chance move with a probability above 1e-12 (chance probabilities
+// are the file's or the formulas' own: a move of probability 1e-10 is a move, the round-off
+// of 1 - 0.7 - 0.3 is not).
 std::vector<char> OnPath(const model::Game& game, const equilibrium::Equilibrium& eq,
                          const equilibrium::ActionIndex& index);
 PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equilibrium& eq,

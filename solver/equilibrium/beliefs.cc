@@ -32,6 +32,9 @@ void AssignBeliefs(const Game& game, const ActionIndex& index, const std::vector
   const NodeId n = game.num_nodes();
   // reach[v]: from the root; local[v]: from the root of v's smallest proper subgame.
   std::vector<double> reach(n, 0.0), local(n, 0.0);
+  // Whether a move of probability exactly 0 lies on the way (from the root; from the subgame's
+  // root): where none does, a reach of 0 is underflow, not "never".
+  std::vector<char> zero(n, 0), local_zero(n, 0);
   reach[0] = local[0] = 1.0;
   for (NodeId v = 0; v < n; ++v) {
     if (game.is_terminal(v)) continue;
@@ -42,6 +45,8 @@ void AssignBeliefs(const Game& game, const ActionIndex& index, const std::vector
       const double p = eq.behavior[first + a];
       reach[c] = reach[v] * p;
       local[c] = subgame_roots[c] ? 1.0 : local[v] * p;
+      zero[c] = zero[v] || !(p > 0);
+      local_zero[c] = subgame_roots[c] ? 0 : (local_zero[v] || !(p > 0));
     }
   }
   eq.beliefs.assign(n, 0.0);
@@ -63,7 +68,10 @@ void AssignBeliefs(const Game& game, const ActionIndex& index, const std::vector
     // Reach probabilities that underflow (a chance move of 1e-200 twice): Bayes' rule in log
     // space, each node's log reach summed along its path (rare, so walked per node), the
     // largest factored out. Not the subgame's rule, which applies where play never gets there.
-    if (!(total > 0)) {
+    bool underflow = false;  // some member reached with a probability that underflowed
+    if (!(total > 0))
+      for (NodeId x : nodes) underflow = underflow || !zero[x] || (!(local_total > 0) && !local_zero[x]);
+    if (underflow) {
       const auto log_reach = [&](NodeId x, bool to_subgame_root) {
         double sum = 0;
         for (NodeId c = x; c != game.root() && !(to_subgame_root && subgame_roots[c]); c = game.parent(c)) {

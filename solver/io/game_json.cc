@@ -241,8 +241,10 @@ void RefuseWideIntegers(std::string_view text, const std::string& file_name) {
 // "outcome" given twice, say) would be dropped without a word. Refused at the second. Keys are
 // compared as written, escapes and all (the text has parsed, so strings and brackets match).
 void RefuseDuplicateKeys(std::string_view text, const std::string& file_name) {
-  std::vector<std::string_view> keys;        // the keys of the open objects, innermost last
-  std::vector<std::size_t> frames;           // per open bracket: where its keys start, or npos
+  // The keys of the open objects, innermost last, each with where its quote opens; an object's
+  // keys are sorted when it closes, so that a repeat is found in k log k for k keys.
+  std::vector<std::pair<std::string_view, std::size_t>> keys;
+  std::vector<std::size_t> frames;  // per open bracket: where its keys start, or npos
   constexpr std::size_t kArray = std::string_view::npos;
   bool expect_key = false;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -255,7 +257,22 @@ void RefuseDuplicateKeys(std::string_view text, const std::string& file_name) {
       expect_key = false;
     } else if (c == '}' || c == ']') {
       if (!frames.empty()) {
-        if (frames.back() != kArray) keys.resize(frames.back());
+        const std::size_t begin = frames.back();
+        if (begin != kArray) {
+          std::sort(keys.begin() + static_cast<std::ptrdiff_t>(begin), keys.end());
+          std::size_t at = std::string_view::npos;  // the earliest second occurrence
+          std::string_view repeated;
+          for (std::size_t k = begin + 1; k < keys.size(); ++k)
+            if (keys[k].first == keys[k - 1].first && keys[k].second < at) {
+              at = keys[k].second;  // sorted by place within equal keys: the second one
+              repeated = keys[k].first;
+            }
+          if (at != std::string_view::npos)
+            throw ParseError(LocationOfByte(text, file_name, at),
+                             "the key \"" + TruncateForMessage(repeated, 40) +
+                                 "\" appears twice in this object; give it once (the reader would keep only the last)");
+          keys.resize(begin);
+        }
         frames.pop_back();
       }
       expect_key = false;
@@ -267,13 +284,7 @@ void RefuseDuplicateKeys(std::string_view text, const std::string& file_name) {
         if (text[i] == '\\') ++i;
       if (!expect_key) continue;
       expect_key = false;
-      const std::string_view key = text.substr(begin, i - begin);
-      for (std::size_t k = frames.back(); k < keys.size(); ++k)
-        if (keys[k] == key)
-          throw ParseError(LocationOfByte(text, file_name, begin - 1),
-                           "the key \"" + TruncateForMessage(key, 40) +
-                               "\" appears twice in this object; give it once (the reader would keep only the last)");
-      keys.push_back(key);
+      keys.emplace_back(text.substr(begin, i - begin), begin - 1);
     }
   }
 }

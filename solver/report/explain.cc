@@ -42,12 +42,14 @@ struct Context {
 
 // "A (1) with B (2)" for two, "A (1), B (2) and C (0)" for more.
 // Values that differ but read the same at six digits ("safe (1) with risky (1)") are written
-// in full (1 and 1.0000000000001).
-std::string Comparison(const std::vector<std::string>& names, const std::vector<double>& worth) {
+// in full (1 and 1.0000000000001); `same(a, b)` says which count as equal (the tie rule, or
+// exact equality with --exact), and those are not (0.1 + 0.2 against 0.3 stays "0.3").
+template <typename Same>
+std::string Comparison(const std::vector<std::string>& names, const std::vector<double>& worth, Same&& same) {
   bool full = false;
   for (std::size_t a = 0; a < worth.size() && !full; ++a)
     for (std::size_t b = a + 1; b < worth.size() && !full; ++b)
-      full = worth[a] != worth[b] && FormatValue(worth[a]) == FormatValue(worth[b]);
+      full = !same(a, b) && FormatValue(worth[a]) == FormatValue(worth[b]);
   std::vector<std::string> parts;
   for (std::size_t a = 0; a < names.size(); ++a)
     parts.push_back(names[a] + " (" + (full ? FormatDouble(worth[a]) : FormatValue(worth[a])) + ")");
@@ -160,7 +162,8 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
     step.text = NodePhrase(game, members.front()) + ", " + who +
                 " would move, but play never gets there in this equilibrium, and the node starts no "
                 "subgame of its own (an information set below it reaches outside it), so subgame "
-                "perfection does not pin down the choice there (" + Comparison(names, worth) +
+                "perfection does not pin down the choice there (" +
+                Comparison(names, worth, [&](std::size_t a, std::size_t b) { return c.Tied(worth[a], worth[b]); }) +
                 "). The equilibrium prescribes " + JoinWithAnd(choice) + " there.";
     return step;
   }
@@ -246,7 +249,10 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
         if (a != chosen) others.push_back(shown(a));
       }
     step.kind = tied.size() > 1 ? StepKind::kTie : StepKind::kChoice;
-    step.text = opening + " compares " + Comparison(names, worth) + " and chooses " +
+    auto same = [&](std::size_t a, std::size_t b) {
+      return exact_worth.empty() ? c.Tied(worth[a], worth[b]) : exact_worth[a] == exact_worth[b];
+    };
+    step.text = opening + " compares " + Comparison(names, worth, same) + " and chooses " +
                 shown(chosen) + ".";
     if (tied.size() > 1) {
       step.text += " This is a tie: " + JoinWithAnd(tied) + " give " + who + " the same " +
@@ -269,7 +275,9 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
   }
   bool indifferent = true;
   for (std::uint32_t a : played) indifferent = indifferent && std::abs(worth[a] - worth[played[0]]) <= 1e-6 * std::max(1.0, std::abs(worth[played[0]]));
-  step.text = opening + " compares " + Comparison(names, worth) + ", and mixes: " + JoinWithAnd(mix) + ".";
+  step.text = opening + " compares " +
+              Comparison(names, worth, [&](std::size_t a, std::size_t b) { return c.Tied(worth[a], worth[b]); }) +
+              ", and mixes: " + JoinWithAnd(mix) + ".";
   if (indifferent) {
     step.text += " Mixing is a best reply only because " + who + " is indifferent: " +
                  JoinWithAnd(mixed_names) + " each give " + who + " an expected " +

@@ -31,14 +31,15 @@ analysis::Model ModelOf(const ReportRequest& request) {
 }
 
 // The sweep: a grid of N values, then the switching values narrowed down by bisection.
-SweepResult Sweep(const analysis::Model& model, const std::string& vary, const model::Game& base,
-                  const std::atomic<bool>* cancel) {
+SweepResult Sweep(const analysis::Model& model, const std::string& vary, const model::Game& base) {
   analysis::Axis axis = analysis::ParseAxis(model, vary);
   analysis::RunOptions run;
-  // The request's cancel flag, or else the calling thread's (the Python module's Ctrl-C),
-  // which the sweep's worker threads do not inherit: without it a report with a sweep ran to
-  // its end (32 s) before stopping.
-  run.cancel = cancel ? cancel : model::CurrentCancelFlag();
+  // The calling thread's cancel flag (the Python module's Ctrl-C), which the sweep's worker
+  // threads do not inherit: without it a report with a sweep ran to its end (32 s) before
+  // stopping. Raised, the report stops (below); the command line's flag for the tornado and
+  // Monte Carlo, which keep what they found, is not this one: a sweep cut short would chart
+  // a partial grid without saying so.
+  run.cancel = model::CurrentCancelFlag();
   auto grid = analysis::RunSweep(model, {axis}, run);
   model::ThrowIfCancelled();
   auto thresholds = analysis::FindThresholds(model, axis, (axis.hi - axis.lo) * 1e-6, run);
@@ -101,7 +102,7 @@ void MakeReport(const ReportRequest& request, const std::function<void(const std
     if (!model) model = ModelOf(request);
     return *model;
   };
-  if (!request.vary.empty()) in.sweep = Sweep(analysis_model(), request.vary, game, request.cancel);
+  if (!request.vary.empty()) in.sweep = Sweep(analysis_model(), request.vary, game);
   if (request.qre_lambda) in.qre = Qre(game, *request.qre_lambda);
   analysis::RunOptions run;
   run.cancel = request.cancel;

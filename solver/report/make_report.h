@@ -34,7 +34,7 @@ struct ReportRequest {
   std::size_t montecarlo = 0;          // samples of a Monte Carlo section (0: none)
   std::uint64_t seed = 1;
   std::string generator = "parley";    // "parley 0.1.0", in the subtitle
-  const std::atomic<bool>* cancel = nullptr;  // stops the sweep, tornado and Monte Carlo runs early
+  const std::atomic<bool>* cancel = nullptr;  // stops the tornado and Monte Carlo runs early
 };
 
 // Writes the report. `note` receives remarks for the person who asked (the game has no

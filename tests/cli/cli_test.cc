@@ -90,16 +90,6 @@ TEST_SUITE("cli") {
     CHECK(sweep.err.find("analysis needs a scenario file (.yaml) with parameters to vary; this file has no extension") != std::string::npos);
   }
 
-  TEST_CASE("a limit the whole game exceeds names the file") {
-    // Monty Hall: Player 2 has more than 200 reduced pure strategies, too many for --all; the
-    // message had no file in it.
-    if (!testing::SharedOrSkip()) return;
-    const std::string path = testing::SharedPath("gambit-games/efg/montyhal.efg");
-    auto r = RunParley("solve '" + path + "' --all");
-    CHECK(r.exit_code == 1);
-    CHECK(r.err.rfind("error: " + path + ": Player 2 has more than 200 reduced pure strategies", 0) == 0);
-  }
-
   TEST_CASE("solve --all: ties say which action each equilibrium takes; one path is summarised") {
     // Ultimatum with a cake of 2: after offer 0 the responder gets 0 either way (a tie);
     // after 1 or 2 accepting pays more. Two SPE: accept at 0 (offer 0, payoffs (2, 0)) or

@@ -165,8 +165,8 @@ TEST_SUITE("explorer api") {
     // --host 127.0.0.2 or ::ffff:127.0.0.1 answered any Host (a page elsewhere could read
     // and save the files through DNS rebinding), and the command warned that other machines
     // could reach it.
-    for (const char* host : {"localhost", "127.0.0.1", "127.0.0.2", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1",
-                             "::ffff:127.0.0.1"})
+    for (const char* host : {"localhost", "LocalHost", "127.0.0.1", "127.0.0.2", "127.1.2.3", "127.1", "::1",
+                             "0:0:0:0:0:0:0:1", "::1%lo", "::ffff:127.0.0.1", "::ffff:7f00:1"})
       CHECK(explorer::IsLoopbackHost(host));
     for (const char* host : {"0.0.0.0", "::", "192.168.1.1", "128.0.0.1", "::2", "::ffff:10.0.0.1", "example.com"})
       CHECK_FALSE(explorer::IsLoopbackHost(host));
@@ -181,6 +181,15 @@ TEST_SUITE("explorer api") {
     res = client.Get("/api/files");  // the client names 127.0.0.2:port
     REQUIRE(res);
     CHECK(res->status == 200);
+    // Other loopback spellings a browser may send are loopback too; a foreign name is not.
+    for (const std::string& name : {std::string("localhost"), std::string("[::1]"), std::string("127.0.0.2")}) {
+      res = client.Get("/api/files", httplib::Headers{{"Host", name + ":" + std::to_string(port)}});
+      REQUIRE(res);
+      CHECK(res->status == 200);
+    }
+    res = client.Get("/api/files", httplib::Headers{{"Host", "127.0.0.2.attacker.example"}});
+    REQUIRE(res);
+    CHECK(res->status == 421);
     server.Stop();
     thread.join();
   }
