@@ -75,8 +75,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The file's text, read without registering it as an input of this process: the explorer
-// may later save over it (io::WriteFileAtomically refuses to replace an input it has read).
+
+// Values keyed "name=value" for those that differ from the file's, as --set would write them.
+std::vector<std::string> Overrides(const scenario::Scenario& info, std::span<const double> values) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < info.parameters.size() && i < values.size(); ++i)
+    if (values[i] != info.parameters[i].file_value)
+      out.push_back(info.parameters[i].name + "=" + FormatDouble(values[i]));
+  return out;
+}
+
+std::string OptionalNumber(const std::optional<double>& x) { return x ? FormatDouble(*x) : ""; }
+
+}  // namespace
+
 std::string ReadScenarioText(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw Error(SourceLocation{path}, "is a folder, not a file");
@@ -93,19 +105,6 @@ std::string ReadScenarioText(const std::string& path) {
   }
   return text;
 }
-
-// Values keyed "name=value" for those that differ from the file's, as --set would write them.
-std::vector<std::string> Overrides(const scenario::Scenario& info, std::span<const double> values) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < info.parameters.size() && i < values.size(); ++i)
-    if (values[i] != info.parameters[i].file_value)
-      out.push_back(info.parameters[i].name + "=" + FormatDouble(values[i]));
-  return out;
-}
-
-std::string OptionalNumber(const std::optional<double>& x) { return x ? FormatDouble(*x) : ""; }
-
-}  // namespace
 
 std::vector<double> OpenedFile::DefaultValues() const {
   return compiled ? compiled->DefaultValues() : std::vector<double>{};

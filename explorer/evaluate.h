@@ -59,6 +59,11 @@ struct OpenedFile {
   mutable std::optional<analysis::Model> model_;
 };
 
+// A scenario file's text, read without registering it as an input of this process: the
+// explorer may later save over it (io::WriteFileAtomically refuses to replace an input it has
+// read). Throws parley::Error when it cannot be read, LimitError past kMaxScenarioBytes.
+std::string ReadScenarioText(const std::string& path);
+
 // Opens `path` (a scenario .yaml or a game file .efg / .nfg / .json). Throws parley::Error
 // with file:line:col when it cannot be read, compiled or (a game file) built, and LimitError
 // for a scenario larger than kMaxScenarioBytes.

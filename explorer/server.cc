@@ -159,6 +159,12 @@ struct Server::Impl {
     return true;
   }
 
+  // Saves one at a time, each comparing the file on disk with what this server last read
+  // from it or wrote to it (disk_texts, by file), so that a file changed by another program
+  // since is not overwritten unasked.
+  std::mutex save_mutex;
+  std::map<std::size_t, std::string> disk_texts;
+
   std::mutex jobs_mutex;
   std::map<std::size_t, std::shared_ptr<Job>> jobs;
   std::deque<std::size_t> finished_order;
@@ -394,12 +400,29 @@ void Server::Impl::Routes() {
       if (!body.contains("confirm") || body["confirm"] != true)
         throw Refusal{400, "saving needs \"confirm\": true (the page asks first)"};
       std::string text = TextField(body, "text");
+      const bool overwrite = body.contains("overwrite") && body["overwrite"] == true;
       const std::uint64_t ticket = IssueEdit(index);
       auto current = File(index);
       auto next = CompileText(*current, std::move(text));  // only a valid scenario is saved
+      std::lock_guard<std::mutex> saving(save_mutex);
+      // Another program (an editor, git) may have changed the file since it was read: its
+      // text would be lost without a word. Refused unless the request says to overwrite it
+      // (the page asks a second time).
+      std::string on_disk;
+      bool readable = true;
+      try {
+        on_disk = ReadScenarioText(current->path);
+      } catch (const Error&) {
+        readable = false;
+      }
+      if (!overwrite && (!readable || on_disk != disk_texts[index]))
+        throw Refusal{409, current->name + (readable ? " has changed on disk" : " can no longer be read on disk") +
+                               " since the explorer read it; nothing was saved. Save with \"overwrite\": true to "
+                               "replace it with this text, or restart the explorer to read the new version"};
       // The one write the server makes: over the file named on the command line, whose path
       // never comes from a request.
       io::WriteFileAtomically(current->path, next->text);
+      disk_texts[index] = next->text;
       // The text saved is in force (the file now holds it), whatever edits overlapped it.
       {
         std::lock_guard<std::mutex> lock(files_mutex);
@@ -540,7 +563,10 @@ Server::Server(const std::vector<std::string>& paths, std::size_t max_nodes, Ser
     : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   if (paths.empty()) throw Error("parley serve needs at least one scenario or game file");
-  for (const auto& path : paths) impl_->files.push_back(OpenFile(path, max_nodes));
+  for (const auto& path : paths) {
+    impl_->files.push_back(OpenFile(path, max_nodes));
+    impl_->disk_texts[impl_->files.size() - 1] = impl_->files.back()->text;
+  }
   impl_->Routes();
 }
 

@@ -10,7 +10,9 @@
 //   GET  /api/jobs/J                a Monte Carlo job's progress, then its outcome shares
 //   POST /api/files/N/report        {"values"} -> today's HTML report, as a download
 //   POST /api/files/N/check         {"text"} -> the located error, or the new version in force
-//   POST /api/files/N/save          {"text", "confirm": true} -> written atomically over file N
+//   POST /api/files/N/save          {"text", "confirm": true} -> written atomically over file N;
+//                                   409 if the file changed on disk since the explorer read or
+//                                   wrote it, unless "overwrite": true
 //
 // Every response carries a content type and a Content-Security-Policy that allows only this
 // server's own script and style (no inline script). POST bodies must be JSON, at most

@@ -34,7 +34,11 @@ async function api(method, path, body) {
   }
   const response = await fetch(path, init);
   const data = await response.json();
-  if (!response.ok) throw new Error(data.error || ('HTTP ' + response.status));
+  if (!response.ok) {
+    const error = new Error(data.error || ('HTTP ' + response.status));
+    error.status = response.status;
+    throw error;
+  }
   return data;
 }
 
@@ -328,8 +332,22 @@ async function checkText() {
 async function save() {
   if (!confirm('Replace ' + state.file.name + ' on disk with the text in the editor?')) return;
   const status = $('editor-status');
+  const path = '/api/files/' + state.index + '/save';
+  const body = { text: $('editor').value, confirm: true };
   try {
-    const r = await api('POST', '/api/files/' + state.index + '/save', { text: $('editor').value, confirm: true });
+    let r;
+    try {
+      r = await api('POST', path, body);
+    } catch (e) {
+      // The file changed on disk since it was read: overwrite it only if asked a second time.
+      if (e.status !== 409) throw e;
+      if (!confirm(e.message + '\n\nReplace the file on disk with the text in the editor anyway?')) {
+        status.textContent = 'Not saved: ' + e.message;
+        status.className = 'bad';
+        return;
+      }
+      r = await api('POST', path, { ...body, overwrite: true });
+    }
     status.textContent = 'Saved ' + r.saved + ' (' + r.bytes + ' bytes).';
     status.className = 'good';
   } catch (e) {

@@ -552,6 +552,14 @@ class Scenario(Game):
         """The numbers each analysis row reports (payoffs, agreed issues), in column order."""
         return list(self._analysis().value_names)
 
+    def _refuse_set_and_varied(self, names):
+        """A parameter given in load(set=...) and varied here: the grid would override the
+        set value silently (as the command refuses --set with --vary of the same name)."""
+        for name in names:
+            if isinstance(name, str) and name in (self._set or {}):
+                raise ValueError(f"set={{{name!r}: {self._set[name]!r}}} and vary {name!r}: the run moves "
+                                 f"{name} over its range, so the set value would be ignored; give one of them")
+
     def sweep(self, vary, threads=0, shard=None):
         """Solves the scenario over a grid of one or two parameters (``parley sweep``).
 
@@ -561,7 +569,9 @@ class Scenario(Game):
         and ``outcome`` (categorical). ``shard=(k, n)`` computes only slice k of n (1-based,
         the command's ``--shard k/n``), for runs split over processes or machines.
         """
-        axes = [_axis_text(name, spec, with_n=True) for name, spec in _items(vary, "vary")]
+        items = _items(vary, "vary")
+        self._refuse_set_and_varied(name for name, _ in items)
+        axes = [_axis_text(name, spec, with_n=True) for name, spec in items]
         return _frames.sweep_frame(self._analysis().sweep(axes, _threads(threads), _shard(shard)))
 
     def thresholds(self, param, lo, hi, grid=101, threads=0):
@@ -572,6 +582,7 @@ class Scenario(Game):
         """
         if isinstance(grid, bool) or not isinstance(grid, int) or not 0 <= grid <= _MAX_COUNT:
             raise ValueError("grid: expected a whole number from 2 to 10000000")
+        self._refuse_set_and_varied([param])
         text = _axis_text(param, (lo, hi), with_n=False)
         doc = _json.loads(self._analysis().thresholds(text, grid, _threads(threads)))
         return _frames.thresholds_frame(doc)
@@ -631,6 +642,7 @@ class Scenario(Game):
             items = _items(vary, "vary")
             if len(items) != 1:
                 raise ValueError("vary: a report charts one parameter")
+            self._refuse_set_and_varied([items[0][0]])
             text = _axis_text(*items[0], with_n=True)
         self._report(path, all, exact, max, text, show, _overrides(self._set), self._max_nodes)
 

@@ -328,6 +328,25 @@ TEST_SUITE("analysis") {
     CHECK(MonteCarloJson(r, false).dump().find("\"sd\":null") != std::string::npos);
   }
 
+  TEST_CASE("a triangular quantile over a range near the largest double") {
+    // On [-1e300, 1e300] with mode 0: F(0) = 1/2, and below the mode F(x) = (x - a)^2 /
+    // ((b - a)(c - a)), so the quantile p is a + sqrt(p (b - a)(c - a)) = -1e300 + 1e300 *
+    // sqrt(2p). The product (b - a)(c - a) = 2e600 overflows a double (the quantile was
+    // -1e300 + inf = inf for every p below the mode).
+    Distribution tri;
+    tri.kind = Distribution::Kind::kTriangular;
+    tri.low = -1e300, tri.mode = 0, tri.high = 1e300;
+    CHECK(DistributionQuantile(tri, 0.125) == doctest::Approx(-0.5e300));  // sqrt(0.25) = 0.5
+    CHECK(DistributionQuantile(tri, 0.5) == doctest::Approx(0).epsilon(1e-12).scale(1e300));
+    CHECK(DistributionQuantile(tri, 0.875) == doctest::Approx(0.5e300));   // by symmetry
+    CHECK(DistributionQuantile(tri, 0.0) == -1e300);
+    CHECK(DistributionQuantile(tri, 1.0) == 1e300);
+    // The same formula on a small range, against the closed form: [0, 6], mode 3, p = 0.125:
+    // sqrt(0.125 * 6 * 3) = 1.5.
+    tri.low = 0, tri.mode = 3, tri.high = 6;
+    CHECK(DistributionQuantile(tri, 0.125) == doctest::Approx(1.5));
+  }
+
   TEST_CASE("distributions: means and ranges") {
     Xoshiro256 rng(1, 0);
     auto mean_of = [&](const Distribution& d) {

@@ -217,6 +217,29 @@ t "" 3 "" { 0 0 }
     CHECK(DescribePathOutcome(*game, noisy, index, OnPath(*game, noisy, index)).text == "(luck good: Bo d; bad: end)");
   }
 
+  TEST_CASE("a chance probability of round-off size is not a move on the path") {
+    // 0.7, 0.3 and 5e-17 (what a formula such as 1 - 0.7 - 0.3 leaves): the third branch,
+    // where Bo would move, counted as reached and its move entered the outcome's key, so two
+    // sweep points that differ only in that round-off were different outcomes. 1e-10 (the
+    // test above) is a move; 5e-17 is below the 1e-12 bar.
+    constexpr const char* kEfg = R"(EFG 2 R "round-off" { "Ann" "Bo" }
+c "" 1 "luck" { "good" 0.7 "bad" 0.3 "odd" 0.00000000000000005 } 0
+t "" 1 "" { 1 1 }
+t "" 2 "" { 0 2 }
+p "" 2 1 "" { "u" "d" } 0
+t "" 3 "" { 0 0 }
+t "" 4 "" { 5 0 }
+)";
+    auto game = io::ReadEfg(kEfg, "roundoff.efg");
+    auto eq = equilibrium::SolveSubgamePerfect(*game).equilibria.at(0);
+    equilibrium::ActionIndex index(*game);
+    const std::vector<char> on = OnPath(*game, eq, index);
+    CHECK(on[1] == 1);  // good
+    CHECK(on[2] == 1);  // bad
+    CHECK(on[3] == 0);  // odd, and Bo's node there
+    CHECK(DescribePath(*game, eq).find("Bo") == std::string::npos);
+  }
+
   TEST_CASE("shards keyed in the format before are not merged with shards of this one") {
     // Two halves of one run: the same model, keys of the earlier format in one half.
     auto model = [](const std::string& key) {

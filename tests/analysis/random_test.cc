@@ -132,6 +132,18 @@ TEST_SUITE("random") {
     CHECK(above - below == doctest::Approx(0.7e-9).epsilon(1e-3));
   }
 
+  TEST_CASE("a truncated normal whose range is infinitely many standard deviations away") {
+    // (1e308 - (-1e308)) / 1 overflows to inf, as 1 / 1e-310 does: the window is beyond any
+    // finite number of sd, and all its mass sits at the end nearer the mean. Before, the far
+    // tail's offset was computed from an infinite alpha (NaN).
+    for (double u : {0.0, 0.3, 1.0}) {
+      CHECK(TruncatedNormalByInversion(-1e308, 1, 1e308, HUGE_VAL, u) == 1e308);
+      CHECK(TruncatedNormalByInversion(1e308, 1, -HUGE_VAL, -1e308, u) == -1e308);
+      CHECK(TruncatedNormalByInversion(0, 1e-310, 1, 2, u) == 1);
+      CHECK(TruncatedNormalByInversion(0, 1e-310, -2, -1, u) == -1);
+    }
+  }
+
   TEST_CASE("draws are pinned: the same bits give the same values on any standard library") {
     // The first uniform of stream (seed 1, sample 0) and the beta and normal draws made from it
     // by inversion; the expected values are the quantiles of that uniform, computed above by

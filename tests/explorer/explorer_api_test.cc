@@ -232,6 +232,38 @@ TEST_SUITE("explorer api") {
     CHECK(entries == 1);
   }
 
+  TEST_CASE("a save does not overwrite a file that another program changed since it was read") {
+    // An editor (or git checkout) rewrites the scenario while the explorer is open; a save
+    // from the page replaced that text without a word.
+    std::string path = HoldupCopy("changed.yaml");
+    const std::string original = ReadFile(path);
+    RunningServer server({path});
+    auto client = server.Client();
+    std::string edited = original;
+    std::size_t at = edited.find("power: {value: 0.5");
+    REQUIRE(at != std::string::npos);
+    edited.replace(at, 18, "power: {value: 0.2");
+    const std::string theirs = original + "# a comment written by another program\n";
+    WriteTempFile("explorer-changed.yaml", theirs);  // the same path
+    auto r = PostJson(*client, "/api/files/0/save", {{"text", edited}, {"confirm", true}}, 409);
+    CHECK(r["error"].get<std::string>().find("changed.yaml has changed on disk since the explorer read it; nothing "
+                                              "was saved") != std::string::npos);
+    CHECK(ReadFile(path) == theirs);
+    // Asked again with "overwrite": written; and from then on the explorer's own save is what
+    // it compares with, so a second save needs no overwrite.
+    r = PostJson(*client, "/api/files/0/save", {{"text", edited}, {"confirm", true}, {"overwrite", true}});
+    CHECK(r["ok"] == true);
+    CHECK(ReadFile(path) == edited);
+    r = PostJson(*client, "/api/files/0/save", {{"text", original}, {"confirm", true}});
+    CHECK(r["ok"] == true);
+    CHECK(ReadFile(path) == original);
+    // A file removed since: refused the same way.
+    fs::remove(path);
+    r = PostJson(*client, "/api/files/0/save", {{"text", edited}, {"confirm", true}}, 409);
+    CHECK(r["error"].get<std::string>().find("can no longer be read on disk") != std::string::npos);
+    CHECK(!fs::exists(path));
+  }
+
   TEST_CASE("overlapping checks end with the text sent last in force, not the one compiled last") {
     // The page sends a check after each pause in typing without waiting for the last: a slow
     // check (a pie of 48 units: about 98^3 nodes) overtaken by a quick one (20 units) must not

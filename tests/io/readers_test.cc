@@ -93,6 +93,13 @@ TEST_SUITE("io readers") {
     CHECK(JsonError(good) == "");
     CHECK(with("\"actions\": [\"a\", \"b\"]", "\"actions\": [\"player\", \"b\"]") == "");
     CHECK(with("{\"outcome\": 0}", "{\"outcome\": 0, \"label\": \"outcome\"}") == "");
+    // Two keys repeated in one object: the message names the repeat that comes first in the
+    // file (the second "label", column 62), not the first key in sorted order ("label" <
+    // "outcome" here either way, so the order is also checked with the keys swapped).
+    CHECK(with("{\"outcome\": 0}", "{\"outcome\": 0, \"label\": \"x\", \"label\": \"y\", \"outcome\": 1}")
+              .rfind("g.json:3:62: the key \"label\" appears twice", 0) == 0);
+    CHECK(with("{\"outcome\": 0}", "{\"label\": \"x\", \"outcome\": 0, \"outcome\": 1, \"label\": \"y\"}")
+              .rfind("g.json:3:62: the key \"outcome\" appears twice", 0) == 0);
   }
 
   TEST_CASE("efg: information set 4294967297 is refused, not folded onto set 1") {

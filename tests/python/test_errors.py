@@ -113,6 +113,23 @@ def test_set_out_of_range_is_an_error():
         parley.load(SOURCE / "games/ultimatum.yaml", set={"cake": -5})
 
 
+def test_a_set_parameter_is_not_also_varied(tmp_path):
+    # As the command refuses --set power=0.3 with --vary power=...: the grid would override the
+    # set value without a word, and the result's parameters would still record it.
+    s = parley.load(SOURCE / "games/holdup_nash.yaml", set={"power": 0.3})
+    message = "set={'power': 0.3} and vary 'power': the run moves power over its range"
+    for call in [lambda: s.sweep({"power": (0.1, 0.9, 3)}),
+                 lambda: s.sweep({"high": (5, 9, 3), "power": (0.1, 0.9, 3)}),
+                 lambda: s.thresholds("power", 0.1, 0.9),
+                 lambda: s.report(tmp_path / "r.md", vary={"power": (0.1, 0.9, 3)})]:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            call()
+    assert not (tmp_path / "r.md").exists()
+    # Another parameter varies as before, at the set value of power.
+    df = s.sweep({"high": (5, 9, 3)})
+    assert len(df) == 3
+
+
 def test_montecarlo_needs_a_distribution():
     with pytest.raises(ValueError, match="distribution"):
         parley.load(SOURCE / "games/ultimatum.yaml").montecarlo(samples=10)

@@ -163,6 +163,25 @@ t "" 2 "" { 1.0000000000001 5 }
     CHECK(e.steps[0].text == "At the root, A compares safe (1) with risky (1.0000000000001) and chooses risky.");
   }
 
+  TEST_CASE("values tied by the tie rule are written as they read, not in full") {
+    // 0.1 + 0.2 = 0.30000000000000004 against 0.3: one unit in the last place apart, within
+    // the tie rule (1e-12 of their size), so backward induction takes them as tied and the
+    // text says so; writing them in full ("0.3 with 0.30000000000000004") would contradict
+    // the tie it announces. Only untied values that read alike are written in full (the
+    // test above).
+    auto game = io::ReadEfg(R"(EFG 2 R "tie" { "A" "B" }
+p "" 1 1 "" { "safe" "risky" } 0
+t "" 1 "" { 0.3 0 }
+t "" 2 "" { 0.30000000000000004 5 }
+)", "tie.efg");
+    equilibrium::Solution solution = equilibrium::Solve(*game, {});
+    Explanation e = Explain(*game, solution.equilibria.front());
+    REQUIRE(e.steps.size() == 1);
+    CHECK(e.steps[0].kind == StepKind::kTie);
+    CHECK(e.steps[0].text.find("compares safe (0.3) with risky (0.3) and chooses") != std::string::npos);
+    CHECK(e.steps[0].text.find("0.30000000000000004") == std::string::npos);
+  }
+
   TEST_CASE("an unreached node that starts no subgame: its choice is said not to be pinned down") {
     // Gambit's work2.efg, reduced: Player 2's node after HW > H is never reached and starts no
     // subgame (set (1,2) below it also holds a node after L). The equilibrium has Q there,
