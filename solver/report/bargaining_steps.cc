@@ -1,6 +1,7 @@
 #include "solver/report/bargaining_steps.h"
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 
 #include "solver/bargaining/concepts.h"
@@ -308,20 +309,26 @@ std::string PredictionText(const scenario::Scenario& s, const equilibrium::Equil
   std::ostringstream out;
   out << "Prediction\n  Path: " << SubtreeBehaviourText(game, eq, model::Game::root()) << "\n";
   std::vector<double> values;  // every node's, once an outside option asks for them
+  // A stage reached after several histories (a chance move or a choice before the talks) is
+  // named with its history, so that each line says which talks it is about.
+  std::map<std::string, int> reached_per_stage;
+  for (const scenario::BargainRecord& b : s.bargains)
+    if (reach[b.node] > 0) ++reached_per_stage[b.stage];
   for (const scenario::BargainRecord& b : s.bargains) {
     if (reach[b.node] <= 0) continue;
+    const std::string stage = reached_per_stage[b.stage] > 1 && !b.history.empty() ? b.stage + " " + b.history : b.stage;
     const auto& d = b.step.result.disagreement;
     if (!b.step.agreement_possible) {
-      out << "  " << b.stage << ": no agreement beats the threat point; talks fail\n";
+      out << "  " << stage << ": no agreement beats the threat point; talks fail\n";
       continue;
     }
     if (b.breakdown >= 1) {  // the agreement below would be the terms, never reached
-      out << "  " << b.stage << ": talks always break down (breakdown 1); no agreement is reached\n";
+      out << "  " << stage << ": talks always break down (breakdown 1); no agreement is reached\n";
       if (b.disagreement_from_branch)
         out << "  If talks failed: " << SubtreeBehaviourText(game, eq, b.no_deal_node) << "\n";
       continue;
     }
-    out << "  Agreement at " << b.stage << ": ";
+    out << "  Agreement at " << stage << ": ";
     const std::vector<std::string> terms = AgreementText(b.step);
     for (std::size_t i = 0; i < terms.size(); ++i) out << (i ? ", " : "") << terms[i];
     if (b.breakdown > 0)

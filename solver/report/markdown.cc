@@ -5,6 +5,17 @@
 
 namespace parley::report {
 
+namespace {
+
+// Whether the digits before `at` and the "." or ")" at `at` would start a numbered list item
+// at the start of a line ("1. x", "2)" at the end): a space, a tab or the end must follow.
+bool StartsNumberedItem(const std::string& text, std::size_t at) {
+  return at < text.size() && (text[at] == '.' || text[at] == ')') &&
+         (at + 1 == text.size() || text[at + 1] == ' ' || text[at + 1] == '\t');
+}
+
+}  // namespace
+
 std::string EscapeMarkdown(const std::string& text, bool in_table) {
   std::string out;
   out.reserve(text.size());
@@ -26,14 +37,34 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
       case '|':
         out += in_table ? "\\|" : "|";
         break;
-      case '\n':
-        out += in_table ? " " : "\n";
+      case '\n': {
+        if (in_table) {
+          out += ' ';
+          break;
+        }
+        out += '\n';
+        // A blank line (a label's "\n\n") would end the paragraph or the list item the label
+        // sits in, and the rest of the sentence would be a paragraph of its own: the line
+        // breaks and the blanks between them become one line break.
+        std::size_t next = i + 1;
+        while (next < text.size() && (text[next] == ' ' || text[next] == '\t' || text[next] == '\r' || text[next] == '\n'))
+          ++next;
+        if (text.find('\n', i + 1) < next) i = next - 1;
         // A label's own line break: what follows must not start a heading, a list, a quote
-        // or a rule there.
-        if (!in_table && i + 1 < text.size() &&
+        // or a rule there ("1." or "2)" a numbered list).
+        if (i + 1 < text.size() &&
             (text[i + 1] == '#' || text[i + 1] == '+' || text[i + 1] == '-' || text[i + 1] == '>' || text[i + 1] == '='))
           out += '\\';
+        std::size_t digits = i + 1;
+        while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+        if (digits > i + 1 && StartsNumberedItem(text, digits)) {
+          out.append(text, i + 1, digits - i - 1);
+          out += '\\';
+          out += text[digits];
+          i = digits;
+        }
         break;
+      }
       default:
         out += c;
     }
@@ -41,6 +72,10 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
   // At the start of a line, '#', '+', '-' and '>' would start a heading, a list or a quote.
   if (!in_table && !out.empty() && (out[0] == '#' || out[0] == '+' || out[0] == '-' || out[0] == '>'))
     out.insert(0, "\\");
+  // "1. x" would start a numbered list (inside a list item, a list within it).
+  std::size_t digits = 0;
+  while (!in_table && digits < out.size() && std::isdigit(static_cast<unsigned char>(out[digits]))) ++digits;
+  if (digits > 0 && StartsNumberedItem(out, digits)) out.insert(digits, "\\");
   return out;
 }
 

@@ -428,6 +428,16 @@ t "" 3 "" { 0 0 }
     CHECK(EscapeMarkdown("Ann\n## P") == "Ann\n\\## P");
     CHECK(EscapeMarkdown("go\n---\nnext") == "go\n\\---\nnext");
     CHECK(EscapeMarkdown("&lt;b&gt;") == "\\&lt;b\\&gt;");
+    // A blank line in a label would end the list item or paragraph it sits in (the rest of
+    // the sentence became paragraphs of its own): the breaks and blanks become one break.
+    CHECK(EscapeMarkdown("In\n\n# Injected\n \n\t\n- item\n    code") == "In\n\\# Injected\n\\- item\n    code");
+    CHECK(EscapeMarkdown("a\r\n\r\nb") == "a\r\nb");
+    // Nor does a number followed by "." or ")" start a numbered list, on a later line or first.
+    CHECK(EscapeMarkdown("x\n2. y") == "x\n2\\. y");
+    CHECK(EscapeMarkdown("x\n12)") == "x\n12\\)");
+    CHECK(EscapeMarkdown("1. first") == "1\\. first");
+    CHECK(EscapeMarkdown("3.5 units\n4.5 more") == "3.5 units\n4.5 more");  // a decimal is no marker
+    CHECK(EscapeMarkdown("1. a", true) == "1. a");
     Document doc{"T <1>", "s", {{"one", "One", {Paragraph{"x < y"}, Table{{"h"}, {{"1"}}, {true}}}}}};
     std::string html = RenderHtml(doc);
     CHECK(html.find("<title>T &lt;1&gt;</title>") != std::string::npos);

@@ -704,6 +704,39 @@ payoffs:
     CHECK(Has(report::PredictionText(*s, eq), "Buyer 0.7 (+0 over its outside option 0.7)"));
   }
 
+  TEST_CASE("the prediction names each talks of a stage reached after several histories") {
+    // Chance picks the pie (10 or 4) before the talks, so the stage deal is reached twice and
+    // the prediction had two lines "Agreement at deal: x ..." with nothing to tell them apart.
+    // By hand: d = (1, 0) (A walks: 1 against suing's 0.5), Nash x pie - 1 = (1 - x) pie, so
+    // x = (pie + 1) / (2 pie): 0.55 after good, 5/8 = 0.625 after bad.
+    const std::string text = R"(title: chance then bargain
+players: [A, B]
+stages:
+  - name: state
+    player: nature
+    actions: [good, bad]
+    probabilities: [0.3, 0.7]
+    compute:
+      pie: if(state == good, 10, 4)
+  - name: deal
+    bargain:
+      issues:
+        x: {from: 0, to: 1}
+  - name: fallback
+    player: A
+    actions: [walk, sue]
+payoffs:
+  A: if(deal == agree, x * pie, if(fallback == walk, 1, 0.5))
+  B: if(deal == agree, (1 - x) * pie, 0)
+)";
+    auto s = Read(text);
+    const auto solution = equilibrium::Solve(*s->game, {});
+    const std::string words = report::PredictionText(*s, solution.equilibria.front());
+    CHECK(Has(words, "  Agreement at deal (after state = good): x 0.55\n"));
+    CHECK(Has(words, "  Agreement at deal (after state = bad): x 0.625\n"));
+    // A stage reached once keeps its plain name (the test above: "Agreement at talks").
+  }
+
   TEST_CASE("a declared disagreement point is what the breakdown branch pays") {
     // Splitting 1 from d = (0.2, 0): x - 0.2 = 1 - x, x = 0.6, agreement (0.6, 0.4). With
     // breakdown 0.1 the expected payoffs are 0.9 (0.6, 0.4) + 0.1 (0.2, 0) = (0.56, 0.36);
