@@ -2,8 +2,12 @@
 // sliders and the equilibrium, the prediction and the bargaining steps redraw as they move
 // (explorer/server.h; docs/explorer.md).
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "cli/command.h"
 #include "cli/common.h"
@@ -14,8 +18,14 @@ namespace parley::cli {
 namespace {
 
 explorer::Server* g_server = nullptr;
+std::atomic<bool> g_stop_requested{false};
+
+// How long a stop waits for the requests in progress (a solve, a client still sending its
+// request) before the program ends without them.
+constexpr auto kStopGrace = std::chrono::seconds(3);
 
 extern "C" void StopServing(int) {
+  g_stop_requested = true;
   // httplib's stop() only flips a flag and shuts the listening socket down.
   if (g_server) g_server->Stop();
 }
@@ -59,7 +69,26 @@ struct ServeCommand {
     g_server = &server;
     std::signal(SIGINT, StopServing);
     std::signal(SIGTERM, StopServing);
+    // Listen returns once every connection's thread has ended, and a client that sends its
+    // request a byte at a time, within the read timeout each time, holds its thread as long
+    // as it likes: Ctrl-C waited for it (74 s in a test). Past the grace period the program
+    // ends without it. No file is half-written: a save in progress writes a temporary file,
+    // removed here, and only a finished one is renamed over the scenario.
+    std::atomic<bool> listening{true};
+    std::thread watchdog([&listening] {
+      while (listening && !g_stop_requested) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      const auto deadline = std::chrono::steady_clock::now() + kStopGrace;
+      while (listening && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (!listening) return;
+      std::cerr << "stopped after 3 s with a request still open (a client still sending it, or a long solve)\n";
+      std::cout.flush();
+      io::RemoveTemporaries();
+      std::_Exit(0);
+    });
     server.Listen();
+    listening = false;
+    watchdog.join();
     g_server = nullptr;
     return 0;
   }

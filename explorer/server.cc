@@ -82,11 +82,25 @@ void SendError(httplib::Response& res, int status, const std::string& message, c
 // The request's JSON body: POST bodies must say they are JSON (which also keeps a plain HTML
 // form on another site from posting here without the browser's preflight).
 nlohmann::json Body(const httplib::Request& req) {
+  // The media type before any parameter ("; charset=utf-8"), in any case: application/json
+  // itself, not a prefix of it (application/jsonx).
   std::string type = req.get_header_value("Content-Type");
-  if (type.rfind("application/json", 0) != 0)
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  for (char& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (type != "application/json")
     throw Refusal{415, "the request body must be JSON (Content-Type: application/json)"};
-  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) throw Refusal{400, "the request body is not a JSON object"};
+  nlohmann::json body;
+  try {
+    body = nlohmann::json::parse(req.body);
+  } catch (const nlohmann::json::out_of_range&) {
+    // A number past the largest double (1e400).
+    throw Refusal{400, "the request body has a number too large for a double (at most about 1.8e308)"};
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Refusal{400, "the request body is not valid JSON (byte " + std::to_string(e.byte) +
+                           "; NaN and Infinity are not JSON numbers)"};
+  }
+  if (!body.is_object()) throw Refusal{400, "the request body must be a JSON object ({...})"};
   return body;
 }
 
@@ -234,6 +248,8 @@ struct Server::Impl {
   nlohmann::json Thresholds(const OpenedFile& file, const nlohmann::json& body);
   nlohmann::json StartMonteCarlo(std::shared_ptr<const OpenedFile> file, const nlohmann::json& body);
   nlohmann::json JobStatus(std::size_t id);
+  // Asks a running job to stop (it ends at its next sample); a finished job is left as it is.
+  nlohmann::json CancelJob(std::size_t id);
   // Under jobs_mutex: forgets the oldest finished jobs beyond kKeptJobs, joining their threads
   // (which have ended: a job is listed as finished by its thread's last step), all but `keep`.
   void PruneFinished(const Job* keep) {
@@ -264,6 +280,9 @@ void Server::Impl::Routes() {
                             {"X-Frame-Options", "DENY"}});
   http.set_payload_max_length(options.max_body);
   http.set_read_timeout(10, 0);
+  // An idle connection (a browser keeps one open) is closed after 2 s, so that a stop, which
+  // waits 3 s for connections in use (cli/serve.cc), does not wait for idle ones.
+  http.set_keep_alive_timeout(2);
   http.set_write_timeout(10, 0);
   std::size_t threads = options.threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -354,6 +373,13 @@ void Server::Impl::Routes() {
       SendJson(res, JobStatus(std::stoul(digits)));
     });
   });
+  http.Delete(R"(/api/jobs/(\d+))", [this](const httplib::Request& req, httplib::Response& res) {
+    Guard(res, [&] {
+      const std::string& digits = req.matches[1].str();
+      if (digits.size() > 9) throw Refusal{404, "no such job"};
+      SendJson(res, CancelJob(std::stoul(digits)));
+    });
+  });
   http.Post(R"(/api/files/(\d+)/report)", [this](const httplib::Request& req, httplib::Response& res) {
     Guard(res, [&] {
       nlohmann::json body = Body(req);
@@ -372,6 +398,9 @@ void Server::Impl::Routes() {
       nlohmann::json body = Body(req);
       std::size_t index = IndexFrom(req, FileCount());
       std::string text = TextField(body, "text");
+      // A request the page cannot make (it has no editor for game files), answered as /save
+      // answers it: not a mistake in the text.
+      if (!File(index)->is_scenario()) throw Refusal{400, "only scenario files (.yaml) can be edited"};
       const std::uint64_t ticket = IssueEdit(index);
       auto current = File(index);
       std::shared_ptr<const OpenedFile> next;
@@ -557,6 +586,19 @@ nlohmann::json Server::Impl::JobStatus(std::size_t id) {
     out["result"] = job->result;
   }
   return out;
+}
+
+nlohmann::json Server::Impl::CancelJob(std::size_t id) {
+  std::shared_ptr<Job> job;
+  {
+    std::lock_guard<std::mutex> lock(jobs_mutex);
+    auto it = jobs.find(id);
+    if (it == jobs.end()) throw Refusal{404, "no such job"};
+    job = it->second;
+  }
+  const bool done = job->done;
+  if (!done) job->cancel = true;
+  return {{"job", id}, {"cancelled", !done}, {"done", done}};
 }
 
 Server::Server(const std::vector<std::string>& paths, std::size_t max_nodes, ServerOptions options)

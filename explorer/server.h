@@ -8,6 +8,7 @@
 //   POST /api/files/N/thresholds    {"values", "parameter"} -> where the outcome changes
 //   POST /api/files/N/montecarlo    {"values", "samples", "seed"} -> a job number
 //   GET  /api/jobs/J                a Monte Carlo job's progress, then its outcome shares
+//   DELETE /api/jobs/J              stops a running job (its result is then "cancelled")
 //   POST /api/files/N/report        {"values"} -> today's HTML report, as a download
 //   POST /api/files/N/check         {"text"} -> the located error, or the new version in force
 //   POST /api/files/N/save          {"text", "confirm": true} -> written atomically over file N;

@@ -232,8 +232,16 @@ async function computeThresholds() {
 
 // ---- Monte Carlo -------------------------------------------------------------------------
 
+// The job running for this page, if any: stopped by the Stop button, and when the page goes
+// away (a reload, a closed tab), so that it does not hold one of the server's two runs.
+let runningJob = null;
+
+function cancelRunningJob() {
+  if (runningJob !== null) fetch('/api/jobs/' + runningJob, { method: 'DELETE', keepalive: true }).catch(() => {});
+}
+
 async function runMonteCarlo() {
-  const button = $('mc-run'), bar = $('mc-progress'), note = $('mc-note'), table = $('mc-result');
+  const button = $('mc-run'), stop = $('mc-stop'), bar = $('mc-progress'), note = $('mc-note'), table = $('mc-result');
   button.disabled = true;
   table.textContent = '';
   bar.hidden = false;
@@ -242,6 +250,8 @@ async function runMonteCarlo() {
   try {
     const start = await api('POST', '/api/files/' + state.index + '/montecarlo',
       { values: state.values, samples: Number($('mc-samples').value), seed: 1 });
+    runningJob = start.job;
+    stop.hidden = false;
     let status;
     do {
       await new Promise((resolve) => setTimeout(resolve, 150));
@@ -249,6 +259,10 @@ async function runMonteCarlo() {
       bar.value = status.progress;
     } while (!status.done);
     const r = status.result;
+    if (r.error === 'cancelled') {
+      note.textContent = 'Stopped before the end: no result.';
+      return;
+    }
     if (r.error) throw new Error(r.error);
     note.textContent = r.samples + ' samples (seed ' + r.seed + '): outcome probabilities with 95 % intervals.';
     const head = el('tr');
@@ -263,6 +277,8 @@ async function runMonteCarlo() {
   } catch (e) {
     note.textContent = e.message;
   } finally {
+    runningJob = null;
+    stop.hidden = true;
     button.disabled = false;
     bar.hidden = true;
   }
@@ -360,6 +376,8 @@ window.addEventListener('DOMContentLoaded', () => {
   $('reset').addEventListener('click', () => { showFile(state.file, true); solve(); });
   $('download').addEventListener('click', downloadReport);
   $('mc-run').addEventListener('click', runMonteCarlo);
+  $('mc-stop').addEventListener('click', cancelRunningJob);
+  window.addEventListener('pagehide', cancelRunningJob);
   $('editor').addEventListener('input', scheduleCheck);
   $('editor').addEventListener('scroll', () => { $('gutter').scrollTop = $('editor').scrollTop; });
   $('save').addEventListener('click', save);

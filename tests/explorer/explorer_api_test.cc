@@ -148,6 +148,23 @@ TEST_SUITE("explorer api") {
     res = client->Post("/api/files/0/solve", "{not json", "application/json");
     REQUIRE(res);
     CHECK(res->status == 400);
+    CHECK(nlohmann::json::parse(res->body)["error"].get<std::string>().rfind("the request body is not valid JSON", 0) == 0);
+    // Each malformed body says what is wrong with it: a number past a double (it was "not a
+    // JSON object"), NaN, an array.
+    auto refused = [&](const std::string& body, const char* type = "application/json") {
+      auto answer = client->Post("/api/files/0/solve", body, type);
+      REQUIRE(answer);
+      return std::to_string(answer->status) + " " + nlohmann::json::parse(answer->body)["error"].get<std::string>();
+    };
+    CHECK(refused(R"({"values": {"power": 1e400}})") ==
+          "400 the request body has a number too large for a double (at most about 1.8e308)");
+    CHECK(refused(R"({"values": {"power": NaN}})").rfind("400 the request body is not valid JSON", 0) == 0);
+    CHECK(refused("[1, 2]") == "400 the request body must be a JSON object ({...})");
+    // The media type is application/json itself (any case, with parameters), not a prefix.
+    CHECK(refused("{}", "application/jsonx").rfind("415 ", 0) == 0);
+    auto typed = client->Post("/api/files/0/solve", "{}", "Application/JSON; charset=utf-8");
+    REQUIRE(typed);
+    CHECK(typed->status == 200);
     // A body past the limit (4 KB here).
     res = client->Post("/api/files/0/check", nlohmann::json{{"text", std::string(10000, 'x')}}.dump(), "application/json");
     REQUIRE(res);
@@ -335,6 +352,28 @@ TEST_SUITE("explorer api") {
     PostJson(*client, "/api/files/0/montecarlo", {{"samples", 0}}, 400);
     PostJson(*client, "/api/files/0/montecarlo", {{"samples", 1e12}}, 400);
     CHECK(client->Get("/api/jobs/424242")->status == 404);
+    // A finished job cannot be cancelled: the answer says it is done, and its result stays.
+    const std::string finished = "/api/jobs/" + std::to_string(started["job"].get<std::size_t>());
+    auto answer = client->Delete(finished.c_str());
+    REQUIRE(answer);
+    CHECK(answer->status == 200);
+    CHECK(nlohmann::json::parse(answer->body)["cancelled"] == false);
+    CHECK(nlohmann::json::parse(client->Get(finished.c_str())->body)["result"]["samples"] == 2000);
+    CHECK(client->Delete("/api/jobs/424242")->status == 404);
+    // A long run (200,000 samples: seconds) stopped at once: its result is "cancelled", and
+    // its place is free for another run (two at most).
+    auto long_run = PostJson(*client, "/api/files/0/montecarlo", {{"samples", 200000}, {"seed", 1}}, 202);
+    const std::string job = "/api/jobs/" + std::to_string(long_run["job"].get<std::size_t>());
+    answer = client->Delete(job.c_str());
+    REQUIRE(answer);
+    CHECK(nlohmann::json::parse(answer->body)["cancelled"] == true);
+    for (int i = 0; i < 300; ++i) {  // at most 30 s; one sample after the flag in practice
+      status = nlohmann::json::parse(client->Get(job.c_str())->body);
+      if (status["done"] == true) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE(status["done"] == true);
+    CHECK(status["result"]["error"] == "cancelled");
   }
 
   TEST_CASE("download report gives today's HTML report for the values in force and game files work too") {
@@ -358,7 +397,7 @@ TEST_SUITE("explorer api") {
     REQUIRE(cli.exit_code == 0);
     auto payoffs = nlohmann::json::parse(cli.out)["equilibria"][0]["payoffs"];
     REQUIRE(solved["payoffs"].size() == payoffs.size());
-    PostJson(*client, "/api/files/1/check", {{"text", "x"}}, 200);
+    PostJson(*client, "/api/files/1/check", {{"text", "x"}}, 400);  // as /save: no text to check
     PostJson(*client, "/api/files/1/save", {{"text", "x"}, {"confirm", true}}, 400);
     PostJson(*client, "/api/files/1/solve", {{"values", {{"p", 1}}}}, 400);
   }

@@ -5,6 +5,7 @@
 
 #include <sys/wait.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "tests/test_util.h"
@@ -43,6 +44,40 @@ TEST_SUITE("explorer cli") {
     CHECK(r.exit_code == 0);
     CHECK(r.out.rfind("Parley explorer: open http://127.0.0.1:", 0) == 0);
     CHECK(r.err.empty());
+  }
+
+  TEST_CASE("Ctrl-C stops parley serve within seconds while a client trickles its request") {
+    // A client that sends its request a byte at a time (each within the 10 s read timeout)
+    // held the server's exit for as long as it kept sending: 74 s in a test. Now the stop
+    // waits 3 s for requests in progress, then ends without them (exit 0, a line saying so).
+    std::string out = BuildPath("test-tmp/explorer-trickle.out"), err = BuildPath("test-tmp/explorer-trickle.err");
+    const std::string file = SourcePath("games/holdup_nash.yaml");
+    // The client: bash's /dev/tcp, one header byte every 2 s for 40 s, started once the
+    // address is printed; SIGINT 1 s later; the time from SIGINT to the server's exit.
+    // (/dev/tcp is bash's, so the script runs in bash, not the shell popen starts.)
+    const std::string script = WriteTempFile(
+        "explorer-trickle.sh",
+        std::string(": >'") + out + "'\n'" + PARLEY_BINARY + "' serve '" + file + "' --port 0 >'" + out + "' 2>'" + err +
+            "' &\npid=$!\nfor i in $(seq 200); do grep -q open '" + out +
+            "' && break; sleep 0.05; done\nport=$(sed -n 's|.*127.0.0.1:\\([0-9]*\\)/.*|\\1|p' '" + out +
+            "')\n( exec 3<>/dev/tcp/127.0.0.1/$port; for i in $(seq 20); do printf G >&3; sleep 2; done ) >/dev/null 2>&1 &\n"
+            "client=$!\nsleep 1\nstart=$(date +%s%N)\nkill -INT $pid\nwait $pid\ncode=$?\nend=$(date +%s%N)\n"
+            "kill $client 2>/dev/null\necho \"$code $(( (end - start) / 1000000 ))\"\n");
+    const std::string command = "bash '" + script + "'";
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char line[128] = {0};
+    const bool read = std::fgets(line, sizeof line, pipe) != nullptr;
+    pclose(pipe);
+    REQUIRE(read);
+    int code = -1;
+    long ms = -1;
+    REQUIRE(std::sscanf(line, "%d %ld", &code, &ms) == 2);
+    CHECK(code == 0);
+    // The 3 s grace and the watchdog's 50 ms ticks; far below the client's 40 s.
+    CHECK(ms >= 2500);
+    CHECK(ms < 15000);
+    CHECK(ReadFile(err).find("stopped after 3 s with a request still open") != std::string::npos);
   }
 
   TEST_CASE("parley serve refuses a file it cannot open before it starts") {
