@@ -1230,6 +1230,31 @@ void WriteBehavior(const LogitSubgame& s, const ActionIndex& index, const Game& 
   WriteSingleActions(s, index, game, 1.0, behavior);  // a set with one action plays it
 }
 
+// A polished profile's probabilities below kResidue set to 0 and each set's others scaled to
+// sum to 1, into `cleaned`; false when there is none to clean.
+constexpr double kResidue = 1e-12;
+bool CleanResidues(const LogitSubgame& s, const std::vector<double>& sigma, std::vector<double>& cleaned) {
+  bool any = false;
+  cleaned = sigma;
+  for (const auto& set : s.sets) {
+    double kept = 0;
+    bool here = false;
+    for (std::uint32_t a = 0; a < set.num_actions; ++a) {
+      double& x = cleaned[set.first_var + a];
+      if (x > 0 && x < kResidue) {
+        x = 0;
+        here = true;
+      }
+      kept += x;
+    }
+    if (!here) continue;
+    if (!(kept > 0)) return false;
+    any = true;
+    for (std::uint32_t a = 0; a < set.num_actions; ++a) cleaned[set.first_var + a] /= kept;
+  }
+  return any;
+}
+
 }  // namespace
 
 LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const ActionIndex& index,
@@ -1237,7 +1262,7 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
                                  const std::function<bool(const std::vector<double>&)>& accept,
                                  const LogitOptions& options, std::vector<double>* limit_beliefs) {
   double next_polish = 4;
-  std::vector<double> sigma, polished;
+  std::vector<double> sigma, polished, cleaned;
   std::size_t polishes = 0;
   // A candidate is written into `behavior` itself and taken back when `accept` refuses it:
   // only the subgame's own entries change (a copy of the whole vector for each candidate
@@ -1291,6 +1316,16 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
       const bool polished_ok = Polish(s, sigma, mu, ratio, polished, support, allowed);
       budget -= before - allowed;
       if (!polished_ok) continue;
+      // Newton may end an action of the support at a residue (6.7e-25 in Myerson's exercise
+      // 2.8): the equilibrium plays it with probability 0, and a residue reads as a mix, draws
+      // as a path and makes Bayes' rule of what is the trace's limit. Such actions are set to
+      // 0 where the profile stays verified (the verification decides, not the threshold).
+      if (CleanResidues(s, polished, cleaned) &&
+          try_candidate([&] { WriteBehavior(s, index, game, cleaned, behavior); })) {
+        if (limit_beliefs)
+          for (std::size_t m = 0; m < s.set_nodes.size(); ++m) (*limit_beliefs)[s.global_node[s.set_nodes[m]]] = mu[m];
+        return StepVerdict::kDone;
+      }
       if (try_candidate([&] { WriteBehavior(s, index, game, polished, behavior); })) {
         if (limit_beliefs)
           for (std::size_t m = 0; m < s.set_nodes.size(); ++m) (*limit_beliefs)[s.global_node[s.set_nodes[m]]] = mu[m];

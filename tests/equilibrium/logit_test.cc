@@ -615,9 +615,35 @@ t "" 2 "" { 0 1 }
       REQUIRE(s.equilibria.size() == 1);
       ActionIndex index(*game);
       CHECK(MaxSubgameGain<double>(*game, index, s.equilibria[0].behavior) <= 1e-9);
+      // No residue of the polish's Newton steps is left as a probability (my_2-8.efg had
+      // 6.7e-25: a "mix" of B 0 and C 1, drawn as a path, and Bayes' rule off the path).
+      for (double p : s.equilibria[0].behavior) CHECK_FALSE((p > 0 && p < 1e-12));
       ++solved;
     }
     CHECK(solved >= 10);
+  }
+
+  TEST_CASE("Myerson's exercise 2.8: the residue of a polish is a 0, and the set below it is off the path") {
+    if (!testing::SharedOrSkip()) return;
+    auto game = io::LoadGame(testing::SharedPath("gambit-games/efg/my_2-8.efg"));
+    Solution s = Solve(*game, {});
+    REQUIRE(s.equilibria.size() == 1);
+    const Equilibrium& e = s.equilibria[0];
+    ActionIndex index(*game);
+    CHECK(MaxSubgameGain<double>(*game, index, e.behavior) <= 1e-9);
+    // Node 1 (after A) is Player 2's set (2,1): C for sure, B exactly 0 (it was 6.7e-25).
+    const InfosetId two = game->infoset(1);
+    CHECK(e.behavior[index(two, 1)] == 0);
+    CHECK(e.behavior[index(two, 2)] == 1);
+    // So Player 1's set (1,2), below B or below Player 3's B, is never reached: its beliefs
+    // are the trace's limit, not Bayes' rule applied to residues.
+    bool found = false;
+    for (InfosetId h = 0; h < game->num_infosets(); ++h)
+      if (game->infoset_label(h) == "(1,2)") {
+        found = true;
+        CHECK(e.belief_source[h] == BeliefSource::kTrace);
+      }
+    CHECK(found);
   }
 }
 
