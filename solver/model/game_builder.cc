@@ -56,6 +56,15 @@ void FreeZeroed(void* memory, std::size_t bytes) noexcept {
 
 GameBuilder::GameBuilder(std::vector<std::string> players) : players_(std::move(players)) {
   if (players_.empty()) throw ValidationError("a game needs at least one player");
+  // A player without a name (Gambit files allow "") is "Player k", as Gambit shows it: an
+  // empty name left holes in every sentence ("So in equilibrium  plays 1"). A name another
+  // player already has is avoided by a suffix.
+  for (std::size_t p = 0; p < players_.size(); ++p) {
+    if (!players_[p].empty()) continue;
+    std::string name = "Player " + std::to_string(p + 1);
+    while (std::find(players_.begin(), players_.end(), name) != players_.end()) name += "'";
+    players_[p] = name;
+  }
   label_start_.assign(2, 0);  // id 0: ""
   RehashLabels(64);
 }

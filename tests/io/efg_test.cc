@@ -97,6 +97,19 @@ TEST_SUITE("io.efg") {
     CHECK(g->payoff(g->outcome(10), 0) == 1);
   }
 
+  TEST_CASE("a player without a name is Player k, as Gambit shows it") {
+    // sww1.nfg names its players "": the report read "So in equilibrium  plays 1 and  plays
+    // 1, and the payoffs are  4 and  3". A name already taken gets a prime.
+    auto g = ReadEfg("EFG 2 R \"unnamed\" { \"\" \"\" \"Player 1\" }\n"
+                     "p \"\" 1 1 \"\" { \"a\" \"b\" } 0\n"
+                     "t \"\" 1 \"\" { 1 2 3 }\n"
+                     "t \"\" 2 \"\" { 3 2 1 }\n",
+                     "unnamed.efg");
+    CHECK(g->player_name(0) == "Player 1'");
+    CHECK(g->player_name(1) == "Player 2");
+    CHECK(g->player_name(2) == "Player 1");
+  }
+
   TEST_CASE("every number of an .efg is stated exactly, whatever its denominator") {
     // 1e-13 (denominator 10^13 > 2^40), 1/10^13, a 17-digit decimal (10^16 / 2^6 > 2^47),
     // 1/10^18 + 1/3 and a chance move of 1/10^20: integers, fractions and decimals all.
