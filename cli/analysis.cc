@@ -115,6 +115,22 @@ std::size_t ParseGrid(const std::string& text, std::size_t most, const std::stri
   return n;
 }
 
+// ParseGrid as a check while the options are read: a malformed --grid is a usage error.
+CLI::Validator GridForm(std::size_t most, std::string most_text, std::string zero = "") {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        try {
+          ParseGrid(text, most, most_text, zero);
+        } catch (const Error& e) {
+          std::string message = e.what();  // CLI11 names the option already
+          if (message.rfind("--grid ", 0) == 0) message.erase(0, 7);
+          return message;
+        }
+        return "";
+      },
+      "N");
+}
+
 int Finish(bool interrupted, std::size_t done, std::size_t total) {
   if (!interrupted) return 0;
   std::cerr << "interrupted: " << done << " of " << total
@@ -129,7 +145,8 @@ struct SweepCommand {
   std::function<int()> Setup(CLI::App& app) {
     in.Add(app, true, true);
     app.add_option("--vary", vary, "NAME=LO:HI:N: a parameter and its grid (once or twice)")
-        ->required();
+        ->required()
+        ->check(VaryForm(false));
     return [this] { return Run(); };
   }
 
@@ -162,8 +179,9 @@ struct ThresholdsCommand {
 
   std::function<int()> Setup(CLI::App& app) {
     in.Add(app, true, false);
-    app.add_option("--vary", vary, "NAME=LO:HI: the parameter and its range")->required();
+    app.add_option("--vary", vary, "NAME=LO:HI: the parameter and its range")->required()->check(VaryForm(true));
     grid_option = app.add_option("--grid", grid, "Grid points searched for changes before bisection (2 to 10^7)")
+                      ->check(GridForm(10'000'000, "10^7"))
                       ->capture_default_str();
     return [this] { return Run(); };
   }
@@ -210,7 +228,8 @@ struct TornadoCommand {
     app.add_option("--grid", grid,
                    "Points per range searched for outcome changes before bisection (0: compare "
                    "the ends and the base only)")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(GridForm(1'000'000, "10^6", "compare the outcomes at the ends and the base only"));
     return [this] { return Run(); };
   }
 

@@ -6,6 +6,9 @@
 #include <iostream>
 #include <streambuf>
 
+#include "solver/analysis/analysis.h"
+#include "solver/model/error.h"
+
 namespace parley::cli {
 
 namespace {
@@ -38,6 +41,22 @@ CLI::Validator OutputFile(bool standard_output) {
                                            : "is an empty file name; give a file";
   return CLI::Validator([what](std::string& text) -> std::string { return text.empty() ? what : ""; }, "FILE");
 }
+CLI::Validator VaryForm(bool n_optional) {
+  return CLI::Validator(
+      [n_optional](std::string& text) -> std::string {
+        try {
+          analysis::ParseAxisText(text, n_optional ? 2 : 0);
+        } catch (const Error& e) {
+          // CLI11 names the option already: "--vary: 'p=0:1' is not NAME=LO:HI:N".
+          std::string message = e.what();
+          if (message.rfind("--vary ", 0) == 0) message.erase(0, 7);
+          return message;
+        }
+        return "";
+      },
+      n_optional ? "NAME=LO:HI[:N]" : "NAME=LO:HI:N");
+}
+
 const CLI::Validator kOutputFile = OutputFile(true);
 const CLI::Validator kOutputFileOnly = OutputFile(false);
 

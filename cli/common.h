@@ -26,6 +26,10 @@ extern const CLI::Validator kPositive;     // > 0
 extern const CLI::Validator kNonNegative;  // >= 0
 extern const CLI::Validator kOutputFile;      // a non-empty file name ("-": standard output)
 extern const CLI::Validator kOutputFileOnly;  // a non-empty file name
+// --vary's form, NAME=LO:HI:N (`n_optional`: NAME=LO:HI[:N]), checked while the options are
+// read, so that a malformed one is a usage error (exit code 2); the name and the range are
+// the model's to check.
+CLI::Validator VaryForm(bool n_optional);
 
 // Declares GAME (positional), --max-nodes and --set on `app`.
 void AddGameInput(CLI::App& app, GameInput& input);

@@ -35,7 +35,8 @@ struct ReportCommand {
         ->capture_default_str()
         ->check(CLI::Range(3, 5000));
     app.add_option("--show", request.show, "Equilibria shown in full")->capture_default_str()->check(kPositive);
-    app.add_option("--vary", request.vary, "Sweep a scenario parameter, NAME=LO:HI:N: chart the outcome against it");
+    app.add_option("--vary", request.vary, "Sweep a scenario parameter, NAME=LO:HI:N: chart the outcome against it")
+        ->check(VaryForm(false));
     app.add_option("--qre", qre_lambda,
                    "Add the agent logit quantal response equilibrium at this lambda (payoffs in the "
                    "game's units), with its check")

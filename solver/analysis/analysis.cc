@@ -69,14 +69,13 @@ double Axis::At(std::size_t i) const {
   return std::min(hi, ToDouble(point));
 }
 
-Axis ParseAxis(const Model& model, const std::string& text, std::size_t default_n) {
+Axis ParseAxisText(const std::string& text, std::size_t default_n) {
   auto eq = text.find('=');
   if (eq == std::string::npos)
     throw Error("--vary '" + text + "' is not NAME=LO:HI" + (default_n ? "" : ":N") +
                 " (e.g. regulator_acts=0:1" + (default_n ? "" : ":21") + ")");
   Axis axis;
   axis.name = text.substr(0, eq);
-  axis.parameter = model.ParameterIndex(axis.name);
   std::string rest = text.substr(eq + 1);
   std::vector<std::string> parts;
   for (std::size_t start = 0;;) {
@@ -98,6 +97,15 @@ Axis ParseAxis(const Model& model, const std::string& text, std::size_t default_
     axis.n = static_cast<std::size_t>(n);
   }
   if (!(axis.lo < axis.hi)) throw Error(what + ": LO must be below HI");
+  return axis;
+}
+
+Axis ParseAxis(const Model& model, const std::string& text, std::size_t default_n) {
+  // An unknown name is said first, whatever else is wrong.
+  if (auto eq = text.find('='); eq != std::string::npos) model.ParameterIndex(text.substr(0, eq));
+  Axis axis = ParseAxisText(text, default_n);
+  axis.parameter = model.ParameterIndex(axis.name);
+  const std::string what = "--vary " + axis.name;
   const auto& lo = model.min[axis.parameter];
   const auto& hi = model.max[axis.parameter];
   if ((lo && axis.lo < *lo) || (hi && axis.hi > *hi))

@@ -101,6 +101,9 @@ struct Axis {
 // Parses "NAME=LO:HI:N" (N >= 2, or N omitted when `default_n` > 0); checks the model's
 // range. Throws parley::Error.
 Axis ParseAxis(const Model& model, const std::string& text, std::size_t default_n = 0);
+// The same text's form alone, without a model (the command line checks it while reading its
+// options): name, LO < HI and N; `parameter` is left 0. Throws parley::Error.
+Axis ParseAxisText(const std::string& text, std::size_t default_n = 0);
 
 struct SweepPoint {
   std::size_t index = 0;     // position in the grid (first axis slowest)

@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -223,12 +225,27 @@ payoffs:
     for (std::string grid : {"0", "1", "-3", "1.5", "2e7"}) {
       CAPTURE(grid);
       auto refused = RunParley("thresholds " + file + " --vary power=0:1 --grid " + grid);
-      CHECK(refused.exit_code == 1);
+      CHECK(refused.exit_code == 2);  // a malformed option: a usage error
       CHECK(refused.out.empty());
-      CHECK(refused.err == "error: --grid " + grid +
+      CHECK(refused.err == "error: --grid: " + grid +
                                ": expected a whole number of points from 2 to 10^7 (the grid includes both ends of "
-                               "the range)\n");
+                               "the range) (parley thresholds --help lists the options)\n");
     }
+    // So is a malformed --vary (its form; the name and the range are the scenario's, exit 1).
+    for (auto [command, vary, message] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"sweep", "power=0:1", "'power=0:1' is not NAME=LO:HI:N"},
+             {"sweep", "power=0:1:1", "power: the number of points must be a whole number from 2 to 10^7"},
+             {"sweep", "power=1:0:3", "power: LO must be below HI"},
+             {"thresholds", "power=0", "'power=0' is not NAME=LO:HI[:N]"},
+             {"report", "power=x:1:3", "power: 'x' is not a number"}}) {
+      CAPTURE(vary);
+      auto refused = RunParley(command + " " + file + " --vary " + vary + (command == "report" ? " -o r.md" : ""));
+      CHECK(refused.exit_code == 2);
+      CHECK(refused.err == "error: --vary: " + message + " (parley " + command + " --help lists the options)\n");
+    }
+    CHECK(RunParley("sweep " + file + " --vary nosuch=0:1:3").exit_code == 1);
+    CHECK(RunParley("sweep " + file + " --vary power=0:2:3").exit_code == 1);  // past its max, 1
     CHECK(RunParley("thresholds " + file + " --vary power=0:1 --grid 2").exit_code == 0);
     // A distribution type Parley does not have is refused by its type, not by its keys.
     std::string gamma = WriteTempFile("gamma.yaml", R"(title: gamma

@@ -276,11 +276,12 @@ payoffs:
     for (std::string grid : {"1", "-1", "x", "2e6"}) {
       CAPTURE(grid);
       auto refused = testing::RunParley("tornado '" + path + "' --grid " + grid);
-      CHECK(refused.exit_code == 1);
+      CHECK(refused.exit_code == 2);  // a malformed option: a usage error
       CHECK(refused.out.empty());
-      CHECK(refused.err == "error: --grid " + grid +
+      CHECK(refused.err == "error: --grid: " + grid +
                                ": expected a whole number of points from 2 to 10^6 (the grid includes both ends of "
-                               "the range), or 0 to compare the outcomes at the ends and the base only\n");
+                               "the range), or 0 to compare the outcomes at the ends and the base only (parley "
+                               "tornado --help lists the options)\n");
     }
     CHECK(testing::RunParley("tornado '" + path + "' --grid 0e0").exit_code == 0);  // 0, written otherwise
   }
