@@ -16,6 +16,7 @@
 #include <system_error>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "explorer/assets.h"
 #include "solver/analysis/analysis.h"
@@ -91,8 +92,22 @@ nlohmann::json Body(const httplib::Request& req) {
   if (type != "application/json")
     throw Refusal{415, "the request body must be JSON (Content-Type: application/json)"};
   nlohmann::json body;
+  // A key given twice in one object ({"power": 0.3, "power": 0.4}) would keep the last
+  // silently: noted while parsing, refused below.
+  std::vector<std::unordered_set<std::string>> keys;  // per open object
+  std::string repeated;
+  auto note_keys = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) keys.emplace_back();
+    if (event == Event::object_end && !keys.empty()) keys.pop_back();
+    if (event == Event::key && !keys.empty()) {
+      std::string key = parsed.get<std::string>();
+      if (!keys.back().insert(key).second && repeated.empty()) repeated = std::move(key);
+    }
+    return true;
+  };
   try {
-    body = nlohmann::json::parse(req.body);
+    body = nlohmann::json::parse(req.body, note_keys);
   } catch (const nlohmann::json::out_of_range&) {
     // A number past the largest double (1e400).
     throw Refusal{400, "the request body has a number too large for a double (at most about 1.8e308)"};
@@ -101,6 +116,9 @@ nlohmann::json Body(const httplib::Request& req) {
                            "; NaN and Infinity are not JSON numbers)"};
   }
   if (!body.is_object()) throw Refusal{400, "the request body must be a JSON object ({...})"};
+  if (!repeated.empty())
+    throw Refusal{400, "the request body gives the key \"" + repeated.substr(0, 60) +
+                           "\" twice in one object; give it once"};
   return body;
 }
 

@@ -160,6 +160,12 @@ TEST_SUITE("explorer api") {
           "400 the request body has a number too large for a double (at most about 1.8e308)");
     CHECK(refused(R"({"values": {"power": NaN}})").rfind("400 the request body is not valid JSON", 0) == 0);
     CHECK(refused("[1, 2]") == "400 the request body must be a JSON object ({...})");
+    // A key given twice (the last was kept silently); the same key in two objects is fine.
+    CHECK(refused(R"({"values": {"power": 0.3, "power": 0.4}})") ==
+          "400 the request body gives the key \"power\" twice in one object; give it once");
+    auto distinct = client->Post("/api/files/0/solve", R"({"values": {"power": 0.3}, "x": {"values": 1}})", "application/json");
+    REQUIRE(distinct);
+    CHECK(distinct->status == 200);
     // The media type is application/json itself (any case, with parameters), not a prefix.
     CHECK(refused("{}", "application/jsonx").rfind("415 ", 0) == 0);
     auto typed = client->Post("/api/files/0/solve", "{}", "Application/JSON; charset=utf-8");
