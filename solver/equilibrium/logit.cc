@@ -258,15 +258,28 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   }
   std::vector<double> shift(np, 0.0);
   double all_lo = std::numeric_limits<double>::infinity(), all_hi = -all_lo;
+  bool shifted = false;
   for (int p = 0; p < np; ++p) {
     if (!(lo[p] <= hi[p])) continue;
-    if (0.5 * std::abs(lo[p]) > 1e3 * widest) shift[p] = lo[p];
+    if (0.5 * std::abs(lo[p]) > 1e3 * widest) {
+      shift[p] = lo[p];
+      shifted = true;
+    }
     all_lo = std::min(all_lo, lo[p] - shift[p]);
     all_hi = std::max(all_hi, hi[p] - shift[p]);
   }
   const bool halved = all_lo <= all_hi && !std::isfinite(all_hi - all_lo);
   const double span = !(all_lo <= all_hi) ? 0.0 : halved ? 0.5 * all_hi - 0.5 * all_lo : all_hi - all_lo;
-  s.scale = span > 1e-13 * size ? span : size > 0 ? size : 1.0;
+  // The game is flat when every player's payoffs differ only by rounding of their own size.
+  // Judged player by player: measured against the game's largest payoff, a player paid 1e15
+  // and 1e15 + 5 (exact doubles) beside players paid 0 to 4 made every difference in the game
+  // read as rounding, the payoffs were divided by 1e15 and the trace stayed at the uniform
+  // profile, returned as an equilibrium with a gain of 1.9.
+  bool flat = true;
+  for (int p = 0; p < np && flat; ++p)
+    if (lo[p] <= hi[p]) flat = 0.5 * hi[p] - 0.5 * lo[p] <= 0.5e-13 * std::max(std::abs(lo[p]), std::abs(hi[p]));
+  if (!shifted) flat = flat || !(span > 1e-13 * size);  // as before for games paid on one scale
+  s.scale = !flat ? span : size > 0 ? size : 1.0;
   for (std::size_t z = 0; z < s.leaf_payoff.size(); ++z) {
     double& u = s.leaf_payoff[z];
     const double c = shift[z % np];

@@ -67,6 +67,12 @@ bool Tied(const T& a, const T& b, double unit) {
 // A deviation gain for a note: "2.4e-09", "0.0312".
 std::string Gain(double gain) { return FormatSignificant(gain, 3); }
 
+// The note on a floating-point gain above the tolerance that rounding could have made.
+std::string RoundingNote(double gain) {
+  return "the largest gain from deviating, " + Gain(gain) +
+         ", may be rounding: it is below 1e-13 of the payoffs it is computed from";
+}
+
 struct Counters {
   std::size_t bi_nodes = 0, lp_subgames = 0, lemke_subgames = 0, unreached_sets = 0;
   std::size_t lp_engine_switches = 0;  // LPs the first engine gave up on
@@ -281,6 +287,9 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
   Equilibrium eq;
   bool exact = options.exact;
   std::string why_exact;  // why floating point was not enough, when it was not
+  // A gain in floating point within what rounding could have made: exact arithmetic is tried
+  // (two players), and the floating-point profile kept with a note if the game is too large.
+  bool soft_exact = false;
   if (!exact) {
     const lp::Engine first = options.lp_engine;
     const lp::Engine second = first == lp::Engine::kClp ? lp::Engine::kGlpk : lp::Engine::kClp;
@@ -306,9 +315,13 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
     else if (count.gain_beyond_rounding > options.tolerance)
       why_exact = "the floating-point solution had a deviation gain of " +
                   Gain(eq.max_gain);
+    else if (eq.max_gain > options.tolerance && game.num_players() == 2)
+      // A gain that the rounding of payoffs this large could have made (a gain of 1 among
+      // payoffs of 1e15) may be real: with two players, exact arithmetic tells, where the game
+      // is small enough for it; otherwise the profile stands with the note below.
+      soft_exact = true;
     else if (eq.max_gain > options.tolerance)
-      solution.notes.push_back("the largest gain from deviating, " + Gain(eq.max_gain) +
-                               ", is rounding: it is below 1e-13 of the payoffs it is computed from");
+      solution.notes.push_back(RoundingNote(eq.max_gain));
     // (With every payoff equal the tolerance is 0 and every profile an equilibrium: no note.
     // Exact arithmetic is offered where it exists: two players.)
     else if (count.gain_rounding > options.tolerance && options.tolerance > 0)
@@ -322,7 +335,21 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       count = Counters{};
     }
   }
-  if (exact) {
+  if (soft_exact) {
+    Counters exact_count;
+    try {
+      Equilibrium exact_eq = SolveWith<Rational>(game, options, roots, exact_count);
+      solution.notes.push_back("the floating-point solution had a deviation gain of " + Gain(eq.max_gain) +
+                               ", which the rounding of payoffs this large could have made; recomputed in "
+                               "exact rational arithmetic");
+      eq = std::move(exact_eq);
+      count = exact_count;
+      exact = true;
+    } catch (const LimitError&) {
+      solution.notes.push_back(RoundingNote(eq.max_gain) + " (too large to recompute exactly)");
+    }
+  }
+  if (exact && !soft_exact) {
     try {
       eq = SolveWith<Rational>(game, options, roots, count);
     } catch (const UnsupportedError& e) {

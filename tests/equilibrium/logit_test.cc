@@ -369,6 +369,70 @@ TEST_SUITE("logit") {
     CHECK(s.method.find("logit") != std::string::npos);
   }
 
+  TEST_CASE("a player's payoffs offset by 1e15: the same equilibrium as without the offset") {
+    // Adding a constant to one player's payoffs changes no equilibrium. With 1e15 added to
+    // P1's (1e15 + 5 and 1e15 are exact doubles), every difference in the game was measured
+    // against 1e15 and taken for rounding: the trace stayed at the uniform profile (lambda
+    // 7.65e-15), returned with a gain of 1.875 for P1 and a note calling it rounding.
+    auto game = [](const std::string& offset) {
+      auto pay = [&](int k) { return offset.empty() ? std::to_string(k) : offset + std::to_string(k); };
+      return Efg("EFG 2 R \"offset\" { \"P1\" \"P2\" \"P3\" }\n\"\"\n"
+                 "p \"\" 1 1 \"\" { \"a0_0\" \"a0_1\" \"a0_2\" } 0\n"
+                 "p \"\" 2 1 \"\" { \"a1_0\" \"a1_1\" } 0\n"
+                 "p \"\" 1 2 \"\" { \"a2_0\" \"a2_1\" } 0\n"
+                 "t \"\" 1 \"\" { " + pay(3) + " 1 0 }\nt \"\" 2 \"\" { " + pay(3) + " 0 2 }\n"
+                 "p \"\" 1 2  0\n"
+                 "t \"\" 3 \"\" { " + pay(1) + " 1 3 }\nt \"\" 4 \"\" { " + pay(1) + " 0 0 }\n"
+                 "p \"\" 2 1  0\n"
+                 "p \"\" 1 3 \"\" { \"a2_0\" \"a2_1\" } 0\n"
+                 "t \"\" 6 \"\" { " + pay(4) + " 3 0 }\nt \"\" 7 \"\" { " + pay(5) + " 1 1 }\n"
+                 "p \"\" 1 3  0\n"
+                 "t \"\" 8 \"\" { " + pay(3) + " 1 3 }\nt \"\" 9 \"\" { " + pay(6) + " 1 0 }\n"
+                 "p \"\" 2 1  0\n"
+                 "p \"\" 1 4 \"\" { \"a2_0\" \"a2_1\" } 0\n"
+                 "t \"\" 10 \"\" { " + pay(1) + " 2 2 }\nt \"\" 11 \"\" { " + pay(0) + " 0 2 }\n"
+                 "p \"\" 1 4  0\n"
+                 "t \"\" 12 \"\" { " + pay(3) + " 3 2 }\nt \"\" 13 \"\" { " + pay(2) + " 3 0 }\n");
+    };
+    auto plain = game(""), offset = game("100000000000000");  // "1000000000000003": 1e15 + 3
+    Solution a = Solve(*plain, {}), b = Solve(*offset, {});
+    REQUIRE(a.equilibria.size() == 1);
+    REQUIRE(b.equilibria.size() == 1);
+    ActionIndex index(*plain);
+    // The offset game's profile is an equilibrium of the plain one (the same tree), checked
+    // there, where no payoff is large: P1's gain at the uniform profile was 1.875.
+    CHECK(MaxSubgameGain<double>(*plain, index, b.equilibria[0].behavior) <= 1e-9);
+    CHECK(MaxSubgameGain<double>(*plain, index, a.equilibria[0].behavior) <= 1e-9);
+    CHECK(b.equilibria[0].payoffs[1] == doctest::Approx(a.equilibria[0].payoffs[1]).epsilon(1e-9));
+    CHECK(b.equilibria[0].payoffs[2] == doctest::Approx(a.equilibria[0].payoffs[2]).epsilon(1e-9));
+  }
+
+  TEST_CASE("two players, a gain of 1 among payoffs of 1e15: recomputed exactly, not called rounding") {
+    // A's payoffs are 1e15 and 1e15 + 1, B's 0, 3 and 5: not constant-sum, but the sums
+    // differ by 6 in 1e15, inside the constant-sum test's tolerance, and the LP's pure answer
+    // (R, l) has a real gain of 1 for A, which the verification excused as rounding. By hand:
+    // B indifferent when 3 (1 - p) = 5 p, p = P(L) = 3/8; A indifferent when q = P(l) = 1/2.
+    auto g = Efg(R"(EFG 2 R "not constant-sum" { "A" "B" }
+""
+p "" 1 1 "A" { "L" "R" } 0
+p "" 2 1 "B" { "l" "r" } 0
+t "" 1 "" { 1000000000000001 0 }
+t "" 2 "" { 1000000000000000 5 }
+p "" 2 1 0
+t "" 3 "" { 1000000000000000 3 }
+t "" 4 "" { 1000000000000001 0 }
+)");
+    Solution s = Solve(*g, {});
+    REQUIRE(s.equilibria.size() == 1);
+    ActionIndex index(*g);
+    CHECK(s.exact);
+    CHECK(s.equilibria[0].behavior[index(0, 0)] == 0.375);
+    CHECK(s.equilibria[0].behavior[index(1, 0)] == 0.5);
+    bool said = false;
+    for (const auto& note : s.notes) said = said || note.find("recomputed in exact rational arithmetic") != std::string::npos;
+    CHECK(said);
+  }
+
   TEST_CASE("exact arithmetic is refused for three players, with what would work") {
     auto g = Efg(kThreePlayerPennies);
     SolveOptions o;
