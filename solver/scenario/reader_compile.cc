@@ -464,14 +464,17 @@ void Reader::CheckReadOrder() {
   // -2 nothing (before the choice), -1 the choice (and a bargain's issues), k >= 0 also the
   // compute's variables up to the k-th. Stages of the same repeat block hold their previous
   // round's values, so reading them is allowed.
+  // `own_variable`: whether the stage's own variable may be read where `own` allows its
+  // issues and compute (an issue's range may read the bargain's other issues, not whether
+  // the bargain is agreed, which is decided after the range).
   auto check = [&](const Expression* e, int at, int own, const std::string& what,
-                   const std::string& rule) {
+                   const std::string& rule, bool own_variable = true) {
     if (!e) return;
     for (int slot : e->used_slots()) {
       const auto s = static_cast<std::size_t>(slot);
       std::string thing;
       if (int j = stage_of[s]; j >= 0) {
-        if (j < at || SameRepeat(j, at) || (j == at && own >= -1)) continue;
+        if (j < at || SameRepeat(j, at) || (j == at && own >= -1 && own_variable)) continue;
         thing = "stage '" + name(j) + (j == at ? "' itself" : "', which comes after it") +
                 " (there it is 0, not yet played)";
       } else if (!set_by[s].empty()) {
@@ -526,18 +529,28 @@ void Reader::CheckReadOrder() {
             "a computed variable can read only earlier choices, its own stage's choice "
             "and the variables computed before it");
     if (!def.bargain) continue;
-    // A bargain's terms are evaluated when it is reached, with its own issues (and compute).
+    // A bargain's terms are fixed when it is reached, before any agreement: its powers,
+    // breakdown, disagreement point, discount factors and inside point cannot read its own
+    // issues, its own variable or its own compute (there they are 0: powers [s, 1 - s] gave
+    // the first party no power at all, silently). An issue's range may name the bargain's
+    // other issues (a linked bound, checked when the bargain is expanded, as is a range that
+    // reads the compute); constraints are evaluated for each agreement and may read it all.
     const BargainDef& b = *def.bargain;
     const std::string rule = "a bargain's terms can read only earlier choices and its own issues";
+    const std::string fixed_rule =
+        "a bargain's powers, breakdown, disagreement, discount and inside payoffs are set before "
+        "any agreement, so they can read only earlier choices (the agreed issues are for its "
+        "payoffs and constraints)";
     for (const BargainIssueDef& issue : b.issues)
       for (const Formula* f : {&issue.from, &issue.to})
-        check(f->expr, at, all, "the range of issue '" + issue.name + "'" + in, rule);
-    for (const Formula& f : b.powers) check(f.expr, at, all, "a bargaining power" + in, rule);
-    check(b.breakdown.expr, at, all, "'breakdown'" + in, rule);
+        check(f->expr, at, all, "the range of issue '" + issue.name + "'" + in,
+              "an issue's range can read only earlier choices and the bargain's other issues", false);
+    for (const Formula& f : b.powers) check(f.expr, at, -2, "a bargaining power" + in, fixed_rule);
+    check(b.breakdown.expr, at, -2, "'breakdown'" + in, fixed_rule);
     for (const Formula& f : b.disagreement)
-      check(f.expr, at, all, "a disagreement payoff" + in, rule);
-    for (const Formula& f : b.discount) check(f.expr, at, all, "a discount factor" + in, rule);
-    for (const Formula& f : b.inside) check(f.expr, at, all, "an inside payoff" + in, rule);
+      check(f.expr, at, -2, "a disagreement payoff" + in, fixed_rule);
+    for (const Formula& f : b.discount) check(f.expr, at, -2, "a discount factor" + in, fixed_rule);
+    for (const Formula& f : b.inside) check(f.expr, at, -2, "an inside payoff" + in, fixed_rule);
     for (const BargainConstraintDef& c : b.constraints)
       for (const Expression* e : {c.lhs, c.rhs})
         check(e, at, all, "constraint '" + c.text + "'" + in, rule);

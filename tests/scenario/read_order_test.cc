@@ -147,8 +147,34 @@ TEST_SUITE("scenario read order") {
                   "  A: if(deal == agree, share, 0)\n"
                   "  B: if(deal == agree, 1 - share, 0)\n") ==
           "s.yaml:6:16: a bargaining power of stage 'deal' reads stage 'p', which comes after "
-          "it (there it is 0, not yet played); a bargain's terms can read only earlier "
-          "choices and its own issues");
+          "it (there it is 0, not yet played); a bargain's powers, breakdown, disagreement, "
+          "discount and inside payoffs are set before any agreement, so they can read only "
+          "earlier choices (the agreed issues are for its payoffs and constraints)");
+    // A bargain's fixed terms cannot read its own issues, variable or compute: evaluated
+    // before any agreement, they read 0 (powers [s, 1 - s] gave A no power, silently).
+    const std::string talks = "players: [A, B]\n"
+                              "stages:\n"
+                              "  - name: talks\n"
+                              "    bargain:\n"
+                              "      issues: {s: {from: 0, to: 1}}\n";
+    const std::string pay = "payoffs:\n  A: if(talks == agree, s, 0)\n  B: if(talks == agree, 1 - s, 0)\n";
+    CHECK(ErrorOf(talks + "      powers: [s, 1 - s]\n" + pay) ==
+          "s.yaml:6:16: a bargaining power of stage 'talks' reads issue 's' of its own bargain (there it is 0, "
+          "not yet agreed); a bargain's powers, breakdown, disagreement, discount and inside payoffs are set "
+          "before any agreement, so they can read only earlier choices (the agreed issues are for its payoffs "
+          "and constraints)");
+    CHECK(ErrorOf(talks + "      breakdown: w\n    compute: {w: 0.5}\n" + pay)
+              .rfind("s.yaml:6:18: 'breakdown' of stage 'talks' reads 'w', which only stage 'talks' itself "
+                     "computes, later (there it is 0, not yet computed)", 0) == 0);
+    CHECK(ErrorOf(talks + "      disagreement: [\"if(talks == agree, 1, 0)\", 0]\n" + pay)
+              .rfind("s.yaml:6:23: a disagreement payoff of stage 'talks' reads stage 'talks' itself", 0) == 0);
+    CHECK(ErrorOf("players: [A, B]\nstages:\n  - name: talks\n    bargain:\n"
+                  "      issues: {s: {from: 0, to: \"if(talks == agree, 1, 2)\"}}\n" + pay)
+              .rfind("s.yaml:5:34: the range of issue 's' of stage 'talks' reads stage 'talks' itself", 0) == 0);
+    // A constraint reads the agreement, and a range may name another issue (a linked bound).
+    CHECK(ErrorOf(talks + "      constraints: [s <= 0.4]\n" + pay) == "(no error)");
+    CHECK(ErrorOf("players: [A, B]\nstages:\n  - name: talks\n    bargain:\n"
+                  "      issues: {s: {from: 0, to: 1}, t: {from: 0, to: 1 - s}}\n" + pay) == "(no error)");
     CHECK(ErrorOf("players: [A, B]\n"
                   "stages:\n"
                   "  - repeat:\n"
