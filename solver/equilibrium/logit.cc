@@ -250,9 +250,16 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   // in a trace can turn on rounding. The unit is the span of all the payoffs as shifted (half
   // of it where that overflows: lambda's internal unit is then another by a factor 2; what is
   // reported is not).
+  // Only the players who choose in the subgame (sets of two or more actions) set the scale:
+  // the others' payoffs enter no equation, and a bystander paid in billions beside a mover
+  // paid 0 to 10 squeezed the mover's differences below the tracer's reach (it stopped at
+  // lambda 1e-7 without an equilibrium of a single decision).
+  std::vector<char> chooses(np, 0);
+  for (const auto& set : s.sets) chooses[set.player] = 1;
+  if (s.sets.empty()) std::fill(chooses.begin(), chooses.end(), 1);
   double size = 0, widest = 0;  // widest: the largest player's span, halved
   for (int p = 0; p < np; ++p) {
-    if (!(lo[p] <= hi[p])) continue;  // no leaves
+    if (!(lo[p] <= hi[p]) || !chooses[p]) continue;  // no leaves, or no choice
     size = std::max({size, std::abs(lo[p]), std::abs(hi[p])});
     widest = std::max(widest, 0.5 * hi[p] - 0.5 * lo[p]);
   }
@@ -260,7 +267,7 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   double all_lo = std::numeric_limits<double>::infinity(), all_hi = -all_lo;
   bool shifted = false;
   for (int p = 0; p < np; ++p) {
-    if (!(lo[p] <= hi[p])) continue;
+    if (!(lo[p] <= hi[p]) || !chooses[p]) continue;
     if (0.5 * std::abs(lo[p]) > 1e3 * widest) {
       shift[p] = lo[p];
       shifted = true;
@@ -277,13 +284,15 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   // profile, returned as an equilibrium with a gain of 1.9.
   bool flat = true;
   for (int p = 0; p < np && flat; ++p)
-    if (lo[p] <= hi[p]) flat = 0.5 * hi[p] - 0.5 * lo[p] <= 0.5e-13 * std::max(std::abs(lo[p]), std::abs(hi[p]));
+    if (lo[p] <= hi[p] && chooses[p]) flat = 0.5 * hi[p] - 0.5 * lo[p] <= 0.5e-13 * std::max(std::abs(lo[p]), std::abs(hi[p]));
   if (!shifted) flat = flat || !(span > 1e-13 * size);  // as before for games paid on one scale
   s.scale = !flat ? span : size > 0 ? size : 1.0;
   for (std::size_t z = 0; z < s.leaf_payoff.size(); ++z) {
     double& u = s.leaf_payoff[z];
     const double c = shift[z % np];
-    u = halved ? (0.5 * u - 0.5 * c) / (0.5 * s.scale) : (u - c) / s.scale;
+    // A player without a choice here is in no equation: 0, rather than a payoff that the
+    // movers' scale could carry past the largest double.
+    u = !chooses[z % np] ? 0.0 : halved ? (0.5 * u - 0.5 * c) / (0.5 * s.scale) : (u - c) / s.scale;
   }
   s.reach_in.resize(n);
   s.ln_fixed_in.resize(n);

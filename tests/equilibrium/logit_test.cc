@@ -407,6 +407,28 @@ TEST_SUITE("logit") {
     CHECK(b.equilibria[0].payoffs[2] == doctest::Approx(a.equilibria[0].payoffs[2]).epsilon(1e-9));
   }
 
+  TEST_CASE("a bystander paid in billions does not hide the one decision from the tracer") {
+    // Only C chooses, not seeing the coin: x is worth 1/2 x 1 = 0.5 to C, y 1/2 x 2 = 1, so
+    // y. B never moves, but its payoffs (up to 3e9) set the scale the tracer measured C's
+    // differences in, and the trace stopped at its lambda limit with no equilibrium.
+    auto g = Efg(R"(EFG 2 R "a bystander with big payoffs" { "A" "B" "C" }
+""
+c "" 1 "" { "h" 1/2 "t" 1/2 } 0
+p "" 3 1 "C" { "x" "y" } 0
+t "" 1 "" { 0 1000000000 1 }
+t "" 2 "" { 0 0 0 }
+p "" 3 1 0
+t "" 3 "" { 0 0 0 }
+t "" 4 "" { 0 3000000000 2 }
+)");
+    Solution s = Solve(*g, {});
+    REQUIRE(s.equilibria.size() == 1);
+    ActionIndex index(*g);
+    CHECK(s.equilibria[0].behavior[index(g->infoset(1), 1)] == doctest::Approx(1.0).epsilon(1e-12));
+    CHECK(s.equilibria[0].payoffs[2] == doctest::Approx(1.0).epsilon(1e-12));
+    CHECK(MaxSubgameGain<double>(*g, index, s.equilibria[0].behavior) <= 1e-9);
+  }
+
   TEST_CASE("two players, a gain of 1 among payoffs of 1e15: recomputed exactly, not called rounding") {
     // A's payoffs are 1e15 and 1e15 + 1, B's 0, 3 and 5: not constant-sum, but the sums
     // differ by 6 in 1e15, inside the constant-sum test's tolerance, and the LP's pure answer
