@@ -46,6 +46,12 @@ TEST_SUITE("report.solution") {
     CHECK(ShowNumber(1e-20 / 3, 1e-20) == "3.333333333e-21");
     CHECK(ShowNumber(4.440892098500626e-29, 1e-13) == "0");  // 1e-12 of the unit 1e-13 is 1e-25
     CHECK(ShowNumber(123456789012.0, 1) == "123456789012");
+    // Past 1e9 ten significant digits do not reach the point: 1000000002.5 printed as
+    // 1000000002 (and 1e12 + 2.5 as 1000000000003), integers they are not.
+    CHECK(ShowNumber(1000000002.5) == "1000000002.5");
+    CHECK(ShowNumber(1e12 + 2.5) == "1000000000002.5");
+    CHECK(ShowNumber(1e9 / 3 * 10) == "3333333333.3333");
+    CHECK(ShowNumber(1234.5678901234) == "1234.56789");  // below 1e9: ten digits, as before
   }
 
   TEST_CASE("a game in units of 1e-13 shows its payoffs, not 0") {
