@@ -201,7 +201,9 @@ class EfgReader {
     }
     if (exact ? sum != 1 : std::abs(dsum - 1.0) > 1e-9)
       scan_.Fail(at, "the probabilities of this chance move sum to " +
-                         (exact ? FormatRational(sum) : FormatDouble(dsum)) +
+                         // The decimals' exact sum, as a decimal: 0.3 + 0.6 is 0.9 (the
+                         // doubles' sum printed 0.8999999999999999).
+                         (exact ? FormatRational(sum) : FormatDouble(ToDouble(sum))) +
                          ", not 1");
   }
 

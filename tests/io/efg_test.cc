@@ -223,6 +223,9 @@ t "" 0
     CHECK(ErrorOf("NFG 1 R \"g\" { \"A\" } { 2 }\n").find("bad.efg:1:1: not a Gambit extensive-form file") == 0);
     CHECK(ErrorOf(head + "c \"\" 1 \"\" { \"h\" 1/2 \"t\" 1/3 } 0\nt \"\" 0\nt \"\" 0\n")
               .find("bad.efg:2:8: the probabilities of this chance move sum to 5/6, not 1") == 0);
+    // Decimals are summed as written: 0.3 + 0.6 is 0.9 (it said 0.8999999999999999).
+    CHECK(ErrorOf(head + "c \"\" 1 \"\" { \"h\" 0.3 \"t\" 0.6 } 0\nt \"\" 0\nt \"\" 0\n")
+              .find("bad.efg:2:8: the probabilities of this chance move sum to 0.9, not 1") == 0);
     CHECK(ErrorOf(head + "t \"\" 5\n").find("bad.efg:2:6: outcome 5 is used before its payoffs are given") == 0);
     CHECK(ErrorOf(head + "p \"\" 1 7 0\nt \"\" 0\n").find("bad.efg:2:10: information set 7 of player 1 is used before its actions are given") == 0);
     CHECK(ErrorOf("").find("bad.efg:1:1: not a Gambit extensive-form file") == 0);
