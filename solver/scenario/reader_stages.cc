@@ -318,9 +318,11 @@ void Reader::ReadBargain(const YAML::Node& node, StageDef& def, RawStage& raw, S
     }
     if (auto r = Get(m, "rounds"); r.IsDefined()) {
       double x = NumberValue(r, "'rounds'");
-      if (!(x >= 1 && x <= 1'000'000 && x == std::floor(x)))
-        Fail(r, "'rounds' must be a whole number of rounds from 1 to 1000000 (omit it for "
-                "an infinite horizon)");
+      // The bargaining solver's own limit (alternating offers: at most 10,000 rounds, the
+      // split converging long before), said here at the key rather than at the stage later.
+      if (!(x >= 1 && x <= 10'000 && x == std::floor(x)))
+        Fail(r, "'rounds' must be a whole number of rounds from 1 to 10000 (omit it for "
+                "an infinite horizon, which the split approaches long before)");
       bargain->rounds = static_cast<int>(x);
     }
   }

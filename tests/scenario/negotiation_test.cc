@@ -613,6 +613,10 @@ payoffs:
     CHECK(Has(e, "a discount factor is 1; it must lie strictly between 0 and 1"));
     e = ErrorWith(two + "      protocol: alternating\n      discount: [0.9, 0.9]\n      rounds: 2.5");
     CHECK(Has(e, "'rounds' must be a whole number"));
+    // The solver's limit, said at the key: 10001 was accepted here and refused at the stage.
+    e = ErrorWith(two + "      protocol: alternating\n      discount: [0.9, 0.9]\n      rounds: 10001");
+    CHECK(Has(e, "test.yaml:10:"));
+    CHECK(Has(e, "'rounds' must be a whole number of rounds from 1 to 10000"));
     e = ErrorWith(two + "      protocol: alternate");
     CHECK(Has(e, "unknown protocol 'alternate'"));
   }
