@@ -73,7 +73,20 @@ struct QreCommand {
   std::function<int()> Setup(CLI::App& app) {
     AddGameInput(app, input);
     app.add_option("--lambda", lambda, "One lambda (L) or a grid LO:HI:N; payoffs in the game's units")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Validator(  // a malformed value is a usage error (exit code 2), as elsewhere
+            [](std::string& text) -> std::string {
+              try {
+                ParseLambdas(text);
+              } catch (const Error& e) {
+                std::string message = e.what();  // CLI11 names the option already
+                for (const char* prefix : {"--lambda: ", "--lambda "})
+                  if (message.rfind(prefix, 0) == 0) message.erase(0, std::string(prefix).size());
+                return message;
+              }
+              return "";
+            },
+            "L|LO:HI:N"));
     app.add_option("--fit", fit, "Fit lambda to observed action counts (CSV: player,set,action,count)");
     app.add_option("--max-lambda", max_lambda, "With --fit: largest lambda searched")
         ->capture_default_str()
@@ -100,7 +113,7 @@ struct QreCommand {
     equilibrium::QreTrace trace = equilibrium::TraceQre(g, ParseLambdas(lambda), limits);
     Emit(Render(g, index, trace), output);
     if (!trace.incomplete.empty()) {
-      std::cerr << "error: " << trace.incomplete << "\n";
+      std::cerr << "error: " << input.path << ": " << trace.incomplete << "\n";
       return 1;
     }
     return 0;

@@ -573,6 +573,13 @@ t "" 2 "" { 0 1 }
     CHECK(far.exit_code == 1);
     CHECK(far.err.find(": that is the largest lambda the tracer follows (1e+08 divided by the range") !=
           std::string::npos);
+    CHECK(far.err.rfind("error: " + game + ": the trace stopped", 0) == 0);  // the file named
+    // A malformed --lambda is a usage error (exit 2), as a malformed --max-seconds is.
+    auto negative = testing::RunParley("qre " + game + " --lambda -1");
+    CHECK(negative.exit_code == 2);
+    CHECK(negative.err == "error: --lambda: '-1' is not a number >= 0 (write L or LO:HI:N) (parley qre --help "
+                          "lists the options)\n");
+    CHECK(testing::RunParley("qre " + game + " --lambda 2:1:5").exit_code == 2);
   }
 
   TEST_CASE("requested lambdas past the branch's bends: every point met, none a crash") {
