@@ -123,7 +123,7 @@ class Reader {
   std::vector<int> LinkedIssues(const BargainDef& b, const Formula& bound,
                                 const std::string& which, const std::string& issue);
   // A constraint `lhs <= rhs` / `lhs >= rhs` of bargain `b`, each side a formula.
-  BargainConstraintDef CompileConstraint(const BargainDef& b, const YAML::Node& node,
+  BargainConstraintDef CompileConstraint(const BargainDef& b, const StageDef& def, const YAML::Node& node,
                                          const std::string& in);
   // Computed variables that only stages after bargain `b` set: on the bargain's agreement
   // branch those stages are never played (they are its no-deal branch), so the variables keep

@@ -165,13 +165,15 @@ void Reader::CompileStage(int i, const std::map<std::string, int>& stage_index) 
     }
   }
   if (raw.probabilities.IsDefined()) CompileProbabilities(def, raw, in);
-  if (def.kind == StageKind::kBargain) CompileBargain(def, raw, in);
-  if (raw.condition.IsDefined()) def.condition = Compile(raw.condition, "the condition" + in);
-  if (!def.observe_all) CompileObserve(i, stage_index);
+  // The compute before the bargain's terms: a constraint may name a computed variable that
+  // follows the issues.
   for (auto& [key, value] : raw.compute_items) {
     int slot = Symbols().Find(key.Scalar());
     def.compute.emplace_back(slot, Compile(value, "the formula of '" + key.Scalar() + "'"));
   }
+  if (def.kind == StageKind::kBargain) CompileBargain(def, raw, in);
+  if (raw.condition.IsDefined()) def.condition = Compile(raw.condition, "the condition" + in);
+  if (!def.observe_all) CompileObserve(i, stage_index);
 }
 
 // A chance stage's probabilities: one formula for every action (with the stage's variable
@@ -298,13 +300,13 @@ void Reader::CompileBargain(StageDef& def, const RawStage& raw, const std::strin
     for (const auto& x : m["inside"]) b.inside.push_back(CompileFormula(x, "an inside payoff" + in));
   if (m["constraints"].IsDefined()) {
     b.constraints_where = At(m["constraints"]);
-    for (const auto& x : m["constraints"]) b.constraints.push_back(CompileConstraint(b, x, in));
+    for (const auto& x : m["constraints"]) b.constraints.push_back(CompileConstraint(b, def, x, in));
   }
 }
 
 // `lhs <= rhs` or `lhs >= rhs`: split at the one comparison, each side compiled as a formula
 // located at its own column.
-BargainConstraintDef Reader::CompileConstraint(const BargainDef& b, const YAML::Node& node,
+BargainConstraintDef Reader::CompileConstraint(const BargainDef& b, const StageDef& def, const YAML::Node& node,
                                                const std::string& in) {
   BargainConstraintDef c;
   c.text = Scalar(node, "a constraint");
@@ -343,12 +345,20 @@ BargainConstraintDef Reader::CompileConstraint(const BargainDef& b, const YAML::
   };
   c.lhs = side(0, at, "left");
   c.rhs = side(at + 2, text.size(), "right");
+  // The slots that follow the agreement: the issues, and the bargain's own computed variables
+  // whose formulas read them (w: 4 * s makes `w <= 1` a constraint on s).
+  std::vector<int> agreed;
+  for (const BargainIssueDef& issue : b.issues) agreed.push_back(issue.var_slot);
+  for (const auto& [slot, expr] : def.compute)
+    for (int used : expr->used_slots())
+      if (std::find(agreed.begin(), agreed.end(), used) != agreed.end()) {
+        agreed.push_back(slot);
+        break;
+      }
   bool names_issue = false;
   for (const Expression* e : {c.lhs, c.rhs})
-    for (int slot : e->used_slots()) {
-      for (const BargainIssueDef& issue : b.issues)
-        if (issue.var_slot == slot) names_issue = true;
-    }
+    for (int slot : e->used_slots())
+      names_issue = names_issue || std::find(agreed.begin(), agreed.end(), slot) != agreed.end();
   if (!names_issue)
     throw ValidationError(c.where, "constraint '" + text + "'" + in +
                                        " names no issue of the bargain; a constraint links "

@@ -704,6 +704,30 @@ payoffs:
     CHECK(Has(report::PredictionText(*s, eq), "Buyer 0.7 (+0 over its outside option 0.7)"));
   }
 
+  TEST_CASE("a constraint on the bargain's own computed variable is a constraint on its issues") {
+    // w = 4 s, so w <= 1 is s <= 1/4; Nash over s in [0, 1/4] with d = 0 maximises s (1 - s),
+    // increasing up to 1/2: s = 1/4, payoffs (1/4, 3/4). The constraint was refused as naming
+    // no issue, although the bargain's compute follows the agreement.
+    auto s = Read(R"(title: own compute
+players: [A, B]
+stages:
+  - name: talks
+    bargain:
+      issues:
+        s: {from: 0, to: 1}
+      constraints:
+        - w <= 1
+    compute:
+      w: 4 * s
+payoffs:
+  A: if(talks == agree, s, 0)
+  B: if(talks == agree, 1 - s, 0)
+)");
+    const auto solution = equilibrium::Solve(*s->game, {});
+    CHECK(solution.equilibria.front().payoffs[0] == doctest::Approx(0.25).epsilon(1e-12));
+    CHECK(solution.equilibria.front().payoffs[1] == doctest::Approx(0.75).epsilon(1e-12));
+  }
+
   TEST_CASE("the prediction names each talks of a stage reached after several histories") {
     // Chance picks the pie (10 or 4) before the talks, so the stage deal is reached twice and
     // the prediction had two lines "Agreement at deal: x ..." with nothing to tell them apart.
