@@ -86,7 +86,9 @@ AlternatingOffersResult SolveAlternatingOffers(const AlternatingOffers& game) {
     //   x = 1 - max(e_r, delta_r y),  y = 1 - max(e_p, delta_p x).
     // The four cases (which options bind) have closed forms; exactly one is consistent.
     const double dp = delta[p], dr = delta[r], ep = e[p], er = e[r];
-    const double x0 = (1 - dr) / (1 - dp * dr), y0 = (1 - dp) / (1 - dp * dr);
+    // 1 - dp dr written as (1 - dp) + dp (1 - dr): near 1 the product's rounding cancels
+    // (0.999999999 and 0.99999999 lost 9 digits of the split).
+    const double x0 = (1 - dr) / ((1 - dp) + dp * (1 - dr)), y0 = (1 - dp) / ((1 - dr) + dr * (1 - dp));
     double x = x0;
     bool bind_r = false, bind_p = false;
     if (er <= dr * y0 && ep <= dp * x0) {

@@ -127,8 +127,9 @@ std::string AlternatingOffersText(const bg::AlternatingOffers& game,
   std::string text = "Alternating offers (Rubinstein 1982), player " + std::to_string(game.first + 1) +
                      " proposes first, " +
                      (game.rounds ? std::to_string(*game.rounds) + (*game.rounds == 1 ? " round" : " rounds") : "no deadline") + "\n";
-  text += "effective discount factors " + Fmt(result.effective_discount[0]) + ", " +
-          Fmt(result.effective_discount[1]) + "\n\n";
+  // In full: six digits showed 0.999999999 as 1, a discount factor Parley refuses.
+  text += "effective discount factors " + FormatDouble(result.effective_discount[0]) + ", " +
+          FormatDouble(result.effective_discount[1]) + "\n\n";
   text += "player   share    outside option binds\n";
   for (int i = 0; i < 2; ++i) {
     text += Pad(std::to_string(i + 1), 9) + Pad(Fmt(result.shares[i]), 9) +

@@ -147,4 +147,16 @@ TEST_SUITE("bargaining") {
     CHECK(r.shares[0] == doctest::Approx(0.4));
     CHECK(r.outside_binding[1]);
   }
+
+  TEST_CASE("the infinite horizon near discount 1 keeps its digits") {
+    // (1 - d2) / (1 - d1 d2) for d = (0.999999999, 0.99999999): the product's rounding
+    // cancelled in 1 - d1 d2, and the split lost 9 digits (0.9090909118435282). Its exact
+    // value for these two doubles, in rationals: 0.9090909126699744 (to the last digit; the
+    // denominator written (1 - d1) + d1 (1 - d2) keeps it).
+    AlternatingOffers game;
+    game.discount = {0.999999999, 0.99999999};
+    const AlternatingOffersResult r = SolveAlternatingOffers(game);
+    CHECK(r.shares[0] == doctest::Approx(0.9090909126699744).epsilon(1e-15));
+    CHECK(r.shares[1] == doctest::Approx(1 - 0.9090909126699744).epsilon(1e-14));
+  }
 }
