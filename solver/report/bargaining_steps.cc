@@ -319,7 +319,10 @@ std::string PredictionText(const scenario::Scenario& s, const equilibrium::Equil
     const std::string stage = reached_per_stage[b.stage] > 1 && !b.history.empty() ? b.stage + " " + b.history : b.stage;
     const auto& d = b.step.result.disagreement;
     if (!b.step.agreement_possible) {
-      out << "  " << stage << ": no agreement beats the threat point; talks fail\n";
+      // With outside options the comparison is with them (the threat point is the inside one).
+      out << "  " << stage
+          << (b.outside ? ": no agreement beats the outside options; talks fail\n"
+                        : ": no agreement beats the threat point; talks fail\n");
       continue;
     }
     if (b.breakdown >= 1) {  // the agreement below would be the terms, never reached

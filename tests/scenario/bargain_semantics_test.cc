@@ -704,6 +704,30 @@ payoffs:
     CHECK(Has(report::PredictionText(*s, eq), "Buyer 0.7 (+0 over its outside option 0.7)"));
   }
 
+  TEST_CASE("talks that fail against outside options say so, not the threat point") {
+    // Walking away pays each 0.6 and the pie is 1: no split gives both more than 0.6.
+    auto s = Read(R"(title: outside too good
+players: [A, B]
+stages:
+  - name: talks
+    bargain:
+      issues:
+        x: {from: 0, to: 1}
+      disagreement: outside
+      inside: [0, 0]
+  - name: walk
+    player: A
+    actions: [ok]
+payoffs:
+  A: if(talks == agree, x, 0.6)
+  B: if(talks == agree, 1 - x, 0.6)
+)");
+    const auto solution = equilibrium::Solve(*s->game, {});
+    const std::string words = report::PredictionText(*s, solution.equilibria.front());
+    CHECK(Has(words, "  talks: no agreement beats the outside options; talks fail\n"));
+    CHECK(solution.equilibria.front().payoffs[0] == doctest::Approx(0.6));
+  }
+
   TEST_CASE("a constraint on the bargain's own computed variable is a constraint on its issues") {
     // w = 4 s, so w <= 1 is s <= 1/4; Nash over s in [0, 1/4] with d = 0 maximises s (1 - s),
     // increasing up to 1/2: s = 1/4, payoffs (1/4, 3/4). The constraint was refused as naming
