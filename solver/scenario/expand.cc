@@ -1170,7 +1170,16 @@ class Expander {
     d.assign(impl_.info.players.size(), 0.0);
     EnterNoDeal(def, saved);
     if (!b.disagreement.empty()) {
-      for (std::size_t i = 0; i < d.size(); ++i) d[i] = Eval(b.disagreement[i]);
+      for (std::size_t i = 0; i < d.size(); ++i) {
+        d[i] = Eval(b.disagreement[i]);
+        // Said at the formula, for its player: the bargaining solver would see only its
+        // parties' entries, at the stage's line.
+        if (!std::isfinite(d[i]))
+          throw ValidationError(b.disagreement[i].where,
+                                "bargain '" + StageName(pc) + "' " + History() + ": the disagreement payoff of " +
+                                    impl_.info.players[i] + " is " + NumberLabel(d[i]) +
+                                    ", not a finite number; it must be one for every parameter value");
+      }
       return;
     }
     RunCompute(def);

@@ -80,6 +80,21 @@ TEST_SUITE("scenario errors") {
                  "action labels");
   }
 
+  TEST_CASE("a declared disagreement payoff that is not a number is named at its formula, for its player") {
+    // Three players, two parties: the bargaining solver saw only the parties' entries and
+    // said "(0, nan)" at the stage's line.
+    CHECK(ErrorOf("players: [A, B, C]\n"
+                  "stages:\n"
+                  "  - name: talks\n"
+                  "    bargain:\n"
+                  "      issues: {s: {from: 0, to: 1}}\n"
+                  "      parties: [A, B]\n"
+                  "      disagreement: [0, log(0-1), 0]\n"
+                  "payoffs:\n  A: if(talks == agree, s, 0)\n  B: if(talks == agree, 1 - s, 0)\n  C: 0\n") ==
+          "s.yaml:7:25: bargain 'talks' at the start (before any choice): the disagreement payoff of B is nan, "
+          "not a finite number; it must be one for every parameter value");
+  }
+
   TEST_CASE("a condition, a 'while', a decision in a payoff or a constraint that is not a number") {
     // A comparison with NaN is false and NaN as a condition non-zero: each would become a
     // number (a stage played, a loop stopped, a branch taken, every agreement cut) and the
