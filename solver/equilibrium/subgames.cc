@@ -347,6 +347,8 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       exact = true;
     } catch (const LimitError&) {
       solution.notes.push_back(RoundingNote(eq.max_gain) + " (too large to recompute exactly)");
+    } catch (const UnsupportedError&) {  // a method with no exact form (--method logit)
+      solution.notes.push_back(RoundingNote(eq.max_gain));
     }
   }
   if (exact && !soft_exact) {
