@@ -559,7 +559,7 @@ nlohmann::json Server::Impl::StartMonteCarlo(std::shared_ptr<const OpenedFile> f
           slices.push_back(analysis::RunMonteCarlo(model, samples, seed, run));
           job->slices_done = k + 1;
         }
-        if (job->cancel) {
+        if (slices.size() < kMonteCarloSlices) {  // stopped before the end (a finished run stands)
           result = {{"error", "cancelled"}};
         } else {
           analysis::MonteCarloResult r = analysis::MergeMonteCarlo(std::move(slices));

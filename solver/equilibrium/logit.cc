@@ -282,9 +282,16 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId ro
   // and 1e15 + 5 (exact doubles) beside players paid 0 to 4 made every difference in the game
   // read as rounding, the payoffs were divided by 1e15 and the trace stayed at the uniform
   // profile, returned as an equilibrium with a gain of 1.9.
+  // A shifted player's spread is judged against a few units in the last place of its size
+  // (1e15 + 5 and 1e15 differ by 40 of them: a real difference), the others' against 1e-13
+  // of theirs, the bar rounding through the subgames solved below can reach.
   bool flat = true;
-  for (int p = 0; p < np && flat; ++p)
-    if (lo[p] <= hi[p] && chooses[p]) flat = 0.5 * hi[p] - 0.5 * lo[p] <= 0.5e-13 * std::max(std::abs(lo[p]), std::abs(hi[p]));
+  for (int p = 0; p < np && flat; ++p) {
+    if (!(lo[p] <= hi[p]) || !chooses[p]) continue;
+    const double magnitude = std::max(std::abs(lo[p]), std::abs(hi[p]));
+    const double bar = shift[p] != 0 ? 8 * (std::nextafter(magnitude, HUGE_VAL) - magnitude) : 1e-13 * magnitude;
+    flat = 0.5 * hi[p] - 0.5 * lo[p] <= 0.5 * bar;
+  }
   if (!shifted) flat = flat || !(span > 1e-13 * size);  // as before for games paid on one scale
   s.scale = !flat ? span : size > 0 ? size : 1.0;
   for (std::size_t z = 0; z < s.leaf_payoff.size(); ++z) {

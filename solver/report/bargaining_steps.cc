@@ -319,9 +319,9 @@ std::string PredictionText(const scenario::Scenario& s, const equilibrium::Equil
     const std::string stage = reached_per_stage[b.stage] > 1 && !b.history.empty() ? b.stage + " " + b.history : b.stage;
     const auto& d = b.step.result.disagreement;
     if (!b.step.agreement_possible) {
-      // With outside options the comparison is with them (the threat point is the inside one).
+      // With outside options an agreement must beat the inside point and the outside options.
       out << "  " << stage
-          << (b.outside ? ": no agreement beats the outside options; talks fail\n"
+          << (b.outside ? ": no agreement beats the inside point and the outside options; talks fail\n"
                         : ": no agreement beats the threat point; talks fail\n");
       continue;
     }

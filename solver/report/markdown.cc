@@ -50,6 +50,9 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
         while (next < text.size() && (text[next] == ' ' || text[next] == '\t' || text[next] == '\r' || text[next] == '\n'))
           ++next;
         if (text.find('\n', i + 1) < next) i = next - 1;
+        // Up to three spaces may stand before a marker (" 1. y", "  - y"): kept, and the
+        // marker escaped after them.
+        for (int spaces = 0; spaces < 3 && i + 1 < text.size() && text[i + 1] == ' '; ++spaces) out += text[++i];
         // A label's own line break: what follows must not start a heading, a list, a quote
         // or a rule there ("1." or "2)" a numbered list).
         if (i + 1 < text.size() &&

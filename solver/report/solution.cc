@@ -22,20 +22,21 @@ using model::NodeKind;
 
 std::string ShowNumber(double value, double unit) {
   if (value == 0) return "0";
-  // An integer within rounding: 1e-12 of `unit` (or 1e-14 of the value's own size when that
-  // is larger) (2.9999999999999996 is 3; 4.4e-16 left over from payoffs of size 1 is 0, while
-  // 4e-13 in a game whose payoffs are all that small stays 4e-13).
-  // A large value's own rounding is a few units in its 16th digit: 1e-14 of it, not 1e-12,
-  // which made 1e12 + 2.5 an integer (1000000000003).
+  // An integer within rounding: 1e-12 of `unit` (2.9999999999999996 is 3; 4.4e-16 left over
+  // from payoffs of size 1 is 0, while 4e-13 in a game whose payoffs are all that small stays
+  // 4e-13), or a few units in the last place of a large value (1e-12 of it made 1e12 + 2.5,
+  // an exact double, the integer 1000000000003).
   const double nearest = std::round(value);
-  if (std::abs(value - nearest) < std::max(1e-12 * unit, 1e-14 * std::abs(value)) && std::abs(value) < 1e15)
+  const double ulp = std::nextafter(std::abs(value), HUGE_VAL) - std::abs(value);
+  if (std::abs(value - nearest) < std::max(1e-12 * unit, 4 * ulp) && std::abs(value) < 1e15)
     return std::to_string(static_cast<long long>(nearest));
-  // Ten significant digits, and past 1e9 enough to reach beyond the point: with ten,
-  // 1000000002.5 printed as 1000000002, an integer it is not.
-  int digits = 10;
-  if (std::abs(value) >= 1e9 && std::isfinite(value))
-    digits = std::min(17, static_cast<int>(std::floor(std::log10(std::abs(value)))) + 1 + 4);
-  return FormatSignificant(value, digits);
+  if (!(std::abs(value) >= 1e9) || !std::isfinite(value)) return FormatSignificant(value, 10);
+  // Past 1e9 ten significant digits do not reach the point (1000000002.5 printed as
+  // 1000000002): four decimals more than the integer part, or the shortest text that reads
+  // back as the value when that is shorter (1e13 + 0.3, not 10000000000000.301; 1e+23).
+  const int digits = std::min(17, static_cast<int>(std::floor(std::log10(std::abs(value)))) + 1 + 4);
+  std::string fixed = FormatSignificant(value, digits), shortest = FormatDouble(value);
+  return shortest.size() <= fixed.size() ? shortest : fixed;
 }
 
 std::string ShowNumber(double value) { return ShowNumber(value, 1.0); }

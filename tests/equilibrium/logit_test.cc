@@ -374,25 +374,26 @@ TEST_SUITE("logit") {
     // P1's (1e15 + 5 and 1e15 are exact doubles), every difference in the game was measured
     // against 1e15 and taken for rounding: the trace stayed at the uniform profile (lambda
     // 7.65e-15), returned with a gain of 1.875 for P1 and a note calling it rounding.
-    auto game = [](const std::string& offset) {
+    auto game = [](const std::string& offset, bool everyone = false) {
       auto pay = [&](int k) { return offset.empty() ? std::to_string(k) : offset + std::to_string(k); };
+      auto other = [&](int k) { return everyone ? pay(k) : std::to_string(k); };
       return Efg("EFG 2 R \"offset\" { \"P1\" \"P2\" \"P3\" }\n\"\"\n"
                  "p \"\" 1 1 \"\" { \"a0_0\" \"a0_1\" \"a0_2\" } 0\n"
                  "p \"\" 2 1 \"\" { \"a1_0\" \"a1_1\" } 0\n"
                  "p \"\" 1 2 \"\" { \"a2_0\" \"a2_1\" } 0\n"
-                 "t \"\" 1 \"\" { " + pay(3) + " 1 0 }\nt \"\" 2 \"\" { " + pay(3) + " 0 2 }\n"
+                 "t \"\" 1 \"\" { " + pay(3) + " " + other(1) + " " + other(0) + " }\nt \"\" 2 \"\" { " + pay(3) + " " + other(0) + " " + other(2) + " }\n"
                  "p \"\" 1 2  0\n"
-                 "t \"\" 3 \"\" { " + pay(1) + " 1 3 }\nt \"\" 4 \"\" { " + pay(1) + " 0 0 }\n"
+                 "t \"\" 3 \"\" { " + pay(1) + " " + other(1) + " " + other(3) + " }\nt \"\" 4 \"\" { " + pay(1) + " " + other(0) + " " + other(0) + " }\n"
                  "p \"\" 2 1  0\n"
                  "p \"\" 1 3 \"\" { \"a2_0\" \"a2_1\" } 0\n"
-                 "t \"\" 6 \"\" { " + pay(4) + " 3 0 }\nt \"\" 7 \"\" { " + pay(5) + " 1 1 }\n"
+                 "t \"\" 6 \"\" { " + pay(4) + " " + other(3) + " " + other(0) + " }\nt \"\" 7 \"\" { " + pay(5) + " " + other(1) + " " + other(1) + " }\n"
                  "p \"\" 1 3  0\n"
-                 "t \"\" 8 \"\" { " + pay(3) + " 1 3 }\nt \"\" 9 \"\" { " + pay(6) + " 1 0 }\n"
+                 "t \"\" 8 \"\" { " + pay(3) + " " + other(1) + " " + other(3) + " }\nt \"\" 9 \"\" { " + pay(6) + " " + other(1) + " " + other(0) + " }\n"
                  "p \"\" 2 1  0\n"
                  "p \"\" 1 4 \"\" { \"a2_0\" \"a2_1\" } 0\n"
-                 "t \"\" 10 \"\" { " + pay(1) + " 2 2 }\nt \"\" 11 \"\" { " + pay(0) + " 0 2 }\n"
+                 "t \"\" 10 \"\" { " + pay(1) + " " + other(2) + " " + other(2) + " }\nt \"\" 11 \"\" { " + pay(0) + " " + other(0) + " " + other(2) + " }\n"
                  "p \"\" 1 4  0\n"
-                 "t \"\" 12 \"\" { " + pay(3) + " 3 2 }\nt \"\" 13 \"\" { " + pay(2) + " 3 0 }\n");
+                 "t \"\" 12 \"\" { " + pay(3) + " " + other(3) + " " + other(2) + " }\nt \"\" 13 \"\" { " + pay(2) + " " + other(3) + " " + other(0) + " }\n");
     };
     auto plain = game(""), offset = game("100000000000000");  // "1000000000000003": 1e15 + 3
     Solution a = Solve(*plain, {}), b = Solve(*offset, {});
@@ -405,6 +406,12 @@ TEST_SUITE("logit") {
     CHECK(MaxSubgameGain<double>(*plain, index, a.equilibria[0].behavior) <= 1e-9);
     CHECK(b.equilibria[0].payoffs[1] == doctest::Approx(a.equilibria[0].payoffs[1]).epsilon(1e-9));
     CHECK(b.equilibria[0].payoffs[2] == doctest::Approx(a.equilibria[0].payoffs[2]).epsilon(1e-9));
+    // Every player offset by 1e15: each is shifted, and their spreads of a few units are still
+    // differences, not rounding (judged against 1e-13 of 1e15, the game was flat again).
+    auto all = game("100000000000000", true);
+    Solution c = Solve(*all, {});
+    REQUIRE(c.equilibria.size() == 1);
+    CHECK(MaxSubgameGain<double>(*plain, index, c.equilibria[0].behavior) <= 1e-9);
   }
 
   TEST_CASE("a bystander paid in billions does not hide the one decision from the tracer") {
@@ -453,6 +460,36 @@ t "" 4 "" { 1000000000000001 0 }
     bool said = false;
     for (const auto& note : s.notes) said = said || note.find("recomputed in exact rational arithmetic") != std::string::npos;
     CHECK(said);
+  }
+
+  TEST_CASE("the same doubtful gain in a game past 1,024 nodes: kept, with a note that says how to settle it") {
+    // The 2x2 game above behind a chance move, beside a chain of 1,100 single-action nodes:
+    // exact arithmetic is not tried at once on a game this large (17 s at 2,047 nodes), and
+    // the note says the gain may be rounding and that --exact settles it; --exact does.
+    std::string text = "EFG 2 R \"large\" { \"A\" \"B\" }\n\"\"\n"
+                       "c \"\" 1 \"\" { \"h\" 1/2 \"t\" 1/2 } 0\n"
+                       "p \"\" 1 1 \"A\" { \"L\" \"R\" } 0\n"
+                       "p \"\" 2 1 \"B\" { \"l\" \"r\" } 0\n"
+                       "t \"\" 1 \"\" { 1000000000000001 0 }\nt \"\" 2 \"\" { 1000000000000000 5 }\n"
+                       "p \"\" 2 1 0\n"
+                       "t \"\" 3 \"\" { 1000000000000000 3 }\nt \"\" 4 \"\" { 1000000000000001 0 }\n";
+    for (int k = 0; k < 1100; ++k) text += "p \"\" 1 " + std::to_string(k + 2) + " \"\" { \"go\" } 0\n";
+    text += "t \"\" 5 \"\" { 0 0 }\n";
+    auto g = Efg(text);
+    REQUIRE(g->num_nodes() > 1024);
+    Solution s = Solve(*g, {});
+    REQUIRE(s.equilibria.size() == 1);
+    CHECK_FALSE(s.exact);
+    bool said = false;
+    for (const auto& note : s.notes)
+      said = said || note.find("may be rounding: it is below 1e-13 of the payoffs it is computed from (the game is too "
+                               "large to recompute exactly at once; --exact settles it)") != std::string::npos;
+    CHECK(said);
+    SolveOptions exact;
+    exact.exact = true;
+    Solution e = Solve(*g, exact);
+    ActionIndex index(*g);
+    CHECK(e.equilibria.at(0).behavior[index(g->infoset(1), 0)] == 0.375);
   }
 
   TEST_CASE("exact arithmetic is refused for three players, with what would work") {

@@ -438,6 +438,7 @@ t "" 3 "" { 0 0 }
     CHECK(EscapeMarkdown("1. first") == "1\\. first");
     CHECK(EscapeMarkdown("3.5 units\n4.5 more") == "3.5 units\n4.5 more");  // a decimal is no marker
     CHECK(EscapeMarkdown("1. a", true) == "1. a");
+    CHECK(EscapeMarkdown("x\n 1. y\n  - z") == "x\n 1\\. y\n  \\- z");  // indented markers too
     Document doc{"T <1>", "s", {{"one", "One", {Paragraph{"x < y"}, Table{{"h"}, {{"1"}}, {true}}}}}};
     std::string html = RenderHtml(doc);
     CHECK(html.find("<title>T &lt;1&gt;</title>") != std::string::npos);

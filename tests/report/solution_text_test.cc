@@ -52,6 +52,11 @@ TEST_SUITE("report.solution") {
     CHECK(ShowNumber(1e12 + 2.5) == "1000000000002.5");
     CHECK(ShowNumber(1e9 / 3 * 10) == "3333333333.3333");
     CHECK(ShowNumber(1234.5678901234) == "1234.56789");  // below 1e9: ten digits, as before
+    CHECK(ShowNumber(5e14 + 2.5) == "500000000000002.5");  // ulp 0.0625: not an integer
+    CHECK(ShowNumber(1e14 + 0.5) == "100000000000000.5");
+    CHECK(ShowNumber(1e13 + 0.3) == "10000000000000.3");    // not %.17g's 10000000000000.301
+    CHECK(ShowNumber(1e23) == "1e+23");
+    CHECK(ShowNumber(1e9 + 1e-7) == "1000000000");          // one ulp: rounding
   }
 
   TEST_CASE("a game in units of 1e-13 shows its payoffs, not 0") {

@@ -724,7 +724,7 @@ payoffs:
 )");
     const auto solution = equilibrium::Solve(*s->game, {});
     const std::string words = report::PredictionText(*s, solution.equilibria.front());
-    CHECK(Has(words, "  talks: no agreement beats the outside options; talks fail\n"));
+    CHECK(Has(words, "  talks: no agreement beats the inside point and the outside options; talks fail\n"));
     CHECK(solution.equilibria.front().payoffs[0] == doctest::Approx(0.6));
   }
 
