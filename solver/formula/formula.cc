@@ -20,6 +20,22 @@ double Pow(double a, double b) { return std::pow(a, b); }
 double Mod(double a, double b) { return std::fmod(a, b); }
 double NaturalLog(double x) { return std::log(x); }
 
+// min and max of one or more values, NaN when any is NaN. muparser's start from the first
+// and compare with std::min and std::max, so a NaN was kept only as the first argument:
+// max(1, 0/0) was 1 and max(0/0, 1) NaN. The bytecode does the same as these (MinMax).
+double MinMax(bool is_min, const double* values, int n) {
+  double m = values[0];
+  for (int k = 0; k < n; ++k) {
+    if (std::isnan(values[k])) return values[k];
+    m = is_min ? std::min(m, values[k]) : std::max(m, values[k]);
+  }
+  return m;
+}
+double Min(const double* values, int n) { return MinMax(true, values, n); }
+double Max(const double* values, int n) { return MinMax(false, values, n); }
+// Not muparser's sign either, whose sign of NaN is 0, a number.
+double SignNan(double v) { return (v < 0) ? -1 : (v > 0) ? 1 : (v == 0) ? 0 : v; }
+
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
 // A parser with the language's additions to muparser's functions and operators.
@@ -28,6 +44,9 @@ std::unique_ptr<mu::Parser> MakeParser() {
   p->DefineFun("if", IfThenElse);
   p->DefineFun("pow", Pow);
   p->DefineFun("log", NaturalLog);
+  p->DefineFun("min", Min);
+  p->DefineFun("max", Max);
+  p->DefineFun("sign", SignNan);
   p->DefineInfixOprt("!", Not);
   p->DefineOprt("%", Mod, mu::prMUL_DIV);
   p->DefineConst("true", 1.0);
@@ -160,7 +179,7 @@ double Log2(double v) { return std::log(v) / std::log(2.0); }
 double Log10(double v) { return std::log10(v); }
 double Exp(double v) { return std::exp(v); }
 double Sqrt(double v) { return std::sqrt(v); }
-double Sign(double v) { return (v < 0) ? -1 : (v > 0) ? 1 : 0; }
+double Sign(double v) { return SignNan(v); }
 double Rint(double v) { return std::floor(v + 0.5); }
 double Abs(double v) { return (v >= 0) ? v : -v; }
 double Atan2(double a, double b) { return std::atan2(a, b); }
@@ -1039,14 +1058,10 @@ bool Interpret(const std::vector<detail::Instruction>& program, const double* va
       }
       case Op::kMin:
       case Op::kMax: {
-        // std::min and std::max as muparser calls them, starting from the first argument
-        // (which decides what NaN among the arguments gives).
+        // As the parser's Min and Max: NaN when any argument is NaN.
         *++sp = tos;
         sp -= in->arg;
-        double m = sp[1];
-        for (int k = 1; k <= in->arg; ++k)
-          m = in->op == Op::kMin ? std::min(m, sp[k]) : std::max(m, sp[k]);
-        tos = m;
+        tos = MinMax(in->op == Op::kMin, sp + 1, in->arg);
         track.Many(in->arg, false);
         break;
       }
@@ -1426,6 +1441,77 @@ static std::size_t ChainedComparison(std::string_view text) {
   return std::string_view::npos;
 }
 
+// A `=` that is not part of `==`, `!=`, `<=` or `>=`, or a comma outside a function's
+// parentheses: muparser reads the first as an assignment to the variable on its left, which
+// then keeps the new value in every later formula of the history (`condition: a = r` set a
+// to r), and the second as a list of formulas of which only the last counts
+// (`if(a == l, 3, 1), 2` was 2). Neither is ever what a formula of the language means. The
+// position of the first, and what it is, or npos.
+// Also a number written too small to be anything but 0 in a double (1e-400), which
+// muparser reads as 0.
+struct Stray {
+  enum class Kind { kAssignment, kComma, kUnderflow };
+  std::size_t at = std::string_view::npos;
+  Kind kind = Kind::kAssignment;
+};
+
+// Whether the number written in `digits` (a decimal with an optional exponent) is not 0 but
+// reads as 0 in a double.
+bool Underflows(std::string_view digits) {
+  const std::size_t exponent = digits.find_first_of("eE");
+  const std::string_view mantissa = digits.substr(0, exponent);
+  if (mantissa.find_first_of("123456789") == std::string_view::npos) return false;
+  const std::string text(digits);
+  return std::strtod(text.c_str(), nullptr) == 0;
+}
+static Stray StrayOperator(std::string_view text) {
+  std::vector<char> call{0};  // per parenthesis depth: whether a function's call opened it
+  std::string_view last_word;  // the word just before, if nothing came between
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t j = i;
+      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
+      last_word = text.substr(i, j - i);
+      i = j;
+      continue;
+    }
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
+      std::size_t j = i + 1;
+      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '.' ||
+                                 ((text[j] == '+' || text[j] == '-') && (text[j - 1] == 'e' || text[j - 1] == 'E'))))
+        ++j;
+      if (Underflows(text.substr(i, j - i))) return {i, Stray::Kind::kUnderflow};
+      last_word = {};
+      i = j;
+      continue;
+    }
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+      continue;
+    }
+    if (c == '(') {
+      call.push_back(!last_word.empty() && last_word != "and" && last_word != "or" && last_word != "not");
+    } else if (c == ')') {
+      if (call.size() > 1) call.pop_back();
+    } else if (c == ',') {
+      if (!call.back()) return {i, Stray::Kind::kComma};
+    } else if (c == '=') {
+      const char before = i > 0 ? text[i - 1] : '\0';
+      const char next = i + 1 < text.size() ? text[i + 1] : '\0';
+      if (next == '=') {
+        i += 2;
+        last_word = {};
+        continue;
+      }
+      if (before != '<' && before != '>' && before != '!') return {i, Stray::Kind::kAssignment};
+    }
+    last_word = {};
+    ++i;
+  }
+  return {};
+}
+
 bool IsReservedName(std::string_view name) {
   static const std::vector<std::string> words{"and", "or", "not", "true", "false", "_pi", "_e"};
   const auto& functions = FunctionNames();
@@ -1475,6 +1561,18 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
                        "chained comparison in formula '" + TruncateForMessage(trimmed, 80) +
                            "': a < b < c compares (a < b), which is 0 or 1, with c; write each "
                            "comparison on its own, joined by and (a < b and b < c)",
+                       CompileError::Problem::kSyntax, "", "");
+  if (const Stray stray = StrayOperator(original); stray.at != std::string::npos)
+    throw CompileError(Offset(e->where_, original, stray.at),
+                       stray.kind == Stray::Kind::kComma
+                           ? "stray comma in formula '" + TruncateForMessage(trimmed, 80) +
+                                 "': a comma separates the arguments of a function, as in "
+                                 "max(a, b); elsewhere only the part after it would count"
+                       : stray.kind == Stray::Kind::kUnderflow
+                           ? "a number in formula '" + TruncateForMessage(trimmed, 80) +
+                                 "' is too small to compute with (it would be 0); write 0 if 0 is meant"
+                           : "'=' in formula '" + TruncateForMessage(trimmed, 80) +
+                                 "' would assign, not compare; write == to compare (a == b)",
                        CompileError::Problem::kSyntax, "", "");
   std::string code = Substitute(original);
   double* values = scratch_.get();

@@ -135,6 +135,10 @@ class Reader {
   void MarkWrittenSlots();
   // Both stages lie inside one repeat block, so that a later one's earlier rounds come first.
   bool SameRepeat(int a, int b) const;
+  // Whether stage `stage` lies in a repeat block whose loop variable has slot `slot`.
+  bool InLoopOf(int stage, int slot) const;
+  // That `what` reads loop variable `slot` outside its block, and what to write instead.
+  std::string LoopOutsideMessage(const std::string& what, int slot) const;
   // Formulas evaluated when a stage is reached (its condition, actions, probabilities and
   // compute, a bargain's terms) or before a repeat block's round (its `while`) may read only
   // what is decided by then: a later stage (or the stage itself, before its choice), or a

@@ -114,9 +114,15 @@ void Reader::CompileStageForm() {
   for (std::size_t i = 0; i < impl_.stages.size(); ++i)
     CompileStage(static_cast<int>(i), stage_index);
   CheckReadOrder();
-  for (std::size_t p = 0; p < raw_payoffs_.size(); ++p)
+  for (std::size_t p = 0; p < raw_payoffs_.size(); ++p) {
     impl_.payoffs.push_back(CompileFormula(
         *raw_payoffs_[p], "the payoff of " + impl_.info.players[p]));
+    // Payoffs are evaluated after every block has ended.
+    if (const Expression* e = impl_.payoffs.back().expr)
+      for (int slot : e->used_slots())
+        if (impl_.symbol_kinds[static_cast<std::size_t>(slot)] == SymbolKind::kLoop)
+          throw ValidationError(e->where(), LoopOutsideMessage("the payoff of " + impl_.info.players[p], slot));
+  }
   CollectLaterComputed();
   MarkPowerOnlySlots();
   MarkWrittenSlots();
@@ -445,6 +451,21 @@ void Reader::MarkWrittenSlots() {
     if (written[s]) impl_.written_slots.push_back(static_cast<int>(s));
 }
 
+bool Reader::InLoopOf(int stage, int slot) const {
+  for (int r = impl_.stages[stage].repeat_index; r >= 0; r = impl_.repeats[r].parent_repeat)
+    if (impl_.repeats[r].var_slot == slot) return true;
+  return false;
+}
+
+std::string Reader::LoopOutsideMessage(const std::string& what, int slot) const {
+  const std::string var = Symbols().name(slot);
+  return what + " reads the loop variable '" + var +
+         "' outside its repeat block, where its value would depend on how the block ended (by "
+         "'to', by 'while', or with no round at all); to use the round in which something "
+         "happened, record it inside the block with compute (agreed_in: " + var +
+         ") and read that";
+}
+
 bool Reader::SameRepeat(int a, int b) const {
   for (int r = impl_.stages[a].repeat_index; r >= 0; r = impl_.repeats[r].parent_repeat)
     for (int q = impl_.stages[b].repeat_index; q >= 0; q = impl_.repeats[q].parent_repeat)
@@ -513,8 +534,11 @@ void Reader::CheckReadOrder() {
             thing = "'" + var + "', which only stage '" + name(setter) + "' computes, after it";
           thing += " (there it is 0, not yet computed)";
         }
+      } else if (impl_.symbol_kinds[s] == SymbolKind::kLoop) {
+        if (InLoopOf(at, slot)) continue;
+        throw ValidationError(e->where(), LoopOutsideMessage(what, slot));
       } else {
-        continue;  // a parameter, a label or a loop variable
+        continue;  // a parameter or a label
       }
       throw ValidationError(e->where(), what + " reads " + thing + "; " + rule);
     }
@@ -564,6 +588,23 @@ void Reader::CheckReadOrder() {
     for (const BargainConstraintDef& c : b.constraints)
       for (const Expression* e : {c.lhs, c.rhs})
         check(e, at, all, "constraint '" + c.text + "'" + in, rule);
+  }
+  // A block's bounds may read the loop variables of the blocks around it.
+  for (std::size_t r = 0; r < impl_.repeats.size(); ++r) {
+    const RepeatDef& def = impl_.repeats[r];
+    for (const Formula* f : {&def.from, &def.to}) {
+      if (!f->expr) continue;
+      for (int slot : f->expr->used_slots()) {
+        if (impl_.symbol_kinds[static_cast<std::size_t>(slot)] != SymbolKind::kLoop) continue;
+        bool enclosing = false;
+        for (int q = def.parent_repeat; q >= 0 && !enclosing; q = impl_.repeats[q].parent_repeat)
+          enclosing = impl_.repeats[q].var_slot == slot;
+        if (!enclosing)
+          throw ValidationError(f->where, LoopOutsideMessage("the bounds of the repeat block over '" +
+                                                                 loop_var_names_[r] + "'",
+                                                             slot));
+      }
+    }
   }
   // `while` is checked before each round of its block, after the stages before the block.
   for (std::size_t r = 0; r < impl_.repeats.size(); ++r) {

@@ -128,8 +128,13 @@ std::string Reader::Scalar(const YAML::Node& node, const std::string& what) cons
 double Reader::NumberValue(const YAML::Node& node, const std::string& what) const {
   std::string text = Scalar(node, what);
   Number n;
-  if (!Number::Parse(text, &n) || !std::isfinite(n.ToDouble()))
+  if (!Number::Parse(text, &n))
     Fail(node, what + " must be a number, not '" + text + "'");
+  if (!std::isfinite(n.ToDouble()))
+    Fail(node, what + " must be a number within a double's range, not '" + text + "'");
+  // 1e-400 is not 0, but a double holds it as 0 (as --set refuses it).
+  if (n.ToDouble() == 0 && n.ToRational() != 0)
+    Fail(node, what + " '" + text + "' is too small to compute with (it would be 0); write 0 if 0 is meant");
   return n.ToDouble();
 }
 

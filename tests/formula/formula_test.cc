@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "solver/bargaining/agreement_space.h"
 #include "solver/formula/formula.h"
@@ -86,6 +87,65 @@ TEST_SUITE("formula") {
     }
     CHECK_THROWS_AS(set.Add("  ", {}), CompileError);
     CHECK_THROWS_AS(set.Add("cake +", {}), CompileError);
+  }
+
+  TEST_CASE("a single =, a stray comma and a number that underflows are refused where they stand") {
+    // muparser reads `a = 2` as an assignment (the formula's value 2, and `a` set to 2 for
+    // every later formula) and `x, 2` as a list whose value is its last part.
+    ExpressionSet set;
+    set.mutable_symbols().Add("a", 1);
+    auto refused = [&](const char* text, int column, const char* start) {
+      CAPTURE(text);
+      try {
+        set.Add(text, {"f.yaml", 4, 10});
+        FAIL("no error");
+      } catch (const CompileError& e) {
+        CHECK(e.problem() == CompileError::Problem::kSyntax);
+        CHECK(e.where().column == column);
+        CHECK(std::string(e.what()).find(start) != std::string::npos);
+      }
+    };
+    refused("a = 2", 12, "'=' in formula 'a = 2' would assign, not compare; write == to compare");
+    refused("if(a = 1, 10, 0)", 15, "would assign");
+    refused("(a += 1) + 2", 14, "would assign");  // the = of +=
+    refused("a === 1", 14, "would assign");       // '==' then a third '='
+    refused("if(a == 1, 3, 1), 2", 26, "stray comma in formula");
+    refused("a == 1, 1", 16, "stray comma");
+    refused("(1, 2) + a", 12, "stray comma");        // parentheses that are not a call
+    refused("not (a, 1)", 16, "stray comma");        // `not` is not a function
+    refused("a + 1e-400", 14, "is too small to compute with (it would be 0); write 0 if 0 is meant");
+    refused("2.5E-999 * a", 10, "too small");
+    // What is allowed: comparisons of every kind, commas between a function's arguments at
+    // any depth, zeros written with exponents, the smallest subnormal.
+    std::vector<const parley::formula::Expression*> allowed;
+    for (const char* text : {"a == 1", "a != 2", "a <= 1", "a >= 1", "max(a, min(2, 3), (4))",
+                             "if(a == 1, max(1, 2), pow(2, 3))", "0e-999 + 0.0E-400 + a",
+                             "4.9e-324 > 0"})
+      allowed.push_back(set.Add(text, {}));
+    Evaluator e(set);
+    for (const auto* f : allowed) CHECK(e.Evaluate(*f) != 0);
+  }
+
+  TEST_CASE("min, max and sign keep a value that is not a number, wherever it stands") {
+    // muparser's max(1, 0/0) was 1 and max(0/0, 1) NaN, and its sign(0/0) 0: a payoff
+    // max(0, log(v - 2)) then paid 0 where its formula is undefined, instead of being refused.
+    ExpressionSet set;
+    int v = set.mutable_symbols().Add("v", 1);
+    const auto* first = set.Add("max(0/0, 1)", {});
+    const auto* later = set.Add("max(1, 0/0)", {});
+    const auto* lowest = set.Add("min(1, 2, log(v - 2))", {});
+    const auto* sign = set.Add("sign(sqrt(v - 2))", {});
+    const auto* plain = set.Add("max(v, 3, -1) + min(v, -4) + sign(v - 5)", {});
+    Evaluator e(set);
+    CHECK(std::isnan(e.Evaluate(*first)));
+    CHECK(std::isnan(e.Evaluate(*later)));
+    CHECK(std::isnan(e.Evaluate(*lowest)));  // log(-1)
+    CHECK(std::isnan(e.Evaluate(*sign)));    // sqrt(-1)
+    CHECK(e.Evaluate(*plain) == 3 - 4 - 1);
+    e[v] = 11;  // now every argument is a number
+    CHECK(e.Evaluate(*lowest) == 1);
+    CHECK(e.Evaluate(*sign) == 1);
+    CHECK(e.Evaluate(*plain) == 11 - 4 + 1);
   }
 
   TEST_CASE("reserved names: every function and word of the language") {

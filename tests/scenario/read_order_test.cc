@@ -2,7 +2,8 @@
 // a bargain's terms) or before a repeat block's round (its `while`) can read only what is
 // decided by then: a later stage still holds 0 there, so reading one is refused with the
 // formula's file:line:col, as observing one is. A repeat block's own stages (their previous
-// round) and payoffs (evaluated at the end) may read anything.
+// round) and payoffs (evaluated at the end) may read anything but a loop variable, which is
+// read only inside its own block.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -315,5 +316,83 @@ TEST_SUITE("scenario read order") {
                        ":6:16: the condition of stage 'a' reads stage 'b', which comes after "
                        "it (there it is 0, not yet played); a condition can read only earlier "
                        "choices\n");
+  }
+}
+
+TEST_SUITE("scenario read order") {
+  TEST_CASE("a loop variable is read only inside its repeat block") {
+    // After its block `round` held the last round played when `to` ended the block, one more
+    // when `while` did, 0 when `to` was below `from` and `from` when `while` was false at
+    // once: a payoff 10 * d ^ (round - 1) paid an agreement in round 1 as if made in round 2.
+    const std::string head =
+        "players: [A, B]\n"
+        "stages:\n"
+        "  - repeat:\n"
+        "      for: round\n"
+        "      to: 2\n"
+        "      while: respond != accept\n"
+        "      stages:\n"
+        "        - {name: offer, player: A, actions: [yes]}\n"
+        "        - name: respond\n"
+        "          player: B\n"
+        "          actions: [accept, reject]\n"
+        "          compute:\n"
+        "            agreed_in: round\n";
+    CHECK(ErrorOf(head + "payoffs:\n  A: if(respond == accept, 10 * 0.5 ^ (round - 1), 0)\n  B: 0\n") ==
+          "s.yaml:15:6: the payoff of A reads the loop variable 'round' outside its repeat block, "
+          "where its value would depend on how the block ended (by 'to', by 'while', or with no "
+          "round at all); to use the round in which something happened, record it inside the "
+          "block with compute (agreed_in: round) and read that");
+    CHECK(ErrorOf(head + "  - {name: late, player: A, actions: [x, y], condition: round > 1}\n"
+                         "payoffs: [1, 0]\n")
+              .rfind("s.yaml:14:57: the condition of stage 'late' reads the loop variable 'round' "
+                     "outside its repeat block",
+                     0) == 0);
+    // What the error says to write instead: the round of the agreement, recorded in the block.
+    // B pays the round's number, so it accepts at once (-1 against -2 later), and agreement
+    // in round 1 pays A 10 * 0.5^0 = 10.
+    const std::vector<double> paid =
+        PayoffsOf(head + "payoffs:\n  A: if(respond == accept, 10 * 0.5 ^ (agreed_in - 1), 0)\n  B: -agreed_in\n");
+    CHECK(paid == std::vector<double>{10, -1});
+    // A nested block's bounds may read the enclosing block's variable, not a sibling's.
+    const std::string nested =
+        "players: [A, B]\n"
+        "stages:\n"
+        "  - repeat:\n"
+        "      for: i\n"
+        "      to: 2\n"
+        "      stages:\n"
+        "        - repeat:\n"
+        "            for: j\n"
+        "            to: i\n"
+        "            stages:\n"
+        "              - {name: a, player: A, actions: [l, r], condition: i + j > 0}\n";
+    CHECK(ErrorOf(nested + "payoffs: [1, 0]\n") == "(no error)");
+    CHECK(ErrorOf(nested + "  - repeat:\n"
+                           "      for: k\n"
+                           "      to: i\n"
+                           "      stages:\n"
+                           "        - {name: b, player: B, actions: [x, y]}\n"
+                           "payoffs: [1, 0]\n")
+              .rfind("s.yaml:14:11: the bounds of the repeat block over 'k' reads the loop variable 'i' "
+                     "outside its repeat block",
+                     0) == 0);
+  }
+
+  TEST_CASE("a parameter written too small for a double is refused, as --set refuses it") {
+    CHECK(ErrorOf("players: [A, B]\n"
+                  "parameters:\n"
+                  "  p: {value: 1e-400, min: 0, max: 1}\n"
+                  "stages:\n"
+                  "  - {name: a, player: A, actions: [l, r]}\n"
+                  "payoffs: [p, 0]\n") ==
+          "s.yaml:3:14: the value of 'p' '1e-400' is too small to compute with (it would be 0); "
+          "write 0 if 0 is meant");
+    CHECK(ErrorOf("players: [A, B]\n"
+                  "parameters:\n"
+                  "  p: {value: 0e-400, min: 0, max: 1e-300}\n"
+                  "stages:\n"
+                  "  - {name: a, player: A, actions: [l, r]}\n"
+                  "payoffs: [p, 0]\n") == "(no error)");
   }
 }
