@@ -195,7 +195,7 @@ struct QreCommand {
       out << "The best lambda is at the search limit (";
       if (f.search_limit < max_lambda)
         out << "the largest lambda the tracer follows, " << Display(equilibrium::LogitOptions{}.max_lambda)
-            << " divided by the range of the game's payoffs; --max-lambda " << Display(max_lambda)
+            << " divided by the range of the payoffs of the players who choose; --max-lambda " << Display(max_lambda)
             << " is beyond it";
       else
         out << "--max-lambda";

@@ -559,7 +559,10 @@ nlohmann::json Server::Impl::StartMonteCarlo(std::shared_ptr<const OpenedFile> f
           slices.push_back(analysis::RunMonteCarlo(model, samples, seed, run));
           job->slices_done = k + 1;
         }
-        if (slices.size() < kMonteCarloSlices) {  // stopped before the end (a finished run stands)
+        const bool stopped = slices.size() < kMonteCarloSlices ||
+                             std::any_of(slices.begin(), slices.end(),
+                                         [](const analysis::MonteCarloResult& r) { return r.interrupted; });
+        if (stopped) {  // stopped before the end (a finished run stands)
           result = {{"error", "cancelled"}};
         } else {
           analysis::MonteCarloResult r = analysis::MergeMonteCarlo(std::move(slices));
@@ -575,10 +578,13 @@ nlohmann::json Server::Impl::StartMonteCarlo(std::shared_ptr<const OpenedFile> f
         result = {{"error", std::string("internal error: ") + e.what()}};
       }
       {
+        // A cancel is decided under this lock (CancelJob): one that came before the run was
+        // recorded as done was answered "cancelled", so the run is, even if its last slice
+        // had finished by then.
         std::lock_guard<std::mutex> lock(job->mutex);
-        job->result = std::move(result);
+        job->result = job->cancel ? nlohmann::json{{"error", "cancelled"}} : std::move(result);
+        job->done = true;
       }
-      job->done = true;
       std::lock_guard<std::mutex> lock(jobs_mutex);
       finished_order.push_back(id);
     });
@@ -614,8 +620,12 @@ nlohmann::json Server::Impl::CancelJob(std::size_t id) {
     if (it == jobs.end()) throw Refusal{404, "no such job"};
     job = it->second;
   }
-  const bool done = job->done;
-  if (!done) job->cancel = true;
+  bool done = false;
+  {
+    std::lock_guard<std::mutex> lock(job->mutex);  // against the worker's recording its result
+    done = job->done;
+    if (!done) job->cancel = true;
+  }
   return {{"job", id}, {"cancelled", !done}, {"done", done}};
 }
 

@@ -139,7 +139,7 @@ std::string LogitStatusText(LogitStatus status) {
 std::string QreStatusText(LogitStatus status) {
   if (status != LogitStatus::kLambdaLimit) return LogitStatusText(status);
   return "that is the largest lambda the tracer follows (" + FormatSignificant(LogitOptions{}.max_lambda, 6) +
-         " divided by the range of the game's payoffs)";
+         " divided by the range of the payoffs of the players who choose)";
 }
 
 std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const Game& game, NodeId root,

@@ -357,9 +357,11 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       exact = true;
     } catch (const LimitError&) {
       solution.notes.push_back(RoundingNote(eq.max_gain) + " (too large to recompute exactly)");
-    } catch (const UnsupportedError&) {  // a method with no exact form (--method logit)
-      solution.notes.push_back(RoundingNote(eq.max_gain));
     }
+    // An UnsupportedError goes on: soft_exact excludes logit, the one method with no exact
+    // form, so it is a method that does not apply to the game as written (--method lp on a
+    // game constant-sum only to within the rounding of its payoffs, whose floating-point
+    // answer is then not an equilibrium), which the exact solver says at the subgame.
   }
   if (exact && !soft_exact) {
     try {

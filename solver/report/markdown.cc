@@ -50,9 +50,10 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
         while (next < text.size() && (text[next] == ' ' || text[next] == '\t' || text[next] == '\r' || text[next] == '\n'))
           ++next;
         if (text.find('\n', i + 1) < next) i = next - 1;
-        // Up to three spaces may stand before a marker (" 1. y", "  - y"): kept, and the
-        // marker escaped after them.
-        for (int spaces = 0; spaces < 3 && i + 1 < text.size() && text[i + 1] == ' '; ++spaces) out += text[++i];
+        // Spaces and tabs may stand before a marker (" 1. y", "  - y"; inside a list item,
+        // "    - y" starts a list nested in it): kept, and the marker escaped after them
+        // (which is harmless where the indentation would not have made one).
+        while (i + 1 < text.size() && (text[i + 1] == ' ' || text[i + 1] == '\t')) out += text[++i];
         // A label's own line break: what follows must not start a heading, a list, a quote
         // or a rule there ("1." or "2)" a numbered list).
         if (i + 1 < text.size() &&
@@ -72,13 +73,16 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
         out += c;
     }
   }
-  // At the start of a line, '#', '+', '-' and '>' would start a heading, a list or a quote.
-  if (!in_table && !out.empty() && (out[0] == '#' || out[0] == '+' || out[0] == '-' || out[0] == '>'))
-    out.insert(0, "\\");
+  // At the start of a line, after any spaces or tabs, '#', '+', '-' and '>' would start a
+  // heading, a list or a quote.
+  std::size_t lead = 0;
+  while (!in_table && lead < out.size() && (out[lead] == ' ' || out[lead] == '\t')) ++lead;
+  if (!in_table && lead < out.size() && (out[lead] == '#' || out[lead] == '+' || out[lead] == '-' || out[lead] == '>'))
+    out.insert(lead, "\\");
   // "1. x" would start a numbered list (inside a list item, a list within it).
-  std::size_t digits = 0;
+  std::size_t digits = lead;
   while (!in_table && digits < out.size() && std::isdigit(static_cast<unsigned char>(out[digits]))) ++digits;
-  if (digits > 0 && StartsNumberedItem(out, digits)) out.insert(digits, "\\");
+  if (digits > lead && StartsNumberedItem(out, digits)) out.insert(digits, "\\");
   return out;
 }
 

@@ -460,6 +460,17 @@ t "" 4 "" { 1000000000000001 0 }
     bool said = false;
     for (const auto& note : s.notes) said = said || note.find("recomputed in exact rational arithmetic") != std::string::npos;
     CHECK(said);
+    // Asked for the LP, which needs constant-sum subgames: the floating-point LP took the game
+    // for one and its answer was kept with a rounding note; the exact recomputation's refusal
+    // now stands, at the subgame.
+    parley::equilibrium::SolveOptions lp;
+    lp.method = "lp";
+    try {
+      Solve(*g, lp);
+      FAIL("no error");
+    } catch (const parley::UnsupportedError& e) {
+      CHECK(std::string(e.what()).find("--method lp needs constant-sum subgames") != std::string::npos);
+    }
   }
 
   TEST_CASE("the same doubtful gain in a game past 1,024 nodes: kept, with a note that says how to settle it") {

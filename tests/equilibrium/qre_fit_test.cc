@@ -126,7 +126,7 @@ TEST_SUITE("logit") {
     CHECK(f["standard_error"].is_null());
     auto text = testing::RunParley("qre " + Decision(1e7) + " --fit " + all_a);
     CHECK(text.out.find("The best lambda is at the search limit (the largest lambda the tracer follows, 1e+08 "
-                        "divided by the range of the game's payoffs; --max-lambda 1000 is beyond it)") !=
+                        "divided by the range of the payoffs of the players who choose; --max-lambda 1000 is beyond it)") !=
           std::string::npos);
   }
 

@@ -439,6 +439,11 @@ t "" 3 "" { 0 0 }
     CHECK(EscapeMarkdown("3.5 units\n4.5 more") == "3.5 units\n4.5 more");  // a decimal is no marker
     CHECK(EscapeMarkdown("1. a", true) == "1. a");
     CHECK(EscapeMarkdown("x\n 1. y\n  - z") == "x\n 1\\. y\n  \\- z");  // indented markers too
+    // Deeper indentation (inside a list item "    - y" starts a list nested in it), tabs, and
+    // the label's first line.
+    CHECK(EscapeMarkdown("x\n    - y\n\t+ z") == "x\n    \\- y\n\t\\+ z");
+    CHECK(EscapeMarkdown("  - y") == "  \\- y");
+    CHECK(EscapeMarkdown("\t 2. y") == "\t 2\\. y");
     Document doc{"T <1>", "s", {{"one", "One", {Paragraph{"x < y"}, Table{{"h"}, {{"1"}}, {true}}}}}};
     std::string html = RenderHtml(doc);
     CHECK(html.find("<title>T &lt;1&gt;</title>") != std::string::npos);
