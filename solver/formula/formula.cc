@@ -1635,6 +1635,16 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
                                DidYouMean(token, FunctionNames()) +
                                "; the functions are if, min, max, abs, exp, log, sqrt, pow",
                            CompileError::Problem::kUnknownFunction, token, error.GetMsg());
+      // A word that goes on in letters beyond ASCII ("café"): the parser stopped before them.
+      std::size_t end = pos + token.size();
+      while (end < code.size() && (IsNameChar(code[end]) || static_cast<unsigned char>(code[end]) >= 0x80)) ++end;
+      if (end > pos + token.size())
+        throw CompileError(at,
+                           "'" + TruncateForMessage(code.substr(pos, end - pos), 40) + "' " + shown +
+                               " is not a name a formula can use: names are ASCII letters, digits and _ "
+                               "(a label with other letters can be chosen, not named in a formula; "
+                               "write the label in ASCII letters to name it)",
+                           CompileError::Problem::kUnknownName, token, error.GetMsg());
       throw CompileError(at,
                          "undefined name '" + token + "' " + shown +
                              DidYouMean(token, symbols_.names()) + names_hint_,

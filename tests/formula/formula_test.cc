@@ -85,6 +85,13 @@ TEST_SUITE("formula") {
       CHECK(e.where().column == 5);  // "1 + " is four characters
       CHECK(std::string(e.what()).find("did you mean 'sqrt'?") != std::string::npos);
     }
+    // A word with letters beyond ASCII: named whole, not cut where the parser stopped ('caf').
+    CHECK_THROWS_WITH_AS(set.Add("if(cake == caf\xc3\xa9, 2, 1)", {"f.yaml", 8, 6}),
+                         "f.yaml:8:17: 'caf\xc3\xa9' in formula 'if(cake == caf\xc3\xa9, 2, 1)' is not a name a "
+                         "formula can use: names are ASCII letters, digits and _ (a label with other "
+                         "letters can be chosen, not named in a formula; write the label in ASCII "
+                         "letters to name it)",
+                         CompileError);
     CHECK_THROWS_AS(set.Add("  ", {}), CompileError);
     CHECK_THROWS_AS(set.Add("cake +", {}), CompileError);
   }
