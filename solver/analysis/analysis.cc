@@ -270,6 +270,26 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
     }
     previous_done = true;
   }
+  // Outcomes that differ in structure but read the same (a chance move's branch starting to
+  // be reached changes the path's supports, not its words) are told apart as a sweep tells
+  // them ("A out [2]"), in the order they are met: "below: A out, above: A out" said nothing.
+  std::unordered_map<std::string, std::size_t> ids;
+  std::vector<std::string> names;
+  auto name_of = [&](const std::string& key, const std::string& words) {
+    auto [it, added] = ids.emplace(key, names.size());
+    if (added) names.push_back(words);
+    return it->second;
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> named;
+  for (const Threshold& t : out) {
+    const std::size_t below = name_of(t.below_key, t.below);  // first: the order names them
+    named.emplace_back(below, name_of(t.above_key, t.above));
+  }
+  DistinguishOutcomeNames(&names);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i].below = names[named[i].first];
+    out[i].above = names[named[i].second];
+  }
   return out;
 }
 

@@ -165,6 +165,15 @@ payoffs:
     CHECK(heads.key == "v2;0@0/0:0");
     CHECK(tails.key == "v2;0@0/1:0");
     CHECK(both.key == "v2;0@0/0:0;0@0/1:0");
+    // Thresholds name them apart, as a sweep does, in the order met: at p = 0 only tails is
+    // reached, between both (Ann plays x at each: the same words again), and at p = 1 only
+    // heads ("below: Ann x, above: Ann x" said nothing).
+    const auto t = FindThresholds(m, ParseAxis(m, "p=0:1", 11), 1e-9, RunOptions{});
+    REQUIRE(t.size() == 2);
+    CHECK(t[0].below == "Ann x");
+    CHECK(t[0].above == "Ann x [2]");
+    CHECK(t[1].below == t[0].above);
+    CHECK(t[1].above == "Ann x [3]");
   }
 
   TEST_CASE("a mixed support, a set reached at two nodes, labels that play no part") {
