@@ -160,6 +160,32 @@ SweepResult RunSweep(const Model& model, const std::vector<Axis>& axes, const Ru
   return result;
 }
 
+namespace {
+
+// Names for outcomes met in order: one per key, the words of its first meeting, made distinct
+// where outcomes of other keys read the same (DistinguishOutcomeNames).
+class OutcomeNamer {
+ public:
+  // The outcome's number, given at its first meeting.
+  std::size_t Id(const std::string& key, const std::string& words) {
+    auto [it, added] = ids_.emplace(key, names_.size());
+    if (added) names_.push_back(words);
+    return it->second;
+  }
+  // The names by number.
+  std::vector<std::string> Names() const {
+    std::vector<std::string> names = names_;
+    DistinguishOutcomeNames(&names);
+    return names;
+  }
+
+ private:
+  std::unordered_map<std::string, std::size_t> ids_;
+  std::vector<std::string> names_;
+};
+
+}  // namespace
+
 std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, double tolerance,
                                       const RunOptions& options, bool* interrupted) {
   RunOptions grid_options = options;
@@ -273,19 +299,13 @@ std::vector<Threshold> FindThresholds(const Model& model, const Axis& axis, doub
   // Outcomes that differ in structure but read the same (a chance move's branch starting to
   // be reached changes the path's supports, not its words) are told apart as a sweep tells
   // them ("A out [2]"), in the order they are met: "below: A out, above: A out" said nothing.
-  std::unordered_map<std::string, std::size_t> ids;
-  std::vector<std::string> names;
-  auto name_of = [&](const std::string& key, const std::string& words) {
-    auto [it, added] = ids.emplace(key, names.size());
-    if (added) names.push_back(words);
-    return it->second;
-  };
+  OutcomeNamer namer;
   std::vector<std::pair<std::size_t, std::size_t>> named;
   for (const Threshold& t : out) {
-    const std::size_t below = name_of(t.below_key, t.below);  // first: the order names them
-    named.emplace_back(below, name_of(t.above_key, t.above));
+    const std::size_t below = namer.Id(t.below_key, t.below);  // first: the order names them
+    named.emplace_back(below, namer.Id(t.above_key, t.above));
   }
-  DistinguishOutcomeNames(&names);
+  const std::vector<std::string> names = namer.Names();
   for (std::size_t i = 0; i < out.size(); ++i) {
     out[i].below = names[named[i].first];
     out[i].above = names[named[i].second];
@@ -406,16 +426,13 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
 }
 
 std::vector<std::string> SweepOutcomeNames(const SweepResult& result) {
-  std::unordered_map<std::string, std::uint32_t> ids;
-  std::vector<std::string> names;
-  std::vector<std::uint32_t> id_of(result.points.size());
+  OutcomeNamer namer;
+  std::vector<std::size_t> id_of(result.points.size());
   for (std::size_t i = 0; i < result.points.size(); ++i) {
     const Observation& o = result.points[i].observation;
-    auto [it, added] = ids.emplace(o.Identity(), static_cast<std::uint32_t>(names.size()));
-    if (added) names.push_back(o.outcome);
-    id_of[i] = it->second;
+    id_of[i] = namer.Id(o.Identity(), o.outcome);
   }
-  DistinguishOutcomeNames(&names);
+  const std::vector<std::string> names = namer.Names();
   std::vector<std::string> out(result.points.size());
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = names[id_of[i]];
   return out;

@@ -1393,6 +1393,20 @@ const std::vector<std::string>& FunctionNames() {
   return names;
 }
 
+// The end of the name that starts at text[i] (a letter or _), and of the number that starts
+// there (a digit or .; its exponent included): how the scans below step over both.
+static std::size_t NameEnd(std::string_view text, std::size_t i) {
+  while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_')) ++i;
+  return i;
+}
+static std::size_t NumberEnd(std::string_view text, std::size_t i) {
+  std::size_t j = i + 1;
+  while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '.' ||
+                             ((text[j] == '+' || text[j] == '-') && (text[j - 1] == 'e' || text[j - 1] == 'E'))))
+    ++j;
+  return j;
+}
+
 // Where the second of two comparisons that share an operand without parentheses begins
 // (`2 < x < 8`, `a == b == c`, `a < b == c`): muparser reads them left to right, as C does,
 // which is never what such a formula means. npos when there is none. Comparisons separated by
@@ -1402,19 +1416,14 @@ static std::size_t ChainedComparison(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      std::size_t j = i;
-      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
+      const std::size_t j = NameEnd(text, i);
       const std::string_view word = text.substr(i, j - i);
       if (word == "and" || word == "or") seen.back() = 0;
       i = j;
       continue;
     }
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {  // a number, exponent included
-      std::size_t j = i + 1;
-      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '.' ||
-                                 ((text[j] == '+' || text[j] == '-') && (text[j - 1] == 'e' || text[j - 1] == 'E'))))
-        ++j;
-      i = j;
+      i = NumberEnd(text, i);
       continue;
     }
     const char next = i + 1 < text.size() ? text[i + 1] : '\0';
@@ -1441,14 +1450,13 @@ static std::size_t ChainedComparison(std::string_view text) {
   return std::string_view::npos;
 }
 
-// A `=` that is not part of `==`, `!=`, `<=` or `>=`, or a comma outside a function's
-// parentheses: muparser reads the first as an assignment to the variable on its left, which
-// then keeps the new value in every later formula of the history (`condition: a = r` set a
-// to r), and the second as a list of formulas of which only the last counts
-// (`if(a == l, 3, 1), 2` was 2). Neither is ever what a formula of the language means. The
-// position of the first, and what it is, or npos.
-// Also a number written too small to be anything but 0 in a double (1e-400), which
-// muparser reads as 0.
+// A `=` that is not part of `==`, `!=`, `<=` or `>=`, a comma outside a function's
+// parentheses, or a number written too small to be anything but 0 in a double: muparser
+// reads the first as an assignment to the variable on its left, which then keeps the new
+// value in every later formula of the history (`condition: a = r` set a to r), the second as
+// a list of formulas of which only the last counts (`if(a == l, 3, 1), 2` was 2), and the
+// third (1e-400) as 0. None is ever what a formula of the language means. StrayOperator
+// gives the position of the first, and what it is, or npos.
 struct Stray {
   enum class Kind { kAssignment, kComma, kUnderflow };
   std::size_t at = std::string_view::npos;
@@ -1457,30 +1465,27 @@ struct Stray {
 
 // Whether the number written in `digits` (a decimal with an optional exponent) is not 0 but
 // reads as 0 in a double.
-bool Underflows(std::string_view digits) {
+static bool Underflows(std::string_view digits) {
   const std::size_t exponent = digits.find_first_of("eE");
   const std::string_view mantissa = digits.substr(0, exponent);
   if (mantissa.find_first_of("123456789") == std::string_view::npos) return false;
   const std::string text(digits);
   return std::strtod(text.c_str(), nullptr) == 0;
 }
+
 static Stray StrayOperator(std::string_view text) {
   std::vector<char> call{0};  // per parenthesis depth: whether a function's call opened it
   std::string_view last_word;  // the word just before, if nothing came between
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      std::size_t j = i;
-      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
+      const std::size_t j = NameEnd(text, i);
       last_word = text.substr(i, j - i);
       i = j;
       continue;
     }
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
-      std::size_t j = i + 1;
-      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '.' ||
-                                 ((text[j] == '+' || text[j] == '-') && (text[j - 1] == 'e' || text[j - 1] == 'E'))))
-        ++j;
+      const std::size_t j = NumberEnd(text, i);
       if (Underflows(text.substr(i, j - i))) return {i, Stray::Kind::kUnderflow};
       last_word = {};
       i = j;

@@ -135,8 +135,8 @@ class Reader {
   void MarkWrittenSlots();
   // Both stages lie inside one repeat block, so that a later one's earlier rounds come first.
   bool SameRepeat(int a, int b) const;
-  // Whether stage `stage` lies in a repeat block whose loop variable has slot `slot`.
-  bool InLoopOf(int stage, int slot) const;
+  // Whether repeat block `repeat` (or -1: none) or a block around it loops over slot `slot`.
+  bool LoopEncloses(int repeat, int slot) const;
   // That `what` reads loop variable `slot` outside its block, and what to write instead.
   std::string LoopOutsideMessage(const std::string& what, int slot) const;
   // Formulas evaluated when a stage is reached (its condition, actions, probabilities and

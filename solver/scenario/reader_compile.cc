@@ -451,8 +451,8 @@ void Reader::MarkWrittenSlots() {
     if (written[s]) impl_.written_slots.push_back(static_cast<int>(s));
 }
 
-bool Reader::InLoopOf(int stage, int slot) const {
-  for (int r = impl_.stages[stage].repeat_index; r >= 0; r = impl_.repeats[r].parent_repeat)
+bool Reader::LoopEncloses(int repeat, int slot) const {
+  for (int r = repeat; r >= 0; r = impl_.repeats[r].parent_repeat)
     if (impl_.repeats[r].var_slot == slot) return true;
   return false;
 }
@@ -535,7 +535,7 @@ void Reader::CheckReadOrder() {
           thing += " (there it is 0, not yet computed)";
         }
       } else if (impl_.symbol_kinds[s] == SymbolKind::kLoop) {
-        if (InLoopOf(at, slot)) continue;
+        if (LoopEncloses(impl_.stages[at].repeat_index, slot)) continue;
         throw ValidationError(e->where(), LoopOutsideMessage(what, slot));
       } else {
         continue;  // a parameter or a label
@@ -596,10 +596,7 @@ void Reader::CheckReadOrder() {
       if (!f->expr) continue;
       for (int slot : f->expr->used_slots()) {
         if (impl_.symbol_kinds[static_cast<std::size_t>(slot)] != SymbolKind::kLoop) continue;
-        bool enclosing = false;
-        for (int q = def.parent_repeat; q >= 0 && !enclosing; q = impl_.repeats[q].parent_repeat)
-          enclosing = impl_.repeats[q].var_slot == slot;
-        if (!enclosing)
+        if (!LoopEncloses(def.parent_repeat, slot))
           throw ValidationError(f->where, LoopOutsideMessage("the bounds of the repeat block over '" +
                                                                  loop_var_names_[r] + "'",
                                                              slot));
