@@ -172,15 +172,28 @@ struct QreCommand {
     equilibrium::QreFit f =
         equilibrium::FitQre(g, equilibrium::ParseQreCounts(io::ReadWholeFile(fit), fit, g), max_lambda);
     const bool known_se = std::isfinite(f.standard_error);
+    // The fitted profile: the QRE at the fitted lambda, as `parley qre --lambda` gives it.
+    equilibrium::QreTrace one;
+    one.points.emplace_back(f.lambda, f.behavior);
+    one.log_behaviors.push_back(f.log_behavior);
     if (format == "json") {
-      Emit(report::QreFitJson(f).dump(2) + "\n", output);
+      Emit(report::QreFitJson(g, f).dump(2) + "\n", output);
       return 0;
     }
     std::ostringstream out;
     if (format == "csv") {
-      out << "lambda,standard_error,log_likelihood,observations\n"
-          << FormatDouble(f.lambda) << ',' << (known_se ? FormatDouble(f.standard_error) : "") << ','
-          << FormatDouble(f.log_likelihood) << ',' << FormatDouble(f.observations) << '\n';
+      // One row per action of the fitted profile, the fit's figures repeated on each (a tidy
+      // table: one header, one kind of row).
+      const std::string fit_cells = FormatDouble(f.lambda) + ',' + (known_se ? FormatDouble(f.standard_error) : "") +
+                                    ',' + FormatDouble(f.log_likelihood) + ',' + FormatDouble(f.observations);
+      out << "lambda,standard_error,log_likelihood,observations,player,set,set_label,action,probability\n";
+      const std::vector<std::uint32_t> numbers = report::InfosetNumbers(g);
+      for (InfosetId h = 0; h < g.num_infosets(); ++h) {
+        if (g.infoset_player(h) == model::kChancePlayer) continue;
+        for (std::uint32_t a = 0; a < g.num_actions(h); ++a)
+          out << fit_cells << ',' << g.infoset_player(h) + 1 << ',' << numbers[h] << ',' << Csv(g.infoset_label(h))
+              << ',' << Csv(g.action_label(h, a)) << ',' << FormatDouble(f.behavior[index(h, a)]) << '\n';
+      }
       Emit(out.str(), output);
       return 0;
     }
@@ -202,9 +215,6 @@ struct QreCommand {
       out << "): the likelihood still rises there, so the data are as close to equilibrium play as the "
              "search can express (no standard error at an end of the range).\n";
     }
-    equilibrium::QreTrace one;
-    one.points.emplace_back(f.lambda, f.behavior);
-    one.log_behaviors.push_back(f.log_behavior);
     out << Render(g, index, one);
     Emit(out.str(), output);
     return 0;

@@ -153,7 +153,7 @@ py::tuple QreFitJson(const Loaded& in, const std::string& counts, const std::str
     const model::Game& g = *in.game;
     equilibrium::RequirePerfectRecall(g, "the agent quantal response equilibrium");
     equilibrium::QreFit fit = equilibrium::FitQre(g, equilibrium::ParseQreCounts(counts, name, g), max_lambda);
-    fit_text = report::QreFitJson(fit).dump();
+    fit_text = report::QreFitJson(g, fit).dump();
     equilibrium::QreTrace one;
     one.points.emplace_back(fit.lambda, std::move(fit.behavior));
     one.log_behaviors.push_back(std::move(fit.log_behavior));

@@ -120,11 +120,20 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
     if (static_cast<std::size_t>(set) > sets.size())
       fail("player " + cells[0] + " has " + std::to_string(sets.size()) + " information sets, not " + cells[1]);
     InfosetId h = sets[set - 1];
-    std::uint32_t a = game.num_actions(h);
-    for (std::uint32_t b = 0; b < game.num_actions(h); ++b)
-      if (game.action_label(h, b) == cells[2]) a = b;
+    std::uint32_t a = game.num_actions(h), matches = 0;
+    for (std::uint32_t b = game.num_actions(h); b-- > 0;)
+      if (game.action_label(h, b) == cells[2]) {
+        a = b;
+        ++matches;
+      }
     if (a == game.num_actions(h))
       fail("the set " + game.DescribeInfoset(h) + " has no action '" + TruncateForMessage(cells[2]) + "'");
+    // Two actions of the set with this label: the counts could go to either (they went to the
+    // last, silently). The game must tell them apart for its counts to mean anything.
+    if (matches > 1)
+      fail("the set " + game.DescribeInfoset(h) + " has " + std::to_string(matches) + " actions labelled '" +
+           TruncateForMessage(cells[2]) + "', so these counts cannot be assigned to one of them; give its "
+           "actions distinct labels in the game file");
     char* end = nullptr;
     double n = std::strtod(cells[3].c_str(), &end);
     if (cells[3].empty() || *end != '\0' || !std::isfinite(n) || n < 0)

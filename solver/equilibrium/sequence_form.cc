@@ -134,6 +134,9 @@ SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vect
   std::unordered_map<std::uint64_t, std::size_t> entry_of;
   bool first_leaf = true;
   T leaf_sum = 0;
+  // Doubles: the spread of the leaves' sums and the largest payoff, for a test relative to the
+  // payoffs' scale (an absolute one took payoffs near 1e-12 for constant-sum whatever they were).
+  double low_sum = 0, high_sum = 0, largest = 0;
   auto add_leaf = [&](std::uint32_t s1, std::uint32_t s2, const T& prob, const T& u0,
                       const T& u1) {
     if (first_leaf) {
@@ -148,11 +151,13 @@ SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vect
       sf.max_payoff[1] = std::max<T>(sf.max_payoff[1], u1);
       T sum = u0 + u1;
       if constexpr (std::is_same_v<T, double>) {
-        if (std::abs(sum - leaf_sum) > 1e-9 * (1 + std::abs(leaf_sum))) sf.constant_sum = false;
+        low_sum = std::min(low_sum, sum - leaf_sum);
+        high_sum = std::max(high_sum, sum - leaf_sum);
       } else {
         if (sum != leaf_sum) sf.constant_sum = false;
       }
     }
+    if constexpr (std::is_same_v<T, double>) largest = std::max({largest, std::abs(u0), std::abs(u1)});
     if (prob == 0) return;
     std::uint64_t key = (static_cast<std::uint64_t>(s1) << 32) | s2;
     auto [it, fresh] = entry_of.emplace(key, sf.entries.size());
@@ -213,6 +218,8 @@ SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vect
       }
     }
   }
+  // Constant-sum within rounding: the sums spread by at most 1e-9 of the largest payoff.
+  if constexpr (std::is_same_v<T, double>) sf.constant_sum = high_sum - low_sum <= 1e-9 * largest;
   return sf;
 }
 

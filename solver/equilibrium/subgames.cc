@@ -368,12 +368,16 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       eq = SolveWith<Rational>(game, options, roots, count);
     } catch (const UnsupportedError& e) {
       if (options.exact || !e.node()) throw;
-      // Exact arithmetic was not asked for: say why it was tried, and why it cannot help.
-      ThrowAtNode<LimitError>(*e.node(), why_exact + ", more than the " + Gain(options.tolerance) +
-                                             " allowed; exact arithmetic would settle it, but it solves " +
-                                             SubgameName(game, *e.node()) +
-                                             " only with two players, and the game has " +
-                                             std::to_string(game.num_players()));
+      // Exact arithmetic was not asked for: say why it was tried, and why it cannot help (three
+      // or more players; or a method that does not apply to the game as written exactly, such
+      // as --method lp on a game constant-sum only to within rounding).
+      const std::string why_not = game.num_players() == 2
+                                      ? "exact arithmetic cannot settle it: " + e.message()
+                                      : "exact arithmetic would settle it, but it solves " +
+                                            SubgameName(game, *e.node()) +
+                                            " only with two players, and the game has " +
+                                            std::to_string(game.num_players());
+      ThrowAtNode<LimitError>(*e.node(), why_exact + ", more than the " + Gain(options.tolerance) + " allowed; " + why_not);
     } catch (const LimitError& e) {
       LimitError again(options.exact
                            ? std::string(e.what()) + " (without --exact, floating point goes further)"

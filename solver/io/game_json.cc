@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -77,8 +79,23 @@ class JsonGameReader {
     // Integers through their text, so that one past 2^63 is read exactly, not wrapped.
     if (j.is_number_integer() && Number::Parse(j.dump(), &x)) return x;
     if (j.is_number()) return Number(j.get<double>());
-    if (j.is_string() && Number::Parse(j.get<std::string>(), &x)) return x;
-    Fail(where, "expected a number such as 3, \"-1/2\" or \"0.25\", found " + j.dump());
+    if (j.is_string() && Number::Parse(j.get<std::string>(), &x)) {
+      if (std::string problem = DoubleRangeProblem(x); !problem.empty())
+        Fail(where, "the number " + TruncateForMessage(j.dump(), 40) + " " + problem);
+      return x;
+    }
+    Fail(where, "expected a number such as 3, \"-1/2\" or \"0.25\", found " + TruncateForMessage(j.dump(), 40));
+  }
+
+  // The string under `key` of `object`, or `fallback` when there is none; anything but a
+  // string there is refused at its place.
+  std::string StringField(const json& object, const char* key, const std::string& where,
+                          std::string fallback = {}) const {
+    if (!object.contains(key)) return fallback;
+    const json& value = object[key];
+    if (!value.is_string())
+      Fail(where.empty() ? key : where + "." + key, std::string("expected a string (in quotes), found ") + TruncateForMessage(value.dump(), 40));
+    return value.get<std::string>();
   }
 
   model::GamePtr Read(const json& doc, const ReadOptions& options) {
@@ -93,19 +110,22 @@ class JsonGameReader {
     }
     model::GameBuilder b(players);
     b.SetMaxNodes(options.max_nodes);
-    if (doc.contains("title")) b.SetTitle(doc["title"].get<std::string>());
-    if (doc.contains("comment")) b.SetComment(doc["comment"].get<std::string>());
+    if (doc.contains("title")) b.SetTitle(StringField(doc, "title", ""));
+    if (doc.contains("comment")) b.SetComment(StringField(doc, "comment", ""));
     std::vector<model::InfosetId> sets;
     const json& infosets = doc.value("infosets", json::array());
     for (std::size_t i = 0; i < infosets.size(); ++i) {
       const json& h = infosets[i];
       std::string where = "infosets[" + std::to_string(i) + "]";
-      if (!h.is_object() || !h.contains("actions") || !h["actions"].is_array())
+      if (!h.is_object() || !h.contains("actions"))
         Fail(where, "an information set needs \"player\" and \"actions\"");
+      if (!h["actions"].is_array())
+        Fail(where + ".actions", "expected a list of action labels such as [\"L\", \"R\"], found " +
+                                     TruncateForMessage(h["actions"].dump(), 40));
       CheckKeys(h, where, {"player", "label", "actions", "probabilities"});
       std::vector<std::string> actions;
       for (const auto& a : h["actions"]) actions.push_back(a.is_string() ? a.get<std::string>() : a.dump());
-      std::string label = h.value("label", std::string());
+      std::string label = StringField(h, "label", where);
       const json& player = h.value("player", json());
       try {
         if (player.is_string() && player.get<std::string>() == "chance") {
@@ -136,7 +156,7 @@ class JsonGameReader {
       for (std::size_t k = 0; k < o["payoffs"].size(); ++k)
         pay.push_back(ToNumber(o["payoffs"][k], where + ".payoffs[" + std::to_string(k) + "]"));
       try {
-        outcomes.push_back(b.AddOutcome(o.value("label", std::string()), pay));
+        outcomes.push_back(b.AddOutcome(StringField(o, "label", where), pay));
       } catch (const ValidationError& e) {
         Fail(where, e.message());
       }
@@ -167,7 +187,7 @@ class JsonGameReader {
           Fail(where + ".outcome", "no such outcome (outcomes are numbered from 0)");
         outcome = outcomes[node["outcome"].get<std::size_t>()];
       }
-      std::string label = node.value("label", std::string());
+      std::string label = StringField(node, "label", where);
       try {
         if (node.contains("infoset")) {
           if (!node["infoset"].is_number_unsigned() || node["infoset"].get<std::size_t>() >= sets.size())
@@ -200,8 +220,9 @@ class JsonGameReader {
 
 // JSON integers beyond 64 bits: the parser holds them as doubles, which would lose their last
 // digits where the format promises integers exactly. Refused where the file writes one (a
-// string keeps any number exact).
-void RefuseWideIntegers(std::string_view text, const std::string& file_name) {
+// string keeps any number exact). Likewise a number that is not 0 but that a double holds as
+// 0 (1e-400): the parser reads it as 0 without a word.
+void RefuseInexactNumbers(std::string_view text, const std::string& file_name) {
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
@@ -233,6 +254,18 @@ void RefuseWideIntegers(std::string_view text, const std::string& file_name) {
     while (j < text.size() && (digit(text[j]) || text[j] == '.' || text[j] == 'e' || text[j] == 'E' ||
                                text[j] == '+' || text[j] == '-'))
       ++j;
+    if (!integer) {
+      const std::string number(text.substr(i, j - i));
+      const std::string_view mantissa = std::string_view(number).substr(0, number.find_first_of("eE"));
+      const double value = std::strtod(number.c_str(), nullptr);
+      if (mantissa.find_first_of("123456789") != std::string_view::npos && value == 0)
+        throw ParseError(LocationOfByte(text, file_name, i),
+                         "the number " + TruncateForMessage(number, 40) +
+                             " is too small to compute with (it would be 0); write 0 if 0 is meant");
+      if (std::fpclassify(value) == FP_SUBNORMAL)
+        throw ParseError(LocationOfByte(text, file_name, i),
+                         "the number " + TruncateForMessage(number, 40) + " " + DoubleRangeProblem(Number(value)));
+    }
     i = j - 1;
   }
 }
@@ -319,7 +352,7 @@ model::GamePtr ReadGameJson(std::string_view text, const std::string& file_name,
                      "the number " + (number.empty() ? std::string("here") : number) +
                          " is beyond the range of a double (magnitude at most about 1.8e308)");
   }
-  RefuseWideIntegers(text, file_name);
+  RefuseInexactNumbers(text, file_name);
   RefuseDuplicateKeys(text, file_name);
   try {
     return JsonGameReader(file_name).Read(doc, options);

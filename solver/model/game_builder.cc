@@ -54,6 +54,17 @@ void FreeZeroed(void* memory, std::size_t bytes) noexcept {
 
 }  // namespace detail
 
+namespace {
+
+// A number as a message quotes it: 1e400 written out has 401 digits.
+std::string ShortNumberText(const Number& x) {
+  std::string text = x.ToString();
+  if (text.size() > 40) text = text.substr(0, 16) + "... (" + std::to_string(text.size()) + " characters)";
+  return text;
+}
+
+}  // namespace
+
 GameBuilder::GameBuilder(std::vector<std::string> players) : players_(std::move(players)) {
   if (players_.empty()) throw ValidationError("a game needs at least one player");
   // A player without a name (Gambit files allow "") is "Player k", as Gambit shows it: an
@@ -199,6 +210,9 @@ InfosetId GameBuilder::AddChanceInfoset(LabelId label, std::span<const LabelId> 
     throw ValidationError("a chance move has " + std::to_string(actions.size()) +
                           " actions but " + std::to_string(probabilities.size()) +
                           " probabilities");
+  for (const Number& p : probabilities)
+    if (std::string problem = DoubleRangeProblem(p); !problem.empty())
+      throw ValidationError("the chance probability " + ShortNumberText(p) + " " + problem);
   InfosetId id = static_cast<InfosetId>(infosets_.size());
   infosets_.push_back({kChancePlayer, label, static_cast<std::uint32_t>(action_labels_.size()),
                        static_cast<std::uint32_t>(actions.size()),
@@ -216,10 +230,8 @@ OutcomeId GameBuilder::AddOutcome(std::string_view label, std::span<const Number
   OutcomeId id = static_cast<OutcomeId>(outcome_labels_.size());
   outcome_labels_.push_back(StoreLabel(label));
   for (const Number& x : payoffs)
-    if (!std::isfinite(x.ToDouble())) {
-      std::string text = x.ToString();  // 1e400 written out has 401 digits
-      if (text.size() > 40) text = text.substr(0, 16) + "... (" + std::to_string(text.size()) + " characters)";
-      throw ValidationError("a payoff is beyond the range of a double (magnitude at most about 1.8e308): " + text);
+    if (std::string problem = DoubleRangeProblem(x); !problem.empty()) {
+      throw ValidationError("the payoff " + ShortNumberText(x) + " " + problem);
     }
   for (const Number& x : payoffs) {
     if (!x.DoubleIsExact())

@@ -394,6 +394,17 @@ std::vector<std::string> ChanceProbabilityTexts(const std::vector<Rational>& exa
   return out;
 }
 
+std::string DoubleRangeProblem(const Number& x) {
+  const double d = x.ToDouble();
+  if (!std::isfinite(d)) return "is beyond the range of a double (magnitude at most about 1.8e308)";
+  if (d == 0 && !x.DoubleIsExact() && x.ToRational() != 0)
+    return "is too small to compute with (it would be 0); write 0 if 0 is meant";
+  if (std::fpclassify(d) == FP_SUBNORMAL)
+    return "is too small to compute with (below about 2.2e-308 a double keeps only some of its digits); "
+           "write 0 if 0 is meant, or scale the numbers up";
+  return {};
+}
+
 Rational ExactRational(double value) {
   PARLEY_CHECK(std::isfinite(value));
   return Rational(value);

@@ -90,5 +90,12 @@ Rational ExactRational(double value);
 // double. GMP's own mpq_class::get_d() truncates toward zero, so 1/5 would become
 // 0.19999999999999998 instead of 0.2.
 double ToDouble(const Rational& value);
+// Why a number read from a game file cannot be computed with in doubles, as the end of a
+// sentence about it: "is beyond the range of a double (...)" when its magnitude exceeds the
+// largest double; "is too small to compute with (it would be 0); ..." when it is not 0 but its
+// nearest double is (1e-400), and likewise when that double is subnormal (1e-320: below about
+// 2.2e-308 a double keeps only some of the digits, and the LP solver cannot scale it); empty
+// when it fits.
+std::string DoubleRangeProblem(const Number& x);
 
 }  // namespace parley

@@ -38,7 +38,7 @@ nlohmann::ordered_json QreTraceJson(const model::Game& game, const equilibrium::
   return j;
 }
 
-nlohmann::ordered_json QreFitJson(const equilibrium::QreFit& fit) {
+nlohmann::ordered_json QreFitJson(const model::Game& game, const equilibrium::QreFit& fit) {
   nlohmann::ordered_json j;
   j["lambda"] = fit.lambda;
   j["standard_error"] = std::isfinite(fit.standard_error) ? nlohmann::ordered_json(fit.standard_error)
@@ -48,6 +48,10 @@ nlohmann::ordered_json QreFitJson(const equilibrium::QreFit& fit) {
   j["at_zero"] = fit.at_zero;
   j["at_search_limit"] = fit.at_search_limit;
   j["search_limit"] = fit.search_limit;
+  equilibrium::QreTrace one;
+  one.points.emplace_back(fit.lambda, fit.behavior);
+  one.log_behaviors.push_back(fit.log_behavior);
+  j["profile"] = std::move(QreTraceJson(game, one)["points"][0]["profile"]);
   return j;
 }
 

@@ -32,9 +32,41 @@ t "" 2 "o" { 4e-13 1e-13 }
   }
 
   TEST_CASE("exact arithmetic without --exact: fractions, \"exact\": true, no note naming --exact") {
-    // Matching pennies in units of 1e-20: the floating-point answer's deviation gain (2e-20)
-    // is the size of the payoffs, so the solver recomputes in exact arithmetic by itself. The
-    // numbers are stated (1/10^20), so its results are exact: 1/2 each, value 0.
+    // A 2x2 game of hidden moves paying 10^15 and 10^15 + 1 to A (B: 0, 5 after L; 3, 0 after
+    // R): a double holds both, but the floating-point answer's deviation gain (1) is what the
+    // rounding of payoffs this large can make, so the solver recomputes in exact arithmetic by
+    // itself. Exactly: B's l makes A indifferent, (10^15 + 1) q + 10^15 (1 - q) =
+    // 10^15 q + (10^15 + 1)(1 - q), so q = 1/2; A's L makes B indifferent, 5 p' = 3 (1 - p')
+    // with p' = P(L), so P(L) = 3/8; A's payoff 10^15 + 1/2 = 2000000000000001/2.
+    std::string path = WriteTempFile("near_1e15.efg", R"(EFG 2 R "near" { "A" "B" }
+p "" 1 1 "s" { "L" "R" } 0
+p "" 2 1 "t" { "l" "r" } 0
+t "" 1 "o" { 1000000000000001 0 }
+t "" 2 "p" { 1000000000000000 5 }
+p "" 2 1 "t" { "l" "r" } 0
+t "" 3 "q" { 1000000000000000 3 }
+t "" 4 "r" { 1000000000000001 0 }
+)");
+    auto text = RunParley("solve '" + path + "'");
+    REQUIRE(text.exit_code == 0);
+    CHECK(Has(text.out, "recomputed in exact rational arithmetic\n"));
+    CHECK_FALSE(Has(text.out, "--exact"));
+    CHECK(Has(text.out, "  * A at [s]: L 3/8, R 5/8\n"));
+    CHECK(Has(text.out, "  * B at [t]: l 1/2, r 1/2\n"));
+    CHECK(Has(text.out, "    0.1875  A L, B l  (1000000000000001, 0)\n"));
+    auto json = nlohmann::json::parse(RunParley("solve '" + path + "' --format json").out);
+    CHECK(json["exact"] == true);
+    CHECK(json["equilibria"][0]["payoffs"] == nlohmann::json({"2000000000000001/2", "15/8"}));
+    CHECK(json["equilibria"][0]["behavior"][0]["actions"][0]["probability"] == "3/8");
+    CHECK(json["equilibria"][0]["behavior"][1]["actions"][0]["probability"] == "1/2");
+    for (const auto& note : json["notes"]) CHECK_FALSE(Has(note.get<std::string>(), "--exact"));
+  }
+
+  TEST_CASE("matching pennies in units of 1e-20: the LP sees its payoffs scaled, and answers in floating point") {
+    // The LP solvers' tolerances are absolute (GLPK's 1e-7 on bounds and reduced costs): on
+    // payoffs of 1e-20 its answer failed verification and exact arithmetic took over. The
+    // sequence form now reaches the LP multiplied by 2^66 (exactly), and the LP's answer,
+    // 1/2 each (the closed form of matching pennies at any positive scale), is verified.
     std::string path = WriteTempFile("pennies_1e20.efg", R"(EFG 2 R "pennies" { "A" "B" }
 p "" 1 1 "s" { "L" "R" } 0
 p "" 2 1 "t" { "l" "r" } 0
@@ -44,17 +76,13 @@ p "" 2 1 "t" { "l" "r" } 0
 t "" 3 "q" { -1/100000000000000000000 1/100000000000000000000 }
 t "" 4 "r" { 1/100000000000000000000 -1/100000000000000000000 }
 )");
-    auto text = RunParley("solve '" + path + "'");
-    REQUIRE(text.exit_code == 0);
-    CHECK(Has(text.out, "recomputed in exact rational arithmetic\n"));
-    CHECK_FALSE(Has(text.out, "--exact"));
-    CHECK(Has(text.out, "  * A at [s]: L 1/2, R 1/2\n"));
-    CHECK(Has(text.out, "    0.25  A L, B l  (1e-20, -1e-20)\n"));
     auto json = nlohmann::json::parse(RunParley("solve '" + path + "' --format json").out);
-    CHECK(json["exact"] == true);
-    CHECK(json["equilibria"][0]["payoffs"] == nlohmann::json({"0", "0"}));
-    CHECK(json["equilibria"][0]["behavior"][1]["actions"][0]["probability"] == "1/2");
-    for (const auto& note : json["notes"]) CHECK_FALSE(Has(note.get<std::string>(), "--exact"));
+    CHECK(json["exact"] == false);
+    CHECK(json["notes"].empty());
+    CHECK(json["method"].get<std::string>().find("sequence-form LP") != std::string::npos);
+    CHECK(json["equilibria"][0]["behavior"][0]["actions"][0]["probability"] == 0.5);
+    CHECK(json["equilibria"][0]["behavior"][1]["actions"][0]["probability"] == 0.5);
+    CHECK(json["equilibria"][0]["max_gain"] == 0);
   }
 
   TEST_CASE("exact JSON: beliefs, path probabilities and path payoffs are fractions too") {

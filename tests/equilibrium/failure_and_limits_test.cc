@@ -17,6 +17,7 @@
 #include "solver/io/files.h"
 #include "solver/equilibrium/verify.h"
 #include "solver/model/error.h"
+#include "solver/model/game_builder.h"
 #include "solver/report/solution.h"
 #include "tests/test_util.h"
 
@@ -104,6 +105,73 @@ TEST_SUITE("equilibrium.failure") {
     const Rational expected(2, mpz_class("1000000000000000000000000000003"));
     CHECK(s.equilibria[0].exact_behavior[index(game->infoset(0), 0)] == expected);
     CHECK(s.equilibria[0].exact_behavior[index(game->infoset(1), 0)] == expected);
+  }
+
+  TEST_CASE("payoffs far below 1, subnormal ones too, reach the LP scaled, and it solves them") {
+    // Matching pennies paying +-u (computed payoffs, as a scenario's formulas give): each
+    // player mixes 1/2, 1/2 whatever u > 0 is. With u = 1e-320 (subnormal) GLPK's scaling
+    // aborted the process; the sequence form now reaches it multiplied by a power of two
+    // that brings the largest payoff near 1 (exactly: u * 2^k loses nothing).
+    for (double u : {1e-320, 1e-300, 1e-30, 1e30, 1e300}) {
+      CAPTURE(u);
+      model::GameBuilder b({"A", "B"});
+      const std::vector<std::string> lr = {"L", "R"};
+      model::InfosetId a = b.AddInfoset(0, "a", lr);
+      model::InfosetId h = b.AddInfoset(1, "b", lr);
+      model::NodeId root = b.AddNode(model::kNoNode, a);
+      for (int i = 0; i < 2; ++i) {
+        model::NodeId v = b.AddNode(root, h);
+        for (int j = 0; j < 2; ++j) {
+          const double x = i == j ? u : -u;
+          b.AddTerminal(v, b.AddOutcome(std::vector<double>{x, -x}));
+        }
+      }
+      auto game = b.Build();
+      SubgamePerfectOptions options;
+      options.method = "lp";
+      Solution s = SolveSubgamePerfect(*game, options);
+      REQUIRE(s.equilibria.size() == 1);
+      CHECK(!s.exact);
+      ActionIndex index(*game);
+      CHECK(s.equilibria[0].behavior[index(game->infoset(0), 0)] == doctest::Approx(0.5));
+      CHECK(s.equilibria[0].behavior[index(game->infoset(1), 0)] == doctest::Approx(0.5));
+    }
+  }
+
+  TEST_CASE("whether a game is constant-sum is judged against its payoffs' scale, not against 1") {
+    // Battle of the sexes in units of 1e-12: (2, 1) and (1, 2) on the diagonal, (0, 0) off it.
+    // The sums 3e-12 and 0 differ by less than the old absolute bar of 1e-9, so the game was
+    // taken for constant-sum: the LP's answer failed verification (a gain of 3.3e-13), and
+    // --method lp then said exact arithmetic solves it "only with two players, and the game
+    // has 2". Now it is not constant-sum: auto solves it by Lemke, and lp is refused at once.
+    const std::string text = R"(EFG 2 R "bos" { "A" "B" }
+p "" 1 1 "a" { "L" "R" } 0
+p "" 2 1 "b" { "l" "r" } 0
+t "" 1 "" { 2e-12 1e-12 }
+t "" 2 "" { 0 0 }
+p "" 2 1 "b" { "l" "r" } 0
+t "" 3 "" { 0 0 }
+t "" 4 "" { 1e-12 2e-12 }
+)";
+    auto game = io::ReadEfg(text, "bos.efg");
+    Solution s = SolveSubgamePerfect(*game, {});
+    REQUIRE(s.equilibria.size() == 1);
+    CHECK(!s.exact);
+    CHECK(s.notes.empty());
+    CHECK(s.method.find("Lemke") != std::string::npos);
+    CHECK(s.equilibria[0].max_gain == 0);
+    SubgamePerfectOptions lp;
+    lp.method = "lp";
+    try {
+      SolveSubgamePerfect(*game, lp);
+      FAIL("no error");
+    } catch (const UnsupportedError& e) {
+      CHECK(std::string(e.what()).find("--method lp needs constant-sum subgames") != std::string::npos);
+    }
+    // The same game in units of 1 is no different.
+    std::string ones = text;
+    for (std::size_t at; (at = ones.find("e-12")) != std::string::npos;) ones.erase(at, 4);
+    CHECK(SolveSubgamePerfect(*io::ReadEfg(ones, "bos1.efg"), {}).method == s.method);
   }
 
   TEST_CASE("payoffs in the billions: rounding is not a deviation gain, a small stake's gain still is") {

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -117,6 +118,22 @@ TEST_SUITE("logit") {
       CHECK(f["at_search_limit"] == false);
       CHECK(f["search_limit"].get<double>() == doctest::Approx(delta > 1e5 ? 1e8 / delta : 1000));
     }
+    // The fitted profile comes with the fit, in JSON and CSV as in text: at lambda = ln 3 / delta
+    // A is played with probability 1 / (1 + e^(-ln 3)) = 3/4 (to the fit's accuracy, as lambda above).
+    auto fitted = FitJson(Decision(1) + " --fit " + counts);
+    REQUIRE(fitted["profile"].size() == 1);
+    CHECK(fitted["profile"][0]["player"] == 1);
+    CHECK(fitted["profile"][0]["actions"][0]["label"] == "A");
+    CHECK(fitted["profile"][0]["actions"][0]["probability"].get<double>() == doctest::Approx(0.75).epsilon(1e-6));
+    auto csv = testing::RunParley("qre " + Decision(1) + " --fit " + counts + " --format csv");
+    REQUIRE(csv.exit_code == 0);
+    CHECK(csv.out.rfind("lambda,standard_error,log_likelihood,observations,player,set,set_label,action,probability\n", 0) == 0);
+    for (const auto& [action, p] : {std::pair{"A", 0.75}, std::pair{"B", 0.25}}) {
+      const std::string cells = std::string(",400,1,1,choice,") + action + ",";
+      const std::size_t at = csv.out.find(cells);
+      REQUIRE(at != std::string::npos);
+      CHECK(std::strtod(csv.out.c_str() + at + cells.size(), nullptr) == doctest::Approx(p).epsilon(1e-6));
+    }
     // Only A observed: the likelihood rises with lambda to the end of the range, which with
     // payoffs of 1e7 is the tracer's limit, 10, not --max-lambda; the output says which.
     const std::string all_a = Counts("qre_fit_all_a.csv", "1,1,A,10\n");
@@ -128,6 +145,24 @@ TEST_SUITE("logit") {
     CHECK(text.out.find("The best lambda is at the search limit (the largest lambda the tracer follows, 1e+08 "
                         "divided by the range of the payoffs of the players who choose; --max-lambda 1000 is beyond it)") !=
           std::string::npos);
+  }
+
+  TEST_CASE("qre fit: a label two actions of a set share is refused at the counts' line") {
+    // A set { a a b } paying 1, 0, 0: counts "a 3, b 1" went to the second a (paying 0), and
+    // the fit said lambda 0, where the first a would give e^lambda / 2 = 3, lambda = ln 6.
+    const std::string game = testing::WriteTempFile("qre_fit_twin.efg",
+                                                    "EFG 2 R \"twins\" { \"P1\" }\n"
+                                                    "p \"\" 1 1 \"choice\" { \"a\" \"a\" \"b\" } 0\n"
+                                                    "t \"\" 1 \"\" { 1 }\nt \"\" 2 \"\" { 0 }\nt \"\" 3 \"\" { 0 }\n");
+    auto r = testing::RunParley("qre " + game + " --fit " + Counts("qre_fit_twin.csv", "1,1,b,1\n1,1,a,3\n"));
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("qre_fit_twin.csv:3:1: the set") != std::string::npos);
+    CHECK(r.err.find("has 2 actions labelled 'a', so these counts cannot be assigned to one of them") !=
+          std::string::npos);
+    // b alone is unambiguous: counts for it alone fit (it pays 0, so the best lambda is 0).
+    auto b = FitJson(game + " --fit " + Counts("qre_fit_twin_b.csv", "1,1,b,1\n"));
+    CHECK(b["at_zero"] == true);
   }
 
   TEST_CASE("qre fit: nearly equal counts, a lambda near 0 and its standard error") {

@@ -8,6 +8,7 @@
 #include "solver/io/efg.h"
 #include "solver/io/files.h"
 #include "solver/io/game_json.h"
+#include "solver/io/nfg.h"
 #include "solver/model/error.h"
 #include "tests/test_util.h"
 
@@ -201,6 +202,72 @@ t "" 0
     }
     // Digits inside strings are not numbers.
     CHECK_NOTHROW(ReadGameJson(json("\"123456789012345678901234567890\""), "g.json"));
+  }
+
+  TEST_CASE("numbers a double cannot hold are refused where written: too large, reading as 0, subnormal") {
+    // 1e-400 is not 0, but its double is: the game would be solved with a payoff of 0 and its
+    // answer called verified (B gains 1e-400 by deviating). 1e-320 is subnormal: its double
+    // keeps four digits of it, and GLPK's scaling stopped the process on it.
+    const std::string head = "EFG 2 R \"g\" { \"A\" \"B\" }\n";
+    CHECK(ErrorOf(head + "t \"\" 1 \"o\" { 1 1e-400 }\n") ==
+          "bad.efg:2:16: a payoff '1e-400' is too small to compute with (it would be 0); write 0 if 0 is meant");
+    CHECK(ErrorOf(head + "t \"\" 1 \"o\" { -1e-320 1 }\n") ==
+          "bad.efg:2:14: a payoff '-1e-320' is too small to compute with (below about 2.2e-308 a double keeps only "
+          "some of its digits); write 0 if 0 is meant, or scale the numbers up");
+    CHECK(ErrorOf(head + "t \"\" 1 \"o\" { 1e400 1 }\n") ==
+          "bad.efg:2:14: a payoff '1e400' is beyond the range of a double (magnitude at most about 1.8e308)");
+    CHECK(ErrorOf(head + "c \"\" 1 \"\" { \"h\" 1e-400 \"t\" 1 } 0\nt \"\" 0\nt \"\" 0\n") ==
+          "bad.efg:2:17: the probability of a chance action '1e-400' is too small to compute with (it would be 0); "
+          "write 0 if 0 is meant");
+    // Zero written any way, and the smallest normal double, are numbers like any other.
+    CHECK_NOTHROW(ReadEfg(head + "t \"\" 1 \"o\" { 0e-999 2.3e-308 }\n", "ok.efg"));
+    // The .nfg reader and the JSON reader say the same, at the number.
+    try {
+      ReadNfg("NFG 1 R \"g\" { \"A\" \"B\" } { 1 1 }\n1 1e-400\n", "bad.nfg");
+      FAIL("no error");
+    } catch (const ParseError& e) {
+      CHECK(std::string(e.what()).find("bad.nfg:2:3: the payoff of player 2 in cell 1 '1e-400' is too small") == 0);
+    }
+    auto json = [](const std::string& payoff) {
+      return std::string(R"({"players": ["A"], "outcomes": [{"payoffs": [)") + payoff + R"(]}], "nodes": [{"outcome": 0}]})";
+    };
+    for (const auto& [payoff, message] : std::vector<std::pair<std::string, std::string>>{
+             {"1e-400", "g.json:1:46: the number 1e-400 is too small to compute with (it would be 0); write 0 if 0 is meant"},
+             {"-1e-320", "g.json:1:46: the number -1e-320 is too small to compute with (below about 2.2e-308 a double "
+                         "keeps only some of its digits); write 0 if 0 is meant, or scale the numbers up"},
+             {"\"1e-400\"", "g.json: outcomes[0].payoffs[0]: the number \"1e-400\" is too small to compute with (it "
+                            "would be 0); write 0 if 0 is meant"}}) {
+      CAPTURE(payoff);
+      try {
+        ReadGameJson(json(payoff), "g.json");
+        FAIL("no error");
+      } catch (const ParseError& e) {
+        CHECK(std::string(e.what()) == message);
+      }
+    }
+    CHECK_NOTHROW(ReadGameJson(json("0.0e-999"), "g.json"));
+  }
+
+  TEST_CASE("a JSON game's labels and actions of the wrong type are refused at their place") {
+    auto error = [](const std::string& text) {
+      try {
+        ReadGameJson(text, "g.json");
+      } catch (const ParseError& e) {
+        return std::string(e.what());
+      }
+      return std::string("no error");
+    };
+    const std::string tail = R"(, "outcomes": [{"payoffs": [1]}], "nodes": [{"infoset": 0}, {"outcome": 0}]})";
+    CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "label": 3, "actions": ["x"]}])" + tail) ==
+          "g.json: infosets[0].label: expected a string (in quotes), found 3");
+    CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": "LR"}])" + tail) ==
+          "g.json: infosets[0].actions: expected a list of action labels such as [\"L\", \"R\"], found \"LR\"");
+    CHECK(error(R"({"players": ["A"], "title": 5, "infosets": [{"player": 1, "actions": ["x"]}])" + tail) ==
+          "g.json: title: expected a string (in quotes), found 5");
+    CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}], "outcomes": [{"label": [], "payoffs": [1]}], "nodes": [{"infoset": 0}, {"outcome": 0}]})") ==
+          "g.json: outcomes[0].label: expected a string (in quotes), found []");
+    CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}], "outcomes": [{"payoffs": [1]}], "nodes": [{"infoset": 0, "label": false}, {"outcome": 0}]})") ==
+          "g.json: nodes[0].label: expected a string (in quotes), found false");
   }
 
   TEST_CASE("malformed files get one clear message with file:line:col") {

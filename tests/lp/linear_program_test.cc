@@ -139,6 +139,33 @@ TEST_SUITE("lp") {
     }
   }
 
+  TEST_CASE("a coefficient too small or too large for GLPK's scaling is refused, not handed to it") {
+    // GLPK's automatic scaling takes 1/|a| for a row or column whose only entry is a: for
+    // a = 1e-300 or 1e-320 (subnormal) it reaches a factor that is no double (or 0), and
+    // glp_set_sjj stops the process; likewise a = 1e200.
+    SolveOptions options;
+    options.engine = Engine::kGlpk;
+    for (double a : {1e-320, 1e-300, 1e-130, 1e130, 1e200}) {
+      CAPTURE(a);
+      LinearProgram program(Sense::kMaximize);
+      program.AddColumn(0, kInfinity, 1);
+      program.AddRow(-kInfinity, 1, std::vector<int>{0}, std::vector<double>{a});
+      auto solution = program.Solve(options);
+      CHECK(solution.status == Status::kStopped);
+      CHECK(solution.stopped.find("beyond what the LP solver's scaling takes") != std::string::npos);
+    }
+    // Within the range it solves: max x s.t. a x <= 1 has x = 1 / a.
+    for (double a : {1e-110, 1e-30, 1e30, 1e110}) {
+      CAPTURE(a);
+      LinearProgram program(Sense::kMaximize);
+      program.AddColumn(0, kInfinity, 1);
+      program.AddRow(-kInfinity, 1, std::vector<int>{0}, std::vector<double>{a});
+      auto solved = program.Solve(options);
+      REQUIRE(solved.status == Status::kOptimal);
+      CHECK(solved.primal[0] == doctest::Approx(1 / a));
+    }
+  }
+
   TEST_CASE("a large sparse program loads in bulk") {
     // Transportation-like: n columns x_j in [0, 1], rows x_j + x_{j+1} <= 1, maximise sum x.
     // The optimum is ceil(n/2) (every other column at 1).
