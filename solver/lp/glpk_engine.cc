@@ -229,20 +229,24 @@ LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& optio
 
   // GLPK's automatic scaling divides by a coefficient's magnitude and stops the process when a
   // factor is no double: a lone coefficient below about 1e-165 or above about 1e155 does it
-  // (a subnormal one always). Such a program is refused with a reason instead; the sequence-form
-  // LP scales its payoffs near 1 first, so only a game whose payoffs span more than 120 orders of
-  // magnitude gets here.
+  // (a subnormal one always). Such a program is not scaled: in exact arithmetic that costs
+  // nothing (glp_exact reads the program as given); in floating point, whose tolerances are
+  // absolute, it is refused with a reason instead. The sequence-form LP scales its payoffs
+  // near 1 first, so only a game whose payoffs span more than 120 orders of magnitude gets here.
   constexpr double kSmallest = 0x1p-400, kLargest = 0x1p400;  // about 3.9e-121 and 2.6e120
+  bool scalable = true;
   for (double a : entry_value) {
     const double magnitude = std::abs(a);
-    if (magnitude != 0 && (magnitude < kSmallest || magnitude > kLargest)) {
+    if (magnitude == 0 || (magnitude >= kSmallest && magnitude <= kLargest)) continue;
+    if (!options.exact) {
       return Stopped("the LP has a coefficient of " + FormatSignificant(a, 3) +
                          ", beyond what the LP solver's scaling takes (magnitudes from about 1e-120 to 1e120)",
                      rows, cols);
     }
+    scalable = false;
   }
 
-  if (options.scale) glp_scale_prob(problem, GLP_SF_AUTO);
+  if (options.scale && scalable) glp_scale_prob(problem, GLP_SF_AUTO);
   if (options.algorithm == Algorithm::kInteriorPoint) return InteriorPoint(problem, rows, cols);
   if (options.advanced_basis)
     glp_adv_basis(problem, 0);

@@ -154,6 +154,19 @@ TEST_SUITE("lp") {
       CHECK(solution.status == Status::kStopped);
       CHECK(solution.stopped.find("beyond what the LP solver's scaling takes") != std::string::npos);
     }
+    // In exact arithmetic the program is solved unscaled: max x s.t. a x <= 1 has x = 1 / a
+    // (1e-300 and 1e200 are not the decimals but their doubles; the check is relative).
+    options.exact = true;
+    for (double a : {1e-300, 1e-200, 1e200}) {
+      CAPTURE(a);
+      LinearProgram program(Sense::kMaximize);
+      program.AddColumn(0, kInfinity, 1);
+      program.AddRow(-kInfinity, 1, std::vector<int>{0}, std::vector<double>{a});
+      auto solved = program.Solve(options);
+      REQUIRE(solved.status == Status::kOptimal);
+      CHECK(solved.primal[0] * a == doctest::Approx(1));
+    }
+    options.exact = false;
     // Within the range it solves: max x s.t. a x <= 1 has x = 1 / a.
     for (double a : {1e-110, 1e-30, 1e30, 1e110}) {
       CAPTURE(a);
