@@ -843,7 +843,8 @@ class QreFit(_Record):
 
     @property
     def frame(self):
-        """The fitted profile as the command's CSV rows (lambda, player, set, ...)."""
+        """The fitted profile as rows of ``parley qre --lambda --format csv`` (lambda, player,
+        set, ...) at the fitted lambda."""
         return _frames.qre_frame({"points": [self._point]})
 
     def __repr__(self):

@@ -218,8 +218,15 @@ SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vect
       }
     }
   }
-  // Constant-sum within rounding: the sums spread by at most 1e-9 of the largest payoff.
-  if constexpr (std::is_same_v<T, double>) sf.constant_sum = high_sum - low_sum <= 1e-9 * largest;
+  // Constant-sum within rounding: the sums spread by at most the verification's bar (1e-9 of
+  // the largest payoff, at most 1e-9) plus what rounding can make of payoffs this large (1e-12
+  // of the largest). A payoff of 1e10 on a branch nobody takes widens nothing else: sums that
+  // differ by 2 among payoffs of 2 are not constant-sum beside it. Sums that overflow are not.
+  if constexpr (std::is_same_v<T, double>) {
+    const double spread = high_sum - low_sum;
+    sf.constant_sum = std::isfinite(spread) && std::isfinite(largest) &&
+                      spread <= 1e-9 * std::min(largest, 1.0) + 1e-12 * largest;
+  }
   return sf;
 }
 

@@ -310,20 +310,24 @@ PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double
   const PlayerSequences& p1 = sf.player[0];
   const PlayerSequences& p2 = sf.player[1];
   const int maxer = p2.num_rows() + p1.num_sequences < p1.num_rows() + p2.num_sequences ? 1 : 0;
-  // Payoffs far from 1 (1e-320, 1e100) are scaled by a power of two, exactly, to bring the
-  // largest near 1: the LP solvers' tolerances are absolute, and GLPK's own scaling aborts on a
-  // subnormal coefficient. The plans do not change with the scale (only the game's value does,
-  // which is not read from the LP).
+  // Payoffs far from 1 (1e-15, 1e-320, 1e100) are scaled by a power of two, exactly, to bring
+  // the largest near 1: the LP solvers' tolerances are absolute (matching pennies paying 1e-13
+  // failed verification), and GLPK's own scaling stops the process on extreme coefficients.
+  // Entries then below 2^-400 (a chance probability of 1e-150 times a payoff) are dropped: they
+  // cannot move the plans by anything a double or the LP's tolerances see, and the answer is
+  // verified on the game itself. The plans do not change with the scale (only the game's value
+  // does, which is not read from the LP).
   double largest = 0;
   for (const auto& e : sf.entries) largest = std::max(largest, std::abs(e.a));
   int exponent = 0;
   if (largest > 0) std::frexp(largest, &exponent);
-  const int shift = exponent < -64 || exponent > 64 ? -exponent : 0;
+  const int shift = exponent < -16 || exponent > 64 ? -exponent : 0;
+  const double negligible = std::ldexp(largest, shift - 400);
   std::vector<Triple> payoff[2];  // [p]: the payoff to p, as (p's sequence, other's, value)
   payoff[0].reserve(sf.entries.size());
   payoff[1].reserve(sf.entries.size());
   for (const auto& e : sf.entries) {
-    const double a = std::ldexp(e.a, shift);
+    const double a = std::abs(std::ldexp(e.a, shift)) < negligible ? 0.0 : std::ldexp(e.a, shift);
     payoff[0].push_back({e.s1, e.s2, a});
     payoff[1].push_back({e.s2, e.s1, -a});
   }

@@ -10,7 +10,8 @@
 //    which makes M = [negative payoffs] + [skew-symmetric constraint blocks] copositive; with
 //    the covering vector of ones, Lemke's method then ends at a solution (KMvS 1996, sec. 4;
 //    Cottle, Pang and Stone 1992, thm. 4.4.12).
-//  * SolveSequenceFormLp: the value and optimal realization plans of a constant-sum game by
+//  * SolveSequenceFormLp: optimal realization plans of a constant-sum game (not its value: the
+//    LP sees the payoffs scaled by a power of two when they are far from 1) by
 //    the linear programme of Koller, Megiddo and von Stengel (1994), "Fast algorithms for
 //    finding randomized strategies in game trees", STOC: maximise q_0 over x, q subject to
 //    E x = e, x >= 0, A'x - F'q >= 0, or the mirrored programme with player 2 maximising,

@@ -124,7 +124,13 @@ class JsonGameReader {
                                      TruncateForMessage(h["actions"].dump(), 40));
       CheckKeys(h, where, {"player", "label", "actions", "probabilities"});
       std::vector<std::string> actions;
-      for (const auto& a : h["actions"]) actions.push_back(a.is_string() ? a.get<std::string>() : a.dump());
+      for (std::size_t k = 0; k < h["actions"].size(); ++k) {
+        const json& a = h["actions"][k];
+        if (!a.is_string())
+          Fail(where + ".actions[" + std::to_string(k) + "]",
+               "expected an action label (a string in quotes), found " + TruncateForMessage(a.dump(), 40));
+        actions.push_back(a.get<std::string>());
+      }
       std::string label = StringField(h, "label", where);
       const json& player = h.value("player", json());
       try {

@@ -401,7 +401,7 @@ std::string DoubleRangeProblem(const Number& x) {
     return "is too small to compute with (it would be 0); write 0 if 0 is meant";
   if (std::fpclassify(d) == FP_SUBNORMAL)
     return "is too small to compute with (below about 2.2e-308 a double keeps only some of its digits); "
-           "write 0 if 0 is meant, or scale the numbers up";
+           "write 0 if 0 is meant, or, for payoffs, scale them all up";
   return {};
 }
 

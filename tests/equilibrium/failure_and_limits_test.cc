@@ -107,12 +107,50 @@ TEST_SUITE("equilibrium.failure") {
     CHECK(s.equilibria[0].exact_behavior[index(game->infoset(1), 0)] == expected);
   }
 
+  TEST_CASE("a chance probability of 1e-150 beside payoffs of 1: the LP solves it in floating point") {
+    // Chance picks "rare" (1e-150) or "usual"; the first player sees which, the second does
+    // not, and both branches are matching pennies with (H, h) paying 2. The sequence form's
+    // entries of the rare branch are 1e-150 of the others: beyond what GLPK's scaling takes (it
+    // stops the process below about 1e-165 for a lone coefficient) and what the engine hands
+    // it in floating point (1e-120), so the LP gave up and exact arithmetic took over. Entries
+    // below 2^-400 of the largest are now dropped, and the LP's answer is verified on the
+    // game. In the usual branch the second player's h makes the first indifferent,
+    // 2q - (1 - q) = -q + (1 - q), so q = 2/5; the first player's H likewise, p = 2/5.
+    const std::string text = "EFG 2 R \"rare chance\" { \"P1\" \"P2\" }\n"
+                             "c \"\" 1 \"\" { \"rare\" 1e-150 \"usual\" 0." + std::string(150, '9') + " } 0\n" +
+                             R"(p "" 1 1 "" { "H" "T" } 0
+p "" 2 1 "" { "h" "t" } 0
+t "" 1 "" { 2 -2 }
+t "" 2 "" { -1 1 }
+p "" 2 1 "" { "h" "t" } 0
+t "" 3 "" { -1 1 }
+t "" 4 "" { 1 -1 }
+p "" 1 2 "" { "H" "T" } 0
+p "" 2 1 "" { "h" "t" } 0
+t "" 5 "" { 2 -2 }
+t "" 6 "" { -1 1 }
+p "" 2 1 "" { "h" "t" } 0
+t "" 7 "" { -1 1 }
+t "" 8 "" { 1 -1 }
+)";
+    auto game = io::ReadEfg(text, "rare.efg");
+    SubgamePerfectOptions options;
+    options.method = "lp";
+    Solution s = SolveSubgamePerfect(*game, options);
+    REQUIRE(s.equilibria.size() == 1);
+    CHECK(!s.exact);
+    CHECK(s.notes.empty());
+    ActionIndex index(*game);
+    CHECK(s.equilibria[0].behavior[index(game->infoset(8), 0)] == doctest::Approx(0.4));  // P1 at node 8 ("usual"): H
+    CHECK(s.equilibria[0].behavior[index(game->infoset(2), 0)] == doctest::Approx(0.4));  // P2 at node 2: h
+  }
+
   TEST_CASE("payoffs far below 1, subnormal ones too, reach the LP scaled, and it solves them") {
     // Matching pennies paying +-u (computed payoffs, as a scenario's formulas give): each
     // player mixes 1/2, 1/2 whatever u > 0 is. With u = 1e-320 (subnormal) GLPK's scaling
     // aborted the process; the sequence form now reaches it multiplied by a power of two
     // that brings the largest payoff near 1 (exactly: u * 2^k loses nothing).
-    for (double u : {1e-320, 1e-300, 1e-30, 1e30, 1e300}) {
+    for (double u : {1e-320, 1e-300, 1e-30, 1e-15, 1e-13, 1e30, 1e300}) {
       CAPTURE(u);
       model::GameBuilder b({"A", "B"});
       const std::vector<std::string> lr = {"L", "R"};
@@ -136,6 +174,12 @@ TEST_SUITE("equilibrium.failure") {
       CHECK(s.equilibria[0].behavior[index(game->infoset(0), 0)] == doctest::Approx(0.5));
       CHECK(s.equilibria[0].behavior[index(game->infoset(1), 0)] == doctest::Approx(0.5));
     }
+  }
+
+  // The text with every "e-12" removed: the game in units of 1.
+  std::string ones_free(std::string text) {
+    for (std::size_t at; (at = text.find("e-12")) != std::string::npos;) text.erase(at, 4);
+    return text;
   }
 
   TEST_CASE("whether a game is constant-sum is judged against its payoffs' scale, not against 1") {
@@ -168,6 +212,15 @@ t "" 4 "" { 1e-12 2e-12 }
     } catch (const UnsupportedError& e) {
       CHECK(std::string(e.what()).find("--method lp needs constant-sum subgames") != std::string::npos);
     }
+    // A large payoff elsewhere widens nothing: the same game beside an option for A that pays
+    // (1e10, -1e10) is no more constant-sum (the bar was 1e-9 of the largest payoff, 10 here,
+    // which took sums differing by 3 for equal).
+    std::string beside = ones_free(text);
+    const std::string root_actions = "{ \"L\" \"R\" }";
+    beside.replace(beside.find(root_actions), root_actions.size(), "{ \"L\" \"R\" \"X\" }");
+    beside += "t \"\" 5 \"\" { 10000000000 -10000000000 }\n";
+    auto wide = io::ReadEfg(beside, "bos_beside.efg");
+    CHECK_THROWS_AS(SolveSubgamePerfect(*wide, lp), UnsupportedError);
     // The same game in units of 1 is no different.
     std::string ones = text;
     for (std::size_t at; (at = ones.find("e-12")) != std::string::npos;) ones.erase(at, 4);

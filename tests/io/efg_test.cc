@@ -213,7 +213,7 @@ t "" 0
           "bad.efg:2:16: a payoff '1e-400' is too small to compute with (it would be 0); write 0 if 0 is meant");
     CHECK(ErrorOf(head + "t \"\" 1 \"o\" { -1e-320 1 }\n") ==
           "bad.efg:2:14: a payoff '-1e-320' is too small to compute with (below about 2.2e-308 a double keeps only "
-          "some of its digits); write 0 if 0 is meant, or scale the numbers up");
+          "some of its digits); write 0 if 0 is meant, or, for payoffs, scale them all up");
     CHECK(ErrorOf(head + "t \"\" 1 \"o\" { 1e400 1 }\n") ==
           "bad.efg:2:14: a payoff '1e400' is beyond the range of a double (magnitude at most about 1.8e308)");
     CHECK(ErrorOf(head + "c \"\" 1 \"\" { \"h\" 1e-400 \"t\" 1 } 0\nt \"\" 0\nt \"\" 0\n") ==
@@ -234,7 +234,7 @@ t "" 0
     for (const auto& [payoff, message] : std::vector<std::pair<std::string, std::string>>{
              {"1e-400", "g.json:1:46: the number 1e-400 is too small to compute with (it would be 0); write 0 if 0 is meant"},
              {"-1e-320", "g.json:1:46: the number -1e-320 is too small to compute with (below about 2.2e-308 a double "
-                         "keeps only some of its digits); write 0 if 0 is meant, or scale the numbers up"},
+                         "keeps only some of its digits); write 0 if 0 is meant, or, for payoffs, scale them all up"},
              {"\"1e-400\"", "g.json: outcomes[0].payoffs[0]: the number \"1e-400\" is too small to compute with (it "
                             "would be 0); write 0 if 0 is meant"}}) {
       CAPTURE(payoff);
@@ -262,6 +262,8 @@ t "" 0
           "g.json: infosets[0].label: expected a string (in quotes), found 3");
     CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": "LR"}])" + tail) ==
           "g.json: infosets[0].actions: expected a list of action labels such as [\"L\", \"R\"], found \"LR\"");
+    CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": ["x", {"y": 2}]}])" + tail) ==
+          "g.json: infosets[0].actions[1]: expected an action label (a string in quotes), found {\"y\":2}");
     CHECK(error(R"({"players": ["A"], "title": 5, "infosets": [{"player": 1, "actions": ["x"]}])" + tail) ==
           "g.json: title: expected a string (in quotes), found 5");
     CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}], "outcomes": [{"label": [], "payoffs": [1]}], "nodes": [{"infoset": 0}, {"outcome": 0}]})") ==
