@@ -166,9 +166,7 @@ Number TextScanner::ExpectNumber(std::string_view what) {
   if (t.kind != TokenKind::kNumber || !Number::Parse(t.text, &x))
     Fail(t, "expected " + std::string(what) + " (a number such as 3, -1/2 or 0.25), found " + Describe(t));
   if (std::string problem = DoubleRangeProblem(x); !problem.empty()) {
-    std::string text(t.text);
-    if (text.size() > 40) text = text.substr(0, 16) + "... (" + std::to_string(text.size()) + " characters)";
-    Fail(t, std::string(what) + " '" + text + "' " + problem);
+    Fail(t, std::string(what) + " '" + TruncateForMessage(t.text, 40) + "' " + problem);
   }
   return x;
 }

@@ -54,16 +54,6 @@ void FreeZeroed(void* memory, std::size_t bytes) noexcept {
 
 }  // namespace detail
 
-namespace {
-
-// A number as a message quotes it: 1e400 written out has 401 digits.
-std::string ShortNumberText(const Number& x) {
-  std::string text = x.ToString();
-  if (text.size() > 40) text = text.substr(0, 16) + "... (" + std::to_string(text.size()) + " characters)";
-  return text;
-}
-
-}  // namespace
 
 GameBuilder::GameBuilder(std::vector<std::string> players) : players_(std::move(players)) {
   if (players_.empty()) throw ValidationError("a game needs at least one player");
@@ -212,7 +202,7 @@ InfosetId GameBuilder::AddChanceInfoset(LabelId label, std::span<const LabelId> 
                           " probabilities");
   for (const Number& p : probabilities)
     if (std::string problem = DoubleRangeProblem(p); !problem.empty())
-      throw ValidationError("the chance probability " + ShortNumberText(p) + " " + problem);
+      throw ValidationError("the chance probability " + TruncateForMessage(p.ToString(), 40) + " " + problem);
   InfosetId id = static_cast<InfosetId>(infosets_.size());
   infosets_.push_back({kChancePlayer, label, static_cast<std::uint32_t>(action_labels_.size()),
                        static_cast<std::uint32_t>(actions.size()),
@@ -231,7 +221,7 @@ OutcomeId GameBuilder::AddOutcome(std::string_view label, std::span<const Number
   outcome_labels_.push_back(StoreLabel(label));
   for (const Number& x : payoffs)
     if (std::string problem = DoubleRangeProblem(x); !problem.empty()) {
-      throw ValidationError("the payoff " + ShortNumberText(x) + " " + problem);
+      throw ValidationError("the payoff " + TruncateForMessage(x.ToString(), 40) + " " + problem);
     }
   for (const Number& x : payoffs) {
     if (!x.DoubleIsExact())

@@ -145,12 +145,15 @@ TEST_SUITE("lp") {
     // glp_set_sjj stops the process; likewise a = 1e200.
     SolveOptions options;
     options.engine = Engine::kGlpk;
-    for (double a : {1e-320, 1e-300, 1e-130, 1e130, 1e200}) {
-      CAPTURE(a);
+    auto solve = [&](double a) {  // max x s.t. a x <= 1, x >= 0
       LinearProgram program(Sense::kMaximize);
       program.AddColumn(0, kInfinity, 1);
       program.AddRow(-kInfinity, 1, std::vector<int>{0}, std::vector<double>{a});
-      auto solution = program.Solve(options);
+      return program.Solve(options);
+    };
+    for (double a : {1e-320, 1e-300, 1e-130, 1e130, 1e200}) {
+      CAPTURE(a);
+      auto solution = solve(a);
       CHECK(solution.status == Status::kStopped);
       CHECK(solution.stopped.find("beyond what the LP solver's scaling takes") != std::string::npos);
     }
@@ -159,10 +162,7 @@ TEST_SUITE("lp") {
     options.exact = true;
     for (double a : {1e-300, 1e-200, 1e200}) {
       CAPTURE(a);
-      LinearProgram program(Sense::kMaximize);
-      program.AddColumn(0, kInfinity, 1);
-      program.AddRow(-kInfinity, 1, std::vector<int>{0}, std::vector<double>{a});
-      auto solved = program.Solve(options);
+      auto solved = solve(a);
       REQUIRE(solved.status == Status::kOptimal);
       CHECK(solved.primal[0] * a == doctest::Approx(1));
     }
@@ -170,10 +170,7 @@ TEST_SUITE("lp") {
     // Within the range it solves: max x s.t. a x <= 1 has x = 1 / a.
     for (double a : {1e-110, 1e-30, 1e30, 1e110}) {
       CAPTURE(a);
-      LinearProgram program(Sense::kMaximize);
-      program.AddColumn(0, kInfinity, 1);
-      program.AddRow(-kInfinity, 1, std::vector<int>{0}, std::vector<double>{a});
-      auto solved = program.Solve(options);
+      auto solved = solve(a);
       REQUIRE(solved.status == Status::kOptimal);
       CHECK(solved.primal[0] == doctest::Approx(1 / a));
     }
