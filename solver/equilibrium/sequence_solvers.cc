@@ -327,7 +327,8 @@ PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double
   payoff[0].reserve(sf.entries.size());
   payoff[1].reserve(sf.entries.size());
   for (const auto& e : sf.entries) {
-    const double a = std::abs(std::ldexp(e.a, shift)) < negligible ? 0.0 : std::ldexp(e.a, shift);
+    double a = std::ldexp(e.a, shift);
+    if (std::abs(a) < negligible) a = 0;
     payoff[0].push_back({e.s1, e.s2, a});
     payoff[1].push_back({e.s2, e.s1, -a});
   }

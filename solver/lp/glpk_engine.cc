@@ -232,7 +232,7 @@ LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& optio
   // (a subnormal one always). Such a program is not scaled: in exact arithmetic that costs
   // nothing (glp_exact reads the program as given); in floating point, whose tolerances are
   // absolute, it is refused with a reason instead. The sequence-form LP scales its payoffs
-  // near 1 first, so only a game whose payoffs span more than 120 orders of magnitude gets here.
+  // near 1 and drops entries below 2^-400 of the largest first, so it never gets here.
   constexpr double kSmallest = 0x1p-400, kLargest = 0x1p400;  // about 3.9e-121 and 2.6e120
   bool scalable = true;
   for (double a : entry_value) {
