@@ -20,6 +20,7 @@ packages=(
   chromium-driver     # WebDriver for the explorer's browser test (tests/explorer)
   coinor-clp   # the clp program: Parley runs it as a separate process for large LPs
   dpkg-dev     # dpkg-shlibdeps, for the .deb's dependencies (scripts/check-install.sh)
+  locales      # locale sources: a test reads and writes numbers under a decimal-comma locale
 )
 for arg in "$@"; do
   case "$arg" in

@@ -135,7 +135,7 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
            TruncateForMessage(cells[2]) + "', so these counts cannot be assigned to one of them; give its "
            "actions distinct labels in the game file");
     char* end = nullptr;
-    double n = std::strtod(cells[3].c_str(), &end);
+    double n = ReadDouble(cells[3].c_str(), &end);
     if (cells[3].empty() || *end != '\0' || !std::isfinite(n) || n < 0)
       fail("count must be a number >= 0, not '" + TruncateForMessage(cells[3]) + "'");
     // Beyond 1e15 the sums of counts lose whole units (a double has 53 bits).

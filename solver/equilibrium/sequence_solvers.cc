@@ -238,7 +238,7 @@ struct Triple {
 };
 
 // Sequence-form LPs with fewer sequences than this (both players together) are solved by GLPK
-// even when CLP is asked for (MaxMinLp).
+// when CLP is asked for, unless exactly CLP is (SequenceFormLpEngine).
 constexpr std::uint32_t kSmallSequenceLp = 1000;
 
 lp::LpSolution MaxMinLp(const Game& game, const PlayerSequences& maxer,
@@ -276,11 +276,6 @@ lp::LpSolution MaxMinLp(const Game& game, const PlayerSequences& maxer,
   // CLP's barrier with presolve and a crossover to a vertex: 2.4 s on 21,847 / 10,923
   // sequences where CLP's dual simplex takes 3.1 s and GLPK's primal simplex 12.3 s, and
   // further ahead on larger games (docs/performance.md).
-  // A small program goes to GLPK in process whatever was asked: the `clp` program costs a
-  // process and two files per LP (about 30 ms), where GLPK solves a program of a few hundred
-  // sequences in well under a millisecond; a sweep or Monte Carlo over a small zero-sum game
-  // solves one at every point (300 points of matching pennies took 10 s, now 0.05 s).
-  if (engine == lp::Engine::kClp && n + m < kSmallSequenceLp) engine = lp::Engine::kGlpk;
   lp::SolveOptions options;
   options.engine = engine;
   if (engine == lp::Engine::kClp) {
@@ -302,8 +297,20 @@ double PlanResidual(const Game& game, const PlayerSequences& ps, const std::vect
 
 }  // namespace
 
+lp::Engine SequenceFormLpEngine(const SequenceForm<double>& sf, lp::Engine asked) {
+  // A small program goes to GLPK in process: the `clp` program costs a process and two files
+  // per LP (about 30 ms), where GLPK solves a program of a few hundred sequences in well under
+  // a millisecond; a sweep or Monte Carlo over a small zero-sum game solves one at every point
+  // (300 points of matching pennies took 10 s, then 0.05 s).
+  if (asked == lp::Engine::kClp &&
+      sf.player[0].num_sequences + sf.player[1].num_sequences < kSmallSequenceLp)
+    return lp::Engine::kGlpk;
+  return asked;
+}
+
 PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double>& sf,
-                                     lp::Engine engine) {
+                                     lp::Engine engine, bool exactly_this_engine) {
+  if (!exactly_this_engine) engine = SequenceFormLpEngine(sf, engine);
   // Either player can be the maximizer: the LP has a row per realization-plan equation of the
   // maximizer (its information sets + 1) and one per sequence of the other, so choose the
   // smaller one (at 21,847 / 43,691 sequences it has 43,693 rows instead of 54,615).
@@ -335,6 +342,7 @@ PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double
   const int miner = 1 - maxer;
   std::vector<int> rows;
   PlanPair<double> out;
+  out.engine = engine;
   auto inconclusive = [&](const lp::LpSolution& sol) {
     out.status = SolveStatus::kInconclusive;
     out.failure = "sequence-form LP: " + (sol.status == lp::Status::kStopped ? sol.stopped : lp::ToString(sol.status));

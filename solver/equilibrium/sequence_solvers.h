@@ -41,6 +41,7 @@ struct PlanPair {
   SolveStatus status = SolveStatus::kSolved;
   std::string failure;  // kInconclusive: what went wrong ("sequence-form LCP of ...: ...")
   std::string note;     // the LP engine's note (another engine solved it), for the solution
+  lp::Engine engine = lp::Engine::kGlpk;  // the LP engine asked (SolveSequenceFormLp)
 };
 
 // In doubles: kInconclusive when rounding defeats both the reduced and the split LCP. In
@@ -52,8 +53,14 @@ PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf);
 
 // `engine`: CLP (barrier, crossover and a dual simplex clean-up; several times faster on large
 // games) or GLPK (primal simplex). kInconclusive when the engine ends without an optimum;
-// throws LimitError if the engine gives up (the clp program fails or runs out of time).
+// throws LimitError if the engine gives up (the clp program fails or runs out of time). The
+// program goes to SequenceFormLpEngine(sf, engine), or to `engine` itself when
+// `exactly_this_engine`; PlanPair::engine says which was asked of the LP layer.
 PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double>& sf,
-                                     lp::Engine engine = lp::Engine::kClp);
+                                     lp::Engine engine = lp::Engine::kClp,
+                                     bool exactly_this_engine = false);
+// The engine a sequence-form LP is given when `asked` is asked for: GLPK, in process, for a
+// program of fewer than 1,000 sequences (both players together) when CLP is asked for.
+lp::Engine SequenceFormLpEngine(const SequenceForm<double>& sf, lp::Engine asked);
 
 }  // namespace parley::equilibrium

@@ -82,6 +82,8 @@ std::string RoundingNote(double gain) {
 struct Counters {
   std::size_t bi_nodes = 0, lp_subgames = 0, lemke_subgames = 0, unreached_sets = 0;
   std::size_t lp_engine_switches = 0;  // LPs the first engine gave up on
+  unsigned lp_gave_up = 0;             // EngineBit of each engine that gave up on an LP
+  unsigned lp_engines = 0;             // EngineBit of each engine whose LP answer was taken
   std::size_t pivots = 0;
   std::size_t logit_subgames = 0, logit_steps = 0;
   double logit_lambda = 0;  // largest lambda at which a trace stopped
@@ -90,6 +92,14 @@ struct Counters {
   double gain_beyond_rounding = 0;     // doubles: CheckSubgameGain's of the result
   double gain_rounding = 0;            // and its bound on rounding (gains below it unseen)
 };
+
+unsigned EngineBit(lp::Engine e) { return e == lp::Engine::kClp ? 1u : 2u; }
+lp::Engine Other(lp::Engine e) { return e == lp::Engine::kClp ? lp::Engine::kGlpk : lp::Engine::kClp; }
+// The engines of EngineBit bits, for a note: "CLP", "GLPK", "CLP and GLPK".
+std::string EngineNames(unsigned bits) {
+  if (bits == 3) return "CLP and GLPK";
+  return bits == 1 ? "CLP" : "GLPK";
+}
 
 // Rounding of a value computed in doubles, relative to the sum of the |payoffs| it adds up
 // (about 900 units in the last place: sums along paths of a few hundred moves).
@@ -101,7 +111,8 @@ template <class T>
 Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
                       const std::vector<char>& roots, Counters& count,
                       [[maybe_unused]] lp::Engine lp_engine = lp::Engine::kClp,
-                      [[maybe_unused]] std::string* inconclusive = nullptr) {
+                      [[maybe_unused]] std::string* inconclusive = nullptr,
+                      [[maybe_unused]] bool other_engine = false) {
   const NodeId n = game.num_nodes();
   const int np = game.num_players();
   const double tie_unit = TieUnit(game);
@@ -214,12 +225,16 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
     PlanPair<T> plans;
     if constexpr (std::is_same_v<T, double>) {
       if (use_lp) {
-        plans = SolveSequenceFormLp(game, sf, lp_engine);
+        // `other_engine` (a second opinion): each LP goes to the engine it would not go to.
+        const lp::Engine usual = SequenceFormLpEngine(sf, lp_engine);
+        plans = other_engine ? SolveSequenceFormLp(game, sf, Other(usual), true)
+                             : SolveSequenceFormLp(game, sf, lp_engine);
         if (plans.status != SolveStatus::kSolved) {  // stopped or no optimum: the other engine tries
-          lp::Engine other = lp_engine == lp::Engine::kClp ? lp::Engine::kGlpk : lp::Engine::kClp;
-          plans = SolveSequenceFormLp(game, sf, other);
+          count.lp_gave_up |= EngineBit(plans.engine);
+          plans = SolveSequenceFormLp(game, sf, Other(plans.engine), true);
           ++count.lp_engine_switches;
         }
+        count.lp_engines |= EngineBit(plans.engine);
         if (!plans.note.empty() &&
             std::find(count.lp_notes.begin(), count.lp_notes.end(), plans.note) == count.lp_notes.end())
           count.lp_notes.push_back(plans.note);
@@ -298,23 +313,26 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
   bool soft_exact = false;
   if (!exact) {
     const lp::Engine first = options.lp_engine;
-    const lp::Engine second = first == lp::Engine::kClp ? lp::Engine::kGlpk : lp::Engine::kClp;
-    auto name = [](lp::Engine e) { return e == lp::Engine::kClp ? "CLP" : "GLPK"; };
     std::string failure;  // a subgame's solve was numerically inconclusive
     eq = SolveWith<double>(game, options, roots, count, first, &failure);
     solution.notes.insert(solution.notes.end(), count.lp_notes.begin(), count.lp_notes.end());
+    // The engines are named as they ran: a small LP goes to GLPK when CLP is asked for.
     if (failure.empty() && count.lp_engine_switches > 0)
-      solution.notes.push_back(name(first) + std::string(" gave up on ") +
-                               Plural(count.lp_engine_switches, "LP") + "; " + name(second) +
-                               " solved " + (count.lp_engine_switches == 1 ? "it" : "them"));
+      solution.notes.push_back(
+          (count.lp_gave_up == 3 ? std::string("an LP engine") : EngineNames(count.lp_gave_up)) + " gave up on " +
+          Plural(count.lp_engine_switches, "LP") + "; " +
+          (count.lp_gave_up == 3 ? std::string("the other") : EngineNames(3 - count.lp_gave_up)) + " solved " +
+          (count.lp_engine_switches == 1 ? "it" : "them"));
     if (failure.empty() && count.gain_beyond_rounding > options.tolerance && count.lp_subgames > 0) {
-      // A second opinion from the other LP engine before exact arithmetic (which has no LP
-      // and stops at a much smaller size).
-      solution.notes.push_back("the LP answer (" + std::string(name(first)) +
-                               ") had a deviation gain of " + Gain(eq.max_gain) +
-                               "; re-solved with " + name(second));
+      // A second opinion from the other LP engine, LP by LP, before exact arithmetic (which
+      // has no LP and stops at a much smaller size).
+      const unsigned used = count.lp_engines;
+      const double previous_gain = eq.max_gain;
       count = Counters{};
-      eq = SolveWith<double>(game, options, roots, count, second, &failure);
+      eq = SolveWith<double>(game, options, roots, count, first, &failure, /*other_engine=*/true);
+      solution.notes.push_back("the LP answer (" + EngineNames(used) + ") had a deviation gain of " +
+                               Gain(previous_gain) + "; re-solved with " +
+                               (used == 3 ? std::string("the other engine for each LP") : EngineNames(3 - used)));
     }
     if (!failure.empty())  // Lemke or the LP lost its way in floating point
       why_exact = "floating point failed (" + failure + ")";

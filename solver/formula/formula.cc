@@ -11,6 +11,8 @@
 #include <limits>
 #include <unordered_map>
 
+#include "solver/model/number.h"
+
 namespace parley::formula {
 namespace {
 
@@ -375,7 +377,7 @@ class Compiler {
         if (j < s.size() && (IsNameChar(s[j]) || s[j] == '.')) return false;
         std::string number(s, i, j - i);
         char* end = nullptr;
-        double value = std::strtod(number.c_str(), &end);
+        double value = ReadDouble(number.c_str(), &end);
         if (end != number.c_str() + number.size()) return false;
         AddVal(value);
         i = j;
@@ -1470,7 +1472,7 @@ static bool Underflows(std::string_view digits) {
   const std::string_view mantissa = digits.substr(0, exponent);
   if (mantissa.find_first_of("123456789") == std::string_view::npos) return false;
   const std::string text(digits);
-  return std::strtod(text.c_str(), nullptr) == 0;
+  return ReadDouble(text.c_str()) == 0;
 }
 
 static Stray StrayOperator(std::string_view text) {

@@ -12,6 +12,7 @@
 #include "solver/io/suggest.h"
 #include "solver/model/error.h"
 #include "solver/model/game_builder.h"
+#include "solver/model/number.h"
 
 namespace parley::io {
 
@@ -263,7 +264,7 @@ void RefuseInexactNumbers(std::string_view text, const std::string& file_name) {
     if (!integer) {
       const std::string number(text.substr(i, j - i));
       const std::string_view mantissa = std::string_view(number).substr(0, number.find_first_of("eE"));
-      const double value = std::strtod(number.c_str(), nullptr);
+      const double value = ReadDouble(number.c_str());
       if (mantissa.find_first_of("123456789") != std::string_view::npos && value == 0)
         throw ParseError(LocationOfByte(text, file_name, i),
                          "the number " + TruncateForMessage(number, 40) +

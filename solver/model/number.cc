@@ -4,9 +4,12 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
+#include <clocale>
+#include <cstdlib>
 #include <numeric>
 #include <string>
+
+#include <locale.h>  // newlocale, strtod_l (POSIX and glibc)
 
 #include "solver/model/error.h"
 #include "solver/model/number_text.h"
@@ -269,15 +272,23 @@ void AppendDouble(std::string* out, double value) {
 
 std::string FormatSignificant(double value, int digits) {
   if (std::isnan(value)) return "nan";
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
-  return buffer;
+  char buffer[64];  // %g keeps at most `digits` digits and an exponent of up to 3
+  const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general,
+                                       std::clamp(digits, 1, 40));
+  return ec == std::errc() ? std::string(buffer, ptr) : FormatDouble(value);
 }
 
 std::string FormatFixed(double value, int decimals) {
   char buffer[512];  // %f of the largest double has 309 digits before the point
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
+  const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed,
+                                       std::clamp(decimals, 0, 100));
+  return ec == std::errc() ? std::string(buffer, ptr) : FormatDouble(value);
+}
+
+double ReadDouble(const char* text, char** end) {
+  // One C locale for the process, made on first use (thread-safe static) and never freed.
+  static const locale_t c_locale = newlocale(LC_ALL_MASK, "C", static_cast<locale_t>(nullptr));
+  return strtod_l(text, end, c_locale);
 }
 
 std::string FormatRational(const Rational& value) { return value.get_str(); }

@@ -76,7 +76,9 @@ class Number {
 //    decimals and small fractions as a textbook writes them.)
 //  * drawing: `decimals` digits after the point, for coordinates in SVG: FormatFixed.
 //  * exact: a rational as "p" or "p/q": FormatRational.
-// printf and std::to_chars do all of this; libfmt would add a dependency without a purpose they
+// Every one writes a point, never a comma, whatever locale the host program has set (a Python
+// session after locale.setlocale): std::to_chars does the work, as printf in the C locale.
+// std::to_chars does all of this; libfmt would add a dependency without a purpose they
 // miss (docs/architecture.md).
 std::string FormatDouble(double value);
 // FormatDouble(value) appended to *out (no allocation when *out has the room).
@@ -84,6 +86,11 @@ void AppendDouble(std::string* out, double value);
 std::string FormatSignificant(double value, int digits);
 std::string FormatFixed(double value, int decimals);
 std::string FormatRational(const Rational& value);
+// std::strtod's reading of the NUL-terminated `text` (decimal or hexadecimal, inf, nan; +-inf
+// beyond the largest double, 0 or a subnormal below the smallest), always as in the C locale:
+// strtod itself follows LC_NUMERIC, so in a decimal-comma locale it stops "0.5" at the point.
+// *end (when given) is set as strtod sets it.
+double ReadDouble(const char* text, char** end = nullptr);
 // Converts a double to the rational it holds exactly.
 Rational ExactRational(double value);
 // The double nearest to `value` (ties to even, as IEEE 754 rounds), +-inf beyond the largest

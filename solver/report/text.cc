@@ -21,7 +21,7 @@ std::string FormatValue(double value) {
     // A short decimal when one holds the value (12.1, 0.25) ...
     for (int digits = 1; digits <= 4; ++digits) {
       std::string text = FormatFixed(value, digits);
-      if (std::abs(std::strtod(text.c_str(), nullptr) - value) < tolerance) return text;
+      if (std::abs(ReadDouble(text.c_str()) - value) < tolerance) return text;
     }
     // ... else a fraction with a small denominator (2/3, -4/3), as textbooks write them.
     for (long q = 3; q <= 64; ++q) {

@@ -92,19 +92,44 @@ TEST_SUITE("equilibrium.failure") {
     std::string text = kPennies;
     text.replace(text.find("{ 1 -1 }"), 8, "{ 1e30 -1e30 }");
     auto game = io::ReadEfg(text, "pennies-1e30.efg");
-    // CLP stops on difficulties (the clp program says so, and solver/lp returns the status
-    // kStopped, which the subgame solver takes as the engine giving up); GLPK answers, its answer fails
-    // verification, and exact arithmetic gives the closed form, with a note.
+    // The program is small, so it goes to GLPK although CLP is the default engine; GLPK's
+    // answer fails verification, the second opinion goes to CLP (the clp program, asked for
+    // exactly; it stops on difficulties, or answers no better), and exact arithmetic gives the
+    // closed form, with notes that name the engines as they ran (they once said CLP, then GLPK,
+    // and the second opinion was GLPK's again).
     SubgamePerfectOptions options;
     options.method = "lp";
     Solution s = SolveSubgamePerfect(*game, options);
     REQUIRE(s.equilibria.size() == 1);
     CHECK(s.exact);
     CHECK(s.notes.back().find("recomputed in exact rational arithmetic") != std::string::npos);
+    CHECK(std::find(s.notes.begin(), s.notes.end(),
+                    "the LP answer (GLPK) had a deviation gain of 2; re-solved with CLP") != s.notes.end());
     ActionIndex index(*game);
     const Rational expected(2, mpz_class("1000000000000000000000000000003"));
     CHECK(s.equilibria[0].exact_behavior[index(game->infoset(0), 0)] == expected);
     CHECK(s.equilibria[0].exact_behavior[index(game->infoset(1), 0)] == expected);
+  }
+
+  TEST_CASE("a small sequence-form LP goes to GLPK when CLP is asked for, unless exactly CLP is") {
+    auto game = io::ReadEfg(kPennies, "pennies.efg");
+    std::vector<char> roots(game->num_nodes(), 0);  // nothing cut: leaves keep their payoffs
+    roots[0] = 1;
+    std::vector<std::uint32_t> seq_of(2 * static_cast<std::size_t>(game->num_nodes()));
+    SequenceForm<double> sf =
+        BuildSequenceForm<double>(*game, 0, roots, std::vector<double>(2 * game->num_nodes(), 0.0), seq_of);
+    CHECK(SequenceFormLpEngine(sf, lp::Engine::kClp) == lp::Engine::kGlpk);  // 6 sequences
+    CHECK(SequenceFormLpEngine(sf, lp::Engine::kGlpk) == lp::Engine::kGlpk);
+    PlanPair<double> usual = SolveSequenceFormLp(*game, sf, lp::Engine::kClp);
+    CHECK(usual.engine == lp::Engine::kGlpk);
+    PlanPair<double> clp = SolveSequenceFormLp(*game, sf, lp::Engine::kClp, /*exactly_this_engine=*/true);
+    CHECK(clp.engine == lp::Engine::kClp);
+    // Both answer matching pennies: each player's H (sequence 1) with probability 1/2.
+    for (const PlanPair<double>* plans : {&usual, &clp}) {
+      REQUIRE(plans->status == SolveStatus::kSolved);
+      CHECK(plans->x[1] == doctest::Approx(0.5));
+      CHECK(plans->y[1] == doctest::Approx(0.5));
+    }
   }
 
   TEST_CASE("a chance probability of 1e-150 beside payoffs of 1: the LP solves it in floating point") {
