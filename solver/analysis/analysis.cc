@@ -162,16 +162,19 @@ SweepResult RunSweep(const Model& model, const std::vector<Axis>& axes, const Ru
 
 namespace {
 
-// Names for outcomes met in order: one per key, the words of its first meeting, made distinct
-// where outcomes of other keys read the same (DistinguishOutcomeNames).
+// Names for outcomes met in order: one per key, the words of its first meeting without the
+// remarks on how its agreements were found (OutcomeWords), made distinct where outcomes of
+// other keys read the same (DistinguishOutcomeNames).
 class OutcomeNamer {
  public:
   // The outcome's number, given at its first meeting.
   std::size_t Id(const std::string& key, const std::string& words) {
     auto [it, added] = ids_.emplace(key, names_.size());
-    if (added) names_.push_back(words);
+    if (added) names_.push_back(OutcomeWords(words));
     return it->second;
   }
+  // The words given to Names()'s name `id` by its first meeting (before the " [2]").
+  const std::string& Words(std::size_t id) const { return names_[id]; }
   // The names by number.
   std::vector<std::string> Names() const {
     std::vector<std::string> names = names_;
@@ -415,7 +418,9 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
     if (!done[k]) continue;
     auto [it, inserted] = ids.emplace(obs[k].Identity(), static_cast<std::uint32_t>(result.outcomes.size()));
     if (inserted) {
-      result.outcomes.push_back(obs[k].outcome);
+      // Without the remarks "(KKT point)", "(best found)": they are the sample's, and other
+      // samples of the outcome may have none (the samples keep no words of their own).
+      result.outcomes.push_back(OutcomeWords(obs[k].outcome));
       result.outcome_keys.push_back(obs[k].Identity());
     }
     result.samples.push_back({mine[k], it->second, std::move(obs[k].values)});
@@ -425,7 +430,7 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
   return result;
 }
 
-std::vector<std::string> SweepOutcomeNames(const SweepResult& result) {
+std::vector<std::string> SweepOutcomeNames(const SweepResult& result, bool point_remarks) {
   OutcomeNamer namer;
   std::vector<std::size_t> id_of(result.points.size());
   for (std::size_t i = 0; i < result.points.size(); ++i) {
@@ -433,9 +438,27 @@ std::vector<std::string> SweepOutcomeNames(const SweepResult& result) {
     id_of[i] = namer.Id(o.Identity(), o.outcome);
   }
   const std::vector<std::string> names = namer.Names();
+  // Each row in its own words (the remarks "(KKT point)", "(best found)" are the point's, and
+  // two points of one outcome may differ in them), with its outcome's " [2]" if it has one.
   std::vector<std::string> out(result.points.size());
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = names[id_of[i]];
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = point_remarks
+                 ? result.points[i].observation.outcome + names[id_of[i]].substr(namer.Words(id_of[i]).size())
+                 : names[id_of[i]];
   return out;
+}
+
+std::string OutcomeWords(std::string words) {
+  // A remark ends its step's words: the text's end or " | " (the next step) follows it.
+  for (std::string_view remark : {std::string_view(" (best found)"), std::string_view(" (KKT point)")})
+    for (std::size_t at = words.find(remark); at != std::string::npos; at = words.find(remark, at)) {
+      const std::size_t end = at + remark.size();
+      if (end == words.size() || words.compare(end, 3, " | ") == 0)
+        words.erase(at, remark.size());
+      else
+        at = end;
+    }
+  return words;
 }
 
 void DistinguishOutcomeNames(std::vector<std::string>* outcomes) {

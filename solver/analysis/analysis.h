@@ -45,6 +45,10 @@ bool HasCurrentKeyFormat(std::string_view key);
 // under the same label): the later ones in `outcomes` get " [2]", " [3]", so that every name
 // in a table, a chart or a data frame's categories tells one outcome.
 void DistinguishOutcomeNames(std::vector<std::string>* outcomes);
+// An outcome's words without the remarks " (KKT point)" and " (best found)" that end a
+// bargaining step's words: they say how one point's agreement was found, and another point
+// with the same outcome may have none. Tables name outcomes by these words.
+std::string OutcomeWords(std::string words);
 
 // How a parameter varies in Monte Carlo (the scenario file's `distribution:`).
 using formula::Distribution;
@@ -128,7 +132,10 @@ SweepResult RunSweep(const Model& model, const std::vector<Axis>& axes, const Ru
 // Each point's outcome as tables and charts name it: the words, made distinct where two
 // outcomes that differ in structure read the same (DistinguishOutcomeNames, in the order the
 // points first meet them). The JSON keeps the words and the key, from which this is computed.
-std::vector<std::string> SweepOutcomeNames(const SweepResult& result);
+// With `point_remarks`, each row in its point's own words (with "(KKT point)" or "(best
+// found)" where that point's agreement was found so); without, every row of an outcome named
+// alike, without them (charts, whose regions are outcomes).
+std::vector<std::string> SweepOutcomeNames(const SweepResult& result, bool point_remarks = true);
 
 // ---- Thresholds ----------------------------------------------------------------------
 struct Threshold {

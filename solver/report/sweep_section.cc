@@ -32,7 +32,9 @@ SweepResult SweepFromAnalysis(const analysis::SweepResult& sweep,
   out.parameter = sweep.axes.front().name;
   out.unit = unit;
   out.players = players;
-  const std::vector<std::string> outcomes = analysis::SweepOutcomeNames(sweep);
+  // The chart's regions are outcomes: named alike on every point, without the remarks on
+  // how one point's agreement was found.
+  const std::vector<std::string> outcomes = analysis::SweepOutcomeNames(sweep, /*point_remarks=*/false);
   for (std::size_t i = 0; i < sweep.points.size(); ++i)
     out.points.push_back({sweep.points[i].x.front(), sweep.points[i].observation.values, outcomes[i]});
   for (const analysis::Threshold& t : thresholds) {

@@ -59,6 +59,43 @@ TEST_SUITE("report") {
     CHECK(OutcomeClass("invest high") == "invest high");
   }
 
+  TEST_CASE("a point's remark on how its agreement was found stays with that point's row") {
+    // One outcome (key "deal") whose agreement is a KKT point below u = 0.5 and proven above;
+    // another (key "other", u > 0.9) that reads the same. The rows used to take the words of
+    // the outcome's first point, so every row said "(KKT point)".
+    Model m = Deals();
+    m.make_evaluator = [] {
+      return [](const std::vector<double>& x) {
+        const double u = x[0];
+        if (u > 0.9) return Observation{"A ask | deal: price in between", {0.5}, "other"};
+        return Observation{u < 0.5 ? "A ask | deal: price in between (KKT point)" : "A ask | deal: price in between",
+                           {0.5}, "deal"};
+      };
+    };
+    analysis::Axis axis;
+    axis.name = "u";
+    axis.lo = 0;
+    axis.hi = 1;
+    axis.n = 11;  // 0, 0.1, ..., 1
+    const analysis::SweepResult sweep = analysis::RunSweep(m, {axis}, analysis::RunOptions{});
+    const std::vector<std::string> rows = analysis::SweepOutcomeNames(sweep);
+    REQUIRE(rows.size() == 11);
+    for (int i = 0; i < 5; ++i) CHECK(rows[i] == "A ask | deal: price in between (KKT point)");
+    for (int i = 5; i < 10; ++i) CHECK(rows[i] == "A ask | deal: price in between");
+    CHECK(rows[10] == "A ask | deal: price in between [2]");  // another outcome, read the same
+    CHECK(SweepCsv(sweep).find("0.6,0.5,A ask | deal: price in between\n") != std::string::npos);
+    // A chart's regions are outcomes: one name for all of "deal", without the remark.
+    const std::vector<std::string> regions = analysis::SweepOutcomeNames(sweep, /*point_remarks=*/false);
+    for (int i = 0; i < 10; ++i) CHECK(regions[i] == "A ask | deal: price in between");
+    CHECK(regions[10] == "A ask | deal: price in between [2]");
+    // Monte Carlo keeps no words per sample: the outcome is named without the remark.
+    const analysis::MonteCarloResult mc = analysis::RunMonteCarlo(m, 200, 3, analysis::RunOptions{});
+    for (const std::string& name : mc.outcomes) CHECK(name.find("KKT") == std::string::npos);
+    CHECK(analysis::OutcomeWords("x | a: p in between (best found) | b: q at its minimum (KKT point)") ==
+          "x | a: p in between | b: q at its minimum");
+    CHECK(analysis::OutcomeWords("x | a: (KKT point) kept") == "x | a: (KKT point) kept");  // not a step's end
+  }
+
   TEST_CASE("Monte Carlo classes: a probability of 0.6 within its Wilson interval") {
     // 20,000 samples: the standard error of 0.6 is sqrt(0.6 x 0.4 / 20000) = 0.0035, so the
     // estimate lies within 0.014 (4 standard errors) but for a chance of 1 in 15,000.
