@@ -399,8 +399,28 @@ SourceLocation LocateEfgNode(std::string_view text, const std::string& file_name
   return SourceLocation{file_name, 0, 0};
 }
 
+void RefuseUnreadablePayoffs(const model::Game& game, std::string_view format) {
+  for (OutcomeId o = 0; o < game.num_outcomes(); ++o)
+    for (int p = 0; p < game.num_players(); ++p) {
+      const double x = game.payoff(o, p);
+      if (std::fpclassify(x) != FP_SUBNORMAL) continue;
+      std::string where;
+      for (NodeId v = 0; v < game.num_nodes(); ++v)
+        if (game.outcome(v) == o) {
+          const std::string node = game.DescribeNode(v);  // "after In > Fight", "the root", a label
+          where = (node.starts_with("after ") ? " " : " at ") + node;
+          break;
+        }
+      throw Error("cannot write the game as " + std::string(format) + ": " + game.players()[p] + "'s payoff " +
+                  FormatDouble(x) + where + " is below about 2.2e-308, where a double keeps only some of its "
+                  "digits, and Parley's game readers refuse such a number; scale the payoffs up, or write 0 "
+                  "where 0 is meant");
+    }
+}
+
 void WriteEfg(const model::Game& game, std::ostream& out) {
   using model::NodeKind;
+  RefuseUnreadablePayoffs(game, ".efg");
   out << "EFG 2 R " << Quote(game.title()) << " {";
   for (const auto& p : game.players()) out << ' ' << Quote(p);
   out << " }\n" << Quote(game.comment()) << "\n\n";

@@ -31,6 +31,8 @@ SourceLocation LocateEfgNode(std::string_view text, const std::string& file_name
 // Writes the game as .efg text (information sets numbered per player by appearance, outcomes
 // numbered by first use). Exact numbers are written as integers or fractions; labels are quoted
 // as TextScanner::Quote says, so that ReadEfg gives them back unchanged.
+// Throws Error (nothing written) when a payoff cannot be carried by a game file: one whose
+// double is subnormal (a scenario's computed 1e-320), which the readers refuse.
 void WriteEfg(const model::Game& game, std::ostream& out);
 std::string WriteEfgString(const model::Game& game);
 
@@ -38,5 +40,11 @@ std::string WriteEfgString(const model::Game& game);
 // holds it, or as an exact decimal when their exact values do not sum to 1 (decimals read
 // within the readers' tolerance), so that the file reads back by the same rule.
 std::vector<std::string> ChanceTexts(const model::Game& game, model::InfosetId h);
+
+// Throws Error when a payoff of the game is a number the game readers refuse (a subnormal
+// double, below about 2.2e-308, where a double keeps only some of its digits: a scenario may
+// compute one), naming the payoff and a node that has it; `format` names the file written.
+// The writers call it first, so that Parley never writes a game file it would not read.
+void RefuseUnreadablePayoffs(const model::Game& game, std::string_view format);
 
 }  // namespace parley::io

@@ -369,6 +369,7 @@ model::GamePtr ReadGameJson(std::string_view text, const std::string& file_name,
 }
 
 std::string WriteGameJson(const model::Game& game) {
+  RefuseUnreadablePayoffs(game, "JSON");
   json doc;
   doc["format"] = "parley.game";
   doc["version"] = 1;

@@ -189,6 +189,20 @@ NormalFormGame ReadNfg(std::string_view text, const std::string& file_name,
 }
 
 void WriteNfg(const NormalFormGame& game, std::ostream& out) {
+  // A payoff the reader would refuse (an expected payoff of the reduced form may be subnormal,
+  // or an exact one below any double): refused here, before anything is written.
+  auto refuse = [&](const Number& x) {
+    if (std::string problem = DoubleRangeProblem(x); !problem.empty())
+      throw Error("cannot write the game as .nfg: the payoff " + TruncateForMessage(x.ToString(), 40) + " " +
+                  problem);
+  };
+  if (game.has_outcomes()) {
+    for (const auto& payoffs : game.outcome_payoffs())
+      for (const Number& x : payoffs) refuse(x);
+  } else {
+    for (std::size_t c = 0; c < game.num_cells(); ++c)
+      for (int p = 0; p < game.num_players(); ++p) refuse(game.payoff(c, p));
+  }
   out << "NFG 1 R " << Quote(game.title()) << " {";
   for (const auto& p : game.players()) out << ' ' << Quote(p);
   out << " }\n{\n";

@@ -270,6 +270,33 @@ t "" 1
     CHECK(ReadFile(efg_path) == before);
     CHECK(RunParley("convert " + kEntry + " out.xyz").exit_code == 1);
   }
+
+  TEST_CASE("convert refuses to write a payoff the game readers would refuse, and writes nothing") {
+    // A scenario may pay a subnormal number (a parameter of 1e-320 here); the .efg, JSON and
+    // .nfg readers refuse such numbers, so convert used to write files it could not read back.
+    const std::string scenario = WriteTempFile("subnormal-payoff.yaml",
+                                               "players: [A, B]\n"
+                                               "parameters:\n  u: {value: 1e-320}\n"
+                                               "stages:\n  - name: s\n    player: A\n    actions: [l, r]\n"
+                                               "payoffs:\n  A: if(s == l, u, 0)\n  B: 0\n");
+    for (const char* ext : {"efg", "json", "nfg"}) {
+      CAPTURE(ext);
+      const std::string out = BuildPath(std::string("test-tmp/subnormal-payoff.") + ext);
+      std::filesystem::remove(out);
+      auto r = RunParley("convert '" + scenario + "' '" + out + "'");
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find("cannot write the game as ") != std::string::npos);
+      CHECK(r.err.find("1e-320") != std::string::npos);
+      CHECK(!std::filesystem::exists(out));
+    }
+    // The .efg and JSON messages name the payoff's player and the leaf.
+    auto r = RunParley("convert '" + scenario + "' '" + BuildPath("test-tmp/subnormal-payoff.efg") + "'");
+    CHECK(r.err.find("A's payoff 1e-320 after l is below about 2.2e-308") != std::string::npos);
+    // The same scenario with u = 1e-300 (a normal double) converts and reads back.
+    const std::string efg = BuildPath("test-tmp/normal-payoff.efg");
+    REQUIRE(RunParley("convert '" + scenario + "' '" + efg + "' --set u=1e-300").exit_code == 0);
+    CHECK(RunParley("validate '" + efg + "'").exit_code == 0);
+  }
 }
 
 }  // namespace
