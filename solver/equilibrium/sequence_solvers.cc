@@ -350,6 +350,9 @@ PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double
   };
   lp::LpSolution sol = MaxMinLp(game, sf.player[maxer], sf.player[miner], payoff[maxer], engine, &rows);
   out.note = sol.note;
+  // A note means another engine solved it: GLPK, when CLP was asked for and no `clp` program
+  // could be run.
+  if (!sol.note.empty() && engine == lp::Engine::kClp) out.engine = lp::Engine::kGlpk;
   if (sol.status != lp::Status::kOptimal) return inconclusive(sol);
   std::vector<double> plan[2];
   plan[maxer].assign(sol.primal.begin(), sol.primal.begin() + sf.player[maxer].num_sequences);

@@ -41,7 +41,7 @@ struct PlanPair {
   SolveStatus status = SolveStatus::kSolved;
   std::string failure;  // kInconclusive: what went wrong ("sequence-form LCP of ...: ...")
   std::string note;     // the LP engine's note (another engine solved it), for the solution
-  lp::Engine engine = lp::Engine::kGlpk;  // the LP engine asked (SolveSequenceFormLp)
+  lp::Engine engine = lp::Engine::kGlpk;  // the LP engine that ran (SolveSequenceFormLp)
 };
 
 // In doubles: kInconclusive when rounding defeats both the reduced and the split LCP. In
@@ -55,7 +55,8 @@ PlanPair<T> SolveSequenceFormLemke(const Game& game, const SequenceForm<T>& sf);
 // games) or GLPK (primal simplex). kInconclusive when the engine ends without an optimum;
 // throws LimitError if the engine gives up (the clp program fails or runs out of time). The
 // program goes to SequenceFormLpEngine(sf, engine), or to `engine` itself when
-// `exactly_this_engine`; PlanPair::engine says which was asked of the LP layer.
+// `exactly_this_engine`; PlanPair::engine says which ran (GLPK, with a note, when CLP was
+// asked for and no `clp` program could be run).
 PlanPair<double> SolveSequenceFormLp(const Game& game, const SequenceForm<double>& sf,
                                      lp::Engine engine = lp::Engine::kClp,
                                      bool exactly_this_engine = false);

@@ -330,9 +330,15 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       const double previous_gain = eq.max_gain;
       count = Counters{};
       eq = SolveWith<double>(game, options, roots, count, first, &failure, /*other_engine=*/true);
+      // Named as they ran: GLPK again when no `clp` program could be run (its note says so).
       solution.notes.push_back("the LP answer (" + EngineNames(used) + ") had a deviation gain of " +
                                Gain(previous_gain) + "; re-solved with " +
-                               (used == 3 ? std::string("the other engine for each LP") : EngineNames(3 - used)));
+                               (count.lp_engines == 0   ? std::string("the other engine")
+                                : used == 3             ? std::string("the other engine for each LP")
+                                                        : EngineNames(count.lp_engines)));
+      for (const std::string& note : count.lp_notes)
+        if (std::find(solution.notes.begin(), solution.notes.end(), note) == solution.notes.end())
+          solution.notes.push_back(note);
     }
     if (!failure.empty())  // Lemke or the LP lost its way in floating point
       why_exact = "floating point failed (" + failure + ")";

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -105,6 +106,16 @@ TEST_SUITE("equilibrium.failure") {
     CHECK(s.notes.back().find("recomputed in exact rational arithmetic") != std::string::npos);
     CHECK(std::find(s.notes.begin(), s.notes.end(),
                     "the LP answer (GLPK) had a deviation gain of 2; re-solved with CLP") != s.notes.end());
+    // Without a `clp` program the second opinion is GLPK's again, and the notes say so.
+    ::setenv("PARLEY_CLP", "/nonexistent/clp", 1);
+    Solution without = SolveSubgamePerfect(*game, options);
+    ::unsetenv("PARLEY_CLP");
+    CHECK(without.exact);
+    CHECK(std::find(without.notes.begin(), without.notes.end(),
+                    "the LP answer (GLPK) had a deviation gain of 2; re-solved with GLPK") != without.notes.end());
+    CHECK(std::find_if(without.notes.begin(), without.notes.end(), [](const std::string& note) {
+            return note.starts_with("the clp program (Debian package coinor-clp) was not found");
+          }) != without.notes.end());
     ActionIndex index(*game);
     const Rational expected(2, mpz_class("1000000000000000000000000000003"));
     CHECK(s.equilibria[0].exact_behavior[index(game->infoset(0), 0)] == expected);
