@@ -181,7 +181,7 @@ py::dict SweepColumns(const analysis::SweepResult& r) {
   for (std::size_t i = 0; i < n; ++i) {
     const analysis::Observation& o = r.points[i].observation;
     auto [it, added] = codes.emplace(o.Identity(), static_cast<std::int32_t>(outcomes.size()));
-    if (added) outcomes.push_back(o.outcome);
+    if (added) outcomes.push_back(analysis::OutcomeWords(o.outcome));  // a category: no point's remark
     cp[i] = it->second;
   }
   analysis::DistinguishOutcomeNames(&outcomes);

@@ -1,6 +1,8 @@
 // Helpers shared by the tests: paths of fixtures and running the real binary.
 #pragma once
 
+#include <cstdlib>
+#include <optional>
 #include <string>
 
 namespace parley::testing {
@@ -49,5 +51,26 @@ std::string ReadFile(const std::string& path);
 bool WaitForProcessCpu(int pid, double cpu_seconds, double wall_limit_seconds = 120);
 // Writes text to a fresh file under the build folder and returns its path.
 std::string WriteTempFile(const std::string& name, const std::string& text);
+
+// Sets an environment variable for one scope (the runner may go on to other test cases).
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
 
 }  // namespace parley::testing

@@ -88,6 +88,7 @@ struct Counters {
   std::size_t logit_subgames = 0, logit_steps = 0;
   double logit_lambda = 0;  // largest lambda at which a trace stopped
   std::vector<std::string> lp_notes;  // the LP engines' notes, each once
+  std::vector<unsigned char> lp_tried;  // per node (a subgame's root): EngineBit of each engine its LP went to
   std::vector<double> trace_beliefs;   // per node, the logit traces' beliefs (-1: none)
   double gain_beyond_rounding = 0;     // doubles: CheckSubgameGain's of the result
   double gain_rounding = 0;            // and its bound on rounding (gains below it unseen)
@@ -225,16 +226,41 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
     PlanPair<T> plans;
     if constexpr (std::is_same_v<T, double>) {
       if (use_lp) {
-        // `other_engine` (a second opinion): each LP goes to the engine it would not go to.
-        const lp::Engine usual = SequenceFormLpEngine(sf, lp_engine);
-        plans = other_engine ? SolveSequenceFormLp(game, sf, Other(usual), true)
-                             : SolveSequenceFormLp(game, sf, lp_engine);
-        if (plans.status != SolveStatus::kSolved) {  // stopped or no optimum: the other engine tries
-          count.lp_gave_up |= EngineBit(plans.engine);
-          plans = SolveSequenceFormLp(game, sf, Other(plans.engine), true);
-          ++count.lp_engine_switches;
+        if (count.lp_tried.empty()) count.lp_tried.assign(n, 0);
+        unsigned char& tried = count.lp_tried[r];  // EngineBit of each engine this LP went to
+        // A small program goes to the `clp` program only as a fallback or a second opinion;
+        // there a failure to run it (no temporary folder, no program) is that engine giving
+        // up, as the LP's own failure is, and not the end of the solve.
+        const bool small = SequenceFormLpEngine(sf, lp::Engine::kClp) == lp::Engine::kGlpk;
+        auto attempt = [&](lp::Engine engine, bool exactly) {
+          PlanPair<double> p;
+          try {
+            p = SolveSequenceFormLp(game, sf, engine, exactly);
+          } catch (const LimitError& e) {
+            if (!(exactly && small && engine == lp::Engine::kClp)) throw;
+            p.status = SolveStatus::kInconclusive;
+            p.failure = std::string("sequence-form LP: ") + e.what();
+            p.engine = engine;
+          }
+          tried |= static_cast<unsigned char>(EngineBit(p.engine));
+          return p;
+        };
+        if (!other_engine) {
+          plans = attempt(lp_engine, false);
+          if (plans.status != SolveStatus::kSolved) {  // stopped or no optimum: the other engine tries
+            count.lp_gave_up |= EngineBit(plans.engine);
+            plans = attempt(Other(plans.engine), true);
+            ++count.lp_engine_switches;
+          }
+        } else if (tried != 3) {
+          // A second opinion: the engine this LP has not been to (the first pass kept `tried`).
+          plans = attempt(tried & EngineBit(lp::Engine::kClp) ? lp::Engine::kGlpk : lp::Engine::kClp, true);
+          if (plans.status != SolveStatus::kSolved) count.lp_gave_up |= EngineBit(plans.engine);
+        } else {
+          plans.status = SolveStatus::kInconclusive;
+          plans.failure = "sequence-form LP: both engines have answered " + SubgameName(game, r) + " or given up";
         }
-        count.lp_engines |= EngineBit(plans.engine);
+        if (plans.status == SolveStatus::kSolved) count.lp_engines |= EngineBit(plans.engine);
         if (!plans.note.empty() &&
             std::find(count.lp_notes.begin(), count.lp_notes.end(), plans.note) == count.lp_notes.end())
           count.lp_notes.push_back(plans.note);
@@ -328,14 +354,17 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       // has no LP and stops at a much smaller size).
       const unsigned used = count.lp_engines;
       const double previous_gain = eq.max_gain;
+      std::vector<unsigned char> tried = std::move(count.lp_tried);
       count = Counters{};
+      count.lp_tried = std::move(tried);
       eq = SolveWith<double>(game, options, roots, count, first, &failure, /*other_engine=*/true);
       // Named as they ran: GLPK again when no `clp` program could be run (its note says so).
-      solution.notes.push_back("the LP answer (" + EngineNames(used) + ") had a deviation gain of " +
-                               Gain(previous_gain) + "; re-solved with " +
-                               (count.lp_engines == 0   ? std::string("the other engine")
-                                : used == 3             ? std::string("the other engine for each LP")
-                                                        : EngineNames(count.lp_engines)));
+      solution.notes.push_back(
+          "the LP answer (" + EngineNames(used) + ") had a deviation gain of " + Gain(previous_gain) +
+          (count.lp_engines != 0 ? "; re-solved with " + (used == 3 ? std::string("the other engine for each LP")
+                                                                     : EngineNames(count.lp_engines))
+           : count.lp_gave_up != 0 ? "; " + EngineNames(count.lp_gave_up) + " gave up on it"
+                                   : "; both LP engines had been tried on it"));
       for (const std::string& note : count.lp_notes)
         if (std::find(solution.notes.begin(), solution.notes.end(), note) == solution.notes.end())
           solution.notes.push_back(note);

@@ -288,7 +288,8 @@ std::string FormatFixed(double value, int decimals) {
 double ReadDouble(const char* text, char** end) {
   // One C locale for the process, made on first use (thread-safe static) and never freed.
   static const locale_t c_locale = newlocale(LC_ALL_MASK, "C", static_cast<locale_t>(nullptr));
-  return strtod_l(text, end, c_locale);
+  // (newlocale fails only without memory; strtod then reads in the process's locale, as before.)
+  return c_locale != static_cast<locale_t>(nullptr) ? strtod_l(text, end, c_locale) : std::strtod(text, end);
 }
 
 std::string FormatRational(const Rational& value) { return value.get_str(); }

@@ -17,6 +17,7 @@
 #include "solver/io/efg.h"
 #include "solver/io/files.h"
 #include "solver/equilibrium/verify.h"
+#include "solver/lp/engines.h"
 #include "solver/model/error.h"
 #include "solver/model/game_builder.h"
 #include "solver/report/solution.h"
@@ -104,20 +105,33 @@ TEST_SUITE("equilibrium.failure") {
     REQUIRE(s.equilibria.size() == 1);
     CHECK(s.exact);
     CHECK(s.notes.back().find("recomputed in exact rational arithmetic") != std::string::npos);
-    CHECK(std::find(s.notes.begin(), s.notes.end(),
-                    "the LP answer (GLPK) had a deviation gain of 2; re-solved with CLP") != s.notes.end());
-    // Without a `clp` program the second opinion is GLPK's again, and the notes say so.
-    ::setenv("PARLEY_CLP", "/nonexistent/clp", 1);
-    Solution without = SolveSubgamePerfect(*game, options);
-    ::unsetenv("PARLEY_CLP");
-    CHECK(without.exact);
-    CHECK(std::find(without.notes.begin(), without.notes.end(),
-                    "the LP answer (GLPK) had a deviation gain of 2; re-solved with GLPK") != without.notes.end());
-    CHECK(std::find_if(without.notes.begin(), without.notes.end(), [](const std::string& note) {
-            return note.starts_with("the clp program (Debian package coinor-clp) was not found");
-          }) != without.notes.end());
     ActionIndex index(*game);
     const Rational expected(2, mpz_class("1000000000000000000000000000003"));
+    auto has = [](const Solution& solution, const std::string& note) {
+      return std::find(solution.notes.begin(), solution.notes.end(), note) != solution.notes.end();
+    };
+    if (lp::ClpProgramAvailable())  // else GLPK again, with the note below
+      CHECK(has(s, "the LP answer (GLPK) had a deviation gain of 2; re-solved with CLP"));
+    {
+      // Without a `clp` program the second opinion is GLPK's again, and the notes say so.
+      testing::ScopedEnv no_clp("PARLEY_CLP", "/nonexistent/clp");
+      Solution without = SolveSubgamePerfect(*game, options);
+      CHECK(without.exact);
+      CHECK(has(without, "the LP answer (GLPK) had a deviation gain of 2; re-solved with GLPK"));
+      CHECK(std::find_if(without.notes.begin(), without.notes.end(), [](const std::string& note) {
+              return note.starts_with("the clp program (Debian package coinor-clp) was not found");
+            }) != without.notes.end());
+    }
+    if (lp::ClpProgramAvailable()) {
+      // A `clp` program that cannot be run (no temporary folder for its files) is that engine
+      // giving up on the second opinion, not the end of the solve (it was "Error: cannot
+      // create a temporary folder", exit 1, once small LPs could reach it).
+      testing::ScopedEnv no_tmp("TMPDIR", "/proc");
+      Solution cornered = SolveSubgamePerfect(*game, options);
+      CHECK(cornered.exact);
+      CHECK(has(cornered, "the LP answer (GLPK) had a deviation gain of 2; CLP gave up on it"));
+      CHECK(cornered.equilibria[0].exact_behavior[index(game->infoset(0), 0)] == expected);
+    }
     CHECK(s.equilibria[0].exact_behavior[index(game->infoset(0), 0)] == expected);
     CHECK(s.equilibria[0].exact_behavior[index(game->infoset(1), 0)] == expected);
   }
@@ -134,7 +148,9 @@ TEST_SUITE("equilibrium.failure") {
     PlanPair<double> usual = SolveSequenceFormLp(*game, sf, lp::Engine::kClp);
     CHECK(usual.engine == lp::Engine::kGlpk);
     PlanPair<double> clp = SolveSequenceFormLp(*game, sf, lp::Engine::kClp, /*exactly_this_engine=*/true);
-    CHECK(clp.engine == lp::Engine::kClp);
+    // CLP when the clp program can be run; else GLPK, with the LP layer's note.
+    CHECK(clp.engine == (lp::ClpProgramAvailable() ? lp::Engine::kClp : lp::Engine::kGlpk));
+    CHECK(clp.note.empty() == lp::ClpProgramAvailable());
     // Both answer matching pennies: each player's H (sequence 1) with probability 1/2.
     for (const PlanPair<double>* plans : {&usual, &clp}) {
       REQUIRE(plans->status == SolveStatus::kSolved);

@@ -23,6 +23,7 @@ using parley::lp::LinearProgram;
 using parley::lp::Sense;
 using parley::lp::SolveOptions;
 using parley::lp::Status;
+using parley::testing::ScopedEnv;
 
 namespace {
 
@@ -219,27 +220,6 @@ TEST_SUITE("lp") {
 }
 
 namespace {
-
-// Sets an environment variable for one scope (the runner may go on to other test cases).
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old_)
-      ::setenv(name_, old_->c_str(), 1);
-    else
-      ::unsetenv(name_);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 // A stand-in for the clp program: a shell script that writes `status` as the first line of
 // every -solution file and runs `write_binary` (sh commands, output to stdout) into every

@@ -81,3 +81,23 @@ def test_merge_refuses_what_is_not_a_shard(tmp_path):
     assert str(info.value) == err.strip()[len("error: "):]
     with pytest.raises(ValueError):
         parley.merge([])
+
+
+def test_a_points_remark_is_not_its_outcomes_category(tmp_path):
+    # "(KKT point)" or "(best found)" says how one point's agreement was found; the category
+    # is the outcome, which other points share without it. The categories once kept the
+    # first point's words, so every row of the outcome carried that point's remark.
+    import json
+    _, out, _ = run_cli("sweep", "games/holdup_nash.yaml", "--vary", "power=0.1:0.9:3", "--format", "json")
+    doc = json.loads(out)
+    doc["points"][1]["outcome"] += " (KKT point)"  # as if the middle point's bargain were a KKT point
+    path = tmp_path / "remark.json"
+    path.write_text(json.dumps(doc))
+    frame = parley.merge(path)
+    assert list(frame["outcome"].cat.categories) == [
+        "Supplier low_investment | trade: price in between",
+        "Supplier high_investment | trade: price in between"]
+    # The command's CSV keeps the remark on that row alone.
+    _, csv, _ = run_cli("merge", path, "--format", "csv")
+    rows = csv.strip().splitlines()[1:]
+    assert [row.endswith("(KKT point)") for row in rows] == [False, True, False]
