@@ -484,7 +484,8 @@ bool HasCurrentKeyFormat(std::string_view key) {
           key[kOutcomeKeyTag.size()] == '|');
 }
 
-std::string OutcomeClass(const std::string& outcome) {
+std::string OutcomeClass(const std::string& words) {
+  const std::string outcome = OutcomeWords(words);  // a class has no point's remark
   const std::string bar = " | ";
   std::size_t at = outcome.find(bar);
   std::string out = outcome.substr(0, at);
@@ -500,16 +501,11 @@ std::string OutcomeClass(const std::string& outcome) {
     std::string terms = step.substr(colon + 2);
     out += bar + step.substr(0, colon) + ": " +
            (terms.rfind("no agreement possible", 0) == 0 ? "no agreement" : "agreement");
-    // The moves after the agreement (the last part of the terms, after "; " or ", "), without
-    // the remark on how the agreement was found.
+    // The moves after the agreement (the last part of the terms, after "; " or ", ").
     std::size_t then = terms.find("; then ");
     if (then == std::string::npos) then = terms.find(", then ");
     if (then == std::string::npos) continue;
-    std::string moves = terms.substr(then + 2);
-    for (std::string remark : {" (best found)", " (KKT point)"})
-      if (moves.size() >= remark.size() && moves.compare(moves.size() - remark.size(), remark.size(), remark) == 0)
-        moves.resize(moves.size() - remark.size());
-    out += "; " + moves;
+    out += "; " + terms.substr(then + 2);
   }
   return out;
 }

@@ -77,9 +77,8 @@ class Number {
 //  * drawing: `decimals` digits after the point, for coordinates in SVG: FormatFixed.
 //  * exact: a rational as "p" or "p/q": FormatRational.
 // Every one writes a point, never a comma, whatever locale the host program has set (a Python
-// session after locale.setlocale): std::to_chars does the work, as printf in the C locale.
-// std::to_chars does all of this; libfmt would add a dependency without a purpose they
-// miss (docs/architecture.md).
+// session after locale.setlocale): std::to_chars does the work, as printf in the C locale
+// would. libfmt would add a dependency without a purpose it misses (docs/architecture.md).
 std::string FormatDouble(double value);
 // FormatDouble(value) appended to *out (no allocation when *out has the room).
 void AppendDouble(std::string* out, double value);
