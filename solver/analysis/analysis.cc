@@ -1,6 +1,9 @@
 #include "solver/analysis/analysis.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -59,12 +62,45 @@ double ParseValue(const std::string& text, const std::string& what) {
 double Axis::At(std::size_t i) const {
   if (n == 1 || i == 0) return lo;
   if (i + 1 >= n) return hi;
-  auto decimal = [](double value) {  // the shortest decimal that reads back as `value`
-    Number written;
-    if (Number::Parse(FormatDouble(value), &written)) return written.ToRational();
-    return ExactRational(value);
+  // LO and HI as the shortest decimals that read back as them, kept for the next call on this
+  // thread with the same ends (a sweep asks for every point of its axes).
+  struct Ends {
+    bool set = false;
+    std::uint64_t lo = 0, hi = 0;
+    Rational a, b;
   };
-  const Rational a = decimal(lo), b = decimal(hi);
+  thread_local Ends ends;
+  if (!ends.set || ends.lo != std::bit_cast<std::uint64_t>(lo) || ends.hi != std::bit_cast<std::uint64_t>(hi)) {
+    auto decimal = [](double value) {
+      Number written;
+      if (Number::Parse(FormatDouble(value), &written)) return written.ToRational();
+      return ExactRational(value);
+    };
+    ends.a = decimal(lo);
+    ends.b = decimal(hi);
+    ends.lo = std::bit_cast<std::uint64_t>(lo);
+    ends.hi = std::bit_cast<std::uint64_t>(hi);
+    ends.set = true;
+  }
+  const Rational& a = ends.a;
+  const Rational& b = ends.b;
+  // The point is a + (b - a) i / (n - 1) = N / D with N = pa qb (n - 1) + (pb qa - pa qb) i and
+  // D = qa qb (n - 1) (a = pa / qa, b = pb / qb). When both are integers below 2^53, as for
+  // decimals of a few digits, their quotient in doubles is the correctly rounded value
+  // (ToDouble's own first case, here without building the fraction).
+  const mpz_class &pa = a.get_num(), &qa = a.get_den(), &pb = b.get_num(), &qb = b.get_den();
+  constexpr long kSmall = 1L << 30;  // factors this small keep every product below 2^127
+  auto small = [](const mpz_class& z) { return mpz_fits_slong_p(z.get_mpz_t()) && std::abs(z.get_si()) < kSmall; };
+  if (small(pa) && small(qa) && small(pb) && small(qb) && n - 1 < static_cast<std::size_t>(kSmall)) {
+    __extension__ typedef __int128 Wide;
+    const Wide steps = static_cast<Wide>(n - 1), at = static_cast<Wide>(i);
+    const Wide num = static_cast<Wide>(pa.get_si()) * qb.get_si() * steps +
+                     (static_cast<Wide>(pb.get_si()) * qa.get_si() - static_cast<Wide>(pa.get_si()) * qb.get_si()) * at;
+    const Wide den = static_cast<Wide>(qa.get_si()) * qb.get_si() * steps;
+    constexpr Wide kExact = static_cast<Wide>(1) << 53;
+    if (num < kExact && -num < kExact && den < kExact)
+      return std::min(hi, static_cast<double>(num) / static_cast<double>(den));
+  }
   const Rational point = a + (b - a) * Rational(mpz_class(i)) / Rational(mpz_class(n - 1));
   return std::min(hi, ToDouble(point));
 }

@@ -447,17 +447,38 @@ class Expander {
   // A terminal payoff with kept games: the value the same evaluation (by its place in the
   // expansion order) gave last time, when the formula and the bits of every slot it reads
   // are the same; otherwise evaluated (see CompiledGames).
-  double RememberedPayoff(const Expression& e) {
+  double RememberedPayoff(const Expression& e, std::size_t player) {
     ++evaluations;
     const std::size_t index = games_->next_payoff++;
     if (index >= games_->payoffs.size()) games_->payoffs.resize(index + 1);  // replays skip places
     PayoffMemo& m = games_->payoffs[index];
-    const std::vector<int>& used = e.used_slots();
+    // The formula's invariant inputs (the parameters), compared once per expansion.
+    if (games_->payoff_inputs.size() <= player) games_->payoff_inputs.resize(player + 1);
+    PayoffInputs& fixed = games_->payoff_inputs[player];
+    const std::uint64_t now = games_->expansion;
+    if (fixed.checked != now) {
+      const std::vector<int>& invariant = impl_.payoff_invariant[player];
+      bool same = fixed.checked != 0 && fixed.bits.size() == invariant.size();
+      fixed.bits.resize(invariant.size());
+      for (std::size_t k = 0; k < invariant.size(); ++k) {
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(vars_[invariant[k]]);
+        if (fixed.bits[k] != bits) {
+          fixed.bits[k] = bits;
+          same = false;
+        }
+      }
+      if (!same) fixed.changed = now;
+      fixed.checked = now;
+    }
+    const std::vector<int>& used = impl_.payoff_written[player];
     // Compared up to the first difference; from there on, the new inputs are written.
     std::size_t k = 0;
-    if (m.expr_id == e.id()) {
+    if (m.expr_id == e.id() && m.expansion >= fixed.changed) {
       while (k < used.size() && m.inputs[k] == std::bit_cast<std::uint64_t>(vars_[used[k]])) ++k;
-      if (k == used.size()) return m.value;
+      if (k == used.size()) {
+        m.expansion = now;
+        return m.value;
+      }
     }
     m.expr_id = static_cast<std::size_t>(-1);
     const double v = evaluator_.Evaluate(e);
@@ -465,6 +486,7 @@ class Expander {
     for (; k < used.size(); ++k) m.inputs[k] = std::bit_cast<std::uint64_t>(vars_[used[k]]);
     m.value = v;
     m.expr_id = e.id();
+    m.expansion = now;
     return v;
   }
 
@@ -594,7 +616,7 @@ class Expander {
         if (games_ && games_->remember) ++games_->next_payoff;  // the memos keep their places
         x = Replayed(*f.expr);
       } else if (games_ && games_->remember && f.expr) {
-        x = RememberedPayoff(*f.expr);
+        x = RememberedPayoff(*f.expr, p);
         if (recording_) recording_->emplace_back(f.expr->id(), x);
       } else if (checking_ && f.expr) {  // a payoff must be affine, not independent
         CheckAffine(*f.expr);
@@ -2145,8 +2167,10 @@ void CompiledScenario::Impl::Record(std::span<const double> values, const Expand
   games.payoffs.clear();
   games.top = nullptr;
   games.continuation_programs.clear();
+  games.payoff_inputs.clear();
   games.next_bargain = 0;
   games.next_payoff = 0;
+  ++games.expansion;
   games.remember = true;
   games.memos_filled = true;
   ExpandWith(*this, values, evaluator, out, [&] {
@@ -2169,6 +2193,7 @@ void CompiledScenario::Impl::Rewrite(std::span<const double> values, const Expan
     games.next = 0;
     games.next_bargain = 0;
     games.next_payoff = 0;
+    ++games.expansion;
     if (!games.remember && games.memos_filled) {
       for (BargainMemo& memo : games.bargains) memo.valid = memo.has_d = memo.has_step = false;
       for (PayoffMemo& memo : games.payoffs) memo.expr_id = static_cast<std::size_t>(-1);

@@ -185,10 +185,23 @@ struct BargainMemo {
   std::size_t solve_evaluations = 0, solve_payoff_evaluations = 0;
 };
 
+// A terminal payoff's last value, keyed on the bits of the slots an expansion writes that its
+// formula reads (CompiledScenario::Impl::payoff_written), in their order. The invariant slots
+// it reads (the parameters) are compared once per expansion for each formula instead
+// (PayoffInputs): the memo holds for them while they have not changed since `expansion`.
 struct PayoffMemo {
   std::size_t expr_id = static_cast<std::size_t>(-1);
   std::vector<std::uint64_t> inputs;
   double value = 0;
+  std::uint64_t expansion = 0;  // the last expansion that computed or confirmed the value
+};
+
+// One player's payoff formula's invariant inputs (CompiledScenario::Impl::payoff_invariant)
+// as their bits when last compared, the expansion that compared them and the last expansion
+// at which they differed from the comparison before (none: 0).
+struct PayoffInputs {
+  std::vector<std::uint64_t> bits;
+  std::uint64_t checked = 0, changed = 0;
 };
 
 struct TopProgram;  // expand.cc
@@ -208,6 +221,8 @@ struct CompiledGames {
   std::size_t next_bargain = 0;
   std::vector<PayoffMemo> payoffs;    // per terminal payoff evaluation, in expansion order
   std::size_t next_payoff = 0;
+  std::vector<PayoffInputs> payoff_inputs;  // by player
+  std::uint64_t expansion = 0;  // counts the expansions on these games (Record, Rewrite)
   // The previous evaluation's bargain records, whose storage a rewrite fills again.
   std::vector<BargainRecord> spare_records;
   // Whether a rewrite consults and fills the memos above. CompiledEvaluator turns them off for
@@ -237,6 +252,9 @@ struct CompiledScenario::Impl {
   // variables), in slot order: a node's snapshot of the variables keeps these alone, since
   // the others (parameters, action labels) hold still through an expansion.
   std::vector<int> written_slots;
+  // By player: the slots the payoff formula reads, split into those an expansion writes and
+  // the others, each in used_slots() order (empty for a payoff written as a number).
+  std::vector<std::vector<int>> payoff_written, payoff_invariant;
 
   // Stage form.
   std::vector<StageDef> stages;

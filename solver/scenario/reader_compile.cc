@@ -133,6 +133,12 @@ void Reader::CompileStageForm() {
   std::vector<int> invariant;
   for (std::size_t s = 0; s < written.size(); ++s)
     if (!written[s]) invariant.push_back(static_cast<int>(s));
+  impl_.payoff_written.assign(impl_.payoffs.size(), {});
+  impl_.payoff_invariant.assign(impl_.payoffs.size(), {});
+  for (std::size_t p = 0; p < impl_.payoffs.size(); ++p)
+    if (const Expression* e = impl_.payoffs[p].expr)
+      for (int slot : e->used_slots())
+        (written[static_cast<std::size_t>(slot)] ? impl_.payoff_written : impl_.payoff_invariant)[p].push_back(slot);
   impl_.formulas.Hoist(invariant);
 }
 

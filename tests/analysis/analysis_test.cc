@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "solver/analysis/analysis.h"
@@ -11,6 +12,7 @@
 #include "solver/equilibrium/subgames.h"
 #include "solver/io/efg.h"
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 #include "tests/test_util.h"
 
 namespace parley::analysis {
@@ -275,6 +277,44 @@ TEST_SUITE("analysis") {
     Axis b;
     b.lo = 0.1, b.hi = 0.7, b.n = 7;
     for (std::size_t i = 0; i < b.n; ++i) CHECK(b.At(i) == std::stod("0." + std::to_string(i + 1)));
+  }
+
+  TEST_CASE("a grid's points from small integers are those of the exact fractions") {
+    // Axis::At divides two integers below 2^53 in doubles when the decimals are short (IEEE
+    // division is correctly rounded), and goes through the exact fraction otherwise: both must
+    // give the double nearest to LO + (HI - LO) i / (n - 1) computed exactly, here from the
+    // decimals' fractions with GMP, on ends of every kind (short and long decimals, negative,
+    // tiny, ends whose fast path would overflow 2^53) and grids up to 10^6 points.
+    const char* ends[] = {"0", "0.05", "-3.7", "1e-3", "0.1", "12.345", "-0.95", "7",
+                          "0.333", "1e-9", "0.1234567891", "-123456.789", "1e15", "3.14159265358979"};
+    std::uint64_t state = 7;
+    auto next = [&state] {  // a fixed pseudo-random sequence (splitmix64)
+      std::uint64_t z = (state += 0x9e3779b97f4a7c15u);
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+      return z ^ (z >> 31);
+    };
+    std::size_t checked = 0;
+    for (const char* lo_text : ends)
+      for (const char* hi_text : ends) {
+        const double lo = std::stod(lo_text), hi = std::stod(hi_text);
+        if (!(lo < hi)) continue;
+        Number written_lo, written_hi;
+        REQUIRE(Number::Parse(lo_text, &written_lo));
+        REQUIRE(Number::Parse(hi_text, &written_hi));
+        const Rational a = written_lo.ToRational(), b = written_hi.ToRational();
+        for (std::size_t n : {3u, 11u, 2011u, 1000003u}) {
+          Axis axis;
+          axis.lo = lo, axis.hi = hi, axis.n = n;
+          for (int t = 0; t < 50; ++t) {
+            const std::size_t i = 1 + static_cast<std::size_t>(next() % (n - 2));
+            const double exact = ToDouble(a + (b - a) * Rational(mpz_class(i)) / Rational(mpz_class(n - 1)));
+            CHECK_MESSAGE(axis.At(i) == std::min(hi, exact), lo_text, ":", hi_text, ":", n, " point ", i);
+            ++checked;
+          }
+        }
+      }
+    CHECK(checked == 91 * 4 * 50);
   }
 
   TEST_CASE("value statistics: equal values have that mean and no spread; a known spread") {
