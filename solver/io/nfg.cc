@@ -1,5 +1,6 @@
 #include "solver/io/nfg.h"
 
+#include <cmath>
 #include <cstdint>
 #include <ostream>
 #include <sstream>
@@ -190,18 +191,36 @@ NormalFormGame ReadNfg(std::string_view text, const std::string& file_name,
 
 void WriteNfg(const NormalFormGame& game, std::ostream& out) {
   // A payoff the reader would refuse (an expected payoff of the reduced form may be subnormal,
-  // or an exact one below any double): refused here, before anything is written.
-  auto refuse = [&](const Number& x) {
-    if (std::string problem = DoubleRangeProblem(x); !problem.empty())
-      throw Error("cannot write the game as .nfg: the payoff " + TruncateForMessage(x.ToString(), 40) + " " +
-                  problem);
+  // or an exact one below any double): refused here, before anything is written, naming the
+  // player and where the payoff stands (an outcome, or a cell as its strategy profile).
+  auto refuse = [&](const Number& x, int player, const std::string& where) {
+    const std::string problem = DoubleRangeProblem(x);
+    if (problem.empty()) return;
+    const double d = x.ToDouble();
+    const std::string shown = std::isfinite(d) && d != 0 ? FormatDouble(d) : TruncateForMessage(x.ToString(), 40);
+    const bool large = !std::isfinite(d);
+    throw Error("cannot write the game as .nfg: " + game.players()[static_cast<std::size_t>(player)] + "'s payoff " +
+                shown + " " + where + (large ? " is beyond the range of a double (magnitude at most about 1.8e308)"
+                                             : " is below about 2.2e-308, where a double keeps only some of its digits") +
+                ", and Parley's game readers refuse such a number; " +
+                (large ? "scale the payoffs down" : "scale the payoffs up, or write 0 where 0 is meant"));
   };
   if (game.has_outcomes()) {
-    for (const auto& payoffs : game.outcome_payoffs())
-      for (const Number& x : payoffs) refuse(x);
+    for (std::size_t o = 0; o < game.outcome_payoffs().size(); ++o)
+      for (std::size_t p = 0; p < game.outcome_payoffs()[o].size(); ++p)
+        refuse(game.outcome_payoffs()[o][p], static_cast<int>(p),
+               "in outcome " + std::to_string(o + 1) + " " + Quote(game.outcome_labels()[o]));
   } else {
     for (std::size_t c = 0; c < game.num_cells(); ++c)
-      for (int p = 0; p < game.num_players(); ++p) refuse(game.payoff(c, p));
+      for (int p = 0; p < game.num_players(); ++p) {
+        const Number& x = game.payoff(c, p);
+        if (DoubleRangeProblem(x).empty()) continue;
+        std::string profile;
+        const std::vector<std::uint32_t> strategies = game.Profile(c);
+        for (std::size_t q = 0; q < strategies.size(); ++q)
+          profile += (q ? ", " : "") + game.strategy_label(static_cast<int>(q), strategies[q]);
+        refuse(x, p, "at (" + profile + ")");
+      }
   }
   out << "NFG 1 R " << Quote(game.title()) << " {";
   for (const auto& p : game.players()) out << ' ' << Quote(p);

@@ -6,6 +6,7 @@
 
 #include "solver/lp/engines.h"
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 
 namespace parley::lp {
 namespace {
@@ -16,7 +17,7 @@ void CheckBounds(double lower, double upper, const char* what) {
   }
   if (lower > upper || lower == kInfinity || upper == -kInfinity) {
     throw ValidationError(std::string("LP ") + what + " bounds are empty: lower " +
-                          std::to_string(lower) + " > upper " + std::to_string(upper));
+                          FormatDouble(lower) + " > upper " + FormatDouble(upper));
   }
 }
 

@@ -296,6 +296,26 @@ t "" 1
     const std::string efg = BuildPath("test-tmp/normal-payoff.efg");
     REQUIRE(RunParley("convert '" + scenario + "' '" + efg + "' --set u=1e-300").exit_code == 0);
     CHECK(RunParley("validate '" + efg + "'").exit_code == 0);
+    // An expected payoff of the reduced strategic form can be subnormal although every payoff
+    // of the tree is a normal double: 1e-300 behind a chance move of 1e-10 is worth 1e-310 (in
+    // doubles 1e-300 x 1e-10 = 9.99999999999999969e-311, printed 1e-310) to A when A plays l.
+    // The .nfg message names the player and the strategy profile (B moves at four sets, each
+    // of its strategies names an action at each).
+    const std::string chance = WriteTempFile("subnormal-expectation.yaml",
+                                             "players: [A, B]\n"
+                                             "stages:\n  - name: s\n    player: A\n    actions: [l, r]\n"
+                                             "  - name: luck\n    player: nature\n    actions: [win, lose]\n"
+                                             "    probabilities: [1e-10, 1 - 1e-10]\n"
+                                             "  - name: t\n    player: B\n    actions: [x, y]\n"
+                                             "payoffs:\n  A: if(s == l and luck == win, 1e-300, 0)\n  B: 1\n");
+    const std::string nfg = BuildPath("test-tmp/subnormal-expectation.nfg");
+    std::filesystem::remove(nfg);
+    auto reduced = RunParley("convert '" + chance + "' '" + nfg + "'");
+    CHECK(reduced.exit_code == 1);
+    CHECK(reduced.err.find("cannot write the game as .nfg: A's payoff 1e-310 at (l, x x x x) is below about 2.2e-308") !=
+          std::string::npos);
+    CHECK(reduced.err.find("scale the payoffs up") != std::string::npos);
+    CHECK(!std::filesystem::exists(nfg));
   }
 }
 

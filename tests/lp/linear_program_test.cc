@@ -121,6 +121,10 @@ TEST_SUITE("lp") {
     LinearProgram program;
     CHECK_THROWS_AS(program.AddColumn(NAN, 1, 0), parley::ValidationError);
     CHECK_THROWS_AS(program.AddColumn(2, 1, 0), parley::ValidationError);
+    // The bounds as the shortest decimals that read back (std::to_string printed "0.000000"
+    // for 1e-7 and followed the locale's decimal point).
+    CHECK_THROWS_WITH_AS(program.AddColumn(2.5e-7, 1e-7, 0), "LP column bounds are empty: lower 2.5e-07 > upper 1e-07",
+                         parley::ValidationError);
     program.AddColumn(0, 1, 1);
     CHECK_THROWS_AS(program.AddRow(0, 1, std::vector<int>{3}, std::vector<double>{1}),
                     parley::ValidationError);
