@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdint>
-#include <cstdlib>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -90,7 +89,9 @@ double Axis::At(std::size_t i) const {
   // (ToDouble's own first case, here without building the fraction).
   const mpz_class &pa = a.get_num(), &qa = a.get_den(), &pb = b.get_num(), &qb = b.get_den();
   constexpr long kSmall = 1L << 30;  // factors this small keep every product below 2^127
-  auto small = [](const mpz_class& z) { return mpz_fits_slong_p(z.get_mpz_t()) && std::abs(z.get_si()) < kSmall; };
+  auto small = [](const mpz_class& z) {
+    return mpz_fits_slong_p(z.get_mpz_t()) && z.get_si() > -kSmall && z.get_si() < kSmall;
+  };
   if (small(pa) && small(qa) && small(pb) && small(qb) && n - 1 < static_cast<std::size_t>(kSmall)) {
     __extension__ typedef __int128 Wide;
     const Wide steps = static_cast<Wide>(n - 1), at = static_cast<Wide>(i);
