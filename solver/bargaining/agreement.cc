@@ -2296,14 +2296,29 @@ void SolveAgreementInto(const AgreementProblem& problem, const UtilityOracle& ut
     }
     if (!changed) break;
     if (free.size() == 1) {
-      Vector floor = d;
-      for (const auto& [i, value] : floors) floor[i] = value;
-      FrontierPoint point = BestFor(problem, prepared, table, free.front(), floor);
+      // The one party left gets the best the frontier allows with the others at their options
+      // ("the other gets the rest"), below its inside value if need be (were talks to break,
+      // it would get only its own option). Some agreement meets every option (`meets`), so
+      // with every party's floor at its option there is one.
+      FrontierPoint point = BestFor(problem, prepared, table, free.front(), outside);
       TakeAgreement(problem, point, &out);
     } else {
       Table rest = table;
       rest.parties = free;
       AgreementResult again = SolveAxiomatic(problem, utility, prepared, rest, d, floors);
+      if (!again.agreement_possible) {
+        // What the options leave cannot give every free party more than its inside value: they
+        // split it from their own options instead, what each would get were talks to break.
+        Vector from = d;
+        for (std::size_t i : free) from[i] = outside[i];
+        again = SolveAxiomatic(problem, utility, prepared, rest, from, floors);
+      }
+      if (!again.agreement_possible) {
+        // Not even that: every agreement that meets the options gives some free party only its
+        // option. The one found above stands.
+        TakeAgreement(problem, meets, &out);
+        break;
+      }
       out.payoffs = again.payoffs;
       out.issue_values = again.issue_values;
       out.terms = again.terms;

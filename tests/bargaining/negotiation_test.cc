@@ -274,6 +274,20 @@ TEST_SUITE("bargaining.negotiation") {
       problem.disagreement = {0.7, 0.5};
       CHECK_FALSE(SolveAgreement(problem, kPie).agreement_possible);
     }
+    SUBCASE("the other gets the rest even below its inside value") {
+      // Inside (0, 0.1): the equal split of the gains gives (0.45, 0.55), below the first's
+      // option 0.95, which binds; the second gets the rest, 0.05 (at least its option 0, so
+      // talks do not fail, though 0.05 is below its inside value 0.1). This failed with "an
+      // outcome has 0 payoffs" in a scenario: the rest was looked for above the inside value.
+      problem.inside = {0, 0.1};
+      problem.disagreement = {0.95, 0};
+      AgreementResult result = SolveAgreement(problem, kPie);
+      REQUIRE(result.agreement_possible);
+      CHECK(result.payoffs[0] == doctest::Approx(0.95).epsilon(1e-12));
+      CHECK(result.payoffs[1] == doctest::Approx(0.05).epsilon(1e-12));
+      CHECK(result.issue_values[0] == doctest::Approx(0.95).epsilon(1e-12));
+      CHECK(result.outside_binds == std::vector<bool>{true, false});
+    }
     SUBCASE("with alternating offers: 0.9, 0.9 gives 1/1.9 inside; an option of 0.6 binds") {
       problem.protocol = Protocol::kAlternating;
       problem.alternating.discount = {0.9, 0.9};
@@ -312,6 +326,19 @@ TEST_SUITE("bargaining.negotiation") {
       AgreementResult result = SolveAgreement(problem, three, kSearch);
       for (double u : result.payoffs) CHECK(std::abs(u - 1.0 / 3) < 1e-12);
       CHECK(result.outside_binds == std::vector<bool>{false, false, false});
+    }
+    SUBCASE("what is left cannot beat the others' inside values: they split it from their options") {
+      // Inside (0, 0.3, 0.3): the equal split of the gains, 0.4 / 3 each, gives the first
+      // 0.133 < 0.5, its option, which binds. The 0.5 left cannot give the other two more than
+      // 0.3 each, so they split it from their options (0, 0): 0.25 each.
+      problem.inside = {0, 0.3, 0.3};
+      problem.disagreement = {0.5, 0, 0};
+      AgreementResult result = SolveAgreement(problem, three, kSearch);
+      REQUIRE(result.agreement_possible);
+      CHECK(std::abs(result.payoffs[0] - 0.5) < 1e-12);
+      CHECK(std::abs(result.payoffs[1] - 0.25) < 1e-12);
+      CHECK(std::abs(result.payoffs[2] - 0.25) < 1e-12);
+      CHECK(result.outside_binds == std::vector<bool>{true, false, false});
     }
     SUBCASE("a second option binds once the first has: (0.5, 0.3, 1 - 0.8)") {
       // After the first binds the second's share is 0.25 < 0.3, so it binds too and the

@@ -728,6 +728,33 @@ payoffs:
     CHECK(solution.equilibria.front().payoffs[0] == doctest::Approx(0.6));
   }
 
+  TEST_CASE("an outside option that leaves the other less than its inside value: it gets the rest") {
+    // Options (0.95, 0) from the walk-away branch, inside (0, 0.1): the split (0.45, 0.55)
+    // leaves A below its option, so A gets 0.95 and B the rest, 0.05, below its inside value
+    // but above its option. Reading the scenario used to fail with "an outcome has 0 payoffs
+    // but the game has 2 players".
+    auto s = Read(R"(players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        x: {from: 0, to: 1}
+      disagreement: outside
+      inside: [0, 0.1]
+  - name: walk
+    player: A
+    actions: [go]
+payoffs:
+  A: if(deal == agree, x, 0.95)
+  B: if(deal == agree, 1 - x, 0)
+)");
+    const auto solution = equilibrium::Solve(*s->game, {});
+    CHECK(solution.equilibria.front().payoffs[0] == doctest::Approx(0.95).epsilon(1e-12));
+    CHECK(solution.equilibria.front().payoffs[1] == doctest::Approx(0.05).epsilon(1e-12));
+    REQUIRE(s->bargains.size() == 1);
+    CHECK(s->bargains[0].step.outside_binds == std::vector<bool>{true, false});
+  }
+
   TEST_CASE("a constraint on the bargain's own computed variable is a constraint on its issues") {
     // w = 4 s, so w <= 1 is s <= 1/4; Nash over s in [0, 1/4] with d = 0 maximises s (1 - s),
     // increasing up to 1/2: s = 1/4, payoffs (1/4, 3/4). The constraint was refused as naming
