@@ -4,10 +4,12 @@
 #include <cstdio>
 
 #include "solver/model/number.h"
+#include "solver/report/solution.h"
 
 namespace parley::report {
 namespace {
 
+// A lottery's probabilities: 6 significant digits.
 std::string Short(double x) { return FormatSignificant(x, 6); }
 
 }  // namespace
@@ -24,9 +26,9 @@ std::vector<std::string> TermsText(const std::vector<bargaining::AgreementIssue>
       const double v = package.issues[i];
       if (issue.discrete) {
         std::size_t o = std::find(issue.values.begin(), issue.values.end(), v) - issue.values.begin();
-        line += " " + (o < issue.labels.size() ? issue.labels[o] : Short(v));
+        line += " " + (o < issue.labels.size() ? issue.labels[o] : ShowNumber(v));
       } else {
-        line += " " + Short(v);
+        line += " " + ShowNumber(v);
       }
       if (lottery) line += " (p " + Short(package.probability) + ")";
     }

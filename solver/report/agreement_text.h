@@ -1,7 +1,8 @@
 // The terms of a bargain's agreement in words (solver/bargaining/agreement.h): one string per
 // issue, "equity 0.49", "agi_clause drop", or for a lottery between packages each package's
-// value with its probability, "deal first (p 0.583333) second (p 0.416667)". Numbers have 6
-// significant digits.
+// value with its probability, "deal first (p 0.583333) second (p 0.416667)". Issue values are
+// written as payoffs are (ShowNumber: about ten significant digits, so that a price agrees with
+// the payoffs it makes), probabilities with 6 significant digits.
 #pragma once
 
 #include <string>

@@ -184,11 +184,35 @@ payoffs:
     CHECK(step.payoffs[0] == doctest::Approx(250));
     CHECK(step.payoffs[1] == doctest::Approx(250));
     CHECK(step.issue_values[0] == doctest::Approx(250));
+    // The package's lottery hits the payoffs exactly: comp was 250.0000005 (the first feasible
+    // vertex of a box 1e-9 of the scale wide), shown as 250 when terms had 6 digits.
+    CHECK(step.issue_values[0] == 250);
     CHECK(parley::report::AgreementText(step)[0] == "comp 250");
     CHECK(parley::report::AgreementText(step)[1] == "clause a");
     // Every concept's terms are deterministic too: KS (ideal (500, 500)) and egalitarian
     // give (250, 250) as well.
     for (const auto& t : parley::report::SolutionAgreementText(step)) CHECK_FALSE(Has(t, "(p "));
+  }
+
+  TEST_CASE("agreed terms are written with the payoffs' digits") {
+    // Nash over price in [0, 1234567] with u = (price, pie - price), d = 0: price = pie / 2 =
+    // 617283.5, which is also each payoff. With 6 significant digits the terms said "price
+    // 617284", a price no party agreed to, beside payoffs of 617283.5.
+    auto s = Read(R"(players: [A, B]
+parameters:
+  pie: {value: 1234567, min: 0, max: 1e7}
+stages:
+  - name: deal
+    bargain:
+      issues:
+        price: {from: 0, to: pie}
+payoffs:
+  A: if(deal == agree, price, 0)
+  B: if(deal == agree, pie - price, 0)
+)");
+    const auto& step = s->bargains[0].step;
+    CHECK(step.issue_values[0] == 617283.5);
+    CHECK(parley::report::AgreementText(step)[0] == "price 617283.5");
   }
 
   TEST_CASE("a lottery that does beat every package is said so in plain words") {

@@ -281,7 +281,7 @@ TEST_SUITE("scenario.openai_microsoft") {
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.rfind("Prediction\n  Path: OpenAI ask (not dont_ask); Microsoft grant (not refuse); "
                       "Microsoft negotiate (not walk_away); deal: agree\n"
-                      "  Agreement at deal: equity 0.49, revenue_share 0.0771522, agi_clause drop\n"
+                      "  Agreement at deal: equity 0.49, revenue_share 0.07715217391, agi_clause drop\n"
                       "  Payoffs: OpenAI 530.31 (+37.25 over its threat point 493.06), Microsoft 187.89 "
                       "(+37.25 over its threat point 150.64)\n"
                       "  If talks failed: OpenAI complain (not refrain); chance acts 0.3 / dismisses 0.7; "
