@@ -1,6 +1,7 @@
 #include "solver/analysis/analysis.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -61,26 +62,38 @@ double ParseValue(const std::string& text, const std::string& what) {
 double Axis::At(std::size_t i) const {
   if (n == 1 || i == 0) return lo;
   if (i + 1 >= n) return hi;
-  // LO and HI as the shortest decimals that read back as them, kept for the next call on this
-  // thread with the same ends (a sweep asks for every point of its axes).
+  // LO and HI as the shortest decimals that read back as them, kept on this thread for the
+  // next calls with the same ends (a sweep asks for every point of each of its axes in turn:
+  // a few pairs are kept, the oldest written over).
   struct Ends {
     bool set = false;
     std::uint64_t lo = 0, hi = 0;
     Rational a, b;
   };
-  thread_local Ends ends;
-  if (!ends.set || ends.lo != std::bit_cast<std::uint64_t>(lo) || ends.hi != std::bit_cast<std::uint64_t>(hi)) {
+  constexpr std::size_t kKept = 4;
+  thread_local std::array<Ends, kKept> kept;
+  thread_local std::size_t next = 0;
+  const std::uint64_t lo_bits = std::bit_cast<std::uint64_t>(lo), hi_bits = std::bit_cast<std::uint64_t>(hi);
+  const Ends* found = nullptr;
+  for (const Ends& e : kept)
+    if (e.set && e.lo == lo_bits && e.hi == hi_bits) found = &e;
+  if (!found) {
     auto decimal = [](double value) {
       Number written;
       if (Number::Parse(FormatDouble(value), &written)) return written.ToRational();
       return ExactRational(value);
     };
-    ends.a = decimal(lo);
-    ends.b = decimal(hi);
-    ends.lo = std::bit_cast<std::uint64_t>(lo);
-    ends.hi = std::bit_cast<std::uint64_t>(hi);
-    ends.set = true;
+    Rational from = decimal(lo), to = decimal(hi);  // both before either is kept
+    Ends& e = kept[next];
+    next = (next + 1) % kKept;
+    e.a = std::move(from);
+    e.b = std::move(to);
+    e.lo = lo_bits;
+    e.hi = hi_bits;
+    e.set = true;
+    found = &e;
   }
+  const Ends& ends = *found;
   const Rational& a = ends.a;
   const Rational& b = ends.b;
   // The point is a + (b - a) i / (n - 1) = N / D with N = pa qb (n - 1) + (pb qa - pa qb) i and

@@ -315,6 +315,22 @@ TEST_SUITE("analysis") {
         }
       }
     CHECK(checked == 91 * 4 * 50);
+    // A denominator past 2^53 with a numerator below it: 1e-9 to 3e-9 in 5,859,376 points, at
+    // point 249,900 the exact fraction's double is 1.0852992e-09 and the quotient of the two
+    // integers as doubles 1.0852992000000001e-09.
+    Axis fine;
+    fine.lo = 1e-9, fine.hi = 3e-9, fine.n = 5859376;
+    const Rational a = Rational(1, 1000000000), b = Rational(3, 1000000000);
+    const double exact = ToDouble(a + (b - a) * Rational(mpz_class(249900)) / Rational(mpz_class(fine.n - 1)));
+    CHECK(exact == 1.0852992e-09);
+    CHECK(fine.At(249900) == exact);
+    // Axes asked in turn (a sweep over two): each keeps its points.
+    Axis other;
+    other.lo = 0.05, other.hi = 0.95, other.n = 5;
+    for (int round = 0; round < 3; ++round) {
+      CHECK(other.At(2) == 0.5);
+      CHECK(fine.At(249900) == exact);
+    }
   }
 
   TEST_CASE("value statistics: equal values have that mean and no spread; a known spread") {
