@@ -9,6 +9,7 @@
 #include <span>
 #include <functional>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -53,6 +54,77 @@ void FreeZeroed(void* memory, std::size_t bytes) noexcept {
 }
 
 }  // namespace detail
+
+namespace {
+
+// Outcomes on the way to a leaf add up (an .efg node's outcome counts at every leaf below it):
+// each payoff is a finite double, but a sum along a path may not be, and the solvers would
+// then compute with infinities (an equilibrium "verified" with a payoff of inf). The solvers
+// add both ways: from the leaves up (values, verification) and from the root down (the
+// payoff of each leaf). Refused here, naming the node where a sum leaves the range. Only when
+// a path could reach it: most games have no outcomes above their leaves, or payoffs far
+// too small for any sum of them to matter.
+void RefusePayoffSumsPastRange(const Game& g) {
+  const std::size_t n = g.num_nodes(), np = static_cast<std::size_t>(g.num_players());
+  std::size_t carrying = 0;  // internal nodes with an outcome
+  for (NodeId v = 0; v < n; ++v)
+    if (!g.is_terminal(v) && g.outcome(v) != kNoOutcome) ++carrying;
+  if (carrying == 0) return;
+  double largest = 0;
+  for (OutcomeId o = 0; o < g.num_outcomes(); ++o)
+    for (double x : g.payoffs(o)) largest = std::max(largest, std::abs(x));
+  // A path adds at most carrying + 1 payoffs (room left for their rounding).
+  if (largest <= std::numeric_limits<double>::max() / 4 / static_cast<double>(carrying + 1)) return;
+  auto refuse = [&](NodeId v, std::size_t p, bool down) {
+    std::string node = g.DescribeNode(v);  // "after In > Fight", "the root", a label
+    if (node.starts_with("after ")) node = "the node " + node;
+    throw ValidationError(g.players()[p] + "'s payoffs on the outcomes " +
+                          (down ? "from the root to " + node : "from " + node + " down to a leaf") +
+                          " add up past the range of a double (about 1.8e308); scale the payoffs down");
+  };
+  // From the root down: the sum of the outcomes above and at each node.
+  std::vector<double> sum(n * np, 0.0);
+  for (NodeId v = 0; v < n; ++v) {
+    double* here = &sum[v * np];
+    if (v > 0) std::copy_n(&sum[g.parent(v) * np], np, here);
+    if (g.outcome(v) != kNoOutcome)
+      for (std::size_t p = 0; p < np; ++p) {
+        here[p] += g.payoff(g.outcome(v), static_cast<int>(p));
+        if (!std::isfinite(here[p])) refuse(v, p, true);
+      }
+  }
+  // From the leaves up: the least and the most from each node on (whatever is played, a
+  // value the solvers compute lies between them). A node's descendants come after it in
+  // preorder, so the first node found past the range has every node below it within.
+  std::vector<double>& low = sum;  // written over
+  std::vector<double> high(n * np, 0.0);
+  for (NodeId v = static_cast<NodeId>(n); v-- > 0;) {
+    double* lo = &low[v * np];
+    double* hi = &high[v * np];
+    if (g.is_terminal(v)) {
+      std::fill_n(lo, np, 0.0);
+      std::fill_n(hi, np, 0.0);
+    } else {
+      std::fill_n(lo, np, std::numeric_limits<double>::infinity());
+      std::fill_n(hi, np, -std::numeric_limits<double>::infinity());
+      for (NodeId child : g.children(v))
+        for (std::size_t p = 0; p < np; ++p) {
+          lo[p] = std::min(lo[p], low[child * np + p]);
+          hi[p] = std::max(hi[p], high[child * np + p]);
+        }
+    }
+    if (g.outcome(v) != kNoOutcome)
+      for (std::size_t p = 0; p < np; ++p) {
+        const double x = g.payoff(g.outcome(v), static_cast<int>(p));
+        lo[p] += x;
+        hi[p] += x;
+      }
+    for (std::size_t p = 0; p < np; ++p)
+      if (!std::isfinite(lo[p]) || !std::isfinite(hi[p])) refuse(v, p, false);
+  }
+}
+
+}  // namespace
 
 
 GameBuilder::GameBuilder(std::vector<std::string> players) : players_(std::move(players)) {
@@ -591,6 +663,7 @@ GamePtr GameBuilder::Build() {
   }
   for (NodeId i = 0; i < n; ++i)
     if (g.kind_[i] == NodeKind::kTerminal) ++g.num_terminals_;
+  RefusePayoffSumsPastRange(g);
 
   // Arrays about their exact size: the game is resident for as long as it is used. An array
   // with little room to spare is kept as it is (the spare room was never touched, so it holds

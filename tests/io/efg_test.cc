@@ -204,6 +204,34 @@ t "" 0
     CHECK_NOTHROW(ReadGameJson(json("\"123456789012345678901234567890\""), "g.json"));
   }
 
+  TEST_CASE("outcomes that add up past a double's range along a path are refused, not solved with inf") {
+    // Each payoff is a double, but an outcome counts at every leaf below its node: after L, A
+    // gets 1e308 + 1e308 = 2e308 and after R 1e308 + 1.5e308 = 2.5e308, so A must play R. In
+    // doubles both were inf: A played L, "verified" with a payoff of inf (JSON null), `--all`
+    // listed no equilibrium at all, and QRE stopped on an internal check.
+    const std::string head = "EFG 2 R \"g\" { \"A\" \"B\" }\n";
+    CHECK(ErrorOf(head + "p \"\" 1 1 \"r\" { \"L\" \"R\" } 0\n"
+                         "p \"\" 2 1 \"b1\" { \"go\" } 1 \"\" { 1e308 0 }\n"
+                         "t \"\" 2 \"\" { 1e308 0 }\n"
+                         "p \"\" 2 2 \"b2\" { \"go\" } 1\n"
+                         "t \"\" 3 \"\" { 1.5e308 0 }\n") ==
+          "bad.efg: A's payoffs on the outcomes from the root to the node after L > go add up past the range of a "
+          "double (about 1.8e308); scale the payoffs down");
+    // From a node down (as backward induction adds): -1e308 at the root, then 1e308 twice below
+    // L: the sum from the node after L down is 2e308 though the whole path's is 1e308.
+    CHECK(ErrorOf(head + "p \"\" 1 1 \"r\" { \"L\" \"R\" } 1 \"\" { -1e308 0 }\n"
+                         "p \"\" 2 1 \"b1\" { \"go\" } 2 \"\" { 1e308 0 }\n"
+                         "t \"\" 3 \"\" { 1e308 0 }\n"
+                         "t \"\" 4 \"\" { 0 0 }\n") ==
+          "bad.efg: A's payoffs on the outcomes from the node after L down to a leaf add up past the range of a "
+          "double (about 1.8e308); scale the payoffs down");
+    // Large payoffs whose sums stay within the range read as usual.
+    CHECK_NOTHROW(ReadEfg(head + "p \"\" 1 1 \"r\" { \"L\" \"R\" } 1 \"\" { 1e308 0 }\n"
+                                 "t \"\" 2 \"\" { -1e308 0 }\n"
+                                 "t \"\" 3 \"\" { 5e307 0 }\n",
+                          "ok.efg"));
+  }
+
   TEST_CASE("numbers a double cannot hold are refused where written: too large, reading as 0, subnormal") {
     // 1e-400 is not 0, but its double is: the game would be solved with a payoff of 0 and its
     // answer called verified (B gains 1e-400 by deviating). 1e-320 is subnormal: its double
