@@ -30,7 +30,12 @@ namespace parley::scenario {
 std::string NumberLabel(double value) {
   if (value == 0) return "0";  // also -0
   if (std::abs(value) < 1e15 && value == std::round(value)) return FormatFixed(value, 0);
-  return FormatSignificant(value, 10);
+  // Ten significant digits, or more where those do not read back as the value: the action
+  // labelled 0.3 is the number 0.3, and a value a hair off it (a range's last value clamped to
+  // a `to` of 0.7 - 0.4) is not labelled as if it were.
+  std::string text = FormatSignificant(value, 10);
+  if (ReadDouble(text.c_str(), nullptr) != value) text = FormatDouble(value);
+  return text;
 }
 
 

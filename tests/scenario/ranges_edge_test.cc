@@ -156,6 +156,12 @@ payoffs:
     auto below = Read(With(With(text, "to: 0.3", "to: 0.7 - 0.4"), "if(x == 0.3, 10, x)",
                            "if(x > 0.25 && x <= 0.7 - 0.4, 10, x)"));
     CHECK(Payoffs(*below)[0] == 10);
+    // Its label reads back as the value: "0.3" (ten significant digits) named a number that
+    // x == 0.3 misses. The others are the decimals they show.
+    const model::Game& game = *below->game;
+    REQUIRE(game.num_actions(game.infoset(0)) == 4);
+    CHECK(game.action_label(game.infoset(0), 3) == "0.29999999999999993");
+    CHECK(game.action_label(game.infoset(0), 2) == "0.2");
   }
 
   TEST_CASE("the actions of a range are the decimals their labels show") {
