@@ -149,8 +149,11 @@ class Browser {
   }
   json Script(const std::string& script) { return Call("POST", "/execute/sync", {{"script", script}, {"args", json::array()}}); }
   // Polls `condition` (a script returning a boolean) for at most 20 s.
+  // Up to a minute: under the sanitizers on a loaded machine a threshold search that expands
+  // trees towards the node limit took more than the 20 s this used to allow.
   bool WaitFor(const std::string& condition) {
-    for (int i = 0; i < 400; ++i) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
       if (Script("return !!(" + condition + ");") == true) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
