@@ -3,6 +3,7 @@
 // profile with the beliefs it induces, at one lambda or along a grid; or the lambda that best
 // explains observed action counts (maximum likelihood, with a standard error).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -11,6 +12,7 @@
 
 #include "cli/command.h"
 #include "cli/common.h"
+#include "solver/analysis/analysis.h"
 #include "solver/equilibrium/beliefs.h"
 #include "solver/equilibrium/logit.h"
 #include "solver/equilibrium/qre_fit.h"
@@ -32,15 +34,13 @@ std::string Display(double x) { return FormatSignificant(x, 6); }
 
 std::vector<double> ParseLambdas(const std::string& spec) {
   auto number = [&](const std::string& s) {
-    std::size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(s, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != s.size() || !std::isfinite(v) || v < 0)
+    char* end = nullptr;
+    const double v = s.empty() || std::isspace(static_cast<unsigned char>(s[0])) ? NAN : ReadDouble(s.c_str(), &end);
+    if (end != s.c_str() + s.size() || !std::isfinite(v) || v < 0)
       throw Error("--lambda: '" + s + "' is not a number >= 0 (write L or LO:HI:N)");
+    if (v != 0 && v < 2.2250738585072014e-308)
+      throw Error("--lambda: '" + s + "' is too small to compute with (below about 2.2e-308 a double keeps only "
+                  "some of its digits); write 0 for choices at random");
     return v;
   };
   std::vector<std::string> parts;
@@ -52,12 +52,15 @@ std::vector<double> ParseLambdas(const std::string& spec) {
   double count = number(parts[2]);
   if (count < 2 || count > 100000 || count != std::floor(count) || hi <= lo)
     throw Error("--lambda LO:HI:N needs LO < HI and a whole N from 2 to 100000");
+  // The points of a sweep's grid (analysis::Axis): LO and HI exactly at the ends, in between
+  // the doubles nearest to the points computed exactly from the decimals written (0.3:3:3's
+  // middle point is 1.65, not 1.6500000000000001).
+  analysis::Axis axis;
+  axis.lo = lo;
+  axis.hi = hi;
+  axis.n = static_cast<std::size_t>(count);
   std::vector<double> out;
-  const auto n = static_cast<std::size_t>(count);
-  // HI exactly at the end (lo + (hi - lo) x 1 can round past it), never past it in between.
-  for (std::size_t i = 0; i + 1 < n; ++i)
-    out.push_back(std::min(hi, lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(n - 1)));
-  out.push_back(hi);
+  for (std::size_t i = 0; i < axis.n; ++i) out.push_back(axis.At(i));
   return out;
 }
 

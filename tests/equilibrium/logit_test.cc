@@ -350,6 +350,16 @@ TEST_SUITE("logit") {
                                      " --lambda 3 --format csv");
     CHECK(offers.exit_code == 0);
     CHECK(offers.out.find("Incomplete") == std::string::npos);
+    // A grid's points are a sweep's: 0.3:3:3's middle is 1.65 (0.3 + 2.7 x 1/2 is
+    // 1.6500000000000001 in doubles), its rows labelled so.
+    auto grid = testing::RunParley("qre " + game + " --lambda 0.3:3:3 --format csv");
+    CHECK(grid.exit_code == 0);
+    CHECK(grid.out.find("\n1.65,") != std::string::npos);
+    CHECK(grid.out.find("1.6500000000000001") == std::string::npos);
+    // A lambda too small for a double says so, not that it is no number.
+    auto tiny = testing::RunParley("qre " + game + " --lambda 1e-310");
+    CHECK(tiny.exit_code != 0);
+    CHECK(tiny.err.find("'1e-310' is too small to compute with") != std::string::npos);
   }
 
   TEST_CASE("three players, a unique mixed equilibrium worked by hand") {
