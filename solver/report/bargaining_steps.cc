@@ -400,7 +400,7 @@ nlohmann::json BargainingJson(const scenario::Scenario& s, const equilibrium::Eq
       // A lottery between packages has no one option of a discrete issue (the expected value
       // of the options' codes is none of them): null, the packages below say what it is.
       const bool mixed = b.step.lottery && i < b.issue_discrete.size() && b.issue_discrete[i];
-      issues[b.issue_names[i]] = mixed ? json(nullptr) : json(b.step.issue_values[i]);
+      issues[b.issue_names[i]] = mixed ? json(nullptr) : issue_value(i, b.step.issue_values[i]);
     }
     agreement["issues"] = issues;
     if (b.step.lottery) {

@@ -189,6 +189,12 @@ payoffs:
     CHECK(step.issue_values[0] == 250);
     CHECK(parley::report::AgreementText(step)[0] == "comp 250");
     CHECK(parley::report::AgreementText(step)[1] == "clause a");
+    // In JSON a discrete issue is its option's label, as in a lottery's packages (it was the
+    // label's code, 1 here, which a program cannot read without the file's label order).
+    const auto solved = equilibrium::Solve(*s->game, {});
+    const nlohmann::json j = report::BargainingJson(*s, solved.equilibria.front());
+    CHECK(j.at(0).at("agreement").at("issues").at("clause") == "a");
+    CHECK(j.at(0).at("agreement").at("issues").at("comp").get<double>() == 250);
     // Every concept's terms are deterministic too: KS (ideal (500, 500)) and egalitarian
     // give (250, 250) as well.
     for (const auto& t : parley::report::SolutionAgreementText(step)) CHECK_FALSE(Has(t, "(p "));
