@@ -4,6 +4,7 @@
 // explains observed action counts (maximum likelihood, with a standard error).
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -35,10 +36,12 @@ std::string Display(double x) { return FormatSignificant(x, 6); }
 std::vector<double> ParseLambdas(const std::string& spec) {
   auto number = [&](const std::string& s) {
     char* end = nullptr;
+    errno = 0;
     const double v = s.empty() || std::isspace(static_cast<unsigned char>(s[0])) ? NAN : ReadDouble(s.c_str(), &end);
+    const bool underflow = errno == ERANGE && std::abs(v) < 1;  // read as 0 or subnormal
     if (end != s.c_str() + s.size() || !std::isfinite(v) || v < 0)
       throw Error("--lambda: '" + s + "' is not a number >= 0 (write L or LO:HI:N)");
-    if (v != 0 && v < 2.2250738585072014e-308)
+    if (underflow || (v != 0 && v < 2.2250738585072014e-308))
       throw Error("--lambda: '" + s + "' is too small to compute with (below about 2.2e-308 a double keeps only "
                   "some of its digits); write 0 for choices at random");
     return v;

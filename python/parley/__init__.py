@@ -231,7 +231,8 @@ class Equilibrium(_Record):
 class BargainingStep(_Record):
     """A bargaining step of a scenario in the solution (the JSON's ``bargaining`` list).
 
-    ``agreement`` is the agreed package, issue by issue ({"equity": 0.49, ...}); the rest of
+    ``agreement`` is the agreed package, issue by issue ({"revenue_share": 0.17, "equity":
+    "pct20", ...}: a discrete issue by its option's label); the rest of
     the record is under its JSON keys: ``stage``, ``history``, ``reach_probability``,
     ``disagreement``, ``ideal``, ``solutions`` (every concept side by side), ...
     """

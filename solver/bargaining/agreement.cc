@@ -2295,10 +2295,14 @@ void SolveAgreementInto(const AgreementProblem& problem, const UtilityOracle& ut
     out.binding.clear();
     return;
   }
-  for (std::size_t round = 0; round < table.parties.size(); ++round) {
+  // Each round binds one party more (at most one round per party); `stuck` binds those the
+  // last round's split could not raise above their options.
+  bool stuck = false;
+  for (std::size_t round = 0; round <= table.parties.size(); ++round) {
     Floors floors;
     std::vector<std::size_t> free;
-    bool changed = false;
+    bool changed = stuck;
+    stuck = false;
     for (std::size_t q = 0; q < table.parties.size(); ++q) {
       const std::size_t i = table.parties[q];
       const double tol = 1e-9 * std::max(1.0, std::abs(outside[i]));
@@ -2310,6 +2314,11 @@ void SolveAgreementInto(const AgreementProblem& problem, const UtilityOracle& ut
       else free.push_back(i);
     }
     if (!changed) break;
+    if (free.empty()) {
+      // Every option binds: an agreement that meets them all (some party gets what is left).
+      TakeAgreement(problem, meets, &out);
+      break;
+    }
     if (free.size() == 1) {
       // The one party left gets the best the frontier allows with the others at their options
       // ("the other gets the rest"), below its inside value if need be (were talks to break,
@@ -2329,16 +2338,32 @@ void SolveAgreementInto(const AgreementProblem& problem, const UtilityOracle& ut
         again = SolveAxiomatic(problem, utility, prepared, rest, from, floors);
       }
       if (!again.agreement_possible) {
-        // Not even that: every agreement that meets the options gives some free party only its
-        // option. The one found above stands.
-        TakeAgreement(problem, meets, &out);
-        break;
+        // Not even that: some free party cannot get more than its option with the others at
+        // theirs. Such parties get their options (they bind), and the rest is split again.
+        for (std::size_t q = 0; q < table.parties.size(); ++q) {
+          const std::size_t i = table.parties[q];
+          if (out.outside_binds[q]) continue;
+          const FrontierPoint best = BestFor(problem, prepared, table, i, outside);
+          if (!best.found || best.u[i] <= outside[i] + 1e-9 * std::max(1.0, std::abs(outside[i]))) {
+            out.outside_binds[q] = true;
+            stuck = true;
+          }
+        }
+        if (!stuck) {  // (each could gain alone, yet not all together from their options)
+          TakeAgreement(problem, meets, &out);
+          break;
+        }
+        continue;
       }
       out.payoffs = again.payoffs;
       out.issue_values = again.issue_values;
       out.terms = again.terms;
       out.lottery = again.lottery;
       out.binding = again.binding;
+      if (again.optimality != Optimality::kExact) {
+        out.optimality = again.optimality;
+        out.kkt_residual = again.kkt_residual;
+      }
     }
   }
 }

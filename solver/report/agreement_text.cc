@@ -1,6 +1,7 @@
 #include "solver/report/agreement_text.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "solver/model/number.h"
@@ -26,9 +27,12 @@ std::vector<std::string> TermsText(const std::vector<bargaining::AgreementIssue>
       const double v = package.issues[i];
       if (issue.discrete) {
         std::size_t o = std::find(issue.values.begin(), issue.values.end(), v) - issue.values.begin();
-        line += " " + (o < issue.labels.size() ? issue.labels[o] : ShowNumber(v));
+        line += " " + (o < issue.labels.size() ? issue.labels[o] : FormatSignificant(v, 10));
       } else {
-        line += " " + ShowNumber(v);
+        // Rounding residues next to a whole number are measured against the issue's range, so
+        // that an issue of 0 to 1e-12 agreed at 5e-13 is not written as 0.
+        const double scale = std::max(std::abs(issue.lower), std::abs(issue.upper));
+        line += " " + ShowNumber(v, scale > 0 ? scale : 1.0);
       }
       if (lottery) line += " (p " + Short(package.probability) + ")";
     }

@@ -340,6 +340,23 @@ TEST_SUITE("bargaining.negotiation") {
       CHECK(std::abs(result.payoffs[2] - 0.25) < 1e-12);
       CHECK(result.outside_binds == std::vector<bool>{true, false, false});
     }
+    SUBCASE("a party that cannot get more than its option binds, and the rest goes to the others") {
+      // u = (1 - x - y, x, y) with y at most 0.1, options (0.5, 0, 0.1), inside (0, 0.5, 0): the
+      // split from inside, (0.2, 0.7, 0.1), leaves A below 0.5, which binds; the 0.5 left cannot
+      // beat B's and C's inside values, nor their options (C can get no more than 0.1, its
+      // option), so C binds too and B gets the rest: (0.5, 0.4, 0.1). The agreement meeting
+      // every option best for A, (0.9, 0, 0.1), was taken instead, A "bound" at 0.9.
+      problem.issues = {Range("x", 0, 1), Range("y", 0, 0.1)};
+      UtilityOracle capped = [](const Vector& x, Vector* u) { *u = {1 - x[0] - x[1], x[0], x[1]}; };
+      problem.inside = {0, 0.5, 0};
+      problem.disagreement = {0.5, 0, 0.1};
+      AgreementResult result = SolveAgreement(problem, capped, kSearch);
+      REQUIRE(result.agreement_possible);
+      CHECK(std::abs(result.payoffs[0] - 0.5) < 1e-12);
+      CHECK(std::abs(result.payoffs[1] - 0.4) < 1e-12);
+      CHECK(std::abs(result.payoffs[2] - 0.1) < 1e-12);
+      CHECK(result.outside_binds == std::vector<bool>{true, false, true});
+    }
     SUBCASE("a second option binds once the first has: (0.5, 0.3, 1 - 0.8)") {
       // After the first binds the second's share is 0.25 < 0.3, so it binds too and the
       // third gets what is left, 0.2.

@@ -360,6 +360,10 @@ TEST_SUITE("logit") {
     auto tiny = testing::RunParley("qre " + game + " --lambda 1e-310");
     CHECK(tiny.exit_code != 0);
     CHECK(tiny.err.find("'1e-310' is too small to compute with") != std::string::npos);
+    // One that reads as 0 is not taken for 0.
+    auto zero = testing::RunParley("qre " + game + " --lambda 1e-400");
+    CHECK(zero.exit_code != 0);
+    CHECK(zero.err.find("'1e-400' is too small to compute with") != std::string::npos);
   }
 
   TEST_CASE("three players, a unique mixed equilibrium worked by hand") {

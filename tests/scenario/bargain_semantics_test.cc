@@ -219,6 +219,19 @@ payoffs:
     const auto& step = s->bargains[0].step;
     CHECK(step.issue_values[0] == 617283.5);
     CHECK(parley::report::AgreementText(step)[0] == "price 617283.5");
+    // An issue of 0 to 1e-12 agreed at its middle is 5e-13, not "0": nearness to a whole
+    // number is measured against the issue's range.
+    auto tiny = Read(R"(players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        s: {from: 0, to: 1e-12}
+payoffs:
+  A: if(deal == agree, s * 1e12, 0)
+  B: if(deal == agree, 1 - s * 1e12, 0)
+)");
+    CHECK(parley::report::AgreementText(tiny->bargains[0].step)[0] == "s 5e-13");
   }
 
   TEST_CASE("a lottery that does beat every package is said so in plain words") {
