@@ -75,12 +75,17 @@ void RefusePayoffSumsPastRange(const Game& g) {
     for (double x : g.payoffs(o)) largest = std::max(largest, std::abs(x));
   // A path adds at most carrying + 1 payoffs (room left for their rounding).
   if (largest <= std::numeric_limits<double>::max() / 4 / static_cast<double>(carrying + 1)) return;
-  auto refuse = [&](NodeId v, std::size_t p, bool down) {
+  auto name = [&](NodeId v) {
     std::string node = g.DescribeNode(v);  // "after In > Fight", "the root", a label
     if (node.starts_with("after ")) node = "the node " + node;
-    throw ValidationError(g.players()[p] + "'s payoffs on the outcomes " +
-                          (down ? "from the root to " + node : "from " + node + " down to a leaf") +
+    return node;
+  };
+  auto refuse_words = [&](std::size_t p, const std::string& where) {
+    throw ValidationError(g.players()[p] + "'s payoffs on the outcomes " + where +
                           " add up past the range of a double (about 1.8e308); scale the payoffs down");
+  };
+  auto refuse = [&](NodeId v, std::size_t p, bool down) {
+    refuse_words(p, down ? "from the root to " + name(v) : "from " + name(v) + " down to a leaf");
   };
   // From the root down: the sum of the outcomes above and at each node.
   std::vector<double> sum(n * np, 0.0);
@@ -122,6 +127,38 @@ void RefusePayoffSumsPastRange(const Game& g) {
     for (std::size_t p = 0; p < np; ++p)
       if (!std::isfinite(lo[p]) || !std::isfinite(hi[p])) refuse(v, p, false);
   }
+  // From a node down to a node below it: the sequence form sums the outcomes from the top of
+  // its subgame down, so -1e308 at the root, then 1e308 twice and -1e308 at the leaf, passes
+  // both checks above (sums from the root 0 and 1e308; from each node down at most 1e308)
+  // while the subgame below the root adds 1e308 + 1e308. The most and the least that a run of
+  // nodes ending at v adds (Kadane's rule: the run above v continues while it adds to the
+  // extreme), with the node where that run starts.
+  std::vector<double>& most = low;  // written over again
+  std::vector<double>& least = high;
+  std::vector<NodeId> most_from(n * np), least_from(n * np);
+  for (NodeId v = 0; v < n; ++v)
+    for (std::size_t p = 0; p < np; ++p) {
+      const std::size_t at = v * np + p;
+      const double x = g.outcome(v) == kNoOutcome ? 0.0 : g.payoff(g.outcome(v), static_cast<int>(p));
+      most[at] = x;
+      least[at] = x;
+      most_from[at] = least_from[at] = v;
+      if (v > 0) {
+        const std::size_t above = g.parent(v) * np + p;
+        if (most[above] > 0) {
+          most[at] += most[above];
+          most_from[at] = most_from[above];
+        }
+        if (least[above] < 0) {
+          least[at] += least[above];
+          least_from[at] = least_from[above];
+        }
+      }
+      if (!std::isfinite(most[at]) || !std::isfinite(least[at])) {
+        const NodeId from = std::isfinite(most[at]) ? least_from[at] : most_from[at];
+        refuse_words(p, "from " + (from == 0 ? std::string("the root") : name(from)) + " to " + name(v));
+      }
+    }
 }
 
 }  // namespace

@@ -225,6 +225,22 @@ t "" 0
                          "t \"\" 4 \"\" { 0 0 }\n") ==
           "bad.efg: A's payoffs on the outcomes from the node after L down to a leaf add up past the range of a "
           "double (about 1.8e308); scale the payoffs down");
+    // From a node down to another (as the sequence form adds from its subgame's top): -1e308
+    // at the root, then 1e308 after x and 1e308 after x > l, and -1e308 at each leaf. From the
+    // root the sums are -1e308, 0, 1e308, 0; from each node down to a leaf at most 1e308; but
+    // the subgame after x adds 1e308 + 1e308 = 2e308 before its leaves' -1e308. Solved, the
+    // answer was "verified in floating point to within inf".
+    CHECK(ErrorOf(head + "p \"\" 1 1 \"\" { \"x\" \"y\" } 1 \"\" { -1e308 0 }\n"
+                         "p \"\" 2 1 \"\" { \"l\" \"r\" } 2 \"\" { 1e308 0 }\n"
+                         "p \"\" 1 2 \"\" { \"u\" \"d\" } 3 \"\" { 1e308 0 }\n"
+                         "t \"\" 4 \"\" { -1e308 1 }\n"
+                         "t \"\" 5 \"\" { -1e308 0 }\n"
+                         "p \"\" 1 2 \"\" { \"u\" \"d\" } 0\n"
+                         "t \"\" 6 \"\" { 0 0 }\n"
+                         "t \"\" 7 \"\" { 1 1 }\n"
+                         "t \"\" 8 \"\" { 2 2 }\n") ==
+          "bad.efg: A's payoffs on the outcomes from the node after x to the node after x > l add up past the "
+          "range of a double (about 1.8e308); scale the payoffs down");
     // Large payoffs whose sums stay within the range read as usual.
     CHECK_NOTHROW(ReadEfg(head + "p \"\" 1 1 \"r\" { \"L\" \"R\" } 1 \"\" { 1e308 0 }\n"
                                  "t \"\" 2 \"\" { -1e308 0 }\n"
