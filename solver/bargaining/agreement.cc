@@ -2287,17 +2287,43 @@ void SolveAgreementInto(const AgreementProblem& problem, const UtilityOracle& ut
   out.outside_binds.assign(table.parties.size(), false);
   Vector all_floor = outside;
   FrontierPoint meets = BestFor(problem, prepared, table, table.parties.front(), all_floor);
-  if (!meets.found || !out.agreement_possible) {
+  auto fail = [&] {
     out.agreement_possible = false;
     out.payoffs = outside;
     out.issue_values.assign(problem.issues.size(), std::numeric_limits<double>::quiet_NaN());
     out.terms = {};
     out.binding.clear();
-    return;
-  }
-  // Each round binds one party more (at most one round per party); `stuck` binds those the
-  // last round's split could not raise above their options.
+  };
+  if (!meets.found) return fail();
+  // `stuck` binds those the last round's split could not raise above their options (and, to
+  // begin with, those whose options beat an impasse below).
   bool stuck = false;
+  if (!out.agreement_possible) {
+    // No agreement gives every party more than its inside value, yet some meets every option.
+    // A party whose option is worth more than its inside value would break off rather than sit
+    // in the impasse, so its option binds: it gets the option and the others the rest (inside
+    // (0.6, 0.6) on a pie, A's option 0.7: (0.7, 0.3), not A leaving and B getting 0). When
+    // every option is worth its party's inside value, breaking off costs nobody anything: the
+    // talks fail. Otherwise some party is better off talking for ever than with any agreement
+    // or any option, and nobody would leave: an outcome the bargain does not have.
+    bool above = false, below = false;
+    for (std::size_t i : table.parties) {
+      const double tol = 1e-9 * std::max(1.0, std::abs(outside[i]));  // as the rounds below
+      above = above || outside[i] > d[i] + tol;
+      below = below || outside[i] < d[i] - tol;
+    }
+    if (!above && !below) return fail();
+    if (!above)
+      throw ValidationError("outside options: no agreement gives every party more than its inside value " +
+                            internal::FormatVector(d) + ", and no party's outside option " +
+                            internal::FormatVector(outside) +
+                            " is worth more than its inside value, so the talks would go on for ever, "
+                            "which the bargain has no outcome for; lower `inside` below what some "
+                            "agreement gives, or raise an option above its inside value");
+    out.payoffs = d;
+    stuck = true;  // a first round, whose payoffs (the inside point) bind the parties above
+  }
+  // Each round binds one party more (at most one round per party).
   for (std::size_t round = 0; round <= table.parties.size(); ++round) {
     Floors floors;
     std::vector<std::size_t> free;
@@ -2355,6 +2381,7 @@ void SolveAgreementInto(const AgreementProblem& problem, const UtilityOracle& ut
         }
         continue;
       }
+      out.agreement_possible = true;
       out.payoffs = again.payoffs;
       out.issue_values = again.issue_values;
       out.terms = again.terms;

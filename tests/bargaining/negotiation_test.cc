@@ -288,6 +288,34 @@ TEST_SUITE("bargaining.negotiation") {
       CHECK(result.issue_values[0] == doctest::Approx(0.95).epsilon(1e-12));
       CHECK(result.outside_binds == std::vector<bool>{true, false});
     }
+    SUBCASE("an inside point above every agreement: an option above its inside value binds") {
+      // Inside (0.6, 0.6) on a pie of 1: no agreement gives both more. A's option 0.7 beats
+      // its inside value, so A would break off rather than sit in the impasse: its option
+      // binds, and B gets the rest, 0.3 (more than its option 0.2, so B agrees). The talks
+      // failed instead, paying the options (0.7, 0.2): B lost 0.1 to an agreement it prefers.
+      problem.inside = {0.6, 0.6};
+      problem.disagreement = {0.7, 0.2};
+      AgreementResult result = SolveAgreement(problem, kPie);
+      REQUIRE(result.agreement_possible);
+      CHECK(result.payoffs[0] == doctest::Approx(0.7).epsilon(1e-12));
+      CHECK(result.payoffs[1] == doctest::Approx(0.3).epsilon(1e-12));
+      CHECK(result.issue_values[0] == doctest::Approx(0.7).epsilon(1e-12));
+      CHECK(result.outside_binds == std::vector<bool>{true, false});
+    }
+    SUBCASE("an inside point above every agreement and every option: refused, not 'talks fail'") {
+      // Options (0.1, 0.2) below the inside values (0.6, 0.6): both are better off talking for
+      // ever than with any agreement or with their options, which the bargain has no outcome
+      // for. The talks failed, paying (0.1, 0.2), less than either gets by staying.
+      problem.inside = {0.6, 0.6};
+      problem.disagreement = {0.1, 0.2};
+      CHECK_THROWS_WITH_AS(SolveAgreement(problem, kPie), doctest::Contains("the talks would go on for ever"),
+                           ValidationError);
+      // Options equal to the inside values: breaking off costs nobody anything; the talks fail.
+      problem.disagreement = {0.6, 0.6};
+      AgreementResult equal = SolveAgreement(problem, kPie);
+      CHECK_FALSE(equal.agreement_possible);
+      CHECK(equal.payoffs == Vector{0.6, 0.6});
+    }
     SUBCASE("with alternating offers: 0.9, 0.9 gives 1/1.9 inside; an option of 0.6 binds") {
       problem.protocol = Protocol::kAlternating;
       problem.alternating.discount = {0.9, 0.9};
@@ -356,6 +384,19 @@ TEST_SUITE("bargaining.negotiation") {
       CHECK(std::abs(result.payoffs[1] - 0.4) < 1e-12);
       CHECK(std::abs(result.payoffs[2] - 0.1) < 1e-12);
       CHECK(result.outside_binds == std::vector<bool>{true, false, true});
+    }
+    SUBCASE("an inside point above every agreement: the party whose option beats it binds") {
+      // Inside (0.1, 0.5, 0.5) sums to 1.1: no agreement gives all three more. A's option 0.2
+      // beats its inside value; B's and C's (0) do not. A binds at 0.2, and B and C cannot both
+      // beat 0.5 with the 0.8 left, so they split it from their options: 0.4 each.
+      problem.inside = {0.1, 0.5, 0.5};
+      problem.disagreement = {0.2, 0, 0};
+      AgreementResult result = SolveAgreement(problem, three, kSearch);
+      REQUIRE(result.agreement_possible);
+      CHECK(std::abs(result.payoffs[0] - 0.2) < 1e-12);
+      CHECK(std::abs(result.payoffs[1] - 0.4) < 1e-12);
+      CHECK(std::abs(result.payoffs[2] - 0.4) < 1e-12);
+      CHECK(result.outside_binds == std::vector<bool>{true, false, false});
     }
     SUBCASE("a second option binds once the first has: (0.5, 0.3, 1 - 0.8)") {
       // After the first binds the second's share is 0.25 < 0.3, so it binds too and the

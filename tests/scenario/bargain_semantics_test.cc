@@ -771,6 +771,42 @@ payoffs:
     CHECK(solution.equilibria.front().payoffs[0] == doctest::Approx(0.6));
   }
 
+  TEST_CASE("an inside point above every agreement and every option is refused where the bargain is") {
+    // Inside (0.6, 0.6) on a pie; walking away pays (0.1, 0.2). Both are better off talking for
+    // ever than agreeing or leaving; the talks failed, paying (0.1, 0.2). With A's option at
+    // 0.7 instead, A's option binds: (0.7, 0.3).
+    const std::string text = R"(players: [A, B]
+stages:
+  - name: talks
+    bargain:
+      issues:
+        x: {from: 0, to: 1}
+      disagreement: outside
+      inside: [0.6, 0.6]
+  - name: walk
+    player: B
+    actions: [leave]
+payoffs:
+  A: if(talks == agree, x, OPTION)
+  B: if(talks == agree, 1 - x, 0.2)
+)";
+    auto with = [&](const std::string& option) {
+      std::string t = text;
+      t.replace(t.find("OPTION"), 6, option);
+      return t;
+    };
+    const std::string e = ErrorOf(with("0.1"));
+    CHECK(Has(e, "test.yaml:5:7: bargain 'talks'"));  // its issues
+    CHECK(Has(e, "no agreement gives every party more than its inside value (0.6, 0.6), and no party's outside "
+                 "option (0.1, 0.2) is worth more than its inside value, so the talks would go on for ever"));
+    auto s = Read(with("0.7"));
+    const auto solution = equilibrium::Solve(*s->game, {});
+    CHECK(solution.equilibria.front().payoffs[0] == doctest::Approx(0.7).epsilon(1e-12));
+    CHECK(solution.equilibria.front().payoffs[1] == doctest::Approx(0.3).epsilon(1e-12));
+    REQUIRE(s->bargains.size() == 1);
+    CHECK(s->bargains[0].step.outside_binds == std::vector<bool>{true, false});
+  }
+
   TEST_CASE("an outside option that leaves the other less than its inside value: it gets the rest") {
     // Options (0.95, 0) from the walk-away branch, inside (0, 0.1): the split (0.45, 0.55)
     // leaves A below its option, so A gets 0.95 and B the rest, 0.05, below its inside value
