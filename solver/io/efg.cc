@@ -226,7 +226,19 @@ class EfgReader {
       return known;
     }
     std::string_view label;
-    if (next.kind == TokenKind::kString) label = TextScanner::Unescape(scan_.Next().text, unescaped_);
+    Token label_token;
+    const bool labelled = next.kind == TokenKind::kString;
+    if (labelled) {
+      label_token = scan_.Next();
+      label = TextScanner::Unescape(label_token.text, unescaped_);
+      // A repeated declaration names the outcome as the first did (Gambit writes both in full
+      // at every use); another name was dropped without a word.
+      if (known != NumberIndex::kAbsent && label != builder_->outcome_label(known))
+        scan_.Fail(label_token, "outcome " + std::to_string(number) + " is declared again with another label (\"" +
+                                    TruncateForMessage(label, 40) + "\"; it was \"" +
+                                    TruncateForMessage(builder_->outcome_label(known), 40) +
+                                    "\" first); an outcome has one label");
+    }
     Token brace = scan_.Expect(TokenKind::kLeftBrace, "'{' opening the outcome's payoffs");
     std::vector<Number>& payoffs = payoffs_;
     payoffs.clear();
@@ -330,6 +342,14 @@ class EfgReader {
             sets.Insert(set_number, h);
           } else {
             h = known;
+            // Its label, where written, is the first declaration's (Gambit writes it at every
+            // node of the set); another one was dropped without a word.
+            if (body.kind == TokenKind::kString && LabelRead(0) != builder_->infoset_label(h))
+              scan_.Fail(body, "information set " + std::to_string(set_number) +
+                                   (type == 'c' ? " of chance" : " of player " + std::to_string(player)) +
+                                   " is declared again with another label (\"" + TruncateForMessage(LabelRead(0), 40) +
+                                   "\"; it was \"" + TruncateForMessage(builder_->infoset_label(h), 40) +
+                                   "\" first); a set has one label");
             bool same = SameActions(h);
             for (std::size_t i = 0; same && i < probs.size(); ++i)
               same = probs[i].ToRational() == builder_->probability(h, static_cast<std::uint32_t>(i)).ToRational();

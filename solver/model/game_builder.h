@@ -127,6 +127,8 @@ class GameBuilder {
     return probs_[infosets_[h].first_prob + a];
   }
   Rational exact_payoff(OutcomeId o, int player) const;
+  std::string_view outcome_label(OutcomeId o) const { return LabelText(outcome_labels_[o]); }
+  std::string_view infoset_label(InfosetId h) const { return LabelText(infosets_[h].label); }
 
   // Validates and returns the game; the builder is left empty. Throws ValidationError.
   GamePtr Build();

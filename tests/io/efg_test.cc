@@ -395,6 +395,19 @@ t "" 0
         "p \"\" 2 1 \"t\" { \"x\" \"y\" } 0\n"
         "p \"\" 1 1 \"s\" { \"a\" } 0\n";
     CHECK(ErrorOf(head + fewer).find("bad.efg:4:10: information set 1 of player 1 is declared again with other actions") == 0);
+    // A set declared again with another label, likewise.
+    CHECK(ErrorOf(head + "p \"\" 2 1 \"\" { \"x\" \"y\" } 0\np \"\" 1 1 \"first\" { \"L\" \"R\" } 0\nt \"\" 0\n"
+                         "t \"\" 0\np \"\" 1 1 \"second\" { \"L\" \"R\" } 0\n") ==
+          "bad.efg:6:10: information set 1 of player 1 is declared again with another label (\"second\"; it was "
+          "\"first\" first); a set has one label");
+    // An outcome declared again with another label: its first label was kept without a word.
+    // Repeated with the same label, or by its number alone, it reads.
+    const std::string outcomes = "p \"\" 1 1 \"\" { \"L\" \"R\" } 0\nt \"\" 1 \"win\" { 1 0 }\n";
+    CHECK_NOTHROW(ReadEfg(head + outcomes + "t \"\" 1 \"win\" { 1 0 }\n", "ok.efg"));
+    CHECK_NOTHROW(ReadEfg(head + outcomes + "t \"\" 1\n", "ok.efg"));
+    CHECK(ErrorOf(head + outcomes + "t \"\" 1 \"lose\" { 1 0 }\n") ==
+          "bad.efg:4:8: outcome 1 is declared again with another label (\"lose\"; it was \"win\" first); an "
+          "outcome has one label");
   }
 
   TEST_CASE("a 15,000-deep centipede loads and solves without recursion") {
