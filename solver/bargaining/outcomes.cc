@@ -1059,41 +1059,51 @@ Vector IdealPoint(const OutcomeSet& set, const Vector& d, bool* individually_rat
   if (n == 2) {
     // On the frontier v_0 .. v_K: a_1 is where it crosses u2 = d2 (v_K when v_K is above d2),
     // a_2 where it crosses u1 = d1 (v_0 when v_0 is right of d1).
+    // "At least d" within 1e-12 of each player's magnitude, as a gain counts only beyond it: a
+    // vertex computed as 2.4 + 0.3 = 2.6999999999999997 meets d = 2.7 (it was left out, and
+    // the Kalai-Smorodinsky point moved with it). A crossing is taken on its edge (clamped),
+    // so such a vertex is its own crossing.
+    const Vector scale = internal::PlayerScales(set.outcomes, d);
+    const double low0 = d[0] - 1e-12 * scale[0], low1 = d[1] - 1e-12 * scale[1];
     const IndexedFrontier f = BuildFrontier(set.outcomes);
     const auto& v = f.frontier.vertices;
     const std::size_t last = v.size() - 1;
+    auto along = [](double from, double to, double t) { return from + std::clamp(t, 0.0, 1.0) * (to - from); };
     double a1 = -lp::kInfinity, a2 = -lp::kInfinity;
-    if (v[last].second >= d[1]) {
+    if (v[last].second >= low1) {
       a1 = v[last].first;
     } else {
       for (std::size_t k = 0; k < last; ++k)
-        if (v[k].second >= d[1] && v[k + 1].second < d[1])
-          a1 = v[k].first + (d[1] - v[k].second) / (v[k + 1].second - v[k].second) * (v[k + 1].first - v[k].first);
+        if (v[k].second >= low1 && v[k + 1].second < low1)
+          a1 = along(v[k].first, v[k + 1].first, (d[1] - v[k].second) / (v[k + 1].second - v[k].second));
     }
-    if (v[0].first >= d[0]) {
+    if (v[0].first >= low0) {
       a2 = v[0].second;
     } else {
       for (std::size_t k = 0; k < last; ++k)
-        if (v[k].first < d[0] && v[k + 1].first >= d[0])
-          a2 = v[k].second + (d[0] - v[k].first) / (v[k + 1].first - v[k].first) * (v[k + 1].second - v[k].second);
+        if (v[k].first < low0 && v[k + 1].first >= low0)
+          a2 = along(v[k].second, v[k + 1].second, (d[0] - v[k].first) / (v[k + 1].first - v[k].first));
     }
-    if (a1 >= d[0] && a2 >= d[1]) {
+    if (a1 >= low0 && a2 >= low1) {
       if (individually_rational != nullptr) *individually_rational = true;
-      return {a1, a2};
+      return {std::max(a1, d[0]), std::max(a2, d[1])};
     }
     if (individually_rational != nullptr) *individually_rational = false;
     return PureIdeal(OutcomeSet{set.outcomes, false}, Vector(n, -lp::kInfinity), nullptr);
   }
   Vector ideal(n);
+  const Vector scale = internal::PlayerScales(set.outcomes, d);
+  Vector low = d;  // "at least d" within 1e-12 of each player's magnitude (as above)
+  for (std::size_t i = 0; i < n; ++i) low[i] -= 1e-12 * scale[i];
   for (std::size_t i = 0; i < n; ++i) {
     Vector objective(n, 0.0);
     objective[i] = 1.0;
-    HullLp best = OptimizeOverHull(set.outcomes, d, {}, objective);
+    HullLp best = OptimizeOverHull(set.outcomes, low, {}, objective);
     if (!best.feasible) {
       if (individually_rational != nullptr) *individually_rational = false;
       return PureIdeal(OutcomeSet{set.outcomes, false}, Vector(n, -lp::kInfinity), nullptr);
     }
-    ideal[i] = best.objective;
+    ideal[i] = std::max(best.objective, d[i]);
   }
   if (individually_rational != nullptr) *individually_rational = true;
   return ideal;

@@ -771,6 +771,34 @@ payoffs:
     CHECK(solution.equilibria.front().payoffs[0] == doctest::Approx(0.6));
   }
 
+  TEST_CASE("the ideal point over single packages counts an agreement that meets d up to rounding") {
+    // Package p at t = 1 pays A 2.4 + 0.3 = 2.6999999999999997 in doubles (2.7 exactly) and B
+    // 7: it meets d = (2.7, 1), so B's ideal is 7 and a = (5, 7). Kalai-Smorodinsky on package q:
+    // (5 - 3t - 2.7) / 2.3 = (2 + 3t - 1) / 6, so 6 (2.3 - 3t) = 2.3 (1 + 3t), t = 11.5 / 24.9,
+    // payoffs (5 - 34.5 / 24.9, 2 + 34.5 / 24.9). With p left out the ideal was (5, 4.3) and the
+    // answer t = 0.3148809524. Written 2.7 - 0.3 * (1 - t), the same payoff gave the right one.
+    auto s = Read(R"yaml(players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        o: {options: [p, q]}
+        t: {from: 0, to: 1}
+      solution: kalai_smorodinsky
+      lotteries: false
+      disagreement: [2.7, 1]
+payoffs:
+  A: "if(deal == agree, if(o == p, 2.4 + 0.3 * t, 5 - 3 * t), 2.7)"
+  B: "if(deal == agree, if(o == p, 1 + 6 * t, 2 + 3 * t), 1)"
+)yaml");
+    REQUIRE(s->bargains.size() == 1);
+    const bargaining::AgreementResult& step = s->bargains[0].step;
+    CHECK(step.result.ideal[0] == doctest::Approx(5).epsilon(1e-15));
+    CHECK(step.result.ideal[1] == doctest::Approx(7).epsilon(1e-15));
+    CHECK(step.payoffs[0] == doctest::Approx(5 - 34.5 / 24.9).epsilon(1e-14));
+    CHECK(step.payoffs[1] == doctest::Approx(2 + 34.5 / 24.9).epsilon(1e-14));
+  }
+
   TEST_CASE("an inside point above every agreement and every option is refused where the bargain is") {
     // Inside (0.6, 0.6) on a pie; walking away pays (0.1, 0.2). Both are better off talking for
     // ever than agreeing or leaving; the talks failed, paying (0.1, 0.2). With A's option at
