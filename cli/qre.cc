@@ -35,16 +35,18 @@ std::string Display(double x) { return FormatSignificant(x, 6); }
 
 std::vector<double> ParseLambdas(const std::string& spec) {
   auto number = [&](const std::string& s) {
-    char* end = nullptr;
-    errno = 0;
-    const double v = s.empty() || std::isspace(static_cast<unsigned char>(s[0])) ? NAN : ReadDouble(s.c_str(), &end);
-    const bool underflow = errno == ERANGE && std::abs(v) < 1;  // read as 0 or subnormal
-    if (end != s.c_str() + s.size() || !std::isfinite(v) || v < 0)
+    // A decimal (or fraction) as game files write numbers: not hexadecimal (0x10 was read as
+    // 16), inf or nan.
+    Number x;
+    if (!Number::Parse(s, &x) || x.ToRational() < 0)
       throw Error("--lambda: '" + s + "' is not a number >= 0 (write L or LO:HI:N)");
-    if (underflow || (v != 0 && v < 2.2250738585072014e-308))
-      throw Error("--lambda: '" + s + "' is too small to compute with (below about 2.2e-308 a double keeps only "
-                  "some of its digits); write 0 for choices at random");
-    return v;
+    if (std::string problem = DoubleRangeProblem(x); !problem.empty()) {
+      if (std::isfinite(x.ToDouble()))
+        throw Error("--lambda: '" + s + "' is too small to compute with (below about 2.2e-308 a double keeps only "
+                    "some of its digits); write 0 for choices at random");
+      throw Error("--lambda: '" + s + "' " + problem);
+    }
+    return x.ToDouble();
   };
   std::vector<std::string> parts;
   std::stringstream in(spec);
@@ -207,7 +209,11 @@ struct QreCommand {
     if (known_se) out << " (standard error " << Display(f.standard_error) << ", from the observed information)";
     out << "\nLog-likelihood " << Display(f.log_likelihood) << " over " << Display(f.observations)
         << " observed choices\n";
-    if (f.at_zero)
+    if (f.flat)
+      out << "The likelihood is the same at every lambda searched: each observed choice is between actions "
+             "that pay their chooser alike, so these counts say nothing about lambda (the profile below is "
+             "uniform play, at lambda 0).\n";
+    else if (f.at_zero)
       out << "The best lambda is 0, the lower end of the range: no positive precision fits the data "
              "better than uniform play (no standard error at an end of the range).\n";
     if (f.at_search_limit) {

@@ -424,7 +424,7 @@ class Game:
         from 1 as in ``solve``'s output, action a label), or rows of (player, set, action,
         count) (a list of tuples, or a DataFrame with those columns). Returns a
         :class:`QreFit`: ``lambda_``, ``standard_error`` (None when not defined),
-        ``log_likelihood``, ``observations``, ``at_zero``, ``at_search_limit``,
+        ``log_likelihood``, ``observations``, ``at_zero``, ``flat``, ``at_search_limit``,
         ``search_limit``, ``profile`` (the QRE at
         the fitted lambda) and ``json`` (the command's JSON). Mistakes in a file raise
         :class:`InputError` at its line; in rows, one naming ``counts`` and the row (the
@@ -826,7 +826,7 @@ class QreFit(_Record):
     """A maximum-likelihood lambda (``parley qre --fit --format json``): ``lambda_``,
     ``standard_error`` (None except at a maximum inside the search's range where the slope
     vanishes and the observed information is positive), ``log_likelihood``,
-    ``observations``, ``at_zero``, ``at_search_limit``, ``search_limit``; ``profile`` is the QRE at the
+    ``observations``, ``at_zero``, ``flat``, ``at_search_limit``, ``search_limit``; ``profile`` is the QRE at the
     fitted lambda (an :class:`Equilibrium`-like record); ``json`` the command's document."""
 
     def __init__(self, record, point):

@@ -59,6 +59,9 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
   ActionIndex index(game);
   QreCounts c;
   c.count.assign(index.size(), 0.0);
+  std::vector<int> line_of(index.size(), 0);  // where each action's count was given
+  // A UTF-8 byte-order mark, as spreadsheets save "CSV UTF-8", is not part of the header.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   std::stringstream in{std::string(text)};
   std::string line;
   int line_no = 0;
@@ -134,16 +137,24 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
       fail("the set " + game.DescribeInfoset(h) + " has " + std::to_string(matches) + " actions labelled '" +
            TruncateForMessage(cells[2]) + "', so these counts cannot be assigned to one of them; give its "
            "actions distinct labels in the game file");
-    char* end = nullptr;
-    double n = ReadDouble(cells[3].c_str(), &end);
-    if (cells[3].empty() || *end != '\0' || !std::isfinite(n) || n < 0)
+    // A decimal as game files write numbers (not hexadecimal: 0x10 was read as 16; not inf).
+    Number count;
+    if (!Number::Parse(cells[3], &count) || count.ToRational() < 0 || !std::isfinite(count.ToDouble()))
       fail("count must be a number >= 0, not '" + TruncateForMessage(cells[3]) + "'");
+    const double n = count.ToDouble();
     // Beyond 1e15 the sums of counts lose whole units (a double has 53 bits).
     if (n > 1e15)
       fail("count " + TruncateForMessage(cells[3]) + " is above 1e15, more than the fit counts exactly; "
            "divide every count by the same factor (the fitted lambda is the same, its standard error grows "
            "by the square root of that factor)");
-    c.count[index(h, a)] += n;
+    // A second line for the same action was added to the first, without a word (a line copied
+    // and not edited doubles a count and moves the fit).
+    int& first = line_of[index(h, a)];
+    if (first != 0)
+      fail("the count of action '" + TruncateForMessage(cells[2]) + "' at " + game.DescribeInfoset(h) +
+           " is given on line " + std::to_string(first) + " already; give each action's count once");
+    first = line_no;
+    c.count[index(h, a)] = n;
     c.total += n;
   }
   if (c.total <= 0) throw Error(SourceLocation{name}, "no counts: nothing to fit");
@@ -283,6 +294,11 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
   // (equal counts: the likelihood is flat to 1e-17 near 0, and rounding made a peak at 3e-9).
   if (best != 0 && best_ll - at_zero_ll <= 1e-13 * (1 + std::abs(at_zero_ll))) best = 0, best_ll = at_zero_ll;
   QreFit fit;
+  // The same likelihood at every lambda searched: every observed choice is between actions that
+  // pay their chooser alike, so the counts say nothing about lambda (0 is merely the first).
+  fit.flat = std::all_of(s.begin(), s.end(), [&](const Sample& x) {
+    return std::abs(x.ll - at_zero_ll) <= 1e-13 * (1 + std::abs(at_zero_ll));
+  });
   fit.lambda = best;
   fit.observations = counts.total;
   fit.search_limit = upper;

@@ -59,6 +59,7 @@ struct QreFit {
   double log_likelihood = 0;
   double observations = 0;
   bool at_zero = false;
+  bool flat = false;  // the same likelihood at every lambda searched: the counts cannot tell
   bool at_search_limit = false;
   double search_limit = 0;  // max_lambda, or the tracer's limit when that is lower
   std::vector<double> behavior;      // the QRE at `lambda`, over ActionIndex

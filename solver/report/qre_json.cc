@@ -46,6 +46,7 @@ nlohmann::ordered_json QreFitJson(const model::Game& game, const equilibrium::Qr
   j["log_likelihood"] = fit.log_likelihood;
   j["observations"] = fit.observations;
   j["at_zero"] = fit.at_zero;
+  j["flat"] = fit.flat;
   j["at_search_limit"] = fit.at_search_limit;
   j["search_limit"] = fit.search_limit;
   equilibrium::QreTrace one;

@@ -14,7 +14,7 @@ namespace parley::report {
 nlohmann::ordered_json QreTraceJson(const model::Game& game, const equilibrium::QreTrace& trace);
 
 // {"lambda", "standard_error" (null when unknown), "log_likelihood", "observations",
-// "at_zero", "at_search_limit", "search_limit", "profile"}: the profile is the QRE at the fitted
+// "at_zero", "flat", "at_search_limit", "search_limit", "profile"}: the profile is the QRE at the fitted
 // lambda, as the records of QreTraceJson's points.
 nlohmann::ordered_json QreFitJson(const model::Game& game, const equilibrium::QreFit& fit);
 

@@ -230,6 +230,47 @@ TEST_SUITE("logit") {
     CHECK(text.out.find("The best lambda is 0, the lower end of the range") != std::string::npos);
   }
 
+  TEST_CASE("qre fit: counts the data cannot tell apart at any lambda are said to be so") {
+    // Both actions pay P1 the same: the QRE is uniform at every lambda, and so is the
+    // likelihood, 3 ln 1/2 + ln 1/2. The answer "the best lambda is 0" read as a finding.
+    const std::string game = Decision(0);
+    auto f = FitJson(game + " --fit " + Counts("qre_fit_flat.csv", "1,1,A,3\n1,1,B,1\n"));
+    CHECK(f["lambda"].get<double>() == 0);
+    CHECK(f["flat"] == true);
+    CHECK(f["log_likelihood"].get<double>() == doctest::Approx(4 * std::log(0.5)).epsilon(1e-14));
+    auto text = testing::RunParley("qre " + game + " --fit " + Counts("qre_fit_flat.csv", "1,1,A,3\n1,1,B,1\n"));
+    CHECK(text.out.find("The likelihood is the same at every lambda searched") != std::string::npos);
+    CHECK(text.out.find("The best lambda is 0") == std::string::npos);
+    // Where the likelihood moves with lambda, it is not flat (counts 1 : 3 against the better
+    // action: best at 0, but not flat).
+    auto moving = FitJson(Decision(1) + " --fit " + Counts("qre_fit_1to3b.csv", "1,1,A,1\n1,1,B,3\n"));
+    CHECK(moving["flat"] == false);
+    CHECK(moving["at_zero"] == true);
+  }
+
+  TEST_CASE("qre fit: a repeated line, a hexadecimal count and a byte-order mark") {
+    const std::string game = Decision(1);
+    // A second line for A was added to the first (3 + 1 against none for B: lambda at the
+    // search limit), without a word; it is refused at its line.
+    auto twice = testing::RunParley("qre " + game + " --fit " + Counts("qre_fit_twice.csv", "1,1,A,3\n1,1,A,1\n"));
+    CHECK(twice.exit_code == 1);
+    CHECK(twice.err.find("qre_fit_twice.csv:3:1: the count of action 'A' at ") != std::string::npos);
+    CHECK(twice.err.find(" is given on line 2 already; give each action's count once") != std::string::npos);
+    // 0x10 was read as 16; counts are decimals as game files write numbers.
+    auto hex = testing::RunParley("qre " + game + " --fit " + Counts("qre_fit_hex.csv", "1,1,A,0x10\n"));
+    CHECK(hex.exit_code == 1);
+    CHECK(hex.err.find("qre_fit_hex.csv:2:1: count must be a number >= 0, not '0x10'") != std::string::npos);
+    auto lambda = testing::RunParley("qre " + game + " --lambda 0x10");
+    CHECK(lambda.exit_code == 2);  // a usage error
+    CHECK(lambda.err.find("--lambda: '0x10' is not a number >= 0") != std::string::npos);
+    // A spreadsheet's "CSV UTF-8" starts with a byte-order mark: the header after it is read
+    // (it was "the first line must be the header player,set,action,count"). Counts 3 : 1 for
+    // actions one payoff apart: lambda = ln 3.
+    const std::string bom = testing::WriteTempFile("qre_fit_bom.csv", "\xEF\xBB\xBFplayer,set,action,count\n1,1,A,3\n1,1,B,1\n");
+    auto f = FitJson(game + " --fit " + bom);
+    CHECK(f["lambda"].get<double>() == doctest::Approx(std::log(3.0)).epsilon(1e-6));
+  }
+
   TEST_CASE("qre fit: the centipede game's narrow peak, and its second maximum at 0") {
     const std::string game = std::string(PARLEY_SOURCE_DIR) + "/games/centipede.yaml";
     // Alice's first node alone, take 7 and pass 5: P(take) is 1/2 at lambda 0 and first falls
