@@ -1667,8 +1667,18 @@ FrontierPoint BestFor(const AgreementProblem& problem, const Prepared& prepared,
         nl, internal::IdealForm(n, other, table.parties, floor, {{who, point.u[who] - tol}}), &package2);
     const double other_scale = std::max({std::abs(point.u[other]), std::abs(second.u[other]), std::abs(floor[other])});
     if (second.found && second.u[other] > point.u[other] + 1e-9 * other_scale) {  // a real gain only
-      point = second;
-      package = package2;
+      // A gain from an edge along which `who` keeps its best does not depend on how much of
+      // the tolerance `who` gives up; one from a frontier that is steep at `who`'s best does:
+      // with the other paid (1 - x)^0.1, giving up 1e-9 of x = 1 paid the other 0.126 where
+      // the agreement best for `who` pays it 0. So the gain must stand with a thousandth of
+      // the tolerance too (within 1e-6 of the other's magnitude).
+      std::size_t package3 = 0;
+      internal::NlpPoint third = BestOverPackages(
+          nl, internal::IdealForm(n, other, table.parties, floor, {{who, point.u[who] - tol * 1e-3}}), &package3);
+      if (third.found && third.u[other] >= second.u[other] - 1e-6 * other_scale) {
+        point = second;
+        package = package2;
+      }
     }
   }
   best.found = true;

@@ -215,6 +215,31 @@ TEST_SUITE("bargaining.negotiation") {
     }
   }
 
+  TEST_CASE("alternating offers over a frontier steep at its end: the last proposer takes it all") {
+    // u = (x, (1 - x)^0.1), not affine: the nonlinear method. One round: the proposer leaves the
+    // responder its disagreement value 0 and takes x = 1, so (1, 0). The search stopped at
+    // x = 1 - 1e-9, and "the end best for the responder" within that tolerance paid it
+    // (1e-9)^0.1 = 0.126. Two rounds: B takes x = 0 last (B 1), so in round 1 A offers B
+    // 0.8 * 1, (1 - x)^0.1 = 0.8, x = 1 - 0.8^10 = 0.8926258176.
+    AgreementProblem problem;
+    problem.issues = {Range("x", 0, 1)};
+    problem.disagreement = {0, 0};
+    problem.protocol = Protocol::kAlternating;
+    problem.alternating.discount = {0.9, 0.8};
+    const UtilityOracle steep = [](const Vector& x, Vector* u) { *u = {x[0], std::pow(1 - x[0], 0.1)}; };
+    problem.alternating.rounds = 1;
+    AgreementResult one = SolveAgreement(problem, steep, kSearch);
+    REQUIRE(one.agreement_possible);
+    CHECK(one.issue_values[0] == 1);
+    CHECK(one.payoffs[0] == 1);
+    CHECK(one.payoffs[1] == 0);
+    problem.alternating.rounds = 2;
+    AgreementResult two = SolveAgreement(problem, steep, kSearch);
+    REQUIRE(two.agreement_possible);
+    CHECK(two.payoffs[0] == doctest::Approx(1 - std::pow(0.8, 10)).epsilon(1e-8));
+    CHECK(two.payoffs[1] == doctest::Approx(0.8).epsilon(1e-8));
+  }
+
   TEST_CASE("alternating offers: short periods approach the Nash solution with powers 1/r") {
     // u = (sqrt x, 1 - x), d_i = exp(-r_i D), r = (2, 1). As D -> 0 the split tends to the
     // weighted Nash solution with powers 1/r = (1/2, 1) (Binmore, Rubinstein and Wolinsky
