@@ -1349,8 +1349,10 @@ NonlinearAnswer SolveConceptNl(const Nonlinear& nl, Concept concept_kind, const 
       internal::NlpPoint point = BestOverPackages(nl, nash, &package);
       if (point.found) {
         Solution s = MakeSolution(nl, concept_kind, weights, parties, point, package);
-        s.method += "; a tie (the optimal agreements run between the listed ends), broken by the "
-                    "Nash solution among them";
+        // The ends are the optimal agreements best for each party; those between them need not
+        // be optimal (over y <= (1 - x)^2 the sum x + y is 1 at (1, 0) and (0, 1) only).
+        s.method += "; a tie (the listed ends are the optimal agreements best for each party), broken by the "
+                    "Nash solution among the optimal agreements";
         answer.solution = std::move(s);
         answer.point = point;
         answer.package = package;

@@ -123,6 +123,19 @@ TEST_SUITE("bargaining.negotiation") {
     const Solution& utilitarian = Find(result, Concept::kUtilitarian);
     CHECK(utilitarian.ties.size() == 2);
     CHECK(utilitarian.issues[0] == doctest::Approx(0.5).epsilon(1e-9));
+    // Over a set that is not convex the optimal agreements are the ends alone: y <= (1 - x)^2
+    // pays the sum x + y = 1 at (1, 0) and (0, 1) and less between. The method said "the
+    // optimal agreements run between the listed ends".
+    AgreementProblem curved;
+    curved.issues = {Range("x", 0, 1), Range("y", 0, 1)};
+    curved.disagreement = {0, 0};
+    curved.constraints = {{"y <= (1-x)^2", [](const Vector& x) { return x[1] - (1 - x[0]) * (1 - x[0]); }}};
+    UtilityOracle xy = [](const Vector& x, Vector* u) { *u = {x[0], x[1]}; };
+    const AgreementResult curved_result = SolveAgreement(curved, xy, kSearch);
+    const Solution& ends = Find(curved_result, Concept::kUtilitarian);
+    REQUIRE(ends.ties.size() == 2);
+    CHECK(ends.method.find("run between") == std::string::npos);
+    CHECK(ends.method.find("a tie (the listed ends are the optimal agreements best for each party)") != std::string::npos);
   }
 
   TEST_CASE("parties: a weight of 0 leaves that party its disagreement value") {
