@@ -2031,7 +2031,8 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
       // Converged: the same agreement as two rounds later (to rounding).
       (void)previous;
     }
-    out.search = "alternating offers, " + std::to_string(rounds) + " rounds (Stahl 1972): backward induction over the frontier";
+    out.search = "alternating offers, " + std::to_string(rounds) + (rounds == 1 ? " round" : " rounds") +
+                 " (Stahl 1972): backward induction over the frontier";
   } else {
     // Stationarity: x = h_a(d_b + delta_b (h_b(d_a + delta_a (x - d_a)) - d_b)); bisection on
     // x in [d_a, ideal_a], where the map minus x goes from >= 0 to <= 0.
