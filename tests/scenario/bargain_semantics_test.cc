@@ -799,6 +799,37 @@ payoffs:
     CHECK(step.payoffs[1] == doctest::Approx(2 + 34.5 / 24.9).epsilon(1e-14));
   }
 
+  TEST_CASE("utilitarian without lotteries counts a package that only meets d for a player") {
+    // Package p pays (2.7 - 0.3 (1 - t), 1 + 6t): at t = 1, (2.7, 7), A exactly at d = (2.7, 1)
+    // and the sum 9.7. Package q pays (5 - 3t, 2 + 3t), the sum 7 everywhere. Utilitarian is the
+    // largest sum over u >= d: p at t = 1. Since no agreement of p gives A more than 2.7, p was
+    // left out and q chosen; with A's 2.7 written 2.71, p was chosen (2.71, 7).
+    const std::string text = R"yaml(players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        o: {options: [p, q]}
+        t: {from: 0, to: 1}
+      solution: utilitarian
+      lotteries: false
+      disagreement: [2.7, 1]
+payoffs:
+  A: "if(deal == agree, if(o == p, TOP - 0.3 * (1 - t), 5 - 3 * t), 2.7)"
+  B: "if(deal == agree, if(o == p, 1 + 6 * t, 2 + 3 * t), 1)"
+)yaml";
+    for (const std::string top : {"2.7", "2.71"}) {
+      CAPTURE(top);
+      std::string t = text;
+      t.replace(t.find("TOP"), 3, top);
+      auto s = Read(t);
+      REQUIRE(s->bargains.size() == 1);
+      const bargaining::AgreementResult& step = s->bargains[0].step;
+      CHECK(step.payoffs[0] == doctest::Approx(std::stod(top)).epsilon(1e-15));
+      CHECK(step.payoffs[1] == doctest::Approx(7).epsilon(1e-15));
+    }
+  }
+
   TEST_CASE("an inside point above every agreement and every option is refused where the bargain is") {
     // Inside (0.6, 0.6) on a pie; walking away pays (0.1, 0.2). Both are better off talking for
     // ever than agreeing or leaving; the talks failed, paying (0.1, 0.2). With A's option at
