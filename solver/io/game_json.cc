@@ -176,6 +176,7 @@ class JsonGameReader {
     };
     std::vector<Open> stack;
     const json& nodes = doc["nodes"];
+    std::vector<char> used(sets.size(), 0);  // per set: some node is in it
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       std::string where = "nodes[" + std::to_string(i) + "]";
       if (i > 0 && stack.empty())
@@ -200,6 +201,7 @@ class JsonGameReader {
           if (!node["infoset"].is_number_unsigned() || node["infoset"].get<std::size_t>() >= sets.size())
             Fail(where + ".infoset", "no such information set (numbered from 0)");
           model::InfosetId h = sets[node["infoset"].get<std::size_t>()];
+          used[node["infoset"].get<std::size_t>()] = 1;
           model::NodeId v = b.AddNode(parent, h, outcome, label);
           stack.push_back({v, b.num_actions(h)});
         } else {
@@ -212,6 +214,13 @@ class JsonGameReader {
     if (!stack.empty())
       Fail("nodes", "the list ends before the tree is complete (" +
                         std::to_string(stack.back().remaining) + " more children expected)");
+    // A set no node is in was dropped without a word, and the numbers of its player's later
+    // sets (which outputs use, as Gambit numbers them) moved down by one.
+    for (std::size_t i = 0; i < used.size(); ++i)
+      if (!used[i])
+        Fail("infosets[" + std::to_string(i) + "]",
+             "no node is in this information set; remove it, or give it nodes (the sets a game's outputs "
+             "number are those its nodes are in)");
     try {
       return b.Build();
     } catch (const ValidationError& e) {

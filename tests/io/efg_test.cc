@@ -314,6 +314,12 @@ t "" 0
           "g.json: outcomes[0].label: expected a string (in quotes), found []");
     CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}], "outcomes": [{"payoffs": [1]}], "nodes": [{"infoset": 0, "label": false}, {"outcome": 0}]})") ==
           "g.json: nodes[0].label: expected a string (in quotes), found false");
+    // A set no node is in was dropped, and the player's later sets were numbered one lower in
+    // every output (a program matching records by number to the file went wrong).
+    CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}, {"player": 1, "actions": ["u", "v"]}])" +
+                tail) ==
+          "g.json: infosets[1]: no node is in this information set; remove it, or give it nodes (the sets a "
+          "game's outputs number are those its nodes are in)");
   }
 
   TEST_CASE("malformed files get one clear message with file:line:col") {
