@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <string_view>
+#include <unordered_map>
 
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/model/error.h"
@@ -151,6 +153,21 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
       }
       labels[p].push_back(r.sets.empty() ? "-" : label);
     }
+    // Labels with spaces can make two strategies read alike ("a b" then "c" against "a" then
+    // "b c": both "a b c"), and an answer naming one would not say which. Each strategy of a
+    // name that occurs more than once gets its number (#k, from 1) appended.
+    for (bool again = true; again;) {
+      again = false;
+      std::unordered_map<std::string_view, std::uint32_t> count;
+      for (const std::string& l : labels[p]) ++count[l];
+      std::vector<char> repeated(labels[p].size(), 0);
+      for (std::size_t s = 0; s < labels[p].size(); ++s) repeated[s] = count[labels[p][s]] > 1;
+      for (std::size_t s = 0; s < labels[p].size(); ++s)
+        if (repeated[s]) {
+          labels[p][s] += " #" + std::to_string(s + 1);
+          again = true;
+        }
+    }
   }
 
   // Down the tree in preorder (a parent before its children): each node's chance probability,
@@ -217,7 +234,8 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
   table.SetTitle(game.title());
   table.SetComment("Reduced strategic form of an extensive game: a strategy names the action at "
                    "each of its player's information sets in order of appearance, * where the "
-                   "player's own earlier choices exclude the set.");
+                   "player's own earlier choices exclude the set (strategies that would read alike get their number, "
+                   "#k, appended).");
   // Exact when every number of the game was stated exactly (1/3, 1e-15 and
   // 1/100000000000000000000 alike), or, in a game with computed numbers, when all of them have
   // modest denominators (a formula's 3/2).

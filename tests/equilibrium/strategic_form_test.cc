@@ -77,6 +77,29 @@ TEST_SUITE("strategic form") {
     CHECK(back.strategy_label(0, 2) == "R a U");
   }
 
+  TEST_CASE("strategies whose names would read alike get their numbers") {
+    // After chance, A chooses at set 1 ("a b" or "a") or at set 2 ("c" or "b c"): the
+    // strategies ("a b", "c") and ("a", "b c") both read "a b c", and an answer naming one did
+    // not say which (they pay A (1 + 3) / 2 = 2 and (2 + 4) / 2 = 3).
+    auto game = io::ReadEfg(R"(EFG 2 R "alike" { "A" "B" }
+c "" 1 "" { "l" 1/2 "r" 1/2 } 0
+p "" 1 1 "" { "a b" "a" } 0
+t "" 1 "" { 1 0 }
+t "" 2 "" { 2 0 }
+p "" 1 2 "" { "c" "b c" } 0
+t "" 3 "" { 3 0 }
+t "" 4 "" { 4 0 }
+)",
+                            "alike.efg");
+    model::NormalFormGame t = ReducedStrategicForm(*game);
+    REQUIRE(t.num_strategies(0) == 4);
+    std::vector<std::string> a;
+    for (std::uint32_t s = 0; s < 4; ++s) a.push_back(t.strategy_label(0, s));
+    CHECK(a == std::vector<std::string>{"a b c #1", "a b b c", "a c", "a b c #4"});
+    CHECK(Cell(t, 0, 0, 0) == 2);
+    CHECK(Cell(t, 3, 0, 0) == 3);
+  }
+
   TEST_CASE("size limits stop before the work, naming the sizes") {
     auto game = io::ReadEfg(kReduced, "reduced.efg");
     StrategicFormOptions small;
