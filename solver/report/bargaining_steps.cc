@@ -240,7 +240,12 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
     }
     out << "  Ideal point (the most each can get without leaving the other below the disagreement point): "
         << Vec(s, r.ideal) << "\n";
-    out << "  Solutions side by side:\n";
+    // The concepts from the (inside) point; with outside options or alternating offers the
+    // agreement below is another point (a solution below an option is not what is agreed).
+    out << (b.outside ? "  Solutions side by side (from the inside point, before the outside options):\n"
+            : b.protocol == bargaining::Protocol::kAlternating
+                ? "  Solutions side by side (the axiomatic concepts; the alternating offers' split is below):\n"
+                : "  Solutions side by side:\n");
     const std::vector<std::string> solution_terms = SolutionAgreementText(b.step);
     for (std::size_t k = 0; k < r.solutions.size(); ++k) {
       const auto& sol = r.solutions[k];
@@ -362,13 +367,20 @@ nlohmann::json BargainingJson(const scenario::Scenario& s, const equilibrium::Eq
   const model::Game& game = *s.game;
   ActionIndex index(game);
   std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
+  std::vector<double> values;  // every node's, once an outside option asks for them
   for (const scenario::BargainRecord& b : s.bargains) {
     json j;
     j["stage"] = b.stage;
     j["history"] = b.history;
     j["node"] = b.node;
     j["reach_probability"] = reach[b.node];
-    j["disagreement_source"] = b.disagreement_from_branch ? "no-deal branch" : "given";
+    // With outside options `disagreement` is the inside point the solutions start from, and
+    // the no-deal branch's value is the options (`outside_options`), as the text tells them.
+    const bool options_from_branch = b.outside && b.disagreement_from_branch;
+    std::vector<double> options;
+    if (options_from_branch) options = ValuesFrom(game, eq, b.no_deal_node, values);
+    j["disagreement_source"] = b.outside ? "inside point" : b.disagreement_from_branch ? "no-deal branch" : "given";
+    if (options_from_branch) j["outside_options"] = options;
     if (b.disagreement_from_branch) j["if_talks_fail"] = SubtreeBehaviourText(game, eq, b.no_deal_node);
     j["agreement_possible"] = b.step.agreement_possible;
     json all = b.step.agreement_possible ? ToJson(b.step.result) : json::object();
@@ -384,7 +396,9 @@ nlohmann::json BargainingJson(const scenario::Scenario& s, const equilibrium::Eq
     }
     j["solution_issues"] = texts;
     json agreement;
-    agreement["concept"] = bargaining::ToString(b.concept_kind);
+    // Alternating offers settle by their own split, not by the concept the solutions list.
+    agreement["concept"] = b.protocol == bargaining::Protocol::kAlternating ? std::string("alternating_offers")
+                                                                            : bargaining::ToString(b.concept_kind);
     agreement["weights"] = b.weights;
     agreement["payoffs"] = b.step.payoffs;
     // An issue's value as JSON: a discrete issue's option by its label (its code when no
@@ -415,8 +429,10 @@ nlohmann::json BargainingJson(const scenario::Scenario& s, const equilibrium::Eq
     }
     agreement["text"] = AgreementText(b.step);
     agreement["lottery"] = b.step.lottery;
-    std::vector<double> gains;
-    for (std::size_t i = 0; i < b.step.payoffs.size(); ++i) gains.push_back(b.step.payoffs[i] - b.step.result.disagreement[i]);
+    std::vector<double> gains;  // over the outside options where the text measures from them
+    const std::vector<double>& reference = options_from_branch ? options : b.step.result.disagreement;
+    for (std::size_t i = 0; i < b.step.payoffs.size() && i < reference.size(); ++i)
+      gains.push_back(b.step.payoffs[i] - reference[i]);
     agreement["gains"] = gains;
     j["agreement"] = agreement;
     j["breakdown"] = b.breakdown;

@@ -300,9 +300,12 @@ void BargainingSection(const ReportInput& input, const ReportOptions&, Document&
       if (issues) row.push_back("");
       t.rows.push_back(std::move(row));
     };
-    if (!step.disagreement.empty()) point_row("Disagreement", step.disagreement);
+    if (!step.disagreement.empty()) point_row(step.disagreement_name, step.disagreement);
+    if (!step.outside_options.empty()) point_row("Outside options", step.outside_options);
     if (!step.ideal.empty()) point_row("Ideal", step.ideal);
-    for (const auto& sol : step.solutions) {
+    std::vector<BargainingSolutionRow> rows = step.solutions;
+    if (step.agreement) rows.push_back(*step.agreement);
+    for (const auto& sol : rows) {
       std::vector<std::string> row{sol.concept_name};
       for (std::size_t i = 0; i < step.players.size(); ++i)
         row.push_back(i < sol.payoffs.size() ? FormatValue(sol.payoffs[i]) : "");

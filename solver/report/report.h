@@ -65,6 +65,11 @@ struct BargainingStep {
   std::string title;
   std::vector<std::string> players;
   std::vector<double> disagreement;
+  std::string disagreement_name = "Disagreement";  // "Inside point" with outside options
+  std::vector<double> outside_options;              // the no-deal branch's value, with outside options
+  // The agreement when it is not one of the solutions side by side (outside options applied
+  // after them, or alternating offers): its own row and point.
+  std::optional<BargainingSolutionRow> agreement;
   std::vector<double> ideal;
   std::optional<BargainingChartSpec> chart;  // two players only
   std::vector<BargainingSolutionRow> solutions;

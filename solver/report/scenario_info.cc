@@ -128,6 +128,32 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
     // Parties, constraints, alternating offers, outside options, stages after the agreement
     // and the optimality, when the stage uses them.
     for (const std::string& line : NegotiationLines(scenario, *r)) step.summary += " " + line + ".";
+    // With outside options the solutions side by side start from the inside point and the
+    // options apply after them; alternating offers settle by their own split. The agreement
+    // gets its own row and point (the table and the chart showed only the solutions, a point
+    // below a player's option among them, as if it were the answer).
+    if (r->outside) {
+      step.disagreement_name = "Inside point";
+      if (step.chart) step.chart->disagreement_name = "inside point";
+      if (r->disagreement_from_branch && eq && scenario.game)
+        step.outside_options = ValuesFrom(*scenario.game, *eq, r->no_deal_node, values);
+    }
+    if ((r->outside || r->protocol == bargaining::Protocol::kAlternating) && result.agreement_possible) {
+      BargainingSolutionRow row;
+      row.concept_name = r->protocol == bargaining::Protocol::kAlternating ? "Agreement (alternating offers)"
+                                                                           : "Agreement (outside options applied)";
+      row.payoffs = result.payoffs;
+      row.terms = JoinWithAnd(terms);
+      if (step.chart)
+        step.chart->solutions.push_back({"agreement", {result.payoffs.size() > 0 ? result.payoffs[0] : 0.0,
+                                                       result.payoffs.size() > 1 ? result.payoffs[1] : 0.0}});
+      step.agreement = std::move(row);
+      step.notes.push_back(r->outside ? "The solutions side by side start from the inside point; the agreement "
+                                        "row is what the parties settle on once no one is left below its "
+                                        "outside option."
+                                      : "The solutions side by side are the axiomatic concepts; the agreement "
+                                        "row is the alternating offers' subgame-perfect split.");
+    }
     steps.push_back(std::move(step));
   }
   return steps;

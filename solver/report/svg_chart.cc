@@ -259,7 +259,7 @@ std::string BargainingChartSvg(const BargainingChartSpec& spec) {
   auto entry = [](const std::string& name, const Point2& at) {
     return name + " (" + Short(at.first) + ", " + Short(at.second) + ")";
   };
-  std::vector<std::string> legend{entry("disagreement", spec.disagreement), entry("ideal", spec.ideal)};
+  std::vector<std::string> legend{entry(spec.disagreement_name, spec.disagreement), entry("ideal", spec.ideal)};
   for (const auto& solution : spec.solutions) legend.push_back(entry(solution.name, solution.at));
   Canvas canvas(spec.width, spec.height, x_lo, x_hi, y_lo, y_hi, spec.title, legend, 26);
   canvas.Open(spec.title, "Feasible payoffs, Pareto frontier and bargaining solutions");
@@ -287,7 +287,7 @@ std::string BargainingChartSvg(const BargainingChartSpec& spec) {
     Point2 at;
     const char* color;
   };
-  std::vector<Mark> marks{{"disagreement", spec.disagreement, "#000000"}, {"ideal", spec.ideal, "#777777"}};
+  std::vector<Mark> marks{{spec.disagreement_name, spec.disagreement, "#000000"}, {"ideal", spec.ideal, "#777777"}};
   for (std::size_t k = 0; k < spec.solutions.size(); ++k)
     marks.push_back({spec.solutions[k].name, spec.solutions[k].at, kColors[(k + 1) % 8]});
   for (std::size_t k = 0; k < marks.size(); ++k) {

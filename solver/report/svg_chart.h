@@ -50,6 +50,7 @@ struct BargainingChartSpec {
   bool convex_hull = true;            // shade their convex hull as the feasible set
   std::vector<Point2> frontier;       // Pareto frontier vertices, u1 increasing
   Point2 disagreement{0, 0};
+  std::string disagreement_name = "disagreement";  // "inside point" with outside options
   Point2 ideal{0, 0};
   std::vector<NamedPoint> solutions;  // Nash, Kalai-Smorodinsky, egalitarian, utilitarian...
   int width = 640;   // the least size: the chart grows to fit its title, ticks and legend

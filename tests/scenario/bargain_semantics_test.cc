@@ -322,6 +322,9 @@ payoffs:
       auto s = Read(fill("      protocol: alternating\n      discount: [0.9, 0.9]\n", "", "0"));
       const auto& step = s->bargains[0].step;
       CHECK_FALSE(step.lottery);
+      // The JSON's agreement is the alternating offers' split, not the Nash solution it named.
+      const auto solution = equilibrium::Solve(*s->game, {});
+      CHECK(report::BargainingJson(*s, solution.equilibria.front())[0]["agreement"]["concept"] == "alternating_offers");
       CHECK(step.payoffs[0] == doctest::Approx(1 / 0.95).epsilon(1e-14));
       CHECK(step.payoffs[1] == doctest::Approx(0.5 - 0.25 / 0.95).epsilon(1e-14));
       CHECK(parley::report::AgreementText(step)[0] == "pkg p2");
@@ -745,6 +748,28 @@ payoffs:
     CHECK(Has(words, "Gains over the outside options: Seller +0.3, Buyer +0\n"));
     CHECK_FALSE(Has(words, "Disagreement point"));
     CHECK(Has(report::PredictionText(*s, eq), "Buyer 0.7 (+0 over its outside option 0.7)"));
+    // The solutions side by side (Nash (0.5, 0.5), below the Buyer's option) are said to start
+    // from the inside point; the report's table and chart add the agreement itself and the
+    // options (they showed the solutions alone, as if (0.5, 0.5) were the answer); the JSON
+    // names the inside point as such, gives the options and the gains over them (its gains were
+    // over the inside point, (0.3, 0.7), against the text's (+0.3, +0), and it said the
+    // disagreement came from the no-deal branch).
+    CHECK(Has(words, "Solutions side by side (from the inside point, before the outside options):\n"));
+    const auto steps = report::BargainingStepsFrom(*s, &eq, 10, nullptr);
+    REQUIRE(steps.size() == 1);
+    CHECK(steps[0].disagreement_name == "Inside point");
+    CHECK(steps[0].outside_options == std::vector<double>{0, 0.7});
+    REQUIRE(steps[0].agreement.has_value());
+    CHECK(steps[0].agreement->concept_name == "Agreement (outside options applied)");
+    CHECK(steps[0].agreement->payoffs[0] == doctest::Approx(0.3).epsilon(1e-12));
+    REQUIRE(steps[0].chart.has_value());
+    CHECK(steps[0].chart->solutions.back().name == "agreement");
+    const nlohmann::json j = report::BargainingJson(*s, eq);
+    REQUIRE(j.size() == 1);
+    CHECK(j[0]["disagreement_source"] == "inside point");
+    CHECK(j[0]["outside_options"] == nlohmann::json::array({0.0, 0.7}));
+    CHECK(j[0]["agreement"]["gains"][0].get<double>() == doctest::Approx(0.3).epsilon(1e-12));
+    CHECK(std::abs(j[0]["agreement"]["gains"][1].get<double>()) < 1e-12);
   }
 
   TEST_CASE("talks that fail against outside options say so, not the threat point") {
