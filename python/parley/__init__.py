@@ -613,9 +613,12 @@ class Scenario(Game):
         # Names as written: a player "NA" or a parameter "nan" or "1" is a name, not a missing
         # value or a number (pandas' defaults); only the empty numeric cells are missing.
         text = ["value", "parameter", "range", "thresholds", "outcome_changes"]
+        # float_precision="round_trip": pandas' default parser reads the CSV's shortest decimals
+        # to a neighbouring double at times (222.20000000000002 as 222.2), unlike the JSON.
         df = pd.read_csv(io.StringIO(csv), dtype={name: str for name in text}, keep_default_na=False,
                          na_values={name: [""] for name in ["low", "base", "high", "value_low", "value_base",
-                                                            "value_high", "swing"]})
+                                                            "value_high", "swing"]},
+                         float_precision="round_trip")
         df.attrs["json"] = _json.loads(doc)
         return df
 

@@ -87,3 +87,18 @@ payoffs:
     assert list(df["outcome (value)"]) == [4, 7, 10]
     mc = s.montecarlo(samples=5, seed=1).samples
     assert list(mc.columns) == ["sample", "outcome (value)", "B", "outcome"]
+
+
+def test_tornado_numbers_are_the_json_doubles():
+    # The CSV's shortest decimals read back as the same doubles: pandas' default parser read
+    # 222.20000000000002 (regulator_acts' value_high) as 222.2.
+    s = parley.load(SOURCE / SCENARIO)
+    df = s.tornado(grid=0)
+    bars = {b["parameter"]: b for b in df.attrs["json"]["charts"][0]["bars"]}
+    rows = df[df["value"] == df.attrs["json"]["charts"][0]["value"]]
+    assert len(rows) == len(bars)
+    for _, row in rows.iterrows():
+        bar = bars[row["parameter"]]
+        assert row["value_high"] == bar["value_high"]
+        assert row["value_low"] == bar["value_low"]
+        assert row["swing"] == bar["swing"]
