@@ -363,9 +363,13 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
             << ChoiceText(game, eq, index, h, exact) << "\n";
       }
     }
-    if (eq.max_gain >= 0)
-      out << "  Verified: the largest gain from deviating in any subgame is "
-          << ShowNumber(eq.max_gain, unit) << "\n";
+    if (eq.max_gain >= 0) {
+      // A gain within the tie rule is rounding beside the payoffs and shows as 0, but a note
+      // above names it: said as it is, not "0" beside "1e-13".
+      std::string gain = ShowNumber(eq.max_gain, unit);
+      if (eq.max_gain > 0 && gain == "0") gain = FormatSignificant(eq.max_gain, 3) + ", within the tie rule";
+      out << "  Verified: the largest gain from deviating in any subgame is " << gain << "\n";
+    }
   }
 }
 

@@ -15,6 +15,7 @@
 #include "solver/io/files.h"
 #include "solver/model/error.h"
 #include "solver/model/game_builder.h"
+#include "solver/report/solution.h"
 #include "tests/test_util.h"
 
 namespace parley::equilibrium {
@@ -130,6 +131,21 @@ t "" 2 "" { 500000000000000 0 }
     CHECK(s.equilibria.at(0).max_gain == 400);
     REQUIRE(s.notes.size() == 1);
     CHECK(s.notes[0].find("within the tie rule") != std::string::npos);
+    CHECK(report::SolutionText(*g, s).find("Verified: the largest gain from deviating in any subgame is 400\n") !=
+          std::string::npos);
+    // A gain that shows as 0 beside the payoffs (1e-13 beside 1) is named as it is on the check
+    // line, as the note names it (1.0000000000001 - 1 is 9.992e-14 in doubles; "is 0" stood under
+    // "the largest gain from deviating, 9.99e-14").
+    auto small = Efg(R"(EFG 2 R "near tie" { "P1" "P2" }
+""
+p "" 1 1 "A" { "x" "y" } 0
+t "" 1 "" { 1 0 }
+t "" 2 "" { 1.0000000000001 0 }
+)");
+    Solution t = SolveBackwardInduction(*small);
+    REQUIRE(t.notes.size() == 1);
+    CHECK(report::SolutionText(*small, t).find("Verified: the largest gain from deviating in any subgame is 9.99e-14, "
+                                               "within the tie rule\n") != std::string::npos);
     BackwardInductionOptions exact;
     exact.exact = true;
     Solution e = SolveBackwardInduction(*g, exact);
