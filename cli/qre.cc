@@ -210,9 +210,9 @@ struct QreCommand {
     out << "\nLog-likelihood " << Display(f.log_likelihood) << " over " << Display(f.observations)
         << " observed choices\n";
     if (f.flat)
-      out << "The likelihood is the same at every lambda searched: each observed choice is between actions "
-             "that pay their chooser alike, so these counts say nothing about lambda (the profile below is "
-             "uniform play, at lambda 0).\n";
+      out << "The likelihood is the same (to 1e-13) at every lambda searched, 0 to " << Display(f.search_limit)
+          << ": these counts cannot tell lambda there (as when every observed choice is between actions that "
+             "pay their chooser alike); the profile below is at lambda 0, uniform play.\n";
     else if (f.at_zero)
       out << "The best lambda is 0, the lower end of the range: no positive precision fits the data "
              "better than uniform play (no standard error at an end of the range).\n";

@@ -507,9 +507,7 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
       // smallest gain of 0), below any package that beats d. d is met within 1e-12 of each
       // player's magnitude, as for the ideal point.
       if (concept_kind != Concept::kUtilitarian) return false;
-      Vector low = d;
-      for (std::size_t i = 0; i < n; ++i) low[i] -= 1e-12 * hull.player_scale[i];
-      internal::HullLp best = internal::OptimizeOverHull(points, low, {}, w);
+      internal::HullLp best = internal::OptimizeOverHull(points, internal::MeetingD(points, d), {}, w);
       if (!best.feasible) return false;
       solution = Solution{};
       solution.payoffs = best.u;
@@ -2349,6 +2347,29 @@ void SolveAgreementInto(const AgreementProblem& problem, const UtilityOracle& ut
       below = below || outside[i] < d[i] - tol;
     }
     if (!above && !below) return fail();
+    if (!above) {
+      // An agreement that pays every party at least its inside value (the inside point on the
+      // frontier, as talks from (0.5, 0.5) over a pie, or within the gain tolerance of it) is
+      // the one nobody would refuse: the limit of the split as the inside point rises to it.
+      // Met within 1e-8 of each inside value, so that an inside point above the frontier by
+      // rounding alone does not stop a sweep. The split from there (symmetric where the problem
+      // is: (0.5, 0.5) from (0.5, 0.5); 1e-8 leaves gains above the 1e-9 that count as one), or
+      // failing that the agreement best for the first party that meets it.
+      Vector met = d;
+      for (std::size_t i : table.parties) met[i] -= 1e-8 * std::max(1.0, std::abs(d[i]));
+      AgreementResult split = SolveAxiomatic(problem, utility, prepared, table, met, {});
+      if (split.agreement_possible) {
+        out = std::move(split);
+        out.parties.assign(table.parties.begin(), table.parties.end());
+        out.outside_binds.assign(table.parties.size(), false);
+        return;
+      }
+      FrontierPoint at = BestFor(problem, prepared, table, table.parties.front(), met);
+      if (at.found) {
+        TakeAgreement(problem, at, &out);
+        return;
+      }
+    }
     if (!above)
       throw ValidationError("outside options: no agreement gives every party more than its inside value " +
                             internal::FormatVector(d) + ", and no party's outside option " +

@@ -45,5 +45,10 @@ Solution RayExitRefined(const std::vector<Vector>& points, const Vector& d, cons
 Vector PlayerScales(const std::vector<Vector>& points, const Vector& d);
 // The same, written over `out` (its storage reused).
 void PlayerScales(const std::vector<Vector>& points, const Vector& d, Vector* out);
+// The lower bounds that say "at least d" up to rounding: d itself, except for a player whose
+// best over the points is below d_i by at most 1e-12 of its magnitude (2.4 + 0.3 =
+// 2.6999999999999997 against 2.7), whose bound is that best. Never below both, so that no
+// slack is left for a lottery to trade against another player's gain.
+Vector MeetingD(const std::vector<Vector>& points, const Vector& d);
 
 }  // namespace parley::bargaining::internal

@@ -776,9 +776,11 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
     }
   }
   // An optimum at a bound where a payoff is steep is left short of it: with B paid (1 - x)^0.1,
-  // SLSQP stops at x = 1 - 1e-9, where B gets 0.126 (0 at the bound). Issues within 1e-7 of
+  // SLSQP stops at x = 1 - 1e-9, where B gets 0.126 (0 at the bound). Issues within 1e-8 of
   // their range from a bound go to it (together, then one at a time) when that does no worse
-  // on the objective and violates nothing more.
+  // on the objective, violates nothing more and leaves a KKT point one (the optimum of
+  // (1 + 4e-9 x)(1 - 0.04 x^2) is x = 5e-8, inside, and x = 0 is not a KKT point).
+  const NlpPoint unsnapped = best;
   if (best.found) {
     const double old_violation = std::max(0.0, Violation(form, best.u, best.g, best.z, program.row_scale, program.g_scale));
     auto snapped = [&](std::size_t only) {
@@ -789,7 +791,7 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
         const double range = space.upper[j] - space.lower[j];
         if (!(range > 0)) continue;
         for (const double bound : {space.lower[j], space.upper[j]})
-          if (y[j] != bound && std::abs(y[j] - bound) <= 1e-7 * range) {
+          if (y[j] != bound && std::abs(y[j] - bound) <= 1e-8 * range) {
             y[j] = bound;
             moved = true;
           }
@@ -809,7 +811,10 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
     bool any = snapped(k);
     if (!any)
       for (std::size_t j = 0; j < k; ++j) any = snapped(j) || any;
-    if (any) best.kkt_residual = KktResidual(space, form, program.row_scale, program.g_scale, best.y, best.z, &best);
+    if (any) {
+      best.kkt_residual = KktResidual(space, form, program.row_scale, program.g_scale, best.y, best.z, &best);
+      if (unsnapped.kkt_residual <= kKktTolerance && !(best.kkt_residual <= kKktTolerance)) best = unsnapped;
+    }
   }
   return best;
 }

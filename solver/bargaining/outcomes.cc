@@ -76,6 +76,17 @@ HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
   return result;
 }
 
+Vector MeetingD(const std::vector<Vector>& points, const Vector& d) {
+  const Vector scale = PlayerScales(points, d);
+  Vector low = d;
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    double most = -std::numeric_limits<double>::infinity();
+    for (const Vector& p : points) most = std::max(most, p[i]);
+    if (most < d[i] && d[i] - most <= 1e-12 * scale[i]) low[i] = most;
+  }
+  return low;
+}
+
 void PlayerScales(const std::vector<Vector>& points, const Vector& d, Vector* out) {
   Vector& scale = *out;
   scale.resize(d.size());
@@ -1092,9 +1103,7 @@ Vector IdealPoint(const OutcomeSet& set, const Vector& d, bool* individually_rat
     return PureIdeal(OutcomeSet{set.outcomes, false}, Vector(n, -lp::kInfinity), nullptr);
   }
   Vector ideal(n);
-  const Vector scale = internal::PlayerScales(set.outcomes, d);
-  Vector low = d;  // "at least d" within 1e-12 of each player's magnitude (as above)
-  for (std::size_t i = 0; i < n; ++i) low[i] -= 1e-12 * scale[i];
+  const Vector low = internal::MeetingD(set.outcomes, d);  // "at least d", up to rounding (as above)
   for (std::size_t i = 0; i < n; ++i) {
     Vector objective(n, 0.0);
     objective[i] = 1.0;

@@ -137,9 +137,13 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
       fail("the set " + game.DescribeInfoset(h) + " has " + std::to_string(matches) + " actions labelled '" +
            TruncateForMessage(cells[2]) + "', so these counts cannot be assigned to one of them; give its "
            "actions distinct labels in the game file");
-    // A decimal as game files write numbers (not hexadecimal: 0x10 was read as 16; not inf).
+    // A decimal (or a fraction) as game files write numbers, spaces around it allowed (not
+    // hexadecimal: 0x10 was read as 16; not inf).
+    std::string_view cell = cells[3];
+    while (!cell.empty() && (cell.front() == ' ' || cell.front() == '\t')) cell.remove_prefix(1);
+    while (!cell.empty() && (cell.back() == ' ' || cell.back() == '\t')) cell.remove_suffix(1);
     Number count;
-    if (!Number::Parse(cells[3], &count) || count.ToRational() < 0 || !std::isfinite(count.ToDouble()))
+    if (!Number::Parse(cell, &count) || count.ToRational() < 0 || !std::isfinite(count.ToDouble()))
       fail("count must be a number >= 0, not '" + TruncateForMessage(cells[3]) + "'");
     const double n = count.ToDouble();
     // Beyond 1e15 the sums of counts lose whole units (a double has 53 bits).

@@ -238,10 +238,15 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
              "and the branch above is what happens.\n";
       continue;
     }
-    out << "  Ideal point (the most each can get without leaving the other below the disagreement point): "
-        << Vec(s, r.ideal) << "\n";
+    // No solution from the inside point (it lies above every agreement, and an outside option
+    // above its inside value binds): no ideal point and no solutions to list.
+    const bool solutions = !r.solutions.empty();
+    if (solutions)
+      out << "  Ideal point (the most each can get without leaving the other below the disagreement point): "
+          << Vec(s, r.ideal) << "\n";
     // The concepts from the (inside) point; with outside options or alternating offers the
     // agreement below is another point (a solution below an option is not what is agreed).
+    if (solutions)
     out << (b.outside ? "  Solutions side by side (from the inside point, before the outside options):\n"
             : b.protocol == bargaining::Protocol::kAlternating
                 ? "  Solutions side by side (the axiomatic concepts; the alternating offers' split is below):\n"
@@ -288,6 +293,9 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
       concept_name += b.protocol == bargaining::Protocol::kAlternating
                           ? ", each outside option taken when it beats the offer"
                           : " from the inside point, no one below its outside option";
+    if (b.outside && !solutions && b.protocol != bargaining::Protocol::kAlternating)
+      concept_name = "the outside options: no agreement beats the inside point, so an option worth more than its "
+                     "party's inside value binds and the others get the rest";
     out << "  Agreement (" << concept_name << "): ";
     const std::vector<std::string> terms = AgreementText(b.step);
     for (std::size_t i = 0; i < terms.size(); ++i) out << (i ? ", " : "") << terms[i];

@@ -253,6 +253,24 @@ TEST_SUITE("bargaining.negotiation") {
     CHECK(two.payoffs[1] == doctest::Approx(0.8).epsilon(1e-8));
   }
 
+  TEST_CASE("an optimum near a bound is moved onto it only where that keeps it a KKT point") {
+    // u = (1 + 4e-9 x, 1 - 0.04 x^2), d = 0: the Nash product's slope 4e-9 - 0.08 x vanishes at
+    // x = 5e-8, inside the box. A first version moved points within 1e-7 of a bound onto it
+    // whenever the program's objective (for Nash, its own extra variables) was no worse: x = 0,
+    // "best found", x = 0 "binding". Now only within 1e-8, and only keeping a KKT point one.
+    AgreementProblem problem;
+    problem.issues = {Range("x", 0, 1)};
+    problem.disagreement = {0, 0};
+    const UtilityOracle flat = [](const Vector& x, Vector* u) {
+      *u = {1 + 4e-9 * x[0], 1 - 0.04 * x[0] * x[0]};
+    };
+    AgreementResult result = SolveAgreement(problem, flat, kSearch);
+    const Solution& nash = Find(result, Concept::kNash);
+    CHECK(nash.precision == Precision::kKktPoint);
+    CHECK(std::abs(nash.issues[0] - 5e-8) < 1e-9);
+    CHECK(nash.method.find("binding") == std::string::npos);
+  }
+
   TEST_CASE("alternating offers: short periods approach the Nash solution with powers 1/r") {
     // u = (sqrt x, 1 - x), d_i = exp(-r_i D), r = (2, 1). As D -> 0 the split tends to the
     // weighted Nash solution with powers 1/r = (1/2, 1) (Binmore, Rubinstein and Wolinsky
@@ -348,11 +366,31 @@ TEST_SUITE("bargaining.negotiation") {
       problem.disagreement = {0.1, 0.2};
       CHECK_THROWS_WITH_AS(SolveAgreement(problem, kPie), doctest::Contains("the talks would go on for ever"),
                            ValidationError);
-      // Options equal to the inside values: breaking off costs nobody anything; the talks fail.
-      problem.disagreement = {0.6, 0.6};
+      // Options equal to the inside values (0.5, 0.5, which x = 0.5 meets): breaking off costs
+      // nobody anything; the talks fail, paying what the agreement would.
+      problem.inside = {0.5, 0.5};
+      problem.disagreement = {0.5, 0.5};
       AgreementResult equal = SolveAgreement(problem, kPie);
       CHECK_FALSE(equal.agreement_possible);
-      CHECK(equal.payoffs == Vector{0.6, 0.6});
+      CHECK(equal.payoffs == Vector{0.5, 0.5});
+    }
+    SUBCASE("an inside point on the frontier: the agreement that pays it") {
+      // Inside (0.5, 0.5), options (0.1, 0.2): x = 0.5 pays both their inside values, no more;
+      // it is the limit of the split as the inside point rises to it, and was refused as talks
+      // that would go on for ever (a sweep over the inside point stopped there). Above the
+      // frontier by rounding alone (1e-10), the same.
+      problem.disagreement = {0.1, 0.2};
+      for (double inside : {0.5, 0.5 + 1e-10}) {
+        CAPTURE(inside);
+        problem.inside = {inside, inside};
+        AgreementResult on = SolveAgreement(problem, kPie);
+        REQUIRE(on.agreement_possible);
+        CHECK(on.payoffs[0] == doctest::Approx(0.5).epsilon(1e-12));
+        CHECK(on.payoffs[1] == doctest::Approx(0.5).epsilon(1e-12));
+      }
+      problem.inside = {0.5 + 1e-6, 0.5 + 1e-6};  // above it: refused
+      CHECK_THROWS_WITH_AS(SolveAgreement(problem, kPie), doctest::Contains("the talks would go on for ever"),
+                           ValidationError);
     }
     SUBCASE("with alternating offers: 0.9, 0.9 gives 1/1.9 inside; an option of 0.6 binds") {
       problem.protocol = Protocol::kAlternating;

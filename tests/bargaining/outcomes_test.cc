@@ -45,6 +45,17 @@ TEST_SUITE("bargaining") {
     CHECK(IdealPoint(set, kOrigin) == Vector{4, 3});
   }
 
+  TEST_CASE("the ideal point of three players meets d exactly where some point does") {
+    // d = (0, 5, 0). Only the first outcome is at least d for everyone: ideal (1, 6, 0). A
+    // tolerance of 1e-12 of player 3's magnitude (100) below d let a lottery put 0.1 on the
+    // second outcome, paying player 3 -1e-10, and the ideal became (100.9, 6, 0).
+    OutcomeSet set{{{1, 6, 0}, {1000, 6, -0.000000001}, {0, 0, -100}}, true};
+    Vector ideal = IdealPoint(set, {0, 5, 0});
+    CHECK(ideal[0] == doctest::Approx(1).epsilon(1e-12));
+    CHECK(ideal[1] == doctest::Approx(6).epsilon(1e-12));
+    CHECK(ideal[2] == 0);
+  }
+
   TEST_CASE("lottery between two outcomes, and the price of forbidding it") {
     // u = (4 - 3s, 1 + 2s): (4-3s)(1+2s) = 4 + 5s - 6s^2, max at s = 5/12:
     // (4 - 15/12, 1 + 10/12) = (11/4, 11/6), lottery 7/12 on (4,1) and 5/12 on (1,3).

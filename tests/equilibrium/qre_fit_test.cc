@@ -239,7 +239,7 @@ TEST_SUITE("logit") {
     CHECK(f["flat"] == true);
     CHECK(f["log_likelihood"].get<double>() == doctest::Approx(4 * std::log(0.5)).epsilon(1e-14));
     auto text = testing::RunParley("qre " + game + " --fit " + Counts("qre_fit_flat.csv", "1,1,A,3\n1,1,B,1\n"));
-    CHECK(text.out.find("The likelihood is the same at every lambda searched") != std::string::npos);
+    CHECK(text.out.find("The likelihood is the same (to 1e-13) at every lambda searched, 0 to 1000") != std::string::npos);
     CHECK(text.out.find("The best lambda is 0") == std::string::npos);
     // Where the likelihood moves with lambda, it is not flat (counts 1 : 3 against the better
     // action: best at 0, but not flat).
@@ -266,6 +266,9 @@ TEST_SUITE("logit") {
     // A spreadsheet's "CSV UTF-8" starts with a byte-order mark: the header after it is read
     // (it was "the first line must be the header player,set,action,count"). Counts 3 : 1 for
     // actions one payoff apart: lambda = ln 3.
+    // Spaces around a count, as before: read (the first version of the decimal check refused them).
+    auto spaced = FitJson(game + " --fit " + Counts("qre_fit_spaced.csv", "1, 1,A, 3\n1,1,B,1 \n"));
+    CHECK(spaced["lambda"].get<double>() == doctest::Approx(std::log(3.0)).epsilon(1e-6));
     const std::string bom = testing::WriteTempFile("qre_fit_bom.csv", "\xEF\xBB\xBFplayer,set,action,count\n1,1,A,3\n1,1,B,1\n");
     auto f = FitJson(game + " --fit " + bom);
     CHECK(f["lambda"].get<double>() == doctest::Approx(std::log(3.0)).epsilon(1e-6));

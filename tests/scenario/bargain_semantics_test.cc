@@ -843,6 +843,17 @@ payoffs:
   A: "if(deal == agree, if(o == p, TOP - 0.3 * (1 - t), 5 - 3 * t), 2.7)"
   B: "if(deal == agree, if(o == p, 1 + 6 * t, 2 + 3 * t), 1)"
 )yaml";
+    // Package p paying (2.7 - 1e-9 t, 7 + 93 t): only t = 0 meets d, so (2.7, 7). A tolerance
+    // below d let the sum trade A's 5e-12 for B's 0.465: t = 0.005, B above its own ideal 7.
+    {
+      std::string t = text;
+      t.replace(t.find("TOP - 0.3 * (1 - t)"), 19, "2.7 - 0.000000001 * t");
+      t.replace(t.find("1 + 6 * t"), 9, "7 + 93 * t");
+      auto s = Read(t);
+      const bargaining::AgreementResult& step = s->bargains[0].step;
+      CHECK(step.payoffs[0] == 2.7);
+      CHECK(step.payoffs[1] == 7);
+    }
     for (const std::string top : {"2.7", "2.71"}) {
       CAPTURE(top);
       std::string t = text;
@@ -885,6 +896,13 @@ payoffs:
                  "option (0.1, 0.2) is worth more than its inside value, so the talks would go on for ever"));
     auto s = Read(with("0.7"));
     const auto solution = equilibrium::Solve(*s->game, {});
+    // No split from the inside point exists: no solutions or ideal point are listed under an
+    // empty heading, and the agreement is said to come from the options, not from Nash.
+    const std::string words = report::BargainingText(*s, solution.equilibria.front());
+    CHECK_FALSE(Has(words, "Solutions side by side"));
+    CHECK_FALSE(Has(words, "Ideal point"));
+    CHECK(Has(words, "Agreement (the outside options: no agreement beats the inside point, so an option worth more "
+                     "than its party's inside value binds and the others get the rest): x 0.7\n"));
     CHECK(solution.equilibria.front().payoffs[0] == doctest::Approx(0.7).epsilon(1e-12));
     CHECK(solution.equilibria.front().payoffs[1] == doctest::Approx(0.3).epsilon(1e-12));
     REQUIRE(s->bargains.size() == 1);
