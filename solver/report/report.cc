@@ -142,7 +142,10 @@ void ExplanationSection(const ReportInput& input, const ReportOptions& options, 
   s.blocks.push_back(Paragraph{e.conclusion});
   if (input.solution->equilibria.size() > 1)
     s.blocks.push_back(Note{"This explains equilibrium 1 of " + std::to_string(input.solution->equilibria.size()) +
-                            "; the others, listed below, are other equilibria of the same game (" +
+                            (options.max_equilibria >= 2
+                                 ? std::string("; the others, listed below, are other equilibria of the same game (")
+                                 : std::string("; the others (not shown here: --show N shows more) are other "
+                                               "equilibria of the same game (")) +
                             (input.game->perfect_information()
                                  ? std::string("they differ where a player is indifferent between actions")
                                  : std::string("each with its own play where players mix or pick among best replies")) +
@@ -251,7 +254,10 @@ void EquilibriumSection(const ReportInput& input, const ReportOptions& options, 
     if (!eq.indifferent.empty())
       s.blocks.push_back(Note{Plural(eq.indifferent.size(), "decision node has", "decision nodes have") +
                               " a tie: the mover is indifferent between two or more actions, so other "
-                              "equilibria exist (parley solve --all lists them)."});
+                              "equilibria exist" +
+                              (count > 1 ? std::string(" (the list of equilibria has them)")
+                                         : std::string(" (parley solve --all lists them)")) +
+                              "."});
     if (eq.max_gain >= 0)
       s.blocks.push_back(Paragraph{
           eq.max_gain <= 1e-9 ? std::string("Checked: no player gains by deviating in any subgame.")
@@ -259,8 +265,8 @@ void EquilibriumSection(const ReportInput& input, const ReportOptions& options, 
                                     " by deviating in any subgame."});
   }
   if (count > options.max_equilibria)
-    s.blocks.push_back(Note{std::to_string(count - options.max_equilibria) +
-                            " more equilibria are not shown; parley solve --all lists them."});
+    s.blocks.push_back(Note{Plural(count - options.max_equilibria, "more equilibrium is", "more equilibria are") +
+                            " not shown (--show N shows more; parley solve --all lists them all)."});
   doc.sections.push_back(std::move(s));
 }
 

@@ -200,6 +200,23 @@ payoffs:
     CHECK(alone.exit_code == 2);
     CHECK(alone.err.find("--tornado-value requires --tornado") != std::string::npos);
   }
+
+  TEST_CASE("parley report --all --show 1: the notes say what is shown and what is not") {
+    // The ultimatum game over a cake of 3 has 2 pure equilibria (the responder indifferent at
+    // an offer of 0). With --show 1 the notes said the others were "listed below" (none were),
+    // "1 more equilibria", and sent the reader to --all, which the run had used.
+    const std::string out = testing::BuildPath("report_show1.md");
+    auto run = testing::RunParley("report '" + testing::SourcePath("games/ultimatum.yaml") +
+                                  "' --set cake=3 --all --show 1 -o '" + out + "'");
+    REQUIRE(run.exit_code == 0);
+    const std::string md = testing::ReadFile(out);
+    CHECK(md.find("This explains equilibrium 1 of 2; the others (not shown here: --show N shows more)") !=
+          std::string::npos);
+    CHECK(md.find("listed below") == std::string::npos);
+    CHECK(md.find("1 more equilibrium is not shown (--show N shows more; parley solve --all lists them all).") !=
+          std::string::npos);
+    CHECK(md.find("so other equilibria exist (the list of equilibria has them).") != std::string::npos);
+  }
 }
 
 }  // namespace
