@@ -1413,6 +1413,9 @@ AgreementResult SolveNonlinear(const AgreementProblem& problem, const Nonlinear&
     for (const Vector& u : package.samples.u)
       for (std::size_t i = 0; i < n; ++i)
         if (std::isfinite(u[i])) ideal[i] = std::max(ideal[i], u[i]);
+  // An agreement the ideal point's searches met that gives every party a gain (the searches
+  // below must then find one too).
+  std::optional<Vector> gaining_issues;
   for (std::size_t i : parties) {
     std::size_t package = 0;
     internal::NlpPoint point = BestOverPackages(nl, internal::IdealForm(n, i, parties, d, floors), &package);
@@ -1421,6 +1424,9 @@ AgreementResult SolveNonlinear(const AgreementProblem& problem, const Nonlinear&
       break;
     }
     ideal[i] = point.u[i];
+    bool gains = true;
+    for (std::size_t q : parties) gains = gains && point.u[q] - d[q] > 1e-9 * player_scale[q];
+    if (gains && !gaining_issues) gaining_issues = nl.Issues(package, point.y);
   }
   out.result.ideal = ideal;
   // Is there a strict gain for every party? The egalitarian program says.
@@ -1428,6 +1434,19 @@ AgreementResult SolveNonlinear(const AgreementProblem& problem, const Nonlinear&
   internal::NlpPoint gain = ir ? BestOverPackages(nl, internal::ConceptForm(Concept::kEgalitarian, n, parties, weights, d, ideal, floors, player_scale), &package)
                                : internal::NlpPoint{};
   if (!ir || !gain.found || !(gain.objective > 1e-9 * smallest_scale)) {
+    // The search for a common gain missed one the ideal point's searches met: the sampled
+    // agreements straddle it (payoffs that jump where a condition on the issues switches, a
+    // window narrower than the samples' spacing). "Talks fail" would be false: refused.
+    if (ir && gaining_issues) {
+      std::string where;
+      for (std::size_t k = 0; k < problem.issues.size() && k < gaining_issues->size(); ++k)
+        where += (k ? ", " : "") + problem.issues[k].name + " = " + FormatSignificant((*gaining_issues)[k], 10);
+      throw ValidationError("the search for the agreement failed: an agreement (" + where +
+                            ") gives every party more than the disagreement point, but the search from the "
+                            "sampled agreements found none (the payoffs may jump between them, where a condition "
+                            "on the issues switches); make the payoffs continuous in the issues, or narrow the "
+                            "issues' ranges around it");
+    }
     out.agreement_possible = false;
     for (std::size_t i : parties) out.result.ideal[i] = std::max(ir ? ideal[i] : d[i], d[i]);
     out.payoffs = d;

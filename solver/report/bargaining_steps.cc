@@ -234,8 +234,12 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
     }
     for (const std::string& line : NegotiationLines(s, b)) out << "  " << line << "\n";
     if (!b.step.agreement_possible) {
-      out << "  No agreement gives every player more than the disagreement point: talks fail, "
-             "and the branch above is what happens.\n";
+      out << (b.step.optimality != bargaining::Optimality::kExact
+                  ? "  Optimality: " + OptimalityText(b.step) +
+                        "\n  The search found no agreement that gives every player more than the disagreement point "
+                        "(not proven): talks fail, "
+                  : std::string("  No agreement gives every player more than the disagreement point: talks fail, "))
+          << "and the branch above is what happens.\n";
       continue;
     }
     // No solution from the inside point (it lies above every agreement, and an outside option
@@ -333,9 +337,11 @@ std::string PredictionText(const scenario::Scenario& s, const equilibrium::Equil
     const auto& d = b.step.result.disagreement;
     if (!b.step.agreement_possible) {
       // With outside options an agreement must beat the inside point and the outside options.
-      out << "  " << stage
-          << (b.outside ? ": no agreement beats the inside point and the outside options; talks fail\n"
-                        : ": no agreement beats the threat point; talks fail\n");
+      // A search (payoffs not shown affine) proves no absence: said as what it found.
+      const bool searched = b.step.optimality != bargaining::Optimality::kExact;
+      out << "  " << stage << (searched ? ": the search found no agreement that beats " : ": no agreement beats ")
+          << (b.outside ? "the inside point and the outside options; talks fail" : "the threat point; talks fail")
+          << (searched ? " (not proven: see the optimality below)\n" : "\n");
       continue;
     }
     if (b.breakdown >= 1) {  // the agreement below would be the terms, never reached

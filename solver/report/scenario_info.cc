@@ -104,8 +104,13 @@ std::vector<BargainingStep> BargainingStepsFrom(const scenario::Scenario& scenar
                              " solution's own measure than any single package)"
                        : "") +
                   ", worth " + FormatVector(result.payoffs) + ". "
-            : "No agreement gives every player more than the disagreement point, so talks "
-              "fail and each player gets " + FormatVector(result.payoffs) + ". ";
+            : (result.optimality != bargaining::Optimality::kExact
+                   ? "The search found no agreement that gives every player more than the disagreement point "
+                     "(not proven: it samples the agreements and polishes the best), so talks fail and each "
+                     "player gets "
+                   : "No agreement gives every player more than the disagreement point, so talks fail and each "
+                     "player gets ") +
+                  FormatVector(result.payoffs) + ". ";
     step.summary = std::string(reached(*r) ? "Play reaches these talks in equilibrium. "
                                            : (reach.empty() ? "" : "Play does not reach these talks in equilibrium. ")) +
                    settlement +

@@ -866,6 +866,55 @@ payoffs:
     }
   }
 
+  TEST_CASE("a search that misses every common gain does not say talks fail as a fact") {
+    // An audit after the agreement fines A 2 with probability 1/2 when x > 0.0003: the Nash
+    // product x (1 - x) is largest at x = 0.0003 exactly, paying (0.0003, 0.9997). The 2,000
+    // sampled agreements (0.0005 apart) all lie past the cut, where A expects x - 1 < 0, and the
+    // scenario said "no agreement beats the threat point; talks fail". The ideal point's search
+    // met x = 0.0003: refused, naming it.
+    const std::string e = ErrorOf(R"(players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues:
+        x: {from: 0, to: 1}
+      after_agreement:
+        - name: audit
+          player: nature
+          condition: x > 0.0003
+          actions: [fine, pass]
+          probabilities: [0.5, 0.5]
+payoffs:
+  A: if(deal == agree, x - if(audit == fine, 2, 0), 0)
+  B: if(deal == agree, 1 - x, 0)
+)");
+    CHECK(Has(e, "test.yaml:5:7: bargain 'deal'"));
+    CHECK(Has(e, "the search for the agreement failed: an agreement (x = 0.0003"));
+    // B pays after the agreement only where 10 - x > r = 7.999, so agreements x in (2, 2.001)
+    // beat the threat point (2, 1), but none is best (the supremum is not attained) and the
+    // search meets none: what it says is what it found, not proven.
+    auto s = Read(R"(players: [A, B]
+stages:
+  - name: deal
+    bargain:
+      issues: {x: {from: 0, to: 10}}
+      powers: [0.8, 0.2]
+      after_agreement:
+        - name: act
+          player: B
+          actions: [renege, pay]
+payoffs:
+  A: if(deal == agree, if(act == pay, x, 1), 2)
+  B: if(deal == agree, if(act == pay, 10 - x, 7.999), 1)
+)");
+    const auto solution = equilibrium::Solve(*s->game, {});
+    const auto& eq = solution.equilibria.front();
+    CHECK(Has(report::PredictionText(*s, eq),
+              "deal: the search found no agreement that beats the threat point; talks fail (not proven"));
+    CHECK(Has(report::BargainingText(*s, eq), "The search found no agreement that gives every player more than the "
+                                              "disagreement point (not proven)"));
+  }
+
   TEST_CASE("an inside point above every agreement and every option is refused where the bargain is") {
     // Inside (0.6, 0.6) on a pie; walking away pays (0.1, 0.2). Both are better off talking for
     // ever than agreeing or leaving; the talks failed, paying (0.1, 0.2). With A's option at
