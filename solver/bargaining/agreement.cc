@@ -1152,6 +1152,34 @@ void SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& c
     }
     for (std::size_t q = 0; q < at_table.size(); ++q)
       if (q < out.result.ideal.size()) ideal[at_table[q]] = out.result.ideal[q];
+    // A player not at the table: its best among the agreements that leave every party at least
+    // its disagreement value, as the ideal point is defined (its best over all agreements was
+    // shown, 3 where the parties' floors allow 2.2).
+    if (out.agreement_possible && !out.points.empty()) {
+      Vector lower(n), low_parties;
+      std::vector<Vector> party_points;
+      for (const Vector& u : out.points) {
+        Vector p;
+        for (std::size_t i : at_table) p.push_back(u[i]);
+        party_points.push_back(std::move(p));
+      }
+      Vector party_d;
+      for (std::size_t i : at_table) party_d.push_back(d[i]);
+      low_parties = internal::MeetingD(party_points, party_d);
+      for (std::size_t i = 0; i < n; ++i) {
+        lower[i] = INFINITY;
+        for (const Vector& u : out.points) lower[i] = std::min(lower[i], u[i]);
+        lower[i] -= 1;
+      }
+      for (std::size_t q = 0; q < at_table.size(); ++q) lower[at_table[q]] = low_parties[q];
+      for (std::size_t i = 0; i < n; ++i) {
+        if (std::find(at_table.begin(), at_table.end(), i) != at_table.end()) continue;
+        Vector objective(n, 0.0);
+        objective[i] = 1;
+        internal::HullLp best = internal::OptimizeOverHull(out.points, lower, {}, objective);
+        if (best.feasible) ideal[i] = best.objective;
+      }
+    }
     out.result.ideal = ideal;
     out.result.disagreement = dd;
     out.result.frontier.reset();
@@ -1428,6 +1456,14 @@ AgreementResult SolveNonlinear(const AgreementProblem& problem, const Nonlinear&
     for (std::size_t q : parties) gains = gains && point.u[q] - d[q] > 1e-9 * player_scale[q];
     if (gains && !gaining_issues) gaining_issues = nl.Issues(package, point.y);
   }
+  // A player not at the table: its best among agreements that leave every party at least d.
+  if (ir)
+    for (std::size_t i = 0; i < n; ++i) {
+      if (std::find(parties.begin(), parties.end(), i) != parties.end()) continue;
+      std::size_t package = 0;
+      internal::NlpPoint point = BestOverPackages(nl, internal::IdealForm(n, i, parties, d, floors), &package);
+      if (point.found) ideal[i] = point.u[i];
+    }
   out.result.ideal = ideal;
   // Is there a strict gain for every party? The egalitarian program says.
   std::size_t package = 0;

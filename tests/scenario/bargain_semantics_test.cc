@@ -866,6 +866,34 @@ payoffs:
     }
   }
 
+  TEST_CASE("the ideal point of a player not at the table keeps the parties at their disagreement values") {
+    // A and B split x in [0, 10] (A x - 1, B 10 - x) from d = (0, 4); C, not at the table, is
+    // paid 1 + x / 5. The agreements that leave A and B at least d have x in [1, 6], so C's
+    // ideal is 1 + 6 / 5 = 2.2 (3, at x = 10, leaves B below 4, as the definition forbids).
+    // With C paid 1 + sqrt(x) / 5 the payoffs are not affine (the search): 1 + sqrt(6) / 5.
+    for (const std::string c : {"1 + x / 5", "1 + sqrt(x) / 5"}) {
+      CAPTURE(c);
+      auto s = Read(R"(players: [A, B, C]
+stages:
+  - name: deal
+    bargain:
+      parties: [A, B]
+      issues:
+        x: {from: 0, to: 10}
+      disagreement: [0, 4, 2]
+payoffs:
+  A: if(deal == agree, x - 1, 0)
+  B: if(deal == agree, 10 - x, 4)
+  C: if(deal == agree, )" + c + R"(, 2)
+)");
+      REQUIRE(s->bargains.size() == 1);
+      const auto& ideal = s->bargains[0].step.result.ideal;
+      CHECK(ideal[0] == doctest::Approx(5).epsilon(1e-9));
+      CHECK(ideal[1] == doctest::Approx(9).epsilon(1e-9));
+      CHECK(ideal[2] == doctest::Approx(c == "1 + x / 5" ? 2.2 : 1 + std::sqrt(6.0) / 5).epsilon(1e-9));
+    }
+  }
+
   TEST_CASE("a search that misses every common gain does not say talks fail as a fact") {
     // An audit after the agreement fines A 2 with probability 1/2 when x > 0.0003: the Nash
     // product x (1 - x) is largest at x = 0.0003 exactly, paying (0.0003, 0.9997). The 2,000
