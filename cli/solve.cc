@@ -57,7 +57,17 @@ struct SolveCommand {
     options.max_equilibria = max;
     options.method = method;
     options.max_seconds = max_seconds;
-    auto solution = equilibrium::Solve(*game, options);
+    // An error about a node (a set without perfect recall, a subgame no method takes) is
+    // located at the stage the node belongs to: a game file's line is found by the caller.
+    auto solution = [&] {
+      try {
+        return equilibrium::Solve(*game, options);
+      } catch (const Error& e) {
+        if (scen && e.node() && e.where().file.empty())
+          if (std::optional<SourceLocation> where = scen->LocateNode(*e.node())) throw Error(*where, e.message());
+        throw;
+      }
+    }();
     bool bargains = scen && !scen->bargains.empty() && !solution.equilibria.empty();
     if (format == "json") {
       nlohmann::json bargaining;

@@ -70,7 +70,8 @@ class Error : public std::runtime_error {
   const std::string& message() const { return message_; }
   // The node of the game that the message is about (its number in preorder), when there is
   // one and the error has no place in a file yet: a command that read the game from a file
-  // gives it that node's place (cli::LocatingNodes).
+  // gives it that node's place (load::LocateNode for a game file, Scenario::LocateNode for a
+  // scenario's stage).
   const std::optional<std::uint32_t>& node() const { return node_; }
   void set_node(std::uint32_t node) { node_ = node; }
 

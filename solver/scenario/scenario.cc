@@ -19,6 +19,16 @@ std::string KindName(StageKind kind) {
   return "?";
 }
 
+std::optional<SourceLocation> Scenario::LocateNode(model::NodeId node) const {
+  if (!game || node >= game->num_nodes() || game->is_terminal(node)) return std::nullopt;
+  const std::string_view label = game->infoset_label(game->infoset(node));
+  for (const StageInfo& stage : stages)
+    if (!stage.name.empty() && label.starts_with(stage.name) &&
+        (label.size() == stage.name.size() || label.substr(stage.name.size()).starts_with(" (")))
+      return stage.where;
+  return std::nullopt;
+}
+
 int Scenario::FindParameter(std::string_view name) const {
   for (std::size_t i = 0; i < parameters.size(); ++i)
     if (parameters[i].name == name) return static_cast<int>(i);

@@ -139,6 +139,10 @@ struct Scenario {
 
   // The index of a parameter by name, or -1.
   int FindParameter(std::string_view name) const;
+  // Where the stage that a node of the expanded game belongs to is written (its information
+  // set's label is the stage's name, "demand (round 2)" inside a repeat block), or nothing:
+  // the root of an explicit tree, a terminal node, a bargain's own chance node.
+  std::optional<SourceLocation> LocateNode(model::NodeId node) const;
 };
 
 struct ScenarioOptions {

@@ -124,6 +124,26 @@ t "" 1
     CHECK(r.exit_code == 1);
     CHECK(r.out.empty());
     CHECK(r.err == "error: " + path + ":3:3: " + message + "\n");
+    // A scenario's is located at the stage (its line was missing: "error: forgetful.yaml: ...").
+    std::string yaml = WriteTempFile("forgetful.yaml", R"(players: [Ann, Bo]
+stages:
+  - name: first
+    player: Ann
+    actions: [L, R]
+  - name: mid
+    player: Bo
+    actions: [u, d]
+  - name: second
+    player: Ann
+    actions: [l, r]
+    observe: [mid]
+payoffs:
+  Ann: if(first == L, 1, 0) + if(second == l, 1, 0) * if(mid == u, 1, -1)
+  Bo: if(mid == u, 1, 0)
+)");
+    auto y = RunParley("solve '" + yaml + "'");
+    CHECK(y.exit_code == 1);
+    CHECK(y.err.find("error: " + yaml + ":9:5: the game does not have perfect recall: at Ann at [second]") == 0);
   }
 }
 
