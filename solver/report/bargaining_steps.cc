@@ -53,7 +53,9 @@ std::string OptimalityText(const bargaining::AgreementResult& step) {
     case bargaining::Optimality::kExact:
       return "exact";
     case bargaining::Optimality::kKktPoint:
-      return "KKT point, concavity sampled (KKT residual " + ShowNumber(step.kkt_residual) +
+      // A residual is a small number in its own right: ShowNumber would round 3.7e-13 to 0 (the
+      // JSON's kkt_residual beside a text saying "KKT residual 0").
+      return "KKT point, concavity sampled (KKT residual " + FormatSignificant(step.kkt_residual, 3) +
              (step.search.empty() ? "" : "; " + step.search) + ")";
     case bargaining::Optimality::kBestFound:
       return "best found" + (step.search.empty() ? std::string() : " (" + step.search + ")");
