@@ -495,32 +495,27 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
       solution.method = "LP: farthest point towards the ideal point over single packages, per package";
       lottery = ray.lambda;
     }
+  } else if (!beats_d) {
+    // Utilitarian maximises the weighted sum over u >= d: a package that only meets d for
+    // some player (no gain) can still have the largest sum (p paying (2.7, 7) against
+    // d = (2.7, 1) beside q's sum of 7; at 2.71 instead of 2.7 it was chosen, at 2.7 left
+    // out). The other concepts score such a package at their lowest (a Nash product or a
+    // smallest gain of 0), below any package that beats d. d is met within 1e-12 of each
+    // player's magnitude, as for the ideal point.
+    if (concept_kind != Concept::kUtilitarian) return false;
+    internal::HullLp best = internal::OptimizeOverHull(points, internal::MeetingD(points, d), {}, w);
+    if (!best.feasible) return false;
+    solution = Solution{};
+    solution.payoffs = best.u;
+    solution.method = "exact linear program over lotteries within the package (GLPK, rational simplex); "
+                      "no agreement of the package gives every player more than d, so its best sum with "
+                      "every player at d or above";
+    lottery = std::move(best.lambda);
+    entry->score = ConceptScore(concept_kind, solution.payoffs, d, ideal, w);
   } else {
     // beats_d: the package's best equal gain over d, each player's relative to its magnitude
     // over the whole hull, exceeds 1e-9. SolveOutcomes needs it above 1e-12 relative to the
     // magnitudes over the package, which are no larger: the first implies the second.
-    if (!beats_d) {
-      // Utilitarian maximises the weighted sum over u >= d: a package that only meets d for
-      // some player (no gain) can still have the largest sum (p paying (2.7, 7) against
-      // d = (2.7, 1) beside q's sum of 7; at 2.71 instead of 2.7 it was chosen, at 2.7 left
-      // out). The other concepts score such a package at their lowest (a Nash product or a
-      // smallest gain of 0), below any package that beats d. d is met within 1e-12 of each
-      // player's magnitude, as for the ideal point.
-      if (concept_kind != Concept::kUtilitarian) return false;
-      internal::HullLp best = internal::OptimizeOverHull(points, internal::MeetingD(points, d), {}, w);
-      if (!best.feasible) return false;
-      solution = Solution{};
-      solution.payoffs = best.u;
-      solution.method = "exact linear program over lotteries within the package (GLPK, rational simplex); "
-                        "no agreement of the package gives every player more than d, so its best sum with "
-                        "every player at d or above";
-      lottery = std::move(best.lambda);
-      entry->score = ConceptScore(concept_kind, solution.payoffs, d, ideal, w);
-      solution.concept_kind = concept_kind;
-      solution.lottery = std::move(lottery);
-      entry->package = p;
-      return entry->score != -INFINITY;
-    }
     // For Nash over a hull SolveOutcomes returns NashOverHull's solution after the same checks
     // in the same order (CheckWeights gives checked weights back unchanged): called directly,
     // the package's points are not copied into an OutcomeSet for every solve.
@@ -2216,6 +2211,10 @@ bool SolvePlain(const AgreementProblem& problem, const UtilityOracle& utility, A
 }
 
 }  // namespace
+
+std::vector<std::string> BindingAt(const AgreementProblem& problem, const Vector& x, double tolerance) {
+  return Binding(problem, x, tolerance);
+}
 
 struct PreparedAgreement::State {
   bool ready = false;  // `hull` holds the plain exact path's hull for the last problem

@@ -215,6 +215,10 @@ AgreementResult SolveAgreement(const AgreementProblem& problem, const UtilityOra
 // rounding), 1e-9 the nonlinear method's. `corner` is working storage.
 bool ConstraintBinds(const AgreementProblem& problem, const AgreementConstraint& constraint, const Vector& x,
                      Vector* corner, double tolerance);
+// What binds at issue values x, as an agreement reports it: each constraint that binds
+// (ConstraintBinds), then each continuous issue within `tolerance` of its range from a bound
+// ("divest = 1").
+std::vector<std::string> BindingAt(const AgreementProblem& problem, const Vector& x, double tolerance);
 
 // SolveAgreement in two steps, for a caller that solves the same problem again with other
 // weights (a sweep of the bargaining powers): the corners and the outcome points read the

@@ -201,26 +201,16 @@ Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const R
     solution.issues = agreement.solution_issue_values[k];
     solution.lottery.clear();
     // What binds at this solution: constraints and issue bounds.
+    // Constraints and issue bounds, as a scenario's agreement reports them (price <= 8 -
+    // 3*divest, divest = 1).
     std::string binding;
-    Vector corner;
-    const double tolerance =
-        solution.precision == Precision::kExact || solution.precision == Precision::kCertified ? 1e-12 : 1e-9;
-    const bool located = solution.issues.size() == space.issues.size() && solution.issues.size() == problem.issues.size();
-    for (std::size_t c = 0; c < problem.constraints.size() && located; ++c)
-      if (ConstraintBinds(problem, problem.constraints[c], solution.issues, &corner, tolerance))
-        binding += (binding.empty() ? "" : ", ") + problem.constraints[c].text;
-    // The issue bounds too, as a scenario's agreement reports them (price <= 8 - 3*divest,
-    // divest = 1): within the tolerance of the issue's range.
-    for (std::size_t i = 0; i < problem.issues.size() && located; ++i) {
-      const AgreementIssue& issue = problem.issues[i];
-      const double x = solution.issues[i];
-      if (issue.discrete || !(issue.upper > issue.lower) || !std::isfinite(x)) continue;
-      const double tol = tolerance * (issue.upper - issue.lower);
-      const bool at_lower = std::abs(x - issue.lower) <= tol;
-      if (!at_lower && !(std::abs(x - issue.upper) <= tol)) continue;
-      binding += (binding.empty() ? "" : ", ") + issue.name + " = ";
-      AppendDouble(&binding, at_lower ? issue.lower : issue.upper);
-    }
+    if (solution.issues.size() == space.issues.size())
+      for (const std::string& b : BindingAt(problem, solution.issues,
+                                            solution.precision == Precision::kExact ||
+                                                    solution.precision == Precision::kCertified
+                                                ? 1e-12
+                                                : 1e-9))
+        binding += (binding.empty() ? "" : ", ") + b;
     if (!binding.empty()) solution.method += "; binding: " + binding;
     solutions.push_back(std::move(solution));
   }
