@@ -682,7 +682,7 @@ class Expander {
         double count = to < from ? 0 : std::floor((to - from) / step + 1e-9) + 1;
         if (count > static_cast<double>(max_nodes_ ? max_nodes_ : 4'000'000'000u))
           throw LimitError(def.actions_where, "stage '" + StageName(pc) + "' has " +
-                                                  NumberLabel(count) +
+                                                  (std::isfinite(count) ? NumberLabel(count) : "more than 1e308") +
                                                   " actions, more than the node limit " +
                                                   std::to_string(max_nodes_));
         std::size_t n = static_cast<std::size_t>(count);
@@ -1855,7 +1855,15 @@ class Expander {
     for (const Step& s : history_) {
       if (!def.observes[program_[s.pc].index]) continue;
       key_.append(reinterpret_cast<const char*>(&s.pc), sizeof s.pc);
-      key_.append(reinterpret_cast<const char*>(&s.action), sizeof s.action);
+      // What he sees is the choice made, not its place in the list: where the actions depend
+      // on a move he does not see ({values: [a * 10]}), the first action is 10 after one
+      // history and 20 after another, and he tells them apart. A skipped stage is seen as such.
+      const char skipped = s.action < 0;
+      key_.push_back(skipped);
+      if (!skipped) {
+        const double seen = s.value == 0 ? 0.0 : s.value;  // -0 is 0
+        key_.append(reinterpret_cast<const char*>(&seen), sizeof seen);
+      }
     }
     auto it = shared_.find(key_);
     if (it == shared_.end()) {

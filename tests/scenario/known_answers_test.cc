@@ -162,6 +162,47 @@ TEST_SUITE("scenario games") {
     CHECK(g.infoset_nodes(g.player_infosets(1)[0]).size() == 2);
   }
 
+  TEST_CASE("a player who observes a stage sees the value chosen there, not its place in the list") {
+    // B does not see a, but sees b, whose one action is a * 10: 10 after a = 1, 20 after
+    // a = 2. So B tells the two apart (perfect information): after 10, u pays her 1 against
+    // 0; after 20, d pays 0 against -1. A compares 1 + 0 (a = 1) with 0 + 0.5 (a = 2) and
+    // takes a = 1: payoffs (1, 1). Matched by position, both of B's nodes were one set, and
+    // Parley answered (0.5, 0).
+    auto scenario = parley::scenario::ReadScenario(
+        "players: [A, B]\n"
+        "stages:\n"
+        "  - {name: a, player: A, actions: [1, 2]}\n"
+        "  - {name: b, player: A, actions: {values: [a * 10]}}\n"
+        "  - {name: c, player: B, actions: [u, d], observe: [b]}\n"
+        "payoffs:\n"
+        "  A: if(c == u, 1, 0) + if(a == 2, 0.5, 0)\n"
+        "  B: if(c == u, if(a == 1, 1, -1), 0)\n",
+        "t.yaml");
+    CHECK(scenario->game->perfect_information());
+    auto solution = Solve(*scenario->game, SolveOptions{});
+    REQUIRE(solution.equilibria.size() == 1);
+    CHECK(solution.equilibria[0].payoffs == std::vector<double>{1, 1});
+
+    // A range that moves with the hidden move: b is a or a + 1, so b = 2 is seen after both
+    // a = 1 (second action) and a = 2 (first action); b = 1 and b = 3 each after one. B's sets
+    // are {b = 1}, {b = 2, twice}, {b = 3}: three, one of them of two nodes.
+    auto ranged = parley::scenario::ReadScenario(
+        "players: [A, B]\n"
+        "stages:\n"
+        "  - {name: a, player: A, actions: [1, 2]}\n"
+        "  - {name: b, player: A, actions: {from: a, to: a + 1}}\n"
+        "  - {name: c, player: B, actions: [u, d], observe: [b]}\n"
+        "payoffs:\n"
+        "  A: b\n"
+        "  B: if(c == u, b, 0)\n",
+        "t.yaml");
+    const auto& g = *ranged->game;
+    std::vector<std::size_t> sizes;
+    for (auto h : g.player_infosets(1)) sizes.push_back(g.infoset_nodes(h).size());
+    std::sort(sizes.begin(), sizes.end());
+    CHECK(sizes == std::vector<std::size_t>{1, 1, 2});
+  }
+
   TEST_CASE("a compiled scenario expands many times with different parameters") {
     auto compiled = CompiledScenario::Compile(ReadFile(SourcePath("games/ultimatum.yaml")),
                                               "ultimatum.yaml");
