@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <numbers>
 #include <unordered_map>
 
 #include "solver/model/number.h"
@@ -53,6 +54,9 @@ std::unique_ptr<mu::Parser> MakeParser() {
   p->DefineOprt("%", Mod, mu::prMUL_DIV);
   p->DefineConst("true", 1.0);
   p->DefineConst("false", 0.0);
+  // muparser's own _pi is 3.141592653589 when built with GCC (to speed up sin); Parley's is
+  // the double nearest pi, as its _e is the double nearest e.
+  p->DefineConst("_pi", std::numbers::pi);
   return p;
 }
 
@@ -1471,8 +1475,11 @@ static bool Underflows(std::string_view digits) {
   const std::size_t exponent = digits.find_first_of("eE");
   const std::string_view mantissa = digits.substr(0, exponent);
   if (mantissa.find_first_of("123456789") == std::string_view::npos) return false;
+  // A number only when the whole of it reads as one ("..2" is a syntax error, not 0).
   const std::string text(digits);
-  return ReadDouble(text.c_str()) == 0;
+  char* end = nullptr;
+  const double value = ReadDouble(text.c_str(), &end);
+  return end == text.c_str() + text.size() && value == 0;
 }
 
 static Stray StrayOperator(std::string_view text) {
@@ -1640,7 +1647,8 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
         throw CompileError(at,
                            "unknown function '" + token + "' " + shown +
                                DidYouMean(token, FunctionNames()) +
-                               "; the functions are if, min, max, abs, exp, log, sqrt, pow",
+                               "; the functions are if, min, max, sum, avg, abs, sign, rint, exp, log (ln), log2, log10, "
+                               "sqrt, pow, and sin, cos, tan and their inverse and hyperbolic forms",
                            CompileError::Problem::kUnknownFunction, token, error.GetMsg());
       // A word that goes on in letters beyond ASCII ("café"): the parser stopped before them.
       std::size_t end = pos + token.size();
@@ -1663,6 +1671,9 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
     for (const char* tail : {" at position", " at expression position"})
       if (auto cut = message.find(tail); cut != std::string::npos) message.erase(cut);
     if (!message.empty() && message.back() == '.') message.pop_back();
+    // muparser says "Internal error" of an operator with nothing to act on (`not` alone).
+    if (message == "Internal error" || message.empty())
+      message = "the formula is incomplete (an operator or a function lacks what it acts on)";
     // A wrong count of arguments: say what the function takes.
     if (error.GetCode() == mu::ecTOO_FEW_PARAMS || error.GetCode() == mu::ecTOO_MANY_PARAMS) {
       const std::string name = error.GetToken();

@@ -65,19 +65,92 @@ void Reader::AddParameterSymbols() {
     impl_.parameter_slots.push_back(AddSymbol(p.name, SymbolKind::kParameter, p.value));
 }
 
+// Where the file holds the character that `where` names in a formula's text, when the
+// formula spans lines (a block scalar, `|` or `>`, or a quoted or plain scalar folded over
+// lines). The formula module counts its text's characters from the scalar's first one, which
+// is right on one line only: YAML drops the indentation of every further line, and folds line
+// breaks into spaces. Whitespace is all that differs between the scalar and the file's text
+// (formulas hold no quotes or escapes), so the character is the file's first non-blank one
+// after as many non-blank ones as come before it in the scalar.
+SourceLocation Reader::PlaceInScalar(const YAML::Node& node, const std::string& text,
+                                     const SourceLocation& where) const {
+  const SourceLocation start = TextAt(node);
+  const int pos = node.Mark().pos;
+  if (where.line == 0 || start.line == 0 || pos < 0 || static_cast<std::size_t>(pos) >= text_.size()) return where;
+  // The offset in `text` that `where` names, counted as formula::Offset counts.
+  std::size_t offset = std::string::npos;
+  SourceLocation at = start;
+  for (std::size_t k = 0; k <= text.size(); ++k) {
+    if (at.line == where.line && at.column == where.column) {
+      offset = k;
+      break;
+    }
+    if (k == text.size()) break;
+    if (text[k] == '\n') {
+      ++at.line;
+      at.column = 1;
+    } else {
+      ++at.column;
+    }
+  }
+  if (offset == std::string::npos) return where;
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  std::size_t before = 0, total = 0;  // non-blank characters of the scalar before the offset, in all
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    before += k < offset && !blank(text[k]);
+    total += !blank(text[k]);
+  }
+  const bool block = text_[pos] == '|' || text_[pos] == '>';
+  std::size_t raw = static_cast<std::size_t>(pos);
+  if (block) {
+    raw = text_.find('\n', raw);
+    if (raw == std::string::npos) return where;
+    ++raw;
+  } else if (text_[raw] == '"' || text_[raw] == '\'') {
+    ++raw;
+  }
+  // Past the formula's last character (an operator that lacks its operand): just after it.
+  if (total == 0) return where;
+  std::size_t found = std::string::npos, last = raw;
+  for (std::size_t seen = 0; raw < text_.size(); ++raw) {
+    if (blank(text_[raw])) continue;
+    if (seen == before) {
+      found = raw;
+      break;
+    }
+    ++seen;
+    last = raw + 1;
+    if (seen == total) break;
+  }
+  if (found == std::string::npos) found = last;
+  SourceLocation out{file_, 1, 1};
+  for (std::size_t k = 0; k < found; ++k) {
+    if (text_[k] == '\n') {
+      ++out.line;
+      out.column = 1;
+    } else {
+      ++out.column;
+    }
+  }
+  // On one line of the file, the formula module's count was right already.
+  return block || out.line != start.line ? out : where;
+}
+
 const Expression* Reader::Compile(const YAML::Node& node, const std::string& what) {
   std::string text = Scalar(node, what);
   try {
     return impl_.formulas.Add(text, TextAt(node));
   } catch (const formula::CompileError& e) {
+    const SourceLocation where = PlaceInScalar(node, text, e.where());
     // An action label that is also a word of formulas (a function such as max) is no name
     // there: say so rather than call a label of the file undefined.
     if (e.problem() == formula::CompileError::Problem::kUnknownName && label_value_.count(e.token()) &&
         IsReserved(e.token()))
-      throw ValidationError(e.where(), "'" + e.token() + "' in formula '" + TruncateForMessage(text, 80) +
-                                           "' is an action label, but also a word of formulas (a function or "
-                                           "an operator), so a formula cannot name it; rename the action");
-    throw;
+      throw ValidationError(where, "'" + e.token() + "' in formula '" + TruncateForMessage(text, 80) +
+                                       "' is an action label, but also a word of formulas (a function or "
+                                       "an operator), so a formula cannot name it; rename the action");
+    if (where.line == e.where().line && where.column == e.where().column) throw;
+    throw formula::CompileError(where, e.message(), e.problem(), e.token(), e.detail());
   }
 }
 
@@ -87,6 +160,9 @@ Formula Reader::CompileFormula(const YAML::Node& node, const std::string& what) 
   std::string text = Scalar(node, what);
   Number n;
   if (Number::Parse(text, &n)) {
+    // As in a formula and a parameter's value: 1e-400 is not 0, but a double holds it as 0.
+    if (n.ToDouble() == 0 && n.ToRational() != 0)
+      Fail(node, what + " '" + text + "' is too small to compute with (it would be 0); write 0 if 0 is meant");
     f.literal = n;
   } else {
     f.expr = Compile(node, what);

@@ -28,6 +28,11 @@ TEST_SUITE("formula") {
     const auto* remainder = set.Add("7 % a", {});
     const auto* power = set.Add("pow(a, 3) + true + false", {});
     const auto* natural = set.Add("log(_e)", {});
+    // The constants are the doubles nearest pi and e (muparser's own _pi, built with GCC, is
+    // 3.141592653589: sin(_pi) was 7.9e-13).
+    const auto* pi = set.Add("_pi", {});
+    const auto* e_const = set.Add("_e", {});
+    const auto* pi_in_sum = set.Add("a * _pi - _pi", {});
     Evaluator e(set);
     CHECK(e.Evaluate(*both) == 0);     // 2 > 1 but not 0 > 1
     CHECK(e.Evaluate(*either) == 1);
@@ -36,6 +41,9 @@ TEST_SUITE("formula") {
     CHECK(e.Evaluate(*remainder) == 1);  // 7 = 3 * 2 + 1
     CHECK(e.Evaluate(*power) == 9);      // 2^3 + 1 + 0
     CHECK(e.Evaluate(*natural) == doctest::Approx(1.0));  // log is ln, not log10
+    CHECK(e.Evaluate(*pi) == 3.141592653589793);
+    CHECK(e.Evaluate(*e_const) == 2.718281828459045);
+    CHECK(e.Evaluate(*pi_in_sum) == 3.141592653589793);  // 2 pi - pi, both exact in doubles
     e[b] = 3;
     e[a] = 0.5;
     CHECK(e.Evaluate(*both) == 0);
@@ -94,6 +102,19 @@ TEST_SUITE("formula") {
                          CompileError);
     CHECK_THROWS_AS(set.Add("  ", {}), CompileError);
     CHECK_THROWS_AS(set.Add("cake +", {}), CompileError);
+    // An operator with nothing to act on: said in words (muparser's was "Internal error"); two
+    // dots are a syntax error, not a number too small for a double.
+    CHECK_THROWS_WITH_AS(set.Add("not", {"f.yaml", 4, 6}),
+                         "f.yaml:4:9: syntax error in formula 'not': the formula is incomplete (an operator or a "
+                         "function lacks what it acts on)",
+                         CompileError);
+    try {
+      set.Add("cake..2", {"f.yaml", 4, 6});
+      FAIL("no error");
+    } catch (const CompileError& e) {
+      CHECK(e.problem() == CompileError::Problem::kSyntax);
+      CHECK(std::string(e.what()).find("too small") == std::string::npos);
+    }
   }
 
   TEST_CASE("a single =, a stray comma and a number that underflows are refused where they stand") {

@@ -80,6 +80,36 @@ TEST_SUITE("scenario errors") {
                  "action labels");
   }
 
+  TEST_CASE("an error in a formula over several lines is located where the file has it") {
+    // YAML drops each further line's indentation (`|`) or folds the line breaks into spaces
+    // (`>`, a quoted scalar): the place is found in the file's own text.
+    const std::string head = std::string(kHead) + "parameters: {cake: 10}\n"
+                             "stages:\n  - {name: a, player: A, actions: [x, y]}\n"
+                             "payoffs:\n  A: 1\n";  // lines 2-6
+    CHECK(ErrorOf(head + "  B: |\n    1 +\n      2 * cak\n").find("s.yaml:9:11: undefined name 'cak'") == 0);
+    CHECK(ErrorOf(head + "  B: >-\n    1 +\n      2 * cak\n").find("s.yaml:9:11: undefined name 'cak'") == 0);
+    CHECK(ErrorOf(head + "  B: \"if(a == x,\n     1, cak)\"\n").find("s.yaml:8:9: undefined name 'cak'") == 0);
+    // On one line, as before.
+    CHECK(ErrorOf(head + "  B: \"1 + cak\"\n").find("s.yaml:7:11: undefined name 'cak'") == 0);
+  }
+
+  TEST_CASE("a number too small for a double is refused wherever it is written") {
+    // 1e-400 is not 0, but a double holds it as 0: an action 1e-400 compared as > 0 was 0.
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n  - name: a\n    player: A\n    actions: [1e-400, 1e-300]\n"
+                  "payoffs:\n  A: if(a > 0, 1, 2)\n  B: 0\n")
+              .find("s.yaml:5:15: ") == 0);
+    CHECK(ErrorOf(std::string(kHead) + "stages:\n  - {name: a, player: A, actions: [x, y]}\n"
+                                       "payoffs:\n  A: 1e-400\n  B: 0\n") ==
+          "s.yaml:5:6: the payoff of A '1e-400' is too small to compute with (it would be 0); write 0 if 0 is meant");
+  }
+
+  TEST_CASE("an unknown function's message lists the functions there are") {
+    const std::string msg = ErrorOf(std::string(kHead) + "stages:\n  - {name: a, player: A, actions: [x, y]}\n"
+                                                         "payoffs:\n  A: foo(1)\n  B: 0\n");
+    for (const char* f : {"sum", "avg", "sign", "rint", "log10", "hyperbolic"}) CHECK(msg.find(f) != std::string::npos);
+  }
+
   TEST_CASE("a declared disagreement payoff that is not a number is named at its formula, for its player") {
     // Three players, two parties: the bargaining solver saw only the parties' entries and
     // said "(0, nan)" at the stage's line.
