@@ -1,7 +1,9 @@
 // parley sweep / thresholds / tornado / montecarlo / merge: sensitivity analysis of scenario files.
 #include <algorithm>
 #include <cerrno>
+#include <cctype>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -18,6 +20,47 @@
 
 namespace parley::cli {
 namespace {
+
+// A count given on the command line: "1000000", "1e6" and "1_000_000" all mean a million; a
+// fraction or a number outside [lo, hi] is refused.
+std::size_t ParseCount(const std::string& option, const std::string& text, std::size_t lo, std::size_t hi) {
+  // An underscore groups digits: between two of them only (not "_10" or "10_").
+  std::string digits;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const bool between = i > 0 && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i - 1])) &&
+                         std::isdigit(static_cast<unsigned char>(text[i + 1]));
+    if (text[i] == '_' && !between)
+      throw Error(option + " " + text + ": expected a whole number (e.g. 100000, 1e5 or 100_000)");
+    if (text[i] != '_') digits += text[i];
+  }
+  Number x;
+  bool whole = Number::Parse(digits, &x) && x.IsExact() && x.ToRational().get_den() == 1;
+  if (!whole)
+    throw Error(option + " " + text + ": expected a whole number (e.g. 100000 or 1e5)");
+  Rational v = x.ToRational();
+  if (v < Rational(lo) || v > Rational(static_cast<double>(hi)))
+    throw Error(option + " " + text + ": expected a whole number from " + std::to_string(lo) +
+                " to " + std::to_string(hi));
+  return static_cast<std::size_t>(v.get_num().get_d());
+}
+
+// A check while the options are read: a value `parse` refuses is a usage error (exit 2),
+// with its message less the option's name, which CLI11 gives.
+CLI::Validator FormOf(const std::string& option, std::function<void(const std::string&)> parse,
+                      const std::string& form) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        try {
+          parse(text);
+        } catch (const Error& e) {
+          std::string message = e.what();
+          if (message.rfind(option + " ", 0) == 0) message.erase(0, option.size() + 1);
+          return message;
+        }
+        return "";
+      },
+      form);
+}
 
 // Options shared by the three analysis commands.
 struct AnalysisInput {
@@ -41,7 +84,8 @@ struct AnalysisInput {
         ->check(kNonNegative);
     if (shards)
       app.add_option("--shard", shard,
-                     "Compute only slice K of N (K/N), for job arrays; combine with parley merge");
+                     "Compute only slice K of N (K/N), for job arrays; combine with parley merge")
+          ->check(FormOf("--shard", [](const std::string& t) { analysis::ParseShard(t); }, "K/N"));
   }
 
   analysis::Model Load() const {
@@ -79,23 +123,6 @@ struct AnalysisInput {
     return run;
   }
 };
-
-// A count given on the command line: "1000000", "1e6" and "1_000_000" all mean a million; a
-// fraction or a number outside [lo, hi] is refused.
-std::size_t ParseCount(const std::string& option, const std::string& text, std::size_t lo, std::size_t hi) {
-  std::string digits;
-  for (char c : text)
-    if (c != '_') digits += c;
-  Number x;
-  bool whole = Number::Parse(digits, &x) && x.IsExact() && x.ToRational().get_den() == 1;
-  if (!whole)
-    throw Error(option + " " + text + ": expected a whole number (e.g. 100000 or 1e5)");
-  Rational v = x.ToRational();
-  if (v < Rational(lo) || v > Rational(static_cast<double>(hi)))
-    throw Error(option + " " + text + ": expected a whole number from " + std::to_string(lo) +
-                " to " + std::to_string(hi));
-  return static_cast<std::size_t>(v.get_num().get_d());
-}
 
 // --grid N: N points over the range, both ends included, so at least 2 and at most `most`
 // (written `most_text`), or 0 where `zero` says what a run without a grid does. Every value
@@ -224,7 +251,8 @@ struct TornadoCommand {
     app.add_option("--range", range,
                    "auto (a distribution's 5-95 % quantiles where there is one, else min/max), "
                    "bounds (min/max) or quantiles")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(FormOf("--range", [](const std::string& t) { analysis::ParseTornadoRange(t); }, "WORD"));
     app.add_option("--grid", grid,
                    "Points per range searched for outcome changes before bisection (0: compare "
                    "the ends and the base only)")
@@ -262,7 +290,9 @@ struct MonteCarloCommand {
     app.add_option("--samples", samples,
                    "Number of samples (1e5 is fine), at most 10^9 in all; one run keeps at most "
                    "2e7 in memory, so split larger runs with --shard K/N")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(FormOf("--samples", [](const std::string& t) { ParseCount("--samples", t, 1, analysis::kMaxSamples); },
+                       "N"));
     app.add_option("--seed", seed, "Random seed (same seed, same result), a whole number from 0 to 2^64 - 1")
         ->capture_default_str()
         ->check(CLI::Validator(

@@ -626,8 +626,8 @@ class Scenario(Game):
         """Draws the uncertain parameters ``samples`` times and solves each draw
         (``parley montecarlo``); same seed, same result, whatever the threads.
 
-        Returns a :class:`MonteCarlo`: ``samples`` (DataFrame: sample, the values, outcome),
-        ``outcomes`` (probabilities with 95 % Wilson intervals), ``values`` (statistics)
+        Returns a :class:`MonteCarlo`: ``samples`` (DataFrame: sample, the drawn
+        parameters, the values, outcome), ``outcomes`` (probabilities with 95 % Wilson intervals), ``values`` (statistics)
         and ``summary`` (the command's JSON without the samples). ``shard=(k, n)``: only
         slice k of n (the command's ``--shard k/n``; one run keeps at most 2e7 samples).
         """
@@ -859,8 +859,8 @@ class QreFit(_Record):
 
 
 class MonteCarlo:
-    """A Monte Carlo run: ``samples`` (DataFrame, one row per draw: ``sample``, the values,
-    ``outcome``), ``outcomes`` (DataFrame: outcome, count, probability, ci_low, ci_high;
+    """A Monte Carlo run: ``samples`` (DataFrame, one row per draw: ``sample``, the drawn
+    parameters, the values, ``outcome``), ``outcomes`` (DataFrame: outcome, count, probability, ci_low, ci_high;
     most frequent first), ``values`` (DataFrame of statistics per value), ``summary`` (the
     command's JSON: seed, requested, computed, outcomes, values), ``seed``."""
 

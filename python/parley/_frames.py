@@ -19,7 +19,7 @@ def sweep_frame(result):
 
 
 def samples_frame(result):
-    """sample, the values, outcome."""
+    """sample, the drawn parameters, the values, outcome."""
     return _frame(result)
 
 

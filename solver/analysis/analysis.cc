@@ -169,6 +169,7 @@ SweepResult RunSweep(const Model& model, const std::vector<Axis>& axes, const Ru
   if (axes.empty() || axes.size() > 2) throw Error("a sweep varies one or two parameters");
   SweepResult result;
   result.base = BaseValuesOf(model);
+  result.input_digest = model.input_digest;
   result.axes = axes;
   result.value_names = model.value_names;
   result.shard = options.shard;
@@ -435,6 +436,7 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
   if (samples == 0) throw Error("--samples must be at least 1");
   MonteCarloResult result;
   result.base = BaseValuesOf(model);
+  result.input_digest = model.input_digest;
   result.seed = seed;
   result.requested = samples;
   result.shard = options.shard;
@@ -448,7 +450,14 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
                      std::to_string(kMaxRowsInMemory) + " (split it with --shard K/N)");
   mine.reserve(owned);
   for (std::uint64_t i = options.shard.index; i < samples; i += options.shard.count) mine.push_back(i);
+  std::vector<std::size_t> drawn;  // the parameters drawn, in the file's order
+  for (std::size_t p = 0; p < model.distributions.size(); ++p)
+    if (model.distributions[p].kind != Distribution::Kind::kFixed) {
+      drawn.push_back(p);
+      result.drawn_names.push_back(model.parameter_names[p]);
+    }
   std::vector<Observation> obs(mine.size());
+  std::vector<double> drawn_values(mine.size() * drawn.size());
   auto make_worker = [&]() -> std::function<void(std::size_t)> {
     auto evaluate = model.make_evaluator();
     return [&, evaluate](std::size_t k) {
@@ -456,6 +465,7 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
       std::vector<double> params = model.base_values;
       for (std::size_t p = 0; p < params.size(); ++p)
         params[p] = Draw(model.distributions[p], params[p], rng);
+      for (std::size_t d = 0; d < drawn.size(); ++d) drawn_values[k * drawn.size() + d] = params[drawn[d]];
       obs[k] = evaluate(params);
     };
   };
@@ -473,7 +483,9 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
       result.outcomes.push_back(OutcomeWords(obs[k].outcome));
       result.outcome_keys.push_back(obs[k].Identity());
     }
-    result.samples.push_back({mine[k], it->second, std::move(obs[k].values)});
+    result.samples.push_back({mine[k], it->second, std::move(obs[k].values),
+                              std::vector<double>(drawn_values.begin() + static_cast<std::ptrdiff_t>(k * drawn.size()),
+                                                  drawn_values.begin() + static_cast<std::ptrdiff_t>((k + 1) * drawn.size()))});
   }
   DistinguishOutcomeNames(&result.outcomes);
   Summarise(result);
@@ -754,6 +766,12 @@ BaseValues BaseValuesOf(const Model& model) {
 
 namespace {
 
+// Shards computed from two scenario texts: "the scenario's text (...) has digest 0123... in
+// shard 1/2 (a.json) and 4567... in shard 2/2 (b.json)".
+constexpr const char* kDigestDiffers =
+    "the scenario's text (another file, or the file edited between the runs) has digest";
+std::string DigestText(const std::string& digest) { return digest.empty() ? "none recorded" : digest; }
+
 // Shards recorded with different parameter values (a --set given to one and not the others)
 // are different runs: "; the parameters' values differ: alpha is 0.3 in shard 1/3, 0.4 in
 // shard 2/3" (each shard named as ShardLabel does). Files without the record pass.
@@ -785,6 +803,8 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards, const std
   out.requested = shards[0].requested;
   out.base = shards[0].base;
   out.value_names = shards[0].value_names;
+  out.drawn_names = shards[0].drawn_names;
+  out.input_digest = shards[0].input_digest;
   std::size_t count = shards[0].shard.count;
   ShardChecklist given(count, names);
   KeyFormats formats(names);
@@ -799,6 +819,9 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards, const std
       differ("the number of samples is", std::to_string(out.requested), std::to_string(s.requested));
     if (s.shard.count != count) differ("the number of shards is", std::to_string(count), std::to_string(s.shard.count));
     if (s.value_names != out.value_names) differ("the values are", Words(out.value_names), Words(s.value_names));
+    if (s.input_digest != out.input_digest) differ(kDigestDiffers, DigestText(out.input_digest), DigestText(s.input_digest));
+    if (s.drawn_names != out.drawn_names)
+      differ("the parameters drawn are", Words(out.drawn_names), Words(s.drawn_names));
     RequireSameBase(shards[0].base, shards[0].shard, s.base, s.shard, i, names, "Monte Carlo runs");
     given.Add(s.shard, i);
     for (const auto& key : s.outcome_keys) formats.Add(key, i, s.shard);
@@ -840,6 +863,7 @@ SweepResult MergeSweeps(std::vector<SweepResult> shards, const std::vector<std::
   out.axes = shards[0].axes;
   out.base = shards[0].base;
   out.value_names = shards[0].value_names;
+  out.input_digest = shards[0].input_digest;
   out.total = shards[0].total;
   std::size_t count = shards[0].shard.count;
   ShardChecklist given(count, names);
@@ -866,6 +890,7 @@ SweepResult MergeSweeps(std::vector<SweepResult> shards, const std::vector<std::
       differ("the number of grid points is", std::to_string(out.total), std::to_string(s.total));
     if (s.shard.count != count) differ("the number of shards is", std::to_string(count), std::to_string(s.shard.count));
     if (s.value_names != out.value_names) differ("the values are", Words(out.value_names), Words(s.value_names));
+    if (s.input_digest != out.input_digest) differ(kDigestDiffers, DigestText(out.input_digest), DigestText(s.input_digest));
     RequireSameBase(shards[0].base, shards[0].shard, s.base, s.shard, i, names, "sweeps");
     given.Add(s.shard, i);
     for (const auto& p : s.points) formats.Add(p.observation.Identity(), i, s.shard);

@@ -59,6 +59,9 @@ struct Model {
   std::vector<std::optional<double>> min, max;  // the ranges a sweep may use
   std::vector<Distribution> distributions;      // kFixed for parameters that do not vary
   std::vector<std::string> value_names;
+  // What the model was made from, when it matters that two runs used the same (a scenario:
+  // its text's digest, in hex); results record it and merging refuses shards that differ.
+  std::string input_digest;
   // Returns a function for one thread (it may own state that is not thread-safe).
   std::function<std::function<Observation(const std::vector<double>&)>()> make_evaluator;
   // Optional: how evaluations that vary these parameters (indices) are computed, in one line
@@ -123,6 +126,7 @@ struct SweepResult {
   std::vector<Axis> axes;
   std::vector<std::string> value_names;
   BaseValues base;
+  std::string input_digest;    // Model::input_digest
   std::size_t total = 0;       // grid points in the whole grid
   Shard shard;
   bool interrupted = false;    // stopped early; `points` holds what was done
@@ -167,6 +171,7 @@ struct MonteCarloSample {
   std::uint64_t index = 0;
   std::uint32_t outcome = 0;  // into MonteCarloResult::outcomes
   std::vector<double> values;
+  std::vector<double> drawn;  // the drawn parameters' values (MonteCarloResult::drawn_names)
 };
 struct Quantiles {
   std::size_t count = 0;  // samples where the value exists (finite); the rest are NaN
@@ -182,9 +187,14 @@ struct MonteCarloResult {
   std::uint64_t seed = 0;
   std::size_t requested = 0;  // samples in the whole run
   BaseValues base;
+  std::string input_digest;  // Model::input_digest
   Shard shard;
   bool interrupted = false;
   std::vector<std::string> value_names;
+  // The parameters drawn (a distribution, not held by --set), in the file's order: each
+  // sample's `drawn` holds their values, so that a sample can be reproduced alone (--set) and
+  // the outcomes read against the assumptions that led to them.
+  std::vector<std::string> drawn_names;
   // Distinct outcomes (by Observation::Identity()), in order of first sample index: their
   // words, and their identities.
   std::vector<std::string> outcomes;

@@ -1,6 +1,8 @@
 // Merging the shards of an analysis run (merge.h).
 #include "solver/analysis/merge.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "solver/analysis/results_json.h"
@@ -26,16 +28,50 @@ std::vector<Result> ReadShards(const std::vector<nlohmann::json>& docs,
   return shards;
 }
 
+// The line and column of byte `at` of `text` (1-based; at the end, just past the last
+// character).
+SourceLocation LocationOfByte(const std::string& text, const std::string& file, std::size_t at) {
+  at = std::min(at, text.size());
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < at; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return SourceLocation{file, line, column};
+}
+
+// nlohmann's message without its tag and position ("[json.exception.parse_error.101] parse
+// error at line 1, column 1: syntax error ..."): the location is given ahead of it.
+std::string JsonProblem(const std::string& what) {
+  std::size_t at = what.find("] ");
+  std::string rest = at == std::string::npos ? what : what.substr(at + 2);
+  const std::size_t column = rest.find("column ");
+  if (column != std::string::npos) {
+    const std::size_t colon = rest.find(": ", column);
+    if (colon != std::string::npos) rest = rest.substr(colon + 2);
+  }
+  return rest;
+}
+
 }  // namespace
 
 MergedResult MergeResultFiles(const std::vector<std::string>& files) {
   if (files.empty()) throw Error("merge: give the shard files to combine");
   std::vector<nlohmann::json> docs;
   for (const auto& f : files) {
+    const std::string text = io::ReadWholeFile(f);
     try {
-      docs.push_back(nlohmann::json::parse(io::ReadWholeFile(f)));
+      docs.push_back(nlohmann::json::parse(text));
     } catch (const nlohmann::json::parse_error& e) {
-      throw Error(SourceLocation{f}, std::string("not JSON: ") + e.what());
+      throw Error(LocationOfByte(text, f, e.byte > 0 ? e.byte - 1 : 0),
+                  "not JSON (a shard is a whole file written by --format json): " + JsonProblem(e.what()));
+    } catch (const nlohmann::json::exception& e) {
+      // A number beyond a double's range, say.
+      throw Error(SourceLocation{f}, "not JSON that Parley wrote: " + JsonProblem(e.what()));
     }
   }
   std::string kind = docs[0].is_object() && docs[0].contains("kind") && docs[0]["kind"].is_string()

@@ -109,6 +109,17 @@ class FieldReader {
   static constexpr std::uint64_t kMaxShards = 1'000'000;
 };
 
+// "input_digest": 16 hex digits, what the run was made from; absent in files written before
+// it was, and for models not made from a file.
+std::string ReadDigest(const json& j) {
+  if (!j.is_object() || !j.contains("input_digest")) return "";
+  const json& d = j["input_digest"];
+  if (!d.is_string() || d.get<std::string>().size() != 16 ||
+      d.get<std::string>().find_first_not_of("0123456789abcdef") != std::string::npos)
+    FieldReader::Fail("/input_digest", "expected 16 hexadecimal digits (what the run was made from)");
+  return d.get<std::string>();
+}
+
 // "parameters": [{"name": ..., "value": ...}, ...]; absent in files written before it was.
 BaseValues ReadBase(const json& j) {
   using R = FieldReader;
@@ -147,6 +158,7 @@ SweepResult SweepFromJson(const json& j) {
   if (r.axes.size() == 2 && r.axes[0].name == r.axes[1].name) R::Fail("/axes/1/name", "the same parameter as axis 1");
   r.total = R::Whole(R::Field(j, "", "total"), "/total", total, total);
   r.base = ReadBase(j);
+  r.input_digest = ReadDigest(j);
   r.shard = R::ReadShard(j, "");
   r.interrupted = R::Bool(R::Field(j, "", "interrupted"), "/interrupted");
   r.value_names = R::Strings(R::Field(j, "", "value_names"), "/value_names", 100'000);
@@ -197,9 +209,12 @@ MonteCarloResult MonteCarloFromJson(const json& j) {
   r.seed = R::Whole(R::Field(j, "", "seed"), "/seed", 0, UINT64_MAX);
   r.requested = R::Whole(R::Field(j, "", "requested"), "/requested", 1, kMaxSamples);
   r.base = ReadBase(j);
+  r.input_digest = ReadDigest(j);
   r.shard = R::ReadShard(j, "");
   r.interrupted = R::Bool(R::Field(j, "", "interrupted"), "/interrupted");
   r.value_names = R::Strings(R::Field(j, "", "value_names"), "/value_names", 100'000);
+  // (Files written before samples kept their drawn parameters have no drawn_names.)
+  if (j.contains("drawn_names")) r.drawn_names = R::Strings(j["drawn_names"], "/drawn_names", 100'000);
   const json& samples = R::ShardRows(j, "samples", r.shard, r.requested, r.interrupted);
   R::Whole(R::Field(j, "", "computed"), "/computed", samples.size(), samples.size());
   r.outcomes = R::Strings(R::Field(j, "", "outcome_names"), "/outcome_names", std::max<std::size_t>(samples.size(), 1));
@@ -213,10 +228,12 @@ MonteCarloResult MonteCarloFromJson(const json& j) {
   }
   for (std::size_t k = 0; k < samples.size(); ++k) {
     std::string at = "/samples/" + std::to_string(k);
-    const json& row = R::Array(samples[k], at, 2 + r.value_names.size());
-    if (row.size() != 2 + r.value_names.size())
+    const std::size_t width = 2 + r.value_names.size() + r.drawn_names.size();
+    const json& row = R::Array(samples[k], at, width);
+    if (row.size() != width)
       R::Fail(at, std::to_string(row.size()) + " entries; a sample is [index, outcome, then one value per value name (" +
-                      std::to_string(r.value_names.size()) + ")]");
+                      std::to_string(r.value_names.size()) + "), then one per drawn parameter (" +
+                      std::to_string(r.drawn_names.size()) + ")]");
     MonteCarloSample s;
     s.index = R::Whole(row[0], at + "/0", 0, r.requested - 1);
     if (!r.shard.Owns(s.index))
@@ -227,7 +244,8 @@ MonteCarloResult MonteCarloFromJson(const json& j) {
     if (r.outcomes.empty()) R::Fail("/outcome_names", "no outcome names, but there are samples");
     s.outcome = static_cast<std::uint32_t>(R::Whole(row[1], at + "/1", 0, r.outcomes.size() - 1));
     for (std::size_t v = 2; v < row.size(); ++v)
-      s.values.push_back(R::Real(row[v], at + "/" + std::to_string(v), true));
+      (v < 2 + r.value_names.size() ? s.values : s.drawn)
+          .push_back(R::Real(row[v], at + "/" + std::to_string(v), v < 2 + r.value_names.size()));
     r.samples.push_back(std::move(s));
   }
   return r;

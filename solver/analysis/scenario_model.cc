@@ -32,9 +32,12 @@ std::string IssueKey(const scenario::BargainRecord& b, std::size_t k) {
     std::vector<double> v = b.IssueValuesByPosition();
     return k < v.size() && std::isfinite(v[k]) ? std::to_string(static_cast<long>(v[k])) : "?";
   }
+  // At a bound within 1e-12 of the issue's range, as the bargain's binding list has it, or
+  // 1e-9 for an agreement the nonlinear method found (docs/cli.md, thresholds).
   double v = b.step.issue_values[k];
   auto [lo, hi] = b.bounds[k];
-  auto near = [&](double x) { return std::abs(v - x) <= 1e-9 * (1 + std::abs(x)); };
+  const double tolerance = (b.step.optimality == bargaining::Optimality::kExact ? 1e-12 : 1e-9) * (hi - lo);
+  auto near = [&](double x) { return std::abs(v - x) <= tolerance; };
   return near(lo) ? "min" : near(hi) ? "max" : "mid";
 }
 
@@ -381,6 +384,11 @@ Model ScenarioModel(std::shared_ptr<const scenario::CompiledScenario> compiled,
     m.distributions.push_back(p.distribution.value_or(Distribution{}));
   }
   for (const auto& player : info.players) m.value_names.push_back(player);
+  {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(info.text_digest));
+    m.input_digest = hex;
+  }
   // Fail now, with the file's own message, if the base case does not expand or solve. Its
   // bargaining steps name the agreed-issue columns: one per stage and issue, "stage.issue",
   // in the order the steps first appear in the tree.

@@ -77,6 +77,7 @@ std::vector<std::string> SweepColumnNames(const SweepResult& r) {
 
 std::vector<std::string> MonteCarloColumnNames(const MonteCarloResult& r) {
   std::vector<std::pair<std::string, const char*>> names;
+  for (const auto& p : r.drawn_names) names.emplace_back(p, "parameter");
   for (const auto& v : r.value_names) names.emplace_back(v, "value");
   return DataColumnNames({"sample", "outcome"}, names);
 }
@@ -124,6 +125,7 @@ json SweepJson(const SweepResult& r) {
   j["kind"] = "sweep";
   j["axes"] = AxesJson(r.axes);
   j["parameters"] = BaseJson(r.base);
+  if (!r.input_digest.empty()) j["input_digest"] = r.input_digest;
   j["value_names"] = r.value_names;
   j["total"] = r.total;
   j["shard"] = {{"index", r.shard.index + 1}, {"count", r.shard.count}};
@@ -185,7 +187,7 @@ json ThresholdsJson(const std::vector<Threshold>& t, const Axis& axis, bool inte
 
 std::string MonteCarloText(const MonteCarloResult& r) {
   std::ostringstream out;
-  out << "Monte Carlo: " << r.samples.size() << " samples";
+  out << "Monte Carlo: " << r.samples.size() << (r.samples.size() == 1 ? " sample" : " samples");
   if (r.shard.count > 1) out << " (shard " << r.shard.index + 1 << "/" << r.shard.count << " of " << r.requested << ")";
   else if (r.samples.size() != r.requested) out << " of " << r.requested;
   out << ", seed " << r.seed;
@@ -218,6 +220,7 @@ std::string MonteCarloCsv(const MonteCarloResult& r) {
   out << ",outcome\n";
   for (const auto& s : r.samples) {
     out << s.index;
+    for (double v : s.drawn) out << "," << CsvNum(v);
     for (double v : s.values) out << "," << CsvNum(v);
     out << "," << CsvField(r.outcomes[s.outcome]) << "\n";
   }
@@ -230,10 +233,12 @@ json MonteCarloJson(const MonteCarloResult& r, bool with_samples) {
   j["seed"] = r.seed;
   j["requested"] = r.requested;
   j["parameters"] = BaseJson(r.base);
+  if (!r.input_digest.empty()) j["input_digest"] = r.input_digest;
   j["computed"] = r.samples.size();
   j["shard"] = {{"index", r.shard.index + 1}, {"count", r.shard.count}};
   j["interrupted"] = r.interrupted;
   j["value_names"] = r.value_names;
+  j["drawn_names"] = r.drawn_names;
   json shares = json::array();
   for (const auto& s : r.shares)
     shares.push_back({{"outcome", s.outcome}, {"count", s.count}, {"probability", s.probability},
@@ -263,6 +268,7 @@ json MonteCarloJson(const MonteCarloResult& r, bool with_samples) {
     for (const auto& s : r.samples) {
       json row = json::array({s.index, s.outcome});
       for (double v : s.values) row.push_back(v);
+      for (double v : s.drawn) row.push_back(v);
       samples.push_back(std::move(row));
     }
     j["samples"] = std::move(samples);

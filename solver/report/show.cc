@@ -18,8 +18,9 @@ void Summary(std::ostream& out, const model::Game& game) {
   std::size_t personal = 0;
   for (model::InfosetId h = 0; h < game.num_infosets(); ++h)
     if (game.infoset_player(h) != model::kChancePlayer) ++personal;
-  out << "Expanded game: " << game.num_nodes() << " nodes, " << game.num_terminals()
-      << " terminal, " << personal << " information sets, "
+  out << "Expanded game: " << game.num_nodes() << (game.num_nodes() == 1 ? " node, " : " nodes, ")
+      << game.num_terminals() << " terminal, " << personal
+      << (personal == 1 ? " information set, " : " information sets, ")
       << (game.perfect_information() ? "perfect information" : "imperfect information")
       << (game.has_chance() ? ", with chance moves" : "") << "\n";
 }

@@ -42,6 +42,9 @@ std::shared_ptr<const CompiledScenario> CompiledScenario::Compile(std::string_vi
                                                                   const std::string& file) {
   auto impl = std::make_unique<Impl>();
   OneLineErrors([&] { ReadInto(*impl, text, file); });
+  std::uint64_t digest = 0xcbf29ce484222325u;
+  for (unsigned char c : text) digest = (digest ^ c) * 0x100000001b3u;
+  impl->info.text_digest = digest;
   return std::shared_ptr<const CompiledScenario>(new CompiledScenario(std::move(impl)));
 }
 

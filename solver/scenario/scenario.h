@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -123,6 +124,9 @@ struct BargainRecord {
 // A scenario: its metadata and, once expanded, its game.
 struct Scenario {
   std::string file;
+  // FNV-1a (64 bits) of the file's text: runs of two files, or of a file edited between them,
+  // differ in it (parley merge refuses to combine their shards).
+  std::uint64_t text_digest = 0;
   std::string title, description, units;
   std::vector<std::string> sources;
   std::vector<std::string> players;

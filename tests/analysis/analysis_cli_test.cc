@@ -219,8 +219,28 @@ payoffs:
     }
     auto efg = RunParley("sweep '" + SourcePath("tests/data/entry_deterrence.efg") + "' --vary x=0:1:2");
     CHECK(efg.exit_code == 1);
-    auto shard = RunParley("montecarlo " + file + " --shard 5/4");
-    CHECK(shard.exit_code == 1);
+    // A malformed --shard, --samples or --range is a usage error too (exit 2, naming the
+    // command's --help), before the scenario is read.
+    for (std::string options : {"montecarlo " + file + " --shard 5/4", "montecarlo " + file + " --shard a/b",
+                                "sweep " + file + " --vary power=0:1:3 --shard 0/3",
+                                "montecarlo " + file + " --samples 0x10", "montecarlo " + file + " --samples 0",
+                                "montecarlo " + file + " --samples _10", "montecarlo " + file + " --samples 10_",
+                                "montecarlo " + file + " --samples 1e10", "tornado " + file + " --range foo"}) {
+      CAPTURE(options);
+      auto refused = RunParley(options);
+      CHECK(refused.exit_code == 2);
+      CHECK(refused.err.find("--help lists the options)\n") != std::string::npos);
+    }
+    CHECK(RunParley("montecarlo " + file + " --samples 1_0 --format csv").exit_code == 0);
+    // A shard that is not JSON: located, in words, not the JSON library's.
+    std::string empty = WriteTempFile("empty.json", "");
+    std::string cut = WriteTempFile("cut.json", "{\n \"kind\": \"montecarlo\",\n \"seed\": ");
+    auto not_json = RunParley("merge '" + empty + "' '" + cut + "'");
+    CHECK(not_json.exit_code == 1);
+    CHECK(not_json.err.find("error: " + empty + ":1:1: not JSON (a shard is a whole file written by --format json): "
+                            "syntax error while parsing value") == 0);
+    auto truncated = RunParley("merge '" + cut + "'");
+    CHECK(truncated.err.find("error: " + cut + ":3:10: not JSON") == 0);
     // --grid counts points, both ends of the range among them: 0 and 1 are refused in words.
     for (std::string grid : {"0", "1", "-3", "1.5", "2e7"}) {
       CAPTURE(grid);

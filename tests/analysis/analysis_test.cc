@@ -251,6 +251,75 @@ TEST_SUITE("analysis") {
     CHECK(r.shares[0].ci_high > 2.0 / 3.0);
   }
 
+  TEST_CASE("each Monte Carlo sample keeps the parameter values it was solved at") {
+    // power ~ uniform(0, 1) drawn, `unused` fixed (no column). The investor's payoff is
+    // max(10 b - 3, 4 b - 1) at the sample's own b: the kept value must reproduce it.
+    Model m = HoldUp();
+    m.distributions[0].kind = Distribution::Kind::kUniform;
+    MonteCarloResult r = RunMonteCarlo(m, 200, 5, RunOptions{});
+    REQUIRE(r.drawn_names == std::vector<std::string>{"power"});
+    REQUIRE(r.samples.size() == 200);
+    std::size_t distinct = 0;
+    for (const MonteCarloSample& s : r.samples) {
+      REQUIRE(s.drawn.size() == 1);
+      const double b = s.drawn[0];
+      CHECK(b >= 0.0);
+      CHECK(b <= 1.0);
+      CHECK(s.values[0] == std::max(b * 10 - 3, b * 4 - 1));
+      distinct += &s != &r.samples.front() && s.drawn[0] != r.samples.front().drawn[0];
+    }
+    CHECK(distinct == 199);
+    // In the CSV (sample, the drawn parameters, the values, outcome) and through JSON.
+    const std::string csv = report::MonteCarloCsv(r);
+    CHECK(csv.substr(0, csv.find('\n')) == "sample,power,investor,outcome");
+    MonteCarloResult back = MonteCarloFromJson(MonteCarloJson(r, true));
+    CHECK(back.drawn_names == r.drawn_names);
+    REQUIRE(back.samples.size() == r.samples.size());
+    for (std::size_t k = 0; k < r.samples.size(); ++k) CHECK(back.samples[k].drawn == r.samples[k].drawn);
+    CHECK(report::MonteCarloCsv(back) == csv);
+    // Shards that drew different parameters are from different runs.
+    Model both = m;
+    both.distributions[1].kind = Distribution::Kind::kUniform;
+    both.distributions[1].low = 6;
+    both.distributions[1].high = 8;
+    RunOptions first, second;
+    first.shard = {0, 2};
+    second.shard = {1, 2};
+    std::vector<MonteCarloResult> shards = {RunMonteCarlo(m, 10, 5, first), RunMonteCarlo(both, 10, 5, second)};
+    CHECK_THROWS_WITH_AS(MergeMonteCarlo(shards),
+                         doctest::Contains("the parameters drawn are power in shard 1/2 and power, unused in shard 2/2"),
+                         Error);
+  }
+
+  TEST_CASE("an exactly solved agreement is at a bound within 1e-12 of its range, not 1e-9") {
+    // Nash with equal powers over a price in [0, cap], S gets price, B gets v - price: the
+    // price is min(v / 2, cap), so with v = 8 the switch is at cap = 4 exactly. At cap =
+    // 4 + 1e-9 the price is 4, 1e-9 below the cap: in between. The 1e-9 (1 + |x|) rule
+    // called it "at its maximum" up to cap = 4.000000004 and put the switch there.
+    Model m = ScenarioModel(scenario::CompiledScenario::Compile(
+                                "players: [S, B]\n"
+                                "parameters:\n"
+                                "  cap: {value: 3, min: 0.5, max: 10}\n"
+                                "stages:\n"
+                                "  - name: trade\n"
+                                "    bargain:\n"
+                                "      issues:\n"
+                                "        price: {from: 0, to: cap}\n"
+                                "payoffs:\n"
+                                "  S: if(trade == agree, price, 0)\n"
+                                "  B: if(trade == agree, 8 - price, 0)\n",
+                                "s6.yaml"),
+                            {});
+    auto evaluate = m.make_evaluator();
+    CHECK(evaluate({4.000000001}).outcome.find("price in between") != std::string::npos);
+    CHECK(evaluate({3.999999999}).outcome.find("price at its maximum") != std::string::npos);
+    CHECK(evaluate({4}).outcome.find("price at its maximum") != std::string::npos);
+    std::vector<Threshold> t = FindThresholds(m, ParseAxis(m, "cap=0.5:10:20"), 1e-9, RunOptions{});
+    REQUIRE(t.size() == 1);
+    CHECK(t[0].lo <= 4.0);
+    CHECK(t[0].hi >= 4.0);
+  }
+
   TEST_CASE("a grid's ends are LO and HI exactly") {
     // 0.01 + (0.22 - 0.01) x 1 = 0.22000000000000003 in doubles, and 0.08 + 0.92 x 1 =
     // 1.0000000000000002: past a range's end (a probability 1 - q of -2.2e-16).
@@ -343,7 +412,7 @@ TEST_SUITE("analysis") {
       // 1e8 + 0.25, 1e8 + 0.5, 1e8 + 0.75 in turn (and 1e8 + 0.5 twice more at the end): mean
       // 1e8 + 0.5 exactly; squared deviations 2 x 0.0625 per three samples.
       const double offset = k < 498 ? 1e8 + 0.25 * static_cast<double>(k % 3 + 1) : 1e8 + 0.5;
-      r.samples.push_back({k, 0, {0.4, offset, nan}});
+      r.samples.push_back({k, 0, {0.4, offset, nan}, {}});
     }
     r.requested = r.samples.size();
     Summarise(r);
@@ -368,8 +437,8 @@ TEST_SUITE("analysis") {
     r.outcomes = {"deal"};
     r.outcome_keys = {"deal"};
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    r.samples.push_back({0, 0, {0.25, 1}});
-    r.samples.push_back({1, 0, {nan, 3}});
+    r.samples.push_back({0, 0, {0.25, 1}, {}});
+    r.samples.push_back({1, 0, {nan, 3}, {}});
     r.requested = 2;
     Summarise(r);
     REQUIRE(r.value_stats.size() == 2);

@@ -177,11 +177,13 @@ payoffs:
     auto e = RunParley("montecarlo " + file + " --samples 2e2 --seed 1 --format json");
     REQUIRE(e.exit_code == 0);
     CHECK(json::parse(e.out)["computed"] == 200);
+    // A count not in its form is a usage error (exit 2), as a malformed --grid is.
     auto frac = RunParley("montecarlo " + file + " --samples 1.5");
-    CHECK(frac.exit_code == 1);
-    CHECK(frac.err == "error: --samples 1.5: expected a whole number (e.g. 100000 or 1e5)\n");
+    CHECK(frac.exit_code == 2);
+    CHECK(frac.err == "error: --samples: 1.5: expected a whole number (e.g. 100000 or 1e5) (parley montecarlo --help "
+                      "lists the options)\n");
     auto big = RunParley("montecarlo " + file + " --samples 2e9");
-    CHECK(big.exit_code == 1);
+    CHECK(big.exit_code == 2);
     CHECK(big.err.find("from 1 to 1000000000") != std::string::npos);
     auto help = RunParley("montecarlo --help");
     CHECK(help.out.find("2e7") != std::string::npos);  // the in-memory cap of one run

@@ -115,6 +115,46 @@ TEST_SUITE("analysis.merge") {
     MESSAGE("values that do not exist: " << with_missing_values);
   }
 
+  TEST_CASE("shards computed from two scenario texts are refused, however alike their runs") {
+    // The same parameters, seed and columns, but A's payoff 3 in one file and 5 in the other:
+    // merged, the table mixed the two games (A's value not monotone in c at one p).
+    auto text = [](const char* good) {
+      return std::string("players: [A, B]\n"
+                         "parameters:\n"
+                         "  p: {value: 0.5, min: 0, max: 1, distribution: {type: uniform, low: 0.2, high: 0.8}}\n"
+                         "  c: {value: 1, min: 0, max: 5}\n"
+                         "stages:\n"
+                         "  - {name: enter, player: A, actions: [in, out]}\n"
+                         "  - {name: luck, player: nature, actions: [good, bad], probabilities: [p, 1 - p], "
+                         "condition: enter == in}\n"
+                         "payoffs:\n"
+                         "  A: if(enter == in, if(luck == good, ") + good + ", -1) - c, 0)\n  B: 1\n";
+    };
+    Model one = ScenarioModel(scenario::CompiledScenario::Compile(text("3"), "s1.yaml"), {});
+    Model other = ScenarioModel(scenario::CompiledScenario::Compile(text("5"), "s1.yaml"), {});
+    Model same = ScenarioModel(scenario::CompiledScenario::Compile(text("3"), "copy.yaml"), {});
+    REQUIRE(one.input_digest.size() == 16);
+    CHECK(one.input_digest != other.input_digest);
+    CHECK(one.input_digest == same.input_digest);  // the text decides, not the file's name
+    RunOptions first, second;
+    first.shard = Shard{0, 2};
+    second.shard = Shard{1, 2};
+    auto mc = [&](const Model& m, const RunOptions& o) {
+      return MonteCarloFromJson(RoundTrip(MonteCarloJson(RunMonteCarlo(m, 20, 7, o), true)));
+    };
+    CHECK_NOTHROW(MergeMonteCarlo({mc(one, first), mc(same, second)}));
+    const std::string refusal = "these shards come from different Monte Carlo runs: the scenario's text (another "
+                                "file, or the file edited between the runs) has digest " +
+                                one.input_digest + " in shard 1/2";
+    CHECK_THROWS_WITH_AS(MergeMonteCarlo({mc(one, first), mc(other, second)}), doctest::Contains(refusal.c_str()),
+                         Error);
+    std::vector<Axis> axes{ParseAxis(one, "c=0:2:3")};
+    auto sweep = [&](const Model& m, const RunOptions& o) { return SweepFromJson(RoundTrip(SweepJson(RunSweep(m, axes, o)))); };
+    CHECK_NOTHROW(MergeSweeps({sweep(one, first), sweep(same, second)}));
+    CHECK_THROWS_WITH_AS(MergeSweeps({sweep(one, first), sweep(other, second)}),
+                         doctest::Contains("these shards come from different sweeps: the scenario's text"), Error);
+  }
+
   TEST_CASE("a crafted shard is refused with the field named, never trusted as an index") {
     // A valid two-shard Monte Carlo file to damage, from a model in closed form.
     Model m;
@@ -153,7 +193,8 @@ TEST_SUITE("analysis.merge") {
     refused([](json& j) { j["samples"][1][0] = 1; }, "/samples/1/0: samples must be in increasing order");
     refused([](json& j) { j["samples"][0][1] = 7; }, "/samples/0/1: 7 is out of range");
     refused([](json& j) { j["samples"][0][2] = "x"; }, "/samples/0/2: expected a number or null, found string");
-    refused([](json& j) { j["samples"][0].erase(3); }, "/samples/0: 3 entries");
+    // [index, outcome, x, y, p]: one entry less.
+    refused([](json& j) { j["samples"][0].erase(3); }, "/samples/0: 4 entries");
     refused([](json& j) { j["samples"].erase(0); }, "/samples: 4 samples; shard 2/2 of 10 has 5");
     refused([](json& j) { j["computed"] = 4; }, "/computed: 4 is out of range");
     refused([](json& j) { j["value_names"][1] = 3; }, "/value_names/1: expected a string, found number");

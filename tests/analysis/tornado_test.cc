@@ -267,8 +267,8 @@ payoffs:
                         0) == 0);
 
     auto bad = testing::RunParley("tornado '" + path + "' --range widest");
-    CHECK(bad.exit_code == 1);
-    CHECK(bad.err.find("--range 'widest': expected auto, bounds or quantiles") != std::string::npos);
+    CHECK(bad.exit_code == 2);  // a usage error
+    CHECK(bad.err.find("--range: 'widest': expected auto, bounds or quantiles") != std::string::npos);
     auto game = testing::RunParley("tornado '" + testing::SourcePath("tests/data/entry_deterrence.efg") + "'");
     CHECK(game.exit_code == 1);
     CHECK(game.err.find("analysis needs a scenario file") != std::string::npos);

@@ -183,3 +183,18 @@ def test_a_file_changed_since_it_was_loaded_is_not_read_again(tmp_path, monkeypa
     (tmp_path / "b" / "g.yaml").write_text(text.replace("Supplier", "Seller"))
     with pytest.raises(parley.InputError, match="changed .* since it was loaded"):
         t.sweep({"power": (0.2, 0.4, 2)})
+
+
+def test_montecarlo_sample_solves_again_at_its_drawn_parameters():
+    # Each sample keeps the values drawn for it: loading the scenario with those values set
+    # and solving gives the sample's payoffs, to the last bit.
+    path = SOURCE / "scenarios/platform_regulator.yaml"
+    s = parley.load(path)
+    mc = s.montecarlo(samples=5, seed=11)
+    drawn = mc.summary["drawn_names"]
+    assert drawn and list(mc.samples.columns[1:1 + len(drawn)]) == drawn
+    for _, row in mc.samples.iterrows():
+        again = parley.load(path, set={name: float(row[name]) for name in drawn}).solve()
+        payoffs = again.equilibria[0].json["payoffs"]
+        names = list(mc.samples.columns[1 + len(drawn):1 + len(drawn) + len(payoffs)])
+        assert [row[n] for n in names] == payoffs, names

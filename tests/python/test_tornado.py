@@ -86,7 +86,10 @@ payoffs:
     assert list(df["index"]) == [0, 1, 2]
     assert list(df["outcome (value)"]) == [4, 7, 10]
     mc = s.montecarlo(samples=5, seed=1).samples
-    assert list(mc.columns) == ["sample", "outcome (value)", "B", "outcome"]
+    assert list(mc.columns) == ["sample", "index", "outcome (value)", "B", "outcome"]
+    # The drawn parameter is the column of the sample's own value: `outcome` plays a where
+    # index >= 1 (at 1, a tie, the first action), so its payoff is max(index, 1).
+    assert (mc["outcome (value)"] == mc["index"].where(mc["index"] >= 1, 1)).all()
 
 
 def test_tornado_numbers_are_the_json_doubles():
