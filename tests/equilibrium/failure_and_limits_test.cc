@@ -363,7 +363,8 @@ TEST_SUITE("equilibrium.streaming") {
     CHECK(all.equilibria.size() == 7);
     // Guards of 2, 3, ... bases: the walk visits the vertex 0 and then one more vertex per
     // basis, each paired with its partner as soon as it is reached. Each stop lists only
-    // genuine equilibria, fewer than 7, and says which guard stopped it.
+    // genuine equilibria, at most the 7, says which guard stopped it, and lists the three pure
+    // ones (a, a), (b, b), (c, c) whatever it found before: a pass over the table finds them.
     int stopped = 0;
     for (std::size_t bases = 2; bases <= 8; ++bases) {
       CAPTURE(bases);
@@ -383,11 +384,14 @@ TEST_SUITE("equilibrium.streaming") {
       ++stopped;
       CHECK(s.stopped_by.find("bases") != std::string::npos);
       CHECK(!s.equilibria.empty());
-      CHECK(s.equilibria.size() < 7);
+      CHECK(s.equilibria.size() <= 7);
+      std::size_t pure = 0;
       for (const Equilibrium& eq : s.equilibria) {
         auto [x, y] = strategies(eq);
         CHECK(IsCoordinationEquilibrium(x, y));
+        for (std::size_t a = 0; a < 3; ++a) pure += x[a] == 1 && y[a] == 1;
       }
+      CHECK(pure == 3);
     }
     CHECK(stopped >= 2);
   }
