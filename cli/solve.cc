@@ -65,6 +65,13 @@ struct SolveCommand {
       } catch (const Error& e) {
         if (scen && e.node() && e.where().file.empty())
           if (std::optional<SourceLocation> where = scen->LocateNode(*e.node())) throw Error(*where, e.message());
+        // A refusal about the game as a whole (a guard of --all, a method that does not take
+        // it) names the file it is about; one about a node is located by the caller.
+        if (!e.node() && e.where().file.empty()) {
+          if (dynamic_cast<const LimitError*>(&e)) throw LimitError(SourceLocation{input.path}, e.message());
+          if (dynamic_cast<const UnsupportedError*>(&e))
+            throw UnsupportedError(SourceLocation{input.path}, e.message());
+        }
         throw;
       }
     }();

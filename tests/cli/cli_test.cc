@@ -317,6 +317,31 @@ t "" 1
     CHECK(reduced.err.find("scale the payoffs up") != std::string::npos);
     CHECK(!std::filesystem::exists(nfg));
   }
+
+  TEST_CASE("a guard of --all names the game file it stopped on") {
+    // Chance picks one of 8 branches; A moves without seeing it (one set), then B, who sees
+    // the branch but not A's move (a set of two nodes per branch, two actions): 2^8 = 256
+    // reduced strategies for B in a game that is its only subgame, past the 200 --all takes.
+    // The refusal is about the game as a whole: it starts with the file (it said only "B has
+    // more than 200 ...").
+    std::string text = "EFG 2 R \"wide\" { \"A\" \"B\" }\nc \"\" 1 \"\" { ";
+    for (int k = 0; k < 8; ++k) text += "\"k" + std::to_string(k) + "\" 1/8 ";
+    text += "} 0\n";
+    int outcome = 0;
+    for (int k = 0; k < 8; ++k) {
+      text += "p \"\" 1 1 \"\" { \"x\" \"y\" } 0\n";
+      for (int m = 0; m < 2; ++m) {
+        text += "p \"\" 2 " + std::to_string(k + 1) + " \"\" { \"l\" \"r\" } 0\n";
+        for (int a = 0; a < 2; ++a)
+          text += "t \"\" " + std::to_string(++outcome) + " \"\" { " + std::to_string(a + m) + " " +
+                  std::to_string((k + a) % 3) + " }\n";
+      }
+    }
+    const std::string path = WriteTempFile("wide.efg", text);
+    auto r = RunParley("solve '" + path + "' --all");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("error: " + path + ": B has more than 200 reduced pure strategies") == 0);
+  }
 }
 
 }  // namespace
