@@ -66,6 +66,11 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
   std::string line;
   int line_no = 0;
   auto fail = [&](const std::string& what) { throw Error(SourceLocation{name, line_no, 1}, what); };
+  std::vector<int> column;  // where each cell of the line starts (1-based)
+  // A problem with cell k of the line, located at that cell.
+  auto fail_at = [&](std::size_t k, const std::string& what) {
+    throw Error(SourceLocation{name, line_no, k < column.size() ? column[k] : 1}, what);
+  };
   while (std::getline(in, line)) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -73,10 +78,12 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
     // Cells as RFC 4180 writes them (what `parley qre --format csv` and spreadsheets write): a
     // cell in double quotes may hold commas, and "" inside it is one quote.
     std::vector<std::string> cells(1);
+    column.assign(1, 1);
     for (std::size_t i = 0; i < line.size(); ++i) {
       const char ch = line[i];
       if (ch == ',') {
         cells.emplace_back();
+        column.push_back(static_cast<int>(i) + 2);
       } else if (ch == '"' && cells.back().empty() && (i == 0 || line[i - 1] == ',')) {
         std::size_t j = i + 1;
         for (;; ++j) {
@@ -112,16 +119,17 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
       char* end = nullptr;
       long v = std::strtol(s.c_str(), &end, 10);
       if (s.empty() || *end != '\0' || v < 1 || v > 1'000'000'000)
-        fail(std::string(what) + " must be a whole number from 1, not '" + TruncateForMessage(s) + "'");
+        fail_at(&s == &cells[0] ? 0 : 1,
+                std::string(what) + " must be a whole number from 1, not '" + TruncateForMessage(s) + "'");
       return v;
     };
     long player = whole(cells[0], "player");
     if (player > game.num_players())
-      fail("there is no player " + cells[0] + " (the game has " + std::to_string(game.num_players()) + ")");
+      fail_at(0, "there is no player " + cells[0] + " (the game has " + std::to_string(game.num_players()) + ")");
     long set = whole(cells[1], "set");
     const auto& sets = game.player_infosets(static_cast<int>(player - 1));
     if (static_cast<std::size_t>(set) > sets.size())
-      fail("player " + cells[0] + " has " + std::to_string(sets.size()) + " information sets, not " + cells[1]);
+      fail_at(1, "player " + cells[0] + " has " + std::to_string(sets.size()) + " information sets, not " + cells[1]);
     InfosetId h = sets[set - 1];
     std::uint32_t a = game.num_actions(h), matches = 0;
     for (std::uint32_t b = game.num_actions(h); b-- > 0;)
@@ -130,11 +138,11 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
         ++matches;
       }
     if (a == game.num_actions(h))
-      fail("the set " + game.DescribeInfoset(h) + " has no action '" + TruncateForMessage(cells[2]) + "'");
+      fail_at(2, "the set " + game.DescribeInfoset(h) + " has no action '" + TruncateForMessage(cells[2]) + "'");
     // Two actions of the set with this label: the counts could go to either (they went to the
     // last, silently). The game must tell them apart for its counts to mean anything.
     if (matches > 1)
-      fail("the set " + game.DescribeInfoset(h) + " has " + std::to_string(matches) + " actions labelled '" +
+      fail_at(2, "the set " + game.DescribeInfoset(h) + " has " + std::to_string(matches) + " actions labelled '" +
            TruncateForMessage(cells[2]) + "', so these counts cannot be assigned to one of them; give its "
            "actions distinct labels in the game file");
     // A decimal (or a fraction) as game files write numbers, spaces around it allowed (not
@@ -144,24 +152,25 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
     while (!cell.empty() && (cell.back() == ' ' || cell.back() == '\t')) cell.remove_suffix(1);
     Number count;
     if (!Number::Parse(cell, &count) || count.ToRational() < 0 || !std::isfinite(count.ToDouble()))
-      fail("count must be a number >= 0, not '" + TruncateForMessage(cells[3]) + "'");
+      fail_at(3, "count must be a number >= 0, not '" + TruncateForMessage(cells[3]) + "'");
     const double n = count.ToDouble();
     // Beyond 1e15 the sums of counts lose whole units (a double has 53 bits).
     if (n > 1e15)
-      fail("count " + TruncateForMessage(cells[3]) + " is above 1e15, more than the fit counts exactly; "
+      fail_at(3, "count " + TruncateForMessage(cells[3]) + " is above 1e15, more than the fit counts exactly; "
            "divide every count by the same factor (the fitted lambda is the same, its standard error grows "
            "by the square root of that factor)");
     // A second line for the same action was added to the first, without a word (a line copied
     // and not edited doubles a count and moves the fit).
     int& first = line_of[index(h, a)];
     if (first != 0)
-      fail("the count of action '" + TruncateForMessage(cells[2]) + "' at " + game.DescribeInfoset(h) +
+      fail_at(2, "the count of action '" + TruncateForMessage(cells[2]) + "' at " + game.DescribeInfoset(h) +
            " is given on line " + std::to_string(first) + " already; give each action's count once");
     first = line_no;
     c.count[index(h, a)] = n;
     c.total += n;
   }
-  if (c.total <= 0) throw Error(SourceLocation{name}, "no counts: nothing to fit");
+  if (c.total <= 0)
+    throw Error(SourceLocation{name}, "no counts: the file lists none, or every count is 0; nothing to fit");
   return c;
 }
 

@@ -581,7 +581,7 @@ t "" 4 "" { 1000000000000001 0 }
 
     auto bad = testing::RunParley("qre " + game + " --fit " + testing::WriteTempFile("qre_bad.csv", "player,set,action,count\n2,1,Z,5\n"));
     CHECK(bad.exit_code == 1);
-    CHECK(bad.err.find("qre_bad.csv:2:1: the set") != std::string::npos);
+    CHECK(bad.err.find("qre_bad.csv:2:5: the set") != std::string::npos);
     CHECK(bad.err.find("has no action 'Z'") != std::string::npos);
 
     // Labels with commas and quotes: `--fit` reads cells quoted as `--format csv` writes them

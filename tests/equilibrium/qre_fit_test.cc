@@ -157,7 +157,7 @@ TEST_SUITE("logit") {
     auto r = testing::RunParley("qre " + game + " --fit " + Counts("qre_fit_twin.csv", "1,1,b,1\n1,1,a,3\n"));
     CHECK(r.exit_code == 1);
     CHECK(r.out.empty());
-    CHECK(r.err.find("qre_fit_twin.csv:3:1: the set") != std::string::npos);
+    CHECK(r.err.find("qre_fit_twin.csv:3:5: the set") != std::string::npos);
     CHECK(r.err.find("has 2 actions labelled 'a', so these counts cannot be assigned to one of them") !=
           std::string::npos);
     // b alone is unambiguous: counts for it alone fit (it pays 0, so the best lambda is 0).
@@ -254,12 +254,12 @@ TEST_SUITE("logit") {
     // search limit), without a word; it is refused at its line.
     auto twice = testing::RunParley("qre " + game + " --fit " + Counts("qre_fit_twice.csv", "1,1,A,3\n1,1,A,1\n"));
     CHECK(twice.exit_code == 1);
-    CHECK(twice.err.find("qre_fit_twice.csv:3:1: the count of action 'A' at ") != std::string::npos);
+    CHECK(twice.err.find("qre_fit_twice.csv:3:5: the count of action 'A' at ") != std::string::npos);
     CHECK(twice.err.find(" is given on line 2 already; give each action's count once") != std::string::npos);
     // 0x10 was read as 16; counts are decimals as game files write numbers.
     auto hex = testing::RunParley("qre " + game + " --fit " + Counts("qre_fit_hex.csv", "1,1,A,0x10\n"));
     CHECK(hex.exit_code == 1);
-    CHECK(hex.err.find("qre_fit_hex.csv:2:1: count must be a number >= 0, not '0x10'") != std::string::npos);
+    CHECK(hex.err.find("qre_fit_hex.csv:2:7: count must be a number >= 0, not '0x10'") != std::string::npos);
     auto lambda = testing::RunParley("qre " + game + " --lambda 0x10");
     CHECK(lambda.exit_code == 2);  // a usage error
     CHECK(lambda.err.find("--lambda: '0x10' is not a number >= 0") != std::string::npos);
