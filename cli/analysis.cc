@@ -337,7 +337,9 @@ struct MonteCarloCommand {
                       "0.5}) to run Monte Carlo");
     std::size_t n = ParseCount("--samples", samples, 1, analysis::kMaxSamples);
     in.Describe(model, varied);
-    analysis::MonteCarloResult r = analysis::RunMonteCarlo(model, n, seed, in.Run());
+    analysis::RunOptions run = in.Run();
+    run.keep_drawn = in.format != "text";  // the text is a summary: no sample of its own
+    analysis::MonteCarloResult r = analysis::RunMonteCarlo(model, n, seed, run);
     if (in.format == "json")
       Emit(report::MonteCarloJson(r, true).dump(1) + "\n", in.output);
     else if (in.format == "csv")

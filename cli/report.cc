@@ -40,6 +40,7 @@ struct ReportCommand {
     app.add_option("--qre", qre_lambda,
                    "Add the agent logit quantal response equilibrium at this lambda (payoffs in the "
                    "game's units), with its check")
+        ->check(kNonNegative)  // a number (nan passed CLI::Range: every comparison with it is false)
         ->check(CLI::Range(0.0, 1e9));
     CLI::Option* tornado = app.add_flag("--tornado", request.tornado,
                                         "Add a tornado chart: which parameters move the parties' payoffs most "
@@ -57,6 +58,19 @@ struct ReportCommand {
   }
 
   int Run() {
+    // A parameter both set and varied: the body would be solved at the --set value and the
+    // chart sweep over the range, in one document (sweep and thresholds refuse it).
+    if (!request.vary.empty()) {
+      const std::string varied = request.vary.substr(0, request.vary.find('='));
+      for (const std::string& item : input.overrides) {
+        std::string name = item.substr(0, item.find('='));
+        while (!name.empty() && name.back() == ' ') name.pop_back();
+        while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+        if (name == varied)
+          throw Error("--set " + item + " and --vary " + varied + ": the report's chart moves " + varied +
+                      " over its range while the rest of it is solved at the --set value; give one of them");
+      }
+    }
     request.path = input.path;
     request.overrides = input.overrides;
     request.max_nodes = input.max_nodes;

@@ -556,6 +556,7 @@ nlohmann::json Server::Impl::StartMonteCarlo(std::shared_ptr<const OpenedFile> f
           run.threads = 1;
           run.cancel = &job->cancel;
           run.shard = analysis::Shard{k, kMonteCarloSlices};
+          run.keep_drawn = false;  // the page shows the shares only
           slices.push_back(analysis::RunMonteCarlo(model, samples, seed, run));
           job->slices_done = k + 1;
         }

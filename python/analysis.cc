@@ -231,11 +231,11 @@ py::dict MonteCarloColumns(const analysis::MonteCarloResult& r) {
   py::list names, columns;
   auto index = NewColumn<std::uint64_t>(n);
   auto code = NewColumn<std::int32_t>(n);
-  // The drawn parameters' columns, then the values' (the CSV's order).
-  const std::size_t drawn = r.drawn_names.size();
+  // The values' columns, then the drawn parameters' (the CSV's order).
+  const std::size_t values_count = r.value_names.size();
   std::vector<py::array_t<double>> values;
   std::vector<double*> vp;
-  for (std::size_t v = 0; v < drawn + r.value_names.size(); ++v) {
+  for (std::size_t v = 0; v < values_count + r.drawn_names.size(); ++v) {
     values.push_back(NewColumn<double>(n));
     vp.push_back(values.back().mutable_data());
   }
@@ -245,8 +245,8 @@ py::dict MonteCarloColumns(const analysis::MonteCarloResult& r) {
     const analysis::MonteCarloSample& s = r.samples[i];
     ip[i] = s.index;
     cp[i] = static_cast<std::int32_t>(s.outcome);
-    for (std::size_t v = 0; v < drawn; ++v) vp[v][i] = s.drawn[v];
-    for (std::size_t v = drawn; v < vp.size(); ++v) vp[v][i] = s.values[v - drawn];
+    for (std::size_t v = 0; v < values_count; ++v) vp[v][i] = s.values[v];
+    for (std::size_t v = values_count; v < vp.size(); ++v) vp[v][i] = s.drawn[v - values_count];
   }
   names.append("sample");
   columns.append(index);
@@ -264,7 +264,7 @@ py::dict MonteCarloColumns(const analysis::MonteCarloResult& r) {
   return out;
 }
 
-// The samples as columns in the CLI's CSV order (sample, the drawn parameters, the values,
+// The samples as columns in the CLI's CSV order (sample, the values, the drawn parameters,
 // outcome), and the summary as the CLI's JSON without the samples.
 py::dict MonteCarlo(const Model& m, std::size_t samples, std::uint64_t seed, int threads,
                     const std::string& shard) {

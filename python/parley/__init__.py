@@ -619,6 +619,9 @@ class Scenario(Game):
                          na_values={name: [""] for name in ["low", "base", "high", "value_low", "value_base",
                                                             "value_high", "swing"]},
                          float_precision="round_trip")
+        # Read as text above (so that no name turns into a number), outcome_changes is the
+        # CSV's true/false: a bool column, as the JSON has it ("false" as a string is truthy).
+        df["outcome_changes"] = df["outcome_changes"].map({"true": True, "false": False}).astype(bool)
         df.attrs["json"] = _json.loads(doc)
         return df
 
@@ -626,8 +629,8 @@ class Scenario(Game):
         """Draws the uncertain parameters ``samples`` times and solves each draw
         (``parley montecarlo``); same seed, same result, whatever the threads.
 
-        Returns a :class:`MonteCarlo`: ``samples`` (DataFrame: sample, the drawn
-        parameters, the values, outcome), ``outcomes`` (probabilities with 95 % Wilson intervals), ``values`` (statistics)
+        Returns a :class:`MonteCarlo`: ``samples`` (DataFrame: sample, the values,
+        the drawn parameters, outcome), ``outcomes`` (probabilities with 95 % Wilson intervals), ``values`` (statistics)
         and ``summary`` (the command's JSON without the samples). ``shard=(k, n)``: only
         slice k of n (the command's ``--shard k/n``; one run keeps at most 2e7 samples).
         """
@@ -859,8 +862,8 @@ class QreFit(_Record):
 
 
 class MonteCarlo:
-    """A Monte Carlo run: ``samples`` (DataFrame, one row per draw: ``sample``, the drawn
-    parameters, the values, ``outcome``), ``outcomes`` (DataFrame: outcome, count, probability, ci_low, ci_high;
+    """A Monte Carlo run: ``samples`` (DataFrame, one row per draw: ``sample``, the values,
+    the drawn parameters, ``outcome``), ``outcomes`` (DataFrame: outcome, count, probability, ci_low, ci_high;
     most frequent first), ``values`` (DataFrame of statistics per value), ``summary`` (the
     command's JSON: seed, requested, computed, outcomes, values), ``seed``."""
 

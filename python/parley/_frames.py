@@ -19,7 +19,7 @@ def sweep_frame(result):
 
 
 def samples_frame(result):
-    """sample, the drawn parameters, the values, outcome."""
+    """sample, the values, the drawn parameters, outcome."""
     return _frame(result)
 
 

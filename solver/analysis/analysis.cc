@@ -450,14 +450,20 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
                      std::to_string(kMaxRowsInMemory) + " (split it with --shard K/N)");
   mine.reserve(owned);
   for (std::uint64_t i = options.shard.index; i < samples; i += options.shard.count) mine.push_back(i);
-  std::vector<std::size_t> drawn;  // the parameters drawn, in the file's order
-  for (std::size_t p = 0; p < model.distributions.size(); ++p)
-    if (model.distributions[p].kind != Distribution::Kind::kFixed) {
-      drawn.push_back(p);
-      result.drawn_names.push_back(model.parameter_names[p]);
-    }
+  std::vector<std::size_t> drawn;  // the parameters drawn and kept, in the file's order
+  if (options.keep_drawn)
+    for (std::size_t p = 0; p < model.distributions.size(); ++p)
+      if (model.distributions[p].kind != Distribution::Kind::kFixed) {
+        drawn.push_back(p);
+        result.drawn_names.push_back(model.parameter_names[p]);
+      }
+  const double cells = static_cast<double>(owned) * static_cast<double>(model.value_names.size() + drawn.size());
+  if (cells > kMaxCellsInMemory)
+    throw LimitError(std::to_string(owned) + " samples of " + std::to_string(model.value_names.size() + drawn.size()) +
+                     " numbers each (the values and the drawn parameters) in one run; one run keeps at most " +
+                     std::to_string(static_cast<long long>(kMaxCellsInMemory)) + " numbers (split it with --shard K/N)");
   std::vector<Observation> obs(mine.size());
-  std::vector<double> drawn_values(mine.size() * drawn.size());
+  std::vector<std::vector<double>> drawn_values(mine.size());
   auto make_worker = [&]() -> std::function<void(std::size_t)> {
     auto evaluate = model.make_evaluator();
     return [&, evaluate](std::size_t k) {
@@ -465,7 +471,10 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
       std::vector<double> params = model.base_values;
       for (std::size_t p = 0; p < params.size(); ++p)
         params[p] = Draw(model.distributions[p], params[p], rng);
-      for (std::size_t d = 0; d < drawn.size(); ++d) drawn_values[k * drawn.size() + d] = params[drawn[d]];
+      if (!drawn.empty()) {
+        drawn_values[k].resize(drawn.size());
+        for (std::size_t d = 0; d < drawn.size(); ++d) drawn_values[k][d] = params[drawn[d]];
+      }
       obs[k] = evaluate(params);
     };
   };
@@ -474,6 +483,7 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
   std::size_t completed = ParallelFor(mine.size(), make_worker, parallel, &done);
   result.interrupted = completed < mine.size();
   std::unordered_map<std::string, std::uint32_t> ids;
+  result.samples.reserve(completed);
   for (std::size_t k = 0; k < mine.size(); ++k) {
     if (!done[k]) continue;
     auto [it, inserted] = ids.emplace(obs[k].Identity(), static_cast<std::uint32_t>(result.outcomes.size()));
@@ -483,9 +493,8 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
       result.outcomes.push_back(OutcomeWords(obs[k].outcome));
       result.outcome_keys.push_back(obs[k].Identity());
     }
-    result.samples.push_back({mine[k], it->second, std::move(obs[k].values),
-                              std::vector<double>(drawn_values.begin() + static_cast<std::ptrdiff_t>(k * drawn.size()),
-                                                  drawn_values.begin() + static_cast<std::ptrdiff_t>((k + 1) * drawn.size()))});
+    result.samples.push_back({mine[k], it->second, std::move(obs[k].values), std::move(drawn_values[k])});
+    obs[k] = Observation{};  // its words and key are in the table now
   }
   DistinguishOutcomeNames(&result.outcomes);
   Summarise(result);

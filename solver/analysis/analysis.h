@@ -83,6 +83,8 @@ Shard ParseShard(const std::string& text);
 // Grid points or samples one run keeps in memory (every row is kept for the output); larger
 // runs are split with --shard.
 inline constexpr std::size_t kMaxRowsInMemory = 20'000'000;
+// And numbers (rows times their values and drawn parameters) one Monte Carlo run keeps: 3.2 GB.
+inline constexpr double kMaxCellsInMemory = 4e8;
 // Samples in a whole Monte Carlo run (over all its shards).
 inline constexpr std::size_t kMaxSamples = 1'000'000'000;
 
@@ -91,6 +93,9 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;
   bool progress = false;
   Shard shard;
+  // Monte Carlo: keep each sample's drawn parameters (MonteCarloSample::drawn), which the
+  // per-sample outputs show (CSV, JSON, Python); a summary alone does without them.
+  bool keep_drawn = true;
 };
 
 // ---- Sweeps --------------------------------------------------------------------------

@@ -34,11 +34,17 @@ std::string IssueKey(const scenario::BargainRecord& b, std::size_t k) {
   }
   // At a bound within 1e-12 of the issue's range, as the bargain's binding list has it, or
   // 1e-9 for an agreement the nonlinear method found (docs/cli.md, thresholds).
+  // A value past a bound (an ulp above it, from rounding) is at it, and the tolerance is never
+  // below a few ulps of the bounds' magnitude (a range 1e-5 wide at 0.689: 1e-12 of it is less
+  // than an ulp of the value).
   double v = b.step.issue_values[k];
   auto [lo, hi] = b.bounds[k];
-  const double tolerance = (b.step.optimality == bargaining::Optimality::kExact ? 1e-12 : 1e-9) * (hi - lo);
-  auto near = [&](double x) { return std::abs(v - x) <= tolerance; };
-  return near(lo) ? "min" : near(hi) ? "max" : "mid";
+  const double tolerance =
+      std::max((b.step.optimality == bargaining::Optimality::kExact ? 1e-12 : 1e-9) * (hi - lo),
+               4 * std::numeric_limits<double>::epsilon() * std::max(std::abs(lo), std::abs(hi)));
+  if (v <= lo + tolerance) return "min";
+  if (v >= hi - tolerance) return "max";
+  return "mid";
 }
 
 // The parts of an agreement that the negotiation keys add (parties, constraints, outside

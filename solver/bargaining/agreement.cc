@@ -1014,9 +1014,13 @@ void BindingInto(const AgreementProblem& problem, const Vector& x, double tolera
     for (std::size_t i = 0; i < x.size(); ++i) {
       const AgreementIssue& issue = problem.issues[i];
       if (issue.discrete || !(issue.upper > issue.lower) || !std::isfinite(x[i])) continue;
-      const double tol = tolerance * (issue.upper - issue.lower);
-      const bool at_lower = std::abs(x[i] - issue.lower) <= tol;
-      if (!at_lower && !(std::abs(x[i] - issue.upper) <= tol)) continue;
+      // Past a bound (an ulp, from rounding) is at it; the tolerance is never below a few ulps
+      // of the bounds' magnitude (1e-12 of a range 1e-5 wide is less than an ulp at 0.689).
+      const double tol = std::max(tolerance * (issue.upper - issue.lower),
+                                  4 * std::numeric_limits<double>::epsilon() *
+                                      std::max(std::abs(issue.lower), std::abs(issue.upper)));
+      const bool at_lower = x[i] <= issue.lower + tol;
+      if (!at_lower && !(x[i] >= issue.upper - tol)) continue;
       std::string& text = next();
       text.append(issue.name).append(" = ");
       AppendDouble(&text, at_lower ? issue.lower : issue.upper);

@@ -77,8 +77,10 @@ std::vector<std::string> SweepColumnNames(const SweepResult& r) {
 
 std::vector<std::string> MonteCarloColumnNames(const MonteCarloResult& r) {
   std::vector<std::pair<std::string, const char*>> names;
-  for (const auto& p : r.drawn_names) names.emplace_back(p, "parameter");
+  // The values, then the drawn parameters: a value keeps its column's name when a parameter
+  // is named like it (the samples' columns were the values alone before they kept their draws).
   for (const auto& v : r.value_names) names.emplace_back(v, "value");
+  for (const auto& p : r.drawn_names) names.emplace_back(p, "parameter");
   return DataColumnNames({"sample", "outcome"}, names);
 }
 
@@ -220,8 +222,8 @@ std::string MonteCarloCsv(const MonteCarloResult& r) {
   out << ",outcome\n";
   for (const auto& s : r.samples) {
     out << s.index;
-    for (double v : s.drawn) out << "," << CsvNum(v);
     for (double v : s.values) out << "," << CsvNum(v);
+    for (double v : s.drawn) out << "," << CsvNum(v);
     out << "," << CsvField(r.outcomes[s.outcome]) << "\n";
   }
   return out.str();

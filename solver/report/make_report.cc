@@ -122,6 +122,7 @@ void MakeReport(const ReportRequest& request, const std::function<void(const std
       throw Error(SourceLocation{request.path},
                   "no parameter has a distribution, so --montecarlo has nothing to draw; give at "
                   "least one a `distribution:` (e.g. {type: uniform, low: 0.1, high: 0.5})");
+    run.keep_drawn = false;  // the report shows the outcomes' shares and the values' intervals
     in.montecarlo = analysis::RunMonteCarlo(m, request.montecarlo, request.seed, run);
   }
   ReportOptions report_options;

@@ -48,9 +48,10 @@ class Reader {
   SourceLocation At(const YAML::Node& node) const;
   // Where a scalar's text starts (after an opening quote).
   SourceLocation TextAt(const YAML::Node& node) const;
-  // The file's place of the character at `where` in formula `text` (node's scalar), which
-  // the formula module counts as if the scalar were one line of the file.
-  SourceLocation PlaceInScalar(const YAML::Node& node, const std::string& text, const SourceLocation& where) const;
+  // The file's place of character `offset` of formula `text` (node's scalar), which the
+  // formula module, counting as if the scalar were one line of the file, put at `where`.
+  SourceLocation PlaceInScalar(const YAML::Node& node, const std::string& text, std::size_t offset,
+                               const SourceLocation& where) const;
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const;
   // A formula with commas written unquoted in a [ ] list, which YAML split at its commas.
   void RefuseSplitFormulas(const YAML::Node& root) const;

@@ -65,26 +65,15 @@ void Reader::AddParameterSymbols() {
     impl_.parameter_slots.push_back(AddSymbol(p.name, SymbolKind::kParameter, p.value));
 }
 
-// Where the file holds the character that `where` names in a formula's text, when the
-// formula spans lines (a block scalar, `|` or `>`, or a quoted or plain scalar folded over
-// lines). The formula module counts its text's characters from the scalar's first one, which
-// is right on one line only: YAML drops the indentation of every further line, and folds line
-// breaks into spaces. Whitespace is all that differs between the scalar and the file's text
-// (formulas hold no quotes or escapes), so the character is the file's first non-blank one
-// after as many non-blank ones as come before it in the scalar.
-SourceLocation Reader::PlaceInScalar(const YAML::Node& node, const std::string& text,
-                                     const SourceLocation& where) const {
-  const SourceLocation start = TextAt(node);
-  const int pos = node.Mark().pos;
-  if (where.line == 0 || start.line == 0 || pos < 0 || static_cast<std::size_t>(pos) >= text_.size()) return where;
-  // The offset in `text` that `where` names, counted as formula::Offset counts.
-  std::size_t offset = std::string::npos;
+namespace {
+
+// The offset in `text` of the character that `where` names, counting from `start` as
+// formula::Offset counts (each character a column, a line break a new line); npos if none.
+std::size_t OffsetOf(const SourceLocation& start, const std::string& text, const SourceLocation& where) {
+  if (where.line == 0 || start.line == 0) return std::string::npos;
   SourceLocation at = start;
   for (std::size_t k = 0; k <= text.size(); ++k) {
-    if (at.line == where.line && at.column == where.column) {
-      offset = k;
-      break;
-    }
+    if (at.line == where.line && at.column == where.column) return k;
     if (k == text.size()) break;
     if (text[k] == '\n') {
       ++at.line;
@@ -93,38 +82,87 @@ SourceLocation Reader::PlaceInScalar(const YAML::Node& node, const std::string& 
       ++at.column;
     }
   }
-  if (offset == std::string::npos) return where;
+  return std::string::npos;
+}
+
+// `start` moved over the first `offset` characters of `text` (a line break starts a line).
+SourceLocation Advance(SourceLocation start, const std::string& text, std::size_t offset) {
+  if (start.line == 0) return start;
+  for (std::size_t k = 0; k < offset && k < text.size(); ++k) {
+    if (text[k] == '\n') {
+      ++start.line;
+      start.column = 1;
+    } else {
+      ++start.column;
+    }
+  }
+  return start;
+}
+
+}  // namespace
+
+// Where the file holds character `offset` of a formula's text, when the formula spans lines
+// (a block scalar, `|` or `>`, or a quoted or plain scalar folded over lines); `where` (the
+// formula module's count, right on one line) otherwise. YAML drops the indentation of every
+// further line and folds line breaks into spaces, and a double-quoted scalar's escapes stand
+// for one character (or none: an escaped line break). So the character is found in the
+// file's text by counting the non-blank characters before it.
+SourceLocation Reader::PlaceInScalar(const YAML::Node& node, const std::string& text, std::size_t offset,
+                                     const SourceLocation& where) const {
+  const SourceLocation start = TextAt(node);
+  // yaml-cpp's positions do not count a byte-order mark.
+  const std::size_t bom = text_.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  if (offset == std::string::npos || start.line == 0 || node.Mark().pos < 0) return where;
+  std::size_t raw = static_cast<std::size_t>(node.Mark().pos) + bom;
+  // An anchor or a tag before the scalar (`&x |`, `!!str "..."`).
+  while (raw < text_.size() && (text_[raw] == '&' || text_[raw] == '!')) {
+    while (raw < text_.size() && text_[raw] != ' ' && text_[raw] != '\t' && text_[raw] != '\n') ++raw;
+    while (raw < text_.size() && (text_[raw] == ' ' || text_[raw] == '\t')) ++raw;
+  }
+  if (raw >= text_.size()) return where;
   auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   std::size_t before = 0, total = 0;  // non-blank characters of the scalar before the offset, in all
   for (std::size_t k = 0; k < text.size(); ++k) {
     before += k < offset && !blank(text[k]);
     total += !blank(text[k]);
   }
-  const bool block = text_[pos] == '|' || text_[pos] == '>';
-  std::size_t raw = static_cast<std::size_t>(pos);
+  if (total == 0) return where;
+  const bool block = text_[raw] == '|' || text_[raw] == '>';
+  const bool double_quoted = text_[raw] == '"';
   if (block) {
     raw = text_.find('\n', raw);
     if (raw == std::string::npos) return where;
     ++raw;
-  } else if (text_[raw] == '"' || text_[raw] == '\'') {
+  } else if (double_quoted || text_[raw] == '\'') {
     ++raw;
   }
-  // Past the formula's last character (an operator that lacks its operand): just after it.
-  if (total == 0) return where;
   std::size_t found = std::string::npos, last = raw;
   for (std::size_t seen = 0; raw < text_.size(); ++raw) {
-    if (blank(text_[raw])) continue;
-    if (seen == before) {
-      found = raw;
-      break;
+    std::size_t width = 1;  // the file's characters this one of the scalar takes
+    bool is_blank = blank(text_[raw]);
+    if (double_quoted && text_[raw] == '\\' && raw + 1 < text_.size()) {
+      const char e = text_[raw + 1];
+      if (e == '\n' || e == '\r') {  // an escaped line break: no character
+        ++raw;
+        continue;
+      }
+      width = e == 'x' ? 4 : e == 'u' ? 6 : e == 'U' ? 10 : 2;
+      is_blank = e == 't' || e == 'n' || e == 'r' || e == ' ' || e == '\t';
     }
-    ++seen;
-    last = raw + 1;
-    if (seen == total) break;
+    if (!is_blank) {
+      if (seen == before) {
+        found = raw;
+        break;
+      }
+      ++seen;
+      last = raw + width;
+    }
+    raw += width - 1;
+    if (!is_blank && seen == total) break;
   }
-  if (found == std::string::npos) found = last;
+  if (found == std::string::npos) found = std::min(last, text_.size());
   SourceLocation out{file_, 1, 1};
-  for (std::size_t k = 0; k < found; ++k) {
+  for (std::size_t k = bom; k < found; ++k) {
     if (text_[k] == '\n') {
       ++out.line;
       out.column = 1;
@@ -141,7 +179,7 @@ const Expression* Reader::Compile(const YAML::Node& node, const std::string& wha
   try {
     return impl_.formulas.Add(text, TextAt(node));
   } catch (const formula::CompileError& e) {
-    const SourceLocation where = PlaceInScalar(node, text, e.where());
+    const SourceLocation where = PlaceInScalar(node, text, OffsetOf(TextAt(node), text, e.where()), e.where());
     // An action label that is also a word of formulas (a function such as max) is no name
     // there: say so rather than call a label of the file undefined.
     if (e.problem() == formula::CompileError::Problem::kUnknownName && label_value_.count(e.token()) &&
@@ -427,9 +465,18 @@ BargainConstraintDef Reader::CompileConstraint(const BargainDef& b, const StageD
     if (lead == std::string::npos)
       throw ParseError(c.where, "constraint '" + text + "'" + in + " has no " + which +
                                     " side; write 'lhs <= rhs' or 'lhs >= rhs'");
-    SourceLocation where = c.where;
-    where.column += static_cast<int>(begin + lead);
-    return impl_.formulas.Add(part, where);
+    // Located at the part's first character (within the whole text as formula::Offset
+    // counts, then in the file when the constraint spans lines).
+    const SourceLocation where = Advance(c.where, text, begin);
+    try {
+      return impl_.formulas.Add(part, where);
+    } catch (const formula::CompileError& e) {
+      const std::size_t in_part = OffsetOf(where, part, e.where());
+      const SourceLocation placed = PlaceInScalar(
+          node, text, in_part == std::string::npos ? std::string::npos : begin + in_part, e.where());
+      if (placed.line == e.where().line && placed.column == e.where().column) throw;
+      throw formula::CompileError(placed, e.message(), e.problem(), e.token(), e.detail());
+    }
   };
   c.lhs = side(0, at, "left");
   c.rhs = side(at + 2, text.size(), "right");

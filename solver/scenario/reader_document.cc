@@ -39,8 +39,9 @@ SourceLocation Reader::At(const YAML::Node& node) const { return At(node.Mark())
 
 SourceLocation Reader::TextAt(const YAML::Node& node) const {
   SourceLocation at = At(node);
-  int pos = node.Mark().pos;
-  if (pos >= 0 && static_cast<std::size_t>(pos) < text_.size() &&
+  // (yaml-cpp's positions do not count a byte-order mark.)
+  const int pos = node.Mark().pos + (text_.starts_with("\xEF\xBB\xBF") ? 3 : 0);
+  if (node.Mark().pos >= 0 && static_cast<std::size_t>(pos) < text_.size() &&
       (text_[pos] == '"' || text_[pos] == '\''))
     ++at.column;
   return at;

@@ -269,14 +269,26 @@ TEST_SUITE("analysis") {
       distinct += &s != &r.samples.front() && s.drawn[0] != r.samples.front().drawn[0];
     }
     CHECK(distinct == 199);
-    // In the CSV (sample, the drawn parameters, the values, outcome) and through JSON.
+    // In the CSV (sample, the values, the drawn parameters, outcome) and through JSON.
     const std::string csv = report::MonteCarloCsv(r);
-    CHECK(csv.substr(0, csv.find('\n')) == "sample,power,investor,outcome");
+    CHECK(csv.substr(0, csv.find('\n')) == "sample,investor,power,outcome");
     MonteCarloResult back = MonteCarloFromJson(MonteCarloJson(r, true));
     CHECK(back.drawn_names == r.drawn_names);
     REQUIRE(back.samples.size() == r.samples.size());
     for (std::size_t k = 0; k < r.samples.size(); ++k) CHECK(back.samples[k].drawn == r.samples[k].drawn);
     CHECK(report::MonteCarloCsv(back) == csv);
+    // A summary alone (the text) keeps no draws; a run that keeps them is bounded by the
+    // numbers it holds, refused before any work (2e7 samples of 20 values and 1 parameter).
+    RunOptions summary;
+    summary.keep_drawn = false;
+    MonteCarloResult light = RunMonteCarlo(m, 50, 5, summary);
+    CHECK(light.drawn_names.empty());
+    for (const MonteCarloSample& s : light.samples) CHECK(s.drawn.empty());
+    CHECK(report::MonteCarloText(light) == report::MonteCarloText(RunMonteCarlo(m, 50, 5, RunOptions{})));
+    Model wide = m;
+    wide.value_names.assign(20, "v");
+    CHECK_THROWS_WITH_AS(RunMonteCarlo(wide, 20'000'000, 5, RunOptions{}),
+                         doctest::Contains("one run keeps at most 400000000 numbers"), LimitError);
     // Shards that drew different parameters are from different runs.
     Model both = m;
     both.distributions[1].kind = Distribution::Kind::kUniform;
@@ -318,6 +330,34 @@ TEST_SUITE("analysis") {
     REQUIRE(t.size() == 1);
     CHECK(t[0].lo <= 4.0);
     CHECK(t[0].hi >= 4.0);
+
+    // An issue whose range is narrow beside its values: S gets p + q, B 4 - p - 2q, so S's
+    // best is p = hi (p costs B less than q), computed an ulp above hi = 0.689. Past the bound
+    // is at it, whatever the range's width: 1e-12 of a range 1e-5 wide is below an ulp, and a
+    // sweep of lo called that row "in between" and a threshold there.
+    Model narrow = ScenarioModel(scenario::CompiledScenario::Compile(
+                                     "players: [S, B]\n"
+                                     "parameters:\n"
+                                     "  lo: {value: 0.5, min: 0, max: 0.7}\n"
+                                     "  hi: {value: 0.689, min: 0, max: 10}\n"
+                                     "stages:\n"
+                                     "  - name: deal\n"
+                                     "    bargain:\n"
+                                     "      issues:\n"
+                                     "        p: {from: lo, to: hi}\n"
+                                     "        q: {from: 0, to: 1}\n"
+                                     "      disagreement: [0, 0]\n"
+                                     "payoffs:\n"
+                                     "  S: if(deal == agree, p + q, 0)\n"
+                                     "  B: if(deal == agree, 4 - p - 2 * q, 0)\n",
+                                     "ik.yaml"),
+                                 {});
+    auto at = narrow.make_evaluator();
+    for (double lo : {0.68, 0.688, 0.68899, 0.688999999}) {
+      CAPTURE(lo);
+      CHECK(at({lo, 0.689}).outcome.find("p at its maximum") != std::string::npos);
+    }
+    CHECK(FindThresholds(narrow, ParseAxis(narrow, "lo=0.68:0.68899:10"), 1e-9, RunOptions{}).empty());
   }
 
   TEST_CASE("a grid's ends are LO and HI exactly") {

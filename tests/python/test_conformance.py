@@ -192,9 +192,9 @@ def test_montecarlo_sample_solves_again_at_its_drawn_parameters():
     s = parley.load(path)
     mc = s.montecarlo(samples=5, seed=11)
     drawn = mc.summary["drawn_names"]
-    assert drawn and list(mc.samples.columns[1:1 + len(drawn)]) == drawn
+    values = mc.summary["value_names"]
+    assert drawn and list(mc.samples.columns) == ["sample"] + values + drawn + ["outcome"]
     for _, row in mc.samples.iterrows():
         again = parley.load(path, set={name: float(row[name]) for name in drawn}).solve()
         payoffs = again.equilibria[0].json["payoffs"]
-        names = list(mc.samples.columns[1 + len(drawn):1 + len(drawn) + len(payoffs)])
-        assert [row[n] for n in names] == payoffs, names
+        assert [row[n] for n in values[:len(payoffs)]] == payoffs

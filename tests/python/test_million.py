@@ -47,7 +47,7 @@ def test_million_samples_dataframe(switch):
     seconds = time.perf_counter() - start
     df = mc.samples
     assert len(df) == N
-    assert list(df.columns) == ["sample", "x", "Chooser", "Bystander", "outcome"]
+    assert list(df.columns) == ["sample", "Chooser", "Bystander", "x", "outcome"]
     # Each row's payoff is max(x, 1/2) at its own drawn x.
     assert (df["Chooser"] == np.maximum(df["x"], 0.5)).all()
     assert df["sample"].iloc[-1] == N - 1

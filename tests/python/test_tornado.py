@@ -14,8 +14,9 @@ SCENARIO = "scenarios/platform_regulator.yaml"
 def cli_csv(*args):
     code, out, err = run_cli("tornado", SCENARIO, "--format", "csv", *args)
     assert code == 0, err
-    return pd.read_csv(io.StringIO(out), dtype={"thresholds": str, "outcome_changes": str}).fillna(
-        {"thresholds": "", "outcome_changes": ""})
+    df = pd.read_csv(io.StringIO(out), dtype={"thresholds": str}).fillna({"thresholds": ""})
+    assert df["outcome_changes"].dtype == bool  # pandas reads the CSV's true/false so
+    return df
 
 
 def test_tornado_equals_the_cli():
@@ -86,7 +87,7 @@ payoffs:
     assert list(df["index"]) == [0, 1, 2]
     assert list(df["outcome (value)"]) == [4, 7, 10]
     mc = s.montecarlo(samples=5, seed=1).samples
-    assert list(mc.columns) == ["sample", "index", "outcome (value)", "B", "outcome"]
+    assert list(mc.columns) == ["sample", "outcome (value)", "B", "index", "outcome"]
     # The drawn parameter is the column of the sample's own value: `outcome` plays a where
     # index >= 1 (at 1, a tie, the first action), so its payoff is max(index, 1).
     assert (mc["outcome (value)"] == mc["index"].where(mc["index"] >= 1, 1)).all()
@@ -105,3 +106,16 @@ def test_tornado_numbers_are_the_json_doubles():
         assert row["value_high"] == bar["value_high"]
         assert row["value_low"] == bar["value_low"]
         assert row["swing"] == bar["swing"]
+
+
+def test_outcome_changes_is_a_bool_column():
+    # It was the strings "true"/"false", and bool("false") is True: every parameter looked as
+    # if it changed the outcome. In holdup_nash, the cost of low investment changes nothing
+    # over its range (low investment is never chosen), the bargaining power does (at 1/3).
+    df = parley.load(SOURCE / "games/holdup_nash.yaml").tornado(grid=5)
+    assert df["outcome_changes"].dtype == bool
+    by_name = dict(zip(df["parameter"], df["outcome_changes"]))
+    assert by_name["power"]
+    assert not by_name["cost_low"]
+    doc = {p["name"]: p["outcome_changes"] for p in df.attrs["json"]["parameters"]}
+    assert all(bool(by_name[name]) == changes for name, changes in doc.items() if name in by_name)

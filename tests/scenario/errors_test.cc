@@ -91,6 +91,22 @@ TEST_SUITE("scenario errors") {
     CHECK(ErrorOf(head + "  B: \"if(a == x,\n     1, cak)\"\n").find("s.yaml:8:9: undefined name 'cak'") == 0);
     // On one line, as before.
     CHECK(ErrorOf(head + "  B: \"1 + cak\"\n").find("s.yaml:7:11: undefined name 'cak'") == 0);
+    // A byte-order mark (not in yaml-cpp's positions), an anchor or a tag before the scalar,
+    // escapes in double quotes (a tab, an escaped line break: none of the file's characters).
+    CHECK(ErrorOf("\xEF\xBB\xBF" + head + "  B: |\n    1 +\n      2 * cak\n").find("s.yaml:9:11: undefined") == 0);
+    CHECK(ErrorOf(head + "  B: &x |\n    1 +\n      2 * cak\n").find("s.yaml:9:11: undefined") == 0);
+    CHECK(ErrorOf(head + "  B: !!str \"1 +\n    2 * cak\"\n").find("s.yaml:8:9: undefined") == 0);
+    CHECK(ErrorOf(head + "  B: \"1 +\\t\n    2 * cak\"\n").find("s.yaml:8:9: undefined") == 0);
+    CHECK(ErrorOf(head + "  B: \"1 +\\\n    2 * cak\"\n").find("s.yaml:8:9: undefined") == 0);
+    // A bargain's constraint, on one line (the right side's leading spaces were counted twice)
+    // and over two.
+    const std::string bargain = std::string(kHead) +
+                                "stages:\n  - name: t\n    bargain:\n      issues:\n        p: {from: 0, to: 10}\n"
+                                "      constraints:\n";  // lines 2-7
+    const std::string tail = "payoffs:\n  A: if(t == agree, p, 0)\n  B: if(t == agree, 10 - p, 0)\n";
+    CHECK(ErrorOf(bargain + "        - p <=  cak\n" + tail).find("s.yaml:8:17: undefined name 'cak'") == 0);
+    CHECK(ErrorOf(bargain + "        - >\n          p <=\n            2 * cak\n" + tail)
+              .find("s.yaml:10:17: undefined name 'cak'") == 0);
   }
 
   TEST_CASE("a number too small for a double is refused wherever it is written") {
