@@ -39,6 +39,8 @@ Shard ParseShard(const std::string& text) {
   }
   if (n == 0 || k == 0 || k > n)
     throw Error("--shard " + text + ": K must be between 1 and N");
+  // As many slices as `parley merge` reads back (its files' shard counts are checked).
+  if (n > 1'000'000) throw Error("--shard " + text + ": N must be at most 1000000");
   return {k - 1, n};
 }
 

@@ -207,7 +207,13 @@ std::string EscapeHtml(const std::string& text) {
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
-      default: out += c;
+      default:
+        // A control character (a label's \x01 or \x0b) has no place in XML 1.0, not even as
+        // a reference: the SVG would not parse. Shown as U+FFFD, the replacement character.
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == '\x7f')
+          out += "\xEF\xBF\xBD";
+        else
+          out += c;
     }
   }
   return out;

@@ -37,6 +37,12 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
       case '|':
         out += in_table ? "\\|" : "|";
         break;
+      case '\x01': case '\x02': case '\x03': case '\x04': case '\x05': case '\x06': case '\x07': case '\x08':
+      case '\x0b': case '\x0c': case '\x0e': case '\x0f': case '\x10': case '\x11': case '\x12': case '\x13':
+      case '\x14': case '\x15': case '\x16': case '\x17': case '\x18': case '\x19': case '\x1a': case '\x1b':
+      case '\x1c': case '\x1d': case '\x1e': case '\x1f': case '\x7f': case '\0':
+        out += "\xEF\xBF\xBD";  // a control character: the replacement character, as in HTML
+        break;
       case '\n': {
         if (in_table) {
           out += ' ';

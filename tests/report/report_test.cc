@@ -419,6 +419,10 @@ t "" 3 "" { 0 0 }
 
   TEST_CASE("writers escape text") {
     CHECK(EscapeHtml("<a & \"b\">") == "&lt;a &amp; &quot;b&quot;&gt;");
+    // Control characters are not XML 1.0 even as references (an SVG with a label's \x0b did not
+    // parse): the replacement character stands for them; tabs and line breaks stay.
+    CHECK(EscapeHtml("x\x0b y\x01\tz\n") == "x\xEF\xBF\xBD y\xEF\xBF\xBD\tz\n");
+    CHECK(EscapeMarkdown("x\x0b y\x7f") == "x\xEF\xBF\xBD y\xEF\xBF\xBD");
     CHECK(EscapeMarkdown("a*b_c|d _e_") == "a\\*b_c|d \\_e\\_");
     CHECK(EscapeMarkdown("a|b", true) == "a\\|b");
     CHECK(EscapeMarkdown("-1", true) == "-1");
