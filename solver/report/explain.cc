@@ -28,6 +28,7 @@ struct Context {
   int np;
   std::vector<char> subgame_roots;  // ProperSubgameRoots
   double tie_unit = 1;              // equilibrium::TieUnit: values are compared at the game's scale
+  std::vector<char> all_digits;     // PlayersNeedingAllDigits, for the payoffs written
   // With an exact solution (--exact): node values and reach probabilities as rationals, so that
   // a tie is an exact one (1 against 1.0000000000001 is none, whatever doubles say).
   std::vector<Rational> exact_values, exact_reach;
@@ -57,10 +58,12 @@ std::string Comparison(const std::vector<std::string>& names, const std::vector<
   return JoinWithAnd(parts);
 }
 
-std::string PayoffList(const Game& game, const std::vector<double>& payoffs) {
+// "A 1 and B 2"; every digit of the players `all_digits` marks (PlayersNeedingAllDigits).
+std::string PayoffList(const Game& game, const std::vector<double>& payoffs, const std::vector<char>& all_digits) {
   std::vector<std::string> parts;
   for (int p = 0; p < game.num_players(); ++p)
-    parts.push_back(game.player_name(p) + " " + FormatValue(payoffs[p]));
+    parts.push_back(game.player_name(p) + " " +
+                    FormatPayoff(payoffs[p], static_cast<std::size_t>(p) < all_digits.size() && all_digits[p]));
   return JoinWithAnd(parts);
 }
 
@@ -84,7 +87,7 @@ ExplanationStep ChanceStep(const Context& c, NodeId v) {
   step.on_path = c.reach[v] > 0;
   step.text = NodePhrase(game, v) + ", chance draws " + JoinWithAnd(draws) +
               "; weighting by the probabilities, the players expect " +
-              PayoffList(game, expected) + " from here.";
+              PayoffList(game, expected, c.all_digits) + " from here.";
   return step;
 }
 
@@ -306,11 +309,12 @@ std::string PathSentence(const Game& game, const PathEntry& e) {
 }  // namespace
 
 std::string ExplainConclusion(const Game& game, const equilibrium::Equilibrium& eq) {
+  const std::vector<char> all_digits = PlayersNeedingAllDigits(game, {eq.payoffs});
   bool cut = false;
   auto path = EquilibriumPath(game, eq, 5, &cut);
   if (path.size() == 1 && path[0].probability > 0.999999999)
     return "So in equilibrium " + PathSentence(game, path[0]) + ", and the payoffs are " +
-           PayoffList(game, eq.payoffs) + ".";
+           PayoffList(game, eq.payoffs, all_digits) + ".";
   std::vector<std::string> ends;
   for (const auto& e : path)
     ends.push_back("with probability " + FormatProbability(e.probability) + ", " +
@@ -319,11 +323,12 @@ std::string ExplainConclusion(const Game& game, const equilibrium::Equilibrium& 
   for (std::size_t k = 0; k < ends.size(); ++k) joined += (k ? "; " : "") + ends[k];
   return "So in equilibrium play is random: " + joined +
          (cut ? "; other ends are reached with smaller probabilities" : "") +
-         ". The expected payoffs are " + PayoffList(game, eq.payoffs) + ".";
+         ". The expected payoffs are " + PayoffList(game, eq.payoffs, all_digits) + ".";
 }
 
 Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const ExplainOptions& options) {
-  Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players(), {}, equilibrium::TieUnit(game), {}, {}};
+  Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players(), {}, equilibrium::TieUnit(game), {}, {}, {}};
+  c.all_digits = PlayersNeedingAllDigits(game, {eq.payoffs});
   c.reach = equilibrium::ReachProbabilities(game, c.index, eq.behavior);
   c.values = equilibrium::NodeValues(game, c.index, eq.behavior);
   // Payoffs of outcomes met on the way to a node (an .efg may attach them to inner nodes) count

@@ -186,6 +186,10 @@ void EquilibriumSection(const ReportInput& input, const ReportOptions& options, 
   if (solution.exact && !exact) s.blocks.push_back(Note{ExactnessNote()});
   ActionIndex index(game);
   std::vector<std::string> names = InfosetNames(game);
+  // Every digit of a player's payoffs where six would make two different ones read alike.
+  std::vector<std::vector<double>> shown_payoffs;
+  for (std::size_t k = 0; k < count && k < options.max_equilibria; ++k) shown_payoffs.push_back(solution.equilibria[k].payoffs);
+  const std::vector<char> all_digits = PlayersNeedingAllDigits(game, shown_payoffs);
   for (std::size_t k = 0; k < count && k < options.max_equilibria; ++k) {
     const equilibrium::Equilibrium& eq = solution.equilibria[k];
     if (count > 1) s.blocks.push_back(Subheading{"Equilibrium " + std::to_string(k + 1)});
@@ -193,7 +197,7 @@ void EquilibriumSection(const ReportInput& input, const ReportOptions& options, 
     for (int p = 0; p < game.num_players(); ++p)
       payoffs.rows.push_back({game.player_name(p),
                               exact && !eq.exact_payoffs.empty() ? FormatRational(eq.exact_payoffs[p])
-                                                                          : FormatValue(eq.payoffs[p])});
+                                                                          : FormatPayoff(eq.payoffs[p], all_digits[p])});
     s.blocks.push_back(std::move(payoffs));
     bool cut = false;
     auto path = EquilibriumPath(game, eq, 20, &cut);

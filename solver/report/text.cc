@@ -33,6 +33,47 @@ std::string FormatValue(double value) {
   return FormatSignificant(value, 6);
 }
 
+std::vector<char> PlayersNeedingAllDigits(const model::Game& game, const std::vector<std::vector<double>>& extra) {
+  const int np = game.num_players();
+  const model::NodeId n = game.num_nodes();
+  std::vector<double> total(static_cast<std::size_t>(n) * np, 0.0);  // outcomes met down to each node
+  std::vector<std::vector<double>> ends(static_cast<std::size_t>(np));
+  for (model::NodeId v = 0; v < n; ++v) {  // preorder: a parent before its children
+    const model::OutcomeId o = game.outcome(v);
+    for (int p = 0; p < np; ++p) {
+      double t = v == model::Game::root() ? 0.0 : total[static_cast<std::size_t>(game.parent(v)) * np + p];
+      if (o != model::kNoOutcome) t += game.payoff(o, p);
+      total[static_cast<std::size_t>(v) * np + p] = t;
+      if (game.is_terminal(v)) ends[p].push_back(t);
+    }
+  }
+  for (const auto& e : extra)
+    for (int p = 0; p < np && static_cast<std::size_t>(p) < e.size(); ++p) ends[p].push_back(e[p]);
+  // Values within the tie rule (1e-12 of their size, or of the game's largest payoff) count as
+  // the same (0.1 + 0.2 and 0.3); beyond it, two that read alike need every digit. Only values
+  // closer than 1e-5 of their size can read alike (FormatValue keeps six digits).
+  double unit = 1;
+  for (const auto& e : ends)
+    for (double x : e)
+      if (std::isfinite(x)) unit = std::max(unit, std::abs(x));
+  std::vector<char> out(static_cast<std::size_t>(np), 0);
+  for (int p = 0; p < np; ++p) {
+    std::vector<double>& e = ends[p];
+    std::sort(e.begin(), e.end());
+    e.erase(std::unique(e.begin(), e.end()), e.end());
+    for (std::size_t k = 1; k < e.size() && !out[p]; ++k) {
+      const double a = e[k - 1], b = e[k], size = std::max(std::abs(a), std::abs(b));
+      if (!std::isfinite(a) || !std::isfinite(b) || b - a <= 1e-12 * std::max(unit, size)) continue;
+      if (b - a <= 1e-5 * size && FormatValue(a) == FormatValue(b)) out[p] = 1;
+    }
+  }
+  return out;
+}
+
+std::string FormatPayoff(double value, bool all_digits) {
+  return all_digits && std::isfinite(value) && value != 0 ? FormatDouble(value) : FormatValue(value);
+}
+
 std::string FormatProbability(double value) {
   // A probability is no payoff sum with rounding to hide below 1e-12: a chance move of 1e-13
   // is one (reach products of such moves too); below 1e-15 is rounding.

@@ -14,6 +14,13 @@ namespace parley::report {
 // value ("12.1", "0.25"); else a fraction with a denominator up to 64 ("2/3", "-4/3"); else 6
 // significant digits. -0 shows as 0.
 std::string FormatValue(double value);
+// Per player: whether two different payoffs the player can end with (the totals at the
+// leaves, and the vectors in `extra`, such as an equilibrium's expected payoffs) read the same
+// in FormatValue ("1" for 1, 1.0000001 and 0.9999999): then that player's payoffs are written
+// in full wherever a report shows them, or a strict preference would read as a tie.
+std::vector<char> PlayersNeedingAllDigits(const model::Game& game, const std::vector<std::vector<double>>& extra = {});
+// FormatValue, or every digit (FormatDouble) when `all_digits`.
+std::string FormatPayoff(double value, bool all_digits);
 // A probability: the exact text when given (chance), else FormatValue.
 std::string FormatProbability(double value);
 // A chance probability as the game states it ("1/3", "0.25"); one computed in floating point

@@ -41,7 +41,8 @@ std::string Payoffs(const Game& game, const TreeView& view, NodeId v, const doub
   int np = game.num_players();
   std::string out;
   for (int i = 0; i < np; ++i)
-    out += (i ? ", " : "") + FormatValue(view.above[static_cast<std::size_t>(v) * np + i] + (own ? own[i] : 0));
+    out += (i ? ", " : "") + FormatPayoff(view.above[static_cast<std::size_t>(v) * np + i] + (own ? own[i] : 0),
+                                          static_cast<std::size_t>(i) < view.all_digits.size() && view.all_digits[i]);
   return out;
 }
 
@@ -104,6 +105,7 @@ TreeView SelectTree(const Game& game, const equilibrium::Equilibrium* eq, const 
   const NodeId n = game.num_nodes();
   const int np = game.num_players();
   TreeView view;
+  view.all_digits = PlayersNeedingAllDigits(game);
   view.depth.assign(n, 0);
   std::vector<std::size_t> per_depth(1, 0);
   for (NodeId v = 0; v < n; ++v) {

@@ -417,6 +417,35 @@ t "" 3 "" { 0 0 }
     CHECK(svg.find("Kalai-Smorodinsky (530.2, 188)") != std::string::npos);
   }
 
+  TEST_CASE("a payoff that six digits would show as another is written in full") {
+    // A takes In for 1.0000001 over Out's 1 (B then prefers F, 1e-7 over 0). At six digits
+    // the conclusion, the payoff table and the leaves all read "1": a strict preference
+    // shown as a three-way tie. B's payoffs (2, 1e-7, 0) read apart and stay short.
+    auto game = io::ReadEfg("EFG 2 R \"near\" { \"A\" \"B\" }\n"
+                            "p \"\" 1 1 \"\" { \"Out\" \"In\" } 0\n"
+                            "t \"\" 1 \"\" { 1 2 }\n"
+                            "p \"\" 2 1 \"\" { \"F\" \"Acc\" } 0\n"
+                            "t \"\" 2 \"\" { 1.0000001 0.0000001 }\n"
+                            "t \"\" 3 \"\" { 0.9999999 0 }\n",
+                            "near.efg");
+    auto solution = equilibrium::Solve(*game, {});
+    REQUIRE(solution.equilibria.size() == 1);
+    CHECK(PlayersNeedingAllDigits(*game) == std::vector<char>{1, 0});
+    CHECK(ExplainConclusion(*game, solution.equilibria[0]).find("the payoffs are A 1.0000001 and B 1e-07") !=
+          std::string::npos);
+    TreeView view = SelectTree(*game, &solution.equilibria[0], TreeDrawOptions{});
+    CHECK(LeafText(*game, view, 3, false).find("1.0000001, 1e-07") != std::string::npos);
+    CHECK(LeafText(*game, view, 4, false).find("0.9999999, 0") != std::string::npos);
+    CHECK(LeafText(*game, view, 1, false).find("1, 2") != std::string::npos);
+    // Values within the tie rule are one value: 0.1 + 0.2 beside 0.3 keeps "0.3".
+    auto tied = io::ReadEfg("EFG 2 R \"tied\" { \"A\" \"B\" }\n"
+                            "p \"\" 1 1 \"\" { \"x\" \"y\" } 0\n"
+                            "t \"\" 1 \"\" { 0.30000000000000004 0 }\n"
+                            "t \"\" 2 \"\" { 0.3 0 }\n",
+                            "tied.efg");
+    CHECK(PlayersNeedingAllDigits(*tied) == std::vector<char>{0, 0});
+  }
+
   TEST_CASE("writers escape text") {
     CHECK(EscapeHtml("<a & \"b\">") == "&lt;a &amp; &quot;b&quot;&gt;");
     // Control characters are not XML 1.0 even as references (an SVG with a label's \x0b did not
