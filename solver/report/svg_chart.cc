@@ -226,6 +226,11 @@ std::string LineChartSvg(const LineChartSpec& spec) {
         pen_down = false;
         continue;
       }
+      // Not across a threshold between two points: the outcome changes there, and a value
+      // may jump (a straight line would show values no point has, 4.4 where it is 6.5).
+      if (pen_down && i > 0)
+        for (const Threshold& t : spec.thresholds)
+          if (std::min(spec.x[i - 1], spec.x[i]) < t.x && t.x < std::max(spec.x[i - 1], spec.x[i])) pen_down = false;
       d += (pen_down ? "L" : "M") + Num(canvas.X(spec.x[i])) + "," + Num(canvas.Y(y)) + " ";
       pen_down = true;
     }

@@ -3,6 +3,7 @@
 // Set PARLEY_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -367,6 +368,13 @@ t "" 3 "" { 0 0 }
     std::string svg = LineChartSvg(spec);
     CHECK(svg.find("class=\"threshold\"") != std::string::npos);
     CHECK(svg.find("path changes at 1.5") != std::string::npos);
+    // A's line stops at the switch between x = 1 and 2 (its value may jump there): two pieces,
+    // "M .. L .." and "M ..", not one line through 1 to 3.
+    const std::size_t a = svg.find("<path class=\"series\" d=\"");
+    REQUIRE(a != std::string::npos);
+    const std::string d = svg.substr(a, svg.find('"', a + 27) - a);
+    CHECK(std::count(d.begin(), d.end(), 'M') == 2);
+    CHECK(std::count(d.begin(), d.end(), 'L') == 1);
     spec.series[0].y.pop_back();
     CHECK_THROWS_AS(LineChartSvg(spec), Error);
 
