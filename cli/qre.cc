@@ -32,6 +32,9 @@ using model::Game;
 using model::InfosetId;
 
 std::string Display(double x) { return FormatSignificant(x, 6); }
+// A profile's probabilities and beliefs: ten significant digits, as text shows values
+// (docs/cli.md, "Numbers").
+std::string Probability(double x) { return FormatSignificant(x, 10); }
 
 std::vector<double> ParseLambdas(const std::string& spec) {
   auto number = [&](const std::string& s) {
@@ -156,11 +159,11 @@ struct QreCommand {
         for (InfosetId h : g.player_infosets(p)) {
           out << "  " << g.DescribeInfoset(h) << ": ";
           for (std::uint32_t a = 0; a < g.num_actions(h); ++a)
-            out << (a ? ", " : "") << g.action_label(h, a) << " " << Display(b[index(h, a)]);
+            out << (a ? ", " : "") << g.action_label(h, a) << " " << Probability(b[index(h, a)]);
           auto nodes = g.infoset_nodes(h);
           if (nodes.size() > 1) {
             out << "; beliefs";
-            for (auto x : nodes) out << " " << report::DescribeNode(g, x) << " " << Display(belief[x]);
+            for (auto x : nodes) out << " " << report::DescribeNode(g, x) << " " << Probability(belief[x]);
           }
           out << "\n";
         }
