@@ -1,7 +1,9 @@
 // The text of `parley show` (show.h).
 #include "solver/report/show.h"
 
+#include <algorithm>
 #include <sstream>
+#include <vector>
 
 #include "solver/model/number.h"
 
@@ -82,21 +84,32 @@ std::ostringstream out;
   } else {
     out << "\nStages:\n";
     int number = 0;
-    std::string current_repeat, current_after;
+    std::string current_after;
+    std::vector<std::string> current_blocks;  // the repeat blocks the last stage was in, outermost first
     for (const auto& st : s->stages) {
       if (st.after_agreement_of != current_after) {
         current_after = st.after_agreement_of;
+        current_blocks.clear();
         if (!current_after.empty())
           out << "  after an agreement at '" << current_after
               << "' (with the agreed terms known):\n";
       }
-      if (st.repeat != current_repeat) {
-        current_repeat = st.repeat;
-        if (!st.repeat.empty())
-          out << (current_after.empty() ? "  " : "    ") << "repeated for " << st.repeat << ":\n";
+      // Each block's header once, nested in the one around it (StageInfo::repeat: one block a
+      // line); a stage after an inner block, back in the outer one, gets no header again.
+      std::vector<std::string> blocks;
+      for (std::size_t start = 0; !st.repeat.empty() && start <= st.repeat.size();) {
+        const std::size_t end = std::min(st.repeat.find('\n', start), st.repeat.size());
+        blocks.push_back(st.repeat.substr(start, end - start));
+        start = end + 1;
       }
-      std::string indent = std::string(2 + (st.repeat.empty() ? 0 : 2) +
-                                            (st.after_agreement_of.empty() ? 0 : 2), ' ');
+      const std::size_t base = current_after.empty() ? 2 : 4;
+      std::size_t common = 0;
+      while (common < blocks.size() && common < current_blocks.size() && blocks[common] == current_blocks[common])
+        ++common;
+      for (std::size_t b = common; b < blocks.size(); ++b)
+        out << std::string(base + 2 * b, ' ') << "repeated for " << blocks[b] << ":\n";
+      current_blocks = blocks;
+      std::string indent = std::string(base + 2 * blocks.size(), ' ');
       out << indent << ++number << ". " << st.name << ": ";
       switch (st.kind) {
         case scenario::StageKind::kDecision: {

@@ -149,7 +149,12 @@ class ProbabilitySum {
   bool IsOne() const { return exact_ ? exact_sum_ && *exact_sum_ == 1 : std::abs(sum_ - 1) <= 1e-9; }
   std::string Text() const {
     if (!exact_) return NumberLabel(sum_);
-    return exact_sum_ ? FormatRational(*exact_sum_) : "0";
+    if (!exact_sum_) return "0";
+    std::string text = FormatRational(*exact_sum_);
+    if (text.size() <= 40) return text;
+    // A fraction of hundreds of digits (1e-300 + 1) says nothing: 1 and how far from it.
+    const double off = ToDouble(*exact_sum_ - 1);
+    return off > 0 ? "1 + " + NumberLabel(off) : "1 - " + NumberLabel(-off);
   }
 
  private:

@@ -78,11 +78,13 @@ int Reader::ReadStage(const YAML::Node& node, int repeat) {
   def.after_of = after_of_.empty() ? -1 : after_of_.back();
   if (def.after_of >= 0) info.after_agreement_of = impl_.info.stages[impl_.stages[def.after_of].info_index].name;
   raw.node = node;
-  if (repeat >= 0) {
-    const RawRepeat& r = raw_repeats_[repeat];
-    info.repeat = loop_var_names_[repeat] + " = " +
-                  (r.from.IsDefined() ? Scalar(r.from, "from") : std::string("1")) + ".." +
-                  Scalar(r.to, "to");
+  // Every block the stage is in, outermost first, one per line ("i = 1..2, while x == a").
+  for (int b = repeat; b >= 0; b = impl_.repeats[static_cast<std::size_t>(b)].parent_repeat) {
+    const RawRepeat& r = raw_repeats_[b];
+    std::string block = loop_var_names_[b] + " = " + (r.from.IsDefined() ? Scalar(r.from, "from") : std::string("1")) +
+                        ".." + Scalar(r.to, "to");
+    if (r.while_condition.IsDefined()) block += ", while " + Scalar(r.while_condition, "while");
+    info.repeat = info.repeat.empty() ? block : block + "\n" + info.repeat;
   }
 
   ReadStageKind(node, m, repeat, def, raw, info);

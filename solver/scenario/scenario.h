@@ -76,7 +76,9 @@ struct StageInfo {
   std::vector<std::string> issues;
   std::vector<std::string> issue_names;  // the issues' names alone
   std::string bargain_terms;
-  std::string repeat;                // "round = 1..T" for stages inside a repeat block
+  // For a stage inside repeat blocks, each block, outermost first, one per line: "round =
+  // 1..T" or "i = 1..2, while move != take"; "" outside them.
+  std::string repeat;
   std::string after_agreement_of;    // a stage of this bargain's `after_agreement`, or ""
   SourceLocation where;
 };

@@ -102,3 +102,42 @@ TEST_SUITE("scenario cli") {
     }
   }
 }
+
+TEST_SUITE("scenario show") {
+  TEST_CASE("show nests repeat blocks and says when a block stops") {
+    // A block with a nested block between two stages: the outer header once (it was printed
+    // again before s2, and the inner block as a sibling), the inner nested under it, and the
+    // `while` shown (the centipede's "while move != take" was missing).
+    std::string file = parley::testing::WriteTempFile("nested.yaml", R"(title: Nested
+players: [A, B]
+stages:
+  - {name: pre, player: A, actions: [x, y]}
+  - repeat:
+      for: i
+      to: 2
+      while: pre == x
+      stages:
+        - {name: s1, player: A, actions: [l, r]}
+        - repeat:
+            for: j
+            to: i
+            stages:
+              - {name: m, player: B, actions: [u, d]}
+        - {name: s2, player: B, actions: [u, d]}
+payoffs: [1, 2]
+)");
+    auto r = RunParley("show " + file);
+    REQUIRE(r.exit_code == 0);
+    const std::string expected = "  repeated for i = 1..2, while pre == x:\n"
+                                 "    2. s1: A chooses";
+    CHECK(r.out.find(expected) != std::string::npos);
+    CHECK(r.out.find("    repeated for j = 1..i:\n      3. m: B chooses") != std::string::npos);
+    CHECK(r.out.find("\n    4. s2: B chooses") != std::string::npos);
+    std::size_t headers = 0;
+    for (std::size_t at = r.out.find("repeated for i"); at != std::string::npos; at = r.out.find("repeated for i", at + 1))
+      ++headers;
+    CHECK(headers == 1);
+    auto centipede = RunParley("show " + SourcePath("games/centipede.yaml"));
+    CHECK(centipede.out.find(", while move != take:") != std::string::npos);
+  }
+}

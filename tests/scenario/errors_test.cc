@@ -120,6 +120,15 @@ TEST_SUITE("scenario errors") {
           "s.yaml:5:6: the payoff of A '1e-400' is too small to compute with (it would be 0); write 0 if 0 is meant");
   }
 
+  TEST_CASE("probabilities that sum to just over 1 say by how much, not as a fraction of 300 digits") {
+    CHECK(ErrorOf(std::string(kHead) + "stages:\n  - {name: a, player: nature, actions: [x, y], probabilities: "
+                                       "[1e-300, 1]}\npayoffs: [1, 2]\n")
+              .find("the probabilities of stage 'a' sum to 1 + 1e-300, not 1") != std::string::npos);
+    CHECK(ErrorOf(std::string(kHead) + "stages:\n  - {name: a, player: nature, actions: [x, y], probabilities: "
+                                       "[0.5, 0.6]}\npayoffs: [1, 2]\n")
+              .find("sum to 11/10, not 1") != std::string::npos);
+  }
+
   TEST_CASE("an unknown function's message lists the functions there are") {
     const std::string msg = ErrorOf(std::string(kHead) + "stages:\n  - {name: a, player: A, actions: [x, y]}\n"
                                                          "payoffs:\n  A: foo(1)\n  B: 0\n");
