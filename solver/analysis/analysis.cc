@@ -831,9 +831,11 @@ MonteCarloResult MergeMonteCarlo(std::vector<MonteCarloResult> shards, const std
     if (s.shard.count != count) differ("the number of shards is", std::to_string(count), std::to_string(s.shard.count));
     if (s.value_names != out.value_names) differ("the values are", Words(out.value_names), Words(s.value_names));
     if (s.input_digest != out.input_digest) differ(kDigestDiffers, DigestText(out.input_digest), DigestText(s.input_digest));
+    // (A parameter --set in one shard and drawn in another: the --set value is the first
+    // difference named.)
+    RequireSameBase(shards[0].base, shards[0].shard, s.base, s.shard, i, names, "Monte Carlo runs");
     if (s.drawn_names != out.drawn_names)
       differ("the parameters drawn are", Words(out.drawn_names), Words(s.drawn_names));
-    RequireSameBase(shards[0].base, shards[0].shard, s.base, s.shard, i, names, "Monte Carlo runs");
     given.Add(s.shard, i);
     for (const auto& key : s.outcome_keys) formats.Add(key, i, s.shard);
     out.interrupted = out.interrupted || s.interrupted;

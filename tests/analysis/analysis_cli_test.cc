@@ -48,7 +48,7 @@ TEST_SUITE("analysis.cli") {
     CHECK(j["thresholds"][0]["above"] == "Investor high");
   }
 
-  TEST_CASE("sweep writes one CSV row per point; 4 shards merge into the single run") {
+  TEST_CASE("sweep writes one CSV row per point, 4 shards merge into the single run") {
     std::string file = "'" + WriteTempFile("holdup.yaml", kHoldUp) + "'";
     auto csv = RunParley("sweep " + file + " --vary power=0:1:5 --format csv");
     REQUIRE(csv.exit_code == 0);
@@ -128,7 +128,7 @@ payoffs:
     CHECK(std::abs(j["thresholds"][1]["value"].get<double>() - 0.5025) < 2e-9);
   }
 
-  TEST_CASE("montecarlo: --set holds a drawn parameter at its value; seeds outside 0..2^64-1 are refused") {
+  TEST_CASE("montecarlo: --set holds a drawn parameter at its value, seeds outside 0..2^64-1 are refused") {
     // p ~ uniform(0, 1) and q ~ uniform(0, 1); A takes l (worth p) or r (worth q). Held at
     // p = 0.9, l is taken exactly when q < 0.9: about 90 % of draws (and 50 % without --set).
     std::string file = "'" + WriteTempFile("held.yaml", R"(title: held

@@ -442,7 +442,7 @@ TEST_SUITE("analysis") {
     }
   }
 
-  TEST_CASE("value statistics: equal values have that mean and no spread; a known spread") {
+  TEST_CASE("value statistics: equal values have that mean and no spread, a known spread") {
     MonteCarloResult r;
     r.value_names = {"constant", "offset", "missing"};
     r.outcomes = {"deal"};

@@ -173,7 +173,7 @@ TEST_SUITE("bargaining") {
     CHECK(rounded.Find(Concept::kNash)->payoffs == Vector{2, 1.5});
   }
 
-  TEST_CASE("agreement space: non-concave utilities are reported as best found; bad formulas") {
+  TEST_CASE("agreement space: non-concave utilities are reported as best found, bad formulas") {
     AgreementSpace convex{{{"x", 0.0, 1.0}}, {"x^2", "1-x"}};
     Solution nash = Solve(convex, {0, 0}, Concept::kNash);
     // maximise 2 log x + log(1 - x): 2/x = 1/(1 - x) -> x = 2/3.

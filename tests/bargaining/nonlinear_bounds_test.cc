@@ -11,7 +11,7 @@
 using namespace parley::bargaining;
 
 TEST_SUITE("bargaining") {
-  TEST_CASE("nonlinear: a peak 2.5e-7 from a bound, reached and certified; the other concepts unchanged") {
+  TEST_CASE("nonlinear: a peak 2.5e-7 from a bound, reached and certified, the other concepts unchanged") {
     // u = (sqrt x, 1000 (1 - x)), x in [0, 1], d = 0.
     //   utilitarian: 1/(2 sqrt x) = 1000 -> x = 1/2000^2 = 2.5e-7, u = (5e-4, 999.99975).
     //   Nash (scale-invariant, as for 1 - x): 1/(2x) = 1/(1 - x) -> x = 1/3.

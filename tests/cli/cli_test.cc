@@ -90,7 +90,7 @@ TEST_SUITE("cli") {
     CHECK(sweep.err.find("analysis needs a scenario file (.yaml) with parameters to vary; this file has no extension") != std::string::npos);
   }
 
-  TEST_CASE("solve --all: ties say which action each equilibrium takes; one path is summarised") {
+  TEST_CASE("solve --all: ties say which action each equilibrium takes, one path is summarised") {
     // Ultimatum with a cake of 2: after offer 0 the responder gets 0 either way (a tie);
     // after 1 or 2 accepting pays more. Two SPE: accept at 0 (offer 0, payoffs (2, 0)) or
     // reject at 0 (then offer 1, payoffs (1, 1)).

@@ -72,7 +72,7 @@ TEST_SUITE("cli output files") {
     CHECK(Entries(dir) == 1);
   }
 
-  TEST_CASE("a read-only target is refused; a 0600 target stays 0600") {
+  TEST_CASE("a read-only target is refused, a 0600 target stays 0600") {
     std::string dir = Folder("modes");
     std::string game = dir + "/g.efg", locked = dir + "/locked.txt", secret = dir + "/secret.txt";
     Put(game, kMatchingPenniesEfg);

@@ -13,7 +13,7 @@ namespace {
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST_SUITE("cli.solve") {
-  TEST_CASE("small payoffs are shown, not rounded to 0; JSON agrees") {
+  TEST_CASE("small payoffs are shown, not rounded to 0, JSON agrees") {
     std::string path = WriteTempFile("tiny_units.efg", R"(EFG 2 R "tiny units" { "A" "B" }
 p "" 1 1 "s" { "L" "R" } 0
 t "" 1 "o" { 3e-13 5e-13 }

@@ -58,7 +58,7 @@ TEST_SUITE("equilibrium.solve_all") {
     CHECK(Solve(*game, {}).complete);
   }
 
-  TEST_CASE("--all with --method lemke on two players is not an enumeration; auto is") {
+  TEST_CASE("--all with --method lemke on two players is not an enumeration, auto is") {
     auto game = io::ReadEfg(testing::kMatchingPenniesEfg, "mp.efg");
     SolveOptions options;
     options.all = true;

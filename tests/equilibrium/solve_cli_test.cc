@@ -61,7 +61,7 @@ TEST_CASE("parley solve: mixed behaviour in text and JSON") {
   CHECK(doc["equilibria"][0]["max_gain"] == 0);
 }
 
-TEST_CASE("parley solve --method: lp needs constant sum; unknown methods are refused") {
+TEST_CASE("parley solve --method: lp needs constant sum, unknown methods are refused") {
   std::string path = WriteTempFile("complaint2.efg", kComplaint);
   RunResult lp = RunParley("solve " + path + " --method lp");
   CHECK(lp.exit_code != 0);

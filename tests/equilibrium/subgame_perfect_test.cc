@@ -549,7 +549,7 @@ t "" 6 "" { 40 40 }
     CHECK_FALSE(roots[5]);
   }
 
-  TEST_CASE("refusals: no perfect recall; three players only without --exact") {
+  TEST_CASE("refusals: no perfect recall, three players only without --exact") {
     // Ann forgets her own first move.
     auto forgetful = Efg(R"(EFG 2 R "Forgetful" { "Ann" "Bo" }
 p "" 1 1 "first" { "L" "R" } 0

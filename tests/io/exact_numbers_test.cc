@@ -91,7 +91,7 @@ TEST_SUITE("io.exact_numbers") {
     CheckSameNumbers(*game, *back);
   }
 
-  TEST_CASE(".nfg: each cell exact on its own; one long number does not turn the table into doubles") {
+  TEST_CASE(".nfg: each cell exact on its own, one long number does not turn the table into doubles") {
     // The probe's 2 x 2: {1/3, 0}, {0, 1}, {0, 1}, {1/10^20, 0}.
     auto game = ReadEfg(R"(EFG 2 R "f1" { "A" "B" }
 ""

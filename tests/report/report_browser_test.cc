@@ -343,7 +343,7 @@ TEST_SUITE("report browser") {
     Screenshot(chromium, page, dir + "/report.png", dir);
   }
 
-  TEST_CASE("a reader opens and closes a collapsed subtree with a click; without scripts the drawing shows") {
+  TEST_CASE("a reader opens and closes a collapsed subtree with a click, without scripts the drawing shows") {
     std::string chromium = RequireChromium();
     std::string dir = BuildPath("test-tmp/browser-click");
     fs::remove_all(dir);

@@ -286,7 +286,7 @@ t "" 3 "" { -1, 0 }
     CheckSvgRows(d.svg);
   }
 
-  TEST_CASE("a large tree is collapsed below a depth; interactive drawings hold what a reader may open") {
+  TEST_CASE("a large tree is collapsed below a depth, interactive drawings hold what a reader may open") {
     auto game = bench::RandomPerfectInformationTree({10'000, 2, 0.1, 7});
     auto solution = equilibrium::Solve(*game, {});
     TreeDrawOptions options;

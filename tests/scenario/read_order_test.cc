@@ -266,7 +266,7 @@ TEST_SUITE("scenario read order") {
     CHECK(payoffs[1] == doctest::Approx(0.99));
   }
 
-  TEST_CASE("a bargain's terms read its own issues and compute; nested blocks their rounds") {
+  TEST_CASE("a bargain's terms read its own issues and compute, nested blocks their rounds") {
     CHECK(ErrorOf("players: [A, B]\n"
                   "stages:\n"
                   "  - name: deal\n"
