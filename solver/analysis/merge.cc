@@ -1,8 +1,6 @@
 // Merging the shards of an analysis run (merge.h).
 #include "solver/analysis/merge.h"
 
-#include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "solver/analysis/results_json.h"
@@ -28,22 +26,6 @@ std::vector<Result> ReadShards(const std::vector<nlohmann::json>& docs,
   return shards;
 }
 
-// The line and column of byte `at` of `text` (1-based; at the end, just past the last
-// character).
-SourceLocation LocationOfByte(const std::string& text, const std::string& file, std::size_t at) {
-  at = std::min(at, text.size());
-  int line = 1, column = 1;
-  for (std::size_t i = 0; i < at; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return SourceLocation{file, line, column};
-}
-
 // nlohmann's message without its tag and position ("[json.exception.parse_error.101] parse
 // error at line 1, column 1: syntax error ..."): the location is given ahead of it.
 std::string JsonProblem(const std::string& what) {
@@ -67,7 +49,7 @@ MergedResult MergeResultFiles(const std::vector<std::string>& files) {
     try {
       docs.push_back(nlohmann::json::parse(text));
     } catch (const nlohmann::json::parse_error& e) {
-      throw Error(LocationOfByte(text, f, e.byte > 0 ? e.byte - 1 : 0),
+      throw Error(io::LocationOfByte(text, f, e.byte > 0 ? e.byte - 1 : 0),
                   "not JSON (a shard is a whole file written by --format json): " + JsonProblem(e.what()));
     } catch (const nlohmann::json::exception& e) {
       // A number beyond a double's range, say.

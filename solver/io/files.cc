@@ -155,6 +155,19 @@ void RegisterInput(const std::string& path) {
   g_inputs.push_back({st.st_dev, st.st_ino, ChangeTime(st)});
 }
 
+SourceLocation LocationOfByte(std::string_view text, const std::string& file, std::size_t byte) {
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {file, line, column};
+}
+
 std::string ReadWholeFile(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))

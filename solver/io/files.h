@@ -10,12 +10,16 @@
 #include <utility>
 #include <vector>
 
+#include "solver/model/error.h"
 #include "solver/model/game.h"
 
 namespace parley::io {
 
 // The whole file; throws parley::Error naming the file when it cannot be read.
 std::string ReadWholeFile(const std::string& path);
+// Where byte `byte` of `text` is, as `file`:line:col (1-based; past the end, just after the
+// last character).
+SourceLocation LocationOfByte(std::string_view text, const std::string& file, std::size_t byte);
 
 // Writes `content` to a temporary file beside `path`, then renames it over `path`: readers
 // see the old file or the new one, never a half-written one. The temporary file has an

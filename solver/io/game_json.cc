@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "solver/io/efg.h"
+#include "solver/io/files.h"
 #include "solver/io/suggest.h"
 #include "solver/model/error.h"
 #include "solver/model/game_builder.h"
@@ -19,19 +20,6 @@ namespace parley::io {
 using nlohmann::json;
 
 namespace {
-
-SourceLocation LocationOfByte(std::string_view text, const std::string& file, std::size_t byte) {
-  int line = 1, column = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {file, line, column};
-}
 
 class JsonGameReader {
  public:

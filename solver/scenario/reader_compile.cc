@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <limits>
 
+#include "solver/io/files.h"
+
 namespace parley::scenario {
 
 void Reader::AddSymbols() {
@@ -161,15 +163,7 @@ SourceLocation Reader::PlaceInScalar(const YAML::Node& node, const std::string& 
     if (!is_blank && seen == total) break;
   }
   if (found == std::string::npos) found = std::min(last, text_.size());
-  SourceLocation out{file_, 1, 1};
-  for (std::size_t k = bom; k < found; ++k) {
-    if (text_[k] == '\n') {
-      ++out.line;
-      out.column = 1;
-    } else {
-      ++out.column;
-    }
-  }
+  const SourceLocation out = io::LocationOfByte(std::string_view(text_).substr(bom), file_, found - bom);
   // On one line of the file, the formula module's count was right already.
   return block || out.line != start.line ? out : where;
 }
