@@ -3,6 +3,7 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include <cstdio>
+#include <unordered_map>
 #include <sstream>
 #include <vector>
 
@@ -92,6 +93,47 @@ SourceLocation At(const std::string& file, const YAML::Mark& mark) {
 
 }  // namespace
 
+namespace {
+
+// A key given twice in one mapping: YAML keys are unique, and a reader that looks a key up
+// sees one of the two while one that walks the mapping sees both, so `{x: 0.25, y: 0.5,
+// x: 0.5}` silently became x = 0.5 (and passed a sum check the first value would fail).
+// Refused at the second, in document order, with where the first is.
+void RefuseRepeatedKeys(const YAML::Node& root, const std::string& file_name) {
+  // (Nodes are only copy-constructed here: assigning one YAML::Node to another rebinds the
+  // node it refers to inside the document, so they are never swapped or assigned.)
+  std::vector<YAML::Node> stack{root}, children;
+  std::unordered_map<std::string, YAML::Mark> seen;
+  while (!stack.empty()) {
+    const YAML::Node node = stack.back();
+    stack.pop_back();
+    children.clear();
+    if (node.IsMap()) {
+      seen.clear();
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        const YAML::Node key = it->first;  // a copy: it-> returns a temporary proxy
+        if (key.IsScalar()) {
+          auto [at, fresh] = seen.emplace(key.Scalar(), key.Mark());
+          if (!fresh)
+            throw ParseError(At(file_name, key.Mark()),
+                             "key '" + key.Scalar() + "' appears twice in this mapping (first at line " +
+                                 std::to_string(at->second.line + 1) + ", column " +
+                                 std::to_string(at->second.column + 1) +
+                                 "); YAML keys are unique: give it once");
+        } else {
+          children.push_back(key);
+        }
+        children.push_back(it->second);
+      }
+    } else if (node.IsSequence()) {
+      for (std::size_t i = 0; i < node.size(); ++i) children.push_back(node[i]);
+    }
+    for (std::size_t k = children.size(); k-- > 0;) stack.push_back(children[k]);  // document order
+  }
+}
+
+}  // namespace
+
 YAML::Node LoadYamlBounded(const std::string& text, const std::string& file_name) {
   if (text.size() > kMaxYamlBytes)
     throw ParseError(SourceLocation{file_name},
@@ -117,7 +159,9 @@ YAML::Node LoadYamlBounded(const std::string& text, const std::string& file_name
                            " nodes once its aliases (*name) are expanded; a YAML alias repeats "
                            "the whole node it names, so nested aliases multiply: write the "
                            "values out, or use fewer levels of aliases");
-    return YAML::Load(text);
+    YAML::Node root = YAML::Load(text);
+    RefuseRepeatedKeys(root, file_name);
+    return root;
   } catch (const YAML::Exception& e) {
     throw ParseError(At(file_name, e.mark), "YAML syntax error: " + e.msg);
   }

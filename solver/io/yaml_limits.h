@@ -18,7 +18,8 @@ inline constexpr std::size_t kMaxYamlBytes = std::size_t{32} << 20;  // 32 MB
 inline constexpr std::size_t kMaxYamlNodes = 1'000'000;
 
 // The document in `text` (the first one). Throws ParseError with file:line:col for text that
-// is not UTF-8, too long, or too large with its aliases expanded, and for YAML syntax errors.
+// is not UTF-8, too long, or too large with its aliases expanded, for YAML syntax errors, and
+// for a key given twice in one mapping (YAML keys are unique; yaml-cpp keeps both).
 YAML::Node LoadYamlBounded(const std::string& text, const std::string& file_name);
 
 }  // namespace parley::io

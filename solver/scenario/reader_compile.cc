@@ -351,6 +351,11 @@ void Reader::CompileObserve(int i, const std::map<std::string, int>& stage_index
       throw ValidationError(At(o), "stage '" + info.name + "' observes stage '" + name +
                                        "', which comes after it (or is itself); a "
                                        "player can observe only earlier choices");
+    // A stage of `compute` alone makes no move: observing it revealed nothing, silently.
+    if (impl_.stages[j].kind == StageKind::kCompute)
+      throw ValidationError(At(o), "stage '" + info.name + "' observes stage '" + name +
+                                       "', which only computes variables and makes no move; "
+                                       "observe the stages whose choices those variables read");
     def.observes[j] = 1;
   }
   // A stage after an agreement is solved, with the rest of the bargain's `after_agreement`, as a

@@ -41,6 +41,12 @@ TEST_SUITE("bargaining.file") {
     auto r = RunParley("bargain '" + bad + "'");
     CHECK(r.exit_code == 1);
     CHECK(r.err == "error: " + bad + ":1:1: unknown key 'outcome' in a bargaining file (did you mean 'outcomes'?); the keys are title, outcomes, issues, utilities, surplus, players, threats, alternating, disagreement, weights, pure\n");
+    // A key given twice: `root["disagreement"]` read the first, silently.
+    std::string twice = WriteTempFile("twice.yaml", "outcomes: [[4, 1], [1, 3]]\ndisagreement: [0, 0]\ndisagreement: [1, 1]\n");
+    auto t = RunParley("bargain '" + twice + "'");
+    CHECK(t.exit_code == 1);
+    CHECK(t.err == "error: " + twice + ":3:1: key 'disagreement' appears twice in this mapping (first at line 2, column 1); "
+                   "YAML keys are unique: give it once\n");
     std::string shape = WriteTempFile("shape.yaml", "outcomes: [[1, 2]]\ndisagreement: 0\n");
     auto s = RunParley("bargain '" + shape + "'");
     CHECK(s.exit_code == 1);

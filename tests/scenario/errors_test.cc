@@ -599,7 +599,9 @@ TEST_SUITE("scenario errors") {
     CHECK(with("{type: discrete, values: [0, 1], weight: [1, 2]}") ==
           "s.yaml:3:82: unknown key 'weight' in the discrete distribution of 'x' (did you mean 'weights'?); a "
           "discrete distribution takes values, weights");
-    CHECK(with("{type: uniform, low: 0, high: 1, low: 0.5}") == "s.yaml:3:82: key 'low' appears twice in the distribution of 'x'");
+    CHECK(with("{type: uniform, low: 0, high: 1, low: 0.5}") ==
+          "s.yaml:3:82: key 'low' appears twice in this mapping (first at line 3, column 65); YAML keys are "
+          "unique: give it once");
     CHECK(with("{low: 0, high: 1}") ==
           "s.yaml:3:49: missing key 'type' in the distribution of 'x' (uniform, triangular, normal, beta or discrete)");
   }
@@ -624,5 +626,60 @@ TEST_SUITE("scenario errors") {
                   "    r: {player: B, infoset: i, moves: {y: {payoffs: [1, 0]}}}\n")
               .find("the nodes of information set 'i' offer different actions") !=
           std::string::npos);
+  }
+
+  // YAML keys are unique; yaml-cpp keeps both, and a reader that walked the mapping took the
+  // last: {x: 0.25, y: 0.5, x: 0.5} was x = 0.5, whose sum 1 passed (the first value's, 0.75,
+  // would not), and a terminal's {A: 1, B: 0, A: 5} paid A 5.
+  TEST_CASE("a key given twice in one mapping is refused at the second, anywhere in the file") {
+    const std::string stages = std::string(kHead) +
+                               "stages:\n"
+                               "  - name: n\n"
+                               "    player: nature\n"
+                               "    actions: [x, y]\n"
+                               "    probabilities: {x: 0.25, y: 0.5, x: 0.5}\n"
+                               "payoffs: [n, 0]\n";
+    CHECK(ErrorOf(stages) ==
+          "s.yaml:6:38: key 'x' appears twice in this mapping (first at line 6, column 21); YAML keys are "
+          "unique: give it once");
+    CHECK(ErrorOf(std::string(kHead) +
+                  "tree:\n"
+                  "  player: nature\n"
+                  "  moves: {L: {payoffs: {A: 1, B: 0, A: 5}}, R: {payoffs: [0, 1]}}\n"
+                  "  probabilities: {L: 0.5, R: 0.5}\n")
+              .find("s.yaml:4:37: key 'A' appears twice in this mapping (first at line 4, column 25)") == 0);
+    CHECK(ErrorOf(std::string(kHead) +
+                  "tree:\n"
+                  "  player: nature\n"
+                  "  moves: {L: {payoffs: [1, 0]}, R: {payoffs: [0, 1]}}\n"
+                  "  probabilities: {L: 0.25, R: 0.5, L: 0.5}\n")
+              .find("s.yaml:5:36: key 'L' appears twice") == 0);
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - name: a\n"
+                  "    player: A\n"
+                  "    actions: [1, 2]\n"
+                  "    compute:\n"
+                  "      v: 1\n"
+                  "      v: v + 10\n"
+                  "payoffs: [v, 0]\n")
+              .find("s.yaml:8:7: key 'v' appears twice in this mapping (first at line 7, column 7)") == 0);
+    // Keys in different mappings are not repeated ones.
+    CHECK(ErrorOf(std::string(kHead) +
+                  "tree:\n"
+                  "  player: nature\n"
+                  "  moves: {L: {payoffs: {A: 1, B: 0}}, R: {payoffs: {A: 0, B: 1}}}\n"
+                  "  probabilities: {L: 0.5, R: 0.5}\n") == "");
+  }
+
+  TEST_CASE("observing a stage that only computes variables is refused (it reveals nothing)") {
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - {name: a, player: A, actions: [1, 2]}\n"
+                  "  - {name: calc, compute: {k: 2 * a}}\n"
+                  "  - {name: b, player: B, actions: [x, y], observe: [calc]}\n"
+                  "payoffs: [k, 0]\n") ==
+          "s.yaml:5:53: stage 'b' observes stage 'calc', which only computes variables and makes no move; "
+          "observe the stages whose choices those variables read");
   }
 }
