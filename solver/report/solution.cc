@@ -30,7 +30,16 @@ std::string ShowNumber(double value, double unit) {
   const double ulp = std::nextafter(std::abs(value), HUGE_VAL) - std::abs(value);
   if (std::abs(value - nearest) < std::max(1e-12 * unit, 4 * ulp) && std::abs(value) < 1e15)
     return std::to_string(static_cast<long long>(nearest));
-  if (!(std::abs(value) >= 1e9) || !std::isfinite(value)) return FormatSignificant(value, 10);
+  if (!std::isfinite(value)) return FormatSignificant(value, 10);
+  if (!(std::abs(value) >= 1e9)) {
+    // Ten digits, but never a whole number for a value that is not one within rounding:
+    // 1.0000000002 read "1" (and 1.00000000001 beside 1.00000000002, a strict preference,
+    // read "1" and "1"). Then the digits that reach its first non-zero decimal.
+    std::string text = FormatSignificant(value, 10);
+    for (int digits = 11; digits <= 17 && text.find_first_of(".e") == std::string::npos; ++digits)
+      text = FormatSignificant(value, digits);
+    return text;
+  }
   // Past 1e9 ten significant digits do not reach the point (1000000002.5 printed as
   // 1000000002): four decimals more than the integer part, or the shortest text that reads
   // back as the value when that is shorter (1e13 + 0.3, not 10000000000000.301; 1e+23).

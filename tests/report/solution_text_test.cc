@@ -57,6 +57,14 @@ TEST_SUITE("report.solution") {
     CHECK(ShowNumber(1e13 + 0.3) == "10000000000000.3");    // not %.17g's 10000000000000.301
     CHECK(ShowNumber(1e23) == "1e+23");
     CHECK(ShowNumber(1e9 + 1e-7) == "1000000000");          // one ulp: rounding
+    // Ten digits of 1.0000000002 read "1": an integer it is not (2e-10 from one, beyond the
+    // tie rule's 1e-12), so the digits go on to its first non-zero decimal.
+    CHECK(ShowNumber(1.0000000002) == "1.0000000002");
+    CHECK(ShowNumber(-1.0000000002) == "-1.0000000002");
+    CHECK(ShowNumber(1.00000000001) == "1.00000000001");
+    CHECK(ShowNumber(0.99999999999) == "0.99999999999");
+    CHECK(ShowNumber(123456.0000001) == "123456.0000001");
+    CHECK(ShowNumber(1 + 1e-13) == "1");                    // within 1e-12: rounding
   }
 
   TEST_CASE("a game in units of 1e-13 shows its payoffs, not 0") {
