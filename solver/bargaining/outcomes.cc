@@ -286,7 +286,25 @@ void BuildFrontier(const std::vector<Vector>& points, IndexedFrontier* result, i
   result->frontier.offsets.clear();
   result->method.clear();
   result->usable = false;
-  for (std::size_t k = start; k < hull.size(); ++k) {
+  // An end edge along which one player gains only rounding while the other loses: its outer
+  // vertex is dominated up to rounding, and is no frontier vertex. Payoffs computed at a
+  // constraint's cut (x = 0.1 as 0.09999999999999999) made (0.9999999999999999, 0.1) and
+  // (1.0000000000000002, -0.8) of the exact (1, 0.1) and (1, -0.8): an edge 3e-16 wide that
+  // the egalitarian ray met at (1, -0.64), dominated by (1, 0.1), labelled exact. Rounding is
+  // the tie rule's: 1e-12 of the player's largest magnitude among the points.
+  double tol0 = 0, tol1 = 0;
+  for (const Vector& p : points) {
+    tol0 = std::max(tol0, std::abs(p[0]));
+    tol1 = std::max(tol1, std::abs(p[1]));
+  }
+  tol0 *= 1e-12;
+  tol1 *= 1e-12;
+  std::size_t end = hull.size();
+  // First vertices that the next one matches in u2 to rounding (and beats in u1).
+  while (end - start >= 2 && points[hull[start + 1]][1] >= points[hull[start]][1] - tol1) ++start;
+  // Last vertices that the one before matches in u1 to rounding (and beats in u2).
+  while (end - start >= 2 && points[hull[end - 2]][0] >= points[hull[end - 1]][0] - tol0) --end;
+  for (std::size_t k = start; k < end; ++k) {
     result->index.push_back(hull[k]);
     result->frontier.vertices.emplace_back(points[hull[k]][0], points[hull[k]][1]);
   }

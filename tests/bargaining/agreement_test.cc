@@ -133,6 +133,38 @@ TEST_SUITE("bargaining.agreement") {
                          doctest::Contains("no gain to share"), ValidationError);
   }
 
+  TEST_CASE("the egalitarian point over issues cut by a constraint is Pareto-optimal") {
+    // u = (10x - y, x - y) on [0, 1]^2 with 10x - y <= 1, d = (0, -5). The cut polygon is
+    // (0, 0), (1, 0.1) at x = 0.1, y = 0, (1, -0.8) at x = 0.2, y = 1, and (-1, -1); its one
+    // Pareto point (1, 0.1) dominates the rest. Equal gains t = u1 = u2 + 5 reach t = 1 on the
+    // edge u1 = 1, where the Pareto refinement gives (1, 0.1). Parley gave (1, -0.636) at
+    // x = 2/11, y = 9/11: the cut points' rounding made that edge a frontier edge.
+    // Second case: u = (-1 + 3x + y, 5 + 2x - 2y), x in [-5, 2], y in [-3, 4], 3x + y <= 2,
+    // d = (0, 1): u1 <= 1 on the cut, where u2 = 5 + 2x - 2(2 - 3x) = 1 + 8x is largest at
+    // y = -3, x = 5/3: (1, 43/3). Parley gave (1, 2).
+    struct Case {
+      const char* options;
+      double u1, u2;
+    };
+    for (const Case& c : {Case{"--issue x=0:1 --issue y=0:1 --utility 10*x-y --utility x-y --constraint '10*x-y <= 1' "
+                               "--disagreement 0,-5",
+                               1, 0.1},
+                          Case{"--issue x=-5:2 --issue y=-3:4 --utility -1+3*x+y --utility 5+2*x-2*y "
+                               "--constraint '3*x+y <= 2' --disagreement 0,1",
+                               1, 43.0 / 3},
+                          Case{"--issue x=2:5 --issue y=-4:4 --utility -1+5*x-3*y --utility -3+2*x-4*y "
+                               "--constraint 'x-2*y<=3' --disagreement 0,2",
+                               21, 3}}) {
+      CAPTURE(c.options);
+      auto r = testing::RunParley(std::string("bargain ") + c.options + " --format json");
+      REQUIRE(r.exit_code == 0);
+      auto j = nlohmann::json::parse(r.out);
+      const auto& u = j["solutions"]["egalitarian"]["payoffs"];
+      CHECK(u[0].template get<double>() == doctest::Approx(c.u1).epsilon(1e-12));
+      CHECK(u[1].template get<double>() == doctest::Approx(c.u2).epsilon(1e-12));
+    }
+  }
+
   TEST_CASE("units: constraints, package ties and binding are judged in the problem's own units") {
     auto NashOnly = [] {
       Request request;

@@ -28,18 +28,22 @@ Vector LotteryPayoffs(const std::vector<Vector>& points, const Vector& lottery) 
 
 TEST_SUITE("bargaining") {
   TEST_CASE("two players: the ray leaves through the piece it crosses, not the first of two equal t's") {
-    // Frontier (0, 1), (2, 1 - 2^-53), (3, 0), d = 0, egalitarian: on the first edge
-    // u2 = 1 - 2^-54 u1, so t = 1 - 2^-54 t, t = 1 / (1 + 2^-54), within 2^-53 of 1; the share
-    // of (2, 1 - 2^-53) is u1 / 2 = 1/2. The top cap u2 <= 1 gives t = 1 too, the same double
-    // as the edge's, and being tried first it was taken: the cap's vertex (0, 1) was shown.
+    // Frontier (0, 1), (2, 1 - 2^-53), (3, 0), d = 0, egalitarian. The top cap u2 <= 1 and the
+    // first edge give the ray the same double t = 1, and the cap, tried first, was taken: the
+    // cap's vertex (0, 1) was shown. But 1 - 2^-53 is 1 to the tie rule (1e-12 of player 2's
+    // magnitude): (2, 1 - 2^-53) pays player 1 2 more and player 2 the same, so it dominates
+    // (0, 1) up to rounding and is the frontier's first vertex (the end edge along which player
+    // 1 gains and player 2 loses only rounding is no edge). The ray then meets the top cap
+    // u2 <= 1 - 2^-53, weakly Pareto-optimal, refined to that vertex: (2, 1 - 2^-53), all of
+    // the lottery on it. (Exactly, the edge's point (t, t), t = 1 / (1 + 2^-54), pays player 2
+    // 2^-54 more and player 1 1 less.)
     const double below_one = 1 - 0x1p-53;
     const std::vector<Vector> flat{{0, 1}, {2, below_one}, {3, 0}};
     Solution egal = SolveOutcomes(OutcomeSet{flat, true}, kZero, Concept::kEgalitarian);
-    const double t = 1 / (1 + 0x1p-54);
-    CHECK(std::abs(egal.payoffs[0] - t) <= 0x1p-53);
-    CHECK(std::abs(egal.payoffs[1] - t) <= 0x1p-53);
-    CHECK(egal.lottery[0] == doctest::Approx(0.5).epsilon(1e-15));
-    CHECK(egal.lottery[1] == doctest::Approx(0.5).epsilon(1e-15));
+    CHECK(egal.payoffs[0] == 2);
+    CHECK(egal.payoffs[1] == below_one);
+    CHECK(egal.lottery[0] == 0);
+    CHECK(egal.lottery[1] == 1);
     Vector paid = LotteryPayoffs(flat, egal.lottery);
     CHECK(std::abs(paid[0] - egal.payoffs[0]) <= 1e-15);
     CHECK(std::abs(paid[1] - egal.payoffs[1]) <= 1e-15);

@@ -200,6 +200,29 @@ TEST_SUITE("bargaining") {
     CHECK(vertices.size() == 4);
   }
 
+  TEST_CASE("an end edge of the frontier along which a player gains only rounding is no edge") {
+    // The payoffs at a constraint's cut points, (1, 0.1) and (1, -0.8) computed as
+    // (0.9999999999999999, 0.1) and (1.0000000000000002, -0.8): (1, 0.1) dominates every
+    // point, and the frontier is that one vertex. The edge 3e-16 wide between the two made the
+    // egalitarian ray from d = (0, -5) exit at (1, -0.64), dominated, labelled exact.
+    const std::vector<Vector> cut{{0, 0}, {0.9999999999999999, 0.1}, {1.0000000000000002, -0.8}, {-1, -1}};
+    Frontier2 f = ParetoFrontier2(cut);
+    REQUIRE(f.vertices.size() == 1);
+    CHECK(f.vertices[0] == std::pair<double, double>(0.9999999999999999, 0.1));
+    for (Concept c : {Concept::kEgalitarian, Concept::kKalaiSmorodinsky, Concept::kNash}) {
+      Solution s = SolveOutcomes(OutcomeSet{cut, true}, {0, -5}, c, {});
+      CHECK(s.payoffs[0] == doctest::Approx(1).epsilon(1e-15));
+      CHECK(s.payoffs[1] == doctest::Approx(0.1).epsilon(1e-15));
+    }
+    // The same at the top: (16.15..., 3 + 4e-16) beside (21, 3): the second dominates.
+    Frontier2 top = ParetoFrontier2({{210.0 / 13, 3.0000000000000004}, {21, 3}, {0, 0}});
+    REQUIRE(top.vertices.size() == 1);
+    CHECK(top.vertices[0] == std::pair<double, double>(21, 3));
+    // A gain beyond rounding (1e-9 of the magnitude) is an edge.
+    Frontier2 real = ParetoFrontier2({{1, 0.1}, {1 + 1e-9, -0.8}, {0, 0}});
+    CHECK(real.vertices.size() == 2);
+  }
+
   TEST_CASE("n-player Nash on random point clouds: certificate and agreement with 2-player walk") {
     std::mt19937 rng(7);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
