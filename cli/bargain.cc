@@ -165,6 +165,26 @@ struct BargainCommand {
       throw ValidationError("choose exactly one problem: --outcomes, --issue/--utility, "
                             "--surplus, --threats-row/--threats-col or --alternating");
     }
+    // An option the chosen problem does not read is refused, not ignored: `--outcomes ...
+    // --discount 0.5,0.5` solved the outcomes as if the discounts were not there, and
+    // `--alternating --weights 5,1` over a pie still split it by the discounts alone.
+    const bool pie = alternating && !over_issues;
+    const bool threats = !threats_row.empty() || !threats_col.empty();
+    if (!alternating && (!discount.empty() || rounds || first != 1 || breakdown != 0 || !outside.empty()))
+      throw ValidationError("--discount, --first, --rounds, --breakdown and --outside need --alternating");
+    if (pie && !weights.empty())
+      throw ValidationError("--weights with --alternating: the discount factors set the bargaining powers");
+    if (pie && !disagreement.empty())
+      throw ValidationError("--disagreement with --alternating over a pie: until they agree the pie is worth 0 "
+                            "to both; give outside options with --outside");
+    if (threats && !disagreement.empty())
+      throw ValidationError("--disagreement with --threats-row/--threats-col: the threats decide the "
+                            "disagreement point");
+    if (pure && outcomes.empty()) throw ValidationError("--pure forbids lotteries between listed outcomes: give it with --outcomes");
+    if (transferable && !threats)
+      throw ValidationError("--transferable applies to a threat game: give it with --threats-row and --threats-col");
+    if (players != 2 && surplus.empty())
+      throw ValidationError("--players is the number of players splitting --surplus: give it with --surplus");
     if (!constraints.empty() && issues.empty())
       throw ValidationError("--constraint links issues: give it with --issue and --utility");
     if (!parties.empty() && !over_issues)
@@ -259,8 +279,6 @@ struct BargainCommand {
       terms.alternating.rounds = rounds.value_or(0);
       if (!weights.empty())
         throw ValidationError("--weights with --alternating: the discount factors set the bargaining powers");
-    } else if (!discount.empty() || rounds) {
-      throw ValidationError("--discount and --rounds need --alternating");
     }
     bg::AgreementResult full;
     bg::Result result = bg::SolveAgreementSpace(space, d, request, constraints, terms, &full);

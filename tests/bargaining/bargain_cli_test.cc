@@ -188,11 +188,39 @@ TEST_SUITE("bargaining") {
         {"--parties 1,2 --alternating --discount 0.9,0.8 --outside 0.1,0.1",
          "error: --outside and --breakdown apply to alternating offers over a pie; over issues give the "
          "disagreement point with --disagreement\n"},
-        {"--parties 1,2 --rounds 3", "error: --discount and --rounds need --alternating\n"},
+        {"--parties 1,2 --rounds 3",
+         "error: --discount, --first, --rounds, --breakdown and --outside need --alternating\n"},
     };
     for (const Case& c : cases) {
       CAPTURE(c.args);
       auto r = RunParley(std::string("bargain --issue x=0:1 --utility x --utility 1-x --utility 0 ") + c.args);
+      CHECK(r.exit_code == 1);
+      CHECK(r.err == c.message);
+    }
+    // Options the chosen problem does not read were ignored without a word.
+    const Case unread[] = {
+        {"--outcomes '4,1;1,3' --discount 0.5,0.5",
+         "error: --discount, --first, --rounds, --breakdown and --outside need --alternating\n"},
+        {"--outcomes '4,1;1,3' --rounds 3",
+         "error: --discount, --first, --rounds, --breakdown and --outside need --alternating\n"},
+        {"--surplus 1 --breakdown 0.1",
+         "error: --discount, --first, --rounds, --breakdown and --outside need --alternating\n"},
+        {"--alternating --discount 0.9,0.8 --weights 5,1",
+         "error: --weights with --alternating: the discount factors set the bargaining powers\n"},
+        {"--alternating --discount 0.9,0.8 --disagreement 0.3,0.3",
+         "error: --disagreement with --alternating over a pie: until they agree the pie is worth 0 to both; give "
+         "outside options with --outside\n"},
+        {"--threats-row '1,0;0,1' --threats-col '1,0;0,1' --disagreement 0,0",
+         "error: --disagreement with --threats-row/--threats-col: the threats decide the disagreement point\n"},
+        {"--surplus 1 --pure", "error: --pure forbids lotteries between listed outcomes: give it with --outcomes\n"},
+        {"--outcomes '4,1;1,3' --transferable",
+         "error: --transferable applies to a threat game: give it with --threats-row and --threats-col\n"},
+        {"--outcomes '4,1;1,3' --players 3",
+         "error: --players is the number of players splitting --surplus: give it with --surplus\n"},
+    };
+    for (const Case& c : unread) {
+      CAPTURE(c.args);
+      auto r = RunParley(std::string("bargain ") + c.args);
       CHECK(r.exit_code == 1);
       CHECK(r.err == c.message);
     }
