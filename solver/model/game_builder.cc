@@ -672,11 +672,19 @@ GamePtr GameBuilder::Build() {
     if (d.player == kChancePlayer) {
       g.has_chance_ = true;
       rec.extra = static_cast<std::uint32_t>(g.probs_.size());
+      double sum = 0;
       for (std::uint32_t a = 0; a < d.num_actions; ++a) {
         const Number& p = probs_[d.first_prob + a];
         g.probs_.push_back(p.ToDouble());
+        sum += p.ToDouble();
         if (exact_probs) g.exact_probs_.push_back(p.ToRational());
       }
+      // A sum accepted as 1 (decimals within 1e-9: 0.3333333333 three times) but off by more
+      // than rounding: the probabilities the solvers read are divided by it, so that the move
+      // is a distribution (used as given, every expected value was off by as much). The
+      // numbers as written stay for the game's text (exact_probs_, chance_prob_text).
+      if (std::abs(sum - 1.0) > 1e-12)
+        for (std::uint32_t a = 0; a < d.num_actions; ++a) g.probs_[rec.extra + a] /= sum;
     } else {
       rec.extra = static_cast<std::uint32_t>(g.player_infosets_[d.player].size());
       g.player_infosets_[d.player].push_back(h_new);

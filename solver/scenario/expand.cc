@@ -147,6 +147,13 @@ class ProbabilitySum {
     }
   }
   bool IsOne() const { return exact_ ? exact_sum_ && *exact_sum_ == 1 : std::abs(sum_ - 1) <= 1e-9; }
+  // A sum accepted as 1 (IsOne) but off by more than rounding (1e-12): the probabilities are
+  // divided by it (Scale), so that the chance move is a distribution. Used as given, 0.2, 0.3
+  // and 0.5 + 9e-10 paid a constant payoff of 1000 as 1000.0000009.
+  bool NeedsScaling() const { return !exact_ && std::abs(sum_ - 1) > 1e-12; }
+  void Scale(std::vector<Number>& probabilities) const {
+    for (Number& p : probabilities) p = Number(p.ToDouble() / sum_);
+  }
   std::string Text() const {
     if (!exact_) return NumberLabel(sum_);
     if (!exact_sum_) return "0";
@@ -799,6 +806,7 @@ class Expander {
       if (!sum.IsOne())
         throw ValidationError(def.probabilities_where, "the probabilities of stage '" + StageName(pc) +
                                                            "' sum to " + sum.Text() + ", not 1, " + History());
+      if (sum.NeedsScaling()) sum.Scale(probabilities_);
       h = builder_.AddChanceInfoset(instr_labels_[pc], labels, probabilities_);
     } else {
       int player = def.players[static_cast<std::size_t>(in.iteration) % def.players.size()];
@@ -2044,6 +2052,7 @@ model::GamePtr ExpandTree(const CompiledScenario::Impl& impl, formula::Evaluator
       }
       if (!sum.IsOne())
         throw ValidationError(def.where, "the probabilities of this chance node sum to " + sum.Text() + ", not 1");
+      if (sum.NeedsScaling()) sum.Scale(probs);
       h = builder.AddChanceInfoset("", def.labels, probs);
     } else if (!def.infoset.empty()) {
       auto key = std::make_pair(def.player, def.infoset);

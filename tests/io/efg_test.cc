@@ -145,6 +145,10 @@ t "" 1 "o" { 1 2 }
 t "" 0
 t "" 0
 )", "thirds.efg");
+    // The solvers read a distribution: each divided by the sum 0.9999999999, 1/3 to rounding
+    // (used as given, the payoffs' expected values were 1e-10 short). The file's numbers stay.
+    for (std::uint32_t a = 0; a < 3; ++a) CHECK(std::abs(g->chance_prob(g->infoset(0), a) - 1.0 / 3) <= 1e-16);
+    CHECK(g->exact_chance_prob(g->infoset(0), 0) == Rational(3333333333, 10000000000));
     const std::string written = WriteEfgString(*g);
     CHECK(written.find("\"x\" 0.3333333333") != std::string::npos);
     auto again = ReadEfg(written, "again.efg");

@@ -222,4 +222,28 @@ TEST_SUITE("scenario games") {
     // 2 players x 2 responses x 31 offers (0..30).
     CHECK(last_payoff_evaluations == 2 * 2 * 31);
   }
+
+  TEST_CASE("chance probabilities accepted as summing to 1 but off by more than rounding are scaled to a distribution") {
+    // 0.2, 0.3 and 0.5 + 9e-10 sum to 1 + 9e-10, within the 1e-9 accepted. Used as given, a
+    // constant payoff of 1000 was worth 1000.0000009. Divided by their sum: 1000, and B, paid 1
+    // at c, gets (0.5 + 9e-10) / (1 + 9e-10).
+    for (const char* probabilities : {"[0.2, 0.3, 0.5 + 9e-10]", "{a: 0.2, b: 0.3, c: 0.5 + 9e-10}"}) {
+      CAPTURE(probabilities);
+      auto scenario = parley::scenario::ReadScenario(std::string("players: [A, B]\n"
+                                                                 "stages:\n"
+                                                                 "  - name: n\n"
+                                                                 "    player: nature\n"
+                                                                 "    actions: [a, b, c]\n"
+                                                                 "    probabilities: ") +
+                                                         probabilities +
+                                                         "\n"
+                                                         "payoffs:\n"
+                                                         "  A: 1000\n"
+                                                         "  B: if(n == c, 1, 0)\n",
+                                                     "s.yaml");
+      auto solution = Solve(*scenario->game, SolveOptions{});
+      CHECK(std::abs(solution.equilibria[0].payoffs[0] - 1000) <= 1e-12);
+      CHECK(std::abs(solution.equilibria[0].payoffs[1] - (0.5 + 9e-10) / (1 + 9e-10)) <= 1e-15);
+    }
+  }
 }
