@@ -318,6 +318,23 @@ double GainTolerance(const Game& game, double base) {
   return base * std::min(high > low ? high - low : 0.0, 1.0);
 }
 
+// Whether every payoff is the same double while the payoffs as written differ: 1e17 + 3 and
+// 1e17 - 2 are both 1e17 in doubles (whose steps there are 16). Floating point then sees a
+// game in which every profile is an equilibrium, and its answer (verified, with a gain of 0)
+// was printed for the game as written, where a player gained 4 by deviating.
+bool PayoffsCollapse(const Game& game) {
+  if (game.doubles_are_exact() || game.num_outcomes() == 0) return false;
+  const double first = game.payoff(0, 0);
+  for (model::OutcomeId o = 0; o < game.num_outcomes(); ++o)
+    for (int p = 0; p < game.num_players(); ++p)
+      if (game.payoff(o, p) != first) return false;
+  const Rational exact_first = game.exact_payoff(0, 0);
+  for (model::OutcomeId o = 0; o < game.num_outcomes(); ++o)
+    for (int p = 0; p < game.num_players(); ++p)
+      if (game.exact_payoff(o, p) != exact_first) return true;
+  return false;
+}
+
 }  // namespace
 
 Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requested) {
@@ -337,6 +354,18 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
   // A gain in floating point within what rounding could have made: exact arithmetic is tried
   // (two players), and the floating-point profile kept with a note if the game is too large.
   bool soft_exact = false;
+  bool soft_exact_rounding = false;  // soft_exact for a check that rounding blinds (gain_rounding)
+  if (!exact && PayoffsCollapse(game)) {
+    const std::string collapse = "every payoff rounds to the same double, " + FormatDouble(game.payoff(0, 0)) +
+                                 ", though the payoffs as written differ: floating point cannot tell them apart";
+    if (game.num_players() != 2)
+      throw UnsupportedError(collapse + ", and exact arithmetic solves games of two players only; subtract a "
+                                        "constant from the payoffs (the equilibria do not change) so that their "
+                                        "differences show in doubles");
+    why_exact = collapse;
+    exact = true;
+    solution.notes.push_back(why_exact + "; computed in exact rational arithmetic");
+  }
   if (!exact) {
     const lp::Engine first = options.lp_engine;
     std::string failure;  // a subgame's solve was numerically inconclusive
@@ -387,6 +416,12 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
                                     : ""));
     // (With every payoff equal the tolerance is 0 and every profile an equilibrium: no note.
     // Exact arithmetic is offered where it exists: two players.)
+    else if (count.gain_rounding > options.tolerance && options.tolerance > 0 && game.num_players() == 2 &&
+             game.num_nodes() <= kSoftExactNodes && options.method != "logit")
+      // The same where the check itself cannot see below the rounding of the values that meet
+      // at a set (1e17 + 3 beside 1e17 - 2, 16 apart in doubles): matching pennies so paid
+      // had its floating-point answer (R 2, C 1, where R gains 4) printed with this note only.
+      soft_exact_rounding = true;
     else if (count.gain_rounding > options.tolerance && options.tolerance > 0)
       solution.notes.push_back("verified in floating point to within " + Gain(count.gain_rounding) +
                                ": where values that large meet at one information set, a smaller gain is "
@@ -398,7 +433,24 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       count = Counters{};
     }
   }
-  if (soft_exact) {
+  if (soft_exact_rounding) {
+    soft_exact = true;
+    const double within = count.gain_rounding;
+    Counters exact_count;
+    try {
+      Equilibrium exact_eq = SolveWith<Rational>(game, options, roots, exact_count);
+      solution.notes.push_back("floating point could verify the solution only to within " + Gain(within) +
+                               " (values that large meet at one information set, and a smaller gain is below "
+                               "their rounding); recomputed in exact rational arithmetic");
+      eq = std::move(exact_eq);
+      count = exact_count;
+      exact = true;
+    } catch (const LimitError&) {
+      solution.notes.push_back("verified in floating point to within " + Gain(within) +
+                               ": where values that large meet at one information set, a smaller gain is "
+                               "below their rounding (too large to recompute exactly; --exact settles it)");
+    }
+  } else if (soft_exact) {
     Counters exact_count;
     try {
       Equilibrium exact_eq = SolveWith<Rational>(game, options, roots, exact_count);

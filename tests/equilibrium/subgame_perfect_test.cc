@@ -519,7 +519,8 @@ t "" 6 "" { 40 40 }
 
   TEST_CASE("a gain below the rounding of one set's values is not called 0 silently") {
     // Zero-sum, the big node in P2's set: P2's r gains 0.005 on values of 5e14 at B itself,
-    // below their rounding. Floating point keeps l, and says to what precision it verified.
+    // below their rounding. Floating point keeps l, and can verify it only to within that
+    // rounding: a game this small (two players) is then recomputed exactly, which plays r.
     std::string text = kBigBeside;
     auto replace = [&](const std::string& from, const std::string& to) {
       text.replace(text.find(from), from.size(), to);
@@ -532,11 +533,68 @@ t "" 6 "" { 40 40 }
     auto g = Efg(text);
     Solution s = SolveSubgamePerfect(*g);
     bool noted = false;
-    for (const std::string& note : s.notes) noted = noted || note.find("verified in floating point to within") == 0;
+    for (const std::string& note : s.notes)
+      noted = noted || note.find("floating point could verify the solution only to within") == 0;
     CHECK(noted);
+    CHECK(s.exact);
+    CHECK(Prob(*g, s.equilibria.at(0), "B", "r") == 1);
     SubgamePerfectOptions exact;
     exact.exact = true;
     CHECK(Prob(*g, SolveSubgamePerfect(*g, exact).equilibria.at(0), "B", "r") == 1);
+  }
+
+  TEST_CASE("payoffs that all round to one double are solved exactly (two players) or refused") {
+    // Unequal matching pennies, R's payoffs 3, -2 / -1, 1 and C's -3, 2 / 1, -2, each plus
+    // 10^17: every payoff is the double 1e17 (its steps there are 16), so floating point saw a
+    // game where every profile is an equilibrium, and printed R 2, C 1 verified with a gain of
+    // 0, where R gains 4 by playing 1. By indifference: C makes R indifferent when
+    // 3q - 2(1 - q) = -q + (1 - q), q = 3/7; R makes C indifferent when
+    // -3p + (1 - p) = 2p - 2(1 - p), p = 3/8.
+    auto g = Efg(R"(EFG 2 R "big" { "R" "C" }
+p "" 1 1 "" { "1" "2" } 0
+p "" 2 1 "" { "1" "2" } 0
+t "" 1 "" { 100000000000000003 99999999999999997 }
+t "" 2 "" { 99999999999999998 100000000000000002 }
+p "" 2 1 "" { "1" "2" } 0
+t "" 3 "" { 99999999999999999 100000000000000001 }
+t "" 4 "" { 100000000000000001 99999999999999998 }
+)");
+    Solution s = SolveSubgamePerfect(*g);
+    REQUIRE(s.equilibria.size() == 1);
+    CHECK(s.exact);
+    CHECK(s.equilibria[0].exact_behavior.at(0) == Rational(3, 8));
+    CHECK(s.equilibria[0].exact_behavior.at(2) == Rational(3, 7));
+    CHECK(s.equilibria[0].max_gain == 0);
+    bool noted = false;
+    for (const std::string& note : s.notes)
+      noted = noted || note.find("every payoff rounds to the same double, 1e+17, though the payoffs as written "
+                                 "differ") == 0;
+    CHECK(noted);
+    // Three players: no exact method, so a refusal that says what to do.
+    auto three = Efg(R"(EFG 2 R "big3" { "A" "B" "C" }
+p "" 1 1 "" { "1" "2" } 0
+p "" 2 1 "" { "1" "2" } 0
+p "" 3 1 "" { "1" "2" } 0
+t "" 1 "" { 100000000000000001 100000000000000000 100000000000000000 }
+t "" 2 "" { 100000000000000000 100000000000000001 100000000000000000 }
+p "" 3 1 "" { "1" "2" } 0
+t "" 3 "" { 100000000000000000 100000000000000000 100000000000000001 }
+t "" 4 "" { 100000000000000001 100000000000000001 100000000000000000 }
+p "" 2 1 "" { "1" "2" } 0
+p "" 3 1 "" { "1" "2" } 0
+t "" 5 "" { 100000000000000000 100000000000000001 100000000000000001 }
+t "" 6 "" { 100000000000000001 100000000000000000 100000000000000001 }
+p "" 3 1 "" { "1" "2" } 0
+t "" 7 "" { 100000000000000000 100000000000000001 100000000000000000 }
+t "" 8 "" { 100000000000000001 100000000000000000 100000000000000000 }
+)");
+    try {
+      SolveSubgamePerfect(*three);
+      FAIL("no refusal");
+    } catch (const UnsupportedError& e) {
+      CHECK(std::string(e.what()).find("every payoff rounds to the same double, 1e+17") != std::string::npos);
+      CHECK(std::string(e.what()).find("subtract a constant from the payoffs") != std::string::npos);
+    }
   }
 
   TEST_CASE("proper subgames by preorder ranges") {
