@@ -433,35 +433,32 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       count = Counters{};
     }
   }
-  if (soft_exact_rounding) {
-    soft_exact = true;
+  if (soft_exact_rounding) soft_exact = true;
+  if (soft_exact) {
+    // The notes say why floating point was not enough (a gain the rounding could have made, or
+    // a check blinded by it), and what happens when the game is too large for exact arithmetic.
     const double within = count.gain_rounding;
     Counters exact_count;
     try {
       Equilibrium exact_eq = SolveWith<Rational>(game, options, roots, exact_count);
-      solution.notes.push_back("floating point could verify the solution only to within " + Gain(within) +
-                               " (values that large meet at one information set, and a smaller gain is below "
-                               "their rounding); recomputed in exact rational arithmetic");
+      solution.notes.push_back(
+          soft_exact_rounding
+              ? "floating point could verify the solution only to within " + Gain(within) +
+                    " (values that large meet at one information set, and a smaller gain is below "
+                    "their rounding); recomputed in exact rational arithmetic"
+              : "the floating-point solution had a deviation gain of " + Gain(eq.max_gain) +
+                    ", which the rounding of payoffs this large could have made; recomputed in "
+                    "exact rational arithmetic");
       eq = std::move(exact_eq);
       count = exact_count;
       exact = true;
     } catch (const LimitError&) {
-      solution.notes.push_back("verified in floating point to within " + Gain(within) +
-                               ": where values that large meet at one information set, a smaller gain is "
-                               "below their rounding (too large to recompute exactly; --exact settles it)");
-    }
-  } else if (soft_exact) {
-    Counters exact_count;
-    try {
-      Equilibrium exact_eq = SolveWith<Rational>(game, options, roots, exact_count);
-      solution.notes.push_back("the floating-point solution had a deviation gain of " + Gain(eq.max_gain) +
-                               ", which the rounding of payoffs this large could have made; recomputed in "
-                               "exact rational arithmetic");
-      eq = std::move(exact_eq);
-      count = exact_count;
-      exact = true;
-    } catch (const LimitError&) {
-      solution.notes.push_back(RoundingNote(eq.max_gain) + " (too large to recompute exactly)");
+      solution.notes.push_back(
+          soft_exact_rounding
+              ? "verified in floating point to within " + Gain(within) +
+                    ": where values that large meet at one information set, a smaller gain is "
+                    "below their rounding (too large to recompute exactly; --exact settles it)"
+              : RoundingNote(eq.max_gain) + " (too large to recompute exactly)");
     }
     // An UnsupportedError goes on: soft_exact excludes logit, the one method with no exact
     // form, so it is a method that does not apply to the game as written (--method lp on a
