@@ -30,8 +30,15 @@ Input LoadInput(const std::string& path, const LoadOptions& options) {
 
 SourceLocation LocateNode(const std::string& path, model::NodeId node) {
   try {
-    if (io::FormatOf(path) == io::InputFormat::kEfg)
-      return io::LocateEfgNode(io::ReadWholeFile(path), path, node);
+    const io::InputFormat format = io::FormatOf(path);
+    if (format == io::InputFormat::kEfg) return io::LocateEfgNode(io::ReadWholeFile(path), path, node);
+    // An explicit tree's nodes are the ones written, whatever the parameters (the stage form's
+    // tree depends on them: its commands locate a node with the scenario they expanded).
+    if (format == io::InputFormat::kScenario) {
+      auto compiled = scenario::CompiledScenario::Compile(io::ReadWholeFile(path), path);
+      if (compiled->info().explicit_tree)
+        if (std::optional<SourceLocation> where = compiled->info().LocateNode(node)) return *where;
+    }
   } catch (const Error&) {
     // The file changed or went away since it was read: its name is all that is known.
   }

@@ -7,6 +7,7 @@ namespace parley::scenario {
 void Reader::ReadTree(const YAML::Node& node) {
   AddParameterSymbols();
   ReadTreeNode(node, 0);
+  for (const TreeNodeDef& def : impl_.tree) impl_.info.tree_places.push_back({def.where, def.children});
   // Nodes of one player sharing an information set name must offer the same actions.
   std::map<std::pair<int, std::string>, int> first;
   for (std::size_t i = 0; i < impl_.tree.size(); ++i) {

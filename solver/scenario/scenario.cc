@@ -20,6 +20,18 @@ std::string KindName(StageKind kind) {
 }
 
 std::optional<SourceLocation> Scenario::LocateNode(model::NodeId node) const {
+  if (explicit_tree) {
+    // ExpandTree's walk, counting the nodes up to this one.
+    if (tree_places.empty()) return std::nullopt;
+    std::vector<int> stack{0};
+    for (model::NodeId count = 0; !stack.empty(); ++count) {
+      const TreeNodePlace& place = tree_places[static_cast<std::size_t>(stack.back())];
+      if (count == node) return place.where;
+      stack.pop_back();
+      stack.insert(stack.end(), place.children.rbegin(), place.children.rend());
+    }
+    return std::nullopt;
+  }
   if (!game || node >= game->num_nodes() || game->is_terminal(node)) return std::nullopt;
   const std::string_view label = game->infoset_label(game->infoset(node));
   for (const StageInfo& stage : stages)

@@ -139,6 +139,13 @@ struct Scenario {
   // Remarks about the game's structure that are allowed but worth knowing (a player who
   // forgets his own earlier choice: imperfect recall).
   std::vector<std::string> notes;
+  // The explicit tree form's nodes as written (a subtree that YAML aliases reuse appears once):
+  // where each is and its children, the root first. Empty for the stage form.
+  struct TreeNodePlace {
+    SourceLocation where;
+    std::vector<int> children;
+  };
+  std::vector<TreeNodePlace> tree_places;
   model::GamePtr game;                  // null until expanded
   ExpansionStats stats;
   std::vector<BargainRecord> bargains;  // every bargaining step of the expansion, in preorder
@@ -147,7 +154,8 @@ struct Scenario {
   int FindParameter(std::string_view name) const;
   // Where the stage that a node of the expanded game belongs to is written (its information
   // set's label is the stage's name, "demand (round 2)" inside a repeat block), or nothing:
-  // the root of an explicit tree, a terminal node, a bargain's own chance node.
+  // a terminal node, a bargain's own chance node. In the explicit tree form: where the node
+  // is written (the expanded game numbers the written nodes in preorder).
   std::optional<SourceLocation> LocateNode(model::NodeId node) const;
 };
 

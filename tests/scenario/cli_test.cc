@@ -38,6 +38,38 @@ TEST_SUITE("scenario cli") {
                      "at stage 'second' (imperfect recall)") != std::string::npos);
   }
 
+  TEST_CASE("a tree-form game without perfect recall is refused at the node written in the file") {
+    // A's second set holds a node after `left` and one after `right`: A forgets her own move.
+    // The error used to name the file alone; it names the set's first node (line 7, where
+    // the `left` subtree starts), for solve (through the scenario) and for the commands that
+    // locate a node through the file (qre).
+    std::string file = parley::testing::WriteTempFile(
+        "forgetful_tree.yaml",
+        "players: [A, B]\n"
+        "tree:\n"
+        "  player: A\n"
+        "  infoset: first\n"
+        "  moves:\n"
+        "    left:\n"
+        "      player: A\n"
+        "      infoset: second\n"
+        "      moves:\n"
+        "        x: {payoffs: {A: 1, B: 0}}\n"
+        "        y: {payoffs: {A: 0, B: 1}}\n"
+        "    right:\n"
+        "      player: A\n"
+        "      infoset: second\n"
+        "      moves:\n"
+        "        x: {payoffs: {A: 2, B: 0}}\n"
+        "        y: {payoffs: {A: 0, B: 2}}\n");
+    for (const char* command : {"solve ", "qre "}) {
+      CAPTURE(command);
+      auto r = RunParley(std::string(command) + file);
+      CHECK(r.exit_code == 1);
+      CHECK(r.err.find("forgetful_tree.yaml:7:7: the game does not have perfect recall") != std::string::npos);
+    }
+  }
+
   TEST_CASE("show describes chance and bargain stages by what they are") {
     std::string file = parley::testing::WriteTempFile(
         "show_kinds.yaml",
