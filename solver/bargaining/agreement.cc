@@ -182,9 +182,12 @@ double BestEqualGain2(const std::vector<Vector>& points, const Vector& d, const 
   return best;
 }
 
-// Does some lottery over `points` give every player more than d, by more than 1e-9 of the
-// player's magnitude `s_i` (Hull::player_scale)?
+// Does some lottery over `points` give every player more than d, by more than 1e-12 of the
+// player's magnitude `s_i` (Hull::player_scale), the bar at which a gain counts
+// (docs/bargaining.md)? (It was 1e-9: with d = (1.999999998, -1) and the split s, 2 - s of 2,
+// A's gain of 2e-9 at s = 2 was no agreement, and a threshold of d_A moved by 2e-9.)
 bool BeatsDisagreement(const std::vector<Vector>& points, const Vector& d, const Vector& s) {
+  constexpr double kCounts = 1e-12;
   const std::size_t n = d.size();
   // Fast path: a listed point already beats d for everyone (no LP needed).
   double t = 0;
@@ -193,10 +196,10 @@ bool BeatsDisagreement(const std::vector<Vector>& points, const Vector& d, const
     for (std::size_t i = 0; i < n; ++i) gain = std::min(gain, (p[i] - d[i]) / s[i]);
     t = std::max(t, gain);
   }
-  if (t > 1e-9) return true;
-  if (n == 2) return BestEqualGain2(points, d, s) > 1e-9;
+  if (t > kCounts) return true;
+  if (n == 2) return BestEqualGain2(points, d, s) > kCounts;
   internal::HullLp ray = internal::OptimizeOverHull(points, d, s, {}, {}, 0.0);
-  return ray.feasible && ray.t > 1e-9;
+  return ray.feasible && ray.t > kCounts;
 }
 
 // One package's best agreement for a concept, with the concept's score; none when the
@@ -514,7 +517,7 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
     entry->score = ConceptScore(concept_kind, solution.payoffs, d, ideal, w);
   } else {
     // beats_d: the package's best equal gain over d, each player's relative to its magnitude
-    // over the whole hull, exceeds 1e-9. SolveOutcomes needs it above 1e-12 relative to the
+    // over the whole hull, exceeds 1e-12. SolveOutcomes needs it above 1e-12 relative to the
     // magnitudes over the package, which are no larger: the first implies the second.
     // For Nash over a hull SolveOutcomes returns NashOverHull's solution after the same checks
     // in the same order (CheckWeights gives checked weights back unchanged): called directly,

@@ -22,6 +22,23 @@ TEST_SUITE("bargaining") {
     CHECK(json["ideal"][1].get<double>() == doctest::Approx(3));
   }
 
+  TEST_CASE("a gain of 1e-9 of a player's magnitude counts: the bar is 1e-12, as documented") {
+    // A split s, 2 - s of 2 with d = (1.999999998, -1): s = 2 gives A 2e-9 more than d and B 1
+    // more, so there is an agreement, and every concept takes it (A's gain bounds them all:
+    // the frontier's only point beating d for A lies on the edge from (2, -1) up to (2, 0)).
+    // A gain had to exceed 1e-9 of the magnitude 2, and talks were said to fail.
+    auto r = RunParley("bargain --issue s=0:2 --utility s --utility '2-s' --disagreement 1.999999998,-1");
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("nash                  2           0           exact") != std::string::npos);
+    CHECK(r.out.find("nash: agreed issues s = 2") != std::string::npos);
+    auto o = RunParley("bargain --outcomes '2,0;0,2' --disagreement 1.999999998,-1");
+    CHECK(o.exit_code == 0);
+    // Where the gain is below 1e-12 of it there is none: d_A = 2 - 1e-13.
+    auto none = RunParley("bargain --issue s=0:2 --utility s --utility '2-s' --disagreement 1.9999999999999,-1");
+    CHECK(none.exit_code == 1);
+    CHECK(none.err.find("no feasible point gives every player strictly more") != std::string::npos);
+  }
+
   TEST_CASE("parley bargain --constraint: a linked issue, solved exactly, with what binds") {
     // price in [0, 10], divest in [0, 1], price <= 8 - 3 divest, u = (price, 12 - price +
     // 4 divest): Nash at the kink price 5, divest 1, u = (5, 11) (derived in
