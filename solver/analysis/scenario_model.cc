@@ -22,6 +22,11 @@ namespace {
 // Below this a behaviour probability or a reach probability counts as zero: the LP and
 // Lemke solvers leave round-off of this order on actions outside the support.
 constexpr double kSupportTolerance = 1e-9;
+// An exact equilibrium's support is where its probabilities are positive: a move played with
+// probability 5e-10 is played (a player mixing by that little is still mixing).
+double SupportTolerance(const equilibrium::Equilibrium& eq) {
+  return eq.exact_behavior.empty() ? kSupportTolerance : 0.0;
+}
 // Chance probabilities computed by formulas carry round-off (1 - 0.7 - 0.3 is 5.6e-17): a
 // move this unlikely is none. Above it (1e-10 written in the file) a move is a move.
 constexpr double kChanceRoundOff = 1e-12;
@@ -246,7 +251,7 @@ std::vector<char> OnPath(const model::Game& game, const equilibrium::Equilibrium
     const bool chance = game.kind(v) == model::NodeKind::kChance;
     for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
       on[game.child(v, a)] = chance ? game.chance_prob(h, a) > kChanceRoundOff
-                                    : eq.behavior[index.first(h) + a] > kSupportTolerance;
+                                    : eq.behavior[index.first(h) + a] > SupportTolerance(eq);
   }
   return on;
 }
@@ -293,7 +298,7 @@ PathOutcome DescribePathOutcome(const model::Game& game, const equilibrium::Equi
       const std::uint32_t first = index.first(h);
       bool any = false;
       for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
-        if (eq.behavior[first + a] > kSupportTolerance) {
+        if (eq.behavior[first + a] > SupportTolerance(eq)) {
           if (any) out.key += '+';
           AppendKeyAction(a, out.key);
           any = true;

@@ -247,7 +247,7 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
     for (InfosetId h = 0; h < game.num_infosets() && exact_game; ++h)
       if (game.infoset_player(h) == model::kChancePlayer)
         for (std::uint32_t a = 0; a < game.num_actions(h); ++a)
-          exact_game = exact_game && StatedExactly(game.exact_chance_prob(h, a));
+          exact_game = exact_game && StatedExactly(game.written_chance_prob(h, a));
   }
   for (std::size_t c = 0; c < cells; ++c)
     for (int p = 0; p < np; ++p) table.SetPayoff(c, p, ToNumber(sum[c * np + p], exact_game));

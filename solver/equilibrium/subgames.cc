@@ -355,6 +355,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
   // (two players), and the floating-point profile kept with a note if the game is too large.
   bool soft_exact = false;
   bool soft_exact_rounding = false;  // soft_exact for a check that rounding blinds (gain_rounding)
+  bool soft_exact_small = false;     // soft_exact for a gain within the tolerance but beyond rounding
   if (!exact && PayoffsCollapse(game)) {
     const std::string collapse = "every payoff rounds to the same double, " + FormatDouble(game.payoff(0, 0)) +
                                  ", though the payoffs as written differ: floating point cannot tell them apart";
@@ -416,6 +417,14 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
                                     : ""));
     // (With every payoff equal the tolerance is 0 and every profile an equilibrium: no note.
     // Exact arithmetic is offered where it exists: two players.)
+    else if (count.gain_beyond_rounding > 0 && game.num_players() == 2 && game.num_nodes() <= kSoftExactNodes &&
+             options.method != "logit")
+      // A gain within the tolerance but beyond rounding: the profile is an equilibrium only to
+      // within it, and where payoffs differ by little more (1e-9 at a set among payoffs of 1) it
+      // can be far from every equilibrium: Lemke's answer to a 2x2 game in which U is dominated
+      // by 1e-9 mixed U and D half and half (a gain of 5e-10), and a sweep put the switch to
+      // mixing 2e-3 from where it is. Small two-player games get the exact answer.
+      soft_exact_small = true;
     else if (count.gain_rounding > options.tolerance && options.tolerance > 0 && game.num_players() == 2 &&
              game.num_nodes() <= kSoftExactNodes && options.method != "logit")
       // The same where the check itself cannot see below the rounding of the values that meet
@@ -433,7 +442,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       count = Counters{};
     }
   }
-  if (soft_exact_rounding) soft_exact = true;
+  if (soft_exact_rounding || soft_exact_small) soft_exact = true;
   if (soft_exact) {
     // The notes say why floating point was not enough (a gain the rounding could have made, or
     // a check blinded by it), and what happens when the game is too large for exact arithmetic.
@@ -442,7 +451,10 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
     try {
       Equilibrium exact_eq = SolveWith<Rational>(game, options, roots, exact_count);
       solution.notes.push_back(
-          soft_exact_rounding
+          soft_exact_small
+              ? "the floating-point solution had a deviation gain of " + Gain(eq.max_gain) +
+                    ", within the tolerance but beyond rounding; recomputed in exact rational arithmetic"
+          : soft_exact_rounding
               ? "floating point could verify the solution only to within " + Gain(within) +
                     " (values that large meet at one information set, and a smaller gain is below "
                     "their rounding); recomputed in exact rational arithmetic"
@@ -453,12 +465,15 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       count = exact_count;
       exact = true;
     } catch (const LimitError&) {
-      solution.notes.push_back(
-          soft_exact_rounding
-              ? "verified in floating point to within " + Gain(within) +
-                    ": where values that large meet at one information set, a smaller gain is "
-                    "below their rounding (too large to recompute exactly; --exact settles it)"
-              : RoundingNote(eq.max_gain) + " (too large to recompute exactly)");
+      if (!soft_exact_small)  // within the tolerance: the profile stands without a note, as before
+        solution.notes.push_back(
+            soft_exact_rounding
+                ? "verified in floating point to within " + Gain(within) +
+                      ": where values that large meet at one information set, a smaller gain is "
+                      "below their rounding (too large to recompute exactly; --exact settles it)"
+                : RoundingNote(eq.max_gain) + " (too large to recompute exactly)");
+    } catch (const UnsupportedError&) {
+      if (!soft_exact_small) throw;  // (below)
     }
     // An UnsupportedError goes on: soft_exact excludes logit, the one method with no exact
     // form, so it is a method that does not apply to the game as written (--method lp on a

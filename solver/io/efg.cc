@@ -504,7 +504,7 @@ std::vector<std::string> ChanceTexts(const model::Game& game, model::InfosetId h
   std::vector<Rational> exact;
   std::vector<std::string> texts;
   for (std::uint32_t a = 0; a < game.num_actions(h); ++a) {
-    exact.push_back(game.exact_chance_prob(h, a));
+    exact.push_back(game.written_chance_prob(h, a));
     texts.push_back(game.chance_prob_text(h, a));
   }
   return ChanceProbabilityTexts(exact, texts);

@@ -90,6 +90,17 @@ class JsonGameReader {
   model::GamePtr Read(const json& doc, const ReadOptions& options) {
     if (!doc.is_object()) Fail("(top level)", "a Parley game is a JSON object");
     CheckKeys(doc, "(top level)", {"format", "version", "title", "comment", "players", "infosets", "outcomes", "nodes"});
+    // Both may be left out (a game written by hand), but a file that says it is something else,
+    // or a later version, is not read as this one.
+    if (doc.contains("format") && doc["format"] != "parley.game")
+      Fail("format", "this reads Parley's game JSON, \"format\": \"parley.game\"; found " +
+                         TruncateForMessage(doc["format"].dump(), 40));
+    if (doc.contains("version") && doc["version"] != 1)
+      Fail("version", "this Parley reads version 1 of its game JSON; found " +
+                          TruncateForMessage(doc["version"].dump(), 40) +
+                          (doc["version"].is_number_integer() && doc["version"].get<std::int64_t>() > 1
+                               ? " (written by a later Parley?)"
+                               : ""));
     if (!doc.contains("players") || !doc["players"].is_array() || doc["players"].empty())
       Fail("players", "a non-empty list of player names is required");
     std::vector<std::string> players;

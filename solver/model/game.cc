@@ -29,6 +29,10 @@ Rational Game::exact_chance_prob(InfosetId h, std::uint32_t a) const {
   return exact_probs_.empty() ? ExactRational(probs_[i]) : exact_probs_[i];
 }
 
+Rational Game::written_chance_prob(InfosetId h, std::uint32_t a) const {
+  return written_probs_.empty() ? exact_chance_prob(h, a) : written_probs_[infosets_[h].extra + a];
+}
+
 Rational Game::exact_payoff(OutcomeId o, int player) const {
   std::size_t i = static_cast<std::size_t>(o) * players_.size() + player;
   return exact_payoffs_.empty() ? ExactRational(payoffs_[i]) : exact_payoffs_[i];
@@ -52,7 +56,10 @@ std::string Game::payoff_text(OutcomeId o, int player) const {
 }
 
 std::string Game::chance_prob_text(InfosetId h, std::uint32_t a) const {
-  return NumberText(exact_chance_prob(h, a), chance_prob(h, a), numbers_stated_exactly_);
+  if (written_probs_.empty())
+    return NumberText(exact_chance_prob(h, a), chance_prob(h, a), numbers_stated_exactly_);
+  const Rational& written = written_probs_[infosets_[h].extra + a];
+  return NumberText(written, ToDouble(written), numbers_stated_exactly_);
 }
 
 std::string Game::DescribeInfoset(InfosetId h) const {
@@ -121,7 +128,7 @@ std::size_t Game::MemoryBytes() const {
   total += bytes(kind_) + bytes(infoset_) + bytes(outcome_) + bytes(subtree_end_) +
            bytes(parent_) + bytes(node_labels_);
   total += bytes(infosets_) + bytes(action_labels_) + bytes(infoset_members_) + bytes(probs_) +
-           bytes(exact_probs_);
+           bytes(exact_probs_) + bytes(written_probs_);
   total += bytes(outcome_labels_) + bytes(payoffs_) + bytes(exact_payoffs_);
   total += label_chars_.size() + bytes(label_start_);  // room past the text is never touched
   for (const auto& v : player_infosets_) total += bytes(v);

@@ -111,7 +111,11 @@ class Game {
   double chance_prob(InfosetId h, std::uint32_t a) const {
     return probs_[infosets_[h].extra + a];
   }
+  // The probability the solvers use, exactly: the number as written, divided by its move's sum
+  // where that sum was accepted as 1 within 1e-9 but is off by more than rounding (1e-12).
   Rational exact_chance_prob(InfosetId h, std::uint32_t a) const;
+  // The number as written (what a file written from the game says).
+  Rational written_chance_prob(InfosetId h, std::uint32_t a) const;
   // The personal (non-chance) information sets of one player, in order of appearance.
   const std::vector<InfosetId>& player_infosets(int player) const {
     return player_infosets_[player];
@@ -131,7 +135,7 @@ class Game {
   // Text of a payoff or probability: exact ones as "3", "-1/2"; a computed double as the
   // shortest decimal that reads back to it ("0.7").
   std::string payoff_text(OutcomeId o, int player) const;
-  std::string chance_prob_text(InfosetId h, std::uint32_t a) const;
+  std::string chance_prob_text(InfosetId h, std::uint32_t a) const;  // as written
 
   // ---- Summary --------------------------------------------------------------------------
   NodeId num_terminals() const { return num_terminals_; }
@@ -199,6 +203,9 @@ class Game {
   std::vector<NodeId> infoset_members_;
   std::vector<double> probs_;
   std::vector<Rational> exact_probs_;  // empty unless some probability needs it
+  // The probabilities as written, where a chance move's sum was accepted as 1 but is not and
+  // probs_ and exact_probs_ hold them divided by it; empty otherwise (they are exact_probs_).
+  std::vector<Rational> written_probs_;
   std::vector<std::vector<InfosetId>> player_infosets_;
 
   OutcomeId num_outcomes_ = 0;

@@ -655,6 +655,18 @@ GamePtr GameBuilder::Build() {
     if (!p.DoubleIsExact()) exact_probs = true;
     if (!p.IsExactOrWhole()) computed_probs = true;
   }
+  // A chance move whose sum was accepted as 1 (within 1e-9) but is off by more than rounding
+  // is divided by its sum, in doubles and exactly; the numbers as written are then kept
+  // beside them (written_probs_) for the game's text.
+  auto off_sum = [&](const InfosetDraft& d) {
+    double sum = 0;
+    for (std::uint32_t a = 0; a < d.num_actions; ++a) sum += probs_[d.first_prob + a].ToDouble();
+    return std::abs(sum - 1.0) > 1e-12;
+  };
+  bool scaled_probs = false;
+  for (const InfosetDraft& d : infosets_)
+    if (d.player == kChancePlayer && off_sum(d)) scaled_probs = true;
+  if (scaled_probs) exact_probs = true;
   g.numbers_stated_exactly_ = !computed_payoffs_ && !computed_probs;
   g.infosets_.reserve(set_order.size());
   g.action_labels_.reserve(action_labels_.size());
@@ -678,13 +690,22 @@ GamePtr GameBuilder::Build() {
         g.probs_.push_back(p.ToDouble());
         sum += p.ToDouble();
         if (exact_probs) g.exact_probs_.push_back(p.ToRational());
+        if (scaled_probs) g.written_probs_.push_back(p.ToRational());
       }
       // A sum accepted as 1 (decimals within 1e-9: 0.3333333333 three times) but off by more
       // than rounding: the probabilities the solvers read are divided by it, so that the move
-      // is a distribution (used as given, every expected value was off by as much). The
-      // numbers as written stay for the game's text (exact_probs_, chance_prob_text).
-      if (std::abs(sum - 1.0) > 1e-12)
+      // is a distribution (used as given, every expected value was off by as much), and so are
+      // the exact ones (--exact, the strategic form written as .nfg), by their exact sum: a
+      // safe 1999999999.5 against a gamble of 2e9 either way at 0.4999999995 and 0.5 was
+      // played safe exactly, and the gamble was worth 1999999999 in the .nfg. The numbers as
+      // written stay for the game's text (written_probs_, chance_prob_text).
+      if (std::abs(sum - 1.0) > 1e-12) {
         for (std::uint32_t a = 0; a < d.num_actions; ++a) g.probs_[rec.extra + a] /= sum;
+        Rational exact_sum = 0;
+        for (std::uint32_t a = 0; a < d.num_actions; ++a) exact_sum += g.exact_probs_[rec.extra + a];
+        if (exact_sum != 0)
+          for (std::uint32_t a = 0; a < d.num_actions; ++a) g.exact_probs_[rec.extra + a] /= exact_sum;
+      }
     } else {
       rec.extra = static_cast<std::uint32_t>(g.player_infosets_[d.player].size());
       g.player_infosets_[d.player].push_back(h_new);

@@ -485,6 +485,62 @@ t "" 6 "" { 1/100 1/100 }
     CHECK(s.exact);
   }
 
+  TEST_CASE("chance probabilities divided by their sum are so divided in exact arithmetic too") {
+    // 0.4999999995 + 0.5 is accepted as 1 (within 1e-9) and divided out: Risky pays 2e9 for
+    // sure, more than Safe's 1999999999.5. Exactly, the numbers as written made Risky worth
+    // 1999999999 (2e9 x 0.9999999995): --exact played Safe, "verified" with a gain of 0.5.
+    auto g = Efg(R"(EFG 2 R "sum 0.9999999995" { "A" "B" }
+""
+p "" 1 1 "A" { "Safe" "Risky" } 0
+t "" 1 "safe" { 1999999999.5 0 }
+c "" 1 "coin" { "heads" 0.4999999995 "tails" 0.5 } 0
+t "" 2 "win" { 2000000000 0 }
+t "" 3 "win too" { 2000000000 0 }
+)");
+    for (bool exact : {false, true}) {
+      CAPTURE(exact);
+      SubgamePerfectOptions options;
+      options.exact = exact;
+      Solution s = SolveSubgamePerfect(*g, options);
+      const Equilibrium& eq = s.equilibria.at(0);
+      CHECK(Prob(*g, eq, "A", "Risky") == 1);
+      CHECK(eq.payoffs.at(0) == 2e9);
+      CHECK(eq.max_gain == 0);
+      if (exact) CHECK(eq.exact_payoffs.at(0) == Rational(2000000000));
+    }
+  }
+
+  TEST_CASE("a gain within the tolerance but beyond rounding: a small game is solved exactly") {
+    // Row's U pays -1e-9 against L and 0 against R, D pays 0 and 1: D strictly dominates U, so
+    // the only equilibrium is (D, L), payoffs (0, 1) (by hand: Col's L pays 1 against D, R
+    // 0). Lemke in doubles answered Row U 1/2, D 1/2 with Col L, the mixed equilibrium of
+    // the game with -1e-9 replaced by +1e-9 clipped at a probability of 1: a gain of 5e-10,
+    // within the 1e-9 accepted, and "verified". Its values were those of another game
+    // (Col's payoff 1/2, not 1); a sweep put the switch to mixing 2e-3 from where it is.
+    auto g = Efg(R"(EFG 2 R "dominated by 1e-9" { "Row" "Col" }
+""
+p "" 1 1 "r" { "U" "D" } 0
+p "" 2 1 "c" { "L" "R" } 0
+t "" 1 "" { -0.000000001 0 }
+t "" 2 "" { 0 1 }
+p "" 2 1 "c" { "L" "R" } 0
+t "" 3 "" { 0 1 }
+t "" 4 "" { 1 0 }
+)");
+    for (const char* method : {"auto", "lemke"}) {
+      CAPTURE(method);
+      SubgamePerfectOptions options;
+      options.method = method;
+      Solution s = SolveSubgamePerfect(*g, options);
+      const Equilibrium& eq = s.equilibria.at(0);
+      CHECK(Prob(*g, eq, "r", "D") == 1);
+      CHECK(Prob(*g, eq, "c", "L") == 1);
+      CHECK(eq.payoffs == std::vector<double>{0, 1});
+      CHECK(eq.max_gain == 0);
+      CHECK(s.exact);
+    }
+  }
+
   TEST_CASE("a set whose actions pay 1e15 alike does not excuse a gain of 20 at another") {
     // P1 moves in both chance branches: at A1 (big) both actions pay 1e15; at A2 (small) d
     // pays 40 and u 0 whatever P2 does. (u, u; r) gives P1 a gain of 40 x 1/2 = 20 at A2,

@@ -148,13 +148,17 @@ t "" 0
     // The solvers read a distribution: each divided by the sum 0.9999999999, 1/3 to rounding
     // (used as given, the payoffs' expected values were 1e-10 short). The file's numbers stay.
     for (std::uint32_t a = 0; a < 3; ++a) CHECK(std::abs(g->chance_prob(g->infoset(0), a) - 1.0 / 3) <= 1e-16);
-    CHECK(g->exact_chance_prob(g->infoset(0), 0) == Rational(3333333333, 10000000000));
+    // So do the exact solvers (--exact, the strategic form): divided by the exact sum,
+    // 3333333333/9999999999 = 1/3 (they read the numbers as written, 1e-10 short).
+    CHECK(g->exact_chance_prob(g->infoset(0), 0) == Rational(1, 3));
+    CHECK(g->written_chance_prob(g->infoset(0), 0) == Rational(3333333333, 10000000000));
     const std::string written = WriteEfgString(*g);
     CHECK(written.find("\"x\" 0.3333333333") != std::string::npos);
     auto again = ReadEfg(written, "again.efg");
-    CHECK(again->exact_chance_prob(again->infoset(0), 2) == Rational(3333333333, 10000000000));
+    CHECK(again->written_chance_prob(again->infoset(0), 2) == Rational(3333333333, 10000000000));
+    CHECK(again->exact_chance_prob(again->infoset(0), 2) == Rational(1, 3));
     auto from_json = ReadGameJson(WriteGameJson(*g), "again.json");
-    CHECK(from_json->exact_chance_prob(from_json->infoset(0), 1) == Rational(3333333333, 10000000000));
+    CHECK(from_json->written_chance_prob(from_json->infoset(0), 1) == Rational(3333333333, 10000000000));
     // Fractions that sum to 1 stay fractions.
     auto exact = ReadEfg("EFG 2 R \"t\" { \"A\" }\nc \"\" 1 \"\" { \"x\" 1/4 \"y\" 3/4 } 0\nt \"\" 0\nt \"\" 0\n",
                          "quarters.efg");
@@ -312,6 +316,13 @@ t "" 0
           "g.json: infosets[0].actions: expected a list of action labels such as [\"L\", \"R\"], found \"LR\"");
     CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": ["x", {"y": 2}]}])" + tail) ==
           "g.json: infosets[0].actions[1]: expected an action label (a string in quotes), found {\"y\":2}");
+    // Another format, or a later version, is not read as version 1 (they were, without a word).
+    CHECK(error(R"({"format": "foo", "players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}])" + tail) ==
+          "g.json: format: this reads Parley's game JSON, \"format\": \"parley.game\"; found \"foo\"");
+    CHECK(error(R"({"version": 99, "players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}])" + tail) ==
+          "g.json: version: this Parley reads version 1 of its game JSON; found 99 (written by a later Parley?)");
+    CHECK(error(R"({"format": "parley.game", "version": 1, "players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}])" +
+                tail) == "no error");
     CHECK(error(R"({"players": ["A"], "title": 5, "infosets": [{"player": 1, "actions": ["x"]}])" + tail) ==
           "g.json: title: expected a string (in quotes), found 5");
     CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}], "outcomes": [{"label": [], "payoffs": [1]}], "nodes": [{"infoset": 0}, {"outcome": 0}]})") ==
