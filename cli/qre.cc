@@ -79,11 +79,13 @@ struct QreCommand {
   std::string format = "text";
   std::string output;
   double max_lambda = 1000;
+  CLI::Option* lambda_option = nullptr;
+  CLI::Option* max_lambda_option = nullptr;
   double max_seconds = 60;
 
   std::function<int()> Setup(CLI::App& app) {
     AddGameInput(app, input);
-    app.add_option("--lambda", lambda, "One lambda (L) or a grid LO:HI:N; payoffs in the game's units")
+    lambda_option = app.add_option("--lambda", lambda, "One lambda (L) or a grid LO:HI:N; payoffs in the game's units")
         ->capture_default_str()
         ->check(CLI::Validator(  // a malformed value is a usage error (exit code 2), as elsewhere
             [](std::string& text) -> std::string {
@@ -99,7 +101,7 @@ struct QreCommand {
             },
             "L|LO:HI:N"));
     app.add_option("--fit", fit, "Fit lambda to observed action counts (CSV: player,set,action,count)");
-    app.add_option("--max-lambda", max_lambda, "With --fit: largest lambda searched")
+    max_lambda_option = app.add_option("--max-lambda", max_lambda, "With --fit: largest lambda searched")
         ->capture_default_str()
         ->check(CLI::Range(1e-6, 1e6));
     AddFormat(app, format, {"text", "json", "csv"});
@@ -114,6 +116,12 @@ struct QreCommand {
   }
 
   int Run() {
+    // An option the run does not read is refused, not ignored (`--fit c.csv --lambda 2` fitted
+    // lambda without a word about the 2).
+    if (!fit.empty() && lambda_option->count() > 0)
+      throw ValidationError("--lambda with --fit: the fit finds lambda (its profile is printed); give one or the other");
+    if (fit.empty() && max_lambda_option->count() > 0)
+      throw ValidationError("--max-lambda bounds the search of --fit; without --fit, give the lambdas with --lambda");
     auto game = load::LoadInput(input.path, ToLoadOptions(input)).game;
     const Game& g = *game;
     equilibrium::RequirePerfectRecall(g, "the agent quantal response equilibrium");

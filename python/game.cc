@@ -166,7 +166,14 @@ py::tuple QreFitJson(const Loaded& in, const std::string& counts, const std::str
 // ("1/3", "0.1": exact).
 Number ToNumber(const py::handle& x) {
   if (py::isinstance<py::bool_>(x)) throw Error("expected a number, not a bool");
-  if (py::isinstance<py::int_>(x)) return Number(x.cast<long>());
+  if (py::isinstance<py::int_>(x)) {  // through its text: 2**70 is read exactly, not cast
+    const std::string text = py::str(x).cast<std::string>();
+    Number n;
+    if (!Number::Parse(text, &n)) throw Error("the integer " + TruncateForMessage(text) + " is not a number Parley reads");
+    if (std::string problem = DoubleRangeProblem(n); !problem.empty())
+      throw Error("the integer " + TruncateForMessage(text) + " " + problem);
+    return n;
+  }
   if (py::isinstance<py::float_>(x)) return Number(x.cast<double>());
   if (py::isinstance<py::str>(x)) {
     std::string text = x.cast<std::string>();

@@ -26,6 +26,7 @@ See docs/python.md for a tour and the reference.
 
 import json as _json
 import math as _math
+import fractions as _fractions
 import numbers as _numbers
 import operator as _operator
 import os as _os
@@ -111,11 +112,12 @@ def _number_text(x):
 _MAX_COUNT = 2**63 - 1
 
 
-def _max_nodes(max_nodes):
+def _max_nodes(max_nodes, name="max_nodes"):
     if max_nodes is None:
         return 0
+    max_nodes = _plain(max_nodes)
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or not 1 <= max_nodes <= _MAX_COUNT:
-        raise ValueError("max_nodes: expected a positive whole number (at most 2**63 - 1)")
+        raise ValueError(f"{name}: expected a positive whole number (at most 2**63 - 1)")
     return max_nodes
 
 
@@ -454,7 +456,7 @@ class Game:
 
         ``max_profiles`` bounds the table (LimitError past it, before the work).
         """
-        return _write(self._loaded.to_nfg(_max_nodes(max_profiles)), path, ".nfg")
+        return _write(self._loaded.to_nfg(_max_nodes(max_profiles, "max_profiles")), path, ".nfg")
 
     def draw(self, path=None, solution=True, max_nodes=400):
         """The tree as ``parley draw`` draws it, with the first equilibrium highlighted
@@ -738,6 +740,11 @@ def _axis_text(name, spec, with_n):
 
 def _lambda_value(x):
     x = _plain(x)
+    if isinstance(x, str):  # "1/2", "0.25" (as --lambda takes them), or a Fraction's text
+        try:
+            x = float(_fractions.Fraction(x.strip()))
+        except (ValueError, ZeroDivisionError, OverflowError):
+            pass
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not _math.isfinite(x) or x < 0:
         raise ValueError(f"lambda: {x!r} is not a number >= 0")
     return float(x)
@@ -1015,11 +1022,11 @@ class GameBuilder:
 
     def chance(self, actions, probabilities, label=""):
         """A chance information set: actions and their probabilities; returns its id."""
-        return self._b.add_chance([str(a) for a in actions], list(probabilities), str(label))
+        return self._b.add_chance([str(a) for a in actions], [_plain(p) for p in probabilities], str(label))
 
     def outcome(self, payoffs, label=""):
         """An outcome (one payoff per player), to share among nodes; returns its id."""
-        return self._b.add_outcome(list(payoffs), str(label))
+        return self._b.add_outcome([_plain(x) for x in payoffs], str(label))
 
     def node(self, infoset, parent=None, outcome=None, label=""):
         """A decision or chance node of ``infoset`` under ``parent`` (None: the root);

@@ -178,9 +178,7 @@ SweepResult RunSweep(const Model& model, const std::vector<Axis>& axes, const Ru
   result.total = 1;
   for (const auto& a : axes) result.total *= a.n;
   // This shard's points are index, index + count, ...; every one is kept in memory.
-  const std::size_t owned = result.total > options.shard.index
-                                ? (result.total - options.shard.index + options.shard.count - 1) / options.shard.count
-                                : 0;
+  const std::size_t owned = options.shard.OwnedOf(result.total);
   if (owned > kMaxRowsInMemory)
     throw LimitError("the grid has " + std::to_string(result.total) + " points, " +
                      std::to_string(owned) + " of them in this run; one run keeps at most " +
@@ -444,9 +442,7 @@ MonteCarloResult RunMonteCarlo(const Model& model, std::size_t samples, std::uin
   result.shard = options.shard;
   result.value_names = model.value_names;
   std::vector<std::uint64_t> mine;
-  const std::size_t owned = samples > options.shard.index
-                                ? (samples - options.shard.index + options.shard.count - 1) / options.shard.count
-                                : 0;
+  const std::size_t owned = options.shard.OwnedOf(samples);
   if (owned > kMaxRowsInMemory)
     throw LimitError(std::to_string(owned) + " samples in one run; one run keeps at most " +
                      std::to_string(kMaxRowsInMemory) + " (split it with --shard K/N)");
@@ -627,7 +623,6 @@ void Summarise(MonteCarloResult& r) {
   std::vector<double> column;
   column.reserve(r.samples.size());
   for (std::size_t v = 0; v < r.value_names.size(); ++v) {
-    if (r.samples.empty()) break;
     // Statistics over the samples where the value exists (an issue is NaN without a deal).
     column.clear();
     for (std::size_t k = 0; k < r.samples.size(); ++k) {
@@ -650,25 +645,45 @@ void Summarise(MonteCarloResult& r) {
     // deviation of 3.5e-15), and a large common offset does not cost the spread its digits.
     const double m = static_cast<double>(column.size());
     const double centre = sorted[sorted.size() / 2];
-    double sum = 0, compensation = 0;
-    for (double x : column) {
-      const double d = x - centre;
-      const double t = sum + d;
-      compensation += std::abs(sum) >= std::abs(d) ? (sum - t) + d : (d - t) + sum;
-      sum = t;
-    }
-    q.mean = centre + (sum + compensation) / m;
+    // The deviations are scaled by a power of two (exact) only where their sum would overflow:
+    // values near 1e308 (a range the distributions allow) had a mean of n/a.
+    auto mean_deviation = [&](double scale) {
+      double sum = 0, compensation = 0;
+      for (double x : column) {
+        const double d = x * scale - centre * scale;  // x - centre when scale is 1
+        const double t = sum + d;
+        compensation += std::abs(sum) >= std::abs(d) ? (sum - t) + d : (d - t) + sum;
+        sum = t;
+      }
+      return (sum + compensation) / m / scale;
+    };
+    double deviation = mean_deviation(1);
+    if (!std::isfinite(deviation)) deviation = mean_deviation(0x1p-64);
+    q.mean = centre + deviation;
+    // The squares relative to the largest deviation, so that they neither overflow (values
+    // near 1e200 had a spread of inf) nor underflow (near 1e-200, a spread of 0).
+    double largest = 0;
+    for (double x : column) largest = std::max(largest, std::abs(x - q.mean));
+    // (Plain squares where they can do neither, as before.)
+    const bool plain = !(largest > 0x1p500 || (largest > 0 && largest < 0x1p-500));
+    const double unit = plain ? 1.0 : largest;
     double ss = 0;
-    for (double x : column) ss += (x - q.mean) * (x - q.mean);
+    for (double x : column) {
+      const double d = (x - q.mean) / unit;
+      ss += d * d;
+    }
     // The sample standard deviation (n - 1) of one sample is 0/0: it does not exist, like a
     // value without samples (n/a in text, null in JSON), rather than a spread of 0.
-    q.sd = column.size() > 1 ? std::sqrt(ss / (m - 1)) : std::numeric_limits<double>::quiet_NaN();
-    // Linear interpolation between order statistics (type 7 of Hyndman and Fan 1996).
+    q.sd = column.size() > 1 ? unit * std::sqrt(ss / (m - 1)) : std::numeric_limits<double>::quiet_NaN();
+    // Linear interpolation between order statistics (type 7 of Hyndman and Fan 1996); as a
+    // weighted mean of the two where their difference overflows.
     auto quantile = [&](double p) {
       double h = (sorted.size() - 1) * p;
       std::size_t lo = static_cast<std::size_t>(std::floor(h));
       std::size_t hi = std::min(sorted.size() - 1, lo + 1);
-      return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+      const double f = h - static_cast<double>(lo);
+      const double width = sorted[hi] - sorted[lo];
+      return std::isfinite(width) ? sorted[lo] + f * width : sorted[lo] * (1 - f) + sorted[hi] * f;
     };
     q.min = sorted.front();
     q.max = sorted.back();

@@ -76,6 +76,8 @@ struct Shard {
   std::size_t index = 0;  // 0-based (the command line's K/N is 1-based)
   std::size_t count = 1;
   bool Owns(std::size_t i) const { return i % count == index; }
+  // How many of the indices 0 .. total - 1 this shard owns.
+  std::size_t OwnedOf(std::size_t total) const { return total / count + (index < total % count ? 1 : 0); }
 };
 // Parses "K/N" (1 <= K <= N); throws parley::Error.
 Shard ParseShard(const std::string& text);

@@ -15,9 +15,7 @@ using nlohmann::json;
 namespace {
 
 // Rows a shard of `total` owns.
-std::size_t Owned(std::size_t total, const Shard& shard) {
-  return total > shard.index ? (total - shard.index + shard.count - 1) / shard.count : 0;
-}
+std::size_t Owned(std::size_t total, const Shard& shard) { return shard.OwnedOf(total); }
 
 // Reads back a result file field by field. Every error names the field by its JSON pointer
 // ("/points/3/values/1") and says what was expected, so that a damaged or crafted shard is

@@ -470,6 +470,48 @@ TEST_SUITE("analysis") {
     CHECK(std::isnan(r.value_stats[2].mean));
   }
 
+  TEST_CASE("value statistics: no samples, and values near the ends of a double's range") {
+    // A shard that drew no sample has no statistics (they were 0).
+    MonteCarloResult none;
+    none.value_names = {"v"};
+    Summarise(none);
+    REQUIRE(none.value_stats.size() == 1);
+    CHECK(none.value_stats[0].count == 0);
+    CHECK(std::isnan(none.value_stats[0].mean));
+    CHECK(std::isnan(none.value_stats[0].sd));
+    CHECK(std::isnan(none.value_stats[0].median));
+    // 1, 2, 3 times a scale: the mean is 2 scales and the sample standard deviation 1 scale
+    // (deviations -1, 0, 1; (1 + 0 + 1) / (3 - 1) = 1). The squares of 1e200 overflowed (sd
+    // inf), those of 1e-200 underflowed (sd 0), and the sum of deviations near 1e308 overflowed
+    // (mean n/a).
+    for (double scale : {1e200, 1e-200, 5e307}) {
+      CAPTURE(scale);
+      MonteCarloResult r;
+      r.value_names = {"v"};
+      r.outcomes = {"o"};
+      r.outcome_keys = {"o"};
+      r.samples.push_back({0, 0, {1 * scale}, {}});
+      r.samples.push_back({1, 0, {3 * scale}, {}});
+      r.samples.push_back({2, 0, {2 * scale}, {}});
+      r.requested = 3;
+      Summarise(r);
+      CHECK(r.value_stats[0].mean == doctest::Approx(2 * scale).epsilon(1e-15));
+      CHECK(r.value_stats[0].sd == doctest::Approx(scale).epsilon(1e-15));
+      CHECK(r.value_stats[0].q25 == doctest::Approx(1.5 * scale).epsilon(1e-15));
+    }
+    // Quantiles between values whose difference overflows: halfway between -1.5e308 and
+    // 1.5e308 is 0.
+    MonteCarloResult wide;
+    wide.value_names = {"v"};
+    wide.outcomes = {"o"};
+    wide.outcome_keys = {"o"};
+    wide.samples.push_back({0, 0, {-1.5e308}, {}});
+    wide.samples.push_back({1, 0, {1.5e308}, {}});
+    wide.requested = 2;
+    Summarise(wide);
+    CHECK(wide.value_stats[0].median == 0);
+  }
+
   TEST_CASE("value statistics: one sample has no standard deviation (n/a in text, null in JSON)") {
     // The sample standard deviation divides by n - 1: with one sample it is 0/0, not 0.
     MonteCarloResult r;

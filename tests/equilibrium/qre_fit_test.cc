@@ -187,6 +187,18 @@ TEST_SUITE("logit") {
     CHECK(f["at_zero"] == true);
   }
 
+  TEST_CASE("qre: --lambda with --fit, and --max-lambda without it, are refused, not ignored") {
+    const std::string counts = Counts("qre_fit_3to1_refused.csv", "1,1,A,3\n1,1,B,1\n");
+    const std::string game = Decision(1);
+    auto both = testing::RunParley("qre " + game + " --fit " + counts + " --lambda 2");
+    CHECK(both.exit_code == 1);
+    CHECK(both.err.find("--lambda with --fit") != std::string::npos);
+    auto bound = testing::RunParley("qre " + game + " --lambda 2 --max-lambda 5");
+    CHECK(bound.exit_code == 1);
+    CHECK(bound.err.find("--max-lambda bounds the search of --fit") != std::string::npos);
+    CHECK(testing::RunParley("qre " + game + " --fit " + counts + " --max-lambda 5").exit_code == 0);
+  }
+
   TEST_CASE("qre fit: a maximum near the top of the range, and one beyond it") {
     // Counts (3, 1): lambda = ln 3 = 1.0986123, standard error 1 / sqrt(4 * 3/4 * 1/4) =
     // 1.1547005 (the case above with 4 choices). With --max-lambda 1.2 the maximum lies in the

@@ -184,6 +184,24 @@ def test_numbers_of_other_types_are_numbers_and_fractions_of_counts_are_refused(
     with pytest.raises(ValueError, match="all"):
         game.solve(all="no")
     assert len(game.solve(all=np.bool_(True)).equilibria) >= 1
+    # In the builder and for lambda too (they were refused), and a Python int beyond 64 bits
+    # is read exactly (it was pybind11's RuntimeError "Unable to cast").
+    b = parley.GameBuilder(["A", "B"])
+    h = b.infoset("A", ["x", "y"])
+    c = b.chance(["u", "v"], [fractions.Fraction(1, 4), np.float64(0.75)])
+    root = b.node(h)
+    b.terminal(root, payoffs=[np.int64(2), fractions.Fraction(1, 2)])
+    n = b.node(c, parent=root)
+    b.terminal(n, payoffs=[2**70, np.int32(0)])
+    b.terminal(n, payoffs=[np.float32(0.5), 1])
+    built = b.build()
+    assert built.to_json().count("1180591620717411303424") == 1  # 2**70, exactly
+    assert built.solve().equilibria[0].payoffs[0] == pytest.approx(2**70 / 4)
+    # qre at a Fraction or a fraction's text is the profile at that lambda.
+    half = [built.qre(x).json["points"] for x in (fractions.Fraction(1, 2), "1/2", 0.5)]
+    assert half[0] == half[1] == half[2]
+    with pytest.raises(ValueError, match="max_profiles"):
+        game.to_nfg(max_profiles=0)
 
 
 def test_a_built_game_with_a_long_or_odd_title_writes_its_report(tmp_path):
