@@ -78,7 +78,7 @@ struct QreCommand {
   std::string fit;
   std::string format = "text";
   std::string output;
-  double max_lambda = 1000;
+  double max_lambda = 0;  // 0: 1000 over the payoffs' range (FitQre)
   CLI::Option* lambda_option = nullptr;
   CLI::Option* max_lambda_option = nullptr;
   double max_seconds = 60;
@@ -101,9 +101,10 @@ struct QreCommand {
             },
             "L|LO:HI:N"));
     app.add_option("--fit", fit, "Fit lambda to observed action counts (CSV: player,set,action,count)");
-    max_lambda_option = app.add_option("--max-lambda", max_lambda, "With --fit: largest lambda searched")
-        ->capture_default_str()
-        ->check(CLI::Range(1e-6, 1e6));
+    max_lambda_option = app.add_option("--max-lambda", max_lambda,
+                                       "With --fit: largest lambda searched (default: 1000 over the range of the "
+                                       "payoffs of the players who choose)")
+        ->check(kPositive);
     AddFormat(app, format, {"text", "json", "csv"});
     app.add_option("--max-seconds", max_seconds,
                    "The tracer's budget, in seconds of processor time: past it, the points reached "
@@ -225,14 +226,17 @@ struct QreCommand {
           << ": these counts cannot tell lambda there (as when every observed choice is between actions that "
              "pay their chooser alike); the profile below is at lambda 0, uniform play.\n";
     else if (f.at_zero)
-      out << "The best lambda is 0, the lower end of the range: no positive precision fits the data "
-             "better than uniform play (no standard error at an end of the range).\n";
+      out << "The best lambda is 0, the lower end of the range: no precision up to " << Display(f.search_limit)
+          << " (the range searched) fits the data better than uniform play (no standard error at an end of "
+             "the range).\n";
     if (f.at_search_limit) {
       out << "The best lambda is at the search limit (";
-      if (f.search_limit < max_lambda)
+      if (f.search_limit < f.requested_limit)
         out << "the largest lambda the tracer follows, " << Display(equilibrium::LogitOptions{}.max_lambda)
-            << " divided by the range of the payoffs of the players who choose; --max-lambda " << Display(max_lambda)
-            << " is beyond it";
+            << " divided by the range of the payoffs of the players who choose; --max-lambda "
+            << Display(f.requested_limit) << (max_lambda == 0 ? ", its default," : "") << " is beyond it";
+      else if (max_lambda == 0)
+        out << "--max-lambda, by default 1000 divided by the range of the payoffs of the players who choose";
       else
         out << "--max-lambda";
       out << "): the likelihood still rises there, so the data are as close to equilibrium play as the "

@@ -417,10 +417,11 @@ class Game:
             warnings.warn(result.incomplete, stacklevel=2)
         return result
 
-    def qre_fit(self, counts, max_lambda=1000.0):
+    def qre_fit(self, counts, max_lambda=None):
         """The lambda that best explains observed choices (``parley qre --fit``): maximum
-        likelihood over [0, ``max_lambda``], with the standard error from the observed
-        information.
+        likelihood over [0, ``max_lambda``] (by default 1000 over the range of the payoffs of
+        the players who choose, ``--max-lambda``'s default), with the standard error from the
+        observed information.
 
         ``counts``: a CSV file (header ``player,set,action,count``; player and set numbered
         from 1 as in ``solve``'s output, action a label), or rows of (player, set, action,
@@ -432,8 +433,13 @@ class Game:
         :class:`InputError` at its line; in rows, one naming ``counts`` and the row (the
         header is line 1).
         """
-        if isinstance(max_lambda, bool) or not isinstance(max_lambda, (int, float)):
-            raise ValueError("max_lambda: expected a number from 1e-6 to 1e6")
+        if max_lambda is None:
+            max_lambda = 0.0  # the default, relative to the payoffs
+        else:
+            max_lambda = _plain(max_lambda)
+            if (isinstance(max_lambda, bool) or not isinstance(max_lambda, (int, float))
+                    or not _math.isfinite(max_lambda) or max_lambda <= 0):
+                raise ValueError(f"max_lambda: expected a number greater than 0, not {max_lambda!r}")
         if isinstance(counts, (str, bytes, _os.PathLike)):
             name = _os.fspath(counts)
             with open(name, "rb") as f:

@@ -176,8 +176,8 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
 
 QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
   RequirePerfectRecall(game, "the agent quantal response equilibrium");
-  if (!(max_lambda >= 1e-6 && max_lambda <= 1e6))
-    throw Error("max_lambda: expected a number from 1e-6 to 1e6, not " + Display(max_lambda));
+  if (!(max_lambda >= 0 && max_lambda < std::numeric_limits<double>::infinity()))
+    throw Error("max_lambda: expected a number greater than 0, not " + Display(max_lambda));
   ActionIndex index(game);
   if (counts.count.size() != index.size() || !(counts.total > 0))
     throw Error("no counts: nothing to fit");
@@ -188,6 +188,10 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
   // default --max-lambda 1000 passed it, and the fit failed): the search ends there if that
   // is lower, and says so (QreFit::search_limit).
   const double scale = LogitPayoffScale(*subgame);
+  // The default range, 1000 in the payoffs' units, like the grid (it was 1000 whatever the
+  // payoffs: a centipede game paid in thousandths, whose fitted lambda is 2189, was fitted
+  // at 0, "no positive precision fits the data better than uniform play").
+  if (max_lambda == 0) max_lambda = 1000 / scale;
   const double upper = std::min(max_lambda, LogitOptions{}.max_lambda / scale);
   const double first = std::min(1e-3 / scale, upper / 2);
   // From the trace's log-probabilities: an observed action whose probability underflows a
@@ -315,6 +319,7 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
   fit.lambda = best;
   fit.observations = counts.total;
   fit.search_limit = upper;
+  fit.requested_limit = max_lambda;
   fit.at_zero = best == 0;
   fit.at_search_limit = best == upper;
   check(TraceLogitQre(game, *subgame, index, ChanceBehavior(game, index), {best},

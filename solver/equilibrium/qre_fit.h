@@ -43,7 +43,9 @@ struct QreCounts {
 // text came from, for the messages (Error at name:line:1).
 QreCounts ParseQreCounts(std::string_view text, const std::string& name, const model::Game& game);
 
-// The maximum-likelihood lambda for `counts` in [0, max_lambda] (or in [0, L] for the L the
+// The maximum-likelihood lambda for `counts` in [0, max_lambda] (max_lambda 0: 1000 over the
+// range of the payoffs of the players who choose, so that rescaling the payoffs by k rescales
+// the range, and every answer, by 1/k) (or in [0, L] for the L the
 // tracer stops at, LogitOptions::max_lambda over the payoffs' range, when L is lower): the
 // log-likelihood and its slope on a grid on a log scale (ratio 1.25, from 1e-3 over the
 // payoffs' range, and at both ends of the range), every interval subdivided where the ends'
@@ -52,7 +54,7 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const m
 // inside the range where the slope vanishes and the observed information is positive;
 // `at_zero` when the best lambda is 0, `at_search_limit` when it is `search_limit`, the
 // upper end. Throws LimitError when the trace stops before the upper end, Error for
-// max_lambda outside [1e-6, 1e6] or no counts.
+// max_lambda negative or not finite, or no counts.
 struct QreFit {
   double lambda = 0;
   double standard_error = std::numeric_limits<double>::quiet_NaN();
@@ -62,9 +64,10 @@ struct QreFit {
   bool flat = false;  // the same likelihood at every lambda searched: the counts cannot tell
   bool at_search_limit = false;
   double search_limit = 0;  // max_lambda, or the tracer's limit when that is lower
+  double requested_limit = 0;  // max_lambda, or its default when 0 was given
   std::vector<double> behavior;      // the QRE at `lambda`, over ActionIndex
   std::vector<double> log_behavior;  // its logarithms (TraceLogitQre)
 };
-QreFit FitQre(const model::Game& game, const QreCounts& counts, double max_lambda = 1000);
+QreFit FitQre(const model::Game& game, const QreCounts& counts, double max_lambda = 0);
 
 }  // namespace parley::equilibrium

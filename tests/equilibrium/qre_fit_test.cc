@@ -102,8 +102,7 @@ TEST_SUITE("logit") {
     // -224.93406. Its second derivative is -400 delta^2 s (1 - s) = -75 delta^2, so the
     // standard error is 1 / (delta sqrt 75) = 0.11547005 / delta. Rescaling the payoffs by k
     // must divide both by k: with payoffs of 1e5 a step of 1e-4 in lambda (ten times lambda
-    // itself) left the standard error out; with payoffs of 1e7 the tracer's own limit (1e8
-    // over the payoffs' range, 10) lies below --max-lambda 1000, and the search ends there.
+    // itself) left the standard error out.
     const std::string counts = Counts("qre_fit_3to1.csv", "1,1,A,300\n1,1,B,100\n");
     for (double delta : {1.0, 1e5, 1e7}) {
       CAPTURE(delta);
@@ -116,7 +115,9 @@ TEST_SUITE("logit") {
       CHECK(f["log_likelihood"].get<double>() == doctest::Approx(-224.93406).epsilon(1e-7));
       CHECK(f["at_zero"] == false);
       CHECK(f["at_search_limit"] == false);
-      CHECK(f["search_limit"].get<double>() == doctest::Approx(delta > 1e5 ? 1e8 / delta : 1000));
+      // The default range is 1000 over the payoffs' range, delta (it was 1000 whatever they
+      // were: with payoffs in thousandths the best lambda lay beyond it).
+      CHECK(f["search_limit"].get<double>() == doctest::Approx(1000 / delta));
     }
     // The fitted profile comes with the fit, in JSON and CSV as in text: at lambda = ln 3 / delta
     // A is played with probability 1 / (1 + e^(-ln 3)) = 3/4 (to the fit's accuracy, as lambda above).
@@ -137,11 +138,11 @@ TEST_SUITE("logit") {
     // Only A observed: the likelihood rises with lambda to the end of the range, which with
     // payoffs of 1e7 is the tracer's limit, 10, not --max-lambda; the output says which.
     const std::string all_a = Counts("qre_fit_all_a.csv", "1,1,A,10\n");
-    auto f = FitJson(Decision(1e7) + " --fit " + all_a);
+    auto f = FitJson(Decision(1e7) + " --fit " + all_a + " --max-lambda 1000");
     CHECK(f["lambda"].get<double>() == doctest::Approx(10).epsilon(1e-12));
     CHECK(f["at_search_limit"] == true);
     CHECK(f["standard_error"].is_null());
-    auto text = testing::RunParley("qre " + Decision(1e7) + " --fit " + all_a);
+    auto text = testing::RunParley("qre " + Decision(1e7) + " --fit " + all_a + " --max-lambda 1000");
     CHECK(text.out.find("The best lambda is at the search limit (the largest lambda the tracer follows, 1e+08 "
                         "divided by the range of the payoffs of the players who choose; --max-lambda 1000 is beyond it)") !=
           std::string::npos);
@@ -371,12 +372,30 @@ TEST_SUITE("logit") {
       CHECK(f["standard_error"].get<double>() * k == doctest::Approx(se).epsilon(1e-4));
       CHECK(f["log_likelihood"].get<double>() == doctest::Approx(-5979.2775).epsilon(1e-8));
     }
-    // At the default --max-lambda 1000 with payoffs times 1e6 (range 4e6) the search ends at
-    // the tracer's limit, 1e8 / 4e6 = 25, far above the maximum.
-    auto f = FitJson(Amps(1e6) + " --fit " + counts);
+    // At --max-lambda 1000 with payoffs times 1e6 (range 4e6) the search ends at the tracer's
+    // limit, 1e8 / 4e6 = 25, far above the maximum; by default it ends at 1000 / 4e6.
+    auto f = FitJson(Amps(1e6) + " --fit " + counts + " --max-lambda 1000");
     CHECK(f["lambda"].get<double>() * 1e6 == doctest::Approx(lambda).epsilon(1e-5));
     CHECK(f["standard_error"].get<double>() * 1e6 == doctest::Approx(se).epsilon(1e-4));
     CHECK(f["search_limit"].get<double>() == doctest::Approx(25).epsilon(1e-12));
+    auto by_default = FitJson(Amps(1e6) + " --fit " + counts);
+    CHECK(by_default["lambda"].get<double>() * 1e6 == doctest::Approx(lambda).epsilon(1e-5));
+    CHECK(by_default["search_limit"].get<double>() == doctest::Approx(1000 / 4e6).epsilon(1e-12));
+  }
+
+  TEST_CASE("qre fit: the default range scales with the payoffs, as every answer does") {
+    // The closed-form decision (counts 300 : 100, lambda = ln 3 / delta) with payoffs in
+    // thousandths and in millionths: lambda = 1098.6 and 1.0986e6, beyond the old default
+    // range, 1000 in any units, where the fit found the best lambda at 0 ("no positive
+    // precision fits the data better than uniform play") or at its upper end.
+    const std::string counts = Counts("qre_fit_3to1_units.csv", "1,1,A,300\n1,1,B,100\n");
+    for (double delta : {1e-3, 1e-6}) {
+      CAPTURE(delta);
+      auto f = FitJson(Decision(delta) + " --fit " + counts);
+      CHECK(f["lambda"].get<double>() * delta == doctest::Approx(std::log(3.0)).epsilon(1e-7));
+      CHECK(f["at_zero"] == false);
+      CHECK(f["at_search_limit"] == false);
+    }
   }
 }
 
