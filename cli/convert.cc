@@ -47,10 +47,18 @@ struct ConvertCommand {
       return 0;
     }
     auto game = load::LoadInput(input.path, ToLoadOptions(input)).game;
-    if (ext == ".nfg")
-      Emit(io::WriteNfgString(equilibrium::ReducedStrategicForm(*game, strategic)), output);
-    else
-      Emit(ext == ".efg" ? io::WriteEfgString(*game) : io::WriteGameJson(*game), output);
+    std::string text;
+    try {
+      text = ext == ".nfg"   ? io::WriteNfgString(equilibrium::ReducedStrategicForm(*game, strategic))
+             : ext == ".efg" ? io::WriteEfgString(*game)
+                             : io::WriteGameJson(*game);
+    } catch (const Error& e) {
+      // A number the output format cannot hold (a subnormal payoff) names the input it came
+      // from; it named no file.
+      if (!e.where().file.empty() || e.node()) throw;
+      throw Error(SourceLocation{input.path}, e.message());
+    }
+    Emit(text, output);
     return 0;
   }
 };

@@ -320,6 +320,16 @@ void BindGames(py::module_& m) {
       .def("to_nfg", [](const Loaded& l, std::size_t max_profiles) { return ToNfg(*l.game, max_profiles); },
            py::arg("max_profiles"));
 
+  // An .nfg as an .nfg: the table as read (its comment and outcome list kept), as `parley
+  // convert IN.nfg OUT.nfg` writes it, from the bytes the game was read from.
+  m.def("nfg_copy", [](const py::bytes& data, const std::string& name, std::size_t max_profiles) {
+    const std::string text = data;
+    io::NfgReadOptions read;
+    if (max_profiles > 0) read.max_cells = max_profiles;
+    std::string out;
+    RunInterruptibly([&] { out = io::WriteNfgString(io::ReadNfg(text, name, read)); }, nullptr);
+    return out;
+  }, py::arg("data"), py::arg("name"), py::arg("max_profiles"));
   m.def("load", &Load, py::arg("path"), py::arg("overrides"), py::arg("max_nodes"));
   // The command's writer: atomic (a temporary file renamed over the target), and refusing a
   // file this process read as an input or one that is read-only.

@@ -462,7 +462,13 @@ class Game:
 
         ``max_profiles`` bounds the table (LimitError past it, before the work).
         """
-        return _write(self._loaded.to_nfg(_max_nodes(max_profiles, "max_profiles")), path, ".nfg")
+        limit = _max_nodes(max_profiles, "max_profiles")
+        if self._source is not None and self._source[1] is not None and self._path.lower().endswith(".nfg"):
+            # Read from an .nfg: the table as it is, with its comment and outcome list, as
+            # ``parley convert IN.nfg OUT.nfg`` writes it (they were dropped, and the comment
+            # said the table was the reduced form of an extensive game).
+            return _write(_parley.nfg_copy(self._source[1], self._path, limit), path, ".nfg")
+        return _write(self._loaded.to_nfg(limit), path, ".nfg")
 
     def draw(self, path=None, solution=True, max_nodes=400):
         """The tree as ``parley draw`` draws it, with the first equilibrium highlighted

@@ -599,6 +599,10 @@ void Summarise(MonteCarloResult& r) {
     double half = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom;
     share.ci_low = std::max(0.0, centre - half);
     share.ci_high = std::min(1.0, centre + half);
+    // At p = 0 or 1 the interval's end is p itself (Wilson's formula gives it only to
+    // rounding: 0.9999999999999999, leaving the estimate outside its own interval).
+    if (count == 0) share.ci_low = 0;
+    if (n > 0 && static_cast<double>(count) == n) share.ci_high = 1;
     return share;
   };
   // Classes in order of their first outcome, so that ties keep a stable order.

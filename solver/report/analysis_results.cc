@@ -17,8 +17,17 @@ using nlohmann::json;
 
 namespace {
 
-// Text is for people: ten significant digits; a value that does not exist shows as n/a.
-std::string Num(double x) { return std::isnan(x) ? "n/a" : FormatSignificant(x, 10); }
+// Text is for people: ten significant digits, but never a whole number for a value that is not
+// one (1000000000.5 printed as 1000000000 where `solve` shows the .5): then the digits that
+// reach its first decimal, up to 17; a value that does not exist shows as n/a.
+std::string Num(double x) {
+  if (std::isnan(x)) return "n/a";
+  std::string text = FormatSignificant(x, 10);
+  if (std::isfinite(x) && x != std::round(x))
+    for (int digits = 11; digits <= 17 && text.find_first_of(".e") == std::string::npos; ++digits)
+      text = FormatSignificant(x, digits);
+  return text;
+}
 
 // CSV is for programs: the shortest decimal that reads back as the same double; a value that
 // does not exist is an empty field (which pandas and R read as missing).

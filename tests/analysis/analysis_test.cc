@@ -495,6 +495,13 @@ TEST_SUITE("analysis") {
       r.samples.push_back({2, 0, {2 * scale}, {}});
       r.requested = 3;
       Summarise(r);
+      // Every sample has the one outcome: its interval ends at 1 exactly (Wilson's formula
+      // gave 0.9999999999999999, below the estimate 1). Its lower end, by the formula:
+      // (1 + z^2 / 6) / (1 + z^2 / 3) - (z^2 / 6) / (1 + z^2 / 3) = 1 / (1 + z^2 / 3), z = 1.96.
+      REQUIRE(r.shares.size() == 1);
+      CHECK(r.shares[0].probability == 1);
+      CHECK(r.shares[0].ci_high == 1);
+      CHECK(r.shares[0].ci_low == doctest::Approx(1 / (1 + 1.959963984540054 * 1.959963984540054 / 3)));
       CHECK(r.value_stats[0].mean == doctest::Approx(2 * scale).epsilon(1e-15));
       CHECK(r.value_stats[0].sd == doctest::Approx(scale).epsilon(1e-15));
       CHECK(r.value_stats[0].q25 == doctest::Approx(1.5 * scale).epsilon(1e-15));
@@ -510,6 +517,17 @@ TEST_SUITE("analysis") {
     wide.requested = 2;
     Summarise(wide);
     CHECK(wide.value_stats[0].median == 0);
+    // Text never writes a value that is not whole as a whole number: 1e9 + 0.5 has ten
+    // significant digits before its point (it printed 1000000000, where solve shows the .5).
+    MonteCarloResult big;
+    big.value_names = {"v"};
+    big.outcomes = {"o"};
+    big.outcome_keys = {"o"};
+    big.samples.push_back({0, 0, {1000000000.5}, {}});
+    big.samples.push_back({1, 0, {1000000000.5}, {}});
+    big.requested = 2;
+    Summarise(big);
+    CHECK(report::MonteCarloText(big).find("  v\t2\t1000000000.5\t0\t1000000000.5\t") != std::string::npos);
   }
 
   TEST_CASE("value statistics: one sample has no standard deviation (n/a in text, null in JSON)") {

@@ -312,8 +312,9 @@ t "" 1
     std::filesystem::remove(nfg);
     auto reduced = RunParley("convert '" + chance + "' '" + nfg + "'");
     CHECK(reduced.exit_code == 1);
-    CHECK(reduced.err.find("cannot write the game as .nfg: A's payoff 1e-310 at (l, x x x x) is below about 2.2e-308") !=
-          std::string::npos);
+    // The message names the input the number comes from (it named no file).
+    CHECK(reduced.err.find("subnormal-expectation.yaml: cannot write the game as .nfg: A's payoff 1e-310 at (l, x x x x) "
+                           "is below about 2.2e-308") != std::string::npos);
     CHECK(reduced.err.find("scale the payoffs up") != std::string::npos);
     CHECK(!std::filesystem::exists(nfg));
   }

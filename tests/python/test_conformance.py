@@ -51,6 +51,21 @@ def test_conversions_equal_cli(tmp_path):
         assert text == out.read_text()
 
 
+def test_an_nfg_written_as_nfg_is_the_table_as_read_like_the_cli(tmp_path):
+    # An outcome list and a comment, as Gambit writes them: to_nfg dropped both (and said the
+    # table was the reduced form of an extensive game); convert IN.nfg OUT.nfg keeps them.
+    nfg = tmp_path / "pd.nfg"
+    nfg.write_text('NFG 1 R "Prisoners" { "Row" "Col" } { { "C" "D" } { "C" "D" } }\n'
+                   '"an outcome list"\n\n'
+                   '{ { "both cooperate" 3, 3 } { "sucker" 0, 5 } { "temptation" 5, 0 } '
+                   '{ "both defect" 1, 1 } }\n1 3 2 4\n')
+    out = tmp_path / "copy.nfg"
+    run_cli("convert", nfg, out)
+    text = parley.read_nfg(nfg).to_nfg()
+    assert text == out.read_text()
+    assert "an outcome list" in text and "both defect" in text
+
+
 def test_read_efg_solves_like_cli(tmp_path):
     efg = tmp_path / "trust.efg"
     run_cli("convert", "games/trust_game.yaml", efg)
