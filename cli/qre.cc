@@ -229,6 +229,19 @@ struct QreCommand {
       out << "The best lambda is 0, the lower end of the range: no precision up to " << Display(f.search_limit)
           << " (the range searched) fits the data better than uniform play (no standard error at an end of "
              "the range).\n";
+    if (f.turned_back_at >= 0) {
+      out << "The principal branch turns back in lambda at " << Display(f.turned_back_at)
+          << ": past that turn a lambda has several QREs on the branch, and the search compares only the "
+             "first the branch reaches.";
+      if (std::isfinite(f.better_past_turn_lambda))
+        out << " A point past the turn fits better: lambda " << Display(f.better_past_turn_lambda)
+            << " there, log-likelihood " << Display(f.better_past_turn_log_likelihood)
+            << " (a point the trace passed, not a maximum refined): the answer above is not the maximum "
+               "likelihood over the branch.";
+      else
+        out << " No point the trace passed past the turn fits better.";
+      out << "\n";
+    }
     if (f.at_search_limit) {
       out << "The best lambda is at the search limit (";
       if (f.search_limit < f.requested_limit)

@@ -447,7 +447,15 @@ class Game:
         else:
             name, text = "counts", _counts_csv(counts)
         fit, point = self._loaded.qre_fit_json(text, name, float(max_lambda))
-        return QreFit(_json.loads(fit), _json.loads(point))
+        result = QreFit(_json.loads(fit), _json.loads(point))
+        better = result.json.get("better_past_turn")
+        if better is not None:
+            import warnings
+            warnings.warn(f"the principal branch turns back in lambda at {result.json['branch_turns_back_at']:.6g}, "
+                          f"and a point past the turn fits better (lambda {better['lambda']:.6g}, log-likelihood "
+                          f"{better['log_likelihood']:.6g}): the fitted lambda is not the maximum likelihood "
+                          "over the branch", stacklevel=2)
+        return result
 
     def to_efg(self, path=None):
         """The game as Gambit .efg text (also written to ``path`` when given)."""
@@ -851,7 +859,10 @@ class QreFit(_Record):
     """A maximum-likelihood lambda (``parley qre --fit --format json``): ``lambda_``,
     ``standard_error`` (None except at a maximum inside the search's range where the slope
     vanishes and the observed information is positive), ``log_likelihood``,
-    ``observations``, ``at_zero``, ``flat``, ``at_search_limit``, ``search_limit``; ``profile`` is the QRE at the
+    ``observations``, ``at_zero``, ``flat``, ``at_search_limit``, ``search_limit``,
+    ``branch_turns_back_at`` and ``better_past_turn`` (where the branch bends back in lambda
+    the search compares each lambda's first crossing only: a better point past the turn, as a
+    dict, or None; a warning says so too); ``profile`` is the QRE at the
     fitted lambda (an :class:`Equilibrium`-like record); ``json`` the command's document."""
 
     def __init__(self, record, point):

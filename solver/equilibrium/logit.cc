@@ -1419,8 +1419,9 @@ double LogitJacobianError(const LogitSubgame& s, std::uint32_t seed, int points)
 
 LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIndex& index,
                          std::vector<double> behavior, const std::vector<double>& lambdas,
-                         const QreVisit& visit, const LogitOptions& options) {
+                         const QreVisit& visit, const LogitOptions& options, const QreVisit& every_step) {
   std::size_t next = 0;
+  double top = 0, turned_back_at = -1;  // the largest lambda accepted so far (internal units)
   const std::uint32_t nv = s.num_vars;
   std::vector<double> sigma(nv), log_sigma(nv);
   // The logarithms of what the trace does not set (chance, sets outside the subgame) and of the
@@ -1428,12 +1429,13 @@ LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIn
   std::vector<double> log_behavior(behavior.size());
   for (std::size_t i = 0; i < behavior.size(); ++i) log_behavior[i] = std::log(behavior[i]);
   WriteSingleActions(s, index, game, 0.0, log_behavior);
-  auto emit = [&](const Vector& y, double lambda) {
+  auto emit_to = [&](const QreVisit& to, const Vector& y, double lambda) {
     for (std::uint32_t k = 0; k < nv; ++k) sigma[k] = std::exp(log_sigma[k] = y[k]);
     WriteBehavior(s, index, game, sigma, behavior);
     WriteSets(s, index, log_sigma, log_behavior);
-    visit(lambda, behavior, log_behavior);
+    to(lambda, behavior, log_behavior);
   };
+  auto emit = [&](const Vector& y, double lambda) { emit_to(visit, y, lambda); };
   Evaluator eval(s);  // its own buffers: the driver's factorisation must stay as it is
   // A requested lambda that a step passes is met by Newton at that lambda from the point
   // interpolated between the step's ends. On a long step across a bend of the branch, that
@@ -1475,6 +1477,10 @@ LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIn
       emit(z, lambdas[next]);
       ++next;
     }
+    // The step is taken: a lambda below the largest reached is a turn of the branch.
+    if (turned_back_at < 0 && y[nv] < top - 1e-9 * (1 + top)) turned_back_at = top / s.scale;
+    top = std::max(top, y[nv]);
+    if (every_step) emit_to(every_step, y, y[nv] / s.scale);
     return next == lambdas.size() ? StepVerdict::kDone : StepVerdict::kGoOn;
   };
   if (lambdas.empty()) {
@@ -1525,6 +1531,7 @@ LogitStats TraceLogitQre(const Game& game, const LogitSubgame& s, const ActionIn
   }
   LogitStats stats = Trace(s, options, on_step);
   if (stats.status == LogitStatus::kConverged) stats.status = LogitStatus::kReachedLambda;
+  stats.turned_back_at = turned_back_at;
   return stats;
 }
 

@@ -76,6 +76,9 @@ struct LogitStats {
   std::size_t steps = 0;      // accepted predictor-corrector steps
   std::size_t polishes = 0;   // polish attempts
   double seconds = 0;         // processor time of the trace
+  // TraceLogitQre: where the branch first turned back in lambda (the largest lambda reached
+  // before, in the game's units), or -1 when it did not before the trace ended.
+  double turned_back_at = -1;
 };
 
 // One subgame (the whole game, or a proper subgame whose own proper subgames were solved and
@@ -121,11 +124,14 @@ LogitStats TraceLogitEquilibrium(const model::Game& game, const LogitSubgame& su
 // probabilities of unlikely actions underflow a double, and the reach probabilities of whole
 // information sets with them; their logarithms, which the tracer works in, do not, and what
 // is stated about such sets (beliefs, values, the QRE conditions) must come from them.
-// Returns how the trace ended (kReachedLambda when every lambda was reached).
+// Returns how the trace ended (kReachedLambda when every lambda was reached). `every_step`,
+// when given, is handed each point the trace accepts on the way, in the order of the branch
+// (where it bends back in lambda, the points past the turn too, which `visit` never sees).
 using QreVisit = std::function<void(double, const std::vector<double>&, const std::vector<double>&)>;
 LogitStats TraceLogitQre(const model::Game& game, const LogitSubgame& subgame, const ActionIndex& index,
                          std::vector<double> behavior, const std::vector<double>& lambdas,
-                         const QreVisit& visit, const LogitOptions& options = {});
+                         const QreVisit& visit, const LogitOptions& options = {},
+                         const QreVisit& every_step = {});
 
 // A behaviour vector with the chance sets' probabilities and 0 elsewhere: what a QRE trace of
 // the whole game starts from (TraceLogitQre's `behavior`).

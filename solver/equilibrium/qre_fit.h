@@ -65,6 +65,13 @@ struct QreFit {
   bool at_search_limit = false;
   double search_limit = 0;  // max_lambda, or the tracer's limit when that is lower
   double requested_limit = 0;  // max_lambda, or its default when 0 was given
+  // Where the principal branch first bends back in lambda within the search (-1: nowhere).
+  // Past that turn a lambda has several QREs on the branch and the search compares only the
+  // first crossing of each; the best point past the turn that the trace passed, when it fits
+  // better than `lambda` (else NaN): a better fit the search cannot reach exactly.
+  double turned_back_at = -1;
+  double better_past_turn_lambda = std::numeric_limits<double>::quiet_NaN();
+  double better_past_turn_log_likelihood = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> behavior;      // the QRE at `lambda`, over ActionIndex
   std::vector<double> log_behavior;  // its logarithms (TraceLogitQre)
 };

@@ -49,6 +49,13 @@ nlohmann::ordered_json QreFitJson(const model::Game& game, const equilibrium::Qr
   j["flat"] = fit.flat;
   j["at_search_limit"] = fit.at_search_limit;
   j["search_limit"] = fit.search_limit;
+  j["branch_turns_back_at"] =
+      fit.turned_back_at >= 0 ? nlohmann::ordered_json(fit.turned_back_at) : nlohmann::ordered_json();
+  if (std::isfinite(fit.better_past_turn_lambda))
+    j["better_past_turn"] = {{"lambda", fit.better_past_turn_lambda},
+                             {"log_likelihood", fit.better_past_turn_log_likelihood}};
+  else
+    j["better_past_turn"] = nullptr;
   equilibrium::QreTrace one;
   one.points.emplace_back(fit.lambda, fit.behavior);
   one.log_behaviors.push_back(fit.log_behavior);

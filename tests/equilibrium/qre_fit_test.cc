@@ -383,6 +383,34 @@ TEST_SUITE("logit") {
     CHECK(by_default["search_limit"].get<double>() == doctest::Approx(1000 / 4e6).epsilon(1e-12));
   }
 
+  TEST_CASE("qre fit: where the branch bends back, a better fit past the turn is said") {
+    // A 3x3 game whose principal branch turns back in lambda at 0.3719 and forward again at
+    // 0.3059 (an independent arc-length trace of the branch, in numpy), with counts drawn from
+    // the QRE at lambda 0.34 on the stretch between the turns. Over the whole branch the
+    // likelihood is largest there (0.340, -8053.43 by that trace); the search, comparing the
+    // first crossing of each lambda, ends at the turn, 0.3719, 65 lower. It said nothing.
+    const std::string game = testing::WriteTempFile("qre_fit_fold.nfg",
+                                                    "NFG 1 R \"g321\" { \"P1\" \"P2\" } { 3 3 }\n\n"
+                                                    "3 8 1 5 40 13 5 2 100 13 8 8 13 2 0 40 3 8\n");
+    const std::string counts = Counts("qre_fit_fold.csv", "1,1,1,2\n1,1,2,39\n1,1,3,9960\n2,1,1,7255\n"
+                                                          "2,1,2,1348\n2,1,3,1397\n");
+    auto f = FitJson(game + " --fit " + counts);
+    CHECK(f["lambda"].get<double>() == doctest::Approx(0.3719).epsilon(1e-3));
+    CHECK(f["branch_turns_back_at"].get<double>() == doctest::Approx(0.3719).epsilon(1e-3));
+    REQUIRE(f["better_past_turn"].is_object());
+    const double past = f["better_past_turn"]["lambda"].get<double>();
+    CHECK(past > 0.3059);
+    CHECK(past < 0.3719);
+    CHECK(f["better_past_turn"]["log_likelihood"].get<double>() > f["log_likelihood"].get<double>() + 60);
+    CHECK(f["better_past_turn"]["log_likelihood"].get<double>() <= -8053.43 + 1e-2);
+    auto text = testing::RunParley("qre " + game + " --fit " + counts);
+    CHECK(text.out.find("the answer above is not the maximum likelihood over the branch") != std::string::npos);
+    // A branch without a turn says nothing of one.
+    auto plain = FitJson(Decision(1) + " --fit " + Counts("qre_fit_plain.csv", "1,1,A,3\n1,1,B,1\n"));
+    CHECK(plain["branch_turns_back_at"].is_null());
+    CHECK(plain["better_past_turn"].is_null());
+  }
+
   TEST_CASE("qre fit: the default range scales with the payoffs, as every answer does") {
     // The closed-form decision (counts 300 : 100, lambda = ln 3 / delta) with payoffs in
     // thousandths and in millionths: lambda = 1098.6 and 1.0986e6, beyond the old default
