@@ -229,6 +229,10 @@ struct QreCommand {
       out << "The best lambda is 0, the lower end of the range: no precision up to " << Display(f.search_limit)
           << " (the range searched) fits the data better than uniform play (no standard error at an end of "
              "the range).\n";
+    for (const auto& [lambda, ll] : f.other_maxima)
+      out << "Another local maximum fits about as well: lambda " << Display(lambda) << ", log-likelihood "
+          << Display(ll) << " (within 1.92 of the best, the 95 % likelihood-ratio bound): the counts do not "
+          << "tell them apart, and a standard error above describes the lambda given only.\n";
     if (f.turned_back_at >= 0) {
       out << "The principal branch turns back in lambda at " << Display(f.turned_back_at)
           << ": past that turn a lambda has several QREs on the branch, and the search compares only the "

@@ -860,6 +860,7 @@ class QreFit(_Record):
     ``standard_error`` (None except at a maximum inside the search's range where the slope
     vanishes and the observed information is positive), ``log_likelihood``,
     ``observations``, ``at_zero``, ``flat``, ``at_search_limit``, ``search_limit``,
+    ``other_maxima`` (local maxima about as likely: within 1.92 of the best log-likelihood),
     ``branch_turns_back_at`` and ``better_past_turn`` (where the branch bends back in lambda
     the search compares each lambda's first crossing only: a better point past the turn, as a
     dict, or None; a warning says so too); ``profile`` is the QRE at the

@@ -56,6 +56,9 @@ nlohmann::ordered_json QreFitJson(const model::Game& game, const equilibrium::Qr
                              {"log_likelihood", fit.better_past_turn_log_likelihood}};
   else
     j["better_past_turn"] = nullptr;
+  j["other_maxima"] = nlohmann::ordered_json::array();
+  for (const auto& [lambda, ll] : fit.other_maxima)
+    j["other_maxima"].push_back({{"lambda", lambda}, {"log_likelihood", ll}});
   equilibrium::QreTrace one;
   one.points.emplace_back(fit.lambda, fit.behavior);
   one.log_behaviors.push_back(fit.log_behavior);

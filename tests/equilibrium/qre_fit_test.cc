@@ -383,6 +383,32 @@ TEST_SUITE("logit") {
     CHECK(by_default["search_limit"].get<double>() == doctest::Approx(1000 / 4e6).epsilon(1e-12));
   }
 
+  TEST_CASE("qre fit: two maxima that fit equally well are both given") {
+    // The centipede game's first move only, taken 42 times in 100. The probability of taking
+    // at once falls with lambda, then rises (docs/qre.md), so it is 0.42 at two lambdas, and
+    // at both the likelihood is the binomial's largest: 42 ln 0.42 + 58 ln 0.58 = -36.43505 -
+    // 31.59417 = -68.02922. Only the first was given, with a standard error as if it were the
+    // one answer.
+    const std::string game = std::string(PARLEY_SOURCE_DIR) + "/games/centipede.yaml";
+    auto f = FitJson(game + " --fit " + Counts("qre_fit_cent_first.csv", "1,1,take,42\n1,1,pass,58\n"));
+    const double binomial = 42 * std::log(0.42) + 58 * std::log(0.58);
+    CHECK(f["log_likelihood"].get<double>() == doctest::Approx(binomial).epsilon(1e-9));
+    REQUIRE(f["other_maxima"].size() == 1);
+    CHECK(f["other_maxima"][0]["log_likelihood"].get<double>() == doctest::Approx(binomial).epsilon(1e-9));
+    const double first = f["lambda"].get<double>(), second = f["other_maxima"][0]["lambda"].get<double>();
+    CHECK(std::abs(first - second) > 1);
+    // At both, the first move is taken with probability 0.42.
+    for (double lambda : {first, second}) {
+      auto q = testing::RunParley("qre " + game + " --lambda " + Full(lambda) + " --format json");
+      REQUIRE(q.exit_code == 0);
+      auto j = nlohmann::json::parse(q.out);
+      CHECK(j["points"][0]["profile"][0]["actions"][0]["probability"].get<double>() ==
+            doctest::Approx(0.42).epsilon(1e-6));
+    }
+    auto text = testing::RunParley("qre " + game + " --fit " + Counts("qre_fit_cent_first.csv", "1,1,take,42\n1,1,pass,58\n"));
+    CHECK(text.out.find("Another local maximum fits about as well") != std::string::npos);
+  }
+
   TEST_CASE("qre fit: where the branch bends back, a better fit past the turn is said") {
     // A 3x3 game whose principal branch turns back in lambda at 0.3719 and forward again at
     // 0.3059 (an independent arc-length trace of the branch, in numpy), with counts drawn from
