@@ -155,7 +155,9 @@ std::string ThresholdsText(const std::vector<Threshold>& t, const Axis& axis, bo
       << "] (grid of " << axis.n << " points, each refined by bisection to 1e-9)";
   if (interrupted) out << " (interrupted: incomplete)";
   out << "\n";
-  if (t.empty()) out << "  none: the outcome is the same over the whole range\n";
+  // Not "the same over the whole range": an outcome at an isolated point (a tie at one grid
+  // point) is no region, and there the outcome does differ.
+  if (t.empty()) out << "  none: the outcome does not switch between regions of the range\n";
   for (const auto& x : t) {
     // Ten decimals (ten significant digits and more from 1 up): the value as close as it is
     // known, where ten significant digits of 12.345678912 would be 2e-9 off.
