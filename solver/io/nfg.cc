@@ -1,5 +1,6 @@
 #include "solver/io/nfg.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <ostream>
@@ -190,6 +191,15 @@ NormalFormGame ReadNfg(std::string_view text, const std::string& file_name,
 }
 
 void WriteNfg(const NormalFormGame& game, std::ostream& out) {
+  // A player without a name is "Player k", as in every other output and file Parley writes
+  // (GameBuilder's rule; an .nfg copied as a table kept "").
+  std::vector<std::string> names = game.players();
+  for (std::size_t p = 0; p < names.size(); ++p) {
+    if (!names[p].empty()) continue;
+    std::string name = "Player " + std::to_string(p + 1);
+    while (std::find(names.begin(), names.end(), name) != names.end()) name += "'";
+    names[p] = name;
+  }
   // A payoff the reader would refuse (an expected payoff of the reduced form may be subnormal,
   // or an exact one below any double): refused here, before anything is written, naming the
   // player and where the payoff stands (an outcome, or a cell as its strategy profile).
@@ -199,7 +209,7 @@ void WriteNfg(const NormalFormGame& game, std::ostream& out) {
     const double d = x.ToDouble();
     const std::string shown = std::isfinite(d) && d != 0 ? FormatDouble(d) : TruncateForMessage(x.ToString(), 40);
     const bool large = !std::isfinite(d);
-    throw Error("cannot write the game as .nfg: " + game.players()[static_cast<std::size_t>(player)] + "'s payoff " +
+    throw Error("cannot write the game as .nfg: " + names[static_cast<std::size_t>(player)] + "'s payoff " +
                 shown + " " + where + (large ? " is beyond the range of a double (magnitude at most about 1.8e308)"
                                              : " is below about 2.2e-308, where a double keeps only some of its digits") +
                 ", and Parley's game readers refuse such a number; " +
@@ -223,7 +233,7 @@ void WriteNfg(const NormalFormGame& game, std::ostream& out) {
       }
   }
   out << "NFG 1 R " << Quote(game.title()) << " {";
-  for (const auto& p : game.players()) out << ' ' << Quote(p);
+  for (const auto& p : names) out << ' ' << Quote(p);
   out << " }\n{\n";
   for (int p = 0; p < game.num_players(); ++p) {
     out << "{";

@@ -193,7 +193,8 @@ bool StatedExactly(const Game& game) {
 std::string ExactnessNote() {
   // Also after floating point's fallback to exact arithmetic, without --exact: no option named.
   return "exact arithmetic: some payoffs or probabilities of this game were computed in floating point "
-         "(formulas), so no result is exact; payoffs and probabilities are shown as decimals";
+         "(formulas, or JSON numbers, which are doubles), so no result is exact; payoffs and probabilities are shown as "
+         "decimals";
 }
 
 namespace {

@@ -121,6 +121,12 @@ t "" 4 "" { 1/100000000000000000000 1e-15 }
       for (int p = 0; p < 2; ++p) CHECK(big_back.payoff(c, p).ToRational() == big.payoff(c, p).ToRational());
   }
 
+  TEST_CASE(".nfg read and written: a player without a name is written as Player k") {
+    // As in every other output (GameBuilder names them so): an .nfg copied as a table kept "".
+    const std::string text = WriteNfgString(ReadNfg("NFG 1 R \"t\" { \"\" \"Player 1\" } { 1 1 }\n1 2\n", "t.nfg"));
+    CHECK(text.rfind("NFG 1 R \"t\" { \"Player 1'\" \"Player 1\" }", 0) == 0);
+  }
+
   TEST_CASE(".nfg read and written: outcome lists and tables keep every number exactly") {
     const std::string file = R"(NFG 1 R "t" { "A" "B" } { 2 1 }
 

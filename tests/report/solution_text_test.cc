@@ -145,8 +145,8 @@ t "" 2 "p" { 1.1234567890123456 1000000000000000003/3000000000000000000 }
     REQUIRE(solution.exact);
     std::string text = SolutionText(*game, solution);
     CHECK(Has(text, "Note: exact arithmetic: some payoffs or probabilities of this game were computed in "
-                    "floating point (formulas), so no result is exact; payoffs and probabilities are shown "
-                    "as decimals\n"));
+                    "floating point (formulas, or JSON numbers, which are doubles), so no result is exact; "
+                    "payoffs and probabilities are shown as decimals\n"));
     CHECK_FALSE(Has(text, "--exact"));
     CHECK(Has(text, "  Payoffs: A 0.3\n"));
     nlohmann::json json = SolutionJson(*game, solution);
