@@ -14,9 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-// Rows a shard of `total` owns.
-std::size_t Owned(std::size_t total, const Shard& shard) { return shard.OwnedOf(total); }
-
 // Reads back a result file field by field. Every error names the field by its JSON pointer
 // ("/points/3/values/1") and says what was expected, so that a damaged or crafted shard is
 // refused with a message instead of being trusted as an index or a size.
@@ -96,7 +93,7 @@ class FieldReader {
   static const json& ShardRows(const json& j, const char* name, const Shard& shard,
                                std::size_t total, bool interrupted) {
     const std::string where = std::string("/") + name;
-    const std::size_t owned = Owned(total, shard);
+    const std::size_t owned = shard.OwnedOf(total);
     const json& rows = Array(Field(j, "", name), where, owned);
     if (!interrupted && rows.size() != owned)
       Fail(where, std::to_string(rows.size()) + " " + name + "; shard " + std::to_string(shard.index + 1) +

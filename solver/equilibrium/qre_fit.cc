@@ -339,10 +339,6 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
                         fit.behavior = b;
                         fit.log_behavior = log_b;
                       }));
-  // Where the branch bends back, a lambda has several QREs, and the search above compares the
-  // branch's first crossing of each lambda only. A point past the turn can fit better (counts
-  // simulated at 0.34 on the stretch after a turn at 0.372 were fitted at the turn, 65 below
-  // the likelihood at 0.34): said, with the best such point the trace passed, not ignored.
   // Other local maxima about as likely as the best (within 1.92 of its log-likelihood, the 95 %
   // likelihood-ratio bound): the counts do not tell them apart, and a standard error at one
   // of them says nothing of the other (the centipede game's first move, taken 42 times in
@@ -355,15 +351,20 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
   fit.other_maxima.erase(std::unique(fit.other_maxima.begin(), fit.other_maxima.end(),
                                      [](const auto& p, const auto& q) { return std::abs(p.first - q.first) <= 1e-6 * q.first; }),
                          fit.other_maxima.end());
+  // Where the branch bends back, a lambda has several QREs, and the search above compares the
+  // branch's first crossing of each lambda only. A point past the turn can fit better (counts
+  // simulated at 0.34 on the stretch after a turn at 0.372 were fitted at the turn, 65 below
+  // the likelihood at 0.34): said, with the best such point the trace passed, not ignored.
   fit.turned_back_at = turned_back_at;
   if (turned_back_at >= 0) {
     bool past = false;
     double top = 0;
+    double best_past = fit.log_likelihood + 1e-9 * (1 + std::abs(fit.log_likelihood));
     for (const auto& [lambda, ll] : branch) {
-      past = past || lambda < top - 1e-9 * (1 + top);
+      past = past || lambda < top - 1e-9 * (1 + top);  // the tracer's own test of a turn
       top = std::max(top, lambda);
-      if (past && ll > fit.log_likelihood + 1e-9 * (1 + std::abs(fit.log_likelihood)) &&
-          !(ll <= fit.better_past_turn_log_likelihood)) {
+      if (past && ll > best_past) {
+        best_past = ll;
         fit.better_past_turn_lambda = lambda;
         fit.better_past_turn_log_likelihood = ll;
       }

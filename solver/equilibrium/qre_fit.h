@@ -70,11 +70,11 @@ struct QreFit {
   // first crossing of each; the best point past the turn that the trace passed, when it fits
   // better than `lambda` (else NaN): a better fit the search cannot reach exactly.
   double turned_back_at = -1;
+  double better_past_turn_lambda = std::numeric_limits<double>::quiet_NaN();
+  double better_past_turn_log_likelihood = std::numeric_limits<double>::quiet_NaN();
   // Other local maxima whose log-likelihood is within 1.92 of the best (the 95 % likelihood-
   // ratio bound): (lambda, log-likelihood), ascending in lambda.
   std::vector<std::pair<double, double>> other_maxima;
-  double better_past_turn_lambda = std::numeric_limits<double>::quiet_NaN();
-  double better_past_turn_log_likelihood = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> behavior;      // the QRE at `lambda`, over ActionIndex
   std::vector<double> log_behavior;  // its logarithms (TraceLogitQre)
 };
