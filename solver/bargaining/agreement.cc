@@ -510,7 +510,7 @@ bool SolvePackage(const Hull& hull, std::size_t p, Concept concept_kind, bool be
     if (!best.feasible) return false;
     solution = Solution{};
     solution.payoffs = best.u;
-    solution.method = "exact linear program over lotteries within the package (GLPK, rational simplex); "
+    solution.method = "exact linear program over lotteries within the package (simplex in rational arithmetic); "
                       "no agreement of the package gives every player more than d, so its best sum with "
                       "every player at d or above";
     lottery = std::move(best.lambda);

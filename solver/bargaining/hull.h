@@ -22,10 +22,9 @@ struct HullLp {
 // lotteries lambda with lower + t * direction <= P lambda (<= upper when `upper` is given) and
 // sum_weights . P lambda >= sum_min (all ones when `sum_weights` is empty); `objective` may be
 // empty (then only t counts, or nothing: any feasible lottery). Infeasible: feasible = false.
-// Solved by GLPK's rational simplex, its basis' solution recomputed in exact arithmetic
-// (lp::SolveOptions::exact): the optimum to the last digit at any scale of the payoffs, up
-// to GLPK reading the data to about 36 bits when it chooses the basis (so a choice between
-// values within about 1e-11 of each other may fall either way).
+// Solved exactly on its doubles (lp::SolveOptions::exact: a simplex in rational arithmetic
+// from GLPK's floating-point basis): the optimum to the last digit at any scale of the
+// payoffs, and a choice between values 1e-16 apart made as exactly as one between 0 and 1.
 HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
                         const Vector& direction, const Vector& objective,
                         const Vector& upper = {},

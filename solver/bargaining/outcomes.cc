@@ -731,9 +731,10 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
 // Three or more players. The ray LP gives the largest t with d + t * direction in the
 // comprehensive hull; the Pareto refinement then maximises sum_i u_i / s_i (s_i player i's
 // magnitude, PlayerScales: every player's gain in its own units) over the points at least
-// floor = d + t (1 - 2^-30) direction. The LPs are exact on their data, but GLPK's rational
-// simplex reads that data to about 36 bits, so the refinement needs this room below the ray
-// point, taken along the ray (each player lowered in proportion to its own gain).
+// floor = d + t (1 - 2^-30) direction. The LPs are exact on their data, but the floor
+// d + t direction is rounded to doubles and can lie just beyond the ray point, so the
+// refinement may need this room below it, taken along the ray (each player lowered in
+// proportion to its own gain).
 constexpr double kRayRoom = 0x1p-30;
 
 // With three or more players the refinement's maximum can be a whole face. Each player's best
@@ -821,7 +822,7 @@ Solution RaySolutionLp(const OutcomeSet& set, const Vector& d, const Vector& dir
   solution.concept_kind = c;
   solution.lottery = pareto ? ray.lambda : refined.lambda;
   solution.payoffs = pareto ? ray_point : refined.u;
-  solution.method = "exact linear program over lotteries (GLPK, rational simplex), then Pareto refinement";
+  solution.method = "exact linear program over lotteries (simplex in rational arithmetic), then Pareto refinement";
   solution.precision = Precision::kExact;
   solution.gap = 0.0;
   RefinementTies(set, floor, per_unit, refined, scale, &solution);
@@ -927,34 +928,11 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
   const Vector scale = internal::PlayerScales(set.outcomes, d);
   HullLp best = OptimizeOverHull(set.outcomes, d, {}, w);
   PARLEY_CHECK(best.feasible);
-  // GLPK chooses the basis on data read to about 36 bits: between outcomes whose weighted sums
-  // differ by less than that (1e6 + 9e-5 against 1e6 + 1e-5, players in units 1e10 apart) it
-  // can stop at the worse. A listed outcome that everyone accepts and that beats the LP's
-  // optimum by more than rounding is then the better answer (pure, so exactly paid).
-  const auto acceptable = [&](const Vector& p) {
-    for (std::size_t i = 0; i < d.size(); ++i)
-      if (p[i] < d[i]) return false;
-    return true;
-  };
-  const auto beats = [&](const Vector& p, double objective, double tolerance_units) {
-    return acceptable(p) && Dot(w, p) > objective + tolerance_units;
-  };
-  {
-    double weighted = 0;
-    for (std::size_t i = 0; i < d.size(); ++i) weighted += w[i] * scale[i];
-    for (std::size_t j = 0; j < set.outcomes.size(); ++j)
-      if (beats(set.outcomes[j], best.objective, 1e-13 * weighted)) {
-        best.u = set.outcomes[j];
-        best.lambda.assign(set.outcomes.size(), 0.0);
-        best.lambda[j] = 1.0;
-        best.objective = Dot(w, best.u);
-      }
-  }
   Solution solution;
   solution.concept_kind = Concept::kUtilitarian;
   solution.payoffs = best.u;
   solution.lottery = best.lambda;
-  solution.method = "exact linear program over lotteries (GLPK, rational simplex)";
+  solution.method = "exact linear program over lotteries (simplex in rational arithmetic)";
   solution.precision = Precision::kExact;
   // The optimal set is F = conv(T) ∩ {u >= d}, T the listed outcomes on the optimal face
   // {w.u = optimum} of the hull (acceptable to everyone or not: a lottery mixing an outcome
@@ -981,12 +959,6 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
     objective[i] = 1.0;
     HullLp end = OptimizeOverHull(face, d, {}, objective);
     if (!end.feasible) continue;
-    for (std::size_t t = 0; t < face.size(); ++t)  // as above: a better listed end
-      if (acceptable(face[t]) && face[t][i] > end.u[i] + 1e-13 * scale[i]) {
-        end.u = face[t];
-        end.lambda.assign(face.size(), 0.0);
-        end.lambda[t] = 1.0;
-      }
     bool seen = false;
     for (const Vector& e : ends) {
       bool same = true;

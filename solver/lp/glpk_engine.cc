@@ -1,7 +1,6 @@
 // The GLPK engine of LinearProgram (Makhorin, GLPK reference manual: glp_simplex,
 // glp_interior).
 #include <glpk.h>
-#include <gmpxx.h>
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "solver/lp/engines.h"
+#include "solver/lp/exact_simplex.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
 
@@ -79,87 +79,20 @@ void ReadValues(glp_prob* problem, int rows, int cols, const SolutionReaders& re
   }
 }
 
-// glp_exact finds an exactly optimal basis, but its values pass through a conversion that
-// keeps about 36 bits (a bound of 2e-9 comes back as 1.99999999998875e-9). The basic
-// solution of its final basis is recomputed here in GMP rationals from the program's own
-// doubles (exact), checked primal feasible, and rounded once to the nearest doubles.
-// Returns false (the caller keeps GLPK's values) when the basis is not feasible for the exact
-// data, or the program is too large for a dense rational solve.
-bool ExactBasicSolution(glp_prob* problem, const LinearProgram& program, LpSolution& solution) {
-  const int rows = program.num_rows(), cols = program.num_columns();
-  if (rows == 0 || rows > 64) return false;
-  auto row_lower = program.row_lower(), row_upper = program.row_upper();
-  auto col_lower = program.column_lower(), col_upper = program.column_upper();
-  std::vector<mpq_class> x(static_cast<std::size_t>(cols));
-  std::vector<int> basic_columns;
-  std::vector<char> basic(static_cast<std::size_t>(cols), 0);
-  for (int j = 0; j < cols; ++j) {
-    basic[j] = glp_get_col_stat(problem, j + 1) == GLP_BS;
-    switch (glp_get_col_stat(problem, j + 1)) {
-      case GLP_BS: basic_columns.push_back(j); break;
-      case GLP_NL: case GLP_NS: x[j] = col_lower[j]; break;
-      case GLP_NU: x[j] = col_upper[j]; break;
-      default: x[j] = 0; break;  // GLP_NF
+// Where GLPK's last basis leaves each variable (columns, then rows), for SolveExactly.
+std::vector<ExactStart> GlpkBasis(glp_prob* problem, int rows, int cols) {
+  std::vector<ExactStart> start(static_cast<std::size_t>(rows + cols));
+  auto of = [](int stat) {
+    switch (stat) {
+      case GLP_BS: return ExactStart::kBasic;
+      case GLP_NU: return ExactStart::kAtUpper;
+      case GLP_NF: return ExactStart::kFree;
+      default: return ExactStart::kAtLower;  // GLP_NL, GLP_NS
     }
-  }
-  // Dense rows of the program.
-  std::vector<std::vector<double>> a(static_cast<std::size_t>(rows), std::vector<double>(static_cast<std::size_t>(cols), 0.0));
-  auto entry_row = program.entry_rows(), entry_col = program.entry_columns();
-  auto entry_value = program.entry_values();
-  for (std::size_t k = 0; k < entry_value.size(); ++k) a[entry_row[k]][entry_col[k]] = entry_value[k];
-  // Rows whose auxiliary variable is nonbasic fix their activity: one equation each, in the
-  // basic columns (as many as such rows, in a valid basis).
-  std::vector<int> tight_rows;
-  std::vector<mpq_class> activity_of(static_cast<std::size_t>(rows));
-  for (int i = 0; i < rows; ++i) {
-    const int stat = glp_get_row_stat(problem, i + 1);
-    if (stat == GLP_BS) continue;
-    tight_rows.push_back(i);
-    activity_of[i] = stat == GLP_NU ? mpq_class(row_upper[i]) : stat == GLP_NF ? mpq_class(0) : mpq_class(row_lower[i]);
-  }
-  const std::size_t k = basic_columns.size();
-  if (tight_rows.size() != k) return false;
-  std::vector<std::vector<mpq_class>> m(k, std::vector<mpq_class>(k + 1));
-  for (std::size_t r = 0; r < k; ++r) {
-    const int i = tight_rows[r];
-    mpq_class rhs = activity_of[i];
-    for (int j = 0; j < cols; ++j)
-      if (a[i][j] != 0 && !basic[j]) rhs -= mpq_class(a[i][j]) * x[j];
-    for (std::size_t c = 0; c < k; ++c) m[r][c] = a[i][basic_columns[c]];
-    m[r][k] = rhs;
-  }
-  for (std::size_t c = 0; c < k; ++c) {
-    std::size_t pivot = c;
-    while (pivot < k && sgn(m[pivot][c]) == 0) ++pivot;
-    if (pivot == k) return false;
-    std::swap(m[pivot], m[c]);
-    for (std::size_t r = 0; r < k; ++r) {
-      if (r == c || sgn(m[r][c]) == 0) continue;
-      const mpq_class factor = m[r][c] / m[c][c];
-      for (std::size_t q = c; q <= k; ++q) m[r][q] -= factor * m[c][q];
-    }
-  }
-  for (std::size_t c = 0; c < k; ++c) x[basic_columns[c]] = m[c][k] / m[c][c];
-  // Exact feasibility of the columns and rows, then the values.
-  for (int j = 0; j < cols; ++j) {
-    if (std::isfinite(col_lower[j]) && x[j] < mpq_class(col_lower[j])) return false;
-    if (std::isfinite(col_upper[j]) && x[j] > mpq_class(col_upper[j])) return false;
-  }
-  std::vector<mpq_class> activity(static_cast<std::size_t>(rows));
-  for (int i = 0; i < rows; ++i) {
-    for (int j = 0; j < cols; ++j)
-      if (a[i][j] != 0) activity[i] += mpq_class(a[i][j]) * x[j];
-    if (std::isfinite(row_lower[i]) && activity[i] < mpq_class(row_lower[i])) return false;
-    if (std::isfinite(row_upper[i]) && activity[i] > mpq_class(row_upper[i])) return false;
-  }
-  mpq_class objective = 0;
-  auto c = program.objective_coefficients();
-  for (int j = 0; j < cols; ++j)
-    if (c[j] != 0) objective += mpq_class(c[j]) * x[j];
-  solution.objective = ToDouble(objective);
-  for (int j = 0; j < cols; ++j) solution.primal[j] = ToDouble(x[j]);
-  for (int i = 0; i < rows; ++i) solution.row_activity[i] = ToDouble(activity[i]);
-  return true;
+  };
+  for (int j = 0; j < cols; ++j) start[static_cast<std::size_t>(j)] = of(glp_get_col_stat(problem, j + 1));
+  for (int i = 0; i < rows; ++i) start[static_cast<std::size_t>(cols + i)] = of(glp_get_row_stat(problem, i + 1));
+  return start;
 }
 
 // Reads the interior-point solution (glp_interior, Makhorin's primal-dual method with
@@ -257,6 +190,18 @@ LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& optio
   parameters.msg_lev = GLP_MSG_OFF;
   parameters.presolve = options.presolve ? GLP_ON : GLP_OFF;
   if (options.algorithm == Algorithm::kDualSimplex) parameters.meth = GLP_DUALP;
+  // Exact and small: GLPK's floating-point simplex finds a basis, usually the optimal one, and
+  // the rational simplex here (exact_simplex.h) takes it from there. glp_exact is not used for
+  // these: it reads each double to about ten digits (exact_simplex.h says why that matters).
+  if (options.exact && rows <= kExactSimplexMaxRows) {
+    glp_smcp quick = parameters;
+    quick.it_lim = 1000 + 20 * (rows + cols);
+    quick.presolve = GLP_OFF;  // a basis to start from, whatever the simplex concludes
+    glp_simplex(problem, &quick);
+    LpSolution solution;
+    if (SolveExactly(program, GlpkBasis(problem, rows, cols), solution)) return solution;
+    glp_std_basis(problem);  // the rational simplex gave up (its pivot limit): GLPK's own
+  }
   auto run = [&] {
     if (!options.exact) return glp_simplex(problem, &parameters);
     // The floating-point simplex first, for a basis near the optimum (on payoffs far from 1
@@ -300,7 +245,6 @@ LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& optio
                    rows, cols);
   }
   ReadValues(problem, rows, cols, kSimplexReaders, solution);
-  if (options.exact && solution.status == Status::kOptimal) ExactBasicSolution(problem, program, solution);
   return solution;
 }
 

@@ -57,10 +57,12 @@ struct SolveOptions {
   bool scale = true;           // GLPK: glp_scale_prob(GLP_SF_AUTO); CLP: its automatic scaling
   bool advanced_basis = true;  // GLPK only: glp_adv_basis as the starting basis, else
                                // glp_std_basis (CLP chooses its own crash)
-  // GLPK simplex only: glp_exact, the primal simplex in rational arithmetic (the doubles taken
-  // as exact rationals), instead of glp_simplex: the basis is exactly optimal for the program
-  // as given and the values are that basis' solution, rounded once to doubles. For small
-  // programs (bargaining LPs: a row per player): the floating-point simplex's absolute
+  // GLPK simplex only: solve in rational arithmetic, every double taken as the rational it
+  // is: the basis is exactly optimal for the program as given (or the program is proved
+  // infeasible or unbounded) and the values are that basis' solution, rounded once to doubles.
+  // Up to 64 rows, a primal simplex in GMP rationals started from GLPK's floating-point basis
+  // (exact_simplex.h); beyond, glp_exact, which reads each double to about ten digits. For
+  // small programs (bargaining LPs: a row per player): the floating-point simplex's absolute
   // tolerances (1e-7 on bounds and reduced costs) decide such programs wrongly, or loop, on
   // payoffs far from 1.
   bool exact = false;

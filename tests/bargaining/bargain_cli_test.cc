@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include "tests/test_util.h"
 
 using parley::testing::RunParley;
@@ -174,6 +176,16 @@ TEST_SUITE("bargaining") {
     REQUIRE(d.exit_code == 0);
     CHECK(nlohmann::json::parse(d.out)["alternating"]["payoffs"][0].get<double>() ==
           doctest::Approx(1 / 1.9).epsilon(1e-12));
+    // Where the pie ends 5e-11 beyond Rubinstein's share: x in [0, 0.6], delta = 0.6666666668
+    // for both, so the first proposer gets 1 / (1 + delta) = 0.6 / 1.00000000008 =
+    // 0.599999999952 (Python's fractions on the doubles: 0.599999999952 to 16 digits). The
+    // linear programs behind the frontier were solved by glp_exact, which reads 0.400000000048
+    // as 0.4, and the answer was the pie's end, 0.6.
+    auto e = RunParley("bargain --issue x=0:0.6 --utility x --utility 1-x --alternating "
+                       "--discount 0.6666666668,0.6666666668 --format json");
+    REQUIRE(e.exit_code == 0);
+    const double share = nlohmann::json::parse(e.out)["alternating"]["issues"]["x"].get<double>();
+    CHECK(std::abs(share - 0.599999999952) <= 2e-16);
   }
 
   TEST_CASE("parley bargain --parties and --alternating: bad values") {
