@@ -81,6 +81,25 @@ TEST_SUITE("cli") {
     CHECK(missing.err.rfind("error: ", 0) == 0);
     for (const auto& r : {unknown, option, missing})
       CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    // CLI11's own messages in Parley's words: what is wrong and what would be right.
+    const std::pair<std::string, std::string> reworded[] = {
+        {"solve " + kEntry + " --frob", "error: unknown option '--frob' (parley solve --help lists the options)\n"},
+        {"solve " + kEntry + " extra more", "error: unexpected arguments 'extra', 'more' (parley solve --help lists the options)\n"},
+        {"solve " + kEntry + " --format",
+         "error: --format needs a value: one of text, json (parley solve --help lists the options)\n"},
+        {"solve " + kEntry + " --format json --format text",
+         "error: --format is given 2 times; give it once (parley solve --help lists the options)\n"},
+        {"solve " + kEntry + " --max-nodes 1.5",
+         "error: --max-nodes: '1.5' is not a whole number of at least 0 (parley solve --help lists the options)\n"},
+        {"report " + kEntry + " -o x.html --tornado-value v",
+         "error: --tornado-value needs --tornado too (parley report --help lists the options)\n"},
+    };
+    for (const auto& [arguments, message] : reworded) {
+      CAPTURE(arguments);
+      auto r = RunParley(arguments);
+      CHECK(r.exit_code == 2);
+      CHECK(r.err == message);
+    }
     // A file without an extension: the message lists the formats.
     auto convert = RunParley("convert " + kEntry + " '" + BuildPath("test-tmp/no_extension") + "'");
     CHECK(convert.exit_code == 1);
