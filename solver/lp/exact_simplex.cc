@@ -37,6 +37,13 @@ class ExactSimplex {
   void SlackBasis();
   // y^T = cost_B^T B^-1 and the reduced costs of the nonbasic variables for `cost`.
   void Prices(const std::vector<mpq_class>& cost);
+  // cost . x over the variables.
+  mpq_class Value(const std::vector<mpq_class>& cost) const {
+    mpq_class total = 0;
+    for (std::size_t k = 0; k < Variables(); ++k)
+      if (sgn(cost[k]) != 0) total += cost[k] * x_[k];
+    return total;
+  }
   // One pass of the method with the phase's costs; returns false when no variable can enter.
   enum class Step { kPivoted, kOptimal, kUnbounded };
   Step Iterate(bool phase_one);
@@ -48,6 +55,8 @@ class ExactSimplex {
   std::vector<std::size_t> row_of_;
   std::vector<mpq_class> value_;
   std::vector<mpq_class> lower_, upper_, cost_;
+  std::vector<std::vector<mpq_class>> later_costs_;  // minimised, as cost_
+  std::vector<mpq_class> later_values_;               // each later objective's optimum
   std::vector<char> has_lower_, has_upper_;
 
   std::vector<At> at_;
@@ -86,6 +95,11 @@ ExactSimplex::ExactSimplex(const LinearProgram& program)
     if (objective[j] != 0) cost_[j] = maximise_ ? -objective[j] : objective[j];
   }
   for (std::size_t i = 0; i < rows_; ++i) set_bounds(columns_ + i, program.row_lower()[i], program.row_upper()[i]);
+  for (const std::vector<double>& later : program.later_objectives()) {
+    std::vector<mpq_class>& costs = later_costs_.emplace_back(n);
+    for (std::size_t j = 0; j < columns_ && j < later.size(); ++j)
+      if (later[j] != 0) costs[j] = maximise_ ? -later[j] : later[j];
+  }
   // Coordinate (row-major) to column-major.
   auto entry_row = program.entry_rows(), entry_col = program.entry_columns();
   auto entry_value = program.entry_values();
@@ -343,6 +357,7 @@ bool ExactSimplex::Run(const std::vector<ExactStart>& start) {
   // Bland's rule ends in finitely many pivots; this bounds the time on a pathological program.
   const std::size_t limit = 5000 + 50 * n;
   bool phase_one = true;
+  std::size_t objective = 0;  // later objectives begun
   for (std::size_t pivots = 0; pivots <= limit; ++pivots) {
     if (phase_one) {
       bool feasible = true;
@@ -354,7 +369,27 @@ bool ExactSimplex::Run(const std::vector<ExactStart>& start) {
     }
     switch (Iterate(phase_one)) {
       case Step::kPivoted: continue;
-      case Step::kOptimal: status_ = phase_one ? Status::kInfeasible : Status::kOptimal; return true;
+      case Step::kOptimal:
+        if (phase_one) {
+          status_ = Status::kInfeasible;
+          return true;
+        }
+        if (objective < later_costs_.size()) {
+          // The optima of the objectives so far: every nonbasic variable whose reduced cost is
+          // not 0 keeps its bound (moving it would lose), so it is fixed there; the basis stays
+          // feasible and the next objective is optimised from it.
+          for (std::size_t k = 0; k < n; ++k)
+            if (at_[k] != At::kBasic && sgn(reduced_[k]) != 0) {
+              lower_[k] = upper_[k] = x_[k];
+              has_lower_[k] = has_upper_[k] = 1;
+            }
+          if (objective > 0) later_values_.push_back(Value(cost_));
+          cost_ = later_costs_[objective++];
+          continue;
+        }
+        if (objective > 0) later_values_.push_back(Value(cost_));
+        status_ = Status::kOptimal;
+        return true;
       case Step::kUnbounded:
         if (phase_one) return false;  // cannot happen: an improving phase-1 ray meets a bound
         status_ = Status::kUnbounded;
@@ -383,6 +418,9 @@ void ExactSimplex::Write(const LinearProgram& program, LpSolution& solution) con
     solution.reduced_costs[j] = ToDouble(maximise_ ? mpq_class(-reduced_[j]) : reduced_[j]);
   }
   solution.objective = ToDouble(total);
+  solution.later_objectives.clear();
+  for (const mpq_class& value : later_values_)
+    solution.later_objectives.push_back(ToDouble(maximise_ ? mpq_class(-value) : value));
   for (std::size_t i = 0; i < m; ++i) {
     solution.row_activity[i] = ToDouble(x_[n + i]);
     solution.row_duals[i] = ToDouble(maximise_ ? mpq_class(-reduced_[n + i]) : reduced_[n + i]);

@@ -31,7 +31,11 @@ enum class ExactStart : unsigned char { kBasic, kAtLower, kAtUpper, kFree };
 // untouched, when the program has more than kExactSimplexMaxRows rows or the pivots exceed a
 // generous limit (Bland's rule terminates; the limit guards the time). Otherwise writes the
 // status, and for an optimum the values rounded once to the nearest doubles: objective, primal
-// values, row activities, row duals and reduced costs, in LinearProgram's conventions.
+// values, row activities, row duals and reduced costs, in LinearProgram's conventions. With
+// later objectives (LinearProgram::AddLaterObjective) each is optimised in turn over the optima
+// of those before: the nonbasic variables of nonzero reduced cost are fixed at their bounds,
+// which leaves exactly the optimal face, and the method goes on from the same basis. The duals
+// and reduced costs are then the last objective's.
 bool SolveExactly(const LinearProgram& program, const std::vector<ExactStart>& start, LpSolution& solution);
 
 }  // namespace parley::lp

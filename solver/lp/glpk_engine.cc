@@ -200,6 +200,8 @@ LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& optio
     glp_simplex(problem, &quick);
     LpSolution solution;
     if (SolveExactly(program, GlpkBasis(problem, rows, cols), solution)) return solution;
+    if (!program.later_objectives().empty())
+      return Stopped("the rational simplex stopped at its pivot limit", rows, cols);
     glp_std_basis(problem);  // the rational simplex gave up (its pivot limit): GLPK's own
   }
   auto run = [&] {

@@ -122,7 +122,16 @@ int LinearProgram::AddDenseRow(double lower, double upper, std::span<const doubl
   return AddRow(lower, upper, columns, coefficients);
 }
 
+void LinearProgram::AddLaterObjective(std::vector<double> coefficients) {
+  for (double c : coefficients)
+    if (!std::isfinite(c)) throw ValidationError("a later objective's coefficient is not finite");
+  later_objectives_.push_back(std::move(coefficients));
+}
+
 LpSolution LinearProgram::Solve(const SolveOptions& options) const {
+  if (!later_objectives_.empty() && (!options.exact || options.engine != Engine::kGlpk || num_rows() > 64))
+    return Stopped("later objectives are solved only exactly, on programs of at most 64 rows", num_rows(),
+                   num_columns());
   if (options.engine == Engine::kGlpk) return SolveWithGlpk(*this, options);
 #ifdef PARLEY_WITH_CLP_LIBRARY
   return SolveWithClpLibrary(*this, options);

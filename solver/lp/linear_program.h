@@ -77,6 +77,8 @@ struct LpSolution {
   std::vector<double> row_duals;    // one per row: d objective / d (row bound)
   std::vector<double> reduced_costs;  // one per column
   std::vector<double> row_activity;   // one per row: sum of coefficient * primal
+  // One per later objective (LinearProgram::AddLaterObjective), its optimal value in order.
+  std::vector<double> later_objectives;
   std::string note;  // why another engine than the one asked for solved it; empty otherwise
   std::string stopped;  // kStopped: why the engine ended without a conclusion
 };
@@ -97,6 +99,13 @@ class LinearProgram {
   int AddColumn(double lower, double upper, double objective);
   void SetObjective(int column, double coefficient);
   double objective(int column) const { return objective_[column]; }
+  // Lexicographic optimisation, exact solving only (SolveOptions::exact, at most 64 rows; any
+  // other solve stops with a reason): after the objective, each later objective (one
+  // coefficient per column, columns added later count 0) is optimised in turn, in the
+  // program's sense, over the optima of those before it. Exact: a later objective never buys
+  // anything with a loss in an earlier one, however small.
+  void AddLaterObjective(std::vector<double> coefficients);
+  const std::vector<std::vector<double>>& later_objectives() const { return later_objectives_; }
 
   // Adds a row lower <= sum coefficients[k] * x[columns[k]] <= upper; returns its index.
   // Repeated columns in one row are summed; zero coefficients are dropped.
@@ -131,6 +140,7 @@ class LinearProgram {
  private:
   Sense sense_;
   std::vector<double> col_lower_, col_upper_, objective_;
+  std::vector<std::vector<double>> later_objectives_;
   std::vector<double> row_lower_, row_upper_;
   // Coordinate form, one entry per nonzero, rows in order of addition.
   std::vector<int> entry_row_, entry_col_;

@@ -35,6 +35,7 @@ SolveOptions Exact() {
 // program with a feasible point has a feasible vertex, so none means infeasible.
 struct Box3 {
   std::array<double, 3> lower{}, upper{}, objective{};
+  std::optional<std::array<double, 3>> later;  // a later objective
   std::vector<std::array<double, 3>> rows;
   std::vector<double> row_lower, row_upper;
 
@@ -42,10 +43,14 @@ struct Box3 {
     LinearProgram program(Sense::kMaximize);
     for (int j = 0; j < 3; ++j) program.AddColumn(lower[j], upper[j], objective[j]);
     for (std::size_t i = 0; i < rows.size(); ++i) program.AddDenseRow(row_lower[i], row_upper[i], rows[i]);
+    if (later) program.AddLaterObjective(std::vector<double>(later->begin(), later->end()));
     return program;
   }
 
-  std::optional<mpq_class> BestByVertices() const {
+  // The best value of the objective and, among the vertices that reach it, of the later one
+  // (the optimal face is a face of the polytope: its best later value is at one of its
+  // vertices, which are the polytope's).
+  std::optional<std::pair<mpq_class, mpq_class>> BestByVertices() const {
     struct Plane {
       std::array<mpq_class, 3> a;
       mpq_class b;
@@ -73,7 +78,7 @@ struct Box3 {
       }
       return true;
     };
-    std::optional<mpq_class> best;
+    std::optional<std::pair<mpq_class, mpq_class>> best;
     const std::size_t count = planes.size();
     for (std::size_t p = 0; p < count; ++p)
       for (std::size_t q = p + 1; q < count; ++q)
@@ -90,9 +95,12 @@ struct Box3 {
           if (sgn(d) == 0) continue;
           const std::array<mpq_class, 3> x{det(0) / d, det(1) / d, det(2) / d};
           if (!feasible(x)) continue;
-          mpq_class value = 0;
-          for (int j = 0; j < 3; ++j) value += mpq_class(objective[j]) * x[j];
-          if (!best || value > *best) best = value;
+          mpq_class value = 0, second = 0;
+          for (int j = 0; j < 3; ++j) {
+            value += mpq_class(objective[j]) * x[j];
+            if (later) second += mpq_class((*later)[j]) * x[j];
+          }
+          if (!best || value > best->first || (value == best->first && second > best->second)) best = {value, second};
         }
     return best;
   }
@@ -201,15 +209,25 @@ TEST_SUITE("lp") {
         box.row_lower.push_back(kind == 1 ? -kInfinity : std::min(a, b));
         box.row_upper.push_back(kind == 2 ? kInfinity : std::max(a, b));
       }
+      // Every other program has a later objective; a third of those a first objective that
+      // ties along an edge or a face (two or three columns' coefficients 0).
+      if (trial % 2 == 1) {
+        box.later = std::array<double, 3>{nudged(-3, 3), nudged(-3, 3), nudged(-3, 3)};
+        if (trial % 3 == 0) box.objective[1] = box.objective[2] = 0;
+      }
       const LinearProgram program = box.Program();
-      const std::optional<mpq_class> best = box.BestByVertices();
+      const auto best = box.BestByVertices();
       auto check = [&](const LpSolution& solved) {
         if (!best) {
           CHECK(solved.status == Status::kInfeasible);
           return;
         }
         REQUIRE(solved.status == Status::kOptimal);
-        CHECK(solved.objective == parley::ToDouble(*best));
+        CHECK(solved.objective == parley::ToDouble(best->first));
+        if (box.later) {
+          REQUIRE(solved.later_objectives.size() == 1);
+          CHECK(solved.later_objectives[0] == parley::ToDouble(best->second));
+        }
         // The values are a feasible point to rounding.
         for (int j = 0; j < 3; ++j) {
           CHECK(solved.primal[j] >= box.lower[j]);
@@ -233,6 +251,37 @@ TEST_SUITE("lp") {
     // Both outcomes were exercised.
     CHECK(optimal > 100);
     CHECK(infeasible > 20);
+  }
+
+  TEST_CASE("exact solving: a later objective gains nothing at any loss in an earlier one") {
+    // max x + y over x, y in [0, 1], x + y <= 1: an edge of optima. Then max y over it: (0, 1).
+    LinearProgram edge(Sense::kMaximize);
+    edge.AddColumn(0, 1, 1);
+    edge.AddColumn(0, 1, 1);
+    edge.AddDenseRow(-kInfinity, 1, std::vector<double>{1, 1});
+    edge.AddLaterObjective({0, 1});
+    LpSolution solved = edge.Solve(Exact());
+    REQUIRE(solved.status == Status::kOptimal);
+    CHECK(solved.primal[0] == 0);
+    CHECK(solved.primal[1] == 1);
+    CHECK(solved.objective == 1);
+    CHECK(solved.later_objectives == std::vector<double>{1});
+    // max x + (1 - 2^-52) y, then max y: the first objective decides (x = 1), however steep
+    // the later one's gain from a loss of 2^-52.
+    LinearProgram steep(Sense::kMaximize);
+    steep.AddColumn(0, 1, 1);
+    steep.AddColumn(0, 1, 1 - 0x1p-52);
+    steep.AddDenseRow(-kInfinity, 1, std::vector<double>{1, 1});
+    steep.AddLaterObjective({0, 1e300});
+    solved = steep.Solve(Exact());
+    REQUIRE(solved.status == Status::kOptimal);
+    CHECK(solved.primal[0] == 1);
+    CHECK(solved.primal[1] == 0);
+    CHECK(solved.later_objectives == std::vector<double>{0});
+    // Only exactly: a floating-point solve with later objectives stops with the reason.
+    const LpSolution floating = edge.Solve();
+    CHECK(floating.status == Status::kStopped);
+    CHECK(floating.stopped.find("later objectives are solved only exactly") != std::string::npos);
   }
 
   TEST_CASE("exact solving: an invalid or singular starting basis is replaced") {
