@@ -22,6 +22,8 @@ struct HullLp {
 // lotteries lambda with lower + t * direction <= P lambda (<= upper when `upper` is given) and
 // sum_weights . P lambda >= sum_min (all ones when `sum_weights` is empty); `objective` may be
 // empty (then only t counts, or nothing: any feasible lottery). Infeasible: feasible = false.
+// `later`: objectives over u optimised in turn over the optima of those before
+// (lexicographically, exactly: lp::LinearProgram::AddLaterObjective).
 // Solved exactly on its doubles (lp::SolveOptions::exact: a simplex in rational arithmetic
 // from GLPK's floating-point basis): the optimum to the last digit at any scale of the
 // payoffs, and a choice between values 1e-16 apart made as exactly as one between 0 and 1.
@@ -30,7 +32,7 @@ HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
                         const Vector& upper = {},
                         double t_min = -std::numeric_limits<double>::infinity(),
                         double sum_min = -std::numeric_limits<double>::infinity(),
-                        const Vector& sum_weights = {});
+                        const Vector& sum_weights = {}, const std::vector<Vector>& later = {});
 
 // Where the ray from d along `direction` leaves the hull of `points`, refined to a Pareto-
 // optimal point where that exit is only weakly so (the Kalai-Smorodinsky and egalitarian

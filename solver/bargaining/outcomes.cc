@@ -17,7 +17,8 @@ namespace internal {
 
 HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
                         const Vector& direction, const Vector& objective, const Vector& upper,
-                        double t_min, double sum_min, const Vector& sum_weights) {
+                        double t_min, double sum_min, const Vector& sum_weights,
+                        const std::vector<Vector>& later) {
   const std::size_t m = points.size(), n = lower.size();
   lp::LinearProgram program(lp::Sense::kMaximize);
   for (std::size_t j = 0; j < m; ++j) {
@@ -49,6 +50,11 @@ HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
   std::fill(values.begin(), values.begin() + m, 1.0);
   program.AddRow(1.0, 1.0, std::span<const int>(columns.data(), m),
                  std::span<const double>(values.data(), m));
+  for (const Vector& objective_later : later) {
+    std::vector<double> coefficients(m + (t_column >= 0 ? 1 : 0), 0.0);
+    for (std::size_t j = 0; j < m; ++j) coefficients[j] = Dot(objective_later, points[j]);
+    program.AddLaterObjective(std::move(coefficients));
+  }
   // Exact: the programs are small (a row per player), and the floating-point simplex's
   // absolute tolerances would decide them wrongly on payoffs far from 1 (linear_program.h).
   lp::SolveOptions options;
@@ -728,104 +734,69 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
   return solution;
 }
 
-// Three or more players. The ray LP gives the largest t with d + t * direction in the
-// comprehensive hull; the Pareto refinement then maximises sum_i u_i / s_i (s_i player i's
-// magnitude, PlayerScales: every player's gain in its own units) over the points at least
-// floor = d + t (1 - 2^-30) direction. The LPs are exact on their data, but the floor
-// d + t direction is rounded to doubles and can lie just beyond the ray point, so the
-// refinement may need this room below it, taken along the ray (each player lowered in
-// proportion to its own gain).
-constexpr double kRayRoom = 0x1p-30;
-
-// With three or more players the refinement's maximum can be a whole face. Each player's best
-// point on that face is found by one more LP; when they differ (by more than 1e-7 of the
-// player's magnitude), the refinement is a tie: the solution lists them and takes their mean
-// (on the face, since the face is convex), which treats the players alike (docs/bargaining.md).
-void RefinementTies(const OutcomeSet& set, const Vector& floor, const Vector& per_unit,
-                    const HullLp& refined, const Vector& scale, Solution* solution) {
-  const std::size_t n = floor.size();
-  const double face_min = Dot(per_unit, refined.u) - 0x1p-20 * static_cast<double>(n);
-  std::vector<Vector> extremes{solution->payoffs};
-  std::vector<Vector> lotteries{solution->lottery};
+// Three or more players: one lexicographic LP (exact, lp::LinearProgram::AddLaterObjective).
+// First the largest t with d + t * direction in the comprehensive hull; then, among the
+// lotteries that reach it, the Pareto refinement: the largest sum_i u_i / s_i (s_i player i's
+// magnitude, PlayerScales: every player's gain in its own units). The refinement buys nothing
+// with any loss in t, however small: on a steep facet a shortfall of 1e-9 in two players' t
+// would otherwise buy a third one anything.
+//
+// The refinement's maximum can be a whole face: each player's best point on it is a third
+// objective. When they differ (by more than 1e-12 of the player's magnitude), the refinement is
+// a tie: the solution lists them and takes their mean (on the face, since the face is convex),
+// which treats the players alike (docs/bargaining.md).
+Solution RaySolutionLp(const OutcomeSet& set, const Vector& d, const Vector& direction, Concept c) {
+  const std::size_t n = d.size();
+  const Vector scale = internal::PlayerScales(set.outcomes, d);
+  Vector per_unit(n);
+  for (std::size_t i = 0; i < n; ++i) per_unit[i] = 1.0 / scale[i];
+  const HullLp refined = OptimizeOverHull(set.outcomes, d, direction, {}, {}, kNegInf, kNegInf, {}, {per_unit});
+  PARLEY_CHECK(refined.feasible && refined.t > 0);
+  // The ray point, d + t * direction from the exact t, unless the refinement pays someone more
+  // than rounding (then the ray point is only weakly Pareto-optimal).
+  Vector ray_point(n);
+  bool gains = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    ray_point[i] = d[i] + refined.t * direction[i];
+    gains = gains || refined.u[i] - ray_point[i] > 1e-12 * scale[i];
+  }
+  Solution solution;
+  solution.concept_kind = c;
+  solution.lottery = refined.lambda;
+  solution.payoffs = gains ? refined.u : ray_point;
+  solution.method = "exact linear program over lotteries (simplex in rational arithmetic), then Pareto refinement";
+  solution.precision = Precision::kExact;
+  solution.gap = 0.0;
+  std::vector<Vector> extremes{solution.payoffs};
+  std::vector<Vector> lotteries{solution.lottery};
   auto same = [&](const Vector& a, const Vector& b) {
     for (std::size_t k = 0; k < n; ++k)
-      if (std::abs(a[k] - b[k]) > 1e-7 * scale[k]) return false;
+      if (std::abs(a[k] - b[k]) > 1e-12 * scale[k]) return false;
     return true;
   };
   for (std::size_t i = 0; i < n; ++i) {
-    Vector objective(n, 0.0);
-    objective[i] = 1.0;
-    HullLp best = OptimizeOverHull(set.outcomes, floor, {}, objective, {}, kNegInf, face_min, per_unit);
-    if (!best.feasible || best.u[i] <= solution->payoffs[i] + 1e-7 * scale[i]) continue;
-    // The face's slack (2^-20 per player, room for the LP's reading of its data) admits points
-    // whose objective is below the maximum by that much, off the face: a player's best among
-    // them lies a few 1e-6 away along the objective's slope, not at a tie. A point of the face
-    // itself falls short of the maximum by the LPs' rounding only.
-    if (Dot(per_unit, refined.u) - Dot(per_unit, best.u) > 1e-9 * static_cast<double>(n)) continue;
+    Vector own(n, 0.0);
+    own[i] = 1.0;
+    const HullLp best = OptimizeOverHull(set.outcomes, d, direction, {}, {}, kNegInf, kNegInf, {}, {per_unit, own});
+    PARLEY_CHECK(best.feasible);
     bool seen = false;
     for (const Vector& e : extremes) seen = seen || same(e, best.u);
     if (seen) continue;
     extremes.push_back(best.u);
     lotteries.push_back(best.lambda);
   }
-  if (extremes.size() < 2) return;
-  solution->ties = extremes;
+  if (extremes.size() < 2) return solution;
+  solution.ties = extremes;
   const double share = 1.0 / static_cast<double>(extremes.size());
-  solution->payoffs.assign(n, 0.0);
-  solution->lottery.assign(set.outcomes.size(), 0.0);
+  solution.payoffs.assign(n, 0.0);
+  solution.lottery.assign(set.outcomes.size(), 0.0);
   for (std::size_t e = 0; e < extremes.size(); ++e) {
-    for (std::size_t k = 0; k < n; ++k) solution->payoffs[k] += share * extremes[e][k];
-    for (std::size_t j = 0; j < set.outcomes.size(); ++j)
-      solution->lottery[j] += share * lotteries[e][j];
+    for (std::size_t k = 0; k < n; ++k) solution.payoffs[k] += share * extremes[e][k];
+    for (std::size_t j = 0; j < set.outcomes.size(); ++j) solution.lottery[j] += share * lotteries[e][j];
   }
-  solution->method += "; the refinement is a tie (its objective is maximal on a face): the mean of "
-                      "each player's best point on it is shown";
-  solution->tie_rule = "the mean of each player's best point on the tied face is shown";
-}
-
-Solution RaySolutionLp(const OutcomeSet& set, const Vector& d, const Vector& direction, Concept c) {
-  const std::size_t n = d.size();
-  HullLp ray = OptimizeOverHull(set.outcomes, d, direction, {});
-  PARLEY_CHECK(ray.feasible && ray.t > 0);
-  const Vector scale = internal::PlayerScales(set.outcomes, d);
-  Vector floor(n), per_unit(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    floor[i] = d[i] + ray.t * (1 - kRayRoom) * direction[i];
-    per_unit[i] = 1.0 / scale[i];
-  }
-  // First with no room at all: where the ray point itself is feasible to the LP, nothing can
-  // be traded along a steep facet (a room of 2^-30 of one player's gain, times a slope of 1e6
-  // against another, is not "about 1e-9 of the gains"). The room only where that fails.
-  Vector exact_floor(n);
-  for (std::size_t i = 0; i < n; ++i) exact_floor[i] = d[i] + ray.t * direction[i];
-  HullLp refined = OptimizeOverHull(set.outcomes, exact_floor, {}, per_unit);
-  const bool no_room = refined.feasible;
-  if (no_room)
-    floor = exact_floor;
-  else
-    refined = OptimizeOverHull(set.outcomes, floor, {}, per_unit);
-  PARLEY_CHECK(refined.feasible);
-  // Within the room the refinement can trade along a Pareto facet, by about 2^-30 of the
-  // gains times the facet's slope. The ray point is kept (exact: d + t * direction, one
-  // rounding from the exact t) unless the refinement gains more than 2^-20 per player in
-  // these units: then the ray point is only weakly Pareto-optimal, and the refined point is
-  // shown (exact up to the room, about 1e-9 of the gains).
-  // (The ray LP's lottery may itself pay more than the ray point, which is then dominated.)
-  Vector ray_point(n);
-  for (std::size_t i = 0; i < n; ++i) ray_point[i] = d[i] + ray.t * direction[i];
-  double gain = 0;
-  for (std::size_t i = 0; i < n; ++i) gain += (refined.u[i] - ray_point[i]) * per_unit[i];
-  // Without room the refined point pays everyone at least the ray point, and any gain beyond
-  // rounding is a Pareto improvement (1e-7 to a player in units of 1).
-  const bool pareto = gain <= (no_room ? 1e-12 : 0x1p-20) * static_cast<double>(n);
-  Solution solution;
-  solution.concept_kind = c;
-  solution.lottery = pareto ? ray.lambda : refined.lambda;
-  solution.payoffs = pareto ? ray_point : refined.u;
-  solution.method = "exact linear program over lotteries (simplex in rational arithmetic), then Pareto refinement";
-  solution.precision = Precision::kExact;
-  solution.gap = 0.0;
-  RefinementTies(set, floor, per_unit, refined, scale, &solution);
+  solution.method += "; the refinement is a tie (its objective is maximal on a face): the mean of "
+                     "each player's best point on it is shown";
+  solution.tie_rule = "the mean of each player's best point on the tied face is shown";
   return solution;
 }
 
@@ -934,35 +905,21 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
   solution.lottery = best.lambda;
   solution.method = "exact linear program over lotteries (simplex in rational arithmetic)";
   solution.precision = Precision::kExact;
-  // The optimal set is F = conv(T) ∩ {u >= d}, T the listed outcomes on the optimal face
-  // {w.u = optimum} of the hull (acceptable to everyone or not: a lottery mixing an outcome
-  // below d with one above may be acceptable). It is a tie when F has more than one point,
-  // i.e. when some player's best point of F differs from another's (by more than 1e-9 of its
-  // magnitude); those points are listed. The LP is exact: the face is the outcomes within
-  // rounding (1e-12 of the weighted magnitudes) of the optimum.
-  double weighted_scale = 0;
-  for (std::size_t i = 0; i < d.size(); ++i) weighted_scale += w[i] * scale[i];
-  const double face_tolerance = 1e-12 * weighted_scale;
-  std::vector<Vector> face;
-  std::vector<std::size_t> face_index;
-  for (std::size_t j = 0; j < set.outcomes.size(); ++j) {
-    const Vector& p = set.outcomes[j];
-    if (Dot(w, p) < best.objective - face_tolerance) continue;
-    if (std::find(face.begin(), face.end(), p) != face.end()) continue;
-    face.push_back(p);
-    face_index.push_back(j);
-  }
-  if (face.size() < 2) return solution;
-  std::vector<Vector> ends, end_lotteries;  // the latter over `face`
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    Vector objective(d.size(), 0.0);
-    objective[i] = 1.0;
-    HullLp end = OptimizeOverHull(face, d, {}, objective);
-    if (!end.feasible) continue;
+  // The optimal set F: the points of the hull with u >= d and w.u at the optimum. It is a tie
+  // when F has more than one point, i.e. when some player's best point of F differs from
+  // another's (by more than 1e-12 of its magnitude); those points, the ends, are listed. Each
+  // is a lexicographic LP (the optimum first, exactly, then the player's payoff over F).
+  const std::size_t n = d.size();
+  std::vector<Vector> ends, end_lotteries;
+  for (std::size_t i = 0; i < n; ++i) {
+    Vector own(n, 0.0);
+    own[i] = 1.0;
+    HullLp end = OptimizeOverHull(set.outcomes, d, {}, w, {}, kNegInf, kNegInf, {}, {own});
+    PARLEY_CHECK(end.feasible);
     bool seen = false;
     for (const Vector& e : ends) {
       bool same = true;
-      for (std::size_t k = 0; k < e.size(); ++k) same = same && std::abs(e[k] - end.u[k]) <= 1e-9 * scale[k];
+      for (std::size_t k = 0; k < n; ++k) same = same && std::abs(e[k] - end.u[k]) <= 1e-12 * scale[k];
       seen = seen || same;
     }
     if (!seen) {
@@ -972,28 +929,48 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
   }
   if (ends.size() < 2) return solution;
   solution.ties = ends;
-  // The documented selection: the (symmetric) Nash solution over the optimal set, which is
-  // the Nash solution over conv(T) (its maximiser lies above d by construction).
+  // The documented selection: the (symmetric) Nash solution over F. Where no floor u_i >= d_i
+  // cuts F, F = conv(T) ∩ {u >= d} for T the listed outcomes at the optimum (within rounding:
+  // 1e-12 of the weighted magnitudes), and the Nash solution over conv(T) is over F. Where a
+  // floor cuts it (the optimum is below the best listed outcome's w.u), every optimal dual
+  // solution prices some floor, which then holds on all of F (complementary slackness): that
+  // player gets d_i everywhere on F, the Nash product is 0 there, and the middle of the ends is
+  // shown, below.
+  double weighted_scale = 0, best_listed = kNegInf;
+  for (std::size_t i = 0; i < n; ++i) weighted_scale += w[i] * scale[i];
+  for (const Vector& p : set.outcomes) best_listed = std::max(best_listed, Dot(w, p));
+  const double face_tolerance = 1e-12 * weighted_scale;
+  const bool cut = best_listed > best.objective + face_tolerance;
+  std::vector<Vector> face;
+  std::vector<std::size_t> face_index;
+  for (std::size_t j = 0; j < set.outcomes.size() && !cut; ++j) {
+    const Vector& p = set.outcomes[j];
+    if (Dot(w, p) < best.objective - face_tolerance) continue;
+    if (std::find(face.begin(), face.end(), p) != face.end()) continue;
+    face.push_back(p);
+    face_index.push_back(j);
+  }
   try {
-    Solution nash = NashOverHull(face, d, Vector(d.size(), 1.0), tolerance);
+    if (cut) throw ValidationError("the Nash product is 0 on the optimal set");
+    Solution nash = NashOverHull(face, d, Vector(n, 1.0), tolerance);
     solution.payoffs = nash.payoffs;
     solution.lottery.assign(set.outcomes.size(), 0.0);
     for (std::size_t t = 0; t < face.size(); ++t) solution.lottery[face_index[t]] = nash.lottery[t];
+    // The optimum is exact; the point chosen on F is the Nash solution's, as precise as it.
+    solution.precision = nash.precision;
+    solution.gap = nash.gap;
     solution.method += "; a tie (every point between the listed ends is optimal), broken by "
                        "the Nash solution over the optimal set";
   } catch (const ValidationError&) {
-    // No optimal point gives everyone a strict gain: the Nash product is 0 on the whole
-    // optimal set. Take its midpoint between the players' best ends, with the mean of the ends'
-    // lotteries, which pays it (each end is its lottery's payoffs). A lottery found for the
-    // rounded midpoint by another LP is not enough: the midpoint can lie outside conv(face) by
-    // a rounding, the exact LP then finds it infeasible, and the utilitarian LP's lottery (one
-    // end, paying something else) was left beside the midpoint's payoffs.
+    // No point there gives everyone a strict gain: the Nash product is 0 on it. Take the
+    // midpoint of the players' best ends, with the mean of the ends' lotteries, which pays it
+    // (each end is its lottery's payoffs).
     const double count = static_cast<double>(ends.size());
-    solution.payoffs.assign(d.size(), 0.0);
+    solution.payoffs.assign(n, 0.0);
     solution.lottery.assign(set.outcomes.size(), 0.0);
     for (std::size_t e = 0; e < ends.size(); ++e) {
-      for (std::size_t i = 0; i < d.size(); ++i) solution.payoffs[i] += ends[e][i] / count;
-      for (std::size_t t = 0; t < face.size(); ++t) solution.lottery[face_index[t]] += end_lotteries[e][t] / count;
+      for (std::size_t i = 0; i < n; ++i) solution.payoffs[i] += ends[e][i] / count;
+      for (std::size_t j = 0; j < set.outcomes.size(); ++j) solution.lottery[j] += end_lotteries[e][j] / count;
     }
     solution.method += "; a tie (every point between the listed ends is optimal) where no "
                        "optimal point gives everyone a gain: the middle of the ends is shown";

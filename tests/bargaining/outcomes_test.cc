@@ -125,6 +125,28 @@ TEST_SUITE("bargaining") {
     CHECK(util.payoffs[0] == doctest::Approx(2));
   }
 
+  TEST_CASE("utilitarian ties where the floors cut the optimal set") {
+    // (4,0,0), (0,4,0), (0,0,2) with d = (0,0,1): player 3 needs mu3 >= 1/2, so the best sum is
+    // 4 (1/2) + 2 (1/2) = 3, on the whole segment from (2,0,1) to (0,2,1); no listed outcome
+    // sums to 3. Player 3 gets d_3 = 1 everywhere on it, so the middle, (1,1,1), is shown.
+    // The tie was missed (the face was looked for among the listed outcomes summing to 3).
+    Solution util = SolveOutcomes(OutcomeSet{{{4, 0, 0}, {0, 4, 0}, {0, 0, 2}}, true}, Vector{0, 0, 1},
+                                  Concept::kUtilitarian);
+    REQUIRE(util.ties.size() == 2);
+    CHECK(util.payoffs == Vector{1, 1, 1});
+    CHECK(util.lottery == Vector{0.25, 0.25, 0.5});
+    const std::vector<Vector> ends{{2, 0, 1}, {0, 2, 1}};
+    CHECK(std::is_permutation(util.ties.begin(), util.ties.end(), ends.begin()));
+    // Three players on a face of listed outcomes: the selection is the n-player Nash
+    // solution's, certified with its gap, not "exact". (3,1,2) and (1,3,2) sum to 6; the Nash
+    // point over them from 0 is (2,2,2).
+    Solution face = SolveOutcomes(OutcomeSet{{{3, 1, 2}, {1, 3, 2}, {0, 0, 0}}, true}, Vector{0, 0, 0},
+                                  Concept::kUtilitarian);
+    CHECK(face.ties.size() == 2);
+    CHECK(face.payoffs[0] == doctest::Approx(2).epsilon(1e-9));
+    CHECK(face.precision == Precision::kCertified);
+  }
+
   TEST_CASE("a Pareto refinement with a unique maximum is no tie, however gentle its slope") {
     // conv{(1, 0, 3), (1, 2, 1)}, the images of x = 0 and x = 2 under u = (1, x, 3 - x), and
     // (0, 0, 0), d = 0: the egalitarian ray stops at t = 1 (u1 <= 1), on the face (1, x, 3 - x),
@@ -456,6 +478,32 @@ TEST_SUITE("bargaining at any scale") {
     for (std::size_t j = 0; j < 2; ++j) paid += ks.lottery[j] * set.outcomes[j][0];
     CHECK(ks.payoffs[0] == doctest::Approx(paid).epsilon(1e-12));
     CHECK(ks.payoffs[0] == doctest::Approx(1e6 / (1 + 1e-7)).epsilon(1e-9));  // t = 1 / (1 + 1e-7)
+  }
+
+  TEST_CASE("three players: the refinement buys nothing with a loss in t, however small") {
+    // Egalitarian over (1, 3, 3) and (3, 0, 4): the lottery 3/5, 2/5 pays (9/5, 9/5, 17/5) and
+    // no other gives the first two 9/5 (player 2 gets 3 - 3 mu, player 1 1 + 2 mu). KS has the
+    // ideal (3, 3, 4): t (3, 3, 4) <= (1 + 2 mu, 3 - 3 mu, 3 + mu) gives mu = 2/5 as well, with
+    // t = 3/5 and player 3 paid 17/5 (the refinement lifts it from 12/5).
+    OutcomeSet set{{{1, 3, 3}, {3, 0, 4}}, true};
+    const Vector expected{1.8, 1.8, 3.4};
+    for (Concept c : {Concept::kEgalitarian, Concept::kKalaiSmorodinsky}) {
+      const Solution s = SolveOutcomes(set, Vector{0, 0, 0}, c);
+      CAPTURE(static_cast<int>(c));
+      for (std::size_t i = 0; i < 3; ++i) CHECK(std::abs(s.payoffs[i] - expected[i]) <= 4e-16 * expected[i]);
+      CHECK(s.ties.empty());
+    }
+    // A third outcome 1e-9 short of 1.8 for the first two and 5 for the third: the equal gain
+    // 1.8 is still reached only by the first lottery, so the answer is unchanged. A room of
+    // 2^-30 of t below the ray point took (1.799999999, 1.799999999, 5), and with 1e12 as the
+    // third payoff (1.799999999, 1.799999999, 1e12).
+    for (double third : {5.0, 1e12}) {
+      OutcomeSet steep{{{1, 3, 3}, {3, 0, 4}, {1.799999999, 1.799999999, third}}, true};
+      const Solution s = SolveOutcomes(steep, Vector{0, 0, 0}, Concept::kEgalitarian);
+      CAPTURE(third);
+      for (std::size_t i = 0; i < 3; ++i) CHECK(std::abs(s.payoffs[i] - expected[i]) <= 4e-16 * expected[i]);
+      CHECK(s.lottery[2] == 0);
+    }
   }
 
   TEST_CASE("utilitarian with players in units 1e10 apart: the better outcome, not the LP's rounding") {

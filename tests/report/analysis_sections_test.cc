@@ -198,7 +198,7 @@ payoffs:
           std::string::npos);
     auto alone = testing::RunParley("report '" + path + "' --tornado-value A -o '" + testing::BuildPath("nope.md") + "'");
     CHECK(alone.exit_code == 2);
-    CHECK(alone.err.find("--tornado-value requires --tornado") != std::string::npos);
+    CHECK(alone.err.find("--tornado-value needs --tornado too") != std::string::npos);
   }
 
   TEST_CASE("parley report --all --show 1: the notes say what is shown and what is not") {
