@@ -20,11 +20,17 @@ class ExpandedSize : public YAML::EventHandler {
  public:
   std::size_t total() const { return total_; }
   YAML::Mark where_exceeded() const { return exceeded_at_; }
+  // The first alias met inside the node it names (line < 0: none).
+  YAML::Mark where_recursive() const { return recursive_at_; }
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Leaf(mark, anchor, 1); }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    // An alias inside the node it names makes the document infinite (yaml-cpp builds a
+    // cycle, and any walk of it never ends).
+    for (const Frame& f : open_)
+      if (f.anchor == anchor && recursive_at_.line < 0) recursive_at_ = mark;
     Leaf(mark, YAML::NullAnchor, anchor < sizes_.size() ? sizes_[anchor] : 1);
   }
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
@@ -84,6 +90,27 @@ class ExpandedSize : public YAML::EventHandler {
   std::vector<std::size_t> sizes_;
   std::size_t total_ = 0;
   YAML::Mark exceeded_at_ = YAML::Mark::null_mark();
+  YAML::Mark recursive_at_ = YAML::Mark::null_mark();
+};
+
+// Whether the parser has another document after the first; where it starts.
+class DocumentStart : public YAML::EventHandler {
+ public:
+  YAML::Mark where() const { return start_; }
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (start_.line < 0) start_ = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  YAML::Mark start_ = YAML::Mark::null_mark();
 };
 
 SourceLocation At(const std::string& file, const YAML::Mark& mark) {
@@ -153,12 +180,22 @@ YAML::Node LoadYamlBounded(const std::string& text, const std::string& file_name
     YAML::Parser parser(in);
     ExpandedSize size;
     parser.HandleNextDocument(size);
+    if (size.where_recursive().line >= 0)
+      throw ParseError(At(file_name, size.where_recursive()),
+                       "this alias names a node that contains it, which would repeat itself without end; an "
+                       "alias (*name) must name a node that is complete before it (anchored with &name)");
     if (size.total() > kMaxYamlNodes || size.where_exceeded().line >= 0)
       throw ParseError(At(file_name, size.where_exceeded()),
                        "the document has more than " + std::to_string(kMaxYamlNodes) +
                            " nodes once its aliases (*name) are expanded; a YAML alias repeats "
                            "the whole node it names, so nested aliases multiply: write the "
                            "values out, or use fewer levels of aliases");
+    // One document: what follows a second '---' would be dropped without a word.
+    DocumentStart second;
+    if (parser.HandleNextDocument(second))
+      throw ParseError(At(file_name, second.where()),
+                       "a second YAML document starts here (after '---'); a file holds one document: remove "
+                       "the '---' line, or put the second document in a file of its own");
     YAML::Node root = YAML::Load(text);
     RefuseRepeatedKeys(root, file_name);
     return root;

@@ -672,6 +672,36 @@ TEST_SUITE("scenario errors") {
                   "  probabilities: {L: 0.5, R: 0.5}\n") == "");
   }
 
+  TEST_CASE("an alias inside the node it names, and a second document, are refused at their place") {
+    // The alias made a cycle that the repeated-keys walk followed without end (the process hung,
+    // and grew).
+    CHECK(ErrorOf(std::string(kHead) +
+                  "parameters: &p\n"
+                  "  k: *p\n"
+                  "stages:\n"
+                  "  - {name: a, player: A, actions: [l, r]}\n"
+                  "payoffs: [1, 2]\n") ==
+          "s.yaml:3:6: this alias names a node that contains it, which would repeat itself without end; an alias "
+          "(*name) must name a node that is complete before it (anchored with &name)");
+    CHECK(ErrorOf(std::string(kHead) + "tree: &t\n  player: A\n  moves: {l: *t, r: {payoffs: [0, 1]}}\n")
+              .find("s.yaml:4:14: this alias names a node that contains it") == 0);
+    // An alias to a complete node is fine.
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - {name: a, player: A, actions: &two [l, r]}\n"
+                  "  - {name: b, player: B, actions: *two}\n"
+                  "payoffs: [1, 2]\n") == "");
+    // What followed a second '---' was dropped without a word.
+    const std::string one = std::string(kHead) +
+                            "stages:\n"
+                            "  - {name: a, player: A, actions: [l, r]}\n"
+                            "payoffs: [1, 2]\n";
+    CHECK(ErrorOf(one + "---\nplayers: [C]\n") ==
+          "s.yaml:5:1: a second YAML document starts here (after '---'); a file holds one document: remove the "
+          "'---' line, or put the second document in a file of its own");
+    CHECK(ErrorOf("---\n" + one + "...\n") == "");  // one document, marked at both ends
+  }
+
   TEST_CASE("observing a stage that only computes variables is refused (it reveals nothing)") {
     CHECK(ErrorOf(std::string(kHead) +
                   "stages:\n"
