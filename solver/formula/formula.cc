@@ -1456,6 +1456,60 @@ static std::size_t ChainedComparison(std::string_view text) {
   return std::string_view::npos;
 }
 
+// `not` binds tighter than a comparison, so `not a == b` compares (not a), 0 or 1, with b:
+// never what it reads as (with a stage's label for b, the condition is false whatever was
+// chosen, and the stage silently leaves the tree). Returns the position of the first `not`
+// whose operand (a name, a call, a number or a parenthesised group) is followed by a
+// comparison, or npos.
+static std::size_t NotBeforeComparison(std::string_view text) {
+  auto skip_space = [&](std::size_t i) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    return i;
+  };
+  auto group_end = [&](std::size_t open) {  // just past the ')' matching text[open] == '('
+    int depth = 0;
+    for (std::size_t i = open; i < text.size(); ++i) {
+      if (text[i] == '(') ++depth;
+      else if (text[i] == ')' && --depth == 0) return i + 1;
+    }
+    return text.size();
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') {
+      i = NumberEnd(text, i);
+      continue;
+    }
+    if (!std::isalpha(static_cast<unsigned char>(c)) && c != '_') {
+      ++i;
+      continue;
+    }
+    const std::size_t j = NameEnd(text, i);
+    if (text.substr(i, j - i) != "not") {
+      i = j;
+      continue;
+    }
+    std::size_t k = skip_space(j);
+    if (k < text.size() && text[k] == '(') {
+      k = group_end(k);
+    } else if (k < text.size() && (std::isalpha(static_cast<unsigned char>(text[k])) || text[k] == '_')) {
+      k = NameEnd(text, k);
+      const std::size_t call = skip_space(k);
+      if (call < text.size() && text[call] == '(') k = group_end(call);
+    } else if (k < text.size() && (std::isdigit(static_cast<unsigned char>(text[k])) || text[k] == '.')) {
+      k = NumberEnd(text, k);
+    } else {
+      i = j;
+      continue;
+    }
+    k = skip_space(k);
+    const char a = k < text.size() ? text[k] : '\0', b = k + 1 < text.size() ? text[k + 1] : '\0';
+    if (a == '<' || a == '>' || ((a == '=' || a == '!') && b == '=')) return i;
+    i = j;
+  }
+  return std::string_view::npos;
+}
+
 // A `=` that is not part of `==`, `!=`, `<=` or `>=`, a comma outside a function's
 // parentheses, or a number written too small to be anything but 0 in a double: muparser
 // reads the first as an assignment to the variable on its left, which then keeps the new
@@ -1575,6 +1629,12 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
                        "chained comparison in formula '" + TruncateForMessage(trimmed, 80) +
                            "': a < b < c compares (a < b), which is 0 or 1, with c; write each "
                            "comparison on its own, joined by and (a < b and b < c)",
+                       CompileError::Problem::kSyntax, "", "");
+  if (const std::size_t at = NotBeforeComparison(original); at != std::string::npos)
+    throw CompileError(Offset(e->where_, original, at),
+                       "'not' in formula '" + TruncateForMessage(trimmed, 80) +
+                           "' applies to the operand right after it, so not a == b compares (not a), which is 0 "
+                           "or 1, with b; write not (a == b), or a != b",
                        CompileError::Problem::kSyntax, "", "");
   if (const Stray stray = StrayOperator(original); stray.at != std::string::npos)
     throw CompileError(Offset(e->where_, original, stray.at),

@@ -269,6 +269,38 @@ TEST_SUITE("scenario errors") {
           "printed on one line: write it without");
   }
 
+  TEST_CASE("'not' before a comparison is refused: not a == b compares (not a) with b") {
+    // `not respond == accept` is (not respond) == accept: 0 == accept, false whatever B chose,
+    // so the stage left the tree without a word.
+    const std::string head = std::string(kHead) +
+                             "stages:\n"
+                             "  - name: respond\n"
+                             "    player: B\n"
+                             "    actions: [accept, reject]\n"
+                             "  - name: complain\n"
+                             "    player: A\n";
+    const std::string tail = "    actions: [yes, no]\n"
+                             "payoffs: [1, 2]\n";
+    for (const char* condition : {"not respond == accept", "not(respond) != 2", "not max(respond, 1) < 2",
+                                  "respond == 1 and not 3 >= respond"}) {
+      CAPTURE(condition);
+      const std::string message = ErrorOf(head + "    condition: " + condition + "\n" + tail);
+      CHECK(message.rfind("s.yaml:", 0) == 0);
+      CHECK(message.find("'not' in formula") != std::string::npos);
+      CHECK(message.find("write not (a == b), or a != b") != std::string::npos);
+    }
+    CHECK(ErrorOf(head + "    condition: not respond == accept\n" + tail).rfind("s.yaml:8:16: 'not' in formula", 0) == 0);
+    // With the comparison in parentheses, or `not` alone: accepted.
+    for (const char* condition : {"not (respond == accept)", "respond != accept", "not respond", "not (respond) and respond < 3",
+                                  "nothing_here == 0 or not respond"}) {
+      CAPTURE(condition);
+      std::string text = head + "    condition: " + condition + "\n" + tail;
+      if (std::string(condition).find("nothing_here") != std::string::npos)
+        text = std::string(kHead) + "parameters:\n  nothing_here: {value: 0}\n" + text.substr(std::string(kHead).size());
+      CHECK(ErrorOf(text) == "");
+    }
+  }
+
   TEST_CASE("a chained comparison, and action labels that are words of formulas") {
     // `2 < offer < 8` is (2 < offer) < 8, always true: the condition would never skip.
     CHECK(ErrorOf(std::string(kHead) +
