@@ -1630,6 +1630,11 @@ const Expression* ExpressionSet::Add(std::string text, SourceLocation where) {
                            "': a < b < c compares (a < b), which is 0 or 1, with c; write each "
                            "comparison on its own, joined by and (a < b and b < c)",
                        CompileError::Problem::kSyntax, "", "");
+  if (const std::size_t at = original.find_first_of("\"'"); at != std::string::npos)
+    throw CompileError(Offset(e->where_, original, at),
+                       "a quote in formula '" + TruncateForMessage(trimmed, 80) +
+                           "': formulas have no strings; write an action's label without quotes (a == accept)",
+                       CompileError::Problem::kSyntax, "", "");
   if (const std::size_t at = NotBeforeComparison(original); at != std::string::npos)
     throw CompileError(Offset(e->where_, original, at),
                        "'not' in formula '" + TruncateForMessage(trimmed, 80) +

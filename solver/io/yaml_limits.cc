@@ -200,6 +200,23 @@ YAML::Node LoadYamlBounded(const std::string& text, const std::string& file_name
     RefuseRepeatedKeys(root, file_name);
     return root;
   } catch (const YAML::Exception& e) {
+    // A tab in a line's indentation, at or before the error: YAML indents with spaces only,
+    // and the parser's own word for it ("illegal block entry", ...) does not say so.
+    int line = 1;
+    for (std::size_t at = 0; at < text.size() && (e.mark.line < 0 || line <= e.mark.line + 1);) {
+      std::size_t k = at;
+      while (k < text.size() && (text[k] == ' ' || text[k] == '\t')) {
+        if (text[k] == '\t' && k + 1 < text.size() && text[k + 1] != '\n' && text[k + 1] != '#')
+          throw ParseError(SourceLocation{file_name, line, static_cast<int>(k - at) + 1},
+                           "a tab in this line's indentation; YAML indents with spaces only: replace the "
+                           "tab with spaces");
+        ++k;
+      }
+      const std::size_t end = text.find('\n', at);
+      if (end == std::string::npos) break;
+      at = end + 1;
+      ++line;
+    }
     throw ParseError(At(file_name, e.mark), "YAML syntax error: " + e.msg);
   }
 }

@@ -167,7 +167,7 @@ YAML::Node Reader::Get(const KeyedMapping& m, const std::string& key) {
 }
 
 void Reader::CheckName(const YAML::Node& node, const std::string& name, const std::string& what) {
-  if (!IsIdentifier(name))
+  if (!IsIdentifier(name) || name.front() == '_')  // '_' first is muparser's (_pi, _e)
     Fail(node, what + " '" + name +
                    "' is not a usable name: use letters, digits and _, starting with a letter");
   if (IsReserved(name))

@@ -153,6 +153,9 @@ void Reader::ReadStageKind(const YAML::Node& node, const KeyedMapping& m, int re
       if (player.size() == 0) Fail(player, "the list of players is empty");
       for (const auto& p : player) {
         std::string pname = Scalar(p, "a player");
+        if (pname == "nature")
+          Fail(p, "nature cannot take turns in a list of players: chance moves in a stage of its own "
+                  "(player: nature, with probabilities); list only the players who decide");
         def.players.push_back(PlayerIndex(p, pname));
         info.players.push_back(pname);
       }

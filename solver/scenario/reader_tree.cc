@@ -8,11 +8,21 @@ void Reader::ReadTree(const YAML::Node& node) {
   AddParameterSymbols();
   ReadTreeNode(node, 0);
   for (const TreeNodeDef& def : impl_.tree) impl_.info.tree_places.push_back({def.where, def.children});
-  // Nodes of one player sharing an information set name must offer the same actions.
+  // An information set name belongs to one player (a node of another player naming it is a
+  // wrong player or a wrong name: the two would silently be separate sets), and its nodes must
+  // offer the same actions.
   std::map<std::pair<int, std::string>, int> first;
+  std::map<std::string, int> owner;  // name -> its first node
   for (std::size_t i = 0; i < impl_.tree.size(); ++i) {
     const TreeNodeDef& n = impl_.tree[i];
     if (n.kind != TreeNodeDef::Kind::kDecision || n.infoset.empty()) continue;
+    auto [named, fresh] = owner.emplace(n.infoset, static_cast<int>(i));
+    if (const TreeNodeDef& o = impl_.tree[named->second]; !fresh && o.player != n.player)
+      throw ValidationError(n.where, "information set '" + n.infoset + "' is " + impl_.info.players[o.player] +
+                                         "'s (line " + std::to_string(o.where.line) + "), and this node is " +
+                                         impl_.info.players[n.player] +
+                                         "'s; an information set belongs to one player: give this node "
+                                         "another infoset name, or correct its player");
     auto [it, inserted] = first.emplace(std::make_pair(n.player, n.infoset), static_cast<int>(i));
     if (!inserted && impl_.tree[it->second].labels != n.labels)
       throw ValidationError(n.where, "the nodes of information set '" + n.infoset +

@@ -269,6 +269,37 @@ TEST_SUITE("scenario errors") {
           "printed on one line: write it without");
   }
 
+  TEST_CASE("messages that say what would be right: nature in turns, '_' first, quotes, tabs") {
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - repeat:\n"
+                  "      to: 2\n"
+                  "      stages:\n"
+                  "        - {name: a, player: [A, nature], actions: [l, r]}\n"
+                  "payoffs: [1, 2]\n") ==
+          "s.yaml:6:33: nature cannot take turns in a list of players: chance moves in a stage of its own "
+          "(player: nature, with probabilities); list only the players who decide");
+    // The message said "starting with a letter", and '_k' was taken.
+    CHECK(ErrorOf(std::string(kHead) +
+                  "parameters:\n"
+                  "  _k: {value: 1}\n"
+                  "stages:\n"
+                  "  - {name: a, player: A, actions: [l, r]}\n"
+                  "payoffs: [_k, 2]\n") ==
+          "s.yaml:3:3: parameter '_k' is not a usable name: use letters, digits and _, starting with a letter");
+    // muparser said "No suitable overload for operator ==".
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - {name: a, player: A, actions: [l, r]}\n"
+                  "payoffs: ['if(a == \"l\", 1, 2)', 2]\n")
+              .rfind("s.yaml:4:20: a quote in formula 'if(a == \"l\", 1, 2)': formulas have no strings; write an "
+                     "action's label without quotes (a == accept)",
+                     0) == 0);
+    // The parser said "illegal block entry".
+    CHECK(ErrorOf(std::string(kHead) + "stages:\n\t- name: a\npayoffs: [1, 2]\n") ==
+          "s.yaml:3:1: a tab in this line's indentation; YAML indents with spaces only: replace the tab with spaces");
+  }
+
   TEST_CASE("'not' before a comparison is refused: not a == b compares (not a) with b") {
     // `not respond == accept` is (not respond) == accept: 0 == accept, false whatever B chose,
     // so the stage left the tree without a word.
@@ -658,6 +689,15 @@ TEST_SUITE("scenario errors") {
                   "    r: {player: B, infoset: i, moves: {y: {payoffs: [1, 0]}}}\n")
               .find("the nodes of information set 'i' offer different actions") !=
           std::string::npos);
+    // One name, two players: they were two separate sets without a word.
+    CHECK(ErrorOf(std::string(kHead) +
+                  "tree:\n"
+                  "  player: A\n"
+                  "  moves:\n"
+                  "    l: {player: B, infoset: s, moves: {u: {payoffs: [1, 1]}, d: {payoffs: [0, 0]}}}\n"
+                  "    r: {player: A, infoset: s, moves: {u: {payoffs: [2, 2]}, d: {payoffs: [0, 0]}}}\n") ==
+          "s.yaml:6:8: information set 's' is B's (line 5), and this node is A's; an information set belongs to "
+          "one player: give this node another infoset name, or correct its player");
   }
 
   // YAML keys are unique; yaml-cpp keeps both, and a reader that walked the mapping took the
