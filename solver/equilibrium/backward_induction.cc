@@ -385,7 +385,36 @@ Solution SolveBackwardInduction(const model::Game& game,
                                   ImperfectInformationMessage(game));
   if (options.all && options.max_equilibria == 0)
     throw UnsupportedError("--max must be at least 1");
-  return options.exact ? Solve<Rational>(game, options) : Solve<double>(game, options);
+  if (options.exact) return Solve<Rational>(game, options);
+  Solution solution = Solve<double>(game, options);
+  // A tie in doubles may be two values that differ as written but round to the same double
+  // (10^17 + 3 and 10^17 - 2 are both 1e17): the mover then takes the first action where the
+  // other pays more, and the check in doubles sees no gain. Where the game's numbers are exact
+  // and not all doubles, a solve with ties that the check in doubles finds exact (a tie that
+  // the tie rule made, with a gain the doubles show, is said in a note instead) is redone in
+  // rationals (linear in the tree), and its answer replaces this one where the two differ.
+  bool ties = solution.equilibria.size() > 1;
+  for (const Equilibrium& eq : solution.equilibria) {
+    ties = ties || !eq.indifferent.empty();
+    if (eq.max_gain > 0) return solution;
+  }
+  if (!ties || game.doubles_are_exact() || !game.numbers_stated_exactly()) return solution;
+  constexpr std::size_t kExactRecheckNodes = 200000;
+  if (game.num_nodes() > kExactRecheckNodes) {
+    solution.notes.push_back("some payoffs or probabilities are not doubles, and values that differ as written "
+                             "may round alike: a tie may hide a gain (the tree is too large to recheck in exact "
+                             "arithmetic; --exact settles it)");
+    return solution;
+  }
+  Solution exact = Solve<Rational>(game, options);
+  bool same = exact.equilibria.size() == solution.equilibria.size();
+  for (std::size_t k = 0; same && k < exact.equilibria.size(); ++k)
+    same = exact.equilibria[k].behavior == solution.equilibria[k].behavior;
+  if (same) return solution;
+  exact.notes.insert(exact.notes.begin(),
+                     "floating point found ties between values that differ as written but round to the same "
+                     "double; recomputed in exact rational arithmetic");
+  return exact;
 }
 
 namespace {

@@ -117,6 +117,44 @@ TEST_SUITE("equilibrium.backward_induction") {
     CHECK(cut.truncated);
   }
 
+  TEST_CASE("a tie of values that differ as written but round alike is settled exactly") {
+    // B takes d (2 > 1), so R pays A 10^17 + 3 and L 10^17 - 2: A gains 5 by R. Both are
+    // 1e17 in doubles, which saw a tie, took L, and verified a gain of 0. The only SPE is (R, d).
+    auto g = Efg(R"(EFG 2 R "rounds alike" { "A" "B" }
+""
+p "" 1 1 "A" { "L" "R" } 0
+t "" 1 "" { 99999999999999998 0 }
+p "" 2 1 "B" { "u" "d" } 0
+t "" 2 "" { 99999999999999998 1 }
+t "" 3 "" { 100000000000000003 2 }
+)");
+    Solution s = SolveBackwardInduction(*g);
+    REQUIRE(s.equilibria.size() == 1);
+    CHECK(s.exact);
+    CHECK(Choice(*g, s.equilibria[0], 0) == "R");
+    CHECK(s.equilibria[0].exact_payoffs == std::vector<Rational>{Rational("100000000000000003"), 2});
+    CHECK(s.equilibria[0].indifferent.empty());
+    REQUIRE(!s.notes.empty());
+    CHECK(s.notes[0].find("round to the same double; recomputed in exact rational arithmetic") != std::string::npos);
+    // --all listed (L, d) beside (R, d).
+    BackwardInductionOptions all;
+    all.all = true;
+    Solution every = SolveBackwardInduction(*g, all);
+    REQUIRE(every.equilibria.size() == 1);
+    CHECK(Choice(*g, every.equilibria[0], 0) == "R");
+    // A real tie stays a tie, in doubles, with no recheck to say anything about.
+    auto tie = Efg(R"(EFG 2 R "a real tie" { "A" "B" }
+""
+p "" 1 1 "A" { "L" "R" } 0
+t "" 1 "" { 1/3 0 }
+t "" 2 "" { 1/3 1 }
+)");
+    Solution t = SolveBackwardInduction(*tie);
+    CHECK_FALSE(t.exact);
+    CHECK(t.notes.empty());
+    CHECK(t.equilibria.at(0).indifferent.size() == 1);
+  }
+
   TEST_CASE("a gain within the tie rule is said to be one") {
     // x pays 499999999999600, y 5e14: 400 apart, 8e-13 of their size, within the tie rule
     // (1e-12), so x (the first) is taken; the gain of 400 is reported with a note saying why.
