@@ -45,10 +45,43 @@ AlternatingOffersResult SolveAlternatingOffers(const AlternatingOffers& game) {
   std::array<double, 2> delta{game.discount[0] * (1 - game.breakdown),
                               game.discount[1] * (1 - game.breakdown)};
   result.effective_discount = delta;
+  // 1 - delta_i, computed as (1 - discount) + discount * breakdown: 1 - delta_i after rounding
+  // delta_i kept only the digits above the breakdown's (0.99999999999 with 1e-9: 8 digits).
+  const std::array<double, 2> impatience{(1 - game.discount[0]) + game.discount[0] * game.breakdown,
+                                         (1 - game.discount[1]) + game.discount[1] * game.breakdown};
   const int p = game.first, r = 1 - game.first;  // first proposer, first responder
   const std::array<double, 2>& e = game.outside;
   double proposer_share = 0.0;
-  if (game.rounds) {
+  // 1 - dp dr written as (1 - dp) + dp (1 - dr): near 1 the product's rounding cancels
+  // (0.999999999 and 0.99999999 lost 9 digits of the split).
+  const double one_minus_q = impatience[p] + delta[p] * impatience[r];
+  const double x0 = impatience[r] / one_minus_q;  // the first proposer's share, infinite horizon
+  // The responder's, 1 - x0 = dr (1 - dp) / (1 - q), computed as such: 1 - x0 after rounding x0
+  // keeps only x0's absolute precision (a share of 0.001 beside 0.999 lost 3 digits).
+  const double y_first = delta[r] * impatience[p] / one_minus_q;
+  double responder_share = std::numeric_limits<double>::quiet_NaN();  // NaN: 1 - proposer_share
+  if (game.rounds && e[0] == 0 && e[1] == 0) {
+    // Without outside options the recursion v_t = 1 - delta_(responder of t) v_(t+1), v_T = 1,
+    // taken two rounds at a time, is v_t = (1 - delta_r) + q v_(t+2) with q = dp dr, so
+    //   T = 2m + 1: v_1 = x0 + q^m (1 - x0),   T = 2m + 2: v_1 = x0 (1 - q^(m+1)),
+    // with x0 = (1 - dr) / (1 - q). q^m as exp(m log1p(-(1 - q))): a power of the rounded q
+    // would carry m times its rounding (1e-7 at a billion rounds); iterating, the rounding of
+    // every step, divided by 1 - q (5e-11 at discounts 0.999999).
+    const int T = *game.rounds;
+    const double log_q = std::log1p(-one_minus_q);
+    const auto power = [&](int k) { return k == 0 ? 1.0 : std::exp(static_cast<double>(k) * log_q); };
+    if (T % 2 == 1) {  // 1 - v_1 = (1 - x0) (1 - q^m)
+      const double m = static_cast<double>((T - 1) / 2);
+      proposer_share = x0 + power((T - 1) / 2) * y_first;
+      responder_share = y_first * -std::expm1(m * log_q);
+    } else {  // 1 - v_1 = (1 - x0) + x0 q^(m+1)
+      const double m1 = static_cast<double>((T - 2) / 2 + 1);
+      proposer_share = x0 * -std::expm1(m1 * log_q);
+      responder_share = y_first + x0 * std::exp(m1 * log_q);
+    }
+    result.outside_binding = {false, false};
+    result.method = "backward induction over " + std::to_string(T) + " rounds (closed form)";
+  } else if (game.rounds) {
     // V = share of the proposer of the current round; in round T it is 1 - e_responder.
     int T = *game.rounds;
     int proposer = (T - 1) % 2 == 0 ? p : r;
@@ -86,13 +119,12 @@ AlternatingOffersResult SolveAlternatingOffers(const AlternatingOffers& game) {
     //   x = 1 - max(e_r, delta_r y),  y = 1 - max(e_p, delta_p x).
     // The four cases (which options bind) have closed forms; exactly one is consistent.
     const double dp = delta[p], dr = delta[r], ep = e[p], er = e[r];
-    // 1 - dp dr written as (1 - dp) + dp (1 - dr): near 1 the product's rounding cancels
-    // (0.999999999 and 0.99999999 lost 9 digits of the split).
-    const double x0 = (1 - dr) / ((1 - dp) + dp * (1 - dr)), y0 = (1 - dp) / ((1 - dr) + dr * (1 - dp));
+    const double y0 = impatience[p] / (impatience[r] + dr * impatience[p]);
     double x = x0;
     bool bind_r = false, bind_p = false;
     if (er <= dr * y0 && ep <= dp * x0) {
       x = x0;
+      responder_share = y_first;
     } else if (er > dr * (1 - dp * (1 - er)) && ep <= dp * (1 - er)) {
       x = 1 - er;  // only the responder's option binds
       bind_r = true;
@@ -110,7 +142,7 @@ AlternatingOffersResult SolveAlternatingOffers(const AlternatingOffers& game) {
     if (bind_r || bind_p) result.method += " with the outside option principle";
   }
   result.shares[p] = proposer_share;
-  result.shares[r] = 1.0 - proposer_share;
+  result.shares[r] = std::isnan(responder_share) ? 1.0 - proposer_share : responder_share;
   if (game.breakdown > 0) result.method += "; breakdown risk folded into the discount factors";
   return result;
 }

@@ -36,6 +36,38 @@ TEST_SUITE("bargaining") {
     CHECK(std::abs(SolveAlternatingOffers(game).shares[0] - 5.0 / 7) > 1e-4);
   }
 
+  TEST_CASE("finite horizons near discounts of 1, and breakdown, to the last digits") {
+    // Symmetric delta, T odd: the first proposer gets (1 + delta^T) / (1 + delta) (the closed
+    // form of v = 1 - delta (1 - delta v)); at delta = 0.999999 and T = 2^31 - 1, delta^T is
+    // e^-2147, so 1 / 1.999999 = 0.500000250000125000062... The iteration settled 5e-11 away
+    // (its rounding divided by 1 - delta^2), and at delta = 0.9999999999 it took 8 s.
+    AlternatingOffers game;
+    game.discount = {0.999999, 0.999999};
+    game.rounds = 2147483647;
+    auto near_one = [&] { return SolveAlternatingOffers(game).shares[0]; };
+    CHECK(std::abs(near_one() - 0.500000250000125) <= 2e-16);
+    // delta = 0.99, T = 1000001: 1 / 1.99 = 0.50251256281407035...
+    game.discount = {0.99, 0.99};
+    game.rounds = 1000001;
+    CHECK(std::abs(near_one() - 0.50251256281407035) <= 2e-16);
+    // T = 4 with (0.9, 0.8): v4 = 1, v3 = 1 - 0.8 = 0.2, v2 = 1 - 0.9 (0.2) = 0.82,
+    // v1 = 1 - 0.8 (0.82) = 0.344.
+    game.discount = {0.9, 0.8};
+    game.rounds = 4;
+    CHECK(std::abs(near_one() - 0.344) <= 2e-16);
+    // Breakdown 1e-9 beside discounts 0.999999 and 0.99999999999, player 2 first: D_i =
+    // delta_i (1 - 1e-9), and player 2 gets (1 - D_1) / (1 - D_1 D_2) =
+    // 0.99899202703385730... (Python's fractions on the doubles). Rounding D_2 before 1 - D_2
+    // kept 8 digits of player 1's 0.0010079729661427: it was 0.0010079729379835.
+    game = AlternatingOffers{};
+    game.discount = {0.999999, 0.99999999999};
+    game.first = 1;
+    game.breakdown = 1e-9;
+    const auto shares = SolveAlternatingOffers(game).shares;
+    CHECK(std::abs(shares[0] - 0.0010079729661426919) <= 1e-18);
+    CHECK(std::abs(shares[1] - 0.9989920270338573) <= 3e-16);  // two roundings
+  }
+
   TEST_CASE("breakdown risk and outside options") {
     AlternatingOffers game;
     game.discount = {0.9, 0.9};
