@@ -265,7 +265,12 @@ void AppendDouble(std::string* out, double value) {
     return;
   }
   char buffer[64];
-  auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  // From 2^53 on, the shortest form is often a long integer (1.0000000000000002e17 is
+  // "100000000000000016"), which reads as exact where only 16 digits are: such doubles are
+  // written with an exponent.
+  auto [ptr, ec] = std::abs(value) >= 0x1p53 && std::isfinite(value)
+                       ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific)
+                       : std::to_chars(buffer, buffer + sizeof buffer, value);
   (void)ec;
   out->append(buffer, ptr);
 }

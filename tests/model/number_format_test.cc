@@ -19,8 +19,14 @@ TEST_SUITE("number") {
     CHECK(FormatDouble(1e21) == "1e+21");
     // 1/3 needs 16 digits: 0.3333333333333333 (17 would be 0.33333333333333331).
     CHECK(FormatDouble(1.0 / 3) == "0.3333333333333333");
-    for (double x : {1.0 / 3, 2.0 / 7, 1e-300, 123456.789, -0.000123})
+    for (double x : {1.0 / 3, 2.0 / 7, 1e-300, 123456.789, -0.000123, 1.0000000000000002e17, 0x1p53, -0x1p60})
       CHECK(std::strtod(FormatDouble(x).c_str(), nullptr) == x);
+    // From 2^53 on, with an exponent: "100000000000000016" read as an exact integer where
+    // only the double 1.0000000000000002e17 (spacing 16) was meant. Below, whole numbers plain.
+    CHECK(FormatDouble(1.0000000000000002e17) == "1.0000000000000002e+17");
+    CHECK(FormatDouble(-1e17) == "-1e+17");
+    CHECK(FormatDouble(0x1p53) == "9.007199254740992e+15");
+    CHECK(FormatDouble(0x1p53 - 1) == "9007199254740991");
   }
 
   TEST_CASE("display: N significant digits as %g writes them") {
