@@ -45,7 +45,17 @@ std::vector<char> ProperSubgameRoots(const Game& game) {
   return roots;
 }
 
-InfosetId FirstPerfectRecallViolation(const Game& game) {
+namespace {
+
+// The first set without perfect recall, with the two own last moves (flat ActionIndex numbers,
+// kNone: no earlier move of the player) that reach its nodes.
+struct RecallViolation {
+  InfosetId set = kNoInfoset;
+  std::uint32_t one = kNone, other = kNone;
+};
+
+RecallViolation FindRecallViolation(const Game& game) {
+  RecallViolation found;
   const NodeId n = game.num_nodes();
   // last[v]: the flat (set, action) of the mover's own last move before v, per player in turn.
   ActionIndex index(game);
@@ -61,25 +71,62 @@ InfosetId FirstPerfectRecallViolation(const Game& game) {
       if (own) {
         if (set_parent[h] == kNone - 1)
           set_parent[h] = last[v];
-        else if (set_parent[h] != last[v] && h < worst)
+        else if (set_parent[h] != last[v] && h < worst) {
           worst = h;
+          found = {h, set_parent[h], last[v]};
+        }
       }
       auto kids = game.children(v);
       for (std::uint32_t a = 0; a < kids.size(); ++a)
         last[kids[a]] = own ? index(h, a) : last[v];
     }
   }
-  return worst;
+  return found;
 }
 
+// "'go' at A at [sawH]", or "no move of their own".
+std::string OwnMove(const Game& game, const ActionIndex& index, std::uint32_t flat) {
+  if (flat == kNone) return "no move of their own";
+  InfosetId h = 0;
+  while (h + 1 < game.num_infosets() && index.first(h + 1) <= flat) ++h;
+  return "'" + std::string(game.action_label(h, flat - index.first(h))) + "' at " + game.DescribeInfoset(h);
+}
+
+}  // namespace
+
+InfosetId FirstPerfectRecallViolation(const Game& game) { return FindRecallViolation(game).set; }
+
 void RequirePerfectRecall(const Game& game, const std::string& method) {
-  InfosetId h = FirstPerfectRecallViolation(game);
+  const RecallViolation violation = FindRecallViolation(game);
+  const InfosetId h = violation.set;
   if (h == kNoInfoset) return;
+  // What the player forgets: a move of their own (two actions of one set), what they knew
+  // (the same action taken at two different sets), or having moved at all.
+  const ActionIndex index(game);
+  const std::string one = OwnMove(game, index, violation.one), other = OwnMove(game, index, violation.other);
+  std::string forgets;
+  auto set_of = [&](std::uint32_t flat) {
+    InfosetId s = 0;
+    while (s + 1 < game.num_infosets() && index.first(s + 1) <= flat) ++s;
+    return s;
+  };
+  if (violation.one == kNone || violation.other == kNone)
+    forgets = "some of its nodes come after a move of the player's own (" +
+              (violation.one == kNone ? other : one) + ") and some after none, so the player forgets having moved";
+  else if (set_of(violation.one) == set_of(violation.other))
+    forgets = "its nodes come after different moves of the player's own (" + one + ", and " + other +
+              "), so the player forgets which they made";
+  else if (one == other)  // two sets of one stage, told apart by what the player had observed
+    forgets = "its nodes come after the same move, " + one +
+              ", made at two different information sets of the player's own (they differ in what the player had "
+              "observed), so the player forgets what they knew there";
+  else
+    forgets = "its nodes come after moves made at different information sets of the player's own (" + one +
+              ", and " + other + "), so the player forgets what they knew there";
   // About the set's first node, so that a command reading a file names where the set starts.
   ThrowAtNode<UnsupportedError>(
       game.infoset_nodes(h).front(),
-      "the game does not have perfect recall: at " + game.DescribeInfoset(h) +
-      " the player cannot tell apart nodes reached through different moves of their own, and " +
+      "the game does not have perfect recall: at " + game.DescribeInfoset(h) + " " + forgets + "; " +
       method +
       " needs perfect recall (behaviour strategies and the sequence form rest on it); give the "
       "player the information they had (split the set) or model the forgetting with a "

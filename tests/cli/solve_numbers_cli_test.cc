@@ -116,8 +116,9 @@ t "" 2
 t "" 1
 )");
     const std::string message =
-        "the game does not have perfect recall: at Ann at [second] the player cannot tell apart nodes "
-        "reached through different moves of their own, and solving for a subgame-perfect equilibrium "
+        "the game does not have perfect recall: at Ann at [second] its nodes come after different moves of "
+        "the player's own ('L' at Ann at [first], and 'R' at Ann at [first]), so the player forgets which they "
+        "made; solving for a subgame-perfect equilibrium "
         "needs perfect recall (behaviour strategies and the sequence form rest on it); give the player "
         "the information they had (split the set) or model the forgetting with a separate player";
     auto r = RunParley("solve '" + path + "'");
@@ -144,6 +145,27 @@ payoffs:
     auto y = RunParley("solve '" + yaml + "'");
     CHECK(y.exit_code == 1);
     CHECK(y.err.find("error: " + yaml + ":9:5: the game does not have perfect recall: at Ann at [second]") == 0);
+    // The same move at two sets, one after heads and one after tails: the player forgets what
+    // they saw, not a move (the message blamed "different moves of their own").
+    std::string seen = WriteTempFile("forget_seen.efg", R"(EFG 2 R "forget info" { "A" "B" }
+""
+c "" 1 "" { "h" 1/2 "t" 1/2 } 0
+  p "" 1 1 "sawH" { "go" "stop" } 0
+    p "" 1 3 "later" { "x" "y" } 0
+      t "" 1 "" { 1 0 }
+      t "" 2 "" { 0 1 }
+    t "" 4 "" { 1 1 }
+  p "" 1 2 "sawT" { "go" "stop" } 0
+    p "" 1 3 0
+      t "" 5 "" { 2 0 }
+      t "" 6 "" { 0 2 }
+    t "" 8 "" { 2 2 }
+)");
+    auto forgot = RunParley("solve '" + seen + "'");
+    CHECK(forgot.exit_code == 1);
+    CHECK(forgot.err.find(":5:5: the game does not have perfect recall: at A at [later] its nodes come after moves "
+                          "made at different information sets of the player's own ('go' at A at [sawH], and 'go' "
+                          "at A at [sawT]), so the player forgets what they knew there;") != std::string::npos);
   }
 }
 
