@@ -716,10 +716,18 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
     for (std::size_t j : tied) solution.ties.push_back(set.outcomes[j]);
   }
   solution.method = "best listed outcome (lotteries forbidden)";
-  if (tied.size() >= 2)
-    solution.method += Info(c).ties_by_nash_product
-                           ? "; a tie between the listed outcomes, broken by the Nash product"
-                           : "; a tie between the listed outcomes, broken by the larger total";
+  // Whether the score itself decided: the one shown beats every other tied outcome's score by
+  // more than rounding (then the totals were not compared).
+  bool by_score = !info.ties_by_nash_product;
+  for (std::size_t j : tied)
+    if (j != best && by_score)
+      by_score = scores[best] > scores[j] + 1e-15 * std::max(unit(j, scores[j]), unit(best, scores[best]));
+  if (tied.size() >= 2) {
+    solution.method += info.ties_by_nash_product ? "; a tie between the listed outcomes, broken by the Nash product"
+                       : by_score ? "; a tie within 1e-12 between the listed outcomes, decided by the higher score"
+                                  : "; a tie between the listed outcomes, broken by the larger total";
+    if (by_score) solution.tie_rule = "the one with the higher score (by more than rounding) is shown";
+  }
   solution.precision = Precision::kExact;
   // What forbidding lotteries costs: the same concept over the hull.
   OutcomeSet with_lotteries{set.outcomes, true};
@@ -741,6 +749,17 @@ Solution SolvePure(const OutcomeSet& set, const Vector& d, Concept c, const Vect
 // with any loss in t, however small: on a steep facet a shortfall of 1e-9 in two players' t
 // would otherwise buy a third one anything.
 //
+// Exact on the doubles is not enough where the doubles carry the rounding of the formulas
+// that made them: a payoff 2 ulps above its decimal value (1.8600000000000003 for 1.86) can
+// make one point the only one reaching t, where the decimals have a whole face, and the
+// refinement's choice on that face is lost (a third player's 1.14 became 0.5). So the
+// refinement is also solved over the points within a rounding room below the ray point
+// (kRoundingRoom of each player's magnitude), and that answer is taken when it gains more
+// than 2^-20 per player in their units and the gain does not shrink with the room: a face
+// that the decimals have gives the same gain with half the room, where a trade along a steep
+// facet (1e-15 of one player's payoff for 1e6 of another's) halves with it.
+constexpr double kRoundingRoom = 8 * 0x1p-52;  // about 1.8e-15
+
 // The refinement's maximum can be a whole face: each player's best point on it is a third
 // objective. When they differ (by more than 1e-12 of the player's magnitude), the refinement is
 // a tie: the solution lists them and takes their mean (on the face, since the face is convex),
@@ -750,23 +769,45 @@ Solution RaySolutionLp(const OutcomeSet& set, const Vector& d, const Vector& dir
   const Vector scale = internal::PlayerScales(set.outcomes, d);
   Vector per_unit(n);
   for (std::size_t i = 0; i < n; ++i) per_unit[i] = 1.0 / scale[i];
-  const HullLp refined = OptimizeOverHull(set.outcomes, d, direction, {}, {}, kNegInf, kNegInf, {}, {per_unit});
+  HullLp refined = OptimizeOverHull(set.outcomes, d, direction, {}, {}, kNegInf, kNegInf, {}, {per_unit});
   PARLEY_CHECK(refined.feasible && refined.t > 0);
   // The ray point, d + t * direction from the exact t, unless the refinement pays someone more
   // than rounding (then the ray point is only weakly Pareto-optimal).
-  Vector ray_point(n);
+  Vector ray_point(n), floor(n);
   bool gains = false;
   for (std::size_t i = 0; i < n; ++i) {
     ray_point[i] = d[i] + refined.t * direction[i];
     gains = gains || refined.u[i] - ray_point[i] > 1e-12 * scale[i];
+    floor[i] = ray_point[i] - kRoundingRoom * scale[i];
   }
+  Vector shown = gains ? refined.u : ray_point;
+  // Within the rounding room, and within half of it: a gain that a face of the decimals gives
+  // is there with either room; one bought along a steep facet halves with the room.
+  auto within = [&](double room) {
+    Vector lower(n);
+    for (std::size_t i = 0; i < n; ++i) lower[i] = ray_point[i] - room * scale[i];
+    HullLp result = OptimizeOverHull(set.outcomes, lower, {}, per_unit);
+    double gain = 0;
+    for (std::size_t i = 0; result.feasible && i < n; ++i) gain += (result.u[i] - shown[i]) * per_unit[i];
+    return std::pair{std::move(result), result.feasible ? gain : 0.0};
+  };
+  const auto [roomy, roomy_gain] = within(kRoundingRoom);
+  bool use_room = roomy_gain > 0x1p-20 * static_cast<double>(n);
+  if (use_room) use_room = within(kRoundingRoom / 2).second >= 0.75 * roomy_gain;
   Solution solution;
   solution.concept_kind = c;
-  solution.lottery = refined.lambda;
-  solution.payoffs = gains ? refined.u : ray_point;
+  solution.lottery = use_room ? roomy.lambda : refined.lambda;
+  solution.payoffs = use_room ? roomy.u : shown;
   solution.method = "exact linear program over lotteries (simplex in rational arithmetic), then Pareto refinement";
+  if (use_room) solution.method += " within rounding of the ray point";
   solution.precision = Precision::kExact;
   solution.gap = 0.0;
+  // Each player's best point on the refinement's face: the ray's exact optimum, or the
+  // roomy floor's.
+  auto best_on_face = [&](const Vector& own) {
+    return use_room ? OptimizeOverHull(set.outcomes, floor, {}, per_unit, {}, kNegInf, kNegInf, {}, {own})
+                    : OptimizeOverHull(set.outcomes, d, direction, {}, {}, kNegInf, kNegInf, {}, {per_unit, own});
+  };
   std::vector<Vector> extremes{solution.payoffs};
   std::vector<Vector> lotteries{solution.lottery};
   auto same = [&](const Vector& a, const Vector& b) {
@@ -777,7 +818,7 @@ Solution RaySolutionLp(const OutcomeSet& set, const Vector& d, const Vector& dir
   for (std::size_t i = 0; i < n; ++i) {
     Vector own(n, 0.0);
     own[i] = 1.0;
-    const HullLp best = OptimizeOverHull(set.outcomes, d, direction, {}, {}, kNegInf, kNegInf, {}, {per_unit, own});
+    const HullLp best = best_on_face(own);
     PARLEY_CHECK(best.feasible);
     bool seen = false;
     for (const Vector& e : extremes) seen = seen || same(e, best.u);

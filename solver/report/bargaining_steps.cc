@@ -275,7 +275,7 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
             << (!sol.tie_rule.empty() ? sol.tie_rule
                 : bargaining::Info(sol.concept_kind).ties_by_nash_product
                     ? "the Nash solution among the optimal agreements is shown"
-                    : "the one with the larger total is shown")
+                    : "the one with the best score (beyond rounding), then the larger total, is shown")
             << "\n";
       }
     }

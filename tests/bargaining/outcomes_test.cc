@@ -506,6 +506,37 @@ TEST_SUITE("bargaining at any scale") {
     }
   }
 
+  TEST_CASE("three players: a payoff's rounding does not decide the refinement, nor do the units") {
+    // Egalitarian over (-0.2, 0.5, 2.1), (0.84, 1.86, 1.14), (2.04, 1.86, -0.14) from
+    // d = (-0.4, 1.3, -1.6), with the middle point of the last two added as a formula computes
+    // it: (1.44, 1.8600000000000003, 0.5), 2 ulps above 1.86 for B. B's gain 0.56 bounds the
+    // equal gain (t = 0.56 at the segment where B has 1.86); on that segment the refinement's
+    // best is (0.84, 1.86, 1.14) (worked in fractions: it maximises the players' gains in
+    // their units). Exact on the doubles, the rounded midpoint was the only point reaching t,
+    // and C got 0.5.
+    const Vector d{-0.4, 1.3, -1.6};
+    OutcomeSet set{{{-0.2, 0.5, 2.1}, {0.84, 1.86, 1.14}, {2.04, 1.86, -0.14}, {1.44, 1.8600000000000003, 0.5}}, true};
+    const Solution egal = SolveOutcomes(set, d, Concept::kEgalitarian);
+    CHECK(egal.payoffs[0] == doctest::Approx(0.84).epsilon(1e-13));
+    CHECK(egal.payoffs[1] == doctest::Approx(1.86).epsilon(1e-13));
+    CHECK(egal.payoffs[2] == doctest::Approx(1.14).epsilon(1e-13));
+    // KS over six outcomes whose decimals put four on one line: (143/1150, 13789/9200,
+    // 469/920) whatever the units (B got 1.4743, 1.4901 or 1.4988 as the inputs were scaled by
+    // 1, 10 or 1000 and rounded).
+    const std::vector<Vector> points{{-1.3, 2.3, 1.4}, {0.14, 1.49, 0.5},   {-0.22, -0.04, -0.13},
+                                     {-2.1, 1.5, 1.9}, {-0.66, 0.69, 1.0}, {-1.02, -0.84, 0.37}};
+    const Vector ks_d{-0.1, -0.9, -1.5};
+    for (double k : {1.0, 3.0, 10.0, 1000.0, 0.001}) {
+      CAPTURE(k);
+      OutcomeSet scaled{{}, true};
+      for (const Vector& p : points) scaled.outcomes.push_back({p[0] * k, p[1] * k, p[2] * k});
+      const Solution ks = SolveOutcomes(scaled, Vector{ks_d[0] * k, ks_d[1] * k, ks_d[2] * k}, Concept::kKalaiSmorodinsky);
+      CHECK(ks.payoffs[0] / k == doctest::Approx(143.0 / 1150).epsilon(1e-13));
+      CHECK(ks.payoffs[1] / k == doctest::Approx(13789.0 / 9200).epsilon(1e-13));
+      CHECK(ks.payoffs[2] / k == doctest::Approx(469.0 / 920).epsilon(1e-13));
+    }
+  }
+
   TEST_CASE("utilitarian with players in units 1e10 apart: the better outcome, not the LP's rounding") {
     // Sums 1e6 + 1e-5 and 1e6 + 9e-5: (9e-5, 1e6) dominates (1e-5, 1e6) and beats it by 8e-5,
     // far above the face tolerance (1e-12 of the weighted magnitudes, 1e-6). GLPK, reading the
