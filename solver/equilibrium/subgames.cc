@@ -335,6 +335,21 @@ bool PayoffsCollapse(const Game& game) {
   return false;
 }
 
+// The first player whose payoffs all round to one double while they differ as written (-1:
+// none): in floating point that player is indifferent everywhere, and any strategy of theirs
+// passes the check.
+int PlayerPayoffsCollapse(const Game& game) {
+  if (game.doubles_are_exact() || game.num_outcomes() == 0) return -1;
+  for (int p = 0; p < game.num_players(); ++p) {
+    bool flat = true, differ = false;
+    for (model::OutcomeId o = 1; o < game.num_outcomes() && flat; ++o) flat = game.payoff(o, p) == game.payoff(0, p);
+    for (model::OutcomeId o = 1; o < game.num_outcomes() && flat && !differ; ++o)
+      differ = game.exact_payoff(o, p) != game.exact_payoff(0, p);
+    if (flat && differ) return p;
+  }
+  return -1;
+}
+
 }  // namespace
 
 Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requested) {
@@ -363,6 +378,18 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       throw UnsupportedError(collapse + ", and exact arithmetic solves games of two players only; subtract a "
                                         "constant from the payoffs (the equilibria do not change) so that their "
                                         "differences show in doubles");
+    why_exact = collapse;
+    exact = true;
+    solution.notes.push_back(why_exact + "; computed in exact rational arithmetic");
+  } else if (const int flat = exact ? -1 : PlayerPayoffsCollapse(game); flat >= 0) {
+    const std::string collapse = game.player_name(flat) + "'s payoffs all round to the same double, " +
+                                 FormatDouble(game.payoff(0, flat)) +
+                                 ", though they differ as written: floating point cannot tell that player's choices apart";
+    if (game.num_players() != 2)
+      throw UnsupportedError(collapse + ", and exact arithmetic solves games of two players only; subtract a "
+                                        "constant from " + game.player_name(flat) +
+                                        "'s payoffs (the equilibria do not change) so that their differences show "
+                                        "in doubles");
     why_exact = collapse;
     exact = true;
     solution.notes.push_back(why_exact + "; computed in exact rational arithmetic");

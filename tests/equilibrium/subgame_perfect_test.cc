@@ -651,6 +651,26 @@ t "" 8 "" { 100000000000000001 100000000000000000 100000000000000000 }
       CHECK(std::string(e.what()).find("every payoff rounds to the same double, 1e+17") != std::string::npos);
       CHECK(std::string(e.what()).find("subtract a constant from the payoffs") != std::string::npos);
     }
+    // One player's payoffs all 1e17 in doubles, the others' not: A's R beats L by 2 or more as
+    // written, but in doubles A was indifferent and mixed L 0.58, R 0.42, "verified" with a
+    // gain of 0 (the exact gain was 2.88). Three players: refused, naming A.
+    auto flat = Efg(R"(EFG 2 R "flat A" { "A" "B" "C" }
+p "" 1 1 "" { "L" "R" } 0
+p "" 2 1 "" { "l" "r" } 0
+t "" 1 "" { 100000000000000000 2 0 }
+t "" 2 "" { 100000000000000001 3 3 }
+p "" 2 1 "" { "l" "r" } 0
+t "" 3 "" { 100000000000000005 1 2 }
+t "" 4 "" { 100000000000000006 0 1 }
+)");
+    try {
+      SolveSubgamePerfect(*flat);
+      FAIL("no refusal");
+    } catch (const UnsupportedError& e) {
+      CHECK(std::string(e.what()).find("A's payoffs all round to the same double, 1e+17, though they differ as "
+                                       "written") == 0);
+      CHECK(std::string(e.what()).find("subtract a constant from A's payoffs") != std::string::npos);
+    }
   }
 
   TEST_CASE("proper subgames by preorder ranges") {
