@@ -60,7 +60,9 @@ AlternatingOffersResult SolveAlternatingOffers(const AlternatingOffers& game) {
   // keeps only x0's absolute precision (a share of 0.001 beside 0.999 lost 3 digits).
   const double y_first = delta[r] * impatience[p] / one_minus_q;
   double responder_share = std::numeric_limits<double>::quiet_NaN();  // NaN: 1 - proposer_share
-  if (game.rounds && e[0] == 0 && e[1] == 0) {
+  // Short horizons by the recursion below (exact for T = 1, and as accurate as the closed form
+  // for the few steps it takes); long ones in closed form.
+  if (game.rounds && *game.rounds > 64 && e[0] == 0 && e[1] == 0) {
     // Without outside options the recursion v_t = 1 - delta_(responder of t) v_(t+1), v_T = 1,
     // taken two rounds at a time, is v_t = (1 - delta_r) + q v_(t+2) with q = dp dr, so
     //   T = 2m + 1: v_1 = x0 + q^m (1 - x0),   T = 2m + 2: v_1 = x0 (1 - q^(m+1)),

@@ -140,5 +140,12 @@ double Dot(const Vector& a, const Vector& b) {
   return s;
 }
 
+double ExactDot(const Vector& a, const Vector& b) {
+  Rational s = 0;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != 0 && b[i] != 0) s += Rational(a[i]) * Rational(b[i]);
+  return ToDouble(s);
+}
+
 }  // namespace internal
 }  // namespace parley::bargaining

@@ -25,6 +25,10 @@ bool AllEqual(const Vector& weights);
 // The message for a disagreement point that no feasible point beats strictly for everyone.
 [[noreturn]] void ThrowNoGain(const Vector& d, const Vector& ideal, bool ideal_is_ir);
 double Dot(const Vector& a, const Vector& b);
+// The dot product rounded once from its exact value: equal exact sums give equal doubles
+// whatever their order (0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 differ in doubles summed left
+// to right), so the exact LPs see a tie where the data have one.
+double ExactDot(const Vector& a, const Vector& b);
 // Entries below kMinMagnitude (not 0) are rounding residues beside a player's other values,
 // and coefficients like 1e-200 make GLPK's scaling abort: they are set to 0 on entry.
 // RefuseAllTiny first refuses a player all of whose non-zero values are below it (setting them

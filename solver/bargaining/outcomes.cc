@@ -22,7 +22,7 @@ HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
   const std::size_t m = points.size(), n = lower.size();
   lp::LinearProgram program(lp::Sense::kMaximize);
   for (std::size_t j = 0; j < m; ++j) {
-    program.AddColumn(0.0, lp::kInfinity, objective.empty() ? 0.0 : Dot(objective, points[j]));
+    program.AddColumn(0.0, lp::kInfinity, objective.empty() ? 0.0 : ExactDot(objective, points[j]));
   }
   int t_column = -1;
   if (!direction.empty()) t_column = program.AddColumn(t_min, lp::kInfinity, 1.0);
@@ -52,7 +52,7 @@ HullLp OptimizeOverHull(const std::vector<Vector>& points, const Vector& lower,
                  std::span<const double>(values.data(), m));
   for (const Vector& objective_later : later) {
     std::vector<double> coefficients(m + (t_column >= 0 ? 1 : 0), 0.0);
-    for (std::size_t j = 0; j < m; ++j) coefficients[j] = Dot(objective_later, points[j]);
+    for (std::size_t j = 0; j < m; ++j) coefficients[j] = ExactDot(objective_later, points[j]);
     program.AddLaterObjective(std::move(coefficients));
   }
   // Exact: the programs are small (a row per player), and the floating-point simplex's
@@ -117,6 +117,7 @@ using internal::CheckFinite;
 using internal::CheckWeights;
 using internal::CheckWeightsValid;
 using internal::Dot;
+using internal::ExactDot;
 using internal::FormatVector;
 using internal::HullLp;
 using internal::IndexedFrontier;
@@ -979,14 +980,15 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
   // shown, below.
   double weighted_scale = 0, best_listed = kNegInf;
   for (std::size_t i = 0; i < n; ++i) weighted_scale += w[i] * scale[i];
-  for (const Vector& p : set.outcomes) best_listed = std::max(best_listed, Dot(w, p));
+  for (const Vector& p : set.outcomes) best_listed = std::max(best_listed, ExactDot(w, p));
   const double face_tolerance = 1e-12 * weighted_scale;
-  const bool cut = best_listed > best.objective + face_tolerance;
+  // Both are exact values rounded once (the LP's objective and each outcome's w.u).
+  const bool cut = best_listed > best.objective;
   std::vector<Vector> face;
   std::vector<std::size_t> face_index;
   for (std::size_t j = 0; j < set.outcomes.size() && !cut; ++j) {
     const Vector& p = set.outcomes[j];
-    if (Dot(w, p) < best.objective - face_tolerance) continue;
+    if (ExactDot(w, p) < best.objective - face_tolerance) continue;
     if (std::find(face.begin(), face.end(), p) != face.end()) continue;
     face.push_back(p);
     face_index.push_back(j);

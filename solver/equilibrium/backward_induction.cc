@@ -408,8 +408,11 @@ Solution SolveBackwardInduction(const model::Game& game,
   }
   Solution exact = Solve<Rational>(game, options);
   bool same = exact.equilibria.size() == solution.equilibria.size();
+  // The same choices and the same ties: a tie in doubles that the exact values break in favour
+  // of the action taken is no tie, and the exact payoffs are then the ones to give.
   for (std::size_t k = 0; same && k < exact.equilibria.size(); ++k)
-    same = exact.equilibria[k].behavior == solution.equilibria[k].behavior;
+    same = exact.equilibria[k].behavior == solution.equilibria[k].behavior &&
+           exact.equilibria[k].indifferent == solution.equilibria[k].indifferent;
   if (same) return solution;
   exact.notes.insert(exact.notes.begin(),
                      "floating point found ties between values that differ as written but round to the same "

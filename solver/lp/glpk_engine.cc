@@ -193,7 +193,7 @@ LpSolution SolveWithGlpk(const LinearProgram& program, const SolveOptions& optio
   // Exact and small: GLPK's floating-point simplex finds a basis, usually the optimal one, and
   // the rational simplex here (exact_simplex.h) takes it from there. glp_exact is not used for
   // these: it reads each double to about ten digits (exact_simplex.h says why that matters).
-  if (options.exact && rows <= kExactSimplexMaxRows) {
+  if (options.exact && rows <= kExactSimplexMaxRows && options.algorithm != Algorithm::kInteriorPoint) {
     glp_smcp quick = parameters;
     quick.it_lim = 1000 + 20 * (rows + cols);
     quick.presolve = GLP_OFF;  // a basis to start from, whatever the simplex concludes

@@ -129,7 +129,8 @@ void LinearProgram::AddLaterObjective(std::vector<double> coefficients) {
 }
 
 LpSolution LinearProgram::Solve(const SolveOptions& options) const {
-  if (!later_objectives_.empty() && (!options.exact || options.engine != Engine::kGlpk || num_rows() > 64))
+  if (!later_objectives_.empty() && (!options.exact || options.engine != Engine::kGlpk ||
+                                     options.algorithm == Algorithm::kInteriorPoint || num_rows() > 64))
     return Stopped("later objectives are solved only exactly, on programs of at most 64 rows", num_rows(),
                    num_columns());
   if (options.engine == Engine::kGlpk) return SolveWithGlpk(*this, options);

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cmath>
 
 #include "solver/bargaining/bargaining.h"
@@ -50,6 +51,15 @@ TEST_SUITE("bargaining") {
     game.discount = {0.99, 0.99};
     game.rounds = 1000001;
     CHECK(std::abs(near_one() - 0.50251256281407035) <= 2e-16);
+    // Short horizons exactly as the recursion gives them: T = 1 is (1, 0), never a share
+    // above the pie (the closed form gave 1.0000000000000002 at (0.01, 0.18)); T = 2 leaves the
+    // responder exactly its discount, 0.9.
+    game.discount = {0.01, 0.18};
+    game.rounds = 1;
+    CHECK(SolveAlternatingOffers(game).shares == std::array<double, 2>{1.0, 0.0});
+    game.discount = {0.9, 0.9};
+    game.rounds = 2;
+    CHECK(SolveAlternatingOffers(game).shares[1] == 0.9);
     // T = 4 with (0.9, 0.8): v4 = 1, v3 = 1 - 0.8 = 0.2, v2 = 1 - 0.9 (0.2) = 0.82,
     // v1 = 1 - 0.8 (0.82) = 0.344.
     game.discount = {0.9, 0.8};

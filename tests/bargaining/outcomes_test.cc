@@ -537,6 +537,22 @@ TEST_SUITE("bargaining at any scale") {
     }
   }
 
+  TEST_CASE("three players: ties the data have are ties, whatever the order of the sums") {
+    // Egalitarian over (1,1,3) and (1,3,1): symmetric in players 2 and 3, a tie between the
+    // two, mean (1,2,2). The refinement's weights (1, 1/3, 1/3) summed left to right gave
+    // 2.333333333333333 and 2.3333333333333335, and (1,3,1) was shown with no tie.
+    const Solution egal = SolveOutcomes(OutcomeSet{{{1, 1, 3}, {1, 3, 1}}, true}, Vector{0, 0, 0}, Concept::kEgalitarian);
+    CHECK(egal.ties.size() == 2);
+    CHECK(egal.payoffs[1] == doctest::Approx(2).epsilon(1e-15));
+    CHECK(egal.payoffs[2] == doctest::Approx(2).epsilon(1e-15));
+    // Utilitarian over (0.1,0.2,0.3) and (0.3,0.2,0.1): the same sum (0.6000000000000001 and
+    // 0.6 in doubles left to right), a tie broken by Nash at (0.2, 0.2, 0.2).
+    const Solution util =
+        SolveOutcomes(OutcomeSet{{{0.1, 0.2, 0.3}, {0.3, 0.2, 0.1}}, true}, Vector{0, 0, 0}, Concept::kUtilitarian);
+    CHECK(util.ties.size() == 2);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(util.payoffs[i] == doctest::Approx(0.2).epsilon(1e-9));
+  }
+
   TEST_CASE("utilitarian with players in units 1e10 apart: the better outcome, not the LP's rounding") {
     // Sums 1e6 + 1e-5 and 1e6 + 9e-5: (9e-5, 1e6) dominates (1e-5, 1e6) and beats it by 8e-5,
     // far above the face tolerance (1e-12 of the weighted magnitudes, 1e-6). GLPK, reading the

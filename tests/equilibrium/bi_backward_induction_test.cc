@@ -142,6 +142,18 @@ t "" 3 "" { 100000000000000003 2 }
     Solution every = SolveBackwardInduction(*g, all);
     REQUIRE(every.equilibria.size() == 1);
     CHECK(Choice(*g, every.equilibria[0], 0) == "R");
+    // The first action really better: doubles took it by the tie rule and called it a tie;
+    // exact values say there is none, and give the exact payoff.
+    auto first = Efg(R"(EFG 2 R "rounds alike, first is better" { "A" "B" }
+""
+p "" 1 1 "A" { "L" "R" } 0
+t "" 1 "" { 100000000000000003 0 }
+t "" 2 "" { 99999999999999998 1 }
+)");
+    Solution f = SolveBackwardInduction(*first);
+    CHECK(f.exact);
+    CHECK(f.equilibria.at(0).indifferent.empty());
+    CHECK(f.equilibria.at(0).exact_payoffs.at(0) == Rational("100000000000000003"));
     // A real tie stays a tie, in doubles, with no recheck to say anything about.
     auto tie = Efg(R"(EFG 2 R "a real tie" { "A" "B" }
 ""
