@@ -3,14 +3,16 @@
 // 0 success, 1 bad input, 2 usage error, 3 a bug (an internal check failed).
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
-#include <regex>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/command.h"
@@ -33,63 +35,76 @@ std::string InputNames(const CLI::App& app) {
   return names.empty() ? "the command line" : "the input " + names;
 }
 
+// `text` split at the first `separator`: {before, after}, or nothing when it is not there.
+std::optional<std::pair<std::string, std::string>> SplitAt(const std::string& text, const std::string& separator) {
+  const std::size_t at = text.find(separator);
+  if (at == std::string::npos) return std::nullopt;
+  return std::pair{text.substr(0, at), text.substr(at + separator.size())};
+}
+
 // CLI11's own messages for the usage errors it finds itself, in Parley's words: what is wrong
 // and what would be right. Messages Parley's validators wrote pass through unchanged: only the
 // error classes CLI11 raises itself are reworded.
 std::string Reworded(const CLI::ParseError& error, const CLI::App& app) {
   const std::string what = error.what();
-  const bool mismatch = dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr;
-  const bool extra = dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr;
-  const bool conversion = dynamic_cast<const CLI::ConversionError*>(&error) != nullptr;
-  const bool excluded = dynamic_cast<const CLI::ExcludesError*>(&error) != nullptr;
-  const bool required = dynamic_cast<const CLI::RequiresError*>(&error) != nullptr;
-  std::smatch m;
-  static const std::regex at_most(R"(^(.*): At Most (\d+) required but received (\d+)$)");
-  static const std::regex missing(R"(^(.*): \d+ required (\S+) missing$)");
-  static const std::regex extras(R"(^The following arguments? (?:was|were) not expected: (.*)$)");
-  static const std::regex convert(R"(^Could not convert: (.*) = (.*)$)");
-  static const std::regex excludes(R"(^(.*) excludes (.*)$)");
-  static const std::regex requires_other(R"(^(.*) requires (.*)$)");
-  if (mismatch && std::regex_match(what, m, at_most)) {
-    const std::string most = m[2].str();
-    return m[1].str() + " is given " + m[3].str() + " times; give it " + (most == "1" ? "once" : "at most " + most + " times");
-  }
-  if (mismatch && std::regex_match(what, m, missing)) {
-    // The type is TEXT, FLOAT, ..., or TEXT:{a,b,c} when the values are listed.
-    const std::string type = m[2].str();
-    const auto open = type.find('{'), close = type.rfind('}');
-    std::string values;
-    if (open != std::string::npos && close != std::string::npos && close > open) {
-      values = type.substr(open + 1, close - open - 1);
-      for (std::size_t at = values.find(','); at != std::string::npos; at = values.find(',', at + 2))
-        values.replace(at, 1, ", ");
-    }
-    return m[1].str() + " needs a value" + (values.empty() ? "" : ": one of " + values);
-  }
-  if (extra && std::regex_match(what, m, extras)) {
-    // CLI11 lists them last first.
-    std::vector<std::string> words;
-    std::istringstream list(m[1].str());
-    for (std::string word; list >> word;) words.insert(words.begin(), "'" + word + "'");
-    const bool option = std::all_of(words.begin(), words.end(), [](const std::string& w) { return w.size() > 1 && w[1] == '-'; });
-    std::string named = std::string(option ? "unknown option" : "unexpected argument") + (words.size() > 1 ? "s" : "");
-    for (std::size_t k = 0; k < words.size(); ++k) named += (k == 0 ? " " : ", ") + words[k];
-    return named;
-  }
-  if (conversion && std::regex_match(what, m, convert)) {
-    // What the option takes, from its type: CLI11 names it INT, UINT, FLOAT, TEXT...
-    std::string takes = "a value it takes";
-    for (const CLI::App* sub : app.get_subcommands())
-      if (const CLI::Option* option = sub->get_option_no_throw(m[1].str())) {
-        const std::string full = option->get_type_name(), type = full.substr(0, full.find(':'));
-        if (type == "UINT") takes = "a whole number of at least 0";
-        else if (type == "INT") takes = "a whole number";
-        else if (type == "FLOAT") takes = "a number";
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&error)) {
+    const auto named = SplitAt(what, ": ");
+    // "NAME: At Most 1 required but received 2"
+    if (const auto counts = named ? SplitAt(named->second, "At Most ") : std::nullopt; counts && counts->first.empty())
+      if (const auto most = SplitAt(counts->second, " required but received ")) {
+        return named->first + " is given " + most->second + " times; give it " +
+               (most->first == "1" ? "once" : "at most " + most->first + " times");
       }
-    return m[1].str() + ": '" + m[2].str() + "' is not " + takes;
+    // "NAME: 1 required TYPE missing", TYPE being TEXT, FLOAT, ..., or TEXT:{a,b,c} when the
+    // values are listed.
+    if (const auto type = named ? SplitAt(named->second, " required ") : std::nullopt;
+        type && !type->first.empty() && std::all_of(type->first.begin(), type->first.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }) &&
+        type->second.ends_with(" missing")) {
+      const std::string& kind = type->second;
+      const auto open = kind.find('{'), close = kind.rfind('}');
+      std::string values;
+      if (open != std::string::npos && close != std::string::npos && close > open) {
+        values = kind.substr(open + 1, close - open - 1);
+        for (std::size_t at = values.find(','); at != std::string::npos; at = values.find(',', at + 2))
+          values.replace(at, 1, ", ");
+      }
+      return named->first + " needs a value" + (values.empty() ? "" : ": one of " + values);
+    }
   }
-  if (excluded && std::regex_match(what, m, excludes)) return m[1].str() + " and " + m[2].str() + " cannot be given together";
-  if (required && std::regex_match(what, m, requires_other)) return m[1].str() + " needs " + m[2].str() + " too";
+  if (dynamic_cast<const CLI::ExtrasError*>(&error)) {
+    if (const auto listed = SplitAt(what, " not expected: ")) {
+      // CLI11 lists them last first.
+      std::vector<std::string> words;
+      std::istringstream list(listed->second);
+      for (std::string word; list >> word;) words.insert(words.begin(), "'" + word + "'");
+      const bool option =
+          std::all_of(words.begin(), words.end(), [](const std::string& w) { return w.size() > 1 && w[1] == '-'; });
+      std::string named = std::string(option ? "unknown option" : "unexpected argument") + (words.size() > 1 ? "s" : "");
+      for (std::size_t k = 0; k < words.size(); ++k) named += (k == 0 ? " " : ", ") + words[k];
+      return named;
+    }
+  }
+  if (dynamic_cast<const CLI::ConversionError*>(&error)) {
+    // "Could not convert: NAME = VALUE"
+    const auto converted = SplitAt(what, "Could not convert: ");
+    if (const auto value = converted && converted->first.empty() ? SplitAt(converted->second, " = ") : std::nullopt) {
+      // What the option takes, from its type: CLI11 names it INT, UINT, FLOAT, TEXT...
+      std::string takes = "a value it takes";
+      for (const CLI::App* sub : app.get_subcommands())
+        if (const CLI::Option* option = sub->get_option_no_throw(value->first)) {
+          const std::string full = option->get_type_name(), type = full.substr(0, full.find(':'));
+          if (type == "UINT") takes = "a whole number of at least 0";
+          else if (type == "INT") takes = "a whole number";
+          else if (type == "FLOAT") takes = "a number";
+        }
+      return value->first + ": '" + value->second + "' is not " + takes;
+    }
+  }
+  if (dynamic_cast<const CLI::ExcludesError*>(&error))
+    if (const auto pair = SplitAt(what, " excludes ")) return pair->first + " and " + pair->second + " cannot be given together";
+  if (dynamic_cast<const CLI::RequiresError*>(&error))
+    if (const auto pair = SplitAt(what, " requires ")) return pair->first + " needs " + pair->second + " too";
   return what;
 }
 

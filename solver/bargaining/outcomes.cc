@@ -774,20 +774,23 @@ Solution RaySolutionLp(const OutcomeSet& set, const Vector& d, const Vector& dir
   PARLEY_CHECK(refined.feasible && refined.t > 0);
   // The ray point, d + t * direction from the exact t, unless the refinement pays someone more
   // than rounding (then the ray point is only weakly Pareto-optimal).
-  Vector ray_point(n), floor(n);
+  Vector ray_point(n);
   bool gains = false;
   for (std::size_t i = 0; i < n; ++i) {
     ray_point[i] = d[i] + refined.t * direction[i];
     gains = gains || refined.u[i] - ray_point[i] > 1e-12 * scale[i];
-    floor[i] = ray_point[i] - kRoundingRoom * scale[i];
   }
   Vector shown = gains ? refined.u : ray_point;
+  // The ray point lowered by `room` of each player's magnitude.
+  auto floor_at = [&](double room) {
+    Vector lower(n);
+    for (std::size_t i = 0; i < n; ++i) lower[i] = ray_point[i] - room * scale[i];
+    return lower;
+  };
   // Within the rounding room, and within half of it: a gain that a face of the decimals gives
   // is there with either room; one bought along a steep facet halves with the room.
   auto within = [&](double room) {
-    Vector lower(n);
-    for (std::size_t i = 0; i < n; ++i) lower[i] = ray_point[i] - room * scale[i];
-    HullLp result = OptimizeOverHull(set.outcomes, lower, {}, per_unit);
+    HullLp result = OptimizeOverHull(set.outcomes, floor_at(room), {}, per_unit);
     double gain = 0;
     for (std::size_t i = 0; result.feasible && i < n; ++i) gain += (result.u[i] - shown[i]) * per_unit[i];
     return std::pair{std::move(result), result.feasible ? gain : 0.0};
@@ -806,7 +809,7 @@ Solution RaySolutionLp(const OutcomeSet& set, const Vector& d, const Vector& dir
   // Each player's best point on the refinement's face: the ray's exact optimum, or the
   // roomy floor's.
   auto best_on_face = [&](const Vector& own) {
-    return use_room ? OptimizeOverHull(set.outcomes, floor, {}, per_unit, {}, kNegInf, kNegInf, {}, {own})
+    return use_room ? OptimizeOverHull(set.outcomes, floor_at(kRoundingRoom), {}, per_unit, {}, kNegInf, kNegInf, {}, {own})
                     : OptimizeOverHull(set.outcomes, d, direction, {}, {}, kNegInf, kNegInf, {}, {per_unit, own});
   };
   std::vector<Vector> extremes{solution.payoffs};
@@ -993,31 +996,33 @@ Solution Utilitarian(const OutcomeSet& set, const Vector& d, const Vector& w, do
     face.push_back(p);
     face_index.push_back(j);
   }
-  try {
-    if (cut) throw ValidationError("the Nash product is 0 on the optimal set");
-    Solution nash = NashOverHull(face, d, Vector(n, 1.0), tolerance);
-    solution.payoffs = nash.payoffs;
-    solution.lottery.assign(set.outcomes.size(), 0.0);
-    for (std::size_t t = 0; t < face.size(); ++t) solution.lottery[face_index[t]] = nash.lottery[t];
-    // The optimum is exact; the point chosen on F is the Nash solution's, as precise as it.
-    solution.precision = nash.precision;
-    solution.gap = nash.gap;
-    solution.method += "; a tie (every point between the listed ends is optimal), broken by "
-                       "the Nash solution over the optimal set";
-  } catch (const ValidationError&) {
-    // No point there gives everyone a strict gain: the Nash product is 0 on it. Take the
-    // midpoint of the players' best ends, with the mean of the ends' lotteries, which pays it
-    // (each end is its lottery's payoffs).
-    const double count = static_cast<double>(ends.size());
-    solution.payoffs.assign(n, 0.0);
-    solution.lottery.assign(set.outcomes.size(), 0.0);
-    for (std::size_t e = 0; e < ends.size(); ++e) {
-      for (std::size_t i = 0; i < n; ++i) solution.payoffs[i] += ends[e][i] / count;
-      for (std::size_t j = 0; j < set.outcomes.size(); ++j) solution.lottery[j] += end_lotteries[e][j] / count;
+  if (!cut) {
+    try {
+      Solution nash = NashOverHull(face, d, Vector(n, 1.0), tolerance);
+      solution.payoffs = nash.payoffs;
+      solution.lottery.assign(set.outcomes.size(), 0.0);
+      for (std::size_t t = 0; t < face.size(); ++t) solution.lottery[face_index[t]] = nash.lottery[t];
+      // The optimum is exact; the point chosen on F is the Nash solution's, as precise as it.
+      solution.precision = nash.precision;
+      solution.gap = nash.gap;
+      solution.method += "; a tie (every point between the listed ends is optimal), broken by "
+                         "the Nash solution over the optimal set";
+      return solution;
+    } catch (const ValidationError&) {
+      // No point of F gives everyone a strict gain, as where a floor cuts it: below.
     }
-    solution.method += "; a tie (every point between the listed ends is optimal) where no "
-                       "optimal point gives everyone a gain: the middle of the ends is shown";
   }
+  // The Nash product is 0 on F: the midpoint of the players' best ends, with the mean of the
+  // ends' lotteries, which pays it (each end is its lottery's payoffs).
+  const double count = static_cast<double>(ends.size());
+  solution.payoffs.assign(n, 0.0);
+  solution.lottery.assign(set.outcomes.size(), 0.0);
+  for (std::size_t e = 0; e < ends.size(); ++e) {
+    for (std::size_t i = 0; i < n; ++i) solution.payoffs[i] += ends[e][i] / count;
+    for (std::size_t j = 0; j < set.outcomes.size(); ++j) solution.lottery[j] += end_lotteries[e][j] / count;
+  }
+  solution.method += "; a tie (every point between the listed ends is optimal) where no "
+                     "optimal point gives everyone a gain: the middle of the ends is shown";
   return solution;
 }
 

@@ -84,11 +84,17 @@ RecallViolation FindRecallViolation(const Game& game) {
   return found;
 }
 
+// The information set of a flat action number (an error path: a linear search).
+InfosetId SetOfAction(const Game& game, const ActionIndex& index, std::uint32_t flat) {
+  InfosetId h = 0;
+  while (h + 1 < game.num_infosets() && index.first(h + 1) <= flat) ++h;
+  return h;
+}
+
 // "'go' at A at [sawH]", or "no move of their own".
 std::string OwnMove(const Game& game, const ActionIndex& index, std::uint32_t flat) {
   if (flat == kNone) return "no move of their own";
-  InfosetId h = 0;
-  while (h + 1 < game.num_infosets() && index.first(h + 1) <= flat) ++h;
+  const InfosetId h = SetOfAction(game, index, flat);
   return "'" + std::string(game.action_label(h, flat - index.first(h))) + "' at " + game.DescribeInfoset(h);
 }
 
@@ -105,15 +111,10 @@ void RequirePerfectRecall(const Game& game, const std::string& method) {
   const ActionIndex index(game);
   const std::string one = OwnMove(game, index, violation.one), other = OwnMove(game, index, violation.other);
   std::string forgets;
-  auto set_of = [&](std::uint32_t flat) {
-    InfosetId s = 0;
-    while (s + 1 < game.num_infosets() && index.first(s + 1) <= flat) ++s;
-    return s;
-  };
   if (violation.one == kNone || violation.other == kNone)
     forgets = "some of its nodes come after a move of the player's own (" +
               (violation.one == kNone ? other : one) + ") and some after none, so the player forgets having moved";
-  else if (set_of(violation.one) == set_of(violation.other))
+  else if (SetOfAction(game, index, violation.one) == SetOfAction(game, index, violation.other))
     forgets = "its nodes come after different moves of the player's own (" + one + ", and " + other +
               "), so the player forgets which they made";
   else if (one == other)  // two sets of one stage, told apart by what the player had observed

@@ -371,25 +371,24 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
   bool soft_exact = false;
   bool soft_exact_rounding = false;  // soft_exact for a check that rounding blinds (gain_rounding)
   bool soft_exact_small = false;     // soft_exact for a gain within the tolerance but beyond rounding
+  // Payoffs that round alike while they differ as written, all of them or one player's: in
+  // doubles every profile (or every strategy of that player) passes the check.
+  std::string collapse, whose;
   if (!exact && PayoffsCollapse(game)) {
-    const std::string collapse = "every payoff rounds to the same double, " + FormatDouble(game.payoff(0, 0)) +
-                                 ", though the payoffs as written differ: floating point cannot tell them apart";
-    if (game.num_players() != 2)
-      throw UnsupportedError(collapse + ", and exact arithmetic solves games of two players only; subtract a "
-                                        "constant from the payoffs (the equilibria do not change) so that their "
-                                        "differences show in doubles");
-    why_exact = collapse;
-    exact = true;
-    solution.notes.push_back(why_exact + "; computed in exact rational arithmetic");
+    collapse = "every payoff rounds to the same double, " + FormatDouble(game.payoff(0, 0)) +
+               ", though the payoffs as written differ: floating point cannot tell them apart";
+    whose = "the payoffs";
   } else if (const int flat = exact ? -1 : PlayerPayoffsCollapse(game); flat >= 0) {
-    const std::string collapse = game.player_name(flat) + "'s payoffs all round to the same double, " +
-                                 FormatDouble(game.payoff(0, flat)) +
-                                 ", though they differ as written: floating point cannot tell that player's choices apart";
+    collapse = game.player_name(flat) + "'s payoffs all round to the same double, " +
+               FormatDouble(game.payoff(0, flat)) +
+               ", though they differ as written: floating point cannot tell that player's choices apart";
+    whose = game.player_name(flat) + "'s payoffs";
+  }
+  if (!collapse.empty()) {
     if (game.num_players() != 2)
       throw UnsupportedError(collapse + ", and exact arithmetic solves games of two players only; subtract a "
-                                        "constant from " + game.player_name(flat) +
-                                        "'s payoffs (the equilibria do not change) so that their differences show "
-                                        "in doubles");
+                                        "constant from " + whose +
+                                        " (the equilibria do not change) so that their differences show in doubles");
     why_exact = collapse;
     exact = true;
     solution.notes.push_back(why_exact + "; computed in exact rational arithmetic");
