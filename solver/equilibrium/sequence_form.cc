@@ -134,11 +134,47 @@ void RequirePerfectRecall(const Game& game, const std::string& method) {
       "separate player");
 }
 
+std::vector<int> SubgameMovers(const Game& game, NodeId root, const std::vector<char>& cut, std::size_t limit) {
+  std::vector<int> movers;
+  const NodeId end = game.subtree_end(root);
+  for (NodeId v = root; v < end;) {
+    if (v != root && cut[v]) {
+      v = game.subtree_end(v);
+      continue;
+    }
+    if (IsPersonal(game, v)) {
+      const int p = game.player(v);
+      if (std::find(movers.begin(), movers.end(), p) == movers.end()) {
+        movers.push_back(p);
+        if (movers.size() > limit) break;
+      }
+    }
+    ++v;
+  }
+  std::sort(movers.begin(), movers.end());
+  return movers;
+}
+
 template <class T>
 SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vector<char>& cut,
                                   const std::vector<T>& cut_value,
-                                  std::vector<std::uint32_t>& seq_of) {
-  PARLEY_CHECK(game.num_players() == 2);
+                                  std::vector<std::uint32_t>& seq_of, const SequenceRoles& roles) {
+  PARLEY_CHECK(roles.player[0] >= 0 && roles.player[0] != roles.player[1] && roles.stride >= 1);
+  // The role of a game player who moves here (0 or 1), and a role's payoff at outcome o and
+  // at a cut node's value (0 for a role no player takes).
+  auto role_of = [&](int p) {
+    PARLEY_CHECK(p == roles.player[0] || p == roles.player[1]);
+    return p == roles.player[0] ? 0 : 1;
+  };
+  auto payoff = [&](model::OutcomeId o, int k) {
+    return roles.player[k] == SequenceRoles::kNoPlayer ? T(0) : PayoffAs<T>(game, o, roles.player[k]);
+  };
+  auto cut_payoff = [&](NodeId v, int k) {
+    return roles.player[k] == SequenceRoles::kNoPlayer
+               ? T(0)
+               : cut_value[static_cast<std::size_t>(v) * static_cast<std::size_t>(roles.stride) +
+                           static_cast<std::size_t>(roles.player[k])];
+  };
   SequenceForm<T> sf;
   sf.root = root;
   const NodeId end = game.subtree_end(root);
@@ -154,8 +190,7 @@ SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vect
   std::unordered_map<InfosetId, std::uint32_t> local[2];
   for (NodeId v : sf.nodes) {
     if ((v != root && cut[v]) || !IsPersonal(game, v)) continue;
-    int p = game.player(v);
-    local[p].emplace(game.infoset(v), 0);
+    local[role_of(game.player(v))].emplace(game.infoset(v), 0);
   }
   for (int p = 0; p < 2; ++p) {
     PlayerSequences& ps = sf.player[p];
@@ -231,11 +266,11 @@ SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vect
     }
     bool is_cut = v != root && cut[v];
     if (is_cut) {
-      a0 += cut_value[2 * static_cast<std::size_t>(v)];
-      a1 += cut_value[2 * static_cast<std::size_t>(v) + 1];
+      a0 += cut_payoff(v, 0);
+      a1 += cut_payoff(v, 1);
     } else if (game.outcome(v) != kNoOutcome) {
-      a0 += PayoffAs<T>(game, game.outcome(v), 0);
-      a1 += PayoffAs<T>(game, game.outcome(v), 1);
+      a0 += payoff(game.outcome(v), 0);
+      a1 += payoff(game.outcome(v), 1);
     }
     acc0[i] = a0;
     acc1[i] = a1;
@@ -254,6 +289,7 @@ SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vect
         seq_of[2 * c + 1] = seq_of[2 * v + 1];
       }
     } else {
+      p = role_of(p);
       PlayerSequences& ps = sf.player[p];
       std::uint32_t k = local[p][h];
       if (ps.parent_seq[k] == kNone) ps.parent_seq[k] = seq_of[2 * v + p];
@@ -318,11 +354,11 @@ std::size_t PlanToBehavior(const Game& game, const PlayerSequences& seqs,
 template SequenceForm<double> BuildSequenceForm<double>(const Game&, NodeId,
                                                         const std::vector<char>&,
                                                         const std::vector<double>&,
-                                                        std::vector<std::uint32_t>&);
+                                                        std::vector<std::uint32_t>&, const SequenceRoles&);
 template SequenceForm<Rational> BuildSequenceForm<Rational>(const Game&, NodeId,
                                                             const std::vector<char>&,
                                                             const std::vector<Rational>&,
-                                                            std::vector<std::uint32_t>&);
+                                                            std::vector<std::uint32_t>&, const SequenceRoles&);
 template std::size_t PlanToBehavior<double>(const Game&, const PlayerSequences&,
                                             const std::vector<double>&, const ActionIndex&,
                                             std::vector<double>&, double);

@@ -95,15 +95,33 @@ struct SequenceForm {
   std::vector<NodeId> nodes;  // the reduced subgame's nodes in preorder (cut roots are leaves)
 };
 
+// Who plays the sequence form's two roles: the game's players who move in the reduced
+// subgame, which may be part of a game of any number of players (the others do not move there,
+// so their payoffs do not enter its equilibrium conditions). `player[1]` is kNoPlayer when
+// only one player moves and the game has no other: that side has only the empty sequence and
+// payoff 0. `stride` is the number of values per node in BuildSequenceForm's `cut_value`.
+struct SequenceRoles {
+  static constexpr int kNoPlayer = -1;
+  int player[2] = {0, 1};
+  int stride = 2;
+};
+
+// The players who move (own a decision node) in the reduced subgame at `root` (`cut` marks
+// the proper subgames cut off inside it), ascending, at most `limit` of them: the first ones
+// found when there are more (so a result of size `limit` + 1 says "more than limit").
+std::vector<int> SubgameMovers(const Game& game, NodeId root, const std::vector<char>& cut,
+                               std::size_t limit = 2);
+
 // Builds the sequence form of the reduced subgame at `root`. `cut[v]` marks proper subgame
-// roots below `root` whose subtree is replaced by `cut_value[v * 2 + p]` (their value,
-// outcome at v included). Needs two players and perfect recall (checked by the caller).
-// `seq_of` is scratch of size 2 * num_nodes: on return seq_of[2v + p] is player p's sequence
-// at node v of the reduced subgame (the sequence leading to v).
+// roots below `root` whose subtree is replaced by `cut_value[v * roles.stride + p]` (their
+// value to game player p, outcome at v included). Every decision node of the reduced subgame
+// must belong to one of the roles' players, and the game must have perfect recall (both
+// checked by the caller). `seq_of` is scratch of size 2 * num_nodes: on return seq_of[2v + k]
+// is role k's sequence at node v of the reduced subgame (the sequence leading to v).
 template <class T>
 SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vector<char>& cut,
                                   const std::vector<T>& cut_value,
-                                  std::vector<std::uint32_t>& seq_of);
+                                  std::vector<std::uint32_t>& seq_of, const SequenceRoles& roles = {});
 
 // Turns a realization plan of player p into behaviour probabilities written into `behavior`
 // (flat over `index`). A set that the player's

@@ -39,7 +39,9 @@ std::string SubgameName(const Game& game, NodeId root) {
   return details.empty() ? name : name + " (" + details + ")";
 }
 
-std::string ExactNeedsTwoPlayersMessage(const Game& game, NodeId root) {
+// Why exact arithmetic cannot solve the subgame at `root`: --method logit was asked for, or
+// `movers` (more than two) players move in it.
+std::string ExactNeedsTwoPlayersMessage(const Game& game, NodeId root, std::size_t movers) {
   if (game.num_players() == 2)  // so --method logit was asked for
     return SubgameName(game, root) +
            " has imperfect information, and the logit method (--method logit) works only in "
@@ -47,11 +49,46 @@ std::string ExactNeedsTwoPlayersMessage(const Game& game, NodeId root) {
            "such subgames of two-player games by sequence-form Lemke (--method auto or lemke); "
            "without it, --method logit traces the logit quantal response branch to an "
            "equilibrium in floating point and verifies it";
-  return SubgameName(game, root) + " has imperfect information and the game has " +
-         std::to_string(game.num_players()) +
-         " players; exact arithmetic (--exact) solves such subgames only for two players "
-         "(sequence-form Lemke). Without --exact, Parley traces the logit quantal response "
-         "branch to an equilibrium in floating point and verifies it";
+  if (movers <= 2)  // so --method logit was asked for
+    return SubgameName(game, root) +
+           " has imperfect information, and the logit method (--method logit) works only in "
+           "floating point, not in exact arithmetic (--exact). With --exact, Parley solves "
+           "subgames in which at most two players move by sequence-form Lemke (--method auto or "
+           "lemke)";
+  return SubgameName(game, root) + " has imperfect information and " + std::to_string(movers) +
+         " players move in it; exact arithmetic (--exact) solves such subgames only where at most "
+         "two players move (sequence-form Lemke). Without --exact, Parley traces the logit quantal "
+         "response branch to an equilibrium in floating point and verifies it";
+}
+
+// The sequence form's roles for a reduced subgame in which `movers` (one or two, ascending)
+// move, in a game of `np` players: the movers; beside a lone mover, the lowest-numbered other
+// player (whose only sequence is the empty one), or no one in a one-player game.
+SequenceRoles RolesFor(const std::vector<int>& movers, int np) {
+  SequenceRoles roles;
+  roles.stride = np;
+  roles.player[0] = movers.at(0);
+  if (movers.size() > 1)
+    roles.player[1] = movers[1];
+  else
+    roles.player[1] = np == 1 ? SequenceRoles::kNoPlayer : movers[0] == 0 ? 1 : 0;
+  return roles;
+}
+
+// Whether exact arithmetic can solve every subgame of the game with this method: in a
+// two-player game, always (the logit method aside, which the exact solver refuses at its
+// first subgame with imperfect information); otherwise when at most two players move in each
+// subgame with imperfect information, which the sequence-form methods then take.
+bool ExactSolvable(const Game& game, const std::vector<char>& roots, const std::string& method) {
+  if (game.num_players() == 2) return true;
+  if (method == "logit") return false;
+  for (NodeId r = 0; r < game.num_nodes(); ++r) {
+    if (!roots[r] || game.is_terminal(r)) continue;
+    bool trivial = true;
+    for (NodeId c : game.children(r)) trivial = trivial && roots[c];
+    if (!trivial && SubgameMovers(game, r, roots).size() > 2) return false;
+  }
+  return true;
 }
 
 // Ties as backward induction has them: within kTieTolerance of their size, measured from the
@@ -184,7 +221,20 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         }
       }
     };
-    if (np != 2 || options.method == "logit") {
+    // Two players, or at most two who move here: the sequence-form methods. Others: the
+    // logit tracer (which --method logit asks for everywhere).
+    SequenceRoles roles;
+    bool sequence_form = np == 2 && options.method != "logit";
+    std::size_t movers = 2;
+    if (np != 2 && options.method != "logit") {
+      const std::vector<int> who = SubgameMovers(game, r, roots);
+      movers = who.size();
+      if (movers <= 2) {
+        sequence_form = true;
+        roles = RolesFor(who, np);
+      }
+    }
+    if (!sequence_form) {
       if constexpr (std::is_same_v<T, double>) {
         auto subgame = MakeLogitSubgame(game, r, roots, value);
         if (!gain_checker) gain_checker = std::make_unique<SubgameGainChecker>(game, index, roots, kRoundingRelative);
@@ -208,11 +258,11 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         fill_values(LogitSubgameNodes(*subgame));
         continue;
       } else {
-        ThrowAtNode<UnsupportedError>(r, ExactNeedsTwoPlayersMessage(game, r));
+        ThrowAtNode<UnsupportedError>(r, ExactNeedsTwoPlayersMessage(game, r, movers));
       }
     }
     if (seq_of.empty()) seq_of.resize(2 * static_cast<std::size_t>(n));
-    SequenceForm<T> sf = BuildSequenceForm<T>(game, r, roots, value, seq_of);
+    SequenceForm<T> sf = BuildSequenceForm<T>(game, r, roots, value, seq_of, roles);
     bool use_lp = false;
     if (options.method == "lp") {
       if (!sf.constant_sum)
@@ -360,6 +410,8 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
     throw UnsupportedError("unknown subgame method '" + options.method + "'");
   RequirePerfectRecall(game, "solving for a subgame-perfect equilibrium");
   std::vector<char> roots = ProperSubgameRoots(game);
+  // Whether exact arithmetic is there to fall back on (ExactSolvable).
+  const bool exact_solvable = ExactSolvable(game, roots, options.method);
   Solution solution;
   solution.concept_name = "subgame-perfect";
   Counters count;
@@ -385,8 +437,9 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
     whose = game.player_name(flat) + "'s payoffs";
   }
   if (!collapse.empty()) {
-    if (game.num_players() != 2)
-      throw UnsupportedError(collapse + ", and exact arithmetic solves games of two players only; subtract a "
+    if (!exact_solvable)
+      throw UnsupportedError(collapse + ", and exact arithmetic solves only games in which at most two players "
+                                        "move in each subgame with imperfect information; subtract a "
                                         "constant from " + whose +
                                         " (the equilibria do not change) so that their differences show in doubles");
     why_exact = collapse;
@@ -430,7 +483,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
     else if (count.gain_beyond_rounding > options.tolerance)
       why_exact = "the floating-point solution had a deviation gain of " +
                   Gain(eq.max_gain);
-    else if (eq.max_gain > options.tolerance && game.num_players() == 2 &&
+    else if (eq.max_gain > options.tolerance && exact_solvable &&
              game.num_nodes() <= kSoftExactNodes && options.method != "logit")
       // A gain that the rounding of payoffs this large could have made (a gain of 1 among
       // payoffs of 1e15) may be real: with two players, exact arithmetic tells, where the game
@@ -438,12 +491,12 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       soft_exact = true;
     else if (eq.max_gain > options.tolerance)
       solution.notes.push_back(RoundingNote(eq.max_gain) +
-                               (game.num_players() == 2 && options.method != "logit"
+                               (exact_solvable && options.method != "logit"
                                     ? " (the game is too large to recompute exactly at once; --exact settles it)"
                                     : ""));
     // (With every payoff equal the tolerance is 0 and every profile an equilibrium: no note.
     // Exact arithmetic is offered where it exists: two players.)
-    else if (count.gain_beyond_rounding > 0 && game.num_players() == 2 && game.num_nodes() <= kSoftExactNodes &&
+    else if (count.gain_beyond_rounding > 0 && exact_solvable && game.num_nodes() <= kSoftExactNodes &&
              options.method != "logit")
       // A gain within the tolerance but beyond rounding: the profile is an equilibrium only to
       // within it, and where payoffs differ by little more (1e-9 at a set among payoffs of 1) it
@@ -451,7 +504,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       // by 1e-9 mixed U and D half and half (a gain of 5e-10), and a sweep put the switch to
       // mixing 2e-3 from where it is. Small two-player games get the exact answer.
       soft_exact_small = true;
-    else if (count.gain_rounding > options.tolerance && options.tolerance > 0 && game.num_players() == 2 &&
+    else if (count.gain_rounding > options.tolerance && options.tolerance > 0 && exact_solvable &&
              game.num_nodes() <= kSoftExactNodes && options.method != "logit")
       // The same where the check itself cannot see below the rounding of the values that meet
       // at a set (1e17 + 3 beside 1e17 - 2, 16 apart in doubles): matching pennies so paid
@@ -461,7 +514,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       solution.notes.push_back("verified in floating point to within " + Gain(count.gain_rounding) +
                                ": where values that large meet at one information set, a smaller gain is "
                                "below their rounding" +
-                               std::string(game.num_players() == 2 ? " (--exact settles it)" : ""));
+                               std::string(exact_solvable ? " (--exact settles it)" : ""));
     if (!why_exact.empty()) {
       solution.notes.push_back(why_exact + "; recomputed in exact rational arithmetic");
       exact = true;
@@ -514,12 +567,12 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       // Exact arithmetic was not asked for: say why it was tried, and why it cannot help (three
       // or more players; or a method that does not apply to the game as written exactly, such
       // as --method lp on a game constant-sum only to within rounding).
-      const std::string why_not = game.num_players() == 2
-                                      ? "exact arithmetic cannot settle it: " + e.message()
-                                      : "exact arithmetic would settle it, but it solves " +
-                                            SubgameName(game, *e.node()) +
-                                            " only with two players, and the game has " +
-                                            std::to_string(game.num_players());
+      const std::string why_not =
+          exact_solvable ? "exact arithmetic cannot settle it: " + e.message()
+                         : "exact arithmetic would settle it, but it solves " + SubgameName(game, *e.node()) +
+                               " only where at most two players move, and " +
+                               std::to_string(SubgameMovers(game, *e.node(), roots, game.num_players()).size()) +
+                               " move there";
       ThrowAtNode<LimitError>(*e.node(), why_exact + ", more than the " + Gain(options.tolerance) + " allowed; " + why_not);
     } catch (const LimitError& e) {
       LimitError again(options.exact
@@ -549,10 +602,10 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
                                       : "subgame decomposition into " + Plural(num_subgames, "proper subgame") +
                                             ": " + method;
   if (count.logit_subgames && game.num_players() != 2 && (options.method == "lemke" || options.method == "lp"))
-    solution.notes.push_back("--method " + options.method + " solves subgames of two-player games; this game has " +
-                             std::to_string(game.num_players()) + " players, so its " +
+    solution.notes.push_back("--method " + options.method + " solves subgames in which at most two players move; " +
                              Plural(count.logit_subgames, "subgame") +
-                             " with imperfect information went to the logit tracer (--method logit)");
+                             " with imperfect information had three or more, and went to the logit tracer "
+                             "(--method logit)");
   if (count.unreached_sets)
     solution.notes.push_back(
         Plural(count.unreached_sets, "information set") +

@@ -285,17 +285,30 @@ t "" 4 "" { 1e-12 2e-12 }
   TEST_CASE("payoffs in the billions: rounding is not a deviation gain, a small stake's gain still is") {
     // A random three-player game with hidden moves and payoffs up to 10^9: a double near 10^9
     // has steps of 1.2e-7, so a verified equilibrium shows gains of that size from rounding
-    // alone. They failed the bar of 1e-9, and exact arithmetic, which cannot take three
-    // players, then refused the game ("exact arithmetic (--exact) solves such subgames only
-    // for two players", without --exact).
+    // alone. They failed the bar of 1e-9, and exact arithmetic, which then took only two-player
+    // games, refused the game ("exact arithmetic (--exact) solves such subgames only for two
+    // players", without --exact). At most two players move in each of its subgames with
+    // hidden moves, so now the sequence-form methods solve it, and a check that rounding
+    // blinds goes to exact arithmetic as in two-player games; the logit tracer, asked for,
+    // still shows the first point: rounding alone is no deviation gain.
     auto game = io::LoadGame(testing::SourcePath("tests/data/billions_3p.efg"));
-    Solution s = SolveSubgamePerfect(*game, {});
+    ActionIndex index(*game);
+    {
+      Solution s = SolveSubgamePerfect(*game, {});
+      REQUIRE(s.equilibria.size() == 1);
+      CHECK(s.exact);
+      CHECK(s.method.find("sequence-form Lemke (3 subgames") != std::string::npos);
+      CHECK(s.method.find("logit") == std::string::npos);
+      CHECK(MaxSubgameGain<Rational>(*game, index, s.equilibria[0].exact_behavior) == 0);
+    }
+    SubgamePerfectOptions logit;
+    logit.method = "logit";
+    Solution s = SolveSubgamePerfect(*game, logit);
     REQUIRE(s.equilibria.size() == 1);
     const Equilibrium& eq = s.equilibria[0];
     CHECK(!s.exact);
     // The profile's gain, evaluated exactly (its doubles and the file's decimals are exact
     // rationals): of rounding size, at most 1e-13 of the payoffs' scale.
-    ActionIndex index(*game);
     std::vector<Rational> exact(eq.behavior.begin(), eq.behavior.end());
     const double exact_gain = MaxSubgameGain<Rational>(*game, index, exact).get_d();
     CHECK(exact_gain <= 1e-13 * 1e9);
@@ -322,11 +335,15 @@ t "" 4 "" { 1e-12 2e-12 }
       const Equilibrium& eq = s.equilibria[0];
       CHECK(eq.max_gain <= 1e-15);
       for (double payoff : eq.payoffs) CHECK(payoff == doctest::Approx(1).epsilon(1e-15));
-      // The subgame at node 109 is traced: its sets play uniformly, the branch's limit.
-      ActionIndex index(*game);
-      const InfosetId h = game->infoset(109);
-      for (std::uint32_t a = 0; a < game->num_actions(h); ++a)
-        CHECK(eq.behavior[index(h, a)] == doctest::Approx(1.0 / game->num_actions(h)).epsilon(1e-12));
+      // With --method logit the subgame at node 109 is traced: its sets play uniformly, the
+      // branch's limit. (At most two players move in it, so by default the sequence-form LP
+      // takes it, and any of its profiles is an equilibrium.)
+      if (std::string(method) == "logit") {
+        ActionIndex index(*game);
+        const InfosetId h = game->infoset(109);
+        for (std::uint32_t a = 0; a < game->num_actions(h); ++a)
+          CHECK(eq.behavior[index(h, a)] == doctest::Approx(1.0 / game->num_actions(h)).epsilon(1e-12));
+      }
     }
   }
 
@@ -470,18 +487,27 @@ TEST_SUITE("equilibrium.streaming") {
   }
 
   TEST_CASE("parley solve --exact on three players with hidden moves: refused at the subgame's node") {
-    // Exact arithmetic has sequence-form Lemke, for two players only; the logit tracer is in
-    // floating point. The refusal names the file, the line of the subgame's first node and
-    // what to do instead, in one line.
-    const std::string file = std::string(PARLEY_SOURCE_DIR) + "/tests/data/billions_3p.efg";
+    // Exact arithmetic has sequence-form Lemke, for subgames in which at most two players move;
+    // the logit tracer is in floating point. In this game A, B and C all move in the subgame
+    // after "in" (B guesses the coin, then C or A moves without seeing it). The refusal names
+    // the file, the line of the subgame's first node and what to do instead, in one line.
+    const std::string file = std::string(PARLEY_SOURCE_DIR) + "/tests/data/hidden_three_movers.efg";
     auto r = testing::RunParley("solve " + file + " --exact");
     CHECK(r.exit_code == 1);
     CHECK(r.out == "");
-    CHECK(r.err == "error: " + file + ":41:1: the subgame at node 38 (after a2 > a1; first move: P3 at node 38) has "
-                   "imperfect information and the game has 3 players; exact arithmetic (--exact) solves such "
-                   "subgames only for two players (sequence-form Lemke). Without --exact, Parley traces the logit "
-                   "quantal response branch to an equilibrium in floating point and verifies it\n");
+    CHECK(r.err == "error: " + file + ":4:3: the subgame at node 1 (after in) has imperfect information and 3 "
+                   "players move in it; exact arithmetic (--exact) solves such subgames only where at most two "
+                   "players move (sequence-form Lemke). Without --exact, Parley traces the logit quantal "
+                   "response branch to an equilibrium in floating point and verifies it\n");
+    // Three players, at most two of whom move in each subgame with hidden moves: solved exactly.
+    auto two = testing::RunParley("solve " + std::string(PARLEY_SOURCE_DIR) + "/tests/data/billions_3p.efg --exact");
+    CHECK(two.exit_code == 0);
+    CHECK(two.err == "");
+    CHECK(two.out.find("sequence-form Lemke (3 subgames") != std::string::npos);
+    CHECK(two.out.find("(exact rational arithmetic)") != std::string::npos);
+    CHECK(two.out.find("Verified: the largest gain from deviating in any subgame is 0") != std::string::npos);
   }
+
 }
 
 }  // namespace

@@ -88,21 +88,29 @@ TEST_CASE("parley solve refuses games without perfect recall, and 3-player games
 }
 
 // A refusal about a subgame names it (its node, the moves to it, who moves first) and locates
-// its record in the file. Three players; after "in" a coin decides and B guesses without
-// seeing it: the subgame at node 1 (indented on line 4) has imperfect information, which only
-// floating point solves with three players.
+// its record in the file. Three players; after "in" a coin decides, B guesses without seeing
+// it, and then C or A moves without seeing it either: all three move in the subgame at node 1
+// (indented on line 4), which has imperfect information, and which only floating point solves.
 TEST_CASE("parley solve: a refused subgame is located at its line of the .efg") {
   std::string path = WriteTempFile("three_coin.efg", R"(EFG 2 R "Coin" { "A" "B" "C" }
 ""
 p "" 1 1 "start" { "in" "out" } 0
   c "" 1 "coin" { "heads" 1/2 "tails" 1/2 } 0
 p "" 2 1 "guess" { "x" "y" } 0
+p "" 3 1 "echo" { "l" "r" } 0
 t "" 1 "" { 1 2 0 }
-t "" 2 "" { 0 0 0 }
-p "" 2 1 0
+t "" 2 "" { 0 2 1 }
+p "" 1 2 "again" { "u" "d" } 0
 t "" 3 "" { 0 0 0 }
-t "" 4 "" { 1 2 0 }
-t "" 5 "" { 1 1 1 }
+t "" 4 "" { 1 0 0 }
+p "" 2 1 0
+p "" 1 2 0
+t "" 5 "" { 0 0 0 }
+t "" 6 "" { 0 1 0 }
+p "" 3 1 0
+t "" 7 "" { 1 2 0 }
+t "" 8 "" { 0 0 2 }
+t "" 9 "" { 1 1 1 }
 )");
   RunResult exact = RunParley("solve " + path + " --exact");
   CHECK(exact.exit_code == 1);

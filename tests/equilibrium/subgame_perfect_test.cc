@@ -266,9 +266,12 @@ TEST_SUITE("subgame perfect") {
     }
   }
 
-  TEST_CASE("--method lemke or lp on three players: the logit tracer, and a note that says so") {
+  TEST_CASE("three players, two of whom move in the subgame: the sequence-form methods, exactly too") {
     // C stays out (1) or lets A and B play matching pennies (A's and B's value 0, C's
-    // 0.25 (5 - 3 - 3 + 0) = -0.25 < 1): C out, the pennies at 1/2 each.
+    // 0.25 (5 - 3 - 3 + 0) = -0.25 < 1): C out, the pennies at 1/2 each. Only A and B move in
+    // the pennies' subgame, and C's payoffs do not enter its equilibrium conditions, so it is
+    // a two-player problem: the LP (zero-sum between A and B), Lemke, or exact arithmetic.
+    // The logit tracer is used only where asked for.
     auto game = Efg(R"(EFG 2 R "3 players, 2 move" { "A" "B" "C" }
 p "" 3 1 "C" { "in" "out" } 0
 p "" 1 1 "A" { "H" "T" } 0
@@ -280,16 +283,51 @@ t "" 3 "" { -1 1 -3 }
 t "" 4 "" { 1 -1 0 }
 t "" 5 "" { 0 0 1 }
 )");
+    for (const char* method : {"auto", "lemke", "lp", "logit"}) {
+      for (bool exact : {false, true}) {
+        const std::string m = method;
+        if (exact && m == "logit") continue;
+        CAPTURE(m);
+        CAPTURE(exact);
+        SolveOptions o;
+        o.method = method;
+        o.exact = exact;
+        Solution s = Solve(*game, o);
+        REQUIRE(s.equilibria.size() == 1);
+        const Equilibrium& eq = s.equilibria[0];
+        CHECK(eq.payoffs[2] == doctest::Approx(1));
+        CHECK(Prob(*game, eq, "A", "H") == doctest::Approx(0.5).epsilon(1e-9));
+        CHECK(Prob(*game, eq, "B", "h") == doctest::Approx(0.5).epsilon(1e-9));
+        CHECK(eq.max_gain <= 1e-9);
+        CHECK(BruteForceGain(*game, eq.behavior) <= 1e-9);
+        CHECK(s.exact == exact);
+        if (exact) CHECK(ExactProb(*game, eq, "A", "H") == Rational(1, 2));
+        CHECK((s.method.find("logit") != std::string::npos) == (m == "logit"));
+        if ((m == "lp" || m == "auto") && !exact) CHECK(s.method.find("sequence-form LP") != std::string::npos);
+        if (m == "lemke" || exact) CHECK(s.method.find("sequence-form Lemke") != std::string::npos);
+        for (const std::string& n : s.notes) CHECK(n.find("logit tracer") == std::string::npos);
+      }
+    }
+  }
+
+  TEST_CASE("--method lemke or lp where three players move in a subgame: the logit tracer, and a note") {
+    // A, B and C all move in the subgame after "in", which only the logit tracer takes; the
+    // equilibrium is verified, and the note says why the method asked for was not used.
+    auto game = io::LoadGame(testing::SourcePath("tests/data/hidden_three_movers.efg"));
     for (const char* method : {"lemke", "lp"}) {
+      CAPTURE(method);
       SolveOptions o;
       o.method = method;
       Solution s = Solve(*game, o);
       REQUIRE(s.equilibria.size() == 1);
-      CHECK(s.equilibria[0].payoffs[2] == doctest::Approx(1));
-      CHECK(s.equilibria[0].behavior[2] == doctest::Approx(0.5).epsilon(1e-9));
+      CHECK(s.equilibria[0].max_gain <= 1e-9);
+      CHECK(BruteForceGain(*game, s.equilibria[0].behavior) <= 1e-9);
+      CHECK(s.method.find("logit quantal response branch traced to an equilibrium (1 subgame") != std::string::npos);
       bool noted = false;
       for (const std::string& n : s.notes)
-        noted = noted || n.find(std::string("--method ") + method + " solves subgames of two-player games") == 0;
+        noted = noted || n == std::string("--method ") + method +
+                                  " solves subgames in which at most two players move; 1 subgame with imperfect "
+                                  "information had three or more, and went to the logit tracer (--method logit)";
       CHECK(noted);
     }
   }
@@ -466,6 +504,49 @@ t "" 6 "" { 1/100 1/100 }
     CHECK(positive >= compared / 2);
   }
 
+  TEST_CASE("random three-player games of two-mover stages: sequence form, verified, exactly too") {
+    // Every stage of NestedSubgamesEfg with hidden moves has two movers and a bystander, so
+    // each subgame is a two-player problem: no subgame goes to the logit tracer. Each answer
+    // is checked by the verifier in exact arithmetic (its evaluation is independent of the
+    // sequence form) and, where small enough, by brute force.
+    int solved = 0, brute_checked = 0, mixed = 0;
+    for (unsigned seed = 1; seed <= 60; ++seed) {
+      CAPTURE(seed);
+      auto g = Efg(NestedSubgamesEfg(seed, 4));
+      if (g->perfect_information()) continue;
+      ActionIndex index(*g);
+      for (bool exact : {false, true}) {
+        CAPTURE(exact);
+        SubgamePerfectOptions o;
+        o.exact = exact;
+        Solution s = SolveSubgamePerfect(*g, o);
+        REQUIRE(s.equilibria.size() == 1);
+        const Equilibrium& eq = s.equilibria[0];
+        CHECK(s.method.find("logit") == std::string::npos);
+        CHECK(s.method.find("sequence-form") != std::string::npos);
+        if (exact) {
+          CHECK(MaxSubgameGain<Rational>(*g, index, eq.exact_behavior) == 0);
+        } else {
+          std::vector<Rational> as_written(eq.behavior.begin(), eq.behavior.end());
+          CHECK(ToDouble(MaxSubgameGain<Rational>(*g, index, as_written)) <= 1e-9);
+          const double brute = BruteForceGain(*g, eq.behavior);
+          if (brute >= 0) {
+            ++brute_checked;
+            CHECK(brute <= 1e-9);
+          }
+          for (InfosetId h = 0; h < g->num_infosets(); ++h)
+            if (g->infoset_player(h) != model::kChancePlayer)
+              for (std::uint32_t a = 0; a < g->num_actions(h); ++a)
+                mixed += eq.behavior[index(h, a)] > 1e-9 && eq.behavior[index(h, a)] < 1 - 1e-9;
+        }
+        ++solved;
+      }
+    }
+    CHECK(solved >= 60);
+    CHECK(brute_checked >= 20);
+    CHECK(mixed > 0);
+  }
+
   TEST_CASE("a gain of 0.005 is seen beside payoffs of 1e15 in another branch") {
     auto g = Efg(kBigBeside);
     ActionIndex index(*g);
@@ -599,7 +680,7 @@ t "" 6 "" { 40 40 }
     CHECK(Prob(*g, SolveSubgamePerfect(*g, exact).equilibria.at(0), "B", "r") == 1);
   }
 
-  TEST_CASE("payoffs that all round to one double are solved exactly (two players) or refused") {
+  TEST_CASE("payoffs that all round to one double are solved exactly (at most two move) or refused") {
     // Unequal matching pennies, R's payoffs 3, -2 / -1, 1 and C's -3, 2 / 1, -2, each plus
     // 10^17: every payoff is the double 1e17 (its steps there are 16), so floating point saw a
     // game where every profile is an equilibrium, and printed R 2, C 1 verified with a gain of
@@ -626,7 +707,8 @@ t "" 4 "" { 100000000000000001 99999999999999998 }
       noted = noted || note.find("every payoff rounds to the same double, 1e+17, though the payoffs as written "
                                  "differ") == 0;
     CHECK(noted);
-    // Three players: no exact method, so a refusal that says what to do.
+    // Three players who all move in one subgame: no exact method, so a refusal that says
+    // what to do.
     auto three = Efg(R"(EFG 2 R "big3" { "A" "B" "C" }
 p "" 1 1 "" { "1" "2" } 0
 p "" 2 1 "" { "1" "2" } 0
@@ -653,7 +735,9 @@ t "" 8 "" { 100000000000000001 100000000000000000 100000000000000000 }
     }
     // One player's payoffs all 1e17 in doubles, the others' not: A's R beats L by 2 or more as
     // written, but in doubles A was indifferent and mixed L 0.58, R 0.42, "verified" with a
-    // gain of 0 (the exact gain was 2.88). Three players: refused, naming A.
+    // gain of 0 (the exact gain was 2.88). C does not move, so exact arithmetic solves it: A's
+    // R is dominant (1e17 + 5 or + 6 against + 0 or + 1), and B, who does not see A's move,
+    // believes R and plays l (1 against 0 there).
     auto flat = Efg(R"(EFG 2 R "flat A" { "A" "B" "C" }
 p "" 1 1 "" { "L" "R" } 0
 p "" 2 1 "" { "l" "r" } 0
@@ -663,8 +747,42 @@ p "" 2 1 "" { "l" "r" } 0
 t "" 3 "" { 100000000000000005 1 2 }
 t "" 4 "" { 100000000000000006 0 1 }
 )");
+    {
+      Solution flat_s = SolveSubgamePerfect(*flat);
+      REQUIRE(flat_s.equilibria.size() == 1);
+      CHECK(flat_s.exact);
+      const Equilibrium& eq = flat_s.equilibria[0];
+      CHECK(ExactProb(*flat, eq, "", "R") == 1);
+      CHECK(ExactProb(*flat, eq, "", "l") == 1);
+      CHECK(eq.exact_payoffs[0] == Rational("100000000000000005"));
+      CHECK(eq.exact_payoffs[1] == 1);
+      CHECK(eq.exact_payoffs[2] == 2);
+      bool noted = false;
+      for (const std::string& note : flat_s.notes)
+        noted = noted || note.find("A's payoffs all round to the same double") == 0;
+      CHECK(noted);
+    }
+    // The same with C moving too, at a set that spans B's moves: three players move in the
+    // subgame, so no exact method, and a refusal that names A.
+    auto flat3 = Efg(R"(EFG 2 R "flat A, three move" { "A" "B" "C" }
+p "" 1 1 "" { "L" "R" } 0
+p "" 2 1 "" { "l" "r" } 0
+p "" 3 1 "" { "x" "y" } 0
+t "" 1 "" { 100000000000000000 2 0 }
+t "" 2 "" { 100000000000000001 3 3 }
+p "" 3 1 "" { "x" "y" } 0
+t "" 3 "" { 100000000000000000 2 1 }
+t "" 4 "" { 100000000000000001 3 0 }
+p "" 2 1 "" { "l" "r" } 0
+p "" 3 1 "" { "x" "y" } 0
+t "" 5 "" { 100000000000000005 1 2 }
+t "" 6 "" { 100000000000000006 0 1 }
+p "" 3 1 "" { "x" "y" } 0
+t "" 7 "" { 100000000000000005 0 2 }
+t "" 8 "" { 100000000000000006 1 3 }
+)");
     try {
-      SolveSubgamePerfect(*flat);
+      SolveSubgamePerfect(*flat3);
       FAIL("no refusal");
     } catch (const UnsupportedError& e) {
       CHECK(std::string(e.what()).find("A's payoffs all round to the same double, 1e+17, though they differ as "
@@ -696,20 +814,13 @@ t "" 1
 )");
     CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*forgetful),
                          doctest::Contains("does not have perfect recall"), UnsupportedError);
-    auto three = Efg(R"(EFG 2 R "Three" { "A" "B" "C" }
-p "" 1 1 "a" { "x" "y" } 0
-p "" 2 1 "b" { "x" "y" } 0
-t "" 1 "" { 1 0 0 }
-t "" 2 "" { 0 1 0 }
-p "" 2 1 0
-t "" 3 "" { 0 0 1 }
-t "" 1
-)");
-    // Three players: exact arithmetic is refused (Lemke is for two); floating point traces
-    // the logit branch to a verified equilibrium (tests/equilibrium/logit_test.cc).
+    auto three = io::LoadGame(testing::SourcePath("tests/data/hidden_three_movers.efg"));
+    // Three players who move in one subgame: exact arithmetic is refused (Lemke is for two);
+    // floating point traces the logit branch to a verified equilibrium
+    // (tests/equilibrium/logit_test.cc).
     SubgamePerfectOptions exact;
     exact.exact = true;
-    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*three, exact), doctest::Contains("two players"),
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*three, exact), doctest::Contains("only where at most two players move"),
                          UnsupportedError);
     Solution s = SolveSubgamePerfect(*three);
     REQUIRE(s.equilibria.size() == 1);

@@ -38,17 +38,25 @@ THREE_COIN = """EFG 2 R "Coin" { "A" "B" "C" }
 p "" 1 1 "start" { "in" "out" } 0
   c "" 1 "coin" { "heads" 1/2 "tails" 1/2 } 0
 p "" 2 1 "guess" { "x" "y" } 0
+p "" 3 1 "echo" { "l" "r" } 0
 t "" 1 "" { 1 2 0 }
-t "" 2 "" { 0 0 0 }
-p "" 2 1 0
+t "" 2 "" { 0 2 1 }
+p "" 1 2 "again" { "u" "d" } 0
 t "" 3 "" { 0 0 0 }
-t "" 4 "" { 1 2 0 }
-t "" 5 "" { 1 1 1 }
+t "" 4 "" { 1 0 0 }
+p "" 2 1 0
+p "" 1 2 0
+t "" 5 "" { 0 0 0 }
+t "" 6 "" { 0 1 0 }
+p "" 3 1 0
+t "" 7 "" { 1 2 0 }
+t "" 8 "" { 0 0 2 }
+t "" 9 "" { 1 1 1 }
 """
 
 
 def test_refused_subgame_is_located_as_the_cli_locates_it(tmp_path):
-    # Three players and hidden moves after a coin: --exact refuses the subgame at node 1,
+    # Three players, all moving without seeing a coin: --exact refuses the subgame at node 1,
     # whose record is indented on line 4; the module says what the command says.
     path = tmp_path / "three_coin.efg"
     path.write_text(THREE_COIN)
