@@ -198,6 +198,82 @@ t "" 2 "" { 0 1 }
 )") + " --format json").out);
     CHECK_FALSE(pi["equilibria"][0]["behavior"][0].contains("beliefs"));
   }
+
+  TEST_CASE("a scenario's signalling game with a bystander: two movers, the sequence form, beliefs") {
+    // Nature draws the synergy (high 0.4, low 0.6); the Acquirer sees it and merges or not; the
+    // Authority sees only the merger and clears or blocks; the Target only collects. Only two
+    // players move, so Lemke solves it (doubles and exact), where the logit tracer did.
+    // By hand: the Authority clears iff 4 mu - 6 (1 - mu) >= 0, mu >= 0.6 (mu its belief in
+    // high). Pooling on merge gives mu = 0.4: block, so both types abstain. The equilibria:
+    //  (a) semi-separating: high merges, low merges with q where 0.4 / (0.4 + 0.6 q) = 0.6,
+    //      q = 4/9; low indifferent, 6 c - 2 (1 - c) = 0, so the Authority clears with
+    //      c = 1/4 (high gains 10/4 - 6/4 = 1 > 0 by merging);
+    //  (b) both abstain, the Authority (unreached) clearing with c <= 1/6, where high's
+    //      10 c - 2 (1 - c) <= 0.
+    const std::string path = testing::WriteTempFile("review_blind.yaml", R"(title: Merger review without seeing the synergies
+players: [Acquirer, Target, Authority]
+parameters:
+  p_high: {value: 0.4, min: 0, max: 1}
+stages:
+  - name: synergy
+    player: nature
+    actions: [high, low]
+    probabilities: [p_high, 1 - p_high]
+  - name: merger
+    player: Acquirer
+    actions: [merge, abstain]
+  - name: review
+    player: Authority
+    condition: merger == merge
+    observe: [merger]
+    actions: [clear, block]
+payoffs:
+  Acquirer: if(merger == abstain, 0, if(review == block, -2, if(synergy == high, 10, 6)))
+  Target: if(merger == merge and review == clear, 5, 0)
+  Authority: if(merger == merge and review == clear, if(synergy == high, 4, -6), 0)
+)");
+    int semi_separating = 0, abstaining = 0;
+    for (const char* flags : {"", " --exact"}) {
+      CAPTURE(flags);
+      auto r = testing::RunParley("solve " + path + flags + " --format json");
+      REQUIRE(r.exit_code == 0);
+      auto j = nlohmann::json::parse(r.out);
+      CHECK(j["method"].get<std::string>().find("sequence-form Lemke") != std::string::npos);
+      CHECK(j["method"].get<std::string>().find("logit") == std::string::npos);
+      const auto& eq = j["equilibria"][0];
+      CHECK(eq["max_gain"].get<double>() <= 1e-12);
+      // merge probability after high and after low, and the Authority's clear probability
+      double high = -1, low = -1, clear = -1;
+      const nlohmann::json* review = nullptr;
+      for (const auto& rec : eq["behavior"]) {
+        const double first = rec["actions"][0]["probability"].get<double>();
+        if (rec["label"] == "review") {
+          clear = first;
+          review = &rec;
+        } else if (rec["beliefs"][0]["at"] == "after high") {
+          high = first;
+        } else {
+          low = first;
+        }
+      }
+      REQUIRE(review != nullptr);
+      if (high == 1) {
+        ++semi_separating;
+        CHECK(low == doctest::Approx(4.0 / 9).epsilon(1e-12));
+        CHECK(clear == doctest::Approx(0.25).epsilon(1e-12));
+        CHECK((*review)["beliefs_from"] == "bayes");
+        CHECK((*review)["beliefs"][0]["probability"].get<double>() == doctest::Approx(0.6).epsilon(1e-12));
+        CHECK(eq["payoffs"][0].get<double>() == doctest::Approx(0.4).epsilon(1e-12));  // 0.4 x 1
+      } else {
+        ++abstaining;
+        CHECK(high == 0);
+        CHECK(low == 0);
+        CHECK(clear <= 1.0 / 6 + 1e-12);
+        for (const auto& u : eq["payoffs"]) CHECK(u.get<double>() == 0);
+      }
+    }
+    CHECK(semi_separating + abstaining == 2);
+  }
 }
 
 }  // namespace
