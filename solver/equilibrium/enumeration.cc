@@ -546,10 +546,11 @@ std::vector<std::vector<char>> PurePlans(const Game& game, const PlayerSequences
 namespace {
 
 // An equilibrium of one proper subgame: the probabilities of the personal actions inside it
-// (nonzero ones, by ActionIndex) and the payoffs it gives from the subgame's root on.
+// (nonzero ones, by ActionIndex) and the payoffs it gives every player from the subgame's
+// root on.
 struct Partial {
   std::vector<std::pair<std::uint32_t, Rational>> moves;
-  Rational value[2];
+  std::vector<Rational> value;
 };
 
 // The proper subgames directly inside the one at r (leaves included), in preorder.
@@ -588,15 +589,17 @@ Bimatrix PlanBimatrix(const SequenceForm<Rational>& sf, const std::vector<std::v
 // Subgame composition (Selten 1975), bottom-up over the proper subgames: each reduced subgame
 // (the subgames inside it replaced by the values of their equilibria) is solved for all its
 // extreme equilibria, once for every combination of equilibria chosen below. Every result is
-// subgame perfect by construction.
+// subgame perfect by construction. With more than two players, at most two move in each
+// reduced subgame (AtMostTwoMovers): it is their bimatrix game, the others' values follow.
 class Composition {
  public:
-  Composition(const Game& game, const EnumerationOptions& options)
+  Composition(const Game& game, const EnumerationOptions& options, std::vector<char> roots)
       : game_(game),
         options_(options),
-        roots_(ProperSubgameRoots(game)),
+        np_(static_cast<std::size_t>(game.num_players())),
+        roots_(std::move(roots)),
         index_(game),
-        value_(2 * static_cast<std::size_t>(game.num_nodes()), Rational(0)),
+        value_(np_ * static_cast<std::size_t>(game.num_nodes()), Rational(0)),
         found_(game.num_nodes()),
         seq_of_(2 * static_cast<std::size_t>(game.num_nodes())),
         scratch_(index_.size(), Rational(0)) {}
@@ -605,10 +608,10 @@ class Composition {
     for (NodeId r = game_.num_nodes(); r-- > 0;) {
       if (!roots_[r]) continue;
       if (game_.is_terminal(r)) {
-        for (int p = 0; p < 2; ++p)
-          value_[2 * static_cast<std::size_t>(r) + p] =
-              game_.outcome(r) == model::kNoOutcome ? Rational(0)
-                                                    : game_.exact_payoff(game_.outcome(r), p);
+        for (std::size_t p = 0; p < np_; ++p)
+          value_[np_ * r + p] = game_.outcome(r) == model::kNoOutcome
+                                    ? Rational(0)
+                                    : game_.exact_payoff(game_.outcome(r), static_cast<int>(p));
         continue;
       }
       ++subgames_;
@@ -626,13 +629,13 @@ class Composition {
       if (!game_.is_terminal(c)) inner.push_back(c);
     std::vector<std::size_t> pick(inner.size(), 0);
     std::vector<Partial>& here = found_[r];
+    const SequenceRoles roles = RolesForMovers(SubgameMovers(game_, r, roots_), static_cast<int>(np_));
     for (;;) {
       for (std::size_t i = 0; i < inner.size(); ++i)
-        for (int p = 0; p < 2; ++p)
-          value_[2 * static_cast<std::size_t>(inner[i]) + p] = found_[inner[i]][pick[i]].value[p];
-      SequenceForm<Rational> sf = BuildSequenceForm<Rational>(game_, r, roots_, value_, seq_of_);
-      auto plans1 = PurePlans(game_, sf.player[0], options_.max_strategies, 0);
-      auto plans2 = PurePlans(game_, sf.player[1], options_.max_strategies, 1);
+        for (std::size_t p = 0; p < np_; ++p) value_[np_ * inner[i] + p] = found_[inner[i]][pick[i]].value[p];
+      SequenceForm<Rational> sf = BuildSequenceForm<Rational>(game_, r, roots_, value_, seq_of_, roles);
+      auto plans1 = PurePlans(game_, sf.player[0], options_.max_strategies, roles.player[0]);
+      auto plans2 = PurePlans(game_, sf.player[1], options_.max_strategies, roles.player[1]);
       largest_rows_ = std::max(largest_rows_, plans1.size());
       largest_cols_ = std::max(largest_cols_, plans2.size());
       std::vector<MixedPair> mixed;
@@ -658,7 +661,7 @@ class Composition {
           truncated_ = true;
           break;
         }
-        here.push_back(ToPartial(sf, plans1, plans2, e, inner, pick));
+        here.push_back(ToPartial(sf, roles, plans1, plans2, e, inner, pick));
       }
       if (!stopped_by_.empty()) return;
       std::size_t i = inner.size();
@@ -671,7 +674,8 @@ class Composition {
 
   // A mixed equilibrium of the reduced strategic form as realization plans, then behaviour at
   // the reduced subgame's own sets, with the chosen equilibria of the subgames inside.
-  Partial ToPartial(const SequenceForm<Rational>& sf, const std::vector<std::vector<char>>& plans1,
+  Partial ToPartial(const SequenceForm<Rational>& sf, const SequenceRoles& roles,
+                    const std::vector<std::vector<char>>& plans1,
                     const std::vector<std::vector<char>>& plans2, const MixedPair& e,
                     const std::vector<NodeId>& inner, const std::vector<std::size_t>& pick) {
     std::vector<Rational> x(sf.player[0].num_sequences, Rational(0));
@@ -696,9 +700,41 @@ class Composition {
       const auto& below = found_[inner[i]][pick[i]].moves;
       partial.moves.insert(partial.moves.end(), below.begin(), below.end());
     }
-    partial.value[0] = e.u;
-    partial.value[1] = e.v;
+    partial.value = ReducedValues(sf);
+    PARLEY_CHECK(partial.value[static_cast<std::size_t>(roles.player[0])] == e.u);
+    PARLEY_CHECK(partial.value[static_cast<std::size_t>(roles.player[1])] == e.v);
     return partial;
+  }
+
+  // Every player's value at the root of the reduced subgame `sf`, under the behaviour in
+  // scratch_ (its sets' probabilities, just written) and the values of the subgames cut off.
+  std::vector<Rational> ReducedValues(const SequenceForm<Rational>& sf) {
+    const std::vector<NodeId>& nodes = sf.nodes;  // preorder, so children come after parents
+    std::vector<Rational> values(nodes.size() * np_, Rational(0));
+    auto at = [&](NodeId v) {
+      return static_cast<std::size_t>(std::lower_bound(nodes.begin(), nodes.end(), v) - nodes.begin());
+    };
+    for (std::size_t i = nodes.size(); i-- > 0;) {
+      const NodeId v = nodes[i];
+      Rational* out = &values[i * np_];
+      if (v != sf.root && roots_[v]) {
+        for (std::size_t p = 0; p < np_; ++p) out[p] = value_[np_ * v + p];
+        continue;
+      }
+      if (game_.outcome(v) != model::kNoOutcome)
+        for (std::size_t p = 0; p < np_; ++p) out[p] = game_.exact_payoff(game_.outcome(v), static_cast<int>(p));
+      if (game_.is_terminal(v)) continue;
+      const InfosetId h = game_.infoset(v);
+      const bool chance = game_.kind(v) == model::NodeKind::kChance;
+      auto kids = game_.children(v);
+      for (std::uint32_t a = 0; a < kids.size(); ++a) {
+        const Rational prob = chance ? game_.exact_chance_prob(h, a) : scratch_[index_(h, a)];
+        if (prob == 0) continue;
+        const Rational* below = &values[at(kids[a]) * np_];
+        for (std::size_t p = 0; p < np_; ++p) out[p] += prob * below[p];
+      }
+    }
+    return std::vector<Rational>(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(np_));
   }
 
   // The whole game's equilibria as behaviour profiles, each verified exactly.
@@ -726,12 +762,12 @@ class Composition {
         throw InternalError("an enumerated subgame-perfect equilibrium failed verification (gain " +
                             FormatRational(gain) + ")");
       std::vector<Rational> values = NodeValuesAs<Rational>(game_, index_, behavior);
-      PARLEY_CHECK(values[0] == whole.value[0] && values[1] == whole.value[1]);
+      PARLEY_CHECK(std::equal(whole.value.begin(), whole.value.end(), values.begin()));
       Equilibrium eq;
       eq.max_gain = 0;
       for (const auto& b : behavior) eq.behavior.push_back(b.get_d());
       eq.exact_behavior = std::move(behavior);
-      eq.exact_payoffs = {values[0], values[1]};
+      eq.exact_payoffs.assign(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(np_));
       for (const auto& v : eq.exact_payoffs) eq.payoffs.push_back(v.get_d());
       solution.equilibria.push_back(std::move(eq));
     }
@@ -753,9 +789,10 @@ class Composition {
 
   const Game& game_;
   const EnumerationOptions& options_;
+  const std::size_t np_;  // players
   const std::vector<char> roots_;
   const ActionIndex index_;
-  std::vector<Rational> value_;             // 2 per node: the values of chosen equilibria
+  std::vector<Rational> value_;             // np_ per node: the values of chosen equilibria
   std::vector<std::vector<Partial>> found_;  // per subgame root: its equilibria
   std::vector<std::uint32_t> seq_of_;        // BuildSequenceForm's scratch
   std::vector<Rational> scratch_;            // behaviour, PlanToBehavior's output
@@ -768,11 +805,15 @@ class Composition {
 }  // namespace
 
 Solution EnumerateExtremeEquilibria(const Game& game, const EnumerationOptions& options) {
-  if (game.num_players() != 2)
-    throw UnsupportedError("enumerating all mixed equilibria needs two players; the game has " +
-                           std::to_string(game.num_players()));
+  if (game.num_players() < 2)
+    throw UnsupportedError("enumerating all mixed equilibria needs two players; the game has 1");
   RequirePerfectRecall(game, "equilibrium enumeration");
-  return Composition(game, options).Run();
+  std::vector<char> roots = ProperSubgameRoots(game);
+  if (!AtMostTwoMovers(game, roots))
+    throw UnsupportedError("enumerating all mixed equilibria needs at most two players moving in each subgame "
+                           "with imperfect information; in this game of " +
+                           std::to_string(game.num_players()) + " players, three or more move in one");
+  return Composition(game, options, std::move(roots)).Run();
 }
 
 }  // namespace parley::equilibrium

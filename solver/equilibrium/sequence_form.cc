@@ -155,6 +155,34 @@ std::vector<int> SubgameMovers(const Game& game, NodeId root, const std::vector<
   return movers;
 }
 
+SequenceRoles RolesForMovers(const std::vector<int>& movers, int np) {
+  PARLEY_CHECK(movers.size() <= 2 && np >= 1);
+  SequenceRoles roles;
+  roles.stride = np;
+  if (movers.empty()) {
+    roles.player[0] = 0;
+    roles.player[1] = np == 1 ? SequenceRoles::kNoPlayer : 1;
+  } else if (movers.size() == 2) {
+    roles.player[0] = movers[0];
+    roles.player[1] = movers[1];
+  } else {
+    roles.player[0] = movers[0];
+    roles.player[1] = np == 1 ? SequenceRoles::kNoPlayer : movers[0] == 0 ? 1 : 0;
+  }
+  return roles;
+}
+
+bool AtMostTwoMovers(const Game& game, const std::vector<char>& roots) {
+  if (game.num_players() <= 2) return true;
+  for (NodeId r = 0; r < game.num_nodes(); ++r) {
+    if (!roots[r] || game.is_terminal(r)) continue;
+    bool trivial = true;
+    for (NodeId c : game.children(r)) trivial = trivial && roots[c];
+    if (!trivial && SubgameMovers(game, r, roots).size() > 2) return false;
+  }
+  return true;
+}
+
 template <class T>
 SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vector<char>& cut,
                                   const std::vector<T>& cut_value,

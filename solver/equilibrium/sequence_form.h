@@ -112,6 +112,17 @@ struct SequenceRoles {
 std::vector<int> SubgameMovers(const Game& game, NodeId root, const std::vector<char>& cut,
                                std::size_t limit = 2);
 
+// The roles for a reduced subgame in which `movers` (ascending, at most two) move, in a game of
+// `np` players: the movers; beside a lone mover, the lowest-numbered other player (whose only
+// sequence is the empty one), or no one in a one-player game; players 1 and 2 (0 and 1) where
+// nobody moves (a chance node whose children are all subgames).
+SequenceRoles RolesForMovers(const std::vector<int>& movers, int np);
+
+// Whether at most two players move in every proper subgame with imperfect information (each
+// reduced subgame of `roots`, ProperSubgameRoots, that is not a single step of backward
+// induction): true for every game of two players.
+bool AtMostTwoMovers(const Game& game, const std::vector<char>& roots);
+
 // Builds the sequence form of the reduced subgame at `root`. `cut[v]` marks proper subgame
 // roots below `root` whose subtree is replaced by `cut_value[v * roles.stride + p]` (their
 // value to game player p, outcome at v included). Every decision node of the reduced subgame

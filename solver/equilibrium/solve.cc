@@ -33,7 +33,8 @@ Solution Solve(const model::Game& game, const SolveOptions& options) {
     return SolveBackwardInduction(game, o);
   }
   if (options.all && options.method == "auto") {
-    if (game.num_players() == 2) {
+    // Two players, or more of whom at most two move in each subgame with hidden moves.
+    if (game.num_players() >= 2 && AtMostTwoMovers(game, ProperSubgameRoots(game))) {
       EnumerationOptions e;
       e.max_equilibria = options.max_equilibria;
       Solution solution = EnumerateExtremeEquilibria(game, e);
@@ -56,8 +57,9 @@ Solution Solve(const model::Game& game, const SolveOptions& options) {
     solution.stopped_by = "not enumerated";
     solution.notes.push_back(
         "--all enumerates every pure equilibrium for games of perfect information and every "
-        "extreme equilibrium of two-player games (with --method auto); here one "
-        "subgame-perfect equilibrium in behaviour strategies is shown");
+        "extreme equilibrium of games in which at most two players move in each subgame with "
+        "imperfect information (with --method auto); here one subgame-perfect equilibrium in "
+        "behaviour strategies is shown");
   }
   return solution;
 }

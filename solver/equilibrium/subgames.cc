@@ -61,34 +61,13 @@ std::string ExactNeedsTwoPlayersMessage(const Game& game, NodeId root, std::size
          "response branch to an equilibrium in floating point and verifies it";
 }
 
-// The sequence form's roles for a reduced subgame in which `movers` (one or two, ascending)
-// move, in a game of `np` players: the movers; beside a lone mover, the lowest-numbered other
-// player (whose only sequence is the empty one), or no one in a one-player game.
-SequenceRoles RolesFor(const std::vector<int>& movers, int np) {
-  SequenceRoles roles;
-  roles.stride = np;
-  roles.player[0] = movers.at(0);
-  if (movers.size() > 1)
-    roles.player[1] = movers[1];
-  else
-    roles.player[1] = np == 1 ? SequenceRoles::kNoPlayer : movers[0] == 0 ? 1 : 0;
-  return roles;
-}
-
 // Whether exact arithmetic can solve every subgame of the game with this method: in a
 // two-player game, always (the logit method aside, which the exact solver refuses at its
 // first subgame with imperfect information); otherwise when at most two players move in each
 // subgame with imperfect information, which the sequence-form methods then take.
 bool ExactSolvable(const Game& game, const std::vector<char>& roots, const std::string& method) {
   if (game.num_players() == 2) return true;
-  if (method == "logit") return false;
-  for (NodeId r = 0; r < game.num_nodes(); ++r) {
-    if (!roots[r] || game.is_terminal(r)) continue;
-    bool trivial = true;
-    for (NodeId c : game.children(r)) trivial = trivial && roots[c];
-    if (!trivial && SubgameMovers(game, r, roots).size() > 2) return false;
-  }
-  return true;
+  return method != "logit" && AtMostTwoMovers(game, roots);
 }
 
 // Ties as backward induction has them: within kTieTolerance of their size, measured from the
@@ -231,7 +210,7 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
       movers = who.size();
       if (movers <= 2) {
         sequence_form = true;
-        roles = RolesFor(who, np);
+        roles = RolesForMovers(who, np);
       }
     }
     if (!sequence_form) {

@@ -4,10 +4,13 @@
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <random>
+#include <set>
 #include <string>
 
 #include "solver/equilibrium/solve.h"
 #include "solver/equilibrium/strategic_form.h"
+#include "solver/equilibrium/verify.h"
 #include "solver/io/efg.h"
 #include "solver/io/nfg.h"
 #include "solver/model/error.h"
@@ -56,6 +59,93 @@ TEST_SUITE("equilibrium.solve_all") {
     CHECK(report::SolutionText(*game, s).find("(not an enumeration: see the note)") != std::string::npos);
     // Without --all, one equilibrium is what was asked for.
     CHECK(Solve(*game, {}).complete);
+  }
+
+  TEST_CASE("--all on three players of whom two move in each subgame: every extreme equilibrium") {
+    // C stays out (1 to C) or lets A and B play the battle of the sexes: (L, l) pays (2, 1) and
+    // 3 to C, (R, r) pays (1, 2) and 0 to C, a mismatch (0, 0) and 1 to C. The subgame's
+    // equilibria: (L, l); (R, r); and the mixed one, A L with 2/3 and B l with 1/3 (each
+    // making the other indifferent: B's 1 p = 2 (1 - p), A's 2 q = 1 - q), worth 2/3 to each,
+    // and to C 3 (2/9) + 0 (2/9) + 1 (4/9 + 1/9) = 11/9. C goes in after (L, l) (3 > 1) and after
+    // the mixed one (11/9 > 1), stays out after (R, r) (0 < 1).
+    auto game = io::ReadEfg(R"(EFG 2 R "C, then battle of the sexes" { "A" "B" "C" }
+""
+p "" 3 1 "C" { "in" "out" } 0
+p "" 1 1 "A" { "L" "R" } 0
+p "" 2 1 "B" { "l" "r" } 0
+t "" 1 "" { 2 1 3 }
+t "" 2 "" { 0 0 1 }
+p "" 2 1 0
+t "" 3 "" { 0 0 1 }
+t "" 4 "" { 1 2 0 }
+t "" 5 "" { 0 0 1 }
+)",
+                            "bos3.efg");
+    SolveOptions options;
+    options.all = true;
+    Solution s = Solve(*game, options);
+    CHECK(s.complete);
+    CHECK(s.exact);
+    REQUIRE(s.equilibria.size() == 3);
+    std::set<std::vector<Rational>> payoffs;
+    for (const Equilibrium& eq : s.equilibria) payoffs.insert(eq.exact_payoffs);
+    const std::set<std::vector<Rational>> expected = {{Rational(2), Rational(1), Rational(3)},
+                                                      {Rational(2, 3), Rational(2, 3), Rational(11, 9)},
+                                                      {Rational(0), Rational(0), Rational(1)}};
+    CHECK(payoffs == expected);
+    // Three moving in one subgame: one equilibrium, said not to be an enumeration (above).
+  }
+
+  TEST_CASE("--all on random three-player games of two-mover stages: each equilibrium verified exactly") {
+    // NestedSubgamesEfg (as in subgame_perfect_test.cc): chance, moves seen by all, and
+    // simultaneous stages of two players with a bystander, nested. Each enumerated profile is
+    // checked by the verifier in exact arithmetic, and its payoffs against the tree's values.
+    int games = 0, listed = 0;
+    for (unsigned seed = 1; seed <= 12; ++seed) {
+      CAPTURE(seed);
+      std::mt19937 rng(seed);
+      std::uniform_int_distribution<int> pay(-5, 9), coin(0, 2);
+      // Two stages of a simultaneous move (P mover, Q blind), after a move of the third player.
+      std::string text = "EFG 2 R \"stages\" { \"A\" \"B\" \"C\" }\n\"\"\n";
+      int outcome = 0;
+      auto leaf = [&] {
+        text += "t \"\" " + std::to_string(++outcome) + " \"\" { " + std::to_string(pay(rng)) + " " +
+                std::to_string(pay(rng)) + " " + std::to_string(pay(rng)) + " }\n";
+      };
+      const int lead = seed % 3 + 1, p = lead % 3 + 1, q = p % 3 + 1;
+      text += "p \"\" " + std::to_string(lead) + " 1 \"lead\" { \"x\" \"y\" } 0\n";
+      for (int branch = 0; branch < 2; ++branch) {
+        const int mover = branch == 0 ? p : q, blind = branch == 0 ? q : lead;
+        text += "p \"\" " + std::to_string(mover) + " " + std::to_string(10 + branch) + " \"\" { \"u\" \"v\" } 0\n";
+        for (int a = 0; a < 2; ++a) {
+          text += "p \"\" " + std::to_string(blind) + " " + std::to_string(20 + branch) + " \"\" { \"s\" \"t\" } 0\n";
+          leaf();
+          if (coin(rng) == 0) {
+            text += "c \"\" " + std::to_string(++outcome + 100) + " \"\" { \"h\" 1/3 \"k\" 2/3 } 0\n";
+            leaf();
+            leaf();
+          } else {
+            leaf();
+          }
+        }
+      }
+      auto game = io::ReadEfg(text, "stages.efg");
+      SolveOptions options;
+      options.all = true;
+      Solution s = Solve(*game, options);
+      CHECK(s.complete);
+      REQUIRE(!s.equilibria.empty());
+      ActionIndex index(*game);
+      for (const Equilibrium& eq : s.equilibria) {
+        CHECK(MaxSubgameGain<Rational>(*game, index, eq.exact_behavior) == 0);
+        const std::vector<Rational> values = NodeValuesAs<Rational>(*game, index, eq.exact_behavior);
+        for (std::size_t player = 0; player < 3; ++player) CHECK(eq.exact_payoffs.at(player) == values[player]);
+      }
+      ++games;
+      listed += static_cast<int>(s.equilibria.size());
+    }
+    CHECK(games == 12);
+    CHECK(listed > games);  // some games have more than one
   }
 
   TEST_CASE("--all with --method lemke on two players is not an enumeration, auto is") {
