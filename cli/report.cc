@@ -28,7 +28,7 @@ struct ReportCommand {
         ->check(kOutputFileOnly);
     app.add_flag("--all", request.all,
                  "Solve for every pure subgame-perfect equilibrium (perfect information), or "
-                 "every extreme one, subgame by subgame (two players)");
+                 "every extreme one, subgame by subgame (at most two players moving in each)");
     app.add_option("--max", request.max, "With --all: at most this many")->capture_default_str()->check(kPositive);
     app.add_flag("--exact", request.exact, "Solve in exact rational arithmetic");
     app.add_option("--tree-nodes", request.tree_nodes, "Draw at most about this many nodes; larger trees are collapsed")

@@ -24,7 +24,7 @@ struct SolveCommand {
     AddFormat(app, format, {"text", "json"});
     app.add_flag("--all", all,
                  "List every pure subgame-perfect equilibrium (perfect information), or every "
-                 "extreme one, subgame by subgame (two players), not just one");
+                 "extreme one, subgame by subgame (at most two players moving in each), not just one");
     app.add_option("--max", max, "With --all: list at most this many")
         ->capture_default_str()
         ->check(kPositive);
@@ -32,7 +32,7 @@ struct SolveCommand {
     app.add_option("--method", method,
                    "Solution method: auto (backward induction for perfect information; else "
                    "subgames by sequence-form LP if constant-sum, Lemke otherwise, and the logit "
-                   "tracer with three or more players), backward-induction, lp, lemke, logit (the "
+                   "tracer where three or more players move in one), backward-induction, lp, lemke, logit (the "
                    "limit of the logit quantal response branch, any number of players)")
         ->capture_default_str()
         ->check(CLI::IsMember(equilibrium::SolveMethods()));
