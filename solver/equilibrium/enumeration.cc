@@ -634,8 +634,10 @@ class Composition {
       for (std::size_t i = 0; i < inner.size(); ++i)
         for (std::size_t p = 0; p < np_; ++p) value_[np_ * inner[i] + p] = found_[inner[i]][pick[i]].value[p];
       SequenceForm<Rational> sf = BuildSequenceForm<Rational>(game_, r, roots_, value_, seq_of_, roles);
+      // (A role without a player has no sets: its one plan is the empty sequence, whoever is named.)
       auto plans1 = PurePlans(game_, sf.player[0], options_.max_strategies, roles.player[0]);
-      auto plans2 = PurePlans(game_, sf.player[1], options_.max_strategies, roles.player[1]);
+      auto plans2 = PurePlans(game_, sf.player[1], options_.max_strategies,
+                              roles.player[1] == SequenceRoles::kNoPlayer ? roles.player[0] : roles.player[1]);
       largest_rows_ = std::max(largest_rows_, plans1.size());
       largest_cols_ = std::max(largest_cols_, plans2.size());
       std::vector<MixedPair> mixed;
@@ -702,7 +704,8 @@ class Composition {
     }
     partial.value = ReducedValues(sf);
     PARLEY_CHECK(partial.value[static_cast<std::size_t>(roles.player[0])] == e.u);
-    PARLEY_CHECK(partial.value[static_cast<std::size_t>(roles.player[1])] == e.v);
+    PARLEY_CHECK(roles.player[1] == SequenceRoles::kNoPlayer ||
+                 partial.value[static_cast<std::size_t>(roles.player[1])] == e.v);
     return partial;
   }
 

@@ -159,15 +159,15 @@ SequenceRoles RolesForMovers(const std::vector<int>& movers, int np) {
   PARLEY_CHECK(movers.size() <= 2 && np >= 1);
   SequenceRoles roles;
   roles.stride = np;
-  if (movers.empty()) {
-    roles.player[0] = 0;
-    roles.player[1] = np == 1 ? SequenceRoles::kNoPlayer : 1;
-  } else if (movers.size() == 2) {
+  if (movers.size() == 2) {
     roles.player[0] = movers[0];
     roles.player[1] = movers[1];
   } else {
-    roles.player[0] = movers[0];
-    roles.player[1] = np == 1 ? SequenceRoles::kNoPlayer : movers[0] == 0 ? 1 : 0;
+    // Two players: the other one, as the two-player methods always had it. More or fewer: a
+    // partner without moves (kNoPlayer), so the choice does not hang on which other player's
+    // payoffs happen to sum with the mover's to a constant.
+    roles.player[0] = movers.empty() ? 0 : movers[0];
+    roles.player[1] = np == 2 ? 1 - roles.player[0] : SequenceRoles::kNoPlayer;
   }
   return roles;
 }
@@ -189,19 +189,21 @@ SequenceForm<T> BuildSequenceForm(const Game& game, NodeId root, const std::vect
                                   std::vector<std::uint32_t>& seq_of, const SequenceRoles& roles) {
   PARLEY_CHECK(roles.player[0] >= 0 && roles.player[0] != roles.player[1] && roles.stride >= 1);
   // The role of a game player who moves here (0 or 1), and a role's payoff at outcome o and
-  // at a cut node's value (0 for a role no player takes).
+  // at a cut node's value (for the second role when no player takes it, minus the first's:
+  // a decision problem is a zero-sum game against a player without moves).
   auto role_of = [&](int p) {
     PARLEY_CHECK(p == roles.player[0] || p == roles.player[1]);
     return p == roles.player[0] ? 0 : 1;
   };
   auto payoff = [&](model::OutcomeId o, int k) {
-    return roles.player[k] == SequenceRoles::kNoPlayer ? T(0) : PayoffAs<T>(game, o, roles.player[k]);
+    if (roles.player[k] == SequenceRoles::kNoPlayer) return T(-PayoffAs<T>(game, o, roles.player[0]));
+    return PayoffAs<T>(game, o, roles.player[k]);
   };
   auto cut_payoff = [&](NodeId v, int k) {
-    return roles.player[k] == SequenceRoles::kNoPlayer
-               ? T(0)
-               : cut_value[static_cast<std::size_t>(v) * static_cast<std::size_t>(roles.stride) +
-                           static_cast<std::size_t>(roles.player[k])];
+    const int p = roles.player[k] == SequenceRoles::kNoPlayer ? roles.player[0] : roles.player[k];
+    const T& value = cut_value[static_cast<std::size_t>(v) * static_cast<std::size_t>(roles.stride) +
+                               static_cast<std::size_t>(p)];
+    return roles.player[k] == SequenceRoles::kNoPlayer ? T(-value) : value;
   };
   SequenceForm<T> sf;
   sf.root = root;

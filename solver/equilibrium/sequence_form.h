@@ -97,9 +97,10 @@ struct SequenceForm {
 
 // Who plays the sequence form's two roles: the game's players who move in the reduced
 // subgame, which may be part of a game of any number of players (the others do not move there,
-// so their payoffs do not enter its equilibrium conditions). `player[1]` is kNoPlayer when
-// only one player moves and the game has no other: that side has only the empty sequence and
-// payoff 0. `stride` is the number of values per node in BuildSequenceForm's `cut_value`.
+// so their payoffs do not enter its equilibrium conditions). `player[1]` is kNoPlayer beside a
+// lone mover in a game of other than two players: that side has only the empty sequence and
+// minus the mover's payoffs (a decision problem as a zero-sum game, which the LP takes).
+// `stride` is the number of values per node in BuildSequenceForm's `cut_value`.
 struct SequenceRoles {
   static constexpr int kNoPlayer = -1;
   int player[2] = {0, 1};
@@ -113,9 +114,8 @@ std::vector<int> SubgameMovers(const Game& game, NodeId root, const std::vector<
                                std::size_t limit = 2);
 
 // The roles for a reduced subgame in which `movers` (ascending, at most two) move, in a game of
-// `np` players: the movers; beside a lone mover, the lowest-numbered other player (whose only
-// sequence is the empty one), or no one in a one-player game; players 1 and 2 (0 and 1) where
-// nobody moves (a chance node whose children are all subgames).
+// `np` players: the movers; beside a lone mover (or player 1 where nobody moves: a chance node
+// whose children are all subgames), the other player of a two-player game, else kNoPlayer.
 SequenceRoles RolesForMovers(const std::vector<int>& movers, int np);
 
 // Whether at most two players move in every proper subgame with imperfect information (each

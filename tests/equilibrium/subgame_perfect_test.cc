@@ -310,6 +310,55 @@ t "" 5 "" { 0 0 1 }
     }
   }
 
+  TEST_CASE("a decision against chance with hidden information: one player, or one mover of three") {
+    // The coin is heads with 1/3; the mover guesses without seeing it: x pays 3 at heads and 0
+    // at tails (3/3 = 1), y pays 0 and 2 (4/3): y. The one-player game is a zero-sum game
+    // against a player without moves, so the LP takes it too; beside a lone mover of three
+    // players the others only collect.
+    auto one = Efg(R"(EFG 2 R "decision" { "A" }
+c "" 1 "coin" { "heads" 1/3 "tails" 2/3 } 0
+p "" 1 1 "guess" { "x" "y" } 0
+t "" 1 "" { 3 }
+t "" 2 "" { 0 }
+p "" 1 1 0
+t "" 3 "" { 0 }
+t "" 4 "" { 2 }
+)");
+    auto three = Efg(R"(EFG 2 R "lone mover" { "A" "B" "C" }
+c "" 1 "coin" { "heads" 1/3 "tails" 2/3 } 0
+p "" 3 1 "guess" { "x" "y" } 0
+t "" 1 "" { 5 1 3 }
+t "" 2 "" { 0 7 0 }
+p "" 3 1 0
+t "" 3 "" { 1 1 0 }
+t "" 4 "" { 2 2 2 }
+)");
+    for (const char* method : {"auto", "lp", "lemke"}) {
+      for (bool exact : {false, true}) {
+        const std::string m = method;
+        CAPTURE(m);
+        CAPTURE(exact);
+        SolveOptions o;
+        o.method = method;
+        o.exact = exact;
+        Solution s = Solve(*one, o);
+        REQUIRE(s.equilibria.size() == 1);
+        CHECK(Prob(*one, s.equilibria[0], "guess", "y") == 1);
+        CHECK(s.equilibria[0].payoffs[0] == doctest::Approx(4.0 / 3).epsilon(1e-15));
+        if (exact) CHECK(s.equilibria[0].exact_payoffs[0] == Rational(4, 3));
+        CHECK(s.method.find("logit") == std::string::npos);
+        Solution t = Solve(*three, o);
+        REQUIRE(t.equilibria.size() == 1);
+        CHECK(t.method.find("logit") == std::string::npos);
+        CHECK(Prob(*three, t.equilibria[0], "guess", "y") == 1);
+        // A: 2/3 x 2, B: 1/3 x 7 + 2/3 x 2 = 11/3, C: 2/3 x 2 = 4/3.
+        CHECK(t.equilibria[0].payoffs[0] == doctest::Approx(4.0 / 3).epsilon(1e-15));
+        CHECK(t.equilibria[0].payoffs[1] == doctest::Approx(11.0 / 3).epsilon(1e-15));
+        CHECK(t.equilibria[0].payoffs[2] == doctest::Approx(4.0 / 3).epsilon(1e-15));
+      }
+    }
+  }
+
   TEST_CASE("--method lemke or lp where three players move in a subgame: the logit tracer, and a note") {
     // A, B and C all move in the subgame after "in", which only the logit tracer takes; the
     // equilibrium is verified, and the note says why the method asked for was not used.
