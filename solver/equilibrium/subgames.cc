@@ -417,10 +417,14 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
   }
   if (!collapse.empty()) {
     if (!exact_solvable)
-      throw UnsupportedError(collapse + ", and exact arithmetic solves only games in which at most two players "
-                                        "move in each subgame with imperfect information; subtract a "
-                                        "constant from " + whose +
-                                        " (the equilibria do not change) so that their differences show in doubles");
+      throw UnsupportedError(
+          collapse +
+          (options.method == "logit" && AtMostTwoMovers(game, roots)
+               ? ", and the logit method (--method logit) works only in floating point; solve without it "
+                 "(exact arithmetic then takes the game), or subtract a "
+               : ", and exact arithmetic solves only games in which at most two players move in each subgame "
+                 "with imperfect information; subtract a ") +
+          "constant from " + whose + " (the equilibria do not change) so that their differences show in doubles");
     why_exact = collapse;
     exact = true;
     solution.notes.push_back(why_exact + "; computed in exact rational arithmetic");
@@ -456,6 +460,27 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       for (const std::string& note : count.lp_notes)
         if (std::find(solution.notes.begin(), solution.notes.end(), note) == solution.notes.end())
           solution.notes.push_back(note);
+    }
+    if (!exact_solvable && options.method == "auto" && count.lp_subgames > 0 &&
+        (!failure.empty() || count.gain_beyond_rounding > options.tolerance)) {
+      // No exact arithmetic to fall back on (three or more players move in some subgame): the
+      // LPs' subgames, which may be constant-sum only to within the rounding of their payoffs
+      // (sums 0 and 500 among payoffs of 1e15), go to Lemke in doubles instead.
+      SubgamePerfectOptions lemke = options;
+      lemke.method = "lemke";
+      Counters again;
+      std::string again_failure;
+      Equilibrium retry = SolveWith<double>(game, lemke, roots, again, first, &again_failure);
+      if (again_failure.empty() && again.gain_beyond_rounding <= options.tolerance) {
+        solution.notes.push_back(
+            (failure.empty() ? "the LP answer had a deviation gain of " + Gain(eq.max_gain)
+                             : "floating point failed (" + failure + ")") +
+            "; re-solved with Lemke's method in place of the LP (exact arithmetic, which would settle it, "
+            "cannot take a subgame in which three or more players move)");
+        eq = std::move(retry);
+        count = std::move(again);
+        failure.clear();
+      }
     }
     if (!failure.empty())  // Lemke or the LP lost its way in floating point
       why_exact = "floating point failed (" + failure + ")";
@@ -546,12 +571,14 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       // Exact arithmetic was not asked for: say why it was tried, and why it cannot help (three
       // or more players; or a method that does not apply to the game as written exactly, such
       // as --method lp on a game constant-sum only to within rounding).
+      // The refusal is about its subgame: three or more move there, or the method asked for
+      // does not apply to it as written exactly.
+      const std::size_t movers = SubgameMovers(game, *e.node(), roots, game.num_players()).size();
       const std::string why_not =
-          exact_solvable ? "exact arithmetic cannot settle it: " + e.message()
-                         : "exact arithmetic would settle it, but it solves " + SubgameName(game, *e.node()) +
-                               " only where at most two players move, and " +
-                               std::to_string(SubgameMovers(game, *e.node(), roots, game.num_players()).size()) +
-                               " move there";
+          exact_solvable || movers <= 2
+              ? "exact arithmetic cannot settle it: " + e.message()
+              : "exact arithmetic would settle it, but it solves " + SubgameName(game, *e.node()) +
+                    " only where at most two players move, and " + std::to_string(movers) + " move there";
       ThrowAtNode<LimitError>(*e.node(), why_exact + ", more than the " + Gain(options.tolerance) + " allowed; " + why_not);
     } catch (const LimitError& e) {
       LimitError again(options.exact

@@ -318,6 +318,87 @@ t "" 4 "" { 1e-12 2e-12 }
     // against the 10^30 elsewhere in the game, which its play never reaches.
   }
 
+  TEST_CASE("no exact arithmetic to fall back on: an LP constant-sum only within rounding goes to Lemke") {
+    // After R, P2 and P3 play matching pennies at 1e15 whose sums are 0, 500, 0 and 500: within
+    // the constant-sum test's rounding (1e-12 of 1e15), not constant-sum. t dominates h for P3
+    // (by 502 against H, 498 against T), so R's only equilibrium is (T, t). The LP mixed P3
+    // half and half (a gain of 250); with two players exact arithmetic would settle it, but all
+    // three move after L, so the game was refused. Now the LPs' subgames go to Lemke in doubles.
+    auto game = io::ReadEfg(R"(EFG 2 R "lp on a near-constant-sum two-mover subgame beside a three-mover one" { "P1" "P2" "P3" }
+""
+p "" 1 1 "root" { "L" "R" } 0
+p "" 1 2 "a" { "a1" "a2" } 0
+p "" 2 2 "b" { "b1" "b2" } 0
+p "" 3 2 "c" { "c1" "c2" } 0
+t "" 11 "" { 1 0 0 }
+t "" 12 "" { 0 1 0 }
+p "" 3 2 0
+t "" 13 "" { 0 0 1 }
+t "" 14 "" { 1 1 0 }
+p "" 2 2 0
+p "" 3 2 0
+t "" 15 "" { 0 1 1 }
+t "" 16 "" { 1 0 1 }
+p "" 3 2 0
+t "" 17 "" { 0 0 0 }
+t "" 18 "" { 1 1 1 }
+p "" 2 1 "r" { "H" "T" } 0
+p "" 3 1 "c" { "h" "t" } 0
+t "" 1 "" { 0 1000000000000001 -1000000000000001 }
+t "" 2 "" { 0 999999999999999 -999999999999499 }
+p "" 3 1 0
+t "" 3 "" { 0 999999999999999 -999999999999999 }
+t "" 4 "" { 0 1000000000000001 -999999999999501 }
+)", "near_constant_sum.efg");
+    Solution s = SolveSubgamePerfect(*game, {});
+    REQUIRE(s.equilibria.size() == 1);
+    const Equilibrium& eq = s.equilibria[0];
+    ActionIndex index(*game);
+    bool noted = false;
+    for (const std::string& n : s.notes)
+      noted = noted || n.find("re-solved with Lemke's method in place of the LP (exact arithmetic, which would "
+                              "settle it, cannot take a subgame in which three or more players move)") !=
+                           std::string::npos;
+    CHECK(noted);
+    std::vector<Rational> as_written(eq.behavior.begin(), eq.behavior.end());
+    CHECK(MaxSubgameGain<Rational>(*game, index, as_written) == 0);
+    // --method lp is what was asked for: refused, and the message says why exactly (R is not
+    // constant-sum as written), not that too many players move there.
+    SubgamePerfectOptions lp;
+    lp.method = "lp";
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*game, lp),
+                         doctest::Contains("exact arithmetic cannot settle it: --method lp needs constant-sum "
+                                           "subgames, and the subgame at node 16"),
+                         LimitError);
+  }
+
+  TEST_CASE("a collapse with --method logit where exact arithmetic could take the game says so") {
+    // P2's payoffs 1e17 + 3 and 1e17 - 2 are one double; only P2 and P3 move, so without
+    // --method logit the game is solved exactly; with it, the refusal names the method.
+    auto game = io::ReadEfg(R"(EFG 2 R "P2 payoffs collapse in doubles; P2 and P3 move" { "P1" "P2" "P3" }
+""
+p "" 2 1 "r" { "H" "T" } 0
+p "" 3 1 "c" { "h" "t" } 0
+t "" 1 "" { 0 100000000000000003 1 }
+t "" 2 "" { 0 99999999999999998 0 }
+p "" 3 1 0
+t "" 3 "" { 0 99999999999999998 0 }
+t "" 4 "" { 0 100000000000000003 1 }
+)", "collapse3.efg");
+    SubgamePerfectOptions logit;
+    logit.method = "logit";
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*game, logit),
+                         doctest::Contains("the logit method (--method logit) works only in floating point; "
+                                           "solve without it (exact arithmetic then takes the game)"),
+                         UnsupportedError);
+    Solution s = SolveSubgamePerfect(*game, {});
+    REQUIRE(s.equilibria.size() == 1);
+    CHECK(s.exact);
+    // (T, t): P2 gets 1e17 + 3, P3 1.
+    CHECK(s.equilibria[0].exact_payoffs[1] == Rational("100000000000000003"));
+    CHECK(s.equilibria[0].exact_payoffs[2] == 1);
+  }
+
   TEST_CASE("a subgame whose plays all pay the same, seen through rounding, is flat") {
     // Every play of this random three-player game pays 1 to everybody, so every profile is an
     // equilibrium and the logit branch is the uniform profile. The subgame at node 109 sees
