@@ -98,6 +98,9 @@ class LogitSubgame {
     int player;
     std::uint32_t first_var, num_actions;
     std::uint32_t first_node, end_node;  // into set_nodes
+    // Lambda's factor at this set: 1 on the principal branch; in a locally scaled trace
+    // (LocallyScaled), the payoff range over the set's own span.
+    double weight = 1;
   };
   std::vector<Set> sets;
   std::vector<std::uint32_t> set_nodes;  // local nodes
@@ -586,7 +589,7 @@ class Evaluator {
       const std::uint32_t f = set.first_var;
       double total = 0;
       for (std::uint32_t a = 1; a < set.num_actions; ++a)
-        residual_[f + a] = y[f + a] - y[f] - lambda * (u_[f + a] - u_[f]);
+        residual_[f + a] = y[f + a] - y[f] - lambda * set.weight * (u_[f + a] - u_[f]);
       for (std::uint32_t a = 0; a < set.num_actions; ++a) total += sigma_[f + a];
       residual_[f] = total - 1;
     }
@@ -715,14 +718,15 @@ class Evaluator {
     const std::uint32_t nv = s.num_vars;
     for (const auto& set : s.sets) {
       const std::uint32_t f = set.first_var;
+      const double l = lambda * set.weight;
       for (std::uint32_t a = 1; a < set.num_actions; ++a) {
         const std::uint32_t row = f + a;
         put(row, f + a, 1.0);
         put(row, f, -1.0);
         for (std::uint32_t q = s.row_begin[f + a]; q < s.row_begin[f + a + 1]; ++q)
-          put(row, s.col[q], -lambda * du_[q]);
-        for (std::uint32_t q = s.row_begin[f]; q < s.row_begin[f + 1]; ++q) put(row, s.col[q], lambda * du_[q]);
-        put(row, nv, -(u_[f + a] - u_[f]));
+          put(row, s.col[q], -l * du_[q]);
+        for (std::uint32_t q = s.row_begin[f]; q < s.row_begin[f + 1]; ++q) put(row, s.col[q], l * du_[q]);
+        put(row, nv, -set.weight * (u_[f + a] - u_[f]));
       }
       for (std::uint32_t a = 0; a < set.num_actions; ++a) put(f, f + a, sigma_[f + a]);
     }
@@ -916,8 +920,11 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
     Eigen::Index row = 0;
     for (std::size_t k = 0; k < s.sets.size(); ++k) {
       if (!reached[k] || support[k].size() < 2) continue;
+      // In a rescaled trace a set's equalities are weighed as its lambda is (by its stakes), so
+      // that a difference of 3e-9 among payoffs of 3e9 is not taken for an equality.
+      const double w = s.sets[k].weight;
       double total = 0;
-      for (std::size_t i = 1; i < support[k].size(); ++i) r[row++] = u[support[k][i]] - u[support[k][0]];
+      for (std::size_t i = 1; i < support[k].size(); ++i) r[row++] = w * (u[support[k][i]] - u[support[k][0]]);
       for (std::uint32_t v : support[k]) total += sg[v];
       r[row++] = total - 1;
     }
@@ -980,7 +987,8 @@ bool Polish(const LogitSubgame& s, const std::vector<double>& trace_sigma,
     const auto& set = s.sets[k];
     double best = u[support[k][0]];
     for (std::uint32_t a = 0; a < set.num_actions; ++a)
-      if (u[set.first_var + a] > best + 1e-11) return false;
+      if (set.weight == 1 ? u[set.first_var + a] > best + 1e-11 : set.weight * (u[set.first_var + a] - best) > 1e-11)
+        return false;
   }
   return true;
 }
@@ -1286,10 +1294,13 @@ bool CleanResidues(const LogitSubgame& s, const std::vector<double>& sigma, std:
 
 }  // namespace
 
-LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const ActionIndex& index,
-                                 std::vector<double>& behavior,
-                                 const std::function<bool(const std::vector<double>&)>& accept,
-                                 const LogitOptions& options, std::vector<double>* limit_beliefs) {
+namespace {
+
+// One trace of TraceLogitEquilibrium; `spread`, when given, receives at every polish attempt
+// the spread of each set's action values (largest less smallest, in the subgame's units).
+LogitStats TraceOnce(const Game& game, const LogitSubgame& s, const ActionIndex& index,
+                     std::vector<double>& behavior, const std::function<bool(const std::vector<double>&)>& accept,
+                     const LogitOptions& options, std::vector<double>* limit_beliefs, std::vector<double>* spread) {
   double next_polish = 4;
   std::vector<double> sigma, polished, cleaned;
   std::size_t polishes = 0;
@@ -1337,6 +1348,21 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
     for (std::uint32_t k = 0; k < nv; ++k) sigma[k] = std::exp(y[k]);
     eval.Evaluate(y, false);
     std::vector<double> mu = eval.mu();
+    if (spread) {
+      // The stakes at each set as the trace sees them here, for a rescaled trace (below).
+      std::vector<double> reach, values, u;
+      LinearActionValues(s, sigma, mu, reach, values, u);
+      spread->assign(s.sets.size(), 0.0);
+      for (std::size_t k = 0; k < s.sets.size(); ++k) {
+        const auto& set = s.sets[k];
+        double lo = u[set.first_var], hi = lo;
+        for (std::uint32_t a = 1; a < set.num_actions; ++a) {
+          lo = std::min(lo, u[set.first_var + a]);
+          hi = std::max(hi, u[set.first_var + a]);
+        }
+        (*spread)[k] = hi - lo;
+      }
+    }
     std::vector<char> support;
     for (double ratio : {1e-3, 1e-7}) {
       ++polishes;
@@ -1379,12 +1405,124 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
   return stats;
 }
 
-double LogitJacobianError(const LogitSubgame& s, std::uint32_t seed, int points) {
-  const std::uint32_t nv = s.num_vars;
+// A trace of heterogeneous logit responses: lambda at each set multiplied by a weight of its
+// own (LogitSubgame::Set::weight). The limit of such a branch is an equilibrium too (every
+// set's lambda grows without bound), and with a weight that scales a set's stakes to the
+// subgame's range, decisions on small stakes beside large ones are settled at the same pace
+// as the others, where on the principal branch they stay undecided until lambda passes the
+// tracer's limit (payoffs of 1e12 and 3 in one subgame: lambda 1e12 times larger than the
+// limit before 3 tells).
+//   kSpans: each set's weight is the subgame's range over the span of its player's payoffs
+//     below it (what the set could possibly be about);
+//   kSpreads: the inverse of the spread of its action values where the principal branch
+//     stopped (what it is about there), at most `cap`.
+enum class Weights { kSpans, kSpreads };
+struct Rescaling {
+  Weights weights;
+  double cap;
+};
+// Tried in this order after the principal branch fails, each until one is verified. On 25
+// random three-player games with payoffs from 1e-3 to 1e12 that the principal branch could not
+// finish (docs/equilibria.md), each of these solved some that the others did not; together,
+// 12.
+constexpr Rescaling kRescalings[] = {{Weights::kSpreads, 1e6}, {Weights::kSpans, 1e15},
+                                     {Weights::kSpreads, 1e15}, {Weights::kSpreads, 1e4}};
+
+// The subgame with the weights of `how`; null when every weight would be 1.
+std::shared_ptr<const LogitSubgame> Rescaled(const LogitSubgame& s, const Rescaling& how,
+                                             const std::vector<double>& spread) {
+  std::vector<double> weight(s.sets.size(), 1.0);
+  if (how.weights == Weights::kSpreads) {
+    if (spread.size() != s.sets.size()) return nullptr;
+    for (std::size_t k = 0; k < s.sets.size(); ++k)
+      if (spread[k] > 0) weight[k] = std::clamp(1 / spread[k], 1.0, how.cap);
+  } else {
+    // The span of each mover's payoffs below every node, from the leaves up (preorder: a
+    // node's children come after it).
+    const std::uint32_t n = s.num_nodes();
+    const int np = s.np;
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    std::vector<double> lo(static_cast<std::size_t>(n) * np, kInf), hi(lo.size(), -kInf);
+    for (std::uint32_t i = n; i-- > 0;) {
+      double* l = &lo[static_cast<std::size_t>(i) * np];
+      double* h = &hi[static_cast<std::size_t>(i) * np];
+      if (s.leaf_of[i] != kNone) {
+        const double* u = &s.leaf_payoff[static_cast<std::size_t>(s.leaf_of[i]) * np];
+        std::copy(u, u + np, l);
+        std::copy(u, u + np, h);
+        continue;
+      }
+      for (std::uint32_t c = s.child_begin[i]; c < s.child_begin[i + 1]; ++c) {
+        const std::size_t k = static_cast<std::size_t>(s.children[c]) * np;
+        for (int p = 0; p < np; ++p) {
+          l[p] = std::min(l[p], lo[k + p]);
+          h[p] = std::max(h[p], hi[k + p]);
+        }
+      }
+    }
+    for (std::size_t k = 0; k < s.sets.size(); ++k) {
+      const auto& set = s.sets[k];
+      double l = kInf, h = -kInf;
+      for (std::uint32_t m = set.first_node; m < set.end_node; ++m) {
+        const std::size_t x = static_cast<std::size_t>(s.set_nodes[m]) * np + set.player;
+        l = std::min(l, lo[x]);
+        h = std::max(h, hi[x]);
+      }
+      if (h > l) weight[k] = std::clamp(1 / (h - l), 1.0, how.cap);
+    }
+  }
+  if (std::all_of(weight.begin(), weight.end(), [](double w) { return w == 1; })) return nullptr;
+  auto scaled = std::make_shared<LogitSubgame>(s);
+  for (std::size_t k = 0; k < s.sets.size(); ++k) scaled->sets[k].weight = weight[k];
+  return scaled;
+}
+
+}  // namespace
+
+LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const ActionIndex& index,
+                                 std::vector<double>& behavior,
+                                 const std::function<bool(const std::vector<double>&)>& accept,
+                                 const LogitOptions& options, std::vector<double>* limit_beliefs) {
+  // The principal branch first; where it fails for want of lambda (or of a step the corrector
+  // can take), rescaled traces, each verified like the first, within the time left.
+  std::vector<double> spread, unused;
+  LogitStats stats = TraceOnce(game, s, index, behavior, accept, options, limit_beliefs, &spread);
+  for (const Rescaling& how : kRescalings) {
+    if (stats.status != LogitStatus::kLambdaLimit && stats.status != LogitStatus::kStepTooSmall &&
+        stats.status != LogitStatus::kStepLimit)
+      break;
+    auto scaled = Rescaled(s, how, spread);
+    if (!scaled) continue;
+    LogitOptions rest = options;
+    rest.max_seconds = options.max_seconds - stats.seconds;
+    if (!(rest.max_seconds > 0)) break;
+    const LogitStats again = TraceOnce(game, *scaled, index, behavior, accept, rest, limit_beliefs, nullptr);
+    stats.steps += again.steps;
+    stats.polishes += again.polishes;
+    stats.seconds += again.seconds;
+    ++stats.rescaled;
+    if (again.status == LogitStatus::kConverged || again.status == LogitStatus::kTimeLimit) {
+      stats.status = again.status;
+      stats.lambda = again.lambda;
+    }
+  }
+  // On failure: the principal branch's status and lambda, the work of every trace.
+  return stats;
+}
+
+double LogitJacobianError(const LogitSubgame& subgame, std::uint32_t seed, int points, bool weighted) {
+  const std::uint32_t nv = subgame.num_vars;
   if (nv == 0) return 0;
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> unit(-1, 1);
   std::normal_distribution<double> normal;
+  LogitSubgame copy;
+  if (weighted) {
+    // The equations of a rescaled trace: a weight of 1 to 1,000 at each set.
+    copy = subgame;
+    for (auto& set : copy.sets) set.weight = std::exp(3.45 * (unit(rng) + 1));
+  }
+  const LogitSubgame& s = weighted ? copy : subgame;
   Evaluator eval(s);
   double worst = 0;
   for (int point = 0; point < points; ++point) {

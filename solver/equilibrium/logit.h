@@ -79,6 +79,10 @@ struct LogitStats {
   // TraceLogitQre: where the branch first turned back in lambda (the largest lambda reached
   // before, in the game's units), or -1 when it did not before the trace ended.
   double turned_back_at = -1;
+  // TraceLogitEquilibrium: rescaled traces run after the principal branch failed (0 when it
+  // did not); on kConverged the last of them found the equilibrium. When every trace fails,
+  // status and lambda are the principal branch's (steps, polishes and seconds count all).
+  int rescaled = 0;
 };
 
 // One subgame (the whole game, or a proper subgame whose own proper subgames were solved and
@@ -96,7 +100,8 @@ std::shared_ptr<const LogitSubgame> MakeLogitSubgame(const model::Game& game, No
 // some so steep that reach probabilities fall far below the smallest double; lambda in [0, 20]),
 // the Jacobian of the equations times a random direction against central differences of the
 // equations. Returns the largest difference relative to 1 + the product's largest entry.
-double LogitJacobianError(const LogitSubgame& subgame, std::uint32_t seed, int points);
+// With `weighted`, the equations of a rescaled trace (a random weight on lambda at each set).
+double LogitJacobianError(const LogitSubgame& subgame, std::uint32_t seed, int points, bool weighted = false);
 
 // The game's nodes in the subgame (cut nodes included, what lies below them not), in preorder.
 std::vector<NodeId> LogitSubgameNodes(const LogitSubgame& subgame);

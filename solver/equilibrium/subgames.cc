@@ -102,6 +102,7 @@ struct Counters {
   unsigned lp_engines = 0;             // EngineBit of each engine whose LP answer was taken
   std::size_t pivots = 0;
   std::size_t logit_subgames = 0, logit_steps = 0;
+  std::size_t logit_rescaled = 0;  // subgames whose equilibrium came from a rescaled trace
   double logit_lambda = 0;  // largest lambda at which a trace stopped
   std::vector<std::string> lp_notes;  // the LP engines' notes, each once
   std::vector<unsigned char> lp_tried;  // per node (a subgame's root): EngineBit of each engine its LP went to
@@ -225,11 +226,15 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
             TraceLogitEquilibrium(game, *subgame, index, behavior, accept, options.logit, &count.trace_beliefs);
         ++count.logit_subgames;
         count.logit_steps += stats.steps;
+        if (stats.status == LogitStatus::kConverged && stats.rescaled > 0) ++count.logit_rescaled;
         count.logit_lambda = std::max(count.logit_lambda, stats.lambda);
         if (stats.status != LogitStatus::kConverged)
           ThrowAtNode<LimitError>(r, "the logit tracer found no verified equilibrium of " + SubgameName(game, r) +
                            ": " + LogitStatusText(stats.status) + " (lambda " + Gain(stats.lambda) +
-                           " after " + std::to_string(stats.steps) + " steps, " + Gain(stats.seconds) + " s)" +
+                           " after " + std::to_string(stats.steps) + " steps, " + Gain(stats.seconds) + " s" +
+                           (stats.rescaled > 0 ? ", and " + Plural(stats.rescaled, "rescaled trace") + " after it"
+                                               : std::string()) +
+                           ")" +
                            (stats.status == LogitStatus::kTimeLimit
                                 ? "; the limit is " + Gain(options.logit.max_seconds) +
                                       " s of processor time per subgame (raise it with --max-seconds)"
@@ -612,6 +617,12 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
                              Plural(count.logit_subgames, "subgame") +
                              " with imperfect information had three or more, and went to the logit tracer "
                              "(--method logit)");
+  if (count.logit_rescaled)
+    solution.notes.push_back(
+        "the principal logit branch of " + Plural(count.logit_rescaled, "subgame") +
+        " stopped short of an equilibrium (stakes of very different sizes in one subgame); the equilibrium "
+        "comes from a trace with lambda weighted at each information set by its stakes, and is verified like "
+        "any other");
   if (count.unreached_sets)
     solution.notes.push_back(
         Plural(count.unreached_sets, "information set") +

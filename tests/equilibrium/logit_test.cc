@@ -314,6 +314,7 @@ TEST_SUITE("logit") {
       CAPTURE(g->title());
       auto sg = MakeLogitSubgame(*g, 0, {}, {});
       CHECK(LogitJacobianError(*sg, 7, 30) < 1e-6);
+      CHECK(LogitJacobianError(*sg, 8, 30, /*weighted=*/true) < 1e-6);
     }
   }
 
@@ -448,6 +449,73 @@ t "" 4 "" { 0 3000000000 2 }
     CHECK(s.equilibria[0].behavior[index(g->infoset(1), 1)] == doctest::Approx(1.0).epsilon(1e-12));
     CHECK(s.equilibria[0].payoffs[2] == doctest::Approx(1.0).epsilon(1e-12));
     CHECK(MaxSubgameGain<double>(*g, index, s.equilibria[0].behavior) <= 1e-9);
+  }
+
+  TEST_CASE("stakes of 1e12 and of 3 in one subgame: a rescaled trace finds the equilibrium") {
+    // A random game of three players whose payoffs run from 1/1000 to 3e12, with one subgame in
+    // which all three move. On the principal branch P3's set at [s3.1], where P3's stakes are
+    // a few units, is still undecided when lambda reaches its limit (1e8 over a range of 3e12);
+    // the rescaled trace weighs each set's lambda by its stakes. The answer is checked in exact
+    // arithmetic by the verifier: no player gains by deviating in any subgame beyond the
+    // tolerance (1e-9 of the payoffs' range).
+    auto g = io::LoadGame(testing::SourcePath("tests/data/mixed_stakes_3p.efg"));
+    Solution s = SolveSubgamePerfect(*g, {});
+    REQUIRE(s.equilibria.size() == 1);
+    bool noted = false;
+    for (const std::string& note : s.notes) noted |= note.find("principal logit branch of 1 subgame") != std::string::npos;
+    CHECK(noted);
+    ActionIndex index(*g);
+    std::vector<Rational> exact;
+    for (double b : s.equilibria[0].behavior) exact.push_back(ExactRational(b));
+    const double range = 3e12 + 3e9;  // the largest payoff less the smallest, over all players
+    CHECK(ToDouble(MaxSubgameGain<Rational>(*g, index, exact)) <= 1e-9 * range);
+    // Every set's probabilities sum to 1 and the path is pure: P2 a1b, chance c1, P1 a1a.
+    CHECK(s.equilibria[0].payoffs[0] == doctest::Approx(2000000002.0).epsilon(1e-12));
+    CHECK(s.equilibria[0].payoffs[1] == doctest::Approx(2.0).epsilon(1e-12));
+    CHECK(s.equilibria[0].payoffs[2] == doctest::Approx(6.0).epsilon(1e-12));
+  }
+
+  TEST_CASE("a player paid in billionths beside one paid in billions: an equilibrium for each player's stakes") {
+    // B's payoffs are 0 to 3e-9, A's 0 to 3e9: the principal branch stops at its lambda limit.
+    // The rescaled trace's answer must be an equilibrium for B's stakes too, not only within
+    // the game's tolerance of 1e-9 (which B's whole range fits in): an earlier build returned
+    // B mixing l and r where r was better by 3e-9, a gain of 9.7e-10 that passed. Equilibria do
+    // not change when a player's payoffs are multiplied by a positive number, so the profile is
+    // checked exactly in the same game with B's payoffs multiplied by 1e18.
+    const std::string kTemplate = R"(EFG 2 R "B is paid in billionths" { "A" "B" "C" }
+""
+p "" 1 1 "A" { "L" "R" } 0
+p "" 2 1 "B" { "l" "r" } 0
+p "" 3 1 "C" { "u" "d" } 0
+t "" 1 "" { 3000000000 1@ 2 }
+t "" 2 "" { 1000000000 3@ 0 }
+p "" 3 1 0
+t "" 3 "" { 2000000000 0 1 }
+t "" 4 "" { 0 2@ 3 }
+p "" 2 1 0
+p "" 3 1 0
+t "" 5 "" { 2000000000 2@ 1 }
+t "" 6 "" { 1000000000 0 2 }
+p "" 3 1 0
+t "" 7 "" { 1000000000 1@ 0 }
+t "" 8 "" { 3000000000 3@ 1 }
+)";
+    auto with_unit = [&](const std::string& unit) {
+      std::string text = kTemplate;
+      for (std::size_t at; (at = text.find('@')) != std::string::npos;) text.replace(at, 1, unit);
+      return Efg(text);
+    };
+    auto g = with_unit("e-9");
+    Solution s = SolveSubgamePerfect(*g, {});
+    REQUIRE(s.equilibria.size() == 1);
+    auto scaled = with_unit("000000000");
+    ActionIndex index(*scaled);
+    std::vector<Rational> exact;
+    for (double b : s.equilibria[0].behavior) exact.push_back(ExactRational(b));
+    // In the scaled game every player's payoffs span 3e9: the probabilities' rounding leaves
+    // gains of about 1e-5 there (4e-15 of the range); B's mixing on the worse action gained
+    // about 1e9.
+    CHECK(ToDouble(MaxSubgameGain<Rational>(*scaled, index, exact)) <= 1e-3);
   }
 
   TEST_CASE("two players, a gain of 1 among payoffs of 1e15: recomputed exactly, not called rounding") {
