@@ -487,6 +487,32 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
         failure.clear();
       }
     }
+    if (!exact_solvable && options.method == "auto" && count.lp_subgames + count.lemke_subgames > 0 &&
+        (!failure.empty() || count.gain_beyond_rounding > options.tolerance)) {
+      // Still no equilibrium, and no exact arithmetic: the logit tracer in every subgame, which
+      // works from the payoffs' differences at each set rather than a pivot through all of them
+      // (a subgame of two movers with payoffs from 1/500 to 2e12, whose Lemke answer had a gain of
+      // 1.3e-4 beyond rounding, beside one where all three move).
+      SubgamePerfectOptions logit = options;
+      logit.method = "logit";
+      Counters again;
+      std::string again_failure;
+      try {
+        Equilibrium retry = SolveWith<double>(game, logit, roots, again, first, &again_failure);
+        if (again_failure.empty() && again.gain_beyond_rounding <= options.tolerance) {
+          solution.notes.push_back(
+              (failure.empty() ? "the floating-point solution had a deviation gain of " + Gain(eq.max_gain)
+                               : "floating point failed (" + failure + ")") +
+              "; re-solved with the logit tracer in every subgame (exact arithmetic, which would settle it, "
+              "cannot take a subgame in which three or more players move)");
+          eq = std::move(retry);
+          count = std::move(again);
+          failure.clear();
+        }
+      } catch (const LimitError&) {
+        // The tracer gave up too: the first answer's failure stands, and is reported below.
+      }
+    }
     if (!failure.empty())  // Lemke or the LP lost its way in floating point
       why_exact = "floating point failed (" + failure + ")";
     else if (count.gain_beyond_rounding > options.tolerance)

@@ -372,6 +372,28 @@ t "" 4 "" { 0 1000000000000001 -999999999999501 }
                          LimitError);
   }
 
+  TEST_CASE("a two-mover subgame that doubles cannot settle, beside a three-mover one: the logit tracer instead") {
+    // Payoffs from 1/500 to 3e12. Lemke's answer to the subgame after a1a (P2 and P3 move) had
+    // a deviation gain of 1.3e-4 beyond rounding, and exact arithmetic, which would settle it,
+    // cannot take the subgame where all three move: the game was refused. The logit tracer in
+    // every subgame finds an equilibrium, checked here exactly: its gain, from the rounding of
+    // its probabilities in payoffs of 1e12, is below 1e-6 (the checker of the review that
+    // found the game measured 4.2e-8).
+    auto game = io::LoadGame(testing::SourcePath("tests/data/two_mover_rounding_3p.efg"));
+    Solution s = SolveSubgamePerfect(*game, {});
+    REQUIRE(s.equilibria.size() == 1);
+    bool noted = false;
+    for (const std::string& n : s.notes)
+      noted = noted || n.find("re-solved with the logit tracer in every subgame (exact arithmetic, which would "
+                              "settle it, cannot take a subgame in which three or more players move)") !=
+                           std::string::npos;
+    CHECK(noted);
+    ActionIndex index(*game);
+    std::vector<Rational> as_written;
+    for (double b : s.equilibria[0].behavior) as_written.push_back(ExactRational(b));
+    CHECK(ToDouble(MaxSubgameGain<Rational>(*game, index, as_written)) <= 1e-6);
+  }
+
   TEST_CASE("a collapse with --method logit where exact arithmetic could take the game says so") {
     // P2's payoffs 1e17 + 3 and 1e17 - 2 are one double; only P2 and P3 move, so without
     // --method logit the game is solved exactly; with it, the refusal names the method.
