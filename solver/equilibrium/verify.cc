@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
+#include <vector>
 
 #include "solver/equilibrium/sequence_form.h"
 #include "solver/model/error.h"
@@ -79,7 +81,27 @@ class GainWalker {
       : game_(game), index_(index), roots_(roots), relative_(relative), np_(game.num_players()),
         rho_(game.num_nodes()), last_(game.num_nodes()), current_(index.size()),
         gain_below_(index.size()), magnitude_(kScale ? index.size() : 0),
-        bound_(kScale ? index.size() : 0), error_(kScale ? index.size() : 0) {}
+        bound_(kScale ? index.size() : 0), error_(kScale ? index.size() : 0), weight_(np_, 1.0) {
+    if constexpr (kScale) {
+      // Each player's bound is weighed by min(R, 1) / min(R_p, 1), R the span of all the
+      // payoffs and R_p the player's own: compared with a tolerance of base times min(R, 1)
+      // (GainTolerance), a player's gain beyond rounding is held to base times min(R_p, 1). A
+      // player paid in billionths beside one paid in billions is not excused a gain of 1e-9,
+      // a third of its whole stake.
+      double all_lo = std::numeric_limits<double>::infinity(), all_hi = -all_lo;
+      std::vector<double> lo(np_, all_lo), hi(np_, all_hi);
+      for (model::OutcomeId o = 0; o < game.num_outcomes(); ++o)
+        for (int p = 0; p < np_; ++p) {
+          lo[p] = std::min(lo[p], game.payoff(o, p));
+          hi[p] = std::max(hi[p], game.payoff(o, p));
+          all_lo = std::min(all_lo, lo[p]);
+          all_hi = std::max(all_hi, hi[p]);
+        }
+      const double all = all_hi > all_lo ? std::min(all_hi - all_lo, 1.0) : 0.0;
+      for (int p = 0; p < np_; ++p)
+        if (hi[p] > lo[p] && all > 0) weight_[p] = all / std::min(hi[p] - lo[p], 1.0);
+    }
+  }
 
   // Root `r`'s gains for every player, its nested subgames read from the summaries on the
   // stack (every root in it taken before, deepest first, with `store`). With `store`, their
@@ -92,8 +114,9 @@ class GainWalker {
       Summary own = Pass(r, p, behavior, &below);
       if (own.gain > result.gain) result.gain = own.gain;
       if constexpr (kScale) {
-        if (own.bound > result.beyond) result.beyond = own.bound;
-        result.rounding = std::max(result.rounding, relative_ * own.error);
+        const double w = weight_[static_cast<std::size_t>(p)];
+        if (w * own.bound > result.beyond) result.beyond = w * own.bound;
+        result.rounding = std::max(result.rounding, w * relative_ * own.error);
       }
       scratch_.resize(np);
       scratch_[static_cast<std::size_t>(p)] = own;
@@ -234,6 +257,7 @@ class GainWalker {
   // kScale: per sequence, the sum of |reach x payoff| below it, the lower bound on its
   // gain_below and the rounding allowances summed below it.
   std::vector<double> magnitude_, bound_, error_;
+  std::vector<double> weight_;     // kScale: per player, see the constructor
   std::vector<NodeId> region_;    // r's own nodes, in preorder
   std::vector<NodeId> frames_;    // the roots whose summaries wait, deepest on top
   std::vector<Summary> summaries_;  // num_players per frame

@@ -615,6 +615,34 @@ t "" 6 "" { 1/100 1/100 }
     CHECK(s.exact);
   }
 
+  TEST_CASE("a player paid in billionths is held to its own stakes, not to the game's tolerance") {
+    // A is paid in billions, B in billionths. B mixes l (0) and r (3e-9) 3 to 7 after A's
+    // move: B gains 0.3 x 3e-9 = 9e-10 by playing r, below the game's tolerance of 1e-9 (base
+    // 1e-9 times min(span of all payoffs, 1) = 1) but a tenth of everything B can get. Each
+    // player's gain beyond rounding is weighed by min(span, 1) / min(own span, 1), here
+    // 1 / 3e-9 for B: 0.3, far above the tolerance.
+    auto g = Efg(R"(EFG 2 R "B paid in billionths" { "A" "B" }
+""
+p "" 1 1 "A" { "L" "R" } 0
+p "" 2 1 "B" { "l" "r" } 0
+t "" 1 "" { 3000000000 0 }
+t "" 2 "" { 1000000000 3e-9 }
+t "" 3 "" { 0 1e-9 }
+)");
+    ActionIndex index(*g);
+    std::vector<double> b(index.size(), 0.0);
+    b[index(g->infoset(0), 0)] = 1;    // A: L
+    b[index(g->infoset(1), 0)] = 0.3;  // B: l 0.3, r 0.7
+    b[index(g->infoset(1), 1)] = 0.7;
+    const GainCheck check = CheckSubgameGain(*g, index, b, nullptr, 1e-13);
+    CHECK(check.gain == doctest::Approx(9e-10).epsilon(1e-9));
+    CHECK(check.beyond_rounding == doctest::Approx(0.3).epsilon(1e-6));
+    // B playing r: no gain for anyone (A's L is worth 1e9 against 0 after R).
+    b[index(g->infoset(1), 0)] = 0;
+    b[index(g->infoset(1), 1)] = 1;
+    CHECK(CheckSubgameGain(*g, index, b, nullptr, 1e-13).beyond_rounding == 0);
+  }
+
   TEST_CASE("chance probabilities divided by their sum are so divided in exact arithmetic too") {
     // 0.4999999995 + 0.5 is accepted as 1 (within 1e-9) and divided out: Risky pays 2e9 for
     // sure, more than Safe's 1999999999.5. Exactly, the numbers as written made Risky worth
