@@ -1485,8 +1485,14 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
                                  const LogitOptions& options, std::vector<double>* limit_beliefs) {
   // The principal branch first; where it fails for want of lambda (or of a step the corrector
   // can take), rescaled traces, each verified like the first, within the time left.
-  std::vector<double> spread, unused;
+  std::vector<double> spread;
   LogitStats stats = TraceOnce(game, s, index, behavior, accept, options, limit_beliefs, &spread);
+  // Each rescaled trace may take kRescaledStepsPer times the principal branch's steps, and at
+  // least kRescaledStepsFloor: of 271 that succeeded on a review's random games, 268 took
+  // fewer than 1,250 steps (most about as many as the principal branch), while those that
+  // failed ran to the step limit, 100,000 steps: a refusal took 40 s where it had taken 0.08.
+  constexpr std::size_t kRescaledStepsPer = 20, kRescaledStepsFloor = 2000;
+  const std::size_t principal_steps = stats.steps;
   for (const Rescaling& how : kRescalings) {
     if (stats.status != LogitStatus::kLambdaLimit && stats.status != LogitStatus::kStepTooSmall &&
         stats.status != LogitStatus::kStepLimit)
@@ -1494,19 +1500,23 @@ LogitStats TraceLogitEquilibrium(const Game& game, const LogitSubgame& s, const 
     auto scaled = Rescaled(s, how, spread);
     if (!scaled) continue;
     LogitOptions rest = options;
-    rest.max_seconds = options.max_seconds - stats.seconds;
+    rest.max_seconds = options.max_seconds - stats.seconds - stats.rescaled_seconds;
+    rest.max_steps = std::min(options.max_steps, std::max(kRescaledStepsFloor, kRescaledStepsPer * principal_steps));
     if (!(rest.max_seconds > 0)) break;
     const LogitStats again = TraceOnce(game, *scaled, index, behavior, accept, rest, limit_beliefs, nullptr);
-    stats.steps += again.steps;
-    stats.polishes += again.polishes;
-    stats.seconds += again.seconds;
     ++stats.rescaled;
-    if (again.status == LogitStatus::kConverged || again.status == LogitStatus::kTimeLimit) {
+    stats.rescaled_steps += again.steps;
+    stats.rescaled_seconds += again.seconds;
+    stats.polishes += again.polishes;
+    if (again.status == LogitStatus::kConverged) {
       stats.status = again.status;
-      stats.lambda = again.lambda;
+      stats.lambda = std::max(stats.lambda, again.lambda);
     }
+    stats.rescaled_timed_out = again.status == LogitStatus::kTimeLimit;
+    if (stats.rescaled_timed_out) break;
   }
-  // On failure: the principal branch's status and lambda, the work of every trace.
+  // On failure: the principal branch's status, lambda, steps and time, the rescaled traces'
+  // apart.
   return stats;
 }
 

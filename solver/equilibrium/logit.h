@@ -80,9 +80,14 @@ struct LogitStats {
   // before, in the game's units), or -1 when it did not before the trace ended.
   double turned_back_at = -1;
   // TraceLogitEquilibrium: rescaled traces run after the principal branch failed (0 when it
-  // did not); on kConverged the last of them found the equilibrium. When every trace fails,
-  // status and lambda are the principal branch's (steps, polishes and seconds count all).
+  // did not), their steps and processor time, and whether the last stopped at the time limit.
+  // On kConverged with rescaled > 0 the last of them found the equilibrium (lambda is then the
+  // largest either reached, a rescaled trace's before its per-set weights). Otherwise status,
+  // lambda, steps and seconds are the principal branch's (polishes count every trace's).
   int rescaled = 0;
+  std::size_t rescaled_steps = 0;
+  double rescaled_seconds = 0;
+  bool rescaled_timed_out = false;
 };
 
 // One subgame (the whole game, or a proper subgame whose own proper subgames were solved and

@@ -225,17 +225,21 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
         LogitStats stats =
             TraceLogitEquilibrium(game, *subgame, index, behavior, accept, options.logit, &count.trace_beliefs);
         ++count.logit_subgames;
-        count.logit_steps += stats.steps;
+        count.logit_steps += stats.steps + stats.rescaled_steps;
         if (stats.status == LogitStatus::kConverged && stats.rescaled > 0) ++count.logit_rescaled;
         count.logit_lambda = std::max(count.logit_lambda, stats.lambda);
         if (stats.status != LogitStatus::kConverged)
           ThrowAtNode<LimitError>(r, "the logit tracer found no verified equilibrium of " + SubgameName(game, r) +
                            ": " + LogitStatusText(stats.status) + " (lambda " + Gain(stats.lambda) +
-                           " after " + std::to_string(stats.steps) + " steps, " + Gain(stats.seconds) + " s" +
-                           (stats.rescaled > 0 ? ", and " + Plural(stats.rescaled, "rescaled trace") + " after it"
-                                               : std::string()) +
-                           ")" +
-                           (stats.status == LogitStatus::kTimeLimit
+                           " after " + std::to_string(stats.steps) + " steps, " + Gain(stats.seconds) + " s)" +
+                           (stats.rescaled > 0
+                                ? "; " + Plural(stats.rescaled, "trace") + " with lambda rescaled by the stakes at each set " +
+                                      (stats.rescaled_timed_out
+                                           ? "ran out of the time left (" + Gain(stats.rescaled_seconds) + " s)"
+                                           : "found none either (" + Plural(stats.rescaled_steps, "step") + ", " +
+                                                 Gain(stats.rescaled_seconds) + " s)")
+                                : std::string()) +
+                           (stats.status == LogitStatus::kTimeLimit || stats.rescaled_timed_out
                                 ? "; the limit is " + Gain(options.logit.max_seconds) +
                                       " s of processor time per subgame (raise it with --max-seconds)"
                                 : std::string()));
@@ -402,6 +406,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
   Equilibrium eq;
   bool exact = options.exact;
   std::string why_exact;  // why floating point was not enough, when it was not
+  std::string logit_resolve;  // why the logit tracer, tried in every subgame instead, failed too
   // A gain in floating point within what rounding could have made: exact arithmetic is tried
   // (two players), and the floating-point profile kept with a note if the game is too large.
   bool soft_exact = false;
@@ -508,9 +513,15 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
           eq = std::move(retry);
           count = std::move(again);
           failure.clear();
+        } else {
+          logit_resolve = !again_failure.empty() ? again_failure
+                                                 : "its answer had a deviation gain of " + Gain(retry.max_gain);
         }
-      } catch (const LimitError&) {
+      } catch (const LimitError& e) {
         // The tracer gave up too: the first answer's failure stands, and is reported below.
+        logit_resolve = e.message();
+        const std::string said = "the logit tracer found ";
+        if (logit_resolve.rfind(said, 0) == 0) logit_resolve = "it found " + logit_resolve.substr(said.size());
       }
     }
     if (!failure.empty())  // Lemke or the LP lost its way in floating point
@@ -610,7 +621,11 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
               ? "exact arithmetic cannot settle it: " + e.message()
               : "exact arithmetic would settle it, but it solves " + SubgameName(game, *e.node()) +
                     " only where at most two players move, and " + std::to_string(movers) + " move there";
-      ThrowAtNode<LimitError>(*e.node(), why_exact + ", more than the " + Gain(options.tolerance) + " allowed; " + why_not);
+      ThrowAtNode<LimitError>(*e.node(), why_exact + ", more than the " + Gain(options.tolerance) + " allowed; " + why_not +
+                                             (logit_resolve.empty()
+                                                  ? std::string()
+                                                  : "; the logit tracer, tried in every subgame instead, failed too (" +
+                                                        logit_resolve + ")"));
     } catch (const LimitError& e) {
       LimitError again(options.exact
                            ? std::string(e.what()) + " (without --exact, floating point goes further)"

@@ -394,6 +394,29 @@ t "" 4 "" { 0 1000000000000001 -999999999999501 }
     CHECK(ToDouble(MaxSubgameGain<Rational>(*game, index, as_written)) <= 1e-6);
   }
 
+  TEST_CASE("refusals after the fallbacks say what was tried") {
+    // Payoffs from 1/1000 to 3e12 with all three moving in one subgame: the principal branch
+    // stops at its lambda limit and the four rescaled traces find nothing either. The message
+    // gives the principal branch's reason, lambda, steps and time, then the rescaled traces'.
+    auto refused = io::LoadGame(testing::SourcePath("tests/data/mixed_stakes_refused_3p.efg"));
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*refused, {}),
+                         doctest::Contains("lambda grew past its limit without a verified equilibrium (lambda 2.36e-05 after "),
+                         LimitError);
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*refused, {}),
+                         doctest::Contains("; 4 traces with lambda rescaled by the stakes at each set found none either ("),
+                         LimitError);
+    // A two-mover subgame whose Lemke answer fails in doubles, beside a three-mover subgame:
+    // exact arithmetic cannot take the game, and the logit tracer in every subgame, tried
+    // instead, fails too; the message says both.
+    auto two = io::LoadGame(testing::SourcePath("tests/data/two_mover_rounding_refused_3p.efg"));
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*two, {}),
+                         doctest::Contains("exact arithmetic would settle it, but it solves the subgame at node 1 (after "
+                                           "t0; first move: P2 at [s2.1]) only where at most two players move, and 3 "
+                                           "move there; the logit tracer, tried in every subgame instead, failed too "
+                                           "(it found no verified equilibrium of the subgame at node 16"),
+                         LimitError);
+  }
+
   TEST_CASE("a collapse with --method logit where exact arithmetic could take the game says so") {
     // P2's payoffs 1e17 + 3 and 1e17 - 2 are one double; only P2 and P3 move, so without
     // --method logit the game is solved exactly; with it, the refusal names the method.
