@@ -98,8 +98,8 @@ class LogitSubgame {
     int player;
     std::uint32_t first_var, num_actions;
     std::uint32_t first_node, end_node;  // into set_nodes
-    // Lambda's factor at this set: 1 on the principal branch; in a locally scaled trace
-    // (LocallyScaled), the payoff range over the set's own span.
+    // Lambda's factor at this set: 1 on the principal branch; in a rescaled trace (Rescaled),
+    // a measure of the set's stakes against the subgame's range.
     double weight = 1;
   };
   std::vector<Set> sets;
