@@ -103,6 +103,9 @@ struct Counters {
   std::size_t pivots = 0;
   std::size_t logit_subgames = 0, logit_steps = 0;
   std::size_t logit_rescaled = 0;  // subgames whose equilibrium came from a rescaled trace
+  std::size_t logit_pure = 0;      // ... from the search of pure profiles after every trace failed
+  std::size_t exact_subgames = 0;  // two-mover subgames solved again alone in exact arithmetic
+  std::size_t pure_tried = 0;      // the profiles those searches tried
   double logit_lambda = 0;  // largest lambda at which a trace stopped
   std::vector<std::string> lp_notes;  // the LP engines' notes, each once
   std::vector<unsigned char> lp_tried;  // per node (a subgame's root): EngineBit of each engine its LP went to
@@ -110,6 +113,56 @@ struct Counters {
   double gain_beyond_rounding = 0;     // doubles: CheckSubgameGain's of the result
   double gain_rounding = 0;            // and its bound on rounding (gains below it unseen)
 };
+
+// What the search of a subgame's pure profiles did after every logit trace failed, for the
+// refusal: "" when it did not run.
+std::string PureSearchText(const LogitStats& stats) {
+  if (stats.pure_tried == 0) return "";
+  const bool all = static_cast<double>(stats.pure_tried) >= stats.pure_profiles;
+  if (all)
+    return stats.pure_tried == 1
+               ? "; the one pure profile of its own information sets (those in no smaller proper subgame) is "
+                 "not an equilibrium"
+               : "; none of the " + std::to_string(stats.pure_tried) +
+                     " pure profiles of its own information sets (those in no smaller proper subgame) is an "
+                     "equilibrium";
+  return "; the first " + std::to_string(stats.pure_tried) + " of the " +
+         (std::isfinite(stats.pure_profiles) ? Gain(stats.pure_profiles) : std::string("more than 1e308")) +
+         " pure profiles of its own information sets (those in no smaller proper subgame) are not equilibria" +
+         (stats.pure_timed_out ? " (the time limit stopped the search)" : " (the search stops there)");
+}
+
+// The reduced subgame at `r`, in which at most two players move, solved alone by Lemke's method
+// in exact arithmetic: the values of the proper subgames cut off inside it are `value`'s
+// doubles, each exactly a fraction. Its players' behaviour goes into `behavior` (rounded to
+// doubles) and `unreached` counts their sets that their own plans do not reach. False, with
+// nothing changed, when the exact tableau would be too large, or when `constant_sum_only` (the
+// LP asked for) and the subgame is not constant-sum as written.
+bool ResolveExactly(const Game& game, NodeId r, const std::vector<char>& roots, const std::vector<double>& value,
+                    const ActionIndex& index, const SequenceRoles& roles, std::vector<std::uint32_t>& seq_of,
+                    bool constant_sum_only, std::vector<double>& behavior, std::size_t& unreached,
+                    std::size_t& pivots) {
+  const std::size_t stride = static_cast<std::size_t>(game.num_players());
+  std::vector<Rational> exact_value(value.size());
+  for (NodeId v = r + 1; v < game.subtree_end(r); ++v)
+    if (roots[v])
+      for (std::size_t p = 0; p < stride; ++p) exact_value[v * stride + p] = ExactRational(value[v * stride + p]);
+  try {
+    SequenceForm<Rational> sf = BuildSequenceForm<Rational>(game, r, roots, exact_value, seq_of, roles);
+    if (constant_sum_only && !sf.constant_sum) return false;  // --method lp, refused as the LP's answer was
+    PlanPair<Rational> plans = SolveSequenceFormLemke<Rational>(game, sf);
+    std::vector<Rational> exact(index.size(), Rational(0));
+    unreached = PlanToBehavior<Rational>(game, sf.player[0], plans.x, index, exact) +
+                PlanToBehavior<Rational>(game, sf.player[1], plans.y, index, exact);
+    for (const PlayerSequences& seqs : sf.player)
+      for (InfosetId h : seqs.infosets)
+        for (std::uint32_t a = 0; a < game.num_actions(h); ++a) behavior[index(h, a)] = ToDouble(exact[index(h, a)]);
+    pivots += plans.pivots;
+    return true;
+  } catch (const LimitError&) {
+    return false;
+  }
+}
 
 unsigned EngineBit(lp::Engine e) { return e == lp::Engine::kClp ? 1u : 2u; }
 lp::Engine Other(lp::Engine e) { return e == lp::Engine::kClp ? lp::Engine::kGlpk : lp::Engine::kClp; }
@@ -130,7 +183,8 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
                       const std::vector<char>& roots, Counters& count,
                       [[maybe_unused]] lp::Engine lp_engine = lp::Engine::kClp,
                       [[maybe_unused]] std::string* inconclusive = nullptr,
-                      [[maybe_unused]] bool other_engine = false) {
+                      [[maybe_unused]] bool other_engine = false,
+                      [[maybe_unused]] bool exact_subgames = false) {
   const NodeId n = game.num_nodes();
   const int np = game.num_players();
   const double tie_unit = TieUnit(game);
@@ -226,7 +280,11 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
             TraceLogitEquilibrium(game, *subgame, index, behavior, accept, options.logit, &count.trace_beliefs);
         ++count.logit_subgames;
         count.logit_steps += stats.steps + stats.rescaled_steps;
-        if (stats.status == LogitStatus::kConverged && stats.rescaled > 0) ++count.logit_rescaled;
+        if (stats.status == LogitStatus::kConverged && stats.pure_found) {
+          ++count.logit_pure;
+          count.pure_tried += stats.pure_tried;
+        }
+        else if (stats.status == LogitStatus::kConverged && stats.rescaled > 0) ++count.logit_rescaled;
         count.logit_lambda = std::max(count.logit_lambda, stats.lambda);
         if (stats.status != LogitStatus::kConverged)
           ThrowAtNode<LimitError>(r, "the logit tracer found no verified equilibrium of " + SubgameName(game, r) +
@@ -239,7 +297,8 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
                                            : "found none either (" + Plural(stats.rescaled_steps, "step") + ", " +
                                                  Gain(stats.rescaled_seconds) + " s)")
                                 : std::string()) +
-                           (stats.status == LogitStatus::kTimeLimit || stats.rescaled_timed_out
+                           PureSearchText(stats) +
+                           (stats.status == LogitStatus::kTimeLimit || stats.rescaled_timed_out || stats.pure_timed_out
                                 ? "; the limit is " + Gain(options.logit.max_seconds) +
                                       " s of processor time per subgame (raise it with --max-seconds)"
                                 : std::string()));
@@ -310,13 +369,35 @@ Equilibrium SolveWith(const Game& game, const SubgamePerfectOptions& options,
       count.pivots += plans.pivots;
       ++count.lemke_subgames;
     }
+    std::size_t unreached = 0;
+    if (plans.status == SolveStatus::kSolved) {
+      unreached = PlanToBehavior<T>(game, sf.player[0], plans.x, index, behavior) +
+                  PlanToBehavior<T>(game, sf.player[1], plans.y, index, behavior);
+    }
+    if constexpr (std::is_same_v<T, double>) {
+      // Where exact arithmetic cannot take the whole game (three or more players move in some
+      // subgame), a two-mover subgame whose answer in doubles fails (or fails its check) is
+      // solved again here, alone, in exact arithmetic, with the values of the subgames below it
+      // as the doubles they are (each exactly a fraction).
+      if (exact_subgames) {
+        bool failed = plans.status != SolveStatus::kSolved;
+        if (!failed) {
+          if (!gain_checker) gain_checker = std::make_unique<SubgameGainChecker>(game, index, roots, kRoundingRelative);
+          failed = gain_checker->Check(r, behavior, behavior).beyond_rounding > options.tolerance;
+        }
+        if (failed && ResolveExactly(game, r, roots, value, index, roles, seq_of, options.method == "lp", behavior,
+                                     unreached, count.pivots)) {
+          ++count.exact_subgames;
+          plans.status = SolveStatus::kSolved;
+        }
+      }
+    }
     if (plans.status != SolveStatus::kSolved) {  // doubles only: rationals never get here
       PARLEY_CHECK(inconclusive != nullptr);
       *inconclusive = plans.failure;
       return {};
     }
-    count.unreached_sets += PlanToBehavior<T>(game, sf.player[0], plans.x, index, behavior);
-    count.unreached_sets += PlanToBehavior<T>(game, sf.player[1], plans.y, index, behavior);
+    count.unreached_sets += unreached;
     fill_values(sf.nodes);
   }
   T gain = 0;
@@ -442,7 +523,8 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
   if (!exact) {
     const lp::Engine first = options.lp_engine;
     std::string failure;  // a subgame's solve was numerically inconclusive
-    eq = SolveWith<double>(game, options, roots, count, first, &failure);
+    const bool exact_subgames = !exact_solvable && options.exact_subgames;
+    eq = SolveWith<double>(game, options, roots, count, first, &failure, false, exact_subgames);
     solution.notes.insert(solution.notes.end(), count.lp_notes.begin(), count.lp_notes.end());
     // The engines are named as they ran: a small LP goes to GLPK when CLP is asked for.
     if (failure.empty() && count.lp_engine_switches > 0)
@@ -459,7 +541,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       std::vector<unsigned char> tried = std::move(count.lp_tried);
       count = Counters{};
       count.lp_tried = std::move(tried);
-      eq = SolveWith<double>(game, options, roots, count, first, &failure, /*other_engine=*/true);
+      eq = SolveWith<double>(game, options, roots, count, first, &failure, /*other_engine=*/true, exact_subgames);
       // Named as they ran: GLPK again when no `clp` program could be run (its note says so).
       solution.notes.push_back(
           "the LP answer (" + EngineNames(used) + ") had a deviation gain of " + Gain(previous_gain) +
@@ -480,7 +562,7 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
       lemke.method = "lemke";
       Counters again;
       std::string again_failure;
-      Equilibrium retry = SolveWith<double>(game, lemke, roots, again, first, &again_failure);
+      Equilibrium retry = SolveWith<double>(game, lemke, roots, again, first, &again_failure, false, exact_subgames);
       if (again_failure.empty() && again.gain_beyond_rounding <= options.tolerance) {
         solution.notes.push_back(
             (failure.empty() ? "the LP answer had a deviation gain of " + Gain(eq.max_gain)
@@ -641,11 +723,20 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
   if (count.lp_subgames) parts.push_back("sequence-form LP (" + Plural(count.lp_subgames, "subgame") + ")");
   if (count.lemke_subgames)
     parts.push_back("sequence-form Lemke (" + Plural(count.lemke_subgames, "subgame") + ", " +
-                    Plural(count.pivots, "pivot") + ")");
-  if (count.logit_subgames)
+                    Plural(count.pivots, "pivot") +
+                    (count.exact_subgames ? ", " + std::to_string(count.exact_subgames) + " again in exact arithmetic"
+                                          : std::string()) +
+                    ")");
+  if (count.logit_subgames > count.logit_pure)
     parts.push_back("logit quantal response branch traced to an equilibrium (" +
-                    Plural(count.logit_subgames, "subgame") + ", " + Plural(count.logit_steps, "step") +
-                    ", up to lambda " + Gain(count.logit_lambda) + ")");
+                    Plural(count.logit_subgames - count.logit_pure, "subgame") + ", " +
+                    Plural(count.logit_steps, "step") + ", up to lambda " + Gain(count.logit_lambda) + ")");
+  else if (count.logit_subgames)
+    parts.push_back("logit quantal response branch traced (" + Plural(count.logit_subgames, "subgame") + ", " +
+                    Plural(count.logit_steps, "step") + ", up to lambda " + Gain(count.logit_lambda) + ")");
+  if (count.logit_pure)
+    parts.push_back("pure profiles searched where no trace reached an equilibrium (" +
+                    Plural(count.logit_pure, "subgame") + ", " + Plural(count.pure_tried, "profile") + ")");
   if (count.bi_nodes) parts.push_back("backward induction (" + Plural(count.bi_nodes, "node") + ")");
   std::string method;
   for (std::size_t i = 0; i < parts.size(); ++i) method += (i ? " + " : "") + parts[i];
@@ -664,10 +755,24 @@ Solution SolveSubgamePerfect(const Game& game, const SubgamePerfectOptions& requ
         " stopped short of an equilibrium (stakes of very different sizes in one subgame); the equilibrium "
         "comes from a trace with lambda weighted at each information set by its stakes, and is verified like "
         "any other");
+  if (count.exact_subgames)
+    solution.notes.push_back(
+        Plural(count.exact_subgames, "subgame") + " in which at most two players move had " +
+        (count.exact_subgames == 1 ? "its" : "their") +
+        " floating-point answer fail; solved again alone in exact rational arithmetic, with the values of the "
+        "subgames below as computed (exact arithmetic cannot take the whole game: three or more players move "
+        "in some subgame)");
+  if (count.logit_pure)
+    solution.notes.push_back(
+        "no logit trace of " + Plural(count.logit_pure, "subgame") +
+        " reached an equilibrium (stakes of very different sizes in one subgame); the equilibrium there is a "
+        "pure profile found by searching the subgame's pure profiles, the likeliest at the trace's end first, "
+        "and is verified like any other");
   if (count.unreached_sets)
     solution.notes.push_back(
         Plural(count.unreached_sets, "information set") +
-        " that the owner's own strategy never reaches within its subgame get the uniform "
+        " that the owner's own strategy never reaches within its subgame " +
+        (count.unreached_sets == 1 ? "gets" : "get") + " the uniform "
         "distribution (any behaviour there keeps the equilibrium)");
   if (HasNonTrivialBeliefs(game)) {
     const ActionIndex index(game);

@@ -47,6 +47,11 @@ struct SubgamePerfectOptions {
   lp::Engine lp_engine = lp::Engine::kClp;
   // Limits of the logit tracer (subgames with three or more players, or method "logit").
   LogitOptions logit;
+  // Where exact arithmetic cannot take the whole game (three or more players move in some
+  // subgame), a subgame of at most two movers whose floating-point answer fails is solved again
+  // alone in exact arithmetic before the other fallbacks (Lemke in doubles in place of an LP,
+  // the logit tracer everywhere). Off only to test those fallbacks.
+  bool exact_subgames = true;
 };
 
 // Throws UnsupportedError for games without perfect recall, for imperfect-information

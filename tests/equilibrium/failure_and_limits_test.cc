@@ -350,18 +350,27 @@ p "" 3 1 0
 t "" 3 "" { 0 999999999999999 -999999999999999 }
 t "" 4 "" { 0 1000000000000001 -999999999999501 }
 )", "near_constant_sum.efg");
-    Solution s = SolveSubgamePerfect(*game, {});
-    REQUIRE(s.equilibria.size() == 1);
-    const Equilibrium& eq = s.equilibria[0];
-    ActionIndex index(*game);
-    bool noted = false;
-    for (const std::string& n : s.notes)
-      noted = noted || n.find("re-solved with Lemke's method in place of the LP (exact arithmetic, which would "
-                              "settle it, cannot take a subgame in which three or more players move)") !=
-                           std::string::npos;
-    CHECK(noted);
-    std::vector<Rational> as_written(eq.behavior.begin(), eq.behavior.end());
-    CHECK(MaxSubgameGain<Rational>(*game, index, as_written) == 0);
+    // R alone (two movers) is solved again in exact arithmetic; with that off (exact_subgames),
+    // the LP's subgame goes to Lemke in doubles. Both answers are checked exactly.
+    for (const bool exact_subgames : {true, false}) {
+      CAPTURE(exact_subgames);
+      SubgamePerfectOptions options;
+      options.exact_subgames = exact_subgames;
+      Solution s = SolveSubgamePerfect(*game, options);
+      REQUIRE(s.equilibria.size() == 1);
+      const Equilibrium& eq = s.equilibria[0];
+      ActionIndex index(*game);
+      const std::string said =
+          exact_subgames ? "1 subgame in which at most two players move had its floating-point answer fail; solved "
+                           "again alone in exact rational arithmetic"
+                         : "re-solved with Lemke's method in place of the LP (exact arithmetic, which would "
+                           "settle it, cannot take a subgame in which three or more players move)";
+      bool noted = false;
+      for (const std::string& n : s.notes) noted = noted || n.find(said) != std::string::npos;
+      CHECK(noted);
+      std::vector<Rational> as_written(eq.behavior.begin(), eq.behavior.end());
+      CHECK(MaxSubgameGain<Rational>(*game, index, as_written) == 0);
+    }
     // --method lp is what was asked for: refused, and the message says why exactly (R is not
     // constant-sum as written), not that too many players move there.
     SubgamePerfectOptions lp;
@@ -379,41 +388,75 @@ t "" 4 "" { 0 1000000000000001 -999999999999501 }
     // every subgame finds an equilibrium, checked here exactly: its gain, from the rounding of
     // its probabilities in payoffs of 1e12, is below 1e-6 (the checker of the review that
     // found the game measured 4.2e-8).
+    // Now the two-mover subgame is solved again alone in exact arithmetic first; with that off
+    // (exact_subgames), the logit tracer in every subgame, as before. Both checked exactly.
     auto game = io::LoadGame(testing::SourcePath("tests/data/two_mover_rounding_3p.efg"));
-    Solution s = SolveSubgamePerfect(*game, {});
-    REQUIRE(s.equilibria.size() == 1);
-    bool noted = false;
-    for (const std::string& n : s.notes)
-      noted = noted || n.find("re-solved with the logit tracer in every subgame (exact arithmetic, which would "
-                              "settle it, cannot take a subgame in which three or more players move)") !=
-                           std::string::npos;
-    CHECK(noted);
-    ActionIndex index(*game);
-    std::vector<Rational> as_written;
-    for (double b : s.equilibria[0].behavior) as_written.push_back(ExactRational(b));
-    CHECK(ToDouble(MaxSubgameGain<Rational>(*game, index, as_written)) <= 1e-6);
+    for (const bool exact_subgames : {true, false}) {
+      CAPTURE(exact_subgames);
+      SubgamePerfectOptions options;
+      options.exact_subgames = exact_subgames;
+      Solution s = SolveSubgamePerfect(*game, options);
+      REQUIRE(s.equilibria.size() == 1);
+      const std::string said =
+          exact_subgames ? "1 subgame in which at most two players move had its floating-point answer fail; solved "
+                           "again alone in exact rational arithmetic"
+                         : "re-solved with the logit tracer in every subgame (exact arithmetic, which would "
+                           "settle it, cannot take a subgame in which three or more players move)";
+      bool noted = false;
+      for (const std::string& n : s.notes) noted = noted || n.find(said) != std::string::npos;
+      CHECK(noted);
+      ActionIndex index(*game);
+      std::vector<Rational> as_written;
+      for (double b : s.equilibria[0].behavior) as_written.push_back(ExactRational(b));
+      CHECK(ToDouble(MaxSubgameGain<Rational>(*game, index, as_written)) <= 1e-6);
+    }
   }
 
   TEST_CASE("refusals after the fallbacks say what was tried") {
-    // Payoffs from 1/1000 to 3e12 with all three moving in one subgame: the principal branch
-    // stops at its lambda limit and the four rescaled traces find nothing either. The message
-    // gives the principal branch's reason, lambda, steps and time, then the rescaled traces'.
+    // Payoffs from 1/1000 to 3e12 with all three moving in the whole game: the principal branch
+    // stops at its lambda limit, the four rescaled traces find nothing either, and no pure
+    // profile of the whole game's own sets is an equilibrium given the play chosen in its
+    // smaller proper subgames: its own sets are [s2.1], [s3.1], [s1.1], [s1.3], [s3.2], [s2.3]
+    // and [s2.4], 2 x 2 x 2 x 2 x 3 x 2 x 3 = 288 profiles. (Nor has the game any pure
+    // subgame-perfect equilibrium: none of its 10,368 pure profiles is one, by an independent
+    // enumeration in exact fractions.) The message gives the principal branch's reason, lambda,
+    // steps and time, then the rescaled traces', then the search's.
     auto refused = io::LoadGame(testing::SourcePath("tests/data/mixed_stakes_refused_3p.efg"));
     CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*refused, {}),
-                         doctest::Contains("lambda grew past its limit without a verified equilibrium (lambda 2.36e-05 after "),
+                         doctest::Contains("lambda grew past its limit without a verified equilibrium (lambda 2.58e-05 after "),
                          LimitError);
     CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*refused, {}),
                          doctest::Contains("; 4 traces with lambda rescaled by the stakes at each set found none either ("),
                          LimitError);
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*refused, {}),
+                         doctest::Contains("); none of the 288 pure profiles of its own information sets (those in no "
+                                           "smaller proper subgame) is an equilibrium"),
+                         LimitError);
     // A two-mover subgame whose Lemke answer fails in doubles, beside a three-mover subgame:
-    // exact arithmetic cannot take the game, and the logit tracer in every subgame, tried
-    // instead, fails too; the message says both.
+    // exact arithmetic cannot take the game. Solved again alone in exact arithmetic, the
+    // subgame is settled (checked exactly); with that off (exact_subgames), the logit tracer in
+    // every subgame, tried instead, fails too (no trace finishes, and no pure profile of the
+    // subgame is an equilibrium: none of its 48 is, by an independent enumeration in exact
+    // fractions), and the message says all of it.
     auto two = io::LoadGame(testing::SourcePath("tests/data/two_mover_rounding_refused_3p.efg"));
-    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*two, {}),
+    Solution solved = SolveSubgamePerfect(*two, {});
+    REQUIRE(solved.equilibria.size() == 1);
+    ActionIndex index(*two);
+    std::vector<Rational> as_written;
+    for (double b : solved.equilibria[0].behavior) as_written.push_back(ExactRational(b));
+    // Rounding alone: probabilities rounded to doubles, among payoffs of 1e13.
+    CHECK(ToDouble(MaxSubgameGain<Rational>(*two, index, as_written)) <= 1e-5);
+    SubgamePerfectOptions without;
+    without.exact_subgames = false;
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*two, without),
                          doctest::Contains("exact arithmetic would settle it, but it solves the subgame at node 1 (after "
                                            "t0; first move: P2 at [s2.1]) only where at most two players move, and 3 "
                                            "move there; the logit tracer, tried in every subgame instead, failed too "
                                            "(it found no verified equilibrium of the subgame at node 16"),
+                         LimitError);
+    CHECK_THROWS_WITH_AS(SolveSubgamePerfect(*two, without),
+                         doctest::Contains("pure profiles of its own information sets (those in no smaller proper "
+                                           "subgame) is an equilibrium"),
                          LimitError);
   }
 

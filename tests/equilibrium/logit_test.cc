@@ -475,6 +475,36 @@ t "" 4 "" { 0 3000000000 2 }
     CHECK(s.equilibria[0].payoffs[2] == doctest::Approx(6.0).epsilon(1e-12));
   }
 
+  TEST_CASE("stakes too different for every trace: a pure profile, searched from the trace's end, verified") {
+    // Payoffs from 1/1000 to 3e12 where all three move in the whole game: the principal branch
+    // stops at its lambda limit and the four rescaled traces find nothing either. The whole
+    // game's own sets ([s2.1], [s1.1], [s2.2], [s3.1] and [s1.2]; [s2.3] is in a smaller proper
+    // subgame) have 2 x 2 x 3 x 2 x 3 = 72 pure profiles, and the first tried, the trace's last
+    // point rounded, is an equilibrium: P2 a1b, P1 a2c, payoffs (0, 0, -1e12). Checked exactly.
+    auto g = io::LoadGame(testing::SourcePath("tests/data/mixed_stakes_pure_3p.efg"));
+    Solution s = SolveSubgamePerfect(*g, {});
+    REQUIRE(s.equilibria.size() == 1);
+    bool noted = false;
+    for (const std::string& note : s.notes)
+      noted |= note.find("the equilibrium there is a pure profile found by searching the subgame's pure profiles") !=
+               std::string::npos;
+    CHECK(noted);
+    CHECK(s.method.find("pure profiles searched where no trace reached an equilibrium (1 subgame, 1 profile)") !=
+          std::string::npos);
+    const Equilibrium& eq = s.equilibria[0];
+    ActionIndex index(*g);
+    for (model::InfosetId h = 0; h < g->num_infosets(); ++h)
+      if (g->infoset_player(h) != model::kChancePlayer)
+        for (std::uint32_t a = 0; a < g->num_actions(h); ++a)
+          CHECK((eq.behavior[index(h, a)] == 0 || eq.behavior[index(h, a)] == 1));
+    std::vector<Rational> exact;
+    for (double b : eq.behavior) exact.push_back(ExactRational(b));
+    CHECK(MaxSubgameGain<Rational>(*g, index, exact) == Rational(0));
+    CHECK(eq.payoffs[0] == 0.0);
+    CHECK(eq.payoffs[1] == 0.0);
+    CHECK(eq.payoffs[2] == -1e12);
+  }
+
   TEST_CASE("a player paid in billionths beside one paid in billions: an equilibrium for each player's stakes") {
     // B's payoffs are 0 to 3e-9, A's 0 to 3e9: the principal branch stops at its lambda limit.
     // The rescaled trace's answer must be an equilibrium for B's stakes too, not only within
