@@ -771,6 +771,20 @@ t "" 2 "" { 0 1 }
     CHECK(checked > 40);
   }
 
+  TEST_CASE("a QRE by the backward sweep that misses the equations is left to the trace, not an internal error") {
+    // Beliefs no move changes (P1's set [s4] has two nodes told apart by chance alone): the QRE
+    // is one backward sweep per lambda. At lambda 1e5 (2.1e6 in range units) its point missed
+    // the equations by 2.8e-6 against terms of 8e5, past the sweep's bar, and an internal check
+    // stopped the program (exit 3). The trace takes over; the point meets the QRE conditions.
+    auto g = io::LoadGame(testing::SourcePath("tests/data/qre_sweep_steep.efg"));
+    for (double lambda : {1e3, 1e5}) {
+      CAPTURE(lambda);
+      QrePoint point = QreAt(*g, lambda);
+      REQUIRE(point.stats.status == LogitStatus::kReachedLambda);
+      CHECK(point.check.holds());
+    }
+  }
+
   TEST_CASE("a steep QRE: beliefs, values and the check from log-probabilities, where probabilities underflow") {
     // At lambda 60 (payoffs 0-100) unlikely actions have probabilities far below the smallest
     // double and whole sets are reached with probability 0 in linear space. Their beliefs were
