@@ -256,6 +256,26 @@ AtomicFile::AtomicFile(const std::string& path) : target_(path) {
   struct stat st {};
   bool exists = ::stat(path.c_str(), &st) == 0;
   if (!exists && errno != ENOENT) FailErrno(path, "cannot write");
+  if (!exists) {
+    // A symbolic link to a file that does not exist yet is followed, as for an existing one:
+    // the file it names is created (a shell's > does the same), and the link stays.
+    std::error_code ec;
+    fs::path link(path);
+    for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(link, ec)); ++hops) {
+      fs::path next = fs::read_symlink(link, ec);
+      if (ec) break;
+      link = next.is_absolute() ? next : (link.has_parent_path() ? link.parent_path() : fs::path(".")) / next;
+    }
+    if (link != fs::path(path)) {
+      fs::path folder = link.has_parent_path() ? link.parent_path() : fs::path(".");
+      if (fs::is_symlink(fs::symlink_status(link, ec)))
+        throw Error(SourceLocation{path}, "is a chain of symbolic links that does not end; choose another output file");
+      if (!fs::is_directory(folder, ec))
+        throw Error(SourceLocation{path}, "is a symbolic link to " + link.lexically_normal().string() +
+                                              ", whose folder does not exist; create it or choose another output file");
+      target_ = link.string();
+    }
+  }
   if (exists) {
     if (S_ISDIR(st.st_mode))
       throw Error(SourceLocation{path}, "is a folder; give a file name for the output");

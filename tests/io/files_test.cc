@@ -155,6 +155,32 @@ TEST_SUITE("io files") {
     CHECK(ReadFile(dir + "/real.txt") == "new");
   }
 
+  TEST_CASE("a symbolic link to a file not there yet: the file is created, the link stays") {
+    // The link was replaced by a regular file, and a link into a missing folder too (exit 0).
+    std::string dir = Folder("dangling");
+    fs::create_symlink("made.txt", dir + "/link.txt");
+    WriteFileAtomically(dir + "/link.txt", "new");
+    CHECK(fs::is_symlink(dir + "/link.txt"));
+    CHECK(ReadFile(dir + "/made.txt") == "new");
+    // Through a chain of two links, one of them absolute.
+    fs::create_symlink(fs::absolute(dir + "/second.txt"), dir + "/first.txt");
+    fs::create_symlink("made2.txt", dir + "/second.txt");
+    WriteFileAtomically(dir + "/first.txt", "chained");
+    CHECK(fs::is_symlink(dir + "/first.txt"));
+    CHECK(fs::is_symlink(dir + "/second.txt"));
+    CHECK(ReadFile(dir + "/made2.txt") == "chained");
+    // Into a folder that does not exist: an error, and the link is left as it was.
+    fs::create_symlink("missing/out.txt", dir + "/nowhere.txt");
+    CHECK(MessageOf(dir + "/nowhere.txt", "x").find("is a symbolic link to " + dir + "/missing/out.txt, whose folder does not exist") !=
+          std::string::npos);
+    CHECK(fs::is_symlink(dir + "/nowhere.txt"));
+    // A loop of links: an error.
+    fs::create_symlink("loop_b", dir + "/loop_a");
+    fs::create_symlink("loop_a", dir + "/loop_b");
+    CHECK(!MessageOf(dir + "/loop_a", "x").empty());
+    CHECK(fs::is_symlink(dir + "/loop_a"));
+  }
+
   TEST_CASE("a folder or a missing folder is an error, and leaves nothing") {
     std::string dir = Folder("errors");
     CHECK(MessageOf(dir, "x").find("is a folder") != std::string::npos);
