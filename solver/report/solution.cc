@@ -259,9 +259,16 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
   // Rounding in payoffs is measured against the game's own payoff unit (1, or the largest
   // payoff when all are smaller): a game stated in units of 1e-13 keeps its values.
   const double unit = equilibrium::TieUnit(game);
+  // --max is named only when it alone cut the list: where a guard stopped the enumeration
+  // too (a cap on memory, or on the profiles listed), the guard is what shortened it, and
+  // the note names it (17 of alternating offers' equilibria were said to be cut at --max,
+  // which was 1000).
+  const bool guard = !solution.complete && solution.stopped_by != "not enumerated";
   out << "Method: " << solution.method << (solution.exact ? " (exact rational arithmetic)" : "")
       << "; " << count << " " << solution.concept_name << " equilibri" << (count == 1 ? "um" : "a")
-      << (solution.truncated ? " listed (the list was cut at --max; there are more)" : "")
+      << (!solution.truncated ? ""
+          : guard             ? " listed (there are more)"
+                              : " listed (the list was cut at --max; there are more)")
       << (solution.complete                         ? ""
           : solution.stopped_by == "not enumerated" ? " (not an enumeration: see the note)"
                                                     : " (incomplete: a limit stopped the enumeration)")
@@ -551,6 +558,10 @@ void WriteSolutionJson(JsonWriter& w, const Game& game, const Solution& solution
   if (!solution.complete) w.Field("stopped_by", solution.stopped_by);
   w.Field("title", game.title());
   w.Field("truncated", solution.truncated);
+  // What cut the list: --max alone, or a guard as well (named by stopped_by), which is then
+  // what shortened it.
+  if (solution.truncated)
+    w.Field("truncated_by", !solution.complete && solution.stopped_by != "not enumerated" ? "limit" : "--max");
   w.EndObject();
 }
 

@@ -220,6 +220,17 @@ payoffs:
     CHECK(eq["path"][0]["probability"] == 1.0);
   }
 
+  TEST_CASE("--all: a guard that shortened the list is not blamed on --max") {
+    // More than 1,000 equilibria, of which the cap on the probabilities held by the listed
+    // profiles lets 17 be listed: the text said "the list was cut at --max" at --max 1000.
+    auto r = RunParley("solve '" + SourcePath("games/alternating_offers.yaml") + "' --all");
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("Method: backward induction; 17 subgame-perfect equilibria listed (there are more) "
+                     "(incomplete: a limit stopped the enumeration)\n") != std::string::npos);
+    CHECK(r.out.find("so only the first 17 are listed") != std::string::npos);
+    CHECK(r.out.find("--max") == std::string::npos);
+  }
+
   TEST_CASE("--all, --max and --exact") {
     std::string ultimatum = R"(EFG 2 R "Ultimatum" { "P" "R" }
 p "" 1 1 "offer" { "0" "1" } 0
@@ -238,6 +249,10 @@ t "" 2
     CHECK(j["truncated"] == false);
     auto cut = RunParley("solve " + path + " --all --max 1");
     CHECK(cut.out.find("the list was cut at --max") != std::string::npos);
+    auto cut_json = nlohmann::json::parse(RunParley("solve " + path + " --all --max 1 --format json").out);
+    CHECK(cut_json["truncated"] == true);
+    CHECK(cut_json["truncated_by"] == "--max");
+    CHECK(j.find("truncated_by") == j.end());
     auto exact = RunParley("solve '" + WriteTempFile("third.efg", "EFG 2 R \"t\" { \"A\" }\nc \"\" 1 \"\" { \"x\" 1/3 \"y\" 2/3 } 0\nt \"\" 1 \"\" { 1 }\nt \"\" 2 \"\" { 0 }\n") + "' --exact --format json");
     REQUIRE(exact.exit_code == 0);
     CHECK(nlohmann::json::parse(exact.out)["equilibria"][0]["payoffs"][0] == "1/3");

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "solver/equilibrium/backward_induction.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/io/efg.h"
 #include "solver/model/game_builder.h"
@@ -152,6 +153,61 @@ t "" 2 "p" { 1.1234567890123456 1000000000000000003/3000000000000000000 }
     nlohmann::json json = SolutionJson(*game, solution);
     CHECK(json["exact"] == false);
     CHECK(json["equilibria"][0]["payoffs"] == nlohmann::json({0.30000000000000004}));
+  }
+
+  TEST_CASE("--all: the list is said to be cut at --max only when --max alone cut it") {
+    // A chooses out (-1) or in: then a binary tree of depth 6 where every leaf pays 0, so
+    // every choice inside is a tie and there are 2^63 subgame-perfect equilibria.
+    std::string efg = "EFG 2 R \"ties\" { \"A\" \"B\" }\np \"\" 1 1 \"\" { \"out\" \"in\" } 0\n"
+                      "t \"\" 1 \"\" { -1 0 }\n";
+    int sets = 1;
+    auto tree = [&](auto& self, int depth) -> void {
+      if (depth == 0) {
+        efg += "t \"\" 2 \"\" { 0 0 }\n";
+        return;
+      }
+      efg += "p \"\" " + std::to_string(depth % 2 ? 2 : 1) + " " + std::to_string(++sets) +
+             " \"\" { \"l\" \"r\" } 0\n";
+      self(self, depth - 1);
+      self(self, depth - 1);
+    };
+    tree(tree, 6);
+    model::GamePtr game = io::ReadEfg(efg, "ties.efg");
+    const std::size_t actions = equilibrium::ActionIndex(*game).size();
+    equilibrium::BackwardInductionOptions options;
+    options.all = true;
+    options.max_equilibria = 50;
+    // --max cut the list: 50 listed.
+    equilibrium::Solution cut = equilibrium::SolveBackwardInduction(*game, options);
+    REQUIRE(cut.truncated);
+    REQUIRE(cut.complete);
+    REQUIRE(cut.equilibria.size() == 50);
+    CHECK(Has(SolutionText(*game, cut), "50 subgame-perfect equilibria listed (the list was cut at --max; "
+                                        "there are more)\n"));
+    nlohmann::json json = SolutionJson(*game, cut);
+    CHECK(json["truncated"] == true);
+    CHECK(json["truncated_by"] == "--max");
+    // The cap on the profiles listed cut it to 10, shorter than --max: the text named --max
+    // (as for alternating_offers.yaml --all, 17 listed at --max 1000).
+    options.max_listed_numbers = 10 * actions;
+    equilibrium::Solution guarded = equilibrium::SolveBackwardInduction(*game, options);
+    REQUIRE(guarded.truncated);
+    REQUIRE_FALSE(guarded.complete);
+    REQUIRE(guarded.equilibria.size() == 10);
+    std::string text = SolutionText(*game, guarded);
+    CHECK(Has(text, "10 subgame-perfect equilibria listed (there are more) (incomplete: a limit stopped the "
+                    "enumeration)\n"));
+    CHECK_FALSE(Has(text, "--max"));
+    CHECK(Has(text, "so only the first 10 are listed"));
+    json = SolutionJson(*game, guarded);
+    CHECK(json["truncated"] == true);
+    CHECK(json["truncated_by"] == "limit");
+    CHECK(json["complete"] == false);
+    // Nothing cut: no truncated_by.
+    equilibrium::BackwardInductionOptions one;
+    json = SolutionJson(*game, equilibrium::SolveBackwardInduction(*game, one));
+    CHECK(json["truncated"] == false);
+    CHECK(json.find("truncated_by") == json.end());
   }
 }
 
