@@ -217,7 +217,8 @@ struct BargainCommand {
       }
       space.utilities = utilities;
       n = utilities.size();
-      title = "Bargaining over " + std::to_string(space.issues.size()) + " issue(s)";
+      title = "Bargaining over " + std::to_string(space.issues.size()) +
+              (space.issues.size() == 1 ? " issue" : " issues");
       set = space;
     }
     bg::Vector d = disagreement.empty() ? bg::Vector(n, 0.0)
@@ -307,7 +308,8 @@ struct BargainCommand {
       Emit(json.dump(2) + "\n", output);
       return 0;
     }
-    std::string heading = (file_title.empty() ? title : file_title + "\n" + title) + "; parties " + party_list;
+    // (BargainingResultText appends ", N players": the parties are named before it.)
+    std::string heading = (file_title.empty() ? title : file_title + "\n" + title) + " (parties " + party_list + ")";
     std::string text = report::BargainingResultText(heading, result);
     if (alternating) {
       std::ostringstream out;
@@ -350,6 +352,10 @@ struct BargainCommand {
     if (discount.empty()) throw ValidationError("--alternating needs --discount d1,d2");
     bg::Vector factors = ParseVector(discount, "--discount");
     if (factors.size() != 2) throw ValidationError("--discount needs two factors, d1,d2");
+    for (double delta : factors)  // the message of alternating offers over issues
+      if (!(delta > 0 && delta < 1))
+        throw ValidationError("--discount: a factor is " + FormatDouble(delta) +
+                              "; discount factors lie strictly between 0 and 1");
     bg::AlternatingOffers game;
     game.discount = {factors[0], factors[1]};
     if (first != 1 && first != 2) throw ValidationError("--first must be 1 or 2");

@@ -154,6 +154,11 @@ TEST_SUITE("bargaining") {
     CHECK(json["solutions"]["nash"]["issues"]["x"].get<double>() == doctest::Approx(0.5).epsilon(1e-12));
     CHECK(json["solutions"]["nash"]["payoffs"][2].get<double>() == doctest::Approx(5));
     CHECK(json["parties"] == nlohmann::json::array({1, 2}));
+    // The text's first line names the parties before the player count (it read "Bargaining
+    // over 1 issue(s); parties 1, 2, 3 players", as if player 3 were at the table).
+    auto parties_text = RunParley("bargain --issue x=0:1 --utility x --utility 1-x --utility 5 --parties 1,2");
+    REQUIRE(parties_text.exit_code == 0);
+    CHECK(parties_text.out.rfind("Bargaining over 1 issue (parties 1, 2), 3 players\n", 0) == 0);
     // Rubinstein over the issue: the first proposer gets (1 - 0.8)/(1 - 0.72) = 5/7; the
     // second party first: (1 - 0.9)/0.28 = 5/14 for it, so x = 1 - 5/14 = 9/14.
     auto a = RunParley("bargain --issue x=0:1 --utility x --utility 1-x --alternating --discount 0.9,0.8 --format json");
@@ -256,5 +261,14 @@ TEST_SUITE("bargaining") {
     auto alone = RunParley("bargain --outcomes '1,0;0,1' --parties 1,2");
     CHECK(alone.exit_code == 1);
     CHECK(alone.err == "error: --parties chooses who bargains over issues: give it with --issue and --utility\n");
+    // A discount factor out of (0, 1) over a pie is refused in the words used over issues (it
+    // said "discount factor of player 1 must be in (0, 1), got 1.2").
+    for (const char* factors : {"1.2,0.8", "0.9,0"}) {
+      CAPTURE(factors);
+      auto pie = RunParley(std::string("bargain --alternating --discount ") + factors);
+      CHECK(pie.exit_code == 1);
+      CHECK(pie.err == std::string("error: --discount: a factor is ") + (factors[0] == '1' ? "1.2" : "0") +
+                           "; discount factors lie strictly between 0 and 1\n");
+    }
   }
 }
