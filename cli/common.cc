@@ -61,7 +61,7 @@ const CLI::Validator kOutputFile = OutputFile(true);
 const CLI::Validator kOutputFileOnly = OutputFile(false);
 
 void AddGameInput(CLI::App& app, GameInput& input) {
-  app.add_option("game", input.path, "Game file: .efg (Gambit), .json (Parley), .yaml (scenario)")
+  app.add_option("game", input.path, "Game file: .efg or .nfg (Gambit), .json (Parley), .yaml (scenario)")
       ->required();
   app.add_option("--max-nodes", input.max_nodes,
                  "Stop with an error when the game tree has more nodes than this (the default "

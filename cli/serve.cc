@@ -1,4 +1,4 @@
-// parley serve [FILE ...]: the explorer, a local web page where a scenario's parameters are
+// parley serve FILE...: the explorer, a local web page where a scenario's parameters are
 // sliders and the equilibrium, the prediction and the bargaining steps redraw as they move
 // (explorer/server.h; docs/explorer.md).
 #include <algorithm>
