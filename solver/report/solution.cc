@@ -381,10 +381,15 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
       }
     }
     if (eq.max_gain >= 0) {
-      // A gain within the tie rule is rounding beside the payoffs and shows as 0, but a note
-      // above names it: said as it is, not "0" beside "1e-13".
+      // A gain too small to show beside the payoffs is said as it is, not "0" beside "1e-13":
+      // backward induction's tie rule, which a note above names, or rounding in another
+      // method's floating-point answer (a Lemke answer's 3.3e-16).
       std::string gain = ShowNumber(eq.max_gain, unit);
-      if (eq.max_gain > 0 && gain == "0") gain = FormatSignificant(eq.max_gain, 3) + ", within the tie rule";
+      if (eq.max_gain > 0 && gain == "0") {
+        bool tie_rule = false;
+        for (const std::string& note : solution.notes) tie_rule = tie_rule || note.find("within the tie rule") != std::string::npos;
+        gain = FormatSignificant(eq.max_gain, 3) + (tie_rule ? ", within the tie rule" : ", rounding beside the payoffs");
+      }
       out << "  Verified: the largest gain from deviating in any subgame is " << gain << "\n";
     }
   }

@@ -75,6 +75,26 @@ TEST_SUITE("report.solution") {
     CHECK(Has(text, "  Verified: the largest gain from deviating in any subgame is 0\n"));
   }
 
+  TEST_CASE("a gain too small to show: the tie rule where backward induction's note names it, else rounding") {
+    // The same solution with a gain of 3.3e-16 among payoffs of about 1: a Lemke answer's
+    // rounding is not backward induction's tie rule, which only its note would make it.
+    model::GamePtr game = io::ReadEfg(R"(EFG 2 R "g" { "A" "B" }
+p "" 1 1 "s" { "L" "R" } 0
+t "" 1 "o" { 1 0 }
+t "" 2 "p" { 0.5 1 }
+)", "g.efg");
+    equilibrium::Solution s = SolveText(*game, false);
+    REQUIRE(s.equilibria.size() == 1);
+    s.notes.clear();
+    s.equilibria[0].max_gain = 3.3306690738754696e-16;
+    CHECK(Has(SolutionText(*game, s),
+              "  Verified: the largest gain from deviating in any subgame is 3.33e-16, rounding beside the payoffs\n"));
+    s.notes.push_back("the largest gain from deviating, 3.33e-16, is within the tie rule: values within 1e-12 of "
+                      "their size count as equal (--exact compares them exactly)");
+    CHECK(Has(SolutionText(*game, s),
+              "  Verified: the largest gain from deviating in any subgame is 3.33e-16, within the tie rule\n"));
+  }
+
   TEST_CASE("a game with payoffs +-1e-20 shows its values, not 0") {
     model::GamePtr game = io::ReadEfg(kCoin1e20, "coin.efg");
     std::string text = SolutionText(*game, SolveText(*game, false));
