@@ -7,27 +7,6 @@
 
 namespace parley::report {
 
-std::string BeliefsText(const model::Game& game, const equilibrium::Equilibrium& eq,
-                        const std::function<std::string(model::InfosetId)>& set_name, std::size_t max_lines) {
-  if (eq.beliefs.empty()) return {};
-  std::ostringstream out;
-  std::size_t lines = 0, total = 0;
-  for (model::InfosetId h = 0; h < game.num_infosets(); ++h) {
-    if (game.infoset_player(h) == model::kChancePlayer) continue;
-    auto nodes = game.infoset_nodes(h);
-    if (nodes.size() < 2) continue;
-    if (total++ == 0) out << "  Beliefs (probability of each node when the set is reached):\n";
-    if (lines >= max_lines) continue;
-    ++lines;
-    out << "    " << set_name(h) << ": ";
-    for (std::size_t i = 0; i < nodes.size(); ++i)
-      out << (i ? ", " : "") << DescribeNode(game, nodes[i]) << " " << ShowNumber(eq.beliefs[nodes[i]]);
-    out << " (" << equilibrium::BeliefSourceText(eq.belief_source[h]) << ")\n";
-  }
-  if (total > lines) out << "    ... and " << total - lines << " more (use --format json for all of them)\n";
-  return out.str();
-}
-
 namespace {
 
 // Set h's beliefs in exact arithmetic (ExactBeliefs' rule, WriteSetBeliefsJson); empty when
@@ -63,6 +42,32 @@ std::vector<Rational> ExactBeliefs(const model::Game& game, const equilibrium::E
 }
 
 }  // namespace
+
+std::string BeliefsText(const model::Game& game, const equilibrium::Equilibrium& eq,
+                        const std::function<std::string(model::InfosetId)>& set_name, std::size_t max_lines,
+                        const ExactBeliefInputs* exact_inputs) {
+  if (eq.beliefs.empty()) return {};
+  std::ostringstream out;
+  std::size_t lines = 0, total = 0;
+  for (model::InfosetId h = 0; h < game.num_infosets(); ++h) {
+    if (game.infoset_player(h) == model::kChancePlayer) continue;
+    auto nodes = game.infoset_nodes(h);
+    if (nodes.size() < 2) continue;
+    if (total++ == 0) out << "  Beliefs (probability of each node when the set is reached):\n";
+    if (lines >= max_lines) continue;
+    ++lines;
+    out << "    " << set_name(h) << ": ";
+    std::vector<Rational> exact;
+    if (exact_inputs && !eq.exact_behavior.empty()) exact = ExactBeliefs(game, eq, h, *exact_inputs);
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+      out << (i ? ", " : "") << DescribeNode(game, nodes[i]) << " "
+          << (exact.empty() ? ShowNumber(eq.beliefs[nodes[i]]) : FormatRational(exact[i]));
+    out << " (" << equilibrium::BeliefSourceText(eq.belief_source[h]) << ")\n";
+  }
+  if (total > lines) out << "    ... and " << total - lines << " more (use --format json for all of them)\n";
+  return out.str();
+}
+
 
 void WriteSetBeliefsJson(JsonWriter& w, const model::Game& game, const equilibrium::Equilibrium& eq,
                          model::InfosetId h, const ExactBeliefInputs* inputs) {

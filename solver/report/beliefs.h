@@ -15,8 +15,12 @@ namespace parley::report {
 // Text lines for the sets of two or more nodes (at most `max_lines`, then a count), each
 //   "    <set name>: <node> 0.6667, <node> 0.3333 (Bayes' rule)"
 // under a heading; empty when eq.beliefs is.
+// With `exact` (as for WriteSetBeliefsJson below) and eq.exact_behavior, the fractions the JSON
+// has.
+struct ExactBeliefInputs;
 std::string BeliefsText(const model::Game& game, const equilibrium::Equilibrium& eq,
-                        const std::function<std::string(model::InfosetId)>& set_name, std::size_t max_lines);
+                        const std::function<std::string(model::InfosetId)>& set_name, std::size_t max_lines,
+                        const ExactBeliefInputs* exact = nullptr);
 
 // The fields "beliefs" and "beliefs_from" of set h's behaviour record (WriteBehaviorJson):
 //   "beliefs": [{"at": "after t1 > L", "node": 4, "probability": 0.666...}, ...],

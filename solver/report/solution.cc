@@ -168,6 +168,26 @@ std::string Probability(const Equilibrium& eq, std::uint32_t i, bool exact) {
   return ShowNumber(eq.behavior[i]);
 }
 
+// A path's own fractions under exact arithmetic (eq.exact_behavior): the product of its moves'
+// probabilities, and each player's sum of the outcomes along it.
+struct ExactPath {
+  Rational probability = 1;
+  std::vector<Rational> payoffs;
+};
+ExactPath ExactPathNumbers(const Game& game, const Equilibrium& eq, const ActionIndex& index, const PathEntry& p) {
+  ExactPath out;
+  out.payoffs.assign(static_cast<std::size_t>(game.num_players()), Rational(0));
+  for (std::size_t k = 0; k < p.nodes.size(); ++k) {
+    const NodeId v = p.nodes[k];
+    if (game.outcome(v) != model::kNoOutcome)
+      for (int i = 0; i < game.num_players(); ++i)
+        out.payoffs[static_cast<std::size_t>(i)] += equilibrium::PayoffAs<Rational>(game, game.outcome(v), i);
+    if (k + 1 < p.nodes.size())
+      out.probability *= eq.exact_behavior[index.first(game.infoset(v)) + game.action_into(p.nodes[k + 1])];
+  }
+  return out;
+}
+
 std::string PathText(const Game& game, const PathEntry& e) {
   std::string out;
   for (std::size_t k = 0; k + 1 < e.nodes.size(); ++k) {
@@ -256,6 +276,9 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
   std::size_t count = solution.equilibria.size();
   // Fractions only for exact quantities: exact arithmetic on a game stated exactly.
   const bool exact = solution.exact && StatedExactly(game);
+  std::vector<char> roots;
+  if (exact) roots = equilibrium::ProperSubgameRoots(game);
+  const ExactBeliefInputs exact_beliefs{roots, index};
   // Rounding in payoffs is measured against the game's own payoff unit (1, or the largest
   // payoff when all are smaller): a game stated in units of 1e-13 keeps its values.
   const double unit = equilibrium::TieUnit(game);
@@ -317,6 +340,13 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
     } else {
       out << "  Outcome distribution:\n";
       for (const auto& e : path) {
+        if (exact && !eq.exact_behavior.empty()) {  // the fractions the JSON has
+          const ExactPath x = ExactPathNumbers(game, eq, index, e);
+          out << "    " << FormatRational(x.probability) << "  " << PathText(game, e) << "  (";
+          for (std::size_t p = 0; p < x.payoffs.size(); ++p) out << (p ? ", " : "") << FormatRational(x.payoffs[p]);
+          out << ")\n";
+          continue;
+        }
         // A reach probability is chance's probabilities on the path times the players': its
         // rounding is measured against the former (a path of chance probability 1e-13 is not 0).
         double chance = 1;
@@ -349,7 +379,8 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
     }
     if (total > lines)
       out << "    ... and " << total - lines << " more (use --format json for all of them)\n";
-    out << BeliefsText(game, eq, [&](InfosetId h) { return SetName(game, shared, h); }, options.max_strategy_lines);
+    out << BeliefsText(game, eq, [&](InfosetId h) { return SetName(game, shared, h); }, options.max_strategy_lines,
+                       exact ? &exact_beliefs : nullptr);
     if (!eq.indifferent.empty()) {
       // Which actions tie, and which one this equilibrium takes (with --all, each
       // equilibrium takes a different one).
@@ -491,22 +522,11 @@ void WriteSolutionJson(JsonWriter& w, const Game& game, const Solution& solution
         w.String(game.action_label(game.infoset(p.nodes[k]), game.action_into(p.nodes[k + 1])));
       w.EndArray();
       if (exact && !eq.exact_behavior.empty()) {
-        // The path's own fractions: the product of its moves' probabilities, the sum of the
-        // outcomes along it.
-        Rational probability = 1;
-        std::vector<Rational> payoffs(static_cast<std::size_t>(game.num_players()), Rational(0));
-        for (std::size_t k = 0; k < p.nodes.size(); ++k) {
-          const NodeId v = p.nodes[k];
-          if (game.outcome(v) != model::kNoOutcome)
-            for (int i = 0; i < game.num_players(); ++i)
-              payoffs[static_cast<std::size_t>(i)] += equilibrium::PayoffAs<Rational>(game, game.outcome(v), i);
-          if (k + 1 < p.nodes.size())
-            probability *= eq.exact_behavior[index.first(game.infoset(v)) + game.action_into(p.nodes[k + 1])];
-        }
+        const ExactPath x = ExactPathNumbers(game, eq, index, p);
         w.Key("payoffs").BeginArray();
-        for (const Rational& x : payoffs) w.String(FormatRational(x));
+        for (const Rational& v : x.payoffs) w.String(FormatRational(v));
         w.EndArray();
-        w.Field("probability", FormatRational(probability));
+        w.Field("probability", FormatRational(x.probability));
       } else {
         w.Field("payoffs", p.payoffs);
         w.Field("probability", p.probability);

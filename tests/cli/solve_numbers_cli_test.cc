@@ -53,7 +53,7 @@ t "" 4 "r" { 1000000000000001 0 }
     CHECK_FALSE(Has(text.out, "--exact"));
     CHECK(Has(text.out, "  * A at [s]: L 3/8, R 5/8\n"));
     CHECK(Has(text.out, "  * B at [t]: l 1/2, r 1/2\n"));
-    CHECK(Has(text.out, "    0.1875  A L, B l  (1000000000000001, 0)\n"));
+    CHECK(Has(text.out, "    3/16  A L, B l  (1000000000000001, 0)\n"));  // 3/8 times 1/2, as the JSON has it
     auto json = nlohmann::json::parse(RunParley("solve '" + path + "' --format json").out);
     CHECK(json["exact"] == true);
     CHECK(json["equilibria"][0]["payoffs"] == nlohmann::json({"2000000000000001/2", "15/8"}));

@@ -95,6 +95,28 @@ t "" 2 "p" { 0.5 1 }
               "  Verified: the largest gain from deviating in any subgame is 3.33e-16, within the tie rule\n"));
   }
 
+  TEST_CASE("--exact: the outcome distribution and the beliefs in fractions, as the JSON has them") {
+    // OpenAI presses or drops; Microsoft, not seeing which, settles or fights. The equilibrium
+    // mixes press 1/2 and settle 1/4, so the outcomes have probabilities 3/8, 3/8, 1/8 and 1/8,
+    // and Microsoft's beliefs are 1/2 and 1/2. They were shown as 0.375 and 0.5 with --exact.
+    model::GamePtr game = io::ReadEfg(R"(EFG 2 R "Complaint" { "OpenAI" "Microsoft" }
+p "" 1 1 "complaint" { "press" "drop" } 0
+p "" 2 1 "after complaint" { "settle" "fight" } 0
+t "" 1 "" { 3 -3 }
+t "" 2 "" { -1 -2 }
+p "" 2 1 0
+t "" 3 "" { 0 0 }
+t "" 4 "" { 0 -1 }
+)", "complaint.efg");
+    std::string text = SolutionText(*game, SolveText(*game, true));
+    CHECK(Has(text, "    3/8  OpenAI press, Microsoft fight  (-1, -2)\n"));
+    CHECK(Has(text, "    1/8  OpenAI drop, Microsoft settle  (0, 0)\n"));
+    CHECK(Has(text, "    Microsoft at [after complaint]: after press 1/2, after drop 1/2 (Bayes' rule)\n"));
+    std::string doubles = SolutionText(*game, SolveText(*game, false));
+    CHECK(Has(doubles, "    0.375  OpenAI press, Microsoft fight  (-1, -2)\n"));
+    CHECK(Has(doubles, "after press 0.5, after drop 0.5 (Bayes' rule)\n"));
+  }
+
   TEST_CASE("a game with payoffs +-1e-20 shows its values, not 0") {
     model::GamePtr game = io::ReadEfg(kCoin1e20, "coin.efg");
     std::string text = SolutionText(*game, SolveText(*game, false));
