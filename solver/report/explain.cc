@@ -24,7 +24,7 @@ struct Context {
   const ExplainOptions& options;
   ActionIndex index;
   std::vector<double> reach;
-  std::vector<double> values;  // NodeValues: num_nodes x num_players
+  std::vector<double> values;  // TotalValues: num_nodes x num_players
   int np;
   std::vector<char> subgame_roots;  // ProperSubgameRoots
   double tie_unit = 1;              // equilibrium::TieUnit: values are compared at the game's scale
@@ -32,6 +32,9 @@ struct Context {
   // With an exact solution (--exact): node values and reach probabilities as rationals, so that
   // a tie is an exact one (1 against 1.0000000000001 is none, whatever doubles say).
   std::vector<Rational> exact_values, exact_reach;
+  // The exact values are shown as fractions (as the payoff table shows them) when the game's
+  // numbers were stated exactly (StatedExactly).
+  bool show_exact = false;
 
   double Value(NodeId v, int player) const {
     return values[static_cast<std::size_t>(v) * np + player];
@@ -39,31 +42,77 @@ struct Context {
   bool Tied(double a, double b) const {
     return std::abs(a - b) <= options.tie_tolerance * std::max({tie_unit, std::abs(a), std::abs(b)});
   }
+  // A value as the explanation writes it: the exact one where there is one to show, else the
+  // double at the game's scale.
+  std::string Show(double value, const Rational* exact = nullptr) const {
+    return show_exact && exact ? FormatRational(*exact) : FormatValue(value, tie_unit);
+  }
 };
+
+// What each node is worth to each player under the profile, counting the outcomes met on the
+// way to it (an .efg may attach them to inner nodes): a leaf the total of the outcomes from the
+// root to it (as the tree shows it), any other node the expectation of its children's. Adding
+// the outcomes above a node to its NodeValues instead cancels large payoffs in floating point
+// (an outcome of -1e15 above leaves of 999999999999999 and 1e15 drawn with 3/10 and 7/10 gave
+// -0.25, where the leaves' totals -1 and 0 give -0.3).
+template <class T>
+std::vector<T> TotalValues(const Game& game, const ActionIndex& index, const std::vector<T>& behavior) {
+  const std::size_t np = static_cast<std::size_t>(game.num_players());
+  std::vector<T> above(game.num_nodes() * np, T(0)), values(game.num_nodes() * np, T(0));
+  for (NodeId v = 0; v < game.num_nodes(); ++v) {  // preorder: a parent before its children
+    const model::OutcomeId o = game.outcome(v);
+    for (std::size_t p = 0; p < np; ++p) {
+      if (v != Game::root()) above[v * np + p] = above[game.parent(v) * np + p];
+      if (o != model::kNoOutcome) above[v * np + p] += equilibrium::PayoffAs<T>(game, o, static_cast<int>(p));
+    }
+  }
+  for (NodeId v = game.num_nodes(); v-- > 0;) {
+    T* out = &values[v * np];
+    if (game.is_terminal(v)) {
+      for (std::size_t p = 0; p < np; ++p) out[p] = above[v * np + p];
+      continue;
+    }
+    const std::uint32_t first = index.first(game.infoset(v));
+    const auto kids = game.children(v);
+    for (std::uint32_t a = 0; a < kids.size(); ++a) {
+      const T& prob = behavior[first + a];
+      if (prob == 0) continue;
+      for (std::size_t p = 0; p < np; ++p) out[p] += prob * values[kids[a] * np + p];
+    }
+  }
+  return values;
+}
 
 // "A (1) with B (2)" for two, "A (1), B (2) and C (0)" for more.
 // Values that differ but read the same at six digits ("safe (1) with risky (1)") are written
 // in full (1 and 1.0000000000001); `same(a, b)` says which count as equal (the tie rule, or
 // exact equality with --exact), and those are not (0.1 + 0.2 against 0.3 stays "0.3").
+// With exact values to show (`exact`, one per action), those are written (-3/10).
 template <typename Same>
-std::string Comparison(const std::vector<std::string>& names, const std::vector<double>& worth, Same&& same) {
+std::string Comparison(const Context& c, const std::vector<std::string>& names, const std::vector<double>& worth,
+                       const std::vector<Rational>& exact, Same&& same) {
+  auto show = [&](std::size_t a) { return c.Show(worth[a], exact.empty() ? nullptr : &exact[a]); };
   bool full = false;
   for (std::size_t a = 0; a < worth.size() && !full; ++a)
     for (std::size_t b = a + 1; b < worth.size() && !full; ++b)
-      full = !same(a, b) && FormatValue(worth[a]) == FormatValue(worth[b]);
+      full = !same(a, b) && show(a) == show(b);
   std::vector<std::string> parts;
   for (std::size_t a = 0; a < names.size(); ++a)
-    parts.push_back(names[a] + " (" + (full ? FormatDouble(worth[a]) : FormatValue(worth[a])) + ")");
+    parts.push_back(names[a] + " (" + (full ? FormatDouble(worth[a]) : show(a)) + ")");
   if (parts.size() == 2) return parts[0] + " with " + parts[1];
   return JoinWithAnd(parts);
 }
 
-// "A 1 and B 2"; every digit of the players `all_digits` marks (PlayersNeedingAllDigits).
-std::string PayoffList(const Game& game, const std::vector<double>& payoffs, const std::vector<char>& all_digits) {
+// "A 1 and B 2"; every digit of the players `all_digits` marks (PlayersNeedingAllDigits), or
+// the exact payoffs (`exact`, when not empty) as fractions.
+std::string PayoffList(const Game& game, const std::vector<double>& payoffs, const std::vector<char>& all_digits,
+                       const Rational* exact = nullptr) {
+  const double unit = equilibrium::TieUnit(game);
   std::vector<std::string> parts;
   for (int p = 0; p < game.num_players(); ++p)
     parts.push_back(game.player_name(p) + " " +
-                    FormatPayoff(payoffs[p], static_cast<std::size_t>(p) < all_digits.size() && all_digits[p]));
+                    (exact ? FormatRational(exact[p])
+                           : FormatPayoff(payoffs[p], static_cast<std::size_t>(p) < all_digits.size() && all_digits[p], unit)));
   return JoinWithAnd(parts);
 }
 
@@ -72,22 +121,34 @@ ExplanationStep ChanceStep(const Context& c, NodeId v) {
   InfosetId h = game.infoset(v);
   auto kids = game.children(v);
   std::vector<std::string> draws;
+  // What each draw is worth, and the node itself (their expectation, the number the step
+  // above this one compares).
+  auto worth = [&](NodeId u) {
+    std::vector<std::string> parts;
+    for (int p = 0; p < c.np; ++p) {
+      const std::size_t k = static_cast<std::size_t>(u) * c.np + p;
+      parts.push_back(c.Show(c.values[k], c.exact_values.empty() ? nullptr : &c.exact_values[k]));
+    }
+    return parts;
+  };
   for (std::uint32_t a = 0; a < kids.size(); ++a) {
-    std::vector<double> worth(c.np);
-    for (int p = 0; p < c.np; ++p) worth[p] = c.Value(kids[a], p);
+    std::vector<std::string> parts = worth(kids[a]);
+    std::string vector;
+    for (std::size_t p = 0; p < parts.size(); ++p) vector += (p ? ", " : "") + parts[p];
     draws.push_back(ActionName(game, h, a) + " with probability " + ChanceProbText(game, h, a) +
-                    " (worth " + FormatVector(worth) + ")");
+                    " (worth (" + vector + "))");
   }
-  std::vector<double> expected(c.np, 0.0);
-  for (std::uint32_t a = 0; a < kids.size(); ++a)
-    for (int p = 0; p < c.np; ++p) expected[p] += game.chance_prob(h, a) * c.Value(kids[a], p);
+  std::vector<double> expected(c.np);
+  for (int p = 0; p < c.np; ++p) expected[p] = c.Value(v, p);
+  const Rational* exact_expected =
+      c.show_exact ? &c.exact_values[static_cast<std::size_t>(v) * c.np] : nullptr;
   ExplanationStep step;
   step.node = v;
   step.kind = StepKind::kChance;
   step.on_path = c.reach[v] > 0;
   step.text = NodePhrase(game, v) + ", chance draws " + JoinWithAnd(draws) +
               "; weighting by the probabilities, the players expect " +
-              PayoffList(game, expected, c.all_digits) + " from here.";
+              PayoffList(game, expected, c.all_digits, exact_expected) + " from here.";
   return step;
 }
 
@@ -148,6 +209,22 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
     for (std::size_t k = 0; k < members.size(); ++k)
       worth[a] += belief[k] * c.Value(game.child(members[k], a), player);
   }
+  // Exact values where the solution is exact and the weights are known exactly (one node, or
+  // a set the profile reaches): a tie is then equality, and these are
+  // the values written.
+  std::vector<Rational> exact_worth;
+  if (!c.exact_values.empty()) {
+    Rational exact_total = 0;
+    for (NodeId v : members) exact_total += c.exact_reach[v];
+    if (members.size() == 1 || exact_total > 0) {
+      exact_worth.assign(n, Rational(0));
+      for (std::uint32_t a = 0; a < n; ++a)
+        for (std::size_t k = 0; k < members.size(); ++k) {
+          const Rational weight = members.size() == 1 ? Rational(1) : c.exact_reach[members[k]] / exact_total;
+          exact_worth[a] += weight * c.exact_values[static_cast<std::size_t>(game.child(members[k], a)) * c.np + player];
+        }
+    }
+  }
 
   ExplanationStep step;
   step.node = members.front();
@@ -166,7 +243,7 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
                 " would move, but play never gets there in this equilibrium, and the node starts no "
                 "subgame of its own (an information set below it reaches outside it), so subgame "
                 "perfection does not pin down the choice there (" +
-                Comparison(names, worth, [&](std::size_t a, std::size_t b) { return c.Tied(worth[a], worth[b]); }) +
+                Comparison(c, names, worth, exact_worth, [&](std::size_t a, std::size_t b) { return c.Tied(worth[a], worth[b]); }) +
                 "). The equilibrium prescribes " + JoinWithAnd(choice) + " there.";
     return step;
   }
@@ -226,21 +303,6 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
       const bool shared = std::count(names.begin(), names.end(), names[a]) > 1;
       return shared ? names[a] + " (action " + std::to_string(a + 1) + ")" : names[a];
     };
-    // Exact values where the solution is exact and the weights are known exactly (one node, or
-    // a set the profile reaches): a tie is then equality.
-    std::vector<Rational> exact_worth;
-    if (!c.exact_values.empty()) {
-      Rational exact_total = 0;
-      for (NodeId v : members) exact_total += c.exact_reach[v];
-      if (members.size() == 1 || exact_total > 0) {
-        exact_worth.assign(n, Rational(0));
-        for (std::uint32_t a = 0; a < n; ++a)
-          for (std::size_t k = 0; k < members.size(); ++k) {
-            const Rational weight = members.size() == 1 ? Rational(1) : c.exact_reach[members[k]] / exact_total;
-            exact_worth[a] += weight * c.exact_values[static_cast<std::size_t>(game.child(members[k], a)) * c.np + player];
-          }
-      }
-    }
     auto tied_with_chosen = [&](std::uint32_t a) {
       return exact_worth.empty() ? c.Tied(worth[a], worth[chosen]) : exact_worth[a] == exact_worth[chosen];
     };
@@ -255,11 +317,11 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
     auto same = [&](std::size_t a, std::size_t b) {
       return exact_worth.empty() ? c.Tied(worth[a], worth[b]) : exact_worth[a] == exact_worth[b];
     };
-    step.text = opening + " compares " + Comparison(names, worth, same) + " and chooses " +
+    step.text = opening + " compares " + Comparison(c, names, worth, exact_worth, same) + " and chooses " +
                 shown(chosen) + ".";
     if (tied.size() > 1) {
       step.text += " This is a tie: " + JoinWithAnd(tied) + " give " + who + " the same " +
-                   FormatValue(worth[chosen]) + ", so " + who + " is indifferent; this equilibrium takes " +
+                   c.Show(worth[chosen], exact_worth.empty() ? nullptr : &exact_worth[chosen]) + ", so " + who + " is indifferent; this equilibrium takes " +
                    shown(chosen) + ", and taking " + JoinWithAnd(others) +
                    (game.perfect_information()
                         ? " instead gives another equilibrium (parley solve --all lists them)."
@@ -279,12 +341,12 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
   bool indifferent = true;
   for (std::uint32_t a : played) indifferent = indifferent && std::abs(worth[a] - worth[played[0]]) <= 1e-6 * std::max(1.0, std::abs(worth[played[0]]));
   step.text = opening + " compares " +
-              Comparison(names, worth, [&](std::size_t a, std::size_t b) { return c.Tied(worth[a], worth[b]); }) +
+              Comparison(c, names, worth, exact_worth, [&](std::size_t a, std::size_t b) { return c.Tied(worth[a], worth[b]); }) +
               ", and mixes: " + JoinWithAnd(mix) + ".";
   if (indifferent) {
     step.text += " Mixing is a best reply only because " + who + " is indifferent: " +
                  JoinWithAnd(mixed_names) + " each give " + who + " an expected " +
-                 FormatValue(worth[played[0]]) +
+                 c.Show(worth[played[0]], exact_worth.empty() ? nullptr : &exact_worth[played[0]]) +
                  ", so any mix of them is as good as any other. The probabilities are the ones "
                  "that keep the other players willing to play their own parts of the equilibrium.";
   } else {
@@ -310,57 +372,40 @@ std::string PathSentence(const Game& game, const PathEntry& e) {
 
 std::string ExplainConclusion(const Game& game, const equilibrium::Equilibrium& eq) {
   const std::vector<char> all_digits = PlayersNeedingAllDigits(game, {eq.payoffs});
+  // The exact payoffs where the payoff table shows them (an exact solution of a game stated
+  // exactly), so that the two agree (2000000000005/2, not 1000000000002.5 or worse).
+  const Rational* exact =
+      !eq.exact_payoffs.empty() && StatedExactly(game) ? eq.exact_payoffs.data() : nullptr;
   bool cut = false;
   auto path = EquilibriumPath(game, eq, 5, &cut);
   if (path.size() == 1 && path[0].probability > 0.999999999)
     return "So in equilibrium " + PathSentence(game, path[0]) + ", and the payoffs are " +
-           PayoffList(game, eq.payoffs, all_digits) + ".";
+           PayoffList(game, eq.payoffs, all_digits, exact) + ".";
   std::vector<std::string> ends;
   for (const auto& e : path)
     ends.push_back("with probability " + FormatProbability(e.probability) + ", " +
-                   PathSentence(game, e) + " (payoffs " + FormatVector(e.payoffs) + ")");
+                   PathSentence(game, e) + " (payoffs " + FormatVector(e.payoffs, equilibrium::TieUnit(game)) + ")");
   std::string joined;
   for (std::size_t k = 0; k < ends.size(); ++k) joined += (k ? "; " : "") + ends[k];
   return "So in equilibrium play is random: " + joined +
          (cut ? "; other ends are reached with smaller probabilities" : "") +
-         ". The expected payoffs are " + PayoffList(game, eq.payoffs, all_digits) + ".";
+         ". The expected payoffs are " + PayoffList(game, eq.payoffs, all_digits, exact) + ".";
 }
 
 Explanation Explain(const Game& game, const equilibrium::Equilibrium& eq, const ExplainOptions& options) {
-  Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players(), {}, equilibrium::TieUnit(game), {}, {}, {}};
+  Context c{game, eq, options, ActionIndex(game), {}, {}, game.num_players(), {}, equilibrium::TieUnit(game), {}, {}, {}, false};
   c.all_digits = PlayersNeedingAllDigits(game, {eq.payoffs});
   c.reach = equilibrium::ReachProbabilities(game, c.index, eq.behavior);
-  c.values = equilibrium::NodeValues(game, c.index, eq.behavior);
-  // Payoffs of outcomes met on the way to a node (an .efg may attach them to inner nodes) count
-  // in what each action is worth, as in the totals the tree shows at its leaves.
-  {
-    const std::size_t np = static_cast<std::size_t>(c.np);
-    std::vector<double> above(game.num_nodes() * np, 0.0);
-    for (NodeId v = 1; v < game.num_nodes(); ++v) {
-      const NodeId u = game.parent(v);
-      const model::OutcomeId o = game.outcome(u);
-      for (std::size_t p = 0; p < np; ++p) {
-        above[v * np + p] = above[u * np + p] + (o == model::kNoOutcome ? 0.0 : game.payoff(o, static_cast<int>(p)));
-        c.values[v * np + p] += above[v * np + p];
-      }
-    }
-  }
+  c.values = TotalValues(game, c.index, eq.behavior);
   c.subgame_roots = equilibrium::ProperSubgameRoots(game);
   if (!eq.exact_behavior.empty()) {
-    c.exact_values = equilibrium::NodeValuesAs<Rational>(game, c.index, eq.exact_behavior);
-    const std::size_t np = static_cast<std::size_t>(c.np);
-    std::vector<Rational> above(game.num_nodes() * np, Rational(0));
+    c.exact_values = TotalValues(game, c.index, eq.exact_behavior);
+    c.show_exact = StatedExactly(game);
     c.exact_reach.assign(game.num_nodes(), Rational(0));
     c.exact_reach[Game::root()] = 1;
     for (NodeId v = 1; v < game.num_nodes(); ++v) {
       const NodeId u = game.parent(v);
-      const model::OutcomeId o = game.outcome(u);
       c.exact_reach[v] = c.exact_reach[u] * eq.exact_behavior[c.index.first(game.infoset(u)) + game.action_into(v)];
-      for (std::size_t p = 0; p < np; ++p) {
-        above[v * np + p] = above[u * np + p];
-        if (o != model::kNoOutcome) above[v * np + p] += game.exact_payoff(o, static_cast<int>(p));
-        c.exact_values[v * np + p] += above[v * np + p];
-      }
     }
   }
 

@@ -190,6 +190,8 @@ void EquilibriumSection(const ReportInput& input, const ReportOptions& options, 
   std::vector<std::vector<double>> shown_payoffs;
   for (std::size_t k = 0; k < count && k < options.max_equilibria; ++k) shown_payoffs.push_back(solution.equilibria[k].payoffs);
   const std::vector<char> all_digits = PlayersNeedingAllDigits(game, shown_payoffs);
+  // Rounding is judged at the game's own scale: 3e-13 is no rounding in a game stated in 1e-13.
+  const double unit = equilibrium::TieUnit(game);
   for (std::size_t k = 0; k < count && k < options.max_equilibria; ++k) {
     const equilibrium::Equilibrium& eq = solution.equilibria[k];
     if (count > 1) s.blocks.push_back(Subheading{"Equilibrium " + std::to_string(k + 1)});
@@ -197,7 +199,7 @@ void EquilibriumSection(const ReportInput& input, const ReportOptions& options, 
     for (int p = 0; p < game.num_players(); ++p)
       payoffs.rows.push_back({game.player_name(p),
                               exact && !eq.exact_payoffs.empty() ? FormatRational(eq.exact_payoffs[p])
-                                                                          : FormatPayoff(eq.payoffs[p], all_digits[p])});
+                                                                          : FormatPayoff(eq.payoffs[p], all_digits[p], unit)});
     s.blocks.push_back(std::move(payoffs));
     bool cut = false;
     auto path = EquilibriumPath(game, eq, 20, &cut);
@@ -212,7 +214,7 @@ void EquilibriumSection(const ReportInput& input, const ReportOptions& options, 
       }
       for (const auto& e : path) {
         std::vector<std::string> row{FormatProbability(e.probability), PlayText(game, e)};
-        for (double x : e.payoffs) row.push_back(FormatValue(x));
+        for (double x : e.payoffs) row.push_back(FormatValue(x, unit));
         t.rows.push_back(std::move(row));
       }
       s.blocks.push_back(std::move(t));

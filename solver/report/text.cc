@@ -5,16 +5,22 @@
 #include <cstdlib>
 #include <algorithm>
 
+#include "solver/equilibrium/profile.h"
 #include "solver/model/number.h"
 #include "solver/report/solution.h"
 
 namespace parley::report {
 
-std::string FormatValue(double value) {
-  if (value == 0 || std::abs(value) < 1e-12) return "0";
+std::string FormatValue(double value, double unit) {
+  // Rounding noise (a residue of 1e-17 for 0 in a game whose payoffs are about 1) is 0; a value
+  // that is small only beside 1 (3e-13 in a game stated in units of 1e-13) is not.
+  if (value == 0 || std::abs(value) < 1e-12 * unit) return "0";
   if (!std::isfinite(value)) return std::isnan(value) ? "n/a" : (value > 0 ? "inf" : "-inf");
-  // Relative below 1e-6: an absolute 1e-9 would round 5e-10 to 0.
-  double tolerance = 1e-9 * (std::abs(value) < 1e-6 ? std::abs(value) : std::max(1.0, std::abs(value)));
+  // Within 1e-9 of the value (relative below 1: an absolute 1e-9 would round 5e-10 to 0), or a
+  // few units in the last place as ShowNumber allows; never 1e-9 of a large value, which made
+  // 1000000000002.5 the integer 1000000000003 and 1234567890.123 the integer 1234567890.
+  const double ulp = std::nextafter(std::abs(value), HUGE_VAL) - std::abs(value);
+  const double tolerance = std::max(1e-9 * std::min(std::abs(value), 1.0), 4 * ulp);
   if (std::abs(value) < 1e15 && std::abs(value - std::round(value)) < tolerance)
     return std::to_string(static_cast<long long>(std::round(value)));
   if (std::abs(value) < 1e9) {
@@ -30,8 +36,14 @@ std::string FormatValue(double value) {
         return std::to_string(static_cast<long long>(p)) + "/" + std::to_string(q);
     }
   }
-  return FormatSignificant(value, 6);
+  // Six significant digits, unless they change the integer part (1234567890.123 would read
+  // 1.23457e+09, 2.9999999 would read 3): then the digits the text output shows.
+  std::string text = FormatSignificant(value, 6);
+  if (std::trunc(ReadDouble(text.c_str())) != std::trunc(value)) return ShowNumber(value, unit);
+  return text;
 }
+
+std::string FormatValue(double value) { return FormatValue(value, 1.0); }
 
 std::vector<char> PlayersNeedingAllDigits(const model::Game& game, const std::vector<std::vector<double>>& extra) {
   const int np = game.num_players();
@@ -49,13 +61,11 @@ std::vector<char> PlayersNeedingAllDigits(const model::Game& game, const std::ve
   }
   for (const auto& e : extra)
     for (int p = 0; p < np && static_cast<std::size_t>(p) < e.size(); ++p) ends[p].push_back(e[p]);
-  // Values within the tie rule (1e-12 of their size, or of the game's largest payoff) count as
-  // the same (0.1 + 0.2 and 0.3); beyond it, two that read alike need every digit. Only values
-  // closer than 1e-5 of their size can read alike (FormatValue keeps six digits).
-  double unit = 1;
-  for (const auto& e : ends)
-    for (double x : e)
-      if (std::isfinite(x)) unit = std::max(unit, std::abs(x));
+  // Values within the solver's tie rule (1e-12 of their size, or of the game's payoff unit,
+  // equilibrium::TieUnit) count as the same (0.1 + 0.2 and 0.3); beyond it, two that read alike
+  // need every digit. Only values closer than 1e-5 of their size can read alike (FormatValue
+  // keeps six digits).
+  const double unit = equilibrium::TieUnit(game);
   std::vector<char> out(static_cast<std::size_t>(np), 0);
   for (int p = 0; p < np; ++p) {
     std::vector<double>& e = ends[p];
@@ -64,14 +74,14 @@ std::vector<char> PlayersNeedingAllDigits(const model::Game& game, const std::ve
     for (std::size_t k = 1; k < e.size() && !out[p]; ++k) {
       const double a = e[k - 1], b = e[k], size = std::max(std::abs(a), std::abs(b));
       if (!std::isfinite(a) || !std::isfinite(b) || b - a <= 1e-12 * std::max(unit, size)) continue;
-      if (b - a <= 1e-5 * size && FormatValue(a) == FormatValue(b)) out[p] = 1;
+      if (b - a <= 1e-5 * size && FormatValue(a, unit) == FormatValue(b, unit)) out[p] = 1;
     }
   }
   return out;
 }
 
-std::string FormatPayoff(double value, bool all_digits) {
-  return all_digits && std::isfinite(value) && value != 0 ? FormatDouble(value) : FormatValue(value);
+std::string FormatPayoff(double value, bool all_digits, double unit) {
+  return all_digits && std::isfinite(value) && value != 0 ? FormatDouble(value) : FormatValue(value, unit);
 }
 
 std::string FormatProbability(double value) {
@@ -118,9 +128,9 @@ std::string NodePhrase(const model::Game& game, model::NodeId v) {
   return "At " + where;
 }
 
-std::string FormatVector(const std::vector<double>& values) {
+std::string FormatVector(const std::vector<double>& values, double unit) {
   std::string out = "(";
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + FormatValue(values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + FormatValue(values[i], unit);
   return out + ")";
 }
 

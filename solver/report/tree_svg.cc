@@ -42,7 +42,7 @@ std::string Payoffs(const Game& game, const TreeView& view, NodeId v, const doub
   std::string out;
   for (int i = 0; i < np; ++i)
     out += (i ? ", " : "") + FormatPayoff(view.above[static_cast<std::size_t>(v) * np + i] + (own ? own[i] : 0),
-                                          static_cast<std::size_t>(i) < view.all_digits.size() && view.all_digits[i]);
+                                          static_cast<std::size_t>(i) < view.all_digits.size() && view.all_digits[i], view.unit);
   return out;
 }
 
@@ -106,6 +106,7 @@ TreeView SelectTree(const Game& game, const equilibrium::Equilibrium* eq, const 
   const int np = game.num_players();
   TreeView view;
   view.all_digits = PlayersNeedingAllDigits(game);
+  view.unit = equilibrium::TieUnit(game);
   view.depth.assign(n, 0);
   std::vector<std::size_t> per_depth(1, 0);
   for (NodeId v = 0; v < n; ++v) {

@@ -53,6 +53,7 @@ struct TreeView {
   std::vector<double> above;             // per game node and player: outcomes met above it
   std::vector<double> reach, values;     // per node, when there is an equilibrium
   std::vector<char> all_digits;          // per player: payoffs written in full (PlayersNeedingAllDigits)
+  double unit = 1;                       // the game's payoff unit (equilibrium::TieUnit), for FormatValue
   int depth_shown = 0;                   // every node down to this depth is shown
   std::size_t collapsed = 0;             // shown subtrees drawn as one box
   std::string note;                      // for readers, when collapsed; else ""

@@ -148,8 +148,8 @@ t "" 2 "" { 1000000.0001 0 }
   TEST_CASE("with --exact a tie is equality: 1 against 1.0000000000001 is none") {
     // The floating-point tie rule (1e-12 of the values) took these as tied and the text said
     // "This is a tie ... taking the other action instead gives another equilibrium", which
-    // `solve --exact --all` does not list. Values that read the same at six digits are
-    // written in full.
+    // `solve --exact --all` does not list. The values are the exact ones, written as the
+    // payoff table writes them.
     auto game = io::ReadEfg(R"(EFG 2 R "near tie" { "A" "B" }
 p "" 1 1 "" { "safe" "risky" } 0
 t "" 1 "" { 1 0 }
@@ -161,7 +161,7 @@ t "" 2 "" { 1.0000000000001 5 }
     REQUIRE(solution.equilibria.size() == 1);
     Explanation e = Explain(*game, solution.equilibria.front());
     REQUIRE(e.steps.size() == 1);
-    CHECK(e.steps[0].text == "At the root, A compares safe (1) with risky (1.0000000000001) and chooses risky.");
+    CHECK(e.steps[0].text == "At the root, A compares safe (1) with risky (10000000000001/10000000000000) and chooses risky.");
   }
 
   TEST_CASE("values tied by the tie rule are written as they read, not in full") {
