@@ -90,13 +90,12 @@ struct LogitStats {
   bool rescaled_timed_out = false;
   // TraceLogitEquilibrium, after every trace failed: the subgame's pure profiles searched
   // (pure_tried of pure_profiles, their number, as a double since it can pass 2^64), whether
-  // one was verified (then status is kConverged and the equilibrium is that profile), whether
-  // the time limit stopped the search, and its processor time.
+  // one was verified (then status is kConverged and the equilibrium is that profile), and
+  // whether the time limit stopped the search.
   double pure_profiles = 0;
   std::size_t pure_tried = 0;
   bool pure_found = false;
   bool pure_timed_out = false;
-  double pure_seconds = 0;
 };
 
 // One subgame (the whole game, or a proper subgame whose own proper subgames were solved and
