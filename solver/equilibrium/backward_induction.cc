@@ -387,23 +387,28 @@ Solution SolveBackwardInduction(const model::Game& game,
     throw UnsupportedError("--max must be at least 1");
   if (options.exact) return Solve<Rational>(game, options);
   Solution solution = Solve<double>(game, options);
-  // A tie in doubles may be two values that differ as written but round to the same double
-  // (10^17 + 3 and 10^17 - 2 are both 1e17): the mover then takes the first action where the
-  // other pays more, and the check in doubles sees no gain. Where the game's numbers are exact
-  // and not all doubles, a solve with ties that the check in doubles finds exact (a tie that
-  // the tie rule made, with a gain the doubles show, is said in a note instead) is redone in
+  // A tie in doubles may be no tie in the game as written, two ways: values that differ as
+  // written may round to the same double (10^17 + 3 and 10^17 - 2 are both 1e17), and values
+  // that differ as doubles may lie within the tie rule (1e12 + 2.5 and 1e12 + 2, 0.5 apart,
+  // are within 1e-12 of their size). Either way the mover takes the first action where
+  // another pays more: the check in doubles sees no gain in the first case and a gain within
+  // the tie rule in the second. Where every number of the game was stated exactly (a game
+  // file, not a scenario's computed payoffs), a solve with ties or such a gain is redone in
   // rationals (linear in the tree), and its answer replaces this one where the two differ.
-  bool ties = solution.equilibria.size() > 1;
+  bool ties = solution.equilibria.size() > 1, gain = false;
   for (const Equilibrium& eq : solution.equilibria) {
     ties = ties || !eq.indifferent.empty();
-    if (eq.max_gain > 0) return solution;
+    gain = gain || eq.max_gain > 0;
   }
-  if (!ties || game.doubles_are_exact() || !game.numbers_stated_exactly()) return solution;
+  if (!(ties || gain) || !game.numbers_stated_exactly()) return solution;
   constexpr std::size_t kExactRecheckNodes = 200000;
   if (game.num_nodes() > kExactRecheckNodes) {
-    solution.notes.push_back("some payoffs or probabilities are not doubles, and values that differ as written "
-                             "may round alike: a tie may hide a gain (the tree is too large to recheck in exact "
-                             "arithmetic; --exact settles it)");
+    // A gain has its note (above); ties alone hide nothing where every number is a double,
+    // beyond what the tie rule says.
+    if (!gain && !game.doubles_are_exact())
+      solution.notes.push_back("some payoffs or probabilities are not doubles, and values that differ as written "
+                               "may round alike: a tie may hide a gain (the tree is too large to recheck in exact "
+                               "arithmetic; --exact settles it)");
     return solution;
   }
   Solution exact = Solve<Rational>(game, options);
@@ -415,8 +420,9 @@ Solution SolveBackwardInduction(const model::Game& game,
            exact.equilibria[k].indifferent == solution.equilibria[k].indifferent;
   if (same) return solution;
   exact.notes.insert(exact.notes.begin(),
-                     "floating point found ties between values that differ as written but round to the same "
-                     "double; recomputed in exact rational arithmetic");
+                     "floating point counted values that differ as written as equal (they round to the same "
+                     "double, or lie within its tie rule of 1e-12 of their size); the game's numbers are exact, "
+                     "so it was recomputed in exact rational arithmetic");
   return exact;
 }
 

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <random>
@@ -135,7 +136,8 @@ t "" 3 "" { 100000000000000003 2 }
     CHECK(s.equilibria[0].exact_payoffs == std::vector<Rational>{Rational("100000000000000003"), 2});
     CHECK(s.equilibria[0].indifferent.empty());
     REQUIRE(!s.notes.empty());
-    CHECK(s.notes[0].find("round to the same double; recomputed in exact rational arithmetic") != std::string::npos);
+    CHECK(s.notes[0].find("round to the same double, or lie within its tie rule") != std::string::npos);
+    CHECK(s.notes[0].find("recomputed in exact rational arithmetic") != std::string::npos);
     // --all listed (L, d) beside (R, d).
     BackwardInductionOptions all;
     all.all = true;
@@ -167,10 +169,38 @@ t "" 2 "" { 1/3 1 }
     CHECK(t.equilibria.at(0).indifferent.size() == 1);
   }
 
-  TEST_CASE("a gain within the tie rule is said to be one") {
+  TEST_CASE("a gain within the tie rule is said to be one where the payoffs were computed") {
+    // Computed payoffs (a scenario's formulas; here doubles given to the builder, not whole):
+    // x pays 1000.25, y 1000.25 + 2^-31 (4.7e-10 more, 4.7e-13 of their size), within the tie
+    // rule (1e-12 of 1 + 1000.25, about 1e-9), so x (the first) is taken and the gain of
+    // 2^-31 is reported with a note saying why. Nothing is rechecked: the numbers are the
+    // doubles computed, not an exact statement of the game.
+    const double x = 1000.25, y = 1000.25 + std::ldexp(1.0, -31);
+    model::GameBuilder b({"P1", "P2"});
+    const std::vector<std::string> actions{"x", "y"};
+    model::NodeId root = b.AddNode(model::kNoNode, b.AddInfoset(0, "A", actions));
+    b.AddTerminal(root, b.AddOutcome(std::vector<double>{x, 0}));
+    b.AddTerminal(root, b.AddOutcome(std::vector<double>{y, 0}));
+    model::GamePtr g = b.Build();
+    REQUIRE_FALSE(g->numbers_stated_exactly());
+    Solution s = SolveBackwardInduction(*g);
+    CHECK_FALSE(s.exact);
+    CHECK(s.equilibria.at(0).max_gain == std::ldexp(1.0, -31));
+    REQUIRE(s.notes.size() == 1);
+    CHECK(s.notes[0].find("within the tie rule") != std::string::npos);
+    CHECK(report::SolutionText(*g, s).find("Verified: the largest gain from deviating in any subgame is 4.656612873e-10\n") !=
+          std::string::npos);
+    BackwardInductionOptions exact;
+    exact.exact = true;
+    Solution e = SolveBackwardInduction(*g, exact);
+    CHECK(e.equilibria.at(0).max_gain == 0);
+    CHECK(e.notes.empty());
+  }
+
+  TEST_CASE("a game stated exactly is not answered by the tie rule") {
     // x pays 499999999999600, y 5e14: 400 apart, 8e-13 of their size, within the tie rule
-    // (1e-12), so x (the first) is taken; the gain of 400 is reported with a note saying why.
-    // In exact arithmetic y wins.
+    // (1e-12). Doubles take x and see a gain of 400; the numbers are exact as written, so the
+    // game is solved again in rationals: y, the only subgame-perfect equilibrium, no tie.
     auto g = Efg(R"(EFG 2 R "near tie" { "P1" "P2" }
 ""
 p "" 1 1 "A" { "x" "y" } 0
@@ -178,14 +208,13 @@ t "" 1 "" { 499999999999600 0 }
 t "" 2 "" { 500000000000000 0 }
 )");
     Solution s = SolveBackwardInduction(*g);
-    CHECK(s.equilibria.at(0).max_gain == 400);
+    CHECK(s.exact);
+    CHECK(Choice(*g, s.equilibria.at(0), 0) == "y");
+    CHECK(s.equilibria.at(0).max_gain == 0);
+    CHECK(s.equilibria.at(0).indifferent.empty());
     REQUIRE(s.notes.size() == 1);
-    CHECK(s.notes[0].find("within the tie rule") != std::string::npos);
-    CHECK(report::SolutionText(*g, s).find("Verified: the largest gain from deviating in any subgame is 400\n") !=
-          std::string::npos);
-    // A gain that shows as 0 beside the payoffs (1e-13 beside 1) is named as it is on the check
-    // line, as the note names it (1.0000000000001 - 1 is 9.992e-14 in doubles; "is 0" stood under
-    // "the largest gain from deviating, 9.99e-14").
+    CHECK(s.notes[0].find("within its tie rule of 1e-12") != std::string::npos);
+    // 1.0000000000001 is no double: 1e-13 more than 1 as written, 9.992e-14 in doubles.
     auto small = Efg(R"(EFG 2 R "near tie" { "P1" "P2" }
 ""
 p "" 1 1 "A" { "x" "y" } 0
@@ -193,14 +222,27 @@ t "" 1 "" { 1 0 }
 t "" 2 "" { 1.0000000000001 0 }
 )");
     Solution t = SolveBackwardInduction(*small);
-    REQUIRE(t.notes.size() == 1);
-    CHECK(report::SolutionText(*small, t).find("Verified: the largest gain from deviating in any subgame is 9.99e-14, "
-                                               "within the tie rule\n") != std::string::npos);
-    BackwardInductionOptions exact;
-    exact.exact = true;
-    Solution e = SolveBackwardInduction(*g, exact);
-    CHECK(e.equilibria.at(0).max_gain == 0);
-    CHECK(e.notes.empty());
+    CHECK(t.exact);
+    CHECK(Choice(*small, t.equilibria.at(0), 0) == "y");
+    CHECK(t.equilibria.at(0).exact_payoffs.at(0) == Rational("10000000000001/10000000000000"));
+    // 1e12 + 2.5 against 1e12 + 2 (both doubles, 0.5 apart, 5e-13 of their size): doubles
+    // called them a tie ("L and R are equally good") where L is better, and where R is better
+    // took L with a gain of 0.5. Exactly, the better one, no tie, either way round.
+    for (bool left_better : {true, false}) {
+      const std::string big = "1000000000002.5", less = "1000000000002";
+      auto h = Efg("EFG 2 R \"half\" { \"A\" \"B\" }\n\"\"\np \"\" 1 1 \"\" { \"L\" \"R\" } 0\n"
+                   "t \"\" 1 \"\" { " + (left_better ? big : less) + " 1 }\n"
+                   "t \"\" 2 \"\" { " + (left_better ? less : big) + " 2 }\n");
+      Solution u = SolveBackwardInduction(*h);
+      CHECK(u.exact);
+      CHECK(Choice(*h, u.equilibria.at(0), 0) == (left_better ? "L" : "R"));
+      CHECK(u.equilibria.at(0).indifferent.empty());
+      CHECK(u.equilibria.at(0).exact_payoffs.at(0) == Rational("2000000000005/2"));
+      // --all: one equilibrium, not two.
+      BackwardInductionOptions all;
+      all.all = true;
+      CHECK(SolveBackwardInduction(*h, all).equilibria.size() == 1);
+    }
   }
 
   TEST_CASE("chance nodes: expected payoffs, exactly") {

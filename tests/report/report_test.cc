@@ -18,6 +18,7 @@
 #include "solver/io/efg.h"
 #include "solver/io/files.h"
 #include "solver/model/error.h"
+#include "solver/model/game_builder.h"
 #include "solver/report/tree_svg.h"
 #include "solver/report/explain.h"
 #include "solver/report/html.h"
@@ -165,16 +166,18 @@ t "" 2 "" { 1.0000000000001 5 }
   }
 
   TEST_CASE("values tied by the tie rule are written as they read, not in full") {
-    // 0.1 + 0.2 = 0.30000000000000004 against 0.3: one unit in the last place apart, within
-    // the tie rule (1e-12 of their size), so backward induction takes them as tied and the
-    // text says so; writing them in full ("0.3 with 0.30000000000000004") would contradict
-    // the tie it announces. Only untied values that read alike are written in full (the
-    // test above).
-    auto game = io::ReadEfg(R"(EFG 2 R "tie" { "A" "B" }
-p "" 1 1 "" { "safe" "risky" } 0
-t "" 1 "" { 0.3 0 }
-t "" 2 "" { 0.30000000000000004 5 }
-)", "tie.efg");
+    // 0.1 + 0.2 = 0.30000000000000004 against 0.3, computed (a scenario's formulas; here
+    // doubles given to the builder): one unit in the last place apart, within the tie rule
+    // (1e-12 of their size), so backward induction takes them as tied and the text says so;
+    // writing them in full ("0.3 with 0.30000000000000004") would contradict the tie it
+    // announces. Only untied values that read alike are written in full (the test above).
+    // (Written in a game file, the two are exact and differ: that game is solved exactly.)
+    model::GameBuilder b({"A", "B"});
+    const std::vector<std::string> actions{"safe", "risky"};
+    const model::NodeId root = b.AddNode(model::kNoNode, b.AddInfoset(0, "", actions));
+    b.AddTerminal(root, b.AddOutcome(std::vector<double>{0.3, 0}));
+    b.AddTerminal(root, b.AddOutcome(std::vector<double>{0.1 + 0.2, 5}));
+    model::GamePtr game = b.Build();
     equilibrium::Solution solution = equilibrium::Solve(*game, {});
     Explanation e = Explain(*game, solution.equilibria.front());
     REQUIRE(e.steps.size() == 1);
