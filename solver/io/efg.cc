@@ -127,8 +127,11 @@ class EfgReader {
     // for a file of blank lines (a tighter file only grows the arrays).
     builder_->ReserveNodes(std::min(survey.lines, scan_.size() / 7 + 1), strings);
     builder_->SetTitle(std::move(title));
-    if (scan_.Peek().kind == TokenKind::kString)
-      builder_->SetComment(TextScanner::Unescape(scan_.Next().text));
+    if (scan_.Peek().kind == TokenKind::kString) {
+      std::string comment = TextScanner::Unescape(scan_.Next().text);
+      if (StripComputedMark(comment)) builder_->SetNumbersComputed(true);
+      builder_->SetComment(std::move(comment));
+    }
   }
 
   // Reads `"label" { "a" [prob] ... }` after an information-set number into raw_labels_ (the
@@ -419,6 +422,23 @@ SourceLocation LocateEfgNode(std::string_view text, const std::string& file_name
   return SourceLocation{file_name, 0, 0};
 }
 
+std::string WithComputedMark(const model::Game& game) {
+  if (game.numbers_stated_exactly()) return game.comment();
+  return game.comment().empty() ? std::string(kComputedMark) : game.comment() + "\n" + std::string(kComputedMark);
+}
+
+bool StripComputedMark(std::string& comment) {
+  if (!comment.ends_with(kComputedMark)) return false;
+  const std::size_t rest = comment.size() - kComputedMark.size();
+  if (rest == 0) {
+    comment.clear();
+    return true;
+  }
+  if (comment[rest - 1] != '\n') return false;
+  comment.resize(rest - 1);
+  return true;
+}
+
 void RefuseUnreadablePayoffs(const model::Game& game, std::string_view format) {
   for (OutcomeId o = 0; o < game.num_outcomes(); ++o)
     for (int p = 0; p < game.num_players(); ++p) {
@@ -443,7 +463,7 @@ void WriteEfg(const model::Game& game, std::ostream& out) {
   RefuseUnreadablePayoffs(game, ".efg");
   out << "EFG 2 R " << Quote(game.title()) << " {";
   for (const auto& p : game.players()) out << ' ' << Quote(p);
-  out << " }\n" << Quote(game.comment()) << "\n\n";
+  out << " }\n" << Quote(WithComputedMark(game)) << "\n\n";
   std::vector<bool> set_written(game.num_infosets(), false);
   std::vector<std::uint32_t> chance_number(game.num_infosets(), 0);
   std::uint32_t chance_count = 0;

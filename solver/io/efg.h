@@ -33,6 +33,21 @@ SourceLocation LocateEfgNode(std::string_view text, const std::string& file_name
 // as TextScanner::Quote says, so that ReadEfg gives them back unchanged.
 // Throws Error (nothing written) when a payoff cannot be carried by a game file: one whose
 // double is subnormal (a scenario's computed 1e-320), which the readers refuse.
+// The last line of the comment of a game written from numbers computed in floating point (a
+// scenario's formulas: Game::numbers_stated_exactly() false). Each such number is written as
+// the shortest decimal that reads back as its double, which as written would state another
+// number exactly (0.09999999999999998 for 1 - 0.9); ReadEfg takes the line away and reads
+// every number of such a file as the double it stands for, so that the game read back is
+// solved as the one written (the tie rule, and --exact's note that the numbers were computed).
+inline constexpr std::string_view kComputedMark =
+    "[parley] numbers computed in floating point, each written as the shortest decimal of its double";
+
+// The game's comment, with kComputedMark as its last line where its numbers were computed.
+std::string WithComputedMark(const model::Game& game);
+// Takes kComputedMark away from the end of `comment` (a line of its own, or the whole
+// comment); false when it is not there.
+bool StripComputedMark(std::string& comment);
+
 void WriteEfg(const model::Game& game, std::ostream& out);
 std::string WriteEfgString(const model::Game& game);
 

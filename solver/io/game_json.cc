@@ -89,7 +89,8 @@ class JsonGameReader {
 
   model::GamePtr Read(const json& doc, const ReadOptions& options) {
     if (!doc.is_object()) Fail("(top level)", "a Parley game is a JSON object");
-    CheckKeys(doc, "(top level)", {"format", "version", "title", "comment", "players", "infosets", "outcomes", "nodes"});
+    CheckKeys(doc, "(top level)",
+              {"format", "version", "title", "comment", "computed", "players", "infosets", "outcomes", "nodes"});
     // Both may be left out (a game written by hand), but a file that says it is something else,
     // or a later version, is not read as this one.
     if (doc.contains("format") && doc["format"] != "parley.game")
@@ -112,6 +113,12 @@ class JsonGameReader {
     b.SetMaxNodes(options.max_nodes);
     if (doc.contains("title")) b.SetTitle(StringField(doc, "title", ""));
     if (doc.contains("comment")) b.SetComment(StringField(doc, "comment", ""));
+    // Numbers computed in floating point (a scenario's formulas), each written as the shortest
+    // decimal of its double: read as those doubles (see kComputedMark in efg.h).
+    if (doc.contains("computed")) {
+      if (!doc["computed"].is_boolean()) Fail("computed", "must be true or false");
+      b.SetNumbersComputed(doc["computed"].get<bool>());
+    }
     std::vector<model::InfosetId> sets;
     const json& infosets = doc.value("infosets", json::array());
     for (std::size_t i = 0; i < infosets.size(); ++i) {
@@ -383,6 +390,7 @@ std::string WriteGameJson(const model::Game& game) {
   doc["version"] = 1;
   doc["title"] = game.title();
   if (!game.comment().empty()) doc["comment"] = game.comment();
+  if (!game.numbers_stated_exactly()) doc["computed"] = true;
   doc["players"] = game.players();
   json sets = json::array();
   for (model::InfosetId h = 0; h < game.num_infosets(); ++h) {

@@ -293,6 +293,22 @@ InfosetId GameBuilder::AddInfoset(int player, LabelId label, std::span<const Lab
   return id;
 }
 
+namespace {
+
+// In a file whose numbers were computed (GameBuilder::SetNumbersComputed), the number a
+// decimal stands for: its double, where the decimal is the shortest that reads back as that
+// double (how the writers spell a computed number: 0.09999999999999998 for 1 - 0.9). Any other
+// number is as stated: integers, fractions, and decimals that no double's shortest spelling
+// gives (1.0000000000000000000001, stated in the game that was written).
+Number AsComputed(const Number& x) {
+  if (x.kind() != Number::Kind::kDecimal || x.DoubleIsExact()) return x;
+  Number shortest;
+  if (!Number::Parse(FormatDouble(x.ToDouble()), &shortest) || shortest.ToRational() != x.ToRational()) return x;
+  return Number(x.ToDouble());
+}
+
+}  // namespace
+
 InfosetId GameBuilder::AddChanceInfoset(std::string_view label,
                                         std::span<const std::string> actions,
                                         std::span<const Number> probabilities) {
@@ -317,7 +333,10 @@ InfosetId GameBuilder::AddChanceInfoset(LabelId label, std::span<const LabelId> 
                        static_cast<std::uint32_t>(actions.size()),
                        static_cast<std::uint32_t>(probs_.size())});
   action_labels_.insert(action_labels_.end(), actions.begin(), actions.end());
-  probs_.insert(probs_.end(), probabilities.begin(), probabilities.end());
+  if (numbers_computed_)
+    for (const Number& p : probabilities) probs_.push_back(AsComputed(p));
+  else
+    probs_.insert(probs_.end(), probabilities.begin(), probabilities.end());
   return id;
 }
 
@@ -332,7 +351,8 @@ OutcomeId GameBuilder::AddOutcome(std::string_view label, std::span<const Number
     if (std::string problem = DoubleRangeProblem(x); !problem.empty()) {
       throw ValidationError("the payoff " + TruncateForMessage(x.ToString(), 40) + " " + problem);
     }
-  for (const Number& x : payoffs) {
+  for (const Number& given : payoffs) {
+    const Number x = numbers_computed_ ? AsComputed(given) : given;
     if (!x.DoubleIsExact())
       exact_payoffs_.emplace_back(payoffs_.size(), x.ToRational());
     if (!x.IsExactOrWhole()) computed_payoffs_ = true;

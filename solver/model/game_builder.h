@@ -63,6 +63,11 @@ class GameBuilder {
 
   void SetTitle(std::string title) { title_ = std::move(title); }
   void SetComment(std::string comment) { comment_ = std::move(comment); }
+  // The numbers added from now on were written from a game computed in floating point (a file
+  // Parley wrote with io::kComputedMark): a decimal that is the shortest spelling of a double
+  // counts as that double (Number::Kind::kFloat), as a scenario's formulas gave it; integers,
+  // fractions and other decimals stay as stated.
+  void SetNumbersComputed(bool computed) { numbers_computed_ = computed; }
   // Building stops with LimitError once more nodes than this are added.
   void SetMaxNodes(std::size_t max_nodes) { max_nodes_ = max_nodes; }
   // Build checks that every chance set's probabilities lie in [0, 1] and sum to 1 (exactly
@@ -179,6 +184,7 @@ class GameBuilder {
   std::vector<LabelId> outcome_labels_;
   std::vector<double> payoffs_;
   std::vector<std::pair<std::size_t, Rational>> exact_payoffs_;  // (index, value), sparse
+  bool numbers_computed_ = false;  // SetNumbersComputed
   bool computed_payoffs_ = false;  // a payoff computed in floating point (Number::Kind::kFloat)
 
   std::vector<NodeId> parent_;

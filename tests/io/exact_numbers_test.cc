@@ -4,11 +4,13 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "solver/equilibrium/strategic_form.h"
 #include "solver/io/efg.h"
 #include "solver/io/game_json.h"
 #include "solver/io/nfg.h"
+#include "solver/model/game_builder.h"
 #include "solver/model/number_text.h"
 
 namespace parley::io {
@@ -169,6 +171,52 @@ t "" 4 "" { 1/100000000000000000000 1e-15 }
     CHECK_FALSE(short_floats->numbers_stated_exactly());
     CHECK(Has(WriteNfgString(equilibrium::ReducedStrategicForm(*short_floats)),
               "\n1/2 1.0000000000000000000001 1/4 1e-15\n"));
+  }
+
+  TEST_CASE("a game with computed numbers reads back computed: the .efg comment's mark, JSON's field") {
+    // 1 - 0.9 is 0.09999999999999998 in doubles: written as that decimal, it would read back
+    // as the fraction 4999999999999999/50000000000000000, stated exactly, and --exact on the
+    // file would claim an exact answer the scenario never had.
+    const double computed = 1 - 0.9;
+    model::GameBuilder b({"A", "B"});
+    b.SetComment("from a scenario");
+    const std::vector<std::string> actions{"a", "b"};
+    const std::vector<Number> probs{Number(0.7), Number(1 - 0.7)};  // 0.30000000000000004
+    const model::NodeId root = b.AddNode(model::kNoNode, b.AddChanceInfoset("c", actions, probs));
+    b.AddTerminal(root, b.AddOutcome(std::vector<double>{0.9, computed}));
+    b.AddTerminal(root, b.AddOutcome(std::vector<double>{2, 0.5}));
+    const model::GamePtr game = b.Build();
+    REQUIRE_FALSE(game->numbers_stated_exactly());
+    const std::string efg = WriteEfgString(*game);
+    CHECK(Has(efg, "\"from a scenario\n" + std::string(kComputedMark) + "\"\n"));
+    CHECK(Has(efg, "0.09999999999999998"));
+    for (const model::GamePtr& back : {ReadEfg(efg, "back.efg"), ReadGameJson(WriteGameJson(*game), "back.json")}) {
+      CHECK_FALSE(back->numbers_stated_exactly());
+      CHECK(back->comment() == "from a scenario");
+      CHECK(back->payoff(0, 1) == computed);
+      CHECK(back->exact_payoff(0, 1) == ExactRational(computed));  // the double's own value
+      CHECK(back->chance_prob(0, 1) == 1 - 0.7);
+      CHECK(back->payoff_text(1, 0) == "2");
+      // Written again, the same file.
+      CHECK(WriteEfgString(*back) == efg);
+    }
+    // Without the mark the decimals are stated exactly, as in any other file.
+    std::string plain = efg;
+    plain.replace(plain.find("\n" + std::string(kComputedMark)), kComputedMark.size() + 1, "");
+    const model::GamePtr stated = ReadEfg(plain, "edited.efg");
+    CHECK(stated->numbers_stated_exactly());
+    CHECK(stated->exact_payoff(0, 1) == Rational("4999999999999999/50000000000000000"));
+    // A stated game gets no mark, and a mark in the middle of a comment is only text.
+    model::GameBuilder s({"A"});
+    s.SetComment(std::string(kComputedMark) + "\nmore");
+    const std::vector<std::string> one{"x"};
+    s.AddTerminal(s.AddNode(model::kNoNode, s.AddInfoset(0, "", one)), s.AddOutcome(std::vector<double>{1}));
+    const model::GamePtr exact = s.Build();
+    REQUIRE(exact->numbers_stated_exactly());
+    const model::GamePtr again = ReadEfg(WriteEfgString(*exact), "again.efg");
+    CHECK(again->numbers_stated_exactly());
+    CHECK(again->comment() == exact->comment());
+    CHECK_FALSE(Has(WriteGameJson(*exact), "\"computed\""));
   }
 }
 
