@@ -305,9 +305,20 @@ void Server::Impl::Routes() {
   std::size_t threads = options.threads;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    if (HostAllowed(req)) return httplib::Server::HandlerResponse::Unhandled;
-    SendError(res, 421, "this server answers requests addressed to " + host + ":" + std::to_string(port) + " only");
-    return httplib::Server::HandlerResponse::Handled;
+    if (!HostAllowed(req)) {
+      SendError(res, 421, "this server answers requests addressed to " + host + ":" + std::to_string(port) + " only");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // The body limit (set_payload_max_length) counts the bytes received: a compressed body
+    // would be inflated past it (300 MB from 291 KB of gzip) before any handler saw it. This
+    // handler runs before the body is read; the page never compresses what it sends.
+    const std::string encoding = req.get_header_value("Content-Encoding");
+    if (!encoding.empty() && encoding != "identity") {
+      SendError(res, 415, "compressed request bodies (Content-Encoding: " + TruncateForMessage(encoding, 40) +
+                              ") are not accepted; send the JSON as it is");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
   });
   http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;

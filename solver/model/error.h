@@ -44,7 +44,12 @@ inline std::string TruncateForMessage(std::string_view text, std::size_t max_byt
 // Every message is bounded here, in one place: past kMaxMessage bytes its middle (where a long
 // echoed input sits) is cut, keeping the start and the advice at the end.
 inline constexpr std::size_t kMaxMessage = 1000;
-inline std::string BoundMessage(const std::string& message) {
+inline std::string BoundMessage(const std::string& raw) {
+  // A NUL (a JSON string may hold one: a parameter's name sent to the explorer) would end
+  // what() there, and the message with it: written as \0.
+  std::string message = raw;
+  for (std::size_t at = message.find('\0'); at != std::string::npos; at = message.find('\0', at + 2))
+    message.replace(at, 1, "\\0");
   if (message.size() <= kMaxMessage) return message;
   const std::size_t tail = 300;
   std::string head = TruncateForMessage(std::string_view(message).substr(0, message.size() - tail),
