@@ -23,6 +23,7 @@
 #include "solver/model/number.h"
 #include "solver/report/qre_json.h"
 #include "solver/report/solution.h"
+#include "solver/report/text.h"
 
 namespace parley::cli {
 namespace {
@@ -160,19 +161,22 @@ struct QreCommand {
     if (format == "json") return report::QreTraceJson(g, trace).dump(2) + "\n";
     out << "Agent logit quantal response equilibrium of " << (g.title().empty() ? input.path : g.title())
         << " (principal branch)\n";
+    // Sets and actions named as `parley solve` names them ("P2 after a0 > a1 (+1 nodes)", "#2").
+    const report::SetNames set_name(g);
     for (std::size_t i = 0; i < points.size(); ++i) {
       const auto& [l, b] = points[i];
       out << "\nlambda = " << Display(l) << "\n";
       std::vector<double> belief = equilibrium::BeliefsFromLog(g, index, trace.log_behaviors[i]);
       for (int p = 0; p < g.num_players(); ++p)
         for (InfosetId h : g.player_infosets(p)) {
-          out << "  " << g.DescribeInfoset(h) << ": ";
+          out << "  " << set_name(h) << ": ";
           for (std::uint32_t a = 0; a < g.num_actions(h); ++a)
-            out << (a ? ", " : "") << g.action_label(h, a) << " " << Probability(b[index(h, a)]);
+            out << (a ? ", " : "") << report::ActionName(g, h, a) << " " << Probability(b[index(h, a)]);
           auto nodes = g.infoset_nodes(h);
           if (nodes.size() > 1) {
             out << "; beliefs";
-            for (auto x : nodes) out << " " << report::DescribeNode(g, x) << " " << Probability(belief[x]);
+            for (std::size_t k = 0; k < nodes.size(); ++k)
+              out << (k ? ", " : " ") << report::DescribeNode(g, nodes[k]) << " " << Probability(belief[nodes[k]]);
           }
           out << "\n";
         }

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "solver/analysis/scenario_model.h"
+#include "solver/equilibrium/profile.h"
 #include "solver/equilibrium/solve.h"
 #include "solver/io/files.h"
 #include "solver/load/load.h"
@@ -254,8 +255,15 @@ nlohmann::json EvaluationJson(const Evaluation& evaluation, RedrawCpu* cpu) {
   out["method"] = evaluation.solution ? evaluation.solution->method : "";
   nlohmann::json payoffs = nlohmann::json::array();
   if (eq) {
-    for (int p = 0; p < game.num_players() && static_cast<std::size_t>(p) < eq->payoffs.size(); ++p)
-      payoffs.push_back({{"player", game.player_name(p)}, {"value", report::FormatValue(eq->payoffs[static_cast<std::size_t>(p)])}});
+    // As the report's payoff table and the conclusion beside it write them: at the game's scale
+    // (a game stated in units of 1e-13 showed every payoff as 0), and every digit of a player
+    // two of whose payoffs would read alike.
+    const double unit = equilibrium::TieUnit(game);
+    const std::vector<char> all_digits = report::PlayersNeedingAllDigits(game, {eq->payoffs});
+    for (int p = 0; p < game.num_players() && static_cast<std::size_t>(p) < eq->payoffs.size(); ++p) {
+      const std::size_t k = static_cast<std::size_t>(p);
+      payoffs.push_back({{"player", game.player_name(p)}, {"value", report::FormatPayoff(eq->payoffs[k], all_digits[k], unit)}});
+    }
     out["path"] = analysis::DescribePath(game, *eq);
     std::string prediction = evaluation.scenario ? report::PredictionText(*evaluation.scenario, *eq) : "";
     if (prediction.rfind("Prediction\n", 0) == 0) prediction.erase(0, 11);  // the page has its heading

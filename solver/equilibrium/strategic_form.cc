@@ -138,6 +138,11 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
       codes += game.num_actions(r.sets[k]);
     }
     choosing[p].resize(codes);
+    // A player of one set has its actions for strategies, labels and all: an action without a
+    // label makes a strategy without one (an .nfg's "" comes back from its tree as ""). Among
+    // several sets a missing label would leave no trace in the name ("a  b"): there it is
+    // the action's number at its set, #k.
+    const bool one_set = r.sets.size() == 1;
     for (std::uint32_t s = 0; s < r.strategies.size(); ++s) {
       std::string label;
       for (std::size_t k = 0; k < r.sets.size(); ++k) {
@@ -148,14 +153,15 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
           continue;
         }
         std::string_view name = game.action_label(r.sets[k], a);
-        label += name.empty() ? "#" + std::to_string(a + 1) : name;
+        label += name.empty() && !one_set ? "#" + std::to_string(a + 1) : name;
         choosing[p][code_base[p][k] + a].push_back(s);
       }
       labels[p].push_back(r.sets.empty() ? "-" : label);
     }
     // Labels with spaces can make two strategies read alike ("a b" then "c" against "a" then
     // "b c": both "a b c"), and an answer naming one would not say which. Each strategy of a
-    // name that occurs more than once gets its number (#k, from 1) appended.
+    // name that occurs more than once gets its number (#k, from 1) appended (an empty name
+    // becomes #k alone).
     for (bool again = true; again;) {
       again = false;
       std::unordered_map<std::string_view, std::uint32_t> count;
@@ -164,7 +170,7 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
       for (std::size_t s = 0; s < labels[p].size(); ++s) repeated[s] = count[labels[p][s]] > 1;
       for (std::size_t s = 0; s < labels[p].size(); ++s)
         if (repeated[s]) {
-          labels[p][s] += " #" + std::to_string(s + 1);
+          labels[p][s] += (labels[p][s].empty() ? "#" : " #") + std::to_string(s + 1);
           again = true;
         }
     }
@@ -232,10 +238,21 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
   for (int p = 0; p < np; ++p) players.push_back(game.player_name(p));
   model::NormalFormGame table(std::move(players), std::move(labels), options.max_cells);
   table.SetTitle(game.title());
-  table.SetComment("Reduced strategic form of an extensive game: a strategy names the action at "
-                   "each of its player's information sets in order of appearance, * where the "
-                   "player's own earlier choices exclude the set (strategies that would read alike get their number, "
-                   "#k, appended).");
+  // The game's own comment is kept (an .nfg read as a tree and written back keeps its own); a
+  // game without one gets a comment that says how the strategies are named, and a tree made
+  // from such a table gets that comment back.
+  const std::string_view comment = game.comment();
+  if (comment.starts_with(model::kConvertedTreeComment))
+    table.SetComment(std::string(model::kReducedFormComment) +
+                     std::string(comment.substr(model::kConvertedTreeComment.size())));
+  else if (!comment.empty())
+    table.SetComment(std::string(comment));
+  else
+    table.SetComment(std::string(model::kReducedFormComment) +
+                     " a strategy names the action at each of its player's information sets in order of "
+                     "appearance, * where the player's own earlier choices exclude the set, and an action "
+                     "without a label by its number at the set, #k, when the player has several sets "
+                     "(strategies that would read alike get their number, #k, appended).");
   // Exact when every number of the game was stated exactly (1/3, 1e-15 and
   // 1/100000000000000000000 alike), or, in a game with computed numbers, when all of them have
   // modest denominators (a formula's 3/2).

@@ -45,8 +45,11 @@ struct StrategicFormOptions {
 };
 
 // The reduced strategic form as a table. Strategy labels list the actions at the player's sets
-// in the order of ReducedStrategies::sets, "*" at excluded ones ("raise call *"); a player
-// without sets has the single strategy "-". Payoffs are exact (fractions) when every number of
+// in the order of ReducedStrategies::sets, "*" at excluded ones ("raise call *"), "#k" for an
+// action without a label when the player has several sets (with one set a strategy is its
+// action, an empty label included); a player without sets has the single strategy "-". The
+// table keeps the game's comment; a game without one gets a comment that says how strategies
+// are named. Payoffs are exact (fractions) when every number of
 // the game was stated exactly, or, in a game with computed numbers, each looks stated (a
 // denominator of at most 40 bits, or a number no double holds: StatedExactly in
 // strategic_form.cc); otherwise every cell is the double its exact sum rounds to. Throws LimitError past the options' limits, before doing the

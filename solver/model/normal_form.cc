@@ -62,10 +62,8 @@ GamePtr NormalFormGame::ToExtensive() const {
   builder.SetTitle(title_);
   // The comment Parley gives a reduced strategic form (equilibrium::ReducedStrategicForm) says
   // what the strategies are; the tree built here is not that extensive game, so it says so.
-  constexpr std::string_view kReduced = "Reduced strategic form of an extensive game:";
-  if (std::string_view(comment_).substr(0, kReduced.size()) == kReduced)
-    builder.SetComment("A tree of simultaneous moves converted from the reduced strategic form of an "
-                       "extensive game:" + comment_.substr(kReduced.size()));
+  if (std::string_view(comment_).starts_with(kReducedFormComment))
+    builder.SetComment(std::string(kConvertedTreeComment) + comment_.substr(kReducedFormComment.size()));
   else
     builder.SetComment(comment_);
   const int np = num_players();

@@ -10,12 +10,21 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "solver/model/game.h"
 #include "solver/model/number.h"
 
 namespace parley::model {
+
+// The start of the comment equilibrium::ReducedStrategicForm gives the table of a game without
+// a comment of its own (it goes on to say how the strategies are named), and the start of the
+// one NormalFormGame::ToExtensive gives the tree it makes from such a table (which is not that
+// extensive game); ReducedStrategicForm turns the second back into the first.
+inline constexpr std::string_view kReducedFormComment = "Reduced strategic form of an extensive game:";
+inline constexpr std::string_view kConvertedTreeComment =
+    "A tree of simultaneous moves converted from the reduced strategic form of an extensive game:";
 
 class NormalFormGame {
  public:

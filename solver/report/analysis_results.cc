@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "solver/model/number.h"
+#include "solver/report/solution.h"
 
 namespace parley::report {
 
@@ -17,17 +18,30 @@ using nlohmann::json;
 
 namespace {
 
-// Text is for people: ten significant digits, but never a whole number for a value that is not
-// one (1000000000.5 printed as 1000000000 where `solve` shows the .5): then the digits that
-// reach its first decimal, up to 17; a value that does not exist shows as n/a.
-std::string Num(double x) {
+// Text is for people: numbers as `parley solve`'s text shows them (ShowNumber), so that a
+// sweep's row and `solve --set` at that point agree: an integer within rounding of one
+// (230.00000000000003 is 230, as solve prints it), else ten significant digits, never a whole
+// number for a value that is not one. Rounding is judged against `unit`, the size of the
+// numbers the value sits among (Unit); a value that does not exist shows as n/a.
+std::string Num(double x, double unit) {
   if (std::isnan(x)) return "n/a";
-  std::string text = FormatSignificant(x, 10);
-  if (std::isfinite(x) && x != std::round(x))
-    for (int digits = 11; digits <= 17 && text.find_first_of(".e") == std::string::npos; ++digits)
-      text = FormatSignificant(x, digits);
-  return text;
+  return ShowNumber(x, unit);
 }
+
+// The size of a column of numbers, as equilibrium::TieUnit takes a game's payoffs: 1, or the
+// largest magnitude when all are smaller (a column of payoffs of about 1e-13 keeps them, where
+// a residue of 1e-17 beside payoffs of size 1 reads 0).
+class Unit {
+ public:
+  Unit& Add(double x) {
+    if (std::isfinite(x)) largest_ = std::max(largest_, std::abs(x));
+    return *this;
+  }
+  double Get() const { return largest_ > 0 && largest_ < 1 ? largest_ : 1.0; }
+
+ private:
+  double largest_ = 0;
+};
 
 // CSV is for programs: the shortest decimal that reads back as the same double; a value that
 // does not exist is an empty field (which pandas and R read as missing).
@@ -96,9 +110,18 @@ std::vector<std::string> MonteCarloColumnNames(const MonteCarloResult& r) {
 std::string SweepText(const SweepResult& r) {
   std::ostringstream out;
   out << "Sweep over ";
+  // One unit per column: a parameter's from its range, a value's from the rows.
+  std::vector<double> x_unit, value_unit(r.value_names.size(), 1.0);
+  for (const auto& a : r.axes) x_unit.push_back(Unit().Add(a.lo).Add(a.hi).Get());
+  for (std::size_t v = 0; v < value_unit.size(); ++v) {
+    Unit u;
+    for (const auto& p : r.points)
+      if (v < p.observation.values.size()) u.Add(p.observation.values[v]);
+    value_unit[v] = u.Get();
+  }
   for (std::size_t a = 0; a < r.axes.size(); ++a)
-    out << (a ? " x " : "") << r.axes[a].name << " from " << Num(r.axes[a].lo) << " to "
-        << Num(r.axes[a].hi) << " (" << r.axes[a].n << " points)";
+    out << (a ? " x " : "") << r.axes[a].name << " from " << Num(r.axes[a].lo, x_unit[a]) << " to "
+        << Num(r.axes[a].hi, x_unit[a]) << " (" << r.axes[a].n << " points)";
   out << ": " << r.points.size() << " of " << r.total << " points";
   if (r.shard.count > 1) out << " (shard " << r.shard.index + 1 << "/" << r.shard.count << ")";
   if (r.interrupted) out << " (interrupted: the rows below are those computed)";
@@ -108,8 +131,9 @@ std::string SweepText(const SweepResult& r) {
   const std::vector<std::string> outcomes = analysis::SweepOutcomeNames(r);
   for (std::size_t i = 0; i < r.points.size(); ++i) {
     const auto& p = r.points[i];
-    for (double x : p.x) out << Num(x) << "\t";
-    for (double v : p.observation.values) out << Num(v) << "\t";
+    for (std::size_t a = 0; a < p.x.size(); ++a) out << Num(p.x[a], a < x_unit.size() ? x_unit[a] : 1.0) << "\t";
+    for (std::size_t v = 0; v < p.observation.values.size(); ++v)
+      out << Num(p.observation.values[v], v < value_unit.size() ? value_unit[v] : 1.0) << "\t";
     out << outcomes[i] << "\n";
   }
   return out.str();
@@ -151,7 +175,8 @@ json SweepJson(const SweepResult& r) {
 
 std::string ThresholdsText(const std::vector<Threshold>& t, const Axis& axis, bool interrupted) {
   std::ostringstream out;
-  out << "Thresholds of " << axis.name << " in [" << Num(axis.lo) << ", " << Num(axis.hi)
+  const double unit = Unit().Add(axis.lo).Add(axis.hi).Get();
+  out << "Thresholds of " << axis.name << " in [" << Num(axis.lo, unit) << ", " << Num(axis.hi, unit)
       << "] (grid of " << axis.n << " points, each refined by bisection to 1e-9)";
   if (interrupted) out << " (interrupted: incomplete)";
   out << "\n";
@@ -207,20 +232,22 @@ std::string MonteCarloText(const MonteCarloResult& r) {
   if (r.interrupted) out << " (interrupted: statistics over the samples computed)";
   out << "\n\nOutcome probabilities (95 % Wilson interval):\n";
   for (const auto& s : r.shares)
-    out << "  " << Num(s.probability) << "  [" << Num(s.ci_low) << ", " << Num(s.ci_high) << "]  "
+    out << "  " << Num(s.probability, 1) << "  [" << Num(s.ci_low, 1) << ", " << Num(s.ci_high, 1) << "]  "
         << s.outcome << "\n";
   out << "\nOutcome classes (the path of moves alone, wherever the issues land; 95 % Wilson interval):\n";
   for (const auto& s : r.class_shares)
-    out << "  " << Num(s.probability) << "  [" << Num(s.ci_low) << ", " << Num(s.ci_high) << "]  "
+    out << "  " << Num(s.probability, 1) << "  [" << Num(s.ci_low, 1) << ", " << Num(s.ci_high, 1) << "]  "
         << s.outcome << "\n";
   if (!r.value_names.empty()) {
     out << "\nValues (samples: those where the value exists; a bargaining step's issues exist "
            "only where play reaches the step):\n  name\tsamples\tmean\tsd\t5%\t25%\tmedian\t75%\t95%\n";
     for (std::size_t v = 0; v < r.value_names.size() && v < r.value_stats.size(); ++v) {
       const Quantiles& q = r.value_stats[v];
-      out << "  " << r.value_names[v] << "\t" << q.count << "\t" << Num(q.mean) << "\t" << Num(q.sd) << "\t"
-          << Num(q.q05) << "\t" << Num(q.q25) << "\t" << Num(q.median) << "\t" << Num(q.q75)
-          << "\t" << Num(q.q95) << "\n";
+      // The quantiles span the samples' values (5 % to 95 %): the row's unit.
+      const double u = Unit().Add(q.mean).Add(q.q05).Add(q.q95).Get();
+      out << "  " << r.value_names[v] << "\t" << q.count << "\t" << Num(q.mean, u) << "\t" << Num(q.sd, u) << "\t"
+          << Num(q.q05, u) << "\t" << Num(q.q25, u) << "\t" << Num(q.median, u) << "\t" << Num(q.q75, u)
+          << "\t" << Num(q.q95, u) << "\n";
     }
   }
   return out.str();
@@ -326,13 +353,19 @@ std::string TornadoText(const analysis::TornadoResult& r) {
   if (r.interrupted) out << " (interrupted: the parameters below are those computed)";
   out << "\nBase outcome: " << r.base.outcome << "\n";
   for (const auto& chart : r.charts) {
-    out << "\n" << chart.value << " (base " << Num(chart.base_value) << "), widest swing first:\n"
+    Unit values;  // the chart's value at the base and at every end
+    values.Add(chart.base_value);
+    for (const analysis::TornadoBar& b : chart.bars) values.Add(b.value_low).Add(b.value_high);
+    const double u = values.Get();
+    out << "\n" << chart.value << " (base " << Num(chart.base_value, u) << "), widest swing first:\n"
         << "  rank\tparameter\trange\tlow\thigh\tvalue at low\tvalue at high\tswing\toutcome changes\n";
     for (std::size_t i = 0; i < chart.bars.size(); ++i) {
       const analysis::TornadoBar& b = chart.bars[i];
       const analysis::TornadoParameter& p = r.parameters[b.parameter];
-      out << "  " << i + 1 << "\t" << p.name << "\t" << p.range << "\t" << Num(p.low) << "\t" << Num(p.high)
-          << "\t" << Num(b.value_low) << "\t" << Num(b.value_high) << "\t" << Num(b.swing) << "\t"
+      const double parameter_unit = Unit().Add(p.low).Add(p.high).Get();
+      out << "  " << i + 1 << "\t" << p.name << "\t" << p.range << "\t" << Num(p.low, parameter_unit) << "\t"
+          << Num(p.high, parameter_unit) << "\t" << Num(b.value_low, u) << "\t" << Num(b.value_high, u) << "\t"
+          << Num(b.swing, u) << "\t"
           << TornadoChangesText(p) << "\n";
     }
   }

@@ -219,41 +219,78 @@ std::string EscapeHtml(const std::string& text) {
   return out;
 }
 
+namespace {
+
+// Text shown in the page: escaped, with its blanks as the Markdown report has them
+// (EscapeMarkdown). A browser shows a run of spaces as one and drops those at the start and
+// end of an element (a label "  spaced  " read "spaced"): a space after another, or in a run
+// at either end of the text, is a no-break space. A line break with the blanks around it is
+// one space (none at either end), as the browser would show it.
+std::string Text(const std::string& text) {
+  auto blank = [&](std::size_t i) {
+    return i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r');
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t end = i;
+    if (!blank(i)) {
+      while (end < text.size() && !blank(end)) ++end;
+      out += EscapeHtml(text.substr(i, end - i));
+      i = end;
+      continue;
+    }
+    bool line_break = false;
+    for (; blank(end); ++end) line_break = line_break || text[end] == '\n' || text[end] == '\r';
+    const bool edge = i == 0 || end == text.size();
+    if (line_break) {
+      if (!edge) out += ' ';
+    } else {
+      for (std::size_t k = i; k < end; ++k)
+        out += text[k] == ' ' && (edge || (k > i && text[k - 1] == ' ')) ? std::string("&nbsp;") : std::string(1, text[k]);
+    }
+    i = end;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string RenderHtml(const Document& document) {
   std::ostringstream out;
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<meta name=\"generator\" content=\"parley\">\n"
       << "<title>" << EscapeHtml(document.title) << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n";
-  out << "<header>\n<h1>" << EscapeHtml(document.title) << "</h1>\n";
-  if (!document.subtitle.empty()) out << "<p class=\"subtitle\">" << EscapeHtml(document.subtitle) << "</p>\n";
+  out << "<header>\n<h1>" << Text(document.title) << "</h1>\n";
+  if (!document.subtitle.empty()) out << "<p class=\"subtitle\">" << Text(document.subtitle) << "</p>\n";
   out << "</header>\n<nav aria-label=\"Contents\"><strong>Contents</strong>\n<ol>\n";
   for (const Section& s : document.sections)
-    out << "<li><a href=\"#" << EscapeHtml(s.id) << "\">" << EscapeHtml(s.title) << "</a></li>\n";
+    out << "<li><a href=\"#" << EscapeHtml(s.id) << "\">" << Text(s.title) << "</a></li>\n";
   out << "</ol>\n</nav>\n<main>\n";
   for (const Section& s : document.sections) {
-    out << "<section id=\"" << EscapeHtml(s.id) << "\">\n<h2>" << EscapeHtml(s.title) << "</h2>\n";
+    out << "<section id=\"" << EscapeHtml(s.id) << "\">\n<h2>" << Text(s.title) << "</h2>\n";
     for (const Block& block : s.blocks) {
       std::visit(
           Overloaded{
-              [&](const Paragraph& p) { out << "<p>" << EscapeHtml(p.text) << "</p>\n"; },
-              [&](const Subheading& h) { out << "<h3>" << EscapeHtml(h.text) << "</h3>\n"; },
-              [&](const Note& n) { out << "<p class=\"note\">" << EscapeHtml(n.text) << "</p>\n"; },
+              [&](const Paragraph& p) { out << "<p>" << Text(p.text) << "</p>\n"; },
+              [&](const Subheading& h) { out << "<h3>" << Text(h.text) << "</h3>\n"; },
+              [&](const Note& n) { out << "<p class=\"note\">" << Text(n.text) << "</p>\n"; },
               [&](const ItemList& l) {
                 const char* tag = l.ordered ? "ol" : "ul";
                 out << "<" << tag << (l.ordered ? " class=\"steps\"" : "") << ">\n";
-                for (const auto& item : l.items) out << "<li>" << EscapeHtml(item) << "</li>\n";
+                for (const auto& item : l.items) out << "<li>" << Text(item) << "</li>\n";
                 out << "</" << tag << ">\n";
               },
               [&](const Table& t) {
                 auto numeric = [&](std::size_t c) { return c < t.numeric.size() && t.numeric[c]; };
                 out << "<table>\n<thead><tr>";
-                for (const auto& h : t.header) out << "<th>" << EscapeHtml(h) << "</th>";
+                for (const auto& h : t.header) out << "<th>" << Text(h) << "</th>";
                 out << "</tr></thead>\n<tbody>\n";
                 for (const auto& row : t.rows) {
                   out << "<tr>";
                   for (std::size_t c = 0; c < row.size(); ++c)
-                    out << (numeric(c) ? "<td class=\"num\">" : "<td>") << EscapeHtml(row[c]) << "</td>";
+                    out << (numeric(c) ? "<td class=\"num\">" : "<td>") << Text(row[c]) << "</td>";
                   out << "</tr>\n";
                 }
                 out << "</tbody>\n</table>\n";
@@ -263,7 +300,7 @@ std::string RenderHtml(const Document& document) {
                 bool tree = f.svg.find("class=\"parley-tree\"") != std::string::npos;
                 out << "<figure id=\"figure-" << EscapeHtml(f.name) << "\"" << (tree ? " class=\"tree\"" : "") << ">\n"
                     << InlineSvg(f.svg);
-                if (!f.caption.empty()) out << "<figcaption>" << EscapeHtml(f.caption) << "</figcaption>\n";
+                if (!f.caption.empty()) out << "<figcaption>" << Text(f.caption) << "</figcaption>\n";
                 out << "</figure>\n";
               },
           },
@@ -271,7 +308,7 @@ std::string RenderHtml(const Document& document) {
     }
     out << "</section>\n";
   }
-  out << "</main>\n<footer>" << EscapeHtml(document.subtitle) << "</footer>\n";
+  out << "</main>\n<footer>" << Text(document.subtitle) << "</footer>\n";
   bool trees = false;
   for (const Section& s : document.sections)
     for (const Block& block : s.blocks)

@@ -22,8 +22,33 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
   auto word = [&](std::size_t i) {
     return i < text.size() && std::isalnum(static_cast<unsigned char>(text[i]));
   };
+  auto blank = [&](std::size_t i) {
+    return i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r');
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    if (blank(i)) {
+      std::size_t end = i;
+      bool line_break = false;
+      for (; blank(end); ++end) line_break = line_break || text[end] == '\n' || text[end] == '\r';
+      const bool edge = i == 0 || end == text.size();
+      if (line_break) {
+        // A line break, with the blanks around it, is one space (none at either end), as a
+        // browser shows it in the HTML report and as table cells had it: a label's line break
+        // split a numbered step over two lines, and a blank line in it ended the list item or
+        // paragraph it sat in.
+        if (!edge) out += ' ';
+      } else {
+        // Spaces are kept as the text has them (Markdown, like HTML, shows a run of spaces as
+        // one and drops those at the start and end of a line or a table cell: a label
+        // "  spaced  " read "spaced"): a space after another, or in a run at either end of the
+        // text, is a no-break space (the HTML report writes them alike).
+        for (std::size_t k = i; k < end; ++k)
+          out += text[k] == ' ' && (edge || (k > i && text[k - 1] == ' ')) ? std::string("&nbsp;") : std::string(1, text[k]);
+      }
+      i = end - 1;
+      continue;
+    }
     // Inside a word ("war_loss") an underscore cannot start emphasis: left as it is.
     if (c == '_' && i > 0 && word(i - 1) && word(i + 1)) {
       out += c;
@@ -43,44 +68,12 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
       case '\x1c': case '\x1d': case '\x1e': case '\x1f': case '\x7f': case '\0':
         out += "\xEF\xBF\xBD";  // a control character: the replacement character, as in HTML
         break;
-      case '\n': {
-        if (in_table) {
-          out += ' ';
-          break;
-        }
-        out += '\n';
-        // A blank line (a label's "\n\n") would end the paragraph or the list item the label
-        // sits in, and the rest of the sentence would be a paragraph of its own: the line
-        // breaks and the blanks between them become one line break.
-        std::size_t next = i + 1;
-        while (next < text.size() && (text[next] == ' ' || text[next] == '\t' || text[next] == '\r' || text[next] == '\n'))
-          ++next;
-        if (text.find('\n', i + 1) < next) i = next - 1;
-        // Spaces and tabs may stand before a marker (" 1. y", "  - y"; inside a list item,
-        // "    - y" starts a list nested in it): kept, and the marker escaped after them
-        // (which is harmless where the indentation would not have made one).
-        while (i + 1 < text.size() && (text[i + 1] == ' ' || text[i + 1] == '\t')) out += text[++i];
-        // A label's own line break: what follows must not start a heading, a list, a quote
-        // or a rule there ("1." or "2)" a numbered list).
-        if (i + 1 < text.size() &&
-            (text[i + 1] == '#' || text[i + 1] == '+' || text[i + 1] == '-' || text[i + 1] == '>' || text[i + 1] == '='))
-          out += '\\';
-        std::size_t digits = i + 1;
-        while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
-        if (digits > i + 1 && StartsNumberedItem(text, digits)) {
-          out.append(text, i + 1, digits - i - 1);
-          out += '\\';
-          out += text[digits];
-          i = digits;
-        }
-        break;
-      }
       default:
         out += c;
     }
   }
-  // At the start of a line, after any spaces or tabs, '#', '+', '-' and '>' would start a
-  // heading, a list or a quote.
+  // At the start of the text (a line of its own in the Markdown), after any tabs, '#', '+', '-'
+  // and '>' would start a heading, a list or a quote.
   std::size_t lead = 0;
   while (!in_table && lead < out.size() && (out[lead] == ' ' || out[lead] == '\t')) ++lead;
   if (!in_table && lead < out.size() && (out[lead] == '#' || out[lead] == '+' || out[lead] == '-' || out[lead] == '>'))

@@ -19,7 +19,9 @@ struct MarkdownOutput {
 
 // `stem` prefixes the figure file names (the report's file name without ".md").
 MarkdownOutput RenderMarkdown(const Document& document, const std::string& stem);
-// Text with Markdown's special characters escaped; `in_table` also escapes '|'.
+// Text with Markdown's special characters escaped; `in_table` also escapes '|'. The text stays
+// on one line (a line break and the blanks around it are one space), and a run of spaces, or
+// spaces at either end, are kept as no-break spaces ("&nbsp;"), so that a label reads as it is.
 std::string EscapeMarkdown(const std::string& text, bool in_table = false);
 
 }  // namespace parley::report

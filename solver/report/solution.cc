@@ -247,6 +247,14 @@ std::string SetName(const Game& game, const std::vector<bool>& shared, InfosetId
   return who;
 }
 
+}  // namespace
+
+SetNames::SetNames(const Game& game) : game_(game), shared_(SharedSetLabels(game)) {}
+
+std::string SetNames::operator()(InfosetId h) const { return SetName(game_, shared_, h); }
+
+namespace {
+
 // What identifies an equilibrium's play: the terminal nodes reached with their
 // probabilities, and the payoffs.
 std::string PathKey(const Game& game, const Equilibrium& eq) {
@@ -311,7 +319,7 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
           << "; an equilibrium with the same path and payoffs as an earlier one is shown by its "
              "choices off the path that differ\n";
   }
-  const std::vector<bool> shared = SharedSetLabels(game);
+  const SetNames set_name(game);
   for (std::size_t k = 0; k < count; ++k) {
     const Equilibrium& eq = solution.equilibria[k];
     std::vector<double> reach = equilibrium::ReachProbabilities(game, index, eq.behavior);
@@ -326,7 +334,7 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
         if (mine == ChoiceText(game, base, index, h, exact)) continue;
         if (++differ > options.max_strategy_lines) continue;
         ++shown;
-        out << "    " << SetName(game, shared, h) << ": " << mine << "\n";
+        out << "    " << set_name(h) << ": " << mine << "\n";
       }
       if (differ > shown) out << "    ... and " << differ - shown << " more (use --format json for all of them)\n";
       continue;
@@ -373,13 +381,13 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
         ++total;
         if (lines >= options.max_strategy_lines) continue;
         ++lines;
-        out << "  " << (pass == 0 ? "* " : "  ") << SetName(game, shared, h) << ": "
+        out << "  " << (pass == 0 ? "* " : "  ") << set_name(h) << ": "
             << ChoiceText(game, eq, index, h, exact) << "\n";
       }
     }
     if (total > lines)
       out << "    ... and " << total - lines << " more (use --format json for all of them)\n";
-    out << BeliefsText(game, eq, [&](InfosetId h) { return SetName(game, shared, h); }, options.max_strategy_lines,
+    out << BeliefsText(game, eq, [&](InfosetId h) { return set_name(h); }, options.max_strategy_lines,
                        exact ? &exact_beliefs : nullptr);
     if (!eq.indifferent.empty()) {
       // Which actions tie, and which one this equilibrium takes (with --all, each
@@ -405,7 +413,7 @@ void WriteSolutionText(std::ostream& out, const Game& game, const Solution& solu
           ++a;
         }
         // Named as in the strategy list above (and where, when the set has several nodes).
-        std::string who = SetName(game, shared, h);
+        std::string who = set_name(h);
         if (game.infoset_nodes(h).size() > 1) who += " (" + DescribeNode(game, v) + ")";
         out << "    " << who << ": " << JoinWithAnd(optimal) << " are equally good; this equilibrium takes "
             << ChoiceText(game, eq, index, h, exact) << "\n";

@@ -27,6 +27,20 @@ void AppendNodeDescription(const Game& game, NodeId v, std::string& out);
 // Unique, readable names of the personal information sets (JSON keys): the set's label when
 // it is unique, else "<player> at <node description>".
 std::vector<std::string> InfosetNames(const Game& game);
+// The names the text outputs give the personal information sets (`parley solve`, `parley
+// qre`): a set's own label after its mover ("Microsoft at [after complaint]"; a label that is
+// the mover's name stands alone, "Incumbent"), else InfosetNames' "<player> at the root",
+// "P2 after a0 > a1 (+1 nodes)". Made once per game; a set is named when asked for (a text
+// lists a few dozen sets of a million).
+class SetNames {
+ public:
+  explicit SetNames(const Game& game);
+  std::string operator()(model::InfosetId h) const;
+
+ private:
+  const Game& game_;
+  std::vector<bool> shared_;  // whether a set's label is another set's too
+};
 
 // One terminal history the equilibrium reaches, with its probability.
 struct PathEntry {

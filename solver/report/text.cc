@@ -88,12 +88,27 @@ std::string FormatProbability(double value) {
   // A probability is no payoff sum with rounding to hide below 1e-12: a chance move of 1e-13
   // is one (reach products of such moves too); below 1e-15 is rounding.
   if (std::abs(value) >= 1e-15 && std::abs(value) < 1e-12) return FormatSignificant(value, 6);
-  return FormatValue(value);
+  std::string text = FormatValue(value);
+  // Nor is one 1e-15 or more short of 1 shown as 1 (0.999999999999 read "1" beside its
+  // sibling's 1e-12): the digits that tell it from 1, to a tenth of its distance from 1
+  // (0.9999999995, not 0.999999999).
+  if (text == "1" && value <= 1 - 1e-15)
+    for (int digits = 7; digits <= 17; ++digits) {
+      text = FormatSignificant(value, digits);
+      if (std::abs(ReadDouble(text.c_str()) - value) <= (1 - value) / 10) break;
+    }
+  return text;
 }
 
 std::string ChanceProbText(const model::Game& game, model::InfosetId h, std::uint32_t a) {
   std::string exact = game.chance_prob_text(h, a);
-  return exact.size() <= 9 ? exact : FormatProbability(game.chance_prob(h, a));
+  if (exact.size() <= 9) return exact;
+  std::string shown = FormatProbability(game.chance_prob(h, a));
+  // A probability the game states has no rounding to hide: one that is not 0 or 1 never reads
+  // so, even within 1e-15 of it (a file's 0.9999999999999999, 1e-16 written out in decimals);
+  // then it is shown as the game states it.
+  if ((shown == "0" || shown == "1") && game.exact_chance_prob(h, a) != (shown == "1" ? 1 : 0)) return exact;
+  return shown;
 }
 
 std::string JoinWithAnd(const std::vector<std::string>& items) {

@@ -29,10 +29,13 @@ std::string FormatValue(double value);
 std::vector<char> PlayersNeedingAllDigits(const model::Game& game, const std::vector<std::vector<double>>& extra = {});
 // FormatValue (at the game's `unit`), or every digit (FormatDouble) when `all_digits`.
 std::string FormatPayoff(double value, bool all_digits, double unit = 1);
-// A probability: the exact text when given (chance), else FormatValue.
+// A probability: FormatValue, but one from 1e-15 to 1e-12 in six significant digits (1e-13),
+// and one 1e-15 or more short of 1 with the digits that tell it from 1, to a tenth of its
+// distance from 1 (0.999999999999, not 1); nearer 0 or 1 than 1e-15 is rounding.
 std::string FormatProbability(double value);
-// A chance probability as the game states it ("1/3", "0.25"); one computed in floating point
-// (whose exact text would be a huge fraction) as FormatValue shows it.
+// A chance probability as the game states it ("1/3", "0.25"); one whose text is longer (a
+// computed double, a huge fraction) as FormatProbability shows it, or as stated when that
+// would show a probability that is not 0 or 1 as 0 or 1.
 std::string ChanceProbText(const model::Game& game, model::InfosetId h, std::uint32_t a);
 // "A", "A and B", "A, B and C".
 std::string JoinWithAnd(const std::vector<std::string>& items);

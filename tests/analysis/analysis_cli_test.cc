@@ -86,6 +86,47 @@ TEST_SUITE("analysis.cli") {
     }
   }
 
+  TEST_CASE("sweep text shows numbers as solve's text does, CSV and JSON keep every digit") {
+    // At regulator_acts = 0 the Platform's payoff computes to 230.00000000000003, which
+    // `solve --set regulator_acts=0` prints as 230; the agreed commission 0.2575 at 0.25 is
+    // 0.25749999999999995.
+    const std::string file = "'" + SourcePath("scenarios/platform_regulator.yaml") + "'";
+    auto solve = RunParley("solve " + file + " --set regulator_acts=0");
+    REQUIRE(solve.exit_code == 0);
+    CHECK(solve.out.find("Payoffs: Platform 230, Developer 770\n") != std::string::npos);
+    auto text = RunParley("sweep " + file + " --vary regulator_acts=0:1:5");
+    REQUIRE(text.exit_code == 0);
+    CHECK(text.out.find("\n0\t230\t770\t0.23\t") != std::string::npos);
+    CHECK(text.out.find("\n0.25\t257.5\t742.5\t0.2575\t") != std::string::npos);
+    CHECK(text.out.find("230.00000000000003") == std::string::npos);
+    auto csv = RunParley("sweep " + file + " --vary regulator_acts=0:1:5 --format csv");
+    REQUIRE(csv.exit_code == 0);
+    CHECK(csv.out.find("\n0,0,230.00000000000003,770,0.23,") != std::string::npos);
+    CHECK(csv.out.find(",0.25749999999999995,") != std::string::npos);
+    auto json = RunParley("sweep " + file + " --vary regulator_acts=0:1:5 --format json");
+    REQUIRE(json.exit_code == 0);
+    CHECK(nlohmann::json::parse(json.out)["points"][0]["values"][0].get<double>() == 230.00000000000003);
+    // A column's rounding is judged at its own scale: payoffs of about 1e-13 are no rounding
+    // of 0 (the payoffs of `tiny` are 1e-13 times the power), while the parameter column,
+    // whose unit is 1, shows its points as they are.
+    const std::string tiny = "'" + WriteTempFile("tiny_sweep.yaml", R"(title: Payoffs in units of 1e-13
+players: [A, B]
+parameters:
+  power: {value: 0.5, min: 0, max: 1}
+stages:
+  - name: go
+    player: A
+    actions: [yes, no]
+payoffs:
+  A: if(go == yes, 3e-13 * power, 1e-13)
+  B: 1e-13
+)") + "'";
+    auto small = RunParley("sweep " + tiny + " --vary power=0:1:3");
+    REQUIRE(small.exit_code == 0);
+    CHECK(small.out.find("\n0\t1e-13\t1e-13\tA no\n") != std::string::npos);
+    CHECK(small.out.find("\n1\t3e-13\t1e-13\tA yes\n") != std::string::npos);
+  }
+
   TEST_CASE("Monte Carlo: the probability of investing high is P(power >= 1/3) = 2/3") {
     std::string file = "'" + WriteTempFile("holdup.yaml", kHoldUp) + "'";
     auto r = RunParley("montecarlo " + file + " --samples 20000 --seed 11 --format json");

@@ -742,6 +742,34 @@ t "" 2 "" { 0 1 }
     CHECK(testing::RunParley("qre " + game + " --lambda 2:1:5").exit_code == 2);
   }
 
+  TEST_CASE("parley qre names sets and actions as parley solve does") {
+    // No set has a label, one action has none, and B's set holds both of B's nodes: solve
+    // names them "A at the root", "B after L (+1 nodes)" and "#2", and lists beliefs with
+    // commas; qre said "A at node 0" and "B at node 1", left the action blank and ran the
+    // beliefs together ("beliefs after L 0.5 after #2 0.5").
+    const std::string game = testing::WriteTempFile("qre_names.efg", R"(EFG 2 R "names" { "A" "B" }
+""
+p "" 1 1 "" { "L" "" } 0
+p "" 2 1 "" { "l" "r" } 0
+t "" 1 "" { 1 -1 }
+t "" 2 "" { -1 1 }
+p "" 2 1 0
+t "" 3 "" { -1 1 }
+t "" 4 "" { 1 -1 }
+)");
+    auto solve = testing::RunParley("solve " + game);
+    REQUIRE(solve.exit_code == 0);
+    CHECK(solve.out.find("* A at the root: L 0.5, #2 0.5\n") != std::string::npos);
+    CHECK(solve.out.find("* B after L (+1 nodes): l 0.5, r 0.5\n") != std::string::npos);
+    // At lambda 0 every action is equally likely.
+    auto qre = testing::RunParley("qre " + game + " --lambda 0");
+    REQUIRE(qre.exit_code == 0);
+    CHECK(qre.out.find("\n  A at the root: L 0.5, #2 0.5\n") != std::string::npos);
+    CHECK(qre.out.find("\n  B after L (+1 nodes): l 0.5, r 0.5; beliefs after L 0.5, after #2 0.5\n") !=
+          std::string::npos);
+    CHECK(qre.out.find("at node") == std::string::npos);
+  }
+
   TEST_CASE("requested lambdas past the branch's bends: every point met, none a crash") {
     // A requested lambda that a long step passes used to be met by Newton at that lambda from
     // the point interpolated along the step, and an internal error stopped the program when

@@ -100,6 +100,68 @@ t "" 4 "" { 4 0 }
     CHECK(Cell(t, 3, 0, 0) == 3);
   }
 
+  TEST_CASE("an .nfg comes back from its tree with its empty labels and its comment") {
+    // Three players, an outcome list, one strategy without a label and a comment of its own
+    // (a review's file): through the tree and back, "" became "#3" and the comment Parley's
+    // note on strategy names.
+    const std::string text = R"(NFG 1 R "outcome list \"3p\"" { "A" "B B" "" }
+{ { "top" "bottom" } { "left side" "right\\" "" } { "x" "y" } }
+"a comment"
+{
+{ "o1" 1, 2, 3 }
+{ "" 0 0 0 }
+{ "o3" 1/3 -0.5 1e-12 }
+}
+1 2 3 0 1 1 2 2 3 3 0 1
+)";
+    model::NormalFormGame table = io::ReadNfg(text, "outlist.nfg");
+    REQUIRE(table.strategy_label(1, 2) == "");
+    model::NormalFormGame back = ReducedStrategicForm(*table.ToExtensive());
+    for (int p = 0; p < 3; ++p) {
+      REQUIRE(back.num_strategies(p) == table.num_strategies(p));
+      for (std::uint32_t s = 0; s < table.num_strategies(p); ++s)
+        CHECK(back.strategy_label(p, s) == table.strategy_label(p, s));
+    }
+    CHECK(back.comment() == "a comment");
+    CHECK(back.title() == table.title());
+    for (std::size_t c = 0; c < table.num_cells(); ++c)
+      for (int p = 0; p < 3; ++p) CHECK(back.payoff(c, p).ToRational() == table.payoff(c, p).ToRational());
+
+    // The same through the command line, .nfg -> .efg -> .nfg.
+    const std::string nfg = testing::WriteTempFile("outlist.nfg", text);
+    const std::string efg = testing::BuildPath("test-tmp/outlist.efg");
+    const std::string again = testing::BuildPath("test-tmp/outlist-again.nfg");
+    REQUIRE(testing::RunParley("convert '" + nfg + "' '" + efg + "'").exit_code == 0);
+    REQUIRE(testing::RunParley("convert '" + efg + "' '" + again + "'").exit_code == 0);
+    const std::string written = testing::ReadFile(again);
+    CHECK(written.find("{ \"left side\" \"right\\\\\" \"\" }") != std::string::npos);
+    CHECK(written.find("\n\"a comment\"\n") != std::string::npos);
+
+    // Two actions without labels at a player's one set are told apart by their numbers.
+    model::NormalFormGame blank = ReducedStrategicForm(
+        *io::ReadNfg("NFG 1 R \"\" { \"A\" \"B\" } { { \"\" \"\" } { \"l\" } }\n\"\"\n1 0 2 0\n", "blank.nfg")
+             .ToExtensive());
+    CHECK(blank.strategy_label(0, 0) == "#1");
+    CHECK(blank.strategy_label(0, 1) == "#2");
+  }
+
+  TEST_CASE("among several sets an action without a label is #k, and a game without a comment gets the note") {
+    // Ann's second set has actions "" and "b": her strategies name each set's action, and an
+    // empty one would leave "R  U" (two spaces), so it is its number at the set.
+    std::string text = kReduced;
+    text.replace(text.find("{ \"a\" \"b\" }"), 11, "{ \"\" \"b\" }");
+    auto game = io::ReadEfg(text, "blank-a.efg");
+    model::NormalFormGame t = ReducedStrategicForm(*game);
+    std::vector<std::string> ann;
+    for (std::uint32_t s = 0; s < t.num_strategies(0); ++s) ann.push_back(t.strategy_label(0, s));
+    CHECK(ann == std::vector<std::string>{"L * U", "L * D", "R #1 U", "R #1 D", "R b U", "R b D"});
+    // The game has no comment: the table says how its strategies are named, and keeps saying
+    // so through the tree made from it and back.
+    CHECK(t.comment().rfind("Reduced strategic form of an extensive game: a strategy names", 0) == 0);
+    model::NormalFormGame round = ReducedStrategicForm(*t.ToExtensive());
+    CHECK(round.comment() == t.comment());
+  }
+
   TEST_CASE("size limits stop before the work, naming the sizes") {
     auto game = io::ReadEfg(kReduced, "reduced.efg");
     StrategicFormOptions small;

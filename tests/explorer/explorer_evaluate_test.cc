@@ -58,6 +58,40 @@ TEST_SUITE("explorer evaluate") {
     }
   }
 
+  TEST_CASE("payoffs at the game's scale: a game in units of 1e-13 is not shown as all 0") {
+    // A chooses R for (3e-13, 3e-13) over L, after which B takes r for (1e-13, 2e-13). The
+    // page wrote every payoff with unit 1, so both read 0, beside a tree and a conclusion
+    // that say 3e-13.
+    auto file = explorer::OpenFile(WriteTempFile("explorer_tiny_units.efg", R"(EFG 2 R "Tiny units" { "A" "B" }
+""
+
+p "" 1 1 "" { "L" "R" } 0
+p "" 2 1 "" { "l" "r" } 0
+t "" 1 "" { 4e-13 1e-13 }
+t "" 2 "" { 1e-13 2e-13 }
+t "" 3 "" { 3e-13 3e-13 }
+)"),
+                                   1'000'000);
+    nlohmann::json page = PageJson(explorer::Evaluate(*file, file->DefaultValues()));
+    REQUIRE(page["payoffs"].size() == 2);
+    CHECK(page["payoffs"][0]["value"] == "3e-13");
+    CHECK(page["payoffs"][1]["value"] == "3e-13");
+    CHECK(page["prediction"].get<std::string>().find("A 3e-13 and B 3e-13") != std::string::npos);
+    // A player whose payoffs differ beyond the tie rule but read alike gets every digit, as in
+    // the conclusion beside it: A's 1.0000001 over 1.
+    auto close = explorer::OpenFile(WriteTempFile("explorer_close.efg", R"(EFG 2 R "Close" { "A" "B" }
+""
+
+p "" 1 1 "" { "In" "Out" } 0
+t "" 1 "" { 1.0000001 0 }
+t "" 2 "" { 1 0 }
+)"),
+                                    1'000'000);
+    nlohmann::json near = PageJson(explorer::Evaluate(*close, close->DefaultValues()));
+    CHECK(near["payoffs"][0]["value"] == "1.0000001");
+    CHECK(near["prediction"].get<std::string>().find("A 1.0000001") != std::string::npos);
+  }
+
   TEST_CASE("an evaluation held while others run keeps its own game") {
     // games/holdup_nash.yaml at power 0.2 and 0.6: the Supplier invests low below 1/3 and high
     // above (10 power - 3 >= 4 power - 1 iff power >= 1/3), so the two paths differ.

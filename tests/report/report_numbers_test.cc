@@ -138,6 +138,50 @@ TEST_SUITE("report.numbers") {
     CHECK_FALSE(Has(exact.markdown + exact.explanation, "1000000000003"));
   }
 
+  TEST_CASE("a probability that is not 1 is not shown as 1, nor one that is not 0 as 0") {
+    // Rounding within 1e-15 of 1 or 0 in a computed probability still reads 1 or 0.
+    CHECK(FormatProbability(0.999999999999) == "0.999999999999");
+    CHECK(FormatProbability(0.9999999995) == "0.9999999995");  // not 0.999999999, as far from it as 1
+    CHECK(FormatProbability(0.99999999987654) == "0.99999999988");
+    CHECK(FormatProbability(1 - 1e-15) == "0.999999999999999");
+    CHECK(FormatProbability(0.9999999999999999) == "1");
+    CHECK(FormatProbability(1) == "1");
+    CHECK(FormatProbability(0.75) == "0.75");
+    CHECK(FormatProbability(1e-13) == "1e-13");
+    CHECK(FormatProbability(1e-17) == "0");
+    // A chance move of 0.999999999999 beside one of 1e-12 read "probability 1" in the chance
+    // step and in the conclusion, as if the two summed to more than 1.
+    auto game = io::ReadEfg(R"(EFG 2 R "Near one" { "A" "B" }
+""
+
+c "" 1 "" { "likely" 0.999999999999 "rare" 0.000000000001 } 0
+p "" 1 1 "" { "L" "R" } 0
+t "" 1 "" { 1 0 }
+t "" 2 "" { 0 1 }
+t "" 3 "" { 2 2 }
+)",
+                            "near_one.efg");
+    const Outputs out = Render(*game, false);
+    CHECK(Has(out.explanation, "chance draws likely with probability 0.999999999999 (worth"));
+    CHECK(Has(out.explanation, "and rare with probability 1e-12 (worth"));
+    CHECK(Has(out.explanation, "play is random: with probability 0.999999999999, "));
+    CHECK(Has(out.markdown, "chance draws likely with probability 0.999999999999 (worth"));
+    CHECK(Has(out.dot, "likely (0.999999999999)"));
+    CHECK_FALSE(Has(out.explanation + out.markdown + out.dot, "probability 1 "));
+    CHECK_FALSE(Has(out.explanation + out.markdown + out.dot, "probability 1,"));
+    // A stated probability is never shown as 1 or 0 unless it is, even within 1e-15 of it.
+    auto close = io::ReadEfg(R"(EFG 2 R "Closer" { "A" "B" }
+""
+
+c "" 1 "" { "likely" 0.9999999999999999 "rare" 0.0000000000000001 } 0
+t "" 1 "" { 1 0 }
+t "" 2 "" { 0 1 }
+)",
+                             "closer.efg");
+    CHECK(ChanceProbText(*close, 0, 0) == "0.9999999999999999");
+    CHECK(ChanceProbText(*close, 0, 1) != "0");
+  }
+
   TEST_CASE("with --exact the explanation quotes exact values, and its steps agree") {
     // Risky is worth 3/10 * (-1) + 7/10 * 0 = -3/10 to B: an inner outcome of -1e15 above
     // leaves of 999999999999999 and 1e15. Adding the -1e15 after the expectation in doubles

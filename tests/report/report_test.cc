@@ -467,27 +467,33 @@ t "" 3 "" { 0 0 }
     CHECK(EscapeMarkdown("a|b", true) == "a\\|b");
     CHECK(EscapeMarkdown("-1", true) == "-1");
     CHECK(EscapeMarkdown("# x") == "\\# x");
-    // A label's own line break does not start a heading, a rule or a list on the next line,
-    // and an entity stays text.
-    CHECK(EscapeMarkdown("Ann\n## P") == "Ann\n\\## P");
-    CHECK(EscapeMarkdown("go\n---\nnext") == "go\n\\---\nnext");
+    // A label's own line break, with the blanks around it, is one space: the text stays on
+    // its line, so nothing in it can start a heading, a rule, a list or a new paragraph there
+    // (a blank line would end the list item or paragraph the label sits in). An entity stays
+    // text.
+    CHECK(EscapeMarkdown("Ann\n## P") == "Ann ## P");
+    CHECK(EscapeMarkdown("go\n---\nnext") == "go --- next");
     CHECK(EscapeMarkdown("&lt;b&gt;") == "\\&lt;b\\&gt;");
-    // A blank line in a label would end the list item or paragraph it sits in (the rest of
-    // the sentence became paragraphs of its own): the breaks and blanks become one break.
-    CHECK(EscapeMarkdown("In\n\n# Injected\n \n\t\n- item\n    code") == "In\n\\# Injected\n\\- item\n    code");
-    CHECK(EscapeMarkdown("a\r\n\r\nb") == "a\r\nb");
-    // Nor does a number followed by "." or ")" start a numbered list, on a later line or first.
-    CHECK(EscapeMarkdown("x\n2. y") == "x\n2\\. y");
-    CHECK(EscapeMarkdown("x\n12)") == "x\n12\\)");
+    CHECK(EscapeMarkdown("In\n\n# Injected\n \n\t\n- item\n    code") == "In # Injected - item code");
+    CHECK(EscapeMarkdown("a\r\n\r\nb") == "a b");
+    CHECK(EscapeMarkdown("x\n2. y") == "x 2. y");
+    CHECK(EscapeMarkdown("x\n12)") == "x 12)");
+    CHECK(EscapeMarkdown("3.5 units\n4.5 more") == "3.5 units 4.5 more");
+    CHECK(EscapeMarkdown("x\n 1. y\n  - z") == "x 1. y - z");
+    CHECK(EscapeMarkdown("new\nline", true) == "new line");
+    CHECK(EscapeMarkdown("\nx\n") == "x");  // none at either end
+    // A number followed by "." or ")" at the start does not start a numbered list.
     CHECK(EscapeMarkdown("1. first") == "1\\. first");
-    CHECK(EscapeMarkdown("3.5 units\n4.5 more") == "3.5 units\n4.5 more");  // a decimal is no marker
     CHECK(EscapeMarkdown("1. a", true) == "1. a");
-    CHECK(EscapeMarkdown("x\n 1. y\n  - z") == "x\n 1\\. y\n  \\- z");  // indented markers too
-    // Deeper indentation (inside a list item "    - y" starts a list nested in it), tabs, and
-    // the label's first line.
-    CHECK(EscapeMarkdown("x\n    - y\n\t+ z") == "x\n    \\- y\n\t\\+ z");
-    CHECK(EscapeMarkdown("  - y") == "  \\- y");
-    CHECK(EscapeMarkdown("\t 2. y") == "\t 2\\. y");
+    CHECK(EscapeMarkdown("\t2. y") == "\t2\\. y");
+    // Spaces are kept: a run of spaces, and spaces at either end, are no-break spaces (a
+    // label "  spaced  " read "spaced"), which also keeps a marker after them from starting a
+    // list.
+    CHECK(EscapeMarkdown("  spaced  ") == "&nbsp;&nbsp;spaced&nbsp;&nbsp;");
+    CHECK(EscapeMarkdown("  spaced  ", true) == "&nbsp;&nbsp;spaced&nbsp;&nbsp;");
+    CHECK(EscapeMarkdown("After   spaced  , B") == "After &nbsp;&nbsp;spaced &nbsp;, B");
+    CHECK(EscapeMarkdown("  - y") == "&nbsp;&nbsp;- y");
+    CHECK(EscapeMarkdown("a b") == "a b");
     Document doc{"T <1>", "s", {{"one", "One", {Paragraph{"x < y"}, Table{{"h"}, {{"1"}}, {true}}}}}};
     std::string html = RenderHtml(doc);
     CHECK(html.find("<title>T &lt;1&gt;</title>") != std::string::npos);
@@ -498,6 +504,37 @@ t "" 3 "" { 0 0 }
     MarkdownOutput md = RenderMarkdown(pictured, "my report (v2)");
     CHECK(md.text.find("![tree](my%20report%20%28v2%29-tree.svg)") != std::string::npos);
     CHECK(md.files.at(0).first == "my report (v2)-tree.svg");
+  }
+
+  TEST_CASE("labels with a line break or outer spaces: a step stays on its line, the spaces stay") {
+    // B, after "  spaced  ", compares "new\nline" (1) with x (2): the Markdown step was split
+    // over two lines at the label's line break, and the label's spaces collapsed ("After
+    // spaced , B"), in Markdown and in HTML alike.
+    auto game = io::ReadEfg(R"(EFG 2 R "Labels" { "A" "B" }
+""
+
+p "" 1 1 "" { "  spaced  " "plain" } 0
+p "" 2 1 "" { "new
+line" "x" } 0
+t "" 1 "" { 3 1 }
+t "" 2 "" { 2 2 }
+t "" 3 "" { 1 0 }
+)",
+                            "labels.efg");
+    Solved s{game, equilibrium::Solve(*game, {})};
+    ReportOptions options;
+    options.draw_tree = false;
+    const Document doc = BuildReport(InputFor(s, "labels.efg"), options);
+    const std::string md = RenderMarkdown(doc, "labels").text;
+    CHECK(md.find("\n1. After &nbsp;&nbsp;spaced &nbsp;, B compares new line (1) with x (2) and chooses x.\n") !=
+          std::string::npos);
+    CHECK(md.find("\nline") == std::string::npos);
+    CHECK(md.find("A plays &nbsp;&nbsp;spaced &nbsp;&nbsp;and B plays x") != std::string::npos);
+    CHECK(md.find("| &nbsp;&nbsp;spaced&nbsp;&nbsp; |") != std::string::npos);
+    const std::string html = RenderHtml(doc);
+    CHECK(html.find("<li>After &nbsp;&nbsp;spaced &nbsp;, B compares new line (1) with x (2) and chooses x.</li>") !=
+          std::string::npos);
+    CHECK(html.find("<td>&nbsp;&nbsp;spaced&nbsp;&nbsp;</td>") != std::string::npos);
   }
 
   TEST_CASE("sections: every builder is listed once, in order") {
