@@ -165,6 +165,29 @@ TEST_SUITE("bargaining") {
                         "payoffs up to 1e+12 in magnitude") == 0);
   }
 
+  TEST_CASE("parley bargain text: a payoff far below its player's largest is printed, as in the JSON") {
+    // Outcomes (1e12, 0.3) and (0.4, 1e12) from d = (-5, 0), lotteries forbidden. Nash:
+    // (1e12 + 5) 0.3 = 3e11 against 5.4 x 1e12; KS against the ideal (1e12, 1e12): 3e-13
+    // against 5.4e-12; egalitarian: gains 0.3 against 5.4; utilitarian: a tie (sums 1e12 + 0.3
+    // and 1e12 + 0.4 within the tie rule) broken by the Nash product. Every concept takes
+    // (0.4, 1e12). Player 1's largest payoff is 1e12, and what was below 5e-13 of it (0.5)
+    // showed as 0 in the table and the tie, while the JSON said 0.4 (so KS's 1999 read 0 beside
+    // payoffs of 1.4e17).
+    const std::string args = "bargain --outcomes '1e12,0.3;0.4,1e12' --pure --disagreement -5,0";
+    auto r = RunParley(args);
+    REQUIRE(r.exit_code == 0);
+    for (const char* row : {"nash                  0.4         1e+12       exact",
+                            "kalai_smorodinsky     0.4         1e+12       exact",
+                            "egalitarian           0.4         1e+12       exact",
+                            "utilitarian           0.4         1e+12       exact",
+                            "utilitarian: tie among (1e+12, 0.3) (0.4, 1e+12)"}) {
+      CAPTURE(row);
+      CHECK(r.out.find(row) != std::string::npos);
+    }
+    auto json = nlohmann::json::parse(RunParley(args + " --format json").out);
+    CHECK(json["solutions"]["kalai_smorodinsky"]["payoffs"][0].get<double>() == 0.4);
+  }
+
   TEST_CASE("parley bargain --parties and --alternating over issues") {
     // A pie x for player 1, 1 - x for 2, and a constant 5 for player 3, who is not at the
     // table: Nash between 1 and 2 splits equally, x = 1/2, whatever player 3 gets.
