@@ -158,6 +158,39 @@ void SnapAndCheck(std::vector<Candidate>* candidates, Vector* d) {
   for (const auto& c : *candidates) check(c.payoffs, "a payoff of an agreement");
 }
 
+// Issue values in words, for a message: "price = 0.5, clause = drop" (a discrete issue by the
+// label of its option).
+std::string IssuesText(const AgreementProblem& problem, const Vector& x) {
+  std::string text;
+  for (std::size_t k = 0; k < problem.issues.size() && k < x.size(); ++k) {
+    const AgreementIssue& issue = problem.issues[k];
+    std::string value = FormatSignificant(x[k], 10);
+    for (std::size_t o = 0; issue.discrete && o < issue.values.size() && o < issue.labels.size(); ++o)
+      if (issue.values[o] == x[k]) value = issue.labels[o];
+    text += (text.empty() ? "" : ", ") + issue.name + " = " + value;
+  }
+  return text;
+}
+
+// Refuses payoffs u at the agreement with issue values x when one is not finite or beyond
+// kMaxMagnitude, naming the payoff (problem.payoff_name) and the issue values: such a value is
+// no answer to report, and a search would chase a utility that grows without bound towards it
+// (1/x near x = 0 gave payoffs of 1e17, each labelled "best found").
+void CheckPayoffsAt(const AgreementProblem& problem, const Vector& x, const Vector& u) {
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    if (std::abs(u[i]) <= kMaxMagnitude) continue;
+    const std::string who =
+        problem.payoff_name ? problem.payoff_name(i) : "the payoff of player " + std::to_string(i + 1);
+    const std::string ranges = problem.constraints.empty() ? "the issues' ranges"
+                                                           : "the agreements the issues' ranges and constraints allow";
+    const std::string value = std::isfinite(u[i]) ? "is " + FormatSignificant(u[i], 10)
+                                                  : "is not finite (it is " + FormatDouble(u[i]) + ")";
+    throw ValidationError(who + " " + value + " at " + IssuesText(problem, x) + "; bargaining handles payoffs up to " +
+                          FormatDouble(kMaxMagnitude) + " in magnitude: make it finite and bounded by that on " +
+                          ranges + " (narrow a range, rescale the units or change the formula)");
+  }
+}
+
 // Two players: the largest t with a point of the hull at least d + t (s1, s2), s the players'
 // magnitudes (each gain measured in its own player's units). The function
 // min((u1 - d1) / s1, (u2 - d2) / s2) is concave and piecewise linear on the hull, so its
@@ -1097,7 +1130,8 @@ void SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& c
   bool identity = at_table.size() == n;
   for (std::size_t q = 0; q < at_table.size() && identity; ++q) identity = at_table[q] == q;
   // The problem on the table's parties, field by field over the kept one (its storage reused):
-  // without parties, constraints (the candidates satisfy them) or the affinity checks.
+  // without parties, constraints (the candidates satisfy them), the affinity checks or the
+  // payoffs' names (its players are the table's, renumbered).
   AgreementProblem& projected = scratch.projected;
   projected.issues = problem.issues;
   projected.concept_kind = problem.concept_kind;
@@ -1112,6 +1146,7 @@ void SolveExact(const AgreementProblem& problem, const std::vector<Candidate>& c
   projected.weights.clear();
   projected.affine = nullptr;
   projected.linear_constraints = nullptr;
+  projected.payoff_name = nullptr;
   Vector& dp = scratch.dp;
   dp.clear();
   for (std::size_t i : at_table) {
@@ -1254,12 +1289,25 @@ Nonlinear MakeNonlinear(const AgreementProblem& problem, const UtilityOracle& ut
     const std::vector<std::size_t> continuous = layout.continuous;
     const AgreementProblem* pp = &problem;
     const UtilityOracle* up = &utility;
+    // At an agreement the search evaluates (a point of the box that satisfies the
+    // constraints) the payoffs must be finite and within kMaxMagnitude, or the bargain is
+    // refused. Other points are no agreements: sqrt(1 - x - y) beside x + y <= 1 is not a
+    // number where the constraint fails, and SLSQP may try an iterate that is not a number.
     package.space.evaluate = [base, continuous, pp, up](const Vector& y, Vector* u, Vector* g) {
       Vector x = base;
-      for (std::size_t j = 0; j < continuous.size(); ++j) x[continuous[j]] = y[j];
+      bool feasible = true;
+      for (std::size_t j = 0; j < continuous.size(); ++j) {
+        const AgreementIssue& issue = pp->issues[continuous[j]];
+        x[continuous[j]] = y[j];
+        feasible = feasible && y[j] >= issue.lower && y[j] <= issue.upper;
+      }
       (*up)(x, u);
       g->resize(pp->constraints.size());
-      for (std::size_t c = 0; c < pp->constraints.size(); ++c) (*g)[c] = pp->constraints[c].value(x);
+      for (std::size_t c = 0; c < pp->constraints.size(); ++c) {
+        (*g)[c] = pp->constraints[c].value(x);
+        feasible = feasible && (*g)[c] <= 0;
+      }
+      if (feasible) CheckPayoffsAt(*pp, x, *u);
     };
   }
   for (NonlinearPackage& package : nl.packages) package.samples = internal::SampleSpace(package.space);
@@ -1271,6 +1319,9 @@ internal::NlpPoint BestOverPackages(const Nonlinear& nl, const internal::NlpForm
   internal::NlpPoint best;
   for (std::size_t p = 0; p < nl.packages.size(); ++p) {
     internal::NlpPoint point = internal::SolveNlp(nl.packages[p].space, nl.packages[p].samples, form);
+    // A point found may violate a constraint within the search's tolerance, which the check
+    // in the evaluation skips: what is reported is checked all the same.
+    if (point.found) CheckPayoffsAt(*nl.problem, nl.Issues(p, point.y), point.u);
     if (point.found && (!best.found || point.objective > best.objective)) {
       best = std::move(point);
       *package = p;

@@ -120,6 +120,9 @@ struct AgreementProblem {
   // (a fixed profile's value) and comparisons are affine there (regions.h); empty, or false,
   // and the regions are solved by the nonlinear method.
   std::function<bool(const Vector& issues)> continuation_affine;
+  // How a refusal names player i's payoff (`the utility of player 1 "1/x"`, `the payoff of
+  // Buyer`); empty: "the payoff of player i" (1-based).
+  std::function<std::string(std::size_t player)> payoff_name;
 };
 
 // Payoffs of every player at the given issue values (one per issue, discrete ones holding
@@ -195,7 +198,9 @@ enum class AgreementMethod {
 };
 
 // Throws ValidationError (payoffs not affine in a continuous issue under kExact, a payoff not
-// finite, magnitudes beyond kMaxMagnitude, too many issues or packages, lotteries forbidden
+// finite, magnitudes beyond kMaxMagnitude (under the nonlinear method: at any agreement the
+// search evaluates that satisfies the constraints, naming the payoff by `payoff_name` and the
+// issue values), too many issues or packages, lotteries forbidden
 // and no single package beats d for everyone, a party that is not a player, weights not one
 // per party or all 0, no agreement satisfying the constraints, alternating offers without
 // exactly two parties or with weights or with discounts outside (0, 1), outside options

@@ -28,6 +28,11 @@ namespace {
 
 
 
+// How messages name player i's utility: the utility of player 1 "1/x".
+std::string UtilityName(const AgreementSpace& space, std::size_t i) {
+  return "the utility of player " + std::to_string(i + 1) + " \"" + space.utilities[i] + "\"";
+}
+
 std::string IssueList(const std::vector<Issue>& issues) {
   std::string text;
   for (const Issue& issue : issues) text += (text.empty() ? "" : ", ") + issue.name;
@@ -62,7 +67,7 @@ UtilityFunctions::UtilityFunctions(const AgreementSpace& space, const std::vecto
   }
   for (std::size_t i = 0; i < space.utilities.size(); ++i) {
     const std::string& text = space.utilities[i];
-    const std::string who = "the utility of player " + std::to_string(i + 1) + " \"" + text + "\"";
+    const std::string who = UtilityName(space, i);
     try {
       impl_->utilities.push_back(impl_->formulas.Add(text, SourceLocation{}));
     } catch (const formula::CompileError& e) {
@@ -171,6 +176,7 @@ Result SolveAgreementSpace(const AgreementSpace& space, const Vector& d, const R
   problem.protocol = terms.protocol;
   problem.alternating = terms.alternating;
   problem.all_concepts = request.concepts.size() != 1;
+  problem.payoff_name = [&space](std::size_t i) { return UtilityName(space, i); };
   if (!problem.all_concepts) problem.concept_kind = request.concepts.front();
   UtilityOracle utility = [&f](const Vector& x, Vector* u) { f.Evaluate(x, u); };
   // The exact method only where the formulas show affinity (one package: the same answer for

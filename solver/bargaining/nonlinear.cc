@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <nlopt.hpp>
 #include <random>
@@ -135,14 +136,41 @@ void IssueDerivatives(const NlpSpace& space, const Vector& y, std::size_t j, con
     if (!std::isfinite((*e)[i])) (*d)[i] = coarse[i];
 }
 
+// An iterate that is not a number (SLSQP's step from an infinite slope, sqrt(x)'s at x = 0)
+// is no point of the box: the caller's evaluation is not asked about it (a scenario refuses a
+// constraint that is not a number, and what the evaluation throws passes through the search),
+// and its values are not numbers, as the formulas would have given.
+bool NotAPoint(const Vector& y) {
+  return std::any_of(y.begin(), y.end(), [](double v) { return std::isnan(v); });
+}
+
+// u and g at y (not numbers where y is not a point).
+void EvaluateAt(const NlpSpace& space, const Vector& y, Vector* u, Vector* g) {
+  if (!NotAPoint(y)) {
+    space.evaluate(y, u, g);
+    return;
+  }
+  u->assign(space.players, std::numeric_limits<double>::quiet_NaN());
+  g->assign(space.constraints, std::numeric_limits<double>::quiet_NaN());
+}
+
 void EvaluateWithJacobian(const NlpSpace& space, const Vector& y, Evaluation* e, bool with_error = false) {
   const std::size_t k = y.size(), n = space.players, m = space.constraints;
   e->y = y;
-  space.evaluate(y, &e->u, &e->g);
+  EvaluateAt(space, y, &e->u, &e->g);
   e->du.assign(n, Vector(k, 0));
   e->dg.assign(m, Vector(k, 0));
   e->eu.assign(n, Vector(k, 0));
   e->eg.assign(m, Vector(k, 0));
+  if (NotAPoint(y)) {
+    // Derivatives that are not numbers either, with errors unknown (as the stencils would give).
+    for (std::size_t j = 0; j < k; ++j) {
+      if (!(space.upper[j] - space.lower[j] > 0)) continue;
+      for (std::size_t i = 0; i < n; ++i) e->du[i][j] = std::numeric_limits<double>::quiet_NaN(), e->eu[i][j] = kInf;
+      for (std::size_t i = 0; i < m; ++i) e->dg[i][j] = std::numeric_limits<double>::quiet_NaN(), e->eg[i][j] = kInf;
+    }
+    return;
+  }
   Vector f0 = e->u, d, error;
   f0.insert(f0.end(), e->g.begin(), e->g.end());
   for (std::size_t j = 0; j < k; ++j) {
@@ -270,6 +298,10 @@ struct Program {
     return cache;
   }
   double objective_scale = 1;
+  // What a callback threw (the caller's evaluation refused an agreement, a cancel): NLopt
+  // swallows exceptions into a failure code, so the callback keeps it here, stops the run and
+  // SolveNlp throws it again.
+  std::exception_ptr error = nullptr;
   double Range(std::size_t j) const { return space->upper[j] - space->lower[j]; }
   Vector ExtrasOf(const double* v, std::size_t size) const {
     Vector z(v + k, v + size);
@@ -278,8 +310,24 @@ struct Program {
   }
 };
 
-double ObjectiveCallback(unsigned size, const double* v, double* grad, void* data) {
-  Program& p = *static_cast<Program*>(data);
+// Runs `body` inside an NLopt callback: an exception it throws is kept in the program and the
+// run stopped (nlopt::forced_stop), for SolveNlp to throw again.
+template <typename Body>
+auto Guarded(Program& p, Body body) {
+  try {
+    return body();
+  } catch (...) {
+    p.error = std::current_exception();
+    throw nlopt::forced_stop();
+  }
+}
+
+// Throws what a callback of the last run kept.
+void Rethrow(const Program& p) {
+  if (p.error) std::rethrow_exception(p.error);
+}
+
+double ObjectiveAt(Program& p, unsigned size, const double* v, double* grad) {
   const NlpForm& form = *p.form;
   const Evaluation& e = p.At(v);
   const Vector z = p.ExtrasOf(v, size);
@@ -299,9 +347,7 @@ double ObjectiveCallback(unsigned size, const double* v, double* grad, void* dat
   return std::isfinite(f) ? f : -1e300;
 }
 
-void ConstraintCallback(unsigned count, double* result, unsigned size, const double* v, double* grad,
-                        void* data) {
-  Program& p = *static_cast<Program*>(data);
+void ConstraintsAt(Program& p, unsigned count, double* result, unsigned size, const double* v, double* grad) {
   const NlpForm& form = *p.form;
   const Evaluation& e = p.At(v);
   const Vector z = p.ExtrasOf(v, size);
@@ -332,6 +378,17 @@ void ConstraintCallback(unsigned count, double* result, unsigned size, const dou
   (void)count;
   for (unsigned i = 0; i < count; ++i)
     if (!std::isfinite(result[i])) result[i] = 1e300;
+}
+
+double ObjectiveCallback(unsigned size, const double* v, double* grad, void* data) {
+  Program& p = *static_cast<Program*>(data);
+  return Guarded(p, [&] { return ObjectiveAt(p, size, v, grad); });
+}
+
+void ConstraintCallback(unsigned count, double* result, unsigned size, const double* v, double* grad,
+                        void* data) {
+  Program& p = *static_cast<Program*>(data);
+  Guarded(p, [&] { ConstraintsAt(p, count, result, size, v, grad); });
 }
 
 // The KKT residual at (y, z) (relative), with the active sets.
@@ -709,12 +766,13 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
       } catch (const std::exception&) {
         // roundoff-limited or a failed line search: v holds the last iterate; judged below
       }
+      Rethrow(program);
     }
     ++best.starts;
     Vector y = program.IssuesOf(v.data());
     const Vector z = program.ExtrasOf(v.data(), size);
     Vector u, g;
-    space.evaluate(y, &u, &g);
+    EvaluateAt(space, y, &u, &g);
     const double violation = std::max(0.0, Violation(form, u, g, z, program.row_scale, program.g_scale));
     const double objective = Objective(form, u, z);
     const bool feasible = violation <= 1e-9;
@@ -760,10 +818,11 @@ NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpFor
     } catch (const std::exception&) {
       // judged below
     }
+    Rethrow(program);
     Vector y = program.IssuesOf(v.data());
     const Vector z = program.ExtrasOf(v.data(), size);
     Vector u, g;
-    space.evaluate(y, &u, &g);
+    EvaluateAt(space, y, &u, &g);
     const double objective = Objective(form, u, z);
     if (Violation(form, u, g, z, program.row_scale, program.g_scale) <= 1e-9 && objective > best.objective) {
       best.y = y;

@@ -78,7 +78,8 @@ struct NlpPoint {
   int starts = 0;       // local polishes run
 };
 
-// Solves the program; `search` receives a sentence on what was searched.
+// Solves the program; `search` receives a sentence on what was searched. What
+// space.evaluate throws passes through, from inside NLopt's runs too (SampleSpace likewise).
 NlpPoint SolveNlp(const NlpSpace& space, const NlpSamples& samples, const NlpForm& form);
 
 // The KKT tolerance: a point whose relative residual is at most this is a KKT point.

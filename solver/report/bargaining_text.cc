@@ -14,10 +14,13 @@ namespace bg = parley::bargaining;
 
 namespace {
 
-// Six significant digits; what is within rounding of zero (|x| < 5e-13 of the magnitude of
-// what it is compared with) shows as 0.
+// Six significant digits; what is within rounding of zero shows as 0: |x| below 5e-13 of the
+// unit, which is the magnitude of what x is compared with when that is below 1 (payoffs in
+// units of 1e-15 are printed, not shown as 0), and 1 otherwise, as the reports of games take
+// it (report/text.h, FormatValue). Relative to a larger magnitude, a payoff of 1999 beside
+// others of 1.4e17 (and 0.4 beside 1e12) showed as 0 while the JSON said 1999.
 std::string Fmt(double x, double magnitude = 1) {
-  return FormatSignificant(std::abs(x) < 5e-13 * magnitude ? 0.0 : x, 6);
+  return FormatSignificant(std::abs(x) < 5e-13 * std::min(magnitude, 1.0) ? 0.0 : x, 6);
 }
 
 // Payoff vectors: each player's entry against that player's magnitude, so that payoffs in

@@ -144,6 +144,50 @@ TEST_SUITE("bargaining") {
     CHECK(none.err.find("choose exactly one problem") != std::string::npos);
   }
 
+  TEST_CASE("parley bargain --utility unbounded on the issue's range: one error line, exit 1") {
+    // 1/x on [0, 1] is infinite at x = 0. Every concept was reported as "best found", player 1
+    // getting up to 1.4e17 at x = 7e-18; the text showed KS's 1999 as 0 beside them.
+    const std::string expected =
+        "error: the utility of player 1 \"1/x\" is not finite (it is inf) at x = 0; bargaining handles payoffs "
+        "up to 1e+12 in magnitude: make it finite and bounded by that on the issues' ranges (narrow a range, "
+        "rescale the units or change the formula)\n";
+    for (const char* format : {"", " --format json"}) {
+      CAPTURE(format);
+      auto r = RunParley(std::string("bargain --issue x=0:1 --utility '1/x' --utility '1-x'") + format);
+      CHECK(r.exit_code == 1);
+      CHECK(r.out.empty());
+      CHECK(r.err == expected);
+    }
+    // Finite everywhere, but 1e300 at the bound x = 1e-300: beyond the range, refused too.
+    auto tiny = RunParley("bargain --issue x=1e-300:1 --utility '1/x' --utility '1-x'");
+    CHECK(tiny.exit_code == 1);
+    CHECK(tiny.err.find("error: the utility of player 1 \"1/x\" is 1e+300 at x = 1e-300; bargaining handles "
+                        "payoffs up to 1e+12 in magnitude") == 0);
+  }
+
+  TEST_CASE("parley bargain text: a payoff far below its player's largest is printed, as in the JSON") {
+    // Outcomes (1e12, 0.3) and (0.4, 1e12) from d = (-5, 0), lotteries forbidden. Nash:
+    // (1e12 + 5) 0.3 = 3e11 against 5.4 x 1e12; KS against the ideal (1e12, 1e12): 3e-13
+    // against 5.4e-12; egalitarian: gains 0.3 against 5.4; utilitarian: a tie (sums 1e12 + 0.3
+    // and 1e12 + 0.4 within the tie rule) broken by the Nash product. Every concept takes
+    // (0.4, 1e12). Player 1's largest payoff is 1e12, and what was below 5e-13 of it (0.5)
+    // showed as 0 in the table and the tie, while the JSON said 0.4 (so KS's 1999 read 0 beside
+    // payoffs of 1.4e17).
+    const std::string args = "bargain --outcomes '1e12,0.3;0.4,1e12' --pure --disagreement -5,0";
+    auto r = RunParley(args);
+    REQUIRE(r.exit_code == 0);
+    for (const char* row : {"nash                  0.4         1e+12       exact",
+                            "kalai_smorodinsky     0.4         1e+12       exact",
+                            "egalitarian           0.4         1e+12       exact",
+                            "utilitarian           0.4         1e+12       exact",
+                            "utilitarian: tie among (1e+12, 0.3) (0.4, 1e+12)"}) {
+      CAPTURE(row);
+      CHECK(r.out.find(row) != std::string::npos);
+    }
+    auto json = nlohmann::json::parse(RunParley(args + " --format json").out);
+    CHECK(json["solutions"]["kalai_smorodinsky"]["payoffs"][0].get<double>() == 0.4);
+  }
+
   TEST_CASE("parley bargain --parties and --alternating over issues") {
     // A pie x for player 1, 1 - x for 2, and a constant 5 for player 3, who is not at the
     // table: Nash between 1 and 2 splits equally, x = 1/2, whatever player 3 gets.

@@ -138,6 +138,17 @@ def test_a_set_parameter_is_not_also_varied(tmp_path):
     assert len(df) == 3
 
 
+def test_bargain_utility_unbounded_on_its_range_is_refused_as_the_command_refuses_it():
+    # 1/x on [0, 1] is infinite at x = 0: there is no bargaining solution. Every concept was
+    # returned as "best found", player 1 getting up to 1.4e17 at x = 7e-18.
+    code, out, err = run_cli("bargain", "--issue", "x=0:1", "--utility", "1/x", "--utility", "1-x", check=False)
+    assert (code, out) == (1, "")
+    with pytest.raises(ValueError) as info:
+        parley.bargain(issues={"x": (0, 1)}, utilities=["1/x", "1-x"])
+    assert str(info.value) == err.strip()[len("error: "):]
+    assert str(info.value).startswith('the utility of player 1 "1/x" is not finite (it is inf) at x = 0; ')
+
+
 def test_montecarlo_needs_a_distribution():
     with pytest.raises(ValueError, match="distribution"):
         parley.load(SOURCE / "games/ultimatum.yaml").montecarlo(samples=10)
