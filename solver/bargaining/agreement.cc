@@ -1627,7 +1627,11 @@ void Prepare(const AgreementProblem& problem, const UtilityOracle& utility, Agre
   // A weight of 0 is honoured by the nonlinear method (a floor u_i >= d_i beside the concept),
   // whatever the caller allows: the payoffs themselves are affine.
   if (!may_search && !(linear && zero_weight)) {
-    if (corners == Corners::kNotFinite) throw ValidationError("a payoff of an agreement is not a finite number");
+    if (corners == Corners::kNotFinite) {
+      // Refused as the nonlinear method refuses it, naming the payoff and the corner.
+      CheckPayoffsAt(problem, prepared.corners.x, prepared.corners.u);
+      PARLEY_CHECK(false);  // a payoff at that corner is not finite
+    }
     throw ValidationError(NotAffineMessage(problem, layout));
   }
   if (layout.continuous.empty())

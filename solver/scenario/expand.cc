@@ -917,12 +917,17 @@ class Expander {
       input.continuation_affine = [c = &context](const std::vector<double>& values) {
         return c->self->ContinuationAffine(c->pc, *c->def, values);
       };
+    // How the solver's refusals name a payoff (for this solve only, as above).
+    input.payoff_name = [c = &context](std::size_t player) {
+      return c->self->AgreementPayoffName(*c->def, player);
+    };
     struct AffineScope {
       bargaining::AgreementProblem& problem;
       ~AffineScope() {
         problem.affine = nullptr;
         problem.linear_constraints = nullptr;
         problem.continuation_affine = nullptr;
+        problem.payoff_name = nullptr;
       }
     } affine_scope{input};
     // Affine payoffs without links or stages after the agreement: the exact method only
@@ -1726,6 +1731,16 @@ class Expander {
       moving[count++] = def.compute[k].first;
     }
     return count;
+  }
+
+  // How the bargaining solver's refusals name player p's payoff of an agreement at bargain
+  // `def`: the payoff formula with its line, or the value of the stages after the agreement.
+  std::string AgreementPayoffName(const StageDef& def, std::size_t p) const {
+    const std::string who = "the payoff of " + impl_.info.players[p];
+    if (!def.bargain->after.empty()) return who + " (the value of the stages after the agreement)";
+    const Formula& f = impl_.payoffs[p];
+    const std::string text = f.expr ? f.expr->text() : NumberLabel(f.literal ? f.literal->ToDouble() : 0.0);
+    return who + " \"" + text + "\" (line " + std::to_string(f.where.line) + ")";
   }
 
   // Whether every payoff of an agreement is certainly affine in bargain `def`'s continuous

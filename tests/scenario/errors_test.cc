@@ -784,4 +784,31 @@ TEST_SUITE("scenario errors") {
           "s.yaml:5:53: stage 'b' observes stage 'calc', which only computes variables and makes no move; "
           "observe the stages whose choices those variables read");
   }
+
+  TEST_CASE("a bargain's payoff not finite or beyond 1e12 on an issue's range is refused at the stage") {
+    // A's payoff 1/x on [0, 1] is infinite at x = 0. With a constraint (or parties) the bargain
+    // is solved by the nonlinear method, which reported A 1.8e15 at "x 0" as the agreement;
+    // a plain bargain was refused without saying whose payoff or where.
+    const std::string head = std::string(kHead) +
+                             "stages:\n  - name: t\n    bargain:\n      issues:\n        x: {from: 0, to: 1}\n";  // 2-6
+    const std::string tail = "payoffs:\n  A: if(t == agree, 1/x, 0)\n  B: if(t == agree, 1 - x, 0)\n";
+    CHECK(ErrorOf(head + "      constraints:\n        - x <= 1\n" + tail) ==
+          "s.yaml:5:7: bargain 't' at the start (before any choice): the payoff of A \"if(t == agree, 1/x, 0)\" "
+          "(line 10) is not finite (it is inf) at x = 0; bargaining handles payoffs up to 1e+12 in magnitude: make "
+          "it finite and bounded by that on the agreements the issues' ranges and constraints allow (narrow a "
+          "range, rescale the units or change the formula)");
+    CHECK(ErrorOf(head + "      parties: [A, B]\n" + tail)
+              .find("s.yaml:5:7: bargain 't' at the start (before any choice): the payoff of A \"if(t == agree, 1/x, "
+                    "0)\" (line 9) is not finite (it is inf) at x = 0; bargaining handles payoffs up to 1e+12") == 0);
+    CHECK(ErrorOf(head + tail).find("s.yaml:5:7: bargain 't' at the start (before any choice): the payoff of A "
+                                    "\"if(t == agree, 1/x, 0)\" (line 8) is not finite (it is inf) at x = 0;") == 0);
+    // Finite everywhere but 1e300 at the bound; and a package named by its option's label.
+    std::string tiny = head + "      parties: [A, B]\n" + tail;
+    tiny.replace(tiny.find("from: 0,"), 8, "from: 1e-300,");
+    CHECK(ErrorOf(tiny).find("the payoff of A \"if(t == agree, 1/x, 0)\" (line 9) is 1e+300 at x = 1e-300; ") !=
+          std::string::npos);
+    std::string plan = head + "        plan: {options: [flat, steep]}\n      parties: [A, B]\n" + tail;
+    plan.replace(plan.find("1/x"), 3, "if(plan == steep, 1/x, x)");
+    CHECK(ErrorOf(plan).find("is not finite (it is inf) at x = 0, plan = steep;") != std::string::npos);
+  }
 }
