@@ -3,6 +3,7 @@
 #include <sstream>
 #include <type_traits>
 
+#include "solver/report/markdown.h"
 
 namespace parley::report {
 
@@ -227,28 +228,16 @@ namespace {
 // at either end of the text, is a no-break space. A line break with the blanks around it is
 // one space (none at either end), as the browser would show it.
 std::string Text(const std::string& text) {
-  auto blank = [&](std::size_t i) {
-    return i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r');
-  };
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    std::size_t end = i;
-    if (!blank(i)) {
-      while (end < text.size() && !blank(end)) ++end;
-      out += EscapeHtml(text.substr(i, end - i));
-      i = end;
+    if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
+      i = AppendBlanks(text, i, out);
       continue;
     }
-    bool line_break = false;
-    for (; blank(end); ++end) line_break = line_break || text[end] == '\n' || text[end] == '\r';
-    const bool edge = i == 0 || end == text.size();
-    if (line_break) {
-      if (!edge) out += ' ';
-    } else {
-      for (std::size_t k = i; k < end; ++k)
-        out += text[k] == ' ' && (edge || (k > i && text[k - 1] == ' ')) ? std::string("&nbsp;") : std::string(1, text[k]);
-    }
+    std::size_t end = i;
+    while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != '\n' && text[end] != '\r') ++end;
+    out += EscapeHtml(text.substr(i, end - i));
     i = end;
   }
   return out;

@@ -14,7 +14,28 @@ bool StartsNumberedItem(const std::string& text, std::size_t at) {
          (at + 1 == text.size() || text[at + 1] == ' ' || text[at + 1] == '\t');
 }
 
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 }  // namespace
+
+std::size_t AppendBlanks(const std::string& text, std::size_t i, std::string& out) {
+  std::size_t end = i;
+  bool line_break = false;
+  for (; end < text.size() && IsBlank(text[end]); ++end)
+    line_break = line_break || text[end] == '\n' || text[end] == '\r';
+  const bool edge = i == 0 || end == text.size();
+  if (line_break) {
+    if (!edge) out += ' ';
+    return end;
+  }
+  for (std::size_t k = i; k < end; ++k) {
+    if (text[k] == ' ' && (edge || (k > i && text[k - 1] == ' ')))
+      out += "&nbsp;";
+    else
+      out += text[k];
+  }
+  return end;
+}
 
 std::string EscapeMarkdown(const std::string& text, bool in_table) {
   std::string out;
@@ -22,31 +43,12 @@ std::string EscapeMarkdown(const std::string& text, bool in_table) {
   auto word = [&](std::size_t i) {
     return i < text.size() && std::isalnum(static_cast<unsigned char>(text[i]));
   };
-  auto blank = [&](std::size_t i) {
-    return i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r');
-  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
-    if (blank(i)) {
-      std::size_t end = i;
-      bool line_break = false;
-      for (; blank(end); ++end) line_break = line_break || text[end] == '\n' || text[end] == '\r';
-      const bool edge = i == 0 || end == text.size();
-      if (line_break) {
-        // A line break, with the blanks around it, is one space (none at either end), as a
-        // browser shows it in the HTML report and as table cells had it: a label's line break
-        // split a numbered step over two lines, and a blank line in it ended the list item or
-        // paragraph it sat in.
-        if (!edge) out += ' ';
-      } else {
-        // Spaces are kept as the text has them (Markdown, like HTML, shows a run of spaces as
-        // one and drops those at the start and end of a line or a table cell: a label
-        // "  spaced  " read "spaced"): a space after another, or in a run at either end of the
-        // text, is a no-break space (the HTML report writes them alike).
-        for (std::size_t k = i; k < end; ++k)
-          out += text[k] == ' ' && (edge || (k > i && text[k - 1] == ' ')) ? std::string("&nbsp;") : std::string(1, text[k]);
-      }
-      i = end - 1;
+    if (IsBlank(c)) {
+      // A label's line break split a numbered step over two lines, and a blank line in it
+      // ended the list item or paragraph it sat in; a label "  spaced  " read "spaced".
+      i = AppendBlanks(text, i, out) - 1;
       continue;
     }
     // Inside a word ("war_loss") an underscore cannot start emphasis: left as it is.
