@@ -82,6 +82,42 @@ void SendError(httplib::Response& res, int status, const std::string& message, c
 
 // The request's JSON body: POST bodies must say they are JSON (which also keeps a plain HTML
 // form on another site from posting here without the browser's preflight).
+// A number in a JSON text so small that it parses as 0 (1e-400): nlohmann's parser keeps the 0
+// silently, and a value that may mean something else entirely would be solved. Only the SAX
+// interface sees a number's text; this handler looks at nothing else.
+class UnderflowCheck : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  const std::string& found() const { return found_; }
+  bool number_float(number_float_t value, const string_t& text) override {
+    if (value == 0 && found_.empty()) {
+      // Zero only if every digit of the significand (before any exponent) is 0.
+      for (char ch : text) {
+        if (ch == 'e' || ch == 'E') break;
+        if (ch >= '1' && ch <= '9') {
+          found_ = text.substr(0, 40);
+          break;
+        }
+      }
+    }
+    return true;
+  }
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  std::string found_;
+};
+
 nlohmann::json Body(const httplib::Request& req) {
   // The media type before any parameter ("; charset=utf-8"), in any case: application/json
   // itself, not a prefix of it (application/jsonx).
@@ -115,6 +151,12 @@ nlohmann::json Body(const httplib::Request& req) {
     throw Refusal{400, "the request body is not valid JSON (byte " + std::to_string(e.byte) +
                            "; NaN and Infinity are not JSON numbers)"};
   }
+  // Valid JSON (the parse above would have refused it otherwise): any number that became 0?
+  UnderflowCheck underflow;
+  nlohmann::json::sax_parse(req.body, &underflow);
+  if (!underflow.found().empty())
+    throw Refusal{400, "the request body's number " + underflow.found() +
+                           " is too small to compute with (it would be 0); write 0 if 0 is meant"};
   if (!body.is_object()) throw Refusal{400, "the request body must be a JSON object ({...})"};
   if (!repeated.empty())
     throw Refusal{400, "the request body gives the key \"" + repeated.substr(0, 60) +

@@ -158,6 +158,17 @@ TEST_SUITE("explorer api") {
     };
     CHECK(refused(R"({"values": {"power": 1e400}})") ==
           "400 the request body has a number too large for a double (at most about 1.8e308)");
+    // A number that parses as 0 although it is not (1e-400) is refused, as --set refuses it;
+    // a zero written in any form is fine.
+    CHECK(refused(R"({"values": {"power": 1e-400}})") ==
+          "400 the request body's number 1e-400 is too small to compute with (it would be 0); write 0 if 0 is meant");
+    CHECK(refused(R"({"values": {"power": 0.3}, "x": [-2.5E-999]})") ==
+          "400 the request body's number -2.5E-999 is too small to compute with (it would be 0); write 0 if 0 is meant");
+    for (const char* zero : {R"({"values": {"power": 0.3}, "x": 0.0e-400})", R"({"values": {"power": 0.3}, "x": -0.000E+5})"}) {
+      auto answer = client->Post("/api/files/0/solve", zero, "application/json");
+      REQUIRE(answer);
+      CHECK(answer->status == 200);
+    }
     CHECK(refused(R"({"values": {"power": NaN}})").rfind("400 the request body is not valid JSON", 0) == 0);
     CHECK(refused("[1, 2]") == "400 the request body must be a JSON object ({...})");
     // A key given twice (the last was kept silently); the same key in two objects is fine.
