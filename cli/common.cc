@@ -23,9 +23,11 @@ CLI::Validator NumberAbove(double floor, bool inclusive, const std::string& what
         } catch (const std::exception&) {
           used = 0;
         }
-        if (used == text.size() && used > 0 && std::isfinite(value) && (inclusive ? value >= floor : value > floor))
-          return {};
-        return "must be a number " + what + ", not '" + text + "'";
+        const bool parsed = used == text.size() && used > 0;
+        if (parsed && std::isfinite(value) && (inclusive ? value >= floor : value > floor)) return {};
+        // "inf" is a number to stod, and a budget or a count of infinity is not one.
+        return std::string(parsed && !std::isfinite(value) ? "must be a finite number " : "must be a number ") +
+               what + ", not '" + text + "'";
       },
       inclusive ? "NUMBER>=0" : "NUMBER>0");
 }

@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -174,7 +175,13 @@ Number ToNumber(const py::handle& x) {
       throw Error("the integer " + TruncateForMessage(text) + " " + problem);
     return n;
   }
-  if (py::isinstance<py::float_>(x)) return Number(x.cast<double>());
+  if (py::isinstance<py::float_>(x)) {
+    const double d = x.cast<double>();
+    // NaN is not beyond any range: it is no number at all.
+    if (std::isnan(d)) throw Error("expected a number, not nan");
+    if (std::isinf(d)) throw Error("expected a finite number, not " + std::string(d > 0 ? "inf" : "-inf"));
+    return Number(d);
+  }
   if (py::isinstance<py::str>(x)) {
     std::string text = x.cast<std::string>();
     Number n;
@@ -224,13 +231,23 @@ class Builder {
   }
   std::uint32_t AddChance(const std::vector<std::string>& actions, const py::iterable& probs,
                           const std::string& label) {
-    std::vector<Number> p = ToNumbers(probs);
+    std::vector<Number> p;
+    try {
+      p = ToNumbers(probs);
+    } catch (const Error& e) {
+      throw Error(std::string("probabilities: ") + e.what());
+    }
     auto h = Get().AddChanceInfoset(label, actions, p);
     ++infosets_;
     return h;
   }
   std::uint32_t AddOutcome(const py::iterable& payoffs, const std::string& label) {
-    std::vector<Number> p = ToNumbers(payoffs);
+    std::vector<Number> p;
+    try {
+      p = ToNumbers(payoffs);
+    } catch (const Error& e) {
+      throw Error(std::string("payoffs: ") + e.what());
+    }
     return Get().AddOutcome(label, p);
   }
   model::NodeId Parent(std::optional<std::uint32_t> parent) {

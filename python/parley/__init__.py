@@ -705,6 +705,17 @@ def _whole(name, x, low, high=_MAX_COUNT):
     return x
 
 
+def _id(name, x, what):
+    """An id a GameBuilder method returned (None where allowed is passed through): a whole
+    number from 0, checked here so that -1 or 2.0 gets a sentence, not a signature listing."""
+    if x is None:
+        return None
+    x = _plain(x)
+    if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x < 2**32:
+        raise ValueError(f"{name}: expected {what} (a whole number from 0, as the builder returns it), not {x!r}")
+    return x
+
+
 def _flag(name, x):
     """True or False (not "no", which bool() takes for True)."""
     x = _plain(x)
@@ -773,7 +784,8 @@ def _lambda_value(x):
 def _seconds_value(x):
     x = _plain(x)
     if isinstance(x, bool) or not isinstance(x, (int, float)) or not _math.isfinite(x) or x <= 0:
-        raise ValueError(f"max_seconds: {x!r} is not a number greater than 0")
+        finite = "finite " if isinstance(x, float) and not _math.isfinite(x) else ""
+        raise ValueError(f"max_seconds: {x!r} is not a {finite}number greater than 0")
     return float(x)
 
 
@@ -1055,7 +1067,10 @@ class GameBuilder:
     def node(self, infoset, parent=None, outcome=None, label=""):
         """A decision or chance node of ``infoset`` under ``parent`` (None: the root);
         ``outcome`` adds payoffs on the way. Returns the node's id."""
-        return self._b.add_node(parent, infoset, outcome, str(label))
+        if infoset is None:
+            raise ValueError("infoset: expected an information set id (from infoset() or chance()), not None")
+        return self._b.add_node(_id("parent", parent, "a node id"), _id("infoset", infoset, "an information set id"),
+                                _id("outcome", outcome, "an outcome id"), str(label))
 
     def terminal(self, parent, payoffs=None, outcome=None, label=""):
         """A terminal node under ``parent`` with ``payoffs`` (or an ``outcome`` id)."""
@@ -1063,7 +1078,8 @@ class GameBuilder:
             raise ValueError("give payoffs or outcome, not both")
         if payoffs is not None:
             outcome = self.outcome(payoffs, label)
-        return self._b.add_terminal(parent, outcome, str(label))
+        return self._b.add_terminal(_id("parent", parent, "a node id"), _id("outcome", outcome, "an outcome id"),
+                                    str(label))
 
     @property
     def num_nodes(self):

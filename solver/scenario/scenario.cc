@@ -99,18 +99,21 @@ void CompiledScenario::ApplyOverrides(std::span<const std::string> overrides,
   for (const Parameter& p : parameters) names.push_back(p.name);
   std::vector<char> given(parameters.size(), 0);
   for (const std::string& item : overrides) {
+    // What the messages quote, cut to a line (a value of 400 digits from a program).
+    const std::string shown_item = TruncateForMessage(item);
     auto eq = item.find('=');
     if (eq == std::string::npos)
       throw ValidationError(SourceLocation{impl_->info.file},
-                            "--set " + item + ": write NAME=VALUE, e.g. --set cake=10");
+                            "--set " + shown_item + ": write NAME=VALUE, e.g. --set cake=10");
     std::string name = item.substr(0, eq), text = item.substr(eq + 1);
     while (!name.empty() && name.back() == ' ') name.pop_back();
     while (!text.empty() && text.front() == ' ') text.erase(0, 1);
     while (!text.empty() && text.back() == ' ') text.pop_back();
+    const std::string shown = TruncateForMessage(text);
     int index = impl_->info.FindParameter(name);
     if (index < 0)
       throw ValidationError(SourceLocation{impl_->info.file},
-                            "--set " + item + ": the scenario has no parameter '" + name + "'" +
+                            "--set " + shown_item + ": the scenario has no parameter '" + name + "'" +
                                 formula::DidYouMean(name, names) +
                                 (names.empty() ? std::string("; it has no parameters")
                                                : "; its parameters are " + [&] {
@@ -121,17 +124,17 @@ void CompiledScenario::ApplyOverrides(std::span<const std::string> overrides,
                                                  }()));
     Number n;
     const SourceLocation file{impl_->info.file};
-    if (!Number::Parse(text, &n)) throw ValidationError(file, "--set " + item + ": '" + text + "' is not a number");
+    if (!Number::Parse(text, &n)) throw ValidationError(file, "--set " + shown_item + ": '" + shown + "' is not a number");
     // The value is a double: one beyond its range is refused, and so is one so small that it
     // would silently become 0 (1e-400), which may mean something else entirely.
     if (!std::isfinite(n.ToDouble()))
-      throw ValidationError(file, "--set " + item + ": '" + text +
+      throw ValidationError(file, "--set " + shown_item + ": '" + shown +
                                       "' is beyond the range of numbers Parley computes with (about 1.8e308)");
     if (n.ToDouble() == 0 && n.ToRational() != 0)
-      throw ValidationError(file, "--set " + item + ": '" + text +
+      throw ValidationError(file, "--set " + shown_item + ": '" + shown +
                                       "' is too small to compute with (it would be 0); write 0 if 0 is meant");
     if (given[static_cast<std::size_t>(index)])
-      throw ValidationError(file, "--set " + item + ": parameter '" + name + "' is set twice; give it once");
+      throw ValidationError(file, "--set " + shown_item + ": parameter '" + name + "' is set twice; give it once");
     given[static_cast<std::size_t>(index)] = 1;
     CheckValue(static_cast<std::size_t>(index), n.ToDouble());
     values[static_cast<std::size_t>(index)] = n.ToDouble();

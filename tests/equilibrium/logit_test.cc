@@ -727,6 +727,9 @@ t "" 2 "" { 0 1 }
     auto zero = testing::RunParley("solve " + big + " --max-seconds 0");
     CHECK(zero.exit_code == 2);
     CHECK(zero.err.find("--max-seconds: must be a number greater than 0, not '0'") != std::string::npos);
+    auto infinite = testing::RunParley("solve " + big + " --max-seconds inf");
+    CHECK(infinite.exit_code == 2);
+    CHECK(infinite.err.find("--max-seconds: must be a finite number greater than 0, not 'inf'") != std::string::npos);
 
     // Past the tracer's largest lambda (1e8 over the range of the payoffs): said so, exit 1.
     auto far = testing::RunParley("qre " + game + " --lambda 1e9");

@@ -116,9 +116,39 @@ def test_bad_arguments_are_value_errors():
             call()
 
 
+def test_builder_ids_that_are_not_ids_are_value_errors_naming_the_argument():
+    # A negative or fractional id was pybind11's TypeError listing the method's signature.
+    b = parley.GameBuilder(["A", "B"])
+    root = b.node(b.infoset("A", ["L", "R"]))
+    for call, message in [(lambda: b.terminal(-1, payoffs=[1, 0]), "parent: expected a node id"),
+                          (lambda: b.terminal(root, outcome=2.0), "outcome: expected an outcome id"),
+                          (lambda: b.node(True, parent=root), "infoset: expected an information set id"),
+                          (lambda: b.node(None, parent=root), "infoset: expected an information set id"),
+                          (lambda: b.node(0, parent=2**32), "parent: expected a node id")]:
+        with pytest.raises(ValueError, match=f"^{message}"):
+            call()
+    # NaN is no number at all, not one "beyond the range of a double".
+    with pytest.raises(ValueError, match=r"^payoffs: expected a number, not nan$"):
+        b.terminal(root, payoffs=[float("nan"), 0])
+    with pytest.raises(ValueError, match=r"^payoffs: expected a finite number, not -inf$"):
+        b.outcome([0, float("-inf")])
+    # The builder is still usable after the refusals.
+    b.terminal(root, payoffs=[1, 0])
+    b.terminal(root, payoffs=[0, 1])
+    assert b.build().solve().equilibria[0].payoffs == [1, 0]
+
+
 def test_set_out_of_range_is_an_error():
     with pytest.raises(parley.Error):
         parley.load(SOURCE / "games/ultimatum.yaml", set={"cake": -5})
+
+
+def test_a_set_value_of_400_digits_is_not_echoed_whole():
+    with pytest.raises(parley.InputError) as info:
+        parley.load(SOURCE / "games/ultimatum.yaml", set={"cake": 10**400})
+    message = str(info.value)
+    assert "is beyond the range of numbers Parley computes with" in message
+    assert "... (401 bytes)" in message and len(message) < 400
 
 
 def test_a_set_parameter_is_not_also_varied(tmp_path):

@@ -146,6 +146,9 @@ def test_max_seconds_is_the_tracers_budget(tmp_path):
             g.solve(max_seconds=bad)
         with pytest.raises(ValueError):
             g.qre(1, max_seconds=bad)
+    # Infinity is a number greater than 0, but not a budget: the message says which it lacks.
+    with pytest.raises(ValueError, match=r"^max_seconds: inf is not a finite number greater than 0$"):
+        g.solve(max_seconds=float("inf"))
 
 
 COMMA = """EFG 2 R "comma" { "A" "B" }
