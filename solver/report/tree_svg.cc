@@ -408,10 +408,13 @@ TreeDrawing DrawTreeSvg(const Game& game, const equilibrium::Equilibrium* eq, co
     return lr ? std::pair<double, double>{px + w / 2, py} : std::pair<double, double>{px, py + h / 2};
   };
 
+  // xml:space="preserve": a label's repeated, leading and trailing spaces are drawn as the
+  // text and the other writers show them (SVG collapses them otherwise). No <text> holds
+  // anything but its label.
   std::ostringstream out;
   out << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"parley-tree\" width=\"" << Num(total_w)
       << "\" height=\"" << Num(total_h) << "\" viewBox=\"0 0 " << Num(total_w) << " " << Num(total_h)
-      << "\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\" role=\"img\" data-dir=\""
+      << "\" font-family=\"Helvetica,Arial,sans-serif\" font-size=\"12\" role=\"img\" xml:space=\"preserve\" data-dir=\""
       << (lr ? "lr" : "td") << "\" data-levels=\"";
   for (std::uint32_t d = 0; d < levels; ++d) out << (d ? "," : "") << Num(level[d]);
   out << "\" data-margin=\"" << Num(kMargin) << "\">\n<title>Game tree</title>\n";

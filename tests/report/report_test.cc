@@ -535,6 +535,11 @@ t "" 3 "" { 1 0 }
     CHECK(html.find("<li>After &nbsp;&nbsp;spaced &nbsp;, B compares new line (1) with x (2) and chooses x.</li>") !=
           std::string::npos);
     CHECK(html.find("<td>&nbsp;&nbsp;spaced&nbsp;&nbsp;</td>") != std::string::npos);
+    // The tree drawing keeps them too: SVG collapses a text's spaces unless told not to.
+    const std::string svg = DrawTreeSvg(*game, &s.solution.equilibria.front()).svg;
+    const std::string root = svg.substr(0, svg.find('>'));
+    CHECK(root.find(" xml:space=\"preserve\"") != std::string::npos);
+    CHECK(svg.find(">  spaced  </text>") != std::string::npos);
   }
 
   TEST_CASE("sections: every builder is listed once, in order") {
