@@ -7,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include "solver/io/efg.h"
 #include "solver/io/text_scanner.h"
 #include "solver/model/error.h"
 #include "solver/model/number_text.h"
@@ -68,6 +69,9 @@ class NfgReader {
       }
     }();
     game.SetTitle(title);
+    // A table Parley wrote from computed numbers: read its decimals as the doubles they spell.
+    computed_ = StripComputedMark(comment);
+    game.SetNumbersComputed(computed_);
     game.SetComment(comment);
     if (body.kind == TokenKind::kLeftBrace)
       ReadOutcomeBody(game);
@@ -123,9 +127,17 @@ class NfgReader {
                                        std::to_string(game.num_cells() * np) +
                                        " numbers (cells x players), found " +
                                        std::to_string(c * np + p));
-        game.SetPayoff(c, p, scan_.ExpectNumber("the payoff of player " + std::to_string(p + 1) +
-                                          " in cell " + std::to_string(c + 1)));
+        game.SetPayoff(c, p, AsRead(scan_.ExpectNumber("the payoff of player " + std::to_string(p + 1) +
+                                                 " in cell " + std::to_string(c + 1))));
       }
+  }
+
+  // A payoff as read. In a table Parley wrote from computed numbers (the mark), a decimal that
+  // holds a double (its shortest spelling, or a value a double holds exactly, 0.5) is that
+  // double, so that the table is solved, and written again, as it was.
+  Number AsRead(Number x) const {
+    if (!computed_ || x.kind() != Number::Kind::kDecimal) return x;
+    return x.DoubleIsExact() ? Number(x.ToDouble()) : AsComputed(x);
   }
 
   void ReadOutcomeBody(NormalFormGame& game) {
@@ -143,8 +155,8 @@ class NfgReader {
       std::vector<Number> pay;
       for (int p = 0; p < np; ++p) {
         while (scan_.Peek().kind == TokenKind::kComma) scan_.Next();
-        pay.push_back(scan_.ExpectNumber("the payoff of player " + std::to_string(p + 1) + " in outcome " +
-                                   std::to_string(labels.size())));
+        pay.push_back(AsRead(scan_.ExpectNumber("the payoff of player " + std::to_string(p + 1) + " in outcome " +
+                                          std::to_string(labels.size()))));
       }
       while (scan_.Peek().kind == TokenKind::kComma) scan_.Next();
       Token close = scan_.Next();
@@ -171,6 +183,7 @@ class NfgReader {
   std::string_view text_;
   TextScanner scan_;
   NfgReadOptions options_;
+  bool computed_ = false;  // the comment had io::kComputedMark
 };
 
 // A label as the file spells it (see TextScanner::Quote).
@@ -240,7 +253,10 @@ void WriteNfg(const NormalFormGame& game, std::ostream& out) {
     for (std::uint32_t s = 0; s < game.num_strategies(p); ++s) out << ' ' << Quote(game.strategy_label(p, s));
     out << " }\n";
   }
-  out << "}\n" << Quote(game.comment()) << "\n\n";
+  std::string comment = game.comment();
+  if (game.numbers_computed())
+    comment = comment.empty() ? std::string(kComputedMark) : comment + "\n" + std::string(kComputedMark);
+  out << "}\n" << Quote(comment) << "\n\n";
   if (game.has_outcomes()) {
     out << "{\n";
     for (std::size_t o = 0; o < game.outcome_labels().size(); ++o) {

@@ -15,6 +15,7 @@
 
 #include "solver/model/cancel.h"
 #include "solver/model/error.h"
+#include "solver/model/number_text.h"
 
 namespace parley::model {
 
@@ -292,22 +293,6 @@ InfosetId GameBuilder::AddInfoset(int player, LabelId label, std::span<const Lab
   action_labels_.insert(action_labels_.end(), actions.begin(), actions.end());
   return id;
 }
-
-namespace {
-
-// In a file whose numbers were computed (GameBuilder::SetNumbersComputed), the number a
-// decimal stands for: its double, where the decimal is the shortest that reads back as that
-// double (how the writers spell a computed number: 0.09999999999999998 for 1 - 0.9). Any other
-// number is as stated: integers, fractions, and decimals that no double's shortest spelling
-// gives (1.0000000000000000000001, stated in the game that was written).
-Number AsComputed(const Number& x) {
-  if (x.kind() != Number::Kind::kDecimal || x.DoubleIsExact()) return x;
-  Number shortest;
-  if (!Number::Parse(FormatDouble(x.ToDouble()), &shortest) || shortest.ToRational() != x.ToRational()) return x;
-  return Number(x.ToDouble());
-}
-
-}  // namespace
 
 InfosetId GameBuilder::AddChanceInfoset(std::string_view label,
                                         std::span<const std::string> actions,

@@ -57,9 +57,17 @@ void NormalFormGame::SetOutcomes(std::vector<std::string> labels,
       SetPayoff(c, p, cell_outcome_[c] == 0 ? Number(0) : outcome_payoffs_[cell_outcome_[c] - 1][p]);
 }
 
+bool NormalFormGame::numbers_computed() const {
+  if (numbers_computed_) return true;
+  for (const Number& x : payoffs_)
+    if (!x.IsExact()) return true;
+  return false;
+}
+
 GamePtr NormalFormGame::ToExtensive() const {
   GameBuilder builder(players_);
   builder.SetTitle(title_);
+  builder.SetNumbersComputed(numbers_computed_);
   // The comment Parley gives a reduced strategic form (equilibrium::ReducedStrategicForm) says
   // what the strategies are; the tree built here is not that extensive game, so it says so.
   if (std::string_view(comment_).starts_with(kReducedFormComment))

@@ -38,6 +38,12 @@ class NormalFormGame {
   void SetComment(std::string comment) { comment_ = std::move(comment); }
   const std::string& title() const { return title_; }
   const std::string& comment() const { return comment_; }
+  // Whether the payoffs were computed in floating point (read from an .nfg that Parley wrote
+  // with io::kComputedMark): ToExtensive then reads a decimal that is the shortest spelling of
+  // a double as that double (GameBuilder::SetNumbersComputed). A table whose payoffs are
+  // doubles (Number::IsExact() false) was computed as well; numbers_computed() says either.
+  void SetNumbersComputed(bool computed) { numbers_computed_ = computed; }
+  bool numbers_computed() const;
 
   int num_players() const { return static_cast<int>(players_.size()); }
   const std::vector<std::string>& players() const { return players_; }
@@ -74,6 +80,7 @@ class NormalFormGame {
 
  private:
   std::string title_, comment_;
+  bool numbers_computed_ = false;
   std::vector<std::string> players_;
   std::vector<std::vector<std::string>> labels_;
   std::size_t num_cells_ = 1;

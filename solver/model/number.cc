@@ -380,6 +380,13 @@ std::string ExactDecimal(const Rational& value) {
 
 }  // namespace
 
+Number AsComputed(const Number& x) {
+  if (x.kind() != Number::Kind::kDecimal || x.DoubleIsExact()) return x;
+  Number shortest;
+  if (!Number::Parse(FormatDouble(x.ToDouble()), &shortest) || shortest.ToRational() != x.ToRational()) return x;
+  return Number(x.ToDouble());
+}
+
 std::string ExactNumberText(const Rational& value) {
   const mpz_class& den = value.get_den();
   if (mpz_sizeinbase(den.get_mpz_t(), 2) <= 40) return FormatRational(value);

@@ -16,6 +16,14 @@ namespace parley {
 // (3/2417851639229258349412352). Every reader of Parley's reads it back exactly.
 std::string ExactNumberText(const Rational& value);
 
+// In a file whose numbers were computed (the writers' `[parley] numbers computed ...` mark),
+// the number a decimal stands for: its double, where the decimal is the shortest that reads
+// back as that double (how the writers spell a computed number: 0.09999999999999998 for
+// 1 - 0.9). Any other number is as stated: integers, fractions, decimals whose value a double
+// holds exactly (0.5), and decimals that no double's shortest spelling gives
+// (1.0000000000000000000001, stated in the game that was written).
+Number AsComputed(const Number& x);
+
 // Whether no double holds `value` exactly (1/3, 1e-15): such a number of a game was stated,
 // not computed in floating point (a computed double is its own exact value).
 bool HeldByNoDouble(const Rational& value);

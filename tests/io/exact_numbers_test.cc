@@ -218,6 +218,44 @@ t "" 4 "" { 1/100000000000000000000 1e-15 }
     CHECK(again->comment() == exact->comment());
     CHECK_FALSE(Has(WriteGameJson(*exact), "\"computed\""));
   }
+
+  TEST_CASE("a strategic form of computed numbers reads back computed: the .nfg comment's mark") {
+    // As for .efg above: the table of a scenario's game holds doubles (0.09999999999999998,
+    // 1 - 0.9), and read back without the mark they would be stated fractions.
+    const double computed = 1 - 0.9;
+    model::GameBuilder b({"A", "B"});
+    b.SetComment("from a scenario");
+    const std::vector<std::string> actions{"a", "b"};
+    const model::NodeId root = b.AddNode(model::kNoNode, b.AddInfoset(0, "A", actions));
+    b.AddTerminal(root, b.AddOutcome(std::vector<double>{0.9, computed}));
+    b.AddTerminal(root, b.AddOutcome(std::vector<double>{2, 0.5}));
+    const model::GamePtr game = b.Build();
+    REQUIRE_FALSE(game->numbers_stated_exactly());
+    const std::string nfg = WriteNfgString(equilibrium::ReducedStrategicForm(*game));
+    CHECK(Has(nfg, "\"from a scenario\n" + std::string(kComputedMark) + "\"\n"));
+    CHECK(Has(nfg, "0.09999999999999998"));
+    const model::NormalFormGame table = ReadNfg(nfg, "back.nfg");
+    CHECK(table.numbers_computed());
+    CHECK(table.comment() == "from a scenario");
+    CHECK(WriteNfgString(table) == nfg);  // written again, the same file
+    const model::GamePtr back = table.ToExtensive();
+    CHECK_FALSE(back->numbers_stated_exactly());
+    bool found = false;
+    for (model::OutcomeId o = 0; o < back->num_outcomes(); ++o)
+      if (back->payoff(o, 1) == computed) {
+        found = true;
+        CHECK(back->exact_payoff(o, 1) == ExactRational(computed));  // the double's own value
+      }
+    CHECK(found);
+    // Without the mark the decimals are stated exactly, as in any other file.
+    std::string plain = nfg;
+    plain.replace(plain.find("\n" + std::string(kComputedMark)), kComputedMark.size() + 1, "");
+    const model::NormalFormGame stated = ReadNfg(plain, "edited.nfg");
+    CHECK_FALSE(stated.numbers_computed());
+    CHECK(stated.ToExtensive()->numbers_stated_exactly());
+    // A stated table gets no mark.
+    CHECK_FALSE(Has(WriteNfgString(equilibrium::ReducedStrategicForm(*ReadEfg(kStated, "stated.efg"))), "[parley]"));
+  }
 }
 
 }  // namespace
