@@ -17,6 +17,7 @@
 #include "solver/report/html.h"
 #include "solver/report/report.h"
 #include "solver/report/scenario_info.h"
+#include "solver/report/solution.h"
 #include "solver/report/svg_chart.h"
 #include "solver/report/text.h"
 #include "solver/report/tree_svg.h"
@@ -260,12 +261,17 @@ nlohmann::json EvaluationJson(const Evaluation& evaluation, RedrawCpu* cpu) {
     // two of whose payoffs would read alike.
     const double unit = equilibrium::TieUnit(game);
     const std::vector<char> all_digits = report::PlayersNeedingAllDigits(game, {eq->payoffs});
+    std::string prediction = evaluation.scenario ? report::PredictionText(*evaluation.scenario, *eq) : "";
+    // Beside a scenario's prediction, whose payoffs are `parley solve`'s (0.3333333333), the
+    // line says them alike, not as the textbook fraction (1/3) the conclusion of a game uses.
+    const bool predicted = !prediction.empty();
     for (int p = 0; p < game.num_players() && static_cast<std::size_t>(p) < eq->payoffs.size(); ++p) {
       const std::size_t k = static_cast<std::size_t>(p);
-      payoffs.push_back({{"player", game.player_name(p)}, {"value", report::FormatPayoff(eq->payoffs[k], all_digits[k], unit)}});
+      payoffs.push_back({{"player", game.player_name(p)},
+                         {"value", predicted ? report::ShowNumber(eq->payoffs[k], unit)
+                                             : report::FormatPayoff(eq->payoffs[k], all_digits[k], unit)}});
     }
     out["path"] = analysis::DescribePath(game, *eq);
-    std::string prediction = evaluation.scenario ? report::PredictionText(*evaluation.scenario, *eq) : "";
     if (prediction.rfind("Prediction\n", 0) == 0) prediction.erase(0, 11);  // the page has its heading
     while (!prediction.empty() && prediction.back() == '\n') prediction.pop_back();
     // The explanation's last sentence alone: working out all its steps costs tens of

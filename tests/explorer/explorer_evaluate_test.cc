@@ -92,6 +92,24 @@ t "" 2 "" { 1 0 }
     CHECK(near["prediction"].get<std::string>().find("A 1.0000001") != std::string::npos);
   }
 
+  TEST_CASE("beside a scenario's prediction the payoffs read as the prediction writes them") {
+    // Hold-up at power 1/3: the Supplier's price is value * power = 10/3, so the Supplier gets
+    // 10/3 - 3 = 1/3 and the Buyer 10 - 10/3 = 20/3. The line above the prediction said 1/3
+    // and 20/3 (the textbook fractions of a game's conclusion) beside the prediction's
+    // 0.3333333333 and 6.666666667, which `parley solve` prints too.
+    auto file = explorer::OpenFile(SourcePath("games/holdup_nash.yaml"), 1'000'000);
+    std::vector<double> values = file->DefaultValues();
+    const int power = file->compiled->info().FindParameter("power");
+    REQUIRE(power >= 0);
+    values[static_cast<std::size_t>(power)] = 1.0 / 3;
+    nlohmann::json page = PageJson(explorer::Evaluate(*file, values));
+    REQUIRE(page["payoffs"].size() == 2);
+    CHECK(page["payoffs"][0]["value"] == "0.3333333333");
+    CHECK(page["payoffs"][1]["value"] == "6.666666667");
+    CHECK(page["prediction"].get<std::string>().find("Supplier 0.3333333333 (") != std::string::npos);
+    CHECK(page["prediction"].get<std::string>().find("Buyer 6.666666667 (") != std::string::npos);
+  }
+
   TEST_CASE("an evaluation held while others run keeps its own game") {
     // games/holdup_nash.yaml at power 0.2 and 0.6: the Supplier invests low below 1/3 and high
     // above (10 power - 3 >= 4 power - 1 iff power >= 1/3), so the two paths differ.
