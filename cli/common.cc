@@ -8,6 +8,7 @@
 
 #include "solver/analysis/analysis.h"
 #include "solver/model/error.h"
+#include "solver/model/number.h"
 
 namespace parley::cli {
 
@@ -16,18 +17,15 @@ namespace {
 CLI::Validator NumberAbove(double floor, bool inclusive, const std::string& what) {
   return CLI::Validator(
       [=](std::string& text) -> std::string {
-        double value = 0;
-        std::size_t used = 0;
-        try {
-          value = std::stod(text, &used);
-        } catch (const std::exception&) {
-          used = 0;
-        }
-        const bool parsed = used == text.size() && used > 0;
+        // strtod's reading, as stod's but without its exception past the range: 1e400 is
+        // +inf, 1e-400 is 0.
+        char* end = nullptr;
+        const double value = text.empty() ? 0 : ReadDouble(text.c_str(), &end);
+        const bool parsed = !text.empty() && end == text.c_str() + text.size();
         if (parsed && std::isfinite(value) && (inclusive ? value >= floor : value > floor)) return {};
-        // "inf" is a number to stod, and a budget or a count of infinity is not one.
+        // "inf" (and 1e400) is a number to strtod, and a budget or a count of infinity is not one.
         return std::string(parsed && !std::isfinite(value) ? "must be a finite number " : "must be a number ") +
-               what + ", not '" + text + "'";
+               what + ", not '" + TruncateForMessage(text) + "'";
       },
       inclusive ? "NUMBER>=0" : "NUMBER>0");
 }

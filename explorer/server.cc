@@ -80,8 +80,6 @@ void SendError(httplib::Response& res, int status, const std::string& message, c
   SendJson(res, body, status);
 }
 
-// The request's JSON body: POST bodies must say they are JSON (which also keeps a plain HTML
-// form on another site from posting here without the browser's preflight).
 // A number in a JSON text so small that it parses as 0 (1e-400): nlohmann's parser keeps the 0
 // silently, and a value that may mean something else entirely would be solved. Only the SAX
 // interface sees a number's text; this handler looks at nothing else.
@@ -94,7 +92,7 @@ class UnderflowCheck : public nlohmann::json_sax<nlohmann::json> {
       for (char ch : text) {
         if (ch == 'e' || ch == 'E') break;
         if (ch >= '1' && ch <= '9') {
-          found_ = text.substr(0, 40);
+          found_ = TruncateForMessage(text, 40);
           break;
         }
       }
@@ -118,6 +116,8 @@ class UnderflowCheck : public nlohmann::json_sax<nlohmann::json> {
   std::string found_;
 };
 
+// The request's JSON body: POST bodies must say they are JSON (which also keeps a plain HTML
+// form on another site from posting here without the browser's preflight).
 nlohmann::json Body(const httplib::Request& req) {
   // The media type before any parameter ("; charset=utf-8"), in any case: application/json
   // itself, not a prefix of it (application/jsonx).

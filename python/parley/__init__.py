@@ -716,6 +716,17 @@ def _id(name, x, what):
     return x
 
 
+def _player(x):
+    """A player as the builder takes one: a name, or a number from 0 (not True, which is 1,
+    nor 1.0)."""
+    x = _plain(x)
+    if isinstance(x, str):
+        return x
+    if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x < 2**31:
+        raise ValueError(f"player: expected a player's name or number (from 0), not {x!r}")
+    return x
+
+
 def _flag(name, x):
     """True or False (not "no", which bool() takes for True)."""
     x = _plain(x)
@@ -1054,7 +1065,7 @@ class GameBuilder:
 
     def infoset(self, player, actions, label=""):
         """A personal information set of ``player`` with its action labels; returns its id."""
-        return self._b.add_infoset(player, [str(a) for a in actions], str(label))
+        return self._b.add_infoset(_player(player), [str(a) for a in actions], str(label))
 
     def chance(self, actions, probabilities, label=""):
         """A chance information set: actions and their probabilities; returns its id."""
@@ -1076,10 +1087,10 @@ class GameBuilder:
         """A terminal node under ``parent`` with ``payoffs`` (or an ``outcome`` id)."""
         if payoffs is not None and outcome is not None:
             raise ValueError("give payoffs or outcome, not both")
+        parent = _id("parent", parent, "a node id")  # before an outcome is added for nothing
         if payoffs is not None:
             outcome = self.outcome(payoffs, label)
-        return self._b.add_terminal(_id("parent", parent, "a node id"), _id("outcome", outcome, "an outcome id"),
-                                    str(label))
+        return self._b.add_terminal(parent, _id("outcome", outcome, "an outcome id"), str(label))
 
     @property
     def num_nodes(self):

@@ -113,7 +113,7 @@ void CompiledScenario::ApplyOverrides(std::span<const std::string> overrides,
     int index = impl_->info.FindParameter(name);
     if (index < 0)
       throw ValidationError(SourceLocation{impl_->info.file},
-                            "--set " + shown_item + ": the scenario has no parameter '" + name + "'" +
+                            "--set " + shown_item + ": the scenario has no parameter '" + TruncateForMessage(name) + "'" +
                                 formula::DidYouMean(name, names) +
                                 (names.empty() ? std::string("; it has no parameters")
                                                : "; its parameters are " + [&] {

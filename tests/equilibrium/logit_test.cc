@@ -730,6 +730,9 @@ t "" 2 "" { 0 1 }
     auto infinite = testing::RunParley("solve " + big + " --max-seconds inf");
     CHECK(infinite.exit_code == 2);
     CHECK(infinite.err.find("--max-seconds: must be a finite number greater than 0, not 'inf'") != std::string::npos);
+    auto beyond = testing::RunParley("solve " + big + " --max-seconds 1e400");
+    CHECK(beyond.exit_code == 2);
+    CHECK(beyond.err.find("--max-seconds: must be a finite number greater than 0, not '1e400'") != std::string::npos);
 
     // Past the tracer's largest lambda (1e8 over the range of the payoffs): said so, exit 1.
     auto far = testing::RunParley("qre " + game + " --lambda 1e9");

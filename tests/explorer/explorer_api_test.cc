@@ -164,6 +164,10 @@ TEST_SUITE("explorer api") {
           "400 the request body's number 1e-400 is too small to compute with (it would be 0); write 0 if 0 is meant");
     CHECK(refused(R"({"values": {"power": 0.3}, "x": [-2.5E-999]})") ==
           "400 the request body's number -2.5E-999 is too small to compute with (it would be 0); write 0 if 0 is meant");
+    // A long one is cut, and says so.
+    CHECK(refused(R"({"values": {"power": 0.)" + std::string(400, '0') + R"(1}})") ==
+          "400 the request body's number 0." + std::string(38, '0') + "... (403 bytes) is too small to compute with "
+          "(it would be 0); write 0 if 0 is meant");
     for (const char* zero : {R"({"values": {"power": 0.3}, "x": 0.0e-400})", R"({"values": {"power": 0.3}, "x": -0.000E+5})"}) {
       auto answer = client->Post("/api/files/0/solve", zero, "application/json");
       REQUIRE(answer);

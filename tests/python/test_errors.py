@@ -124,7 +124,10 @@ def test_builder_ids_that_are_not_ids_are_value_errors_naming_the_argument():
                           (lambda: b.terminal(root, outcome=2.0), "outcome: expected an outcome id"),
                           (lambda: b.node(True, parent=root), "infoset: expected an information set id"),
                           (lambda: b.node(None, parent=root), "infoset: expected an information set id"),
-                          (lambda: b.node(0, parent=2**32), "parent: expected a node id")]:
+                          (lambda: b.node(0, parent=2**32), "parent: expected a node id"),
+                          # True was player 1, and 1.0 pybind11's RuntimeError.
+                          (lambda: b.infoset(True, ["x"]), "player: expected a player's name or number"),
+                          (lambda: b.infoset(1.0, ["x"]), "player: expected a player's name or number")]:
         with pytest.raises(ValueError, match=f"^{message}"):
             call()
     # NaN is no number at all, not one "beyond the range of a double".
