@@ -422,9 +422,13 @@ SourceLocation LocateEfgNode(std::string_view text, const std::string& file_name
   return SourceLocation{file_name, 0, 0};
 }
 
+std::string WithComputedMark(const std::string& comment, bool computed) {
+  if (!computed) return comment;
+  return comment.empty() ? std::string(kComputedMark) : comment + "\n" + std::string(kComputedMark);
+}
+
 std::string WithComputedMark(const model::Game& game) {
-  if (game.numbers_stated_exactly()) return game.comment();
-  return game.comment().empty() ? std::string(kComputedMark) : game.comment() + "\n" + std::string(kComputedMark);
+  return WithComputedMark(game.comment(), !game.numbers_stated_exactly());
 }
 
 bool StripComputedMark(std::string& comment) {

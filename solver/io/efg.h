@@ -42,6 +42,9 @@ SourceLocation LocateEfgNode(std::string_view text, const std::string& file_name
 inline constexpr std::string_view kComputedMark =
     "[parley] numbers computed in floating point, each written as the shortest decimal of its double";
 
+// `comment` with kComputedMark as its last line when `computed` (the numbers were computed),
+// else `comment` itself: the .efg and .nfg writers' comment.
+std::string WithComputedMark(const std::string& comment, bool computed);
 // The game's comment, with kComputedMark as its last line where its numbers were computed.
 std::string WithComputedMark(const model::Game& game);
 // Takes kComputedMark away from the end of `comment` (a line of its own, or the whole

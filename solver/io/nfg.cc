@@ -253,10 +253,7 @@ void WriteNfg(const NormalFormGame& game, std::ostream& out) {
     for (std::uint32_t s = 0; s < game.num_strategies(p); ++s) out << ' ' << Quote(game.strategy_label(p, s));
     out << " }\n";
   }
-  std::string comment = game.comment();
-  if (game.numbers_computed())
-    comment = comment.empty() ? std::string(kComputedMark) : comment + "\n" + std::string(kComputedMark);
-  out << "}\n" << Quote(comment) << "\n\n";
+  out << "}\n" << Quote(WithComputedMark(game.comment(), game.numbers_computed())) << "\n\n";
   if (game.has_outcomes()) {
     out << "{\n";
     for (std::size_t o = 0; o < game.outcome_labels().size(); ++o) {
