@@ -128,6 +128,9 @@ Axis ParseAxisText(const std::string& text, std::size_t default_n) {
                 " (e.g. regulator_acts=0:1" + (default_n ? "" : ":21") + ")");
   Axis axis;
   axis.name = text.substr(0, eq);
+  if (axis.name.empty())
+    throw Error("--vary '" + text + "' names no parameter: write NAME=LO:HI" + (default_n ? "" : ":N") +
+                " (e.g. regulator_acts=0:1" + (default_n ? "" : ":21") + ")");
   std::string rest = text.substr(eq + 1);
   std::vector<std::string> parts;
   for (std::size_t start = 0;;) {

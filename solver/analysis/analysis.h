@@ -107,9 +107,11 @@ struct Axis {
   double lo = 0, hi = 1;
   std::size_t n = 11;
   // The i-th of n evenly spaced points: LO and HI exactly at the ends, and in between the
-  // double nearest to the point computed exactly from the decimals LO and HI are written as
-  // (0.05:0.95:5's middle point is 0.5, not 0.49999999999999994 as in doubles, so a switch at
-  // p >= 0.5 is where the row printed as 0.5 says), never past HI.
+  // double nearest to the point computed exactly from the shortest decimals of LO and HI (the
+  // decimals they were written as, up to 15 significant digits; 0.05:0.95:5's middle point is
+  // 0.5, not 0.49999999999999994 as in doubles, so a switch at p >= 0.5 is where the row
+  // printed as 0.5 says), never past HI. Only the doubles are kept, so that a run's JSON
+  // states its grid.
   double At(std::size_t i) const;
 };
 // Parses "NAME=LO:HI:N" (N >= 2, or N omitted when `default_n` > 0); checks the model's

@@ -268,15 +268,26 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
         out << "   (" << solution_terms[k] << ")";
       out << "\n";
       if (!sol.ties.empty()) {
-        std::string ends;
-        for (std::size_t t = 0; t < sol.ties.size(); ++t)
-          ends += std::string(t == 0 ? "" : t + 1 == sol.ties.size() ? " and " : ", ") + "(" + Vec(s, sol.ties[t]) + ")";
-        out << "      a tie: " << name << " is not unique, the optimum includes " << ends << "; "
-            << (!sol.tie_rule.empty() ? sol.tie_rule
-                : bargaining::Info(sol.concept_kind).ties_by_nash_product
-                    ? "the Nash solution among the optimal agreements is shown"
-                    : "the one with the best score (beyond rounding), then the larger total, is shown")
-            << "\n";
+        // Packages with the same payoffs tie too (different terms): each point is named once.
+        std::vector<std::string> points;
+        for (const bargaining::Vector& tie : sol.ties) {
+          std::string point = "(" + Vec(s, tie) + ")";
+          if (std::find(points.begin(), points.end(), point) == points.end()) points.push_back(point);
+        }
+        if (points.size() == 1 && sol.tie_rule.empty()) {
+          out << "      a tie: " << sol.ties.size() << " agreements give the " << name << " optimum " << points[0]
+              << ", with different terms; the first package, in the order of the options, is shown\n";
+        } else {
+          std::string ends;
+          for (std::size_t t = 0; t < points.size(); ++t)
+            ends += std::string(t == 0 ? "" : t + 1 == points.size() ? " and " : ", ") + points[t];
+          out << "      a tie: " << name << " is not unique, the optimum includes " << ends << "; "
+              << (!sol.tie_rule.empty() ? sol.tie_rule
+                  : bargaining::Info(sol.concept_kind).ties_by_nash_product
+                      ? "the Nash solution among the optimal agreements is shown"
+                      : "the one with the best score (beyond rounding), then the larger total, is shown")
+              << "\n";
+        }
       }
     }
     std::string concept_name = b.protocol == bargaining::Protocol::kAlternating

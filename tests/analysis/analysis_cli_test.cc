@@ -297,6 +297,8 @@ payoffs:
     for (auto [command, vary, message] :
          std::vector<std::tuple<std::string, std::string, std::string>>{
              {"sweep", "power=0:1", "'power=0:1' is not NAME=LO:HI:N"},
+             {"sweep", "=0:1:3", "'=0:1:3' names no parameter: write NAME=LO:HI:N (e.g. regulator_acts=0:1:21)"},
+             {"thresholds", "=0:1", "'=0:1' names no parameter: write NAME=LO:HI (e.g. regulator_acts=0:1)"},
              {"sweep", "power=0:1:1", "power: the number of points must be a whole number from 2 to 10^7"},
              {"sweep", "power=1:0:3", "power: LO must be below HI"},
              {"thresholds", "power=0", "'power=0' is not NAME=LO:HI[:N]"},

@@ -44,6 +44,35 @@ TEST_SUITE("bargaining") {
     CHECK(nash.payoffs[0] == doctest::Approx(4));
   }
 
+  TEST_CASE("a scenario's report names a tie of packages with the same payoffs once") {
+    // s in [0, 2] and c in {keep, drop}: keep pays (s, 2 (2 - s)), drop (s + 0.5, 2 (2 - s) - 1);
+    // drop at s is keep at s + 0.5, so both packages reach every optimum on 0.5 <= s_keep <= 2.
+    // From d = (0, 0) the Nash product s (4 - 2 s) peaks at s = 1: (1, 2), by keep at s = 1
+    // and by drop at s = 0.5. One point, two agreements: not "(A 1, B 2) and (A 1, B 2)".
+    const std::string file = parley::testing::WriteTempFile("same_payoff_packages.yaml", R"(title: ties
+players: [A, B]
+parameters:
+  hi: {value: 2, min: 0.5, max: 5}
+stages:
+  - name: deal
+    bargain:
+      issues:
+        s: {from: 0, to: hi}
+        c: {options: [keep, drop]}
+      solution: nash
+      lotteries: false
+payoffs:
+  A: if(deal == agree, s + if(c == drop, 0.5, 0), 0)
+  B: if(deal == agree, 2 * (hi - s) + if(c == drop, -1, 0), 0)
+)");
+    const auto run = RunParley("solve '" + file + "'");
+    REQUIRE(run.exit_code == 0);
+    CHECK(run.out.find("a tie: 2 agreements give the nash optimum (A 1, B 2), with different terms; the first "
+                       "package, in the order of the options, is shown") != std::string::npos);
+    CHECK(run.out.find("(A 1, B 2) and (A 1, B 2)") == std::string::npos);
+    CHECK(run.out.find("c keep") != std::string::npos);  // the first package: s = 1 with keep
+  }
+
   TEST_CASE("utilitarian over an agreement space: a tie is flagged and broken by Nash") {
     // u = (x, 1 - x), x in [0, 1]: every x sums to 1, the ends are (1, 0) and (0, 1); Nash
     // among them from (0, 0): x = 1/2.
