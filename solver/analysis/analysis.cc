@@ -46,7 +46,9 @@ Shard ParseShard(const std::string& text) {
 
 namespace {
 
-double ParseValue(const std::string& text, const std::string& what) {
+// `written`, when given, receives the text where it states another number than the shortest
+// decimal of the double it rounds to (Axis::lo_written), else "".
+double ParseValue(const std::string& text, const std::string& what, std::string* written = nullptr) {
   Number x;
   if (!Number::Parse(text, &x))
     throw Error(what + ": '" + text + "' is not a number");
@@ -56,6 +58,12 @@ double ParseValue(const std::string& text, const std::string& what) {
     throw Error(what + ": '" + text + "' is beyond the range of numbers Parley computes with (about 1.8e308)");
   if (value == 0 && x.ToRational() != 0)
     throw Error(what + ": '" + text + "' is too small to compute with (it would be 0); write 0 if 0 is meant");
+  if (written) {
+    written->clear();
+    Number shortest;
+    if (!(Number::Parse(FormatDouble(value), &shortest) && shortest.ToRational() == x.ToRational()))
+      *written = text;
+  }
   return value;
 }
 
@@ -64,12 +72,14 @@ double ParseValue(const std::string& text, const std::string& what) {
 double Axis::At(std::size_t i) const {
   if (n == 1 || i == 0) return lo;
   if (i + 1 >= n) return hi;
-  // LO and HI as the shortest decimals that read back as them, kept on this thread for the
-  // next calls with the same ends (a sweep asks for every point of each of its axes in turn:
-  // a few pairs are kept, the oldest written over).
+  // LO and HI as written (the shortest decimals that read back as them, unless the axis
+  // keeps other texts), kept on this thread for the next calls with the same ends (a sweep
+  // asks for every point of each of its axes in turn: a few pairs are kept, the oldest
+  // written over).
   struct Ends {
     bool set = false;
     std::uint64_t lo = 0, hi = 0;
+    std::string lo_written, hi_written;
     Rational a, b;
   };
   constexpr std::size_t kKept = 4;
@@ -78,20 +88,23 @@ double Axis::At(std::size_t i) const {
   const std::uint64_t lo_bits = std::bit_cast<std::uint64_t>(lo), hi_bits = std::bit_cast<std::uint64_t>(hi);
   const Ends* found = nullptr;
   for (const Ends& e : kept)
-    if (e.set && e.lo == lo_bits && e.hi == hi_bits) found = &e;
+    if (e.set && e.lo == lo_bits && e.hi == hi_bits && e.lo_written == lo_written && e.hi_written == hi_written)
+      found = &e;
   if (!found) {
-    auto decimal = [](double value) {
+    auto exact = [](double value, const std::string& text) {
       Number written;
-      if (Number::Parse(FormatDouble(value), &written)) return written.ToRational();
+      if (Number::Parse(text.empty() ? FormatDouble(value) : text, &written)) return written.ToRational();
       return ExactRational(value);
     };
-    Rational from = decimal(lo), to = decimal(hi);  // both before either is kept
+    Rational from = exact(lo, lo_written), to = exact(hi, hi_written);  // both before either is kept
     Ends& e = kept[next];
     next = (next + 1) % kKept;
     e.a = std::move(from);
     e.b = std::move(to);
     e.lo = lo_bits;
     e.hi = hi_bits;
+    e.lo_written = lo_written;
+    e.hi_written = hi_written;
     e.set = true;
     found = &e;
   }
@@ -142,8 +155,8 @@ Axis ParseAxisText(const std::string& text, std::size_t default_n) {
   if (parts.size() != 3 && !(parts.size() == 2 && default_n))
     throw Error("--vary '" + text + "' is not NAME=LO:HI" + (default_n ? "[:N]" : ":N"));
   std::string what = "--vary " + axis.name;
-  axis.lo = ParseValue(parts[0], what);
-  axis.hi = ParseValue(parts[1], what);
+  axis.lo = ParseValue(parts[0], what, &axis.lo_written);
+  axis.hi = ParseValue(parts[1], what, &axis.hi_written);
   axis.n = default_n;
   if (parts.size() == 3) {
     double n = ParseValue(parts[2], what);
@@ -907,8 +920,8 @@ SweepResult MergeSweeps(std::vector<SweepResult> shards, const std::vector<std::
   auto axes_text = [](const std::vector<Axis>& axes) {
     std::string text;
     for (const auto& a : axes)
-      text += (text.empty() ? "" : " x ") + a.name + "=" + FormatDouble(a.lo) + ":" + FormatDouble(a.hi) + ":" +
-              std::to_string(a.n);
+      text += (text.empty() ? "" : " x ") + a.name + "=" + (a.lo_written.empty() ? FormatDouble(a.lo) : a.lo_written) +
+              ":" + (a.hi_written.empty() ? FormatDouble(a.hi) : a.hi_written) + ":" + std::to_string(a.n);
     return text.empty() ? std::string("none") : text;
   };
   for (std::size_t i = 0; i < shards.size(); ++i) {
@@ -919,7 +932,8 @@ SweepResult MergeSweeps(std::vector<SweepResult> shards, const std::vector<std::
     bool same_axes = s.axes.size() == out.axes.size();
     for (std::size_t a = 0; same_axes && a < s.axes.size(); ++a)
       same_axes = s.axes[a].name == out.axes[a].name && s.axes[a].lo == out.axes[a].lo &&
-                  s.axes[a].hi == out.axes[a].hi && s.axes[a].n == out.axes[a].n;
+                  s.axes[a].hi == out.axes[a].hi && s.axes[a].n == out.axes[a].n &&
+                  s.axes[a].lo_written == out.axes[a].lo_written && s.axes[a].hi_written == out.axes[a].hi_written;
     if (!same_axes) differ("the grid is", axes_text(out.axes), axes_text(s.axes));
     if (s.total != out.total)
       differ("the number of grid points is", std::to_string(out.total), std::to_string(s.total));

@@ -106,12 +106,14 @@ struct Axis {
   std::size_t parameter = 0;
   double lo = 0, hi = 1;
   std::size_t n = 11;
-  // The i-th of n evenly spaced points: LO and HI exactly at the ends, and in between the
-  // double nearest to the point computed exactly from the shortest decimals of LO and HI (the
-  // decimals they were written as, up to 15 significant digits; 0.05:0.95:5's middle point is
-  // 0.5, not 0.49999999999999994 as in doubles, so a switch at p >= 0.5 is where the row
-  // printed as 0.5 says), never past HI. Only the doubles are kept, so that a run's JSON
-  // states its grid.
+  // LO and HI as written where that is another number than the shortest decimal of the
+  // double (a fraction, "1/3", or a decimal of more digits than a double holds); else empty.
+  std::string lo_written, hi_written;
+  // The i-th of n evenly spaced points: LO and HI (the doubles) exactly at the ends, and in
+  // between the double nearest to the point computed exactly from LO and HI as written
+  // (0.05:0.95:5's middle point is 0.5, not 0.49999999999999994 as in doubles, so a switch at
+  // p >= 0.5 is where the row printed as 0.5 says; 1/3:2/3:4's second point is the double
+  // nearest 5/9), never past HI.
   double At(std::size_t i) const;
 };
 // Parses "NAME=LO:HI:N" (N >= 2, or N omitted when `default_n` > 0); checks the model's

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <tuple>
 
 #include "solver/model/error.h"
 #include "solver/model/number.h"
@@ -146,6 +147,17 @@ SweepResult SweepFromJson(const json& j) {
     axis.lo = R::Real(R::Field(axes[a], at, "lo"), at + "/lo", false);
     axis.hi = R::Real(R::Field(axes[a], at, "hi"), at + "/hi", false);
     if (!(axis.lo < axis.hi)) R::Fail(at, "lo must be below hi");
+    // The ends as written, where the doubles round them: each must read as its double.
+    for (auto [key, end, written] : {std::tuple{"lo_written", axis.lo, &axis.lo_written},
+                                     std::tuple{"hi_written", axis.hi, &axis.hi_written}}) {
+      auto it = axes[a].find(key);
+      if (it == axes[a].end()) continue;
+      const std::string where = at + "/" + key;
+      *written = R::String(*it, where);
+      Number x;
+      if (!Number::Parse(*written, &x) || x.ToDouble() != end)
+        R::Fail(where, "'" + TruncateForMessage(*written) + "' is not a number that rounds to " + FormatDouble(end));
+    }
     axis.n = R::Whole(R::Field(axes[a], at, "n"), at + "/n", 2, 10'000'000);
     total *= axis.n;
     r.axes.push_back(axis);

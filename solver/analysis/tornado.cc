@@ -115,7 +115,7 @@ TornadoResult RunTornado(const Model& model, const TornadoOptions& options, cons
     const std::string& base_key = result.base.Identity();
     e.outcome_changes = e.at_low.Identity() != base_key || e.at_high.Identity() != base_key;
     if (options.grid >= 2 && e.low < e.high) {
-      Axis axis{name, p, e.low, e.high, options.grid};
+      Axis axis{name, p, e.low, e.high, options.grid, {}, {}};
       try {
         e.thresholds = FindThresholds(model, axis, (e.high - e.low) * 1e-6, run, &interrupted);
       } catch (const Error& error) {

@@ -70,7 +70,13 @@ json BaseJson(const analysis::BaseValues& base) {
 
 json AxesJson(const std::vector<Axis>& axes) {
   json a = json::array();
-  for (const auto& x : axes) a.push_back({{"name", x.name}, {"lo", x.lo}, {"hi", x.hi}, {"n", x.n}});
+  for (const auto& x : axes) {
+    json axis = {{"name", x.name}, {"lo", x.lo}, {"hi", x.hi}, {"n", x.n}};
+    // The ends as written, where the doubles round them ("1/3"): the grid is computed from these.
+    if (!x.lo_written.empty()) axis["lo_written"] = x.lo_written;
+    if (!x.hi_written.empty()) axis["hi_written"] = x.hi_written;
+    a.push_back(std::move(axis));
+  }
   return a;
 }
 

@@ -60,7 +60,10 @@ TEST_SUITE("analysis.cli") {
           "2,0.5,2,5,Investor high\n"
           "3,0.75,4.5,2.5,Investor high\n"
           "4,1,7,0,Investor high\n");
-    for (const char* command : {"sweep --vary power=0:1:37", "montecarlo --samples 3000 --seed 5"}) {
+    // A grid whose ends are fractions is computed from them, in the single run and in merged
+    // shards alike: 1/3 + (2/3 - 1/3) x 2/3 = 5/9, whose nearest double is 0.5555555555555556.
+    for (const char* command : {"sweep --vary power=0:1:37", "montecarlo --samples 3000 --seed 5",
+                                "sweep --vary power=1/3:2/3:4"}) {
       CAPTURE(command);
       auto single = RunParley(std::string(command).substr(0, std::string(command).find(' ')) + " " + file +
                               std::string(command).substr(std::string(command).find(' ')) + " --format json");
@@ -80,6 +83,11 @@ TEST_SUITE("analysis.cli") {
       a.erase("shard");
       b.erase("shard");
       CHECK(a == b);
+      if (std::string(command).find("1/3") != std::string::npos) {
+        CHECK(b["axes"][0]["lo_written"] == "1/3");
+        CHECK(b["axes"][0]["hi_written"] == "2/3");
+        CHECK(b["points"][2]["x"][0].get<double>() == 0.5555555555555556);
+      }
       auto missing = RunParley("merge" + shards.substr(0, shards.rfind(" '")) + " --format json");
       CHECK(missing.exit_code == 1);
       CHECK(missing.err.find("shard 4/4 is missing") != std::string::npos);

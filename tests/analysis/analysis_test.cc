@@ -388,6 +388,29 @@ TEST_SUITE("analysis") {
     for (std::size_t i = 0; i < b.n; ++i) CHECK(b.At(i) == std::stod("0." + std::to_string(i + 1)));
   }
 
+  TEST_CASE("a grid's ends written as fractions or long decimals are taken as written") {
+    // The third point of 1/3:2/3:4 is 1/3 + (2/3 - 1/3) x 2/3 = 5/9 = 0.5555...: the nearest
+    // double is 0.55555555555555558 (2.5e-17 away). From the doubles' shortest decimals,
+    // 0.3333333333333333 + 0.3333333333333333 x 2/3 = 0.5555555555555555 exactly, whose
+    // nearest double is 0.55555555555555547 (8.6e-17 from 5/9). The long decimals' third point,
+    // 0.55555555555555555555557, has the same nearest double as 5/9.
+    for (const char* vary : {"x=1/3:2/3:4", "x=0.3333333333333333333333:0.6666666666666666666667:4"}) {
+      CAPTURE(vary);
+      const Axis axis = ParseAxisText(vary);
+      CHECK(!axis.lo_written.empty());
+      CHECK(!axis.hi_written.empty());
+      CHECK(axis.At(0) == 1.0 / 3);
+      CHECK(axis.At(3) == 2.0 / 3);
+      CHECK(axis.At(2) == 0.5555555555555556);
+      CHECK(axis.At(2) != 0.5555555555555555);
+      CHECK(axis.At(1) == 0.4444444444444444);  // 4/9
+    }
+    // Short decimals keep no text: their doubles' shortest decimals are what was written.
+    const Axis plain = ParseAxisText("x=0.05:0.95:5");
+    CHECK(plain.lo_written.empty());
+    CHECK(plain.hi_written.empty());
+  }
+
   TEST_CASE("a grid's points from small integers are those of the exact fractions") {
     // Axis::At divides two integers below 2^53 in doubles when the decimals are short (IEEE
     // division is correctly rounded), and goes through the exact fraction otherwise: both must

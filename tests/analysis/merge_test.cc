@@ -226,6 +226,8 @@ TEST_SUITE("analysis.merge") {
     srefused([](json& j) { j["axes"][0]["n"] = -1; }, "/axes/0/n: -1 is negative");
     srefused([](json& j) { j["axes"][0]["lo"] = nullptr; }, "/axes/0/lo: expected a number, found null");
     srefused([](json& j) { j["axes"] = json::array(); }, "/axes: a sweep has one or two axes");
+    srefused([](json& j) { j["axes"][0]["lo_written"] = "1/3"; }, "/axes/0/lo_written: '1/3' is not a number that rounds to 0");
+    srefused([](json& j) { j["axes"][0]["hi_written"] = 7; }, "/axes/0/hi_written: expected a string");
   }
 }
 
