@@ -2119,7 +2119,8 @@ std::optional<std::vector<std::pair<double, double>>> StationarySolutions(
 // With outside options e (`outside`, else null) the responder may also walk away, so it accepts
 // max(e_r, its discounted continuation value) round by round (Binmore, Shaked and Sutton 1989),
 // as the pie's closed forms do (alternating_offers.cc); out.outside_binds marks the parties
-// whose option is what they are offered in the first round (the first two when no horizon).
+// whose option is what they are offered in the first two rounds (each one's first turn to
+// respond), with a horizon or without.
 AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const UtilityOracle& utility,
                                        const Prepared& prepared, const Table& table, const Vector& d,
                                        const Vector* outside = nullptr) {
@@ -2156,7 +2157,7 @@ AgreementResult SolveAlternatingOffers(const AgreementProblem& problem, const Ut
       const double delta_r = a_proposes ? delta_b : delta_a;
       const double continuation =
           t == rounds ? d[responder] : d[responder] + delta_r * (next[responder] - d[responder]);
-      if (t == 1 && option_binds(responder, continuation)) mark(responder);
+      if (t <= 2 && option_binds(responder, continuation)) mark(responder);
       agreement = best_for(proposer, responder, accepts(responder, continuation));
       if (!agreement.found) throw ValidationError("alternating offers: no agreement gives the responder its continuation value");
       const Vector previous = next;

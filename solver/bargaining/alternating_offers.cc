@@ -88,9 +88,11 @@ AlternatingOffersResult SolveAlternatingOffers(const AlternatingOffers& game) {
     int T = *game.rounds;
     int proposer = (T - 1) % 2 == 0 ? p : r;
     double v = 1.0 - e[1 - proposer];
-    bool binding_last = e[1 - proposer] > 0;
-    std::array<bool, 2> binding{false, false};
-    if (T == 1) binding[1 - proposer] = binding_last;
+    // Whether the responder's option, not its continuation, decides its offer, in the round
+    // just computed and in the one after it: the first two rounds' are reported (each party's
+    // first turn to respond), as for an infinite horizon.
+    int responder_now = 1 - proposer, responder_next = -1;
+    bool binds_now = e[responder_now] > 0, binds_next = false;
     // The recursion is a contraction (factor d1 d2 every two rounds), so the values soon
     // repeat with period 2; from then on every earlier round of the same parity is the same,
     // and the loop jumps to round 1 or 2 (a horizon of 2^31 rounds costs what its first
@@ -101,18 +103,21 @@ AlternatingOffersResult SolveAlternatingOffers(const AlternatingOffers& game) {
       proposer = 1 - responder;
       double continuation = delta[responder] * v;
       double offer = std::max(e[responder], continuation);
-      if (t == 1) binding[responder] = e[responder] > continuation;
+      responder_next = responder_now;
+      binds_next = binds_now;
+      responder_now = responder;
+      binds_now = e[responder] > continuation;
       v = 1.0 - offer;
       if (t > 2 && v == two_rounds_later) {
-        t -= (t - 1) / 2 * 2;  // the same proposer and value as round t
-        if (t == 1) {
-          binding[responder] = e[responder] > continuation;
-          break;
-        }
+        t -= (t - 1) / 2 * 2;  // the same proposer and value as round t (and the round after)
+        if (t == 1) break;
       }
       two_rounds_later = one_round_later;
       one_round_later = v;
     }
+    std::array<bool, 2> binding{false, false};
+    binding[static_cast<std::size_t>(responder_now)] = binds_now;  // round 1
+    if (responder_next >= 0 && binds_next) binding[static_cast<std::size_t>(responder_next)] = true;  // round 2
     proposer_share = v;
     result.outside_binding = binding;
     result.method = "backward induction over " + std::to_string(T) + " rounds";

@@ -33,7 +33,9 @@ struct AlternatingOffers {
 struct AlternatingOffersResult {
   std::array<double, 2> shares{0.0, 0.0};     // the SPE agreement, reached in round 1
   std::array<double, 2> effective_discount{0.0, 0.0};
-  std::array<bool, 2> outside_binding{false, false};  // the option decided the responder's offer
+  // Per player: its option, not its continuation, decided what it is offered in the first
+  // two rounds (its first turn to respond); the same rounds for finite and infinite horizons.
+  std::array<bool, 2> outside_binding{false, false};
   std::string method;
 };
 

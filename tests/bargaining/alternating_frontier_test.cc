@@ -46,6 +46,14 @@ TEST_SUITE("bargaining.alternating_frontier") {
       // (Old: Stahl's 0.1 clamped up to the option, 0.3.)
       AgreementResult result = SolveAgreement(PieWithOptions(0.3, 0, 2), kPie);
       CHECK(result.payoffs[0] == doctest::Approx(0.37).epsilon(1e-12));
+      // The first's option is what it is offered in round 2, its first turn to respond: it
+      // binds, as it would with no horizon (it raised the first's share from 0.1 to 0.37).
+      CHECK(result.outside_binds == std::vector<bool>{true, false});
+    }
+    SUBCASE("1,000 rounds, e = (0.5, 0): the infinite horizon's 0.55, and the same option binds") {
+      AgreementResult result = SolveAgreement(PieWithOptions(0.5, 0, 1000), kPie);
+      CHECK(result.payoffs[0] == doctest::Approx(0.55).epsilon(1e-12));
+      CHECK(result.outside_binds == std::vector<bool>{true, false});
     }
     SUBCASE("3 rounds, e = (0, 0.35): 0.6265") {
       // Round 3: the first keeps 1 - 0.35 = 0.65. Round 2: the first is offered

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <optional>
 
 #include "solver/bargaining/bargaining.h"
 #include "solver/model/error.h"
@@ -97,6 +98,27 @@ TEST_SUITE("bargaining") {
     auto strong = SolveAlternatingOffers(game);
     CHECK(strong.shares[0] == doctest::Approx(0.4));
     CHECK(strong.outside_binding[1]);
+    // Whether an option binds is read off the first two rounds, with a horizon or without:
+    // e1 = 0.5 with d = 0.9. No horizon: P2 offers P1 max(0.5, 0.9 x) = 0.5 (x = 0.55), so
+    // x = 1 - 0.9 (1 - 0.5) = 0.55 and P1's option binds when P1 responds. T = 2: round 2
+    // P1 accepts max(0.5, 0) = 0.5, round 1 P2 is offered 0.9 x 0.5 = 0.45: 0.55 again, the
+    // option binding in round 2. T = 1,000 (the recursion until it repeats): 0.55, the same.
+    game.outside = {0.5, 0.0};
+    for (std::optional<int> rounds : {std::optional<int>(), std::optional<int>(2), std::optional<int>(1000)}) {
+      CAPTURE(rounds.value_or(0));
+      game.rounds = rounds;
+      auto option = SolveAlternatingOffers(game);
+      CHECK(option.shares[0] == doctest::Approx(0.55));
+      CHECK(option.outside_binding[0]);
+      CHECK_FALSE(option.outside_binding[1]);
+    }
+    // T = 1: P1 proposes and P2 responds; P1's option never decides an offer.
+    game.rounds = 1;
+    auto one = SolveAlternatingOffers(game);
+    CHECK(one.shares[0] == 1.0);
+    CHECK_FALSE(one.outside_binding[0]);
+    CHECK_FALSE(one.outside_binding[1]);
+    game.rounds.reset();
     game.outside = {0.6, 0.6};
     CHECK_THROWS_WITH_AS(SolveAlternatingOffers(game), doctest::Contains("outside options sum"),
                          parley::ValidationError);
