@@ -43,9 +43,13 @@ struct Context {
     return std::abs(a - b) <= options.tie_tolerance * std::max({tie_unit, std::abs(a), std::abs(b)});
   }
   // A value as the explanation writes it: the exact one where there is one to show, else the
-  // double at the game's scale.
-  std::string Show(double value, const Rational* exact = nullptr) const {
-    return show_exact && exact ? FormatRational(*exact) : FormatValue(value, tie_unit);
+  // double at the game's scale, or every digit when it is a value to `player` whose payoffs
+  // are written in full (all_digits), as the conclusion and the tree write them.
+  std::string Show(double value, const Rational* exact = nullptr, int player = -1) const {
+    if (show_exact && exact) return FormatRational(*exact);
+    const bool full = player >= 0 && static_cast<std::size_t>(player) < all_digits.size() &&
+                      all_digits[static_cast<std::size_t>(player)];
+    return FormatPayoff(value, full, tie_unit);
   }
 };
 
@@ -89,9 +93,9 @@ std::vector<T> TotalValues(const Game& game, const ActionIndex& index, const std
 // exact equality with --exact), and those are not (0.1 + 0.2 against 0.3 stays "0.3").
 // With exact values to show (`exact`, one per action), those are written (-3/10).
 template <typename Same>
-std::string Comparison(const Context& c, const std::vector<std::string>& names, const std::vector<double>& worth,
-                       const std::vector<Rational>& exact, Same&& same) {
-  auto show = [&](std::size_t a) { return c.Show(worth[a], exact.empty() ? nullptr : &exact[a]); };
+std::string Comparison(const Context& c, int player, const std::vector<std::string>& names,
+                       const std::vector<double>& worth, const std::vector<Rational>& exact, Same&& same) {
+  auto show = [&](std::size_t a) { return c.Show(worth[a], exact.empty() ? nullptr : &exact[a], player); };
   bool full = false;
   for (std::size_t a = 0; a < worth.size() && !full; ++a)
     for (std::size_t b = a + 1; b < worth.size() && !full; ++b)
@@ -127,7 +131,7 @@ ExplanationStep ChanceStep(const Context& c, NodeId v) {
     std::vector<std::string> parts;
     for (int p = 0; p < c.np; ++p) {
       const std::size_t k = static_cast<std::size_t>(u) * c.np + p;
-      parts.push_back(c.Show(c.values[k], c.exact_values.empty() ? nullptr : &c.exact_values[k]));
+      parts.push_back(c.Show(c.values[k], c.exact_values.empty() ? nullptr : &c.exact_values[k], p));
     }
     return parts;
   };
@@ -243,7 +247,7 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
                 " would move, but play never gets there in this equilibrium, and the node starts no "
                 "subgame of its own (an information set below it reaches outside it), so subgame "
                 "perfection does not pin down the choice there (" +
-                Comparison(c, names, worth, exact_worth, [&](std::size_t a, std::size_t b) { return c.Tied(worth[a], worth[b]); }) +
+                Comparison(c, player, names, worth, exact_worth, [&](std::size_t a, std::size_t b) { return c.Tied(worth[a], worth[b]); }) +
                 "). The equilibrium prescribes " + JoinWithAnd(choice) + " there.";
     return step;
   }
@@ -317,11 +321,11 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
     auto same = [&](std::size_t a, std::size_t b) {
       return exact_worth.empty() ? c.Tied(worth[a], worth[b]) : exact_worth[a] == exact_worth[b];
     };
-    step.text = opening + " compares " + Comparison(c, names, worth, exact_worth, same) + " and chooses " +
+    step.text = opening + " compares " + Comparison(c, player, names, worth, exact_worth, same) + " and chooses " +
                 shown(chosen) + ".";
     if (tied.size() > 1) {
       step.text += " This is a tie: " + JoinWithAnd(tied) + " give " + who + " the same " +
-                   c.Show(worth[chosen], exact_worth.empty() ? nullptr : &exact_worth[chosen]) + ", so " + who + " is indifferent; this equilibrium takes " +
+                   c.Show(worth[chosen], exact_worth.empty() ? nullptr : &exact_worth[chosen], player) + ", so " + who + " is indifferent; this equilibrium takes " +
                    shown(chosen) + ", and taking " + JoinWithAnd(others) +
                    (game.perfect_information()
                         ? " instead gives another equilibrium (parley solve --all lists them)."
@@ -341,12 +345,12 @@ ExplanationStep DecisionStep(const Context& c, InfosetId h) {
   bool indifferent = true;
   for (std::uint32_t a : played) indifferent = indifferent && std::abs(worth[a] - worth[played[0]]) <= 1e-6 * std::max(1.0, std::abs(worth[played[0]]));
   step.text = opening + " compares " +
-              Comparison(c, names, worth, exact_worth, [&](std::size_t a, std::size_t b) { return c.Tied(worth[a], worth[b]); }) +
+              Comparison(c, player, names, worth, exact_worth, [&](std::size_t a, std::size_t b) { return c.Tied(worth[a], worth[b]); }) +
               ", and mixes: " + JoinWithAnd(mix) + ".";
   if (indifferent) {
     step.text += " Mixing is a best reply only because " + who + " is indifferent: " +
                  JoinWithAnd(mixed_names) + " each give " + who + " an expected " +
-                 c.Show(worth[played[0]], exact_worth.empty() ? nullptr : &exact_worth[played[0]]) +
+                 c.Show(worth[played[0]], exact_worth.empty() ? nullptr : &exact_worth[played[0]], player) +
                  ", so any mix of them is as good as any other. The probabilities are the ones "
                  "that keep the other players willing to play their own parts of the equilibrium.";
   } else {
@@ -388,7 +392,8 @@ std::string ExplainConclusion(const Game& game, const equilibrium::Equilibrium& 
   std::string joined;
   for (std::size_t k = 0; k < ends.size(); ++k) joined += (k ? "; " : "") + ends[k];
   return "So in equilibrium play is random: " + joined +
-         (cut ? "; other ends are reached with smaller probabilities" : "") +
+         // (The ends left out are no likelier than the last listed, and may be as likely.)
+         (cut ? "; other ends are reached too, none more likely than the last one listed" : "") +
          ". The expected payoffs are " + PayoffList(game, eq.payoffs, all_digits, exact) + ".";
 }
 

@@ -428,6 +428,62 @@ t "" 3 "" { 0 0 }
     CHECK(svg.find("Kalai-Smorodinsky (530.2, 188)") != std::string::npos);
   }
 
+  TEST_CASE("the conclusion does not call ends left out less likely when they tie the last listed") {
+    // Three simultaneous pennies: A gets 2 at a = b = h and 1 at a = b = t, B gets 1 at b != c,
+    // C gets 1 at c = a. Indifference: A's needs P(b = h) = 1/3, B's P(c = h) = 1/2, C's
+    // P(a = h) = 1/2. The eight ends: a and c are fair coins and b is h with 1/3, so each end
+    // with b = h has 1/2 x 1/3 x 1/2 = 1/12 and each with b = t 1/2 x 2/3 x 1/2 = 1/6. The five
+    // listed are the four of 1/6 and one of 1/12; the three left out are 1/12 too.
+    auto game = io::ReadEfg(R"(EFG 2 R "Three pennies" { "A" "B" "C" }
+""
+p "" 1 1 "amove" { "h" "t" } 0
+p "" 2 1 "bmove" { "h" "t" } 0
+p "" 3 1 "cmove" { "h" "t" } 0
+t "" 1 "hhh" { 2 0 1 }
+t "" 2 "hht" { 2 1 0 }
+p "" 3 1 "cmove" { "h" "t" } 0
+t "" 3 "hth" { 0 1 1 }
+t "" 4 "htt" { 0 0 0 }
+p "" 2 1 "bmove" { "h" "t" } 0
+p "" 3 1 "cmove" { "h" "t" } 0
+t "" 5 "thh" { 0 0 0 }
+t "" 6 "tht" { 0 1 1 }
+p "" 3 1 "cmove" { "h" "t" } 0
+t "" 7 "tth" { 1 1 0 }
+t "" 8 "ttt" { 1 0 1 }
+)",
+                            "pennies.efg");
+    auto solution = equilibrium::Solve(*game, {});
+    REQUIRE(solution.equilibria.size() == 1);
+    const std::string conclusion = ExplainConclusion(*game, solution.equilibria[0]);
+    CHECK(conclusion.find("smaller probabilities") == std::string::npos);
+    CHECK(conclusion.find("; other ends are reached too, none more likely than the last one listed.") !=
+          std::string::npos);
+    CHECK(conclusion.find("with probability 1/12") != std::string::npos);
+  }
+
+  TEST_CASE("a step writes a player's values in full where the conclusion does") {
+    // A ends with 0.333333333 (Out), 1/3 or 0.1: the first two read alike ("1/3"), so A's
+    // payoffs are written in full, and Out's 0.333333333 must not read "1/3" in the step that
+    // compares it (the conclusion says 0.333333333).
+    auto game = io::ReadEfg(R"(EFG 2 R "Near" { "A" "B" }
+""
+p "" 1 1 "a" { "Out" "In" } 0
+t "" 1 "" { 0.333333333 0.5 }
+p "" 2 1 "b" { "L" "R" } 0
+t "" 2 "" { 1/3 0.2 }
+t "" 3 "" { 0.1 0.2000000001 }
+)",
+                            "near.efg");
+    auto solution = equilibrium::Solve(*game, {});
+    REQUIRE(solution.equilibria.size() == 1);
+    Explanation e = Explain(*game, solution.equilibria.front());
+    REQUIRE(e.steps.size() == 2);
+    CHECK(e.steps[1].text == "At the root, A compares Out (0.333333333) with In (0.1) and chooses Out.");
+    CHECK(ExplainConclusion(*game, solution.equilibria[0]).find("the payoffs are A 0.333333333 and B 0.5") !=
+          std::string::npos);
+  }
+
   TEST_CASE("a payoff that six digits would show as another is written in full") {
     // A takes In for 1.0000001 over Out's 1 (B then prefers F, 1e-7 over 0). At six digits
     // the conclusion, the payoff table and the leaves all read "1": a strict preference
