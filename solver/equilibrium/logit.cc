@@ -1894,10 +1894,20 @@ double QreViolationFromLog(const Game& game, const ActionIndex& index, const std
 void AssignQreBeliefs(const Game& game, const ActionIndex& index, const std::vector<char>& subgame_roots,
                       const std::vector<double>& log_behavior, Equilibrium& eq) {
   AssignBeliefs(game, index, subgame_roots, {}, eq);
+  // Bayes' rule from the logarithms at every set with a node whose reach is below the
+  // smallest normal double, not only where every linear reach underflowed: a subnormal reach
+  // (4e-322 keeps a few bits) or one that underflowed beside others that did not (1e-350
+  // beside 1e-250) would give wrong beliefs. Elsewhere the linear ones stand (no rounding
+  // of logarithms: 3/4 stays 0.75).
   const LogReachTable log_reach = LogReach(game, index, log_behavior);
+  const double log_smallest = std::log(std::numeric_limits<double>::min());
   for (InfosetId h = 0; h < game.num_infosets(); ++h) {
-    if (game.infoset_player(h) == kChancePlayer || eq.belief_source[h] == BeliefSource::kBayes) continue;
-    if (LogBayes(game, h, log_reach, eq.beliefs)) eq.belief_source[h] = BeliefSource::kBayes;
+    if (game.infoset_player(h) == kChancePlayer) continue;
+    bool tiny = false;
+    for (NodeId x : game.infoset_nodes(h))
+      tiny = tiny || (log_reach.log_reach[x] != kMinusInf && log_reach.log_reach[x] < log_smallest);
+    if ((tiny || eq.belief_source[h] != BeliefSource::kBayes) && LogBayes(game, h, log_reach, eq.beliefs))
+      eq.belief_source[h] = BeliefSource::kBayes;
   }
 }
 

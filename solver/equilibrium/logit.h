@@ -196,8 +196,9 @@ double QreViolationFromLog(const model::Game& game, const ActionIndex& index,
 QreCheck CheckQreFromLog(const model::Game& game, const ActionIndex& index,
                          const std::vector<double>& log_behavior, double lambda);
 // eq.beliefs and eq.belief_source as AssignBeliefs sets them for eq.behavior (beliefs.h),
-// except at sets whose linear reach probabilities all underflow while their logarithms do
-// not: those get Bayes' rule from `log_behavior`.
+// except at sets with a node reached with a probability below the smallest normal double
+// (subnormal, or underflowed to 0) while its logarithm is finite: those get Bayes' rule from
+// `log_behavior`, as BeliefsFromLog gives it.
 void AssignQreBeliefs(const model::Game& game, const ActionIndex& index, const std::vector<char>& subgame_roots,
                       const std::vector<double>& log_behavior, Equilibrium& eq);
 

@@ -268,6 +268,9 @@ model::NormalFormGame ReducedStrategicForm(const Game& game, const StrategicForm
   }
   for (std::size_t c = 0; c < cells; ++c)
     for (int p = 0; p < np; ++p) table.SetPayoff(c, p, ToNumber(sum[c * np + p], exact_game));
+  // The table of a game with computed numbers is computed too, even where its cells are
+  // integers or short fractions (1e23's double): the .nfg written from it carries the mark.
+  if (!game.numbers_stated_exactly()) table.SetNumbersComputed(true);
   return table;
 }
 

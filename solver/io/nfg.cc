@@ -191,9 +191,12 @@ std::string Quote(const std::string& s) { return TextScanner::Quote(s); }
 
 // A payoff as the file spells it: a number stated exactly exactly (ExactNumberText: "1/3",
 // "1e-15", "1.0000000000000000000001"), each on its own, whatever the others are; a double
-// computed in floating point as the shortest decimal that reads back as it.
+// computed in floating point as the .efg writer spells one (FileNumberText): exactly where its
+// denominator is short (2, 1/2, 99999999999999991611392 for 1e23's double), else the shortest
+// decimal that reads back as it. Read back under the mark, each is the same double again, and
+// writing it once more gives the same text.
 std::string PayoffText(const Number& x) {
-  return x.IsExact() ? ExactNumberText(x.ToRational()) : FormatDouble(x.ToDouble());
+  return x.IsExact() ? ExactNumberText(x.ToRational()) : FileNumberText(x.ToRational(), x.ToDouble(), false);
 }
 
 }  // namespace

@@ -672,7 +672,11 @@ GamePtr GameBuilder::Build() {
   for (const InfosetDraft& d : infosets_)
     if (d.player == kChancePlayer && off_sum(d)) scaled_probs = true;
   if (scaled_probs) exact_probs = true;
-  g.numbers_stated_exactly_ = !computed_payoffs_ && !computed_probs;
+  // A game read from a file whose numbers were computed (SetNumbersComputed: the writers'
+  // mark) stays computed as a whole, whatever its numbers look like: a scenario's 2 (from
+  // 0.5 * 4), 1/2 or 99999999999999991611392 (1e23's double) were computed, and --exact on
+  // the file says no result is exact, as on the scenario; writing it again keeps the mark.
+  g.numbers_stated_exactly_ = !numbers_computed_ && !computed_payoffs_ && !computed_probs;
   g.infosets_.reserve(set_order.size());
   g.action_labels_.reserve(action_labels_.size());
   for (InfosetId h_new = 0; h_new < set_order.size(); ++h_new) {

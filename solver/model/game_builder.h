@@ -66,7 +66,8 @@ class GameBuilder {
   // The numbers added from now on were written from a game computed in floating point (a file
   // Parley wrote with io::kComputedMark): a decimal that is the shortest spelling of a double
   // counts as that double (Number::Kind::kFloat), as a scenario's formulas gave it; integers,
-  // fractions and other decimals stay as stated.
+  // fractions and other decimals keep their values. The game built is not one whose numbers
+  // were all stated exactly (Game::numbers_stated_exactly), whatever they look like.
   void SetNumbersComputed(bool computed) { numbers_computed_ = computed; }
   // Building stops with LimitError once more nodes than this are added.
   void SetMaxNodes(std::size_t max_nodes) { max_nodes_ = max_nodes; }

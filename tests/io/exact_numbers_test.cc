@@ -142,6 +142,37 @@ t "" 4 "" { 1/100000000000000000000 1e-15 }
       for (int p = 0; p < 2; ++p) CHECK(back.payoff(c, p).ToRational() == table.payoff(c, p).ToRational());
   }
 
+  TEST_CASE("a file written from computed numbers stays computed, whatever its numbers look like") {
+    // 1e23 and 0.5 as JSON floats were computed: 1e23's double is the integer
+    // 99999999999999991611392, which the writers spell exactly, as they spell 0.5 as 1/2.
+    // Read back, neither may count as stated (--exact would claim an exact answer the game
+    // it came from does not have), and writing the file again keeps the mark.
+    auto game = ReadGameJson(R"({"format": "parley.game", "version": 1, "players": ["A", "B"],
+        "infosets": [{"player": 1, "actions": ["a", "b"]}],
+        "outcomes": [{"payoffs": [1e23, 2]}, {"payoffs": [0.5, 0]}],
+        "nodes": [{"infoset": 0}, {"outcome": 0}, {"outcome": 1}]})",
+                             "computed.json");
+    REQUIRE_FALSE(game->numbers_stated_exactly());
+    const std::string efg = WriteEfgString(*game);
+    CHECK(Has(efg, "{ 99999999999999991611392 2 }"));
+    CHECK(Has(efg, "[parley] numbers computed"));
+    auto back = ReadEfg(efg, "back.efg");
+    CHECK_FALSE(back->numbers_stated_exactly());
+    CHECK(back->payoff(0, 0) == 1e23);
+    CHECK(WriteEfgString(*back) == efg);
+    // The strategic form: marked too, though its cells are an integer and a fraction, and
+    // read back as the same computed doubles, written again byte for byte.
+    const std::string nfg = WriteNfgString(equilibrium::ReducedStrategicForm(*game));
+    CHECK(Has(nfg, "[parley] numbers computed"));
+    CHECK(Has(nfg, "\n99999999999999991611392 2 1/2 0\n"));
+    model::NormalFormGame table = ReadNfg(nfg, "t.nfg");
+    CHECK(WriteNfgString(table) == nfg);
+    CHECK_FALSE(table.ToExtensive()->numbers_stated_exactly());
+    // Parley's JSON: "computed" read and written again.
+    auto json_back = ReadGameJson(WriteGameJson(*back), "back.json");
+    CHECK_FALSE(json_back->numbers_stated_exactly());
+  }
+
   TEST_CASE("a game with computed doubles: those as round-trip decimals, stated ones still exact") {
     // A JSON float is a double computed in floating point; a string is stated.
     auto game = ReadGameJson(R"({"format": "parley.game", "version": 1, "players": ["A", "B"],
@@ -161,7 +192,7 @@ t "" 4 "" { 1/100000000000000000000 1e-15 }
     // Its strategic form holds doubles (a computed number is in it, and cells are sums of
     // products): the nearest ones.
     const std::string nfg = WriteNfgString(equilibrium::ReducedStrategicForm(*game));
-    CHECK(Has(nfg, "\n0.30000000000000004 1 0.5 0.3333333333333333\n"));
+    CHECK(Has(nfg, "\n0.30000000000000004 1 1/2 0.3333333333333333\n"));
     // Computed numbers that are short fractions (0.5) leave the stated ones exact in the table.
     auto short_floats = ReadGameJson(R"({"format": "parley.game", "version": 1, "players": ["A", "B"],
         "infosets": [{"player": 1, "actions": ["a", "b"]}],
