@@ -871,6 +871,40 @@ t "" 4 "" { 1 -1 }
     for (const auto& rec : j["points"][0]["profile"]) CHECK(rec["beliefs_from"] == "bayes");
   }
 
+  TEST_CASE("a set reached with a subnormal probability: its beliefs from logarithms, in JSON as in text") {
+    // A takes l for 100, or r for 26 after which B guesses a coin (3/4, 1/4) it cannot see:
+    // at lambda 10, sigma(r) is about e^(10 (26 - 100)) = e^-740, 4.2e-322, a subnormal double
+    // that keeps a few bits. B's beliefs are the coin's, 3/4 and 1/4, whatever r's
+    // probability; from the subnormal reaches they came out 64/85 and 21/85.
+    const std::string file = testing::WriteTempFile("tiny_reach.efg", R"(EFG 2 R "tiny reach" { "A" "B" }
+""
+p "" 1 1 "first" { "l" "r" } 0
+t "" 1 "" { 100 0 }
+c "" 1 "coin" { "a" 3/4 "b" 1/4 } 0
+p "" 2 1 "guess" { "x" "y" } 0
+t "" 2 "" { 26 1 }
+t "" 3 "" { 26 0 }
+p "" 2 1 0
+t "" 4 "" { 26 0 }
+t "" 5 "" { 26 1 }
+)");
+    auto run = testing::RunParley("qre " + file + " --lambda 10 --format json");
+    REQUIRE(run.exit_code == 0);
+    auto j = nlohmann::json::parse(run.out);
+    int checked = 0;
+    for (const auto& rec : j["points"][0]["profile"]) {
+      if (rec["label"] != "guess") continue;
+      CHECK(rec["beliefs_from"] == "bayes");
+      REQUIRE(rec["beliefs"].size() == 2);
+      CHECK(rec["beliefs"][0]["probability"].get<double>() == doctest::Approx(0.75).epsilon(1e-12));
+      CHECK(rec["beliefs"][1]["probability"].get<double>() == doctest::Approx(0.25).epsilon(1e-12));
+      ++checked;
+    }
+    CHECK(checked == 1);
+    auto text = testing::RunParley("qre " + file + " --lambda 10");
+    CHECK(text.out.find("after r > a 0.75, after r > b 0.25") != std::string::npos);
+  }
+
   TEST_CASE("chance moves of probability 0: a verified equilibrium, beliefs given the move") {
     for (const char* text : {kZeroChance, kZeroChanceRandom}) {
       auto g = Efg(text);
