@@ -10,7 +10,7 @@ std::string BeliefSourceText(BeliefSource source) {
     case BeliefSource::kNone: return "none";
     case BeliefSource::kBayes: return "Bayes' rule";
     case BeliefSource::kSubgame: return "Bayes' rule in its subgame";
-    case BeliefSource::kTrace: return "limit of the logit trace";
+    case BeliefSource::kTrace: return "consistent limit, from the logit trace";
     case BeliefSource::kUnspecified: return "not determined by the equilibrium (uniform shown)";
   }
   return "unknown";

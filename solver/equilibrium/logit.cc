@@ -1267,6 +1267,56 @@ void WriteBehavior(const LogitSubgame& s, const ActionIndex& index, const Game& 
   WriteSingleActions(s, index, game, 1.0, behavior);  // a set with one action plays it
 }
 
+// Beliefs at every node of the subgame's sets (into `out`, indexed by the game's nodes) that
+// are consistent with the accepted profile `star` in Kreps and Wilson's sense: the limit, as
+// t -> 0, of Bayes' rule under (1 - t) star + t trace, where `log_trace` holds the logarithms
+// of the trace's point that was polished (interior: every action has a positive probability,
+// so the mix is totally mixed for t > 0). A node's weight is the product, along its path in
+// the subgame, of star's probabilities where positive and of the trace's where star's is 0;
+// among a set's nodes only those below the fewest such zeros count (the others vanish with
+// t), and chance moves of probability 0 count as the tracer counts them (node_off). Where
+// star reaches a set this is its Bayes' rule; where it does not, the trace decides only the
+// relative weight of the moves star never makes. (The trace's own beliefs at that point are
+// not consistent with star when the polish moved away from the point.)
+void ConsistentBeliefs(const LogitSubgame& s, const std::vector<double>& star, const Vector& log_trace,
+                       std::vector<double>& out) {
+  const std::uint32_t n = s.num_nodes();
+  std::vector<std::uint32_t> zeros(n, 0);
+  std::vector<double> log_weight(n, 0.0);
+  for (std::uint32_t x = 1; x < n; ++x) {  // preorder: a parent before its children
+    const std::uint32_t p = s.parent[x];
+    zeros[x] = zeros[p];
+    log_weight[x] = log_weight[p];
+    if (const std::int32_t v = s.var_in[x]; v >= 0) {
+      const double q = star[static_cast<std::size_t>(v)];
+      if (q > 0) {
+        log_weight[x] += std::log(q);
+      } else {
+        ++zeros[x];
+        log_weight[x] += log_trace[v];
+      }
+    } else {
+      log_weight[x] += s.ln_fixed_in[x];
+    }
+  }
+  for (const auto& set : s.sets) {
+    std::uint32_t least = std::numeric_limits<std::uint32_t>::max();
+    for (std::uint32_t m = set.first_node; m < set.end_node; ++m)
+      if (!s.node_off[m]) least = std::min(least, zeros[s.set_nodes[m]]);
+    double top = -std::numeric_limits<double>::infinity();
+    for (std::uint32_t m = set.first_node; m < set.end_node; ++m)
+      if (!s.node_off[m] && zeros[s.set_nodes[m]] == least) top = std::max(top, log_weight[s.set_nodes[m]]);
+    double total = 0;
+    for (std::uint32_t m = set.first_node; m < set.end_node; ++m) {
+      const std::uint32_t x = s.set_nodes[m];
+      const double w = !s.node_off[m] && zeros[x] == least ? std::exp(log_weight[x] - top) : 0.0;
+      out[s.global_node[x]] = w;
+      total += w;
+    }
+    for (std::uint32_t m = set.first_node; m < set.end_node; ++m) out[s.global_node[s.set_nodes[m]]] /= total;
+  }
+}
+
 // A polished profile's probabilities below kResidue set to 0 and each set's others scaled to
 // sum to 1, into `cleaned`; false when there is none to clean.
 constexpr double kResidue = 1e-12;
@@ -1377,13 +1427,11 @@ LogitStats TraceOnce(const Game& game, const LogitSubgame& s, const ActionIndex&
       // 0 where the profile stays verified (the verification decides, not the threshold).
       if (CleanResidues(s, polished, cleaned) &&
           try_candidate([&] { WriteBehavior(s, index, game, cleaned, behavior); })) {
-        if (limit_beliefs)
-          for (std::size_t m = 0; m < s.set_nodes.size(); ++m) (*limit_beliefs)[s.global_node[s.set_nodes[m]]] = mu[m];
+        if (limit_beliefs) ConsistentBeliefs(s, cleaned, y, *limit_beliefs);
         return StepVerdict::kDone;
       }
       if (try_candidate([&] { WriteBehavior(s, index, game, polished, behavior); })) {
-        if (limit_beliefs)
-          for (std::size_t m = 0; m < s.set_nodes.size(); ++m) (*limit_beliefs)[s.global_node[s.set_nodes[m]]] = mu[m];
+        if (limit_beliefs) ConsistentBeliefs(s, polished, y, *limit_beliefs);
         return StepVerdict::kDone;
       }
     }

@@ -127,9 +127,10 @@ double LogitPayoffScale(const LogitSubgame& subgame);
 // `accept(behavior)` gets the full behaviour vector (over `index`; only the subgame's sets
 // changed) and says whether it is an equilibrium (the caller verifies). On kConverged,
 // `behavior` holds the accepted profile; otherwise it holds the last point of the trace.
-// `limit_beliefs`, when given (indexed by the game's nodes), receives on kConverged the beliefs
-// of the trace's point that was polished at every node of the subgame's sets: where the
-// polished profile reaches no node of a set, they are the limit the trace was heading to.
+// `limit_beliefs`, when given (indexed by the game's nodes), receives on kConverged beliefs at
+// every node of the subgame's sets that are consistent with the accepted profile: the limit of
+// Bayes' rule under (1 - t) profile + t (the trace's point that was polished) as t -> 0 (Bayes'
+// rule where the profile reaches the set).
 LogitStats TraceLogitEquilibrium(const model::Game& game, const LogitSubgame& subgame, const ActionIndex& index,
                                  std::vector<double>& behavior,
                                  const std::function<bool(const std::vector<double>&)>& accept,

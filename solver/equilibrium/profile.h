@@ -48,12 +48,12 @@ enum class BeliefSource : std::uint8_t {
   kBayes,        // the profile reaches the set: Bayes' rule
   kSubgame,      // unreached, but reached from the root of its smallest proper subgame: Bayes'
                  // rule there (the profile is an equilibrium of that subgame)
-  kTrace,        // unreached in every subgame: the limit along the logit trace
+  kTrace,        // unreached in every subgame: consistent, from the logit trace (logit.h)
   kUnspecified,  // unreached and no trace: the equilibrium does not determine them (uniform)
 };
 
-// "Bayes' rule", "Bayes' rule in its subgame", "limit of the logit trace", "not determined
-// (uniform shown)"; and the JSON names "bayes", "subgame", "trace", "unspecified".
+// "Bayes' rule", "Bayes' rule in its subgame", "consistent limit, from the logit trace", "not
+// determined (uniform shown)"; and the JSON names "bayes", "subgame", "trace", "unspecified".
 std::string BeliefSourceText(BeliefSource source);
 std::string BeliefSourceName(BeliefSource source);
 

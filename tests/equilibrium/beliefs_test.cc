@@ -168,12 +168,54 @@ t "" 8 "" { 0 0 }
     CHECK(eq.beliefs[nodes[1]] == doctest::Approx(0.75 * in_y / (0.25 * in_x + 0.75 * in_y)).epsilon(1e-14));
   }
 
+  TEST_CASE("beliefs where no subgame's play goes are consistent with the profile, not the trace's own") {
+    // A coin (1/2, 1/2) that B and C do not see; A plays u with 0.498 after g and 0.996 after
+    // b in the equilibrium found, B plays y for sure. C's two nodes follow u and then x, the
+    // move B never makes: any consistent belief weighs them as the moves before x do,
+    // 1/2 x 0.498 : 1/2 x 0.996 = 1 : 2, whatever the trace's point says about x (its own
+    // beliefs at the polished point were 0.0038 and 0.9962).
+    const std::string path = testing::WriteTempFile("hidden3.efg", R"(EFG 2 R "hidden 3p with a coin" { "A" "B" "C" }
+""
+c "" 1 "nature" { "g" 1/2 "b" 1/2 } 0
+p "" 1 1 "A" { "u" "d" } 0
+p "" 2 1 "B" { "x" "y" } 0
+p "" 3 1 "C" { "l" "r" } 0
+t "" 1 "" { 3 1 2 }
+t "" 2 "" { 0 0 1 }
+t "" 3 "" { 1 2 0 }
+t "" 4 "" { 1 1 1 }
+p "" 1 2 "A2" { "u" "d" } 0
+p "" 2 1 0
+p "" 3 1 0
+t "" 7 "" { 0 2 1 }
+t "" 8 "" { 2 1 3 }
+t "" 9 "" { 1 0 2 }
+t "" 10 "" { 1 1 1 }
+)");
+    auto game = io::ReadEfg(testing::ReadFile(path), path);
+    Solution s = Solve(*game, {});
+    REQUIRE(s.equilibria.size() == 1);
+    const Equilibrium& eq = s.equilibria[0];
+    ActionIndex index(*game);
+    const InfosetId c = game->infoset(3);  // C after g > u > x
+    const auto nodes = game->infoset_nodes(c);
+    REQUIRE(nodes.size() == 2);
+    REQUIRE(eq.behavior[index(game->infoset(2), 0)] == 0.0);  // B never plays x
+    const double u_g = eq.behavior[index(game->infoset(1), 0)];
+    const double u_b = eq.behavior[index(game->infoset(game->parent(game->parent(nodes[1]))), 0)];
+    REQUIRE(u_g > 0);
+    REQUIRE(u_b > 0);
+    CHECK(eq.belief_source[c] == BeliefSource::kTrace);
+    CHECK(eq.beliefs[nodes[0]] == doctest::Approx(u_g / (u_g + u_b)).epsilon(1e-12));
+    CHECK(eq.beliefs[nodes[1]] == doctest::Approx(u_b / (u_g + u_b)).epsilon(1e-12));
+  }
+
   TEST_CASE("parley solve prints the beliefs in text and JSON") {
     std::string path = testing::WriteTempFile("signalling.efg", kSignalling);
     auto text = testing::RunParley("solve " + path + " --method logit");
     REQUIRE(text.exit_code == 0);
     CHECK(text.out.find("Beliefs (probability of each node when the set is reached):") != std::string::npos);
-    CHECK(text.out.find("(limit of the logit trace)") != std::string::npos);
+    CHECK(text.out.find("(consistent limit, from the logit trace)") != std::string::npos);
     CHECK(text.out.find("(Bayes' rule)") != std::string::npos);
     auto json = testing::RunParley("solve " + path + " --method logit --format json");
     REQUIRE(json.exit_code == 0);
