@@ -109,7 +109,8 @@ struct QreCommand {
     AddFormat(app, format, {"text", "json", "csv"});
     app.add_option("--max-seconds", max_seconds,
                    "The tracer's budget, in seconds of processor time: past it, the points reached "
-                   "are printed, marked incomplete, and the exit code is 1")
+                   "are printed, marked incomplete, and the exit code is 1 (with --fit: the whole "
+                   "fit's budget; past it the fit stops with an error)")
         ->capture_default_str()
         ->check(kPositive);
     app.add_option("-o,--output", output, "Write to this file instead of standard output")
@@ -194,7 +195,7 @@ struct QreCommand {
 
   int Fit(const Game& g, const ActionIndex& index) {
     equilibrium::QreFit f =
-        equilibrium::FitQre(g, equilibrium::ParseQreCounts(io::ReadWholeFile(fit), fit, g), max_lambda);
+        equilibrium::FitQre(g, equilibrium::ParseQreCounts(io::ReadWholeFile(fit), fit, g), max_lambda, max_seconds);
     const bool known_se = std::isfinite(f.standard_error);
     // The fitted profile: the QRE at the fitted lambda, as `parley qre --lambda` gives it.
     equilibrium::QreTrace one;

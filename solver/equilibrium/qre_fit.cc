@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "solver/equilibrium/sequence_form.h"
+#include "solver/model/cpu_time.h"
 #include "solver/model/error.h"
 #include "solver/model/number.h"
 
@@ -174,8 +175,16 @@ QreCounts ParseQreCounts(std::string_view text, const std::string& name, const G
   return c;
 }
 
-QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
+QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda, double max_seconds) {
   RequirePerfectRecall(game, "the agent quantal response equilibrium");
+  if (!(max_seconds > 0)) throw Error("max_seconds: expected a number greater than 0");
+  // Every trace gets the time the fit has left (a trace past it stops, and `check` says so).
+  const double start = model::ThreadCpuSeconds();
+  auto limits = [&] {
+    LogitOptions options;
+    options.max_seconds = std::max(1e-9, max_seconds - (model::ThreadCpuSeconds() - start));
+    return options;
+  };
   if (!(max_lambda >= 0 && max_lambda < std::numeric_limits<double>::infinity()))
     throw Error("max_lambda: expected a number greater than 0, not " + Display(max_lambda));
   ActionIndex index(game);
@@ -224,7 +233,7 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
                                [&](double, const std::vector<double>&, const std::vector<double>& log_b) {
                                  ll[order[k++]] = log_likelihood(log_b);
                                },
-                               {}, every_step);
+                               limits(), every_step);
     check(stats);
     if (stats.turned_back_at >= 0 && (turned_back_at < 0 || stats.turned_back_at < turned_back_at))
       turned_back_at = stats.turned_back_at;
@@ -338,7 +347,8 @@ QreFit FitQre(const Game& game, const QreCounts& counts, double max_lambda) {
                         fit.log_likelihood = log_likelihood(log_b);
                         fit.behavior = b;
                         fit.log_behavior = log_b;
-                      }));
+                      },
+                      limits()));
   // Other local maxima about as likely as the best (within 1.92 of its log-likelihood, the 95 %
   // likelihood-ratio bound): the counts do not tell them apart, and a standard error at one
   // of them says nothing of the other (the centipede game's first move, taken 42 times in

@@ -78,6 +78,9 @@ struct QreFit {
   std::vector<double> behavior;      // the QRE at `lambda`, over ActionIndex
   std::vector<double> log_behavior;  // its logarithms (TraceLogitQre)
 };
-QreFit FitQre(const model::Game& game, const QreCounts& counts, double max_lambda = 0);
+// `max_seconds` bounds the processor time of all the traces the fit runs together (as
+// LogitOptions::max_seconds bounds one): past it the fit stops with LimitError.
+QreFit FitQre(const model::Game& game, const QreCounts& counts, double max_lambda = 0,
+              double max_seconds = LogitOptions{}.max_seconds);
 
 }  // namespace parley::equilibrium

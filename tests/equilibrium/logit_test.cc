@@ -677,6 +677,13 @@ t "" 4 "" { 1000000000000001 0 }
     CHECK(f["standard_error"].get<double>() > 0);
     CHECK(f["standard_error"].get<double>() < 0.05);
 
+    // --max-seconds bounds the fit too: a budget no trace can keep stops it, with a message
+    // and exit code 1, not a fit that ran on (the option was read only without --fit).
+    auto hurried = testing::RunParley("qre " + game + " --fit " + counts + " --max-seconds 1e-9");
+    CHECK(hurried.exit_code == 1);
+    CHECK(hurried.out.empty());
+    CHECK(hurried.err.find("the time limit") != std::string::npos);
+
     auto bad = testing::RunParley("qre " + game + " --fit " + testing::WriteTempFile("qre_bad.csv", "player,set,action,count\n2,1,Z,5\n"));
     CHECK(bad.exit_code == 1);
     CHECK(bad.err.find("qre_bad.csv:2:5: the set") != std::string::npos);
