@@ -148,6 +148,13 @@ class JsonGameReader {
             p.push_back(ToNumber(probs[k], where + ".probabilities[" + std::to_string(k) + "]"));
           sets.push_back(b.AddChanceInfoset(label, actions, p));
         } else if (player.is_number_integer()) {
+          // Probabilities on a player's set contradict it (a chance move given a player's
+          // number, most likely): refused, not dropped.
+          if (h.contains("probabilities"))
+            Fail(where + ".probabilities", "only a chance move has probabilities; this set is player " +
+                                               TruncateForMessage(player.dump(), 20) +
+                                               "'s (write \"player\": \"chance\" for a chance move, or drop the "
+                                               "probabilities)");
           auto number = ToWholeNumber(player, where + ".player", 1, b.num_players());
           sets.push_back(b.AddInfoset(static_cast<int>(number - 1), label, actions));
         } else {

@@ -71,6 +71,11 @@ TEST_SUITE("io readers") {
     CHECK(with("{\"payoffs\": [1, 0]}", "{\"payoffs\": [1, 0], \"lbl\": \"x\"}")
               .rfind("g.json: outcomes[0]: unknown key \"lbl\"", 0) == 0);
     CHECK(with("\"players\"", "\"zzz\": 1, \"players\"").rfind("g.json: (top level): unknown key \"zzz\"", 0) == 0);
+    // Probabilities on a player's set: a chance move with the wrong player, refused, not
+    // solved as the player's decision with the probabilities dropped.
+    CHECK(with("\"player\": 1", "\"player\": 1, \"probabilities\": [\"9/10\", \"1/10\"]") ==
+          "g.json: infosets[0].probabilities: only a chance move has probabilities; this set is player 1's "
+          "(write \"player\": \"chance\" for a chance move, or drop the probabilities)");
   }
 
   TEST_CASE("game JSON: a key given twice in one object is refused at the second") {
