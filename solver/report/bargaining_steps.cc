@@ -8,6 +8,7 @@
 #include "solver/report/agreement_text.h"
 #include "solver/report/bargaining_json.h"
 #include "solver/report/solution.h"
+#include "solver/report/text.h"
 
 namespace parley::report {
 
@@ -278,10 +279,7 @@ std::string BargainingText(const scenario::Scenario& s, const equilibrium::Equil
           out << "      a tie: " << sol.ties.size() << " agreements give the " << name << " optimum " << points[0]
               << ", with different terms; the first package, in the order of the options, is shown\n";
         } else {
-          std::string ends;
-          for (std::size_t t = 0; t < points.size(); ++t)
-            ends += std::string(t == 0 ? "" : t + 1 == points.size() ? " and " : ", ") + points[t];
-          out << "      a tie: " << name << " is not unique, the optimum includes " << ends << "; "
+          out << "      a tie: " << name << " is not unique, the optimum includes " << JoinWithAnd(points) << "; "
               << (!sol.tie_rule.empty() ? sol.tie_rule
                   : bargaining::Info(sol.concept_kind).ties_by_nash_product
                       ? "the Nash solution among the optimal agreements is shown"
