@@ -21,12 +21,111 @@ using nlohmann::json;
 
 namespace {
 
+// Where the value at `path` starts in `text`, a document that has parsed, or npos when the
+// path does not lead there (a key spelt with escapes, say). `path` is written as the reader's
+// messages write it: keys joined by dots, indices in brackets ("nodes[3].outcome"); "(top
+// level)" is the document. With `key_itself`, the place of the last key rather than of its
+// value (an unknown key is shown where it is written).
+std::size_t LocateJsonPath(std::string_view text, std::string_view path, bool key_itself = false) {
+  std::size_t i = 0;
+  auto skip_space = [&] {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+  };
+  auto skip_string = [&] {  // at the opening quote; ends past the closing one
+    for (++i; i < text.size() && text[i] != '"'; ++i)
+      if (text[i] == '\\') ++i;
+    ++i;
+  };
+  auto skip_value = [&] {
+    skip_space();
+    if (i >= text.size()) return;
+    if (text[i] == '"') return skip_string();
+    if (text[i] == '{' || text[i] == '[') {
+      int depth = 0;
+      while (i < text.size()) {
+        const char c = text[i];
+        if (c == '"') {
+          skip_string();
+          continue;
+        }
+        if (c == '{' || c == '[') ++depth;
+        if ((c == '}' || c == ']') && --depth == 0) {
+          ++i;
+          return;
+        }
+        ++i;
+      }
+      return;
+    }
+    while (i < text.size() && text[i] != ',' && text[i] != '}' && text[i] != ']' && text[i] != ' ' &&
+           text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
+      ++i;
+  };
+  skip_space();
+  if (path == "(top level)") return i;
+  std::size_t p = 0;
+  while (p < path.size()) {
+    skip_space();
+    if (i >= text.size()) return std::string_view::npos;
+    if (path[p] == '[') {  // an index
+      const std::size_t close = path.find(']', p);
+      if (close == std::string_view::npos || text[i] != '[') return std::string_view::npos;
+      std::size_t n = 0;
+      for (std::size_t k = p + 1; k < close; ++k) n = n * 10 + static_cast<std::size_t>(path[k] - '0');
+      p = close + 1;
+      ++i;  // past '['
+      for (std::size_t k = 0; k < n; ++k) {
+        skip_value();
+        skip_space();
+        if (i >= text.size() || text[i] != ',') return std::string_view::npos;
+        ++i;
+      }
+      skip_space();
+      if (i >= text.size() || text[i] == ']') return std::string_view::npos;
+      continue;
+    }
+    if (path[p] == '.') ++p;
+    std::size_t end = path.find_first_of(".[", p);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view key = path.substr(p, end - p);
+    p = end;
+    if (text[i] != '{') return std::string_view::npos;
+    ++i;
+    for (;;) {
+      skip_space();
+      if (i >= text.size() || text[i] != '"') return std::string_view::npos;
+      const std::size_t key_at = i;
+      skip_string();
+      const bool match = i - key_at >= 2 && text.substr(key_at + 1, i - key_at - 2) == key;
+      skip_space();
+      if (i >= text.size() || text[i] != ':') return std::string_view::npos;
+      ++i;
+      if (match) {
+        if (key_itself && p == path.size()) return key_at;
+        break;
+      }
+      skip_value();
+      skip_space();
+      if (i >= text.size() || text[i] != ',') return std::string_view::npos;
+      ++i;
+    }
+  }
+  skip_space();
+  return i < text.size() ? i : std::string_view::npos;
+}
+
 class JsonGameReader {
  public:
-  JsonGameReader(const std::string& file) : file_(file) {}
+  JsonGameReader(std::string_view text, const std::string& file) : text_(text), file_(file) {}
 
-  [[noreturn]] void Fail(const std::string& where, const std::string& what) const {
-    throw ParseError(SourceLocation{file_}, where + ": " + what);
+  // Refused at the place the file writes `where` (file:line:col), which the message names too.
+  [[noreturn]] void Fail(const std::string& where, const std::string& what) const { FailAt(where, false, where, what); }
+
+  // Refused at the value at `path`, or with `at_key` at its key, the message naming `where`.
+  [[noreturn]] void FailAt(std::string_view path, bool at_key, const std::string& where, const std::string& what) const {
+    const std::size_t at = LocateJsonPath(text_, path, at_key);
+    throw ParseError(at == std::string_view::npos ? SourceLocation{file_} : LocationOfByte(text_, file_, at),
+                     where + ": " + what);
   }
 
   // Every key of `object` is one of `known`: a misspelt "lable" would otherwise drop the
@@ -36,8 +135,10 @@ class JsonGameReader {
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
       std::string list;
       for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
-      Fail(where, "unknown key \"" + TruncateForMessage(key, 40) + "\"" + DidYouMean(key, known) + "; the keys here are " +
-                      list);
+      // At the key, unless its spelling would not read back as one step of a path.
+      const bool plain = key.find_first_of(".[]\"\\") == std::string::npos;
+      FailAt(!plain ? where : where == "(top level)" ? key : where + "." + key, /*at_key=*/plain, where,
+             "unknown key \"" + TruncateForMessage(key, 40) + "\"" + DidYouMean(key, known) + "; the keys here are " + list);
     }
   }
 
@@ -242,6 +343,7 @@ class JsonGameReader {
   }
 
  private:
+  std::string_view text_;
   std::string file_;
 };
 
@@ -384,7 +486,7 @@ model::GamePtr ReadGameJson(std::string_view text, const std::string& file_name,
   RefuseInexactNumbers(text, file_name);
   RefuseDuplicateKeys(text, file_name);
   try {
-    return JsonGameReader(file_name).Read(doc, options);
+    return JsonGameReader(text, file_name).Read(doc, options);
   } catch (const json::exception& e) {
     throw ParseError(SourceLocation{file_name}, std::string("unexpected JSON value: ") + e.what());
   }

@@ -287,7 +287,7 @@ t "" 0
              {"1e-400", "g.json:1:46: the number 1e-400 is too small to compute with (it would be 0); write 0 if 0 is meant"},
              {"-1e-320", "g.json:1:46: the number -1e-320 is too small to compute with (below about 2.2e-308 a double "
                          "keeps only some of its digits); write 0 if 0 is meant, or, for payoffs, scale them all up"},
-             {"\"1e-400\"", "g.json: outcomes[0].payoffs[0]: the number \"1e-400\" is too small to compute with (it "
+             {"\"1e-400\"", "g.json:1:46: outcomes[0].payoffs[0]: the number \"1e-400\" is too small to compute with (it "
                             "would be 0); write 0 if 0 is meant"}}) {
       CAPTURE(payoff);
       try {
@@ -311,29 +311,29 @@ t "" 0
     };
     const std::string tail = R"(, "outcomes": [{"payoffs": [1]}], "nodes": [{"infoset": 0}, {"outcome": 0}]})";
     CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "label": 3, "actions": ["x"]}])" + tail) ==
-          "g.json: infosets[0].label: expected a string (in quotes), found 3");
+          "g.json:1:56: infosets[0].label: expected a string (in quotes), found 3");
     CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": "LR"}])" + tail) ==
-          "g.json: infosets[0].actions: expected a list of action labels such as [\"L\", \"R\"], found \"LR\"");
+          "g.json:1:58: infosets[0].actions: expected a list of action labels such as [\"L\", \"R\"], found \"LR\"");
     CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": ["x", {"y": 2}]}])" + tail) ==
-          "g.json: infosets[0].actions[1]: expected an action label (a string in quotes), found {\"y\":2}");
+          "g.json:1:64: infosets[0].actions[1]: expected an action label (a string in quotes), found {\"y\":2}");
     // Another format, or a later version, is not read as version 1 (they were, without a word).
     CHECK(error(R"({"format": "foo", "players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}])" + tail) ==
-          "g.json: format: this reads Parley's game JSON, \"format\": \"parley.game\"; found \"foo\"");
+          "g.json:1:12: format: this reads Parley's game JSON, \"format\": \"parley.game\"; found \"foo\"");
     CHECK(error(R"({"version": 99, "players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}])" + tail) ==
-          "g.json: version: this Parley reads version 1 of its game JSON; found 99 (written by a later Parley?)");
+          "g.json:1:13: version: this Parley reads version 1 of its game JSON; found 99 (written by a later Parley?)");
     CHECK(error(R"({"format": "parley.game", "version": 1, "players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}])" +
                 tail) == "no error");
     CHECK(error(R"({"players": ["A"], "title": 5, "infosets": [{"player": 1, "actions": ["x"]}])" + tail) ==
-          "g.json: title: expected a string (in quotes), found 5");
+          "g.json:1:29: title: expected a string (in quotes), found 5");
     CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}], "outcomes": [{"label": [], "payoffs": [1]}], "nodes": [{"infoset": 0}, {"outcome": 0}]})") ==
-          "g.json: outcomes[0].label: expected a string (in quotes), found []");
+          "g.json:1:90: outcomes[0].label: expected a string (in quotes), found []");
     CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}], "outcomes": [{"payoffs": [1]}], "nodes": [{"infoset": 0, "label": false}, {"outcome": 0}]})") ==
-          "g.json: nodes[0].label: expected a string (in quotes), found false");
+          "g.json:1:133: nodes[0].label: expected a string (in quotes), found false");
     // A set no node is in was dropped, and the player's later sets were numbered one lower in
     // every output (a program matching records by number to the file went wrong).
     CHECK(error(R"({"players": ["A"], "infosets": [{"player": 1, "actions": ["x"]}, {"player": 1, "actions": ["u", "v"]}])" +
                 tail) ==
-          "g.json: infosets[1]: no node is in this information set; remove it, or give it nodes (the sets a "
+          "g.json:1:66: infosets[1]: no node is in this information set; remove it, or give it nodes (the sets a "
           "game's outputs number are those its nodes are in)");
   }
 

@@ -66,16 +66,44 @@ TEST_SUITE("io readers") {
       return JsonError(text);
     };
     CHECK(with("\"label\": \"root\"", "\"lable\": \"root\"") ==
-          "g.json: nodes[0]: unknown key \"lable\" (did you mean 'label'?); the keys here are infoset, outcome, label");
-    CHECK(with("\"player\": 1", "\"player\": 1, \"foo\": 2").rfind("g.json: infosets[0]: unknown key \"foo\"", 0) == 0);
+          "g.json:3:32: nodes[0]: unknown key \"lable\" (did you mean 'label'?); the keys here are infoset, outcome, label");
+    CHECK(with("\"player\": 1", "\"player\": 1, \"foo\": 2").rfind("g.json:1:52: infosets[0]: unknown key \"foo\"", 0) == 0);
     CHECK(with("{\"payoffs\": [1, 0]}", "{\"payoffs\": [1, 0], \"lbl\": \"x\"}")
-              .rfind("g.json: outcomes[0]: unknown key \"lbl\"", 0) == 0);
-    CHECK(with("\"players\"", "\"zzz\": 1, \"players\"").rfind("g.json: (top level): unknown key \"zzz\"", 0) == 0);
+              .rfind("g.json:2:40: outcomes[0]: unknown key \"lbl\"", 0) == 0);
+    CHECK(with("\"players\"", "\"zzz\": 1, \"players\"").rfind("g.json:1:2: (top level): unknown key \"zzz\"", 0) == 0);
     // Probabilities on a player's set: a chance move with the wrong player, refused, not
     // solved as the player's decision with the probabilities dropped.
     CHECK(with("\"player\": 1", "\"player\": 1, \"probabilities\": [\"9/10\", \"1/10\"]") ==
-          "g.json: infosets[0].probabilities: only a chance move has probabilities; this set is player 1's "
+          "g.json:1:69: infosets[0].probabilities: only a chance move has probabilities; this set is player 1's "
           "(write \"player\": \"chance\" for a chance move, or drop the probabilities)");
+  }
+
+  TEST_CASE("game JSON: a refused value is located at its line and column, past strings and nesting") {
+    // Labels with brackets, commas, colons and escaped quotes before the value: the locator
+    // skips them as strings. Lines and columns counted by hand from the text below.
+    const std::string text =
+        "{\n"
+        "  \"players\": [\"A\", \"B\"],\n"
+        "  \"infosets\": [\n"
+        "    {\"player\": 1, \"label\": \"x, [y]: {\\\"z\\\"}\", \"actions\": [\"a\", \"b\"]}\n"
+        "  ],\n"
+        "  \"outcomes\": [{\"label\": \"]}\", \"payoffs\": [1, 0]},\n"
+        "               {\"payoffs\": [0, [2]]}],\n"
+        "  \"nodes\": [{\"infoset\": 0}, {\"outcome\": 0}, {\"outcome\": 1}]\n"
+        "}\n";
+    // outcomes[1].payoffs[1] is the "[2]" on line 7: 15 spaces, then {"payoffs": [0,  (16 more
+    // characters) and the value at column 32.
+    CHECK(JsonError(text) == "g.json:7:32: outcomes[1].payoffs[1]: expected a number such as 3, \"-1/2\" or \"0.25\", found [2]");
+    std::string wrong_node = text;
+    wrong_node.replace(wrong_node.find("{\"outcome\": 1}"), 14, "{\"outcome\": 9}");
+    wrong_node.replace(wrong_node.find("[0, [2]]"), 8, "[0, 2]");
+    // Line 8: 2 spaces, "nodes": [ (cols 3-12), {"infoset": 0}, (13-27), a space, {"outcome": 0},
+    // (29-43), a space, and the third node's { at column 45, its 9 at column 57.
+    CHECK(JsonError(wrong_node) == "g.json:8:57: nodes[2].outcome: no such outcome (outcomes are numbered from 0)");
+    // A key that a path cannot spell (a dot in it): shown at its object, still named exactly.
+    std::string dotted = wrong_node;
+    dotted.replace(dotted.find("{\"outcome\": 9}"), 14, "{\"outcome\": 1, \"a.b\": 2}");
+    CHECK(JsonError(dotted) == "g.json:8:45: nodes[2]: unknown key \"a.b\"; the keys here are infoset, outcome, label");
   }
 
   TEST_CASE("game JSON: a key given twice in one object is refused at the second") {
@@ -157,7 +185,7 @@ TEST_SUITE("io readers") {
     CHECK(JsonError(head + "1" + tail).empty());
     // 2^32 + 1 became player 1 through get<int>().
     CHECK(JsonError(head + "4294967297" + tail) ==
-          "g.json: infosets[0].player: 4294967297 is out of range; it must be from 1 to 2");
+          "g.json:1:49: infosets[0].player: 4294967297 is out of range; it must be from 1 to 2");
     CHECK(JsonError(head + "-9223372036854775808" + tail).find("is out of range") != std::string::npos);
     CHECK(JsonError(head + "18446744073709551615" + tail).find("is out of range") != std::string::npos);
     // A payoff of 2^63 + 1 is read exactly, not wrapped to -2^63 + 1 through get<long>().
