@@ -374,6 +374,15 @@ class Expander {
       if (count > static_cast<double>(max_nodes_ ? max_nodes_ : 50'000'000))
         throw LimitError(r.where, "this repeat block runs " + NumberLabel(count) +
                                       " times, more than the node limit allows");
+      // Beyond 2^53 a double cannot hold every whole number: from + k would repeat or skip
+      // rounds (1e16, 1e16, 1e16 + 2, ...), each computed with a round the file does not count.
+      constexpr double kWhole = 9007199254740992.0;  // 2^53
+      if (count >= 1 && (std::abs(from) >= kWhole || std::abs(from + (count - 1)) >= kWhole))
+        throw ValidationError(r.where, "the rounds of this repeat block (from " + NumberLabel(from) + " to " +
+                                           NumberLabel(to) +
+                                           ") are not all distinct numbers in floating point, which holds every "
+                                           "whole number only up to 2^53 = 9007199254740992; count the rounds from "
+                                           "a smaller number (from: 0) and add the offset in the formulas that need it");
       const std::string& var = impl_.formulas.symbols().name(r.var_slot);
       std::vector<std::size_t> while_jumps;
       int saved_iteration = iteration_;
@@ -1901,13 +1910,19 @@ class Expander {
       return h;
     }
     const SharedSet& set = it->second;
-    if (!std::equal(labels.begin(), labels.end(), set.labels.begin(), set.labels.end()))
+    if (!std::equal(labels.begin(), labels.end(), set.labels.begin(), set.labels.end())) {
+      // The same actions in another order are refused too (a set's actions have one order),
+      // but saying they differ would send the writer looking for a difference there is not.
+      const bool reordered = std::is_permutation(labels.begin(), labels.end(), set.labels.begin(), set.labels.end());
       throw ValidationError(def.where,
                             impl_.info.players[player] + " cannot tell apart the histories " +
                                 set.history + " and " + History() +
                                 " at stage '" + StageName(pc) +
-                                "' (he does not observe what differs), but the actions differ "
-                                "there; make the actions depend only on what he observes");
+                                "' (he does not observe what differs), but the actions " +
+                                (reordered ? "come in another order there; list them in the same order after "
+                                             "every history he cannot tell apart"
+                                           : "differ there; make the actions depend only on what he observes"));
+    }
     return set.infoset;
   }
 

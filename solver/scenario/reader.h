@@ -72,7 +72,9 @@ class Reader {
   void ReadDocument(const YAML::Node& root);
   void ReadSources(const YAML::Node& node);
   void ReadPlayers(const YAML::Node& node);
-  int PlayerIndex(const YAML::Node& node, const std::string& name) const;
+  // The index of player `name`; `mover`: the name is a stage's or node's player, where nature
+  // (chance) is allowed too (and handled before this is called), else a payoff's or a party's.
+  int PlayerIndex(const YAML::Node& node, const std::string& name, bool mover = false) const;
   void ReadParameters(const YAML::Node& node);
   static std::string RangeText(const Parameter& p);
   Distribution ReadDistribution(const YAML::Node& node, const Parameter& p);
@@ -133,6 +135,7 @@ class Reader {
   // branch those stages are never played (they are its no-deal branch), so the variables keep
   // their value from before the bargain, 0 when nothing set them earlier. Recorded so that
   // the expander can refuse a payoff that reads one of them for an agreement.
+  void RefuseComputeStageNames();
   void CollectLaterComputed();
   // The slots that bargaining powers read and no other formula does (Impl::power_only).
   void MarkPowerOnlySlots();

@@ -231,6 +231,7 @@ void Reader::CompileStageForm() {
         if (impl_.symbol_kinds[static_cast<std::size_t>(slot)] == SymbolKind::kLoop)
           throw ValidationError(e->where(), LoopOutsideMessage("the payoff of " + impl_.info.players[p], slot));
   }
+  RefuseComputeStageNames();
   CollectLaterComputed();
   MarkPowerOnlySlots();
   MarkWrittenSlots();
@@ -248,6 +249,30 @@ void Reader::CompileStageForm() {
       for (int slot : e->used_slots())
         (written[static_cast<std::size_t>(slot)] ? impl_.payoff_written : impl_.payoff_invariant)[p].push_back(slot);
   impl_.formulas.Hoist(invariant);
+}
+
+// A stage of `compute` alone makes no move, so its name reads 0 everywhere (no choice): a
+// formula that reads it meant one of its variables, and got 0 without a word. Refused at the
+// formula (as observing such a stage is).
+void Reader::RefuseComputeStageNames() {
+  std::vector<int> stage_of(Symbols().size(), -1);
+  for (std::size_t i = 0; i < impl_.stages.size(); ++i)
+    if (impl_.stages[i].kind == StageKind::kCompute && impl_.stages[i].var_slot >= 0)
+      stage_of[static_cast<std::size_t>(impl_.stages[i].var_slot)] = static_cast<int>(i);
+  const formula::ExpressionSet& formulas = std::as_const(impl_.formulas);
+  for (std::size_t id = 0; id < formulas.size(); ++id)
+    for (int slot : formulas[id].used_slots()) {
+      const int i = stage_of[static_cast<std::size_t>(slot)];
+      if (i < 0) continue;
+      std::string variables;
+      for (const auto& [variable, expr] : impl_.stages[static_cast<std::size_t>(i)].compute)
+        variables += (variables.empty() ? "" : ", ") + Symbols().name(variable);
+      throw ValidationError(formulas[id].where(),
+                            "this formula reads '" + Symbols().name(slot) +
+                                "', a stage that only computes variables and makes no move, so it would always "
+                                "read 0; read the variables it computes by their names (" +
+                                variables + ")");
+    }
 }
 
 void Reader::CompileRepeat(int r) {

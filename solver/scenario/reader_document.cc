@@ -1,7 +1,9 @@
 #include "solver/scenario/reader.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <string_view>
 
 #include "solver/io/yaml_limits.h"
 #include "solver/io/yaml_values.h"
@@ -35,7 +37,61 @@ SourceLocation Reader::At(const YAML::Mark& mark) const {
   return SourceLocation{file_, mark.line + 1, mark.column + 1};
 }
 
-SourceLocation Reader::At(const YAML::Node& node) const { return At(node.Mark()); }
+// An empty value (`A:` with nothing after it) is a null node that YAML places at the next
+// token, a line or more below (or past the end of the file): shown at its key instead. Walks
+// back from that token over blanks and comments to the colon, then to the key's first
+// character. Explicit nulls (`~`, `null`) are where they are written.
+SourceLocation Reader::At(const YAML::Node& node) const {
+  const YAML::Mark mark = node.Mark();
+  if (!node.IsDefined() || !node.IsNull() || mark.pos < 0) return At(mark);
+  const std::string_view text(text_);
+  const std::size_t bom = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  const std::size_t pos = std::min(text.size(), static_cast<std::size_t>(mark.pos) + bom);
+  auto word_at = [&](std::string_view w) {
+    if (text.substr(pos, w.size()) != w) return false;
+    const std::size_t end = pos + w.size();
+    return end >= text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_');
+  };
+  if (word_at("~") || word_at("null") || word_at("Null") || word_at("NULL")) return At(mark);
+  std::size_t i = pos;
+  for (;;) {
+    while (i > bom && (text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\r' || text[i - 1] == '\n')) --i;
+    if (i == bom) return At(mark);
+    // A comment on this line (a '#' at its start or after a blank, outside quotes): skipped.
+    const std::size_t line_start = text.rfind('\n', i - 1) == std::string_view::npos ? bom : text.rfind('\n', i - 1) + 1;
+    std::size_t hash = std::string_view::npos;
+    char quote = 0;
+    for (std::size_t k = line_start; k < i; ++k) {
+      const char c = text[k];
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '#' && (k == line_start || text[k - 1] == ' ' || text[k - 1] == '\t')) {
+        hash = k;
+        break;
+      }
+    }
+    if (hash == std::string_view::npos) break;
+    i = hash;
+  }
+  if (text[i - 1] != ':') return At(mark);
+  // The key: from the colon back to the line's first character, past a sequence's "- ".
+  const std::size_t colon = i - 1;
+  const std::size_t line_start = text.rfind('\n', colon) == std::string_view::npos ? bom : text.rfind('\n', colon) + 1;
+  std::size_t key = line_start;
+  while (key < colon && (text[key] == ' ' || text[key] == '-')) ++key;
+  // In a flow mapping ({a: 1, b: }), the key after the last ',' or '{' before the colon.
+  for (std::size_t k = colon; k > key; --k)
+    if (text[k - 1] == ',' || text[k - 1] == '{') {
+      key = k;
+      while (key < colon && text[key] == ' ') ++key;
+      break;
+    }
+  const int line = static_cast<int>(std::count(text.begin() + static_cast<std::ptrdiff_t>(bom),
+                                               text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n'));
+  return SourceLocation{file_, line + 1, static_cast<int>(key - line_start) + 1};
+}
 
 SourceLocation Reader::TextAt(const YAML::Node& node) const {
   SourceLocation at = At(node);
@@ -152,6 +208,10 @@ Reader::KeyedMapping Reader::Mapping(const YAML::Node& node, const std::string& 
     const YAML::Node key = it->first;  // a copy: it-> returns a temporary proxy
     if (!key.IsScalar()) Fail(key, "a key of " + what + " must be a word");
     std::string k = key.Scalar();
+    // YAML 1.1's merge key, which the YAML 1.2 reader takes as a plain key named "<<".
+    if (k == "<<" && std::find(allowed.begin(), allowed.end(), k) == allowed.end())
+      Fail(key, "merge keys (<<: *name) are not supported in " + what +
+                    "; write the keys out (an alias *name for a whole value works)");
     if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
       Fail(key, "unknown key '" + k + "' in " + what + DidYouMean(k, allowed) +
                     "; the keys are " + Join(allowed));
@@ -267,12 +327,15 @@ void Reader::ReadPlayers(const YAML::Node& node) {
                    std::to_string(impl_.info.players.size()));
 }
 
-int Reader::PlayerIndex(const YAML::Node& node, const std::string& name) const {
+int Reader::PlayerIndex(const YAML::Node& node, const std::string& name, bool mover) const {
   const auto& players = impl_.info.players;
   auto it = std::find(players.begin(), players.end(), name);
+  if (it == players.end() && !mover && (name == "nature" || name == "chance"))
+    Fail(node, "'" + name + "' is chance, not a player: it has no payoff and no seat at a bargain; "
+                   "the players are " + Join(players));
   if (it == players.end())
-    Fail(node, "unknown player '" + name + "'" + DidYouMean(name, players) +
-                   "; the players are " + Join(players) + " (or nature, for chance)");
+    Fail(node, "unknown player '" + name + "'" + DidYouMean(name, players) + "; the players are " + Join(players) +
+                   (mover ? " (or nature, for chance)" : ""));
   return static_cast<int>(it - players.begin());
 }
 

@@ -156,12 +156,12 @@ void Reader::ReadStageKind(const YAML::Node& node, const KeyedMapping& m, int re
         if (pname == "nature")
           Fail(p, "nature cannot take turns in a list of players: chance moves in a stage of its own "
                   "(player: nature, with probabilities); list only the players who decide");
-        def.players.push_back(PlayerIndex(p, pname));
+        def.players.push_back(PlayerIndex(p, pname, /*mover=*/true));
         info.players.push_back(pname);
       }
     } else {
       std::string pname = Scalar(player, "the stage's player");
-      def.players.push_back(PlayerIndex(player, pname));
+      def.players.push_back(PlayerIndex(player, pname, /*mover=*/true));
       info.players.push_back(pname);
     }
   }
@@ -474,7 +474,7 @@ void Reader::ReadActions(const YAML::Node& node, StageDef& def, RawStage& raw, S
                      (raw.step.IsDefined() ? Scalar(raw.step, "step") : std::string("1"));
     }
   } else {
-    std::string text = Scalar(node, "the actions");
+    std::string text = Scalar(node, "'actions'");
     Fail(node, "'actions' must be a list (e.g. [accept, reject]) or a range "
                "(e.g. {from: 0, to: cake, step: 1}), not '" + text + "'");
   }

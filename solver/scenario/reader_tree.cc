@@ -24,14 +24,16 @@ void Reader::ReadTree(const YAML::Node& node) {
                                          "'s; an information set belongs to one player: give this node "
                                          "another infoset name, or correct its player");
     auto [it, inserted] = first.emplace(std::make_pair(n.player, n.infoset), static_cast<int>(i));
-    if (!inserted && impl_.tree[it->second].labels != n.labels)
-      throw ValidationError(n.where, "the nodes of information set '" + n.infoset +
-                                         "' offer different actions (" + Join(n.labels) +
-                                         " here, " + Join(impl_.tree[it->second].labels) +
-                                         " at line " +
+    if (!inserted && impl_.tree[it->second].labels != n.labels) {
+      const std::vector<std::string>& other = impl_.tree[it->second].labels;
+      const bool reordered = std::is_permutation(n.labels.begin(), n.labels.end(), other.begin(), other.end());
+      throw ValidationError(n.where, "the nodes of information set '" + n.infoset + "' offer " +
+                                         (reordered ? "their actions in different orders (" : "different actions (") +
+                                         Join(n.labels) + " here, " + Join(other) + " at line " +
                                          std::to_string(impl_.tree[it->second].where.line) +
-                                         "); a player cannot tell them apart, so the actions "
-                                         "must be the same");
+                                         "); a player cannot tell them apart, so the actions must be the same" +
+                                         (reordered ? ", in the same order" : ""));
+    }
   }
 }
 
@@ -90,7 +92,7 @@ int Reader::ReadTreeNode(const YAML::Node& node, int depth) {
         Fail(m.at("infoset").first, "chance nodes have no information sets");
     } else {
       def.kind = TreeNodeDef::Kind::kDecision;
-      def.player = PlayerIndex(player, pname);
+      def.player = PlayerIndex(player, pname, /*mover=*/true);
       if (auto n = Get(m, "infoset"); n.IsDefined()) def.infoset = Scalar(n, "infoset");
     }
     for (auto it = moves.begin(); it != moves.end(); ++it) {

@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
+#include "solver/equilibrium/solve.h"
 #include "solver/model/error.h"
 #include "solver/scenario/scenario.h"
 
@@ -689,6 +691,15 @@ TEST_SUITE("scenario errors") {
                   "    r: {player: B, infoset: i, moves: {y: {payoffs: [1, 0]}}}\n")
               .find("the nodes of information set 'i' offer different actions") !=
           std::string::npos);
+    // The same actions in another order: said so, not "different actions".
+    CHECK(ErrorOf(std::string(kHead) +
+                  "tree:\n"
+                  "  player: A\n"
+                  "  moves:\n"
+                  "    l: {player: B, infoset: i, moves: {x: {payoffs: [1, 0]}, y: {payoffs: [0, 1]}}}\n"
+                  "    r: {player: B, infoset: i, moves: {y: {payoffs: [1, 0]}, x: {payoffs: [0, 1]}}}\n") ==
+          "s.yaml:6:8: the nodes of information set 'i' offer their actions in different orders (y, x here, x, y at "
+          "line 5); a player cannot tell them apart, so the actions must be the same, in the same order");
     // One name, two players: they were two separate sets without a word.
     CHECK(ErrorOf(std::string(kHead) +
                   "tree:\n"
@@ -810,5 +821,73 @@ TEST_SUITE("scenario errors") {
     std::string plan = head + "        plan: {options: [flat, steep]}\n      parties: [A, B]\n" + tail;
     plan.replace(plan.find("1/x"), 3, "if(plan == steep, 1/x, x)");
     CHECK(ErrorOf(plan).find("is not finite (it is inf) at x = 0, plan = steep;") != std::string::npos);
+  }
+
+  TEST_CASE("an empty value is located at its key, not at the next line") {
+    // YAML places an empty value at the next token: the error named B's line, or a line past
+    // the end of the file.
+    const std::string stages = "stages:\n  - {name: x, player: A, actions: [l, r]}\n";  // lines 2-3
+    CHECK(ErrorOf(std::string(kHead) + stages + "payoffs:\n  A: \n  B: 2\n") ==
+          "s.yaml:5:3: the payoff of A is empty; write a value");
+    CHECK(ErrorOf(std::string(kHead) + stages + "payoffs:\n  B: 2\n  A:   # to do\n\n") ==
+          "s.yaml:6:3: the payoff of A is empty; write a value");
+    CHECK(ErrorOf(std::string(kHead) + stages + "payoffs: {A: 1, B: }\n") ==
+          "s.yaml:4:17: the payoff of B is empty; write a value");
+    CHECK(ErrorOf(std::string(kHead) + "stages:\n  - name: x\n    player: A\n    actions:\n    condition: 1\n"
+                                       "payoffs: [1, 2]\n") == "s.yaml:5:5: 'actions' is empty; write a value");
+    // Written nulls are where they are written.
+    CHECK(ErrorOf(std::string(kHead) + stages + "payoffs: {A: 1, B: ~}\n") ==
+          "s.yaml:4:20: the payoff of B is empty; write a value");
+  }
+
+  TEST_CASE("a repeat block's rounds must be whole numbers a double tells apart") {
+    // from 1e16, the rounds were 1e16, 1e16, 1e16 + 2, 1e16 + 4, 1e16 + 4 (A's payoff 36, not
+    // 0 + 1 + 4 + 9 + 16 = 30).
+    const std::string body = "      stages:\n        - name: x\n          player: A\n          actions: [l]\n"
+                             "          compute: {sq: sq + (round - 1e16)^2}\npayoffs: [sq, 0]\n";
+    CHECK(ErrorOf(std::string(kHead) + "stages:\n  - repeat:\n      from: 1e16\n      to: 1e16 + 4\n" + body)
+              .rfind("s.yaml:4:7: the rounds of this repeat block (from 1e+16 to 1.0000000000000004e+16) are not all "
+                     "distinct numbers in floating point",
+                     0) == 0);
+    // Below 2^53 (about 9.007e15) each round is its own number: 0 + 1 + 4 + 9 + 16.
+    std::string below = body;
+    below.replace(below.find("round - 1e16"), 12, "round - 9e15");
+    auto scenario = ReadScenario(std::string(kHead) + "stages:\n  - repeat:\n      from: 9e15\n      to: 9e15 + 4\n" + below,
+                                 "s.yaml");
+    CHECK(parley::equilibrium::Solve(*scenario->game, {}).equilibria.front().payoffs == std::vector<double>{30, 0});
+  }
+
+  TEST_CASE("a compute-only stage's name read in a formula is refused (it always reads 0)") {
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - {name: a, player: A, actions: [1, 2]}\n"
+                  "  - {name: c0, compute: {k: 2 * a, m: 1}}\n"
+                  "payoffs:\n"
+                  "  A: k\n"
+                  "  B: c0 + 1\n") ==
+          "s.yaml:7:6: this formula reads 'c0', a stage that only computes variables and makes no move, so it "
+          "would always read 0; read the variables it computes by their names (k, m)");
+  }
+
+  TEST_CASE("chance named in payoffs, a merge key, and actions in another order: messages that fit") {
+    // The message refused nature and then offered it ("the players are A, B (or nature, for chance)").
+    CHECK(ErrorOf(std::string(kHead) + "stages:\n  - {name: x, player: A, actions: [l]}\n"
+                                       "payoffs: {A: 1, B: 2, nature: 3}\n") ==
+          "s.yaml:4:23: 'nature' is chance, not a player: it has no payoff and no seat at a bargain; the players "
+          "are A, B");
+    CHECK(ErrorOf(std::string(kHead) + "stages:\n  - &base {name: x, player: A, actions: [l, r]}\n"
+                                       "  - {<<: *base, name: y}\npayoffs: [1, 2]\n") ==
+          "s.yaml:4:6: merge keys (<<: *name) are not supported in a stage; write the keys out (an alias *name for "
+          "a whole value works)");
+    // The same actions in another order after histories B cannot tell apart: not "the actions differ".
+    CHECK(ErrorOf(std::string(kHead) +
+                  "stages:\n"
+                  "  - {name: x, player: A, actions: [l, r]}\n"
+                  "  - name: y\n"
+                  "    player: B\n"
+                  "    actions: {values: ['if(x == l, 1, 2)', 'if(x == l, 2, 1)']}\n"
+                  "    observe: []\n"
+                  "payoffs: {A: y, B: 0}\n")
+              .find("but the actions come in another order there; list them in the same order") != std::string::npos);
   }
 }
