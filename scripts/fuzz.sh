@@ -10,7 +10,7 @@ bash scripts/install-deps.sh --with-fuzzing
 seconds=${1:-45}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(efg nfg scenario bargain_options shard)
+[ ${#targets[@]} -eq 0 ] && targets=(efg nfg game_json scenario bargain_options shard)
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 start=$SECONDS
