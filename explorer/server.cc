@@ -12,10 +12,12 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <initializer_list>
 #include <map>
 #include <system_error>
 #include <mutex>
 #include <thread>
+#include <string_view>
 #include <unordered_set>
 
 #include "explorer/assets.h"
@@ -118,7 +120,9 @@ class UnderflowCheck : public nlohmann::json_sax<nlohmann::json> {
 
 // The request's JSON body: POST bodies must say they are JSON (which also keeps a plain HTML
 // form on another site from posting here without the browser's preflight).
-nlohmann::json Body(const httplib::Request& req) {
+// The request's JSON object, whose keys must be among `allowed`: a misspelt key ({"value": ...}
+// for "values") would otherwise be ignored, and the answer given for the file's own values.
+nlohmann::json Body(const httplib::Request& req, std::initializer_list<std::string_view> allowed) {
   // The media type before any parameter ("; charset=utf-8"), in any case: application/json
   // itself, not a prefix of it (application/jsonx).
   std::string type = req.get_header_value("Content-Type");
@@ -161,6 +165,13 @@ nlohmann::json Body(const httplib::Request& req) {
   if (!repeated.empty())
     throw Refusal{400, "the request body gives the key \"" + repeated.substr(0, 60) +
                            "\" twice in one object; give it once"};
+  for (const auto& [key, value] : body.items())
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      std::string list;
+      for (std::string_view k : allowed) list += (list.empty() ? "\"" : ", \"") + std::string(k) + "\"";
+      throw Refusal{400, "the request body has the unknown key \"" + TruncateForMessage(key, 60) + "\"; this request takes " +
+                             (list.empty() ? std::string("no keys") : list)};
+    }
   return body;
 }
 
@@ -401,7 +412,7 @@ void Server::Impl::Routes() {
     Guard(res, [&] {
       auto started = std::chrono::steady_clock::now();
       double cpu_started = ThreadCpuMs();
-      nlohmann::json body = Body(req);
+      nlohmann::json body = Body(req, {"values"});
       auto file = File(IndexFrom(req, FileCount()));
       std::vector<double> values = ValuesFromJson(*file, body.value("values", nlohmann::json()));
       nlohmann::json out;
@@ -425,14 +436,14 @@ void Server::Impl::Routes() {
   });
   http.Post(R"(/api/files/(\d+)/thresholds)", [this](const httplib::Request& req, httplib::Response& res) {
     Guard(res, [&] {
-      nlohmann::json body = Body(req);
+      nlohmann::json body = Body(req, {"values", "parameter"});
       auto file = File(IndexFrom(req, FileCount()));
       SendJson(res, Thresholds(*file, body));
     });
   });
   http.Post(R"(/api/files/(\d+)/montecarlo)", [this](const httplib::Request& req, httplib::Response& res) {
     Guard(res, [&] {
-      nlohmann::json body = Body(req);
+      nlohmann::json body = Body(req, {"values", "samples", "seed"});
       auto file = File(IndexFrom(req, FileCount()));
       SendJson(res, StartMonteCarlo(file, body), 202);
     });
@@ -453,7 +464,7 @@ void Server::Impl::Routes() {
   });
   http.Post(R"(/api/files/(\d+)/report)", [this](const httplib::Request& req, httplib::Response& res) {
     Guard(res, [&] {
-      nlohmann::json body = Body(req);
+      nlohmann::json body = Body(req, {"values"});
       auto file = File(IndexFrom(req, FileCount()));
       std::vector<double> values = ValuesFromJson(*file, body.value("values", nlohmann::json()));
       std::string html = ReportHtml(*file, values, options.generator);
@@ -466,7 +477,7 @@ void Server::Impl::Routes() {
   });
   http.Post(R"(/api/files/(\d+)/check)", [this](const httplib::Request& req, httplib::Response& res) {
     Guard(res, [&] {
-      nlohmann::json body = Body(req);
+      nlohmann::json body = Body(req, {"text"});
       std::size_t index = IndexFrom(req, FileCount());
       std::string text = TextField(body, "text");
       // A request the page cannot make (it has no editor for game files), answered as /save
@@ -495,7 +506,7 @@ void Server::Impl::Routes() {
   });
   http.Post(R"(/api/files/(\d+)/save)", [this](const httplib::Request& req, httplib::Response& res) {
     Guard(res, [&] {
-      nlohmann::json body = Body(req);
+      nlohmann::json body = Body(req, {"text", "confirm", "overwrite"});
       std::size_t index = IndexFrom(req, FileCount());
       if (!body.contains("confirm") || body["confirm"] != true)
         throw Refusal{400, "saving needs \"confirm\": true (the page asks first)"};

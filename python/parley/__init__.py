@@ -283,6 +283,11 @@ class Solution(_Record):
         eqs = self.json["equilibria"]
         return eqs[0]["payoffs"] if eqs else None
 
+    @property
+    def notes(self):
+        """The solve's remarks (the JSON leaves the key out when there are none: then [])."""
+        return list(self.json.get("notes", []))
+
     def __len__(self):
         return len(self.json["equilibria"])
 
@@ -323,6 +328,10 @@ class Game:
         if data is None or now != data:
             raise InputError(f"{self._path}: the file changed (or went away) since it was loaded; "
                              "load it again with parley.load", file=self._path)
+        # The path as given while it still names that file, so that errors name the file as
+        # load() and the command line do (not by an absolute path).
+        if _os.path.abspath(_os.fspath(self._path)) == absolute:
+            return _os.fspath(self._path)
         return absolute
 
     title = property(lambda self: self._loaded.title, doc="The game's (or scenario's) title.")
@@ -398,6 +407,10 @@ class Game:
                 lo, hi, n = grid
             except (TypeError, ValueError):
                 raise ValueError(f"grid: expected (lo, hi, n), not {grid!r}") from None
+            # numpy scalars as Python numbers; a Fraction end as its double (as `_lambda_value`).
+            lo, hi = (_lambda_value(x) if isinstance(x, _numbers.Rational) and not isinstance(x, _numbers.Integral)
+                      else _plain(x) for x in (lo, hi))
+            n = _plain(n)
             for x in (lo, hi):
                 if isinstance(x, bool) or not isinstance(x, (int, float)) or not _math.isfinite(x) or x < 0:
                     raise ValueError(f"grid: {x!r} is not a number >= 0")
@@ -490,9 +503,10 @@ class Game:
                 raise ValueError(f"{_os.fspath(path)}: draw writes .svg or .dot (for PNG, run "
                                  "`parley draw` or rsvg-convert on the SVG)")
             fmt = ext[1:]
+        max_nodes = _plain(max_nodes)
         if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or not 0 <= max_nodes <= _MAX_COUNT:
             raise ValueError("max_nodes: expected a whole number of at least 3")
-        text, note = self._loaded.draw(fmt == "dot", bool(solution), max_nodes)
+        text, note = self._loaded.draw(fmt == "dot", _flag("solution", solution), max_nodes)
         if note:
             import warnings
             warnings.warn(note, stacklevel=2)
@@ -520,7 +534,7 @@ class Game:
                 source = _os.path.join(tmp, (stem.strip("_") or "game") + ".json")
                 self.to_json(source)
             _parley.report(source, overrides, _max_nodes(max_nodes), _os.fspath(path), _flag("all", all),
-                           _flag("exact", exact), _whole("max", max, 1), vary, _whole("show", show, 0))
+                           _flag("exact", exact), _whole("max", max, 1), vary, _whole("show", show, 1))
 
     def __repr__(self):
         where = f" from {self._path}" if self._path else ""
@@ -603,6 +617,7 @@ class Scenario(Game):
 
         Returns a DataFrame with the CSV's columns: parameter, value, lo, hi, below, above.
         """
+        grid = _plain(grid)
         if isinstance(grid, bool) or not isinstance(grid, int) or not 0 <= grid <= _MAX_COUNT:
             raise ValueError("grid: expected a whole number from 2 to 10000000")
         self._refuse_set_and_varied([param])
@@ -625,6 +640,7 @@ class Scenario(Game):
         """
         import io
         import pandas as pd
+        grid = _plain(grid)
         if isinstance(grid, bool) or not isinstance(grid, int) or not 0 <= grid <= _MAX_COUNT:
             raise ValueError("grid: expected 0 or a whole number from 2 to 1000000")
         if values is None:
@@ -656,6 +672,7 @@ class Scenario(Game):
         and ``summary`` (the command's JSON without the samples). ``shard=(k, n)``: only
         slice k of n (the command's ``--shard k/n``; one run keeps at most 2e7 samples).
         """
+        samples, seed = _plain(samples), _plain(seed)
         if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= _MAX_COUNT:
             raise ValueError("samples: expected a positive whole number (one run keeps at most 2e7; "
                              "more with shard=(k, n))")
@@ -736,6 +753,7 @@ def _flag(name, x):
 
 
 def _threads(threads):
+    threads = _plain(threads)
     if isinstance(threads, bool) or not isinstance(threads, int) or not 0 <= threads < 2**31:
         raise ValueError("threads: expected 0 (one per core) or a positive whole number")
     return threads
@@ -749,6 +767,7 @@ def _shard(shard):
         k, n = shard
     except (TypeError, ValueError):
         raise ValueError(f"shard: expected (k, n), e.g. (1, 4), not {shard!r}") from None
+    k, n = _plain(k), _plain(n)
     if any(isinstance(x, bool) or not isinstance(x, int) for x in (k, n)):
         raise ValueError(f"shard: expected two whole numbers, not {shard!r}")
     return f"{k}/{n}"

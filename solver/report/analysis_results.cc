@@ -307,9 +307,9 @@ json MonteCarloJson(const MonteCarloResult& r, bool with_samples) {
                                {"max", number(q.max)}};
   }
   j["values"] = std::move(stats);
+  j["outcome_names"] = r.outcomes;
+  j["outcome_keys"] = r.outcome_keys;
   if (with_samples) {
-    j["outcome_names"] = r.outcomes;
-    j["outcome_keys"] = r.outcome_keys;
     json samples = json::array();
     for (const auto& s : r.samples) {
       json row = json::array({s.index, s.outcome});

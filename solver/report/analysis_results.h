@@ -32,7 +32,8 @@ nlohmann::json ThresholdsJson(const std::vector<analysis::Threshold>& t, const a
 
 std::string MonteCarloText(const analysis::MonteCarloResult& r);
 std::string MonteCarloCsv(const analysis::MonteCarloResult& r);
-// `with_samples`: include every sample (what shards need for an exact merge).
+// `with_samples`: include every sample (what shards need for an exact merge); without them, the
+// same document less its "samples" (the Python module's summary).
 nlohmann::json MonteCarloJson(const analysis::MonteCarloResult& r, bool with_samples);
 
 // A tornado (analysis/tornado.h): text, one table per value column, widest swing first; CSV,

@@ -162,13 +162,13 @@ TEST_SUITE("explorer api") {
     // a zero written in any form is fine.
     CHECK(refused(R"({"values": {"power": 1e-400}})") ==
           "400 the request body's number 1e-400 is too small to compute with (it would be 0); write 0 if 0 is meant");
-    CHECK(refused(R"({"values": {"power": 0.3}, "x": [-2.5E-999]})") ==
+    CHECK(refused(R"({"values": {"power": 0.3, "cost_low": [-2.5E-999]}})") ==
           "400 the request body's number -2.5E-999 is too small to compute with (it would be 0); write 0 if 0 is meant");
     // A long one is cut, and says so.
     CHECK(refused(R"({"values": {"power": 0.)" + std::string(400, '0') + R"(1}})") ==
           "400 the request body's number 0." + std::string(38, '0') + "... (403 bytes) is too small to compute with "
           "(it would be 0); write 0 if 0 is meant");
-    for (const char* zero : {R"({"values": {"power": 0.3}, "x": 0.0e-400})", R"({"values": {"power": 0.3}, "x": -0.000E+5})"}) {
+    for (const char* zero : {R"({"values": {"power": 0.3, "cost_low": 0.0e-400}})", R"({"values": {"power": 0.3, "cost_low": -0.000E+5}})"}) {
       auto answer = client->Post("/api/files/0/solve", zero, "application/json");
       REQUIRE(answer);
       CHECK(answer->status == 200);
@@ -178,9 +178,16 @@ TEST_SUITE("explorer api") {
     // A key given twice (the last was kept silently); the same key in two objects is fine.
     CHECK(refused(R"({"values": {"power": 0.3, "power": 0.4}})") ==
           "400 the request body gives the key \"power\" twice in one object; give it once");
-    auto distinct = client->Post("/api/files/0/solve", R"({"values": {"power": 0.3}, "x": {"values": 1}})", "application/json");
-    REQUIRE(distinct);
-    CHECK(distinct->status == 200);
+    // (Refused here for its unknown key, not for a repeat.)
+    CHECK(refused(R"({"values": {"power": 0.3}, "x": {"values": 1}})") ==
+          "400 the request body has the unknown key \"x\"; this request takes \"values\"");
+    // A misspelt key was ignored, and the file's own values solved: refused, naming the keys.
+    CHECK(refused(R"({"value": {"power": 0.3}})") == "400 the request body has the unknown key \"value\"; this request takes \"values\"");
+    res = client->Post("/api/files/0/thresholds", R"({"parameter": "power", "seeds": 1})", "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    CHECK(nlohmann::json::parse(res->body)["error"] ==
+          "the request body has the unknown key \"seeds\"; this request takes \"values\", \"parameter\"");
     // The media type is application/json itself (any case, with parameters), not a prefix.
     CHECK(refused("{}", "application/jsonx").rfind("415 ", 0) == 0);
     auto typed = client->Post("/api/files/0/solve", "{}", "Application/JSON; charset=utf-8");

@@ -5,7 +5,7 @@ import re
 import pytest
 
 import parley
-from conftest import SOURCE, run_cli
+from conftest import SOURCE, cli_json, run_cli
 
 BAD = sorted((SOURCE / "tests/data/scenario").glob("*.yaml"))
 
@@ -268,3 +268,45 @@ def test_a_built_game_with_a_long_or_odd_title_writes_its_report(tmp_path):
         out = tmp_path / "r.md"
         b.build().report(out)
         assert out.read_text().startswith("#")
+
+
+def test_whole_number_arguments_take_numpy_integers_and_flags_refuse_words(tmp_path, monkeypatch):
+    # numpy integers were refused as counts, seeds, threads, shards and grids ("shard: expected
+    # two whole numbers, not (1, 2)"), though numpy scalars are documented as numbers.
+    import fractions
+    import numpy as np
+    m = parley.load(SOURCE / "scenarios" / "platform_regulator.yaml")
+    mc = m.montecarlo(samples=np.int64(10), seed=np.uint64(3), threads=np.int64(1), shard=(np.int64(1), np.int64(2)))
+    assert mc.summary == m.montecarlo(samples=10, seed=3, threads=1, shard=(1, 2)).summary
+    s = parley.load(SOURCE / "games" / "holdup_nash.yaml")
+    assert s.thresholds("power", 0.1, 0.9, grid=np.int64(11)).equals(s.thresholds("power", 0.1, 0.9, grid=11))
+    assert s.tornado(grid=np.int64(3)).equals(s.tornado(grid=3))
+    g = parley.read_efg(SOURCE / "tests" / "data" / "entry_deterrence.efg")
+    assert g.qre(grid=(0.0, 1.0, np.int64(3))).json == g.qre(grid=(0.0, 1.0, 3)).json
+    assert g.qre(grid=(0, fractions.Fraction(1, 2), 3)).json == g.qre(grid=(0, 0.5, 3)).json
+    assert g.draw(max_nodes=np.int64(50)) == g.draw(max_nodes=50)
+    # A flag given a word is an error (draw took "no" as True), and --show 0 is refused as the
+    # command refuses it.
+    with pytest.raises(ValueError, match="solution"):
+        g.draw(solution="no")
+    with pytest.raises(ValueError, match="show"):
+        g.report(tmp_path / "r.md", show=0)
+    assert not (tmp_path / "r.md").exists()
+    # Solution.notes is [] where the JSON has no notes (it raised AttributeError).
+    assert g.solve().notes == list(g.solve().json.get("notes", []))
+    assert isinstance(parley.load(SOURCE / "scenarios" / "openai_microsoft.yaml").solve().notes, list)
+    # The Monte Carlo summary is the command's JSON less its samples: the outcomes' names and
+    # keys were missing.
+    cli = cli_json("montecarlo", SOURCE / "scenarios" / "platform_regulator.yaml", "--samples", "10", "--seed", "3",
+                   "--format", "json")
+    del cli["samples"]
+    assert m.montecarlo(samples=10, seed=3).summary == cli
+    # An analysis refusing the file names it as given (it named the absolute path).
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "divzero.yaml").write_text(
+        "players: [A, B]\nparameters:\n  y: {value: 1, min: -1, max: 1}\n"
+        "stages:\n  - {name: x, player: A, actions: [l, r]}\npayoffs: [1 / y, 0]\n")
+    d = parley.load("divzero.yaml")
+    with pytest.raises(parley.InputError) as failure:
+        d.sweep({"y": (-1, 1, 3)})
+    assert str(failure.value).startswith("divzero.yaml:6:")
