@@ -629,6 +629,7 @@ class Composition {
       if (!game_.is_terminal(c)) inner.push_back(c);
     std::vector<std::size_t> pick(inner.size(), 0);
     std::vector<Partial>& here = found_[r];
+    std::set<std::vector<std::pair<std::uint32_t, Rational>>> distinct;  // the moves of those in `here`
     const SequenceRoles roles = RolesForMovers(SubgameMovers(game_, r, roots_), static_cast<int>(np_));
     for (;;) {
       for (std::size_t i = 0; i < inner.size(); ++i)
@@ -658,19 +659,24 @@ class Composition {
         stopped_by_ = e.what();
       }
       SortPairs(mixed);
+      // Several extreme equilibria of the reduced strategic form can be one behaviour profile
+      // (plans that differ only where they are not reached): kept once, so that --max counts
+      // distinct profiles, and the list is cut only when one more distinct profile exists.
+      bool cut = false;
       for (const MixedPair& e : mixed) {
+        Partial partial = ToPartial(sf, roles, plans1, plans2, e, inner, pick);
+        if (!distinct.insert(partial.moves).second) continue;
         if (here.size() >= options_.max_equilibria) {
-          truncated_ = true;
+          truncated_ = cut = true;
           break;
         }
-        here.push_back(ToPartial(sf, roles, plans1, plans2, e, inner, pick));
+        here.push_back(std::move(partial));
       }
       if (!stopped_by_.empty()) return;
       std::size_t i = inner.size();
       while (i > 0 && ++pick[i - 1] == found_[inner[i - 1]].size()) pick[--i] = 0;
-      if (i == 0 || here.size() >= options_.max_equilibria) break;
+      if (i == 0 || cut) break;
     }
-    if (here.size() >= options_.max_equilibria) truncated_ = true;
     for (NodeId c : inner) std::vector<Partial>().swap(found_[c]);  // no longer needed
   }
 

@@ -533,6 +533,54 @@ t "" 4 "" { 0 100000000000000003 1 }
   }
 }
 
+TEST_SUITE("equilibrium.all_max") {
+  TEST_CASE("--all --max N counts distinct profiles and says 'there are more' only when there are") {
+    // Matching pennies has exactly one equilibrium and battle of the sexes three (two pure, one
+    // mixed at (2/3, 1/3)): --max at the count was reported as cut.
+    auto pennies = io::ReadEfg(kPennies, "pennies.efg");
+    EnumerationOptions options;
+    options.max_equilibria = 1;
+    Solution one = EnumerateExtremeEquilibria(*pennies, options);
+    CHECK(one.equilibria.size() == 1);
+    CHECK_FALSE(one.truncated);
+    auto bos = io::ReadEfg(R"(EFG 2 R "bos" { "A" "B" }
+p "" 1 1 "" { "F" "O" } 0
+p "" 2 1 "" { "f" "o" } 0
+t "" 1 "" { 2 1 }
+t "" 2 "" { 0 0 }
+p "" 2 1 "" { "f" "o" } 0
+t "" 3 "" { 0 0 }
+t "" 4 "" { 1 2 }
+)",
+                           "bos.efg");
+    options.max_equilibria = 3;
+    CHECK_FALSE(EnumerateExtremeEquilibria(*bos, options).truncated);
+    options.max_equilibria = 2;
+    Solution two = EnumerateExtremeEquilibria(*bos, options);
+    CHECK(two.equilibria.size() == 2);
+    CHECK(two.truncated);
+    // A game with two proper subgames whose reduced strategic forms have extreme equilibria that
+    // are one behaviour profile (plans differing only where they are not reached). Its 7
+    // distinct extreme subgame-perfect equilibria were counted by an independent exact
+    // composition (Python, fractions: the reduced strategic form's best-response polytopes
+    // enumerated vertex by vertex, subgame by subgame). --max 7 listed 6 and said it was cut.
+    auto game = io::LoadGame(testing::SourcePath("tests/data/all_max_duplicates.efg"));
+    options.max_equilibria = 1000;
+    Solution all = EnumerateExtremeEquilibria(*game, options);
+    REQUIRE(all.equilibria.size() == 7);
+    CHECK_FALSE(all.truncated);
+    for (std::size_t k = 1; k <= 8; ++k) {
+      CAPTURE(k);
+      options.max_equilibria = k;
+      Solution cut = EnumerateExtremeEquilibria(*game, options);
+      REQUIRE(cut.equilibria.size() == std::min<std::size_t>(k, 7));
+      CHECK(cut.truncated == (k < 7));
+      for (std::size_t i = 0; i < cut.equilibria.size(); ++i)  // the first k of the whole list
+        CHECK(cut.equilibria[i].exact_behavior == all.equilibria[i].exact_behavior);
+    }
+  }
+}
+
 TEST_SUITE("equilibrium.streaming") {
   TEST_CASE("a vertex-enumeration guard keeps the equilibria found before it tripped") {
     auto game = io::ReadEfg(Coordination(), "coordination.efg");
