@@ -119,9 +119,9 @@ class UnderflowCheck : public nlohmann::json_sax<nlohmann::json> {
 };
 
 // The request's JSON body: POST bodies must say they are JSON (which also keeps a plain HTML
-// form on another site from posting here without the browser's preflight).
-// The request's JSON object, whose keys must be among `allowed`: a misspelt key ({"value": ...}
-// for "values") would otherwise be ignored, and the answer given for the file's own values.
+// form on another site from posting here without the browser's preflight), and be an object
+// whose keys are among `allowed` (a misspelt {"value": ...} for "values" would otherwise be
+// ignored, and the answer given for the file's own values).
 nlohmann::json Body(const httplib::Request& req, std::initializer_list<std::string_view> allowed) {
   // The media type before any parameter ("; charset=utf-8"), in any case: application/json
   // itself, not a prefix of it (application/jsonx).

@@ -407,8 +407,8 @@ class Game:
                 lo, hi, n = grid
             except (TypeError, ValueError):
                 raise ValueError(f"grid: expected (lo, hi, n), not {grid!r}") from None
-            # numpy scalars as Python numbers; a Fraction end as its double (as `_lambda_value`).
-            lo, hi = (_lambda_value(x) if isinstance(x, _numbers.Rational) and not isinstance(x, _numbers.Integral)
+            # numpy scalars as Python numbers, a Fraction as its double (as `_axis_text` takes them).
+            lo, hi = (float(x) if isinstance(x, _numbers.Rational) and not isinstance(x, _numbers.Integral)
                       else _plain(x) for x in (lo, hi))
             n = _plain(n)
             for x in (lo, hi):

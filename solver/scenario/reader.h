@@ -131,11 +131,12 @@ class Reader {
   // A constraint `lhs <= rhs` / `lhs >= rhs` of bargain `b`, each side a formula.
   BargainConstraintDef CompileConstraint(const BargainDef& b, const StageDef& def, const YAML::Node& node,
                                          const std::string& in);
+  // A formula that reads the name of a stage of `compute` alone (always 0) is refused.
+  void RefuseComputeStageNames();
   // Computed variables that only stages after bargain `b` set: on the bargain's agreement
   // branch those stages are never played (they are its no-deal branch), so the variables keep
   // their value from before the bargain, 0 when nothing set them earlier. Recorded so that
   // the expander can refuse a payoff that reads one of them for an agreement.
-  void RefuseComputeStageNames();
   void CollectLaterComputed();
   // The slots that bargaining powers read and no other formula does (Impl::power_only).
   void MarkPowerOnlySlots();

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string_view>
 
+#include "solver/io/files.h"
 #include "solver/io/yaml_limits.h"
 #include "solver/io/yaml_values.h"
 
@@ -53,12 +54,16 @@ SourceLocation Reader::At(const YAML::Node& node) const {
     return end >= text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_');
   };
   if (word_at("~") || word_at("null") || word_at("Null") || word_at("NULL")) return At(mark);
+  auto line_start_of = [&](std::size_t k) {  // the first character of the line holding k
+    const std::size_t newline = text.rfind('\n', k);
+    return newline == std::string_view::npos ? bom : newline + 1;
+  };
   std::size_t i = pos;
   for (;;) {
     while (i > bom && (text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\r' || text[i - 1] == '\n')) --i;
     if (i == bom) return At(mark);
     // A comment on this line (a '#' at its start or after a blank, outside quotes): skipped.
-    const std::size_t line_start = text.rfind('\n', i - 1) == std::string_view::npos ? bom : text.rfind('\n', i - 1) + 1;
+    const std::size_t line_start = line_start_of(i - 1);
     std::size_t hash = std::string_view::npos;
     char quote = 0;
     for (std::size_t k = line_start; k < i; ++k) {
@@ -78,7 +83,7 @@ SourceLocation Reader::At(const YAML::Node& node) const {
   if (text[i - 1] != ':') return At(mark);
   // The key: from the colon back to the line's first character, past a sequence's "- ".
   const std::size_t colon = i - 1;
-  const std::size_t line_start = text.rfind('\n', colon) == std::string_view::npos ? bom : text.rfind('\n', colon) + 1;
+  const std::size_t line_start = line_start_of(colon);
   std::size_t key = line_start;
   while (key < colon && (text[key] == ' ' || text[key] == '-')) ++key;
   // In a flow mapping ({a: 1, b: }), the key after the last ',' or '{' before the colon.
@@ -88,9 +93,7 @@ SourceLocation Reader::At(const YAML::Node& node) const {
       while (key < colon && text[key] == ' ') ++key;
       break;
     }
-  const int line = static_cast<int>(std::count(text.begin() + static_cast<std::ptrdiff_t>(bom),
-                                               text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n'));
-  return SourceLocation{file_, line + 1, static_cast<int>(key - line_start) + 1};
+  return io::LocationOfByte(text.substr(bom), file_, key - bom);  // (marks do not count a byte-order mark)
 }
 
 SourceLocation Reader::TextAt(const YAML::Node& node) const {
